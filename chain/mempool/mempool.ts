@@ -1,0 +1,141 @@
+/**
+ * The mempool admits txs that pass the application's CheckTx, keeps them in arrival order
+ * (so a sender's consecutive sequences stay in order), hands them to the block builder,
+ * and after each block drops the included ones and re-checks the rest against the new
+ * state. It is node-local: nothing here reaches consensus state.
+ */
+import { sha256 } from "../crypto/hash.js";
+import { toHex } from "../types/bytes.js";
+import type { Application, TxResult } from "../types/abci.js";
+import { sdkErrors, type StrikeError } from "../types/errors.js";
+import { mempoolErrors } from "./errors.js";
+
+export interface MempoolOptions {
+  app: Pick<Application, "checkTx">;
+  /** Maximum number of txs held. */
+  maxTxs: number;
+  /** Maximum total bytes held. */
+  maxBytes: number;
+  /** Maximum size of one tx. */
+  maxTxBytes: number;
+  /** How many recently seen tx hashes are remembered to reject duplicates. */
+  cacheSize?: number;
+}
+
+interface Entry {
+  tx: Uint8Array;
+  hash: Uint8Array;
+  gasWanted: bigint;
+}
+
+export interface Mempool {
+  /** Runs CheckTx and, if it passes, adds the tx. Returns the CheckTx result (code 0 = admitted). */
+  checkAndAdd(tx: Uint8Array): TxResult;
+  /** Txs in arrival order whose total size fits in maxBytes (and total gas in maxGas if ≥ 0). */
+  reap(maxBytes: number, maxGas?: bigint): Uint8Array[];
+  /** After a block: removes the committed txs and re-checks the others against the new state. */
+  update(committedTxs: Uint8Array[]): void;
+  size(): number;
+  sizeBytes(): number;
+  txs(limit: number): Uint8Array[];
+  /** Called whenever a tx is admitted (lets consensus wake up when it waits for txs). */
+  onTxAvailable(handler: () => void): void;
+}
+
+function errorResult(e: StrikeError): TxResult {
+  return {
+    code: e.code,
+    codespace: e.codespace,
+    log: e.message,
+    info: "",
+    data: new Uint8Array(),
+    gasWanted: 0n,
+    gasUsed: 0n,
+    events: [],
+  };
+}
+
+export function createMempool(options: MempoolOptions): Mempool {
+  const entries = new Map<string, Entry>();
+  const seen = new Set<string>();
+  const cacheSize = options.cacheSize ?? 100_000;
+  const listeners: (() => void)[] = [];
+  let bytes = 0;
+
+  function remember(key: string): void {
+    seen.add(key);
+    if (seen.size > cacheSize) {
+      // Sets iterate in insertion order: the first key is the oldest.
+      const oldest = seen.values().next().value;
+      if (oldest !== undefined) seen.delete(oldest);
+    }
+  }
+
+  function remove(key: string): void {
+    const e = entries.get(key);
+    if (e === undefined) return;
+    entries.delete(key);
+    bytes -= e.tx.length;
+  }
+
+  return {
+    checkAndAdd(tx) {
+      if (tx.length === 0) return errorResult(mempoolErrors.emptyTx());
+      if (tx.length > options.maxTxBytes) {
+        return errorResult(mempoolErrors.txTooLarge(`tx is ${tx.length} bytes, the limit is ${options.maxTxBytes}`));
+      }
+      const hash = sha256(tx);
+      const key = toHex(hash);
+      if (entries.has(key) || seen.has(key)) return errorResult(sdkErrors.txInMempoolCache());
+      if (entries.size >= options.maxTxs || bytes + tx.length > options.maxBytes) {
+        return errorResult(mempoolErrors.full(`${entries.size} txs, ${bytes} bytes held`));
+      }
+      const result = options.app.checkTx(tx, "new");
+      if (result.code !== 0) return result;
+      entries.set(key, { tx, hash, gasWanted: result.gasWanted });
+      bytes += tx.length;
+      remember(key);
+      for (const l of listeners) l();
+      return result;
+    },
+
+    reap(maxBytes, maxGas = -1n) {
+      const out: Uint8Array[] = [];
+      let total = 0;
+      let gas = 0n;
+      for (const e of entries.values()) {
+        if (total + e.tx.length > maxBytes) break;
+        if (maxGas >= 0n && gas + e.gasWanted > maxGas) break;
+        out.push(e.tx);
+        total += e.tx.length;
+        gas += e.gasWanted;
+      }
+      return out;
+    },
+
+    update(committedTxs) {
+      for (const tx of committedTxs) {
+        const key = toHex(sha256(tx));
+        remove(key);
+        remember(key);
+      }
+      for (const [key, e] of [...entries]) {
+        if (options.app.checkTx(e.tx, "recheck").code !== 0) remove(key);
+      }
+    },
+
+    size: () => entries.size,
+    sizeBytes: () => bytes,
+    txs(limit) {
+      const out: Uint8Array[] = [];
+      for (const e of entries.values()) {
+        if (out.length >= limit) break;
+        out.push(e.tx);
+      }
+      return out;
+    },
+    onTxAvailable(handler) {
+      listeners.push(handler);
+    },
+  };
+}

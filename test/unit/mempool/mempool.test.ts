@@ -1,0 +1,79 @@
+import test from "ava";
+import type { TxResult } from "../../../chain/types/abci.js";
+import { createMempool } from "../../../chain/mempool/mempool.js";
+
+function result(code: number, gasWanted = 100n): TxResult {
+  return { code, codespace: code === 0 ? "" : "sdk", log: "", info: "", data: new Uint8Array(), gasWanted, gasUsed: 0n, events: [] };
+}
+
+/** An application whose CheckTx accepts txs whose first byte is not in `rejected`. */
+function fakeApp() {
+  const rejected = new Set<number>();
+  const calls: string[] = [];
+  return {
+    rejected,
+    calls,
+    checkTx(tx: Uint8Array, kind: "new" | "recheck") {
+      calls.push(`${kind}:${tx[0]}`);
+      return result(rejected.has(tx[0]!) ? 5 : 0);
+    },
+  };
+}
+
+const limits = { maxTxs: 3, maxBytes: 1000, maxTxBytes: 100 };
+
+test("admitted txs are reaped in arrival order within the byte limit", (t) => {
+  const pool = createMempool({ app: fakeApp(), ...limits });
+  for (const b of [3, 1, 2]) t.is(pool.checkAndAdd(new Uint8Array(10).fill(b)).code, 0);
+  t.deepEqual(pool.reap(1000).map((tx) => tx[0]), [3, 1, 2]);
+  t.deepEqual(pool.reap(25).map((tx) => tx[0]), [3, 1]);
+  t.is(pool.size(), 3);
+  t.is(pool.sizeBytes(), 30);
+});
+
+test("a tx that fails CheckTx is not admitted and its result is returned", (t) => {
+  const app = fakeApp();
+  app.rejected.add(9);
+  const pool = createMempool({ app, ...limits });
+  t.is(pool.checkAndAdd(Uint8Array.of(9)).code, 5);
+  t.is(pool.size(), 0);
+});
+
+test("the same tx twice is rejected as already in the mempool", (t) => {
+  const pool = createMempool({ app: fakeApp(), ...limits });
+  t.is(pool.checkAndAdd(Uint8Array.of(1, 2)).code, 0);
+  const again = pool.checkAndAdd(Uint8Array.of(1, 2));
+  t.is(again.code, 19);
+  t.is(again.codespace, "sdk");
+  t.is(pool.size(), 1);
+});
+
+test("oversized, empty and over-capacity txs get distinct clear errors", (t) => {
+  const pool = createMempool({ app: fakeApp(), ...limits });
+  t.regex(pool.checkAndAdd(new Uint8Array(101)).log, /101 bytes, the limit is 100/);
+  t.regex(pool.checkAndAdd(new Uint8Array()).log, /empty/);
+  for (const b of [1, 2, 3]) pool.checkAndAdd(Uint8Array.of(b));
+  const full = pool.checkAndAdd(Uint8Array.of(4));
+  t.is(full.codespace, "mempool");
+  t.regex(full.log, /full/);
+  t.is(pool.size(), 3);
+});
+
+test("after a block the committed txs leave and the rest are re-checked against the new state", (t) => {
+  const app = fakeApp();
+  const pool = createMempool({ app, ...limits });
+  for (const b of [1, 2, 3]) pool.checkAndAdd(Uint8Array.of(b));
+  app.rejected.add(3);
+  pool.update([Uint8Array.of(1)]);
+  t.deepEqual(pool.reap(1000).map((tx) => tx[0]), [2]);
+  t.true(app.calls.includes("recheck:2"));
+  t.false(app.calls.includes("recheck:1"));
+  // A committed tx replayed later is still refused by the cache.
+  t.is(pool.checkAndAdd(Uint8Array.of(1)).code, 19);
+});
+
+test("reaping stops at the block gas limit", (t) => {
+  const pool = createMempool({ app: fakeApp(), ...limits });
+  for (const b of [1, 2, 3]) pool.checkAndAdd(Uint8Array.of(b));
+  t.is(pool.reap(1000, 250n).length, 2);
+});
