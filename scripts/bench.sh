@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs every benchmark in bench/; each writes its JSON result under bench/results/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p bench/results
+for b in bench/*.ts; do
+  echo "== $b"
+  npx tsx "$b"
+done
+ls -l bench/results

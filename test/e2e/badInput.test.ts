@@ -1,0 +1,127 @@
+/**
+ * Bad input over the wire: each gets a clear code or JSON-RPC error, changes nothing,
+ * and the node keeps committing blocks.
+ */
+import anyTest, { type TestFn } from "ava";
+import { DirectSecp256k1HdWallet, makeAuthInfoBytes, makeSignDoc, encodePubkey } from "@cosmjs/proto-signing";
+import { encodeSecp256k1Pubkey } from "@cosmjs/amino";
+import { StargateClient } from "@cosmjs/stargate";
+import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx.js";
+import { createStrikeRegistry } from "../../chain/codec/registry.js";
+import { createTestNode, latestHeight, rpc, waitForHeight, type TestNode } from "../helpers/localNode.js";
+
+const test = anyTest as TestFn<{ node: TestNode }>;
+
+test.before(async (t) => {
+  t.context.node = await createTestNode({ accounts: ["alice", "bob"] });
+});
+
+test.after.always(async (t) => {
+  await t.context.node?.destroy();
+});
+
+interface SendOptions {
+  chainId?: string;
+  sequence?: number;
+  accountNumber?: number;
+  amount?: string;
+}
+
+/** Signs a bank send by hand so that each field can be made wrong on purpose. */
+async function signedSend(node: TestNode, opts: SendOptions = {}): Promise<Uint8Array> {
+  const wallet = await DirectSecp256k1HdWallet.fromMnemonic(node.accounts.alice!.mnemonic, { prefix: "strike" });
+  const [account] = await wallet.getAccounts();
+  const client = await StargateClient.connect(node.rpcUrl);
+  const onChain = await client.getAccount(account!.address);
+  client.disconnect();
+  const registry = createStrikeRegistry();
+  const bodyBytes = registry.encodeTxBody({
+    messages: [
+      {
+        typeUrl: "/cosmos.bank.v1beta1.MsgSend",
+        value: { fromAddress: account!.address, toAddress: node.accounts.bob!.address, amount: [{ denom: "uusdc", amount: opts.amount ?? "1" }] },
+      },
+    ],
+    memo: "",
+  });
+  const pubkey = encodePubkey(encodeSecp256k1Pubkey(account!.pubkey));
+  const authInfoBytes = makeAuthInfoBytes([{ pubkey, sequence: opts.sequence ?? onChain!.sequence }], [{ denom: "ustrike", amount: "5000" }], 200000, undefined, undefined);
+  const signDoc = makeSignDoc(bodyBytes, authInfoBytes, opts.chainId ?? node.chainId, opts.accountNumber ?? onChain!.accountNumber);
+  const { signature, signed } = await wallet.signDirect(account!.address, signDoc);
+  return TxRaw.encode({ bodyBytes: signed.bodyBytes, authInfoBytes: signed.authInfoBytes, signatures: [Buffer.from(signature.signature, "base64")] }).finish();
+}
+
+interface CheckResult {
+  code: number;
+  codespace: string;
+  log: string;
+  hash: string;
+}
+
+async function broadcast(node: TestNode, tx: Uint8Array): Promise<CheckResult> {
+  return rpc<CheckResult>(node.rpcUrl, "broadcast_tx_sync", { tx: Buffer.from(tx).toString("base64") });
+}
+
+async function aliceUsdc(node: TestNode): Promise<string> {
+  const client = await StargateClient.connect(node.rpcUrl);
+  const b = await client.getBalance(node.accounts.alice!.address, "uusdc");
+  client.disconnect();
+  return b.amount;
+}
+
+test.serial("malformed, mis-signed and replayed txs are refused with Cosmos codes and change nothing", async (t) => {
+  const { node } = t.context;
+  const before = await aliceUsdc(node);
+
+  const garbage = await broadcast(node, Uint8Array.of(0xde, 0xad, 0xbe, 0xef));
+  t.is(garbage.code, 2, garbage.log);
+
+  const wrongChain = await broadcast(node, await signedSend(node, { chainId: "other-chain" }));
+  t.is(wrongChain.code, 4, wrongChain.log);
+
+  const wrongAccountNumber = await broadcast(node, await signedSend(node, { accountNumber: 999 }));
+  t.is(wrongAccountNumber.code, 4, wrongAccountNumber.log);
+
+  const future = await broadcast(node, await signedSend(node, { sequence: 99 }));
+  t.is(future.code, 32, future.log);
+  t.regex(future.log, /sequence/);
+
+  const tampered = await signedSend(node);
+  const raw = TxRaw.decode(tampered);
+  raw.signatures[0]![5]! ^= 0xff;
+  const badSig = await broadcast(node, TxRaw.encode(raw).finish());
+  t.is(badSig.code, 4, badSig.log);
+
+  const negative = await broadcast(node, await signedSend(node, { amount: "-1" }));
+  t.not(negative.code, 0);
+
+  t.is(await aliceUsdc(node), before);
+
+  const good = await signedSend(node);
+  t.is((await broadcast(node, good)).code, 0);
+  const replay = await broadcast(node, good);
+  t.not(replay.code, 0, "the same tx again is refused");
+
+  const h = await latestHeight(node.rpcUrl);
+  await waitForHeight(node.rpcUrl, h + 2n);
+  t.is(BigInt(await aliceUsdc(node)), BigInt(before) - 1n, "exactly one send landed");
+});
+
+test.serial("malformed JSON-RPC, unknown methods and oversized bodies get JSON-RPC errors", async (t) => {
+  const { node } = t.context;
+  const post = (body: string) => fetch(node.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body });
+
+  const parse = (await (await post("{not json")).json()) as { error: { code: number } };
+  t.is(parse.error.code, -32700);
+
+  const unknown = (await (await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "no_such_method", params: {} }))).json()) as {
+    error: { code: number };
+  };
+  t.is(unknown.error.code, -32601);
+
+  const big = await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "status", params: { pad: "x".repeat(2_000_000) } }));
+  t.true(big.status === 413 || big.status === 400 || ((await big.json()) as { error?: unknown }).error !== undefined);
+
+  const h = await latestHeight(node.rpcUrl);
+  t.true((await waitForHeight(node.rpcUrl, h + 1n)) > h, "the node is still committing blocks");
+});

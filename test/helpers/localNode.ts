@@ -1,0 +1,180 @@
+/**
+ * Runs real `strike` processes for end-to-end tests: a fresh home in a temp dir, keys in
+ * the test keyring, funded genesis accounts, and a node on loopback ports.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const repo = resolve(import.meta.dirname, "../..");
+const bin = join(repo, "bin/strike.js");
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI. `input` is written to stdin (for prompts). */
+export function runCli(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: repo,
+      env: { ...process.env, ...options.env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+export async function runCliOk(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
+  const r = await runCli(args, options);
+  if (r.code !== 0) {
+    throw new Error(`strike ${args.join(" ")} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  }
+  return r.stdout;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      if (addr === null || typeof addr === "string") return reject(new Error("no port"));
+      srv.close(() => resolvePromise(addr.port));
+    });
+  });
+}
+
+export interface TestAccount {
+  name: string;
+  address: string;
+  mnemonic: string;
+}
+
+export interface TestNode {
+  home: string;
+  chainId: string;
+  rpcUrl: string;
+  accounts: Record<string, TestAccount>;
+  /** CLI args that point a command at this node's home, keyring and RPC. */
+  common: string[];
+  process: ChildProcess;
+  logs(): string;
+  /** Starts the node process (again) on the same home and ports. */
+  start(): Promise<void>;
+  /** Sends a signal and waits for the process to exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Stops the node and deletes its home. */
+  destroy(): Promise<void>;
+}
+
+export interface TestNodeOptions {
+  accounts?: string[];
+  /** Extra flags for `strike start`, e.g. ["--consensus.timeout_commit", "100ms"]. */
+  startFlags?: string[];
+  funds?: string;
+}
+
+export async function createTestNode(options: TestNodeOptions = {}): Promise<TestNode> {
+  const home = await mkdtemp(join(tmpdir(), "strike-e2e-"));
+  const chainId = "strike-e2e-1";
+  const rpcPort = await freePort();
+  const p2pPort = await freePort();
+  const rpcUrl = `http://127.0.0.1:${rpcPort}`;
+  const keyring = ["--home", home, "--keyring-backend", "test"];
+  await runCliOk(["init", "--home", home, "--chain-id", chainId, "--moniker", "e2e"]);
+  const accounts: Record<string, TestAccount> = {};
+  for (const name of options.accounts ?? ["alice", "bob"]) {
+    const out = JSON.parse(await runCliOk(["keys", "add", name, ...keyring, "--output", "json"])) as {
+      address: string;
+      mnemonic: string;
+    };
+    accounts[name] = { name, address: out.address, mnemonic: out.mnemonic };
+    await runCliOk(["genesis", "add-account", out.address, options.funds ?? "1000000000000ustrike,1000000000000uusdc", "--home", home]);
+  }
+
+  let child: ChildProcess | undefined;
+  let log = "";
+  const node: TestNode = {
+    home,
+    chainId,
+    rpcUrl,
+    accounts,
+    common: [...keyring, "--node", `tcp://127.0.0.1:${rpcPort}`, "--chain-id", chainId],
+    get process() {
+      if (child === undefined) throw new Error("node not started");
+      return child;
+    },
+    logs: () => log,
+    async start() {
+      child = spawn(
+        process.execPath,
+        [bin, "start", "--home", home, "--rpc.laddr", `tcp://127.0.0.1:${rpcPort}`, "--p2p.laddr", `tcp://127.0.0.1:${p2pPort}`, ...(options.startFlags ?? [])],
+        { cwd: repo, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
+      child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
+      await waitForHeight(rpcUrl, 1n, 60_000, () => child?.exitCode ?? null, () => log);
+    },
+    async kill(signal = "SIGTERM") {
+      const c = child;
+      if (c === undefined || c.exitCode !== null || c.signalCode !== null) return;
+      const exited = new Promise<void>((r) => c.once("exit", () => r()));
+      c.kill(signal);
+      await exited;
+    },
+    async destroy() {
+      await node.kill("SIGKILL");
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+  await node.start();
+  return node;
+}
+
+export async function rpc<T = unknown>(rpcUrl: string, method: string, params: Record<string, unknown> = {}): Promise<T> {
+  const res = await fetch(rpcUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: T; error?: { message: string; data?: string } };
+  if (body.error !== undefined) throw new Error(`${method}: ${body.error.message} ${body.error.data ?? ""}`);
+  return body.result as T;
+}
+
+export async function latestHeight(rpcUrl: string): Promise<bigint> {
+  const s = await rpc<{ sync_info: { latest_block_height: string } }>(rpcUrl, "status");
+  return BigInt(s.sync_info.latest_block_height);
+}
+
+export async function waitForHeight(
+  rpcUrl: string,
+  height: bigint,
+  timeoutMs = 30_000,
+  exitCode: () => number | null = () => null,
+  logs: () => string = () => "",
+): Promise<bigint> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const code = exitCode();
+    if (code !== null) throw new Error(`node exited with code ${code}:\n${logs()}`);
+    try {
+      const h = await latestHeight(rpcUrl);
+      if (h >= height) return h;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`height ${height} not reached in ${timeoutMs} ms:\n${logs().slice(-4000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
