@@ -6,7 +6,7 @@ import anyTest, { type TestFn } from "ava";
 import { DirectSecp256k1HdWallet, makeAuthInfoBytes, makeSignDoc, encodePubkey } from "@cosmjs/proto-signing";
 import { encodeSecp256k1Pubkey } from "@cosmjs/amino";
 import { StargateClient } from "@cosmjs/stargate";
-import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx.js";
+import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { createStrikeRegistry } from "../../chain/codec/registry.js";
 import { createTestNode, latestHeight, rpc, waitForHeight, type TestNode } from "../helpers/localNode.js";
 

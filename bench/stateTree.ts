@@ -1,0 +1,130 @@
+/**
+ * State-tree commit throughput at 1M keys: load 1M keys, then commit blocks of 10k random
+ * updates (roots + batch preparation + the RocksDB batch write), and reopen. Writes
+ * bench/results/state-tree.json. Target: >= 100,000 updates/s.
+ */
+
+import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { cpus, freemem, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { openRocksDatabase } from "../chain/store/rocksDb.js";
+import { openStateStore } from "../chain/store/stateStore.js";
+
+const KEYS = Number(process.env["BENCH_KEYS"] ?? 1_000_000);
+const LOAD_BLOCK = 100_000;
+const UPDATE_BLOCK = 10_000;
+const UPDATE_BLOCKS = Number(process.env["BENCH_BLOCKS"] ?? 30);
+const KEEP_RECENT = Number(process.env["BENCH_KEEP"] ?? 100);
+
+let seed = 0x2545f491;
+function random32(): number {
+  // xorshift32: a fixed, reproducible workload
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return seed >>> 0;
+}
+
+function keyOf(i: number): Uint8Array {
+  const k = new Uint8Array(25);
+  k[0] = 0x02; // looks like a module-prefixed account key
+  new DataView(k.buffer).setUint32(21, i);
+  for (let j = 1; j < 21; j += 4) new DataView(k.buffer).setUint32(j, Math.imul(i + j, 0x9e3779b1) >>> 0);
+  return k;
+}
+
+function valueOf(n: number): Uint8Array {
+  const v = new Uint8Array(48);
+  new DataView(v.buffer).setUint32(0, n);
+  new DataView(v.buffer).setUint32(44, random32());
+  return v;
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "strike-bench-state-"));
+  try {
+    const db = await openRocksDatabase(dir);
+    const store = await openStateStore({ db, keepRecent: KEEP_RECENT });
+    let version = 0;
+
+    const loadStart = performance.now();
+    for (let i = 0; i < KEYS; i += LOAD_BLOCK) {
+      for (let j = i; j < Math.min(KEYS, i + LOAD_BLOCK); j++) store.working.set(keyOf(j), valueOf(j));
+      const batch = db.batch();
+      store.commit(batch, ++version);
+      await batch.write();
+    }
+    const loadSeconds = (performance.now() - loadStart) / 1000;
+
+    let computeMs = 0;
+    let writeMs = 0;
+    let batchOps = 0;
+    const blockMs: number[] = [];
+    for (let b = 0; b < UPDATE_BLOCKS; b++) {
+      const t0 = performance.now();
+      for (let u = 0; u < UPDATE_BLOCK; u++) {
+        // 90% updates of existing keys, 10% new keys
+        const i = random32() % 10 < 9 ? random32() % KEYS : KEYS + b * UPDATE_BLOCK + u;
+        store.working.set(keyOf(i), valueOf(b));
+      }
+      const batch = db.batch();
+      store.commit(batch, ++version);
+      const t1 = performance.now();
+      batchOps += batch.length;
+      await batch.write();
+      const t2 = performance.now();
+      computeMs += t1 - t0;
+      writeMs += t2 - t1;
+      blockMs.push(t2 - t0);
+    }
+    const updates = UPDATE_BLOCKS * UPDATE_BLOCK;
+    const totalMs = computeMs + writeMs;
+    const rssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
+    const root = Buffer.from(store.root).toString("hex");
+
+    await store.close();
+    await db.close();
+    const reopenStart = performance.now();
+    const db2 = await openRocksDatabase(dir);
+    const reopened = await openStateStore({ db: db2, keepRecent: KEEP_RECENT });
+    const reopenSeconds = (performance.now() - reopenStart) / 1000;
+    const reopenedRootMatches = Buffer.from(reopened.root).toString("hex") === root;
+    await reopened.close();
+    await db2.close();
+
+    blockMs.sort((a, b) => a - b);
+    const cpu = cpus();
+    const result = {
+      benchmark: "state-tree",
+      date: new Date().toISOString(),
+      machine: { cpu: cpu[0]?.model ?? "unknown", cores: cpu.length, memoryGiB: Math.round(totalmem() / 2 ** 30), freeMemoryGiB: Math.round(freemem() / 2 ** 30), node: process.version },
+      config: { keys: KEYS, loadBlock: LOAD_BLOCK, updateBlock: UPDATE_BLOCK, updateBlocks: UPDATE_BLOCKS, keepRecent: KEEP_RECENT, valueBytes: 48, keyBytes: 25 },
+      figures: {
+        updatesPerSecond: Math.round(updates / (totalMs / 1000)),
+        computeUpdatesPerSecond: Math.round(updates / (computeMs / 1000)),
+        msPerBlock: { mean: round(totalMs / UPDATE_BLOCKS), p50: round(blockMs[Math.floor(blockMs.length / 2)]!), max: round(blockMs[blockMs.length - 1]!) },
+        computeAndBatchMsPerBlock: round(computeMs / UPDATE_BLOCKS),
+        rocksWriteMsPerBlock: round(writeMs / UPDATE_BLOCKS),
+        batchOpsPerBlock: Math.round(batchOps / UPDATE_BLOCKS),
+        initialLoadSeconds: round(loadSeconds),
+        initialLoadKeysPerSecond: Math.round(KEYS / loadSeconds),
+        reopenSeconds: round(reopenSeconds),
+        reopenedRootMatches,
+        rssMiB: rssMb,
+      },
+      target: { updatesPerSecond: 100_000, met: updates / (totalMs / 1000) >= 100_000 },
+    };
+    await mkdir(new URL("./results/", import.meta.url), { recursive: true });
+    await writeFile(new URL("./results/state-tree.json", import.meta.url), JSON.stringify(result, null, 2) + "\n");
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+await main();

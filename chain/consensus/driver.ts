@@ -1,0 +1,341 @@
+/**
+ * The shell around the pure reducer: it owns the clock, the timers, the WAL, the signer and
+ * the network, executes the reducer's effects, and runs the commit path
+ * (finalizeBlock → commit → block store → indexers → one atomic batch write).
+ * Every event is handled in order through one promise queue.
+ */
+import type { Block, BlockId, Proposal, Vote } from "../types/block.js";
+import { equalBytes } from "../types/bytes.js";
+import { addressFromPubKey, decodeVoteSignBytes, emptyBlockId, proposalSignBytes, resultsHash, voteSignBytes } from "./encoding.js";
+import { blockHeaderProblem, blockIdOf, commitFromPrecommits, emptyCommit, makeBlock, nextBlockTime, timestampFromMs, timestampToNs, type ChainState } from "./blockFactory.js";
+import { createEd25519Signer, verifyEd25519, type Ed25519Signer } from "./ed25519.js";
+import { consensusErrors } from "./errors.js";
+import { createRoundRobinSelection, createValidatorSet, nextHeightValidatorSet, type ProposerSelection, type ValidatorSet } from "./proposer.js";
+import { createInitialState, step } from "./reducer.js";
+import type { ConsensusEffect, ConsensusEvent, ConsensusState } from "./reducerTypes.js";
+import { openSignState, type SignStateStore } from "./signState.js";
+import type { CommittedBlock, ConsensusDriver, ConsensusDriverOptions, ConsensusMessage, ConsensusStatus } from "./types.js";
+import { blockIdKey } from "./voteSet.js";
+import { openWal, type Wal, type WalEvent } from "./wal.js";
+
+const MAX_FUTURE_MESSAGES = 10_000;
+const TX_POLL_MS = 20;
+
+function eventHeight(e: WalEvent): bigint {
+  switch (e.kind) {
+    case "proposal":
+      return e.proposal.height;
+    case "vote":
+      return e.vote.height;
+    default:
+      return e.height;
+  }
+}
+
+function messageHeight(m: ConsensusMessage): bigint {
+  return m.kind === "vote" ? m.vote.height : m.proposal.height;
+}
+
+export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDriver {
+  const now = o.now ?? Date.now;
+  const log = o.logger;
+  const signer: Ed25519Signer | undefined = o.privValidator === undefined ? undefined : createEd25519Signer(o.privValidator.privateKey);
+  const selfAddress = signer === undefined ? undefined : addressFromPubKey(signer.publicKey);
+  const timers = new Set<NodeJS.Timeout>();
+  let queue: Promise<void> = Promise.resolve();
+  let running = false;
+  let replaying = false;
+  let replayDecide: Extract<ConsensusEffect, { kind: "decide" }> | undefined;
+  let wal: Wal | undefined;
+  let signState: SignStateStore | undefined;
+  let chain: ChainState;
+  let set: ValidatorSet;
+  let selection: ProposerSelection;
+  let cs: ConsensusState;
+  let lastBlockHadTxs = false;
+  let future: ConsensusMessage[] = [];
+
+  const selectionFor = (height: bigint, s: ValidatorSet): ProposerSelection => o.proposerSelection?.(height, s) ?? createRoundRobinSelection(s);
+
+  function enqueue(task: () => Promise<void> | void): void {
+    queue = queue
+      .then(async () => {
+        if (running) await task();
+      })
+      .catch((e: unknown) => log?.error("consensus task failed", { error: String(e) }));
+  }
+
+  function later(ms: number, task: () => void): void {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      task();
+    }, ms);
+    timers.add(t);
+  }
+
+  async function feed(event: ConsensusEvent, sync = false): Promise<void> {
+    if (wal !== undefined && !replaying && event.kind !== "start" && event.kind !== "newHeight" && eventHeight(event) === cs.height) {
+      wal.append({ height: cs.height, event }, sync);
+    }
+    const r = step(cs, event);
+    cs = r.state;
+    for (const fx of r.effects) await execute(fx);
+  }
+
+  async function execute(fx: ConsensusEffect): Promise<void> {
+    if (replaying) {
+      if (fx.kind === "decide") replayDecide = fx;
+      return;
+    }
+    switch (fx.kind) {
+      case "scheduleTimeout":
+        later(fx.durationMs, () => enqueue(() => feed({ kind: "timeout", height: fx.height, round: fx.round, step: fx.step })));
+        return;
+      case "buildBlock":
+        return buildBlock(fx.height, fx.round);
+      case "signProposal":
+        return signProposal(fx);
+      case "signVote":
+        return signVote(fx.type, fx.height, fx.round, fx.blockId);
+      case "validateProposal":
+        return feed({ kind: "proposalValidated", height: fx.height, blockId: fx.blockId, valid: validate(fx.block, fx.round) });
+      case "decide":
+        return commitBlock(fx);
+      case "evidence":
+        log?.warn("conflicting votes from one validator", { height: String(fx.conflict.first.height), round: fx.conflict.first.round });
+        return;
+    }
+  }
+
+  function maxDataBytes(): number {
+    const max = o.consensusParams.block.maxBytes;
+    // Room for the header, commit and framing, as CometBFT's MaxDataBytes does roughly.
+    return max <= 0n ? 100 * 1024 * 1024 : Math.max(0, Number(max) - 16 * 1024);
+  }
+
+  async function buildBlock(height: bigint, round: number): Promise<void> {
+    if (selfAddress === undefined || height !== chain.lastHeight + 1n) return;
+    const maxBytes = maxDataBytes();
+    const txs = o.app.prepareProposal(o.blockBuilder.reapTxs(maxBytes), maxBytes);
+    const { block, blockId } = makeBlock(chain, txs, nextBlockTime(chain, now()), selfAddress);
+    await feed({ kind: "blockBuilt", height, round, block, blockId });
+  }
+
+  async function signProposal(fx: Extract<ConsensusEffect, { kind: "signProposal" }>): Promise<void> {
+    if (signer === undefined || signState === undefined) return;
+    const unsigned: Omit<Proposal, "signature"> = { height: fx.height, round: fx.round, polRound: fx.polRound, blockId: fx.blockId, timestamp: timestampFromMs(now()) };
+    let proposal: Proposal;
+    try {
+      const r = signState.signProposal(o.chainId, unsigned, (b) => signer.sign(b));
+      proposal = { ...unsigned, timestamp: r.timestamp, signature: r.signature };
+    } catch (e) {
+      log?.warn("not signing proposal", { error: String(e) });
+      return;
+    }
+    await feed({ kind: "proposal", proposal, block: fx.block }, true);
+    o.network?.broadcast({ kind: "proposal", proposal, block: fx.block });
+  }
+
+  function voteTime(): ReturnType<typeof timestampFromMs> {
+    const t = timestampFromMs(now());
+    const min = timestampToNs(chain.lastBlockTime) + 1_000_000n;
+    return timestampToNs(t) > min ? t : { seconds: min / 1_000_000_000n, nanos: Number(min % 1_000_000_000n) };
+  }
+
+  async function signVote(type: 1 | 2, height: bigint, round: number, blockId: BlockId | undefined): Promise<void> {
+    if (signer === undefined || signState === undefined || selfAddress === undefined) return;
+    const index = set.validators.findIndex((v) => equalBytes(v.address, selfAddress));
+    if (index < 0) return;
+    let vote: Vote;
+    try {
+      const unsigned = { type, height, round, blockId, timestamp: voteTime() };
+      const r = signState.signVote(o.chainId, unsigned, (b) => signer.sign(b));
+      vote = { ...unsigned, timestamp: r.timestamp, signature: r.signature, validatorAddress: selfAddress, validatorIndex: index };
+    } catch (e) {
+      log?.warn("not signing vote", { error: String(e) });
+      return;
+    }
+    await feed({ kind: "vote", vote }, true);
+    o.network?.broadcast({ kind: "vote", vote });
+  }
+
+  function validate(block: Block, round: number): boolean {
+    const problem = blockHeaderProblem(chain, block, selection.proposer(round).address);
+    if (problem !== undefined) {
+      log?.warn("invalid proposed block", { height: String(block.header.height), problem });
+      return false;
+    }
+    return o.app.processProposal(block.txs, block.header.height);
+  }
+
+  async function commitBlock(fx: Extract<ConsensusEffect, { kind: "decide" }>): Promise<void> {
+    const { block, blockId } = fx;
+    const h = block.header.height;
+    const commit = commitFromPrecommits(h, fx.round, blockId, fx.validators, fx.precommits);
+    const results = o.app.finalizeBlock({ txs: block.txs, height: h, time: block.header.time, hash: blockId.hash, proposerAddress: block.header.proposerAddress, misbehavior: [] });
+    const batch = o.db.batch();
+    o.app.commit(batch);
+    const committed: CommittedBlock = { block, blockId, commit, results, validators: [...set.validators] };
+    o.blockStore.save(batch, committed, set);
+    o.onBlockCommitting?.(committed, batch);
+    await batch.write();
+    o.blockStore.markSaved(h);
+    wal?.truncate();
+    chain = {
+      ...chain,
+      lastHeight: h,
+      lastBlockId: blockId,
+      lastBlockTime: block.header.time,
+      lastCommit: commit,
+      lastResultsHash: resultsHash(results.txResults),
+      appHash: results.appHash,
+      lastValidators: set.validators,
+    };
+    set = nextHeightValidatorSet(set);
+    chain.validators = set.validators;
+    selection = selectionFor(h + 1n, set);
+    lastBlockHadTxs = block.txs.length > 0;
+    log?.info("committed block", { height: String(h), txs: block.txs.length, round: fx.round });
+    o.onBlockCommitted?.(committed);
+    later(o.timeouts.commitMs, () => waitThenStartHeight(h + 1n));
+  }
+
+  /** With createEmptyBlocks off, a height starts when txs wait, after a block with txs (to prove its app hash), or every interval. */
+  function waitThenStartHeight(height: bigint): void {
+    const ready =
+      o.createEmptyBlocks ||
+      lastBlockHadTxs ||
+      (o.blockBuilder.size?.() ?? 1) > 0 ||
+      now() - Number(timestampToNs(chain.lastBlockTime) / 1_000_000n) >= o.createEmptyBlocksIntervalMs;
+    if (!ready) {
+      later(TX_POLL_MS, () => waitThenStartHeight(height));
+      return;
+    }
+    enqueue(async () => {
+      await feed({ kind: "newHeight", height, validators: set.validators, selection });
+      const pending = future.filter((m) => messageHeight(m) === height);
+      future = future.filter((m) => messageHeight(m) > height);
+      for (const m of pending) await receive(m);
+    });
+  }
+
+  async function receive(m: ConsensusMessage): Promise<void> {
+    const h = messageHeight(m);
+    if (h > cs.height || cs.step === "commit") {
+      if (h >= cs.height && future.length < MAX_FUTURE_MESSAGES) future.push(m);
+      return;
+    }
+    if (h !== cs.height) return;
+    if (m.kind === "vote") {
+      const v = m.vote;
+      const val = set.validators[v.validatorIndex];
+      if (val === undefined || !equalBytes(val.address, v.validatorAddress)) return;
+      if (!verifyEd25519(val.pubKey, voteSignBytes(o.chainId, v), v.signature)) return;
+      await feed({ kind: "vote", vote: v });
+      return;
+    }
+    const p = m.proposal;
+    const proposer = selection.proposer(p.round);
+    if (!verifyEd25519(proposer.pubKey, proposalSignBytes(o.chainId, p), p.signature)) return;
+    if (blockIdKey(blockIdOf(m.block)) !== blockIdKey(p.blockId)) return;
+    await feed({ kind: "proposal", proposal: p, block: m.block });
+  }
+
+  async function loadChainState(): Promise<void> {
+    const info = o.app.info();
+    const stored = o.blockStore.height;
+    if (info.lastBlockHeight !== stored) {
+      throw consensusErrors.stateMismatch(`app at height ${info.lastBlockHeight}, block store at ${stored}`);
+    }
+    const base: Omit<ChainState, "lastHeight" | "lastBlockId" | "lastBlockTime" | "lastCommit" | "lastResultsHash" | "validators" | "lastValidators"> = {
+      chainId: o.chainId,
+      initialHeight: o.initialHeight,
+      appVersion: info.appVersion,
+      appHash: info.lastBlockAppHash,
+      consensusParams: o.consensusParams,
+    };
+    if (stored === 0n) {
+      set = createValidatorSet(o.validators.map((v) => ({ address: v.address, pubKey: v.pubKey, votingPower: v.votingPower })));
+      chain = { ...base, lastHeight: o.initialHeight - 1n, lastBlockId: emptyBlockId(), lastBlockTime: o.genesisTime, lastCommit: emptyCommit(), lastResultsHash: new Uint8Array(0), validators: set.validators, lastValidators: [] };
+    } else {
+      const [meta, commit, results, lastSet] = await Promise.all([
+        o.blockStore.loadBlockMeta(stored),
+        o.blockStore.loadCommit(stored),
+        o.blockStore.loadBlockResults(stored),
+        o.blockStore.loadValidatorSet(stored),
+      ]);
+      if (meta === undefined || commit === undefined || results === undefined || lastSet === undefined) {
+        throw consensusErrors.stateMismatch(`block store misses data of height ${stored}`);
+      }
+      set = nextHeightValidatorSet(lastSet);
+      chain = {
+        ...base,
+        lastHeight: stored,
+        lastBlockId: meta.blockId,
+        lastBlockTime: meta.header.time,
+        lastCommit: commit,
+        lastResultsHash: resultsHash(results.txResults),
+        validators: set.validators,
+        lastValidators: lastSet.validators,
+      };
+      lastBlockHadTxs = meta.numTxs > 0;
+    }
+    selection = selectionFor(chain.lastHeight + 1n, set);
+  }
+
+  /** Replays the WAL of the current height with effects muted, then resumes. */
+  async function replay(): Promise<void> {
+    const opened = openWal(o.walPath);
+    replaying = true;
+    try {
+      await feed({ kind: "start" });
+      for (const rec of opened.records) if (rec.height === cs.height) await feed(rec.event);
+      // A vote signed just before a crash may be missing from the WAL: the sign state has it.
+      const last = signState?.last;
+      if (last !== undefined && last.height === cs.height && last.step >= 2 && selfAddress !== undefined) {
+        const f = decodeVoteSignBytes(last.signBytes);
+        const index = set.validators.findIndex((v) => equalBytes(v.address, selfAddress));
+        if (index >= 0) {
+          await feed({ kind: "vote", vote: { type: f.type, height: f.height, round: f.round, blockId: f.blockId, timestamp: f.timestamp, validatorAddress: selfAddress, validatorIndex: index, signature: last.signature } });
+        }
+      }
+    } finally {
+      replaying = false;
+    }
+    wal = opened.wal;
+    if (opened.records.length > 0) log?.info("replayed consensus WAL", { height: String(cs.height), records: opened.records.length });
+  }
+
+  return {
+    get height() {
+      return chain?.lastHeight ?? 0n;
+    },
+    get validators() {
+      return set === undefined ? [] : [...set.validators];
+    },
+    status(): ConsensusStatus {
+      return { height: cs?.height ?? 0n, round: cs?.round ?? 0, step: cs?.step ?? "init" };
+    },
+    async start() {
+      await loadChainState();
+      if (o.privValidator !== undefined) signState = openSignState(o.signStatePath);
+      cs = createInitialState({ height: chain.lastHeight + 1n, validators: set.validators, selection, self: selfAddress, timeouts: o.timeouts });
+      running = true;
+      await replay();
+      const decided = replayDecide;
+      replayDecide = undefined;
+      o.network?.onMessage((m) => enqueue(() => receive(m)));
+      if (decided !== undefined) enqueue(() => commitBlock(decided));
+      else enqueue(() => feed({ kind: "start" }));
+      await queue;
+    },
+    async stop() {
+      running = false;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      await queue;
+      wal?.close();
+      wal = undefined;
+    },
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * CometBFT's weighted round-robin proposer selection (types/validator_set.go): every
+ * step adds each validator's power to its priority and the highest priority proposes,
+ * paying the total power back. Priorities are rescaled into a window of 2x the total power
+ * and centred on zero before each increment, exactly as CometBFT does, so that heights
+ * pick the same proposers as a CometBFT chain with the same set.
+ */
+import { compareBytes } from "../types/bytes.js";
+import type { Validator } from "../types/block.js";
+
+const PRIORITY_WINDOW_SIZE_FACTOR = 2n;
+const MAX_INT64 = (1n << 63n) - 1n;
+const MIN_INT64 = -(1n << 63n);
+
+/** A validator set with CometBFT's proposer bookkeeping (what `types.ValidatorSet` holds). */
+export interface ValidatorSet {
+  /** In canonical order: voting power descending, then address ascending. */
+  readonly validators: readonly Validator[];
+  /** The round-0 proposer of the height this set belongs to. */
+  readonly proposer: Validator;
+}
+
+/** Who proposes in a round of the current height. A sequencer schedule can replace it. */
+export interface ProposerSelection {
+  proposer(round: number): Validator;
+}
+
+function clip(n: bigint): bigint {
+  return n > MAX_INT64 ? MAX_INT64 : n < MIN_INT64 ? MIN_INT64 : n;
+}
+
+export function totalVotingPower(validators: readonly Validator[]): bigint {
+  let total = 0n;
+  for (const v of validators) total += v.votingPower;
+  return total;
+}
+
+function byVotingPower(a: Validator, b: Validator): number {
+  if (a.votingPower !== b.votingPower) return a.votingPower > b.votingPower ? -1 : 1;
+  return compareBytes(a.address, b.address);
+}
+
+function withMostPriority(vals: readonly Validator[]): Validator {
+  let best = vals[0]!;
+  for (const v of vals) {
+    if (v.proposerPriority > best.proposerPriority || (v.proposerPriority === best.proposerPriority && compareBytes(v.address, best.address) < 0)) {
+      best = v;
+    }
+  }
+  return best;
+}
+
+function rescale(vals: Validator[], diffMax: bigint): void {
+  if (diffMax <= 0n || vals.length === 0) return;
+  let max = MIN_INT64;
+  let min = MAX_INT64;
+  for (const v of vals) {
+    if (v.proposerPriority > max) max = v.proposerPriority;
+    if (v.proposerPriority < min) min = v.proposerPriority;
+  }
+  const diff = max - min;
+  if (diff > diffMax) {
+    const ratio = (diff + diffMax - 1n) / diffMax;
+    // bigint division truncates toward zero like Go's int64 division.
+    for (const v of vals) v.proposerPriority = v.proposerPriority / ratio;
+  }
+}
+
+function shiftByAverage(vals: Validator[]): void {
+  if (vals.length === 0) return;
+  let sum = 0n;
+  for (const v of vals) sum += v.proposerPriority;
+  const n = BigInt(vals.length);
+  // big.Int.Div is Euclidean: with a positive divisor it rounds toward -infinity.
+  let avg = sum / n;
+  if (sum % n !== 0n && sum < 0n) avg -= 1n;
+  for (const v of vals) v.proposerPriority = clip(v.proposerPriority - avg);
+}
+
+function copyValidators(vals: readonly Validator[]): Validator[] {
+  return vals.map((v) => ({ ...v }));
+}
+
+/** `ValidatorSet.IncrementProposerPriority(times)`: returns a new set, the input is unchanged. */
+export function incrementProposerPriority(set: Pick<ValidatorSet, "validators">, times: number): ValidatorSet {
+  const vals = copyValidators(set.validators);
+  if (vals.length === 0 || times <= 0) throw new RangeError("incrementProposerPriority needs validators and times > 0");
+  const total = totalVotingPower(vals);
+  rescale(vals, PRIORITY_WINDOW_SIZE_FACTOR * total);
+  shiftByAverage(vals);
+  let proposer = vals[0]!;
+  for (let i = 0; i < times; i++) {
+    for (const v of vals) v.proposerPriority = clip(v.proposerPriority + v.votingPower);
+    proposer = withMostPriority(vals);
+    proposer.proposerPriority = clip(proposer.proposerPriority - total);
+  }
+  return { validators: vals, proposer };
+}
+
+/**
+ * `types.NewValidatorSet` for a set of new validators (genesis): every validator starts at
+ * -(1.125 x total power), the set is centred (so all start at 0) and incremented once.
+ */
+export function createValidatorSet(validators: readonly Omit<Validator, "proposerPriority">[]): ValidatorSet {
+  const total = totalVotingPower(validators as Validator[]);
+  const start = -(total + (total >> 3n));
+  const vals = validators.map((v) => ({ ...v, proposerPriority: start }));
+  rescale(vals, PRIORITY_WINDOW_SIZE_FACTOR * total);
+  shiftByAverage(vals);
+  vals.sort(byVotingPower);
+  return incrementProposerPriority({ validators: vals }, 1);
+}
+
+/** The set of the next height (CometBFT: `NextValidators.CopyIncrementProposerPriority(1)`). */
+export function nextHeightValidatorSet(set: ValidatorSet): ValidatorSet {
+  return incrementProposerPriority(set, 1);
+}
+
+/**
+ * Round r's proposer is the set incremented r times in one call (round 0: the set's own
+ * proposer). CometBFT increments by the number of rounds skipped each time it enters a
+ * round, which only differs from this after a rescale; one function of (set, round) keeps
+ * the reducer a pure function of its inputs.
+ */
+export function createRoundRobinSelection(set: ValidatorSet): ProposerSelection {
+  const cache = new Map<number, Validator>([[0, set.proposer]]);
+  return {
+    proposer(round: number): Validator {
+      let p = cache.get(round);
+      if (p === undefined) {
+        p = incrementProposerPriority(set, round).proposer;
+        if (cache.size < 64) cache.set(round, p);
+      }
+      return p;
+    },
+  };
+}

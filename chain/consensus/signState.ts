@@ -1,0 +1,99 @@
+/**
+ * The last message this validator signed (CometBFT's FilePVLastSignState), written and
+ * fsynced BEFORE a signature is released, so that a restart can never sign two different
+ * messages at one height/round/step. Asked again for the same message (only the timestamp
+ * differing), it returns the saved signature and timestamp, as CometBFT's privval does.
+ */
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Timestamp } from "../types/abci.js";
+import { equalBytes } from "../types/bytes.js";
+import type { Proposal, Vote } from "../types/block.js";
+import { proposalSignBytes, voteSignBytes } from "./encoding.js";
+import { consensusErrors } from "./errors.js";
+import { fromJson, toJson } from "./jsonCodec.js";
+
+/** privval steps: 1 propose, 2 prevote, 3 precommit. */
+export type SignStep = 0 | 1 | 2 | 3;
+
+export interface LastSignState {
+  height: bigint;
+  round: number;
+  step: SignStep;
+  signBytes: Uint8Array;
+  signature: Uint8Array;
+  timestamp: Timestamp;
+}
+
+export interface SignResult {
+  signature: Uint8Array;
+  /** The timestamp actually signed (the saved one when re-signing the same message). */
+  timestamp: Timestamp;
+  signBytes: Uint8Array;
+}
+
+export interface SignStateStore {
+  readonly last: LastSignState | undefined;
+  signVote(chainId: string, vote: Omit<Vote, "signature" | "validatorAddress" | "validatorIndex">, sign: (bytes: Uint8Array) => Uint8Array): SignResult;
+  signProposal(chainId: string, proposal: Omit<Proposal, "signature">, sign: (bytes: Uint8Array) => Uint8Array): SignResult;
+}
+
+function writeFileDurably(path: string, text: string): void {
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, "w");
+  writeSync(fd, text);
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(tmp, path);
+  const dfd = openSync(dirname(path), "r");
+  try {
+    fsyncSync(dfd);
+  } finally {
+    closeSync(dfd);
+  }
+}
+
+export function openSignState(path: string): SignStateStore {
+  let last: LastSignState | undefined;
+  if (existsSync(path)) {
+    try {
+      last = fromJson<LastSignState>(readFileSync(path, "utf8"));
+    } catch {
+      throw consensusErrors.signStateCorrupted(path);
+    }
+  }
+
+  function sign(height: bigint, round: number, step: SignStep, bytesWith: (t: Timestamp) => Uint8Array, timestamp: Timestamp, signer: (b: Uint8Array) => Uint8Array): SignResult {
+    const signBytes = bytesWith(timestamp);
+    if (last !== undefined) {
+      const regression =
+        height < last.height || (height === last.height && (round < last.round || (round === last.round && step < last.step)));
+      if (regression) throw consensusErrors.signRegression(`asked ${height}/${round}/${step}, last ${last.height}/${last.round}/${last.step}`);
+      if (height === last.height && round === last.round && step === last.step) {
+        // Same HRS: only the very same message (timestamp aside) may be signed, and it gets the old signature.
+        if (equalBytes(bytesWith(last.timestamp), last.signBytes)) {
+          return { signature: last.signature, timestamp: last.timestamp, signBytes: last.signBytes };
+        }
+        throw consensusErrors.conflictingSignature(`at ${height}/${round}/${step}`);
+      }
+    }
+    const signature = signer(signBytes);
+    const next: LastSignState = { height, round, step, signBytes, signature, timestamp };
+    writeFileDurably(path, toJson(next));
+    last = next;
+    return { signature, timestamp, signBytes };
+  }
+
+  return {
+    get last() {
+      return last;
+    },
+    signVote(chainId, vote, signer) {
+      const step: SignStep = vote.type === 1 ? 2 : 3;
+      return sign(vote.height, vote.round, step, (t) => voteSignBytes(chainId, { ...vote, timestamp: t }), vote.timestamp, signer);
+    },
+    signProposal(chainId, proposal, signer) {
+      return sign(proposal.height, proposal.round, 1, (t) => proposalSignBytes(chainId, { ...proposal, timestamp: t }), proposal.timestamp, signer);
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/** Public contracts of the consensus driver (createConsensusDriver in driver.ts). */
+import type { Application, ConsensusParams, FinalizeBlockResponse, Timestamp } from "../types/abci.js";
+import type { Block, BlockId, Commit, Proposal, Validator, Vote } from "../types/block.js";
+import type { Database, WriteBatch } from "../store/types.js";
+import type { BlockStore } from "../store/blockStore.js";
+import type { TimeoutConfig } from "./reducerTypes.js";
+import type { ProposerSelection, ValidatorSet } from "./proposer.js";
+
+export type { TimeoutConfig } from "./reducerTypes.js";
+
+/** A decided block with everything stored and published alongside it. */
+export interface CommittedBlock {
+  block: Block;
+  blockId: BlockId;
+  /** The +2/3 precommits that decided it (CometBFT's "seen commit"). */
+  commit: Commit;
+  results: FinalizeBlockResponse;
+  /** The set that signed this block, in canonical order with its proposer priorities. */
+  validators: Validator[];
+}
+
+/** The mempool side of block building; a sequencer can stand in for it. */
+export interface BlockBuilder {
+  /** Txs for the next block, in order, within maxBytes. */
+  reapTxs(maxBytes: number): Uint8Array[];
+  /** Number of txs waiting (used when empty blocks are not created). Optional: treated as unknown. */
+  size?(): number;
+}
+
+export type ConsensusMessage =
+  | { kind: "proposal"; proposal: Proposal; block: Block }
+  | { kind: "vote"; vote: Vote };
+
+/** Gossip of consensus messages; absent (a no-op) for a single validator. */
+export interface ConsensusNetwork {
+  broadcast(msg: ConsensusMessage): void;
+  onMessage(handler: (msg: ConsensusMessage) => void): void;
+}
+
+export interface ConsensusLogger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+  debug?(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface PrivValidatorKey {
+  /** ed25519 32-byte seed. */
+  privateKey: Uint8Array;
+  publicKey: Uint8Array;
+}
+
+export interface ConsensusDriverOptions {
+  chainId: string;
+  initialHeight: bigint;
+  genesisTime: Timestamp;
+  /** The current set (fixed from genesis for now); priorities are recomputed as CometBFT's NewValidatorSet. */
+  validators: Validator[];
+  consensusParams: ConsensusParams;
+  /** Already initialised (initChain done by the node at genesis). */
+  app: Application;
+  db: Database;
+  blockStore: BlockStore;
+  privValidator: PrivValidatorKey | undefined;
+  signStatePath: string;
+  walPath: string;
+  timeouts: TimeoutConfig;
+  /** When false, a height waits for txs, but a block is still made every createEmptyBlocksIntervalMs. */
+  createEmptyBlocks: boolean;
+  createEmptyBlocksIntervalMs: number;
+  blockBuilder: BlockBuilder;
+  onBlockCommitting?(committed: CommittedBlock, batch: WriteBatch): void;
+  onBlockCommitted?(committed: CommittedBlock): void;
+  network?: ConsensusNetwork;
+  logger?: ConsensusLogger;
+  /** Replaces round-robin proposer selection (a sequencer schedule); gets the height's set. */
+  proposerSelection?(height: bigint, set: ValidatorSet): ProposerSelection;
+  /** Wall clock in ms since the epoch (tests). */
+  now?(): number;
+}
+
+export interface ConsensusStatus {
+  height: bigint;
+  round: number;
+  step: string;
+}
+
+export interface ConsensusDriver {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Last committed height. */
+  readonly height: bigint;
+  readonly validators: Validator[];
+  status(): ConsensusStatus;
+}
+
+export const DEFAULT_TIMEOUTS: TimeoutConfig = {
+  proposeMs: 3000,
+  proposeDeltaMs: 500,
+  prevoteMs: 1000,
+  prevoteDeltaMs: 500,
+  precommitMs: 1000,
+  precommitDeltaMs: 500,
+  commitMs: 200,
+};
+
+export type { Database };

@@ -1,0 +1,60 @@
+/**
+ * Account addresses as Cosmos derives them: ripemd160(sha256(compressed secp256k1 pubkey)),
+ * bech32-encoded with the chain's prefix. Module accounts use sha256(name)[:20].
+ */
+import { createHash } from "node:crypto";
+import { fromBech32, toBech32 } from "@cosmjs/encoding";
+import { sdkErrors } from "../types/errors.js";
+import { sha256 } from "./hash.js";
+
+export const BECH32_PREFIX = "strike";
+export const ADDRESS_LENGTH = 20;
+
+export function ripemd160(data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash("ripemd160").update(data).digest());
+}
+
+/** The 20 address bytes of a compressed secp256k1 public key. */
+export function secp256k1PubKeyToAddressBytes(pubkey: Uint8Array): Uint8Array {
+  return ripemd160(sha256(pubkey));
+}
+
+/** A module account's address bytes (Cosmos `authtypes.NewModuleAddress`). */
+export function moduleAddressBytes(moduleName: string): Uint8Array {
+  return sha256(new TextEncoder().encode(moduleName)).subarray(0, ADDRESS_LENGTH);
+}
+
+export function addressToBech32(bytes: Uint8Array, prefix: string = BECH32_PREFIX): string {
+  return toBech32(prefix, bytes);
+}
+
+/** Decodes a bech32 address, checking the prefix and length; throws sdk code 7 saying what is wrong. */
+export function bech32ToAddressBytes(address: string, prefix: string = BECH32_PREFIX): Uint8Array {
+  let decoded: { prefix: string; data: Uint8Array };
+  try {
+    decoded = fromBech32(address, 90);
+  } catch (e) {
+    throw sdkErrors.invalidAddress(`"${address}" is not valid bech32 (${e instanceof Error ? e.message : "decode error"})`);
+  }
+  if (decoded.prefix !== prefix) {
+    throw sdkErrors.invalidAddress(`"${address}" has prefix "${decoded.prefix}", expected "${prefix}"`);
+  }
+  if (decoded.data.length !== ADDRESS_LENGTH && decoded.data.length !== 32) {
+    throw sdkErrors.invalidAddress(`"${address}" has ${decoded.data.length} bytes, expected 20 or 32`);
+  }
+  return decoded.data;
+}
+
+export function isValidAddress(address: string, prefix: string = BECH32_PREFIX): boolean {
+  try {
+    bech32ToAddressBytes(address, prefix);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Re-encodes to the canonical lower-case form (bech32 accepts all-upper-case too). */
+export function normalizeAddress(address: string, prefix: string = BECH32_PREFIX): string {
+  return addressToBech32(bech32ToAddressBytes(address, prefix), prefix);
+}

@@ -1,0 +1,144 @@
+/**
+ * In-process event bus behind websocket `subscribe` and `broadcast_tx_commit`. Publishing
+ * never waits for a subscriber: each subscription has a bounded queue drained
+ * asynchronously, and a subscription whose queue overflows is cancelled with an error
+ * (as CometBFT drops slow websocket clients) so that a slow reader cannot stall the node.
+ */
+import { sha256 } from "../crypto/hash.js";
+import type { FinalizeBlockResponse } from "../types/abci.js";
+import type { Block, BlockId } from "../types/block.js";
+import { indexerErrors } from "./errors.js";
+import { eventMapOf } from "./events.js";
+import { matchAll, parseQuery, type Query } from "./query.js";
+import type { EventBus, EventData, EventHandler, EventMessage, SubscribeOptions } from "./types.js";
+
+export interface EventBusOptions {
+  /** CometBFT's `max_subscription_clients`. */
+  maxClients?: number;
+  /** CometBFT's `max_subscriptions_per_client`. */
+  maxSubscriptionsPerClient?: number;
+  /** Default queue capacity of a subscription. */
+  capacity?: number;
+}
+
+interface Subscription {
+  query: Query;
+  handler: EventHandler;
+  queue: EventMessage[];
+  capacity: number;
+  draining: boolean;
+  cancelled: boolean;
+  onCancel: ((reason: Error) => void) | undefined;
+}
+
+export function createEventBus(options: EventBusOptions = {}): EventBus {
+  const maxClients = options.maxClients ?? 100;
+  const maxPerClient = options.maxSubscriptionsPerClient ?? 5;
+  const defaultCapacity = options.capacity ?? 100;
+  const clients = new Map<string, Map<string, Subscription>>();
+
+  function remove(subscriberId: string, queryText: string): Subscription | undefined {
+    const subs = clients.get(subscriberId);
+    const sub = subs?.get(queryText);
+    if (subs === undefined || sub === undefined) return undefined;
+    subs.delete(queryText);
+    if (subs.size === 0) clients.delete(subscriberId);
+    sub.cancelled = true;
+    sub.queue.length = 0;
+    return sub;
+  }
+
+  function cancel(subscriberId: string, queryText: string, reason: Error): void {
+    const sub = remove(subscriberId, queryText);
+    sub?.onCancel?.(reason);
+  }
+
+  async function drain(subscriberId: string, sub: Subscription): Promise<void> {
+    sub.draining = true;
+    try {
+      while (!sub.cancelled) {
+        const msg = sub.queue.shift();
+        if (msg === undefined) break;
+        try {
+          await sub.handler(msg);
+        } catch (e) {
+          cancel(subscriberId, sub.query.text, e instanceof Error ? e : indexerErrors.subscriberTooSlow(String(e)));
+        }
+      }
+    } finally {
+      sub.draining = false;
+    }
+  }
+
+  return {
+    subscribe(subscriberId: string, queryText: string, handler: EventHandler, subOptions: SubscribeOptions = {}): void {
+      const query = queryText.trim() === "" ? matchAll : parseQuery(queryText);
+      const subs = clients.get(subscriberId);
+      if (subs === undefined && clients.size >= maxClients) {
+        throw indexerErrors.tooManyClients(`max_subscription_clients ${maxClients} reached`);
+      }
+      if (subs?.has(queryText)) throw indexerErrors.alreadySubscribed(`"${queryText}"`);
+      if (subs !== undefined && subs.size >= maxPerClient) {
+        throw indexerErrors.tooManySubscriptions(`max_subscriptions_per_client ${maxPerClient} reached`);
+      }
+      const sub: Subscription = {
+        query: query === matchAll ? { ...matchAll, text: queryText } : query,
+        handler,
+        queue: [],
+        capacity: subOptions.capacity ?? defaultCapacity,
+        draining: false,
+        cancelled: false,
+        onCancel: subOptions.onCancel,
+      };
+      const target = subs ?? new Map<string, Subscription>();
+      target.set(queryText, sub);
+      clients.set(subscriberId, target);
+    },
+
+    unsubscribe(subscriberId: string, queryText: string): void {
+      if (remove(subscriberId, queryText) === undefined) throw indexerErrors.notSubscribed(`"${queryText}"`);
+    },
+
+    unsubscribeAll(subscriberId: string): void {
+      const subs = clients.get(subscriberId);
+      if (subs === undefined) throw indexerErrors.notSubscribed(`client ${subscriberId}`);
+      for (const queryText of [...subs.keys()]) remove(subscriberId, queryText);
+    },
+
+    publish(data: EventData): void {
+      const events = eventMapOf(data);
+      for (const [subscriberId, subs] of [...clients]) {
+        for (const sub of [...subs.values()]) {
+          if (!sub.query.matches(events)) continue;
+          if (sub.queue.length >= sub.capacity) {
+            cancel(subscriberId, sub.query.text, indexerErrors.subscriberTooSlow(`${sub.capacity} events queued for "${sub.query.text}"`));
+            continue;
+          }
+          sub.queue.push({ query: sub.query.text, data, events });
+          if (!sub.draining) void drain(subscriberId, sub);
+        }
+      }
+    },
+
+    numClients: () => clients.size,
+    numClientSubscriptions: (subscriberId) => clients.get(subscriberId)?.size ?? 0,
+
+    close(): void {
+      for (const [subscriberId, subs] of [...clients]) {
+        for (const queryText of [...subs.keys()]) cancel(subscriberId, queryText, indexerErrors.notSubscribed("event bus closed"));
+      }
+    },
+  };
+}
+
+/** Publishes a committed block's events in CometBFT's order: NewBlock, NewBlockHeader, NewBlockEvents, then each Tx. */
+export function publishBlockEvents(bus: EventBus, block: Block, blockId: BlockId, results: FinalizeBlockResponse): void {
+  bus.publish({ type: "NewBlock", block, blockId, resultFinalizeBlock: results });
+  bus.publish({ type: "NewBlockHeader", header: block.header });
+  bus.publish({ type: "NewBlockEvents", height: block.header.height, events: results.events, numTxs: block.txs.length });
+  block.txs.forEach((tx, index) => {
+    const result = results.txResults[index];
+    if (result === undefined) return;
+    bus.publish({ type: "Tx", tx: { hash: sha256(tx), height: block.header.height, index, tx, result } });
+  });
+}

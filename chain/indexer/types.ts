@@ -1,0 +1,67 @@
+import type { AbciEvent, FinalizeBlockResponse, TxResult } from "../types/abci.js";
+import type { Block, BlockId, Header } from "../types/block.js";
+import type { WriteBatch } from "../store/types.js";
+import type { EventMap } from "./query.js";
+
+/** A committed tx as the index returns it. */
+export interface IndexedTx {
+  /** sha256 of the tx bytes. */
+  hash: Uint8Array;
+  height: bigint;
+  /** Position of the tx in its block. */
+  index: number;
+  tx: Uint8Array;
+  result: TxResult;
+}
+
+export interface TxSearchOptions {
+  /** 1-based. */
+  page: number;
+  perPage: number;
+  orderBy: "asc" | "desc";
+}
+
+export interface TxIndexer {
+  /** Adds the block's txs to `batch`, which the caller writes atomically with the block. */
+  index(batch: WriteBatch, height: bigint, txs: Uint8Array[], results: TxResult[]): void;
+  getByHash(hash: Uint8Array): Promise<IndexedTx | undefined>;
+  search(query: string, options: TxSearchOptions): Promise<{ txs: IndexedTx[]; totalCount: number }>;
+}
+
+/** What the event bus carries; `chain/rpc/render` turns it into CometBFT's JSON. */
+export type EventData =
+  | { type: "NewBlock"; block: Block; blockId: BlockId; resultFinalizeBlock: FinalizeBlockResponse }
+  | { type: "NewBlockHeader"; header: Header }
+  | { type: "NewBlockEvents"; height: bigint; events: AbciEvent[]; numTxs: number }
+  | { type: "Tx"; tx: IndexedTx };
+
+export type EventType = EventData["type"];
+
+export interface EventMessage {
+  /** The subscription's query text, as the subscriber gave it. */
+  query: string;
+  data: EventData;
+  /** Composite keys (including `tm.event`) of the published event. */
+  events: EventMap;
+}
+
+export interface SubscribeOptions {
+  /** Messages held for this subscription before it is dropped as too slow. */
+  capacity?: number;
+  /** Called once if the bus cancels the subscription (too slow, or the bus closed). */
+  onCancel?: (reason: Error) => void;
+}
+
+export type EventHandler = (msg: EventMessage) => void | Promise<void>;
+
+export interface EventBus {
+  /** Throws `indexerErrors.invalidQuery`, `tooManySubscriptions`, `alreadySubscribed` or `tooManyClients`. */
+  subscribe(subscriberId: string, query: string, handler: EventHandler, options?: SubscribeOptions): void;
+  unsubscribe(subscriberId: string, query: string): void;
+  unsubscribeAll(subscriberId: string): void;
+  publish(data: EventData): void;
+  numClients(): number;
+  numClientSubscriptions(subscriberId: string): number;
+  /** Cancels every subscription. */
+  close(): void;
+}

@@ -1,0 +1,188 @@
+/**
+ * The composition root: builds every component of a node from its home folder and
+ * config, wires them together, starts them, and stops them in reverse order.
+ *
+ * One RocksDB holds everything a block changes (state tree, block, results, tx index),
+ * and the consensus driver writes it all in one batch per block.
+ */
+import { createConsensusDriver } from "../consensus/driver.js";
+import type { CommittedBlock } from "../consensus/types.js";
+import { publishBlockEvents, createEventBus } from "../indexer/eventBus.js";
+import { openTxIndexer } from "../indexer/txIndexer.js";
+import { createMempool } from "../mempool/mempool.js";
+import { startRpcServer, COMET_VERSION, type RpcServices } from "../rpc/index.js";
+import { parseDecCoins } from "../runtime/coins.js";
+import { createStrikeApp } from "../runtime/strikeApp.js";
+import { openBlockStore } from "../store/blockStore.js";
+import { openRocksDatabase } from "../store/rocksDb.js";
+import { openStateStore } from "../store/stateStore.js";
+import { equalBytes, toHex } from "../types/bytes.js";
+import { loadGenesis } from "../../genesis/index.js";
+import { resolveHomePath, type NodeConfig } from "./config.js";
+import { consensusParamsOf, genesisValidators, initChainRequest, nodeErrors, parseRfc3339 } from "./genesisState.js";
+import { loadNodeKey, loadPrivValidatorKey, nodeIdOf } from "./home.js";
+import { createLogger, type NodeLogger } from "./logger.js";
+
+export interface StartNodeOptions {
+  home: string;
+  config: NodeConfig;
+  logger?: NodeLogger;
+}
+
+export interface RunningNode {
+  /** http://host:port of the RPC server. */
+  rpcUrl: string;
+  stop(): Promise<void>;
+}
+
+/** How many versions of state stay readable, from app.toml's pruning settings. */
+export function keepRecentOf(config: NodeConfig): number {
+  switch (config.app.pruning) {
+    case "nothing":
+      return 0;
+    case "everything":
+      return 2;
+    case "default":
+      return 362_880;
+    case "custom":
+      return config.app.pruningKeepRecent;
+  }
+}
+
+export async function startNode(options: StartNodeOptions): Promise<RunningNode> {
+  const { home, config } = options;
+  const log = options.logger ?? createLogger(config.logLevel);
+  const genesis = loadGenesis(resolveHomePath(home, config.genesisFile));
+  const nodeKey = loadNodeKey(resolveHomePath(home, config.nodeKeyFile));
+  const validatorKey = loadPrivValidatorKey(resolveHomePath(home, config.privValidatorKeyFile));
+
+  const db = await openRocksDatabase(resolveHomePath(home, config.dbDir));
+  const state = await openStateStore({ db, keepRecent: keepRecentOf(config) });
+  const app = createStrikeApp({
+    state,
+    minGasPrices: parseDecCoins(config.app.minimumGasPrices),
+    maxTxBytes: config.mempool.maxTxBytes,
+    logger: log.with("app"),
+  });
+  const blockStore = await openBlockStore(db);
+  const txIndexer = await openTxIndexer(db);
+  const eventBus = createEventBus();
+
+  const validators = genesisValidators(genesis);
+  const consensusParams = consensusParamsOf(genesis.consensus_params);
+  if (app.info().lastBlockHeight === 0n && blockStore.height === 0n) {
+    const res = app.initChain(initChainRequest(genesis));
+    log.info("initialised the chain from genesis", { chain_id: genesis.chain_id, app_hash: res.appHash });
+  }
+  const self = validators.find((v) => equalBytes(v.pubKey, validatorKey.pubKey));
+  if (self === undefined) {
+    log.warn("this node's validator key is not in the validator set: running as a full node", { address: validatorKey.address });
+  }
+
+  const mempool = createMempool({
+    app,
+    maxTxs: config.mempool.size,
+    maxBytes: config.mempool.maxTxsBytes,
+    maxTxBytes: config.mempool.maxTxBytes,
+    cacheSize: config.mempool.cacheSize,
+  });
+
+  const indexing = config.txIndex.indexer === "kv";
+  const driver = createConsensusDriver({
+    chainId: genesis.chain_id,
+    initialHeight: BigInt(genesis.initial_height),
+    genesisTime: parseRfc3339(genesis.genesis_time),
+    validators,
+    consensusParams,
+    app,
+    db,
+    blockStore,
+    privValidator: self === undefined ? undefined : { privateKey: validatorKey.privKey.subarray(0, 32), publicKey: validatorKey.pubKey },
+    signStatePath: resolveHomePath(home, config.privValidatorStateFile),
+    walPath: resolveHomePath(home, config.consensus.walFile),
+    timeouts: {
+      proposeMs: config.consensus.timeoutProposeMs,
+      proposeDeltaMs: config.consensus.timeoutProposeDeltaMs,
+      prevoteMs: config.consensus.timeoutPrevoteMs,
+      prevoteDeltaMs: config.consensus.timeoutPrevoteDeltaMs,
+      precommitMs: config.consensus.timeoutPrecommitMs,
+      precommitDeltaMs: config.consensus.timeoutPrecommitDeltaMs,
+      commitMs: config.consensus.timeoutCommitMs,
+    },
+    createEmptyBlocks: config.consensus.createEmptyBlocks,
+    createEmptyBlocksIntervalMs: config.consensus.createEmptyBlocksIntervalMs,
+    blockBuilder: {
+      reapTxs: (maxBytes) => mempool.reap(maxBytes, consensusParams.block.maxGas),
+      size: () => mempool.size(),
+    },
+    onBlockCommitting(c: CommittedBlock, batch) {
+      if (indexing) txIndexer.index(batch, c.block.header.height, c.block.txs, c.results.txResults);
+    },
+    onBlockCommitted(c: CommittedBlock) {
+      mempool.update(c.block.txs);
+      publishBlockEvents(eventBus, c.block, c.blockId, c.results);
+    },
+    logger: log.with("consensus"),
+  });
+
+  const services: RpcServices = {
+    node: {
+      nodeInfo: () => ({
+        id: nodeIdOf(nodeKey),
+        listenAddr: config.p2p.laddr,
+        network: genesis.chain_id,
+        appVersion: 0n,
+        channels: "40202122233038606100",
+        moniker: config.moniker,
+        txIndex: indexing ? "on" : "off",
+        rpcAddress: config.rpc.laddr,
+      }),
+      validatorInfo: () => ({
+        address: validatorKey.address,
+        pubKey: validatorKey.pubKey,
+        votingPower: driver.validators.find((v) => equalBytes(v.pubKey, validatorKey.pubKey))?.votingPower ?? 0n,
+      }),
+      isCatchingUp: () => false,
+      peers: () => [],
+    },
+    app,
+    blocks: blockStore,
+    txIndexer,
+    eventBus,
+    mempool,
+    genesis: () => genesis,
+  };
+  const rpc = await startRpcServer({
+    laddr: config.rpc.laddr,
+    services,
+    maxBodyBytes: config.rpc.maxBodyBytes,
+    timeoutBroadcastTxCommitMs: config.rpc.timeoutBroadcastTxCommitMs,
+    maxSubscriptionClients: config.rpc.maxSubscriptionClients,
+    corsAllowedOrigins: config.rpc.corsAllowedOrigins,
+    logger: log.with("rpc"),
+  });
+  await driver.start();
+  log.info("node started", {
+    chain_id: genesis.chain_id,
+    height: driver.height,
+    rpc: rpc.url,
+    node_id: nodeIdOf(nodeKey),
+    validator: toHex(validatorKey.address).toUpperCase(),
+    comet_compat: COMET_VERSION,
+  });
+
+  let stopped = false;
+  return {
+    rpcUrl: rpc.url,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await driver.stop();
+      await rpc.close();
+      eventBus.close();
+      await state.close();
+      await db.close();
+      log.info("node stopped");
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { Args, ArgSpec } from "./params.js";
+import type { RpcServices } from "./services.js";
+
+export type JsonRpcId = string | number;
+
+/** A websocket connection's side of a call: its subscriber id and a way to push events. */
+export interface WsSession {
+  readonly subscriberId: string;
+  /** Sends a JSON-RPC message; throws if the client is too slow to keep up. */
+  send(message: unknown): void;
+}
+
+export interface RpcLimits {
+  maxBodyBytes: number;
+  timeoutBroadcastTxCommitMs: number;
+  maxSubscriptionClients: number;
+  maxSubscriptionsPerClient: number;
+}
+
+export interface CallContext {
+  services: RpcServices;
+  limits: RpcLimits;
+  id: JsonRpcId;
+  /** Present for calls made over the websocket. */
+  ws: WsSession | undefined;
+}
+
+export interface Route {
+  args: readonly ArgSpec[];
+  /** Subscriptions exist only on a websocket. */
+  wsOnly?: boolean;
+  handler(ctx: CallContext, args: Args): Promise<unknown>;
+}
+
+export type RouteTable = Readonly<Record<string, Route>>;

@@ -1,0 +1,76 @@
+/** broadcast_tx_async / _sync / _commit: hand a tx to the mempool, optionally wait for its block. */
+import { sha256 } from "../../crypto/hash.js";
+import type { IndexedTx } from "../../indexer/types.js";
+import type { TxResult } from "../../types/abci.js";
+import type { CallContext, RouteTable } from "../context.js";
+import { rpcErrors } from "../errors.js";
+import type { Args } from "../params.js";
+import { EMPTY_TX_RESULT, txResultJson } from "../render/abci.js";
+import { hexUpper, int64 } from "../render/encoding.js";
+
+function txArg(args: Args): Uint8Array {
+  const tx = args.bytes("tx");
+  if (tx === undefined || tx.length === 0) throw rpcErrors.invalidParams("tx is required");
+  return tx;
+}
+
+/** ResultBroadcastTx: `data` is HexBytes there, unlike in tx results. */
+function broadcastJson(hash: Uint8Array, r: TxResult) {
+  return { code: r.code, data: hexUpper(r.data), log: r.log, codespace: r.codespace, hash: hexUpper(hash) };
+}
+
+async function broadcastAsync({ services }: CallContext, args: Args) {
+  const tx = txArg(args);
+  // Fire and forget, as CometBFT: the caller learns only the hash.
+  void Promise.resolve()
+    .then(() => services.mempool.checkAndAdd(tx))
+    .catch(() => undefined);
+  return broadcastJson(sha256(tx), EMPTY_TX_RESULT);
+}
+
+async function broadcastSync({ services }: CallContext, args: Args) {
+  const tx = txArg(args);
+  return broadcastJson(sha256(tx), await services.mempool.checkAndAdd(tx));
+}
+
+let commitWaiters = 0;
+
+async function broadcastCommit({ services, limits }: CallContext, args: Args) {
+  const tx = txArg(args);
+  const hash = sha256(tx);
+  const bus = services.eventBus;
+  if (bus.numClients() >= limits.maxSubscriptionClients) {
+    throw rpcErrors.subscription(`max_subscription_clients ${limits.maxSubscriptionClients} reached`);
+  }
+  // Subscribe before CheckTx so that a block committed in between cannot be missed.
+  const subscriber = `broadcast_tx_commit-${++commitWaiters}`;
+  const query = `tm.event='Tx' AND tx.hash='${hexUpper(hash)}'`;
+  let settle: (tx: IndexedTx | Error) => void = () => {};
+  const included = new Promise<IndexedTx | Error>((resolve) => (settle = resolve));
+  bus.subscribe(subscriber, query, (msg) => {
+    if (msg.data.type === "Tx") settle(msg.data.tx);
+  }, { capacity: 1, onCancel: (reason) => settle(reason) });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const checkTx = await services.mempool.checkAndAdd(tx);
+    if (checkTx.code !== 0) {
+      return { check_tx: txResultJson(checkTx), tx_result: txResultJson(EMPTY_TX_RESULT), hash: hexUpper(hash), height: "0" };
+    }
+    const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), limits.timeoutBroadcastTxCommitMs)));
+    const outcome = await Promise.race([included, timeout]);
+    if (outcome === "timeout") throw rpcErrors.timeout("timed out waiting for tx to be included in a block");
+    if (outcome instanceof Error) throw rpcErrors.subscription(`subscription was canceled (reason: ${outcome.message})`);
+    return { check_tx: txResultJson(checkTx), tx_result: txResultJson(outcome.result), hash: hexUpper(hash), height: int64(outcome.height) };
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    if (bus.numClientSubscriptions(subscriber) > 0) bus.unsubscribeAll(subscriber);
+  }
+}
+
+const txOnly = [{ name: "tx", kind: "bytes" }] as const;
+
+export const broadcastRoutes: RouteTable = {
+  broadcast_tx_async: { args: txOnly, handler: broadcastAsync },
+  broadcast_tx_sync: { args: txOnly, handler: broadcastSync },
+  broadcast_tx_commit: { args: txOnly, handler: broadcastCommit },
+};

@@ -1,0 +1,225 @@
+/**
+ * The CometBFT-compatible RPC server: JSON-RPC over HTTP POST (single and batch), URI
+ * GET (`/block?height=5`) and the `/websocket` endpoint, on node:http and `ws`.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import type { CallContext, RpcLimits } from "./context.js";
+import {
+  JSONRPC_INVALID_REQUEST,
+  JSONRPC_METHOD_NOT_FOUND,
+  JSONRPC_PARSE_ERROR,
+  jsonRpcError,
+  rpcErrors,
+  toJsonRpcError,
+} from "./errors.js";
+import { callMethod, errorResponse, serialize, type JsonRpcResponse } from "./jsonrpc.js";
+import { argsFromUri } from "./params.js";
+import { routes } from "./routes.js";
+import type { RpcServices } from "./services.js";
+import { createWebsocketEndpoint } from "./websocket.js";
+
+export interface RpcLogger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface RpcServerOptions {
+  /** "tcp://127.0.0.1:26657" (CometBFT's rpc.laddr); port 0 picks a free port. */
+  laddr: string;
+  services: RpcServices;
+  /** Largest accepted request body (and websocket message); default 1 MB. */
+  maxBodyBytes?: number;
+  timeoutBroadcastTxCommitMs?: number;
+  maxSubscriptionClients?: number;
+  maxSubscriptionsPerClient?: number;
+  /** Origins allowed by CORS ("*" for any); none by default. */
+  corsAllowedOrigins?: string[];
+  logger?: RpcLogger;
+}
+
+export interface RpcServer {
+  /** http://host:port */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const silent: RpcLogger = { info: () => {}, error: () => {} };
+/** URI calls answer with this id, as CometBFT's. */
+const URI_ID = -1;
+
+export function parseLaddr(laddr: string): { host: string; port: number } {
+  const m = /^(?:tcp:\/\/)?(\[[^\]]+\]|[^:/]+):(\d+)$/.exec(laddr);
+  if (m === null) throw rpcErrors.invalidAddress(`"${laddr}" is not tcp://host:port`);
+  const host = m[1]!.replace(/^\[|\]$/g, "");
+  return { host, port: Number(m[2]) };
+}
+
+export async function startRpcServer(options: RpcServerOptions): Promise<RpcServer> {
+  const { host, port } = parseLaddr(options.laddr);
+  const logger = options.logger ?? silent;
+  const limits: RpcLimits = {
+    maxBodyBytes: options.maxBodyBytes ?? 1_000_000,
+    timeoutBroadcastTxCommitMs: options.timeoutBroadcastTxCommitMs ?? 10_000,
+    maxSubscriptionClients: options.maxSubscriptionClients ?? 100,
+    maxSubscriptionsPerClient: options.maxSubscriptionsPerClient ?? 5,
+  };
+  const base: Omit<CallContext, "id" | "ws"> = { services: options.services, limits };
+  const cors = options.corsAllowedOrigins ?? [];
+  const wss = createWebsocketEndpoint(routes, base, logger);
+  const sockets = new Set<Socket>();
+
+  const server = createServer((req, res) => {
+    allowCors(req, res, cors);
+    if (req.method === "OPTIONS") {
+      res.writeHead(204).end();
+      return;
+    }
+    readBody(req, limits.maxBodyBytes)
+      .then((body) => (body === undefined ? tooLarge(res, limits.maxBodyBytes) : route(req, res, body)))
+      .catch((e: unknown) => {
+        logger.error("rpc request failed", { error: String(e) });
+        if (!res.headersSent) send(res, 500, serialize(errorResponse(null, toJsonRpcError(e))));
+      });
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = url.pathname.replace(/^\/+|\/+$/g, "");
+    if (path === "" || path === "v1") {
+      if (req.method === "POST" && body.length > 0) return handleJsonRpc(res, body);
+      res.writeHead(200, { "content-type": "text/html" }).end(listEndpoints());
+      return;
+    }
+    const name = path.startsWith("v1/") ? path.slice(3) : path;
+    const r = Object.hasOwn(routes, name) ? routes[name] : undefined;
+    if (r === undefined || r.wsOnly === true) {
+      return send(res, 404, serialize(errorResponse(URI_ID, jsonRpcError(JSONRPC_METHOD_NOT_FOUND, `no method at /${name}`))));
+    }
+    let args;
+    try {
+      args = argsFromUri(r.args, url.searchParams);
+    } catch (e) {
+      return send(res, 500, serialize(errorResponse(URI_ID, toJsonRpcError(e, "http"))));
+    }
+    try {
+      const result = await r.handler({ ...base, id: URI_ID, ws: undefined }, args);
+      send(res, 200, serialize({ jsonrpc: "2.0", id: URI_ID, result }));
+    } catch (e) {
+      send(res, 500, serialize(errorResponse(URI_ID, toJsonRpcError(e, "http"))));
+    }
+  }
+
+  async function handleJsonRpc(res: ServerResponse, body: Buffer): Promise<void> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString("utf8"));
+    } catch (e) {
+      const error = jsonRpcError(JSONRPC_PARSE_ERROR, `error unmarshaling request: ${e instanceof Error ? e.message : String(e)}`);
+      return send(res, 500, serialize(errorResponse(null, error)));
+    }
+    if (Array.isArray(parsed) && parsed.length === 0) {
+      return send(res, 200, serialize(errorResponse(null, jsonRpcError(JSONRPC_INVALID_REQUEST, "empty batch"))));
+    }
+    const requests = Array.isArray(parsed) ? parsed : [parsed];
+    const responses: JsonRpcResponse[] = [];
+    for (const request of requests) {
+      const response = await callMethod(routes, { ...base, ws: undefined }, request, "http");
+      if (response !== undefined) responses.push(response);
+    }
+    if (responses.length === 0) return send(res, 200, "");
+    // As CometBFT: a single response is written as an object, even for a batch of one.
+    const text = responses.length === 1 ? serialize(responses[0]!) : `[${responses.map((r) => serialize(r)).join(",")}]`;
+    send(res, 200, text);
+  }
+
+  server.on("upgrade", (req, socket, head) => {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname.replace(/\/+$/, "");
+    if (path !== "/websocket" && path !== "/v1/websocket") {
+      socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  server.on("clientError", (_e, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\n\r\n");
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${bound}`;
+  logger.info("rpc server listening", { url });
+
+  return {
+    url,
+    port: bound,
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}
+
+function send(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(text);
+}
+
+function tooLarge(res: ServerResponse, max: number): void {
+  const error = jsonRpcError(JSONRPC_INVALID_REQUEST, `error reading request body: http: request body too large (limit ${max} bytes)`);
+  res.setHeader("connection", "close");
+  send(res, 400, serialize(errorResponse(null, error)));
+}
+
+/**
+ * Reads the body up to `max` bytes; returns undefined if it is larger. An oversized body
+ * is drained (so that the client reads our answer) up to a bound, past which the
+ * connection is cut.
+ */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) chunks.push(chunk);
+      else if (size > max * 8 + 16_000_000) req.destroy();
+    });
+    req.on("end", () => resolve(size > max ? undefined : Buffer.concat(chunks)));
+    req.on("error", reject);
+    req.on("close", () => {
+      if (!req.complete) resolve(undefined);
+    });
+  });
+}
+
+function allowCors(req: IncomingMessage, res: ServerResponse, origins: string[]): void {
+  const origin = req.headers.origin;
+  if (origin === undefined || origins.length === 0) return;
+  if (!origins.includes("*") && !origins.includes(origin)) return;
+  res.setHeader("access-control-allow-origin", origins.includes("*") ? "*" : origin);
+  res.setHeader("access-control-allow-methods", "HEAD, GET, POST");
+  res.setHeader("access-control-allow-headers", "Origin, Accept, Content-Type, X-Requested-With, X-Server-Time");
+}
+
+function listEndpoints(): string {
+  const names = Object.keys(routes).filter((n) => routes[n]?.wsOnly !== true).sort();
+  const links = names.map((n) => {
+    const args = routes[n]!.args.map((a) => `${a.name}=_`).join("&");
+    return `<a href="/${n}${args ? `?${args}` : ""}">/${n}${args ? `?${args}` : ""}</a><br>`;
+  });
+  return `<html><body><br>Available endpoints:<br>${links.join("")}</body></html>`;
+}

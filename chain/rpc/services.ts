@@ -1,0 +1,76 @@
+/**
+ * What the RPC server needs from the node. The node (chain/node) builds these from its
+ * real components; tests build small fakes. Each member is as narrow as the methods that
+ * use it.
+ */
+import type { EventBus, TxIndexer } from "../indexer/types.js";
+import type { BlockStoreReader } from "../store/types.js";
+import type { InfoResponse, QueryRequest, QueryResponse, TxResult } from "../types/abci.js";
+
+/** The CometBFT version reported in `status`: @cosmjs picks its client (Comet38Client) by its "0.38." prefix. */
+export const COMET_VERSION = "0.38.17";
+/** CometBFT 0.38's protocol versions: p2p 8, block 11. */
+export const PROTOCOL_VERSION = { p2p: 8n, block: 11n } as const;
+
+export interface NodeInfo {
+  /** Hex node id (first 20 bytes of sha256 of the node's p2p key). */
+  id: string;
+  listenAddr: string;
+  /** The chain id. */
+  network: string;
+  /** App protocol version (`version.app` of headers). */
+  appVersion: bigint;
+  /** Hex list of p2p channel ids. */
+  channels: string;
+  moniker: string;
+  txIndex: "on" | "off";
+  rpcAddress: string;
+}
+
+export interface ValidatorInfo {
+  /** 20-byte consensus address. */
+  address: Uint8Array;
+  /** ed25519 public key, 32 bytes. */
+  pubKey: Uint8Array;
+  /** 0 when this node is not a validator. */
+  votingPower: bigint;
+}
+
+export interface NodeStatus {
+  nodeInfo(): NodeInfo;
+  validatorInfo(): ValidatorInfo;
+  isCatchingUp(): boolean;
+  /** Connected peers, for `net_info` (empty for a single node). */
+  peers(): PeerInfo[];
+}
+
+export interface PeerInfo {
+  nodeId: string;
+  moniker: string;
+  remoteIp: string;
+  isOutbound: boolean;
+}
+
+export interface AppQuerier {
+  info(): InfoResponse;
+  query(req: QueryRequest): Promise<QueryResponse>;
+}
+
+export interface MempoolView {
+  /** CheckTx and admission; code 0 means admitted. */
+  checkAndAdd(tx: Uint8Array): TxResult | Promise<TxResult>;
+  size(): number;
+  sizeBytes(): number;
+  txs(limit: number): Uint8Array[];
+}
+
+export interface RpcServices {
+  node: NodeStatus;
+  app: AppQuerier;
+  blocks: BlockStoreReader;
+  txIndexer: TxIndexer;
+  eventBus: EventBus;
+  mempool: MempoolView;
+  /** The genesis document as CometBFT's JSON (genesis_time, chain_id, initial_height, consensus_params, validators, app_hash, app_state). */
+  genesis(): unknown;
+}

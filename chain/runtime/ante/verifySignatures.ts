@@ -1,0 +1,39 @@
+/**
+ * SIGN_MODE_DIRECT verification: the sign doc is rebuilt from the exact body and auth-info
+ * bytes plus this chain's id and the account's number, so a wrong chain id or account
+ * number fails here (sdk 4). The sequence is checked first (sdk 32, Cosmos' wording).
+ * A signature verified at mempool admission is not verified again in the block: the cache
+ * entry is the digest of the same sign bytes.
+ */
+import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
+import { SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { sha256 } from "../../crypto/hash.js";
+import { sdkErrors } from "../../types/errors.js";
+import type { AnteStep } from "./types.js";
+
+export function signDocBytes(bodyBytes: Uint8Array, authInfoBytes: Uint8Array, chainId: string, accountNumber: bigint): Uint8Array {
+  return SignDoc.encode({ bodyBytes, authInfoBytes, chainId, accountNumber }).finish();
+}
+
+export const verifySignatures: AnteStep = (ctx, tx, env) => {
+  tx.signers.forEach((signer, i) => {
+    const info = tx.authInfo.signerInfos[i]!;
+    const account = env.accounts.getAccount(ctx, signer);
+    if (account === undefined) throw sdkErrors.unknownAddress(`account ${signer} does not exist`);
+    if (info.sequence !== account.sequence) {
+      throw sdkErrors.wrongSequence(`account sequence mismatch, expected ${account.sequence}, got ${info.sequence}`);
+    }
+    if (ctx.mode === "simulate") return;
+    const mode = info.modeInfo?.single?.mode;
+    if (mode !== SignMode.SIGN_MODE_DIRECT) throw sdkErrors.unauthorized(`unsupported sign mode at signer index ${i}; only SIGN_MODE_DIRECT is accepted`);
+    if (account.pubKey === undefined) throw sdkErrors.invalidPubKey("pubkey on account is not set");
+    const digest = sha256(signDocBytes(tx.bodyBytes, tx.authInfoBytes, ctx.block.chainId, account.accountNumber));
+    if (env.sigCache.has(tx.hash, i, digest)) return;
+    if (!env.verify(account.pubKey, digest, tx.signatures[i]!)) {
+      throw sdkErrors.unauthorized(
+        `signature verification failed; please verify account number (${account.accountNumber}), sequence (${account.sequence}) and chain-id (${ctx.block.chainId})`,
+      );
+    }
+    if (ctx.mode === "check" || ctx.mode === "recheck") env.sigCache.add(tx.hash, i, digest);
+  });
+};

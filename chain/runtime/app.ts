@@ -1,0 +1,229 @@
+/**
+ * The generic application (Cosmos' BaseApp): module wiring, the ABCI methods, check state
+ * for mempool admission, block execution on the state store's working state, and the app
+ * hash (the state root). Knows no module by name; strikeApp.ts composes the modules.
+ */
+import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
+import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
+import { Any } from "cosmjs-types/google/protobuf/any";
+import { createSignatureCache, type SignatureCache } from "../crypto/sigCache.js";
+import { verifySecp256k1Digest } from "../crypto/secp256k1.js";
+import { branchStore, type Branch } from "../store/branch.js";
+import type { StateStore, WriteBatch } from "../store/types.js";
+import type {
+  AbciEvent,
+  Application,
+  CheckTxKind,
+  FinalizeBlockRequest,
+  FinalizeBlockResponse,
+  InfoResponse,
+  InitChainRequest,
+  InitChainResponse,
+  QueryRequest,
+  QueryResponse,
+  Timestamp,
+  TxResult,
+} from "../types/abci.js";
+import { fromUtf8, utf8 } from "../types/bytes.js";
+import { sdkErrors } from "../types/errors.js";
+import { abciQuery } from "./abciQuery.js";
+import type { AnteAccountKeeper, AnteBankKeeper, AnteStep, DigestVerifier } from "./ante/index.js";
+import type { DecCoin } from "./coins.js";
+import { createContext } from "./context.js";
+import { createGasMeter } from "./gas.js";
+import { buildRouters } from "./router.js";
+import { runTx, type RunTxEnv } from "./runTx.js";
+import { decodeTx } from "./txDecode.js";
+import type { AppModule, BlockInfo, Context, ExecMode } from "./types.js";
+
+export const APP_VERSION = "0.1.0";
+export const DEFAULT_MAX_TX_BYTES = 1024 * 1024;
+/** Where the chain id lives in state, so that a restarted node knows it without the genesis file. */
+const CHAIN_ID_KEY = utf8("runtime/chain_id");
+
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface BaseAppOptions {
+  state: StateStore;
+  modules: readonly AppModule[];
+  accounts: AnteAccountKeeper;
+  bank: AnteBankKeeper;
+  feeCollector: string;
+  minGasPrices: readonly DecCoin[];
+  maxTxBytes?: number;
+  logger?: Logger;
+  sigCache?: SignatureCache;
+  /** secp256k1 digest verifier; defaults to the native one. Injectable to count verifications. */
+  verify?: DigestVerifier;
+  anteSteps?: readonly AnteStep[];
+}
+
+export interface SimulateOutcome {
+  gasUsed: bigint;
+  result: TxResult;
+}
+
+export interface StrikeApp extends Application {
+  simulate(txBytes: Uint8Array): SimulateOutcome;
+  readonly sigCache: SignatureCache;
+  readonly chainId: string;
+}
+
+const ZERO_TIME: Timestamp = { seconds: 0n, nanos: 0 };
+
+export function createBaseApp(options: BaseAppOptions): StrikeApp {
+  const { state, modules } = options;
+  const routers = buildRouters(modules);
+  const sigCache = options.sigCache ?? createSignatureCache();
+  const logger = options.logger;
+  const env: RunTxEnv = {
+    msgRoutes: routers.msgs,
+    ante: {
+      accounts: options.accounts,
+      bank: options.bank,
+      feeCollector: options.feeCollector,
+      minGasPrices: options.minGasPrices,
+      sigCache,
+      verify: options.verify ?? verifySecp256k1Digest,
+    },
+    ...(options.anteSteps === undefined ? {} : { anteSteps: options.anteSteps }),
+    maxTxBytes: options.maxTxBytes ?? DEFAULT_MAX_TX_BYTES,
+    onPanic: (e) => logger?.error("tx execution failed with an internal error", { error: String(e) }),
+  };
+
+  const storedChainId = state.working.get(CHAIN_ID_KEY);
+  let chainId = storedChainId === undefined ? "" : fromUtf8(storedChainId);
+  let lastBlockTime: Timestamp = ZERO_TIME;
+  let pendingHeight: bigint | undefined;
+  let checkState: Branch = branchStore(state.working);
+
+  const checkBlock = (): BlockInfo => ({ chainId, height: BigInt(state.version) + 1n, time: lastBlockTime });
+
+  function blockHook(ctxBlock: BlockInfo, hook: "beginBlock" | "endBlock", events: AbciEvent[]): void {
+    for (const m of modules) {
+      const fn = m[hook];
+      if (fn === undefined) continue;
+      const branch = branchStore(state.working);
+      const ctx: Context = createContext({ block: ctxBlock, mode: "finalize", store: branch, gasMeter: createGasMeter(undefined) });
+      fn.call(m, ctx);
+      branch.write();
+      const mode = hook === "beginBlock" ? "BeginBlock" : "EndBlock";
+      for (const e of ctx.events.events) events.push({ type: e.type, attributes: [...e.attributes, { key: "mode", value: mode, index: true }] });
+    }
+  }
+
+  function simulate(txBytes: Uint8Array): SimulateOutcome {
+    // A branch of the check state: simulation sees pending mempool effects and changes nothing.
+    const { result } = runTx(env, "simulate", branchStore(checkState), checkBlock(), txBytes);
+    return { gasUsed: result.gasUsed, result };
+  }
+
+  function simulateQuery(data: Uint8Array): Uint8Array {
+    const req = SimulateRequest.decode(data);
+    if (req.txBytes.length === 0) throw sdkErrors.invalidRequest("empty txBytes is not allowed");
+    const { result } = simulate(req.txBytes);
+    if (result.code !== 0) throw sdkErrors.invalidRequest(`${result.log} With gas wanted: '${result.gasWanted}' and gas used: '${result.gasUsed}' `);
+    const msgResponses = TxMsgData.decode(result.data).msgResponses.map((r) => Any.fromPartial(r));
+    return SimulateResponse.encode({
+      gasInfo: { gasWanted: result.gasWanted, gasUsed: result.gasUsed },
+      result: {
+        data: new Uint8Array(0),
+        log: result.log,
+        events: result.events.map((e) => ({ type: e.type, attributes: e.attributes.map((a) => ({ key: a.key, value: a.value, index: a.index })) })),
+        msgResponses,
+      },
+    }).finish();
+  }
+
+  const app: StrikeApp = {
+    get sigCache() {
+      return sigCache;
+    },
+    get chainId() {
+      return chainId;
+    },
+    info(): InfoResponse {
+      return { data: "strike", version: APP_VERSION, appVersion: 1n, lastBlockHeight: BigInt(state.version), lastBlockAppHash: state.root };
+    },
+
+    initChain(req: InitChainRequest): InitChainResponse {
+      chainId = req.chainId;
+      lastBlockTime = req.time;
+      const appState = (req.appState ?? {}) as Record<string, unknown>;
+      const branch = branchStore(state.working);
+      const block: BlockInfo = { chainId, height: req.initialHeight, time: req.time };
+      for (const m of modules) {
+        if (m.initGenesis === undefined) continue;
+        const ctx = createContext({ block, mode: "genesis", store: branch, gasMeter: createGasMeter(undefined) });
+        m.initGenesis(ctx, appState[m.name]);
+      }
+      branch.set(CHAIN_ID_KEY, utf8(chainId));
+      branch.write();
+      checkState = branchStore(state.working);
+      return { validators: req.validators, appHash: state.workingRoot() };
+    },
+
+    checkTx(tx: Uint8Array, kind: CheckTxKind): TxResult {
+      const mode: ExecMode = kind === "recheck" ? "recheck" : "check";
+      return runTx(env, mode, checkState, checkBlock(), tx).result;
+    },
+
+    prepareProposal(txs: Uint8Array[], maxBytes: number): Uint8Array[] {
+      const out: Uint8Array[] = [];
+      let total = 0;
+      for (const tx of txs) {
+        if (tx.length > env.maxTxBytes || total + tx.length > maxBytes) continue;
+        total += tx.length;
+        out.push(tx);
+      }
+      return out;
+    },
+
+    processProposal(txs: Uint8Array[]): boolean {
+      // Structural checks only: a tx that fails its ante in the block is recorded as failed, as in Cosmos.
+      for (const tx of txs) {
+        if (tx.length > env.maxTxBytes) return false;
+        try {
+          decodeTx(tx, routers.msgs);
+        } catch {
+          return false;
+        }
+      }
+      return true;
+    },
+
+    finalizeBlock(req: FinalizeBlockRequest): FinalizeBlockResponse {
+      const block: BlockInfo = { chainId, height: req.height, time: req.time };
+      const events: AbciEvent[] = [];
+      blockHook(block, "beginBlock", events);
+      const txResults = req.txs.map((tx) => {
+        const outcome = runTx(env, "finalize", state.working, block, tx);
+        if (outcome.tx !== undefined) sigCache.remove(outcome.tx.hash);
+        return outcome.result;
+      });
+      blockHook(block, "endBlock", events);
+      lastBlockTime = req.time;
+      pendingHeight = req.height;
+      return { events, txResults, validatorUpdates: [], appHash: state.workingRoot() };
+    },
+
+    commit(batch: WriteBatch): { retainHeight: bigint } {
+      if (pendingHeight === undefined) throw sdkErrors.invalidRequest("commit without a finalized block");
+      state.commit(batch, Number(pendingHeight));
+      pendingHeight = undefined;
+      // Mempool admission restarts from the new committed state (Cosmos resets checkState on Commit).
+      checkState = branchStore(state.working);
+      return { retainHeight: 0n };
+    },
+
+    query(req: QueryRequest): Promise<QueryResponse> {
+      return abciQuery({ state, routes: routers.queries, appVersion: APP_VERSION, simulate: simulateQuery }, req);
+    },
+
+    simulate,
+  };
+  return app;
+}

@@ -1,0 +1,101 @@
+/**
+ * Typed collections over a module store (Cosmos' `collections`): a key prefix inside the
+ * module's store plus key and value codecs. Keys must encode so that byte order is the
+ * order callers want to iterate in.
+ */
+import type { KVStore } from "../store/types.js";
+import { concatBytes, prefixEnd } from "../types/bytes.js";
+
+export interface Codec<T> {
+  encode(value: T): Uint8Array;
+  decode(bytes: Uint8Array): T;
+}
+
+/** Anything that hands out module stores: a tx Context or a QueryContext. */
+export interface StoreSource {
+  kv(storeKey: string): KVStore;
+}
+
+export class Collection<K, V> {
+  constructor(
+    readonly storeKey: string,
+    readonly prefix: Uint8Array,
+    readonly keyCodec: Codec<K>,
+    readonly valueCodec: Codec<V>,
+  ) {}
+
+  /** The key inside the module store (what `store/<module>/key` raw queries take). */
+  storeKeyOf(key: K): Uint8Array {
+    return concatBytes(this.prefix, this.keyCodec.encode(key));
+  }
+
+  get(src: StoreSource, key: K): V | undefined {
+    const raw = src.kv(this.storeKey).get(this.storeKeyOf(key));
+    return raw === undefined ? undefined : this.valueCodec.decode(raw);
+  }
+
+  has(src: StoreSource, key: K): boolean {
+    return src.kv(this.storeKey).has(this.storeKeyOf(key));
+  }
+
+  set(src: StoreSource, key: K, value: V): void {
+    src.kv(this.storeKey).set(this.storeKeyOf(key), this.valueCodec.encode(value));
+  }
+
+  delete(src: StoreSource, key: K): void {
+    src.kv(this.storeKey).delete(this.storeKeyOf(key));
+  }
+
+  /** Entries whose encoded key starts with `subPrefix` (default: all), in key order. */
+  *iterate(src: StoreSource, subPrefix: Uint8Array = new Uint8Array(0)): IterableIterator<[K, V]> {
+    const start = concatBytes(this.prefix, subPrefix);
+    for (const [k, v] of src.kv(this.storeKey).iterator(start, prefixEnd(start))) {
+      yield [this.keyCodec.decode(k.subarray(this.prefix.length)), this.valueCodec.decode(v)];
+    }
+  }
+}
+
+/** A single value under a fixed key (params, counters). */
+export class Item<V> {
+  constructor(
+    readonly storeKey: string,
+    readonly key: Uint8Array,
+    readonly valueCodec: Codec<V>,
+  ) {}
+
+  get(src: StoreSource): V | undefined {
+    const raw = src.kv(this.storeKey).get(this.key);
+    return raw === undefined ? undefined : this.valueCodec.decode(raw);
+  }
+
+  set(src: StoreSource, value: V): void {
+    src.kv(this.storeKey).set(this.key, this.valueCodec.encode(value));
+  }
+}
+
+export const stringCodec: Codec<string> = {
+  encode: (s) => new TextEncoder().encode(s),
+  decode: (b) => new TextDecoder().decode(b),
+};
+
+/** sdk.Int's store encoding: the decimal text. */
+export const amountCodec: Codec<bigint> = {
+  encode: (n) => new TextEncoder().encode(n.toString()),
+  decode: (b) => BigInt(new TextDecoder().decode(b)),
+};
+
+export const u64Codec: Codec<bigint> = {
+  encode: (n) => {
+    const out = new Uint8Array(8);
+    new DataView(out.buffer).setBigUint64(0, n);
+    return out;
+  },
+  decode: (b) => new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(0),
+};
+
+export const bytesCodec: Codec<Uint8Array> = { encode: (b) => b, decode: (b) => Uint8Array.from(b) };
+
+/** Cosmos' length-prefixed address key part, so that an address is never a prefix of another. */
+export function lengthPrefixed(bytes: Uint8Array): Uint8Array {
+  return concatBytes(Uint8Array.of(bytes.length), bytes);
+}

@@ -1,0 +1,35 @@
+/** Builds execution contexts: a store (usually a branch), a gas meter and an event manager. */
+import type { KVStore } from "../store/types.js";
+import { createEventManager, type EventManager } from "./events.js";
+import { gasMeteredStore, type GasMeter } from "./gas.js";
+import { moduleStorePrefix, prefixStore } from "./prefixStore.js";
+import type { BlockInfo, Context, ExecMode, QueryContext } from "./types.js";
+
+export function createContext(options: {
+  block: BlockInfo;
+  mode: ExecMode;
+  store: KVStore;
+  gasMeter: GasMeter;
+  events?: EventManager;
+}): Context {
+  const metered = gasMeteredStore(options.store, options.gasMeter);
+  const stores = new Map<string, KVStore>();
+  return {
+    block: options.block,
+    mode: options.mode,
+    gasMeter: options.gasMeter,
+    events: options.events ?? createEventManager(),
+    kv(storeKey) {
+      let s = stores.get(storeKey);
+      if (s === undefined) {
+        s = prefixStore(metered, moduleStorePrefix(storeKey));
+        stores.set(storeKey, s);
+      }
+      return s;
+    },
+  };
+}
+
+export function createQueryContext(store: KVStore, height: bigint): QueryContext {
+  return { height, kv: (storeKey) => prefixStore(store, moduleStorePrefix(storeKey)) };
+}

@@ -1,0 +1,28 @@
+/**
+ * Events in Cosmos' shape (type + string attributes, all indexed), so that CometBFT-style
+ * tx search (`transfer.recipient='…'`, `message.sender='…'`) works on them. They are
+ * consensus data: attribute order is the order of emission.
+ */
+import type { AbciEvent } from "../types/abci.js";
+
+export type EventAttributes = readonly (readonly [string, string])[];
+
+export interface EventManager {
+  emit(type: string, attributes: EventAttributes): void;
+  readonly events: readonly AbciEvent[];
+}
+
+export function createEventManager(): EventManager {
+  const events: AbciEvent[] = [];
+  return {
+    emit(type, attributes) {
+      events.push({ type, attributes: attributes.map(([key, value]) => ({ key, value, index: true })) });
+    },
+    events,
+  };
+}
+
+/** Cosmos v0.50 tags each message's events with its index in the tx. */
+export function withMsgIndex(events: readonly AbciEvent[], msgIndex: number): AbciEvent[] {
+  return events.map((e) => ({ type: e.type, attributes: [...e.attributes, { key: "msg_index", value: String(msgIndex), index: true }] }));
+}

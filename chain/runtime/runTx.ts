@@ -1,0 +1,99 @@
+/**
+ * Executes one tx in a mode, Cosmos-style: size and decode checks, stateless validation,
+ * the ante pipeline in its own branch (kept if it passes), then the messages in another
+ * branch (kept only if all succeed). A failed tx thus leaves only its fee and sequence.
+ */
+import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
+import { Any } from "cosmjs-types/google/protobuf/any";
+import { branchStore } from "../store/branch.js";
+import type { KVStore } from "../store/types.js";
+import type { AbciEvent, TxResult } from "../types/abci.js";
+import { StrikeError, sdkErrors } from "../types/errors.js";
+import { runAnte, validateBasicTx, type AnteEnv, type AnteStep } from "./ante/index.js";
+import { createContext } from "./context.js";
+import { createEventManager, withMsgIndex } from "./events.js";
+import { createGasMeter, type GasMeter } from "./gas.js";
+import { decodeTx, type DecodedTx } from "./txDecode.js";
+import type { AnyMsg, BlockInfo, ExecMode, MsgRoute } from "./types.js";
+
+export interface RunTxEnv {
+  msgRoutes: ReadonlyMap<string, MsgRoute<unknown>>;
+  ante: AnteEnv;
+  anteSteps?: readonly AnteStep[];
+  maxTxBytes: number;
+  /** Called with errors that are not StrikeErrors (bugs): they become a generic "panic" result. */
+  onPanic?: (e: unknown) => void;
+}
+
+export interface RunTxOutcome {
+  result: TxResult;
+  /** The decoded tx when decoding succeeded. */
+  tx: DecodedTx | undefined;
+  msgResponses: AnyMsg[];
+}
+
+function errorResult(e: unknown, gasWanted: bigint, gasUsed: bigint, events: AbciEvent[], onPanic?: (e: unknown) => void): TxResult {
+  // Non-StrikeErrors must not leak their text into consensus data.
+  let err: StrikeError;
+  if (e instanceof StrikeError) err = e;
+  else {
+    onPanic?.(e);
+    err = sdkErrors.panic();
+  }
+  return { code: err.code, codespace: err.codespace, log: err.message, info: "", data: new Uint8Array(0), gasWanted, gasUsed, events };
+}
+
+export function runTx(env: RunTxEnv, mode: ExecMode, base: KVStore, block: BlockInfo, bytes: Uint8Array): RunTxOutcome {
+  if (bytes.length > env.maxTxBytes) {
+    return { result: errorResult(sdkErrors.txTooLarge(`tx has ${bytes.length} bytes, limit is ${env.maxTxBytes}`), 0n, 0n, []), tx: undefined, msgResponses: [] };
+  }
+  let tx: DecodedTx;
+  try {
+    tx = decodeTx(bytes, env.msgRoutes);
+    validateBasicTx(tx);
+  } catch (e) {
+    return { result: errorResult(e, 0n, 0n, [], env.onPanic), tx: undefined, msgResponses: [] };
+  }
+  const gasWanted = tx.authInfo.fee!.gasLimit;
+  const meter: GasMeter = createGasMeter(mode === "simulate" ? undefined : gasWanted);
+
+  const anteBranch = branchStore(base);
+  const anteCtx = createContext({ block, mode, store: anteBranch, gasMeter: meter });
+  try {
+    runAnte(anteCtx, tx, env.ante, env.anteSteps);
+  } catch (e) {
+    return { result: errorResult(e, gasWanted, meter.consumed, [], env.onPanic), tx, msgResponses: [] };
+  }
+  anteBranch.write();
+  const anteEvents = [...anteCtx.events.events];
+  if (mode === "check" || mode === "recheck") {
+    return { result: okResult(gasWanted, meter.consumed, anteEvents, new Uint8Array(0)), tx, msgResponses: [] };
+  }
+
+  const msgBranch = branchStore(base);
+  const msgEvents: AbciEvent[] = [];
+  const msgResponses: AnyMsg[] = [];
+  try {
+    tx.msgs.forEach((m, i) => {
+      const events = createEventManager();
+      const ctx = createContext({ block, mode, store: msgBranch, gasMeter: meter, events });
+      const signer = m.route.signers(m.msg)[0] ?? "";
+      events.emit("message", [
+        ["action", m.any.typeUrl],
+        ["sender", signer],
+        ["module", m.route.module],
+      ]);
+      msgResponses.push(m.route.handle(ctx, m.msg));
+      msgEvents.push(...withMsgIndex(events.events, i));
+    });
+  } catch (e) {
+    return { result: errorResult(e, gasWanted, meter.consumed, anteEvents, env.onPanic), tx, msgResponses: [] };
+  }
+  msgBranch.write();
+  const data = TxMsgData.encode({ data: [], msgResponses: msgResponses.map((r) => Any.fromPartial(r)) }).finish();
+  return { result: okResult(gasWanted, meter.consumed, [...anteEvents, ...msgEvents], data), tx, msgResponses };
+}
+
+function okResult(gasWanted: bigint, gasUsed: bigint, events: AbciEvent[], data: Uint8Array): TxResult {
+  return { code: 0, codespace: "", log: "", info: "", data, gasWanted, gasUsed, events };
+}

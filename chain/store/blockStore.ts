@@ -1,0 +1,145 @@
+/**
+ * Blocks, commits, results and validator sets per height in the shared database, under
+ * prefixes 0x10..0x1f (the state tree has 0x01..0x0f, the tx indexer 0x20..0x2f). Values
+ * are CometBFT protobuf (cosmjs-types). Writes go into the block's atomic batch; `base`
+ * and `height` move only once `markSaved` is called after the batch is written.
+ */
+import type { FinalizeBlockResponse } from "../types/abci.js";
+import type { Block, Commit, Validator } from "../types/block.js";
+import { concatBytes, readU64be, u64be } from "../types/bytes.js";
+import type { BlockMeta, BlockStoreReader, Database, WriteBatch } from "./types.js";
+import type { CommittedBlock } from "../consensus/types.js";
+import type { ValidatorSet } from "../consensus/proposer.js";
+import {
+  decodeBlock,
+  decodeCommit,
+  decodeFinalizeBlockResponse,
+  encodeBlock,
+  encodeCommit,
+  encodeFinalizeBlockResponse,
+  headerFromProto,
+  headerToProto,
+  validatorsToProto,
+} from "../consensus/protoCodec.js";
+import { BlockMeta as PbBlockMeta } from "cosmjs-types/tendermint/types/types";
+import { ValidatorSet as PbValidatorSet } from "cosmjs-types/tendermint/types/validator";
+
+const PREFIX = {
+  state: 0x10,
+  block: 0x11,
+  meta: 0x12,
+  seenCommit: 0x13,
+  results: 0x14,
+  validators: 0x15,
+  hashIndex: 0x16,
+  /** The commit for height h taken from block h+1's last_commit. */
+  commit: 0x17,
+} as const;
+
+const STATE_KEY = Uint8Array.of(PREFIX.state);
+
+function heightKey(prefix: number, h: bigint): Uint8Array {
+  return concatBytes(Uint8Array.of(prefix), u64be(h));
+}
+
+export interface BlockStore extends BlockStoreReader {
+  /** Puts the block and everything stored with it into `batch` (not yet visible). */
+  save(batch: WriteBatch, c: CommittedBlock, validatorSet?: ValidatorSet): void;
+  /** Makes a height visible after its batch was written. */
+  markSaved(height: bigint): void;
+  /** The set with its proposer (for restarting proposer selection). */
+  loadValidatorSet(height: bigint): Promise<ValidatorSet | undefined>;
+}
+
+export async function openBlockStore(db: Database): Promise<BlockStore> {
+  let base = 0n;
+  let height = 0n;
+  const st = await db.get(STATE_KEY);
+  if (st !== undefined && st.length === 16) {
+    base = readU64be(st, 0);
+    height = readU64be(st, 8);
+  }
+
+  const loadBlock = async (h: bigint): Promise<Block | undefined> => {
+    const b = await db.get(heightKey(PREFIX.block, h));
+    return b === undefined ? undefined : decodeBlock(b);
+  };
+  const loadValidatorSet = async (h: bigint): Promise<ValidatorSet | undefined> => {
+    const v = await db.get(heightKey(PREFIX.validators, h));
+    if (v === undefined) return undefined;
+    const pb = PbValidatorSet.decode(v);
+    const conv = (x: (typeof pb.validators)[number]): Validator => ({
+      address: x.address,
+      pubKey: x.pubKey.ed25519 ?? new Uint8Array(0),
+      votingPower: x.votingPower,
+      proposerPriority: x.proposerPriority,
+    });
+    const validators = pb.validators.map(conv);
+    const proposer = pb.proposer === undefined ? validators[0]! : conv(pb.proposer);
+    return { validators, proposer };
+  };
+
+  return {
+    get base() {
+      return base;
+    },
+    get height() {
+      return height;
+    },
+    save(batch, c, validatorSet) {
+      const h = c.block.header.height;
+      const blockBytes = encodeBlock(c.block);
+      batch.put(heightKey(PREFIX.block, h), blockBytes);
+      batch.put(
+        heightKey(PREFIX.meta, h),
+        PbBlockMeta.encode({
+          blockId: { hash: c.blockId.hash, partSetHeader: c.blockId.partSetHeader },
+          blockSize: BigInt(blockBytes.length),
+          header: headerToProto(c.block.header),
+          numTxs: BigInt(c.block.txs.length),
+        }).finish(),
+      );
+      batch.put(heightKey(PREFIX.seenCommit, h), encodeCommit(c.commit));
+      if (c.block.lastCommit.height > 0n) batch.put(heightKey(PREFIX.commit, c.block.lastCommit.height), encodeCommit(c.block.lastCommit));
+      batch.put(heightKey(PREFIX.results, h), encodeFinalizeBlockResponse(c.results));
+      const pbSet = validatorsToProto(validatorSet?.validators ?? c.validators);
+      if (validatorSet !== undefined) pbSet.proposer = validatorsToProto([validatorSet.proposer]).validators[0]!;
+      batch.put(heightKey(PREFIX.validators, h), PbValidatorSet.encode(pbSet).finish());
+      batch.put(concatBytes(Uint8Array.of(PREFIX.hashIndex), c.blockId.hash), u64be(h));
+      batch.put(STATE_KEY, concatBytes(u64be(base === 0n ? h : base), u64be(h > height ? h : height)));
+    },
+    markSaved(h) {
+      if (base === 0n) base = h;
+      if (h > height) height = h;
+    },
+    loadBlock,
+    async loadBlockMeta(h): Promise<BlockMeta | undefined> {
+      const m = await db.get(heightKey(PREFIX.meta, h));
+      if (m === undefined) return undefined;
+      const pb = PbBlockMeta.decode(m);
+      return {
+        blockId: { hash: pb.blockId.hash, partSetHeader: { total: pb.blockId.partSetHeader.total, hash: pb.blockId.partSetHeader.hash } },
+        blockSize: Number(pb.blockSize),
+        header: headerFromProto(pb.header),
+        numTxs: Number(pb.numTxs),
+      };
+    },
+    async loadBlockByHash(hash) {
+      const h = await db.get(concatBytes(Uint8Array.of(PREFIX.hashIndex), hash));
+      return h === undefined ? undefined : loadBlock(readU64be(h));
+    },
+    async loadCommit(h): Promise<Commit | undefined> {
+      const c = (await db.get(heightKey(PREFIX.commit, h))) ?? (await db.get(heightKey(PREFIX.seenCommit, h)));
+      return c === undefined ? undefined : decodeCommit(c);
+    },
+    async loadBlockResults(h): Promise<FinalizeBlockResponse | undefined> {
+      const r = await db.get(heightKey(PREFIX.results, h));
+      return r === undefined ? undefined : decodeFinalizeBlockResponse(r);
+    },
+    async loadValidators(h) {
+      const set = await loadValidatorSet(h);
+      return set === undefined ? undefined : [...set.validators];
+    },
+    loadValidatorSet,
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * The cache/branch layer (Cosmos' cache store): reads fall through to the parent, writes
+ * and deletes are buffered here, iteration merges both in key order, `write()` flushes
+ * into the parent and dropping the branch discards. Branches nest (a tx branch inside a
+ * block branch) because a branch is itself a KVStore.
+ */
+
+import type { BranchStore, KVStore } from "./types.js";
+import { SortedKeys, keyString } from "./sortedKeys.js";
+
+interface Pending {
+  readonly key: Uint8Array;
+  /** undefined marks a delete. */
+  readonly value: Uint8Array | undefined;
+}
+
+export class Branch implements BranchStore {
+  private readonly pending = new Map<string, Pending>();
+  private readonly index = new SortedKeys();
+  /** Bumped on every write or delete, so that callers can cache results derived from the changes. */
+  generation = 0;
+
+  constructor(readonly parent: KVStore) {}
+
+  get dirtySize(): number {
+    return this.pending.size;
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    const p = this.pending.get(keyString(key));
+    if (p !== undefined) return p.value;
+    return this.parent.get(key);
+  }
+
+  has(key: Uint8Array): boolean {
+    const p = this.pending.get(keyString(key));
+    if (p !== undefined) return p.value !== undefined;
+    return this.parent.has(key);
+  }
+
+  set(key: Uint8Array, value: Uint8Array): void {
+    this.record(key, value);
+  }
+
+  delete(key: Uint8Array): void {
+    this.record(key, undefined);
+  }
+
+  /** The buffered changes in key order; a change with value undefined is a delete. */
+  *changes(): IterableIterator<[Uint8Array, Uint8Array | undefined]> {
+    for (const s of this.index.range(undefined, undefined, false)) {
+      const p = this.pending.get(s);
+      if (p !== undefined) yield [p.key, p.value];
+    }
+  }
+
+  write(): void {
+    for (const [key, value] of this.changes()) {
+      if (value === undefined) this.parent.delete(key);
+      else this.parent.set(key, value);
+    }
+    this.clear();
+  }
+
+  /** Drops all buffered changes. */
+  clear(): void {
+    this.pending.clear();
+    this.index.clear();
+    this.generation++;
+  }
+
+  *iterator(start?: Uint8Array, end?: Uint8Array, reverse = false): IterableIterator<[Uint8Array, Uint8Array]> {
+    const startS = start === undefined ? undefined : keyString(start);
+    const endS = end === undefined ? undefined : keyString(end);
+    const parentIt = this.parent.iterator(start, end, reverse);
+    let parentNext = nextOf(parentIt);
+    let last: string | undefined;
+    for (;;) {
+      // The own side is sought afresh each step so that writes made during iteration are seen.
+      let own: string | undefined;
+      if (reverse) {
+        own = this.index.floor(last ?? endS, false);
+        if (own !== undefined && startS !== undefined && own < startS) own = undefined;
+      } else {
+        own = this.index.ceiling(last ?? startS, last !== undefined);
+        if (own !== undefined && endS !== undefined && own >= endS) own = undefined;
+      }
+      while (parentNext !== undefined && last !== undefined && (reverse ? parentNext.s >= last : parentNext.s <= last)) {
+        parentNext = nextOf(parentIt);
+      }
+      if (own === undefined && parentNext === undefined) return;
+      const takeOwn = own !== undefined && (parentNext === undefined || (reverse ? own >= parentNext.s : own <= parentNext.s));
+      if (takeOwn) {
+        last = own!;
+        const p = this.pending.get(last);
+        if (p?.value !== undefined) yield [p.key, p.value];
+      } else {
+        const entry = parentNext!;
+        last = entry.s;
+        parentNext = nextOf(parentIt);
+        yield [entry.key, entry.value];
+      }
+    }
+  }
+
+  private record(key: Uint8Array, value: Uint8Array | undefined): void {
+    const s = keyString(key);
+    if (!this.pending.has(s)) this.index.insert(s);
+    this.pending.set(s, { key: Uint8Array.from(key), value });
+    this.generation++;
+  }
+}
+
+interface ParentEntry {
+  readonly s: string;
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+}
+
+function nextOf(it: Iterator<[Uint8Array, Uint8Array]>): ParentEntry | undefined {
+  const r = it.next();
+  if (r.done === true) return undefined;
+  const [key, value] = r.value;
+  return { s: keyString(key), key, value };
+}
+
+export function branchStore(parent: KVStore): Branch {
+  return new Branch(parent);
+}

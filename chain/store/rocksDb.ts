@@ -1,0 +1,124 @@
+/**
+ * The RocksDB `Database`, through the `rocksdb` package (leveldown API). Keys and
+ * values are raw bytes; a batch is collected in JS and handed to RocksDB in one atomic
+ * write, so a batch that is never written costs nothing and leaves no trace.
+ */
+
+import { createRequire } from "node:module";
+import type { Database, WriteBatch } from "./types.js";
+import { storeErrors } from "./errors.js";
+
+type Callback<T = void> = (err: Error | null | undefined, result?: T) => void;
+
+/** The part of the leveldown API used here (the package ships no types). */
+interface LevelDown {
+  open(options: { createIfMissing: boolean }, cb: Callback): void;
+  close(cb: Callback): void;
+  get(key: Buffer, options: { asBuffer: boolean; fillCache: boolean }, cb: Callback<Buffer>): void;
+  getMany(keys: Buffer[], options: { asBuffer: boolean; fillCache: boolean }, cb: Callback<(Buffer | undefined)[]>): void;
+  put(key: Buffer, value: Buffer, cb: Callback): void;
+  batch(ops: BatchOp[], options: { sync: boolean }, cb: Callback): void;
+  iterator(options: Record<string, unknown>): LevelIterator;
+}
+
+interface LevelIterator {
+  next(cb: (err: Error | null | undefined, key?: Buffer, value?: Buffer) => void): void;
+  end(cb: Callback): void;
+}
+
+type BatchOp = { type: "put"; key: Buffer; value: Buffer } | { type: "del"; key: Buffer };
+
+const require = createRequire(import.meta.url);
+const leveldown = require("rocksdb") as (location: string) => LevelDown;
+
+const readOptions = { asBuffer: true, fillCache: true };
+
+export async function openRocksDatabase(path: string): Promise<Database> {
+  const db = leveldown(path);
+  await call<void>((cb) => db.open({ createIfMissing: true }, cb)).catch((e: unknown) => {
+    throw storeErrors.databaseUnavailable(`cannot open RocksDB at ${path}`, { cause: String(e) });
+  });
+
+  return {
+    async get(key) {
+      return call<Buffer>((cb) => db.get(buf(key), readOptions, cb)).then(bytes, (e: unknown) => {
+        if (isNotFound(e)) return undefined;
+        throw e;
+      });
+    },
+    async getMany(keys) {
+      if (keys.length === 0) return [];
+      const values = await call<(Buffer | undefined)[]>((cb) => db.getMany(keys.map(buf), readOptions, cb));
+      return (values ?? []).map((v) => (v === undefined || v === null ? undefined : bytes(v)));
+    },
+    async put(key, value) {
+      await call<void>((cb) => db.put(buf(key), buf(value), cb));
+    },
+    batch(): WriteBatch {
+      let ops: BatchOp[] = [];
+      return {
+        put(key, value) {
+          ops.push({ type: "put", key: Buffer.from(key), value: Buffer.from(value) });
+        },
+        del(key) {
+          ops.push({ type: "del", key: Buffer.from(key) });
+        },
+        get length() {
+          return ops.length;
+        },
+        async write() {
+          const toWrite = ops;
+          ops = [];
+          if (toWrite.length === 0) return;
+          await call<void>((cb) => db.batch(toWrite, { sync: false }, cb));
+        },
+      };
+    },
+    iterate({ start, end, reverse = false, limit }) {
+      const options: Record<string, unknown> = { reverse, keyAsBuffer: true, valueAsBuffer: true, limit: limit ?? -1 };
+      if (start !== undefined) options["gte"] = buf(start);
+      if (end !== undefined) options["lt"] = buf(end);
+      return iterateLevel(db.iterator(options));
+    },
+    async close() {
+      await call<void>((cb) => db.close(cb));
+    },
+  };
+}
+
+async function* iterateLevel(it: LevelIterator): AsyncGenerator<[Uint8Array, Uint8Array]> {
+  try {
+    for (;;) {
+      const entry = await new Promise<[Buffer, Buffer] | undefined>((resolve, reject) => {
+        it.next((err, key, value) => {
+          if (err) reject(err);
+          else resolve(key === undefined || value === undefined ? undefined : [key, value]);
+        });
+      });
+      if (entry === undefined) return;
+      yield [bytes(entry[0]), bytes(entry[1])];
+    }
+  } finally {
+    // Ending releases the native iterator's snapshot, also when the caller stops early.
+    await call<void>((cb) => it.end(cb)).catch(() => undefined);
+  }
+}
+
+function call<T>(fn: (cb: Callback<T>) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    fn((err, result) => (err ? reject(err) : resolve(result as T)));
+  });
+}
+
+function buf(b: Uint8Array): Buffer {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** A plain Uint8Array view of the Buffer, so results compare equal to ordinary byte arrays. */
+function bytes(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+function isNotFound(e: unknown): boolean {
+  return typeof e === "object" && e !== null && ((e as { notFound?: boolean }).notFound === true || /NotFound/i.test(String((e as Error).message)));
+}

@@ -1,0 +1,216 @@
+/**
+ * The versioned, authenticated state store. The latest state lives in memory (values in
+ * a MemoryKV, the tree in `tree/`); a commit turns the working changes into tree nodes,
+ * versioned values and pruning deletions inside the caller's WriteBatch, which the caller
+ * writes atomically with the block. Disk layout: see tree/keys.ts (prefixes 0x01..0x06).
+ */
+
+import type { Database, StateProof, StateStore, WriteBatch } from "./types.js";
+import { concatBytes, equalBytes } from "../types/bytes.js";
+import { storeErrors } from "./errors.js";
+import { createMemoryKV } from "./memoryKv.js";
+import type { MemoryKV } from "./memoryKv.js";
+import { Branch } from "./branch.js";
+import { EMPTY_ROOT, Leaf, PENDING, sha256 } from "./tree/node.js";
+import type { TreeNode } from "./tree/node.js";
+import { persistNewNodes, updateTree } from "./tree/update.js";
+import type { TreeOp, TreeUpdate } from "./tree/update.js";
+import { encodeProofSteps, proveInMemory } from "./tree/proof.js";
+import type { ProofPath } from "./tree/proof.js";
+import { allLeavesKnown, attachLatestValue, latestValues, loadTree, proveFromDb, readRoot } from "./tree/storage.js";
+import { META_EARLIEST, META_LATEST, encodeRootRecord, latestKey, nodeKey, readVersion, rootKey, valueKey, versionBytes } from "./tree/keys.js";
+import { Pruner } from "./pruning.js";
+
+export { verifyProof } from "./tree/proof.js";
+export { EMPTY_ROOT } from "./tree/node.js";
+
+export interface StateStoreOptions {
+  readonly db: Database;
+  /** How many recent versions stay readable; 0 keeps all. */
+  readonly keepRecent: number;
+}
+
+export type OpenStateStore = StateStore & {
+  close(): Promise<void>;
+  /** Resolves when background read-ahead for pruning is idle (tests, shutdown). */
+  settled(): Promise<void>;
+};
+
+export async function openStateStore(options: StateStoreOptions): Promise<OpenStateStore> {
+  const { db } = options;
+  const latestBytes = await db.get(META_LATEST);
+  const version = latestBytes === undefined ? 0 : readVersion(latestBytes);
+  const earliestBytes = await db.get(META_EARLIEST);
+  const earliest = earliestBytes === undefined ? 0 : readVersion(earliestBytes);
+
+  const rootRecord = version === 0 ? null : await readRoot(db, version);
+  let root = await loadTree(db, rootRecord);
+  const committed = createMemoryKV();
+  for await (const [key, valueVersion, value] of latestValues(db)) {
+    committed.set(Uint8Array.from(key), Uint8Array.from(value));
+    root = attachLatestValue(root, sha256(key), Uint8Array.from(value), valueVersion);
+  }
+  if (!allLeavesKnown(root)) throw storeErrors.corrupted("a committed leaf has no latest value");
+  if (rootRecord !== null && !equalBytes(root!.hash, rootRecord.hash)) throw storeErrors.corrupted("root record does not match the loaded tree");
+
+  const pruner = new Pruner(db, Math.max(0, Math.floor(options.keepRecent)), earliest);
+  await pruner.start(version);
+
+  return new TreeStateStore(db, pruner, committed, root, version);
+}
+
+class TreeStateStore implements OpenStateStore {
+  readonly working: Branch;
+  private plan: { generation: number; update: TreeUpdate } | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly pruner: Pruner,
+    private readonly committed: MemoryKV,
+    private tree: TreeNode | null,
+    private currentVersion: number,
+  ) {
+    this.working = new Branch(committed);
+  }
+
+  get version(): number {
+    return this.currentVersion;
+  }
+
+  get root(): Uint8Array {
+    return rootHash(this.tree);
+  }
+
+  get earliestVersion(): number {
+    return this.pruner.earliest;
+  }
+
+  workingRoot(): Uint8Array {
+    return rootHash(this.workingUpdate().root);
+  }
+
+  /** Resolves when background read-ahead for pruning is idle (tests, shutdown). */
+  async settled(): Promise<void> {
+    await this.pruner.settled();
+  }
+
+  rollback(): void {
+    this.working.clear();
+    this.plan = undefined;
+  }
+
+  commit(batch: WriteBatch, version: number): Uint8Array {
+    if (!Number.isSafeInteger(version) || version <= this.currentVersion) {
+      throw storeErrors.invalidVersion(`cannot commit version ${version} after ${this.currentVersion}`);
+    }
+    const update = this.workingUpdate();
+    const retire = (dbKey: Uint8Array): void => this.pruner.retire(batch, dbKey, version);
+
+    persistNewNodes(update.root, version, (k, v) => batch.put(k, v));
+    for (const s of update.stale) retire(nodeKey(s.version, s.depth, s.keyHash));
+    for (const op of update.ops) {
+      if (op.prevValueVersion !== PENDING) retire(valueKey(op.keyHash, op.prevValueVersion));
+      if (op.value === undefined) {
+        batch.del(latestKey(op.key));
+      } else {
+        batch.put(valueKey(op.keyHash, version), op.value);
+        batch.put(latestKey(op.key), concatBytes(versionBytes(version), op.value));
+      }
+    }
+
+    const rootNode = update.root;
+    batch.put(rootKey(version), encodeRootRecord(rootNode === null ? null : { version: rootNode.version, hash: rootNode.hash, isLeaf: rootNode instanceof Leaf }));
+    if (this.currentVersion > 0) retire(rootKey(this.currentVersion));
+    batch.put(META_LATEST, versionBytes(version));
+    this.pruner.prune(batch, version);
+
+    this.working.write();
+    this.plan = undefined;
+    this.tree = rootNode;
+    this.currentVersion = version;
+    this.pruner.readAhead(version);
+    return this.root;
+  }
+
+  async getAt(key: Uint8Array, version: number): Promise<{ value: Uint8Array | undefined; proof: StateProof; root: Uint8Array }> {
+    if (version > this.currentVersion) {
+      throw storeErrors.versionNotCommitted(`version ${version} is above the last committed version ${this.currentVersion}`, { version });
+    }
+    const earliest = this.pruner.earliest;
+    if (version < earliest || version < 0) {
+      throw storeErrors.versionPruned(`version ${version} is older than the earliest kept version ${earliest}`, { version, earliest });
+    }
+    const keyHash = sha256(key);
+    let path: ProofPath;
+    let root: Uint8Array;
+    let value: Uint8Array | undefined;
+    if (version === this.currentVersion) {
+      // The latest version is answered from memory, also before the caller has written its batch.
+      path = proveInMemory(this.tree, keyHash);
+      root = this.root;
+      const current = this.committed.get(key);
+      value = current === undefined ? undefined : Uint8Array.from(current);
+    } else {
+      const record = version === 0 ? null : await readRoot(this.db, version);
+      path = await proveFromDb(this.db, record, keyHash);
+      root = record === null ? EMPTY_ROOT : Uint8Array.from(record.hash);
+      value = path.terminal.kind === "own" ? await this.readValue(keyHash, version) : undefined;
+    }
+    const steps = encodeProofSteps(path);
+    if (path.terminal.kind === "own") {
+      if (value === undefined || !equalBytes(sha256(value), path.terminal.valueHash)) {
+        throw storeErrors.corrupted(`value of a proven key is missing or wrong at version ${version}`);
+      }
+      return { value, root, proof: { kind: "exist", key: Uint8Array.from(key), value, steps } };
+    }
+    return { value: undefined, root, proof: { kind: "nonexist", key: Uint8Array.from(key), steps } };
+  }
+
+  /** Drops the in-memory state. The Database is shared (blocks, indexes): its owner closes it. */
+  async close(): Promise<void> {
+    this.plan = undefined;
+    this.working.clear();
+  }
+
+  /** The latest value entry of a key at or before `version`. */
+  private async readValue(keyHash: Uint8Array, version: number): Promise<Uint8Array | undefined> {
+    for await (const [, v] of this.db.iterate({ start: valueKey(keyHash, 0), end: valueKey(keyHash, version + 1), reverse: true, limit: 1 })) {
+      return v;
+    }
+    return undefined;
+  }
+
+  /** The tree update for the current working changes, cached until the next write. */
+  private workingUpdate(): TreeUpdate {
+    if (this.plan !== undefined && this.plan.generation === this.working.generation) return this.plan.update;
+    const ops: TreeOp[] = [];
+    for (const [key, value] of this.working.changes()) {
+      const current = this.committed.get(key);
+      // Writing a key's current value, or deleting an absent key, changes nothing.
+      if (value === undefined ? current === undefined : current !== undefined && equalBytes(current, value)) continue;
+      ops.push({ key, keyHash: sha256(key), value, valueHash: value === undefined ? undefined : sha256(value), prevValueVersion: PENDING });
+    }
+    const update = updateTree(this.tree, ops);
+    this.plan = { generation: this.working.generation, update };
+    return update;
+  }
+}
+
+/** Roots leave the store as plain Uint8Array copies (internally hashes are Buffers). */
+function rootHash(node: TreeNode | null): Uint8Array {
+  return node === null ? Uint8Array.from(EMPTY_ROOT) : Uint8Array.from(node.hash);
+}
+
+/** The root of a state holding exactly these entries, computed from scratch (for checks and tests). */
+export function computeStateRoot(entries: Iterable<[Uint8Array, Uint8Array]>): Uint8Array {
+  const ops: TreeOp[] = [];
+  const seen = new Set<string>();
+  for (const [key, value] of entries) {
+    const keyHash = sha256(key);
+    const id = Buffer.from(keyHash).toString("hex");
+    if (seen.has(id)) continue;
+    seen.add(id);
+    ops.push({ key, keyHash, value, valueHash: sha256(value), prevValueVersion: PENDING });
+  }
+  return rootHash(updateTree(null, ops).root);
+}

@@ -1,0 +1,148 @@
+/**
+ * Proofs of (non-)membership against a root.
+ *
+ * steps = levels u8 || per internal node on the key's path, root first:
+ *           bitmap u16 || hashes of its present children except the one on the path
+ *           (the last level of an absence proof ending at an empty slot lists all of them)
+ *         || terminal u8: 0 = empty slot (or empty tree), 1 = another key's leaf, followed
+ *            by its keyHash(32) || valueHash(32), 2 = the key's own leaf
+ */
+
+import type { StateProof } from "../types.js";
+import { equalBytes } from "../../types/bytes.js";
+import { EMPTY_ROOT, Internal, Leaf, internalHash, leafHash, nibble, popcount16, sha256 } from "./node.js";
+import type { TreeNode } from "./node.js";
+
+export interface ProofLevel {
+  readonly bitmap: number;
+  /** Present children's hashes except the path child's. */
+  readonly siblings: readonly Uint8Array[];
+}
+
+export type ProofTerminal =
+  | { readonly kind: "empty" }
+  | { readonly kind: "other"; readonly keyHash: Uint8Array; readonly valueHash: Uint8Array }
+  | { readonly kind: "own"; readonly valueHash: Uint8Array };
+
+export interface ProofPath {
+  readonly levels: ProofLevel[];
+  readonly terminal: ProofTerminal;
+}
+
+export function encodeProofSteps(path: ProofPath): Uint8Array {
+  let size = 2;
+  for (const l of path.levels) size += 2 + 32 * l.siblings.length;
+  if (path.terminal.kind === "other") size += 64;
+  const out = new Uint8Array(size);
+  out[0] = path.levels.length;
+  let o = 1;
+  for (const l of path.levels) {
+    out[o] = l.bitmap >>> 8;
+    out[o + 1] = l.bitmap & 0xff;
+    o += 2;
+    for (const h of l.siblings) {
+      out.set(h, o);
+      o += 32;
+    }
+  }
+  const t = path.terminal;
+  out[o++] = t.kind === "empty" ? 0 : t.kind === "other" ? 1 : 2;
+  if (t.kind === "other") {
+    out.set(t.keyHash, o);
+    out.set(t.valueHash, o + 32);
+  }
+  return out;
+}
+
+/** The path to `keyHash` in an in-memory tree. */
+export function proveInMemory(root: TreeNode | null, keyHash: Uint8Array): ProofPath {
+  const levels: ProofLevel[] = [];
+  let node = root;
+  for (let depth = 0; ; depth++) {
+    if (node === null) return { levels, terminal: { kind: "empty" } };
+    if (node instanceof Leaf) {
+      return equalBytes(node.keyHash, keyHash)
+        ? { levels, terminal: { kind: "own", valueHash: node.valueHash } }
+        : { levels, terminal: { kind: "other", keyHash: node.keyHash, valueHash: node.valueHash } };
+    }
+    const n = nibble(keyHash, depth);
+    levels.push(levelOf(node, n));
+    node = node.children[n] ?? null;
+  }
+}
+
+function levelOf(node: Internal, onPath: number): ProofLevel {
+  let bitmap = 0;
+  const siblings: Uint8Array[] = [];
+  for (let i = 0; i < 16; i++) {
+    const c = node.children[i];
+    if (!c) continue;
+    bitmap |= 1 << i;
+    if (i !== onPath) siblings.push(c.hash);
+  }
+  return { bitmap, siblings };
+}
+
+/** Checks a membership or non-membership proof against a root. Malformed proofs are false, never thrown. */
+export function verifyProof(root: Uint8Array, proof: StateProof): boolean {
+  const keyHash = sha256(proof.key);
+  const s = proof.steps;
+  const levelCount = s[0];
+  if (levelCount === undefined || levelCount > 64) return false;
+  const levels: { bitmap: number; at: number; count: number }[] = [];
+  let o = 1;
+  for (let i = 0; i < levelCount; i++) {
+    if (o + 2 > s.length) return false;
+    const bitmap = (s[o]! << 8) | s[o + 1]!;
+    const onPath = (bitmap & (1 << nibble(keyHash, i))) !== 0;
+    const isLast = i === levelCount - 1;
+    // Only the last level may lack the path child, and only in an absence proof.
+    if (!onPath && !isLast) return false;
+    const count = popcount16(bitmap) - (onPath ? 1 : 0);
+    levels.push({ bitmap, at: o + 2, count });
+    o += 2 + 32 * count;
+  }
+  if (o >= s.length) return false;
+  const tag = s[o++];
+  let h: Uint8Array;
+  let from = levelCount - 1;
+  if (tag === 2) {
+    if (proof.kind !== "exist" || o !== s.length) return false;
+    h = leafHash(keyHash, sha256(proof.value));
+  } else if (tag === 1) {
+    if (proof.kind !== "nonexist" || o + 64 !== s.length) return false;
+    const otherKey = s.subarray(o, o + 32);
+    if (equalBytes(otherKey, keyHash)) return false;
+    for (let d = 0; d < levelCount; d++) if (nibble(otherKey, d) !== nibble(keyHash, d)) return false;
+    h = leafHash(otherKey, s.subarray(o + 32, o + 64));
+  } else if (tag === 0) {
+    if (proof.kind !== "nonexist" || o !== s.length) return false;
+    const last = levels[levelCount - 1];
+    if (last === undefined) return equalBytes(root, EMPTY_ROOT);
+    if (last.bitmap & (1 << nibble(keyHash, levelCount - 1)) || last.count === 0) return false;
+    h = internalHash(last.bitmap, hashesAt(s, last.at, last.count));
+    from = levelCount - 2;
+  } else {
+    return false;
+  }
+  if (levelCount > 0 && tag !== 0 && !(levels[levelCount - 1]!.bitmap & (1 << nibble(keyHash, levelCount - 1)))) return false;
+  for (let d = from; d >= 0; d--) {
+    const level = levels[d]!;
+    const n = nibble(keyHash, d);
+    const siblings = hashesAt(s, level.at, level.count);
+    const all: Uint8Array[] = [];
+    let k = 0;
+    for (let i = 0; i < 16; i++) {
+      if (!(level.bitmap & (1 << i))) continue;
+      all.push(i === n ? h : siblings[k++]!);
+    }
+    h = internalHash(level.bitmap, all);
+  }
+  return equalBytes(h, root);
+}
+
+function hashesAt(s: Uint8Array, at: number, count: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) out.push(s.subarray(at + 32 * i, at + 32 * i + 32));
+  return out;
+}

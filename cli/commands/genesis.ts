@@ -1,0 +1,51 @@
+/** `strike genesis …`: edit and check the genesis file of a home. */
+import { Command } from "commander";
+import { existsSync } from "node:fs";
+import { configPaths, defaultConfig, loadConfig, resolveHomePath } from "../../chain/node/config.js";
+import { decodeBech32 } from "../../genesis/address.js";
+import { formatCoins, parseCoins } from "../../genesis/coins.js";
+import { addGenesisAccount, loadGenesis, writeGenesis } from "../../genesis/genesis.js";
+import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
+import { withExamples } from "../help.js";
+import { print } from "../output.js";
+
+function genesisPathOf(g: GlobalOptions): string {
+  const cfg = existsSync(configPaths(g.home).configToml) ? loadConfig(g.home) : defaultConfig("");
+  return resolveHomePath(g.home, cfg.genesisFile);
+}
+
+/** A bech32 string is taken as an address (its prefix is checked later), anything else as a key name. */
+function addressOf(g: GlobalOptions, addressOrKey: string): string {
+  return decodeBech32(addressOrKey) !== undefined ? addressOrKey : openKeyring(g).get(addressOrKey).address;
+}
+
+export function genesisCommand(): Command {
+  const cmd = new Command("genesis").description("Edit and validate the genesis file");
+  withExamples(cmd, "strike genesis add-account alice 1000000000ustrike,1000000000uusdc");
+
+  const add = new Command("add-account")
+    .description("Give an account coins in genesis (creating the account, or adding to its balance)")
+    .argument("<address-or-key>", "bech32 address, or the name of a key in the keyring")
+    .argument("<coins>", "comma-separated amounts, e.g. 1000ustrike,1000uusdc")
+    .action((addressOrKey: string, coinsText: string, _opts: unknown, self: Command) => {
+      const g = globalOptions(self);
+      const coins = parseCoins(coinsText);
+      const address = addressOf(g, addressOrKey);
+      const path = genesisPathOf(g);
+      writeGenesis(path, addGenesisAccount(loadGenesis(path), address, coins));
+      print(g.output, { address, coins, genesis_file: path }, () => `Added ${formatCoins(coins)} to ${address} in ${path}`);
+    });
+  cmd.addCommand(withExamples(add, "strike genesis add-account strike1qy352euf40x77qfrg4ncn27dauqjx3t8ztnahv 1000ustrike,1000uusdc --home ~/.strike", "strike genesis add-account alice 5000000ustrike --keyring-backend test"));
+
+  const validate = new Command("validate")
+    .description("Check a genesis file and name the first bad field")
+    .argument("[file]", "genesis file (default: the home's config/genesis.json)")
+    .action((file: string | undefined, _opts: unknown, self: Command) => {
+      const g = globalOptions(self);
+      const path = file ?? genesisPathOf(g);
+      const doc = loadGenesis(path);
+      print(g.output, { valid: true, file: path, chain_id: doc.chain_id }, () => `${path} is a valid genesis for ${doc.chain_id}`);
+    });
+  cmd.addCommand(withExamples(validate, "strike genesis validate --home ~/.strike"));
+  return cmd;
+}

@@ -1,0 +1,44 @@
+/** Fee and gas flags to a cosmjs StdFee, as `--fees`, `--gas` and `--gas-prices` work in the Cosmos SDK CLI. */
+import { calculateFee, GasPrice, type StdFee } from "@cosmjs/stargate";
+import { formatCoins, parseCoins } from "../genesis/coins.js";
+import { DEFAULT_MIN_GAS_PRICE } from "../genesis/constants.js";
+import { cliErrors } from "./errors.js";
+
+export const DEFAULT_GAS = 200_000;
+export const DEFAULT_GAS_ADJUSTMENT = "1.3";
+
+export interface FeeFlags {
+  fees?: string | undefined;
+  gas: string;
+  gasAdjustment: string;
+  gasPrices?: string | undefined;
+}
+
+/** Resolves the flags; `simulate` is called only for `--gas auto`. */
+export async function resolveFee(flags: FeeFlags, simulate: () => Promise<number>): Promise<StdFee> {
+  if (flags.fees !== undefined && flags.gasPrices !== undefined) throw cliErrors.badArgument("give --fees or --gas-prices, not both");
+  let gas: number;
+  if (flags.gas === "auto") {
+    const adj = Number(flags.gasAdjustment);
+    if (!/^\d+(\.\d+)?$/.test(flags.gasAdjustment) || adj < 1) throw cliErrors.badArgument(`--gas-adjustment must be a number >= 1, got "${flags.gasAdjustment}"`);
+    gas = Math.ceil((await simulate()) * adj);
+  } else {
+    gas = Number(flags.gas);
+    if (!/^\d+$/.test(flags.gas) || !Number.isSafeInteger(gas) || gas === 0) throw cliErrors.badArgument(`--gas must be a positive integer or "auto", got "${flags.gas}"`);
+  }
+  if (flags.fees !== undefined) {
+    return { amount: parseCoins(flags.fees).map((c) => ({ denom: c.denom, amount: c.amount })), gas: gas.toString() };
+  }
+  const priceText = flags.gasPrices ?? DEFAULT_MIN_GAS_PRICE;
+  let price: GasPrice;
+  try {
+    price = GasPrice.fromString(priceText);
+  } catch {
+    throw cliErrors.badArgument(`--gas-prices must look like ${DEFAULT_MIN_GAS_PRICE}, got "${priceText}"`);
+  }
+  return calculateFee(gas, price);
+}
+
+export function formatFee(fee: StdFee): string {
+  return `${formatCoins(fee.amount.map((c) => ({ denom: c.denom, amount: c.amount })))} (gas ${fee.gas})`;
+}

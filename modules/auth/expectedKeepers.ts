@@ -1,0 +1,2 @@
+/** auth depends on no other module. */
+export {};

@@ -1,0 +1,103 @@
+/**
+ * auth state. Accounts are stored as protobuf `Any` (BaseAccount or ModuleAccount), the
+ * same bytes Cosmos stores, so that the Account query returns them unchanged.
+ */
+import { BaseAccount, ModuleAccount, Params } from "cosmjs-types/cosmos/auth/v1beta1/auth";
+import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
+import { Any } from "cosmjs-types/google/protobuf/any";
+import { addressToBech32, bech32ToAddressBytes } from "../../chain/crypto/address.js";
+import { Collection, Item, bytesCodec, u64Codec, type Codec } from "../../chain/runtime/collection.js";
+import { sdkErrors } from "../../chain/types/errors.js";
+import {
+  ACCOUNT_PREFIX,
+  BASE_ACCOUNT_TYPE_URL,
+  GLOBAL_ACCOUNT_NUMBER_KEY,
+  MODULE_ACCOUNT_TYPE_URL,
+  PARAMS_KEY,
+  SECP256K1_PUBKEY_TYPE_URL,
+  STORE_KEY,
+} from "./keys.js";
+
+export interface Account {
+  address: string;
+  /** Compressed secp256k1 key, set at the account's first signed tx. */
+  pubKey: Uint8Array | undefined;
+  accountNumber: bigint;
+  sequence: bigint;
+  /** Present for module accounts (fee_collector, …). */
+  module?: { name: string; permissions: string[] };
+}
+
+export interface AuthParams {
+  maxMemoCharacters: bigint;
+  txSigLimit: bigint;
+  txSizeCostPerByte: bigint;
+  sigVerifyCostEd25519: bigint;
+  sigVerifyCostSecp256k1: bigint;
+}
+
+export const DEFAULT_AUTH_PARAMS: AuthParams = {
+  maxMemoCharacters: 256n,
+  txSigLimit: 7n,
+  txSizeCostPerByte: 10n,
+  sigVerifyCostEd25519: 590n,
+  sigVerifyCostSecp256k1: 1000n,
+};
+
+export function pubKeyToAny(key: Uint8Array): Any {
+  return Any.fromPartial({ typeUrl: SECP256K1_PUBKEY_TYPE_URL, value: PubKey.encode({ key }).finish() });
+}
+
+export function accountToAny(acc: Account): Any {
+  const base = BaseAccount.fromPartial({
+    address: acc.address,
+    accountNumber: acc.accountNumber,
+    sequence: acc.sequence,
+    ...(acc.pubKey === undefined ? {} : { pubKey: pubKeyToAny(acc.pubKey) }),
+  });
+  if (acc.module !== undefined) {
+    const value = ModuleAccount.encode({ baseAccount: base, name: acc.module.name, permissions: acc.module.permissions }).finish();
+    return Any.fromPartial({ typeUrl: MODULE_ACCOUNT_TYPE_URL, value });
+  }
+  return Any.fromPartial({ typeUrl: BASE_ACCOUNT_TYPE_URL, value: BaseAccount.encode(base).finish() });
+}
+
+function baseToAccount(base: BaseAccount): Omit<Account, "module"> {
+  let pubKey: Uint8Array | undefined;
+  if (base.pubKey !== undefined) {
+    if (base.pubKey.typeUrl !== SECP256K1_PUBKEY_TYPE_URL) throw sdkErrors.invalidPubKey(`unsupported key type ${base.pubKey.typeUrl}`);
+    pubKey = PubKey.decode(base.pubKey.value).key;
+  }
+  return { address: base.address, pubKey, accountNumber: base.accountNumber, sequence: base.sequence };
+}
+
+export function accountFromAny(any: Any): Account {
+  if (any.typeUrl === BASE_ACCOUNT_TYPE_URL) return baseToAccount(BaseAccount.decode(any.value));
+  if (any.typeUrl === MODULE_ACCOUNT_TYPE_URL) {
+    const m = ModuleAccount.decode(any.value);
+    const base = baseToAccount(m.baseAccount ?? BaseAccount.fromPartial({}));
+    return { ...base, module: { name: m.name, permissions: m.permissions } };
+  }
+  throw sdkErrors.invalidType(`unknown account type ${any.typeUrl}`);
+}
+
+const accountCodec: Codec<Account> = {
+  encode: (acc) => Any.encode(accountToAny(acc)).finish(),
+  decode: (b) => accountFromAny(Any.decode(b)),
+};
+
+const addressKeyCodec: Codec<string> = {
+  encode: (address) => bech32ToAddressBytes(address),
+  decode: (bytes) => addressToBech32(bytes),
+};
+
+const paramsCodec: Codec<AuthParams> = {
+  encode: (p) => Params.encode(p).finish(),
+  decode: (b) => Params.decode(b),
+};
+
+export const accounts = new Collection<string, Account>(STORE_KEY, ACCOUNT_PREFIX, addressKeyCodec, accountCodec);
+export const params = new Item<AuthParams>(STORE_KEY, PARAMS_KEY, paramsCodec);
+export const nextAccountNumber = new Item<bigint>(STORE_KEY, GLOBAL_ACCOUNT_NUMBER_KEY, u64Codec);
+/** Raw Any bytes, for the Account query (no decode/encode round trip). */
+export const rawAccounts = new Collection<string, Uint8Array>(STORE_KEY, ACCOUNT_PREFIX, addressKeyCodec, bytesCodec);

@@ -1,0 +1,39 @@
+/** bank state: balances per (address, denom), supply per denom, denom metadata, send-enabled flags, params. */
+import { Metadata, Params } from "cosmjs-types/cosmos/bank/v1beta1/bank";
+import { addressToBech32, bech32ToAddressBytes } from "../../chain/crypto/address.js";
+import { Collection, Item, amountCodec, lengthPrefixed, stringCodec, type Codec } from "../../chain/runtime/collection.js";
+import { BALANCES_PREFIX, DENOM_METADATA_PREFIX, PARAMS_KEY, SEND_ENABLED_PREFIX, STORE_KEY, SUPPLY_PREFIX } from "./keys.js";
+
+export interface BankParams {
+  defaultSendEnabled: boolean;
+}
+
+/** (address, denom) → key 0x02|len|addr|denom; iterating by the address part yields that account's denoms in order. */
+const balanceKeyCodec: Codec<[string, string]> = {
+  encode: ([address, denom]) => {
+    const addr = lengthPrefixed(bech32ToAddressBytes(address));
+    return Uint8Array.from([...addr, ...new TextEncoder().encode(denom)]);
+  },
+  decode: (b) => {
+    const n = b[0]!;
+    return [addressToBech32(b.subarray(1, 1 + n)), new TextDecoder().decode(b.subarray(1 + n))];
+  },
+};
+
+const metadataCodec: Codec<Metadata> = { encode: (m) => Metadata.encode(m).finish(), decode: (b) => Metadata.decode(b) };
+const boolCodec: Codec<boolean> = { encode: (v) => Uint8Array.of(v ? 1 : 0), decode: (b) => b[0] === 1 };
+const paramsCodec: Codec<BankParams> = {
+  encode: (p) => Params.encode({ sendEnabled: [], defaultSendEnabled: p.defaultSendEnabled }).finish(),
+  decode: (b) => ({ defaultSendEnabled: Params.decode(b).defaultSendEnabled }),
+};
+
+export const balances = new Collection<[string, string], bigint>(STORE_KEY, BALANCES_PREFIX, balanceKeyCodec, amountCodec);
+export const supply = new Collection<string, bigint>(STORE_KEY, SUPPLY_PREFIX, stringCodec, amountCodec);
+export const denomMetadata = new Collection<string, Metadata>(STORE_KEY, DENOM_METADATA_PREFIX, stringCodec, metadataCodec);
+export const sendEnabled = new Collection<string, boolean>(STORE_KEY, SEND_ENABLED_PREFIX, stringCodec, boolCodec);
+export const params = new Item<BankParams>(STORE_KEY, PARAMS_KEY, paramsCodec);
+
+/** The balance-key part that selects one account's balances (for iteration). */
+export function addressBalancePrefix(address: string): Uint8Array {
+  return lengthPrefixed(bech32ToAddressBytes(address));
+}

@@ -1,0 +1,127 @@
+import test from "ava";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../../../chain/node/config.js";
+import { loadGenesis } from "../../../genesis/genesis.js";
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI in a child process, as a user would. */
+function strike(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["bin/strike.js", ...args], { env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err === null ? 0 : typeof err.code === "number" ? err.code : 1, stdout, stderr });
+    });
+  });
+}
+
+const ADDR = "strike1qy352euf40x77qfrg4ncn27dauqjx3t8ztnahv";
+
+test("init + genesis add-account (by address and by key name) produce a valid genesis", async (t) => {
+  const home = mkdtempSync(join(tmpdir(), "strike-cli-"));
+  const init = await strike(["init", "--home", home, "--chain-id", "strike-test-7", "--moniker", "n0", "--output", "json"]);
+  t.is(init.code, 0, init.stderr);
+  const info = JSON.parse(init.stdout) as { chain_id: string; validator_address: string; node_id: string };
+  t.is(info.chain_id, "strike-test-7");
+  for (const f of ["config/config.toml", "config/app.toml", "config/genesis.json", "config/node_key.json", "config/priv_validator_key.json", "data/priv_validator_state.json"]) {
+    t.true(existsSync(join(home, f)), f);
+  }
+  t.is(loadConfig(home).moniker, "n0");
+
+  const key = await strike(["keys", "add", "alice", "--home", home, "--keyring-backend", "test", "--output", "json"]);
+  t.is(key.code, 0, key.stderr);
+  const alice = JSON.parse(key.stdout) as { address: string; mnemonic: string };
+  t.is(alice.mnemonic.split(" ").length, 24);
+
+  t.is((await strike(["genesis", "add-account", ADDR, "1000ustrike,1000uusdc", "--home", home])).code, 0);
+  t.is((await strike(["genesis", "add-account", "alice", "5ustrike", "--home", home, "--keyring-backend", "test"])).code, 0);
+  t.is((await strike(["genesis", "add-account", ADDR, "1ustrike", "--home", home])).code, 0);
+
+  const doc = loadGenesis(join(home, "config/genesis.json"));
+  t.is(doc.chain_id, "strike-test-7");
+  t.is(doc.validators[0]!.address, info.validator_address);
+  t.is(doc.validators[0]!.power, "10");
+  t.deepEqual(doc.app_state.auth.accounts.map((a) => a.address), [ADDR, alice.address].sort());
+  t.deepEqual(doc.app_state.bank.balances.find((b) => b.address === ADDR)!.coins, [{ denom: "ustrike", amount: "1001" }, { denom: "uusdc", amount: "1000" }]);
+  t.deepEqual(doc.app_state.bank.supply, [{ denom: "ustrike", amount: "1006" }, { denom: "uusdc", amount: "1000" }]);
+  const pv = JSON.parse(readFileSync(join(home, "config/priv_validator_key.json"), "utf8")) as { pub_key: { value: string } };
+  t.is(doc.validators[0]!.pub_key.value, pv.pub_key.value);
+
+  const again = await strike(["init", "--home", home, "--moniker", "n0"]);
+  t.is(again.code, 1);
+  t.regex(again.stderr, /genesis\.json exists; pass --overwrite/);
+  t.is((await strike(["init", "--home", home, "--moniker", "n0", "--overwrite"])).code, 0);
+  // The validator key survives a re-init.
+  t.is(loadGenesis(join(home, "config/genesis.json")).validators[0]!.address, info.validator_address);
+  rmSync(home, { recursive: true });
+});
+
+test("keys add/show/list/delete through the CLI, with show -a printing only the address", async (t) => {
+  const home = mkdtempSync(join(tmpdir(), "strike-cli-"));
+  const common = ["--home", home, "--keyring-backend", "file"];
+  const env = { STRIKE_KEYRING_PASSPHRASE: "a long passphrase" };
+  const add = await strike(["keys", "add", "bob", ...common, "--output", "json"], env);
+  t.is(add.code, 0, add.stderr);
+  const bob = JSON.parse(add.stdout) as { address: string };
+  const show = await strike(["keys", "show", "bob", "-a", ...common]);
+  t.is(show.stdout, `${bob.address}\n`);
+  const list = JSON.parse((await strike(["keys", "list", ...common, "--output", "json"])).stdout) as { name: string }[];
+  t.deepEqual(list.map((k) => k.name), ["bob"]);
+  const wrong = await strike(["keys", "export", "bob", "--unsafe", ...common], { STRIKE_KEYRING_PASSPHRASE: "not the passphrase" });
+  t.is(wrong.code, 1);
+  t.regex(wrong.stderr, /^Error: .*passphrase/);
+  t.false(wrong.stderr.includes("    at "), "no stack trace");
+  t.is((await strike(["keys", "delete", "bob", "--yes", ...common])).code, 0);
+  const gone = await strike(["keys", "show", "bob", ...common]);
+  t.is(gone.code, 1);
+  t.regex(gone.stderr, /no key named "bob"/);
+  rmSync(home, { recursive: true });
+});
+
+test("keys add --recover restores the address from the mnemonic read on stdin", async (t) => {
+  const home = mkdtempSync(join(tmpdir(), "strike-cli-"));
+  const first = JSON.parse((await strike(["keys", "add", "a", "--home", home, "--keyring-backend", "test", "--output", "json"])).stdout) as { address: string; mnemonic: string };
+  const recovered = await new Promise<Result>((resolve) => {
+    const child = execFile(process.execPath, ["bin/strike.js", "keys", "add", "b", "--recover", "--home", home, "--keyring-backend", "test", "--output", "json"], (err, stdout, stderr) =>
+      resolve({ code: err === null ? 0 : 1, stdout, stderr }),
+    );
+    child.stdin!.end(first.mnemonic + "\n");
+  });
+  t.is(recovered.code, 0, recovered.stderr);
+  t.is((JSON.parse(recovered.stdout) as { address: string }).address, first.address);
+  rmSync(home, { recursive: true });
+});
+
+test("an unreachable node is one clear line naming the URL, exit code 1", async (t) => {
+  // A port that was free a moment ago: nothing listens there.
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const r = await strike(["status", "--node", `tcp://127.0.0.1:${port}`]);
+  t.is(r.code, 1);
+  t.is(r.stderr.trim().split("\n").length, 1);
+  t.true(r.stderr.includes(`http://127.0.0.1:${port}`), r.stderr);
+});
+
+test("bad user input fails with a message, not a stack trace", async (t) => {
+  const home = mkdtempSync(join(tmpdir(), "strike-cli-"));
+  await strike(["init", "--home", home, "--moniker", "n0"]);
+  const bad = await strike(["genesis", "add-account", ADDR, "lots", "--home", home]);
+  t.is(bad.code, 1);
+  t.regex(bad.stderr, /"lots" is not an amount followed by a denom/);
+  t.false(bad.stderr.includes("    at "));
+  const wrongPrefix = await strike(["genesis", "add-account", "cosmos1qy352euf40x77qfrg4ncn27dauqjx3t8fxgrh7", "1ustrike", "--home", home]);
+  t.is(wrongPrefix.code, 1);
+  t.regex(wrongPrefix.stderr, /expected "strike"/);
+  rmSync(home, { recursive: true });
+});

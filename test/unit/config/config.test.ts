@@ -1,0 +1,113 @@
+import test from "ava";
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { configPaths, defaultConfig, loadConfig, parseDuration, writeConfig } from "../../../chain/node/config.js";
+
+function tempHome(): string {
+  return mkdtempSync(join(tmpdir(), "strike-config-"));
+}
+
+test("defaults follow the chain's choices: 200ms commit timeout, 0.025ustrike gas price, custom pruning", (t) => {
+  const c = defaultConfig("node0");
+  t.is(c.moniker, "node0");
+  t.is(c.consensus.timeoutCommitMs, 200);
+  t.is(c.rpc.laddr, "tcp://127.0.0.1:26657");
+  t.is(c.app.minimumGasPrices, "0.025ustrike");
+  t.is(c.app.pruning, "custom");
+  t.is(c.dbDir, "data/strike.db");
+  t.is(c.consensus.walFile, "data/cs.wal");
+});
+
+test("a written config loads back equal", (t) => {
+  const home = tempHome();
+  const c = defaultConfig("node0");
+  c.p2p.persistentPeers = ["abc@127.0.0.1:26656", "def@127.0.0.1:26666"];
+  c.consensus.timeoutProposeMs = 1500;
+  c.consensus.createEmptyBlocks = false;
+  c.txIndex.indexer = "null";
+  c.app.pruningKeepRecent = 7;
+  writeConfig(home, c);
+  t.deepEqual(loadConfig(home), c);
+  rmSync(home, { recursive: true });
+});
+
+test("config.toml uses CometBFT's table and key names", (t) => {
+  const home = tempHome();
+  writeConfig(home, defaultConfig("node0"));
+  const text = readFileSync(configPaths(home).configToml, "utf8");
+  for (const line of ['[rpc]', 'laddr = "tcp://127.0.0.1:26657"', "[consensus]", 'timeout_commit = "200ms"', "create_empty_blocks = true", "[mempool]", "max_tx_bytes = ", "[tx_index]", 'indexer = "kv"', "persistent_peers = "]) {
+    t.true(text.includes(line), line);
+  }
+  t.true(readFileSync(configPaths(home).appToml, "utf8").includes('minimum-gas-prices = "0.025ustrike"'));
+  rmSync(home, { recursive: true });
+});
+
+test("flags override the file, keyed by TOML name", (t) => {
+  const home = tempHome();
+  writeConfig(home, defaultConfig("node0"));
+  const c = loadConfig(home, { "rpc.laddr": "tcp://127.0.0.1:36657", "consensus.timeout_commit": "1s", "p2p.persistent_peers": "a@h:1,b@h:2", "minimum-gas-prices": "0ustrike" });
+  t.is(c.rpc.laddr, "tcp://127.0.0.1:36657");
+  t.is(c.consensus.timeoutCommitMs, 1000);
+  t.deepEqual(c.p2p.persistentPeers, ["a@h:1", "b@h:2"]);
+  t.is(c.app.minimumGasPrices, "0ustrike");
+  rmSync(home, { recursive: true });
+});
+
+test("missing keys keep their defaults and a missing app.toml is allowed", (t) => {
+  const home = tempHome();
+  writeConfig(home, defaultConfig("x"));
+  writeFileSync(configPaths(home).configToml, 'moniker = "m"\n[consensus]\ntimeout_commit = "50ms"\n');
+  rmSync(configPaths(home).appToml);
+  const c = loadConfig(home);
+  t.is(c.moniker, "m");
+  t.is(c.consensus.timeoutCommitMs, 50);
+  t.is(c.consensus.timeoutProposeMs, 3000);
+  t.is(c.app.minimumGasPrices, "0.025ustrike");
+  rmSync(home, { recursive: true });
+});
+
+test("a bad duration in the file names the field", (t) => {
+  const home = tempHome();
+  writeConfig(home, defaultConfig("x"));
+  writeFileSync(configPaths(home).configToml, '[consensus]\ntimeout_commit = "fast"\n');
+  const e = t.throws(() => loadConfig(home));
+  t.regex(e.message, /consensus\.timeout_commit must be a duration/);
+  rmSync(home, { recursive: true });
+});
+
+test("a bad flag value names the flag; an unknown flag is refused", (t) => {
+  const home = tempHome();
+  writeConfig(home, defaultConfig("x"));
+  t.regex(t.throws(() => loadConfig(home, { "mempool.size": "-3" })).message, /--mempool\.size must be a non-negative integer/);
+  t.regex(t.throws(() => loadConfig(home, { "rpc.laddr": "localhost" })).message, /rpc\.laddr must look like tcp:\/\//);
+  t.regex(t.throws(() => loadConfig(home, { "consensus.nope": "1" })).message, /unknown setting --consensus\.nope/);
+  t.regex(t.throws(() => loadConfig(home, { "tx_index.indexer": "psql" })).message, /tx_index\.indexer must be one of kv, null/);
+  rmSync(home, { recursive: true });
+});
+
+test("TOML syntax errors report the line", (t) => {
+  const home = tempHome();
+  writeConfig(home, defaultConfig("x"));
+  writeFileSync(configPaths(home).configToml, 'moniker = "m"\n[rpc\nladdr = 1\n');
+  t.regex(t.throws(() => loadConfig(home)).message, /config\.toml line 2/);
+  rmSync(home, { recursive: true });
+});
+
+test("a missing config file is a clear error", (t) => {
+  const home = tempHome();
+  t.regex(t.throws(() => loadConfig(home)).message, /config\.toml: ENOENT/);
+  rmSync(home, { recursive: true });
+});
+
+test("durations parse Go-style to whole milliseconds", (t) => {
+  t.is(parseDuration("200ms"), 200);
+  t.is(parseDuration("1s"), 1000);
+  t.is(parseDuration("1.5s"), 1500);
+  t.is(parseDuration("1m30s"), 90_000);
+  t.is(parseDuration("0"), 0);
+  t.is(parseDuration("0s"), 0);
+  t.is(parseDuration("10"), undefined);
+  t.is(parseDuration("1s junk"), undefined);
+  t.is(parseDuration(""), undefined);
+});

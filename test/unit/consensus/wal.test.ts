@@ -1,0 +1,82 @@
+import test from "ava";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openWal, type WalRecord } from "../../../chain/consensus/wal.js";
+import { consensusErrors } from "../../../chain/consensus/errors.js";
+
+function tmp(t: { teardown(f: () => void): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), "strike-wal-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, "cs.wal");
+}
+
+const rec = (round: number): WalRecord => ({ height: 5n, event: { kind: "timeout", height: 5n, round, step: "propose" } });
+
+test("records written to the WAL are replayed in order with bigints intact", (t) => {
+  const path = tmp(t);
+  const { wal } = openWal(path);
+  wal.append(rec(0), true);
+  wal.append({ height: 5n, event: { kind: "proposalValidated", height: 5n, blockId: { hash: Uint8Array.of(1, 2), partSetHeader: { total: 1, hash: Uint8Array.of(3) } }, valid: true } }, false);
+  wal.close();
+  const { records, wal: w2 } = openWal(path);
+  w2.close();
+  t.is(records.length, 2);
+  t.deepEqual(records[0], rec(0));
+  const ev = records[1]!.event;
+  t.true(ev.kind === "proposalValidated" && ev.blockId.hash instanceof Uint8Array && ev.blockId.hash[1] === 2);
+});
+
+test("a torn last record is dropped and cut off, and appends continue after it", (t) => {
+  const path = tmp(t);
+  const { wal } = openWal(path);
+  wal.append(rec(0), true);
+  wal.append(rec(1), true);
+  wal.close();
+  const full = readFileSync(path);
+  writeFileSync(path, full.subarray(0, full.length - 3));
+  const reopened = openWal(path);
+  t.deepEqual(reopened.records, [rec(0)]);
+  reopened.wal.append(rec(2), true);
+  reopened.wal.close();
+  const third = openWal(path);
+  third.wal.close();
+  t.deepEqual(third.records, [rec(0), rec(2)]);
+});
+
+test("a torn header (fewer than 8 bytes) at the end is tolerated", (t) => {
+  const path = tmp(t);
+  const { wal } = openWal(path);
+  wal.append(rec(0), true);
+  wal.close();
+  appendFileSync(path, Buffer.from([0, 0, 1]));
+  const r = openWal(path);
+  r.wal.close();
+  t.deepEqual(r.records, [rec(0)]);
+  t.is(statSync(path).size, readFileSync(path).length);
+});
+
+test("a damaged record before the end is corruption, not a torn write", (t) => {
+  const path = tmp(t);
+  const { wal } = openWal(path);
+  wal.append(rec(0), true);
+  wal.append(rec(1), true);
+  wal.close();
+  const bytes = readFileSync(path);
+  bytes[10] = bytes[10]! ^ 0xff;
+  writeFileSync(path, bytes);
+  const e = t.throws(() => openWal(path));
+  t.true(consensusErrors.walCorrupted.is(e));
+});
+
+test("truncate empties the log once a height is committed", (t) => {
+  const path = tmp(t);
+  const { wal } = openWal(path);
+  wal.append(rec(0), true);
+  wal.truncate();
+  wal.append(rec(3), false);
+  wal.close();
+  const r = openWal(path);
+  r.wal.close();
+  t.deepEqual(r.records, [rec(3)]);
+});

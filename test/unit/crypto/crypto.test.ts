@@ -1,0 +1,70 @@
+import test from "ava";
+import type { StrikeError } from "../../../chain/types/errors.js";
+import { generateKeyPairSync, sign } from "node:crypto";
+import { Secp256k1, sha256 as cosmSha256 } from "@cosmjs/crypto";
+import { sha256 } from "../../../chain/crypto/hash.js";
+import { isLowS, secp256k1PublicKey, signSecp256k1, toHighS, verifySecp256k1 } from "../../../chain/crypto/secp256k1.js";
+import { verifyEd25519 } from "../../../chain/crypto/ed25519.js";
+import { addressToBech32, bech32ToAddressBytes, moduleAddressBytes, secp256k1PubKeyToAddressBytes } from "../../../chain/crypto/address.js";
+import { createSignatureCache } from "../../../chain/crypto/sigCache.js";
+import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
+
+const sk = sha256(new TextEncoder().encode("crypto test key"));
+const msg = new TextEncoder().encode("sign me");
+
+test("a native secp256k1 signature verifies, and the same signature with S flipped high does not", (t) => {
+  const pk = secp256k1PublicKey(sk);
+  const sig = signSecp256k1(sk, msg);
+  t.true(isLowS(sig));
+  t.true(verifySecp256k1(pk, msg, sig));
+  t.false(verifySecp256k1(pk, msg, toHighS(sig)));
+  t.false(verifySecp256k1(pk, new TextEncoder().encode("other"), sig));
+  t.false(verifySecp256k1(pk.subarray(0, 32), msg, sig), "malformed key is false, not a throw");
+});
+
+test("signatures made by @cosmjs/crypto verify with the native verifier", async (t) => {
+  const kp = await Secp256k1.makeKeypair(sk);
+  const sig = await Secp256k1.createSignature(cosmSha256(msg), kp.privkey);
+  t.true(verifySecp256k1(Secp256k1.compressPubkey(kp.pubkey), msg, sig.toFixedLength().subarray(0, 64)));
+});
+
+test("addresses derive as cosmjs derives them, with the strike prefix", async (t) => {
+  const wallet = await DirectSecp256k1Wallet.fromKey(sk, "strike");
+  const [acc] = await wallet.getAccounts();
+  t.is(addressToBech32(secp256k1PubKeyToAddressBytes(acc!.pubkey)), acc!.address);
+  t.deepEqual(bech32ToAddressBytes(acc!.address), secp256k1PubKeyToAddressBytes(acc!.pubkey));
+});
+
+test("bech32 decoding rejects a wrong prefix and garbage with sdk code 7", (t) => {
+  const cosmosAddr = addressToBech32(moduleAddressBytes("fee_collector"), "cosmos");
+  t.is(cosmosAddr, "cosmos17xpfvakm2amg962yls6f84z3kell8c5lserqta", "module addresses match Cosmos' fee_collector");
+  const e = t.throws(() => bech32ToAddressBytes(cosmosAddr));
+  t.is((e as StrikeError).code, 7);
+  t.regex(e!.message, /prefix "cosmos", expected "strike"/);
+  t.is((t.throws(() => bech32ToAddressBytes("strike1garbage")) as StrikeError).code, 7);
+});
+
+test("ed25519 verification accepts a valid signature and rejects a tampered one", (t) => {
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const pk = new Uint8Array(publicKey.export({ format: "der", type: "spki" }).subarray(12));
+  const sig = new Uint8Array(sign(null, msg, privateKey));
+  t.true(verifyEd25519(pk, msg, sig));
+  t.true(verifyEd25519(pk, msg, sig), "cached key object");
+  sig[0]! ^= 1;
+  t.false(verifyEd25519(pk, msg, sig));
+  t.false(verifyEd25519(pk.subarray(1), msg, sig));
+});
+
+test("the signature cache hits only for the same tx, signer index and sign digest", (t) => {
+  const cache = createSignatureCache({ maxEntries: 2 });
+  const h = (s: string) => sha256(new TextEncoder().encode(s));
+  cache.add(h("tx1"), 0, h("doc1"));
+  t.true(cache.has(h("tx1"), 0, h("doc1")));
+  t.false(cache.has(h("tx1"), 0, h("doc-other-account-number")));
+  t.false(cache.has(h("tx1"), 1, h("doc1")));
+  cache.add(h("tx2"), 0, h("d"));
+  cache.add(h("tx3"), 0, h("d"));
+  t.false(cache.has(h("tx1"), 0, h("doc1")), "oldest evicted at capacity");
+  cache.remove(h("tx3"));
+  t.false(cache.has(h("tx3"), 0, h("d")));
+});

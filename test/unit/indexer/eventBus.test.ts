@@ -1,0 +1,82 @@
+import test from "ava";
+import { createEventBus, publishBlockEvents } from "../../../chain/indexer/eventBus.js";
+import { indexerErrors } from "../../../chain/indexer/errors.js";
+import type { EventMessage } from "../../../chain/indexer/types.js";
+import type { Block, BlockId, Header } from "../../../chain/types/block.js";
+import type { FinalizeBlockResponse } from "../../../chain/types/abci.js";
+import { utf8 } from "../../../chain/types/bytes.js";
+
+const z = new Uint8Array(32);
+const blockId: BlockId = { hash: z, partSetHeader: { total: 1, hash: z } };
+const header: Header = {
+  version: { block: 11n, app: 0n }, chainId: "strike-1", height: 7n, time: { seconds: 1700000000n, nanos: 0 },
+  lastBlockId: blockId, lastCommitHash: z, dataHash: z, validatorsHash: z, nextValidatorsHash: z, consensusHash: z,
+  appHash: z, lastResultsHash: z, evidenceHash: z, proposerAddress: new Uint8Array(20),
+};
+const block: Block = { header, txs: [utf8("a"), utf8("b")], evidence: [], lastCommit: { height: 6n, round: 0, blockId, signatures: [] } };
+const txResult = (sender: string) => ({
+  code: 0, codespace: "", log: "", info: "", data: new Uint8Array(), gasWanted: 1n, gasUsed: 1n,
+  events: [{ type: "message", attributes: [{ key: "sender", value: sender, index: true }] }],
+});
+const results: FinalizeBlockResponse = {
+  events: [{ type: "mint", attributes: [{ key: "amount", value: "5", index: true }] }],
+  txResults: [txResult("alice"), txResult("bob")], validatorUpdates: [], appHash: z,
+};
+const tick = () => new Promise((r) => setImmediate(r));
+
+test("subscribers receive only the events their query matches, with tm.event and composite keys", async (t) => {
+  const bus = createEventBus();
+  const got: EventMessage[] = [];
+  bus.subscribe("c1", "tm.event = 'Tx' AND message.sender = 'bob'", (m) => void got.push(m));
+  const blocks: EventMessage[] = [];
+  bus.subscribe("c1", "tm.event='NewBlock'", (m) => void blocks.push(m));
+  publishBlockEvents(bus, block, blockId, results);
+  await tick();
+  t.is(got.length, 1);
+  const m = got[0]!;
+  t.is(m.data.type, "Tx");
+  t.deepEqual(m.events.get("tx.height"), ["7"]);
+  t.is(m.events.get("tx.hash")?.[0]?.length, 64);
+  t.is(blocks.length, 1);
+  t.deepEqual(blocks[0]!.events.get("mint.amount"), ["5"]);
+  t.deepEqual(blocks[0]!.events.get("tm.event"), ["NewBlock"]);
+});
+
+test("a subscriber whose queue overflows is dropped with an error and the publisher never waits", async (t) => {
+  const bus = createEventBus();
+  let release: () => void = () => {};
+  const blocked = new Promise<void>((r) => (release = r));
+  let cancelled: Error | undefined;
+  bus.subscribe("slow", "tm.event='NewBlockHeader'", () => blocked, { capacity: 2, onCancel: (e) => (cancelled = e) });
+  for (let i = 0; i < 5; i++) bus.publish({ type: "NewBlockHeader", header });
+  t.true(indexerErrors.subscriberTooSlow.is(cancelled));
+  t.is(bus.numClients(), 0);
+  release();
+});
+
+test("per-client subscription limits, duplicate queries and unknown unsubscribes are typed errors", (t) => {
+  const bus = createEventBus({ maxSubscriptionsPerClient: 2, maxClients: 1 });
+  bus.subscribe("a", "tm.event='Tx'", () => {});
+  t.true(indexerErrors.alreadySubscribed.is(t.throws(() => bus.subscribe("a", "tm.event='Tx'", () => {}))));
+  bus.subscribe("a", "tm.event='NewBlock'", () => {});
+  t.true(indexerErrors.tooManySubscriptions.is(t.throws(() => bus.subscribe("a", "x.y EXISTS", () => {}))));
+  t.true(indexerErrors.tooManyClients.is(t.throws(() => bus.subscribe("b", "x.y EXISTS", () => {}))));
+  t.true(indexerErrors.invalidQuery.is(t.throws(() => bus.subscribe("a", "tm.event ==", () => {}))));
+  t.true(indexerErrors.notSubscribed.is(t.throws(() => bus.unsubscribe("a", "nope.q EXISTS"))));
+  bus.unsubscribe("a", "tm.event='Tx'");
+  t.is(bus.numClientSubscriptions("a"), 1);
+  bus.unsubscribeAll("a");
+  t.is(bus.numClients(), 0);
+});
+
+test("after unsubscribe no further events are delivered", async (t) => {
+  const bus = createEventBus();
+  let n = 0;
+  bus.subscribe("c", "tm.event='NewBlockHeader'", () => void n++);
+  bus.publish({ type: "NewBlockHeader", header });
+  await tick();
+  bus.unsubscribe("c", "tm.event='NewBlockHeader'");
+  bus.publish({ type: "NewBlockHeader", header });
+  await tick();
+  t.is(n, 1);
+});

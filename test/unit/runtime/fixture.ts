@@ -1,0 +1,165 @@
+/** A Strike app on the memory store with funded accounts, and txs signed by real cosmjs wallets. */
+import { DirectSecp256k1Wallet, Registry, encodePubkey, makeAuthInfoBytes, makeSignDoc, type EncodeObject } from "@cosmjs/proto-signing";
+import { encodeSecp256k1Pubkey } from "@cosmjs/amino";
+import { defaultRegistryTypes } from "@cosmjs/stargate";
+import { fromBase64 } from "@cosmjs/encoding";
+import { TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import type { Any } from "cosmjs-types/google/protobuf/any";
+import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
+import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
+import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
+import { sha256 } from "../../../chain/crypto/hash.js";
+import { verifySecp256k1Digest } from "../../../chain/crypto/secp256k1.js";
+import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
+import { openStateStore, type OpenStateStore } from "../../../chain/store/stateStore.js";
+import type { Database } from "../../../chain/store/types.js";
+import { createStrikeApp } from "../../../chain/runtime/strikeApp.js";
+import type { StrikeApp } from "../../../chain/runtime/app.js";
+import { parseDecCoins } from "../../../chain/runtime/coins.js";
+import { defaultBankGenesis } from "../../../modules/bank/genesis.js";
+import { defaultAuthGenesis, baseAccountJson } from "../../../modules/auth/genesis.js";
+import type { FinalizeBlockResponse, QueryResponse } from "../../../chain/types/abci.js";
+
+export const CHAIN_ID = "strike-test-1";
+export const registry = new Registry(defaultRegistryTypes);
+
+export interface TestAccount {
+  wallet: DirectSecp256k1Wallet;
+  address: string;
+  pubkey: Uint8Array;
+  accountNumber: bigint;
+}
+
+export interface Fixture {
+  app: StrikeApp;
+  state: OpenStateStore;
+  db: Database;
+  accounts: TestAccount[];
+  /** Native secp256k1 verifications performed by the app so far. */
+  verifications(): number;
+  height: bigint;
+}
+
+export const INITIAL_BALANCE = 1_000_000_000n;
+
+export async function testAccount(seed: number, accountNumber: bigint): Promise<TestAccount> {
+  const wallet = await DirectSecp256k1Wallet.fromKey(sha256(new TextEncoder().encode(`strike test key ${seed}`)), "strike");
+  const [acc] = await wallet.getAccounts();
+  return { wallet, address: acc!.address, pubkey: acc!.pubkey, accountNumber };
+}
+
+export function genesisAppState(accounts: readonly TestAccount[], funded = accounts.length): Record<string, unknown> {
+  const auth = defaultAuthGenesis();
+  auth.accounts = accounts.map((a) => baseAccountJson(a.address, a.accountNumber));
+  const bank = defaultBankGenesis();
+  bank.balances = accounts.slice(0, funded).map((a) => ({
+    address: a.address,
+    coins: [
+      { denom: "ustrike", amount: INITIAL_BALANCE.toString() },
+      { denom: "uusdc", amount: INITIAL_BALANCE.toString() },
+    ],
+  }));
+  return { auth, bank };
+}
+
+export async function createFixture(options: { accounts?: number; funded?: number; minGasPrices?: string; maxTxBytes?: number } = {}): Promise<Fixture> {
+  const db = createMemoryDatabase();
+  const state = await openStateStore({ db, keepRecent: 0 });
+  const accounts: TestAccount[] = [];
+  for (let i = 0; i < (options.accounts ?? 3); i++) accounts.push(await testAccount(i, BigInt(i)));
+  let count = 0;
+  const app = createStrikeApp({
+    state,
+    minGasPrices: parseDecCoins(options.minGasPrices ?? "0.025ustrike"),
+    ...(options.maxTxBytes === undefined ? {} : { maxTxBytes: options.maxTxBytes }),
+    verify: (pk, digest, sig) => {
+      count++;
+      return verifySecp256k1Digest(pk, digest, sig);
+    },
+  });
+  app.initChain({
+    chainId: CHAIN_ID,
+    time: { seconds: 1_700_000_000n, nanos: 0 },
+    initialHeight: 1n,
+    consensusParams: {
+      block: { maxBytes: 4_000_000n, maxGas: -1n },
+      evidence: { maxAgeNumBlocks: 100000n, maxAgeDurationNs: 172800000000000n, maxBytes: 1048576n },
+      validator: { pubKeyTypes: ["ed25519"] },
+    },
+    validators: [],
+    appState: genesisAppState(accounts, options.funded),
+  });
+  return { app, state, db, accounts, verifications: () => count, height: 0n };
+}
+
+export interface SignOptions {
+  msgs: EncodeObject[];
+  sequence?: bigint;
+  accountNumber?: bigint;
+  chainId?: string;
+  fee?: { amount: { denom: string; amount: string }[]; gas: number };
+  memo?: string;
+  /** Put this key in the SignerInfo instead of the signer's. */
+  pubkey?: Uint8Array;
+  /** Sign with this account's wallet instead of the signer's. */
+  signWith?: TestAccount;
+  extensionOptions?: Any[];
+  mutateSignature?: (sig: Uint8Array) => Uint8Array;
+  /** Replace the body's messages with these raw Anys (for unknown types). */
+  rawMessages?: Any[];
+}
+
+export const DEFAULT_FEE = { amount: [{ denom: "ustrike", amount: "5000" }], gas: 200_000 };
+
+export async function signTx(signer: TestAccount, o: SignOptions): Promise<Uint8Array> {
+  const bodyBytes =
+    o.extensionOptions !== undefined || o.rawMessages !== undefined
+      ? TxBody.encode(
+          TxBody.fromPartial({
+            messages: o.rawMessages ?? o.msgs.map((m) => registry.encodeAsAny(m)),
+            memo: o.memo ?? "",
+            extensionOptions: o.extensionOptions ?? [],
+          }),
+        ).finish()
+      : registry.encode({ typeUrl: "/cosmos.tx.v1beta1.TxBody", value: { messages: o.msgs, memo: o.memo ?? "" } });
+  const fee = o.fee ?? DEFAULT_FEE;
+  const pubkey = encodePubkey(encodeSecp256k1Pubkey(o.pubkey ?? signer.pubkey));
+  const authInfoBytes = makeAuthInfoBytes([{ pubkey, sequence: o.sequence ?? 0n }], fee.amount, fee.gas, undefined, undefined);
+  const signDoc = makeSignDoc(bodyBytes, authInfoBytes, o.chainId ?? CHAIN_ID, o.accountNumber ?? signer.accountNumber);
+  const by = o.signWith ?? signer;
+  const { signature } = await by.wallet.signDirect(by.address, signDoc);
+  let sig: Uint8Array = fromBase64(signature.signature);
+  if (o.mutateSignature !== undefined) sig = o.mutateSignature(sig);
+  return TxRaw.encode({ bodyBytes, authInfoBytes, signatures: [sig] }).finish();
+}
+
+export function sendMsg(from: string, to: string, amount: { denom: string; amount: string }[]): EncodeObject {
+  return { typeUrl: "/cosmos.bank.v1beta1.MsgSend", value: { fromAddress: from, toAddress: to, amount } };
+}
+
+/** Executes and commits one block. */
+export async function runBlock(f: Fixture, txs: Uint8Array[]): Promise<FinalizeBlockResponse> {
+  f.height += 1n;
+  const res = f.app.finalizeBlock({ txs, height: f.height, time: { seconds: 1_700_000_000n + f.height, nanos: 0 }, hash: new Uint8Array(32), proposerAddress: new Uint8Array(20), misbehavior: [] });
+  const batch = f.db.batch();
+  f.app.commit(batch);
+  await batch.write();
+  return res;
+}
+
+export async function query(f: Fixture, path: string, data: Uint8Array, height = 0n): Promise<QueryResponse> {
+  return f.app.query({ path, data, height, prove: false });
+}
+
+export async function balance(f: Fixture, address: string, denom = "ustrike", height = 0n): Promise<bigint> {
+  const res = await query(f, "/cosmos.bank.v1beta1.Query/Balance", QueryBalanceRequest.encode({ address, denom }).finish(), height);
+  if (res.code !== 0) throw new TypeError(res.log);
+  return BigInt(QueryBalanceResponse.decode(res.value).balance!.amount);
+}
+
+export async function account(f: Fixture, address: string): Promise<BaseAccount | undefined> {
+  const res = await query(f, "/cosmos.auth.v1beta1.Query/Account", QueryAccountRequest.encode({ address }).finish());
+  if (res.code !== 0) return undefined;
+  const any = QueryAccountResponse.decode(res.value).account!;
+  return BaseAccount.decode(any.value);
+}
