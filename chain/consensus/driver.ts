@@ -33,7 +33,7 @@ function eventHeight(e: WalEvent): bigint {
 }
 
 function messageHeight(m: ConsensusMessage): bigint {
-  return m.kind === "vote" ? m.vote.height : m.proposal.height;
+  return m.kind === "vote" ? m.vote.height : m.kind === "proposal" ? m.proposal.height : m.block.header.height;
 }
 
 export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDriver {
@@ -53,6 +53,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   let selection: ProposerSelection;
   let cs: ConsensusState;
   let lastBlockHadTxs = false;
+  /** Local clock at the last commit: the empty-block interval runs from here, not from header time. */
+  let lastCommitAtMs = 0;
   let future: ConsensusMessage[] = [];
 
   const selectionFor = (height: bigint, s: ValidatorSet): ProposerSelection => o.proposerSelection?.(height, s) ?? createRoundRobinSelection(s);
@@ -66,6 +68,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   }
 
   function later(ms: number, task: () => void): void {
+    if (!running) return;
     const t = setTimeout(() => {
       timers.delete(t);
       task();
@@ -73,10 +76,16 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     timers.add(t);
   }
 
-  async function feed(event: ConsensusEvent, sync = false): Promise<void> {
+  /**
+   * Logs the event, then hands it to the reducer. Our own signed messages are fsynced and
+   * sent (`release`) after the log write and before the reducer runs, so peers get them
+   * without waiting for whatever the reducer does next (possibly a whole commit).
+   */
+  async function feed(event: ConsensusEvent, own?: { release(): void }): Promise<void> {
     if (wal !== undefined && !replaying && event.kind !== "start" && event.kind !== "newHeight" && eventHeight(event) === cs.height) {
-      wal.append({ height: cs.height, event }, sync);
+      wal.append({ height: cs.height, event }, own !== undefined);
     }
+    own?.release();
     const r = step(cs, event);
     cs = r.state;
     for (const fx of r.effects) await execute(fx);
@@ -132,8 +141,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       log?.warn("not signing proposal", { error: String(e) });
       return;
     }
-    await feed({ kind: "proposal", proposal, block: fx.block }, true);
-    o.network?.broadcast({ kind: "proposal", proposal, block: fx.block });
+    await feed({ kind: "proposal", proposal, block: fx.block }, { release: () => o.network?.broadcast({ kind: "proposal", proposal, block: fx.block }) });
   }
 
   function voteTime(): ReturnType<typeof timestampFromMs> {
@@ -155,8 +163,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       log?.warn("not signing vote", { error: String(e) });
       return;
     }
-    await feed({ kind: "vote", vote }, true);
-    o.network?.broadcast({ kind: "vote", vote });
+    await feed({ kind: "vote", vote }, { release: () => o.network?.broadcast({ kind: "vote", vote }) });
   }
 
   function validate(block: Block, round: number): boolean {
@@ -195,18 +202,24 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     chain.validators = set.validators;
     selection = selectionFor(h + 1n, set);
     lastBlockHadTxs = block.txs.length > 0;
+    lastCommitAtMs = now();
     log?.info("committed block", { height: String(h), txs: block.txs.length, round: fx.round });
     o.onBlockCommitted?.(committed);
     later(o.timeouts.commitMs, () => waitThenStartHeight(h + 1n));
   }
 
-  /** With createEmptyBlocks off, a height starts when txs wait, after a block with txs (to prove its app hash), or every interval. */
+  /**
+   * With createEmptyBlocks off, a height starts when txs wait, after a block with txs (so
+   * that its app hash is proven by a header, as CometBFT's needProofBlock), when a peer is
+   * already in it, or once the interval has passed since the last block.
+   */
   function waitThenStartHeight(height: bigint): void {
     const ready =
       o.createEmptyBlocks ||
       lastBlockHadTxs ||
+      future.some((m) => messageHeight(m) === height) ||
       (o.blockBuilder.size?.() ?? 1) > 0 ||
-      now() - Number(timestampToNs(chain.lastBlockTime) / 1_000_000n) >= o.createEmptyBlocksIntervalMs;
+      now() - lastCommitAtMs >= o.createEmptyBlocksIntervalMs;
     if (!ready) {
       later(TX_POLL_MS, () => waitThenStartHeight(height));
       return;
@@ -232,6 +245,11 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       if (val === undefined || !equalBytes(val.address, v.validatorAddress)) return;
       if (!verifyEd25519(val.pubKey, voteSignBytes(o.chainId, v), v.signature)) return;
       await feed({ kind: "vote", vote: v });
+      return;
+    }
+    if (m.kind === "block") {
+      // Unsigned: it only counts once +2/3 precommits name its id, and is validated like a proposal.
+      await feed({ kind: "block", height: h, block: m.block, blockId: blockIdOf(m.block) });
       return;
     }
     const p = m.proposal;

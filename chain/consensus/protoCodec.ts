@@ -5,10 +5,11 @@
 import { ResponseFinalizeBlock, type ExecTxResult, type Event as PbEvent } from "cosmjs-types/tendermint/abci/types";
 import { PublicKey } from "cosmjs-types/tendermint/crypto/keys";
 import { Block as PbBlock } from "cosmjs-types/tendermint/types/block";
-import {
+import type {
   BlockID as PbBlockID,
+  Header as PbHeader} from "cosmjs-types/tendermint/types/types";
+import {
   Commit as PbCommit,
-  Header as PbHeader,
   Proposal as PbProposal,
   Vote as PbVote,
   type SignedMsgType as PbSignedMsgType,

@@ -64,14 +64,14 @@ export function createInitialState(o: InitialStateOptions): ConsensusState {
   };
 }
 
+/** A shallow copy: vote sets are shared and copied on write (voteSetFor), so no input is modified. */
 function draftOf(s: ConsensusState): Draft {
-  const clone = (m: ReadonlyMap<number, VoteSet>) => new Map([...m].map(([r, vs]) => [r, vs.clone()] as const));
   return {
     ...s,
     proposals: new Map(s.proposals),
     blocks: new Map(s.blocks),
-    prevotes: clone(s.prevotes),
-    precommits: clone(s.precommits),
+    prevotes: new Map(s.prevotes),
+    precommits: new Map(s.precommits),
     fired: new Set(s.fired),
   };
 }
@@ -196,21 +196,21 @@ function onProposal(s: Draft, p: Proposal, block: ProposedBlock["block"], fx: Co
   }
 }
 
-function voteSetFor(s: Draft, type: 1 | 2, round: number): VoteSet {
+/** A private copy of the round's vote set, ready to be written. */
+function writableVoteSet(s: Draft, type: 1 | 2, round: number): VoteSet {
   const sets = type === 1 ? s.prevotes : s.precommits;
-  let set = sets.get(round);
-  if (set === undefined) {
-    set = new VoteSet(s.height, round, type, s.validators, totalVotingPower(s.validators));
-    sets.set(round, set);
-  }
+  const existing = sets.get(round);
+  const set = existing === undefined ? new VoteSet(s.height, round, type, s.validators, totalVotingPower(s.validators)) : existing.clone();
+  sets.set(round, set);
   return set;
 }
 
 function onVote(s: Draft, v: Vote, fx: ConsensusEffect[]): void {
   if (v.height !== s.height || (v.type !== 1 && v.type !== 2) || v.round < 0) return;
-  const set = voteSetFor(s, v.type, v.round);
+  const set = writableVoteSet(s, v.type, v.round);
   const before = set.conflictingVotes().length;
-  if (set.add(v) === "conflict") fx.push({ kind: "evidence", conflict: set.conflictingVotes()[before]! });
+  const known = v.blockId === undefined || s.blocks.has(blockIdKey(v.blockId));
+  if (set.add(v, known) === "conflict") fx.push({ kind: "evidence", conflict: set.conflictingVotes()[before]! });
 }
 
 function onTimeout(s: Draft, height: bigint, round: number, st: "propose" | "prevote" | "precommit", fx: ConsensusEffect[]): void {
@@ -307,7 +307,7 @@ function tryDecide(s: Draft, fx: ConsensusEffect[]): boolean {
     if (pb === undefined || pb.validity !== "valid") continue;
     s.decision = { round, blockId: pb.blockId };
     s.step = "commit";
-    fx.push({ kind: "decide", height: s.height, round, block: pb.block, blockId: pb.blockId, precommits: set.allVotes(), validators: s.validators });
+    fx.push({ kind: "decide", height: s.height, round, block: pb.block, blockId: pb.blockId, precommits: set.votesPreferring(pb.blockId), validators: s.validators });
     return true;
   }
   return false;

@@ -29,7 +29,9 @@ export interface BlockBuilder {
 
 export type ConsensusMessage =
   | { kind: "proposal"; proposal: Proposal; block: Block }
-  | { kind: "vote"; vote: Vote };
+  | { kind: "vote"; vote: Vote }
+  /** A block relayed by a peer (e.g. the one +2/3 precommitted while we hold a different proposal). */
+  | { kind: "block"; block: Block };
 
 /** Gossip of consensus messages; absent (a no-op) for a single validator. */
 export interface ConsensusNetwork {

@@ -111,7 +111,11 @@ export function createEventBus(options: EventBusOptions = {}): EventBus {
         for (const sub of [...subs.values()]) {
           if (!sub.query.matches(events)) continue;
           if (sub.queue.length >= sub.capacity) {
-            cancel(subscriberId, sub.query.text, indexerErrors.subscriberTooSlow(`${sub.capacity} events queued for "${sub.query.text}"`));
+            cancel(
+              subscriberId,
+              sub.query.text,
+              indexerErrors.subscriberTooSlow(`${sub.capacity} events queued for "${sub.query.text}"`),
+            );
             continue;
           }
           sub.queue.push({ query: sub.query.text, data, events });
@@ -125,17 +129,28 @@ export function createEventBus(options: EventBusOptions = {}): EventBus {
 
     close(): void {
       for (const [subscriberId, subs] of [...clients]) {
-        for (const queryText of [...subs.keys()]) cancel(subscriberId, queryText, indexerErrors.notSubscribed("event bus closed"));
+        for (const queryText of [...subs.keys()])
+          cancel(subscriberId, queryText, indexerErrors.notSubscribed("event bus closed"));
       }
     },
   };
 }
 
 /** Publishes a committed block's events in CometBFT's order: NewBlock, NewBlockHeader, NewBlockEvents, then each Tx. */
-export function publishBlockEvents(bus: EventBus, block: Block, blockId: BlockId, results: FinalizeBlockResponse): void {
+export function publishBlockEvents(
+  bus: EventBus,
+  block: Block,
+  blockId: BlockId,
+  results: FinalizeBlockResponse,
+): void {
   bus.publish({ type: "NewBlock", block, blockId, resultFinalizeBlock: results });
   bus.publish({ type: "NewBlockHeader", header: block.header });
-  bus.publish({ type: "NewBlockEvents", height: block.header.height, events: results.events, numTxs: block.txs.length });
+  bus.publish({
+    type: "NewBlockEvents",
+    height: block.header.height,
+    events: results.events,
+    numTxs: block.txs.length,
+  });
   block.txs.forEach((tx, index) => {
     const result = results.txResults[index];
     if (result === undefined) return;

@@ -133,7 +133,8 @@ export function parseQuery(text: string): Query {
     const tag = tokens[i];
     if (tag === undefined || tag.t !== "tag") fail(text, tag?.pos ?? text.length, "expected an event key");
     const op = tokens[i + 1];
-    if (op === undefined || op.t !== "op") fail(text, op?.pos ?? text.length, `expected an operator after "${tag.text}"`);
+    if (op === undefined || op.t !== "op")
+      fail(text, op?.pos ?? text.length, `expected an operator after "${tag.text}"`);
     if (op.text === "EXISTS") {
       conditions.push({ key: tag.text, op: "EXISTS", value: undefined });
       i += 2;
@@ -141,7 +142,8 @@ export function parseQuery(text: string): Query {
       const valueToken = tokens[i + 2];
       if (valueToken === undefined) fail(text, text.length, `expected a value after "${op.text}"`);
       const value = toValue(text, valueToken);
-      if (op.text === "CONTAINS" && value.kind !== "string") fail(text, valueToken.pos, "CONTAINS needs a quoted string");
+      if (op.text === "CONTAINS" && value.kind !== "string")
+        fail(text, valueToken.pos, "CONTAINS needs a quoted string");
       if (value.kind === "string" && op.text !== "=" && op.text !== "CONTAINS") {
         fail(text, op.pos, `operator ${op.text} needs a number, TIME or DATE, not a string`);
       }

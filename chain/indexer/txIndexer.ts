@@ -40,6 +40,7 @@ export async function openTxIndexer(db: Database): Promise<TxIndexer> {
 function indexBlock(batch: WriteBatch, height: bigint, txs: Uint8Array[], results: TxResult[]): void {
   txs.forEach((tx, index) => {
     const result = results[index];
+    // FinalizeBlock returns one result per tx; a missing one means there is nothing to index.
     if (result === undefined) return;
     const hash = sha256(tx);
     batch.put(txByHashKey(hash), encodeTxRecord(height, index, tx, result));
@@ -52,7 +53,11 @@ function indexBlock(batch: WriteBatch, height: bigint, txs: Uint8Array[], result
   });
 }
 
-async function search(db: Database, text: string, options: TxSearchOptions): Promise<{ txs: IndexedTx[]; totalCount: number }> {
+async function search(
+  db: Database,
+  text: string,
+  options: TxSearchOptions,
+): Promise<{ txs: IndexedTx[]; totalCount: number }> {
   const query = parseQuery(text);
   // `tm.event` is a subscription key; every indexed entry is a tx, so it filters nothing here.
   const conditions = query.conditions.filter((c) => c.key !== EVENT_TYPE_KEY);
@@ -97,7 +102,8 @@ async function evaluate(db: Database, c: QueryCondition, current: Hits | undefin
     const [from, to] = heightBounds(c);
     return scanPositions(db, from, to, (height) => matchesValue(c, height.toString()));
   }
-  if (c.op === "=" && c.value?.kind === "string") return scanAttribute(db, attributePrefix(c.key, c.value.value), () => true);
+  if (c.op === "=" && c.value?.kind === "string")
+    return scanAttribute(db, attributePrefix(c.key, c.value.value), () => true);
   return scanAttribute(db, attributePrefix(c.key), (value) => matchesValue(c, value));
 }
 
@@ -147,7 +153,12 @@ function heightBounds(c: QueryCondition): [bigint, bigint | undefined] {
   }
 }
 
-async function scanPositions(db: Database, from: bigint, to: bigint | undefined, keep: (height: bigint) => boolean): Promise<Hits> {
+async function scanPositions(
+  db: Database,
+  from: bigint,
+  to: bigint | undefined,
+  keep: (height: bigint) => boolean,
+): Promise<Hits> {
   const hits: Hits = new Map();
   const end = to === undefined ? prefixEnd(Uint8Array.of(TX_BY_POSITION)) : txByPositionKey(to);
   for await (const [key, hash] of db.iterate({ start: txByPositionKey(from), ...(end ? { end } : {}) })) {

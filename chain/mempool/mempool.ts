@@ -3,6 +3,12 @@
  * (so a sender's consecutive sequences stay in order), hands them to the block builder,
  * and after each block drops the included ones and re-checks the rest against the new
  * state. It is node-local: nothing here reaches consensus state.
+ *
+ * Between the application's Commit (which resets its check state) and `update`, the
+ * block is being written; a CheckTx in that window would be applied twice to the check
+ * state (once on admission, once on re-check) and a valid tx would be dropped as a
+ * sequence mismatch. So, as CometBFT locks its mempool across Commit, admissions wait
+ * from `lockForCommit` until `update` has re-checked the pool.
  */
 import { sha256 } from "../crypto/hash.js";
 import { toHex } from "../types/bytes.js";
@@ -30,10 +36,12 @@ interface Entry {
 
 export interface Mempool {
   /** Runs CheckTx and, if it passes, adds the tx. Returns the CheckTx result (code 0 = admitted). */
-  checkAndAdd(tx: Uint8Array): TxResult;
+  checkAndAdd(tx: Uint8Array): Promise<TxResult>;
+  /** Holds admissions from the application's Commit until `update` (see above). */
+  lockForCommit(): void;
   /** Txs in arrival order whose total size fits in maxBytes (and total gas in maxGas if ≥ 0). */
   reap(maxBytes: number, maxGas?: bigint): Uint8Array[];
-  /** After a block: removes the committed txs and re-checks the others against the new state. */
+  /** After a block: removes the committed txs, re-checks the others against the new state, and releases the lock. */
   update(committedTxs: Uint8Array[]): void;
   size(): number;
   sizeBytes(): number;
@@ -61,6 +69,8 @@ export function createMempool(options: MempoolOptions): Mempool {
   const cacheSize = options.cacheSize ?? 100_000;
   const listeners: (() => void)[] = [];
   let bytes = 0;
+  let locked = false;
+  let waiting: (() => void)[] = [];
 
   function remember(key: string): void {
     seen.add(key);
@@ -78,25 +88,34 @@ export function createMempool(options: MempoolOptions): Mempool {
     bytes -= e.tx.length;
   }
 
+  function admit(tx: Uint8Array): TxResult {
+    if (tx.length === 0) return errorResult(mempoolErrors.emptyTx());
+    if (tx.length > options.maxTxBytes) {
+      return errorResult(mempoolErrors.txTooLarge(`tx is ${tx.length} bytes, the limit is ${options.maxTxBytes}`));
+    }
+    const hash = sha256(tx);
+    const key = toHex(hash);
+    if (entries.has(key) || seen.has(key)) return errorResult(sdkErrors.txInMempoolCache());
+    if (entries.size >= options.maxTxs || bytes + tx.length > options.maxBytes) {
+      return errorResult(mempoolErrors.full(`${entries.size} txs, ${bytes} bytes held`));
+    }
+    const result = options.app.checkTx(tx, "new");
+    if (result.code !== 0) return result;
+    entries.set(key, { tx, hash, gasWanted: result.gasWanted });
+    bytes += tx.length;
+    remember(key);
+    for (const l of listeners) l();
+    return result;
+  }
+
   return {
-    checkAndAdd(tx) {
-      if (tx.length === 0) return errorResult(mempoolErrors.emptyTx());
-      if (tx.length > options.maxTxBytes) {
-        return errorResult(mempoolErrors.txTooLarge(`tx is ${tx.length} bytes, the limit is ${options.maxTxBytes}`));
-      }
-      const hash = sha256(tx);
-      const key = toHex(hash);
-      if (entries.has(key) || seen.has(key)) return errorResult(sdkErrors.txInMempoolCache());
-      if (entries.size >= options.maxTxs || bytes + tx.length > options.maxBytes) {
-        return errorResult(mempoolErrors.full(`${entries.size} txs, ${bytes} bytes held`));
-      }
-      const result = options.app.checkTx(tx, "new");
-      if (result.code !== 0) return result;
-      entries.set(key, { tx, hash, gasWanted: result.gasWanted });
-      bytes += tx.length;
-      remember(key);
-      for (const l of listeners) l();
-      return result;
+    async checkAndAdd(tx) {
+      while (locked) await new Promise<void>((r) => waiting.push(r));
+      return admit(tx);
+    },
+
+    lockForCommit() {
+      locked = true;
     },
 
     reap(maxBytes, maxGas = -1n) {
@@ -122,6 +141,10 @@ export function createMempool(options: MempoolOptions): Mempool {
       for (const [key, e] of [...entries]) {
         if (options.app.checkTx(e.tx, "recheck").code !== 0) remove(key);
       }
+      locked = false;
+      const release = waiting;
+      waiting = [];
+      for (const r of release) r();
     },
 
     size: () => entries.size,

@@ -116,6 +116,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       size: () => mempool.size(),
     },
     onBlockCommitting(c: CommittedBlock, batch) {
+      mempool.lockForCommit();
       if (indexing) txIndexer.index(batch, c.block.header.height, c.block.txs, c.results.txResults);
     },
     onBlockCommitted(c: CommittedBlock) {

@@ -57,7 +57,10 @@ function sentence(e: StrikeError): string {
 /** `transport` names where arguments came from, as in CometBFT's "error converting json params to arguments". */
 export function toJsonRpcError(e: unknown, transport: "json" | "http" = "json"): JsonRpcError {
   if (rpcErrors.invalidParams.is(e)) {
-    return jsonRpcError(JSONRPC_INVALID_PARAMS, `error converting ${transport} params to arguments: ${sentence(e as StrikeError)}`);
+    return jsonRpcError(
+      JSONRPC_INVALID_PARAMS,
+      `error converting ${transport} params to arguments: ${sentence(e as StrikeError)}`,
+    );
   }
   if (isStrikeError(e)) return jsonRpcError(JSONRPC_INTERNAL_ERROR, sentence(e));
   if (e instanceof Error) return jsonRpcError(JSONRPC_INTERNAL_ERROR, e.message);

@@ -40,8 +40,10 @@ export async function callMethod(
   }
   const { id, method, params } = request as Record<string, unknown>;
   if (id === undefined || id === null) return undefined;
-  if (!isValidId(id)) return errorResponse(null, jsonRpcError(JSONRPC_INVALID_REQUEST, "id must be a string or an integer"));
-  if (typeof method !== "string") return errorResponse(id, jsonRpcError(JSONRPC_INVALID_REQUEST, "method must be a string"));
+  if (!isValidId(id))
+    return errorResponse(null, jsonRpcError(JSONRPC_INVALID_REQUEST, "id must be a string or an integer"));
+  if (typeof method !== "string")
+    return errorResponse(id, jsonRpcError(JSONRPC_INVALID_REQUEST, "method must be a string"));
   const route = Object.hasOwn(routes, method) ? routes[method] : undefined;
   if (route === undefined || (route.wsOnly === true && transport !== "ws")) {
     return errorResponse(id, jsonRpcError(JSONRPC_METHOD_NOT_FOUND));
@@ -61,6 +63,8 @@ export function serialize(response: JsonRpcResponse | JsonRpcResponse[]): string
     return JSON.stringify(response);
   } catch (e) {
     const id = Array.isArray(response) ? null : response.id;
-    return JSON.stringify(errorResponse(id, jsonRpcError(JSONRPC_INTERNAL_ERROR, `error marshaling response: ${String(e)}`)));
+    return JSON.stringify(
+      errorResponse(id, jsonRpcError(JSONRPC_INTERNAL_ERROR, `error marshaling response: ${String(e)}`)),
+    );
   }
 }

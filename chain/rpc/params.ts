@@ -103,7 +103,9 @@ export function argsFromJson(specs: readonly ArgSpec[], params: unknown): Args {
   if (params === undefined || params === null) return new Args(values);
   if (Array.isArray(params)) {
     if (params.length !== specs.length) {
-      throw rpcErrors.invalidParams(`expected ${specs.length} parameters (${specs.map((s) => s.name).join(", ")}), got ${params.length}`);
+      throw rpcErrors.invalidParams(
+        `expected ${specs.length} parameters (${specs.map((s) => s.name).join(", ")}), got ${params.length}`,
+      );
     }
     specs.forEach((spec, i) => {
       const v = fromJsonValue(spec, params[i]);

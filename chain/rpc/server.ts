@@ -95,7 +95,11 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     const name = path.startsWith("v1/") ? path.slice(3) : path;
     const r = Object.hasOwn(routes, name) ? routes[name] : undefined;
     if (r === undefined || r.wsOnly === true) {
-      return send(res, 404, serialize(errorResponse(URI_ID, jsonRpcError(JSONRPC_METHOD_NOT_FOUND, `no method at /${name}`))));
+      return send(
+        res,
+        404,
+        serialize(errorResponse(URI_ID, jsonRpcError(JSONRPC_METHOD_NOT_FOUND, `no method at /${name}`))),
+      );
     }
     let args;
     try {
@@ -116,7 +120,10 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     try {
       parsed = JSON.parse(body.toString("utf8"));
     } catch (e) {
-      const error = jsonRpcError(JSONRPC_PARSE_ERROR, `error unmarshaling request: ${e instanceof Error ? e.message : String(e)}`);
+      const error = jsonRpcError(
+        JSONRPC_PARSE_ERROR,
+        `error unmarshaling request: ${e instanceof Error ? e.message : String(e)}`,
+      );
       return send(res, 500, serialize(errorResponse(null, error)));
     }
     if (Array.isArray(parsed) && parsed.length === 0) {
@@ -130,7 +137,8 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     }
     if (responses.length === 0) return send(res, 200, "");
     // As CometBFT: a single response is written as an object, even for a batch of one.
-    const text = responses.length === 1 ? serialize(responses[0]!) : `[${responses.map((r) => serialize(r)).join(",")}]`;
+    const text =
+      responses.length === 1 ? serialize(responses[0]!) : `[${responses.map((r) => serialize(r)).join(",")}]`;
     send(res, 200, text);
   }
 
@@ -179,7 +187,10 @@ function send(res: ServerResponse, status: number, text: string): void {
 }
 
 function tooLarge(res: ServerResponse, max: number): void {
-  const error = jsonRpcError(JSONRPC_INVALID_REQUEST, `error reading request body: http: request body too large (limit ${max} bytes)`);
+  const error = jsonRpcError(
+    JSONRPC_INVALID_REQUEST,
+    `error reading request body: http: request body too large (limit ${max} bytes)`,
+  );
   res.setHeader("connection", "close");
   send(res, 400, serialize(errorResponse(null, error)));
 }
@@ -216,7 +227,9 @@ function allowCors(req: IncomingMessage, res: ServerResponse, origins: string[])
 }
 
 function listEndpoints(): string {
-  const names = Object.keys(routes).filter((n) => routes[n]?.wsOnly !== true).sort();
+  const names = Object.keys(routes)
+    .filter((n) => routes[n]?.wsOnly !== true)
+    .sort();
   const links = names.map((n) => {
     const args = routes[n]!.args.map((a) => `${a.name}=_`).join("&");
     return `<a href="/${n}${args ? `?${args}` : ""}">/${n}${args ? `?${args}` : ""}</a><br>`;

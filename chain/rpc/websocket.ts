@@ -43,7 +43,9 @@ export function createWebsocketEndpoint(
       try {
         request = JSON.parse(raw.toString());
       } catch (e) {
-        reply(serialize(errorResponse(null, jsonRpcError(JSONRPC_PARSE_ERROR, `error unmarshaling request: ${String(e)}`))));
+        reply(
+          serialize(errorResponse(null, jsonRpcError(JSONRPC_PARSE_ERROR, `error unmarshaling request: ${String(e)}`))),
+        );
         return;
       }
       const requests = Array.isArray(request) ? request : [request];
@@ -56,7 +58,8 @@ export function createWebsocketEndpoint(
       }
     });
     socket.on("close", () => {
-      if (base.services.eventBus.numClientSubscriptions(subscriberId) > 0) base.services.eventBus.unsubscribeAll(subscriberId);
+      if (base.services.eventBus.numClientSubscriptions(subscriberId) > 0)
+        base.services.eventBus.unsubscribeAll(subscriberId);
     });
     socket.on("error", (e) => logger.error("websocket error", { subscriberId, error: e.message }));
   });

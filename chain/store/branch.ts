@@ -106,7 +106,7 @@ export class Branch implements BranchStore {
   private record(key: Uint8Array, value: Uint8Array | undefined): void {
     const s = keyString(key);
     if (!this.pending.has(s)) this.index.insert(s);
-    this.pending.set(s, { key: Uint8Array.from(key), value });
+    this.pending.set(s, { key: new Uint8Array(key), value });
     this.generation++;
   }
 }

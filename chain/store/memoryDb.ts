@@ -24,16 +24,16 @@ export function createMemoryDatabase(): Database {
     },
     async put(key, value) {
       check();
-      kv.set(key, Uint8Array.from(value));
+      kv.set(key, new Uint8Array(value));
     },
     batch(): WriteBatch {
       const ops: Op[] = [];
       return {
         put(key, value) {
-          ops.push([Uint8Array.from(key), Uint8Array.from(value)]);
+          ops.push([new Uint8Array(key), new Uint8Array(value)]);
         },
         del(key) {
-          ops.push([Uint8Array.from(key), undefined]);
+          ops.push([new Uint8Array(key), undefined]);
         },
         get length() {
           return ops.length;
@@ -55,7 +55,7 @@ export function createMemoryDatabase(): Database {
       for (const [key, value] of kv.iterator(start, end, reverse)) {
         if (limit !== undefined && limit >= 0 && n >= limit) return;
         n++;
-        yield [Uint8Array.from(key), Uint8Array.from(value)];
+        yield [new Uint8Array(key), new Uint8Array(value)];
       }
     },
     async close() {
@@ -65,5 +65,5 @@ export function createMemoryDatabase(): Database {
 }
 
 function copy(v: Uint8Array | undefined): Uint8Array | undefined {
-  return v === undefined ? undefined : Uint8Array.from(v);
+  return v === undefined ? undefined : new Uint8Array(v);
 }

@@ -2,12 +2,12 @@
  * Pruning of old versions. Every db key that a commit stops using (a replaced tree node,
  * an overwritten value, the previous root record) is "stale since" that commit's version
  * v: versions below v still read it, v and later do not. Keeping the newest `keepRecent`
- * versions readable means deleting everything stale since <= earliest kept version.
+ * versions readable means deleting everything stale since <= the earliest kept version.
  *
- * The stale index lives on disk (0x04 | since | key). Commit is synchronous, so the part of
- * the index that the next commits will delete is read ahead asynchronously; a slow disk
- * only makes pruning lag a block, never makes it wrong: `earliest` advances only as far as
- * everything older has really been deleted.
+ * The stale index is one record per commit on disk (0x04 | since → the keys, each
+ * u16-length-prefixed). Commit is synchronous, so the records that the next commits will
+ * delete are read ahead asynchronously; a slow disk only makes pruning lag a block,
+ * never makes it wrong: `earliest` advances only as far as everything older is deleted.
  */
 
 import type { Database, WriteBatch } from "./types.js";
@@ -19,10 +19,12 @@ const IN_MEMORY_MAX_KEEP = 4;
 const LOOKAHEAD = 2;
 
 export class Pruner {
-  /** Stale keys by since-version, complete for every since in (earliest, loadedUpTo]. */
-  private readonly loaded = new Map<number, Uint8Array[]>();
+  /** Stale-key records by since-version, complete for every since in (earliest, loadedUpTo]. */
+  private readonly loaded = new Map<number, Uint8Array>();
   private loadedUpTo: number;
   private inFlight: Promise<void> | undefined;
+  /** Keys retired by the commit being built. */
+  private retired: Uint8Array[] = [];
 
   constructor(
     private readonly db: Database,
@@ -51,26 +53,26 @@ export class Pruner {
   /** Records that `dbKey` is unused from `version` on (deleting it at once if no kept version reads it). */
   retire(batch: WriteBatch, dbKey: Uint8Array, version: number): void {
     if (this.keepRecent === 0) return;
-    if (version <= this.target(version)) {
-      batch.del(dbKey);
-      return;
-    }
-    batch.put(staleKey(version, dbKey), new Uint8Array(0));
-    if (this.keepRecent <= IN_MEMORY_MAX_KEEP) this.remember(version, dbKey);
+    if (version <= this.target(version)) batch.del(dbKey);
+    else this.retired.push(dbKey);
   }
 
-  /** Puts the deletions due at `version` into the batch and advances `earliest` as far as it safely can. */
+  /** Ends a commit: stores its stale record, puts the deletions due at `version` and advances `earliest`. */
   prune(batch: WriteBatch, version: number): void {
     if (this.keepRecent === 0) return;
+    if (this.retired.length > 0) {
+      const record = encodeKeyList(this.retired);
+      this.retired = [];
+      batch.put(staleKey(version), record);
+      if (this.keepRecent <= IN_MEMORY_MAX_KEEP) this.loaded.set(version, record);
+    }
     if (this.keepRecent <= IN_MEMORY_MAX_KEEP) this.loadedUpTo = version;
     const to = Math.min(this.target(version), this.loadedUpTo);
     if (to <= this.earliestVersion) return;
-    for (const [since, keys] of this.loaded) {
+    for (const [since, record] of this.loaded) {
       if (since > to) continue;
-      for (const k of keys) {
-        batch.del(k);
-        batch.del(staleKey(since, k));
-      }
+      for (const k of decodeKeyList(record)) batch.del(k);
+      batch.del(staleKey(since));
       this.loaded.delete(since);
     }
     batch.put(META_EARLIEST, versionBytes(to));
@@ -79,7 +81,7 @@ export class Pruner {
 
   /**
    * After a commit of `version` (whose predecessors' batches are written): reads ahead the
-   * index entries that the next commits will delete.
+   * records that the next commits will delete.
    */
   readAhead(version: number): void {
     if (this.keepRecent <= IN_MEMORY_MAX_KEEP || this.inFlight !== undefined) return;
@@ -100,21 +102,31 @@ export class Pruner {
   private async load(upTo: number): Promise<void> {
     const from = this.loadedUpTo + 1;
     if (upTo < from) return;
-    const found = new Map<number, Uint8Array[]>();
-    const end = staleKey(upTo + 1, new Uint8Array(0));
-    for await (const [k] of this.db.iterate({ start: staleKey(from, new Uint8Array(0)), end })) {
-      const since = readVersion(k, 1);
-      let list = found.get(since);
-      if (list === undefined) found.set(since, (list = []));
-      list.push(k.subarray(9));
+    for await (const [k, v] of this.db.iterate({ start: staleKey(from), end: staleKey(upTo + 1) })) {
+      this.loaded.set(readVersion(k, 1), v);
     }
-    for (const [since, keys] of found) for (const k of keys) this.remember(since, k);
     this.loadedUpTo = Math.max(this.loadedUpTo, upTo);
   }
+}
 
-  private remember(since: number, dbKey: Uint8Array): void {
-    let list = this.loaded.get(since);
-    if (list === undefined) this.loaded.set(since, (list = []));
-    list.push(dbKey);
+function encodeKeyList(keys: Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const k of keys) size += 2 + k.length;
+  const out = new Uint8Array(size);
+  let o = 0;
+  for (const k of keys) {
+    out[o] = k.length >>> 8;
+    out[o + 1] = k.length & 0xff;
+    out.set(k, o + 2);
+    o += 2 + k.length;
+  }
+  return out;
+}
+
+function* decodeKeyList(record: Uint8Array): Generator<Uint8Array> {
+  for (let o = 0; o < record.length; ) {
+    const n = (record[o]! << 8) | record[o + 1]!;
+    yield record.subarray(o + 2, o + 2 + n);
+    o += 2 + n;
   }
 }

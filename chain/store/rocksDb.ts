@@ -1,7 +1,8 @@
 /**
  * The RocksDB `Database`, through the `rocksdb` package (leveldown API). Keys and
- * values are raw bytes; a batch is collected in JS and handed to RocksDB in one atomic
- * write, so a batch that is never written costs nothing and leaves no trace.
+ * values are raw bytes. A batch is a native RocksDB WriteBatch filled op by op (a block
+ * commit puts ~100k entries: holding them as JS objects until the write would feed the
+ * garbage collector) and applied in one atomic write; one never written leaves no trace.
  */
 
 import { createRequire } from "node:module";
@@ -17,7 +18,7 @@ interface LevelDown {
   get(key: Buffer, options: { asBuffer: boolean; fillCache: boolean }, cb: Callback<Buffer>): void;
   getMany(keys: Buffer[], options: { asBuffer: boolean; fillCache: boolean }, cb: Callback<(Buffer | undefined)[]>): void;
   put(key: Buffer, value: Buffer, cb: Callback): void;
-  batch(ops: BatchOp[], options: { sync: boolean }, cb: Callback): void;
+  batch(): ChainedBatch;
   iterator(options: Record<string, unknown>): LevelIterator;
 }
 
@@ -26,7 +27,12 @@ interface LevelIterator {
   end(cb: Callback): void;
 }
 
-type BatchOp = { type: "put"; key: Buffer; value: Buffer } | { type: "del"; key: Buffer };
+interface ChainedBatch {
+  /** leveldown's unchecked op methods: keys and values here are always Buffers, so the checks of put/del are skipped. */
+  _put(key: Buffer, value: Buffer): void;
+  _del(key: Buffer): void;
+  write(options: { sync: boolean }, cb: Callback): void;
+}
 
 const require = createRequire(import.meta.url);
 const leveldown = require("rocksdb") as (location: string) => LevelDown;
@@ -55,22 +61,27 @@ export async function openRocksDatabase(path: string): Promise<Database> {
       await call<void>((cb) => db.put(buf(key), buf(value), cb));
     },
     batch(): WriteBatch {
-      let ops: BatchOp[] = [];
+      let native: ChainedBatch | undefined;
+      let count = 0;
       return {
+        // The native batch copies keys and values as they are put.
         put(key, value) {
-          ops.push({ type: "put", key: Buffer.from(key), value: Buffer.from(value) });
+          (native ??= db.batch())._put(buf(key), buf(value));
+          count++;
         },
         del(key) {
-          ops.push({ type: "del", key: Buffer.from(key) });
+          (native ??= db.batch())._del(buf(key));
+          count++;
         },
         get length() {
-          return ops.length;
+          return count;
         },
         async write() {
-          const toWrite = ops;
-          ops = [];
-          if (toWrite.length === 0) return;
-          await call<void>((cb) => db.batch(toWrite, { sync: false }, cb));
+          const toWrite = native;
+          native = undefined;
+          count = 0;
+          if (toWrite === undefined) return;
+          await call<void>((cb) => toWrite.write({ sync: false }, cb));
         },
       };
     },

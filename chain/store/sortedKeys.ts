@@ -14,8 +14,9 @@ export function keyString(key: Uint8Array): string {
 
 /** The inverse of `keyString`, as a plain Uint8Array (not a Buffer) so equality checks compare like for like. */
 export function stringKey(s: string): Uint8Array {
-  const b = Buffer.from(s, "latin1");
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
 }
 
 /** Position of a key: chunk index and index inside the chunk. */

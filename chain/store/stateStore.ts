@@ -6,12 +6,12 @@
  */
 
 import type { Database, StateProof, StateStore, WriteBatch } from "./types.js";
-import { concatBytes, equalBytes } from "../types/bytes.js";
+import { concatBytes } from "../types/bytes.js";
 import { storeErrors } from "./errors.js";
 import { createMemoryKV } from "./memoryKv.js";
 import type { MemoryKV } from "./memoryKv.js";
 import { Branch } from "./branch.js";
-import { EMPTY_ROOT, Leaf, PENDING, sha256 } from "./tree/node.js";
+import { EMPTY_ROOT, Leaf, PENDING, hashToBytes, sha256 } from "./tree/node.js";
 import type { TreeNode } from "./tree/node.js";
 import { persistNewNodes, updateTree } from "./tree/update.js";
 import type { TreeOp, TreeUpdate } from "./tree/update.js";
@@ -47,11 +47,11 @@ export async function openStateStore(options: StateStoreOptions): Promise<OpenSt
   let root = await loadTree(db, rootRecord);
   const committed = createMemoryKV();
   for await (const [key, valueVersion, value] of latestValues(db)) {
-    committed.set(Uint8Array.from(key), Uint8Array.from(value));
-    root = attachLatestValue(root, sha256(key), Uint8Array.from(value), valueVersion);
+    committed.set(new Uint8Array(key), new Uint8Array(value));
+    root = attachLatestValue(root, sha256(key), new Uint8Array(value), valueVersion);
   }
   if (!allLeavesKnown(root)) throw storeErrors.corrupted("a committed leaf has no latest value");
-  if (rootRecord !== null && !equalBytes(root!.hash, rootRecord.hash)) throw storeErrors.corrupted("root record does not match the loaded tree");
+  if (rootRecord !== null && root!.hash !== rootRecord.hash) throw storeErrors.corrupted("root record does not match the loaded tree");
 
   const pruner = new Pruner(db, Math.max(0, Math.floor(options.keepRecent)), earliest);
   await pruner.start(version);
@@ -149,21 +149,21 @@ class TreeStateStore implements OpenStateStore {
       path = proveInMemory(this.tree, keyHash);
       root = this.root;
       const current = this.committed.get(key);
-      value = current === undefined ? undefined : Uint8Array.from(current);
+      value = current === undefined ? undefined : new Uint8Array(current);
     } else {
       const record = version === 0 ? null : await readRoot(this.db, version);
       path = await proveFromDb(this.db, record, keyHash);
-      root = record === null ? EMPTY_ROOT : Uint8Array.from(record.hash);
+      root = record === null ? new Uint8Array(EMPTY_ROOT) : hashToBytes(record.hash);
       value = path.terminal.kind === "own" ? await this.readValue(keyHash, version) : undefined;
     }
     const steps = encodeProofSteps(path);
     if (path.terminal.kind === "own") {
-      if (value === undefined || !equalBytes(sha256(value), path.terminal.valueHash)) {
+      if (value === undefined || sha256(value) !== path.terminal.valueHash) {
         throw storeErrors.corrupted(`value of a proven key is missing or wrong at version ${version}`);
       }
-      return { value, root, proof: { kind: "exist", key: Uint8Array.from(key), value, steps } };
+      return { value, root, proof: { kind: "exist", key: new Uint8Array(key), value, steps } };
     }
-    return { value: undefined, root, proof: { kind: "nonexist", key: Uint8Array.from(key), steps } };
+    return { value: undefined, root, proof: { kind: "nonexist", key: new Uint8Array(key), steps } };
   }
 
   /** Drops the in-memory state. The Database is shared (blocks, indexes): its owner closes it. */
@@ -173,7 +173,7 @@ class TreeStateStore implements OpenStateStore {
   }
 
   /** The latest value entry of a key at or before `version`. */
-  private async readValue(keyHash: Uint8Array, version: number): Promise<Uint8Array | undefined> {
+  private async readValue(keyHash: string, version: number): Promise<Uint8Array | undefined> {
     for await (const [, v] of this.db.iterate({ start: valueKey(keyHash, 0), end: valueKey(keyHash, version + 1), reverse: true, limit: 1 })) {
       return v;
     }
@@ -187,7 +187,7 @@ class TreeStateStore implements OpenStateStore {
     for (const [key, value] of this.working.changes()) {
       const current = this.committed.get(key);
       // Writing a key's current value, or deleting an absent key, changes nothing.
-      if (value === undefined ? current === undefined : current !== undefined && equalBytes(current, value)) continue;
+      if (value === undefined ? current === undefined : current !== undefined && sameBytes(current, value)) continue;
       ops.push({ key, keyHash: sha256(key), value, valueHash: value === undefined ? undefined : sha256(value), prevValueVersion: PENDING });
     }
     const update = updateTree(this.tree, ops);
@@ -196,9 +196,15 @@ class TreeStateStore implements OpenStateStore {
   }
 }
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Roots leave the store as plain Uint8Array copies (internally hashes are Buffers). */
 function rootHash(node: TreeNode | null): Uint8Array {
-  return node === null ? Uint8Array.from(EMPTY_ROOT) : Uint8Array.from(node.hash);
+  return node === null ? new Uint8Array(EMPTY_ROOT) : hashToBytes(node.hash);
 }
 
 /** The root of a state holding exactly these entries, computed from scratch (for checks and tests). */
@@ -207,9 +213,8 @@ export function computeStateRoot(entries: Iterable<[Uint8Array, Uint8Array]>): U
   const seen = new Set<string>();
   for (const [key, value] of entries) {
     const keyHash = sha256(key);
-    const id = Buffer.from(keyHash).toString("hex");
-    if (seen.has(id)) continue;
-    seen.add(id);
+    if (seen.has(keyHash)) continue;
+    seen.add(keyHash);
     ops.push({ key, keyHash, value, valueHash: sha256(value), prevValueVersion: PENDING });
   }
   return rootHash(updateTree(null, ops).root);

@@ -89,14 +89,33 @@ export function validateAuthGenesis(raw: unknown): AuthGenesis {
   if (!Array.isArray(list)) fail(`${ROOT}.accounts`, "must be a list");
   const accounts = list.map((a, i) => parseAccount(a, `${ROOT}.accounts[${i}]`));
   const seenAddresses = new Set<string>();
-  const seenNumbers = new Set<bigint>();
   accounts.forEach((a, i) => {
     if (seenAddresses.has(a.address)) fail(`${ROOT}.accounts[${i}].address`, `duplicate account ${a.address}`);
-    if (seenNumbers.has(a.accountNumber)) fail(`${ROOT}.accounts[${i}].account_number`, `duplicate account number ${a.accountNumber}`);
     seenAddresses.add(a.address);
-    seenNumbers.add(a.accountNumber);
   });
-  return { params, accounts };
+  return { params, accounts: sanitizeAccountNumbers(accounts) };
+}
+
+/**
+ * As the SDK's SanitizeGenesisAccounts: `genesis add-account` writes account number 0 for
+ * every account, so a repeated number is replaced by the lowest unused one, in genesis
+ * order; the result is sorted by account number.
+ */
+function sanitizeAccountNumbers<A extends { accountNumber: bigint }>(accounts: A[]): A[] {
+  const used = new Set<bigint>();
+  const duplicates: number[] = [];
+  accounts.forEach((a, i) => {
+    if (used.has(a.accountNumber)) duplicates.push(i);
+    else used.add(a.accountNumber);
+  });
+  const out = [...accounts];
+  let candidate = 0n;
+  for (const i of duplicates) {
+    while (used.has(candidate)) candidate++;
+    used.add(candidate);
+    out[i] = { ...out[i]!, accountNumber: candidate };
+  }
+  return out.sort((a, b) => (a.accountNumber < b.accountNumber ? -1 : a.accountNumber > b.accountNumber ? 1 : 0));
 }
 
 export function defaultAuthGenesis(): Json {

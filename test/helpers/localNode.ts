@@ -3,10 +3,10 @@
  * the test keyring, funded genesis accounts, and a node on loopback ports.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 
 const repo = resolve(import.meta.dirname, "../..");
 const bin = join(repo, "bin/strike.js");
@@ -134,6 +134,10 @@ export async function createTestNode(options: TestNodeOptions = {}): Promise<Tes
     },
     async destroy() {
       await node.kill("SIGKILL");
+      // Set STRIKE_E2E_LOGS=DIR to keep each node's log for debugging.
+      if (process.env.STRIKE_E2E_LOGS !== undefined) {
+        await writeFile(join(process.env.STRIKE_E2E_LOGS, `${basename(home)}.log`), log);
+      }
       await rm(home, { recursive: true, force: true });
     },
   };
@@ -177,4 +181,14 @@ export async function waitForHeight(
     if (Date.now() > deadline) throw new Error(`height ${height} not reached in ${timeoutMs} ms:\n${logs().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * @cosmjs/socket 0.39 schedules a reconnect even after an explicit disconnect; cancel it
+ * so that the test process can exit.
+ */
+export function disconnectWebsocketClient(c: { disconnect(): void }): void {
+  c.disconnect();
+  const socket = (c as unknown as { client?: { socket?: { reconnectTimeout?: NodeJS.Timeout | null } } }).client?.socket;
+  if (socket?.reconnectTimeout != null) clearTimeout(socket.reconnectTimeout);
 }

@@ -71,9 +71,13 @@ async function commit({ services }: CallContext, args: Args) {
   const { blocks } = services;
   const height = resolveHeight(blocks, args.int("height"));
   const [meta, commitData] = await Promise.all([blocks.loadBlockMeta(height), blocks.loadCommit(height)]);
-  if (meta === undefined || commitData === undefined) throw rpcErrors.notFound(`commit for height ${height} is not available`);
+  if (meta === undefined || commitData === undefined)
+    throw rpcErrors.notFound(`commit for height ${height} is not available`);
   // The latest block's commit is the node's own "seen" commit, which the next block may replace.
-  return { signed_header: { header: headerJson(meta.header), commit: commitJson(commitData) }, canonical: height < blocks.height };
+  return {
+    signed_header: { header: headerJson(meta.header), commit: commitJson(commitData) },
+    canonical: height < blocks.height,
+  };
 }
 
 const height = [{ name: "height", kind: "int" }] as const;

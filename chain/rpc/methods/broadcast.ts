@@ -47,20 +47,38 @@ async function broadcastCommit({ services, limits }: CallContext, args: Args) {
   const query = `tm.event='Tx' AND tx.hash='${hexUpper(hash)}'`;
   let settle: (tx: IndexedTx | Error) => void = () => {};
   const included = new Promise<IndexedTx | Error>((resolve) => (settle = resolve));
-  bus.subscribe(subscriber, query, (msg) => {
-    if (msg.data.type === "Tx") settle(msg.data.tx);
-  }, { capacity: 1, onCancel: (reason) => settle(reason) });
+  bus.subscribe(
+    subscriber,
+    query,
+    (msg) => {
+      if (msg.data.type === "Tx") settle(msg.data.tx);
+    },
+    { capacity: 1, onCancel: (reason) => settle(reason) },
+  );
   let timer: NodeJS.Timeout | undefined;
   try {
     const checkTx = await services.mempool.checkAndAdd(tx);
     if (checkTx.code !== 0) {
-      return { check_tx: txResultJson(checkTx), tx_result: txResultJson(EMPTY_TX_RESULT), hash: hexUpper(hash), height: "0" };
+      return {
+        check_tx: txResultJson(checkTx),
+        tx_result: txResultJson(EMPTY_TX_RESULT),
+        hash: hexUpper(hash),
+        height: "0",
+      };
     }
-    const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), limits.timeoutBroadcastTxCommitMs)));
+    const timeout = new Promise<"timeout">(
+      (resolve) => (timer = setTimeout(() => resolve("timeout"), limits.timeoutBroadcastTxCommitMs)),
+    );
     const outcome = await Promise.race([included, timeout]);
     if (outcome === "timeout") throw rpcErrors.timeout("timed out waiting for tx to be included in a block");
-    if (outcome instanceof Error) throw rpcErrors.subscription(`subscription was canceled (reason: ${outcome.message})`);
-    return { check_tx: txResultJson(checkTx), tx_result: txResultJson(outcome.result), hash: hexUpper(hash), height: int64(outcome.height) };
+    if (outcome instanceof Error)
+      throw rpcErrors.subscription(`subscription was canceled (reason: ${outcome.message})`);
+    return {
+      check_tx: txResultJson(checkTx),
+      tx_result: txResultJson(outcome.result),
+      hash: hexUpper(hash),
+      height: int64(outcome.height),
+    };
   } finally {
     if (timer !== undefined) clearTimeout(timer);
     if (bus.numClientSubscriptions(subscriber) > 0) bus.unsubscribeAll(subscriber);

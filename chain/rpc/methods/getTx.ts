@@ -13,7 +13,17 @@ import type { RpcServices } from "../services.js";
 export const GET_TX_PATH = "/cosmos.tx.v1beta1.Service/GetTx";
 
 function failure(height: bigint, code: number, codespace: string, log: string): QueryResponse {
-  return { code, codespace, log, info: "", index: 0n, key: new Uint8Array(), value: new Uint8Array(), proofOps: [], height };
+  return {
+    code,
+    codespace,
+    log,
+    info: "",
+    index: 0n,
+    key: new Uint8Array(),
+    value: new Uint8Array(),
+    proofOps: [],
+    height,
+  };
 }
 
 /** The SDK formats TxResponse.timestamp with Go's time.RFC3339 (whole seconds). */
@@ -21,7 +31,10 @@ function rfc3339(seconds: bigint): string {
   return new Date(Number(seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-export async function getTxFromIndex(services: Pick<RpcServices, "txIndexer" | "blocks">, req: QueryRequest): Promise<QueryResponse> {
+export async function getTxFromIndex(
+  services: Pick<RpcServices, "txIndexer" | "blocks">,
+  req: QueryRequest,
+): Promise<QueryResponse> {
   const height = services.blocks.height;
   let hash: Uint8Array;
   try {

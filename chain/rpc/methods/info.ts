@@ -20,7 +20,11 @@ async function status({ services }: CallContext) {
   const epoch = { seconds: 0n, nanos: 0 };
   return {
     node_info: {
-      protocol_version: { p2p: int64(PROTOCOL_VERSION.p2p), block: int64(PROTOCOL_VERSION.block), app: int64(info.appVersion) },
+      protocol_version: {
+        p2p: int64(PROTOCOL_VERSION.p2p),
+        block: int64(PROTOCOL_VERSION.block),
+        app: int64(info.appVersion),
+      },
       id: info.id,
       listen_addr: info.listenAddr,
       network: info.network,
@@ -106,7 +110,12 @@ function unconfirmedTxs({ services }: CallContext, args: Args) {
 
 function numUnconfirmedTxs({ services }: CallContext) {
   const { mempool } = services;
-  return { n_txs: int64(mempool.size()), total: int64(mempool.size()), total_bytes: int64(mempool.sizeBytes()), txs: null };
+  return {
+    n_txs: int64(mempool.size()),
+    total: int64(mempool.size()),
+    total_bytes: int64(mempool.sizeBytes()),
+    txs: null,
+  };
 }
 
 export const infoRoutes: RouteTable = {

@@ -14,7 +14,8 @@ export function validatePerPage(perPage: number | undefined): number {
 export function validatePage(page: number | undefined, perPage: number, totalCount: number): number {
   if (page === undefined) return 1;
   const pages = Math.max(1, Math.ceil(totalCount / perPage));
-  if (page <= 0 || page > pages) throw rpcErrors.invalidPage(`page should be within [1, ${pages}] range, given ${page}`);
+  if (page <= 0 || page > pages)
+    throw rpcErrors.invalidPage(`page should be within [1, ${pages}] range, given ${page}`);
   return page;
 }
 
@@ -23,8 +24,11 @@ export function resolveHeight(blocks: BlockStoreReader, height: bigint | undefin
   if (height === undefined) return latest;
   if (height <= 0n) throw rpcErrors.heightOutOfRange(`height must be greater than zero (requested height: ${height})`);
   if (height > latest) {
-    throw rpcErrors.heightOutOfRange(`height ${height} must be less than or equal to the current blockchain height ${latest}`);
+    throw rpcErrors.heightOutOfRange(
+      `height ${height} must be less than or equal to the current blockchain height ${latest}`,
+    );
   }
-  if (height < blocks.base) throw rpcErrors.heightOutOfRange(`height ${height} is not available, lowest height is ${blocks.base}`);
+  if (height < blocks.base)
+    throw rpcErrors.heightOutOfRange(`height ${height} is not available, lowest height is ${blocks.base}`);
   return height;
 }

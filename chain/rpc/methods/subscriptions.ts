@@ -24,20 +24,19 @@ async function subscribe(ctx: CallContext, args: Args) {
   }
   const id = ctx.id;
   try {
-    bus.subscribe(
-      ws.subscriberId,
-      query,
-      (msg) => ws.send({ jsonrpc: "2.0", id, result: eventMessageJson(msg) }),
-      {
-        onCancel: (reason) => {
-          try {
-            ws.send({ jsonrpc: "2.0", id, error: jsonRpcError(JSONRPC_SERVER_ERROR, `subscription was canceled (reason: ${reason.message})`) });
-          } catch {
-            // The client is gone or too slow to hear it; its socket is being closed.
-          }
-        },
+    bus.subscribe(ws.subscriberId, query, (msg) => ws.send({ jsonrpc: "2.0", id, result: eventMessageJson(msg) }), {
+      onCancel: (reason) => {
+        try {
+          ws.send({
+            jsonrpc: "2.0",
+            id,
+            error: jsonRpcError(JSONRPC_SERVER_ERROR, `subscription was canceled (reason: ${reason.message})`),
+          });
+        } catch {
+          // The client is gone or too slow to hear it; its socket is being closed.
+        }
       },
-    );
+    });
   } catch (e) {
     throw rpcErrors.subscription(`failed to subscribe: ${isStrikeError(e) ? e.message : String(e)}`);
   }

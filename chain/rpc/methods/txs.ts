@@ -23,7 +23,8 @@ async function txJson(ctx: CallContext, tx: IndexedTx, prove: boolean) {
   };
   if (prove) {
     const block = await ctx.services.blocks.loadBlock(tx.height);
-    if (block === undefined) throw rpcErrors.notFound(`block ${tx.height} is not available to prove tx ${hexUpper(tx.hash)}`);
+    if (block === undefined)
+      throw rpcErrors.notFound(`block ${tx.height} is not available to prove tx ${hexUpper(tx.hash)}`);
     out.proof = txProofJson(block.txs, tx.index);
   }
   return out;

@@ -1,5 +1,12 @@
 /** JSON of ABCI results as CometBFT 0.38 prints them (proto field names, int64 as strings, bytes as base64). */
-import type { AbciEvent, FinalizeBlockResponse, InfoResponse, QueryResponse, TxResult, ValidatorUpdate } from "../../types/abci.js";
+import type {
+  AbciEvent,
+  FinalizeBlockResponse,
+  InfoResponse,
+  QueryResponse,
+  TxResult,
+  ValidatorUpdate,
+} from "../../types/abci.js";
 import { toBase64 } from "../../types/bytes.js";
 import { base64OrNull, int64 } from "./encoding.js";
 

@@ -10,7 +10,11 @@ export function eventDataJson(data: EventData) {
     case "NewBlock":
       return {
         type: "tendermint/event/NewBlock",
-        value: { block: blockJson(data.block), block_id: blockIdJson(data.blockId), result_finalize_block: finalizeBlockJson(data.resultFinalizeBlock) },
+        value: {
+          block: blockJson(data.block),
+          block_id: blockIdJson(data.blockId),
+          result_finalize_block: finalizeBlockJson(data.resultFinalizeBlock),
+        },
       };
     case "NewBlockHeader":
       return { type: "tendermint/event/NewBlockHeader", value: { header: headerJson(data.header) } };
@@ -23,7 +27,12 @@ export function eventDataJson(data: EventData) {
       return {
         type: "tendermint/event/Tx",
         value: {
-          TxResult: { height: int64(data.tx.height), index: data.tx.index, tx: toBase64(data.tx.tx), result: txResultJson(data.tx.result) },
+          TxResult: {
+            height: int64(data.tx.height),
+            index: data.tx.index,
+            tx: toBase64(data.tx.tx),
+            result: txResultJson(data.tx.result),
+          },
         },
       };
   }

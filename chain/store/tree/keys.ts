@@ -5,7 +5,7 @@
  *   0x01 | version u64 | depth u8 | nibble path (packed, ceil(depth/2) bytes)  → tree node
  *   0x02 | sha256(key) | version u64                                           → value written at that version
  *   0x03 | key                                                                 → valueVersion u64 || value (latest state)
- *   0x04 | staleSince u64 | db key                                             → ∅ (stale index, for pruning)
+ *   0x04 | staleSince u64                                                      → db keys unused since then (pruning)
  *   0x05 | 'v' / 'e'                                                           → latest / earliest version u64
  *   0x06 | version u64                                                         → root of that version (see rootRecord)
  */
@@ -48,8 +48,8 @@ export function latestKey(key: Uint8Array): Uint8Array {
   return concatBytes(Uint8Array.of(PREFIX_LATEST), key);
 }
 
-export function staleKey(staleSince: number, dbKey: Uint8Array): Uint8Array {
-  return concatBytes(Uint8Array.of(PREFIX_STALE), versionBytes(staleSince), dbKey);
+export function staleKey(staleSince: number): Uint8Array {
+  return concatBytes(Uint8Array.of(PREFIX_STALE), versionBytes(staleSince));
 }
 
 export function rootKey(version: number): Uint8Array {

@@ -51,7 +51,7 @@ export class Internal {
 export type TreeNode = Leaf | Internal;
 
 export function sha256(data: Uint8Array): Hash {
-  return hash("sha256", data, "latin1");
+  return hash("sha256", data, "binary"); // "binary" is latin1
 }
 
 export function hashToBytes(h: Hash): Uint8Array {
@@ -66,10 +66,23 @@ export function bytesToHash(b: Uint8Array): Hash {
 /** Scratch space for hash preimages (hashing copies it, so reuse is safe). */
 const scratch = Buffer.allocUnsafeSlow(3 + 32 * 16);
 
+type Latin1Writer = (this: Buffer, s: string, offset: number, length: number) => number;
+/** Buffer's native latin1 writer, skipping `write()`'s argument parsing: this runs for every child of every rebuilt node. */
+const latin1Write: Latin1Writer =
+  (Buffer.prototype as unknown as { latin1Write?: Latin1Writer }).latin1Write ??
+  function (this: Buffer, s: string, offset: number, length: number): number {
+    return this.write(s, offset, length, "latin1");
+  };
+
+/** Writes a 32-byte hash string into `buf` at `offset`. */
+export function putHash(buf: Buffer, h: Hash, offset: number): void {
+  latin1Write.call(buf, h, offset, 32);
+}
+
 export function leafHash(keyHash: Hash, valueHash: Hash): Hash {
   scratch[0] = 0x00;
-  scratch.write(keyHash, 1, 32, "latin1");
-  scratch.write(valueHash, 33, 32, "latin1");
+  putHash(scratch, keyHash, 1);
+  putHash(scratch, valueHash, 33);
   return sha256(scratch.subarray(0, 65));
 }
 
@@ -80,7 +93,7 @@ export function internalHash(bitmap: number, childHashes: readonly Hash[]): Hash
   scratch[2] = bitmap & 0xff;
   let o = 3;
   for (const h of childHashes) {
-    scratch.write(h, o, 32, "latin1");
+    putHash(scratch, h, o);
     o += 32;
   }
   return sha256(scratch.subarray(0, o));
@@ -97,7 +110,7 @@ export function makeInternal(children: (TreeNode | null)[]): Internal {
     const c = children[i];
     if (c) {
       bitmap |= 1 << i;
-      scratch.write(c.hash, o, 32, "latin1");
+      putHash(scratch, c.hash, o);
       o += 32;
     }
   }
@@ -135,8 +148,8 @@ export function encodeNode(node: TreeNode): Uint8Array {
   if (node instanceof Leaf) {
     const out = Buffer.allocUnsafe(65);
     out[0] = 0x00;
-    out.write(node.keyHash, 1, 32, "latin1");
-    out.write(node.valueHash, 33, 32, "latin1");
+    putHash(out, node.keyHash, 1);
+    putHash(out, node.valueHash, 33);
     return out;
   }
   let bitmap = 0;
@@ -161,7 +174,7 @@ export function encodeNode(node: TreeNode): Uint8Array {
     const c = node.children[i];
     if (c) {
       writeVersion(out, o, c.version);
-      out.write(c.hash, o + 8, 32, "latin1");
+      putHash(out, c.hash, o + 8);
       o += 40;
     }
   }

@@ -9,20 +9,19 @@
  */
 
 import type { StateProof } from "../types.js";
-import { equalBytes } from "../../types/bytes.js";
-import { EMPTY_ROOT, Internal, Leaf, internalHash, leafHash, nibble, popcount16, sha256 } from "./node.js";
-import type { TreeNode } from "./node.js";
+import { EMPTY_HASH, Leaf, bytesToHash, internalHash, leafHash, nibble, popcount16, sha256 } from "./node.js";
+import type { Hash, Internal, TreeNode } from "./node.js";
 
 export interface ProofLevel {
   readonly bitmap: number;
   /** Present children's hashes except the path child's. */
-  readonly siblings: readonly Uint8Array[];
+  readonly siblings: readonly Hash[];
 }
 
 export type ProofTerminal =
   | { readonly kind: "empty" }
-  | { readonly kind: "other"; readonly keyHash: Uint8Array; readonly valueHash: Uint8Array }
-  | { readonly kind: "own"; readonly valueHash: Uint8Array };
+  | { readonly kind: "other"; readonly keyHash: Hash; readonly valueHash: Hash }
+  | { readonly kind: "own"; readonly valueHash: Hash };
 
 export interface ProofPath {
   readonly levels: ProofLevel[];
@@ -33,35 +32,32 @@ export function encodeProofSteps(path: ProofPath): Uint8Array {
   let size = 2;
   for (const l of path.levels) size += 2 + 32 * l.siblings.length;
   if (path.terminal.kind === "other") size += 64;
-  const out = new Uint8Array(size);
+  const out = Buffer.alloc(size);
   out[0] = path.levels.length;
   let o = 1;
   for (const l of path.levels) {
     out[o] = l.bitmap >>> 8;
     out[o + 1] = l.bitmap & 0xff;
     o += 2;
-    for (const h of l.siblings) {
-      out.set(h, o);
-      o += 32;
-    }
+    for (const h of l.siblings) o += out.write(h, o, 32, "latin1");
   }
   const t = path.terminal;
   out[o++] = t.kind === "empty" ? 0 : t.kind === "other" ? 1 : 2;
   if (t.kind === "other") {
-    out.set(t.keyHash, o);
-    out.set(t.valueHash, o + 32);
+    out.write(t.keyHash, o, 32, "latin1");
+    out.write(t.valueHash, o + 32, 32, "latin1");
   }
-  return out;
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
 /** The path to `keyHash` in an in-memory tree. */
-export function proveInMemory(root: TreeNode | null, keyHash: Uint8Array): ProofPath {
+export function proveInMemory(root: TreeNode | null, keyHash: Hash): ProofPath {
   const levels: ProofLevel[] = [];
   let node = root;
   for (let depth = 0; ; depth++) {
     if (node === null) return { levels, terminal: { kind: "empty" } };
     if (node instanceof Leaf) {
-      return equalBytes(node.keyHash, keyHash)
+      return node.keyHash === keyHash
         ? { levels, terminal: { kind: "own", valueHash: node.valueHash } }
         : { levels, terminal: { kind: "other", keyHash: node.keyHash, valueHash: node.valueHash } };
     }
@@ -73,7 +69,7 @@ export function proveInMemory(root: TreeNode | null, keyHash: Uint8Array): Proof
 
 function levelOf(node: Internal, onPath: number): ProofLevel {
   let bitmap = 0;
-  const siblings: Uint8Array[] = [];
+  const siblings: Hash[] = [];
   for (let i = 0; i < 16; i++) {
     const c = node.children[i];
     if (!c) continue;
@@ -85,8 +81,10 @@ function levelOf(node: Internal, onPath: number): ProofLevel {
 
 /** Checks a membership or non-membership proof against a root. Malformed proofs are false, never thrown. */
 export function verifyProof(root: Uint8Array, proof: StateProof): boolean {
+  if (root.length !== 32) return false;
   const keyHash = sha256(proof.key);
-  const s = proof.steps;
+  const s = Buffer.from(proof.steps.buffer, proof.steps.byteOffset, proof.steps.byteLength);
+  const hashAt = (at: number): Hash => s.toString("latin1", at, at + 32);
   const levelCount = s[0];
   if (levelCount === undefined || levelCount > 64) return false;
   const levels: { bitmap: number; at: number; count: number }[] = [];
@@ -95,42 +93,41 @@ export function verifyProof(root: Uint8Array, proof: StateProof): boolean {
     if (o + 2 > s.length) return false;
     const bitmap = (s[o]! << 8) | s[o + 1]!;
     const onPath = (bitmap & (1 << nibble(keyHash, i))) !== 0;
-    const isLast = i === levelCount - 1;
     // Only the last level may lack the path child, and only in an absence proof.
-    if (!onPath && !isLast) return false;
+    if (!onPath && i !== levelCount - 1) return false;
     const count = popcount16(bitmap) - (onPath ? 1 : 0);
     levels.push({ bitmap, at: o + 2, count });
     o += 2 + 32 * count;
   }
   if (o >= s.length) return false;
   const tag = s[o++];
-  let h: Uint8Array;
+  const last = levels[levelCount - 1];
+  const lastOnPath = last !== undefined && (last.bitmap & (1 << nibble(keyHash, levelCount - 1))) !== 0;
+  let h: Hash;
   let from = levelCount - 1;
   if (tag === 2) {
-    if (proof.kind !== "exist" || o !== s.length) return false;
+    if (proof.kind !== "exist" || o !== s.length || (last !== undefined && !lastOnPath)) return false;
     h = leafHash(keyHash, sha256(proof.value));
   } else if (tag === 1) {
-    if (proof.kind !== "nonexist" || o + 64 !== s.length) return false;
-    const otherKey = s.subarray(o, o + 32);
-    if (equalBytes(otherKey, keyHash)) return false;
+    if (proof.kind !== "nonexist" || o + 64 !== s.length || (last !== undefined && !lastOnPath)) return false;
+    const otherKey = hashAt(o);
+    if (otherKey === keyHash) return false;
     for (let d = 0; d < levelCount; d++) if (nibble(otherKey, d) !== nibble(keyHash, d)) return false;
-    h = leafHash(otherKey, s.subarray(o + 32, o + 64));
+    h = leafHash(otherKey, hashAt(o + 32));
   } else if (tag === 0) {
     if (proof.kind !== "nonexist" || o !== s.length) return false;
-    const last = levels[levelCount - 1];
-    if (last === undefined) return equalBytes(root, EMPTY_ROOT);
-    if (last.bitmap & (1 << nibble(keyHash, levelCount - 1)) || last.count === 0) return false;
-    h = internalHash(last.bitmap, hashesAt(s, last.at, last.count));
+    if (last === undefined) return bytesToHash(root) === EMPTY_HASH;
+    if (lastOnPath || last.count === 0) return false;
+    h = internalHash(last.bitmap, hashesAt(hashAt, last.at, last.count));
     from = levelCount - 2;
   } else {
     return false;
   }
-  if (levelCount > 0 && tag !== 0 && !(levels[levelCount - 1]!.bitmap & (1 << nibble(keyHash, levelCount - 1)))) return false;
   for (let d = from; d >= 0; d--) {
     const level = levels[d]!;
     const n = nibble(keyHash, d);
-    const siblings = hashesAt(s, level.at, level.count);
-    const all: Uint8Array[] = [];
+    const siblings = hashesAt(hashAt, level.at, level.count);
+    const all: Hash[] = [];
     let k = 0;
     for (let i = 0; i < 16; i++) {
       if (!(level.bitmap & (1 << i))) continue;
@@ -138,11 +135,11 @@ export function verifyProof(root: Uint8Array, proof: StateProof): boolean {
     }
     h = internalHash(level.bitmap, all);
   }
-  return equalBytes(h, root);
+  return h === bytesToHash(root);
 }
 
-function hashesAt(s: Uint8Array, at: number, count: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < count; i++) out.push(s.subarray(at + 32 * i, at + 32 * i + 32));
+function hashesAt(hashAt: (at: number) => Hash, at: number, count: number): Hash[] {
+  const out: Hash[] = [];
+  for (let i = 0; i < count; i++) out.push(hashAt(at + 32 * i));
   return out;
 }

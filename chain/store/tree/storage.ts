@@ -4,17 +4,17 @@
  */
 
 import type { Database } from "../types.js";
-import { equalBytes } from "../../types/bytes.js";
 import { storeErrors } from "../errors.js";
 import { Internal, Leaf, PENDING, decodeNode, leafHash, nibble, sha256 } from "./node.js";
-import type { ChildRef, TreeNode } from "./node.js";
+import type { ChildRef, Hash, TreeNode } from "./node.js";
 import { PREFIX_LATEST, decodeRootRecord, nodeKey, readVersion, rootKey } from "./keys.js";
+import type { RootRecord } from "./keys.js";
 import type { ProofLevel, ProofPath } from "./proof.js";
 
 const GET_MANY_CHUNK = 4096;
 
 /** The root record in force at `version` (the last commit at or before it). */
-export async function readRoot(db: Database, version: number): Promise<{ version: number; hash: Uint8Array; isLeaf: boolean } | null> {
+export async function readRoot(db: Database, version: number): Promise<RootRecord | null> {
   for await (const [, value] of db.iterate({ start: rootKey(0), end: rootKey(version + 1), reverse: true, limit: 1 })) {
     const root = decodeRootRecord(value);
     if (root === undefined) throw storeErrors.corrupted(`bad root record at or before version ${version}`);
@@ -24,18 +24,18 @@ export async function readRoot(db: Database, version: number): Promise<{ version
 }
 
 /** A leaf whose key and value hashes come from the latest-values table, filled in by `attachLatestValue`. */
-const UNKNOWN = new Uint8Array(0);
+const UNKNOWN: Hash = "";
 
 /**
  * Loads the internal nodes of a committed tree level by level (leaves are not read: the
  * latest-values table gives their keys and values), returning the root.
  */
-export async function loadTree(db: Database, root: { version: number; hash: Uint8Array; isLeaf: boolean } | null): Promise<TreeNode | null> {
+export async function loadTree(db: Database, root: RootRecord | null): Promise<TreeNode | null> {
   if (root === null) return null;
   if (root.isLeaf) return new Leaf(UNKNOWN, UNKNOWN, root.hash, root.version, PENDING);
-  type Slot = { parent: Internal | null; index: number; depth: number; path: Uint8Array; ref: ChildRef };
+  type Slot = { parent: Internal | null; index: number; depth: number; path: string; ref: ChildRef };
   let rootNode: TreeNode | null = null;
-  let frontier: Slot[] = [{ parent: null, index: 0, depth: 0, path: new Uint8Array(32), ref: root }];
+  let frontier: Slot[] = [{ parent: null, index: 0, depth: 0, path: EMPTY_PATH, ref: root }];
   while (frontier.length > 0) {
     const next: Slot[] = [];
     for (let c = 0; c < frontier.length; c += GET_MANY_CHUNK) {
@@ -67,10 +67,10 @@ export async function loadTree(db: Database, root: { version: number; hash: Uint
  * Puts a latest (key, value) into its placeholder leaf, checking it against the stored
  * leaf hash. Returns the root (replaced when the root itself is that leaf).
  */
-export function attachLatestValue(root: TreeNode | null, keyHash: Uint8Array, value: Uint8Array, valueVersion: number): TreeNode {
+export function attachLatestValue(root: TreeNode | null, keyHash: Hash, value: Uint8Array, valueVersion: number): TreeNode {
   const valueHash = sha256(value);
   const fill = (leaf: Leaf): Leaf => {
-    if (leaf.keyHash !== UNKNOWN || !equalBytes(leaf.hash, leafHash(keyHash, valueHash))) {
+    if (leaf.keyHash !== UNKNOWN || leaf.hash !== leafHash(keyHash, valueHash)) {
       throw storeErrors.corrupted("latest value does not match the committed tree");
     }
     return new Leaf(keyHash, valueHash, leaf.hash, leaf.version, valueVersion);
@@ -97,7 +97,7 @@ export function allLeavesKnown(root: TreeNode | null): boolean {
 }
 
 /** The proof path to `keyHash` in the tree committed with this root record, read from disk. */
-export async function proveFromDb(db: Database, root: { version: number; hash: Uint8Array; isLeaf: boolean } | null, keyHash: Uint8Array): Promise<ProofPath> {
+export async function proveFromDb(db: Database, root: RootRecord | null, keyHash: Hash): Promise<ProofPath> {
   const levels: ProofLevel[] = [];
   if (root === null) return { levels, terminal: { kind: "empty" } };
   let ref: ChildRef = root;
@@ -106,12 +106,12 @@ export async function proveFromDb(db: Database, root: { version: number; hash: U
     const node = bytes === undefined ? undefined : decodeNode(bytes);
     if (node === undefined) throw storeErrors.corrupted(`missing tree node at version ${ref.version} depth ${depth}`);
     if (node.kind === "leaf") {
-      return equalBytes(node.keyHash, keyHash)
+      return node.keyHash === keyHash
         ? { levels, terminal: { kind: "own", valueHash: node.valueHash } }
         : { levels, terminal: { kind: "other", keyHash: node.keyHash, valueHash: node.valueHash } };
     }
     const n = nibble(keyHash, depth);
-    const siblings: Uint8Array[] = [];
+    const siblings: Hash[] = [];
     node.children.forEach((c, i) => {
       if (c && i !== n) siblings.push(c.hash);
     });
@@ -129,9 +129,12 @@ export async function* latestValues(db: Database): AsyncGenerator<[Uint8Array, n
   }
 }
 
-function withNibble(path: Uint8Array, depth: number, n: number): Uint8Array {
-  const out = Uint8Array.from(path);
+/** A node path as a key-hash-shaped latin1 string (only the first `depth` nibbles matter). */
+const EMPTY_PATH = "\0".repeat(32);
+
+function withNibble(path: string, depth: number, n: number): string {
   const i = depth >> 1;
-  out[i] = depth & 1 ? (out[i]! & 0xf0) | n : (out[i]! & 0x0f) | (n << 4);
-  return out;
+  const old = path.charCodeAt(i);
+  const byte = depth & 1 ? (old & 0xf0) | n : (old & 0x0f) | (n << 4);
+  return path.slice(0, i) + String.fromCharCode(byte) + path.slice(i + 1);
 }

@@ -12,6 +12,7 @@ import { openBlockStore } from "../../../chain/store/blockStore.js";
 import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
 import type { Database } from "../../../chain/store/types.js";
 import { toHex, utf8 } from "../../../chain/types/bytes.js";
+import type { Vote } from "../../../chain/types/block.js";
 import { openFakeApp } from "./fakeApp.js";
 
 const seed = new Uint8Array(32).fill(42);
@@ -40,7 +41,7 @@ async function makeDriver(db: Database, dir: string, txQueue: Uint8Array[], comm
     timeouts: { proposeMs: 1000, proposeDeltaMs: 100, prevoteMs: 200, prevoteDeltaMs: 100, precommitMs: 200, precommitDeltaMs: 100, commitMs: 5 },
     createEmptyBlocks: true,
     createEmptyBlocksIntervalMs: 0,
-    blockBuilder: { reapTxs: () => txQueue.splice(0, txQueue.length) },
+    blockBuilder: { reapTxs: () => txQueue.splice(0, txQueue.length), size: () => txQueue.length },
     onBlockCommitted: (c) => committed.push(c),
     ...extra,
   };
@@ -94,7 +95,7 @@ test("one validator commits consecutive blocks whose headers chain, and resumes 
   t.is(toHex(after[0]!.block.header.appHash), toHex(committed[committed.length - 1]!.results.appHash));
 });
 
-test("after a crash mid-height, the restarted validator replays the WAL and never signs a conflicting vote", async (t) => {
+test("a stop at an arbitrary point and a restart continue at the next height, with the sign state only moving forward", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "strike-cs-"));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const db = createMemoryDatabase();
@@ -138,4 +139,56 @@ test("a crash between deciding and writing the batch re-commits the same decided
   await second.driver.stop();
   t.is(toHex(after[0]!.blockId.hash), toHex(crashed!.blockId.hash), "the block decided before the crash is the one committed");
   t.deepEqual(after[0]!.block.txs.map((x) => toHex(x)), [toHex(utf8("decided-tx"))]);
+});
+
+test("with createEmptyBlocks off, a block waits for txs, and one more block proves the new app hash", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "strike-cs-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const db = createMemoryDatabase();
+  const txs: Uint8Array[] = [];
+  const committed: CommittedBlock[] = [];
+  const { driver } = await makeDriver(db, dir, txs, committed, { createEmptyBlocks: false, createEmptyBlocksIntervalMs: 60_000 });
+  await driver.start();
+  await waitFor(() => committed.length >= 1);
+  await new Promise((r) => setTimeout(r, 150));
+  t.is(committed.length, 1, "no empty block while no tx waits");
+  txs.push(utf8("late tx"));
+  await waitFor(() => committed.length >= 3);
+  await new Promise((r) => setTimeout(r, 150));
+  await driver.stop();
+  t.is(committed.length, 3);
+  t.is(committed[1]!.block.txs.length, 1);
+  t.is(committed[2]!.block.txs.length, 0);
+  t.is(toHex(committed[2]!.block.header.appHash), toHex(committed[1]!.results.appHash));
+});
+
+test("a validator that crashed right after signing a prevote resumes the round with the same block instead of a new one", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "strike-cs-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const db = createMemoryDatabase();
+  let prevote: Vote | undefined;
+  const first = await makeDriver(db, dir, [utf8("first-run tx")], [], {
+    network: {
+      broadcast(msg) {
+        if (msg.kind === "vote" && msg.vote.type === 1 && prevote === undefined) {
+          prevote = msg.vote;
+          throw new TypeError("simulated crash after the prevote was logged and signed");
+        }
+      },
+      onMessage() {},
+    },
+  });
+  await first.driver.start();
+  await waitFor(() => prevote !== undefined);
+  await first.driver.stop();
+  t.is(first.blockStore.height, 0n);
+
+  const after: CommittedBlock[] = [];
+  const second = await makeDriver(db, dir, [utf8("second-run tx")], after);
+  await second.driver.start();
+  await waitFor(() => after.length >= 1);
+  await second.driver.stop();
+  t.is(toHex(after[0]!.blockId.hash), toHex(prevote!.blockId!.hash), "the block prevoted before the crash is committed");
+  t.deepEqual(after[0]!.block.txs.map((x) => toHex(x)), [toHex(utf8("first-run tx"))]);
+  t.is(after[0]!.commit.round, prevote!.round);
 });

@@ -5,7 +5,7 @@ import { runSimulation } from "./sim.js";
 test("a single validator decides every height", (t) => {
   const r = runSimulation({ powers: [10n], byzantine: [], seed: 1, asyncSteps: 0, maxSteps: 10_000, targetHeight: 20n, duplicateProbability: 0 });
   t.true(r.reachedTarget);
-  t.is(r.decisions[0]!.size, 20);
+  t.true(r.decisions[0]!.size >= 20);
   t.is(r.maxRound, 0, "no round is ever lost with one validator");
 });
 

@@ -127,7 +127,19 @@ export function runSimulation(o: SimOptions): SimResult {
   const eventHeight = (e: ConsensusEvent): bigint | undefined =>
     e.kind === "vote" ? e.vote.height : e.kind === "proposal" ? e.proposal.height : e.kind === "start" ? undefined : e.height;
 
+  // Gossip: an honest node passes on every vote it sees for the first time, as the paper assumes.
+  const seenVotes = validators0.map(() => new Set<string>());
+  function relay(to: number, event: ConsensusEvent): void {
+    if (event.kind !== "vote" || isByz(to)) return;
+    const v = event.vote;
+    const id = `${v.height}/${v.round}/${v.type}/${v.validatorIndex}/${blockIdKey(v.blockId)}`;
+    if (seenVotes[to]!.has(id)) return;
+    seenVotes[to]!.add(id);
+    broadcast(to, event);
+  }
+
   function deliver(to: number, event: ConsensusEvent): void {
+    relay(to, event);
     const h = eventHeight(event);
     const s = states[to]!;
     if (h !== undefined && h > s.height && event.kind !== "newHeight") {
@@ -138,7 +150,13 @@ export function runSimulation(o: SimOptions): SimResult {
     states[to] = r.state;
     maxRound = Math.max(maxRound, r.state.round);
     for (const fx of r.effects) handle(to, fx);
-    if (event.kind === "proposal") deliver(to, { kind: "block", height: event.proposal.height, block: event.block, blockId: event.proposal.blockId });
+    if (event.kind === "proposal") {
+      const known = s.blocks.has(blockIdKey(event.proposal.blockId));
+      const blockEvent: ConsensusEvent = { kind: "block", height: event.proposal.height, block: event.block, blockId: event.proposal.blockId };
+      deliver(to, blockEvent);
+      // Block-part gossip: an honest node passes on every block it learns about.
+      if (!known && !isByz(to)) broadcast(to, blockEvent);
+    }
     if (event.kind === "newHeight") {
       const buffered = future[to]!.filter((p) => eventHeight(p.event) === event.height);
       future[to] = future[to]!.filter((p) => (eventHeight(p.event) ?? 0n) > event.height);
@@ -203,6 +221,8 @@ export function runSimulation(o: SimOptions): SimResult {
           if (prev === undefined) agreed.set(fx.height, key);
           else if (prev !== key) conflicts.push(`height ${fx.height}: node ${i} decided ${key}, another node ${prev}`);
         }
+        // Catch-up gossip (CometBFT sends its commit to peers still at that height).
+        if (!isByz(i)) for (const v of fx.precommits) if (v !== undefined) broadcast(i, { kind: "vote", vote: v });
         const next = setAt(fx.height + 1n);
         timers.push({ to: i, due: now + simTimeouts.commitMs, event: { kind: "newHeight", height: fx.height + 1n, validators: next.validators, selection: createRoundRobinSelection(next) } });
         return;
@@ -242,6 +262,10 @@ export function runSimulation(o: SimOptions): SimResult {
     } else {
       break;
     }
+  }
+  if (process.env.SIM_DEBUG) {
+    for (const st of states) console.log(st.height, st.round, st.step, [...st.prevotes].map(([r, v]) => `${r}:${v.allVotes().map((x) => (x === undefined ? "-" : x.blockId === undefined ? "n" : blockIdKey(x.blockId).slice(0, 4))).join(",")}`).join(" "), "|", [...st.precommits].map(([r, v]) => `${r}:${v.allVotes().map((x) => (x === undefined ? "-" : x.blockId === undefined ? "n" : blockIdKey(x.blockId).slice(0, 4))).join(",")}`).join(" "), [...st.proposals.keys()].join(","));
+    console.log("future", future.map((f) => f.length), "queue", queue.length, "timers", timers.length);
   }
   return { decisions, conflicts, evidence, reachedTarget: done(), maxRound };
 }

@@ -9,18 +9,42 @@ import { utf8 } from "../../../chain/types/bytes.js";
 const z = new Uint8Array(32);
 const blockId: BlockId = { hash: z, partSetHeader: { total: 1, hash: z } };
 const header: Header = {
-  version: { block: 11n, app: 0n }, chainId: "strike-1", height: 7n, time: { seconds: 1700000000n, nanos: 0 },
-  lastBlockId: blockId, lastCommitHash: z, dataHash: z, validatorsHash: z, nextValidatorsHash: z, consensusHash: z,
-  appHash: z, lastResultsHash: z, evidenceHash: z, proposerAddress: new Uint8Array(20),
+  version: { block: 11n, app: 0n },
+  chainId: "strike-1",
+  height: 7n,
+  time: { seconds: 1700000000n, nanos: 0 },
+  lastBlockId: blockId,
+  lastCommitHash: z,
+  dataHash: z,
+  validatorsHash: z,
+  nextValidatorsHash: z,
+  consensusHash: z,
+  appHash: z,
+  lastResultsHash: z,
+  evidenceHash: z,
+  proposerAddress: new Uint8Array(20),
 };
-const block: Block = { header, txs: [utf8("a"), utf8("b")], evidence: [], lastCommit: { height: 6n, round: 0, blockId, signatures: [] } };
+const block: Block = {
+  header,
+  txs: [utf8("a"), utf8("b")],
+  evidence: [],
+  lastCommit: { height: 6n, round: 0, blockId, signatures: [] },
+};
 const txResult = (sender: string) => ({
-  code: 0, codespace: "", log: "", info: "", data: new Uint8Array(), gasWanted: 1n, gasUsed: 1n,
+  code: 0,
+  codespace: "",
+  log: "",
+  info: "",
+  data: new Uint8Array(),
+  gasWanted: 1n,
+  gasUsed: 1n,
   events: [{ type: "message", attributes: [{ key: "sender", value: sender, index: true }] }],
 });
 const results: FinalizeBlockResponse = {
   events: [{ type: "mint", attributes: [{ key: "amount", value: "5", index: true }] }],
-  txResults: [txResult("alice"), txResult("bob")], validatorUpdates: [], appHash: z,
+  txResults: [txResult("alice"), txResult("bob")],
+  validatorUpdates: [],
+  appHash: z,
 };
 const tick = () => new Promise((r) => setImmediate(r));
 

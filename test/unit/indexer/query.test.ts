@@ -5,7 +5,9 @@ import { indexerErrors } from "../../../chain/indexer/errors.js";
 const events = (o: Record<string, string[]>): EventMap => new Map(Object.entries(o));
 
 test("conditions joined by AND are parsed with their operators and typed values", (t) => {
-  const q = parseQuery("tm.event = 'Tx' AND tx.height>=5 AND transfer.amount CONTAINS 'stake' AND message.sender EXISTS");
+  const q = parseQuery(
+    "tm.event = 'Tx' AND tx.height>=5 AND transfer.amount CONTAINS 'stake' AND message.sender EXISTS",
+  );
   t.deepEqual(
     q.conditions.map((c) => [c.key, c.op, c.value?.kind]),
     [
@@ -42,12 +44,29 @@ test("numeric comparisons are exact and use the leading number of a value like 1
 });
 
 test("CONTAINS matches substrings and EXISTS matches any value", (t) => {
-  t.true(parseQuery("message.action CONTAINS 'Send'").matches(events({ "message.action": ["/cosmos.bank.v1beta1.MsgSend"] })));
+  t.true(
+    parseQuery("message.action CONTAINS 'Send'").matches(
+      events({ "message.action": ["/cosmos.bank.v1beta1.MsgSend"] }),
+    ),
+  );
   t.true(parseQuery("message.module EXISTS").matches(events({ "message.module": [""] })));
 });
 
 test("malformed queries throw a typed invalid-query error that names the position", (t) => {
-  for (const bad of ["", "tx.height", "tx.height =", "tx.height = 5 OR tx.height = 6", "a.b = 'unterminated", "a.b < 'x'", "a.b CONTAINS 5", "a.b = TIME yesterday", "= 5", "a.b = 5 AND", "a.b ! 5", "a.b = 1.2.3"]) {
+  for (const bad of [
+    "",
+    "tx.height",
+    "tx.height =",
+    "tx.height = 5 OR tx.height = 6",
+    "a.b = 'unterminated",
+    "a.b < 'x'",
+    "a.b CONTAINS 5",
+    "a.b = TIME yesterday",
+    "= 5",
+    "a.b = 5 AND",
+    "a.b ! 5",
+    "a.b = 1.2.3",
+  ]) {
     const e = t.throws(() => parseQuery(bad), undefined, bad);
     t.true(indexerErrors.invalidQuery.is(e), bad);
     t.regex(e!.message, /position \d+/);

@@ -17,8 +17,20 @@ function result(sender: string, amount: string, secret = "s"): TxResult {
     gasWanted: 200000n,
     gasUsed: 51234n,
     events: [
-      { type: "message", attributes: [{ key: "sender", value: sender, index: true }, { key: "action", value: "/cosmos.bank.v1beta1.MsgSend", index: true }] },
-      { type: "transfer", attributes: [{ key: "amount", value: amount, index: true }, { key: "memo", value: secret, index: false }] },
+      {
+        type: "message",
+        attributes: [
+          { key: "sender", value: sender, index: true },
+          { key: "action", value: "/cosmos.bank.v1beta1.MsgSend", index: true },
+        ],
+      },
+      {
+        type: "transfer",
+        attributes: [
+          { key: "amount", value: amount, index: true },
+          { key: "memo", value: secret, index: false },
+        ],
+      },
     ],
   };
 }
@@ -30,7 +42,12 @@ async function fixture(): Promise<{ db: Database; indexer: TxIndexer }> {
   for (let h = 1n; h <= 5n; h++) {
     const batch = db.batch();
     const txs = [0, 1, 2].map((i) => utf8(`b${h}t${i}`));
-    indexer.index(batch, h, txs, [0, 1, 2].map((i) => result(i % 2 === 0 ? "alice" : "bob", `${Number(h) * 10 + i}stake`)));
+    indexer.index(
+      batch,
+      h,
+      txs,
+      [0, 1, 2].map((i) => result(i % 2 === 0 ? "alice" : "bob", `${Number(h) * 10 + i}stake`)),
+    );
     await batch.write();
   }
   return { db, indexer };

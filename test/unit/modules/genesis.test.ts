@@ -50,7 +50,10 @@ test("auth genesis rejects bad accounts naming the field, and accepts Cosmos' JS
   t.is(ok.accounts[1]!.accountNumber, 1n);
   const msg = (accounts: unknown[]) => t.throws(() => validateAuthGenesis({ ...defaultAuthGenesis(), accounts }))!.message;
   t.regex(msg([baseAccountJson(a.address, 0n), { ...baseAccountJson(b.address, 1n), address: "strike1xyz" }]), /^app_state.auth.accounts\[1\].address: invalid address/);
-  t.regex(msg([baseAccountJson(a.address, 0n), baseAccountJson(b.address, 0n)]), /^app_state.auth.accounts\[1\].account_number: duplicate/);
+  t.regex(msg([baseAccountJson(a.address, 0n), baseAccountJson(a.address, 1n)]), /^app_state.auth.accounts\[1\].address: duplicate/);
+  // As the SDK's SanitizeGenesisAccounts: repeated account numbers (add-genesis-account writes 0) are renumbered.
+  const renumbered = validateAuthGenesis({ ...defaultAuthGenesis(), accounts: [baseAccountJson(a.address, 0n), baseAccountJson(b.address, 0n)] });
+  t.deepEqual(renumbered.accounts.map((x) => [x.address, x.accountNumber]), [[a.address, 0n], [b.address, 1n]]);
   t.regex(msg([{ ...baseAccountJson(a.address), "@type": "/cosmos.vesting.v1beta1.DelayedVestingAccount" }]), /^app_state.auth.accounts\[0\].@type: unknown account type/);
   t.regex(msg([{ ...baseAccountJson(a.address), sequence: "-1" }]), /^app_state.auth.accounts\[0\].sequence/);
 });

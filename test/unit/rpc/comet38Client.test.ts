@@ -6,9 +6,31 @@ import { startRpcServer, type RpcServer } from "../../../chain/rpc/server.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
 import { dataHash } from "../../../chain/consensus/encoding.js";
 import { utf8 } from "../../../chain/types/bytes.js";
-import { buildHarness, CHAIN_ID, cosmosTx, GENESIS_SECONDS, transferResult, validator, type Harness } from "./fixture.js";
+import {
+  buildHarness,
+  CHAIN_ID,
+  cosmosTx,
+  GENESIS_SECONDS,
+  transferResult,
+  validator,
+  type Harness,
+} from "./fixture.js";
 
 let h: Harness;
+
+/**
+ * @cosmjs/socket 0.39 schedules a reconnect even after an explicit disconnect (and keeps
+ * retrying once the server is gone); cancel it so that the test process can exit.
+ */
+function disconnectWebsocket(c: Comet38Client): void {
+  c.disconnect();
+  const socket = (c as unknown as { client: { socket: { reconnectTimeout: NodeJS.Timeout | null } } }).client.socket;
+  if (socket.reconnectTimeout !== null) clearTimeout(socket.reconnectTimeout);
+}
+
+async function waitFor(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 5));
+}
 let server: RpcServer;
 let client: Comet38Client;
 
@@ -108,7 +130,10 @@ test("genesis returns the genesis document", async (t) => {
 test("txSearch finds indexed txs with total count and pagination", async (t) => {
   const all = await client.txSearch({ query: "message.sender='strike1alice'" });
   t.is(all.totalCount, 2);
-  t.deepEqual(all.txs.map((x) => x.height), [2, 3]);
+  t.deepEqual(
+    all.txs.map((x) => x.height),
+    [2, 3],
+  );
   t.deepEqual(all.txs[0]!.tx, h.chain.blocks[1]!.txs[0]);
   t.deepEqual(all.txs[0]!.hash, sha256(h.chain.blocks[1]!.txs[0]!));
   const paged = await client.txSearch({ query: "tx.height >= 2", per_page: 1, page: 2, order_by: "desc" });
@@ -116,7 +141,9 @@ test("txSearch finds indexed txs with total count and pagination", async (t) => 
   t.is(paged.txs.length, 1);
   t.deepEqual(paged.txs[0]!.tx, h.chain.blocks[1]!.txs[1]);
   t.is((await client.txSearchAll({ query: "tx.height >= 1", per_page: 1 })).txs.length, 3);
-  await t.throwsAsync(client.txSearch({ query: "tx.height >= 1", page: 5 }), { message: /page should be within \[1, 1\] range, given 5/ });
+  await t.throwsAsync(client.txSearch({ query: "tx.height >= 1", page: 5 }), {
+    message: /page should be within \[1, 1\] range, given 5/,
+  });
 });
 
 test("tx returns one tx by hash with a proof against the data hash", async (t) => {
@@ -124,14 +151,25 @@ test("tx returns one tx by hash with a proof against the data hash", async (t) =
   const r = await client.tx({ hash: sha256(tx), prove: true });
   t.is(r.height, 2);
   t.is(r.index, 1);
-  t.deepEqual(r.result.events, transferResult("strike1carol", "250").events.map((e) => ({ type: e.type, attributes: e.attributes.map(({ key, value }) => ({ key, value })) })));
+  t.deepEqual(
+    r.result.events,
+    transferResult("strike1carol", "250").events.map((e) => ({
+      type: e.type,
+      attributes: e.attributes.map(({ key, value }) => ({ key, value })),
+    })),
+  );
   t.deepEqual(r.proof?.rootHash, dataHash(h.chain.blocks[1]!.txs));
   t.deepEqual(r.proof?.data, tx);
   await t.throwsAsync(client.tx({ hash: sha256(utf8("unknown")) }), { message: /not found/ });
 });
 
 test("abciQuery passes path, data, height and prove to the app and decodes its answer", async (t) => {
-  const r = await client.abciQuery({ path: "/store/bank/key", data: Uint8Array.of(0xab, 0xcd), height: 2, prove: true });
+  const r = await client.abciQuery({
+    path: "/store/bank/key",
+    data: Uint8Array.of(0xab, 0xcd),
+    height: 2,
+    prove: true,
+  });
   t.is(r.code, 0);
   t.deepEqual(r.key, Uint8Array.of(0xab, 0xcd));
   t.deepEqual(r.value, utf8("answer to /store/bank/key"));
@@ -142,13 +180,19 @@ test("abciQuery passes path, data, height and prove to the app and decodes its a
 test("abciQuery GetTx is answered from the tx index", async (t) => {
   const tx = h.chain.blocks[2]!.txs[0]!;
   const hashHex = Buffer.from(sha256(tx)).toString("hex");
-  const r = await client.abciQuery({ path: "/cosmos.tx.v1beta1.Service/GetTx", data: GetTxRequest.encode({ hash: hashHex }).finish() });
+  const r = await client.abciQuery({
+    path: "/cosmos.tx.v1beta1.Service/GetTx",
+    data: GetTxRequest.encode({ hash: hashHex }).finish(),
+  });
   t.is(r.code, 0);
   const decoded = GetTxResponse.decode(r.value);
   t.is(decoded.txResponse?.height, 3n);
   t.is(decoded.txResponse?.txhash, hashHex.toUpperCase());
   t.is(decoded.tx?.body?.memo, "c");
-  const missing = await client.abciQuery({ path: "/cosmos.tx.v1beta1.Service/GetTx", data: GetTxRequest.encode({ hash: "00".repeat(32) }).finish() });
+  const missing = await client.abciQuery({
+    path: "/cosmos.tx.v1beta1.Service/GetTx",
+    data: GetTxRequest.encode({ hash: "00".repeat(32) }).finish(),
+  });
   t.not(missing.code, 0);
 });
 
@@ -170,9 +214,12 @@ test.serial("broadcastTxCommit waits until the tx's Tx event is published", asyn
   const tx = cosmosTx("commit-me", "3");
   const pending = client.broadcastTxCommit({ tx });
   // Publish a block containing the tx once the server is waiting for it.
-  while (h.bus.numClients() === 0) await new Promise((r) => setTimeout(r, 5));
+  await waitFor(() => h.bus.numClients() === 1);
   const block = { ...h.chain.blocks[2]!, header: { ...h.chain.blocks[2]!.header, height: 4n }, txs: [tx] };
-  publishBlockEvents(h.bus, block, h.chain.metas[2]!.blockId, { ...h.chain.results[2]!, txResults: [transferResult("strike1dan", "3")] });
+  publishBlockEvents(h.bus, block, h.chain.metas[2]!.blockId, {
+    ...h.chain.results[2]!,
+    txResults: [transferResult("strike1dan", "3")],
+  });
   const r = await pending;
   t.is(r.height, 4);
   t.is(r.checkTx.code, 0);
@@ -187,11 +234,15 @@ test("abciInfo, health and blockchain answer", async (t) => {
   t.is(await client.health(), null);
   const chain = await client.blockchain(1, 3);
   t.is(chain.lastHeight, 3);
-  t.deepEqual(chain.blockMetas.map((m) => m.header.height), [3, 2, 1]);
+  t.deepEqual(
+    chain.blockMetas.map((m) => m.header.height),
+    [3, 2, 1],
+  );
   t.is(chain.blockMetas[1]!.numTxs, 2);
 });
 
 test.serial("subscribeNewBlock over the websocket delivers published blocks", async (t) => {
+  await waitFor(() => h.bus.numClients() === 0);
   const wsClient = await Comet38Client.connect(server.url.replace("http://", "ws://"));
   try {
     const received = new Promise<number>((resolve, reject) => {
@@ -203,18 +254,19 @@ test.serial("subscribeNewBlock over the websocket delivers published blocks", as
         error: reject,
       });
     });
-    while (h.bus.numClients() === 0) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => h.bus.numClients() === 1);
     const b = h.chain.blocks[2]!;
     publishBlockEvents(h.bus, b, h.chain.metas[2]!.blockId, h.chain.results[2]!);
     t.is(await received, 3);
     // Calls other than subscribe work over the same socket.
     t.is((await wsClient.status()).syncInfo.latestBlockHeight, 3);
   } finally {
-    wsClient.disconnect();
+    disconnectWebsocket(wsClient);
   }
 });
 
 test.serial("subscribeTx over the websocket delivers matching txs with their results", async (t) => {
+  await waitFor(() => h.bus.numClients() === 0);
   const wsClient = await Comet38Client.connect(server.url.replace("http://", "ws://"));
   try {
     const received = new Promise<{ height: number; hash: Uint8Array }>((resolve, reject) => {
@@ -226,12 +278,12 @@ test.serial("subscribeTx over the websocket delivers matching txs with their res
         error: reject,
       });
     });
-    while (h.bus.numClients() === 0) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => h.bus.numClients() === 1);
     publishBlockEvents(h.bus, h.chain.blocks[1]!, h.chain.metas[1]!.blockId, h.chain.results[1]!);
     const ev = await received;
     t.is(ev.height, 2);
     t.deepEqual(ev.hash, sha256(h.chain.blocks[1]!.txs[1]!));
   } finally {
-    wsClient.disconnect();
+    disconnectWebsocket(wsClient);
   }
 });

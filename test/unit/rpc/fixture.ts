@@ -23,7 +23,13 @@ import type { EventBus, TxIndexer } from "../../../chain/indexer/types.js";
 import type { RpcServices } from "../../../chain/rpc/services.js";
 import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
 import type { BlockMeta, BlockStoreReader } from "../../../chain/store/types.js";
-import type { FinalizeBlockResponse, QueryRequest, QueryResponse, Timestamp, TxResult } from "../../../chain/types/abci.js";
+import type {
+  FinalizeBlockResponse,
+  QueryRequest,
+  QueryResponse,
+  Timestamp,
+  TxResult,
+} from "../../../chain/types/abci.js";
 import type { Block, BlockId, Commit, Header, Validator } from "../../../chain/types/block.js";
 import { equalBytes, utf8 } from "../../../chain/types/bytes.js";
 
@@ -39,9 +45,16 @@ export const validator: Validator = {
 };
 
 export function cosmosTx(memo: string, amount: string): Uint8Array {
-  const msg = MsgSend.fromPartial({ fromAddress: "strike1alice", toAddress: "strike1bob", amount: [{ denom: "ustrike", amount }] });
+  const msg = MsgSend.fromPartial({
+    fromAddress: "strike1alice",
+    toAddress: "strike1bob",
+    amount: [{ denom: "ustrike", amount }],
+  });
   const body = TxBody.encode(
-    TxBody.fromPartial({ messages: [{ typeUrl: "/cosmos.bank.v1beta1.MsgSend", value: MsgSend.encode(msg).finish() }], memo }),
+    TxBody.fromPartial({
+      messages: [{ typeUrl: "/cosmos.bank.v1beta1.MsgSend", value: MsgSend.encode(msg).finish() }],
+      memo,
+    }),
   ).finish();
   const authInfo = AuthInfo.encode(AuthInfo.fromPartial({ fee: { gasLimit: 200000n, amount: [] } })).finish();
   return TxRaw.encode({ bodyBytes: body, authInfoBytes: authInfo, signatures: [new Uint8Array(64).fill(1)] }).finish();
@@ -57,7 +70,13 @@ export function transferResult(sender: string, amount: string): TxResult {
     gasWanted: 200000n,
     gasUsed: 61234n,
     events: [
-      { type: "message", attributes: [{ key: "action", value: "/cosmos.bank.v1beta1.MsgSend", index: true }, { key: "sender", value: sender, index: true }] },
+      {
+        type: "message",
+        attributes: [
+          { key: "action", value: "/cosmos.bank.v1beta1.MsgSend", index: true },
+          { key: "sender", value: sender, index: true },
+        ],
+      },
       { type: "transfer", attributes: [{ key: "amount", value: `${amount}ustrike`, index: true }] },
     ],
   };
@@ -76,13 +95,22 @@ function time(height: bigint, nanos = 0): Timestamp {
 
 function signCommit(height: bigint, blockId: BlockId, t: Timestamp): Commit {
   const signature = signer.sign(voteSignBytes(CHAIN_ID, { type: 2, height, round: 0, blockId, timestamp: t }));
-  return { height, round: 0, blockId, signatures: [{ blockIdFlag: 2, validatorAddress: validator.address, timestamp: t, signature }] };
+  return {
+    height,
+    round: 0,
+    blockId,
+    signatures: [{ blockIdFlag: 2, validatorAddress: validator.address, timestamp: t, signature }],
+  };
 }
 
 /** Blocks 1..3: block 1 empty, block 2 with two transfers, block 3 with one. */
 export function buildChain(): Chain {
   const txsPerBlock = [[], [cosmosTx("a", "100"), cosmosTx("b", "250")], [cosmosTx("c", "7")]];
-  const resultsPerBlock = [[], [transferResult("strike1alice", "100"), transferResult("strike1carol", "250")], [transferResult("strike1alice", "7")]];
+  const resultsPerBlock = [
+    [],
+    [transferResult("strike1alice", "100"), transferResult("strike1carol", "250")],
+    [transferResult("strike1alice", "7")],
+  ];
   const chain: Chain = { blocks: [], metas: [], commits: [], results: [] };
   let lastBlockId = emptyBlockId();
   let lastCommit: Commit = { height: 0n, round: 0, blockId: emptyBlockId(), signatures: [] };
@@ -107,7 +135,10 @@ export function buildChain(): Chain {
       proposerAddress: validator.address,
     };
     const block: Block = { header, txs, evidence: [], lastCommit };
-    const blockId: BlockId = { hash: headerHash(header), partSetHeader: { total: 1, hash: sha256(utf8(`parts-${i}`)) } };
+    const blockId: BlockId = {
+      hash: headerHash(header),
+      partSetHeader: { total: 1, hash: sha256(utf8(`parts-${i}`)) },
+    };
     const results: FinalizeBlockResponse = {
       events: [{ type: "mint", attributes: [{ key: "amount", value: `${height}000`, index: true }] }],
       txResults: resultsPerBlock[i]!,
@@ -127,7 +158,8 @@ export function buildChain(): Chain {
 }
 
 export function fakeBlockStore(chain: Chain): BlockStoreReader {
-  const at = <T>(list: T[], h: bigint): T | undefined => (h >= 1n && h <= BigInt(list.length) ? list[Number(h) - 1] : undefined);
+  const at = <T>(list: T[], h: bigint): T | undefined =>
+    h >= 1n && h <= BigInt(list.length) ? list[Number(h) - 1] : undefined;
   return {
     base: 1n,
     height: BigInt(chain.blocks.length),
@@ -172,12 +204,22 @@ export async function buildHarness(): Promise<Harness> {
         txIndex: "on",
         rpcAddress: "tcp://127.0.0.1:26657",
       }),
-      validatorInfo: () => ({ address: validator.address, pubKey: validator.pubKey, votingPower: validator.votingPower }),
+      validatorInfo: () => ({
+        address: validator.address,
+        pubKey: validator.pubKey,
+        votingPower: validator.votingPower,
+      }),
       isCatchingUp: () => false,
       peers: () => [],
     },
     app: {
-      info: () => ({ data: "strike", version: "0.1.0", appVersion: 1n, lastBlockHeight: 3n, lastBlockAppHash: chain.results[2]!.appHash }),
+      info: () => ({
+        data: "strike",
+        version: "0.1.0",
+        appVersion: 1n,
+        lastBlockHeight: 3n,
+        lastBlockAppHash: chain.results[2]!.appHash,
+      }),
       query: async (req: QueryRequest): Promise<QueryResponse> => ({
         code: 0,
         codespace: "",
@@ -196,10 +238,28 @@ export async function buildHarness(): Promise<Harness> {
     mempool: {
       checkAndAdd: (tx) => {
         if (new TextDecoder().decode(tx) === "bad") {
-          return { code: 5, codespace: "sdk", log: "insufficient funds", info: "", data: new Uint8Array(), gasWanted: 0n, gasUsed: 0n, events: [] };
+          return {
+            code: 5,
+            codespace: "sdk",
+            log: "insufficient funds",
+            info: "",
+            data: new Uint8Array(),
+            gasWanted: 0n,
+            gasUsed: 0n,
+            events: [],
+          };
         }
         admitted.push(tx);
-        return { code: 0, codespace: "", log: "", info: "", data: new Uint8Array(), gasWanted: 200000n, gasUsed: 0n, events: [] };
+        return {
+          code: 0,
+          codespace: "",
+          log: "",
+          info: "",
+          data: new Uint8Array(),
+          gasWanted: 200000n,
+          gasUsed: 0n,
+          events: [],
+        };
       },
       size: () => admitted.length,
       sizeBytes: () => admitted.reduce((n, tx) => n + tx.length, 0),
@@ -216,7 +276,12 @@ export async function buildHarness(): Promise<Harness> {
         version: { app: "1" },
       },
       validators: [
-        { address: Buffer.from(validator.address).toString("hex").toUpperCase(), pub_key: { type: "tendermint/PubKeyEd25519", value: Buffer.from(validator.pubKey).toString("base64") }, power: "10", name: "val0" },
+        {
+          address: Buffer.from(validator.address).toString("hex").toUpperCase(),
+          pub_key: { type: "tendermint/PubKeyEd25519", value: Buffer.from(validator.pubKey).toString("base64") },
+          power: "10",
+          name: "val0",
+        },
       ],
       app_hash: "",
       app_state: { bank: { balances: [] } },

@@ -3,10 +3,35 @@ import fc from "fast-check";
 import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
 import { EMPTY_ROOT, computeStateRoot, openStateStore, verifyProof } from "../../../chain/store/stateStore.js";
 import { storeErrors } from "../../../chain/store/errors.js";
+import { readRoot } from "../../../chain/store/tree/storage.js";
+import { nodeKey } from "../../../chain/store/tree/keys.js";
+import { decodeNode } from "../../../chain/store/tree/node.js";
 import type { Database, StateProof } from "../../../chain/store/types.js";
 import { equalBytes, toHex, utf8 } from "../../../chain/types/bytes.js";
 
 const k = (s: string): Uint8Array => utf8(s);
+
+/** The node keys reachable from a version's root (walks the stored tree). */
+async function countNodesOf(db: Database, version: number): Promise<Set<string>> {
+  const seen = new Set<string>();
+  const root = await readRoot(db, version);
+  if (root === null) return seen;
+  const walk = async (nodeVersion: number, depth: number, path: string): Promise<void> => {
+    const key = nodeKey(nodeVersion, depth, path);
+    seen.add(toHex(key));
+    const node = decodeNode((await db.get(key))!);
+    if (node?.kind !== "internal") return;
+    for (let i = 0; i < 16; i++) {
+      const c = node.children[i];
+      if (!c) continue;
+      const byte = path.charCodeAt(depth >> 1);
+      const nb = depth & 1 ? (byte & 0xf0) | i : (byte & 0x0f) | (i << 4);
+      await walk(c.version, depth + 1, path.slice(0, depth >> 1) + String.fromCharCode(nb) + path.slice((depth >> 1) + 1));
+    }
+  };
+  await walk(root.version, 0, "\0".repeat(32));
+  return seen;
+}
 
 async function commitBlock(store: Awaited<ReturnType<typeof openStateStore>>, db: Database, version: number, writes: Record<string, string | null>): Promise<Uint8Array> {
   for (const [key, value] of Object.entries(writes)) {
@@ -191,7 +216,14 @@ for (const keepRecent of [2, 12]) test(`pruning (keepRecent ${keepRecent}) keeps
     history[v] = new Map(live);
   }
   t.is(store.earliestVersion, 30 - keepRecent + 1);
-  await t.throwsAsync(store.getAt(k("k1"), store.earliestVersion - 1));
+  const pruned = await t.throwsAsync(store.getAt(k("k1"), store.earliestVersion - 1));
+  t.true(storeErrors.versionPruned.is(pruned));
+  // Disk holds exactly the tree nodes that the kept versions reference.
+  const stored = new Set<string>();
+  for await (const [key] of db.iterate({ start: Uint8Array.of(0x01), end: Uint8Array.of(0x02) })) stored.add(toHex(key));
+  const reachable = new Set<string>();
+  for (let v = store.earliestVersion; v <= 30; v++) for (const key of await countNodesOf(db, v)) reachable.add(key);
+  t.deepEqual([...stored].sort(), [...reachable].sort());
   for (const v of [store.earliestVersion, 29, 30]) {
     for (let i = 0; i < 40; i++) {
       const got = await store.getAt(k(`k${i}`), v);
