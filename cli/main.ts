@@ -27,3 +27,6 @@ async function main(): Promise<void> {
 }
 
 await main();
+// Exit once output is flushed: client libraries can leave timers behind (cosmjs keeps its
+// broadcast timeout running when CheckTx rejects a tx), which would hold the process open.
+process.stdout.write("", () => process.stderr.write("", () => process.exit()));

@@ -81,9 +81,13 @@ test.serial("bad input gets a clear error, exit code 1, and changes nothing", as
   t.regex(badAddress.stderr, /address/i);
   t.notRegex(badAddress.stderr, /    at /, "no stack trace");
 
-  const badAmount = await runCli(["tx", "bank", "send", "alice", node.accounts.bob!.address, "-5uusdc", "--fees", "5000ustrike", "--yes", ...node.common]);
+  const badAmount = await runCli(["tx", "bank", "send", "alice", node.accounts.bob!.address, "0uusdc", "--fees", "5000ustrike", "--yes", ...node.common]);
   t.is(badAmount.code, 1);
   t.regex(badAmount.stderr, /amount|coin/i);
+
+  const malformed = await runCli(["tx", "bank", "send", "alice", node.accounts.bob!.address, "1.5.0uusdc", "--fees", "5000ustrike", "--yes", ...node.common]);
+  t.is(malformed.code, 1);
+  t.regex(malformed.stderr, /amount|coin/i);
 
   const tooMuch = await runCli(["tx", "bank", "send", "bob", alice, "999999999999999999uusdc", "--fees", "5000ustrike", "--yes", ...node.common]);
   t.is(tooMuch.code, 1);
