@@ -7,9 +7,9 @@
 import type { FinalizeBlockResponse } from "../types/abci.js";
 import type { Block, Commit, Validator } from "../types/block.js";
 import { concatBytes, readU64be, u64be } from "../types/bytes.js";
-import type { BlockMeta, BlockStoreReader, Database, WriteBatch } from "./types.js";
-import type { CommittedBlock } from "../consensus/types.js";
-import type { ValidatorSet } from "../consensus/proposer.js";
+import type { BlockMeta, BlockStoreReader, Database, WriteBatch } from "../store/types.js";
+import type { CommittedBlock } from "./types.js";
+import type { ValidatorSet } from "./proposer.js";
 import {
   decodeBlock,
   decodeCommit,
@@ -20,7 +20,7 @@ import {
   headerFromProto,
   headerToProto,
   validatorsToProto,
-} from "../consensus/protoCodec.js";
+} from "./protoCodec.js";
 import { BlockMeta as PbBlockMeta } from "cosmjs-types/tendermint/types/types";
 import { ValidatorSet as PbValidatorSet } from "cosmjs-types/tendermint/types/validator";
 

@@ -2,7 +2,7 @@
 import type { Application, ConsensusParams, FinalizeBlockResponse, Timestamp } from "../types/abci.js";
 import type { Block, BlockId, Commit, Proposal, Validator, Vote } from "../types/block.js";
 import type { Database, WriteBatch } from "../store/types.js";
-import type { BlockStore } from "../store/blockStore.js";
+import type { BlockStore } from "./blockStore.js";
 import type { TimeoutConfig } from "./reducerTypes.js";
 import type { ProposerSelection, ValidatorSet } from "./proposer.js";
 

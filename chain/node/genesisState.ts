@@ -11,7 +11,6 @@ import type { ConsensusParamsJson, GenesisDoc } from "../../genesis/index.js";
 
 export const nodeErrors = {
   badGenesisTime: registerError("node", 1, "invalid genesis_time"),
-  notAValidator: registerError("node", 2, "validator key does not match"),
 } as const;
 
 /** Parses an RFC 3339 time with up to nanosecond precision, exactly (no float). */

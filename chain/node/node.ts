@@ -12,14 +12,14 @@ import { openTxIndexer } from "../indexer/txIndexer.js";
 import { createMempool } from "../mempool/mempool.js";
 import { startRpcServer, COMET_VERSION, type RpcServices } from "../rpc/index.js";
 import { parseDecCoins } from "../runtime/coins.js";
-import { createStrikeApp } from "../runtime/strikeApp.js";
-import { openBlockStore } from "../store/blockStore.js";
+import { createStrikeApp } from "./strikeApp.js";
+import { openBlockStore } from "../consensus/blockStore.js";
 import { openRocksDatabase } from "../store/rocksDb.js";
 import { openStateStore } from "../store/stateStore.js";
 import { equalBytes, toHex } from "../types/bytes.js";
 import { loadGenesis } from "../../genesis/index.js";
 import { resolveHomePath, type NodeConfig } from "./config.js";
-import { consensusParamsOf, genesisValidators, initChainRequest, nodeErrors, parseRfc3339 } from "./genesisState.js";
+import { consensusParamsOf, genesisValidators, initChainRequest, parseRfc3339 } from "./genesisState.js";
 import { loadNodeKey, loadPrivValidatorKey, nodeIdOf } from "./home.js";
 import { createLogger, type NodeLogger } from "./logger.js";
 

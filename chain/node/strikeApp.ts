@@ -6,9 +6,9 @@ import { createAccountKeeper, createAuthModule, FEE_COLLECTOR, type Account } fr
 import { createBankKeeper, createBankModule } from "../../modules/bank/index.js";
 import type { SignatureCache } from "../crypto/sigCache.js";
 import type { StateStore } from "../store/types.js";
-import type { AnteAccountKeeper, DigestVerifier } from "./ante/index.js";
-import { createBaseApp, type Logger, type StrikeApp } from "./app.js";
-import type { DecCoin } from "./coins.js";
+import type { AnteAccountKeeper, DigestVerifier } from "../runtime/ante/index.js";
+import { createBaseApp, type Logger, type StrikeApp } from "../runtime/app.js";
+import type { DecCoin } from "../runtime/coins.js";
 
 export interface StrikeAppOptions {
   state: StateStore;

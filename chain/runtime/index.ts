@@ -1,4 +1,3 @@
-export { createStrikeApp, MODULE_ACCOUNTS, type StrikeAppOptions } from "./strikeApp.js";
 export { createBaseApp, APP_VERSION, DEFAULT_MAX_TX_BYTES, type BaseAppOptions, type StrikeApp, type SimulateOutcome, type Logger } from "./app.js";
 export * from "./coins.js";
 export type * from "./types.js";

@@ -1,5 +1,5 @@
 import test from "ava";
-import { openBlockStore } from "../../../chain/store/blockStore.js";
+import { openBlockStore } from "../../../chain/consensus/blockStore.js";
 import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
 import { createValidatorSet } from "../../../chain/consensus/proposer.js";
 import { fakeBlock, address } from "./sim.js";

@@ -8,7 +8,7 @@ import { addressFromPubKey, headerHash } from "../../../chain/consensus/encoding
 import { commitProblem } from "../../../chain/consensus/blockFactory.js";
 import { openSignState } from "../../../chain/consensus/signState.js";
 import type { CommittedBlock, ConsensusDriverOptions } from "../../../chain/consensus/types.js";
-import { openBlockStore } from "../../../chain/store/blockStore.js";
+import { openBlockStore } from "../../../chain/consensus/blockStore.js";
 import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
 import type { Database } from "../../../chain/store/types.js";
 import { toHex, utf8 } from "../../../chain/types/bytes.js";
