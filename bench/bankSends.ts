@@ -163,11 +163,12 @@ async function main(): Promise<void> {
 
   const port = await freePort();
   const rpcUrl = `http://127.0.0.1:${port}`;
-  const node = spawn(process.execPath, ["bin/strike.js", "start", "--home", home, "--rpc.laddr", `tcp://127.0.0.1:${port}`, "--p2p.laddr", `tcp://127.0.0.1:${await freePort()}`], { stdio: ["ignore", "ignore", "inherit"] });
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
+  const node = spawn(process.execPath, [...nodeArgs, "bin/strike.js", "start", "--home", home, "--rpc.laddr", `tcp://127.0.0.1:${port}`, "--p2p.laddr", `tcp://127.0.0.1:${await freePort()}`], { stdio: ["ignore", "ignore", "inherit"] });
   try {
     await waitForHeight(rpcUrl, 1n, 60_000);
     for (const s of senders) {
-      const q = await rpc<{ response: { value: string } }>(rpcUrl, "abci_query", { path: "\"/cosmos.auth.v1beta1.Query/Account\"", data: Buffer.from(encodeAccountQuery(s.address)).toString("hex") });
+      const q = await rpc<{ response: { value: string } }>(rpcUrl, "abci_query", { path: "/cosmos.auth.v1beta1.Query/Account", data: Buffer.from(encodeAccountQuery(s.address)).toString("hex") });
       s.accountNumber = decodeAccountNumber(Buffer.from(q.response.value, "base64"));
     }
     const half = Math.floor(TXS_PER_ACCOUNT / 2);
@@ -188,7 +189,7 @@ async function main(): Promise<void> {
     const paced = await runPhase(rpcUrl, rpcUrl.replace("http", "ws") + "/websocket", build(half, TXS_PER_ACCOUNT), pacedRate);
 
     const verifyPath = join(import.meta.dirname, "results", "verify.json");
-    const ceiling = existsSync(verifyPath) ? (JSON.parse(readFileSync(verifyPath, "utf8")) as { secp256k1?: { allCoresPerSecond?: number } }).secp256k1?.allCoresPerSecond : undefined;
+    const ceiling = existsSync(verifyPath) ? (JSON.parse(readFileSync(verifyPath, "utf8")) as { figures?: { secp256k1?: { allCores?: number } } }).figures?.secp256k1?.allCores : undefined;
     const path = writeResult("bank-sends", {
       setup: { accounts: ACCOUNTS, txsPerAccount: TXS_PER_ACCOUNT, lanes: LANES, batchPerRequest: Math.ceil(ACCOUNTS / LANES), presignSecondsForSaturationPhase: signSeconds },
       targets: { txPerSecond: 5000, p50LatencyMs: 300 },
@@ -199,6 +200,9 @@ async function main(): Promise<void> {
     });
     console.log(readFileSync(path, "utf8"));
   } finally {
+    // SIGINT lets a profiled node write its profile; SIGKILL follows if it does not stop.
+    node.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 3000));
     node.kill("SIGKILL");
     await rm(home, { recursive: true, force: true });
   }

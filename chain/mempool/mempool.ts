@@ -26,6 +26,8 @@ export interface MempoolOptions {
   maxTxBytes: number;
   /** How many recently seen tx hashes are remembered to reject duplicates. */
   cacheSize?: number;
+  /** Re-check the remaining txs after each block (CometBFT's `recheck`); default true. */
+  recheck?: boolean;
 }
 
 interface Entry {
@@ -138,8 +140,10 @@ export function createMempool(options: MempoolOptions): Mempool {
         remove(key);
         remember(key);
       }
-      for (const [key, e] of [...entries]) {
-        if (options.app.checkTx(e.tx, "recheck").code !== 0) remove(key);
+      if (options.recheck !== false) {
+        for (const [key, e] of [...entries]) {
+          if (options.app.checkTx(e.tx, "recheck").code !== 0) remove(key);
+        }
       }
       locked = false;
       const release = waiting;

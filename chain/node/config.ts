@@ -94,7 +94,7 @@ export function defaultConfig(moniker: string): NodeConfig {
       maxNumInboundPeers: 40,
       maxNumOutboundPeers: 10,
     },
-    mempool: { size: 5000, maxTxBytes: 1_048_576, maxTxsBytes: 1_073_741_824, cacheSize: 10_000, recheck: true },
+    mempool: { size: 20_000, maxTxBytes: 1_048_576, maxTxsBytes: 1_073_741_824, cacheSize: 100_000, recheck: true },
     consensus: {
       walFile: "data/cs.wal",
       timeoutProposeMs: 3000,
@@ -103,7 +103,7 @@ export function defaultConfig(moniker: string): NodeConfig {
       timeoutPrevoteDeltaMs: 500,
       timeoutPrecommitMs: 1000,
       timeoutPrecommitDeltaMs: 500,
-      timeoutCommitMs: 200,
+      timeoutCommitMs: 100,
       createEmptyBlocks: true,
       createEmptyBlocksIntervalMs: 0,
     },

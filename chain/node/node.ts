@@ -85,6 +85,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     maxBytes: config.mempool.maxTxsBytes,
     maxTxBytes: config.mempool.maxTxBytes,
     cacheSize: config.mempool.cacheSize,
+    recheck: config.mempool.recheck,
   });
 
   const indexing = config.txIndex.indexer === "kv";

@@ -8,10 +8,10 @@ function tempHome(): string {
   return mkdtempSync(join(tmpdir(), "strike-config-"));
 }
 
-test("defaults follow the chain's choices: 200ms commit timeout, 0.025ustrike gas price, custom pruning", (t) => {
+test("defaults follow the chain's choices: 100ms commit timeout, 0.025ustrike gas price, custom pruning", (t) => {
   const c = defaultConfig("node0");
   t.is(c.moniker, "node0");
-  t.is(c.consensus.timeoutCommitMs, 200);
+  t.is(c.consensus.timeoutCommitMs, 100);
   t.is(c.rpc.laddr, "tcp://127.0.0.1:26657");
   t.is(c.app.minimumGasPrices, "0.025ustrike");
   t.is(c.app.pruning, "custom");
@@ -36,7 +36,7 @@ test("config.toml uses CometBFT's table and key names", (t) => {
   const home = tempHome();
   writeConfig(home, defaultConfig("node0"));
   const text = readFileSync(configPaths(home).configToml, "utf8");
-  for (const line of ['[rpc]', 'laddr = "tcp://127.0.0.1:26657"', "[consensus]", 'timeout_commit = "200ms"', "create_empty_blocks = true", "[mempool]", "max_tx_bytes = ", "[tx_index]", 'indexer = "kv"', "persistent_peers = "]) {
+  for (const line of ['[rpc]', 'laddr = "tcp://127.0.0.1:26657"', "[consensus]", 'timeout_commit = "100ms"', "create_empty_blocks = true", "[mempool]", "max_tx_bytes = ", "[tx_index]", 'indexer = "kv"', "persistent_peers = "]) {
     t.true(text.includes(line), line);
   }
   t.true(readFileSync(configPaths(home).appToml, "utf8").includes('minimum-gas-prices = "0.025ustrike"'));
