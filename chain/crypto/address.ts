@@ -24,12 +24,55 @@ export function moduleAddressBytes(moduleName: string): Uint8Array {
   return sha256(new TextEncoder().encode(moduleName)).subarray(0, ADDRESS_LENGTH);
 }
 
+/**
+ * Bech32 work (checksum, 5-to-8-bit regrouping) runs several times per tx for the same few
+ * addresses, so both directions are memoised for the default prefix. Bounded: cleared
+ * when full, which only costs recomputation. Only valid addresses are remembered.
+ */
+const CACHE_LIMIT = 50_000;
+const bytesByAddress = new Map<string, Uint8Array>();
+const addressByBytes = new Map<string, string>();
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= CACHE_LIMIT) map.clear();
+  map.set(key, value);
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+}
+
 export function addressToBech32(bytes: Uint8Array, prefix: string = BECH32_PREFIX): string {
-  return toBech32(prefix, bytes);
+  if (prefix !== BECH32_PREFIX) return toBech32(prefix, bytes);
+  const id = latin1(bytes);
+  let address = addressByBytes.get(id);
+  if (address === undefined) {
+    address = toBech32(prefix, bytes);
+    remember(addressByBytes, id, address);
+  }
+  return address;
+}
+
+/**
+ * The cached address bytes: shared, so the caller must not modify them. For key
+ * encoding on the hot path; everything else uses bech32ToAddressBytes.
+ */
+export function addressBytesView(address: string, prefix: string = BECH32_PREFIX): Uint8Array {
+  if (prefix !== BECH32_PREFIX) return decodeAddress(address, prefix);
+  let bytes = bytesByAddress.get(address);
+  if (bytes === undefined) {
+    bytes = decodeAddress(address, prefix);
+    remember(bytesByAddress, address, bytes);
+  }
+  return bytes;
 }
 
 /** Decodes a bech32 address, checking the prefix and length; throws sdk code 7 saying what is wrong. */
 export function bech32ToAddressBytes(address: string, prefix: string = BECH32_PREFIX): Uint8Array {
+  return addressBytesView(address, prefix).slice();
+}
+
+function decodeAddress(address: string, prefix: string): Uint8Array {
   let decoded: { prefix: string; data: Uint8Array };
   try {
     decoded = fromBech32(address, 90);

@@ -4,7 +4,10 @@
  * bytes that verified: if anything the signature covers differs at execution (account
  * number, chain id), the digests differ and the signature is verified afresh.
  */
-import { toHex } from "../types/bytes.js";
+/** Map keys: latin1 text of the bytes (cheaper than hex, equally exact). */
+function keyOf(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+}
 
 export interface SignatureCacheStats {
   hits: number;
@@ -23,19 +26,19 @@ export interface SignatureCache {
 
 export function createSignatureCache(options: { maxEntries?: number } = {}): SignatureCache {
   const maxEntries = options.maxEntries ?? 200_000;
-  // tx hash hex -> signer index -> sign digest hex
+  // tx hash -> signer index -> sign digest
   const entries = new Map<string, Map<number, string>>();
   let hits = 0;
   let misses = 0;
   return {
     has(txHash, signerIndex, signDigest) {
-      const found = entries.get(toHex(txHash))?.get(signerIndex) === toHex(signDigest);
+      const found = entries.get(keyOf(txHash))?.get(signerIndex) === keyOf(signDigest);
       if (found) hits++;
       else misses++;
       return found;
     },
     add(txHash, signerIndex, signDigest) {
-      const id = toHex(txHash);
+      const id = keyOf(txHash);
       let perTx = entries.get(id);
       if (perTx === undefined) {
         if (entries.size >= maxEntries) {
@@ -45,10 +48,10 @@ export function createSignatureCache(options: { maxEntries?: number } = {}): Sig
         perTx = new Map();
         entries.set(id, perTx);
       }
-      perTx.set(signerIndex, toHex(signDigest));
+      perTx.set(signerIndex, keyOf(signDigest));
     },
     remove(txHash) {
-      entries.delete(toHex(txHash));
+      entries.delete(keyOf(txHash));
     },
     stats: () => ({ hits, misses, size: entries.size }),
   };

@@ -8,11 +8,11 @@ import { sha256 } from "../crypto/hash.js";
 import type { Database, WriteBatch } from "../store/types.js";
 import type { TxResult } from "../types/abci.js";
 import { fromHex, prefixEnd, toHex } from "../types/bytes.js";
-import { EVENT_TYPE_KEY, TX_HASH_KEY, TX_HEIGHT_KEY, addAbciEvents } from "./events.js";
+import { EVENT_TYPE_KEY, TX_HASH_KEY, TX_HEIGHT_KEY } from "./events.js";
 import {
   POSITION_BYTES,
   TX_BY_POSITION,
-  attributeKey,
+  attributeKeyWriter,
   attributePrefix,
   parseAttributeKey,
   positionBytes,
@@ -37,6 +37,20 @@ export async function openTxIndexer(db: Database): Promise<TxIndexer> {
   };
 }
 
+/** Composite key → its key builder; the set of composite keys is small and fixed by the modules. */
+const keyWriters = new Map<string, ReturnType<typeof attributeKeyWriter>>();
+const MAX_KEY_WRITERS = 4096;
+
+function keyWriterOf(compositeKey: string): ReturnType<typeof attributeKeyWriter> {
+  let writer = keyWriters.get(compositeKey);
+  if (writer === undefined) {
+    if (keyWriters.size >= MAX_KEY_WRITERS) keyWriters.clear();
+    writer = attributeKeyWriter(compositeKey);
+    keyWriters.set(compositeKey, writer);
+  }
+  return writer;
+}
+
 function indexBlock(batch: WriteBatch, height: bigint, txs: Uint8Array[], results: TxResult[]): void {
   txs.forEach((tx, index) => {
     const result = results[index];
@@ -45,10 +59,19 @@ function indexBlock(batch: WriteBatch, height: bigint, txs: Uint8Array[], result
     const hash = sha256(tx);
     batch.put(txByHashKey(hash), encodeTxRecord(height, index, tx, result));
     batch.put(txByPositionKey(height, index), hash);
-    const attributes = new Map<string, string[]>();
-    addAbciEvents(attributes, result.events, true);
-    for (const [key, values] of attributes) {
-      for (const value of new Set(values)) batch.put(attributeKey(key, value, height, index), hash);
+    // One entry per distinct (composite key, value) of the tx's indexed attributes.
+    const seen = new Map<string, Set<string>>();
+    for (const event of result.events) {
+      if (event.type === "") continue;
+      for (const attr of event.attributes) {
+        if (attr.key === "" || !attr.index) continue;
+        const compositeKey = `${event.type}.${attr.key}`;
+        let values = seen.get(compositeKey);
+        if (values === undefined) seen.set(compositeKey, (values = new Set()));
+        else if (values.has(attr.value)) continue;
+        values.add(attr.value);
+        batch.put(keyWriterOf(compositeKey)(attr.value, height, index), hash);
+      }
     }
   });
 }

@@ -8,6 +8,7 @@ import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { Any } from "cosmjs-types/google/protobuf/any";
 import { createSignatureCache, type SignatureCache } from "../crypto/sigCache.js";
 import { verifySecp256k1Digest } from "../crypto/secp256k1.js";
+import { sha256 } from "../crypto/hash.js";
 import { branchStore, type Branch } from "../store/branch.js";
 import type { StateStore, WriteBatch } from "../store/types.js";
 import type {
@@ -33,6 +34,7 @@ import { createContext } from "./context.js";
 import { createGasMeter } from "./gas.js";
 import { buildRouters } from "./router.js";
 import { runTx, type RunTxEnv } from "./runTx.js";
+import { createDecodedTxCache } from "./txCache.js";
 import { decodeTx } from "./txDecode.js";
 import type { AppModule, BlockInfo, Context, ExecMode } from "./types.js";
 
@@ -79,6 +81,7 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
   const routers = buildRouters(modules);
   const sigCache = options.sigCache ?? createSignatureCache();
   const logger = options.logger;
+  const decodedTxs = createDecodedTxCache();
   const env: RunTxEnv = {
     msgRoutes: routers.msgs,
     ante: {
@@ -91,6 +94,7 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
     },
     ...(options.anteSteps === undefined ? {} : { anteSteps: options.anteSteps }),
     maxTxBytes: options.maxTxBytes ?? DEFAULT_MAX_TX_BYTES,
+    decodedTxs,
     onPanic: (e) => logger?.error("tx execution failed with an internal error", { error: String(e) }),
   };
 
@@ -186,6 +190,7 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
       // Structural checks only: a tx that fails its ante in the block is recorded as failed, as in Cosmos.
       for (const tx of txs) {
         if (tx.length > env.maxTxBytes) return false;
+        if (decodedTxs.get(sha256(tx)) !== undefined) continue;
         try {
           decodeTx(tx, routers.msgs);
         } catch {
@@ -201,7 +206,10 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
       blockHook(block, "beginBlock", events);
       const txResults = req.txs.map((tx) => {
         const outcome = runTx(env, "finalize", state.working, block, tx);
-        if (outcome.tx !== undefined) sigCache.remove(outcome.tx.hash);
+        if (outcome.tx !== undefined) {
+          sigCache.remove(outcome.tx.hash);
+          decodedTxs.remove(outcome.tx.hash);
+        }
         return outcome.result;
       });
       blockHook(block, "endBlock", events);

@@ -26,7 +26,11 @@ export class Collection<K, V> {
 
   /** The key inside the module store (what `store/<module>/key` raw queries take). */
   storeKeyOf(key: K): Uint8Array {
-    return concatBytes(this.prefix, this.keyCodec.encode(key));
+    const encoded = this.keyCodec.encode(key);
+    const out = new Uint8Array(this.prefix.length + encoded.length);
+    out.set(this.prefix, 0);
+    out.set(encoded, this.prefix.length);
+    return out;
   }
 
   get(src: StoreSource, key: K): V | undefined {
@@ -73,15 +77,31 @@ export class Item<V> {
   }
 }
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
 export const stringCodec: Codec<string> = {
-  encode: (s) => new TextEncoder().encode(s),
-  decode: (b) => new TextDecoder().decode(b),
+  encode: (s) => encoder.encode(s),
+  decode: (b) => decoder.decode(b),
 };
 
-/** sdk.Int's store encoding: the decimal text. */
+/** sdk.Int's store encoding: the decimal text (ASCII, so written and read byte by byte). */
 export const amountCodec: Codec<bigint> = {
-  encode: (n) => new TextEncoder().encode(n.toString()),
-  decode: (b) => BigInt(new TextDecoder().decode(b)),
+  encode: (n) => {
+    const text = n.toString();
+    const out = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+    return out;
+  },
+  decode: (b) => {
+    let text = "";
+    for (let i = 0; i < b.length; i++) {
+      // Anything but ASCII is not an amount: let the exact decoder produce BigInt's error.
+      if (b[i]! > 0x7f) return BigInt(decoder.decode(b));
+      text += String.fromCharCode(b[i]!);
+    }
+    return BigInt(text);
+  },
 };
 
 export const u64Codec: Codec<bigint> = {

@@ -3,8 +3,7 @@
  * the ante pipeline in its own branch (kept if it passes), then the messages in another
  * branch (kept only if all succeed). A failed tx thus leaves only its fee and sequence.
  */
-import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
-import { Any } from "cosmjs-types/google/protobuf/any";
+import { sha256 } from "../crypto/hash.js";
 import { branchStore } from "../store/branch.js";
 import type { KVStore } from "../store/types.js";
 import type { AbciEvent, TxResult } from "../types/abci.js";
@@ -13,6 +12,8 @@ import { runAnte, validateBasicTx, type AnteEnv, type AnteStep } from "./ante/in
 import { createContext } from "./context.js";
 import { createEventManager, withMsgIndex } from "./events.js";
 import { createGasMeter, type GasMeter } from "./gas.js";
+import { ProtoWriter } from "./protoWire.js";
+import type { DecodedTxCache } from "./txCache.js";
 import { decodeTx, type DecodedTx } from "./txDecode.js";
 import type { AnyMsg, BlockInfo, ExecMode, MsgRoute } from "./types.js";
 
@@ -21,6 +22,8 @@ export interface RunTxEnv {
   ante: AnteEnv;
   anteSteps?: readonly AnteStep[];
   maxTxBytes: number;
+  /** Txs already decoded and validated (by CheckTx), reused by block execution. */
+  decodedTxs?: DecodedTxCache;
   /** Called with errors that are not StrikeErrors (bugs): they become a generic "panic" result. */
   onPanic?: (e: unknown) => void;
 }
@@ -48,11 +51,17 @@ export function runTx(env: RunTxEnv, mode: ExecMode, base: KVStore, block: Block
     return { result: errorResult(sdkErrors.txTooLarge(`tx has ${bytes.length} bytes, limit is ${env.maxTxBytes}`), 0n, 0n, []), tx: undefined, msgResponses: [] };
   }
   let tx: DecodedTx;
-  try {
-    tx = decodeTx(bytes, env.msgRoutes);
-    validateBasicTx(tx);
-  } catch (e) {
-    return { result: errorResult(e, 0n, 0n, [], env.onPanic), tx: undefined, msgResponses: [] };
+  const hash = sha256(bytes);
+  const cached = env.decodedTxs?.get(hash);
+  if (cached !== undefined) tx = cached;
+  else {
+    try {
+      tx = decodeTx(bytes, env.msgRoutes, hash);
+      validateBasicTx(tx);
+    } catch (e) {
+      return { result: errorResult(e, 0n, 0n, [], env.onPanic), tx: undefined, msgResponses: [] };
+    }
+    if (mode === "check" || mode === "recheck") env.decodedTxs?.add(tx);
   }
   const gasWanted = tx.authInfo.fee!.gasLimit;
   const meter: GasMeter = createGasMeter(mode === "simulate" ? undefined : gasWanted);
@@ -90,8 +99,14 @@ export function runTx(env: RunTxEnv, mode: ExecMode, base: KVStore, block: Block
     return { result: errorResult(e, gasWanted, meter.consumed, anteEvents, env.onPanic), tx, msgResponses: [] };
   }
   msgBranch.write();
-  const data = TxMsgData.encode({ data: [], msgResponses: msgResponses.map((r) => Any.fromPartial(r)) }).finish();
-  return { result: okResult(gasWanted, meter.consumed, [...anteEvents, ...msgEvents], data), tx, msgResponses };
+  return { result: okResult(gasWanted, meter.consumed, [...anteEvents, ...msgEvents], txMsgData(msgResponses)), tx, msgResponses };
+}
+
+/** cosmos.base.abci.v1beta1.TxMsgData{msg_responses}, written as cosmjs-types writes it. */
+function txMsgData(msgResponses: readonly AnyMsg[]): Uint8Array {
+  const w = new ProtoWriter();
+  for (const r of msgResponses) w.message(2, new ProtoWriter().string(1, r.typeUrl).bytes(2, r.value).finish());
+  return w.finish();
 }
 
 function okResult(gasWanted: bigint, gasUsed: bigint, events: AbciEvent[], data: Uint8Array): TxResult {

@@ -28,7 +28,8 @@ export interface DecodedTx {
   signers: string[];
 }
 
-export function decodeTx(bytes: Uint8Array, msgRoutes: ReadonlyMap<string, MsgRoute<unknown>>): DecodedTx {
+/** `hash` may be passed when the caller already has sha256(bytes). */
+export function decodeTx(bytes: Uint8Array, msgRoutes: ReadonlyMap<string, MsgRoute<unknown>>, hash?: Uint8Array): DecodedTx {
   let raw: TxRaw;
   let body: TxBody;
   let authInfo: AuthInfo;
@@ -53,7 +54,7 @@ export function decodeTx(bytes: Uint8Array, msgRoutes: ReadonlyMap<string, MsgRo
   for (const m of msgs) for (const s of m.route.signers(m.msg)) if (!signers.includes(s)) signers.push(s);
   return {
     bytes,
-    hash: sha256(bytes),
+    hash: hash ?? sha256(bytes),
     bodyBytes: raw.bodyBytes,
     authInfoBytes: raw.authInfoBytes,
     signatures: raw.signatures,

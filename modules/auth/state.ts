@@ -8,6 +8,7 @@ import { Any } from "cosmjs-types/google/protobuf/any";
 import { addressToBech32, bech32ToAddressBytes } from "../../chain/crypto/address.js";
 import { Collection, Item, bytesCodec, u64Codec, type Codec } from "../../chain/runtime/collection.js";
 import { sdkErrors } from "../../chain/types/errors.js";
+import { decodeBaseAccountAny, encodeBaseAccountAny } from "./accountCodec.js";
 import {
   ACCOUNT_PREFIX,
   BASE_ACCOUNT_TYPE_URL,
@@ -81,9 +82,23 @@ export function accountFromAny(any: Any): Account {
   throw sdkErrors.invalidType(`unknown account type ${any.typeUrl}`);
 }
 
+/**
+ * Decoded accounts by the identity of the stored value: the ante handler reads the same
+ * account bytes up to four times per tx, and stores hand back the object they were given.
+ * Callers get their own shallow copy.
+ */
+const decodedAccounts = new WeakMap<Uint8Array, Account>();
+
 const accountCodec: Codec<Account> = {
-  encode: (acc) => Any.encode(accountToAny(acc)).finish(),
-  decode: (b) => accountFromAny(Any.decode(b)),
+  encode: (acc) => (acc.module === undefined ? encodeBaseAccountAny(acc) : Any.encode(accountToAny(acc)).finish()),
+  decode: (b) => {
+    let acc = decodedAccounts.get(b);
+    if (acc === undefined) {
+      acc = decodeBaseAccountAny(b) ?? accountFromAny(Any.decode(b));
+      decodedAccounts.set(b, acc);
+    }
+    return acc.module === undefined ? { ...acc } : { ...acc, module: { name: acc.module.name, permissions: [...acc.module.permissions] } };
+  },
 };
 
 const addressKeyCodec: Codec<string> = {
@@ -91,9 +106,19 @@ const addressKeyCodec: Codec<string> = {
   decode: (bytes) => addressToBech32(bytes),
 };
 
+/** Params are read by four ante steps per tx: decoded once per stored value (copies handed out). */
+const decodedParams = new WeakMap<Uint8Array, AuthParams>();
+
 const paramsCodec: Codec<AuthParams> = {
   encode: (p) => Params.encode(p).finish(),
-  decode: (b) => Params.decode(b),
+  decode: (b) => {
+    let p = decodedParams.get(b);
+    if (p === undefined) {
+      p = Params.decode(b);
+      decodedParams.set(b, p);
+    }
+    return { ...p };
+  },
 };
 
 export const accounts = new Collection<string, Account>(STORE_KEY, ACCOUNT_PREFIX, addressKeyCodec, accountCodec);

@@ -38,7 +38,8 @@ export function msgSendRoute(keeper: BankKeeper): MsgRoute<MsgSend> {
       assertSendEnabled(ctx, keeper, coins);
       if (keeper.isBlockedAddress(msg.toAddress)) throw sdkErrors.unauthorized(`${msg.toAddress} is not allowed to receive funds`);
       keeper.sendCoins(ctx, msg.fromAddress, msg.toAddress, coins);
-      return { typeUrl: MsgSendResponse.typeUrl, value: MsgSendResponse.encode({}).finish() };
+      // MsgSendResponse has no fields: its encoding is empty.
+      return { typeUrl: MsgSendResponse.typeUrl, value: new Uint8Array(0) };
     },
   };
 }

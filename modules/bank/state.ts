@@ -1,6 +1,6 @@
 /** bank state: balances per (address, denom), supply per denom, denom metadata, send-enabled flags, params. */
 import { Metadata, Params } from "cosmjs-types/cosmos/bank/v1beta1/bank";
-import { addressToBech32, bech32ToAddressBytes } from "../../chain/crypto/address.js";
+import { addressBytesView, addressToBech32, bech32ToAddressBytes } from "../../chain/crypto/address.js";
 import { Collection, Item, amountCodec, lengthPrefixed, stringCodec, type Codec } from "../../chain/runtime/collection.js";
 import { BALANCES_PREFIX, DENOM_METADATA_PREFIX, PARAMS_KEY, SEND_ENABLED_PREFIX, STORE_KEY, SUPPLY_PREFIX } from "./keys.js";
 
@@ -8,15 +8,27 @@ export interface BankParams {
   defaultSendEnabled: boolean;
 }
 
-/** (address, denom) → key 0x02|len|addr|denom; iterating by the address part yields that account's denoms in order. */
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * (address, denom) → key 0x02|len|addr|denom; iterating by the address part yields that
+ * account's denoms in order. Written in one allocation from the memoised address bytes:
+ * every balance read and write of a tx goes through here.
+ */
 const balanceKeyCodec: Codec<[string, string]> = {
   encode: ([address, denom]) => {
-    const addr = lengthPrefixed(bech32ToAddressBytes(address));
-    return Uint8Array.from([...addr, ...new TextEncoder().encode(denom)]);
+    const addr = addressBytesView(address);
+    const denomLength = Buffer.byteLength(denom, "utf8");
+    const out = new Uint8Array(1 + addr.length + denomLength);
+    out[0] = addr.length;
+    out.set(addr, 1);
+    encoder.encodeInto(denom, out.subarray(1 + addr.length));
+    return out;
   },
   decode: (b) => {
     const n = b[0]!;
-    return [addressToBech32(b.subarray(1, 1 + n)), new TextDecoder().decode(b.subarray(1 + n))];
+    return [addressToBech32(b.subarray(1, 1 + n)), decoder.decode(b.subarray(1 + n))];
   },
 };
 

@@ -12,10 +12,24 @@ import type { AnteStep } from "./types.js";
 
 export const SECP256K1_PUBKEY_TYPE_URL = "/cosmos.crypto.secp256k1.PubKey";
 
+/**
+ * Valid keys seen recently, by their encoded PubKey bytes, with the address they hash to:
+ * a sender's key arrives with every tx, and checking the point and hashing it is the
+ * costly part. Only keys that passed every check are kept; bounded, cleared when full.
+ */
+const knownKeys = new Map<string, { key: Uint8Array; address: string }>();
+const KNOWN_KEYS_LIMIT = 50_000;
+
+function knownKey(encoded: Uint8Array): { key: Uint8Array; address: string } | undefined {
+  return knownKeys.get(Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength).toString("latin1"));
+}
+
 /** The signer's public key from its SignerInfo, or undefined when absent (allowed in simulation only). */
 export function signerPubKey(any: { typeUrl: string; value: Uint8Array } | undefined, index: number): Uint8Array | undefined {
   if (any === undefined) return undefined;
   if (any.typeUrl !== SECP256K1_PUBKEY_TYPE_URL) throw sdkErrors.invalidPubKey(`unsupported key type ${any.typeUrl} at signer index ${index}`);
+  const known = knownKey(any.value);
+  if (known !== undefined) return known.key;
   let key: Uint8Array;
   try {
     key = PubKey.decode(any.value).key;
@@ -23,7 +37,16 @@ export function signerPubKey(any: { typeUrl: string; value: Uint8Array } | undef
     throw sdkErrors.invalidPubKey(`malformed public key at signer index ${index}`);
   }
   if (!isCompressedSecp256k1PubKey(key)) throw sdkErrors.invalidPubKey(`not a compressed secp256k1 key at signer index ${index}`);
+  if (knownKeys.size >= KNOWN_KEYS_LIMIT) knownKeys.clear();
+  knownKeys.set(Buffer.from(any.value.buffer, any.value.byteOffset, any.value.byteLength).toString("latin1"), {
+    key,
+    address: addressToBech32(secp256k1PubKeyToAddressBytes(key)),
+  });
   return key;
+}
+
+function addressOfKey(encoded: Uint8Array, key: Uint8Array): string {
+  return knownKey(encoded)?.address ?? addressToBech32(secp256k1PubKeyToAddressBytes(key));
 }
 
 export const setPubKey: AnteStep = (ctx, tx, env) => {
@@ -35,7 +58,7 @@ export const setPubKey: AnteStep = (ctx, tx, env) => {
     if (key === undefined) {
       if (ctx.mode !== "simulate") throw sdkErrors.invalidPubKey(`missing public key at signer index ${i}`);
     } else {
-      if (addressToBech32(secp256k1PubKeyToAddressBytes(key)) !== signer) {
+      if (addressOfKey(info.publicKey!.value, key) !== signer) {
         throw sdkErrors.invalidPubKey(`pubKey does not match signer address ${signer} with signer index: ${i}`);
       }
       if (account.pubKey === undefined) env.accounts.setAccount(ctx, { ...account, pubKey: key });

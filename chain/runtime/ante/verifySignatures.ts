@@ -6,13 +6,14 @@
  * entry is the digest of the same sign bytes.
  */
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
-import { SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { sha256 } from "../../crypto/hash.js";
 import { sdkErrors } from "../../types/errors.js";
+import { ProtoWriter } from "../protoWire.js";
 import type { AnteStep } from "./types.js";
 
 export function signDocBytes(bodyBytes: Uint8Array, authInfoBytes: Uint8Array, chainId: string, accountNumber: bigint): Uint8Array {
-  return SignDoc.encode({ bodyBytes, authInfoBytes, chainId, accountNumber }).finish();
+  // cosmos.tx.v1beta1.SignDoc, written as cosmjs-types writes it.
+  return new ProtoWriter().bytes(1, bodyBytes).bytes(2, authInfoBytes).string(3, chainId).uint64(4, accountNumber).finish();
 }
 
 export const verifySignatures: AnteStep = (ctx, tx, env) => {

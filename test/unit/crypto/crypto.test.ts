@@ -68,3 +68,12 @@ test("the signature cache hits only for the same tx, signer index and sign diges
   cache.remove(h("tx3"));
   t.false(cache.has(h("tx3"), 0, h("d")));
 });
+
+test("decoded address bytes are the caller's own copy: changing them does not change later decodes", async (t) => {
+  const { addressToBech32, bech32ToAddressBytes } = await import("../../../chain/crypto/address.js");
+  const address = addressToBech32(new Uint8Array(20).fill(7));
+  const first = bech32ToAddressBytes(address);
+  first.fill(0);
+  t.deepEqual(bech32ToAddressBytes(address), new Uint8Array(20).fill(7));
+  t.throws(() => bech32ToAddressBytes(address.slice(0, -1) + (address.endsWith("q") ? "p" : "q")), { message: /not valid bech32/ });
+});

@@ -1,0 +1,211 @@
+/**
+ * The in-process cost of one signed bank send on the transaction hot path: CheckTx
+ * (mempool admission), DeliverTx (finalizeBlock + commit on the memory store, blocks of
+ * BLOCK txs) and tx indexing (into a memory Database), without RPC, consensus or disk.
+ * The scenario is run ROUNDS times on fresh apps (the first warms the JIT); the best round
+ * is reported. A fingerprint of every app hash and tx result pins behaviour: it must not
+ * change when the code gets faster. Writes bench/results/tx-path.json.
+ *
+ *   npx tsx bench/txPath.ts            (BENCH_TXS, BENCH_ACCOUNTS, BENCH_BLOCK, BENCH_ROUNDS)
+ *   BENCH_LABEL=before npx tsx bench/txPath.ts   records the figures as the "before" baseline
+ */
+import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadavg } from "node:os";
+import { toBech32 } from "@cosmjs/encoding";
+import { TxRaw, TxBody, AuthInfo, SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { MsgSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
+import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
+import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
+import { createMemoryDatabase } from "../chain/store/memoryDb.js";
+import { openStateStore } from "../chain/store/stateStore.js";
+import { createStrikeApp } from "../chain/node/strikeApp.js";
+import { parseDecCoins } from "../chain/runtime/coins.js";
+import { openTxIndexer } from "../chain/indexer/txIndexer.js";
+import type { TxResult } from "../chain/types/abci.js";
+import { defaultBankGenesis } from "../modules/bank/genesis.js";
+import { defaultAuthGenesis, baseAccountJson } from "../modules/auth/genesis.js";
+import { writeResult } from "./lib/machine.js";
+
+const TXS = Number(process.env.BENCH_TXS ?? 5000);
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100);
+const BLOCK = Number(process.env.BENCH_BLOCK ?? 1000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const LABEL = process.env.BENCH_LABEL ?? "after";
+const CHAIN_ID = "strike-bench-1";
+
+const secp = createRequire(import.meta.url)("secp256k1") as {
+  publicKeyCreate(k: Uint8Array, compressed?: boolean): Uint8Array;
+  ecdsaSign(msg: Uint8Array, k: Uint8Array): { signature: Uint8Array };
+};
+const sha256 = (b: Uint8Array) => new Uint8Array(createHash("sha256").update(b).digest());
+
+interface Sender {
+  key: Uint8Array;
+  pub: Uint8Array;
+  address: string;
+  accountNumber: bigint;
+}
+
+function sender(i: number): Sender {
+  const key = sha256(new TextEncoder().encode(`strike bench key ${i}`));
+  const pub = secp.publicKeyCreate(key, true);
+  const address = toBech32("strike", new Uint8Array(createHash("ripemd160").update(sha256(pub)).digest()));
+  return { key, pub, address, accountNumber: BigInt(i) };
+}
+
+function signSend(s: Sender, to: string, sequence: bigint): Uint8Array {
+  const bodyBytes = TxBody.encode(
+    TxBody.fromPartial({
+      messages: [{ typeUrl: "/cosmos.bank.v1beta1.MsgSend", value: MsgSend.encode({ fromAddress: s.address, toAddress: to, amount: [{ denom: "uusdc", amount: "1" }] }).finish() }],
+    }),
+  ).finish();
+  const authInfoBytes = AuthInfo.encode(
+    AuthInfo.fromPartial({
+      signerInfos: [{ publicKey: { typeUrl: "/cosmos.crypto.secp256k1.PubKey", value: PubKey.encode({ key: s.pub }).finish() }, modeInfo: { single: { mode: SignMode.SIGN_MODE_DIRECT } }, sequence }],
+      fee: { amount: [{ denom: "ustrike", amount: "5000" }], gasLimit: 200000n },
+    }),
+  ).finish();
+  const signDoc = SignDoc.encode({ bodyBytes, authInfoBytes, chainId: CHAIN_ID, accountNumber: s.accountNumber }).finish();
+  return TxRaw.encode({ bodyBytes, authInfoBytes, signatures: [secp.ecdsaSign(sha256(signDoc), s.key).signature] }).finish();
+}
+
+/** TXS sends, round-robin over the accounts so that consecutive txs come from different senders. */
+function buildTxs(senders: Sender[]): Uint8Array[] {
+  const txs: Uint8Array[] = [];
+  for (let i = 0; i < TXS; i++) {
+    const s = senders[i % senders.length]!;
+    const to = senders[(i * 7 + 3) % senders.length]!;
+    txs.push(signSend(s, to.address, BigInt(Math.floor(i / senders.length))));
+  }
+  return txs;
+}
+
+async function newApp(senders: Sender[]) {
+  const db = createMemoryDatabase();
+  const state = await openStateStore({ db, keepRecent: 0 });
+  const app = createStrikeApp({ state, minGasPrices: parseDecCoins("0.025ustrike") });
+  const auth = defaultAuthGenesis();
+  auth.accounts = senders.map((s) => baseAccountJson(s.address, s.accountNumber));
+  const bank = defaultBankGenesis();
+  bank.balances = senders.map((s) => ({ address: s.address, coins: [{ denom: "ustrike", amount: "1000000000000" }, { denom: "uusdc", amount: "1000000000000" }] }));
+  app.initChain({
+    chainId: CHAIN_ID,
+    time: { seconds: 1_700_000_000n, nanos: 0 },
+    initialHeight: 1n,
+    consensusParams: {
+      block: { maxBytes: 4_000_000n, maxGas: -1n },
+      evidence: { maxAgeNumBlocks: 100000n, maxAgeDurationNs: 172800000000000n, maxBytes: 1048576n },
+      validator: { pubKeyTypes: ["ed25519"] },
+    },
+    validators: [],
+    appState: { auth, bank },
+  });
+  return { app, db };
+}
+
+/** Everything consensus sees of a result, as text: any behaviour change shows in the fingerprint. */
+function resultText(r: TxResult): string {
+  const events = r.events.map((e) => `${e.type}{${e.attributes.map((a) => `${a.key}=${a.value}${a.index ? "" : "!"}`).join(",")}}`).join(";");
+  return `${r.code}|${r.codespace}|${r.log}|${r.info}|${Buffer.from(r.data).toString("hex")}|${r.gasWanted}|${r.gasUsed}|${events}`;
+}
+
+interface Round {
+  checkTxPerSecond: number;
+  deliverTxPerSecond: number;
+  indexTxPerSecond: number;
+  microsPerTx: { checkTx: number; deliverTx: number; index: number; total: number; indexBuildOnly?: number };
+  fingerprint: string;
+}
+
+async function round(senders: Sender[], txs: Uint8Array[]): Promise<Round> {
+  const { app, db } = await newApp(senders);
+  const fp = createHash("sha256");
+
+  let t = performance.now();
+  for (const tx of txs) {
+    const r = app.checkTx(tx, "new");
+    if (r.code !== 0) throw new TypeError(`checkTx failed: ${r.log}`);
+    fp.update(resultText(r));
+  }
+  const checkMs = performance.now() - t;
+
+  const blocks: { height: bigint; txs: Uint8Array[]; results: TxResult[] }[] = [];
+  t = performance.now();
+  for (let i = 0, h = 1n; i < txs.length; i += BLOCK, h++) {
+    const blockTxs = txs.slice(i, i + BLOCK);
+    const res = app.finalizeBlock({ txs: blockTxs, height: h, time: { seconds: 1_700_000_000n + h, nanos: 0 }, hash: new Uint8Array(32), proposerAddress: new Uint8Array(20), misbehavior: [] });
+    const batch = db.batch();
+    app.commit(batch);
+    await batch.write();
+    blocks.push({ height: h, txs: blockTxs, results: res.txResults });
+  }
+  const deliverMs = performance.now() - t;
+  for (const b of blocks) {
+    for (const r of b.results) {
+      if (r.code !== 0) throw new TypeError(`deliverTx failed: ${r.log}`);
+      fp.update(resultText(r));
+    }
+  }
+  fp.update(Buffer.from(app.info().lastBlockAppHash).toString("hex"));
+
+  const indexDb = createMemoryDatabase();
+  const indexer = await openTxIndexer(indexDb);
+  // The indexer's own work (keys and records into the batch) apart from the memory database's write.
+  let indexBuildMs = 0;
+  t = performance.now();
+  for (const b of blocks) {
+    const batch = indexDb.batch();
+    const t0 = performance.now();
+    indexer.index(batch, b.height, b.txs, b.results);
+    indexBuildMs += performance.now() - t0;
+    await batch.write();
+  }
+  const indexMs = performance.now() - t;
+  // The index must still answer what tx_search asks of it.
+  const found = await indexer.search(`transfer.recipient='${senders[3]!.address}'`, { page: 1, perPage: 100, orderBy: "asc" });
+  fp.update(`search:${found.totalCount}`);
+  const byHash = await indexer.getByHash(sha256(txs[0]!));
+  fp.update(`hash:${byHash === undefined ? "missing" : resultText(byHash.result)}`);
+
+  const us = (ms: number) => Math.round((ms * 1000) / txs.length);
+  return {
+    checkTxPerSecond: Math.round(txs.length / (checkMs / 1000)),
+    deliverTxPerSecond: Math.round(txs.length / (deliverMs / 1000)),
+    indexTxPerSecond: Math.round(txs.length / (indexMs / 1000)),
+    microsPerTx: { checkTx: us(checkMs), deliverTx: us(deliverMs), index: us(indexMs), total: us(checkMs + deliverMs + indexMs), indexBuildOnly: us(indexBuildMs) },
+    fingerprint: fp.digest("hex"),
+  };
+}
+
+async function main(): Promise<void> {
+  const senders = Array.from({ length: ACCOUNTS }, (_, i) => sender(i));
+  const txs = buildTxs(senders);
+  const rounds: Round[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const r = await round(senders, txs);
+    rounds.push(r);
+    console.log(`round ${i + 1}: checkTx ${r.checkTxPerSecond}/s, deliverTx ${r.deliverTxPerSecond}/s, index ${r.indexTxPerSecond}/s, ${r.microsPerTx.total} µs/tx`);
+  }
+  if (new Set(rounds.map((r) => r.fingerprint)).size !== 1) throw new TypeError("rounds disagree: execution is not deterministic");
+  const best = rounds.reduce((a, b) => (b.microsPerTx.total < a.microsPerTx.total ? b : a));
+
+  const path = join(import.meta.dirname, "results", "tx-path.json");
+  const previous = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>) : {};
+  const figures = { ...best, rounds: rounds.map(({ fingerprint: _f, ...r }) => r), loadAverage: loadavg().map((x) => Number(x.toFixed(2))), measuredAt: new Date().toISOString() };
+  const before = LABEL === "before" ? figures : previous.before;
+  if (before !== undefined && (before as Round).fingerprint !== best.fingerprint) {
+    console.log(`WARNING: fingerprint ${best.fingerprint} differs from the baseline's ${(before as Round).fingerprint}: behaviour changed`);
+  }
+  const out = writeResult("tx-path", {
+    scenario: { txs: TXS, accounts: ACCOUNTS, txsPerBlock: BLOCK, rounds: ROUNDS, tx: "MsgSend 1uusdc, fee 5000ustrike, gas 200000, SIGN_MODE_DIRECT", store: "memory" },
+    loadAverage: loadavg().map((x) => Number(x.toFixed(2))),
+    ...(before === undefined ? {} : { before }),
+    ...(LABEL === "before" ? {} : { after: figures }),
+  });
+  console.log(`best: ${JSON.stringify(best)}\nwrote ${out}`);
+}
+
+await main();
