@@ -4,68 +4,34 @@
  * (submission → the client sees the block over the websocket). Two phases: saturation
  * (as fast as the node takes them) and a paced run at half that rate for latency.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { createRequire } from "node:module";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import WebSocket from "ws";
-import { toBech32 } from "@cosmjs/encoding";
-import { TxRaw, TxBody, AuthInfo, SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import { MsgSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
-import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
 import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
-import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { addGenesisAccount, loadGenesis, writeGenesis } from "../genesis/index.js";
 import { freePort, rpc, runCliOk, waitForHeight } from "../test/helpers/localNode.js";
 import { percentile, writeResult } from "./lib/machine.js";
-
-const secp = createRequire(import.meta.url)("secp256k1") as {
-  privateKeyVerify(k: Uint8Array): boolean;
-  publicKeyCreate(k: Uint8Array, compressed?: boolean): Uint8Array;
-  ecdsaSign(msg: Uint8Array, k: Uint8Array): { signature: Uint8Array };
-};
+import { senderFromKey, sha256, signSend, type Sender } from "./lib/sendTx.js";
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 200);
 const TXS_PER_ACCOUNT = Number(process.env.BENCH_TXS_PER_ACCOUNT ?? 60);
 const LANES = 4;
-const sha256 = (b: Uint8Array) => new Uint8Array(createHash("sha256").update(b).digest());
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
 
-interface Sender {
-  key: Uint8Array;
-  pub: Uint8Array;
-  address: string;
-  accountNumber: bigint;
-}
-
 function newSender(): Sender {
-  let key: Uint8Array;
-  do key = randomBytes(32);
-  while (!secp.privateKeyVerify(key));
-  const pub = secp.publicKeyCreate(key, true);
-  const hash = createHash("ripemd160").update(sha256(pub)).digest();
-  return { key, pub, address: toBech32("strike", hash), accountNumber: 0n };
-}
-
-function signSend(s: Sender, to: string, sequence: bigint, chainId: string): Uint8Array {
-  const bodyBytes = TxBody.encode(
-    TxBody.fromPartial({
-      messages: [{ typeUrl: "/cosmos.bank.v1beta1.MsgSend", value: MsgSend.encode({ fromAddress: s.address, toAddress: to, amount: [{ denom: "uusdc", amount: "1" }] }).finish() }],
-    }),
-  ).finish();
-  const authInfoBytes = AuthInfo.encode(
-    AuthInfo.fromPartial({
-      signerInfos: [{ publicKey: { typeUrl: "/cosmos.crypto.secp256k1.PubKey", value: PubKey.encode({ key: s.pub }).finish() }, modeInfo: { single: { mode: SignMode.SIGN_MODE_DIRECT } }, sequence }],
-      fee: { amount: [{ denom: "ustrike", amount: "5000" }], gasLimit: 200000n },
-    }),
-  ).finish();
-  const signDoc = SignDoc.encode({ bodyBytes, authInfoBytes, chainId, accountNumber: s.accountNumber }).finish();
-  const { signature } = secp.ecdsaSign(sha256(signDoc), s.key);
-  return TxRaw.encode({ bodyBytes, authInfoBytes, signatures: [signature] }).finish();
+  // A random scalar is below the curve order with overwhelming probability; retry otherwise.
+  for (;;) {
+    try {
+      return senderFromKey(randomBytes(32));
+    } catch {
+      continue;
+    }
+  }
 }
 
 interface Phase {

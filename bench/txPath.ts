@@ -10,15 +10,9 @@
  *   BENCH_LABEL=before npx tsx bench/txPath.ts   records the figures as the "before" baseline
  */
 import { createHash } from "node:crypto";
-import { createRequire } from "node:module";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadavg } from "node:os";
-import { toBech32 } from "@cosmjs/encoding";
-import { TxRaw, TxBody, AuthInfo, SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import { MsgSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
-import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
-import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { createMemoryDatabase } from "../chain/store/memoryDb.js";
 import { openStateStore } from "../chain/store/stateStore.js";
 import { createStrikeApp } from "../chain/node/strikeApp.js";
@@ -28,6 +22,7 @@ import type { TxResult } from "../chain/types/abci.js";
 import { defaultBankGenesis } from "../modules/bank/genesis.js";
 import { defaultAuthGenesis, baseAccountJson } from "../modules/auth/genesis.js";
 import { writeResult } from "./lib/machine.js";
+import { senderFromKey, sha256, signSend, type Sender } from "./lib/sendTx.js";
 
 const TXS = Number(process.env.BENCH_TXS ?? 5000);
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100);
@@ -36,40 +31,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LABEL = process.env.BENCH_LABEL ?? "after";
 const CHAIN_ID = "strike-bench-1";
 
-const secp = createRequire(import.meta.url)("secp256k1") as {
-  publicKeyCreate(k: Uint8Array, compressed?: boolean): Uint8Array;
-  ecdsaSign(msg: Uint8Array, k: Uint8Array): { signature: Uint8Array };
-};
-const sha256 = (b: Uint8Array) => new Uint8Array(createHash("sha256").update(b).digest());
-
-interface Sender {
-  key: Uint8Array;
-  pub: Uint8Array;
-  address: string;
-  accountNumber: bigint;
-}
-
 function sender(i: number): Sender {
-  const key = sha256(new TextEncoder().encode(`strike bench key ${i}`));
-  const pub = secp.publicKeyCreate(key, true);
-  const address = toBech32("strike", new Uint8Array(createHash("ripemd160").update(sha256(pub)).digest()));
-  return { key, pub, address, accountNumber: BigInt(i) };
-}
-
-function signSend(s: Sender, to: string, sequence: bigint): Uint8Array {
-  const bodyBytes = TxBody.encode(
-    TxBody.fromPartial({
-      messages: [{ typeUrl: "/cosmos.bank.v1beta1.MsgSend", value: MsgSend.encode({ fromAddress: s.address, toAddress: to, amount: [{ denom: "uusdc", amount: "1" }] }).finish() }],
-    }),
-  ).finish();
-  const authInfoBytes = AuthInfo.encode(
-    AuthInfo.fromPartial({
-      signerInfos: [{ publicKey: { typeUrl: "/cosmos.crypto.secp256k1.PubKey", value: PubKey.encode({ key: s.pub }).finish() }, modeInfo: { single: { mode: SignMode.SIGN_MODE_DIRECT } }, sequence }],
-      fee: { amount: [{ denom: "ustrike", amount: "5000" }], gasLimit: 200000n },
-    }),
-  ).finish();
-  const signDoc = SignDoc.encode({ bodyBytes, authInfoBytes, chainId: CHAIN_ID, accountNumber: s.accountNumber }).finish();
-  return TxRaw.encode({ bodyBytes, authInfoBytes, signatures: [secp.ecdsaSign(sha256(signDoc), s.key).signature] }).finish();
+  return senderFromKey(sha256(new TextEncoder().encode(`strike bench key ${i}`)), BigInt(i));
 }
 
 /** TXS sends, round-robin over the accounts so that consecutive txs come from different senders. */
@@ -78,7 +41,7 @@ function buildTxs(senders: Sender[]): Uint8Array[] {
   for (let i = 0; i < TXS; i++) {
     const s = senders[i % senders.length]!;
     const to = senders[(i * 7 + 3) % senders.length]!;
-    txs.push(signSend(s, to.address, BigInt(Math.floor(i / senders.length))));
+    txs.push(signSend(s, to.address, BigInt(Math.floor(i / senders.length)), CHAIN_ID));
   }
   return txs;
 }
