@@ -7,6 +7,7 @@
 
 import type { BranchStore, KVStore } from "./types.js";
 import { SortedKeys, keyString } from "./sortedKeys.js";
+import { MemoryKV } from "./memoryKv.js";
 
 interface Pending {
   readonly key: Uint8Array;
@@ -54,10 +55,24 @@ export class Branch implements BranchStore {
     }
   }
 
+  /** The buffered changes in insertion order, with each key's latin1 form (the state store's fast path). */
+  *pendingLatin1(): IterableIterator<[string, Uint8Array, Uint8Array | undefined]> {
+    for (const [s, p] of this.pending) yield [s, p.key, p.value];
+  }
+
   write(): void {
-    for (const [key, value] of this.changes()) {
-      if (value === undefined) this.parent.delete(key);
-      else this.parent.set(key, value);
+    const parent = this.parent;
+    if (parent instanceof MemoryKV) {
+      // Order is unobservable in a MemoryKV, and the key strings are already at hand.
+      for (const [s, p] of this.pending) {
+        if (p.value === undefined) parent.rawDelete(s);
+        else parent.rawSet(s, keyString(p.value));
+      }
+    } else {
+      for (const [key, value] of this.changes()) {
+        if (value === undefined) parent.delete(key);
+        else parent.set(key, value);
+      }
     }
     this.clear();
   }
@@ -85,11 +100,16 @@ export class Branch implements BranchStore {
         own = this.index.ceiling(last ?? startS, last !== undefined);
         if (own !== undefined && endS !== undefined && own >= endS) own = undefined;
       }
-      while (parentNext !== undefined && last !== undefined && (reverse ? parentNext.s >= last : parentNext.s <= last)) {
+      while (
+        parentNext !== undefined &&
+        last !== undefined &&
+        (reverse ? parentNext.s >= last : parentNext.s <= last)
+      ) {
         parentNext = nextOf(parentIt);
       }
       if (own === undefined && parentNext === undefined) return;
-      const takeOwn = own !== undefined && (parentNext === undefined || (reverse ? own >= parentNext.s : own <= parentNext.s));
+      const takeOwn =
+        own !== undefined && (parentNext === undefined || (reverse ? own >= parentNext.s : own <= parentNext.s));
       if (takeOwn) {
         last = own!;
         const p = this.pending.get(last);

@@ -8,9 +8,13 @@
 import type { KVStore } from "./types.js";
 import { SortedKeys, keyString, stringKey } from "./sortedKeys.js";
 
-/** Values are stored by reference: callers must not mutate a value after `set` or after reading it. */
+/**
+ * Keys and values are held as latin1 strings: a string is one heap object without
+ * pointers, where a small Uint8Array is three, so a million entries cost the garbage
+ * collector far less. `set` copies the value and `get` returns a fresh copy.
+ */
 export class MemoryKV implements KVStore {
-  private readonly values = new Map<string, Uint8Array>();
+  private readonly values = new Map<string, string>();
   private readonly index = new SortedKeys();
 
   get size(): number {
@@ -18,7 +22,8 @@ export class MemoryKV implements KVStore {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    return this.values.get(keyString(key));
+    const v = this.values.get(keyString(key));
+    return v === undefined ? undefined : stringKey(v);
   }
 
   has(key: Uint8Array): boolean {
@@ -26,10 +31,24 @@ export class MemoryKV implements KVStore {
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
-    const s = keyString(key);
+    this.rawSet(keyString(key), keyString(value));
+  }
+
+  /** `get` with key and value in their latin1 forms (the state tree's fast path: no copies). */
+  rawGet(s: string): string | undefined {
+    return this.values.get(s);
+  }
+
+  /** `set` with key and value in their latin1 forms. */
+  rawSet(s: string, value: string): void {
     const size = this.values.size;
     this.values.set(s, value);
     if (this.values.size !== size) this.index.insert(s);
+  }
+
+  /** `delete` by the key's latin1 form. */
+  rawDelete(s: string): void {
+    if (this.values.delete(s)) this.index.remove(s);
   }
 
   delete(key: Uint8Array): void {
@@ -38,10 +57,14 @@ export class MemoryKV implements KVStore {
   }
 
   *iterator(start?: Uint8Array, end?: Uint8Array, reverse = false): IterableIterator<[Uint8Array, Uint8Array]> {
-    const keys = this.index.range(start === undefined ? undefined : keyString(start), end === undefined ? undefined : keyString(end), reverse);
+    const keys = this.index.range(
+      start === undefined ? undefined : keyString(start),
+      end === undefined ? undefined : keyString(end),
+      reverse,
+    );
     for (const s of keys) {
       const value = this.values.get(s);
-      if (value !== undefined) yield [stringKey(s), value];
+      if (value !== undefined) yield [stringKey(s), stringKey(value)];
     }
   }
 }

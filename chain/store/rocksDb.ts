@@ -16,7 +16,11 @@ interface LevelDown {
   open(options: { createIfMissing: boolean }, cb: Callback): void;
   close(cb: Callback): void;
   get(key: Buffer, options: { asBuffer: boolean; fillCache: boolean }, cb: Callback<Buffer>): void;
-  getMany(keys: Buffer[], options: { asBuffer: boolean; fillCache: boolean }, cb: Callback<(Buffer | undefined)[]>): void;
+  getMany(
+    keys: Buffer[],
+    options: { asBuffer: boolean; fillCache: boolean },
+    cb: Callback<(Buffer | undefined)[]>,
+  ): void;
   put(key: Buffer, value: Buffer, cb: Callback): void;
   batch(): ChainedBatch;
   iterator(options: Record<string, unknown>): LevelIterator;
@@ -122,7 +126,8 @@ function call<T>(fn: (cb: Callback<T>) => void): Promise<T> {
 }
 
 function buf(b: Uint8Array): Buffer {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  // Most callers already pass Buffers (tree records and node keys); wrapping costs a native call per op.
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** A plain Uint8Array view of the Buffer, so results compare equal to ordinary byte arrays. */
@@ -131,5 +136,9 @@ function bytes(b: Buffer): Uint8Array {
 }
 
 function isNotFound(e: unknown): boolean {
-  return typeof e === "object" && e !== null && ((e as { notFound?: boolean }).notFound === true || /NotFound/i.test(String((e as Error).message)));
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    ((e as { notFound?: boolean }).notFound === true || /NotFound/i.test(String((e as Error).message)))
+  );
 }

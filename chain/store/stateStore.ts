@@ -1,24 +1,26 @@
 /**
  * The versioned, authenticated state store. The latest state lives in memory (values in
- * a MemoryKV, the tree in `tree/`); a commit turns the working changes into tree nodes,
- * versioned values and pruning deletions inside the caller's WriteBatch, which the caller
- * writes atomically with the block. Disk layout: see tree/keys.ts (prefixes 0x01..0x06).
+ * a MemoryKV, the tree's internal nodes in `tree/`); a commit turns the working changes
+ * into one record per changed internal node (leaf keys and values inline), the root
+ * record and pruning deletions inside the caller's WriteBatch, which the caller writes
+ * atomically with the block. Disk layout: see tree/keys.ts and tree/record.ts.
  */
 
 import type { Database, StateProof, StateStore, WriteBatch } from "./types.js";
-import { concatBytes } from "../types/bytes.js";
 import { storeErrors } from "./errors.js";
 import { createMemoryKV } from "./memoryKv.js";
 import type { MemoryKV } from "./memoryKv.js";
 import { Branch } from "./branch.js";
-import { EMPTY_ROOT, Leaf, PENDING, hashToBytes, sha256 } from "./tree/node.js";
+import { EMPTY_ROOT, hashToBytes, leafHash, sha256 } from "./tree/node.js";
 import type { TreeNode } from "./tree/node.js";
 import { persistNewNodes, updateTree } from "./tree/update.js";
 import type { TreeOp, TreeUpdate } from "./tree/update.js";
 import { encodeProofSteps, proveInMemory } from "./tree/proof.js";
 import type { ProofPath } from "./tree/proof.js";
-import { allLeavesKnown, attachLatestValue, latestValues, loadTree, proveFromDb, readRoot } from "./tree/storage.js";
-import { META_EARLIEST, META_LATEST, encodeRootRecord, latestKey, nodeKey, readVersion, rootKey, valueKey, versionBytes } from "./tree/keys.js";
+import { loadTree, proveFromDb, readRoot } from "./tree/storage.js";
+import { META_EARLIEST, META_LATEST, nodeKey, readVersion, rootKey, versionBytes } from "./tree/keys.js";
+import { encodeRootRecord } from "./tree/record.js";
+import { keyString } from "./sortedKeys.js";
 import { Pruner } from "./pruning.js";
 
 export { verifyProof } from "./tree/proof.js";
@@ -43,20 +45,14 @@ export async function openStateStore(options: StateStoreOptions): Promise<OpenSt
   const earliestBytes = await db.get(META_EARLIEST);
   const earliest = earliestBytes === undefined ? 0 : readVersion(earliestBytes);
 
-  const rootRecord = version === 0 ? null : await readRoot(db, version);
-  let root = await loadTree(db, rootRecord);
   const committed = createMemoryKV();
-  for await (const [key, valueVersion, value] of latestValues(db)) {
-    committed.set(new Uint8Array(key), new Uint8Array(value));
-    root = attachLatestValue(root, sha256(key), new Uint8Array(value), valueVersion);
-  }
-  if (!allLeavesKnown(root)) throw storeErrors.corrupted("a committed leaf has no latest value");
-  if (rootRecord !== null && root!.hash !== rootRecord.hash) throw storeErrors.corrupted("root record does not match the loaded tree");
+  const rootRecord = version === 0 ? null : await readRoot(db, version);
+  const tree = await loadTree(db, rootRecord, committed);
 
   const pruner = new Pruner(db, Math.max(0, Math.floor(options.keepRecent)), earliest);
   await pruner.start(version);
 
-  return new TreeStateStore(db, pruner, committed, root, version);
+  return new TreeStateStore(db, pruner, committed, tree, version);
 }
 
 class TreeStateStore implements OpenStateStore {
@@ -104,41 +100,42 @@ class TreeStateStore implements OpenStateStore {
       throw storeErrors.invalidVersion(`cannot commit version ${version} after ${this.currentVersion}`);
     }
     const update = this.workingUpdate();
-    const retire = (dbKey: Uint8Array): void => this.pruner.retire(batch, dbKey, version);
-
     persistNewNodes(update.root, version, (k, v) => batch.put(k, v));
-    for (const s of update.stale) retire(nodeKey(s.version, s.depth, s.keyHash));
-    for (const op of update.ops) {
-      if (op.prevValueVersion !== PENDING) retire(valueKey(op.keyHash, op.prevValueVersion));
-      if (op.value === undefined) {
-        batch.del(latestKey(op.key));
-      } else {
-        batch.put(valueKey(op.keyHash, version), op.value);
-        batch.put(latestKey(op.key), concatBytes(versionBytes(version), op.value));
-      }
-    }
-
-    const rootNode = update.root;
-    batch.put(rootKey(version), encodeRootRecord(rootNode === null ? null : { version: rootNode.version, hash: rootNode.hash, isLeaf: rootNode instanceof Leaf }));
-    if (this.currentVersion > 0) retire(rootKey(this.currentVersion));
+    for (const s of update.stale) this.pruner.retire(batch, nodeKey(s.version, s.depth, s.keyHash), version);
+    batch.put(rootKey(version), encodeRootRecord(update.root));
+    if (this.currentVersion > 0) this.pruner.retire(batch, rootKey(this.currentVersion), version);
     batch.put(META_LATEST, versionBytes(version));
     this.pruner.prune(batch, version);
 
-    this.working.write();
+    // The ops are the working changes minus no-ops, with the value strings the tree holds: share them.
+    for (const op of update.ops) {
+      if (op.leaf === undefined) this.committed.rawDelete(op.key);
+      else this.committed.rawSet(op.key, op.leaf.value);
+    }
+    this.working.clear();
     this.plan = undefined;
-    this.tree = rootNode;
+    this.tree = update.root;
     this.currentVersion = version;
     this.pruner.readAhead(version);
     return this.root;
   }
 
-  async getAt(key: Uint8Array, version: number): Promise<{ value: Uint8Array | undefined; proof: StateProof; root: Uint8Array }> {
+  async getAt(
+    key: Uint8Array,
+    version: number,
+  ): Promise<{ value: Uint8Array | undefined; proof: StateProof; root: Uint8Array }> {
     if (version > this.currentVersion) {
-      throw storeErrors.versionNotCommitted(`version ${version} is above the last committed version ${this.currentVersion}`, { version });
+      throw storeErrors.versionNotCommitted(
+        `version ${version} is above the last committed version ${this.currentVersion}`,
+        { version },
+      );
     }
     const earliest = this.pruner.earliest;
     if (version < earliest || version < 0) {
-      throw storeErrors.versionPruned(`version ${version} is older than the earliest kept version ${earliest}`, { version, earliest });
+      throw storeErrors.versionPruned(`version ${version} is older than the earliest kept version ${earliest}`, {
+        version,
+        earliest,
+      });
     }
     const keyHash = sha256(key);
     let path: ProofPath;
@@ -152,9 +149,8 @@ class TreeStateStore implements OpenStateStore {
       value = current === undefined ? undefined : new Uint8Array(current);
     } else {
       const record = version === 0 ? null : await readRoot(this.db, version);
-      path = await proveFromDb(this.db, record, keyHash);
+      ({ path, value } = await proveFromDb(this.db, record, keyHash));
       root = record === null ? new Uint8Array(EMPTY_ROOT) : hashToBytes(record.hash);
-      value = path.terminal.kind === "own" ? await this.readValue(keyHash, version) : undefined;
     }
     const steps = encodeProofSteps(path);
     if (path.terminal.kind === "own") {
@@ -172,23 +168,15 @@ class TreeStateStore implements OpenStateStore {
     this.working.clear();
   }
 
-  /** The latest value entry of a key at or before `version`. */
-  private async readValue(keyHash: string, version: number): Promise<Uint8Array | undefined> {
-    for await (const [, v] of this.db.iterate({ start: valueKey(keyHash, 0), end: valueKey(keyHash, version + 1), reverse: true, limit: 1 })) {
-      return v;
-    }
-    return undefined;
-  }
-
   /** The tree update for the current working changes, cached until the next write. */
   private workingUpdate(): TreeUpdate {
     if (this.plan !== undefined && this.plan.generation === this.working.generation) return this.plan.update;
     const ops: TreeOp[] = [];
-    for (const [key, value] of this.working.changes()) {
-      const current = this.committed.get(key);
+    for (const [s, key, value] of this.working.pendingLatin1()) {
+      const current = this.committed.rawGet(s);
       // Writing a key's current value, or deleting an absent key, changes nothing.
       if (value === undefined ? current === undefined : current !== undefined && sameBytes(current, value)) continue;
-      ops.push({ key, keyHash: sha256(key), value, valueHash: value === undefined ? undefined : sha256(value), prevValueVersion: PENDING });
+      ops.push(opOf(s, sha256(key), value));
     }
     const update = updateTree(this.tree, ops);
     this.plan = { generation: this.working.generation, update };
@@ -196,13 +184,24 @@ class TreeStateStore implements OpenStateStore {
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+function opOf(key: string, keyHash: string, value: Uint8Array | undefined): TreeOp {
+  return {
+    key,
+    keyHash,
+    leaf:
+      value === undefined
+        ? undefined
+        : { key, value: keyString(value), keyHash, hash: leafHash(keyHash, sha256(value)) },
+  };
+}
+
+function sameBytes(a: string, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  for (let i = 0; i < b.length; i++) if (a.charCodeAt(i) !== b[i]) return false;
   return true;
 }
 
-/** Roots leave the store as plain Uint8Array copies (internally hashes are Buffers). */
+/** Roots leave the store as plain Uint8Array copies. */
 function rootHash(node: TreeNode | null): Uint8Array {
   return node === null ? new Uint8Array(EMPTY_ROOT) : hashToBytes(node.hash);
 }
@@ -215,7 +214,7 @@ export function computeStateRoot(entries: Iterable<[Uint8Array, Uint8Array]>): U
     const keyHash = sha256(key);
     if (seen.has(keyHash)) continue;
     seen.add(keyHash);
-    ops.push({ key, keyHash, value, valueHash: sha256(value), prevValueVersion: PENDING });
+    ops.push(opOf(keyString(key), keyHash, value));
   }
   return rootHash(updateTree(null, ops).root);
 }

@@ -9,8 +9,18 @@
  */
 
 import type { StateProof } from "../types.js";
-import { EMPTY_HASH, Leaf, bytesToHash, internalHash, leafHash, nibble, popcount16, sha256 } from "./node.js";
-import type { Hash, Internal, TreeNode } from "./node.js";
+import {
+  EMPTY_HASH,
+  bytesToHash,
+  childAt,
+  internalHash,
+  isNode,
+  leafHash,
+  nibble,
+  popcount16,
+  sha256,
+} from "./node.js";
+import type { Hash, Node, TreeNode } from "./node.js";
 
 export interface ProofLevel {
   readonly bitmap: number;
@@ -56,27 +66,27 @@ export function proveInMemory(root: TreeNode | null, keyHash: Hash): ProofPath {
   let node = root;
   for (let depth = 0; ; depth++) {
     if (node === null) return { levels, terminal: { kind: "empty" } };
-    if (node instanceof Leaf) {
+    if (!isNode(node)) {
+      const valueHash = sha256(Buffer.from(node.value, "latin1"));
       return node.keyHash === keyHash
-        ? { levels, terminal: { kind: "own", valueHash: node.valueHash } }
-        : { levels, terminal: { kind: "other", keyHash: node.keyHash, valueHash: node.valueHash } };
+        ? { levels, terminal: { kind: "own", valueHash } }
+        : { levels, terminal: { kind: "other", keyHash: node.keyHash, valueHash } };
     }
     const n = nibble(keyHash, depth);
     levels.push(levelOf(node, n));
-    node = node.children[n] ?? null;
+    node = childAt(node, n);
   }
 }
 
-function levelOf(node: Internal, onPath: number): ProofLevel {
-  let bitmap = 0;
+function levelOf(node: Node, onPath: number): ProofLevel {
   const siblings: Hash[] = [];
+  let r = 0;
   for (let i = 0; i < 16; i++) {
-    const c = node.children[i];
-    if (!c) continue;
-    bitmap |= 1 << i;
-    if (i !== onPath) siblings.push(c.hash);
+    if (!(node.bitmap & (1 << i))) continue;
+    if (i !== onPath) siblings.push(node.hashes.slice(r * 32, r * 32 + 32));
+    r++;
   }
-  return { bitmap, siblings };
+  return { bitmap: node.bitmap, siblings };
 }
 
 /** Checks a membership or non-membership proof against a root. Malformed proofs are false, never thrown. */

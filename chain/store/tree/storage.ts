@@ -1,14 +1,16 @@
 /**
- * Reading the tree back from the Database: the latest tree into memory at open, and the
- * path to one key at a past version for `getAt`.
+ * Reading the tree back from the Database: the latest tree and values into memory at
+ * open, and the path to one key at a past version for `getAt`.
  */
 
 import type { Database } from "../types.js";
 import { storeErrors } from "../errors.js";
-import { Internal, Leaf, PENDING, decodeNode, leafHash, nibble, sha256 } from "./node.js";
-import type { ChildRef, Hash, TreeNode } from "./node.js";
-import { PREFIX_LATEST, decodeRootRecord, nodeKey, readVersion, rootKey } from "./keys.js";
-import type { RootRecord } from "./keys.js";
+import type { MemoryKV } from "../memoryKv.js";
+import { Node, getLatin1, internalHashPacked, leafHash, nibble, popcount16, putLatin1, sha256 } from "./node.js";
+import type { Hash, TreeNode } from "./node.js";
+import { nodeKey, readVersion, rootKey } from "./keys.js";
+import { decodeNode, decodeRootRecord, leafEntryAt, leafRefOf } from "./record.js";
+import type { RootRecord } from "./record.js";
 import type { ProofLevel, ProofPath } from "./proof.js";
 
 const GET_MANY_CHUNK = 4096;
@@ -23,93 +25,128 @@ export async function readRoot(db: Database, version: number): Promise<RootRecor
   return null;
 }
 
-/** A leaf whose key and value hashes come from the latest-values table, filled in by `attachLatestValue`. */
-const UNKNOWN: Hash = "";
+interface Slot {
+  readonly refs: (Node | string)[] | null;
+  readonly index: number;
+  readonly depth: number;
+  readonly path: Hash;
+  readonly version: number;
+  readonly hash: Hash;
+}
+
+const hashBuf = Buffer.allocUnsafeSlow(32 * 16);
+const keyHashBuf = Buffer.allocUnsafeSlow(32 * 16);
 
 /**
- * Loads the internal nodes of a committed tree level by level (leaves are not read: the
- * latest-values table gives their keys and values), returning the root.
+ * Loads the latest tree level by level, putting every leaf's (key, value) into `values`,
+ * and returns the root. Every leaf hash is recomputed from its key and value and every
+ * node's hash from its children's, and checked against the hash its parent (or the root
+ * record) stored: what opens is exactly the committed root.
  */
-export async function loadTree(db: Database, root: RootRecord | null): Promise<TreeNode | null> {
+export async function loadTree(db: Database, root: RootRecord | null, values: MemoryKV): Promise<TreeNode | null> {
   if (root === null) return null;
-  if (root.isLeaf) return new Leaf(UNKNOWN, UNKNOWN, root.hash, root.version, PENDING);
-  type Slot = { parent: Internal | null; index: number; depth: number; path: string; ref: ChildRef };
-  let rootNode: TreeNode | null = null;
-  let frontier: Slot[] = [{ parent: null, index: 0, depth: 0, path: EMPTY_PATH, ref: root }];
+  if (root.kind === "leaf") {
+    const leaf = leafRefOf(root);
+    values.rawSet(leaf.key, leaf.value);
+    return leaf;
+  }
+  let rootNode: Node | null = null;
+  let frontier: Slot[] = [{ refs: null, index: 0, depth: 0, path: root.hash, version: root.version, hash: root.hash }];
   while (frontier.length > 0) {
     const next: Slot[] = [];
     for (let c = 0; c < frontier.length; c += GET_MANY_CHUNK) {
       const chunk = frontier.slice(c, c + GET_MANY_CHUNK);
-      const values = await db.getMany(chunk.map((s) => nodeKey(s.ref.version, s.depth, s.path)));
-      chunk.forEach((slot, k) => {
-        const decoded = values[k] === undefined ? undefined : decodeNode(values[k]!);
-        if (decoded?.kind !== "internal") throw storeErrors.corrupted(`missing internal node at version ${slot.ref.version} depth ${slot.depth}`);
-        const node = new Internal(new Array<TreeNode | null>(16).fill(null), slot.ref.hash, slot.ref.version);
-        for (let i = 0; i < 16; i++) {
-          const ref = decoded.children[i];
-          if (!ref) continue;
-          if (ref.isLeaf) {
-            node.children[i] = new Leaf(UNKNOWN, UNKNOWN, ref.hash, ref.version, PENDING);
-          } else {
-            next.push({ parent: node, index: i, depth: slot.depth + 1, path: withNibble(slot.path, slot.depth, i), ref });
-          }
-        }
-        if (slot.parent === null) rootNode = node;
-        else slot.parent.children[slot.index] = node;
-      });
+      const records = await db.getMany(chunk.map((s) => nodeKey(s.version, s.depth, s.path)));
+      for (let k = 0; k < chunk.length; k++) {
+        const slot = chunk[k]!;
+        const bytes = records[k];
+        const node = bytes === undefined ? undefined : decodeInto(bytes, slot, values, next);
+        if (node === undefined)
+          throw storeErrors.corrupted(`missing or bad tree node at version ${slot.version} depth ${slot.depth}`);
+        if (slot.refs === null) rootNode = node;
+        else slot.refs[slot.index] = node;
+      }
     }
     frontier = next;
   }
   return rootNode;
 }
 
-/**
- * Puts a latest (key, value) into its placeholder leaf, checking it against the stored
- * leaf hash. Returns the root (replaced when the root itself is that leaf).
- */
-export function attachLatestValue(root: TreeNode | null, keyHash: Hash, value: Uint8Array, valueVersion: number): TreeNode {
-  const valueHash = sha256(value);
-  const fill = (leaf: Leaf): Leaf => {
-    if (leaf.keyHash !== UNKNOWN || leaf.hash !== leafHash(keyHash, valueHash)) {
-      throw storeErrors.corrupted("latest value does not match the committed tree");
+/** Decodes one record into a Node, its leaves into `values` and its internal children into `next`. */
+function decodeInto(bytes: Uint8Array, slot: Slot, values: MemoryKV, next: Slot[]): Node | undefined {
+  const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (b.length < 5 || b[0] !== 0x01) return undefined;
+  const bitmap = (b[1]! << 8) | b[2]!;
+  const leafBitmap = (b[3]! << 8) | b[4]!;
+  if ((leafBitmap & ~bitmap) !== 0) return undefined;
+  const refs = new Array<Node | string>(popcount16(bitmap));
+  const leafValues = new Array<string>(popcount16(leafBitmap));
+  let o = 5;
+  let r = 0;
+  let l = 0;
+  for (let i = 0; i < 16; i++) {
+    if (!(bitmap & (1 << i))) continue;
+    if (leafBitmap & (1 << i)) {
+      const at = leafEntryAt(b, o, b.length);
+      if (at === undefined) return undefined;
+      const keyBytes = b.subarray(o + 2, at.keyEnd);
+      const valueBytes = b.subarray(at.keyEnd + 4, at.valueEnd);
+      const keyHash = sha256(keyBytes);
+      putLatin1(keyHashBuf, keyHash, l * 32);
+      putLatin1(hashBuf, leafHash(keyHash, sha256(valueBytes)), r * 32);
+      const key = getLatin1(b, o + 2, at.keyEnd);
+      const value = getLatin1(b, at.keyEnd + 4, at.valueEnd);
+      values.rawSet(key, value);
+      leafValues[l] = value;
+      refs[r] = key;
+      o = at.valueEnd;
+      l++;
+    } else {
+      if (o + 40 > b.length) return undefined;
+      b.copy(hashBuf, r * 32, o + 8, o + 40);
+      const hash = getLatin1(b, o + 8, o + 40);
+      next.push({
+        refs,
+        index: r,
+        depth: slot.depth + 1,
+        path: withNibble(slot.path, slot.depth, i),
+        version: readVersion(b, o),
+        hash,
+      });
+      refs[r] = hash; // replaced by the child node once it is loaded
+      o += 40;
     }
-    return new Leaf(keyHash, valueHash, leaf.hash, leaf.version, valueVersion);
-  };
-  if (root instanceof Leaf) return fill(root);
-  let node: TreeNode | null | undefined = root;
-  for (let depth = 0; node instanceof Internal; depth++) {
-    const n = nibble(keyHash, depth);
-    const child: TreeNode | null | undefined = node.children[n];
-    if (child instanceof Leaf) {
-      node.children[n] = fill(child);
-      return root!;
-    }
-    node = child;
+    r++;
   }
-  throw storeErrors.corrupted("latest value has no leaf in the committed tree");
+  if (o !== b.length || r === 0) return undefined;
+  const hashes = getLatin1(hashBuf, 0, r * 32);
+  if (internalHashPacked(bitmap, hashes) !== slot.hash) return undefined;
+  return new Node(
+    bitmap,
+    leafBitmap,
+    hashes,
+    getLatin1(keyHashBuf, 0, l * 32),
+    refs,
+    leafValues,
+    slot.hash,
+    slot.version,
+  );
 }
 
-/** True when every leaf got its value (no latest value is missing). */
-export function allLeavesKnown(root: TreeNode | null): boolean {
-  if (root === null) return true;
-  if (root instanceof Leaf) return root.keyHash !== UNKNOWN;
-  return root.children.every((c) => c === null || c === undefined || allLeavesKnown(c));
-}
-
-/** The proof path to `keyHash` in the tree committed with this root record, read from disk. */
-export async function proveFromDb(db: Database, root: RootRecord | null, keyHash: Hash): Promise<ProofPath> {
+/** The proof path to `keyHash` in the tree committed with this root record, read from disk, with the key's value if present. */
+export async function proveFromDb(
+  db: Database,
+  root: RootRecord | null,
+  keyHash: Hash,
+): Promise<{ path: ProofPath; value: Uint8Array | undefined }> {
   const levels: ProofLevel[] = [];
-  if (root === null) return { levels, terminal: { kind: "empty" } };
-  let ref: ChildRef = root;
-  for (let depth = 0; ; depth++) {
-    const bytes = await db.get(nodeKey(ref.version, depth, keyHash));
+  if (root === null) return { path: { levels, terminal: { kind: "empty" } }, value: undefined };
+  let leaf = root.kind === "leaf" ? root : undefined;
+  let version = root.kind === "internal" ? root.version : 0;
+  for (let depth = 0; leaf === undefined; depth++) {
+    const bytes = await db.get(nodeKey(version, depth, keyHash));
     const node = bytes === undefined ? undefined : decodeNode(bytes);
-    if (node === undefined) throw storeErrors.corrupted(`missing tree node at version ${ref.version} depth ${depth}`);
-    if (node.kind === "leaf") {
-      return node.keyHash === keyHash
-        ? { levels, terminal: { kind: "own", valueHash: node.valueHash } }
-        : { levels, terminal: { kind: "other", keyHash: node.keyHash, valueHash: node.valueHash } };
-    }
+    if (node === undefined) throw storeErrors.corrupted(`missing tree node at version ${version} depth ${depth}`);
     const n = nibble(keyHash, depth);
     const siblings: Hash[] = [];
     node.children.forEach((c, i) => {
@@ -117,21 +154,17 @@ export async function proveFromDb(db: Database, root: RootRecord | null, keyHash
     });
     levels.push({ bitmap: node.bitmap, siblings });
     const child = node.children[n];
-    if (child === undefined) return { levels, terminal: { kind: "empty" } };
-    ref = child;
+    if (child === undefined) return { path: { levels, terminal: { kind: "empty" } }, value: undefined };
+    if (child.kind === "leaf") leaf = child;
+    else version = child.version;
   }
-}
-
-/** Iterates the latest-values table: (key, valueVersion, value). */
-export async function* latestValues(db: Database): AsyncGenerator<[Uint8Array, number, Uint8Array]> {
-  for await (const [k, v] of db.iterate({ start: Uint8Array.of(PREFIX_LATEST), end: Uint8Array.of(PREFIX_LATEST + 1) })) {
-    yield [k.subarray(1), readVersion(v), v.subarray(8)];
-  }
+  const valueHash = sha256(leaf.value);
+  if (leaf.keyHash !== keyHash)
+    return { path: { levels, terminal: { kind: "other", keyHash: leaf.keyHash, valueHash } }, value: undefined };
+  return { path: { levels, terminal: { kind: "own", valueHash } }, value: new Uint8Array(leaf.value) };
 }
 
 /** A node path as a key-hash-shaped latin1 string (only the first `depth` nibbles matter). */
-const EMPTY_PATH = "\0".repeat(32);
-
 function withNibble(path: string, depth: number, n: number): string {
   const i = depth >> 1;
   const old = path.charCodeAt(i);

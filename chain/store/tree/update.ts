@@ -4,152 +4,122 @@
  * Only dirty paths are rebuilt and each rebuilt internal node is hashed once.
  */
 
-import { Internal, Leaf, PENDING, encodeNode, makeInternal, makeLeaf, nibble } from "./node.js";
-import type { Hash, TreeNode } from "./node.js";
+import { Node, PENDING, childAt, isNode, makeNode, nibble, rebuildNode } from "./node.js";
+import type { Hash, LeafRef, TreeNode } from "./node.js";
 import { nodeKey } from "./keys.js";
+import { encodeNode } from "./record.js";
 
-/** One key's change; `value` undefined deletes. */
+/** One key's change: `leaf` is the key's new leaf, or undefined for a delete. */
 export interface TreeOp {
-  readonly key: Uint8Array;
+  /** The key, latin1. */
+  readonly key: string;
   readonly keyHash: Hash;
-  readonly value: Uint8Array | undefined;
-  readonly valueHash: Hash | undefined;
-  /** Filled in by the update: the version of the value this op replaces (PENDING if the key was absent). */
-  prevValueVersion: number;
+  readonly leaf: LeafRef | undefined;
 }
 
-/** A node position that the new tree no longer uses. */
+/** A stored node that the new tree no longer uses. */
 export interface StaleNode {
   readonly version: number;
   readonly depth: number;
+  /** Any key hash under the node: its first `depth` nibbles are the node's path. */
   readonly keyHash: Hash;
 }
 
 export interface TreeUpdate {
   readonly root: TreeNode | null;
+  /** The ops, sorted by key hash. */
   readonly ops: readonly TreeOp[];
   readonly stale: readonly StaleNode[];
 }
 
+function byKeyHash(a: TreeOp, b: TreeOp): number {
+  return a.keyHash < b.keyHash ? -1 : a.keyHash > b.keyHash ? 1 : 0;
+}
+
 /** Ops must have distinct key hashes; they are sorted here. */
 export function updateTree(root: TreeNode | null, ops: TreeOp[]): TreeUpdate {
-  ops.sort((a, b) => (a.keyHash < b.keyHash ? -1 : a.keyHash > b.keyHash ? 1 : 0));
+  ops.sort(byKeyHash);
   const stale: StaleNode[] = [];
+  const changesByDepth: (TreeNode | null | undefined)[][] = [];
 
-  const markStale = (node: TreeNode, depth: number, keyHash: Hash): void => {
-    if (node.version !== PENDING) stale.push({ version: node.version, depth, keyHash });
-  };
-
-  // A persisted leaf that changes position is stored again at the new one.
-  const relocate = (leaf: Leaf, fromDepth: number): Leaf => {
-    if (leaf.version === PENDING) return leaf;
-    markStale(leaf, fromDepth, leaf.keyHash);
-    return new Leaf(leaf.keyHash, leaf.valueHash, leaf.hash, PENDING, leaf.valueVersion);
-  };
-
-  const leafOf = (op: TreeOp): Leaf => makeLeaf(op.keyHash, op.valueHash!, PENDING);
-
-  const build = (depth: number, leaves: Leaf[]): TreeNode | null => {
+  const build = (depth: number, leaves: LeafRef[]): TreeNode | null => {
     if (leaves.length === 0) return null;
     if (leaves.length === 1) return leaves[0]!;
-    const groups: (Leaf[] | undefined)[] = new Array<Leaf[] | undefined>(16).fill(undefined);
+    const groups: (LeafRef[] | undefined)[] = new Array<LeafRef[] | undefined>(16).fill(undefined);
     for (const l of leaves) (groups[nibble(l.keyHash, depth)] ??= []).push(l);
     const children: (TreeNode | null)[] = new Array<TreeNode | null>(16).fill(null);
     for (let i = 0; i < 16; i++) {
       const g = groups[i];
       if (g) children[i] = build(depth + 1, g);
     }
-    return makeInternal(children);
+    return makeNode(children);
   };
 
   const apply = (node: TreeNode | null, depth: number, lo: number, hi: number): TreeNode | null => {
     if (lo >= hi) return node;
-    if (node === null) {
-      const leaves: Leaf[] = [];
-      for (let i = lo; i < hi; i++) if (ops[i]!.value !== undefined) leaves.push(leafOf(ops[i]!));
-      return build(depth, leaves);
-    }
-    if (node instanceof Leaf) {
-      const leaves: Leaf[] = [];
+    if (node === null || !isNode(node)) {
+      const leaves: LeafRef[] = [];
       let touched = false;
       for (let i = lo; i < hi; i++) {
         const op = ops[i]!;
-        if (op.keyHash === node.keyHash) {
-          touched = true;
-          op.prevValueVersion = node.valueVersion;
-        }
-        if (op.value !== undefined) leaves.push(leafOf(op));
+        if (node !== null && op.keyHash === node.keyHash) touched = true;
+        if (op.leaf !== undefined) leaves.push(op.leaf);
       }
-      if (!touched && leaves.length === 0) return node;
-      markStale(node, depth, node.keyHash);
-      if (!touched) leaves.push(new Leaf(node.keyHash, node.valueHash, node.hash, PENDING, node.valueVersion));
+      if (node !== null && !touched) {
+        // Deleting absent keys next to a leaf leaves it as it is.
+        if (leaves.length === 0) return node;
+        leaves.push(node);
+      }
       return build(depth, leaves);
     }
-    const children = node.children.slice();
+    // One changes array per depth: a node's children are rebuilt (at depth + 1) before it is.
+    const changes = (changesByDepth[depth] ??= new Array<TreeNode | null | undefined>(16)).fill(undefined);
     let changed = false;
-    for (let i = lo; i < hi; ) {
+    for (let i = lo; i < hi;) {
       const n = nibble(ops[i]!.keyHash, depth);
       let j = i + 1;
       while (j < hi && nibble(ops[j]!.keyHash, depth) === n) j++;
-      const before = children[n] ?? null;
+      const before = childAt(node, n);
       const after = apply(before, depth + 1, i, j);
-      if (after !== before) {
-        children[n] = after;
+      if (
+        after !== before &&
+        !(before !== null && after !== null && !isNode(before) && !isNode(after) && sameLeaf(before, after))
+      ) {
+        changes[n] = after;
         changed = true;
       }
       i = j;
     }
     if (!changed) return node;
-    markStale(node, depth, ops[lo]!.keyHash);
-    let count = 0;
-    let only: TreeNode | null = null;
-    for (const c of children) {
-      if (c) {
-        count++;
-        only = c;
-      }
-    }
-    if (count === 0) return null;
-    // A lone leaf moves up: a subtree with one key is that key's leaf.
-    if (count === 1 && only instanceof Leaf) return relocate(only, depth + 1);
-    return makeInternal(children);
+    if (node.version !== PENDING) stale.push({ version: node.version, depth, keyHash: ops[lo]!.keyHash });
+    return rebuildNode(node, changes);
   };
 
   return { root: apply(root, 0, 0, ops.length), ops, stale };
 }
 
-/** Gives every new node of `root` the version and emits (node key, encoded node), children first. */
-export function persistNewNodes(root: TreeNode | null, version: number, emit: (key: Uint8Array, value: Uint8Array) => void): void {
-  // Returns some key hash under the node, which names the node's path.
-  const visit = (node: TreeNode, depth: number): Hash => {
-    if (node instanceof Leaf) {
-      if (node.version === PENDING) {
-        node.version = version;
-        if (node.valueVersion === PENDING) node.valueVersion = version;
-        emit(nodeKey(version, depth, node.keyHash), encodeNode(node));
-      }
-      return node.keyHash;
-    }
-    let pathSource: Hash | undefined;
-    for (const c of node.children) {
-      if (!c) continue;
-      if (c.version === PENDING) {
-        const kh = visit(c, depth + 1);
-        pathSource ??= kh;
-      } else {
-        pathSource ??= anyKeyHash(c);
-      }
-    }
+/** childAt builds a fresh LeafRef for an untouched leaf: equal fields mean no change. */
+function sameLeaf(a: LeafRef, b: LeafRef): boolean {
+  return a.key === b.key && a.hash === b.hash && a.value === b.value;
+}
+
+/** Gives every new node of `root` the version and emits (node key, record). */
+export function persistNewNodes(
+  root: TreeNode | null,
+  version: number,
+  emit: (key: Uint8Array, value: Uint8Array) => void,
+): void {
+  const visit = (node: Node, depth: number): void => {
+    for (const ref of node.refs) if (typeof ref !== "string" && ref.version === PENDING) visit(ref, depth + 1);
     node.version = version;
-    emit(nodeKey(version, depth, pathSource!), encodeNode(node));
-    return pathSource!;
+    emit(nodeKey(version, depth, anyKeyHash(node)), encodeNode(node));
   };
-  if (root && root.version === PENDING) visit(root, 0);
+  if (root !== null && isNode(root) && root.version === PENDING) visit(root, 0);
 }
 
 /** Some key hash in the subtree, to name the subtree's path. */
-function anyKeyHash(node: TreeNode): Hash {
-  let n: TreeNode = node;
-  while (n instanceof Internal) n = n.children.find((c) => c !== null && c !== undefined)!;
-  return n.keyHash;
+export function anyKeyHash(node: Node): Hash {
+  let n = node;
+  while (n.leafBitmap === 0) n = n.refs[0] as Node;
+  return n.keyHashes.slice(0, 32);
 }

@@ -5,35 +5,44 @@ import { EMPTY_ROOT, computeStateRoot, openStateStore, verifyProof } from "../..
 import { storeErrors } from "../../../chain/store/errors.js";
 import { readRoot } from "../../../chain/store/tree/storage.js";
 import { nodeKey } from "../../../chain/store/tree/keys.js";
-import { decodeNode } from "../../../chain/store/tree/node.js";
+import { decodeNode } from "../../../chain/store/tree/record.js";
 import type { Database, StateProof } from "../../../chain/store/types.js";
 import { equalBytes, toHex, utf8 } from "../../../chain/types/bytes.js";
 
 const k = (s: string): Uint8Array => utf8(s);
 
-/** The node keys reachable from a version's root (walks the stored tree). */
+/** The node keys reachable from a version's root (walks the stored tree; leaves are inline in their parents). */
 async function countNodesOf(db: Database, version: number): Promise<Set<string>> {
   const seen = new Set<string>();
   const root = await readRoot(db, version);
-  if (root === null) return seen;
+  if (root === null || root.kind === "leaf") return seen;
   const walk = async (nodeVersion: number, depth: number, path: string): Promise<void> => {
     const key = nodeKey(nodeVersion, depth, path);
     seen.add(toHex(key));
     const node = decodeNode((await db.get(key))!);
-    if (node?.kind !== "internal") return;
+    if (node === undefined) throw new TypeError(`undecodable node ${toHex(key)}`);
     for (let i = 0; i < 16; i++) {
       const c = node.children[i];
-      if (!c) continue;
+      if (c?.kind !== "internal") continue;
       const byte = path.charCodeAt(depth >> 1);
       const nb = depth & 1 ? (byte & 0xf0) | i : (byte & 0x0f) | (i << 4);
-      await walk(c.version, depth + 1, path.slice(0, depth >> 1) + String.fromCharCode(nb) + path.slice((depth >> 1) + 1));
+      await walk(
+        c.version,
+        depth + 1,
+        path.slice(0, depth >> 1) + String.fromCharCode(nb) + path.slice((depth >> 1) + 1),
+      );
     }
   };
   await walk(root.version, 0, "\0".repeat(32));
   return seen;
 }
 
-async function commitBlock(store: Awaited<ReturnType<typeof openStateStore>>, db: Database, version: number, writes: Record<string, string | null>): Promise<Uint8Array> {
+async function commitBlock(
+  store: Awaited<ReturnType<typeof openStateStore>>,
+  db: Database,
+  version: number,
+  writes: Record<string, string | null>,
+): Promise<Uint8Array> {
   for (const [key, value] of Object.entries(writes)) {
     if (value === null) store.working.delete(k(key));
     else store.working.set(k(key), k(value));
@@ -58,33 +67,38 @@ test("the empty store is at version 0 with the all-zero root", async (t) => {
 test("the root depends only on the final key/value set, not on insertion order or history", async (t) => {
   const entry = fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 4 }), fc.uint8Array({ maxLength: 4 }));
   await fc.assert(
-    fc.asyncProperty(fc.array(entry, { maxLength: 60 }), fc.array(fc.uint8Array({ minLength: 1, maxLength: 4 }), { maxLength: 20 }), fc.integer({ min: 1, max: 4 }), async (entries, noise, blocks) => {
-      const final = new Map<string, [Uint8Array, Uint8Array]>();
-      for (const [key, value] of entries) final.set(toHex(key), [key, value]);
-      const expected = computeStateRoot(final.values());
+    fc.asyncProperty(
+      fc.array(entry, { maxLength: 60 }),
+      fc.array(fc.uint8Array({ minLength: 1, maxLength: 4 }), { maxLength: 20 }),
+      fc.integer({ min: 1, max: 4 }),
+      async (entries, noise, blocks) => {
+        const final = new Map<string, [Uint8Array, Uint8Array]>();
+        for (const [key, value] of entries) final.set(toHex(key), [key, value]);
+        const expected = computeStateRoot(final.values());
 
-      // Same set, reversed order, split over several blocks, with keys that come and go.
-      const db = createMemoryDatabase();
-      const store = await openStateStore({ db, keepRecent: 0 });
-      const order = [...entries].reverse();
-      let version = 0;
-      for (let b = 0; b < blocks; b++) {
-        for (const n of noise) store.working.set(n, Uint8Array.of(b));
-        for (let i = b; i < order.length; i += blocks) {
-          const [key] = order[i]!;
-          store.working.set(key, Uint8Array.of(9, 9, 9));
+        // Same set, reversed order, split over several blocks, with keys that come and go.
+        const db = createMemoryDatabase();
+        const store = await openStateStore({ db, keepRecent: 0 });
+        const order = [...entries].reverse();
+        let version = 0;
+        for (let b = 0; b < blocks; b++) {
+          for (const n of noise) store.working.set(n, Uint8Array.of(b));
+          for (let i = b; i < order.length; i += blocks) {
+            const [key] = order[i]!;
+            store.working.set(key, Uint8Array.of(9, 9, 9));
+          }
+          const batch = db.batch();
+          store.commit(batch, ++version);
+          await batch.write();
         }
+        for (const n of noise) store.working.delete(n);
+        for (const [key, value] of final.values()) store.working.set(key, value);
+        const working = store.workingRoot();
         const batch = db.batch();
-        store.commit(batch, ++version);
-        await batch.write();
-      }
-      for (const n of noise) store.working.delete(n);
-      for (const [key, value] of final.values()) store.working.set(key, value);
-      const working = store.workingRoot();
-      const batch = db.batch();
-      const committed = store.commit(batch, ++version);
-      return equalBytes(working, expected) && equalBytes(committed, expected);
-    }),
+        const committed = store.commit(batch, ++version);
+        return equalBytes(working, expected) && equalBytes(committed, expected);
+      },
+    ),
     { numRuns: 60 },
   );
   t.pass();
@@ -134,7 +148,12 @@ test("tampered proofs, values, keys or roots fail verification", async (t) => {
   if (member.kind !== "exist") return t.fail();
   t.false(verifyProof(root, { ...member, value: k("value-6") }));
   t.false(verifyProof(root, { ...member, key: k("key-6") }));
-  t.false(verifyProof(Uint8Array.from(root, (x, i) => (i === 0 ? x ^ 1 : x)), member));
+  t.false(
+    verifyProof(
+      Uint8Array.from(root, (x, i) => (i === 0 ? x ^ 1 : x)),
+      member,
+    ),
+  );
   // A membership proof cannot be relabelled as absence, nor the reverse.
   t.false(verifyProof(root, { kind: "nonexist", key: member.key, steps: member.steps }));
   t.false(verifyProof(root, { kind: "exist", key: absent.key, value: k(""), steps: absent.steps }));
@@ -178,7 +197,8 @@ test("pruning removes versions older than keepRecent with a typed error, recent 
   const db = createMemoryDatabase();
   const store = await openStateStore({ db, keepRecent: 3 });
   const roots: Uint8Array[] = [];
-  for (let v = 1; v <= 10; v++) roots[v] = await commitBlock(store, db, v, { counter: String(v), [`k${v % 4}`]: String(v) });
+  for (let v = 1; v <= 10; v++)
+    roots[v] = await commitBlock(store, db, v, { counter: String(v), [`k${v % 4}`]: String(v) });
   t.is(store.earliestVersion, 8);
   for (const v of [8, 9, 10]) {
     const got = await store.getAt(k("counter"), v);
@@ -190,52 +210,60 @@ test("pruning removes versions older than keepRecent with a typed error, recent 
   // Nothing of version 7 or older is left on disk except what 8..10 still use.
   const reopened = await openStateStore({ db, keepRecent: 3 });
   t.is(reopened.earliestVersion, 8);
-  let valueEntries = 0;
-  for await (const _ of db.iterate({ start: Uint8Array.of(0x02), end: Uint8Array.of(0x03) })) valueEntries++;
-  // counter@8,9,10 and k0..k3 (at most 4 live entries, each with at most 3 kept versions)
-  t.true(valueEntries <= 3 + 4 + 3, `value entries ${valueEntries}`);
+  const stored: string[] = [];
+  for await (const [key] of db.iterate({ start: Uint8Array.of(0x01), end: Uint8Array.of(0x02) }))
+    stored.push(toHex(key));
+  const reachable = new Set<string>();
+  for (const v of [8, 9, 10]) for (const key of await countNodesOf(db, v)) reachable.add(key);
+  t.deepEqual(stored.sort(), [...reachable].sort());
+  const rootVersions: number[] = [];
+  for await (const [key] of db.iterate({ start: Uint8Array.of(0x06), end: Uint8Array.of(0x07) }))
+    rootVersions.push(key[8]!);
+  t.deepEqual(rootVersions, [8, 9, 10]);
 });
 
-for (const keepRecent of [2, 12]) test(`pruning (keepRecent ${keepRecent}) keeps the store consistent over many blocks of random writes`, async (t) => {
-  const db = createMemoryDatabase();
-  const store = await openStateStore({ db, keepRecent });
-  let seed = 1;
-  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648);
-  const history: Map<string, string>[] = [];
-  const live = new Map<string, string>();
-  for (let v = 1; v <= 30; v++) {
-    const writes: Record<string, string | null> = {};
-    for (let i = 0; i < 20; i++) {
-      const key = `k${rnd() % 40}`;
-      const del = rnd() % 4 === 0;
-      writes[key] = del ? null : `v${v}-${i}`;
-      if (del) live.delete(key);
-      else live.set(key, `v${v}-${i}`);
+for (const keepRecent of [2, 12])
+  test(`pruning (keepRecent ${keepRecent}) keeps the store consistent over many blocks of random writes`, async (t) => {
+    const db = createMemoryDatabase();
+    const store = await openStateStore({ db, keepRecent });
+    let seed = 1;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    const history: Map<string, string>[] = [];
+    const live = new Map<string, string>();
+    for (let v = 1; v <= 30; v++) {
+      const writes: Record<string, string | null> = {};
+      for (let i = 0; i < 20; i++) {
+        const key = `k${rnd() % 40}`;
+        const del = rnd() % 4 === 0;
+        writes[key] = del ? null : `v${v}-${i}`;
+        if (del) live.delete(key);
+        else live.set(key, `v${v}-${i}`);
+      }
+      await commitBlock(store, db, v, writes);
+      history[v] = new Map(live);
     }
-    await commitBlock(store, db, v, writes);
-    history[v] = new Map(live);
-  }
-  t.is(store.earliestVersion, 30 - keepRecent + 1);
-  const pruned = await t.throwsAsync(store.getAt(k("k1"), store.earliestVersion - 1));
-  t.true(storeErrors.versionPruned.is(pruned));
-  // Disk holds exactly the tree nodes that the kept versions reference.
-  const stored = new Set<string>();
-  for await (const [key] of db.iterate({ start: Uint8Array.of(0x01), end: Uint8Array.of(0x02) })) stored.add(toHex(key));
-  const reachable = new Set<string>();
-  for (let v = store.earliestVersion; v <= 30; v++) for (const key of await countNodesOf(db, v)) reachable.add(key);
-  t.deepEqual([...stored].sort(), [...reachable].sort());
-  for (const v of [store.earliestVersion, 29, 30]) {
-    for (let i = 0; i < 40; i++) {
-      const got = await store.getAt(k(`k${i}`), v);
-      const want = history[v]!.get(`k${i}`);
-      t.deepEqual(got.value, want === undefined ? undefined : k(want));
-      t.true(verifyProof(got.root, got.proof));
+    t.is(store.earliestVersion, 30 - keepRecent + 1);
+    const pruned = await t.throwsAsync(store.getAt(k("k1"), store.earliestVersion - 1));
+    t.true(storeErrors.versionPruned.is(pruned));
+    // Disk holds exactly the tree nodes that the kept versions reference.
+    const stored = new Set<string>();
+    for await (const [key] of db.iterate({ start: Uint8Array.of(0x01), end: Uint8Array.of(0x02) }))
+      stored.add(toHex(key));
+    const reachable = new Set<string>();
+    for (let v = store.earliestVersion; v <= 30; v++) for (const key of await countNodesOf(db, v)) reachable.add(key);
+    t.deepEqual([...stored].sort(), [...reachable].sort());
+    for (const v of [store.earliestVersion, 29, 30]) {
+      for (let i = 0; i < 40; i++) {
+        const got = await store.getAt(k(`k${i}`), v);
+        const want = history[v]!.get(`k${i}`);
+        t.deepEqual(got.value, want === undefined ? undefined : k(want));
+        t.true(verifyProof(got.root, got.proof));
+      }
     }
-  }
-  const reopened = await openStateStore({ db, keepRecent });
-  t.deepEqual(reopened.root, store.root);
-  t.deepEqual(reopened.root, computeStateRoot([...live].map(([a, b]) => [k(a), k(b)])));
-});
+    const reopened = await openStateStore({ db, keepRecent });
+    t.deepEqual(reopened.root, store.root);
+    t.deepEqual(reopened.root, computeStateRoot([...live].map(([a, b]) => [k(a), k(b)])));
+  });
 
 test("reopening after commits restores root, version and values", async (t) => {
   const db = createMemoryDatabase();
@@ -245,10 +273,23 @@ test("reopening after commits restores root, version and values", async (t) => {
   const again = await openStateStore({ db, keepRecent: 0 });
   t.is(again.version, 2);
   t.deepEqual(again.root, root);
-  t.deepEqual([...again.working.iterator()].map(([key, v]) => `${Buffer.from(key)}=${Buffer.from(v)}`), ["a=1", "c=3", "d=4"]);
+  t.deepEqual(
+    [...again.working.iterator()].map(([key, v]) => `${Buffer.from(key)}=${Buffer.from(v)}`),
+    ["a=1", "c=3", "d=4"],
+  );
   // And it keeps committing from there with the same roots as the original.
   const next = await commitBlock(again, db, 3, { e: "5" });
-  t.deepEqual(next, computeStateRoot([["a", "1"], ["c", "3"], ["d", "4"], ["e", "5"]].map(([a, b]) => [k(a!), k(b!)])));
+  t.deepEqual(
+    next,
+    computeStateRoot(
+      [
+        ["a", "1"],
+        ["c", "3"],
+        ["d", "4"],
+        ["e", "5"],
+      ].map(([a, b]) => [k(a!), k(b!)]),
+    ),
+  );
 });
 
 test("rollback discards uncommitted writes and the working root returns to the committed root", async (t) => {
@@ -301,4 +342,37 @@ test("state keys stay inside the 0x01..0x06 prefix range", async (t) => {
     t.true(key[0]! >= 0x01 && key[0]! <= 0x06, toHex(key));
   }
   t.true(n > 0);
+});
+
+test("updating one key writes only the records of the internal nodes on its path, nothing per key", async (t) => {
+  const db = createMemoryDatabase();
+  const store = await openStateStore({ db, keepRecent: 0 });
+  const writes: Record<string, string> = {};
+  for (let i = 0; i < 500; i++) writes[`key-${i}`] = `value-${i}`;
+  await commitBlock(store, db, 1, writes);
+  store.working.set(k("key-7"), k("changed"));
+  const batch = db.batch();
+  const root = store.commit(batch, 2);
+  const path = await store.getAt(k("key-7"), 2);
+  const levels = path.proof.steps[0]!;
+  // One record per level of the path, the root record and the latest-version marker.
+  t.is(batch.length, levels + 2);
+  await batch.write();
+  const reopened = await openStateStore({ db, keepRecent: 0 });
+  t.deepEqual(reopened.root, root);
+  t.deepEqual(reopened.working.get(k("key-7")), k("changed"));
+  t.deepEqual(reopened.working.get(k("key-8")), k("value-8"));
+});
+
+test("the state's values are copies: mutating a written or read value changes nothing stored", async (t) => {
+  const db = createMemoryDatabase();
+  const store = await openStateStore({ db, keepRecent: 0 });
+  const value = k("abc");
+  store.working.set(k("a"), value);
+  await commitBlock(store, db, 1, {});
+  value[0] = 0x7a;
+  const read = store.working.get(k("a"))!;
+  read[1] = 0x7a;
+  t.deepEqual(store.working.get(k("a")), k("abc"));
+  t.deepEqual(store.root, computeStateRoot([[k("a"), k("abc")]]));
 });

@@ -1,0 +1,178 @@
+/**
+ * Disk encodings of the tree. An internal node's record carries its leaf children whole
+ * (key, value, hashes), so a commit writes one record per changed internal node, past
+ * versions read values from the records on the key's path, and opening the store reads
+ * the latest tree's records and nothing else.
+ *
+ *   node record:  0x01 || bitmap u16 || leafBitmap u16 || per present child, nibble order:
+ *                   internal child: version u64 || hash(32)
+ *                   leaf child:     leaf entry
+ *   leaf entry:   keyLen u16 || key || valueLen u32 || value
+ *
+ * A leaf entry holds no hashes: they follow from the key and value (sha256(key), the leaf
+ * hash), and leaving them out makes the records of a commit about 40% smaller. Opening
+ * recomputes them, which also verifies every loaded leaf against the root.
+ *   root record:  empty (empty tree) | 0x01 || node version u64 || hash(32) | 0x00 || leaf entry
+ */
+
+import { getLatin1, isNode, leafHash, popcount16, putLatin1, sha256 } from "./node.js";
+import type { Node } from "./node.js";
+import type { Hash, LeafRef, TreeNode } from "./node.js";
+import { readVersion, writeVersion } from "./keys.js";
+
+export type DecodedChild =
+  | { readonly kind: "internal"; readonly version: number; readonly hash: Hash }
+  | {
+      readonly kind: "leaf";
+      readonly hash: Hash;
+      readonly keyHash: Hash;
+      readonly key: Uint8Array;
+      readonly value: Uint8Array;
+    };
+
+export interface DecodedNode {
+  readonly kind: "internal";
+  readonly bitmap: number;
+  readonly children: (DecodedChild | undefined)[];
+}
+
+export type RootRecord =
+  | { readonly kind: "internal"; readonly version: number; readonly hash: Hash }
+  | (DecodedChild & { readonly kind: "leaf" });
+
+function leafEntrySize(key: string, value: string): number {
+  return 6 + key.length + value.length;
+}
+
+/** Short strings are copied in JS: cheaper than a native call. */
+function putChars(out: Buffer, s: string, o: number): void {
+  if (s.length > 64) putLatin1(out, s, o);
+  else for (let k = 0; k < s.length; k++) out[o + k] = s.charCodeAt(k);
+}
+
+function putLeafEntry(out: Buffer, o: number, key: string, value: string): number {
+  out[o] = key.length >>> 8;
+  out[o + 1] = key.length & 0xff;
+  putChars(out, key, o + 2);
+  o += 2 + key.length;
+  const n = value.length;
+  out[o] = n >>> 24;
+  out[o + 1] = (n >>> 16) & 0xff;
+  out[o + 2] = (n >>> 8) & 0xff;
+  out[o + 3] = n & 0xff;
+  putChars(out, value, o + 4);
+  return o + 4 + n;
+}
+
+/** The node's packed child hashes, unpacked once per encode (slicing them per child would allocate a string each). */
+const packedHashes = Buffer.allocUnsafeSlow(32 * 16);
+
+export function encodeNode(node: Node): Buffer {
+  let size = 5;
+  let l = 0;
+  for (const ref of node.refs) size += typeof ref === "string" ? leafEntrySize(ref, node.values[l++]!) : 40;
+  const out = Buffer.allocUnsafe(size);
+  out[0] = 0x01;
+  out[1] = node.bitmap >>> 8;
+  out[2] = node.bitmap & 0xff;
+  out[3] = node.leafBitmap >>> 8;
+  out[4] = node.leafBitmap & 0xff;
+  putLatin1(packedHashes, node.hashes, 0);
+  let o = 5;
+  l = 0;
+  for (let r = 0; r < node.refs.length; r++) {
+    const ref = node.refs[r]!;
+    if (typeof ref === "string") {
+      o = putLeafEntry(out, o, ref, node.values[l++]!);
+    } else {
+      writeVersion(out, o, ref.version);
+      packedHashes.copy(out, o + 8, r * 32, r * 32 + 32);
+      o += 40;
+    }
+  }
+  return out;
+}
+
+export function encodeRootRecord(root: TreeNode | null): Uint8Array {
+  if (root === null) return new Uint8Array(0);
+  if (isNode(root)) {
+    const out = Buffer.allocUnsafe(41);
+    out[0] = 0x01;
+    writeVersion(out, 1, root.version);
+    putLatin1(out, root.hash, 9);
+    return out;
+  }
+  const value = root.value;
+  const out = Buffer.allocUnsafe(1 + leafEntrySize(root.key, value));
+  out[0] = 0x00;
+  putLeafEntry(out, 1, root.key, value);
+  return out;
+}
+
+/** Reads a leaf entry at `o`; returns its key and value range, or undefined if it runs past `end`. */
+export function leafEntryAt(b: Buffer, o: number, end: number): { keyEnd: number; valueEnd: number } | undefined {
+  if (o + 2 > end) return undefined;
+  const keyEnd = o + 2 + ((b[o]! << 8) | b[o + 1]!);
+  if (keyEnd + 4 > end) return undefined;
+  const valueEnd = keyEnd + 4 + b.readUInt32BE(keyEnd);
+  return valueEnd > end ? undefined : { keyEnd, valueEnd };
+}
+
+function readLeafEntry(b: Buffer, o: number, end: number): [DecodedChild & { kind: "leaf" }, number] | undefined {
+  const at = leafEntryAt(b, o, end);
+  if (at === undefined) return undefined;
+  const key = b.subarray(o + 2, at.keyEnd);
+  const value = b.subarray(at.keyEnd + 4, at.valueEnd);
+  const keyHash = sha256(key);
+  return [{ kind: "leaf", hash: leafHash(keyHash, sha256(value)), keyHash, key, value }, at.valueEnd];
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Decodes a node record; undefined for bytes that are not one. Leaf keys and values are views into `bytes`. */
+export function decodeNode(bytes: Uint8Array): DecodedNode | undefined {
+  const b = asBuffer(bytes);
+  if (b[0] !== 0x01 || b.length < 5) return undefined;
+  const bitmap = (b[1]! << 8) | b[2]!;
+  const leafBitmap = (b[3]! << 8) | b[4]!;
+  if ((leafBitmap & ~bitmap) !== 0 || popcount16(bitmap) < 1) return undefined;
+  const children: (DecodedChild | undefined)[] = new Array<DecodedChild | undefined>(16).fill(undefined);
+  let o = 5;
+  for (let i = 0; i < 16; i++) {
+    if (!(bitmap & (1 << i))) continue;
+    if (leafBitmap & (1 << i)) {
+      const r = readLeafEntry(b, o, b.length);
+      if (r === undefined) return undefined;
+      children[i] = r[0];
+      o = r[1];
+    } else {
+      if (o + 40 > b.length) return undefined;
+      children[i] = { kind: "internal", version: readVersion(b, o), hash: getLatin1(b, o + 8, o + 40) };
+      o += 40;
+    }
+  }
+  return o === b.length ? { kind: "internal", bitmap, children } : undefined;
+}
+
+/** Decodes a root record: null for the empty tree, undefined for bytes that are not one. */
+export function decodeRootRecord(bytes: Uint8Array): RootRecord | null | undefined {
+  if (bytes.length === 0) return null;
+  const b = asBuffer(bytes);
+  if (b[0] === 0x01 && b.length === 41)
+    return { kind: "internal", version: readVersion(b, 1), hash: getLatin1(b, 9, 41) };
+  if (b[0] !== 0x00) return undefined;
+  const r = readLeafEntry(b, 1, b.length);
+  return r !== undefined && r[1] === b.length ? r[0] : undefined;
+}
+
+/** A decoded leaf as an in-memory leaf (its key as latin1). */
+export function leafRefOf(entry: DecodedChild & { kind: "leaf" }): LeafRef {
+  return {
+    key: getLatin1(asBuffer(entry.key), 0, entry.key.length),
+    value: getLatin1(asBuffer(entry.value), 0, entry.value.length),
+    keyHash: entry.keyHash,
+    hash: entry.hash,
+  };
+}
