@@ -4,8 +4,8 @@
  * Only dirty paths are rebuilt and each rebuilt internal node is hashed once.
  */
 
-import { Node, PENDING, childAt, isNode, makeNode, nibble, rebuildNode } from "./node.js";
-import type { Hash, LeafRef, TreeNode } from "./node.js";
+import { PENDING, childAt, isNode, makeNode, nibble, rebuildNode } from "./node.js";
+import type { Hash, LeafRef, TreeNode , Node} from "./node.js";
 import { nodeKey } from "./keys.js";
 import { encodeNode } from "./record.js";
 
