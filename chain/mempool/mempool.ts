@@ -4,11 +4,10 @@
  * and after each block drops the included ones and re-checks the rest against the new
  * state. It is node-local: nothing here reaches consensus state.
  *
- * Between the application's Commit (which resets its check state) and `update`, the
- * block is being written; a CheckTx in that window would be applied twice to the check
- * state (once on admission, once on re-check) and a valid tx would be dropped as a
- * sequence mismatch. So, as CometBFT locks its mempool across Commit, admissions wait
- * from `lockForCommit` until `update` has re-checked the pool.
+ * `update` must run right after the application's Commit (which resets its check state),
+ * with no CheckTx in between: a tx admitted in that window would be applied twice to the
+ * check state (on admission and on re-check) and dropped as a sequence mismatch. The node
+ * calls it in the same synchronous step as Commit, before the block's batch is written.
  */
 import { sha256 } from "../crypto/hash.js";
 import { toHex } from "../types/bytes.js";
@@ -38,12 +37,10 @@ interface Entry {
 
 export interface Mempool {
   /** Runs CheckTx and, if it passes, adds the tx. Returns the CheckTx result (code 0 = admitted). */
-  checkAndAdd(tx: Uint8Array): Promise<TxResult>;
-  /** Holds admissions from the application's Commit until `update` (see above). */
-  lockForCommit(): void;
+  checkAndAdd(tx: Uint8Array): TxResult;
   /** Txs in arrival order whose total size fits in maxBytes (and total gas in maxGas if ≥ 0). */
   reap(maxBytes: number, maxGas?: bigint): Uint8Array[];
-  /** After a block: removes the committed txs, re-checks the others against the new state, and releases the lock. */
+  /** After the application's Commit: removes the committed txs and re-checks the others against the new state. */
   update(committedTxs: Uint8Array[]): void;
   size(): number;
   sizeBytes(): number;
@@ -71,8 +68,6 @@ export function createMempool(options: MempoolOptions): Mempool {
   const cacheSize = options.cacheSize ?? 100_000;
   const listeners: (() => void)[] = [];
   let bytes = 0;
-  let locked = false;
-  let waiting: (() => void)[] = [];
 
   function remember(key: string): void {
     seen.add(key);
@@ -111,14 +106,7 @@ export function createMempool(options: MempoolOptions): Mempool {
   }
 
   return {
-    async checkAndAdd(tx) {
-      while (locked) await new Promise<void>((r) => waiting.push(r));
-      return admit(tx);
-    },
-
-    lockForCommit() {
-      locked = true;
-    },
+    checkAndAdd: admit,
 
     reap(maxBytes, maxGas = -1n) {
       const out: Uint8Array[] = [];
@@ -145,10 +133,6 @@ export function createMempool(options: MempoolOptions): Mempool {
           if (options.app.checkTx(e.tx, "recheck").code !== 0) remove(key);
         }
       }
-      locked = false;
-      const release = waiting;
-      waiting = [];
-      for (const r of release) r();
     },
 
     size: () => entries.size,

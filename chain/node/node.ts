@@ -117,11 +117,12 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       size: () => mempool.size(),
     },
     onBlockCommitting(c: CommittedBlock, batch) {
-      mempool.lockForCommit();
       if (indexing) txIndexer.index(batch, c.block.header.height, c.block.txs, c.results.txResults);
+      // In the same synchronous step as the app's Commit (see chain/mempool/mempool.ts), so
+      // admissions go on while the block's batch is being written.
+      mempool.update(c.block.txs);
     },
     onBlockCommitted(c: CommittedBlock) {
-      mempool.update(c.block.txs);
       publishBlockEvents(eventBus, c.block, c.blockId, c.results);
     },
     logger: log.with("consensus"),
