@@ -20,7 +20,7 @@ import { senderFromKey, sha256, signSend, type Sender } from "./lib/sendTx.js";
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 200);
 const TXS_PER_ACCOUNT = Number(process.env.BENCH_TXS_PER_ACCOUNT ?? 60);
-const LANES = 4;
+const LANES = Number(process.env.BENCH_LANES ?? 16);
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
 
 function newSender(): Sender {
