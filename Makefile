@@ -25,6 +25,7 @@ typecheck: install
 
 lint: install
 	npx eslint --max-warnings 0 .
+	npx prettier --check . --log-level warn
 
 proto: install
 	rm -rf chain/codec/generated

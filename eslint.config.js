@@ -22,9 +22,18 @@ export default tseslint.config(
         "error",
         { selector: "ExportDefaultDeclaration", message: "Named exports only (STYLE.md)." },
         { selector: "ThrowStatement > NewExpression[callee.name='Error']", message: "Throw a registered StrikeError." },
-        { selector: "MemberExpression[object.name='Math'][property.name='random']", message: "No randomness in the state machine." },
-        { selector: "MemberExpression[object.name='Date'][property.name='now']", message: "No clock in the state machine: use the block time." },
-        { selector: "NewExpression[callee.name='Date']", message: "No clock in the state machine: use the block time." },
+        {
+          selector: "MemberExpression[object.name='Math'][property.name='random']",
+          message: "No randomness in the state machine.",
+        },
+        {
+          selector: "MemberExpression[object.name='Date'][property.name='now']",
+          message: "No clock in the state machine: use the block time.",
+        },
+        {
+          selector: "NewExpression[callee.name='Date']",
+          message: "No clock in the state machine: use the block time.",
+        },
       ],
     },
   },

@@ -46,18 +46,28 @@ interface Phase {
   meanTxsPerBlock: number;
 }
 
-async function runPhase(rpcUrl: string, wsUrl: string, lanes: Uint8Array[][][], ratePerSecond: number | undefined): Promise<Phase> {
+async function runPhase(
+  rpcUrl: string,
+  wsUrl: string,
+  lanes: Uint8Array[][][],
+  ratePerSecond: number | undefined,
+): Promise<Phase> {
   const submitAt = new Map<string, number>();
   const latencies: number[] = [];
   let committed = 0;
   let blocks = 0;
   let lastCommit = 0;
   const ws = new WebSocket(wsUrl);
-  await new Promise<void>((r, j) => { ws.once("open", () => r()); ws.once("error", j); });
+  await new Promise<void>((r, j) => {
+    ws.once("open", () => r());
+    ws.once("error", j);
+  });
   ws.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "subscribe", params: { query: "tm.event='NewBlock'" } }));
   ws.on("message", (data: Buffer) => {
     const now = performance.now();
-    const msg = JSON.parse(data.toString()) as { result?: { data?: { value?: { block?: { data?: { txs?: string[] | null } } } } } };
+    const msg = JSON.parse(data.toString()) as {
+      result?: { data?: { value?: { block?: { data?: { txs?: string[] | null } } } } };
+    };
     const txs = msg.result?.data?.value?.block?.data?.txs;
     if (txs === undefined) return;
     blocks++;
@@ -86,11 +96,22 @@ async function runPhase(rpcUrl: string, wsUrl: string, lanes: Uint8Array[][][], 
           const wait = due - performance.now();
           if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         }
-        const body = batch.map((tx, i) => ({ jsonrpc: "2.0", id: i, method: "broadcast_tx_sync", params: { tx: Buffer.from(tx).toString("base64") } }));
+        const body = batch.map((tx, i) => ({
+          jsonrpc: "2.0",
+          id: i,
+          method: "broadcast_tx_sync",
+          params: { tx: Buffer.from(tx).toString("base64") },
+        }));
         const t = performance.now();
         for (const tx of batch) submitAt.set(hex(sha256(tx)), t);
         submitted += batch.length;
-        const res = (await (await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json()) as { result?: { code: number } }[];
+        const res = (await (
+          await fetch(rpcUrl, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify(body),
+          })
+        ).json()) as { result?: { code: number } }[];
         for (const r of res) {
           if (r.result?.code === 0) accepted++;
           else rejected++;
@@ -124,17 +145,38 @@ async function main(): Promise<void> {
   const receiver = newSender().address;
   const genesisPath = join(home, "config/genesis.json");
   let doc = loadGenesis(genesisPath);
-  for (const s of senders) doc = addGenesisAccount(doc, s.address, [{ denom: "ustrike", amount: "100000000000" }, { denom: "uusdc", amount: "100000000000" }]);
+  for (const s of senders)
+    doc = addGenesisAccount(doc, s.address, [
+      { denom: "ustrike", amount: "100000000000" },
+      { denom: "uusdc", amount: "100000000000" },
+    ]);
   writeGenesis(genesisPath, doc);
 
   const port = await freePort();
   const rpcUrl = `http://127.0.0.1:${port}`;
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
-  const node = spawn(process.execPath, [...nodeArgs, "bin/strike.js", "start", "--home", home, "--rpc.laddr", `tcp://127.0.0.1:${port}`, "--p2p.laddr", `tcp://127.0.0.1:${await freePort()}`], { stdio: ["ignore", "ignore", "inherit"] });
+  const node = spawn(
+    process.execPath,
+    [
+      ...nodeArgs,
+      "bin/strike.js",
+      "start",
+      "--home",
+      home,
+      "--rpc.laddr",
+      `tcp://127.0.0.1:${port}`,
+      "--p2p.laddr",
+      `tcp://127.0.0.1:${await freePort()}`,
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
   try {
     await waitForHeight(rpcUrl, 1n, 60_000);
     for (const s of senders) {
-      const q = await rpc<{ response: { value: string } }>(rpcUrl, "abci_query", { path: "/cosmos.auth.v1beta1.Query/Account", data: Buffer.from(encodeAccountQuery(s.address)).toString("hex") });
+      const q = await rpc<{ response: { value: string } }>(rpcUrl, "abci_query", {
+        path: "/cosmos.auth.v1beta1.Query/Account",
+        data: Buffer.from(encodeAccountQuery(s.address)).toString("hex"),
+      });
       s.accountNumber = decodeAccountNumber(Buffer.from(q.response.value, "base64"));
     }
     const half = Math.floor(TXS_PER_ACCOUNT / 2);
@@ -142,7 +184,9 @@ async function main(): Promise<void> {
       const lanes: Uint8Array[][][] = Array.from({ length: LANES }, () => []);
       for (let seq = from; seq < to; seq++) {
         for (let l = 0; l < LANES; l++) {
-          lanes[l]!.push(senders.filter((_, i) => i % LANES === l).map((s) => signSend(s, receiver, BigInt(seq), chainId)));
+          lanes[l]!.push(
+            senders.filter((_, i) => i % LANES === l).map((s) => signSend(s, receiver, BigInt(seq), chainId)),
+          );
         }
       }
       return lanes;
@@ -152,12 +196,26 @@ async function main(): Promise<void> {
     const signSeconds = (performance.now() - signStart) / 1000;
     const saturation = await runPhase(rpcUrl, rpcUrl.replace("http", "ws") + "/websocket", saturationTxs, undefined);
     const pacedRate = Math.max(100, Math.floor(saturation.txPerSecond / 2));
-    const paced = await runPhase(rpcUrl, rpcUrl.replace("http", "ws") + "/websocket", build(half, TXS_PER_ACCOUNT), pacedRate);
+    const paced = await runPhase(
+      rpcUrl,
+      rpcUrl.replace("http", "ws") + "/websocket",
+      build(half, TXS_PER_ACCOUNT),
+      pacedRate,
+    );
 
     const verifyPath = join(import.meta.dirname, "results", "verify.json");
-    const ceiling = existsSync(verifyPath) ? (JSON.parse(readFileSync(verifyPath, "utf8")) as { figures?: { secp256k1?: { allCores?: number } } }).figures?.secp256k1?.allCores : undefined;
+    const ceiling = existsSync(verifyPath)
+      ? (JSON.parse(readFileSync(verifyPath, "utf8")) as { figures?: { secp256k1?: { allCores?: number } } }).figures
+          ?.secp256k1?.allCores
+      : undefined;
     const path = writeResult("bank-sends", {
-      setup: { accounts: ACCOUNTS, txsPerAccount: TXS_PER_ACCOUNT, lanes: LANES, batchPerRequest: Math.ceil(ACCOUNTS / LANES), presignSecondsForSaturationPhase: signSeconds },
+      setup: {
+        accounts: ACCOUNTS,
+        txsPerAccount: TXS_PER_ACCOUNT,
+        lanes: LANES,
+        batchPerRequest: Math.ceil(ACCOUNTS / LANES),
+        presignSecondsForSaturationPhase: signSeconds,
+      },
       targets: { txPerSecond: 5000, p50LatencyMs: 300 },
       saturation,
       paced: { ratePerSecond: pacedRate, ...paced },

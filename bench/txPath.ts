@@ -53,7 +53,13 @@ async function newApp(senders: Sender[]) {
   const auth = defaultAuthGenesis();
   auth.accounts = senders.map((s) => baseAccountJson(s.address, s.accountNumber));
   const bank = defaultBankGenesis();
-  bank.balances = senders.map((s) => ({ address: s.address, coins: [{ denom: "ustrike", amount: "1000000000000" }, { denom: "uusdc", amount: "1000000000000" }] }));
+  bank.balances = senders.map((s) => ({
+    address: s.address,
+    coins: [
+      { denom: "ustrike", amount: "1000000000000" },
+      { denom: "uusdc", amount: "1000000000000" },
+    ],
+  }));
   app.initChain({
     chainId: CHAIN_ID,
     time: { seconds: 1_700_000_000n, nanos: 0 },
@@ -71,7 +77,9 @@ async function newApp(senders: Sender[]) {
 
 /** Everything consensus sees of a result, as text: any behaviour change shows in the fingerprint. */
 function resultText(r: TxResult): string {
-  const events = r.events.map((e) => `${e.type}{${e.attributes.map((a) => `${a.key}=${a.value}${a.index ? "" : "!"}`).join(",")}}`).join(";");
+  const events = r.events
+    .map((e) => `${e.type}{${e.attributes.map((a) => `${a.key}=${a.value}${a.index ? "" : "!"}`).join(",")}}`)
+    .join(";");
   return `${r.code}|${r.codespace}|${r.log}|${r.info}|${Buffer.from(r.data).toString("hex")}|${r.gasWanted}|${r.gasUsed}|${events}`;
 }
 
@@ -99,7 +107,14 @@ async function round(senders: Sender[], txs: Uint8Array[]): Promise<Round> {
   t = performance.now();
   for (let i = 0, h = 1n; i < txs.length; i += BLOCK, h++) {
     const blockTxs = txs.slice(i, i + BLOCK);
-    const res = app.finalizeBlock({ txs: blockTxs, height: h, time: { seconds: 1_700_000_000n + h, nanos: 0 }, hash: new Uint8Array(32), proposerAddress: new Uint8Array(20), misbehavior: [] });
+    const res = app.finalizeBlock({
+      txs: blockTxs,
+      height: h,
+      time: { seconds: 1_700_000_000n + h, nanos: 0 },
+      hash: new Uint8Array(32),
+      proposerAddress: new Uint8Array(20),
+      misbehavior: [],
+    });
     const batch = db.batch();
     app.commit(batch);
     await batch.write();
@@ -128,7 +143,11 @@ async function round(senders: Sender[], txs: Uint8Array[]): Promise<Round> {
   }
   const indexMs = performance.now() - t;
   // The index must still answer what tx_search asks of it.
-  const found = await indexer.search(`transfer.recipient='${senders[3]!.address}'`, { page: 1, perPage: 100, orderBy: "asc" });
+  const found = await indexer.search(`transfer.recipient='${senders[3]!.address}'`, {
+    page: 1,
+    perPage: 100,
+    orderBy: "asc",
+  });
   fp.update(`search:${found.totalCount}`);
   const byHash = await indexer.getByHash(sha256(txs[0]!));
   fp.update(`hash:${byHash === undefined ? "missing" : resultText(byHash.result)}`);
@@ -138,7 +157,13 @@ async function round(senders: Sender[], txs: Uint8Array[]): Promise<Round> {
     checkTxPerSecond: Math.round(txs.length / (checkMs / 1000)),
     deliverTxPerSecond: Math.round(txs.length / (deliverMs / 1000)),
     indexTxPerSecond: Math.round(txs.length / (indexMs / 1000)),
-    microsPerTx: { checkTx: us(checkMs), deliverTx: us(deliverMs), index: us(indexMs), total: us(checkMs + deliverMs + indexMs), indexBuildOnly: us(indexBuildMs) },
+    microsPerTx: {
+      checkTx: us(checkMs),
+      deliverTx: us(deliverMs),
+      index: us(indexMs),
+      total: us(checkMs + deliverMs + indexMs),
+      indexBuildOnly: us(indexBuildMs),
+    },
     fingerprint: fp.digest("hex"),
   };
 }
@@ -150,20 +175,37 @@ async function main(): Promise<void> {
   for (let i = 0; i < ROUNDS; i++) {
     const r = await round(senders, txs);
     rounds.push(r);
-    console.log(`round ${i + 1}: checkTx ${r.checkTxPerSecond}/s, deliverTx ${r.deliverTxPerSecond}/s, index ${r.indexTxPerSecond}/s, ${r.microsPerTx.total} µs/tx`);
+    console.log(
+      `round ${i + 1}: checkTx ${r.checkTxPerSecond}/s, deliverTx ${r.deliverTxPerSecond}/s, index ${r.indexTxPerSecond}/s, ${r.microsPerTx.total} µs/tx`,
+    );
   }
-  if (new Set(rounds.map((r) => r.fingerprint)).size !== 1) throw new TypeError("rounds disagree: execution is not deterministic");
+  if (new Set(rounds.map((r) => r.fingerprint)).size !== 1)
+    throw new TypeError("rounds disagree: execution is not deterministic");
   const best = rounds.reduce((a, b) => (b.microsPerTx.total < a.microsPerTx.total ? b : a));
 
   const path = join(import.meta.dirname, "results", "tx-path.json");
   const previous = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>) : {};
-  const figures = { ...best, rounds: rounds.map(({ fingerprint: _f, ...r }) => r), loadAverage: loadavg().map((x) => Number(x.toFixed(2))), measuredAt: new Date().toISOString() };
+  const figures = {
+    ...best,
+    rounds: rounds.map(({ fingerprint: _f, ...r }) => r),
+    loadAverage: loadavg().map((x) => Number(x.toFixed(2))),
+    measuredAt: new Date().toISOString(),
+  };
   const before = LABEL === "before" ? figures : previous.before;
   if (before !== undefined && (before as Round).fingerprint !== best.fingerprint) {
-    console.log(`WARNING: fingerprint ${best.fingerprint} differs from the baseline's ${(before as Round).fingerprint}: behaviour changed`);
+    console.log(
+      `WARNING: fingerprint ${best.fingerprint} differs from the baseline's ${(before as Round).fingerprint}: behaviour changed`,
+    );
   }
   const out = writeResult("tx-path", {
-    scenario: { txs: TXS, accounts: ACCOUNTS, txsPerBlock: BLOCK, rounds: ROUNDS, tx: "MsgSend 1uusdc, fee 5000ustrike, gas 200000, SIGN_MODE_DIRECT", store: "memory" },
+    scenario: {
+      txs: TXS,
+      accounts: ACCOUNTS,
+      txsPerBlock: BLOCK,
+      rounds: ROUNDS,
+      tx: "MsgSend 1uusdc, fee 5000ustrike, gas 200000, SIGN_MODE_DIRECT",
+      store: "memory",
+    },
     loadAverage: loadavg().map((x) => Number(x.toFixed(2))),
     ...(before === undefined ? {} : { before }),
     ...(LABEL === "before" ? {} : { after: figures }),

@@ -131,12 +131,17 @@ parentPort.postMessage(Math.round((n * 1e9) / Number(now - start)));
 
 async function allCores(algo: Algo, threads: number): Promise<number> {
   const results = await Promise.all(
-    Array.from({ length: threads }, () =>
-      new Promise<number>((resolve, reject) => {
-        const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { algo, samples: SAMPLES, durationMs: DURATION_MS, base: import.meta.url } });
-        w.once("message", (v: number) => resolve(v));
-        w.once("error", reject);
-      }),
+    Array.from(
+      { length: threads },
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const w = new Worker(WORKER_SOURCE, {
+            eval: true,
+            workerData: { algo, samples: SAMPLES, durationMs: DURATION_MS, base: import.meta.url },
+          });
+          w.once("message", (v: number) => resolve(v));
+          w.once("error", reject);
+        }),
     ),
   );
   return results.reduce((a, b) => a + b, 0);

@@ -7,7 +7,16 @@ import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import { cliErrors } from "./errors.js";
 import { rpcHttpUrl } from "./context.js";
 
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_SOCKET",
+]);
 
 export function isNetworkError(e: unknown): boolean {
   for (let cur: unknown = e, depth = 0; cur !== undefined && cur !== null && depth < 5; depth++) {
@@ -15,7 +24,8 @@ export function isNetworkError(e: unknown): boolean {
     if (typeof err.code === "string" && NETWORK_CODES.has(err.code)) return true;
     if (err.name === "TimeoutError" && typeof err.message === "string" && err.message.includes("aborted")) return true;
     if (typeof err.message === "string" && /fetch failed|Bad status on response: 5\d\d/.test(err.message)) return true;
-    if (Array.isArray((cur as { errors?: unknown }).errors)) return (cur as { errors: unknown[] }).errors.some(isNetworkError);
+    if (Array.isArray((cur as { errors?: unknown }).errors))
+      return (cur as { errors: unknown[] }).errors.some(isNetworkError);
     cur = err.cause;
   }
   return false;
@@ -27,7 +37,10 @@ export async function withNode<T>(node: string, fn: () => Promise<T>): Promise<T
     return await fn();
   } catch (e) {
     if (isNetworkError(e)) {
-      throw cliErrors.nodeUnreachable(`cannot reach the node at ${rpcHttpUrl(node)} (is \`strike start\` running? set --node)`, { url: rpcHttpUrl(node) });
+      throw cliErrors.nodeUnreachable(
+        `cannot reach the node at ${rpcHttpUrl(node)} (is \`strike start\` running? set --node)`,
+        { url: rpcHttpUrl(node) },
+      );
     }
     throw e;
   }

@@ -22,9 +22,11 @@ export const DEFAULT_NODE = "tcp://127.0.0.1:26657";
 export function globalOptions(cmd: Command): GlobalOptions {
   const o = cmd.optsWithGlobals<Record<string, unknown>>();
   const output = o["output"] ?? "text";
-  if (output !== "json" && output !== "text") throw cliErrors.badArgument(`--output must be json or text, got "${String(output)}"`);
+  if (output !== "json" && output !== "text")
+    throw cliErrors.badArgument(`--output must be json or text, got "${String(output)}"`);
   const backend = o["keyringBackend"] ?? "file";
-  if (backend !== "file" && backend !== "test") throw cliErrors.badArgument(`--keyring-backend must be file or test, got "${String(backend)}"`);
+  if (backend !== "file" && backend !== "test")
+    throw cliErrors.badArgument(`--keyring-backend must be file or test, got "${String(backend)}"`);
   return {
     home: typeof o["home"] === "string" ? o["home"] : DEFAULT_HOME,
     node: typeof o["node"] === "string" ? o["node"] : DEFAULT_NODE,

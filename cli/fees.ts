@@ -16,15 +16,18 @@ export interface FeeFlags {
 
 /** Resolves the flags; `simulate` is called only for `--gas auto`. */
 export async function resolveFee(flags: FeeFlags, simulate: () => Promise<number>): Promise<StdFee> {
-  if (flags.fees !== undefined && flags.gasPrices !== undefined) throw cliErrors.badArgument("give --fees or --gas-prices, not both");
+  if (flags.fees !== undefined && flags.gasPrices !== undefined)
+    throw cliErrors.badArgument("give --fees or --gas-prices, not both");
   let gas: number;
   if (flags.gas === "auto") {
     const adj = Number(flags.gasAdjustment);
-    if (!/^\d+(\.\d+)?$/.test(flags.gasAdjustment) || adj < 1) throw cliErrors.badArgument(`--gas-adjustment must be a number >= 1, got "${flags.gasAdjustment}"`);
+    if (!/^\d+(\.\d+)?$/.test(flags.gasAdjustment) || adj < 1)
+      throw cliErrors.badArgument(`--gas-adjustment must be a number >= 1, got "${flags.gasAdjustment}"`);
     gas = Math.ceil((await simulate()) * adj);
   } else {
     gas = Number(flags.gas);
-    if (!/^\d+$/.test(flags.gas) || !Number.isSafeInteger(gas) || gas === 0) throw cliErrors.badArgument(`--gas must be a positive integer or "auto", got "${flags.gas}"`);
+    if (!/^\d+$/.test(flags.gas) || !Number.isSafeInteger(gas) || gas === 0)
+      throw cliErrors.badArgument(`--gas must be a positive integer or "auto", got "${flags.gas}"`);
   }
   if (flags.fees !== undefined) {
     return { amount: parseCoins(flags.fees).map((c) => ({ denom: c.denom, amount: c.amount })), gas: gas.toString() };

@@ -21,7 +21,12 @@ export function toText(value: unknown, indent = ""): string {
   const lines: string[] = [];
   const entries = Array.isArray(value) ? value.map((v, i) => [`- [${i}]`, v] as const) : Object.entries(value);
   for (const [k, v] of entries) {
-    if (v !== null && typeof v === "object" && !(v instanceof Uint8Array) && !(Array.isArray(v) && v.every((x) => typeof x !== "object"))) {
+    if (
+      v !== null &&
+      typeof v === "object" &&
+      !(v instanceof Uint8Array) &&
+      !(Array.isArray(v) && v.every((x) => typeof x !== "object"))
+    ) {
       lines.push(`${indent}${k}:`);
       lines.push(toText(v, indent + "  "));
     } else {

@@ -18,7 +18,11 @@ export function createProgram(): Command {
     .option("--node <url>", "RPC address of the node to talk to", DEFAULT_NODE)
     .option("--chain-id <id>", "chain id (default: the node's)")
     .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
-    .addOption(new Option("--keyring-backend <backend>", "file: encrypted with a passphrase; test: unencrypted").choices(["file", "test"]).default("file"))
+    .addOption(
+      new Option("--keyring-backend <backend>", "file: encrypted with a passphrase; test: unencrypted")
+        .choices(["file", "test"])
+        .default("file"),
+    )
     .option("--yes", "skip confirmation prompts", false)
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError("(add --help for usage)");

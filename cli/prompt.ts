@@ -37,10 +37,14 @@ async function ask(question: string, hidden: boolean): Promise<string> {
   process.stderr.write(question);
   muted = hidden && process.stdin.isTTY === true;
   r.resume();
-  const line = pending.shift() ?? (closed ? undefined : await new Promise<string | undefined>((res) => waiting.push(res)));
+  const line =
+    pending.shift() ?? (closed ? undefined : await new Promise<string | undefined>((res) => waiting.push(res)));
   muted = false;
   r.pause();
-  if (line === undefined) throw cliErrors.noInput(`no answer to "${question.trim()}" (stdin closed); use --yes or the environment variables for scripts`);
+  if (line === undefined)
+    throw cliErrors.noInput(
+      `no answer to "${question.trim()}" (stdin closed); use --yes or the environment variables for scripts`,
+    );
   return line;
 }
 

@@ -15,12 +15,17 @@ export function isUintString(s: unknown): s is string {
 
 /** Parses "1000ustrike,5uusdc" into a sorted, merged coin list. */
 export function parseCoins(text: string): Coin[] {
-  const parts = text.split(",").map((p) => p.trim()).filter((p) => p !== "");
-  if (parts.length === 0) throw genesisErrors.invalidCoins(`"${text}" has no coins; expected e.g. 1000ustrike,1000uusdc`);
+  const parts = text
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+  if (parts.length === 0)
+    throw genesisErrors.invalidCoins(`"${text}" has no coins; expected e.g. 1000ustrike,1000uusdc`);
   const coins: Coin[] = [];
   for (const p of parts) {
     const m = /^(\d+)([a-zA-Z][a-zA-Z0-9/:._-]*)$/.exec(p);
-    if (m === null || !isValidDenom(m[2]!)) throw genesisErrors.invalidCoins(`"${p}" is not an amount followed by a denom, e.g. 1000ustrike`);
+    if (m === null || !isValidDenom(m[2]!))
+      throw genesisErrors.invalidCoins(`"${p}" is not an amount followed by a denom, e.g. 1000ustrike`);
     coins.push({ denom: m[2]!, amount: BigInt(m[1]!).toString() });
   }
   return normalizeCoins(coins);

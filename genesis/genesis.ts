@@ -4,14 +4,21 @@ import { dirname } from "node:path";
 import { sha256 } from "../chain/crypto/hash.js";
 import { toBase64, toHex } from "../chain/types/bytes.js";
 import { addCoins, normalizeCoins } from "./coins.js";
-import { BASE_ACCOUNT_TYPE_URL, BECH32_PREFIX, COLLATERAL_DENOM, DEFAULT_VALIDATOR_POWER, STAKE_DENOM } from "./constants.js";
+import {
+  BASE_ACCOUNT_TYPE_URL,
+  BECH32_PREFIX,
+  COLLATERAL_DENOM,
+  DEFAULT_VALIDATOR_POWER,
+  STAKE_DENOM,
+} from "./constants.js";
 import { genesisErrors } from "./errors.js";
 import type { Coin, ConsensusParamsJson, DenomMetadata, GenesisDoc } from "./types.js";
 import { checkBech32Address } from "./address.js";
 import { validateGenesis } from "./validate.js";
 
 export function loadGenesis(path: string, options: { prefix?: string } = {}): GenesisDoc {
-  if (!existsSync(path)) throw genesisErrors.unreadableGenesis(`${path} does not exist (run \`strike init\` first)`, { path });
+  if (!existsSync(path))
+    throw genesisErrors.unreadableGenesis(`${path} does not exist (run \`strike init\` first)`, { path });
   let doc: unknown;
   try {
     doc = JSON.parse(readFileSync(path, "utf8"));
@@ -23,7 +30,10 @@ export function loadGenesis(path: string, options: { prefix?: string } = {}): Ge
   } catch (e) {
     if (genesisErrors.invalidGenesis.is(e)) {
       const err = e as ReturnType<typeof genesisErrors.invalidGenesis>;
-      throw genesisErrors.invalidGenesis(`${path}: ${err.message.replace(/: invalid genesis$/, "")}`, { ...err.details, path });
+      throw genesisErrors.invalidGenesis(`${path}: ${err.message.replace(/: invalid genesis$/, "")}`, {
+        ...err.details,
+        path,
+      });
     }
     throw e;
   }
@@ -123,14 +133,20 @@ export function defaultGenesis(options: DefaultGenesisOptions): GenesisDoc {
   return doc;
 }
 
-const byAddress = (a: { address: string }, b: { address: string }): number => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
+const byAddress = (a: { address: string }, b: { address: string }): number =>
+  a.address < b.address ? -1 : a.address > b.address ? 1 : 0;
 
 /**
  * Returns a copy of `doc` where `address` holds `coins` more: a new BaseAccount and
  * balance if it had none, merged coins otherwise. Accounts and balances stay sorted by
  * address and the supply is the sum of all balances.
  */
-export function addGenesisAccount(doc: GenesisDoc, address: string, coins: readonly Coin[], options: { prefix?: string } = {}): GenesisDoc {
+export function addGenesisAccount(
+  doc: GenesisDoc,
+  address: string,
+  coins: readonly Coin[],
+  options: { prefix?: string } = {},
+): GenesisDoc {
   const bad = checkBech32Address(address, options.prefix ?? BECH32_PREFIX);
   if (bad !== undefined) throw genesisErrors.invalidAddress(`${address}: ${bad}`, { address });
   const out = structuredClone(doc);

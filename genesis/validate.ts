@@ -38,10 +38,12 @@ function checkCoins(issues: Issues, path: string, coins: Json): void {
   coins.forEach((c: Json, i) => {
     const p = `${path}[${i}]`;
     if (!isObject(c)) return void issues.push(`${p}: must be {denom, amount}`);
-    if (typeof c["denom"] !== "string" || !isValidDenom(c["denom"])) issues.push(`${p}.denom: invalid denom ${JSON.stringify(c["denom"])}`);
+    if (typeof c["denom"] !== "string" || !isValidDenom(c["denom"]))
+      issues.push(`${p}.denom: invalid denom ${JSON.stringify(c["denom"])}`);
     else if (c["denom"] <= prev) issues.push(`${p}.denom: coins must be sorted by denom without duplicates`);
     else prev = c["denom"];
-    if (!isUintString(c["amount"]) || c["amount"] === "0") issues.push(`${p}.amount: must be a positive integer string`);
+    if (!isUintString(c["amount"]) || c["amount"] === "0")
+      issues.push(`${p}.amount: must be a positive integer string`);
   });
 }
 
@@ -52,7 +54,8 @@ function checkConsensusParams(issues: Issues, cp: Json): void {
   if (!isObject(block)) issues.push(`${path}.block: must be an object`);
   else {
     const mb = block["max_bytes"];
-    if (!isIntString(mb) || (BigInt(mb) <= 0n && mb !== "-1")) issues.push(`${path}.block.max_bytes: must be a positive integer string or "-1"`);
+    if (!isIntString(mb) || (BigInt(mb) <= 0n && mb !== "-1"))
+      issues.push(`${path}.block.max_bytes: must be a positive integer string or "-1"`);
     const mg = block["max_gas"];
     if (!isIntString(mg) || BigInt(mg) < -1n) issues.push(`${path}.block.max_gas: must be an integer string >= -1`);
   }
@@ -65,10 +68,12 @@ function checkConsensusParams(issues: Issues, cp: Json): void {
   }
   const val = cp["validator"];
   const types = isObject(val) ? val["pub_key_types"] : undefined;
-  if (!Array.isArray(types) || types.length === 0) issues.push(`${path}.validator.pub_key_types: must be a non-empty array`);
+  if (!Array.isArray(types) || types.length === 0)
+    issues.push(`${path}.validator.pub_key_types: must be a non-empty array`);
   else if (!types.includes("ed25519")) issues.push(`${path}.validator.pub_key_types: must include "ed25519"`);
   const version = cp["version"];
-  if (!isObject(version) || !isUintString(version["app"])) issues.push(`${path}.version.app: must be a non-negative integer string`);
+  if (!isObject(version) || !isUintString(version["app"]))
+    issues.push(`${path}.version.app: must be a non-negative integer string`);
   const abci = cp["abci"];
   if (abci !== undefined && (!isObject(abci) || !isUintString(abci["vote_extensions_enable_height"]))) {
     issues.push(`${path}.abci.vote_extensions_enable_height: must be a non-negative integer string`);
@@ -86,7 +91,8 @@ function checkValidators(issues: Issues, validators: Json): void {
     let pub: Uint8Array | undefined;
     if (!isObject(pk)) issues.push(`${p}.pub_key: must be {type, value}`);
     else {
-      if (pk["type"] !== "tendermint/PubKeyEd25519") issues.push(`${p}.pub_key.type: must be "tendermint/PubKeyEd25519"`);
+      if (pk["type"] !== "tendermint/PubKeyEd25519")
+        issues.push(`${p}.pub_key.type: must be "tendermint/PubKeyEd25519"`);
       pub = typeof pk["value"] === "string" ? decodeBase64Strict(pk["value"]) : undefined;
       if (pub?.length !== 32) {
         issues.push(`${p}.pub_key.value: not 32 bytes of base64`);
@@ -94,9 +100,12 @@ function checkValidators(issues: Issues, validators: Json): void {
       }
     }
     const addr = v["address"];
-    if (typeof addr !== "string" || !/^[0-9A-Fa-f]{40}$/.test(addr)) issues.push(`${p}.address: must be 40 hex characters`);
+    if (typeof addr !== "string" || !/^[0-9A-Fa-f]{40}$/.test(addr))
+      issues.push(`${p}.address: must be 40 hex characters`);
     else if (pub !== undefined && addr.toUpperCase() !== toHex(sha256(pub).subarray(0, 20)).toUpperCase()) {
-      issues.push(`${p}.address: does not match pub_key (expected ${toHex(sha256(pub).subarray(0, 20)).toUpperCase()})`);
+      issues.push(
+        `${p}.address: does not match pub_key (expected ${toHex(sha256(pub).subarray(0, 20)).toUpperCase()})`,
+      );
     } else if (seen.has(addr.toUpperCase())) issues.push(`${p}.address: duplicate validator`);
     else seen.add(addr.toUpperCase());
     if (!isUintString(v["power"]) || v["power"] === "0") issues.push(`${p}.power: must be a positive integer string`);
@@ -110,7 +119,13 @@ function checkAuth(issues: Issues, auth: Json, prefix: string): void {
   const params = auth["params"];
   if (!isObject(params)) issues.push(`${path}.params: must be an object`);
   else {
-    for (const k of ["max_memo_characters", "tx_sig_limit", "tx_size_cost_per_byte", "sig_verify_cost_ed25519", "sig_verify_cost_secp256k1"]) {
+    for (const k of [
+      "max_memo_characters",
+      "tx_sig_limit",
+      "tx_size_cost_per_byte",
+      "sig_verify_cost_ed25519",
+      "sig_verify_cost_secp256k1",
+    ]) {
       if (!isUintString(params[k])) issues.push(`${path}.params.${k}: must be a non-negative integer string`);
     }
   }
@@ -126,7 +141,11 @@ function checkAuth(issues: Issues, auth: Json, prefix: string): void {
     else if (seenAddr.has(a["address"] as string)) issues.push(`${p}.address: duplicate account`);
     else seenAddr.add(a["address"] as string);
     const pk = a["pub_key"];
-    if (pk !== null && pk !== undefined && (!isObject(pk) || typeof pk["@type"] !== "string" || typeof pk["key"] !== "string")) {
+    if (
+      pk !== null &&
+      pk !== undefined &&
+      (!isObject(pk) || typeof pk["@type"] !== "string" || typeof pk["key"] !== "string")
+    ) {
       issues.push(`${p}.pub_key: must be null or {"@type", key}`);
     }
     // Numbers may all be "0": InitGenesis assigns them, as the SDK's add-genesis-account leaves them.
@@ -138,7 +157,8 @@ function checkAuth(issues: Issues, auth: Json, prefix: string): void {
 function checkSendEnabled(issues: Issues, path: string, list: Json): void {
   if (!Array.isArray(list)) return void issues.push(`${path}: must be an array`);
   list.forEach((e: Json, i) => {
-    if (!isObject(e) || typeof e["denom"] !== "string" || typeof e["enabled"] !== "boolean") issues.push(`${path}[${i}]: must be {denom, enabled}`);
+    if (!isObject(e) || typeof e["denom"] !== "string" || typeof e["enabled"] !== "boolean")
+      issues.push(`${path}[${i}]: must be {denom, enabled}`);
   });
 }
 
@@ -149,7 +169,8 @@ function checkBank(issues: Issues, bank: Json, prefix: string): void {
   if (!isObject(params)) issues.push(`${path}.params: must be an object`);
   else {
     checkSendEnabled(issues, `${path}.params.send_enabled`, params["send_enabled"]);
-    if (typeof params["default_send_enabled"] !== "boolean") issues.push(`${path}.params.default_send_enabled: must be true or false`);
+    if (typeof params["default_send_enabled"] !== "boolean")
+      issues.push(`${path}.params.default_send_enabled: must be true or false`);
   }
   const balances = bank["balances"];
   const totals = new Map<string, bigint>();
@@ -166,7 +187,8 @@ function checkBank(issues: Issues, bank: Json, prefix: string): void {
       const before = issues.length;
       checkCoins(issues, `${p}.coins`, b["coins"]);
       if (issues.length === before) {
-        for (const c of b["coins"] as { denom: string; amount: string }[]) totals.set(c.denom, (totals.get(c.denom) ?? 0n) + BigInt(c.amount));
+        for (const c of b["coins"] as { denom: string; amount: string }[])
+          totals.set(c.denom, (totals.get(c.denom) ?? 0n) + BigInt(c.amount));
       }
     });
   }
@@ -178,7 +200,9 @@ function checkBank(issues: Issues, bank: Json, prefix: string): void {
     const declared = new Map((supply as { denom: string; amount: string }[]).map((c) => [c.denom, BigInt(c.amount)]));
     for (const denom of new Set([...declared.keys(), ...totals.keys()])) {
       if ((declared.get(denom) ?? 0n) !== (totals.get(denom) ?? 0n)) {
-        issues.push(`${path}.supply: ${denom} supply ${declared.get(denom) ?? 0n} does not equal the sum of balances ${totals.get(denom) ?? 0n}`);
+        issues.push(
+          `${path}.supply: ${denom} supply ${declared.get(denom) ?? 0n} does not equal the sum of balances ${totals.get(denom) ?? 0n}`,
+        );
       }
     }
   }
@@ -190,9 +214,11 @@ function checkBank(issues: Issues, bank: Json, prefix: string): void {
       if (!isObject(m)) return void issues.push(`${p}: must be an object`);
       if (typeof m["base"] !== "string" || !isValidDenom(m["base"])) issues.push(`${p}.base: invalid denom`);
       const units = m["denom_units"];
-      if (!Array.isArray(units) || units.length === 0) return void issues.push(`${p}.denom_units: must be a non-empty array`);
+      if (!Array.isArray(units) || units.length === 0)
+        return void issues.push(`${p}.denom_units: must be a non-empty array`);
       const first = units[0] as Json;
-      if (!isObject(first) || first["denom"] !== m["base"] || first["exponent"] !== 0) issues.push(`${p}.denom_units[0]: must be the base denom with exponent 0`);
+      if (!isObject(first) || first["denom"] !== m["base"] || first["exponent"] !== 0)
+        issues.push(`${p}.denom_units[0]: must be the base denom with exponent 0`);
       if (typeof m["display"] !== "string" || !units.some((u: Json) => isObject(u) && u["denom"] === m["display"])) {
         issues.push(`${p}.display: must name one of denom_units`);
       }
@@ -207,17 +233,22 @@ export function genesisIssues(doc: unknown, options: { prefix?: string } = {}): 
   const issues: Issues = [];
   if (!isObject(doc)) return ["genesis: must be a JSON object"];
   const gt = doc["genesis_time"];
-  if (typeof gt !== "string" || !RFC3339.test(gt) || Number.isNaN(Date.parse(gt))) issues.push(`genesis_time: must be an RFC3339 time like 2025-01-01T00:00:00Z, got ${JSON.stringify(gt)}`);
+  if (typeof gt !== "string" || !RFC3339.test(gt) || Number.isNaN(Date.parse(gt)))
+    issues.push(`genesis_time: must be an RFC3339 time like 2025-01-01T00:00:00Z, got ${JSON.stringify(gt)}`);
   const cid = doc["chain_id"];
   if (typeof cid !== "string" || cid.length > MAX_CHAIN_ID_LEN || !CHAIN_ID.test(cid)) {
-    issues.push(`chain_id: must be 1-${MAX_CHAIN_ID_LEN} characters of letters, digits, '.', '_' or '-', got ${JSON.stringify(cid)}`);
+    issues.push(
+      `chain_id: must be 1-${MAX_CHAIN_ID_LEN} characters of letters, digits, '.', '_' or '-', got ${JSON.stringify(cid)}`,
+    );
   }
   const ih = doc["initial_height"];
-  if (!isUintString(ih)) issues.push(`initial_height: must be a non-negative integer string, got ${JSON.stringify(ih)}`);
+  if (!isUintString(ih))
+    issues.push(`initial_height: must be a non-negative integer string, got ${JSON.stringify(ih)}`);
   checkConsensusParams(issues, doc["consensus_params"]);
   checkValidators(issues, doc["validators"]);
   const ah = doc["app_hash"];
-  if (typeof ah !== "string" || !/^([0-9A-Fa-f]{2})*$/.test(ah)) issues.push("app_hash: must be a hex string (may be empty)");
+  if (typeof ah !== "string" || !/^([0-9A-Fa-f]{2})*$/.test(ah))
+    issues.push("app_hash: must be a hex string (may be empty)");
   const appState = doc["app_state"];
   if (!isObject(appState)) issues.push("app_state: must be an object");
   else {

@@ -31,15 +31,34 @@ export function senderFromKey(key: Uint8Array, accountNumber = 0n): Sender {
 export function signSend(s: Sender, to: string, sequence: bigint, chainId: string): Uint8Array {
   const bodyBytes = TxBody.encode(
     TxBody.fromPartial({
-      messages: [{ typeUrl: "/cosmos.bank.v1beta1.MsgSend", value: MsgSend.encode({ fromAddress: s.address, toAddress: to, amount: [{ denom: "uusdc", amount: "1" }] }).finish() }],
+      messages: [
+        {
+          typeUrl: "/cosmos.bank.v1beta1.MsgSend",
+          value: MsgSend.encode({
+            fromAddress: s.address,
+            toAddress: to,
+            amount: [{ denom: "uusdc", amount: "1" }],
+          }).finish(),
+        },
+      ],
     }),
   ).finish();
   const authInfoBytes = AuthInfo.encode(
     AuthInfo.fromPartial({
-      signerInfos: [{ publicKey: { typeUrl: "/cosmos.crypto.secp256k1.PubKey", value: PubKey.encode({ key: s.pub }).finish() }, modeInfo: { single: { mode: SignMode.SIGN_MODE_DIRECT } }, sequence }],
+      signerInfos: [
+        {
+          publicKey: { typeUrl: "/cosmos.crypto.secp256k1.PubKey", value: PubKey.encode({ key: s.pub }).finish() },
+          modeInfo: { single: { mode: SignMode.SIGN_MODE_DIRECT } },
+          sequence,
+        },
+      ],
       fee: { amount: [{ denom: "ustrike", amount: "5000" }], gasLimit: 200000n },
     }),
   ).finish();
   const signDoc = SignDoc.encode({ bodyBytes, authInfoBytes, chainId, accountNumber: s.accountNumber }).finish();
-  return TxRaw.encode({ bodyBytes, authInfoBytes, signatures: [secp.ecdsaSign(sha256(signDoc), s.key).signature] }).finish();
+  return TxRaw.encode({
+    bodyBytes,
+    authInfoBytes,
+    signatures: [secp.ecdsaSign(sha256(signDoc), s.key).signature],
+  }).finish();
 }

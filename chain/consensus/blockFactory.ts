@@ -77,7 +77,12 @@ export function nextBlockTime(cs: ChainState, nowMs: number): Timestamp {
   return timestampFromNs(now > min ? now : min);
 }
 
-export function makeBlock(cs: ChainState, txs: Uint8Array[], time: Timestamp, proposerAddress: Uint8Array): { block: Block; blockId: BlockId } {
+export function makeBlock(
+  cs: ChainState,
+  txs: Uint8Array[],
+  time: Timestamp,
+  proposerAddress: Uint8Array,
+): { block: Block; blockId: BlockId } {
   const vh = validatorsHash(cs.validators);
   const header: Header = {
     version: { block: BLOCK_PROTOCOL, app: cs.appVersion },
@@ -115,7 +120,17 @@ export function blockHeaderProblem(cs: ChainState, block: Block, expectedPropose
   if (h.height !== cs.lastHeight + 1n) return "wrong height";
   if (h.version.block !== BLOCK_PROTOCOL) return "wrong block version";
   if (!sameBlockId(h.lastBlockId, cs.lastBlockId)) return "wrong last block id";
-  for (const f of ["lastCommitHash", "dataHash", "validatorsHash", "nextValidatorsHash", "consensusHash", "appHash", "lastResultsHash", "evidenceHash", "proposerAddress"] as const) {
+  for (const f of [
+    "lastCommitHash",
+    "dataHash",
+    "validatorsHash",
+    "nextValidatorsHash",
+    "consensusHash",
+    "appHash",
+    "lastResultsHash",
+    "evidenceHash",
+    "proposerAddress",
+  ] as const) {
     if (!equalBytes(h[f], expected[f])) return `wrong ${f}`;
   }
   if (block.header.height === cs.initialHeight) {
@@ -129,7 +144,13 @@ export function blockHeaderProblem(cs: ChainState, block: Block, expectedPropose
 }
 
 /** `VerifyCommit`: +2/3 of the set's power signed this block id at this height. */
-export function commitProblem(chainId: string, validators: readonly Validator[], blockId: BlockId, height: bigint, commit: Commit): string | undefined {
+export function commitProblem(
+  chainId: string,
+  validators: readonly Validator[],
+  blockId: BlockId,
+  height: bigint,
+  commit: Commit,
+): string | undefined {
   if (commit.height !== height) return "wrong height";
   if (!sameBlockId(commit.blockId, blockId)) return "wrong block id";
   if (commit.signatures.length !== validators.length) return "wrong number of signatures";
@@ -140,7 +161,13 @@ export function commitProblem(chainId: string, validators: readonly Validator[],
     if (sig.blockIdFlag === 1) continue;
     if (!equalBytes(sig.validatorAddress, val.address)) return `signature ${i} from the wrong validator`;
     const voted = sig.blockIdFlag === 2 ? commit.blockId : undefined;
-    const bytes = voteSignBytes(chainId, { type: 2, height, round: commit.round, blockId: voted, timestamp: sig.timestamp });
+    const bytes = voteSignBytes(chainId, {
+      type: 2,
+      height,
+      round: commit.round,
+      blockId: voted,
+      timestamp: sig.timestamp,
+    });
     if (!verifyEd25519(val.pubKey, bytes, sig.signature)) return `bad signature ${i}`;
     if (sig.blockIdFlag === 2) power += val.votingPower;
   }
@@ -149,14 +176,30 @@ export function commitProblem(chainId: string, validators: readonly Validator[],
 }
 
 /** The commit from a round's precommits: votes for another block count as absent, as in CometBFT. */
-export function commitFromPrecommits(height: bigint, round: number, blockId: BlockId, validators: readonly Validator[], precommits: readonly (Vote | undefined)[]): Commit {
+export function commitFromPrecommits(
+  height: bigint,
+  round: number,
+  blockId: BlockId,
+  validators: readonly Validator[],
+  precommits: readonly (Vote | undefined)[],
+): Commit {
   const key = blockIdKey(blockId);
   const signatures: CommitSig[] = validators.map((_, i) => {
     const v = precommits[i];
     if (v === undefined || (v.blockId !== undefined && blockIdKey(v.blockId) !== key)) {
-      return { blockIdFlag: 1, validatorAddress: new Uint8Array(0), timestamp: GO_ZERO_TIME, signature: new Uint8Array(0) };
+      return {
+        blockIdFlag: 1,
+        validatorAddress: new Uint8Array(0),
+        timestamp: GO_ZERO_TIME,
+        signature: new Uint8Array(0),
+      };
     }
-    return { blockIdFlag: isZeroBlockId(v.blockId) ? 3 : 2, validatorAddress: v.validatorAddress, timestamp: v.timestamp, signature: v.signature };
+    return {
+      blockIdFlag: isZeroBlockId(v.blockId) ? 3 : 2,
+      validatorAddress: v.validatorAddress,
+      timestamp: v.timestamp,
+      signature: v.signature,
+    };
   });
   return { height, round, blockId, signatures };
 }

@@ -100,7 +100,8 @@ export async function openBlockStore(db: Database): Promise<BlockStore> {
         }).finish(),
       );
       batch.put(heightKey(PREFIX.seenCommit, h), encodeCommit(c.commit));
-      if (c.block.lastCommit.height > 0n) batch.put(heightKey(PREFIX.commit, c.block.lastCommit.height), encodeCommit(c.block.lastCommit));
+      if (c.block.lastCommit.height > 0n)
+        batch.put(heightKey(PREFIX.commit, c.block.lastCommit.height), encodeCommit(c.block.lastCommit));
       batch.put(heightKey(PREFIX.results, h), encodeFinalizeBlockResponse(c.results));
       const pbSet = validatorsToProto(validatorSet?.validators ?? c.validators);
       if (validatorSet !== undefined) pbSet.proposer = validatorsToProto([validatorSet.proposer]).validators[0]!;
@@ -118,7 +119,10 @@ export async function openBlockStore(db: Database): Promise<BlockStore> {
       if (m === undefined) return undefined;
       const pb = PbBlockMeta.decode(m);
       return {
-        blockId: { hash: pb.blockId.hash, partSetHeader: { total: pb.blockId.partSetHeader.total, hash: pb.blockId.partSetHeader.hash } },
+        blockId: {
+          hash: pb.blockId.hash,
+          partSetHeader: { total: pb.blockId.partSetHeader.total, hash: pb.blockId.partSetHeader.hash },
+        },
         blockSize: Number(pb.blockSize),
         header: headerFromProto(pb.header),
         numTxs: Number(pb.numTxs),

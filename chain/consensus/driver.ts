@@ -6,15 +6,44 @@
  */
 import type { Block, BlockId, Proposal, Vote } from "../types/block.js";
 import { equalBytes } from "../types/bytes.js";
-import { addressFromPubKey, decodeVoteSignBytes, emptyBlockId, proposalSignBytes, resultsHash, voteSignBytes } from "./encoding.js";
-import { blockHeaderProblem, blockIdOf, commitFromPrecommits, emptyCommit, makeBlock, nextBlockTime, timestampFromMs, timestampToNs, type ChainState } from "./blockFactory.js";
+import {
+  addressFromPubKey,
+  decodeVoteSignBytes,
+  emptyBlockId,
+  proposalSignBytes,
+  resultsHash,
+  voteSignBytes,
+} from "./encoding.js";
+import {
+  blockHeaderProblem,
+  blockIdOf,
+  commitFromPrecommits,
+  emptyCommit,
+  makeBlock,
+  nextBlockTime,
+  timestampFromMs,
+  timestampToNs,
+  type ChainState,
+} from "./blockFactory.js";
 import { createEd25519Signer, verifyEd25519, type Ed25519Signer } from "./ed25519.js";
 import { consensusErrors } from "./errors.js";
-import { createRoundRobinSelection, createValidatorSet, nextHeightValidatorSet, type ProposerSelection, type ValidatorSet } from "./proposer.js";
+import {
+  createRoundRobinSelection,
+  createValidatorSet,
+  nextHeightValidatorSet,
+  type ProposerSelection,
+  type ValidatorSet,
+} from "./proposer.js";
 import { createInitialState, step } from "./reducer.js";
 import type { ConsensusEffect, ConsensusEvent, ConsensusState } from "./reducerTypes.js";
 import { openSignState, type SignStateStore } from "./signState.js";
-import type { CommittedBlock, ConsensusDriver, ConsensusDriverOptions, ConsensusMessage, ConsensusStatus } from "./types.js";
+import type {
+  CommittedBlock,
+  ConsensusDriver,
+  ConsensusDriverOptions,
+  ConsensusMessage,
+  ConsensusStatus,
+} from "./types.js";
 import { blockIdKey } from "./voteSet.js";
 import { openWal, type Wal, type WalEvent } from "./wal.js";
 
@@ -39,7 +68,8 @@ function messageHeight(m: ConsensusMessage): bigint {
 export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDriver {
   const now = o.now ?? Date.now;
   const log = o.logger;
-  const signer: Ed25519Signer | undefined = o.privValidator === undefined ? undefined : createEd25519Signer(o.privValidator.privateKey);
+  const signer: Ed25519Signer | undefined =
+    o.privValidator === undefined ? undefined : createEd25519Signer(o.privValidator.privateKey);
   const selfAddress = signer === undefined ? undefined : addressFromPubKey(signer.publicKey);
   const timers = new Set<NodeJS.Timeout>();
   let queue: Promise<void> = Promise.resolve();
@@ -57,7 +87,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   let lastCommitAtMs = 0;
   let future: ConsensusMessage[] = [];
 
-  const selectionFor = (height: bigint, s: ValidatorSet): ProposerSelection => o.proposerSelection?.(height, s) ?? createRoundRobinSelection(s);
+  const selectionFor = (height: bigint, s: ValidatorSet): ProposerSelection =>
+    o.proposerSelection?.(height, s) ?? createRoundRobinSelection(s);
 
   function enqueue(task: () => Promise<void> | void): void {
     queue = queue
@@ -82,7 +113,13 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
    * without waiting for whatever the reducer does next (possibly a whole commit).
    */
   async function feed(event: ConsensusEvent, own?: { release(): void }): Promise<void> {
-    if (wal !== undefined && !replaying && event.kind !== "start" && event.kind !== "newHeight" && eventHeight(event) === cs.height) {
+    if (
+      wal !== undefined &&
+      !replaying &&
+      event.kind !== "start" &&
+      event.kind !== "newHeight" &&
+      eventHeight(event) === cs.height
+    ) {
       wal.append({ height: cs.height, event }, own !== undefined);
     }
     own?.release();
@@ -98,7 +135,9 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     }
     switch (fx.kind) {
       case "scheduleTimeout":
-        later(fx.durationMs, () => enqueue(() => feed({ kind: "timeout", height: fx.height, round: fx.round, step: fx.step })));
+        later(fx.durationMs, () =>
+          enqueue(() => feed({ kind: "timeout", height: fx.height, round: fx.round, step: fx.step })),
+        );
         return;
       case "buildBlock":
         return buildBlock(fx.height, fx.round);
@@ -107,11 +146,19 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       case "signVote":
         return signVote(fx.type, fx.height, fx.round, fx.blockId);
       case "validateProposal":
-        return feed({ kind: "proposalValidated", height: fx.height, blockId: fx.blockId, valid: validate(fx.block, fx.round) });
+        return feed({
+          kind: "proposalValidated",
+          height: fx.height,
+          blockId: fx.blockId,
+          valid: validate(fx.block, fx.round),
+        });
       case "decide":
         return commitBlock(fx);
       case "evidence":
-        log?.warn("conflicting votes from one validator", { height: String(fx.conflict.first.height), round: fx.conflict.first.round });
+        log?.warn("conflicting votes from one validator", {
+          height: String(fx.conflict.first.height),
+          round: fx.conflict.first.round,
+        });
         return;
     }
   }
@@ -132,7 +179,13 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
 
   async function signProposal(fx: Extract<ConsensusEffect, { kind: "signProposal" }>): Promise<void> {
     if (signer === undefined || signState === undefined) return;
-    const unsigned: Omit<Proposal, "signature"> = { height: fx.height, round: fx.round, polRound: fx.polRound, blockId: fx.blockId, timestamp: timestampFromMs(now()) };
+    const unsigned: Omit<Proposal, "signature"> = {
+      height: fx.height,
+      round: fx.round,
+      polRound: fx.polRound,
+      blockId: fx.blockId,
+      timestamp: timestampFromMs(now()),
+    };
     let proposal: Proposal;
     try {
       const r = signState.signProposal(o.chainId, unsigned, (b) => signer.sign(b));
@@ -141,7 +194,10 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       log?.warn("not signing proposal", { error: String(e) });
       return;
     }
-    await feed({ kind: "proposal", proposal, block: fx.block }, { release: () => o.network?.broadcast({ kind: "proposal", proposal, block: fx.block }) });
+    await feed(
+      { kind: "proposal", proposal, block: fx.block },
+      { release: () => o.network?.broadcast({ kind: "proposal", proposal, block: fx.block }) },
+    );
   }
 
   function voteTime(): ReturnType<typeof timestampFromMs> {
@@ -158,7 +214,13 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     try {
       const unsigned = { type, height, round, blockId, timestamp: voteTime() };
       const r = signState.signVote(o.chainId, unsigned, (b) => signer.sign(b));
-      vote = { ...unsigned, timestamp: r.timestamp, signature: r.signature, validatorAddress: selfAddress, validatorIndex: index };
+      vote = {
+        ...unsigned,
+        timestamp: r.timestamp,
+        signature: r.signature,
+        validatorAddress: selfAddress,
+        validatorIndex: index,
+      };
     } catch (e) {
       log?.warn("not signing vote", { error: String(e) });
       return;
@@ -179,7 +241,14 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     const { block, blockId } = fx;
     const h = block.header.height;
     const commit = commitFromPrecommits(h, fx.round, blockId, fx.validators, fx.precommits);
-    const results = o.app.finalizeBlock({ txs: block.txs, height: h, time: block.header.time, hash: blockId.hash, proposerAddress: block.header.proposerAddress, misbehavior: [] });
+    const results = o.app.finalizeBlock({
+      txs: block.txs,
+      height: h,
+      time: block.header.time,
+      hash: blockId.hash,
+      proposerAddress: block.header.proposerAddress,
+      misbehavior: [],
+    });
     const batch = o.db.batch();
     o.app.commit(batch);
     const committed: CommittedBlock = { block, blockId, commit, results, validators: [...set.validators] };
@@ -265,7 +334,16 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     if (info.lastBlockHeight !== stored) {
       throw consensusErrors.stateMismatch(`app at height ${info.lastBlockHeight}, block store at ${stored}`);
     }
-    const base: Omit<ChainState, "lastHeight" | "lastBlockId" | "lastBlockTime" | "lastCommit" | "lastResultsHash" | "validators" | "lastValidators"> = {
+    const base: Omit<
+      ChainState,
+      | "lastHeight"
+      | "lastBlockId"
+      | "lastBlockTime"
+      | "lastCommit"
+      | "lastResultsHash"
+      | "validators"
+      | "lastValidators"
+    > = {
       chainId: o.chainId,
       initialHeight: o.initialHeight,
       appVersion: info.appVersion,
@@ -273,8 +351,19 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       consensusParams: o.consensusParams,
     };
     if (stored === 0n) {
-      set = createValidatorSet(o.validators.map((v) => ({ address: v.address, pubKey: v.pubKey, votingPower: v.votingPower })));
-      chain = { ...base, lastHeight: o.initialHeight - 1n, lastBlockId: emptyBlockId(), lastBlockTime: o.genesisTime, lastCommit: emptyCommit(), lastResultsHash: new Uint8Array(0), validators: set.validators, lastValidators: [] };
+      set = createValidatorSet(
+        o.validators.map((v) => ({ address: v.address, pubKey: v.pubKey, votingPower: v.votingPower })),
+      );
+      chain = {
+        ...base,
+        lastHeight: o.initialHeight - 1n,
+        lastBlockId: emptyBlockId(),
+        lastBlockTime: o.genesisTime,
+        lastCommit: emptyCommit(),
+        lastResultsHash: new Uint8Array(0),
+        validators: set.validators,
+        lastValidators: [],
+      };
     } else {
       const [meta, commit, results, lastSet] = await Promise.all([
         o.blockStore.loadBlockMeta(stored),
@@ -314,14 +403,27 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
         const f = decodeVoteSignBytes(last.signBytes);
         const index = set.validators.findIndex((v) => equalBytes(v.address, selfAddress));
         if (index >= 0) {
-          await feed({ kind: "vote", vote: { type: f.type, height: f.height, round: f.round, blockId: f.blockId, timestamp: f.timestamp, validatorAddress: selfAddress, validatorIndex: index, signature: last.signature } });
+          await feed({
+            kind: "vote",
+            vote: {
+              type: f.type,
+              height: f.height,
+              round: f.round,
+              blockId: f.blockId,
+              timestamp: f.timestamp,
+              validatorAddress: selfAddress,
+              validatorIndex: index,
+              signature: last.signature,
+            },
+          });
         }
       }
     } finally {
       replaying = false;
     }
     wal = opened.wal;
-    if (opened.records.length > 0) log?.info("replayed consensus WAL", { height: String(cs.height), records: opened.records.length });
+    if (opened.records.length > 0)
+      log?.info("replayed consensus WAL", { height: String(cs.height), records: opened.records.length });
   }
 
   return {
@@ -337,7 +439,13 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     async start() {
       await loadChainState();
       if (o.privValidator !== undefined) signState = openSignState(o.signStatePath);
-      cs = createInitialState({ height: chain.lastHeight + 1n, validators: set.validators, selection, self: selfAddress, timeouts: o.timeouts });
+      cs = createInitialState({
+        height: chain.lastHeight + 1n,
+        validators: set.validators,
+        selection,
+        self: selfAddress,
+        timeouts: o.timeouts,
+      });
       running = true;
       await replay();
       const decided = replayDecide;

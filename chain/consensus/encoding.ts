@@ -30,7 +30,9 @@ export function addressFromPubKey(pubKey: Uint8Array): Uint8Array {
 }
 
 export function isZeroBlockId(id: BlockId | undefined): boolean {
-  return id === undefined || (id.hash.length === 0 && id.partSetHeader.total === 0 && id.partSetHeader.hash.length === 0);
+  return (
+    id === undefined || (id.hash.length === 0 && id.partSetHeader.total === 0 && id.partSetHeader.hash.length === 0)
+  );
 }
 
 export function emptyBlockId(): BlockId {
@@ -97,7 +99,10 @@ export function evidenceHash(evidence: readonly Uint8Array[]): Uint8Array {
 
 /** `Validator.Bytes()`: SimpleValidator{pub_key, voting_power}. */
 export function validatorBytes(v: Validator): Uint8Array {
-  return SimpleValidator.encode({ pubKey: PublicKey.fromPartial({ ed25519: v.pubKey }), votingPower: v.votingPower }).finish();
+  return SimpleValidator.encode({
+    pubKey: PublicKey.fromPartial({ ed25519: v.pubKey }),
+    votingPower: v.votingPower,
+  }).finish();
 }
 
 /** `ValidatorSet.Hash()` over the set in its canonical order (power desc, address asc). */
@@ -218,21 +223,39 @@ function decodeCanonicalBlockId(bytes: Uint8Array): BlockId {
 export function decodeVoteSignBytes(signBytes: Uint8Array): CanonicalVoteFields {
   const outer = new BinaryReader(signBytes);
   const r = new BinaryReader(outer.bytes());
-  const out: CanonicalVoteFields = { type: 1, height: 0n, round: 0, blockId: undefined, timestamp: { seconds: 0n, nanos: 0 }, chainId: "" };
+  const out: CanonicalVoteFields = {
+    type: 1,
+    height: 0n,
+    round: 0,
+    blockId: undefined,
+    timestamp: { seconds: 0n, nanos: 0 },
+    chainId: "",
+  };
   while (r.pos < r.len) {
     const tag = r.uint32();
     switch (tag >>> 3) {
-      case 1: out.type = r.int32() as SignedMsgType; break;
-      case 2: out.height = r.sfixed64(); break;
-      case 3: out.round = Number(r.sfixed64()); break;
-      case 4: out.blockId = decodeCanonicalBlockId(r.bytes()); break;
+      case 1:
+        out.type = r.int32() as SignedMsgType;
+        break;
+      case 2:
+        out.height = r.sfixed64();
+        break;
+      case 3:
+        out.round = Number(r.sfixed64());
+        break;
+      case 4:
+        out.blockId = decodeCanonicalBlockId(r.bytes());
+        break;
       case 5: {
         const t = PbTimestamp.decode(r.bytes());
         out.timestamp = { seconds: t.seconds, nanos: t.nanos };
         break;
       }
-      case 6: out.chainId = r.string(); break;
-      default: r.skipType(tag & 7);
+      case 6:
+        out.chainId = r.string();
+        break;
+      default:
+        r.skipType(tag & 7);
     }
   }
   return out;

@@ -43,7 +43,10 @@ function byVotingPower(a: Validator, b: Validator): number {
 function withMostPriority(vals: readonly Validator[]): Validator {
   let best = vals[0]!;
   for (const v of vals) {
-    if (v.proposerPriority > best.proposerPriority || (v.proposerPriority === best.proposerPriority && compareBytes(v.address, best.address) < 0)) {
+    if (
+      v.proposerPriority > best.proposerPriority ||
+      (v.proposerPriority === best.proposerPriority && compareBytes(v.address, best.address) < 0)
+    ) {
       best = v;
     }
   }

@@ -5,9 +5,7 @@
 import { ResponseFinalizeBlock, type ExecTxResult, type Event as PbEvent } from "cosmjs-types/tendermint/abci/types";
 import { PublicKey } from "cosmjs-types/tendermint/crypto/keys";
 import { Block as PbBlock } from "cosmjs-types/tendermint/types/block";
-import type {
-  BlockID as PbBlockID,
-  Header as PbHeader} from "cosmjs-types/tendermint/types/types";
+import type { BlockID as PbBlockID, Header as PbHeader } from "cosmjs-types/tendermint/types/types";
 import {
   Commit as PbCommit,
   Proposal as PbProposal,
@@ -16,7 +14,17 @@ import {
 } from "cosmjs-types/tendermint/types/types";
 import { ValidatorSet as PbValidatorSet } from "cosmjs-types/tendermint/types/validator";
 import type { AbciEvent, FinalizeBlockResponse, TxResult } from "../types/abci.js";
-import type { Block, BlockId, BlockIdFlag, Commit, Header, Proposal, SignedMsgType, Validator, Vote } from "../types/block.js";
+import type {
+  Block,
+  BlockId,
+  BlockIdFlag,
+  Commit,
+  Header,
+  Proposal,
+  SignedMsgType,
+  Validator,
+  Vote,
+} from "../types/block.js";
 import { blockIdToProto, commitSigToProto, isZeroBlockId } from "./encoding.js";
 import { merkleRoot } from "./merkle.js";
 
@@ -69,7 +77,12 @@ export function headerFromProto(h: PbHeader): Header {
 }
 
 export function commitToProto(c: Commit): PbCommit {
-  return { height: c.height, round: c.round, blockId: blockIdToProto(c.blockId), signatures: c.signatures.map(commitSigToProto) };
+  return {
+    height: c.height,
+    round: c.round,
+    blockId: blockIdToProto(c.blockId),
+    signatures: c.signatures.map(commitSigToProto),
+  };
 }
 
 export function commitFromProto(c: PbCommit): Commit {
@@ -110,7 +123,10 @@ export function decodeBlock(bytes: Uint8Array): Block {
     header: headerFromProto(b.header),
     txs: b.data.txs,
     evidence: [],
-    lastCommit: b.lastCommit === undefined ? { height: 0n, round: 0, blockId: blockIdFromProto(undefined), signatures: [] } : commitFromProto(b.lastCommit),
+    lastCommit:
+      b.lastCommit === undefined
+        ? { height: 0n, round: 0, blockId: blockIdFromProto(undefined), signatures: [] }
+        : commitFromProto(b.lastCommit),
   };
 }
 
@@ -149,22 +165,40 @@ export function decodeValidators(bytes: Uint8Array): Validator[] {
 }
 
 function eventsToProto(events: readonly AbciEvent[]): PbEvent[] {
-  return events.map((e) => ({ type: e.type, attributes: e.attributes.map((a) => ({ key: a.key, value: a.value, index: a.index })) }));
+  return events.map((e) => ({
+    type: e.type,
+    attributes: e.attributes.map((a) => ({ key: a.key, value: a.value, index: a.index })),
+  }));
 }
 
 function eventsFromProto(events: readonly PbEvent[]): AbciEvent[] {
-  return events.map((e) => ({ type: e.type, attributes: e.attributes.map((a) => ({ key: a.key, value: a.value, index: a.index })) }));
+  return events.map((e) => ({
+    type: e.type,
+    attributes: e.attributes.map((a) => ({ key: a.key, value: a.value, index: a.index })),
+  }));
 }
 
 function txResultToProto(r: TxResult): ExecTxResult {
-  return { code: r.code, data: r.data, log: r.log, info: r.info, gasWanted: r.gasWanted, gasUsed: r.gasUsed, events: eventsToProto(r.events), codespace: r.codespace };
+  return {
+    code: r.code,
+    data: r.data,
+    log: r.log,
+    info: r.info,
+    gasWanted: r.gasWanted,
+    gasUsed: r.gasUsed,
+    events: eventsToProto(r.events),
+    codespace: r.codespace,
+  };
 }
 
 export function encodeFinalizeBlockResponse(r: FinalizeBlockResponse): Uint8Array {
   return ResponseFinalizeBlock.encode({
     events: eventsToProto(r.events),
     txResults: r.txResults.map(txResultToProto),
-    validatorUpdates: r.validatorUpdates.map((u) => ({ pubKey: PublicKey.fromPartial({ ed25519: u.pubKey }), power: u.power })),
+    validatorUpdates: r.validatorUpdates.map((u) => ({
+      pubKey: PublicKey.fromPartial({ ed25519: u.pubKey }),
+      power: u.power,
+    })),
     appHash: r.appHash,
   }).finish();
 }
@@ -183,7 +217,10 @@ export function decodeFinalizeBlockResponse(bytes: Uint8Array): FinalizeBlockRes
       gasUsed: t.gasUsed,
       events: eventsFromProto(t.events),
     })),
-    validatorUpdates: r.validatorUpdates.map((u) => ({ pubKey: u.pubKey.ed25519 ?? new Uint8Array(0), power: u.power })),
+    validatorUpdates: r.validatorUpdates.map((u) => ({
+      pubKey: u.pubKey.ed25519 ?? new Uint8Array(0),
+      power: u.power,
+    })),
     appHash: r.appHash,
   };
 }

@@ -7,7 +7,16 @@
 import { equalBytes } from "../types/bytes.js";
 import type { BlockId, Proposal, Validator, Vote } from "../types/block.js";
 import type { ProposerSelection } from "./proposer.js";
-import type { ConsensusEffect, ConsensusEvent, ConsensusState, ProposedBlock, SignRequest, Step, StepResult, TimeoutConfig } from "./reducerTypes.js";
+import type {
+  ConsensusEffect,
+  ConsensusEvent,
+  ConsensusState,
+  ProposedBlock,
+  SignRequest,
+  Step,
+  StepResult,
+  TimeoutConfig,
+} from "./reducerTypes.js";
 import { blockIdKey, isOneThird, VoteSet } from "./voteSet.js";
 import { totalVotingPower } from "./proposer.js";
 
@@ -85,7 +94,18 @@ export function step(state: ConsensusState, event: ConsensusEvent): StepResult {
       else resume(s, fx);
       break;
     case "newHeight":
-      Object.assign(s, draftOf(createInitialState({ height: event.height, validators: event.validators, selection: event.selection, self: s.self, timeouts: s.timeouts })));
+      Object.assign(
+        s,
+        draftOf(
+          createInitialState({
+            height: event.height,
+            validators: event.validators,
+            selection: event.selection,
+            self: s.self,
+            timeouts: s.timeouts,
+          }),
+        ),
+      );
       startRound(s, 0, fx);
       break;
     case "proposal":
@@ -98,23 +118,43 @@ export function step(state: ConsensusState, event: ConsensusEvent): StepResult {
       onTimeout(s, event.height, event.round, event.step, fx);
       break;
     case "blockBuilt":
-      if (event.height === s.height && event.round === s.round && s.step === "propose" && !s.proposals.has(s.round) && isProposer(s, s.round)) {
+      if (
+        event.height === s.height &&
+        event.round === s.round &&
+        s.step === "propose" &&
+        !s.proposals.has(s.round) &&
+        isProposer(s, s.round)
+      ) {
         s.blocks.set(blockIdKey(event.blockId), { block: event.block, blockId: event.blockId, validity: "valid" });
-        fx.push({ kind: "signProposal", height: s.height, round: s.round, polRound: -1, block: event.block, blockId: event.blockId });
+        fx.push({
+          kind: "signProposal",
+          height: s.height,
+          round: s.round,
+          polRound: -1,
+          block: event.block,
+          blockId: event.blockId,
+        });
       }
       break;
     case "block": {
       const key = blockIdKey(event.blockId);
       if (event.height === s.height && s.step !== "commit" && !s.blocks.has(key)) {
         s.blocks.set(key, { block: event.block, blockId: event.blockId, validity: "pending" });
-        fx.push({ kind: "validateProposal", height: s.height, round: s.round, block: event.block, blockId: event.blockId });
+        fx.push({
+          kind: "validateProposal",
+          height: s.height,
+          round: s.round,
+          block: event.block,
+          blockId: event.blockId,
+        });
       }
       break;
     }
     case "proposalValidated": {
       const key = blockIdKey(event.blockId);
       const b = s.blocks.get(key);
-      if (event.height === s.height && b !== undefined && b.validity === "pending") s.blocks.set(key, { ...b, validity: event.valid ? "valid" : "invalid" });
+      if (event.height === s.height && b !== undefined && b.validity === "pending")
+        s.blocks.set(key, { ...b, validity: event.valid ? "valid" : "invalid" });
       break;
     }
   }
@@ -137,7 +177,13 @@ function timeoutMs(t: TimeoutConfig, step: "propose" | "prevote" | "precommit", 
 }
 
 function schedule(s: Draft, step: "propose" | "prevote" | "precommit", fx: ConsensusEffect[]): void {
-  fx.push({ kind: "scheduleTimeout", height: s.height, round: s.round, step, durationMs: timeoutMs(s.timeouts, step, s.round) });
+  fx.push({
+    kind: "scheduleTimeout",
+    height: s.height,
+    round: s.round,
+    step,
+    durationMs: timeoutMs(s.timeouts, step, s.round),
+  });
 }
 
 function signVote(s: Draft, type: 1 | 2, blockId: BlockId | undefined, fx: ConsensusEffect[]): void {
@@ -152,7 +198,14 @@ function startRound(s: Draft, round: number, fx: ConsensusEffect[]): void {
   s.step = "propose";
   if (isProposer(s, round)) {
     if (s.validValue !== undefined) {
-      fx.push({ kind: "signProposal", height: s.height, round, polRound: s.validRound, block: s.validValue.block, blockId: s.validValue.blockId });
+      fx.push({
+        kind: "signProposal",
+        height: s.height,
+        round,
+        polRound: s.validRound,
+        block: s.validValue.block,
+        blockId: s.validValue.blockId,
+      });
     } else {
       fx.push({ kind: "buildBlock", height: s.height, round });
     }
@@ -166,7 +219,15 @@ function resume(s: Draft, fx: ConsensusEffect[]): void {
   if (s.step === "commit") return;
   if (s.step === "propose") {
     if (isProposer(s, s.round) && !s.proposals.has(s.round)) {
-      if (s.validValue !== undefined) fx.push({ kind: "signProposal", height: s.height, round: s.round, polRound: s.validRound, block: s.validValue.block, blockId: s.validValue.blockId });
+      if (s.validValue !== undefined)
+        fx.push({
+          kind: "signProposal",
+          height: s.height,
+          round: s.round,
+          polRound: s.validRound,
+          block: s.validValue.block,
+          blockId: s.validValue.blockId,
+        });
       else fx.push({ kind: "buildBlock", height: s.height, round: s.round });
     }
     schedule(s, "propose", fx);
@@ -177,11 +238,13 @@ function resume(s: Draft, fx: ConsensusEffect[]): void {
   const idx = selfIndex(s);
   if (req !== undefined && req.round === s.round && idx >= 0) {
     const set = (req.type === 1 ? s.prevotes : s.precommits).get(req.round);
-    if (set?.hasVoteFrom(idx) !== true) fx.push({ kind: "signVote", type: req.type, height: s.height, round: req.round, blockId: req.blockId });
+    if (set?.hasVoteFrom(idx) !== true)
+      fx.push({ kind: "signVote", type: req.type, height: s.height, round: req.round, blockId: req.blockId });
   }
   for (const [round, p] of s.proposals) {
     const b = s.blocks.get(blockIdKey(p.blockId));
-    if (b?.validity === "pending") fx.push({ kind: "validateProposal", height: s.height, round, block: b.block, blockId: b.blockId });
+    if (b?.validity === "pending")
+      fx.push({ kind: "validateProposal", height: s.height, round, block: b.block, blockId: b.blockId });
   }
 }
 
@@ -200,7 +263,10 @@ function onProposal(s: Draft, p: Proposal, block: ProposedBlock["block"], fx: Co
 function writableVoteSet(s: Draft, type: 1 | 2, round: number): VoteSet {
   const sets = type === 1 ? s.prevotes : s.precommits;
   const existing = sets.get(round);
-  const set = existing === undefined ? new VoteSet(s.height, round, type, s.validators, totalVotingPower(s.validators)) : existing.clone();
+  const set =
+    existing === undefined
+      ? new VoteSet(s.height, round, type, s.validators, totalVotingPower(s.validators))
+      : existing.clone();
   sets.set(round, set);
   return set;
 }
@@ -213,7 +279,13 @@ function onVote(s: Draft, v: Vote, fx: ConsensusEffect[]): void {
   if (set.add(v, known) === "conflict") fx.push({ kind: "evidence", conflict: set.conflictingVotes()[before]! });
 }
 
-function onTimeout(s: Draft, height: bigint, round: number, st: "propose" | "prevote" | "precommit", fx: ConsensusEffect[]): void {
+function onTimeout(
+  s: Draft,
+  height: bigint,
+  round: number,
+  st: "propose" | "prevote" | "precommit",
+  fx: ConsensusEffect[],
+): void {
   if (height !== s.height || round !== s.round || s.step === "commit") return;
   if (st === "propose" && s.step === "propose") {
     // line 57
@@ -270,7 +342,13 @@ function fireOne(s: Draft, fx: ConsensusEffect[]): boolean {
     schedule(s, "prevote", fx);
     return true;
   }
-  if ((s.step === "prevote" || s.step === "precommit") && proposal !== undefined && pb?.validity === "valid" && prevotes?.hasTwoThirdsFor(proposal.blockId) === true && !s.fired.has(`lock:${r}`)) {
+  if (
+    (s.step === "prevote" || s.step === "precommit") &&
+    proposal !== undefined &&
+    pb?.validity === "valid" &&
+    prevotes?.hasTwoThirdsFor(proposal.blockId) === true &&
+    !s.fired.has(`lock:${r}`)
+  ) {
     // line 36
     s.fired.add(`lock:${r}`);
     if (s.step === "prevote") {
@@ -307,7 +385,15 @@ function tryDecide(s: Draft, fx: ConsensusEffect[]): boolean {
     if (pb === undefined || pb.validity !== "valid") continue;
     s.decision = { round, blockId: pb.blockId };
     s.step = "commit";
-    fx.push({ kind: "decide", height: s.height, round, block: pb.block, blockId: pb.blockId, precommits: set.votesPreferring(pb.blockId), validators: s.validators });
+    fx.push({
+      kind: "decide",
+      height: s.height,
+      round,
+      block: pb.block,
+      blockId: pb.blockId,
+      precommits: set.votesPreferring(pb.blockId),
+      validators: s.validators,
+    });
     return true;
   }
   return false;

@@ -67,18 +67,54 @@ export type ConsensusEvent =
   | { readonly kind: "proposal"; readonly proposal: Proposal; readonly block: Block }
   | { readonly kind: "vote"; readonly vote: Vote }
   | { readonly kind: "timeout"; readonly height: bigint; readonly round: number; readonly step: TimeoutStep }
-  | { readonly kind: "blockBuilt"; readonly height: bigint; readonly round: number; readonly block: Block; readonly blockId: BlockId }
+  | {
+      readonly kind: "blockBuilt";
+      readonly height: bigint;
+      readonly round: number;
+      readonly block: Block;
+      readonly blockId: BlockId;
+    }
   /** A block learned from gossip (e.g. the one +2/3 precommitted when our proposal differed). */
   | { readonly kind: "block"; readonly height: bigint; readonly block: Block; readonly blockId: BlockId }
   | { readonly kind: "proposalValidated"; readonly height: bigint; readonly blockId: BlockId; readonly valid: boolean }
-  | { readonly kind: "newHeight"; readonly height: bigint; readonly validators: readonly Validator[]; readonly selection: ProposerSelection };
+  | {
+      readonly kind: "newHeight";
+      readonly height: bigint;
+      readonly validators: readonly Validator[];
+      readonly selection: ProposerSelection;
+    };
 
 export type ConsensusEffect =
-  | { readonly kind: "scheduleTimeout"; readonly height: bigint; readonly round: number; readonly step: TimeoutStep; readonly durationMs: number }
+  | {
+      readonly kind: "scheduleTimeout";
+      readonly height: bigint;
+      readonly round: number;
+      readonly step: TimeoutStep;
+      readonly durationMs: number;
+    }
   | { readonly kind: "buildBlock"; readonly height: bigint; readonly round: number }
-  | { readonly kind: "signProposal"; readonly height: bigint; readonly round: number; readonly polRound: number; readonly block: Block; readonly blockId: BlockId }
-  | { readonly kind: "signVote"; readonly type: 1 | 2; readonly height: bigint; readonly round: number; readonly blockId: BlockId | undefined }
-  | { readonly kind: "validateProposal"; readonly height: bigint; readonly round: number; readonly block: Block; readonly blockId: BlockId }
+  | {
+      readonly kind: "signProposal";
+      readonly height: bigint;
+      readonly round: number;
+      readonly polRound: number;
+      readonly block: Block;
+      readonly blockId: BlockId;
+    }
+  | {
+      readonly kind: "signVote";
+      readonly type: 1 | 2;
+      readonly height: bigint;
+      readonly round: number;
+      readonly blockId: BlockId | undefined;
+    }
+  | {
+      readonly kind: "validateProposal";
+      readonly height: bigint;
+      readonly round: number;
+      readonly block: Block;
+      readonly blockId: BlockId;
+    }
   | {
       readonly kind: "decide";
       readonly height: bigint;

@@ -34,8 +34,16 @@ export interface SignResult {
 
 export interface SignStateStore {
   readonly last: LastSignState | undefined;
-  signVote(chainId: string, vote: Omit<Vote, "signature" | "validatorAddress" | "validatorIndex">, sign: (bytes: Uint8Array) => Uint8Array): SignResult;
-  signProposal(chainId: string, proposal: Omit<Proposal, "signature">, sign: (bytes: Uint8Array) => Uint8Array): SignResult;
+  signVote(
+    chainId: string,
+    vote: Omit<Vote, "signature" | "validatorAddress" | "validatorIndex">,
+    sign: (bytes: Uint8Array) => Uint8Array,
+  ): SignResult;
+  signProposal(
+    chainId: string,
+    proposal: Omit<Proposal, "signature">,
+    sign: (bytes: Uint8Array) => Uint8Array,
+  ): SignResult;
 }
 
 function writeFileDurably(path: string, text: string): void {
@@ -63,12 +71,23 @@ export function openSignState(path: string): SignStateStore {
     }
   }
 
-  function sign(height: bigint, round: number, step: SignStep, bytesWith: (t: Timestamp) => Uint8Array, timestamp: Timestamp, signer: (b: Uint8Array) => Uint8Array): SignResult {
+  function sign(
+    height: bigint,
+    round: number,
+    step: SignStep,
+    bytesWith: (t: Timestamp) => Uint8Array,
+    timestamp: Timestamp,
+    signer: (b: Uint8Array) => Uint8Array,
+  ): SignResult {
     const signBytes = bytesWith(timestamp);
     if (last !== undefined) {
       const regression =
-        height < last.height || (height === last.height && (round < last.round || (round === last.round && step < last.step)));
-      if (regression) throw consensusErrors.signRegression(`asked ${height}/${round}/${step}, last ${last.height}/${last.round}/${last.step}`);
+        height < last.height ||
+        (height === last.height && (round < last.round || (round === last.round && step < last.step)));
+      if (regression)
+        throw consensusErrors.signRegression(
+          `asked ${height}/${round}/${step}, last ${last.height}/${last.round}/${last.step}`,
+        );
       if (height === last.height && round === last.round && step === last.step) {
         // Same HRS: only the very same message (timestamp aside) may be signed, and it gets the old signature.
         if (equalBytes(bytesWith(last.timestamp), last.signBytes)) {
@@ -90,10 +109,24 @@ export function openSignState(path: string): SignStateStore {
     },
     signVote(chainId, vote, signer) {
       const step: SignStep = vote.type === 1 ? 2 : 3;
-      return sign(vote.height, vote.round, step, (t) => voteSignBytes(chainId, { ...vote, timestamp: t }), vote.timestamp, signer);
+      return sign(
+        vote.height,
+        vote.round,
+        step,
+        (t) => voteSignBytes(chainId, { ...vote, timestamp: t }),
+        vote.timestamp,
+        signer,
+      );
     },
     signProposal(chainId, proposal, signer) {
-      return sign(proposal.height, proposal.round, 1, (t) => proposalSignBytes(chainId, { ...proposal, timestamp: t }), proposal.timestamp, signer);
+      return sign(
+        proposal.height,
+        proposal.round,
+        1,
+        (t) => proposalSignBytes(chainId, { ...proposal, timestamp: t }),
+        proposal.timestamp,
+        signer,
+      );
     },
   };
 }

@@ -49,7 +49,13 @@ export class VoteSet {
   private anyPower: bigint;
   private conflicts: ConflictingVotes[];
 
-  constructor(height: bigint, round: number, type: SignedMsgType, validators: readonly Validator[], totalPower = totalVotingPower(validators)) {
+  constructor(
+    height: bigint,
+    round: number,
+    type: SignedMsgType,
+    validators: readonly Validator[],
+    totalPower = totalVotingPower(validators),
+  ) {
     this.height = height;
     this.round = round;
     this.type = type;

@@ -77,7 +77,9 @@ function decodeAddress(address: string, prefix: string): Uint8Array {
   try {
     decoded = fromBech32(address, 90);
   } catch (e) {
-    throw sdkErrors.invalidAddress(`"${address}" is not valid bech32 (${e instanceof Error ? e.message : "decode error"})`);
+    throw sdkErrors.invalidAddress(
+      `"${address}" is not valid bech32 (${e instanceof Error ? e.message : "decode error"})`,
+    );
   }
   if (decoded.prefix !== prefix) {
     throw sdkErrors.invalidAddress(`"${address}" has prefix "${decoded.prefix}", expected "${prefix}"`);

@@ -38,7 +38,9 @@ export function isLowS(signature: Uint8Array): boolean {
 
 /** True when `pubkey` is a valid compressed (33-byte) secp256k1 point. */
 export function isCompressedSecp256k1PubKey(pubkey: Uint8Array): boolean {
-  return pubkey.length === SECP256K1_PUBKEY_LENGTH && (pubkey[0] === 2 || pubkey[0] === 3) && native.publicKeyVerify(pubkey);
+  return (
+    pubkey.length === SECP256K1_PUBKEY_LENGTH && (pubkey[0] === 2 || pubkey[0] === 3) && native.publicKeyVerify(pubkey)
+  );
 }
 
 /**

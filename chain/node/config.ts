@@ -108,7 +108,13 @@ export function defaultConfig(moniker: string): NodeConfig {
       createEmptyBlocksIntervalMs: 0,
     },
     txIndex: { indexer: "kv" },
-    app: { minimumGasPrices: "0.025ustrike", pruning: "custom", pruningKeepRecent: 100_000, pruningInterval: 100, haltHeight: 0 },
+    app: {
+      minimumGasPrices: "0.025ustrike",
+      pruning: "custom",
+      pruningKeepRecent: 100_000,
+      pruningInterval: 100,
+      haltHeight: 0,
+    },
   };
 }
 
@@ -140,45 +146,318 @@ const C = "config.toml" as const;
 const A = "app.toml" as const;
 
 export const configFields: readonly ConfigField[] = [
-  field(C, "moniker", "string", "node name", (c) => c.moniker, (c, v: string) => (c.moniker = v)),
-  field(C, "log_level", "string", "log level", (c) => c.logLevel, (c, v: string) => (c.logLevel = v)),
-  field(C, "genesis_file", "string", "genesis file", (c) => c.genesisFile, (c, v: string) => (c.genesisFile = v)),
-  field(C, "node_key_file", "string", "node key file", (c) => c.nodeKeyFile, (c, v: string) => (c.nodeKeyFile = v)),
-  field(C, "priv_validator_key_file", "string", "validator key file", (c) => c.privValidatorKeyFile, (c, v: string) => (c.privValidatorKeyFile = v)),
-  field(C, "priv_validator_state_file", "string", "validator sign state file", (c) => c.privValidatorStateFile, (c, v: string) => (c.privValidatorStateFile = v)),
-  field(C, "db_dir", "string", "RocksDB directory", (c) => c.dbDir, (c, v: string) => (c.dbDir = v)),
-  field(C, "rpc.laddr", "string", "RPC listen address", (c) => c.rpc.laddr, (c, v: string) => (c.rpc.laddr = v)),
-  field(C, "rpc.cors_allowed_origins", "list", "CORS origins", (c) => c.rpc.corsAllowedOrigins, (c, v: string[]) => (c.rpc.corsAllowedOrigins = v)),
-  field(C, "rpc.max_body_bytes", "uint", "max RPC request body", (c) => c.rpc.maxBodyBytes, (c, v: number) => (c.rpc.maxBodyBytes = v)),
-  field(C, "rpc.max_subscription_clients", "uint", "max websocket subscribers", (c) => c.rpc.maxSubscriptionClients, (c, v: number) => (c.rpc.maxSubscriptionClients = v)),
-  field(C, "rpc.timeout_broadcast_tx_commit", "duration", "broadcast_tx_commit timeout", (c) => c.rpc.timeoutBroadcastTxCommitMs, (c, v: number) => (c.rpc.timeoutBroadcastTxCommitMs = v)),
-  field(C, "p2p.laddr", "string", "P2P listen address", (c) => c.p2p.laddr, (c, v: string) => (c.p2p.laddr = v)),
-  field(C, "p2p.external_address", "string", "advertised P2P address", (c) => c.p2p.externalAddress, (c, v: string) => (c.p2p.externalAddress = v)),
-  field(C, "p2p.seeds", "list", "seed nodes (id@host:port, comma separated)", (c) => c.p2p.seeds, (c, v: string[]) => (c.p2p.seeds = v)),
-  field(C, "p2p.persistent_peers", "list", "persistent peers (id@host:port, comma separated)", (c) => c.p2p.persistentPeers, (c, v: string[]) => (c.p2p.persistentPeers = v)),
-  field(C, "p2p.max_num_inbound_peers", "uint", "max inbound peers", (c) => c.p2p.maxNumInboundPeers, (c, v: number) => (c.p2p.maxNumInboundPeers = v)),
-  field(C, "p2p.max_num_outbound_peers", "uint", "max outbound peers", (c) => c.p2p.maxNumOutboundPeers, (c, v: number) => (c.p2p.maxNumOutboundPeers = v)),
-  field(C, "mempool.size", "uint", "max txs in the mempool", (c) => c.mempool.size, (c, v: number) => (c.mempool.size = v)),
-  field(C, "mempool.max_tx_bytes", "uint", "max size of one tx", (c) => c.mempool.maxTxBytes, (c, v: number) => (c.mempool.maxTxBytes = v)),
-  field(C, "mempool.max_txs_bytes", "uint", "max total mempool bytes", (c) => c.mempool.maxTxsBytes, (c, v: number) => (c.mempool.maxTxsBytes = v)),
-  field(C, "mempool.cache_size", "uint", "seen-tx cache size", (c) => c.mempool.cacheSize, (c, v: number) => (c.mempool.cacheSize = v)),
-  field(C, "mempool.recheck", "bool", "recheck txs after each block", (c) => c.mempool.recheck, (c, v: boolean) => (c.mempool.recheck = v)),
-  field(C, "consensus.wal_file", "string", "consensus WAL file", (c) => c.consensus.walFile, (c, v: string) => (c.consensus.walFile = v)),
-  field(C, "consensus.timeout_propose", "duration", "propose timeout", (c) => c.consensus.timeoutProposeMs, (c, v: number) => (c.consensus.timeoutProposeMs = v)),
-  field(C, "consensus.timeout_propose_delta", "duration", "propose timeout increase per round", (c) => c.consensus.timeoutProposeDeltaMs, (c, v: number) => (c.consensus.timeoutProposeDeltaMs = v)),
-  field(C, "consensus.timeout_prevote", "duration", "prevote timeout", (c) => c.consensus.timeoutPrevoteMs, (c, v: number) => (c.consensus.timeoutPrevoteMs = v)),
-  field(C, "consensus.timeout_prevote_delta", "duration", "prevote timeout increase per round", (c) => c.consensus.timeoutPrevoteDeltaMs, (c, v: number) => (c.consensus.timeoutPrevoteDeltaMs = v)),
-  field(C, "consensus.timeout_precommit", "duration", "precommit timeout", (c) => c.consensus.timeoutPrecommitMs, (c, v: number) => (c.consensus.timeoutPrecommitMs = v)),
-  field(C, "consensus.timeout_precommit_delta", "duration", "precommit timeout increase per round", (c) => c.consensus.timeoutPrecommitDeltaMs, (c, v: number) => (c.consensus.timeoutPrecommitDeltaMs = v)),
-  field(C, "consensus.timeout_commit", "duration", "pause after a commit before the next height", (c) => c.consensus.timeoutCommitMs, (c, v: number) => (c.consensus.timeoutCommitMs = v)),
-  field(C, "consensus.create_empty_blocks", "bool", "produce blocks without txs", (c) => c.consensus.createEmptyBlocks, (c, v: boolean) => (c.consensus.createEmptyBlocks = v)),
-  field(C, "consensus.create_empty_blocks_interval", "duration", "max wait for txs before an empty block", (c) => c.consensus.createEmptyBlocksIntervalMs, (c, v: number) => (c.consensus.createEmptyBlocksIntervalMs = v)),
-  field(C, "tx_index.indexer", { oneOf: ["kv", "null"] }, "tx indexer", (c) => c.txIndex.indexer, (c, v: TxIndexer) => (c.txIndex.indexer = v)),
-  field(A, "minimum-gas-prices", "string", "minimum gas prices accepted by this node's mempool", (c) => c.app.minimumGasPrices, (c, v: string) => (c.app.minimumGasPrices = v)),
-  field(A, "pruning", { oneOf: ["default", "nothing", "everything", "custom"] }, "state pruning strategy", (c) => c.app.pruning, (c, v: PruningStrategy) => (c.app.pruning = v)),
-  field(A, "pruning-keep-recent", "uint", "recent versions kept (custom pruning)", (c) => c.app.pruningKeepRecent, (c, v: number) => (c.app.pruningKeepRecent = v)),
-  field(A, "pruning-interval", "uint", "blocks between prunes (custom pruning)", (c) => c.app.pruningInterval, (c, v: number) => (c.app.pruningInterval = v)),
-  field(A, "halt-height", "uint", "stop at this height (0 = never)", (c) => c.app.haltHeight, (c, v: number) => (c.app.haltHeight = v)),
+  field(
+    C,
+    "moniker",
+    "string",
+    "node name",
+    (c) => c.moniker,
+    (c, v: string) => (c.moniker = v),
+  ),
+  field(
+    C,
+    "log_level",
+    "string",
+    "log level",
+    (c) => c.logLevel,
+    (c, v: string) => (c.logLevel = v),
+  ),
+  field(
+    C,
+    "genesis_file",
+    "string",
+    "genesis file",
+    (c) => c.genesisFile,
+    (c, v: string) => (c.genesisFile = v),
+  ),
+  field(
+    C,
+    "node_key_file",
+    "string",
+    "node key file",
+    (c) => c.nodeKeyFile,
+    (c, v: string) => (c.nodeKeyFile = v),
+  ),
+  field(
+    C,
+    "priv_validator_key_file",
+    "string",
+    "validator key file",
+    (c) => c.privValidatorKeyFile,
+    (c, v: string) => (c.privValidatorKeyFile = v),
+  ),
+  field(
+    C,
+    "priv_validator_state_file",
+    "string",
+    "validator sign state file",
+    (c) => c.privValidatorStateFile,
+    (c, v: string) => (c.privValidatorStateFile = v),
+  ),
+  field(
+    C,
+    "db_dir",
+    "string",
+    "RocksDB directory",
+    (c) => c.dbDir,
+    (c, v: string) => (c.dbDir = v),
+  ),
+  field(
+    C,
+    "rpc.laddr",
+    "string",
+    "RPC listen address",
+    (c) => c.rpc.laddr,
+    (c, v: string) => (c.rpc.laddr = v),
+  ),
+  field(
+    C,
+    "rpc.cors_allowed_origins",
+    "list",
+    "CORS origins",
+    (c) => c.rpc.corsAllowedOrigins,
+    (c, v: string[]) => (c.rpc.corsAllowedOrigins = v),
+  ),
+  field(
+    C,
+    "rpc.max_body_bytes",
+    "uint",
+    "max RPC request body",
+    (c) => c.rpc.maxBodyBytes,
+    (c, v: number) => (c.rpc.maxBodyBytes = v),
+  ),
+  field(
+    C,
+    "rpc.max_subscription_clients",
+    "uint",
+    "max websocket subscribers",
+    (c) => c.rpc.maxSubscriptionClients,
+    (c, v: number) => (c.rpc.maxSubscriptionClients = v),
+  ),
+  field(
+    C,
+    "rpc.timeout_broadcast_tx_commit",
+    "duration",
+    "broadcast_tx_commit timeout",
+    (c) => c.rpc.timeoutBroadcastTxCommitMs,
+    (c, v: number) => (c.rpc.timeoutBroadcastTxCommitMs = v),
+  ),
+  field(
+    C,
+    "p2p.laddr",
+    "string",
+    "P2P listen address",
+    (c) => c.p2p.laddr,
+    (c, v: string) => (c.p2p.laddr = v),
+  ),
+  field(
+    C,
+    "p2p.external_address",
+    "string",
+    "advertised P2P address",
+    (c) => c.p2p.externalAddress,
+    (c, v: string) => (c.p2p.externalAddress = v),
+  ),
+  field(
+    C,
+    "p2p.seeds",
+    "list",
+    "seed nodes (id@host:port, comma separated)",
+    (c) => c.p2p.seeds,
+    (c, v: string[]) => (c.p2p.seeds = v),
+  ),
+  field(
+    C,
+    "p2p.persistent_peers",
+    "list",
+    "persistent peers (id@host:port, comma separated)",
+    (c) => c.p2p.persistentPeers,
+    (c, v: string[]) => (c.p2p.persistentPeers = v),
+  ),
+  field(
+    C,
+    "p2p.max_num_inbound_peers",
+    "uint",
+    "max inbound peers",
+    (c) => c.p2p.maxNumInboundPeers,
+    (c, v: number) => (c.p2p.maxNumInboundPeers = v),
+  ),
+  field(
+    C,
+    "p2p.max_num_outbound_peers",
+    "uint",
+    "max outbound peers",
+    (c) => c.p2p.maxNumOutboundPeers,
+    (c, v: number) => (c.p2p.maxNumOutboundPeers = v),
+  ),
+  field(
+    C,
+    "mempool.size",
+    "uint",
+    "max txs in the mempool",
+    (c) => c.mempool.size,
+    (c, v: number) => (c.mempool.size = v),
+  ),
+  field(
+    C,
+    "mempool.max_tx_bytes",
+    "uint",
+    "max size of one tx",
+    (c) => c.mempool.maxTxBytes,
+    (c, v: number) => (c.mempool.maxTxBytes = v),
+  ),
+  field(
+    C,
+    "mempool.max_txs_bytes",
+    "uint",
+    "max total mempool bytes",
+    (c) => c.mempool.maxTxsBytes,
+    (c, v: number) => (c.mempool.maxTxsBytes = v),
+  ),
+  field(
+    C,
+    "mempool.cache_size",
+    "uint",
+    "seen-tx cache size",
+    (c) => c.mempool.cacheSize,
+    (c, v: number) => (c.mempool.cacheSize = v),
+  ),
+  field(
+    C,
+    "mempool.recheck",
+    "bool",
+    "recheck txs after each block",
+    (c) => c.mempool.recheck,
+    (c, v: boolean) => (c.mempool.recheck = v),
+  ),
+  field(
+    C,
+    "consensus.wal_file",
+    "string",
+    "consensus WAL file",
+    (c) => c.consensus.walFile,
+    (c, v: string) => (c.consensus.walFile = v),
+  ),
+  field(
+    C,
+    "consensus.timeout_propose",
+    "duration",
+    "propose timeout",
+    (c) => c.consensus.timeoutProposeMs,
+    (c, v: number) => (c.consensus.timeoutProposeMs = v),
+  ),
+  field(
+    C,
+    "consensus.timeout_propose_delta",
+    "duration",
+    "propose timeout increase per round",
+    (c) => c.consensus.timeoutProposeDeltaMs,
+    (c, v: number) => (c.consensus.timeoutProposeDeltaMs = v),
+  ),
+  field(
+    C,
+    "consensus.timeout_prevote",
+    "duration",
+    "prevote timeout",
+    (c) => c.consensus.timeoutPrevoteMs,
+    (c, v: number) => (c.consensus.timeoutPrevoteMs = v),
+  ),
+  field(
+    C,
+    "consensus.timeout_prevote_delta",
+    "duration",
+    "prevote timeout increase per round",
+    (c) => c.consensus.timeoutPrevoteDeltaMs,
+    (c, v: number) => (c.consensus.timeoutPrevoteDeltaMs = v),
+  ),
+  field(
+    C,
+    "consensus.timeout_precommit",
+    "duration",
+    "precommit timeout",
+    (c) => c.consensus.timeoutPrecommitMs,
+    (c, v: number) => (c.consensus.timeoutPrecommitMs = v),
+  ),
+  field(
+    C,
+    "consensus.timeout_precommit_delta",
+    "duration",
+    "precommit timeout increase per round",
+    (c) => c.consensus.timeoutPrecommitDeltaMs,
+    (c, v: number) => (c.consensus.timeoutPrecommitDeltaMs = v),
+  ),
+  field(
+    C,
+    "consensus.timeout_commit",
+    "duration",
+    "pause after a commit before the next height",
+    (c) => c.consensus.timeoutCommitMs,
+    (c, v: number) => (c.consensus.timeoutCommitMs = v),
+  ),
+  field(
+    C,
+    "consensus.create_empty_blocks",
+    "bool",
+    "produce blocks without txs",
+    (c) => c.consensus.createEmptyBlocks,
+    (c, v: boolean) => (c.consensus.createEmptyBlocks = v),
+  ),
+  field(
+    C,
+    "consensus.create_empty_blocks_interval",
+    "duration",
+    "max wait for txs before an empty block",
+    (c) => c.consensus.createEmptyBlocksIntervalMs,
+    (c, v: number) => (c.consensus.createEmptyBlocksIntervalMs = v),
+  ),
+  field(
+    C,
+    "tx_index.indexer",
+    { oneOf: ["kv", "null"] },
+    "tx indexer",
+    (c) => c.txIndex.indexer,
+    (c, v: TxIndexer) => (c.txIndex.indexer = v),
+  ),
+  field(
+    A,
+    "minimum-gas-prices",
+    "string",
+    "minimum gas prices accepted by this node's mempool",
+    (c) => c.app.minimumGasPrices,
+    (c, v: string) => (c.app.minimumGasPrices = v),
+  ),
+  field(
+    A,
+    "pruning",
+    { oneOf: ["default", "nothing", "everything", "custom"] },
+    "state pruning strategy",
+    (c) => c.app.pruning,
+    (c, v: PruningStrategy) => (c.app.pruning = v),
+  ),
+  field(
+    A,
+    "pruning-keep-recent",
+    "uint",
+    "recent versions kept (custom pruning)",
+    (c) => c.app.pruningKeepRecent,
+    (c, v: number) => (c.app.pruningKeepRecent = v),
+  ),
+  field(
+    A,
+    "pruning-interval",
+    "uint",
+    "blocks between prunes (custom pruning)",
+    (c) => c.app.pruningInterval,
+    (c, v: number) => (c.app.pruningInterval = v),
+  ),
+  field(
+    A,
+    "halt-height",
+    "uint",
+    "stop at this height (0 = never)",
+    (c) => c.app.haltHeight,
+    (c, v: number) => (c.app.haltHeight = v),
+  ),
 ];
 
 const durationUnitsMs: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
@@ -214,7 +493,9 @@ class FieldError {
 function coerceField(f: ConfigField, raw: unknown): FieldValue | FieldError {
   const kind = f.kind;
   if (typeof kind === "object") {
-    return typeof raw === "string" && kind.oneOf.includes(raw) ? raw : new FieldError(`must be one of ${kind.oneOf.join(", ")}, got ${JSON.stringify(raw)}`);
+    return typeof raw === "string" && kind.oneOf.includes(raw)
+      ? raw
+      : new FieldError(`must be one of ${kind.oneOf.join(", ")}, got ${JSON.stringify(raw)}`);
   }
   switch (kind) {
     case "string":
@@ -224,8 +505,15 @@ function coerceField(f: ConfigField, raw: unknown): FieldValue | FieldError {
       return ms ?? new FieldError(`must be a duration like "200ms" or "1s", got ${JSON.stringify(raw)}`);
     }
     case "uint": {
-      const n = typeof raw === "string" && /^\d+$/.test(raw.trim()) ? Number(raw) : typeof raw === "number" || typeof raw === "bigint" ? Number(raw) : NaN;
-      return Number.isSafeInteger(n) && n >= 0 ? n : new FieldError(`must be a non-negative integer, got ${JSON.stringify(String(raw))}`);
+      const n =
+        typeof raw === "string" && /^\d+$/.test(raw.trim())
+          ? Number(raw)
+          : typeof raw === "number" || typeof raw === "bigint"
+            ? Number(raw)
+            : NaN;
+      return Number.isSafeInteger(n) && n >= 0
+        ? n
+        : new FieldError(`must be a non-negative integer, got ${JSON.stringify(String(raw))}`);
     }
     case "bool":
       if (typeof raw === "boolean") return raw;
@@ -234,7 +522,11 @@ function coerceField(f: ConfigField, raw: unknown): FieldValue | FieldError {
     case "list":
       if (Array.isArray(raw) && raw.every((x) => typeof x === "string")) return raw as string[];
       // CometBFT writes peer lists as one comma-separated string.
-      if (typeof raw === "string") return raw.split(",").map((x) => x.trim()).filter((x) => x !== "");
+      if (typeof raw === "string")
+        return raw
+          .split(",")
+          .map((x) => x.trim())
+          .filter((x) => x !== "");
       return new FieldError(`must be a comma-separated string, got ${JSON.stringify(raw)}`);
   }
 }
@@ -261,7 +553,10 @@ function readToml(path: string): Record<string, unknown> {
     return parseToml(text) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof TomlError) {
-      throw configErrors.invalidConfig(`${path} line ${e.line}, column ${e.column}: ${e.message.split("\n")[0]}`, { path, line: e.line });
+      throw configErrors.invalidConfig(`${path} line ${e.line}, column ${e.column}: ${e.message.split("\n")[0]}`, {
+        path,
+        line: e.line,
+      });
     }
     throw e;
   }
@@ -288,7 +583,8 @@ export function loadConfig(home: string, overrides: Readonly<Record<string, stri
     const raw = lookup(table, f.key);
     if (raw === undefined) continue;
     const v = coerceField(f, raw);
-    if (v instanceof FieldError) throw configErrors.invalidConfig(`${path}: ${f.key} ${v.message}`, { path, field: f.key });
+    if (v instanceof FieldError)
+      throw configErrors.invalidConfig(`${path}: ${f.key} ${v.message}`, { path, field: f.key });
     f.set(cfg, v);
   }
   for (const [key, raw] of Object.entries(overrides)) {
@@ -309,9 +605,14 @@ export function validateConfig(cfg: NodeConfig): void {
   };
   for (const key of ["rpc.laddr", "p2p.laddr"]) {
     const v = configFields.find((f) => f.key === key)!.get(cfg) as string;
-    if (!/^(tcp|unix):\/\/.+/.test(v) && !(key === "rpc.laddr" && v === "")) bad(key, `must look like tcp://127.0.0.1:26657, got "${v}"`);
+    if (!/^(tcp|unix):\/\/.+/.test(v) && !(key === "rpc.laddr" && v === ""))
+      bad(key, `must look like tcp://127.0.0.1:26657, got "${v}"`);
   }
-  if (!/^(\d+(\.\d+)?[a-zA-Z][a-zA-Z0-9/:._-]{2,127})?(,\d+(\.\d+)?[a-zA-Z][a-zA-Z0-9/:._-]{2,127})*$/.test(cfg.app.minimumGasPrices)) {
+  if (
+    !/^(\d+(\.\d+)?[a-zA-Z][a-zA-Z0-9/:._-]{2,127})?(,\d+(\.\d+)?[a-zA-Z][a-zA-Z0-9/:._-]{2,127})*$/.test(
+      cfg.app.minimumGasPrices,
+    )
+  ) {
     bad("minimum-gas-prices", `must look like "0.025ustrike", got "${cfg.app.minimumGasPrices}"`);
   }
   if (cfg.mempool.maxTxBytes === 0) bad("mempool.max_tx_bytes", "must be positive");
@@ -327,7 +628,8 @@ function tablesFor(cfg: NodeConfig, file: ConfigField["file"]): Record<string, u
     let table = out;
     for (const p of parts.slice(0, -1)) table = (table[p] ??= {}) as Record<string, unknown>;
     const v = f.get(cfg);
-    table[parts.at(-1)!] = f.kind === "duration" ? formatDuration(v as number) : f.kind === "list" ? (v as string[]).join(",") : v;
+    table[parts.at(-1)!] =
+      f.kind === "duration" ? formatDuration(v as number) : f.kind === "list" ? (v as string[]).join(",") : v;
   }
   return out;
 }
@@ -336,9 +638,14 @@ export function writeConfig(home: string, cfg: NodeConfig): void {
   validateConfig(cfg);
   const paths = configPaths(home);
   mkdirSync(join(home, "config"), { recursive: true });
-  const header = "# Strike node configuration (CometBFT layout). Durations: \"200ms\", \"1s\".\n\n";
+  const header = '# Strike node configuration (CometBFT layout). Durations: "200ms", "1s".\n\n';
   writeFileSync(paths.configToml, header + stringifyToml(tablesFor(cfg, "config.toml")) + "\n");
-  writeFileSync(paths.appToml, "# Strike application configuration (Cosmos SDK app.toml layout).\n\n" + stringifyToml(tablesFor(cfg, "app.toml")) + "\n");
+  writeFileSync(
+    paths.appToml,
+    "# Strike application configuration (Cosmos SDK app.toml layout).\n\n" +
+      stringifyToml(tablesFor(cfg, "app.toml")) +
+      "\n",
+  );
 }
 
 /** Resolves a configured file path against the home directory. */

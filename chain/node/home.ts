@@ -3,7 +3,13 @@
  * `config/node_key.json`, `config/priv_validator_key.json` and
  * `data/priv_validator_state.json`. Ed25519 through node:crypto.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as cryptoSign, type KeyObject } from "node:crypto";
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign as cryptoSign,
+  type KeyObject,
+} from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import { sha256 } from "../crypto/hash.js";
@@ -54,7 +60,12 @@ export function generateEd25519Key(): Ed25519Key {
 /** A node:crypto key for signing with a 64-byte CometBFT private key. */
 export function ed25519PrivateKeyObject(privKey: Uint8Array): KeyObject {
   return createPrivateKey({
-    key: { kty: "OKP", crv: "Ed25519", d: Buffer.from(privKey.subarray(0, 32)).toString("base64url"), x: Buffer.from(privKey.subarray(32)).toString("base64url") },
+    key: {
+      kty: "OKP",
+      crv: "Ed25519",
+      d: Buffer.from(privKey.subarray(0, 32)).toString("base64url"),
+      x: Buffer.from(privKey.subarray(32)).toString("base64url"),
+    },
     format: "jwk",
   });
 }
@@ -92,10 +103,14 @@ function readJson(path: string): Record<string, unknown> {
 function readPrivKey(path: string, obj: unknown, fieldName: string): Ed25519Key {
   const pk = obj as { type?: unknown; value?: unknown } | undefined;
   if (pk?.type !== ED25519_PRIVKEY_TYPE || typeof pk.value !== "string") {
-    throw keyFileErrors.invalidKeyFile(`${path}: ${fieldName} must be {type: "${ED25519_PRIVKEY_TYPE}", value: base64}`, { path });
+    throw keyFileErrors.invalidKeyFile(
+      `${path}: ${fieldName} must be {type: "${ED25519_PRIVKEY_TYPE}", value: base64}`,
+      { path },
+    );
   }
   const privKey = fromBase64(pk.value);
-  if (privKey.length !== 64) throw keyFileErrors.invalidKeyFile(`${path}: ${fieldName}.value must be 64 bytes of base64`, { path });
+  if (privKey.length !== 64)
+    throw keyFileErrors.invalidKeyFile(`${path}: ${fieldName}.value must be 64 bytes of base64`, { path });
   // The stored public half must match the seed, or signatures would not verify.
   const derived = createPublicKey(ed25519PrivateKeyObject(privKey)).export({ format: "jwk" }).x!;
   if (Buffer.from(derived, "base64url").compare(Buffer.from(privKey.subarray(32))) !== 0) {

@@ -19,15 +19,23 @@ function format(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x));
 }
 
-export function createLogger(level: string = "info", module = "node", write: (line: string) => void = (l) => process.stderr.write(l)): NodeLogger {
+export function createLogger(
+  level: string = "info",
+  module = "node",
+  write: (line: string) => void = (l) => process.stderr.write(l),
+): NodeLogger {
   const min = rank[(level in rank ? level : "info") as LogLevel];
-  const log = (l: LogLevel) => (msg: string, fields: Record<string, unknown> = {}) => {
-    if (rank[l] < min) return;
-    const kv = Object.entries(fields)
-      .map(([k, v]) => `${k}=${format(v)}`)
-      .join(" ");
-    write(`${new Date().toISOString()} ${l.toUpperCase().padEnd(5)} [${module}] ${msg}${kv === "" ? "" : " " + kv}\n`);
-  };
+  const log =
+    (l: LogLevel) =>
+    (msg: string, fields: Record<string, unknown> = {}) => {
+      if (rank[l] < min) return;
+      const kv = Object.entries(fields)
+        .map(([k, v]) => `${k}=${format(v)}`)
+        .join(" ");
+      write(
+        `${new Date().toISOString()} ${l.toUpperCase().padEnd(5)} [${module}] ${msg}${kv === "" ? "" : " " + kv}\n`,
+      );
+    };
   return {
     debug: log("debug"),
     info: log("info"),

@@ -76,7 +76,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   }
   const self = validators.find((v) => equalBytes(v.pubKey, validatorKey.pubKey));
   if (self === undefined) {
-    log.warn("this node's validator key is not in the validator set: running as a full node", { address: validatorKey.address });
+    log.warn("this node's validator key is not in the validator set: running as a full node", {
+      address: validatorKey.address,
+    });
   }
 
   const mempool = createMempool({
@@ -98,7 +100,10 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     app,
     db,
     blockStore,
-    privValidator: self === undefined ? undefined : { privateKey: validatorKey.privKey.subarray(0, 32), publicKey: validatorKey.pubKey },
+    privValidator:
+      self === undefined
+        ? undefined
+        : { privateKey: validatorKey.privKey.subarray(0, 32), publicKey: validatorKey.pubKey },
     signStatePath: resolveHomePath(home, config.privValidatorStateFile),
     walPath: resolveHomePath(home, config.consensus.walFile),
     timeouts: {

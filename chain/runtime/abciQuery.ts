@@ -25,7 +25,18 @@ export interface QueryEnv {
 }
 
 function response(height: bigint, fields: Partial<QueryResponse>): QueryResponse {
-  return { code: 0, codespace: "", log: "", info: "", index: 0n, key: new Uint8Array(0), value: new Uint8Array(0), proofOps: [], height, ...fields };
+  return {
+    code: 0,
+    codespace: "",
+    log: "",
+    info: "",
+    index: 0n,
+    key: new Uint8Array(0),
+    value: new Uint8Array(0),
+    proofOps: [],
+    height,
+    ...fields,
+  };
 }
 
 function errorResponse(e: unknown, height: bigint): QueryResponse {
@@ -53,12 +64,19 @@ function pastStore(fetched: Map<string, Uint8Array | undefined>): KVStore {
     set: readOnly,
     delete: readOnly,
     iterator: () => {
-      throw sdkErrors.invalidRequest("this query iterates and can only be served at the latest height; query with height 0");
+      throw sdkErrors.invalidRequest(
+        "this query iterates and can only be served at the latest height; query with height 0",
+      );
     },
   };
 }
 
-async function runAtPastHeight(env: QueryEnv, route: QueryRoute, data: Uint8Array, version: number): Promise<Uint8Array> {
+async function runAtPastHeight(
+  env: QueryEnv,
+  route: QueryRoute,
+  data: Uint8Array,
+  version: number,
+): Promise<Uint8Array> {
   const fetched = new Map<string, Uint8Array | undefined>();
   // Each pass fetches one more key the handler wanted; handlers read a handful of keys.
   for (let pass = 0; pass < 64; pass++) {
@@ -75,14 +93,24 @@ async function runAtPastHeight(env: QueryEnv, route: QueryRoute, data: Uint8Arra
 function resolveHeight(env: QueryEnv, requested: bigint): number {
   const latest = env.state.version;
   if (requested === 0n) return latest;
-  if (requested > BigInt(latest)) throw sdkErrors.invalidRequest(`cannot query with height in the future; please provide a valid height (latest ${latest})`);
+  if (requested > BigInt(latest))
+    throw sdkErrors.invalidRequest(
+      `cannot query with height in the future; please provide a valid height (latest ${latest})`,
+    );
   if (requested < BigInt(env.state.earliestVersion)) {
-    throw sdkErrors.invalidRequest(`height ${requested} is pruned; earliest available height is ${env.state.earliestVersion}`);
+    throw sdkErrors.invalidRequest(
+      `height ${requested} is pruned; earliest available height is ${env.state.earliestVersion}`,
+    );
   }
   return Number(requested);
 }
 
-async function rawStoreQuery(env: QueryEnv, req: QueryRequest, storeKey: string, version: number): Promise<QueryResponse> {
+async function rawStoreQuery(
+  env: QueryEnv,
+  req: QueryRequest,
+  storeKey: string,
+  version: number,
+): Promise<QueryResponse> {
   const fullKey = concatBytes(moduleStorePrefix(storeKey), req.data);
   const { value, proof } = await env.state.getAt(fullKey, version);
   const proofOps = req.prove ? [{ type: `strike:state:${proof.kind}`, key: fullKey, data: proof.steps }] : [];
@@ -108,7 +136,9 @@ export async function abciQuery(env: QueryEnv, req: QueryRequest): Promise<Query
       return response(height, { value: route.handle(createQueryContext(env.state.working, height), req.data) });
     }
     if (route.pointReadsOnly !== true) {
-      throw sdkErrors.invalidRequest(`${req.path} iterates over state and can only be served at the latest height; query with height 0`);
+      throw sdkErrors.invalidRequest(
+        `${req.path} iterates over state and can only be served at the latest height; query with height 0`,
+      );
     }
     return response(height, { value: await runAtPastHeight(env, route, req.data, version) });
   } catch (e) {

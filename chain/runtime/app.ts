@@ -111,11 +111,17 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
       const fn = m[hook];
       if (fn === undefined) continue;
       const branch = branchStore(state.working);
-      const ctx: Context = createContext({ block: ctxBlock, mode: "finalize", store: branch, gasMeter: createGasMeter(undefined) });
+      const ctx: Context = createContext({
+        block: ctxBlock,
+        mode: "finalize",
+        store: branch,
+        gasMeter: createGasMeter(undefined),
+      });
       fn.call(m, ctx);
       branch.write();
       const mode = hook === "beginBlock" ? "BeginBlock" : "EndBlock";
-      for (const e of ctx.events.events) events.push({ type: e.type, attributes: [...e.attributes, { key: "mode", value: mode, index: true }] });
+      for (const e of ctx.events.events)
+        events.push({ type: e.type, attributes: [...e.attributes, { key: "mode", value: mode, index: true }] });
     }
   }
 
@@ -129,14 +135,20 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
     const req = SimulateRequest.decode(data);
     if (req.txBytes.length === 0) throw sdkErrors.invalidRequest("empty txBytes is not allowed");
     const { result } = simulate(req.txBytes);
-    if (result.code !== 0) throw sdkErrors.invalidRequest(`${result.log} With gas wanted: '${result.gasWanted}' and gas used: '${result.gasUsed}' `);
+    if (result.code !== 0)
+      throw sdkErrors.invalidRequest(
+        `${result.log} With gas wanted: '${result.gasWanted}' and gas used: '${result.gasUsed}' `,
+      );
     const msgResponses = TxMsgData.decode(result.data).msgResponses.map((r) => Any.fromPartial(r));
     return SimulateResponse.encode({
       gasInfo: { gasWanted: result.gasWanted, gasUsed: result.gasUsed },
       result: {
         data: new Uint8Array(0),
         log: result.log,
-        events: result.events.map((e) => ({ type: e.type, attributes: e.attributes.map((a) => ({ key: a.key, value: a.value, index: a.index })) })),
+        events: result.events.map((e) => ({
+          type: e.type,
+          attributes: e.attributes.map((a) => ({ key: a.key, value: a.value, index: a.index })),
+        })),
         msgResponses,
       },
     }).finish();
@@ -150,7 +162,13 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
       return chainId;
     },
     info(): InfoResponse {
-      return { data: "strike", version: APP_VERSION, appVersion: 1n, lastBlockHeight: BigInt(state.version), lastBlockAppHash: state.root };
+      return {
+        data: "strike",
+        version: APP_VERSION,
+        appVersion: 1n,
+        lastBlockHeight: BigInt(state.version),
+        lastBlockAppHash: state.root,
+      };
     },
 
     initChain(req: InitChainRequest): InitChainResponse {

@@ -61,11 +61,16 @@ export function parseCoins(coins: readonly CoinJson[], field: string): Coin[] {
     validateDenom(c.denom, `${at}.denom`);
     const amount = parseAmount(c.amount, `${at}.amount`);
     if (amount <= 0n) {
-      throw sdkErrors.invalidCoins(`${at}.amount: must be positive, got ${c.amount}${c.denom}`, { field: `${at}.amount` });
+      throw sdkErrors.invalidCoins(`${at}.amount: must be positive, got ${c.amount}${c.denom}`, {
+        field: `${at}.amount`,
+      });
     }
     const prev = out[out.length - 1];
     if (prev !== undefined && prev.denom >= c.denom) {
-      throw sdkErrors.invalidCoins(`${at}.denom: coins must be sorted by denom without duplicates ("${prev.denom}" then "${c.denom}")`, { field: `${at}.denom` });
+      throw sdkErrors.invalidCoins(
+        `${at}.denom: coins must be sorted by denom without duplicates ("${prev.denom}" then "${c.denom}")`,
+        { field: `${at}.denom` },
+      );
     }
     out.push({ denom: c.denom, amount });
   });
@@ -97,7 +102,8 @@ export function parseDecCoins(text: string): DecCoin[] {
     const m = /^([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$/.exec(part.trim());
     if (m === null) throw sdkErrors.invalidCoins(`malformed decimal coin "${part}"`);
     const [whole = "0", frac = ""] = m[1]!.split(".");
-    if (frac.length > DEC_PRECISION) throw sdkErrors.invalidCoins(`"${part}" has more than ${DEC_PRECISION} decimal places`);
+    if (frac.length > DEC_PRECISION)
+      throw sdkErrors.invalidCoins(`"${part}" has more than ${DEC_PRECISION} decimal places`);
     const amount = BigInt(whole) * DEC_ONE + BigInt(frac.padEnd(DEC_PRECISION, "0") || "0");
     return { denom: m[2]!, amount };
   });

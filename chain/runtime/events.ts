@@ -24,5 +24,8 @@ export function createEventManager(): EventManager {
 
 /** Cosmos v0.50 tags each message's events with its index in the tx. */
 export function withMsgIndex(events: readonly AbciEvent[], msgIndex: number): AbciEvent[] {
-  return events.map((e) => ({ type: e.type, attributes: [...e.attributes, { key: "msg_index", value: String(msgIndex), index: true }] }));
+  return events.map((e) => ({
+    type: e.type,
+    attributes: [...e.attributes, { key: "msg_index", value: String(msgIndex), index: true }],
+  }));
 }

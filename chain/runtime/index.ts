@@ -1,4 +1,12 @@
-export { createBaseApp, APP_VERSION, DEFAULT_MAX_TX_BYTES, type BaseAppOptions, type StrikeApp, type SimulateOutcome, type Logger } from "./app.js";
+export {
+  createBaseApp,
+  APP_VERSION,
+  DEFAULT_MAX_TX_BYTES,
+  type BaseAppOptions,
+  type StrikeApp,
+  type SimulateOutcome,
+  type Logger,
+} from "./app.js";
 export * from "./coins.js";
 export type * from "./types.js";
 export { createGasMeter, gasMeteredStore, KV_GAS, type GasMeter } from "./gas.js";

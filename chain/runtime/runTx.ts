@@ -35,7 +35,13 @@ export interface RunTxOutcome {
   msgResponses: AnyMsg[];
 }
 
-function errorResult(e: unknown, gasWanted: bigint, gasUsed: bigint, events: AbciEvent[], onPanic?: (e: unknown) => void): TxResult {
+function errorResult(
+  e: unknown,
+  gasWanted: bigint,
+  gasUsed: bigint,
+  events: AbciEvent[],
+  onPanic?: (e: unknown) => void,
+): TxResult {
   // Non-StrikeErrors must not leak their text into consensus data.
   let err: StrikeError;
   if (e instanceof StrikeError) err = e;
@@ -43,12 +49,25 @@ function errorResult(e: unknown, gasWanted: bigint, gasUsed: bigint, events: Abc
     onPanic?.(e);
     err = sdkErrors.panic();
   }
-  return { code: err.code, codespace: err.codespace, log: err.message, info: "", data: new Uint8Array(0), gasWanted, gasUsed, events };
+  return {
+    code: err.code,
+    codespace: err.codespace,
+    log: err.message,
+    info: "",
+    data: new Uint8Array(0),
+    gasWanted,
+    gasUsed,
+    events,
+  };
 }
 
 export function runTx(env: RunTxEnv, mode: ExecMode, base: KVStore, block: BlockInfo, bytes: Uint8Array): RunTxOutcome {
   if (bytes.length > env.maxTxBytes) {
-    return { result: errorResult(sdkErrors.txTooLarge(`tx has ${bytes.length} bytes, limit is ${env.maxTxBytes}`), 0n, 0n, []), tx: undefined, msgResponses: [] };
+    return {
+      result: errorResult(sdkErrors.txTooLarge(`tx has ${bytes.length} bytes, limit is ${env.maxTxBytes}`), 0n, 0n, []),
+      tx: undefined,
+      msgResponses: [],
+    };
   }
   let tx: DecodedTx;
   const hash = sha256(bytes);
@@ -99,7 +118,11 @@ export function runTx(env: RunTxEnv, mode: ExecMode, base: KVStore, block: Block
     return { result: errorResult(e, gasWanted, meter.consumed, anteEvents, env.onPanic), tx, msgResponses: [] };
   }
   msgBranch.write();
-  return { result: okResult(gasWanted, meter.consumed, [...anteEvents, ...msgEvents], txMsgData(msgResponses)), tx, msgResponses };
+  return {
+    result: okResult(gasWanted, meter.consumed, [...anteEvents, ...msgEvents], txMsgData(msgResponses)),
+    tx,
+    msgResponses,
+  };
 }
 
 /** cosmos.base.abci.v1beta1.TxMsgData{msg_responses}, written as cosmjs-types writes it. */

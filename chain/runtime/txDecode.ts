@@ -29,7 +29,11 @@ export interface DecodedTx {
 }
 
 /** `hash` may be passed when the caller already has sha256(bytes). */
-export function decodeTx(bytes: Uint8Array, msgRoutes: ReadonlyMap<string, MsgRoute<unknown>>, hash?: Uint8Array): DecodedTx {
+export function decodeTx(
+  bytes: Uint8Array,
+  msgRoutes: ReadonlyMap<string, MsgRoute<unknown>>,
+  hash?: Uint8Array,
+): DecodedTx {
   let raw: TxRaw;
   let body: TxBody;
   let authInfo: AuthInfo;

@@ -41,7 +41,8 @@ export class Pruner {
   /** Called at open with the last committed version: loads what the next commits will prune. */
   async start(version: number): Promise<void> {
     if (this.keepRecent === 0) return;
-    const upTo = this.keepRecent <= IN_MEMORY_MAX_KEEP ? version : Math.min(version, version - this.keepRecent + 2 + LOOKAHEAD);
+    const upTo =
+      this.keepRecent <= IN_MEMORY_MAX_KEEP ? version : Math.min(version, version - this.keepRecent + 2 + LOOKAHEAD);
     await this.load(upTo);
   }
 
@@ -124,7 +125,7 @@ function encodeKeyList(keys: Uint8Array[]): Uint8Array {
 }
 
 function* decodeKeyList(record: Uint8Array): Generator<Uint8Array> {
-  for (let o = 0; o < record.length; ) {
+  for (let o = 0; o < record.length;) {
     const n = (record[o]! << 8) | record[o + 1]!;
     yield record.subarray(o + 2, o + 2 + n);
     o += 2 + n;

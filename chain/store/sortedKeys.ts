@@ -89,7 +89,14 @@ export class SortedKeys {
     for (;;) {
       if (gen !== this.generation) {
         gen = this.generation;
-        cur = last === undefined ? (reverse ? this.seekBefore(end, false) : this.seekFrom(start, false)) : reverse ? this.seekBefore(last, false) : this.seekFrom(last, true);
+        cur =
+          last === undefined
+            ? reverse
+              ? this.seekBefore(end, false)
+              : this.seekFrom(start, false)
+            : reverse
+              ? this.seekBefore(last, false)
+              : this.seekFrom(last, true);
       }
       const s = this.at(cur);
       if (s === undefined) return;

@@ -42,7 +42,12 @@ export interface Database {
   put(key: Uint8Array, value: Uint8Array): Promise<void>;
   batch(): WriteBatch;
   /** Async range scan with the same bounds semantics as `KVStore.iterator`. */
-  iterate(options: { start?: Uint8Array; end?: Uint8Array; reverse?: boolean; limit?: number }): AsyncIterableIterator<[Uint8Array, Uint8Array]>;
+  iterate(options: {
+    start?: Uint8Array;
+    end?: Uint8Array;
+    reverse?: boolean;
+    limit?: number;
+  }): AsyncIterableIterator<[Uint8Array, Uint8Array]>;
   close(): Promise<void>;
 }
 
@@ -80,7 +85,10 @@ export interface StateStore {
   /** Discards the uncommitted writes of the working state. */
   rollback(): void;
   /** Reads a key at a past committed version, with a proof against that version's root. */
-  getAt(key: Uint8Array, version: number): Promise<{ value: Uint8Array | undefined; proof: StateProof; root: Uint8Array }>;
+  getAt(
+    key: Uint8Array,
+    version: number,
+  ): Promise<{ value: Uint8Array | undefined; proof: StateProof; root: Uint8Array }>;
   /** Oldest version still readable (older ones are pruned). */
   readonly earliestVersion: number;
 }

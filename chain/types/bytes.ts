@@ -40,7 +40,10 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 }
 
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  return Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  return Buffer.compare(
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+  );
 }
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

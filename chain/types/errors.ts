@@ -42,7 +42,12 @@ export function registerError(codespace: string, code: number, description: stri
     throw new Error(`error code ${id} registered twice`);
   }
   const make = ((message?: string, details?: Record<string, unknown>) =>
-    new StrikeError(codespace, code, message === undefined ? description : `${message}: ${description}`, details ?? {})) as RegisteredError;
+    new StrikeError(
+      codespace,
+      code,
+      message === undefined ? description : `${message}: ${description}`,
+      details ?? {},
+    )) as RegisteredError;
   Object.assign(make, {
     codespace,
     code,

@@ -33,9 +33,19 @@ export function genesisCommand(): Command {
       const address = addressOf(g, addressOrKey);
       const path = genesisPathOf(g);
       writeGenesis(path, addGenesisAccount(loadGenesis(path), address, coins));
-      print(g.output, { address, coins, genesis_file: path }, () => `Added ${formatCoins(coins)} to ${address} in ${path}`);
+      print(
+        g.output,
+        { address, coins, genesis_file: path },
+        () => `Added ${formatCoins(coins)} to ${address} in ${path}`,
+      );
     });
-  cmd.addCommand(withExamples(add, "strike genesis add-account strike1qy352euf40x77qfrg4ncn27dauqjx3t8ztnahv 1000ustrike,1000uusdc --home ~/.strike", "strike genesis add-account alice 5000000ustrike --keyring-backend test"));
+  cmd.addCommand(
+    withExamples(
+      add,
+      "strike genesis add-account strike1qy352euf40x77qfrg4ncn27dauqjx3t8ztnahv 1000ustrike,1000uusdc --home ~/.strike",
+      "strike genesis add-account alice 5000000ustrike --keyring-backend test",
+    ),
+  );
 
   const validate = new Command("validate")
     .description("Check a genesis file and name the first bad field")
@@ -44,7 +54,11 @@ export function genesisCommand(): Command {
       const g = globalOptions(self);
       const path = file ?? genesisPathOf(g);
       const doc = loadGenesis(path);
-      print(g.output, { valid: true, file: path, chain_id: doc.chain_id }, () => `${path} is a valid genesis for ${doc.chain_id}`);
+      print(
+        g.output,
+        { valid: true, file: path, chain_id: doc.chain_id },
+        () => `${path} is a valid genesis for ${doc.chain_id}`,
+      );
     });
   cmd.addCommand(withExamples(validate, "strike genesis validate --home ~/.strike"));
   return cmd;

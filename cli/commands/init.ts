@@ -14,7 +14,9 @@ import { print } from "../output.js";
 
 export function initCommand(): Command {
   const cmd = new Command("init")
-    .description("Create a node home: config files, node and validator keys, and a genesis with this node as the only validator")
+    .description(
+      "Create a node home: config files, node and validator keys, and a genesis with this node as the only validator",
+    )
     .option("--moniker <name>", "this node's name", hostname())
     .option("--overwrite", "replace an existing genesis.json", false)
     .option("--genesis-time <rfc3339>", "genesis time (default: now)")

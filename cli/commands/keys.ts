@@ -13,7 +13,8 @@ import { confirm, promptLine, promptSecret } from "../prompt.js";
 
 function uintOption(name: string, v: string): number {
   const n = Number(v);
-  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n >= 2 ** 31) throw cliErrors.badArgument(`--${name} must be an integer from 0 to 2147483647`);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n >= 2 ** 31)
+    throw cliErrors.badArgument(`--${name} must be an integer from 0 to 2147483647`);
   return n;
 }
 
@@ -34,7 +35,8 @@ async function exportPassphrase(purpose: "encrypt" | "decrypt"): Promise<string>
   const pass = await promptSecret(`Enter passphrase to ${purpose} the exported key: `);
   if (purpose === "encrypt") {
     if (pass.length < 8) throw cliErrors.badPassphrase("the passphrase must have at least 8 characters");
-    if ((await promptSecret("Re-enter passphrase: ")) !== pass) throw cliErrors.badPassphrase("the passphrases do not match");
+    if ((await promptSecret("Re-enter passphrase: ")) !== pass)
+      throw cliErrors.badPassphrase("the passphrases do not match");
   }
   return pass;
 }
@@ -48,26 +50,38 @@ function addCommand(): Command {
       .option("--account <n>", "HD account number", "0")
       .option("--index <n>", "HD address index", "0")
       .option("--overwrite", "replace an existing key with this name", false)
-      .action(async (name: string, opts: { recover: boolean; account: string; index: string; overwrite: boolean }, self: Command) => {
-        const g = globalOptions(self);
-        const kr = openKeyring(g);
-        if (kr.has(name) && !opts.overwrite) throw cliErrors.badArgument(`a key named "${name}" already exists; pass --overwrite to replace it`);
-        const hdPath = cosmosHdPath(uintOption("account", opts.account), uintOption("index", opts.index));
-        const mnemonic = opts.recover ? await promptLine("Enter your bip39 mnemonic: ") : generateMnemonic();
-        const derived = deriveFromMnemonic(mnemonic, hdPath, kr.prefix);
-        const info = await kr.add(name, derived.privKey, { hdPath, overwrite: opts.overwrite });
-        const out = opts.recover ? infoJson(info) : { ...infoJson(info), mnemonic };
-        print(g.output, out, () =>
-          [
-            `- name: ${info.name}`,
-            `  address: ${info.address}`,
-            `  hd_path: ${hdPath}`,
-            ...(opts.recover
-              ? []
-              : ["", "**Write this mnemonic phrase down and keep it safe. It is the only way to recover this key.**", "", mnemonic]),
-          ].join("\n"),
-        );
-      }),
+      .action(
+        async (
+          name: string,
+          opts: { recover: boolean; account: string; index: string; overwrite: boolean },
+          self: Command,
+        ) => {
+          const g = globalOptions(self);
+          const kr = openKeyring(g);
+          if (kr.has(name) && !opts.overwrite)
+            throw cliErrors.badArgument(`a key named "${name}" already exists; pass --overwrite to replace it`);
+          const hdPath = cosmosHdPath(uintOption("account", opts.account), uintOption("index", opts.index));
+          const mnemonic = opts.recover ? await promptLine("Enter your bip39 mnemonic: ") : generateMnemonic();
+          const derived = deriveFromMnemonic(mnemonic, hdPath, kr.prefix);
+          const info = await kr.add(name, derived.privKey, { hdPath, overwrite: opts.overwrite });
+          const out = opts.recover ? infoJson(info) : { ...infoJson(info), mnemonic };
+          print(g.output, out, () =>
+            [
+              `- name: ${info.name}`,
+              `  address: ${info.address}`,
+              `  hd_path: ${hdPath}`,
+              ...(opts.recover
+                ? []
+                : [
+                    "",
+                    "**Write this mnemonic phrase down and keep it safe. It is the only way to recover this key.**",
+                    "",
+                    mnemonic,
+                  ]),
+            ].join("\n"),
+          );
+        },
+      ),
     "strike keys add alice",
     "strike keys add alice --recover --index 1 --keyring-backend test",
   );
@@ -79,7 +93,9 @@ function listCommand(): Command {
       const g = globalOptions(self);
       const keys = openKeyring(g).list();
       print(g.output, keys.map(infoJson), () =>
-        keys.length === 0 ? "(no keys; create one with `strike keys add NAME`)" : keys.map((k) => `${k.name.padEnd(20)} ${k.address}`).join("\n"),
+        keys.length === 0
+          ? "(no keys; create one with `strike keys add NAME`)"
+          : keys.map((k) => `${k.name.padEnd(20)} ${k.address}`).join("\n"),
       );
     }),
     "strike keys list --output json",
@@ -111,7 +127,8 @@ function deleteCommand(): Command {
         const g = globalOptions(self);
         const kr = openKeyring(g);
         const info = kr.get(name);
-        if (!g.yes && !(await confirm(`Delete key "${name}" (${info.address})?`))) throw cliErrors.aborted("key not deleted");
+        if (!g.yes && !(await confirm(`Delete key "${name}" (${info.address})?`)))
+          throw cliErrors.aborted("key not deleted");
         kr.delete(name);
         print(g.output, { deleted: name, address: info.address }, () => `Key "${name}" deleted`);
       }),
@@ -133,7 +150,9 @@ function exportCommand(): Command {
           process.stdout.write(Buffer.from(priv).toString("hex") + "\n");
           return;
         }
-        process.stdout.write(armorPrivateKey(encryptWithPassphrase(priv, await exportPassphrase("encrypt")), "secp256k1"));
+        process.stdout.write(
+          armorPrivateKey(encryptWithPassphrase(priv, await exportPassphrase("encrypt")), "secp256k1"),
+        );
       }),
     "strike keys export alice > alice.key",
     "strike keys export alice --unsafe --keyring-backend test",
@@ -172,6 +191,7 @@ function importCommand(): Command {
 export function keysCommand(): Command {
   const cmd = new Command("keys").description("Manage the local keyring of account keys");
   withExamples(cmd, "strike keys add alice --keyring-backend test");
-  for (const c of [addCommand(), listCommand(), showCommand(), deleteCommand(), exportCommand(), importCommand()]) cmd.addCommand(c);
+  for (const c of [addCommand(), listCommand(), showCommand(), deleteCommand(), exportCommand(), importCommand()])
+    cmd.addCommand(c);
   return cmd;
 }

@@ -17,7 +17,10 @@ function addressArg(g: GlobalOptions, s: string): string {
   return s;
 }
 
-async function withQueryClient<T>(g: GlobalOptions, fn: (c: Awaited<ReturnType<typeof connectQueryClient>>) => Promise<T>): Promise<T> {
+async function withQueryClient<T>(
+  g: GlobalOptions,
+  fn: (c: Awaited<ReturnType<typeof connectQueryClient>>) => Promise<T>,
+): Promise<T> {
   const c = await connectQueryClient(g.node);
   try {
     return await withNode(g.node, () => fn(c));
@@ -35,7 +38,11 @@ function balancesCommand(): Command {
         const g = globalOptions(self);
         const address = addressArg(g, addr);
         const balances = await withQueryClient(g, ({ client }) => client.getAllBalances(address));
-        print(g.output, { balances }, () => (balances.length === 0 ? `${address} has no balances` : balances.map((c) => `${c.amount.padStart(20)} ${c.denom}`).join("\n")));
+        print(g.output, { balances }, () =>
+          balances.length === 0
+            ? `${address} has no balances`
+            : balances.map((c) => `${c.amount.padStart(20)} ${c.denom}`).join("\n"),
+        );
       }),
     "strike query bank balances strike1qy352euf40x77qfrg4ncn27dauqjx3t8ztnahv",
   );
@@ -50,7 +57,8 @@ function accountCommand(): Command {
         const g = globalOptions(self);
         const address = addressArg(g, addr);
         const acc = await withQueryClient(g, ({ client }) => client.getAccount(address));
-        if (acc === null) throw cliErrors.notFound(`account ${address} does not exist on chain (it has never received coins)`);
+        if (acc === null)
+          throw cliErrors.notFound(`account ${address} does not exist on chain (it has never received coins)`);
         const out = {
           "@type": "/cosmos.auth.v1beta1.BaseAccount",
           address: acc.address,
@@ -71,7 +79,8 @@ function txQueryCommand(): Command {
       .argument("<hash>", "hex tx hash")
       .action(async (hash: string, _o: unknown, self: Command) => {
         const g = globalOptions(self);
-        if (!/^(0x)?[0-9a-fA-F]{64}$/.test(hash)) throw cliErrors.badArgument(`"${hash}" is not a 64-character hex tx hash`);
+        if (!/^(0x)?[0-9a-fA-F]{64}$/.test(hash))
+          throw cliErrors.badArgument(`"${hash}" is not a 64-character hex tx hash`);
         const h = hash.replace(/^0x/, "").toUpperCase();
         const r = await withQueryClient(g, async ({ comet }) => {
           try {
@@ -81,7 +90,8 @@ function txQueryCommand(): Command {
             throw e;
           }
         });
-        if (r === null) throw cliErrors.notFound(`tx ${h} not found (not committed yet, or the node does not index txs)`);
+        if (r === null)
+          throw cliErrors.notFound(`tx ${h} not found (not committed yet, or the node does not index txs)`);
         const registry = new Registry(defaultRegistryTypes);
         const decoded = decodeTxRaw(r.tx);
         const messages = decoded.body.messages.map((m) => {
@@ -103,7 +113,10 @@ function txQueryCommand(): Command {
           memo: decoded.body.memo,
           fee: decoded.authInfo.fee,
           messages,
-          events: r.result.events.map((e) => ({ type: e.type, attributes: e.attributes.map((a) => ({ key: a.key, value: a.value })) })),
+          events: r.result.events.map((e) => ({
+            type: e.type,
+            attributes: e.attributes.map((a) => ({ key: a.key, value: a.value })),
+          })),
         };
         print(g.output, out, () => {
           const head = `txhash: ${h}\nheight: ${out.height}\nstatus: ${out.code === 0 ? "success" : `failed (code ${out.code}, codespace ${out.codespace}): ${out.log}`}`;
@@ -117,9 +130,15 @@ function txQueryCommand(): Command {
 export function queryCommand(): Command {
   const q = new Command("query").alias("q").description("Query chain state");
   withExamples(q, "strike query bank balances alice");
-  const bank = withExamples(new Command("bank").description("Bank module queries"), "strike query bank balances strike1...");
+  const bank = withExamples(
+    new Command("bank").description("Bank module queries"),
+    "strike query bank balances strike1...",
+  );
   bank.addCommand(balancesCommand());
-  const auth = withExamples(new Command("auth").description("Auth module queries"), "strike query auth account strike1...");
+  const auth = withExamples(
+    new Command("auth").description("Auth module queries"),
+    "strike query auth account strike1...",
+  );
   auth.addCommand(accountCommand());
   q.addCommand(bank);
   q.addCommand(auth);

@@ -9,35 +9,46 @@ import { print } from "../output.js";
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex").toUpperCase();
 
 export function statusCommand(): Command {
-  const cmd = new Command("status").description("Show the node's identity, latest block and validator").action(async (_o: unknown, self: Command) => {
-    const g = globalOptions(self);
-    const comet = await connectComet(g.node);
-    try {
-      const s = await withNode(g.node, () => comet.status());
-      const out = {
-        node_info: { id: hex(s.nodeInfo.id).toLowerCase(), network: s.nodeInfo.network, version: s.nodeInfo.version, moniker: s.nodeInfo.moniker, listen_addr: s.nodeInfo.listenAddr },
-        sync_info: {
-          latest_block_hash: hex(s.syncInfo.latestBlockHash),
-          latest_app_hash: hex(s.syncInfo.latestAppHash),
-          latest_block_height: String(s.syncInfo.latestBlockHeight),
-          latest_block_time: toRfc3339WithNanoseconds(s.syncInfo.latestBlockTime),
-          catching_up: s.syncInfo.catchingUp,
-        },
-        validator_info: { address: hex(s.validatorInfo.address ?? new Uint8Array()), voting_power: String(s.validatorInfo.votingPower) },
-      };
-      print(g.output, out, () =>
-        [
-          `node:       ${out.node_info.moniker} (${out.node_info.id}), CometBFT ${out.node_info.version}`,
-          `chain:      ${out.node_info.network}`,
-          `height:     ${out.sync_info.latest_block_height} at ${out.sync_info.latest_block_time}${out.sync_info.catching_up ? " (catching up)" : ""}`,
-          `block hash: ${out.sync_info.latest_block_hash}`,
-          `app hash:   ${out.sync_info.latest_app_hash}`,
-          `validator:  ${out.validator_info.address} (power ${out.validator_info.voting_power})`,
-        ].join("\n"),
-      );
-    } finally {
-      comet.disconnect();
-    }
-  });
+  const cmd = new Command("status")
+    .description("Show the node's identity, latest block and validator")
+    .action(async (_o: unknown, self: Command) => {
+      const g = globalOptions(self);
+      const comet = await connectComet(g.node);
+      try {
+        const s = await withNode(g.node, () => comet.status());
+        const out = {
+          node_info: {
+            id: hex(s.nodeInfo.id).toLowerCase(),
+            network: s.nodeInfo.network,
+            version: s.nodeInfo.version,
+            moniker: s.nodeInfo.moniker,
+            listen_addr: s.nodeInfo.listenAddr,
+          },
+          sync_info: {
+            latest_block_hash: hex(s.syncInfo.latestBlockHash),
+            latest_app_hash: hex(s.syncInfo.latestAppHash),
+            latest_block_height: String(s.syncInfo.latestBlockHeight),
+            latest_block_time: toRfc3339WithNanoseconds(s.syncInfo.latestBlockTime),
+            catching_up: s.syncInfo.catchingUp,
+          },
+          validator_info: {
+            address: hex(s.validatorInfo.address ?? new Uint8Array()),
+            voting_power: String(s.validatorInfo.votingPower),
+          },
+        };
+        print(g.output, out, () =>
+          [
+            `node:       ${out.node_info.moniker} (${out.node_info.id}), CometBFT ${out.node_info.version}`,
+            `chain:      ${out.node_info.network}`,
+            `height:     ${out.sync_info.latest_block_height} at ${out.sync_info.latest_block_time}${out.sync_info.catching_up ? " (catching up)" : ""}`,
+            `block hash: ${out.sync_info.latest_block_hash}`,
+            `app hash:   ${out.sync_info.latest_app_hash}`,
+            `validator:  ${out.validator_info.address} (power ${out.validator_info.voting_power})`,
+          ].join("\n"),
+        );
+      } finally {
+        comet.disconnect();
+      }
+    });
   return withExamples(cmd, "strike status --node tcp://127.0.0.1:26657 --output json");
 }

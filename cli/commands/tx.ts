@@ -1,6 +1,12 @@
 /** `strike tx …`: sign with a keyring key and broadcast through cosmjs. */
 import { DirectSecp256k1Wallet, type EncodeObject } from "@cosmjs/proto-signing";
-import { BroadcastTxError, SigningStargateClient, TimeoutError, type DeliverTxResponse, type StdFee } from "@cosmjs/stargate";
+import {
+  BroadcastTxError,
+  SigningStargateClient,
+  TimeoutError,
+  type DeliverTxResponse,
+  type StdFee,
+} from "@cosmjs/stargate";
 import type { Comet38Client } from "@cosmjs/tendermint-rpc";
 import { Command, Option } from "commander";
 import { MsgSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
@@ -28,7 +34,14 @@ function addTxOptions(cmd: Command): Command {
     .option("--gas-adjustment <factor>", "multiplier on simulated gas (with --gas auto)", DEFAULT_GAS_ADJUSTMENT)
     .option("--gas-prices <price>", "price per unit of gas (default 0.025ustrike)")
     .option("--memo <text>", "note attached to the tx", "")
-    .addOption(new Option("--broadcast-mode <mode>", "block: wait until included in a block; sync: return after mempool admission").choices(["block", "sync"]).default("block"))
+    .addOption(
+      new Option(
+        "--broadcast-mode <mode>",
+        "block: wait until included in a block; sync: return after mempool admission",
+      )
+        .choices(["block", "sync"])
+        .default("block"),
+    )
     .option("--timeout <duration>", "how long to wait for inclusion", "30s");
 }
 
@@ -43,9 +56,16 @@ async function failureDetails(comet: Comet38Client, hash: string): Promise<{ cod
 }
 
 /** Signs, asks for confirmation unless --yes, broadcasts, and reports. */
-async function signAndSend(g: GlobalOptions, fromKey: string, messages: EncodeObject[], flags: TxFlags, summary: string): Promise<void> {
+async function signAndSend(
+  g: GlobalOptions,
+  fromKey: string,
+  messages: EncodeObject[],
+  flags: TxFlags,
+  summary: string,
+): Promise<void> {
   const timeoutMs = parseDuration(flags.timeout);
-  if (timeoutMs === undefined || timeoutMs === 0) throw cliErrors.badArgument(`--timeout must be a duration like 30s, got "${flags.timeout}"`);
+  if (timeoutMs === undefined || timeoutMs === 0)
+    throw cliErrors.badArgument(`--timeout must be a duration like 30s, got "${flags.timeout}"`);
   const kr = openKeyring(g);
   const key = kr.resolve(fromKey);
   const wallet = await DirectSecp256k1Wallet.fromKey(await kr.privateKey(key.name), kr.prefix);
@@ -54,13 +74,21 @@ async function signAndSend(g: GlobalOptions, fromKey: string, messages: EncodeOb
     await withNode(g.node, async () => {
       const status = await comet.status();
       if (g.chainId !== undefined && g.chainId !== status.nodeInfo.network) {
-        throw cliErrors.chainIdMismatch(`--chain-id is ${g.chainId} but the node at ${g.node} runs ${status.nodeInfo.network}`);
+        throw cliErrors.chainIdMismatch(
+          `--chain-id is ${g.chainId} but the node at ${g.node} runs ${status.nodeInfo.network}`,
+        );
       }
-      const client = SigningStargateClient.createWithSigner(comet, wallet, { broadcastTimeoutMs: timeoutMs, broadcastPollIntervalMs: 500 });
+      const client = SigningStargateClient.createWithSigner(comet, wallet, {
+        broadcastTimeoutMs: timeoutMs,
+        broadcastPollIntervalMs: 500,
+      });
       const fee: StdFee = await resolveFee(flags, () => client.simulate(key.address, messages, flags.memo));
       if (!g.yes) {
-        note(`${summary}\n  chain:  ${status.nodeInfo.network}\n  fee:    ${formatFee(fee)}${flags.memo !== "" ? `\n  memo:   ${flags.memo}` : ""}`);
-        if (!(await confirm("confirm transaction before signing and broadcasting"))) throw cliErrors.aborted("transaction not sent");
+        note(
+          `${summary}\n  chain:  ${status.nodeInfo.network}\n  fee:    ${formatFee(fee)}${flags.memo !== "" ? `\n  memo:   ${flags.memo}` : ""}`,
+        );
+        if (!(await confirm("confirm transaction before signing and broadcasting")))
+          throw cliErrors.aborted("transaction not sent");
       }
       if (flags.broadcastMode === "sync") {
         const hash = await client.signAndBroadcastSync(key.address, messages, fee, flags.memo);
@@ -72,23 +100,44 @@ async function signAndSend(g: GlobalOptions, fromKey: string, messages: EncodeOb
         res = await client.signAndBroadcast(key.address, messages, fee, flags.memo);
       } catch (e) {
         if (e instanceof TimeoutError) {
-          throw cliErrors.txTimeout(`tx ${e.txId} was accepted but not included in a block within ${flags.timeout}; check later with \`strike query tx ${e.txId}\``, { txhash: e.txId });
+          throw cliErrors.txTimeout(
+            `tx ${e.txId} was accepted but not included in a block within ${flags.timeout}; check later with \`strike query tx ${e.txId}\``,
+            { txhash: e.txId },
+          );
         }
         if (e instanceof BroadcastTxError) {
-          throw cliErrors.txFailed(`rejected by the node: code ${e.code}, codespace ${e.codespace || "-"}: ${e.log ?? ""}`, { code: e.code, codespace: e.codespace });
+          throw cliErrors.txFailed(
+            `rejected by the node: code ${e.code}, codespace ${e.codespace || "-"}: ${e.log ?? ""}`,
+            { code: e.code, codespace: e.codespace },
+          );
         }
         throw e;
       }
       if (res.code !== 0) {
         const d = await failureDetails(comet, res.transactionHash);
-        throw cliErrors.txFailed(`tx ${res.transactionHash} failed in block ${res.height}: code ${res.code}, codespace ${d.codespace || "-"}: ${d.log || res.rawLog || ""}`, {
-          txhash: res.transactionHash,
-          code: res.code,
-          codespace: d.codespace,
-        });
+        throw cliErrors.txFailed(
+          `tx ${res.transactionHash} failed in block ${res.height}: code ${res.code}, codespace ${d.codespace || "-"}: ${d.log || res.rawLog || ""}`,
+          {
+            txhash: res.transactionHash,
+            code: res.code,
+            codespace: d.codespace,
+          },
+        );
       }
-      const out = { txhash: res.transactionHash, height: res.height, code: res.code, gas_wanted: res.gasWanted, gas_used: res.gasUsed, events: res.events };
-      print(g.output, out, () => `txhash: ${res.transactionHash}\nincluded in block ${res.height} (gas used ${res.gasUsed} of ${res.gasWanted})`);
+      const out = {
+        txhash: res.transactionHash,
+        height: res.height,
+        code: res.code,
+        gas_wanted: res.gasWanted,
+        gas_used: res.gasUsed,
+        events: res.events,
+      };
+      print(
+        g.output,
+        out,
+        () =>
+          `txhash: ${res.transactionHash}\nincluded in block ${res.height} (gas used ${res.gasUsed} of ${res.gasWanted})`,
+      );
     });
   } finally {
     comet.disconnect();
@@ -107,7 +156,10 @@ function bankSendCommand(): Command {
     if (bad !== undefined) throw cliErrors.badArgument(`recipient ${to}: ${bad}`);
     const amount = parseCoins(amountText);
     const fromAddress = openKeyring(g).resolve(from).address;
-    const msg: EncodeObject = { typeUrl: "/cosmos.bank.v1beta1.MsgSend", value: MsgSend.fromPartial({ fromAddress, toAddress: to, amount }) };
+    const msg: EncodeObject = {
+      typeUrl: "/cosmos.bank.v1beta1.MsgSend",
+      value: MsgSend.fromPartial({ fromAddress, toAddress: to, amount }),
+    };
     await signAndSend(g, from, [msg], flags, `Send ${formatCoins(amount)}\n  from:   ${fromAddress}\n  to:     ${to}`);
   });
   return withExamples(

@@ -9,16 +9,33 @@ const BEGIN = "-----BEGIN STRIKE PRIVATE KEY-----";
 const END = "-----END STRIKE PRIVATE KEY-----";
 
 export function armorPrivateKey(blob: EncryptedBlob, algo: string): string {
-  const headers = [`kdf: ${blob.kdf}`, `type: ${algo}`, `cipher: ${blob.cipher}`, `n: ${blob.n}`, `r: ${blob.r}`, `p: ${blob.p}`, `salt: ${blob.salt}`, `iv: ${blob.iv}`, `tag: ${blob.tag}`];
-  const body = Buffer.from(blob.ciphertext, "hex").toString("base64").match(/.{1,64}/g) ?? [];
+  const headers = [
+    `kdf: ${blob.kdf}`,
+    `type: ${algo}`,
+    `cipher: ${blob.cipher}`,
+    `n: ${blob.n}`,
+    `r: ${blob.r}`,
+    `p: ${blob.p}`,
+    `salt: ${blob.salt}`,
+    `iv: ${blob.iv}`,
+    `tag: ${blob.tag}`,
+  ];
+  const body =
+    Buffer.from(blob.ciphertext, "hex")
+      .toString("base64")
+      .match(/.{1,64}/g) ?? [];
   return [BEGIN, ...headers, "", ...body, END, ""].join("\n");
 }
 
 export function unarmorPrivateKey(text: string): { blob: EncryptedBlob; algo: string } {
-  const lines = text.trim().split(/\r?\n/).map((l) => l.trim());
+  const lines = text
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => l.trim());
   const start = lines.indexOf(BEGIN);
   const end = lines.indexOf(END);
-  if (start < 0 || end < start) throw keyringErrors.invalidKeyFile(`expected an armored key between "${BEGIN}" and "${END}"`);
+  if (start < 0 || end < start)
+    throw keyringErrors.invalidKeyFile(`expected an armored key between "${BEGIN}" and "${END}"`);
   const headers = new Map<string, string>();
   let i = start + 1;
   for (; i < end && lines[i] !== ""; i++) {
@@ -33,10 +50,12 @@ export function unarmorPrivateKey(text: string): { blob: EncryptedBlob; algo: st
   };
   const num = (k: string): number => {
     const v = Number(need(k));
-    if (!Number.isSafeInteger(v) || v <= 0) throw keyringErrors.invalidKeyFile(`armor header "${k}" must be a positive integer`);
+    if (!Number.isSafeInteger(v) || v <= 0)
+      throw keyringErrors.invalidKeyFile(`armor header "${k}" must be a positive integer`);
     return v;
   };
-  if (need("kdf") !== "scrypt" || need("cipher") !== "aes-256-gcm") throw keyringErrors.invalidKeyFile("only kdf scrypt with cipher aes-256-gcm is supported");
+  if (need("kdf") !== "scrypt" || need("cipher") !== "aes-256-gcm")
+    throw keyringErrors.invalidKeyFile("only kdf scrypt with cipher aes-256-gcm is supported");
   const body = lines.slice(i + 1, end).join("");
   const blob: EncryptedBlob = {
     kdf: "scrypt",

@@ -28,10 +28,19 @@ export interface EncryptedBlob {
 }
 
 function deriveKey(passphrase: string, salt: Buffer, params: ScryptParams): Buffer {
-  return scryptSync(passphrase.normalize("NFKC"), salt, 32, { N: params.n, r: params.r, p: params.p, maxmem: 256 * params.n * params.r });
+  return scryptSync(passphrase.normalize("NFKC"), salt, 32, {
+    N: params.n,
+    r: params.r,
+    p: params.p,
+    maxmem: 256 * params.n * params.r,
+  });
 }
 
-export function encryptWithPassphrase(plaintext: Uint8Array, passphrase: string, params: ScryptParams = DEFAULT_SCRYPT): EncryptedBlob {
+export function encryptWithPassphrase(
+  plaintext: Uint8Array,
+  passphrase: string,
+  params: ScryptParams = DEFAULT_SCRYPT,
+): EncryptedBlob {
   const salt = randomBytes(16);
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", deriveKey(passphrase, salt, params), iv);
@@ -50,8 +59,12 @@ export function encryptWithPassphrase(plaintext: Uint8Array, passphrase: string,
 export function isEncryptedBlob(v: unknown): v is EncryptedBlob {
   const b = v as Partial<EncryptedBlob> | null;
   return (
-    b !== null && typeof b === "object" && b.kdf === "scrypt" && b.cipher === "aes-256-gcm" &&
-    [b.n, b.r, b.p].every((x) => typeof x === "number") && [b.salt, b.iv, b.ciphertext, b.tag].every((x) => typeof x === "string")
+    b !== null &&
+    typeof b === "object" &&
+    b.kdf === "scrypt" &&
+    b.cipher === "aes-256-gcm" &&
+    [b.n, b.r, b.p].every((x) => typeof x === "number") &&
+    [b.salt, b.iv, b.ciphertext, b.tag].every((x) => typeof x === "string")
   );
 }
 

@@ -35,7 +35,8 @@ export interface DerivedKey {
 
 export function deriveFromMnemonic(mnemonic: string, hdPath: string, prefix = BECH32_PREFIX): DerivedKey {
   const m = normalizeMnemonic(mnemonic);
-  if (!validateMnemonic(m, wordlist)) throw keyringErrors.invalidMnemonic("the words are not a valid English BIP39 mnemonic");
+  if (!validateMnemonic(m, wordlist))
+    throw keyringErrors.invalidMnemonic("the words are not a valid English BIP39 mnemonic");
   const node = HDKey.fromMasterSeed(mnemonicToSeedSync(m)).derive(hdPath);
   if (node.privateKey === null) throw keyringErrors.invalidMnemonic(`cannot derive a private key at ${hdPath}`);
   const privKey = node.privateKey;

@@ -8,7 +8,16 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from "node:path";
 import { decodeBech32 } from "../../genesis/address.js";
 import { BECH32_PREFIX } from "../../genesis/constants.js";
-import { checkPassphrase, decryptWithPassphrase, encryptWithPassphrase, hashPassphrase, isEncryptedBlob, type EncryptedBlob, type PassphraseHash, type ScryptParams } from "./cipher.js";
+import {
+  checkPassphrase,
+  decryptWithPassphrase,
+  encryptWithPassphrase,
+  hashPassphrase,
+  isEncryptedBlob,
+  type EncryptedBlob,
+  type PassphraseHash,
+  type ScryptParams,
+} from "./cipher.js";
 import { keyringErrors } from "./errors.js";
 import { addressFromPubKey, pubKeyFromPrivKey } from "./hd.js";
 
@@ -90,15 +99,29 @@ export class Keyring {
     return this.get(nameOrAddress);
   }
 
-  async add(name: string, privKey: Uint8Array, options: { hdPath?: string; overwrite?: boolean } = {}): Promise<KeyInfo> {
+  async add(
+    name: string,
+    privKey: Uint8Array,
+    options: { hdPath?: string; overwrite?: boolean } = {},
+  ): Promise<KeyInfo> {
     checkName(name);
-    if (this.has(name) && options.overwrite !== true) throw keyringErrors.keyExists(`a key named "${name}" already exists in ${this.dir}`);
+    if (this.has(name) && options.overwrite !== true)
+      throw keyringErrors.keyExists(`a key named "${name}" already exists in ${this.dir}`);
     const pub = pubKeyFromPrivKey(privKey);
-    const info: KeyInfo = { name, type: "local", algo: "secp256k1", address: addressFromPubKey(pub, this.prefix), pubKey: Buffer.from(pub).toString("base64") };
+    const info: KeyInfo = {
+      name,
+      type: "local",
+      algo: "secp256k1",
+      address: addressFromPubKey(pub, this.prefix),
+      pubKey: Buffer.from(pub).toString("base64"),
+    };
     if (options.hdPath !== undefined) info.hdPath = options.hdPath;
     const stored: StoredKey = {
       ...info,
-      privKey: this.backend === "test" ? { hex: Buffer.from(privKey).toString("hex") } : { encrypted: encryptWithPassphrase(privKey, await this.unlock(), this.scrypt) },
+      privKey:
+        this.backend === "test"
+          ? { hex: Buffer.from(privKey).toString("hex") }
+          : { encrypted: encryptWithPassphrase(privKey, await this.unlock(), this.scrypt) },
     };
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const path = this.pathOf(name);
@@ -127,14 +150,16 @@ export class Keyring {
     if (this.passphrase !== undefined) return this.passphrase;
     const hashPath = join(this.dir, PASSPHRASE_HASH_FILE);
     const creating = !existsSync(hashPath);
-    if (this.passphraseSource === undefined) throw keyringErrors.noPassphrase("set STRIKE_KEYRING_PASSPHRASE or run in a terminal");
+    if (this.passphraseSource === undefined)
+      throw keyringErrors.noPassphrase("set STRIKE_KEYRING_PASSPHRASE or run in a terminal");
     const pass = await this.passphraseSource({ creating, keyringDir: this.dir });
     if (creating) {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       writeFileSync(hashPath, JSON.stringify(hashPassphrase(pass, this.scrypt)) + "\n", { mode: 0o600 });
     } else {
       const verifier = JSON.parse(readFileSync(hashPath, "utf8")) as PassphraseHash;
-      if (!checkPassphrase(verifier, pass)) throw keyringErrors.wrongPassphrase(`the passphrase does not unlock the keyring in ${this.dir}`);
+      if (!checkPassphrase(verifier, pass))
+        throw keyringErrors.wrongPassphrase(`the passphrase does not unlock the keyring in ${this.dir}`);
     }
     this.passphrase = pass;
     return pass;
@@ -148,7 +173,9 @@ export class Keyring {
     checkName(name);
     const path = this.pathOf(name);
     if (!existsSync(path)) {
-      throw keyringErrors.keyNotFound(`no key named "${name}" in ${this.dir} (see \`strike keys list --keyring-backend ${this.backend}\`)`);
+      throw keyringErrors.keyNotFound(
+        `no key named "${name}" in ${this.dir} (see \`strike keys list --keyring-backend ${this.backend}\`)`,
+      );
     }
     return this.readFile(path);
   }
@@ -161,7 +188,12 @@ export class Keyring {
       throw keyringErrors.invalidKeyFile(`${path} is not valid JSON`);
     }
     const pk = v.privKey as unknown as Record<string, unknown> | undefined;
-    if (typeof v.name !== "string" || typeof v.address !== "string" || pk === undefined || !(typeof pk["hex"] === "string" || isEncryptedBlob(pk["encrypted"]))) {
+    if (
+      typeof v.name !== "string" ||
+      typeof v.address !== "string" ||
+      pk === undefined ||
+      !(typeof pk["hex"] === "string" || isEncryptedBlob(pk["encrypted"]))
+    ) {
       throw keyringErrors.invalidKeyFile(`${path} is not a Strike key file`);
     }
     return v;
@@ -169,7 +201,8 @@ export class Keyring {
 }
 
 function checkName(name: string): void {
-  if (!KEY_NAME.test(name)) throw keyringErrors.invalidKeyName(`"${name}": use letters, digits, '_', '.', '-' (at most 64)`);
+  if (!KEY_NAME.test(name))
+    throw keyringErrors.invalidKeyName(`"${name}": use letters, digits, '_', '.', '-' (at most 64)`);
 }
 
 function publicInfo(s: StoredKey): KeyInfo {

@@ -30,7 +30,8 @@ function obj(v: unknown, field: string): Json {
 }
 
 function u64(v: unknown, field: string): bigint {
-  if (typeof v !== "string" || !/^[0-9]+$/.test(v)) fail(field, `must be an unsigned integer string, got ${JSON.stringify(v)}`);
+  if (typeof v !== "string" || !/^[0-9]+$/.test(v))
+    fail(field, `must be an unsigned integer string, got ${JSON.stringify(v)}`);
   const n = BigInt(v);
   if (n > U64_MAX) fail(field, "overflows uint64");
   return n;
@@ -51,11 +52,13 @@ function parseParams(raw: unknown, field: string): AuthParams {
 
 function parseBase(raw: Json, field: string): Omit<Account, "module"> {
   const address = raw.address;
-  if (typeof address !== "string" || !isValidAddress(address)) fail(`${field}.address`, `invalid address ${JSON.stringify(address)}`);
+  if (typeof address !== "string" || !isValidAddress(address))
+    fail(`${field}.address`, `invalid address ${JSON.stringify(address)}`);
   let pubKey: Uint8Array | undefined;
   if (raw.pub_key !== null && raw.pub_key !== undefined) {
     const pk = obj(raw.pub_key, `${field}.pub_key`);
-    if (pk["@type"] !== SECP256K1_PUBKEY_TYPE_URL) fail(`${field}.pub_key.@type`, `unsupported key type ${JSON.stringify(pk["@type"])}`);
+    if (pk["@type"] !== SECP256K1_PUBKEY_TYPE_URL)
+      fail(`${field}.pub_key.@type`, `unsupported key type ${JSON.stringify(pk["@type"])}`);
     if (typeof pk.key !== "string") fail(`${field}.pub_key.key`, "must be base64");
     pubKey = fromBase64(pk.key);
     if (!isCompressedSecp256k1PubKey(pubKey)) fail(`${field}.pub_key.key`, "not a compressed secp256k1 key");
@@ -75,7 +78,8 @@ function parseAccount(raw: unknown, field: string): Account {
     const base = parseBase(obj(a.base_account, `${field}.base_account`), `${field}.base_account`);
     if (typeof a.name !== "string" || a.name === "") fail(`${field}.name`, "module account needs a name");
     const perms = a.permissions ?? [];
-    if (!Array.isArray(perms) || perms.some((p) => typeof p !== "string")) fail(`${field}.permissions`, "must be a list of strings");
+    if (!Array.isArray(perms) || perms.some((p) => typeof p !== "string"))
+      fail(`${field}.permissions`, "must be a list of strings");
     return { ...base, module: { name: a.name, permissions: perms as string[] } };
   }
   return fail(`${field}.@type`, `unknown account type ${JSON.stringify(a["@type"])}`);
@@ -134,7 +138,13 @@ function authParamsToJson(p: AuthParams): Json {
 
 /** A genesis BaseAccount entry, for tools (`strike init`, testnet) that build genesis files. */
 export function baseAccountJson(address: string, accountNumber: bigint = 0n): Json {
-  return { "@type": BASE_ACCOUNT_TYPE_URL, address, pub_key: null, account_number: accountNumber.toString(), sequence: "0" };
+  return {
+    "@type": BASE_ACCOUNT_TYPE_URL,
+    address,
+    pub_key: null,
+    account_number: accountNumber.toString(),
+    sequence: "0",
+  };
 }
 
 /** Stores the accounts as given; the counter continues after the highest account number. */
@@ -161,7 +171,12 @@ export function exportAuthGenesis(ctx: Context, keeper: AccountKeeper): Json {
     accounts.push(
       acc.module === undefined
         ? { "@type": BASE_ACCOUNT_TYPE_URL, ...base }
-        : { "@type": MODULE_ACCOUNT_TYPE_URL, base_account: base, name: acc.module.name, permissions: acc.module.permissions },
+        : {
+            "@type": MODULE_ACCOUNT_TYPE_URL,
+            base_account: base,
+            name: acc.module.name,
+            permissions: acc.module.permissions,
+          },
     );
   }
   return { params: authParamsToJson(keeper.params(ctx)), accounts };

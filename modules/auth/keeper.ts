@@ -28,7 +28,8 @@ export interface AccountKeeper {
 
 export function createAccountKeeper(config: AccountKeeperConfig): AccountKeeper {
   const moduleAddresses = new Map<string, string>();
-  for (const name of Object.keys(config.moduleAccounts).sort()) moduleAddresses.set(name, addressToBech32(moduleAddressBytes(name)));
+  for (const name of Object.keys(config.moduleAccounts).sort())
+    moduleAddresses.set(name, addressToBech32(moduleAddressBytes(name)));
   const moduleNamesByAddress = new Map([...moduleAddresses].map(([name, addr]) => [addr, name]));
 
   const keeper: AccountKeeper = {
@@ -44,7 +45,10 @@ export function createAccountKeeper(config: AccountKeeperConfig): AccountKeeper 
       const address = keeper.moduleAddress(name);
       const existing = accounts.get(src, address);
       if (existing !== undefined) return existing;
-      const acc: Account = { ...keeper.newAccount(src, address), module: { name, permissions: [...(config.moduleAccounts[name] ?? [])] } };
+      const acc: Account = {
+        ...keeper.newAccount(src, address),
+        module: { name, permissions: [...(config.moduleAccounts[name] ?? [])] },
+      };
       keeper.setAccount(src, acc);
       return acc;
     },

@@ -57,7 +57,11 @@ export function accountToAny(acc: Account): Any {
     ...(acc.pubKey === undefined ? {} : { pubKey: pubKeyToAny(acc.pubKey) }),
   });
   if (acc.module !== undefined) {
-    const value = ModuleAccount.encode({ baseAccount: base, name: acc.module.name, permissions: acc.module.permissions }).finish();
+    const value = ModuleAccount.encode({
+      baseAccount: base,
+      name: acc.module.name,
+      permissions: acc.module.permissions,
+    }).finish();
     return Any.fromPartial({ typeUrl: MODULE_ACCOUNT_TYPE_URL, value });
   }
   return Any.fromPartial({ typeUrl: BASE_ACCOUNT_TYPE_URL, value: BaseAccount.encode(base).finish() });
@@ -66,7 +70,8 @@ export function accountToAny(acc: Account): Any {
 function baseToAccount(base: BaseAccount): Omit<Account, "module"> {
   let pubKey: Uint8Array | undefined;
   if (base.pubKey !== undefined) {
-    if (base.pubKey.typeUrl !== SECP256K1_PUBKEY_TYPE_URL) throw sdkErrors.invalidPubKey(`unsupported key type ${base.pubKey.typeUrl}`);
+    if (base.pubKey.typeUrl !== SECP256K1_PUBKEY_TYPE_URL)
+      throw sdkErrors.invalidPubKey(`unsupported key type ${base.pubKey.typeUrl}`);
     pubKey = PubKey.decode(base.pubKey.value).key;
   }
   return { address: base.address, pubKey, accountNumber: base.accountNumber, sequence: base.sequence };
@@ -97,7 +102,9 @@ const accountCodec: Codec<Account> = {
       acc = decodeBaseAccountAny(b) ?? accountFromAny(Any.decode(b));
       decodedAccounts.set(b, acc);
     }
-    return acc.module === undefined ? { ...acc } : { ...acc, module: { name: acc.module.name, permissions: [...acc.module.permissions] } };
+    return acc.module === undefined
+      ? { ...acc }
+      : { ...acc, module: { name: acc.module.name, permissions: [...acc.module.permissions] } };
   },
 };
 

@@ -61,15 +61,18 @@ function parseMetadata(raw: unknown, field: string): Metadata {
     const f = `${field}.denom_units[${i}]`;
     const o = obj(u, f);
     const exponent = o.exponent ?? 0;
-    if (typeof exponent !== "number" || !Number.isInteger(exponent) || exponent < 0) fail(`${f}.exponent`, "must be a non-negative integer");
+    if (typeof exponent !== "number" || !Number.isInteger(exponent) || exponent < 0)
+      fail(`${f}.exponent`, "must be a non-negative integer");
     const denom = str(o.denom, `${f}.denom`);
     if (!isValidDenom(denom)) fail(`${f}.denom`, `invalid denom "${denom}"`);
     const aliases = list(o.aliases, `${f}.aliases`).map((a, j) => str(a, `${f}.aliases[${j}]`));
     return { denom, exponent, aliases };
   });
-  if (units[0]?.denom !== base || units[0].exponent !== 0) fail(`${field}.denom_units[0]`, "the first unit must be the base denom with exponent 0");
+  if (units[0]?.denom !== base || units[0].exponent !== 0)
+    fail(`${field}.denom_units[0]`, "the first unit must be the base denom with exponent 0");
   units.forEach((u, i) => {
-    if (i > 0 && u.exponent <= units[i - 1]!.exponent) fail(`${field}.denom_units[${i}].exponent`, "exponents must increase");
+    if (i > 0 && u.exponent <= units[i - 1]!.exponent)
+      fail(`${field}.denom_units[${i}].exponent`, "exponents must increase");
   });
   if (!units.some((u) => u.denom === display)) fail(`${field}.display`, "must be one of denom_units");
   return {

@@ -6,7 +6,15 @@ import type { Context } from "../../chain/runtime/types.js";
 import { sdkErrors } from "../../chain/types/errors.js";
 import { bankErrors } from "./errors.js";
 import type { BankAccountKeeper } from "./expectedKeepers.js";
-import { addressBalancePrefix, balances, denomMetadata, params, sendEnabled, supply, type BankParams } from "./state.js";
+import {
+  addressBalancePrefix,
+  balances,
+  denomMetadata,
+  params,
+  sendEnabled,
+  supply,
+  type BankParams,
+} from "./state.js";
 
 export interface BankKeeper {
   getBalance(src: StoreSource, address: string, denom: string): bigint;
@@ -15,7 +23,11 @@ export interface BankKeeper {
   sendCoins(ctx: Context, from: string, to: string, coins: readonly Coin[]): void;
   sendCoinsFromAccountToModule(ctx: Context, from: string, moduleName: string, coins: readonly Coin[]): void;
   /** One sender, many recipients (MsgMultiSend); the caller checked inputs = outputs. */
-  inputOutputCoins(ctx: Context, input: { address: string; coins: readonly Coin[] }, outputs: readonly { address: string; coins: readonly Coin[] }[]): void;
+  inputOutputCoins(
+    ctx: Context,
+    input: { address: string; coins: readonly Coin[] },
+    outputs: readonly { address: string; coins: readonly Coin[] }[],
+  ): void;
   /** Genesis only: credits an account without touching supply. */
   setBalance(src: StoreSource, address: string, coin: Coin): void;
   getSupply(src: StoreSource, denom: string): bigint;
@@ -71,7 +83,8 @@ export function createBankKeeper<A extends { address: string }>(accountKeeper: B
     getBalance: (src, address, denom) => balances.get(src, [address, denom]) ?? 0n,
     getAllBalances(src, address) {
       const out: Coin[] = [];
-      for (const [[, denom], amount] of balances.iterate(src, addressBalancePrefix(address))) out.push({ denom, amount });
+      for (const [[, denom], amount] of balances.iterate(src, addressBalancePrefix(address)))
+        out.push({ denom, amount });
       return out;
     },
     sendCoins(ctx, from, to, coins) {
@@ -124,6 +137,7 @@ export function createBankKeeper<A extends { address: string }>(accountKeeper: B
 
 export function assertSendEnabled(src: StoreSource, keeper: BankKeeper, coins: readonly Coin[]): void {
   for (const c of coins) {
-    if (!keeper.isSendEnabled(src, c.denom)) throw bankErrors.sendDisabled(`${c.denom} transfers are currently disabled`);
+    if (!keeper.isSendEnabled(src, c.denom))
+      throw bankErrors.sendDisabled(`${c.denom} transfers are currently disabled`);
   }
 }

@@ -12,7 +12,9 @@ function checkAddress(address: string, what: string): void {
   try {
     bech32ToAddressBytes(address);
   } catch (e) {
-    throw sdkErrors.invalidAddress(`invalid ${what} address: ${e instanceof StrikeError ? e.message.replace(/: invalid address$/, "") : String(address)}`);
+    throw sdkErrors.invalidAddress(
+      `invalid ${what} address: ${e instanceof StrikeError ? e.message.replace(/: invalid address$/, "") : String(address)}`,
+    );
   }
 }
 
@@ -36,7 +38,8 @@ export function msgSendRoute(keeper: BankKeeper): MsgRoute<MsgSend> {
     handle(ctx, msg) {
       const coins = positiveCoins(msg.amount, "amount");
       assertSendEnabled(ctx, keeper, coins);
-      if (keeper.isBlockedAddress(msg.toAddress)) throw sdkErrors.unauthorized(`${msg.toAddress} is not allowed to receive funds`);
+      if (keeper.isBlockedAddress(msg.toAddress))
+        throw sdkErrors.unauthorized(`${msg.toAddress} is not allowed to receive funds`);
       keeper.sendCoins(ctx, msg.fromAddress, msg.toAddress, coins);
       // MsgSendResponse has no fields: its encoding is empty.
       return { typeUrl: MsgSendResponse.typeUrl, value: new Uint8Array(0) };
@@ -69,7 +72,8 @@ export function msgMultiSendRoute(keeper: BankKeeper): MsgRoute<MsgMultiSend> {
       const { input, outputs } = parse(msg);
       assertSendEnabled(ctx, keeper, input.coins);
       for (const o of outputs) {
-        if (keeper.isBlockedAddress(o.address)) throw sdkErrors.unauthorized(`${o.address} is not allowed to receive funds`);
+        if (keeper.isBlockedAddress(o.address))
+          throw sdkErrors.unauthorized(`${o.address} is not allowed to receive funds`);
       }
       keeper.inputOutputCoins(ctx, input, outputs);
       return { typeUrl: MsgMultiSendResponse.typeUrl, value: MsgMultiSendResponse.encode({}).finish() };

@@ -42,7 +42,10 @@ export function bankQueryRoutes(keeper: BankKeeper): QueryRoute[] {
         const req = q.QueryAllBalancesRequest.decode(data);
         checkAddress(req.address);
         const prefix = concatBytes(BALANCES_PREFIX, addressBalancePrefix(req.address));
-        const page = paginate(ctx.kv(STORE_KEY), prefix, req.pagination, (k, v) => ({ denom: text.decode(k), amount: text.decode(v) }));
+        const page = paginate(ctx.kv(STORE_KEY), prefix, req.pagination, (k, v) => ({
+          denom: text.decode(k),
+          amount: text.decode(v),
+        }));
         return q.QueryAllBalancesResponse.encode({ balances: page.items, pagination: page.pagination }).finish();
       },
     },
@@ -50,7 +53,10 @@ export function bankQueryRoutes(keeper: BankKeeper): QueryRoute[] {
       path: `${P}TotalSupply`,
       handle(ctx, data) {
         const req = q.QueryTotalSupplyRequest.decode(data);
-        const page = paginate(ctx.kv(STORE_KEY), SUPPLY_PREFIX, req.pagination, (k, v) => ({ denom: text.decode(k), amount: text.decode(v) }));
+        const page = paginate(ctx.kv(STORE_KEY), SUPPLY_PREFIX, req.pagination, (k, v) => ({
+          denom: text.decode(k),
+          amount: text.decode(v),
+        }));
         return q.QueryTotalSupplyResponse.encode({ supply: page.items, pagination: page.pagination }).finish();
       },
     },
@@ -60,7 +66,9 @@ export function bankQueryRoutes(keeper: BankKeeper): QueryRoute[] {
       handle(ctx, data) {
         const req = q.QuerySupplyOfRequest.decode(data);
         checkDenom(req.denom);
-        return q.QuerySupplyOfResponse.encode({ amount: { denom: req.denom, amount: keeper.getSupply(ctx, req.denom).toString() } }).finish();
+        return q.QuerySupplyOfResponse.encode({
+          amount: { denom: req.denom, amount: keeper.getSupply(ctx, req.denom).toString() },
+        }).finish();
       },
     },
     {
@@ -85,7 +93,10 @@ export function bankQueryRoutes(keeper: BankKeeper): QueryRoute[] {
     {
       path: `${P}Params`,
       pointReadsOnly: true,
-      handle: (ctx) => q.QueryParamsResponse.encode({ params: { sendEnabled: [], defaultSendEnabled: keeper.params(ctx).defaultSendEnabled } }).finish(),
+      handle: (ctx) =>
+        q.QueryParamsResponse.encode({
+          params: { sendEnabled: [], defaultSendEnabled: keeper.params(ctx).defaultSendEnabled },
+        }).finish(),
     },
   ];
 }

@@ -1,8 +1,22 @@
 /** bank state: balances per (address, denom), supply per denom, denom metadata, send-enabled flags, params. */
 import { Metadata, Params } from "cosmjs-types/cosmos/bank/v1beta1/bank";
 import { addressBytesView, addressToBech32, bech32ToAddressBytes } from "../../chain/crypto/address.js";
-import { Collection, Item, amountCodec, lengthPrefixed, stringCodec, type Codec } from "../../chain/runtime/collection.js";
-import { BALANCES_PREFIX, DENOM_METADATA_PREFIX, PARAMS_KEY, SEND_ENABLED_PREFIX, STORE_KEY, SUPPLY_PREFIX } from "./keys.js";
+import {
+  Collection,
+  Item,
+  amountCodec,
+  lengthPrefixed,
+  stringCodec,
+  type Codec,
+} from "../../chain/runtime/collection.js";
+import {
+  BALANCES_PREFIX,
+  DENOM_METADATA_PREFIX,
+  PARAMS_KEY,
+  SEND_ENABLED_PREFIX,
+  STORE_KEY,
+  SUPPLY_PREFIX,
+} from "./keys.js";
 
 export interface BankParams {
   defaultSendEnabled: boolean;
@@ -32,16 +46,29 @@ const balanceKeyCodec: Codec<[string, string]> = {
   },
 };
 
-const metadataCodec: Codec<Metadata> = { encode: (m) => Metadata.encode(m).finish(), decode: (b) => Metadata.decode(b) };
+const metadataCodec: Codec<Metadata> = {
+  encode: (m) => Metadata.encode(m).finish(),
+  decode: (b) => Metadata.decode(b),
+};
 const boolCodec: Codec<boolean> = { encode: (v) => Uint8Array.of(v ? 1 : 0), decode: (b) => b[0] === 1 };
 const paramsCodec: Codec<BankParams> = {
   encode: (p) => Params.encode({ sendEnabled: [], defaultSendEnabled: p.defaultSendEnabled }).finish(),
   decode: (b) => ({ defaultSendEnabled: Params.decode(b).defaultSendEnabled }),
 };
 
-export const balances = new Collection<[string, string], bigint>(STORE_KEY, BALANCES_PREFIX, balanceKeyCodec, amountCodec);
+export const balances = new Collection<[string, string], bigint>(
+  STORE_KEY,
+  BALANCES_PREFIX,
+  balanceKeyCodec,
+  amountCodec,
+);
 export const supply = new Collection<string, bigint>(STORE_KEY, SUPPLY_PREFIX, stringCodec, amountCodec);
-export const denomMetadata = new Collection<string, Metadata>(STORE_KEY, DENOM_METADATA_PREFIX, stringCodec, metadataCodec);
+export const denomMetadata = new Collection<string, Metadata>(
+  STORE_KEY,
+  DENOM_METADATA_PREFIX,
+  stringCodec,
+  metadataCodec,
+);
 export const sendEnabled = new Collection<string, boolean>(STORE_KEY, SEND_ENABLED_PREFIX, stringCodec, boolCodec);
 export const params = new Item<BankParams>(STORE_KEY, PARAMS_KEY, paramsCodec);
 

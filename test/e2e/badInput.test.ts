@@ -39,16 +39,35 @@ async function signedSend(node: TestNode, opts: SendOptions = {}): Promise<Uint8
     messages: [
       {
         typeUrl: "/cosmos.bank.v1beta1.MsgSend",
-        value: { fromAddress: account!.address, toAddress: node.accounts.bob!.address, amount: [{ denom: "uusdc", amount: opts.amount ?? "1" }] },
+        value: {
+          fromAddress: account!.address,
+          toAddress: node.accounts.bob!.address,
+          amount: [{ denom: "uusdc", amount: opts.amount ?? "1" }],
+        },
       },
     ],
     memo: "",
   });
   const pubkey = encodePubkey(encodeSecp256k1Pubkey(account!.pubkey));
-  const authInfoBytes = makeAuthInfoBytes([{ pubkey, sequence: opts.sequence ?? onChain!.sequence }], [{ denom: "ustrike", amount: "5000" }], 200000, undefined, undefined);
-  const signDoc = makeSignDoc(bodyBytes, authInfoBytes, opts.chainId ?? node.chainId, opts.accountNumber ?? onChain!.accountNumber);
+  const authInfoBytes = makeAuthInfoBytes(
+    [{ pubkey, sequence: opts.sequence ?? onChain!.sequence }],
+    [{ denom: "ustrike", amount: "5000" }],
+    200000,
+    undefined,
+    undefined,
+  );
+  const signDoc = makeSignDoc(
+    bodyBytes,
+    authInfoBytes,
+    opts.chainId ?? node.chainId,
+    opts.accountNumber ?? onChain!.accountNumber,
+  );
   const { signature, signed } = await wallet.signDirect(account!.address, signDoc);
-  return TxRaw.encode({ bodyBytes: signed.bodyBytes, authInfoBytes: signed.authInfoBytes, signatures: [Buffer.from(signature.signature, "base64")] }).finish();
+  return TxRaw.encode({
+    bodyBytes: signed.bodyBytes,
+    authInfoBytes: signed.authInfoBytes,
+    signatures: [Buffer.from(signature.signature, "base64")],
+  }).finish();
 }
 
 interface CheckResult {
@@ -109,17 +128,22 @@ test.serial("malformed, mis-signed and replayed txs are refused with Cosmos code
 
 test.serial("malformed JSON-RPC, unknown methods and oversized bodies get JSON-RPC errors", async (t) => {
   const { node } = t.context;
-  const post = (body: string) => fetch(node.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const post = (body: string) =>
+    fetch(node.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body });
 
   const parse = (await (await post("{not json")).json()) as { error: { code: number } };
   t.is(parse.error.code, -32700);
 
-  const unknown = (await (await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "no_such_method", params: {} }))).json()) as {
+  const unknown = (await (
+    await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "no_such_method", params: {} }))
+  ).json()) as {
     error: { code: number };
   };
   t.is(unknown.error.code, -32601);
 
-  const big = await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "status", params: { pad: "x".repeat(2_000_000) } }));
+  const big = await post(
+    JSON.stringify({ jsonrpc: "2.0", id: 1, method: "status", params: { pad: "x".repeat(2_000_000) } }),
+  );
   t.true(big.status === 413 || big.status === 400 || ((await big.json()) as { error?: unknown }).error !== undefined);
 
   const h = await latestHeight(node.rpcUrl);

@@ -13,7 +13,9 @@ test.after.always(async (t) => {
 });
 
 async function balance(node: TestNode, address: string, denom: string): Promise<bigint> {
-  const out = JSON.parse(await runCliOk(["query", "bank", "balances", address, ...node.common, "--output", "json"])) as {
+  const out = JSON.parse(
+    await runCliOk(["query", "bank", "balances", address, ...node.common, "--output", "json"]),
+  ) as {
     balances: { denom: string; amount: string }[];
   };
   return BigInt(out.balances.find((b) => b.denom === denom)?.amount ?? "0");
@@ -39,7 +41,20 @@ test.serial("tx bank send moves tokens, and query tx finds it", async (t) => {
   const { node } = t.context;
   const bob = node.accounts.bob!.address;
   const before = await balance(node, bob, "uusdc");
-  const out = await runCliOk(["tx", "bank", "send", "alice", bob, "1000uusdc", "--fees", "5000ustrike", "--yes", "--output", "json", ...node.common]);
+  const out = await runCliOk([
+    "tx",
+    "bank",
+    "send",
+    "alice",
+    bob,
+    "1000uusdc",
+    "--fees",
+    "5000ustrike",
+    "--yes",
+    "--output",
+    "json",
+    ...node.common,
+  ]);
   const res = JSON.parse(out) as { txhash: string; code: number; height: string };
   t.is(res.code, 0);
   t.regex(res.txhash, /^[0-9A-F]{64}$/);
@@ -58,7 +73,22 @@ test.serial("tx bank send moves tokens, and query tx finds it", async (t) => {
 test.serial("tx bank send with --gas auto simulates first", async (t) => {
   const { node } = t.context;
   const bob = node.accounts.bob!.address;
-  const out = await runCliOk(["tx", "bank", "send", "alice", bob, "1uusdc", "--gas", "auto", "--gas-prices", "0.025ustrike", "--yes", "--output", "json", ...node.common]);
+  const out = await runCliOk([
+    "tx",
+    "bank",
+    "send",
+    "alice",
+    bob,
+    "1uusdc",
+    "--gas",
+    "auto",
+    "--gas-prices",
+    "0.025ustrike",
+    "--yes",
+    "--output",
+    "json",
+    ...node.common,
+  ]);
   const res = JSON.parse(out) as { code: number; gas_used: string; gas_wanted: string };
   t.is(res.code, 0);
   t.true(BigInt(res.gas_wanted) >= BigInt(res.gas_used));
@@ -66,7 +96,9 @@ test.serial("tx bank send with --gas auto simulates first", async (t) => {
 
 test.serial("query auth account shows the account number and sequence", async (t) => {
   const { node } = t.context;
-  const out = JSON.parse(await runCliOk(["query", "auth", "account", node.accounts.alice!.address, ...node.common, "--output", "json"])) as Record<string, unknown>;
+  const out = JSON.parse(
+    await runCliOk(["query", "auth", "account", node.accounts.alice!.address, ...node.common, "--output", "json"]),
+  ) as Record<string, unknown>;
   t.is(JSON.stringify(out).includes(node.accounts.alice!.address), true);
   t.regex(JSON.stringify(out), /"sequence":"?[1-9]/);
 });
@@ -76,28 +108,94 @@ test.serial("bad input gets a clear error, exit code 1, and changes nothing", as
   const alice = node.accounts.alice!.address;
   const before = await balance(node, alice, "uusdc");
 
-  const badAddress = await runCli(["tx", "bank", "send", "alice", "strike1notanaddress", "1uusdc", "--fees", "5000ustrike", "--yes", ...node.common]);
+  const badAddress = await runCli([
+    "tx",
+    "bank",
+    "send",
+    "alice",
+    "strike1notanaddress",
+    "1uusdc",
+    "--fees",
+    "5000ustrike",
+    "--yes",
+    ...node.common,
+  ]);
   t.is(badAddress.code, 1);
   t.regex(badAddress.stderr, /address/i);
   t.notRegex(badAddress.stderr, /    at /, "no stack trace");
 
-  const badAmount = await runCli(["tx", "bank", "send", "alice", node.accounts.bob!.address, "0uusdc", "--fees", "5000ustrike", "--yes", ...node.common]);
+  const badAmount = await runCli([
+    "tx",
+    "bank",
+    "send",
+    "alice",
+    node.accounts.bob!.address,
+    "0uusdc",
+    "--fees",
+    "5000ustrike",
+    "--yes",
+    ...node.common,
+  ]);
   t.is(badAmount.code, 1);
   t.regex(badAmount.stderr, /amount|coin/i);
 
-  const malformed = await runCli(["tx", "bank", "send", "alice", node.accounts.bob!.address, "1.5.0uusdc", "--fees", "5000ustrike", "--yes", ...node.common]);
+  const malformed = await runCli([
+    "tx",
+    "bank",
+    "send",
+    "alice",
+    node.accounts.bob!.address,
+    "1.5.0uusdc",
+    "--fees",
+    "5000ustrike",
+    "--yes",
+    ...node.common,
+  ]);
   t.is(malformed.code, 1);
   t.regex(malformed.stderr, /amount|coin/i);
 
-  const tooMuch = await runCli(["tx", "bank", "send", "bob", alice, "999999999999999999uusdc", "--fees", "5000ustrike", "--yes", ...node.common]);
+  const tooMuch = await runCli([
+    "tx",
+    "bank",
+    "send",
+    "bob",
+    alice,
+    "999999999999999999uusdc",
+    "--fees",
+    "5000ustrike",
+    "--yes",
+    ...node.common,
+  ]);
   t.is(tooMuch.code, 1);
   t.regex(tooMuch.stderr, /insufficient funds/);
 
-  const lowFee = await runCli(["tx", "bank", "send", "bob", alice, "1uusdc", "--fees", "1ustrike", "--yes", ...node.common]);
+  const lowFee = await runCli([
+    "tx",
+    "bank",
+    "send",
+    "bob",
+    alice,
+    "1uusdc",
+    "--fees",
+    "1ustrike",
+    "--yes",
+    ...node.common,
+  ]);
   t.is(lowFee.code, 1);
   t.regex(lowFee.stderr, /insufficient fee/);
 
-  const unknownKey = await runCli(["tx", "bank", "send", "nobody", alice, "1uusdc", "--fees", "5000ustrike", "--yes", ...node.common]);
+  const unknownKey = await runCli([
+    "tx",
+    "bank",
+    "send",
+    "nobody",
+    alice,
+    "1uusdc",
+    "--fees",
+    "5000ustrike",
+    "--yes",
+    ...node.common,
+  ]);
   t.is(unknownKey.code, 1);
   t.regex(unknownKey.stderr, /nobody/);
 
@@ -105,7 +203,15 @@ test.serial("bad input gets a clear error, exit code 1, and changes nothing", as
 });
 
 test.serial("every command explains itself with --help and an example", async (t) => {
-  for (const args of [[], ["tx", "bank", "send"], ["query", "bank", "balances"], ["keys", "add"], ["start"], ["init"], ["status"]]) {
+  for (const args of [
+    [],
+    ["tx", "bank", "send"],
+    ["query", "bank", "balances"],
+    ["keys", "add"],
+    ["start"],
+    ["init"],
+    ["status"],
+  ]) {
     const out = await runCliOk([...args, "--help"]);
     t.regex(out, /Usage:/, args.join(" "));
     t.regex(out, /Example/i, args.join(" "));

@@ -71,20 +71,23 @@ test.serial("sendTokens with fee auto simulates, commits, and is found by getTx 
   client.disconnect();
 });
 
-test.serial("a send beyond the balance passes CheckTx, fails in the block with code 5, and moves nothing", async (t) => {
-  const { node } = t.context;
-  const bob = node.accounts.bob!.address;
-  const alice = node.accounts.alice!.address;
-  const { client } = await signer(node, "bob");
-  const before = await client.getAllBalances(alice);
-  const fee = { amount: [{ denom: "ustrike", amount: "5000" }], gas: "200000" };
-  // As in Cosmos, CheckTx runs only the ante handler, so the message fails in the block.
-  const res = await client.sendTokens(bob, alice, [{ denom: "uusdc", amount: "999999999999999999" }], fee);
-  t.is(res.code, 5);
-  t.regex(res.rawLog ?? "", /insufficient funds/);
-  t.deepEqual(await client.getAllBalances(alice), before);
-  client.disconnect();
-});
+test.serial(
+  "a send beyond the balance passes CheckTx, fails in the block with code 5, and moves nothing",
+  async (t) => {
+    const { node } = t.context;
+    const bob = node.accounts.bob!.address;
+    const alice = node.accounts.alice!.address;
+    const { client } = await signer(node, "bob");
+    const before = await client.getAllBalances(alice);
+    const fee = { amount: [{ denom: "ustrike", amount: "5000" }], gas: "200000" };
+    // As in Cosmos, CheckTx runs only the ante handler, so the message fails in the block.
+    const res = await client.sendTokens(bob, alice, [{ denom: "uusdc", amount: "999999999999999999" }], fee);
+    t.is(res.code, 5);
+    t.regex(res.rawLog ?? "", /insufficient funds/);
+    t.deepEqual(await client.getAllBalances(alice), before);
+    client.disconnect();
+  },
+);
 
 test.serial("a Comet38Client reads blocks, results, commits, validators and genesis", async (t) => {
   const { node } = t.context;

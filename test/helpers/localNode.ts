@@ -18,7 +18,10 @@ export interface CliResult {
 }
 
 /** Runs the real CLI. `input` is written to stdin (for prompts). */
-export function runCli(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { input?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [bin, ...args], {
       cwd: repo,
@@ -35,7 +38,10 @@ export function runCli(args: string[], options: { input?: string; env?: Record<s
   });
 }
 
-export async function runCliOk(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
+export async function runCliOk(
+  args: string[],
+  options: { input?: string; env?: Record<string, string> } = {},
+): Promise<string> {
   const r = await runCli(args, options);
   if (r.code !== 0) {
     throw new Error(`strike ${args.join(" ")} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
@@ -99,7 +105,14 @@ export async function createTestNode(options: TestNodeOptions = {}): Promise<Tes
       mnemonic: string;
     };
     accounts[name] = { name, address: out.address, mnemonic: out.mnemonic };
-    await runCliOk(["genesis", "add-account", out.address, options.funds ?? "1000000000000ustrike,1000000000000uusdc", "--home", home]);
+    await runCliOk([
+      "genesis",
+      "add-account",
+      out.address,
+      options.funds ?? "1000000000000ustrike,1000000000000uusdc",
+      "--home",
+      home,
+    ]);
   }
 
   let child: ChildProcess | undefined;
@@ -118,12 +131,28 @@ export async function createTestNode(options: TestNodeOptions = {}): Promise<Tes
     async start() {
       child = spawn(
         process.execPath,
-        [bin, "start", "--home", home, "--rpc.laddr", `tcp://127.0.0.1:${rpcPort}`, "--p2p.laddr", `tcp://127.0.0.1:${p2pPort}`, ...(options.startFlags ?? [])],
+        [
+          bin,
+          "start",
+          "--home",
+          home,
+          "--rpc.laddr",
+          `tcp://127.0.0.1:${rpcPort}`,
+          "--p2p.laddr",
+          `tcp://127.0.0.1:${p2pPort}`,
+          ...(options.startFlags ?? []),
+        ],
         { cwd: repo, stdio: ["ignore", "pipe", "pipe"] },
       );
       child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
       child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
-      await waitForHeight(rpcUrl, 1n, 60_000, () => child?.exitCode ?? null, () => log);
+      await waitForHeight(
+        rpcUrl,
+        1n,
+        60_000,
+        () => child?.exitCode ?? null,
+        () => log,
+      );
     },
     async kill(signal = "SIGTERM") {
       const c = child;
@@ -145,7 +174,11 @@ export async function createTestNode(options: TestNodeOptions = {}): Promise<Tes
   return node;
 }
 
-export async function rpc<T = unknown>(rpcUrl: string, method: string, params: Record<string, unknown> = {}): Promise<T> {
+export async function rpc<T = unknown>(
+  rpcUrl: string,
+  method: string,
+  params: Record<string, unknown> = {},
+): Promise<T> {
   const res = await fetch(rpcUrl, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -178,7 +211,8 @@ export async function waitForHeight(
     } catch {
       // not up yet
     }
-    if (Date.now() > deadline) throw new Error(`height ${height} not reached in ${timeoutMs} ms:\n${logs().slice(-4000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`height ${height} not reached in ${timeoutMs} ms:\n${logs().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -189,6 +223,7 @@ export async function waitForHeight(
  */
 export function disconnectWebsocketClient(c: { disconnect(): void }): void {
   c.disconnect();
-  const socket = (c as unknown as { client?: { socket?: { reconnectTimeout?: NodeJS.Timeout | null } } }).client?.socket;
+  const socket = (c as unknown as { client?: { socket?: { reconnectTimeout?: NodeJS.Timeout | null } } }).client
+    ?.socket;
   if (socket?.reconnectTimeout != null) clearTimeout(socket.reconnectTimeout);
 }

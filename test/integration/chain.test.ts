@@ -1,6 +1,14 @@
 import test from "ava";
 import { equalBytes, toHex } from "../../chain/types/bytes.js";
-import { INITIAL_BALANCE, balance, createFixture, runBlock, sendMsg, signTx, type Fixture } from "../unit/runtime/fixture.js";
+import {
+  INITIAL_BALANCE,
+  balance,
+  createFixture,
+  runBlock,
+  sendMsg,
+  signTx,
+  type Fixture,
+} from "../unit/runtime/fixture.js";
 
 const BLOCKS = 5;
 const TXS_PER_BLOCK = 4;
@@ -15,13 +23,27 @@ async function buildBlocks(f: Fixture): Promise<Uint8Array[][]> {
       const from = (h + i) % f.accounts.length;
       const to = (from + 1) % f.accounts.length;
       const s = f.accounts[from]!;
-      txs.push(await signTx(s, { sequence: seq[from]!, msgs: [sendMsg(s.address, f.accounts[to]!.address, [{ denom: "ustrike", amount: String(100 + h * 10 + i) }])] }));
+      txs.push(
+        await signTx(s, {
+          sequence: seq[from]!,
+          msgs: [sendMsg(s.address, f.accounts[to]!.address, [{ denom: "ustrike", amount: String(100 + h * 10 + i) }])],
+        }),
+      );
       seq[from]! += 1n;
     }
     // A tx that fails in its message: its fee and sequence still change state.
     const s = f.accounts[h % f.accounts.length]!;
     const idx = h % f.accounts.length;
-    txs.push(await signTx(s, { sequence: seq[idx]!, msgs: [sendMsg(s.address, f.accounts[(idx + 1) % f.accounts.length]!.address, [{ denom: "uusdc", amount: (INITIAL_BALANCE * 2n).toString() }])] }));
+    txs.push(
+      await signTx(s, {
+        sequence: seq[idx]!,
+        msgs: [
+          sendMsg(s.address, f.accounts[(idx + 1) % f.accounts.length]!.address, [
+            { denom: "uusdc", amount: (INITIAL_BALANCE * 2n).toString() },
+          ]),
+        ],
+      }),
+    );
     seq[idx]! += 1n;
     blocks.push(txs);
   }
@@ -35,7 +57,10 @@ test("blocks of bank sends execute through finalizeBlock/commit and conserve sup
   for (const txs of blocks) {
     for (const tx of txs) t.is(f.app.checkTx(tx, "new").code, 0);
     const res = await runBlock(f, txs);
-    t.deepEqual(res.txResults.map((r) => r.code), [0, 0, 0, 0, 5]);
+    t.deepEqual(
+      res.txResults.map((r) => r.code),
+      [0, 0, 0, 0, 5],
+    );
     fees += 5000n * BigInt(txs.length);
     t.true(equalBytes(f.app.info().lastBlockAppHash, res.appHash));
   }

@@ -13,7 +13,12 @@ export interface ScenarioOutcome {
 
 export async function runBankScenario(): Promise<ScenarioOutcome> {
   const f = await createFixture({ accounts: 4 });
-  const [a, b, c, d] = f.accounts as [typeof f.accounts[0], typeof f.accounts[0], typeof f.accounts[0], typeof f.accounts[0]];
+  const [a, b, c, d] = f.accounts as [
+    (typeof f.accounts)[0],
+    (typeof f.accounts)[0],
+    (typeof f.accounts)[0],
+    (typeof f.accounts)[0],
+  ];
   const seq = new Map(f.accounts.map((x) => [x.address, 0n]));
   const next = (addr: string): bigint => {
     const s = seq.get(addr)!;
@@ -28,8 +33,15 @@ export async function runBankScenario(): Promise<ScenarioOutcome> {
     ],
     [
       // Fails in its message (code 5): only the fee and the sequence change.
-      await signTx(c, { sequence: next(c.address), msgs: [sendMsg(c.address, d.address, coin("uusdc", INITIAL_BALANCE * 2n))] }),
-      await signTx(d, { sequence: next(d.address), memo: "golden", msgs: [sendMsg(d.address, a.address, coin("uusdc", 7))] }),
+      await signTx(c, {
+        sequence: next(c.address),
+        msgs: [sendMsg(c.address, d.address, coin("uusdc", INITIAL_BALANCE * 2n))],
+      }),
+      await signTx(d, {
+        sequence: next(d.address),
+        memo: "golden",
+        msgs: [sendMsg(d.address, a.address, coin("uusdc", 7))],
+      }),
     ],
     [],
     [

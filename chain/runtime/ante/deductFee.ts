@@ -12,13 +12,16 @@ export const deductFee: AnteStep = (ctx, tx, env) => {
   if ((ctx.mode === "check" || ctx.mode === "recheck") && env.minGasPrices.some((p) => p.amount > 0n)) {
     const required = requiredFees(env.minGasPrices, fee.gasLimit);
     if (!isAnyGTE(coins, required)) {
-      throw sdkErrors.insufficientFee(`insufficient fees; got: ${formatCoins(coins)} required: ${formatCoins(required)} (min gas prices ${formatDecCoins(env.minGasPrices)})`);
+      throw sdkErrors.insufficientFee(
+        `insufficient fees; got: ${formatCoins(coins)} required: ${formatCoins(required)} (min gas prices ${formatDecCoins(env.minGasPrices)})`,
+      );
     }
   }
   const payer = fee.payer !== "" ? fee.payer : tx.signers[0]!;
   if (!tx.signers.includes(payer)) throw sdkErrors.unauthorized(`fee payer ${payer} is not a signer`);
   if (fee.granter !== "") throw sdkErrors.invalidRequest("fee grants are not supported");
-  if (env.accounts.getAccount(ctx, payer) === undefined) throw sdkErrors.unknownAddress(`fee payer address: ${payer} does not exist`);
+  if (env.accounts.getAccount(ctx, payer) === undefined)
+    throw sdkErrors.unknownAddress(`fee payer address: ${payer} does not exist`);
   if (coins.length > 0) env.bank.sendCoinsFromAccountToModule(ctx, payer, env.feeCollector, coins);
   ctx.events.emit("tx", [
     ["fee", formatCoins(coins)],

@@ -26,7 +26,12 @@ export const defaultAnteSteps: readonly AnteStep[] = [
   incrementSequence,
 ];
 
-export function runAnte(ctx: Context, tx: DecodedTx, env: AnteEnv, steps: readonly AnteStep[] = defaultAnteSteps): void {
+export function runAnte(
+  ctx: Context,
+  tx: DecodedTx,
+  env: AnteEnv,
+  steps: readonly AnteStep[] = defaultAnteSteps,
+): void {
   for (const step of steps) step(ctx, tx, env);
 }
 

@@ -25,9 +25,13 @@ function knownKey(encoded: Uint8Array): { key: Uint8Array; address: string } | u
 }
 
 /** The signer's public key from its SignerInfo, or undefined when absent (allowed in simulation only). */
-export function signerPubKey(any: { typeUrl: string; value: Uint8Array } | undefined, index: number): Uint8Array | undefined {
+export function signerPubKey(
+  any: { typeUrl: string; value: Uint8Array } | undefined,
+  index: number,
+): Uint8Array | undefined {
   if (any === undefined) return undefined;
-  if (any.typeUrl !== SECP256K1_PUBKEY_TYPE_URL) throw sdkErrors.invalidPubKey(`unsupported key type ${any.typeUrl} at signer index ${index}`);
+  if (any.typeUrl !== SECP256K1_PUBKEY_TYPE_URL)
+    throw sdkErrors.invalidPubKey(`unsupported key type ${any.typeUrl} at signer index ${index}`);
   const known = knownKey(any.value);
   if (known !== undefined) return known.key;
   let key: Uint8Array;
@@ -36,7 +40,8 @@ export function signerPubKey(any: { typeUrl: string; value: Uint8Array } | undef
   } catch {
     throw sdkErrors.invalidPubKey(`malformed public key at signer index ${index}`);
   }
-  if (!isCompressedSecp256k1PubKey(key)) throw sdkErrors.invalidPubKey(`not a compressed secp256k1 key at signer index ${index}`);
+  if (!isCompressedSecp256k1PubKey(key))
+    throw sdkErrors.invalidPubKey(`not a compressed secp256k1 key at signer index ${index}`);
   if (knownKeys.size >= KNOWN_KEYS_LIMIT) knownKeys.clear();
   knownKeys.set(Buffer.from(any.value.buffer, any.value.byteOffset, any.value.byteLength).toString("latin1"), {
     key,

@@ -11,9 +11,19 @@ import { sdkErrors } from "../../types/errors.js";
 import { ProtoWriter } from "../protoWire.js";
 import type { AnteStep } from "./types.js";
 
-export function signDocBytes(bodyBytes: Uint8Array, authInfoBytes: Uint8Array, chainId: string, accountNumber: bigint): Uint8Array {
+export function signDocBytes(
+  bodyBytes: Uint8Array,
+  authInfoBytes: Uint8Array,
+  chainId: string,
+  accountNumber: bigint,
+): Uint8Array {
   // cosmos.tx.v1beta1.SignDoc, written as cosmjs-types writes it.
-  return new ProtoWriter().bytes(1, bodyBytes).bytes(2, authInfoBytes).string(3, chainId).uint64(4, accountNumber).finish();
+  return new ProtoWriter()
+    .bytes(1, bodyBytes)
+    .bytes(2, authInfoBytes)
+    .string(3, chainId)
+    .uint64(4, accountNumber)
+    .finish();
 }
 
 export const verifySignatures: AnteStep = (ctx, tx, env) => {
@@ -26,7 +36,8 @@ export const verifySignatures: AnteStep = (ctx, tx, env) => {
     }
     if (ctx.mode === "simulate") return;
     const mode = info.modeInfo?.single?.mode;
-    if (mode !== SignMode.SIGN_MODE_DIRECT) throw sdkErrors.unauthorized(`unsupported sign mode at signer index ${i}; only SIGN_MODE_DIRECT is accepted`);
+    if (mode !== SignMode.SIGN_MODE_DIRECT)
+      throw sdkErrors.unauthorized(`unsupported sign mode at signer index ${i}; only SIGN_MODE_DIRECT is accepted`);
     if (account.pubKey === undefined) throw sdkErrors.invalidPubKey("pubkey on account is not set");
     const digest = sha256(signDocBytes(tx.bodyBytes, tx.authInfoBytes, ctx.block.chainId, account.accountNumber));
     if (env.sigCache.has(tx.hash, i, digest)) return;

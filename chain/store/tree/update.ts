@@ -5,7 +5,7 @@
  */
 
 import { PENDING, childAt, isNode, makeNode, nibble, rebuildNode } from "./node.js";
-import type { Hash, LeafRef, TreeNode , Node} from "./node.js";
+import type { Hash, LeafRef, TreeNode, Node } from "./node.js";
 import { nodeKey } from "./keys.js";
 import { encodeNode } from "./record.js";
 

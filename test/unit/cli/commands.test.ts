@@ -16,9 +16,14 @@ interface Result {
 /** Runs the real CLI in a child process, as a user would. */
 function strike(args: string[], env: Record<string, string> = {}): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["bin/strike.js", ...args], { env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : typeof err.code === "number" ? err.code : 1, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ["bin/strike.js", ...args],
+      { env: { ...process.env, ...env } },
+      (err, stdout, stderr) => {
+        resolve({ code: err === null ? 0 : typeof err.code === "number" ? err.code : 1, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -26,11 +31,28 @@ const ADDR = "strike1qy352euf40x77qfrg4ncn27dauqjx3t8ztnahv";
 
 test("init + genesis add-account (by address and by key name) produce a valid genesis", async (t) => {
   const home = mkdtempSync(join(tmpdir(), "strike-cli-"));
-  const init = await strike(["init", "--home", home, "--chain-id", "strike-test-7", "--moniker", "n0", "--output", "json"]);
+  const init = await strike([
+    "init",
+    "--home",
+    home,
+    "--chain-id",
+    "strike-test-7",
+    "--moniker",
+    "n0",
+    "--output",
+    "json",
+  ]);
   t.is(init.code, 0, init.stderr);
   const info = JSON.parse(init.stdout) as { chain_id: string; validator_address: string; node_id: string };
   t.is(info.chain_id, "strike-test-7");
-  for (const f of ["config/config.toml", "config/app.toml", "config/genesis.json", "config/node_key.json", "config/priv_validator_key.json", "data/priv_validator_state.json"]) {
+  for (const f of [
+    "config/config.toml",
+    "config/app.toml",
+    "config/genesis.json",
+    "config/node_key.json",
+    "config/priv_validator_key.json",
+    "data/priv_validator_state.json",
+  ]) {
     t.true(existsSync(join(home, f)), f);
   }
   t.is(loadConfig(home).moniker, "n0");
@@ -41,17 +63,31 @@ test("init + genesis add-account (by address and by key name) produce a valid ge
   t.is(alice.mnemonic.split(" ").length, 24);
 
   t.is((await strike(["genesis", "add-account", ADDR, "1000ustrike,1000uusdc", "--home", home])).code, 0);
-  t.is((await strike(["genesis", "add-account", "alice", "5ustrike", "--home", home, "--keyring-backend", "test"])).code, 0);
+  t.is(
+    (await strike(["genesis", "add-account", "alice", "5ustrike", "--home", home, "--keyring-backend", "test"])).code,
+    0,
+  );
   t.is((await strike(["genesis", "add-account", ADDR, "1ustrike", "--home", home])).code, 0);
 
   const doc = loadGenesis(join(home, "config/genesis.json"));
   t.is(doc.chain_id, "strike-test-7");
   t.is(doc.validators[0]!.address, info.validator_address);
   t.is(doc.validators[0]!.power, "10");
-  t.deepEqual(doc.app_state.auth.accounts.map((a) => a.address), [ADDR, alice.address].sort());
-  t.deepEqual(doc.app_state.bank.balances.find((b) => b.address === ADDR)!.coins, [{ denom: "ustrike", amount: "1001" }, { denom: "uusdc", amount: "1000" }]);
-  t.deepEqual(doc.app_state.bank.supply, [{ denom: "ustrike", amount: "1006" }, { denom: "uusdc", amount: "1000" }]);
-  const pv = JSON.parse(readFileSync(join(home, "config/priv_validator_key.json"), "utf8")) as { pub_key: { value: string } };
+  t.deepEqual(
+    doc.app_state.auth.accounts.map((a) => a.address),
+    [ADDR, alice.address].sort(),
+  );
+  t.deepEqual(doc.app_state.bank.balances.find((b) => b.address === ADDR)!.coins, [
+    { denom: "ustrike", amount: "1001" },
+    { denom: "uusdc", amount: "1000" },
+  ]);
+  t.deepEqual(doc.app_state.bank.supply, [
+    { denom: "ustrike", amount: "1006" },
+    { denom: "uusdc", amount: "1000" },
+  ]);
+  const pv = JSON.parse(readFileSync(join(home, "config/priv_validator_key.json"), "utf8")) as {
+    pub_key: { value: string };
+  };
   t.is(doc.validators[0]!.pub_key.value, pv.pub_key.value);
 
   const again = await strike(["init", "--home", home, "--moniker", "n0"]);
@@ -73,8 +109,13 @@ test("keys add/show/list/delete through the CLI, with show -a printing only the 
   const show = await strike(["keys", "show", "bob", "-a", ...common]);
   t.is(show.stdout, `${bob.address}\n`);
   const list = JSON.parse((await strike(["keys", "list", ...common, "--output", "json"])).stdout) as { name: string }[];
-  t.deepEqual(list.map((k) => k.name), ["bob"]);
-  const wrong = await strike(["keys", "export", "bob", "--unsafe", ...common], { STRIKE_KEYRING_PASSPHRASE: "not the passphrase" });
+  t.deepEqual(
+    list.map((k) => k.name),
+    ["bob"],
+  );
+  const wrong = await strike(["keys", "export", "bob", "--unsafe", ...common], {
+    STRIKE_KEYRING_PASSPHRASE: "not the passphrase",
+  });
   t.is(wrong.code, 1);
   t.regex(wrong.stderr, /^Error: .*passphrase/);
   t.false(wrong.stderr.includes("    at "), "no stack trace");
@@ -87,10 +128,26 @@ test("keys add/show/list/delete through the CLI, with show -a printing only the 
 
 test("keys add --recover restores the address from the mnemonic read on stdin", async (t) => {
   const home = mkdtempSync(join(tmpdir(), "strike-cli-"));
-  const first = JSON.parse((await strike(["keys", "add", "a", "--home", home, "--keyring-backend", "test", "--output", "json"])).stdout) as { address: string; mnemonic: string };
+  const first = JSON.parse(
+    (await strike(["keys", "add", "a", "--home", home, "--keyring-backend", "test", "--output", "json"])).stdout,
+  ) as { address: string; mnemonic: string };
   const recovered = await new Promise<Result>((resolve) => {
-    const child = execFile(process.execPath, ["bin/strike.js", "keys", "add", "b", "--recover", "--home", home, "--keyring-backend", "test", "--output", "json"], (err, stdout, stderr) =>
-      resolve({ code: err === null ? 0 : 1, stdout, stderr }),
+    const child = execFile(
+      process.execPath,
+      [
+        "bin/strike.js",
+        "keys",
+        "add",
+        "b",
+        "--recover",
+        "--home",
+        home,
+        "--keyring-backend",
+        "test",
+        "--output",
+        "json",
+      ],
+      (err, stdout, stderr) => resolve({ code: err === null ? 0 : 1, stdout, stderr }),
     );
     child.stdin!.end(first.mnemonic + "\n");
   });
@@ -120,7 +177,14 @@ test("bad user input fails with a message, not a stack trace", async (t) => {
   t.is(bad.code, 1);
   t.regex(bad.stderr, /"lots" is not an amount followed by a denom/);
   t.false(bad.stderr.includes("    at "));
-  const wrongPrefix = await strike(["genesis", "add-account", "cosmos1qy352euf40x77qfrg4ncn27dauqjx3t8fxgrh7", "1ustrike", "--home", home]);
+  const wrongPrefix = await strike([
+    "genesis",
+    "add-account",
+    "cosmos1qy352euf40x77qfrg4ncn27dauqjx3t8fxgrh7",
+    "1ustrike",
+    "--home",
+    home,
+  ]);
   t.is(wrongPrefix.code, 1);
   t.regex(wrongPrefix.stderr, /expected "strike"/);
   rmSync(home, { recursive: true });

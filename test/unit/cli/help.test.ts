@@ -32,9 +32,20 @@ test("every command has a description and its --help ends with an example", (t) 
 test("the expected commands exist", (t) => {
   const names = allCommands(createProgram()).map(fullName);
   for (const n of [
-    "strike init", "strike genesis add-account", "strike start", "strike keys add", "strike keys list", "strike keys show",
-    "strike keys delete", "strike keys export", "strike keys import", "strike tx bank send", "strike query bank balances",
-    "strike query auth account", "strike query tx", "strike status",
+    "strike init",
+    "strike genesis add-account",
+    "strike start",
+    "strike keys add",
+    "strike keys list",
+    "strike keys show",
+    "strike keys delete",
+    "strike keys export",
+    "strike keys import",
+    "strike tx bank send",
+    "strike query bank balances",
+    "strike query auth account",
+    "strike query tx",
+    "strike status",
   ]) {
     t.true(names.includes(n), n);
   }
@@ -43,10 +54,18 @@ test("the expected commands exist", (t) => {
 test("start accepts a flag for every config setting, named like its TOML key", (t) => {
   const start = allCommands(createProgram()).find((c) => fullName(c) === "strike start")!;
   const flags = start.options.map((o) => o.long);
-  for (const f of ["--rpc.laddr", "--p2p.laddr", "--consensus.timeout_commit", "--minimum-gas-prices", "--p2p.persistent_peers"]) t.true(flags.includes(f), f);
+  for (const f of [
+    "--rpc.laddr",
+    "--p2p.laddr",
+    "--consensus.timeout_commit",
+    "--minimum-gas-prices",
+    "--p2p.persistent_peers",
+  ])
+    t.true(flags.includes(f), f);
 });
 
 test("`node bin/strike.js --help` runs the real binary and shows the global options and an example", async (t) => {
   const { stdout } = await run(process.execPath, ["bin/strike.js", "--help"]);
-  for (const s of ["--home", "--node", "--chain-id", "--output", "--keyring-backend", "--yes", "Examples:"]) t.true(stdout.includes(s), s);
+  for (const s of ["--home", "--node", "--chain-id", "--output", "--keyring-backend", "--yes", "Examples:"])
+    t.true(stdout.includes(s), s);
 });

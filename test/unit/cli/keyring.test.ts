@@ -22,7 +22,10 @@ test("a generated mnemonic has 24 words and derives the same address as cosmjs' 
   t.is(m.split(" ").length, 24);
   for (const index of [0, 3]) {
     const ours = deriveFromMnemonic(m, cosmosHdPath(0, index));
-    const wallet = await DirectSecp256k1HdWallet.fromMnemonic(m, { prefix: "strike", hdPaths: [stringToPath(`m/44'/118'/0'/0/${index}`)] });
+    const wallet = await DirectSecp256k1HdWallet.fromMnemonic(m, {
+      prefix: "strike",
+      hdPaths: [stringToPath(`m/44'/118'/0'/0/${index}`)],
+    });
     const [acc] = await wallet.getAccounts();
     t.is(ours.address, acc!.address);
     t.deepEqual(ours.pubKey, acc!.pubkey);
@@ -30,14 +33,18 @@ test("a generated mnemonic has 24 words and derives the same address as cosmjs' 
 });
 
 test("the default HD path is m/44'/118'/0'/0/0 and matches cosmjs' default", async (t) => {
-  const m = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon art";
+  const m =
+    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon art";
   t.is(cosmosHdPath(), "m/44'/118'/0'/0/0");
   const [acc] = await (await DirectSecp256k1HdWallet.fromMnemonic(m, { prefix: "strike" })).getAccounts();
   t.is(deriveFromMnemonic(m, cosmosHdPath()).address, acc!.address);
 });
 
 test("an invalid mnemonic is refused with a clear error", (t) => {
-  t.regex(t.throws(() => deriveFromMnemonic("hello world", cosmosHdPath())).message, /not a valid English BIP39 mnemonic/);
+  t.regex(
+    t.throws(() => deriveFromMnemonic("hello world", cosmosHdPath())).message,
+    /not a valid English BIP39 mnemonic/,
+  );
 });
 
 test("file backend: keys round-trip, and the private key is stored encrypted", async (t) => {
@@ -48,7 +55,10 @@ test("file backend: keys round-trip, and the private key is stored encrypted", a
   t.is(info.address, d.address);
   const reopened = new Keyring({ home: h, backend: "file", passphrase: fixedPass("correct horse"), scrypt });
   t.deepEqual(await reopened.privateKey("alice"), d.privKey);
-  t.deepEqual(reopened.list().map((k) => k.name), ["alice"]);
+  t.deepEqual(
+    reopened.list().map((k) => k.name),
+    ["alice"],
+  );
   t.is(reopened.resolve(d.address).name, "alice");
   const file = readFileSync(join(h, "keyring-file", "alice.json"), "utf8");
   t.false(file.includes(Buffer.from(d.privKey).toString("hex")));
@@ -59,13 +69,19 @@ test("file backend: keys round-trip, and the private key is stored encrypted", a
 test("file backend: a wrong passphrase is refused with a clear error, not garbage", async (t) => {
   const h = home();
   const d = deriveFromMnemonic(generateMnemonic(), cosmosHdPath());
-  await new Keyring({ home: h, backend: "file", passphrase: fixedPass("correct horse"), scrypt }).add("alice", d.privKey);
+  await new Keyring({ home: h, backend: "file", passphrase: fixedPass("correct horse"), scrypt }).add(
+    "alice",
+    d.privKey,
+  );
   const wrong = new Keyring({ home: h, backend: "file", passphrase: fixedPass("wrong horse"), scrypt });
   const e = await t.throwsAsync(() => wrong.privateKey("alice"));
   t.regex(e!.message, /passphrase does not unlock the keyring/);
   // Adding with a different passphrase must not create a second, differently-locked key.
   await t.throwsAsync(() => wrong.add("bob", d.privKey), { message: /wrong passphrase/ });
-  t.deepEqual(readdirSync(join(h, "keyring-file")).filter((f) => f.endsWith(".json")), ["alice.json"]);
+  t.deepEqual(
+    readdirSync(join(h, "keyring-file")).filter((f) => f.endsWith(".json")),
+    ["alice.json"],
+  );
   rmSync(h, { recursive: true });
 });
 

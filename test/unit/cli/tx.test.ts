@@ -32,19 +32,60 @@ async function fakeNode(deliverCode: number): Promise<Fake> {
     height: "5",
     index: 0,
     tx: Buffer.from(tx).toString("base64"),
-    tx_result: { code: deliverCode, codespace: deliverCode === 0 ? "" : "sdk", log: deliverCode === 0 ? "" : "spendable balance 0ustrike is smaller than 10ustrike: insufficient funds", gas_wanted: "200000", gas_used: "61000", events: [] },
+    tx_result: {
+      code: deliverCode,
+      codespace: deliverCode === 0 ? "" : "sdk",
+      log: deliverCode === 0 ? "" : "spendable balance 0ustrike is smaller than 10ustrike: insufficient funds",
+      gas_wanted: "200000",
+      gas_used: "61000",
+      events: [],
+    },
   });
   const methods: Record<string, (p: Record<string, unknown>) => unknown> = {
     status: () => ({
-      node_info: { protocol_version: { p2p: "8", block: "11", app: "0" }, id: "ab".repeat(20), listen_addr: "tcp://0.0.0.0:26656", network: "strike-local-1", version: "0.38.17", channels: "", moniker: "fake", other: { tx_index: "on", rpc_address: "" } },
-      sync_info: { latest_block_hash: "AA".repeat(32), latest_app_hash: "BB".repeat(32), latest_block_height: "5", latest_block_time: "2025-01-01T00:00:00Z", catching_up: false },
-      validator_info: { address: "CC".repeat(20), pub_key: { type: "tendermint/PubKeyEd25519", value: Buffer.alloc(32, 1).toString("base64") }, voting_power: "10" },
+      node_info: {
+        protocol_version: { p2p: "8", block: "11", app: "0" },
+        id: "ab".repeat(20),
+        listen_addr: "tcp://0.0.0.0:26656",
+        network: "strike-local-1",
+        version: "0.38.17",
+        channels: "",
+        moniker: "fake",
+        other: { tx_index: "on", rpc_address: "" },
+      },
+      sync_info: {
+        latest_block_hash: "AA".repeat(32),
+        latest_app_hash: "BB".repeat(32),
+        latest_block_height: "5",
+        latest_block_time: "2025-01-01T00:00:00Z",
+        catching_up: false,
+      },
+      validator_info: {
+        address: "CC".repeat(20),
+        pub_key: { type: "tendermint/PubKeyEd25519", value: Buffer.alloc(32, 1).toString("base64") },
+        voting_power: "10",
+      },
     }),
     abci_query: (p) => {
-      if (p["path"] !== "/cosmos.auth.v1beta1.Query/Account") return { response: { code: 6, log: "unknown query", codespace: "sdk" } };
+      if (p["path"] !== "/cosmos.auth.v1beta1.Query/Account")
+        return { response: { code: 6, log: "unknown query", codespace: "sdk" } };
       const account = BaseAccount.fromPartial({ address: "", accountNumber: 3n, sequence: 7n });
-      const value = QueryAccountResponse.encode({ account: { typeUrl: "/cosmos.auth.v1beta1.BaseAccount", value: BaseAccount.encode(account).finish() } }).finish();
-      return { response: { code: 0, log: "", info: "", index: "0", key: null, value: Buffer.from(value).toString("base64"), proofOps: null, height: "5", codespace: "" } };
+      const value = QueryAccountResponse.encode({
+        account: { typeUrl: "/cosmos.auth.v1beta1.BaseAccount", value: BaseAccount.encode(account).finish() },
+      }).finish();
+      return {
+        response: {
+          code: 0,
+          log: "",
+          info: "",
+          index: "0",
+          key: null,
+          value: Buffer.from(value).toString("base64"),
+          proofOps: null,
+          height: "5",
+          codespace: "",
+        },
+      };
     },
     broadcast_tx_sync: (p) => {
       const tx = new Uint8Array(Buffer.from(p["tx"] as string, "base64"));
@@ -61,7 +102,13 @@ async function fakeNode(deliverCode: number): Promise<Fake> {
       const r = JSON.parse(body) as { id: number; method: string; params: Record<string, unknown> };
       const m = methods[r.method];
       res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify(m === undefined ? { jsonrpc: "2.0", id: r.id, error: { code: -32601, message: "Method not found" } } : { jsonrpc: "2.0", id: r.id, result: m(r.params) }));
+      res.end(
+        JSON.stringify(
+          m === undefined
+            ? { jsonrpc: "2.0", id: r.id, error: { code: -32601, message: "Method not found" } }
+            : { jsonrpc: "2.0", id: r.id, result: m(r.params) },
+        ),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -70,7 +117,9 @@ async function fakeNode(deliverCode: number): Promise<Fake> {
 
 function strike(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["bin/strike.js", ...args], (err, stdout, stderr) => resolve({ code: err === null ? 0 : 1, stdout, stderr }));
+    execFile(process.execPath, ["bin/strike.js", ...args], (err, stdout, stderr) =>
+      resolve({ code: err === null ? 0 : 1, stdout, stderr }),
+    );
   });
 }
 
@@ -83,13 +132,35 @@ async function homeWithKey(): Promise<{ home: string; address: string }> {
 test("tx bank send signs a MsgSend with the default 5000ustrike fee, the account's sequence, and prints the hash", async (t) => {
   const node = await fakeNode(0);
   const { home, address } = await homeWithKey();
-  const r = await strike(["tx", "bank", "send", "alice", TO, "10ustrike", "--home", home, "--keyring-backend", "test", "--node", node.url, "--yes", "--memo", "hi", "--output", "json"]);
+  const r = await strike([
+    "tx",
+    "bank",
+    "send",
+    "alice",
+    TO,
+    "10ustrike",
+    "--home",
+    home,
+    "--keyring-backend",
+    "test",
+    "--node",
+    node.url,
+    "--yes",
+    "--memo",
+    "hi",
+    "--output",
+    "json",
+  ]);
   t.is(r.code, 0, r.stderr);
   t.is(node.txs.length, 1);
   const tx = decodeTxRaw(node.txs[0]!);
   t.is(tx.body.memo, "hi");
   t.is(tx.body.messages[0]!.typeUrl, "/cosmos.bank.v1beta1.MsgSend");
-  t.deepEqual(MsgSend.decode(tx.body.messages[0]!.value), { fromAddress: address, toAddress: TO, amount: [{ denom: "ustrike", amount: "10" }] });
+  t.deepEqual(MsgSend.decode(tx.body.messages[0]!.value), {
+    fromAddress: address,
+    toAddress: TO,
+    amount: [{ denom: "ustrike", amount: "10" }],
+  });
   t.deepEqual(tx.authInfo.fee!.amount, [{ denom: "ustrike", amount: "5000" }]);
   t.is(tx.authInfo.fee!.gasLimit, 200000n);
   t.is(tx.authInfo.signerInfos[0]!.sequence, 7n);
@@ -103,7 +174,21 @@ test("tx bank send signs a MsgSend with the default 5000ustrike fee, the account
 test("a tx that fails in the block exits 1 with its code, codespace and log", async (t) => {
   const node = await fakeNode(5);
   const { home } = await homeWithKey();
-  const r = await strike(["tx", "bank", "send", "alice", TO, "10ustrike", "--home", home, "--keyring-backend", "test", "--node", node.url, "--yes"]);
+  const r = await strike([
+    "tx",
+    "bank",
+    "send",
+    "alice",
+    TO,
+    "10ustrike",
+    "--home",
+    home,
+    "--keyring-backend",
+    "test",
+    "--node",
+    node.url,
+    "--yes",
+  ]);
   t.is(r.code, 1);
   t.regex(r.stderr, /code 5, codespace sdk: spendable balance 0ustrike is smaller than 10ustrike/);
   t.false(r.stderr.includes("    at "));
@@ -114,7 +199,23 @@ test("a tx that fails in the block exits 1 with its code, codespace and log", as
 test("a --chain-id that differs from the node's is refused before signing", async (t) => {
   const node = await fakeNode(0);
   const { home } = await homeWithKey();
-  const r = await strike(["tx", "bank", "send", "alice", TO, "10ustrike", "--home", home, "--keyring-backend", "test", "--node", node.url, "--yes", "--chain-id", "other-1"]);
+  const r = await strike([
+    "tx",
+    "bank",
+    "send",
+    "alice",
+    TO,
+    "10ustrike",
+    "--home",
+    home,
+    "--keyring-backend",
+    "test",
+    "--node",
+    node.url,
+    "--yes",
+    "--chain-id",
+    "other-1",
+  ]);
   t.is(r.code, 1);
   t.regex(r.stderr, /--chain-id is other-1 but the node .* runs strike-local-1/);
   t.is(node.txs.length, 0);
@@ -125,14 +226,35 @@ test("a --chain-id that differs from the node's is refused before signing", asyn
 test("status and query tx read the node's answers (json and text)", async (t) => {
   const node = await fakeNode(0);
   const { home } = await homeWithKey();
-  await strike(["tx", "bank", "send", "alice", TO, "10ustrike", "--home", home, "--keyring-backend", "test", "--node", node.url, "--yes"]);
-  const status = JSON.parse((await strike(["status", "--node", node.url, "--output", "json"])).stdout) as { node_info: { network: string }; sync_info: { latest_block_height: string } };
+  await strike([
+    "tx",
+    "bank",
+    "send",
+    "alice",
+    TO,
+    "10ustrike",
+    "--home",
+    home,
+    "--keyring-backend",
+    "test",
+    "--node",
+    node.url,
+    "--yes",
+  ]);
+  const status = JSON.parse((await strike(["status", "--node", node.url, "--output", "json"])).stdout) as {
+    node_info: { network: string };
+    sync_info: { latest_block_height: string };
+  };
   t.is(status.node_info.network, "strike-local-1");
   t.is(status.sync_info.latest_block_height, "5");
   const hash = createHash("sha256").update(node.txs[0]!).digest("hex").toUpperCase();
   const q = await strike(["query", "tx", hash, "--node", node.url, "--output", "json"]);
   t.is(q.code, 0, q.stderr);
-  const tx = JSON.parse(q.stdout) as { txhash: string; code: number; messages: { "@type": string; toAddress: string }[] };
+  const tx = JSON.parse(q.stdout) as {
+    txhash: string;
+    code: number;
+    messages: { "@type": string; toAddress: string }[];
+  };
   t.is(tx.txhash, hash);
   t.is(tx.messages[0]!["@type"], "/cosmos.bank.v1beta1.MsgSend");
   t.is(tx.messages[0]!.toAddress, TO);

@@ -4,7 +4,12 @@ import { Receipt } from "../../../chain/codec/generated/strike/sequencer/v1/rece
 
 test("Strike's generated types plug into a cosmjs Registry and round-trip through Any", (t) => {
   const registry = createStrikeRegistry();
-  const receipt = Receipt.fromPartial({ chainId: "strike-local-1", height: 7n, index: 3, txHash: new Uint8Array(32).fill(1) });
+  const receipt = Receipt.fromPartial({
+    chainId: "strike-local-1",
+    height: 7n,
+    index: 3,
+    txHash: new Uint8Array(32).fill(1),
+  });
   const any = registry.encodeAsAny({ typeUrl: "/strike.sequencer.v1.Receipt", value: receipt });
   t.is(any.typeUrl, "/strike.sequencer.v1.Receipt");
   const back = registry.decode(any) as typeof receipt;

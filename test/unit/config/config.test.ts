@@ -36,7 +36,18 @@ test("config.toml uses CometBFT's table and key names", (t) => {
   const home = tempHome();
   writeConfig(home, defaultConfig("node0"));
   const text = readFileSync(configPaths(home).configToml, "utf8");
-  for (const line of ['[rpc]', 'laddr = "tcp://127.0.0.1:26657"', "[consensus]", 'timeout_commit = "100ms"', "create_empty_blocks = true", "[mempool]", "max_tx_bytes = ", "[tx_index]", 'indexer = "kv"', "persistent_peers = "]) {
+  for (const line of [
+    "[rpc]",
+    'laddr = "tcp://127.0.0.1:26657"',
+    "[consensus]",
+    'timeout_commit = "100ms"',
+    "create_empty_blocks = true",
+    "[mempool]",
+    "max_tx_bytes = ",
+    "[tx_index]",
+    'indexer = "kv"',
+    "persistent_peers = ",
+  ]) {
     t.true(text.includes(line), line);
   }
   t.true(readFileSync(configPaths(home).appToml, "utf8").includes('minimum-gas-prices = "0.025ustrike"'));
@@ -46,7 +57,12 @@ test("config.toml uses CometBFT's table and key names", (t) => {
 test("flags override the file, keyed by TOML name", (t) => {
   const home = tempHome();
   writeConfig(home, defaultConfig("node0"));
-  const c = loadConfig(home, { "rpc.laddr": "tcp://127.0.0.1:36657", "consensus.timeout_commit": "1s", "p2p.persistent_peers": "a@h:1,b@h:2", "minimum-gas-prices": "0ustrike" });
+  const c = loadConfig(home, {
+    "rpc.laddr": "tcp://127.0.0.1:36657",
+    "consensus.timeout_commit": "1s",
+    "p2p.persistent_peers": "a@h:1,b@h:2",
+    "minimum-gas-prices": "0ustrike",
+  });
   t.is(c.rpc.laddr, "tcp://127.0.0.1:36657");
   t.is(c.consensus.timeoutCommitMs, 1000);
   t.deepEqual(c.p2p.persistentPeers, ["a@h:1", "b@h:2"]);
@@ -79,10 +95,16 @@ test("a bad duration in the file names the field", (t) => {
 test("a bad flag value names the flag; an unknown flag is refused", (t) => {
   const home = tempHome();
   writeConfig(home, defaultConfig("x"));
-  t.regex(t.throws(() => loadConfig(home, { "mempool.size": "-3" })).message, /--mempool\.size must be a non-negative integer/);
+  t.regex(
+    t.throws(() => loadConfig(home, { "mempool.size": "-3" })).message,
+    /--mempool\.size must be a non-negative integer/,
+  );
   t.regex(t.throws(() => loadConfig(home, { "rpc.laddr": "localhost" })).message, /rpc\.laddr must look like tcp:\/\//);
   t.regex(t.throws(() => loadConfig(home, { "consensus.nope": "1" })).message, /unknown setting --consensus\.nope/);
-  t.regex(t.throws(() => loadConfig(home, { "tx_index.indexer": "psql" })).message, /tx_index\.indexer must be one of kv, null/);
+  t.regex(
+    t.throws(() => loadConfig(home, { "tx_index.indexer": "psql" })).message,
+    /tx_index\.indexer must be one of kv, null/,
+  );
   rmSync(home, { recursive: true });
 });
 

@@ -20,7 +20,11 @@ test("priv_validator_key.json has CometBFT's format: upper hex address, base64 3
   const path = join(home, "pv.json");
   const key = generateEd25519Key();
   writePrivValidatorKey(path, key);
-  const json = JSON.parse(readFileSync(path, "utf8")) as { address: string; pub_key: { type: string; value: string }; priv_key: { type: string; value: string } };
+  const json = JSON.parse(readFileSync(path, "utf8")) as {
+    address: string;
+    pub_key: { type: string; value: string };
+    priv_key: { type: string; value: string };
+  };
   t.is(json.pub_key.type, "tendermint/PubKeyEd25519");
   t.is(json.priv_key.type, "tendermint/PrivKeyEd25519");
   t.is(Buffer.from(json.pub_key.value, "base64").length, 32);
@@ -49,7 +53,10 @@ test("a key file whose public half does not match its seed is refused", (t) => {
   const bad = new Uint8Array(64);
   bad.set(a.privKey.subarray(0, 32));
   bad.set(b.pubKey, 32);
-  writeFileSync(path, JSON.stringify({ priv_key: { type: "tendermint/PrivKeyEd25519", value: Buffer.from(bad).toString("base64") } }));
+  writeFileSync(
+    path,
+    JSON.stringify({ priv_key: { type: "tendermint/PrivKeyEd25519", value: Buffer.from(bad).toString("base64") } }),
+  );
   t.regex(t.throws(() => loadPrivValidatorKey(path)).message, /does not match its seed/);
   rmSync(home, { recursive: true });
 });
@@ -62,6 +69,10 @@ test("ensureNodeKeys creates keys and a zero sign state once, then keeps them", 
   t.deepEqual(second.validatorKey.pubKey, first.validatorKey.pubKey);
   t.deepEqual(second.nodeKey.pubKey, first.nodeKey.pubKey);
   t.deepEqual(loadPrivValidatorState(join(home, "data/priv_validator_state.json")), { height: 0n, round: 0, step: 0 });
-  t.deepEqual(JSON.parse(readFileSync(join(home, "data/priv_validator_state.json"), "utf8")), { height: "0", round: 0, step: 0 });
+  t.deepEqual(JSON.parse(readFileSync(join(home, "data/priv_validator_state.json"), "utf8")), {
+    height: "0",
+    round: 0,
+    step: 0,
+  });
   rmSync(home, { recursive: true });
 });

@@ -7,17 +7,38 @@ import type { CommittedBlock } from "../../../chain/consensus/types.js";
 import type { Commit } from "../../../chain/types/block.js";
 import { toHex, utf8 } from "../../../chain/types/bytes.js";
 
-const set = createValidatorSet([0, 1].map((i) => ({ address: address(i), pubKey: new Uint8Array(32).fill(i + 1), votingPower: BigInt(10 - i) })));
+const set = createValidatorSet(
+  [0, 1].map((i) => ({ address: address(i), pubKey: new Uint8Array(32).fill(i + 1), votingPower: BigInt(10 - i) })),
+);
 
 function committed(h: bigint, lastCommit: Commit | undefined): CommittedBlock {
   const { block, blockId } = fakeBlock(h, `block ${h}`);
   if (lastCommit !== undefined) block.lastCommit = lastCommit;
-  const commit: Commit = { height: h, round: 0, blockId, signatures: [{ blockIdFlag: 2, validatorAddress: address(0), timestamp: { seconds: BigInt(h), nanos: 0 }, signature: new Uint8Array(64).fill(Number(h)) }] };
+  const commit: Commit = {
+    height: h,
+    round: 0,
+    blockId,
+    signatures: [
+      {
+        blockIdFlag: 2,
+        validatorAddress: address(0),
+        timestamp: { seconds: BigInt(h), nanos: 0 },
+        signature: new Uint8Array(64).fill(Number(h)),
+      },
+    ],
+  };
   return {
     block,
     blockId,
     commit,
-    results: { events: [{ type: "e", attributes: [{ key: "k", value: "v", index: true }] }], txResults: [{ code: 3, codespace: "bank", log: "l", info: "", data: utf8("d"), gasWanted: 5n, gasUsed: 4n, events: [] }], validatorUpdates: [], appHash: new Uint8Array(32).fill(9) },
+    results: {
+      events: [{ type: "e", attributes: [{ key: "k", value: "v", index: true }] }],
+      txResults: [
+        { code: 3, codespace: "bank", log: "l", info: "", data: utf8("d"), gasWanted: 5n, gasUsed: 4n, events: [] },
+      ],
+      validatorUpdates: [],
+      appHash: new Uint8Array(32).fill(9),
+    },
     validators: [...set.validators],
   };
 }
@@ -53,7 +74,10 @@ test("the commit of a height comes from the next block's last_commit once it exi
   await b1.write();
   store.markSaved(1n);
   t.is((await store.loadCommit(1n))!.signatures[0]!.timestamp.seconds, 1n, "seen commit");
-  const canonical: Commit = { ...c1.commit, signatures: [{ ...c1.commit.signatures[0]!, timestamp: { seconds: 77n, nanos: 0 } }] };
+  const canonical: Commit = {
+    ...c1.commit,
+    signatures: [{ ...c1.commit.signatures[0]!, timestamp: { seconds: 77n, nanos: 0 } }],
+  };
   const c2 = committed(2n, canonical);
   const b2 = db.batch();
   store.save(b2, c2, set);

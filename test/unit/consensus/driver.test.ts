@@ -17,9 +17,20 @@ import { openFakeApp } from "./fakeApp.js";
 
 const seed = new Uint8Array(32).fill(42);
 const signer = createEd25519Signer(seed);
-const validator = { address: addressFromPubKey(signer.publicKey), pubKey: signer.publicKey, votingPower: 10n, proposerPriority: 0n };
+const validator = {
+  address: addressFromPubKey(signer.publicKey),
+  pubKey: signer.publicKey,
+  votingPower: 10n,
+  proposerPriority: 0n,
+};
 
-async function makeDriver(db: Database, dir: string, txQueue: Uint8Array[], committed: CommittedBlock[], extra: Partial<ConsensusDriverOptions> = {}) {
+async function makeDriver(
+  db: Database,
+  dir: string,
+  txQueue: Uint8Array[],
+  committed: CommittedBlock[],
+  extra: Partial<ConsensusDriverOptions> = {},
+) {
   const app = await openFakeApp(db);
   const blockStore = await openBlockStore(db);
   const options: ConsensusDriverOptions = {
@@ -38,7 +49,15 @@ async function makeDriver(db: Database, dir: string, txQueue: Uint8Array[], comm
     privValidator: { privateKey: seed, publicKey: signer.publicKey },
     signStatePath: join(dir, "sign_state.json"),
     walPath: join(dir, "cs.wal"),
-    timeouts: { proposeMs: 1000, proposeDeltaMs: 100, prevoteMs: 200, prevoteDeltaMs: 100, precommitMs: 200, precommitDeltaMs: 100, commitMs: 5 },
+    timeouts: {
+      proposeMs: 1000,
+      proposeDeltaMs: 100,
+      prevoteMs: 200,
+      prevoteDeltaMs: 100,
+      precommitMs: 200,
+      precommitDeltaMs: 100,
+      commitMs: 5,
+    },
     createEmptyBlocks: true,
     createEmptyBlocksIntervalMs: 0,
     blockBuilder: { reapTxs: () => txQueue.splice(0, txQueue.length), size: () => txQueue.length },
@@ -73,12 +92,26 @@ test("one validator commits consecutive blocks whose headers chain, and resumes 
     const cur = committed[i]!;
     t.is(cur.block.header.height, prev.block.header.height + 1n);
     t.is(toHex(cur.block.header.lastBlockId.hash), toHex(prev.blockId.hash), "last_block_id is the previous block");
-    t.is(toHex(cur.block.header.appHash), toHex(prev.results.appHash), "app_hash is the state after the previous block");
+    t.is(
+      toHex(cur.block.header.appHash),
+      toHex(prev.results.appHash),
+      "app_hash is the state after the previous block",
+    );
     t.is(toHex(headerHash(cur.block.header)), toHex(cur.blockId.hash));
-    t.is(commitProblem("strike-test", [validator], prev.blockId, prev.block.header.height, cur.block.lastCommit), undefined, "last commit verifies");
-    t.true(cur.block.header.time.seconds * 1_000_000_000n + BigInt(cur.block.header.time.nanos) > prev.block.header.time.seconds * 1_000_000_000n + BigInt(prev.block.header.time.nanos));
+    t.is(
+      commitProblem("strike-test", [validator], prev.blockId, prev.block.header.height, cur.block.lastCommit),
+      undefined,
+      "last commit verifies",
+    );
+    t.true(
+      cur.block.header.time.seconds * 1_000_000_000n + BigInt(cur.block.header.time.nanos) >
+        prev.block.header.time.seconds * 1_000_000_000n + BigInt(prev.block.header.time.nanos),
+    );
   }
-  t.deepEqual(committed[0]!.block.txs.map((x) => toHex(x)), [toHex(utf8("tx-a")), toHex(utf8("tx-b"))]);
+  t.deepEqual(
+    committed[0]!.block.txs.map((x) => toHex(x)),
+    [toHex(utf8("tx-a")), toHex(utf8("tx-b"))],
+  );
   const stored = await first.blockStore.loadBlock(2n);
   t.is(toHex(headerHash(stored!.header)), toHex(committed[1]!.blockId.hash));
   t.truthy(await first.blockStore.loadBlockByHash(committed[0]!.blockId.hash));
@@ -110,7 +143,10 @@ test("a stop at an arbitrary point and a restart continue at the next height, wi
   await waitFor(() => second.driver.height > first.driver.height);
   await second.driver.stop();
   const again = openSignState(join(dir, "sign_state.json")).last!;
-  t.true(again.height > signed.height || (again.height === signed.height && again.round >= signed.round), "sign state only moves forward");
+  t.true(
+    again.height > signed.height || (again.height === signed.height && again.round >= signed.round),
+    "sign state only moves forward",
+  );
   // the first block after the restart is at the height the first run had reached
   t.is((await second.blockStore.loadBlock(first.driver.height + 1n))!.header.height, first.driver.height + 1n);
 });
@@ -137,8 +173,15 @@ test("a crash between deciding and writing the batch re-commits the same decided
   await second.driver.start();
   await waitFor(() => after.length >= 1);
   await second.driver.stop();
-  t.is(toHex(after[0]!.blockId.hash), toHex(crashed!.blockId.hash), "the block decided before the crash is the one committed");
-  t.deepEqual(after[0]!.block.txs.map((x) => toHex(x)), [toHex(utf8("decided-tx"))]);
+  t.is(
+    toHex(after[0]!.blockId.hash),
+    toHex(crashed!.blockId.hash),
+    "the block decided before the crash is the one committed",
+  );
+  t.deepEqual(
+    after[0]!.block.txs.map((x) => toHex(x)),
+    [toHex(utf8("decided-tx"))],
+  );
 });
 
 test("with createEmptyBlocks off, a block waits for txs, and one more block proves the new app hash", async (t) => {
@@ -147,7 +190,10 @@ test("with createEmptyBlocks off, a block waits for txs, and one more block prov
   const db = createMemoryDatabase();
   const txs: Uint8Array[] = [];
   const committed: CommittedBlock[] = [];
-  const { driver } = await makeDriver(db, dir, txs, committed, { createEmptyBlocks: false, createEmptyBlocksIntervalMs: 60_000 });
+  const { driver } = await makeDriver(db, dir, txs, committed, {
+    createEmptyBlocks: false,
+    createEmptyBlocksIntervalMs: 60_000,
+  });
   await driver.start();
   await waitFor(() => committed.length >= 1);
   await new Promise((r) => setTimeout(r, 150));
@@ -188,7 +234,14 @@ test("a validator that crashed right after signing a prevote resumes the round w
   await second.driver.start();
   await waitFor(() => after.length >= 1);
   await second.driver.stop();
-  t.is(toHex(after[0]!.blockId.hash), toHex(prevote!.blockId!.hash), "the block prevoted before the crash is committed");
-  t.deepEqual(after[0]!.block.txs.map((x) => toHex(x)), [toHex(utf8("first-run tx"))]);
+  t.is(
+    toHex(after[0]!.blockId.hash),
+    toHex(prevote!.blockId!.hash),
+    "the block prevoted before the crash is committed",
+  );
+  t.deepEqual(
+    after[0]!.block.txs.map((x) => toHex(x)),
+    [toHex(utf8("first-run tx"))],
+  );
   t.is(after[0]!.commit.round, prevote!.round);
 });

@@ -1,5 +1,13 @@
 import test from "ava";
-import { commitHash, consensusParamsHash, dataHash, GO_ZERO_TIME, headerHash, proposalSignBytes, voteSignBytes } from "../../../chain/consensus/encoding.js";
+import {
+  commitHash,
+  consensusParamsHash,
+  dataHash,
+  GO_ZERO_TIME,
+  headerHash,
+  proposalSignBytes,
+  voteSignBytes,
+} from "../../../chain/consensus/encoding.js";
 import { merkleRoot } from "../../../chain/consensus/merkle.js";
 import { decodeBlock, encodeBlock } from "../../../chain/consensus/protoCodec.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
@@ -12,8 +20,14 @@ const zeroTs = GO_ZERO_TIME;
 test("vote sign bytes match CometBFT's TestVoteSignBytesTestVectors", (t) => {
   const ts = "0b088092b8c398feffffff01";
   t.is(toHex(voteSignBytes("", { type: 0, height: 0n, round: 0, blockId: undefined, timestamp: zeroTs })), "0d2a" + ts);
-  t.is(toHex(voteSignBytes("", { type: 2, height: 1n, round: 1, blockId: undefined, timestamp: zeroTs })), "210802110100000000000000190100000000000000" + "2a" + ts);
-  t.is(toHex(voteSignBytes("", { type: 1, height: 1n, round: 1, blockId: undefined, timestamp: zeroTs })), "210801110100000000000000190100000000000000" + "2a" + ts);
+  t.is(
+    toHex(voteSignBytes("", { type: 2, height: 1n, round: 1, blockId: undefined, timestamp: zeroTs })),
+    "210802110100000000000000190100000000000000" + "2a" + ts,
+  );
+  t.is(
+    toHex(voteSignBytes("", { type: 1, height: 1n, round: 1, blockId: undefined, timestamp: zeroTs })),
+    "210801110100000000000000190100000000000000" + "2a" + ts,
+  );
   t.is(
     toHex(voteSignBytes("test_chain_id", { type: 0, height: 1n, round: 1, blockId: undefined, timestamp: zeroTs })),
     "2e110100000000000000190100000000000000" + "2a" + ts + "320d" + toHex(utf8("test_chain_id")),
@@ -53,7 +67,17 @@ test("merkle root follows RFC 6962 (empty, one leaf, unbalanced split)", (t) => 
 
 test("empty data, empty commit hash to sha256 of nothing; data hash is over tx hashes", (t) => {
   t.is(toHex(dataHash([])), EMPTY_SHA);
-  t.is(toHex(commitHash({ height: 0n, round: 0, blockId: { hash: new Uint8Array(), partSetHeader: { total: 0, hash: new Uint8Array() } }, signatures: [] })), EMPTY_SHA);
+  t.is(
+    toHex(
+      commitHash({
+        height: 0n,
+        round: 0,
+        blockId: { hash: new Uint8Array(), partSetHeader: { total: 0, hash: new Uint8Array() } },
+        signatures: [],
+      }),
+    ),
+    EMPTY_SHA,
+  );
   const tx = utf8("tx1");
   t.is(toHex(dataHash([tx])), toHex(merkleRoot([sha256(tx)])));
 });
@@ -65,7 +89,16 @@ test("consensus hash is sha256 of HashedParams{max_bytes, max_gas}", (t) => {
     validator: { pubKeyTypes: ["ed25519"] },
   });
   // HashedParams: field 1 varint 22020096, field 2 varint -1 (10 bytes).
-  t.is(toHex(h), toHex(sha256(Uint8Array.from([0x08, 0x80, 0x80, 0xc0, 0x0a, 0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]))));
+  t.is(
+    toHex(h),
+    toHex(
+      sha256(
+        Uint8Array.from([
+          0x08, 0x80, 0x80, 0xc0, 0x0a, 0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+        ]),
+      ),
+    ),
+  );
 });
 
 test("proposal sign bytes carry type 32 and pol_round", (t) => {
@@ -102,7 +135,19 @@ test("a block survives an encode/decode round trip", (t) => {
     header,
     txs: [utf8("a"), utf8("bb")],
     evidence: [],
-    lastCommit: { height: 6n, round: 1, blockId: header.lastBlockId, signatures: [{ blockIdFlag: 2 as const, validatorAddress: new Uint8Array(20).fill(4), timestamp: { seconds: 5n, nanos: 1 }, signature: new Uint8Array(64).fill(7) }] },
+    lastCommit: {
+      height: 6n,
+      round: 1,
+      blockId: header.lastBlockId,
+      signatures: [
+        {
+          blockIdFlag: 2 as const,
+          validatorAddress: new Uint8Array(20).fill(4),
+          timestamp: { seconds: 5n, nanos: 1 },
+          signature: new Uint8Array(64).fill(7),
+        },
+      ],
+    },
   };
   const back = decodeBlock(encodeBlock(block));
   t.deepEqual(back, block);

@@ -20,7 +20,16 @@ export async function openFakeApp(db: Database): Promise<FakeApp> {
     finalized,
     info: () => ({ data: "fake", version: "1", appVersion: 1n, lastBlockHeight: height, lastBlockAppHash: appHash }),
     initChain: () => ({ validators: [], appHash }),
-    checkTx: () => ({ code: 0, codespace: "", log: "", info: "", data: new Uint8Array(), gasWanted: 0n, gasUsed: 0n, events: [] }),
+    checkTx: () => ({
+      code: 0,
+      codespace: "",
+      log: "",
+      info: "",
+      data: new Uint8Array(),
+      gasWanted: 0n,
+      gasUsed: 0n,
+      events: [],
+    }),
     prepareProposal: (txs) => txs,
     processProposal: () => true,
     finalizeBlock(req): FinalizeBlockResponse {
@@ -29,7 +38,16 @@ export async function openFakeApp(db: Database): Promise<FakeApp> {
       pending = { height: req.height, appHash: next };
       return {
         events: [],
-        txResults: req.txs.map((tx) => ({ code: 0, codespace: "", log: "", info: "", data: tx, gasWanted: 1n, gasUsed: 1n, events: [] })),
+        txResults: req.txs.map((tx) => ({
+          code: 0,
+          codespace: "",
+          log: "",
+          info: "",
+          data: tx,
+          gasWanted: 1n,
+          gasUsed: 1n,
+          events: [],
+        })),
         validatorUpdates: [],
         appHash: next,
       };

@@ -6,13 +6,21 @@ import { blockIdKey } from "../../../chain/consensus/voteSet.js";
 import type { BlockId, Vote } from "../../../chain/types/block.js";
 import { address, fakeBlock, simTimeouts } from "./sim.js";
 
-const set = createValidatorSet([0, 1, 2, 3].map((i) => ({ address: address(i), pubKey: new Uint8Array(32), votingPower: 1n })));
+const set = createValidatorSet(
+  [0, 1, 2, 3].map((i) => ({ address: address(i), pubKey: new Uint8Array(32), votingPower: 1n })),
+);
 const SELF = 3;
 const A = fakeBlock(1n, "A");
 const B = fakeBlock(1n, "B");
 
 class Node {
-  state: ConsensusState = createInitialState({ height: 1n, validators: set.validators, selection: createRoundRobinSelection(set), self: address(SELF), timeouts: simTimeouts });
+  state: ConsensusState = createInitialState({
+    height: 1n,
+    validators: set.validators,
+    selection: createRoundRobinSelection(set),
+    self: address(SELF),
+    timeouts: simTimeouts,
+  });
   effects: ConsensusEffect[] = [];
   feed(e: ConsensusEvent): ConsensusEffect[] {
     const r = step(this.state, e);
@@ -21,17 +29,39 @@ class Node {
     return [...r.effects];
   }
   propose(round: number, polRound: number, b: typeof A): ConsensusEffect[] {
-    const out = this.feed({ kind: "proposal", proposal: { height: 1n, round, polRound, blockId: b.blockId, timestamp: { seconds: 0n, nanos: 0 }, signature: new Uint8Array() }, block: b.block });
+    const out = this.feed({
+      kind: "proposal",
+      proposal: {
+        height: 1n,
+        round,
+        polRound,
+        blockId: b.blockId,
+        timestamp: { seconds: 0n, nanos: 0 },
+        signature: new Uint8Array(),
+      },
+      block: b.block,
+    });
     return [...out, ...this.feed({ kind: "proposalValidated", height: 1n, blockId: b.blockId, valid: true })];
   }
   vote(from: number, type: 1 | 2, round: number, blockId: BlockId | undefined): ConsensusEffect[] {
-    const v: Vote = { type, height: 1n, round, blockId, timestamp: { seconds: 0n, nanos: 0 }, validatorAddress: address(from), validatorIndex: from, signature: new Uint8Array() };
+    const v: Vote = {
+      type,
+      height: 1n,
+      round,
+      blockId,
+      timestamp: { seconds: 0n, nanos: 0 },
+      validatorAddress: address(from),
+      validatorIndex: from,
+      signature: new Uint8Array(),
+    };
     return this.feed({ kind: "vote", vote: v });
   }
 }
 
 function signed(effects: ConsensusEffect[], type: 1 | 2): { round: number; key: string }[] {
-  return effects.flatMap((e) => (e.kind === "signVote" && e.type === type ? [{ round: e.round, key: blockIdKey(e.blockId) }] : []));
+  return effects.flatMap((e) =>
+    e.kind === "signVote" && e.type === type ? [{ round: e.round, key: blockIdKey(e.blockId) }] : [],
+  );
 }
 
 /** Locks node on A in round 0 and moves it to round 1. */
@@ -97,7 +127,19 @@ test("step never modifies the state it is given", (t) => {
   n.feed({ kind: "start" });
   const before = n.state;
   const prevotes = before.prevotes.size;
-  step(before, { kind: "vote", vote: { type: 1, height: 1n, round: 0, blockId: A.blockId, timestamp: { seconds: 0n, nanos: 0 }, validatorAddress: address(0), validatorIndex: 0, signature: new Uint8Array() } });
+  step(before, {
+    kind: "vote",
+    vote: {
+      type: 1,
+      height: 1n,
+      round: 0,
+      blockId: A.blockId,
+      timestamp: { seconds: 0n, nanos: 0 },
+      validatorAddress: address(0),
+      validatorIndex: 0,
+      signature: new Uint8Array(),
+    },
+  });
   t.is(before.prevotes.size, prevotes);
   t.is(before.step, "propose");
 });

@@ -1,5 +1,10 @@
 import test from "ava";
-import { createRoundRobinSelection, createValidatorSet, incrementProposerPriority, nextHeightValidatorSet } from "../../../chain/consensus/proposer.js";
+import {
+  createRoundRobinSelection,
+  createValidatorSet,
+  incrementProposerPriority,
+  nextHeightValidatorSet,
+} from "../../../chain/consensus/proposer.js";
 import { fromUtf8, utf8 } from "../../../chain/types/bytes.js";
 
 function val(name: string, power: bigint) {

@@ -23,26 +23,80 @@ test("after a reload, a conflicting prevote at the same height/round is refused"
   const first = openSignState(p);
   first.signVote("c", { type: 1, height: 7n, round: 0, blockId: blockA, timestamp: { seconds: 10n, nanos: 0 } }, sign);
   const reloaded = openSignState(p);
-  const e = t.throws(() => reloaded.signVote("c", { type: 1, height: 7n, round: 0, blockId: blockB, timestamp: { seconds: 10n, nanos: 0 } }, sign));
+  const e = t.throws(() =>
+    reloaded.signVote(
+      "c",
+      { type: 1, height: 7n, round: 0, blockId: blockB, timestamp: { seconds: 10n, nanos: 0 } },
+      sign,
+    ),
+  );
   t.true(consensusErrors.conflictingSignature.is(e));
-  const nil = t.throws(() => reloaded.signVote("c", { type: 1, height: 7n, round: 0, blockId: undefined, timestamp: { seconds: 11n, nanos: 0 } }, sign));
+  const nil = t.throws(() =>
+    reloaded.signVote(
+      "c",
+      { type: 1, height: 7n, round: 0, blockId: undefined, timestamp: { seconds: 11n, nanos: 0 } },
+      sign,
+    ),
+  );
   t.true(consensusErrors.conflictingSignature.is(nil));
 });
 
 test("the same vote with a new timestamp gets the saved signature and timestamp back", (t) => {
   const p = path(t);
-  const r1 = openSignState(p).signVote("c", { type: 2, height: 7n, round: 1, blockId: blockA, timestamp: { seconds: 10n, nanos: 5 } }, sign);
-  const r2 = openSignState(p).signVote("c", { type: 2, height: 7n, round: 1, blockId: blockA, timestamp: { seconds: 99n, nanos: 0 } }, sign);
+  const r1 = openSignState(p).signVote(
+    "c",
+    { type: 2, height: 7n, round: 1, blockId: blockA, timestamp: { seconds: 10n, nanos: 5 } },
+    sign,
+  );
+  const r2 = openSignState(p).signVote(
+    "c",
+    { type: 2, height: 7n, round: 1, blockId: blockA, timestamp: { seconds: 99n, nanos: 0 } },
+    sign,
+  );
   t.deepEqual(r2.signature, r1.signature);
   t.deepEqual(r2.timestamp, { seconds: 10n, nanos: 5 });
-  t.true(verifyEd25519(signer.publicKey, voteSignBytes("c", { type: 2, height: 7n, round: 1, blockId: blockA, timestamp: r2.timestamp }), r2.signature));
+  t.true(
+    verifyEd25519(
+      signer.publicKey,
+      voteSignBytes("c", { type: 2, height: 7n, round: 1, blockId: blockA, timestamp: r2.timestamp }),
+      r2.signature,
+    ),
+  );
 });
 
 test("signing an earlier height, round or step is refused", (t) => {
   const s = openSignState(path(t));
   s.signVote("c", { type: 2, height: 7n, round: 1, blockId: blockA, timestamp: { seconds: 1n, nanos: 0 } }, sign);
-  t.true(consensusErrors.signRegression.is(t.throws(() => s.signVote("c", { type: 1, height: 7n, round: 1, blockId: blockA, timestamp: { seconds: 1n, nanos: 0 } }, sign))));
-  t.true(consensusErrors.signRegression.is(t.throws(() => s.signVote("c", { type: 2, height: 7n, round: 0, blockId: blockA, timestamp: { seconds: 1n, nanos: 0 } }, sign))));
-  t.true(consensusErrors.signRegression.is(t.throws(() => s.signProposal("c", { height: 6n, round: 5, polRound: -1, blockId: blockA, timestamp: { seconds: 1n, nanos: 0 } }, sign))));
-  t.notThrows(() => s.signProposal("c", { height: 8n, round: 0, polRound: -1, blockId: blockB, timestamp: { seconds: 1n, nanos: 0 } }, sign));
+  t.true(
+    consensusErrors.signRegression.is(
+      t.throws(() =>
+        s.signVote("c", { type: 1, height: 7n, round: 1, blockId: blockA, timestamp: { seconds: 1n, nanos: 0 } }, sign),
+      ),
+    ),
+  );
+  t.true(
+    consensusErrors.signRegression.is(
+      t.throws(() =>
+        s.signVote("c", { type: 2, height: 7n, round: 0, blockId: blockA, timestamp: { seconds: 1n, nanos: 0 } }, sign),
+      ),
+    ),
+  );
+  t.true(
+    consensusErrors.signRegression.is(
+      t.throws(() =>
+        s.signProposal(
+          "c",
+          { height: 6n, round: 5, polRound: -1, blockId: blockA, timestamp: { seconds: 1n, nanos: 0 } },
+          sign,
+        ),
+      ),
+    ),
+  );
+  t.notThrows(() =>
+    s.signProposal(
+      "c",
+      { height: 8n, round: 0, polRound: -1, blockId: blockB, timestamp: { seconds: 1n, nanos: 0 } },
+      sign,
+    ),
+  );
 });

@@ -4,14 +4,32 @@
  * in order once the network heals. Optional byzantine nodes equivocate.
  */
 import { step, createInitialState } from "../../../chain/consensus/reducer.js";
-import type { ConsensusEffect, ConsensusEvent, ConsensusState, TimeoutConfig } from "../../../chain/consensus/reducerTypes.js";
-import { createRoundRobinSelection, createValidatorSet, nextHeightValidatorSet, type ValidatorSet } from "../../../chain/consensus/proposer.js";
+import type {
+  ConsensusEffect,
+  ConsensusEvent,
+  ConsensusState,
+  TimeoutConfig,
+} from "../../../chain/consensus/reducerTypes.js";
+import {
+  createRoundRobinSelection,
+  createValidatorSet,
+  nextHeightValidatorSet,
+  type ValidatorSet,
+} from "../../../chain/consensus/proposer.js";
 import { blockIdKey } from "../../../chain/consensus/voteSet.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
 import { utf8 } from "../../../chain/types/bytes.js";
 import type { Block, BlockId, Vote } from "../../../chain/types/block.js";
 
-export const simTimeouts: TimeoutConfig = { proposeMs: 30, proposeDeltaMs: 10, prevoteMs: 10, prevoteDeltaMs: 10, precommitMs: 10, precommitDeltaMs: 10, commitMs: 1 };
+export const simTimeouts: TimeoutConfig = {
+  proposeMs: 30,
+  proposeDeltaMs: 10,
+  prevoteMs: 10,
+  prevoteDeltaMs: 10,
+  precommitMs: 10,
+  precommitDeltaMs: 10,
+  commitMs: 1,
+};
 
 export function prng(seed: number): () => number {
   let s = seed >>> 0 || 1;
@@ -54,7 +72,12 @@ export function fakeBlock(height: bigint, label: string): { block: Block; blockI
     },
     txs: [tx],
     evidence: [],
-    lastCommit: { height: 0n, round: 0, blockId: { hash: empty, partSetHeader: { total: 0, hash: empty } }, signatures: [] },
+    lastCommit: {
+      height: 0n,
+      round: 0,
+      blockId: { hash: empty, partSetHeader: { total: 0, hash: empty } },
+      signatures: [],
+    },
   };
   return { block, blockId: { hash, partSetHeader: { total: 1, hash: sha256(hash) } } };
 }
@@ -117,7 +140,15 @@ export function runSimulation(o: SimOptions): SimResult {
 
   for (let i = 0; i < n; i++) {
     const set = setAt(1n);
-    states.push(createInitialState({ height: 1n, validators: set.validators, selection: createRoundRobinSelection(set), self: address(i), timeouts: simTimeouts }));
+    states.push(
+      createInitialState({
+        height: 1n,
+        validators: set.validators,
+        selection: createRoundRobinSelection(set),
+        self: address(i),
+        timeouts: simTimeouts,
+      }),
+    );
   }
 
   const broadcast = (from: number, event: ConsensusEvent) => {
@@ -125,7 +156,13 @@ export function runSimulation(o: SimOptions): SimResult {
   };
 
   const eventHeight = (e: ConsensusEvent): bigint | undefined =>
-    e.kind === "vote" ? e.vote.height : e.kind === "proposal" ? e.proposal.height : e.kind === "start" ? undefined : e.height;
+    e.kind === "vote"
+      ? e.vote.height
+      : e.kind === "proposal"
+        ? e.proposal.height
+        : e.kind === "start"
+          ? undefined
+          : e.height;
 
   // Gossip: an honest node passes on every vote it sees for the first time, as the paper assumes.
   const seenVotes = validators0.map(() => new Set<string>());
@@ -152,7 +189,12 @@ export function runSimulation(o: SimOptions): SimResult {
     for (const fx of r.effects) handle(to, fx);
     if (event.kind === "proposal") {
       const known = s.blocks.has(blockIdKey(event.proposal.blockId));
-      const blockEvent: ConsensusEvent = { kind: "block", height: event.proposal.height, block: event.block, blockId: event.proposal.blockId };
+      const blockEvent: ConsensusEvent = {
+        kind: "block",
+        height: event.proposal.height,
+        block: event.block,
+        blockId: event.proposal.blockId,
+      };
       deliver(to, blockEvent);
       // Block-part gossip: an honest node passes on every block it learns about.
       if (!known && !isByz(to)) broadcast(to, blockEvent);
@@ -165,13 +207,26 @@ export function runSimulation(o: SimOptions): SimResult {
   }
 
   function vote(from: number, type: 1 | 2, height: bigint, round: number, blockId: BlockId | undefined): Vote {
-    return { type, height, round, blockId, timestamp: { seconds: 0n, nanos: 0 }, validatorAddress: address(from), validatorIndex: indexOf(from), signature: new Uint8Array(0) };
+    return {
+      type,
+      height,
+      round,
+      blockId,
+      timestamp: { seconds: 0n, nanos: 0 },
+      validatorAddress: address(from),
+      validatorIndex: indexOf(from),
+      signature: new Uint8Array(0),
+    };
   }
 
   function handle(i: number, fx: ConsensusEffect): void {
     switch (fx.kind) {
       case "scheduleTimeout":
-        timers.push({ to: i, due: now + fx.durationMs, event: { kind: "timeout", height: fx.height, round: fx.round, step: fx.step } });
+        timers.push({
+          to: i,
+          due: now + fx.durationMs,
+          event: { kind: "timeout", height: fx.height, round: fx.round, step: fx.step },
+        });
         return;
       case "buildBlock": {
         const { block, blockId } = fakeBlock(fx.height, `n${i}-h${fx.height}-r${fx.round}`);
@@ -179,7 +234,14 @@ export function runSimulation(o: SimOptions): SimResult {
         return;
       }
       case "signProposal": {
-        const proposal = { height: fx.height, round: fx.round, polRound: fx.polRound, blockId: fx.blockId, timestamp: { seconds: 0n, nanos: 0 }, signature: new Uint8Array(0) };
+        const proposal = {
+          height: fx.height,
+          round: fx.round,
+          polRound: fx.polRound,
+          blockId: fx.blockId,
+          timestamp: { seconds: 0n, nanos: 0 },
+          signature: new Uint8Array(0),
+        };
         deliver(i, { kind: "proposal", proposal, block: fx.block });
         if (!isByz(i)) {
           broadcast(i, { kind: "proposal", proposal, block: fx.block });
@@ -189,7 +251,11 @@ export function runSimulation(o: SimOptions): SimResult {
           const altProposal = { ...proposal, polRound: -1, blockId: alt.blockId };
           for (let j = 0; j < n; j++) {
             if (j === i) continue;
-            queue.push(rand() < 0.5 ? { to: j, event: { kind: "proposal", proposal, block: fx.block } } : { to: j, event: { kind: "proposal", proposal: altProposal, block: alt.block } });
+            queue.push(
+              rand() < 0.5
+                ? { to: j, event: { kind: "proposal", proposal, block: fx.block } }
+                : { to: j, event: { kind: "proposal", proposal: altProposal, block: alt.block } },
+            );
           }
         }
         return;
@@ -205,7 +271,14 @@ export function runSimulation(o: SimOptions): SimResult {
           for (let j = 0; j < n; j++) {
             if (j === i) continue;
             const k = 1 + Math.floor(rand() * 2);
-            for (let c = 0; c < k; c++) queue.push({ to: j, event: { kind: "vote", vote: vote(i, fx.type, fx.height, fx.round, choices[Math.floor(rand() * choices.length)]) } });
+            for (let c = 0; c < k; c++)
+              queue.push({
+                to: j,
+                event: {
+                  kind: "vote",
+                  vote: vote(i, fx.type, fx.height, fx.round, choices[Math.floor(rand() * choices.length)]),
+                },
+              });
           }
         }
         return;
@@ -224,7 +297,16 @@ export function runSimulation(o: SimOptions): SimResult {
         // Catch-up gossip (CometBFT sends its commit to peers still at that height).
         if (!isByz(i)) for (const v of fx.precommits) if (v !== undefined) broadcast(i, { kind: "vote", vote: v });
         const next = setAt(fx.height + 1n);
-        timers.push({ to: i, due: now + simTimeouts.commitMs, event: { kind: "newHeight", height: fx.height + 1n, validators: next.validators, selection: createRoundRobinSelection(next) } });
+        timers.push({
+          to: i,
+          due: now + simTimeouts.commitMs,
+          event: {
+            kind: "newHeight",
+            height: fx.height + 1n,
+            validators: next.validators,
+            selection: createRoundRobinSelection(next),
+          },
+        });
         return;
       }
       case "evidence":
@@ -234,7 +316,7 @@ export function runSimulation(o: SimOptions): SimResult {
   }
 
   const honest = validators0.map((_, i) => i).filter((i) => !isByz(i));
-  const done = () => honest.every((i) => (states[i]!.height > o.targetHeight));
+  const done = () => honest.every((i) => states[i]!.height > o.targetHeight);
   for (let i = 0; i < n; i++) deliver(i, { kind: "start" });
 
   for (let stepNo = 0; stepNo < o.maxSteps && !done(); stepNo++) {
@@ -264,8 +346,40 @@ export function runSimulation(o: SimOptions): SimResult {
     }
   }
   if (process.env.SIM_DEBUG) {
-    for (const st of states) console.log(st.height, st.round, st.step, [...st.prevotes].map(([r, v]) => `${r}:${v.allVotes().map((x) => (x === undefined ? "-" : x.blockId === undefined ? "n" : blockIdKey(x.blockId).slice(0, 4))).join(",")}`).join(" "), "|", [...st.precommits].map(([r, v]) => `${r}:${v.allVotes().map((x) => (x === undefined ? "-" : x.blockId === undefined ? "n" : blockIdKey(x.blockId).slice(0, 4))).join(",")}`).join(" "), [...st.proposals.keys()].join(","));
-    console.log("future", future.map((f) => f.length), "queue", queue.length, "timers", timers.length);
+    for (const st of states)
+      console.log(
+        st.height,
+        st.round,
+        st.step,
+        [...st.prevotes]
+          .map(
+            ([r, v]) =>
+              `${r}:${v
+                .allVotes()
+                .map((x) => (x === undefined ? "-" : x.blockId === undefined ? "n" : blockIdKey(x.blockId).slice(0, 4)))
+                .join(",")}`,
+          )
+          .join(" "),
+        "|",
+        [...st.precommits]
+          .map(
+            ([r, v]) =>
+              `${r}:${v
+                .allVotes()
+                .map((x) => (x === undefined ? "-" : x.blockId === undefined ? "n" : blockIdKey(x.blockId).slice(0, 4)))
+                .join(",")}`,
+          )
+          .join(" "),
+        [...st.proposals.keys()].join(","),
+      );
+    console.log(
+      "future",
+      future.map((f) => f.length),
+      "queue",
+      queue.length,
+      "timers",
+      timers.length,
+    );
   }
   return { decisions, conflicts, evidence, reachedTarget: done(), maxRound };
 }

@@ -11,13 +11,27 @@ function tmp(t: { teardown(f: () => void): void }): string {
   return join(dir, "cs.wal");
 }
 
-const rec = (round: number): WalRecord => ({ height: 5n, event: { kind: "timeout", height: 5n, round, step: "propose" } });
+const rec = (round: number): WalRecord => ({
+  height: 5n,
+  event: { kind: "timeout", height: 5n, round, step: "propose" },
+});
 
 test("records written to the WAL are replayed in order with bigints intact", (t) => {
   const path = tmp(t);
   const { wal } = openWal(path);
   wal.append(rec(0), true);
-  wal.append({ height: 5n, event: { kind: "proposalValidated", height: 5n, blockId: { hash: Uint8Array.of(1, 2), partSetHeader: { total: 1, hash: Uint8Array.of(3) } }, valid: true } }, false);
+  wal.append(
+    {
+      height: 5n,
+      event: {
+        kind: "proposalValidated",
+        height: 5n,
+        blockId: { hash: Uint8Array.of(1, 2), partSetHeader: { total: 1, hash: Uint8Array.of(3) } },
+        valid: true,
+      },
+    },
+    false,
+  );
   wal.close();
   const { records, wal: w2 } = openWal(path);
   w2.close();

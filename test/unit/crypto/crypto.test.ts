@@ -3,9 +3,20 @@ import type { StrikeError } from "../../../chain/types/errors.js";
 import { generateKeyPairSync, sign } from "node:crypto";
 import { Secp256k1, sha256 as cosmSha256 } from "@cosmjs/crypto";
 import { sha256 } from "../../../chain/crypto/hash.js";
-import { isLowS, secp256k1PublicKey, signSecp256k1, toHighS, verifySecp256k1 } from "../../../chain/crypto/secp256k1.js";
+import {
+  isLowS,
+  secp256k1PublicKey,
+  signSecp256k1,
+  toHighS,
+  verifySecp256k1,
+} from "../../../chain/crypto/secp256k1.js";
 import { verifyEd25519 } from "../../../chain/crypto/ed25519.js";
-import { addressToBech32, bech32ToAddressBytes, moduleAddressBytes, secp256k1PubKeyToAddressBytes } from "../../../chain/crypto/address.js";
+import {
+  addressToBech32,
+  bech32ToAddressBytes,
+  moduleAddressBytes,
+  secp256k1PubKeyToAddressBytes,
+} from "../../../chain/crypto/address.js";
 import { createSignatureCache } from "../../../chain/crypto/sigCache.js";
 import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
 
@@ -75,5 +86,7 @@ test("decoded address bytes are the caller's own copy: changing them does not ch
   const first = bech32ToAddressBytes(address);
   first.fill(0);
   t.deepEqual(bech32ToAddressBytes(address), new Uint8Array(20).fill(7));
-  t.throws(() => bech32ToAddressBytes(address.slice(0, -1) + (address.endsWith("q") ? "p" : "q")), { message: /not valid bech32/ });
+  t.throws(() => bech32ToAddressBytes(address.slice(0, -1) + (address.endsWith("q") ? "p" : "q")), {
+    message: /not valid bech32/,
+  });
 });

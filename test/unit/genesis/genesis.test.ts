@@ -12,7 +12,11 @@ const pubKey = new Uint8Array(32).fill(7);
 const addr = (n: number): string => toBech32("strike", new Uint8Array(20).fill(n));
 
 function base(): GenesisDoc {
-  return defaultGenesis({ chainId: "strike-local-1", validator: { pubKey, name: "node0" }, genesisTime: "2025-01-01T00:00:00Z" });
+  return defaultGenesis({
+    chainId: "strike-local-1",
+    validator: { pubKey, name: "node0" },
+    genesisTime: "2025-01-01T00:00:00Z",
+  });
 }
 
 test("the default genesis is valid, has one validator of power 10, and both denoms' metadata", (t) => {
@@ -21,26 +25,79 @@ test("the default genesis is valid, has one validator of power 10, and both deno
   t.is(g.validators.length, 1);
   t.is(g.validators[0]!.power, "10");
   t.is(g.initial_height, "1");
-  t.deepEqual(g.app_state.bank.denom_metadata.map((m) => m.base), ["ustrike", "uusdc"]);
+  t.deepEqual(
+    g.app_state.bank.denom_metadata.map((m) => m.base),
+    ["ustrike", "uusdc"],
+  );
   t.deepEqual(g.consensus_params.validator.pub_key_types, ["ed25519"]);
 });
 
 const breakages: [string, (g: GenesisDoc) => void, RegExp][] = [
-  ["validators[0].pub_key.value", (g) => (g.validators[0]!.pub_key.value = "AAAA"), /^validators\[0\]\.pub_key\.value: not 32 bytes of base64/],
-  ["validators[0].address", (g) => (g.validators[0]!.address = "00".repeat(20)), /^validators\[0\]\.address: does not match pub_key/],
-  ["validators[0].power", (g) => (g.validators[0]!.power = "0"), /^validators\[0\]\.power: must be a positive integer string/],
+  [
+    "validators[0].pub_key.value",
+    (g) => (g.validators[0]!.pub_key.value = "AAAA"),
+    /^validators\[0\]\.pub_key\.value: not 32 bytes of base64/,
+  ],
+  [
+    "validators[0].address",
+    (g) => (g.validators[0]!.address = "00".repeat(20)),
+    /^validators\[0\]\.address: does not match pub_key/,
+  ],
+  [
+    "validators[0].power",
+    (g) => (g.validators[0]!.power = "0"),
+    /^validators\[0\]\.power: must be a positive integer string/,
+  ],
   ["genesis_time", (g) => (g.genesis_time = "yesterday"), /^genesis_time: must be an RFC3339 time/],
   ["chain_id", (g) => (g.chain_id = ""), /^chain_id: /],
   ["initial_height", (g) => ((g as { initial_height: unknown }).initial_height = 1), /^initial_height: /],
-  ["consensus_params.block.max_bytes", (g) => (g.consensus_params.block.max_bytes = "0"), /^consensus_params\.block\.max_bytes: /],
-  ["app_state.auth.accounts[0].address", (g) => g.app_state.auth.accounts.push({ "@type": "/cosmos.auth.v1beta1.BaseAccount", address: toBech32("cosmos", new Uint8Array(20)), pub_key: null, account_number: "0", sequence: "0" }), /^app_state\.auth\.accounts\[0\]\.address: has prefix "cosmos", expected "strike"/],
-  ["app_state.bank.balances[0].coins[0].amount", (g) => g.app_state.bank.balances.push({ address: addr(1), coins: [{ denom: "ustrike", amount: "-5" }] }), /^app_state\.bank\.balances\[0\]\.coins\[0\]\.amount: must be a positive integer string/],
-  ["app_state.bank.balances[0].coins[1].denom (unsorted)", (g) => g.app_state.bank.balances.push({ address: addr(1), coins: [{ denom: "uusdc", amount: "1" }, { denom: "ustrike", amount: "1" }] }), /^app_state\.bank\.balances\[0\]\.coins\[1\]\.denom: coins must be sorted/],
-  ["app_state.bank.supply", (g) => {
-    g.app_state.bank.balances.push({ address: addr(1), coins: [{ denom: "ustrike", amount: "5" }] });
-    g.app_state.bank.supply = [{ denom: "ustrike", amount: "6" }];
-  }, /^app_state\.bank\.supply: ustrike supply 6 does not equal the sum of balances 5/],
-  ["app_state.bank.params.default_send_enabled", (g) => ((g.app_state.bank.params as { default_send_enabled: unknown }).default_send_enabled = "yes"), /^app_state\.bank\.params\.default_send_enabled: /],
+  [
+    "consensus_params.block.max_bytes",
+    (g) => (g.consensus_params.block.max_bytes = "0"),
+    /^consensus_params\.block\.max_bytes: /,
+  ],
+  [
+    "app_state.auth.accounts[0].address",
+    (g) =>
+      g.app_state.auth.accounts.push({
+        "@type": "/cosmos.auth.v1beta1.BaseAccount",
+        address: toBech32("cosmos", new Uint8Array(20)),
+        pub_key: null,
+        account_number: "0",
+        sequence: "0",
+      }),
+    /^app_state\.auth\.accounts\[0\]\.address: has prefix "cosmos", expected "strike"/,
+  ],
+  [
+    "app_state.bank.balances[0].coins[0].amount",
+    (g) => g.app_state.bank.balances.push({ address: addr(1), coins: [{ denom: "ustrike", amount: "-5" }] }),
+    /^app_state\.bank\.balances\[0\]\.coins\[0\]\.amount: must be a positive integer string/,
+  ],
+  [
+    "app_state.bank.balances[0].coins[1].denom (unsorted)",
+    (g) =>
+      g.app_state.bank.balances.push({
+        address: addr(1),
+        coins: [
+          { denom: "uusdc", amount: "1" },
+          { denom: "ustrike", amount: "1" },
+        ],
+      }),
+    /^app_state\.bank\.balances\[0\]\.coins\[1\]\.denom: coins must be sorted/,
+  ],
+  [
+    "app_state.bank.supply",
+    (g) => {
+      g.app_state.bank.balances.push({ address: addr(1), coins: [{ denom: "ustrike", amount: "5" }] });
+      g.app_state.bank.supply = [{ denom: "ustrike", amount: "6" }];
+    },
+    /^app_state\.bank\.supply: ustrike supply 6 does not equal the sum of balances 5/,
+  ],
+  [
+    "app_state.bank.params.default_send_enabled",
+    (g) => ((g.app_state.bank.params as { default_send_enabled: unknown }).default_send_enabled = "yes"),
+    /^app_state\.bank\.params\.default_send_enabled: /,
+  ],
 ];
 
 for (const [name, breakIt, expected] of breakages) {
@@ -56,11 +113,26 @@ test("addGenesisAccount creates a BaseAccount and balance, keeps both sorted by 
   let g = base();
   g = addGenesisAccount(g, addr(9), parseCoins("100ustrike"));
   g = addGenesisAccount(g, addr(2), parseCoins("5uusdc,7ustrike"));
-  t.deepEqual(g.app_state.auth.accounts.map((a) => a.address), [addr(2), addr(9)].sort());
-  t.deepEqual(g.app_state.bank.balances.map((b) => b.address), [addr(2), addr(9)].sort());
+  t.deepEqual(
+    g.app_state.auth.accounts.map((a) => a.address),
+    [addr(2), addr(9)].sort(),
+  );
+  t.deepEqual(
+    g.app_state.bank.balances.map((b) => b.address),
+    [addr(2), addr(9)].sort(),
+  );
   const acc = g.app_state.auth.accounts[0]!;
-  t.deepEqual(acc, { "@type": "/cosmos.auth.v1beta1.BaseAccount", address: acc.address, pub_key: null, account_number: "0", sequence: "0" });
-  t.deepEqual(g.app_state.bank.supply, [{ denom: "ustrike", amount: "107" }, { denom: "uusdc", amount: "5" }]);
+  t.deepEqual(acc, {
+    "@type": "/cosmos.auth.v1beta1.BaseAccount",
+    address: acc.address,
+    pub_key: null,
+    account_number: "0",
+    sequence: "0",
+  });
+  t.deepEqual(g.app_state.bank.supply, [
+    { denom: "ustrike", amount: "107" },
+    { denom: "uusdc", amount: "5" },
+  ]);
   t.deepEqual(genesisIssues(g), []);
 });
 
@@ -68,19 +140,36 @@ test("adding to an existing account merges coins instead of duplicating the acco
   let g = addGenesisAccount(base(), addr(3), parseCoins("10ustrike"));
   g = addGenesisAccount(g, addr(3), parseCoins("5ustrike,2uusdc"));
   t.is(g.app_state.auth.accounts.length, 1);
-  t.deepEqual(g.app_state.bank.balances, [{ address: addr(3), coins: [{ denom: "ustrike", amount: "15" }, { denom: "uusdc", amount: "2" }] }]);
-  t.deepEqual(g.app_state.bank.supply, [{ denom: "ustrike", amount: "15" }, { denom: "uusdc", amount: "2" }]);
+  t.deepEqual(g.app_state.bank.balances, [
+    {
+      address: addr(3),
+      coins: [
+        { denom: "ustrike", amount: "15" },
+        { denom: "uusdc", amount: "2" },
+      ],
+    },
+  ]);
+  t.deepEqual(g.app_state.bank.supply, [
+    { denom: "ustrike", amount: "15" },
+    { denom: "uusdc", amount: "2" },
+  ]);
 });
 
 test("addGenesisAccount leaves its input untouched and refuses a foreign prefix", (t) => {
   const g = base();
   addGenesisAccount(g, addr(3), parseCoins("10ustrike"));
   t.is(g.app_state.auth.accounts.length, 0);
-  t.regex(t.throws(() => addGenesisAccount(g, toBech32("cosmos", new Uint8Array(20)), parseCoins("1ustrike"))).message, /expected "strike"/);
+  t.regex(
+    t.throws(() => addGenesisAccount(g, toBech32("cosmos", new Uint8Array(20)), parseCoins("1ustrike"))).message,
+    /expected "strike"/,
+  );
 });
 
 test("parseCoins sorts, merges and rejects malformed amounts", (t) => {
-  t.deepEqual(parseCoins("5uusdc, 3ustrike,2ustrike"), [{ denom: "ustrike", amount: "5" }, { denom: "uusdc", amount: "5" }]);
+  t.deepEqual(parseCoins("5uusdc, 3ustrike,2ustrike"), [
+    { denom: "ustrike", amount: "5" },
+    { denom: "uusdc", amount: "5" },
+  ]);
   t.throws(() => parseCoins("ustrike"));
   t.throws(() => parseCoins("1.5ustrike"));
   t.throws(() => parseCoins(""));

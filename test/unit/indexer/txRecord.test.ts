@@ -13,7 +13,13 @@ const result: TxResult = {
   gasUsed: 51234n,
   events: [
     { type: "tx", attributes: [{ key: "fee", value: "5000ustrike", index: true }] },
-    { type: "message", attributes: [{ key: "memo", value: "", index: false }, { key: "msg_index", value: "0", index: true }] },
+    {
+      type: "message",
+      attributes: [
+        { key: "memo", value: "", index: false },
+        { key: "msg_index", value: "0", index: true },
+      ],
+    },
   ],
 };
 

@@ -3,7 +3,16 @@ import type { TxResult } from "../../../chain/types/abci.js";
 import { createMempool } from "../../../chain/mempool/mempool.js";
 
 function result(code: number, gasWanted = 100n): TxResult {
-  return { code, codespace: code === 0 ? "" : "sdk", log: "", info: "", data: new Uint8Array(), gasWanted, gasUsed: 0n, events: [] };
+  return {
+    code,
+    codespace: code === 0 ? "" : "sdk",
+    log: "",
+    info: "",
+    data: new Uint8Array(),
+    gasWanted,
+    gasUsed: 0n,
+    events: [],
+  };
 }
 
 /** An application whose CheckTx accepts txs whose first byte is not in `rejected`. */
@@ -25,8 +34,14 @@ const limits = { maxTxs: 3, maxBytes: 1000, maxTxBytes: 100 };
 test("admitted txs are reaped in arrival order within the byte limit", (t) => {
   const pool = createMempool({ app: fakeApp(), ...limits });
   for (const b of [3, 1, 2]) t.is(pool.checkAndAdd(new Uint8Array(10).fill(b)).code, 0);
-  t.deepEqual(pool.reap(1000).map((tx) => tx[0]), [3, 1, 2]);
-  t.deepEqual(pool.reap(25).map((tx) => tx[0]), [3, 1]);
+  t.deepEqual(
+    pool.reap(1000).map((tx) => tx[0]),
+    [3, 1, 2],
+  );
+  t.deepEqual(
+    pool.reap(25).map((tx) => tx[0]),
+    [3, 1],
+  );
   t.is(pool.size(), 3);
   t.is(pool.sizeBytes(), 30);
 });
@@ -65,7 +80,10 @@ test("after a block the committed txs leave and the rest are re-checked against 
   for (const b of [1, 2, 3]) pool.checkAndAdd(Uint8Array.of(b));
   app.rejected.add(3);
   pool.update([Uint8Array.of(1)]);
-  t.deepEqual(pool.reap(1000).map((tx) => tx[0]), [2]);
+  t.deepEqual(
+    pool.reap(1000).map((tx) => tx[0]),
+    [2],
+  );
   t.true(app.calls.includes("recheck:2"));
   t.false(app.calls.includes("recheck:1"));
   // A committed tx replayed later is still refused by the cache.
@@ -96,5 +114,8 @@ test("a tx admitted right after the re-check is checked once against the new sta
   checkSeq = 1;
   pool.update([Uint8Array.of(0)]);
   t.is(pool.checkAndAdd(Uint8Array.of(2)).code, 0);
-  t.deepEqual(pool.reap(1000).map((tx) => tx[0]), [1, 2]);
+  t.deepEqual(
+    pool.reap(1000).map((tx) => tx[0]),
+    [1, 2],
+  );
 });

@@ -1,13 +1,31 @@
 import test from "ava";
 import * as bq from "cosmjs-types/cosmos/bank/v1beta1/query";
-import { QueryAccountRequest, QueryParamsRequest as AuthParamsRequest, QueryParamsResponse as AuthParamsResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
-import { INITIAL_BALANCE, balance, createFixture, query, runBlock, sendMsg, signTx, testAccount, type TestAccount } from "../runtime/fixture.js";
+import {
+  QueryAccountRequest,
+  QueryParamsRequest as AuthParamsRequest,
+  QueryParamsResponse as AuthParamsResponse,
+} from "cosmjs-types/cosmos/auth/v1beta1/query";
+import {
+  INITIAL_BALANCE,
+  balance,
+  createFixture,
+  query,
+  runBlock,
+  sendMsg,
+  signTx,
+  testAccount,
+  type TestAccount,
+} from "../runtime/fixture.js";
 import { fromUtf8 } from "../../../chain/types/bytes.js";
 
 test("an unknown account query fails with Cosmos' exact NotFound log, which cosmjs maps to null", async (t) => {
   const f = await createFixture();
   const stranger = await testAccount(99, 0n);
-  const res = await query(f, "/cosmos.auth.v1beta1.Query/Account", QueryAccountRequest.encode({ address: stranger.address }).finish());
+  const res = await query(
+    f,
+    "/cosmos.auth.v1beta1.Query/Account",
+    QueryAccountRequest.encode({ address: stranger.address }).finish(),
+  );
   t.not(res.code, 0);
   t.is(res.log, `rpc error: code = NotFound desc = account ${stranger.address} not found: key not found`);
 });
@@ -25,7 +43,9 @@ test("a first receipt creates the recipient's account with the next account numb
   const f = await createFixture();
   const [a] = f.accounts as [TestAccount];
   const fresh = await testAccount(50, 0n);
-  await runBlock(f, [await signTx(a, { msgs: [sendMsg(a.address, fresh.address, [{ denom: "uusdc", amount: "42" }])] })]);
+  await runBlock(f, [
+    await signTx(a, { msgs: [sendMsg(a.address, fresh.address, [{ denom: "uusdc", amount: "42" }])] }),
+  ]);
   t.is(await balance(f, fresh.address, "uusdc"), 42n);
   const { account } = await import("../runtime/fixture.js");
   // 3 genesis accounts (0..2) and fee_collector (3): the new account is number 4.
@@ -36,12 +56,17 @@ test("total supply is computed at genesis and unchanged by transfers", async (t)
   const f = await createFixture();
   const [a, b] = f.accounts as [TestAccount, TestAccount];
   await runBlock(f, [await signTx(a, { msgs: [sendMsg(a.address, b.address, [{ denom: "ustrike", amount: "10" }])] })]);
-  const res = bq.QueryTotalSupplyResponse.decode((await query(f, "/cosmos.bank.v1beta1.Query/TotalSupply", bq.QueryTotalSupplyRequest.encode({}).finish())).value);
+  const res = bq.QueryTotalSupplyResponse.decode(
+    (await query(f, "/cosmos.bank.v1beta1.Query/TotalSupply", bq.QueryTotalSupplyRequest.encode({}).finish())).value,
+  );
   t.deepEqual(res.supply, [
     { denom: "ustrike", amount: (INITIAL_BALANCE * 3n).toString() },
     { denom: "uusdc", amount: (INITIAL_BALANCE * 3n).toString() },
   ]);
-  const of = bq.QuerySupplyOfResponse.decode((await query(f, "/cosmos.bank.v1beta1.Query/SupplyOf", bq.QuerySupplyOfRequest.encode({ denom: "uusdc" }).finish())).value);
+  const of = bq.QuerySupplyOfResponse.decode(
+    (await query(f, "/cosmos.bank.v1beta1.Query/SupplyOf", bq.QuerySupplyOfRequest.encode({ denom: "uusdc" }).finish()))
+      .value,
+  );
   t.is(of.amount!.amount, (INITIAL_BALANCE * 3n).toString());
 });
 
@@ -49,23 +74,68 @@ test("AllBalances pages with limit and next_key", async (t) => {
   const f = await createFixture();
   const [a] = f.accounts as [TestAccount];
   const path = "/cosmos.bank.v1beta1.Query/AllBalances";
-  const page1 = bq.QueryAllBalancesResponse.decode((await query(f, path, bq.QueryAllBalancesRequest.encode({ address: a.address, pagination: { key: new Uint8Array(0), offset: 0n, limit: 1n, countTotal: true, reverse: false }, resolveDenom: false }).finish())).value);
-  t.deepEqual(page1.balances.map((c) => c.denom), ["ustrike"]);
+  const page1 = bq.QueryAllBalancesResponse.decode(
+    (
+      await query(
+        f,
+        path,
+        bq.QueryAllBalancesRequest.encode({
+          address: a.address,
+          pagination: { key: new Uint8Array(0), offset: 0n, limit: 1n, countTotal: true, reverse: false },
+          resolveDenom: false,
+        }).finish(),
+      )
+    ).value,
+  );
+  t.deepEqual(
+    page1.balances.map((c) => c.denom),
+    ["ustrike"],
+  );
   t.is(page1.pagination!.total, 2n);
   t.is(fromUtf8(page1.pagination!.nextKey), "uusdc");
-  const page2 = bq.QueryAllBalancesResponse.decode((await query(f, path, bq.QueryAllBalancesRequest.encode({ address: a.address, pagination: { key: page1.pagination!.nextKey, offset: 0n, limit: 1n, countTotal: false, reverse: false }, resolveDenom: false }).finish())).value);
+  const page2 = bq.QueryAllBalancesResponse.decode(
+    (
+      await query(
+        f,
+        path,
+        bq.QueryAllBalancesRequest.encode({
+          address: a.address,
+          pagination: { key: page1.pagination!.nextKey, offset: 0n, limit: 1n, countTotal: false, reverse: false },
+          resolveDenom: false,
+        }).finish(),
+      )
+    ).value,
+  );
   t.deepEqual(page2.balances, [{ denom: "uusdc", amount: INITIAL_BALANCE.toString() }]);
   t.is(page2.pagination!.nextKey.length, 0);
 });
 
 test("denom metadata for ustrike and uusdc comes from the default genesis", async (t) => {
   const f = await createFixture();
-  const one = bq.QueryDenomMetadataResponse.decode((await query(f, "/cosmos.bank.v1beta1.Query/DenomMetadata", bq.QueryDenomMetadataRequest.encode({ denom: "uusdc" }).finish())).value);
+  const one = bq.QueryDenomMetadataResponse.decode(
+    (
+      await query(
+        f,
+        "/cosmos.bank.v1beta1.Query/DenomMetadata",
+        bq.QueryDenomMetadataRequest.encode({ denom: "uusdc" }).finish(),
+      )
+    ).value,
+  );
   t.is(one.metadata!.display, "usdc");
   t.is(one.metadata!.denomUnits[1]!.exponent, 6);
-  const all = bq.QueryDenomsMetadataResponse.decode((await query(f, "/cosmos.bank.v1beta1.Query/DenomsMetadata", bq.QueryDenomsMetadataRequest.encode({}).finish())).value);
-  t.deepEqual(all.metadatas.map((m) => m.base), ["ustrike", "uusdc"]);
-  const missing = await query(f, "/cosmos.bank.v1beta1.Query/DenomMetadata", bq.QueryDenomMetadataRequest.encode({ denom: "uatom" }).finish());
+  const all = bq.QueryDenomsMetadataResponse.decode(
+    (await query(f, "/cosmos.bank.v1beta1.Query/DenomsMetadata", bq.QueryDenomsMetadataRequest.encode({}).finish()))
+      .value,
+  );
+  t.deepEqual(
+    all.metadatas.map((m) => m.base),
+    ["ustrike", "uusdc"],
+  );
+  const missing = await query(
+    f,
+    "/cosmos.bank.v1beta1.Query/DenomMetadata",
+    bq.QueryDenomMetadataRequest.encode({ denom: "uatom" }).finish(),
+  );
   t.not(missing.code, 0);
 });
 
@@ -94,14 +164,26 @@ test("queries at a past height read that version; iterating queries there are re
   const f = await createFixture();
   const [a, b] = f.accounts as [TestAccount, TestAccount];
   await runBlock(f, []);
-  await runBlock(f, [await signTx(a, { msgs: [sendMsg(a.address, b.address, [{ denom: "ustrike", amount: "100" }])] })]);
+  await runBlock(f, [
+    await signTx(a, { msgs: [sendMsg(a.address, b.address, [{ denom: "ustrike", amount: "100" }])] }),
+  ]);
   t.is(await balance(f, b.address, "ustrike", 1n), INITIAL_BALANCE);
   t.is(await balance(f, b.address, "ustrike", 2n), INITIAL_BALANCE + 100n);
   t.is(await balance(f, b.address), INITIAL_BALANCE + 100n);
-  const iter = await query(f, "/cosmos.bank.v1beta1.Query/TotalSupply", bq.QueryTotalSupplyRequest.encode({}).finish(), 1n);
+  const iter = await query(
+    f,
+    "/cosmos.bank.v1beta1.Query/TotalSupply",
+    bq.QueryTotalSupplyRequest.encode({}).finish(),
+    1n,
+  );
   t.is(iter.code, 18);
   t.regex(iter.log, /latest height/);
-  const future = await query(f, "/cosmos.bank.v1beta1.Query/Balance", bq.QueryBalanceRequest.encode({ address: a.address, denom: "ustrike" }).finish(), 9n);
+  const future = await query(
+    f,
+    "/cosmos.bank.v1beta1.Query/Balance",
+    bq.QueryBalanceRequest.encode({ address: a.address, denom: "ustrike" }).finish(),
+    9n,
+  );
   t.is(future.code, 18);
 });
 

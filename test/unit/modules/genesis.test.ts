@@ -9,7 +9,10 @@ async function bankWith(balances: unknown[]) {
 
 test("the default genesis validates, with ustrike and uusdc metadata", (t) => {
   const bank = validateBankGenesis(defaultBankGenesis());
-  t.deepEqual(bank.denomMetadata.map((m) => m.base), ["ustrike", "uusdc"]);
+  t.deepEqual(
+    bank.denomMetadata.map((m) => m.base),
+    ["ustrike", "uusdc"],
+  );
   t.is(validateAuthGenesis(defaultAuthGenesis()).accounts.length, 0);
 });
 
@@ -25,7 +28,11 @@ test("a bad genesis amount is reported with its full field path", async (t) => {
   for (const [amount, why] of cases) {
     const b2 = await testAccount(2, 1n);
     const b3 = await testAccount(3, 2n);
-    const g = await bankWith([good, { address: b2.address, coins: [{ denom: "ustrike", amount: "1" }] }, { address: b3.address, coins: [{ denom: "ustrike", amount }] }]);
+    const g = await bankWith([
+      good,
+      { address: b2.address, coins: [{ denom: "ustrike", amount: "1" }] },
+      { address: b3.address, coins: [{ denom: "ustrike", amount }] },
+    ]);
     const e = t.throws(() => validateBankGenesis(g));
     t.true(e!.message.startsWith("app_state.bank.balances[2].coins[0].amount: "), e!.message);
     t.regex(e!.message, why);
@@ -35,25 +42,69 @@ test("a bad genesis amount is reported with its full field path", async (t) => {
 test("invalid denoms, addresses, duplicates and a wrong supply are rejected naming the field", async (t) => {
   const a = await testAccount(1, 0n);
   const msg = (g: unknown) => t.throws(() => validateBankGenesis(g))!.message;
-  t.regex(msg(await bankWith([{ address: a.address, coins: [{ denom: "$bad", amount: "1" }] }])), /^app_state.bank.balances\[0\].coins\[0\].denom: invalid denom/);
-  t.regex(msg(await bankWith([{ address: "cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu", coins: [] }])), /^app_state.bank.balances\[0\].address: invalid address/);
+  t.regex(
+    msg(await bankWith([{ address: a.address, coins: [{ denom: "$bad", amount: "1" }] }])),
+    /^app_state.bank.balances\[0\].coins\[0\].denom: invalid denom/,
+  );
+  t.regex(
+    msg(await bankWith([{ address: "cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu", coins: [] }])),
+    /^app_state.bank.balances\[0\].address: invalid address/,
+  );
   const bal = { address: a.address, coins: [{ denom: "ustrike", amount: "5" }] };
   t.regex(msg(await bankWith([bal, bal])), /^app_state.bank.balances\[1\].address: duplicate/);
-  t.regex(msg({ ...(await bankWith([bal])), supply: [{ denom: "ustrike", amount: "6" }] }), /^app_state.bank.supply: genesis supply is incorrect/);
-  t.regex(msg({ ...(await bankWith([{ address: a.address, coins: [{ denom: "uusdc", amount: "1" }, { denom: "ustrike", amount: "1" }] }])) }), /sorted/);
+  t.regex(
+    msg({ ...(await bankWith([bal])), supply: [{ denom: "ustrike", amount: "6" }] }),
+    /^app_state.bank.supply: genesis supply is incorrect/,
+  );
+  t.regex(
+    msg({
+      ...(await bankWith([
+        {
+          address: a.address,
+          coins: [
+            { denom: "uusdc", amount: "1" },
+            { denom: "ustrike", amount: "1" },
+          ],
+        },
+      ])),
+    }),
+    /sorted/,
+  );
 });
 
 test("auth genesis rejects bad accounts naming the field, and accepts Cosmos' JSON form", async (t) => {
   const a = await testAccount(1, 0n);
   const b = await testAccount(2, 0n);
-  const ok = validateAuthGenesis({ ...defaultAuthGenesis(), accounts: [baseAccountJson(a.address, 0n), baseAccountJson(b.address, 1n)] });
+  const ok = validateAuthGenesis({
+    ...defaultAuthGenesis(),
+    accounts: [baseAccountJson(a.address, 0n), baseAccountJson(b.address, 1n)],
+  });
   t.is(ok.accounts[1]!.accountNumber, 1n);
-  const msg = (accounts: unknown[]) => t.throws(() => validateAuthGenesis({ ...defaultAuthGenesis(), accounts }))!.message;
-  t.regex(msg([baseAccountJson(a.address, 0n), { ...baseAccountJson(b.address, 1n), address: "strike1xyz" }]), /^app_state.auth.accounts\[1\].address: invalid address/);
-  t.regex(msg([baseAccountJson(a.address, 0n), baseAccountJson(a.address, 1n)]), /^app_state.auth.accounts\[1\].address: duplicate/);
+  const msg = (accounts: unknown[]) =>
+    t.throws(() => validateAuthGenesis({ ...defaultAuthGenesis(), accounts }))!.message;
+  t.regex(
+    msg([baseAccountJson(a.address, 0n), { ...baseAccountJson(b.address, 1n), address: "strike1xyz" }]),
+    /^app_state.auth.accounts\[1\].address: invalid address/,
+  );
+  t.regex(
+    msg([baseAccountJson(a.address, 0n), baseAccountJson(a.address, 1n)]),
+    /^app_state.auth.accounts\[1\].address: duplicate/,
+  );
   // As the SDK's SanitizeGenesisAccounts: repeated account numbers (add-genesis-account writes 0) are renumbered.
-  const renumbered = validateAuthGenesis({ ...defaultAuthGenesis(), accounts: [baseAccountJson(a.address, 0n), baseAccountJson(b.address, 0n)] });
-  t.deepEqual(renumbered.accounts.map((x) => [x.address, x.accountNumber]), [[a.address, 0n], [b.address, 1n]]);
-  t.regex(msg([{ ...baseAccountJson(a.address), "@type": "/cosmos.vesting.v1beta1.DelayedVestingAccount" }]), /^app_state.auth.accounts\[0\].@type: unknown account type/);
+  const renumbered = validateAuthGenesis({
+    ...defaultAuthGenesis(),
+    accounts: [baseAccountJson(a.address, 0n), baseAccountJson(b.address, 0n)],
+  });
+  t.deepEqual(
+    renumbered.accounts.map((x) => [x.address, x.accountNumber]),
+    [
+      [a.address, 0n],
+      [b.address, 1n],
+    ],
+  );
+  t.regex(
+    msg([{ ...baseAccountJson(a.address), "@type": "/cosmos.vesting.v1beta1.DelayedVestingAccount" }]),
+    /^app_state.auth.accounts\[0\].@type: unknown account type/,
+  );
   t.regex(msg([{ ...baseAccountJson(a.address), sequence: "-1" }]), /^app_state.auth.accounts\[0\].sequence/);
 });

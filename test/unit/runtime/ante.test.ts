@@ -3,10 +3,24 @@ import { Any } from "cosmjs-types/google/protobuf/any";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { toHighS, isLowS } from "../../../chain/crypto/secp256k1.js";
 import { equalBytes } from "../../../chain/types/bytes.js";
-import { INITIAL_BALANCE, account, balance, createFixture, runBlock, sendMsg, signTx, type Fixture, type TestAccount } from "./fixture.js";
+import {
+  INITIAL_BALANCE,
+  account,
+  balance,
+  createFixture,
+  runBlock,
+  sendMsg,
+  signTx,
+  type Fixture,
+  type TestAccount,
+} from "./fixture.js";
 
 async function snapshot(f: Fixture) {
-  const out: { root: Uint8Array; balances: bigint[]; sequences: bigint[] } = { root: f.state.workingRoot(), balances: [], sequences: [] };
+  const out: { root: Uint8Array; balances: bigint[]; sequences: bigint[] } = {
+    root: f.state.workingRoot(),
+    balances: [],
+    sequences: [],
+  };
   for (const a of f.accounts) {
     out.balances.push(await balance(f, a.address), await balance(f, a.address, "uusdc"));
     out.sequences.push((await account(f, a.address))?.sequence ?? -1n);
@@ -15,7 +29,14 @@ async function snapshot(f: Fixture) {
 }
 
 /** The tx is rejected with `code` at mempool admission and in a block, and leaves state exactly as it was. */
-async function expectRejected(t: ExecutionContext, f: Fixture, tx: Uint8Array, code: number, codespace = "sdk", opts: { inBlock?: boolean } = {}) {
+async function expectRejected(
+  t: ExecutionContext,
+  f: Fixture,
+  tx: Uint8Array,
+  code: number,
+  codespace = "sdk",
+  opts: { inBlock?: boolean } = {},
+) {
   const before = await snapshot(f);
   const check = f.app.checkTx(tx, "new");
   t.is(check.code, code, check.log);
@@ -35,7 +56,9 @@ async function expectRejected(t: ExecutionContext, f: Fixture, tx: Uint8Array, c
 async function setup() {
   const f = await createFixture({ accounts: 4, funded: 3, maxTxBytes: 4096 });
   const [a, b, c, poor] = f.accounts as [TestAccount, TestAccount, TestAccount, TestAccount];
-  const send = (amount: { denom: string; amount: string }[], to = b.address, from = a.address) => [sendMsg(from, to, amount)];
+  const send = (amount: { denom: string; amount: string }[], to = b.address, from = a.address) => [
+    sendMsg(from, to, amount),
+  ];
   return { f, a, b, c, poor, send };
 }
 
@@ -48,7 +71,10 @@ test("malformed tx bytes are rejected with sdk code 2", async (t) => {
 
 test("an unknown message type is rejected with sdk code 2", async (t) => {
   const { f, a } = await setup();
-  const tx = await signTx(a, { msgs: [], rawMessages: [Any.fromPartial({ typeUrl: "/cosmos.gov.v1beta1.MsgVote", value: new Uint8Array([8, 1]) })] });
+  const tx = await signTx(a, {
+    msgs: [],
+    rawMessages: [Any.fromPartial({ typeUrl: "/cosmos.gov.v1beta1.MsgVote", value: new Uint8Array([8, 1]) })],
+  });
   const r = await expectRejected(t, f, tx, 2);
   t.regex(r.log, /unable to resolve type URL \/cosmos.gov.v1beta1.MsgVote/);
 });
@@ -56,7 +82,10 @@ test("an unknown message type is rejected with sdk code 2", async (t) => {
 test("a tx signed for another chain id fails signature verification (sdk 4)", async (t) => {
   const { f, a, send } = await setup();
   const r = await expectRejected(t, f, await signTx(a, { chainId: "other-chain", msgs: send(ustrike("1")) }), 4);
-  t.regex(r.log, /signature verification failed; please verify account number \(0\), sequence \(0\) and chain-id \(strike-test-1\)/);
+  t.regex(
+    r.log,
+    /signature verification failed; please verify account number \(0\), sequence \(0\) and chain-id \(strike-test-1\)/,
+  );
 });
 
 test("a tx signed with the wrong account number fails signature verification (sdk 4)", async (t) => {
@@ -120,7 +149,10 @@ test("sending more than the balance fails with sdk 5; only the fee and sequence 
   t.is(await balance(f, b.address), INITIAL_BALANCE);
   t.is(await balance(f, a.address), INITIAL_BALANCE - 5000n);
   t.is((await account(f, a.address))!.sequence, 1n);
-  t.true(r.events.some((e) => e.type === "tx"), "ante events are reported for a failed tx");
+  t.true(
+    r.events.some((e) => e.type === "tx"),
+    "ante events are reported for a failed tx",
+  );
   t.false(r.events.some((e) => e.type === "transfer" && e.attributes.some((x) => x.value === b.address)));
 });
 
@@ -134,7 +166,12 @@ test("a fee below the minimum gas price is rejected at checkTx (sdk 13)", async 
 
 test("a tx over the size limit is rejected (sdk 21)", async (t) => {
   const { f, a, send } = await setup();
-  await expectRejected(t, f, await signTx(a, { memo: "x".repeat(250), msgs: [...send(ustrike("1")), ...Array(40).fill(send(ustrike("1"))[0])] }), 21);
+  await expectRejected(
+    t,
+    f,
+    await signTx(a, { memo: "x".repeat(250), msgs: [...send(ustrike("1")), ...Array(40).fill(send(ustrike("1"))[0])] }),
+    21,
+  );
 });
 
 test("a memo over the limit is rejected (sdk 12)", async (t) => {
@@ -167,7 +204,12 @@ test("an invalid denom is rejected with sdk 10", async (t) => {
 
 test("a recipient with the wrong bech32 prefix is rejected with sdk 7", async (t) => {
   const { f, a, send } = await setup();
-  const r = await expectRejected(t, f, await signTx(a, { msgs: send(ustrike("1"), "cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu") }), 7);
+  const r = await expectRejected(
+    t,
+    f,
+    await signTx(a, { msgs: send(ustrike("1"), "cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu") }),
+    7,
+  );
   t.regex(r.log, /invalid to address/);
 });
 
@@ -179,7 +221,11 @@ test("a garbage recipient address is rejected with sdk 7", async (t) => {
 test("sending to a module account is refused (sdk 4), fee kept", async (t) => {
   const { f, a, send } = await setup();
   const { addressToBech32, moduleAddressBytes } = await import("../../../chain/crypto/address.js");
-  const r = (await runBlock(f, [await signTx(a, { msgs: send(ustrike("1"), addressToBech32(moduleAddressBytes("fee_collector"))) })])).txResults[0]!;
+  const r = (
+    await runBlock(f, [
+      await signTx(a, { msgs: send(ustrike("1"), addressToBech32(moduleAddressBytes("fee_collector"))) }),
+    ])
+  ).txResults[0]!;
   t.is(r.code, 4);
   t.regex(r.log, /is not allowed to receive funds/);
 });

@@ -2,7 +2,17 @@ import test from "ava";
 import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import { INITIAL_BALANCE, account, balance, createFixture, query, runBlock, sendMsg, signTx, type TestAccount } from "./fixture.js";
+import {
+  INITIAL_BALANCE,
+  account,
+  balance,
+  createFixture,
+  query,
+  runBlock,
+  sendMsg,
+  signTx,
+  type TestAccount,
+} from "./fixture.js";
 import { addressToBech32, moduleAddressBytes } from "../../../chain/crypto/address.js";
 import { equalBytes } from "../../../chain/types/bytes.js";
 
@@ -31,12 +41,24 @@ test("tx events carry Cosmos' tx, message, transfer, coin_spent and coin_receive
   const [a, b] = f.accounts as [TestAccount, TestAccount];
   const tx = await signTx(a, { msgs: [sendMsg(a.address, b.address, [{ denom: "ustrike", amount: "7" }])] });
   const r = (await runBlock(f, [tx])).txResults[0]!;
-  const attrs = (type: string) => r.events.filter((e) => e.type === type).map((e) => Object.fromEntries(e.attributes.map((x) => [x.key, x.value])));
-  t.deepEqual(attrs("tx").map((x) => Object.keys(x)[0]), ["fee", "acc_seq", "signature"]);
+  const attrs = (type: string) =>
+    r.events.filter((e) => e.type === type).map((e) => Object.fromEntries(e.attributes.map((x) => [x.key, x.value])));
+  t.deepEqual(
+    attrs("tx").map((x) => Object.keys(x)[0]),
+    ["fee", "acc_seq", "signature"],
+  );
   t.is(attrs("tx")[0]!.fee, "5000ustrike");
   t.is(attrs("tx")[1]!.acc_seq, `${a.address}/0`);
-  t.true(attrs("message").some((m) => m.action === "/cosmos.bank.v1beta1.MsgSend" && m.sender === a.address && m.module === "bank"));
-  t.true(attrs("transfer").some((m) => m.recipient === b.address && m.sender === a.address && m.amount === "7ustrike" && m.msg_index === "0"));
+  t.true(
+    attrs("message").some(
+      (m) => m.action === "/cosmos.bank.v1beta1.MsgSend" && m.sender === a.address && m.module === "bank",
+    ),
+  );
+  t.true(
+    attrs("transfer").some(
+      (m) => m.recipient === b.address && m.sender === a.address && m.amount === "7ustrike" && m.msg_index === "0",
+    ),
+  );
   t.true(attrs("transfer").some((m) => m.recipient === FEE_COLLECTOR && m.amount === "5000ustrike"));
   t.true(attrs("coin_spent").some((m) => m.spender === a.address && m.amount === "7ustrike"));
   t.true(attrs("coin_received").some((m) => m.receiver === b.address));
@@ -53,7 +75,10 @@ test("a signature verified at checkTx is not verified again when the block execu
   t.is(r.code, 0);
   t.is(f.verifications(), 1);
   // A tx not seen by the mempool is verified in the block.
-  const tx2 = await signTx(a, { sequence: 1n, msgs: [sendMsg(a.address, b.address, [{ denom: "ustrike", amount: "1" }])] });
+  const tx2 = await signTx(a, {
+    sequence: 1n,
+    msgs: [sendMsg(a.address, b.address, [{ denom: "ustrike", amount: "1" }])],
+  });
   t.is((await runBlock(f, [tx2])).txResults[0]!.code, 0);
   t.is(f.verifications(), 2);
 });
@@ -61,8 +86,14 @@ test("a signature verified at checkTx is not verified again when the block execu
 test("checkTx tracks sequences across pending txs and resets on commit", async (t) => {
   const f = await createFixture();
   const [a, b] = f.accounts as [TestAccount, TestAccount];
-  const tx0 = await signTx(a, { sequence: 0n, msgs: [sendMsg(a.address, b.address, [{ denom: "ustrike", amount: "1" }])] });
-  const tx1 = await signTx(a, { sequence: 1n, msgs: [sendMsg(a.address, b.address, [{ denom: "ustrike", amount: "1" }])] });
+  const tx0 = await signTx(a, {
+    sequence: 0n,
+    msgs: [sendMsg(a.address, b.address, [{ denom: "ustrike", amount: "1" }])],
+  });
+  const tx1 = await signTx(a, {
+    sequence: 1n,
+    msgs: [sendMsg(a.address, b.address, [{ denom: "ustrike", amount: "1" }])],
+  });
   t.is(f.app.checkTx(tx0, "new").code, 0);
   t.is(f.app.checkTx(tx1, "new").code, 0);
   t.is(f.app.checkTx(tx1, "new").code, 32);
@@ -78,7 +109,10 @@ test("out of gas in a message rolls the message back but keeps fee and sequence"
   const sim = f.app.simulate(probe);
   t.is(sim.result.code, 0, sim.result.log);
   const gas = Number(sim.gasUsed) - 3000;
-  const tx = await signTx(a, { fee: { amount: [{ denom: "ustrike", amount: "100" }], gas }, msgs: [sendMsg(a.address, b.address, [{ denom: "ustrike", amount: "5" }])] });
+  const tx = await signTx(a, {
+    fee: { amount: [{ denom: "ustrike", amount: "100" }], gas },
+    msgs: [sendMsg(a.address, b.address, [{ denom: "ustrike", amount: "5" }])],
+  });
   const r = (await runBlock(f, [tx])).txResults[0]!;
   t.is(r.code, 11, r.log);
   t.is(r.codespace, "sdk");
@@ -92,7 +126,9 @@ test("out of gas in a message rolls the message back but keeps fee and sequence"
 test("Simulate over ABCI query returns gas info and the msg responses, changing nothing", async (t) => {
   const f = await createFixture();
   const [a, b] = f.accounts as [TestAccount, TestAccount];
-  const signed = TxRaw.decode(await signTx(a, { msgs: [sendMsg(a.address, b.address, [{ denom: "ustrike", amount: "5" }])] }));
+  const signed = TxRaw.decode(
+    await signTx(a, { msgs: [sendMsg(a.address, b.address, [{ denom: "ustrike", amount: "5" }])] }),
+  );
   // cosmjs simulates with an empty signature.
   const txBytes = TxRaw.encode({ ...signed, signatures: [new Uint8Array(0)] }).finish();
   const before = f.state.workingRoot();

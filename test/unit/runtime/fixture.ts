@@ -1,5 +1,12 @@
 /** A Strike app on the memory store with funded accounts, and txs signed by real cosmjs wallets. */
-import { DirectSecp256k1Wallet, Registry, encodePubkey, makeAuthInfoBytes, makeSignDoc, type EncodeObject } from "@cosmjs/proto-signing";
+import {
+  DirectSecp256k1Wallet,
+  Registry,
+  encodePubkey,
+  makeAuthInfoBytes,
+  makeSignDoc,
+  type EncodeObject,
+} from "@cosmjs/proto-signing";
 import { encodeSecp256k1Pubkey } from "@cosmjs/amino";
 import { defaultRegistryTypes } from "@cosmjs/stargate";
 import { fromBase64 } from "@cosmjs/encoding";
@@ -43,7 +50,10 @@ export interface Fixture {
 export const INITIAL_BALANCE = 1_000_000_000n;
 
 export async function testAccount(seed: number, accountNumber: bigint): Promise<TestAccount> {
-  const wallet = await DirectSecp256k1Wallet.fromKey(sha256(new TextEncoder().encode(`strike test key ${seed}`)), "strike");
+  const wallet = await DirectSecp256k1Wallet.fromKey(
+    sha256(new TextEncoder().encode(`strike test key ${seed}`)),
+    "strike",
+  );
   const [acc] = await wallet.getAccounts();
   return { wallet, address: acc!.address, pubkey: acc!.pubkey, accountNumber };
 }
@@ -62,7 +72,9 @@ export function genesisAppState(accounts: readonly TestAccount[], funded = accou
   return { auth, bank };
 }
 
-export async function createFixture(options: { accounts?: number; funded?: number; minGasPrices?: string; maxTxBytes?: number } = {}): Promise<Fixture> {
+export async function createFixture(
+  options: { accounts?: number; funded?: number; minGasPrices?: string; maxTxBytes?: number } = {},
+): Promise<Fixture> {
   const db = createMemoryDatabase();
   const state = await openStateStore({ db, keepRecent: 0 });
   const accounts: TestAccount[] = [];
@@ -124,7 +136,13 @@ export async function signTx(signer: TestAccount, o: SignOptions): Promise<Uint8
       : registry.encode({ typeUrl: "/cosmos.tx.v1beta1.TxBody", value: { messages: o.msgs, memo: o.memo ?? "" } });
   const fee = o.fee ?? DEFAULT_FEE;
   const pubkey = encodePubkey(encodeSecp256k1Pubkey(o.pubkey ?? signer.pubkey));
-  const authInfoBytes = makeAuthInfoBytes([{ pubkey, sequence: o.sequence ?? 0n }], fee.amount, fee.gas, undefined, undefined);
+  const authInfoBytes = makeAuthInfoBytes(
+    [{ pubkey, sequence: o.sequence ?? 0n }],
+    fee.amount,
+    fee.gas,
+    undefined,
+    undefined,
+  );
   const signDoc = makeSignDoc(bodyBytes, authInfoBytes, o.chainId ?? CHAIN_ID, o.accountNumber ?? signer.accountNumber);
   const by = o.signWith ?? signer;
   const { signature } = await by.wallet.signDirect(by.address, signDoc);
@@ -140,7 +158,14 @@ export function sendMsg(from: string, to: string, amount: { denom: string; amoun
 /** Executes and commits one block. */
 export async function runBlock(f: Fixture, txs: Uint8Array[]): Promise<FinalizeBlockResponse> {
   f.height += 1n;
-  const res = f.app.finalizeBlock({ txs, height: f.height, time: { seconds: 1_700_000_000n + f.height, nanos: 0 }, hash: new Uint8Array(32), proposerAddress: new Uint8Array(20), misbehavior: [] });
+  const res = f.app.finalizeBlock({
+    txs,
+    height: f.height,
+    time: { seconds: 1_700_000_000n + f.height, nanos: 0 },
+    hash: new Uint8Array(32),
+    proposerAddress: new Uint8Array(20),
+    misbehavior: [],
+  });
   const batch = f.db.batch();
   f.app.commit(batch);
   await batch.write();
@@ -152,7 +177,12 @@ export async function query(f: Fixture, path: string, data: Uint8Array, height =
 }
 
 export async function balance(f: Fixture, address: string, denom = "ustrike", height = 0n): Promise<bigint> {
-  const res = await query(f, "/cosmos.bank.v1beta1.Query/Balance", QueryBalanceRequest.encode({ address, denom }).finish(), height);
+  const res = await query(
+    f,
+    "/cosmos.bank.v1beta1.Query/Balance",
+    QueryBalanceRequest.encode({ address, denom }).finish(),
+    height,
+  );
   if (res.code !== 0) throw new TypeError(res.log);
   return BigInt(QueryBalanceResponse.decode(res.value).balance!.amount);
 }

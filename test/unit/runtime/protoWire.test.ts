@@ -9,25 +9,41 @@ import { accountToAny, accountFromAny, accounts, type Account } from "../../../m
 import { decodeBaseAccountAny, encodeBaseAccountAny } from "../../../modules/auth/accountCodec.js";
 
 const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
-const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: "grapheme", maxLength: 40 }), fc.string({ minLength: 100, maxLength: 300 }));
+const text = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: "grapheme", maxLength: 40 }),
+  fc.string({ minLength: 100, maxLength: 300 }),
+);
 
 test("sign doc bytes are exactly cosmjs-types' SignDoc encoding", (t) => {
   fc.assert(
-    fc.property(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 200 }), text, u64, (bodyBytes, authInfoBytes, chainId, accountNumber) => {
-      const expected = SignDoc.encode({ bodyBytes, authInfoBytes, chainId, accountNumber }).finish();
-      t.deepEqual(signDocBytes(bodyBytes, authInfoBytes, chainId, accountNumber), Uint8Array.from(expected));
-    }),
+    fc.property(
+      fc.uint8Array({ maxLength: 300 }),
+      fc.uint8Array({ maxLength: 200 }),
+      text,
+      u64,
+      (bodyBytes, authInfoBytes, chainId, accountNumber) => {
+        const expected = SignDoc.encode({ bodyBytes, authInfoBytes, chainId, accountNumber }).finish();
+        t.deepEqual(signDocBytes(bodyBytes, authInfoBytes, chainId, accountNumber), Uint8Array.from(expected));
+      },
+    ),
   );
 });
 
 test("TxMsgData written by hand matches cosmjs-types for any msg responses", (t) => {
   fc.assert(
-    fc.property(fc.array(fc.record({ typeUrl: text, value: fc.uint8Array({ maxLength: 200 }) }), { maxLength: 4 }), (responses) => {
-      const expected = TxMsgData.encode({ data: [], msgResponses: responses.map((r) => Any.fromPartial(r)) }).finish();
-      const w = new ProtoWriter();
-      for (const r of responses) w.message(2, new ProtoWriter().string(1, r.typeUrl).bytes(2, r.value).finish());
-      t.deepEqual(w.finish(), Uint8Array.from(expected));
-    }),
+    fc.property(
+      fc.array(fc.record({ typeUrl: text, value: fc.uint8Array({ maxLength: 200 }) }), { maxLength: 4 }),
+      (responses) => {
+        const expected = TxMsgData.encode({
+          data: [],
+          msgResponses: responses.map((r) => Any.fromPartial(r)),
+        }).finish();
+        const w = new ProtoWriter();
+        for (const r of responses) w.message(2, new ProtoWriter().string(1, r.typeUrl).bytes(2, r.value).finish());
+        t.deepEqual(w.finish(), Uint8Array.from(expected));
+      },
+    ),
   );
 });
 
@@ -54,7 +70,13 @@ test("a base account's store bytes are exactly cosmjs-types' Any{BaseAccount} an
 });
 
 test("module accounts still round-trip through the account codec", (t) => {
-  const acc: Account = { address: "strike1xyz", pubKey: undefined, accountNumber: 3n, sequence: 0n, module: { name: "fee_collector", permissions: ["burner"] } };
+  const acc: Account = {
+    address: "strike1xyz",
+    pubKey: undefined,
+    accountNumber: 3n,
+    sequence: 0n,
+    module: { name: "fee_collector", permissions: ["burner"] },
+  };
   const bytes = accounts.valueCodec.encode(acc);
   t.deepEqual(bytes, Uint8Array.from(Any.encode(accountToAny(acc)).finish()));
   t.deepEqual(accounts.valueCodec.decode(bytes), acc);

@@ -84,7 +84,11 @@ for (const backend of backends) {
       await batch.write();
       t.deepEqual(await collect(db.iterate({})), ["00=01", "01=01", "0100=02", "7f=01", "80=01", "ffff=02"]);
       t.deepEqual(await collect(db.iterate({ start: b(0x01), end: b(0x80) })), ["01=01", "0100=02", "7f=01"]);
-      t.deepEqual(await collect(db.iterate({ start: b(0x01), end: b(0x80), reverse: true })), ["7f=01", "0100=02", "01=01"]);
+      t.deepEqual(await collect(db.iterate({ start: b(0x01), end: b(0x80), reverse: true })), [
+        "7f=01",
+        "0100=02",
+        "01=01",
+      ]);
       t.deepEqual(await collect(db.iterate({ reverse: true, limit: 2 })), ["ffff=02", "80=01"]);
       t.deepEqual(await collect(db.iterate({ start: b(0x01), limit: 1 })), ["01=01"]);
       t.deepEqual(await collect(db.iterate({ start: b(0x90), end: b(0xa0) })), []);

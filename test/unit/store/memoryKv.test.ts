@@ -55,7 +55,9 @@ test("memory KV iteration matches a sorted model for random operations (many chu
             m.delete(toHex(k));
           }
         }
-        return JSON.stringify(keysOf(kv.iterator(start, end, reverse))) === JSON.stringify(model(m, start, end, reverse));
+        return (
+          JSON.stringify(keysOf(kv.iterator(start, end, reverse))) === JSON.stringify(model(m, start, end, reverse))
+        );
       },
     ),
     { numRuns: 150 },
@@ -142,28 +144,34 @@ test("nested branches: a tx branch writes into the block branch, which alone wri
 test("branch iteration matches a model over random parent and branch operations", (t) => {
   const op = fc.tuple(fc.boolean(), fc.uint8Array({ minLength: 1, maxLength: 2 }));
   fc.assert(
-    fc.property(fc.array(op, { maxLength: 200 }), fc.array(op, { maxLength: 200 }), fc.array(op, { maxLength: 50 }), fc.boolean(), (pOps, bOps, tOps, reverse) => {
-      const m = new Map<string, Uint8Array>();
-      const apply = (kv: KVStore, ops: [boolean, Uint8Array][]): void => {
-        for (const [put, k] of ops) {
-          if (put) {
-            kv.set(k, b(1));
-            m.set(toHex(k), b(1));
-          } else {
-            kv.delete(k);
-            m.delete(toHex(k));
+    fc.property(
+      fc.array(op, { maxLength: 200 }),
+      fc.array(op, { maxLength: 200 }),
+      fc.array(op, { maxLength: 50 }),
+      fc.boolean(),
+      (pOps, bOps, tOps, reverse) => {
+        const m = new Map<string, Uint8Array>();
+        const apply = (kv: KVStore, ops: [boolean, Uint8Array][]): void => {
+          for (const [put, k] of ops) {
+            if (put) {
+              kv.set(k, b(1));
+              m.set(toHex(k), b(1));
+            } else {
+              kv.delete(k);
+              m.delete(toHex(k));
+            }
           }
-        }
-      };
-      const parent = createMemoryKV();
-      apply(parent, pOps);
-      const block = branchStore(parent);
-      apply(block, bOps);
-      const tx = branchStore(block);
-      apply(tx, tOps);
-      const got = keysOf(tx.iterator(undefined, undefined, reverse));
-      return JSON.stringify(got) === JSON.stringify(model(m, undefined, undefined, reverse));
-    }),
+        };
+        const parent = createMemoryKV();
+        apply(parent, pOps);
+        const block = branchStore(parent);
+        apply(block, bOps);
+        const tx = branchStore(block);
+        apply(tx, tOps);
+        const got = keysOf(tx.iterator(undefined, undefined, reverse));
+        return JSON.stringify(got) === JSON.stringify(model(m, undefined, undefined, reverse));
+      },
+    ),
     { numRuns: 200 },
   );
   t.pass();
