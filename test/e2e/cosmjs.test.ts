@@ -6,7 +6,9 @@ import anyTest, { type TestFn } from "ava";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import { GasPrice, SigningStargateClient, StargateClient } from "@cosmjs/stargate";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
-import { toBech32 } from "@cosmjs/encoding";
+import { fromBech32, toBech32 } from "@cosmjs/encoding";
+import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
+import { verifyProof } from "../../chain/store/stateStore.js";
 import { createTestNode, disconnectWebsocketClient, type TestNode } from "../helpers/localNode.js";
 
 const test = anyTest as TestFn<{ node: TestNode }>;
@@ -69,6 +71,46 @@ test.serial("sendTokens with fee auto simulates, commits, and is found by getTx 
   const account = await client.getAccount(alice);
   t.is(account?.sequence, 1);
   client.disconnect();
+});
+
+test.serial("balances are read at past heights, and raw store reads carry a proof", async (t) => {
+  const { node } = t.context;
+  const alice = node.accounts.alice!.address;
+  const bob = node.accounts.bob!.address;
+  const { client } = await signer(node, "alice");
+  const res = await client.sendTokens(alice, bob, [{ denom: "uusdc", amount: "777" }], "auto");
+  t.is(res.code, 0, res.rawLog);
+  client.disconnect();
+
+  const comet = await Comet38Client.connect(node.rpcUrl);
+  const balanceAt = async (height: number): Promise<bigint> => {
+    const q = await comet.abciQuery({
+      path: "/cosmos.bank.v1beta1.Query/Balance",
+      data: QueryBalanceRequest.encode({ address: bob, denom: "uusdc" }).finish(),
+      height,
+    });
+    t.is(q.code, 0, q.log);
+    t.is(q.height, height);
+    return BigInt(QueryBalanceResponse.decode(q.value).balance!.amount);
+  };
+  t.is((await balanceAt(res.height)) - (await balanceAt(res.height - 1)), 777n);
+
+  // bank's balance key: 0x02 | len(address) | address | denom.
+  const addr = fromBech32(bob, 90).data;
+  const key = Uint8Array.from([0x02, addr.length, ...addr, ...new TextEncoder().encode("uusdc")]);
+  const raw = await comet.abciQuery({ path: "store/bank/key", data: key, height: res.height, prove: true });
+  t.is(raw.code, 0, raw.log);
+  t.true(raw.value.length > 0);
+  t.is(raw.proof?.ops.length, 1);
+  const op = raw.proof!.ops[0]!;
+  t.is(op.type, "strike:state:exist");
+  // The state after block H is committed to by the app hash in block H+1's header.
+  const next = await comet.block(res.height + 1);
+  t.true(verifyProof(next.block.header.appHash, { kind: "exist", key: op.key, value: raw.value, steps: op.data }));
+  t.false(
+    verifyProof(next.block.header.appHash, { kind: "exist", key: op.key, value: Uint8Array.of(1), steps: op.data }),
+  );
+  comet.disconnect();
 });
 
 test.serial(
