@@ -1,5 +1,7 @@
 /** The `strike` CLI a trader uses, against a real node process. */
 import anyTest, { type TestFn } from "ava";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { createTestNode, runCli, runCliOk, type TestNode } from "../helpers/localNode.js";
 
 const test = anyTest as TestFn<{ node: TestNode }>;
@@ -201,6 +203,57 @@ test.serial("bad input gets a clear error, exit code 1, and changes nothing", as
 
   t.is(await balance(node, alice, "uusdc"), before);
 });
+
+test.serial(
+  "a key in the encrypted file keyring signs only with its passphrase, and survives export and import",
+  async (t) => {
+    const { node } = t.context;
+    const nodeArgs = ["--node", node.common[node.common.indexOf("--node") + 1]!, "--chain-id", node.chainId];
+    const file = ["--home", node.home, "--keyring-backend", "file", ...nodeArgs];
+    const good = { env: { STRIKE_KEYRING_PASSPHRASE: "correct horse battery" } };
+    const bad = { env: { STRIKE_KEYRING_PASSPHRASE: "wrong passphrase!" } };
+    const carol = JSON.parse(await runCliOk(["keys", "add", "carol", ...file, "--output", "json"], good)) as {
+      address: string;
+    };
+    await runCliOk([
+      "tx",
+      "bank",
+      "send",
+      "alice",
+      carol.address,
+      "100000ustrike,10uusdc",
+      "--fees",
+      "5000ustrike",
+      "--yes",
+      ...node.common,
+    ]);
+    const bob = node.accounts.bob!.address;
+    const before = await balance(node, bob, "uusdc");
+
+    const refused = await runCli(
+      ["tx", "bank", "send", "carol", bob, "3uusdc", "--fees", "5000ustrike", "--yes", ...file],
+      bad,
+    );
+    t.is(refused.code, 1);
+    t.regex(refused.stderr, /passphrase/i);
+    t.is(await balance(node, bob, "uusdc"), before);
+
+    await runCliOk(["tx", "bank", "send", "carol", bob, "3uusdc", "--fees", "5000ustrike", "--yes", ...file], good);
+    t.is((await balance(node, bob, "uusdc")) - before, 3n);
+
+    const armored = await runCliOk(["keys", "export", "carol", ...file], good);
+    t.regex(armored, /BEGIN/);
+    t.notRegex(armored, /[0-9a-f]{64}/, "the exported key is not in the clear");
+    const exported = join(node.home, "carol.key");
+    await writeFile(exported, armored);
+    await runCliOk(["keys", "delete", "carol", "--yes", ...file], good);
+    t.is((await runCli(["keys", "show", "carol", ...file], good)).code, 1);
+    const imported = JSON.parse(
+      await runCliOk(["keys", "import", "carol2", exported, ...file, "--output", "json"], good),
+    ) as { address: string };
+    t.is(imported.address, carol.address);
+  },
+);
 
 test.serial("every command explains itself with --help and an example", async (t) => {
   for (const args of [
