@@ -6,12 +6,8 @@ import type { ConsensusParams, InitChainRequest, Timestamp } from "../types/abci
 import type { Validator } from "../types/block.js";
 import { sha256 } from "../crypto/hash.js";
 import { fromBase64 } from "../types/bytes.js";
-import { registerError } from "../types/errors.js";
 import type { ConsensusParamsJson, GenesisDoc } from "../../genesis/index.js";
-
-export const nodeErrors = {
-  badGenesisTime: registerError("node", 1, "invalid genesis_time"),
-} as const;
+import { nodeErrors } from "./errors.js";
 
 /** Parses an RFC 3339 time with up to nanosecond precision, exactly (no float). */
 export function parseRfc3339(text: string): Timestamp {

@@ -19,6 +19,7 @@ import { openStateStore } from "../store/stateStore.js";
 import { equalBytes, toHex } from "../types/bytes.js";
 import { loadGenesis } from "../../genesis/index.js";
 import { resolveHomePath, type NodeConfig } from "./config.js";
+import { nodeErrors } from "./errors.js";
 import { consensusParamsOf, genesisValidators, initChainRequest, parseRfc3339 } from "./genesisState.js";
 import { loadNodeKey, loadPrivValidatorKey, nodeIdOf } from "./home.js";
 import { createLogger, type NodeLogger } from "./logger.js";
@@ -168,6 +169,13 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     maxSubscriptionClients: config.rpc.maxSubscriptionClients,
     corsAllowedOrigins: config.rpc.corsAllowedOrigins,
     logger: log.with("rpc"),
+  }).catch(async (e: unknown) => {
+    await state.close();
+    await db.close();
+    const reason = e instanceof Error ? e.message : String(e);
+    throw nodeErrors.rpcUnavailable(
+      `cannot serve RPC on ${config.rpc.laddr} (${reason}); choose another with --rpc.laddr`,
+    );
   });
   await driver.start();
   log.info("node started", {

@@ -46,7 +46,10 @@ const readOptions = { asBuffer: true, fillCache: true };
 export async function openRocksDatabase(path: string): Promise<Database> {
   const db = leveldown(path);
   await call<void>((cb) => db.open({ createIfMissing: true }, cb)).catch((e: unknown) => {
-    throw storeErrors.databaseUnavailable(`cannot open RocksDB at ${path}`, { cause: String(e) });
+    const reason = e instanceof Error ? e.message : String(e);
+    // RocksDB's LOCK file is held by a running process: the common case is a second node on one home.
+    const hint = /lock/i.test(reason) ? " (is another node already running with this home?)" : "";
+    throw storeErrors.databaseUnavailable(`cannot open RocksDB at ${path}: ${reason}${hint}`, { cause: reason });
   });
 
   return {
