@@ -218,12 +218,17 @@ export async function waitForHeight(
 }
 
 /**
- * @cosmjs/socket 0.39 schedules a reconnect even after an explicit disconnect; cancel it
- * so that the test process can exit.
+ * @cosmjs/socket 0.39 schedules a reconnect whenever its socket reports "disconnected",
+ * even after an explicit disconnect (and that report can come later). Turn reconnecting
+ * into a no-op, then disconnect, so that the test process can exit.
  */
 export function disconnectWebsocketClient(c: { disconnect(): void }): void {
+  const reconnecting = (
+    c as unknown as {
+      client?: { socket?: { reconnectTimeout?: NodeJS.Timeout | null; socket?: { reconnect(): void } } };
+    }
+  ).client?.socket;
+  if (reconnecting?.socket !== undefined) reconnecting.socket.reconnect = () => undefined;
   c.disconnect();
-  const socket = (c as unknown as { client?: { socket?: { reconnectTimeout?: NodeJS.Timeout | null } } }).client
-    ?.socket;
-  if (socket?.reconnectTimeout != null) clearTimeout(socket.reconnectTimeout);
+  if (reconnecting?.reconnectTimeout != null) clearTimeout(reconnecting.reconnectTimeout);
 }

@@ -1,4 +1,5 @@
 import test from "ava";
+import { disconnectWebsocketClient } from "../../helpers/localNode.js";
 import { Comet38Client, connectComet, isComet38Client } from "@cosmjs/tendermint-rpc";
 import { GetTxRequest, GetTxResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { publishBlockEvents } from "../../../chain/indexer/eventBus.js";
@@ -17,16 +18,6 @@ import {
 } from "./fixture.js";
 
 let h: Harness;
-
-/**
- * @cosmjs/socket 0.39 schedules a reconnect even after an explicit disconnect (and keeps
- * retrying once the server is gone); cancel it so that the test process can exit.
- */
-function disconnectWebsocket(c: Comet38Client): void {
-  c.disconnect();
-  const socket = (c as unknown as { client: { socket: { reconnectTimeout: NodeJS.Timeout | null } } }).client.socket;
-  if (socket.reconnectTimeout !== null) clearTimeout(socket.reconnectTimeout);
-}
 
 async function waitFor(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setTimeout(r, 5));
@@ -261,7 +252,7 @@ test.serial("subscribeNewBlock over the websocket delivers published blocks", as
     // Calls other than subscribe work over the same socket.
     t.is((await wsClient.status()).syncInfo.latestBlockHeight, 3);
   } finally {
-    disconnectWebsocket(wsClient);
+    disconnectWebsocketClient(wsClient);
   }
 });
 
@@ -284,6 +275,6 @@ test.serial("subscribeTx over the websocket delivers matching txs with their res
     t.is(ev.height, 2);
     t.deepEqual(ev.hash, sha256(h.chain.blocks[1]!.txs[1]!));
   } finally {
-    disconnectWebsocket(wsClient);
+    disconnectWebsocketClient(wsClient);
   }
 });
