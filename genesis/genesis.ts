@@ -1,7 +1,7 @@
 /** Reading, writing and building genesis documents. */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { sha256 } from "../chain/crypto/hash.js";
+import { ed25519Address } from "../chain/crypto/ed25519.js";
 import { toBase64, toHex } from "../chain/types/bytes.js";
 import { addCoins, normalizeCoins } from "./coins.js";
 import {
@@ -102,7 +102,7 @@ export function defaultGenesis(options: DefaultGenesisOptions): GenesisDoc {
     consensus_params: defaultConsensusParams(),
     validators: [
       {
-        address: toHex(sha256(validator.pubKey).subarray(0, 20)).toUpperCase(),
+        address: toHex(ed25519Address(validator.pubKey)).toUpperCase(),
         pub_key: { type: "tendermint/PubKeyEd25519", value: toBase64(validator.pubKey) },
         power: (validator.power ?? DEFAULT_VALIDATOR_POWER).toString(),
         name: validator.name,

@@ -4,7 +4,7 @@
  * can fix the file without reading code. Deeper per-module rules belong to the modules'
  * own genesis validation.
  */
-import { sha256 } from "../chain/crypto/hash.js";
+import { ed25519Address } from "../chain/crypto/ed25519.js";
 import { toHex } from "../chain/types/bytes.js";
 import { checkBech32Address } from "./address.js";
 import { BASE_ACCOUNT_TYPE_URL, BECH32_PREFIX } from "./constants.js";
@@ -102,10 +102,8 @@ function checkValidators(issues: Issues, validators: Json): void {
     const addr = v["address"];
     if (typeof addr !== "string" || !/^[0-9A-Fa-f]{40}$/.test(addr))
       issues.push(`${p}.address: must be 40 hex characters`);
-    else if (pub !== undefined && addr.toUpperCase() !== toHex(sha256(pub).subarray(0, 20)).toUpperCase()) {
-      issues.push(
-        `${p}.address: does not match pub_key (expected ${toHex(sha256(pub).subarray(0, 20)).toUpperCase()})`,
-      );
+    else if (pub !== undefined && addr.toUpperCase() !== toHex(ed25519Address(pub)).toUpperCase()) {
+      issues.push(`${p}.address: does not match pub_key (expected ${toHex(ed25519Address(pub)).toUpperCase()})`);
     } else if (seen.has(addr.toUpperCase())) issues.push(`${p}.address: duplicate validator`);
     else seen.add(addr.toUpperCase());
     if (!isUintString(v["power"]) || v["power"] === "0") issues.push(`${p}.power: must be a positive integer string`);

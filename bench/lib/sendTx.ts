@@ -1,18 +1,12 @@
 /** Signed bank sends built directly with native secp256k1, fast enough not to bottleneck a benchmark. */
-import { createHash } from "node:crypto";
-import { createRequire } from "node:module";
-import { toBech32 } from "@cosmjs/encoding";
 import { TxRaw, TxBody, AuthInfo, SignDoc } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { MsgSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
+import { addressToBech32, secp256k1PubKeyToAddressBytes } from "../../chain/crypto/address.js";
+import { secp256k1PublicKey, signSecp256k1 } from "../../chain/crypto/secp256k1.js";
 
-const secp = createRequire(import.meta.url)("secp256k1") as {
-  publicKeyCreate(k: Uint8Array, compressed?: boolean): Uint8Array;
-  ecdsaSign(msg: Uint8Array, k: Uint8Array): { signature: Uint8Array };
-};
-
-export const sha256 = (b: Uint8Array): Uint8Array => new Uint8Array(createHash("sha256").update(b).digest());
+export { sha256 } from "../../chain/crypto/hash.js";
 
 export interface Sender {
   key: Uint8Array;
@@ -23,8 +17,8 @@ export interface Sender {
 
 /** A sender whose private key is `key` (32 bytes, a valid secp256k1 scalar). */
 export function senderFromKey(key: Uint8Array, accountNumber = 0n): Sender {
-  const pub = secp.publicKeyCreate(key, true);
-  const address = toBech32("strike", new Uint8Array(createHash("ripemd160").update(sha256(pub)).digest()));
+  const pub = secp256k1PublicKey(key);
+  const address = addressToBech32(secp256k1PubKeyToAddressBytes(pub));
   return { key, pub, address, accountNumber };
 }
 
@@ -59,6 +53,6 @@ export function signSend(s: Sender, to: string, sequence: bigint, chainId: strin
   return TxRaw.encode({
     bodyBytes,
     authInfoBytes,
-    signatures: [secp.ecdsaSign(sha256(signDoc), s.key).signature],
+    signatures: [signSecp256k1(s.key, signDoc)],
   }).finish();
 }

@@ -20,7 +20,7 @@ import {
   voteSignBytes,
 } from "./encoding.js";
 import { encodeBlock, partSetHeaderOf } from "./protoCodec.js";
-import { verifyEd25519 } from "./ed25519.js";
+import { verifyEd25519 } from "../crypto/ed25519.js";
 import { blockIdKey, isTwoThirds } from "./voteSet.js";
 import { totalVotingPower } from "./proposer.js";
 

@@ -25,7 +25,7 @@ import {
   timestampToNs,
   type ChainState,
 } from "./blockFactory.js";
-import { createEd25519Signer, verifyEd25519, type Ed25519Signer } from "./ed25519.js";
+import { createEd25519Signer, verifyEd25519, type Ed25519Signer } from "../crypto/ed25519.js";
 import { consensusErrors } from "./errors.js";
 import {
   createRoundRobinSelection,

@@ -24,10 +24,8 @@ export function txHash(tx: Uint8Array): Uint8Array {
   return sha256(tx);
 }
 
-/** CometBFT address of an ed25519 key: the first 20 bytes of sha256(pubKey). */
-export function addressFromPubKey(pubKey: Uint8Array): Uint8Array {
-  return sha256(pubKey).subarray(0, 20);
-}
+/** CometBFT address of an ed25519 key (sha256(pubKey)[:20]), under consensus' name. */
+export { ed25519Address as addressFromPubKey } from "../crypto/ed25519.js";
 
 export function isZeroBlockId(id: BlockId | undefined): boolean {
   return (

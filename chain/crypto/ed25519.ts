@@ -1,8 +1,10 @@
 /**
- * ed25519 verification through node:crypto (OpenSSL). Building a KeyObject costs about as
- * much as a verify, so keys seen before (session keys, validators) are cached.
+ * ed25519 through node:crypto (OpenSSL): consensus signing, verification, and CometBFT
+ * addresses. Building a KeyObject costs about as much as a verify, so keys seen before
+ * (session keys, validators) are cached.
  */
-import { createPublicKey, verify, type KeyObject } from "node:crypto";
+import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
+import { sha256 } from "./hash.js";
 
 export const ED25519_PUBKEY_LENGTH = 32;
 export const ED25519_SIGNATURE_LENGTH = 64;
@@ -38,4 +40,25 @@ export function verifyEd25519(pubkey: Uint8Array, message: Uint8Array, signature
   } catch {
     return false;
   }
+}
+
+/** DER PKCS#8 prefix for a raw 32-byte ed25519 seed (RFC 8410). */
+const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+
+export interface Ed25519Signer {
+  readonly publicKey: Uint8Array;
+  sign(message: Uint8Array): Uint8Array;
+}
+
+/** A signer over a 32-byte seed; its KeyObject is built once. */
+export function createEd25519Signer(seed: Uint8Array): Ed25519Signer {
+  const key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
+  const spki = createPublicKey(key).export({ format: "der", type: "spki" });
+  const publicKey = new Uint8Array(spki.subarray(spki.length - ED25519_PUBKEY_LENGTH));
+  return { publicKey, sign: (m) => new Uint8Array(sign(null, m, key)) };
+}
+
+/** CometBFT's address of an ed25519 key: sha256(pub)[:20]. */
+export function ed25519Address(pubKey: Uint8Array): Uint8Array {
+  return sha256(pubKey).subarray(0, 20);
 }

@@ -4,7 +4,7 @@
  */
 import type { ConsensusParams, InitChainRequest, Timestamp } from "../types/abci.js";
 import type { Validator } from "../types/block.js";
-import { sha256 } from "../crypto/hash.js";
+import { ed25519Address } from "../crypto/ed25519.js";
 import { fromBase64 } from "../types/bytes.js";
 import type { ConsensusParamsJson, GenesisDoc } from "../../genesis/index.js";
 import { nodeErrors } from "./errors.js";
@@ -33,7 +33,7 @@ export function consensusParamsOf(json: ConsensusParamsJson): ConsensusParams {
 export function genesisValidators(doc: GenesisDoc): Validator[] {
   return doc.validators.map((v) => {
     const pubKey = fromBase64(v.pub_key.value);
-    return { address: sha256(pubKey).subarray(0, 20), pubKey, votingPower: BigInt(v.power), proposerPriority: 0n };
+    return { address: ed25519Address(pubKey), pubKey, votingPower: BigInt(v.power), proposerPriority: 0n };
   });
 }
 

@@ -12,7 +12,7 @@ import {
 } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
-import { sha256 } from "../crypto/hash.js";
+import { ed25519Address } from "../crypto/ed25519.js";
 import { fromBase64, toBase64, toHex } from "../types/bytes.js";
 import { registerError } from "../types/errors.js";
 import { resolveHomePath, type NodeConfig } from "./config.js";
@@ -72,11 +72,6 @@ export function ed25519PrivateKeyObject(privKey: Uint8Array): KeyObject {
 
 export function ed25519Sign(privKey: Uint8Array, message: Uint8Array): Uint8Array {
   return new Uint8Array(cryptoSign(null, message, ed25519PrivateKeyObject(privKey)));
-}
-
-/** CometBFT's address of an ed25519 key: sha256(pub)[:20]. */
-export function ed25519Address(pubKey: Uint8Array): Uint8Array {
-  return sha256(pubKey).subarray(0, 20);
 }
 
 /** The p2p node id: the lower-case hex of the node key's address. */

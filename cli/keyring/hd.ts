@@ -1,11 +1,9 @@
 /** BIP39 mnemonics and BIP32/BIP44 derivation of Cosmos secp256k1 account keys. */
-import { toBech32 } from "@cosmjs/encoding";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { ripemd160 } from "@noble/hashes/legacy.js";
-import { sha256 } from "@noble/hashes/sha2.js";
 import { HDKey } from "@scure/bip32";
 import { generateMnemonic as bip39Generate, mnemonicToSeedSync, validateMnemonic } from "@scure/bip39";
 import { wordlist } from "@scure/bip39/wordlists/english.js";
+import { addressToBech32, secp256k1PubKeyToAddressBytes } from "../../chain/crypto/address.js";
 import { BECH32_PREFIX } from "../../genesis/constants.js";
 import { keyringErrors } from "./errors.js";
 
@@ -50,5 +48,5 @@ export function pubKeyFromPrivKey(privKey: Uint8Array): Uint8Array {
 
 /** Cosmos account address: bech32(ripemd160(sha256(compressed pubkey))). */
 export function addressFromPubKey(pubKey: Uint8Array, prefix = BECH32_PREFIX): string {
-  return toBech32(prefix, ripemd160(sha256(pubKey)));
+  return addressToBech32(secp256k1PubKeyToAddressBytes(pubKey), prefix);
 }

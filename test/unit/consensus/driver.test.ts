@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConsensusDriver } from "../../../chain/consensus/driver.js";
-import { createEd25519Signer } from "../../../chain/consensus/ed25519.js";
+import { createEd25519Signer } from "../../../chain/crypto/ed25519.js";
 import { addressFromPubKey, headerHash } from "../../../chain/consensus/encoding.js";
 import { commitProblem } from "../../../chain/consensus/blockFactory.js";
 import { openSignState } from "../../../chain/consensus/signState.js";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openSignState } from "../../../chain/consensus/signState.js";
 import { consensusErrors } from "../../../chain/consensus/errors.js";
-import { createEd25519Signer, verifyEd25519 } from "../../../chain/consensus/ed25519.js";
+import { createEd25519Signer, verifyEd25519 } from "../../../chain/crypto/ed25519.js";
 import { voteSignBytes } from "../../../chain/consensus/encoding.js";
 
 const signer = createEd25519Signer(new Uint8Array(32).fill(3));

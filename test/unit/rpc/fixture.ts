@@ -5,7 +5,7 @@
  */
 import { MsgSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
 import { AuthInfo, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import { createEd25519Signer } from "../../../chain/consensus/ed25519.js";
+import { createEd25519Signer } from "../../../chain/crypto/ed25519.js";
 import {
   addressFromPubKey,
   commitHash,

@@ -1,5 +1,6 @@
 import test from "ava";
 import fc from "fast-check";
+import { assertProperty } from "../../helpers/property.js";
 import { createMemoryKV } from "../../../chain/store/memoryKv.js";
 import { branchStore } from "../../../chain/store/branch.js";
 import type { KVStore } from "../../../chain/store/types.js";
@@ -37,7 +38,8 @@ test("memory KV get/has/delete reflect the latest write", (t) => {
 });
 
 test("memory KV iteration matches a sorted model for random operations (many chunks)", (t) => {
-  fc.assert(
+  assertProperty(
+    t,
     fc.property(
       fc.array(fc.tuple(fc.boolean(), fc.uint8Array({ minLength: 0, maxLength: 3 })), { maxLength: 1500 }),
       fc.option(fc.uint8Array({ maxLength: 2 }), { nil: undefined }),
@@ -62,7 +64,6 @@ test("memory KV iteration matches a sorted model for random operations (many chu
     ),
     { numRuns: 150 },
   );
-  t.pass();
 });
 
 test("deleting keys while iterating neither skips nor repeats keys", (t) => {
@@ -143,7 +144,8 @@ test("nested branches: a tx branch writes into the block branch, which alone wri
 
 test("branch iteration matches a model over random parent and branch operations", (t) => {
   const op = fc.tuple(fc.boolean(), fc.uint8Array({ minLength: 1, maxLength: 2 }));
-  fc.assert(
+  assertProperty(
+    t,
     fc.property(
       fc.array(op, { maxLength: 200 }),
       fc.array(op, { maxLength: 200 }),
@@ -174,7 +176,6 @@ test("branch iteration matches a model over random parent and branch operations"
     ),
     { numRuns: 200 },
   );
-  t.pass();
 });
 
 test("deleting through a branch while iterating it visits every key once", (t) => {

@@ -1,5 +1,6 @@
 import test from "ava";
 import fc from "fast-check";
+import { assertProperty } from "../../../helpers/property.js";
 import type { Dec } from "../../../../chain/types/fixed/index.js";
 import {
   DEC_MAX_RAW,
@@ -86,28 +87,29 @@ const positive = fc.bigInt({ min: 1n, max: DEC_MAX_RAW });
 const moderate = fc.bigInt({ min: -40n * DEC_ONE, max: 40n * DEC_ONE });
 
 test("exp(ln x) returns x within its sensitivity: |e^ln(x) − x| ≤ x·1e-18 + 2e-18", (t) => {
-  fc.assert(
+  assertProperty(
+    t,
     fc.property(fc.bigInt({ min: 1n, max: 10n ** 58n }), (x) => {
       // ln(x) is rounded by ≤ 1e-18, which e^· turns into a relative error of ~1e-18.
       return distance(exp(ln(x)), x) <= x / DEC_ONE + 2n;
     }),
   );
-  t.pass();
 });
 
 test("ln(exp x) returns x within its sensitivity: 1e-18 plus the rounding of e^x relative to e^x", (t) => {
-  fc.assert(
+  assertProperty(
+    t,
     fc.property(moderate, (x) => {
       const y = exp(x);
       // e^x is rounded by ≤ 0.5e-18, which ln turns into an error of 0.5e-18/e^x.
       return distance(ln(y), x) <= 2n + DEC_ONE / y;
     }),
   );
-  t.pass();
 });
 
 test("sqrt(x) is the integer nearest √(x·1e18): sqrt(x)² brackets x", (t) => {
-  fc.assert(
+  assertProperty(
+    t,
     fc.property(fc.bigInt({ min: 0n, max: DEC_MAX_RAW }), (x) => {
       const r = sqrt(x);
       const n = x * DEC_ONE;
@@ -115,12 +117,15 @@ test("sqrt(x) is the integer nearest √(x·1e18): sqrt(x)² brackets x", (t) =>
       return (r === 0n || (2n * r - 1n) ** 2n <= 4n * n) && 4n * n <= (2n * r + 1n) ** 2n;
     }),
   );
-  fc.assert(fc.property(positive, (x) => distance(mul(sqrt(x), sqrt(x)), x) <= 2n * sqrt(x) + 1n));
-  t.pass();
+  assertProperty(
+    t,
+    fc.property(positive, (x) => distance(mul(sqrt(x), sqrt(x)), x) <= 2n * sqrt(x) + 1n),
+  );
 });
 
 test("pow with an integer exponent agrees with repeated multiplication", (t) => {
-  fc.assert(
+  assertProperty(
+    t,
     fc.property(fc.bigInt({ min: -3n * DEC_ONE, max: 3n * DEC_ONE }), fc.integer({ min: 0, max: 12 }), (x, n) => {
       let exact = DEC_ONE;
       let scale = 1n;
@@ -133,5 +138,4 @@ test("pow with an integer exponent agrees with repeated multiplication", (t) => 
       return 2n * (error < 0n ? -error : error) <= 2n * scale;
     }),
   );
-  t.pass();
 });

@@ -1,5 +1,6 @@
 import test from "ava";
 import fc from "fast-check";
+import { assertProperty } from "../../../helpers/property.js";
 import type { Dec } from "../../../../chain/types/fixed/index.js";
 import { DEC_ONE, decFromString, normCdf, normPdf } from "../../../../chain/types/fixed/index.js";
 import { normCdfReferences, normPdfReferences } from "./references.js";
@@ -33,12 +34,15 @@ test("normPdf is within 1e-18 of the reference and vanishes in the tails", (t) =
 const argument = fc.bigInt({ min: -12n * DEC_ONE, max: 12n * DEC_ONE });
 
 test("normCdf(x) + normCdf(−x) = 1 within 2e-18", (t) => {
-  fc.assert(fc.property(argument, (x) => distance(normCdf(x) + normCdf(-x), DEC_ONE) <= 2n));
-  t.pass();
+  assertProperty(
+    t,
+    fc.property(argument, (x) => distance(normCdf(x) + normCdf(-x), DEC_ONE) <= 2n),
+  );
 });
 
 test("normCdf is non-decreasing and stays within [0, 1]", (t) => {
-  fc.assert(
+  assertProperty(
+    t,
     fc.property(argument, argument, (a, b) => {
       const [lo, hi] = a <= b ? [a, b] : [b, a];
       const low = normCdf(lo);
@@ -46,10 +50,11 @@ test("normCdf is non-decreasing and stays within [0, 1]", (t) => {
       return low <= high && low >= 0n && high <= DEC_ONE;
     }),
   );
-  t.pass();
 });
 
 test("normPdf is symmetric: normPdf(x) = normPdf(−x)", (t) => {
-  fc.assert(fc.property(argument, (x) => normPdf(x) === normPdf(-x)));
-  t.pass();
+  assertProperty(
+    t,
+    fc.property(argument, (x) => normPdf(x) === normPdf(-x)),
+  );
 });
