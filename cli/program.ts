@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import { genesisCommand } from "./commands/genesis.js";
 import { initCommand } from "./commands/init.js";
 import { keysCommand } from "./commands/keys.js";
+import { feederCommand } from "./commands/oracle.js";
 import { queryCommand } from "./commands/query.js";
 import { startCommand } from "./commands/start.js";
 import { statusCommand } from "./commands/status.js";
@@ -27,7 +28,16 @@ export function createProgram(): Command {
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError("(add --help for usage)");
   withExamples(program, "strike init --moniker node0 --chain-id strike-local-1", "strike status --output json");
-  for (const make of [initCommand, genesisCommand, startCommand, keysCommand, txCommand, queryCommand, statusCommand]) {
+  for (const make of [
+    initCommand,
+    genesisCommand,
+    startCommand,
+    keysCommand,
+    txCommand,
+    queryCommand,
+    statusCommand,
+    feederCommand,
+  ]) {
     program.addCommand(make());
   }
   return program;

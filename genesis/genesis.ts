@@ -1,4 +1,7 @@
 /** Reading, writing and building genesis documents. */
+import { defaultMarginGenesis } from "../modules/margin/index.js";
+import { defaultOracleGenesis } from "../modules/oracle/index.js";
+import { defaultOrderbookGenesis } from "../modules/orderbook/index.js";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { ed25519Address } from "../chain/crypto/ed25519.js";
@@ -95,8 +98,9 @@ export interface DefaultGenesisOptions {
 
 export function defaultGenesis(options: DefaultGenesisOptions): GenesisDoc {
   const { chainId, validator, genesisTime } = options;
+  const genesisTimeText = typeof genesisTime === "string" ? genesisTime : genesisTime.toISOString();
   const doc: GenesisDoc = {
-    genesis_time: typeof genesisTime === "string" ? genesisTime : genesisTime.toISOString(),
+    genesis_time: genesisTimeText,
     chain_id: chainId,
     initial_height: "1",
     consensus_params: defaultConsensusParams(),
@@ -127,6 +131,9 @@ export function defaultGenesis(options: DefaultGenesisOptions): GenesisDoc {
         denom_metadata: defaultDenomMetadata(),
         send_enabled: [],
       },
+      oracle: defaultOracleGenesis(),
+      orderbook: defaultOrderbookGenesis(BigInt(Math.floor(Date.parse(genesisTimeText) / 1000))),
+      margin: defaultMarginGenesis(),
     },
   };
   validateGenesis(doc);

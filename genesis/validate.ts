@@ -10,6 +10,10 @@ import { checkBech32Address } from "./address.js";
 import { BASE_ACCOUNT_TYPE_URL, BECH32_PREFIX } from "./constants.js";
 import { isUintString, isValidDenom } from "./coins.js";
 import { genesisErrors } from "./errors.js";
+import { isStrikeError } from "../chain/types/errors.js";
+import { parseMarginGenesis } from "../modules/margin/index.js";
+import { defaultOracleGenesis, validateOracleGenesis } from "../modules/oracle/index.js";
+import { parseOrderbookGenesis } from "../modules/orderbook/index.js";
 import type { GenesisDoc } from "./types.js";
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
@@ -252,8 +256,21 @@ export function genesisIssues(doc: unknown, options: { prefix?: string } = {}): 
   else {
     checkAuth(issues, appState["auth"], prefix);
     checkBank(issues, appState["bank"], prefix);
+    checkModule(issues, () => validateOracleGenesis(appState["oracle"] ?? defaultOracleGenesis()));
+    checkModule(issues, () => parseOrderbookGenesis(appState["orderbook"]));
+    checkModule(issues, () => parseMarginGenesis(appState["margin"]));
   }
   return issues;
+}
+
+/** A trading module's own genesis parser is its validation: its coded error becomes an issue. */
+function checkModule(issues: Issues, parse: () => unknown): void {
+  try {
+    parse();
+  } catch (e) {
+    if (!isStrikeError(e)) throw e;
+    issues.push(e.message);
+  }
 }
 
 /** Throws a StrikeError naming the first bad field (all of them in `details.issues`). */

@@ -23,20 +23,26 @@ export function senderFromKey(key: Uint8Array, accountNumber = 0n): Sender {
 }
 
 export function signSend(s: Sender, to: string, sequence: bigint, chainId: string): Uint8Array {
-  const bodyBytes = TxBody.encode(
-    TxBody.fromPartial({
-      messages: [
-        {
-          typeUrl: "/cosmos.bank.v1beta1.MsgSend",
-          value: MsgSend.encode({
-            fromAddress: s.address,
-            toAddress: to,
-            amount: [{ denom: "uusdc", amount: "1" }],
-          }).finish(),
-        },
-      ],
-    }),
-  ).finish();
+  const send = {
+    typeUrl: "/cosmos.bank.v1beta1.MsgSend",
+    value: MsgSend.encode({
+      fromAddress: s.address,
+      toAddress: to,
+      amount: [{ denom: "uusdc", amount: "1" }],
+    }).finish(),
+  };
+  return signMessages(s, [send], sequence, chainId);
+}
+
+/** A tx of already-encoded messages, signed SIGN_MODE_DIRECT by `s`. */
+export function signMessages(
+  s: Sender,
+  messages: { typeUrl: string; value: Uint8Array }[],
+  sequence: bigint,
+  chainId: string,
+  gasLimit = 200000n,
+): Uint8Array {
+  const bodyBytes = TxBody.encode(TxBody.fromPartial({ messages })).finish();
   const authInfoBytes = AuthInfo.encode(
     AuthInfo.fromPartial({
       signerInfos: [
@@ -46,7 +52,7 @@ export function signSend(s: Sender, to: string, sequence: bigint, chainId: strin
           sequence,
         },
       ],
-      fee: { amount: [{ denom: "ustrike", amount: "5000" }], gasLimit: 200000n },
+      fee: { amount: [{ denom: "ustrike", amount: (gasLimit / 40n).toString() }], gasLimit },
     }),
   ).finish();
   const signDoc = SignDoc.encode({ bodyBytes, authInfoBytes, chainId, accountNumber: s.accountNumber }).finish();

@@ -6,12 +6,28 @@
  */
 import { Registry, type GeneratedType } from "@cosmjs/proto-signing";
 import { defaultRegistryTypes } from "@cosmjs/stargate";
+import * as margin from "./generated/strike/margin/v1/tx.js";
+import * as oracle from "./generated/strike/oracle/v1/tx.js";
+import * as orderbook from "./generated/strike/orderbook/v1/tx.js";
 import { Receipt, SignedReceipt } from "./generated/strike/sequencer/v1/receipt.js";
 
 /** Strike's own message types, by type URL. */
 export const strikeTypes: ReadonlyArray<[string, GeneratedType]> = [
   ["/strike.sequencer.v1.Receipt", Receipt],
   ["/strike.sequencer.v1.SignedReceipt", SignedReceipt],
+  ["/strike.oracle.v1.MsgSubmitPrices", oracle.MsgSubmitPrices],
+  ["/strike.oracle.v1.MsgSubmitPricesResponse", oracle.MsgSubmitPricesResponse],
+  ["/strike.margin.v1.MsgDeposit", margin.MsgDeposit],
+  ["/strike.margin.v1.MsgWithdraw", margin.MsgWithdraw],
+  ["/strike.margin.v1.MsgSetMarginMode", margin.MsgSetMarginMode],
+  ["/strike.orderbook.v1.MsgPlaceOrder", orderbook.MsgPlaceOrder],
+  ["/strike.orderbook.v1.MsgCancelOrder", orderbook.MsgCancelOrder],
+  ["/strike.orderbook.v1.MsgBatchCancel", orderbook.MsgBatchCancel],
+  ["/strike.orderbook.v1.MsgCancelAll", orderbook.MsgCancelAll],
+  ["/strike.orderbook.v1.MsgReplaceOrder", orderbook.MsgReplaceOrder],
+  ["/strike.orderbook.v1.MsgPlaceBundle", orderbook.MsgPlaceBundle],
+  ["/strike.orderbook.v1.MsgCreateMarket", orderbook.MsgCreateMarket],
+  ["/strike.orderbook.v1.MsgSetImpliedVolatility", orderbook.MsgSetImpliedVolatility],
 ];
 
 /** A registry with the Cosmos SDK's default types plus Strike's own. */

@@ -1,14 +1,46 @@
 /**
- * Strike's application: the base app with the auth and bank modules wired in (the role of
- * a Cosmos chain's app.go). This is the one runtime file that names modules.
+ * Strike's application: the base app with its modules wired in (the role of a Cosmos
+ * chain's app.go). This is the one runtime file that names modules, and the place where
+ * one module's keeper is adapted to another's expected-keeper interface.
  */
 import { createAccountKeeper, createAuthModule, FEE_COLLECTOR, type Account } from "../../modules/auth/index.js";
 import { createBankKeeper, createBankModule } from "../../modules/bank/index.js";
+import {
+  INSURANCE_FUND,
+  MARGIN_ACCOUNT,
+  createMarginKeeper,
+  createMarginModule,
+  getMarginParams,
+  liquidatableAccounts,
+  markPrice,
+  settleLiquidation,
+  settleMarketPositions,
+  type OptionPricer,
+  type PriceReader,
+} from "../../modules/margin/index.js";
+import { createOracleKeeper, createOracleModule } from "../../modules/oracle/index.js";
+import {
+  createOptionsModule,
+  optionGreeks,
+  optionPortfolioWorstLoss,
+  optionShortMargin,
+} from "../../modules/options/index.js";
+import {
+  allMarkets,
+  cancelById,
+  createOrderbookModule,
+  getMarket,
+  marketOrders,
+  setMarket,
+  topOfBook,
+  type OrderbookDeps,
+} from "../../modules/orderbook/index.js";
 import type { SignatureCache } from "../crypto/sigCache.js";
 import type { StateStore } from "../store/types.js";
 import type { AnteAccountKeeper, DigestVerifier } from "../runtime/ante/index.js";
 import { createBaseApp, type Logger, type StrikeApp } from "../runtime/app.js";
 import type { DecCoin } from "../runtime/coins.js";
+import type { Context } from "../runtime/types.js";
 
 export interface StrikeAppOptions {
   state: StateStore;
@@ -21,21 +53,88 @@ export interface StrikeAppOptions {
 }
 
 /** Module accounts and their permissions. */
-export const MODULE_ACCOUNTS: Readonly<Record<string, readonly string[]>> = { [FEE_COLLECTOR]: [] };
+export const MODULE_ACCOUNTS: Readonly<Record<string, readonly string[]>> = {
+  [FEE_COLLECTOR]: [],
+  [MARGIN_ACCOUNT]: [],
+  [INSURANCE_FUND]: [],
+};
 
 export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
   const accountKeeper = createAccountKeeper({ moduleAccounts: MODULE_ACCOUNTS });
   const bankKeeper = createBankKeeper(accountKeeper);
+  const oracleKeeper = createOracleKeeper();
   const anteAccounts: AnteAccountKeeper = {
     getAccount: (ctx, address) => accountKeeper.getAccount(ctx, address),
     // The ante steps spread the account they read, so module-account fields survive.
     setAccount: (ctx, account) => accountKeeper.setAccount(ctx, account as Account),
     params: (ctx) => accountKeeper.params(ctx),
   };
+
+  // Queries have no block of their own: they judge staleness at the height margin last recorded.
+  const prices: PriceReader = {
+    price: (ctx, asset) => oracleKeeper.priceAt(ctx, asset, ctx.block.height),
+  };
+  const optionPricer: OptionPricer = {
+    greeks: (ctx, market, spot) => optionGreeks(ctx, market, spot),
+    shortMargin: (ctx, market, spot, mark) => optionShortMargin(market, spot, mark, getMarginParams(ctx)),
+    portfolioWorstLoss: (ctx, legs, spot) => optionPortfolioWorstLoss(ctx, legs, spot),
+  };
+  const marketReader = { getMarket, allMarkets };
+  const marginKeeper = createMarginKeeper({
+    markets: marketReader,
+    prices,
+    options: optionPricer,
+    bank: bankKeeper,
+    accounts: accountKeeper,
+    feeCollector: accountKeeper.moduleAddress(FEE_COLLECTOR),
+  });
+  const orderbookDeps: OrderbookDeps = {
+    margin: {
+      positionSize: (src, id, market) => marginKeeper.positionSize(src, id, market),
+      meetsInitialMargin: (ctx, id, deltas) => marginKeeper.meetsInitialMargin(ctx, id, deltas),
+      applyTrade: (ctx, id, delta) => marginKeeper.applyTrade(ctx, id, delta),
+      liquidatableAccounts: (ctx) => liquidatableAccounts(ctx, marginKeeper),
+      positions: (src, id) => marginKeeper.positions(src, id),
+      markPrice: (ctx, market) => markPrice(ctx, marginKeeper, market),
+      settleLiquidation: (ctx, id, notional) => settleLiquidation(ctx, marginKeeper, id, notional),
+      hasSubaccount: (src, id) => marginKeeper.hasSubaccount(src, id),
+    },
+    oracle: { price: (ctx, asset) => oracleKeeper.getPrice(ctx, asset) },
+  };
+  const optionsDeps = {
+    markets: {
+      allMarkets,
+      setMarket,
+      cancelMarketOrders(ctx: Context, market: string, reason: string) {
+        for (const o of [...marketOrders(ctx, market)]) cancelById(ctx, market, o.id, reason);
+      },
+    },
+    oracle: {
+      price: (ctx: Context, asset: string) => oracleKeeper.getPrice(ctx, asset),
+      twap: (ctx: Context, asset: string, window: bigint) => oracleKeeper.twap(ctx, asset, window),
+    },
+    margin: {
+      params: getMarginParams,
+      settleMarket: (ctx: Context, market: Parameters<typeof settleMarketPositions>[2], payoff: bigint) =>
+        settleMarketPositions(ctx, marginKeeper, market, payoff),
+    },
+  };
+
   return createBaseApp({
     state: options.state,
-    // Genesis order matters: accounts exist before bank credits them.
-    modules: [createAuthModule(accountKeeper, Object.keys(MODULE_ACCOUNTS)), createBankModule(bankKeeper)],
+    // Genesis order: accounts exist before bank credits them; markets before anything trades.
+    // End-block order: oracle prices first, then orders and liquidations, expiries, and funding last.
+    modules: [
+      createAuthModule(accountKeeper, Object.keys(MODULE_ACCOUNTS)),
+      createBankModule(bankKeeper),
+      createOracleModule(oracleKeeper),
+      createOrderbookModule(orderbookDeps),
+      createOptionsModule(optionsDeps),
+      createMarginModule(marginKeeper, {
+        markets: marketReader,
+        book: { midPrice: (src, market) => topOfBook(src, market).mid },
+      }),
+    ],
     accounts: anteAccounts,
     bank: bankKeeper,
     feeCollector: FEE_COLLECTOR,

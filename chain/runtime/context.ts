@@ -1,4 +1,5 @@
 /** Builds execution contexts: a store (usually a branch), a gas meter and an event manager. */
+import { branchStore } from "../store/branch.js";
 import type { KVStore } from "../store/types.js";
 import { createEventManager, type EventManager } from "./events.js";
 import { gasMeteredStore, type GasMeter } from "./gas.js";
@@ -14,7 +15,7 @@ export function createContext(options: {
 }): Context {
   const metered = gasMeteredStore(options.store, options.gasMeter);
   const stores = new Map<string, KVStore>();
-  return {
+  const ctx: Context = {
     block: options.block,
     mode: options.mode,
     gasMeter: options.gasMeter,
@@ -27,7 +28,25 @@ export function createContext(options: {
       }
       return s;
     },
+    atomic(fn) {
+      const branch = branchStore(options.store);
+      const inner = createContext({
+        block: options.block,
+        mode: options.mode,
+        store: branch,
+        gasMeter: options.gasMeter,
+      });
+      const result = fn(inner);
+      branch.write();
+      for (const e of inner.events.events)
+        ctx.events.emit(
+          e.type,
+          e.attributes.map((a) => [a.key, a.value] as const),
+        );
+      return result;
+    },
   };
+  return ctx;
 }
 
 export function createQueryContext(store: KVStore, height: bigint): QueryContext {

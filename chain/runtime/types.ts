@@ -20,6 +20,12 @@ export interface Context {
   readonly events: EventManager;
   /** A module's store (keys under "<storeKey>/"), gas-metered. */
   kv(storeKey: string): KVStore;
+  /**
+   * Runs `fn` on a branch of this context's store: its writes and events are kept if it
+   * returns and dropped if it throws (the error propagates). For end-block work that must
+   * skip one failing item without losing the others.
+   */
+  atomic<T>(fn: (ctx: Context) => T): T;
 }
 
 /** protobuf Any as cosmjs-types has it. */

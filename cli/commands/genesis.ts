@@ -7,6 +7,7 @@ import { formatCoins, parseCoins } from "../../genesis/coins.js";
 import { addGenesisAccount, loadGenesis, writeGenesis } from "../../genesis/genesis.js";
 import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
 import { withExamples } from "../help.js";
+import { genesisAddFeederCommand } from "./oracle.js";
 import { print } from "../output.js";
 
 function genesisPathOf(g: GlobalOptions): string {
@@ -61,5 +62,6 @@ export function genesisCommand(): Command {
       );
     });
   cmd.addCommand(withExamples(validate, "strike genesis validate --home ~/.strike"));
+  cmd.addCommand(genesisAddFeederCommand());
   return cmd;
 }

@@ -1,6 +1,6 @@
 /** `strike query …`: read chain state through the node's RPC. */
-import { decodeTxRaw, Registry } from "@cosmjs/proto-signing";
-import { defaultRegistryTypes } from "@cosmjs/stargate";
+import { decodeTxRaw } from "@cosmjs/proto-signing";
+import { createStrikeRegistry } from "../../chain/codec/registry.js";
 import { Command } from "commander";
 import { checkBech32Address, decodeBech32 } from "../../genesis/address.js";
 import { connectQueryClient, withNode } from "../client.js";
@@ -8,6 +8,8 @@ import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { print, toText } from "../output.js";
+import { oracleQueryCommand } from "./oracle.js";
+import { tradingQueryCommands } from "./tradingQueries.js";
 
 /** An address, or the address of a keyring key of that name. */
 function addressArg(g: GlobalOptions, s: string): string {
@@ -92,7 +94,7 @@ function txQueryCommand(): Command {
         });
         if (r === null)
           throw cliErrors.notFound(`tx ${h} not found (not committed yet, or the node does not index txs)`);
-        const registry = new Registry(defaultRegistryTypes);
+        const registry = createStrikeRegistry();
         const decoded = decodeTxRaw(r.tx);
         const messages = decoded.body.messages.map((m) => {
           try {
@@ -143,5 +145,7 @@ export function queryCommand(): Command {
   q.addCommand(bank);
   q.addCommand(auth);
   q.addCommand(txQueryCommand());
+  for (const c of tradingQueryCommands()) q.addCommand(c);
+  q.addCommand(oracleQueryCommand());
   return q;
 }

@@ -7,6 +7,8 @@ import { checkBech32Address } from "../../genesis/address.js";
 import { globalOptions, openKeyring } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
+import { oracleTxCommand } from "./oracle.js";
+import { marginTxCommand, tradeTxCommand } from "./trade.js";
 import { addTxOptions, signAndSend, type TxFlags } from "../txSend.js";
 
 function bankSendCommand(): Command {
@@ -41,5 +43,8 @@ export function txCommand(): Command {
   withExamples(bank, "strike tx bank send alice strike1... 1000ustrike");
   bank.addCommand(bankSendCommand());
   tx.addCommand(bank);
+  tx.addCommand(tradeTxCommand());
+  tx.addCommand(marginTxCommand());
+  tx.addCommand(oracleTxCommand());
   return tx;
 }

@@ -3,7 +3,7 @@
  * the test keyring, funded genesis accounts, and a node on loopback ports.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
@@ -88,6 +88,8 @@ export interface TestNodeOptions {
   /** Extra flags for `strike start`, e.g. ["--consensus.timeout_commit", "100ms"]. */
   startFlags?: string[];
   funds?: string;
+  /** Changes the genesis document (parsed genesis.json) before the node first starts. */
+  editGenesis?: (genesis: Record<string, unknown>, accounts: Record<string, TestAccount>) => void;
 }
 
 export async function createTestNode(options: TestNodeOptions = {}): Promise<TestNode> {
@@ -113,6 +115,13 @@ export async function createTestNode(options: TestNodeOptions = {}): Promise<Tes
       "--home",
       home,
     ]);
+  }
+
+  if (options.editGenesis !== undefined) {
+    const path = join(home, "config", "genesis.json");
+    const doc = JSON.parse(await readFile(path, "utf8")) as Record<string, unknown>;
+    options.editGenesis(doc, accounts);
+    await writeFile(path, JSON.stringify(doc, null, 2));
   }
 
   let child: ChildProcess | undefined;

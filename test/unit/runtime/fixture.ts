@@ -1,20 +1,19 @@
 /** A Strike app on the memory store with funded accounts, and txs signed by real cosmjs wallets. */
 import {
   DirectSecp256k1Wallet,
-  Registry,
   encodePubkey,
   makeAuthInfoBytes,
   makeSignDoc,
   type EncodeObject,
 } from "@cosmjs/proto-signing";
 import { encodeSecp256k1Pubkey } from "@cosmjs/amino";
-import { defaultRegistryTypes } from "@cosmjs/stargate";
 import { fromBase64 } from "@cosmjs/encoding";
 import { TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { Any } from "cosmjs-types/google/protobuf/any";
 import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
 import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
 import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
+import { createStrikeRegistry } from "../../../chain/codec/registry.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
 import { verifySecp256k1Digest } from "../../../chain/crypto/secp256k1.js";
 import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
@@ -28,7 +27,7 @@ import { defaultAuthGenesis, baseAccountJson } from "../../../modules/auth/genes
 import type { FinalizeBlockResponse, QueryResponse } from "../../../chain/types/abci.js";
 
 export const CHAIN_ID = "strike-test-1";
-export const registry = new Registry(defaultRegistryTypes);
+export const registry = createStrikeRegistry();
 
 export interface TestAccount {
   wallet: DirectSecp256k1Wallet;
@@ -73,7 +72,14 @@ export function genesisAppState(accounts: readonly TestAccount[], funded = accou
 }
 
 export async function createFixture(
-  options: { accounts?: number; funded?: number; minGasPrices?: string; maxTxBytes?: number } = {},
+  options: {
+    accounts?: number;
+    funded?: number;
+    minGasPrices?: string;
+    maxTxBytes?: number;
+    /** Extra app_state sections (oracle, orderbook, margin), given the accounts. */
+    appState?: (accounts: readonly TestAccount[]) => Record<string, unknown>;
+  } = {},
 ): Promise<Fixture> {
   const db = createMemoryDatabase();
   const state = await openStateStore({ db, keepRecent: 0 });
@@ -99,7 +105,7 @@ export async function createFixture(
       validator: { pubKeyTypes: ["ed25519"] },
     },
     validators: [],
-    appState: genesisAppState(accounts, options.funded),
+    appState: { ...genesisAppState(accounts, options.funded), ...(options.appState?.(accounts) ?? {}) },
   });
   return { app, state, db, accounts, verifications: () => count, height: 0n };
 }

@@ -1,0 +1,219 @@
+/**
+ * Orders through the full state machine in process: CheckTx (decode, signature, ante) and
+ * DeliverTx (finalizeBlock: ante, margin checks, matching, state writes, end-block
+ * liquidation scan and funding, then commit) on the memory store, without RPC or consensus.
+ * A seeded stream: makers rest limit orders around the mid, takers cross them. Run with
+ * ORDERS_PER_TX=1 (one signed tx per order, what a wallet sends) and with several orders
+ * per tx (what a market maker batching quotes sends), to separate the per-tx cost
+ * (signature, ante) from the per-order cost. Writes bench/results/order-path.json.
+ *
+ *   npx tsx bench/orderPath.ts        (BENCH_ORDERS, BENCH_ACCOUNTS, BENCH_BLOCK)
+ */
+import { loadavg } from "node:os";
+import { MsgDeposit } from "../chain/codec/generated/strike/margin/v1/tx.js";
+import {
+  OrderType,
+  SelfTradePrevention,
+  Side,
+  TimeInForce,
+  TriggerType,
+} from "../chain/codec/generated/strike/orderbook/v1/order.js";
+import { MsgPlaceOrder } from "../chain/codec/generated/strike/orderbook/v1/tx.js";
+import { createMemoryDatabase } from "../chain/store/memoryDb.js";
+import { openStateStore } from "../chain/store/stateStore.js";
+import { createStrikeApp } from "../chain/node/strikeApp.js";
+import { parseDecCoins } from "../chain/runtime/coins.js";
+import { defaultBankGenesis } from "../modules/bank/genesis.js";
+import { defaultAuthGenesis, baseAccountJson } from "../modules/auth/genesis.js";
+import { defaultOracleGenesis } from "../modules/oracle/index.js";
+import { defaultOrderbookGenesis } from "../modules/orderbook/index.js";
+import { writeResult } from "./lib/machine.js";
+import { senderFromKey, sha256, signMessages, type Sender } from "./lib/sendTx.js";
+
+const ORDERS = Number(process.env.BENCH_ORDERS ?? 6000);
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100);
+const BLOCK = Number(process.env.BENCH_BLOCK ?? 500);
+const CHAIN_ID = "strike-bench-1";
+const GENESIS_SECONDS = 1_700_000_000n;
+
+function sender(i: number): Sender {
+  return senderFromKey(sha256(new TextEncoder().encode(`strike bench key ${i}`)), BigInt(i));
+}
+
+/** xorshift32: a repeatable stream. */
+function prng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
+
+function orderMsg(owner: string, side: Side, price: string, size: string, tif: TimeInForce) {
+  return {
+    typeUrl: "/strike.orderbook.v1.MsgPlaceOrder",
+    value: MsgPlaceOrder.encode({
+      owner,
+      subaccount: 0,
+      order: {
+        market: "ETH-PERP",
+        side,
+        price,
+        size,
+        timeInForce: tif,
+        orderType: OrderType.ORDER_TYPE_LIMIT,
+        reduceOnly: false,
+        clientId: 0n,
+        goodTilBlock: 0n,
+        goodTilTime: 0n,
+        triggerType: TriggerType.TRIGGER_TYPE_UNSPECIFIED,
+        triggerPrice: "",
+        selfTrade: SelfTradePrevention.SELF_TRADE_PREVENTION_UNSPECIFIED,
+      },
+    }).finish(),
+  };
+}
+
+/** Deposits (one tx per account), then the order txs: 70% resting quotes, 30% crossing orders. */
+function buildTxs(senders: Sender[], perTx: number): { setup: Uint8Array[]; orders: Uint8Array[] } {
+  const setup = senders.map((s) =>
+    signMessages(
+      s,
+      [
+        {
+          typeUrl: "/strike.margin.v1.MsgDeposit",
+          value: MsgDeposit.encode({ owner: s.address, subaccount: 0, amount: "1000000000000" }).finish(),
+        },
+      ],
+      0n,
+      CHAIN_ID,
+    ),
+  );
+  const rand = prng(42);
+  const seq = senders.map(() => 1n);
+  const orders: Uint8Array[] = [];
+  for (let i = 0; i < ORDERS / perTx; i++) {
+    const k = i % senders.length;
+    const s = senders[k]!;
+    const msgs = [];
+    for (let j = 0; j < perTx; j++) {
+      const buy = rand() < 0.5;
+      const crossing = rand() < 0.3;
+      const offset = 1 + Math.floor(rand() * 20);
+      const ticks = 30_000 + (crossing ? (buy ? offset : -offset) : buy ? -offset : offset);
+      const price = `${Math.floor(ticks / 10)}.${ticks % 10}`;
+      const size = `0.${String(1 + Math.floor(rand() * 9)).padStart(3, "0")}`;
+      msgs.push(
+        orderMsg(
+          s.address,
+          buy ? Side.SIDE_BUY : Side.SIDE_SELL,
+          price,
+          size,
+          crossing ? TimeInForce.TIME_IN_FORCE_IOC : TimeInForce.TIME_IN_FORCE_GTC,
+        ),
+      );
+    }
+    orders.push(signMessages(s, msgs, seq[k]!, CHAIN_ID, 400_000n * BigInt(perTx)));
+    seq[k]! += 1n;
+  }
+  return { setup, orders };
+}
+
+async function newApp(senders: Sender[]) {
+  const db = createMemoryDatabase();
+  const state = await openStateStore({ db, keepRecent: 0 });
+  const app = createStrikeApp({ state, minGasPrices: parseDecCoins("0.025ustrike") });
+  const auth = defaultAuthGenesis();
+  auth.accounts = senders.map((s) => baseAccountJson(s.address, s.accountNumber));
+  const bank = defaultBankGenesis();
+  bank.balances = senders.map((s) => ({
+    address: s.address,
+    coins: [
+      { denom: "ustrike", amount: "1000000000000000" },
+      { denom: "uusdc", amount: "1000000000000" },
+    ],
+  }));
+  const oracle = defaultOracleGenesis();
+  (oracle["params"] as Record<string, string>)["stale_after_blocks"] = "1000000000";
+  app.initChain({
+    chainId: CHAIN_ID,
+    time: { seconds: GENESIS_SECONDS, nanos: 0 },
+    initialHeight: 1n,
+    consensusParams: {
+      block: { maxBytes: 64_000_000n, maxGas: -1n },
+      evidence: { maxAgeNumBlocks: 100000n, maxAgeDurationNs: 172800000000000n, maxBytes: 1048576n },
+      validator: { pubKeyTypes: ["ed25519"] },
+    },
+    validators: [],
+    appState: { auth, bank, oracle, orderbook: defaultOrderbookGenesis(GENESIS_SECONDS) },
+  });
+  return { app, db };
+}
+
+async function run(senders: Sender[], perTx: number) {
+  const { setup, orders } = buildTxs(senders, perTx);
+  const { app, db } = await newApp(senders);
+  let height = 0n;
+  const block = async (txs: Uint8Array[]) => {
+    height += 1n;
+    const res = app.finalizeBlock({
+      txs,
+      height,
+      time: { seconds: GENESIS_SECONDS + height, nanos: 0 },
+      hash: new Uint8Array(32),
+      proposerAddress: new Uint8Array(20),
+      misbehavior: [],
+    });
+    const batch = db.batch();
+    app.commit(batch);
+    await batch.write();
+    return res;
+  };
+  await block(setup);
+  let checkMs = 0;
+  let deliverMs = 0;
+  let failed = 0;
+  let fills = 0;
+  for (let i = 0; i < orders.length; i += BLOCK) {
+    const txs = orders.slice(i, i + BLOCK);
+    const c0 = performance.now();
+    for (const tx of txs) if (app.checkTx(tx, "new").code !== 0) failed++;
+    checkMs += performance.now() - c0;
+    const d0 = performance.now();
+    const res = await block(txs);
+    deliverMs += performance.now() - d0;
+    for (const r of res.txResults) {
+      if (r.code !== 0) failed++;
+      fills += r.events.filter((e) => e.type === "trade").length;
+    }
+  }
+  const n = orders.length * perTx;
+  return {
+    ordersPerTx: perTx,
+    orders: n,
+    failedTxs: failed,
+    fills,
+    checkTxMicrosPerTx: Math.round((checkMs * 1000) / orders.length),
+    deliverMicrosPerOrder: Math.round((deliverMs * 1000) / n),
+    deliverOrdersPerSecond: Math.round(n / (deliverMs / 1000)),
+    endToEndOrdersPerSecond: Math.round(n / ((checkMs + deliverMs) / 1000)),
+  };
+}
+
+const senders = Array.from({ length: ACCOUNTS }, (_, i) => sender(i));
+const results = [];
+for (const perTx of [1, 10]) {
+  await run(senders, perTx); // warm-up
+  results.push(await run(senders, perTx));
+}
+for (const r of results) console.log(JSON.stringify(r));
+const path = writeResult("order-path", {
+  target: { ordersPerSecond: 50_000 },
+  blockTxs: BLOCK,
+  accounts: ACCOUNTS,
+  loadAverage: loadavg(),
+  results,
+});
+console.log(`wrote ${path}`);

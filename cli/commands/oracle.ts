@@ -1,0 +1,376 @@
+/**
+ * Oracle commands: `strike tx oracle submit-prices`, `strike query oracle [asset]`,
+ * `strike feeder` (the long-running price feeder) and `strike genesis add-oracle-feeder`.
+ */
+import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
+import { SigningStargateClient } from "@cosmjs/stargate";
+import type { Comet38Client } from "@cosmjs/tendermint-rpc";
+import { Command, Option } from "commander";
+import { existsSync } from "node:fs";
+import {
+  QueryFeedersRequest,
+  QueryFeedersResponse,
+  QueryParamsRequest,
+  QueryParamsResponse,
+  QueryPriceRequest,
+  QueryPriceResponse,
+  QueryPricesRequest,
+  QueryPricesResponse,
+} from "../../chain/codec/generated/strike/oracle/v1/query.js";
+import type { OraclePrice } from "../../chain/codec/generated/strike/oracle/v1/oracle.js";
+import { createStrikeRegistry } from "../../chain/codec/registry.js";
+import { configPaths, defaultConfig, loadConfig, parseDuration, resolveHomePath } from "../../chain/node/config.js";
+import { decFromString, type Dec } from "../../chain/types/fixed/index.js";
+import { createHttpJsonSource } from "../../feeder/httpJsonSource.js";
+import { runFeeder } from "../../feeder/runFeeder.js";
+import { createSimulatedSource } from "../../feeder/simulatedSource.js";
+import type { PriceSource } from "../../feeder/source.js";
+import { createChainSubmitter, submitPricesMsg } from "../../feeder/submitter.js";
+import { decodeBech32 } from "../../genesis/address.js";
+import { loadGenesis, writeGenesis } from "../../genesis/genesis.js";
+import {
+  addOracleFeeder,
+  isValidAssetSymbol,
+  ORACLE_QUERY_PATH_PREFIX,
+  parseAssetPrices,
+  trimDec,
+} from "../../modules/oracle/index.js";
+import { connectComet, withNode } from "../client.js";
+import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
+import { cliErrors } from "../errors.js";
+import { DEFAULT_GAS, DEFAULT_GAS_ADJUSTMENT, resolveFee } from "../fees.js";
+import { withExamples } from "../help.js";
+import { note, print } from "../output.js";
+import { addTxOptions, signAndSend, type TxFlags } from "../txSend.js";
+
+/** "ETH=3001.5,BTC=65000" → [{asset, price}], checked with the chain's own rules. */
+export function parsePriceList(text: string): { asset: string; price: string }[] {
+  const entries = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "")
+    .map((pair) => {
+      const m = /^([^=]+)=(.+)$/.exec(pair);
+      if (m === null) throw cliErrors.badArgument(`"${pair}" is not ASSET=PRICE, e.g. ETH=3001.5`);
+      return { asset: m[1]!.trim().toUpperCase(), price: m[2]!.trim() };
+    });
+  parseAssetPrices(entries);
+  return entries;
+}
+
+function parseAssets(text: string): string[] {
+  const assets = text
+    .split(",")
+    .map((s) => s.trim().toUpperCase())
+    .filter((s) => s !== "");
+  if (assets.length === 0) throw cliErrors.badArgument("--assets must list at least one asset, e.g. ETH,BTC");
+  for (const a of assets) if (!isValidAssetSymbol(a)) throw cliErrors.badArgument(`--assets: "${a}" is not an asset`);
+  return [...new Set(assets)];
+}
+
+async function abciQuery<T>(
+  comet: Comet38Client,
+  path: string,
+  data: Uint8Array,
+  decode: (b: Uint8Array) => T,
+): Promise<{ value: T; height: number }> {
+  const res = await comet.abciQuery({ path: `${ORACLE_QUERY_PATH_PREFIX}${path}`, data });
+  if ((res.code ?? 0) !== 0) {
+    const why = `${res.log ?? ""} (code ${res.code}, codespace ${res.codespace || "-"})`;
+    if (res.codespace === "oracle" && res.code === 2) throw cliErrors.notFound(why);
+    throw cliErrors.badArgument(why);
+  }
+  return { value: decode(res.value), height: res.height ?? 0 };
+}
+
+async function withComet<T>(g: GlobalOptions, fn: (comet: Comet38Client) => Promise<T>): Promise<T> {
+  const comet = await connectComet(g.node);
+  try {
+    return await withNode(g.node, () => fn(comet));
+  } finally {
+    comet.disconnect();
+  }
+}
+
+interface PriceJson {
+  asset: string;
+  price: string;
+  height: string;
+  time: string;
+  stale: boolean;
+}
+
+function priceJson(p: OraclePrice): PriceJson {
+  return {
+    asset: p.asset,
+    price: trimDec(decFromString(p.price)),
+    height: p.height.toString(),
+    time: new Date(Number(p.timeSeconds) * 1000).toISOString(),
+    stale: p.stale,
+  };
+}
+
+function priceTable(prices: readonly PriceJson[]): string {
+  const rows = [["ASSET", "PRICE", "HEIGHT", "TIME", "STATUS"]].concat(
+    prices.map((p) => [p.asset, p.price, p.height, p.time, p.stale ? "STALE" : "fresh"]),
+  );
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+export function oracleTxCommand(): Command {
+  const oracle = new Command("oracle").description("Oracle transactions");
+  const submit = new Command("submit-prices")
+    .description("Vote prices as an oracle feeder (counts in this block's weighted median)")
+    .argument("<prices>", "comma-separated ASSET=PRICE pairs, e.g. ETH=3001.5,BTC=65000")
+    .requiredOption("--from <key>", "feeder key name or address in the keyring");
+  addTxOptions(submit).action(async (pricesText: string, flags: TxFlags & { from: string }, self: Command) => {
+    const g = globalOptions(self);
+    const prices = parsePriceList(pricesText);
+    const feeder = openKeyring(g).resolve(flags.from).address;
+    const msg = submitPricesMsg(feeder, new Map(prices.map((p) => [p.asset, decFromString(p.price)])));
+    const shown = prices.map((p) => `${p.asset}=${p.price}`).join(" ");
+    await signAndSend(g, flags.from, [msg], flags, `Submit oracle prices ${shown}\n  feeder: ${feeder}`);
+  });
+  oracle.addCommand(
+    withExamples(
+      submit,
+      "strike tx oracle submit-prices ETH=3001.5,BTC=65000 --from feeder --yes",
+      "strike tx oracle submit-prices ETH=3001.5 --from feeder --output json",
+    ),
+  );
+  return withExamples(oracle, "strike tx oracle submit-prices ETH=3001.5 --from feeder");
+}
+
+function oracleParamsCommand(): Command {
+  const cmd = new Command("params").description("The oracle's parameters").action(async (_o, self: Command) => {
+    const g = globalOptions(self);
+    const { value } = await withComet(g, (c) =>
+      abciQuery(c, "Params", QueryParamsRequest.encode({}).finish(), QueryParamsResponse.decode),
+    );
+    const p = value.params!;
+    print(g.output, {
+      max_vote_age_blocks: p.maxVoteAgeBlocks.toString(),
+      stale_after_blocks: p.staleAfterBlocks.toString(),
+      history_blocks: p.historyBlocks.toString(),
+    });
+  });
+  return withExamples(cmd, "strike query oracle params --output json");
+}
+
+function oracleFeedersCommand(): Command {
+  const cmd = new Command("feeders")
+    .description("Accounts whose votes count, with weights")
+    .action(async (_o, self: Command) => {
+      const g = globalOptions(self);
+      const { value } = await withComet(g, (c) =>
+        abciQuery(c, "Feeders", QueryFeedersRequest.encode({}).finish(), QueryFeedersResponse.decode),
+      );
+      print(g.output, {
+        feeders: value.feeders.map((f) => ({ address: f.address, weight: f.weight.toString() })),
+        total_weight: value.totalWeight.toString(),
+      });
+    });
+  return withExamples(cmd, "strike query oracle feeders");
+}
+
+export function oracleQueryCommand(): Command {
+  const cmd = new Command("oracle")
+    .description("Oracle prices: one asset, or all of them as a table")
+    .argument("[asset]", "asset symbol, e.g. ETH (default: all assets)")
+    .action(async (assetArg: string | undefined, _o: unknown, self: Command) => {
+      const g = globalOptions(self);
+      if (assetArg === undefined) {
+        const { value, height } = await withComet(g, (c) =>
+          abciQuery(c, "Prices", QueryPricesRequest.encode({}).finish(), QueryPricesResponse.decode),
+        );
+        const prices = value.prices.map(priceJson);
+        print(g.output, { height: String(height), prices }, () => priceTable(prices));
+        return;
+      }
+      const asset = assetArg.toUpperCase();
+      if (!isValidAssetSymbol(asset)) throw cliErrors.badArgument(`"${assetArg}" is not an asset symbol`);
+      const { value } = await withComet(g, (c) =>
+        abciQuery(c, "Price", QueryPriceRequest.encode({ asset }).finish(), QueryPriceResponse.decode),
+      );
+      const p = priceJson(value.price!);
+      print(g.output, p, () => priceTable([p]));
+    });
+  cmd.addCommand(oracleParamsCommand());
+  cmd.addCommand(oracleFeedersCommand());
+  return withExamples(
+    cmd,
+    "strike query oracle",
+    "strike query oracle ETH --output json",
+    "strike query oracle feeders",
+  );
+}
+
+interface FeederFlags {
+  from: string;
+  assets: string;
+  source: string;
+  interval: string;
+  seed: string;
+  volatility: string;
+  httpUrl?: string;
+  httpField?: string;
+  httpTimeout: string;
+  fees?: string;
+  gas: string;
+  gasPrices?: string;
+}
+
+function durationFlag(name: string, text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms === 0) throw cliErrors.badArgument(`${name} must be a duration like 1s, got "${text}"`);
+  return ms;
+}
+
+async function startPrices(comet: Comet38Client, assets: readonly string[]): Promise<Map<string, Dec>> {
+  const { value } = await abciQuery(
+    comet,
+    "Prices",
+    QueryPricesRequest.encode({}).finish(),
+    QueryPricesResponse.decode,
+  );
+  const known = new Map(value.prices.map((p) => [p.asset, decFromString(p.price)]));
+  const missing = assets.filter((a) => !known.has(a));
+  if (missing.length > 0)
+    throw cliErrors.badArgument(`the chain has no oracle asset ${missing.join(", ")}; it knows ${[...known.keys()]}`);
+  return known;
+}
+
+/** Checks the source flags at once; the returned function builds the source (sim needs the chain's prices). */
+function sourceBuilder(f: FeederFlags): (start: () => Promise<Map<string, Dec>>) => Promise<PriceSource> {
+  if (f.source === "http") {
+    if (f.httpUrl === undefined || f.httpField === undefined)
+      throw cliErrors.badArgument("--source http needs --http-url and --http-field");
+    const source = createHttpJsonSource({
+      url: f.httpUrl,
+      field: f.httpField,
+      timeoutMs: durationFlag("--http-timeout", f.httpTimeout),
+    });
+    return () => Promise.resolve(source);
+  }
+  if (f.source !== "sim") throw cliErrors.badArgument(`--source must be sim or http, got "${f.source}"`);
+  if (!/^\d+(\.\d{1,18})?$/.test(f.volatility))
+    throw cliErrors.badArgument(`--volatility must be a decimal like 0.01, got "${f.volatility}"`);
+  const volatility = decFromString(f.volatility);
+  return async (start) => createSimulatedSource({ seed: f.seed, start: await start(), volatility });
+}
+
+export function feederCommand(): Command {
+  const cmd = new Command("feeder")
+    .description("Run a price feeder: every interval, read prices from a source and submit them")
+    .requiredOption("--from <key>", "feeder key name or address in the keyring")
+    .option("--assets <list>", "assets to price, comma-separated", "ETH,BTC")
+    .addOption(
+      new Option("--source <kind>", "sim: seeded random walk from the chain's prices; http: a JSON API")
+        .choices(["sim", "http"])
+        .default("sim"),
+    )
+    .option("--interval <duration>", "time between submissions", "1s")
+    .option("--seed <n>", "seed of the simulated source", "1")
+    .option("--volatility <dec>", "per-step log-return deviation of the simulated source", "0.01")
+    .option("--http-url <url>", "JSON endpoint; {asset} and {asset_lower} are replaced per asset")
+    .option("--http-field <path>", "dotted path to the price, e.g. data.amount or {asset_lower}.usd")
+    .option("--http-timeout <duration>", "per-request timeout of the http source", "5s")
+    .option("--fees <coins>", "fee per submission (default: gas × gas price)")
+    .option("--gas <limit>", "gas limit per submission", String(DEFAULT_GAS))
+    .option("--gas-prices <price>", "price per unit of gas (default 0.025ustrike)")
+    .action(async (f: FeederFlags, self: Command) => {
+      const g = globalOptions(self);
+      const assets = parseAssets(f.assets);
+      const intervalMs = durationFlag("--interval", f.interval);
+      if (f.gas === "auto") throw cliErrors.badArgument("the feeder needs a fixed --gas limit, not auto");
+      const buildSource = sourceBuilder(f);
+      const fee = await resolveFee({ ...f, gasAdjustment: DEFAULT_GAS_ADJUSTMENT }, () => Promise.resolve(0));
+      const kr = openKeyring(g);
+      const key = kr.resolve(f.from);
+      const wallet = await DirectSecp256k1Wallet.fromKey(await kr.privateKey(key.name), kr.prefix);
+      const comet = await connectComet(g.node);
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      try {
+        const stats = await withNode(g.node, async () => {
+          const status = await comet.status();
+          const chainId = status.nodeInfo.network;
+          if (g.chainId !== undefined && g.chainId !== chainId)
+            throw cliErrors.chainIdMismatch(`--chain-id is ${g.chainId} but the node at ${g.node} runs ${chainId}`);
+          const feeders = await abciQuery(
+            comet,
+            "Feeders",
+            QueryFeedersRequest.encode({}).finish(),
+            QueryFeedersResponse.decode,
+          );
+          if (!feeders.value.feeders.some((x) => x.address === key.address))
+            note(`warning: ${key.address} is not in the oracle's feeder list; its votes will be rejected`);
+          const source = await buildSource(() => startPrices(comet, assets));
+          const client = SigningStargateClient.createWithSigner(comet, wallet, { registry: createStrikeRegistry() });
+          const submit = createChainSubmitter({ client, feeder: key.address, chainId, fee });
+          note(`feeding ${assets.join(",")} from ${f.source} every ${f.interval} as ${key.address} on ${chainId}`);
+          return runFeeder({
+            source,
+            assets,
+            intervalMs,
+            submit,
+            signal: stop.signal,
+            log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+          });
+        });
+        note(`feeder stopped after ${stats.rounds} rounds: ${stats.submitted} submitted, ${stats.failed} skipped`);
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        comet.disconnect();
+      }
+    });
+  return withExamples(
+    cmd,
+    "strike feeder --from feeder --assets ETH,BTC --source sim --interval 1s --seed 42",
+    "strike feeder --from feeder --assets ETH --source http --http-url 'https://api.coinbase.com/v2/prices/{asset}-USD/spot' --http-field data.amount",
+  );
+}
+
+function genesisPathOf(g: GlobalOptions): string {
+  const cfg = existsSync(configPaths(g.home).configToml) ? loadConfig(g.home) : defaultConfig("");
+  return resolveHomePath(g.home, cfg.genesisFile);
+}
+
+export function genesisAddFeederCommand(): Command {
+  const cmd = new Command("add-oracle-feeder")
+    .description("Let an account vote oracle prices from genesis on (adds it, or changes its weight)")
+    .argument("<address-or-key>", "bech32 address, or the name of a key in the keyring")
+    .option("--weight <n>", "voting weight (a positive integer)", "1")
+    .action((addressOrKey: string, o: { weight: string }, self: Command) => {
+      const g = globalOptions(self);
+      if (!/^[1-9][0-9]{0,19}$/.test(o.weight))
+        throw cliErrors.badArgument(`--weight must be a positive integer, got "${o.weight}"`);
+      const address =
+        decodeBech32(addressOrKey) !== undefined ? addressOrKey : openKeyring(g).get(addressOrKey).address;
+      const path = genesisPathOf(g);
+      const doc = loadGenesis(path);
+      doc.app_state.oracle = addOracleFeeder(doc.app_state.oracle, address, BigInt(o.weight));
+      writeGenesis(path, doc);
+      print(
+        g.output,
+        { address, weight: o.weight, genesis_file: path },
+        () => `Added oracle feeder ${address} with weight ${o.weight} in ${path}`,
+      );
+    });
+  return withExamples(
+    cmd,
+    "strike genesis add-oracle-feeder feeder --keyring-backend test",
+    "strike genesis add-oracle-feeder strike1qy352euf40x77qfrg4ncn27dauqjx3t8ztnahv --weight 3",
+  );
+}

@@ -1,0 +1,313 @@
+/** `strike query book|trades|positions|markets|orders`: the trading state, as tables or JSON. */
+import { Command } from "commander";
+import {
+  QuerySubaccountsRequest,
+  QuerySubaccountsResponse,
+} from "../../chain/codec/generated/strike/margin/v1/query.js";
+import { MarketType, OptionKind, type Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
+import { Side, type Order, type Trade } from "../../chain/codec/generated/strike/orderbook/v1/order.js";
+import * as q from "../../chain/codec/generated/strike/orderbook/v1/query.js";
+import { formatPrice, formatSize } from "../../modules/orderbook/units.js";
+import { checkBech32Address, decodeBech32 } from "../../genesis/address.js";
+import { queryProto, withComet } from "../abciQuery.js";
+import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
+import { cliErrors } from "../errors.js";
+import { withExamples } from "../help.js";
+import { print } from "../output.js";
+
+const OB = "/strike.orderbook.v1.Query/";
+
+function addressArg(g: GlobalOptions, s: string): string {
+  if (decodeBech32(s) === undefined) return openKeyring(g).get(s).address;
+  const bad = checkBech32Address(s);
+  if (bad !== undefined) throw cliErrors.badArgument(`address ${s}: ${bad}`);
+  return s;
+}
+
+/** Columns padded to their widest cell; numbers right-aligned. */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (/^-?[\d.]+%?$/.test(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+function marketJson(m: Market) {
+  return {
+    id: m.id,
+    type: m.type === MarketType.MARKET_TYPE_OPTION ? "option" : "perpetual",
+    underlying: m.underlying,
+    tick_size: formatPrice(m.tickSize),
+    lot_size: formatSize(m, m.lotSize),
+    min_notional: formatPrice(m.minNotional),
+    maker_fee_rate: m.makerFeeRate,
+    taker_fee_rate: m.takerFeeRate,
+    initial_margin_fraction: m.initialMarginFraction,
+    maintenance_margin_fraction: m.maintenanceMarginFraction,
+    status: m.status === 2 ? "settled" : "active",
+    ...(m.option === undefined
+      ? {}
+      : {
+          option: {
+            kind: m.option.kind === OptionKind.OPTION_KIND_PUT ? "put" : "call",
+            strike: formatPrice(m.option.strikePrice),
+            expiry: new Date(Number(m.option.expiryTime) * 1000).toISOString(),
+            implied_volatility: m.option.impliedVolatility,
+            settlement_price: m.option.settlementPrice === 0n ? "" : formatPrice(m.option.settlementPrice),
+          },
+        }),
+  };
+}
+
+function marketsCommand(): Command {
+  return withExamples(
+    new Command("markets")
+      .description("Every market with its tick, lot, fees and terms")
+      .action(async (_o: unknown, self: Command) => {
+        const g = globalOptions(self);
+        const { markets } = await withComet(g, (c) =>
+          queryProto(c, `${OB}Markets`, q.QueryMarketsRequest.encode({}).finish(), q.QueryMarketsResponse.decode),
+        );
+        const rows = markets.map(marketJson);
+        print(g.output, { markets: rows }, () =>
+          table(
+            ["MARKET", "TYPE", "TICK", "LOT", "MAKER", "TAKER", "STATUS", "EXPIRY", "IV"],
+            rows.map((m) => [
+              m.id,
+              m.type,
+              m.tick_size,
+              m.lot_size,
+              m.maker_fee_rate,
+              m.taker_fee_rate,
+              m.status,
+              m.option?.expiry.slice(0, 16) ?? "",
+              m.option?.implied_volatility ?? "",
+            ]),
+          ),
+        );
+      }),
+    "strike query markets",
+    "strike query markets --output json",
+  );
+}
+
+function bookCommand(): Command {
+  return withExamples(
+    new Command("book")
+      .description("Depth ladder of a market: asks above, bids below")
+      .argument("<market>", "market id, e.g. ETH-PERP")
+      .option("--levels <n>", "price levels per side", "10")
+      .action(async (market: string, o: { levels: string }, self: Command) => {
+        const g = globalOptions(self);
+        if (!/^\d+$/.test(o.levels)) throw cliErrors.badArgument("--levels must be a whole number");
+        const r = await withComet(g, (c) =>
+          queryProto(
+            c,
+            `${OB}Book`,
+            q.QueryBookRequest.encode({ market, levels: Number(o.levels) }).finish(),
+            q.QueryBookResponse.decode,
+          ),
+        );
+        const m = r.market!;
+        const level = (l: q.BookLevel) => ({
+          price: formatPrice(l.price),
+          size: formatSize(m, l.size),
+          orders: l.orders,
+        });
+        const out = { market: m.id, bids: r.bids.map(level), asks: r.asks.map(level) };
+        print(g.output, out, () => {
+          const asks = [...out.asks].reverse().map((l) => ["ask", l.price, l.size, String(l.orders)]);
+          const bids = out.bids.map((l) => ["bid", l.price, l.size, String(l.orders)]);
+          if (asks.length + bids.length === 0) return `${m.id}: the book is empty`;
+          return `${m.id}\n${table(["SIDE", "PRICE", "SIZE", "ORDERS"], [...asks, ...bids])}`;
+        });
+      }),
+    "strike query book ETH-PERP",
+    "strike query book ETH-PERP --levels 5 --output json",
+  );
+}
+
+function tradesCommand(): Command {
+  return withExamples(
+    new Command("trades")
+      .description("Recent trades of a market, newest first")
+      .requiredOption("--market <id>", "market id")
+      .option("--limit <n>", "how many", "20")
+      .action(async (o: { market: string; limit: string }, self: Command) => {
+        const g = globalOptions(self);
+        if (!/^\d+$/.test(o.limit)) throw cliErrors.badArgument("--limit must be a whole number");
+        const { r, markets } = await withComet(g, async (c) => ({
+          r: await queryProto(
+            c,
+            `${OB}Trades`,
+            q.QueryTradesRequest.encode({ market: o.market, limit: Number(o.limit) }).finish(),
+            q.QueryTradesResponse.decode,
+          ),
+          markets: await queryProto(
+            c,
+            `${OB}Markets`,
+            q.QueryMarketsRequest.encode({}).finish(),
+            q.QueryMarketsResponse.decode,
+          ),
+        }));
+        const m = markets.markets.find((x) => x.id === o.market)!;
+        const trades = r.trades.map((t: Trade) => ({
+          seq: t.seq.toString(),
+          height: t.height.toString(),
+          time: new Date(Number(t.time) * 1000).toISOString(),
+          price: formatPrice(t.price),
+          size: formatSize(m, t.size),
+          taker_side: t.takerSide === Side.SIDE_BUY ? "buy" : "sell",
+          maker: t.maker,
+          taker: t.taker,
+          liquidation: t.liquidation,
+        }));
+        print(g.output, { market: o.market, trades }, () =>
+          trades.length === 0
+            ? `no trades in ${o.market}`
+            : table(
+                ["HEIGHT", "TIME", "SIDE", "PRICE", "SIZE", "LIQ"],
+                trades.map((t) => [
+                  t.height,
+                  t.time.slice(11, 19),
+                  t.taker_side,
+                  t.price,
+                  t.size,
+                  t.liquidation ? "yes" : "",
+                ]),
+              ),
+        );
+      }),
+    "strike query trades --market ETH-PERP --output json",
+  );
+}
+
+function positionsCommand(): Command {
+  return withExamples(
+    new Command("positions")
+      .description(
+        "Subaccounts of an address: collateral, equity, margin, and each position with PnL, liquidation price and greeks",
+      )
+      .argument("<address>", "bech32 address or keyring key name")
+      .action(async (addr: string, _o: unknown, self: Command) => {
+        const g = globalOptions(self);
+        const owner = addressArg(g, addr);
+        const r = await withComet(g, (c) =>
+          queryProto(
+            c,
+            "/strike.margin.v1.Query/Subaccounts",
+            QuerySubaccountsRequest.encode({ owner }).finish(),
+            QuerySubaccountsResponse.decode,
+          ),
+        );
+        const out = r.subaccounts.map((s) => ({
+          subaccount: s.subaccount?.number ?? 0,
+          portfolio_margin: s.subaccount?.portfolioMargin ?? false,
+          collateral: s.collateral,
+          equity: s.equity,
+          initial_margin: s.initialMargin,
+          maintenance_margin: s.maintenanceMargin,
+          free_collateral: s.freeCollateral,
+          liquidatable: s.liquidatable,
+          greeks: { delta: s.delta, gamma: s.gamma, vega: s.vega, theta: s.theta },
+          positions: s.positions.map((p) => ({
+            market: p.market,
+            size: p.size,
+            entry_price: p.entryPrice,
+            mark_price: p.markPrice,
+            unrealized_pnl: p.unrealizedPnl,
+            initial_margin: p.initialMargin,
+            maintenance_margin: p.maintenanceMargin,
+            liquidation_price: p.liquidationPrice,
+            delta: p.delta,
+            gamma: p.gamma,
+            vega: p.vega,
+            theta: p.theta,
+          })),
+        }));
+        print(g.output, { owner, subaccounts: out }, () => {
+          if (out.length === 0) return `${owner} has no subaccounts (deposit with \`strike tx margin deposit\`)`;
+          return out
+            .map((s) => {
+              const head = `subaccount ${s.subaccount}${s.portfolio_margin ? " (portfolio margin)" : ""}: equity ${s.equity} USDC, collateral ${s.collateral}, initial margin ${s.initial_margin}, maintenance ${s.maintenance_margin}, free ${s.free_collateral}${s.liquidatable ? "  LIQUIDATABLE" : ""}`;
+              if (s.positions.length === 0) return `${head}\n  no positions`;
+              const rows = s.positions.map((p) => [
+                p.market,
+                p.size,
+                p.entry_price,
+                p.mark_price,
+                p.unrealized_pnl,
+                p.initial_margin,
+                p.liquidation_price || "-",
+                p.delta,
+                p.gamma,
+                p.vega,
+                p.theta,
+              ]);
+              return `${head}\n${table(["MARKET", "SIZE", "ENTRY", "MARK", "PNL", "IM", "LIQ PRICE", "DELTA", "GAMMA", "VEGA", "THETA"], rows)}`;
+            })
+            .join("\n\n");
+        });
+      }),
+    "strike query positions alice",
+    "strike query positions strike1... --output json",
+  );
+}
+
+function ordersCommand(): Command {
+  return withExamples(
+    new Command("orders")
+      .description("Open orders of an address")
+      .argument("<address>", "bech32 address or keyring key name")
+      .option("--market <id>", "only this market", "")
+      .action(async (addr: string, o: { market: string }, self: Command) => {
+        const g = globalOptions(self);
+        const owner = addressArg(g, addr);
+        const { r, markets } = await withComet(g, async (c) => ({
+          r: await queryProto(
+            c,
+            `${OB}Orders`,
+            q.QueryOrdersRequest.encode({ owner, market: o.market }).finish(),
+            q.QueryOrdersResponse.decode,
+          ),
+          markets: await queryProto(
+            c,
+            `${OB}Markets`,
+            q.QueryMarketsRequest.encode({}).finish(),
+            q.QueryMarketsResponse.decode,
+          ),
+        }));
+        const byId = new Map(markets.markets.map((m) => [m.id, m]));
+        const orders = r.orders.map((x: Order) => {
+          const m = byId.get(x.market)!;
+          return {
+            order_id: x.id.toString(),
+            client_id: x.clientId.toString(),
+            market: x.market,
+            subaccount: x.subaccount,
+            side: x.side === Side.SIDE_BUY ? "buy" : "sell",
+            price: formatPrice(x.price),
+            size: formatSize(m, x.size),
+            remaining: formatSize(m, x.remaining),
+            trigger_price: x.triggerPrice === 0n ? "" : formatPrice(x.triggerPrice),
+          };
+        });
+        print(g.output, { owner, orders }, () =>
+          orders.length === 0
+            ? `${owner} has no open orders`
+            : table(
+                ["ID", "CLIENT", "MARKET", "SIDE", "PRICE", "REMAINING", "TRIGGER"],
+                orders.map((x) => [x.order_id, x.client_id, x.market, x.side, x.price, x.remaining, x.trigger_price]),
+              ),
+        );
+      }),
+    "strike query orders mm --market ETH-PERP",
+  );
+}
+
+export function tradingQueryCommands(): Command[] {
+  return [marketsCommand(), bookCommand(), tradesCommand(), positionsCommand(), ordersCommand()];
+}

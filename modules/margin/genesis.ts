@@ -1,0 +1,39 @@
+/** margin genesis (`app_state.margin`): params only; subaccounts start empty. */
+import { MarginParams } from "../../chain/codec/generated/strike/margin/v1/margin.js";
+import type { Context } from "../../chain/runtime/types.js";
+import { decFromString } from "../../chain/types/fixed/index.js";
+import { marginErrors } from "./errors.js";
+import { defaultMarginParams, setParams } from "./state.js";
+
+export function defaultMarginGenesis(): { params: Record<string, unknown> } {
+  return { params: MarginParams.toJSON(defaultMarginParams()) as Record<string, unknown> };
+}
+
+function checkRate(value: string, field: string, maxOne: boolean): void {
+  let d: bigint;
+  try {
+    d = decFromString(value);
+  } catch {
+    throw marginErrors.invalidGenesis(`params.${field}: "${value}" is not a decimal`);
+  }
+  if (d < 0n || (maxOne && d > 10n ** 18n))
+    throw marginErrors.invalidGenesis(`params.${field}: ${value} is out of range`);
+}
+
+export function parseMarginGenesis(state: unknown): MarginParams {
+  if (state === undefined || state === null) return defaultMarginParams();
+  if (typeof state !== "object" || Array.isArray(state)) throw marginErrors.invalidGenesis("must be an object");
+  const raw = (state as Record<string, unknown>)["params"];
+  const params =
+    raw === undefined ? defaultMarginParams() : { ...defaultMarginParams(), ...MarginParams.fromJSON(raw) };
+  checkRate(params.maxFundingRate, "max_funding_rate", true);
+  checkRate(params.liquidationPenalty, "liquidation_penalty", true);
+  checkRate(params.optionOtmFactor, "option_otm_factor", true);
+  checkRate(params.optionMinFactor, "option_min_factor", true);
+  checkRate(params.optionMaintenanceRatio, "option_maintenance_ratio", true);
+  return params;
+}
+
+export function initMarginGenesis(ctx: Context, state: unknown): void {
+  setParams(ctx, parseMarginGenesis(state));
+}

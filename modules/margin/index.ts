@@ -1,0 +1,12 @@
+export { createMarginKeeper, applyDelta, type MarginKeeper, type TradeDelta } from "./keeper.js";
+export { createMarginModule } from "./module.js";
+export { autoDeleverage } from "./deleverage.js";
+export { settleMarketPositions } from "./settlement.js";
+export { marginErrors } from "./errors.js";
+export { defaultMarginGenesis } from "./genesis.js";
+export { sizeToContracts, usdcToUusdcCeil, usdcToUusdcFloor, uusdcToUsdc, type AccountRisk } from "./risk.js";
+export { getParams as getMarginParams, type AccountId } from "./state.js";
+export { MARGIN_ACCOUNT, INSURANCE_FUND, MODULE_NAME as MARGIN_MODULE_NAME } from "./keys.js";
+export type { OptionPricer, PriceReader, OptionGreeks, PortfolioPosition, RiskContext } from "./expectedKeepers.js";
+export { liquidatableAccounts, markPrice, settleLiquidation } from "./liquidation.js";
+export { parseMarginGenesis } from "./genesis.js";

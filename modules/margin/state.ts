@@ -1,0 +1,149 @@
+/** margin state: subaccounts, positions, the holders index per market, funding samples, params. */
+import { MarginParams, Position, Subaccount } from "../../chain/codec/generated/strike/margin/v1/margin.js";
+import { addressBytesView, addressToBech32 } from "../../chain/crypto/address.js";
+import type { StoreSource } from "../../chain/runtime/collection.js";
+import { concatBytes, prefixEnd, utf8 } from "../../chain/types/bytes.js";
+import {
+  FUNDING_PREFIX,
+  LAST_BLOCK_KEY,
+  NEGATIVE_EQUITY_KEY,
+  MARKET_HOLDERS_PREFIX,
+  PARAMS_KEY,
+  POSITIONS_PREFIX,
+  STORE_KEY,
+  SUBACCOUNTS_PREFIX,
+} from "./keys.js";
+
+const EMPTY = new Uint8Array(0);
+const decoder = new TextDecoder();
+
+function str(s: string): Uint8Array {
+  const b = utf8(s);
+  return concatBytes(Uint8Array.of(b.length), b);
+}
+function addr(a: string): Uint8Array {
+  const b = addressBytesView(a);
+  return concatBytes(Uint8Array.of(b.length), b);
+}
+function u32(n: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, n);
+  return out;
+}
+function readU32(b: Uint8Array, at: number): number {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at);
+}
+const kv = (src: StoreSource) => src.kv(STORE_KEY);
+
+export interface AccountId {
+  owner: string;
+  number: number;
+}
+
+export function defaultMarginParams(): MarginParams {
+  return {
+    fundingIntervalBlocks: 600n,
+    maxFundingRate: "0.001",
+    liquidationPenalty: "0.01",
+    optionOtmFactor: "0.15",
+    optionMinFactor: "0.1",
+    optionMaintenanceRatio: "0.8",
+    settlementTwapBlocks: 30n,
+  };
+}
+
+export function getParams(src: StoreSource): MarginParams {
+  const raw = kv(src).get(PARAMS_KEY);
+  return raw === undefined ? defaultMarginParams() : MarginParams.decode(raw);
+}
+export function setParams(src: StoreSource, p: MarginParams): void {
+  kv(src).set(PARAMS_KEY, MarginParams.encode(p).finish());
+}
+
+export function getSubaccount(src: StoreSource, id: AccountId): Subaccount | undefined {
+  const raw = kv(src).get(concatBytes(SUBACCOUNTS_PREFIX, addr(id.owner), u32(id.number)));
+  return raw === undefined ? undefined : Subaccount.decode(raw);
+}
+export function setSubaccount(src: StoreSource, s: Subaccount): void {
+  kv(src).set(concatBytes(SUBACCOUNTS_PREFIX, addr(s.owner), u32(s.number)), Subaccount.encode(s).finish());
+}
+/** Every subaccount, in key order. */
+export function* allSubaccounts(src: StoreSource, owner?: string): IterableIterator<Subaccount> {
+  const prefix = owner === undefined ? SUBACCOUNTS_PREFIX : concatBytes(SUBACCOUNTS_PREFIX, addr(owner));
+  for (const [, v] of kv(src).iterator(prefix, prefixEnd(prefix))) yield Subaccount.decode(v);
+}
+
+function positionKey(id: AccountId, market: string): Uint8Array {
+  return concatBytes(POSITIONS_PREFIX, addr(id.owner), u32(id.number), str(market));
+}
+function holderKey(market: string, id: AccountId): Uint8Array {
+  return concatBytes(MARKET_HOLDERS_PREFIX, str(market), addr(id.owner), u32(id.number));
+}
+
+export function getPosition(src: StoreSource, id: AccountId, market: string): Position | undefined {
+  const raw = kv(src).get(positionKey(id, market));
+  return raw === undefined ? undefined : Position.decode(raw);
+}
+
+/** Writes a position, or deletes it when its size is zero. */
+export function setPosition(src: StoreSource, p: Position): void {
+  const id = { owner: p.owner, number: p.subaccount };
+  if (p.size === 0n) {
+    kv(src).delete(positionKey(id, p.market));
+    kv(src).delete(holderKey(p.market, id));
+    return;
+  }
+  kv(src).set(positionKey(id, p.market), Position.encode(p).finish());
+  kv(src).set(holderKey(p.market, id), EMPTY);
+}
+
+/** A subaccount's positions in market order. */
+export function accountPositions(src: StoreSource, id: AccountId): Position[] {
+  const prefix = concatBytes(POSITIONS_PREFIX, addr(id.owner), u32(id.number));
+  const out: Position[] = [];
+  for (const [, v] of kv(src).iterator(prefix, prefixEnd(prefix))) out.push(Position.decode(v));
+  return out;
+}
+
+/** The accounts holding a position in a market, in key order. */
+export function* marketHolders(src: StoreSource, market: string): IterableIterator<AccountId> {
+  const prefix = concatBytes(MARKET_HOLDERS_PREFIX, str(market));
+  for (const [k] of kv(src).iterator(prefix, prefixEnd(prefix))) {
+    const at = prefix.length;
+    const n = k[at]!;
+    yield { owner: addressToBech32(k.subarray(at + 1, at + 1 + n)), number: readU32(k, at + 1 + n) };
+  }
+}
+
+/** Funding premium samples of a perpetual since the last payment: sum (Dec raw) and count. */
+export interface FundingSamples {
+  sum: bigint;
+  count: bigint;
+}
+export function getFundingSamples(src: StoreSource, market: string): FundingSamples {
+  const raw = kv(src).get(concatBytes(FUNDING_PREFIX, utf8(market)));
+  if (raw === undefined) return { sum: 0n, count: 0n };
+  const [sum, count] = decoder.decode(raw).split(",");
+  return { sum: BigInt(sum!), count: BigInt(count!) };
+}
+export function setFundingSamples(src: StoreSource, market: string, s: FundingSamples): void {
+  kv(src).set(concatBytes(FUNDING_PREFIX, utf8(market)), utf8(`${s.sum},${s.count}`));
+}
+
+export function negativeEquityExists(src: StoreSource): boolean {
+  return kv(src).get(NEGATIVE_EQUITY_KEY)?.[0] === 1;
+}
+export function setNegativeEquityExists(src: StoreSource, value: boolean): void {
+  kv(src).set(NEGATIVE_EQUITY_KEY, Uint8Array.of(value ? 1 : 0));
+}
+
+/** The last block's height and time (for queries, which have no block of their own). */
+export function getLastBlock(src: StoreSource): { height: bigint; time: { seconds: bigint } } {
+  const raw = kv(src).get(LAST_BLOCK_KEY);
+  if (raw === undefined) return { height: 0n, time: { seconds: 0n } };
+  const [h, t] = decoder.decode(raw).split(",");
+  return { height: BigInt(h!), time: { seconds: BigInt(t!) } };
+}
+export function setLastBlock(src: StoreSource, height: bigint, seconds: bigint): void {
+  kv(src).set(LAST_BLOCK_KEY, utf8(`${height},${seconds}`));
+}

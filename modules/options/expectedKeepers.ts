@@ -1,0 +1,24 @@
+/** What the options module needs: markets (orderbook), prices and their average (oracle), settlement (margin). */
+import type { Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
+import type { MarginParams } from "../../chain/codec/generated/strike/margin/v1/margin.js";
+import type { StoreSource } from "../../chain/runtime/collection.js";
+import type { Context } from "../../chain/runtime/types.js";
+import type { Dec } from "../../chain/types/fixed/index.js";
+
+export interface OptionsMarketKeeper {
+  allMarkets(src: StoreSource): Iterable<Market>;
+  setMarket(src: StoreSource, m: Market): void;
+  /** Cancels every order of a market (it is closing). */
+  cancelMarketOrders(ctx: Context, market: string, reason: string): void;
+}
+
+export interface OptionsOracle {
+  price(ctx: Context, asset: string): { price: Dec; stale: boolean } | undefined;
+  twap(ctx: Context, asset: string, windowBlocks: bigint): Dec | undefined;
+}
+
+export interface OptionsMargin {
+  params(src: StoreSource): MarginParams;
+  /** Pays `payoff` USDC per contract to longs from shorts and closes every position; returns how many. */
+  settleMarket(ctx: Context, market: Market, payoff: Dec): number;
+}

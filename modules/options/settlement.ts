@@ -1,0 +1,44 @@
+/**
+ * Expiry: in the first block at or after an option's expiry, its orders are cancelled, the
+ * settlement price is the oracle's time-weighted average over the final blocks, every
+ * position is paid its payoff in cash, and the market is closed.
+ */
+import { MarketStatus, MarketType } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
+import type { Context } from "../../chain/runtime/types.js";
+import { decToString } from "../../chain/types/fixed/index.js";
+import type { OptionsMargin, OptionsMarketKeeper, OptionsOracle } from "./expectedKeepers.js";
+import { payoffPerContract } from "./pricer.js";
+
+export interface OptionsDeps {
+  markets: OptionsMarketKeeper;
+  oracle: OptionsOracle;
+  margin: OptionsMargin;
+}
+
+const UUSDC_PER_DEC = 10n ** 12n;
+
+export function settleExpiredOptions(ctx: Context, deps: OptionsDeps): void {
+  const window = deps.margin.params(ctx).settlementTwapBlocks;
+  for (const market of [...deps.markets.allMarkets(ctx)]) {
+    if (market.type !== MarketType.MARKET_TYPE_OPTION || market.status !== MarketStatus.MARKET_STATUS_ACTIVE) continue;
+    if (market.option === undefined || ctx.block.time.seconds < market.option.expiryTime) continue;
+    const settlement =
+      deps.oracle.twap(ctx, market.underlying, window) ?? deps.oracle.price(ctx, market.underlying)?.price;
+    // Without any price the market waits: settling at a made-up price would move real money.
+    if (settlement === undefined) continue;
+    deps.markets.cancelMarketOrders(ctx, market.id, "market_settled");
+    const payoff = payoffPerContract(market, settlement);
+    const closed = deps.margin.settleMarket(ctx, market, payoff);
+    deps.markets.setMarket(ctx, {
+      ...market,
+      status: MarketStatus.MARKET_STATUS_SETTLED,
+      option: { ...market.option, settlementPrice: settlement / UUSDC_PER_DEC },
+    });
+    ctx.events.emit("option_settled", [
+      ["market", market.id],
+      ["settlement_price", decToString(settlement)],
+      ["payoff", decToString(payoff)],
+      ["positions", String(closed)],
+    ]);
+  }
+}

@@ -1,0 +1,29 @@
+/** MsgSubmitPrices: validate the feeder and prices, record the votes (the keeper emits events). */
+import { MsgSubmitPrices, MsgSubmitPricesResponse } from "../../chain/codec/generated/strike/oracle/v1/tx.js";
+import { isValidAddress } from "../../chain/crypto/address.js";
+import type { MsgRoute } from "../../chain/runtime/types.js";
+import { sdkErrors } from "../../chain/types/errors.js";
+import type { OracleKeeper } from "./keeper.js";
+import { MODULE_NAME, MSG_SUBMIT_PRICES_RESPONSE_TYPE_URL, MSG_SUBMIT_PRICES_TYPE_URL } from "./keys.js";
+import { parseAssetPrices } from "./validation.js";
+
+function checkFeederAddress(feeder: string): void {
+  if (!isValidAddress(feeder)) throw sdkErrors.invalidAddress(`invalid feeder address "${feeder.slice(0, 100)}"`);
+}
+
+export function msgSubmitPricesRoute(keeper: OracleKeeper): MsgRoute<MsgSubmitPrices> {
+  return {
+    typeUrl: MSG_SUBMIT_PRICES_TYPE_URL,
+    module: MODULE_NAME,
+    decode: (b) => MsgSubmitPrices.decode(b),
+    signers: (msg) => [msg.feeder],
+    validateBasic(msg) {
+      checkFeederAddress(msg.feeder);
+      parseAssetPrices(msg.prices);
+    },
+    handle(ctx, msg) {
+      keeper.submitPrices(ctx, msg.feeder, parseAssetPrices(msg.prices));
+      return { typeUrl: MSG_SUBMIT_PRICES_RESPONSE_TYPE_URL, value: MsgSubmitPricesResponse.encode({}).finish() };
+    },
+  };
+}

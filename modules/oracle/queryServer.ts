@@ -1,0 +1,63 @@
+/**
+ * oracle queries on /strike.oracle.v1.Query/*. Staleness is judged as a tx in the next
+ * block would see it (query height + 1), so a query and a trade agree.
+ */
+import {
+  QueryFeedersRequest,
+  QueryFeedersResponse,
+  QueryParamsResponse,
+  QueryPriceRequest,
+  QueryPriceResponse,
+  QueryPricesResponse,
+} from "../../chain/codec/generated/strike/oracle/v1/query.js";
+import type { OraclePrice as OraclePriceProto } from "../../chain/codec/generated/strike/oracle/v1/oracle.js";
+import type { QueryRoute } from "../../chain/runtime/types.js";
+import { decToString } from "../../chain/types/fixed/index.js";
+import { oracleErrors } from "./errors.js";
+import type { OracleKeeper, OraclePrice } from "./keeper.js";
+import { QUERY_PATH_PREFIX } from "./keys.js";
+import { checkAssetSymbol } from "./validation.js";
+
+export function oraclePriceToProto(p: OraclePrice): OraclePriceProto {
+  return {
+    asset: p.asset,
+    price: decToString(p.price),
+    height: p.height,
+    timeSeconds: p.timeSeconds,
+    stale: p.stale,
+  };
+}
+
+export function oracleQueryRoutes(keeper: OracleKeeper): QueryRoute[] {
+  return [
+    {
+      path: `${QUERY_PATH_PREFIX}Price`,
+      pointReadsOnly: true,
+      handle(ctx, data) {
+        const { asset } = QueryPriceRequest.decode(data);
+        checkAssetSymbol(asset);
+        const price = keeper.priceAt(ctx, asset, ctx.height + 1n);
+        if (price === undefined) throw oracleErrors.unknownAsset(asset, { asset });
+        return QueryPriceResponse.encode({ price: oraclePriceToProto(price) }).finish();
+      },
+    },
+    {
+      path: `${QUERY_PATH_PREFIX}Prices`,
+      handle: (ctx) =>
+        QueryPricesResponse.encode({ prices: keeper.pricesAt(ctx, ctx.height + 1n).map(oraclePriceToProto) }).finish(),
+    },
+    {
+      path: `${QUERY_PATH_PREFIX}Params`,
+      pointReadsOnly: true,
+      handle: (ctx) => QueryParamsResponse.encode({ params: keeper.params(ctx) }).finish(),
+    },
+    {
+      path: `${QUERY_PATH_PREFIX}Feeders`,
+      handle(ctx, data) {
+        QueryFeedersRequest.decode(data);
+        const feeders = keeper.listFeeders(ctx);
+        return QueryFeedersResponse.encode({ feeders, totalWeight: keeper.weights.totalWeight(ctx) }).finish();
+      },
+    },
+  ];
+}

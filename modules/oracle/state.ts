@@ -1,0 +1,99 @@
+/** oracle state: params, current prices, feeders' votes, feeder weights and price history. */
+import { Params, OraclePrice as OraclePriceProto, Vote } from "../../chain/codec/generated/strike/oracle/v1/oracle.js";
+import { addressToBech32, bech32ToAddressBytes } from "../../chain/crypto/address.js";
+import { Collection, Item, amountCodec, lengthPrefixed, u64Codec, type Codec } from "../../chain/runtime/collection.js";
+import { concatBytes, fromUtf8, readU64be, u64be, utf8 } from "../../chain/types/bytes.js";
+import { decFromString, decToString, type Dec } from "../../chain/types/fixed/index.js";
+import { FEEDERS_PREFIX, HISTORY_PREFIX, PARAMS_KEY, PRICES_PREFIX, STORE_KEY, VOTES_PREFIX } from "./keys.js";
+
+export interface OracleParams {
+  /** A vote counts while `height - voteHeight <= maxVoteAgeBlocks`. */
+  maxVoteAgeBlocks: bigint;
+  /** A price is stale when `height - priceHeight > staleAfterBlocks`. */
+  staleAfterBlocks: bigint;
+  /** History older than this many blocks is pruned (the entry in effect at the cut is kept). */
+  historyBlocks: bigint;
+}
+
+export const DEFAULT_ORACLE_PARAMS: Readonly<OracleParams> = {
+  maxVoteAgeBlocks: 5n,
+  staleAfterBlocks: 20n,
+  historyBlocks: 3600n,
+};
+
+/** A price as stored: the value and the block that set it. */
+export interface StoredPrice {
+  price: Dec;
+  height: bigint;
+  timeSeconds: bigint;
+}
+
+export interface StoredVote {
+  price: Dec;
+  height: bigint;
+}
+
+/** The key part that selects one asset (for iterating its votes or history). */
+export function assetKeyPart(asset: string): Uint8Array {
+  return lengthPrefixed(utf8(asset));
+}
+
+function readAsset(b: Uint8Array): [asset: string, rest: Uint8Array] {
+  const n = b[0]!;
+  return [fromUtf8(b.subarray(1, 1 + n)), b.subarray(1 + n)];
+}
+
+const assetCodec: Codec<string> = { encode: assetKeyPart, decode: (b) => readAsset(b)[0] };
+
+const voteKeyCodec: Codec<[string, string]> = {
+  encode: ([asset, feeder]) => concatBytes(assetKeyPart(asset), bech32ToAddressBytes(feeder)),
+  decode: (b) => {
+    const [asset, rest] = readAsset(b);
+    return [asset, addressToBech32(rest)];
+  },
+};
+
+export const historyKeyCodec: Codec<[string, bigint]> = {
+  encode: ([asset, height]) => concatBytes(assetKeyPart(asset), u64be(height)),
+  decode: (b) => {
+    const [asset, rest] = readAsset(b);
+    return [asset, readU64be(rest)];
+  },
+};
+
+const addressCodec: Codec<string> = { encode: (a) => bech32ToAddressBytes(a), decode: (b) => addressToBech32(b) };
+
+const paramsCodec: Codec<OracleParams> = {
+  encode: (p) => Params.encode(p).finish(),
+  decode: (b) => Params.decode(b),
+};
+
+const priceCodec: Codec<StoredPrice> = {
+  encode: (p) =>
+    OraclePriceProto.encode({
+      asset: "",
+      price: decToString(p.price),
+      height: p.height,
+      timeSeconds: p.timeSeconds,
+      stale: false,
+    }).finish(),
+  decode: (b) => {
+    const p = OraclePriceProto.decode(b);
+    return { price: decFromString(p.price), height: p.height, timeSeconds: p.timeSeconds };
+  },
+};
+
+const voteCodec: Codec<StoredVote> = {
+  encode: (v) => Vote.encode({ price: decToString(v.price), height: v.height }).finish(),
+  decode: (b) => {
+    const v = Vote.decode(b);
+    return { price: decFromString(v.price), height: v.height };
+  },
+};
+
+export const params = new Item<OracleParams>(STORE_KEY, PARAMS_KEY, paramsCodec);
+export const prices = new Collection<string, StoredPrice>(STORE_KEY, PRICES_PREFIX, assetCodec, priceCodec);
+export const votes = new Collection<[string, string], StoredVote>(STORE_KEY, VOTES_PREFIX, voteKeyCodec, voteCodec);
+export const feeders = new Collection<string, bigint>(STORE_KEY, FEEDERS_PREFIX, addressCodec, u64Codec);
+/** Dec raw values as decimal text (amountCodec), keyed by (asset, height). */
+export const history = new Collection<[string, bigint], Dec>(STORE_KEY, HISTORY_PREFIX, historyKeyCodec, amountCodec);

@@ -1,0 +1,310 @@
+/**
+ * Running an accepted order against the book: plan with the pure engine, drop makers that
+ * could no longer afford their fill, check the taker's margin, then write everything.
+ * Any error before the writes leaves state untouched; after them nothing can fail.
+ */
+import type { Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
+import {
+  OrderType,
+  SelfTradePrevention,
+  Side,
+  TimeInForce,
+  type Order,
+} from "../../chain/codec/generated/strike/orderbook/v1/order.js";
+import type { Context } from "../../chain/runtime/types.js";
+import { decFromString, DEC_SCALE } from "../../chain/types/fixed/index.js";
+import { orderbookErrors } from "./errors.js";
+import type { AccountId, OrderbookMarginKeeper, TradeDelta } from "./expectedKeepers.js";
+import {
+  matchOrder,
+  type Fill,
+  type MatchPlan,
+  type TakerOrder,
+  type TimeInForce as EngineTif,
+} from "./matching/index.js";
+import {
+  addTrade,
+  countOwnerOrders,
+  deleteOrder,
+  getOrder,
+  nextTradeSeq,
+  saveNewOrder,
+  updateRemaining,
+} from "./state.js";
+import { accountKey, storeBookView, toEngineSide } from "./storeBook.js";
+import { notional } from "./units.js";
+
+/** How many undercollateralised makers one order may sweep aside before it gives up. */
+const MAX_MAKER_REMOVALS = 32;
+
+export interface ExecutedFill {
+  makerOrderId: bigint;
+  price: bigint;
+  size: bigint;
+  takerFee: bigint;
+}
+
+export interface Execution {
+  orderId: bigint;
+  status: "filled" | "rests" | "cancelled_remainder";
+  filled: bigint;
+  remaining: bigint;
+  fills: ExecutedFill[];
+  /** Net uusdc the taker paid (+) or received (-), before fees. */
+  cost: bigint;
+}
+
+export interface ExecuteOptions {
+  /** Liquidation orders skip the taker's margin check and pay no trading fee. */
+  liquidation?: boolean;
+}
+
+function engineTif(tif: TimeInForce): EngineTif {
+  switch (tif) {
+    case TimeInForce.TIME_IN_FORCE_IOC:
+      return "ioc";
+    case TimeInForce.TIME_IN_FORCE_FOK:
+      return "fok";
+    case TimeInForce.TIME_IN_FORCE_POST_ONLY:
+      return "post_only";
+    default:
+      return "gtc";
+  }
+}
+
+function engineStp(stp: SelfTradePrevention): TakerOrder["stp"] {
+  if (stp === SelfTradePrevention.SELF_TRADE_PREVENTION_EXPIRE_TAKER) return "expire_taker";
+  if (stp === SelfTradePrevention.SELF_TRADE_PREVENTION_EXPIRE_BOTH) return "expire_both";
+  return "expire_maker";
+}
+
+/** Fee in uusdc, rounded up. */
+export function feeOf(value: bigint, rate: string): bigint {
+  const r = decFromString(rate);
+  return (value * r + DEC_SCALE - 1n) / DEC_SCALE;
+}
+
+function parseAccount(key: string): AccountId {
+  const slash = key.lastIndexOf("/");
+  return { owner: key.slice(0, slash), number: Number(key.slice(slash + 1)) };
+}
+
+/** The maker's side of a fill. */
+function makerDelta(market: Market, f: Fill, takerSide: Side): TradeDelta {
+  const value = notional(market, f.price, f.size);
+  const makerBuys = takerSide === Side.SIDE_SELL;
+  return {
+    market,
+    sizeDelta: makerBuys ? f.size : -f.size,
+    cost: makerBuys ? value : -value,
+    fee: feeOf(value, market.makerFeeRate),
+  };
+}
+
+/** The makers' deltas grouped by account, in the order met. */
+function makerDeltas(
+  market: Market,
+  plan: MatchPlan,
+  takerSide: Side,
+): Map<string, { ids: bigint[]; deltas: TradeDelta[] }> {
+  const out = new Map<string, { ids: bigint[]; deltas: TradeDelta[] }>();
+  for (const f of plan.fills) {
+    const entry = out.get(f.maker.owner) ?? { ids: [], deltas: [] };
+    entry.ids.push(f.maker.id);
+    entry.deltas.push(makerDelta(market, f, takerSide));
+    out.set(f.maker.owner, entry);
+  }
+  return out;
+}
+
+export interface PlannedExecution {
+  market: Market;
+  order: Order;
+  plan: MatchPlan;
+  /** Makers dropped because they could not afford their fill. */
+  removed: ReadonlySet<bigint>;
+  takerDeltas: TradeDelta[];
+  /** The fills plus the resting remainder as if filled: what the taker's margin must carry. */
+  worstCaseDeltas: TradeDelta[];
+}
+
+/** Plans an order's matching without writing anything; makers that cannot afford their fill are set aside. */
+export function planExecution(
+  ctx: Context,
+  margin: OrderbookMarginKeeper,
+  market: Market,
+  order: Order,
+  options: ExecuteOptions = {},
+): PlannedExecution {
+  const taker: TakerOrder = {
+    id: order.id,
+    owner: accountKey(order.owner, order.subaccount),
+    side: toEngineSide(order.side),
+    price: order.price,
+    size: order.remaining,
+    tif:
+      order.orderType === OrderType.ORDER_TYPE_MARKET && order.timeInForce !== TimeInForce.TIME_IN_FORCE_FOK
+        ? "ioc"
+        : engineTif(order.timeInForce),
+    stp: engineStp(order.selfTrade),
+  };
+  const removed = new Set<bigint>();
+  let plan: MatchPlan;
+  for (;;) {
+    plan = matchOrder(storeBookView(ctx, market.id, removed), taker);
+    if (plan.outcome === "rejected_post_only") throw orderbookErrors.postOnlyWouldCross(`in ${market.id}`);
+    if (plan.outcome === "rejected_fok") throw orderbookErrors.fillOrKillNotFilled(`in ${market.id}`);
+    let dropped = false;
+    for (const [owner, { ids, deltas }] of makerDeltas(market, plan, order.side)) {
+      if (margin.meetsInitialMargin(ctx, parseAccount(owner), deltas)) continue;
+      for (const id of ids) removed.add(id);
+      dropped = true;
+    }
+    if (!dropped) break;
+    if (removed.size > MAX_MAKER_REMOVALS)
+      throw orderbookErrors.insufficientMargin("too many undercollateralised makers in the way");
+  }
+  const takerDelta = (price: bigint, size: bigint, rate: string): TradeDelta => {
+    const value = notional(market, price, size);
+    const buy = order.side === Side.SIDE_BUY;
+    return {
+      market,
+      sizeDelta: buy ? size : -size,
+      cost: buy ? value : -value,
+      fee: options.liquidation === true ? 0n : feeOf(value, rate),
+    };
+  };
+  const takerDeltas = plan.fills.map((f) => takerDelta(f.price, f.size, market.takerFeeRate));
+  const worstCaseDeltas = [...takerDeltas];
+  if (plan.rest !== undefined)
+    worstCaseDeltas.push(takerDelta(plan.rest.price, plan.rest.remaining, market.makerFeeRate));
+  return { market, order, plan, removed, takerDeltas, worstCaseDeltas };
+}
+
+/** Checks what only the taker's state decides: open-order count for a resting remainder. */
+export function checkRestingLimit(ctx: Context, p: PlannedExecution): void {
+  const { market, order } = p;
+  if (
+    p.plan.rest !== undefined &&
+    countOwnerOrders(ctx, order.owner, order.subaccount, market.id) >= market.maxOpenOrders
+  )
+    throw orderbookErrors.tooManyOpenOrders(`at most ${market.maxOpenOrders} in ${market.id}`);
+}
+
+/** Writes a planned execution: cancellations, fills on both sides, trades, the resting remainder. */
+export function applyExecution(
+  ctx: Context,
+  margin: OrderbookMarginKeeper,
+  p: PlannedExecution,
+  options: ExecuteOptions = {},
+): Execution {
+  const { market, order, plan } = p;
+  const account = { owner: order.owner, number: order.subaccount };
+  for (const id of p.removed) cancelById(ctx, market.id, id, "undercollateralized");
+  for (const e of plan.expired) cancelById(ctx, market.id, e.id, "self_trade");
+  const fills: ExecutedFill[] = [];
+  let cost = 0n;
+  plan.fills.forEach((f, i) => {
+    const maker = getOrder(ctx, market.id, f.maker.id)!;
+    margin.applyTrade(ctx, { owner: maker.owner, number: maker.subaccount }, makerDelta(market, f, order.side));
+    margin.applyTrade(ctx, account, p.takerDeltas[i]!);
+    if (f.makerRemaining === 0n) deleteOrder(ctx, maker);
+    else updateRemaining(ctx, maker, f.makerRemaining);
+    cost += p.takerDeltas[i]!.cost;
+    fills.push({ makerOrderId: maker.id, price: f.price, size: f.size, takerFee: p.takerDeltas[i]!.fee });
+    recordTrade(ctx, market, maker, order, f.price, f.size, options.liquidation === true);
+  });
+  if (plan.rest !== undefined) {
+    saveNewOrder(ctx, { ...order, remaining: plan.rest.remaining }, true);
+    ctx.events.emit("order_placed", [
+      ["market", market.id],
+      ["order_id", order.id.toString()],
+      ["owner", order.owner],
+      ["subaccount", String(order.subaccount)],
+      ["side", order.side === Side.SIDE_BUY ? "buy" : "sell"],
+      ["price", order.price.toString()],
+      ["remaining", plan.rest.remaining.toString()],
+    ]);
+  } else if (plan.remaining > 0n) {
+    ctx.events.emit("order_expired", [
+      ["market", market.id],
+      ["order_id", order.id.toString()],
+      ["owner", order.owner],
+      ["remaining", plan.remaining.toString()],
+      ["reason", plan.cancelReason ?? "ioc"],
+    ]);
+  }
+  const status = plan.outcome === "filled" ? "filled" : plan.outcome === "rests" ? "rests" : "cancelled_remainder";
+  return { orderId: order.id, status, filled: plan.filled, remaining: plan.remaining, fills, cost };
+}
+
+/** Plan, check the taker's margin (unless liquidating), apply. */
+export function executeOrder(
+  ctx: Context,
+  margin: OrderbookMarginKeeper,
+  market: Market,
+  order: Order,
+  options: ExecuteOptions = {},
+): Execution {
+  const planned = planExecution(ctx, margin, market, order, options);
+  if (options.liquidation !== true) {
+    if (!margin.meetsInitialMargin(ctx, { owner: order.owner, number: order.subaccount }, planned.worstCaseDeltas))
+      throw orderbookErrors.insufficientMargin(`${order.owner}/${order.subaccount} in ${market.id}`);
+    checkRestingLimit(ctx, planned);
+  }
+  return applyExecution(ctx, margin, planned, options);
+}
+
+function recordTrade(
+  ctx: Context,
+  market: Market,
+  maker: Order,
+  taker: Order,
+  price: bigint,
+  size: bigint,
+  liquidation: boolean,
+): void {
+  const seq = nextTradeSeq(ctx);
+  addTrade(ctx, {
+    seq,
+    market: market.id,
+    height: ctx.block.height,
+    time: ctx.block.time.seconds,
+    price,
+    size,
+    takerSide: taker.side,
+    makerOrderId: maker.id,
+    takerOrderId: taker.id,
+    maker: accountKey(maker.owner, maker.subaccount),
+    taker: accountKey(taker.owner, taker.subaccount),
+    liquidation,
+  });
+  ctx.events.emit("trade", [
+    ["market", market.id],
+    ["seq", seq.toString()],
+    ["price", price.toString()],
+    ["size", size.toString()],
+    ["taker_side", taker.side === Side.SIDE_BUY ? "buy" : "sell"],
+    ["maker", maker.owner],
+    ["taker", taker.owner],
+    ["maker_order_id", maker.id.toString()],
+    ["taker_order_id", taker.id.toString()],
+    ["liquidation", String(liquidation)],
+  ]);
+}
+
+/** Deletes an order and says why; unknown ids are ignored. */
+export function cancelById(ctx: Context, market: string, id: bigint, reason: string): Order | undefined {
+  const o = getOrder(ctx, market, id);
+  if (o === undefined) return undefined;
+  deleteOrder(ctx, o);
+  ctx.events.emit("order_cancelled", [
+    ["market", market],
+    ["order_id", id.toString()],
+    ["owner", o.owner],
+    ["subaccount", String(o.subaccount)],
+    ["remaining", o.remaining.toString()],
+    ["reason", reason],
+  ]);
+  return o;
+}

@@ -1,0 +1,253 @@
+/**
+ * orderbook state: markets, orders, the price-time book index, per-account indexes,
+ * expiry and trigger queues, recent trades. The only file that knows the key encodings.
+ */
+import { Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
+import { Order, Side, Trade } from "../../chain/codec/generated/strike/orderbook/v1/order.js";
+import { OrderbookParams } from "../../chain/codec/generated/strike/orderbook/v1/genesis.js";
+import { addressBytesView } from "../../chain/crypto/address.js";
+import type { StoreSource } from "../../chain/runtime/collection.js";
+import { concatBytes, prefixEnd, readU64be, u64be, utf8 } from "../../chain/types/bytes.js";
+import {
+  BOOK_PREFIX,
+  CLIENT_IDS_PREFIX,
+  EXPIRY_BLOCK_PREFIX,
+  EXPIRY_TIME_PREFIX,
+  MARKETS_PREFIX,
+  NEXT_ORDER_ID_KEY,
+  NEXT_TRADE_SEQ_KEY,
+  ORDERS_PREFIX,
+  OWNER_ORDERS_PREFIX,
+  PARAMS_KEY,
+  STORE_KEY,
+  TRADES_PREFIX,
+  TRIGGERS_PREFIX,
+} from "./keys.js";
+
+const MAX_U64 = (1n << 64n) - 1n;
+const decoder = new TextDecoder();
+const EMPTY = new Uint8Array(0);
+
+function str(s: string): Uint8Array {
+  const b = utf8(s);
+  return concatBytes(Uint8Array.of(b.length), b);
+}
+function addr(a: string): Uint8Array {
+  const b = addressBytesView(a);
+  return concatBytes(Uint8Array.of(b.length), b);
+}
+function u32(n: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, n);
+  return out;
+}
+function i64(n: bigint): Uint8Array {
+  return u64be(BigInt.asUintN(64, n));
+}
+function sideByte(side: Side): Uint8Array {
+  return Uint8Array.of(side === Side.SIDE_BUY ? 1 : 2);
+}
+/** Bids sort by descending price: store the complement. */
+function priceKey(side: Side, price: bigint): Uint8Array {
+  return u64be(side === Side.SIDE_BUY ? MAX_U64 - price : price);
+}
+
+function kv(src: StoreSource) {
+  return src.kv(STORE_KEY);
+}
+
+function* keysUnder(src: StoreSource, prefix: Uint8Array): IterableIterator<Uint8Array> {
+  for (const [k] of kv(src).iterator(prefix, prefixEnd(prefix))) yield k;
+}
+
+// ── params and counters ──────────────────────────────────────────────────────
+
+export function getParams(src: StoreSource): OrderbookParams {
+  const raw = kv(src).get(PARAMS_KEY);
+  return raw === undefined ? OrderbookParams.fromPartial({}) : OrderbookParams.decode(raw);
+}
+export function setParams(src: StoreSource, p: OrderbookParams): void {
+  kv(src).set(PARAMS_KEY, OrderbookParams.encode(p).finish());
+}
+
+function nextCounter(src: StoreSource, key: Uint8Array): bigint {
+  const raw = kv(src).get(key);
+  const n = raw === undefined ? 1n : readU64be(raw);
+  kv(src).set(key, u64be(n + 1n));
+  return n;
+}
+export const nextOrderId = (src: StoreSource): bigint => nextCounter(src, NEXT_ORDER_ID_KEY);
+export const nextTradeSeq = (src: StoreSource): bigint => nextCounter(src, NEXT_TRADE_SEQ_KEY);
+
+// ── markets ──────────────────────────────────────────────────────────────────
+
+export function getMarket(src: StoreSource, id: string): Market | undefined {
+  const raw = kv(src).get(concatBytes(MARKETS_PREFIX, utf8(id)));
+  return raw === undefined ? undefined : Market.decode(raw);
+}
+export function setMarket(src: StoreSource, m: Market): void {
+  kv(src).set(concatBytes(MARKETS_PREFIX, utf8(m.id)), Market.encode(m).finish());
+}
+export function* allMarkets(src: StoreSource): IterableIterator<Market> {
+  for (const [, v] of kv(src).iterator(MARKETS_PREFIX, prefixEnd(MARKETS_PREFIX))) yield Market.decode(v);
+}
+
+// ── orders and the book ──────────────────────────────────────────────────────
+
+function orderKey(market: string, id: bigint): Uint8Array {
+  return concatBytes(ORDERS_PREFIX, str(market), u64be(id));
+}
+function bookSidePrefix(market: string, side: Side): Uint8Array {
+  return concatBytes(BOOK_PREFIX, str(market), sideByte(side));
+}
+function ownerMarketPrefix(owner: string, subaccount: number, market: string): Uint8Array {
+  return concatBytes(OWNER_ORDERS_PREFIX, addr(owner), u32(subaccount), str(market));
+}
+function clientIdKey(owner: string, subaccount: number, market: string, clientId: bigint): Uint8Array {
+  return concatBytes(CLIENT_IDS_PREFIX, addr(owner), u32(subaccount), str(market), u64be(clientId));
+}
+
+export function getOrder(src: StoreSource, market: string, id: bigint): Order | undefined {
+  const raw = kv(src).get(orderKey(market, id));
+  return raw === undefined ? undefined : Order.decode(raw);
+}
+
+/** Writes an order and every index it belongs to (resting orders in the book, triggers in the queue). */
+export function saveNewOrder(src: StoreSource, o: Order, resting: boolean): void {
+  const s = kv(src);
+  s.set(orderKey(o.market, o.id), Order.encode(o).finish());
+  if (resting) s.set(concatBytes(bookSidePrefix(o.market, o.side), priceKey(o.side, o.price), u64be(o.id)), EMPTY);
+  else s.set(concatBytes(TRIGGERS_PREFIX, str(o.market), u64be(o.id)), EMPTY);
+  s.set(concatBytes(ownerMarketPrefix(o.owner, o.subaccount, o.market), u64be(o.id)), EMPTY);
+  if (o.clientId !== 0n) s.set(clientIdKey(o.owner, o.subaccount, o.market, o.clientId), u64be(o.id));
+  if (o.goodTilBlock !== 0n)
+    s.set(concatBytes(EXPIRY_BLOCK_PREFIX, u64be(o.goodTilBlock), str(o.market), u64be(o.id)), EMPTY);
+  if (o.goodTilTime !== 0n)
+    s.set(concatBytes(EXPIRY_TIME_PREFIX, i64(o.goodTilTime), str(o.market), u64be(o.id)), EMPTY);
+}
+
+/** Updates a resting order's remaining size (its keys do not change). */
+export function updateRemaining(src: StoreSource, o: Order, remaining: bigint): void {
+  kv(src).set(orderKey(o.market, o.id), Order.encode({ ...o, remaining }).finish());
+}
+
+/** Deletes an order and all its index entries. */
+export function deleteOrder(src: StoreSource, o: Order): void {
+  const s = kv(src);
+  s.delete(orderKey(o.market, o.id));
+  s.delete(concatBytes(bookSidePrefix(o.market, o.side), priceKey(o.side, o.price), u64be(o.id)));
+  s.delete(concatBytes(TRIGGERS_PREFIX, str(o.market), u64be(o.id)));
+  s.delete(concatBytes(ownerMarketPrefix(o.owner, o.subaccount, o.market), u64be(o.id)));
+  if (o.clientId !== 0n) s.delete(clientIdKey(o.owner, o.subaccount, o.market, o.clientId));
+  if (o.goodTilBlock !== 0n)
+    s.delete(concatBytes(EXPIRY_BLOCK_PREFIX, u64be(o.goodTilBlock), str(o.market), u64be(o.id)));
+  if (o.goodTilTime !== 0n) s.delete(concatBytes(EXPIRY_TIME_PREFIX, i64(o.goodTilTime), str(o.market), u64be(o.id)));
+}
+
+/** Resting orders of one side in priority order: best price first, then oldest. */
+export function* bookOrders(src: StoreSource, market: string, side: Side): IterableIterator<Order> {
+  for (const k of keysUnder(src, bookSidePrefix(market, side))) {
+    const o = getOrder(src, market, readU64be(k, k.length - 8));
+    if (o !== undefined) yield o;
+  }
+}
+
+export function orderIdByClientId(
+  src: StoreSource,
+  owner: string,
+  subaccount: number,
+  market: string,
+  clientId: bigint,
+): bigint | undefined {
+  const raw = kv(src).get(clientIdKey(owner, subaccount, market, clientId));
+  return raw === undefined ? undefined : readU64be(raw);
+}
+
+/** An account's open orders in one market, oldest first. */
+export function* ownerOrders(
+  src: StoreSource,
+  owner: string,
+  subaccount: number,
+  market: string,
+): IterableIterator<Order> {
+  for (const k of keysUnder(src, ownerMarketPrefix(owner, subaccount, market))) {
+    const o = getOrder(src, market, readU64be(k, k.length - 8));
+    if (o !== undefined) yield o;
+  }
+}
+
+/** Every open order of an owner (all subaccounts and markets), in key order. */
+export function* allOwnerOrders(src: StoreSource, owner: string): IterableIterator<Order> {
+  for (const k of keysUnder(src, concatBytes(OWNER_ORDERS_PREFIX, addr(owner)))) {
+    const a = 1 + k[1]! + 1 + 4;
+    const n = k[a]!;
+    const market = decoder.decode(k.subarray(a + 1, a + 1 + n));
+    const o = getOrder(src, market, readU64be(k, k.length - 8));
+    if (o !== undefined) yield o;
+  }
+}
+
+export function countOwnerOrders(src: StoreSource, owner: string, subaccount: number, market: string): number {
+  let n = 0;
+  for (const _ of keysUnder(src, ownerMarketPrefix(owner, subaccount, market))) n++;
+  return n;
+}
+
+/** Orders whose good-til-block is at or below `height`, in key order. */
+export function* expiredByBlock(src: StoreSource, height: bigint): IterableIterator<[string, bigint]> {
+  const end = concatBytes(EXPIRY_BLOCK_PREFIX, u64be(height + 1n));
+  for (const [k] of kv(src).iterator(EXPIRY_BLOCK_PREFIX, end)) yield marketAndId(k, 1 + 8);
+}
+
+/** Orders whose good-til-time is at or before `seconds`, in key order. */
+export function* expiredByTime(src: StoreSource, seconds: bigint): IterableIterator<[string, bigint]> {
+  const start = concatBytes(EXPIRY_TIME_PREFIX, i64(0n));
+  const end = concatBytes(EXPIRY_TIME_PREFIX, i64(seconds + 1n));
+  for (const [k] of kv(src).iterator(start, end)) yield marketAndId(k, 1 + 8);
+}
+
+function marketAndId(k: Uint8Array, at: number): [string, bigint] {
+  const n = k[at]!;
+  return [decoder.decode(k.subarray(at + 1, at + 1 + n)), readU64be(k, at + 1 + n)];
+}
+
+/** Untriggered stop/take-profit orders of a market, oldest first. */
+export function* triggerOrders(src: StoreSource, market: string): IterableIterator<Order> {
+  for (const k of keysUnder(src, concatBytes(TRIGGERS_PREFIX, str(market)))) {
+    const o = getOrder(src, market, readU64be(k, k.length - 8));
+    if (o !== undefined) yield o;
+  }
+}
+
+/** Every order (resting or waiting) of a market. */
+export function* marketOrders(src: StoreSource, market: string): IterableIterator<Order> {
+  const prefix = concatBytes(ORDERS_PREFIX, str(market));
+  for (const [, v] of kv(src).iterator(prefix, prefixEnd(prefix))) yield Order.decode(v);
+}
+
+// ── trades ───────────────────────────────────────────────────────────────────
+
+export function addTrade(src: StoreSource, t: Trade): void {
+  kv(src).set(
+    concatBytes(TRADES_PREFIX, str(t.market), u64be(BigInt(t.height)), u64be(t.seq)),
+    Trade.encode(t).finish(),
+  );
+}
+
+/** Drops a market's trades from blocks below `height`. */
+export function pruneTrades(src: StoreSource, market: string, height: bigint): void {
+  const prefix = concatBytes(TRADES_PREFIX, str(market));
+  const end = concatBytes(prefix, u64be(height < 0n ? 0n : height));
+  for (const [k] of [...kv(src).iterator(prefix, end)]) kv(src).delete(k);
+}
+
+/** Most recent first. */
+export function recentTrades(src: StoreSource, market: string, limit: number): Trade[] {
+  const prefix = concatBytes(TRADES_PREFIX, str(market));
+  const out: Trade[] = [];
+  for (const [, v] of kv(src).iterator(prefix, prefixEnd(prefix), true)) {
+    out.push(Trade.decode(v));
+    if (out.length >= limit) break;
+  }
+  return out;
+}

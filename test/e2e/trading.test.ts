@@ -1,0 +1,182 @@
+/**
+ * Trading through the `strike` CLI against a real node: two traders cross on ETH-PERP,
+ * fills and positions appear, an oracle move gets one liquidated; bad orders are refused
+ * with their code and change nothing.
+ */
+import anyTest, { type TestFn } from "ava";
+import { createTestNode, runCli, runCliOk, waitForHeight, latestHeight, type TestNode } from "../helpers/localNode.js";
+
+const test = anyTest as TestFn<{ node: TestNode }>;
+
+test.before(async (t) => {
+  t.context.node = await createTestNode({
+    accounts: ["mm", "alice", "feeder"],
+    editGenesis: (doc, accounts) => {
+      const oracle = (doc["app_state"] as Record<string, Record<string, unknown>>)["oracle"]!;
+      oracle["feeders"] = [{ address: accounts["feeder"]!.address, weight: "1" }];
+      // Nobody runs a feeder in this test: keep the genesis prices fresh until the feeder votes.
+      (oracle["params"] as Record<string, string>)["stale_after_blocks"] = "1000000";
+    },
+  });
+});
+
+test.after.always(async (t) => {
+  await t.context.node?.destroy();
+});
+
+function tx(node: TestNode, args: string[]): Promise<string> {
+  return runCliOk(["tx", ...args, "--yes", "--output", "json", ...node.common]);
+}
+
+async function query<T>(node: TestNode, args: string[]): Promise<T> {
+  return JSON.parse(await runCliOk(["query", ...args, "--output", "json", ...node.common])) as T;
+}
+
+interface Positions {
+  subaccounts: {
+    collateral: string;
+    equity: string;
+    positions: { market: string; size: string; entry_price: string; liquidation_price: string }[];
+  }[];
+}
+
+test.serial("query markets lists the default perpetuals and an option ladder", async (t) => {
+  const out = await query<{ markets: { id: string; type: string }[] }>(t.context.node, ["markets"]);
+  const ids = out.markets.map((m) => m.id);
+  t.true(ids.includes("ETH-PERP"));
+  t.true(ids.includes("BTC-PERP"));
+  t.true(out.markets.filter((m) => m.type === "option" && /^ETH-\d{8}-\d+-[CP]$/.test(m.id)).length >= 10);
+});
+
+test.serial("two traders cross through the CLI; one is liquidated after an oracle move", async (t) => {
+  const { node } = t.context;
+  await tx(node, ["margin", "deposit", "100000000000uusdc", "--from", "mm"]);
+  await tx(node, ["margin", "deposit", "200000000uusdc", "--from", "alice"]);
+  await tx(node, [
+    "trade",
+    "place",
+    "--market",
+    "ETH-PERP",
+    "--side",
+    "sell",
+    "--size",
+    "1",
+    "--price",
+    "3001.5",
+    "--tif",
+    "post-only",
+    "--from",
+    "mm",
+  ]);
+  await tx(node, [
+    "trade",
+    "place",
+    "--market",
+    "ETH-PERP",
+    "--side",
+    "buy",
+    "--size",
+    "1",
+    "--price",
+    "2870",
+    "--client-id",
+    "7",
+    "--from",
+    "mm",
+  ]);
+  await tx(node, [
+    "trade",
+    "place",
+    "--market",
+    "ETH-PERP",
+    "--side",
+    "buy",
+    "--size",
+    "1",
+    "--price",
+    "3001.5",
+    "--from",
+    "alice",
+  ]);
+
+  const trades = await query<{ trades: { price: string; size: string; taker_side: string }[] }>(node, [
+    "trades",
+    "--market",
+    "ETH-PERP",
+  ]);
+  t.deepEqual(
+    trades.trades.map((x) => [x.price, x.size, x.taker_side]),
+    [["3001.5", "1", "buy"]],
+  );
+  const before = await query<Positions>(node, ["positions", "alice"]);
+  t.is(before.subaccounts[0]!.positions[0]!.size, "1");
+  t.is(before.subaccounts[0]!.positions[0]!.entry_price, "3001.5");
+  t.not(before.subaccounts[0]!.positions[0]!.liquidation_price, "");
+  const ladder = await query<{ bids: { price: string; size: string }[] }>(node, ["book", "ETH-PERP"]);
+  t.deepEqual(ladder.bids, [{ price: "2870", size: "1", orders: 1 }] as unknown as typeof ladder.bids);
+
+  await tx(node, ["oracle", "submit-prices", "ETH=2880", "--from", "feeder"]);
+  await waitForHeight(node.rpcUrl, (await latestHeight(node.rpcUrl)) + 2n);
+  const after = await query<Positions>(node, ["positions", "alice"]);
+  t.is(after.subaccounts[0]!.positions.length, 0, "alice's long was liquidated");
+  const all = await query<{ trades: { price: string; liquidation: boolean }[] }>(node, [
+    "trades",
+    "--market",
+    "ETH-PERP",
+  ]);
+  t.deepEqual(
+    all.trades.filter((x) => x.liquidation).map((x) => x.price),
+    ["2870"],
+  );
+});
+
+test.serial("an order off the tick is refused with its code and leaves the book as it was", async (t) => {
+  const { node } = t.context;
+  const before = await query<unknown>(node, ["book", "ETH-PERP"]);
+  const r = await runCli([
+    "tx",
+    "trade",
+    "place",
+    "--market",
+    "ETH-PERP",
+    "--side",
+    "buy",
+    "--size",
+    "1",
+    "--price",
+    "2000.05",
+    "--from",
+    "mm",
+    "--yes",
+    ...node.common,
+  ]);
+  t.is(r.code, 1);
+  t.regex(r.stderr, /codespace orderbook/);
+  t.regex(r.stderr, /not a multiple of the tick size/);
+  t.deepEqual(await query<unknown>(node, ["book", "ETH-PERP"]), before);
+});
+
+test.serial("cancel by client id removes the order from the book", async (t) => {
+  const { node } = t.context;
+  await tx(node, [
+    "trade",
+    "place",
+    "--market",
+    "ETH-PERP",
+    "--side",
+    "buy",
+    "--size",
+    "0.5",
+    "--price",
+    "2500",
+    "--client-id",
+    "9",
+    "--from",
+    "mm",
+  ]);
+  const orders = await query<{ orders: { client_id: string }[] }>(node, ["orders", "mm", "--market", "ETH-PERP"]);
+  t.true(orders.orders.some((o) => o.client_id === "9"));
+  await tx(node, ["trade", "cancel", "--market", "ETH-PERP", "--client-id", "9", "--from", "mm"]);
+  const left = await query<{ orders: { client_id: string }[] }>(node, ["orders", "mm", "--market", "ETH-PERP"]);
+  t.false(left.orders.some((o) => o.client_id === "9"));
+});
