@@ -16,8 +16,8 @@ export interface OracleParams {
 }
 
 export const DEFAULT_ORACLE_PARAMS: Readonly<OracleParams> = {
-  maxVoteAgeBlocks: 5n,
-  staleAfterBlocks: 20n,
+  maxVoteAgeBlocks: 10n,
+  staleAfterBlocks: 100n,
   historyBlocks: 3600n,
 };
 

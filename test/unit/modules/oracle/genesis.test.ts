@@ -95,7 +95,7 @@ test("export gives back a genesis that validates, with current prices", (t) => {
   f.endBlock(2n);
   const exported = exportOracleGenesis(f.ctxAt(3n), f.keeper);
   t.deepEqual(exported, {
-    params: { max_vote_age_blocks: "5", stale_after_blocks: "20", history_blocks: "100" },
+    params: { max_vote_age_blocks: "10", stale_after_blocks: "100", history_blocks: "100" },
     assets: [
       { asset: "BTC", price: "60000" },
       { asset: "ETH", price: "3001.25" },

@@ -62,7 +62,7 @@ test("Params and Feeders report the genesis settings", (t) => {
     ),
   );
   const params = QueryParamsResponse.decode(f.query(`${P}Params`, QueryParamsRequest.encode({}).finish(), 1n)).params!;
-  t.deepEqual(params, { maxVoteAgeBlocks: 7n, staleAfterBlocks: 20n, historyBlocks: 3600n });
+  t.deepEqual(params, { maxVoteAgeBlocks: 7n, staleAfterBlocks: 100n, historyBlocks: 3600n });
   const feeders = QueryFeedersResponse.decode(f.query(`${P}Feeders`, QueryFeedersRequest.encode({}).finish(), 1n));
   t.deepEqual(feeders.feeders, [
     { address: A, weight: 1n },
