@@ -4,6 +4,12 @@
  * with their code and change nothing.
  */
 import anyTest, { type TestFn } from "ava";
+import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
+import { GasPrice, SigningStargateClient } from "@cosmjs/stargate";
+import { MsgDeposit } from "../../chain/codec/generated/strike/margin/v1/tx.js";
+import { Side, TimeInForce } from "../../chain/codec/generated/strike/orderbook/v1/order.js";
+import { MsgPlaceOrder } from "../../chain/codec/generated/strike/orderbook/v1/tx.js";
+import { createStrikeRegistry } from "../../chain/codec/registry.js";
 import { createTestNode, runCli, runCliOk, waitForHeight, latestHeight, type TestNode } from "../helpers/localNode.js";
 
 const test = anyTest as TestFn<{ node: TestNode }>;
@@ -179,4 +185,49 @@ test.serial("cancel by client id removes the order from the book", async (t) => 
   await tx(node, ["trade", "cancel", "--market", "ETH-PERP", "--client-id", "9", "--from", "mm"]);
   const left = await query<{ orders: { client_id: string }[] }>(node, ["orders", "mm", "--market", "ETH-PERP"]);
   t.false(left.orders.some((o) => o.client_id === "9"));
+});
+
+test.serial("an unmodified SigningStargateClient with Strike's registry deposits and places an order", async (t) => {
+  const { node } = t.context;
+  const wallet = await DirectSecp256k1HdWallet.fromMnemonic(node.accounts["alice"]!.mnemonic, { prefix: "strike" });
+  const client = await SigningStargateClient.connectWithSigner(node.rpcUrl, wallet, {
+    gasPrice: GasPrice.fromString("0.025ustrike"),
+    registry: createStrikeRegistry(),
+  });
+  try {
+    const owner = node.accounts["alice"]!.address;
+    const order = {
+      market: "BTC-PERP",
+      side: Side.SIDE_BUY,
+      price: "55000",
+      size: "0.01",
+      timeInForce: TimeInForce.TIME_IN_FORCE_GTC,
+      clientId: 42n,
+    };
+    const res = await client.signAndBroadcast(
+      owner,
+      [
+        {
+          typeUrl: "/strike.margin.v1.MsgDeposit",
+          value: MsgDeposit.fromPartial({ owner, subaccount: 1, amount: "1000000000" }),
+        },
+        {
+          typeUrl: "/strike.orderbook.v1.MsgPlaceOrder",
+          value: MsgPlaceOrder.fromPartial({ owner, subaccount: 1, order }),
+        },
+      ],
+      "auto",
+    );
+    t.is(res.code, 0, res.rawLog);
+    const orders = await query<{ orders: { market: string; client_id: string; subaccount: number; price: string }[] }>(
+      node,
+      ["orders", owner],
+    );
+    t.deepEqual(
+      orders.orders.filter((o) => o.market === "BTC-PERP").map((o) => [o.client_id, o.subaccount, o.price]),
+      [["42", 1, "55000"]],
+    );
+  } finally {
+    client.disconnect();
+  }
 });
