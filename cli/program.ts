@@ -7,6 +7,7 @@ import { feederCommand } from "./commands/oracle.js";
 import { queryCommand } from "./commands/query.js";
 import { startCommand } from "./commands/start.js";
 import { statusCommand } from "./commands/status.js";
+import { testnetCommand } from "./commands/testnet.js";
 import { txCommand } from "./commands/tx.js";
 import { DEFAULT_HOME, DEFAULT_NODE } from "./context.js";
 import { withExamples } from "./help.js";
@@ -18,7 +19,8 @@ export function createProgram(): Command {
     .option("--home <dir>", "node and keyring directory", DEFAULT_HOME)
     .option("--node <url>", "RPC address of the node to talk to", DEFAULT_NODE)
     .option("--chain-id <id>", "chain id (default: the node's)")
-    .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
+    // Validated in globalOptions(); `testnet --output <dir>` reuses the flag for its folder, as CometBFT's does.
+    .option("--output <format>", "output format: text or json (for testnet: the folder of the homes)", "text")
     .addOption(
       new Option("--keyring-backend <backend>", "file: encrypted with a passphrase; test: unencrypted")
         .choices(["file", "test"])
@@ -37,6 +39,7 @@ export function createProgram(): Command {
     queryCommand,
     statusCommand,
     feederCommand,
+    testnetCommand,
   ]) {
     program.addCommand(make());
   }

@@ -115,7 +115,9 @@ function sameBlockId(a: BlockId, b: BlockId): boolean {
 /** Why a proposed block is invalid, or undefined if its header follows from the chain state. */
 export function blockHeaderProblem(cs: ChainState, block: Block, expectedProposer: Uint8Array): string | undefined {
   const h = block.header;
-  const expected = makeBlock(cs, block.txs, h.time, expectedProposer).block.header;
+  // The proposer's +2/3 of precommits may differ from ours: its own last commit is checked
+  // by signature below, and the header must hash exactly that one.
+  const expected = makeBlock({ ...cs, lastCommit: block.lastCommit }, block.txs, h.time, expectedProposer).block.header;
   if (h.chainId !== cs.chainId) return "wrong chain id";
   if (h.height !== cs.lastHeight + 1n) return "wrong height";
   if (h.version.block !== BLOCK_PROTOCOL) return "wrong block version";
@@ -135,6 +137,7 @@ export function blockHeaderProblem(cs: ChainState, block: Block, expectedPropose
   }
   if (block.header.height === cs.initialHeight) {
     if (timestampToNs(h.time) !== timestampToNs(cs.lastBlockTime)) return "first block time must be the genesis time";
+    if (block.lastCommit.signatures.length !== 0) return "the first block has no last commit";
   } else {
     if (timestampToNs(h.time) <= timestampToNs(cs.lastBlockTime)) return "block time not after the previous block";
     const problem = commitProblem(cs.chainId, cs.lastValidators, cs.lastBlockId, cs.lastHeight, block.lastCommit);

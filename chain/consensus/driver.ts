@@ -4,7 +4,7 @@
  * (finalizeBlock → commit → block store → indexers → one atomic batch write).
  * Every event is handled in order through one promise queue.
  */
-import type { Block, BlockId, Proposal, Vote } from "../types/block.js";
+import type { Block, BlockId, Commit, Proposal, Vote } from "../types/block.js";
 import { equalBytes } from "../types/bytes.js";
 import {
   addressFromPubKey,
@@ -18,6 +18,7 @@ import {
   blockHeaderProblem,
   blockIdOf,
   commitFromPrecommits,
+  commitProblem,
   emptyCommit,
   makeBlock,
   nextBlockTime,
@@ -48,6 +49,7 @@ import { blockIdKey } from "./voteSet.js";
 import { openWal, type Wal, type WalEvent } from "./wal.js";
 
 const MAX_FUTURE_MESSAGES = 10_000;
+const DEFAULT_GOSSIP_INTERVAL_MS = 1_000;
 const TX_POLL_MS = 20;
 
 function eventHeight(e: WalEvent): bigint {
@@ -86,6 +88,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   /** Local clock at the last commit: the empty-block interval runs from here, not from header time. */
   let lastCommitAtMs = 0;
   let future: ConsensusMessage[] = [];
+  /** Our own proposal and votes at the current height, re-sent until the height ends (peers may have missed them). */
+  let ownMessages: ConsensusMessage[] = [];
 
   const selectionFor = (height: bigint, s: ValidatorSet): ProposerSelection =>
     o.proposerSelection?.(height, s) ?? createRoundRobinSelection(s);
@@ -196,8 +200,20 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     }
     await feed(
       { kind: "proposal", proposal, block: fx.block },
-      { release: () => o.network?.broadcast({ kind: "proposal", proposal, block: fx.block }) },
+      { release: () => send({ kind: "proposal", proposal, block: fx.block }) },
     );
+  }
+
+  function send(m: ConsensusMessage): void {
+    if (messageHeight(m) === cs.height) ownMessages.push(m);
+    o.network?.broadcast(m);
+  }
+
+  /** Re-sends our messages of the current height while it lasts: a peer that reconnects or lost one still gets it. */
+  function gossipOwnMessages(): void {
+    if (!running) return;
+    for (const m of ownMessages) if (messageHeight(m) === cs.height) o.network?.broadcast(m);
+    later(o.gossipIntervalMs ?? DEFAULT_GOSSIP_INTERVAL_MS, gossipOwnMessages);
   }
 
   function voteTime(): ReturnType<typeof timestampFromMs> {
@@ -225,7 +241,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       log?.warn("not signing vote", { error: String(e) });
       return;
     }
-    await feed({ kind: "vote", vote }, { release: () => o.network?.broadcast({ kind: "vote", vote }) });
+    await feed({ kind: "vote", vote }, { release: () => send({ kind: "vote", vote }) });
   }
 
   function validate(block: Block, round: number): boolean {
@@ -238,9 +254,17 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   }
 
   async function commitBlock(fx: Extract<ConsensusEffect, { kind: "decide" }>): Promise<void> {
-    const { block, blockId } = fx;
+    const h = fx.block.header.height;
+    // Block sync may have committed this height while its votes were still arriving.
+    if (h <= chain.lastHeight) return;
+    const commit = commitFromPrecommits(h, fx.round, fx.blockId, fx.validators, fx.precommits);
+    await persistBlock(fx.block, fx.blockId, fx.round, commit);
+    later(o.timeouts.commitMs, () => waitThenStartHeight(h + 1n));
+  }
+
+  /** Executes a decided block and writes it with its commit, app state and indexes in one batch. */
+  async function persistBlock(block: Block, blockId: BlockId, round: number, commit: Commit): Promise<void> {
     const h = block.header.height;
-    const commit = commitFromPrecommits(h, fx.round, blockId, fx.validators, fx.precommits);
     const results = o.app.finalizeBlock({
       txs: block.txs,
       height: h,
@@ -272,9 +296,26 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     selection = selectionFor(h + 1n, set);
     lastBlockHadTxs = block.txs.length > 0;
     lastCommitAtMs = now();
-    log?.info("committed block", { height: String(h), txs: block.txs.length, round: fx.round });
+    log?.info("committed block", { height: String(h), txs: block.txs.length, round });
     o.onBlockCommitted?.(committed);
-    later(o.timeouts.commitMs, () => waitThenStartHeight(h + 1n));
+  }
+
+  /**
+   * A block and its commit from block sync: applied when it is the next height, its commit
+   * carries +2/3 of the current set's power, and its header is what we would have built.
+   */
+  async function applySyncedBlock(block: Block, commit: Commit): Promise<string | undefined> {
+    const h = block.header.height;
+    if (h !== chain.lastHeight + 1n) return `not the next height (have ${chain.lastHeight})`;
+    const blockId = blockIdOf(block);
+    const bad = commitProblem(o.chainId, set.validators, blockId, h, commit);
+    if (bad !== undefined) return `commit: ${bad}`;
+    const header = blockHeaderProblem(chain, block, selection.proposer(commit.round).address);
+    if (header !== undefined) return `header: ${header}`;
+    if (!o.app.processProposal(block.txs, h)) return "the application rejects its txs";
+    await persistBlock(block, blockId, commit.round, commit);
+    await startHeight(h + 1n);
+    return undefined;
   }
 
   /**
@@ -293,12 +334,16 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       later(TX_POLL_MS, () => waitThenStartHeight(height));
       return;
     }
-    enqueue(async () => {
-      await feed({ kind: "newHeight", height, validators: set.validators, selection });
-      const pending = future.filter((m) => messageHeight(m) === height);
-      future = future.filter((m) => messageHeight(m) > height);
-      for (const m of pending) await receive(m);
-    });
+    enqueue(() => startHeight(height));
+  }
+
+  async function startHeight(height: bigint): Promise<void> {
+    if (height !== chain.lastHeight + 1n || cs.height >= height) return;
+    ownMessages = [];
+    await feed({ kind: "newHeight", height, validators: set.validators, selection });
+    const pending = future.filter((m) => messageHeight(m) === height);
+    future = future.filter((m) => messageHeight(m) > height);
+    for (const m of pending) await receive(m);
   }
 
   async function receive(m: ConsensusMessage): Promise<void> {
@@ -433,6 +478,10 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     get validators() {
       return set === undefined ? [] : [...set.validators];
     },
+    applySyncedBlock(block: Block, commit: Commit): Promise<string | undefined> {
+      if (!running) return Promise.resolve("consensus is not running");
+      return new Promise((resolve) => enqueue(async () => resolve(await applySyncedBlock(block, commit))));
+    },
     status(): ConsensusStatus {
       return { height: cs?.height ?? 0n, round: cs?.round ?? 0, step: cs?.step ?? "init" };
     },
@@ -453,6 +502,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       o.network?.onMessage((m) => enqueue(() => receive(m)));
       if (decided !== undefined) enqueue(() => commitBlock(decided));
       else enqueue(() => feed({ kind: "start" }));
+      if (o.network !== undefined) later(o.gossipIntervalMs ?? DEFAULT_GOSSIP_INTERVAL_MS, gossipOwnMessages);
       await queue;
     },
     async stop() {

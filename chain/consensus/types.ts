@@ -74,6 +74,8 @@ export interface ConsensusDriverOptions {
   onBlockCommitting?(committed: CommittedBlock, batch: WriteBatch): void;
   onBlockCommitted?(committed: CommittedBlock): void;
   network?: ConsensusNetwork;
+  /** How often our own messages of the current height are re-sent (default 1 s). */
+  gossipIntervalMs?: number;
   logger?: ConsensusLogger;
   /** Replaces round-robin proposer selection (a sequencer schedule); gets the height's set. */
   proposerSelection?(height: bigint, set: ValidatorSet): ProposerSelection;
@@ -94,6 +96,11 @@ export interface ConsensusDriver {
   readonly height: bigint;
   readonly validators: Validator[];
   status(): ConsensusStatus;
+  /**
+   * Block sync: commits `block` if it is the next height and `commit` proves it; returns
+   * why not otherwise (undefined when applied).
+   */
+  applySyncedBlock(block: Block, commit: Commit): Promise<string | undefined>;
 }
 
 export const DEFAULT_TIMEOUTS: TimeoutConfig = {

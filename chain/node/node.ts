@@ -23,6 +23,7 @@ import { nodeErrors } from "./errors.js";
 import { consensusParamsOf, genesisValidators, initChainRequest, parseRfc3339 } from "./genesisState.js";
 import { loadNodeKey, loadPrivValidatorKey, nodeIdOf } from "./home.js";
 import { createLogger, type NodeLogger } from "./logger.js";
+import { createNodeNetwork } from "./network.js";
 
 export interface StartNodeOptions {
   home: string;
@@ -91,6 +92,14 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     recheck: config.mempool.recheck,
   });
 
+  const network = createNodeNetwork({
+    config,
+    chainId: genesis.chain_id,
+    nodeKeySeed: nodeKey.privKey.subarray(0, 32),
+    mempool,
+    logger: log,
+  });
+
   const indexing = config.txIndex.indexer === "kv";
   const driver = createConsensusDriver({
     chainId: genesis.chain_id,
@@ -131,6 +140,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     onBlockCommitted(c: CommittedBlock) {
       publishBlockEvents(eventBus, c.block, c.blockId, c.results);
     },
+    network: network.consensus,
     logger: log.with("consensus"),
   });
 
@@ -151,14 +161,25 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
         pubKey: validatorKey.pubKey,
         votingPower: driver.validators.find((v) => equalBytes(v.pubKey, validatorKey.pubKey))?.votingPower ?? 0n,
       }),
-      isCatchingUp: () => false,
-      peers: () => [],
+      isCatchingUp: () => network.catchingUp,
+      peers: () =>
+        network.host.peers().map((p) => ({
+          nodeId: p.id,
+          moniker: "",
+          remoteIp: p.address.replace(/:\d+$/, ""),
+          isOutbound: p.persistent,
+        })),
     },
     app,
     blocks: blockStore,
     txIndexer,
     eventBus,
-    mempool,
+    mempool: {
+      checkAndAdd: (tx) => network.submitTx(tx),
+      size: () => mempool.size(),
+      sizeBytes: () => mempool.sizeBytes(),
+      txs: (limit) => mempool.txs(limit),
+    },
     genesis: () => genesis,
   };
   const rpc = await startRpcServer({
@@ -177,12 +198,22 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       `cannot serve RPC on ${config.rpc.laddr} (${reason}); choose another with --rpc.laddr`,
     );
   });
+  await network.start(driver, blockStore).catch(async (e: unknown) => {
+    await rpc.close();
+    await state.close();
+    await db.close();
+    const reason = e instanceof Error ? e.message : String(e);
+    throw nodeErrors.rpcUnavailable(
+      `cannot listen for peers on ${config.p2p.laddr} (${reason}); choose another with --p2p.laddr`,
+    );
+  });
   await driver.start();
   log.info("node started", {
     chain_id: genesis.chain_id,
     height: driver.height,
     rpc: rpc.url,
     node_id: nodeIdOf(nodeKey),
+    peer_id: network.host.peerId,
     validator: toHex(validatorKey.address).toUpperCase(),
     comet_compat: COMET_VERSION,
   });
@@ -193,6 +224,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     async stop() {
       if (stopped) return;
       stopped = true;
+      await network.stop();
       await driver.stop();
       await rpc.close();
       eventBus.close();

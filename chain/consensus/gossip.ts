@@ -1,0 +1,86 @@
+/**
+ * The consensus messages on the wire (proposals with their block, votes, relayed blocks)
+ * and the adapter that puts the driver's ConsensusNetwork on a peer-to-peer channel.
+ * Encodings are CometBFT's protobuf forms behind a one-byte tag.
+ */
+import type { ConsensusMessage, ConsensusNetwork } from "./types.js";
+import { decodeBlock, decodeProposal, decodeVote, encodeBlock, encodeProposal, encodeVote } from "./protoCodec.js";
+
+/** What consensus needs of a p2p channel (chain/p2p's host, bound to one channel, fits). */
+export interface PeerChannel {
+  broadcast(message: Uint8Array): void;
+  send(peerId: string, message: Uint8Array): boolean;
+  onMessage(handler: (peerId: string, message: Uint8Array) => void): void;
+  reportInvalid(peerId: string, reason: string): void;
+}
+
+const TAG_PROPOSAL = 1;
+const TAG_VOTE = 2;
+const TAG_BLOCK = 3;
+
+function u32(n: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, n);
+  return out;
+}
+
+function tagged(tag: number, ...parts: Uint8Array[]): Uint8Array {
+  const total = parts.reduce((n, p) => n + p.length, 1);
+  const out = new Uint8Array(total);
+  out[0] = tag;
+  let at = 1;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+export function encodeConsensusMessage(m: ConsensusMessage): Uint8Array {
+  if (m.kind === "vote") return tagged(TAG_VOTE, encodeVote(m.vote));
+  if (m.kind === "block") return tagged(TAG_BLOCK, encodeBlock(m.block));
+  const proposal = encodeProposal(m.proposal);
+  return tagged(TAG_PROPOSAL, u32(proposal.length), proposal, encodeBlock(m.block));
+}
+
+/** Throws on malformed bytes (the caller scores the peer down). */
+export function decodeConsensusMessage(bytes: Uint8Array): ConsensusMessage {
+  const body = bytes.subarray(1);
+  switch (bytes[0]) {
+    case TAG_VOTE:
+      return { kind: "vote", vote: decodeVote(body) };
+    case TAG_BLOCK:
+      return { kind: "block", block: decodeBlock(body) };
+    case TAG_PROPOSAL: {
+      if (body.length < 4) throw new RangeError("truncated proposal");
+      const n = new DataView(body.buffer, body.byteOffset, body.byteLength).getUint32(0);
+      if (4 + n > body.length) throw new RangeError("truncated proposal");
+      return {
+        kind: "proposal",
+        proposal: decodeProposal(body.subarray(4, 4 + n)),
+        block: decodeBlock(body.subarray(4 + n)),
+      };
+    }
+    default:
+      throw new RangeError(`unknown consensus message tag ${bytes[0]}`);
+  }
+}
+
+/** The driver's network over a channel: malformed messages count against the peer that sent them. */
+export function consensusNetworkOver(channel: PeerChannel): ConsensusNetwork {
+  return {
+    broadcast: (m) => channel.broadcast(encodeConsensusMessage(m)),
+    onMessage(handler) {
+      channel.onMessage((peer, bytes) => {
+        let m: ConsensusMessage;
+        try {
+          m = decodeConsensusMessage(bytes);
+        } catch (e) {
+          channel.reportInvalid(peer, `malformed consensus message: ${String(e)}`);
+          return;
+        }
+        handler(m);
+      });
+    },
+  };
+}

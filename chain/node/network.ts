@@ -1,0 +1,88 @@
+/**
+ * The node's peer-to-peer side: one libp2p host, with consensus gossip, block sync and
+ * mempool gossip each on its own channel. A single validator with no peers runs the
+ * same code; its channels are simply empty.
+ */
+import { createBlockSync, type BlockSync } from "../consensus/blockSync.js";
+import { consensusNetworkOver, type PeerChannel } from "../consensus/gossip.js";
+import type { BlockStore } from "../consensus/blockStore.js";
+import type { ConsensusDriver, ConsensusNetwork } from "../consensus/types.js";
+import type { Mempool } from "../mempool/mempool.js";
+import { createP2PHost, p2pPeerId, type ChannelId, type P2PHost } from "../p2p/index.js";
+import type { TxResult } from "../types/abci.js";
+import type { NodeConfig } from "./config.js";
+import type { NodeLogger } from "./logger.js";
+
+export interface NodeNetwork {
+  readonly host: P2PHost;
+  readonly consensus: ConsensusNetwork;
+  /** Wires block sync to the driver (which needs the network first) and starts listening. */
+  start(driver: ConsensusDriver, blockStore: BlockStore): Promise<void>;
+  stop(): Promise<void>;
+  /** Admits a tx locally and, if admitted, passes it on to peers. */
+  submitTx(tx: Uint8Array): TxResult;
+  readonly catchingUp: boolean;
+}
+
+function channel(host: P2PHost, id: ChannelId): PeerChannel {
+  return {
+    broadcast: (m) => host.broadcast(id, m),
+    send: (peer, m) => host.send(peer, id, m),
+    onMessage: (h) => host.onMessage(id, h),
+    reportInvalid: (peer, reason) => host.reportInvalid(peer, reason),
+  };
+}
+
+export function createNodeNetwork(o: {
+  config: NodeConfig;
+  chainId: string;
+  nodeKeySeed: Uint8Array;
+  mempool: Mempool;
+  logger: NodeLogger;
+}): NodeNetwork {
+  const host = createP2PHost({
+    nodeKeySeed: o.nodeKeySeed,
+    listen: o.config.p2p.laddr,
+    persistentPeers: o.config.p2p.persistentPeers,
+    networkId: o.chainId,
+    maxPeers: o.config.p2p.maxNumInboundPeers,
+    logger: o.logger.with("p2p"),
+  });
+  const consensus = consensusNetworkOver(channel(host, "consensus"));
+  let sync: BlockSync | undefined;
+
+  // Txs from peers are admitted like ours but not passed on again: the mesh of persistent
+  // peers already reaches every validator, and the seen-tx cache stops echoes.
+  host.onMessage("mempool", (_peer, tx) => {
+    o.mempool.checkAndAdd(tx);
+  });
+
+  return {
+    host,
+    consensus,
+    async start(driver, blockStore) {
+      sync = createBlockSync({
+        channel: channel(host, "blocksync"),
+        blockStore,
+        driver,
+        logger: o.logger.with("blocksync"),
+      });
+      host.onPeer((e) => (e.kind === "connected" ? sync?.peerConnected(e.peerId) : sync?.peerDisconnected(e.peerId)));
+      await host.start();
+      sync.start();
+      o.logger.info("p2p listening", { address: host.listenAddress, peer_id: p2pPeerId(o.nodeKeySeed) });
+    },
+    async stop() {
+      sync?.stop();
+      await host.stop();
+    },
+    submitTx(tx) {
+      const r = o.mempool.checkAndAdd(tx);
+      if (r.code === 0) host.broadcast("mempool", tx);
+      return r;
+    },
+    get catchingUp() {
+      return sync?.catchingUp ?? false;
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * `strike testnet`: the homes of an N-validator local network in one folder — keys,
+ * one shared genesis with every validator, configs with distinct loopback ports and each
+ * node's persistent peers set to all the others — plus funded test accounts in node0's
+ * test keyring.
+ */
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Command } from "commander";
+import { defaultConfig, resolveHomePath, writeConfig } from "../../chain/node/config.js";
+import { ensureNodeKeys } from "../../chain/node/home.js";
+import { p2pPeerId } from "../../chain/p2p/index.js";
+import { toBase64, toHex } from "../../chain/types/bytes.js";
+import { ed25519Address } from "../../chain/crypto/ed25519.js";
+import { DEFAULT_VALIDATOR_POWER } from "../../genesis/constants.js";
+import { parseCoins } from "../../genesis/coins.js";
+import { addGenesisAccount, defaultGenesis, writeGenesis } from "../../genesis/genesis.js";
+import { addOracleFeeder } from "../../modules/oracle/index.js";
+import { cliErrors } from "../errors.js";
+import { withExamples } from "../help.js";
+import { cosmosHdPath, deriveFromMnemonic, generateMnemonic } from "../keyring/hd.js";
+import { Keyring } from "../keyring/keyring.js";
+import { print } from "../output.js";
+
+interface TestnetFlags {
+  validators: string;
+  output: string;
+  startingPort: string;
+  accounts: string;
+  funds: string;
+  feeder?: string;
+  genesisTime?: string;
+  timeoutCommit: string;
+}
+
+export function testnetCommand(): Command {
+  const cmd = new Command("testnet")
+    .description("Create the homes of a local network of validators (node0 … nodeN-1) with a shared genesis")
+    .option("--validators <n>", "number of validators", "4")
+    .option("--starting-port <port>", "node i listens for peers on port+10i and serves RPC on port+10i+1", "26656")
+    .option("--accounts <names>", "test-keyring accounts created in node0 and funded in genesis", "alice,bob,mm,feeder")
+    .option("--funds <coins>", "genesis funds of each account", "1000000000000ustrike,1000000000000uusdc")
+    .option("--feeder <name>", "account that feeds oracle prices (default: the one named feeder, if any)")
+    .option("--genesis-time <rfc3339>", "genesis time (default: now)")
+    .option("--timeout-commit <duration>", "pause after each block", "500ms")
+    .action(async (o: TestnetFlags, self: Command) => {
+      // The global --output names the folder here (`strike testnet --output ./localnet`).
+      const all = self.optsWithGlobals<Record<string, unknown>>();
+      const dir = typeof all["output"] === "string" && all["output"] !== "text" ? all["output"] : "";
+      if (dir === "" || dir === "json")
+        throw cliErrors.badArgument("--output <dir> names the folder for the node homes");
+      o.output = dir;
+      const g = { chainId: typeof all["chainId"] === "string" ? all["chainId"] : undefined, output: "text" as const };
+      const n = Number(o.validators);
+      if (!Number.isInteger(n) || n < 1 || n > 50) throw cliErrors.badArgument("--validators must be between 1 and 50");
+      const base = Number(o.startingPort);
+      if (!Number.isInteger(base) || base < 1024 || base + 10 * n > 65535)
+        throw cliErrors.badArgument("--starting-port must leave room for 10 ports per node below 65536");
+      const chainId = g.chainId ?? "strike-local-1";
+      const homes = Array.from({ length: n }, (_, i) => join(o.output, `node${i}`));
+      for (const h of homes) {
+        if (existsSync(join(h, "config", "genesis.json")))
+          throw cliErrors.alreadyInitialized(`${h} already holds a node; choose another --output or remove it`);
+      }
+
+      const nodes = homes.map((home, i) => {
+        const cfg = defaultConfig(`node${i}`);
+        cfg.p2p.laddr = `tcp://127.0.0.1:${base + 10 * i}`;
+        cfg.rpc.laddr = `tcp://127.0.0.1:${base + 10 * i + 1}`;
+        cfg.consensus.timeoutCommitMs = parseTimeout(o.timeoutCommit);
+        const keys = ensureNodeKeys(home, cfg);
+        return { home, cfg, keys, peerId: p2pPeerId(keys.nodeKey.privKey.subarray(0, 32)), port: base + 10 * i };
+      });
+      for (const node of nodes) {
+        node.cfg.p2p.persistentPeers = nodes.filter((x) => x !== node).map((x) => `${x.peerId}@127.0.0.1:${x.port}`);
+        writeConfig(node.home, node.cfg);
+      }
+
+      let doc = defaultGenesis({
+        chainId,
+        validator: { pubKey: nodes[0]!.keys.validatorKey.pubKey, name: "node0", power: DEFAULT_VALIDATOR_POWER },
+        genesisTime: o.genesisTime ?? new Date(),
+      });
+      for (const [i, node] of nodes.entries()) {
+        if (i === 0) continue;
+        const pub = node.keys.validatorKey.pubKey;
+        doc.validators.push({
+          address: toHex(ed25519Address(pub)).toUpperCase(),
+          pub_key: { type: "tendermint/PubKeyEd25519", value: toBase64(pub) },
+          power: DEFAULT_VALIDATOR_POWER.toString(),
+          name: `node${i}`,
+        });
+      }
+
+      const keyring = new Keyring({ home: homes[0]!, backend: "test" });
+      const funds = parseCoins(o.funds);
+      const accounts: Record<string, string> = {};
+      for (const name of o.accounts
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "")) {
+        const mnemonic = generateMnemonic();
+        const derived = deriveFromMnemonic(mnemonic, cosmosHdPath());
+        const info = await keyring.add(name, derived.privKey, { hdPath: cosmosHdPath() });
+        writeFileSync(join(homes[0]!, `${name}.mnemonic`), `${mnemonic}\n`, { mode: 0o600 });
+        doc = addGenesisAccount(doc, info.address, funds);
+        accounts[name] = info.address;
+      }
+      const feeder = o.feeder ?? (accounts["feeder"] === undefined ? undefined : "feeder");
+      if (feeder !== undefined) {
+        const address = accounts[feeder];
+        if (address === undefined) throw cliErrors.badArgument(`--feeder ${feeder} is not one of --accounts`);
+        doc.app_state["oracle"] = addOracleFeeder(doc.app_state["oracle"], address, 1n);
+      }
+      for (const node of nodes) writeGenesis(resolveHomePath(node.home, node.cfg.genesisFile), doc);
+
+      const out = {
+        chain_id: chainId,
+        nodes: nodes.map((x, i) => ({
+          home: x.home,
+          p2p: x.cfg.p2p.laddr,
+          rpc: x.cfg.rpc.laddr,
+          peer_id: x.peerId,
+          validator_address: toHex(x.keys.validatorKey.address).toUpperCase(),
+          moniker: `node${i}`,
+        })),
+        accounts,
+      };
+      print(g.output, out, () =>
+        [
+          `Created ${n} validator homes for ${chainId} in ${o.output}:`,
+          ...out.nodes.map((x) => `  ${x.home}  p2p ${x.p2p}  rpc ${x.rpc}`),
+          `Accounts in ${homes[0]} (--keyring-backend test): ${Object.keys(accounts).join(", ") || "none"}`,
+          `Start each with: strike start --home ${join(o.output, "node<i>")}`,
+        ].join("\n"),
+      );
+    });
+  return withExamples(
+    cmd,
+    "strike testnet --validators 4 --output ./localnet",
+    "strike testnet --validators 4 --output ./localnet --chain-id strike-test-2 --starting-port 36656",
+  );
+}
+
+function parseTimeout(text: string): number {
+  const m = /^(\d+)(ms|s)$/.exec(text);
+  if (m === null) throw cliErrors.badArgument(`--timeout-commit must look like 500ms or 1s, got "${text}"`);
+  return Number(m[1]) * (m[2] === "s" ? 1000 : 1);
+}
