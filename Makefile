@@ -1,12 +1,11 @@
 # The two commands a newcomer needs: `make start` and `make test`. Everything else is a step of those.
 SHELL := /bin/bash
 STAMP := node_modules/.install-stamp
-HOME_DIR ?= .localnet/node0
 
 .PHONY: start test install build typecheck lint proto proto-check bench localnet clean-localnet
 
 start: build
-	bash scripts/localnet.sh "$(HOME_DIR)"
+	bash scripts/localnet.sh
 
 test: build
 	bash scripts/test.sh

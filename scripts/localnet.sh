@@ -1,45 +1,49 @@
 #!/usr/bin/env bash
-# `make start`: creates a one-validator local chain in .localnet/node0 if there is none,
-# with funded test accounts (alice, bob, mm; keyring-backend test) and a price feeder
-# account, then runs the node and the price feeder (simulated source) together.
+# `make start`: creates a 4-validator local network in .localnet/node0..node3 if there is
+# none (shared genesis with ready markets; alice, bob, mm and feeder funded in node0's test
+# keyring), then runs the four validators, one process each, and the price feeder with the
+# simulated source. Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-HOME_DIR="${1:-.localnet/node0}"
+DIR="${LOCALNET_DIR:-.localnet}"
+VALIDATORS="${VALIDATORS:-4}"
 CHAIN_ID="${CHAIN_ID:-strike-local-1}"
 strike() { node bin/strike.js "$@"; }
-KR=(--home "$HOME_DIR" --keyring-backend test)
+KR=(--home "$DIR/node0" --keyring-backend test)
 
-if [ ! -f "$HOME_DIR/config/genesis.json" ]; then
-  echo "Creating a local chain in $HOME_DIR (chain id $CHAIN_ID)"
-  strike init --home "$HOME_DIR" --chain-id "$CHAIN_ID" --moniker val0 >/dev/null
-  for name in alice bob mm feeder; do
-    strike keys add "$name" "${KR[@]}" --output json > "$HOME_DIR/$name.key.json"
-    addr="$(strike keys show "$name" -a "${KR[@]}")"
-    strike genesis add-account "$addr" 1000000000000ustrike,1000000000000uusdc --home "$HOME_DIR"
-    echo "  funded $name: $addr (mnemonic in $HOME_DIR/$name.key.json)"
-  done
-  strike genesis add-oracle-feeder "$(strike keys show feeder -a "${KR[@]}")" --home "$HOME_DIR"
-  echo "  feeder is the oracle's price feeder"
+if [ ! -f "$DIR/node0/config/genesis.json" ]; then
+  echo "Creating a $VALIDATORS-validator local network in $DIR (chain id $CHAIN_ID)"
+  strike testnet --validators "$VALIDATORS" --output "$DIR" --chain-id "$CHAIN_ID"
 fi
 
-node bin/strike.js start --home "$HOME_DIR" &
-NODE_PID=$!
-trap 'kill $NODE_PID $FEEDER_PID 2>/dev/null || true; wait' EXIT INT TERM
-FEEDER_PID=""
-# The feeder needs the node's RPC: wait for it before starting the simulated price source.
-for _ in $(seq 1 120); do
-  if strike status --home "$HOME_DIR" >/dev/null 2>&1; then break; fi
+PIDS=()
+cleanup() {
+  kill "${PIDS[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+for home in "$DIR"/node*/; do
+  home="${home%/}"
+  node bin/strike.js start --home "$home" >"$home/node.log" 2>&1 &
+  PIDS+=($!)
+  echo "started $(basename "$home") (log: $home/node.log)"
+done
+# The feeder needs node0's RPC: wait for it before starting the simulated price source.
+for _ in $(seq 1 240); do
+  if strike status --home "$DIR/node0" >/dev/null 2>&1; then break; fi
   sleep 0.5
 done
-strike feeder --from feeder "${KR[@]}" --assets ETH,BTC --source sim --interval 1s --volatility 0.0005 &
-FEEDER_PID=$!
+strike feeder --from feeder "${KR[@]}" --assets ETH,BTC --source sim --interval 1s --volatility 0.0005 >"$DIR/feeder.log" 2>&1 &
+PIDS+=($!)
 
 cat <<MSG
-Node running; RPC on tcp://127.0.0.1:26657; the price feeder moves ETH and BTC every second.
-Try, in another shell (add --home $HOME_DIR --keyring-backend test to each):
+Local network running: node0 RPC on tcp://127.0.0.1:26657 (node i: port 26657+10i); the
+price feeder moves ETH and BTC every second (log: $DIR/feeder.log). In another shell:
+  H="--home $DIR/node0 --keyring-backend test"
+  node bin/strike.js status
   node bin/strike.js query markets
-  node bin/strike.js tx margin deposit 10000000000uusdc --from mm --yes
-  node bin/strike.js tx trade place --market ETH-PERP --side sell --size 2 --price 3001.5 --tif post-only --from mm --yes
+  node bin/strike.js tx margin deposit 10000000000uusdc --from mm --yes \$H
+  node bin/strike.js tx trade place --market ETH-PERP --side sell --size 2 --price 3001.5 --tif post-only --from mm --yes \$H
   node bin/strike.js query book ETH-PERP
 MSG
-wait $NODE_PID
+wait "${PIDS[0]}"
