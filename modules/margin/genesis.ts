@@ -20,17 +20,32 @@ function checkRate(value: string, field: string, maxOne: boolean): void {
     throw marginErrors.invalidGenesis(`params.${field}: ${value} is out of range`);
 }
 
+/** The params given (camelCase or snake_case JSON names), the defaults for the ones left out. */
+function withDefaults(raw: Record<string, unknown>): MarginParams {
+  const parsed = MarginParams.fromJSON(raw);
+  const params = defaultMarginParams();
+  for (const key of Object.keys(params) as (keyof MarginParams)[]) {
+    const snake = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    if (raw[key] !== undefined || raw[snake] !== undefined) Object.assign(params, { [key]: parsed[key] });
+  }
+  return params;
+}
+
 export function parseMarginGenesis(state: unknown): MarginParams {
   if (state === undefined || state === null) return defaultMarginParams();
   if (typeof state !== "object" || Array.isArray(state)) throw marginErrors.invalidGenesis("must be an object");
   const raw = (state as Record<string, unknown>)["params"];
-  const params =
-    raw === undefined ? defaultMarginParams() : { ...defaultMarginParams(), ...MarginParams.fromJSON(raw) };
+  if (raw !== undefined && (typeof raw !== "object" || raw === null || Array.isArray(raw)))
+    throw marginErrors.invalidGenesis("params must be an object");
+  const params = raw === undefined ? defaultMarginParams() : withDefaults(raw as Record<string, unknown>);
   checkRate(params.maxFundingRate, "max_funding_rate", true);
   checkRate(params.liquidationPenalty, "liquidation_penalty", true);
   checkRate(params.optionOtmFactor, "option_otm_factor", true);
   checkRate(params.optionMinFactor, "option_min_factor", true);
   checkRate(params.optionMaintenanceRatio, "option_maintenance_ratio", true);
+  // Settlement averages at least one block of oracle history (an empty window would halt expiry).
+  if (params.settlementTwapBlocks < 1n)
+    throw marginErrors.invalidGenesis("params.settlement_twap_blocks must be at least 1");
   return params;
 }
 

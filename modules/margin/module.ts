@@ -14,15 +14,36 @@ export interface MarginModuleDeps {
   book: BookReader;
 }
 
-/** Whether any account with positions or debt is below zero equity (withdrawals wait for it). */
-function scanNegativeEquity(ctx: Context, keeper: MarginKeeper): boolean {
-  for (const s of allSubaccounts(ctx)) {
-    if (BigInt(s.quoteBalance) >= 0n && keeper.positions(ctx, { owner: s.owner, number: s.number }).length === 0)
+/**
+ * Whether any account with positions or debt is below zero equity (withdrawals wait for it).
+ * An account left in debt without positions (a liquidation or a settlement the insurance fund
+ * could not cover in full) is nobody's liquidation any more: the fund covers it as soon as it can.
+ */
+function resolveNegativeEquity(ctx: Context, keeper: MarginKeeper): boolean {
+  let negative = false;
+  for (const s of [...allSubaccounts(ctx)]) {
+    const id = { owner: s.owner, number: s.number };
+    const debt = -BigInt(s.quoteBalance);
+    const open = keeper.positions(ctx, id).length > 0;
+    if (debt <= 0n && !open) continue;
+    if (!open) {
+      const fund = keeper.insuranceBalance(ctx);
+      const cover = fund < debt ? fund : debt;
+      if (cover > 0n) {
+        keeper.transferWithInsurance(ctx, id, cover);
+        ctx.events.emit("shortfall_covered", [
+          ["owner", id.owner],
+          ["subaccount", String(id.number)],
+          ["amount", cover.toString()],
+        ]);
+      }
+      if (cover < debt) negative = true;
       continue;
-    const risk = keeper.accountRisk(ctx, { owner: s.owner, number: s.number });
-    if (risk !== undefined && risk.equity < 0n) return true;
+    }
+    const risk = keeper.accountRisk(ctx, id);
+    if (risk !== undefined && risk.equity < 0n) negative = true;
   }
-  return false;
+  return negative;
 }
 
 export function createMarginModule(keeper: MarginKeeper, deps: MarginModuleDeps): AppModule {
@@ -37,7 +58,7 @@ export function createMarginModule(keeper: MarginKeeper, deps: MarginModuleDeps)
     },
     endBlock(ctx: Context) {
       runFunding(ctx, keeper, deps.markets, deps.book);
-      const negative = scanNegativeEquity(ctx, keeper);
+      const negative = resolveNegativeEquity(ctx, keeper);
       if (negative !== negativeEquityExists(ctx)) setNegativeEquityExists(ctx, negative);
     },
   };

@@ -92,6 +92,9 @@ function positionRisk(ctx: RiskContext, deps: RiskDeps, position: Position): Pos
       const perContract = deps.options.shortMargin(ctx, market, spot, greeks.price);
       im = usdcToUusdcCeil(mul(perContract, abs(contracts)));
       mm = usdcToUusdcCeil(mul(uusdcToUsdc(im), decFromString(params.optionMaintenanceRatio)));
+    } else {
+      // A long option is paid for in full: its value counts in equity but cannot back new risk.
+      im = value;
     }
     return { position, market, contracts, spot, mark: greeks.price, value, im, mm, greeks };
   }

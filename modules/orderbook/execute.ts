@@ -12,7 +12,7 @@ import {
   type Order,
 } from "../../chain/codec/generated/strike/orderbook/v1/order.js";
 import type { Context } from "../../chain/runtime/types.js";
-import { decFromString, DEC_SCALE } from "../../chain/types/fixed/index.js";
+import { abs, decFromString, DEC_SCALE } from "../../chain/types/fixed/index.js";
 import { orderbookErrors } from "./errors.js";
 import type { AccountId, OrderbookMarginKeeper, TradeDelta } from "./expectedKeepers.js";
 import {
@@ -117,12 +117,38 @@ function makerDeltas(
   return out;
 }
 
+type RemovalReason = "undercollateralized" | "reduce_only";
+
+/**
+ * The maker's reduce-only orders among its fills (in the order met) that would increase or
+ * flip its position as it stands now: a reduce-only order rests while the position can change.
+ */
+function reduceOnlyOverfills(
+  ctx: Context,
+  margin: OrderbookMarginKeeper,
+  market: Market,
+  account: AccountId,
+  ids: readonly bigint[],
+  deltas: readonly TradeDelta[],
+): bigint[] {
+  let position = margin.positionSize(ctx, account, market.id);
+  const out: bigint[] = [];
+  ids.forEach((id, i) => {
+    const size = deltas[i]!.sizeDelta;
+    const after = position + size;
+    const reduces = position !== 0n && (after === 0n || after > 0n === position > 0n) && abs(after) < abs(position);
+    if (!reduces && getOrder(ctx, market.id, id)?.reduceOnly === true) out.push(id);
+    else position = after;
+  });
+  return out;
+}
+
 export interface PlannedExecution {
   market: Market;
   order: Order;
   plan: MatchPlan;
-  /** Makers dropped because they could not afford their fill. */
-  removed: ReadonlySet<bigint>;
+  /** Makers dropped because they could not afford their fill, or reduce-only ones that would no longer reduce. */
+  removed: ReadonlyMap<bigint, RemovalReason>;
   takerDeltas: TradeDelta[];
   /** The fills plus the resting remainder as if filled: what the taker's margin must carry. */
   worstCaseDeltas: TradeDelta[];
@@ -148,7 +174,7 @@ export function planExecution(
         : engineTif(order.timeInForce),
     stp: engineStp(order.selfTrade),
   };
-  const removed = new Set<bigint>();
+  const removed = new Map<bigint, RemovalReason>();
   let plan: MatchPlan;
   for (;;) {
     plan = matchOrder(storeBookView(ctx, market.id, removed), taker);
@@ -156,9 +182,14 @@ export function planExecution(
     if (plan.outcome === "rejected_fok") throw orderbookErrors.fillOrKillNotFilled(`in ${market.id}`);
     let dropped = false;
     for (const [owner, { ids, deltas }] of makerDeltas(market, plan, order.side)) {
-      if (margin.meetsInitialMargin(ctx, parseAccount(owner), deltas)) continue;
-      for (const id of ids) removed.add(id);
-      dropped = true;
+      const account = parseAccount(owner);
+      const overfilling = reduceOnlyOverfills(ctx, margin, market, account, ids, deltas);
+      for (const id of overfilling) removed.set(id, "reduce_only");
+      if (overfilling.length > 0) dropped = true;
+      else if (!margin.meetsInitialMargin(ctx, account, deltas)) {
+        for (const id of ids) removed.set(id, "undercollateralized");
+        dropped = true;
+      }
     }
     if (!dropped) break;
     if (removed.size > MAX_MAKER_REMOVALS)
@@ -200,7 +231,7 @@ export function applyExecution(
 ): Execution {
   const { market, order, plan } = p;
   const account = { owner: order.owner, number: order.subaccount };
-  for (const id of p.removed) cancelById(ctx, market.id, id, "undercollateralized");
+  for (const [id, reason] of p.removed) cancelById(ctx, market.id, id, reason);
   for (const e of plan.expired) cancelById(ctx, market.id, e.id, "self_trade");
   const fills: ExecutedFill[] = [];
   let cost = 0n;

@@ -30,7 +30,11 @@ export function toResting(o: Order): RestingOrder {
 }
 
 /** A BookView over one market's state; `skip` hides orders already cancelled in this step. */
-export function storeBookView(src: StoreSource, market: string, skip: ReadonlySet<bigint> = new Set()): BookView {
+export function storeBookView(
+  src: StoreSource,
+  market: string,
+  skip: { has(id: bigint): boolean } = new Set<bigint>(),
+): BookView {
   return {
     *resting(side: Side) {
       for (const o of bookOrders(src, market, toProtoSide(side))) {

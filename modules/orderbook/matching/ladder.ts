@@ -46,7 +46,7 @@ export function keyOf(x: bigint): number | bigint {
 }
 
 /** Levels per chunk before it splits: inserting or removing a level moves at most this many. */
-const CHUNK = 512;
+const CHUNK = 256;
 
 /**
  * One side of a book: its non-empty price levels sorted worst to best, in chunks (a B-tree

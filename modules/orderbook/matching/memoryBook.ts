@@ -232,9 +232,8 @@ export class MemoryBook implements BookView, CursorSource {
     fillNodes: readonly OrderNode[],
     expiredNodes: readonly OrderNode[],
   ): void {
-    if (rest.price <= 0n || rest.remaining <= 0n || this.index.get(rest.id) !== undefined) {
-      throw matchingErrors.stalePlan(undefined, { id: rest.id });
-    }
+    if (rest.price <= 0n || rest.remaining <= 0n) throw matchingErrors.stalePlan(undefined, { id: rest.id });
+    if (this.index.get(rest.id) !== undefined) throw matchingErrors.duplicateOrderId(undefined, { id: rest.id });
     // The removed makers are the first ones of the opposite side's walk: skip them in step.
     const side = opposite(rest.side);
     const walk = new NodeCursor(side, this.ladder(side).chunks).restart(this.version);

@@ -31,7 +31,8 @@ export class NodeCursor implements MakerCursor {
     this.node = undefined;
     this.chunk = this.chunks.length - 1;
     this.index = this.chunk < 0 ? -1 : this.chunks[this.chunk]!.length - 1;
-    this.taken.length = 0;
+    // Setting length is a runtime call even when it changes nothing.
+    if (this.taken.length !== 0) this.taken.length = 0;
     this.version = version;
     return this;
   }

@@ -4,12 +4,17 @@ import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import {
   MsgPlaceBundleResponse,
   MsgPlaceOrderResponse,
+  type OrderSpec,
 } from "../../../chain/codec/generated/strike/orderbook/v1/tx.js";
 import type { AbciEvent, TxResult } from "../../../chain/types/abci.js";
 import type { RegisteredError } from "../../../chain/types/errors.js";
 import {
   FEE_COLLECTOR_ADDRESS,
   book,
+  createTradingFixture,
+  depositAll,
+  place,
+  subaccount,
   insuranceFund,
   openOrders,
   send,
@@ -98,3 +103,28 @@ export function placeResponse(res: TxResult, index = 0): MsgPlaceOrderResponse {
 export function bundleResponse(res: TxResult): MsgPlaceBundleResponse {
   return msgResponse(res, (b) => MsgPlaceBundleResponse.decode(b));
 }
+
+/** Four funded traders (100,000 USDC each) and the feeder. */
+export interface Traders {
+  f: TradingFixture;
+  mm: TestAccount;
+  alice: TestAccount;
+  bob: TestAccount;
+  carol: TestAccount;
+}
+
+export async function traders(t: ExecutionContext): Promise<Traders> {
+  const f = await createTradingFixture({ accounts: 5 });
+  const [mm, alice, bob, carol] = f.accounts as [TestAccount, TestAccount, TestAccount, TestAccount];
+  await depositAll(f, [mm, alice, bob, carol], 100_000n);
+  t.truthy(await subaccount(f, carol.address));
+  return { f, mm, alice, bob, carol };
+}
+
+export async function placeOk(t: ExecutionContext, f: TradingFixture, who: TestAccount, spec: OrderSpec) {
+  const res = await send(f, who, [place(who.address, spec)]);
+  assertOk(t, res, `${spec.side === 1 ? "buy" : "sell"} ${spec.size} @ ${spec.price}`);
+  return { res, response: placeResponse(res) };
+}
+
+export const levels = (ls: { price: bigint; size: bigint }[]) => ls.map((l) => [l.price, l.size]);

@@ -56,6 +56,8 @@ export interface TradingFixture extends Fixture {
   timeOffset: bigint;
   /** The last block's response (end-block events, app hash). */
   last: FinalizeBlockResponse | undefined;
+  /** The app hash after every block, in order. */
+  appHashes: Uint8Array[];
 }
 
 export interface TradingFixtureOptions {
@@ -106,6 +108,7 @@ export async function createTradingFixture(options: TradingFixtureOptions = {}):
     authority: f.accounts[0]!,
     timeOffset: 0n,
     last: undefined,
+    appHashes: [],
   };
 }
 
@@ -135,6 +138,7 @@ export async function runTradingBlock(
   f.app.commit(batch);
   await batch.write();
   f.last = res;
+  f.appHashes.push(res.appHash);
   return res;
 }
 
@@ -155,7 +159,7 @@ export async function sendBlock(f: TradingFixture, txs: readonly TxSpec[], atSec
       await signTx(signer, {
         sequence,
         msgs,
-        fee: { amount: [{ denom: "ustrike", amount: "50000" }], gas: gas ?? 4_000_000 },
+        fee: { amount: [{ denom: "ustrike", amount: "100000" }], gas: gas ?? 4_000_000 },
       }),
     );
   }
