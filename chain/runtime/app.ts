@@ -26,7 +26,7 @@ import type {
   TxResult,
 } from "../types/abci.js";
 import { fromUtf8, utf8 } from "../types/bytes.js";
-import { sdkErrors } from "../types/errors.js";
+import { isStrikeError, sdkErrors } from "../types/errors.js";
 import { abciQuery } from "./abciQuery.js";
 import type { AnteAccountKeeper, AnteBankKeeper, AnteStep, DigestVerifier } from "./ante/index.js";
 import type { DecCoin } from "./coins.js";
@@ -117,9 +117,26 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
         store: branch,
         gasMeter: createGasMeter(undefined),
       });
-      fn.call(m, ctx);
-      branch.write();
       const mode = hook === "beginBlock" ? "BeginBlock" : "EndBlock";
+      try {
+        fn.call(m, ctx);
+      } catch (e) {
+        // A failing hook must not halt the chain: its writes are dropped, the block goes on,
+        // and every node does the same because the failure is deterministic.
+        const strike = isStrikeError(e);
+        logger?.error(`${m.name} ${hook} failed; its changes in this block are dropped`, { error: String(e) });
+        events.push({
+          type: "block_hook_failed",
+          attributes: [
+            { key: "module", value: m.name, index: true },
+            { key: "hook", value: mode, index: true },
+            { key: "codespace", value: strike ? e.codespace : "undefined", index: true },
+            { key: "code", value: strike ? String(e.code) : "1", index: true },
+          ],
+        });
+        continue;
+      }
+      branch.write();
       for (const e of ctx.events.events)
         events.push({ type: e.type, attributes: [...e.attributes, { key: "mode", value: mode, index: true }] });
     }
