@@ -10,6 +10,8 @@ import * as margin from "./generated/strike/margin/v1/tx.js";
 import * as oracle from "./generated/strike/oracle/v1/tx.js";
 import * as orderbook from "./generated/strike/orderbook/v1/tx.js";
 import { Receipt, SignedReceipt } from "./generated/strike/sequencer/v1/receipt.js";
+import * as slashing from "./generated/strike/slashing/v1/tx.js";
+import * as staking from "./generated/strike/staking/v1/tx.js";
 
 /** Strike's own message types, by type URL. */
 export const strikeTypes: ReadonlyArray<[string, GeneratedType]> = [
@@ -28,6 +30,12 @@ export const strikeTypes: ReadonlyArray<[string, GeneratedType]> = [
   ["/strike.orderbook.v1.MsgPlaceBundle", orderbook.MsgPlaceBundle],
   ["/strike.orderbook.v1.MsgCreateMarket", orderbook.MsgCreateMarket],
   ["/strike.orderbook.v1.MsgSetImpliedVolatility", orderbook.MsgSetImpliedVolatility],
+  ["/strike.staking.v1.MsgCreateValidator", staking.MsgCreateValidator],
+  ["/strike.staking.v1.MsgEditValidator", staking.MsgEditValidator],
+  ["/strike.staking.v1.MsgDelegate", staking.MsgDelegate],
+  ["/strike.staking.v1.MsgUndelegate", staking.MsgUndelegate],
+  ["/strike.staking.v1.MsgWithdrawRewards", staking.MsgWithdrawRewards],
+  ["/strike.slashing.v1.MsgUnjail", slashing.MsgUnjail],
 ];
 
 /** A registry with the Cosmos SDK's default types plus Strike's own. */

@@ -37,6 +37,8 @@ export interface ChainState {
   lastResultsHash: Uint8Array;
   appHash: Uint8Array;
   validators: readonly Validator[];
+  /** The set of the next height (differs from `validators` when staking changed it two heights ago). */
+  nextValidators?: readonly Validator[];
   lastValidators: readonly Validator[];
   consensusParams: ConsensusParams;
 }
@@ -93,7 +95,7 @@ export function makeBlock(
     lastCommitHash: commitHash(cs.lastCommit),
     dataHash: dataHash(txs),
     validatorsHash: vh,
-    nextValidatorsHash: vh,
+    nextValidatorsHash: cs.nextValidators === undefined ? vh : validatorsHash(cs.nextValidators),
     consensusHash: consensusParamsHash(cs.consensusParams),
     appHash: cs.appHash,
     lastResultsHash: cs.lastResultsHash,

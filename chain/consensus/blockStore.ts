@@ -14,6 +14,7 @@ import {
   decodeBlock,
   decodeCommit,
   decodeFinalizeBlockResponse,
+  decodeValidators,
   encodeBlock,
   encodeCommit,
   encodeFinalizeBlockResponse,
@@ -34,6 +35,8 @@ const PREFIX = {
   hashIndex: 0x16,
   /** The commit for height h taken from block h+1's last_commit. */
   commit: 0x17,
+  /** The validator list scheduled for height h by the end block of h-2 (staking updates). */
+  scheduled: 0x18,
 } as const;
 
 const STATE_KEY = Uint8Array.of(PREFIX.state);
@@ -49,6 +52,9 @@ export interface BlockStore extends BlockStoreReader {
   markSaved(height: bigint): void;
   /** The set with its proposer (for restarting proposer selection). */
   loadValidatorSet(height: bigint): Promise<ValidatorSet | undefined>;
+  /** Records, in the block's batch, the validator list that takes effect at `height`. */
+  saveScheduledValidators(batch: WriteBatch, height: bigint, validators: readonly Validator[]): void;
+  loadScheduledValidators(height: bigint): Promise<Validator[] | undefined>;
 }
 
 export async function openBlockStore(db: Database): Promise<BlockStore> {
@@ -145,5 +151,12 @@ export async function openBlockStore(db: Database): Promise<BlockStore> {
       return set === undefined ? undefined : [...set.validators];
     },
     loadValidatorSet,
+    saveScheduledValidators(batch, h, validators) {
+      batch.put(heightKey(PREFIX.scheduled, h), PbValidatorSet.encode(validatorsToProto(validators)).finish());
+    },
+    async loadScheduledValidators(h) {
+      const v = await db.get(heightKey(PREFIX.scheduled, h));
+      return v === undefined ? undefined : decodeValidators(v);
+    },
   };
 }

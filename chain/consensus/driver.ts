@@ -4,7 +4,7 @@
  * (finalizeBlock → commit → block store → indexers → one atomic batch write).
  * Every event is handled in order through one promise queue.
  */
-import type { Block, BlockId, Commit, Proposal, Vote } from "../types/block.js";
+import type { Block, BlockId, Commit, Proposal, Validator, Vote } from "../types/block.js";
 import { equalBytes } from "../types/bytes.js";
 import {
   addressFromPubKey,
@@ -30,8 +30,10 @@ import { createEd25519Signer, verifyEd25519, type Ed25519Signer } from "../crypt
 import { consensusErrors } from "./errors.js";
 import {
   createRoundRobinSelection,
+  applyValidatorUpdates,
   createValidatorSet,
   nextHeightValidatorSet,
+  sameValidators,
   type ProposerSelection,
   type ValidatorSet,
 } from "./proposer.js";
@@ -82,6 +84,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   let signState: SignStateStore | undefined;
   let chain: ChainState;
   let set: ValidatorSet;
+  /** The list of the next height: end-block updates of height h take effect at h+2, as in CometBFT. */
+  let nextList: Validator[];
   let selection: ProposerSelection;
   let cs: ConsensusState;
   let lastBlockHadTxs = false;
@@ -272,11 +276,30 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       hash: blockId.hash,
       proposerAddress: block.header.proposerAddress,
       misbehavior: [],
+      decidedLastCommit: {
+        votes: chain.lastValidators.map((v, i) => ({
+          validatorAddress: v.address,
+          power: v.votingPower,
+          signed: block.lastCommit.signatures[i]?.blockIdFlag === 2,
+        })),
+      },
     });
     const batch = o.db.batch();
     o.app.commit(batch);
     const committed: CommittedBlock = { block, blockId, commit, results, validators: [...set.validators] };
     o.blockStore.save(batch, committed, set);
+    const afterNext = applyValidatorUpdates(
+      nextList,
+      results.validatorUpdates.map((u) => ({
+        pubKey: u.pubKey,
+        address: addressFromPubKey(u.pubKey),
+        votingPower: u.power,
+      })),
+    );
+    if (results.validatorUpdates.length > 0) {
+      o.blockStore.saveScheduledValidators(batch, h + 2n, afterNext);
+      log?.info("validator set changes", { at_height: String(h + 2n), updates: results.validatorUpdates.length });
+    }
     o.onBlockCommitting?.(committed, batch);
     await batch.write();
     o.blockStore.markSaved(h);
@@ -291,8 +314,10 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       appHash: results.appHash,
       lastValidators: set.validators,
     };
-    set = nextHeightValidatorSet(set);
+    set = sameValidators(set.validators, nextList) ? nextHeightValidatorSet(set) : createValidatorSet(nextList);
+    nextList = afterNext;
     chain.validators = set.validators;
+    chain.nextValidators = nextList;
     selection = selectionFor(h + 1n, set);
     lastBlockHadTxs = block.txs.length > 0;
     lastCommitAtMs = now();
@@ -399,6 +424,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       set = createValidatorSet(
         o.validators.map((v) => ({ address: v.address, pubKey: v.pubKey, votingPower: v.votingPower })),
       );
+      nextList = [...set.validators];
       chain = {
         ...base,
         lastHeight: o.initialHeight - 1n,
@@ -407,6 +433,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
         lastCommit: emptyCommit(),
         lastResultsHash: new Uint8Array(0),
         validators: set.validators,
+        nextValidators: nextList,
         lastValidators: [],
       };
     } else {
@@ -419,7 +446,11 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       if (meta === undefined || commit === undefined || results === undefined || lastSet === undefined) {
         throw consensusErrors.stateMismatch(`block store misses data of height ${stored}`);
       }
-      set = nextHeightValidatorSet(lastSet);
+      const scheduledNext = (await o.blockStore.loadScheduledValidators(stored + 1n)) ?? [...lastSet.validators];
+      set = sameValidators(lastSet.validators, scheduledNext)
+        ? nextHeightValidatorSet(lastSet)
+        : createValidatorSet(scheduledNext);
+      nextList = (await o.blockStore.loadScheduledValidators(stored + 2n)) ?? [...set.validators];
       chain = {
         ...base,
         lastHeight: stored,
@@ -428,6 +459,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
         lastCommit: commit,
         lastResultsHash: resultsHash(results.txResults),
         validators: set.validators,
+        nextValidators: nextList,
         lastValidators: lastSet.validators,
       };
       lastBlockHadTxs = meta.numTxs > 0;

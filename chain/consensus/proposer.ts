@@ -114,6 +114,32 @@ export function createValidatorSet(validators: readonly Omit<Validator, "propose
   return incrementProposerPriority({ validators: vals }, 1);
 }
 
+/**
+ * The list after an end block's updates (power 0 removes), in canonical order. A changed
+ * list starts from fresh priorities (createValidatorSet), a simplification of CometBFT's
+ * priority carry-over that every node applies alike.
+ */
+export function applyValidatorUpdates(
+  list: readonly Validator[],
+  updates: readonly { pubKey: Uint8Array; address: Uint8Array; votingPower: bigint }[],
+): Validator[] {
+  const byKey = new Map(list.map((v) => [Buffer.from(v.pubKey).toString("hex"), v]));
+  for (const u of updates) {
+    const key = Buffer.from(u.pubKey).toString("hex");
+    if (u.votingPower <= 0n) byKey.delete(key);
+    else byKey.set(key, { address: u.address, pubKey: u.pubKey, votingPower: u.votingPower, proposerPriority: 0n });
+  }
+  return [...byKey.values()].sort(byVotingPower);
+}
+
+/** Same validators with the same powers (priorities aside). */
+export function sameValidators(a: readonly Validator[], b: readonly Validator[]): boolean {
+  if (a.length !== b.length) return false;
+  const key = (v: Validator) => `${Buffer.from(v.pubKey).toString("hex")}:${v.votingPower}`;
+  const left = new Set(a.map(key));
+  return b.every((v) => left.has(key(v)));
+}
+
 /** The set of the next height (CometBFT: `NextValidators.CopyIncrementProposerPriority(1)`). */
 export function nextHeightValidatorSet(set: ValidatorSet): ValidatorSet {
   return incrementProposerPriority(set, 1);

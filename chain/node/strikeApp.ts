@@ -19,6 +19,14 @@ import {
   type PriceReader,
 } from "../../modules/margin/index.js";
 import { createOracleKeeper, createOracleModule } from "../../modules/oracle/index.js";
+import { createSlashingKeeper, createSlashingModule } from "../../modules/slashing/index.js";
+import {
+  BONDED_POOL,
+  DISTRIBUTION_ACCOUNT,
+  NOT_BONDED_POOL,
+  createStakingKeeper,
+  createStakingModule,
+} from "../../modules/staking/index.js";
 import {
   createOptionsModule,
   optionGreeks,
@@ -57,11 +65,16 @@ export const MODULE_ACCOUNTS: Readonly<Record<string, readonly string[]>> = {
   [FEE_COLLECTOR]: [],
   [MARGIN_ACCOUNT]: [],
   [INSURANCE_FUND]: [],
+  [BONDED_POOL]: [],
+  [NOT_BONDED_POOL]: [],
+  [DISTRIBUTION_ACCOUNT]: [],
 };
 
 export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
   const accountKeeper = createAccountKeeper({ moduleAccounts: MODULE_ACCOUNTS });
   const bankKeeper = createBankKeeper(accountKeeper);
+  const stakingKeeper = createStakingKeeper({ bank: bankKeeper, accounts: accountKeeper });
+  const slashingKeeper = createSlashingKeeper(stakingKeeper);
   const oracleKeeper = createOracleKeeper();
   const anteAccounts: AnteAccountKeeper = {
     getAccount: (ctx, address) => accountKeeper.getAccount(ctx, address),
@@ -123,10 +136,16 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
   return createBaseApp({
     state: options.state,
     // Genesis order: accounts exist before bank credits them; markets before anything trades.
-    // End-block order: oracle prices first, then orders and liquidations, expiries, and funding last.
+    // End-block order: the validator set first, then oracle prices, orders and liquidations,
+    // expiries, and funding last.
     modules: [
       createAuthModule(accountKeeper, Object.keys(MODULE_ACCOUNTS)),
       createBankModule(bankKeeper),
+      // Staking after bank (its genesis checks the pools' balances), slashing after staking.
+      createStakingModule(stakingKeeper),
+      createSlashingModule(slashingKeeper, {
+        cometInfo: (ctx) => ctx.block.comet ?? { lastCommit: { votes: [] }, misbehavior: [] },
+      }),
       createOracleModule(oracleKeeper),
       createOrderbookModule(orderbookDeps),
       createOptionsModule(optionsDeps),

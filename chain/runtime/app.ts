@@ -24,6 +24,7 @@ import type {
   QueryResponse,
   Timestamp,
   TxResult,
+  ValidatorUpdate,
 } from "../types/abci.js";
 import { fromUtf8, utf8 } from "../types/bytes.js";
 import { isStrikeError, sdkErrors } from "../types/errors.js";
@@ -106,7 +107,12 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
 
   const checkBlock = (): BlockInfo => ({ chainId, height: BigInt(state.version) + 1n, time: lastBlockTime });
 
-  function blockHook(ctxBlock: BlockInfo, hook: "beginBlock" | "endBlock", events: AbciEvent[]): void {
+  function blockHook(
+    ctxBlock: BlockInfo,
+    hook: "beginBlock" | "endBlock",
+    events: AbciEvent[],
+    updates: ValidatorUpdate[] = [],
+  ): void {
     for (const m of modules) {
       const fn = m[hook];
       if (fn === undefined) continue;
@@ -119,7 +125,8 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
       });
       const mode = hook === "beginBlock" ? "BeginBlock" : "EndBlock";
       try {
-        fn.call(m, ctx);
+        const returned = fn.call(m, ctx);
+        if (Array.isArray(returned)) updates.push(...returned);
       } catch (e) {
         // A failing hook must not halt the chain: its writes are dropped, the block goes on,
         // and every node does the same because the failure is deterministic.
@@ -236,8 +243,14 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
     },
 
     finalizeBlock(req: FinalizeBlockRequest): FinalizeBlockResponse {
-      const block: BlockInfo = { chainId, height: req.height, time: req.time };
+      const block: BlockInfo = {
+        chainId,
+        height: req.height,
+        time: req.time,
+        comet: { lastCommit: req.decidedLastCommit ?? { votes: [] }, misbehavior: req.misbehavior },
+      };
       const events: AbciEvent[] = [];
+      const validatorUpdates: ValidatorUpdate[] = [];
       blockHook(block, "beginBlock", events);
       const txResults = req.txs.map((tx) => {
         const outcome = runTx(env, "finalize", state.working, block, tx);
@@ -247,10 +260,10 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
         }
         return outcome.result;
       });
-      blockHook(block, "endBlock", events);
+      blockHook(block, "endBlock", events, validatorUpdates);
       lastBlockTime = req.time;
       pendingHeight = req.height;
-      return { events, txResults, validatorUpdates: [], appHash: state.workingRoot() };
+      return { events, txResults, validatorUpdates, appHash: state.workingRoot() };
     },
 
     commit(batch: WriteBatch): { retainHeight: bigint } {

@@ -1,6 +1,6 @@
 /** The runtime's vocabulary: the execution context handed to modules, and what a module registers. */
 import type { KVStore } from "../store/types.js";
-import type { Timestamp } from "../types/abci.js";
+import type { LastCommitInfo, Misbehavior, Timestamp, ValidatorUpdate } from "../types/abci.js";
 import type { EventManager } from "./events.js";
 import type { GasMeter } from "./gas.js";
 
@@ -11,6 +11,8 @@ export interface BlockInfo {
   chainId: string;
   height: bigint;
   time: Timestamp;
+  /** What consensus tells begin block about the previous block (finalize only). */
+  comet?: { lastCommit: LastCommitInfo; misbehavior: readonly Misbehavior[] };
 }
 
 export interface Context {
@@ -71,5 +73,6 @@ export interface AppModule {
   /** Called in initChain with `app_state[name]` (undefined if absent). */
   initGenesis?(ctx: Context, state: unknown): void;
   beginBlock?(ctx: Context): void;
-  endBlock?(ctx: Context): void;
+  /** May return validator-set changes (staking); consensus applies them two heights later. */
+  endBlock?(ctx: Context): void | ValidatorUpdate[];
 }

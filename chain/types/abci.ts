@@ -78,8 +78,36 @@ export interface FinalizeBlockRequest {
   /** Block hash. */
   hash: Uint8Array;
   proposerAddress: Uint8Array;
-  /** Misbehaviour reported by consensus (double signs), empty for now. */
-  misbehavior: unknown[];
+  /** Equivocation evidence committed in this block. */
+  misbehavior: Misbehavior[];
+  /** Who signed the previous block (its commit in this block), by the previous height's set. Empty at the initial height. */
+  decidedLastCommit?: LastCommitInfo;
+}
+
+/** One validator's vote in a block's last commit. */
+export interface VoteInfo {
+  /** Consensus address: sha256(pubkey)[:20]. */
+  validatorAddress: Uint8Array;
+  power: bigint;
+  /** False when the commit has no precommit of this validator for the block (absent or nil). */
+  signed: boolean;
+}
+
+export interface LastCommitInfo {
+  votes: readonly VoteInfo[];
+}
+
+export type MisbehaviorType = "duplicate_vote" | "light_client_attack";
+
+/** Evidence of equivocation that consensus committed in a block. */
+export interface Misbehavior {
+  type: MisbehaviorType;
+  validatorAddress: Uint8Array;
+  /** The validator's power at the infraction height. */
+  power: bigint;
+  height: bigint;
+  time: Timestamp;
+  totalVotingPower: bigint;
 }
 
 export interface FinalizeBlockResponse {

@@ -9,6 +9,7 @@ import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { print, toText } from "../output.js";
 import { oracleQueryCommand } from "./oracle.js";
+import { slashingQueryCommand, stakingQueryCommand } from "./staking.js";
 import { tradingQueryCommands } from "./tradingQueries.js";
 
 /** An address, or the address of a keyring key of that name. */
@@ -147,5 +148,7 @@ export function queryCommand(): Command {
   q.addCommand(txQueryCommand());
   for (const c of tradingQueryCommands()) q.addCommand(c);
   q.addCommand(oracleQueryCommand());
+  q.addCommand(stakingQueryCommand());
+  q.addCommand(slashingQueryCommand());
   return q;
 }

@@ -10,17 +10,20 @@ import { Command } from "commander";
 import { defaultConfig, resolveHomePath, writeConfig } from "../../chain/node/config.js";
 import { ensureNodeKeys } from "../../chain/node/home.js";
 import { p2pPeerId } from "../../chain/p2p/index.js";
-import { toBase64, toHex } from "../../chain/types/bytes.js";
-import { ed25519Address } from "../../chain/crypto/ed25519.js";
+import { toHex } from "../../chain/types/bytes.js";
 import { DEFAULT_VALIDATOR_POWER } from "../../genesis/constants.js";
 import { parseCoins } from "../../genesis/coins.js";
 import { addGenesisAccount, defaultGenesis, writeGenesis } from "../../genesis/genesis.js";
 import { addOracleFeeder } from "../../modules/oracle/index.js";
+import { addBondedValidators, type BondedValidatorInput } from "../../genesis/validators.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { cosmosHdPath, deriveFromMnemonic, generateMnemonic } from "../keyring/hd.js";
 import { Keyring } from "../keyring/keyring.js";
 import { print } from "../output.js";
+
+/** 100 STRIKE bonded per validator: voting power 100. */
+const DEFAULT_SELF_DELEGATION = 100_000_000n;
 
 interface TestnetFlags {
   validators: string;
@@ -81,19 +84,28 @@ export function testnetCommand(): Command {
         validator: { pubKey: nodes[0]!.keys.validatorKey.pubKey, name: "node0", power: DEFAULT_VALIDATOR_POWER },
         genesisTime: o.genesisTime ?? new Date(),
       });
+      // Each validator's operator is a key named "validator" in its own node's test keyring;
+      // its stake is bonded in genesis, so voting power comes from staking from block 1.
+      const funds = parseCoins(o.funds);
+      const bonded: BondedValidatorInput[] = [];
       for (const [i, node] of nodes.entries()) {
-        if (i === 0) continue;
-        const pub = node.keys.validatorKey.pubKey;
-        doc.validators.push({
-          address: toHex(ed25519Address(pub)).toUpperCase(),
-          pub_key: { type: "tendermint/PubKeyEd25519", value: toBase64(pub) },
-          power: DEFAULT_VALIDATOR_POWER.toString(),
-          name: `node${i}`,
+        const mnemonic = generateMnemonic();
+        const derived = deriveFromMnemonic(mnemonic, cosmosHdPath());
+        const info = await new Keyring({ home: node.home, backend: "test" }).add("validator", derived.privKey, {
+          hdPath: cosmosHdPath(),
+        });
+        writeFileSync(join(node.home, "validator.mnemonic"), `${mnemonic}\n`, { mode: 0o600 });
+        doc = addGenesisAccount(doc, info.address, funds);
+        bonded.push({
+          operator: info.address,
+          consPubKey: node.keys.validatorKey.pubKey,
+          moniker: `node${i}`,
+          selfDelegation: DEFAULT_SELF_DELEGATION,
         });
       }
+      doc = addBondedValidators(doc, bonded);
 
       const keyring = new Keyring({ home: homes[0]!, backend: "test" });
-      const funds = parseCoins(o.funds);
       const accounts: Record<string, string> = {};
       for (const name of o.accounts
         .split(",")

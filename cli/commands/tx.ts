@@ -8,6 +8,7 @@ import { globalOptions, openKeyring } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { oracleTxCommand } from "./oracle.js";
+import { slashingTxCommand, stakingTxCommand } from "./staking.js";
 import { marginTxCommand, tradeTxCommand } from "./trade.js";
 import { addTxOptions, signAndSend, type TxFlags } from "../txSend.js";
 
@@ -46,5 +47,7 @@ export function txCommand(): Command {
   tx.addCommand(tradeTxCommand());
   tx.addCommand(marginTxCommand());
   tx.addCommand(oracleTxCommand());
+  tx.addCommand(stakingTxCommand());
+  tx.addCommand(slashingTxCommand());
   return tx;
 }
