@@ -1,22 +1,35 @@
 import type { Side } from "./types.js";
 
-/** One resting order inside MemoryBook: a node of its price level's FIFO list. */
+/**
+ * One resting order inside MemoryBook: a node of its price level's FIFO list. Nodes of
+ * removed orders are reused (see Ladder.unlink), so a node is only valid while its order rests.
+ */
 export class OrderNode {
-  readonly id: bigint;
-  readonly owner: string;
+  /**
+   * The order id as a number while it is a safe integer (as market ids are), else the bigint
+   * (see keyOf): a small number costs no allocation, where a bigint is one more object per order.
+   */
+  key: number | bigint;
+  owner: string;
   remaining: bigint;
-  readonly level: Level;
+  level: Level;
   prev: OrderNode | undefined;
   next: OrderNode | undefined;
 
-  constructor(id: bigint, owner: string, remaining: bigint, level: Level) {
-    this.id = id;
+  constructor(key: number | bigint, owner: string, remaining: bigint, level: Level) {
+    this.key = key;
     this.owner = owner;
     this.remaining = remaining;
     this.level = level;
     this.prev = undefined;
     this.next = undefined;
   }
+}
+
+/** The id of a node's order. */
+export function idOf(node: OrderNode): bigint {
+  const key = node.key;
+  return typeof key === "bigint" ? key : BigInt(key);
 }
 
 /** All orders at one price on one side, oldest (lowest id) first. */
@@ -40,13 +53,18 @@ export class Level {
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** A Map key for an integer: a number while exact (hashes and compares faster than a bigint), else the bigint. */
+/**
+ * An integer as a number while exact (it hashes, compares and stores cheaper than a bigint),
+ * else the bigint itself. Numbers and bigints compare exactly with each other.
+ */
 export function keyOf(x: bigint): number | bigint {
   return x <= MAX_SAFE && x >= -MAX_SAFE ? Number(x) : x;
 }
 
 /** Levels per chunk before it splits: inserting or removing a level moves at most this many. */
 const CHUNK = 256;
+/** Removed nodes kept for reuse, per side. */
+const SPARE_NODES = 16_384;
 
 /**
  * One side of a book: its non-empty price levels sorted worst to best, in chunks (a B-tree
@@ -58,6 +76,12 @@ export class Ladder {
   /** Non-empty chunks of levels; worst first, best last, within and across chunks. */
   readonly chunks: Level[][] = [];
   private readonly byPrice = new Map<number | bigint, Level>();
+  /**
+   * Nodes of removed orders. Most orders rest long enough to be promoted to the old
+   * generation; reusing their nodes spares the young-generation collector from copying a
+   * new node for nearly every placement.
+   */
+  private readonly spare: OrderNode[] = [];
 
   constructor(side: Side) {
     this.side = side;
@@ -67,11 +91,6 @@ export class Ladder {
     const chunks = this.chunks;
     const last = chunks[chunks.length - 1];
     return last === undefined ? undefined : last[last.length - 1];
-  }
-
-  /** Number of price levels. */
-  get levelCount(): number {
-    return this.byPrice.size;
   }
 
   /** Levels best first. */
@@ -97,10 +116,19 @@ export class Ladder {
       this.byPrice.set(key, level);
       this.insertLevel(level);
     }
-    const node = new OrderNode(id, owner, remaining, level);
+    const idKey = keyOf(id);
+    let node = this.spare.pop();
+    if (node === undefined) {
+      node = new OrderNode(idKey, owner, remaining, level);
+    } else {
+      node.key = idKey;
+      node.owner = owner;
+      node.remaining = remaining;
+      node.level = level;
+    }
     let after = level.tail;
     // Arrival order is id order, so this loop runs only when orders are inserted out of order (a rebuild).
-    while (after !== undefined && after.id > id) after = after.prev;
+    while (after !== undefined && after.key > idKey) after = after.prev;
     if (after === undefined) {
       node.next = level.head;
       if (level.head !== undefined) level.head.prev = node;
@@ -118,7 +146,7 @@ export class Ladder {
     return node;
   }
 
-  /** Unlinks a node; drops its level once empty. */
+  /** Unlinks a node, which its caller must not use again; drops its level once empty. */
   unlink(node: OrderNode): void {
     const level = node.level;
     if (node.prev !== undefined) node.prev.next = node.next;
@@ -130,6 +158,7 @@ export class Ladder {
     level.count--;
     level.total -= node.remaining;
     if (level.count === 0) this.dropLevel(level);
+    if (this.spare.length < SPARE_NODES) this.spare.push(node);
   }
 
   private insertLevel(level: Level): void {

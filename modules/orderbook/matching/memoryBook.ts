@@ -1,6 +1,6 @@
 import type { CursorSource, MakerCursor } from "./cursor.js";
 import { matchingErrors } from "./errors.js";
-import { Ladder } from "./ladder.js";
+import { Ladder, keyOf } from "./ladder.js";
 import type { OrderNode } from "./ladder.js";
 import { matchOrder } from "./match.js";
 import { NodeCursor, snapshot } from "./nodeCursor.js";
@@ -51,7 +51,7 @@ export class MemoryBook implements BookView, CursorSource {
 
   /** Removes an order (a cancel); returns it as it was, or undefined if it is not on the book. */
   remove(id: bigint): RestingOrder | undefined {
-    const node = this.index.delete(id);
+    const node = this.index.delete(keyOf(id));
     if (node === undefined) return undefined;
     const order = snapshot(node);
     this.ladder(node.level.side).unlink(node);
@@ -60,7 +60,7 @@ export class MemoryBook implements BookView, CursorSource {
   }
 
   get(id: bigint): RestingOrder | undefined {
-    const node = this.index.get(id);
+    const node = this.index.get(keyOf(id));
     return node === undefined ? undefined : snapshot(node);
   }
 
@@ -126,7 +126,7 @@ export class MemoryBook implements BookView, CursorSource {
   }
 
   private removeNode(node: OrderNode): void {
-    this.index.delete(node.id);
+    this.index.delete(node.key);
     this.ladder(node.level.side).unlink(node);
   }
 
@@ -166,7 +166,7 @@ export class MemoryBook implements BookView, CursorSource {
       ) {
         return false;
       }
-      if (rest.price <= 0n || rest.remaining <= 0n || this.index.get(rest.id) !== undefined) return false;
+      if (rest.price <= 0n || rest.remaining <= 0n || this.index.get(keyOf(rest.id)) !== undefined) return false;
     }
     f = 0;
     for (let k = 1; k < taken.length; k += 2) {
@@ -211,7 +211,7 @@ export class MemoryBook implements BookView, CursorSource {
    * after the previous one in priority order (so that no order appears twice).
    */
   private nodeFor(order: RestingOrder, previous: OrderNode | undefined): OrderNode {
-    const node = this.index.get(order.id);
+    const node = this.index.get(keyOf(order.id));
     if (
       node === undefined ||
       node.remaining !== order.remaining ||
@@ -233,7 +233,7 @@ export class MemoryBook implements BookView, CursorSource {
     expiredNodes: readonly OrderNode[],
   ): void {
     if (rest.price <= 0n || rest.remaining <= 0n) throw matchingErrors.stalePlan(undefined, { id: rest.id });
-    if (this.index.get(rest.id) !== undefined) throw matchingErrors.duplicateOrderId(undefined, { id: rest.id });
+    if (this.index.get(keyOf(rest.id)) !== undefined) throw matchingErrors.duplicateOrderId(undefined, { id: rest.id });
     // The removed makers are the first ones of the opposite side's walk: skip them in step.
     const side = opposite(rest.side);
     const walk = new NodeCursor(side, this.ladder(side).chunks).restart(this.version);
@@ -263,7 +263,7 @@ function crosses(side: Side, price: bigint, opposite: bigint): boolean {
 /** True if `node` comes after `previous` in the walk of their side. */
 function comesAfter(node: OrderNode, previous: OrderNode): boolean {
   if (node.level.side !== previous.level.side) return false;
-  if (node.level === previous.level) return node.id > previous.id;
+  if (node.level === previous.level) return node.key > previous.key;
   const a = node.level.price;
   const b = previous.level.price;
   return node.level.side === "buy" ? a < b : a > b;

@@ -1,4 +1,5 @@
 import type { MakerCursor } from "./cursor.js";
+import { idOf } from "./ladder.js";
 import type { Level, OrderNode } from "./ladder.js";
 import type { RestingOrder, Side } from "./types.js";
 
@@ -69,5 +70,5 @@ export class NodeCursor implements MakerCursor {
 
 export function snapshot(node: OrderNode): RestingOrder {
   const level = node.level;
-  return { id: node.id, owner: node.owner, side: level.side, price: level.price, remaining: node.remaining };
+  return { id: idOf(node), owner: node.owner, side: level.side, price: level.price, remaining: node.remaining };
 }

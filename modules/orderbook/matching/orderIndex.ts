@@ -1,12 +1,12 @@
 import type { OrderNode } from "./ladder.js";
 
 const MIN_CAPACITY = 1024;
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
- * Resting orders by id. Ids from 0 to 2^53 (all that a market will ever assign) live in an
- * open-addressing table with linear probing: one probe of a Float64Array finds most orders,
- * where a Map of a million entries costs several cache misses per lookup. Other ids go to a Map.
+ * Resting orders by id key (see keyOf). Keys that are numbers (every id a market will ever
+ * assign) live in an open-addressing table with linear probing: one probe of a Float64Array
+ * finds most orders, where a Map of a million entries costs several cache misses per lookup.
+ * Bigint keys go to a Map.
  * Deletion shifts entries back (no tombstones), so lookups stay short however many orders
  * come and go.
  */
@@ -29,9 +29,8 @@ export class OrderIndex {
     return this.count + this.others.size;
   }
 
-  get(id: bigint): OrderNode | undefined {
-    if (id < 0n || id > MAX_SAFE) return this.others.get(id);
-    const key = Number(id);
+  get(key: number | bigint): OrderNode | undefined {
+    if (typeof key === "bigint") return this.others.get(key);
     const keys = this.keys;
     for (let i = this.home(key); ; i = (i + 1) & this.mask) {
       const k = keys[i]!;
@@ -40,16 +39,15 @@ export class OrderIndex {
     }
   }
 
-  /** Adds a node under its id; false (and nothing changes) if the id is taken. */
+  /** Adds a node under its key; false (and nothing changes) if the key is taken. */
   add(node: OrderNode): boolean {
-    const id = node.id;
-    if (id < 0n || id > MAX_SAFE) {
-      if (this.others.has(id)) return false;
-      this.others.set(id, node);
+    const key = node.key;
+    if (typeof key === "bigint") {
+      if (this.others.has(key)) return false;
+      this.others.set(key, node);
       return true;
     }
     if (2 * (this.count + 1) > this.keys.length) this.resize(this.keys.length * 2);
-    const key = Number(id);
     const keys = this.keys;
     let i = this.home(key);
     for (; ; i = (i + 1) & this.mask) {
@@ -63,13 +61,12 @@ export class OrderIndex {
     return true;
   }
 
-  delete(id: bigint): OrderNode | undefined {
-    if (id < 0n || id > MAX_SAFE) {
-      const node = this.others.get(id);
-      this.others.delete(id);
+  delete(key: number | bigint): OrderNode | undefined {
+    if (typeof key === "bigint") {
+      const node = this.others.get(key);
+      this.others.delete(key);
       return node;
     }
-    const key = Number(id);
     const keys = this.keys;
     const nodes = this.nodes;
     const mask = this.mask;

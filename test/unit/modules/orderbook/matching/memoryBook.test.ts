@@ -1,7 +1,11 @@
+import { deepStrictEqual } from "node:assert/strict";
 import test from "ava";
+import fc from "fast-check";
 import { MemoryBook, matchOrder, matchingErrors } from "../../../../../modules/orderbook/matching/index.js";
 import type { MatchPlan } from "../../../../../modules/orderbook/matching/index.js";
+import { assertProperty } from "../../../../helpers/property.js";
 import { ask, bid, bookOf, everything, match, taker } from "./fixtures.js";
+import { ReferenceBook, referenceMatch } from "./referenceBook.js";
 
 test("an empty book has no best prices, no depth and no orders", (t) => {
   const book = new MemoryBook();
@@ -115,4 +119,47 @@ test("a book rebuilt by inserting its orders in any order matches like the origi
   t.deepEqual(everything(rebuilt), everything(original));
   const order = taker({ side: "buy", price: 101n, size: 5n });
   t.deepEqual(matchOrder(rebuilt, order), matchOrder(original, order));
+});
+
+test("a book thousands of price levels deep keeps price-time priority as levels come and go", (t) => {
+  assertProperty(
+    t,
+    fc.property(
+      fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1500, maxLength: 3000 }),
+      fc.array(fc.nat(), { maxLength: 1500 }),
+      (ticks, cancels) => {
+        const book = new MemoryBook();
+        const reference = new ReferenceBook();
+        ticks.forEach((tick, i) => {
+          // Bids at 1..5000, asks at 5001..10000, inserted in random price order.
+          const order = i % 2 === 0 ? bid(BigInt(i), BigInt(tick), 1n) : ask(BigInt(i), BigInt(5000 + tick), 1n);
+          book.insert(order);
+          reference.insert(order);
+        });
+        for (const pick of cancels) {
+          const id = BigInt(pick % ticks.length);
+          deepStrictEqual(book.remove(id), reference.remove(id));
+        }
+        deepStrictEqual([...book.resting("buy")], reference.resting("buy"));
+        deepStrictEqual([...book.resting("sell")], reference.resting("sell"));
+        deepStrictEqual(book.depth("sell", 700), reference.depth("sell", 700));
+        const sweep = taker({ id: 10_000n, side: "sell", price: 1n, size: 5000n, tif: "ioc" });
+        deepStrictEqual(matchOrder(book, sweep, { maxFills: 5000 }), referenceMatch(reference, sweep, 5000));
+        book.apply(matchOrder(book, sweep, { maxFills: 5000 }));
+        deepStrictEqual(book.bestBid(), undefined);
+      },
+    ),
+    { numRuns: 15 },
+  );
+});
+
+test("a remainder whose id is already on the book is refused, with or without fills", (t) => {
+  const resting = taker({ id: 7n, side: "buy", price: 99n, size: 5n });
+  const crossing = taker({ id: 7n, side: "buy", price: 100n, size: 9n });
+  for (const order of [resting, crossing]) {
+    const book = bookOf(ask(1n, 100n, 5n), bid(7n, 90n, 1n));
+    const before = everything(book);
+    t.true(matchingErrors.duplicateOrderId.is(t.throws(() => book.execute(order))), `limit ${order.price}`);
+    t.deepEqual(everything(book), before);
+  }
 });

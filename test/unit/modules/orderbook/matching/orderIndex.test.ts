@@ -1,11 +1,11 @@
 import test from "ava";
 import fc from "fast-check";
-import { Level, OrderNode } from "../../../../../modules/orderbook/matching/ladder.js";
+import { Level, OrderNode, keyOf } from "../../../../../modules/orderbook/matching/ladder.js";
 import { OrderIndex } from "../../../../../modules/orderbook/matching/orderIndex.js";
 import { assertProperty } from "../../../../helpers/property.js";
 
 const level = new Level("buy", 1n);
-const nodeOf = (id: bigint): OrderNode => new OrderNode(id, "owner", 1n, level);
+const nodeOf = (id: bigint): OrderNode => new OrderNode(keyOf(id), "owner", 1n, level);
 
 test("the order index finds exactly the ids added and not yet deleted, through growing and shrinking", (t) => {
   const operation = fc.oneof(
@@ -17,6 +17,7 @@ test("the order index finds exactly the ids added and not yet deleted, through g
       start: fc.bigInt({ min: 0n, max: 3000n }),
       length: fc.nat(900),
     }),
+    // Beyond ±2^53 keys are bigints, kept in a Map beside the table.
     fc.record({ kind: fc.constant("other" as const), id: fc.bigInt({ min: -(2n ** 80n), max: 2n ** 80n }) }),
   );
   assertProperty(
@@ -37,21 +38,24 @@ test("the order index finds exactly the ids added and not yet deleted, through g
         } else if (op.kind === "add") {
           if (!add(op.id)) return false;
         } else if (op.kind === "other") {
-          // Ids outside 0..2^53 take the Map beside the table.
-          if (!add(op.id) || index.get(op.id) !== model.get(op.id) || index.delete(op.id) !== model.get(op.id)) {
+          if (
+            !add(op.id) ||
+            index.get(keyOf(op.id)) !== model.get(op.id) ||
+            index.delete(keyOf(op.id)) !== model.get(op.id)
+          ) {
             return false;
           }
           model.delete(op.id);
         } else {
           for (let id = op.start; id < op.start + BigInt(op.length); id++) {
-            if (index.delete(id) !== model.get(id)) return false;
+            if (index.delete(keyOf(id)) !== model.get(id)) return false;
             model.delete(id);
           }
         }
         if (index.size !== model.size) return false;
       }
-      for (const [id, node] of model) if (index.get(id) !== node) return false;
-      for (let id = 0n; id < 3600n; id++) if (index.get(id) !== model.get(id)) return false;
+      for (const [id, node] of model) if (index.get(keyOf(id)) !== node) return false;
+      for (let id = 0n; id < 3600n; id++) if (index.get(keyOf(id)) !== model.get(id)) return false;
       return true;
     }),
     { numRuns: 60 },
