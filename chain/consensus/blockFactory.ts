@@ -5,7 +5,16 @@
  */
 import type { ConsensusParams, Timestamp } from "../types/abci.js";
 import { equalBytes } from "../types/bytes.js";
-import type { Block, BlockId, Commit, CommitSig, Header, Validator, Vote } from "../types/block.js";
+import type {
+  Block,
+  BlockId,
+  Commit,
+  CommitSig,
+  DuplicateVoteEvidence,
+  Header,
+  Validator,
+  Vote,
+} from "../types/block.js";
 import {
   BLOCK_PROTOCOL,
   commitHash,
@@ -19,7 +28,7 @@ import {
   validatorsHash,
   voteSignBytes,
 } from "./encoding.js";
-import { encodeBlock, partSetHeaderOf } from "./protoCodec.js";
+import { encodeBlock, encodeEvidence, partSetHeaderOf } from "./protoCodec.js";
 import { verifyEd25519 } from "../crypto/ed25519.js";
 import { blockIdKey, isTwoThirds } from "./voteSet.js";
 import { totalVotingPower } from "./proposer.js";
@@ -84,6 +93,7 @@ export function makeBlock(
   txs: Uint8Array[],
   time: Timestamp,
   proposerAddress: Uint8Array,
+  evidence: readonly DuplicateVoteEvidence[] = [],
 ): { block: Block; blockId: BlockId } {
   const vh = validatorsHash(cs.validators);
   const header: Header = {
@@ -99,10 +109,10 @@ export function makeBlock(
     consensusHash: consensusParamsHash(cs.consensusParams),
     appHash: cs.appHash,
     lastResultsHash: cs.lastResultsHash,
-    evidenceHash: evidenceHash([]),
+    evidenceHash: evidenceHash(evidence.map(encodeEvidence)),
     proposerAddress,
   };
-  const block: Block = { header, txs, evidence: [], lastCommit: cs.lastCommit };
+  const block: Block = { header, txs, evidence: [...evidence], lastCommit: cs.lastCommit };
   return { block, blockId: blockIdOf(block) };
 }
 
@@ -119,7 +129,13 @@ export function blockHeaderProblem(cs: ChainState, block: Block, expectedPropose
   const h = block.header;
   // The proposer's +2/3 of precommits may differ from ours: its own last commit is checked
   // by signature below, and the header must hash exactly that one.
-  const expected = makeBlock({ ...cs, lastCommit: block.lastCommit }, block.txs, h.time, expectedProposer).block.header;
+  const expected = makeBlock(
+    { ...cs, lastCommit: block.lastCommit },
+    block.txs,
+    h.time,
+    expectedProposer,
+    block.evidence,
+  ).block.header;
   if (h.chainId !== cs.chainId) return "wrong chain id";
   if (h.height !== cs.lastHeight + 1n) return "wrong height";
   if (h.version.block !== BLOCK_PROTOCOL) return "wrong block version";

@@ -37,6 +37,8 @@ const PREFIX = {
   commit: 0x17,
   /** The validator list scheduled for height h by the end block of h-2 (staking updates). */
   scheduled: 0x18,
+  /** Keys of committed evidence: each is included in at most one block. */
+  evidence: 0x19,
 } as const;
 
 const STATE_KEY = Uint8Array.of(PREFIX.state);
@@ -55,6 +57,8 @@ export interface BlockStore extends BlockStoreReader {
   /** Records, in the block's batch, the validator list that takes effect at `height`. */
   saveScheduledValidators(batch: WriteBatch, height: bigint, validators: readonly Validator[]): void;
   loadScheduledValidators(height: bigint): Promise<Validator[] | undefined>;
+  markEvidenceCommitted(batch: WriteBatch, key: string): void;
+  isEvidenceCommitted(key: string): Promise<boolean>;
 }
 
 export async function openBlockStore(db: Database): Promise<BlockStore> {
@@ -153,6 +157,12 @@ export async function openBlockStore(db: Database): Promise<BlockStore> {
     loadValidatorSet,
     saveScheduledValidators(batch, h, validators) {
       batch.put(heightKey(PREFIX.scheduled, h), PbValidatorSet.encode(validatorsToProto(validators)).finish());
+    },
+    markEvidenceCommitted(batch, key) {
+      batch.put(concatBytes(Uint8Array.of(PREFIX.evidence), Buffer.from(key, "hex")), Uint8Array.of(1));
+    },
+    async isEvidenceCommitted(key) {
+      return (await db.get(concatBytes(Uint8Array.of(PREFIX.evidence), Buffer.from(key, "hex")))) !== undefined;
     },
     async loadScheduledValidators(h) {
       const v = await db.get(heightKey(PREFIX.scheduled, h));

@@ -17,6 +17,7 @@ export interface PeerChannel {
 const TAG_PROPOSAL = 1;
 const TAG_VOTE = 2;
 const TAG_BLOCK = 3;
+const TAG_EVIDENCE = 4;
 
 function u32(n: number): Uint8Array {
   const out = new Uint8Array(4);
@@ -39,8 +40,19 @@ function tagged(tag: number, ...parts: Uint8Array[]): Uint8Array {
 export function encodeConsensusMessage(m: ConsensusMessage): Uint8Array {
   if (m.kind === "vote") return tagged(TAG_VOTE, encodeVote(m.vote));
   if (m.kind === "block") return tagged(TAG_BLOCK, encodeBlock(m.block));
+  if (m.kind === "evidence") {
+    const a = encodeVote(m.voteA);
+    return tagged(TAG_EVIDENCE, u32(a.length), a, encodeVote(m.voteB));
+  }
   const proposal = encodeProposal(m.proposal);
   return tagged(TAG_PROPOSAL, u32(proposal.length), proposal, encodeBlock(m.block));
+}
+
+function lengthPrefix(body: Uint8Array, what: string): number {
+  if (body.length < 4) throw new RangeError(`truncated ${what}`);
+  const n = new DataView(body.buffer, body.byteOffset, body.byteLength).getUint32(0);
+  if (4 + n > body.length) throw new RangeError(`truncated ${what}`);
+  return n;
 }
 
 /** Throws on malformed bytes (the caller scores the peer down). */
@@ -51,10 +63,12 @@ export function decodeConsensusMessage(bytes: Uint8Array): ConsensusMessage {
       return { kind: "vote", vote: decodeVote(body) };
     case TAG_BLOCK:
       return { kind: "block", block: decodeBlock(body) };
+    case TAG_EVIDENCE: {
+      const n = lengthPrefix(body, "evidence");
+      return { kind: "evidence", voteA: decodeVote(body.subarray(4, 4 + n)), voteB: decodeVote(body.subarray(4 + n)) };
+    }
     case TAG_PROPOSAL: {
-      if (body.length < 4) throw new RangeError("truncated proposal");
-      const n = new DataView(body.buffer, body.byteOffset, body.byteLength).getUint32(0);
-      if (4 + n > body.length) throw new RangeError("truncated proposal");
+      const n = lengthPrefix(body, "proposal");
       return {
         kind: "proposal",
         proposal: decodeProposal(body.subarray(4, 4 + n)),

@@ -5,6 +5,7 @@
 import { ResponseFinalizeBlock, type ExecTxResult, type Event as PbEvent } from "cosmjs-types/tendermint/abci/types";
 import { PublicKey } from "cosmjs-types/tendermint/crypto/keys";
 import { Block as PbBlock } from "cosmjs-types/tendermint/types/block";
+import { DuplicateVoteEvidence as PbDuplicateVoteEvidence } from "cosmjs-types/tendermint/types/evidence";
 import type { BlockID as PbBlockID, Header as PbHeader } from "cosmjs-types/tendermint/types/types";
 import {
   Commit as PbCommit,
@@ -19,6 +20,7 @@ import type {
   BlockId,
   BlockIdFlag,
   Commit,
+  DuplicateVoteEvidence,
   Header,
   Proposal,
   SignedMsgType,
@@ -107,12 +109,41 @@ export function decodeCommit(bytes: Uint8Array): Commit {
   return commitFromProto(PbCommit.decode(bytes));
 }
 
-/** Evidence stays empty until duplicate-vote evidence is implemented; it is dropped on encode. */
+function evidenceToProto(e: DuplicateVoteEvidence): PbDuplicateVoteEvidence {
+  return {
+    voteA: voteToProto(e.voteA),
+    voteB: voteToProto(e.voteB),
+    totalVotingPower: e.totalVotingPower,
+    validatorPower: e.validatorPower,
+    timestamp: { seconds: e.timestamp.seconds, nanos: e.timestamp.nanos },
+  };
+}
+
+function evidenceFromProto(e: PbDuplicateVoteEvidence): DuplicateVoteEvidence {
+  if (e.voteA === undefined || e.voteB === undefined) throw new RangeError("duplicate-vote evidence without its votes");
+  return {
+    voteA: voteFromProto(e.voteA),
+    voteB: voteFromProto(e.voteB),
+    totalVotingPower: e.totalVotingPower,
+    validatorPower: e.validatorPower,
+    timestamp: { seconds: e.timestamp.seconds, nanos: e.timestamp.nanos },
+  };
+}
+
+/** DuplicateVoteEvidence.Bytes(): what the evidence hash and the header's evidence_hash are over. */
+export function encodeEvidence(e: DuplicateVoteEvidence): Uint8Array {
+  return PbDuplicateVoteEvidence.encode(evidenceToProto(e)).finish();
+}
+
+export function decodeEvidence(bytes: Uint8Array): DuplicateVoteEvidence {
+  return evidenceFromProto(PbDuplicateVoteEvidence.decode(bytes));
+}
+
 export function encodeBlock(b: Block): Uint8Array {
   return PbBlock.encode({
     header: headerToProto(b.header),
     data: { txs: b.txs },
-    evidence: { evidence: [] },
+    evidence: { evidence: b.evidence.map((e) => ({ duplicateVoteEvidence: evidenceToProto(e) })) },
     lastCommit: commitToProto(b.lastCommit),
   }).finish();
 }
@@ -122,7 +153,10 @@ export function decodeBlock(bytes: Uint8Array): Block {
   return {
     header: headerFromProto(b.header),
     txs: b.data.txs,
-    evidence: [],
+    evidence: (b.evidence?.evidence ?? []).map((e) => {
+      if (e.duplicateVoteEvidence === undefined) throw new RangeError("only duplicate-vote evidence is supported");
+      return evidenceFromProto(e.duplicateVoteEvidence);
+    }),
     lastCommit:
       b.lastCommit === undefined
         ? { height: 0n, round: 0, blockId: blockIdFromProto(undefined), signatures: [] }
@@ -226,7 +260,11 @@ export function decodeFinalizeBlockResponse(bytes: Uint8Array): FinalizeBlockRes
 }
 
 export function encodeVote(v: Vote): Uint8Array {
-  return PbVote.encode({
+  return PbVote.encode(voteToProto(v)).finish();
+}
+
+function voteToProto(v: Vote): PbVote {
+  return {
     type: v.type as unknown as PbSignedMsgType,
     height: v.height,
     round: v.round,
@@ -237,11 +275,14 @@ export function encodeVote(v: Vote): Uint8Array {
     signature: v.signature,
     extension: new Uint8Array(0),
     extensionSignature: new Uint8Array(0),
-  }).finish();
+  };
 }
 
 export function decodeVote(bytes: Uint8Array): Vote {
-  const v = PbVote.decode(bytes);
+  return voteFromProto(PbVote.decode(bytes));
+}
+
+function voteFromProto(v: PbVote): Vote {
   const blockId = blockIdFromProto(v.blockId);
   return {
     type: v.type as unknown as SignedMsgType,

@@ -31,7 +31,9 @@ export type ConsensusMessage =
   | { kind: "proposal"; proposal: Proposal; block: Block }
   | { kind: "vote"; vote: Vote }
   /** A block relayed by a peer (e.g. the one +2/3 precommitted while we hold a different proposal). */
-  | { kind: "block"; block: Block };
+  | { kind: "block"; block: Block }
+  /** Two conflicting votes of one validator (duplicate-vote evidence), gossiped until a block commits it. */
+  | { kind: "evidence"; voteA: Vote; voteB: Vote };
 
 /** Gossip of consensus messages; absent (a no-op) for a single validator. */
 export interface ConsensusNetwork {
@@ -74,6 +76,11 @@ export interface ConsensusDriverOptions {
   onBlockCommitting?(committed: CommittedBlock, batch: WriteBatch): void;
   onBlockCommitted?(committed: CommittedBlock): void;
   network?: ConsensusNetwork;
+  /**
+   * TESTS ONLY: with each prevote for a block also sign and send a conflicting nil prevote,
+   * bypassing the double-sign protection, so that slashing can be tested end to end.
+   */
+  doubleSignForTesting?: boolean;
   /** How often our own messages of the current height are re-sent (default 1 s). */
   gossipIntervalMs?: number;
   logger?: ConsensusLogger;

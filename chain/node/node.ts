@@ -29,6 +29,8 @@ export interface StartNodeOptions {
   home: string;
   config: NodeConfig;
   logger?: NodeLogger;
+  /** TESTS ONLY: this validator signs conflicting prevotes (to test evidence and slashing). */
+  doubleSignForTesting?: boolean;
 }
 
 export interface RunningNode {
@@ -141,6 +143,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       publishBlockEvents(eventBus, c.block, c.blockId, c.results);
     },
     network: network.consensus,
+    ...(options.doubleSignForTesting === true ? { doubleSignForTesting: true } : {}),
     logger: log.with("consensus"),
   });
 

@@ -49,11 +49,23 @@ export interface Commit {
   signatures: CommitSig[];
 }
 
+/** Two votes of one validator for the same height, round and type but different blocks (CometBFT's DuplicateVoteEvidence). */
+export interface DuplicateVoteEvidence {
+  /** The vote whose block id sorts first. */
+  voteA: Vote;
+  voteB: Vote;
+  /** Of the set at the votes' height. */
+  totalVotingPower: bigint;
+  validatorPower: bigint;
+  /** Time of the block at the votes' height. */
+  timestamp: Timestamp;
+}
+
 export interface Block {
   header: Header;
   txs: Uint8Array[];
-  /** Evidence is empty until duplicate-vote evidence is implemented. */
-  evidence: unknown[];
+  /** Duplicate-vote evidence of earlier heights, committed once. */
+  evidence: DuplicateVoteEvidence[];
   /** The commit of the previous block (empty signatures at the initial height). */
   lastCommit: Commit;
 }

@@ -14,6 +14,9 @@ export function startCommand(): Command {
     flagToKey.set(opt.attributeName(), f.key);
     cmd.addOption(opt);
   }
+  cmd.addOption(
+    new Option("--x-double-sign-for-testing", "TESTS ONLY: sign conflicting prevotes, to be caught and slashed").hideHelp(),
+  );
   cmd.action(async (opts: Record<string, unknown>, self: Command) => {
     const g = globalOptions(self);
     const overrides: Record<string, string> = {};
@@ -24,7 +27,9 @@ export function startCommand(): Command {
     const config = loadConfig(g.home, overrides);
     // Loaded on demand: the node pulls in RocksDB and everything else the other commands don't need.
     const { startNode } = await import("../../chain/node/node.js");
-    const node = await startNode({ home: g.home, config });
+    const doubleSign = opts["xDoubleSignForTesting"] === true;
+    if (doubleSign) note("WARNING: --x-double-sign-for-testing: this validator will double-sign and be slashed");
+    const node = await startNode({ home: g.home, config, doubleSignForTesting: doubleSign });
     note(`strike node "${config.moniker}" running; RPC at ${node.rpcUrl}. Ctrl-C to stop.`);
     await new Promise<void>((resolve) => {
       let stopping = false;

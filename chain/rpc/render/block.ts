@@ -1,7 +1,16 @@
 /** JSON of CometBFT's block types (types/block.go), field for field. */
 import type { BlockMeta } from "../../store/types.js";
 import { toBase64 } from "../../types/bytes.js";
-import type { Block, BlockId, Commit, CommitSig, Header, Validator } from "../../types/block.js";
+import type {
+  Block,
+  BlockId,
+  Commit,
+  CommitSig,
+  DuplicateVoteEvidence,
+  Header,
+  Validator,
+  Vote,
+} from "../../types/block.js";
 import { ed25519PubKeyJson, hexUpper, int64, rfc3339Nano, ZERO_TIME } from "./encoding.js";
 
 export function blockIdJson(id: BlockId | undefined) {
@@ -50,11 +59,38 @@ export function commitJson(c: Commit) {
   };
 }
 
+export function voteJson(v: Vote) {
+  return {
+    type: v.type,
+    height: int64(v.height),
+    round: v.round,
+    block_id: blockIdJson(v.blockId),
+    timestamp: rfc3339Nano(v.timestamp),
+    validator_address: hexUpper(v.validatorAddress),
+    validator_index: v.validatorIndex,
+    signature: toBase64(v.signature),
+  };
+}
+
+/** Amino JSON of DuplicateVoteEvidence, as CometBFT prints it (its field names are Go's). */
+export function evidenceJson(e: DuplicateVoteEvidence) {
+  return {
+    type: "tendermint/DuplicateVoteEvidence",
+    value: {
+      vote_a: voteJson(e.voteA),
+      vote_b: voteJson(e.voteB),
+      TotalVotingPower: int64(e.totalVotingPower),
+      ValidatorPower: int64(e.validatorPower),
+      Timestamp: rfc3339Nano(e.timestamp),
+    },
+  };
+}
+
 export function blockJson(b: Block) {
   return {
     header: headerJson(b.header),
     data: { txs: b.txs.map(toBase64) },
-    evidence: { evidence: [] as unknown[] },
+    evidence: { evidence: b.evidence.map(evidenceJson) },
     last_commit: commitJson(b.lastCommit),
   };
 }
