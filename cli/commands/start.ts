@@ -15,7 +15,10 @@ export function startCommand(): Command {
     cmd.addOption(opt);
   }
   cmd.addOption(
-    new Option("--x-double-sign-for-testing", "TESTS ONLY: sign conflicting prevotes, to be caught and slashed").hideHelp(),
+    new Option(
+      "--x-double-sign-for-testing",
+      "TESTS ONLY: sign conflicting prevotes, to be caught and slashed",
+    ).hideHelp(),
   );
   cmd.action(async (opts: Record<string, unknown>, self: Command) => {
     const g = globalOptions(self);
