@@ -13,6 +13,7 @@ import type { QueryRequest, QueryResponse } from "../types/abci.js";
 import { toHex, utf8 } from "../types/bytes.js";
 import { StrikeError, sdkErrors } from "../types/errors.js";
 import { createQueryContext } from "./context.js";
+import type { Timestamp } from "../types/abci.js";
 import { moduleStorePrefix } from "./prefixStore.js";
 import type { QueryRoute } from "./types.js";
 import { concatBytes } from "../types/bytes.js";
@@ -22,6 +23,8 @@ export interface QueryEnv {
   routes: ReadonlyMap<string, QueryRoute>;
   appVersion: string;
   simulate(data: Uint8Array): Uint8Array;
+  /** Time of the latest block (queries that value things over time, such as option marks, use it). */
+  lastBlockTime?(): Timestamp;
 }
 
 function response(height: bigint, fields: Partial<QueryResponse>): QueryResponse {
@@ -81,7 +84,7 @@ async function runAtPastHeight(
   // Each pass fetches one more key the handler wanted; handlers read a handful of keys.
   for (let pass = 0; pass < 64; pass++) {
     try {
-      return route.handle(createQueryContext(pastStore(fetched), BigInt(version)), data);
+      return route.handle(createQueryContext(pastStore(fetched), BigInt(version), env.lastBlockTime?.()), data);
     } catch (e) {
       if (!(e instanceof MissingKey)) throw e;
       fetched.set(toHex(e.key), (await env.state.getAt(e.key, version)).value);
@@ -133,7 +136,9 @@ export async function abciQuery(env: QueryEnv, req: QueryRequest): Promise<Query
     const route = env.routes.get(req.path);
     if (route === undefined) throw sdkErrors.unknownRequest(`unknown query path ${req.path}`);
     if (version === env.state.version) {
-      return response(height, { value: route.handle(createQueryContext(env.state.working, height), req.data) });
+      return response(height, {
+        value: route.handle(createQueryContext(env.state.working, height, env.lastBlockTime?.()), req.data),
+      });
     }
     if (route.pointReadsOnly !== true) {
       throw sdkErrors.invalidRequest(

@@ -276,7 +276,16 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
     },
 
     query(req: QueryRequest): Promise<QueryResponse> {
-      return abciQuery({ state, routes: routers.queries, appVersion: APP_VERSION, simulate: simulateQuery }, req);
+      return abciQuery(
+        {
+          state,
+          routes: routers.queries,
+          appVersion: APP_VERSION,
+          simulate: simulateQuery,
+          lastBlockTime: () => lastBlockTime,
+        },
+        req,
+      );
     },
 
     simulate,

@@ -5,6 +5,7 @@ import { createEventManager, type EventManager } from "./events.js";
 import { gasMeteredStore, type GasMeter } from "./gas.js";
 import { moduleStorePrefix, prefixStore } from "./prefixStore.js";
 import type { BlockInfo, Context, ExecMode, QueryContext } from "./types.js";
+import type { Timestamp } from "../types/abci.js";
 
 export function createContext(options: {
   block: BlockInfo;
@@ -49,6 +50,10 @@ export function createContext(options: {
   return ctx;
 }
 
-export function createQueryContext(store: KVStore, height: bigint): QueryContext {
-  return { height, kv: (storeKey) => prefixStore(store, moduleStorePrefix(storeKey)) };
+export function createQueryContext(store: KVStore, height: bigint, time?: Timestamp): QueryContext {
+  return {
+    height,
+    ...(time === undefined ? {} : { time }),
+    kv: (storeKey) => prefixStore(store, moduleStorePrefix(storeKey)),
+  };
 }

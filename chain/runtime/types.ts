@@ -53,6 +53,8 @@ export interface MsgRoute<T = unknown> {
 export interface QueryContext {
   /** The height being read (the latest committed one when the request said 0). */
   readonly height: bigint;
+  /** The latest block's time, when the app knows it (past heights get the latest time too). */
+  readonly time?: Timestamp;
   kv(storeKey: string): KVStore;
 }
 

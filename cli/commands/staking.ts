@@ -216,7 +216,7 @@ export function slashingTxCommand(): Command {
     await signAndSend(g, o.from, [msg], o, `Unjail validator ${operator}`);
   });
   cmd.addCommand(withExamples(unjail, "strike tx slashing unjail --from val"));
-  return cmd;
+  return withExamples(cmd, "strike tx slashing unjail --from val");
 }
 
 const STATUS: Record<number, string> = {
@@ -405,5 +405,5 @@ export function slashingQueryCommand(): Command {
       "strike query slashing signing-info 0A1B2C3D4E5F60718293A4B5C6D7E8F901234567",
     ),
   );
-  return cmd;
+  return withExamples(cmd, "strike query slashing signing-info val");
 }

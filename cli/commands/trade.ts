@@ -320,14 +320,20 @@ function withdrawCommand(): Command {
 }
 
 export function tradeTxCommand(): Command {
-  const trade = new Command("trade").description("Order-book transactions: place, cancel, replace, bundles");
+  const trade = withExamples(
+    new Command("trade").description("Order-book transactions: place, cancel, replace, bundles"),
+    "strike tx trade place --market ETH-PERP --side buy --size 1 --price 3000 --from alice",
+  );
   for (const make of [placeCommand, cancelCommand, batchCancelCommand, cancelAllCommand, replaceCommand, bundleCommand])
     trade.addCommand(make());
   return trade;
 }
 
 export function marginTxCommand(): Command {
-  const margin = new Command("margin").description("Collateral and margin mode of your subaccounts");
+  const margin = withExamples(
+    new Command("margin").description("Collateral and margin mode of your subaccounts"),
+    "strike tx margin deposit 10000000000uusdc --from mm",
+  );
   for (const make of [depositCommand, withdrawCommand, marginModeCommand]) margin.addCommand(make());
   return margin;
 }

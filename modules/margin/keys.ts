@@ -17,7 +17,5 @@ export const POSITIONS_PREFIX = Uint8Array.of(0x02);
 export const MARKET_HOLDERS_PREFIX = Uint8Array.of(0x03);
 /** market → FundingSamples */
 export const FUNDING_PREFIX = Uint8Array.of(0x04);
-/** The last block's height and time, so that queries value options at the time of the state they read. */
-export const LAST_BLOCK_KEY = Uint8Array.of(0x05);
 /** Set while some account has negative equity: withdrawals wait until it is covered. */
 export const NEGATIVE_EQUITY_KEY = Uint8Array.of(0x06);

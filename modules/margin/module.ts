@@ -7,7 +7,7 @@ import type { MarginKeeper } from "./keeper.js";
 import { MODULE_NAME, STORE_KEY } from "./keys.js";
 import { marginMsgRoutes } from "./msgServer.js";
 import { marginQueryRoutes } from "./queryServer.js";
-import { allSubaccounts, negativeEquityExists, setLastBlock, setNegativeEquityExists } from "./state.js";
+import { allSubaccounts, negativeEquityExists, setNegativeEquityExists } from "./state.js";
 
 export interface MarginModuleDeps {
   markets: MarketReaderWithList;
@@ -53,9 +53,6 @@ export function createMarginModule(keeper: MarginKeeper, deps: MarginModuleDeps)
     msgs: marginMsgRoutes(keeper),
     queries: marginQueryRoutes(keeper),
     initGenesis: (ctx: Context, state: unknown) => initMarginGenesis(ctx, state),
-    beginBlock(ctx: Context) {
-      setLastBlock(ctx, ctx.block.height, ctx.block.time.seconds);
-    },
     endBlock(ctx: Context) {
       runFunding(ctx, keeper, deps.markets, deps.book);
       const negative = resolveNegativeEquity(ctx, keeper);

@@ -10,13 +10,12 @@ import { grpcInvalidArgument } from "../../chain/runtime/queryErrors.js";
 import type { QueryContext, QueryRoute } from "../../chain/runtime/types.js";
 import type { RiskContext } from "./expectedKeepers.js";
 import type { MarginKeeper } from "./keeper.js";
-import { getLastBlock } from "./state.js";
 import { subaccountView } from "./views.js";
 
 const P = "/strike.margin.v1.Query/";
 
 function riskContext(ctx: QueryContext): RiskContext {
-  return { kv: (k) => ctx.kv(k), block: getLastBlock(ctx) };
+  return { kv: (k) => ctx.kv(k), block: { height: ctx.height, time: { seconds: ctx.time?.seconds ?? 0n } } };
 }
 
 export function marginQueryRoutes(keeper: MarginKeeper): QueryRoute[] {

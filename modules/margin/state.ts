@@ -5,7 +5,6 @@ import type { StoreSource } from "../../chain/runtime/collection.js";
 import { concatBytes, prefixEnd, utf8 } from "../../chain/types/bytes.js";
 import {
   FUNDING_PREFIX,
-  LAST_BLOCK_KEY,
   NEGATIVE_EQUITY_KEY,
   MARKET_HOLDERS_PREFIX,
   PARAMS_KEY,
@@ -135,15 +134,4 @@ export function negativeEquityExists(src: StoreSource): boolean {
 }
 export function setNegativeEquityExists(src: StoreSource, value: boolean): void {
   kv(src).set(NEGATIVE_EQUITY_KEY, Uint8Array.of(value ? 1 : 0));
-}
-
-/** The last block's height and time (for queries, which have no block of their own). */
-export function getLastBlock(src: StoreSource): { height: bigint; time: { seconds: bigint } } {
-  const raw = kv(src).get(LAST_BLOCK_KEY);
-  if (raw === undefined) return { height: 0n, time: { seconds: 0n } };
-  const [h, t] = decoder.decode(raw).split(",");
-  return { height: BigInt(h!), time: { seconds: BigInt(t!) } };
-}
-export function setLastBlock(src: StoreSource, height: bigint, seconds: bigint): void {
-  kv(src).set(LAST_BLOCK_KEY, utf8(`${height},${seconds}`));
 }

@@ -1,4 +1,5 @@
 import test from "ava";
+import { MODULE_ACCOUNTS } from "../../../chain/node/strikeApp.js";
 import * as bq from "cosmjs-types/cosmos/bank/v1beta1/query";
 import {
   QueryAccountRequest,
@@ -48,8 +49,8 @@ test("a first receipt creates the recipient's account with the next account numb
   ]);
   t.is(await balance(f, fresh.address, "uusdc"), 42n);
   const { account } = await import("../runtime/fixture.js");
-  // 3 genesis accounts (0..2) and fee_collector (3): the new account is number 4.
-  t.is((await account(f, fresh.address))!.accountNumber, 4n);
+  // 3 genesis accounts (0..2), then the module accounts, then the new account.
+  t.is((await account(f, fresh.address))!.accountNumber, BigInt(3 + Object.keys(MODULE_ACCOUNTS).length));
 });
 
 test("total supply is computed at genesis and unchanged by transfers", async (t) => {
