@@ -1,0 +1,135 @@
+/**
+ * Signed bank sends through a 4-validator localnet on this one machine (four node
+ * processes sharing its cores, libp2p on loopback), submitted round-robin to all four
+ * RPC servers and counted when committed. Phases: saturation, then paced at 2,000 tx/s
+ * (the latency target's rate) or half the saturated rate if that is lower. Also reports
+ * the block interval and the share of heights decided in round 0.
+ * Writes bench/results/localnet-sends.json.
+ *
+ *   npx tsx bench/localnetSends.ts    (BENCH_ACCOUNTS, BENCH_TXS_PER_ACCOUNT, BENCH_LANES)
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { addGenesisAccount, loadGenesis, writeGenesis } from "../genesis/index.js";
+import { latestHeight, rpc, runCliOk, waitForHeight } from "../test/helpers/localNode.js";
+import { writeResult } from "./lib/machine.js";
+import { fetchAccountNumbers, newSender, runPhase } from "./lib/sendPhase.js";
+import { signSend } from "./lib/sendTx.js";
+
+const VALIDATORS = 4;
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 200);
+const TXS_PER_ACCOUNT = Number(process.env.BENCH_TXS_PER_ACCOUNT ?? 40);
+const LANES = Number(process.env.BENCH_LANES ?? 16);
+const TARGET_RATE = 2000;
+
+async function consensusStats(rpcUrl: string, from: bigint, to: bigint) {
+  let round0 = 0;
+  const times: number[] = [];
+  for (let h = from; h <= to; h++) {
+    const c = await rpc<{ signed_header: { header: { time: string }; commit: { round: number } } }>(rpcUrl, "commit", {
+      height: String(h),
+    });
+    if (c.signed_header.commit.round === 0) round0++;
+    times.push(Date.parse(c.signed_header.header.time));
+  }
+  const n = Number(to - from + 1n);
+  return {
+    heights: n,
+    round0CommitRate: n === 0 ? 0 : round0 / n,
+    meanBlockIntervalMs: times.length < 2 ? NaN : (times.at(-1)! - times[0]!) / (times.length - 1),
+  };
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "strike-bench-localnet-"));
+  const base = 40_000 + 10 * Math.floor(Math.random() * 1_000);
+  const chainId = "strike-local-1";
+  await runCliOk([
+    "testnet",
+    "--validators",
+    String(VALIDATORS),
+    "--output",
+    dir,
+    "--starting-port",
+    String(base),
+    "--accounts",
+    "",
+    "--timeout-commit",
+    "200ms",
+  ]);
+  const senders = Array.from({ length: ACCOUNTS }, newSender);
+  const receiver = newSender().address;
+  const genesisPath = (i: number) => join(dir, `node${i}`, "config", "genesis.json");
+  let doc = loadGenesis(genesisPath(0));
+  for (const s of senders)
+    doc = addGenesisAccount(doc, s.address, [
+      { denom: "ustrike", amount: "100000000000" },
+      { denom: "uusdc", amount: "100000000000" },
+    ]);
+  writeGenesis(genesisPath(0), doc);
+  for (let i = 1; i < VALIDATORS; i++) await copyFile(genesisPath(0), genesisPath(i));
+
+  const rpcUrls = Array.from({ length: VALIDATORS }, (_, i) => `http://127.0.0.1:${base + 10 * i + 1}`);
+  const nodes: ChildProcess[] = Array.from({ length: VALIDATORS }, (_, i) =>
+    spawn(process.execPath, ["bin/strike.js", "start", "--home", join(dir, `node${i}`)], {
+      stdio: ["ignore", "ignore", "inherit"],
+    }),
+  );
+  try {
+    for (const url of rpcUrls) await waitForHeight(url, 2n, 120_000);
+    await fetchAccountNumbers(rpcUrls[0]!, senders);
+    const half = Math.floor(TXS_PER_ACCOUNT / 2);
+    const build = (from: number, to: number): Uint8Array[][][] => {
+      const lanes: Uint8Array[][][] = Array.from({ length: LANES }, () => []);
+      for (let seq = from; seq < to; seq++) {
+        for (let l = 0; l < LANES; l++) {
+          lanes[l]!.push(
+            senders.filter((_, i) => i % LANES === l).map((s) => signSend(s, receiver, BigInt(seq), chainId)),
+          );
+        }
+      }
+      return lanes;
+    };
+    const ws = rpcUrls[0]!.replace("http", "ws") + "/websocket";
+    const h0 = await latestHeight(rpcUrls[0]!);
+    const saturation = await runPhase(rpcUrls, ws, build(0, half), undefined);
+    const pacedRate = Math.min(TARGET_RATE, Math.max(100, Math.floor(saturation.txPerSecond / 2)));
+    const paced = await runPhase(rpcUrls, ws, build(half, TXS_PER_ACCOUNT), pacedRate);
+    const h1 = await latestHeight(rpcUrls[0]!);
+    const stats = await consensusStats(rpcUrls[0]!, h0 + 1n, h1);
+
+    const verifyPath = join(import.meta.dirname, "results", "verify.json");
+    const ceiling = existsSync(verifyPath)
+      ? (JSON.parse(readFileSync(verifyPath, "utf8")) as { figures?: { secp256k1?: { allCores?: number } } }).figures
+          ?.secp256k1?.allCores
+      : undefined;
+    // Every validator verifies every tx on the same cores: the machine's ceiling is shared four ways.
+    const perValidatorCeiling = ceiling === undefined ? undefined : ceiling / VALIDATORS;
+    const path = writeResult("localnet-sends", {
+      setup: {
+        validators: VALIDATORS,
+        accounts: ACCOUNTS,
+        txsPerAccount: TXS_PER_ACCOUNT,
+        lanes: LANES,
+        timeoutCommitMs: 200,
+      },
+      targets: { sustainedTxPerSecond: 3000, pacedRate: TARGET_RATE, p50LatencyMs: 300, p99LatencyMs: 1000 },
+      saturation,
+      paced: { ratePerSecond: pacedRate, ...paced },
+      consensus: stats,
+      verificationCeilingPerSecond: ceiling ?? null,
+      ceilingPerValidator: perValidatorCeiling ?? null,
+      fractionOfCeilingPerValidator:
+        perValidatorCeiling === undefined ? null : saturation.txPerSecond / perValidatorCeiling,
+    });
+    console.log(readFileSync(path, "utf8"));
+  } finally {
+    for (const n of nodes) n.kill("SIGKILL");
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
