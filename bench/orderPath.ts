@@ -115,7 +115,8 @@ function buildTxs(senders: Sender[], perTx: number): { setup: Uint8Array[]; orde
         ),
       );
     }
-    orders.push(signMessages(s, msgs, seq[k]!, CHAIN_ID, 400_000n * BigInt(perTx)));
+    // A crossing order that sweeps many makers needs far more than a resting one.
+    orders.push(signMessages(s, msgs, seq[k]!, CHAIN_ID, 2_000_000n * BigInt(perTx)));
     seq[k]! += 1n;
   }
   return { setup, orders };
@@ -185,7 +186,10 @@ async function run(senders: Sender[], perTx: number) {
     const res = await block(txs);
     deliverMs += performance.now() - d0;
     for (const r of res.txResults) {
-      if (r.code !== 0) failed++;
+      if (r.code !== 0) {
+        failed++;
+        if (failed <= 2) console.error(`failed tx: ${r.codespace}/${r.code} ${r.log}`);
+      }
       fills += r.events.filter((e) => e.type === "trade").length;
     }
   }

@@ -25,10 +25,11 @@ export interface TxFlags extends FeeFlags {
   timeout: string;
 }
 
-export function addTxOptions(cmd: Command): Command {
+/** `defaultGas` "auto" suits messages whose cost varies (an order that sweeps many makers). */
+export function addTxOptions(cmd: Command, defaultGas: string = String(DEFAULT_GAS)): Command {
   return cmd
     .option("--fees <coins>", "fee to pay, e.g. 5000ustrike (default: gas × gas price)")
-    .option("--gas <limit>", `gas limit, or "auto" to simulate`, String(DEFAULT_GAS))
+    .option("--gas <limit>", `gas limit, or "auto" to simulate`, defaultGas)
     .option("--gas-adjustment <factor>", "multiplier on simulated gas (with --gas auto)", DEFAULT_GAS_ADJUSTMENT)
     .option("--gas-prices <price>", "price per unit of gas (default 0.025ustrike)")
     .option("--memo <text>", "note attached to the tx", "")

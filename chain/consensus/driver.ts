@@ -4,7 +4,7 @@
  * (finalizeBlock → commit → block store → indexers → one atomic batch write).
  * Every event is handled in order through one promise queue.
  */
-import type { Block, BlockId, Commit, DuplicateVoteEvidence, Proposal, Validator, Vote } from "../types/block.js";
+import type { Block, BlockId, Commit, Proposal, Validator, Vote } from "../types/block.js";
 import { equalBytes } from "../types/bytes.js";
 import {
   addressFromPubKey,
@@ -48,14 +48,8 @@ import type {
   ConsensusStatus,
 } from "./types.js";
 import { blockIdKey } from "./voteSet.js";
-import {
-  completeEvidence,
-  duplicateVoteProblem,
-  evidenceKey,
-  orderedVotes,
-  toMisbehavior,
-  type DuplicateVotes,
-} from "./evidence.js";
+import { orderedVotes, toMisbehavior } from "./evidence.js";
+import { createEvidencePool } from "./evidencePool.js";
 import { openWal, type Wal, type WalEvent } from "./wal.js";
 
 const MAX_FUTURE_MESSAGES = 10_000;
@@ -86,9 +80,6 @@ function messageHeight(m: ConsensusMessage): bigint {
   }
 }
 
-/** Evidence a block may carry, at most. */
-const MAX_EVIDENCE_PER_BLOCK = 16;
-
 export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDriver {
   const now = o.now ?? Date.now;
   const log = o.logger;
@@ -114,8 +105,13 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   let future: ConsensusMessage[] = [];
   /** Our own proposal and votes at the current height, re-sent until the height ends (peers may have missed them). */
   let ownMessages: ConsensusMessage[] = [];
-  /** Duplicate votes seen or heard of and not yet committed, by evidence key. */
-  const evidencePool = new Map<string, DuplicateVotes>();
+  const evidence = createEvidencePool({
+    chainId: o.chainId,
+    blockStore: o.blockStore,
+    maxAgeBlocks: () => o.consensusParams.evidence.maxAgeNumBlocks,
+    broadcast: (e) => o.network?.broadcast({ kind: "evidence", voteA: e.voteA, voteB: e.voteB }),
+    current: () => ({ height: cs.height, validators: set.validators }),
+  });
 
   const selectionFor = (height: bigint, s: ValidatorSet): ProposerSelection =>
     o.proposerSelection?.(height, s) ?? createRoundRobinSelection(s);
@@ -191,7 +187,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
           round: e.voteA.round,
           validator: Buffer.from(e.voteA.validatorAddress).toString("hex").toUpperCase(),
         });
-        addEvidence(e);
+        evidence.add(e);
         return;
       }
     }
@@ -207,8 +203,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     if (selfAddress === undefined || height !== chain.lastHeight + 1n) return;
     const maxBytes = maxDataBytes();
     const txs = o.app.prepareProposal(o.blockBuilder.reapTxs(maxBytes), maxBytes);
-    const evidence = await evidenceForBlock(height);
-    const { block, blockId } = makeBlock(chain, txs, nextBlockTime(chain, now()), selfAddress, evidence);
+    const pieces = await evidence.forBlock(height);
+    const { block, blockId } = makeBlock(chain, txs, nextBlockTime(chain, now()), selfAddress, pieces);
     await feed({ kind: "blockBuilt", height, round, block, blockId });
   }
 
@@ -284,81 +280,12 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
 
   async function validate(block: Block, round: number): Promise<boolean> {
     const problem =
-      blockHeaderProblem(chain, block, selection.proposer(round).address) ?? (await blockEvidenceProblem(block));
+      blockHeaderProblem(chain, block, selection.proposer(round).address) ?? (await evidence.problemIn(block));
     if (problem !== undefined) {
       log?.warn("invalid proposed block", { height: String(block.header.height), problem });
       return false;
     }
     return o.app.processProposal(block.txs, block.header.height);
-  }
-
-  const maxEvidenceAge = () => o.consensusParams.evidence.maxAgeNumBlocks;
-
-  /** The set and block time at a committed height (evidence refers to them). */
-  async function heightContext(
-    h: bigint,
-  ): Promise<{ validators: readonly Validator[]; time: Block["header"]["time"] } | undefined> {
-    const [vs, meta] = await Promise.all([o.blockStore.loadValidatorSet(h), o.blockStore.loadBlockMeta(h)]);
-    if (vs === undefined || meta === undefined) return undefined;
-    return { validators: vs.validators, time: meta.header.time };
-  }
-
-  /** Pooled, verified evidence not yet committed, completed for inclusion at `height`. */
-  async function evidenceForBlock(height: bigint): Promise<DuplicateVoteEvidence[]> {
-    const out: DuplicateVoteEvidence[] = [];
-    for (const [key, e] of [...evidencePool]) {
-      const h = e.voteA.height;
-      if (height - h > maxEvidenceAge() || (await o.blockStore.isEvidenceCommitted(key))) {
-        evidencePool.delete(key);
-        continue;
-      }
-      if (h >= height || out.length >= MAX_EVIDENCE_PER_BLOCK) continue;
-      const at = await heightContext(h);
-      if (at !== undefined) out.push(completeEvidence(e, at.validators, at.time));
-    }
-    return out;
-  }
-
-  /** Each piece of evidence in a proposed block: real, of a committed height, not expired, new. */
-  async function blockEvidenceProblem(block: Block): Promise<string | undefined> {
-    const seen = new Set<string>();
-    for (const ev of block.evidence) {
-      const key = evidenceKey(ev);
-      const h = ev.voteA.height;
-      if (seen.has(key)) return "the same evidence twice";
-      seen.add(key);
-      if (h >= block.header.height) return "evidence from the future";
-      if (block.header.height - h > maxEvidenceAge()) return "expired evidence";
-      if (await o.blockStore.isEvidenceCommitted(key)) return "evidence already committed";
-      const at = await heightContext(h);
-      if (at === undefined) return `no block at evidence height ${h}`;
-      const bad = duplicateVoteProblem(o.chainId, ev, at.validators);
-      if (bad !== undefined) return `evidence: ${bad}`;
-      const expected = completeEvidence(ev, at.validators, at.time);
-      if (
-        expected.totalVotingPower !== ev.totalVotingPower ||
-        expected.validatorPower !== ev.validatorPower ||
-        timestampToNs(expected.timestamp) !== timestampToNs(ev.timestamp)
-      )
-        return "evidence with wrong power or time";
-    }
-    return undefined;
-  }
-
-  function addEvidence(e: DuplicateVotes): void {
-    const key = evidenceKey(e);
-    if (evidencePool.has(key)) return;
-    evidencePool.set(key, e);
-    o.network?.broadcast({ kind: "evidence", voteA: e.voteA, voteB: e.voteB });
-  }
-
-  /** Evidence from a peer: kept if it checks out against the set of its height. */
-  async function receiveEvidence(e: DuplicateVotes): Promise<void> {
-    const h = e.voteA.height;
-    if (evidencePool.has(evidenceKey(e)) || h > cs.height || cs.height - h > maxEvidenceAge()) return;
-    const validators = h === cs.height ? set.validators : (await heightContext(h))?.validators;
-    if (validators === undefined || duplicateVoteProblem(o.chainId, e, validators) !== undefined) return;
-    addEvidence(e);
   }
 
   async function commitBlock(fx: Extract<ConsensusEffect, { kind: "decide" }>): Promise<void> {
@@ -392,11 +319,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     o.app.commit(batch);
     const committed: CommittedBlock = { block, blockId, commit, results, validators: [...set.validators] };
     o.blockStore.save(batch, committed, set);
-    for (const ev of block.evidence) {
-      const key = evidenceKey(ev);
-      o.blockStore.markEvidenceCommitted(batch, key);
-      evidencePool.delete(key);
-    }
+    evidence.committed(batch, block.evidence);
     const afterNext = applyValidatorUpdates(
       nextList,
       results.validatorUpdates.map((u) => ({
@@ -481,7 +404,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   }
 
   async function receive(m: ConsensusMessage): Promise<void> {
-    if (m.kind === "evidence") return receiveEvidence({ voteA: m.voteA, voteB: m.voteB });
+    if (m.kind === "evidence") return evidence.receive({ voteA: m.voteA, voteB: m.voteB });
     const h = messageHeight(m);
     if (h > cs.height || cs.step === "commit") {
       if (h >= cs.height && future.length < MAX_FUTURE_MESSAGES) future.push(m);

@@ -37,11 +37,13 @@ interface OrderFlags extends AccountFlags {
   selfTrade: string;
 }
 
+/** Trading txs simulate their gas by default: a crossing order's cost grows with the makers it fills. */
 function withAccountOptions(cmd: Command): Command {
   return addTxOptions(
     cmd
       .requiredOption("--from <key>", "keyring key (name or address) that signs and owns the subaccount")
       .option("--subaccount <n>", "subaccount number", "0"),
+    "auto",
   );
 }
 
