@@ -19,7 +19,8 @@ interface Proc {
   extraArgs: string[];
 }
 
-const test = anyTest as TestFn<{ dir: string; nodes: Proc[]; full?: Proc }>;
+/** `extra` is created in the before hook so that processes a test adds are seen by the after hook (ava gives each test a shallow copy of the context). */
+const test = anyTest as TestFn<{ dir: string; nodes: Proc[]; extra: Proc[] }>;
 const bin = resolve(import.meta.dirname, "..", "..", "bin", "strike.js");
 const VALIDATORS = 4;
 
@@ -74,7 +75,7 @@ test.before(async (t) => {
     log: "",
     extraArgs: [],
   }));
-  t.context = { dir, nodes };
+  t.context = { dir, nodes, extra: [] };
   for (const n of nodes) start(n);
   for (const n of nodes)
     await waitForHeight(
@@ -87,8 +88,8 @@ test.before(async (t) => {
 });
 
 test.after.always(async (t) => {
-  const { nodes, full, dir } = t.context;
-  for (const n of [...(nodes ?? []), ...(full === undefined ? [] : [full])]) {
+  const { nodes, extra, dir } = t.context;
+  for (const n of [...(nodes ?? []), ...(extra ?? [])]) {
     n.child?.kill("SIGCONT");
     await kill(n);
   }
@@ -178,7 +179,7 @@ test.serial("a full node started late syncs from genesis", async (t) => {
       [...allPeers].join(","),
     ],
   };
-  t.context.full = full;
+  t.context.extra.push(full);
   start(full);
   const target = await heightOf(nodes[0]!);
   t.true(
@@ -193,7 +194,7 @@ test.serial("a full node started late syncs from genesis", async (t) => {
 });
 
 test.serial("every node has the same block hash and app hash at every height", async (t) => {
-  const all = [...t.context.nodes, ...(t.context.full === undefined ? [] : [t.context.full])];
+  const all = [...t.context.nodes, ...t.context.extra];
   const top = (await Promise.all(all.map(heightOf))).reduce((a, b) => (a < b ? a : b));
   t.true(top > 5n);
   for (let h = 1n; h <= top; h++) {
