@@ -233,6 +233,19 @@ export function applyExecution(
   const account = { owner: order.owner, number: order.subaccount };
   for (const [id, reason] of p.removed) cancelById(ctx, market.id, id, reason);
   for (const e of plan.expired) cancelById(ctx, market.id, e.id, "self_trade");
+  const status = plan.outcome === "filled" ? "filled" : plan.outcome === "rests" ? "rests" : "cancelled_remainder";
+  // Every accepted order is an event, whether it rests, fills at once or expires.
+  ctx.events.emit("order_placed", [
+    ["market", market.id],
+    ["order_id", order.id.toString()],
+    ["owner", order.owner],
+    ["subaccount", String(order.subaccount)],
+    ["side", order.side === Side.SIDE_BUY ? "buy" : "sell"],
+    ["price", order.price.toString()],
+    ["size", order.remaining.toString()],
+    ["status", status],
+    ["remaining", plan.remaining.toString()],
+  ]);
   const fills: ExecutedFill[] = [];
   let cost = 0n;
   plan.fills.forEach((f, i) => {
@@ -247,15 +260,6 @@ export function applyExecution(
   });
   if (plan.rest !== undefined) {
     saveNewOrder(ctx, { ...order, remaining: plan.rest.remaining }, true);
-    ctx.events.emit("order_placed", [
-      ["market", market.id],
-      ["order_id", order.id.toString()],
-      ["owner", order.owner],
-      ["subaccount", String(order.subaccount)],
-      ["side", order.side === Side.SIDE_BUY ? "buy" : "sell"],
-      ["price", order.price.toString()],
-      ["remaining", plan.rest.remaining.toString()],
-    ]);
   } else if (plan.remaining > 0n) {
     ctx.events.emit("order_expired", [
       ["market", market.id],
@@ -265,7 +269,6 @@ export function applyExecution(
       ["reason", plan.cancelReason ?? "ioc"],
     ]);
   }
-  const status = plan.outcome === "filled" ? "filled" : plan.outcome === "rests" ? "rests" : "cancelled_remainder";
   return { orderId: order.id, status, filled: plan.filled, remaining: plan.remaining, fills, cost };
 }
 

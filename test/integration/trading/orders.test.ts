@@ -42,6 +42,19 @@ test("a good-til-cancelled limit order that does not cross rests on the book and
   t.is((await openOrders(f, alice.address)).length, 1);
 });
 
+test("an order that fills at once is an event too, before its trades", async (t) => {
+  const { f, mm, alice } = await traders(t);
+  await placeOk(t, f, mm, orderSpec("ETH-PERP", "sell", "1", "3010"));
+  const { res, response } = await placeOk(t, f, alice, orderSpec("ETH-PERP", "buy", "1", "3010"));
+  t.is(response.status, "filled");
+  const types = res.events.map((e) => e.type).filter((type) => type === "order_placed" || type === "trade");
+  t.deepEqual(types, ["order_placed", "trade"]);
+  const placed = eventsOf(res.events, "order_placed")[0]!;
+  t.is(placed["order_id"], response.orderId.toString());
+  t.is(placed["status"], "filled");
+  t.is(placed["remaining"], "0");
+});
+
 test("an immediate-or-cancel order fills what it can and its remainder is cancelled, not rested", async (t) => {
   const { f, mm, alice } = await traders(t);
   await placeOk(t, f, mm, orderSpec("ETH-PERP", "sell", "2", "3010"));
