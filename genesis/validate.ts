@@ -259,8 +259,19 @@ export function genesisIssues(doc: unknown, options: { prefix?: string } = {}): 
     checkModule(issues, () => validateOracleGenesis(appState["oracle"] ?? defaultOracleGenesis()));
     checkModule(issues, () => parseOrderbookGenesis(appState["orderbook"]));
     checkModule(issues, () => parseMarginGenesis(appState["margin"]));
+    checkModule(issues, () => checkSettlementWindow(appState["oracle"], appState["margin"]));
   }
   return issues;
+}
+
+/** Option settlement averages oracle history: the window must fit in what the oracle keeps. */
+function checkSettlementWindow(oracle: unknown, margin: unknown): void {
+  const window = parseMarginGenesis(margin).settlementTwapBlocks;
+  const kept = validateOracleGenesis(oracle ?? defaultOracleGenesis()).params.historyBlocks;
+  if (window > kept)
+    throw genesisErrors.invalidGenesis(
+      `app_state.margin.params.settlement_twap_blocks (${window}) exceeds app_state.oracle.params.history_blocks (${kept})`,
+    );
 }
 
 /** A trading module's own genesis parser is its validation: its coded error becomes an issue. */

@@ -191,3 +191,11 @@ test("write then load round-trips; loading a broken file names the file and the 
   t.regex(t.throws(() => loadGenesis(path)).message, /not valid JSON/);
   rmSync(dir, { recursive: true });
 });
+
+test("an option settlement window longer than the oracle's history is refused, naming both params", (t) => {
+  const g = base();
+  g.app_state["margin"] = { params: { settlement_twap_blocks: "5000" } };
+  const issues = genesisIssues(g);
+  t.is(issues.length, 1);
+  t.regex(issues[0]!, /settlement_twap_blocks \(5000\) exceeds app_state\.oracle\.params\.history_blocks \(3600\)/);
+});
