@@ -25,7 +25,7 @@ export interface TxFlags extends FeeFlags {
   timeout: string;
 }
 
-/** `defaultGas` "auto" suits messages whose cost varies (an order that sweeps many makers). */
+/** `defaultGas` lets a command whose cost varies (an order that sweeps many makers) default higher. */
 export function addTxOptions(cmd: Command, defaultGas: string = String(DEFAULT_GAS)): Command {
   return cmd
     .option("--fees <coins>", "fee to pay, e.g. 5000ustrike (default: gas × gas price)")

@@ -15,6 +15,7 @@ import { withExamples } from "../help.js";
 import { addTxOptions, signAndSend, type TxFlags } from "../txSend.js";
 
 const T = "/strike.orderbook.v1.";
+const TRADE_GAS = "2000000";
 
 interface AccountFlags extends TxFlags {
   from?: string;
@@ -37,13 +38,17 @@ interface OrderFlags extends AccountFlags {
   selfTrade: string;
 }
 
-/** Trading txs simulate their gas by default: a crossing order's cost grows with the makers it fills. */
+/**
+ * Trading txs get a generous gas limit by default (an order's cost grows with the makers it
+ * fills; about 60k gas per fill). `--gas auto` simulates instead, but a refused order then
+ * reports the simulation's error rather than the module's code.
+ */
 function withAccountOptions(cmd: Command): Command {
   return addTxOptions(
     cmd
       .requiredOption("--from <key>", "keyring key (name or address) that signs and owns the subaccount")
       .option("--subaccount <n>", "subaccount number", "0"),
-    "auto",
+    TRADE_GAS,
   );
 }
 
