@@ -51,6 +51,12 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Fixed-width big-endian so that byte order equals numeric order in keys. */
+export function u32be(n: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, n);
+  return out;
+}
+
 export function u64be(n: bigint | number): Uint8Array {
   const out = new Uint8Array(8);
   new DataView(out.buffer).setBigUint64(0, BigInt(n));

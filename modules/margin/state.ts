@@ -1,8 +1,8 @@
 /** margin state: subaccounts, positions, the holders index per market, funding samples, params. */
 import { MarginParams, Position, Subaccount } from "../../chain/codec/generated/strike/margin/v1/margin.js";
 import { addressBytesView, addressToBech32 } from "../../chain/crypto/address.js";
-import type { StoreSource } from "../../chain/runtime/collection.js";
-import { concatBytes, prefixEnd, utf8 } from "../../chain/types/bytes.js";
+import { lengthPrefixed, type StoreSource } from "../../chain/runtime/collection.js";
+import { concatBytes, prefixEnd, utf8, u32be } from "../../chain/types/bytes.js";
 import {
   FUNDING_PREFIX,
   NEGATIVE_EQUITY_KEY,
@@ -16,19 +16,8 @@ import {
 const EMPTY = new Uint8Array(0);
 const decoder = new TextDecoder();
 
-function str(s: string): Uint8Array {
-  const b = utf8(s);
-  return concatBytes(Uint8Array.of(b.length), b);
-}
-function addr(a: string): Uint8Array {
-  const b = addressBytesView(a);
-  return concatBytes(Uint8Array.of(b.length), b);
-}
-function u32(n: number): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, n);
-  return out;
-}
+const str = (s: string): Uint8Array => lengthPrefixed(utf8(s));
+const addr = (a: string): Uint8Array => lengthPrefixed(addressBytesView(a));
 function readU32(b: Uint8Array, at: number): number {
   return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at);
 }
@@ -60,11 +49,11 @@ export function setParams(src: StoreSource, p: MarginParams): void {
 }
 
 export function getSubaccount(src: StoreSource, id: AccountId): Subaccount | undefined {
-  const raw = kv(src).get(concatBytes(SUBACCOUNTS_PREFIX, addr(id.owner), u32(id.number)));
+  const raw = kv(src).get(concatBytes(SUBACCOUNTS_PREFIX, addr(id.owner), u32be(id.number)));
   return raw === undefined ? undefined : Subaccount.decode(raw);
 }
 export function setSubaccount(src: StoreSource, s: Subaccount): void {
-  kv(src).set(concatBytes(SUBACCOUNTS_PREFIX, addr(s.owner), u32(s.number)), Subaccount.encode(s).finish());
+  kv(src).set(concatBytes(SUBACCOUNTS_PREFIX, addr(s.owner), u32be(s.number)), Subaccount.encode(s).finish());
 }
 /** Every subaccount, in key order. */
 export function* allSubaccounts(src: StoreSource, owner?: string): IterableIterator<Subaccount> {
@@ -73,10 +62,10 @@ export function* allSubaccounts(src: StoreSource, owner?: string): IterableItera
 }
 
 function positionKey(id: AccountId, market: string): Uint8Array {
-  return concatBytes(POSITIONS_PREFIX, addr(id.owner), u32(id.number), str(market));
+  return concatBytes(POSITIONS_PREFIX, addr(id.owner), u32be(id.number), str(market));
 }
 function holderKey(market: string, id: AccountId): Uint8Array {
-  return concatBytes(MARKET_HOLDERS_PREFIX, str(market), addr(id.owner), u32(id.number));
+  return concatBytes(MARKET_HOLDERS_PREFIX, str(market), addr(id.owner), u32be(id.number));
 }
 
 export function getPosition(src: StoreSource, id: AccountId, market: string): Position | undefined {
@@ -98,7 +87,7 @@ export function setPosition(src: StoreSource, p: Position): void {
 
 /** A subaccount's positions in market order. */
 export function accountPositions(src: StoreSource, id: AccountId): Position[] {
-  const prefix = concatBytes(POSITIONS_PREFIX, addr(id.owner), u32(id.number));
+  const prefix = concatBytes(POSITIONS_PREFIX, addr(id.owner), u32be(id.number));
   const out: Position[] = [];
   for (const [, v] of kv(src).iterator(prefix, prefixEnd(prefix))) out.push(Position.decode(v));
   return out;

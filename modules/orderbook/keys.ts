@@ -27,7 +27,6 @@ export const TRADES_PREFIX = Uint8Array.of(0x09);
 export const NEXT_ORDER_ID_KEY = Uint8Array.of(0x0a);
 export const NEXT_TRADE_SEQ_KEY = Uint8Array.of(0x0b);
 
-export const COLLATERAL_DENOM = "uusdc";
 /** The collateral's decimals: prices are integers in uusdc. */
 export const QUOTE_DECIMALS = 6;
 export const MAX_BUNDLE_LEGS = 4;

@@ -6,8 +6,8 @@ import { Market } from "../../chain/codec/generated/strike/orderbook/v1/market.j
 import { Order, Side, Trade } from "../../chain/codec/generated/strike/orderbook/v1/order.js";
 import { OrderbookParams } from "../../chain/codec/generated/strike/orderbook/v1/genesis.js";
 import { addressBytesView } from "../../chain/crypto/address.js";
-import type { StoreSource } from "../../chain/runtime/collection.js";
-import { concatBytes, prefixEnd, readU64be, u64be, utf8 } from "../../chain/types/bytes.js";
+import { lengthPrefixed, type StoreSource } from "../../chain/runtime/collection.js";
+import { concatBytes, prefixEnd, readU64be, u64be, utf8, u32be } from "../../chain/types/bytes.js";
 import {
   BOOK_PREFIX,
   CLIENT_IDS_PREFIX,
@@ -28,19 +28,8 @@ const MAX_U64 = (1n << 64n) - 1n;
 const decoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
 
-function str(s: string): Uint8Array {
-  const b = utf8(s);
-  return concatBytes(Uint8Array.of(b.length), b);
-}
-function addr(a: string): Uint8Array {
-  const b = addressBytesView(a);
-  return concatBytes(Uint8Array.of(b.length), b);
-}
-function u32(n: number): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, n);
-  return out;
-}
+const str = (s: string): Uint8Array => lengthPrefixed(utf8(s));
+const addr = (a: string): Uint8Array => lengthPrefixed(addressBytesView(a));
 function i64(n: bigint): Uint8Array {
   return u64be(BigInt.asUintN(64, n));
 }
@@ -101,10 +90,10 @@ function bookSidePrefix(market: string, side: Side): Uint8Array {
   return concatBytes(BOOK_PREFIX, str(market), sideByte(side));
 }
 function ownerMarketPrefix(owner: string, subaccount: number, market: string): Uint8Array {
-  return concatBytes(OWNER_ORDERS_PREFIX, addr(owner), u32(subaccount), str(market));
+  return concatBytes(OWNER_ORDERS_PREFIX, addr(owner), u32be(subaccount), str(market));
 }
 function clientIdKey(owner: string, subaccount: number, market: string, clientId: bigint): Uint8Array {
-  return concatBytes(CLIENT_IDS_PREFIX, addr(owner), u32(subaccount), str(market), u64be(clientId));
+  return concatBytes(CLIENT_IDS_PREFIX, addr(owner), u32be(subaccount), str(market), u64be(clientId));
 }
 
 export function getOrder(src: StoreSource, market: string, id: bigint): Order | undefined {
