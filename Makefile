@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 STAMP := node_modules/.install-stamp
 
-.PHONY: start test install build typecheck lint proto proto-check bench localnet clean-localnet
+.PHONY: start test install build compile typecheck lint proto proto-check bench localnet clean-localnet
 
 start: build
 	bash scripts/localnet.sh
@@ -17,7 +17,11 @@ $(STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(STAMP)
 
-build: install proto-check typecheck lint
+build: install proto-check typecheck lint compile
+
+# JavaScript in dist/ for the CLI and the node (bin/strike.js runs it while it is current).
+compile: install
+	node scripts/build.mjs
 
 typecheck: install
 	npx tsc --noEmit -p .
