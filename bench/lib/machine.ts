@@ -1,4 +1,4 @@
-import { cpus, freemem, totalmem, platform, release } from "node:os";
+import { cpus, freemem, loadavg, totalmem, platform, release } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
@@ -12,6 +12,8 @@ export function machineInfo(): Record<string, unknown> {
     freeMemoryBytes: freemem(),
     os: `${platform()} ${release()}`,
     node: process.version,
+    // 1, 5 and 15 minute load averages when the result was written: a busy machine explains a slow figure.
+    loadAverage: loadavg(),
   };
 }
 
