@@ -66,6 +66,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     state,
     minGasPrices: parseDecCoins(config.app.minimumGasPrices),
     maxTxBytes: config.mempool.maxTxBytes,
+    maxBlockGas: consensusParamsOf(genesis.consensus_params).block.maxGas,
     logger: log.with("app"),
   });
   const blockStore = await openBlockStore(db);
