@@ -127,12 +127,9 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
 
   function fatal(what: string, e: unknown): void {
     log?.error(`${what}: stopping the node`, { error: String(e) });
+    // Consensus stops here in any case; the node decides how the process ends.
     running = false;
-    if (o.onFatal !== undefined) o.onFatal(e);
-    else {
-      process.exitCode = 1;
-      process.kill(process.pid, "SIGTERM");
-    }
+    o.onFatal?.(e);
   }
 
   function enqueue(task: () => Promise<void> | void): void {

@@ -72,7 +72,11 @@ class DurableFile {
 
   constructor(private readonly path: string) {
     this.tmp = `${path}.tmp`;
-    this.prepare();
+    try {
+      this.prepare();
+    } catch {
+      // Raised by the first write instead, where the driver retries it.
+    }
   }
 
   /** Opens what the next write needs; an error is left for `write` to raise. */

@@ -96,7 +96,7 @@ export interface ConsensusDriverOptions {
   now?(): number;
   /**
    * A failure the node cannot recover from in place (a block executed but not written):
-   * the node must stop loudly rather than stall. Default: log and exit the process.
+   * the node must stop loudly rather than stall. Consensus stops either way (logged as an error).
    */
   onFatal?(error: unknown): void;
 }
