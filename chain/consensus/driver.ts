@@ -50,9 +50,18 @@ import type {
 import { blockIdKey } from "./voteSet.js";
 import { orderedVotes, toMisbehavior } from "./evidence.js";
 import { createEvidencePool } from "./evidencePool.js";
+import { FutureMessages, type MessageOrigin } from "./futureMessages.js";
 import { openWal, type Wal, type WalEvent } from "./wal.js";
 
-const MAX_FUTURE_MESSAGES = 10_000;
+/**
+ * Votes and proposals for a round further ahead of ours than this are dropped and their
+ * sender scored down: with growing timeouts an honest network needs years to get that far,
+ * and it bounds what proposer selection may be asked to compute for one message.
+ */
+export const MAX_ROUNDS_AHEAD = 10_000;
+/** Sign or persist failures (e.g. EMFILE) are retried with this backoff, never dropped. */
+const SIGN_RETRY_MIN_MS = 50;
+const SIGN_RETRY_MAX_MS = 1_000;
 const DEFAULT_GOSSIP_INTERVAL_MS = 1_000;
 const TX_POLL_MS = 20;
 
@@ -102,7 +111,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   let lastBlockHadTxs = false;
   /** Local clock at the last commit: the empty-block interval runs from here, not from header time. */
   let lastCommitAtMs = 0;
-  let future: ConsensusMessage[] = [];
+  const future = new FutureMessages();
   /** Our own proposal and votes at the current height, re-sent until the height ends (peers may have missed them). */
   let ownMessages: ConsensusMessage[] = [];
   const evidence = createEvidencePool({
@@ -115,6 +124,13 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
 
   const selectionFor = (height: bigint, s: ValidatorSet): ProposerSelection =>
     o.proposerSelection?.(height, s) ?? createRoundRobinSelection(s);
+
+  function fatal(what: string, e: unknown): void {
+    log?.error(`${what}: stopping the node`, { error: String(e) });
+    // Consensus stops here in any case; the node decides how the process ends.
+    running = false;
+    o.onFatal?.(e);
+  }
 
   function enqueue(task: () => Promise<void> | void): void {
     queue = queue
@@ -208,7 +224,32 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     await feed({ kind: "blockBuilt", height, round, block, blockId });
   }
 
-  async function signProposal(fx: Extract<ConsensusEffect, { kind: "signProposal" }>): Promise<void> {
+  /** A refusal of the sign state (regression, conflict) is final; anything else (I/O) is retried. */
+  function isRefusal(e: unknown): boolean {
+    return consensusErrors.conflictingSignature.is(e) || consensusErrors.signRegression.is(e);
+  }
+
+  /**
+   * Retries a signature that failed for a reason other than a refusal, while the reducer
+   * still wants it: a lost signature would otherwise stall this validator for good.
+   */
+  function retrySigning(
+    what: string,
+    attempt: number,
+    e: unknown,
+    stillWanted: () => boolean,
+    again: () => Promise<void>,
+  ) {
+    const delay = Math.min(SIGN_RETRY_MAX_MS, SIGN_RETRY_MIN_MS * 2 ** Math.min(attempt, 10));
+    log?.error(`cannot sign ${what}: retrying`, { error: String(e), attempt, retry_in_ms: delay });
+    later(delay, () =>
+      enqueue(async () => {
+        if (stillWanted()) await again();
+      }),
+    );
+  }
+
+  async function signProposal(fx: Extract<ConsensusEffect, { kind: "signProposal" }>, attempt = 0): Promise<void> {
     if (signer === undefined || signState === undefined) return;
     const unsigned: Omit<Proposal, "signature"> = {
       height: fx.height,
@@ -221,14 +262,19 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     try {
       const r = signState.signProposal(o.chainId, unsigned, (b) => signer.sign(b));
       proposal = { ...unsigned, timestamp: r.timestamp, signature: r.signature };
+      await feed(
+        { kind: "proposal", proposal, block: fx.block },
+        { release: () => send({ kind: "proposal", proposal, block: fx.block }) },
+      );
     } catch (e) {
-      log?.warn("not signing proposal", { error: String(e) });
-      return;
+      if (isRefusal(e)) {
+        log?.warn("not signing proposal", { error: String(e) });
+        return;
+      }
+      const wanted = () =>
+        cs.height === fx.height && cs.round === fx.round && cs.step === "propose" && !cs.proposals.has(fx.round);
+      retrySigning("proposal", attempt, e, wanted, () => signProposal(fx, attempt + 1));
     }
-    await feed(
-      { kind: "proposal", proposal, block: fx.block },
-      { release: () => send({ kind: "proposal", proposal, block: fx.block }) },
-    );
   }
 
   function send(m: ConsensusMessage): void {
@@ -249,7 +295,13 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     return timestampToNs(t) > min ? t : { seconds: min / 1_000_000_000n, nanos: Number(min % 1_000_000_000n) };
   }
 
-  async function signVote(type: 1 | 2, height: bigint, round: number, blockId: BlockId | undefined): Promise<void> {
+  async function signVote(
+    type: 1 | 2,
+    height: bigint,
+    round: number,
+    blockId: BlockId | undefined,
+    attempt = 0,
+  ): Promise<void> {
     if (signer === undefined || signState === undefined || selfAddress === undefined) return;
     const index = set.validators.findIndex((v) => equalBytes(v.address, selfAddress));
     if (index < 0) return;
@@ -264,11 +316,30 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
         validatorAddress: selfAddress,
         validatorIndex: index,
       };
+      // Inside the try: a failed WAL write of our own vote is retried like a failed signature.
+      await feed({ kind: "vote", vote }, { release: () => send({ kind: "vote", vote }) });
     } catch (e) {
-      log?.warn("not signing vote", { error: String(e) });
+      if (isRefusal(e)) {
+        log?.warn("not signing vote", { error: String(e) });
+        return;
+      }
+      const wanted = () => {
+        const req = cs.lastSignRequest;
+        const own = (type === 1 ? cs.prevotes : cs.precommits).get(round);
+        return (
+          cs.height === height &&
+          req !== undefined &&
+          req.type === type &&
+          req.round === round &&
+          blockIdKey(req.blockId) === blockIdKey(blockId) &&
+          own?.hasVoteFrom(index) !== true
+        );
+      };
+      retrySigning(type === 1 ? "prevote" : "precommit", attempt, e, wanted, () =>
+        signVote(type, height, round, blockId, attempt + 1),
+      );
       return;
     }
-    await feed({ kind: "vote", vote }, { release: () => send({ kind: "vote", vote }) });
     if (o.doubleSignForTesting === true && type === 1 && blockId !== undefined) {
       // TESTS ONLY: a second, conflicting prevote signed around the sign state.
       const conflicting = { ...vote, blockId: undefined, timestamp: voteTime() };
@@ -293,7 +364,13 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     // Block sync may have committed this height while its votes were still arriving.
     if (h <= chain.lastHeight) return;
     const commit = commitFromPrecommits(h, fx.round, fx.blockId, fx.validators, fx.precommits);
-    await persistBlock(fx.block, fx.blockId, fx.round, commit);
+    try {
+      await persistBlock(fx.block, fx.blockId, fx.round, commit);
+    } catch (e) {
+      // The application has executed the block in memory: there is no safe retry in place.
+      fatal(`cannot commit block ${h}`, e);
+      return;
+    }
     later(o.timeouts.commitMs, () => waitThenStartHeight(h + 1n));
   }
 
@@ -384,7 +461,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     const ready =
       o.createEmptyBlocks ||
       lastBlockHadTxs ||
-      future.some((m) => messageHeight(m) === height) ||
+      future.has(height) ||
       (o.blockBuilder.size?.() ?? 1) > 0 ||
       now() - lastCommitAtMs >= o.createEmptyBlocksIntervalMs;
     if (!ready) {
@@ -398,37 +475,80 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     if (height !== chain.lastHeight + 1n || cs.height >= height) return;
     ownMessages = [];
     await feed({ kind: "newHeight", height, validators: set.validators, selection });
-    const pending = future.filter((m) => messageHeight(m) === height);
-    future = future.filter((m) => messageHeight(m) > height);
-    for (const m of pending) await receive(m);
+    for (const { message, origin } of future.take(height)) await receive(message, origin);
   }
 
-  async function receive(m: ConsensusMessage): Promise<void> {
+  function reject(origin: MessageOrigin | undefined, reason: string): void {
+    log?.debug?.("dropping consensus message", { peer: origin?.peer, reason });
+    if (origin !== undefined) o.network?.reportInvalid?.(origin.peer, reason);
+  }
+
+  /**
+   * Admits a peer's message. Everything cheap and bounded comes first (height, round), then
+   * the signature; only an authenticated message reaches work that grows with its fields.
+   */
+  async function receive(m: ConsensusMessage, origin?: MessageOrigin): Promise<void> {
     if (m.kind === "evidence") return evidence.receive({ voteA: m.voteA, voteB: m.voteB });
     const h = messageHeight(m);
-    if (h > cs.height || cs.step === "commit") {
-      if (h >= cs.height && future.length < MAX_FUTURE_MESSAGES) future.push(m);
-      return;
-    }
-    if (h !== cs.height) return;
-    if (m.kind === "vote") {
-      const v = m.vote;
-      const val = set.validators[v.validatorIndex];
-      if (val === undefined || !equalBytes(val.address, v.validatorAddress)) return;
-      if (!verifyEd25519(val.pubKey, voteSignBytes(o.chainId, v), v.signature)) return;
-      await feed({ kind: "vote", vote: v });
+    if (h < cs.height || (h === cs.height && cs.step === "commit")) return;
+    if (h > cs.height) {
+      // Peers ahead of us send their height's messages; beyond the next height they are of
+      // no use (block sync catches us up) and are not kept. Honest when we lag: no penalty.
+      if (h !== cs.height + 1n) return;
+      const r = future.add(m, origin);
+      if (r === "peer over quota") reject(origin, `too many messages for height ${h}`);
       return;
     }
     if (m.kind === "block") {
-      // Unsigned: it only counts once +2/3 precommits name its id, and is validated like a proposal.
-      await feed({ kind: "block", height: h, block: m.block, blockId: blockIdOf(m.block) });
+      // Unsigned: useful only as the block that votes we verified name (and do not have yet).
+      const blockId = blockIdOf(m.block);
+      if (cs.blocks.has(blockIdKey(blockId))) return;
+      if (!votesName(blockId)) return reject(origin, "a block no vote of this height names");
+      await feed({ kind: "block", height: h, block: m.block, blockId });
+      return;
+    }
+    const round = m.kind === "vote" ? m.vote.round : m.proposal.round;
+    if (!Number.isSafeInteger(round) || round < 0 || round > cs.round + MAX_ROUNDS_AHEAD) {
+      return reject(origin, `round ${round} is too far from ours (${cs.round})`);
+    }
+    if (m.kind === "vote") {
+      const v = m.vote;
+      const val = set.validators[v.validatorIndex];
+      if (val === undefined || !equalBytes(val.address, v.validatorAddress)) {
+        return reject(origin, "a vote of no validator of this height");
+      }
+      if (!verifyEd25519(val.pubKey, voteSignBytes(o.chainId, v), v.signature)) {
+        return reject(origin, "a vote with a bad signature");
+      }
+      await feed({ kind: "vote", vote: v });
       return;
     }
     const p = m.proposal;
+    if (p.polRound < -1 || p.polRound >= p.round) return reject(origin, `proposal with pol round ${p.polRound}`);
+    const signBytes = proposalSignBytes(o.chainId, p);
+    if (p.round > cs.round) {
+      // Selection for a round we have not reached walks forward to it: authenticate first.
+      const signerFound = set.validators.some((v) => verifyEd25519(v.pubKey, signBytes, p.signature));
+      if (!signerFound) return reject(origin, "a proposal signed by no validator");
+    }
     const proposer = selection.proposer(p.round);
-    if (!verifyEd25519(proposer.pubKey, proposalSignBytes(o.chainId, p), p.signature)) return;
-    if (blockIdKey(blockIdOf(m.block)) !== blockIdKey(p.blockId)) return;
+    if (!verifyEd25519(proposer.pubKey, signBytes, p.signature)) {
+      return reject(origin, "a proposal not signed by the round's proposer");
+    }
+    if (blockIdKey(blockIdOf(m.block)) !== blockIdKey(p.blockId)) {
+      return reject(origin, "a proposal whose block is not the one it names");
+    }
     await feed({ kind: "proposal", proposal: p, block: m.block });
+  }
+
+  /** Whether a verified vote or proposal of the current height names this block. */
+  function votesName(blockId: BlockId): boolean {
+    const key = blockIdKey(blockId);
+    for (const p of cs.proposals.values()) if (blockIdKey(p.blockId) === key) return true;
+    for (const sets of [cs.prevotes, cs.precommits]) {
+      for (const vs of sets.values()) if (vs.powerFor(blockId) > 0n) return true;
+    }
+    return false;
   }
 
   async function loadChainState(): Promise<void> {
@@ -564,7 +684,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       await replay();
       const decided = replayDecide;
       replayDecide = undefined;
-      o.network?.onMessage((m) => enqueue(() => receive(m)));
+      o.network?.onMessage((m, origin) => enqueue(() => receive(m, origin)));
+      o.network?.onPeerGone?.((peer) => future.dropPeer(peer));
       if (decided !== undefined) enqueue(() => commitBlock(decided));
       else enqueue(() => feed({ kind: "start" }));
       if (o.network !== undefined) later(o.gossipIntervalMs ?? DEFAULT_GOSSIP_INTERVAL_MS, gossipOwnMessages);
@@ -577,6 +698,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       await queue;
       wal?.close();
       wal = undefined;
+      signState?.close();
+      signState = undefined;
     },
   };
 }

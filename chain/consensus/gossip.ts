@@ -84,6 +84,7 @@ export function decodeConsensusMessage(bytes: Uint8Array): ConsensusMessage {
 export function consensusNetworkOver(channel: PeerChannel): ConsensusNetwork {
   return {
     broadcast: (m) => channel.broadcast(encodeConsensusMessage(m)),
+    reportInvalid: (peer, reason) => channel.reportInvalid(peer, reason),
     onMessage(handler) {
       channel.onMessage((peer, bytes) => {
         let m: ConsensusMessage;
@@ -93,7 +94,7 @@ export function consensusNetworkOver(channel: PeerChannel): ConsensusNetwork {
           channel.reportInvalid(peer, `malformed consensus message: ${String(e)}`);
           return;
         }
-        handler(m);
+        handler(m, { peer, bytes: bytes.length });
       });
     },
   };

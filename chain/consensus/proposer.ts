@@ -150,17 +150,35 @@ export function nextHeightValidatorSet(set: ValidatorSet): ValidatorSet {
  * proposer). CometBFT increments by the number of rounds skipped each time it enters a
  * round, which only differs from this after a rescale; one function of (set, round) keeps
  * the reducer a pure function of its inputs.
+ *
+ * `incrementProposerPriority(set, r)` rescales once and then runs r steps, so the state after
+ * r steps is the state after r-1 steps plus one: the selection keeps the state of the highest
+ * round computed so far and only ever walks forward from it. Asking for rounds 0..R of a
+ * height therefore costs O(R x validators) in all, not O(R^2 x validators); the driver bounds
+ * R by refusing rounds far ahead of its own before asking (see `MAX_ROUNDS_AHEAD`).
  */
 export function createRoundRobinSelection(set: ValidatorSet): ProposerSelection {
-  const cache = new Map<number, Validator>([[0, set.proposer]]);
+  const proposers: Validator[] = [set.proposer];
+  let vals: Validator[] | undefined;
+  let total = 0n;
   return {
     proposer(round: number): Validator {
-      let p = cache.get(round);
-      if (p === undefined) {
-        p = incrementProposerPriority(set, round).proposer;
-        if (cache.size < 64) cache.set(round, p);
+      if (!Number.isSafeInteger(round) || round < 0) throw new RangeError(`round ${round} is not a round`);
+      const known = proposers[round];
+      if (known !== undefined) return known;
+      if (vals === undefined) {
+        vals = copyValidators(set.validators);
+        total = totalVotingPower(vals);
+        rescale(vals, PRIORITY_WINDOW_SIZE_FACTOR * total);
+        shiftByAverage(vals);
       }
-      return p;
+      while (proposers.length <= round) {
+        for (const v of vals) v.proposerPriority = clip(v.proposerPriority + v.votingPower);
+        const p = withMostPriority(vals);
+        p.proposerPriority = clip(p.proposerPriority - total);
+        proposers.push({ ...p });
+      }
+      return proposers[round]!;
     },
   };
 }

@@ -4,7 +4,18 @@
  * messages at one height/round/step. Asked again for the same message (only the timestamp
  * differing), it returns the saved signature and timestamp, as CometBFT's privval does.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fchmodSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from "node:fs";
 import { dirname } from "node:path";
 import type { Timestamp } from "../types/abci.js";
 import { equalBytes } from "../types/bytes.js";
@@ -34,6 +45,8 @@ export interface SignResult {
 
 export interface SignStateStore {
   readonly last: LastSignState | undefined;
+  /** Releases the files kept open for the next write. */
+  close(): void;
   signVote(
     chainId: string,
     vote: Omit<Vote, "signature" | "validatorAddress" | "validatorIndex">,
@@ -46,18 +59,60 @@ export interface SignStateStore {
   ): SignResult;
 }
 
-function writeFileDurably(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, "w");
-  writeSync(fd, text);
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(tmp, path);
-  const dfd = openSync(dirname(path), "r");
-  try {
-    fsyncSync(dfd);
-  } finally {
-    closeSync(dfd);
+/**
+ * Writes the state file as temp-file-then-rename, fsynced, with mode 0600 at every write.
+ * The directory and the next temp file are opened ahead of time, so that a signature needs
+ * no new file descriptor: under fd exhaustion (EMFILE) signing still works, and only the
+ * re-opening of the next spare can fail, which is retried before the next write.
+ */
+class DurableFile {
+  private dirFd: number | undefined;
+  private spareFd: number | undefined;
+  private readonly tmp: string;
+
+  constructor(private readonly path: string) {
+    this.tmp = `${path}.tmp`;
+    try {
+      this.prepare();
+    } catch {
+      // Raised by the first write instead, where the driver retries it.
+    }
+  }
+
+  /** Opens what the next write needs; an error is left for `write` to raise. */
+  prepare(): void {
+    this.dirFd ??= openSync(dirname(this.path), "r");
+    if (this.spareFd === undefined) {
+      const fd = openSync(this.tmp, "w", 0o600);
+      fchmodSync(fd, 0o600);
+      this.spareFd = fd;
+    }
+  }
+
+  close(): void {
+    for (const fd of [this.spareFd, this.dirFd]) if (fd !== undefined) closeSync(fd);
+    this.spareFd = undefined;
+    this.dirFd = undefined;
+  }
+
+  write(text: string): void {
+    if (this.spareFd === undefined || this.dirFd === undefined) this.prepare();
+    const fd = this.spareFd!;
+    this.spareFd = undefined;
+    try {
+      ftruncateSync(fd, 0);
+      writeSync(fd, text, 0);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(this.tmp, this.path);
+    fsyncSync(this.dirFd!);
+    try {
+      this.prepare();
+    } catch {
+      // Retried by the next write; this signature is already durable.
+    }
   }
 }
 
@@ -69,7 +124,10 @@ export function openSignState(path: string): SignStateStore {
     } catch {
       throw consensusErrors.signStateCorrupted(path);
     }
+    // A file left 0644 by an older version is tightened: it holds what we signed last.
+    chmodSync(path, 0o600);
   }
+  const file = new DurableFile(path);
 
   function sign(
     height: bigint,
@@ -98,7 +156,7 @@ export function openSignState(path: string): SignStateStore {
     }
     const signature = signer(signBytes);
     const next: LastSignState = { height, round, step, signBytes, signature, timestamp };
-    writeFileDurably(path, toJson(next));
+    file.write(toJson(next));
     last = next;
     return { signature, timestamp, signBytes };
   }
@@ -107,6 +165,7 @@ export function openSignState(path: string): SignStateStore {
     get last() {
       return last;
     },
+    close: () => file.close(),
     signVote(chainId, vote, signer) {
       const step: SignStep = vote.type === 1 ? 2 : 3;
       return sign(

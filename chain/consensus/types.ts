@@ -5,6 +5,7 @@ import type { Database, WriteBatch } from "../store/types.js";
 import type { BlockStore } from "./blockStore.js";
 import type { TimeoutConfig } from "./reducerTypes.js";
 import type { ProposerSelection, ValidatorSet } from "./proposer.js";
+import type { MessageOrigin } from "./futureMessages.js";
 
 export type { TimeoutConfig } from "./reducerTypes.js";
 
@@ -38,7 +39,12 @@ export type ConsensusMessage =
 /** Gossip of consensus messages; absent (a no-op) for a single validator. */
 export interface ConsensusNetwork {
   broadcast(msg: ConsensusMessage): void;
-  onMessage(handler: (msg: ConsensusMessage) => void): void;
+  /** `origin` names the sending peer and the message's size on the wire (absent for local tests). */
+  onMessage(handler: (msg: ConsensusMessage, origin?: MessageOrigin) => void): void;
+  /** Scores a peer down for a message an honest peer never sends (a forged signature, a round far ahead). */
+  reportInvalid?(peer: string, reason: string): void;
+  /** A peer left: whatever it had us hold goes. */
+  onPeerGone?(handler: (peer: string) => void): void;
 }
 
 export interface ConsensusLogger {
@@ -88,6 +94,11 @@ export interface ConsensusDriverOptions {
   proposerSelection?(height: bigint, set: ValidatorSet): ProposerSelection;
   /** Wall clock in ms since the epoch (tests). */
   now?(): number;
+  /**
+   * A failure the node cannot recover from in place (a block executed but not written):
+   * the node must stop loudly rather than stall. Consensus stops either way (logged as an error).
+   */
+  onFatal?(error: unknown): void;
 }
 
 export interface ConsensusStatus {
@@ -120,4 +131,4 @@ export const DEFAULT_TIMEOUTS: TimeoutConfig = {
   commitMs: 200,
 };
 
-export type { Database };
+export type { Database, MessageOrigin };

@@ -33,12 +33,31 @@ interface Entry {
   tx: Uint8Array;
   hash: Uint8Array;
   gasWanted: bigint;
+  /** Signer addresses (from CheckTx's acc_seq events): a skipped tx holds back its signers' later txs. */
+  signers: string[];
+}
+
+function signersOf(result: TxResult): string[] {
+  const out: string[] = [];
+  for (const e of result.events) {
+    if (e.type !== "tx") continue;
+    for (const a of e.attributes) {
+      if (a.key !== "acc_seq") continue;
+      const slash = a.value.lastIndexOf("/");
+      out.push(slash < 0 ? a.value : a.value.slice(0, slash));
+    }
+  }
+  return out;
 }
 
 export interface Mempool {
   /** Runs CheckTx and, if it passes, adds the tx. Returns the CheckTx result (code 0 = admitted). */
   checkAndAdd(tx: Uint8Array): TxResult;
-  /** Txs in arrival order whose total size fits in maxBytes (and total gas in maxGas if ≥ 0). */
+  /**
+   * Txs in arrival order whose total size fits in maxBytes (and total gas in maxGas if ≥ 0).
+   * A tx that does not fit in what is left is skipped, not the end of the block: one large tx
+   * must not keep every later one out.
+   */
   reap(maxBytes: number, maxGas?: bigint): Uint8Array[];
   /** After the application's Commit: removes the committed txs and re-checks the others against the new state. */
   update(committedTxs: Uint8Array[]): void;
@@ -98,7 +117,7 @@ export function createMempool(options: MempoolOptions): Mempool {
     }
     const result = options.app.checkTx(tx, "new");
     if (result.code !== 0) return result;
-    entries.set(key, { tx, hash, gasWanted: result.gasWanted });
+    entries.set(key, { tx, hash, gasWanted: result.gasWanted, signers: signersOf(result) });
     bytes += tx.length;
     remember(key);
     for (const l of listeners) l();
@@ -112,9 +131,14 @@ export function createMempool(options: MempoolOptions): Mempool {
       const out: Uint8Array[] = [];
       let total = 0;
       let gas = 0n;
+      // Signers with a skipped tx: their later txs would fail on the sequence without it.
+      const heldBack = new Set<string>();
       for (const e of entries.values()) {
-        if (total + e.tx.length > maxBytes) break;
-        if (maxGas >= 0n && gas + e.gasWanted > maxGas) break;
+        const fits = total + e.tx.length <= maxBytes && (maxGas < 0n || gas + e.gasWanted <= maxGas);
+        if (!fits || e.signers.some((s) => heldBack.has(s))) {
+          for (const s of e.signers) heldBack.add(s);
+          continue;
+        }
         out.push(e.tx);
         total += e.tx.length;
         gas += e.gasWanted;
@@ -150,3 +174,20 @@ export function createMempool(options: MempoolOptions): Mempool {
     },
   };
 }
+
+/**
+ * CheckTx outcomes that no honest peer relays: a peer only passes on txs its own CheckTx
+ * admitted, and these do not depend on state (a decode or signature-form failure, a tx too
+ * large or over the block's gas). A wrong sequence, low balance or fee below our own minimum
+ * gas price can honestly differ between nodes and is not held against the peer.
+ */
+export function isPeerFault(r: Pick<TxResult, "code" | "codespace">): boolean {
+  if (r.codespace === "mempool") return r.code === 3 || r.code === 4;
+  if (r.codespace !== "sdk") return false;
+  return PEER_FAULT_SDK_CODES.has(r.code);
+}
+
+// tx parse, unauthorized (signature), invalid pubkey, memo too large, too many / no
+// signatures, invalid request, tx too large, wrong chain id, invalid type, unknown
+// extension options, invalid gas limit.
+const PEER_FAULT_SDK_CODES = new Set([2, 4, 8, 12, 14, 15, 18, 21, 28, 29, 31, 41]);

@@ -7,7 +7,7 @@ import { createBlockSync, type BlockSync } from "../consensus/blockSync.js";
 import { consensusNetworkOver, type PeerChannel } from "../consensus/gossip.js";
 import type { BlockStore } from "../consensus/blockStore.js";
 import type { ConsensusDriver, ConsensusNetwork } from "../consensus/types.js";
-import type { Mempool } from "../mempool/mempool.js";
+import { isPeerFault, type Mempool } from "../mempool/mempool.js";
 import { createP2PHost, p2pPeerId, type ChannelId, type P2PHost } from "../p2p/index.js";
 import type { TxResult } from "../types/abci.js";
 import type { NodeConfig } from "./config.js";
@@ -48,13 +48,17 @@ export function createNodeNetwork(o: {
     maxPeers: o.config.p2p.maxNumInboundPeers,
     logger: o.logger.with("p2p"),
   });
-  const consensus = consensusNetworkOver(channel(host, "consensus"));
+  const consensus: ConsensusNetwork = {
+    ...consensusNetworkOver(channel(host, "consensus")),
+    onPeerGone: (handler) => host.onPeer((e) => e.kind === "disconnected" && handler(e.peerId)),
+  };
   let sync: BlockSync | undefined;
 
   // Txs from peers are admitted like ours but not passed on again: the mesh of persistent
   // peers already reaches every validator, and the seen-tx cache stops echoes.
-  host.onMessage("mempool", (_peer, tx) => {
-    o.mempool.checkAndAdd(tx);
+  host.onMessage("mempool", (peer, tx) => {
+    const r = o.mempool.checkAndAdd(tx);
+    if (r.code !== 0 && isPeerFault(r)) host.reportInvalid(peer, `invalid tx (${r.codespace} ${r.code}): ${r.log}`);
   });
 
   return {

@@ -66,6 +66,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     state,
     minGasPrices: parseDecCoins(config.app.minimumGasPrices),
     maxTxBytes: config.mempool.maxTxBytes,
+    maxBlockGas: consensusParamsOf(genesis.consensus_params).block.maxGas,
     logger: log.with("app"),
   });
   const blockStore = await openBlockStore(db);
@@ -145,6 +146,12 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     network: network.consensus,
     ...(options.doubleSignForTesting === true ? { doubleSignForTesting: true } : {}),
     logger: log.with("consensus"),
+    onFatal(e: unknown) {
+      // Loud, not a silent stall: stop the process through its normal shutdown, exit code 1.
+      log.error("consensus cannot go on: shutting the node down", { error: String(e) });
+      process.exitCode = 1;
+      process.kill(process.pid, "SIGTERM");
+    },
   });
 
   const services: RpcServices = {

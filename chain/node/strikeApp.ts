@@ -55,6 +55,8 @@ export interface StrikeAppOptions {
   /** The node's minimum gas prices, e.g. parseDecCoins("0.025ustrike"); checked at mempool admission only. */
   minGasPrices: DecCoin[];
   maxTxBytes?: number;
+  /** The block's max gas (consensus params; -1: no limit). */
+  maxBlockGas?: bigint;
   logger?: Logger;
   sigCache?: SignatureCache;
   verify?: DigestVerifier;
@@ -159,6 +161,7 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
     feeCollector: FEE_COLLECTOR,
     minGasPrices: options.minGasPrices,
     ...(options.maxTxBytes === undefined ? {} : { maxTxBytes: options.maxTxBytes }),
+    ...(options.maxBlockGas === undefined ? {} : { maxBlockGas: options.maxBlockGas }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.sigCache === undefined ? {} : { sigCache: options.sigCache }),
     ...(options.verify === undefined ? {} : { verify: options.verify }),

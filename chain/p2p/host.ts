@@ -13,7 +13,8 @@ import { tcp } from "@libp2p/tcp";
 import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
 import { multiaddr } from "@multiformats/multiaddr";
-import type { Connection, PeerId, Stream } from "@libp2p/interface";
+import type { Connection, MultiaddrConnection, PeerId, Stream } from "@libp2p/interface";
+import type { Multiaddr } from "@multiformats/multiaddr";
 import { channelProtocol, resolveP2PConfig, type PersistentPeerAddress, type ResolvedP2PConfig } from "./config.js";
 import { p2pErrors } from "./errors.js";
 import { encodeFrame, FRAME_HEADER_BYTES, FrameDecoder } from "./framing.js";
@@ -40,6 +41,8 @@ interface PeerState {
   id: string;
   remote: PeerId;
   address: string;
+  /** The remote IP (or host) of the connection, for bans by address. */
+  ip: string;
   persistent: boolean;
   connectedSinceMs: number;
   senders: Record<ChannelId, ChannelSender>;
@@ -57,6 +60,11 @@ function errorText(err: unknown): string {
 
 function hostPort(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function remoteIpOf(addr: Multiaddr): string {
+  const parts = addr.getComponents();
+  return parts.find((c) => c.name === "ip4" || c.name === "ip6" || c.name.startsWith("dns"))?.value ?? addr.toString();
 }
 
 function remoteAddressOf(conn: Connection): string {
@@ -118,7 +126,8 @@ class Libp2pHost implements P2PHost {
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       connectionGater: {
-        denyInboundEncryptedConnection: (peer: PeerId) => this.refusesInbound(peer.toString()),
+        denyInboundEncryptedConnection: (peer: PeerId, maConn: MultiaddrConnection) =>
+          this.refusesInbound(peer.toString(), remoteIpOf(maConn.remoteAddr)),
       },
       connectionManager: {
         maxConnections: this.cfg.maxPeers + this.dialer.count + 8,
@@ -236,11 +245,12 @@ class Libp2pHost implements P2PHost {
     }
   }
 
-  private refusesInbound(peerId: string): boolean {
-    if (!this.running || this.scores.isBanned(peerId, Date.now())) return true;
-    return (
-      !this.dialer.isPersistent(peerId) && !this.peersById.has(peerId) && this.nonPersistentCount() >= this.cfg.maxPeers
-    );
+  private refusesInbound(peerId: string, ip: string): boolean {
+    const now = Date.now();
+    if (!this.running || this.scores.isBanned(peerId, now)) return true;
+    if (this.dialer.isPersistent(peerId)) return false;
+    if (this.scores.isAddressBanned(ip, now)) return true;
+    return !this.peersById.has(peerId) && this.nonPersistentCount() >= this.cfg.maxPeers;
   }
 
   private nonPersistentCount(): number {
@@ -256,7 +266,10 @@ class Libp2pHost implements P2PHost {
     if (existing !== undefined) return existing;
     if (!this.running || conn.status !== "open" || this.dropped.has(conn)) return undefined;
     const persistent = this.dialer.isPersistent(id);
-    const refusal = !persistent && this.scores.isBanned(id, Date.now()) ? "banned" : undefined;
+    const ip = remoteIpOf(conn.remoteAddr);
+    const now = Date.now();
+    const banned = this.scores.isBanned(id, now) || this.scores.isAddressBanned(ip, now);
+    const refusal = !persistent && banned ? "banned" : undefined;
     const full = !persistent && this.nonPersistentCount() >= this.cfg.maxPeers ? "max peers reached" : undefined;
     if (refusal !== undefined || full !== undefined) {
       this.cfg.logger.info("refusing peer", { peer: id, reason: refusal ?? full });
@@ -268,6 +281,7 @@ class Libp2pHost implements P2PHost {
       id,
       remote: conn.remotePeer,
       address: this.dialer.addressOf(id) ?? remoteAddressOf(conn),
+      ip,
       persistent,
       connectedSinceMs: Date.now(),
       senders: {} as Record<ChannelId, ChannelSender>,
@@ -374,6 +388,7 @@ class Libp2pHost implements P2PHost {
     if (misbehaved && !persistent) this.scores.ban(peerId, now + this.cfg.tuning.banDurationMs);
     const peer = this.peersById.get(peerId);
     if (peer === undefined) return;
+    if (misbehaved && !persistent) this.scores.banAddress(peer.ip, now + this.cfg.tuning.banDurationMs);
     peer.misbehaved ||= misbehaved;
     const conns = this.node?.getConnections(peer.remote) ?? [];
     for (const c of conns) this.dropped.add(c);

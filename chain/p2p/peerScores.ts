@@ -11,6 +11,8 @@ type ScoreTuning = Pick<P2PTuning, "scoreRecoveryPerMinute">;
 export class PeerScores {
   private readonly scores = new Map<string, { score: number; atMs: number }>();
   private readonly bans = new Map<string, number>();
+  /** Bans by remote IP: a banned peer cannot come back under a fresh peer id from the same host. */
+  private readonly addressBans = new Map<string, number>();
 
   constructor(private readonly tuning: ScoreTuning) {}
 
@@ -38,9 +40,18 @@ export class PeerScores {
     return (this.bans.get(peerId) ?? 0) > nowMs;
   }
 
+  banAddress(ip: string, untilMs: number): void {
+    this.addressBans.set(ip, Math.max(untilMs, this.addressBans.get(ip) ?? 0));
+  }
+
+  isAddressBanned(ip: string, nowMs: number): boolean {
+    return (this.addressBans.get(ip) ?? 0) > nowMs;
+  }
+
   /** Forgets expired bans and fully recovered scores, so the maps stay small. */
   prune(nowMs: number): void {
     for (const [id, until] of this.bans) if (until <= nowMs) this.bans.delete(id);
+    for (const [ip, until] of this.addressBans) if (until <= nowMs) this.addressBans.delete(ip);
     for (const id of [...this.scores.keys()]) if (this.score(id, nowMs) >= 0) this.scores.delete(id);
   }
 }

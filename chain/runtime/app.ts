@@ -57,6 +57,8 @@ export interface BaseAppOptions {
   feeCollector: string;
   minGasPrices: readonly DecCoin[];
   maxTxBytes?: number;
+  /** The block's max gas from the consensus params (-1: no limit): CheckTx and ProcessProposal enforce it. */
+  maxBlockGas?: bigint;
   logger?: Logger;
   sigCache?: SignatureCache;
   /** secp256k1 digest verifier; defaults to the native one. Injectable to count verifications. */
@@ -95,6 +97,7 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
     },
     ...(options.anteSteps === undefined ? {} : { anteSteps: options.anteSteps }),
     maxTxBytes: options.maxTxBytes ?? DEFAULT_MAX_TX_BYTES,
+    maxBlockGas: options.maxBlockGas ?? -1n,
     decodedTxs,
     onPanic: (e) => logger?.error("tx execution failed with an internal error", { error: String(e) }),
   };
@@ -230,14 +233,21 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
 
     processProposal(txs: Uint8Array[]): boolean {
       // Structural checks only: a tx that fails its ante in the block is recorded as failed, as in Cosmos.
+      // Plus the block's gas: the sum of the txs' gas limits stays within max gas.
+      const maxGas = env.maxBlockGas ?? -1n;
+      let gas = 0n;
       for (const tx of txs) {
         if (tx.length > env.maxTxBytes) return false;
-        if (decodedTxs.get(sha256(tx)) !== undefined) continue;
-        try {
-          decodeTx(tx, routers.msgs);
-        } catch {
-          return false;
+        let decoded = decodedTxs.get(sha256(tx));
+        if (decoded === undefined) {
+          try {
+            decoded = decodeTx(tx, routers.msgs);
+          } catch {
+            return false;
+          }
         }
+        gas += decoded.authInfo.fee?.gasLimit ?? 0n;
+        if (maxGas >= 0n && gas > maxGas) return false;
       }
       return true;
     },

@@ -22,6 +22,8 @@ export interface RunTxEnv {
   ante: AnteEnv;
   anteSteps?: readonly AnteStep[];
   maxTxBytes: number;
+  /** The block's max gas (consensus params; -1 or absent: no limit). A tx asking more could never be included. */
+  maxBlockGas?: bigint;
   /** Txs already decoded and validated (by CheckTx), reused by block execution. */
   decodedTxs?: DecodedTxCache;
   /** Called with errors that are not StrikeErrors (bugs): they become a generic "panic" result. */
@@ -83,6 +85,14 @@ export function runTx(env: RunTxEnv, mode: ExecMode, base: KVStore, block: Block
     if (mode === "check" || mode === "recheck") env.decodedTxs?.add(tx);
   }
   const gasWanted = tx.authInfo.fee!.gasLimit;
+  const maxBlockGas = env.maxBlockGas ?? -1n;
+  if (maxBlockGas >= 0n && gasWanted > maxBlockGas) {
+    // As Cosmos' SetUpContextDecorator: refused before the ante touches any state.
+    const e = sdkErrors.invalidGasLimit(
+      `tx gas limit ${gasWanted} exceeds the block's max gas ${maxBlockGas}; lower the tx's gas limit`,
+    );
+    return { result: errorResult(e, gasWanted, 0n, []), tx, msgResponses: [] };
+  }
   const meter: GasMeter = createGasMeter(mode === "simulate" ? undefined : gasWanted);
 
   const anteBranch = branchStore(base);

@@ -1,5 +1,5 @@
 import test from "ava";
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openSignState } from "../../../chain/consensus/signState.js";
@@ -99,4 +99,37 @@ test("signing an earlier height, round or step is refused", (t) => {
       sign,
     ),
   );
+});
+
+test("priv_validator_state.json stays mode 0600 at every write, also one left 0644 before", (t) => {
+  const p = path(t);
+  const s = openSignState(p);
+  for (let h = 1n; h <= 3n; h++) {
+    s.signVote("c", { type: 1, height: h, round: 0, blockId: blockA, timestamp: { seconds: 10n, nanos: 0 } }, sign);
+    t.is(statSync(p).mode & 0o777, 0o600, `after the signature at height ${h}`);
+  }
+  s.close();
+  chmodSync(p, 0o644);
+  const reopened = openSignState(p);
+  t.is(statSync(p).mode & 0o777, 0o600, "tightened on open");
+  reopened.signVote(
+    "c",
+    { type: 1, height: 9n, round: 0, blockId: blockA, timestamp: { seconds: 10n, nanos: 0 } },
+    sign,
+  );
+  t.is(statSync(p).mode & 0o777, 0o600);
+  reopened.close();
+});
+
+test("a signature needs no new file descriptor once the sign state is open (EMFILE cannot stop it)", (t) => {
+  const p = path(t);
+  const s = openSignState(p);
+  const openFds = () => readdirSync("/proc/self/fd").length;
+  const before = openFds();
+  for (let h = 1n; h <= 20n; h++) {
+    s.signVote("c", { type: 2, height: h, round: 0, blockId: blockA, timestamp: { seconds: 10n, nanos: 0 } }, sign);
+    t.is(openFds(), before, `descriptors held after signature ${h}`);
+  }
+  s.close();
+  t.is(openFds(), before - 2, "the directory and the spare file are released on close");
 });
