@@ -32,6 +32,11 @@ export interface NodeConfig {
     maxBodyBytes: number;
     maxSubscriptionClients: number;
     timeoutBroadcastTxCommitMs: number;
+    // Connection and reply bounds (issue 9, holes 2 and 6).
+    maxOpenConnections: number;
+    maxBatchRequests: number;
+    maxBatchResponseBytes: number;
+    websocketWriteBufferBytes: number;
   };
   p2p: {
     laddr: string;
@@ -85,6 +90,10 @@ export function defaultConfig(moniker: string): NodeConfig {
       maxBodyBytes: 1_000_000,
       maxSubscriptionClients: 100,
       timeoutBroadcastTxCommitMs: 10_000,
+      maxOpenConnections: 900,
+      maxBatchRequests: 1000,
+      maxBatchResponseBytes: 25_000_000,
+      websocketWriteBufferBytes: 16_777_216,
     },
     p2p: {
       laddr: "tcp://0.0.0.0:26656",
@@ -241,6 +250,39 @@ export const configFields: readonly ConfigField[] = [
     "broadcast_tx_commit timeout",
     (c) => c.rpc.timeoutBroadcastTxCommitMs,
     (c, v: number) => (c.rpc.timeoutBroadcastTxCommitMs = v),
+  ),
+  // Connection and reply bounds (issue 9, holes 2 and 6).
+  field(
+    C,
+    "rpc.max_open_connections",
+    "uint",
+    "max open RPC connections, HTTP and websocket together (CometBFT's default 900)",
+    (c) => c.rpc.maxOpenConnections,
+    (c, v: number) => (c.rpc.maxOpenConnections = v),
+  ),
+  field(
+    C,
+    "rpc.max_batch_requests",
+    "uint",
+    "max requests in one JSON-RPC batch",
+    (c) => c.rpc.maxBatchRequests,
+    (c, v: number) => (c.rpc.maxBatchRequests = v),
+  ),
+  field(
+    C,
+    "rpc.max_batch_response_bytes",
+    "uint",
+    "max response bytes of one HTTP JSON-RPC batch; later requests get an error",
+    (c) => c.rpc.maxBatchResponseBytes,
+    (c, v: number) => (c.rpc.maxBatchResponseBytes = v),
+  ),
+  field(
+    C,
+    "rpc.websocket_write_buffer_bytes",
+    "uint",
+    "bytes a websocket client may leave unread before it is disconnected",
+    (c) => c.rpc.websocketWriteBufferBytes,
+    (c, v: number) => (c.rpc.websocketWriteBufferBytes = v),
   ),
   field(
     C,
@@ -617,6 +659,10 @@ export function validateConfig(cfg: NodeConfig): void {
   }
   if (cfg.mempool.maxTxBytes === 0) bad("mempool.max_tx_bytes", "must be positive");
   if (cfg.rpc.maxBodyBytes === 0) bad("rpc.max_body_bytes", "must be positive");
+  // rpc.max_open_connections may be 0: unlimited, as in CometBFT.
+  if (cfg.rpc.maxBatchRequests === 0) bad("rpc.max_batch_requests", "must be positive");
+  if (cfg.rpc.maxBatchResponseBytes === 0) bad("rpc.max_batch_response_bytes", "must be positive");
+  if (cfg.rpc.websocketWriteBufferBytes === 0) bad("rpc.websocket_write_buffer_bytes", "must be positive");
 }
 
 /** Builds the nested TOML tables for one file. */

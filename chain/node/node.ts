@@ -198,6 +198,10 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     maxBodyBytes: config.rpc.maxBodyBytes,
     timeoutBroadcastTxCommitMs: config.rpc.timeoutBroadcastTxCommitMs,
     maxSubscriptionClients: config.rpc.maxSubscriptionClients,
+    maxOpenConnections: config.rpc.maxOpenConnections,
+    maxBatchRequests: config.rpc.maxBatchRequests,
+    maxBatchResponseBytes: config.rpc.maxBatchResponseBytes,
+    websocketWriteBufferBytes: config.rpc.websocketWriteBufferBytes,
     corsAllowedOrigins: config.rpc.corsAllowedOrigins,
     logger: log.with("rpc"),
   }).catch(async (e: unknown) => {

@@ -15,6 +15,12 @@ export interface RpcLimits {
   timeoutBroadcastTxCommitMs: number;
   maxSubscriptionClients: number;
   maxSubscriptionsPerClient: number;
+  /** Requests in one JSON-RPC batch (HTTP or websocket message). */
+  maxBatchRequests: number;
+  /** Bytes of responses one HTTP batch may produce; the requests past it are answered with an error. */
+  maxBatchResponseBytes: number;
+  /** Bytes a websocket client may leave unread before it is cut. */
+  websocketWriteBufferBytes: number;
 }
 
 export interface CallContext {

@@ -3,7 +3,9 @@
  * GET (`/block?height=5`) and the `/websocket` endpoint, on node:http and `ws`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { AddressInfo } from "node:net";
+import { answerBatch } from "./batch.js";
+import { trackConnections } from "./connections.js";
 import type { CallContext, RpcLimits } from "./context.js";
 import {
   JSONRPC_INVALID_REQUEST,
@@ -13,7 +15,7 @@ import {
   rpcErrors,
   toJsonRpcError,
 } from "./errors.js";
-import { callMethod, errorResponse, serialize, type JsonRpcResponse } from "./jsonrpc.js";
+import { callMethod, errorResponse, serialize } from "./jsonrpc.js";
 import { argsFromUri } from "./params.js";
 import { routes } from "./routes.js";
 import type { RpcServices } from "./services.js";
@@ -33,6 +35,18 @@ export interface RpcServerOptions {
   timeoutBroadcastTxCommitMs?: number;
   maxSubscriptionClients?: number;
   maxSubscriptionsPerClient?: number;
+  /** Open connections (HTTP and websocket together); CometBFT's max_open_connections, default 900. */
+  maxOpenConnections?: number;
+  /** Requests in one JSON-RPC batch; default 1000 (geth's limit). */
+  maxBatchRequests?: number;
+  /** Response bytes one HTTP batch may produce; default 25 MB (geth's limit). */
+  maxBatchResponseBytes?: number;
+  /** Bytes a websocket client may leave unread before it is cut; default 16 MiB. */
+  websocketWriteBufferBytes?: number;
+  /** An HTTP connection idle this long is closed; default 10 s (advertised in Keep-Alive). */
+  idleTimeoutMs?: number;
+  /** Websocket ping period; a client that misses a pong is cut. Default 30 s. */
+  websocketPingIntervalMs?: number;
   /** Origins allowed by CORS ("*" for any); none by default. */
   corsAllowedOrigins?: string[];
   logger?: RpcLogger;
@@ -64,13 +78,15 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     timeoutBroadcastTxCommitMs: options.timeoutBroadcastTxCommitMs ?? 10_000,
     maxSubscriptionClients: options.maxSubscriptionClients ?? 100,
     maxSubscriptionsPerClient: options.maxSubscriptionsPerClient ?? 5,
+    maxBatchRequests: options.maxBatchRequests ?? 1000,
+    maxBatchResponseBytes: options.maxBatchResponseBytes ?? 25_000_000,
+    websocketWriteBufferBytes: options.websocketWriteBufferBytes ?? 16 * 1024 * 1024,
   };
   const base: Omit<CallContext, "id" | "ws"> = { services: options.services, limits };
   const cors = options.corsAllowedOrigins ?? [];
-  const wss = createWebsocketEndpoint(routes, base, logger);
-  const sockets = new Set<Socket>();
+  const websocket = createWebsocketEndpoint(routes, base, logger, options.websocketPingIntervalMs ?? 30_000);
 
-  const server = createServer((req, res) => {
+  const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     allowCors(req, res, cors);
     if (req.method === "OPTIONS") {
       res.writeHead(204).end();
@@ -129,17 +145,23 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     if (Array.isArray(parsed) && parsed.length === 0) {
       return send(res, 200, serialize(errorResponse(null, jsonRpcError(JSONRPC_INVALID_REQUEST, "empty batch"))));
     }
-    const requests = Array.isArray(parsed) ? parsed : [parsed];
-    const responses: JsonRpcResponse[] = [];
-    for (const request of requests) {
-      const response = await callMethod(routes, { ...base, ws: undefined }, request, "http");
-      if (response !== undefined) responses.push(response);
+    if (!Array.isArray(parsed)) {
+      const response = await callMethod(routes, { ...base, ws: undefined }, parsed, "http");
+      return send(res, 200, response === undefined ? "" : serialize(response));
     }
-    if (responses.length === 0) return send(res, 200, "");
-    // As CometBFT: a single response is written as an object, even for a batch of one.
-    const text =
-      responses.length === 1 ? serialize(responses[0]!) : `[${responses.map((r) => serialize(r)).join(",")}]`;
-    send(res, 200, text);
+    if (parsed.length > limits.maxBatchRequests) {
+      const error = jsonRpcError(
+        JSONRPC_INVALID_REQUEST,
+        `batch of ${parsed.length} requests exceeds max_batch_requests ${limits.maxBatchRequests}`,
+      );
+      return send(res, 200, serialize(errorResponse(null, error)));
+    }
+    await answerBatch(
+      res,
+      parsed,
+      (request) => callMethod(routes, { ...base, ws: undefined }, request, "http"),
+      limits,
+    );
   }
 
   server.on("upgrade", (req, socket, head) => {
@@ -148,12 +170,22 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+    websocket.wss.handleUpgrade(req, socket, head, (ws) => websocket.wss.emit("connection", ws, req));
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
+  const connections = trackConnections(
+    server,
+    {
+      maxOpenConnections: options.maxOpenConnections ?? 900,
+      idleTimeoutMs: options.idleTimeoutMs ?? 10_000,
+      // Longer than broadcast_tx_commit's wait, which makes no progress on the socket.
+      stalledWriteTimeoutMs: Math.max(30_000, limits.timeoutBroadcastTxCommitMs + 10_000),
+    },
+    (refused) => {
+      // Once per power of two: a flood must not also flood the log.
+      if ((refused & (refused - 1)) === 0)
+        logger.error("rpc connection refused: max_open_connections reached", { refused });
+    },
+  );
   server.on("clientError", (_e, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\n\r\n");
   });
@@ -173,10 +205,9 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     url,
     port: bound,
     close: async () => {
-      for (const client of wss.clients) client.terminate();
-      wss.close();
+      websocket.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
+      connections.destroyAll();
       await closed;
     },
   };

@@ -1,67 +1,131 @@
 /**
  * The `/websocket` endpoint: JSON-RPC calls over one connection plus event subscriptions.
- * Events are pushed with the id of the `subscribe` call. A client that stops reading is
- * disconnected once its send buffer passes a bound, so it never holds the node back.
+ * Events are pushed with the id of the `subscribe` call.
+ *
+ * Memory per connection is bounded: calls run one at a time in arrival order (as
+ * CometBFT's read loop does), the socket stops being read while calls queue up, and every
+ * reply or event first checks what the client has left unread — past the write-buffer
+ * limit the client is too slow and is cut. A client that does not answer pings is cut too.
  */
 import type { IncomingMessage } from "node:http";
-import { WebSocket, WebSocketServer } from "ws";
+import { WebSocket, WebSocketServer, type RawData } from "ws";
 import { indexerErrors } from "../indexer/errors.js";
 import type { CallContext, RouteTable, WsSession } from "./context.js";
-import { JSONRPC_PARSE_ERROR, jsonRpcError } from "./errors.js";
+import { JSONRPC_INVALID_REQUEST, JSONRPC_PARSE_ERROR, jsonRpcError } from "./errors.js";
 import { callMethod, errorResponse, serialize } from "./jsonrpc.js";
 import type { RpcLogger } from "./server.js";
 
-/** Bytes queued to one client before it is considered too slow and dropped. */
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/** Messages waiting for their turn before the socket stops being read. */
+const MAX_QUEUED_MESSAGES = 8;
 
 let connections = 0;
+
+export interface WebsocketEndpoint {
+  wss: WebSocketServer;
+  close(): void;
+}
 
 export function createWebsocketEndpoint(
   routes: RouteTable,
   base: Omit<CallContext, "id" | "ws">,
   logger: RpcLogger,
-): WebSocketServer {
+  pingIntervalMs: number,
+): WebsocketEndpoint {
+  const { websocketWriteBufferBytes: maxBuffered, maxBatchRequests } = base.limits;
   const wss = new WebSocketServer({ noServer: true, maxPayload: base.limits.maxBodyBytes });
+  const alive = new WeakSet<WebSocket>();
+
   wss.on("connection", (socket: WebSocket, req: IncomingMessage) => {
     const subscriberId = `${req.socket.remoteAddress ?? "?"}:${req.socket.remotePort ?? 0}#${++connections}`;
+    alive.add(socket);
+    socket.on("pong", () => alive.add(socket));
+
+    /** False (and the client cut) when it has left more than the limit unread. */
+    const keepsUp = (): boolean => {
+      if (socket.readyState !== WebSocket.OPEN) return false;
+      if (socket.bufferedAmount <= maxBuffered) return true;
+      logger.info("websocket client too slow, disconnecting", { subscriberId, unread: socket.bufferedAmount });
+      socket.terminate();
+      return false;
+    };
     const session: WsSession = {
       subscriberId,
       send(message: unknown): void {
-        if (socket.readyState !== WebSocket.OPEN) throw indexerErrors.subscriberTooSlow("websocket is closed");
-        if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-          socket.terminate();
-          throw indexerErrors.subscriberTooSlow(`more than ${MAX_BUFFERED_BYTES} bytes unread by ${subscriberId}`);
-        }
+        if (!keepsUp())
+          throw indexerErrors.subscriberTooSlow(`more than ${maxBuffered} bytes unread by ${subscriberId}`);
         socket.send(serialize(message as never));
       },
     };
     const reply = (text: string): void => {
-      if (socket.readyState === WebSocket.OPEN) socket.send(text);
+      if (keepsUp()) socket.send(text);
     };
-    socket.on("message", (raw) => {
+
+    async function handle(raw: RawData): Promise<void> {
       let request: unknown;
       try {
         request = JSON.parse(raw.toString());
       } catch (e) {
-        reply(
-          serialize(errorResponse(null, jsonRpcError(JSONRPC_PARSE_ERROR, `error unmarshaling request: ${String(e)}`))),
-        );
-        return;
+        const error = jsonRpcError(JSONRPC_PARSE_ERROR, `error unmarshaling request: ${String(e)}`);
+        return reply(serialize(errorResponse(null, error)));
       }
       const requests = Array.isArray(request) ? request : [request];
-      for (const one of requests) {
-        void callMethod(routes, { ...base, ws: session }, one, "ws")
-          .then((response) => {
-            if (response !== undefined) reply(serialize(response));
-          })
-          .catch((e: unknown) => logger.error("websocket call failed", { error: String(e) }));
+      if (requests.length > maxBatchRequests) {
+        const error = jsonRpcError(
+          JSONRPC_INVALID_REQUEST,
+          `batch of ${requests.length} requests exceeds max_batch_requests ${maxBatchRequests}`,
+        );
+        return reply(serialize(errorResponse(null, error)));
       }
+      for (const one of requests) {
+        if (!keepsUp()) return;
+        const response = await callMethod(routes, { ...base, ws: session }, one, "ws");
+        if (response !== undefined) reply(serialize(response));
+      }
+    }
+
+    const queue: RawData[] = [];
+    let running = false;
+    async function drain(): Promise<void> {
+      running = true;
+      while (queue.length > 0) {
+        const next = queue.shift()!;
+        if (socket.isPaused && queue.length < MAX_QUEUED_MESSAGES / 2) socket.resume();
+        await handle(next).catch((e: unknown) => logger.error("websocket call failed", { error: String(e) }));
+      }
+      running = false;
+    }
+    socket.on("message", (raw: RawData) => {
+      queue.push(raw);
+      if (queue.length >= MAX_QUEUED_MESSAGES) socket.pause();
+      if (!running) void drain();
     });
     socket.on("close", () => {
+      queue.length = 0;
       if (base.services.eventBus.numClientSubscriptions(subscriberId) > 0)
         base.services.eventBus.unsubscribeAll(subscriberId);
     });
     socket.on("error", (e) => logger.error("websocket error", { subscriberId, error: e.message }));
   });
-  return wss;
+
+  // A client that stopped answering pings (or reading at all) holds a connection slot for nothing.
+  const heartbeat = setInterval(() => {
+    for (const client of wss.clients) {
+      if (!alive.has(client)) {
+        client.terminate();
+        continue;
+      }
+      alive.delete(client);
+      client.ping();
+    }
+  }, pingIntervalMs);
+  heartbeat.unref();
+
+  return {
+    wss,
+    close() {
+      clearInterval(heartbeat);
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+    },
+  };
 }

@@ -5,6 +5,9 @@ import { JSONRPC_SERVER_ERROR, jsonRpcError, rpcErrors } from "../errors.js";
 import type { Args } from "../params.js";
 import { eventMessageJson } from "../render/events.js";
 
+/** CometBFT's bound (rpc/core/events.go): a query is parsed and matched against every event. */
+export const MAX_QUERY_LENGTH = 512;
+
 function session(ctx: CallContext): WsSession {
   if (ctx.ws === undefined) throw rpcErrors.subscription("subscriptions are only available over the websocket");
   return ctx.ws;
@@ -14,6 +17,9 @@ async function subscribe(ctx: CallContext, args: Args) {
   const ws = session(ctx);
   const { eventBus: bus } = ctx.services;
   const query = args.string("query") ?? "";
+  if (query.length > MAX_QUERY_LENGTH) {
+    throw rpcErrors.subscription(`maximum query length exceeded (${query.length} > ${MAX_QUERY_LENGTH})`);
+  }
   const { maxSubscriptionClients, maxSubscriptionsPerClient } = ctx.limits;
   const subscribed = bus.numClientSubscriptions(ws.subscriberId);
   if (subscribed === 0 && bus.numClients() >= maxSubscriptionClients) {
