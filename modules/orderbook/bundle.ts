@@ -79,6 +79,7 @@ export function placeBundle(
         triggerType: TriggerType.TRIGGER_TYPE_UNSPECIFIED,
         triggerPrice: "",
         selfTrade: SelfTradePrevention.SELF_TRADE_PREVENTION_EXPIRE_MAKER,
+        selfTradeAllSubaccounts: false,
       });
     } catch (e) {
       if (orderbookErrors.unknownMarket.is(e))

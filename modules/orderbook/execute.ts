@@ -173,6 +173,7 @@ export function planExecution(
         ? "ioc"
         : engineTif(order.timeInForce),
     stp: engineStp(order.selfTrade),
+    stpScope: order.selfTradeAllSubaccounts ? "owner" : "account",
   };
   const removed = new Map<bigint, RemovalReason>();
   let plan: MatchPlan;
