@@ -71,6 +71,7 @@ function orderMsg(owner: string, side: Side, price: string, size: string, tif: T
         triggerType: TriggerType.TRIGGER_TYPE_UNSPECIFIED,
         triggerPrice: "",
         selfTrade: SelfTradePrevention.SELF_TRADE_PREVENTION_UNSPECIFIED,
+        selfTradeAllSubaccounts: false,
       },
     }).finish(),
   };

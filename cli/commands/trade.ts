@@ -36,6 +36,7 @@ interface OrderFlags extends AccountFlags {
   trigger?: string;
   triggerPrice?: string;
   selfTrade: string;
+  selfTradeAllSubaccounts?: boolean;
 }
 
 /**
@@ -106,6 +107,7 @@ function orderSpecFromFlags(o: OrderFlags): OrderSpec {
     triggerType: trigger,
     triggerPrice: o.triggerPrice ?? "",
     selfTrade: STPS[o.selfTrade]!,
+    selfTradeAllSubaccounts: o.selfTradeAllSubaccounts === true,
   };
 }
 
@@ -133,7 +135,8 @@ function withOrderOptions(cmd: Command): Command {
         new Option("--self-trade <mode>", "what happens when it would trade with your own resting order")
           .choices(Object.keys(STPS))
           .default("expire-maker"),
-      ),
+      )
+      .option("--self-trade-all-subaccounts", "self-trade prevention also covers your other subaccounts"),
   );
 }
 

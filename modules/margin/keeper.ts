@@ -57,6 +57,16 @@ function reducesOnly(before: bigint, delta: bigint): boolean {
   return before !== 0n && abs(after) < abs(before) && (after === 0n || after > 0n === before > 0n);
 }
 
+/**
+ * equityAfter / imAfter ≥ equityBefore / imBefore, cross-multiplied (im ≥ 0). dYdX's rule for
+ * an undercollateralised subaccount (x/subaccounts), on initial rather than maintenance margin.
+ */
+function notLessCollateralised(before: AccountRisk, after: AccountRisk): boolean {
+  if (after.im === 0n) return after.equity >= 0n;
+  if (before.im === 0n) return false;
+  return after.equity * before.im >= before.equity * after.im;
+}
+
 export function createMarginKeeper(config: MarginKeeperConfig) {
   const { bank, accounts } = config;
   const marginAddress = () => accounts.moduleAddress(MARGIN_ACCOUNT);
@@ -143,13 +153,16 @@ export function createMarginKeeper(config: MarginKeeperConfig) {
     },
 
     /**
-     * Whether the account may make these trades: it meets initial margin afterwards, or
-     * every trade only shrinks an existing position (closing is always allowed).
+     * Whether the account may make these trades. It must meet initial margin afterwards, or,
+     * when every trade only shrinks a position, its collateralisation (equity / initial
+     * margin) must not get worse. Either way no trade may leave it below zero equity: a fill
+     * beyond its bankruptcy price would hand its loss to the insurance fund.
      */
     meetsInitialMargin(ctx: RiskContext, id: AccountId, deltas: readonly TradeDelta[]): boolean {
       const s = getSubaccount(ctx, id);
       if (s === undefined) return false;
-      const positions = new Map(accountPositions(ctx, id).map((p) => [p.market, p]));
+      const stored = accountPositions(ctx, id);
+      const positions = new Map(stored.map((p) => [p.market, p]));
       let quote = BigInt(s.quoteBalance);
       let onlyReducing = true;
       for (const d of deltas) {
@@ -158,9 +171,10 @@ export function createMarginKeeper(config: MarginKeeperConfig) {
         positions.set(d.market.id, applyDelta(p, d.sizeDelta, d.cost));
         quote -= d.cost + d.fee;
       }
-      if (onlyReducing) return true;
-      const risk = computeRisk(ctx, config, { ...s, quoteBalance: quote.toString() }, [...positions.values()]);
-      return risk.equity >= risk.im;
+      const after = computeRisk(ctx, config, { ...s, quoteBalance: quote.toString() }, [...positions.values()]);
+      if (after.equity >= after.im) return true;
+      if (!onlyReducing || after.equity < 0n) return false;
+      return notLessCollateralised(computeRisk(ctx, config, s, stored), after);
     },
 
     /** Books one side of a fill: position, quote balance, and the fee to the fee collector. */

@@ -15,7 +15,7 @@ import type { BundleLeg } from "../../chain/codec/generated/strike/orderbook/v1/
 import type { Context } from "../../chain/runtime/types.js";
 import { orderbookErrors } from "./errors.js";
 import { applyExecution, planExecution, type Execution } from "./execute.js";
-import type { AccountId } from "./expectedKeepers.js";
+import type { AccountId, TradeDelta } from "./expectedKeepers.js";
 import { MAX_BUNDLE_LEGS, QUOTE_DECIMALS } from "./keys.js";
 import { orderFromSpec } from "./orderSpec.js";
 import { checkOracle, type OrderbookDeps } from "./placeOrder.js";
@@ -79,6 +79,7 @@ export function placeBundle(
         triggerType: TriggerType.TRIGGER_TYPE_UNSPECIFIED,
         triggerPrice: "",
         selfTrade: SelfTradePrevention.SELF_TRADE_PREVENTION_EXPIRE_MAKER,
+        selfTradeAllSubaccounts: false,
       });
     } catch (e) {
       if (orderbookErrors.unknownMarket.is(e))
@@ -88,10 +89,14 @@ export function placeBundle(
     checkOracle(ctx, deps, parsed.market, false);
     return parsed;
   });
+  // A maker met in several legs is checked against all its fills so far, not one leg at a time.
+  const makerFills = new Map<string, TradeDelta[]>();
   const planned = orders.map((parsed, i) => {
     const order = { ...parsed.order, id: nextOrderId(ctx) };
     try {
-      return planExecution(ctx, deps.margin, parsed.market, order);
+      const p = planExecution(ctx, deps.margin, parsed.market, order, {}, makerFills);
+      for (const [owner, deltas] of p.makerDeltas) makerFills.set(owner, [...(makerFills.get(owner) ?? []), ...deltas]);
+      return p;
     } catch (e) {
       if (orderbookErrors.fillOrKillNotFilled.is(e))
         throw orderbookErrors.bundleNotFilled(

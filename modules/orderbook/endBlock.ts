@@ -113,6 +113,7 @@ function liquidationOrder(ctx: Context, market: Market, id: AccountId, size: big
     triggerPrice: 0n,
     selfTrade: SelfTradePrevention.SELF_TRADE_PREVENTION_EXPIRE_MAKER,
     createdHeight: ctx.block.height,
+    selfTradeAllSubaccounts: false,
   };
 }
 

@@ -34,9 +34,6 @@ import {
 import { accountKey, storeBookView, toEngineSide } from "./storeBook.js";
 import { notional } from "./units.js";
 
-/** How many undercollateralised makers one order may sweep aside before it gives up. */
-const MAX_MAKER_REMOVALS = 32;
-
 export interface ExecutedFill {
   makerOrderId: bigint;
   price: bigint;
@@ -152,15 +149,27 @@ export interface PlannedExecution {
   takerDeltas: TradeDelta[];
   /** The fills plus the resting remainder as if filled: what the taker's margin must carry. */
   worstCaseDeltas: TradeDelta[];
+  /** Each maker account's fills in this plan (account key → deltas), for a bundle's later legs. */
+  makerDeltas: ReadonlyMap<string, readonly TradeDelta[]>;
 }
 
-/** Plans an order's matching without writing anything; makers that cannot afford their fill are set aside. */
+/** Maker fills already planned in earlier legs of the same bundle, by account key. */
+export type PriorMakerDeltas = ReadonlyMap<string, readonly TradeDelta[]>;
+
+/**
+ * Plans an order's matching without writing anything. Makers that cannot afford all their
+ * fills (with `prior` fills from earlier bundle legs) are set aside and matching goes on:
+ * however many there are, they never fail the taker. The work is bounded by the tx's gas
+ * (each set-aside order is a metered delete) and each pass sets aside every failing maker
+ * met, so an order that was paid for once can cost a taker at most one pass.
+ */
 export function planExecution(
   ctx: Context,
   margin: OrderbookMarginKeeper,
   market: Market,
   order: Order,
   options: ExecuteOptions = {},
+  prior: PriorMakerDeltas = new Map(),
 ): PlannedExecution {
   const taker: TakerOrder = {
     id: order.id,
@@ -173,27 +182,28 @@ export function planExecution(
         ? "ioc"
         : engineTif(order.timeInForce),
     stp: engineStp(order.selfTrade),
+    stpScope: order.selfTradeAllSubaccounts ? "owner" : "account",
   };
   const removed = new Map<bigint, RemovalReason>();
   let plan: MatchPlan;
+  let byMaker: Map<string, { ids: bigint[]; deltas: TradeDelta[] }>;
   for (;;) {
     plan = matchOrder(storeBookView(ctx, market.id, removed), taker);
     if (plan.outcome === "rejected_post_only") throw orderbookErrors.postOnlyWouldCross(`in ${market.id}`);
     if (plan.outcome === "rejected_fok") throw orderbookErrors.fillOrKillNotFilled(`in ${market.id}`);
     let dropped = false;
-    for (const [owner, { ids, deltas }] of makerDeltas(market, plan, order.side)) {
+    byMaker = makerDeltas(market, plan, order.side);
+    for (const [owner, { ids, deltas }] of byMaker) {
       const account = parseAccount(owner);
       const overfilling = reduceOnlyOverfills(ctx, margin, market, account, ids, deltas);
       for (const id of overfilling) removed.set(id, "reduce_only");
       if (overfilling.length > 0) dropped = true;
-      else if (!margin.meetsInitialMargin(ctx, account, deltas)) {
+      else if (!margin.meetsInitialMargin(ctx, account, [...(prior.get(owner) ?? []), ...deltas])) {
         for (const id of ids) removed.set(id, "undercollateralized");
         dropped = true;
       }
     }
     if (!dropped) break;
-    if (removed.size > MAX_MAKER_REMOVALS)
-      throw orderbookErrors.insufficientMargin("too many undercollateralised makers in the way");
   }
   const takerDelta = (price: bigint, size: bigint, rate: string): TradeDelta => {
     const value = notional(market, price, size);
@@ -209,7 +219,8 @@ export function planExecution(
   const worstCaseDeltas = [...takerDeltas];
   if (plan.rest !== undefined)
     worstCaseDeltas.push(takerDelta(plan.rest.price, plan.rest.remaining, market.makerFeeRate));
-  return { market, order, plan, removed, takerDeltas, worstCaseDeltas };
+  const planned = new Map([...byMaker].map(([owner, { deltas }]) => [owner, deltas]));
+  return { market, order, plan, removed, takerDeltas, worstCaseDeltas, makerDeltas: planned };
 }
 
 /** Checks what only the taker's state decides: open-order count for a resting remainder. */

@@ -135,6 +135,7 @@ export function orderFromSpec(
         ? SelfTradePrevention.SELF_TRADE_PREVENTION_EXPIRE_MAKER
         : spec.selfTrade,
     createdHeight: ctx.block.height,
+    selfTradeAllSubaccounts: spec.selfTradeAllSubaccounts,
   };
   return { market, order };
 }

@@ -31,6 +31,8 @@ function matchWith(cursor: MakerCursor, taker: TakerOrder, maxFills: number): Ma
   let expired: RestingOrder[] | undefined;
   let remaining = taker.size;
   let stoppedBy: CancelReason | undefined;
+  const ownerWide = taker.stpScope === "owner";
+  const takerOwner = ownerWide ? ownerOf(taker.owner) : taker.owner;
 
   while (remaining > 0n && cursor.advance()) {
     const price = cursor.price;
@@ -41,7 +43,7 @@ function matchWith(cursor: MakerCursor, taker: TakerOrder, maxFills: number): Ma
       stoppedBy = "max_fills";
       break;
     }
-    if (cursor.owner === taker.owner) {
+    if (cursor.owner === taker.owner || (ownerWide && ownerOf(cursor.owner) === takerOwner)) {
       if (taker.stp === "expire_taker") {
         stoppedBy = "self_trade";
         break;
@@ -78,6 +80,12 @@ function matchWith(cursor: MakerCursor, taker: TakerOrder, maxFills: number): Ma
   }
   const rest: RestingOrder = { id: taker.id, owner: taker.owner, side: taker.side, price: limit, remaining };
   return { fills: fills ?? NONE, expired: expired ?? NONE, filled, remaining, outcome: "rests", rest };
+}
+
+/** The owner part of an account key "<owner>/<subaccount>" (the whole key if it has no "/"). */
+function ownerOf(accountKey: string): string {
+  const slash = accountKey.lastIndexOf("/");
+  return slash < 0 ? accountKey : accountKey.slice(0, slash);
 }
 
 function unchanged(taker: TakerOrder, outcome: "rejected_post_only" | "rejected_fok"): MatchPlan {

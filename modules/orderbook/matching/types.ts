@@ -27,6 +27,11 @@ export interface TakerOrder {
   readonly size: bigint;
   readonly tif: TimeInForce;
   readonly stp: SelfTradePrevention;
+  /**
+   * "owner": self-trade prevention also covers the owner's other subaccounts (account keys
+   * "<owner>/<n>" with the same "<owner>"). Default "account": only identical keys.
+   */
+  readonly stpScope?: "account" | "owner";
 }
 
 export interface Fill {

@@ -218,6 +218,7 @@ export function orderSpec(
     triggerType: TriggerType.TRIGGER_TYPE_UNSPECIFIED,
     triggerPrice: "",
     selfTrade: SelfTradePrevention.SELF_TRADE_PREVENTION_UNSPECIFIED,
+    selfTradeAllSubaccounts: false,
     ...extra,
   };
 }

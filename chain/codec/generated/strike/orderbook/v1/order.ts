@@ -250,6 +250,8 @@ export interface Order {
   triggerPrice: bigint;
   selfTrade: SelfTradePrevention;
   createdHeight: bigint;
+  /** Self-trade prevention covers every subaccount of the owner, not only this one. */
+  selfTradeAllSubaccounts: boolean;
 }
 
 /** Trade is one fill, kept for the recent-trades query. */
@@ -289,6 +291,7 @@ function createBaseOrder(): Order {
     triggerPrice: 0n,
     selfTrade: 0,
     createdHeight: 0n,
+    selfTradeAllSubaccounts: false,
   };
 }
 
@@ -374,6 +377,9 @@ export const Order: MessageFns<Order> = {
         throw new globalThis.Error("value provided for field message.createdHeight of type int64 too large");
       }
       writer.uint32(144).int64(message.createdHeight);
+    }
+    if (message.selfTradeAllSubaccounts !== false) {
+      writer.uint32(152).bool(message.selfTradeAllSubaccounts);
     }
     return writer;
   },
@@ -535,6 +541,14 @@ export const Order: MessageFns<Order> = {
             message.createdHeight = reader.int64() as bigint;
             continue;
           }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.selfTradeAllSubaccounts = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -607,6 +621,11 @@ export const Order: MessageFns<Order> = {
         : isSet(object.created_height)
         ? BigInt(object.created_height)
         : 0n,
+      selfTradeAllSubaccounts: isSet(object.selfTradeAllSubaccounts)
+        ? globalThis.Boolean(object.selfTradeAllSubaccounts)
+        : isSet(object.self_trade_all_subaccounts)
+        ? globalThis.Boolean(object.self_trade_all_subaccounts)
+        : false,
     };
   },
 
@@ -666,6 +685,9 @@ export const Order: MessageFns<Order> = {
     if (message.createdHeight !== 0n) {
       obj.createdHeight = message.createdHeight.toString();
     }
+    if (message.selfTradeAllSubaccounts !== false) {
+      obj.selfTradeAllSubaccounts = message.selfTradeAllSubaccounts;
+    }
     return obj;
   },
 
@@ -700,6 +722,7 @@ export const Order: MessageFns<Order> = {
     message.createdHeight = (object.createdHeight !== undefined && object.createdHeight !== null)
       ? BigInt(object.createdHeight)
       : 0n;
+    message.selfTradeAllSubaccounts = object.selfTradeAllSubaccounts ?? false;
     return message;
   },
 };

@@ -50,6 +50,8 @@ export interface OrderSpec {
   triggerType: TriggerType;
   triggerPrice: string;
   selfTrade: SelfTradePrevention;
+  /** Self-trade prevention covers every subaccount of the owner, not only this one. */
+  selfTradeAllSubaccounts: boolean;
 }
 
 export interface MsgPlaceOrder {
@@ -174,6 +176,7 @@ function createBaseOrderSpec(): OrderSpec {
     triggerType: 0,
     triggerPrice: "",
     selfTrade: 0,
+    selfTradeAllSubaccounts: false,
   };
 }
 
@@ -226,6 +229,9 @@ export const OrderSpec: MessageFns<OrderSpec> = {
     }
     if (message.selfTrade !== 0) {
       writer.uint32(104).int32(message.selfTrade);
+    }
+    if (message.selfTradeAllSubaccounts !== false) {
+      writer.uint32(112).bool(message.selfTradeAllSubaccounts);
     }
     return writer;
   },
@@ -347,6 +353,14 @@ export const OrderSpec: MessageFns<OrderSpec> = {
             message.selfTrade = reader.int32() as any;
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.selfTradeAllSubaccounts = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -410,6 +424,11 @@ export const OrderSpec: MessageFns<OrderSpec> = {
         : isSet(object.self_trade)
         ? selfTradePreventionFromJSON(object.self_trade)
         : 0,
+      selfTradeAllSubaccounts: isSet(object.selfTradeAllSubaccounts)
+        ? globalThis.Boolean(object.selfTradeAllSubaccounts)
+        : isSet(object.self_trade_all_subaccounts)
+        ? globalThis.Boolean(object.self_trade_all_subaccounts)
+        : false,
     };
   },
 
@@ -454,6 +473,9 @@ export const OrderSpec: MessageFns<OrderSpec> = {
     if (message.selfTrade !== 0) {
       obj.selfTrade = selfTradePreventionToJSON(message.selfTrade);
     }
+    if (message.selfTradeAllSubaccounts !== false) {
+      obj.selfTradeAllSubaccounts = message.selfTradeAllSubaccounts;
+    }
     return obj;
   },
 
@@ -479,6 +501,7 @@ export const OrderSpec: MessageFns<OrderSpec> = {
     message.triggerType = object.triggerType ?? 0;
     message.triggerPrice = object.triggerPrice ?? "";
     message.selfTrade = object.selfTrade ?? 0;
+    message.selfTradeAllSubaccounts = object.selfTradeAllSubaccounts ?? false;
     return message;
   },
 };
