@@ -11,38 +11,199 @@ export const protobufPackage = "strike.sequencer.v1";
 
 export const protobufFileName = "strike/sequencer/v1/receipt.proto";
 
+/** Status says whether the sequencer promised to include the tx or refused it. */
+export enum ReceiptStatus {
+  RECEIPT_STATUS_UNSPECIFIED = 0,
+  /** RECEIPT_STATUS_SEQUENCED - The tx is in the sequencer's next block at (height, index) with this result. */
+  RECEIPT_STATUS_SEQUENCED = 1,
+  /** RECEIPT_STATUS_REJECTED - The tx failed its checks (signature, sequence, fee, ...) and will not be included. */
+  RECEIPT_STATUS_REJECTED = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function receiptStatusFromJSON(object: any): ReceiptStatus {
+  switch (object) {
+    case 0:
+    case "RECEIPT_STATUS_UNSPECIFIED":
+      return ReceiptStatus.RECEIPT_STATUS_UNSPECIFIED;
+    case 1:
+    case "RECEIPT_STATUS_SEQUENCED":
+      return ReceiptStatus.RECEIPT_STATUS_SEQUENCED;
+    case 2:
+    case "RECEIPT_STATUS_REJECTED":
+      return ReceiptStatus.RECEIPT_STATUS_REJECTED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ReceiptStatus.UNRECOGNIZED;
+  }
+}
+
+export function receiptStatusToJSON(object: ReceiptStatus): string {
+  switch (object) {
+    case ReceiptStatus.RECEIPT_STATUS_UNSPECIFIED:
+      return "RECEIPT_STATUS_UNSPECIFIED";
+    case ReceiptStatus.RECEIPT_STATUS_SEQUENCED:
+      return "RECEIPT_STATUS_SEQUENCED";
+    case ReceiptStatus.RECEIPT_STATUS_REJECTED:
+      return "RECEIPT_STATUS_REJECTED";
+    case ReceiptStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** Liquidity says whether the tx's order took or made liquidity in a fill. */
+export enum Liquidity {
+  LIQUIDITY_UNSPECIFIED = 0,
+  LIQUIDITY_MAKER = 1,
+  LIQUIDITY_TAKER = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function liquidityFromJSON(object: any): Liquidity {
+  switch (object) {
+    case 0:
+    case "LIQUIDITY_UNSPECIFIED":
+      return Liquidity.LIQUIDITY_UNSPECIFIED;
+    case 1:
+    case "LIQUIDITY_MAKER":
+      return Liquidity.LIQUIDITY_MAKER;
+    case 2:
+    case "LIQUIDITY_TAKER":
+      return Liquidity.LIQUIDITY_TAKER;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return Liquidity.UNRECOGNIZED;
+  }
+}
+
+export function liquidityToJSON(object: Liquidity): string {
+  switch (object) {
+    case Liquidity.LIQUIDITY_UNSPECIFIED:
+      return "LIQUIDITY_UNSPECIFIED";
+    case Liquidity.LIQUIDITY_MAKER:
+      return "LIQUIDITY_MAKER";
+    case Liquidity.LIQUIDITY_TAKER:
+      return "LIQUIDITY_TAKER";
+    case Liquidity.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** FillSide is the side of the tx's own order in a fill. */
+export enum FillSide {
+  FILL_SIDE_UNSPECIFIED = 0,
+  FILL_SIDE_BUY = 1,
+  FILL_SIDE_SELL = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function fillSideFromJSON(object: any): FillSide {
+  switch (object) {
+    case 0:
+    case "FILL_SIDE_UNSPECIFIED":
+      return FillSide.FILL_SIDE_UNSPECIFIED;
+    case 1:
+    case "FILL_SIDE_BUY":
+      return FillSide.FILL_SIDE_BUY;
+    case 2:
+    case "FILL_SIDE_SELL":
+      return FillSide.FILL_SIDE_SELL;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return FillSide.UNRECOGNIZED;
+  }
+}
+
+export function fillSideToJSON(object: FillSide): string {
+  switch (object) {
+    case FillSide.FILL_SIDE_UNSPECIFIED:
+      return "FILL_SIDE_UNSPECIFIED";
+    case FillSide.FILL_SIDE_BUY:
+      return "FILL_SIDE_BUY";
+    case FillSide.FILL_SIDE_SELL:
+      return "FILL_SIDE_SELL";
+    case FillSide.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /**
  * Receipt is the sequencer's signed promise that a tx was executed at a position of the
- * block it will propose (soft finality). A committed block that contradicts a receipt of
- * its own proposer is slashable evidence.
+ * block it will propose. A committed block proposed by the same sequencer that
+ * contradicts a receipt is provable misbehaviour.
  */
 export interface Receipt {
+  /** The chain the promise is about; also bound into the sign bytes. */
   chainId: string;
+  /** Height of the block that will carry the tx (for a rejection: the height that was open). */
   height: bigint;
-  /** Position of the tx in the proposed block. */
+  /** 0-based position of the tx in that block's txs (0 for a rejection). */
   index: number;
+  /** sha256 of the tx bytes (the CometBFT tx hash). */
   txHash: Uint8Array;
-  /** sha256 of the deterministic encoding of the tx's execution result. */
+  /** The tx's result code (0 = success) and the module that registered it ("" for success). */
+  code: number;
+  codespace: string;
+  /**
+   * sha256 of the tx's deterministic result bytes: the protobuf ExecTxResult with only
+   * code, data, gas_wanted and gas_used set, i.e. the leaf bytes of the next header's
+   * last_results_hash Merkle tree. Empty for a rejection.
+   */
   resultHash: Uint8Array;
+  /** Every trade the tx took part in, in execution order. */
   fills: Fill[];
-  /** ed25519 consensus address of the sequencer. */
+  /** The sequencer's CometBFT consensus address (20 bytes). */
   sequencerAddress: Uint8Array;
+  /** Number of the sequencer epoch (counted from 0 at the initial height). */
+  epoch: bigint;
+  /**
+   * sha256 of the `receipt` bytes of this sequencer's previous signed receipt (empty for
+   * its first since it started): two receipts naming the same predecessor are
+   * equivocation anyone can see.
+   */
+  previousReceiptHash: Uint8Array;
+  /** Sequenced (a promise of inclusion) or rejected (a refusal). */
+  status: ReceiptStatus;
+  /** Why a rejected tx was refused (human-readable, not part of any hash on chain). */
+  log: string;
 }
 
-/** Fill is one match of an order, as reported in a receipt. */
+/** Fill is one trade of the tx's order. */
 export interface Fill {
   market: string;
+  /** Side of the tx's order. */
+  side: FillSide;
+  /** Price in the market's price units (integer, never a float). */
+  price: bigint;
+  /** Size in the market's size units (integer). */
+  size: bigint;
+  /**
+   * Fee charged to the tx's side for this fill, in base units of the quote denom, as a
+   * decimal integer string ("0" when the market charges none).
+   */
+  fee: string;
+  liquidity: Liquidity;
+  /** The tx's order and the resting order it traded with. */
   orderId: bigint;
-  makerOrderId: bigint;
-  /** Fixed-point price in ticks and size in lots (integers, never floats). */
-  priceTicks: bigint;
-  sizeLots: bigint;
+  counterpartyOrderId: bigint;
+  /** The market's trade sequence number. */
+  tradeSeq: bigint;
 }
 
-/** SignedReceipt carries the sequencer's ed25519 signature over the Receipt's bytes. */
+/**
+ * SignedReceipt carries the receipt's exact bytes, the sequencer's ed25519 public key and
+ * its signature over the sign bytes described at the top of this file.
+ */
 export interface SignedReceipt {
   receipt: Uint8Array;
   signature: Uint8Array;
+  pubKey: Uint8Array;
 }
 
 function createBaseReceipt(): Receipt {
@@ -51,9 +212,15 @@ function createBaseReceipt(): Receipt {
     height: 0n,
     index: 0,
     txHash: new Uint8Array(0),
+    code: 0,
+    codespace: "",
     resultHash: new Uint8Array(0),
     fills: [],
     sequencerAddress: new Uint8Array(0),
+    epoch: 0n,
+    previousReceiptHash: new Uint8Array(0),
+    status: 0,
+    log: "",
   };
 }
 
@@ -74,14 +241,35 @@ export const Receipt: MessageFns<Receipt> = {
     if (message.txHash.length !== 0) {
       writer.uint32(34).bytes(message.txHash);
     }
+    if (message.code !== 0) {
+      writer.uint32(40).uint32(message.code);
+    }
+    if (message.codespace !== "") {
+      writer.uint32(50).string(message.codespace);
+    }
     if (message.resultHash.length !== 0) {
-      writer.uint32(42).bytes(message.resultHash);
+      writer.uint32(58).bytes(message.resultHash);
     }
     for (const v of message.fills) {
-      Fill.encode(v!, writer.uint32(50).fork()).join();
+      Fill.encode(v!, writer.uint32(66).fork()).join();
     }
     if (message.sequencerAddress.length !== 0) {
-      writer.uint32(58).bytes(message.sequencerAddress);
+      writer.uint32(74).bytes(message.sequencerAddress);
+    }
+    if (message.epoch !== 0n) {
+      if (BigInt.asUintN(64, message.epoch) !== message.epoch) {
+        throw new globalThis.Error("value provided for field message.epoch of type uint64 too large");
+      }
+      writer.uint32(80).uint64(message.epoch);
+    }
+    if (message.previousReceiptHash.length !== 0) {
+      writer.uint32(90).bytes(message.previousReceiptHash);
+    }
+    if (message.status !== 0) {
+      writer.uint32(96).int32(message.status);
+    }
+    if (message.log !== "") {
+      writer.uint32(106).string(message.log);
     }
     return writer;
   },
@@ -132,11 +320,11 @@ export const Receipt: MessageFns<Receipt> = {
             continue;
           }
           case 5: {
-            if (tag !== 42) {
+            if (tag !== 40) {
               break;
             }
 
-            message.resultHash = reader.bytes();
+            message.code = reader.uint32();
             continue;
           }
           case 6: {
@@ -144,7 +332,7 @@ export const Receipt: MessageFns<Receipt> = {
               break;
             }
 
-            message.fills.push(Fill.decode(reader, reader.uint32()));
+            message.codespace = reader.string();
             continue;
           }
           case 7: {
@@ -152,7 +340,55 @@ export const Receipt: MessageFns<Receipt> = {
               break;
             }
 
+            message.resultHash = reader.bytes();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.fills.push(Fill.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
             message.sequencerAddress = reader.bytes();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.epoch = reader.uint64() as bigint;
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.previousReceiptHash = reader.bytes();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.log = reader.string();
             continue;
           }
         }
@@ -181,6 +417,8 @@ export const Receipt: MessageFns<Receipt> = {
         : isSet(object.tx_hash)
         ? bytesFromBase64(object.tx_hash)
         : new Uint8Array(0),
+      code: isSet(object.code) ? globalThis.Number(object.code) : 0,
+      codespace: isSet(object.codespace) ? globalThis.String(object.codespace) : "",
       resultHash: isSet(object.resultHash)
         ? bytesFromBase64(object.resultHash)
         : isSet(object.result_hash)
@@ -194,6 +432,14 @@ export const Receipt: MessageFns<Receipt> = {
         : isSet(object.sequencer_address)
         ? bytesFromBase64(object.sequencer_address)
         : new Uint8Array(0),
+      epoch: isSet(object.epoch) ? BigInt(object.epoch) : 0n,
+      previousReceiptHash: isSet(object.previousReceiptHash)
+        ? bytesFromBase64(object.previousReceiptHash)
+        : isSet(object.previous_receipt_hash)
+        ? bytesFromBase64(object.previous_receipt_hash)
+        : new Uint8Array(0),
+      status: isSet(object.status) ? receiptStatusFromJSON(object.status) : 0,
+      log: isSet(object.log) ? globalThis.String(object.log) : "",
     };
   },
 
@@ -211,6 +457,12 @@ export const Receipt: MessageFns<Receipt> = {
     if (message.txHash.length !== 0) {
       obj.txHash = base64FromBytes(message.txHash);
     }
+    if (message.code !== 0) {
+      obj.code = Math.round(message.code);
+    }
+    if (message.codespace !== "") {
+      obj.codespace = message.codespace;
+    }
     if (message.resultHash.length !== 0) {
       obj.resultHash = base64FromBytes(message.resultHash);
     }
@@ -219,6 +471,18 @@ export const Receipt: MessageFns<Receipt> = {
     }
     if (message.sequencerAddress.length !== 0) {
       obj.sequencerAddress = base64FromBytes(message.sequencerAddress);
+    }
+    if (message.epoch !== 0n) {
+      obj.epoch = message.epoch.toString();
+    }
+    if (message.previousReceiptHash.length !== 0) {
+      obj.previousReceiptHash = base64FromBytes(message.previousReceiptHash);
+    }
+    if (message.status !== 0) {
+      obj.status = receiptStatusToJSON(message.status);
+    }
+    if (message.log !== "") {
+      obj.log = message.log;
     }
     return obj;
   },
@@ -232,15 +496,31 @@ export const Receipt: MessageFns<Receipt> = {
     message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
     message.index = object.index ?? 0;
     message.txHash = object.txHash ?? new Uint8Array(0);
+    message.code = object.code ?? 0;
+    message.codespace = object.codespace ?? "";
     message.resultHash = object.resultHash ?? new Uint8Array(0);
     message.fills = object.fills?.map((e) => Fill.fromPartial(e)) || [];
     message.sequencerAddress = object.sequencerAddress ?? new Uint8Array(0);
+    message.epoch = (object.epoch !== undefined && object.epoch !== null) ? BigInt(object.epoch) : 0n;
+    message.previousReceiptHash = object.previousReceiptHash ?? new Uint8Array(0);
+    message.status = object.status ?? 0;
+    message.log = object.log ?? "";
     return message;
   },
 };
 
 function createBaseFill(): Fill {
-  return { market: "", orderId: 0n, makerOrderId: 0n, priceTicks: 0n, sizeLots: 0n };
+  return {
+    market: "",
+    side: 0,
+    price: 0n,
+    size: 0n,
+    fee: "",
+    liquidity: 0,
+    orderId: 0n,
+    counterpartyOrderId: 0n,
+    tradeSeq: 0n,
+  };
 }
 
 export const Fill: MessageFns<Fill> = {
@@ -248,29 +528,44 @@ export const Fill: MessageFns<Fill> = {
     if (message.market !== "") {
       writer.uint32(10).string(message.market);
     }
+    if (message.side !== 0) {
+      writer.uint32(16).int32(message.side);
+    }
+    if (message.price !== 0n) {
+      if (BigInt.asUintN(64, message.price) !== message.price) {
+        throw new globalThis.Error("value provided for field message.price of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.price);
+    }
+    if (message.size !== 0n) {
+      if (BigInt.asUintN(64, message.size) !== message.size) {
+        throw new globalThis.Error("value provided for field message.size of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.size);
+    }
+    if (message.fee !== "") {
+      writer.uint32(42).string(message.fee);
+    }
+    if (message.liquidity !== 0) {
+      writer.uint32(48).int32(message.liquidity);
+    }
     if (message.orderId !== 0n) {
       if (BigInt.asUintN(64, message.orderId) !== message.orderId) {
         throw new globalThis.Error("value provided for field message.orderId of type uint64 too large");
       }
-      writer.uint32(16).uint64(message.orderId);
+      writer.uint32(56).uint64(message.orderId);
     }
-    if (message.makerOrderId !== 0n) {
-      if (BigInt.asUintN(64, message.makerOrderId) !== message.makerOrderId) {
-        throw new globalThis.Error("value provided for field message.makerOrderId of type uint64 too large");
+    if (message.counterpartyOrderId !== 0n) {
+      if (BigInt.asUintN(64, message.counterpartyOrderId) !== message.counterpartyOrderId) {
+        throw new globalThis.Error("value provided for field message.counterpartyOrderId of type uint64 too large");
       }
-      writer.uint32(24).uint64(message.makerOrderId);
+      writer.uint32(64).uint64(message.counterpartyOrderId);
     }
-    if (message.priceTicks !== 0n) {
-      if (BigInt.asUintN(64, message.priceTicks) !== message.priceTicks) {
-        throw new globalThis.Error("value provided for field message.priceTicks of type uint64 too large");
+    if (message.tradeSeq !== 0n) {
+      if (BigInt.asUintN(64, message.tradeSeq) !== message.tradeSeq) {
+        throw new globalThis.Error("value provided for field message.tradeSeq of type uint64 too large");
       }
-      writer.uint32(32).uint64(message.priceTicks);
-    }
-    if (message.sizeLots !== 0n) {
-      if (BigInt.asUintN(64, message.sizeLots) !== message.sizeLots) {
-        throw new globalThis.Error("value provided for field message.sizeLots of type uint64 too large");
-      }
-      writer.uint32(40).uint64(message.sizeLots);
+      writer.uint32(72).uint64(message.tradeSeq);
     }
     return writer;
   },
@@ -301,7 +596,7 @@ export const Fill: MessageFns<Fill> = {
               break;
             }
 
-            message.orderId = reader.uint64() as bigint;
+            message.side = reader.int32() as any;
             continue;
           }
           case 3: {
@@ -309,7 +604,7 @@ export const Fill: MessageFns<Fill> = {
               break;
             }
 
-            message.makerOrderId = reader.uint64() as bigint;
+            message.price = reader.uint64() as bigint;
             continue;
           }
           case 4: {
@@ -317,15 +612,47 @@ export const Fill: MessageFns<Fill> = {
               break;
             }
 
-            message.priceTicks = reader.uint64() as bigint;
+            message.size = reader.uint64() as bigint;
             continue;
           }
           case 5: {
-            if (tag !== 40) {
+            if (tag !== 42) {
               break;
             }
 
-            message.sizeLots = reader.uint64() as bigint;
+            message.fee = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.liquidity = reader.int32() as any;
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.orderId = reader.uint64() as bigint;
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.counterpartyOrderId = reader.uint64() as bigint;
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.tradeSeq = reader.uint64() as bigint;
             continue;
           }
         }
@@ -343,21 +670,21 @@ export const Fill: MessageFns<Fill> = {
   fromJSON(object: any): Fill {
     return {
       market: isSet(object.market) ? globalThis.String(object.market) : "",
+      side: isSet(object.side) ? fillSideFromJSON(object.side) : 0,
+      price: isSet(object.price) ? BigInt(object.price) : 0n,
+      size: isSet(object.size) ? BigInt(object.size) : 0n,
+      fee: isSet(object.fee) ? globalThis.String(object.fee) : "",
+      liquidity: isSet(object.liquidity) ? liquidityFromJSON(object.liquidity) : 0,
       orderId: isSet(object.orderId) ? BigInt(object.orderId) : isSet(object.order_id) ? BigInt(object.order_id) : 0n,
-      makerOrderId: isSet(object.makerOrderId)
-        ? BigInt(object.makerOrderId)
-        : isSet(object.maker_order_id)
-        ? BigInt(object.maker_order_id)
+      counterpartyOrderId: isSet(object.counterpartyOrderId)
+        ? BigInt(object.counterpartyOrderId)
+        : isSet(object.counterparty_order_id)
+        ? BigInt(object.counterparty_order_id)
         : 0n,
-      priceTicks: isSet(object.priceTicks)
-        ? BigInt(object.priceTicks)
-        : isSet(object.price_ticks)
-        ? BigInt(object.price_ticks)
-        : 0n,
-      sizeLots: isSet(object.sizeLots)
-        ? BigInt(object.sizeLots)
-        : isSet(object.size_lots)
-        ? BigInt(object.size_lots)
+      tradeSeq: isSet(object.tradeSeq)
+        ? BigInt(object.tradeSeq)
+        : isSet(object.trade_seq)
+        ? BigInt(object.trade_seq)
         : 0n,
     };
   },
@@ -367,17 +694,29 @@ export const Fill: MessageFns<Fill> = {
     if (message.market !== "") {
       obj.market = message.market;
     }
+    if (message.side !== 0) {
+      obj.side = fillSideToJSON(message.side);
+    }
+    if (message.price !== 0n) {
+      obj.price = message.price.toString();
+    }
+    if (message.size !== 0n) {
+      obj.size = message.size.toString();
+    }
+    if (message.fee !== "") {
+      obj.fee = message.fee;
+    }
+    if (message.liquidity !== 0) {
+      obj.liquidity = liquidityToJSON(message.liquidity);
+    }
     if (message.orderId !== 0n) {
       obj.orderId = message.orderId.toString();
     }
-    if (message.makerOrderId !== 0n) {
-      obj.makerOrderId = message.makerOrderId.toString();
+    if (message.counterpartyOrderId !== 0n) {
+      obj.counterpartyOrderId = message.counterpartyOrderId.toString();
     }
-    if (message.priceTicks !== 0n) {
-      obj.priceTicks = message.priceTicks.toString();
-    }
-    if (message.sizeLots !== 0n) {
-      obj.sizeLots = message.sizeLots.toString();
+    if (message.tradeSeq !== 0n) {
+      obj.tradeSeq = message.tradeSeq.toString();
     }
     return obj;
   },
@@ -388,20 +727,22 @@ export const Fill: MessageFns<Fill> = {
   fromPartial(object: DeepPartial<Fill>): Fill {
     const message = createBaseFill();
     message.market = object.market ?? "";
+    message.side = object.side ?? 0;
+    message.price = (object.price !== undefined && object.price !== null) ? BigInt(object.price) : 0n;
+    message.size = (object.size !== undefined && object.size !== null) ? BigInt(object.size) : 0n;
+    message.fee = object.fee ?? "";
+    message.liquidity = object.liquidity ?? 0;
     message.orderId = (object.orderId !== undefined && object.orderId !== null) ? BigInt(object.orderId) : 0n;
-    message.makerOrderId = (object.makerOrderId !== undefined && object.makerOrderId !== null)
-      ? BigInt(object.makerOrderId)
+    message.counterpartyOrderId = (object.counterpartyOrderId !== undefined && object.counterpartyOrderId !== null)
+      ? BigInt(object.counterpartyOrderId)
       : 0n;
-    message.priceTicks = (object.priceTicks !== undefined && object.priceTicks !== null)
-      ? BigInt(object.priceTicks)
-      : 0n;
-    message.sizeLots = (object.sizeLots !== undefined && object.sizeLots !== null) ? BigInt(object.sizeLots) : 0n;
+    message.tradeSeq = (object.tradeSeq !== undefined && object.tradeSeq !== null) ? BigInt(object.tradeSeq) : 0n;
     return message;
   },
 };
 
 function createBaseSignedReceipt(): SignedReceipt {
-  return { receipt: new Uint8Array(0), signature: new Uint8Array(0) };
+  return { receipt: new Uint8Array(0), signature: new Uint8Array(0), pubKey: new Uint8Array(0) };
 }
 
 export const SignedReceipt: MessageFns<SignedReceipt> = {
@@ -411,6 +752,9 @@ export const SignedReceipt: MessageFns<SignedReceipt> = {
     }
     if (message.signature.length !== 0) {
       writer.uint32(18).bytes(message.signature);
+    }
+    if (message.pubKey.length !== 0) {
+      writer.uint32(26).bytes(message.pubKey);
     }
     return writer;
   },
@@ -444,6 +788,14 @@ export const SignedReceipt: MessageFns<SignedReceipt> = {
             message.signature = reader.bytes();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pubKey = reader.bytes();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -460,6 +812,11 @@ export const SignedReceipt: MessageFns<SignedReceipt> = {
     return {
       receipt: isSet(object.receipt) ? bytesFromBase64(object.receipt) : new Uint8Array(0),
       signature: isSet(object.signature) ? bytesFromBase64(object.signature) : new Uint8Array(0),
+      pubKey: isSet(object.pubKey)
+        ? bytesFromBase64(object.pubKey)
+        : isSet(object.pub_key)
+        ? bytesFromBase64(object.pub_key)
+        : new Uint8Array(0),
     };
   },
 
@@ -471,6 +828,9 @@ export const SignedReceipt: MessageFns<SignedReceipt> = {
     if (message.signature.length !== 0) {
       obj.signature = base64FromBytes(message.signature);
     }
+    if (message.pubKey.length !== 0) {
+      obj.pubKey = base64FromBytes(message.pubKey);
+    }
     return obj;
   },
 
@@ -481,6 +841,7 @@ export const SignedReceipt: MessageFns<SignedReceipt> = {
     const message = createBaseSignedReceipt();
     message.receipt = object.receipt ?? new Uint8Array(0);
     message.signature = object.signature ?? new Uint8Array(0);
+    message.pubKey = object.pubKey ?? new Uint8Array(0);
     return message;
   },
 };

@@ -1,0 +1,71 @@
+/**
+ * Receipts: the sequencer's signed promise (see proto/strike/sequencer/v1/receipt.proto for
+ * the field-by-field meaning and the verification recipe). Signing and verifying work on
+ * the exact receipt bytes, never on a re-encoding.
+ */
+import { Receipt, ReceiptStatus, SignedReceipt } from "../codec/generated/strike/sequencer/v1/receipt.js";
+import { ed25519Address, verifyEd25519, type Ed25519Signer } from "../crypto/ed25519.js";
+import { sha256 } from "../crypto/hash.js";
+import { concatBytes, equalBytes, toHex, u32be, utf8 } from "../types/bytes.js";
+import { sequencerErrors } from "./errors.js";
+
+export { Receipt, ReceiptStatus, SignedReceipt };
+
+/** The fixed domain prefix of receipt sign bytes (17 ASCII bytes, then a 0x00). */
+export const RECEIPT_SIGN_PREFIX = utf8("STRIKE-RECEIPT-V1");
+
+/** prefix || 0x00 || u32be(len(chain_id)) || chain_id || receipt bytes. */
+export function receiptSignBytes(chainId: string, receiptBytes: Uint8Array): Uint8Array {
+  const id = utf8(chainId);
+  return concatBytes(RECEIPT_SIGN_PREFIX, new Uint8Array([0]), u32be(id.length), id, receiptBytes);
+}
+
+/** The hash that the next receipt of the same sequencer names as its predecessor. */
+export function receiptHash(signed: SignedReceipt): Uint8Array {
+  return sha256(signed.receipt);
+}
+
+export function signReceipt(receipt: Receipt, signer: Ed25519Signer): SignedReceipt {
+  const bytes = Receipt.encode(receipt).finish();
+  return {
+    receipt: bytes,
+    signature: signer.sign(receiptSignBytes(receipt.chainId, bytes)),
+    pubKey: signer.publicKey,
+  };
+}
+
+export interface VerifyReceiptOptions {
+  chainId: string;
+  /** The consensus address the receipt must come from (the height's sequencer); any signer when absent. */
+  sequencerAddress?: Uint8Array;
+}
+
+/**
+ * Checks a signed receipt and returns its decoded content. Throws a typed error saying
+ * which check failed: decoding, chain, signature, or signer.
+ */
+export function verifyReceipt(signed: SignedReceipt, o: VerifyReceiptOptions): Receipt {
+  let receipt: Receipt;
+  try {
+    receipt = Receipt.decode(signed.receipt);
+  } catch (e) {
+    throw sequencerErrors.malformedReceipt(`the receipt bytes do not decode (${String(e)})`);
+  }
+  if (receipt.chainId !== o.chainId) {
+    throw sequencerErrors.wrongChain(`receipt names chain "${receipt.chainId}", expected "${o.chainId}"`);
+  }
+  if (!verifyEd25519(signed.pubKey, receiptSignBytes(o.chainId, signed.receipt), signed.signature)) {
+    throw sequencerErrors.badReceiptSignature("the signature is not by the included key over these bytes");
+  }
+  if (!equalBytes(ed25519Address(signed.pubKey), receipt.sequencerAddress)) {
+    throw sequencerErrors.wrongSigner(
+      `signed by ${toHex(ed25519Address(signed.pubKey)).toUpperCase()}, receipt names ${toHex(receipt.sequencerAddress).toUpperCase()}`,
+    );
+  }
+  if (o.sequencerAddress !== undefined && !equalBytes(o.sequencerAddress, receipt.sequencerAddress)) {
+    throw sequencerErrors.wrongSigner(
+      `signed by ${toHex(receipt.sequencerAddress).toUpperCase()}, the sequencer is ${toHex(o.sequencerAddress).toUpperCase()}`,
+    );
+  }
+  return receipt;
+}
