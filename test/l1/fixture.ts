@@ -2,7 +2,7 @@
  * Contract-test harness: a real `hardhat node` per test file, fresh contracts per test,
  * and one `Scheme` per signature scheme so that the same rules are tested against both.
  */
-import type { Contract} from "ethers";
+import type { Contract } from "ethers";
 import { JsonRpcProvider, Wallet, keccak256, toUtf8Bytes, ZeroHash, type Signer } from "ethers";
 import { blsProofOfPossession, blsPublicKey, blsSecretKeyFromSeed, encodeBlsSignatures } from "../../chain/l1/bls.js";
 import { encodeBlsValidatorSet, signCheckpointBls, sortBlsMembers, type BlsMember } from "../../chain/l1/bls.js";
