@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 STAMP := node_modules/.install-stamp
 
-.PHONY: start test install build compile typecheck lint proto proto-check bench localnet clean-localnet
+.PHONY: start test install build compile typecheck lint proto proto-check contracts contracts-check bench localnet clean-localnet
 
 start: build
 	bash scripts/localnet.sh
@@ -17,7 +17,7 @@ $(STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(STAMP)
 
-build: install proto-check typecheck lint compile
+build: install proto-check contracts-check typecheck lint compile
 
 # JavaScript in dist/ for the CLI and the node (bin/strike.js runs it while it is current).
 compile: install
@@ -37,6 +37,14 @@ proto: install
 
 proto-check: install
 	bash scripts/proto-check.sh
+
+# Solidity is compiled by the pinned npm solc (Hardhat's compiler download fails offline);
+# the ABI and bytecode are committed, like the protobuf code, and checked for staleness.
+contracts: install
+	npx tsx contracts/build.ts
+
+contracts-check: install
+	bash scripts/contracts-check.sh
 
 bench: install
 	bash scripts/bench.sh

@@ -2,7 +2,17 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "chain/codec/generated/", "bench/results/", ".localnet/", "eslint.config.js"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      "chain/codec/generated/",
+      "contracts/generated/",
+      "bench/results/",
+      ".localnet/",
+      "eslint.config.js",
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
