@@ -138,8 +138,8 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
   return createBaseApp({
     state: options.state,
     // Genesis order: accounts exist before bank credits them; markets before anything trades.
-    // End-block order: the validator set first, then oracle prices, orders and liquidations,
-    // expiries, and funding last.
+    // End-block order: the validator set first, then oracle prices, expiries, orders and
+    // liquidations, and funding last.
     modules: [
       createAuthModule(accountKeeper, Object.keys(MODULE_ACCOUNTS)),
       createBankModule(bankKeeper),
@@ -149,8 +149,10 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
         cometInfo: (ctx) => ctx.block.comet ?? { lastCommit: { votes: [] }, misbehavior: [] },
       }),
       createOracleModule(oracleKeeper),
-      createOrderbookModule(orderbookDeps),
+      // Expired option series settle before the orderbook's end block fires triggers or
+      // liquidates, so that no order fills on a series at or after its expiry.
       createOptionsModule(optionsDeps),
+      createOrderbookModule(orderbookDeps),
       createMarginModule(marginKeeper, {
         markets: marketReader,
         book: { midPrice: (src, market) => topOfBook(src, market).mid },
