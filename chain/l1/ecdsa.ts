@@ -1,9 +1,10 @@
 /**
- * The ECDSA scheme's inputs to EcdsaSettlement: the validator set encoding and the
- * signatures blob. Validators sign the raw 32-byte digest (no "\x19Ethereum Signed
- * Message" prefix) with their secp256k1 key, low-s.
+ * The ECDSA scheme's inputs to EcdsaSettlement, packed as the contract reads them: the
+ * validator set (20-byte address, 8-byte power per member) and the signatures blob (member
+ * count, set, signer bitmap, 65-byte r || s || v signatures). Validators sign the raw
+ * 32-byte digest (no "\x19Ethereum Signed Message" prefix) with their secp256k1 key, low-s.
  */
-import { AbiCoder, SigningKey, computeAddress, getAddress, keccak256 } from "ethers";
+import { SigningKey, computeAddress, concat, getAddress, keccak256, solidityPacked, toBeHex } from "ethers";
 import { l1Errors } from "./errors.js";
 
 export interface EcdsaMember {
@@ -12,15 +13,10 @@ export interface EcdsaMember {
 }
 
 export interface EcdsaSignature {
-  /** Position of the signer in the validator set. */
-  index: number;
   v: number;
   r: string;
   s: string;
 }
-
-const abi = AbiCoder.defaultAbiCoder();
-const SIGNATURE_TUPLE = "tuple(uint256 index, uint8 v, bytes32 r, bytes32 s)[]";
 
 /** Members in the contract's order: ascending address. */
 export function sortEcdsaMembers(members: readonly EcdsaMember[]): EcdsaMember[] {
@@ -31,14 +27,12 @@ export function sortEcdsaMembers(members: readonly EcdsaMember[]): EcdsaMember[]
   });
 }
 
-/** abi.encode(address[] signers, uint64[] powers), in the order given (the contract wants ascending). */
+/** n x (address || uint64 power), in the order given (the contract wants ascending addresses). */
 export function encodeEcdsaValidatorSet(members: readonly EcdsaMember[]): string {
-  return abi.encode(
-    ["address[]", "uint64[]"],
-    [members.map((m) => getAddress(m.address)), members.map((m) => m.power)],
-  );
+  return concat(["0x", ...members.map((m) => solidityPacked(["address", "uint64"], [getAddress(m.address), m.power]))]);
 }
 
+/** keccak256 of a set's encoding: the commitment the contract stores (either scheme). */
 export function validatorSetHash(encoded: string): string {
   return keccak256(encoded);
 }
@@ -51,34 +45,46 @@ export function ethAddressOf(privateKey: string): string {
   }
 }
 
-/** A low-s signature of `digest` by the member at `index`. */
-export function signDigestEcdsa(digest: string, privateKey: string, index: number): EcdsaSignature {
+/** A low-s signature of `digest`. */
+export function signDigestEcdsa(digest: string, privateKey: string): EcdsaSignature {
   const sig = new SigningKey(privateKey).sign(digest);
-  return { index, v: sig.v, r: sig.r, s: sig.s };
-}
-
-/** abi.encode(address[], uint64[], Signature[]): the `signatures` argument of a checkpoint. */
-export function encodeEcdsaSignatures(members: readonly EcdsaMember[], sigs: readonly EcdsaSignature[]): string {
-  return abi.encode(
-    ["address[]", "uint64[]", SIGNATURE_TUPLE],
-    [members.map((m) => getAddress(m.address)), members.map((m) => m.power), sigs.map((s) => [s.index, s.v, s.r, s.s])],
-  );
+  return { v: sig.v, r: sig.r, s: sig.s };
 }
 
 /**
- * Signs `digest` with the keys of the members at `signerIndices` (ascending) and encodes
- * the blob. `keys[i]` is member i's private key.
+ * uint16 n || set || uint256 bitmap || signatures: the `signatures` argument of a
+ * checkpoint. `sigs` are in ascending member order, one per set bit.
  */
+export function encodeEcdsaSignatures(
+  members: readonly EcdsaMember[],
+  bitmap: bigint,
+  sigs: readonly EcdsaSignature[],
+): string {
+  return concat([
+    solidityPacked(["uint16"], [members.length]),
+    encodeEcdsaValidatorSet(members),
+    toBeHex(bitmap, 32),
+    ...sigs.map((s) => solidityPacked(["bytes32", "bytes32", "uint8"], [s.r, s.s, s.v])),
+  ]);
+}
+
+/** The bitmap of members at `indices`. */
+export function signerBitmap(indices: readonly number[]): bigint {
+  return indices.reduce((b, i) => b | (1n << BigInt(i)), 0n);
+}
+
+/** Signs `digest` with the keys of the members at `signerIndices`; `keys[i]` is member i's key. */
 export function signCheckpointEcdsa(
   digest: string,
   members: readonly EcdsaMember[],
   keys: readonly string[],
   signerIndices: readonly number[],
 ): string {
-  const sigs = signerIndices.map((i) => {
+  const ordered = [...new Set(signerIndices)].sort((a, b) => a - b);
+  const sigs = ordered.map((i) => {
     const key = keys[i];
-    if (key === undefined) throw l1Errors.invalidSigners(`no key for member ${i}`);
-    return signDigestEcdsa(digest, key, i);
+    if (key === undefined || i >= members.length) throw l1Errors.invalidSigners(`no key for member ${i}`);
+    return signDigestEcdsa(digest, key);
   });
-  return encodeEcdsaSignatures(members, sigs);
+  return encodeEcdsaSignatures(members, signerBitmap(ordered), sigs);
 }
