@@ -19,6 +19,15 @@ export function runFunding(ctx: Context, keeper: MarginKeeper, markets: MarketRe
     if (market.type !== MarketType.MARKET_TYPE_PERPETUAL) continue;
     const oracle = keeper.deps.prices.price(ctx, market.underlying);
     if (oracle === undefined || oracle.price <= 0n) continue;
+    if (oracle.stale) {
+      // No sample and no payment on a stale price; the samples so far wait for the next interval.
+      if (due)
+        ctx.events.emit("funding_paused", [
+          ["market", market.id],
+          ["reason", "stale_oracle"],
+        ]);
+      continue;
+    }
     const samples = getFundingSamples(ctx, market.id);
     const mid = book.midPrice(ctx, market.id);
     if (mid !== undefined) {

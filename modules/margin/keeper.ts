@@ -109,12 +109,18 @@ export function createMarginKeeper(config: MarginKeeperConfig) {
       ]);
     },
 
-    withdraw(ctx: Context, id: AccountId, amount: bigint, negativeEquityExists: boolean): void {
+    /**
+     * Withdraws free collateral. Another account's debt never stops it (ADL socialises what the
+     * insurance fund cannot cover); a stale price of one of this account's own underlyings does.
+     */
+    withdraw(ctx: Context, id: AccountId, amount: bigint): void {
       if (amount <= 0n) throw marginErrors.invalidAmount("withdrawal must be positive");
-      if (negativeEquityExists) throw marginErrors.withdrawalsHalted();
       const s = requireSubaccount(ctx, id);
       const after = { ...s, quoteBalance: (BigInt(s.quoteBalance) - amount).toString() };
       const risk = computeRisk(ctx, config, after, accountPositions(ctx, id));
+      const stale = risk.positions.find((p) => p.stale);
+      if (stale !== undefined)
+        throw marginErrors.stalePrice(`${stale.market.underlying}: withdraw once the oracle price is fresh`);
       if (BigInt(after.quoteBalance) < 0n && risk.positions.length === 0)
         throw marginErrors.withdrawalBelowMargin(`only ${s.quoteBalance}${COLLATERAL_DENOM} is deposited`);
       if (risk.equity < risk.im)

@@ -18,4 +18,4 @@ export const MARKET_HOLDERS_PREFIX = Uint8Array.of(0x03);
 /** market → FundingSamples */
 export const FUNDING_PREFIX = Uint8Array.of(0x04);
 /** Set while some account has negative equity: withdrawals wait until it is covered. */
-export const NEGATIVE_EQUITY_KEY = Uint8Array.of(0x06);
+/** 0x06 held the chain-wide negative-equity flag (withdrawal halt); retired, never reuse it. */

@@ -1,14 +1,16 @@
 /**
- * What margin does around a liquidation: find accounts under maintenance margin, and once
- * the book has taken what it could, charge the penalty, deleverage what is left, and let
- * the insurance fund cover a shortfall.
+ * What margin decides about a liquidation, one account at a time (the caller picks the
+ * accounts): the limit each position may be closed at on the book (never beyond its
+ * bankruptcy price), and afterwards the penalty, the insurance fund's cover, and
+ * deleveraging when the fund cannot cover the deficit. Nothing runs on a stale price.
  */
 import type { Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
 import type { Context } from "../../chain/runtime/types.js";
 import { decFromString } from "../../chain/types/fixed/index.js";
-import { autoDeleverage } from "./deleverage.js";
+import { bankruptcyPrice, equityShares, markUusdc } from "./bankruptcy.js";
+import { deleveragePosition } from "./deleverage.js";
 import type { MarginKeeper } from "./keeper.js";
-import { usdcToUusdcFloor } from "./risk.js";
+import type { AccountRisk } from "./risk.js";
 import { allSubaccounts, getParams, type AccountId } from "./state.js";
 
 /** Accounts with positions whose equity is below maintenance margin, in key order. */
@@ -23,11 +25,49 @@ export function liquidatableAccounts(ctx: Context, keeper: MarginKeeper): Accoun
   return out;
 }
 
-/** Mark price in uusdc per contract, rounded down. */
-export function markPrice(ctx: Context, keeper: MarginKeeper, market: Market): bigint {
-  const spot = keeper.deps.prices.price(ctx, market.underlying)?.price ?? 0n;
-  const mark = market.option === undefined ? spot : keeper.deps.options.greeks(ctx, market, spot).price;
-  return usdcToUusdcFloor(mark);
+export interface LiquidationTarget {
+  market: Market;
+  /** Signed position size: a long is sold, a short bought back. */
+  size: bigint;
+  /** Worst price (uusdc per contract) the book may fill it at. */
+  limit: bigint;
+}
+
+export type LiquidationPlan =
+  | { kind: "none" }
+  /** An underlying's price is stale: nothing is decided on it. */
+  | { kind: "paused"; assets: string[] }
+  | { kind: "book"; targets: LiquidationTarget[] };
+
+/** Whether the insurance fund can absorb the account's deficit (none when equity ≥ 0). */
+function fundCovers(ctx: Context, keeper: MarginKeeper, risk: AccountRisk): boolean {
+  return risk.equity >= 0n || keeper.insuranceBalance(ctx) >= -risk.equity;
+}
+
+function staleAssets(risk: AccountRisk): string[] {
+  return [...new Set(risk.positions.filter((p) => p.stale).map((p) => p.market.underlying))].sort();
+}
+
+/**
+ * The book orders of a liquidation: each position at most to its bankruptcy price. When
+ * the account is already bankrupt and the fund can pay the deficit, no worse than the mark
+ * (the fund pays what the price move already lost, never a liquidator's discount).
+ */
+export function planLiquidation(ctx: Context, keeper: MarginKeeper, id: AccountId): LiquidationPlan {
+  const risk = keeper.accountRisk(ctx, id);
+  if (risk === undefined || risk.positions.length === 0 || risk.equity >= risk.mm) return { kind: "none" };
+  const stale = staleAssets(risk);
+  if (stale.length > 0) return { kind: "paused", assets: stale };
+  const covered = fundCovers(ctx, keeper, risk);
+  const shares = equityShares(risk);
+  const targets = risk.positions.map((p, i) => {
+    const bankrupt = bankruptcyPrice(p, shares[i]!);
+    const mark = markUusdc(p);
+    const sell = p.position.size > 0n;
+    const limit = !covered ? bankrupt : sell ? (bankrupt < mark ? bankrupt : mark) : bankrupt > mark ? bankrupt : mark;
+    return { market: p.market, size: p.position.size, limit };
+  });
+  return { kind: "book", targets };
 }
 
 export function settleLiquidation(ctx: Context, keeper: MarginKeeper, id: AccountId, liquidatedNotional: bigint): void {
@@ -38,25 +78,30 @@ export function settleLiquidation(ctx: Context, keeper: MarginKeeper, id: Accoun
   const penalty = (liquidatedNotional * decFromString(params.liquidationPenalty)) / 10n ** 18n;
   const charged = risk.equity <= 0n ? 0n : penalty < risk.equity ? penalty : risk.equity;
   if (charged > 0n) keeper.transferWithInsurance(ctx, id, -charged);
-
   risk = keeper.accountRisk(ctx, id)!;
-  const remaining = risk.positions.map((r) => r.market);
-  if (remaining.length > 0) {
-    const fundCovers = risk.equity >= 0n || keeper.insuranceBalance(ctx) >= -risk.equity;
-    remaining.forEach((market, i) => {
-      autoDeleverage(ctx, keeper, id, market, !fundCovers && i === remaining.length - 1);
+
+  let deleveraged = false;
+  if (risk.positions.length > 0 && !fundCovers(ctx, keeper, risk)) {
+    // The book and the fund together cannot absorb it: socialise the loss, position by position.
+    const shares = equityShares(risk);
+    risk.positions.forEach((p, i) => {
+      if (deleveragePosition(ctx, keeper, id, p, shares[i]!) > 0n) deleveraged = true;
     });
     risk = keeper.accountRisk(ctx, id)!;
   }
-  if (risk.equity < 0n) {
+  // A bankrupt account without positions is covered now; with positions, once they are closed.
+  let covered = 0n;
+  if (risk.positions.length === 0 && risk.equity < 0n) {
     const fund = keeper.insuranceBalance(ctx);
-    const cover = fund < -risk.equity ? fund : -risk.equity;
-    if (cover > 0n) keeper.transferWithInsurance(ctx, id, cover);
+    covered = fund < -risk.equity ? fund : -risk.equity;
+    if (covered > 0n) keeper.transferWithInsurance(ctx, id, covered);
   }
   ctx.events.emit("liquidation", [
     ["owner", id.owner],
     ["subaccount", String(id.number)],
     ["notional", liquidatedNotional.toString()],
     ["penalty", charged.toString()],
+    ["insurance_cover", covered.toString()],
+    ["deleveraged", String(deleveraged)],
   ]);
 }

@@ -1,4 +1,4 @@
-/** Registers margin: deposit/withdraw/mode messages, queries, genesis, funding and the negative-equity flag. */
+/** Registers margin: deposit/withdraw/mode messages, queries, genesis, funding and covering debts. */
 import type { AppModule, Context } from "../../chain/runtime/types.js";
 import type { BookReader, MarketReaderWithList } from "./expectedKeepers.js";
 import { runFunding } from "./funding.js";
@@ -7,7 +7,7 @@ import type { MarginKeeper } from "./keeper.js";
 import { MODULE_NAME, STORE_KEY } from "./keys.js";
 import { marginMsgRoutes } from "./msgServer.js";
 import { marginQueryRoutes } from "./queryServer.js";
-import { allSubaccounts, negativeEquityExists, setNegativeEquityExists } from "./state.js";
+import { allSubaccounts, type AccountId } from "./state.js";
 
 export interface MarginModuleDeps {
   markets: MarketReaderWithList;
@@ -15,35 +15,23 @@ export interface MarginModuleDeps {
 }
 
 /**
- * Whether any account with positions or debt is below zero equity (withdrawals wait for it).
- * An account left in debt without positions (a liquidation or a settlement the insurance fund
- * could not cover in full) is nobody's liquidation any more: the fund covers it as soon as it can.
+ * An account left in debt without positions (a liquidation whose deficit the insurance fund
+ * could not cover in full and no counterparty could absorb) is covered by the fund as soon as
+ * it can. Nobody else waits for it: withdrawals are never halted chain-wide.
  */
-function resolveNegativeEquity(ctx: Context, keeper: MarginKeeper): boolean {
-  let negative = false;
-  for (const s of [...allSubaccounts(ctx)]) {
-    const id = { owner: s.owner, number: s.number };
-    const debt = -BigInt(s.quoteBalance);
-    const open = keeper.positions(ctx, id).length > 0;
-    if (debt <= 0n && !open) continue;
-    if (!open) {
-      const fund = keeper.insuranceBalance(ctx);
-      const cover = fund < debt ? fund : debt;
-      if (cover > 0n) {
-        keeper.transferWithInsurance(ctx, id, cover);
-        ctx.events.emit("shortfall_covered", [
-          ["owner", id.owner],
-          ["subaccount", String(id.number)],
-          ["amount", cover.toString()],
-        ]);
-      }
-      if (cover < debt) negative = true;
-      continue;
-    }
-    const risk = keeper.accountRisk(ctx, id);
-    if (risk !== undefined && risk.equity < 0n) negative = true;
-  }
-  return negative;
+export function coverDebt(ctx: Context, keeper: MarginKeeper, id: AccountId): void {
+  const s = keeper.getSubaccount(ctx, id);
+  const debt = s === undefined ? 0n : -BigInt(s.quoteBalance);
+  if (debt <= 0n || keeper.positions(ctx, id).length > 0) return;
+  const fund = keeper.insuranceBalance(ctx);
+  const cover = fund < debt ? fund : debt;
+  if (cover <= 0n) return;
+  keeper.transferWithInsurance(ctx, id, cover);
+  ctx.events.emit("shortfall_covered", [
+    ["owner", id.owner],
+    ["subaccount", String(id.number)],
+    ["amount", cover.toString()],
+  ]);
 }
 
 export function createMarginModule(keeper: MarginKeeper, deps: MarginModuleDeps): AppModule {
@@ -55,8 +43,8 @@ export function createMarginModule(keeper: MarginKeeper, deps: MarginModuleDeps)
     initGenesis: (ctx: Context, state: unknown) => initMarginGenesis(ctx, state),
     endBlock(ctx: Context) {
       runFunding(ctx, keeper, deps.markets, deps.book);
-      const negative = resolveNegativeEquity(ctx, keeper);
-      if (negative !== negativeEquityExists(ctx)) setNegativeEquityExists(ctx, negative);
+      for (const s of [...allSubaccounts(ctx)])
+        if (BigInt(s.quoteBalance) < 0n) coverDebt(ctx, keeper, { owner: s.owner, number: s.number });
     },
   };
 }

@@ -13,7 +13,6 @@ import { sdkErrors } from "../../chain/types/errors.js";
 import { marginErrors } from "./errors.js";
 import type { MarginKeeper } from "./keeper.js";
 import { MODULE_NAME } from "./keys.js";
-import { negativeEquityExists } from "./state.js";
 
 const AMOUNT = /^[0-9]{1,30}$/;
 
@@ -67,12 +66,7 @@ export function marginMsgRoutes(keeper: MarginKeeper): MsgRoute<unknown>[] {
       MsgWithdraw,
       (m) => void parseAmount(m.amount),
       (ctx, m) => {
-        keeper.withdraw(
-          ctx,
-          { owner: m.owner, number: m.subaccount },
-          parseAmount(m.amount),
-          negativeEquityExists(ctx),
-        );
+        keeper.withdraw(ctx, { owner: m.owner, number: m.subaccount }, parseAmount(m.amount));
         return { typeUrl: "/strike.margin.v1.MsgWithdrawResponse", value: MsgWithdrawResponse.encode({}).finish() };
       },
     ),

@@ -33,6 +33,8 @@ export interface PositionRisk {
   mm: bigint;
   /** Per contract; perpetuals have delta 1 and nothing else. */
   greeks: OptionGreeks;
+  /** The underlying's oracle price is stale: liquidation and withdrawals wait for a fresh one. */
+  stale: boolean;
 }
 
 export interface AccountRisk {
@@ -70,17 +72,17 @@ function requireMarket(ctx: RiskContext, deps: RiskDeps, id: string): Market {
   return m;
 }
 
-function spotOf(ctx: RiskContext, deps: RiskDeps, market: Market): Dec {
+function spotOf(ctx: RiskContext, deps: RiskDeps, market: Market): { price: Dec; stale: boolean } {
   const p = deps.prices.price(ctx, market.underlying);
   if (p === undefined) throw marginErrors.missingPrice(`no oracle price for ${market.underlying}`);
-  return p.price;
+  return p;
 }
 
 const PERP_GREEKS: OptionGreeks = { price: 0n, delta: DEC_ONE, gamma: 0n, vega: 0n, theta: 0n };
 
 function positionRisk(ctx: RiskContext, deps: RiskDeps, position: Position): PositionRisk {
   const market = requireMarket(ctx, deps, position.market);
-  const spot = spotOf(ctx, deps, market);
+  const { price: spot, stale } = spotOf(ctx, deps, market);
   const contracts = sizeToContracts(market, position.size);
   const params = getParams(ctx);
   if (market.type === MarketType.MARKET_TYPE_OPTION) {
@@ -96,13 +98,13 @@ function positionRisk(ctx: RiskContext, deps: RiskDeps, position: Position): Pos
       // A long option is paid for in full: its value counts in equity but cannot back new risk.
       im = value;
     }
-    return { position, market, contracts, spot, mark: greeks.price, value, im, mm, greeks };
+    return { position, market, contracts, spot, mark: greeks.price, value, im, mm, greeks, stale };
   }
   const value = usdcToUusdcFloor(mul(spot, contracts));
   const notionalUsdc = abs(mul(spot, contracts));
   const im = usdcToUusdcCeil(mul(notionalUsdc, decFromString(market.initialMarginFraction)));
   const mm = usdcToUusdcCeil(mul(notionalUsdc, decFromString(market.maintenanceMarginFraction)));
-  return { position, market, contracts, spot, mark: spot, value, im, mm, greeks: PERP_GREEKS };
+  return { position, market, contracts, spot, mark: spot, value, im, mm, greeks: PERP_GREEKS, stale };
 }
 
 /** Portfolio mode: one requirement per underlying, the worst loss over the scenario grid. */

@@ -5,7 +5,6 @@ import { lengthPrefixed, type StoreSource } from "../../chain/runtime/collection
 import { concatBytes, prefixEnd, utf8, u32be } from "../../chain/types/bytes.js";
 import {
   FUNDING_PREFIX,
-  NEGATIVE_EQUITY_KEY,
   MARKET_HOLDERS_PREFIX,
   PARAMS_KEY,
   POSITIONS_PREFIX,
@@ -116,11 +115,4 @@ export function getFundingSamples(src: StoreSource, market: string): FundingSamp
 }
 export function setFundingSamples(src: StoreSource, market: string, s: FundingSamples): void {
   kv(src).set(concatBytes(FUNDING_PREFIX, utf8(market)), utf8(`${s.sum},${s.count}`));
-}
-
-export function negativeEquityExists(src: StoreSource): boolean {
-  return kv(src).get(NEGATIVE_EQUITY_KEY)?.[0] === 1;
-}
-export function setNegativeEquityExists(src: StoreSource, value: boolean): void {
-  kv(src).set(NEGATIVE_EQUITY_KEY, Uint8Array.of(value ? 1 : 0));
 }

@@ -1,7 +1,8 @@
 /**
  * Expiry: in the first block at or after an option's expiry, its orders are cancelled, the
  * settlement price is the oracle's time-weighted average over the final blocks, every
- * position is paid its payoff in cash, and the market is closed.
+ * position is paid its payoff in cash, and the market is closed. On a stale oracle price the
+ * settlement waits (a `settlement_paused` event each block) until the price is fresh.
  */
 import { MarketStatus, MarketType } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
 import type { Context } from "../../chain/runtime/types.js";
@@ -22,8 +23,16 @@ export function settleExpiredOptions(ctx: Context, deps: OptionsDeps): void {
   for (const market of [...deps.markets.allMarkets(ctx)]) {
     if (market.type !== MarketType.MARKET_TYPE_OPTION || market.status !== MarketStatus.MARKET_STATUS_ACTIVE) continue;
     if (market.option === undefined || ctx.block.time.seconds < market.option.expiryTime) continue;
-    const settlement =
-      deps.oracle.twap(ctx, market.underlying, window) ?? deps.oracle.price(ctx, market.underlying)?.price;
+    const spot = deps.oracle.price(ctx, market.underlying);
+    // A stale oracle means the final window's average is made of old prices: wait for a fresh one.
+    if (spot?.stale === true) {
+      ctx.events.emit("settlement_paused", [
+        ["market", market.id],
+        ["reason", "stale_oracle"],
+      ]);
+      continue;
+    }
+    const settlement = deps.oracle.twap(ctx, market.underlying, window) ?? spot?.price;
     // Without any price the market waits: settling at a made-up price would move real money.
     if (settlement === undefined) continue;
     deps.markets.cancelMarketOrders(ctx, market.id, "market_settled");

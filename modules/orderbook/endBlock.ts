@@ -33,9 +33,6 @@ import {
 } from "./state.js";
 import { notional } from "./units.js";
 
-/** How far from the mark a liquidation order may trade (10%). */
-const LIQUIDATION_PRICE_BAND_BPS = 1000n;
-
 function expireOrders(ctx: Context): void {
   for (const [market, id] of [...expiredByBlock(ctx, ctx.block.height)]) cancelById(ctx, market, id, "expired");
   for (const [market, id] of [...expiredByTime(ctx, ctx.block.time.seconds)]) cancelById(ctx, market, id, "expired");
@@ -84,14 +81,13 @@ function reducibleSize(ctx: Context, deps: OrderbookDeps, order: Order): bigint 
   return order.remaining < abs ? order.remaining : abs;
 }
 
-function liquidationOrder(ctx: Context, market: Market, id: AccountId, size: bigint, mark: bigint): Order {
+/** An IOC order closing the position no worse than `limit` (its bankruptcy price, from margin). */
+function liquidationOrder(ctx: Context, market: Market, id: AccountId, size: bigint, limit: bigint): Order {
   const sell = size > 0n;
-  const band = (mark * LIQUIDATION_PRICE_BAND_BPS) / 10_000n;
-  const raw = sell ? mark - band : mark + band;
-  // Round away from the mark onto the tick, and never below one tick.
+  // Round toward the liquidated account onto the tick: a sell up, a buy down.
   const onTick = sell
-    ? (raw / market.tickSize) * market.tickSize
-    : ((raw + market.tickSize - 1n) / market.tickSize) * market.tickSize;
+    ? ((limit + market.tickSize - 1n) / market.tickSize) * market.tickSize
+    : (limit / market.tickSize) * market.tickSize;
   return {
     id: nextOrderId(ctx),
     market: market.id,
@@ -115,16 +111,31 @@ function liquidationOrder(ctx: Context, market: Market, id: AccountId, size: big
   };
 }
 
-function liquidate(ctx: Context, deps: OrderbookDeps, id: AccountId): void {
+/**
+ * Liquidates one account (whichever index found it): its orders are cancelled, each position
+ * is offered to the book no worse than its bankruptcy price, then margin settles the rest.
+ * On a stale price nothing happens but a `liquidation_paused` event.
+ */
+export function liquidateAccount(ctx: Context, deps: OrderbookDeps, id: AccountId): void {
+  const plan = deps.margin.planLiquidation(ctx, id);
+  if (plan.kind === "none") return;
+  if (plan.kind === "paused") {
+    ctx.events.emit("liquidation_paused", [
+      ["owner", id.owner],
+      ["subaccount", String(id.number)],
+      ["stale_assets", plan.assets.join(",")],
+    ]);
+    return;
+  }
   for (const o of [...allOwnerOrders(ctx, id.owner)]) {
     if (o.subaccount === id.number) cancelById(ctx, o.market, o.id, "liquidation");
   }
   let liquidated = 0n;
-  for (const p of deps.margin.positions(ctx, id)) {
-    const market = getMarket(ctx, p.market);
+  for (const target of plan.targets) {
+    const market = getMarket(ctx, target.market.id);
     // An expired option series only settles: no liquidation fill at or after expiry.
     if (market === undefined || !tradable(ctx, market)) continue;
-    const order = liquidationOrder(ctx, market, id, p.size, deps.margin.markPrice(ctx, market));
+    const order = liquidationOrder(ctx, market, id, target.size, target.limit);
     const exec = executeOrder(ctx, deps.margin, market, order, { liquidation: true });
     for (const f of exec.fills) liquidated += notional(market, f.price, f.size);
   }
@@ -137,7 +148,7 @@ export function orderbookEndBlock(ctx: Context, deps: OrderbookDeps): void {
   for (const market of all) if (tradable(ctx, market)) fireTriggers(ctx, deps, market);
   for (const id of deps.margin.liquidatableAccounts(ctx)) {
     try {
-      ctx.atomic((inner) => liquidate(inner, deps, id));
+      ctx.atomic((inner) => liquidateAccount(inner, deps, id));
     } catch (e) {
       if (!isStrikeError(e)) throw e;
       ctx.events.emit("liquidation_failed", [

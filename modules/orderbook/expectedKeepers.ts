@@ -26,13 +26,19 @@ export interface OrderbookMarginKeeper {
   liquidatableAccounts(ctx: Context): AccountId[];
   /** Positions of an account, in market order. */
   positions(src: StoreSource, id: AccountId): readonly { market: string; size: bigint }[];
-  /** Mark price in uusdc per contract (rounded down). */
-  markPrice(ctx: Context, market: Market): bigint;
+  /** How to liquidate an account now: nothing, wait for fresh prices, or these book orders. */
+  planLiquidation(ctx: Context, id: AccountId): LiquidationPlan;
   /** After the book took what it could: penalty to the insurance fund, shortfall covered, deleveraging. */
   settleLiquidation(ctx: Context, id: AccountId, liquidatedNotional: bigint): void;
   /** Whether the account has no subaccount yet. */
   hasSubaccount(src: StoreSource, id: AccountId): boolean;
 }
+
+export type LiquidationPlan =
+  | { kind: "none" }
+  | { kind: "paused"; assets: string[] }
+  /** Each position and the worst price (uusdc per contract) the book may fill it at. */
+  | { kind: "book"; targets: { market: Market; size: bigint; limit: bigint }[] };
 
 export interface OrderbookOracle {
   /** The oracle price of an asset (USDC per unit) and whether it is stale; undefined if unknown. */

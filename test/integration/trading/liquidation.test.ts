@@ -5,8 +5,7 @@
  */
 import test, { type ExecutionContext } from "ava";
 import type { TestAccount } from "../../unit/runtime/fixture.js";
-import { marginErrors } from "../../../modules/margin/index.js";
-import { assertCode, assertOk, eventsOf, uusdcOf } from "./checks.js";
+import { assertOk, eventsOf, uusdcOf } from "./checks.js";
 import {
   INSURANCE_FUND_ADDRESS,
   book,
@@ -66,18 +65,39 @@ test("an account under maintenance margin is closed through the book and pays th
   t.is((await subaccount(f, mm.address))!.positions.length, 0, "the bid took the position back");
 });
 
-test("the insurance fund covers what a liquidation leaves below zero", async (t) => {
+test("a liquidation fills no worse than the bankruptcy price: a liquidator's deep bid takes nothing from the fund", async (t) => {
   const { f, mm, alice } = await setup(t, { insuranceFund: 1_000n });
   assertOk(t, await send(f, mm, [place(mm.address, orderSpec("ETH-PERP", "buy", "1", "2700"))]));
   const fund0 = await insuranceFund(f);
-  t.is(fund0, 1_000_000_000n);
+  // At 2880 alice (equity 78.5) is liquidatable; her bankruptcy price is 2880 − 78.5 = 2801.5.
   assertOk(t, await movePrice(f, "ETH", "2880"));
+  t.is(eventsOf(f.last!.events, "liquidation")[0]!["notional"], "0", "the 2700 bid is beyond it");
+  t.is((await subaccount(f, alice.address))!.positions[0]!.size, "1");
+  t.is(await insuranceFund(f), fund0);
+  // A bid at 2810 takes it: 200 − 1.5 − 190 = 8.5 left, all of it the penalty (capped by equity).
+  assertOk(t, await send(f, mm, [place(mm.address, orderSpec("ETH-PERP", "buy", "1", "2810"))]));
+  t.deepEqual((await subaccount(f, alice.address))!.positions, []);
+  t.is(cash((await subaccount(f, alice.address))!), 0n);
+  t.is((await insuranceFund(f)) - fund0, 8_500_000n);
+  t.true((await trades(f, "ETH-PERP")).some((x) => x.liquidation && x.price === 2_810_000_000n));
+});
+
+test("a bankrupt account whose deficit the fund can cover is closed no worse than the mark, and the fund pays the deficit", async (t) => {
+  const { f, mm, alice } = await setup(t, { insuranceFund: 1_000n });
+  assertOk(t, await send(f, mm, [place(mm.address, orderSpec("ETH-PERP", "buy", "1", "2600"))]));
+  assertOk(t, await send(f, mm, [place(mm.address, orderSpec("ETH-PERP", "buy", "1", "2700"))]));
+  const fund0 = await insuranceFund(f);
+  // The price gaps to 2700: equity 200 − 1.5 − 300 = −101.5.
+  assertOk(t, await movePrice(f, "ETH", "2700"));
   const a = (await subaccount(f, alice.address))!;
   t.deepEqual(a.positions, []);
-  // Sold at 2700: 200 − 1.5 − 300 = −101.5, no penalty, and the fund pays the 101.5.
   t.is(cash(a), 0n);
-  t.is(fund0 - (await insuranceFund(f)), 101_500_000n);
-  t.is(eventsOf(f.last!.events, "liquidation")[0]!["penalty"], "0");
+  t.is(fund0 - (await insuranceFund(f)), 101_500_000n, "the fund paid the loss the price move made, no more");
+  t.deepEqual(
+    (await trades(f, "ETH-PERP")).filter((x) => x.liquidation).map((x) => x.price),
+    [2_700_000_000n],
+  );
+  t.is(eventsOf(f.last!.events, "liquidation")[0]!["insurance_cover"], "101500000");
 });
 
 test("when neither the book nor the fund can absorb it, the position is deleveraged against the most profitable opposite one", async (t) => {
@@ -126,24 +146,17 @@ test("a short option under maintenance margin is bought back through the option 
   t.true((await trades(f, CALL)).some((x) => x.liquidation && x.price === 420_000_000n));
 });
 
-test("a shortfall the fund cannot cover yet halts withdrawals until the fund can cover it", async (t) => {
+test("a deficit the fund cannot cover is deleveraged, and nobody's withdrawals halt", async (t) => {
   const { f, mm, alice, bob } = await setup(t, { insuranceFund: 50n });
-  assertOk(t, await send(f, mm, [place(mm.address, orderSpec("ETH-PERP", "buy", "1", "2700"))]));
-  // Bob is long 2 with more collateral; his later liquidation refills the fund.
-  assertOk(t, await send(f, mm, [place(mm.address, orderSpec("ETH-PERP", "sell", "2", "3000"))]));
-  assertOk(t, await send(f, bob, [place(bob.address, orderSpec("ETH-PERP", "buy", "2", "3000"))]));
-  assertOk(t, await movePrice(f, "ETH", "2880"));
-  // Alice sold at 2700: −101.5, of which the fund paid 50.
-  const a = (await subaccount(f, alice.address))!;
-  t.deepEqual(a.positions, []);
-  t.is(cash(a), -51_500_000n);
-  t.is(await insuranceFund(f), 0n);
-  assertCode(t, await send(f, mm, [withdraw(mm.address, 1_000_000n)]), marginErrors.withdrawalsHalted);
-  // Bob is liquidated at 2870 against new bids: his 1% penalty (57.4) refills the fund.
-  assertOk(t, await send(f, mm, [place(mm.address, orderSpec("ETH-PERP", "buy", "2", "2870"))]));
-  assertOk(t, await movePrice(f, "ETH", "2050"));
-  t.deepEqual((await subaccount(f, bob.address))!.positions, []);
-  t.is(cash((await subaccount(f, alice.address))!), 0n, "the fund covered alice once it could");
-  t.is(await insuranceFund(f), 57_400_000n - 51_500_000n);
+  // Bob is short from 3100: the only opposite position.
+  assertOk(t, await send(f, bob, [place(bob.address, orderSpec("ETH-PERP", "sell", "1", "3100"))]));
+  assertOk(t, await send(f, mm, [place(mm.address, orderSpec("ETH-PERP", "buy", "1", "3100"))]));
+  assertOk(t, await movePrice(f, "ETH", "2700"));
+  // Alice's deficit (101.5) is more than the fund's 50: bob takes her long at her bankruptcy price.
+  t.is(eventsOf(f.last!.events, "deleverage").length, 1);
+  t.is(eventsOf(f.last!.events, "liquidation")[0]!["deleveraged"], "true");
+  t.is(cash((await subaccount(f, alice.address))!), 0n);
+  t.is(await insuranceFund(f), 50_000_000n, "the fund paid nothing");
   assertOk(t, await send(f, mm, [withdraw(mm.address, 1_000_000n)]));
+  assertOk(t, await send(f, bob, [withdraw(bob.address, 1_000_000n)]));
 });
