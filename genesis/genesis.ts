@@ -1,4 +1,5 @@
 /** Reading, writing and building genesis documents. */
+import { defaultSequencerGenesis } from "./sequencer.js";
 import { defaultMarginGenesis } from "../modules/margin/index.js";
 import { defaultOracleGenesis } from "../modules/oracle/index.js";
 import { defaultOrderbookGenesis } from "../modules/orderbook/index.js";
@@ -134,6 +135,7 @@ export function defaultGenesis(options: DefaultGenesisOptions): GenesisDoc {
       oracle: defaultOracleGenesis(),
       orderbook: defaultOrderbookGenesis(BigInt(Math.floor(Date.parse(genesisTimeText) / 1000))),
       margin: defaultMarginGenesis(),
+      sequencer: defaultSequencerGenesis(),
     },
   };
   validateGenesis(doc);

@@ -5,3 +5,4 @@ export * from "./coins.js";
 export * from "./address.js";
 export * from "./validate.js";
 export * from "./genesis.js";
+export * from "./sequencer.js";

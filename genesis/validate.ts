@@ -4,6 +4,7 @@
  * can fix the file without reading code. Deeper per-module rules belong to the modules'
  * own genesis validation.
  */
+import { parseSequencerGenesis } from "./sequencer.js";
 import { ed25519Address } from "../chain/crypto/ed25519.js";
 import { toHex } from "../chain/types/bytes.js";
 import { checkBech32Address } from "./address.js";
@@ -260,6 +261,7 @@ export function genesisIssues(doc: unknown, options: { prefix?: string } = {}): 
     checkModule(issues, () => parseOrderbookGenesis(appState["orderbook"]));
     checkModule(issues, () => parseMarginGenesis(appState["margin"]));
     checkModule(issues, () => checkSettlementWindow(appState["oracle"], appState["margin"]));
+    checkModule(issues, () => parseSequencerGenesis(appState["sequencer"]));
   }
   return issues;
 }

@@ -4,6 +4,7 @@
  * (finalizeBlock → commit → block store → indexers → one atomic batch write).
  * Every event is handled in order through one promise queue.
  */
+import type { LastCommitInfo } from "../types/abci.js";
 import type { Block, BlockId, Commit, Proposal, Validator, Vote } from "../types/block.js";
 import { equalBytes } from "../types/bytes.js";
 import {
@@ -87,6 +88,17 @@ function messageHeight(m: ConsensusMessage): bigint {
     case "block":
       return m.block.header.height;
   }
+}
+
+/** Who signed the previous block, by the previous height's set (FinalizeBlock's decided_last_commit). */
+function lastCommitInfo(validators: readonly Validator[], commit: Commit): LastCommitInfo {
+  return {
+    votes: validators.map((v, i) => ({
+      validatorAddress: v.address,
+      power: v.votingPower,
+      signed: commit.signatures[i]?.blockIdFlag === 2,
+    })),
+  };
 }
 
 export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDriver {
@@ -218,9 +230,12 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   async function buildBlock(height: bigint, round: number): Promise<void> {
     if (selfAddress === undefined || height !== chain.lastHeight + 1n) return;
     const maxBytes = maxDataBytes();
-    const txs = o.app.prepareProposal(o.blockBuilder.reapTxs(maxBytes), maxBytes);
-    const pieces = await evidence.forBlock(height);
-    const { block, blockId } = makeBlock(chain, txs, nextBlockTime(chain, now()), selfAddress, pieces);
+    // A sequencer's block is what it receipted, with the time and evidence it executed them under.
+    const sealed = o.blockBuilder.sealBlock?.(height);
+    const txs = sealed?.txs ?? o.app.prepareProposal(o.blockBuilder.reapTxs(maxBytes), maxBytes);
+    const pieces = sealed?.evidence ?? (await evidence.forBlock(height));
+    const time = sealed?.time ?? nextBlockTime(chain, now());
+    const { block, blockId } = makeBlock(chain, txs, time, selfAddress, pieces);
     await feed({ kind: "blockBuilt", height, round, block, blockId });
   }
 
@@ -384,13 +399,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       hash: blockId.hash,
       proposerAddress: block.header.proposerAddress,
       misbehavior: block.evidence.map(toMisbehavior),
-      decidedLastCommit: {
-        votes: chain.lastValidators.map((v, i) => ({
-          validatorAddress: v.address,
-          power: v.votingPower,
-          signed: block.lastCommit.signatures[i]?.blockIdFlag === 2,
-        })),
-      },
+      decidedLastCommit: lastCommitInfo(chain.lastValidators, block.lastCommit),
     });
     const batch = o.db.batch();
     o.app.commit(batch);
@@ -432,6 +441,23 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     lastCommitAtMs = now();
     log?.info("committed block", { height: String(h), txs: block.txs.length, round });
     o.onBlockCommitted?.(committed);
+    await openForSequencer();
+  }
+
+  /** Hands the next height to the sequencer when we propose its round 0 (see BlockBuilder.openHeight). */
+  async function openForSequencer(): Promise<void> {
+    const height = chain.lastHeight + 1n;
+    if (o.blockBuilder.openHeight === undefined || selfAddress === undefined) return;
+    if (!equalBytes(selection.proposer(0).address, selfAddress)) return;
+    const pieces = await evidence.forBlock(height);
+    o.blockBuilder.openHeight({
+      height,
+      time: nextBlockTime(chain, now()),
+      proposerAddress: selfAddress,
+      evidence: pieces,
+      misbehavior: pieces.map(toMisbehavior),
+      decidedLastCommit: lastCommitInfo(chain.lastValidators, chain.lastCommit),
+    });
   }
 
   /**
@@ -687,7 +713,10 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       o.network?.onMessage((m, origin) => enqueue(() => receive(m, origin)));
       o.network?.onPeerGone?.((peer) => future.dropPeer(peer));
       if (decided !== undefined) enqueue(() => commitBlock(decided));
-      else enqueue(() => feed({ kind: "start" }));
+      else {
+        enqueue(() => openForSequencer());
+        enqueue(() => feed({ kind: "start" }));
+      }
       if (o.network !== undefined) later(o.gossipIntervalMs ?? DEFAULT_GOSSIP_INTERVAL_MS, gossipOwnMessages);
       await queue;
     },

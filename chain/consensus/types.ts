@@ -1,6 +1,13 @@
 /** Public contracts of the consensus driver (createConsensusDriver in driver.ts). */
-import type { Application, ConsensusParams, FinalizeBlockResponse, Timestamp } from "../types/abci.js";
-import type { Block, BlockId, Commit, Proposal, Validator, Vote } from "../types/block.js";
+import type {
+  Application,
+  ConsensusParams,
+  FinalizeBlockResponse,
+  LastCommitInfo,
+  Misbehavior,
+  Timestamp,
+} from "../types/abci.js";
+import type { Block, BlockId, Commit, DuplicateVoteEvidence, Proposal, Validator, Vote } from "../types/block.js";
 import type { Database, WriteBatch } from "../store/types.js";
 import type { BlockStore } from "./blockStore.js";
 import type { TimeoutConfig } from "./reducerTypes.js";
@@ -26,6 +33,29 @@ export interface BlockBuilder {
   reapTxs(maxBytes: number): Uint8Array[];
   /** Number of txs waiting (used when empty blocks are not created). Optional: treated as unknown. */
   size?(): number;
+  /**
+   * A sequencer (chain/sequencer): told, as soon as the previous height commits, of the
+   * height whose round 0 we propose, with everything its execution can see.
+   */
+  openHeight?(plan: HeightPlan): void;
+  /** The sequencer's block for `height`, as fixed at opening; undefined when it did not open it. */
+  sealBlock?(height: bigint): SealedBlock | undefined;
+}
+
+/** What a block's execution can see, fixed before its txs are chosen. */
+export interface HeightPlan {
+  height: bigint;
+  time: Timestamp;
+  proposerAddress: Uint8Array;
+  evidence: DuplicateVoteEvidence[];
+  misbehavior: Misbehavior[];
+  decidedLastCommit: LastCommitInfo;
+}
+
+export interface SealedBlock {
+  txs: Uint8Array[];
+  time: Timestamp;
+  evidence: DuplicateVoteEvidence[];
 }
 
 export type ConsensusMessage =

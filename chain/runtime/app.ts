@@ -27,7 +27,7 @@ import type {
   ValidatorUpdate,
 } from "../types/abci.js";
 import { fromUtf8, utf8 } from "../types/bytes.js";
-import { isStrikeError, sdkErrors } from "../types/errors.js";
+import { sdkErrors } from "../types/errors.js";
 import { abciQuery } from "./abciQuery.js";
 import type { AnteAccountKeeper, AnteBankKeeper, AnteStep, DigestVerifier } from "./ante/index.js";
 import type { DecCoin } from "./coins.js";
@@ -35,9 +35,11 @@ import { createContext } from "./context.js";
 import { createGasMeter } from "./gas.js";
 import { buildRouters } from "./router.js";
 import { runTx, type RunTxEnv } from "./runTx.js";
+import { runBlockHook } from "./blockHooks.js";
+import { openSpeculativeBlock, type SpeculativeBlock, type SpeculativeBlockRequest } from "./speculative.js";
 import { createDecodedTxCache } from "./txCache.js";
 import { decodeTx } from "./txDecode.js";
-import type { AppModule, BlockInfo, Context, ExecMode } from "./types.js";
+import type { AppModule, BlockInfo, ExecMode } from "./types.js";
 
 export const APP_VERSION = "0.1.0";
 export const DEFAULT_MAX_TX_BYTES = 1024 * 1024;
@@ -73,6 +75,8 @@ export interface SimulateOutcome {
 
 export interface StrikeApp extends Application {
   simulate(txBytes: Uint8Array): SimulateOutcome;
+  /** The sequencer's view of the next block: committed state + begin-block, txs executed on arrival (speculative.ts). */
+  openSpeculativeBlock(req: SpeculativeBlockRequest): SpeculativeBlock;
   readonly sigCache: SignatureCache;
   readonly chainId: string;
 }
@@ -116,40 +120,7 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
     events: AbciEvent[],
     updates: ValidatorUpdate[] = [],
   ): void {
-    for (const m of modules) {
-      const fn = m[hook];
-      if (fn === undefined) continue;
-      const branch = branchStore(state.working);
-      const ctx: Context = createContext({
-        block: ctxBlock,
-        mode: "finalize",
-        store: branch,
-        gasMeter: createGasMeter(undefined),
-      });
-      const mode = hook === "beginBlock" ? "BeginBlock" : "EndBlock";
-      try {
-        const returned = fn.call(m, ctx);
-        if (Array.isArray(returned)) updates.push(...returned);
-      } catch (e) {
-        // A failing hook must not halt the chain: its writes are dropped, the block goes on,
-        // and every node does the same because the failure is deterministic.
-        const strike = isStrikeError(e);
-        logger?.error(`${m.name} ${hook} failed; its changes in this block are dropped`, { error: String(e) });
-        events.push({
-          type: "block_hook_failed",
-          attributes: [
-            { key: "module", value: m.name, index: true },
-            { key: "hook", value: mode, index: true },
-            { key: "codespace", value: strike ? e.codespace : "undefined", index: true },
-            { key: "code", value: strike ? String(e.code) : "1", index: true },
-          ],
-        });
-        continue;
-      }
-      branch.write();
-      for (const e of ctx.events.events)
-        events.push({ type: e.type, attributes: [...e.attributes, { key: "mode", value: mode, index: true }] });
-    }
+    runBlockHook({ modules, base: state.working, logger }, ctxBlock, hook, events, updates);
   }
 
   function simulate(txBytes: Uint8Array): SimulateOutcome {
@@ -299,6 +270,10 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
     },
 
     simulate,
+
+    openSpeculativeBlock(req: SpeculativeBlockRequest): SpeculativeBlock {
+      return openSpeculativeBlock({ env, modules, committed: state.working, chainId, logger }, req);
+    },
   };
   return app;
 }

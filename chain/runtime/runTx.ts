@@ -35,6 +35,8 @@ export interface RunTxOutcome {
   /** The decoded tx when decoding succeeded. */
   tx: DecodedTx | undefined;
   msgResponses: AnyMsg[];
+  /** The ante passed, so its fee and sequence were applied (a sequencer includes only such txs). */
+  charged: boolean;
 }
 
 function errorResult(
@@ -69,6 +71,7 @@ export function runTx(env: RunTxEnv, mode: ExecMode, base: KVStore, block: Block
       result: errorResult(sdkErrors.txTooLarge(`tx has ${bytes.length} bytes, limit is ${env.maxTxBytes}`), 0n, 0n, []),
       tx: undefined,
       msgResponses: [],
+      charged: false,
     };
   }
   let tx: DecodedTx;
@@ -80,7 +83,7 @@ export function runTx(env: RunTxEnv, mode: ExecMode, base: KVStore, block: Block
       tx = decodeTx(bytes, env.msgRoutes, hash);
       validateBasicTx(tx);
     } catch (e) {
-      return { result: errorResult(e, 0n, 0n, [], env.onPanic), tx: undefined, msgResponses: [] };
+      return { result: errorResult(e, 0n, 0n, [], env.onPanic), tx: undefined, msgResponses: [], charged: false };
     }
     if (mode === "check" || mode === "recheck") env.decodedTxs?.add(tx);
   }
@@ -100,12 +103,17 @@ export function runTx(env: RunTxEnv, mode: ExecMode, base: KVStore, block: Block
   try {
     runAnte(anteCtx, tx, env.ante, env.anteSteps);
   } catch (e) {
-    return { result: errorResult(e, gasWanted, meter.consumed, [], env.onPanic), tx, msgResponses: [] };
+    return { result: errorResult(e, gasWanted, meter.consumed, [], env.onPanic), tx, msgResponses: [], charged: false };
   }
   anteBranch.write();
   const anteEvents = [...anteCtx.events.events];
   if (mode === "check" || mode === "recheck") {
-    return { result: okResult(gasWanted, meter.consumed, anteEvents, new Uint8Array(0)), tx, msgResponses: [] };
+    return {
+      result: okResult(gasWanted, meter.consumed, anteEvents, new Uint8Array(0)),
+      tx,
+      msgResponses: [],
+      charged: true,
+    };
   }
 
   const msgBranch = branchStore(base);
@@ -125,13 +133,19 @@ export function runTx(env: RunTxEnv, mode: ExecMode, base: KVStore, block: Block
       msgEvents.push(...withMsgIndex(events.events, i));
     });
   } catch (e) {
-    return { result: errorResult(e, gasWanted, meter.consumed, anteEvents, env.onPanic), tx, msgResponses: [] };
+    return {
+      result: errorResult(e, gasWanted, meter.consumed, anteEvents, env.onPanic),
+      tx,
+      msgResponses: [],
+      charged: true,
+    };
   }
   msgBranch.write();
   return {
     result: okResult(gasWanted, meter.consumed, [...anteEvents, ...msgEvents], txMsgData(msgResponses)),
     tx,
     msgResponses,
+    charged: true,
   };
 }
 

@@ -1,0 +1,67 @@
+/**
+ * Speculative execution for the sequencer: a branch of the committed state on which the
+ * next block's begin-block has run, and on which each tx executes the moment it arrives,
+ * in finalize mode, exactly as the validators will re-execute the block. Nothing here
+ * reaches committed state: the branch is dropped once the height commits.
+ */
+import { branchStore, type Branch } from "../store/branch.js";
+import type { KVStore } from "../store/types.js";
+import type { AbciEvent, LastCommitInfo, Misbehavior, Timestamp, TxResult } from "../types/abci.js";
+import { runBlockHook, type HookLogger } from "./blockHooks.js";
+import { runTx, type RunTxEnv } from "./runTx.js";
+import type { AppModule, BlockInfo } from "./types.js";
+
+/** Everything a tx's execution can see of its block, fixed when the sequencer opens the height. */
+export interface SpeculativeBlockRequest {
+  height: bigint;
+  time: Timestamp;
+  misbehavior: Misbehavior[];
+  decidedLastCommit: LastCommitInfo;
+}
+
+export interface SpeculativeOutcome {
+  result: TxResult;
+  /** False when the tx failed before its fee was charged (decode, ante): it must not go into the block. */
+  included: boolean;
+}
+
+export interface SpeculativeBlock {
+  readonly height: bigint;
+  /**
+   * Executes `tx` after the ones already kept. Its effects are kept only when it is
+   * included and `accept(result)` agrees (e.g. it fits the block's gas); otherwise the
+   * state is as before.
+   */
+  execute(tx: Uint8Array, accept?: (result: TxResult) => boolean): SpeculativeOutcome & { kept: boolean };
+}
+
+export function openSpeculativeBlock(
+  o: {
+    env: RunTxEnv;
+    modules: readonly AppModule[];
+    committed: KVStore;
+    chainId: string;
+    logger: HookLogger | undefined;
+  },
+  req: SpeculativeBlockRequest,
+): SpeculativeBlock {
+  const state: Branch = branchStore(o.committed);
+  const block: BlockInfo = {
+    chainId: o.chainId,
+    height: req.height,
+    time: req.time,
+    comet: { lastCommit: req.decidedLastCommit, misbehavior: req.misbehavior },
+  };
+  const events: AbciEvent[] = [];
+  runBlockHook({ modules: o.modules, base: state, logger: o.logger }, block, "beginBlock", events);
+  return {
+    height: req.height,
+    execute(tx, accept) {
+      const attempt = branchStore(state);
+      const outcome = runTx(o.env, "finalize", attempt, block, tx);
+      const kept = outcome.charged && (accept?.(outcome.result) ?? true);
+      if (kept) attempt.write();
+      return { result: outcome.result, included: outcome.charged, kept };
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * A receipt's fills, read from the tx's `trade` events (modules/orderbook/execute.ts), seen
+ * from the tx signer's side: the taker's when the signer placed the taking order, the
+ * maker's when it owned the resting one. Trades of third parties (a liquidation the tx
+ * triggered) are reported from the taker's side.
+ */
+import { FillSide, Liquidity, type Fill } from "../codec/generated/strike/sequencer/v1/receipt.js";
+import type { AbciEvent } from "../types/abci.js";
+
+function attrs(e: AbciEvent): Map<string, string> {
+  return new Map(e.attributes.map((a) => [a.key, a.value]));
+}
+
+function uint(text: string | undefined): bigint {
+  return text !== undefined && /^[0-9]+$/.test(text) ? BigInt(text) : 0n;
+}
+
+export function fillsFromEvents(events: readonly AbciEvent[]): Fill[] {
+  const sender = events.filter((e) => e.type === "message").map((e) => attrs(e).get("sender"))[0];
+  const fills: Fill[] = [];
+  for (const e of events) {
+    if (e.type !== "trade") continue;
+    const a = attrs(e);
+    const takerBuys = a.get("taker_side") === "buy";
+    const asMaker = sender !== undefined && a.get("maker") === sender && a.get("taker") !== sender;
+    const buys = asMaker ? !takerBuys : takerBuys;
+    fills.push({
+      market: a.get("market") ?? "",
+      side: buys ? FillSide.FILL_SIDE_BUY : FillSide.FILL_SIDE_SELL,
+      price: uint(a.get("price")),
+      size: uint(a.get("size")),
+      // The chain charges no trading fee yet: the field is there for when it does.
+      fee: a.get("fee") ?? "0",
+      liquidity: asMaker ? Liquidity.LIQUIDITY_MAKER : Liquidity.LIQUIDITY_TAKER,
+      orderId: uint(a.get(asMaker ? "maker_order_id" : "taker_order_id")),
+      counterpartyOrderId: uint(a.get(asMaker ? "taker_order_id" : "maker_order_id")),
+      tradeSeq: uint(a.get("seq")),
+    });
+  }
+  return fills;
+}

@@ -1,0 +1,138 @@
+/**
+ * The receipts a node knows (its own as sequencer, and those relayed by peers), by tx
+ * hash, with the stage each has reached. When a height commits, its receipts are checked
+ * against the block: honoured ones become `committed`, the others `reverted` (their
+ * block was proposed by someone else, or the promise was broken). Node-local memory,
+ * bounded: the oldest entries go first.
+ */
+import { deterministicResultBytes } from "../consensus/encoding.js";
+import { sha256 } from "../crypto/hash.js";
+import type { TxResult } from "../types/abci.js";
+import { equalBytes, toHex } from "../types/bytes.js";
+import { Fill } from "../codec/generated/strike/sequencer/v1/receipt.js";
+import { fillsFromEvents } from "./fills.js";
+import { ReceiptStatus, type Receipt, type SignedReceipt } from "./receipt.js";
+
+export type ReceiptStage = "sequenced" | "rejected" | "committed" | "reverted";
+
+export interface StoredReceipt {
+  signed: SignedReceipt;
+  receipt: Receipt;
+  stage: ReceiptStage;
+  /** Local clock when this node got the receipt (signed it, or received it from a peer). */
+  receivedAtMs: number;
+  /** Local clock when its height committed. */
+  settledAtMs?: number;
+}
+
+export interface ReceiptStore {
+  /** Keeps a receipt; a newer one for the same tx (sequenced again after a revert) replaces it. */
+  add(signed: SignedReceipt, receipt: Receipt, nowMs: number): StoredReceipt;
+  get(txHash: Uint8Array): StoredReceipt | undefined;
+  /** Resolves with the tx's receipt as soon as there is one, or undefined after timeoutMs. */
+  wait(txHash: Uint8Array, timeoutMs: number): Promise<StoredReceipt | undefined>;
+  /** Checks the receipts of `height` against its committed txs and results. */
+  blockCommitted(height: bigint, txs: readonly Uint8Array[], results: readonly TxResult[], nowMs: number): void;
+  onChange(listener: (r: StoredReceipt) => void): void;
+  readonly size: number;
+}
+
+export function resultHashOf(r: TxResult): Uint8Array {
+  return sha256(deterministicResultBytes(r));
+}
+
+/** Whether a committed tx and its result are exactly what the receipt promised (tx, result, codespace, fills). */
+export function honours(receipt: Receipt, tx: Uint8Array, result: TxResult): boolean {
+  if (!equalBytes(sha256(tx), receipt.txHash)) return false;
+  if (!equalBytes(resultHashOf(result), receipt.resultHash) || result.code !== receipt.code) return false;
+  if (result.codespace !== receipt.codespace) return false;
+  const fills = fillsFromEvents(result.events);
+  return (
+    fills.length === receipt.fills.length &&
+    fills.every((f, i) => equalBytes(Fill.encode(f).finish(), Fill.encode(receipt.fills[i]!).finish()))
+  );
+}
+
+export function createReceiptStore(o: { capacity?: number } = {}): ReceiptStore {
+  const capacity = o.capacity ?? 100_000;
+  const byTx = new Map<string, StoredReceipt>();
+  const byHeight = new Map<bigint, Set<string>>();
+  const waiters = new Map<string, ((r: StoredReceipt) => void)[]>();
+  const listeners: ((r: StoredReceipt) => void)[] = [];
+
+  function notify(key: string, r: StoredReceipt): void {
+    const ws = waiters.get(key);
+    if (ws !== undefined) {
+      waiters.delete(key);
+      for (const w of ws) w(r);
+    }
+    for (const l of listeners) l(r);
+  }
+
+  function forget(key: string): void {
+    const old = byTx.get(key);
+    if (old === undefined) return;
+    byTx.delete(key);
+    byHeight.get(old.receipt.height)?.delete(key);
+  }
+
+  return {
+    add(signed, receipt, nowMs) {
+      const key = toHex(receipt.txHash);
+      const stage: ReceiptStage = receipt.status === ReceiptStatus.RECEIPT_STATUS_REJECTED ? "rejected" : "sequenced";
+      const entry: StoredReceipt = { signed, receipt, stage, receivedAtMs: nowMs };
+      forget(key);
+      byTx.set(key, entry);
+      if (stage === "sequenced") {
+        let keys = byHeight.get(receipt.height);
+        if (keys === undefined) byHeight.set(receipt.height, (keys = new Set()));
+        keys.add(key);
+      }
+      // Maps iterate in insertion order: the first key is the oldest.
+      while (byTx.size > capacity) forget(byTx.keys().next().value!);
+      notify(key, entry);
+      return entry;
+    },
+    get: (txHash) => byTx.get(toHex(txHash)),
+    wait(txHash, timeoutMs) {
+      const key = toHex(txHash);
+      const known = byTx.get(key);
+      if (known !== undefined) return Promise.resolve(known);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          const ws = waiters.get(key)?.filter((w) => w !== done);
+          if (ws === undefined || ws.length === 0) waiters.delete(key);
+          else waiters.set(key, ws);
+          resolve(undefined);
+        }, timeoutMs);
+        const done = (r: StoredReceipt) => {
+          clearTimeout(timer);
+          resolve(r);
+        };
+        waiters.set(key, [...(waiters.get(key) ?? []), done]);
+      });
+    },
+    blockCommitted(height, txs, results, nowMs) {
+      const keys = byHeight.get(height);
+      if (keys === undefined) return;
+      byHeight.delete(height);
+      for (const key of keys) {
+        const entry = byTx.get(key);
+        if (entry === undefined || entry.stage !== "sequenced") continue;
+        const i = entry.receipt.index;
+        const tx = txs[i];
+        const result = results[i];
+        const honoured = tx !== undefined && result !== undefined && honours(entry.receipt, tx, result);
+        entry.stage = honoured ? "committed" : "reverted";
+        entry.settledAtMs = nowMs;
+        for (const l of listeners) l(entry);
+      }
+    },
+    onChange(listener) {
+      listeners.push(listener);
+    },
+    get size() {
+      return byTx.size;
+    },
+  };
+}

@@ -1,0 +1,216 @@
+/**
+ * Soft finality on the in-process app: a sequencer executes random orders on arrival and
+ * signs receipts; its sealed blocks are then executed as validators do (on its own app
+ * and on an independent one). Every receipt must be honoured by the committed block:
+ * same height, index, tx, result hash, code and fills.
+ */
+import test, { type ExecutionContext } from "ava";
+import fc from "fast-check";
+import { TimeInForce } from "../../../chain/codec/generated/strike/orderbook/v1/order.js";
+import { Fill } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
+import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
+import { sha256 } from "../../../chain/crypto/hash.js";
+import { createMempool } from "../../../chain/mempool/mempool.js";
+import { sequencingMempool } from "../../../chain/sequencer/admission.js";
+import { fillsFromEvents } from "../../../chain/sequencer/fills.js";
+import { ReceiptStatus, verifyReceipt } from "../../../chain/sequencer/receipt.js";
+import { createReceiptStore, resultHashOf, type StoredReceipt } from "../../../chain/sequencer/receiptStore.js";
+import { createSequencer } from "../../../chain/sequencer/sequencer.js";
+import type { FinalizeBlockResponse } from "../../../chain/types/abci.js";
+import { equalBytes, toHex } from "../../../chain/types/bytes.js";
+import { account, CHAIN_ID, signTx, type TestAccount } from "../../unit/runtime/fixture.js";
+import { assertAsyncProperty } from "../../helpers/property.js";
+import {
+  createTradingFixture,
+  deposit,
+  GENESIS_SECONDS,
+  orderSpec,
+  place,
+  sendBlock,
+  type TradingFixture,
+} from "../trading/fixture.js";
+
+const key = createEd25519Signer(new Uint8Array(32).fill(3));
+const SEQUENCER = ed25519Address(key.publicKey);
+const TRADERS = 5;
+const MARKETS = [
+  { id: "ETH-PERP", mid: 3000 },
+  { id: "BTC-PERP", mid: 60000 },
+];
+const TIFS = [TimeInForce.TIME_IN_FORCE_GTC, TimeInForce.TIME_IN_FORCE_IOC, TimeInForce.TIME_IN_FORCE_POST_ONLY];
+
+interface Action {
+  trader: number;
+  market: number;
+  buy: boolean;
+  offset: number;
+  size: number;
+  tif: number;
+  /** Re-use a sequence already spent: the sequencer must refuse it with a signed rejection. */
+  stale: boolean;
+  /** Arrives after the proposal is sealed: receipted in the next height. */
+  late: boolean;
+}
+
+const action = fc.record({
+  trader: fc.integer({ min: 0, max: TRADERS - 1 }),
+  market: fc.integer({ min: 0, max: MARKETS.length - 1 }),
+  buy: fc.boolean(),
+  offset: fc.integer({ min: -3, max: 3 }),
+  size: fc.integer({ min: 1, max: 4 }),
+  tif: fc.integer({ min: 0, max: TIFS.length - 1 }),
+  stale: fc.integer({ min: 0, max: 14 }).map((n) => n === 0),
+  late: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+});
+
+async function funded(): Promise<{ f: TradingFixture; traders: TestAccount[] }> {
+  const f = await createTradingFixture({ accounts: TRADERS + 1 });
+  const traders = f.accounts.slice(0, TRADERS);
+  await sendBlock(
+    f,
+    traders.map((a) => ({ signer: a, msgs: [deposit(a.address, 1_000_000n)] })),
+  );
+  return { f, traders };
+}
+
+async function finalize(f: TradingFixture, txs: Uint8Array[], height: bigint, seconds: bigint) {
+  const res = f.app.finalizeBlock({
+    txs,
+    height,
+    time: { seconds, nanos: 0 },
+    hash: new Uint8Array(32),
+    proposerAddress: SEQUENCER,
+    misbehavior: [],
+    decidedLastCommit: { votes: [] },
+  });
+  const batch = f.db.batch();
+  f.app.commit(batch);
+  await batch.write();
+  f.height = height;
+  return res;
+}
+
+function sameFills(a: Fill[], b: Fill[]): boolean {
+  return a.length === b.length && a.every((x, i) => equalBytes(Fill.encode(x).finish(), Fill.encode(b[i]!).finish()));
+}
+
+/** The receipts of `height` against the block and its results, checked field by field. */
+function honoured(t: ExecutionContext, rs: StoredReceipt[], txs: Uint8Array[], res: FinalizeBlockResponse): boolean {
+  for (const r of rs) {
+    const i = r.receipt.index;
+    const tx = txs[i];
+    const result = res.txResults[i];
+    if (tx === undefined || result === undefined) return false;
+    if (!equalBytes(sha256(tx), r.receipt.txHash)) return false;
+    if (!equalBytes(resultHashOf(result), r.receipt.resultHash)) return false;
+    if (result.code !== r.receipt.code || result.codespace !== r.receipt.codespace) return false;
+    if (!sameFills(fillsFromEvents(result.events), r.receipt.fills)) return false;
+    t.notThrows(() => verifyReceipt(r.signed, { chainId: CHAIN_ID, sequencerAddress: SEQUENCER }));
+  }
+  return true;
+}
+
+test("every receipt of random orders over many blocks is honoured by the committed block", async (t) => {
+  let totalFills = 0;
+  let totalReceipts = 0;
+  let totalRejections = 0;
+  await assertAsyncProperty(
+    t,
+    fc.asyncProperty(
+      fc.array(fc.array(action, { minLength: 4, maxLength: 16 }), { minLength: 5, maxLength: 8 }),
+      async (blocks) => {
+        const { f, traders } = await funded();
+        const validator = await funded();
+        const receipts = createReceiptStore();
+        const mempool = createMempool({ app: f.app, maxTxs: 10_000, maxBytes: 1 << 26, maxTxBytes: 1 << 20 });
+        const sequencer = createSequencer({
+          chainId: CHAIN_ID,
+          app: f.app,
+          pending: () => mempool.txs(10_000),
+          signer: key,
+          epoch: () => 0n,
+          receipts,
+          maxBlockBytes: 4_000_000,
+          maxBlockGas: -1n,
+          now: () => 0,
+        });
+        const admit = sequencingMempool(mempool, sequencer);
+        const sequences = new Map<string, bigint>();
+        for (const a of traders) sequences.set(a.address, (await account(f, a.address))!.sequence);
+        let stale: Uint8Array[] = [];
+        const sign = async (a: Action, spent: boolean) => {
+          const trader = traders[a.trader]!;
+          const next = sequences.get(trader.address)!;
+          const m = MARKETS[a.market]!;
+          const spec = orderSpec(m.id, a.buy ? "buy" : "sell", String(a.size), String(m.mid + a.offset), {
+            timeInForce: TIFS[a.tif]!,
+          });
+          if (!spent) sequences.set(trader.address, next + 1n);
+          return signTx(trader, {
+            sequence: spent ? next - 1n : next,
+            msgs: [place(trader.address, spec)],
+            fee: { amount: [{ denom: "ustrike", amount: "100000" }], gas: 4_000_000 },
+          });
+        };
+        let late: Uint8Array[] = [];
+        for (const actions of [...blocks, []]) {
+          const height = f.height + 1n;
+          const seconds = GENESIS_SECONDS + height;
+          sequencer.openHeight({
+            height,
+            time: { seconds, nanos: 0 },
+            proposerAddress: SEQUENCER,
+            evidence: [],
+            misbehavior: [],
+            decidedLastCommit: { votes: [] },
+          });
+          // Txs that arrived while the previous proposal was sealed are receipted at the opening, in arrival order.
+          const firstIndexes = late.map((tx) => receipts.get(sha256(tx)));
+          if (!firstIndexes.every((r, i) => r?.receipt.height === height && r.receipt.index === i)) return false;
+          late = [];
+          for (const a of actions.filter((x) => !x.late)) {
+            const tx = await sign(a, a.stale && sequences.get(traders[a.trader]!.address)! > 0n);
+            const check = admit.checkAndAdd(tx);
+            const r = receipts.get(sha256(tx));
+            if (r === undefined) return false;
+            if (check.code !== 0) {
+              if (r.receipt.status !== ReceiptStatus.RECEIPT_STATUS_REJECTED) return false;
+              stale.push(tx);
+            } else if (r.receipt.status !== ReceiptStatus.RECEIPT_STATUS_SEQUENCED || r.receipt.height !== height) {
+              return false;
+            }
+          }
+          const sealed = sequencer.sealBlock(height)!;
+          for (const a of actions.filter((x) => x.late)) {
+            const tx = await sign(a, false);
+            if (admit.checkAndAdd(tx).code !== 0 || receipts.get(sha256(tx)) !== undefined) return false;
+            late.push(tx);
+          }
+          const res = await finalize(f, sealed.txs, height, seconds);
+          const resV = await finalize(validator.f, sealed.txs, height, seconds);
+          if (!equalBytes(res.appHash, resV.appHash)) return false;
+          mempool.update(sealed.txs);
+          receipts.blockCommitted(height, sealed.txs, res.txResults, 0);
+          sequencer.committed(height);
+          const mine = sealed.txs.map((tx) => receipts.get(sha256(tx))!);
+          if (mine.some((r) => r === undefined || r.stage !== "committed")) return false;
+          if (!honoured(t, mine, sealed.txs, resV)) return false;
+          // A rejected tx is never in the block.
+          const inBlock = new Set(sealed.txs.map((tx) => toHex(sha256(tx))));
+          if (stale.some((tx) => inBlock.has(toHex(sha256(tx))))) return false;
+          totalRejections += stale.length;
+          stale = [];
+          totalReceipts += mine.length;
+          totalFills += mine.reduce((n, r) => n + r.receipt.fills.length, 0);
+        }
+        return true;
+      },
+    ),
+    { numRuns: 4, seed: 20261202 },
+  );
+  // The property is only meaningful if the random orders really traded and were refused sometimes.
+  t.log(`receipts ${totalReceipts}, fills ${totalFills}, rejections ${totalRejections}`);
+  t.true(totalReceipts > 50, `receipts: ${totalReceipts}`);
+  t.true(totalFills > 10, `fills: ${totalFills}`);
+  t.true(totalRejections > 0, `rejections: ${totalRejections}`);
+});
