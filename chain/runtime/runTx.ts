@@ -94,7 +94,7 @@ export function runTx(env: RunTxEnv, mode: ExecMode, base: KVStore, block: Block
     const e = sdkErrors.invalidGasLimit(
       `tx gas limit ${gasWanted} exceeds the block's max gas ${maxBlockGas}; lower the tx's gas limit`,
     );
-    return { result: errorResult(e, gasWanted, 0n, []), tx, msgResponses: [] };
+    return { result: errorResult(e, gasWanted, 0n, [], env.onPanic), tx, msgResponses: [], charged: false };
   }
   const meter: GasMeter = createGasMeter(mode === "simulate" ? undefined : gasWanted);
 
