@@ -521,6 +521,12 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       // Peers ahead of us send their height's messages; beyond the next height they are of
       // no use (block sync catches us up) and are not kept. Honest when we lag: no penalty.
       if (h !== cs.height + 1n) return;
+      // What is wrong whatever state the next height starts in costs the sender now.
+      if (m.kind === "block") return reject(origin, `an unsigned block for height ${h}, which we are not in`);
+      const round = m.kind === "vote" ? m.vote.round : m.proposal.round;
+      if (!Number.isSafeInteger(round) || round < 0 || round > MAX_ROUNDS_AHEAD) {
+        return reject(origin, `round ${round} is too far ahead for height ${h}`);
+      }
       const r = future.add(m, origin);
       if (r === "peer over quota") reject(origin, `too many messages for height ${h}`);
       return;

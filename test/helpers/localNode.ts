@@ -70,6 +70,8 @@ export interface TestNode {
   home: string;
   chainId: string;
   rpcUrl: string;
+  /** The loopback port the node listens on for peers. */
+  p2pPort: number;
   accounts: Record<string, TestAccount>;
   /** CLI args that point a command at this node's home, keyring and RPC. */
   common: string[];
@@ -130,6 +132,7 @@ export async function createTestNode(options: TestNodeOptions = {}): Promise<Tes
     home,
     chainId,
     rpcUrl,
+    p2pPort,
     accounts,
     common: [...keyring, "--node", `tcp://127.0.0.1:${rpcPort}`, "--chain-id", chainId],
     get process() {

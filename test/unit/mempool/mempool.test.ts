@@ -1,6 +1,6 @@
 import test from "ava";
 import type { TxResult } from "../../../chain/types/abci.js";
-import { createMempool } from "../../../chain/mempool/mempool.js";
+import { createMempool, isPeerFault } from "../../../chain/mempool/mempool.js";
 
 function result(code: number, gasWanted = 100n): TxResult {
   return {
@@ -118,4 +118,48 @@ test("a tx admitted right after the re-check is checked once against the new sta
     pool.reap(1000).map((tx) => tx[0]),
     [1, 2],
   );
+});
+
+/** CheckTx of a tx `[signer, gas/100]`: gas wanted from the second byte, the signer as an acc_seq event. */
+function signedApp() {
+  return {
+    checkTx(tx: Uint8Array): TxResult {
+      return {
+        ...result(0, BigInt(tx[1]!) * 100n),
+        events: [{ type: "tx", attributes: [{ key: "acc_seq", value: `signer${tx[0]}/${tx[2] ?? 0}`, index: true }] }],
+      };
+    },
+  };
+}
+
+test("reaping skips a tx that does not fit the block's gas and goes on with the others", (t) => {
+  const pool = createMempool({ app: signedApp(), maxTxs: 10, maxBytes: 1000, maxTxBytes: 100 });
+  // signer 1 asks for 900 gas of a 1000-gas block after 200 are taken; signers 2, 3 fit.
+  for (const tx of [Uint8Array.of(4, 2), Uint8Array.of(1, 9), Uint8Array.of(2, 1), Uint8Array.of(3, 5)]) {
+    t.is(pool.checkAndAdd(tx).code, 0);
+  }
+  t.deepEqual(
+    pool.reap(1000, 1000n).map((tx) => tx[0]),
+    [4, 2, 3],
+  );
+});
+
+test("a skipped tx holds back its signer's later txs (they would fail on the sequence without it)", (t) => {
+  const pool = createMempool({ app: signedApp(), maxTxs: 10, maxBytes: 1000, maxTxBytes: 100 });
+  for (const tx of [Uint8Array.of(1, 9, 0), Uint8Array.of(1, 1, 1), Uint8Array.of(2, 1, 0)]) pool.checkAndAdd(tx);
+  t.deepEqual(
+    pool.reap(1000, 500n).map((tx) => [tx[0], tx[2]]),
+    [[2, 0]],
+  );
+});
+
+test("txs that no honest peer relays are peer faults; state-dependent refusals are not", (t) => {
+  t.true(isPeerFault({ codespace: "sdk", code: 2 }), "undecodable");
+  t.true(isPeerFault({ codespace: "sdk", code: 4 }), "bad signature");
+  t.true(isPeerFault({ codespace: "sdk", code: 41 }), "gas limit over the block's max gas");
+  t.true(isPeerFault({ codespace: "mempool", code: 3 }), "too large");
+  t.false(isPeerFault({ codespace: "sdk", code: 32 }), "wrong sequence: raced with a block");
+  t.false(isPeerFault({ codespace: "sdk", code: 13 }), "fee below our own minimum gas price");
+  t.false(isPeerFault({ codespace: "sdk", code: 19 }), "already in the mempool");
+  t.false(isPeerFault({ codespace: "mempool", code: 2 }), "mempool full");
 });

@@ -77,6 +77,8 @@ export async function createFixture(
     funded?: number;
     minGasPrices?: string;
     maxTxBytes?: number;
+    /** The block's max gas the app enforces (consensus params), -1 by default. */
+    maxBlockGas?: bigint;
     /** Extra app_state sections (oracle, orderbook, margin), given the accounts. */
     appState?: (accounts: readonly TestAccount[]) => Record<string, unknown>;
   } = {},
@@ -90,6 +92,7 @@ export async function createFixture(
     state,
     minGasPrices: parseDecCoins(options.minGasPrices ?? "0.025ustrike"),
     ...(options.maxTxBytes === undefined ? {} : { maxTxBytes: options.maxTxBytes }),
+    ...(options.maxBlockGas === undefined ? {} : { maxBlockGas: options.maxBlockGas }),
     verify: (pk, digest, sig) => {
       count++;
       return verifySecp256k1Digest(pk, digest, sig);
