@@ -14,7 +14,6 @@ import {Settlement} from "./Settlement.sol";
 ///                 hashed prefix, which then misses the commitment.
 contract EcdsaSettlement is Settlement {
     uint256 private constant MEMBER_BYTES = 28;
-    uint256 private constant SIGNATURE_BYTES = 65;
     /// secp256k1n / 2: a larger s is the malleable twin of a valid signature.
     uint256 private constant HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
 
@@ -41,30 +40,58 @@ contract EcdsaSettlement is Settlement {
         if (keccak256(signatures[2:setEnd]) != validatorSetHash) revert ValidatorSetMismatch();
         uint256 bitmap = uint256(bytes32(signatures[setEnd:setEnd + 32]));
         if (members < 256 && bitmap >> members != 0) revert MalformedSignatures();
-        uint256 cursor = setEnd + 32;
-        for (uint256 i = 0; i < members; i++) {
-            uint256 o = 2 + i * MEMBER_BYTES;
-            uint256 power = uint64(bytes8(signatures[o + 20:o + 28]));
-            totalPower += power;
-            if ((bitmap >> i) & 1 == 0) continue;
-            if (signatures.length < cursor + SIGNATURE_BYTES) revert MalformedSignatures();
-            address signer = _recover(digest, signatures[cursor:cursor + SIGNATURE_BYTES], i);
-            cursor += SIGNATURE_BYTES;
-            if (signer != address(bytes20(signatures[o:o + 20]))) revert InvalidSignature(i);
-            signedPower += power;
-        }
-        if (cursor != signatures.length) revert MalformedSignatures();
+        uint256 failure;
+        uint256 end;
+        (signedPower, totalPower, failure, end) = _scan(digest, signatures, members, bitmap);
+        if (failure >> 16 == 1) revert HighS(failure & 0xffff);
+        if (failure >> 16 == 2) revert InvalidSignature(failure & 0xffff);
+        if (end != signatures.length) revert MalformedSignatures();
     }
 
-    /// The signer of a 65-byte r || s || v signature; refuses high s, a bad v and failure.
-    function _recover(bytes32 digest, bytes calldata sig, uint256 member) private pure returns (address signer) {
-        bytes32 r = bytes32(sig[0:32]);
-        bytes32 s = bytes32(sig[32:64]);
-        uint8 v = uint8(sig[64]);
-        if (uint256(s) > HALF_ORDER) revert HighS(member);
-        if (v != 27 && v != 28) revert InvalidSignature(member);
-        signer = ecrecover(digest, v, r, s);
-        if (signer == address(0)) revert InvalidSignature(member);
+    /// One pass over the members, in assembly because Solidity's checked slicing cost more
+    /// than the calldata itself. `failure` is kind << 16 | member (kind 1 high s, 2 invalid
+    /// signature); `end` is where the signatures stopped. Reads past the end of calldata
+    /// yield zeros, and then `end` misses the blob's length.
+    function _scan(
+        bytes32 digest,
+        bytes calldata signatures,
+        uint256 members,
+        uint256 bitmap
+    ) private view returns (uint256 signedPower, uint256 totalPower, uint256 failure, uint256 end) {
+        assembly ("memory-safe") {
+            let cursor := add(signatures.offset, add(2, add(mul(members, 28), 32)))
+            let scratch := mload(0x40)
+            mstore(scratch, digest)
+            for {
+                let i := 0
+            } lt(i, members) {
+                i := add(i, 1)
+            } {
+                let word := calldataload(add(signatures.offset, add(2, mul(i, 28))))
+                let power := and(shr(32, word), 0xffffffffffffffff)
+                totalPower := add(totalPower, power)
+                if and(shr(i, bitmap), 1) {
+                    let s := calldataload(add(cursor, 32))
+                    if gt(s, HALF_ORDER) {
+                        failure := or(shl(16, 1), i)
+                        break
+                    }
+                    mstore(add(scratch, 32), byte(0, calldataload(add(cursor, 64))))
+                    mstore(add(scratch, 64), calldataload(cursor))
+                    mstore(add(scratch, 96), s)
+                    mstore(add(scratch, 128), 0)
+                    cursor := add(cursor, 65)
+                    // A v outside {27, 28} and a failed recovery both return nothing (zero).
+                    let ok := staticcall(gas(), 1, scratch, 128, add(scratch, 128), 32)
+                    if or(iszero(ok), iszero(eq(mload(add(scratch, 128)), shr(96, word)))) {
+                        failure := or(shl(16, 2), i)
+                        break
+                    }
+                    signedPower := add(signedPower, power)
+                }
+            }
+            end := sub(cursor, signatures.offset)
+        }
     }
 
     function _installValidatorSet(bytes calldata encoded) internal pure override returns (uint256 members, uint256 totalPower) {
