@@ -43,6 +43,7 @@ export function parseMarginGenesis(state: unknown): MarginParams {
   checkRate(params.optionOtmFactor, "option_otm_factor", true);
   checkRate(params.optionMinFactor, "option_min_factor", true);
   checkRate(params.optionMaintenanceRatio, "option_maintenance_ratio", true);
+  checkRate(params.optionPortfolioShortMinimum, "option_portfolio_short_minimum", true);
   // Settlement averages at least one block of oracle history (an empty window would halt expiry).
   if (params.settlementTwapBlocks < 1n)
     throw marginErrors.invalidGenesis("params.settlement_twap_blocks must be at least 1");

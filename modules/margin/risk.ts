@@ -107,7 +107,11 @@ function positionRisk(ctx: RiskContext, deps: RiskDeps, position: Position): Pos
   return { position, market, contracts, spot, mark: spot, value, im, mm, greeks: PERP_GREEKS, stale };
 }
 
-/** Portfolio mode: one requirement per underlying, the worst loss over the scenario grid. */
+/**
+ * Portfolio mode: one requirement per underlying, the worst loss over the scenario grid, but
+ * never less than the short-option minimum (a share of spot per short contract), so a far
+ * out-of-the-money short that no grid scenario reaches still carries margin.
+ */
 function portfolioRequirements(
   ctx: RiskContext,
   deps: RiskDeps,
@@ -119,7 +123,9 @@ function portfolioRequirements(
     list.push(r);
     byUnderlying.set(r.market.underlying, list);
   }
-  const ratio = decFromString(getParams(ctx).optionMaintenanceRatio);
+  const params = getParams(ctx);
+  const ratio = decFromString(params.optionMaintenanceRatio);
+  const shortMinimum = decFromString(params.optionPortfolioShortMinimum || "0");
   let im = 0n;
   for (const underlying of [...byUnderlying.keys()].sort()) {
     const group = byUnderlying.get(underlying)!;
@@ -128,7 +134,12 @@ function portfolioRequirements(
       group.map((r) => ({ market: r.market, contracts: r.contracts })),
       group[0]!.spot,
     );
-    im += usdcToUusdcCeil(loss);
+    const shorts = group.reduce(
+      (sum, r) => (r.market.type === MarketType.MARKET_TYPE_OPTION && r.contracts < 0n ? sum - r.contracts : sum),
+      0n,
+    );
+    const minimum = mul(mul(shorts, group[0]!.spot), shortMinimum);
+    im += usdcToUusdcCeil(loss > minimum ? loss : minimum);
   }
   return { im, mm: usdcToUusdcCeil(mul(uusdcToUsdc(im), ratio)) };
 }

@@ -32,10 +32,11 @@ export function defaultMarginParams(): MarginParams {
     fundingIntervalBlocks: 600n,
     maxFundingRate: "0.001",
     liquidationPenalty: "0.01",
-    optionOtmFactor: "0.15",
+    optionOtmFactor: "0.2",
     optionMinFactor: "0.1",
     optionMaintenanceRatio: "0.8",
     settlementTwapBlocks: 30n,
+    optionPortfolioShortMinimum: "0.01",
   };
 }
 

@@ -106,13 +106,13 @@ test("portfolio margin needs less than standard margin for a delta-hedged short 
   assertOk(t, await send(f, alice, [place(alice.address, orderSpec(CALL, "sell", "1", "150"))]));
   assertOk(t, await send(f, alice, [place(alice.address, orderSpec("ETH-PERP", "buy", "0.5", "3000"))]));
   const standard = (await subaccount(f, alice.address))!;
-  // 450 on the short call plus 5% of 1500 on the perpetual.
-  t.is(standard.initialMargin, "525");
+  // 600 on the short call (20% of spot) plus 5% of 1500 on the perpetual.
+  t.is(standard.initialMargin, "675");
   assertOk(t, await send(f, alice, [setMarginMode(alice.address, true)]));
   const portfolio = (await subaccount(f, alice.address))!;
   t.true(portfolio.subaccount!.portfolioMargin);
   const im = uusdcOf(portfolio.initialMargin);
-  t.true(im > 0n && im < 525_000_000n / 2n, `portfolio initial margin ${portfolio.initialMargin}`);
+  t.true(im > 0n && im < 675_000_000n / 2n, `portfolio initial margin ${portfolio.initialMargin}`);
   // Equity is the same in both modes (up to a block of time decay).
   t.true(Math.abs(Number(portfolio.equity) - Number(standard.equity)) < 0.01);
   // Free collateral grows by the difference, and can be withdrawn.
@@ -161,10 +161,10 @@ test("margin genesis fills in defaults for params it does not give, and refuses 
   const f = await createTradingFixture({ marginParams: { funding_interval_blocks: "7" } });
   const [mm, alice] = f.accounts as [TestAccount, TestAccount];
   await depositAll(f, [mm, alice], 10_000n);
-  // The default 15%/10% short-option factors are in force.
+  // The default 20%/10% short-option factors are in force.
   assertOk(t, await send(f, mm, [place(mm.address, orderSpec(ethCall(3000n), "sell", "1", "150"))]));
   assertOk(t, await send(f, alice, [place(alice.address, orderSpec(ethCall(3000n), "buy", "1", "150"))]));
-  t.is((await subaccount(f, mm.address))!.positions[0]!.initialMargin, "450");
+  t.is((await subaccount(f, mm.address))!.positions[0]!.initialMargin, "600");
   const error = await t.throwsAsync(createTradingFixture({ marginParams: { settlementTwapBlocks: "0" } }));
   t.is(marginErrors.invalidGenesis.is(error), true, String(error));
 });

@@ -92,7 +92,7 @@ test("option positions show their mark, unrealized PnL and greeks with the right
 test("selling an option needs the short-option margin; buying one needs the premium in cash", async (t) => {
   const { f, mm, carol } = await optionTraders(t);
   await depositAll(f, [carol], 400n);
-  // Naked short call at the money: 15% of spot (450 USDC) on top of the option's value.
+  // Naked short call at the money: 20% of spot (600 USDC, CBOE's rule) on top of the option's value.
   await assertRejected(
     t,
     f,
@@ -101,13 +101,13 @@ test("selling an option needs the short-option margin; buying one needs the prem
     orderbookErrors.insufficientMargin,
     [CALL],
   );
-  await depositAll(f, [carol], 200n);
+  await depositAll(f, [carol], 300n);
   assertOk(t, await send(f, carol, [place(carol.address, orderSpec(CALL, "sell", "1", "150"))]));
   assertOk(t, await send(f, mm, [place(mm.address, orderSpec(CALL, "buy", "1", "150"))]));
   const view = (await subaccount(f, carol.address))!;
-  t.is(view.positions[0]!.initialMargin, "450");
-  t.is(view.positions[0]!.maintenanceMargin, "360");
-  t.is(view.initialMargin, "450");
+  t.is(view.positions[0]!.initialMargin, "600");
+  t.is(view.positions[0]!.maintenanceMargin, "480");
+  t.is(view.initialMargin, "600");
 
   // A buyer cannot pay for options on credit: 100 USDC does not buy a 150 USDC call.
   const bob = f.accounts[2]!;

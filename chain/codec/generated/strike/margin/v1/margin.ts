@@ -37,13 +37,18 @@ export interface MarginParams {
   maxFundingRate: string;
   /** Share of the liquidated notional paid to the insurance fund, e.g. "0.01". */
   liquidationPenalty: string;
-  /** Short-option margin: otm factor and floor factor (CBOE style), e.g. "0.15", "0.10". */
+  /** Short-option margin: otm factor and floor factor (CBOE style), e.g. "0.20", "0.10". */
   optionOtmFactor: string;
   optionMinFactor: string;
   /** Maintenance margin as a share of initial margin for options and portfolio mode, e.g. "0.8". */
   optionMaintenanceRatio: string;
   /** Blocks of oracle history averaged for option settlement. */
   settlementTwapBlocks: bigint;
+  /**
+   * Portfolio mode: at least this share of spot per short option contract, whatever its hedges
+   * (SPAN's short option minimum), e.g. "0.01".
+   */
+  optionPortfolioShortMinimum: string;
 }
 
 function createBaseSubaccount(): Subaccount {
@@ -320,6 +325,7 @@ function createBaseMarginParams(): MarginParams {
     optionMinFactor: "",
     optionMaintenanceRatio: "",
     settlementTwapBlocks: 0n,
+    optionPortfolioShortMinimum: "",
   };
 }
 
@@ -351,6 +357,9 @@ export const MarginParams: MessageFns<MarginParams> = {
         throw new globalThis.Error("value provided for field message.settlementTwapBlocks of type uint64 too large");
       }
       writer.uint32(56).uint64(message.settlementTwapBlocks);
+    }
+    if (message.optionPortfolioShortMinimum !== "") {
+      writer.uint32(66).string(message.optionPortfolioShortMinimum);
     }
     return writer;
   },
@@ -424,6 +433,14 @@ export const MarginParams: MessageFns<MarginParams> = {
             message.settlementTwapBlocks = reader.uint64() as bigint;
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.optionPortfolioShortMinimum = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -473,6 +490,11 @@ export const MarginParams: MessageFns<MarginParams> = {
         : isSet(object.settlement_twap_blocks)
         ? BigInt(object.settlement_twap_blocks)
         : 0n,
+      optionPortfolioShortMinimum: isSet(object.optionPortfolioShortMinimum)
+        ? globalThis.String(object.optionPortfolioShortMinimum)
+        : isSet(object.option_portfolio_short_minimum)
+        ? globalThis.String(object.option_portfolio_short_minimum)
+        : "",
     };
   },
 
@@ -499,6 +521,9 @@ export const MarginParams: MessageFns<MarginParams> = {
     if (message.settlementTwapBlocks !== 0n) {
       obj.settlementTwapBlocks = message.settlementTwapBlocks.toString();
     }
+    if (message.optionPortfolioShortMinimum !== "") {
+      obj.optionPortfolioShortMinimum = message.optionPortfolioShortMinimum;
+    }
     return obj;
   },
 
@@ -519,6 +544,7 @@ export const MarginParams: MessageFns<MarginParams> = {
     message.settlementTwapBlocks = (object.settlementTwapBlocks !== undefined && object.settlementTwapBlocks !== null)
       ? BigInt(object.settlementTwapBlocks)
       : 0n;
+    message.optionPortfolioShortMinimum = object.optionPortfolioShortMinimum ?? "";
     return message;
   },
 };

@@ -1,0 +1,87 @@
+/**
+ * Issue 8, hole 3: deleveraging closes each position of a bankrupt account at its own
+ * bankruptcy price in its own market, ranks counterparties by profit × leverage, and never
+ * takes a solvent counterparty below zero equity.
+ */
+import test from "ava";
+import type { TestAccount } from "../../unit/runtime/fixture.js";
+import { assertOk, eventsOf, uusdcOf } from "./checks.js";
+import {
+  createTradingFixture,
+  depositAll,
+  insuranceFund,
+  orderSpec,
+  place,
+  send,
+  subaccount,
+  submitPrice,
+} from "./fixture.js";
+
+test("each position is deleveraged at its own bankruptcy price in its own market: a BTC loss is not charged to an ETH counterparty", async (t) => {
+  const f = await createTradingFixture({ accounts: 4 });
+  const [mm, alice, bob] = f.accounts as [TestAccount, TestAccount, TestAccount];
+  await depositAll(f, [mm], 100_000n);
+  await depositAll(f, [alice], 400n);
+  await depositAll(f, [bob], 10n);
+  // Alice: long 0.05 BTC at 60,000 (against mm) and long 0.001 ETH at 3000 (against bob's short).
+  assertOk(t, await send(f, mm, [place(mm.address, orderSpec("BTC-PERP", "sell", "0.05", "60000"))]));
+  assertOk(t, await send(f, alice, [place(alice.address, orderSpec("BTC-PERP", "buy", "0.05", "60000"))]));
+  assertOk(t, await send(f, bob, [place(bob.address, orderSpec("ETH-PERP", "sell", "0.001", "3000"))]));
+  assertOk(t, await send(f, alice, [place(alice.address, orderSpec("ETH-PERP", "buy", "0.001", "3000"))]));
+  // BTC falls 20%: alice's loss (600) is more than her 400 and the fund is empty.
+  assertOk(t, await send(f, f.feeder, [submitPrice(f.feeder.address, "BTC", "48000")]));
+  const adl = eventsOf(f.last!.events, "deleverage");
+  t.deepEqual(
+    adl.map((e) => [e["market"], e["counterparty"]]),
+    [
+      ["BTC-PERP", `${mm.address}/0`],
+      ["ETH-PERP", `${bob.address}/0`],
+    ],
+  );
+  // The ETH position carries only its maintenance-weighted share (0.09 / 72.09) of the deficit:
+  // bob buys back 0.001 ETH at about 3,250 USDC/ETH, not at 200,000.
+  const ethAmount = BigInt(adl[1]!["amount"]!);
+  t.true(ethAmount > 3_000_000n && ethAmount < 3_300_000n, `ETH closed for ${ethAmount} uusdc`);
+  const b = (await subaccount(f, bob.address))!;
+  t.deepEqual(b.positions, []);
+  t.true(uusdcOf(b.equity) > 9_000_000n, `bob kept his collateral: ${b.equity}`);
+  const a = (await subaccount(f, alice.address))!;
+  t.deepEqual(a.positions, []);
+  t.is(uusdcOf(a.equity), 0n);
+  t.is(await insuranceFund(f), 0n);
+});
+
+test("deleveraging never takes a solvent counterparty below zero equity; what it cannot absorb waits", async (t) => {
+  const f = await createTradingFixture({ accounts: 4 });
+  const [mm, alice, bob] = f.accounts as [TestAccount, TestAccount, TestAccount];
+  await depositAll(f, [mm], 100_000n);
+  await depositAll(f, [alice], 200n);
+  await depositAll(f, [bob], 320n);
+  // Alice long 1 ETH against bob's short; bob is also long 0.05 BTC (from mm).
+  assertOk(t, await send(f, bob, [place(bob.address, orderSpec("ETH-PERP", "sell", "1", "3000"))]));
+  assertOk(t, await send(f, alice, [place(alice.address, orderSpec("ETH-PERP", "buy", "1", "3000"))]));
+  assertOk(t, await send(f, mm, [place(mm.address, orderSpec("BTC-PERP", "sell", "0.05", "60000"))]));
+  assertOk(t, await send(f, bob, [place(bob.address, orderSpec("BTC-PERP", "buy", "0.05", "60000"))]));
+  // Both fall 20% in one block: alice is −401.5; bob gains 600 on ETH, loses 600 on BTC (equity ~318).
+  assertOk(
+    t,
+    await send(f, f.feeder, [
+      {
+        typeUrl: "/strike.oracle.v1.MsgSubmitPrices",
+        value: {
+          feeder: f.feeder.address,
+          prices: [
+            { asset: "BTC", price: "48000" },
+            { asset: "ETH", price: "2400" },
+          ],
+        },
+      },
+    ]),
+  );
+  const adl = eventsOf(f.last!.events, "deleverage");
+  t.is(adl.length, 1);
+  t.true(BigInt(adl[0]!["size"]!) < 1000n, "bob took only what his equity can absorb");
+  const b = (await subaccount(f, bob.address))!;
+  t.true(uusdcOf(b.equity) >= 0n, `bob is still solvent: ${b.equity}`);
+  t.true((await subaccount(f, alice.address))!.positions.length === 1, "the rest stays with alice for now");
+});
