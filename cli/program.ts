@@ -5,6 +5,7 @@ import { initCommand } from "./commands/init.js";
 import { keysCommand } from "./commands/keys.js";
 import { feederCommand } from "./commands/oracle.js";
 import { queryCommand } from "./commands/query.js";
+import { receiptCommand } from "./commands/receipt.js";
 import { startCommand } from "./commands/start.js";
 import { statusCommand } from "./commands/status.js";
 import { testnetCommand } from "./commands/testnet.js";
@@ -40,6 +41,7 @@ export function createProgram(): Command {
     statusCommand,
     feederCommand,
     testnetCommand,
+    receiptCommand,
   ]) {
     program.addCommand(make());
   }

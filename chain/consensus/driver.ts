@@ -90,6 +90,12 @@ function messageHeight(m: ConsensusMessage): bigint {
   }
 }
 
+/** Room for txs in a block of `maxBytes` (a sequencer fills its block to the same limit). */
+export function maxBlockDataBytes(max: bigint): number {
+  // Room for the header, commit and framing, as CometBFT's MaxDataBytes does roughly.
+  return max <= 0n ? 100 * 1024 * 1024 : Math.max(0, Number(max) - 16 * 1024);
+}
+
 /** Who signed the previous block, by the previous height's set (FinalizeBlock's decided_last_commit). */
 function lastCommitInfo(validators: readonly Validator[], commit: Commit): LastCommitInfo {
   return {
@@ -221,11 +227,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     }
   }
 
-  function maxDataBytes(): number {
-    const max = o.consensusParams.block.maxBytes;
-    // Room for the header, commit and framing, as CometBFT's MaxDataBytes does roughly.
-    return max <= 0n ? 100 * 1024 * 1024 : Math.max(0, Number(max) - 16 * 1024);
-  }
+  const maxDataBytes = (): number => maxBlockDataBytes(o.consensusParams.block.maxBytes);
 
   async function buildBlock(height: bigint, round: number): Promise<void> {
     if (selfAddress === undefined || height !== chain.lastHeight + 1n) return;

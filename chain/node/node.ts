@@ -17,13 +17,16 @@ import { openBlockStore } from "../consensus/blockStore.js";
 import { openRocksDatabase } from "../store/rocksDb.js";
 import { openStateStore } from "../store/stateStore.js";
 import { equalBytes, toHex } from "../types/bytes.js";
-import { loadGenesis } from "../../genesis/index.js";
+import { loadGenesis, parseSequencerGenesis } from "../../genesis/index.js";
 import { resolveHomePath, type NodeConfig } from "./config.js";
 import { nodeErrors } from "./errors.js";
 import { consensusParamsOf, genesisValidators, initChainRequest, parseRfc3339 } from "./genesisState.js";
 import { loadNodeKey, loadPrivValidatorKey, nodeIdOf } from "./home.js";
 import { createLogger, type NodeLogger } from "./logger.js";
 import { createNodeNetwork } from "./network.js";
+import { openSequencing } from "../sequencer/service.js";
+import { maxBlockDataBytes } from "../consensus/driver.js";
+import type { Validator } from "../types/block.js";
 
 export interface StartNodeOptions {
   home: string;
@@ -95,13 +98,32 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     recheck: config.mempool.recheck,
   });
 
+  // Soft finality: epochs, the sequencer on mempool admission, receipts (chain/sequencer).
+  let currentValidators: () => readonly Validator[] = () => validators;
+  const sequencing = await openSequencing({
+    db,
+    chainId: genesis.chain_id,
+    initialHeight: BigInt(genesis.initial_height),
+    epochLength: parseSequencerGenesis(genesis.app_state["sequencer"]).epochLength,
+    app,
+    mempool,
+    validatorSeed: self === undefined ? undefined : validatorKey.privKey.subarray(0, 32),
+    maxBlockBytes: maxBlockDataBytes(consensusParams.block.maxBytes),
+    maxBlockGas: consensusParams.block.maxGas,
+    validators: () => currentValidators(),
+  });
+
   const network = createNodeNetwork({
     config,
     chainId: genesis.chain_id,
     nodeKeySeed: nodeKey.privKey.subarray(0, 32),
-    mempool,
+    mempool: sequencing.mempool,
     logger: log,
   });
+  network.host.onMessage("receipts", (peer, bytes) => {
+    if (!sequencing.relayed(bytes)) network.host.reportInvalid(peer, "receipt does not verify");
+  });
+  sequencing.onPublish((bytes) => network.host.broadcast("receipts", bytes));
 
   const indexing = config.txIndex.indexer === "kv";
   const driver = createConsensusDriver({
@@ -133,9 +155,13 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     blockBuilder: {
       reapTxs: (maxBytes) => mempool.reap(maxBytes, consensusParams.block.maxGas),
       size: () => mempool.size(),
+      openHeight: (plan) => sequencing.openHeight(plan),
+      sealBlock: (height) => sequencing.sealBlock(height),
     },
+    proposerSelection: (height, set) => sequencing.proposerSelection(height, set),
     onBlockCommitting(c: CommittedBlock, batch) {
       if (indexing) txIndexer.index(batch, c.block.header.height, c.block.txs, c.results.txResults);
+      sequencing.blockCommitting(c, batch);
       // In the same synchronous step as the app's Commit (see chain/mempool/mempool.ts), so
       // admissions go on while the block's batch is being written.
       mempool.update(c.block.txs);
@@ -154,6 +180,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     },
   });
 
+  currentValidators = () => driver.validators;
   const services: RpcServices = {
     node: {
       nodeInfo: () => ({
@@ -191,6 +218,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       txs: (limit) => mempool.txs(limit),
     },
     genesis: () => genesis,
+    sequencer: { receipt: (hash, waitMs) => sequencing.receipt(hash, waitMs), info: () => sequencing.info() },
   };
   const rpc = await startRpcServer({
     laddr: config.rpc.laddr,

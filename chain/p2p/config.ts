@@ -16,6 +16,8 @@ export const DEFAULT_MAX_MESSAGE_BYTES: Readonly<Record<ChannelId, number>> = {
   mempool: 1 * MiB,
   // A block-sync response holds a block, its commit and some slack.
   blocksync: 22 * MiB,
+  // Signed sequencer receipts (chain/sequencer): a few hundred bytes each.
+  receipts: 64 * 1024,
 };
 
 export const DEFAULT_MAX_PEERS = 50;

@@ -86,7 +86,12 @@ class Libp2pHost implements P2PHost {
   /** Connections we are hanging up: never admitted again while they linger. */
   private readonly dropped = new WeakSet<Connection>();
   private readonly scores: PeerScores;
-  private readonly handlers: Record<ChannelId, MessageHandler[]> = { consensus: [], mempool: [], blocksync: [] };
+  private readonly handlers: Record<ChannelId, MessageHandler[]> = {
+    consensus: [],
+    mempool: [],
+    blocksync: [],
+    receipts: [],
+  };
   private readonly peerHandlers: ((event: PeerEvent) => void)[] = [];
 
   constructor(private readonly cfg: ResolvedP2PConfig) {

@@ -1,7 +1,7 @@
 /** The three gossip channels. Each one is its own libp2p protocol and stream. */
-export type ChannelId = "consensus" | "mempool" | "blocksync";
+export type ChannelId = "consensus" | "mempool" | "blocksync" | "receipts";
 
-export const CHANNELS: readonly ChannelId[] = ["consensus", "mempool", "blocksync"];
+export const CHANNELS: readonly ChannelId[] = ["consensus", "mempool", "blocksync", "receipts"];
 
 export interface P2PLogger {
   info(msg: string, fields?: Record<string, unknown>): void;

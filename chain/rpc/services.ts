@@ -73,4 +73,13 @@ export interface RpcServices {
   mempool: MempoolView;
   /** The genesis document as CometBFT's JSON (genesis_time, chain_id, initial_height, consensus_params, validators, app_hash, app_state). */
   genesis(): unknown;
+  /** Soft finality (chain/sequencer); absent in tests that build a bare server. */
+  sequencer?: SequencerView;
+}
+
+/** What RPC shows of the sequencer: receipts as JSON (chain/sequencer/receiptJson.ts) and the current epoch. */
+export interface SequencerView {
+  /** The tx's receipt, waiting up to waitMs for it to arrive; undefined when there is none. */
+  receipt(txHash: Uint8Array, waitMs: number): Promise<unknown>;
+  info(): unknown;
 }

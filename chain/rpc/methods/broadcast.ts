@@ -28,9 +28,17 @@ async function broadcastAsync({ services }: CallContext, args: Args) {
   return broadcastJson(sha256(tx), EMPTY_TX_RESULT);
 }
 
+/** How long broadcast_tx_sync waits for the sequencer's receipt (it is immediate on the sequencer's node). */
+const RECEIPT_WAIT_MS = 1_500;
+
 async function broadcastSync({ services }: CallContext, args: Args) {
   const tx = txArg(args);
-  return broadcastJson(sha256(tx), await services.mempool.checkAndAdd(tx));
+  const hash = sha256(tx);
+  const checked = await services.mempool.checkAndAdd(tx);
+  if (services.sequencer === undefined) return broadcastJson(hash, checked);
+  // Strike's addition to CometBFT's shape: the signed receipt, or null when none came in time.
+  const receipt = await services.sequencer.receipt(hash, checked.code === 0 ? RECEIPT_WAIT_MS : 0);
+  return { ...broadcastJson(hash, checked), receipt: receipt ?? null };
 }
 
 let commitWaiters = 0;

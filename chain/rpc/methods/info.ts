@@ -49,6 +49,8 @@ async function status({ services }: CallContext) {
       pub_key: ed25519PubKeyJson(validator.pubKey),
       voting_power: int64(validator.votingPower),
     },
+    // Strike's addition (clients reading CometBFT's shape ignore it): the current sequencer epoch.
+    ...(services.sequencer === undefined ? {} : { sequencer_info: services.sequencer.info() ?? null }),
   };
 }
 
@@ -94,6 +96,7 @@ async function validators({ services }: CallContext, args: Args) {
     validators: slice.map(validatorJson),
     count: int64(slice.length),
     total: int64(all.length),
+    ...(services.sequencer === undefined ? {} : { sequencer: services.sequencer.info() ?? null }),
   };
 }
 

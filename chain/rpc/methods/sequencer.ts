@@ -1,0 +1,34 @@
+/** Strike's soft-finality methods: a tx's signed receipt, and who the sequencer is. */
+import type { CallContext, RouteTable } from "../context.js";
+import { rpcErrors } from "../errors.js";
+import type { Args } from "../params.js";
+import { hexUpper } from "../render/encoding.js";
+
+/** The longest a caller may ask `strike_receipt` to wait for a receipt that has not arrived yet. */
+const MAX_RECEIPT_WAIT_MS = 10_000;
+
+async function receipt({ services }: CallContext, args: Args) {
+  const hash = args.bytes("hash");
+  if (hash === undefined || hash.length !== 32) throw rpcErrors.invalidParams("hash (32 bytes, hex) is required");
+  const wait = Math.min(Math.max(args.smallInt("wait_ms") ?? 0, 0), MAX_RECEIPT_WAIT_MS);
+  const found = await services.sequencer?.receipt(hash, wait);
+  if (found === undefined) throw rpcErrors.notFound(`no receipt for tx ${hexUpper(hash)} on this node`);
+  return found;
+}
+
+async function sequencer({ services }: CallContext) {
+  const info = services.sequencer?.info();
+  if (info === undefined) throw rpcErrors.notFound("the sequencer schedule has not started");
+  return info;
+}
+
+export const sequencerRoutes: RouteTable = {
+  strike_receipt: {
+    args: [
+      { name: "hash", kind: "hexbytes" },
+      { name: "wait_ms", kind: "int" },
+    ],
+    handler: receipt,
+  },
+  strike_sequencer: { args: [], handler: sequencer },
+};

@@ -1,0 +1,79 @@
+/**
+ * The JSON form of a signed receipt (RPC results, `receipt.json` files). `signed` holds the
+ * exact bytes that were signed, base64; `receipt` is their decoding for people to read and
+ * is never trusted: verification decodes `signed.receipt` again.
+ */
+import { FillSide, Liquidity } from "../codec/generated/strike/sequencer/v1/receipt.js";
+import { fromBase64, toBase64, toHex } from "../types/bytes.js";
+import { sequencerErrors } from "./errors.js";
+import { Receipt, ReceiptStatus, type SignedReceipt } from "./receipt.js";
+
+export interface SignedReceiptJson {
+  receipt: string;
+  signature: string;
+  pub_key: string;
+}
+
+export interface ReceiptJson {
+  signed: SignedReceiptJson;
+  receipt: Record<string, unknown>;
+  /** Where the node saw it last: sequenced, rejected, committed or reverted. */
+  stage?: string;
+}
+
+const hex = (b: Uint8Array) => toHex(b).toUpperCase();
+
+export function decodedReceiptJson(r: Receipt): Record<string, unknown> {
+  return {
+    chain_id: r.chainId,
+    height: r.height.toString(),
+    index: r.index,
+    tx_hash: hex(r.txHash),
+    status: r.status === ReceiptStatus.RECEIPT_STATUS_REJECTED ? "rejected" : "sequenced",
+    code: r.code,
+    codespace: r.codespace,
+    result_hash: hex(r.resultHash),
+    fills: r.fills.map((f) => ({
+      market: f.market,
+      side: f.side === FillSide.FILL_SIDE_BUY ? "buy" : "sell",
+      price: f.price.toString(),
+      size: f.size.toString(),
+      fee: f.fee,
+      liquidity: f.liquidity === Liquidity.LIQUIDITY_MAKER ? "maker" : "taker",
+      order_id: f.orderId.toString(),
+      counterparty_order_id: f.counterpartyOrderId.toString(),
+      trade_seq: f.tradeSeq.toString(),
+    })),
+    sequencer_address: hex(r.sequencerAddress),
+    epoch: r.epoch.toString(),
+    previous_receipt_hash: hex(r.previousReceiptHash),
+    log: r.log,
+  };
+}
+
+export function receiptToJson(signed: SignedReceipt, stage?: string): ReceiptJson {
+  return {
+    signed: { receipt: toBase64(signed.receipt), signature: toBase64(signed.signature), pub_key: toBase64(signed.pubKey) },
+    receipt: decodedReceiptJson(Receipt.decode(signed.receipt)),
+    ...(stage === undefined ? {} : { stage }),
+  };
+}
+
+/** The signed bytes out of a receipt's JSON (or of a bare `signed` object). */
+export function signedReceiptFromJson(json: unknown): SignedReceipt {
+  const outer = typeof json === "object" && json !== null ? (json as Record<string, unknown>) : {};
+  const s = (typeof outer["signed"] === "object" && outer["signed"] !== null ? outer["signed"] : outer) as Record<
+    string,
+    unknown
+  >;
+  const field = (name: string): Uint8Array => {
+    const v = s[name];
+    if (typeof v !== "string") throw sequencerErrors.malformedReceipt(`"signed.${name}" must be a base64 string`);
+    try {
+      return fromBase64(v);
+    } catch {
+      throw sequencerErrors.malformedReceipt(`"signed.${name}" is not base64`);
+    }
+  };
+  return { receipt: field("receipt"), signature: field("signature"), pubKey: field("pub_key") };
+}

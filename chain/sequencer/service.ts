@@ -1,0 +1,134 @@
+/**
+ * Soft finality wired into a node: the epoch schedule (for the consensus driver), the
+ * sequencer and its mempool admission, the receipt store, receipts relayed between peers,
+ * and what RPC shows. chain/node composes it; nothing here reaches consensus state.
+ */
+import type { ProposerSelection, ValidatorSet } from "../consensus/proposer.js";
+import type { CommittedBlock, HeightPlan, SealedBlock } from "../consensus/types.js";
+import { createEd25519Signer } from "../crypto/ed25519.js";
+import type { Mempool } from "../mempool/mempool.js";
+import type { SpeculativeBlock, SpeculativeBlockRequest } from "../runtime/speculative.js";
+import type { Database, WriteBatch } from "../store/types.js";
+import type { Validator } from "../types/block.js";
+import { equalBytes, toHex } from "../types/bytes.js";
+import { sequencingMempool } from "./admission.js";
+import { openSequencerSchedule, type EpochInfo } from "./epochs.js";
+import { SignedReceipt, verifyReceipt } from "./receipt.js";
+import { receiptToJson, type ReceiptJson } from "./receiptJson.js";
+import { createReceiptStore, type ReceiptStore } from "./receiptStore.js";
+import { createSequencer, type Sequencer } from "./sequencer.js";
+
+export interface SequencingOptions {
+  db: Database;
+  chainId: string;
+  initialHeight: bigint;
+  epochLength: bigint;
+  app: { openSpeculativeBlock(req: SpeculativeBlockRequest): SpeculativeBlock };
+  mempool: Mempool;
+  /** The validator's ed25519 seed; undefined on a full node (it relays receipts but never signs). */
+  validatorSeed: Uint8Array | undefined;
+  maxBlockBytes: number;
+  maxBlockGas: bigint;
+  /** The current validator set (relayed receipts must come from one of them). */
+  validators(): readonly Validator[];
+  now?(): number;
+}
+
+export interface SequencerInfoJson {
+  epoch: string;
+  epoch_length: string;
+  start_height: string;
+  planned_end_height: string;
+  address: string;
+  /** Whether this node is the sequencer. */
+  is_self: boolean;
+}
+
+export interface Sequencing {
+  readonly mempool: Mempool;
+  readonly receipts: ReceiptStore;
+  proposerSelection(height: bigint, set: ValidatorSet): ProposerSelection;
+  openHeight(plan: HeightPlan): void;
+  sealBlock(height: bigint): SealedBlock | undefined;
+  /** In the block's commit step (same batch as the block). */
+  blockCommitting(c: CommittedBlock, batch: WriteBatch): void;
+  /** A receipt from a peer: kept when it verifies and its signer is a validator; false otherwise. */
+  relayed(bytes: Uint8Array): boolean;
+  /** Where this node's own receipts go (to peers). */
+  onPublish(send: (bytes: Uint8Array) => void): void;
+  /** The tx's receipt, waiting up to waitMs for it. */
+  receipt(txHash: Uint8Array, waitMs: number): Promise<ReceiptJson | undefined>;
+  info(): SequencerInfoJson | undefined;
+}
+
+export async function openSequencing(o: SequencingOptions): Promise<Sequencing> {
+  const now = o.now ?? Date.now;
+  const schedule = await openSequencerSchedule({ db: o.db, epochLength: o.epochLength, initialHeight: o.initialHeight });
+  const receipts = createReceiptStore();
+  const signer = o.validatorSeed === undefined ? undefined : createEd25519Signer(o.validatorSeed);
+  let publish: (bytes: Uint8Array) => void = () => {};
+  const sequencer: Sequencer | undefined =
+    signer === undefined
+      ? undefined
+      : createSequencer({
+          chainId: o.chainId,
+          app: o.app,
+          pending: () => o.mempool.txs(Number.MAX_SAFE_INTEGER),
+          signer,
+          epoch: () => schedule.current()?.epoch ?? 0n,
+          receipts,
+          maxBlockBytes: o.maxBlockBytes,
+          maxBlockGas: o.maxBlockGas,
+          now,
+          publish: (s) => publish(SignedReceipt.encode(s).finish()),
+        });
+  const mempool = sequencer === undefined ? o.mempool : sequencingMempool(o.mempool, sequencer);
+
+  return {
+    mempool,
+    receipts,
+    proposerSelection: (height, set) => schedule.selectionFor(height, set),
+    openHeight: (plan) => sequencer?.openHeight(plan),
+    sealBlock: (height) => sequencer?.sealBlock(height),
+    blockCommitting(c, batch) {
+      const h = c.block.header.height;
+      schedule.committed(h, c.commit.round, batch);
+      receipts.blockCommitted(h, c.block.txs, c.results.txResults, now());
+      sequencer?.committed(h);
+    },
+    relayed(bytes) {
+      let signed: SignedReceipt;
+      try {
+        signed = SignedReceipt.decode(bytes);
+        const receipt = verifyReceipt(signed, { chainId: o.chainId });
+        if (!o.validators().some((v) => equalBytes(v.address, receipt.sequencerAddress))) return false;
+        const known = receipts.get(receipt.txHash);
+        // Our own receipt, or an echo of one we hold: nothing new.
+        if (known !== undefined && equalBytes(known.signed.receipt, signed.receipt)) return true;
+        receipts.add(signed, receipt, now());
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    onPublish(send) {
+      publish = send;
+    },
+    async receipt(txHash, waitMs) {
+      const r = waitMs > 0 ? await receipts.wait(txHash, waitMs) : receipts.get(txHash);
+      return r === undefined ? undefined : receiptToJson(r.signed, r.stage);
+    },
+    info() {
+      const e: EpochInfo | undefined = schedule.current();
+      if (e === undefined) return undefined;
+      return {
+        epoch: e.epoch.toString(),
+        epoch_length: schedule.epochLength.toString(),
+        start_height: e.startHeight.toString(),
+        planned_end_height: e.plannedEndHeight.toString(),
+        address: toHex(e.sequencer.address).toUpperCase(),
+        is_self: signer !== undefined && equalBytes(e.sequencer.pubKey, signer.publicKey),
+      };
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/** `strike receipt …`: soft-finality receipts, checked offline. */
+import { readFileSync } from "node:fs";
+import { Command } from "commander";
+import { verifyReceiptJson } from "../../chain/sequencer/client.js";
+import { decodedReceiptJson } from "../../chain/sequencer/receiptJson.js";
+import { globalOptions } from "../context.js";
+import { cliErrors } from "../errors.js";
+import { withExamples } from "../help.js";
+import { print } from "../output.js";
+
+function verifyCommand(): Command {
+  const cmd = new Command("verify")
+    .description(
+      "Check a receipt offline: its ed25519 signature over the domain-separated sign bytes, its chain, and that its signer is the sequencer it names (or --sequencer)",
+    )
+    .argument(
+      "<file>",
+      "a receipt as JSON (what `strike tx … --wait sequenced --output json` prints, or its `receipt` field)",
+    )
+    .option("--sequencer <address>", "hex consensus address the receipt must come from (see `strike status`)")
+    .action((file: string, flags: { sequencer?: string }, self: Command) => {
+      const g = globalOptions(self);
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(file, "utf8")) as unknown;
+      } catch (e) {
+        throw cliErrors.badArgument(`cannot read ${file} as JSON (${e instanceof Error ? e.message : String(e)})`);
+      }
+      // `strike tx … --output json` wraps the receipt: accept both.
+      const inner =
+        (json as { receipt?: { signed?: unknown } } | null)?.receipt?.signed !== undefined
+          ? (json as { receipt: unknown }).receipt
+          : json;
+      if (flags.sequencer !== undefined && !/^[0-9A-Fa-f]{40}$/.test(flags.sequencer))
+        throw cliErrors.badArgument(`--sequencer must be 40 hex characters, got "${flags.sequencer}"`);
+      const receipt = verifyReceiptJson(inner, {
+        ...(g.chainId === undefined ? {} : { chainId: g.chainId }),
+        ...(flags.sequencer === undefined ? {} : { sequencerAddress: flags.sequencer }),
+      });
+      const decoded = decodedReceiptJson(receipt);
+      print(g.output, { valid: true, receipt: decoded }, () =>
+        [
+          `valid receipt signed by ${String(decoded["sequencer_address"])}`,
+          `  chain ${receipt.chainId}, height ${receipt.height}, index ${receipt.index}, epoch ${receipt.epoch}`,
+          `  tx ${String(decoded["tx_hash"])}: ${String(decoded["status"])}, code ${receipt.code}, ${receipt.fills.length} fill(s)`,
+        ].join("\n"),
+      );
+    });
+  return withExamples(
+    cmd,
+    "strike receipt verify receipt.json",
+    "strike receipt verify receipt.json --sequencer 1B2C…(40 hex) --chain-id strike-local-1",
+  );
+}
+
+export function receiptCommand(): Command {
+  const cmd = new Command("receipt").description("Soft-finality receipts signed by the sequencer");
+  withExamples(cmd, "strike receipt verify receipt.json");
+  cmd.addCommand(verifyCommand());
+  return cmd;
+}
