@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 STAMP := node_modules/.install-stamp
 
-.PHONY: start test install build compile typecheck lint proto proto-check contracts contracts-check bench localnet clean-localnet
+.PHONY: start test install build compile typecheck lint proto proto-check contracts contracts-check bench fuzz localnet clean-localnet
 
 start: build
 	bash scripts/localnet.sh
@@ -48,6 +48,10 @@ contracts-check: install
 
 bench: install
 	bash scripts/bench.sh
+
+# Not part of `make test` (which runs a short fuzz in test/fuzz/fuzz.test.ts): ≥ 1,000,000 inputs per target.
+fuzz: install
+	bash scripts/fuzz.sh
 
 clean-localnet:
 	rm -rf .localnet

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs the fuzz targets (tx bytes through CheckTx, JSON-RPC bodies through the RPC handler)
+# for FUZZ_INPUTS inputs each (default 1,000,000); results in bench/results/fuzz.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p bench/results
+npx tsx test/fuzz/run.ts

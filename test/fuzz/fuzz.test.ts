@@ -1,0 +1,29 @@
+/**
+ * The short run of the fuzz suite (`make fuzz` runs ≥ 1,000,000 inputs per target): no
+ * input crashes decode, CheckTx or the JSON-RPC handler, none is accepted, and none
+ * changes state.
+ */
+import test from "ava";
+import { fuzzJsonRpc } from "./jsonRpc.js";
+import { fuzzTxBytes } from "./txBytes.js";
+
+const seed = Number(process.env.FUZZ_SEED ?? 20261202);
+
+test("mutated and random tx bytes never crash CheckTx, are all refused and change no state", async (t) => {
+  const stats = await fuzzTxBytes({ inputs: 4000, seed });
+  t.true(stats.inputs > 3500, `${stats.inputs} inputs`);
+  t.deepEqual(stats.samples, []);
+  t.is(stats.crashes, 0);
+  t.is(stats.accepted, 0);
+  t.is(stats.stateChanges, 0);
+  t.true(stats.blocks >= 1);
+});
+
+test("random JSON-RPC bodies get well-formed answers, accept no tx and change no state", async (t) => {
+  const stats = await fuzzJsonRpc({ inputs: 3000, seed, httpEvery: 50 });
+  t.is(stats.inputs, 3000);
+  t.deepEqual(stats.samples, []);
+  t.is(stats.crashes, 0);
+  t.is(stats.accepted, 0);
+  t.is(stats.stateChanges, 0);
+});

@@ -1,0 +1,40 @@
+/**
+ * `make fuzz`: runs each fuzz target for FUZZ_INPUTS inputs (default 1,000,000) and writes
+ * bench/results/fuzz.json (inputs, crashes, accepted, state changes, duration, date, load
+ * average). FUZZ_TARGETS=tx-bytes,json-rpc picks targets; FUZZ_SEED fixes the inputs.
+ * Exits non-zero if any target crashed, accepted an input or changed state.
+ */
+import { loadavg } from "node:os";
+import { writeResult } from "../../bench/lib/machine.js";
+import { fuzzJsonRpc } from "./jsonRpc.js";
+import type { FuzzStats } from "./stats.js";
+import { fuzzTxBytes } from "./txBytes.js";
+
+const inputs = Number(process.env.FUZZ_INPUTS ?? 1_000_000);
+const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+const targets = (process.env.FUZZ_TARGETS ?? "tx-bytes,json-rpc").split(",");
+
+const runners: Record<string, () => Promise<FuzzStats>> = {
+  "tx-bytes": () => fuzzTxBytes({ inputs, seed }),
+  "json-rpc": () => fuzzJsonRpc({ inputs, seed }),
+};
+
+const results: (FuzzStats & { loadAverageBefore: number[]; loadAverageAfter: number[] })[] = [];
+for (const name of targets) {
+  const run = runners[name];
+  if (run === undefined) throw new TypeError(`unknown fuzz target ${name}; known: ${Object.keys(runners).join(", ")}`);
+  const loadAverageBefore = loadavg();
+  const stats = await run();
+  results.push({ ...stats, loadAverageBefore, loadAverageAfter: loadavg() });
+  console.log(JSON.stringify(results.at(-1)));
+}
+if (process.env.FUZZ_WRITE !== "0")
+  console.log(
+    writeResult(targets.length === Object.keys(runners).length ? "fuzz" : `fuzz-${targets.join("+")}`, {
+      seed,
+      inputsPerTarget: inputs,
+      targets: results,
+    }),
+  );
+const bad = results.filter((r) => r.crashes > 0 || r.accepted > 0 || r.stateChanges > 0);
+process.exitCode = bad.length === 0 ? 0 : 1;
