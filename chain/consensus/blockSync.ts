@@ -3,6 +3,11 @@
  * for the next block with its commit and hands them to the driver, which commits the
  * block only if the commit carries +2/3 of the set's power. A restarted validator or a
  * new full node thus catches up, then follows consensus.
+ *
+ * Peers can lie about their height or never answer. Each request goes to several peers at
+ * once (the first good answer wins), a request unanswered in time is a strike against the
+ * peer, and a peer with too many strikes is scored down and ignored for a while: liars cost
+ * a few timeouts, not the sync.
  */
 import type { Block, Commit } from "../types/block.js";
 import { decodeBlock, decodeCommit, encodeBlock, encodeCommit } from "./protoCodec.js";
@@ -13,7 +18,12 @@ import type { ConsensusDriver, ConsensusLogger } from "./types.js";
 const TAG_STATUS = 1;
 const TAG_REQUEST = 2;
 const TAG_RESPONSE = 3;
-const REQUEST_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 3_000;
+/** Peers asked for the same height at once. */
+const PARALLEL_REQUESTS = 2;
+/** Unanswered requests (in a row) after which a peer's announcements are ignored. */
+const MAX_STRIKES = 3;
+const DISTRUST_MS = 60_000;
 
 export interface BlockSyncOptions {
   channel: PeerChannel;
@@ -22,6 +32,22 @@ export interface BlockSyncOptions {
   logger?: ConsensusLogger;
   /** How often our height is announced (default 1 s). */
   intervalMs?: number;
+  /** How long a request may go unanswered (default 3 s). */
+  requestTimeoutMs?: number;
+  now?(): number;
+}
+
+/** What block sync is doing, for status and metrics. */
+export interface BlockSyncStatus {
+  ownHeight: bigint;
+  bestPeerHeight: bigint;
+  /** Blocks applied from block sync since start. */
+  blocksSynced: number;
+  requestsSent: number;
+  requestsTimedOut: number;
+  /** Peers whose announcements are ignored after unanswered requests. */
+  distrustedPeers: number;
+  requestsInFlight: number;
 }
 
 export interface BlockSync {
@@ -34,6 +60,7 @@ export interface BlockSync {
   readonly bestPeerHeight: bigint;
   /** True while some peer is more than one block ahead. */
   readonly catchingUp: boolean;
+  status(): BlockSyncStatus;
 }
 
 function withHeight(tag: number, height: bigint): Uint8Array {
@@ -54,30 +81,97 @@ function encodeResponse(block: Block, commit: Commit): Uint8Array {
   return out;
 }
 
+interface PeerRecord {
+  height: bigint;
+  strikes: number;
+  ignoredUntil: number;
+}
+
 export function createBlockSync(o: BlockSyncOptions): BlockSync {
-  const peerHeights = new Map<string, bigint>();
+  const peers = new Map<string, PeerRecord>();
+  /** Outstanding requests by peer (one per peer). */
+  const inFlight = new Map<string, { height: bigint; since: number }>();
   const interval = o.intervalMs ?? 1_000;
+  const timeoutMs = o.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const now = o.now ?? Date.now;
+  const counters = { blocksSynced: 0, requestsSent: 0, requestsTimedOut: 0 };
   let timer: NodeJS.Timeout | undefined;
-  let inFlight: { peer: string; height: bigint; since: number } | undefined;
+  let lastProgressLog = { atMs: now(), height: 0n };
 
   const ownHeight = () => o.driver.height;
-  const best = () => [...peerHeights.values()].reduce((a, b) => (b > a ? b : a), 0n);
+  const trusted = (r: PeerRecord) => r.ignoredUntil <= now();
+  const best = () => {
+    let b = 0n;
+    for (const r of peers.values()) if (trusted(r) && r.height > b) b = r.height;
+    return b;
+  };
+
+  /** A request went unanswered: a strike, and past MAX_STRIKES the peer is scored down and ignored. */
+  function strike(peer: string, height: bigint): void {
+    counters.requestsTimedOut++;
+    const r = peers.get(peer);
+    if (r === undefined) return;
+    r.strikes++;
+    if (r.strikes < MAX_STRIKES) return;
+    r.ignoredUntil = now() + DISTRUST_MS;
+    r.strikes = 0;
+    o.logger?.warn("ignoring a peer that does not deliver the blocks it announces", {
+      peer,
+      announced: String(r.height),
+      height: String(height),
+    });
+    o.channel.reportInvalid(peer, `announced height ${r.height} but did not deliver block ${height}`);
+  }
 
   function maybeRequest(): void {
     const next = ownHeight() + 1n;
-    if (inFlight !== undefined && inFlight.height === next && Date.now() - inFlight.since < REQUEST_TIMEOUT_MS) return;
-    // Ask the peers that have the block in turn, highest first; ties by id for a stable choice.
-    const candidates = [...peerHeights.entries()]
-      .filter(([, h]) => h >= next)
-      .sort((a, b) => (a[1] === b[1] ? (a[0] < b[0] ? -1 : 1) : a[1] > b[1] ? -1 : 1));
-    const after = inFlight === undefined ? -1 : candidates.findIndex(([p]) => p === inFlight!.peer);
-    const pick = candidates[(after + 1) % Math.max(1, candidates.length)];
-    if (pick === undefined) {
-      inFlight = undefined;
-      return;
+    const t = now();
+    // A request answered by another peer first still has to be answered in time by this one.
+    for (const [peer, f] of [...inFlight]) {
+      if (t - f.since >= timeoutMs) {
+        inFlight.delete(peer);
+        strike(peer, f.height);
+      }
     }
-    inFlight = { peer: pick[0], height: next, since: Date.now() };
-    o.channel.send(pick[0], withHeight(TAG_REQUEST, next));
+    let asked = 0;
+    for (const f of inFlight.values()) if (f.height === next) asked++;
+    // Fewest strikes first, then highest; ties by id for a stable choice.
+    const candidates = [...peers.entries()]
+      .filter(([p, r]) => trusted(r) && r.height >= next && !inFlight.has(p))
+      .sort(([pa, a], [pb, b]) =>
+        a.strikes !== b.strikes
+          ? a.strikes - b.strikes
+          : a.height !== b.height
+            ? a.height > b.height
+              ? -1
+              : 1
+            : pa < pb
+              ? -1
+              : 1,
+      );
+    for (const [peer] of candidates) {
+      if (asked >= PARALLEL_REQUESTS) break;
+      if (!o.channel.send(peer, withHeight(TAG_REQUEST, next))) continue;
+      inFlight.set(peer, { height: next, since: t });
+      counters.requestsSent++;
+      asked++;
+    }
+  }
+
+  function logProgress(): void {
+    const t = now();
+    if (t - lastProgressLog.atMs < 5_000) return;
+    const h = ownHeight();
+    const rate = (Number(h - lastProgressLog.height) * 1000) / Math.max(1, t - lastProgressLog.atMs);
+    if (best() > h + 1n) {
+      o.logger?.info("block sync progress", {
+        height: String(h),
+        best_peer_height: String(best()),
+        blocks_per_s: Math.round(rate * 10) / 10,
+        timed_out: counters.requestsTimedOut,
+      });
+    }
+    lastProgressLog = { atMs: t, height: h };
   }
 
   async function serve(peer: string, height: bigint): Promise<void> {
@@ -90,11 +184,14 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
   async function received(peer: string, bytes: Uint8Array): Promise<void> {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     switch (bytes[0]) {
-      case TAG_STATUS:
+      case TAG_STATUS: {
         if (bytes.length !== 9) throw new RangeError("bad status");
-        peerHeights.set(peer, view.getBigUint64(1));
+        const r = peers.get(peer) ?? { height: 0n, strikes: 0, ignoredUntil: 0 };
+        r.height = view.getBigUint64(1);
+        peers.set(peer, r);
         if (best() > ownHeight()) maybeRequest();
         return;
+      }
       case TAG_REQUEST:
         if (bytes.length !== 9) throw new RangeError("bad request");
         return serve(peer, view.getBigUint64(1));
@@ -104,9 +201,14 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
         if (5 + n > bytes.length) throw new RangeError("bad response");
         const block = decodeBlock(bytes.subarray(5, 5 + n));
         const commit = decodeCommit(bytes.subarray(5 + n));
+        const asked = inFlight.get(peer);
+        if (asked !== undefined && asked.height === block.header.height) inFlight.delete(peer);
         const problem = await o.driver.applySyncedBlock(block, commit);
         if (problem === undefined) {
-          inFlight = undefined;
+          counters.blocksSynced++;
+          const r = peers.get(peer);
+          if (r !== undefined) r.strikes = 0;
+          logProgress();
           if (best() > ownHeight()) maybeRequest();
         } else if (problem.startsWith("commit") || problem.startsWith("header")) {
           o.channel.reportInvalid(peer, `synced block ${block.header.height}: ${problem}`);
@@ -139,13 +241,27 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
       o.channel.send(peer, withHeight(TAG_STATUS, ownHeight()));
     },
     peerDisconnected(peer) {
-      peerHeights.delete(peer);
+      // A distrusted peer stays remembered (reconnecting does not wash it clean).
+      const r = peers.get(peer);
+      if (r !== undefined && trusted(r)) peers.delete(peer);
+      inFlight.delete(peer);
     },
     get bestPeerHeight() {
       return best();
     },
     get catchingUp() {
       return best() > ownHeight() + 1n;
+    },
+    status() {
+      let distrusted = 0;
+      for (const r of peers.values()) if (!trusted(r)) distrusted++;
+      return {
+        ownHeight: ownHeight(),
+        bestPeerHeight: best(),
+        ...counters,
+        distrustedPeers: distrusted,
+        requestsInFlight: inFlight.size,
+      };
     },
   };
   return sync;

@@ -3,7 +3,7 @@
  * mempool gossip each on its own channel. A single validator with no peers runs the
  * same code; its channels are simply empty.
  */
-import { createBlockSync, type BlockSync } from "../consensus/blockSync.js";
+import { createBlockSync, type BlockSync, type BlockSyncStatus } from "../consensus/blockSync.js";
 import { consensusNetworkOver, type PeerChannel } from "../consensus/gossip.js";
 import type { BlockStore } from "../consensus/blockStore.js";
 import type { ConsensusDriver, ConsensusNetwork } from "../consensus/types.js";
@@ -22,6 +22,8 @@ export interface NodeNetwork {
   /** Admits a tx locally and, if admitted, passes it on to peers. */
   submitTx(tx: Uint8Array): TxResult;
   readonly catchingUp: boolean;
+  /** Block sync's progress (for status and metrics); undefined before start. */
+  syncStatus(): BlockSyncStatus | undefined;
 }
 
 function channel(host: P2PHost, id: ChannelId): PeerChannel {
@@ -88,5 +90,6 @@ export function createNodeNetwork(o: {
     get catchingUp() {
       return sync?.catchingUp ?? false;
     },
+    syncStatus: () => sync?.status(),
   };
 }

@@ -138,6 +138,17 @@ test.serial("unsigned proposals for round 2^31-1 do not freeze the node, and eac
   t.regex(node.logs(), /round 2147483647 is too far/);
 });
 
+test.serial("undecodable txs on the mempool channel carry a peer penalty", async (t) => {
+  const { node } = t.context;
+  const host = t.context.attackers[0]!;
+  t.true(host.peers().length > 0);
+  host.broadcast("mempool", new Uint8Array([0xff, 0x01, 0x02]));
+  t.true(
+    await until(() => /invalid message from peer[^\n]*invalid tx \(sdk 2\)/.test(node.logs()), 5_000),
+    "the node scores the sender down",
+  );
+});
+
 test.serial(
   "unsigned blocks (current or next height) do not pile up in memory; their sender is cut off and banned, also under a new peer id",
   async (t) => {
