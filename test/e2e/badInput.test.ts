@@ -149,3 +149,38 @@ test.serial("malformed JSON-RPC, unknown methods and oversized bodies get JSON-R
   const h = await latestHeight(node.rpcUrl);
   t.true((await waitForHeight(node.rpcUrl, h + 1n)) > h, "the node is still committing blocks");
 });
+
+test.serial("a re-encoded copy of a signed tx is refused (ADR-027) and the signer's original lands", async (t) => {
+  const { node } = t.context;
+  const before = BigInt(await aliceUsdc(node));
+  const original = await signedSend(node);
+  const raw = TxRaw.decode(original);
+  const field = (n: number, b: Uint8Array) => Buffer.concat([Buffer.from([n * 8 + 2, b.length]), b]);
+  const copies = {
+    "an unknown TxRaw field": Buffer.concat([original, field(4, Uint8Array.of(1))]),
+    "auth info before body": Buffer.concat([
+      TxRaw.encode({ bodyBytes: new Uint8Array(), authInfoBytes: raw.authInfoBytes, signatures: [] }).finish(),
+      TxRaw.encode({ bodyBytes: raw.bodyBytes, authInfoBytes: new Uint8Array(), signatures: raw.signatures }).finish(),
+    ]),
+    "a non-minimal signature length": Buffer.concat([
+      TxRaw.encode({ ...raw, signatures: [] }).finish(),
+      Buffer.from([0x1a, 0x80 | raw.signatures[0]!.length, 0x00]),
+      raw.signatures[0]!,
+    ]),
+  };
+  for (const [name, copy] of Object.entries(copies)) {
+    const r = await broadcast(node, copy);
+    t.is(r.code, 2, `${name}: ${r.log}`);
+    t.is(r.codespace, "sdk");
+    t.regex(r.log, /not canonical \(ADR-027\)/, name);
+  }
+  const landed = await broadcast(node, original);
+  t.is(landed.code, 0, landed.log);
+  const h = await latestHeight(node.rpcUrl);
+  await waitForHeight(node.rpcUrl, h + 2n);
+  const tx = await rpc<{ tx_result: { code: number } }>(node.rpcUrl, "tx", {
+    hash: Buffer.from(landed.hash, "hex").toString("base64"),
+  });
+  t.is(tx.tx_result.code, 0, "the original is found by its hash, committed");
+  t.is(BigInt(await aliceUsdc(node)), before - 1n);
+});

@@ -72,7 +72,12 @@ function wellFormed(text: string): boolean {
   });
 }
 
-export async function fuzzJsonRpc(options: { inputs: number; seed: number; httpEvery?: number }): Promise<FuzzStats> {
+export async function fuzzJsonRpc(options: {
+  inputs: number;
+  seed: number;
+  httpEvery?: number;
+  onProgress?: (stats: FuzzStats) => void;
+}): Promise<FuzzStats> {
   const h = await buildHarness();
   const app = await createFixture();
   const reference = await createFixture();
@@ -116,35 +121,41 @@ export async function fuzzJsonRpc(options: { inputs: number; seed: number; httpE
   const httpEvery = options.httpEvery ?? 500;
   const started = performance.now();
   try {
-    await fc.assert(
-      fc.asyncProperty(bodyArb(seeds.map((s) => Buffer.from(s).toString("base64"))), async (body) => {
-        stats.inputs++;
-        const base: Omit<CallContext, "id"> = { services, limits, ws: stats.inputs % 2 === 0 ? session : undefined };
-        try {
-          let parsed: unknown;
+    const arb = bodyArb(seeds.map((s) => Buffer.from(s).toString("base64")));
+    const chunk = Math.min(20_000, options.inputs);
+    for (let done = 0, round = 0; done < options.inputs; done += chunk, round++) {
+      await fc.assert(
+        fc.asyncProperty(arb, async (body) => {
+          stats.inputs++;
+          const base: Omit<CallContext, "id"> = { services, limits, ws: stats.inputs % 2 === 0 ? session : undefined };
           try {
-            parsed = JSON.parse(body);
-          } catch {
-            return;
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(body);
+            } catch {
+              return;
+            }
+            const requests = Array.isArray(parsed) ? parsed : [parsed];
+            for (const request of requests) {
+              const response = await callMethod(routes, base, request, base.ws === undefined ? "http" : "ws");
+              if (response !== undefined && !wellFormed(serialize(response))) crash("malformed answer", body);
+            }
+            if (stats.inputs % httpEvery === 0) {
+              const res = await fetch(server.url, { method: "POST", body });
+              const text = await res.text();
+              if (res.status >= 500 && res.status !== 500) crash(`status ${res.status}`, body);
+              if (!wellFormed(text)) crash("malformed HTTP answer", body);
+            }
+          } catch (e) {
+            crash(String(e), body);
           }
-          const requests = Array.isArray(parsed) ? parsed : [parsed];
-          for (const request of requests) {
-            const response = await callMethod(routes, base, request, base.ws === undefined ? "http" : "ws");
-            if (response !== undefined && !wellFormed(serialize(response))) crash("malformed answer", body);
-          }
-          if (stats.inputs % httpEvery === 0) {
-            const res = await fetch(server.url, { method: "POST", body });
-            const text = await res.text();
-            if (res.status >= 500 && res.status !== 500) crash(`status ${res.status}`, body);
-            if (!wellFormed(text)) crash("malformed HTTP answer", body);
-          }
-        } catch (e) {
-          crash(String(e), body);
-        }
-        if (services.eventBus.numClientSubscriptions("fuzz") > 0) services.eventBus.unsubscribeAll("fuzz");
-      }),
-      { numRuns: options.inputs, seed: options.seed },
-    );
+          if (services.eventBus.numClientSubscriptions("fuzz") > 0) services.eventBus.unsubscribeAll("fuzz");
+        }),
+        { numRuns: Math.min(chunk, options.inputs - done), seed: options.seed + round },
+      );
+      stats.durationS = (performance.now() - started) / 1000;
+      options.onProgress?.(stats);
+    }
     const health = await fetch(server.url, { method: "POST", body: '{"jsonrpc":"2.0","id":1,"method":"health"}' });
     if (health.status !== 200) crash("server stopped answering", "health");
   } finally {

@@ -14,27 +14,29 @@ const inputs = Number(process.env.FUZZ_INPUTS ?? 1_000_000);
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const targets = (process.env.FUZZ_TARGETS ?? "tx-bytes,json-rpc").split(",");
 
-const runners: Record<string, () => Promise<FuzzStats>> = {
-  "tx-bytes": () => fuzzTxBytes({ inputs, seed }),
-  "json-rpc": () => fuzzJsonRpc({ inputs, seed }),
+type Runner = (onProgress: (stats: FuzzStats) => void) => Promise<FuzzStats>;
+const runners: Record<string, Runner> = {
+  "tx-bytes": (onProgress) => fuzzTxBytes({ inputs, seed, onProgress }),
+  "json-rpc": (onProgress) => fuzzJsonRpc({ inputs, seed, onProgress }),
 };
 
-const results: (FuzzStats & { loadAverageBefore: number[]; loadAverageAfter: number[] })[] = [];
+type Result = FuzzStats & { complete: boolean; loadAverageBefore: number[]; loadAverageNow: number[] };
+const results: Result[] = [];
+const resultName = targets.length === Object.keys(runners).length ? "fuzz" : `fuzz-${targets.join("+")}`;
+// Written after every chunk, so that a run cut short still leaves the figures it reached.
+const save = (current: Result[]) => {
+  if (process.env.FUZZ_WRITE !== "0") writeResult(resultName, { seed, inputsPerTarget: inputs, targets: current });
+};
 for (const name of targets) {
   const run = runners[name];
   if (run === undefined) throw new TypeError(`unknown fuzz target ${name}; known: ${Object.keys(runners).join(", ")}`);
   const loadAverageBefore = loadavg();
-  const stats = await run();
-  results.push({ ...stats, loadAverageBefore, loadAverageAfter: loadavg() });
-  console.log(JSON.stringify(results.at(-1)));
-}
-if (process.env.FUZZ_WRITE !== "0")
-  console.log(
-    writeResult(targets.length === Object.keys(runners).length ? "fuzz" : `fuzz-${targets.join("+")}`, {
-      seed,
-      inputsPerTarget: inputs,
-      targets: results,
-    }),
+  const stats = await run((partial) =>
+    save([...results, { ...partial, complete: false, loadAverageBefore, loadAverageNow: loadavg() }]),
   );
+  results.push({ ...stats, complete: true, loadAverageBefore, loadAverageNow: loadavg() });
+  console.log(JSON.stringify(results.at(-1)));
+  save(results);
+}
 const bad = results.filter((r) => r.crashes > 0 || r.accepted > 0 || r.stateChanges > 0);
 process.exitCode = bad.length === 0 ? 0 : 1;

@@ -140,7 +140,13 @@ export async function seedTxs(f: Fixture): Promise<Uint8Array[]> {
 }
 
 /** Runs `inputs` inputs in chunks; after each chunk up to `blockSample` refused inputs go into a block. */
-export async function fuzzTxBytes(options: { inputs: number; seed: number; blockSample?: number }): Promise<FuzzStats> {
+export async function fuzzTxBytes(options: {
+  inputs: number;
+  seed: number;
+  blockSample?: number;
+  /** Called after each chunk with the figures so far. */
+  onProgress?: (stats: FuzzStats) => void;
+}): Promise<FuzzStats> {
   const f = await createFixture();
   const reference = await createFixture();
   const seeds = await seedTxs(f);
@@ -182,6 +188,8 @@ export async function fuzzTxBytes(options: { inputs: number; seed: number; block
     stats.blocks++;
     if (!equalBytes(withInputs.appHash, empty.appHash)) stats.stateChanges++;
     if (withInputs.txResults.some((r) => r.code === 0)) stats.stateChanges++;
+    stats.durationS = (performance.now() - started) / 1000;
+    options.onProgress?.(stats);
   }
   stats.durationS = (performance.now() - started) / 1000;
   return stats;
