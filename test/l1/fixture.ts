@@ -7,7 +7,8 @@ import { JsonRpcProvider, Wallet, keccak256, toUtf8Bytes, ZeroHash, type Signer 
 import { blsProofOfPossession, blsPublicKey, blsSecretKeyFromSeed, encodeBlsSignatures } from "../../chain/l1/bls.js";
 import { encodeBlsValidatorSet, signCheckpointBls, sortBlsMembers, type BlsMember } from "../../chain/l1/bls.js";
 import { checkpointDigest, type Checkpoint, type SettlementDomain } from "../../chain/l1/digest.js";
-import { deployMockUsdc, deploySettlement, type SignatureScheme } from "../../chain/l1/deploy.js";
+import { deployMockUsdc, deploySettlement, initializeSettlement, registerBlsKeys } from "../../chain/l1/deploy.js";
+import type { BlsRegistration, SignatureScheme } from "../../chain/l1/deploy.js";
 import { encodeEcdsaValidatorSet, ethAddressOf, signCheckpointEcdsa, sortEcdsaMembers } from "../../chain/l1/ecdsa.js";
 import type { EcdsaMember } from "../../chain/l1/ecdsa.js";
 import { HARDHAT_KEYS, startHardhatNode, type HardhatNode } from "../../chain/l1/hardhatNode.js";
@@ -103,6 +104,10 @@ export function ecdsaMembers(validators: readonly Validator[]): EcdsaMember[] {
   return validators.map((v) => ({ address: v.id, power: v.power }));
 }
 
+function blsRegistrations(validators: readonly Validator[]): BlsRegistration[] {
+  return validators.map((v) => ({ publicKey: v.id, proofOfPossession: blsProofOfPossession(v.blsKey) }));
+}
+
 export function blsMembers(validators: readonly Validator[]): BlsMember[] {
   return validators.map((v) => ({ publicKey: v.id, power: v.power }));
 }
@@ -115,10 +120,7 @@ export const blsScheme: Scheme = {
     return order.map((m) => vs.find((v) => v.id === m.publicKey)!);
   },
   async register(settlement, validators) {
-    for (const v of validators) {
-      if (await settlement.getFunction("keyRegistered")(keccak256(v.id))) continue;
-      await (await settlement.getFunction("registerKey")(v.id, blsProofOfPossession(v.blsKey))).wait();
-    }
+    await registerBlsKeys(settlement, blsRegistrations(validators));
   },
   encodeSet: (validators) => encodeBlsValidatorSet(blsMembers(validators)),
   sign: (digest, validators, signers) =>
@@ -159,8 +161,8 @@ export async function deploy(l1: L1, scheme: Scheme, o: DeployOptions): Promise<
     minDeposit: o.minDeposit ?? 1n,
   });
   const validators = scheme.makeValidators(o.powers, o.seed ?? "genesis");
-  await scheme.register(settlement, validators);
-  await (await settlement.getFunction("initialize")(scheme.encodeSet(validators))).wait();
+  const blsKeys = scheme.name === "bls" ? blsRegistrations(validators) : [];
+  await initializeSettlement(settlement, scheme.encodeSet(validators), blsKeys);
   const { chainId } = await l1.provider.getNetwork();
   const domain = { l1ChainId: chainId, settlement: await settlement.getAddress(), strikeChainId: STRIKE_CHAIN_ID };
   return { scheme, settlement, usdc, validators, domain };
