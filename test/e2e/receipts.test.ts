@@ -176,8 +176,8 @@ test.serial(
     const tx = await rpc<{ height: string; index: number; tx_result: { code: number } }>(via.rpcUrl, "tx", {
       hash: Buffer.from(sent.txhash, "hex").toString("base64"),
     });
-    t.is(tx.height, r["height"]);
-    t.is(tx.index, r["index"]);
+    t.is(tx.height, String(r["height"]));
+    t.is(tx.index, Number(r["index"]));
     t.is(tx.tx_result.code, 0);
     const block = await rpc<{ block: { header: { proposer_address: string } } }>(via.rpcUrl, "block", {
       height: tx.height,
