@@ -34,6 +34,9 @@ export interface SequencerInfo {
   is_self: boolean;
 }
 
+/** JSON-RPC 2.0's code for an unknown method. */
+const METHOD_NOT_FOUND = -32601;
+
 async function call<T>(url: string, method: string, params: Record<string, unknown>): Promise<T> {
   const res = await fetch(url, {
     method: "POST",
@@ -80,7 +83,9 @@ export function createSoftFinalityClient(rpcUrl: string): SoftFinalityClient {
       try {
         return await call<ReceiptJson>(rpcUrl, "strike_receipt", { hash, wait_ms: String(waitMs) });
       } catch (e) {
-        if ((e as { rpcCode?: number }).rpcCode !== undefined && /no receipt/.test(String(e))) return undefined;
+        const code = (e as { rpcCode?: number }).rpcCode;
+        // No receipt yet, or a node without soft finality (JSON-RPC "method not found").
+        if ((code !== undefined && /no receipt/.test(String(e))) || code === METHOD_NOT_FOUND) return undefined;
         throw e;
       }
     },
