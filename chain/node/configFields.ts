@@ -1,0 +1,348 @@
+/**
+ * Every setting of config.toml and app.toml, declared once: its TOML key (also the
+ * `strike start --flag`), its kind and where it lives in `NodeConfig`. Defaults, parsing,
+ * command-line overrides and writing all read this table.
+ */
+import type { NodeConfig, PruningStrategy, TxIndexer } from "./configTypes.js";
+
+export type FieldKind = "string" | "duration" | "uint" | "bool" | "list" | { oneOf: readonly string[] };
+export type FieldValue = string | number | boolean | string[];
+
+export interface ConfigField {
+  file: "config.toml" | "app.toml";
+  /** The TOML key, dotted by table; also the `--flag` name of `strike start`. */
+  key: string;
+  kind: FieldKind;
+  description: string;
+  get(c: NodeConfig): FieldValue;
+  set(c: NodeConfig, v: FieldValue): void;
+}
+
+function field(
+  file: ConfigField["file"],
+  key: string,
+  kind: FieldKind,
+  description: string,
+  get: (c: NodeConfig) => FieldValue,
+  set: (c: NodeConfig, v: never) => void,
+): ConfigField {
+  return { file, key, kind, description, get, set: set as ConfigField["set"] };
+}
+
+const C = "config.toml" as const;
+const A = "app.toml" as const;
+
+export const configFields: readonly ConfigField[] = [
+  field(
+    C,
+    "moniker",
+    "string",
+    "node name",
+    (c) => c.moniker,
+    (c, v: string) => (c.moniker = v),
+  ),
+  field(
+    C,
+    "log_level",
+    "string",
+    "log level",
+    (c) => c.logLevel,
+    (c, v: string) => (c.logLevel = v),
+  ),
+  field(
+    C,
+    "genesis_file",
+    "string",
+    "genesis file",
+    (c) => c.genesisFile,
+    (c, v: string) => (c.genesisFile = v),
+  ),
+  field(
+    C,
+    "node_key_file",
+    "string",
+    "node key file",
+    (c) => c.nodeKeyFile,
+    (c, v: string) => (c.nodeKeyFile = v),
+  ),
+  field(
+    C,
+    "priv_validator_key_file",
+    "string",
+    "validator key file",
+    (c) => c.privValidatorKeyFile,
+    (c, v: string) => (c.privValidatorKeyFile = v),
+  ),
+  field(
+    C,
+    "priv_validator_state_file",
+    "string",
+    "validator sign state file",
+    (c) => c.privValidatorStateFile,
+    (c, v: string) => (c.privValidatorStateFile = v),
+  ),
+  field(
+    C,
+    "db_dir",
+    "string",
+    "RocksDB directory",
+    (c) => c.dbDir,
+    (c, v: string) => (c.dbDir = v),
+  ),
+  field(
+    C,
+    "rpc.laddr",
+    "string",
+    "RPC listen address",
+    (c) => c.rpc.laddr,
+    (c, v: string) => (c.rpc.laddr = v),
+  ),
+  field(
+    C,
+    "rpc.cors_allowed_origins",
+    "list",
+    "CORS origins",
+    (c) => c.rpc.corsAllowedOrigins,
+    (c, v: string[]) => (c.rpc.corsAllowedOrigins = v),
+  ),
+  field(
+    C,
+    "rpc.max_body_bytes",
+    "uint",
+    "max RPC request body",
+    (c) => c.rpc.maxBodyBytes,
+    (c, v: number) => (c.rpc.maxBodyBytes = v),
+  ),
+  field(
+    C,
+    "rpc.max_subscription_clients",
+    "uint",
+    "max websocket subscribers",
+    (c) => c.rpc.maxSubscriptionClients,
+    (c, v: number) => (c.rpc.maxSubscriptionClients = v),
+  ),
+  field(
+    C,
+    "rpc.timeout_broadcast_tx_commit",
+    "duration",
+    "broadcast_tx_commit timeout",
+    (c) => c.rpc.timeoutBroadcastTxCommitMs,
+    (c, v: number) => (c.rpc.timeoutBroadcastTxCommitMs = v),
+  ),
+  field(
+    C,
+    "p2p.laddr",
+    "string",
+    "P2P listen address",
+    (c) => c.p2p.laddr,
+    (c, v: string) => (c.p2p.laddr = v),
+  ),
+  field(
+    C,
+    "p2p.external_address",
+    "string",
+    "advertised P2P address",
+    (c) => c.p2p.externalAddress,
+    (c, v: string) => (c.p2p.externalAddress = v),
+  ),
+  field(
+    C,
+    "p2p.seeds",
+    "list",
+    "seed nodes (id@host:port, comma separated)",
+    (c) => c.p2p.seeds,
+    (c, v: string[]) => (c.p2p.seeds = v),
+  ),
+  field(
+    C,
+    "p2p.persistent_peers",
+    "list",
+    "persistent peers (id@host:port, comma separated)",
+    (c) => c.p2p.persistentPeers,
+    (c, v: string[]) => (c.p2p.persistentPeers = v),
+  ),
+  field(
+    C,
+    "p2p.max_num_inbound_peers",
+    "uint",
+    "max inbound peers",
+    (c) => c.p2p.maxNumInboundPeers,
+    (c, v: number) => (c.p2p.maxNumInboundPeers = v),
+  ),
+  field(
+    C,
+    "p2p.max_num_outbound_peers",
+    "uint",
+    "max outbound peers",
+    (c) => c.p2p.maxNumOutboundPeers,
+    (c, v: number) => (c.p2p.maxNumOutboundPeers = v),
+  ),
+  field(
+    C,
+    "mempool.size",
+    "uint",
+    "max txs in the mempool",
+    (c) => c.mempool.size,
+    (c, v: number) => (c.mempool.size = v),
+  ),
+  field(
+    C,
+    "mempool.max_tx_bytes",
+    "uint",
+    "max size of one tx",
+    (c) => c.mempool.maxTxBytes,
+    (c, v: number) => (c.mempool.maxTxBytes = v),
+  ),
+  field(
+    C,
+    "mempool.max_txs_bytes",
+    "uint",
+    "max total mempool bytes",
+    (c) => c.mempool.maxTxsBytes,
+    (c, v: number) => (c.mempool.maxTxsBytes = v),
+  ),
+  field(
+    C,
+    "mempool.cache_size",
+    "uint",
+    "seen-tx cache size",
+    (c) => c.mempool.cacheSize,
+    (c, v: number) => (c.mempool.cacheSize = v),
+  ),
+  field(
+    C,
+    "mempool.recheck",
+    "bool",
+    "recheck txs after each block",
+    (c) => c.mempool.recheck,
+    (c, v: boolean) => (c.mempool.recheck = v),
+  ),
+  field(
+    C,
+    "consensus.wal_file",
+    "string",
+    "consensus WAL file",
+    (c) => c.consensus.walFile,
+    (c, v: string) => (c.consensus.walFile = v),
+  ),
+  field(
+    C,
+    "consensus.timeout_propose",
+    "duration",
+    "propose timeout",
+    (c) => c.consensus.timeoutProposeMs,
+    (c, v: number) => (c.consensus.timeoutProposeMs = v),
+  ),
+  field(
+    C,
+    "consensus.timeout_propose_delta",
+    "duration",
+    "propose timeout increase per round",
+    (c) => c.consensus.timeoutProposeDeltaMs,
+    (c, v: number) => (c.consensus.timeoutProposeDeltaMs = v),
+  ),
+  field(
+    C,
+    "consensus.timeout_prevote",
+    "duration",
+    "prevote timeout",
+    (c) => c.consensus.timeoutPrevoteMs,
+    (c, v: number) => (c.consensus.timeoutPrevoteMs = v),
+  ),
+  field(
+    C,
+    "consensus.timeout_prevote_delta",
+    "duration",
+    "prevote timeout increase per round",
+    (c) => c.consensus.timeoutPrevoteDeltaMs,
+    (c, v: number) => (c.consensus.timeoutPrevoteDeltaMs = v),
+  ),
+  field(
+    C,
+    "consensus.timeout_precommit",
+    "duration",
+    "precommit timeout",
+    (c) => c.consensus.timeoutPrecommitMs,
+    (c, v: number) => (c.consensus.timeoutPrecommitMs = v),
+  ),
+  field(
+    C,
+    "consensus.timeout_precommit_delta",
+    "duration",
+    "precommit timeout increase per round",
+    (c) => c.consensus.timeoutPrecommitDeltaMs,
+    (c, v: number) => (c.consensus.timeoutPrecommitDeltaMs = v),
+  ),
+  field(
+    C,
+    "consensus.timeout_commit",
+    "duration",
+    "pause after a commit before the next height",
+    (c) => c.consensus.timeoutCommitMs,
+    (c, v: number) => (c.consensus.timeoutCommitMs = v),
+  ),
+  field(
+    C,
+    "consensus.create_empty_blocks",
+    "bool",
+    "produce blocks without txs",
+    (c) => c.consensus.createEmptyBlocks,
+    (c, v: boolean) => (c.consensus.createEmptyBlocks = v),
+  ),
+  field(
+    C,
+    "consensus.create_empty_blocks_interval",
+    "duration",
+    "max wait for txs before an empty block",
+    (c) => c.consensus.createEmptyBlocksIntervalMs,
+    (c, v: number) => (c.consensus.createEmptyBlocksIntervalMs = v),
+  ),
+  field(
+    C,
+    "tx_index.indexer",
+    { oneOf: ["kv", "null"] },
+    "tx indexer",
+    (c) => c.txIndex.indexer,
+    (c, v: TxIndexer) => (c.txIndex.indexer = v),
+  ),
+  field(
+    A,
+    "minimum-gas-prices",
+    "string",
+    "minimum gas prices accepted by this node's mempool",
+    (c) => c.app.minimumGasPrices,
+    (c, v: string) => (c.app.minimumGasPrices = v),
+  ),
+  field(
+    A,
+    "pruning",
+    { oneOf: ["default", "nothing", "everything", "custom"] },
+    "state pruning strategy",
+    (c) => c.app.pruning,
+    (c, v: PruningStrategy) => (c.app.pruning = v),
+  ),
+  field(
+    A,
+    "pruning-keep-recent",
+    "uint",
+    "recent versions kept (custom pruning)",
+    (c) => c.app.pruningKeepRecent,
+    (c, v: number) => (c.app.pruningKeepRecent = v),
+  ),
+  field(
+    A,
+    "pruning-interval",
+    "uint",
+    "blocks between prunes (custom pruning)",
+    (c) => c.app.pruningInterval,
+    (c, v: number) => (c.app.pruningInterval = v),
+  ),
+  field(
+    A,
+    "halt-height",
+    "uint",
+    "stop at this height (0 = never)",
+    (c) => c.app.haltHeight,
+    (c, v: number) => (c.app.haltHeight = v),
+  ),
+];
