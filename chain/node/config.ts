@@ -8,7 +8,9 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join, isAbsolute } from "node:path";
 import { parse as parseToml, stringify as stringifyToml, TomlError } from "smol-toml";
 import { registerError } from "../types/errors.js";
-import { configFields, type ConfigField, type FieldValue } from "./configFields.js";
+import { parseWithSchema } from "../types/schema.js";
+import { configFields, type ConfigField } from "./configFields.js";
+import { coerceField, fileSchema, tomlValue } from "./configSchema.js";
 import { defaultConfig, type NodeConfig } from "./configTypes.js";
 
 export const configErrors = {
@@ -20,76 +22,7 @@ export type { NodeConfig, PruningStrategy, TxIndexer } from "./configTypes.js";
 export { defaultConfig } from "./configTypes.js";
 export { configFields, type ConfigField, type FieldKind, type FieldValue } from "./configFields.js";
 
-const durationUnitsMs: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
-
-/** Go-style durations ("200ms", "1s", "1m30s", "1.5s") to whole milliseconds. */
-export function parseDuration(s: string): number | undefined {
-  const text = s.trim();
-  if (text === "0") return 0;
-  const part = /(\d+)(?:\.(\d+))?(ms|h|m|s)/gy;
-  let total = 0;
-  let consumed = 0;
-  for (const m of text.matchAll(part)) {
-    const unit = durationUnitsMs[m[3]!]!;
-    const frac = m[2] ?? "";
-    // Integer arithmetic on the fraction so "1.5s" is exactly 1500.
-    total += Number(m[1]) * unit + Math.round((Number(frac || "0") * unit) / 10 ** frac.length);
-    consumed += m[0].length;
-  }
-  return consumed === text.length && consumed > 0 ? total : undefined;
-}
-
-export function formatDuration(ms: number): string {
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}
-
-/** A value that failed to convert, with the reason. */
-class FieldError {
-  constructor(readonly message: string) {}
-}
-
-/** Converts a TOML or command-line value to the field's type, or says why it can't. */
-function coerceField(f: ConfigField, raw: unknown): FieldValue | FieldError {
-  const kind = f.kind;
-  if (typeof kind === "object") {
-    return typeof raw === "string" && kind.oneOf.includes(raw)
-      ? raw
-      : new FieldError(`must be one of ${kind.oneOf.join(", ")}, got ${JSON.stringify(raw)}`);
-  }
-  switch (kind) {
-    case "string":
-      return typeof raw === "string" ? raw : new FieldError(`must be a string, got ${JSON.stringify(raw)}`);
-    case "duration": {
-      const ms = typeof raw === "string" ? parseDuration(raw) : undefined;
-      return ms ?? new FieldError(`must be a duration like "200ms" or "1s", got ${JSON.stringify(raw)}`);
-    }
-    case "uint": {
-      const n =
-        typeof raw === "string" && /^\d+$/.test(raw.trim())
-          ? Number(raw)
-          : typeof raw === "number" || typeof raw === "bigint"
-            ? Number(raw)
-            : NaN;
-      return Number.isSafeInteger(n) && n >= 0
-        ? n
-        : new FieldError(`must be a non-negative integer, got ${JSON.stringify(String(raw))}`);
-    }
-    case "bool":
-      if (typeof raw === "boolean") return raw;
-      if (raw === "true" || raw === "false") return raw === "true";
-      return new FieldError(`must be true or false, got ${JSON.stringify(raw)}`);
-    case "list":
-      if (Array.isArray(raw) && raw.every((x) => typeof x === "string")) return raw as string[];
-      // CometBFT writes peer lists as one comma-separated string.
-      if (typeof raw === "string")
-        return raw
-          .split(",")
-          .map((x) => x.trim())
-          .filter((x) => x !== "");
-      return new FieldError(`must be a comma-separated string, got ${JSON.stringify(raw)}`);
-  }
-}
+export { formatDuration, parseDuration } from "./configSchema.js";
 
 function lookup(table: Record<string, unknown>, dotted: string): unknown {
   let cur: unknown = table;
@@ -137,22 +70,26 @@ export function loadConfig(home: string, overrides: Readonly<Record<string, stri
     "config.toml": { path: paths.configToml, table: readToml(paths.configToml) },
     "app.toml": { path: paths.appToml, table: existsSync(paths.appToml) ? readToml(paths.appToml) : {} },
   };
+  for (const [file, { path, table }] of Object.entries(files)) {
+    parseWithSchema(fileSchema(file as ConfigField["file"]), table, "", (p) => {
+      throw configErrors.invalidConfig(`${path}: ${p.message}`, { path, field: p.key });
+    });
+  }
   const cfg = defaultConfig("");
   for (const f of configFields) {
     const { path, table } = files[f.file];
     const raw = lookup(table, f.key);
     if (raw === undefined) continue;
-    const v = coerceField(f, raw);
-    if (v instanceof FieldError)
-      throw configErrors.invalidConfig(`${path}: ${f.key} ${v.message}`, { path, field: f.key });
-    f.set(cfg, v);
+    const r = coerceField(f, raw);
+    if ("error" in r) throw configErrors.invalidConfig(`${path}: ${f.key} ${r.error}`, { path, field: f.key });
+    f.set(cfg, r.value);
   }
   for (const [key, raw] of Object.entries(overrides)) {
     const f = configFields.find((x) => x.key === key);
     if (f === undefined) throw configErrors.invalidConfig(`unknown setting --${key}`, { field: key });
-    const v = coerceField(f, raw);
-    if (v instanceof FieldError) throw configErrors.invalidConfig(`--${key} ${v.message}`, { field: key });
-    f.set(cfg, v);
+    const r = coerceField(f, raw);
+    if ("error" in r) throw configErrors.invalidConfig(`--${key} ${r.error}`, { field: key });
+    f.set(cfg, r.value);
   }
   validateConfig(cfg);
   return cfg;
@@ -187,9 +124,7 @@ function tablesFor(cfg: NodeConfig, file: ConfigField["file"]): Record<string, u
     const parts = f.key.split(".");
     let table = out;
     for (const p of parts.slice(0, -1)) table = (table[p] ??= {}) as Record<string, unknown>;
-    const v = f.get(cfg);
-    table[parts.at(-1)!] =
-      f.kind === "duration" ? formatDuration(v as number) : f.kind === "list" ? (v as string[]).join(",") : v;
+    table[parts.at(-1)!] = tomlValue(f, f.get(cfg));
   }
   return out;
 }

@@ -3,31 +3,10 @@
  * `strike start --flag`), its kind and where it lives in `NodeConfig`. Defaults, parsing,
  * command-line overrides and writing all read this table.
  */
-import type { NodeConfig, PruningStrategy, TxIndexer } from "./configTypes.js";
+import { field, type ConfigField, type LogFormat, type PruningStrategy, type TxIndexer } from "./configTypes.js";
+export { field, type ConfigField, type FieldKind, type FieldValue } from "./configTypes.js";
 
-export type FieldKind = "string" | "duration" | "uint" | "bool" | "list" | { oneOf: readonly string[] };
-export type FieldValue = string | number | boolean | string[];
-
-export interface ConfigField {
-  file: "config.toml" | "app.toml";
-  /** The TOML key, dotted by table; also the `--flag` name of `strike start`. */
-  key: string;
-  kind: FieldKind;
-  description: string;
-  get(c: NodeConfig): FieldValue;
-  set(c: NodeConfig, v: FieldValue): void;
-}
-
-function field(
-  file: ConfigField["file"],
-  key: string,
-  kind: FieldKind,
-  description: string,
-  get: (c: NodeConfig) => FieldValue,
-  set: (c: NodeConfig, v: never) => void,
-): ConfigField {
-  return { file, key, kind, description, get, set: set as ConfigField["set"] };
-}
+import { feederConfigFields } from "./feederConfigFields.js";
 
 const C = "config.toml" as const;
 const A = "app.toml" as const;
@@ -44,10 +23,18 @@ export const configFields: readonly ConfigField[] = [
   field(
     C,
     "log_level",
-    "string",
-    "log level",
+    "logLevel",
+    'log level: debug, info, warn, error or none, or per module like "consensus:debug,*:info"',
     (c) => c.logLevel,
     (c, v: string) => (c.logLevel = v),
+  ),
+  field(
+    C,
+    "log_format",
+    { oneOf: ["plain", "json"] },
+    "log lines as plain text or JSON",
+    (c) => c.logFormat,
+    (c, v: LogFormat) => (c.logFormat = v),
   ),
   field(
     C,
@@ -345,4 +332,29 @@ export const configFields: readonly ConfigField[] = [
     (c) => c.app.haltHeight,
     (c, v: number) => (c.app.haltHeight = v),
   ),
+  field(
+    C,
+    "instrumentation.prometheus",
+    "bool",
+    "serve Prometheus metrics",
+    (c) => c.instrumentation.prometheus,
+    (c, v: boolean) => (c.instrumentation.prometheus = v),
+  ),
+  field(
+    C,
+    "instrumentation.prometheus_listen_addr",
+    "string",
+    "metrics listen address",
+    (c) => c.instrumentation.prometheusListenAddr,
+    (c, v: string) => (c.instrumentation.prometheusListenAddr = v),
+  ),
+  field(
+    C,
+    "instrumentation.namespace",
+    "string",
+    "metric name prefix",
+    (c) => c.instrumentation.namespace,
+    (c, v: string) => (c.instrumentation.namespace = v),
+  ),
+  ...feederConfigFields,
 ];

@@ -2,9 +2,23 @@
 export type PruningStrategy = "default" | "nothing" | "everything" | "custom";
 export type TxIndexer = "kv" | "null";
 
+export type LogFormat = "plain" | "json";
+export type FeederSourceKind = "simulated" | "http";
+
+/** One HTTP JSON price endpoint of the in-process feeder (see feeder/httpJsonSource.ts). */
+export interface HttpSourceConfig {
+  url: string;
+  field: string;
+  /** Weight in the median across sources. */
+  weight: number;
+  timeoutMs: number;
+}
+
 export interface NodeConfig {
   moniker: string;
+  /** CometBFT syntax: "info", or per module "consensus:debug,*:info". */
   logLevel: string;
+  logFormat: LogFormat;
   /** File locations, relative to the home directory unless absolute. */
   genesisFile: string;
   nodeKeyFile: string;
@@ -53,12 +67,32 @@ export interface NodeConfig {
     pruningInterval: number;
     haltHeight: number;
   };
+  /** CometBFT's [instrumentation]: Prometheus metrics. */
+  instrumentation: { prometheus: boolean; prometheusListenAddr: string; namespace: string };
+  /** app.toml [oracle-feeder]: the validator's price feeder, run inside the node. */
+  oracleFeeder: {
+    enable: boolean;
+    source: FeederSourceKind;
+    assets: string[];
+    intervalMs: number;
+    /** secp256k1 key that signs the votes (a feeder registered for this validator, or its operator). */
+    keyFile: string;
+    gasLimit: number;
+    fees: string;
+    simSeed: string;
+    /** Per-step log-return deviation of the simulated source, a decimal. */
+    simVolatility: string;
+    /** HTTP sources further than this fraction from the weighted median are dropped from a round. */
+    maxDeviation: string;
+    httpSources: HttpSourceConfig[];
+  };
 }
 
 export function defaultConfig(moniker: string): NodeConfig {
   return {
     moniker,
     logLevel: "info",
+    logFormat: "plain",
     genesisFile: "config/genesis.json",
     nodeKeyFile: "config/node_key.json",
     privValidatorKeyFile: "config/priv_validator_key.json",
@@ -100,5 +134,53 @@ export function defaultConfig(moniker: string): NodeConfig {
       pruningInterval: 100,
       haltHeight: 0,
     },
+    instrumentation: { prometheus: false, prometheusListenAddr: ":26660", namespace: "cometbft" },
+    oracleFeeder: {
+      enable: false,
+      source: "simulated",
+      assets: ["ETH", "BTC"],
+      intervalMs: 1000,
+      keyFile: "config/feeder_key.json",
+      gasLimit: 200_000,
+      fees: "5000ustrike",
+      simSeed: moniker === "" ? "1" : moniker,
+      simVolatility: "0.0005",
+      maxDeviation: "0.1",
+      httpSources: [],
+    },
   };
+}
+
+/** `logLevel`: CometBFT's "info" or "consensus:debug,*:info"; `httpSources`: an array of tables. */
+export type FieldKind =
+  | "string"
+  | "duration"
+  | "uint"
+  | "bool"
+  | "list"
+  | "decimal"
+  | "logLevel"
+  | "httpSources"
+  | { oneOf: readonly string[] };
+export type FieldValue = string | number | boolean | string[] | HttpSourceConfig[];
+
+export interface ConfigField {
+  file: "config.toml" | "app.toml";
+  /** The TOML key, dotted by table; also the `--flag` name of `strike start`. */
+  key: string;
+  kind: FieldKind;
+  description: string;
+  get(c: NodeConfig): FieldValue;
+  set(c: NodeConfig, v: FieldValue): void;
+}
+
+export function field(
+  file: ConfigField["file"],
+  key: string,
+  kind: FieldKind,
+  description: string,
+  get: (c: NodeConfig) => FieldValue,
+  set: (c: NodeConfig, v: never) => void,
+): ConfigField {
+  return { file, key, kind, description, get, set: set as ConfigField["set"] };
 }
