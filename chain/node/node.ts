@@ -24,6 +24,8 @@ import { consensusParamsOf, genesisValidators, initChainRequest, parseRfc3339 } 
 import { loadNodeKey, loadPrivValidatorKey, nodeIdOf } from "./home.js";
 import { createLogger, type NodeLogger } from "./logger.js";
 import { createNodeNetwork } from "./network.js";
+import { loadFeederKey } from "./feederKey.js";
+import { startFeederService } from "./feederService.js";
 
 export interface StartNodeOptions {
   home: string;
@@ -59,6 +61,10 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   const genesis = loadGenesis(resolveHomePath(home, config.genesisFile));
   const nodeKey = loadNodeKey(resolveHomePath(home, config.nodeKeyFile));
   const validatorKey = loadPrivValidatorKey(resolveHomePath(home, config.privValidatorKeyFile));
+  // Read before anything opens, so a missing or bad key stops the start cleanly.
+  const feederKey = config.oracleFeeder.enable
+    ? loadFeederKey(resolveHomePath(home, config.oracleFeeder.keyFile))
+    : undefined;
 
   const db = await openRocksDatabase(resolveHomePath(home, config.dbDir));
   const state = await openStateStore({ db, keepRecent: keepRecentOf(config) });
@@ -211,6 +217,17 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     );
   });
   await driver.start();
+  const feeder =
+    feederKey !== undefined && self !== undefined
+      ? await startFeederService({
+          config: config.oracleFeeder,
+          key: feederKey,
+          chainId: genesis.chain_id,
+          query: (req) => app.query(req),
+          submitTx: (tx) => network.submitTx(tx),
+          logger: log.with("feeder"),
+        })
+      : undefined;
   log.info("node started", {
     chain_id: genesis.chain_id,
     height: driver.height,
@@ -227,6 +244,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     async stop() {
       if (stopped) return;
       stopped = true;
+      await feeder?.stop();
       await network.stop();
       await driver.stop();
       await rpc.close();
