@@ -169,7 +169,7 @@ export function fileSchema(file: ConfigField["file"]): z.ZodType {
   const build = (s: Shape): z.ZodType =>
     z.strictObject(
       Object.fromEntries(
-        Object.entries(s).map(([k, v]) => [k, v === null ? z.unknown() : build(v).optional()]),
+        Object.entries(s).map(([k, v]) => [k, v === null ? z.unknown().optional() : build(v).optional()]),
       ) as Record<string, z.ZodType>,
     );
   return build(shape);

@@ -33,7 +33,7 @@ export function parseLogLevels(text: string): LogLevels | string {
       continue;
     }
     const [module, level] = parts;
-    if (parts.length !== 2 || module === undefined || module === "" || level === undefined)
+    if (parts.length !== 2 || module === undefined || module === "" || level === undefined || level === "")
       return `"${entry}" must be module:level, e.g. consensus:debug`;
     if (!isLevel(level)) return `"${entry}": "${level}" is not a level; allowed: ${LOG_LEVELS.join(", ")}`;
     if (module === "*") defaultLevel = level;

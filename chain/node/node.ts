@@ -57,7 +57,7 @@ export function keepRecentOf(config: NodeConfig): number {
 
 export async function startNode(options: StartNodeOptions): Promise<RunningNode> {
   const { home, config } = options;
-  const log = options.logger ?? createLogger(config.logLevel);
+  const log = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const genesis = loadGenesis(resolveHomePath(home, config.genesisFile));
   const nodeKey = loadNodeKey(resolveHomePath(home, config.nodeKeyFile));
   const validatorKey = loadPrivValidatorKey(resolveHomePath(home, config.privValidatorKeyFile));

@@ -68,8 +68,8 @@ test("bad genesis entries are rejected with the field that is wrong", (t) => {
     [{ assets: "ETH" }, /app_state\.oracle\.assets: .*expected array/],
     ["oracle", /app_state\.oracle: .*expected object/],
     [
-      oracleGenesis([], { stale_after_seconds: "100" }),
-      /params\.stale_after_seconds: unknown key; allowed here: max_vote_age_blocks, stale_after_seconds, history_blocks/,
+      oracleGenesis([], { stale_after_blocks: "100" }),
+      /params\.stale_after_blocks: unknown key; allowed here: max_vote_age_blocks, stale_after_seconds, history_blocks/,
     ],
     [
       {
