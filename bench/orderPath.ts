@@ -138,7 +138,7 @@ async function newApp(senders: Sender[]) {
     ],
   }));
   const oracle = defaultOracleGenesis();
-  (oracle["params"] as Record<string, string>)["stale_after_blocks"] = "1000000000";
+  (oracle["params"] as Record<string, string>)["stale_after_seconds"] = "1000000000";
   app.initChain({
     chainId: CHAIN_ID,
     time: { seconds: GENESIS_SECONDS, nanos: 0 },

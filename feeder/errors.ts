@@ -12,4 +12,6 @@ export const feederErrors = {
   missingField: registerError(CODESPACE, 6, "price field not found in the source's JSON"),
   badPrice: registerError(CODESPACE, 7, "price source returned something that is not a positive price"),
   badOption: registerError(CODESPACE, 8, "invalid feeder option"),
+  noSourceAnswered: registerError(CODESPACE, 9, "no price source answered for this asset"),
+  voteRefused: registerError(CODESPACE, 10, "the node refused the price vote"),
 } as const;

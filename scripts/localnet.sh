@@ -1,15 +1,14 @@
 #!/usr/bin/env bash
 # `make start`: creates a 4-validator local network in .localnet/node0..node3 if there is
-# none (shared genesis with ready markets; alice, bob, mm and feeder funded in node0's test
-# keyring), then runs the four validators, one process each, and the price feeder with the
-# simulated source. Ctrl-C stops them all.
+# none (shared genesis with ready markets; alice, bob and mm funded in node0's test keyring),
+# then runs the four validators, one process each. Each validator feeds oracle prices from
+# inside its node (app.toml [oracle-feeder], simulated source). Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR="${LOCALNET_DIR:-.localnet}"
 VALIDATORS="${VALIDATORS:-4}"
 CHAIN_ID="${CHAIN_ID:-strike-local-1}"
 strike() { node bin/strike.js "$@"; }
-KR=(--home "$DIR/node0" --keyring-backend test)
 
 if [ ! -f "$DIR/node0/config/genesis.json" ]; then
   echo "Creating a $VALIDATORS-validator local network in $DIR (chain id $CHAIN_ID)"
@@ -28,17 +27,9 @@ for home in "$DIR"/node*/; do
   PIDS+=($!)
   echo "started $(basename "$home") (log: $home/node.log)"
 done
-# The feeder needs node0's RPC: wait for it before starting the simulated price source.
-for _ in $(seq 1 240); do
-  if strike status --home "$DIR/node0" >/dev/null 2>&1; then break; fi
-  sleep 0.5
-done
-strike feeder --from feeder "${KR[@]}" --assets ETH,BTC --source sim --interval 1s --volatility 0.0005 >"$DIR/feeder.log" 2>&1 &
-PIDS+=($!)
-
 cat <<MSG
-Local network running: node0 RPC on tcp://127.0.0.1:26657 (node i: port 26657+10i); the
-price feeder moves ETH and BTC every second (log: $DIR/feeder.log). In another shell:
+Local network running: node0 RPC on tcp://127.0.0.1:26657 (node i: port 26657+10i); each
+validator's in-process feeder moves ETH and BTC every second. In another shell:
   H="--home $DIR/node0 --keyring-backend test"
   node bin/strike.js status
   node bin/strike.js query markets

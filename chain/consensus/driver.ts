@@ -183,8 +183,13 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       wal.append({ height: cs.height, event }, own !== undefined);
     }
     own?.release();
+    const before = cs;
     const r = step(cs, event);
     cs = r.state;
+    if (event.kind === "timeout")
+      log?.debug?.("timeout", { height: event.height, round: event.round, step: event.step });
+    if (cs.round !== before.round || cs.step !== before.step || cs.height !== before.height)
+      log?.debug?.("step", { height: cs.height, round: cs.round, step: cs.step });
     for (const fx of r.effects) await execute(fx);
   }
 

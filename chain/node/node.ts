@@ -27,6 +27,8 @@ import { createNodeNetwork } from "./network.js";
 import { openSequencing } from "../sequencer/service.js";
 import { maxBlockDataBytes } from "../consensus/driver.js";
 import type { Validator } from "../types/block.js";
+import { loadFeederKey } from "./feederKey.js";
+import { startFeederService } from "./feederService.js";
 
 export interface StartNodeOptions {
   home: string;
@@ -58,10 +60,14 @@ export function keepRecentOf(config: NodeConfig): number {
 
 export async function startNode(options: StartNodeOptions): Promise<RunningNode> {
   const { home, config } = options;
-  const log = options.logger ?? createLogger(config.logLevel);
+  const log = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const genesis = loadGenesis(resolveHomePath(home, config.genesisFile));
   const nodeKey = loadNodeKey(resolveHomePath(home, config.nodeKeyFile));
   const validatorKey = loadPrivValidatorKey(resolveHomePath(home, config.privValidatorKeyFile));
+  // Read before anything opens, so a missing or bad key stops the start cleanly.
+  const feederKey = config.oracleFeeder.enable
+    ? loadFeederKey(resolveHomePath(home, config.oracleFeeder.keyFile))
+    : undefined;
 
   const db = await openRocksDatabase(resolveHomePath(home, config.dbDir));
   const state = await openStateStore({ db, keepRecent: keepRecentOf(config) });
@@ -250,6 +256,17 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     );
   });
   await driver.start();
+  const feeder =
+    feederKey !== undefined && self !== undefined
+      ? await startFeederService({
+          config: config.oracleFeeder,
+          key: feederKey,
+          chainId: genesis.chain_id,
+          query: (req) => app.query(req),
+          submitTx: (tx) => network.submitTx(tx),
+          logger: log.with("feeder"),
+        })
+      : undefined;
   log.info("node started", {
     chain_id: genesis.chain_id,
     height: driver.height,
@@ -266,6 +283,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     async stop() {
       if (stopped) return;
       stopped = true;
+      await feeder?.stop();
       await network.stop();
       await driver.stop();
       await rpc.close();

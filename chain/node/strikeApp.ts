@@ -18,7 +18,7 @@ import {
   type OptionPricer,
   type PriceReader,
 } from "../../modules/margin/index.js";
-import { createOracleKeeper, createOracleModule } from "../../modules/oracle/index.js";
+import { createOracleFeederWeights, createOracleKeeper, createOracleModule } from "../../modules/oracle/index.js";
 import { createSlashingKeeper, createSlashingModule } from "../../modules/slashing/index.js";
 import {
   BONDED_POOL,
@@ -77,7 +77,16 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
   const bankKeeper = createBankKeeper(accountKeeper);
   const stakingKeeper = createStakingKeeper({ bank: bankKeeper, accounts: accountKeeper });
   const slashingKeeper = createSlashingKeeper(stakingKeeper);
-  const oracleKeeper = createOracleKeeper();
+  // The bonded validators are the oracle's feeders, weighted by their power (stake).
+  const oracleKeeper = createOracleKeeper({
+    weights: createOracleFeederWeights({
+      powerOf: (src, operator) => {
+        const power = stakingKeeper.bondedPowerOf(src, operator);
+        return power > 0n ? power : undefined;
+      },
+      totalPower: (src) => stakingKeeper.totalBondedPower(src),
+    }),
+  });
   const anteAccounts: AnteAccountKeeper = {
     getAccount: (ctx, address) => accountKeeper.getAccount(ctx, address),
     // The ante steps spread the account they read, so module-account fields survive.
@@ -87,7 +96,8 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
 
   // Queries have no block of their own: they judge staleness at the height margin last recorded.
   const prices: PriceReader = {
-    price: (ctx, asset) => oracleKeeper.priceAt(ctx, asset, ctx.block.height),
+    price: (ctx, asset) =>
+      oracleKeeper.priceAt(ctx, asset, { height: ctx.block.height, timeSeconds: ctx.block.time.seconds }),
   };
   const optionPricer: OptionPricer = {
     greeks: (ctx, market, spot) => optionGreeks(ctx, market, spot),

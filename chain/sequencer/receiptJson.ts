@@ -53,7 +53,11 @@ export function decodedReceiptJson(r: Receipt): Record<string, unknown> {
 
 export function receiptToJson(signed: SignedReceipt, stage?: string): ReceiptJson {
   return {
-    signed: { receipt: toBase64(signed.receipt), signature: toBase64(signed.signature), pub_key: toBase64(signed.pubKey) },
+    signed: {
+      receipt: toBase64(signed.receipt),
+      signature: toBase64(signed.signature),
+      pub_key: toBase64(signed.pubKey),
+    },
     receipt: decodedReceiptJson(Receipt.decode(signed.receipt)),
     ...(stage === undefined ? {} : { stage }),
   };

@@ -63,7 +63,11 @@ export interface Sequencing {
 
 export async function openSequencing(o: SequencingOptions): Promise<Sequencing> {
   const now = o.now ?? Date.now;
-  const schedule = await openSequencerSchedule({ db: o.db, epochLength: o.epochLength, initialHeight: o.initialHeight });
+  const schedule = await openSequencerSchedule({
+    db: o.db,
+    epochLength: o.epochLength,
+    initialHeight: o.initialHeight,
+  });
   const receipts = createReceiptStore();
   const signer = o.validatorSeed === undefined ? undefined : createEd25519Signer(o.validatorSeed);
   let publish: (bytes: Uint8Array) => void = () => {};

@@ -6,7 +6,13 @@ import { configPaths, defaultConfig, loadConfig, resolveHomePath, writeConfig } 
 import { ensureNodeKeys, nodeIdOf } from "../../chain/node/home.js";
 import { toHex } from "../../chain/types/bytes.js";
 import { DEFAULT_CHAIN_ID, DEFAULT_VALIDATOR_POWER } from "../../genesis/constants.js";
-import { defaultGenesis, writeGenesis } from "../../genesis/genesis.js";
+import { addGenesisAccount, defaultGenesis, writeGenesis } from "../../genesis/genesis.js";
+import { addBondedValidators } from "../../genesis/validators.js";
+import { ensureFeederKey } from "../../chain/node/feederKey.js";
+import { parseCoins } from "../../genesis/coins.js";
+
+/** Fees for the feeder's votes: 10,000 STRIKE is two million votes at the default fee. */
+const FEEDER_FUNDS = parseCoins("10000000000ustrike");
 import { globalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
@@ -30,19 +36,33 @@ export function initCommand(): Command {
       if (existsSync(genesisPath) && !opts.overwrite) {
         throw cliErrors.alreadyInitialized(`${genesisPath} exists; pass --overwrite to replace it`);
       }
+      // A lone node feeds its own oracle: the feeder key in the home is also the operator
+      // of the node's bonded validator, so its votes weigh the validator's stake.
+      if (!existsSync(configPaths(g.home).configToml)) cfg.oracleFeeder.enable = true;
       writeConfig(g.home, cfg);
       const keys = ensureNodeKeys(g.home, cfg);
-      const doc = defaultGenesis({
+      const feeder = ensureFeederKey(resolveHomePath(g.home, cfg.oracleFeeder.keyFile));
+      let doc = defaultGenesis({
         chainId,
         validator: { pubKey: keys.validatorKey.pubKey, name: opts.moniker, power: DEFAULT_VALIDATOR_POWER },
         genesisTime: opts.genesisTime ?? new Date(),
       });
+      doc = addGenesisAccount(doc, feeder.address, FEEDER_FUNDS);
+      doc = addBondedValidators(doc, [
+        {
+          operator: feeder.address,
+          consPubKey: keys.validatorKey.pubKey,
+          moniker: opts.moniker,
+          selfDelegation: DEFAULT_VALIDATOR_POWER * 1_000_000n,
+        },
+      ]);
       writeGenesis(genesisPath, doc);
       const result = {
         moniker: opts.moniker,
         chain_id: chainId,
         node_id: nodeIdOf(keys.nodeKey),
         validator_address: toHex(keys.validatorKey.address).toUpperCase(),
+        operator_and_feeder: feeder.address,
         home: g.home,
         genesis_file: genesisPath,
       };
@@ -52,6 +72,7 @@ export function initCommand(): Command {
           `  moniker:           ${result.moniker}`,
           `  node id:           ${result.node_id}`,
           `  validator address: ${result.validator_address} (power ${DEFAULT_VALIDATOR_POWER})`,
+          `  operator / feeder: ${feeder.address} (key ${cfg.oracleFeeder.keyFile})`,
           `  genesis:           ${genesisPath}`,
           `Next: strike genesis add-account <address> 1000000000ustrike --home ${g.home}`,
         ].join("\n"),

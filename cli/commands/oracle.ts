@@ -158,7 +158,7 @@ function oracleParamsCommand(): Command {
     const p = value.params!;
     print(g.output, {
       max_vote_age_blocks: p.maxVoteAgeBlocks.toString(),
-      stale_after_blocks: p.staleAfterBlocks.toString(),
+      stale_after_seconds: p.staleAfterSeconds.toString(),
       history_blocks: p.historyBlocks.toString(),
     });
   });

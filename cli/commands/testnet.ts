@@ -14,7 +14,8 @@ import { toHex } from "../../chain/types/bytes.js";
 import { DEFAULT_VALIDATOR_POWER } from "../../genesis/constants.js";
 import { parseCoins } from "../../genesis/coins.js";
 import { addGenesisAccount, defaultGenesis, writeGenesis } from "../../genesis/genesis.js";
-import { addOracleFeeder } from "../../modules/oracle/index.js";
+import { addOracleFeeder, addValidatorFeeder } from "../../modules/oracle/index.js";
+import { ensureFeederKey } from "../../chain/node/feederKey.js";
 import { addBondedValidators, type BondedValidatorInput } from "../../genesis/validators.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
@@ -41,9 +42,12 @@ export function testnetCommand(): Command {
     .description("Create the homes of a local network of validators (node0 … nodeN-1) with a shared genesis")
     .option("--validators <n>", "number of validators", "4")
     .option("--starting-port <port>", "node i listens for peers on port+10i and serves RPC on port+10i+1", "26656")
-    .option("--accounts <names>", "test-keyring accounts created in node0 and funded in genesis", "alice,bob,mm,feeder")
+    .option("--accounts <names>", "test-keyring accounts created in node0 and funded in genesis", "alice,bob,mm")
     .option("--funds <coins>", "genesis funds of each account", "1000000000000ustrike,1000000000000uusdc")
-    .option("--feeder <name>", "account that feeds oracle prices (default: the one named feeder, if any)")
+    .option(
+      "--feeder <name>",
+      "make the oracle permissioned with this account as its only feeder (default: each validator feeds in-process)",
+    )
     .option("--genesis-time <rfc3339>", "genesis time (default: now)")
     .option("--timeout-commit <duration>", "pause after each block", "500ms")
     .action(async (o: TestnetFlags, self: Command) => {
@@ -71,8 +75,11 @@ export function testnetCommand(): Command {
         cfg.p2p.laddr = `tcp://127.0.0.1:${base + 10 * i}`;
         cfg.rpc.laddr = `tcp://127.0.0.1:${base + 10 * i + 1}`;
         cfg.consensus.timeoutCommitMs = parseTimeout(o.timeoutCommit);
+        cfg.oracleFeeder.enable = o.feeder === undefined;
         const keys = ensureNodeKeys(home, cfg);
-        return { home, cfg, keys, peerId: p2pPeerId(keys.nodeKey.privKey.subarray(0, 32)), port: base + 10 * i };
+        const feederKey = ensureFeederKey(resolveHomePath(home, cfg.oracleFeeder.keyFile));
+        const peerId = p2pPeerId(keys.nodeKey.privKey.subarray(0, 32));
+        return { home, cfg, keys, feederKey, peerId, port: base + 10 * i };
       });
       for (const node of nodes) {
         node.cfg.p2p.persistentPeers = nodes.filter((x) => x !== node).map((x) => `${x.peerId}@127.0.0.1:${x.port}`);
@@ -96,6 +103,9 @@ export function testnetCommand(): Command {
         });
         writeFileSync(join(node.home, "validator.mnemonic"), `${mnemonic}\n`, { mode: 0o600 });
         doc = addGenesisAccount(doc, info.address, funds);
+        // The validator's feeder key (in its home) votes prices with the validator's stake.
+        doc = addGenesisAccount(doc, node.feederKey.address, funds);
+        doc.app_state["oracle"] = addValidatorFeeder(doc.app_state["oracle"], info.address, node.feederKey.address);
         bonded.push({
           operator: info.address,
           consPubKey: node.keys.validatorKey.pubKey,
@@ -118,7 +128,7 @@ export function testnetCommand(): Command {
         doc = addGenesisAccount(doc, info.address, funds);
         accounts[name] = info.address;
       }
-      const feeder = o.feeder ?? (accounts["feeder"] === undefined ? undefined : "feeder");
+      const feeder = o.feeder;
       if (feeder !== undefined) {
         const address = accounts[feeder];
         if (address === undefined) throw cliErrors.badArgument(`--feeder ${feeder} is not one of --accounts`);

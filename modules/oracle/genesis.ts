@@ -6,109 +6,121 @@
 import { isValidAddress } from "../../chain/crypto/address.js";
 import type { Context } from "../../chain/runtime/types.js";
 import { isStrikeError } from "../../chain/types/errors.js";
+import { parseWithSchema, u64String } from "../../chain/types/schema.js";
+import { z } from "zod";
 import { decToString, type Dec } from "../../chain/types/fixed/index.js";
 import { oracleErrors } from "./errors.js";
 import type { OracleKeeper } from "./keeper.js";
 import { DEFAULT_ORACLE_PARAMS, type OracleParams } from "./state.js";
-import { checkAssetSymbol, parsePrice } from "./validation.js";
+import { isValidAssetSymbol, parsePrice } from "./validation.js";
 
 export interface OracleGenesis {
   params: OracleParams;
   assets: { asset: string; price: Dec }[];
+  /** Permissioned mode: when not empty, only these accounts vote, with these weights. */
   feeders: { address: string; weight: bigint }[];
+  /** Feeder accounts that vote for a bonded validator (with its stake) in place of its operator. */
+  validatorFeeders: { validator: string; feeder: string }[];
 }
 
 type Json = Record<string, unknown>;
 const ROOT = "app_state.oracle";
-const U64_MAX = (1n << 64n) - 1n;
 
 function fail(field: string, message: string): never {
-  throw oracleErrors.invalidGenesis(`${field}: ${message}`, { field });
+  throw oracleErrors.invalidGenesis(message, { field });
 }
 
-function obj(v: unknown, field: string): Json {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(field, "must be an object");
-  return v as Json;
-}
+const d = DEFAULT_ORACLE_PARAMS;
+const address = z
+  .string({ error: "must be a bech32 address" })
+  .refine(isValidAddress, { error: (iss) => `invalid address ${JSON.stringify(iss.input)}` });
 
-function list(v: unknown, field: string): unknown[] {
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) fail(field, "must be a list");
-  return v;
-}
-
-function u64(v: unknown, field: string, fallback: bigint, min: bigint): bigint {
-  if (v === undefined) return fallback;
-  if (typeof v !== "string" || !/^[0-9]{1,20}$/.test(v))
-    fail(field, `must be an unsigned integer string, got ${JSON.stringify(v)}`);
-  const n = BigInt(v);
-  if (n > U64_MAX) fail(field, "overflows uint64");
-  if (n < min) fail(field, `must be at least ${min}`);
-  return n;
-}
-
-function parseParams(raw: unknown, field: string): OracleParams {
-  const p = raw === undefined ? {} : obj(raw, field);
-  const d = DEFAULT_ORACLE_PARAMS;
-  return {
-    maxVoteAgeBlocks: u64(p.max_vote_age_blocks, `${field}.max_vote_age_blocks`, d.maxVoteAgeBlocks, 0n),
-    staleAfterBlocks: u64(p.stale_after_blocks, `${field}.stale_after_blocks`, d.staleAfterBlocks, 1n),
-    historyBlocks: u64(p.history_blocks, `${field}.history_blocks`, d.historyBlocks, 1n),
-  };
-}
+const oracleGenesisSchema = z.strictObject({
+  params: z
+    .strictObject({
+      max_vote_age_blocks: u64String().default(d.maxVoteAgeBlocks.toString()),
+      stale_after_seconds: u64String(1n).default(d.staleAfterSeconds.toString()),
+      history_blocks: u64String(1n).default(d.historyBlocks.toString()),
+    })
+    .optional(),
+  assets: z
+    .array(
+      z.strictObject({
+        asset: z.string().refine(isValidAssetSymbol, { error: "must be 1-16 upper-case letters and digits" }),
+        price: z.string({ error: "must be a decimal string" }),
+      }),
+    )
+    .nullish(),
+  feeders: z.array(z.strictObject({ address, weight: u64String(1n) })).nullish(),
+  validator_feeders: z.array(z.strictObject({ validator: address, feeder: address })).nullish(),
+});
 
 function rethrowAsGenesis<T>(field: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (isStrikeError(e) && !oracleErrors.invalidGenesis.is(e)) fail(field, e.message);
+    if (isStrikeError(e) && !oracleErrors.invalidGenesis.is(e)) fail(field, `${field}: ${e.message}`);
     throw e;
   }
 }
 
+function noDuplicates(values: readonly string[], field: (i: number) => string, what: string): void {
+  const seen = new Set<string>();
+  values.forEach((v, i) => {
+    if (seen.has(v)) fail(field(i), `${field(i)}: duplicate ${what} ${v}`);
+    seen.add(v);
+  });
+}
+
 /** Parses and checks `app_state.oracle`; throws `oracle/100` naming the first bad field. */
 export function validateOracleGenesis(raw: unknown): OracleGenesis {
-  const g = obj(raw, ROOT);
-  const params = parseParams(g.params, `${ROOT}.params`);
-
-  const seenAssets = new Set<string>();
-  const assets = list(g.assets, `${ROOT}.assets`).map((a, i) => {
-    const f = `${ROOT}.assets[${i}]`;
-    const o = obj(a, f);
-    if (typeof o.asset !== "string") fail(`${f}.asset`, "must be a string");
-    const asset = o.asset;
-    rethrowAsGenesis(`${f}.asset`, () => checkAssetSymbol(asset));
-    if (seenAssets.has(asset)) fail(`${f}.asset`, `duplicate asset ${asset}`);
-    seenAssets.add(asset);
-    if (typeof o.price !== "string") fail(`${f}.price`, "must be a decimal string");
-    const text = o.price;
-    return { asset, price: rethrowAsGenesis(`${f}.price`, () => parsePrice(text, asset)) };
-  });
-
-  const seenFeeders = new Set<string>();
-  const feeders = list(g.feeders, `${ROOT}.feeders`).map((x, i) => {
-    const f = `${ROOT}.feeders[${i}]`;
-    const o = obj(x, f);
-    const address = o.address;
-    if (typeof address !== "string" || !isValidAddress(address))
-      fail(`${f}.address`, `invalid address ${JSON.stringify(address)}`);
-    if (seenFeeders.has(address)) fail(`${f}.address`, `duplicate feeder ${address}`);
-    seenFeeders.add(address);
-    return { address, weight: u64(o.weight ?? "", `${f}.weight`, 0n, 1n) };
-  });
-
-  return { params, assets, feeders };
+  const g = parseWithSchema(oracleGenesisSchema, raw, ROOT, (p) => fail(p.key, p.message));
+  const p = oracleGenesisSchema.shape.params.unwrap().parse(g.params ?? {});
+  const params: OracleParams = {
+    maxVoteAgeBlocks: BigInt(p.max_vote_age_blocks),
+    staleAfterSeconds: BigInt(p.stale_after_seconds),
+    historyBlocks: BigInt(p.history_blocks),
+  };
+  const rawAssets = g.assets ?? [];
+  noDuplicates(
+    rawAssets.map((a) => a.asset),
+    (i) => `${ROOT}.assets[${i}].asset`,
+    "asset",
+  );
+  const assets = rawAssets.map((a, i) => ({
+    asset: a.asset,
+    price: rethrowAsGenesis(`${ROOT}.assets[${i}].price`, () => parsePrice(a.price, a.asset)),
+  }));
+  const feeders = (g.feeders ?? []).map((f) => ({ address: f.address, weight: BigInt(f.weight) }));
+  noDuplicates(
+    feeders.map((f) => f.address),
+    (i) => `${ROOT}.feeders[${i}].address`,
+    "feeder",
+  );
+  const validatorFeeders = g.validator_feeders ?? [];
+  noDuplicates(
+    validatorFeeders.map((f) => f.feeder),
+    (i) => `${ROOT}.validator_feeders[${i}].feeder`,
+    "feeder",
+  );
+  noDuplicates(
+    validatorFeeders.map((f) => f.validator),
+    (i) => `${ROOT}.validator_feeders[${i}].validator`,
+    "validator (one feeder per validator)",
+  );
+  return { params, assets, feeders, validatorFeeders };
 }
 
 function genesisToJson(g: OracleGenesis): Json {
   return {
     params: {
       max_vote_age_blocks: g.params.maxVoteAgeBlocks.toString(),
-      stale_after_blocks: g.params.staleAfterBlocks.toString(),
+      stale_after_seconds: g.params.staleAfterSeconds.toString(),
       history_blocks: g.params.historyBlocks.toString(),
     },
     assets: g.assets.map((a) => ({ asset: a.asset, price: trimDec(a.price) })),
     feeders: g.feeders.map((f) => ({ address: f.address, weight: f.weight.toString() })),
+    validator_feeders: g.validatorFeeders.map((f) => ({ validator: f.validator, feeder: f.feeder })),
   };
 }
 
@@ -117,12 +129,12 @@ export function trimDec(d: Dec): string {
   return decToString(d).replace(/\.?0+$/, "");
 }
 
-/** ETH and BTC at round prices, default params, no feeders (add them with addOracleFeeder). */
+/** ETH and BTC at round prices, default params; no listed feeders, so the bonded validators vote. */
 export function defaultOracleGenesis(): Json {
   return {
     params: {
       max_vote_age_blocks: DEFAULT_ORACLE_PARAMS.maxVoteAgeBlocks.toString(),
-      stale_after_blocks: DEFAULT_ORACLE_PARAMS.staleAfterBlocks.toString(),
+      stale_after_seconds: DEFAULT_ORACLE_PARAMS.staleAfterSeconds.toString(),
       history_blocks: DEFAULT_ORACLE_PARAMS.historyBlocks.toString(),
     },
     assets: [
@@ -130,7 +142,20 @@ export function defaultOracleGenesis(): Json {
       { asset: "ETH", price: "3000" },
     ],
     feeders: [],
+    validator_feeders: [],
   };
+}
+
+/** A copy of an `app_state.oracle` section where `feeder` votes for validator `operator`. */
+export function addValidatorFeeder(oracleGenesis: unknown, operator: string, feeder: string): Json {
+  const g = validateOracleGenesis(oracleGenesis ?? defaultOracleGenesis());
+  const validatorFeeders = [
+    ...g.validatorFeeders.filter((f) => f.validator !== operator),
+    { validator: operator, feeder },
+  ].sort((a, b) => (a.feeder < b.feeder ? -1 : a.feeder > b.feeder ? 1 : 0));
+  const out = genesisToJson({ ...g, validatorFeeders });
+  validateOracleGenesis(out);
+  return out;
 }
 
 /**
@@ -152,12 +177,16 @@ export function initOracleGenesis(ctx: Context, keeper: OracleKeeper, raw: unkno
   keeper.setParams(ctx, g.params);
   for (const a of g.assets) keeper.setPrice(ctx, a.asset, a.price);
   for (const f of g.feeders) keeper.setFeeder(ctx, f.address, f.weight);
+  for (const f of g.validatorFeeders) keeper.setValidatorFeeder(ctx, f.validator, f.feeder);
 }
 
 export function exportOracleGenesis(ctx: Context, keeper: OracleKeeper): Json {
   return genesisToJson({
     params: keeper.params(ctx),
-    assets: keeper.pricesAt(ctx, ctx.block.height).map((p) => ({ asset: p.asset, price: p.price })),
+    assets: keeper
+      .pricesAt(ctx, { height: ctx.block.height, timeSeconds: ctx.block.time.seconds })
+      .map((p) => ({ asset: p.asset, price: p.price })),
     feeders: keeper.listFeeders(ctx),
+    validatorFeeders: keeper.listValidatorFeeders(ctx),
   });
 }

@@ -1,16 +1,23 @@
-export { createOracleKeeper, type OracleKeeper, type OracleKeeperOptions, type OraclePrice } from "./keeper.js";
+export {
+  createOracleKeeper,
+  type OracleKeeper,
+  type OracleKeeperOptions,
+  type OraclePrice,
+  type BlockPoint,
+} from "./keeper.js";
 export { createOracleModule } from "./module.js";
 export { oracleErrors } from "./errors.js";
 export {
   addOracleFeeder,
+  addValidatorFeeder,
   defaultOracleGenesis,
   exportOracleGenesis,
   trimDec,
   validateOracleGenesis,
   type OracleGenesis,
 } from "./genesis.js";
-export type { FeederWeights } from "./expectedKeepers.js";
-export { createListedFeederWeights } from "./feederWeights.js";
+export type { FeederWeights, ValidatorPowers } from "./expectedKeepers.js";
+export { createListedFeederWeights, createOracleFeederWeights } from "./feederWeights.js";
 export { weightedMedian, type WeightedVote } from "./median.js";
 export { DEFAULT_ORACLE_PARAMS, type OracleParams } from "./state.js";
 export { isValidAssetSymbol, parseAssetPrices, parsePrice } from "./validation.js";

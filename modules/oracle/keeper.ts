@@ -19,6 +19,7 @@ import {
   votes,
   type OracleParams,
   type StoredPrice,
+  validatorFeeders,
 } from "./state.js";
 import type { ParsedAssetPrice } from "./validation.js";
 
@@ -28,8 +29,16 @@ export interface OraclePrice {
   /** The block that set this price. */
   height: bigint;
   timeSeconds: bigint;
-  /** `currentHeight - height > params.staleAfterBlocks`. */
+  /** Seconds of block time since that block (0 when read in the same block). */
+  ageSeconds: bigint;
+  /** `ageSeconds > params.staleAfterSeconds`. */
   stale: boolean;
+}
+
+/** Where a price is judged from: a block's height and its header time (never a clock). */
+export interface BlockPoint {
+  height: bigint;
+  timeSeconds: bigint;
 }
 
 export interface OracleKeeper {
@@ -41,9 +50,11 @@ export interface OracleKeeper {
   twap(ctx: Context, asset: string, windowBlocks: bigint): Dec | undefined;
   /** Sets a price at the current block (genesis and tests; feeders go through votes). */
   setPrice(ctx: Context, asset: string, price: Dec): void;
-  /** The price with its staleness judged at `currentHeight` (queries). */
-  priceAt(src: StoreSource, asset: string, currentHeight: bigint): OraclePrice | undefined;
-  pricesAt(src: StoreSource, currentHeight: bigint): OraclePrice[];
+  /** The price with its staleness judged at block `at` (queries). */
+  priceAt(src: StoreSource, asset: string, at: BlockPoint): OraclePrice | undefined;
+  pricesAt(src: StoreSource, at: BlockPoint): OraclePrice[];
+  /** True when the asset has no price or its price is stale as seen by a tx in this block. */
+  isStale(ctx: Context, asset: string): boolean;
   /** Records a feeder's votes; rejects non-feeders and unknown assets before writing anything. */
   submitPrices(ctx: Context, feeder: string, submitted: readonly ParsedAssetPrice[]): void;
   /** End block: fresh votes → new prices, old votes dropped, history pruned. */
@@ -53,25 +64,32 @@ export interface OracleKeeper {
   /** Genesis list of feeders; weight 0 removes one. */
   setFeeder(src: StoreSource, address: string, weight: bigint): void;
   listFeeders(src: StoreSource): { address: string; weight: bigint }[];
+  /** Registers `feeder` as the account that votes for validator `operator` (genesis). */
+  setValidatorFeeder(src: StoreSource, operator: string, feeder: string): void;
+  listValidatorFeeders(src: StoreSource): { validator: string; feeder: string }[];
   readonly weights: FeederWeights;
 }
 
 export interface OracleKeeperOptions {
-  /** Voting weights; defaults to the oracle's genesis feeder list. */
+  /** Voting weights; defaults to the oracle's genesis feeder list (tests; the node passes staking's). */
   weights?: FeederWeights;
 }
 
 export function createOracleKeeper(options: OracleKeeperOptions = {}): OracleKeeper {
   const weights = options.weights ?? createListedFeederWeights();
 
-  function view(src: StoreSource, asset: string, stored: StoredPrice, currentHeight: bigint): OraclePrice {
-    const stale = currentHeight - stored.height > keeper.params(src).staleAfterBlocks;
-    return { asset, price: stored.price, height: stored.height, timeSeconds: stored.timeSeconds, stale };
+  function view(src: StoreSource, asset: string, stored: StoredPrice, at: BlockPoint): OraclePrice {
+    const age = at.timeSeconds - stored.timeSeconds;
+    const ageSeconds = age > 0n ? age : 0n;
+    const stale = ageSeconds > keeper.params(src).staleAfterSeconds;
+    return { asset, price: stored.price, height: stored.height, timeSeconds: stored.timeSeconds, ageSeconds, stale };
   }
+
+  const pointOf = (ctx: Context): BlockPoint => ({ height: ctx.block.height, timeSeconds: ctx.block.time.seconds });
 
   function writePrice(ctx: Context, asset: string, price: Dec): void {
     const { height, time } = ctx.block;
-    prices.set(ctx, asset, { price, height, timeSeconds: time.seconds });
+    prices.set(ctx, asset, { price, height, timeSeconds: time.seconds, staleAnnounced: false });
     recordHistory(ctx, asset, height, price);
   }
 
@@ -88,13 +106,15 @@ export function createOracleKeeper(options: OracleKeeperOptions = {}): OracleKee
 
   const keeper: OracleKeeper = {
     weights,
-    getPrice: (ctx, asset) => keeper.priceAt(ctx, asset, ctx.block.height),
+    getPrice: (ctx, asset) => keeper.priceAt(ctx, asset, pointOf(ctx)),
+    isStale: (ctx, asset) => keeper.getPrice(ctx, asset)?.stale ?? true,
     requireFreshPrice(ctx, asset) {
       const p = keeper.getPrice(ctx, asset);
       if (p === undefined) throw oracleErrors.unknownAsset(asset, { asset });
       if (p.stale) {
-        const age = ctx.block.height - p.height;
-        throw oracleErrors.stalePrice(`${asset} was last updated ${age} blocks ago, at height ${p.height}`, {
+        const { staleAfterSeconds } = keeper.params(ctx);
+        const why = `${asset} was last updated ${p.ageSeconds}s ago (at height ${p.height}); prices older than ${staleAfterSeconds}s are stale`;
+        throw oracleErrors.stalePrice(why, {
           asset,
           height: p.height.toString(),
         });
@@ -110,11 +130,11 @@ export function createOracleKeeper(options: OracleKeeperOptions = {}): OracleKee
       return blockWeightedAverage(ctx, asset, to - windowBlocks + 1n, to);
     },
     setPrice: (ctx, asset, price) => writePrice(ctx, asset, price),
-    priceAt(src, asset, currentHeight) {
+    priceAt(src, asset, at) {
       const stored = prices.get(src, asset);
-      return stored === undefined ? undefined : view(src, asset, stored, currentHeight);
+      return stored === undefined ? undefined : view(src, asset, stored, at);
     },
-    pricesAt: (src, currentHeight) => [...prices.iterate(src)].map(([a, p]) => view(src, a, p, currentHeight)),
+    pricesAt: (src, at) => [...prices.iterate(src)].map(([a, p]) => view(src, a, p, at)),
     submitPrices(ctx, feeder, submitted) {
       if (weights.weightOf(ctx, feeder) <= 0n) throw oracleErrors.notFeeder(feeder, { feeder });
       for (const { asset } of submitted) if (!prices.has(ctx, asset)) throw oracleErrors.unknownAsset(asset, { asset });
@@ -144,10 +164,12 @@ export function createOracleKeeper(options: OracleKeeperOptions = {}): OracleKee
             ["voting_weight", present.toString()],
             ["total_weight", total.toString()],
           ]);
-        } else if (height - current.height === p.staleAfterBlocks + 1n) {
+        } else if (!current.staleAnnounced && view(ctx, asset, current, pointOf(ctx)).stale) {
+          prices.set(ctx, asset, { ...current, staleAnnounced: true });
           ctx.events.emit("oracle_price_stale", [
             ["asset", asset],
             ["last_height", current.height.toString()],
+            ["last_time_seconds", current.timeSeconds.toString()],
           ]);
         }
         pruneHistory(ctx, asset, height - p.historyBlocks);
@@ -160,6 +182,9 @@ export function createOracleKeeper(options: OracleKeeperOptions = {}): OracleKee
       else feeders.set(src, address, weight);
     },
     listFeeders: (src) => [...feeders.iterate(src)].map(([address, weight]) => ({ address, weight })),
+    setValidatorFeeder: (src, operator, feeder) => validatorFeeders.set(src, feeder, operator),
+    listValidatorFeeders: (src) =>
+      [...validatorFeeders.iterate(src)].map(([feeder, validator]) => ({ validator, feeder })),
   };
   return keeper;
 }

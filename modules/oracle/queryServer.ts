@@ -11,10 +11,10 @@ import {
   QueryPricesResponse,
 } from "../../chain/codec/generated/strike/oracle/v1/query.js";
 import type { OraclePrice as OraclePriceProto } from "../../chain/codec/generated/strike/oracle/v1/oracle.js";
-import type { QueryRoute } from "../../chain/runtime/types.js";
+import type { QueryContext, QueryRoute } from "../../chain/runtime/types.js";
 import { decToString } from "../../chain/types/fixed/index.js";
 import { oracleErrors } from "./errors.js";
-import type { OracleKeeper, OraclePrice } from "./keeper.js";
+import type { BlockPoint, OracleKeeper, OraclePrice } from "./keeper.js";
 import { QUERY_PATH_PREFIX } from "./keys.js";
 import { checkAssetSymbol } from "./validation.js";
 
@@ -28,6 +28,14 @@ export function oraclePriceToProto(p: OraclePrice): OraclePriceProto {
   };
 }
 
+/**
+ * The next block's time is unknown to a query: the latest block's time stands in for it,
+ * so a query may call a price fresh that the next block (a little later) finds stale.
+ */
+function nextBlockPoint(ctx: QueryContext): BlockPoint {
+  return { height: ctx.height + 1n, timeSeconds: ctx.time?.seconds ?? 0n };
+}
+
 export function oracleQueryRoutes(keeper: OracleKeeper): QueryRoute[] {
   return [
     {
@@ -36,7 +44,7 @@ export function oracleQueryRoutes(keeper: OracleKeeper): QueryRoute[] {
       handle(ctx, data) {
         const { asset } = QueryPriceRequest.decode(data);
         checkAssetSymbol(asset);
-        const price = keeper.priceAt(ctx, asset, ctx.height + 1n);
+        const price = keeper.priceAt(ctx, asset, nextBlockPoint(ctx));
         if (price === undefined) throw oracleErrors.unknownAsset(asset, { asset });
         return QueryPriceResponse.encode({ price: oraclePriceToProto(price) }).finish();
       },
@@ -44,7 +52,9 @@ export function oracleQueryRoutes(keeper: OracleKeeper): QueryRoute[] {
     {
       path: `${QUERY_PATH_PREFIX}Prices`,
       handle: (ctx) =>
-        QueryPricesResponse.encode({ prices: keeper.pricesAt(ctx, ctx.height + 1n).map(oraclePriceToProto) }).finish(),
+        QueryPricesResponse.encode({
+          prices: keeper.pricesAt(ctx, nextBlockPoint(ctx)).map(oraclePriceToProto),
+        }).finish(),
     },
     {
       path: `${QUERY_PATH_PREFIX}Params`,

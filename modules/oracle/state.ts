@@ -4,20 +4,28 @@ import { addressToBech32, bech32ToAddressBytes } from "../../chain/crypto/addres
 import { Collection, Item, amountCodec, lengthPrefixed, u64Codec, type Codec } from "../../chain/runtime/collection.js";
 import { concatBytes, fromUtf8, readU64be, u64be, utf8 } from "../../chain/types/bytes.js";
 import { decFromString, decToString, type Dec } from "../../chain/types/fixed/index.js";
-import { FEEDERS_PREFIX, HISTORY_PREFIX, PARAMS_KEY, PRICES_PREFIX, STORE_KEY, VOTES_PREFIX } from "./keys.js";
+import {
+  FEEDERS_PREFIX,
+  HISTORY_PREFIX,
+  PARAMS_KEY,
+  PRICES_PREFIX,
+  STORE_KEY,
+  VALIDATOR_FEEDERS_PREFIX,
+  VOTES_PREFIX,
+} from "./keys.js";
 
 export interface OracleParams {
   /** A vote counts while `height - voteHeight <= maxVoteAgeBlocks`. */
   maxVoteAgeBlocks: bigint;
-  /** A price is stale when `height - priceHeight > staleAfterBlocks`. */
-  staleAfterBlocks: bigint;
+  /** A price is stale when `blockTime - priceTime > staleAfterSeconds` (block-header time, never a clock). */
+  staleAfterSeconds: bigint;
   /** History older than this many blocks is pruned (the entry in effect at the cut is kept). */
   historyBlocks: bigint;
 }
 
 export const DEFAULT_ORACLE_PARAMS: Readonly<OracleParams> = {
   maxVoteAgeBlocks: 10n,
-  staleAfterBlocks: 100n,
+  staleAfterSeconds: 30n,
   historyBlocks: 3600n,
 };
 
@@ -26,6 +34,8 @@ export interface StoredPrice {
   price: Dec;
   height: bigint;
   timeSeconds: bigint;
+  /** Set once the price has been announced stale (so the event fires once); a new price clears it. */
+  staleAnnounced: boolean;
 }
 
 export interface StoredVote {
@@ -75,11 +85,11 @@ const priceCodec: Codec<StoredPrice> = {
       price: decToString(p.price),
       height: p.height,
       timeSeconds: p.timeSeconds,
-      stale: false,
+      stale: p.staleAnnounced,
     }).finish(),
   decode: (b) => {
     const p = OraclePriceProto.decode(b);
-    return { price: decFromString(p.price), height: p.height, timeSeconds: p.timeSeconds };
+    return { price: decFromString(p.price), height: p.height, timeSeconds: p.timeSeconds, staleAnnounced: p.stale };
   },
 };
 
@@ -97,3 +107,10 @@ export const votes = new Collection<[string, string], StoredVote>(STORE_KEY, VOT
 export const feeders = new Collection<string, bigint>(STORE_KEY, FEEDERS_PREFIX, addressCodec, u64Codec);
 /** Dec raw values as decimal text (amountCodec), keyed by (asset, height). */
 export const history = new Collection<[string, bigint], Dec>(STORE_KEY, HISTORY_PREFIX, historyKeyCodec, amountCodec);
+/** feeder account → the validator operator it votes for (the operator may also vote itself). */
+export const validatorFeeders = new Collection<string, string>(
+  STORE_KEY,
+  VALIDATOR_FEEDERS_PREFIX,
+  addressCodec,
+  addressCodec,
+);

@@ -21,7 +21,7 @@ test.before(async (t) => {
       const oracle = (doc["app_state"] as Record<string, Record<string, unknown>>)["oracle"]!;
       oracle["feeders"] = [{ address: accounts["feeder"]!.address, weight: "1" }];
       // Nobody runs a feeder in this test: keep the genesis prices fresh until the feeder votes.
-      (oracle["params"] as Record<string, string>)["stale_after_blocks"] = "1000000";
+      (oracle["params"] as Record<string, string>)["stale_after_seconds"] = "1000000";
     },
   });
 });

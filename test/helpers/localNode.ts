@@ -90,6 +90,8 @@ export interface TestNodeOptions {
   /** Extra flags for `strike start`, e.g. ["--consensus.timeout_commit", "100ms"]. */
   startFlags?: string[];
   funds?: string;
+  /** Run the validator's in-process price feeder (off by default, so prices stay where tests set them). */
+  feeder?: boolean;
   /** Changes the genesis document (parsed genesis.json) before the node first starts. */
   editGenesis?: (genesis: Record<string, unknown>, accounts: Record<string, TestAccount>) => void;
 }
@@ -152,6 +154,8 @@ export async function createTestNode(options: TestNodeOptions = {}): Promise<Tes
           `tcp://127.0.0.1:${rpcPort}`,
           "--p2p.laddr",
           `tcp://127.0.0.1:${p2pPort}`,
+          "--oracle-feeder.enable",
+          String(options.feeder === true),
           ...(options.startFlags ?? []),
         ],
         { cwd: repo, stdio: ["ignore", "pipe", "pipe"] },

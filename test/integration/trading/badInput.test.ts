@@ -309,7 +309,7 @@ test("a bundle with a repeated market, an unknown market or more than four legs 
 });
 
 test("with a stale oracle price only reduce-only orders are accepted", async (t) => {
-  const f = await createTradingFixture({ accounts: 5, staleAfterBlocks: 2 });
+  const f = await createTradingFixture({ accounts: 5, staleAfterSeconds: 2 });
   const [mm, alice] = f.accounts as [TestAccount, TestAccount];
   assertOk(t, await movePrice(f, "ETH", "3000"));
   await depositAll(f, [mm, alice], 100_000n);

@@ -62,7 +62,7 @@ export interface TradingFixture extends Fixture {
 
 export interface TradingFixtureOptions {
   accounts?: number;
-  staleAfterBlocks?: number;
+  staleAfterSeconds?: number;
   /** Margin params to override (protobuf JSON field names). */
   marginParams?: Record<string, unknown>;
   /** USDC the insurance fund holds at genesis. */
@@ -77,8 +77,8 @@ export async function createTradingFixture(options: TradingFixtureOptions = {}):
     appState: (accounts) => {
       const feeder = accounts[accounts.length - 1]!;
       const oracle = addOracleFeeder(defaultOracleGenesis(), feeder.address, 1n);
-      (oracle["params"] as Record<string, string>)["stale_after_blocks"] = String(
-        options.staleAfterBlocks ?? 1_000_000,
+      (oracle["params"] as Record<string, string>)["stale_after_seconds"] = String(
+        options.staleAfterSeconds ?? 1_000_000,
       );
       const orderbook = defaultOrderbookGenesis(GENESIS_SECONDS);
       (orderbook["params"] as Record<string, unknown>)["authority"] = accounts[0]!.address;

@@ -30,7 +30,7 @@ const MAX_VOTE_AGE = 10;
 
 /** Alice is long 1 ETH at 3000 and 0.01 BTC at 60000 on 240 USDC; then only BTC is fed. */
 async function staleEth(t: ExecutionContext, options: TradingFixtureOptions = {}) {
-  const f = await createTradingFixture({ accounts: 3, staleAfterBlocks: STALE_AFTER, ...options });
+  const f = await createTradingFixture({ accounts: 3, staleAfterSeconds: STALE_AFTER, ...options });
   const [mm, alice] = f.accounts as [TestAccount, TestAccount];
   const fresh = { signer: f.feeder, msgs: [submitPrice(f.feeder.address, "ETH", "3000")] };
   const btc = { signer: f.feeder, msgs: [submitPrice(f.feeder.address, "BTC", "60000")] };
@@ -87,7 +87,7 @@ test("funding pauses on a stale price, with an event, instead of paying at an ol
 });
 
 test("option settlement pauses on a stale price, with an event, and settles once the price is fresh", async (t) => {
-  const f = await createTradingFixture({ accounts: 3, staleAfterBlocks: STALE_AFTER });
+  const f = await createTradingFixture({ accounts: 3, staleAfterSeconds: STALE_AFTER });
   await emptyBlocks(f, STALE_AFTER + 1);
   const paused = await emptyBlock(f, EXPIRY);
   t.true(eventsOf(paused.events, "settlement_paused").some((e) => e["market"] === ethCall(3000n)));

@@ -43,7 +43,12 @@ test("init + genesis add-account (by address and by key name) produce a valid ge
     "json",
   ]);
   t.is(init.code, 0, init.stderr);
-  const info = JSON.parse(init.stdout) as { chain_id: string; validator_address: string; node_id: string };
+  const info = JSON.parse(init.stdout) as {
+    chain_id: string;
+    validator_address: string;
+    node_id: string;
+    operator_and_feeder: string;
+  };
   t.is(info.chain_id, "strike-test-7");
   for (const f of [
     "config/config.toml",
@@ -75,14 +80,16 @@ test("init + genesis add-account (by address and by key name) produce a valid ge
   t.is(doc.validators[0]!.power, "10");
   t.deepEqual(
     doc.app_state.auth.accounts.map((a) => a.address),
-    [ADDR, alice.address].sort(),
+    // init's validator is bonded with the home's feeder key as operator, funded for its votes.
+    [ADDR, alice.address, info.operator_and_feeder].sort(),
   );
   t.deepEqual(doc.app_state.bank.balances.find((b) => b.address === ADDR)!.coins, [
     { denom: "ustrike", amount: "1001" },
     { denom: "uusdc", amount: "1000" },
   ]);
   t.deepEqual(doc.app_state.bank.supply, [
-    { denom: "ustrike", amount: "1006" },
+    // 1006 to the accounts, 10,000 STRIKE to the feeder, 10 STRIKE bonded.
+    { denom: "ustrike", amount: "10010001006" },
     { denom: "uusdc", amount: "1000" },
   ]);
   const pv = JSON.parse(readFileSync(join(home, "config/priv_validator_key.json"), "utf8")) as {

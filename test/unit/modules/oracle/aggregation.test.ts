@@ -110,8 +110,8 @@ test("a vote only counts for the assets it names", (t) => {
   t.is(f.keeper.getPrice(f.ctxAt(4n), "ETH")!.height, 1n);
 });
 
-test("a price not refreshed for more than staleAfterBlocks is stale, and requireFreshPrice refuses it", (t) => {
-  const f = createOracleFixture(oracleGenesis([[A, 1]], { stale_after_blocks: "20", max_vote_age_blocks: "0" }));
+test("a price not refreshed for more than staleAfterSeconds of block time is stale, and requireFreshPrice refuses it", (t) => {
+  const f = createOracleFixture(oracleGenesis([[A, 1]], { stale_after_seconds: "20", max_vote_age_blocks: "0" }));
   f.submit(10n, A, { ETH: "3100" });
   f.endBlock(10n);
   t.false(f.keeper.getPrice(f.ctxAt(30n), "ETH")!.stale);
@@ -122,11 +122,11 @@ test("a price not refreshed for more than staleAfterBlocks is stale, and require
   t.is(stale.price, decFromString("3100"));
   const err = t.throws(() => f.keeper.requireFreshPrice(f.ctxAt(31n), "ETH"));
   t.true(oracleErrors.stalePrice.is(err));
-  t.regex(err.message, /ETH was last updated 21 blocks ago, at height 10/);
+  t.regex(err.message, /ETH was last updated 21s ago \(at height 10\); prices older than 20s are stale/);
 });
 
 test("the block where a price turns stale emits oracle_price_stale once", (t) => {
-  const f = createOracleFixture(oracleGenesis([[A, 1]], { stale_after_blocks: "5" }));
+  const f = createOracleFixture(oracleGenesis([[A, 1]], { stale_after_seconds: "5" }));
   const staleAt: bigint[] = [];
   for (let h = 2n; h <= 12n; h++) {
     if (f.endBlock(h).some((e) => e.type === "oracle_price_stale" && attr(e, "asset") === "ETH")) staleAt.push(h);

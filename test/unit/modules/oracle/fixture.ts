@@ -7,7 +7,12 @@ import type { Context, ExecMode, MsgRoute } from "../../../../chain/runtime/type
 import { createMemoryKV } from "../../../../chain/store/memoryKv.js";
 import { toHex } from "../../../../chain/types/bytes.js";
 import type { AbciEvent } from "../../../../chain/types/abci.js";
-import { createOracleKeeper, createOracleModule, type OracleKeeper } from "../../../../modules/oracle/index.js";
+import {
+  createOracleKeeper,
+  createOracleModule,
+  type OracleKeeper,
+  type OracleKeeperOptions,
+} from "../../../../modules/oracle/index.js";
 import { createQueryContext } from "../../../../chain/runtime/context.js";
 
 export const GENESIS_TIME = 1_700_000_000n;
@@ -43,14 +48,18 @@ export function oracleGenesis(
   };
 }
 
-export function createOracleFixture(genesis: unknown): OracleFixture {
+export function createOracleFixture(
+  genesis: unknown,
+  options: OracleKeeperOptions & { secondsPerBlock?: bigint } = {},
+): OracleFixture {
   const store = createMemoryKV();
-  const keeper = createOracleKeeper();
+  const keeper = createOracleKeeper(options);
+  const perBlock = options.secondsPerBlock ?? 1n;
   const module = createOracleModule(keeper);
   const route = module.msgs![0]! as MsgRoute<MsgSubmitPrices>;
   const ctxAt = (height: bigint, mode: ExecMode = "finalize"): Context =>
     createContext({
-      block: { chainId: "strike-test-1", height, time: { seconds: GENESIS_TIME + height, nanos: 0 } },
+      block: { chainId: "strike-test-1", height, time: { seconds: GENESIS_TIME + height * perBlock, nanos: 0 } },
       mode,
       store,
       gasMeter: createGasMeter(undefined),
@@ -78,7 +87,7 @@ export function createOracleFixture(genesis: unknown): OracleFixture {
     },
     query(path, data, height) {
       const r = module.queries!.find((q) => q.path === path)!;
-      return r.handle(createQueryContext(store, height), data);
+      return r.handle(createQueryContext(store, height, { seconds: GENESIS_TIME + height * perBlock, nanos: 0 }), data);
     },
     snapshot: () => [...store.iterator()].map(([k, v]) => `${toHex(k)}=${toHex(v)}`).join("\n"),
   };

@@ -12,6 +12,7 @@ import { createOracleFixture, feederAddress, oracleGenesis } from "./fixture.js"
 
 const A = feederAddress(1);
 const B = feederAddress(2);
+const C = feederAddress(3);
 
 test("the default genesis has ETH and BTC with positive prices, default params and no feeders", (t) => {
   const g = validateOracleGenesis(defaultOracleGenesis());
@@ -48,7 +49,7 @@ test("bad genesis entries are rejected with the field that is wrong", (t) => {
     [oracleGenesis([], {}, [["ETH", "-3000"]]), /assets\[0\]\.price: .*invalid price/],
     [oracleGenesis([], {}, [["ETH", "0"]]), /assets\[0\]\.price: .*not positive/],
     [oracleGenesis([], {}, [["ETH", "3k"]]), /assets\[0\]\.price/],
-    [oracleGenesis([], {}, [["eth", "1"]]), /assets\[0\]\.asset: .*invalid asset symbol/],
+    [oracleGenesis([], {}, [["eth", "1"]]), /assets\[0\]\.asset: must be 1-16 upper-case letters and digits/],
     [
       oracleGenesis([
         [A, 1],
@@ -62,10 +63,24 @@ test("bad genesis entries are rejected with the field that is wrong", (t) => {
       { ...(oracleGenesis([]) as object), feeders: [{ address: A, weight: 1 }] },
       /feeders\[0\]\.weight: must be an unsigned/,
     ],
-    [oracleGenesis([], { stale_after_blocks: "0" }), /params\.stale_after_blocks: must be at least 1/],
+    [oracleGenesis([], { stale_after_seconds: "0" }), /params\.stale_after_seconds: must be at least 1/],
     [oracleGenesis([], { history_blocks: "x" }), /params\.history_blocks: must be an unsigned integer/],
-    [{ assets: "ETH" }, /app_state\.oracle\.assets: must be a list/],
-    ["oracle", /app_state\.oracle: must be an object/],
+    [{ assets: "ETH" }, /app_state\.oracle\.assets: .*expected array/],
+    ["oracle", /app_state\.oracle: .*expected object/],
+    [
+      oracleGenesis([], { stale_after_blocks: "100" }),
+      /params\.stale_after_blocks: unknown key; allowed here: max_vote_age_blocks, stale_after_seconds, history_blocks/,
+    ],
+    [
+      {
+        ...(oracleGenesis([]) as object),
+        validator_feeders: [
+          { validator: A, feeder: B },
+          { validator: A, feeder: C },
+        ],
+      },
+      /validator_feeders\[1\]\.validator: duplicate validator/,
+    ],
   ];
   for (const [g, why] of cases) {
     const err = t.throws(() => validateOracleGenesis(g), undefined, String(why));
@@ -95,12 +110,13 @@ test("export gives back a genesis that validates, with current prices", (t) => {
   f.endBlock(2n);
   const exported = exportOracleGenesis(f.ctxAt(3n), f.keeper);
   t.deepEqual(exported, {
-    params: { max_vote_age_blocks: "10", stale_after_blocks: "100", history_blocks: "100" },
+    params: { max_vote_age_blocks: "10", stale_after_seconds: "30", history_blocks: "100" },
     assets: [
       { asset: "BTC", price: "60000" },
       { asset: "ETH", price: "3001.25" },
     ],
     feeders: [{ address: A, weight: "3" }],
+    validator_feeders: [],
   });
   t.notThrows(() => validateOracleGenesis(exported));
 });

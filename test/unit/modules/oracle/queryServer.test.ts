@@ -16,8 +16,8 @@ const A = feederAddress(1);
 const B = feederAddress(2);
 const P = "/strike.oracle.v1.Query/";
 
-test("Price returns the price, the block that set it and staleness as of the next block", (t) => {
-  const f = createOracleFixture(oracleGenesis([[A, 1]], { stale_after_blocks: "10" }));
+test("Price returns the price, the block that set it and staleness by the latest block's time", (t) => {
+  const f = createOracleFixture(oracleGenesis([[A, 1]], { stale_after_seconds: "10" }));
   f.submit(4n, A, { ETH: "3001.5" });
   f.endBlock(4n);
   const at = (height: bigint) =>
@@ -29,8 +29,10 @@ test("Price returns the price, the block that set it and staleness as of the nex
     timeSeconds: GENESIS_TIME + 4n,
     stale: false,
   });
-  t.false(at(13n).stale);
-  t.true(at(14n).stale);
+  // A query knows only the latest block's time (one second per block here): 10 s old is
+  // still fresh, 11 s is stale.
+  t.false(at(14n).stale);
+  t.true(at(15n).stale);
 });
 
 test("Price of an unknown asset fails with the oracle's unknown-asset code", (t) => {
@@ -62,7 +64,7 @@ test("Params and Feeders report the genesis settings", (t) => {
     ),
   );
   const params = QueryParamsResponse.decode(f.query(`${P}Params`, QueryParamsRequest.encode({}).finish(), 1n)).params!;
-  t.deepEqual(params, { maxVoteAgeBlocks: 7n, staleAfterBlocks: 100n, historyBlocks: 3600n });
+  t.deepEqual(params, { maxVoteAgeBlocks: 7n, staleAfterSeconds: 30n, historyBlocks: 3600n });
   const feeders = QueryFeedersResponse.decode(f.query(`${P}Feeders`, QueryFeedersRequest.encode({}).finish(), 1n));
   t.deepEqual(feeders.feeders, [
     { address: A, weight: 1n },

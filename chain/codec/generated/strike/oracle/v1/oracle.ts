@@ -11,12 +11,15 @@ export const protobufPackage = "strike.oracle.v1";
 
 export const protobufFileName = "strike/oracle/v1/oracle.proto";
 
-/** Params tune how votes become prices. Heights are block counts. */
+/**
+ * Params tune how votes become prices. Vote age and history are block counts; staleness is
+ * block time, so a price's freshness does not depend on how fast blocks are made.
+ */
 export interface Params {
   /** A feeder's vote counts for this many blocks after the block it was submitted in. */
   maxVoteAgeBlocks: bigint;
-  /** A price not refreshed for more than this many blocks is stale. */
-  staleAfterBlocks: bigint;
+  /** A price not refreshed for more than this many seconds of block time is stale. */
+  staleAfterSeconds: bigint;
   /** Price history kept per asset for TWAPs (older entries are pruned). */
   historyBlocks: bigint;
 }
@@ -29,7 +32,7 @@ export interface OraclePrice {
   height: bigint;
   /** Block time (unix seconds) of that block. */
   timeSeconds: bigint;
-  /** Derived when read: the price is older than params.stale_after_blocks. */
+  /** Derived when read: the price is older than params.stale_after_seconds of block time. */
   stale: boolean;
 }
 
@@ -46,7 +49,7 @@ export interface Vote {
 }
 
 function createBaseParams(): Params {
-  return { maxVoteAgeBlocks: 0n, staleAfterBlocks: 0n, historyBlocks: 0n };
+  return { maxVoteAgeBlocks: 0n, staleAfterSeconds: 0n, historyBlocks: 0n };
 }
 
 export const Params: MessageFns<Params> = {
@@ -57,11 +60,11 @@ export const Params: MessageFns<Params> = {
       }
       writer.uint32(8).uint64(message.maxVoteAgeBlocks);
     }
-    if (message.staleAfterBlocks !== 0n) {
-      if (BigInt.asUintN(64, message.staleAfterBlocks) !== message.staleAfterBlocks) {
-        throw new globalThis.Error("value provided for field message.staleAfterBlocks of type uint64 too large");
+    if (message.staleAfterSeconds !== 0n) {
+      if (BigInt.asUintN(64, message.staleAfterSeconds) !== message.staleAfterSeconds) {
+        throw new globalThis.Error("value provided for field message.staleAfterSeconds of type uint64 too large");
       }
-      writer.uint32(16).uint64(message.staleAfterBlocks);
+      writer.uint32(16).uint64(message.staleAfterSeconds);
     }
     if (message.historyBlocks !== 0n) {
       if (BigInt.asUintN(64, message.historyBlocks) !== message.historyBlocks) {
@@ -98,7 +101,7 @@ export const Params: MessageFns<Params> = {
               break;
             }
 
-            message.staleAfterBlocks = reader.uint64() as bigint;
+            message.staleAfterSeconds = reader.uint64() as bigint;
             continue;
           }
           case 3: {
@@ -128,10 +131,10 @@ export const Params: MessageFns<Params> = {
         : isSet(object.max_vote_age_blocks)
         ? BigInt(object.max_vote_age_blocks)
         : 0n,
-      staleAfterBlocks: isSet(object.staleAfterBlocks)
-        ? BigInt(object.staleAfterBlocks)
-        : isSet(object.stale_after_blocks)
-        ? BigInt(object.stale_after_blocks)
+      staleAfterSeconds: isSet(object.staleAfterSeconds)
+        ? BigInt(object.staleAfterSeconds)
+        : isSet(object.stale_after_seconds)
+        ? BigInt(object.stale_after_seconds)
         : 0n,
       historyBlocks: isSet(object.historyBlocks)
         ? BigInt(object.historyBlocks)
@@ -146,8 +149,8 @@ export const Params: MessageFns<Params> = {
     if (message.maxVoteAgeBlocks !== 0n) {
       obj.maxVoteAgeBlocks = message.maxVoteAgeBlocks.toString();
     }
-    if (message.staleAfterBlocks !== 0n) {
-      obj.staleAfterBlocks = message.staleAfterBlocks.toString();
+    if (message.staleAfterSeconds !== 0n) {
+      obj.staleAfterSeconds = message.staleAfterSeconds.toString();
     }
     if (message.historyBlocks !== 0n) {
       obj.historyBlocks = message.historyBlocks.toString();
@@ -163,8 +166,8 @@ export const Params: MessageFns<Params> = {
     message.maxVoteAgeBlocks = (object.maxVoteAgeBlocks !== undefined && object.maxVoteAgeBlocks !== null)
       ? BigInt(object.maxVoteAgeBlocks)
       : 0n;
-    message.staleAfterBlocks = (object.staleAfterBlocks !== undefined && object.staleAfterBlocks !== null)
-      ? BigInt(object.staleAfterBlocks)
+    message.staleAfterSeconds = (object.staleAfterSeconds !== undefined && object.staleAfterSeconds !== null)
+      ? BigInt(object.staleAfterSeconds)
       : 0n;
     message.historyBlocks = (object.historyBlocks !== undefined && object.historyBlocks !== null)
       ? BigInt(object.historyBlocks)

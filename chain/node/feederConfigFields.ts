@@ -1,0 +1,95 @@
+/** app.toml `[oracle-feeder]`: the settings of the in-process price feeder (see feeder/inProcess.ts). */
+import { field, type ConfigField, type FeederSourceKind, type HttpSourceConfig } from "./configTypes.js";
+
+const A = "app.toml" as const;
+
+export const feederConfigFields: readonly ConfigField[] = [
+  field(
+    A,
+    "oracle-feeder.enable",
+    "bool",
+    "run this validator's price feeder inside the node",
+    (c) => c.oracleFeeder.enable,
+    (c, v: boolean) => (c.oracleFeeder.enable = v),
+  ),
+  field(
+    A,
+    "oracle-feeder.source",
+    { oneOf: ["simulated", "http"] },
+    "simulated (localnets) or http (JSON endpoints)",
+    (c) => c.oracleFeeder.source,
+    (c, v: FeederSourceKind) => (c.oracleFeeder.source = v),
+  ),
+  field(
+    A,
+    "oracle-feeder.assets",
+    "list",
+    "assets to price, comma separated",
+    (c) => c.oracleFeeder.assets,
+    (c, v: string[]) => (c.oracleFeeder.assets = v),
+  ),
+  field(
+    A,
+    "oracle-feeder.interval",
+    "duration",
+    "time between votes",
+    (c) => c.oracleFeeder.intervalMs,
+    (c, v: number) => (c.oracleFeeder.intervalMs = v),
+  ),
+  field(
+    A,
+    "oracle-feeder.key-file",
+    "string",
+    "key that signs the votes",
+    (c) => c.oracleFeeder.keyFile,
+    (c, v: string) => (c.oracleFeeder.keyFile = v),
+  ),
+  field(
+    A,
+    "oracle-feeder.gas",
+    "uint",
+    "gas limit of one vote",
+    (c) => c.oracleFeeder.gasLimit,
+    (c, v: number) => (c.oracleFeeder.gasLimit = v),
+  ),
+  field(
+    A,
+    "oracle-feeder.fees",
+    "string",
+    "fee of one vote",
+    (c) => c.oracleFeeder.fees,
+    (c, v: string) => (c.oracleFeeder.fees = v),
+  ),
+  field(
+    A,
+    "oracle-feeder.sim-seed",
+    "string",
+    "seed of the simulated source",
+    (c) => c.oracleFeeder.simSeed,
+    (c, v: string) => (c.oracleFeeder.simSeed = v),
+  ),
+  field(
+    A,
+    "oracle-feeder.sim-volatility",
+    "decimal",
+    "per-step log-return deviation of the simulated source",
+    (c) => c.oracleFeeder.simVolatility,
+    (c, v: string) => (c.oracleFeeder.simVolatility = v),
+  ),
+  field(
+    A,
+    "oracle-feeder.max-deviation",
+    "decimal",
+    "drop an HTTP source further than this fraction from the median",
+    (c) => c.oracleFeeder.maxDeviation,
+    (c, v: string) => (c.oracleFeeder.maxDeviation = v),
+  ),
+  field(
+    A,
+    "oracle-feeder.http-sources",
+    "httpSources",
+    "HTTP JSON endpoints: [[oracle-feeder.http-sources]] url, field, weight, timeout",
+    (c) => c.oracleFeeder.httpSources,
+    (c, v: HttpSourceConfig[]) => (c.oracleFeeder.httpSources = v),
+  ),
+];

@@ -1,0 +1,157 @@
+/**
+ * The validator's price feeder, run inside the node (as dYdX's and Injective's price
+ * daemons are): every interval it reads prices from the configured sources, signs a
+ * MsgSubmitPrices with the feeder key of the home and hands it to this node's mempool.
+ * A failed round is logged and skipped; the next one starts on schedule.
+ */
+import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
+import { SigningStargateClient } from "@cosmjs/stargate";
+import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
+import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
+import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { createStrikeRegistry } from "../codec/registry.js";
+import { QueryPricesRequest, QueryPricesResponse } from "../codec/generated/strike/oracle/v1/query.js";
+import { sha256 } from "../crypto/hash.js";
+import type { QueryResponse, TxResult } from "../types/abci.js";
+import { toHex } from "../types/bytes.js";
+import { decFromString, type Dec } from "../types/fixed/index.js";
+import { feederErrors } from "../../feeder/errors.js";
+import { createHttpJsonSource } from "../../feeder/httpJsonSource.js";
+import { createMedianSource } from "../../feeder/medianSource.js";
+import { runFeeder, type Submission } from "../../feeder/runFeeder.js";
+import { createSimulatedSource } from "../../feeder/simulatedSource.js";
+import type { PriceSource } from "../../feeder/source.js";
+import { submitPricesMsg } from "../../feeder/submitter.js";
+import type { NodeConfig } from "./configTypes.js";
+import type { FeederKey } from "./feederKey.js";
+import type { NodeLogger } from "./logger.js";
+
+export interface FeederServiceOptions {
+  config: NodeConfig["oracleFeeder"];
+  key: FeederKey;
+  chainId: string;
+  query(req: { path: string; data: Uint8Array; height: bigint; prove: boolean }): Promise<QueryResponse>;
+  /** Admits a tx to this node's mempool (and gossips it), as broadcast_tx_sync does. */
+  submitTx(tx: Uint8Array): TxResult;
+  logger: NodeLogger;
+}
+
+export interface FeederService {
+  stop(): Promise<void>;
+}
+
+const WRONG_SEQUENCE = 32;
+
+async function queryOk<T>(
+  o: FeederServiceOptions,
+  path: string,
+  data: Uint8Array,
+  decode: (b: Uint8Array) => T,
+): Promise<T> {
+  const r = await o.query({ path, data, height: 0n, prove: false });
+  if (r.code !== 0) throw feederErrors.voteRefused(`${path}: ${r.codespace}/${r.code} ${r.log}`);
+  return decode(r.value);
+}
+
+async function chainPrices(o: FeederServiceOptions): Promise<Map<string, Dec>> {
+  const res = await queryOk(
+    o,
+    "/strike.oracle.v1.Query/Prices",
+    QueryPricesRequest.encode({}).finish(),
+    QueryPricesResponse.decode,
+  );
+  return new Map(res.prices.map((p) => [p.asset, decFromString(p.price)]));
+}
+
+function buildSource(o: FeederServiceOptions, start: Map<string, Dec>): PriceSource {
+  const c = o.config;
+  if (c.source === "simulated")
+    return createSimulatedSource({ seed: c.simSeed, start, volatility: decFromString(c.simVolatility) });
+  return createMedianSource({
+    sources: c.httpSources.map((s, i) => ({
+      name: `http-sources[${i}] ${s.url}`,
+      weight: BigInt(s.weight),
+      source: createHttpJsonSource({ url: s.url, field: s.field, timeoutMs: s.timeoutMs }),
+    })),
+    maxDeviation: decFromString(c.maxDeviation),
+    onProblem: (source, reason) => o.logger.warn("price source skipped this round", { source, reason }),
+  });
+}
+
+export async function startFeederService(o: FeederServiceOptions): Promise<FeederService> {
+  const c = o.config;
+  const source = buildSource(o, c.source === "simulated" ? await chainPrices(o) : new Map());
+  const wallet = await DirectSecp256k1Wallet.fromKey(o.key.privKey, "strike");
+  const signer = await SigningStargateClient.offline(wallet, { registry: createStrikeRegistry() });
+  const fee = { amount: parseFee(c.fees), gas: String(c.gasLimit) };
+  let position: { accountNumber: bigint; sequence: number } | undefined;
+
+  const readPosition = async () => {
+    const res = await queryOk(
+      o,
+      "/cosmos.auth.v1beta1.Query/Account",
+      QueryAccountRequest.encode({ address: o.key.address }).finish(),
+      QueryAccountResponse.decode,
+    );
+    const acc = BaseAccount.decode(res.account!.value);
+    return { accountNumber: acc.accountNumber, sequence: Number(acc.sequence) };
+  };
+  const send = async (prices: ReadonlyMap<string, Dec>, at: { accountNumber: bigint; sequence: number }) => {
+    const raw = await signer.sign(o.key.address, [submitPricesMsg(o.key.address, prices)], fee, "", {
+      ...at,
+      chainId: o.chainId,
+    });
+    const tx = TxRaw.encode(raw).finish();
+    return { tx, result: o.submitTx(tx) };
+  };
+  const submit = async (prices: ReadonlyMap<string, Dec>): Promise<Submission> => {
+    position ??= await readPosition();
+    let { tx, result } = await send(prices, position);
+    // Another client used the key, or a vote was dropped: adopt the sequence the node expects, once.
+    const expected = /expected (\d+)/.exec(result.log);
+    if (result.code === WRONG_SEQUENCE && result.codespace === "sdk" && expected !== null) {
+      position = { ...position, sequence: Number(expected[1]) };
+      ({ tx, result } = await send(prices, position));
+    }
+    if (result.code !== 0) {
+      position = undefined;
+      throw feederErrors.voteRefused(`${result.codespace}/${result.code}: ${result.log}`);
+    }
+    const sequence = BigInt(position.sequence);
+    position = { ...position, sequence: position.sequence + 1 };
+    return { txhash: toHex(sha256(tx)).toUpperCase(), sequence };
+  };
+
+  const abort = new AbortController();
+  o.logger.info("oracle feeder started", {
+    feeder: o.key.address,
+    source: c.source,
+    assets: c.assets.join(","),
+    interval_ms: c.intervalMs,
+  });
+  const done = runFeeder({
+    source,
+    assets: c.assets,
+    intervalMs: c.intervalMs,
+    submit,
+    signal: abort.signal,
+    log: (line) => (line.includes("skipped") ? o.logger.warn(line) : o.logger.debug(line)),
+  });
+  return {
+    async stop() {
+      abort.abort();
+      await done;
+    },
+  };
+}
+
+function parseFee(text: string): { denom: string; amount: string }[] {
+  return text
+    .split(",")
+    .filter((x) => x !== "")
+    .map((part) => {
+      const m = /^(\d+)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$/.exec(part.trim());
+      if (m === null) throw feederErrors.badOption(`oracle-feeder.fees must look like "5000ustrike", got "${text}"`);
+      return { amount: m[1]!, denom: m[2]! };
+    });
+}
