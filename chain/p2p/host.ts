@@ -9,9 +9,9 @@
  */
 import "./compat.js";
 import { createLibp2p, type Libp2p } from "libp2p";
+import { closedSafeYamux } from "./closedStreamGuard.js";
 import { tcp } from "@libp2p/tcp";
 import { noise } from "@chainsafe/libp2p-noise";
-import { yamux } from "@chainsafe/libp2p-yamux";
 import { multiaddr } from "@multiformats/multiaddr";
 import type { Connection, MultiaddrConnection, PeerId, Stream } from "@libp2p/interface";
 import type { Multiaddr } from "@multiformats/multiaddr";
@@ -129,7 +129,7 @@ class Libp2pHost implements P2PHost {
       addresses: { listen: [listen.multiaddr] },
       transports: [tcp()],
       connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
+      streamMuxers: [closedSafeYamux()],
       connectionGater: {
         denyInboundEncryptedConnection: (peer: PeerId, maConn: MultiaddrConnection) =>
           this.refusesInbound(peer.toString(), remoteIpOf(maConn.remoteAddr)),
