@@ -38,6 +38,7 @@ import {
   cancelById,
   createOrderbookModule,
   getMarket,
+  hasOwnerOrders,
   marketOrders,
   setMarket,
   topOfBook,
@@ -100,6 +101,7 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
     bank: bankKeeper,
     accounts: accountKeeper,
     feeCollector: accountKeeper.moduleAddress(FEE_COLLECTOR),
+    orders: { hasOpenOrders: (ctx, id) => hasOwnerOrders(ctx, id.owner, id.number) },
   });
   const orderbookDeps: OrderbookDeps = {
     margin: {

@@ -7,7 +7,10 @@ import type { MarginKeeper } from "./keeper.js";
 import { MODULE_NAME, STORE_KEY } from "./keys.js";
 import { marginMsgRoutes } from "./msgServer.js";
 import { marginQueryRoutes } from "./queryServer.js";
-import { allSubaccounts, negativeEquityExists, setNegativeEquityExists } from "./state.js";
+import { refreshRiskIndex } from "./riskIndex.js";
+import { watchedAccounts } from "./riskIndexState.js";
+import { negativeEquityExists, setNegativeEquityExists } from "./state.js";
+import { isStrikeError } from "../../chain/types/errors.js";
 
 export interface MarginModuleDeps {
   markets: MarketReaderWithList;
@@ -16,13 +19,15 @@ export interface MarginModuleDeps {
 
 /**
  * Whether any account with positions or debt is below zero equity (withdrawals wait for it).
- * An account left in debt without positions (a liquidation or a settlement the insurance fund
- * could not cover in full) is nobody's liquidation any more: the fund covers it as soon as it can.
+ * Only watched accounts can be: zero equity is below maintenance. An account left in debt
+ * without positions (a liquidation or a settlement the insurance fund could not cover in full)
+ * is nobody's liquidation any more: the fund covers it as soon as it can.
  */
 function resolveNegativeEquity(ctx: Context, keeper: MarginKeeper): boolean {
   let negative = false;
-  for (const s of [...allSubaccounts(ctx)]) {
-    const id = { owner: s.owner, number: s.number };
+  for (const id of [...watchedAccounts(ctx)]) {
+    const s = keeper.getSubaccount(ctx, id);
+    if (s === undefined) continue;
     const debt = -BigInt(s.quoteBalance);
     const open = keeper.positions(ctx, id).length > 0;
     if (debt <= 0n && !open) continue;
@@ -40,7 +45,13 @@ function resolveNegativeEquity(ctx: Context, keeper: MarginKeeper): boolean {
       if (cover < debt) negative = true;
       continue;
     }
-    const risk = keeper.accountRisk(ctx, id);
+    let risk;
+    try {
+      risk = keeper.accountRisk(ctx, id);
+    } catch (e) {
+      if (isStrikeError(e)) continue;
+      throw e;
+    }
     if (risk !== undefined && risk.equity < 0n) negative = true;
   }
   return negative;
@@ -55,6 +66,8 @@ export function createMarginModule(keeper: MarginKeeper, deps: MarginModuleDeps)
     initGenesis: (ctx: Context, state: unknown) => initMarginGenesis(ctx, state),
     endBlock(ctx: Context) {
       runFunding(ctx, keeper, deps.markets, deps.book);
+      // Liquidations, settlements and funding of this block re-index the accounts they touched.
+      refreshRiskIndex(ctx, keeper, keeper.orders);
       const negative = resolveNegativeEquity(ctx, keeper);
       if (negative !== negativeEquityExists(ctx)) setNegativeEquityExists(ctx, negative);
     },

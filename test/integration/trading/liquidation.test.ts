@@ -72,10 +72,8 @@ test("the insurance fund covers what a liquidation leaves below zero", async (t)
   const fund0 = await insuranceFund(f);
   t.is(fund0, 1_000_000_000n);
   assertOk(t, await movePrice(f, "ETH", "2880"));
-  const a = (await subaccount(f, alice.address))!;
-  t.deepEqual(a.positions, []);
-  // Sold at 2700: 200 − 1.5 − 300 = −101.5, no penalty, and the fund pays the 101.5.
-  t.is(cash(a), 0n);
+  // Sold at 2700: 200 − 1.5 − 300 = −101.5, no penalty, and the fund pays the 101.5: left empty, the subaccount is pruned.
+  t.is(await subaccount(f, alice.address), undefined);
   t.is(fund0 - (await insuranceFund(f)), 101_500_000n);
   t.is(eventsOf(f.last!.events, "liquidation")[0]!["penalty"], "0");
 });
@@ -97,9 +95,8 @@ test("when neither the book nor the fund can absorb it, the position is delevera
   );
   // Alice's equity was 200 − 1.5 − 300 = −101.5: she is closed at the price that leaves her at zero.
   t.is(adl[0]!["amount"], "2801500000");
-  const a = (await subaccount(f, alice.address))!;
-  t.deepEqual(a.positions, []);
-  t.is(a.equity, "0");
+  // Left at zero and without positions, her subaccount is pruned.
+  t.is(await subaccount(f, alice.address), undefined);
   t.deepEqual((await subaccount(f, bob.address))!.positions, []);
   t.is((await subaccount(f, carol.address))!.positions[0]!.size, "-1", "the less profitable short is untouched");
   // Bob sold at 3100 as a maker (fee 0.62) and bought back at 2801.5.
