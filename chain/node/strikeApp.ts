@@ -12,6 +12,7 @@ import {
   createMarginModule,
   getMarginParams,
   liquidatableAccounts,
+  markHoldersDirty,
   markPrice,
   settleLiquidation,
   settleMarketPositions,
@@ -113,6 +114,7 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
       markPrice: (ctx, market) => markPrice(ctx, marginKeeper, market),
       settleLiquidation: (ctx, id, notional) => settleLiquidation(ctx, marginKeeper, id, notional),
       hasSubaccount: (src, id) => marginKeeper.hasSubaccount(src, id),
+      marketRepriced: (ctx, market) => markHoldersDirty(ctx, market),
     },
     oracle: { price: (ctx, asset) => oracleKeeper.getPrice(ctx, asset) },
   };

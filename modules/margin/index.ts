@@ -10,3 +10,4 @@ export { MARGIN_ACCOUNT, INSURANCE_FUND, MODULE_NAME as MARGIN_MODULE_NAME } fro
 export type { OptionPricer, PriceReader, OptionGreeks, PortfolioPosition, RiskContext } from "./expectedKeepers.js";
 export { liquidatableAccounts, markPrice, settleLiquidation } from "./liquidation.js";
 export { parseMarginGenesis } from "./genesis.js";
+export { markHoldersDirty } from "./riskIndex.js";

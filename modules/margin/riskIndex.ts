@@ -18,11 +18,12 @@ import {
   collectDirty,
   collectDueRechecks,
   setBand,
+  markDirty,
   setWatched,
   watchedAccounts,
 } from "./riskIndexState.js";
 import { safeBand } from "./safeBand.js";
-import { deleteSubaccount, getSubaccount, type AccountId } from "./state.js";
+import { deleteSubaccount, getSubaccount, marketHolders, type AccountId } from "./state.js";
 
 /** Reads whether an account has open orders (owned by the orderbook). */
 export interface OpenOrdersReader {
@@ -81,4 +82,9 @@ export function refreshRiskIndex(ctx: Context, keeper: MarginKeeper, orders?: Op
     if (verdict === "liquidatable") liquidatable.push(id);
   }
   return liquidatable;
+}
+
+/** A market's terms changed (implied volatility): every holder is examined at the next look. */
+export function markHoldersDirty(ctx: Context, market: string): void {
+  for (const id of [...marketHolders(ctx, market)]) markDirty(ctx, id);
 }

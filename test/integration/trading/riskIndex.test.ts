@@ -11,6 +11,7 @@ import {
   deposit,
   depositAll,
   emptyBlock,
+  ethCall,
   movePrice,
   orderSpec,
   place,
@@ -20,6 +21,7 @@ import {
   withdraw,
   send,
 } from "./fixture.js";
+import { setImpliedVolatility } from "./messages.js";
 import { countReads } from "./reads.js";
 
 const IDLE = 12;
@@ -100,4 +102,22 @@ test("an emptied subaccount is pruned: no collateral, no positions, no orders", 
   );
   assertOk(t, await send(f, alice!, [deposit(alice!.address, 5n)]));
   t.is((await subaccount(f, alice!.address))!.collateral, "5", "a deposit creates it again");
+});
+
+test("a change of implied volatility re-examines the series' holders: a short that no longer meets maintenance is liquidated", async (t) => {
+  const f = await createTradingFixture({ accounts: 3 });
+  const [mm, carol] = f.accounts as TestAccount[];
+  await depositAll(f, [mm!], 100_000n);
+  await depositAll(f, [carol!], 600n);
+  const CALL = ethCall(3000n);
+  assertOk(t, await send(f, mm!, [place(mm!.address, orderSpec(CALL, "buy", "1", "150"))]));
+  assertOk(t, await send(f, carol!, [place(carol!.address, orderSpec(CALL, "sell", "1", "150"))]));
+  assertOk(t, await send(f, mm!, [place(mm!.address, orderSpec(CALL, "sell", "1", "900"))]));
+  t.false((await subaccount(f, carol!.address))!.liquidatable);
+  // The authority (mm here) raises the volatility: no price moved, but the short call is worth far more.
+  assertOk(t, await send(f, f.authority, [setImpliedVolatility(f.authority.address, CALL, "3")]));
+  t.deepEqual(
+    eventsOf(f.last!.events, "liquidation").map((e) => e["owner"]),
+    [carol!.address],
+  );
 });
