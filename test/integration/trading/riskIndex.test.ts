@@ -121,3 +121,58 @@ test("a change of implied volatility re-examines the series' holders: a short th
     [carol!.address],
   );
 });
+
+test("the risk index never misses an account under maintenance: after every price move, each liquidatable account was examined", async (t) => {
+  const f = await createTradingFixture({ accounts: 10, insuranceFund: 100_000n });
+  const [mm, ...traders] = f.accounts.slice(0, -1) as TestAccount[];
+  await depositAll(f, [mm!], 1_000_000n);
+  // Leverage from about 2x to 19x, longs and shorts, one short call.
+  const deposits = [1_500n, 800n, 400n, 250n, 170n, 1_500n, 300n, 600n];
+  await sendBlock(
+    f,
+    traders.map((a, i) => ({ signer: a, msgs: [deposit(a.address, deposits[i]!)] })),
+  );
+  const CALL = ethCall(3000n);
+  await sendBlock(f, [
+    {
+      signer: mm!,
+      msgs: [
+        place(mm!.address, orderSpec("ETH-PERP", "sell", "5", "3000")),
+        place(mm!.address, orderSpec("ETH-PERP", "buy", "5", "3000")),
+        place(mm!.address, orderSpec(CALL, "buy", "1", "150")),
+      ],
+    },
+  ]);
+  const results = await sendBlock(
+    f,
+    traders.map((a, i) => ({
+      signer: a,
+      msgs: [
+        i === 7
+          ? place(a.address, orderSpec(CALL, "sell", "1", "150"))
+          : place(a.address, orderSpec("ETH-PERP", i % 2 === 0 ? "buy" : "sell", "1", "3000")),
+      ],
+    })),
+  );
+  for (const r of results) assertOk(t, r);
+  let x = 7;
+  let price = 3000;
+  let liquidated = 0;
+  for (let step = 0; step < 12; step++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    price = Math.round(price * (1 + ((x % 700) - 350) / 10_000));
+    assertOk(t, await movePrice(f, "ETH", String(price)));
+    const examined = new Set(
+      [...eventsOf(f.last!.events, "liquidation"), ...eventsOf(f.last!.events, "liquidation_failed")].map(
+        (e) => e["owner"],
+      ),
+    );
+    liquidated += eventsOf(f.last!.events, "liquidation").length;
+    for (const a of traders) {
+      const view = await subaccount(f, a.address);
+      if (view?.liquidatable === true)
+        t.true(examined.has(a.address), `${a.address} is under maintenance at ${price} and was not examined`);
+    }
+  }
+  t.true(liquidated >= 2, `the price path liquidates accounts (${liquidated})`);
+});
