@@ -12,6 +12,7 @@ import {
   createMarginModule,
   getMarginParams,
   liquidatableAccounts,
+  markHoldersDirty,
   planLiquidation,
   settleLiquidation,
   settleMarketPositions,
@@ -38,6 +39,7 @@ import {
   cancelById,
   createOrderbookModule,
   getMarket,
+  hasOwnerOrders,
   marketOrders,
   setMarket,
   topOfBook,
@@ -100,6 +102,7 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
     bank: bankKeeper,
     accounts: accountKeeper,
     feeCollector: accountKeeper.moduleAddress(FEE_COLLECTOR),
+    orders: { hasOpenOrders: (ctx, id) => hasOwnerOrders(ctx, id.owner, id.number) },
   });
   const orderbookDeps: OrderbookDeps = {
     margin: {
@@ -111,6 +114,7 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
       planLiquidation: (ctx, id) => planLiquidation(ctx, marginKeeper, id),
       settleLiquidation: (ctx, id, notional) => settleLiquidation(ctx, marginKeeper, id, notional),
       hasSubaccount: (src, id) => marginKeeper.hasSubaccount(src, id),
+      marketRepriced: (ctx, market) => markHoldersDirty(ctx, market),
     },
     oracle: { price: (ctx, asset) => oracleKeeper.getPrice(ctx, asset) },
   };
@@ -136,8 +140,8 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
   return createBaseApp({
     state: options.state,
     // Genesis order: accounts exist before bank credits them; markets before anything trades.
-    // End-block order: the validator set first, then oracle prices, orders and liquidations,
-    // expiries, and funding last.
+    // End-block order: the validator set first, then oracle prices, expiries, orders and
+    // liquidations, and funding last.
     modules: [
       createAuthModule(accountKeeper, Object.keys(MODULE_ACCOUNTS)),
       createBankModule(bankKeeper),
@@ -147,8 +151,10 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
         cometInfo: (ctx) => ctx.block.comet ?? { lastCommit: { votes: [] }, misbehavior: [] },
       }),
       createOracleModule(oracleKeeper),
-      createOrderbookModule(orderbookDeps),
+      // Expired option series settle before the orderbook's end block fires triggers or
+      // liquidates, so that no order fills on a series at or after its expiry.
       createOptionsModule(optionsDeps),
+      createOrderbookModule(orderbookDeps),
       createMarginModule(marginKeeper, {
         markets: marketReader,
         book: { midPrice: (src, market) => topOfBook(src, market).mid },

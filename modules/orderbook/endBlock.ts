@@ -3,7 +3,7 @@
  * whose trigger the oracle crossed, liquidate accounts under maintenance margin through
  * the book, and drop old trades. Each item runs atomically: one failure skips only itself.
  */
-import { MarketStatus, type Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
+import type { Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
 import {
   OrderType,
   SelfTradePrevention,
@@ -14,7 +14,7 @@ import {
 } from "../../chain/codec/generated/strike/orderbook/v1/order.js";
 import type { Context } from "../../chain/runtime/types.js";
 import { isStrikeError } from "../../chain/types/errors.js";
-import { cancelById, executeOrder } from "./execute.js";
+import { cancelById, executeOrder, tradable } from "./execute.js";
 import type { AccountId } from "./expectedKeepers.js";
 import type { OrderbookDeps } from "./placeOrder.js";
 import { orderbookErrors } from "./errors.js";
@@ -28,7 +28,8 @@ import {
   getParams,
   nextOrderId,
   pruneTrades,
-  triggerOrders,
+  crossedTriggers,
+  getOrder,
 } from "./state.js";
 import { notional } from "./units.js";
 
@@ -37,35 +38,32 @@ function expireOrders(ctx: Context): void {
   for (const [market, id] of [...expiredByTime(ctx, ctx.block.time.seconds)]) cancelById(ctx, market, id, "expired");
 }
 
-function triggered(order: Order, oracleUusdc: bigint): boolean {
-  const buy = order.side === Side.SIDE_BUY;
-  if (order.triggerType === TriggerType.TRIGGER_TYPE_STOP)
-    return buy ? oracleUusdc >= order.triggerPrice : oracleUusdc <= order.triggerPrice;
-  return buy ? oracleUusdc <= order.triggerPrice : oracleUusdc >= order.triggerPrice;
-}
-
 function fireTriggers(ctx: Context, deps: OrderbookDeps, market: Market): void {
   const oracle = deps.oracle.price(ctx, market.underlying);
   if (oracle === undefined || oracle.stale) return;
   const oracleUusdc = oracle.price / 10n ** 12n;
-  for (const order of [...triggerOrders(ctx, market.id)]) {
-    if (!triggered(order, oracleUusdc)) continue;
+  for (const id of crossedTriggers(ctx, market.id, oracleUusdc)) {
+    const order = getOrder(ctx, market.id, id);
+    if (order === undefined) continue;
     try {
       ctx.atomic((inner) => {
-        // Off the trigger queue and onto the normal path, keeping its id (its time priority is now).
         deleteOrder(inner, order);
+        // Time priority starts when the order reaches the book: it gets a fresh id now, not the one it was parked with.
+        const fired = {
+          ...order,
+          id: nextOrderId(inner),
+          triggerType: TriggerType.TRIGGER_TYPE_UNSPECIFIED,
+          createdHeight: inner.block.height,
+        };
         inner.events.emit("order_triggered", [
           ["market", market.id],
           ["order_id", order.id.toString()],
+          ["book_order_id", fired.id.toString()],
           ["oracle_price", oracleUusdc.toString()],
         ]);
         const size = order.reduceOnly ? reducibleSize(inner, deps, order) : order.remaining;
         if (size === 0n) throw orderbookErrors.reduceOnlyWouldIncrease("the position it would reduce is gone");
-        executeOrder(inner, deps.margin, market, {
-          ...order,
-          remaining: size,
-          triggerType: TriggerType.TRIGGER_TYPE_UNSPECIFIED,
-        });
+        executeOrder(inner, deps.margin, market, { ...fired, remaining: size });
       });
     } catch (e) {
       if (!isStrikeError(e)) throw e;
@@ -135,7 +133,8 @@ export function liquidateAccount(ctx: Context, deps: OrderbookDeps, id: AccountI
   let liquidated = 0n;
   for (const target of plan.targets) {
     const market = getMarket(ctx, target.market.id);
-    if (market === undefined || market.status !== MarketStatus.MARKET_STATUS_ACTIVE) continue;
+    // An expired option series only settles: no liquidation fill at or after expiry.
+    if (market === undefined || !tradable(ctx, market)) continue;
     const order = liquidationOrder(ctx, market, id, target.size, target.limit);
     const exec = executeOrder(ctx, deps.margin, market, order, { liquidation: true });
     for (const f of exec.fills) liquidated += notional(market, f.price, f.size);
@@ -145,8 +144,8 @@ export function liquidateAccount(ctx: Context, deps: OrderbookDeps, id: AccountI
 
 export function orderbookEndBlock(ctx: Context, deps: OrderbookDeps): void {
   expireOrders(ctx);
-  const markets = [...allMarkets(ctx)].filter((m) => m.status === MarketStatus.MARKET_STATUS_ACTIVE);
-  for (const market of markets) fireTriggers(ctx, deps, market);
+  const all = [...allMarkets(ctx)];
+  for (const market of all) if (tradable(ctx, market)) fireTriggers(ctx, deps, market);
   for (const id of deps.margin.liquidatableAccounts(ctx)) {
     try {
       ctx.atomic((inner) => liquidateAccount(inner, deps, id));
@@ -160,5 +159,6 @@ export function orderbookEndBlock(ctx: Context, deps: OrderbookDeps): void {
     }
   }
   const kept = BigInt(getParams(ctx).tradesKept || 1000);
-  if (ctx.block.height > kept) for (const m of markets) pruneTrades(ctx, m.id, ctx.block.height - kept);
+  // Settled markets too: their last trades age out like any others.
+  if (ctx.block.height > kept) for (const m of all) pruneTrades(ctx, m.id, ctx.block.height - kept);
 }

@@ -3,7 +3,7 @@
  * could no longer afford their fill, check the taker's margin, then write everything.
  * Any error before the writes leaves state untouched; after them nothing can fail.
  */
-import type { Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
+import { MarketStatus, type Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
 import {
   OrderType,
   SelfTradePrevention,
@@ -114,7 +114,13 @@ function makerDeltas(
   return out;
 }
 
-type RemovalReason = "undercollateralized" | "reduce_only";
+type RemovalReason = "undercollateralized" | "reduce_only" | "expired";
+
+/** Whether the market may trade in this block: active, and for an option series, before its expiry. */
+export function tradable(ctx: Context, market: Market): boolean {
+  if (market.status !== MarketStatus.MARKET_STATUS_ACTIVE) return false;
+  return market.option === undefined || ctx.block.time.seconds < market.option.expiryTime;
+}
 
 /**
  * The maker's reduce-only orders among its fills (in the order met) that would increase or
@@ -184,11 +190,15 @@ export function planExecution(
     stp: engineStp(order.selfTrade),
     stpScope: order.selfTradeAllSubaccounts ? "owner" : "account",
   };
+  // Checked at every fill, not only at placement: triggered and liquidation orders never reach a series at or after expiry.
+  if (!tradable(ctx, market)) throw orderbookErrors.marketNotActive(`${market.id} has expired or settled`);
   const removed = new Map<bigint, RemovalReason>();
+  const clock = { height: ctx.block.height, seconds: ctx.block.time.seconds };
+  const onExpired = (id: bigint) => removed.set(id, "expired");
   let plan: MatchPlan;
   let byMaker: Map<string, { ids: bigint[]; deltas: TradeDelta[] }>;
   for (;;) {
-    plan = matchOrder(storeBookView(ctx, market.id, removed), taker);
+    plan = matchOrder(storeBookView(ctx, market.id, removed, clock, onExpired), taker);
     if (plan.outcome === "rejected_post_only") throw orderbookErrors.postOnlyWouldCross(`in ${market.id}`);
     if (plan.outcome === "rejected_fok") throw orderbookErrors.fillOrKillNotFilled(`in ${market.id}`);
     let dropped = false;

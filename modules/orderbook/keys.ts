@@ -20,7 +20,7 @@ export const CLIENT_IDS_PREFIX = Uint8Array.of(0x05);
 export const EXPIRY_BLOCK_PREFIX = Uint8Array.of(0x06);
 /** (unix seconds, market, order id) → empty: good-til-time expiries. */
 export const EXPIRY_TIME_PREFIX = Uint8Array.of(0x07);
-/** (market, order id) → empty: stop and take-profit orders waiting for their trigger. */
+/** (market, direction, trigger price, order id) → empty: stop and take-profit orders waiting for their trigger. */
 export const TRIGGERS_PREFIX = Uint8Array.of(0x08);
 /** (market, height, trade seq) → Trade: recent trades, pruned by age. */
 export const TRADES_PREFIX = Uint8Array.of(0x09);

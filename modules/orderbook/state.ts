@@ -3,7 +3,7 @@
  * expiry and trigger queues, recent trades. The only file that knows the key encodings.
  */
 import { Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
-import { Order, Side, Trade } from "../../chain/codec/generated/strike/orderbook/v1/order.js";
+import { Order, Side, Trade, TriggerType } from "../../chain/codec/generated/strike/orderbook/v1/order.js";
 import { OrderbookParams } from "../../chain/codec/generated/strike/orderbook/v1/genesis.js";
 import { addressBytesView } from "../../chain/crypto/address.js";
 import { lengthPrefixed, type StoreSource } from "../../chain/runtime/collection.js";
@@ -106,7 +106,7 @@ export function saveNewOrder(src: StoreSource, o: Order, resting: boolean): void
   const s = kv(src);
   s.set(orderKey(o.market, o.id), Order.encode(o).finish());
   if (resting) s.set(concatBytes(bookSidePrefix(o.market, o.side), priceKey(o.side, o.price), u64be(o.id)), EMPTY);
-  else s.set(concatBytes(TRIGGERS_PREFIX, str(o.market), u64be(o.id)), EMPTY);
+  else s.set(triggerKey(o), EMPTY);
   s.set(concatBytes(ownerMarketPrefix(o.owner, o.subaccount, o.market), u64be(o.id)), EMPTY);
   if (o.clientId !== 0n) s.set(clientIdKey(o.owner, o.subaccount, o.market, o.clientId), u64be(o.id));
   if (o.goodTilBlock !== 0n)
@@ -125,7 +125,7 @@ export function deleteOrder(src: StoreSource, o: Order): void {
   const s = kv(src);
   s.delete(orderKey(o.market, o.id));
   s.delete(concatBytes(bookSidePrefix(o.market, o.side), priceKey(o.side, o.price), u64be(o.id)));
-  s.delete(concatBytes(TRIGGERS_PREFIX, str(o.market), u64be(o.id)));
+  if (o.triggerType !== TriggerType.TRIGGER_TYPE_UNSPECIFIED) s.delete(triggerKey(o));
   s.delete(concatBytes(ownerMarketPrefix(o.owner, o.subaccount, o.market), u64be(o.id)));
   if (o.clientId !== 0n) s.delete(clientIdKey(o.owner, o.subaccount, o.market, o.clientId));
   if (o.goodTilBlock !== 0n)
@@ -176,6 +176,11 @@ export function* allOwnerOrders(src: StoreSource, owner: string): IterableIterat
   }
 }
 
+/** Whether a subaccount has any open order, in any market (one seek). */
+export function hasOwnerOrders(src: StoreSource, owner: string, subaccount: number): boolean {
+  return !keysUnder(src, concatBytes(OWNER_ORDERS_PREFIX, addr(owner), u32be(subaccount))).next().done;
+}
+
 export function countOwnerOrders(src: StoreSource, owner: string, subaccount: number, market: string): number {
   let n = 0;
   for (const _ of keysUnder(src, ownerMarketPrefix(owner, subaccount, market))) n++;
@@ -200,12 +205,31 @@ function marketAndId(k: Uint8Array, at: number): [string, bigint] {
   return [decoder.decode(k.subarray(at + 1, at + 1 + n)), readU64be(k, at + 1 + n)];
 }
 
-/** Untriggered stop/take-profit orders of a market, oldest first. */
-export function* triggerOrders(src: StoreSource, market: string): IterableIterator<Order> {
-  for (const k of keysUnder(src, concatBytes(TRIGGERS_PREFIX, str(market)))) {
-    const o = getOrder(src, market, readU64be(k, k.length - 8));
-    if (o !== undefined) yield o;
-  }
+/** Whether a parked order fires when the oracle rises to its trigger (stop buy, take-profit sell) or falls to it. */
+function firesOnRise(o: Order): boolean {
+  return (o.triggerType === TriggerType.TRIGGER_TYPE_STOP) === (o.side === Side.SIDE_BUY);
+}
+const RISE = Uint8Array.of(1);
+const FALL = Uint8Array.of(2);
+
+/** Parked orders sort by direction and trigger price, so a price move reads only the triggers it crossed. */
+function triggerKey(o: Order): Uint8Array {
+  return concatBytes(TRIGGERS_PREFIX, str(o.market), firesOnRise(o) ? RISE : FALL, u64be(o.triggerPrice), u64be(o.id));
+}
+
+/**
+ * The ids of a market's parked orders whose trigger the oracle price (uusdc) has crossed, in
+ * parking order: rising triggers at or below the price, falling ones at or above it.
+ */
+export function crossedTriggers(src: StoreSource, market: string, oracleUusdc: bigint): bigint[] {
+  const rise = concatBytes(TRIGGERS_PREFIX, str(market), RISE);
+  const fall = concatBytes(TRIGGERS_PREFIX, str(market), FALL);
+  const price = oracleUusdc < 0n ? 0n : oracleUusdc > MAX_U64 - 1n ? MAX_U64 - 1n : oracleUusdc;
+  const ids: bigint[] = [];
+  for (const [k] of kv(src).iterator(rise, concatBytes(rise, u64be(price + 1n)))) ids.push(readU64be(k, k.length - 8));
+  for (const [k] of kv(src).iterator(concatBytes(fall, u64be(price)), prefixEnd(fall)))
+    ids.push(readU64be(k, k.length - 8));
+  return ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** Every order (resting or waiting) of a market. */

@@ -29,16 +29,40 @@ export function toResting(o: Order): RestingOrder {
   };
 }
 
-/** A BookView over one market's state; `skip` hides orders already cancelled in this step. */
+/** The block a fill happens in: good-til orders are judged against it. */
+export interface FillClock {
+  height: bigint;
+  seconds: bigint;
+}
+
+/** Whether an order's good-til-block or good-til-time has passed in this block (the end-block sweep may not have run yet). */
+export function isExpiredAt(o: Order, clock: FillClock): boolean {
+  return (
+    (o.goodTilBlock !== 0n && o.goodTilBlock < clock.height) || (o.goodTilTime !== 0n && o.goodTilTime <= clock.seconds)
+  );
+}
+
+/**
+ * A BookView over one market's state; `skip` hides orders already cancelled in this step.
+ * With a clock, expired orders are hidden too and reported through `onExpired`, so that no
+ * order ever fills after its expiry.
+ */
 export function storeBookView(
   src: StoreSource,
   market: string,
   skip: { has(id: bigint): boolean } = new Set<bigint>(),
+  clock?: FillClock,
+  onExpired?: (id: bigint) => void,
 ): BookView {
   return {
     *resting(side: Side) {
       for (const o of bookOrders(src, market, toProtoSide(side))) {
-        if (!skip.has(o.id)) yield toResting(o);
+        if (skip.has(o.id)) continue;
+        if (clock !== undefined && isExpiredAt(o, clock)) {
+          onExpired?.(o.id);
+          continue;
+        }
+        yield toResting(o);
       }
     },
   };

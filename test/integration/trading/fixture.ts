@@ -67,6 +67,8 @@ export interface TradingFixtureOptions {
   marginParams?: Record<string, unknown>;
   /** USDC the insurance fund holds at genesis. */
   insuranceFund?: bigint;
+  /** How many blocks of trades the orderbook keeps (default 1000). */
+  tradesKept?: number;
 }
 
 export async function createTradingFixture(options: TradingFixtureOptions = {}): Promise<TradingFixture> {
@@ -80,6 +82,8 @@ export async function createTradingFixture(options: TradingFixtureOptions = {}):
       );
       const orderbook = defaultOrderbookGenesis(GENESIS_SECONDS);
       (orderbook["params"] as Record<string, unknown>)["authority"] = accounts[0]!.address;
+      if (options.tradesKept !== undefined)
+        (orderbook["params"] as Record<string, unknown>)["tradesKept"] = options.tradesKept;
       const bank = defaultBankGenesis();
       const balances = accounts.map((a) => ({
         address: a.address,

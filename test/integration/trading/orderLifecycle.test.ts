@@ -208,8 +208,10 @@ test("a stop order waits off the book until the oracle crosses its trigger, then
     [stop.response.orderId.toString()],
   );
   t.is((await subaccount(f, alice.address))!.positions.length, 0);
+  // On the book it is a new order: its id is given when it fires.
+  const bookId = BigInt(eventsOf(fired.events, "order_triggered")[0]!["book_order_id"]!);
   const last = (await trades(f, "ETH-PERP"))[0]!;
-  t.deepEqual([last.price, last.takerOrderId], [2_950_000_000n, stop.response.orderId]);
+  t.deepEqual([last.price, last.takerOrderId], [2_950_000_000n, bookId]);
 });
 
 test("a take-profit order triggers when the oracle moves in its favour", async (t) => {
@@ -231,9 +233,11 @@ test("a take-profit order triggers when the oracle moves in its favour", async (
   await movePrice(f, "ETH", "3120");
   // Triggered: its limit sell at 3100 rests (nothing bids that high).
   const open = await openOrders(f, alice.address);
+  const fired = eventsOf(f.last!.events, "order_triggered")[0]!;
+  t.is(fired["order_id"], tp.response.orderId.toString());
   t.deepEqual(
     open.map((o) => [o.id, o.triggerType]),
-    [[tp.response.orderId, TriggerType.TRIGGER_TYPE_UNSPECIFIED]],
+    [[BigInt(fired["book_order_id"]!), TriggerType.TRIGGER_TYPE_UNSPECIFIED]],
   );
   t.deepEqual(levels((await book(f, "ETH-PERP")).asks), [
     [3_010_000_000n, 1000n],
