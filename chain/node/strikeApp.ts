@@ -12,6 +12,7 @@ import {
   createMarginModule,
   getMarginParams,
   liquidatableAccounts,
+  markHoldersDirty,
   planLiquidation,
   settleLiquidation,
   settleMarketPositions,
@@ -38,6 +39,7 @@ import {
   cancelById,
   createOrderbookModule,
   getMarket,
+  hasOwnerOrders,
   marketOrders,
   setMarket,
   topOfBook,
@@ -112,6 +114,7 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
     bank: bankKeeper,
     accounts: accountKeeper,
     feeCollector: accountKeeper.moduleAddress(FEE_COLLECTOR),
+    orders: { hasOpenOrders: (ctx, id) => hasOwnerOrders(ctx, id.owner, id.number) },
   });
   const orderbookDeps: OrderbookDeps = {
     margin: {
@@ -123,6 +126,7 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
       planLiquidation: (ctx, id) => planLiquidation(ctx, marginKeeper, id),
       settleLiquidation: (ctx, id, notional) => settleLiquidation(ctx, marginKeeper, id, notional),
       hasSubaccount: (src, id) => marginKeeper.hasSubaccount(src, id),
+      marketRepriced: (ctx, market) => markHoldersDirty(ctx, market),
     },
     oracle: { price: (ctx, asset) => oracleKeeper.getPrice(ctx, asset) },
   };

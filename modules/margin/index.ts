@@ -16,3 +16,4 @@ export {
   type LiquidationTarget,
 } from "./liquidation.js";
 export { parseMarginGenesis } from "./genesis.js";
+export { markHoldersDirty } from "./riskIndex.js";

@@ -13,6 +13,7 @@ import { marginErrors } from "./errors.js";
 import type { MarginAccountKeeper, MarginBankKeeper, RiskContext } from "./expectedKeepers.js";
 import { COLLATERAL_DENOM, INSURANCE_FUND, MARGIN_ACCOUNT } from "./keys.js";
 import { computeRisk, type AccountRisk, type RiskDeps } from "./risk.js";
+import type { OpenOrdersReader } from "./riskIndex.js";
 import {
   accountPositions,
   allSubaccounts,
@@ -35,6 +36,8 @@ export interface MarginKeeperConfig extends RiskDeps {
   bank: MarginBankKeeper;
   accounts: MarginAccountKeeper;
   feeCollector: string;
+  /** Whether an account has open orders: an empty subaccount is pruned only without them. */
+  orders?: OpenOrdersReader;
 }
 
 function emptyPosition(id: AccountId, market: string): Position {
@@ -87,6 +90,7 @@ export function createMarginKeeper(config: MarginKeeperConfig) {
 
   const keeper = {
     deps: config as RiskDeps,
+    orders: config.orders,
 
     getSubaccount: (src: StoreSource, id: AccountId) => getSubaccount(src, id),
     subaccounts: (src: StoreSource, owner?: string) => [...allSubaccounts(src, owner)],

@@ -17,5 +17,16 @@ export const POSITIONS_PREFIX = Uint8Array.of(0x02);
 export const MARKET_HOLDERS_PREFIX = Uint8Array.of(0x03);
 /** market → FundingSamples */
 export const FUNDING_PREFIX = Uint8Array.of(0x04);
-/** Set while some account has negative equity: withdrawals wait until it is covered. */
 /** 0x06 held the chain-wide negative-equity flag (withdrawal halt); retired, never reuse it. */
+/** (owner, number) → empty: accounts whose collateral or positions changed since the risk index last saw them. */
+export const DIRTY_PREFIX = Uint8Array.of(0x07);
+/** (owner, number) → SafeBand: the prices and time within which the account stays above maintenance margin. */
+export const BANDS_PREFIX = Uint8Array.of(0x08);
+/** (underlying, lower bound u128, owner, number) → empty: examined when the price falls below the bound. */
+export const BAND_LOW_PREFIX = Uint8Array.of(0x09);
+/** (underlying, upper bound u128, owner, number) → empty: examined when the price rises above the bound. */
+export const BAND_HIGH_PREFIX = Uint8Array.of(0x0a);
+/** (unix seconds, owner, number) → empty: examined again at that time (option values move with time). */
+export const RECHECK_PREFIX = Uint8Array.of(0x0b);
+/** (owner, number) → empty: below maintenance margin, or in debt, when last examined: examined every block. */
+export const WATCHED_PREFIX = Uint8Array.of(0x0c);

@@ -11,18 +11,15 @@ import { bankruptcyPrice, equityShares, markUusdc } from "./bankruptcy.js";
 import { deleveragePosition } from "./deleverage.js";
 import type { MarginKeeper } from "./keeper.js";
 import type { AccountRisk } from "./risk.js";
-import { allSubaccounts, getParams, type AccountId } from "./state.js";
+import { refreshRiskIndex } from "./riskIndex.js";
+import { getParams, type AccountId } from "./state.js";
 
-/** Accounts with positions whose equity is below maintenance margin, in key order. */
+/**
+ * Accounts with positions whose equity is below maintenance margin, in key order: only the
+ * accounts the risk index says may have changed are examined.
+ */
 export function liquidatableAccounts(ctx: Context, keeper: MarginKeeper): AccountId[] {
-  const out: AccountId[] = [];
-  for (const s of allSubaccounts(ctx)) {
-    const id = { owner: s.owner, number: s.number };
-    if (keeper.positions(ctx, id).length === 0) continue;
-    const risk = keeper.accountRisk(ctx, id);
-    if (risk !== undefined && risk.equity < risk.mm) out.push(id);
-  }
-  return out;
+  return refreshRiskIndex(ctx, keeper, keeper.orders);
 }
 
 export interface LiquidationTarget {

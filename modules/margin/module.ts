@@ -7,7 +7,9 @@ import type { MarginKeeper } from "./keeper.js";
 import { MODULE_NAME, STORE_KEY } from "./keys.js";
 import { marginMsgRoutes } from "./msgServer.js";
 import { marginQueryRoutes } from "./queryServer.js";
-import { allSubaccounts, type AccountId } from "./state.js";
+import { refreshRiskIndex } from "./riskIndex.js";
+import { watchedAccounts } from "./riskIndexState.js";
+import type { AccountId } from "./state.js";
 
 export interface MarginModuleDeps {
   markets: MarketReaderWithList;
@@ -43,8 +45,11 @@ export function createMarginModule(keeper: MarginKeeper, deps: MarginModuleDeps)
     initGenesis: (ctx: Context, state: unknown) => initMarginGenesis(ctx, state),
     endBlock(ctx: Context) {
       runFunding(ctx, keeper, deps.markets, deps.book);
-      for (const s of [...allSubaccounts(ctx)])
-        if (BigInt(s.quoteBalance) < 0n) coverDebt(ctx, keeper, { owner: s.owner, number: s.number });
+      // Liquidations, settlements and funding of this block re-index the accounts they touched,
+      // so every account in debt without positions is watched (verdict "in_debt") by now: only
+      // those are candidates for the fund's cover, not every subaccount.
+      refreshRiskIndex(ctx, keeper, keeper.orders);
+      for (const id of [...watchedAccounts(ctx)]) coverDebt(ctx, keeper, id);
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   STORE_KEY,
   SUBACCOUNTS_PREFIX,
 } from "./keys.js";
+import { markDirty } from "./riskIndexState.js";
 
 const EMPTY = new Uint8Array(0);
 const decoder = new TextDecoder();
@@ -52,8 +53,14 @@ export function getSubaccount(src: StoreSource, id: AccountId): Subaccount | und
   const raw = kv(src).get(concatBytes(SUBACCOUNTS_PREFIX, addr(id.owner), u32be(id.number)));
   return raw === undefined ? undefined : Subaccount.decode(raw);
 }
+/** Every write to an account's collateral or positions marks it for the risk index's next look. */
 export function setSubaccount(src: StoreSource, s: Subaccount): void {
   kv(src).set(concatBytes(SUBACCOUNTS_PREFIX, addr(s.owner), u32be(s.number)), Subaccount.encode(s).finish());
+  markDirty(src, { owner: s.owner, number: s.number });
+}
+/** Removes an empty subaccount (no collateral, no positions). */
+export function deleteSubaccount(src: StoreSource, id: AccountId): void {
+  kv(src).delete(concatBytes(SUBACCOUNTS_PREFIX, addr(id.owner), u32be(id.number)));
 }
 /** Every subaccount, in key order. */
 export function* allSubaccounts(src: StoreSource, owner?: string): IterableIterator<Subaccount> {
@@ -76,6 +83,7 @@ export function getPosition(src: StoreSource, id: AccountId, market: string): Po
 /** Writes a position, or deletes it when its size is zero. */
 export function setPosition(src: StoreSource, p: Position): void {
   const id = { owner: p.owner, number: p.subaccount };
+  markDirty(src, id);
   if (p.size === 0n) {
     kv(src).delete(positionKey(id, p.market));
     kv(src).delete(holderKey(p.market, id));

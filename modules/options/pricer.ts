@@ -32,7 +32,26 @@ function timeToExpiry(ctx: PricingTime, market: Market): Dec {
   return yearsBetween(ctx.block.time.seconds, market.option?.expiryTime ?? 0n);
 }
 
+/**
+ * Marks and greeks are a pure function of the market's terms, the spot and the block time, so
+ * they are memoised: every holder of a series in a block shares one evaluation. The memo is a
+ * cache of a pure function (no state, no order dependence), emptied when it grows too large.
+ */
+const MEMO_LIMIT = 4096;
+const memo = new Map<string, Greeks>();
+
 export function optionGreeks(ctx: PricingTime, market: Market, spot: Dec): Greeks {
+  const o = market.option;
+  const key = `${o?.kind}|${o?.strikePrice}|${o?.expiryTime}|${o?.impliedVolatility}|${spot}|${ctx.block.time.seconds}`;
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  const greeks = evaluateGreeks(ctx, market, spot);
+  memo.set(key, Object.freeze(greeks));
+  return greeks;
+}
+
+function evaluateGreeks(ctx: PricingTime, market: Market, spot: Dec): Greeks {
   return blackScholes({
     kind: optionKind(market),
     spot,

@@ -30,6 +30,8 @@ export interface OrderbookMarginKeeper {
   planLiquidation(ctx: Context, id: AccountId): LiquidationPlan;
   /** After the book took what it could: penalty to the insurance fund, shortfall covered, deleveraging. */
   settleLiquidation(ctx: Context, id: AccountId, liquidatedNotional: bigint): void;
+  /** A market's pricing terms changed (implied volatility): its holders' risk must be looked at again. */
+  marketRepriced(ctx: Context, market: string): void;
   /** Whether the account has no subaccount yet. */
   hasSubaccount(src: StoreSource, id: AccountId): boolean;
 }

@@ -177,6 +177,7 @@ export function orderbookMsgRoutes(deps: OrderbookDeps): MsgRoute<unknown>[] {
         if (market.type !== MarketType.MARKET_TYPE_OPTION || market.option === undefined)
           throw orderbookErrors.invalidMarket(`${m.market} is not an option market`);
         setMarket(ctx, { ...market, option: { ...market.option, impliedVolatility: m.impliedVolatility } });
+        deps.margin.marketRepriced(ctx, market.id);
         ctx.events.emit("implied_volatility_set", [
           ["market", m.market],
           ["implied_volatility", m.impliedVolatility],

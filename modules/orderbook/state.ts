@@ -176,6 +176,11 @@ export function* allOwnerOrders(src: StoreSource, owner: string): IterableIterat
   }
 }
 
+/** Whether a subaccount has any open order, in any market (one seek). */
+export function hasOwnerOrders(src: StoreSource, owner: string, subaccount: number): boolean {
+  return !keysUnder(src, concatBytes(OWNER_ORDERS_PREFIX, addr(owner), u32be(subaccount))).next().done;
+}
+
 export function countOwnerOrders(src: StoreSource, owner: string, subaccount: number, market: string): number {
   let n = 0;
   for (const _ of keysUnder(src, ownerMarketPrefix(owner, subaccount, market))) n++;

@@ -3,11 +3,12 @@
  * bankruptcy price in its own market, ranks counterparties by profit × leverage, and never
  * takes a solvent counterparty below zero equity.
  */
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import type { TestAccount } from "../../unit/runtime/fixture.js";
 import { assertOk, eventsOf, uusdcOf } from "./checks.js";
 import {
   createTradingFixture,
+  deposit,
   depositAll,
   insuranceFund,
   orderSpec,
@@ -45,13 +46,13 @@ test("each position is deleveraged at its own bankruptcy price in its own market
   const b = (await subaccount(f, bob.address))!;
   t.deepEqual(b.positions, []);
   t.true(uusdcOf(b.equity) > 9_000_000n, `bob kept his collateral: ${b.equity}`);
-  const a = (await subaccount(f, alice.address))!;
-  t.deepEqual(a.positions, []);
-  t.is(uusdcOf(a.equity), 0n);
+  // Left at zero and without positions, her subaccount is pruned.
+  t.is(await subaccount(f, alice.address), undefined);
   t.is(await insuranceFund(f), 0n);
 });
 
-test("deleveraging never takes a solvent counterparty below zero equity; what it cannot absorb waits", async (t) => {
+/** Alice (long ETH) goes bankrupt against bob, who is short ETH and long BTC; the fund is empty. */
+async function bankruptAgainstThinCounterparty(t: ExecutionContext) {
   const f = await createTradingFixture({ accounts: 4 });
   const [mm, alice, bob] = f.accounts as [TestAccount, TestAccount, TestAccount];
   await depositAll(f, [mm], 100_000n);
@@ -78,10 +79,26 @@ test("deleveraging never takes a solvent counterparty below zero equity; what it
       },
     ]),
   );
+  return { f, mm, alice, bob };
+}
+
+test("deleveraging never takes a solvent counterparty below zero equity; what it cannot absorb waits", async (t) => {
+  const { f, alice, bob } = await bankruptAgainstThinCounterparty(t);
   const adl = eventsOf(f.last!.events, "deleverage");
   t.is(adl.length, 1);
   t.true(BigInt(adl[0]!["size"]!) < 1000n, "bob took only what his equity can absorb");
   const b = (await subaccount(f, bob.address))!;
   t.true(uusdcOf(b.equity) >= 0n, `bob is still solvent: ${b.equity}`);
   t.true((await subaccount(f, alice.address))!.positions.length === 1, "the rest stays with alice for now");
+});
+
+test("a counterparty that deleveraging leaves under maintenance is liquidated in the next block, without a price move", async (t) => {
+  // ADL writes bob's position and collateral after the risk index gave him a band at the new
+  // prices: the write must put him back in front of the index, or no band crossing would.
+  const { f, mm, bob } = await bankruptAgainstThinCounterparty(t);
+  t.is(eventsOf(f.last!.events, "deleverage").length, 1);
+  t.true((await subaccount(f, bob.address))!.liquidatable, "ADL left bob under maintenance");
+  assertOk(t, await send(f, mm, [deposit(mm.address, 1n)]));
+  const liquidations = eventsOf(f.last!.events, "liquidation").filter((e) => e["owner"] === bob.address);
+  t.is(liquidations.length, 1, "bob is examined and liquidated although no price moved");
 });

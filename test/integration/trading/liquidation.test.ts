@@ -76,8 +76,8 @@ test("a liquidation fills no worse than the bankruptcy price: a liquidator's dee
   t.is(await insuranceFund(f), fund0);
   // A bid at 2810 takes it: 200 − 1.5 − 190 = 8.5 left, all of it the penalty (capped by equity).
   assertOk(t, await send(f, mm, [place(mm.address, orderSpec("ETH-PERP", "buy", "1", "2810"))]));
-  t.deepEqual((await subaccount(f, alice.address))!.positions, []);
-  t.is(cash((await subaccount(f, alice.address))!), 0n);
+  // Left at zero and without positions, her subaccount is pruned.
+  t.is(await subaccount(f, alice.address), undefined);
   t.is((await insuranceFund(f)) - fund0, 8_500_000n);
   t.true((await trades(f, "ETH-PERP")).some((x) => x.liquidation && x.price === 2_810_000_000n));
 });
@@ -89,9 +89,8 @@ test("a bankrupt account whose deficit the fund can cover is closed no worse tha
   const fund0 = await insuranceFund(f);
   // The price gaps to 2700: equity 200 − 1.5 − 300 = −101.5.
   assertOk(t, await movePrice(f, "ETH", "2700"));
-  const a = (await subaccount(f, alice.address))!;
-  t.deepEqual(a.positions, []);
-  t.is(cash(a), 0n);
+  // Closed and covered to zero, her subaccount is pruned.
+  t.is(await subaccount(f, alice.address), undefined);
   t.is(fund0 - (await insuranceFund(f)), 101_500_000n, "the fund paid the loss the price move made, no more");
   t.deepEqual(
     (await trades(f, "ETH-PERP")).filter((x) => x.liquidation).map((x) => x.price),
@@ -117,9 +116,8 @@ test("when neither the book nor the fund can absorb it, the position is delevera
   );
   // Alice's equity was 200 − 1.5 − 300 = −101.5: she is closed at the price that leaves her at zero.
   t.is(adl[0]!["amount"], "2801500000");
-  const a = (await subaccount(f, alice.address))!;
-  t.deepEqual(a.positions, []);
-  t.is(a.equity, "0");
+  // Left at zero and without positions, her subaccount is pruned.
+  t.is(await subaccount(f, alice.address), undefined);
   t.deepEqual((await subaccount(f, bob.address))!.positions, []);
   t.is((await subaccount(f, carol.address))!.positions[0]!.size, "-1", "the less profitable short is untouched");
   // Bob sold at 3100 as a maker (fee 0.62) and bought back at 2801.5.
@@ -155,7 +153,8 @@ test("a deficit the fund cannot cover is deleveraged, and nobody's withdrawals h
   // Alice's deficit (101.5) is more than the fund's 50: bob takes her long at her bankruptcy price.
   t.is(eventsOf(f.last!.events, "deleverage").length, 1);
   t.is(eventsOf(f.last!.events, "liquidation")[0]!["deleveraged"], "true");
-  t.is(cash((await subaccount(f, alice.address))!), 0n);
+  // Left at zero and without positions, her subaccount is pruned.
+  t.is(await subaccount(f, alice.address), undefined);
   t.is(await insuranceFund(f), 50_000_000n, "the fund paid nothing");
   assertOk(t, await send(f, mm, [withdraw(mm.address, 1_000_000n)]));
   assertOk(t, await send(f, bob, [withdraw(bob.address, 1_000_000n)]));

@@ -1,0 +1,275 @@
+/**
+ * The cost of a block with nothing in it — the end-block work every block pays (expiries,
+ * triggers, the liquidation and negative-equity scans, options, funding samples, commit) —
+ * with many idle accounts: half the subaccounts hold an option position, every account has
+ * a parked stop order far from the price. Measured at several sizes on the memory store to
+ * show that the cost does not grow with the number of idle accounts. Also measures blocks
+ * whose only tx is a small oracle move (triggers and safe bands are checked against it).
+ * The machine's limit is the same block on a chain with no accounts at all: the floor of
+ * the fixed per-block work on this machine. Both wall and CPU time per block are recorded; the
+ * ratios use CPU time, which a shared machine's load distorts less. Writes bench/results/empty-block.json.
+ *
+ *   npx tsx bench/emptyBlock.ts        (BENCH_SIZES=0,2000,10000 BENCH_BLOCKS=200)
+ */
+import { loadavg } from "node:os";
+import { MsgDeposit } from "../chain/codec/generated/strike/margin/v1/tx.js";
+import { OptionKind } from "../chain/codec/generated/strike/orderbook/v1/market.js";
+import {
+  OrderType,
+  SelfTradePrevention,
+  Side,
+  TimeInForce,
+  TriggerType,
+} from "../chain/codec/generated/strike/orderbook/v1/order.js";
+import { MsgPlaceOrder, type OrderSpec } from "../chain/codec/generated/strike/orderbook/v1/tx.js";
+import { MsgSubmitPrices } from "../chain/codec/generated/strike/oracle/v1/tx.js";
+import { createMemoryDatabase } from "../chain/store/memoryDb.js";
+import { openStateStore } from "../chain/store/stateStore.js";
+import { createStrikeApp } from "../chain/node/strikeApp.js";
+import { parseDecCoins } from "../chain/runtime/coins.js";
+import { defaultBankGenesis } from "../modules/bank/genesis.js";
+import { defaultAuthGenesis, baseAccountJson } from "../modules/auth/genesis.js";
+import { addOracleFeeder, defaultOracleGenesis } from "../modules/oracle/index.js";
+import { defaultOrderbookGenesis, optionMarketId } from "../modules/orderbook/index.js";
+import { defaultExpiries } from "../modules/orderbook/markets.js";
+import { percentile, writeResult } from "./lib/machine.js";
+import { senderFromKey, sha256, signMessages, type Sender } from "./lib/sendTx.js";
+
+const SIZES = (process.env.BENCH_SIZES ?? "0,2000,10000").split(",").map(Number);
+const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 200);
+const MOVE_BLOCKS = Number(process.env.BENCH_MOVE_BLOCKS ?? 50);
+const TXS_PER_BLOCK = 1000;
+const CHAIN_ID = "strike-bench-1";
+const GENESIS_SECONDS = 1_700_000_000n;
+const TARGET_MS = 5;
+const EXPIRY = defaultExpiries(GENESIS_SECONDS)[0]!;
+const SERIES = [2600n, 2800n, 3000n, 3200n, 3400n].flatMap((k) => [
+  optionMarketId("ETH", EXPIRY, k, OptionKind.OPTION_KIND_CALL),
+  optionMarketId("ETH", EXPIRY, k, OptionKind.OPTION_KIND_PUT),
+]);
+
+const senderCache: Sender[] = [];
+function sender(i: number): Sender {
+  while (senderCache.length <= i) {
+    const n = senderCache.length;
+    senderCache.push(senderFromKey(sha256(new TextEncoder().encode(`strike bench key ${n}`)), BigInt(n)));
+  }
+  return senderCache[i]!;
+}
+
+function spec(market: string, side: Side, size: string, price: string, extra: Partial<OrderSpec> = {}): OrderSpec {
+  return {
+    market,
+    side,
+    price,
+    size,
+    timeInForce: TimeInForce.TIME_IN_FORCE_UNSPECIFIED,
+    orderType: OrderType.ORDER_TYPE_LIMIT,
+    reduceOnly: false,
+    clientId: 0n,
+    goodTilBlock: 0n,
+    goodTilTime: 0n,
+    triggerType: TriggerType.TRIGGER_TYPE_UNSPECIFIED,
+    triggerPrice: "",
+    selfTrade: SelfTradePrevention.SELF_TRADE_PREVENTION_UNSPECIFIED,
+    selfTradeAllSubaccounts: false,
+    ...extra,
+  };
+}
+const placeMsg = (owner: string, order: OrderSpec) => ({
+  typeUrl: "/strike.orderbook.v1.MsgPlaceOrder",
+  value: MsgPlaceOrder.encode({ owner, subaccount: 0, order }).finish(),
+});
+const depositMsg = (owner: string) => ({
+  typeUrl: "/strike.margin.v1.MsgDeposit",
+  value: MsgDeposit.encode({ owner, subaccount: 0, amount: "10000000000" }).finish(),
+});
+
+async function newChain(accounts: number) {
+  const senders = Array.from({ length: accounts + 1 }, (_, i) => sender(i));
+  const feeder = senders[accounts]!;
+  const db = createMemoryDatabase();
+  const state = await openStateStore({ db, keepRecent: 0 });
+  const app = createStrikeApp({ state, minGasPrices: parseDecCoins("0.025ustrike") });
+  const auth = defaultAuthGenesis();
+  auth.accounts = senders.map((s) => baseAccountJson(s.address, s.accountNumber));
+  const bank = defaultBankGenesis();
+  bank.balances = senders.map((s) => ({
+    address: s.address,
+    coins: [
+      { denom: "ustrike", amount: "1000000000000000" },
+      { denom: "uusdc", amount: "1000000000000" },
+    ],
+  }));
+  const oracle = addOracleFeeder(defaultOracleGenesis(), feeder.address, 1n);
+  (oracle["params"] as Record<string, string>)["stale_after_blocks"] = "1000000000";
+  app.initChain({
+    chainId: CHAIN_ID,
+    time: { seconds: GENESIS_SECONDS, nanos: 0 },
+    initialHeight: 1n,
+    consensusParams: {
+      block: { maxBytes: 64_000_000n, maxGas: -1n },
+      evidence: { maxAgeNumBlocks: 100000n, maxAgeDurationNs: 172800000000000n, maxBytes: 1048576n },
+      validator: { pubKeyTypes: ["ed25519"] },
+    },
+    validators: [],
+    appState: { auth, bank, oracle, orderbook: defaultOrderbookGenesis(GENESIS_SECONDS) },
+  });
+  let height = 0n;
+  const block = async (txs: Uint8Array[]) => {
+    height += 1n;
+    const res = app.finalizeBlock({
+      txs,
+      height,
+      time: { seconds: GENESIS_SECONDS + height, nanos: 0 },
+      hash: new Uint8Array(32),
+      proposerAddress: new Uint8Array(20),
+      misbehavior: [],
+    });
+    const batch = db.batch();
+    app.commit(batch);
+    await batch.write();
+    for (const r of res.txResults)
+      if (r.code !== 0) throw new TypeError(`setup tx failed: ${r.codespace}/${r.code} ${r.log}`);
+    return res;
+  };
+  return { senders: senders.slice(0, accounts), feeder, block };
+}
+
+/** Every account deposits and parks a stop sell far below the price; pairs trade 0.01 of an option series. */
+async function populate(chain: Awaited<ReturnType<typeof newChain>>): Promise<void> {
+  const { senders, block } = chain;
+  const setup = senders.map((s, i) =>
+    signMessages(
+      s,
+      [
+        depositMsg(s.address),
+        placeMsg(
+          s.address,
+          spec("ETH-PERP", Side.SIDE_SELL, "0.01", "1000", {
+            triggerType: TriggerType.TRIGGER_TYPE_STOP,
+            triggerPrice: String(1500 + (i % 1000)),
+          }),
+        ),
+      ],
+      0n,
+      CHAIN_ID,
+      2_000_000n,
+    ),
+  );
+  for (let i = 0; i < setup.length; i += TXS_PER_BLOCK) await block(setup.slice(i, i + TXS_PER_BLOCK));
+  // Half the accounts hold options: account 2k writes 0.01 of a series, account 2k+1 buys it.
+  const trades: Uint8Array[] = [];
+  for (let k = 0; 2 * k + 1 < senders.length / 2; k++) {
+    const market = SERIES[k % SERIES.length]!;
+    const [seller, buyer] = [senders[2 * k]!, senders[2 * k + 1]!];
+    trades.push(
+      signMessages(
+        seller,
+        [placeMsg(seller.address, spec(market, Side.SIDE_SELL, "0.01", "100"))],
+        1n,
+        CHAIN_ID,
+        2_000_000n,
+      ),
+    );
+    trades.push(
+      signMessages(
+        buyer,
+        [
+          placeMsg(
+            buyer.address,
+            spec(market, Side.SIDE_BUY, "0.01", "100", { timeInForce: TimeInForce.TIME_IN_FORCE_IOC }),
+          ),
+        ],
+        1n,
+        CHAIN_ID,
+        2_000_000n,
+      ),
+    );
+  }
+  for (let i = 0; i < trades.length; i += TXS_PER_BLOCK) await block(trades.slice(i, i + TXS_PER_BLOCK));
+}
+
+function stats(ms: number[]) {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const mean = ms.reduce((a, b) => a + b, 0) / ms.length;
+  return {
+    meanMs: Number(mean.toFixed(3)),
+    p50Ms: Number(percentile(sorted, 50).toFixed(3)),
+    p99Ms: Number(percentile(sorted, 99).toFixed(3)),
+  };
+}
+
+async function measure(accounts: number) {
+  const chain = await newChain(accounts);
+  const s0 = performance.now();
+  if (accounts > 0) await populate(chain);
+  const setupSeconds = (performance.now() - s0) / 1000;
+  for (let i = 0; i < 20; i++) await chain.block([]); // warm-up
+  const empty: number[] = [];
+  // CPU time as well as wall time: on a shared machine the wall clock also counts waiting for a core.
+  const emptyCpu: number[] = [];
+  for (let i = 0; i < BLOCKS; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await chain.block([]);
+    empty.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    emptyCpu.push((c.user + c.system) / 1000);
+  }
+  // One small oracle move per block (3000 ↔ 3001.5): the feeder's tx and what a move makes the end block read.
+  const moves: number[] = [];
+  for (let i = 0; i < MOVE_BLOCKS; i++) {
+    const price = i % 2 === 0 ? "3001.5" : "3000";
+    const tx = signMessages(
+      chain.feeder,
+      [
+        {
+          typeUrl: "/strike.oracle.v1.MsgSubmitPrices",
+          value: MsgSubmitPrices.encode({ feeder: chain.feeder.address, prices: [{ asset: "ETH", price }] }).finish(),
+        },
+      ],
+      BigInt(i),
+      CHAIN_ID,
+    );
+    const t0 = performance.now();
+    await chain.block([tx]);
+    moves.push(performance.now() - t0);
+  }
+  return {
+    subaccounts: accounts,
+    withOptionPositions: accounts === 0 ? 0 : Math.floor(accounts / 2),
+    parkedTriggers: accounts,
+    setupSeconds: Number(setupSeconds.toFixed(1)),
+    emptyBlock: stats(empty),
+    emptyBlockCpu: stats(emptyCpu),
+    priceMoveBlock: stats(moves),
+  };
+}
+
+const results = [];
+for (const n of SIZES) {
+  const r = await measure(n);
+  console.log(JSON.stringify(r));
+  results.push(r);
+}
+const floor = results.find((r) => r.subaccounts === 0)?.emptyBlockCpu.meanMs;
+const largest = results[results.length - 1]!;
+const smallestLoaded = results.find((r) => r.subaccounts > 0);
+const path = writeResult("empty-block", {
+  target: { emptyBlockMs: TARGET_MS, independentOfIdleAccounts: true },
+  blocksMeasured: BLOCKS,
+  priceMoveBlocksMeasured: MOVE_BLOCKS,
+  loadAverage: loadavg(),
+  results,
+  // The machine's limit: the same empty block with no accounts at all.
+  machineFloorMs: floor ?? null,
+  // Ratios of CPU time per empty block (the wall clock on a loaded machine mostly measures the queue).
+  largestOverFloor: floor === undefined ? null : Number((largest.emptyBlockCpu.meanMs / floor).toFixed(2)),
+  largestOverTarget: Number((largest.emptyBlockCpu.meanMs / TARGET_MS).toFixed(3)),
+  largestOverSmallest:
+    smallestLoaded === undefined
+      ? null
+      : Number((largest.emptyBlockCpu.meanMs / smallestLoaded.emptyBlockCpu.meanMs).toFixed(2)),
+});
+console.log(`wrote ${path}`);
