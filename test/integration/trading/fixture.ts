@@ -77,8 +77,9 @@ export async function createTradingFixture(options: TradingFixtureOptions = {}):
     appState: (accounts) => {
       const feeder = accounts[accounts.length - 1]!;
       const oracle = addOracleFeeder(defaultOracleGenesis(), feeder.address, 1n);
+      // Staleness is in seconds of block time: the default outlasts the tests' jumps to an expiry months ahead.
       (oracle["params"] as Record<string, string>)["stale_after_seconds"] = String(
-        options.staleAfterSeconds ?? 1_000_000,
+        options.staleAfterSeconds ?? 100_000_000,
       );
       const orderbook = defaultOrderbookGenesis(GENESIS_SECONDS);
       (orderbook["params"] as Record<string, unknown>)["authority"] = accounts[0]!.address;
