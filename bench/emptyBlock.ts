@@ -25,7 +25,7 @@ import { MsgPlaceOrder, type OrderSpec } from "../chain/codec/generated/strike/o
 import { MsgSubmitPrices } from "../chain/codec/generated/strike/oracle/v1/tx.js";
 import { createMemoryDatabase } from "../chain/store/memoryDb.js";
 import { openStateStore } from "../chain/store/stateStore.js";
-import { createStrikeApp } from "../chain/node/strikeApp.js";
+import { createStrikeApp } from "../app/strikeApp.js";
 import { parseDecCoins } from "../chain/runtime/coins.js";
 import { defaultBankGenesis } from "../modules/bank/genesis.js";
 import { defaultAuthGenesis, baseAccountJson } from "../modules/auth/genesis.js";

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { loadavg } from "node:os";
 import { createMemoryDatabase } from "../chain/store/memoryDb.js";
 import { openStateStore } from "../chain/store/stateStore.js";
-import { createStrikeApp } from "../chain/node/strikeApp.js";
+import { createStrikeApp } from "../app/strikeApp.js";
 import { parseDecCoins } from "../chain/runtime/coins.js";
 import { openTxIndexer } from "../chain/indexer/txIndexer.js";
 import type { TxResult } from "../chain/types/abci.js";

@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SOURCE_DIRS = ["chain", "modules", "cli", "genesis", "feeder"];
+const SOURCE_DIRS = ["app", "chain", "modules", "cli", "genesis", "feeder"];
 
 function builtIsCurrent() {
   if (process.env.STRIKE_FROM_SOURCE === "1") return false;

@@ -1,4 +1,4 @@
-// Compiles the TypeScript sources that the `strike` command runs (chain, modules, cli,
+// Compiles the TypeScript sources that the `strike` command runs (app, chain, modules, cli,
 // genesis, feeder) to ESM JavaScript in dist/, file by file with source maps, so the CLI and
 // the node start without compiling TypeScript on every run. Type checking stays with
 // `tsc --noEmit` (make typecheck); this step only strips types. Writes dist/.stamp last:
@@ -8,7 +8,7 @@ import { readdir, rm, writeFile, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
-export const SOURCE_DIRS = ["chain", "modules", "cli", "genesis", "feeder"];
+export const SOURCE_DIRS = ["app", "chain", "modules", "cli", "genesis", "feeder"];
 
 async function sources(dir) {
   const out = [];

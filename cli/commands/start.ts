@@ -29,7 +29,7 @@ export function startCommand(): Command {
     }
     const config = loadConfig(g.home, overrides);
     // Loaded on demand: the node pulls in RocksDB and everything else the other commands don't need.
-    const { startNode } = await import("../../chain/node/node.js");
+    const { startNode } = await import("../../app/node.js");
     const doubleSign = opts["xDoubleSignForTesting"] === true;
     if (doubleSign) note("WARNING: --x-double-sign-for-testing: this validator will double-sign and be slashed");
     const node = await startNode({ home: g.home, config, doubleSignForTesting: doubleSign });

@@ -1,5 +1,5 @@
 import test from "ava";
-import { MODULE_ACCOUNTS } from "../../../chain/node/strikeApp.js";
+import { MODULE_ACCOUNTS } from "../../../app/strikeApp.js";
 import * as bq from "cosmjs-types/cosmos/bank/v1beta1/query";
 import {
   QueryAccountRequest,

@@ -19,7 +19,7 @@ import { verifySecp256k1Digest } from "../../../chain/crypto/secp256k1.js";
 import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
 import { openStateStore, type OpenStateStore } from "../../../chain/store/stateStore.js";
 import type { Database } from "../../../chain/store/types.js";
-import { createStrikeApp } from "../../../chain/node/strikeApp.js";
+import { createStrikeApp } from "../../../app/strikeApp.js";
 import type { StrikeApp } from "../../../chain/runtime/app.js";
 import { parseDecCoins } from "../../../chain/runtime/coins.js";
 import { defaultBankGenesis } from "../../../modules/bank/genesis.js";

@@ -2,12 +2,12 @@
  * Turns the genesis document (JSON as CometBFT writes it) into the typed values that
  * consensus and the application start from.
  */
-import type { ConsensusParams, InitChainRequest, Timestamp } from "../types/abci.js";
-import type { Validator } from "../types/block.js";
-import { ed25519Address } from "../crypto/ed25519.js";
-import { fromBase64 } from "../types/bytes.js";
-import type { ConsensusParamsJson, GenesisDoc } from "../../genesis/index.js";
-import { nodeErrors } from "./errors.js";
+import type { ConsensusParams, InitChainRequest, Timestamp } from "../chain/types/abci.js";
+import type { Validator } from "../chain/types/block.js";
+import { ed25519Address } from "../chain/crypto/ed25519.js";
+import { fromBase64 } from "../chain/types/bytes.js";
+import type { ConsensusParamsJson, GenesisDoc } from "../genesis/index.js";
+import { nodeErrors } from "../chain/node/errors.js";
 
 /** Parses an RFC 3339 time with up to nanosecond precision, exactly (no float). */
 export function parseRfc3339(text: string): Timestamp {

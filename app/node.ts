@@ -5,29 +5,29 @@
  * One RocksDB holds everything a block changes (state tree, block, results, tx index),
  * and the consensus driver writes it all in one batch per block.
  */
-import { createConsensusDriver } from "../consensus/driver.js";
-import type { CommittedBlock } from "../consensus/types.js";
-import { publishBlockEvents, createEventBus } from "../indexer/eventBus.js";
-import { openTxIndexer } from "../indexer/txIndexer.js";
-import { createMempool } from "../mempool/mempool.js";
-import { startRpcServer, COMET_VERSION, type RpcServices } from "../rpc/index.js";
-import { parseDecCoins } from "../runtime/coins.js";
+import { createConsensusDriver } from "../chain/consensus/driver.js";
+import type { CommittedBlock } from "../chain/consensus/types.js";
+import { publishBlockEvents, createEventBus } from "../chain/indexer/eventBus.js";
+import { openTxIndexer } from "../chain/indexer/txIndexer.js";
+import { createMempool } from "../chain/mempool/mempool.js";
+import { startRpcServer, COMET_VERSION, type RpcServices } from "../chain/rpc/index.js";
+import { parseDecCoins } from "../chain/runtime/coins.js";
 import { createStrikeApp } from "./strikeApp.js";
-import { openBlockStore } from "../consensus/blockStore.js";
-import { openRocksDatabase } from "../store/rocksDb.js";
-import { openStateStore } from "../store/stateStore.js";
-import { equalBytes, toHex } from "../types/bytes.js";
-import { loadGenesis, parseSequencerGenesis } from "../../genesis/index.js";
-import { resolveHomePath, type NodeConfig } from "./config.js";
-import { nodeErrors } from "./errors.js";
+import { openBlockStore } from "../chain/consensus/blockStore.js";
+import { openRocksDatabase } from "../chain/store/rocksDb.js";
+import { openStateStore } from "../chain/store/stateStore.js";
+import { equalBytes, toHex } from "../chain/types/bytes.js";
+import { loadGenesis, parseSequencerGenesis } from "../genesis/index.js";
+import { resolveHomePath, type NodeConfig } from "../chain/node/config.js";
+import { nodeErrors } from "../chain/node/errors.js";
 import { consensusParamsOf, genesisValidators, initChainRequest, parseRfc3339 } from "./genesisState.js";
-import { loadNodeKey, loadPrivValidatorKey, nodeIdOf } from "./home.js";
-import { createLogger, type NodeLogger } from "./logger.js";
-import { createNodeNetwork } from "./network.js";
-import { openSequencing } from "../sequencer/service.js";
-import { maxBlockDataBytes } from "../consensus/driver.js";
-import type { Validator } from "../types/block.js";
-import { loadFeederKey } from "./feederKey.js";
+import { loadNodeKey, loadPrivValidatorKey, nodeIdOf } from "../chain/node/home.js";
+import { createLogger, type NodeLogger } from "../chain/node/logger.js";
+import { createNodeNetwork } from "../chain/node/network.js";
+import { openSequencing } from "../chain/sequencer/service.js";
+import { maxBlockDataBytes } from "../chain/consensus/driver.js";
+import type { Validator } from "../chain/types/block.js";
+import { loadFeederKey } from "../chain/node/feederKey.js";
 import { startFeederService } from "./feederService.js";
 
 export interface StartNodeOptions {

@@ -3,8 +3,8 @@
  * chain's app.go). This is the one runtime file that names modules, and the place where
  * one module's keeper is adapted to another's expected-keeper interface.
  */
-import { createAccountKeeper, createAuthModule, FEE_COLLECTOR, type Account } from "../../modules/auth/index.js";
-import { createBankKeeper, createBankModule } from "../../modules/bank/index.js";
+import { createAccountKeeper, createAuthModule, FEE_COLLECTOR, type Account } from "../modules/auth/index.js";
+import { createBankKeeper, createBankModule } from "../modules/bank/index.js";
 import {
   INSURANCE_FUND,
   MARGIN_ACCOUNT,
@@ -18,22 +18,22 @@ import {
   settleMarketPositions,
   type OptionPricer,
   type PriceReader,
-} from "../../modules/margin/index.js";
-import { createOracleFeederWeights, createOracleKeeper, createOracleModule } from "../../modules/oracle/index.js";
-import { createSlashingKeeper, createSlashingModule } from "../../modules/slashing/index.js";
+} from "../modules/margin/index.js";
+import { createOracleFeederWeights, createOracleKeeper, createOracleModule } from "../modules/oracle/index.js";
+import { createSlashingKeeper, createSlashingModule } from "../modules/slashing/index.js";
 import {
   BONDED_POOL,
   DISTRIBUTION_ACCOUNT,
   NOT_BONDED_POOL,
   createStakingKeeper,
   createStakingModule,
-} from "../../modules/staking/index.js";
+} from "../modules/staking/index.js";
 import {
   createOptionsModule,
   optionGreeks,
   optionPortfolioWorstLoss,
   optionShortMargin,
-} from "../../modules/options/index.js";
+} from "../modules/options/index.js";
 import {
   allMarkets,
   cancelById,
@@ -44,13 +44,13 @@ import {
   setMarket,
   topOfBook,
   type OrderbookDeps,
-} from "../../modules/orderbook/index.js";
-import type { SignatureCache } from "../crypto/sigCache.js";
-import type { StateStore } from "../store/types.js";
-import type { AnteAccountKeeper, DigestVerifier } from "../runtime/ante/index.js";
-import { createBaseApp, type Logger, type StrikeApp } from "../runtime/app.js";
-import type { DecCoin } from "../runtime/coins.js";
-import type { Context } from "../runtime/types.js";
+} from "../modules/orderbook/index.js";
+import type { SignatureCache } from "../chain/crypto/sigCache.js";
+import type { StateStore } from "../chain/store/types.js";
+import type { AnteAccountKeeper, DigestVerifier } from "../chain/runtime/ante/index.js";
+import { createBaseApp, type Logger, type StrikeApp } from "../chain/runtime/app.js";
+import type { DecCoin } from "../chain/runtime/coins.js";
+import type { Context } from "../chain/runtime/types.js";
 
 export interface StrikeAppOptions {
   state: StateStore;
