@@ -2,12 +2,12 @@
 SHELL := /bin/bash
 STAMP := node_modules/.install-stamp
 
-.PHONY: start test install build compile typecheck lint proto proto-check contracts contracts-check bench fuzz localnet clean-localnet
+.PHONY: start test install build compile typecheck lint layers proto proto-check contracts contracts-check bench fuzz localnet clean-localnet
 
 start: build
 	bash scripts/localnet.sh
 
-test: build
+test: build layers
 	bash scripts/test.sh
 
 install: $(STAMP)
@@ -29,6 +29,11 @@ typecheck: install
 lint: install
 	npx eslint --max-warnings 0 .
 	npx prettier --check . --log-level warn
+
+# The layer map of ARCHITECTURE.md as rules (.dependency-cruiser.cjs): no cycles, imports only
+# downward, chain/ never imports modules/, modules meet only through expectedKeepers.ts.
+layers: install
+	npx depcruise --config .dependency-cruiser.cjs app chain modules cli genesis feeder bench bin
 
 proto: install
 	rm -rf chain/codec/generated

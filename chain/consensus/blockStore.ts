@@ -8,7 +8,7 @@ import type { FinalizeBlockResponse } from "../types/abci.js";
 import type { Block, Commit, Validator } from "../types/block.js";
 import { concatBytes, readU64be, u64be } from "../types/bytes.js";
 import type { BlockMeta, BlockStoreReader, Database, WriteBatch } from "../store/types.js";
-import type { CommittedBlock } from "./types.js";
+import type { CommittedBlock } from "./committedBlock.js";
 import type { ValidatorSet } from "./proposer.js";
 import {
   decodeBlock,

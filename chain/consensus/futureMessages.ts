@@ -6,6 +6,7 @@
  * in yet proves nothing.
  */
 import type { ConsensusMessage } from "./types.js";
+import type { MessageOrigin } from "./messageOrigin.js";
 
 export interface FutureLimits {
   maxMessages: number;
@@ -25,11 +26,7 @@ export const DEFAULT_FUTURE_LIMITS: FutureLimits = {
   maxBytesPerPeer: 9 * MiB,
 };
 
-/** Where a message came from: the peer (scored for abuse) and its size on the wire. */
-export interface MessageOrigin {
-  peer: string;
-  bytes: number;
-}
+export type { MessageOrigin } from "./messageOrigin.js";
 
 export type FutureAddResult = "added" | "duplicate" | "unsigned" | "full" | "peer over quota";
 

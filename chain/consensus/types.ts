@@ -1,31 +1,15 @@
 /** Public contracts of the consensus driver (createConsensusDriver in driver.ts). */
-import type {
-  Application,
-  ConsensusParams,
-  FinalizeBlockResponse,
-  LastCommitInfo,
-  Misbehavior,
-  Timestamp,
-} from "../types/abci.js";
-import type { Block, BlockId, Commit, DuplicateVoteEvidence, Proposal, Validator, Vote } from "../types/block.js";
+import type { Application, ConsensusParams, LastCommitInfo, Misbehavior, Timestamp } from "../types/abci.js";
+import type { Block, Commit, DuplicateVoteEvidence, Proposal, Validator, Vote } from "../types/block.js";
 import type { Database, WriteBatch } from "../store/types.js";
 import type { BlockStore } from "./blockStore.js";
 import type { TimeoutConfig } from "./reducerTypes.js";
 import type { ProposerSelection, ValidatorSet } from "./proposer.js";
-import type { MessageOrigin } from "./futureMessages.js";
+import type { CommittedBlock } from "./committedBlock.js";
+import type { MessageOrigin } from "./messageOrigin.js";
 
 export type { TimeoutConfig } from "./reducerTypes.js";
-
-/** A decided block with everything stored and published alongside it. */
-export interface CommittedBlock {
-  block: Block;
-  blockId: BlockId;
-  /** The +2/3 precommits that decided it (CometBFT's "seen commit"). */
-  commit: Commit;
-  results: FinalizeBlockResponse;
-  /** The set that signed this block, in canonical order with its proposer priorities. */
-  validators: Validator[];
-}
+export type { CommittedBlock } from "./committedBlock.js";
 
 /** The mempool side of block building; a sequencer can stand in for it. */
 export interface BlockBuilder {

@@ -39,3 +39,9 @@ export interface Route {
 }
 
 export type RouteTable = Readonly<Record<string, Route>>;
+
+/** Where the server logs (the node passes its pino logger; tests pass nothing). */
+export interface RpcLogger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}

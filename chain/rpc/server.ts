@@ -21,10 +21,8 @@ import { routes } from "./routes.js";
 import type { RpcServices } from "./services.js";
 import { createWebsocketEndpoint } from "./websocket.js";
 
-export interface RpcLogger {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
+import type { RpcLogger } from "./context.js";
+export type { RpcLogger };
 
 export interface RpcServerOptions {
   /** "tcp://127.0.0.1:26657" (CometBFT's rpc.laddr); port 0 picks a free port. */

@@ -10,10 +10,9 @@
 import type { IncomingMessage } from "node:http";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import { indexerErrors } from "../indexer/errors.js";
-import type { CallContext, RouteTable, WsSession } from "./context.js";
+import type { CallContext, RouteTable, RpcLogger, WsSession } from "./context.js";
 import { JSONRPC_INVALID_REQUEST, JSONRPC_PARSE_ERROR, jsonRpcError } from "./errors.js";
 import { callMethod, errorResponse, serialize } from "./jsonrpc.js";
-import type { RpcLogger } from "./server.js";
 
 /** Messages waiting for their turn before the socket stops being read. */
 const MAX_QUEUED_MESSAGES = 8;

@@ -8,6 +8,7 @@
 
 import type { FinalizeBlockResponse } from "../types/abci.js";
 import type { Block, BlockId, Commit, Header, Validator } from "../types/block.js";
+import type { WriteBatch } from "../types/batch.js";
 
 /** Synchronous ordered key-value view used by the state machine. Keys compare as unsigned bytes. */
 export interface KVStore {
@@ -28,12 +29,7 @@ export interface BranchStore extends KVStore {
 }
 
 /** A batch of disk writes applied atomically by `write()`. */
-export interface WriteBatch {
-  put(key: Uint8Array, value: Uint8Array): void;
-  del(key: Uint8Array): void;
-  write(): Promise<void>;
-  readonly length: number;
-}
+export type { WriteBatch } from "../types/batch.js";
 
 /** The raw on-disk database (RocksDB in production, memory in unit tests). */
 export interface Database {

@@ -4,7 +4,7 @@
  * `Application`; the runtime implements it. All calls are synchronous: the latest state
  * lives in memory, and persistence happens through the `WriteBatch` given to `commit`.
  */
-import type { WriteBatch } from "../store/types.js";
+import type { WriteBatch } from "./batch.js";
 
 export interface EventAttribute {
   key: string;

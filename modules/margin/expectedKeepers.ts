@@ -4,6 +4,7 @@ import type { Context } from "../../chain/runtime/types.js";
 import type { StoreSource } from "../../chain/runtime/collection.js";
 import type { Coin } from "../../chain/runtime/coins.js";
 import type { Dec } from "../../chain/types/fixed/index.js";
+import type { AccountId } from "./keys.js";
 
 export interface MarginBankKeeper {
   getBalance(src: StoreSource, address: string, denom: string): bigint;
@@ -59,4 +60,9 @@ export interface BookReader {
 
 export interface MarketReaderWithList extends MarketReader {
   allMarkets(src: StoreSource): Iterable<Market>;
+}
+
+/** Reads whether an account has open orders (owned by the orderbook). */
+export interface OpenOrdersReader {
+  hasOpenOrders(ctx: Context, id: AccountId): boolean;
 }

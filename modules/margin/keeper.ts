@@ -13,7 +13,7 @@ import { marginErrors } from "./errors.js";
 import type { MarginAccountKeeper, MarginBankKeeper, RiskContext } from "./expectedKeepers.js";
 import { COLLATERAL_DENOM, INSURANCE_FUND, MARGIN_ACCOUNT } from "./keys.js";
 import { computeRisk, type AccountRisk, type RiskDeps } from "./risk.js";
-import type { OpenOrdersReader } from "./riskIndex.js";
+import type { OpenOrdersReader } from "./expectedKeepers.js";
 import {
   accountPositions,
   allSubaccounts,

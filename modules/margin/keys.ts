@@ -30,3 +30,9 @@ export const BAND_HIGH_PREFIX = Uint8Array.of(0x0a);
 export const RECHECK_PREFIX = Uint8Array.of(0x0b);
 /** (owner, number) → empty: below maintenance margin, or in debt, when last examined: examined every block. */
 export const WATCHED_PREFIX = Uint8Array.of(0x0c);
+
+/** A margin subaccount: its owner's address and the subaccount number. */
+export interface AccountId {
+  owner: string;
+  number: number;
+}

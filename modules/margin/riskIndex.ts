@@ -23,12 +23,8 @@ import {
   watchedAccounts,
 } from "./riskIndexState.js";
 import { safeBand } from "./safeBand.js";
+import type { OpenOrdersReader } from "./expectedKeepers.js";
 import { deleteSubaccount, getSubaccount, marketHolders, type AccountId } from "./state.js";
-
-/** Reads whether an account has open orders (owned by the orderbook). */
-export interface OpenOrdersReader {
-  hasOpenOrders(ctx: Context, id: AccountId): boolean;
-}
 
 /** What one look at an account found. */
 type Verdict = "healthy" | "liquidatable" | "in_debt" | "unpriced" | "gone";

@@ -17,7 +17,7 @@ import {
   STORE_KEY,
   WATCHED_PREFIX,
 } from "./keys.js";
-import type { AccountId } from "./state.js";
+import type { AccountId } from "./keys.js";
 
 const EMPTY = new Uint8Array(0);
 const MAX_U128 = (1n << 128n) - 1n;

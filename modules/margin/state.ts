@@ -10,6 +10,7 @@ import {
   POSITIONS_PREFIX,
   STORE_KEY,
   SUBACCOUNTS_PREFIX,
+  type AccountId,
 } from "./keys.js";
 import { markDirty } from "./riskIndexState.js";
 
@@ -23,10 +24,7 @@ function readU32(b: Uint8Array, at: number): number {
 }
 const kv = (src: StoreSource) => src.kv(STORE_KEY);
 
-export interface AccountId {
-  owner: string;
-  number: number;
-}
+export type { AccountId } from "./keys.js";
 
 export function defaultMarginParams(): MarginParams {
   return {
