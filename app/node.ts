@@ -29,6 +29,8 @@ import { maxBlockDataBytes } from "../chain/consensus/driver.js";
 import type { Validator } from "../chain/types/block.js";
 import { loadFeederKey } from "../chain/node/feederKey.js";
 import { startFeederService } from "./feederService.js";
+import { createNodeMetrics, timedAdmission, timedFinalize, type NodeMetrics } from "./metrics.js";
+import { parseListenAddr, startMetricsServer } from "../chain/node/metricsServer.js";
 
 export interface StartNodeOptions {
   home: string;
@@ -68,6 +70,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   const feederKey = config.oracleFeeder.enable
     ? loadFeederKey(resolveHomePath(home, config.oracleFeeder.keyFile))
     : undefined;
+  // A bad metrics address stops the start here, before anything opens.
+  if (config.instrumentation.prometheus) parseListenAddr(config.instrumentation.prometheusListenAddr);
 
   const db = await openRocksDatabase(resolveHomePath(home, config.dbDir));
   const state = await openStateStore({ db, keepRecent: keepRecentOf(config) });
@@ -119,13 +123,28 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     validators: () => currentValidators(),
   });
 
+  // Prometheus metrics ([instrumentation]); the sources are read at scrape time.
+  let peerCount = (): number => 0;
+  const metrics: NodeMetrics | undefined = config.instrumentation.prometheus
+    ? createNodeMetrics({
+        namespace: config.instrumentation.namespace,
+        mempool,
+        peers: () => peerCount(),
+        validators: () => currentValidators(),
+      })
+    : undefined;
+
   const network = createNodeNetwork({
     config,
     chainId: genesis.chain_id,
     nodeKeySeed: nodeKey.privKey.subarray(0, 32),
-    mempool: sequencing.mempool,
+    mempool:
+      metrics === undefined
+        ? sequencing.mempool
+        : timedAdmission(sequencing.mempool, metrics, () => sequencing.info()?.is_self === true),
     logger: log,
   });
+  peerCount = () => network.host.peers().length;
   network.host.onMessage("receipts", (peer, bytes) => {
     if (!sequencing.relayed(bytes)) network.host.reportInvalid(peer, "receipt does not verify");
   });
@@ -138,7 +157,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     genesisTime: parseRfc3339(genesis.genesis_time),
     validators,
     consensusParams,
-    app,
+    app: metrics === undefined ? app : timedFinalize(app, metrics),
     db,
     blockStore,
     privValidator:
@@ -174,6 +193,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     },
     onBlockCommitted(c: CommittedBlock) {
       publishBlockEvents(eventBus, c.block, c.blockId, c.results);
+      metrics?.blockCommitted(c);
     },
     network: network.consensus,
     ...(options.doubleSignForTesting === true ? { doubleSignForTesting: true } : {}),
@@ -256,6 +276,19 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     );
   });
   await driver.start();
+  const metricsServer =
+    metrics === undefined
+      ? undefined
+      : await startMetricsServer(config.instrumentation.prometheusListenAddr, metrics.registry).catch(
+          async (e: unknown) => {
+            await driver.stop();
+            await network.stop();
+            await rpc.close();
+            await state.close();
+            await db.close();
+            throw e;
+          },
+        );
   const feeder =
     feederKey !== undefined && self !== undefined
       ? await startFeederService({
@@ -275,6 +308,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     peer_id: network.host.peerId,
     validator: toHex(validatorKey.address).toUpperCase(),
     comet_compat: COMET_VERSION,
+    ...(metricsServer === undefined ? {} : { metrics: `${metricsServer.url}/metrics` }),
   });
 
   let stopped = false;
@@ -284,6 +318,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       if (stopped) return;
       stopped = true;
       await feeder?.stop();
+      await metricsServer?.close();
       await network.stop();
       await driver.stop();
       await rpc.close();

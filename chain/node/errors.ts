@@ -4,4 +4,5 @@ import { registerError } from "../types/errors.js";
 export const nodeErrors = {
   badGenesisTime: registerError("node", 1, "invalid genesis_time"),
   rpcUnavailable: registerError("node", 3, "RPC address unavailable"),
+  metricsUnavailable: registerError("node", 4, "metrics address unavailable"),
 } as const;

@@ -1,0 +1,244 @@
+/**
+ * Every Prometheus metric the node exports, declared in this one file.
+ *
+ * CometBFT's names where CometBFT has the metric (`<namespace>_consensus_height`, …, with
+ * the namespace from `[instrumentation] namespace`, "cometbft" by default), so dashboards
+ * built for CometBFT chains read a Strike node unchanged; Strike's own under `strike_`.
+ * Nothing here is state: the figures come from committed blocks (their events, as the
+ * indexer sees them), from timing the node's own work, and from gauges read at scrape time.
+ * A fresh registry per node, so nodes in one process (tests) do not share counters.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { CommittedBlock } from "../chain/consensus/types.js";
+import type { Mempool } from "../chain/mempool/mempool.js";
+import type { AbciEvent, Application } from "../chain/types/abci.js";
+import type { Validator } from "../chain/types/block.js";
+
+export interface NodeMetricsSources {
+  /** `[instrumentation] namespace` (CometBFT's metric prefix). */
+  namespace: string;
+  mempool: { size(): number; sizeBytes(): number };
+  peers(): number;
+  validators(): readonly Validator[];
+  /** Wall clock in ms (tests may pin it). */
+  now?(): number;
+}
+
+export interface NodeMetrics {
+  readonly registry: Registry;
+  /** A block decided and written: height, rounds, interval, txs and the exchange's events. */
+  blockCommitted(c: CommittedBlock): void;
+  /** How long FinalizeBlock took for a block of `txs` transactions. */
+  blockExecuted(seconds: number, txs: number): void;
+  /** The sequencer's work on one arriving tx: admission, execution and the signed receipt. */
+  sequenced(seconds: number, accepted: boolean): void;
+}
+
+const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+const INTERVAL_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
+
+function attr(e: AbciEvent, key: string): string {
+  return e.attributes.find((a) => a.key === key)?.value ?? "";
+}
+
+export function createNodeMetrics(o: NodeMetricsSources): NodeMetrics {
+  const registry = new Registry();
+  const ns = o.namespace === "" ? "" : `${o.namespace}_`;
+  const now = o.now ?? Date.now;
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry });
+
+  // CometBFT's consensus, mempool and p2p metrics.
+  const height = new Gauge({ name: `${ns}consensus_height`, help: "Height of the chain.", registers });
+  const rounds = new Gauge({
+    name: `${ns}consensus_rounds`,
+    help: "Round of the last committed block (0 when the first proposal was decided).",
+    registers,
+  });
+  const blockInterval = new Histogram({
+    name: `${ns}consensus_block_interval_seconds`,
+    help: "Time between this and the last block (header times).",
+    buckets: INTERVAL_BUCKETS,
+    registers,
+  });
+  const numTxs = new Gauge({
+    name: `${ns}consensus_num_txs`,
+    help: "Number of transactions in the last block.",
+    registers,
+  });
+  const totalTxs = new Gauge({
+    name: `${ns}consensus_total_txs`,
+    help: "Transactions committed since this node started.",
+    registers,
+  });
+  const blockSize = new Gauge({
+    name: `${ns}consensus_block_size_bytes`,
+    help: "Size of the last block's txs.",
+    registers,
+  });
+  new Gauge({
+    name: `${ns}consensus_validators`,
+    help: "Number of validators.",
+    registers,
+    collect() {
+      this.set(o.validators().length);
+    },
+  });
+  new Gauge({
+    name: `${ns}consensus_validators_power`,
+    help: "Total voting power of the validators.",
+    registers,
+    collect() {
+      this.set(Number(o.validators().reduce((sum, v) => sum + v.votingPower, 0n)));
+    },
+  });
+  new Gauge({
+    name: `${ns}mempool_size`,
+    help: "Number of uncommitted transactions in the mempool.",
+    registers,
+    collect() {
+      this.set(o.mempool.size());
+    },
+  });
+  new Gauge({
+    name: `${ns}mempool_size_bytes`,
+    help: "Total size of the mempool's transactions in bytes.",
+    registers,
+    collect() {
+      this.set(o.mempool.sizeBytes());
+    },
+  });
+  new Gauge({
+    name: `${ns}p2p_peers`,
+    help: "Number of peers.",
+    registers,
+    collect() {
+      this.set(o.peers());
+    },
+  });
+  const blockProcessing = new Histogram({
+    name: `${ns}state_block_processing_time`,
+    help: "Time to execute a block (FinalizeBlock), in ms.",
+    buckets: [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500],
+    registers,
+  });
+
+  // Strike's own.
+  const txExecution = new Histogram({
+    name: "strike_tx_execution_seconds",
+    help: "Execution time per transaction (each block's FinalizeBlock time shared among its txs).",
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const txs = new Counter({
+    name: "strike_txs_total",
+    help: "Committed transactions by outcome (ok: code 0; failed: any other code).",
+    labelNames: ["result"],
+    registers,
+  });
+  const orders = new Counter({
+    name: "strike_orders_placed_total",
+    help: "Orders accepted by the order book, per market.",
+    labelNames: ["market"],
+    registers,
+  });
+  const fills = new Counter({
+    name: "strike_fills_total",
+    help: "Trades, per market.",
+    labelNames: ["market"],
+    registers,
+  });
+  const liquidations = new Counter({ name: "strike_liquidations_total", help: "Accounts liquidated.", registers });
+  const lastPrice = new Map<string, number>();
+  new Gauge({
+    name: "strike_oracle_price_age_seconds",
+    help: "Seconds since the block that last set each asset's oracle price (known once this node has seen one).",
+    labelNames: ["asset"],
+    registers,
+    collect() {
+      const t = now();
+      for (const [asset, at] of lastPrice) this.set({ asset }, Math.max(0, (t - at) / 1000));
+    },
+  });
+  const receipts = new Histogram({
+    name: "strike_sequencer_receipt_seconds",
+    help: "On the sequencer: from a tx's arrival to its signed receipt (or signed refusal).",
+    labelNames: ["result"],
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+
+  let lastBlockMs: number | undefined;
+  let committed = 0;
+
+  function exchangeEvent(e: AbciEvent, blockMs: number): void {
+    switch (e.type) {
+      case "order_placed":
+        orders.inc({ market: attr(e, "market") });
+        break;
+      case "trade":
+        fills.inc({ market: attr(e, "market") });
+        break;
+      case "liquidation":
+        liquidations.inc();
+        break;
+      case "oracle_price":
+        lastPrice.set(attr(e, "asset"), blockMs);
+        break;
+    }
+  }
+
+  return {
+    registry,
+    blockCommitted(c) {
+      const header = c.block.header;
+      const blockMs = Number(header.time.seconds) * 1000 + Math.floor(header.time.nanos / 1e6);
+      height.set(Number(header.height));
+      rounds.set(c.commit.round);
+      if (lastBlockMs !== undefined) blockInterval.observe(Math.max(0, blockMs - lastBlockMs) / 1000);
+      lastBlockMs = blockMs;
+      numTxs.set(c.block.txs.length);
+      committed += c.block.txs.length;
+      totalTxs.set(committed);
+      blockSize.set(c.block.txs.reduce((n, tx) => n + tx.length, 0));
+      for (const r of c.results.txResults) {
+        txs.inc({ result: r.code === 0 ? "ok" : "failed" });
+        for (const e of r.events) exchangeEvent(e, blockMs);
+      }
+      for (const e of c.results.events) exchangeEvent(e, blockMs);
+    },
+    blockExecuted(seconds, n) {
+      blockProcessing.observe(seconds * 1000);
+      for (let i = 0; i < n; i++) txExecution.observe(seconds / n);
+    },
+    sequenced(seconds, accepted) {
+      receipts.observe({ result: accepted ? "receipt" : "refusal" }, seconds);
+    },
+  };
+}
+
+/** The app as the consensus driver sees it, with FinalizeBlock timed. Everything else passes through. */
+export function timedFinalize<A extends Pick<Application, "finalizeBlock">>(app: A, metrics: NodeMetrics): A {
+  const timed = Object.create(app) as A;
+  timed.finalizeBlock = (req) => {
+    const start = process.hrtime.bigint();
+    const res = app.finalizeBlock(req);
+    metrics.blockExecuted(Number(process.hrtime.bigint() - start) / 1e9, req.txs.length);
+    return res;
+  };
+  return timed;
+}
+
+/** Admission timed while this node is the sequencer (it executes and signs inside checkAndAdd). */
+export function timedAdmission(mempool: Mempool, metrics: NodeMetrics, isSequencer: () => boolean): Mempool {
+  return {
+    ...mempool,
+    checkAndAdd(tx) {
+      if (!isSequencer()) return mempool.checkAndAdd(tx);
+      const start = process.hrtime.bigint();
+      const r = mempool.checkAndAdd(tx);
+      metrics.sequenced(Number(process.hrtime.bigint() - start) / 1e9, r.code === 0);
+      return r;
+    },
+  };
+}
