@@ -20,7 +20,7 @@ import type { Coin, ConsensusParamsJson, DenomMetadata, GenesisDoc } from "./typ
 import { checkBech32Address } from "./address.js";
 import { validateGenesis } from "./validate.js";
 
-export function loadGenesis(path: string, options: { prefix?: string } = {}): GenesisDoc {
+export function loadGenesis(path: string): GenesisDoc {
   if (!existsSync(path))
     throw genesisErrors.unreadableGenesis(`${path} does not exist (run \`strike init\` first)`, { path });
   let doc: unknown;
@@ -30,7 +30,7 @@ export function loadGenesis(path: string, options: { prefix?: string } = {}): Ge
     throw genesisErrors.invalidGenesis(`${path}: not valid JSON (${(e as Error).message})`, { path });
   }
   try {
-    validateGenesis(doc, options);
+    validateGenesis(doc);
   } catch (e) {
     if (genesisErrors.invalidGenesis.is(e)) {
       const err = e as ReturnType<typeof genesisErrors.invalidGenesis>;

@@ -4,7 +4,9 @@
  */
 import { fromBase64, toBase64 } from "@cosmjs/encoding";
 import { isCompressedSecp256k1PubKey } from "../../chain/crypto/secp256k1.js";
-import { isValidAddress } from "../../chain/crypto/address.js";
+import { addressField, genesisFail, listField, parseGenesisSection } from "../../chain/runtime/genesisFields.js";
+import { u64String } from "../../chain/types/schema.js";
+import { z } from "zod";
 import type { Context } from "../../chain/runtime/types.js";
 import { authErrors } from "./errors.js";
 import type { AccountKeeper } from "./keeper.js";
@@ -18,80 +20,105 @@ export interface AuthGenesis {
 
 type Json = Record<string, unknown>;
 const ROOT = "app_state.auth";
-const U64_MAX = (1n << 64n) - 1n;
 
 function fail(field: string, message: string): never {
-  throw authErrors.invalidGenesis(`${field}: ${message}`, { field });
+  genesisFail(authErrors.invalidGenesis, field, message);
 }
 
-function obj(v: unknown, field: string): Json {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(field, "must be an object");
-  return v as Json;
-}
+const d = DEFAULT_AUTH_PARAMS;
+const positiveU64 = (fallback: bigint) => u64String(1n).default(fallback.toString());
 
-function u64(v: unknown, field: string): bigint {
-  if (typeof v !== "string" || !/^[0-9]+$/.test(v))
-    fail(field, `must be an unsigned integer string, got ${JSON.stringify(v)}`);
-  const n = BigInt(v);
-  if (n > U64_MAX) fail(field, "overflows uint64");
-  return n;
-}
+const pubKeyField = z
+  .strictObject({
+    "@type": z.literal(SECP256K1_PUBKEY_TYPE_URL, { error: `must be "${SECP256K1_PUBKEY_TYPE_URL}"` }),
+    key: z.string({ error: "must be base64" }),
+  })
+  .nullish();
 
-function parseParams(raw: unknown, field: string): AuthParams {
-  const p = obj(raw, field);
-  const params: AuthParams = {
-    maxMemoCharacters: u64(p.max_memo_characters, `${field}.max_memo_characters`),
-    txSigLimit: u64(p.tx_sig_limit, `${field}.tx_sig_limit`),
-    txSizeCostPerByte: u64(p.tx_size_cost_per_byte, `${field}.tx_size_cost_per_byte`),
-    sigVerifyCostEd25519: u64(p.sig_verify_cost_ed25519, `${field}.sig_verify_cost_ed25519`),
-    sigVerifyCostSecp256k1: u64(p.sig_verify_cost_secp256k1, `${field}.sig_verify_cost_secp256k1`),
-  };
-  for (const [k, v] of Object.entries(params)) if (v === 0n) fail(`${field}.${k}`, "must be positive");
-  return params;
-}
+const baseAccountFields = {
+  address: addressField,
+  pub_key: pubKeyField,
+  // "0" everywhere is fine: `genesis add-account` writes it and InitGenesis assigns numbers.
+  account_number: u64String().default("0"),
+  sequence: u64String().default("0"),
+};
 
-function parseBase(raw: Json, field: string): Omit<Account, "module"> {
-  const address = raw.address;
-  if (typeof address !== "string" || !isValidAddress(address))
-    fail(`${field}.address`, `invalid address ${JSON.stringify(address)}`);
+const accountField = z.discriminatedUnion(
+  "@type",
+  [
+    z.strictObject({ "@type": z.literal(BASE_ACCOUNT_TYPE_URL), ...baseAccountFields }),
+    z.strictObject({
+      "@type": z.literal(MODULE_ACCOUNT_TYPE_URL),
+      base_account: z.strictObject({ ...baseAccountFields, "@type": z.literal(BASE_ACCOUNT_TYPE_URL).optional() }),
+      name: z.string({ error: "must be a string" }).min(1, { error: "a module account needs a name" }),
+      permissions: listField(z.string({ error: "must be a string" })),
+    }),
+  ],
+  { error: `must be "${BASE_ACCOUNT_TYPE_URL}" or "${MODULE_ACCOUNT_TYPE_URL}"` },
+);
+
+const authGenesisSchema = z.strictObject({
+  params: z
+    .strictObject({
+      max_memo_characters: positiveU64(d.maxMemoCharacters),
+      tx_sig_limit: positiveU64(d.txSigLimit),
+      tx_size_cost_per_byte: positiveU64(d.txSizeCostPerByte),
+      sig_verify_cost_ed25519: positiveU64(d.sigVerifyCostEd25519),
+      sig_verify_cost_secp256k1: positiveU64(d.sigVerifyCostSecp256k1),
+    })
+    .optional(),
+  accounts: listField(accountField),
+});
+
+type BaseJson = z.output<typeof authGenesisSchema>["accounts"][number] extends infer A
+  ? A extends { base_account: infer B }
+    ? B
+    : A
+  : never;
+
+function baseAccount(raw: BaseJson, field: string): Omit<Account, "module"> {
   let pubKey: Uint8Array | undefined;
   if (raw.pub_key !== null && raw.pub_key !== undefined) {
-    const pk = obj(raw.pub_key, `${field}.pub_key`);
-    if (pk["@type"] !== SECP256K1_PUBKEY_TYPE_URL)
-      fail(`${field}.pub_key.@type`, `unsupported key type ${JSON.stringify(pk["@type"])}`);
-    if (typeof pk.key !== "string") fail(`${field}.pub_key.key`, "must be base64");
-    pubKey = fromBase64(pk.key);
+    try {
+      pubKey = fromBase64(raw.pub_key.key);
+    } catch {
+      fail(`${field}.pub_key.key`, "must be base64");
+    }
     if (!isCompressedSecp256k1PubKey(pubKey)) fail(`${field}.pub_key.key`, "not a compressed secp256k1 key");
   }
   return {
-    address,
+    address: raw.address,
     pubKey,
-    accountNumber: u64(raw.account_number ?? "0", `${field}.account_number`),
-    sequence: u64(raw.sequence ?? "0", `${field}.sequence`),
+    accountNumber: BigInt(raw.account_number),
+    sequence: BigInt(raw.sequence),
   };
 }
 
-function parseAccount(raw: unknown, field: string): Account {
-  const a = obj(raw, field);
-  if (a["@type"] === BASE_ACCOUNT_TYPE_URL) return parseBase(a, field);
-  if (a["@type"] === MODULE_ACCOUNT_TYPE_URL) {
-    const base = parseBase(obj(a.base_account, `${field}.base_account`), `${field}.base_account`);
-    if (typeof a.name !== "string" || a.name === "") fail(`${field}.name`, "module account needs a name");
-    const perms = a.permissions ?? [];
-    if (!Array.isArray(perms) || perms.some((p) => typeof p !== "string"))
-      fail(`${field}.permissions`, "must be a list of strings");
-    return { ...base, module: { name: a.name, permissions: perms as string[] } };
-  }
-  return fail(`${field}.@type`, `unknown account type ${JSON.stringify(a["@type"])}`);
-}
-
-/** Parses and checks `app_state.auth`; throws a StrikeError naming the first bad field. */
+/**
+ * Parses and checks `app_state.auth`; throws `auth/2` naming the first bad field. This is
+ * the only validation of auth genesis: `strike genesis validate` runs it too.
+ */
 export function validateAuthGenesis(raw: unknown): AuthGenesis {
-  const g = obj(raw, ROOT);
-  const params = g.params === undefined ? DEFAULT_AUTH_PARAMS : parseParams(g.params, `${ROOT}.params`);
-  const list = g.accounts ?? [];
-  if (!Array.isArray(list)) fail(`${ROOT}.accounts`, "must be a list");
-  const accounts = list.map((a, i) => parseAccount(a, `${ROOT}.accounts[${i}]`));
+  const g = parseGenesisSection(authGenesisSchema, raw, ROOT, authErrors.invalidGenesis);
+  const p = g.params;
+  const params: AuthParams =
+    p === undefined
+      ? DEFAULT_AUTH_PARAMS
+      : {
+          maxMemoCharacters: BigInt(p.max_memo_characters),
+          txSigLimit: BigInt(p.tx_sig_limit),
+          txSizeCostPerByte: BigInt(p.tx_size_cost_per_byte),
+          sigVerifyCostEd25519: BigInt(p.sig_verify_cost_ed25519),
+          sigVerifyCostSecp256k1: BigInt(p.sig_verify_cost_secp256k1),
+        };
+  const accounts: Account[] = g.accounts.map((a, i) => {
+    const field = `${ROOT}.accounts[${i}]`;
+    if (a["@type"] === BASE_ACCOUNT_TYPE_URL) return baseAccount(a, field);
+    return {
+      ...baseAccount(a.base_account, `${field}.base_account`),
+      module: { name: a.name, permissions: a.permissions },
+    };
+  });
   const seenAddresses = new Set<string>();
   accounts.forEach((a, i) => {
     if (seenAddresses.has(a.address)) fail(`${ROOT}.accounts[${i}].address`, `duplicate account ${a.address}`);

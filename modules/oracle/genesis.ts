@@ -3,7 +3,7 @@
  * modules: params, the assets with their initial prices (so a fresh chain has prices at
  * once), and the feeders with their voting weights.
  */
-import { isValidAddress } from "../../chain/crypto/address.js";
+import { addressField } from "../../chain/runtime/genesisFields.js";
 import type { Context } from "../../chain/runtime/types.js";
 import { isStrikeError } from "../../chain/types/errors.js";
 import { parseWithSchema, u64String } from "../../chain/types/schema.js";
@@ -31,9 +31,7 @@ function fail(field: string, message: string): never {
 }
 
 const d = DEFAULT_ORACLE_PARAMS;
-const address = z
-  .string({ error: "must be a bech32 address" })
-  .refine(isValidAddress, { error: (iss) => `invalid address ${JSON.stringify(iss.input)}` });
+const address = addressField;
 
 const oracleGenesisSchema = z.strictObject({
   params: z

@@ -48,13 +48,13 @@ test("invalid denoms, addresses, duplicates and a wrong supply are rejected nami
   );
   t.regex(
     msg(await bankWith([{ address: "cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu", coins: [] }])),
-    /^app_state.bank.balances\[0\].address: invalid address/,
+    /^app_state.bank.balances\[0\].address: "cosmos1\w+" has prefix "cosmos", expected "strike"/,
   );
   const bal = { address: a.address, coins: [{ denom: "ustrike", amount: "5" }] };
   t.regex(msg(await bankWith([bal, bal])), /^app_state.bank.balances\[1\].address: duplicate/);
   t.regex(
     msg({ ...(await bankWith([bal])), supply: [{ denom: "ustrike", amount: "6" }] }),
-    /^app_state.bank.supply: genesis supply is incorrect/,
+    /^app_state.bank.supply: ustrike supply 6 does not equal the sum of balances 5/,
   );
   t.regex(
     msg({
@@ -84,7 +84,7 @@ test("auth genesis rejects bad accounts naming the field, and accepts Cosmos' JS
     t.throws(() => validateAuthGenesis({ ...defaultAuthGenesis(), accounts }))!.message;
   t.regex(
     msg([baseAccountJson(a.address, 0n), { ...baseAccountJson(b.address, 1n), address: "strike1xyz" }]),
-    /^app_state.auth.accounts\[1\].address: invalid address/,
+    /^app_state.auth.accounts\[1\].address: "strike1xyz" is not valid bech32/,
   );
   t.regex(
     msg([baseAccountJson(a.address, 0n), baseAccountJson(a.address, 1n)]),
@@ -104,7 +104,21 @@ test("auth genesis rejects bad accounts naming the field, and accepts Cosmos' JS
   );
   t.regex(
     msg([{ ...baseAccountJson(a.address), "@type": "/cosmos.vesting.v1beta1.DelayedVestingAccount" }]),
-    /^app_state.auth.accounts\[0\].@type: unknown account type/,
+    /^app_state.auth.accounts\[0\].@type: must be "\/cosmos.auth.v1beta1.BaseAccount" or/,
   );
   t.regex(msg([{ ...baseAccountJson(a.address), sequence: "-1" }]), /^app_state.auth.accounts\[0\].sequence/);
+});
+
+test("an unknown key in bank or auth genesis is refused, naming the key and the keys allowed there", async (t) => {
+  const a = await testAccount(1, 0n);
+  const bankJson = { ...(await bankWith([])), denom_metdata: [] };
+  const bank = t.throws(() => validateBankGenesis(bankJson))!;
+  t.regex(
+    bank.message,
+    /^app_state\.bank\.denom_metdata: unknown key; allowed here: params, balances, supply, denom_metadata, send_enabled/,
+  );
+  const auth = t.throws(() =>
+    validateAuthGenesis({ ...defaultAuthGenesis(), accounts: [{ ...baseAccountJson(a.address, 0n), sequnce: "0" }] }),
+  )!;
+  t.regex(auth.message, /^app_state\.auth\.accounts\[0\]\.sequnce: unknown key/);
 });

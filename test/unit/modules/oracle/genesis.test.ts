@@ -57,7 +57,7 @@ test("bad genesis entries are rejected with the field that is wrong", (t) => {
       ]),
       /feeders\[1\]\.address: duplicate feeder/,
     ],
-    [oracleGenesis([["strike1bad", 1]]), /feeders\[0\]\.address: invalid address/],
+    [oracleGenesis([["strike1bad", 1]]), /feeders\[0\]\.address: "strike1bad" is not valid bech32/],
     [oracleGenesis([[A, 0]]), /feeders\[0\]\.weight: must be at least 1/],
     [
       { ...(oracleGenesis([]) as object), feeders: [{ address: A, weight: 1 }] },

@@ -1,0 +1,72 @@
+/**
+ * What every module's genesis parser shares: field schemas for the Cosmos JSON forms
+ * (bech32 addresses, coin lists, denoms) and one way to parse a module's section of
+ * `app_state` with zod (chain/types/schema.ts) into the module's own registered error.
+ * A module's genesis parser is its only validation: genesis/validate.ts calls it too.
+ */
+import { z } from "zod";
+import { bech32ToAddressBytes } from "../crypto/address.js";
+import type { RegisteredError } from "../types/errors.js";
+import { parseWithSchema } from "../types/schema.js";
+import { isValidDenom } from "./coins.js";
+
+/** A bech32 account address with the chain's prefix. */
+export const addressField = z.string({ error: "must be a bech32 address string" }).check((ctx) => {
+  const problem = addressProblem(ctx.value);
+  if (problem !== undefined) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+});
+
+/** Why `address` is not an account address of this chain (prefix, bech32, length), or undefined. */
+function addressProblem(address: string): string | undefined {
+  try {
+    bech32ToAddressBytes(address);
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message.replace(/: invalid address$/, "") : `invalid address "${address}"`;
+  }
+}
+
+/** A denom by the SDK's rule (a letter, then 2-127 of letters, digits and /:._-). */
+export const denomField = z
+  .string({ error: "must be a denom string" })
+  .refine(isValidDenom, { error: (iss) => `invalid denom ${JSON.stringify(iss.input)}` });
+
+/** `{denom, amount}` as written; amounts, order and duplicates are checked by parseCoins. */
+export const coinField = z.strictObject({
+  denom: z.string({ error: "must be a denom string" }),
+  amount: z.string({ error: "must be an integer string" }),
+});
+
+/** An optional free-text string (missing or null reads as ""). */
+export const textField = z
+  .string({ error: "must be a string" })
+  .nullish()
+  .transform((v) => v ?? "");
+
+/** A list that may be missing or null (read as empty), as the SDK writes empty lists. */
+export function listField<T extends z.ZodType>(item: T) {
+  return z
+    .array(item, { error: "must be a list" })
+    .nullish()
+    .transform((v) => v ?? []);
+}
+
+/**
+ * Parses `raw` (the module's `app_state` section at `root`) with `schema`; the first
+ * problem becomes the module's `invalidGenesis` error naming the key and what is allowed.
+ */
+export function parseGenesisSection<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+  root: string,
+  invalidGenesis: RegisteredError,
+): z.output<S> {
+  return parseWithSchema(schema, raw, root, (p) => {
+    throw invalidGenesis(p.message, { field: p.key });
+  });
+}
+
+/** The module's `invalidGenesis` error for a rule zod cannot say (duplicates, sums, …). */
+export function genesisFail(invalidGenesis: RegisteredError, field: string, message: string): never {
+  throw invalidGenesis(`${field}: ${message}`, { field });
+}
