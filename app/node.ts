@@ -29,6 +29,7 @@ import { maxBlockDataBytes } from "../chain/consensus/driver.js";
 import type { Validator } from "../chain/types/block.js";
 import { loadFeederKey } from "../chain/node/feederKey.js";
 import { startFeederService } from "./feederService.js";
+import { publishFinalityEvents } from "./finalityEvents.js";
 
 export interface StartNodeOptions {
   home: string;
@@ -117,7 +118,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     maxBlockBytes: maxBlockDataBytes(consensusParams.block.maxBytes),
     maxBlockGas: consensusParams.block.maxGas,
     validators: () => currentValidators(),
+    txAccounts: (tx) => app.txSigners(tx),
   });
+  publishFinalityEvents(sequencing, eventBus);
 
   const network = createNodeNetwork({
     config,
@@ -224,7 +227,11 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       txs: (limit) => mempool.txs(limit),
     },
     genesis: () => genesis,
-    sequencer: { receipt: (hash, waitMs) => sequencing.receipt(hash, waitMs), info: () => sequencing.info() },
+    sequencer: {
+      receipt: (hash, waitMs) => sequencing.receipt(hash, waitMs),
+      info: () => sequencing.info(),
+      txStatus: (hash) => sequencing.txStatus(hash),
+    },
   };
   const rpc = await startRpcServer({
     laddr: config.rpc.laddr,

@@ -22,7 +22,7 @@ import { ReceiptStatus, receiptHash, signReceipt, type Receipt, type SignedRecei
 import { resultHashOf, type ReceiptStore } from "./receiptStore.js";
 
 /** CheckTx refusals that say nothing about the tx itself (it is known already): never signed. */
-const DUPLICATE_CODES = new Set(["sdk/19"]);
+export const DUPLICATE_CODES = new Set(["sdk/19"]);
 
 export interface SequencerOptions {
   chainId: string;

@@ -1,4 +1,4 @@
-/** Strike's soft-finality methods: a tx's signed receipt, and who the sequencer is. */
+/** Strike's soft-finality methods: a tx's signed receipt, its finality ladder, and who the sequencer is. */
 import type { CallContext, RouteTable } from "../context.js";
 import { rpcErrors } from "../errors.js";
 import type { Args } from "../params.js";
@@ -13,6 +13,14 @@ async function receipt({ services }: CallContext, args: Args) {
   const wait = Math.min(Math.max(args.smallInt("wait_ms") ?? 0, 0), MAX_RECEIPT_WAIT_MS);
   const found = await services.sequencer?.receipt(hash, wait);
   if (found === undefined) throw rpcErrors.notFound(`no receipt for tx ${hexUpper(hash)} on this node`);
+  return found;
+}
+
+async function txStatus({ services }: CallContext, args: Args) {
+  const hash = args.bytes("hash");
+  if (hash === undefined || hash.length !== 32) throw rpcErrors.invalidParams("hash (32 bytes, hex) is required");
+  const found = services.sequencer?.txStatus?.(hash);
+  if (found === undefined) throw rpcErrors.notFound(`tx ${hexUpper(hash)} has not been seen by this node`);
   return found;
 }
 
@@ -31,4 +39,5 @@ export const sequencerRoutes: RouteTable = {
     handler: receipt,
   },
   strike_sequencer: { args: [], handler: sequencer },
+  strike_tx_status: { args: [{ name: "hash", kind: "hexbytes" }], handler: txStatus },
 };
