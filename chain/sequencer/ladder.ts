@@ -129,7 +129,12 @@ export function createFinalityLadder(o: { capacity?: number; settlement?: Settle
       if (l !== undefined && l.accounts.length === 0) l.accounts = [...accounts];
     },
     refused(txHash, result, atMs) {
-      step(toHex(txHash).toUpperCase(), {
+      const key = toHex(txHash).toUpperCase();
+      const steps = byHash.get(key)?.steps ?? [];
+      // A peer echoing a tx that is already committed (or live under a receipt) fails CheckTx on
+      // its used sequence: that says nothing about the tx itself.
+      if (steps.some((s) => s.stage === "committed") || steps.at(-1)?.stage === "sequenced") return;
+      step(key, {
         stage: "rejected",
         atMs,
         code: result.code,

@@ -52,7 +52,7 @@ async function subscribe(url: string, query: string, into: ReceiptEvent[]): Prom
 test("the sequencer killed mid-epoch: its receipts after the last commit are reverted and reported, their txs commit later, nothing runs twice", async (t) => {
   t.timeout(420_000);
   const SENDERS = 6;
-  const net = await startSequencerLocalnet({ senders: SENDERS, timeoutCommit: "1s" });
+  const net = await startSequencerLocalnet({ senders: SENDERS, timeoutCommit: "1s", epochLength: 40 });
   const sockets: WebSocket[] = [];
   try {
     const { nodes, senders, chainId } = net;

@@ -39,7 +39,8 @@ export async function startSequencerLocalnet(o: {
   validators?: number;
   senders: number;
   timeoutCommit: string;
-  keepLogs?: boolean;
+  /** app_state.sequencer.params.epoch_length (the genesis default when absent). */
+  epochLength?: number;
 }): Promise<SequencerLocalnet> {
   const validators = o.validators ?? 4;
   const dir = await mkdtemp(join(tmpdir(), "strike-seqnet-"));
@@ -66,6 +67,8 @@ export async function startSequencerLocalnet(o: {
       { denom: "ustrike", amount: SENDER_FUNDS.toString() },
       { denom: "uusdc", amount: SENDER_FUNDS.toString() },
     ]);
+  if (o.epochLength !== undefined)
+    doc = { ...doc, app_state: { ...doc.app_state, sequencer: { params: { epoch_length: String(o.epochLength) } } } };
   writeGenesis(genesisPath(0), doc);
   for (let i = 1; i < validators; i++) await copyFile(genesisPath(0), genesisPath(i));
   const nodes: LocalnetNode[] = Array.from({ length: validators }, (_, i) => {

@@ -145,3 +145,12 @@ test("with settlement wired, checkpointed and settled are pending until reported
   ladder.settled(4n, 200);
   t.like(txStatusJson(ladder.get(b)!, ladder.settlement).rungs.settled, { state: "reached" });
 });
+
+test("a peer echoing a committed tx (refused on its used sequence) does not turn it rejected", (t) => {
+  const { ladder } = wired();
+  const h = sha256(utf8("echoed"));
+  ladder.received(h, 0);
+  ladder.committed(3n, [h], [ok], 10);
+  ladder.refused(h, { ...ok, code: 32, codespace: "sdk", log: "account sequence mismatch" }, 20);
+  t.is(txStatusJson(ladder.get(h)!, ladder.settlement).stage, "committed");
+});
