@@ -12,6 +12,9 @@
  * - commit latency: send → the block's NewBlock event at the client, and the
  *   receipt-to-commit gap.
  *
+ * - the sequencer's own cost per order in process (no consensus, RPC or other processes:
+ *   what server-side latency is when a height is open and the core is free).
+ *
  * Also measured in the same run: the machine's ceiling for the work a receipt needs
  * (secp256k1 verification and ed25519 signing on one core) and the load average.
  * Writes bench/results/receipt-latency.json.
@@ -34,6 +37,7 @@ import { secp256k1PublicKey, signSecp256k1, verifySecp256k1 } from "../chain/cry
 import { rpc } from "../test/helpers/localNode.js";
 import { sequencerIndex, startSequencerLocalnet, type Sender } from "../test/helpers/sequencerLocalnet.js";
 import { percentile, writeResult } from "./lib/machine.js";
+import { sequencerCostInProcess } from "./lib/sequencerInProcess.js";
 import { sha256, signMessages } from "./lib/sendTx.js";
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 120);
@@ -112,6 +116,8 @@ interface Sample {
 async function main(): Promise<void> {
   const ceilingBefore = machineCeiling();
   const loadBefore = loadavg();
+  const inProcess = await sequencerCostInProcess(2000);
+  console.log(JSON.stringify({ inProcess }));
   // A long epoch: the sequencer stays put through the run (a hand-over is measured by the kill test, not here).
   const net = await startSequencerLocalnet({ senders: ACCOUNTS, timeoutCommit: "200ms", epochLength: 100_000 });
   try {
@@ -282,6 +288,7 @@ async function main(): Promise<void> {
         clientP50ThroughAnotherNodeMs: 10,
       },
       machineCeiling: { before: ceilingBefore, after: ceilingAfter },
+      sequencerCostInProcess: inProcess,
       loadAverageBefore: loadBefore,
       phases,
     });
