@@ -231,6 +231,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       receipt: (hash, waitMs) => sequencing.receipt(hash, waitMs),
       info: () => sequencing.info(),
       txStatus: (hash) => sequencing.txStatus(hash),
+      speculativeQuery: (path, data) => sequencing.speculativeQuery(path, data),
     },
   };
   const rpc = await startRpcServer({

@@ -84,4 +84,6 @@ export interface SequencerView {
   info(): unknown;
   /** The tx's finality ladder (chain/sequencer/ladderJson.ts); undefined when this node has not seen it. */
   txStatus?(txHash: Uint8Array): unknown;
+  /** A module query on the sequencer's speculative state; undefined when this node is not sequencing now. */
+  speculativeQuery?(path: string, data: Uint8Array): { height: bigint; value: Uint8Array } | undefined;
 }

@@ -274,7 +274,10 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
     simulate,
 
     openSpeculativeBlock(req: SpeculativeBlockRequest): SpeculativeBlock {
-      return openSpeculativeBlock({ env, modules, committed: state.working, chainId, logger }, req);
+      return openSpeculativeBlock(
+        { env, modules, committed: state.working, chainId, logger, queries: routers.queries },
+        req,
+      );
     },
 
     txSigners(tx: Uint8Array): string[] {

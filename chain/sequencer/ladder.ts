@@ -52,7 +52,7 @@ export const NO_SETTLEMENT: SettlementView = { available: () => false };
 
 export interface FinalityLadder {
   /** The tx reached this node (before its CheckTx), from a client or a peer. */
-  received(txHash: Uint8Array, atMs: number): void;
+  received(txHash: Uint8Array, atMs: number, accounts?: readonly string[]): void;
   /** The tx's signers, once decoded. */
   accounts(txHash: Uint8Array, accounts: readonly string[]): void;
   /** CheckTx refused the tx on this node. */
@@ -119,9 +119,12 @@ export function createFinalityLadder(o: { capacity?: number; settlement?: Settle
   }
 
   return {
-    received(txHash, atMs) {
+    received(txHash, atMs, accounts = []) {
       const key = toHex(txHash).toUpperCase();
-      if (byHash.get(key)?.steps.some((s) => s.stage === "received")) return;
+      const known = byHash.get(key);
+      if (known?.steps.some((s) => s.stage === "received")) return;
+      const l = entry(key);
+      if (l.accounts.length === 0) l.accounts = [...accounts];
       step(key, { stage: "received", atMs });
     },
     accounts(txHash, accounts) {

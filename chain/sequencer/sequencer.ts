@@ -53,6 +53,8 @@ export interface Sequencer {
   committed(height: bigint): void;
   /** The height open for sequencing, if any. */
   readonly height: bigint | undefined;
+  /** A module query on the open height's speculative state; undefined when no height is open. */
+  speculativeQuery(path: string, data: Uint8Array): { height: bigint; value: Uint8Array } | undefined;
 }
 
 interface OpenHeight {
@@ -194,6 +196,9 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     },
     committed(height) {
       if (open !== undefined && open.height <= height) open = undefined;
+    },
+    speculativeQuery(path, data) {
+      return open === undefined ? undefined : { height: open.height, value: open.spec.query(path, data) };
     },
   };
 }

@@ -71,6 +71,11 @@ export interface Sequencing {
   readonly ladder: FinalityLadder;
   /** A tx's ladder as JSON; undefined when this node has not seen it (or has evicted it). */
   txStatus(txHash: Uint8Array): TxStatusJson | undefined;
+  /**
+   * A module query on the sequencer's speculative state (receipted txs included):
+   * undefined when this node is not the sequencer or has no height open right now.
+   */
+  speculativeQuery(path: string, data: Uint8Array): { height: bigint; value: Uint8Array } | undefined;
 }
 
 export async function openSequencing(o: SequencingOptions): Promise<Sequencing> {
@@ -146,6 +151,7 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
       return r === undefined ? undefined : receiptToJson(r.signed, r.stage);
     },
     ladder,
+    speculativeQuery: (path, data) => sequencer?.speculativeQuery(path, data),
     txStatus(txHash) {
       const l = ladder.get(txHash);
       return l === undefined ? undefined : txStatusJson(l, ladder.settlement);

@@ -20,15 +20,16 @@ export function trackingMempool(
     checkAndAdd(tx) {
       const arrived = now();
       const hash = sha256(tx);
-      const fresh = ladder.get(hash) === undefined;
-      ladder.received(hash, arrived);
-      if (fresh && accountsOf !== undefined) {
+      let accounts: readonly string[] = [];
+      if (accountsOf !== undefined && ladder.get(hash) === undefined) {
         try {
-          ladder.accounts(hash, accountsOf(tx));
+          accounts = accountsOf(tx);
         } catch {
           // Not decodable: CheckTx refuses it below and says why.
         }
       }
+      // Accounts first, so that even the `received` step reaches an account's subscribers.
+      ladder.received(hash, arrived, accounts);
       const r = mempool.checkAndAdd(tx);
       if (r.code !== 0 && !DUPLICATE_CODES.has(`${r.codespace}/${r.code}`)) ladder.refused(hash, r, now());
       return r;

@@ -154,3 +154,11 @@ test("a peer echoing a committed tx (refused on its used sequence) does not turn
   ladder.refused(h, { ...ok, code: 32, codespace: "sdk", log: "account sequence mismatch" }, 20);
   t.is(txStatusJson(ladder.get(h)!, ladder.settlement).stage, "committed");
 });
+
+test("the accounts given with `received` are on that first step's update (an account's subscribers see it)", (t) => {
+  const ladder = createFinalityLadder();
+  const seen: string[][] = [];
+  ladder.onUpdate((l) => seen.push([...l.accounts]));
+  ladder.received(sha256(utf8("x")), 0, ["strike1bob"]);
+  t.deepEqual(seen, [["strike1bob"]]);
+});
