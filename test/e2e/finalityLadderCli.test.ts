@@ -74,7 +74,7 @@ test.after.always(async (t) => {
 test.serial(
   "a tx's ladder (CLI, RPC and topic) reaches committed with L1 rungs not available, and its receipt checks honoured",
   async (t) => {
-    t.timeout(300_000);
+    t.timeout(480_000);
     const { nodes, dir } = t.context;
     const n0 = nodes[0]!;
     const keys = ["--home", n0.home, "--keyring-backend", "test"];
