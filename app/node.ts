@@ -31,6 +31,7 @@ import { loadFeederKey } from "../chain/node/feederKey.js";
 import { startFeederService } from "./feederService.js";
 import { createNodeMetrics, timedAdmission, timedFinalize, type NodeMetrics } from "./metrics.js";
 import { parseListenAddr, startMetricsServer } from "../chain/node/metricsServer.js";
+import { publishFinalityEvents } from "./finalityEvents.js";
 
 export interface StartNodeOptions {
   home: string;
@@ -121,7 +122,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     maxBlockBytes: maxBlockDataBytes(consensusParams.block.maxBytes),
     maxBlockGas: consensusParams.block.maxGas,
     validators: () => currentValidators(),
+    txAccounts: (tx) => app.txSigners(tx),
   });
+  publishFinalityEvents(sequencing, eventBus);
 
   // Prometheus metrics ([instrumentation]); the sources are read at scrape time.
   let peerCount = (): number => 0;
@@ -244,7 +247,12 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       txs: (limit) => mempool.txs(limit),
     },
     genesis: () => genesis,
-    sequencer: { receipt: (hash, waitMs) => sequencing.receipt(hash, waitMs), info: () => sequencing.info() },
+    sequencer: {
+      receipt: (hash, waitMs) => sequencing.receipt(hash, waitMs),
+      info: () => sequencing.info(),
+      txStatus: (hash) => sequencing.txStatus(hash),
+      speculativeQuery: (path, data) => sequencing.speculativeQuery(path, data),
+    },
   };
   const rpc = await startRpcServer({
     laddr: config.rpc.laddr,

@@ -46,6 +46,10 @@ export function eventMapOf(data: EventData): Map<string, string[]> {
       map.set(TX_HEIGHT_KEY, [data.tx.height.toString()]);
       addAbciEvents(map, data.tx.result.events);
       break;
+    case "Receipt":
+    case "TxStatus":
+      for (const [key, values] of data.attributes) map.set(key, [...values]);
+      break;
   }
   return map;
 }

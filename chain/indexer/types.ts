@@ -33,7 +33,13 @@ export type EventData =
   | { type: "NewBlock"; block: Block; blockId: BlockId; resultFinalizeBlock: FinalizeBlockResponse }
   | { type: "NewBlockHeader"; header: Header }
   | { type: "NewBlockEvents"; height: bigint; events: AbciEvent[]; numTxs: number }
-  | { type: "Tx"; tx: IndexedTx };
+  | { type: "Tx"; tx: IndexedTx }
+  /**
+   * Strike's soft-finality news (chain/sequencer, wired by the node): a receipt reached a
+   * stage (`Receipt`), or a tx climbed its finality ladder (`TxStatus`). `value` is already
+   * JSON; `attributes` are the composite keys a `subscribe` query matches.
+   */
+  | { type: "Receipt" | "TxStatus"; value: unknown; attributes: ReadonlyMap<string, readonly string[]> };
 
 export type EventType = EventData["type"];
 

@@ -82,4 +82,8 @@ export interface SequencerView {
   /** The tx's receipt, waiting up to waitMs for it to arrive; undefined when there is none. */
   receipt(txHash: Uint8Array, waitMs: number): Promise<unknown>;
   info(): unknown;
+  /** The tx's finality ladder (chain/sequencer/ladderJson.ts); undefined when this node has not seen it. */
+  txStatus?(txHash: Uint8Array): unknown;
+  /** A module query on the sequencer's speculative state; undefined when this node is not sequencing now. */
+  speculativeQuery?(path: string, data: Uint8Array): { height: bigint; value: Uint8Array } | undefined;
 }

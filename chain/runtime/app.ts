@@ -77,6 +77,8 @@ export interface StrikeApp extends Application {
   simulate(txBytes: Uint8Array): SimulateOutcome;
   /** The sequencer's view of the next block: committed state + begin-block, txs executed on arrival (speculative.ts). */
   openSpeculativeBlock(req: SpeculativeBlockRequest): SpeculativeBlock;
+  /** The tx's signers (Cosmos GetSigners); throws the decode error on bad bytes. For the finality ladder's accounts. */
+  txSigners(tx: Uint8Array): string[];
   readonly sigCache: SignatureCache;
   readonly chainId: string;
 }
@@ -272,7 +274,14 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
     simulate,
 
     openSpeculativeBlock(req: SpeculativeBlockRequest): SpeculativeBlock {
-      return openSpeculativeBlock({ env, modules, committed: state.working, chainId, logger }, req);
+      return openSpeculativeBlock(
+        { env, modules, committed: state.working, chainId, logger, queries: routers.queries },
+        req,
+      );
+    },
+
+    txSigners(tx: Uint8Array): string[] {
+      return decodeTx(tx, routers.msgs).signers;
     },
   };
   return app;

@@ -9,7 +9,9 @@ import type { KVStore } from "../store/types.js";
 import type { AbciEvent, LastCommitInfo, Misbehavior, Timestamp, TxResult } from "../types/abci.js";
 import { runBlockHook, type HookLogger } from "./blockHooks.js";
 import { runTx, type RunTxEnv } from "./runTx.js";
-import type { AppModule, BlockInfo } from "./types.js";
+import type { AppModule, BlockInfo, QueryRoute } from "./types.js";
+import { createQueryContext } from "./context.js";
+import { sdkErrors } from "../types/errors.js";
 
 /** Everything a tx's execution can see of its block, fixed when the sequencer opens the height. */
 export interface SpeculativeBlockRequest {
@@ -33,6 +35,11 @@ export interface SpeculativeBlock {
    * state is as before.
    */
   execute(tx: Uint8Array, accept?: (result: TxResult) => boolean): SpeculativeOutcome & { kept: boolean };
+  /**
+   * A module query on the speculative state (committed + the txs kept so far), as at the
+   * block's time: what a trader's receipted fills have done to its positions. Read only.
+   */
+  query(path: string, data: Uint8Array): Uint8Array;
 }
 
 export function openSpeculativeBlock(
@@ -42,6 +49,7 @@ export function openSpeculativeBlock(
     committed: KVStore;
     chainId: string;
     logger: HookLogger | undefined;
+    queries?: ReadonlyMap<string, QueryRoute>;
   },
   req: SpeculativeBlockRequest,
 ): SpeculativeBlock {
@@ -62,6 +70,12 @@ export function openSpeculativeBlock(
       const kept = outcome.charged && (accept?.(outcome.result) ?? true);
       if (kept) attempt.write();
       return { result: outcome.result, included: outcome.charged, kept };
+    },
+    query(path, data) {
+      const route = o.queries?.get(path);
+      if (route === undefined) throw sdkErrors.unknownRequest(`unknown query path ${path}`);
+      // A branch of the branch: a query never writes, and if one did it would be dropped here.
+      return route.handle(createQueryContext(branchStore(state), req.height, req.time), data);
     },
   };
 }

@@ -31,8 +31,18 @@ export interface ReceiptStore {
   get(txHash: Uint8Array): StoredReceipt | undefined;
   /** Resolves with the tx's receipt as soon as there is one, or undefined after timeoutMs. */
   wait(txHash: Uint8Array, timeoutMs: number): Promise<StoredReceipt | undefined>;
-  /** Checks the receipts of `height` against its committed txs and results. */
-  blockCommitted(height: bigint, txs: readonly Uint8Array[], results: readonly TxResult[], nowMs: number): void;
+  /**
+   * Checks the receipts of `height` against its committed txs and results. With `proposer`,
+   * a receipt signed by another validator is reverted even if the block happens to hold
+   * its tx at its index: the block was not the sequencer's, the promise was not kept by it.
+   */
+  blockCommitted(
+    height: bigint,
+    txs: readonly Uint8Array[],
+    results: readonly TxResult[],
+    nowMs: number,
+    proposer?: Uint8Array,
+  ): void;
   onChange(listener: (r: StoredReceipt) => void): void;
   readonly size: number;
 }
@@ -112,7 +122,7 @@ export function createReceiptStore(o: { capacity?: number } = {}): ReceiptStore 
         waiters.set(key, [...(waiters.get(key) ?? []), done]);
       });
     },
-    blockCommitted(height, txs, results, nowMs) {
+    blockCommitted(height, txs, results, nowMs, proposer) {
       const keys = byHeight.get(height);
       if (keys === undefined) return;
       byHeight.delete(height);
@@ -122,7 +132,9 @@ export function createReceiptStore(o: { capacity?: number } = {}): ReceiptStore 
         const i = entry.receipt.index;
         const tx = txs[i];
         const result = results[i];
-        const honoured = tx !== undefined && result !== undefined && honours(entry.receipt, tx, result);
+        const byItsSequencer = proposer === undefined || equalBytes(proposer, entry.receipt.sequencerAddress);
+        const honoured =
+          byItsSequencer && tx !== undefined && result !== undefined && honours(entry.receipt, tx, result);
         entry.stage = honoured ? "committed" : "reverted";
         entry.settledAtMs = nowMs;
         for (const l of listeners) l(entry);

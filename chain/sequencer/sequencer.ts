@@ -22,7 +22,7 @@ import { ReceiptStatus, receiptHash, signReceipt, type Receipt, type SignedRecei
 import { resultHashOf, type ReceiptStore } from "./receiptStore.js";
 
 /** CheckTx refusals that say nothing about the tx itself (it is known already): never signed. */
-const DUPLICATE_CODES = new Set(["sdk/19"]);
+export const DUPLICATE_CODES = new Set(["sdk/19"]);
 
 export interface SequencerOptions {
   chainId: string;
@@ -53,6 +53,8 @@ export interface Sequencer {
   committed(height: bigint): void;
   /** The height open for sequencing, if any. */
   readonly height: bigint | undefined;
+  /** A module query on the open height's speculative state; undefined when no height is open. */
+  speculativeQuery(path: string, data: Uint8Array): { height: bigint; value: Uint8Array } | undefined;
 }
 
 interface OpenHeight {
@@ -194,6 +196,9 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     },
     committed(height) {
       if (open !== undefined && open.height <= height) open = undefined;
+    },
+    speculativeQuery(path, data) {
+      return open === undefined ? undefined : { height: open.height, value: open.spec.query(path, data) };
     },
   };
 }

@@ -6,6 +6,7 @@
 import type { ProposerSelection, ValidatorSet } from "../consensus/proposer.js";
 import type { CommittedBlock, HeightPlan, SealedBlock } from "../consensus/types.js";
 import { createEd25519Signer } from "../crypto/ed25519.js";
+import { sha256 } from "../crypto/hash.js";
 import type { Mempool } from "../mempool/mempool.js";
 import type { SpeculativeBlock, SpeculativeBlockRequest } from "../runtime/speculative.js";
 import type { Database, WriteBatch } from "../store/types.js";
@@ -17,6 +18,9 @@ import { SignedReceipt, verifyReceipt } from "./receipt.js";
 import { receiptToJson, type ReceiptJson } from "./receiptJson.js";
 import { createReceiptStore, type ReceiptStore } from "./receiptStore.js";
 import { createSequencer, type Sequencer } from "./sequencer.js";
+import { createFinalityLadder, type FinalityLadder, type SettlementView } from "./ladder.js";
+import { txStatusJson, type TxStatusJson } from "./ladderJson.js";
+import { trackingMempool } from "./tracking.js";
 
 export interface SequencingOptions {
   db: Database;
@@ -32,6 +36,10 @@ export interface SequencingOptions {
   /** The current validator set (relayed receipts must come from one of them). */
   validators(): readonly Validator[];
   now?(): number;
+  /** A tx's signers (bech32), for the ladder and the receipt topic's account filter; throws on undecodable bytes. */
+  txAccounts?(tx: Uint8Array): readonly string[];
+  /** Checkpoints and L1 settlement for the ladder (the settlement work); "not available" when absent. */
+  settlement?: SettlementView;
 }
 
 export interface SequencerInfoJson {
@@ -59,10 +67,20 @@ export interface Sequencing {
   /** The tx's receipt, waiting up to waitMs for it. */
   receipt(txHash: Uint8Array, waitMs: number): Promise<ReceiptJson | undefined>;
   info(): SequencerInfoJson | undefined;
+  /** The finality ladder of the txs this node has seen. */
+  readonly ladder: FinalityLadder;
+  /** A tx's ladder as JSON; undefined when this node has not seen it (or has evicted it). */
+  txStatus(txHash: Uint8Array): TxStatusJson | undefined;
+  /**
+   * A module query on the sequencer's speculative state (receipted txs included):
+   * undefined when this node is not the sequencer or has no height open right now.
+   */
+  speculativeQuery(path: string, data: Uint8Array): { height: bigint; value: Uint8Array } | undefined;
 }
 
 export async function openSequencing(o: SequencingOptions): Promise<Sequencing> {
-  const now = o.now ?? Date.now;
+  // Sub-millisecond local time: the ladder reports receipts in fractions of a ms.
+  const now = o.now ?? (() => performance.timeOrigin + performance.now());
   const schedule = await openSequencerSchedule({
     db: o.db,
     epochLength: o.epochLength,
@@ -86,7 +104,10 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
           now,
           publish: (s) => publish(SignedReceipt.encode(s).finish()),
         });
-  const mempool = sequencer === undefined ? o.mempool : sequencingMempool(o.mempool, sequencer);
+  const sequencing = sequencer === undefined ? o.mempool : sequencingMempool(o.mempool, sequencer);
+  const ladder = createFinalityLadder(o.settlement === undefined ? {} : { settlement: o.settlement });
+  receipts.onChange((r) => ladder.receipt(r));
+  const mempool = trackingMempool(sequencing, ladder, now, o.txAccounts);
 
   return {
     mempool,
@@ -97,7 +118,14 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
     blockCommitting(c, batch) {
       const h = c.block.header.height;
       schedule.committed(h, c.commit.round, batch);
-      receipts.blockCommitted(h, c.block.txs, c.results.txResults, now());
+      const at = now();
+      receipts.blockCommitted(h, c.block.txs, c.results.txResults, at, c.block.header.proposerAddress);
+      ladder.committed(
+        h,
+        c.block.txs.map((tx) => sha256(tx)),
+        c.results.txResults,
+        at,
+      );
       sequencer?.committed(h);
     },
     relayed(bytes) {
@@ -121,6 +149,12 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
     async receipt(txHash, waitMs) {
       const r = waitMs > 0 ? await receipts.wait(txHash, waitMs) : receipts.get(txHash);
       return r === undefined ? undefined : receiptToJson(r.signed, r.stage);
+    },
+    ladder,
+    speculativeQuery: (path, data) => sequencer?.speculativeQuery(path, data),
+    txStatus(txHash) {
+      const l = ladder.get(txHash);
+      return l === undefined ? undefined : txStatusJson(l, ladder.settlement);
     },
     info() {
       const e: EpochInfo | undefined = schedule.current();

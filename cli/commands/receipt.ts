@@ -7,6 +7,7 @@ import { globalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { print } from "../output.js";
+import { receiptCheckCommand } from "./receiptCheck.js";
 
 function verifyCommand(): Command {
   const cmd = new Command("verify")
@@ -55,7 +56,8 @@ function verifyCommand(): Command {
 
 export function receiptCommand(): Command {
   const cmd = new Command("receipt").description("Soft-finality receipts signed by the sequencer");
-  withExamples(cmd, "strike receipt verify receipt.json");
+  withExamples(cmd, "strike receipt verify receipt.json", "strike receipt check receipt.json");
   cmd.addCommand(verifyCommand());
+  cmd.addCommand(receiptCheckCommand());
   return cmd;
 }

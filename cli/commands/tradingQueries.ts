@@ -14,6 +14,7 @@ import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { print } from "../output.js";
+import { decimalSub, speculativeQuery } from "../speculativeQuery.js";
 
 const OB = "/strike.orderbook.v1.Query/";
 
@@ -185,6 +186,38 @@ function tradesCommand(): Command {
   );
 }
 
+type Subaccounts = ReturnType<typeof QuerySubaccountsResponse.decode>;
+
+/** Per subaccount/market: the committed size and what rests on receipts only (speculative − committed). */
+function finalityTiers(committed: Subaccounts, speculative: Subaccounts) {
+  const sizes = new Map<string, string>();
+  for (const s of committed.subaccounts)
+    for (const p of s.positions) sizes.set(`${s.subaccount?.number ?? 0}/${p.market}`, p.size);
+  const tiers = new Map<string, { committed_size: string; soft_size: string }>();
+  for (const s of speculative.subaccounts)
+    for (const p of s.positions) {
+      const key = `${s.subaccount?.number ?? 0}/${p.market}`;
+      const c = sizes.get(key) ?? "0";
+      tiers.set(key, { committed_size: c, soft_size: decimalSub(p.size, c) });
+    }
+  return tiers;
+}
+
+function closedSoftly(committed: Subaccounts, speculative: Subaccounts, number: number) {
+  const open = new Set(
+    speculative.subaccounts
+      .filter((s) => (s.subaccount?.number ?? 0) === number)
+      .flatMap((s) => s.positions.map((p) => p.market)),
+  );
+  return committed.subaccounts
+    .filter((s) => (s.subaccount?.number ?? 0) === number)
+    .flatMap((s) =>
+      s.positions
+        .filter((p) => !open.has(p.market))
+        .map((p) => ({ market: p.market, committed_size: p.size, soft_size: decimalSub("0", p.size) })),
+    );
+}
+
 function positionsCommand(): Command {
   return withExamples(
     new Command("positions")
@@ -192,17 +225,26 @@ function positionsCommand(): Command {
         "Subaccounts of an address: collateral, equity, margin, and each position with PnL, liquidation price and greeks",
       )
       .argument("<address>", "bech32 address or keyring key name")
-      .action(async (addr: string, _o: unknown, self: Command) => {
+      .option(
+        "--state <state>",
+        "committed, or speculative: the sequencer's state with receipted fills (ask the sequencer's node); each position then shows how much is committed and how much rests on receipts only (soft)",
+        "committed",
+      )
+      .action(async (addr: string, o: { state: string }, self: Command) => {
         const g = globalOptions(self);
         const owner = addressArg(g, addr);
-        const r = await withComet(g, (c) =>
-          queryProto(
-            c,
-            "/strike.margin.v1.Query/Subaccounts",
-            QuerySubaccountsRequest.encode({ owner }).finish(),
-            QuerySubaccountsResponse.decode,
-          ),
+        if (o.state !== "committed" && o.state !== "speculative")
+          throw cliErrors.badArgument(`--state must be committed or speculative, got "${o.state}"`);
+        const request = QuerySubaccountsRequest.encode({ owner }).finish();
+        const committedState = await withComet(g, (c) =>
+          queryProto(c, "/strike.margin.v1.Query/Subaccounts", request, QuerySubaccountsResponse.decode),
         );
+        const spec =
+          o.state === "speculative"
+            ? await speculativeQuery(g, "/strike.margin.v1.Query/Subaccounts", request, QuerySubaccountsResponse.decode)
+            : undefined;
+        const r = spec?.value ?? committedState;
+        const tiers = spec === undefined ? undefined : finalityTiers(committedState, spec.value);
         const out = r.subaccounts.map((s) => ({
           subaccount: s.subaccount?.number ?? 0,
           portfolio_margin: s.subaccount?.portfolioMargin ?? false,
@@ -226,13 +268,32 @@ function positionsCommand(): Command {
             gamma: p.gamma,
             vega: p.vega,
             theta: p.theta,
+            ...(tiers === undefined ? {} : tiers.get(`${s.subaccount?.number ?? 0}/${p.market}`)),
           })),
+          // Positions the receipted txs closed: committed, gone in the speculative state.
+          ...(tiers === undefined ? {} : { closed_softly: closedSoftly(committedState, r, s.subaccount?.number ?? 0) }),
         }));
-        print(g.output, { owner, subaccounts: out }, () => {
+        const state = spec === undefined ? {} : { state: "speculative", sequencing_height: spec.height };
+        print(g.output, { owner, ...state, subaccounts: out }, () => {
           if (out.length === 0) return `${owner} has no subaccounts (deposit with \`strike tx margin deposit\`)`;
           return out
             .map((s) => {
-              const head = `subaccount ${s.subaccount}${s.portfolio_margin ? " (portfolio margin)" : ""}: equity ${s.equity} USDC, collateral ${s.collateral}, initial margin ${s.initial_margin}, maintenance ${s.maintenance_margin}, free ${s.free_collateral}${s.liquidatable ? "  LIQUIDATABLE" : ""}`;
+              const head = `subaccount ${s.subaccount}${s.portfolio_margin ? " (portfolio margin)" : ""}: equity ${s.equity} USDC, collateral ${s.collateral}, initial margin ${s.initial_margin}, maintenance ${s.maintenance_margin}, free ${s.free_collateral}${s.liquidatable ? "  LIQUIDATABLE" : ""}${spec === undefined ? "" : `\n  speculative: the sequencer's state at height ${spec.height}, receipted fills included`}`;
+              if (tiers !== undefined) {
+                const rows = s.positions.map((p) => {
+                  const t = tiers.get(`${s.subaccount}/${p.market}`);
+                  return [
+                    p.market,
+                    p.size,
+                    t?.committed_size ?? "0",
+                    t?.soft_size ?? p.size,
+                    p.entry_price,
+                    p.mark_price,
+                    p.unrealized_pnl,
+                  ];
+                });
+                return `${head}\n${table(["MARKET", "SIZE", "COMMITTED", "SOFT", "ENTRY", "MARK", "PNL"], rows)}`;
+              }
               if (s.positions.length === 0) return `${head}\n  no positions`;
               const rows = s.positions.map((p) => [
                 p.market,
@@ -254,6 +315,7 @@ function positionsCommand(): Command {
       }),
     "strike query positions alice",
     "strike query positions strike1... --output json",
+    "strike query positions alice --state speculative --node tcp://127.0.0.1:26667   # at the sequencer's node",
   );
 }
 

@@ -11,6 +11,7 @@ import { oracleTxCommand } from "./oracle.js";
 import { slashingTxCommand, stakingTxCommand } from "./staking.js";
 import { marginTxCommand, tradeTxCommand } from "./trade.js";
 import { addTxOptions, signAndSend, type TxFlags } from "../txSend.js";
+import { txStatusCommand } from "./txStatus.js";
 
 function bankSendCommand(): Command {
   const cmd = new Command("send")
@@ -49,5 +50,6 @@ export function txCommand(): Command {
   tx.addCommand(oracleTxCommand());
   tx.addCommand(stakingTxCommand());
   tx.addCommand(slashingTxCommand());
+  tx.addCommand(txStatusCommand());
   return tx;
 }

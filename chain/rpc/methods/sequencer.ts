@@ -1,8 +1,10 @@
-/** Strike's soft-finality methods: a tx's signed receipt, and who the sequencer is. */
+/** Strike's soft-finality methods: a tx's signed receipt, its finality ladder, and who the sequencer is. */
 import type { CallContext, RouteTable } from "../context.js";
 import { rpcErrors } from "../errors.js";
 import type { Args } from "../params.js";
 import { hexUpper } from "../render/encoding.js";
+import { isStrikeError } from "../../types/errors.js";
+import { toBase64 } from "../../types/bytes.js";
 
 /** The longest a caller may ask `strike_receipt` to wait for a receipt that has not arrived yet. */
 const MAX_RECEIPT_WAIT_MS = 10_000;
@@ -14,6 +16,37 @@ async function receipt({ services }: CallContext, args: Args) {
   const found = await services.sequencer?.receipt(hash, wait);
   if (found === undefined) throw rpcErrors.notFound(`no receipt for tx ${hexUpper(hash)} on this node`);
   return found;
+}
+
+async function txStatus({ services }: CallContext, args: Args) {
+  const hash = args.bytes("hash");
+  if (hash === undefined || hash.length !== 32) throw rpcErrors.invalidParams("hash (32 bytes, hex) is required");
+  const found = services.sequencer?.txStatus?.(hash);
+  if (found === undefined) throw rpcErrors.notFound(`tx ${hexUpper(hash)} has not been seen by this node`);
+  return found;
+}
+
+/** Module queries only (`/strike.margin.v1.Query/Subaccounts`, …): no raw store reads, no simulation. */
+const QUERY_PATH = /^\/[A-Za-z0-9_.]+\/[A-Za-z0-9_]+$/;
+
+async function speculativeQuery({ services }: CallContext, args: Args) {
+  const path = args.string("path") ?? "";
+  if (!QUERY_PATH.test(path))
+    throw rpcErrors.invalidParams(
+      `path must be a module query such as /strike.margin.v1.Query/Subaccounts, got "${path}"`,
+    );
+  const data = args.bytes("data") ?? new Uint8Array(0);
+  let found: { height: bigint; value: Uint8Array } | undefined;
+  try {
+    found = services.sequencer?.speculativeQuery?.(path, data);
+  } catch (e) {
+    throw rpcErrors.invalidParams(isStrikeError(e) ? e.message : String(e));
+  }
+  if (found === undefined)
+    throw rpcErrors.notFound(
+      "this node is not sequencing a height right now: ask the sequencer's node (strike_sequencer names it)",
+    );
+  return { height: found.height.toString(), value: toBase64(found.value) };
 }
 
 async function sequencer({ services }: CallContext) {
@@ -31,4 +64,12 @@ export const sequencerRoutes: RouteTable = {
     handler: receipt,
   },
   strike_sequencer: { args: [], handler: sequencer },
+  strike_speculative_query: {
+    args: [
+      { name: "path", kind: "string" },
+      { name: "data", kind: "hexbytes" },
+    ],
+    handler: speculativeQuery,
+  },
+  strike_tx_status: { args: [{ name: "hash", kind: "hexbytes" }], handler: txStatus },
 };

@@ -35,6 +35,9 @@ export function eventDataJson(data: EventData) {
           },
         },
       };
+    case "Receipt":
+    case "TxStatus":
+      return { type: `strike/event/${data.type}`, value: data.value };
   }
 }
 

@@ -1,0 +1,189 @@
+/**
+ * The finality ladder: for every tx hash this node has seen, the stages it has reached —
+ * `received → sequenced → committed → checkpointed → settled`, or `reverted` / `rejected` —
+ * each with the node's local clock (this is not state: two nodes see different times).
+ *
+ * A reverted receipt is a step, not an end: the tx is sequenced again by the next
+ * sequencer and committed later, so its steps read e.g. received · sequenced · reverted ·
+ * sequenced · committed. `checkpointed` and `settled` come from the Ethereum settlement
+ * work through `SettlementView`; until one is wired they are "not available", which the
+ * JSON and the CLI show differently from "pending".
+ *
+ * Memory is bounded: at most `capacity` txs (insertion order = first seen; the oldest is
+ * evicted first, whatever its stage) and at most MAX_STEPS steps per tx.
+ */
+import type { TxResult } from "../types/abci.js";
+import { toHex } from "../types/bytes.js";
+import type { StoredReceipt } from "./receiptStore.js";
+
+export type LadderStage = "received" | "sequenced" | "committed" | "checkpointed" | "settled" | "reverted" | "rejected";
+
+/** The rungs of a tx that goes well, in order. */
+export const LADDER_RUNGS = ["received", "sequenced", "committed", "checkpointed", "settled"] as const;
+
+export interface LadderStep {
+  stage: LadderStage;
+  /** Local clock, ms since the Unix epoch with sub-ms precision. */
+  atMs: number;
+  height?: bigint;
+  index?: number;
+  code?: number;
+  codespace?: string;
+  log?: string;
+}
+
+export interface TxLadder {
+  /** Uppercase hex of sha256(tx). */
+  hash: string;
+  /** The tx's signers (bech32), when this node decoded the tx. */
+  accounts: string[];
+  steps: LadderStep[];
+}
+
+/**
+ * Where checkpoints and L1 settlement come from (the settlement work). `available` false:
+ * the chain has no settlement yet, and those rungs are "not available".
+ */
+export interface SettlementView {
+  available(): boolean;
+}
+
+export const NO_SETTLEMENT: SettlementView = { available: () => false };
+
+export interface FinalityLadder {
+  /** The tx reached this node (before its CheckTx), from a client or a peer. */
+  received(txHash: Uint8Array, atMs: number, accounts?: readonly string[]): void;
+  /** The tx's signers, once decoded. */
+  accounts(txHash: Uint8Array, accounts: readonly string[]): void;
+  /** CheckTx refused the tx on this node. */
+  refused(txHash: Uint8Array, result: TxResult, atMs: number): void;
+  /** A receipt changed stage (signed, relayed, committed, reverted): from the receipt store. */
+  receipt(r: StoredReceipt): void;
+  /** A block committed: each of its txs reached `committed`. */
+  committed(height: bigint, hashes: readonly Uint8Array[], results: readonly TxResult[], atMs: number): void;
+  /** The settlement work reports a checkpoint (or L1 settlement) covering every height up to `height`. */
+  checkpointed(height: bigint, atMs: number): void;
+  settled(height: bigint, atMs: number): void;
+  get(txHash: Uint8Array): TxLadder | undefined;
+  accountsOf(txHash: Uint8Array): readonly string[];
+  onUpdate(listener: (l: TxLadder, step: LadderStep) => void): void;
+  readonly settlement: SettlementView;
+  readonly size: number;
+}
+
+/** Enough for received · sequenced · reverted · sequenced · reverted · sequenced · committed · checkpointed · settled, and then some. */
+export const MAX_STEPS = 16;
+export const DEFAULT_LADDER_CAPACITY = 50_000;
+/** Committed heights waiting for their checkpoint / settlement, at most. */
+const MAX_AWAITING_HEIGHTS = 10_000;
+
+export function createFinalityLadder(o: { capacity?: number; settlement?: SettlementView } = {}): FinalityLadder {
+  const capacity = o.capacity ?? DEFAULT_LADDER_CAPACITY;
+  const settlement = o.settlement ?? NO_SETTLEMENT;
+  const byHash = new Map<string, TxLadder>();
+  /** Committed heights not yet checkpointed / settled → their tx keys (only while settlement is available). */
+  const awaitingL1 = new Map<bigint, Set<string>>();
+  const listeners: ((l: TxLadder, step: LadderStep) => void)[] = [];
+
+  function entry(key: string): TxLadder {
+    let l = byHash.get(key);
+    if (l === undefined) {
+      l = { hash: key, accounts: [], steps: [] };
+      byHash.set(key, l);
+      // Maps iterate in insertion order: the first key is the oldest seen.
+      while (byHash.size > capacity) byHash.delete(byHash.keys().next().value!);
+    }
+    return l;
+  }
+
+  function step(key: string, s: LadderStep): void {
+    const l = entry(key);
+    const last = l.steps.at(-1);
+    // The same news twice (a receipt echoed by a peer, a block seen through two paths) is one step.
+    if (last !== undefined && last.stage === s.stage && last.height === s.height && last.index === s.index) return;
+    if (l.steps.length >= MAX_STEPS) return;
+    l.steps.push(s);
+    for (const f of listeners) f(l, s);
+  }
+
+  function reachL1(stage: "checkpointed" | "settled", height: bigint, atMs: number): void {
+    for (const [h, keys] of awaitingL1) {
+      if (h > height) continue;
+      for (const key of keys) {
+        const l = byHash.get(key);
+        if (l === undefined || l.steps.some((s) => s.stage === stage)) continue;
+        step(key, { stage, atMs, height: h });
+      }
+      if (stage === "settled") awaitingL1.delete(h);
+    }
+  }
+
+  return {
+    received(txHash, atMs, accounts = []) {
+      const key = toHex(txHash).toUpperCase();
+      const known = byHash.get(key);
+      if (known?.steps.some((s) => s.stage === "received")) return;
+      const l = entry(key);
+      if (l.accounts.length === 0) l.accounts = [...accounts];
+      step(key, { stage: "received", atMs });
+    },
+    accounts(txHash, accounts) {
+      const l = byHash.get(toHex(txHash).toUpperCase());
+      if (l !== undefined && l.accounts.length === 0) l.accounts = [...accounts];
+    },
+    refused(txHash, result, atMs) {
+      const key = toHex(txHash).toUpperCase();
+      const steps = byHash.get(key)?.steps ?? [];
+      // A peer echoing a tx that is already committed (or live under a receipt) fails CheckTx on
+      // its used sequence: that says nothing about the tx itself.
+      if (steps.some((s) => s.stage === "committed") || steps.at(-1)?.stage === "sequenced") return;
+      step(key, {
+        stage: "rejected",
+        atMs,
+        code: result.code,
+        codespace: result.codespace,
+        log: result.log,
+      });
+    },
+    receipt(r) {
+      const key = toHex(r.receipt.txHash).toUpperCase();
+      const at = r.stage === "sequenced" || r.stage === "rejected" ? r.receivedAtMs : (r.settledAtMs ?? r.receivedAtMs);
+      // `committed` comes from the block itself (committed()), for every tx, receipted or not.
+      if (r.stage === "committed") return;
+      step(key, {
+        stage: r.stage,
+        atMs: at,
+        height: r.receipt.height,
+        index: r.receipt.index,
+        code: r.receipt.code,
+        codespace: r.receipt.codespace,
+        ...(r.receipt.log === "" ? {} : { log: r.receipt.log }),
+      });
+    },
+    committed(height, hashes, results, atMs) {
+      const keys = new Set<string>();
+      hashes.forEach((hash, index) => {
+        const key = toHex(hash).toUpperCase();
+        const r = results[index];
+        step(key, { stage: "committed", atMs, height, index, code: r?.code ?? 0, codespace: r?.codespace ?? "" });
+        keys.add(key);
+      });
+      if (settlement.available() && keys.size > 0) {
+        awaitingL1.set(height, keys);
+        // A settlement that stalls must not grow this without end: the oldest heights are given up.
+        while (awaitingL1.size > MAX_AWAITING_HEIGHTS) awaitingL1.delete(awaitingL1.keys().next().value!);
+      }
+    },
+    checkpointed: (height, atMs) => reachL1("checkpointed", height, atMs),
+    settled: (height, atMs) => reachL1("settled", height, atMs),
+    get: (txHash) => byHash.get(toHex(txHash).toUpperCase()),
+    accountsOf: (txHash) => byHash.get(toHex(txHash).toUpperCase())?.accounts ?? [],
+    onUpdate(listener) {
+      listeners.push(listener);
+    },
+    settlement,
+    get size() {
+      return byHash.size;
+    },
+  };
+}

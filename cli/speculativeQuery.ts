@@ -1,0 +1,69 @@
+/**
+ * Queries on the sequencer's speculative state (`strike_speculative_query`): committed
+ * state plus every tx receipted since, so a trader sees its receipted fills before they
+ * commit. Only the sequencer's node can answer; others say who it is.
+ */
+import { isNetworkError } from "./client.js";
+import { rpcHttpUrl, type GlobalOptions } from "./context.js";
+import { cliErrors } from "./errors.js";
+
+async function call<T>(url: string, method: string, params: Record<string, string>) {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    });
+  } catch (e) {
+    if (isNetworkError(e)) throw cliErrors.notFound(`cannot reach the node at ${url}`);
+    throw e;
+  }
+  return (await res.json()) as { result?: T; error?: { message: string; data?: string } };
+}
+
+/** The query's answer on the speculative state, and the height being sequenced. */
+export async function speculativeQuery<T>(
+  g: GlobalOptions,
+  path: string,
+  data: Uint8Array,
+  decode: (b: Uint8Array) => T,
+): Promise<{ height: string; value: T }> {
+  const url = rpcHttpUrl(g.node);
+  // Between a commit and the next opening there is no open height for a moment: ask again briefly.
+  for (let attempt = 0; ; attempt++) {
+    const r = await call<{ height: string; value: string }>(url, "strike_speculative_query", {
+      path,
+      data: Buffer.from(data).toString("hex"),
+    });
+    if (r.result !== undefined)
+      return { height: r.result.height, value: decode(new Uint8Array(Buffer.from(r.result.value, "base64"))) };
+    const why = r.error?.data ?? r.error?.message ?? "no answer";
+    if (!/not sequencing/.test(why)) throw cliErrors.badArgument(`strike_speculative_query: ${why}`);
+    if (attempt >= 10) {
+      const s = await call<{ address: string; is_self: boolean }>(url, "strike_sequencer", {});
+      throw cliErrors.notFound(
+        `the node at ${g.node} is not the sequencer${s.result === undefined ? "" : ` (the sequencer is validator ${s.result.address})`}: query its node for the speculative state`,
+      );
+    }
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+/** a − b for decimal strings, exactly (sizes are signed decimals). */
+export function decimalSub(a: string, b: string): string {
+  const scaleOf = (x: string) => (x.includes(".") ? x.length - x.indexOf(".") - 1 : 0);
+  const scale = Math.max(scaleOf(a), scaleOf(b));
+  const toInt = (x: string) => {
+    const neg = x.startsWith("-");
+    const [i, f = ""] = (neg ? x.slice(1) : x).split(".");
+    const v = BigInt((i || "0") + f.padEnd(scale, "0"));
+    return neg ? -v : v;
+  };
+  const d = toInt(a) - toInt(b);
+  const neg = d < 0n;
+  const digits = (neg ? -d : d).toString().padStart(scale + 1, "0");
+  const int = digits.slice(0, digits.length - scale);
+  const frac = scale === 0 ? "" : digits.slice(digits.length - scale).replace(/0+$/, "");
+  return `${neg ? "-" : ""}${int}${frac === "" ? "" : `.${frac}`}`;
+}

@@ -1,0 +1,159 @@
+/**
+ * A 4-validator localnet of real node processes with freshly keyed, funded senders in
+ * genesis (their keys in memory, for signing fast without a keyring): what the
+ * sequencer-kill test and the receipt-latency benchmark share.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { MsgSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
+import { addGenesisAccount, loadGenesis, writeGenesis } from "../../genesis/index.js";
+import { fetchAccountNumbers, newSender } from "../../bench/lib/sendPhase.js";
+import { signMessages, type Sender } from "../../bench/lib/sendTx.js";
+import { rpc, runCliOk, waitForHeight } from "./localNode.js";
+
+export type { Sender };
+
+export interface LocalnetNode {
+  home: string;
+  rpcUrl: string;
+  child: ChildProcess;
+  log: string;
+}
+
+export interface SequencerLocalnet {
+  dir: string;
+  chainId: string;
+  nodes: LocalnetNode[];
+  senders: Sender[];
+  /** kill -9 of node i; resolves once it has exited. */
+  kill(i: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const bin = resolve(import.meta.dirname, "..", "..", "bin", "strike.js");
+export const SENDER_FUNDS = 100_000_000_000n;
+
+export async function startSequencerLocalnet(o: {
+  validators?: number;
+  senders: number;
+  timeoutCommit: string;
+  /** app_state.sequencer.params.epoch_length (the genesis default when absent). */
+  epochLength?: number;
+}): Promise<SequencerLocalnet> {
+  const validators = o.validators ?? 4;
+  const dir = await mkdtemp(join(tmpdir(), "strike-seqnet-"));
+  const base = 20_000 + 10 * Math.floor(Math.random() * 3_000);
+  const chainId = "strike-local-1";
+  await runCliOk([
+    "testnet",
+    "--validators",
+    String(validators),
+    "--output",
+    dir,
+    "--starting-port",
+    String(base),
+    "--accounts",
+    "",
+    "--timeout-commit",
+    o.timeoutCommit,
+  ]);
+  const senders = Array.from({ length: o.senders }, newSender);
+  const genesisPath = (i: number) => join(dir, `node${i}`, "config", "genesis.json");
+  let doc = loadGenesis(genesisPath(0));
+  for (const s of senders)
+    doc = addGenesisAccount(doc, s.address, [
+      { denom: "ustrike", amount: SENDER_FUNDS.toString() },
+      { denom: "uusdc", amount: SENDER_FUNDS.toString() },
+    ]);
+  if (o.epochLength !== undefined)
+    doc = { ...doc, app_state: { ...doc.app_state, sequencer: { params: { epoch_length: String(o.epochLength) } } } };
+  writeGenesis(genesisPath(0), doc);
+  for (let i = 1; i < validators; i++) await copyFile(genesisPath(0), genesisPath(i));
+  const nodes: LocalnetNode[] = Array.from({ length: validators }, (_, i) => {
+    const home = join(dir, `node${i}`);
+    const child = spawn(process.execPath, [bin, "start", "--home", home], { stdio: ["ignore", "pipe", "pipe"] });
+    const node: LocalnetNode = { home, rpcUrl: `http://127.0.0.1:${base + 10 * i + 1}`, child, log: "" };
+    const keep = (d: Buffer) => {
+      // The tail is enough to explain a failure; a long run must not hold every line.
+      node.log = (node.log + d.toString()).slice(-200_000);
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    return node;
+  });
+  const net: SequencerLocalnet = {
+    dir,
+    chainId,
+    nodes,
+    senders,
+    async kill(i) {
+      const c = nodes[i]!.child;
+      if (c.exitCode !== null || c.signalCode !== null) return;
+      const exited = new Promise<void>((r) => c.once("exit", () => r()));
+      c.kill("SIGKILL");
+      await exited;
+    },
+    async stop() {
+      for (let i = 0; i < nodes.length; i++) await net.kill(i);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    for (const n of nodes)
+      await waitForHeight(
+        n.rpcUrl,
+        2n,
+        180_000,
+        () => n.child.exitCode,
+        () => n.log,
+      );
+    await fetchAccountNumbers(nodes[0]!.rpcUrl, senders);
+  } catch (e) {
+    await net.stop();
+    throw e;
+  }
+  return net;
+}
+
+/** A bank send of `amount` uusdc, signed by `s` at `sequence`. */
+export function signSendOf(s: Sender, to: string, amount: bigint, sequence: bigint, chainId: string): Uint8Array {
+  const value = MsgSend.encode({
+    fromAddress: s.address,
+    toAddress: to,
+    amount: [{ denom: "uusdc", amount: amount.toString() }],
+  }).finish();
+  return signMessages(s, [{ typeUrl: "/cosmos.bank.v1beta1.MsgSend", value }], sequence, chainId);
+}
+
+export interface SequencerInfo {
+  epoch: string;
+  address: string;
+  is_self: boolean;
+  start_height: string;
+  planned_end_height: string;
+}
+
+/** The index of the node that is the sequencer now, or -1. */
+export async function sequencerIndex(nodes: readonly LocalnetNode[]): Promise<number> {
+  for (let i = 0; i < nodes.length; i++) {
+    if (nodes[i]!.child.exitCode !== null || nodes[i]!.child.signalCode !== null) continue;
+    try {
+      if ((await rpc<SequencerInfo>(nodes[i]!.rpcUrl, "strike_sequencer")).is_self) return i;
+    } catch {
+      // down or starting
+    }
+  }
+  return -1;
+}
+
+export async function balanceOf(rpcUrl: string, address: string, denom: string): Promise<bigint> {
+  const { QueryBalanceRequest, QueryBalanceResponse } = await import("cosmjs-types/cosmos/bank/v1beta1/query");
+  const q = await rpc<{ response: { value: string; code: number } }>(rpcUrl, "abci_query", {
+    path: "/cosmos.bank.v1beta1.Query/Balance",
+    data: Buffer.from(QueryBalanceRequest.encode({ address, denom }).finish()).toString("hex"),
+  });
+  const res = QueryBalanceResponse.decode(Buffer.from(q.response.value, "base64"));
+  return BigInt(res.balance?.amount ?? "0");
+}

@@ -1,0 +1,100 @@
+/**
+ * Risk by finality tier on the in-process app: a fill the sequencer has receipted shows in
+ * the positions queried on its speculative state before the block commits, and not in
+ * committed state; once the block commits the two agree. The CLI's per-position split
+ * (committed vs soft) is exact decimal arithmetic.
+ */
+import test from "ava";
+import { TimeInForce } from "../../../chain/codec/generated/strike/orderbook/v1/order.js";
+import {
+  QuerySubaccountsRequest,
+  QuerySubaccountsResponse,
+} from "../../../chain/codec/generated/strike/margin/v1/query.js";
+import { createEd25519Signer } from "../../../chain/crypto/ed25519.js";
+import { createMempool } from "../../../chain/mempool/mempool.js";
+import { sequencingMempool } from "../../../chain/sequencer/admission.js";
+import { createReceiptStore } from "../../../chain/sequencer/receiptStore.js";
+import { createSequencer } from "../../../chain/sequencer/sequencer.js";
+import { decimalSub } from "../../../cli/speculativeQuery.js";
+import { account, CHAIN_ID, signTx } from "../../unit/runtime/fixture.js";
+import {
+  createTradingFixture,
+  deposit,
+  GENESIS_SECONDS,
+  orderSpec,
+  place,
+  sendBlock,
+  subaccount,
+} from "../trading/fixture.js";
+
+const SUBACCOUNTS = "/strike.margin.v1.Query/Subaccounts";
+
+test("a receipted fill shows in the speculative positions before it commits, and only there", async (t) => {
+  const f = await createTradingFixture({ accounts: 3 });
+  const [maker, taker] = f.accounts;
+  await sendBlock(f, [
+    { signer: maker!, msgs: [deposit(maker!.address, 1_000_000n)] },
+    { signer: taker!, msgs: [deposit(taker!.address, 1_000_000n)] },
+  ]);
+  const receipts = createReceiptStore();
+  const mempool = createMempool({ app: f.app, maxTxs: 100, maxBytes: 1 << 24, maxTxBytes: 1 << 20 });
+  const sequencer = createSequencer({
+    chainId: CHAIN_ID,
+    app: f.app,
+    pending: () => mempool.txs(100),
+    signer: createEd25519Signer(new Uint8Array(32).fill(3)),
+    epoch: () => 0n,
+    receipts,
+    maxBlockBytes: 1 << 24,
+    maxBlockGas: -1n,
+    now: () => 0,
+  });
+  const admit = sequencingMempool(mempool, sequencer);
+  const specPositions = (owner: string) => {
+    const r = sequencer.speculativeQuery(SUBACCOUNTS, QuerySubaccountsRequest.encode({ owner }).finish());
+    return r === undefined ? undefined : (QuerySubaccountsResponse.decode(r.value).subaccounts[0]?.positions ?? []);
+  };
+  t.is(specPositions(taker!.address), undefined, "no height open: no speculative state");
+
+  const height = f.height + 1n;
+  sequencer.openHeight({
+    height,
+    time: { seconds: GENESIS_SECONDS + height, nanos: 0 },
+    proposerAddress: new Uint8Array(20),
+    evidence: [],
+    misbehavior: [],
+    decidedLastCommit: { votes: [] },
+  });
+  const fee = { amount: [{ denom: "ustrike", amount: "100000" }], gas: 4_000_000 };
+  const sign = async (who: typeof maker, spec: ReturnType<typeof orderSpec>) =>
+    signTx(who!, { sequence: (await account(f, who!.address))!.sequence, msgs: [place(who!.address, spec)], fee });
+  t.is(
+    admit.checkAndAdd(
+      await sign(maker, orderSpec("ETH-PERP", "sell", "2", "3000", { timeInForce: TimeInForce.TIME_IN_FORCE_GTC })),
+    ).code,
+    0,
+  );
+  t.is(
+    admit.checkAndAdd(
+      await sign(taker, orderSpec("ETH-PERP", "buy", "1.5", "3000", { timeInForce: TimeInForce.TIME_IN_FORCE_IOC })),
+    ).code,
+    0,
+  );
+
+  const soft = specPositions(taker!.address)!;
+  t.is(soft.length, 1);
+  t.is(soft[0]!.market, "ETH-PERP");
+  t.is(decimalSub(soft[0]!.size, "0"), "1.5");
+  t.is(decimalSub(specPositions(maker!.address)![0]!.size, "0"), "-1.5");
+  // Committed state knows nothing of it yet.
+  t.deepEqual((await subaccount(f, taker!.address))?.positions ?? [], []);
+});
+
+test("the committed / soft split is exact decimal subtraction", (t) => {
+  t.is(decimalSub("1.5", "0"), "1.5");
+  t.is(decimalSub("2.5", "1.25"), "1.25");
+  t.is(decimalSub("-1.5", "0.5"), "-2");
+  t.is(decimalSub("0", "0.001"), "-0.001");
+  t.is(decimalSub("3", "3"), "0");
+  t.is(decimalSub("0.1", "0.3"), "-0.2");
+});

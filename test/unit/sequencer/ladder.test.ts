@@ -1,0 +1,164 @@
+import test from "ava";
+import type { Receipt } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
+import { ReceiptStatus } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
+import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
+import { sha256 } from "../../../chain/crypto/hash.js";
+import { createFinalityLadder } from "../../../chain/sequencer/ladder.js";
+import { txStatusJson, txStatusLine } from "../../../chain/sequencer/ladderJson.js";
+import { signReceipt } from "../../../chain/sequencer/receipt.js";
+import { createReceiptStore, resultHashOf } from "../../../chain/sequencer/receiptStore.js";
+import type { TxResult } from "../../../chain/types/abci.js";
+import { utf8 } from "../../../chain/types/bytes.js";
+
+const CHAIN = "strike-test-1";
+const seq = createEd25519Signer(new Uint8Array(32).fill(7));
+const other = createEd25519Signer(new Uint8Array(32).fill(9));
+const ok: TxResult = {
+  code: 0,
+  codespace: "",
+  log: "",
+  info: "",
+  data: new Uint8Array(0),
+  gasWanted: 100n,
+  gasUsed: 90n,
+  events: [],
+};
+
+function receiptFor(tx: Uint8Array, height: bigint, index: number, signer = seq) {
+  const receipt: Receipt = {
+    chainId: CHAIN,
+    height,
+    index,
+    txHash: sha256(tx),
+    code: 0,
+    codespace: "",
+    resultHash: resultHashOf(ok),
+    fills: [],
+    sequencerAddress: ed25519Address(signer.publicKey),
+    epoch: 1n,
+    previousReceiptHash: new Uint8Array(0),
+    status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
+    log: "",
+  };
+  return { signed: signReceipt(receipt, signer), receipt };
+}
+
+function wired() {
+  const receipts = createReceiptStore();
+  const ladder = createFinalityLadder({ capacity: 100 });
+  receipts.onChange((r) => ladder.receipt(r));
+  return { receipts, ladder };
+}
+
+test("a tx climbs received → sequenced → committed, with times since it was received; L1 rungs are not available", (t) => {
+  const { receipts, ladder } = wired();
+  const tx = utf8("tx-1");
+  ladder.received(sha256(tx), 1000);
+  ladder.accounts(sha256(tx), ["strike1alice"]);
+  const { signed, receipt } = receiptFor(tx, 5n, 0);
+  receipts.add(signed, receipt, 1000.9);
+  receipts.blockCommitted(5n, [tx], [ok], 1230, ed25519Address(seq.publicKey));
+  ladder.committed(5n, [sha256(tx)], [ok], 1230);
+  const s = txStatusJson(ladder.get(sha256(tx))!, ladder.settlement);
+  t.deepEqual(
+    s.steps.map((x) => x.stage),
+    ["received", "sequenced", "committed"],
+  );
+  t.is(s.stage, "committed");
+  t.deepEqual(s.accounts, ["strike1alice"]);
+  t.like(s.rungs.sequenced, { state: "reached", elapsed_ms: 0.9 });
+  t.like(s.rungs.committed, { state: "reached", elapsed_ms: 230, height: "5" });
+  t.deepEqual(s.rungs.checkpointed, { state: "not_available" });
+  t.deepEqual(s.rungs.settled, { state: "not_available" });
+  t.is(txStatusLine(s), "received 0.0 ms · sequenced 0.9 ms · committed 230 ms · checkpointed n/a · settled n/a");
+});
+
+test("a receipt whose height another validator proposed is reverted, even when that block holds the tx at its index; the tx then commits", (t) => {
+  const { receipts, ladder } = wired();
+  const tx = utf8("tx-2");
+  ladder.received(sha256(tx), 0);
+  const { signed, receipt } = receiptFor(tx, 7n, 0);
+  receipts.add(signed, receipt, 1);
+  // Round 1 of height 7 was proposed by `other`, whose block happens to hold the same tx first.
+  receipts.blockCommitted(7n, [tx], [ok], 500, ed25519Address(other.publicKey));
+  ladder.committed(7n, [sha256(tx)], [ok], 500);
+  t.is(receipts.get(sha256(tx))!.stage, "reverted");
+  const s = txStatusJson(ladder.get(sha256(tx))!, ladder.settlement);
+  t.deepEqual(
+    s.steps.map((x) => x.stage),
+    ["received", "sequenced", "reverted", "committed"],
+  );
+  t.is(s.reverted, 1);
+  t.regex(txStatusLine(s), /reverted 500 ms \(height 7\)/);
+});
+
+test("a reverted receipt followed by a new receipt at a later height: the ladder keeps both, the latest sequenced counts", (t) => {
+  const { receipts, ladder } = wired();
+  const tx = utf8("tx-3");
+  ladder.received(sha256(tx), 0);
+  const first = receiptFor(tx, 7n, 2);
+  receipts.add(first.signed, first.receipt, 1);
+  receipts.blockCommitted(7n, [], [], 400, ed25519Address(other.publicKey));
+  const again = receiptFor(tx, 8n, 0, other);
+  receipts.add(again.signed, again.receipt, 450);
+  receipts.blockCommitted(8n, [tx], [ok], 700, ed25519Address(other.publicKey));
+  ladder.committed(8n, [sha256(tx)], [ok], 700);
+  const s = txStatusJson(ladder.get(sha256(tx))!, ladder.settlement);
+  t.deepEqual(
+    s.steps.map((x) => `${x.stage}@${x.height ?? "-"}`),
+    ["received@-", "sequenced@7", "reverted@7", "sequenced@8", "committed@8"],
+  );
+  t.like(s.rungs.sequenced, { elapsed_ms: 450, height: "8" });
+  t.is(receipts.get(sha256(tx))!.stage, "committed");
+});
+
+test("a CheckTx refusal is rejected, and is final", (t) => {
+  const { ladder } = wired();
+  const h = sha256(utf8("bad"));
+  ladder.received(h, 0);
+  ladder.refused(h, { ...ok, code: 32, codespace: "sdk", log: "account sequence mismatch" }, 0.3);
+  const s = txStatusJson(ladder.get(h)!, ladder.settlement);
+  t.true(s.rejected);
+  t.is(s.stage, "rejected");
+  t.deepEqual(s.rungs.sequenced, { state: "pending" });
+});
+
+test("the tracker holds at most its capacity: the oldest seen is evicted first", (t) => {
+  const ladder = createFinalityLadder({ capacity: 3 });
+  const hashes = [1, 2, 3, 4].map((i) => sha256(utf8(`tx-${i}`)));
+  for (const h of hashes) ladder.received(h, 0);
+  t.is(ladder.size, 3);
+  t.is(ladder.get(hashes[0]!), undefined);
+  t.truthy(ladder.get(hashes[3]!));
+});
+
+test("with settlement wired, checkpointed and settled are pending until reported, then reached for every height up to the one reported", (t) => {
+  const ladder = createFinalityLadder({ settlement: { available: () => true } });
+  const a = sha256(utf8("a"));
+  const b = sha256(utf8("b"));
+  ladder.committed(3n, [a], [ok], 10);
+  ladder.committed(4n, [b], [ok], 20);
+  t.deepEqual(txStatusJson(ladder.get(a)!, ladder.settlement).rungs.checkpointed, { state: "pending" });
+  ladder.checkpointed(3n, 100);
+  t.like(txStatusJson(ladder.get(a)!, ladder.settlement).rungs.checkpointed, { state: "reached", height: "3" });
+  t.deepEqual(txStatusJson(ladder.get(b)!, ladder.settlement).rungs.checkpointed, { state: "pending" });
+  ladder.settled(4n, 200);
+  t.like(txStatusJson(ladder.get(b)!, ladder.settlement).rungs.settled, { state: "reached" });
+});
+
+test("a peer echoing a committed tx (refused on its used sequence) does not turn it rejected", (t) => {
+  const { ladder } = wired();
+  const h = sha256(utf8("echoed"));
+  ladder.received(h, 0);
+  ladder.committed(3n, [h], [ok], 10);
+  ladder.refused(h, { ...ok, code: 32, codespace: "sdk", log: "account sequence mismatch" }, 20);
+  t.is(txStatusJson(ladder.get(h)!, ladder.settlement).stage, "committed");
+});
+
+test("the accounts given with `received` are on that first step's update (an account's subscribers see it)", (t) => {
+  const ladder = createFinalityLadder();
+  const seen: string[][] = [];
+  ladder.onUpdate((l) => seen.push([...l.accounts]));
+  ladder.received(sha256(utf8("x")), 0, ["strike1bob"]);
+  t.deepEqual(seen, [["strike1bob"]]);
+});

@@ -1,0 +1,74 @@
+import test from "ava";
+import type { Receipt } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
+import { ReceiptStatus } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
+import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
+import { sha256 } from "../../../chain/crypto/hash.js";
+import { checkReceipt } from "../../../chain/sequencer/receiptCheck.js";
+import { resultHashOf } from "../../../chain/sequencer/receiptStore.js";
+import type { TxResult } from "../../../chain/types/abci.js";
+import { utf8 } from "../../../chain/types/bytes.js";
+
+const seq = ed25519Address(createEd25519Signer(new Uint8Array(32).fill(7)).publicKey);
+const other = ed25519Address(createEd25519Signer(new Uint8Array(32).fill(9)).publicKey);
+const ok: TxResult = {
+  code: 0,
+  codespace: "",
+  log: "",
+  info: "",
+  data: new Uint8Array(0),
+  gasWanted: 100n,
+  gasUsed: 90n,
+  events: [],
+};
+const tx = utf8("the tx");
+const filler = utf8("another tx");
+
+const receipt = (over: Partial<Receipt> = {}): Receipt => ({
+  chainId: "c",
+  height: 9n,
+  index: 1,
+  txHash: sha256(tx),
+  code: 0,
+  codespace: "",
+  resultHash: resultHashOf(ok),
+  fills: [],
+  sequencerAddress: seq,
+  epoch: 1n,
+  previousReceiptHash: new Uint8Array(0),
+  status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
+  log: "",
+  ...over,
+});
+const block = (txs: Uint8Array[], results: TxResult[], proposer = seq) => ({ height: 9n, proposer, txs, results });
+
+test("honoured: the sequencer's block holds the tx at its index with the promised result", (t) => {
+  t.is(checkReceipt(receipt(), block([filler, tx], [ok, ok])).verdict, "honoured");
+});
+
+test("pending: the height is not committed yet", (t) => {
+  t.is(checkReceipt(receipt(), undefined).verdict, "pending");
+});
+
+test("reverted: another validator proposed the height, whatever the block holds", (t) => {
+  t.is(checkReceipt(receipt(), block([filler, tx], [ok, ok], other)).verdict, "reverted");
+  t.is(checkReceipt(receipt(), block([], [], other)).verdict, "reverted");
+});
+
+test("violated: the sequencer's own block breaks the promise (another tx, a missing index, another result)", (t) => {
+  t.is(checkReceipt(receipt(), block([tx, filler], [ok, ok])).verdict, "violated");
+  t.is(checkReceipt(receipt(), block([filler], [ok])).verdict, "violated");
+  t.is(checkReceipt(receipt(), block([filler, tx], [ok, { ...ok, gasUsed: 91n }])).verdict, "violated");
+  t.is(checkReceipt(receipt(), block([filler, tx], [ok, { ...ok, code: 5, codespace: "bank" }])).verdict, "violated");
+  const withFill: TxResult = {
+    ...ok,
+    events: [{ type: "trade", attributes: [{ key: "market", value: "ETH-PERP", index: false }] }],
+  };
+  t.is(checkReceipt(receipt(), block([filler, tx], [ok, withFill])).verdict, "violated");
+});
+
+test("a signed rejection promised nothing to check", (t) => {
+  t.is(
+    checkReceipt(receipt({ status: ReceiptStatus.RECEIPT_STATUS_REJECTED, code: 32 }), block([], [])).verdict,
+    "rejected",
+  );
+});
