@@ -12,6 +12,7 @@ import type { Database, WriteBatch } from "../store/types.js";
 import type { Validator } from "../types/block.js";
 import { equalBytes, toHex } from "../types/bytes.js";
 import { sequencingMempool } from "./admission.js";
+import { createByzantineSequencing, type ByzantineMode } from "./byzantine.js";
 import { openSequencerSchedule, type EpochInfo } from "./epochs.js";
 import { SignedReceipt, verifyReceipt } from "./receipt.js";
 import { receiptToJson, type ReceiptJson } from "./receiptJson.js";
@@ -32,6 +33,8 @@ export interface SequencingOptions {
   /** The current validator set (relayed receipts must come from one of them). */
   validators(): readonly Validator[];
   now?(): number;
+  /** TESTS ONLY: the sequencer breaks a receipt once (byzantine.ts). */
+  byzantineForTesting?: ByzantineMode;
 }
 
 export interface SequencerInfoJson {
@@ -85,6 +88,9 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
           maxBlockGas: o.maxBlockGas,
           now,
           publish: (s) => publish(SignedReceipt.encode(s).finish()),
+          ...(o.byzantineForTesting === undefined
+            ? {}
+            : { byzantineForTesting: createByzantineSequencing(o.byzantineForTesting) }),
         });
   const mempool = sequencer === undefined ? o.mempool : sequencingMempool(o.mempool, sequencer);
 
