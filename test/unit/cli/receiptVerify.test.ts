@@ -54,6 +54,8 @@ async function limited<T, R>(items: readonly T[], n: number, fn: (x: T) => Promi
 }
 
 test("strike receipt verify fails on a receipt with any field, the signature or the signing key tampered with", async (t) => {
+  // 27 CLI processes (about 1.5 s of CPU each): minutes on the shared, loaded machine.
+  t.timeout(8 * 60_000);
   const dir = await mkdtemp(join(tmpdir(), "strike-receipt-verify-"));
   try {
     const good = signReceipt(sampleReceipt(CHAIN, sequencer), sequencer);
