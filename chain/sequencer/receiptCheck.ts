@@ -175,7 +175,8 @@ interface Held {
 
 export function createReceiptChecker(o: ReceiptCheckerOptions): ReceiptChecker {
   const held: Held[] = [];
-  const blocks = new Map<bigint, CommittedBlockData>();
+  // Per check() call: each committed height is fetched once, and nothing piles up between calls.
+  let blocks = new Map<bigint, CommittedBlockData>();
   const reported = new Set<string>();
 
   async function block(height: bigint): Promise<CommittedBlockData | undefined> {
@@ -248,6 +249,7 @@ export function createReceiptChecker(o: ReceiptCheckerOptions): ReceiptChecker {
       held.push({ signed, receipt });
     },
     async check() {
+      blocks = new Map();
       const out: ReceiptCheck[] = [];
       for (const h of held) {
         const c = await checkOne(h);

@@ -25,6 +25,10 @@ import {
 } from "./state.js";
 import { proveViolation } from "./violation.js";
 
+/** Gas for checking a claim: an ed25519 verification per receipt (as auth's default), a hash per proof step. */
+const RECEIPT_SIGNATURE_GAS = 590n;
+const PROOF_STEP_GAS = 30n;
+
 /** Jail end of a tombstoned validator: 9999-12-31T23:59:59Z, as slashing's double-sign jail. */
 const FOREVER_SECONDS = 253_402_300_799n;
 
@@ -73,6 +77,9 @@ export function createReceiptsKeeper(deps: ReceiptsKeeperDeps) {
 
     /** Proves the claim (or throws why not) and punishes the sequencer once per height. */
     punish(ctx: Context, msg: MsgReceiptViolation): Punishment {
+      const steps = (msg.committed?.txAunts.length ?? 0) + (msg.committed?.resultAunts.length ?? 0) + 2;
+      const signatures = msg.conflicting === undefined ? 1n : 2n;
+      ctx.gasMeter.consume(signatures * RECEIPT_SIGNATURE_GAS + BigInt(steps) * PROOF_STEP_GAS, "receipt violation");
       const v = proveViolation(ctx, deps.staking, ctx.block, msg);
       const p = getParams(ctx);
       // A tombstoned validator was punished for good already (Cosmos ignores evidence against it too).
