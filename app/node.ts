@@ -24,6 +24,7 @@ import { consensusParamsOf, genesisValidators, initChainRequest, parseRfc3339 } 
 import { loadNodeKey, loadPrivValidatorKey, nodeIdOf } from "../chain/node/home.js";
 import { createLogger, type NodeLogger } from "../chain/node/logger.js";
 import { createNodeNetwork } from "../chain/node/network.js";
+import type { ByzantineMode } from "../chain/sequencer/byzantine.js";
 import { openSequencing } from "../chain/sequencer/service.js";
 import { maxBlockDataBytes } from "../chain/consensus/driver.js";
 import type { Validator } from "../chain/types/block.js";
@@ -39,6 +40,8 @@ export interface StartNodeOptions {
   logger?: NodeLogger;
   /** TESTS ONLY: this validator signs conflicting prevotes (to test evidence and slashing). */
   doubleSignForTesting?: boolean;
+  /** TESTS ONLY: as sequencer, this validator breaks one receipt (to test receipt enforcement). */
+  byzantineSequencerForTesting?: ByzantineMode;
 }
 
 export interface RunningNode {
@@ -123,6 +126,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     maxBlockGas: consensusParams.block.maxGas,
     validators: () => currentValidators(),
     txAccounts: (tx) => app.txSigners(tx),
+    ...(options.byzantineSequencerForTesting === undefined
+      ? {}
+      : { byzantineForTesting: options.byzantineSequencerForTesting }),
   });
   publishFinalityEvents(sequencing, eventBus);
 

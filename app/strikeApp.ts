@@ -20,6 +20,7 @@ import {
   type PriceReader,
 } from "../modules/margin/index.js";
 import { createOracleFeederWeights, createOracleKeeper, createOracleModule } from "../modules/oracle/index.js";
+import { createReceiptsKeeper, createReceiptsModule } from "../modules/receipts/index.js";
 import { createSlashingKeeper, createSlashingModule } from "../modules/slashing/index.js";
 import {
   BONDED_POOL,
@@ -79,6 +80,24 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
   const bankKeeper = createBankKeeper(accountKeeper);
   const stakingKeeper = createStakingKeeper({ bank: bankKeeper, accounts: accountKeeper });
   const slashingKeeper = createSlashingKeeper(stakingKeeper);
+  const receiptsKeeper = createReceiptsKeeper({
+    staking: {
+      validatorByConsAddress(src, consAddress) {
+        const v = stakingKeeper.validatorByConsAddress(src, consAddress);
+        if (v === undefined) return undefined;
+        const power = v.tokens / stakingKeeper.params(src).powerReduction;
+        return { operator: v.operator, pubKey: v.pubKey, jailed: v.jailed, power };
+      },
+      slash: (ctx, consAddress, height, power, fraction, reason) =>
+        stakingKeeper.slash(ctx, consAddress, height, power, fraction, reason),
+      jail: (ctx, consAddress) => stakingKeeper.jail(ctx, consAddress),
+      payFromCommunityPool: (ctx, recipient, amount) => stakingKeeper.payFromCommunityPool(ctx, recipient, amount),
+    },
+    slashing: {
+      isTombstoned: (src, consAddress) => slashingKeeper.isTombstoned(src, consAddress),
+      jailUntil: (ctx, consAddress, until, tombstone) => slashingKeeper.jailUntil(ctx, consAddress, until, tombstone),
+    },
+  });
   // The bonded validators are the oracle's feeders, weighted by their power (stake).
   const oracleKeeper = createOracleKeeper({
     weights: createOracleFeederWeights({
@@ -162,6 +181,8 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
       createSlashingModule(slashingKeeper, {
         cometInfo: (ctx) => ctx.block.comet ?? { lastCommit: { votes: [] }, misbehavior: [] },
       }),
+      // Receipt violations slash through staking and record jails in slashing's signing infos.
+      createReceiptsModule(receiptsKeeper),
       createOracleModule(oracleKeeper),
       // Expired option series settle before the orderbook's end block fires triggers or
       // liquidates, so that no order fills on a series at or after its expiry.

@@ -15,6 +15,7 @@ import { validateBankGenesis } from "../modules/bank/index.js";
 import { parseMarginGenesis } from "../modules/margin/index.js";
 import { defaultOracleGenesis, validateOracleGenesis } from "../modules/oracle/index.js";
 import { parseOrderbookGenesis } from "../modules/orderbook/index.js";
+import { validateReceiptsGenesis } from "../modules/receipts/index.js";
 import type { GenesisDoc } from "./types.js";
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
@@ -132,6 +133,7 @@ export function genesisIssues(doc: unknown): string[] {
     checkModule(issues, () => parseMarginGenesis(appState["margin"]));
     checkModule(issues, () => checkSettlementWindow(appState["oracle"], appState["margin"]));
     checkModule(issues, () => parseSequencerGenesis(appState["sequencer"]));
+    if (appState["receipts"] !== undefined) checkModule(issues, () => validateReceiptsGenesis(appState["receipts"]));
   }
   return issues;
 }

@@ -9,6 +9,7 @@ import { defaultRegistryTypes } from "@cosmjs/stargate";
 import * as margin from "./generated/strike/margin/v1/tx.js";
 import * as oracle from "./generated/strike/oracle/v1/tx.js";
 import * as orderbook from "./generated/strike/orderbook/v1/tx.js";
+import * as receipts from "./generated/strike/receipts/v1/tx.js";
 import { Receipt, SignedReceipt } from "./generated/strike/sequencer/v1/receipt.js";
 import * as slashing from "./generated/strike/slashing/v1/tx.js";
 import * as staking from "./generated/strike/staking/v1/tx.js";
@@ -36,6 +37,7 @@ export const strikeTypes: ReadonlyArray<[string, GeneratedType]> = [
   ["/strike.staking.v1.MsgUndelegate", staking.MsgUndelegate],
   ["/strike.staking.v1.MsgWithdrawRewards", staking.MsgWithdrawRewards],
   ["/strike.slashing.v1.MsgUnjail", slashing.MsgUnjail],
+  ["/strike.receipts.v1.MsgReceiptViolation", receipts.MsgReceiptViolation],
 ];
 
 /** A registry with the Cosmos SDK's default types plus Strike's own. */

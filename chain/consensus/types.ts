@@ -34,6 +34,8 @@ export interface HeightPlan {
   evidence: DuplicateVoteEvidence[];
   misbehavior: Misbehavior[];
   decidedLastCommit: LastCommitInfo;
+  /** The results root of the previous height (the block's last_results_hash). */
+  lastResultsHash?: Uint8Array;
 }
 
 export interface SealedBlock {

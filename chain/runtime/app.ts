@@ -230,7 +230,13 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
         chainId,
         height: req.height,
         time: req.time,
-        comet: { lastCommit: req.decidedLastCommit ?? { votes: [] }, misbehavior: req.misbehavior },
+        comet: {
+          lastCommit: req.decidedLastCommit ?? { votes: [] },
+          misbehavior: req.misbehavior,
+          proposerAddress: req.proposerAddress,
+          txs: req.txs,
+          ...(req.lastResultsHash === undefined ? {} : { lastResultsHash: req.lastResultsHash }),
+        },
       };
       const events: AbciEvent[] = [];
       const validatorUpdates: ValidatorUpdate[] = [];

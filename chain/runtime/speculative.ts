@@ -19,6 +19,9 @@ export interface SpeculativeBlockRequest {
   time: Timestamp;
   misbehavior: Misbehavior[];
   decidedLastCommit: LastCommitInfo;
+  /** As in finalizeBlock: what begin block may read of the header (the same values the block will carry). */
+  proposerAddress?: Uint8Array;
+  lastResultsHash?: Uint8Array;
 }
 
 export interface SpeculativeOutcome {
@@ -58,7 +61,12 @@ export function openSpeculativeBlock(
     chainId: o.chainId,
     height: req.height,
     time: req.time,
-    comet: { lastCommit: req.decidedLastCommit, misbehavior: req.misbehavior },
+    comet: {
+      lastCommit: req.decidedLastCommit,
+      misbehavior: req.misbehavior,
+      ...(req.proposerAddress === undefined ? {} : { proposerAddress: req.proposerAddress }),
+      ...(req.lastResultsHash === undefined ? {} : { lastResultsHash: req.lastResultsHash }),
+    },
   };
   const events: AbciEvent[] = [];
   runBlockHook({ modules: o.modules, base: state, logger: o.logger }, block, "beginBlock", events);

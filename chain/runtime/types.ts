@@ -12,7 +12,16 @@ export interface BlockInfo {
   height: bigint;
   time: Timestamp;
   /** What consensus tells begin block about the previous block (finalize only). */
-  comet?: { lastCommit: LastCommitInfo; misbehavior: readonly Misbehavior[] };
+  comet?: {
+    lastCommit: LastCommitInfo;
+    misbehavior: readonly Misbehavior[];
+    /** The block's proposer (also known to the sequencer's speculative execution). */
+    proposerAddress?: Uint8Array;
+    /** The block's txs: finalize only (a speculative block's txs are not known when it opens). */
+    txs?: readonly Uint8Array[];
+    /** The header's last_results_hash: the results root of the previous height. */
+    lastResultsHash?: Uint8Array;
+  };
 }
 
 export interface Context {

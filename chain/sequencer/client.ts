@@ -132,3 +132,6 @@ export function verifyReceiptJson(json: unknown, o: { chainId?: string; sequence
     ...(o.sequencerAddress === undefined ? {} : { sequencerAddress: fromHex(o.sequencerAddress) }),
   });
 }
+
+/** The plain JSON-RPC call this client uses (errors carry `rpcCode`), for the other client rooms. */
+export { call as rpcCall };

@@ -1,72 +1,263 @@
 /**
- * A receipt checked against the chain: `honoured` (the committed block at its height,
- * proposed by its signer, holds its tx at its index with its result and fills),
- * `pending` (that height is not committed yet), `reverted` (another validator proposed
- * that height: the sequencer failed, a liveness fault; the tx is sequenced again), or
- * `violated` (its signer proposed the block and it differs: slashable, see issue 10
- * part 5). A signed rejection is `rejected`: it promised nothing to check here.
- * Pure: the caller fetches the block and its results (the CLI over JSON-RPC).
+ * Client-side enforcement: a holder of receipts checks each one once its height commits
+ * (fetching the block and its results over JSON-RPC) and sorts it into honoured, pending,
+ * reverted (the block was proposed by another validator: a liveness fault, never slashed)
+ * or violated. A violation comes with the MsgReceiptViolation that proves it: Merkle proofs
+ * of the committed tx and result at the promised index, or the second receipt the
+ * sequencer signed for the same slot. Given a signer, the checker submits it by itself.
+ * Plain JSON-RPC over fetch, like client.ts, so `strike receipt check` can reuse it.
  */
+import type { EncodeObject } from "@cosmjs/proto-signing";
+import type { CommittedSlot, MsgReceiptViolation } from "../codec/generated/strike/receipts/v1/tx.js";
+import { dataHash, deterministicResultBytes, resultsHash } from "../consensus/encoding.js";
+import { merkleAunts } from "../consensus/merkle.js";
 import { sha256 } from "../crypto/hash.js";
 import type { TxResult } from "../types/abci.js";
-import { equalBytes, toHex } from "../types/bytes.js";
-import { Fill } from "../codec/generated/strike/sequencer/v1/receipt.js";
-import { fillsFromEvents } from "./fills.js";
-import { ReceiptStatus, type Receipt } from "./receipt.js";
-import { resultHashOf } from "./receiptStore.js";
+import { equalBytes, fromBase64, fromHex, toBase64, toHex } from "../types/bytes.js";
+import { rpcCall } from "./client.js";
+import { sequencerErrors } from "./errors.js";
+import { ReceiptStatus, verifyReceipt, type Receipt, type SignedReceipt } from "./receipt.js";
+import { signedReceiptFromJson } from "./receiptJson.js";
+
+export const MSG_RECEIPT_VIOLATION_TYPE_URL = "/strike.receipts.v1.MsgReceiptViolation";
 
 export type ReceiptVerdict = "honoured" | "pending" | "reverted" | "violated" | "rejected";
 
-export interface CommittedHeight {
+/** What a committed height holds, as the checker needs it. */
+export interface CommittedBlockData {
   height: bigint;
-  proposer: Uint8Array;
-  txs: readonly Uint8Array[];
-  results: readonly TxResult[];
+  proposerAddress: Uint8Array;
+  txs: Uint8Array[];
+  /** Deterministic ExecTxResult bytes of each tx (the results tree's leaves). */
+  results: Uint8Array[];
 }
 
 export interface ReceiptCheck {
+  txHash: string;
+  height: string;
+  index: number;
   verdict: ReceiptVerdict;
-  /** Why, for people: what matched or which field differs. */
-  reason: string;
+  /** Why, in a sentence (what differs, who proposed the block instead). */
+  detail: string;
+  /** For a violation: the proof, ready to sign (reporter left empty). */
+  violation?: MsgReceiptViolation;
+  /** For a violation submitted by the checker: its tx hash and CheckTx outcome. */
+  report?: { hash: string; code: number; log: string };
 }
 
-const hex = (b: Uint8Array) => toHex(b).toUpperCase();
+/** Builds the committed slot at `index` with both Merkle proofs. */
+export function committedSlot(block: CommittedBlockData, index: number): CommittedSlot {
+  const txHashes = block.txs.map((tx) => sha256(tx));
+  return {
+    txHash: txHashes[index]!,
+    txAunts: merkleAunts(txHashes, index),
+    result: block.results[index]!,
+    resultAunts: merkleAunts(block.results, index),
+  };
+}
 
-/** `block` is the committed block at receipt.height, or undefined when that height is not committed yet. */
-export function checkReceipt(receipt: Receipt, block: CommittedHeight | undefined): ReceiptCheck {
-  if (receipt.status === ReceiptStatus.RECEIPT_STATUS_REJECTED)
-    return {
-      verdict: "rejected",
-      reason: `a signed rejection (code ${receipt.code}): the tx was refused, not sequenced`,
-    };
-  if (block === undefined) return { verdict: "pending", reason: `height ${receipt.height} is not committed yet` };
-  if (!equalBytes(block.proposer, receipt.sequencerAddress))
+/** Judges a verified sequenced receipt against its committed height. */
+export function judgeReceipt(
+  signed: SignedReceipt,
+  receipt: Receipt,
+  block: CommittedBlockData,
+): Omit<ReceiptCheck, "txHash" | "height" | "index"> {
+  const at = `${receipt.height}/${receipt.index}`;
+  if (!equalBytes(block.proposerAddress, receipt.sequencerAddress))
     return {
       verdict: "reverted",
-      reason: `height ${receipt.height} was proposed by ${hex(block.proposer)}, not by the receipt's sequencer ${hex(receipt.sequencerAddress)}: the sequencer failed and the tx is sequenced again`,
+      detail: `block ${receipt.height} was proposed by ${toHex(block.proposerAddress).toUpperCase()}: the sequencer failed, send the tx again`,
     };
-  const at = `height ${receipt.height} index ${receipt.index}`;
-  const tx = block.txs[receipt.index];
-  const result = block.results[receipt.index];
-  if (tx === undefined || result === undefined)
-    return { verdict: "violated", reason: `the block has ${block.txs.length} txs: none at index ${receipt.index}` };
-  if (!equalBytes(sha256(tx), receipt.txHash))
-    return { verdict: "violated", reason: `${at} holds tx ${hex(sha256(tx))}, not ${hex(receipt.txHash)}` };
-  if (result.code !== receipt.code || result.codespace !== receipt.codespace)
-    return {
-      verdict: "violated",
-      reason: `${at}: result code ${result.codespace}/${result.code}, receipt promised ${receipt.codespace}/${receipt.code}`,
+  const i = receipt.index;
+  const broken = (detail: string, committed?: CommittedSlot): Omit<ReceiptCheck, "txHash" | "height" | "index"> => ({
+    verdict: "violated",
+    detail,
+    violation: { reporter: "", receipt: signed, committed, conflicting: undefined },
+  });
+  if (i >= block.txs.length) return broken(`block ${receipt.height} has ${block.txs.length} txs, none at index ${i}`);
+  const slot = committedSlot(block, i);
+  if (!equalBytes(slot.txHash, receipt.txHash))
+    return broken(`another tx (${toHex(slot.txHash).toUpperCase()}) is at ${at}`, slot);
+  if (!equalBytes(sha256(slot.result), receipt.resultHash))
+    return broken(`the result at ${at} is not the one promised`, slot);
+  return { verdict: "honoured", detail: `tx and result at ${at} as promised` };
+}
+
+/** Two receipts of one signer for one slot that name different txs or results. */
+export function conflictingReceipts(a: Receipt, b: Receipt): boolean {
+  return (
+    equalBytes(a.sequencerAddress, b.sequencerAddress) &&
+    a.chainId === b.chainId &&
+    a.height === b.height &&
+    a.index === b.index &&
+    a.status === ReceiptStatus.RECEIPT_STATUS_SEQUENCED &&
+    b.status === ReceiptStatus.RECEIPT_STATUS_SEQUENCED &&
+    !(equalBytes(a.txHash, b.txHash) && equalBytes(a.resultHash, b.resultHash))
+  );
+}
+
+interface BlockJson {
+  block: { header: { height: string; proposer_address: string; data_hash: string }; data: { txs: string[] | null } };
+}
+interface BlockResultsJson {
+  txs_results: { code: number; data: string | null; gas_wanted: string; gas_used: string }[] | null;
+}
+interface HeaderJson {
+  header: { last_results_hash: string };
+}
+
+/**
+ * Fetches a committed height and checks it against the header roots (its data_hash, and
+ * the next header's last_results_hash when that height exists), so a lying node is caught
+ * here and not by a refused report. Undefined while the height is not committed.
+ */
+export async function fetchCommittedBlock(rpcUrl: string, height: bigint): Promise<CommittedBlockData | undefined> {
+  const status = await rpcCall<{ sync_info: { latest_block_height: string } }>(rpcUrl, "status", {});
+  if (BigInt(status.sync_info.latest_block_height) < height) return undefined;
+  const b = await rpcCall<BlockJson>(rpcUrl, "block", { height: height.toString() });
+  const r = await rpcCall<BlockResultsJson>(rpcUrl, "block_results", { height: height.toString() });
+  const txs = (b.block.data.txs ?? []).map(fromBase64);
+  const results: TxResult[] = (r.txs_results ?? []).map((x) => ({
+    code: x.code,
+    data: x.data === null ? new Uint8Array(0) : fromBase64(x.data),
+    gasWanted: BigInt(x.gas_wanted),
+    gasUsed: BigInt(x.gas_used),
+    log: "",
+    info: "",
+    events: [],
+    codespace: "",
+  }));
+  if (results.length !== txs.length || toHex(dataHash(txs)).toUpperCase() !== b.block.header.data_hash.toUpperCase())
+    throw sequencerErrors.inconsistentBlock(`block ${height} from ${rpcUrl}: txs or results against data_hash`);
+  if (BigInt(status.sync_info.latest_block_height) > height) {
+    const next = await rpcCall<HeaderJson>(rpcUrl, "header", { height: (height + 1n).toString() });
+    if (toHex(resultsHash(results)).toUpperCase() !== next.header.last_results_hash.toUpperCase())
+      throw sequencerErrors.inconsistentBlock(`results of block ${height} from ${rpcUrl} against last_results_hash`);
+  }
+  return {
+    height,
+    proposerAddress: fromHex(b.block.header.proposer_address.toLowerCase()),
+    txs,
+    results: results.map(deterministicResultBytes),
+  };
+}
+
+/** Signs a tx carrying the report; the checker broadcasts the returned TxRaw bytes. */
+export interface ViolationSigner {
+  /** The reporter's account (signs the message and is paid the reward). */
+  address: string;
+  sign(messages: EncodeObject[]): Promise<Uint8Array>;
+}
+
+export interface ReceiptCheckerOptions {
+  rpcUrl: string;
+  chainId: string;
+  /** When given, violations are reported on chain at once. */
+  signer?: ViolationSigner;
+}
+
+export interface ReceiptChecker {
+  /** Keeps a receipt to check (its JSON as RPC returns it, or a SignedReceipt); throws if it does not verify. */
+  hold(receipt: unknown): void;
+  /** Checks every held receipt whose height has committed; reports violations (once each) when it has a signer. */
+  check(): Promise<ReceiptCheck[]>;
+}
+
+function isSignedReceipt(x: unknown): x is SignedReceipt {
+  return typeof x === "object" && x !== null && (x as { receipt?: unknown }).receipt instanceof Uint8Array;
+}
+
+interface Held {
+  signed: SignedReceipt;
+  receipt: Receipt;
+  last?: ReceiptCheck;
+}
+
+export function createReceiptChecker(o: ReceiptCheckerOptions): ReceiptChecker {
+  const held: Held[] = [];
+  // Per check() call: each committed height is fetched once, and nothing piles up between calls.
+  let blocks = new Map<bigint, CommittedBlockData>();
+  const reported = new Set<string>();
+
+  async function block(height: bigint): Promise<CommittedBlockData | undefined> {
+    const known = blocks.get(height);
+    if (known !== undefined) return known;
+    const b = await fetchCommittedBlock(o.rpcUrl, height);
+    if (b !== undefined) blocks.set(height, b);
+    return b;
+  }
+
+  /** A second receipt for the same slot among those held, or the one the node now has for this tx. */
+  async function conflictOf(h: Held): Promise<SignedReceipt | undefined> {
+    const other = held.find((x) => x !== h && conflictingReceipts(h.receipt, x.receipt));
+    if (other !== undefined) return other.signed;
+    let json: unknown;
+    try {
+      json = await rpcCall(o.rpcUrl, "strike_receipt", { hash: toHex(h.receipt.txHash).toUpperCase(), wait_ms: "0" });
+    } catch {
+      return undefined;
+    }
+    try {
+      const signed = signedReceiptFromJson(json);
+      const receipt = verifyReceipt(signed, { chainId: o.chainId });
+      return conflictingReceipts(h.receipt, receipt) ? signed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function report(c: ReceiptCheck): Promise<void> {
+    if (o.signer === undefined || c.violation === undefined) return;
+    const slot = `${toHex(c.violation.receipt!.pubKey)}/${c.height}`;
+    if (reported.has(slot)) return;
+    const msg: MsgReceiptViolation = { ...c.violation, reporter: o.signer.address };
+    const tx = await o.signer.sign([{ typeUrl: MSG_RECEIPT_VIOLATION_TYPE_URL, value: msg }]);
+    const r = await rpcCall<{ code: number; log: string; hash: string }>(o.rpcUrl, "broadcast_tx_sync", {
+      tx: toBase64(tx),
+    });
+    c.report = { hash: r.hash, code: r.code, log: r.log };
+    if (r.code === 0) reported.add(slot);
+  }
+
+  async function checkOne(h: Held): Promise<ReceiptCheck> {
+    const base = {
+      txHash: toHex(h.receipt.txHash).toUpperCase(),
+      height: h.receipt.height.toString(),
+      index: h.receipt.index,
     };
-  if (!equalBytes(resultHashOf(result), receipt.resultHash))
-    return { verdict: "violated", reason: `${at}: the result hash differs from the receipt's` };
-  const fills = fillsFromEvents(result.events);
-  const same =
-    fills.length === receipt.fills.length &&
-    fills.every((f, i) => equalBytes(Fill.encode(f).finish(), Fill.encode(receipt.fills[i]!).finish()));
-  if (!same)
-    return {
-      verdict: "violated",
-      reason: `${at}: ${fills.length} fill(s) committed differ from the ${receipt.fills.length} receipted`,
-    };
-  return { verdict: "honoured", reason: `${at} holds the tx with the promised result and fills` };
+    if (h.receipt.status === ReceiptStatus.RECEIPT_STATUS_REJECTED)
+      return { ...base, verdict: "rejected", detail: "the sequencer refused the tx" };
+    if (h.last !== undefined && h.last.verdict !== "pending") return h.last;
+    const conflicting = await conflictOf(h);
+    if (conflicting !== undefined)
+      return {
+        ...base,
+        verdict: "violated",
+        detail: `the sequencer signed two receipts for ${base.height}/${base.index}`,
+        violation: { reporter: "", receipt: h.signed, committed: undefined, conflicting },
+      };
+    const b = await block(h.receipt.height);
+    if (b === undefined) return { ...base, verdict: "pending", detail: `height ${base.height} is not committed yet` };
+    return { ...base, ...judgeReceipt(h.signed, h.receipt, b) };
+  }
+
+  return {
+    hold(input) {
+      const signed = isSignedReceipt(input) ? input : signedReceiptFromJson(input);
+      const receipt = verifyReceipt(signed, { chainId: o.chainId });
+      if (held.some((x) => equalBytes(x.signed.receipt, signed.receipt))) return;
+      held.push({ signed, receipt });
+    },
+    async check() {
+      blocks = new Map();
+      const out: ReceiptCheck[] = [];
+      for (const h of held) {
+        const c = await checkOne(h);
+        if (c.verdict === "violated") await report(c);
+        h.last = c;
+        out.push(c);
+      }
+      return out;
+    },
+  };
 }

@@ -17,6 +17,7 @@ import type { SpeculativeBlock, SpeculativeBlockRequest } from "../runtime/specu
 import type { Timestamp, TxResult } from "../types/abci.js";
 import type { DuplicateVoteEvidence } from "../types/block.js";
 import { toHex } from "../types/bytes.js";
+import type { ByzantineSequencing } from "./byzantine.js";
 import { fillsFromEvents } from "./fills.js";
 import { ReceiptStatus, receiptHash, signReceipt, type Receipt, type SignedReceipt } from "./receipt.js";
 import { resultHashOf, type ReceiptStore } from "./receiptStore.js";
@@ -40,6 +41,8 @@ export interface SequencerOptions {
   /** Each receipt this sequencer signs, to relay to peers. */
   publish?(signed: SignedReceipt): void;
   logger?: { warn(msg: string, fields?: Record<string, unknown>): void };
+  /** TESTS ONLY (see byzantine.ts): break a receipt once. */
+  byzantineForTesting?: ByzantineSequencing;
 }
 
 export interface Sequencer {
@@ -141,19 +144,19 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     h.hashes.add(key);
     h.bytes += tx.length;
     h.gas += r.gasWanted;
-    sign(
-      {
-        height: h.height,
-        index,
-        txHash,
-        status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
-        code: r.code,
-        codespace: r.codespace,
-        resultHash: resultHashOf(r),
-        fills: fillsFromEvents(r.events),
-      },
-      h.epoch,
-    );
+    const promise = {
+      height: h.height,
+      index,
+      txHash,
+      status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
+      code: r.code,
+      codespace: r.codespace,
+      resultHash: resultHashOf(r),
+      fills: fillsFromEvents(r.events),
+    };
+    sign(promise, h.epoch);
+    const twin = o.byzantineForTesting?.conflictingResult(promise.resultHash);
+    if (twin !== undefined) sign({ ...promise, resultHash: twin }, h.epoch);
   }
 
   return {
@@ -171,6 +174,8 @@ export function createSequencer(o: SequencerOptions): Sequencer {
           time: plan.time,
           misbehavior: plan.misbehavior,
           decidedLastCommit: plan.decidedLastCommit,
+          proposerAddress: plan.proposerAddress,
+          ...(plan.lastResultsHash === undefined ? {} : { lastResultsHash: plan.lastResultsHash }),
         }),
         txs: [],
         hashes: new Set(),
@@ -184,7 +189,8 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     sealBlock(height) {
       if (open?.height !== height) return undefined;
       open.sealed = true;
-      return { txs: [...open.txs], time: open.time, evidence: open.evidence };
+      const txs = o.byzantineForTesting?.proposal(open.txs) ?? [...open.txs];
+      return { txs, time: open.time, evidence: open.evidence };
     },
     admitted(tx) {
       sequence(tx);

@@ -13,6 +13,7 @@ import type { Database, WriteBatch } from "../store/types.js";
 import type { Validator } from "../types/block.js";
 import { equalBytes, toHex } from "../types/bytes.js";
 import { sequencingMempool } from "./admission.js";
+import { createByzantineSequencing, type ByzantineMode } from "./byzantine.js";
 import { openSequencerSchedule, type EpochInfo } from "./epochs.js";
 import { SignedReceipt, verifyReceipt } from "./receipt.js";
 import { receiptToJson, type ReceiptJson } from "./receiptJson.js";
@@ -40,6 +41,8 @@ export interface SequencingOptions {
   txAccounts?(tx: Uint8Array): readonly string[];
   /** Checkpoints and L1 settlement for the ladder (the settlement work); "not available" when absent. */
   settlement?: SettlementView;
+  /** TESTS ONLY: the sequencer breaks a receipt once (byzantine.ts). */
+  byzantineForTesting?: ByzantineMode;
 }
 
 export interface SequencerInfoJson {
@@ -103,6 +106,9 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
           maxBlockGas: o.maxBlockGas,
           now,
           publish: (s) => publish(SignedReceipt.encode(s).finish()),
+          ...(o.byzantineForTesting === undefined
+            ? {}
+            : { byzantineForTesting: createByzantineSequencing(o.byzantineForTesting) }),
         });
   const sequencing = sequencer === undefined ? o.mempool : sequencingMempool(o.mempool, sequencer);
   const ladder = createFinalityLadder(o.settlement === undefined ? {} : { settlement: o.settlement });

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { verifyReceiptJson } from "../../chain/sequencer/client.js";
 import { decodedReceiptJson } from "../../chain/sequencer/receiptJson.js";
-import { checkReceipt, type CommittedHeight } from "../../chain/sequencer/receiptCheck.js";
+import { checkReceipt, type CommittedHeight } from "../../chain/sequencer/receiptVerdict.js";
 import type { AbciEvent, TxResult } from "../../chain/types/abci.js";
 import { fromBase64, fromHex } from "../../chain/types/bytes.js";
 import { isNetworkError } from "../client.js";

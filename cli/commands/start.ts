@@ -1,6 +1,7 @@
 /** `strike start`: run the node until SIGINT/SIGTERM. */
 import { Command, Option } from "commander";
 import { configFields, loadConfig } from "../../chain/node/config.js";
+import { BYZANTINE_MODES, type ByzantineMode } from "../../chain/sequencer/byzantine.js";
 import { globalOptions } from "../context.js";
 import { withExamples } from "../help.js";
 import { note } from "../output.js";
@@ -20,6 +21,14 @@ export function startCommand(): Command {
       "TESTS ONLY: sign conflicting prevotes, to be caught and slashed",
     ).hideHelp(),
   );
+  cmd.addOption(
+    new Option(
+      "--x-byzantine-sequencer-for-testing <mode>",
+      "TESTS ONLY: as sequencer, break one receipt (drop, reorder or equivocate), to be caught and slashed",
+    )
+      .choices([...BYZANTINE_MODES])
+      .hideHelp(),
+  );
   cmd.action(async (opts: Record<string, unknown>, self: Command) => {
     const g = globalOptions(self);
     const overrides: Record<string, string> = {};
@@ -32,7 +41,17 @@ export function startCommand(): Command {
     const { startNode } = await import("../../app/node.js");
     const doubleSign = opts["xDoubleSignForTesting"] === true;
     if (doubleSign) note("WARNING: --x-double-sign-for-testing: this validator will double-sign and be slashed");
-    const node = await startNode({ home: g.home, config, doubleSignForTesting: doubleSign });
+    const byzantine = opts["xByzantineSequencerForTesting"] as ByzantineMode | undefined;
+    if (byzantine !== undefined)
+      note(
+        `WARNING: --x-byzantine-sequencer-for-testing ${byzantine}: this validator will break a receipt and be slashed`,
+      );
+    const node = await startNode({
+      home: g.home,
+      config,
+      doubleSignForTesting: doubleSign,
+      ...(byzantine === undefined ? {} : { byzantineSequencerForTesting: byzantine }),
+    });
     note(`strike node "${config.moniker}" running; RPC at ${node.rpcUrl}. Ctrl-C to stop.`);
     await new Promise<void>((resolve) => {
       let stopping = false;

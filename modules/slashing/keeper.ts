@@ -125,6 +125,17 @@ export function createSlashingKeeper(staking: SlashingStakingKeeper) {
       ]);
     },
 
+    isTombstoned: (src: StoreSource, consAddress: Uint8Array): boolean =>
+      getSigningInfo(src, consAddress)?.tombstoned === true,
+
+    /** Records a jail imposed by another module (a receipt violation): unjail waits until then; tombstoned is for good. */
+    jailUntil(ctx: Context, consAddress: Uint8Array, untilSeconds: bigint, tombstone: boolean): void {
+      const info = getSigningInfo(ctx, consAddress) ?? newSigningInfo(consAddress, ctx.block.height);
+      if (untilSeconds > info.jailedUntil) info.jailedUntil = untilSeconds;
+      if (tombstone) info.tombstoned = true;
+      setSigningInfo(ctx, info);
+    },
+
     /** Returns the operator's jailed validator to the candidates (MsgUnjail). */
     unjail(ctx: Context, operator: string): void {
       const v = staking.validator(ctx, operator);

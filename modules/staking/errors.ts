@@ -17,5 +17,6 @@ export const stakingErrors = {
   insufficientStake: registerError(MODULE_NAME, 13, "amount exceeds the delegation's tokens"),
   invalidExchangeRate: registerError(MODULE_NAME, 14, "invalid delegator share exchange rate"),
   nothingToWithdraw: registerError(MODULE_NAME, 15, "no delegation or commission to withdraw from"),
+  insufficientCommunityPool: registerError(MODULE_NAME, 16, "the community pool holds less than the payment"),
   invalidGenesis: registerError(MODULE_NAME, 100, "invalid staking genesis"),
 };

@@ -18,6 +18,7 @@ import {
   pendingCommission,
   pendingRewards,
   resetSnapshot,
+  spendCommunityPool,
   settleRewards,
   sweepOutstanding,
   withdrawCommission,
@@ -282,6 +283,11 @@ export function createStakingKeeper(config: StakingKeeperConfig) {
       const operator = operatorByConsAddress(ctx, consAddress);
       if (operator === undefined) return 0n;
       return slashValidator(ctx, config, operator, infractionHeight, power, fraction, reason);
+    },
+
+    /** Pays bond-denom tokens out of the community pool, where slashed tokens go (a fault reporter's reward). */
+    payFromCommunityPool(ctx: Context, recipient: string, amount: bigint): void {
+      spendCommunityPool(ctx, env, recipient, getParams(ctx).bondDenom, amount);
     },
 
     /** Takes the validator out of the candidates; it leaves the set at this block's end. */

@@ -12,6 +12,7 @@ import { formatCoins, type Coin } from "../../chain/runtime/coins.js";
 import type { StoreSource } from "../../chain/runtime/collection.js";
 import type { Context } from "../../chain/runtime/types.js";
 import { DEC_SCALE } from "../../chain/types/fixed/index.js";
+import { stakingErrors } from "./errors.js";
 import type { StakingAccountKeeper, StakingBankKeeper } from "./expectedKeepers.js";
 import { DISTRIBUTION_ACCOUNT } from "./keys.js";
 import {
@@ -144,6 +145,21 @@ export function withdrawCommission(ctx: Context, env: RewardEnv, validator: stri
 /** Adds slashed or undistributable coins to the community pool (they are already in the distribution account). */
 export function addToCommunityPool(ctx: Context, denom: string, amount: bigint): void {
   communityPool.add(ctx, NO_KEY, denom, amount);
+}
+
+/** Pays `amount` of `denom` out of the community pool (a reporter's reward for proving a slashable fault). */
+export function spendCommunityPool(
+  ctx: Context,
+  env: Pick<RewardEnv, "bank" | "accounts">,
+  recipient: string,
+  denom: string,
+  amount: bigint,
+): void {
+  const held = communityPool.get(ctx, NO_KEY, denom);
+  if (amount <= 0n || amount > held)
+    throw stakingErrors.insufficientCommunityPool(`${amount}${denom} of ${held}${denom}`);
+  communityPool.add(ctx, NO_KEY, denom, -amount);
+  env.bank.sendCoins(ctx, env.accounts.moduleAddress(DISTRIBUTION_ACCOUNT), recipient, [{ denom, amount }]);
 }
 
 export function communityPoolCoins(src: StoreSource): Coin[] {

@@ -3,7 +3,7 @@ import type { Receipt } from "../../../chain/codec/generated/strike/sequencer/v1
 import { ReceiptStatus } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
 import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
-import { checkReceipt } from "../../../chain/sequencer/receiptCheck.js";
+import { checkReceipt } from "../../../chain/sequencer/receiptVerdict.js";
 import { resultHashOf } from "../../../chain/sequencer/receiptStore.js";
 import type { TxResult } from "../../../chain/types/abci.js";
 import { utf8 } from "../../../chain/types/bytes.js";

@@ -1,0 +1,22 @@
+/** receipts error codes (never renumber a shipped code). */
+import { registerError } from "../../chain/types/errors.js";
+import { MODULE_NAME } from "./keys.js";
+
+export const receiptsErrors = {
+  invalidReceipt: registerError(MODULE_NAME, 2, "the receipt does not verify"),
+  notAValidator: registerError(MODULE_NAME, 3, "the receipt's signer is not a known validator"),
+  notAPromise: registerError(MODULE_NAME, 4, "a rejection promises no inclusion and cannot be violated"),
+  outOfWindow: registerError(MODULE_NAME, 5, "the height is outside the window of kept header roots"),
+  notCommitted: registerError(MODULE_NAME, 6, "the height is not committed yet"),
+  alreadyPunished: registerError(MODULE_NAME, 7, "this sequencer was already punished for this height"),
+  notProposer: registerError(
+    MODULE_NAME,
+    8,
+    "the block at this height was proposed by another validator: the receipt was reverted (a liveness fault), not violated",
+  ),
+  badProof: registerError(MODULE_NAME, 9, "the Merkle proof does not lead to the kept root"),
+  receiptHonoured: registerError(MODULE_NAME, 10, "the committed block honours the receipt: there is no violation"),
+  notConflicting: registerError(MODULE_NAME, 11, "the two receipts do not conflict"),
+  invalidMsg: registerError(MODULE_NAME, 12, "invalid receipt violation message"),
+  invalidGenesis: registerError(MODULE_NAME, 100, "invalid receipts genesis"),
+};

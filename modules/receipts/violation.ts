@@ -1,0 +1,144 @@
+/**
+ * Judging a MsgReceiptViolation: both receipts verify under the validator's consensus key,
+ * the height is in the window, and either (broken promise) the block at H was proposed by
+ * the signer and its slot at the receipt's index is proven, under the kept roots, to hold
+ * another tx or result (or not to exist), or (equivocation) the two receipts name the same
+ * slot with different txs or results. Pure checks over the state: no writes.
+ */
+import type { CommittedSlot, MsgReceiptViolation } from "../../chain/codec/generated/strike/receipts/v1/tx.js";
+import { leafHash, rootFromAunts } from "../../chain/consensus/merkle.js";
+import { sha256 } from "../../chain/crypto/hash.js";
+import type { StoreSource } from "../../chain/runtime/collection.js";
+import { ReceiptStatus, verifyReceipt, type Receipt, type SignedReceipt } from "../../chain/sequencer/receipt.js";
+import { equalBytes, toHex } from "../../chain/types/bytes.js";
+import { isStrikeError } from "../../chain/types/errors.js";
+import { receiptsErrors } from "./errors.js";
+import type { ReceiptsStakingKeeper, ReceiptsValidator } from "./expectedKeepers.js";
+import { getParams, getRoots, isPunished, type HeaderRoots } from "./state.js";
+
+export type ViolationKind = "broken_promise" | "equivocation";
+
+export interface ProvenViolation {
+  kind: ViolationKind;
+  height: bigint;
+  index: number;
+  consAddress: Uint8Array;
+  validator: ReceiptsValidator;
+}
+
+const hex = (b: Uint8Array) => toHex(b).toUpperCase();
+
+/** Verifies a receipt's signature and that its signer is the validator it names; returns the decoded receipt. */
+function verifiedPromise(
+  src: StoreSource,
+  staking: ReceiptsStakingKeeper,
+  chainId: string,
+  signed: SignedReceipt,
+  which: string,
+): { receipt: Receipt; validator: ReceiptsValidator } {
+  let receipt: Receipt;
+  try {
+    receipt = verifyReceipt(signed, { chainId });
+  } catch (e) {
+    if (!isStrikeError(e)) throw e;
+    throw receiptsErrors.invalidReceipt(`${which}: ${e.message}`);
+  }
+  const validator = staking.validatorByConsAddress(src, receipt.sequencerAddress);
+  if (validator === undefined)
+    throw receiptsErrors.notAValidator(`${which} names ${hex(receipt.sequencerAddress)}, which validates nothing`);
+  if (!equalBytes(validator.pubKey, signed.pubKey))
+    throw receiptsErrors.invalidReceipt(`${which} is not signed with the consensus key of ${validator.operator}`);
+  if (receipt.status !== ReceiptStatus.RECEIPT_STATUS_SEQUENCED)
+    throw receiptsErrors.notAPromise(`${which} is a rejection (status ${receipt.status})`);
+  return { receipt, validator };
+}
+
+/** The kept roots of a committed height, or a clear refusal. */
+function committedRoots(src: StoreSource, height: bigint, current: bigint): HeaderRoots {
+  if (height >= current) throw receiptsErrors.notCommitted(`height ${height} (this block is ${current})`);
+  const roots = getRoots(src, height);
+  const { window } = getParams(src);
+  if (roots === undefined || roots.resultsHash.length === 0)
+    throw receiptsErrors.outOfWindow(`height ${height}; the window keeps the last ${window} heights before ${current}`);
+  return roots;
+}
+
+/** Whether the slot proves what sits at `index`, under both roots of the height. */
+function checkSlot(roots: HeaderRoots, index: number, slot: CommittedSlot): void {
+  if (slot.txHash.length !== 32) throw receiptsErrors.badProof("the committed tx hash must be 32 bytes");
+  const txRoot = rootFromAunts(index, roots.numTxs, leafHash(slot.txHash), slot.txAunts);
+  if (txRoot === undefined || !equalBytes(txRoot, roots.dataHash))
+    throw receiptsErrors.badProof(`tx ${index} of ${roots.numTxs} under data_hash ${hex(roots.dataHash)}`);
+  const resultRoot = rootFromAunts(index, roots.numTxs, leafHash(slot.result), slot.resultAunts);
+  if (resultRoot === undefined || !equalBytes(resultRoot, roots.resultsHash))
+    throw receiptsErrors.badProof(`result ${index} of ${roots.numTxs} under results hash ${hex(roots.resultsHash)}`);
+}
+
+function brokenPromise(
+  src: StoreSource,
+  current: bigint,
+  r: { receipt: Receipt; validator: ReceiptsValidator },
+  slot: CommittedSlot | undefined,
+): void {
+  const { receipt } = r;
+  const roots = committedRoots(src, receipt.height, current);
+  if (!equalBytes(roots.proposerAddress, receipt.sequencerAddress))
+    throw receiptsErrors.notProposer(
+      `height ${receipt.height} was proposed by ${hex(roots.proposerAddress)}, the receipt is by ${hex(receipt.sequencerAddress)}`,
+    );
+  // A block with fewer txs than the promised index broke the promise: no proof needed, the count is kept.
+  if (receipt.index >= roots.numTxs) return;
+  if (slot === undefined)
+    throw receiptsErrors.invalidMsg(
+      `block ${receipt.height} has ${roots.numTxs} txs: prove what is at index ${receipt.index} ("committed")`,
+    );
+  checkSlot(roots, receipt.index, slot);
+  if (equalBytes(slot.txHash, receipt.txHash) && equalBytes(sha256(slot.result), receipt.resultHash))
+    throw receiptsErrors.receiptHonoured(`tx and result at ${receipt.height}/${receipt.index} are as promised`);
+}
+
+function equivocation(
+  src: StoreSource,
+  current: bigint,
+  a: { receipt: Receipt; validator: ReceiptsValidator },
+  b: { receipt: Receipt; validator: ReceiptsValidator },
+): void {
+  const [x, y] = [a.receipt, b.receipt];
+  if (!equalBytes(x.sequencerAddress, y.sequencerAddress))
+    throw receiptsErrors.notConflicting("the receipts are signed by different validators");
+  if (x.height !== y.height || x.index !== y.index)
+    throw receiptsErrors.notConflicting(`slots ${x.height}/${x.index} and ${y.height}/${y.index} differ`);
+  if (equalBytes(x.txHash, y.txHash) && equalBytes(x.resultHash, y.resultHash))
+    throw receiptsErrors.notConflicting("both name the same tx and result");
+  if (x.height > current)
+    throw receiptsErrors.notCommitted(`height ${x.height} is not open yet (this block is ${current})`);
+  const { window } = getParams(src);
+  if (x.height + window < current)
+    throw receiptsErrors.outOfWindow(
+      `height ${x.height}; the window keeps the last ${window} heights before ${current}`,
+    );
+}
+
+/** Checks the claim against the state; returns what was proven or throws the reason it was not. */
+export function proveViolation(
+  src: StoreSource,
+  staking: ReceiptsStakingKeeper,
+  block: { chainId: string; height: bigint },
+  msg: MsgReceiptViolation,
+): ProvenViolation {
+  if (msg.receipt === undefined) throw receiptsErrors.invalidMsg("no receipt");
+  const first = verifiedPromise(src, staking, block.chainId, msg.receipt, "receipt");
+  let kind: ViolationKind;
+  if (msg.conflicting !== undefined) {
+    const second = verifiedPromise(src, staking, block.chainId, msg.conflicting, "conflicting receipt");
+    equivocation(src, block.height, first, second);
+    kind = "equivocation";
+  } else {
+    brokenPromise(src, block.height, first, msg.committed);
+    kind = "broken_promise";
+  }
+  const { height, index, sequencerAddress } = first.receipt;
+  if (isPunished(src, height, sequencerAddress))
+    throw receiptsErrors.alreadyPunished(`${hex(sequencerAddress)} at height ${height}`);
+  return { kind, height, index, consAddress: sequencerAddress, validator: first.validator };
+}

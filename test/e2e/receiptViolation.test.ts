@@ -1,0 +1,195 @@
+/**
+ * Receipt enforcement across real node processes: four validators from `strike testnet`,
+ * node0 started with the test-only Byzantine sequencer flag ("drop": it leaves one
+ * receipted tx out of its proposal). The client library, holding the receipt and talking
+ * to an honest node, sees the committed block break it, proves it and submits
+ * MsgReceiptViolation by itself; the sequencer is slashed and jailed within 10 blocks of
+ * the broken block, and the reporter is paid its share.
+ */
+import anyTest, { type TestFn } from "ava";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
+import { SigningStargateClient, StargateClient } from "@cosmjs/stargate";
+import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { createStrikeRegistry } from "../../chain/codec/registry.js";
+import { QueryValidatorRequest, QueryValidatorResponse } from "../../chain/codec/generated/strike/staking/v1/query.js";
+import { createSoftFinalityClient, type SequencerInfo } from "../../chain/sequencer/client.js";
+import { createReceiptChecker, type ReceiptCheck } from "../../chain/sequencer/receiptCheck.js";
+import { createCosmjsViolationSigner } from "../../chain/sequencer/violationSigner.js";
+import { fromBase64, toHex } from "../../chain/types/bytes.js";
+import { Keyring } from "../../cli/keyring/keyring.js";
+import { rpc, runCliOk, waitForHeight } from "../helpers/localNode.js";
+
+interface Proc {
+  home: string;
+  rpcUrl: string;
+  child?: ChildProcess;
+  log: string;
+}
+
+const test = anyTest as TestFn<{ dir: string; nodes: Proc[]; chainId: string }>;
+const bin = resolve(import.meta.dirname, "..", "..", "bin", "strike.js");
+const VALIDATORS = 4;
+
+test.before(async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "strike-violation-"));
+  const base = 20_000 + 10 * Math.floor(Math.random() * 3_000);
+  await runCliOk([
+    "testnet",
+    "--validators",
+    String(VALIDATORS),
+    "--output",
+    dir,
+    "--starting-port",
+    String(base),
+    "--accounts",
+    "alice,carol",
+    // A permissioned oracle fed by nobody: no price txs, so the one tx the sequencer drops is the test's.
+    "--feeder",
+    "carol",
+    "--timeout-commit",
+    "300ms",
+  ]);
+  const nodes: Proc[] = Array.from({ length: VALIDATORS }, (_, i) => ({
+    home: join(dir, `node${i}`),
+    rpcUrl: `http://127.0.0.1:${base + 10 * i + 1}`,
+    log: "",
+  }));
+  t.context = { dir, nodes, chainId: "" };
+  nodes.forEach((n, i) => {
+    const extra = i === 0 ? ["--x-byzantine-sequencer-for-testing", "drop"] : [];
+    const child = spawn(process.execPath, [bin, "start", "--home", n.home, ...extra], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.on("data", (d: Buffer) => (n.log += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (n.log += d.toString()));
+    n.child = child;
+  });
+  for (const n of nodes)
+    await waitForHeight(
+      n.rpcUrl,
+      3n,
+      120_000,
+      () => n.child?.exitCode ?? null,
+      () => n.log,
+    );
+  t.context.chainId = (await rpc<{ node_info: { network: string } }>(nodes[0]!.rpcUrl, "status")).node_info.network;
+});
+
+test.after.always(async (t) => {
+  for (const n of t.context.nodes ?? []) {
+    const c = n.child;
+    if (c === undefined || c.exitCode !== null) continue;
+    const exited = new Promise<void>((r) => c.once("exit", () => r()));
+    c.kill("SIGKILL");
+    await exited;
+  }
+  if (t.context.dir !== undefined) await rm(t.context.dir, { recursive: true, force: true });
+});
+
+async function wallet(home: string, name: string): Promise<DirectSecp256k1Wallet> {
+  const kr = new Keyring({ home, backend: "test" });
+  return DirectSecp256k1Wallet.fromKey(await kr.privateKey(name), "strike");
+}
+
+async function validatorOf(rpcUrl: string, consAddress: string) {
+  const r = await rpc<{ response: { code: number; value: string | null; log: string } }>(rpcUrl, "abci_query", {
+    path: "/strike.staking.v1.Query/Validator",
+    data: toHex(QueryValidatorRequest.encode({ operatorAddress: "", consensusAddress: consAddress }).finish()),
+  });
+  if (r.response.code !== 0) throw new TypeError(r.response.log);
+  return QueryValidatorResponse.decode(fromBase64(r.response.value ?? "")).validator!.validator!;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test.serial(
+  "a sequencer that drops a receipted tx is reported by the client library, slashed and jailed within 10 blocks, and the reporter is paid",
+  async (t) => {
+    const { nodes, chainId } = t.context;
+    const [byzantine, honest] = [nodes[0]!, nodes[1]!];
+    const home0 = byzantine.home;
+    const alice = await wallet(home0, "alice");
+    const carol = await wallet(home0, "carol");
+    const [aliceAddress, carolAddress] = [
+      (await alice.getAccounts())[0]!.address,
+      (await carol.getAccounts())[0]!.address,
+    ];
+    const byzantineAddress = (await rpc<{ validator_info: { address: string } }>(byzantine.rpcUrl, "status"))
+      .validator_info.address;
+
+    // Wait for an epoch of node0's with a few heights to go, so that the tx lands in its block.
+    const soft = createSoftFinalityClient(byzantine.rpcUrl);
+    for (let i = 0; ; i++) {
+      const info: SequencerInfo = await soft.sequencer();
+      const h = BigInt(
+        (await rpc<{ sync_info: { latest_block_height: string } }>(byzantine.rpcUrl, "status")).sync_info
+          .latest_block_height,
+      );
+      if (info.is_self && BigInt(info.planned_end_height) - h >= 3n) break;
+      if (i > 600) t.fail("node0 never became the sequencer");
+      await sleep(200);
+    }
+
+    const before = await validatorOf(honest.rpcUrl, byzantineAddress);
+    const query = await StargateClient.connect(honest.rpcUrl);
+    const carolBefore = BigInt((await query.getBalance(carolAddress, "ustrike")).amount);
+
+    const signing = await SigningStargateClient.connectWithSigner(byzantine.rpcUrl, alice, {
+      registry: createStrikeRegistry(),
+    });
+    const raw = await signing.sign(
+      aliceAddress,
+      [
+        {
+          typeUrl: "/cosmos.bank.v1beta1.MsgSend",
+          value: { fromAddress: aliceAddress, toAddress: carolAddress, amount: [{ denom: "uusdc", amount: "1" }] },
+        },
+      ],
+      { amount: [{ denom: "ustrike", amount: "5000" }], gas: "200000" },
+      "",
+    );
+    signing.disconnect();
+    const sent = await soft.submit(TxRaw.encode(raw).finish(), { receiptWaitMs: 5_000 });
+    t.is(sent.checkTx.code, 0, sent.checkTx.log);
+    t.truthy(sent.receipt, "the sequencer answered with a signed receipt");
+    const promised = sent.receipt!.receipt as { height: string; index: number; sequencer_address: string };
+    t.is(promised.sequencer_address, byzantineAddress);
+    const brokenHeight = BigInt(promised.height);
+
+    // The client library, watching through an honest node, with carol's key to report.
+    const signer = await createCosmjsViolationSigner(honest.rpcUrl, carol);
+    const checker = createReceiptChecker({ rpcUrl: honest.rpcUrl, chainId, signer });
+    checker.hold(sent.receipt);
+    let verdict: ReceiptCheck | undefined;
+    for (let i = 0; i < 300; i++) {
+      [verdict] = await checker.check();
+      if (verdict!.verdict !== "pending") break;
+      await sleep(200);
+    }
+    signer.disconnect();
+    t.is(verdict?.verdict, "violated", verdict?.detail);
+    t.is(verdict?.report?.code, 0, verdict?.report?.log);
+
+    const client = createSoftFinalityClient(honest.rpcUrl);
+    const included = await client.waitForCommit(verdict!.report!.hash, 60_000);
+    t.truthy(included, "the report was committed");
+    t.is(included!.code, 0);
+    t.true(
+      BigInt(included!.height) - brokenHeight <= 10n,
+      `broken at ${brokenHeight}, punished at ${included!.height}`,
+    );
+
+    t.log(`receipt ${brokenHeight}/${promised.index} broken; report committed at ${included!.height}`);
+    const after = await validatorOf(honest.rpcUrl, byzantineAddress);
+    t.true(after.jailed);
+    const slashed = BigInt(before.tokens) - BigInt(after.tokens);
+    t.is(slashed, (BigInt(before.tokens) * 5n) / 100n);
+    const carolAfter = BigInt((await query.getBalance(carolAddress, "ustrike")).amount);
+    t.is(carolAfter - carolBefore, slashed / 10n - 20_000n, "the reporter got 10% of the slash, less its fee");
+    query.disconnect();
+  },
+);

@@ -1,0 +1,39 @@
+import test from "ava";
+import { decFromString } from "../../../../chain/types/fixed/index.js";
+import {
+  defaultReceiptsGenesis,
+  defaultReceiptsParams,
+  receiptsErrors,
+  validateReceiptsGenesis,
+} from "../../../../modules/receipts/index.js";
+
+test("the default receipts genesis parses back to the default params", (t) => {
+  t.deepEqual(validateReceiptsGenesis(defaultReceiptsGenesis()).params, defaultReceiptsParams());
+  t.deepEqual(validateReceiptsGenesis({}).params, defaultReceiptsParams());
+});
+
+test("receipts genesis params are checked field by field with a clear error", (t) => {
+  const bad: [Record<string, unknown>, string][] = [
+    [{ window: "0" }, "window"],
+    [{ window: "100001" }, "window"],
+    [{ window: 5 }, "window"],
+    [{ slash_fraction: "1.5" }, "slash_fraction"],
+    [{ slash_fraction: "-0.1" }, "slash_fraction"],
+    [{ reporter_share: "half" }, "reporter_share"],
+    [{ jail: "yes" }, "jail"],
+    [{ tombstone: 1 }, "tombstone"],
+    [{ jail_duration_seconds: "-1" }, "jail_duration_seconds"],
+  ];
+  for (const [params, field] of bad) {
+    const e = t.throws(() => validateReceiptsGenesis({ params }));
+    t.true(receiptsErrors.invalidGenesis.is(e), field);
+    t.regex(e.message, new RegExp(`app_state\\.receipts\\.params\\.${field}`));
+  }
+  const ok = validateReceiptsGenesis({
+    params: { window: "10", slash_fraction: "0.2", reporter_share: "0.5", tombstone: false },
+  });
+  t.is(ok.params.window, 10n);
+  t.is(ok.params.slashFraction, decFromString("0.2"));
+  t.is(ok.params.reporterShare, decFromString("0.5"));
+  t.false(ok.params.tombstone);
+});
