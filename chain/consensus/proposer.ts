@@ -12,8 +12,11 @@ import { proposerAfterSteps } from "./priorityWalk.js";
 const PRIORITY_WINDOW_SIZE_FACTOR = 2n;
 const MAX_INT64 = (1n << 63n) - 1n;
 const MIN_INT64 = -(1n << 63n);
-/** Rounds up to this far past the highest walked one are walked; further ones are jumped to. */
-const WALK_AHEAD = 64;
+/**
+ * Rounds up to this far past the highest walked one are walked (and remembered); further ones
+ * are jumped to. Walking is cheapest while rounds advance one by one, as they do.
+ */
+const WALK_AHEAD = 32_768;
 /** Far rounds remembered per height (a peer can name any number of them). */
 const FAR_CACHE_SIZE = 256;
 
@@ -165,41 +168,25 @@ export function nextHeightValidatorSet(set: ValidatorSet): ValidatorSet {
 export function createRoundRobinSelection(set: ValidatorSet): ProposerSelection {
   const proposers: Validator[] = [set.proposer];
   const far = new Map<number, Validator>();
-  let start: Validator[] | undefined;
   let vals: Validator[] | undefined;
   let total = 0n;
-  const rescaledStart = (): Validator[] => {
-    if (start === undefined) {
-      start = copyValidators(set.validators);
-      total = totalVotingPower(start);
-      rescale(start, PRIORITY_WINDOW_SIZE_FACTOR * total);
-      shiftByAverage(start);
-    }
-    return start;
-  };
   return {
     proposer(round: number): Validator {
       if (!Number.isSafeInteger(round) || round < 0) throw new RangeError(`round ${round} is not a round`);
       const known = proposers[round] ?? far.get(round);
       if (known !== undefined) return known;
-      const from = rescaledStart();
       if (round >= proposers.length + WALK_AHEAD) {
-        const result = proposerAfterSteps(
-          {
-            powers: from.map((v) => v.votingPower),
-            priorities: from.map((v) => v.proposerPriority),
-            addresses: from.map((v) => v.address),
-          },
-          BigInt(round),
-        );
-        if (result !== undefined) {
-          const p = { ...from[result.index]!, proposerPriority: result.priorities[result.index]! };
+        const p = farRoundProposer(set, round);
+        if (p !== undefined) {
           if (far.size >= FAR_CACHE_SIZE) far.clear();
           far.set(round, p);
           return p;
         }
       }
-      vals ??= copyValidators(from);
+      if (vals === undefined) {
+        vals = rescaledStart(set);
+        total = totalVotingPower(vals);
+      }
       while (proposers.length <= round) {
         for (const v of vals) v.proposerPriority = clip(v.proposerPriority + v.votingPower);
         const p = withMostPriority(vals);
@@ -209,4 +196,31 @@ export function createRoundRobinSelection(set: ValidatorSet): ProposerSelection 
       return proposers[round]!;
     },
   };
+}
+
+/** A copy of the set's validators rescaled and centred, as `incrementProposerPriority` starts. */
+function rescaledStart(set: Pick<ValidatorSet, "validators">): Validator[] {
+  const vals = copyValidators(set.validators);
+  rescale(vals, PRIORITY_WINDOW_SIZE_FACTOR * totalVotingPower(vals));
+  shiftByAverage(vals);
+  return vals;
+}
+
+/**
+ * `incrementProposerPriority(set, round).proposer` (round >= 1) without walking round steps
+ * (see priorityWalk.ts); undefined for totals beyond CometBFT's MaxTotalVotingPower.
+ */
+export function farRoundProposer(set: Pick<ValidatorSet, "validators">, round: number): Validator | undefined {
+  if (!Number.isSafeInteger(round) || round < 1) throw new RangeError(`round ${round} is not a round after 0`);
+  const from = rescaledStart(set);
+  const result = proposerAfterSteps(
+    {
+      powers: from.map((v) => v.votingPower),
+      priorities: from.map((v) => v.proposerPriority),
+      addresses: from.map((v) => v.address),
+    },
+    BigInt(round),
+  );
+  if (result === undefined) return undefined;
+  return { ...from[result.index]!, proposerPriority: result.priorities[result.index]! };
 }
