@@ -7,27 +7,19 @@
 import type { LastCommitInfo } from "../types/abci.js";
 import type { Block, BlockId, Commit, Proposal, Validator, Vote } from "../types/block.js";
 import { equalBytes } from "../types/bytes.js";
-import {
-  addressFromPubKey,
-  decodeVoteSignBytes,
-  emptyBlockId,
-  proposalSignBytes,
-  resultsHash,
-  voteSignBytes,
-} from "./encoding.js";
+import { addressFromPubKey, resultsHash, voteSignBytes } from "./encoding.js";
 import {
   blockHeaderProblem,
   blockIdOf,
   commitFromPrecommits,
   commitProblem,
-  emptyCommit,
   makeBlock,
   nextBlockTime,
   timestampFromMs,
   timestampToNs,
   type ChainState,
 } from "./blockFactory.js";
-import { createEd25519Signer, verifyEd25519, type Ed25519Signer } from "../crypto/ed25519.js";
+import { createEd25519Signer, type Ed25519Signer } from "../crypto/ed25519.js";
 import { consensusErrors } from "./errors.js";
 import {
   createRoundRobinSelection,
@@ -53,13 +45,10 @@ import { orderedVotes, toMisbehavior } from "./evidence.js";
 import { createEvidencePool } from "./evidencePool.js";
 import { FutureMessages, type MessageOrigin } from "./futureMessages.js";
 import { openWal, type Wal, type WalEvent } from "./wal.js";
+import { admit, messageHeight } from "./admission.js";
+import { lastSignedVote, loadStoredChain } from "./stateLoad.js";
 
-/**
- * Votes and proposals for a round further ahead of ours than this are dropped and their
- * sender scored down: with growing timeouts an honest network needs years to get that far,
- * and it bounds what proposer selection may be asked to compute for one message.
- */
-export const MAX_ROUNDS_AHEAD = 10_000;
+export { MAX_ROUNDS_AHEAD } from "./admission.js";
 /** Sign or persist failures (e.g. EMFILE) are retried with this backoff, never dropped. */
 const SIGN_RETRY_MIN_MS = 50;
 const SIGN_RETRY_MAX_MS = 1_000;
@@ -74,19 +63,6 @@ function eventHeight(e: WalEvent): bigint {
       return e.vote.height;
     default:
       return e.height;
-  }
-}
-
-function messageHeight(m: ConsensusMessage): bigint {
-  switch (m.kind) {
-    case "vote":
-      return m.vote.height;
-    case "proposal":
-      return m.proposal.height;
-    case "evidence":
-      return m.voteA.height;
-    case "block":
-      return m.block.header.height;
   }
 }
 
@@ -516,146 +492,31 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     if (origin !== undefined) o.network?.reportInvalid?.(origin.peer, reason);
   }
 
-  /**
-   * Admits a peer's message. Everything cheap and bounded comes first (height, round), then
-   * the signature; only an authenticated message reaches work that grows with its fields.
-   */
+  /** Admits a peer's message (admission.ts decides; evidence and next-height messages are kept here). */
   async function receive(m: ConsensusMessage, origin?: MessageOrigin): Promise<void> {
-    if (m.kind === "evidence") return evidence.receive({ voteA: m.voteA, voteB: m.voteB });
-    const h = messageHeight(m);
-    if (h < cs.height || (h === cs.height && cs.step === "commit")) return;
-    if (h > cs.height) {
-      // Peers ahead of us send their height's messages; beyond the next height they are of
-      // no use (block sync catches us up) and are not kept. Honest when we lag: no penalty.
-      if (h !== cs.height + 1n) return;
-      // What is wrong whatever state the next height starts in costs the sender now.
-      if (m.kind === "block") return reject(origin, `an unsigned block for height ${h}, which we are not in`);
-      const round = m.kind === "vote" ? m.vote.round : m.proposal.round;
-      if (!Number.isSafeInteger(round) || round < 0 || round > MAX_ROUNDS_AHEAD) {
-        return reject(origin, `round ${round} is too far ahead for height ${h}`);
-      }
-      const r = future.add(m, origin);
-      if (r === "peer over quota") reject(origin, `too many messages for height ${h}`);
-      return;
+    const verdict = admit(m, { chainId: o.chainId, cs, set, selection });
+    switch (verdict.kind) {
+      case "ignore":
+        return;
+      case "reject":
+        return reject(origin, verdict.reason);
+      case "evidence":
+        if (m.kind === "evidence") await evidence.receive({ voteA: m.voteA, voteB: m.voteB });
+        return;
+      case "future":
+        if (future.add(m, origin) === "peer over quota") {
+          reject(origin, `too many messages for height ${messageHeight(m)}`);
+        }
+        return;
+      case "feed":
+        return feed(verdict.event);
     }
-    if (m.kind === "block") {
-      // Unsigned: useful only as the block that votes we verified name (and do not have yet).
-      const blockId = blockIdOf(m.block);
-      if (cs.blocks.has(blockIdKey(blockId))) return;
-      if (!votesName(blockId)) return reject(origin, "a block no vote of this height names");
-      await feed({ kind: "block", height: h, block: m.block, blockId });
-      return;
-    }
-    const round = m.kind === "vote" ? m.vote.round : m.proposal.round;
-    if (!Number.isSafeInteger(round) || round < 0 || round > cs.round + MAX_ROUNDS_AHEAD) {
-      return reject(origin, `round ${round} is too far from ours (${cs.round})`);
-    }
-    if (m.kind === "vote") {
-      const v = m.vote;
-      const val = set.validators[v.validatorIndex];
-      if (val === undefined || !equalBytes(val.address, v.validatorAddress)) {
-        return reject(origin, "a vote of no validator of this height");
-      }
-      if (!verifyEd25519(val.pubKey, voteSignBytes(o.chainId, v), v.signature)) {
-        return reject(origin, "a vote with a bad signature");
-      }
-      await feed({ kind: "vote", vote: v });
-      return;
-    }
-    const p = m.proposal;
-    if (p.polRound < -1 || p.polRound >= p.round) return reject(origin, `proposal with pol round ${p.polRound}`);
-    const signBytes = proposalSignBytes(o.chainId, p);
-    if (p.round > cs.round) {
-      // Selection for a round we have not reached walks forward to it: authenticate first.
-      const signerFound = set.validators.some((v) => verifyEd25519(v.pubKey, signBytes, p.signature));
-      if (!signerFound) return reject(origin, "a proposal signed by no validator");
-    }
-    const proposer = selection.proposer(p.round);
-    if (!verifyEd25519(proposer.pubKey, signBytes, p.signature)) {
-      return reject(origin, "a proposal not signed by the round's proposer");
-    }
-    if (blockIdKey(blockIdOf(m.block)) !== blockIdKey(p.blockId)) {
-      return reject(origin, "a proposal whose block is not the one it names");
-    }
-    await feed({ kind: "proposal", proposal: p, block: m.block });
-  }
-
-  /** Whether a verified vote or proposal of the current height names this block. */
-  function votesName(blockId: BlockId): boolean {
-    const key = blockIdKey(blockId);
-    for (const p of cs.proposals.values()) if (blockIdKey(p.blockId) === key) return true;
-    for (const sets of [cs.prevotes, cs.precommits]) {
-      for (const vs of sets.values()) if (vs.powerFor(blockId) > 0n) return true;
-    }
-    return false;
   }
 
   async function loadChainState(): Promise<void> {
-    const info = o.app.info();
-    const stored = o.blockStore.height;
-    if (info.lastBlockHeight !== stored) {
-      throw consensusErrors.stateMismatch(`app at height ${info.lastBlockHeight}, block store at ${stored}`);
-    }
-    const base: Omit<
-      ChainState,
-      | "lastHeight"
-      | "lastBlockId"
-      | "lastBlockTime"
-      | "lastCommit"
-      | "lastResultsHash"
-      | "validators"
-      | "lastValidators"
-    > = {
-      chainId: o.chainId,
-      initialHeight: o.initialHeight,
-      appVersion: info.appVersion,
-      appHash: info.lastBlockAppHash,
-      consensusParams: o.consensusParams,
-    };
-    if (stored === 0n) {
-      set = createValidatorSet(
-        o.validators.map((v) => ({ address: v.address, pubKey: v.pubKey, votingPower: v.votingPower })),
-      );
-      nextList = [...set.validators];
-      chain = {
-        ...base,
-        lastHeight: o.initialHeight - 1n,
-        lastBlockId: emptyBlockId(),
-        lastBlockTime: o.genesisTime,
-        lastCommit: emptyCommit(),
-        lastResultsHash: new Uint8Array(0),
-        validators: set.validators,
-        nextValidators: nextList,
-        lastValidators: [],
-      };
-    } else {
-      const [meta, commit, results, lastSet] = await Promise.all([
-        o.blockStore.loadBlockMeta(stored),
-        o.blockStore.loadCommit(stored),
-        o.blockStore.loadBlockResults(stored),
-        o.blockStore.loadValidatorSet(stored),
-      ]);
-      if (meta === undefined || commit === undefined || results === undefined || lastSet === undefined) {
-        throw consensusErrors.stateMismatch(`block store misses data of height ${stored}`);
-      }
-      const scheduledNext = (await o.blockStore.loadScheduledValidators(stored + 1n)) ?? [...lastSet.validators];
-      set = sameValidators(lastSet.validators, scheduledNext)
-        ? nextHeightValidatorSet(lastSet)
-        : createValidatorSet(scheduledNext);
-      nextList = (await o.blockStore.loadScheduledValidators(stored + 2n)) ?? [...set.validators];
-      chain = {
-        ...base,
-        lastHeight: stored,
-        lastBlockId: meta.blockId,
-        lastBlockTime: meta.header.time,
-        lastCommit: commit,
-        lastResultsHash: resultsHash(results.txResults),
-        validators: set.validators,
-        nextValidators: nextList,
-        lastValidators: lastSet.validators,
-      };
-      lastBlockHadTxs = meta.numTxs > 0;
-    }
+    const loaded = await loadStoredChain(o);
+    ({ chain, set, nextList } = loaded);
+    lastBlockHadTxs = loaded.lastBlockHadTxs;
     selection = selectionFor(chain.lastHeight + 1n, set);
   }
 
@@ -667,26 +528,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       await feed({ kind: "start" });
       for (const rec of opened.records) if (rec.height === cs.height) await feed(rec.event);
       // A vote signed just before a crash may be missing from the WAL: the sign state has it.
-      const last = signState?.last;
-      if (last !== undefined && last.height === cs.height && last.step >= 2 && selfAddress !== undefined) {
-        const f = decodeVoteSignBytes(last.signBytes);
-        const index = set.validators.findIndex((v) => equalBytes(v.address, selfAddress));
-        if (index >= 0) {
-          await feed({
-            kind: "vote",
-            vote: {
-              type: f.type,
-              height: f.height,
-              round: f.round,
-              blockId: f.blockId,
-              timestamp: f.timestamp,
-              validatorAddress: selfAddress,
-              validatorIndex: index,
-              signature: last.signature,
-            },
-          });
-        }
-      }
+      const vote = lastSignedVote(signState?.last, cs.height, set.validators, selfAddress);
+      if (vote !== undefined) await feed({ kind: "vote", vote });
     } finally {
       replaying = false;
     }
