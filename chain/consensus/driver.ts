@@ -4,10 +4,9 @@
  * (finalizeBlock → commit → block store → indexers → one atomic batch write).
  * Every event is handled in order through one promise queue.
  */
-import type { LastCommitInfo } from "../types/abci.js";
 import type { Block, BlockId, Commit, Proposal, Validator, Vote } from "../types/block.js";
 import { equalBytes } from "../types/bytes.js";
-import { addressFromPubKey, resultsHash, voteSignBytes } from "./encoding.js";
+import { addressFromPubKey, voteSignBytes } from "./encoding.js";
 import {
   blockHeaderProblem,
   blockIdOf,
@@ -21,25 +20,11 @@ import {
 } from "./blockFactory.js";
 import { createEd25519Signer, type Ed25519Signer } from "../crypto/ed25519.js";
 import { consensusErrors } from "./errors.js";
-import {
-  createRoundRobinSelection,
-  applyValidatorUpdates,
-  createValidatorSet,
-  nextHeightValidatorSet,
-  sameValidators,
-  type ProposerSelection,
-  type ValidatorSet,
-} from "./proposer.js";
+import { createRoundRobinSelection, type ProposerSelection, type ValidatorSet } from "./proposer.js";
 import { createInitialState, step } from "./reducer.js";
 import type { ConsensusEffect, ConsensusEvent, ConsensusState } from "./reducerTypes.js";
 import { openSignState, type SignStateStore } from "./signState.js";
-import type {
-  CommittedBlock,
-  ConsensusDriver,
-  ConsensusDriverOptions,
-  ConsensusMessage,
-  ConsensusStatus,
-} from "./types.js";
+import type { ConsensusDriver, ConsensusDriverOptions, ConsensusMessage, ConsensusStatus } from "./types.js";
 import { blockIdKey } from "./voteSet.js";
 import { orderedVotes, toMisbehavior } from "./evidence.js";
 import { createEvidencePool } from "./evidencePool.js";
@@ -47,6 +32,7 @@ import { FutureMessages, type MessageOrigin } from "./futureMessages.js";
 import { openWal, type Wal, type WalEvent } from "./wal.js";
 import { admit, messageHeight } from "./admission.js";
 import { lastSignedVote, loadStoredChain } from "./stateLoad.js";
+import { executeAndPersist, lastCommitInfo } from "./blockCommit.js";
 
 export { MAX_ROUNDS_AHEAD } from "./admission.js";
 /** Sign or persist failures (e.g. EMFILE) are retried with this backoff, never dropped. */
@@ -70,17 +56,6 @@ function eventHeight(e: WalEvent): bigint {
 export function maxBlockDataBytes(max: bigint): number {
   // Room for the header, commit and framing, as CometBFT's MaxDataBytes does roughly.
   return max <= 0n ? 100 * 1024 * 1024 : Math.max(0, Number(max) - 16 * 1024);
-}
-
-/** Who signed the previous block, by the previous height's set (FinalizeBlock's decided_last_commit). */
-function lastCommitInfo(validators: readonly Validator[], commit: Commit): LastCommitInfo {
-  return {
-    votes: validators.map((v, i) => ({
-      validatorAddress: v.address,
-      power: v.votingPower,
-      signed: commit.signatures[i]?.blockIdFlag === 2,
-    })),
-  };
 }
 
 export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDriver {
@@ -374,56 +349,14 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
 
   /** Executes a decided block and writes it with its commit, app state and indexes in one batch. */
   async function persistBlock(block: Block, blockId: BlockId, round: number, commit: Commit): Promise<void> {
-    const h = block.header.height;
-    const results = o.app.finalizeBlock({
-      txs: block.txs,
-      height: h,
-      time: block.header.time,
-      hash: blockId.hash,
-      proposerAddress: block.header.proposerAddress,
-      misbehavior: block.evidence.map(toMisbehavior),
-      decidedLastCommit: lastCommitInfo(chain.lastValidators, block.lastCommit),
-    });
-    const batch = o.db.batch();
-    o.app.commit(batch);
-    const committed: CommittedBlock = { block, blockId, commit, results, validators: [...set.validators] };
-    o.blockStore.save(batch, committed, set);
-    evidence.committed(batch, block.evidence);
-    const afterNext = applyValidatorUpdates(
-      nextList,
-      results.validatorUpdates.map((u) => ({
-        pubKey: u.pubKey,
-        address: addressFromPubKey(u.pubKey),
-        votingPower: u.power,
-      })),
-    );
-    if (results.validatorUpdates.length > 0) {
-      o.blockStore.saveScheduledValidators(batch, h + 2n, afterNext);
-      log?.info("validator set changes", { at_height: String(h + 2n), updates: results.validatorUpdates.length });
-    }
-    o.onBlockCommitting?.(committed, batch);
-    await batch.write();
-    o.blockStore.markSaved(h);
+    const done = await executeAndPersist(o, evidence, { chain, set, nextList }, block, blockId, commit);
     wal?.truncate();
-    chain = {
-      ...chain,
-      lastHeight: h,
-      lastBlockId: blockId,
-      lastBlockTime: block.header.time,
-      lastCommit: commit,
-      lastResultsHash: resultsHash(results.txResults),
-      appHash: results.appHash,
-      lastValidators: set.validators,
-    };
-    set = sameValidators(set.validators, nextList) ? nextHeightValidatorSet(set) : createValidatorSet(nextList);
-    nextList = afterNext;
-    chain.validators = set.validators;
-    chain.nextValidators = nextList;
-    selection = selectionFor(h + 1n, set);
+    ({ chain, set, nextList } = done);
+    selection = selectionFor(block.header.height + 1n, set);
     lastBlockHadTxs = block.txs.length > 0;
     lastCommitAtMs = now();
-    log?.info("committed block", { height: String(h), txs: block.txs.length, round });
-    o.onBlockCommitted?.(committed);
+    log?.info("committed block", { height: String(block.header.height), txs: block.txs.length, round });
+    o.onBlockCommitted?.(done.committed);
     await openForSequencer();
   }
 
