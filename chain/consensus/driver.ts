@@ -15,17 +15,14 @@ import {
   makeBlock,
   nextBlockTime,
   timestampFromMs,
-  timestampToNs,
   type ChainState,
 } from "./blockFactory.js";
 import { createEd25519Signer, type Ed25519Signer } from "../crypto/ed25519.js";
-import { consensusErrors } from "./errors.js";
 import { createRoundRobinSelection, type ProposerSelection, type ValidatorSet } from "./proposer.js";
 import { createInitialState, step } from "./reducer.js";
 import type { ConsensusEffect, ConsensusEvent, ConsensusState } from "./reducerTypes.js";
 import { openSignState, type SignStateStore } from "./signState.js";
 import type { ConsensusDriver, ConsensusDriverOptions, ConsensusMessage, ConsensusStatus } from "./types.js";
-import { blockIdKey } from "./voteSet.js";
 import { orderedVotes, toMisbehavior } from "./evidence.js";
 import { createEvidencePool } from "./evidencePool.js";
 import { FutureMessages, type MessageOrigin } from "./futureMessages.js";
@@ -33,11 +30,9 @@ import { openWal, type Wal, type WalEvent } from "./wal.js";
 import { admit, messageHeight } from "./admission.js";
 import { lastSignedVote, loadStoredChain } from "./stateLoad.js";
 import { executeAndPersist, lastCommitInfo } from "./blockCommit.js";
+import { isSignRefusal, proposalStillWanted, signRetryDelayMs, voteStillWanted, voteTime } from "./signing.js";
 
 export { MAX_ROUNDS_AHEAD } from "./admission.js";
-/** Sign or persist failures (e.g. EMFILE) are retried with this backoff, never dropped. */
-const SIGN_RETRY_MIN_MS = 50;
-const SIGN_RETRY_MAX_MS = 1_000;
 const DEFAULT_GOSSIP_INTERVAL_MS = 1_000;
 const TX_POLL_MS = 20;
 
@@ -197,11 +192,6 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     await feed({ kind: "blockBuilt", height, round, block, blockId });
   }
 
-  /** A refusal of the sign state (regression, conflict) is final; anything else (I/O) is retried. */
-  function isRefusal(e: unknown): boolean {
-    return consensusErrors.conflictingSignature.is(e) || consensusErrors.signRegression.is(e);
-  }
-
   /**
    * Retries a signature that failed for a reason other than a refusal, while the reducer
    * still wants it: a lost signature would otherwise stall this validator for good.
@@ -213,7 +203,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     stillWanted: () => boolean,
     again: () => Promise<void>,
   ) {
-    const delay = Math.min(SIGN_RETRY_MAX_MS, SIGN_RETRY_MIN_MS * 2 ** Math.min(attempt, 10));
+    const delay = signRetryDelayMs(attempt);
     log?.error(`cannot sign ${what}: retrying`, { error: String(e), attempt, retry_in_ms: delay });
     later(delay, () =>
       enqueue(async () => {
@@ -240,12 +230,11 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
         { release: () => send({ kind: "proposal", proposal, block: fx.block }) },
       );
     } catch (e) {
-      if (isRefusal(e)) {
+      if (isSignRefusal(e)) {
         log?.warn("not signing proposal", { error: String(e) });
         return;
       }
-      const wanted = () =>
-        cs.height === fx.height && cs.round === fx.round && cs.step === "propose" && !cs.proposals.has(fx.round);
+      const wanted = () => proposalStillWanted(cs, fx.height, fx.round);
       retrySigning("proposal", attempt, e, wanted, () => signProposal(fx, attempt + 1));
     }
   }
@@ -262,11 +251,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     later(o.gossipIntervalMs ?? DEFAULT_GOSSIP_INTERVAL_MS, gossipOwnMessages);
   }
 
-  function voteTime(): ReturnType<typeof timestampFromMs> {
-    const t = timestampFromMs(now());
-    const min = timestampToNs(chain.lastBlockTime) + 1_000_000n;
-    return timestampToNs(t) > min ? t : { seconds: min / 1_000_000_000n, nanos: Number(min % 1_000_000_000n) };
-  }
+  const ownVoteTime = () => voteTime(now(), chain.lastBlockTime);
 
   async function signVote(
     type: 1 | 2,
@@ -280,7 +265,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     if (index < 0) return;
     let vote: Vote;
     try {
-      const unsigned = { type, height, round, blockId, timestamp: voteTime() };
+      const unsigned = { type, height, round, blockId, timestamp: ownVoteTime() };
       const r = signState.signVote(o.chainId, unsigned, (b) => signer.sign(b));
       vote = {
         ...unsigned,
@@ -292,22 +277,11 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       // Inside the try: a failed WAL write of our own vote is retried like a failed signature.
       await feed({ kind: "vote", vote }, { release: () => send({ kind: "vote", vote }) });
     } catch (e) {
-      if (isRefusal(e)) {
+      if (isSignRefusal(e)) {
         log?.warn("not signing vote", { error: String(e) });
         return;
       }
-      const wanted = () => {
-        const req = cs.lastSignRequest;
-        const own = (type === 1 ? cs.prevotes : cs.precommits).get(round);
-        return (
-          cs.height === height &&
-          req !== undefined &&
-          req.type === type &&
-          req.round === round &&
-          blockIdKey(req.blockId) === blockIdKey(blockId) &&
-          own?.hasVoteFrom(index) !== true
-        );
-      };
+      const wanted = () => voteStillWanted(cs, type, height, round, blockId, index);
       retrySigning(type === 1 ? "prevote" : "precommit", attempt, e, wanted, () =>
         signVote(type, height, round, blockId, attempt + 1),
       );
@@ -315,7 +289,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     }
     if (o.doubleSignForTesting === true && type === 1 && blockId !== undefined) {
       // TESTS ONLY: a second, conflicting prevote signed around the sign state.
-      const conflicting = { ...vote, blockId: undefined, timestamp: voteTime() };
+      const conflicting = { ...vote, blockId: undefined, timestamp: ownVoteTime() };
       const signature = signer.sign(voteSignBytes(o.chainId, conflicting));
       send({ kind: "vote", vote: { ...conflicting, signature } });
       log?.warn("double-signed a prevote (doubleSignForTesting)", { height: String(height), round });
