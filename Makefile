@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 STAMP := node_modules/.install-stamp
 
-.PHONY: start test install build compile typecheck lint layers proto proto-check contracts contracts-check bench fuzz localnet clean-localnet
+.PHONY: start test install build compile typecheck lint layers proto proto-check contracts contracts-check bench fuzz nemesis soak localnet clean-localnet
 
 start: build
 	bash scripts/localnet.sh
@@ -57,6 +57,16 @@ bench: install
 # Not part of `make test` (which runs a short fuzz in test/fuzz/fuzz.test.ts): ≥ 1,000,000 inputs per target.
 fuzz: install
 	bash scripts/fuzz.sh
+
+# Not part of `make test` (which runs one round of each fault): NEMESIS_ROUNDS rounds (default 5)
+# of partitions 1|3, 2|2 and bridge, SIGSTOP pauses and 3 kill -9 per round, on a 4-validator localnet under load.
+nemesis: compile
+	NEMESIS_ROUNDS=$${NEMESIS_ROUNDS:-5} npx ava --verbose --timeout 20m test/e2e/nemesis.test.ts
+
+# Not part of `make test`: SOAK_MINUTES (default 30) at 80% of the saturation measured first, in the
+# same run; RSS growth, stalls and p99 per window into bench/results/soak.json.
+soak: compile
+	npx tsx bench/soak.ts
 
 clean-localnet:
 	rm -rf .localnet

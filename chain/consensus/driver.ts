@@ -4,65 +4,35 @@
  * (finalizeBlock → commit → block store → indexers → one atomic batch write).
  * Every event is handled in order through one promise queue.
  */
-import type { LastCommitInfo } from "../types/abci.js";
 import type { Block, BlockId, Commit, Proposal, Validator, Vote } from "../types/block.js";
 import { equalBytes } from "../types/bytes.js";
-import {
-  addressFromPubKey,
-  decodeVoteSignBytes,
-  emptyBlockId,
-  proposalSignBytes,
-  resultsHash,
-  voteSignBytes,
-} from "./encoding.js";
+import { addressFromPubKey, voteSignBytes } from "./encoding.js";
 import {
   blockHeaderProblem,
   blockIdOf,
   commitFromPrecommits,
   commitProblem,
-  emptyCommit,
   makeBlock,
   nextBlockTime,
   timestampFromMs,
-  timestampToNs,
   type ChainState,
 } from "./blockFactory.js";
-import { createEd25519Signer, verifyEd25519, type Ed25519Signer } from "../crypto/ed25519.js";
-import { consensusErrors } from "./errors.js";
-import {
-  createRoundRobinSelection,
-  applyValidatorUpdates,
-  createValidatorSet,
-  nextHeightValidatorSet,
-  sameValidators,
-  type ProposerSelection,
-  type ValidatorSet,
-} from "./proposer.js";
+import { createEd25519Signer, type Ed25519Signer } from "../crypto/ed25519.js";
+import { createRoundRobinSelection, type ProposerSelection, type ValidatorSet } from "./proposer.js";
 import { createInitialState, step } from "./reducer.js";
 import type { ConsensusEffect, ConsensusEvent, ConsensusState } from "./reducerTypes.js";
 import { openSignState, type SignStateStore } from "./signState.js";
-import type {
-  CommittedBlock,
-  ConsensusDriver,
-  ConsensusDriverOptions,
-  ConsensusMessage,
-  ConsensusStatus,
-} from "./types.js";
-import { blockIdKey } from "./voteSet.js";
+import type { ConsensusDriver, ConsensusDriverOptions, ConsensusMessage, ConsensusStatus } from "./types.js";
 import { orderedVotes, toMisbehavior } from "./evidence.js";
 import { createEvidencePool } from "./evidencePool.js";
 import { FutureMessages, type MessageOrigin } from "./futureMessages.js";
 import { openWal, type Wal, type WalEvent } from "./wal.js";
+import { admit, messageHeight } from "./admission.js";
+import { lastSignedVote, loadStoredChain } from "./stateLoad.js";
+import { executeAndPersist, lastCommitInfo } from "./blockCommit.js";
+import { isSignRefusal, proposalStillWanted, signRetryDelayMs, voteStillWanted, voteTime } from "./signing.js";
 
-/**
- * Votes and proposals for a round further ahead of ours than this are dropped and their
- * sender scored down: with growing timeouts an honest network needs years to get that far,
- * and it bounds what proposer selection may be asked to compute for one message.
- */
-export const MAX_ROUNDS_AHEAD = 10_000;
-/** Sign or persist failures (e.g. EMFILE) are retried with this backoff, never dropped. */
-const SIGN_RETRY_MIN_MS = 50;
-const SIGN_RETRY_MAX_MS = 1_000;
+export { MAX_ROUNDS_AHEAD } from "./admission.js";
 const DEFAULT_GOSSIP_INTERVAL_MS = 1_000;
 const TX_POLL_MS = 20;
 
@@ -77,34 +47,10 @@ function eventHeight(e: WalEvent): bigint {
   }
 }
 
-function messageHeight(m: ConsensusMessage): bigint {
-  switch (m.kind) {
-    case "vote":
-      return m.vote.height;
-    case "proposal":
-      return m.proposal.height;
-    case "evidence":
-      return m.voteA.height;
-    case "block":
-      return m.block.header.height;
-  }
-}
-
 /** Room for txs in a block of `maxBytes` (a sequencer fills its block to the same limit). */
 export function maxBlockDataBytes(max: bigint): number {
   // Room for the header, commit and framing, as CometBFT's MaxDataBytes does roughly.
   return max <= 0n ? 100 * 1024 * 1024 : Math.max(0, Number(max) - 16 * 1024);
-}
-
-/** Who signed the previous block, by the previous height's set (FinalizeBlock's decided_last_commit). */
-function lastCommitInfo(validators: readonly Validator[], commit: Commit): LastCommitInfo {
-  return {
-    votes: validators.map((v, i) => ({
-      validatorAddress: v.address,
-      power: v.votingPower,
-      signed: commit.signatures[i]?.blockIdFlag === 2,
-    })),
-  };
 }
 
 export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDriver {
@@ -246,11 +192,6 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     await feed({ kind: "blockBuilt", height, round, block, blockId });
   }
 
-  /** A refusal of the sign state (regression, conflict) is final; anything else (I/O) is retried. */
-  function isRefusal(e: unknown): boolean {
-    return consensusErrors.conflictingSignature.is(e) || consensusErrors.signRegression.is(e);
-  }
-
   /**
    * Retries a signature that failed for a reason other than a refusal, while the reducer
    * still wants it: a lost signature would otherwise stall this validator for good.
@@ -262,7 +203,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     stillWanted: () => boolean,
     again: () => Promise<void>,
   ) {
-    const delay = Math.min(SIGN_RETRY_MAX_MS, SIGN_RETRY_MIN_MS * 2 ** Math.min(attempt, 10));
+    const delay = signRetryDelayMs(attempt);
     log?.error(`cannot sign ${what}: retrying`, { error: String(e), attempt, retry_in_ms: delay });
     later(delay, () =>
       enqueue(async () => {
@@ -289,12 +230,11 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
         { release: () => send({ kind: "proposal", proposal, block: fx.block }) },
       );
     } catch (e) {
-      if (isRefusal(e)) {
+      if (isSignRefusal(e)) {
         log?.warn("not signing proposal", { error: String(e) });
         return;
       }
-      const wanted = () =>
-        cs.height === fx.height && cs.round === fx.round && cs.step === "propose" && !cs.proposals.has(fx.round);
+      const wanted = () => proposalStillWanted(cs, fx.height, fx.round);
       retrySigning("proposal", attempt, e, wanted, () => signProposal(fx, attempt + 1));
     }
   }
@@ -311,11 +251,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     later(o.gossipIntervalMs ?? DEFAULT_GOSSIP_INTERVAL_MS, gossipOwnMessages);
   }
 
-  function voteTime(): ReturnType<typeof timestampFromMs> {
-    const t = timestampFromMs(now());
-    const min = timestampToNs(chain.lastBlockTime) + 1_000_000n;
-    return timestampToNs(t) > min ? t : { seconds: min / 1_000_000_000n, nanos: Number(min % 1_000_000_000n) };
-  }
+  const ownVoteTime = () => voteTime(now(), chain.lastBlockTime);
 
   async function signVote(
     type: 1 | 2,
@@ -329,7 +265,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     if (index < 0) return;
     let vote: Vote;
     try {
-      const unsigned = { type, height, round, blockId, timestamp: voteTime() };
+      const unsigned = { type, height, round, blockId, timestamp: ownVoteTime() };
       const r = signState.signVote(o.chainId, unsigned, (b) => signer.sign(b));
       vote = {
         ...unsigned,
@@ -341,22 +277,11 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       // Inside the try: a failed WAL write of our own vote is retried like a failed signature.
       await feed({ kind: "vote", vote }, { release: () => send({ kind: "vote", vote }) });
     } catch (e) {
-      if (isRefusal(e)) {
+      if (isSignRefusal(e)) {
         log?.warn("not signing vote", { error: String(e) });
         return;
       }
-      const wanted = () => {
-        const req = cs.lastSignRequest;
-        const own = (type === 1 ? cs.prevotes : cs.precommits).get(round);
-        return (
-          cs.height === height &&
-          req !== undefined &&
-          req.type === type &&
-          req.round === round &&
-          blockIdKey(req.blockId) === blockIdKey(blockId) &&
-          own?.hasVoteFrom(index) !== true
-        );
-      };
+      const wanted = () => voteStillWanted(cs, type, height, round, blockId, index);
       retrySigning(type === 1 ? "prevote" : "precommit", attempt, e, wanted, () =>
         signVote(type, height, round, blockId, attempt + 1),
       );
@@ -364,7 +289,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     }
     if (o.doubleSignForTesting === true && type === 1 && blockId !== undefined) {
       // TESTS ONLY: a second, conflicting prevote signed around the sign state.
-      const conflicting = { ...vote, blockId: undefined, timestamp: voteTime() };
+      const conflicting = { ...vote, blockId: undefined, timestamp: ownVoteTime() };
       const signature = signer.sign(voteSignBytes(o.chainId, conflicting));
       send({ kind: "vote", vote: { ...conflicting, signature } });
       log?.warn("double-signed a prevote (doubleSignForTesting)", { height: String(height), round });
@@ -398,57 +323,14 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
 
   /** Executes a decided block and writes it with its commit, app state and indexes in one batch. */
   async function persistBlock(block: Block, blockId: BlockId, round: number, commit: Commit): Promise<void> {
-    const h = block.header.height;
-    const results = o.app.finalizeBlock({
-      txs: block.txs,
-      height: h,
-      time: block.header.time,
-      hash: blockId.hash,
-      proposerAddress: block.header.proposerAddress,
-      misbehavior: block.evidence.map(toMisbehavior),
-      decidedLastCommit: lastCommitInfo(chain.lastValidators, block.lastCommit),
-      lastResultsHash: block.header.lastResultsHash,
-    });
-    const batch = o.db.batch();
-    o.app.commit(batch);
-    const committed: CommittedBlock = { block, blockId, commit, results, validators: [...set.validators] };
-    o.blockStore.save(batch, committed, set);
-    evidence.committed(batch, block.evidence);
-    const afterNext = applyValidatorUpdates(
-      nextList,
-      results.validatorUpdates.map((u) => ({
-        pubKey: u.pubKey,
-        address: addressFromPubKey(u.pubKey),
-        votingPower: u.power,
-      })),
-    );
-    if (results.validatorUpdates.length > 0) {
-      o.blockStore.saveScheduledValidators(batch, h + 2n, afterNext);
-      log?.info("validator set changes", { at_height: String(h + 2n), updates: results.validatorUpdates.length });
-    }
-    o.onBlockCommitting?.(committed, batch);
-    await batch.write();
-    o.blockStore.markSaved(h);
+    const done = await executeAndPersist(o, evidence, { chain, set, nextList }, block, blockId, commit);
     wal?.truncate();
-    chain = {
-      ...chain,
-      lastHeight: h,
-      lastBlockId: blockId,
-      lastBlockTime: block.header.time,
-      lastCommit: commit,
-      lastResultsHash: resultsHash(results.txResults),
-      appHash: results.appHash,
-      lastValidators: set.validators,
-    };
-    set = sameValidators(set.validators, nextList) ? nextHeightValidatorSet(set) : createValidatorSet(nextList);
-    nextList = afterNext;
-    chain.validators = set.validators;
-    chain.nextValidators = nextList;
-    selection = selectionFor(h + 1n, set);
+    ({ chain, set, nextList } = done);
+    selection = selectionFor(block.header.height + 1n, set);
     lastBlockHadTxs = block.txs.length > 0;
     lastCommitAtMs = now();
-    log?.info("committed block", { height: String(h), txs: block.txs.length, round });
-    o.onBlockCommitted?.(committed);
+    log?.info("committed block", { height: String(block.header.height), txs: block.txs.length, round });
+    o.onBlockCommitted?.(done.committed);
     await openForSequencer();
   }
 
@@ -518,146 +400,31 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     if (origin !== undefined) o.network?.reportInvalid?.(origin.peer, reason);
   }
 
-  /**
-   * Admits a peer's message. Everything cheap and bounded comes first (height, round), then
-   * the signature; only an authenticated message reaches work that grows with its fields.
-   */
+  /** Admits a peer's message (admission.ts decides; evidence and next-height messages are kept here). */
   async function receive(m: ConsensusMessage, origin?: MessageOrigin): Promise<void> {
-    if (m.kind === "evidence") return evidence.receive({ voteA: m.voteA, voteB: m.voteB });
-    const h = messageHeight(m);
-    if (h < cs.height || (h === cs.height && cs.step === "commit")) return;
-    if (h > cs.height) {
-      // Peers ahead of us send their height's messages; beyond the next height they are of
-      // no use (block sync catches us up) and are not kept. Honest when we lag: no penalty.
-      if (h !== cs.height + 1n) return;
-      // What is wrong whatever state the next height starts in costs the sender now.
-      if (m.kind === "block") return reject(origin, `an unsigned block for height ${h}, which we are not in`);
-      const round = m.kind === "vote" ? m.vote.round : m.proposal.round;
-      if (!Number.isSafeInteger(round) || round < 0 || round > MAX_ROUNDS_AHEAD) {
-        return reject(origin, `round ${round} is too far ahead for height ${h}`);
-      }
-      const r = future.add(m, origin);
-      if (r === "peer over quota") reject(origin, `too many messages for height ${h}`);
-      return;
+    const verdict = admit(m, { chainId: o.chainId, cs, set, selection });
+    switch (verdict.kind) {
+      case "ignore":
+        return;
+      case "reject":
+        return reject(origin, verdict.reason);
+      case "evidence":
+        if (m.kind === "evidence") await evidence.receive({ voteA: m.voteA, voteB: m.voteB });
+        return;
+      case "future":
+        if (future.add(m, origin) === "peer over quota") {
+          reject(origin, `too many messages for height ${messageHeight(m)}`);
+        }
+        return;
+      case "feed":
+        return feed(verdict.event);
     }
-    if (m.kind === "block") {
-      // Unsigned: useful only as the block that votes we verified name (and do not have yet).
-      const blockId = blockIdOf(m.block);
-      if (cs.blocks.has(blockIdKey(blockId))) return;
-      if (!votesName(blockId)) return reject(origin, "a block no vote of this height names");
-      await feed({ kind: "block", height: h, block: m.block, blockId });
-      return;
-    }
-    const round = m.kind === "vote" ? m.vote.round : m.proposal.round;
-    if (!Number.isSafeInteger(round) || round < 0 || round > cs.round + MAX_ROUNDS_AHEAD) {
-      return reject(origin, `round ${round} is too far from ours (${cs.round})`);
-    }
-    if (m.kind === "vote") {
-      const v = m.vote;
-      const val = set.validators[v.validatorIndex];
-      if (val === undefined || !equalBytes(val.address, v.validatorAddress)) {
-        return reject(origin, "a vote of no validator of this height");
-      }
-      if (!verifyEd25519(val.pubKey, voteSignBytes(o.chainId, v), v.signature)) {
-        return reject(origin, "a vote with a bad signature");
-      }
-      await feed({ kind: "vote", vote: v });
-      return;
-    }
-    const p = m.proposal;
-    if (p.polRound < -1 || p.polRound >= p.round) return reject(origin, `proposal with pol round ${p.polRound}`);
-    const signBytes = proposalSignBytes(o.chainId, p);
-    if (p.round > cs.round) {
-      // Selection for a round we have not reached walks forward to it: authenticate first.
-      const signerFound = set.validators.some((v) => verifyEd25519(v.pubKey, signBytes, p.signature));
-      if (!signerFound) return reject(origin, "a proposal signed by no validator");
-    }
-    const proposer = selection.proposer(p.round);
-    if (!verifyEd25519(proposer.pubKey, signBytes, p.signature)) {
-      return reject(origin, "a proposal not signed by the round's proposer");
-    }
-    if (blockIdKey(blockIdOf(m.block)) !== blockIdKey(p.blockId)) {
-      return reject(origin, "a proposal whose block is not the one it names");
-    }
-    await feed({ kind: "proposal", proposal: p, block: m.block });
-  }
-
-  /** Whether a verified vote or proposal of the current height names this block. */
-  function votesName(blockId: BlockId): boolean {
-    const key = blockIdKey(blockId);
-    for (const p of cs.proposals.values()) if (blockIdKey(p.blockId) === key) return true;
-    for (const sets of [cs.prevotes, cs.precommits]) {
-      for (const vs of sets.values()) if (vs.powerFor(blockId) > 0n) return true;
-    }
-    return false;
   }
 
   async function loadChainState(): Promise<void> {
-    const info = o.app.info();
-    const stored = o.blockStore.height;
-    if (info.lastBlockHeight !== stored) {
-      throw consensusErrors.stateMismatch(`app at height ${info.lastBlockHeight}, block store at ${stored}`);
-    }
-    const base: Omit<
-      ChainState,
-      | "lastHeight"
-      | "lastBlockId"
-      | "lastBlockTime"
-      | "lastCommit"
-      | "lastResultsHash"
-      | "validators"
-      | "lastValidators"
-    > = {
-      chainId: o.chainId,
-      initialHeight: o.initialHeight,
-      appVersion: info.appVersion,
-      appHash: info.lastBlockAppHash,
-      consensusParams: o.consensusParams,
-    };
-    if (stored === 0n) {
-      set = createValidatorSet(
-        o.validators.map((v) => ({ address: v.address, pubKey: v.pubKey, votingPower: v.votingPower })),
-      );
-      nextList = [...set.validators];
-      chain = {
-        ...base,
-        lastHeight: o.initialHeight - 1n,
-        lastBlockId: emptyBlockId(),
-        lastBlockTime: o.genesisTime,
-        lastCommit: emptyCommit(),
-        lastResultsHash: new Uint8Array(0),
-        validators: set.validators,
-        nextValidators: nextList,
-        lastValidators: [],
-      };
-    } else {
-      const [meta, commit, results, lastSet] = await Promise.all([
-        o.blockStore.loadBlockMeta(stored),
-        o.blockStore.loadCommit(stored),
-        o.blockStore.loadBlockResults(stored),
-        o.blockStore.loadValidatorSet(stored),
-      ]);
-      if (meta === undefined || commit === undefined || results === undefined || lastSet === undefined) {
-        throw consensusErrors.stateMismatch(`block store misses data of height ${stored}`);
-      }
-      const scheduledNext = (await o.blockStore.loadScheduledValidators(stored + 1n)) ?? [...lastSet.validators];
-      set = sameValidators(lastSet.validators, scheduledNext)
-        ? nextHeightValidatorSet(lastSet)
-        : createValidatorSet(scheduledNext);
-      nextList = (await o.blockStore.loadScheduledValidators(stored + 2n)) ?? [...set.validators];
-      chain = {
-        ...base,
-        lastHeight: stored,
-        lastBlockId: meta.blockId,
-        lastBlockTime: meta.header.time,
-        lastCommit: commit,
-        lastResultsHash: resultsHash(results.txResults),
-        validators: set.validators,
-        nextValidators: nextList,
-        lastValidators: lastSet.validators,
-      };
-      lastBlockHadTxs = meta.numTxs > 0;
-    }
+    const loaded = await loadStoredChain(o);
+    ({ chain, set, nextList } = loaded);
+    lastBlockHadTxs = loaded.lastBlockHadTxs;
     selection = selectionFor(chain.lastHeight + 1n, set);
   }
 
@@ -669,26 +436,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       await feed({ kind: "start" });
       for (const rec of opened.records) if (rec.height === cs.height) await feed(rec.event);
       // A vote signed just before a crash may be missing from the WAL: the sign state has it.
-      const last = signState?.last;
-      if (last !== undefined && last.height === cs.height && last.step >= 2 && selfAddress !== undefined) {
-        const f = decodeVoteSignBytes(last.signBytes);
-        const index = set.validators.findIndex((v) => equalBytes(v.address, selfAddress));
-        if (index >= 0) {
-          await feed({
-            kind: "vote",
-            vote: {
-              type: f.type,
-              height: f.height,
-              round: f.round,
-              blockId: f.blockId,
-              timestamp: f.timestamp,
-              validatorAddress: selfAddress,
-              validatorIndex: index,
-              signature: last.signature,
-            },
-          });
-        }
-      }
+      const vote = lastSignedVote(signState?.last, cs.height, set.validators, selfAddress);
+      if (vote !== undefined) await feed({ kind: "vote", vote });
     } finally {
       replaying = false;
     }

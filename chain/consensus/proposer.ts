@@ -7,10 +7,18 @@
  */
 import { compareBytes } from "../types/bytes.js";
 import type { Validator } from "../types/block.js";
+import { proposerAfterSteps } from "./priorityWalk.js";
 
 const PRIORITY_WINDOW_SIZE_FACTOR = 2n;
 const MAX_INT64 = (1n << 63n) - 1n;
 const MIN_INT64 = -(1n << 63n);
+/**
+ * Rounds up to this far past the highest walked one are walked (and remembered); further ones
+ * are jumped to. Walking is cheapest while rounds advance one by one, as they do.
+ */
+const WALK_AHEAD = 32_768;
+/** Far rounds remembered per height (a peer can name any number of them). */
+const FAR_CACHE_SIZE = 256;
 
 /** A validator set with CometBFT's proposer bookkeeping (what `types.ValidatorSet` holds). */
 export interface ValidatorSet {
@@ -151,26 +159,33 @@ export function nextHeightValidatorSet(set: ValidatorSet): ValidatorSet {
  * round, which only differs from this after a rescale; one function of (set, round) keeps
  * the reducer a pure function of its inputs.
  *
- * `incrementProposerPriority(set, r)` rescales once and then runs r steps, so the state after
- * r steps is the state after r-1 steps plus one: the selection keeps the state of the highest
- * round computed so far and only ever walks forward from it. Asking for rounds 0..R of a
- * height therefore costs O(R x validators) in all, not O(R^2 x validators); the driver bounds
- * R by refusing rounds far ahead of its own before asking (see `MAX_ROUNDS_AHEAD`).
+ * `incrementProposerPriority(set, r)` rescales once and then runs r steps. Rounds near the
+ * ones already asked are walked step by step from the highest computed so far (the normal
+ * case: rounds advance one at a time); a round far ahead is computed directly from the
+ * rescaled start by `proposerAfterSteps` (stretches and periods, see priorityWalk.ts), so a
+ * message naming round 2^31-1 costs milliseconds, not a walk of 2^31 steps.
  */
 export function createRoundRobinSelection(set: ValidatorSet): ProposerSelection {
   const proposers: Validator[] = [set.proposer];
+  const far = new Map<number, Validator>();
   let vals: Validator[] | undefined;
   let total = 0n;
   return {
     proposer(round: number): Validator {
       if (!Number.isSafeInteger(round) || round < 0) throw new RangeError(`round ${round} is not a round`);
-      const known = proposers[round];
+      const known = proposers[round] ?? far.get(round);
       if (known !== undefined) return known;
+      if (round >= proposers.length + WALK_AHEAD) {
+        const p = farRoundProposer(set, round);
+        if (p !== undefined) {
+          if (far.size >= FAR_CACHE_SIZE) far.clear();
+          far.set(round, p);
+          return p;
+        }
+      }
       if (vals === undefined) {
-        vals = copyValidators(set.validators);
+        vals = rescaledStart(set);
         total = totalVotingPower(vals);
-        rescale(vals, PRIORITY_WINDOW_SIZE_FACTOR * total);
-        shiftByAverage(vals);
       }
       while (proposers.length <= round) {
         for (const v of vals) v.proposerPriority = clip(v.proposerPriority + v.votingPower);
@@ -181,4 +196,31 @@ export function createRoundRobinSelection(set: ValidatorSet): ProposerSelection 
       return proposers[round]!;
     },
   };
+}
+
+/** A copy of the set's validators rescaled and centred, as `incrementProposerPriority` starts. */
+function rescaledStart(set: Pick<ValidatorSet, "validators">): Validator[] {
+  const vals = copyValidators(set.validators);
+  rescale(vals, PRIORITY_WINDOW_SIZE_FACTOR * totalVotingPower(vals));
+  shiftByAverage(vals);
+  return vals;
+}
+
+/**
+ * `incrementProposerPriority(set, round).proposer` (round >= 1) without walking round steps
+ * (see priorityWalk.ts); undefined for totals beyond CometBFT's MaxTotalVotingPower.
+ */
+export function farRoundProposer(set: Pick<ValidatorSet, "validators">, round: number): Validator | undefined {
+  if (!Number.isSafeInteger(round) || round < 1) throw new RangeError(`round ${round} is not a round after 0`);
+  const from = rescaledStart(set);
+  const result = proposerAfterSteps(
+    {
+      powers: from.map((v) => v.votingPower),
+      priorities: from.map((v) => v.proposerPriority),
+      addresses: from.map((v) => v.address),
+    },
+    BigInt(round),
+  );
+  if (result === undefined) return undefined;
+  return { ...from[result.index]!, proposerPriority: result.priorities[result.index]! };
 }

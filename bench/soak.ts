@@ -1,0 +1,122 @@
+/**
+ * `make soak`: one real node process under a steady load for SOAK_MINUTES (default 30) at
+ * SOAK_FRACTION (default 0.8) of the saturation measured at the start of the same run.
+ * The load runs in windows of SOAK_WINDOW_SECONDS; each window reports throughput and commit
+ * latency (submission -> the block on the websocket), and the node's RSS is sampled at
+ * every window end. Pass: RSS growth < 10% from the end of the first window (warm) to the
+ * end, no window without commits (no stall), and every window's p99 latency within 2x of
+ * the first window's. Writes bench/results/soak.json (with the load average).
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir, loadavg } from "node:os";
+import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { addGenesisAccount, loadGenesis, writeGenesis } from "../genesis/index.js";
+import { freePort, runCliOk, waitForHeight } from "../test/helpers/localNode.js";
+import { writeResult } from "./lib/machine.js";
+import { fetchAccountNumbers, newSender, runPhase, type Phase } from "./lib/sendPhase.js";
+import { signSend } from "./lib/sendTx.js";
+
+const MINUTES = Number(process.env.SOAK_MINUTES ?? 30);
+const WINDOW_SECONDS = Number(process.env.SOAK_WINDOW_SECONDS ?? 60);
+const FRACTION = Number(process.env.SOAK_FRACTION ?? 0.8);
+const ACCOUNTS = Number(process.env.SOAK_ACCOUNTS ?? 200);
+const LANES = Number(process.env.SOAK_LANES ?? 16);
+const SATURATION_TXS_PER_ACCOUNT = Number(process.env.SOAK_SATURATION_TXS_PER_ACCOUNT ?? 20);
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m === null ? NaN : Number(m[1]) / 1024;
+}
+
+async function main(): Promise<void> {
+  const home = await mkdtemp(join(tmpdir(), "strike-soak-"));
+  const chainId = "strike-soak-1";
+  await runCliOk(["init", "--home", home, "--chain-id", chainId, "--moniker", "soak"]);
+  const senders = Array.from({ length: ACCOUNTS }, newSender);
+  const receiver = newSender().address;
+  const genesisPath = join(home, "config/genesis.json");
+  let doc = loadGenesis(genesisPath);
+  for (const s of senders)
+    doc = addGenesisAccount(doc, s.address, [
+      { denom: "ustrike", amount: "100000000000000" },
+      { denom: "uusdc", amount: "100000000000000" },
+    ]);
+  writeGenesis(genesisPath, doc);
+
+  const port = await freePort();
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  const wsUrl = rpcUrl.replace("http", "ws") + "/websocket";
+  const node = spawn(
+    process.execPath,
+    [
+      "bin/strike.js",
+      "start",
+      "--home",
+      home,
+      "--rpc.laddr",
+      `tcp://127.0.0.1:${port}`,
+      "--p2p.laddr",
+      `tcp://127.0.0.1:${await freePort()}`,
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  let seq = 0;
+  /** Lanes of batches: `perAccount` sends from every sender, sequences continuing from the last. */
+  const build = (perAccount: number): Uint8Array[][][] => {
+    const lanes: Uint8Array[][][] = Array.from({ length: LANES }, () => []);
+    for (let k = 0; k < perAccount; k++, seq++) {
+      for (let l = 0; l < LANES; l++) {
+        lanes[l]!.push(
+          senders.filter((_, i) => i % LANES === l).map((s) => signSend(s, receiver, BigInt(seq), chainId)),
+        );
+      }
+    }
+    return lanes;
+  };
+  try {
+    await waitForHeight(rpcUrl, 1n, 60_000);
+    await fetchAccountNumbers(rpcUrl, senders);
+    const saturation = await runPhase([rpcUrl], wsUrl, build(SATURATION_TXS_PER_ACCOUNT), undefined);
+    const rate = Math.max(10, Math.floor(saturation.txPerSecond * FRACTION));
+    const perAccount = Math.max(1, Math.ceil((rate * WINDOW_SECONDS) / ACCOUNTS));
+    const windows: (Phase & { rssMb: number; loadAverage1m: number })[] = [];
+    const deadline = performance.now() + MINUTES * 60_000;
+    while (performance.now() < deadline) {
+      const phase = await runPhase([rpcUrl], wsUrl, build(perAccount), rate);
+      windows.push({ ...phase, rssMb: rssMb(node.pid!), loadAverage1m: loadavg()[0]! });
+      console.error(
+        `window ${windows.length}: ${phase.committed}/${phase.accepted} committed, ${phase.txPerSecond.toFixed(0)} tx/s, p99 ${phase.latencyMs.p99.toFixed(0)} ms, rss ${windows.at(-1)!.rssMb.toFixed(0)} MB`,
+      );
+    }
+    const first = windows[0]!;
+    const last = windows.at(-1)!;
+    const rssGrowth = (last.rssMb - first.rssMb) / first.rssMb;
+    const stalls = windows.filter((w) => w.committed === 0 || w.committed < w.accepted).length;
+    const p99Ratio = Math.max(...windows.map((w) => w.latencyMs.p99)) / first.latencyMs.p99;
+    const path = writeResult(MINUTES >= 30 ? "soak" : "soak-short", {
+      setup: { minutes: MINUTES, windowSeconds: WINDOW_SECONDS, fraction: FRACTION, accounts: ACCOUNTS, lanes: LANES },
+      saturation,
+      rateTxPerSecond: rate,
+      windows,
+      verdict: {
+        rssGrowthFraction: rssGrowth,
+        rssGrowthBelow10Percent: rssGrowth < 0.1,
+        windowsWithUncommittedTxs: stalls,
+        noStall: stalls === 0,
+        worstP99OverFirstP99: p99Ratio,
+        p99Stable: p99Ratio <= 2,
+      },
+    });
+    console.log(readFileSync(path, "utf8"));
+    if (!(rssGrowth < 0.1 && stalls === 0 && p99Ratio <= 2)) process.exitCode = 1;
+  } finally {
+    node.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 3000));
+    node.kill("SIGKILL");
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+await main();
