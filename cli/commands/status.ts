@@ -1,5 +1,4 @@
 /** `strike status`: what the node says about itself. */
-import { toRfc3339WithNanoseconds } from "@cosmjs/tendermint-rpc";
 import { Command } from "commander";
 import { connectComet, withNode } from "../client.js";
 import { globalOptions, rpcHttpUrl } from "../context.js";
@@ -28,7 +27,10 @@ export function statusCommand(): Command {
     .description("Show the node's identity, latest block, sync state, validator and peers")
     .action(async (_o: unknown, self: Command) => {
       const g = globalOptions(self);
-      const comet = await connectComet(g.node);
+      const [comet, { toRfc3339WithNanoseconds }] = await Promise.all([
+        connectComet(g.node),
+        import("@cosmjs/tendermint-rpc"),
+      ]);
       try {
         const [s, net] = await withNode(g.node, () => Promise.all([comet.status(), netInfo(g.node)]));
         const out = {
