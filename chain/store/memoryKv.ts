@@ -6,14 +6,14 @@
  */
 
 import type { KVStore } from "./types.js";
-import { SortedKeys, keyString, stringKey } from "./sortedKeys.js";
+import { SortedKeys, keyString, stringKey, type Latin1Entry, type Latin1Iterable } from "./sortedKeys.js";
 
 /**
  * Keys and values are held as latin1 strings: a string is one heap object without
  * pointers, where a small Uint8Array is three, so a million entries cost the garbage
  * collector far less. `set` copies the value and `get` returns a fresh copy.
  */
-export class MemoryKV implements KVStore {
+export class MemoryKV implements KVStore, Latin1Iterable {
   private readonly values = new Map<string, string>();
   private readonly index = new SortedKeys();
 
@@ -32,6 +32,12 @@ export class MemoryKV implements KVStore {
 
   set(key: Uint8Array, value: Uint8Array): void {
     this.rawSet(keyString(key), keyString(value));
+  }
+
+  /** `get` by the key's latin1 form (a Branch above passes it down instead of converting again). */
+  getLatin1(s: string): Uint8Array | undefined {
+    const v = this.values.get(s);
+    return v === undefined ? undefined : stringKey(v);
   }
 
   /** `get` with key and value in their latin1 forms (the state tree's fast path: no copies). */
@@ -65,6 +71,14 @@ export class MemoryKV implements KVStore {
     for (const s of keys) {
       const value = this.values.get(s);
       if (value !== undefined) yield [stringKey(s), stringKey(value)];
+    }
+  }
+
+  /** `iterator` by latin1 bounds, each entry with its key's latin1 form (what a Branch above needs). */
+  *latin1Entries(startS: string | undefined, endS: string | undefined, reverse: boolean): Iterator<Latin1Entry> {
+    for (const s of this.index.range(startS, endS, reverse)) {
+      const value = this.values.get(s);
+      if (value !== undefined) yield { s, key: stringKey(s), value: stringKey(value) };
     }
   }
 }

@@ -12,6 +12,26 @@ export function keyString(key: Uint8Array): string {
   return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString("latin1");
 }
 
+/**
+ * A store entry with its key's latin1 form. Store layers (MemoryKV, nested Branches) hand
+ * these to each other while iterating, so that a key is converted once per scan, not once
+ * per layer (a tx's branch sits four layers above the committed state).
+ */
+export interface Latin1Entry {
+  readonly s: string;
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+}
+
+/** A store that can iterate with the latin1 form of its bounds and keys. */
+export interface Latin1Iterable {
+  latin1Entries(startS: string | undefined, endS: string | undefined, reverse: boolean): Iterator<Latin1Entry>;
+}
+
+export function isLatin1Iterable(store: object): store is Latin1Iterable {
+  return typeof (store as Partial<Latin1Iterable>).latin1Entries === "function";
+}
+
 /** The inverse of `keyString`, as a plain Uint8Array (not a Buffer) so equality checks compare like for like. */
 export function stringKey(s: string): Uint8Array {
   const out = new Uint8Array(s.length);

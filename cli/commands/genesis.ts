@@ -1,16 +1,16 @@
 /** `strike genesis …`: edit and check the genesis file of a home. */
 import { Command } from "commander";
 import { existsSync } from "node:fs";
-import { configPaths, defaultConfig, loadConfig, resolveHomePath } from "../../chain/node/config.js";
 import { decodeBech32 } from "../../genesis/address.js";
 import { formatCoins, parseCoins } from "../../genesis/coins.js";
-import { addGenesisAccount, loadGenesis, writeGenesis } from "../../genesis/genesis.js";
 import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
 import { withExamples } from "../help.js";
 import { genesisAddFeederCommand } from "./oracle.js";
 import { print } from "../output.js";
 
-function genesisPathOf(g: GlobalOptions): string {
+/** The config is read only here: its schema (zod) is slow to load for commands that never need it. */
+async function genesisPathOf(g: GlobalOptions): Promise<string> {
+  const { configPaths, defaultConfig, loadConfig, resolveHomePath } = await import("../../chain/node/config.js");
   const cfg = existsSync(configPaths(g.home).configToml) ? loadConfig(g.home) : defaultConfig("");
   return resolveHomePath(g.home, cfg.genesisFile);
 }
@@ -28,11 +28,13 @@ export function genesisCommand(): Command {
     .description("Give an account coins in genesis (creating the account, or adding to its balance)")
     .argument("<address-or-key>", "bech32 address, or the name of a key in the keyring")
     .argument("<coins>", "comma-separated amounts, e.g. 1000ustrike,1000uusdc")
-    .action((addressOrKey: string, coinsText: string, _opts: unknown, self: Command) => {
+    .action(async (addressOrKey: string, coinsText: string, _opts: unknown, self: Command) => {
+      // The genesis code loads every module: only the commands that edit genesis pay for it.
+      const { addGenesisAccount, loadGenesis, writeGenesis } = await import("../../genesis/genesis.js");
       const g = globalOptions(self);
       const coins = parseCoins(coinsText);
       const address = addressOf(g, addressOrKey);
-      const path = genesisPathOf(g);
+      const path = await genesisPathOf(g);
       writeGenesis(path, addGenesisAccount(loadGenesis(path), address, coins));
       print(
         g.output,
@@ -51,9 +53,10 @@ export function genesisCommand(): Command {
   const validate = new Command("validate")
     .description("Check a genesis file and name the first bad field")
     .argument("[file]", "genesis file (default: the home's config/genesis.json)")
-    .action((file: string | undefined, _opts: unknown, self: Command) => {
+    .action(async (file: string | undefined, _opts: unknown, self: Command) => {
+      const { loadGenesis } = await import("../../genesis/genesis.js");
       const g = globalOptions(self);
-      const path = file ?? genesisPathOf(g);
+      const path = file ?? (await genesisPathOf(g));
       const doc = loadGenesis(path);
       print(
         g.output,

@@ -2,13 +2,8 @@
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { Command } from "commander";
-import { configPaths, defaultConfig, loadConfig, resolveHomePath, writeConfig } from "../../chain/node/config.js";
-import { ensureNodeKeys, nodeIdOf } from "../../chain/node/home.js";
 import { toHex } from "../../chain/types/bytes.js";
 import { DEFAULT_CHAIN_ID, DEFAULT_VALIDATOR_POWER } from "../../genesis/constants.js";
-import { addGenesisAccount, defaultGenesis, writeGenesis } from "../../genesis/genesis.js";
-import { addBondedValidators } from "../../genesis/validators.js";
-import { ensureFeederKey } from "../../chain/node/feederKey.js";
 import { parseCoins } from "../../genesis/coins.js";
 
 /** Fees for the feeder's votes: 10,000 STRIKE is two million votes at the default fee. */
@@ -26,7 +21,18 @@ export function initCommand(): Command {
     .option("--moniker <name>", "this node's name", hostname())
     .option("--overwrite", "replace an existing genesis.json", false)
     .option("--genesis-time <rfc3339>", "genesis time (default: now)")
-    .action((opts: { moniker: string; overwrite: boolean; genesisTime?: string }, self: Command) => {
+    .action(async (opts: { moniker: string; overwrite: boolean; genesisTime?: string }, self: Command) => {
+      // The genesis code loads every module: imported here so other commands start fast.
+      const [{ addGenesisAccount, defaultGenesis, writeGenesis }, { addBondedValidators }, config] = await Promise.all([
+        import("../../genesis/genesis.js"),
+        import("../../genesis/validators.js"),
+        import("../../chain/node/config.js"),
+      ]);
+      const [{ ensureNodeKeys, nodeIdOf }, { ensureFeederKey }] = await Promise.all([
+        import("../../chain/node/home.js"),
+        import("../../chain/node/feederKey.js"),
+      ]);
+      const { configPaths, defaultConfig, loadConfig, resolveHomePath, writeConfig } = config;
       const g = globalOptions(self);
       const chainId = g.chainId ?? DEFAULT_CHAIN_ID;
       // Keep an operator's edited config; only the moniker follows the flag.

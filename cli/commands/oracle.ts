@@ -2,8 +2,6 @@
  * Oracle commands: `strike tx oracle submit-prices`, `strike query oracle [asset]`,
  * `strike feeder` (the long-running price feeder) and `strike genesis add-oracle-feeder`.
  */
-import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
-import { SigningStargateClient } from "@cosmjs/stargate";
 import type { Comet38Client } from "@cosmjs/tendermint-rpc";
 import { Command, Option } from "commander";
 import { existsSync } from "node:fs";
@@ -18,23 +16,16 @@ import {
   QueryPricesResponse,
 } from "../../chain/codec/generated/strike/oracle/v1/query.js";
 import type { OraclePrice } from "../../chain/codec/generated/strike/oracle/v1/oracle.js";
-import { createStrikeRegistry } from "../../chain/codec/registry.js";
-import { configPaths, defaultConfig, loadConfig, parseDuration, resolveHomePath } from "../../chain/node/config.js";
-import { decFromString, type Dec } from "../../chain/types/fixed/index.js";
+import { parseDuration } from "../../chain/node/duration.js";
+import { decFromString, decToString, type Dec } from "../../chain/types/fixed/index.js";
 import { createHttpJsonSource } from "../../feeder/httpJsonSource.js";
 import { runFeeder } from "../../feeder/runFeeder.js";
 import { createSimulatedSource } from "../../feeder/simulatedSource.js";
 import type { PriceSource } from "../../feeder/source.js";
-import { createChainSubmitter, submitPricesMsg } from "../../feeder/submitter.js";
 import { decodeBech32 } from "../../genesis/address.js";
-import { loadGenesis, writeGenesis } from "../../genesis/genesis.js";
-import {
-  addOracleFeeder,
-  isValidAssetSymbol,
-  ORACLE_QUERY_PATH_PREFIX,
-  parseAssetPrices,
-  trimDec,
-} from "../../modules/oracle/index.js";
+// The light parts of the oracle module only: its index (and the genesis code) would load every module.
+import { QUERY_PATH_PREFIX as ORACLE_QUERY_PATH_PREFIX } from "../../modules/oracle/keys.js";
+import { isValidAssetSymbol, parseAssetPrices } from "../../modules/oracle/validation.js";
 import { connectComet, withNode } from "../client.js";
 import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
@@ -100,6 +91,9 @@ interface PriceJson {
   stale: boolean;
 }
 
+/** "3000.000000000000000000" → "3000" (as the oracle genesis writes prices). */
+const trimDec = (d: Dec): string => decToString(d).replace(/\.?0+$/, "");
+
 function priceJson(p: OraclePrice): PriceJson {
   return {
     asset: p.asset,
@@ -135,6 +129,7 @@ export function oracleTxCommand(): Command {
     const g = globalOptions(self);
     const prices = parsePriceList(pricesText);
     const feeder = openKeyring(g).resolve(flags.from).address;
+    const { submitPricesMsg } = await import("../../feeder/submitter.js"); // pulls in cosmjs
     const msg = submitPricesMsg(feeder, new Map(prices.map((p) => [p.asset, decFromString(p.price)])));
     const shown = prices.map((p) => `${p.asset}=${p.price}`).join(" ");
     await signAndSend(g, flags.from, [msg], flags, `Submit oracle prices ${shown}\n  feeder: ${feeder}`);
@@ -295,6 +290,14 @@ export function feederCommand(): Command {
       const fee = await resolveFee({ ...f, gasAdjustment: DEFAULT_GAS_ADJUSTMENT }, () => Promise.resolve(0));
       const kr = openKeyring(g);
       const key = kr.resolve(f.from);
+      // cosmjs loads in about half a second: only the feeder's own action pays for it.
+      const [{ DirectSecp256k1Wallet }, { SigningStargateClient }, { createStrikeRegistry }, { createChainSubmitter }] =
+        await Promise.all([
+          import("@cosmjs/proto-signing"),
+          import("@cosmjs/stargate"),
+          import("../../chain/codec/registry.js"),
+          import("../../feeder/submitter.js"),
+        ]);
       const wallet = await DirectSecp256k1Wallet.fromKey(await kr.privateKey(key.name), kr.prefix);
       const comet = await connectComet(g.node);
       const stop = new AbortController();
@@ -342,7 +345,9 @@ export function feederCommand(): Command {
   );
 }
 
-function genesisPathOf(g: GlobalOptions): string {
+/** The config is read only here: its schema (zod) is slow to load for commands that never need it. */
+async function genesisPathOf(g: GlobalOptions): Promise<string> {
+  const { configPaths, defaultConfig, loadConfig, resolveHomePath } = await import("../../chain/node/config.js");
   const cfg = existsSync(configPaths(g.home).configToml) ? loadConfig(g.home) : defaultConfig("");
   return resolveHomePath(g.home, cfg.genesisFile);
 }
@@ -352,13 +357,17 @@ export function genesisAddFeederCommand(): Command {
     .description("Let an account vote oracle prices from genesis on (adds it, or changes its weight)")
     .argument("<address-or-key>", "bech32 address, or the name of a key in the keyring")
     .option("--weight <n>", "voting weight (a positive integer)", "1")
-    .action((addressOrKey: string, o: { weight: string }, self: Command) => {
+    .action(async (addressOrKey: string, o: { weight: string }, self: Command) => {
       const g = globalOptions(self);
+      const [{ loadGenesis, writeGenesis }, { addOracleFeeder }] = await Promise.all([
+        import("../../genesis/genesis.js"),
+        import("../../modules/oracle/genesis.js"),
+      ]);
       if (!/^[1-9][0-9]{0,19}$/.test(o.weight))
         throw cliErrors.badArgument(`--weight must be a positive integer, got "${o.weight}"`);
       const address =
         decodeBech32(addressOrKey) !== undefined ? addressOrKey : openKeyring(g).get(addressOrKey).address;
-      const path = genesisPathOf(g);
+      const path = await genesisPathOf(g);
       const doc = loadGenesis(path);
       doc.app_state.oracle = addOracleFeeder(doc.app_state.oracle, address, BigInt(o.weight));
       writeGenesis(path, doc);

@@ -1,6 +1,4 @@
 /** `strike query …`: read chain state through the node's RPC. */
-import { decodeTxRaw } from "@cosmjs/proto-signing";
-import { createStrikeRegistry } from "../../chain/codec/registry.js";
 import { Command } from "commander";
 import { checkBech32Address, decodeBech32 } from "../../genesis/address.js";
 import { connectQueryClient, withNode } from "../client.js";
@@ -95,6 +93,11 @@ function txQueryCommand(): Command {
         });
         if (r === null)
           throw cliErrors.notFound(`tx ${h} not found (not committed yet, or the node does not index txs)`);
+        // The registry pulls in cosmjs: loaded only by the command that decodes a tx.
+        const [{ createStrikeRegistry }, { decodeTxRaw }] = await Promise.all([
+          import("../../chain/codec/registry.js"),
+          import("@cosmjs/proto-signing"),
+        ]);
         const registry = createStrikeRegistry();
         const decoded = decodeTxRaw(r.tx);
         const messages = decoded.body.messages.map((m) => {

@@ -1,8 +1,6 @@
 /** `strike receipt …`: soft-finality receipts, checked offline. */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { verifyReceiptJson } from "../../chain/sequencer/client.js";
-import { decodedReceiptJson } from "../../chain/sequencer/receiptJson.js";
 import { globalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
@@ -19,7 +17,12 @@ function verifyCommand(): Command {
       "a receipt as JSON (what `strike tx … --wait sequenced --output json` prints, or its `receipt` field)",
     )
     .option("--sequencer <address>", "hex consensus address the receipt must come from (see `strike status`)")
-    .action((file: string, flags: { sequencer?: string }, self: Command) => {
+    .action(async (file: string, flags: { sequencer?: string }, self: Command) => {
+      // Loaded by this action only, so that other commands start without the receipt code.
+      const [{ verifyReceiptJson }, { decodedReceiptJson }] = await Promise.all([
+        import("../../chain/sequencer/client.js"),
+        import("../../chain/sequencer/receiptJson.js"),
+      ]);
       const g = globalOptions(self);
       let json: unknown;
       try {

@@ -8,7 +8,6 @@ import { existsSync, readFileSync } from "node:fs";
 import * as sq from "../../chain/codec/generated/strike/slashing/v1/query.js";
 import * as q from "../../chain/codec/generated/strike/staking/v1/query.js";
 import { BondStatus } from "../../chain/codec/generated/strike/staking/v1/staking.js";
-import { loadConfig, resolveHomePath } from "../../chain/node/config.js";
 import { checkBech32Address, decodeBech32 } from "../../genesis/address.js";
 import { queryProto, withComet } from "../abciQuery.js";
 import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
@@ -63,8 +62,10 @@ function decodePubKey(base64: string, from: string): Uint8Array {
  * The consensus key: --pubkey as base64 or as a path to a priv_validator_key.json; without
  * it, the node's own key file under --home.
  */
-export function resolveConsensusPubKey(g: GlobalOptions, pubkey: string | undefined): Uint8Array {
+export async function resolveConsensusPubKey(g: GlobalOptions, pubkey: string | undefined): Promise<Uint8Array> {
   if (pubkey !== undefined) return existsSync(pubkey) ? pubKeyFromKeyFile(pubkey) : decodePubKey(pubkey, "--pubkey");
+  // The config's schema (zod) is slow to load: read only when the key file must be found.
+  const { loadConfig, resolveHomePath } = await import("../../chain/node/config.js");
   let file = "config/priv_validator_key.json";
   try {
     file = loadConfig(g.home).privValidatorKeyFile;
@@ -95,7 +96,7 @@ function createValidatorCommand(): Command {
   cmd.action(async (o: FromFlags & Record<string, string>, self: Command) => {
     const g = globalOptions(self);
     const operator = openKeyring(g).resolve(o.from).address;
-    const pubkey = resolveConsensusPubKey(g, o["pubkey"]);
+    const pubkey = await resolveConsensusPubKey(g, o["pubkey"]);
     const selfDelegation = parseStakeAmount(o["amount"]!);
     const msg: EncodeObject = {
       typeUrl: `${ST}MsgCreateValidator`,

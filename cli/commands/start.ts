@@ -1,6 +1,6 @@
 /** `strike start`: run the node until SIGINT/SIGTERM. */
 import { Command, Option } from "commander";
-import { configFields, loadConfig } from "../../chain/node/config.js";
+import { configFields } from "../../chain/node/configFields.js";
 import { BYZANTINE_MODES, type ByzantineMode } from "../../chain/sequencer/byzantine.js";
 import { globalOptions } from "../context.js";
 import { withExamples } from "../help.js";
@@ -36,6 +36,7 @@ export function startCommand(): Command {
       const v = opts[attr];
       if (typeof v === "string") overrides[key] = v;
     }
+    const { loadConfig } = await import("../../chain/node/config.js"); // zod: only when a node starts
     const config = loadConfig(g.home, overrides);
     // Loaded on demand: the node pulls in RocksDB and everything else the other commands don't need.
     const { startNode } = await import("../../app/node.js");

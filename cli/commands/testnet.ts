@@ -7,16 +7,10 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
-import { defaultConfig, resolveHomePath, writeConfig } from "../../chain/node/config.js";
-import { ensureNodeKeys } from "../../chain/node/home.js";
-import { p2pPeerId } from "../../chain/p2p/index.js";
 import { toHex } from "../../chain/types/bytes.js";
 import { DEFAULT_VALIDATOR_POWER } from "../../genesis/constants.js";
 import { parseCoins } from "../../genesis/coins.js";
-import { addGenesisAccount, defaultGenesis, writeGenesis } from "../../genesis/genesis.js";
-import { addOracleFeeder, addValidatorFeeder } from "../../modules/oracle/index.js";
-import { ensureFeederKey } from "../../chain/node/feederKey.js";
-import { addBondedValidators, type BondedValidatorInput } from "../../genesis/validators.js";
+import type { BondedValidatorInput } from "../../genesis/validators.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { cosmosHdPath, deriveFromMnemonic, generateMnemonic } from "../keyring/hd.js";
@@ -70,6 +64,26 @@ export function testnetCommand(): Command {
           throw cliErrors.alreadyInitialized(`${h} already holds a node; choose another --output or remove it`);
       }
 
+      // libp2p's key code and the genesis code (every module) are slow to load: only this action needs them.
+      const [
+        { p2pPeerId },
+        { addGenesisAccount, defaultGenesis, writeGenesis },
+        { addBondedValidators },
+        oracle,
+        config,
+      ] = await Promise.all([
+        import("../../chain/p2p/identity.js"),
+        import("../../genesis/genesis.js"),
+        import("../../genesis/validators.js"),
+        import("../../modules/oracle/genesis.js"),
+        import("../../chain/node/config.js"),
+      ]);
+      const { defaultConfig, resolveHomePath, writeConfig } = config;
+      const [{ ensureNodeKeys }, { ensureFeederKey }] = await Promise.all([
+        import("../../chain/node/home.js"),
+        import("../../chain/node/feederKey.js"),
+      ]);
+      const { addOracleFeeder, addValidatorFeeder } = oracle;
       const nodes = homes.map((home, i) => {
         const cfg = defaultConfig(`node${i}`);
         cfg.p2p.laddr = `tcp://127.0.0.1:${base + 10 * i}`;

@@ -192,3 +192,59 @@ test("deleting through a branch while iterating it visits every key once", (t) =
   t.true(seen.every((k, i) => i === 0 || compareBytes(seen[i - 1]!, k) < 0));
   t.deepEqual(keysOf(br.iterator()), []);
 });
+
+/** A store that is neither a Branch nor a MemoryKV: branches above it must convert keys themselves. */
+function opaque(inner: KVStore): KVStore {
+  return {
+    get: (k) => inner.get(k),
+    has: (k) => inner.has(k),
+    set: (k, v) => inner.set(k, v),
+    delete: (k) => inner.delete(k),
+    iterator: (s, e, r) => inner.iterator(s, e, r),
+  };
+}
+
+test("reads and scans through nested branches give the model's answers whether or not a layer passes latin1 keys down", (t) => {
+  const op = fc.tuple(fc.boolean(), fc.uint8Array({ minLength: 1, maxLength: 2 }));
+  assertProperty(
+    t,
+    fc.property(
+      fc.array(op, { maxLength: 100 }),
+      fc.array(op, { maxLength: 100 }),
+      fc.array(op, { maxLength: 50 }),
+      fc.boolean(),
+      fc.uint8Array({ minLength: 1, maxLength: 2 }),
+      fc.uint8Array({ minLength: 1, maxLength: 2 }),
+      (pOps, bOps, tOps, wrap, lo, hi) => {
+        const m = new Map<string, Uint8Array>();
+        const apply = (kv: KVStore, ops: [boolean, Uint8Array][], value: number): void => {
+          for (const [put, k] of ops) {
+            if (put) {
+              kv.set(k, b(value));
+              m.set(toHex(k), b(value));
+            } else {
+              kv.delete(k);
+              m.delete(toHex(k));
+            }
+          }
+        };
+        const parent = createMemoryKV();
+        apply(parent, pOps, 1);
+        const block = branchStore(parent);
+        apply(block, bOps, 2);
+        const tx = branchStore(wrap ? opaque(block) : block);
+        apply(tx, tOps, 3);
+        const msg = branchStore(tx);
+        const [start, end] = compareBytes(lo, hi) <= 0 ? [lo, hi] : [hi, lo];
+        for (const k of [...pOps, ...bOps, ...tOps].map(([, k]) => k)) {
+          const want = m.get(toHex(k));
+          if (JSON.stringify(msg.get(k)) !== JSON.stringify(want) || msg.has(k) !== (want !== undefined)) return false;
+        }
+        const scan = [...msg.iterator(start, end)].map(([k, v]) => `${toHex(k)}=${v[0]}`);
+        const want = model(m, start, end).map((k) => `${k}=${m.get(k)![0]}`);
+        return JSON.stringify(scan) === JSON.stringify(want);
+      },
+    ),
+    { numRuns: 200 },
+  );
+});

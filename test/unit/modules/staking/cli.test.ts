@@ -22,18 +22,21 @@ test("stake amounts need a whole positive number followed by a denom", (t) => {
     t.true(cliErrors.badArgument.is(t.throws(() => parseStakeAmount(bad))), bad);
 });
 
-test("the consensus key comes from --pubkey as base64, from a key file path, or from the home's key file", (t) => {
+test("the consensus key comes from --pubkey as base64, from a key file path, or from the home's key file", async (t) => {
   const home = mkdtempSync(join(tmpdir(), "strike-staking-cli-"));
   const key = pubKey(1);
   const b64 = Buffer.from(key).toString("base64");
-  t.deepEqual(resolveConsensusPubKey(options(home), b64), key);
-  t.true(cliErrors.badArgument.is(t.throws(() => resolveConsensusPubKey(options(home), undefined))), "no key file yet");
+  t.deepEqual(await resolveConsensusPubKey(options(home), b64), key);
+  t.true(
+    cliErrors.badArgument.is(await t.throwsAsync(() => resolveConsensusPubKey(options(home), undefined))),
+    "no key file yet",
+  );
   mkdirSync(join(home, "config"));
   const file = join(home, "config", "priv_validator_key.json");
   writeFileSync(file, JSON.stringify({ address: "", pub_key: { type: "tendermint/PubKeyEd25519", value: b64 } }));
-  t.deepEqual(resolveConsensusPubKey(options(home), file), key);
-  t.deepEqual(resolveConsensusPubKey(options(home), undefined), key);
-  t.true(cliErrors.badArgument.is(t.throws(() => resolveConsensusPubKey(options(home), "AAAA"))), "3 bytes");
+  t.deepEqual(await resolveConsensusPubKey(options(home), file), key);
+  t.deepEqual(await resolveConsensusPubKey(options(home), undefined), key);
+  t.true(cliErrors.badArgument.is(await t.throwsAsync(() => resolveConsensusPubKey(options(home), "AAAA"))), "3 bytes");
 });
 
 test("the staking tx command offers create-validator, delegate, unbond and withdraw-rewards", (t) => {
