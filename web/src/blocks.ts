@@ -44,7 +44,7 @@ export class BlocksView {
       out.push(
         row([
           h.height,
-          h.time.slice(11, 23),
+          new Date(Date.parse(h.time)).toISOString().slice(11, 23),
           ms === undefined ? "–" : `${ms} ms`,
           String(txs),
           `${h.proposer_address.slice(0, 12)}…`,

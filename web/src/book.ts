@@ -58,6 +58,9 @@ export class BookView {
   }
 }
 
+const BID = "rgba(63,182,139,0.5)";
+const ASK = "rgba(255,83,83,0.5)";
+
 /** Cumulative size against price, bids left of the mid and asks right (display only: floats are fine here). */
 function drawDepth(canvas: HTMLCanvasElement, bids: Level[], asks: Level[]): void {
   const g = canvas.getContext("2d")!;
@@ -70,21 +73,25 @@ function drawDepth(canvas: HTMLCanvasElement, bids: Level[], asks: Level[]): voi
   const b = cum(bids);
   const a = cum(asks);
   const prices = [...b, ...a].map(([p]) => p);
-  const lo = Math.min(...prices);
-  const hi = Math.max(...prices);
+  // A lone level (or one price) still gets a visible range: ±0.5% around it.
+  const lo = Math.min(...prices) * 0.995;
+  const hi = Math.max(...prices) * 1.005;
   const top = Math.max(...[...b, ...a].map(([, c]) => c));
   const x = (p: number) => (hi === lo ? canvas.width / 2 : ((p - lo) / (hi - lo)) * (canvas.width - 20) + 10);
   const y = (c: number) => canvas.height - 10 - (c / top) * (canvas.height - 20);
   const area = (pts: (readonly [number, number])[], colour: string) => {
     if (pts.length === 0) return;
     g.beginPath();
+    // A step line out to the edge of the chart: bids step down to the left, asks to the right.
+    const edge = colour === BID ? lo : hi;
     g.moveTo(x(pts[0]![0]), canvas.height - 10);
     for (const [p, c] of pts) g.lineTo(x(p), y(c));
-    g.lineTo(x(pts[pts.length - 1]![0]), canvas.height - 10);
+    g.lineTo(x(edge), y(pts[pts.length - 1]![1]));
+    g.lineTo(x(edge), canvas.height - 10);
     g.closePath();
     g.fillStyle = colour;
     g.fill();
   };
-  area(b, "rgba(63,182,139,0.5)");
-  area(a, "rgba(255,83,83,0.5)");
+  area(b, BID);
+  area(a, ASK);
 }

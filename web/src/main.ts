@@ -109,6 +109,8 @@ async function choose(market: string): Promise<void> {
   await subscribeMarket({ topic: "trades", market }, (r) => {
     tape.unshift((r as { trade: TradeJson }).trade);
     renderTape();
+    const m = markets.find((x) => x.id === market);
+    if (m !== undefined) void loadChange(m).then(renderMarkets);
   });
   await loadCandles();
 }
