@@ -157,8 +157,19 @@ export function createMarketFeed(source: BookLevelsSource): MarketFeed {
     return b;
   }
 
+  function watched(market: string): boolean {
+    for (const subs of clients.values())
+      for (const sub of subs.values()) if (sub.topic.topic === "book" && sub.topic.market === market) return true;
+    return false;
+  }
+
   async function refreshBooks(): Promise<void> {
-    for (const [market, b] of books) {
+    for (const [market, b] of [...books]) {
+      // Nobody follows it any more: stop reading it every block (a new subscriber starts from a new snapshot).
+      if (!watched(market)) {
+        books.delete(market);
+        continue;
+      }
       const levels = await source.book(market);
       const bids = diffLevels(b.bids, levels.bids);
       const asks = diffLevels(b.asks, levels.asks);

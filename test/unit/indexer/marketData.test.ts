@@ -193,3 +193,21 @@ test("diffLevels reports changed and removed levels only", (t) => {
     ],
   );
 });
+
+test("a book nobody follows any more is not read again each block", async (t) => {
+  let reads = 0;
+  const feed = createMarketFeed({
+    book: async () => {
+      reads += 1;
+      return { height: 1n, bids: [], asks: [] };
+    },
+  });
+  await feed.subscribe("c1", "book:X", { topic: "book", market: "X" }, () => {});
+  feed.blockCommitted(2n, results([]), { trades: [], candles: [] });
+  await feed.idle();
+  t.is(reads, 2);
+  feed.unsubscribe("c1", "book:X");
+  for (const h of [3n, 4n, 5n]) feed.blockCommitted(h, results([]), { trades: [], candles: [] });
+  await feed.idle();
+  t.is(reads, 2);
+});
