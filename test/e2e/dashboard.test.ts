@@ -97,6 +97,10 @@ test.serial("the dashboard shows an order placed through the CLI in the book and
   // What is left of the maker's order: 1 at 3001.5.
   await page.waitForFunction(`/3001\\.5\\s*1(?!\\d)/.test(document.querySelector("#ladder tbody")?.textContent ?? "")`);
 
+  // The txs just sent are on the finality timeline: sequenced with a receipt, then committed.
+  await page.waitForSelector("#receipts tbody tr");
+  t.regex((await page.textContent("#receipts tbody")) ?? "", /✓ \d+\/\d+/);
+
   await page.fill("#address", node.accounts["alice"]!.address);
   await page.click("#account-form button");
   await page.waitForSelector("#positions-0 tbody tr");

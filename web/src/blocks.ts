@@ -1,5 +1,6 @@
 /** Recent blocks with their time to commit (block time since the previous block), and the validator set. */
 import { fill, row } from "./format.js";
+import type { ReceiptsView } from "./receipts.js";
 import type { NodeSocket } from "./rpc.js";
 
 interface HeaderJson {
@@ -13,7 +14,10 @@ const MAX_ROWS = 15;
 export class BlocksView {
   private readonly rows: { h: HeaderJson; txs: number }[] = [];
 
-  constructor(private readonly node: NodeSocket) {}
+  constructor(
+    private readonly node: NodeSocket,
+    private readonly receipts: ReceiptsView,
+  ) {}
 
   async start(): Promise<void> {
     const status = await this.node.call<{ sync_info: { latest_block_height: string } }>("status");
@@ -30,6 +34,7 @@ export class BlocksView {
       const block = (r as { data: { value: { block: { header: HeaderJson; data: { txs: string[] | null } } } } }).data
         .value.block;
       this.rows.push({ h: block.header, txs: block.data.txs?.length ?? 0 });
+      if ((block.data.txs ?? []).length > 0) void this.receipts.block(block.header.height, block.data.txs ?? []);
       if (this.rows.length > MAX_ROWS + 1) this.rows.shift();
       this.render();
     });

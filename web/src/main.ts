@@ -11,6 +11,7 @@ import { BlocksView } from "./blocks.js";
 import { BookView, type BookMessage } from "./book.js";
 import { CandleChart, type CandleJson } from "./chart.js";
 import { dec, fill, price, row, time, units } from "./format.js";
+import { ReceiptsView } from "./receipts.js";
 import { abciQuery, NodeSocket } from "./rpc.js";
 
 interface TradeJson {
@@ -183,7 +184,7 @@ async function main(): Promise<void> {
       document.getElementById("account")!.textContent = String(err);
     });
   };
-  await new BlocksView(node).start();
+  await new BlocksView(node, new ReceiptsView(node)).start();
 }
 
 main().catch((e: unknown) => {
