@@ -2,13 +2,17 @@
 SHELL := /bin/bash
 STAMP := node_modules/.install-stamp
 
-.PHONY: start test install build compile typecheck lint layers proto proto-check contracts contracts-check bench fuzz nemesis soak localnet clean-localnet
+.PHONY: start test install build compile typecheck lint layers proto proto-check contracts contracts-check bench fuzz nemesis soak localnet clean-localnet chromium
 
 start: build
 	bash scripts/localnet.sh
 
-test: build layers
+test: build layers chromium
 	bash scripts/test.sh
+
+# The dashboard test (test/e2e/dashboard.test.ts) drives Debian's chromium; installed once, never downloaded by npm.
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 install: $(STAMP)
 
@@ -25,6 +29,7 @@ compile: install
 
 typecheck: install
 	npx tsc --noEmit -p .
+	npx tsc --noEmit -p web
 
 lint: install
 	npx eslint --max-warnings 0 .

@@ -9,6 +9,10 @@ import { createConsensusDriver } from "../chain/consensus/driver.js";
 import type { CommittedBlock } from "../chain/consensus/types.js";
 import { publishBlockEvents, createEventBus } from "../chain/indexer/eventBus.js";
 import { openTxIndexer } from "../chain/indexer/txIndexer.js";
+import { openMarketData, type MarketDataUpdate } from "../chain/indexer/marketData.js";
+import { createMarketFeed } from "../chain/indexer/marketFeed.js";
+import { createBookSource } from "./bookSource.js";
+import { dashboardDir } from "./dashboard.js";
 import { createMempool } from "../chain/mempool/mempool.js";
 import { startRpcServer, COMET_VERSION, type RpcServices } from "../chain/rpc/index.js";
 import { parseDecCoins } from "../chain/runtime/coins.js";
@@ -89,6 +93,10 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   const blockStore = await openBlockStore(db);
   const txIndexer = await openTxIndexer(db);
   const eventBus = createEventBus();
+  // Candles and the trade tape: caught up with the block store here, then one write per block.
+  const marketData = await openMarketData({ db, blocks: blockStore });
+  const marketFeed = createMarketFeed(createBookSource((req) => app.query(req)));
+  const marketUpdates = new Map<bigint, MarketDataUpdate>();
 
   const validators = genesisValidators(genesis);
   const consensusParams = consensusParamsOf(genesis.consensus_params);
@@ -195,6 +203,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     proposerSelection: (height, set) => sequencing.proposerSelection(height, set),
     onBlockCommitting(c: CommittedBlock, batch) {
       if (indexing) txIndexer.index(batch, c.block.header.height, c.block.txs, c.results.txResults);
+      const height = c.block.header.height;
+      for (const h of marketUpdates.keys()) if (h < height) marketUpdates.delete(h);
+      marketUpdates.set(height, marketData.index(batch, height, c.block.header.time.seconds, c.results));
       sequencing.blockCommitting(c, batch);
       // In the same synchronous step as the app's Commit (see chain/mempool/mempool.ts), so
       // admissions go on while the block's batch is being written.
@@ -203,6 +214,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     onBlockCommitted(c: CommittedBlock) {
       publishBlockEvents(eventBus, c.block, c.blockId, c.results);
       metrics?.blockCommitted(c);
+      const update = marketUpdates.get(c.block.header.height);
+      marketUpdates.delete(c.block.header.height);
+      if (update !== undefined) marketFeed.blockCommitted(c.block.header.height, c.results, update);
     },
     network: network.consensus,
     ...(options.doubleSignForTesting === true ? { doubleSignForTesting: true } : {}),
@@ -259,6 +273,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       txStatus: (hash) => sequencing.txStatus(hash),
       speculativeQuery: (path, data) => sequencing.speculativeQuery(path, data),
     },
+    marketData: { index: marketData, feed: marketFeed },
   };
   const rpc = await startRpcServer({
     laddr: config.rpc.laddr,
@@ -271,6 +286,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     maxBatchResponseBytes: config.rpc.maxBatchResponseBytes,
     websocketWriteBufferBytes: config.rpc.websocketWriteBufferBytes,
     corsAllowedOrigins: config.rpc.corsAllowedOrigins,
+    uiDir: dashboardDir(),
     logger: log.with("rpc"),
   }).catch(async (e: unknown) => {
     await state.close();

@@ -6,6 +6,7 @@
 import { build } from "esbuild";
 import { readdir, rm, writeFile, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { buildWeb } from "./buildWeb.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 export const SOURCE_DIRS = ["app", "chain", "modules", "cli", "genesis", "feeder"];
@@ -34,5 +35,6 @@ await build({
   logLevel: "warning",
 });
 await mkdir(join(root, "dist"), { recursive: true });
+await buildWeb();
 await writeFile(join(root, "dist/.stamp"), `${new Date().toISOString()}\n`);
 console.log(`built ${entryPoints.length} files into dist/ in ${Date.now() - started} ms`);

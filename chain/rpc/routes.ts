@@ -3,6 +3,7 @@ import type { RouteTable } from "./context.js";
 import { blockRoutes } from "./methods/blocks.js";
 import { broadcastRoutes } from "./methods/broadcast.js";
 import { infoRoutes } from "./methods/info.js";
+import { marketRoutes } from "./methods/market.js";
 import { sequencerRoutes } from "./methods/sequencer.js";
 import { subscriptionRoutes } from "./methods/subscriptions.js";
 import { txRoutes } from "./methods/txs.js";
@@ -14,4 +15,5 @@ export const routes: RouteTable = {
   ...broadcastRoutes,
   ...subscriptionRoutes,
   ...sequencerRoutes,
+  ...marketRoutes,
 };

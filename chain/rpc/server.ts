@@ -19,6 +19,7 @@ import { callMethod, errorResponse, serialize } from "./jsonrpc.js";
 import { argsFromUri } from "./params.js";
 import { routes } from "./routes.js";
 import type { RpcServices } from "./services.js";
+import { serveStatic } from "./static.js";
 import { createWebsocketEndpoint } from "./websocket.js";
 
 import type { RpcLogger } from "./context.js";
@@ -47,6 +48,8 @@ export interface RpcServerOptions {
   websocketPingIntervalMs?: number;
   /** Origins allowed by CORS ("*" for any); none by default. */
   corsAllowedOrigins?: string[];
+  /** The dashboard's built files, served at /ui (GET); without it /ui says how to build it. */
+  uiDir?: string | undefined;
   logger?: RpcLogger;
 }
 
@@ -106,6 +109,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       res.writeHead(200, { "content-type": "text/html" }).end(listEndpoints());
       return;
     }
+    if (path === "ui" || path.startsWith("ui/")) return serveStatic(req, res, options.uiDir, path.slice(3));
     const name = path.startsWith("v1/") ? path.slice(3) : path;
     const r = Object.hasOwn(routes, name) ? routes[name] : undefined;
     if (r === undefined || r.wsOnly === true) {

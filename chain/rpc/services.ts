@@ -3,6 +3,8 @@
  * real components; tests build small fakes. Each member is as narrow as the methods that
  * use it.
  */
+import type { MarketDataIndex } from "../indexer/marketData.js";
+import type { MarketFeed } from "../indexer/marketFeed.js";
 import type { EventBus, TxIndexer } from "../indexer/types.js";
 import type { BlockStoreReader } from "../store/types.js";
 import type { InfoResponse, QueryRequest, QueryResponse, TxResult } from "../types/abci.js";
@@ -75,6 +77,13 @@ export interface RpcServices {
   genesis(): unknown;
   /** Soft finality (chain/sequencer); absent in tests that build a bare server. */
   sequencer?: SequencerView;
+  /** Candles, the trade tape and live market topics (chain/indexer/marketData.ts, marketFeed.ts). */
+  marketData?: MarketDataView;
+}
+
+export interface MarketDataView {
+  index: MarketDataIndex;
+  feed: MarketFeed;
 }
 
 /** What RPC shows of the sequencer: receipts as JSON (chain/sequencer/receiptJson.ts) and the current epoch. */

@@ -102,6 +102,7 @@ export function createWebsocketEndpoint(
       queue.length = 0;
       if (base.services.eventBus.numClientSubscriptions(subscriberId) > 0)
         base.services.eventBus.unsubscribeAll(subscriberId);
+      base.services.marketData?.feed.unsubscribeAll(subscriberId);
     });
     socket.on("error", (e) => logger.error("websocket error", { subscriberId, error: e.message }));
   });

@@ -9,6 +9,7 @@ import { print, toText } from "../output.js";
 import { oracleQueryCommand } from "./oracle.js";
 import { slashingQueryCommand, stakingQueryCommand } from "./staking.js";
 import { tradingQueryCommands } from "./tradingQueries.js";
+import { marketDataQueryCommands } from "./marketData.js";
 
 /** An address, or the address of a keyring key of that name. */
 function addressArg(g: GlobalOptions, s: string): string {
@@ -150,6 +151,7 @@ export function queryCommand(): Command {
   q.addCommand(auth);
   q.addCommand(txQueryCommand());
   for (const c of tradingQueryCommands()) q.addCommand(c);
+  for (const c of marketDataQueryCommands()) q.addCommand(c);
   q.addCommand(oracleQueryCommand());
   q.addCommand(stakingQueryCommand());
   q.addCommand(slashingQueryCommand());

@@ -1,0 +1,242 @@
+/**
+ * Market data in the node's index: the trade tape and OHLCV candles (1m, 5m, 1h, 1d by
+ * block time), built from the `trade` events of block results. The index is node-local:
+ * written in the block's own batch (so a crash leaves it at the last committed height) and
+ * rebuilt from stored block results when it is behind the block store (a node that
+ * predates it, or a changed layout). Events are generic data here: chain/ knows only that a
+ * `trade` event carries market, seq, price, size and taker_side.
+ *
+ *   0x2c | len u8 | market | seq u64                     → trade (JSON)
+ *   0x2d | len u8 | market | interval u8 | open u64     → candle (JSON)
+ *   0x2e | len u8 | market | interval u8                → the market's latest candle (JSON)
+ *   0x2f                                                → last indexed height u64
+ */
+import type { BlockStoreReader, Database, WriteBatch } from "../store/types.js";
+import type { AbciEvent, FinalizeBlockResponse } from "../types/abci.js";
+import { fromUtf8, prefixEnd, utf8 } from "../types/bytes.js";
+import { indexerErrors } from "./errors.js";
+
+const TRADE = 0x2c;
+const CANDLE = 0x2d;
+const LATEST_CANDLE = 0x2e;
+const HEIGHT = 0x2f;
+
+export const CANDLE_INTERVALS = { "1m": 60n, "5m": 300n, "1h": 3600n, "1d": 86400n } as const;
+export type CandleInterval = keyof typeof CANDLE_INTERVALS;
+const INTERVAL_IDS: Record<CandleInterval, number> = { "1m": 1, "5m": 2, "1h": 3, "1d": 4 };
+
+/** A trade as the tape shows it; prices and sizes are the market's integer units, as text. */
+export interface TapeTrade {
+  market: string;
+  seq: string;
+  height: string;
+  /** Block time, unix seconds. */
+  time: string;
+  price: string;
+  size: string;
+  taker_side: string;
+  maker: string;
+  taker: string;
+  liquidation: boolean;
+}
+
+export interface Candle {
+  market: string;
+  interval: CandleInterval;
+  /** Start of the bucket, unix seconds. */
+  open_time: string;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  /** Sum of trade sizes, in the market's size units. */
+  volume: string;
+  trades: number;
+}
+
+export interface MarketDataIndex {
+  /** Adds a committed block's trades and candles to `batch` (the block's own batch); returns what changed. */
+  index(batch: WriteBatch, height: bigint, timeSeconds: bigint, results: FinalizeBlockResponse): MarketDataUpdate;
+  /** The latest `limit` candles, oldest first. */
+  candles(market: string, interval: CandleInterval, limit: number): Promise<Candle[]>;
+  /** The latest `limit` trades, newest first. */
+  trades(market: string, limit: number): Promise<TapeTrade[]>;
+  /** The height the index has reached. */
+  readonly height: bigint;
+}
+
+export interface MarketDataUpdate {
+  trades: TapeTrade[];
+  /** Candles changed by this block (their state after it). */
+  candles: Candle[];
+}
+
+export function isCandleInterval(s: string): s is CandleInterval {
+  return Object.hasOwn(CANDLE_INTERVALS, s);
+}
+
+function marketPrefix(tag: number, market: string, extra: number): Uint8Array {
+  const m = utf8(market);
+  if (m.length > 255) throw indexerErrors.invalidQuery(`market id longer than 255 bytes`);
+  const out = new Uint8Array(2 + m.length + extra);
+  out[0] = tag;
+  out[1] = m.length;
+  out.set(m, 2);
+  return out;
+}
+
+function tradeKey(market: string, seq: bigint): Uint8Array {
+  const out = marketPrefix(TRADE, market, 8);
+  new DataView(out.buffer).setBigUint64(out.length - 8, seq);
+  return out;
+}
+
+function candleKey(market: string, interval: CandleInterval, open: bigint): Uint8Array {
+  const out = marketPrefix(CANDLE, market, 9);
+  out[out.length - 9] = INTERVAL_IDS[interval];
+  new DataView(out.buffer).setBigUint64(out.length - 8, open);
+  return out;
+}
+
+function latestKey(market: string, interval: CandleInterval): Uint8Array {
+  const out = marketPrefix(LATEST_CANDLE, market, 1);
+  out[out.length - 1] = INTERVAL_IDS[interval];
+  return out;
+}
+
+const json = (v: unknown): Uint8Array => utf8(JSON.stringify(v));
+const parse = <T>(b: Uint8Array): T => JSON.parse(fromUtf8(b)) as T;
+
+function attrs(e: AbciEvent): Map<string, string> {
+  return new Map(e.attributes.map((a) => [a.key, a.value]));
+}
+
+const DIGITS = /^\d+$/;
+
+/** The block's `trade` events (from txs and from begin/end block), in trade-sequence order. */
+export function tradesOf(height: bigint, timeSeconds: bigint, results: FinalizeBlockResponse): TapeTrade[] {
+  const out: TapeTrade[] = [];
+  const events = [...results.events, ...results.txResults.flatMap((r) => (r.code === 0 ? r.events : []))];
+  for (const e of events) {
+    if (e.type !== "trade") continue;
+    const a = attrs(e);
+    const [market, seq, price, size] = [a.get("market"), a.get("seq"), a.get("price"), a.get("size")];
+    if (market === undefined || !DIGITS.test(seq ?? "") || !DIGITS.test(price ?? "") || !DIGITS.test(size ?? ""))
+      continue;
+    out.push({
+      market,
+      seq: seq!,
+      height: height.toString(),
+      time: timeSeconds.toString(),
+      price: price!,
+      size: size!,
+      taker_side: a.get("taker_side") ?? "",
+      maker: a.get("maker") ?? "",
+      taker: a.get("taker") ?? "",
+      liquidation: a.get("liquidation") === "true",
+    });
+  }
+  return out.sort((x, y) => (BigInt(x.seq) < BigInt(y.seq) ? -1 : BigInt(x.seq) > BigInt(y.seq) ? 1 : 0));
+}
+
+/** Folds one trade into a candle of its bucket (a new candle when the bucket moved on). */
+export function foldTrade(previous: Candle | undefined, interval: CandleInterval, t: TapeTrade): Candle {
+  const open = (BigInt(t.time) / CANDLE_INTERVALS[interval]) * CANDLE_INTERVALS[interval];
+  if (previous === undefined || BigInt(previous.open_time) !== open) {
+    return {
+      market: t.market,
+      interval,
+      open_time: open.toString(),
+      open: t.price,
+      high: t.price,
+      low: t.price,
+      close: t.price,
+      volume: t.size,
+      trades: 1,
+    };
+  }
+  const p = BigInt(t.price);
+  return {
+    ...previous,
+    high: p > BigInt(previous.high) ? t.price : previous.high,
+    low: p < BigInt(previous.low) ? t.price : previous.low,
+    close: t.price,
+    volume: (BigInt(previous.volume) + BigInt(t.size)).toString(),
+    trades: previous.trades + 1,
+  };
+}
+
+export interface OpenMarketDataOptions {
+  db: Database;
+  /** Where a behind index is rebuilt from. */
+  blocks?: BlockStoreReader;
+}
+
+export async function openMarketData({ db, blocks }: OpenMarketDataOptions): Promise<MarketDataIndex> {
+  const latest = new Map<string, Candle>();
+  for await (const [, value] of db.iterate({ start: Uint8Array.of(LATEST_CANDLE), end: Uint8Array.of(HEIGHT) })) {
+    const c = parse<Candle>(value);
+    latest.set(`${c.market}\n${c.interval}`, c);
+  }
+  const stored = await db.get(Uint8Array.of(HEIGHT));
+  let height = stored === undefined ? 0n : new DataView(stored.buffer, stored.byteOffset).getBigUint64(0);
+
+  function index(batch: WriteBatch, h: bigint, timeSeconds: bigint, results: FinalizeBlockResponse): MarketDataUpdate {
+    // A height already indexed (the rebuild met the live path) must not count its trades twice.
+    if (h <= height) return { trades: [], candles: [] };
+    const trades = tradesOf(h, timeSeconds, results);
+    const changed = new Map<string, Candle>();
+    for (const t of trades) {
+      batch.put(tradeKey(t.market, BigInt(t.seq)), json(t));
+      for (const interval of Object.keys(CANDLE_INTERVALS) as CandleInterval[]) {
+        const k = `${t.market}\n${interval}`;
+        const next = foldTrade(latest.get(k), interval, t);
+        latest.set(k, next);
+        changed.set(`${k}\n${next.open_time}`, next);
+      }
+    }
+    for (const c of changed.values()) {
+      batch.put(candleKey(c.market, c.interval, BigInt(c.open_time)), json(c));
+      const newest = latest.get(`${c.market}\n${c.interval}`);
+      if (newest === c) batch.put(latestKey(c.market, c.interval), json(c));
+    }
+    const hb = new Uint8Array(8);
+    new DataView(hb.buffer).setBigUint64(0, h);
+    batch.put(Uint8Array.of(HEIGHT), hb);
+    height = h;
+    return { trades, candles: [...changed.values()] };
+  }
+
+  // Catch up with blocks committed before this index existed (or while it was off).
+  if (blocks !== undefined && height < blocks.height) {
+    for (let h = height < blocks.base ? blocks.base : height + 1n; h <= blocks.height; h++) {
+      const [block, results] = await Promise.all([blocks.loadBlock(h), blocks.loadBlockResults(h)]);
+      if (block === undefined || results === undefined) continue;
+      const batch = db.batch();
+      index(batch, h, block.header.time.seconds, results);
+      await batch.write();
+    }
+  }
+
+  return {
+    index,
+    get height() {
+      return height;
+    },
+    async candles(market, interval, limit) {
+      const prefix = marketPrefix(CANDLE, market, 1);
+      prefix[prefix.length - 1] = INTERVAL_IDS[interval];
+      const out: Candle[] = [];
+      for await (const [, v] of db.iterate({ start: prefix, end: prefixEnd(prefix)!, reverse: true, limit }))
+        out.push(parse<Candle>(v));
+      return out.reverse();
+    },
+    async trades(market, limit) {
+      const start = marketPrefix(TRADE, market, 0);
+      const out: TapeTrade[] = [];
+      for await (const [, v] of db.iterate({ start, end: prefixEnd(start)!, reverse: true, limit }))
+        out.push(parse<TapeTrade>(v));
+      return out;
+    },
+  };
+}

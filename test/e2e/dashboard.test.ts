@@ -1,0 +1,113 @@
+/**
+ * The dashboard at /ui in headless Chromium (Debian's `chromium`, driven by playwright-core;
+ * no browser download): the page loads with no console error, an order placed through the
+ * CLI shows up in the ladder and its fill in the tape, an address shows its position, and a
+ * screenshot is saved under test/output/dashboard/.
+ */
+import anyTest, { type TestFn } from "ava";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { createTestNode, runCliOk, type TestNode } from "../helpers/localNode.js";
+
+const test = anyTest as TestFn<{ node: TestNode; browser: Browser }>;
+const repo = resolve(import.meta.dirname, "../..");
+const output = join(repo, "test/output/dashboard");
+
+function chromiumPath(): string {
+  return execFileSync("bash", ["-c", "command -v chromium"], { encoding: "utf8" }).trim();
+}
+
+test.before(async (t) => {
+  // The node serves dist/web only if it exists when it starts (make build writes it).
+  if (!existsSync(join(repo, "dist/web/index.html")))
+    execFileSync(process.execPath, [join(repo, "scripts/buildWeb.mjs")], { stdio: "inherit" });
+  t.context.node = await createTestNode({
+    accounts: ["mm", "alice", "feeder"],
+    editGenesis: (doc, accounts) => {
+      const oracle = (doc["app_state"] as Record<string, Record<string, unknown>>)["oracle"]!;
+      oracle["feeders"] = [{ address: accounts["feeder"]!.address, weight: "1" }];
+      // Nobody feeds prices here: keep the genesis prices fresh for the whole test.
+      (oracle["params"] as Record<string, string>)["stale_after_seconds"] = "1000000";
+    },
+  });
+  t.context.browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+  });
+});
+
+test.after.always(async (t) => {
+  await t.context.browser?.close();
+  await t.context.node?.destroy();
+});
+
+const tx = (node: TestNode, args: string[]) => runCliOk(["tx", ...args, "--yes", "--output", "json", ...node.common]);
+
+test.serial("the dashboard shows an order placed through the CLI in the book and its fill in the tape", async (t) => {
+  const { node, browser } = t.context;
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()}`));
+  page.setDefaultTimeout(60_000);
+
+  await page.goto(`${node.rpcUrl}/ui`);
+  await page.waitForSelector("#conn.ok");
+  await page.waitForSelector('#markets tbody tr[data-market="ETH-PERP"]');
+  await page.waitForSelector("#blocks tbody tr");
+  t.regex((await page.textContent("#book-market")) ?? "", /PERP/);
+  await page.click('#markets tbody tr[data-market="ETH-PERP"]');
+  await page.waitForFunction(`document.getElementById("book-market")?.textContent === "ETH-PERP"`);
+
+  await tx(node, ["margin", "deposit", "100000000000uusdc", "--from", "mm"]);
+  await tx(node, ["margin", "deposit", "5000000000uusdc", "--from", "alice"]);
+  const place = (from: string, side: string, size: string, p: string, tif: string) =>
+    tx(node, [
+      "trade",
+      "place",
+      "--market",
+      "ETH-PERP",
+      "--side",
+      side,
+      "--size",
+      size,
+      "--price",
+      p,
+      "--tif",
+      tif,
+      "--from",
+      from,
+    ]);
+  await place("mm", "sell", "2", "3001.5", "post-only");
+  await page.waitForFunction(`document.querySelector("#ladder tbody")?.textContent?.includes("3001.5")`);
+  t.regex((await page.textContent("#ladder tbody")) ?? "", /3001\.5\s*2/);
+
+  await place("alice", "buy", "1", "3002", "ioc");
+  await page.waitForFunction(`document.querySelector("#tape tbody")?.textContent?.includes("3001.5")`);
+  const tape = await page.$$eval("#tape tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+  t.deepEqual(
+    tape.map((r) => r.slice(1)),
+    [["buy", "3001.5", "1"]],
+  );
+  // What is left of the maker's order: 1 at 3001.5.
+  await page.waitForFunction(`/3001\\.5\\s*1(?!\\d)/.test(document.querySelector("#ladder tbody")?.textContent ?? "")`);
+
+  // The txs just sent are on the finality timeline: sequenced with a receipt, then committed.
+  await page.waitForSelector("#receipts tbody tr");
+  t.regex((await page.textContent("#receipts tbody")) ?? "", /✓ \d+\/\d+/);
+
+  await page.fill("#address", node.accounts["alice"]!.address);
+  await page.click("#account-form button");
+  await page.waitForSelector("#positions-0 tbody tr");
+  t.regex((await page.textContent("#positions-0")) ?? "", /ETH-PERP/);
+
+  mkdirSync(output, { recursive: true });
+  await page.screenshot({ path: join(output, "dashboard.png"), fullPage: true });
+  t.true(existsSync(join(output, "dashboard.png")));
+  t.deepEqual(errors, [], "no console errors");
+});

@@ -1,0 +1,193 @@
+/**
+ * The node's dashboard, served at /ui: markets with mark, oracle, funding and 24 h change;
+ * the chosen market's depth chart, ladder, trade tape and candles; an address's margin and
+ * positions; recent blocks and validators. One websocket carries every call and topic.
+ */
+import { MarketType, type Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
+import { QueryMarketsRequest, QueryMarketsResponse } from "../../chain/codec/generated/strike/orderbook/v1/query.js";
+import { QueryPricesRequest, QueryPricesResponse } from "../../chain/codec/generated/strike/oracle/v1/query.js";
+import { showAccount } from "./account.js";
+import { BlocksView } from "./blocks.js";
+import { BookView, type BookMessage } from "./book.js";
+import { CandleChart, type CandleJson } from "./chart.js";
+import { dec, fill, price, row, time, units } from "./format.js";
+import { ReceiptsView } from "./receipts.js";
+import { abciQuery, NodeSocket } from "./rpc.js";
+
+interface TradeJson {
+  seq: string;
+  time: string;
+  price: string;
+  size: string;
+  taker_side: string;
+}
+
+const node = new NodeSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/websocket`);
+const book = new BookView();
+let chart: CandleChart;
+let markets: Market[] = [];
+const oracle = new Map<string, string>();
+const funding = new Map<string, string>();
+const change = new Map<string, string>();
+let selected = "";
+let interval = "1m";
+let tape: TradeJson[] = [];
+/** Subscription ids of the chosen market, dropped when another is chosen. */
+let marketSubs: { id: number; params: Record<string, string> }[] = [];
+
+function renderMarkets(): void {
+  const rows = markets.map((m) => {
+    const spot = oracle.get(m.underlying);
+    const perp = m.type !== MarketType.MARKET_TYPE_OPTION;
+    const ch = change.get(m.id) ?? "–";
+    const tr = row([
+      m.id,
+      perp && spot !== undefined ? dec(spot) : "–",
+      spot === undefined ? "–" : dec(spot),
+      funding.has(m.id) ? `${dec(funding.get(m.id)!, 6)}` : "–",
+      [ch, ch.startsWith("-") ? "sell" : ch === "–" ? "" : "buy"],
+    ]);
+    tr.dataset["market"] = m.id;
+    if (m.id === selected) tr.className = "sel";
+    tr.onclick = () => void choose(m.id);
+    return tr;
+  });
+  fill(document.querySelector("#markets tbody")!, rows);
+}
+
+function renderTape(): void {
+  const m = markets.find((x) => x.id === selected);
+  fill(
+    document.querySelector("#tape tbody")!,
+    tape
+      .slice(0, 30)
+      .map((t) =>
+        row([time(t.time), [t.taker_side, t.taker_side], price(t.price), units(t.size, m?.sizeDecimals ?? 0)]),
+      ),
+  );
+}
+
+async function loadChange(m: Market): Promise<void> {
+  const r = await node.call<{ candles: CandleJson[] }>("strike_candles", { market: m.id, interval: "1h", limit: "24" });
+  const first = r.candles[0];
+  const last = r.candles[r.candles.length - 1];
+  if (first === undefined || last === undefined) return;
+  const bp = ((BigInt(last.close) - BigInt(first.open)) * 10000n) / BigInt(first.open);
+  change.set(m.id, `${units(bp, 2)}%`);
+}
+
+async function subscribeMarket(params: Record<string, string>, push: (r: unknown) => void): Promise<unknown> {
+  const { id, answer } = await node.subscribe("strike_subscribe", params, push);
+  marketSubs.push({ id, params });
+  return answer;
+}
+
+async function subscribeBook(market: string): Promise<void> {
+  const params = { topic: "book", market };
+  const answer = (await subscribeMarket(params, (r) => {
+    // A gap in sequence numbers: start again from a fresh snapshot.
+    if (!book.apply(r as BookMessage)) void resubscribeBook(market);
+  })) as { snapshot: BookMessage };
+  book.apply(answer.snapshot);
+}
+
+async function resubscribeBook(market: string): Promise<void> {
+  const sub = marketSubs.find((s) => s.params["topic"] === "book");
+  marketSubs = marketSubs.filter((s) => s !== sub);
+  if (sub !== undefined) await node.unsubscribe(sub.id, "strike_unsubscribe", sub.params);
+  await subscribeBook(market);
+}
+
+async function choose(market: string): Promise<void> {
+  for (const s of marketSubs) await node.unsubscribe(s.id, "strike_unsubscribe", s.params);
+  marketSubs = [];
+  selected = market;
+  renderMarkets();
+  book.sizeDecimals = markets.find((m) => m.id === market)?.sizeDecimals ?? 0;
+  await subscribeBook(market);
+  tape = (await node.call<{ trades: TradeJson[] }>("strike_trades", { market, limit: "30" })).trades;
+  renderTape();
+  await subscribeMarket({ topic: "trades", market }, (r) => {
+    tape.unshift((r as { trade: TradeJson }).trade);
+    renderTape();
+    const m = markets.find((x) => x.id === market);
+    if (m !== undefined) void loadChange(m).then(renderMarkets);
+  });
+  await loadCandles();
+}
+
+async function loadCandles(): Promise<void> {
+  const old = marketSubs.find((s) => s.params["topic"] === "candles");
+  if (old !== undefined) {
+    marketSubs = marketSubs.filter((s) => s !== old);
+    await node.unsubscribe(old.id, "strike_unsubscribe", old.params);
+  }
+  const r = await node.call<{ candles: CandleJson[] }>("strike_candles", { market: selected, interval, limit: "300" });
+  chart.set(r.candles);
+  await subscribeMarket({ topic: "candles", market: selected, interval }, (m) =>
+    chart.update((m as { candle: CandleJson }).candle),
+  );
+}
+
+async function loadPrices(): Promise<void> {
+  const bytes = await abciQuery(node, "/strike.oracle.v1.Query/Prices", QueryPricesRequest.encode({}).finish());
+  for (const p of QueryPricesResponse.decode(bytes).prices) oracle.set(p.asset, p.price);
+}
+
+async function main(): Promise<void> {
+  const conn = document.getElementById("conn")!;
+  node.onStatus = (up) => {
+    conn.textContent = up ? "live" : "disconnected";
+    conn.className = `conn ${up ? "ok" : "bad"}`;
+  };
+  await node.open();
+  chart = new CandleChart(document.getElementById("chart")!);
+  const status = await node.call<{ node_info: { network: string; moniker: string } }>("status");
+  document.getElementById("chain")!.textContent = `${status.node_info.network} · ${status.node_info.moniker}`;
+  const res = QueryMarketsResponse.decode(
+    await abciQuery(node, "/strike.orderbook.v1.Query/Markets", QueryMarketsRequest.encode({}).finish()),
+  );
+  // Perpetuals first, then options by id.
+  markets = [...res.markets].sort(
+    (a, b) => Number(a.type === MarketType.MARKET_TYPE_OPTION) - Number(b.type === MarketType.MARKET_TYPE_OPTION),
+  );
+  await loadPrices();
+  await Promise.all(markets.map(loadChange));
+  renderMarkets();
+  await node.subscribe("strike_subscribe", { topic: "prices" }, (r) => {
+    const m = r as { kind: string; attributes: Record<string, string> };
+    if (m.kind === "oracle" && m.attributes["asset"] !== undefined)
+      oracle.set(m.attributes["asset"], m.attributes["price"] ?? "");
+    if (m.kind === "funding" && m.attributes["market"] !== undefined)
+      funding.set(m.attributes["market"], m.attributes["rate"] ?? "");
+    renderMarkets();
+  });
+  const first = markets[0];
+  if (first !== undefined) await choose(first.id);
+  document.getElementById("interval")!.onchange = (e) => {
+    interval = (e.target as HTMLSelectElement).value;
+    void loadCandles();
+  };
+  let accountSub: number | undefined;
+  document.getElementById("account-form")!.onsubmit = (e) => {
+    e.preventDefault();
+    const address = (document.getElementById("address") as HTMLInputElement).value.trim();
+    void (async () => {
+      if (accountSub !== undefined)
+        await node.unsubscribe(accountSub, "strike_unsubscribe", { topic: "account", address });
+      await showAccount(node, address);
+      // Fills and order events of this address refresh its positions.
+      accountSub = (
+        await node.subscribe("strike_subscribe", { topic: "account", address }, () => void showAccount(node, address))
+      ).id;
+    })().catch((err: unknown) => {
+      document.getElementById("account")!.textContent = String(err);
+    });
+  };
+  await new BlocksView(node, new ReceiptsView(node)).start();
+}
+
+main().catch((e: unknown) => {
+  document.getElementById("conn")!.textContent = `error: ${String(e)}`;
+  console.error(e);
+});
