@@ -28,7 +28,10 @@ import { openSequencing } from "../chain/sequencer/service.js";
 import { maxBlockDataBytes } from "../chain/consensus/driver.js";
 import type { Validator } from "../chain/types/block.js";
 import { loadFeederKey } from "../chain/node/feederKey.js";
-import { startFeederService } from "./feederService.js";
+import { parseFee, startFeederService } from "./feederService.js";
+import { startCheckpointSigner } from "./checkpointSigner.js";
+import { ETH_KEY_FILE, loadEthKey } from "../chain/node/ethKey.js";
+import { existsSync } from "node:fs";
 
 export interface StartNodeOptions {
   home: string;
@@ -68,6 +71,13 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   const feederKey = config.oracleFeeder.enable
     ? loadFeederKey(resolveHomePath(home, config.oracleFeeder.keyFile))
     : undefined;
+  // A validator home with an Ethereum key signs checkpoints; its feeder account pays the fees.
+  const ethKeyPath = resolveHomePath(home, ETH_KEY_FILE);
+  const feederKeyPath = resolveHomePath(home, config.oracleFeeder.keyFile);
+  const checkpointKeys =
+    existsSync(ethKeyPath) && existsSync(feederKeyPath)
+      ? { eth: loadEthKey(ethKeyPath), account: feederKey ?? loadFeederKey(feederKeyPath) }
+      : undefined;
 
   const db = await openRocksDatabase(resolveHomePath(home, config.dbDir));
   const state = await openStateStore({ db, keepRecent: keepRecentOf(config) });
@@ -277,12 +287,27 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     comet_compat: COMET_VERSION,
   });
 
+  const checkpointSigner =
+    checkpointKeys !== undefined && self !== undefined
+      ? await startCheckpointSigner({
+          ethKey: checkpointKeys.eth,
+          account: checkpointKeys.account,
+          chainId: genesis.chain_id,
+          fees: parseFee(config.oracleFeeder.fees),
+          gasLimit: config.oracleFeeder.gasLimit,
+          query: (req) => app.query(req),
+          submitTx: (tx) => network.submitTx(tx),
+          logger: log.with("checkpoint"),
+        })
+      : undefined;
+
   let stopped = false;
   return {
     rpcUrl: rpc.url,
     async stop() {
       if (stopped) return;
       stopped = true;
+      await checkpointSigner?.stop();
       await feeder?.stop();
       await network.stop();
       await driver.stop();

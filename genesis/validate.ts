@@ -14,6 +14,7 @@ import { genesisErrors } from "./errors.js";
 import { isStrikeError } from "../chain/types/errors.js";
 import { parseMarginGenesis } from "../modules/margin/index.js";
 import { defaultOracleGenesis, validateOracleGenesis } from "../modules/oracle/index.js";
+import { validateCheckpointGenesis } from "../modules/checkpoint/index.js";
 import { parseOrderbookGenesis } from "../modules/orderbook/index.js";
 import type { GenesisDoc } from "./types.js";
 
@@ -262,6 +263,8 @@ export function genesisIssues(doc: unknown, options: { prefix?: string } = {}): 
     checkModule(issues, () => parseMarginGenesis(appState["margin"]));
     checkModule(issues, () => checkSettlementWindow(appState["oracle"], appState["margin"]));
     checkModule(issues, () => parseSequencerGenesis(appState["sequencer"]));
+    if (appState["checkpoint"] !== undefined)
+      checkModule(issues, () => validateCheckpointGenesis(appState["checkpoint"]));
   }
   return issues;
 }

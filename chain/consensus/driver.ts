@@ -407,6 +407,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       proposerAddress: block.header.proposerAddress,
       misbehavior: block.evidence.map(toMisbehavior),
       decidedLastCommit: lastCommitInfo(chain.lastValidators, block.lastCommit),
+      lastBlockHash: block.header.lastBlockId.hash,
     });
     const batch = o.db.batch();
     o.app.commit(batch);
@@ -464,6 +465,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       evidence: pieces,
       misbehavior: pieces.map(toMisbehavior),
       decidedLastCommit: lastCommitInfo(chain.lastValidators, chain.lastCommit),
+      lastBlockHash: chain.lastBlockId.hash,
     });
   }
 

@@ -50,6 +50,8 @@ export interface HeightPlan {
   evidence: DuplicateVoteEvidence[];
   misbehavior: Misbehavior[];
   decidedLastCommit: LastCommitInfo;
+  /** The previous block's hash (the next header's last_block_id). */
+  lastBlockHash?: Uint8Array;
 }
 
 export interface SealedBlock {

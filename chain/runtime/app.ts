@@ -229,6 +229,9 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
         height: req.height,
         time: req.time,
         comet: { lastCommit: req.decidedLastCommit ?? { votes: [] }, misbehavior: req.misbehavior },
+        // The root before this block's writes is the header's app_hash (state after height-1).
+        lastAppHash: state.workingRoot(),
+        ...(req.lastBlockHash === undefined ? {} : { lastBlockHash: req.lastBlockHash }),
       };
       const events: AbciEvent[] = [];
       const validatorUpdates: ValidatorUpdate[] = [];
@@ -272,7 +275,10 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
     simulate,
 
     openSpeculativeBlock(req: SpeculativeBlockRequest): SpeculativeBlock {
-      return openSpeculativeBlock({ env, modules, committed: state.working, chainId, logger }, req);
+      return openSpeculativeBlock(
+        { env, modules, committed: state.working, chainId, logger, lastAppHash: state.workingRoot() },
+        req,
+      );
     },
   };
   return app;

@@ -17,6 +17,8 @@ export interface SpeculativeBlockRequest {
   time: Timestamp;
   misbehavior: Misbehavior[];
   decidedLastCommit: LastCommitInfo;
+  /** The previous block's hash (the header's last_block_id), as finalize will see it. */
+  lastBlockHash?: Uint8Array;
 }
 
 export interface SpeculativeOutcome {
@@ -42,6 +44,8 @@ export function openSpeculativeBlock(
     committed: KVStore;
     chainId: string;
     logger: HookLogger | undefined;
+    /** The committed root: the next header's app_hash. */
+    lastAppHash?: Uint8Array;
   },
   req: SpeculativeBlockRequest,
 ): SpeculativeBlock {
@@ -51,6 +55,8 @@ export function openSpeculativeBlock(
     height: req.height,
     time: req.time,
     comet: { lastCommit: req.decidedLastCommit, misbehavior: req.misbehavior },
+    ...(o.lastAppHash === undefined ? {} : { lastAppHash: o.lastAppHash }),
+    ...(req.lastBlockHash === undefined ? {} : { lastBlockHash: req.lastBlockHash }),
   };
   const events: AbciEvent[] = [];
   runBlockHook({ modules: o.modules, base: state, logger: o.logger }, block, "beginBlock", events);

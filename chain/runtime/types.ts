@@ -13,6 +13,10 @@ export interface BlockInfo {
   time: Timestamp;
   /** What consensus tells begin block about the previous block (finalize only). */
   comet?: { lastCommit: LastCommitInfo; misbehavior: readonly Misbehavior[] };
+  /** The header's app_hash: the state root after the previous block (finalize and speculative blocks). */
+  lastAppHash?: Uint8Array;
+  /** The header's last_block_id hash: the previous block's hash (when consensus supplies it). */
+  lastBlockHash?: Uint8Array;
 }
 
 export interface Context {

@@ -169,6 +169,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
           time: plan.time,
           misbehavior: plan.misbehavior,
           decidedLastCommit: plan.decidedLastCommit,
+          ...(plan.lastBlockHash === undefined ? {} : { lastBlockHash: plan.lastBlockHash }),
         }),
         txs: [],
         hashes: new Set(),

@@ -82,6 +82,8 @@ export interface FinalizeBlockRequest {
   misbehavior: Misbehavior[];
   /** Who signed the previous block (its commit in this block), by the previous height's set. Empty at the initial height. */
   decidedLastCommit?: LastCommitInfo;
+  /** The header's last_block_id hash (block height-1's hash); checkpoints record it. */
+  lastBlockHash?: Uint8Array;
 }
 
 /** One validator's vote in a block's last commit. */

@@ -9,6 +9,8 @@ import { DEFAULT_CHAIN_ID, DEFAULT_VALIDATOR_POWER } from "../../genesis/constan
 import { addGenesisAccount, defaultGenesis, writeGenesis } from "../../genesis/genesis.js";
 import { addBondedValidators } from "../../genesis/validators.js";
 import { ensureFeederKey } from "../../chain/node/feederKey.js";
+import { ETH_KEY_FILE, ensureEthKey } from "../../chain/node/ethKey.js";
+import { addGenesisEthKey } from "../../modules/checkpoint/index.js";
 import { parseCoins } from "../../genesis/coins.js";
 
 /** Fees for the feeder's votes: 10,000 STRIKE is two million votes at the default fee. */
@@ -42,6 +44,7 @@ export function initCommand(): Command {
       writeConfig(g.home, cfg);
       const keys = ensureNodeKeys(g.home, cfg);
       const feeder = ensureFeederKey(resolveHomePath(g.home, cfg.oracleFeeder.keyFile));
+      const ethKey = ensureEthKey(resolveHomePath(g.home, ETH_KEY_FILE));
       let doc = defaultGenesis({
         chainId,
         validator: { pubKey: keys.validatorKey.pubKey, name: opts.moniker, power: DEFAULT_VALIDATOR_POWER },
@@ -56,6 +59,7 @@ export function initCommand(): Command {
           selfDelegation: DEFAULT_VALIDATOR_POWER * 1_000_000n,
         },
       ]);
+      doc.app_state["checkpoint"] = addGenesisEthKey(doc.app_state["checkpoint"], feeder.address, ethKey.address);
       writeGenesis(genesisPath, doc);
       const result = {
         moniker: opts.moniker,
@@ -63,6 +67,7 @@ export function initCommand(): Command {
         node_id: nodeIdOf(keys.nodeKey),
         validator_address: toHex(keys.validatorKey.address).toUpperCase(),
         operator_and_feeder: feeder.address,
+        eth_address: ethKey.address,
         home: g.home,
         genesis_file: genesisPath,
       };
@@ -73,6 +78,7 @@ export function initCommand(): Command {
           `  node id:           ${result.node_id}`,
           `  validator address: ${result.validator_address} (power ${DEFAULT_VALIDATOR_POWER})`,
           `  operator / feeder: ${feeder.address} (key ${cfg.oracleFeeder.keyFile})`,
+          `  checkpoint key:    ${ethKey.address} (Ethereum, key ${ETH_KEY_FILE})`,
           `  genesis:           ${genesisPath}`,
           `Next: strike genesis add-account <address> 1000000000ustrike --home ${g.home}`,
         ].join("\n"),

@@ -16,6 +16,8 @@ import { parseCoins } from "../../genesis/coins.js";
 import { addGenesisAccount, defaultGenesis, writeGenesis } from "../../genesis/genesis.js";
 import { addOracleFeeder, addValidatorFeeder } from "../../modules/oracle/index.js";
 import { ensureFeederKey } from "../../chain/node/feederKey.js";
+import { ETH_KEY_FILE, ensureEthKey } from "../../chain/node/ethKey.js";
+import { addGenesisEthKey } from "../../modules/checkpoint/index.js";
 import { addBondedValidators, type BondedValidatorInput } from "../../genesis/validators.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
@@ -78,8 +80,9 @@ export function testnetCommand(): Command {
         cfg.oracleFeeder.enable = o.feeder === undefined;
         const keys = ensureNodeKeys(home, cfg);
         const feederKey = ensureFeederKey(resolveHomePath(home, cfg.oracleFeeder.keyFile));
+        const ethKey = ensureEthKey(resolveHomePath(home, ETH_KEY_FILE));
         const peerId = p2pPeerId(keys.nodeKey.privKey.subarray(0, 32));
-        return { home, cfg, keys, feederKey, peerId, port: base + 10 * i };
+        return { home, cfg, keys, feederKey, ethKey, peerId, port: base + 10 * i };
       });
       for (const node of nodes) {
         node.cfg.p2p.persistentPeers = nodes.filter((x) => x !== node).map((x) => `${x.peerId}@127.0.0.1:${x.port}`);
@@ -106,6 +109,8 @@ export function testnetCommand(): Command {
         // The validator's feeder key (in its home) votes prices with the validator's stake.
         doc = addGenesisAccount(doc, node.feederKey.address, funds);
         doc.app_state["oracle"] = addValidatorFeeder(doc.app_state["oracle"], info.address, node.feederKey.address);
+        // The validator signs checkpoints with the Ethereum key in its home.
+        doc.app_state["checkpoint"] = addGenesisEthKey(doc.app_state["checkpoint"], info.address, node.ethKey.address);
         bonded.push({
           operator: info.address,
           consPubKey: node.keys.validatorKey.pubKey,
@@ -144,6 +149,7 @@ export function testnetCommand(): Command {
           rpc: x.cfg.rpc.laddr,
           peer_id: x.peerId,
           validator_address: toHex(x.keys.validatorKey.address).toUpperCase(),
+          eth_address: x.ethKey.address,
           moniker: `node${i}`,
         })),
         accounts,
