@@ -24,7 +24,7 @@ import type { EthKey } from "../chain/node/ethKey.js";
 import type { FeederKey } from "../chain/node/feederKey.js";
 import type { NodeLogger } from "../chain/node/logger.js";
 import type { QueryResponse, TxResult } from "../chain/types/abci.js";
-import { feederErrors } from "../feeder/errors.js";
+import { registerError } from "../chain/types/errors.js";
 import { MSG_SIGN_CHECKPOINT_TYPE_URL } from "../modules/checkpoint/index.js";
 
 export interface CheckpointSignerOptions {
@@ -45,6 +45,7 @@ export interface CheckpointSigner {
 }
 
 const P = "/strike.checkpoint.v1.Query/";
+const signerError = registerError("checkpoint-signer", 1, "the node refused a checkpoint query or signature");
 const WRONG_SEQUENCE = 32;
 const NOT_FOUND = 5;
 /** A submitted signature not committed after this long is sent again. */
@@ -68,8 +69,8 @@ export async function startCheckpointSigner(o: CheckpointSignerOptions): Promise
 
   const query = async <T>(path: string, data: Uint8Array, decode: (b: Uint8Array) => T): Promise<T | undefined> => {
     const r = await o.query({ path, data, height: 0n, prove: false });
-    if (r.code === NOT_FOUND) return undefined;
-    if (r.code !== 0) throw feederErrors.voteRefused(`${path}: ${r.codespace}/${r.code} ${r.log}`);
+    if (r.code === NOT_FOUND || /NotFound/.test(r.log)) return undefined;
+    if (r.code !== 0) throw signerError(`${path}: ${r.codespace}/${r.code} ${r.log}`);
     return decode(r.value);
   };
   const readPosition = async () => {
@@ -78,7 +79,7 @@ export async function startCheckpointSigner(o: CheckpointSignerOptions): Promise
       QueryAccountRequest.encode({ address: o.account.address }).finish(),
       QueryAccountResponse.decode,
     );
-    if (res?.account === undefined) throw feederErrors.voteRefused(`account ${o.account.address} does not exist`);
+    if (res?.account === undefined) throw signerError(`account ${o.account.address} does not exist`);
     const acc = BaseAccount.decode(res.account.value);
     return { accountNumber: acc.accountNumber, sequence: Number(acc.sequence) };
   };
@@ -103,7 +104,7 @@ export async function startCheckpointSigner(o: CheckpointSignerOptions): Promise
     }
     if (result.code !== 0) {
       position = undefined;
-      throw feederErrors.voteRefused(`${result.codespace}/${result.code}: ${result.log}`);
+      throw signerError(`${result.codespace}/${result.code}: ${result.log}`);
     }
     position = { ...position, sequence: position.sequence + 1 };
   };

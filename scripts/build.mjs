@@ -8,7 +8,7 @@ import { readdir, rm, writeFile, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
-export const SOURCE_DIRS = ["app", "chain", "modules", "cli", "genesis", "feeder"];
+export const SOURCE_DIRS = ["app", "chain", "modules", "cli", "genesis", "feeder", "relayer"];
 
 async function sources(dir) {
   const out = [];

@@ -10,6 +10,7 @@ import { withExamples } from "../help.js";
 import { print, toText } from "../output.js";
 import { oracleQueryCommand } from "./oracle.js";
 import { slashingQueryCommand, stakingQueryCommand } from "./staking.js";
+import { checkpointQueryCommand } from "./checkpoint.js";
 import { tradingQueryCommands } from "./tradingQueries.js";
 
 /** An address, or the address of a keyring key of that name. */
@@ -150,5 +151,6 @@ export function queryCommand(): Command {
   q.addCommand(oracleQueryCommand());
   q.addCommand(stakingQueryCommand());
   q.addCommand(slashingQueryCommand());
+  q.addCommand(checkpointQueryCommand());
   return q;
 }

@@ -16,8 +16,10 @@ import { parseCoins } from "../../genesis/coins.js";
 import { addGenesisAccount, defaultGenesis, writeGenesis } from "../../genesis/genesis.js";
 import { addOracleFeeder, addValidatorFeeder } from "../../modules/oracle/index.js";
 import { ensureFeederKey } from "../../chain/node/feederKey.js";
+import { HARDHAT_KEYS } from "../../chain/l1/hardhatNode.js";
 import { ETH_KEY_FILE, ensureEthKey } from "../../chain/node/ethKey.js";
 import { addGenesisEthKey } from "../../modules/checkpoint/index.js";
+import { deployLocalL1, type LocalL1 } from "./testnetL1.js";
 import { addBondedValidators, type BondedValidatorInput } from "../../genesis/validators.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
@@ -37,6 +39,8 @@ interface TestnetFlags {
   feeder?: string;
   genesisTime?: string;
   timeoutCommit: string;
+  l1Rpc?: string;
+  l1Key?: string;
 }
 
 export function testnetCommand(): Command {
@@ -52,6 +56,11 @@ export function testnetCommand(): Command {
     )
     .option("--genesis-time <rfc3339>", "genesis time (default: now)")
     .option("--timeout-commit <duration>", "pause after each block", "500ms")
+    .option(
+      "--l1-rpc <url>",
+      "deploy a mock USDC and the ECDSA settlement contract (initialised with the genesis validators' Ethereum keys) on this L1, and put its chain id and address in genesis",
+    )
+    .option("--l1-key <hex>", "the L1 deployer's private key (with --l1-rpc; default: Hardhat's first test account)")
     .action(async (o: TestnetFlags, self: Command) => {
       // The global --output names the folder here (`strike testnet --output ./localnet`).
       const all = self.optsWithGlobals<Record<string, unknown>>();
@@ -139,6 +148,8 @@ export function testnetCommand(): Command {
         if (address === undefined) throw cliErrors.badArgument(`--feeder ${feeder} is not one of --accounts`);
         doc.app_state["oracle"] = addOracleFeeder(doc.app_state["oracle"], address, 1n);
       }
+      let l1: LocalL1 | undefined;
+      if (o.l1Rpc !== undefined) l1 = await deployLocalL1(doc, { l1Rpc: o.l1Rpc, l1Key: o.l1Key ?? HARDHAT_KEYS[0] });
       for (const node of nodes) writeGenesis(resolveHomePath(node.home, node.cfg.genesisFile), doc);
 
       const out = {
@@ -153,12 +164,16 @@ export function testnetCommand(): Command {
           moniker: `node${i}`,
         })),
         accounts,
+        ...(l1 === undefined
+          ? {}
+          : { l1: { rpc: o.l1Rpc, chain_id: l1.l1ChainId.toString(), settlement: l1.settlement, usdc: l1.usdc } }),
       };
       print(g.output, out, () =>
         [
           `Created ${n} validator homes for ${chainId} in ${o.output}:`,
           ...out.nodes.map((x) => `  ${x.home}  p2p ${x.p2p}  rpc ${x.rpc}`),
           `Accounts in ${homes[0]} (--keyring-backend test): ${Object.keys(accounts).join(", ") || "none"}`,
+          ...(l1 === undefined ? [] : [`L1 ${o.l1Rpc}: settlement ${l1.settlement}, mock USDC ${l1.usdc}`]),
           `Start each with: strike start --home ${join(o.output, "node<i>")}`,
         ].join("\n"),
       );
