@@ -58,13 +58,29 @@ export interface Relayer {
 
 const KEEP_LANDED = 100;
 
+/** Revert data anywhere in an ethers or JSON-RPC error (its shape varies by where the call failed). */
+function revertData(e: unknown, depth = 0): string | undefined {
+  if (depth > 4 || typeof e !== "object" || e === null) return undefined;
+  const o = e as Record<string, unknown>;
+  if (typeof o["data"] === "string" && /^0x[0-9a-fA-F]{8}/.test(o["data"])) return o["data"];
+  for (const k of ["data", "error", "info", "cause"]) {
+    const found = revertData(o[k], depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** The custom error's name a revert carries, if it is the contract's. */
 export function revertNameOf(e: unknown, contract: Contract): string | undefined {
-  const err = e as { revert?: { name?: string }; data?: string; info?: { error?: { data?: string } } };
-  if (err.revert?.name !== undefined) return err.revert.name;
-  const data = err.data ?? err.info?.error?.data;
-  if (typeof data === "string" && data.length >= 10) return contract.interface.parseError(data)?.name;
-  return undefined;
+  const named = (e as { revert?: { name?: string } }).revert?.name;
+  if (named !== undefined) return named;
+  const data = revertData(e);
+  if (data === undefined) return undefined;
+  try {
+    return contract.interface.parseError(data)?.name;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -136,18 +152,19 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
             call.signatures,
           ];
     const fn = settlement.getFunction(call.newValidatorSet === undefined ? "checkpoint" : "updateValidatorSet");
-    // Simulate first: another relayer may have landed it, and a doomed tx costs gas.
+    // Simulate first: another relayer may have landed it, and a doomed tx costs gas. It can
+    // still land between the simulation and the estimate: then the estimate says so.
+    let gasLimit: bigint;
     try {
       await fn.staticCall(...args);
+      gasLimit = ((await fn.estimateGas(...args)) * 12n) / 10n;
     } catch (e) {
-      const name = revertNameOf(e, settlement);
-      if (name === "StaleHeight") {
+      if (revertNameOf(e, settlement) === "StaleHeight") {
         log.info("checkpoint already on L1 (another relayer)", { height });
         return;
       }
       throw e;
     }
-    const gasLimit = ((await fn.estimateGas(...args)) * 12n) / 10n;
     const nonce = await wallet.getNonce("pending");
     let fees = await provider.getFeeData();
     let tx: TransactionResponse = await fn(...args, { gasLimit, nonce });
