@@ -115,5 +115,5 @@ export function checkpointTxCommand(): Command {
     await signAndSend(g, o.from, [msg], o, `Register Ethereum key ${key.address} for validator ${operator}`);
   });
   cmd.addCommand(withExamples(register, "strike tx checkpoint register-eth-key --from validator --home ./node4"));
-  return cmd;
+  return withExamples(cmd, "strike tx checkpoint register-eth-key --from validator --home ./node4");
 }

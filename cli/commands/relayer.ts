@@ -61,11 +61,8 @@ export function relayerCommand(): Command {
       await relayer.stop();
       await server.close();
     });
-  cmd.addCommand(
-    withExamples(
-      start,
-      "strike relayer start --rpc http://127.0.0.1:26657 --l1-rpc http://127.0.0.1:8545 --contract 0x5FbDB2315678afecb367f032d93F642f64180aa3 --l1-key 0x...",
-    ),
-  );
-  return cmd;
+  const example =
+    "strike relayer start --rpc http://127.0.0.1:26657 --l1-rpc http://127.0.0.1:8545 --contract 0x5FbDB2315678afecb367f032d93F642f64180aa3 --l1-key 0x...";
+  cmd.addCommand(withExamples(start, example));
+  return withExamples(cmd, example);
 }
