@@ -145,7 +145,7 @@ export async function startFeederService(o: FeederServiceOptions): Promise<Feede
   };
 }
 
-function parseFee(text: string): { denom: string; amount: string }[] {
+export function parseFee(text: string): { denom: string; amount: string }[] {
   return text
     .split(",")
     .filter((x) => x !== "")

@@ -33,10 +33,14 @@ import { openSequencing } from "../chain/sequencer/service.js";
 import { maxBlockDataBytes } from "../chain/consensus/driver.js";
 import type { Validator } from "../chain/types/block.js";
 import { loadFeederKey } from "../chain/node/feederKey.js";
-import { startFeederService } from "./feederService.js";
+
 import { createNodeMetrics, timedAdmission, timedFinalize, type NodeMetrics } from "./metrics.js";
 import { parseListenAddr, startMetricsServer } from "../chain/node/metricsServer.js";
 import { publishFinalityEvents } from "./finalityEvents.js";
+import { parseFee, startFeederService } from "./feederService.js";
+import { startCheckpointSigner } from "./checkpointSigner.js";
+import { ETH_KEY_FILE, loadEthKey } from "../chain/node/ethKey.js";
+import { existsSync } from "node:fs";
 
 export interface StartNodeOptions {
   home: string;
@@ -80,6 +84,13 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     : undefined;
   // A bad metrics address stops the start here, before anything opens.
   if (config.instrumentation.prometheus) parseListenAddr(config.instrumentation.prometheusListenAddr);
+  // A validator home with an Ethereum key signs checkpoints; its feeder account pays the fees.
+  const ethKeyPath = resolveHomePath(home, ETH_KEY_FILE);
+  const feederKeyPath = resolveHomePath(home, config.oracleFeeder.keyFile);
+  const checkpointKeys =
+    existsSync(ethKeyPath) && existsSync(feederKeyPath)
+      ? { eth: loadEthKey(ethKeyPath), account: feederKey ?? loadFeederKey(feederKeyPath) }
+      : undefined;
 
   const db = await openRocksDatabase(resolveHomePath(home, config.dbDir));
   const state = await openStateStore({ db, keepRecent: keepRecentOf(config) });
@@ -341,12 +352,27 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     ...(metricsServer === undefined ? {} : { metrics: `${metricsServer.url}/metrics` }),
   });
 
+  const checkpointSigner =
+    checkpointKeys !== undefined && self !== undefined
+      ? await startCheckpointSigner({
+          ethKey: checkpointKeys.eth,
+          account: checkpointKeys.account,
+          chainId: genesis.chain_id,
+          fees: parseFee(config.oracleFeeder.fees),
+          gasLimit: config.oracleFeeder.gasLimit,
+          query: (req) => app.query(req),
+          submitTx: (tx) => network.submitTx(tx),
+          logger: log.with("checkpoint"),
+        })
+      : undefined;
+
   let stopped = false;
   return {
     rpcUrl: rpc.url,
     async stop() {
       if (stopped) return;
       stopped = true;
+      await checkpointSigner?.stop();
       await feeder?.stop();
       await metricsServer?.close();
       await network.stop();

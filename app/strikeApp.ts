@@ -5,6 +5,7 @@
  */
 import { createAccountKeeper, createAuthModule, FEE_COLLECTOR, type Account } from "../modules/auth/index.js";
 import { createBankKeeper, createBankModule } from "../modules/bank/index.js";
+import { createCheckpointKeeper, createCheckpointModule, type BridgeRoots } from "../modules/checkpoint/index.js";
 import {
   INSURANCE_FUND,
   MARGIN_ACCOUNT,
@@ -63,7 +64,12 @@ export interface StrikeAppOptions {
   logger?: Logger;
   sigCache?: SignatureCache;
   verify?: DigestVerifier;
+  /** The bridge's withdrawal and exit roots for checkpoints (zeros until modules/bridge is wired). */
+  bridgeRoots?: BridgeRoots;
 }
+
+const ZERO_ROOT = new Uint8Array(32);
+const NO_BRIDGE_ROOTS: BridgeRoots = { withdrawalRoot: () => ZERO_ROOT, exitRoot: () => ZERO_ROOT };
 
 /** Module accounts and their permissions. */
 export const MODULE_ACCOUNTS: Readonly<Record<string, readonly string[]>> = {
@@ -97,6 +103,10 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
       isTombstoned: (src, consAddress) => slashingKeeper.isTombstoned(src, consAddress),
       jailUntil: (ctx, consAddress, until, tombstone) => slashingKeeper.jailUntil(ctx, consAddress, until, tombstone),
     },
+  });
+  const checkpointKeeper = createCheckpointKeeper({
+    staking: stakingKeeper,
+    bridge: options.bridgeRoots ?? NO_BRIDGE_ROOTS,
   });
   // The bonded validators are the oracle's feeders, weighted by their power (stake).
   const oracleKeeper = createOracleKeeper({
@@ -181,6 +191,8 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
       createSlashingModule(slashingKeeper, {
         cometInfo: (ctx) => ctx.block.comet ?? { lastCommit: { votes: [] }, misbehavior: [] },
       }),
+      // Checkpoints after staking (the set they sign with) and before anything that writes in begin block.
+      createCheckpointModule(checkpointKeeper),
       // Receipt violations slash through staking and record jails in slashing's signing infos.
       createReceiptsModule(receiptsKeeper),
       createOracleModule(oracleKeeper),

@@ -6,6 +6,7 @@ import { keysCommand } from "./commands/keys.js";
 import { feederCommand } from "./commands/oracle.js";
 import { queryCommand } from "./commands/query.js";
 import { receiptCommand } from "./commands/receipt.js";
+import { relayerCommand } from "./commands/relayer.js";
 import { startCommand } from "./commands/start.js";
 import { statusCommand } from "./commands/status.js";
 import { testnetCommand } from "./commands/testnet.js";
@@ -42,6 +43,7 @@ export function createProgram(): Command {
     feederCommand,
     testnetCommand,
     receiptCommand,
+    relayerCommand,
   ]) {
     program.addCommand(make());
   }

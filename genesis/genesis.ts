@@ -2,6 +2,7 @@
 import { defaultSequencerGenesis } from "./sequencer.js";
 import { defaultMarginGenesis } from "../modules/margin/index.js";
 import { defaultOracleGenesis } from "../modules/oracle/index.js";
+import { defaultCheckpointGenesis } from "../modules/checkpoint/index.js";
 import { defaultOrderbookGenesis } from "../modules/orderbook/index.js";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -136,6 +137,7 @@ export function defaultGenesis(options: DefaultGenesisOptions): GenesisDoc {
       orderbook: defaultOrderbookGenesis(BigInt(Math.floor(Date.parse(genesisTimeText) / 1000))),
       margin: defaultMarginGenesis(),
       sequencer: defaultSequencerGenesis(),
+      checkpoint: defaultCheckpointGenesis(),
     },
   };
   validateGenesis(doc);

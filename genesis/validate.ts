@@ -14,6 +14,7 @@ import { validateAuthGenesis } from "../modules/auth/index.js";
 import { validateBankGenesis } from "../modules/bank/index.js";
 import { parseMarginGenesis } from "../modules/margin/index.js";
 import { defaultOracleGenesis, validateOracleGenesis } from "../modules/oracle/index.js";
+import { validateCheckpointGenesis } from "../modules/checkpoint/index.js";
 import { parseOrderbookGenesis } from "../modules/orderbook/index.js";
 import { validateReceiptsGenesis } from "../modules/receipts/index.js";
 import type { GenesisDoc } from "./types.js";
@@ -134,6 +135,8 @@ export function genesisIssues(doc: unknown): string[] {
     checkModule(issues, () => checkSettlementWindow(appState["oracle"], appState["margin"]));
     checkModule(issues, () => parseSequencerGenesis(appState["sequencer"]));
     if (appState["receipts"] !== undefined) checkModule(issues, () => validateReceiptsGenesis(appState["receipts"]));
+    if (appState["checkpoint"] !== undefined)
+      checkModule(issues, () => validateCheckpointGenesis(appState["checkpoint"]));
   }
   return issues;
 }

@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { buildWeb } from "./buildWeb.mjs";
 
 const root = resolve(import.meta.dirname, "..");
-export const SOURCE_DIRS = ["app", "chain", "modules", "cli", "genesis", "feeder"];
+export const SOURCE_DIRS = ["app", "chain", "modules", "cli", "genesis", "feeder", "relayer"];
 
 async function sources(dir) {
   const out = [];

@@ -2,18 +2,20 @@
 # `make start`: creates a 4-validator local network in .localnet/node0..node3 if there is
 # none (shared genesis with ready markets; alice, bob and mm funded in node0's test keyring),
 # then runs the four validators, one process each. Each validator feeds oracle prices from
-# inside its node (app.toml [oracle-feeder], simulated source). Ctrl-C stops them all.
+# inside its node (app.toml [oracle-feeder], simulated source) and signs checkpoints with
+# the Ethereum key in its home. Before them a Hardhat 2 L1 starts (L1_PORT, 8545) with a mock
+# USDC and the settlement contract initialised with the validators' Ethereum keys, and one
+# relayer lands checkpoints on it. Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR="${LOCALNET_DIR:-.localnet}"
 VALIDATORS="${VALIDATORS:-4}"
 CHAIN_ID="${CHAIN_ID:-strike-local-1}"
+L1_PORT="${L1_PORT:-8545}"
+L1_RPC="http://127.0.0.1:$L1_PORT"
+# Hardhat's second well-known test account pays the relayer's gas (the first deploys).
+RELAYER_KEY="0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
 strike() { node bin/strike.js "$@"; }
-
-if [ ! -f "$DIR/node0/config/genesis.json" ]; then
-  echo "Creating a $VALIDATORS-validator local network in $DIR (chain id $CHAIN_ID)"
-  strike testnet --validators "$VALIDATORS" --output "$DIR" --chain-id "$CHAIN_ID"
-fi
 
 PIDS=()
 cleanup() {
@@ -21,13 +23,35 @@ cleanup() {
   wait 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM
+
+mkdir -p "$DIR"
+node node_modules/hardhat/internal/cli/cli.js --config contracts/hardhat.config.cjs node --hostname 127.0.0.1 --port "$L1_PORT" >"$DIR/l1.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 120); do
+  grep -q "Started HTTP and WebSocket JSON-RPC server" "$DIR/l1.log" 2>/dev/null && break
+  sleep 0.5
+done
+grep -q "Started HTTP and WebSocket JSON-RPC server" "$DIR/l1.log" || { echo "the Hardhat L1 did not start: see $DIR/l1.log" >&2; exit 1; }
+echo "started the L1 (Hardhat, chain id 31337) on $L1_RPC (log: $DIR/l1.log)"
+
+if [ ! -f "$DIR/node0/config/genesis.json" ]; then
+  echo "Creating a $VALIDATORS-validator local network in $DIR (chain id $CHAIN_ID)"
+  strike testnet --validators "$VALIDATORS" --output "$DIR" --chain-id "$CHAIN_ID" --l1-rpc "$L1_RPC"
+fi
+# Hardhat's chain lives in memory: put the contract back where genesis expects it.
+SETTLEMENT="$(npx tsx scripts/localL1.ts "$DIR/node0/config/genesis.json" "$L1_RPC")"
 for home in "$DIR"/node*/; do
   home="${home%/}"
   node bin/strike.js start --home "$home" >"$home/node.log" 2>&1 &
   PIDS+=($!)
   echo "started $(basename "$home") (log: $home/node.log)"
 done
+node bin/strike.js relayer start --rpc tcp://127.0.0.1:26657 --l1-rpc "$L1_RPC" --contract "$SETTLEMENT" \
+  --l1-key "$RELAYER_KEY" --status-addr 127.0.0.1:26690 >"$DIR/relayer.log" 2>&1 &
+PIDS+=($!)
+echo "started the relayer (log: $DIR/relayer.log, status: http://127.0.0.1:26690/status)"
 cat <<MSG
+L1: $L1_RPC (chain id 31337), settlement contract $SETTLEMENT
 Local network running: node0 RPC on tcp://127.0.0.1:26657 (node i: port 26657+10i); each
 validator's in-process feeder moves ETH and BTC every second. In another shell:
   H="--home $DIR/node0 --keyring-backend test"
@@ -36,5 +60,6 @@ validator's in-process feeder moves ETH and BTC every second. In another shell:
   node bin/strike.js tx margin deposit 10000000000uusdc --from mm --yes \$H
   node bin/strike.js tx trade place --market ETH-PERP --side sell --size 2 --price 3001.5 --tif post-only --from mm --yes \$H
   node bin/strike.js query book ETH-PERP
+  node bin/strike.js query checkpoint latest
 MSG
-wait "${PIDS[0]}"
+wait "${PIDS[1]}"

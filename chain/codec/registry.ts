@@ -6,6 +6,7 @@
  */
 import { Registry, type GeneratedType } from "@cosmjs/proto-signing";
 import { defaultRegistryTypes } from "@cosmjs/stargate";
+import * as checkpoint from "./generated/strike/checkpoint/v1/tx.js";
 import * as margin from "./generated/strike/margin/v1/tx.js";
 import * as oracle from "./generated/strike/oracle/v1/tx.js";
 import * as orderbook from "./generated/strike/orderbook/v1/tx.js";
@@ -38,6 +39,10 @@ export const strikeTypes: ReadonlyArray<[string, GeneratedType]> = [
   ["/strike.staking.v1.MsgWithdrawRewards", staking.MsgWithdrawRewards],
   ["/strike.slashing.v1.MsgUnjail", slashing.MsgUnjail],
   ["/strike.receipts.v1.MsgReceiptViolation", receipts.MsgReceiptViolation],
+  ["/strike.checkpoint.v1.MsgRegisterEthKey", checkpoint.MsgRegisterEthKey],
+  ["/strike.checkpoint.v1.MsgSignCheckpoint", checkpoint.MsgSignCheckpoint],
+  ["/strike.checkpoint.v1.MsgSignCheckpointResponse", checkpoint.MsgSignCheckpointResponse],
+  ["/strike.checkpoint.v1.MsgCheckpointEquivocation", checkpoint.MsgCheckpointEquivocation],
 ];
 
 /** A registry with the Cosmos SDK's default types plus Strike's own. */

@@ -59,6 +59,7 @@ export async function executeAndPersist(
     misbehavior: block.evidence.map(toMisbehavior),
     decidedLastCommit: lastCommitInfo(chain.lastValidators, block.lastCommit),
     lastResultsHash: block.header.lastResultsHash,
+    lastBlockHash: block.header.lastBlockId.hash,
   });
   const batch = o.db.batch();
   o.app.commit(batch);

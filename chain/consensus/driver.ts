@@ -348,6 +348,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       misbehavior: pieces.map(toMisbehavior),
       decidedLastCommit: lastCommitInfo(chain.lastValidators, chain.lastCommit),
       lastResultsHash: chain.lastResultsHash,
+      lastBlockHash: chain.lastBlockId.hash,
     });
   }
 

@@ -36,6 +36,8 @@ export interface HeightPlan {
   decidedLastCommit: LastCommitInfo;
   /** The results root of the previous height (the block's last_results_hash). */
   lastResultsHash?: Uint8Array;
+  /** The previous block's hash (the next header's last_block_id). */
+  lastBlockHash?: Uint8Array;
 }
 
 export interface SealedBlock {

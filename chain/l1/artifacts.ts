@@ -1,5 +1,5 @@
 /** The compiled contracts (contracts/generated, written by contracts/build.ts). */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { InterfaceAbi } from "ethers";
 import { l1Errors } from "./errors.js";
@@ -13,7 +13,12 @@ export interface ContractArtifact {
   bytecode: string;
 }
 
-const generatedDir = resolve(import.meta.dirname, "../../contracts/generated");
+/** The repository root, from sources (chain/l1) or from the compiled copy (dist/chain/l1). */
+export const repoRoot =
+  [resolve(import.meta.dirname, "../.."), resolve(import.meta.dirname, "../../..")].find((d) =>
+    existsSync(join(d, "contracts", "generated")),
+  ) ?? resolve(import.meta.dirname, "../..");
+const generatedDir = join(repoRoot, "contracts/generated");
 const cache = new Map<ContractName, ContractArtifact>();
 
 export function loadArtifact(name: ContractName): ContractArtifact {

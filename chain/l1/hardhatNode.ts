@@ -4,9 +4,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
+import { repoRoot as repo } from "./artifacts.js";
 import { l1Errors } from "./errors.js";
 
-const repo = resolve(import.meta.dirname, "../..");
 const cli = resolve(repo, "node_modules/hardhat/internal/cli/cli.js");
 const config = resolve(repo, "contracts/hardhat.config.cjs");
 

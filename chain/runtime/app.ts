@@ -237,6 +237,9 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
           txs: req.txs,
           ...(req.lastResultsHash === undefined ? {} : { lastResultsHash: req.lastResultsHash }),
         },
+        // The root before this block's writes is the header's app_hash (state after height-1).
+        lastAppHash: state.workingRoot(),
+        ...(req.lastBlockHash === undefined ? {} : { lastBlockHash: req.lastBlockHash }),
       };
       const events: AbciEvent[] = [];
       const validatorUpdates: ValidatorUpdate[] = [];
@@ -281,7 +284,15 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
 
     openSpeculativeBlock(req: SpeculativeBlockRequest): SpeculativeBlock {
       return openSpeculativeBlock(
-        { env, modules, committed: state.working, chainId, logger, queries: routers.queries },
+        {
+          env,
+          modules,
+          committed: state.working,
+          chainId,
+          logger,
+          queries: routers.queries,
+          lastAppHash: state.workingRoot(),
+        },
         req,
       );
     },

@@ -22,6 +22,8 @@ export interface SpeculativeBlockRequest {
   /** As in finalizeBlock: what begin block may read of the header (the same values the block will carry). */
   proposerAddress?: Uint8Array;
   lastResultsHash?: Uint8Array;
+  /** The previous block's hash (the header's last_block_id), as finalize will see it. */
+  lastBlockHash?: Uint8Array;
 }
 
 export interface SpeculativeOutcome {
@@ -53,6 +55,8 @@ export function openSpeculativeBlock(
     chainId: string;
     logger: HookLogger | undefined;
     queries?: ReadonlyMap<string, QueryRoute>;
+    /** The committed root: the next header's app_hash. */
+    lastAppHash?: Uint8Array;
   },
   req: SpeculativeBlockRequest,
 ): SpeculativeBlock {
@@ -67,6 +71,8 @@ export function openSpeculativeBlock(
       ...(req.proposerAddress === undefined ? {} : { proposerAddress: req.proposerAddress }),
       ...(req.lastResultsHash === undefined ? {} : { lastResultsHash: req.lastResultsHash }),
     },
+    ...(o.lastAppHash === undefined ? {} : { lastAppHash: o.lastAppHash }),
+    ...(req.lastBlockHash === undefined ? {} : { lastBlockHash: req.lastBlockHash }),
   };
   const events: AbciEvent[] = [];
   runBlockHook({ modules: o.modules, base: state, logger: o.logger }, block, "beginBlock", events);

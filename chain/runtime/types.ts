@@ -22,6 +22,10 @@ export interface BlockInfo {
     /** The header's last_results_hash: the results root of the previous height. */
     lastResultsHash?: Uint8Array;
   };
+  /** The header's app_hash: the state root after the previous block (finalize and speculative blocks). */
+  lastAppHash?: Uint8Array;
+  /** The header's last_block_id hash: the previous block's hash (when consensus supplies it). */
+  lastBlockHash?: Uint8Array;
 }
 
 export interface Context {

@@ -176,6 +176,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
           decidedLastCommit: plan.decidedLastCommit,
           proposerAddress: plan.proposerAddress,
           ...(plan.lastResultsHash === undefined ? {} : { lastResultsHash: plan.lastResultsHash }),
+          ...(plan.lastBlockHash === undefined ? {} : { lastBlockHash: plan.lastBlockHash }),
         }),
         txs: [],
         hashes: new Set(),

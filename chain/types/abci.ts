@@ -84,6 +84,8 @@ export interface FinalizeBlockRequest {
   decidedLastCommit?: LastCommitInfo;
   /** The header's last_results_hash (the previous height's results root): lets the state keep recent roots. */
   lastResultsHash?: Uint8Array;
+  /** The header's last_block_id hash (block height-1's hash); checkpoints record it. */
+  lastBlockHash?: Uint8Array;
 }
 
 /** One validator's vote in a block's last commit. */

@@ -28,10 +28,13 @@ export function initCommand(): Command {
         import("../../genesis/validators.js"),
         import("../../chain/node/config.js"),
       ]);
-      const [{ ensureNodeKeys, nodeIdOf }, { ensureFeederKey }] = await Promise.all([
-        import("../../chain/node/home.js"),
-        import("../../chain/node/feederKey.js"),
-      ]);
+      const [{ ensureNodeKeys, nodeIdOf }, { ensureFeederKey }, { ETH_KEY_FILE, ensureEthKey }, { addGenesisEthKey }] =
+        await Promise.all([
+          import("../../chain/node/home.js"),
+          import("../../chain/node/feederKey.js"),
+          import("../../chain/node/ethKey.js"),
+          import("../../modules/checkpoint/index.js"),
+        ]);
       const { configPaths, defaultConfig, loadConfig, resolveHomePath, writeConfig } = config;
       const g = globalOptions(self);
       const chainId = g.chainId ?? DEFAULT_CHAIN_ID;
@@ -48,6 +51,7 @@ export function initCommand(): Command {
       writeConfig(g.home, cfg);
       const keys = ensureNodeKeys(g.home, cfg);
       const feeder = ensureFeederKey(resolveHomePath(g.home, cfg.oracleFeeder.keyFile));
+      const ethKey = ensureEthKey(resolveHomePath(g.home, ETH_KEY_FILE));
       let doc = defaultGenesis({
         chainId,
         validator: { pubKey: keys.validatorKey.pubKey, name: opts.moniker, power: DEFAULT_VALIDATOR_POWER },
@@ -62,6 +66,7 @@ export function initCommand(): Command {
           selfDelegation: DEFAULT_VALIDATOR_POWER * 1_000_000n,
         },
       ]);
+      doc.app_state["checkpoint"] = addGenesisEthKey(doc.app_state["checkpoint"], feeder.address, ethKey.address);
       writeGenesis(genesisPath, doc);
       const result = {
         moniker: opts.moniker,
@@ -69,6 +74,7 @@ export function initCommand(): Command {
         node_id: nodeIdOf(keys.nodeKey),
         validator_address: toHex(keys.validatorKey.address).toUpperCase(),
         operator_and_feeder: feeder.address,
+        eth_address: ethKey.address,
         home: g.home,
         genesis_file: genesisPath,
       };
@@ -79,6 +85,7 @@ export function initCommand(): Command {
           `  node id:           ${result.node_id}`,
           `  validator address: ${result.validator_address} (power ${DEFAULT_VALIDATOR_POWER})`,
           `  operator / feeder: ${feeder.address} (key ${cfg.oracleFeeder.keyFile})`,
+          `  checkpoint key:    ${ethKey.address} (Ethereum, key ${ETH_KEY_FILE})`,
           `  genesis:           ${genesisPath}`,
           `Next: strike genesis add-account <address> 1000000000ustrike --home ${g.home}`,
         ].join("\n"),

@@ -8,6 +8,7 @@ import { withExamples } from "../help.js";
 import { print, toText } from "../output.js";
 import { oracleQueryCommand } from "./oracle.js";
 import { slashingQueryCommand, stakingQueryCommand } from "./staking.js";
+import { checkpointQueryCommand } from "./checkpoint.js";
 import { tradingQueryCommands } from "./tradingQueries.js";
 import { marketDataQueryCommands } from "./marketData.js";
 
@@ -155,5 +156,6 @@ export function queryCommand(): Command {
   q.addCommand(oracleQueryCommand());
   q.addCommand(stakingQueryCommand());
   q.addCommand(slashingQueryCommand());
+  q.addCommand(checkpointQueryCommand());
   return q;
 }

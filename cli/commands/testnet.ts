@@ -11,6 +11,7 @@ import { toHex } from "../../chain/types/bytes.js";
 import { DEFAULT_VALIDATOR_POWER } from "../../genesis/constants.js";
 import { parseCoins } from "../../genesis/coins.js";
 import type { BondedValidatorInput } from "../../genesis/validators.js";
+import type { LocalL1 } from "./testnetL1.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { cosmosHdPath, deriveFromMnemonic, generateMnemonic } from "../keyring/hd.js";
@@ -29,6 +30,8 @@ interface TestnetFlags {
   feeder?: string;
   genesisTime?: string;
   timeoutCommit: string;
+  l1Rpc?: string;
+  l1Key?: string;
 }
 
 export function testnetCommand(): Command {
@@ -44,6 +47,11 @@ export function testnetCommand(): Command {
     )
     .option("--genesis-time <rfc3339>", "genesis time (default: now)")
     .option("--timeout-commit <duration>", "pause after each block", "500ms")
+    .option(
+      "--l1-rpc <url>",
+      "deploy a mock USDC and the ECDSA settlement contract (initialised with the genesis validators' Ethereum keys) on this L1, and put its chain id and address in genesis",
+    )
+    .option("--l1-key <hex>", "the L1 deployer's private key (with --l1-rpc; default: Hardhat's first test account)")
     .action(async (o: TestnetFlags, self: Command) => {
       // The global --output names the folder here (`strike testnet --output ./localnet`).
       const all = self.optsWithGlobals<Record<string, unknown>>();
@@ -79,10 +87,13 @@ export function testnetCommand(): Command {
         import("../../chain/node/config.js"),
       ]);
       const { defaultConfig, resolveHomePath, writeConfig } = config;
-      const [{ ensureNodeKeys }, { ensureFeederKey }] = await Promise.all([
-        import("../../chain/node/home.js"),
-        import("../../chain/node/feederKey.js"),
-      ]);
+      const [{ ensureNodeKeys }, { ensureFeederKey }, { ETH_KEY_FILE, ensureEthKey }, { addGenesisEthKey }] =
+        await Promise.all([
+          import("../../chain/node/home.js"),
+          import("../../chain/node/feederKey.js"),
+          import("../../chain/node/ethKey.js"),
+          import("../../modules/checkpoint/index.js"),
+        ]);
       const { addOracleFeeder, addValidatorFeeder } = oracle;
       const nodes = homes.map((home, i) => {
         const cfg = defaultConfig(`node${i}`);
@@ -92,8 +103,9 @@ export function testnetCommand(): Command {
         cfg.oracleFeeder.enable = o.feeder === undefined;
         const keys = ensureNodeKeys(home, cfg);
         const feederKey = ensureFeederKey(resolveHomePath(home, cfg.oracleFeeder.keyFile));
+        const ethKey = ensureEthKey(resolveHomePath(home, ETH_KEY_FILE));
         const peerId = p2pPeerId(keys.nodeKey.privKey.subarray(0, 32));
-        return { home, cfg, keys, feederKey, peerId, port: base + 10 * i };
+        return { home, cfg, keys, feederKey, ethKey, peerId, port: base + 10 * i };
       });
       for (const node of nodes) {
         node.cfg.p2p.persistentPeers = nodes.filter((x) => x !== node).map((x) => `${x.peerId}@127.0.0.1:${x.port}`);
@@ -120,6 +132,8 @@ export function testnetCommand(): Command {
         // The validator's feeder key (in its home) votes prices with the validator's stake.
         doc = addGenesisAccount(doc, node.feederKey.address, funds);
         doc.app_state["oracle"] = addValidatorFeeder(doc.app_state["oracle"], info.address, node.feederKey.address);
+        // The validator signs checkpoints with the Ethereum key in its home.
+        doc.app_state["checkpoint"] = addGenesisEthKey(doc.app_state["checkpoint"], info.address, node.ethKey.address);
         bonded.push({
           operator: info.address,
           consPubKey: node.keys.validatorKey.pubKey,
@@ -148,6 +162,15 @@ export function testnetCommand(): Command {
         if (address === undefined) throw cliErrors.badArgument(`--feeder ${feeder} is not one of --accounts`);
         doc.app_state["oracle"] = addOracleFeeder(doc.app_state["oracle"], address, 1n);
       }
+      let l1: LocalL1 | undefined;
+      if (o.l1Rpc !== undefined) {
+        // ethers and the contracts load only when a local L1 is wanted.
+        const [{ deployLocalL1 }, { HARDHAT_KEYS }] = await Promise.all([
+          import("./testnetL1.js"),
+          import("../../chain/l1/hardhatNode.js"),
+        ]);
+        l1 = await deployLocalL1(doc, { l1Rpc: o.l1Rpc, l1Key: o.l1Key ?? HARDHAT_KEYS[0] });
+      }
       for (const node of nodes) writeGenesis(resolveHomePath(node.home, node.cfg.genesisFile), doc);
 
       const out = {
@@ -158,15 +181,20 @@ export function testnetCommand(): Command {
           rpc: x.cfg.rpc.laddr,
           peer_id: x.peerId,
           validator_address: toHex(x.keys.validatorKey.address).toUpperCase(),
+          eth_address: x.ethKey.address,
           moniker: `node${i}`,
         })),
         accounts,
+        ...(l1 === undefined
+          ? {}
+          : { l1: { rpc: o.l1Rpc, chain_id: l1.l1ChainId.toString(), settlement: l1.settlement, usdc: l1.usdc } }),
       };
       print(g.output, out, () =>
         [
           `Created ${n} validator homes for ${chainId} in ${o.output}:`,
           ...out.nodes.map((x) => `  ${x.home}  p2p ${x.p2p}  rpc ${x.rpc}`),
           `Accounts in ${homes[0]} (--keyring-backend test): ${Object.keys(accounts).join(", ") || "none"}`,
+          ...(l1 === undefined ? [] : [`L1 ${o.l1Rpc}: settlement ${l1.settlement}, mock USDC ${l1.usdc}`]),
           `Start each with: strike start --home ${join(o.output, "node<i>")}`,
         ].join("\n"),
       );

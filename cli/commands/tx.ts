@@ -9,6 +9,7 @@ import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { oracleTxCommand } from "./oracle.js";
 import { slashingTxCommand, stakingTxCommand } from "./staking.js";
+import { checkpointTxCommand } from "./checkpoint.js";
 import { marginTxCommand, tradeTxCommand } from "./trade.js";
 import { addTxOptions, signAndSend, type TxFlags } from "../txSend.js";
 import { txStatusCommand } from "./txStatus.js";
@@ -51,5 +52,6 @@ export function txCommand(): Command {
   tx.addCommand(stakingTxCommand());
   tx.addCommand(slashingTxCommand());
   tx.addCommand(txStatusCommand());
+  tx.addCommand(checkpointTxCommand());
   return tx;
 }

@@ -1,0 +1,170 @@
+/**
+ * The validator's checkpoint signer, run inside the node like the price feeder: it reads
+ * the checkpoints this node has committed, signs each one whose signing set names this
+ * home's Ethereum key and that it has not signed yet, and submits MsgSignCheckpoint from
+ * the home's feeder account (which pays the fee). A checkpoint's digest comes from this
+ * node's own state, so it signs only what it executed itself.
+ */
+import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
+import { SigningStargateClient } from "@cosmjs/stargate";
+import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
+import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
+import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { concat, getBytes, hexlify } from "ethers";
+import { createStrikeRegistry } from "../chain/codec/registry.js";
+import {
+  QueryCheckpointRequest,
+  QueryCheckpointResponse,
+  QueryCheckpointsRequest,
+  QueryCheckpointsResponse,
+} from "../chain/codec/generated/strike/checkpoint/v1/query.js";
+import type { MsgSignCheckpoint } from "../chain/codec/generated/strike/checkpoint/v1/tx.js";
+import { signDigestEcdsa } from "../chain/l1/ecdsa.js";
+import type { EthKey } from "../chain/node/ethKey.js";
+import type { FeederKey } from "../chain/node/feederKey.js";
+import type { NodeLogger } from "../chain/node/logger.js";
+import type { QueryResponse, TxResult } from "../chain/types/abci.js";
+import { registerError } from "../chain/types/errors.js";
+import { MSG_SIGN_CHECKPOINT_TYPE_URL } from "../modules/checkpoint/index.js";
+
+export interface CheckpointSignerOptions {
+  ethKey: EthKey;
+  /** The account that submits (and pays for) the signatures. */
+  account: FeederKey;
+  chainId: string;
+  fees: { denom: string; amount: string }[];
+  gasLimit: number;
+  intervalMs?: number;
+  query(req: { path: string; data: Uint8Array; height: bigint; prove: boolean }): Promise<QueryResponse>;
+  submitTx(tx: Uint8Array): TxResult;
+  logger: NodeLogger;
+}
+
+export interface CheckpointSigner {
+  stop(): Promise<void>;
+}
+
+const P = "/strike.checkpoint.v1.Query/";
+const signerError = registerError("checkpoint-signer", 1, "the node refused a checkpoint query or signature");
+const WRONG_SEQUENCE = 32;
+const NOT_FOUND = 5;
+/** A submitted signature not committed after this long is sent again. */
+const RESUBMIT_MS = 15_000;
+/** On start, look this many heights back for checkpoints still unsigned. */
+const LOOKBACK_HEIGHTS = 200n;
+
+/** r || s || v, 65 bytes, low s (ethers signs canonically). */
+export function signCheckpointDigest(digest: Uint8Array, privateKey: string): Uint8Array {
+  const sig = signDigestEcdsa(hexlify(digest), privateKey);
+  return getBytes(concat([sig.r, sig.s, Uint8Array.of(sig.v)]));
+}
+
+export async function startCheckpointSigner(o: CheckpointSignerOptions): Promise<CheckpointSigner> {
+  const wallet = await DirectSecp256k1Wallet.fromKey(o.account.privKey, "strike");
+  const signer = await SigningStargateClient.offline(wallet, { registry: createStrikeRegistry() });
+  const me = getBytes(o.ethKey.address);
+  let position: { accountNumber: bigint; sequence: number } | undefined;
+  let cursor: bigint | undefined;
+  const submitted = new Map<bigint, number>();
+
+  const query = async <T>(path: string, data: Uint8Array, decode: (b: Uint8Array) => T): Promise<T | undefined> => {
+    const r = await o.query({ path, data, height: 0n, prove: false });
+    if (r.code === NOT_FOUND || /NotFound/.test(r.log)) return undefined;
+    if (r.code !== 0) throw signerError(`${path}: ${r.codespace}/${r.code} ${r.log}`);
+    return decode(r.value);
+  };
+  const readPosition = async () => {
+    const res = await query(
+      "/cosmos.auth.v1beta1.Query/Account",
+      QueryAccountRequest.encode({ address: o.account.address }).finish(),
+      QueryAccountResponse.decode,
+    );
+    if (res?.account === undefined) throw signerError(`account ${o.account.address} does not exist`);
+    const acc = BaseAccount.decode(res.account.value);
+    return { accountNumber: acc.accountNumber, sequence: Number(acc.sequence) };
+  };
+  const send = async (msg: MsgSignCheckpoint, at: { accountNumber: bigint; sequence: number }) => {
+    const raw = await signer.sign(
+      o.account.address,
+      [{ typeUrl: MSG_SIGN_CHECKPOINT_TYPE_URL, value: msg }],
+      { amount: o.fees, gas: String(o.gasLimit) },
+      "",
+      { ...at, chainId: o.chainId },
+    );
+    return o.submitTx(TxRaw.encode(raw).finish());
+  };
+  const submit = async (msg: MsgSignCheckpoint): Promise<void> => {
+    position ??= await readPosition();
+    let result = await send(msg, position);
+    // The feeder shares this account: adopt the sequence the node expects, once.
+    const expected = /expected (\d+)/.exec(result.log);
+    if (result.code === WRONG_SEQUENCE && result.codespace === "sdk" && expected !== null) {
+      position = { ...position, sequence: Number(expected[1]) };
+      result = await send(msg, position);
+    }
+    if (result.code !== 0) {
+      position = undefined;
+      throw signerError(`${result.codespace}/${result.code}: ${result.log}`);
+    }
+    position = { ...position, sequence: position.sequence + 1 };
+  };
+
+  const round = async () => {
+    if (cursor === undefined) {
+      const latest = await query(
+        `${P}Checkpoint`,
+        QueryCheckpointRequest.encode({ height: 0n }).finish(),
+        QueryCheckpointResponse.decode,
+      );
+      if (latest?.checkpoint === undefined) return;
+      cursor = latest.checkpoint.height > LOOKBACK_HEIGHTS ? latest.checkpoint.height - LOOKBACK_HEIGHTS : 0n;
+    }
+    const page = await query(
+      `${P}Checkpoints`,
+      QueryCheckpointsRequest.encode({ afterHeight: cursor, limit: 50 }).finish(),
+      QueryCheckpointsResponse.decode,
+    );
+    let advance = true;
+    for (const entry of page?.checkpoints ?? []) {
+      const cp = entry.checkpoint!;
+      const member = cp.signersSet.find((m) => hexlify(m.ethAddress) === hexlify(me));
+      const signed = member !== undefined && entry.signatures.some((s) => s.validator === member.operator);
+      const due = cp.digest.length === 32 && member !== undefined && !signed;
+      if (due) {
+        const sentAt = submitted.get(cp.height);
+        if (sentAt === undefined || Date.now() - sentAt > RESUBMIT_MS) {
+          await submit({
+            submitter: o.account.address,
+            height: cp.height,
+            validator: member.operator,
+            signature: signCheckpointDigest(cp.digest, o.ethKey.privateKey),
+          });
+          submitted.set(cp.height, Date.now());
+          o.logger.info("checkpoint signed", { height: cp.height.toString(), digest: hexlify(cp.digest) });
+        }
+        advance = false;
+      } else submitted.delete(cp.height);
+      if (advance) cursor = cp.height;
+    }
+  };
+
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = round()
+      .catch((e: unknown) => o.logger.warn("checkpoint signing round failed", { error: String(e) }))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, o.intervalMs ?? 1000);
+      });
+  };
+  tick();
+  o.logger.info("checkpoint signer started", { eth_address: o.ethKey.address, account: o.account.address });
+  return {
+    async stop() {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      await running;
+    },
+  };
+}

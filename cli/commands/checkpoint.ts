@@ -1,0 +1,119 @@
+/**
+ * `strike query checkpoint latest|<height>` (a checkpoint, its signers and status) and
+ * `strike tx checkpoint register-eth-key` (a validator created after genesis registers the
+ * Ethereum key it signs checkpoints with).
+ */
+import type { EncodeObject } from "@cosmjs/proto-signing";
+import { Command } from "commander";
+import { getBytes, hexlify } from "ethers";
+import * as q from "../../chain/codec/generated/strike/checkpoint/v1/query.js";
+import { ETH_KEY_FILE, loadEthKey } from "../../chain/node/ethKey.js";
+import { resolveHomePath } from "../../chain/node/config.js";
+import { signDigestEcdsa } from "../../chain/l1/ecdsa.js";
+import { registrationDigest } from "../../modules/checkpoint/ethSig.js";
+import { queryProto, withComet } from "../abciQuery.js";
+import { globalOptions, openKeyring } from "../context.js";
+import { cliErrors } from "../errors.js";
+import { withExamples } from "../help.js";
+import { print } from "../output.js";
+import { addTxOptions, signAndSend, type TxFlags } from "../txSend.js";
+
+const P = "/strike.checkpoint.v1.";
+
+/** A checkpoint as `query checkpoint` prints it (hex upper-case like CometBFT's hashes; 0x for Ethereum values). */
+export function checkpointView(res: q.QueryCheckpointResponse) {
+  const cp = res.checkpoint!;
+  const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
+  const status = cp.digest.length === 0 ? "unsigned (no L1 domain)" : cp.completedAt > 0n ? "complete" : "collecting";
+  return {
+    height: cp.height.toString(),
+    app_hash: hex(cp.appHash),
+    block_hash: hex(cp.blockHash),
+    withdrawal_root: hexlify(cp.withdrawalRoot),
+    exit_root: hexlify(cp.exitRoot),
+    next_validator_set_hash: cp.nextValidatorSetHash.length === 0 ? "" : hexlify(cp.nextValidatorSetHash),
+    digest: cp.digest.length === 0 ? "" : hexlify(cp.digest),
+    status,
+    completed_at: cp.completedAt.toString(),
+    total_power: cp.totalPower.toString(),
+    signed_power: cp.signedPower.toString(),
+    signers: res.signatures.map((s) => ({
+      validator: s.validator,
+      eth_address: hexlify(s.ethAddress),
+      power: s.power.toString(),
+    })),
+    set: cp.signersSet.map((m) => ({
+      validator: m.operator,
+      eth_address: m.ethAddress.length === 0 ? "" : hexlify(m.ethAddress),
+      power: m.power.toString(),
+    })),
+  };
+}
+
+export function checkpointQueryCommand(): Command {
+  const cmd = new Command("checkpoint")
+    .description(
+      "A state checkpoint for Ethereum: height, app hash, block hash, bridge roots, who signed with what power, and whether more than 2/3 signed",
+    )
+    .argument("<which>", '"latest" or a height')
+    .action(async (which: string, _o: unknown, self: Command) => {
+      const g = globalOptions(self);
+      if (which !== "latest" && !/^[1-9][0-9]{0,18}$/.test(which))
+        throw cliErrors.badArgument(`"${which}" is neither "latest" nor a height`);
+      const height = which === "latest" ? 0n : BigInt(which);
+      const res = await withComet(g, (c) =>
+        queryProto(
+          c,
+          `${P}Query/Checkpoint`,
+          q.QueryCheckpointRequest.encode({ height }).finish(),
+          q.QueryCheckpointResponse.decode,
+        ),
+      );
+      const v = checkpointView(res);
+      print(g.output, v, () =>
+        [
+          `checkpoint ${v.height}: ${v.status} (${v.signed_power} of ${v.total_power} power signed${v.completed_at === "0" ? "" : `, complete at ${v.completed_at}`})`,
+          `  app hash:        ${v.app_hash}`,
+          `  block hash:      ${v.block_hash}`,
+          `  withdrawal root: ${v.withdrawal_root}`,
+          `  exit root:       ${v.exit_root}`,
+          ...(v.next_validator_set_hash === "" ? [] : [`  next set hash:   ${v.next_validator_set_hash}`]),
+          `  signers:`,
+          ...v.signers.map((s) => `    ${s.validator}  ${s.eth_address}  power ${s.power}`),
+        ].join("\n"),
+      );
+    });
+  return withExamples(cmd, "strike query checkpoint latest", "strike query checkpoint 120 --output json");
+}
+
+interface RegisterFlags extends TxFlags {
+  from: string;
+  ethKeyFile?: string;
+}
+
+export function checkpointTxCommand(): Command {
+  const cmd = new Command("checkpoint").description("Checkpoint transactions");
+  const register = addTxOptions(
+    new Command("register-eth-key")
+      .description(
+        "Register the Ethereum key --from's validator signs checkpoints with (once per validator; an address can belong to one validator only)",
+      )
+      .requiredOption("--from <key>", "the validator's operator key (name or address)")
+      .option("--eth-key-file <path>", `the Ethereum key file (default: --home's ${ETH_KEY_FILE})`),
+  );
+  register.action(async (o: RegisterFlags, self: Command) => {
+    const g = globalOptions(self);
+    const operator = openKeyring(g).resolve(o.from).address;
+    const key = loadEthKey(o.ethKeyFile ?? resolveHomePath(g.home, ETH_KEY_FILE));
+    const chainId = g.chainId ?? (await withComet(g, async (c) => (await c.status()).nodeInfo.network));
+    const sig = signDigestEcdsa(hexlify(registrationDigest(chainId, operator)), key.privateKey);
+    const proof = getBytes(`${sig.r}${sig.s.slice(2)}${sig.v.toString(16)}`);
+    const msg: EncodeObject = {
+      typeUrl: `${P}MsgRegisterEthKey`,
+      value: { operator, ethAddress: key.address, proof },
+    };
+    await signAndSend(g, o.from, [msg], o, `Register Ethereum key ${key.address} for validator ${operator}`);
+  });
+  cmd.addCommand(withExamples(register, "strike tx checkpoint register-eth-key --from validator --home ./node4"));
+  return withExamples(cmd, "strike tx checkpoint register-eth-key --from validator --home ./node4");
+}

@@ -1,0 +1,61 @@
+/**
+ * A local network's L1 side, for `strike testnet --l1-rpc`: deploys a mock USDC and the
+ * ECDSA settlement contract, initialises it with the genesis validators' Ethereum
+ * addresses and powers (exactly the checkpoint module's genesis signing set), and writes
+ * the L1 chain id and contract address into the genesis, before any node starts.
+ */
+import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
+import { deployMockUsdc, deploySettlement, initializeSettlement } from "../../chain/l1/deploy.js";
+import type { GenesisDoc } from "../../genesis/index.js";
+import { setGenesisL1Domain, validateCheckpointGenesis } from "../../modules/checkpoint/index.js";
+import { electGenesisValidators, validateStakingGenesis } from "../../modules/staking/index.js";
+import { encodeSet } from "../../relayer/index.js";
+import { cliErrors } from "../errors.js";
+
+export interface LocalL1 {
+  l1ChainId: bigint;
+  usdc: string;
+  settlement: string;
+  members: { address: string; power: bigint }[];
+}
+
+/** The genesis signing set as the contract stores it: validators with a registered key and their power. */
+export function genesisL1Members(doc: GenesisDoc): { address: string; power: bigint }[] {
+  const staking = validateStakingGenesis(doc.app_state["staking"]);
+  const keys = new Map(
+    validateCheckpointGenesis(doc.app_state["checkpoint"]).ethKeys.map((k) => [
+      k.operator,
+      `0x${Buffer.from(k.ethAddress).toString("hex")}`,
+    ]),
+  );
+  return electGenesisValidators(staking).flatMap((v) => {
+    const address = keys.get(v.operator);
+    return address === undefined ? [] : [{ address, power: v.tokens / staking.params.powerReduction }];
+  });
+}
+
+export async function deployLocalL1(doc: GenesisDoc, o: { l1Rpc: string; l1Key: string }): Promise<LocalL1> {
+  const provider = new JsonRpcProvider(o.l1Rpc, undefined, { staticNetwork: true });
+  try {
+    const l1ChainId = (await provider.getNetwork()).chainId;
+    const deployer = new NonceManager(new Wallet(o.l1Key, provider));
+    const members = genesisL1Members(doc);
+    if (members.length === 0)
+      throw cliErrors.badArgument("no genesis validator has an Ethereum key to sign checkpoints");
+    const usdc = await deployMockUsdc(deployer);
+    const settlement = await deploySettlement(deployer, {
+      scheme: "ecdsa",
+      usdc: await usdc.getAddress(),
+      strikeChainId: doc.chain_id,
+      exitTimeoutSeconds: 3600n,
+      minTotalPower: 1n,
+      minDeposit: 1_000_000n,
+    });
+    await initializeSettlement(settlement, encodeSet(members));
+    const address = await settlement.getAddress();
+    doc.app_state["checkpoint"] = setGenesisL1Domain(doc.app_state["checkpoint"], l1ChainId, address);
+    return { l1ChainId, usdc: await usdc.getAddress(), settlement: address, members };
+  } finally {
+    provider.destroy();
+  }
+}

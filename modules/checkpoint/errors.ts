@@ -1,0 +1,26 @@
+/** checkpoint's registered codes: consensus data, never renumber one. */
+import { registerError } from "../../chain/types/errors.js";
+import { MODULE_NAME } from "./keys.js";
+
+export const checkpointErrors = {
+  unknownCheckpoint: registerError(MODULE_NAME, 2, "no checkpoint at that height"),
+  noDomain: registerError(MODULE_NAME, 3, "checkpoints are not signed: the genesis sets no L1 chain id and contract"),
+  notInSet: registerError(MODULE_NAME, 4, "the validator is not in the set that signs this checkpoint"),
+  noEthKey: registerError(MODULE_NAME, 5, "the validator has no registered Ethereum key: register one first"),
+  badSignature: registerError(MODULE_NAME, 6, "invalid checkpoint signature: it must be 65 bytes r||s||v, low s"),
+  wrongSigner: registerError(MODULE_NAME, 7, "the signature does not recover to the validator's Ethereum address"),
+  duplicateSignature: registerError(MODULE_NAME, 8, "the validator already signed this checkpoint"),
+  keyTaken: registerError(MODULE_NAME, 9, "that Ethereum address is already registered"),
+  keyAlreadySet: registerError(MODULE_NAME, 10, "the validator already registered an Ethereum key"),
+  notValidator: registerError(MODULE_NAME, 11, "not a validator operator"),
+  badEthAddress: registerError(MODULE_NAME, 12, "invalid Ethereum address: use 0x and 40 hex digits, not zero"),
+  badProof: registerError(MODULE_NAME, 13, "the proof is not the Ethereum key's signature of the registration"),
+  notEquivocation: registerError(
+    MODULE_NAME,
+    14,
+    "not an equivocation: two signatures of one key over different digests for one height are needed",
+  ),
+  alreadyPunished: registerError(MODULE_NAME, 15, "this equivocation was already punished"),
+  badRoot: registerError(MODULE_NAME, 16, "a bridge root must be 32 bytes"),
+  invalidGenesis: registerError(MODULE_NAME, 100, "invalid checkpoint genesis"),
+};

@@ -1,0 +1,265 @@
+/**
+ * The checkpoint keeper: records a checkpoint of height h at the begin block of h+1 (whose
+ * header carries the app hash after h and block h's hash) every `interval` blocks and
+ * whenever the validator set changed; collects validators' Ethereum signatures on its
+ * digest until more than 2/3 of the signing set's power has signed; punishes a key that
+ * signed two different digests for one height.
+ */
+import type { SettlementDomain } from "../../chain/l1/digest.js";
+import { bech32ToAddressBytes } from "../../chain/crypto/address.js";
+import { ed25519Address } from "../../chain/crypto/ed25519.js";
+import type { StoreSource } from "../../chain/runtime/collection.js";
+import type { Context } from "../../chain/runtime/types.js";
+import { compareBytes, equalBytes, toHex } from "../../chain/types/bytes.js";
+import { getAddress, hexlify } from "ethers";
+import { checkpointErrors } from "./errors.js";
+import { digestOf, encodeL1Set, keccak, recoverSigner, type DigestFields } from "./ethSig.js";
+import type { BridgeRoots, CheckpointStakingKeeper } from "./expectedKeepers.js";
+import {
+  checkpoints,
+  ethKeys,
+  ethOwners,
+  getParams,
+  latestHeight,
+  params,
+  punished,
+  signatures,
+  signingSet,
+  type Checkpoint,
+  type CheckpointParams,
+  type SetMember,
+} from "./state.js";
+
+export interface CheckpointKeeperOptions {
+  staking: CheckpointStakingKeeper;
+  bridge: BridgeRoots;
+}
+
+export interface StoredSignature {
+  validator: string;
+  ethAddress: Uint8Array;
+  power: bigint;
+  signature: Uint8Array;
+}
+
+const ZERO32 = new Uint8Array(32);
+
+/** More than 2/3, in integers: exactly 2/3 is not enough (the contract's rule). */
+export function isSuperMajority(signed: bigint, total: bigint): boolean {
+  return total > 0n && signed * 3n > total * 2n;
+}
+
+function sameSet(a: readonly SetMember[], b: readonly SetMember[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((m, i) => {
+      const o = b[i]!;
+      return m.operator === o.operator && m.power === o.power && equalBytes(m.ethAddress, o.ethAddress);
+    })
+  );
+}
+
+export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
+  const keeper = {
+    params: (src: StoreSource): CheckpointParams => getParams(src),
+    setParams: (src: StoreSource, p: CheckpointParams) => params.set(src, p),
+
+    /** Where signatures are valid; undefined when the genesis names no L1 (checkpoints are then unsigned). */
+    domain(src: StoreSource, chainId: string): SettlementDomain | undefined {
+      const p = getParams(src);
+      if (p.l1ChainId === 0n || p.settlementAddress === "") return undefined;
+      return { l1ChainId: p.l1ChainId, settlement: getAddress(p.settlementAddress), strikeChainId: chainId };
+    },
+
+    ethKey: (src: StoreSource, operator: string): Uint8Array | undefined => ethKeys.get(src, operator),
+
+    /** Registers `operator`'s Ethereum address; each validator once, each address once. */
+    registerEthKey(ctx: Context, operator: string, ethAddress: Uint8Array): void {
+      if (o.staking.validator(ctx, operator) === undefined)
+        throw checkpointErrors.notValidator(`${operator} operates no validator`);
+      if (ethAddress.length !== 20 || ethAddress.every((b) => b === 0)) throw checkpointErrors.badEthAddress();
+      if (ethKeys.has(ctx, operator))
+        throw checkpointErrors.keyAlreadySet(`${operator} signs with ${hexlify(ethKeys.get(ctx, operator)!)}`);
+      const owner = ethOwners.get(ctx, ethAddress);
+      if (owner !== undefined) throw checkpointErrors.keyTaken(`${hexlify(ethAddress)} belongs to ${owner}`);
+      ethKeys.set(ctx, operator, ethAddress);
+      ethOwners.set(ctx, ethAddress, operator);
+      ctx.events.emit("eth_key_registered", [
+        ["validator", operator],
+        ["eth_address", hexlify(ethAddress)],
+      ]);
+    },
+
+    /** The bonded set now, in operator-address order, with each member's registered key (if any). */
+    currentSet(src: StoreSource): SetMember[] {
+      return o.staking
+        .bondedValidators(src)
+        .map((v) => ({
+          operator: v.operator,
+          power: v.power,
+          ethAddress: ethKeys.get(src, v.operator) ?? new Uint8Array(),
+        }))
+        .sort((a, b) => compareBytes(bech32ToAddressBytes(a.operator), bech32ToAddressBytes(b.operator)));
+    },
+
+    /** The set that signs the next checkpoint (the one the contract holds once the relayer caught up). */
+    signingSet: (src: StoreSource): SetMember[] => signingSet.get(src) ?? keeper.currentSet(src),
+
+    checkpoint: (src: StoreSource, height: bigint): Checkpoint | undefined => checkpoints.get(src, height),
+    latestHeight: (src: StoreSource): bigint | undefined => latestHeight.get(src),
+    /** Checkpoints above `after`, ascending, at most `limit`. */
+    checkpointsAfter(src: StoreSource, after: bigint, limit: number): Checkpoint[] {
+      const out: Checkpoint[] = [];
+      for (const [h, cp] of checkpoints.iterate(src)) {
+        if (h <= after) continue;
+        out.push(cp);
+        if (out.length >= limit) break;
+      }
+      return out;
+    },
+    signaturesOf(src: StoreSource, height: bigint): StoredSignature[] {
+      const cp = checkpoints.get(src, height);
+      if (cp === undefined) return [];
+      const byOperator = new Map(cp.signersSet.map((m) => [m.operator, m]));
+      const out: StoredSignature[] = [];
+      for (const [[, validator], signature] of signatures.iterate(src, u64Prefix(height))) {
+        const m = byOperator.get(validator)!;
+        out.push({ validator, ethAddress: m.ethAddress, power: m.power, signature });
+      }
+      return out;
+    },
+
+    /**
+     * Begin block of h+1: records the checkpoint of h when h is on the interval or the set
+     * changed. `lastAppHash`/`lastBlockHash` come from the header; without them (a block
+     * executed outside consensus) nothing is recorded.
+     */
+    beginBlock(ctx: Context): void {
+      const h = ctx.block.height - 1n;
+      const appHash = ctx.block.lastAppHash;
+      const blockHash = ctx.block.lastBlockHash;
+      if (h < 1n || appHash === undefined || blockHash === undefined) return;
+      const p = getParams(ctx);
+      const signers = keeper.signingSet(ctx);
+      const now = keeper.currentSet(ctx);
+      const changed = !sameSet(signers, now);
+      if (!changed && (p.interval === 0n || h % p.interval !== 0n)) return;
+      const nextSet = changed ? encodeL1Set(now) : new Uint8Array();
+      const fields: DigestFields = {
+        height: h,
+        appHash,
+        blockHash,
+        withdrawalRoot: rootOrZero(o.bridge.withdrawalRoot(ctx)),
+        exitRoot: rootOrZero(o.bridge.exitRoot(ctx)),
+        nextValidatorSetHash: changed ? keccak(nextSet) : new Uint8Array(),
+      };
+      const domain = keeper.domain(ctx, ctx.block.chainId);
+      const cp: Checkpoint = {
+        ...fields,
+        nextValidatorSet: nextSet,
+        digest: domain === undefined ? new Uint8Array() : digestOf(domain, fields),
+        signersSet: signers,
+        totalPower: signers.reduce((t, m) => t + m.power, 0n),
+        signedPower: 0n,
+        completedAt: 0n,
+        timeSeconds: ctx.block.time.seconds,
+      };
+      checkpoints.set(ctx, h, cp);
+      latestHeight.set(ctx, h);
+      if (changed) signingSet.set(ctx, now);
+      ctx.events.emit("checkpoint", [
+        ["height", h.toString()],
+        ["app_hash", toHex(appHash).toUpperCase()],
+        ["validator_set_change", String(changed)],
+      ]);
+    },
+
+    /** Records `validator`'s signature on the checkpoint of `height`; returns whether the checkpoint is complete. */
+    signCheckpoint(ctx: Context, height: bigint, validator: string, signature: Uint8Array): boolean {
+      const cp = checkpoints.get(ctx, height);
+      if (cp === undefined) throw checkpointErrors.unknownCheckpoint(`height ${height}`);
+      if (cp.digest.length === 0) throw checkpointErrors.noDomain();
+      const member = cp.signersSet.find((m) => m.operator === validator);
+      if (member === undefined) throw checkpointErrors.notInSet(`${validator} at height ${height}`);
+      if (member.ethAddress.length !== 20) throw checkpointErrors.noEthKey(validator);
+      if (signatures.has(ctx, [height, validator]))
+        throw checkpointErrors.duplicateSignature(`${validator} at ${height}`);
+      const signer = recoverSigner(cp.digest, signature);
+      if (!equalBytes(signer, member.ethAddress))
+        throw checkpointErrors.wrongSigner(`recovered ${hexlify(signer)}, registered ${hexlify(member.ethAddress)}`);
+      signatures.set(ctx, [height, validator], signature);
+      const signedPower = cp.signedPower + member.power;
+      const completes = cp.completedAt === 0n && isSuperMajority(signedPower, cp.totalPower);
+      checkpoints.set(ctx, height, { ...cp, signedPower, completedAt: completes ? ctx.block.height : cp.completedAt });
+      ctx.events.emit("checkpoint_signed", [
+        ["height", height.toString()],
+        ["validator", validator],
+        ["signed_power", signedPower.toString()],
+      ]);
+      if (completes) ctx.events.emit("checkpoint_complete", [["height", height.toString()]]);
+      return completes || cp.completedAt !== 0n;
+    },
+
+    /**
+     * Two signatures by `validator`'s registered key over different digests for one height:
+     * slash the validator's stake by the equivocation fraction and jail it, once per height.
+     */
+    punishEquivocation(
+      ctx: Context,
+      validator: string,
+      a: DigestFields,
+      sigA: Uint8Array,
+      b: DigestFields,
+      sigB: Uint8Array,
+    ): void {
+      if (a.height !== b.height) throw checkpointErrors.notEquivocation("the two heights differ");
+      const domain = keeper.domain(ctx, ctx.block.chainId);
+      if (domain === undefined) throw checkpointErrors.noDomain();
+      const key = ethKeys.get(ctx, validator);
+      if (key === undefined) throw checkpointErrors.noEthKey(validator);
+      const da = digestOf(domain, a);
+      const db = digestOf(domain, b);
+      if (equalBytes(da, db)) throw checkpointErrors.notEquivocation("the two digests are the same");
+      if (!equalBytes(recoverSigner(da, sigA), key) || !equalBytes(recoverSigner(db, sigB), key))
+        throw checkpointErrors.wrongSigner(`both signatures must recover to ${hexlify(key)}`);
+      if (punished.has(ctx, [validator, a.height]))
+        throw checkpointErrors.alreadyPunished(`${validator} at ${a.height}`);
+      const v = o.staking.validator(ctx, validator);
+      if (v === undefined) throw checkpointErrors.notValidator(validator);
+      const recorded = checkpoints.get(ctx, a.height)?.signersSet.find((m) => m.operator === validator)?.power;
+      const power = recorded ?? o.staking.bondedValidators(ctx).find((m) => m.operator === validator)?.power ?? 0n;
+      const consAddress = ed25519Address(v.pubKey);
+      const taken = o.staking.slash(
+        ctx,
+        consAddress,
+        a.height,
+        power,
+        getParams(ctx).slashFractionEquivocation,
+        "checkpoint_equivocation",
+      );
+      o.staking.jail(ctx, consAddress);
+      punished.set(ctx, [validator, a.height], Uint8Array.of(1));
+      ctx.events.emit("checkpoint_equivocation", [
+        ["validator", validator],
+        ["height", a.height.toString()],
+        ["slashed", taken.toString()],
+      ]);
+    },
+  };
+  return keeper;
+}
+
+export type CheckpointKeeper = ReturnType<typeof createCheckpointKeeper>;
+
+/** An empty root is the empty tree (zero); any other length is a bug in the bridge, not a root to sign. */
+function rootOrZero(root: Uint8Array): Uint8Array {
+  if (root.length === 0) return ZERO32;
+  if (root.length !== 32) throw checkpointErrors.badRoot(`got ${root.length} bytes`);
+  return root;
+}
+
+function u64Prefix(h: bigint): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, h);
+  return out;
+}

@@ -1,0 +1,121 @@
+/** checkpoint's messages, one thin handler each: validate, call the keeper. */
+import {
+  MsgCheckpointEquivocation,
+  MsgCheckpointEquivocationResponse,
+  MsgRegisterEthKey,
+  MsgRegisterEthKeyResponse,
+  MsgSignCheckpoint,
+  MsgSignCheckpointResponse,
+} from "../../chain/codec/generated/strike/checkpoint/v1/tx.js";
+import type { SignedCheckpointFields } from "../../chain/codec/generated/strike/checkpoint/v1/checkpoint.js";
+import { isValidAddress } from "../../chain/crypto/address.js";
+import type { MsgRoute } from "../../chain/runtime/types.js";
+import { equalBytes } from "../../chain/types/bytes.js";
+import { sdkErrors } from "../../chain/types/errors.js";
+import { checkpointErrors } from "./errors.js";
+import { recoverSigner, registrationDigest, type DigestFields } from "./ethSig.js";
+import type { CheckpointKeeper } from "./keeper.js";
+import {
+  MODULE_NAME,
+  MSG_EQUIVOCATION_RESPONSE_TYPE_URL,
+  MSG_EQUIVOCATION_TYPE_URL,
+  MSG_REGISTER_ETH_KEY_RESPONSE_TYPE_URL,
+  MSG_REGISTER_ETH_KEY_TYPE_URL,
+  MSG_SIGN_CHECKPOINT_RESPONSE_TYPE_URL,
+  MSG_SIGN_CHECKPOINT_TYPE_URL,
+} from "./keys.js";
+
+function checkAddress(field: string, address: string): void {
+  if (!isValidAddress(address)) throw sdkErrors.invalidAddress(`invalid ${field} "${address.slice(0, 100)}"`);
+}
+
+/** "0x" and 40 hex digits, not the zero address → 20 bytes. */
+export function parseEthAddress(text: string): Uint8Array {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(text)) throw checkpointErrors.badEthAddress(`got "${text.slice(0, 60)}"`);
+  const out = Uint8Array.from(Buffer.from(text.slice(2), "hex"));
+  if (out.every((b) => b === 0)) throw checkpointErrors.badEthAddress("the zero address");
+  return out;
+}
+
+export function msgRegisterEthKeyRoute(keeper: CheckpointKeeper): MsgRoute<MsgRegisterEthKey> {
+  return {
+    typeUrl: MSG_REGISTER_ETH_KEY_TYPE_URL,
+    module: MODULE_NAME,
+    decode: (b) => MsgRegisterEthKey.decode(b),
+    signers: (msg) => [msg.operator],
+    validateBasic(msg) {
+      checkAddress("operator", msg.operator);
+      parseEthAddress(msg.ethAddress);
+      if (msg.proof.length !== 65) throw checkpointErrors.badProof("the proof must be a 65-byte signature");
+    },
+    handle(ctx, msg) {
+      const address = parseEthAddress(msg.ethAddress);
+      let signer: Uint8Array;
+      try {
+        signer = recoverSigner(registrationDigest(ctx.block.chainId, msg.operator), msg.proof);
+      } catch {
+        throw checkpointErrors.badProof();
+      }
+      if (!equalBytes(signer, address)) throw checkpointErrors.badProof(`it recovers to another address`);
+      keeper.registerEthKey(ctx, msg.operator, address);
+      return {
+        typeUrl: MSG_REGISTER_ETH_KEY_RESPONSE_TYPE_URL,
+        value: MsgRegisterEthKeyResponse.encode({}).finish(),
+      };
+    },
+  };
+}
+
+export function msgSignCheckpointRoute(keeper: CheckpointKeeper): MsgRoute<MsgSignCheckpoint> {
+  return {
+    typeUrl: MSG_SIGN_CHECKPOINT_TYPE_URL,
+    module: MODULE_NAME,
+    decode: (b) => MsgSignCheckpoint.decode(b),
+    signers: (msg) => [msg.submitter],
+    validateBasic(msg) {
+      checkAddress("submitter", msg.submitter);
+      checkAddress("validator", msg.validator);
+      if (msg.signature.length !== 65) throw checkpointErrors.badSignature(`got ${msg.signature.length} bytes`);
+    },
+    handle(ctx, msg) {
+      const complete = keeper.signCheckpoint(ctx, msg.height, msg.validator, msg.signature);
+      return {
+        typeUrl: MSG_SIGN_CHECKPOINT_RESPONSE_TYPE_URL,
+        value: MsgSignCheckpointResponse.encode({ complete }).finish(),
+      };
+    },
+  };
+}
+
+function fieldsOf(f: SignedCheckpointFields | undefined): [DigestFields, Uint8Array] {
+  if (f === undefined) throw checkpointErrors.notEquivocation("both signed checkpoints are required");
+  for (const b of [f.appHash, f.blockHash, f.withdrawalRoot, f.exitRoot])
+    if (b.length !== 32) throw checkpointErrors.notEquivocation("app hash, block hash and roots are 32 bytes each");
+  if (f.nextValidatorSetHash.length !== 0 && f.nextValidatorSetHash.length !== 32)
+    throw checkpointErrors.notEquivocation("the next set hash is 32 bytes or empty");
+  return [f, f.signature];
+}
+
+export function msgCheckpointEquivocationRoute(keeper: CheckpointKeeper): MsgRoute<MsgCheckpointEquivocation> {
+  return {
+    typeUrl: MSG_EQUIVOCATION_TYPE_URL,
+    module: MODULE_NAME,
+    decode: (b) => MsgCheckpointEquivocation.decode(b),
+    signers: (msg) => [msg.submitter],
+    validateBasic(msg) {
+      checkAddress("submitter", msg.submitter);
+      checkAddress("validator", msg.validator);
+      fieldsOf(msg.first);
+      fieldsOf(msg.second);
+    },
+    handle(ctx, msg) {
+      const [a, sigA] = fieldsOf(msg.first);
+      const [b, sigB] = fieldsOf(msg.second);
+      keeper.punishEquivocation(ctx, msg.validator, a, sigA, b, sigB);
+      return {
+        typeUrl: MSG_EQUIVOCATION_RESPONSE_TYPE_URL,
+        value: MsgCheckpointEquivocationResponse.encode({}).finish(),
+      };
+    },
+  };
+}

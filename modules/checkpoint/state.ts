@@ -1,0 +1,112 @@
+/** checkpoint state: params, checkpoints and their signatures, Ethereum keys, the signing set. */
+import {
+  Checkpoint as CheckpointProto,
+  Params as ParamsProto,
+  SigningSet,
+  type Checkpoint,
+  type SetMember,
+} from "../../chain/codec/generated/strike/checkpoint/v1/checkpoint.js";
+import { addressToBech32, bech32ToAddressBytes } from "../../chain/crypto/address.js";
+import { Collection, Item, bytesCodec, u64Codec, type Codec } from "../../chain/runtime/collection.js";
+import { concatBytes, readU64be, u64be } from "../../chain/types/bytes.js";
+import { decFromString, decToString, type Dec } from "../../chain/types/fixed/index.js";
+import {
+  CHECKPOINTS_PREFIX,
+  EQUIVOCATIONS_PREFIX,
+  ETH_KEYS_PREFIX,
+  ETH_OWNERS_PREFIX,
+  LATEST_KEY,
+  PARAMS_KEY,
+  SIGNATURES_PREFIX,
+  SIGNING_SET_KEY,
+  STORE_KEY,
+} from "./keys.js";
+
+export type { Checkpoint, SetMember };
+
+export interface CheckpointParams {
+  interval: bigint;
+  /** 0 with an empty `settlementAddress`: no L1 domain, checkpoints are recorded unsigned. */
+  l1ChainId: bigint;
+  /** 0x-prefixed, checksummed or lower case; "" when unset. */
+  settlementAddress: string;
+  scheme: "ecdsa";
+  slashFractionEquivocation: Dec;
+}
+
+export const DEFAULT_CHECKPOINT_PARAMS: Readonly<CheckpointParams> = {
+  interval: 10n,
+  l1ChainId: 0n,
+  settlementAddress: "",
+  scheme: "ecdsa",
+  slashFractionEquivocation: decFromString("0.05"),
+};
+
+const addressCodec: Codec<string> = { encode: (a) => bech32ToAddressBytes(a), decode: (b) => addressToBech32(b) };
+
+const paramsCodec: Codec<CheckpointParams> = {
+  encode: (p) =>
+    ParamsProto.encode({
+      interval: p.interval,
+      l1ChainId: p.l1ChainId,
+      settlementAddress: p.settlementAddress,
+      scheme: p.scheme,
+      slashFractionEquivocation: decToString(p.slashFractionEquivocation),
+    }).finish(),
+  decode: (b) => {
+    const p = ParamsProto.decode(b);
+    return {
+      interval: p.interval,
+      l1ChainId: p.l1ChainId,
+      settlementAddress: p.settlementAddress,
+      scheme: "ecdsa",
+      slashFractionEquivocation: decFromString(p.slashFractionEquivocation),
+    };
+  },
+};
+
+const checkpointCodec: Codec<Checkpoint> = {
+  encode: (c) => CheckpointProto.encode(c).finish(),
+  decode: (b) => CheckpointProto.decode(b),
+};
+
+const setCodec: Codec<SetMember[]> = {
+  encode: (members) => SigningSet.encode({ members }).finish(),
+  decode: (b) => SigningSet.decode(b).members,
+};
+
+const heightOperatorCodec: Codec<[bigint, string]> = {
+  encode: ([h, op]) => concatBytes(u64be(h), bech32ToAddressBytes(op)),
+  decode: (b) => [readU64be(b), addressToBech32(b.subarray(8))],
+};
+
+const operatorHeightCodec: Codec<[string, bigint]> = {
+  encode: ([op, h]) => concatBytes(bech32ToAddressBytes(op), u64be(h)),
+  decode: (b) => [addressToBech32(b.subarray(0, b.length - 8)), readU64be(b, b.length - 8)],
+};
+
+export const params = new Item<CheckpointParams>(STORE_KEY, PARAMS_KEY, paramsCodec);
+export const checkpoints = new Collection<bigint, Checkpoint>(STORE_KEY, CHECKPOINTS_PREFIX, u64Codec, checkpointCodec);
+/** (height, operator) → 65-byte signature. */
+export const signatures = new Collection<[bigint, string], Uint8Array>(
+  STORE_KEY,
+  SIGNATURES_PREFIX,
+  heightOperatorCodec,
+  bytesCodec,
+);
+/** operator → 20-byte Ethereum address. */
+export const ethKeys = new Collection<string, Uint8Array>(STORE_KEY, ETH_KEYS_PREFIX, addressCodec, bytesCodec);
+/** 20-byte Ethereum address → operator (bech32 as bytes). */
+export const ethOwners = new Collection<Uint8Array, string>(STORE_KEY, ETH_OWNERS_PREFIX, bytesCodec, addressCodec);
+export const signingSet = new Item<SetMember[]>(STORE_KEY, SIGNING_SET_KEY, setCodec);
+export const latestHeight = new Item<bigint>(STORE_KEY, LATEST_KEY, u64Codec);
+export const punished = new Collection<[string, bigint], Uint8Array>(
+  STORE_KEY,
+  EQUIVOCATIONS_PREFIX,
+  operatorHeightCodec,
+  bytesCodec,
+);
+
+export function getParams(src: Parameters<typeof params.get>[0]): CheckpointParams {
+  return params.get(src) ?? { ...DEFAULT_CHECKPOINT_PARAMS };
+}

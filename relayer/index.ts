@@ -1,0 +1,12 @@
+export {
+  startRelayer,
+  nextToRelay,
+  revertNameOf,
+  type Relayer,
+  type RelayerOptions,
+  type RelayerStatus,
+} from "./relayer.js";
+export { createStrikeSource, type StrikeSource, type ChainCheckpoint } from "./strikeSource.js";
+export { checkpointCall, encodeSet, l1SetOf, type CheckpointCall } from "./calldata.js";
+export { startStatusServer, type StatusServer } from "./statusServer.js";
+export { relayerErrors } from "./errors.js";

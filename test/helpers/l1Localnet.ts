@@ -1,0 +1,150 @@
+/**
+ * A local network with its L1, as `make start` runs it: a real Hardhat 2 node, `strike
+ * testnet --l1-rpc` (contracts deployed and initialised, domain in genesis), four
+ * validator processes that sign checkpoints, and relayer processes on demand.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { JsonRpcProvider, type Contract } from "ethers";
+import { settlementAt } from "../../chain/l1/deploy.js";
+import { HARDHAT_KEYS, startHardhatNode, type HardhatNode } from "../../chain/l1/hardhatNode.js";
+import { freePort, runCliOk, waitForHeight } from "./localNode.js";
+
+const bin = resolve(import.meta.dirname, "..", "..", "bin", "strike.js");
+
+export interface Proc {
+  name: string;
+  child?: ChildProcess;
+  log: string;
+}
+
+export interface L1Localnet {
+  dir: string;
+  l1: HardhatNode;
+  provider: JsonRpcProvider;
+  settlement: Contract;
+  settlementAddress: string;
+  rpcUrls: string[];
+  nodes: Proc[];
+  relayers: Proc[];
+  /** Starts a relayer process paying gas with Hardhat test key `keyIndex`; returns its status URL. */
+  startRelayer(keyIndex: number): Promise<{ proc: Proc; statusUrl: string }>;
+  kill(p: Proc, signal?: NodeJS.Signals): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function spawnProc(name: string, args: string[]): Proc {
+  const p: Proc = { name, log: "" };
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout?.on("data", (d: Buffer) => (p.log = (p.log + d.toString()).slice(-200_000)));
+  child.stderr?.on("data", (d: Buffer) => (p.log = (p.log + d.toString()).slice(-200_000)));
+  p.child = child;
+  return p;
+}
+
+async function killProc(p: Proc, signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+  const c = p.child;
+  if (c === undefined || c.exitCode !== null || c.signalCode !== null) return;
+  const exited = new Promise<void>((r) => c.once("exit", () => r()));
+  c.kill(signal);
+  await exited;
+}
+
+export async function startL1Localnet(o: { validators?: number; timeoutCommit?: string } = {}): Promise<L1Localnet> {
+  const validators = o.validators ?? 4;
+  const dir = await mkdtemp(join(tmpdir(), "strike-l1net-"));
+  const l1 = await startHardhatNode({ port: await freePort(), timeoutMs: 180_000 });
+  const base = 20_000 + 10 * Math.floor(Math.random() * 3_000);
+  const out = await runCliOk([
+    "testnet",
+    "--validators",
+    String(validators),
+    "--output",
+    dir,
+    "--starting-port",
+    String(base),
+    "--accounts",
+    "alice",
+    "--timeout-commit",
+    o.timeoutCommit ?? "200ms",
+    "--l1-rpc",
+    l1.url,
+  ]);
+  const settlementAddress = /settlement (0x[0-9a-fA-F]{40})/.exec(out)![1]!;
+  const provider = new JsonRpcProvider(l1.url, undefined, { staticNetwork: true, pollingInterval: 200 });
+  const settlement = settlementAt(settlementAddress, "ecdsa", provider);
+  const rpcUrls = Array.from({ length: validators }, (_, i) => `http://127.0.0.1:${base + 10 * i + 1}`);
+  const nodes = Array.from({ length: validators }, (_, i) =>
+    spawnProc(`node${i}`, ["start", "--home", join(dir, `node${i}`)]),
+  );
+  const relayers: Proc[] = [];
+  const net: L1Localnet = {
+    dir,
+    l1,
+    provider,
+    settlement,
+    settlementAddress,
+    rpcUrls,
+    nodes,
+    relayers,
+    async startRelayer(keyIndex) {
+      const port = await freePort();
+      const proc = spawnProc(`relayer${relayers.length}`, [
+        "relayer",
+        "start",
+        "--rpc",
+        rpcUrls[relayers.length % rpcUrls.length]!,
+        "--l1-rpc",
+        l1.url,
+        "--contract",
+        settlementAddress,
+        "--l1-key",
+        HARDHAT_KEYS[keyIndex]!,
+        "--status-addr",
+        `127.0.0.1:${port}`,
+        "--poll-ms",
+        "200",
+      ]);
+      relayers.push(proc);
+      return { proc, statusUrl: `http://127.0.0.1:${port}/status` };
+    },
+    kill: killProc,
+    async stop() {
+      for (const p of [...relayers, ...nodes]) await killProc(p);
+      provider.destroy();
+      await l1.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    for (const [i, n] of nodes.entries())
+      await waitForHeight(
+        rpcUrls[i]!,
+        2n,
+        180_000,
+        () => n.child?.exitCode ?? null,
+        () => n.log,
+      );
+  } catch (e) {
+    await net.stop();
+    throw e;
+  }
+  return net;
+}
+
+/** Polls `check` until it returns a value, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -1,0 +1,318 @@
+import test from "ava";
+import { hexlify, keccak256 } from "ethers";
+import {
+  MsgCheckpointEquivocation,
+  MsgRegisterEthKey,
+  MsgSignCheckpoint,
+} from "../../../../chain/codec/generated/strike/checkpoint/v1/tx.js";
+import { checkpointDigest } from "../../../../chain/l1/digest.js";
+import { ed25519Address } from "../../../../chain/crypto/ed25519.js";
+import { signCheckpointDigest } from "../../../../app/checkpointSigner.js";
+import {
+  checkpointErrors,
+  encodeL1Set,
+  registrationDigest,
+  validateCheckpointGenesis,
+} from "../../../../modules/checkpoint/index.js";
+import { msgs as stakingMsgs, pubKey } from "../staking/fixture.js";
+import {
+  CHAIN_ID,
+  L1_CHAIN_ID,
+  SETTLEMENT,
+  STRIKE,
+  addr,
+  appHashAt,
+  blockHashAt,
+  createCheckpointChain,
+  ethWallet,
+  type CheckpointChain,
+} from "./fixture.js";
+
+const three = (keys?: number[]) =>
+  createCheckpointChain({
+    validators: [
+      { operator: 1, strike: 100n },
+      { operator: 2, strike: 100n },
+      { operator: 3, strike: 100n },
+    ],
+    ...(keys === undefined ? {} : { withKeys: keys }),
+  });
+
+function signMsg(
+  c: CheckpointChain,
+  height: bigint,
+  validator: number,
+  keyOf = validator,
+  mutate?: (s: Uint8Array) => Uint8Array,
+) {
+  const cp = c.checkpoint.checkpoint(c.ctx(), height)!;
+  let signature = signCheckpointDigest(cp.digest, ethWallet(keyOf).privateKey);
+  if (mutate !== undefined) signature = mutate(signature);
+  return {
+    typeUrl: "/strike.checkpoint.v1.MsgSignCheckpoint",
+    value: MsgSignCheckpoint.encode({ submitter: addr(7), height, validator: addr(validator), signature }).finish(),
+  };
+}
+
+test("a checkpoint of height h is recorded at h+1 with the header's app hash and block h's hash, signed over Settlement.sol's digest", (t) => {
+  const c = three();
+  c.blocks(6);
+  t.is(c.checkpoint.latestHeight(c.ctx()), 5n);
+  t.is(c.checkpoint.checkpoint(c.ctx(), 4n), undefined, "no checkpoint off the interval");
+  const cp = c.checkpoint.checkpoint(c.ctx(), 5n)!;
+  t.deepEqual(cp.appHash, appHashAt(5n));
+  t.deepEqual(cp.blockHash, blockHashAt(5n));
+  t.is(cp.totalPower, 300n);
+  const expected = checkpointDigest(
+    { l1ChainId: L1_CHAIN_ID, settlement: SETTLEMENT, strikeChainId: CHAIN_ID },
+    {
+      height: 5n,
+      appHash: hexlify(appHashAt(5n)),
+      blockHash: hexlify(blockHashAt(5n)),
+      withdrawalRoot: hexlify(new Uint8Array(32)),
+      exitRoot: hexlify(new Uint8Array(32)),
+    },
+  );
+  t.is(hexlify(cp.digest), expected);
+});
+
+test("exactly 2/3 of the power does not complete a checkpoint; one more signer does", (t) => {
+  const c = three();
+  c.blocks(6);
+  t.true(c.deliver(signMsg(c, 5n, 1)).ok);
+  t.true(c.deliver(signMsg(c, 5n, 2)).ok);
+  let cp = c.checkpoint.checkpoint(c.ctx(), 5n)!;
+  t.is(cp.signedPower, 200n);
+  t.is(cp.completedAt, 0n, "200 of 300 is exactly 2/3: not enough");
+  t.true(c.deliver(signMsg(c, 5n, 3)).ok);
+  cp = c.checkpoint.checkpoint(c.ctx(), 5n)!;
+  t.is(cp.completedAt, c.height);
+  t.is(c.checkpoint.signaturesOf(c.ctx(), 5n).length, 3);
+});
+
+test("just over 2/3 of the power completes a checkpoint", (t) => {
+  const c = createCheckpointChain({
+    validators: [
+      { operator: 1, strike: 34n },
+      { operator: 2, strike: 33n },
+      { operator: 3, strike: 33n },
+    ],
+  });
+  c.blocks(6);
+  t.true(c.deliver(signMsg(c, 5n, 2)).ok);
+  t.is(c.checkpoint.checkpoint(c.ctx(), 5n)!.completedAt, 0n);
+  t.true(c.deliver(signMsg(c, 5n, 1)).ok);
+  t.is(c.checkpoint.checkpoint(c.ctx(), 5n)!.signedPower, 67n);
+  t.not(c.checkpoint.checkpoint(c.ctx(), 5n)!.completedAt, 0n, "67 of 100 is more than 2/3");
+});
+
+test("a bad, high-s, wrong-signer or duplicate signature is refused and changes nothing", (t) => {
+  const c = three();
+  c.blocks(6);
+  t.true(c.deliver(signMsg(c, 5n, 1)).ok);
+  const before = c.snapshot();
+  const cases: [string, ReturnType<typeof signMsg>, { is(e: unknown): boolean }][] = [
+    ["duplicate", signMsg(c, 5n, 1), checkpointErrors.duplicateSignature],
+    ["someone else's key", signMsg(c, 5n, 2, 3), checkpointErrors.wrongSigner],
+    [
+      "high s (the malleable twin)",
+      signMsg(c, 5n, 2, 2, (sig) => {
+        const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+        const s = BigInt(hexlify(sig.subarray(32, 64)));
+        const out = Uint8Array.from(sig);
+        out.set(Buffer.from((n - s).toString(16).padStart(64, "0"), "hex"), 32);
+        out[64] = sig[64] === 27 ? 28 : 27;
+        return out;
+      }),
+      checkpointErrors.badSignature,
+    ],
+    [
+      "v outside 27/28",
+      signMsg(c, 5n, 2, 2, (sig) => Uint8Array.from([...sig.subarray(0, 64), 0])),
+      checkpointErrors.badSignature,
+    ],
+    ["garbage", signMsg(c, 5n, 2, 2, (sig) => sig.map((b) => b ^ 0x5a)), checkpointErrors.badSignature],
+    ["no checkpoint at that height", signMsg(c, 5n, 2), checkpointErrors.unknownCheckpoint],
+  ];
+  // The last case asks for height 4, where nothing was recorded.
+  const last = cases[cases.length - 1]!;
+  last[1] = {
+    typeUrl: last[1].typeUrl,
+    value: MsgSignCheckpoint.encode({ ...MsgSignCheckpoint.decode(last[1].value), height: 4n }).finish(),
+  };
+  for (const [name, msg, error] of cases) {
+    const r = c.deliver(msg);
+    t.false(r.ok, name);
+    t.true(
+      error.is(r.error) || (name === "garbage" && checkpointErrors.wrongSigner.is(r.error)),
+      `${name}: ${String(r.error)}`,
+    );
+  }
+  t.is(c.snapshot(), before);
+});
+
+test("a validator without a registered key cannot sign, and its power still counts against the 2/3", (t) => {
+  const c = three([1, 2]);
+  c.blocks(6);
+  const r = c.deliver(signMsg(c, 5n, 3));
+  t.true(checkpointErrors.noEthKey.is(r.error), String(r.error));
+  t.true(c.deliver(signMsg(c, 5n, 1)).ok);
+  t.true(c.deliver(signMsg(c, 5n, 2)).ok);
+  const cp = c.checkpoint.checkpoint(c.ctx(), 5n)!;
+  t.is(cp.totalPower, 300n);
+  t.is(cp.completedAt, 0n, "every registered key signed, but 200 of 300 is not more than 2/3");
+});
+
+test("without an L1 domain checkpoints are recorded but not signable", (t) => {
+  const c = createCheckpointChain({ validators: [{ operator: 1, strike: 100n }], domain: false });
+  c.blocks(6);
+  const cp = c.checkpoint.checkpoint(c.ctx(), 5n)!;
+  t.is(cp.digest.length, 0);
+  const signature = signCheckpointDigest(new Uint8Array(32), ethWallet(1).privateKey);
+  const r = c.deliver({
+    typeUrl: "/strike.checkpoint.v1.MsgSignCheckpoint",
+    value: MsgSignCheckpoint.encode({ submitter: addr(7), height: 5n, validator: addr(1), signature }).finish(),
+  });
+  t.true(checkpointErrors.noDomain.is(r.error), String(r.error));
+});
+
+function registerMsg(operator: number, key: number, proofKey = key) {
+  const proof = ethWallet(proofKey).signingKey.sign(registrationDigest(CHAIN_ID, addr(operator))).serialized;
+  return {
+    typeUrl: "/strike.checkpoint.v1.MsgRegisterEthKey",
+    value: MsgRegisterEthKey.encode({
+      operator: addr(operator),
+      ethAddress: ethWallet(key).address,
+      proof: Buffer.from(proof.slice(2), "hex"),
+    }).finish(),
+  };
+}
+
+test("an Ethereum key is registered once: a taken address, a second key, a bad proof or a non-validator are refused", (t) => {
+  const c = three([1, 2]);
+  const before = c.snapshot();
+  for (const [name, msg, error] of [
+    ["address of validator 1", registerMsg(3, 1), checkpointErrors.keyTaken],
+    ["validator 1 again", registerMsg(1, 5), checkpointErrors.keyAlreadySet],
+    ["proof by another key", registerMsg(3, 3, 4), checkpointErrors.badProof],
+    ["not a validator", registerMsg(6, 6), checkpointErrors.notValidator],
+  ] as const) {
+    const r = c.deliver(msg);
+    t.true(error.is(r.error), `${name}: ${String(r.error)}`);
+  }
+  t.is(c.snapshot(), before);
+  t.true(c.deliver(registerMsg(3, 3)).ok);
+  t.is(hexlify(c.checkpoint.ethKey(c.ctx(), addr(3))!), ethWallet(3).address.toLowerCase());
+  t.throws(
+    () =>
+      validateCheckpointGenesis({
+        eth_keys: [
+          { operator: addr(1), eth_address: ethWallet(1).address },
+          { operator: addr(2), eth_address: ethWallet(1).address.toLowerCase() },
+        ],
+      }),
+    { message: /registered twice/ },
+  );
+});
+
+test("a key registered later changes the signing set: a checkpoint at once, signed by the old set, carrying the new set's hash", (t) => {
+  const c = three([1, 2]);
+  c.blocks(6);
+  c.block([registerMsg(3, 3)]); // height 7; its state shows at the begin block of 8
+  c.block();
+  const cp = c.checkpoint.checkpoint(c.ctx(), 7n)!;
+  t.truthy(cp, "a checkpoint off the interval, for the set change");
+  t.is(cp.signersSet.find((m) => m.operator === addr(3))!.ethAddress.length, 0, "signed by the set before the change");
+  const next = c.checkpoint.signingSet(c.ctx());
+  t.is(hexlify(cp.nextValidatorSetHash), keccak256(encodeL1Set(next)));
+  t.is(next.filter((m) => m.ethAddress.length === 20).length, 3);
+  c.blocks(3);
+  t.is(c.checkpoint.checkpoint(c.ctx(), 10n)!.nextValidatorSetHash.length, 0, "no change, no next set");
+});
+
+test("a power change in the bonded set triggers a checkpoint signed by the old powers", (t) => {
+  const c = three();
+  c.blocks(2);
+  c.block([stakingMsgs.delegate(5, 2, 50n * STRIKE)]); // height 3
+  c.block();
+  const cp = c.checkpoint.checkpoint(c.ctx(), 3n);
+  t.truthy(cp, "a checkpoint off the interval");
+  t.is(cp!.totalPower, 300n, "the old set signs it");
+  t.is(hexlify(cp!.nextValidatorSetHash), keccak256(encodeL1Set(c.checkpoint.signingSet(c.ctx()))));
+  t.is(
+    c.checkpoint.signingSet(c.ctx()).reduce((s, m) => s + m.power, 0n),
+    350n,
+    "the next checkpoint is signed by the new powers",
+  );
+});
+
+function signedFields(c: CheckpointChain, n: number, appHash: Uint8Array) {
+  const cp = c.checkpoint.checkpoint(c.ctx(), 5n)!;
+  const fields = { ...cp, appHash };
+  const digest = checkpointDigest(
+    { l1ChainId: L1_CHAIN_ID, settlement: SETTLEMENT, strikeChainId: CHAIN_ID },
+    {
+      height: 5n,
+      appHash: hexlify(appHash),
+      blockHash: hexlify(cp.blockHash),
+      withdrawalRoot: hexlify(cp.withdrawalRoot),
+      exitRoot: hexlify(cp.exitRoot),
+    },
+  );
+  return {
+    height: 5n,
+    appHash,
+    blockHash: fields.blockHash,
+    withdrawalRoot: fields.withdrawalRoot,
+    exitRoot: fields.exitRoot,
+    nextValidatorSetHash: new Uint8Array(),
+    signature: signCheckpointDigest(Buffer.from(digest.slice(2), "hex"), ethWallet(n).privateKey),
+  };
+}
+
+const equivocation = (
+  validator: number,
+  first: ReturnType<typeof signedFields>,
+  second: ReturnType<typeof signedFields>,
+) => ({
+  typeUrl: "/strike.checkpoint.v1.MsgCheckpointEquivocation",
+  value: MsgCheckpointEquivocation.encode({ submitter: addr(7), validator: addr(validator), first, second }).finish(),
+});
+
+test("a validator whose key signed two different digests for one height is slashed and jailed, once", (t) => {
+  const c = three();
+  c.blocks(6);
+  const honest = signedFields(c, 2, appHashAt(5n));
+  const forged = signedFields(c, 2, new Uint8Array(32).fill(7));
+  const tokensBefore = c.staking.validator(c.ctx(), addr(2))!.tokens;
+  const r = c.deliver(equivocation(2, honest, forged));
+  t.true(r.ok, String(r.error));
+  const v = c.staking.validator(c.ctx(), addr(2))!;
+  t.is(v.tokens, tokensBefore - (tokensBefore * 5n) / 100n, "5% slashed");
+  t.true(v.jailed);
+  t.deepEqual(ed25519Address(v.pubKey), ed25519Address(pubKey(2)));
+  const again = c.deliver(equivocation(2, honest, forged));
+  t.true(checkpointErrors.alreadyPunished.is(again.error), String(again.error));
+  t.is(c.staking.validator(c.ctx(), addr(2))!.tokens, v.tokens);
+});
+
+test("evidence that is not an equivocation punishes nobody", (t) => {
+  const c = three();
+  c.blocks(6);
+  const before = c.snapshot();
+  const a = signedFields(c, 2, appHashAt(5n));
+  const b = signedFields(c, 2, new Uint8Array(32).fill(7));
+  const byOther = signedFields(c, 3, new Uint8Array(32).fill(7));
+  const cases = [
+    ["the same digest twice", equivocation(2, a, a), checkpointErrors.notEquivocation],
+    ["the second signed by another key", equivocation(2, a, byOther), checkpointErrors.wrongSigner],
+    ["against the wrong validator", equivocation(1, a, b), checkpointErrors.wrongSigner],
+    ["different heights", equivocation(2, a, { ...b, height: 6n }), checkpointErrors.notEquivocation],
+  ] as const;
+  for (const [name, msg, error] of cases) {
+    const r = c.deliver(msg);
+    t.true(error.is(r.error), `${name}: ${String(r.error)}`);
+  }
+  t.is(c.snapshot(), before);
+  t.is(c.staking.validator(c.ctx(), addr(2))!.tokens, 100n * STRIKE);
+});
