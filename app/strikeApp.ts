@@ -45,6 +45,8 @@ import {
   topOfBook,
   type OrderbookDeps,
 } from "../modules/orderbook/index.js";
+import { BRIDGE_ACCOUNT, createBridgeModule } from "../modules/bridge/index.js";
+import { createBridgeKeeperFor } from "./bridgeWiring.js";
 import type { SignatureCache } from "../chain/crypto/sigCache.js";
 import type { StateStore } from "../chain/store/types.js";
 import type { AnteAccountKeeper, DigestVerifier } from "../chain/runtime/ante/index.js";
@@ -72,6 +74,7 @@ export const MODULE_ACCOUNTS: Readonly<Record<string, readonly string[]>> = {
   [BONDED_POOL]: [],
   [NOT_BONDED_POOL]: [],
   [DISTRIBUTION_ACCOUNT]: [],
+  [BRIDGE_ACCOUNT]: ["minter", "burner"],
 };
 
 export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
@@ -115,6 +118,12 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
     accounts: accountKeeper,
     feeCollector: accountKeeper.moduleAddress(FEE_COLLECTOR),
     orders: { hasOpenOrders: (ctx, id) => hasOwnerOrders(ctx, id.owner, id.number) },
+  });
+  const bridgeKeeper = createBridgeKeeperFor({
+    accounts: accountKeeper,
+    bank: bankKeeper,
+    staking: stakingKeeper,
+    margin: marginKeeper,
   });
   const orderbookDeps: OrderbookDeps = {
     margin: {
@@ -171,6 +180,7 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
         markets: marketReader,
         book: { midPrice: (src, market) => topOfBook(src, market).mid },
       }),
+      createBridgeModule(bridgeKeeper),
     ],
     accounts: anteAccounts,
     bank: bankKeeper,

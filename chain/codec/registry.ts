@@ -6,6 +6,7 @@
  */
 import { Registry, type GeneratedType } from "@cosmjs/proto-signing";
 import { defaultRegistryTypes } from "@cosmjs/stargate";
+import * as bridge from "./generated/strike/bridge/v1/tx.js";
 import * as margin from "./generated/strike/margin/v1/tx.js";
 import * as oracle from "./generated/strike/oracle/v1/tx.js";
 import * as orderbook from "./generated/strike/orderbook/v1/tx.js";
@@ -36,6 +37,9 @@ export const strikeTypes: ReadonlyArray<[string, GeneratedType]> = [
   ["/strike.staking.v1.MsgUndelegate", staking.MsgUndelegate],
   ["/strike.staking.v1.MsgWithdrawRewards", staking.MsgWithdrawRewards],
   ["/strike.slashing.v1.MsgUnjail", slashing.MsgUnjail],
+  ["/strike.bridge.v1.MsgAttestDeposit", bridge.MsgAttestDeposit],
+  ["/strike.bridge.v1.MsgWithdraw", bridge.MsgWithdraw],
+  ["/strike.bridge.v1.MsgSetExitAddress", bridge.MsgSetExitAddress],
 ];
 
 /** A registry with the Cosmos SDK's default types plus Strike's own. */
