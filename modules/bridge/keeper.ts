@@ -8,7 +8,8 @@ import { DepositAttestation as DepositCodec } from "../../chain/codec/generated/
 import { sha256 } from "../../chain/crypto/hash.js";
 import type { StoreSource } from "../../chain/runtime/collection.js";
 import type { Context } from "../../chain/runtime/types.js";
-import { equalBytes, fromHex, toHex } from "../../chain/types/bytes.js";
+import { compareBytes, equalBytes, fromHex, toHex } from "../../chain/types/bytes.js";
+import { bech32ToAddressBytes } from "../../chain/crypto/address.js";
 import { bridgeErrors } from "./errors.js";
 import type { AccountEquities, AttesterPowers, BridgeBankKeeper } from "./expectedKeepers.js";
 import { allocateExitEquities, ethAddressOfPubKey, exitRootOf, type ExitEntry } from "./exitTree.js";
@@ -149,7 +150,9 @@ export function createBridgeKeeper(config: BridgeKeeperConfig) {
         if (equity > 0n) byAccount.set(account, (byAccount.get(account) ?? 0n) + equity);
       }
       const entries: ExitEntry[] = [];
-      for (const [account, equity] of [...byAccount].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      // Address-byte order, the order of the tree's leaves.
+      const ordered = [...byAccount].sort(([a], [b]) => compareBytes(bech32ToAddressBytes(a), bech32ToAddressBytes(b)));
+      for (const [account, equity] of ordered) {
         const recipient = keeper.exitAddress(ctx, account);
         // No L1 address known: the equity stays in the contract (counted, never claimable).
         entries.push({ account, recipient: recipient ?? new Uint8Array(20), equity });

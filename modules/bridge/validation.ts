@@ -1,5 +1,5 @@
 /** Stateless checks of bridge messages: amounts, L1 addresses and hashes, deposit contents. */
-import { DepositAttestation } from "../../chain/codec/generated/strike/bridge/v1/bridge.js";
+import type { DepositAttestation } from "../../chain/codec/generated/strike/bridge/v1/bridge.js";
 import { isValidAddress } from "../../chain/crypto/address.js";
 import { fromHex } from "../../chain/types/bytes.js";
 import { sdkErrors } from "../../chain/types/errors.js";
