@@ -29,6 +29,7 @@ import { maxBlockDataBytes } from "../chain/consensus/driver.js";
 import type { Validator } from "../chain/types/block.js";
 import { loadFeederKey } from "../chain/node/feederKey.js";
 import { startFeederService } from "./feederService.js";
+import { startBridgeWatcher } from "./bridgeWatcher.js";
 
 export interface StartNodeOptions {
   home: string;
@@ -68,6 +69,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   const feederKey = config.oracleFeeder.enable
     ? loadFeederKey(resolveHomePath(home, config.oracleFeeder.keyFile))
     : undefined;
+
+  const bridgeKey = config.bridge.enable ? loadFeederKey(resolveHomePath(home, config.bridge.keyFile)) : undefined;
 
   const db = await openRocksDatabase(resolveHomePath(home, config.dbDir));
   const state = await openStateStore({ db, keepRecent: keepRecentOf(config) });
@@ -267,6 +270,17 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
           logger: log.with("feeder"),
         })
       : undefined;
+  const bridgeWatcher =
+    bridgeKey !== undefined && self !== undefined
+      ? await startBridgeWatcher({
+          config: config.bridge,
+          key: bridgeKey,
+          chainId: genesis.chain_id,
+          query: (req) => app.query(req),
+          submitTx: (tx) => network.submitTx(tx),
+          logger: log.with("bridge"),
+        })
+      : undefined;
   log.info("node started", {
     chain_id: genesis.chain_id,
     height: driver.height,
@@ -284,6 +298,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       if (stopped) return;
       stopped = true;
       await feeder?.stop();
+      await bridgeWatcher?.stop();
       await network.stop();
       await driver.stop();
       await rpc.close();
