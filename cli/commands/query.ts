@@ -1,6 +1,7 @@
 /** `strike query …`: read chain state through the node's RPC. */
 import { decodeTxRaw } from "@cosmjs/proto-signing";
 import { createStrikeRegistry } from "../../chain/codec/registry.js";
+import { bridgeQueryCommand } from "./bridge.js";
 import { Command } from "commander";
 import { checkBech32Address, decodeBech32 } from "../../genesis/address.js";
 import { connectQueryClient, withNode } from "../client.js";
@@ -150,5 +151,6 @@ export function queryCommand(): Command {
   q.addCommand(oracleQueryCommand());
   q.addCommand(stakingQueryCommand());
   q.addCommand(slashingQueryCommand());
+  q.addCommand(bridgeQueryCommand());
   return q;
 }
