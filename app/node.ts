@@ -41,6 +41,7 @@ import { parseFee, startFeederService } from "./feederService.js";
 import { startCheckpointSigner } from "./checkpointSigner.js";
 import { ETH_KEY_FILE, loadEthKey } from "../chain/node/ethKey.js";
 import { existsSync } from "node:fs";
+import { startBridgeWatcher } from "./bridgeWatcher.js";
 
 export interface StartNodeOptions {
   home: string;
@@ -91,6 +92,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     existsSync(ethKeyPath) && existsSync(feederKeyPath)
       ? { eth: loadEthKey(ethKeyPath), account: feederKey ?? loadFeederKey(feederKeyPath) }
       : undefined;
+
+  const bridgeKey = config.bridge.enable ? loadFeederKey(resolveHomePath(home, config.bridge.keyFile)) : undefined;
 
   const db = await openRocksDatabase(resolveHomePath(home, config.dbDir));
   const state = await openStateStore({ db, keepRecent: keepRecentOf(config) });
@@ -341,6 +344,17 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
           logger: log.with("feeder"),
         })
       : undefined;
+  const bridgeWatcher =
+    bridgeKey !== undefined && self !== undefined
+      ? await startBridgeWatcher({
+          config: config.bridge,
+          key: bridgeKey,
+          chainId: genesis.chain_id,
+          query: (req) => app.query(req),
+          submitTx: (tx) => network.submitTx(tx),
+          logger: log.with("bridge"),
+        })
+      : undefined;
   log.info("node started", {
     chain_id: genesis.chain_id,
     height: driver.height,
@@ -375,6 +389,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       await checkpointSigner?.stop();
       await feeder?.stop();
       await metricsServer?.close();
+      await bridgeWatcher?.stop();
       await network.stop();
       await driver.stop();
       await rpc.close();

@@ -5,7 +5,7 @@
  */
 import { createAccountKeeper, createAuthModule, FEE_COLLECTOR, type Account } from "../modules/auth/index.js";
 import { createBankKeeper, createBankModule } from "../modules/bank/index.js";
-import { createCheckpointKeeper, createCheckpointModule, type BridgeRoots } from "../modules/checkpoint/index.js";
+import { createCheckpointKeeper, createCheckpointModule } from "../modules/checkpoint/index.js";
 import {
   INSURANCE_FUND,
   MARGIN_ACCOUNT,
@@ -47,6 +47,8 @@ import {
   topOfBook,
   type OrderbookDeps,
 } from "../modules/orderbook/index.js";
+import { BRIDGE_ACCOUNT, createBridgeModule } from "../modules/bridge/index.js";
+import { createBridgeKeeperFor } from "./bridgeWiring.js";
 import type { SignatureCache } from "../chain/crypto/sigCache.js";
 import type { StateStore } from "../chain/store/types.js";
 import type { AnteAccountKeeper, DigestVerifier } from "../chain/runtime/ante/index.js";
@@ -64,12 +66,7 @@ export interface StrikeAppOptions {
   logger?: Logger;
   sigCache?: SignatureCache;
   verify?: DigestVerifier;
-  /** The bridge's withdrawal and exit roots for checkpoints (zeros until modules/bridge is wired). */
-  bridgeRoots?: BridgeRoots;
 }
-
-const ZERO_ROOT = new Uint8Array(32);
-const NO_BRIDGE_ROOTS: BridgeRoots = { withdrawalRoot: () => ZERO_ROOT, exitRoot: () => ZERO_ROOT };
 
 /** Module accounts and their permissions. */
 export const MODULE_ACCOUNTS: Readonly<Record<string, readonly string[]>> = {
@@ -79,6 +76,7 @@ export const MODULE_ACCOUNTS: Readonly<Record<string, readonly string[]>> = {
   [BONDED_POOL]: [],
   [NOT_BONDED_POOL]: [],
   [DISTRIBUTION_ACCOUNT]: [],
+  [BRIDGE_ACCOUNT]: ["minter", "burner"],
 };
 
 export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
@@ -106,7 +104,11 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
   });
   const checkpointKeeper = createCheckpointKeeper({
     staking: stakingKeeper,
-    bridge: options.bridgeRoots ?? NO_BRIDGE_ROOTS,
+    // The bridge's roots as of the checkpoint height (read in begin block, before any write).
+    bridge: {
+      withdrawalRoot: (ctx) => bridgeKeeper.withdrawalRoot(ctx),
+      exitRoot: (ctx) => bridgeKeeper.exitRoot(ctx),
+    },
   });
   // The bonded validators are the oracle's feeders, weighted by their power (stake).
   const oracleKeeper = createOracleKeeper({
@@ -144,6 +146,12 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
     accounts: accountKeeper,
     feeCollector: accountKeeper.moduleAddress(FEE_COLLECTOR),
     orders: { hasOpenOrders: (ctx, id) => hasOwnerOrders(ctx, id.owner, id.number) },
+  });
+  const bridgeKeeper = createBridgeKeeperFor({
+    accounts: accountKeeper,
+    bank: bankKeeper,
+    staking: stakingKeeper,
+    margin: marginKeeper,
   });
   const orderbookDeps: OrderbookDeps = {
     margin: {
@@ -204,6 +212,7 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
         markets: marketReader,
         book: { midPrice: (src, market) => topOfBook(src, market).mid },
       }),
+      createBridgeModule(bridgeKeeper),
     ],
     accounts: anteAccounts,
     bank: bankKeeper,

@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import { genesisCommand } from "./commands/genesis.js";
 import { initCommand } from "./commands/init.js";
 import { keysCommand } from "./commands/keys.js";
+import { l1Command } from "./commands/l1.js";
 import { feederCommand } from "./commands/oracle.js";
 import { queryCommand } from "./commands/query.js";
 import { receiptCommand } from "./commands/receipt.js";
@@ -44,6 +45,7 @@ export function createProgram(): Command {
     testnetCommand,
     receiptCommand,
     relayerCommand,
+    l1Command,
   ]) {
     program.addCommand(make());
   }

@@ -7,6 +7,7 @@
 import { Registry, type GeneratedType } from "@cosmjs/proto-signing";
 import { defaultRegistryTypes } from "@cosmjs/stargate";
 import * as checkpoint from "./generated/strike/checkpoint/v1/tx.js";
+import * as bridge from "./generated/strike/bridge/v1/tx.js";
 import * as margin from "./generated/strike/margin/v1/tx.js";
 import * as oracle from "./generated/strike/oracle/v1/tx.js";
 import * as orderbook from "./generated/strike/orderbook/v1/tx.js";
@@ -43,6 +44,9 @@ export const strikeTypes: ReadonlyArray<[string, GeneratedType]> = [
   ["/strike.checkpoint.v1.MsgSignCheckpoint", checkpoint.MsgSignCheckpoint],
   ["/strike.checkpoint.v1.MsgSignCheckpointResponse", checkpoint.MsgSignCheckpointResponse],
   ["/strike.checkpoint.v1.MsgCheckpointEquivocation", checkpoint.MsgCheckpointEquivocation],
+  ["/strike.bridge.v1.MsgAttestDeposit", bridge.MsgAttestDeposit],
+  ["/strike.bridge.v1.MsgWithdraw", bridge.MsgWithdraw],
+  ["/strike.bridge.v1.MsgSetExitAddress", bridge.MsgSetExitAddress],
 ];
 
 /** A registry with the Cosmos SDK's default types plus Strike's own. */

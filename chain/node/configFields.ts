@@ -6,6 +6,7 @@
 import { field, type ConfigField, type LogFormat, type PruningStrategy, type TxIndexer } from "./configTypes.js";
 export { field, type ConfigField, type FieldKind, type FieldValue } from "./configTypes.js";
 
+import { bridgeConfigFields } from "./bridgeConfigFields.js";
 import { feederConfigFields } from "./feederConfigFields.js";
 
 const C = "config.toml" as const;
@@ -390,4 +391,5 @@ export const configFields: readonly ConfigField[] = [
     (c, v: string) => (c.instrumentation.namespace = v),
   ),
   ...feederConfigFields,
+  ...bridgeConfigFields,
 ];

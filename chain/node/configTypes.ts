@@ -91,6 +91,18 @@ export interface NodeConfig {
     maxDeviation: string;
     httpSources: HttpSourceConfig[];
   };
+  /** app.toml [bridge]: the validator's L1 deposit watcher, run inside the node. */
+  bridge: {
+    enable: boolean;
+    l1Rpc: string;
+    contract: string;
+    confirmations: number;
+    pollIntervalMs: number;
+    startBlock: number;
+    keyFile: string;
+    gasLimit: number;
+    fees: string;
+  };
 }
 
 export function defaultConfig(moniker: string): NodeConfig {
@@ -156,6 +168,17 @@ export function defaultConfig(moniker: string): NodeConfig {
       simVolatility: "0.0005",
       maxDeviation: "0.1",
       httpSources: [],
+    },
+    bridge: {
+      enable: false,
+      l1Rpc: "http://127.0.0.1:8545",
+      contract: "",
+      confirmations: 2,
+      pollIntervalMs: 1000,
+      startBlock: 0,
+      keyFile: "config/feeder_key.json",
+      gasLimit: 200_000,
+      fees: "5000ustrike",
     },
   };
 }

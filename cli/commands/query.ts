@@ -1,4 +1,5 @@
 /** `strike query …`: read chain state through the node's RPC. */
+import { bridgeQueryCommand } from "./bridge.js";
 import { Command } from "commander";
 import { checkBech32Address, decodeBech32 } from "../../genesis/address.js";
 import { connectQueryClient, withNode } from "../client.js";
@@ -157,5 +158,6 @@ export function queryCommand(): Command {
   q.addCommand(stakingQueryCommand());
   q.addCommand(slashingQueryCommand());
   q.addCommand(checkpointQueryCommand());
+  q.addCommand(bridgeQueryCommand());
   return q;
 }

@@ -7,6 +7,7 @@ import { checkBech32Address } from "../../genesis/address.js";
 import { globalOptions, openKeyring } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
+import { bridgeTxCommand } from "./bridge.js";
 import { oracleTxCommand } from "./oracle.js";
 import { slashingTxCommand, stakingTxCommand } from "./staking.js";
 import { checkpointTxCommand } from "./checkpoint.js";
@@ -53,5 +54,6 @@ export function txCommand(): Command {
   tx.addCommand(slashingTxCommand());
   tx.addCommand(txStatusCommand());
   tx.addCommand(checkpointTxCommand());
+  tx.addCommand(bridgeTxCommand());
   return tx;
 }

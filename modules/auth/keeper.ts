@@ -19,6 +19,7 @@ export interface AccountKeeper {
   getModuleAccount(src: StoreSource, name: string): Account;
   moduleAddress(name: string): string;
   isModuleAddress(address: string): boolean;
+  modulePermissions(name: string): readonly string[];
   params(src: StoreSource): AuthParams;
   setParams(src: StoreSource, p: AuthParams): void;
   iterateAccounts(src: StoreSource): IterableIterator<[string, Account]>;
@@ -58,6 +59,7 @@ export function createAccountKeeper(config: AccountKeeperConfig): AccountKeeper 
       return address;
     },
     isModuleAddress: (address) => moduleNamesByAddress.has(address),
+    modulePermissions: (name) => config.moduleAccounts[name] ?? [],
     params: (src) => params.get(src) ?? DEFAULT_AUTH_PARAMS,
     setParams: (src, p) => params.set(src, p),
     iterateAccounts: (src) => accounts.iterate(src),

@@ -7,4 +7,6 @@ export interface BankAccountKeeper<A extends { address: string } = { address: st
   setAccount(src: StoreSource, account: A): void;
   moduleAddress(name: string): string;
   isModuleAddress(address: string): boolean;
+  /** A module account's permissions ("minter", "burner"); mint and burn need them. */
+  modulePermissions?(name: string): readonly string[];
 }

@@ -22,6 +22,10 @@ export interface BankKeeper {
   /** Moves coins between accounts, creating the recipient's account if new. */
   sendCoins(ctx: Context, from: string, to: string, coins: readonly Coin[]): void;
   sendCoinsFromAccountToModule(ctx: Context, from: string, moduleName: string, coins: readonly Coin[]): void;
+  /** Creates coins in a module account with the "minter" permission (the bridge crediting L1 deposits). */
+  mintCoins(ctx: Context, moduleName: string, coins: readonly Coin[]): void;
+  /** Destroys coins held by a module account with the "burner" permission (bridge withdrawals). */
+  burnCoins(ctx: Context, moduleName: string, coins: readonly Coin[]): void;
   /** One sender, many recipients (MsgMultiSend); the caller checked inputs = outputs. */
   inputOutputCoins(
     ctx: Context,
@@ -75,6 +79,11 @@ export function createBankKeeper<A extends { address: string }>(accountKeeper: B
     else balances.set(src, [address, denom], amount);
   }
 
+  function requirePermission(moduleName: string, permission: string): void {
+    if (!(accountKeeper.modulePermissions?.(moduleName) ?? []).includes(permission))
+      throw sdkErrors.unauthorized(`module account ${moduleName} lacks the ${permission} permission`);
+  }
+
   function ensureAccount(ctx: Context, address: string): void {
     if (!accountKeeper.hasAccount(ctx, address)) accountKeeper.setAccount(ctx, accountKeeper.newAccount(ctx, address));
   }
@@ -100,6 +109,28 @@ export function createBankKeeper<A extends { address: string }>(accountKeeper: B
     },
     sendCoinsFromAccountToModule(ctx, from, moduleName, coins) {
       keeper.sendCoins(ctx, from, accountKeeper.moduleAddress(moduleName), coins);
+    },
+    mintCoins(ctx, moduleName, coins) {
+      requirePermission(moduleName, "minter");
+      const address = accountKeeper.moduleAddress(moduleName);
+      add(ctx, address, coins);
+      for (const c of coins)
+        keeper.setSupply(ctx, { denom: c.denom, amount: keeper.getSupply(ctx, c.denom) + c.amount });
+      ctx.events.emit("coinbase", [
+        ["minter", address],
+        ["amount", formatCoins(coins)],
+      ]);
+    },
+    burnCoins(ctx, moduleName, coins) {
+      requirePermission(moduleName, "burner");
+      const address = accountKeeper.moduleAddress(moduleName);
+      subtract(ctx, address, coins);
+      for (const c of coins)
+        keeper.setSupply(ctx, { denom: c.denom, amount: keeper.getSupply(ctx, c.denom) - c.amount });
+      ctx.events.emit("burn", [
+        ["burner", address],
+        ["amount", formatCoins(coins)],
+      ]);
     },
     inputOutputCoins(ctx, input, outputs) {
       subtract(ctx, input.address, input.coins);

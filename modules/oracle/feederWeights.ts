@@ -44,3 +44,8 @@ export function createOracleFeederWeights(validators: ValidatorPowers): FeederWe
     totalWeight: (src) => (listedFeedersExist(src) ? listed.totalWeight(src) : validators.totalPower(src)),
   };
 }
+
+/** The validator operator a feeder account was registered for (other modules' validator hot keys: the bridge). */
+export function validatorOfFeeder(src: StoreSource, feeder: string): string | undefined {
+  return validatorFeeders.get(src, feeder);
+}

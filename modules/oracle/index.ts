@@ -17,7 +17,7 @@ export {
   type OracleGenesis,
 } from "./genesis.js";
 export type { FeederWeights, ValidatorPowers } from "./expectedKeepers.js";
-export { createListedFeederWeights, createOracleFeederWeights } from "./feederWeights.js";
+export { createListedFeederWeights, createOracleFeederWeights, validatorOfFeeder } from "./feederWeights.js";
 export { weightedMedian, type WeightedVote } from "./median.js";
 export { DEFAULT_ORACLE_PARAMS, type OracleParams } from "./state.js";
 export { isValidAssetSymbol, parseAssetPrices, parsePrice } from "./validation.js";

@@ -1,0 +1,185 @@
+/**
+ * The validator's L1 deposit watcher, run inside the node like the price feeder: every
+ * poll it reads the settlement contract's `Deposited` events up to `confirmations` blocks
+ * below the L1 head and attests each deposit this validator has not voted for yet, signed
+ * with the node's feeder key. It keeps no state of its own: each poll rescans from the
+ * oldest deposit not yet credited and asks the chain what is credited and what it voted,
+ * so a restart, a dropped tx or another sender of the key only delays a vote.
+ */
+import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
+import { SigningStargateClient } from "@cosmjs/stargate";
+import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
+import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
+import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { Contract, JsonRpcProvider, getBytes, type EventLog } from "ethers";
+import type { DepositAttestation } from "../chain/codec/generated/strike/bridge/v1/bridge.js";
+import { QueryDepositRequest, QueryDepositResponse } from "../chain/codec/generated/strike/bridge/v1/query.js";
+import { MsgAttestDeposit } from "../chain/codec/generated/strike/bridge/v1/tx.js";
+import { createStrikeRegistry } from "../chain/codec/registry.js";
+import { addressToBech32 } from "../chain/crypto/address.js";
+import { loadArtifact } from "../chain/l1/artifacts.js";
+import type { NodeConfig } from "../chain/node/configTypes.js";
+import type { FeederKey } from "../chain/node/feederKey.js";
+import type { NodeLogger } from "../chain/node/logger.js";
+import type { QueryResponse, TxResult } from "../chain/types/abci.js";
+import { registerError } from "../chain/types/errors.js";
+
+export const watcherErrors = {
+  badConfig: registerError("bridge_watcher", 1, "invalid [bridge] settings in app.toml"),
+  queryFailed: registerError("bridge_watcher", 2, "the chain refused a bridge watcher query"),
+};
+
+export interface BridgeWatcherOptions {
+  config: NodeConfig["bridge"];
+  key: FeederKey;
+  chainId: string;
+  query(req: { path: string; data: Uint8Array; height: bigint; prove: boolean }): Promise<QueryResponse>;
+  submitTx(tx: Uint8Array): TxResult;
+  logger: NodeLogger;
+}
+
+export interface BridgeWatcher {
+  stop(): Promise<void>;
+}
+
+const WRONG_SEQUENCE = 32;
+/** Blocks per eth_getLogs call: most providers cap a range near this. */
+const LOG_RANGE = 2_000;
+
+/** A Deposited event in the form validators vote on. */
+export function depositFromEvent(e: EventLog): { deposit: DepositAttestation; block: number } {
+  const [nonce, from, recipient, amount] = e.args as unknown as [bigint, string, string, bigint];
+  return {
+    block: e.blockNumber,
+    deposit: {
+      nonce,
+      l1Sender: from.toLowerCase(),
+      recipient: addressToBech32(getBytes(recipient)),
+      amount: amount.toString(),
+      l1TxHash: e.transactionHash.toLowerCase(),
+      l1Block: BigInt(e.blockNumber),
+    },
+  };
+}
+
+export async function startBridgeWatcher(o: BridgeWatcherOptions): Promise<BridgeWatcher> {
+  const c = o.config;
+  if (!/^0x[0-9a-fA-F]{40}$/.test(c.contract))
+    throw watcherErrors.badConfig(`app.toml [bridge] contract must be a 0x address, got "${c.contract}"`);
+  const provider = new JsonRpcProvider(c.l1Rpc, undefined, { polling: false, batchMaxCount: 1 });
+  const settlement = new Contract(c.contract, loadArtifact("EcdsaSettlement").abi, provider);
+  const wallet = await DirectSecp256k1Wallet.fromKey(o.key.privKey, "strike");
+  const signer = await SigningStargateClient.offline(wallet, { registry: createStrikeRegistry() });
+  const fee = { amount: parseFees(c.fees), gas: String(c.gasLimit) };
+  let position: { accountNumber: bigint; sequence: number } | undefined;
+  let from = c.startBlock;
+
+  const queryOk = async <T>(path: string, data: Uint8Array, decode: (b: Uint8Array) => T): Promise<T> => {
+    const r = await o.query({ path, data, height: 0n, prove: false });
+    if (r.code !== 0) throw watcherErrors.queryFailed(`${path}: ${r.codespace}/${r.code} ${r.log}`);
+    return decode(r.value);
+  };
+  const readPosition = async () => {
+    const res = await queryOk(
+      "/cosmos.auth.v1beta1.Query/Account",
+      QueryAccountRequest.encode({ address: o.key.address }).finish(),
+      QueryAccountResponse.decode,
+    );
+    const acc = BaseAccount.decode(res.account!.value);
+    return { accountNumber: acc.accountNumber, sequence: Number(acc.sequence) };
+  };
+  const send = async (d: DepositAttestation, at: { accountNumber: bigint; sequence: number }) => {
+    const msg = {
+      typeUrl: "/strike.bridge.v1.MsgAttestDeposit",
+      value: MsgAttestDeposit.fromPartial({ attester: o.key.address, deposit: d }),
+    };
+    const raw = await signer.sign(o.key.address, [msg], fee, "", { ...at, chainId: o.chainId });
+    return o.submitTx(TxRaw.encode(raw).finish());
+  };
+  const attest = async (d: DepositAttestation): Promise<boolean> => {
+    position ??= await readPosition();
+    let result = await send(d, position);
+    // The feeder shares the key: adopt the sequence the node expects, once.
+    const expected = /expected (\d+)/.exec(result.log);
+    if (result.code === WRONG_SEQUENCE && result.codespace === "sdk" && expected !== null) {
+      position = { ...position, sequence: Number(expected[1]) };
+      result = await send(d, position);
+    }
+    if (result.code !== 0) {
+      position = undefined;
+      o.logger.warn("deposit attestation refused", { nonce: d.nonce.toString(), code: result.code, log: result.log });
+      return false;
+    }
+    position = { ...position, sequence: position.sequence + 1 };
+    o.logger.info("deposit attested", { nonce: d.nonce.toString(), recipient: d.recipient, amount: d.amount });
+    return true;
+  };
+
+  const poll = async () => {
+    const head = await provider.getBlockNumber();
+    const to = head - c.confirmations;
+    if (to < from) return;
+    let oldestPending: number | undefined;
+    for (let start = from; start <= to; start += LOG_RANGE) {
+      const end = Math.min(to, start + LOG_RANGE - 1);
+      const events = await settlement.queryFilter(settlement.filters.Deposited!(), start, end);
+      for (const e of events) {
+        const { deposit, block } = depositFromEvent(e as EventLog);
+        const status = await queryOk(
+          "/strike.bridge.v1.Query/Deposit",
+          QueryDepositRequest.encode({ nonce: deposit.nonce, attester: o.key.address }).finish(),
+          QueryDepositResponse.decode,
+        );
+        if (status.credited) continue;
+        oldestPending ??= block;
+        if (!status.attesterVoted) await attest(deposit);
+      }
+    }
+    // Uncredited deposits are looked at again next poll (our vote may have been dropped).
+    from = oldestPending ?? to + 1;
+  };
+
+  const abort = new AbortController();
+  o.logger.info("bridge watcher started", {
+    attester: o.key.address,
+    l1_rpc: c.l1Rpc,
+    contract: c.contract,
+    confirmations: c.confirmations,
+  });
+  const done = (async () => {
+    while (!abort.signal.aborted) {
+      try {
+        await poll();
+      } catch (e) {
+        o.logger.warn("bridge poll failed; retrying next interval", {
+          error: e instanceof Error ? e.message : String(e),
+        });
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, c.pollIntervalMs);
+        abort.signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  })();
+  return {
+    async stop() {
+      abort.abort();
+      await done;
+      provider.destroy();
+    },
+  };
+}
+
+function parseFees(text: string): { denom: string; amount: string }[] {
+  return text
+    .split(",")
+    .filter((x) => x !== "")
+    .map((part) => {
+      const m = /^(\d+)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$/.exec(part.trim());
+      if (m === null) throw watcherErrors.badConfig(`bridge.fees must look like "5000ustrike", got "${text}"`);
+      return { amount: m[1]!, denom: m[2]! };
+    });
+}

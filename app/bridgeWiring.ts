@@ -1,0 +1,63 @@
+/**
+ * The bridge's expected keepers, adapted from auth, bank, staking, the oracle's feeder
+ * registry and margin. Kept out of strikeApp.ts so that file only names the module.
+ */
+import type { Context } from "../chain/runtime/types.js";
+import type { StoreSource } from "../chain/runtime/collection.js";
+import type { AccountKeeper } from "../modules/auth/index.js";
+import type { BankKeeper } from "../modules/bank/index.js";
+import {
+  BRIDGE_DENOM,
+  createBridgeKeeper,
+  type AccountEquities,
+  type AttesterPowers,
+  type BridgeKeeper,
+} from "../modules/bridge/index.js";
+import type { MarginKeeper } from "../modules/margin/index.js";
+import { validatorOfFeeder } from "../modules/oracle/index.js";
+
+interface StakingPowers {
+  bondedPowerOf(src: StoreSource, operator: string): bigint;
+  totalBondedPower(src: StoreSource): bigint;
+}
+
+export function createBridgeKeeperFor(deps: {
+  accounts: AccountKeeper;
+  bank: BankKeeper;
+  staking: StakingPowers;
+  margin: MarginKeeper;
+}): BridgeKeeper {
+  const { accounts, bank, staking, margin } = deps;
+  // A validator attests from its operator account or from the feeder (hot) key its node holds.
+  const attesters: AttesterPowers = {
+    validatorOf(src, attester) {
+      const operator = validatorOfFeeder(src, attester) ?? attester;
+      const power = staking.bondedPowerOf(src, operator);
+      return power > 0n ? { validator: operator, power } : undefined;
+    },
+    totalPower: (src) => staking.totalBondedPower(src),
+  };
+  const equities: AccountEquities = {
+    *equities(ctx: Context) {
+      for (const [[address, denom], amount] of bank.iterateBalances(ctx)) {
+        if (denom === BRIDGE_DENOM && !accounts.isModuleAddress(address)) yield { account: address, equity: amount };
+      }
+      for (const s of margin.subaccounts(ctx)) {
+        const risk = margin.accountRisk(ctx, { owner: s.owner, number: s.number });
+        if (risk !== undefined && risk.equity > 0n) yield { account: s.owner, equity: risk.equity };
+      }
+    },
+    pubKey: (src, account) => accounts.getAccount(src, account)?.pubKey,
+  };
+  return createBridgeKeeper({
+    bank: {
+      getBalance: (src, address, denom) => bank.getBalance(src, address, denom),
+      sendCoins: (ctx, from, to, coins) => bank.sendCoins(ctx, from, to, coins),
+      mintCoins: (ctx, name, coins) => bank.mintCoins(ctx, name, coins),
+      burnCoins: (ctx, name, coins) => bank.burnCoins(ctx, name, coins),
+      moduleAddress: (name) => accounts.moduleAddress(name),
+    },
+    attesters,
+    equities,
+  });
+}

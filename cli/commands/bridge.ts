@@ -1,0 +1,211 @@
+/**
+ * The bridge from the user's side: `strike tx bridge withdraw|set-exit-address`, `strike
+ * query bridge withdrawal|deposit|status`, and on L1 `strike l1 deposit|claim`.
+ */
+import type { Comet38Client } from "@cosmjs/tendermint-rpc";
+import { Command } from "commander";
+import {
+  QueryDepositRequest,
+  QueryDepositResponse,
+  QueryStatusRequest,
+  QueryStatusResponse,
+  QueryWithdrawalRequest,
+  QueryWithdrawalResponse,
+} from "../../chain/codec/generated/strike/bridge/v1/query.js";
+import { MsgSetExitAddress, MsgWithdraw } from "../../chain/codec/generated/strike/bridge/v1/tx.js";
+import { registerError } from "../../chain/types/errors.js";
+import { withComet } from "../abciQuery.js";
+import { globalOptions, openKeyring } from "../context.js";
+import { cliErrors } from "../errors.js";
+import { withExamples } from "../help.js";
+import { print } from "../output.js";
+import { addTxOptions, signAndSend, type TxFlags } from "../txSend.js";
+
+export const l1CliErrors = {
+  notCheckpointed: registerError("l1cli", 1, "withdrawal not yet checkpointed on L1"),
+  alreadyPaid: registerError("l1cli", 2, "withdrawal already paid on L1"),
+  l1Failed: registerError("l1cli", 3, "L1 transaction failed"),
+};
+
+const Q = "/strike.bridge.v1.Query/";
+
+function uusdcAmount(text: string): string {
+  const m = /^(\d+)(uusdc)?$/.exec(text.trim());
+  if (m === null || BigInt(m[1]!) === 0n)
+    throw cliErrors.badArgument(
+      `amount "${text}" must be a positive whole uusdc amount, e.g. 500000000uusdc (500 USDC)`,
+    );
+  return BigInt(m[1]!).toString();
+}
+
+function l1Address(text: string, flag: string): string {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(text))
+    throw cliErrors.badArgument(`${flag} must be 0x and 40 hex digits, got "${text}"`);
+  return text.toLowerCase();
+}
+
+function wholeNumber(text: string, what: string): bigint {
+  if (!/^\d+$/.test(text)) throw cliErrors.badArgument(`${what} must be a whole number, got "${text}"`);
+  return BigInt(text);
+}
+
+/** One abci query at a height (0: latest); the chain's coded errors come back as they are. */
+async function rawQuery(comet: Comet38Client, path: string, data: Uint8Array, height = 0n) {
+  return comet.abciQuery({ path, data, ...(height > 0n ? { height: Number(height) } : {}) });
+}
+
+async function queryOrFail<T>(
+  comet: Comet38Client,
+  path: string,
+  data: Uint8Array,
+  decode: (b: Uint8Array) => T,
+  height = 0n,
+) {
+  const r = await rawQuery(comet, path, data, height);
+  if ((r.code ?? 0) !== 0) throw cliErrors.notFound(`${r.log ?? ""} (code ${r.code}, codespace ${r.codespace || "-"})`);
+  return decode(r.value);
+}
+
+function withdrawalJson(r: QueryWithdrawalResponse) {
+  const w = r.withdrawal!;
+  return {
+    id: w.id.toString(),
+    from: w.from,
+    l1_recipient: w.l1Recipient,
+    amount: w.amount,
+    height: w.height.toString(),
+    leaf: r.leaf,
+    proof: r.proof,
+    root: r.root,
+    count: r.count.toString(),
+  };
+}
+
+// ---- strike tx bridge ---------------------------------------------------------------
+
+function withdrawCommand(): Command {
+  const cmd = new Command("withdraw")
+    .description(
+      "Burn uusdc from your free bank balance to be paid in USDC on L1. The withdrawal becomes claimable (strike l1 claim <id>) once a checkpoint covering its block reaches the L1 contract. Margin collateral must first come back with `tx margin withdraw`, which checks your margin.",
+    )
+    .argument("<amount>", "uusdc, e.g. 500000000uusdc (500 USDC)")
+    .requiredOption("--to <0x address>", "L1 address paid (also where your exit claim pays, in exit mode)")
+    .requiredOption("--from <key>", "keyring key (name or address) whose uusdc is burned");
+  addTxOptions(cmd).action(async (amountText: string, o: TxFlags & { to: string; from: string }, self: Command) => {
+    const g = globalOptions(self);
+    const amount = uusdcAmount(amountText);
+    const to = l1Address(o.to, "--to");
+    const from = openKeyring(g).resolve(o.from).address;
+    const value = MsgWithdraw.fromPartial({ from, amount, l1Recipient: to });
+    await signAndSend(
+      g,
+      o.from,
+      [{ typeUrl: "/strike.bridge.v1.MsgWithdraw", value }],
+      o,
+      `Withdraw ${amount}uusdc to ${to} on L1`,
+    );
+  });
+  return withExamples(
+    cmd,
+    "strike tx bridge withdraw 500000000uusdc --to 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --from alice --yes",
+  );
+}
+
+function setExitAddressCommand(): Command {
+  const cmd = new Command("set-exit-address")
+    .description("Choose the L1 address your equity is paid to if the L1 contract enters exit mode")
+    .argument("<0x address>", "L1 address")
+    .requiredOption("--from <key>", "keyring key (name or address)");
+  addTxOptions(cmd).action(async (addr: string, o: TxFlags & { from: string }, self: Command) => {
+    const g = globalOptions(self);
+    const l1 = l1Address(addr, "<address>");
+    const account = openKeyring(g).resolve(o.from).address;
+    const value = MsgSetExitAddress.fromPartial({ account, l1Address: l1 });
+    await signAndSend(g, o.from, [{ typeUrl: "/strike.bridge.v1.MsgSetExitAddress", value }], o, `Exit address ${l1}`);
+  });
+  return withExamples(cmd, "strike tx bridge set-exit-address 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 --from alice");
+}
+
+export function bridgeTxCommand(): Command {
+  const cmd = new Command("bridge").description("Withdraw uusdc to L1 (USDC) through the settlement contract");
+  cmd.addCommand(withdrawCommand());
+  cmd.addCommand(setExitAddressCommand());
+  return withExamples(cmd, "strike tx bridge withdraw 500000000uusdc --to 0x... --from alice");
+}
+
+// ---- strike query bridge ------------------------------------------------------------
+
+function withdrawalQueryCommand(): Command {
+  const cmd = new Command("withdrawal")
+    .description("A withdrawal and its Merkle proof against the withdrawal root at a height (default: latest)")
+    .argument("<id>", "withdrawal id (printed by tx bridge withdraw, event `withdrawal`)")
+    .option("--height <n>", "prove against the root at this height (0: latest)", "0")
+    .action(async (idText: string, o: { height: string }, self: Command) => {
+      const g = globalOptions(self);
+      const id = wholeNumber(idText, "<id>");
+      const height = wholeNumber(o.height, "--height");
+      const r = await withComet(g, (c) =>
+        queryOrFail(
+          c,
+          `${Q}Withdrawal`,
+          QueryWithdrawalRequest.encode({ id }).finish(),
+          QueryWithdrawalResponse.decode,
+          height,
+        ),
+      );
+      print(g.output, withdrawalJson(r));
+    });
+  return withExamples(cmd, "strike query bridge withdrawal 0 --output json");
+}
+
+function depositQueryCommand(): Command {
+  const cmd = new Command("deposit")
+    .description("Whether L1 deposit <nonce> is credited, and the attesting power per content so far")
+    .argument("<nonce>", "the deposit's nonce (printed by strike l1 deposit)")
+    .action(async (nonceText: string, _o: unknown, self: Command) => {
+      const g = globalOptions(self);
+      const nonce = wholeNumber(nonceText, "<nonce>");
+      const r = await withComet(g, (c) =>
+        queryOrFail(
+          c,
+          `${Q}Deposit`,
+          QueryDepositRequest.encode({ nonce, attester: "" }).finish(),
+          QueryDepositResponse.decode,
+        ),
+      );
+      print(g.output, {
+        nonce: nonce.toString(),
+        credited: r.credited,
+        votes: r.votes.map((v) => ({ content_hash: v.contentHash, power: v.power })),
+        ...(r.deposit === undefined
+          ? {}
+          : { recipient: r.deposit.recipient, amount: r.deposit.amount, l1_tx: r.deposit.l1TxHash }),
+      });
+    });
+  return withExamples(cmd, "strike query bridge deposit 1");
+}
+
+function statusQueryCommand(): Command {
+  const cmd = new Command("status")
+    .description("Bridged supply (credited deposits less withdrawals), counters and the withdrawal root")
+    .action(async (_o: unknown, self: Command) => {
+      const g = globalOptions(self);
+      const r = await withComet(g, (c) =>
+        queryOrFail(c, `${Q}Status`, QueryStatusRequest.encode({}).finish(), QueryStatusResponse.decode),
+      );
+      print(g.output, {
+        bridged_supply: r.bridgedSupply,
+        withdrawals: r.withdrawals.toString(),
+        withdrawal_root: r.withdrawalRoot,
+        deposits_credited: r.depositsCredited.toString(),
+        highest_nonce_credited: r.highestNonceCredited.toString(),
+      });
+    });
+  return withExamples(cmd, "strike query bridge status --output json");
+}
+
+export function bridgeQueryCommand(): Command {
+  const cmd = new Command("bridge").description("Deposits from and withdrawals to L1");
+  for (const make of [withdrawalQueryCommand, depositQueryCommand, statusQueryCommand]) cmd.addCommand(make());
+  return withExamples(cmd, "strike query bridge withdrawal 0");
+}

@@ -1,0 +1,172 @@
+/**
+ * `strike l1 deposit|claim`: the user's L1 side of the bridge, straight to the settlement
+ * contract with an ethers wallet. Deposits are credited on Strike once validators attest
+ * them; claims prove a withdrawal against the root the contract last checkpointed.
+ */
+import { Command } from "commander";
+import { Contract, JsonRpcProvider, Wallet, hexlify, type TransactionReceipt } from "ethers";
+import { QueryWithdrawalRequest, QueryWithdrawalResponse } from "../../chain/codec/generated/strike/bridge/v1/query.js";
+import { bech32ToAddressBytes, isValidAddress } from "../../chain/crypto/address.js";
+import { loadArtifact } from "../../chain/l1/artifacts.js";
+import { withComet } from "../abciQuery.js";
+import { globalOptions, type GlobalOptions } from "../context.js";
+import { cliErrors } from "../errors.js";
+import { withExamples } from "../help.js";
+import { print } from "../output.js";
+import { l1CliErrors } from "./bridge.js";
+
+interface L1Flags {
+  l1Key: string;
+  l1Rpc: string;
+  contract: string;
+  rpc?: string;
+}
+
+function addL1Options(cmd: Command): Command {
+  return cmd
+    .requiredOption("--l1-key <hex>", "L1 private key that signs and pays gas (0x and 64 hex digits)")
+    .option("--l1-rpc <url>", "L1 JSON-RPC endpoint", "http://127.0.0.1:8545")
+    .requiredOption("--contract <0x address>", "the settlement contract");
+}
+
+function connect(o: L1Flags) {
+  if (!/^(0x)?[0-9a-fA-F]{64}$/.test(o.l1Key)) throw cliErrors.badArgument("--l1-key must be 64 hex digits");
+  if (!/^0x[0-9a-fA-F]{40}$/.test(o.contract)) throw cliErrors.badArgument("--contract must be 0x and 40 hex digits");
+  const provider = new JsonRpcProvider(o.l1Rpc, undefined, { polling: false });
+  const wallet = new Wallet(o.l1Key.startsWith("0x") ? o.l1Key : `0x${o.l1Key}`, provider);
+  const settlement = new Contract(o.contract, loadArtifact("EcdsaSettlement").abi, wallet);
+  return { provider, wallet, settlement };
+}
+
+/** Runs an L1 call, turning ethers' revert into a clear error naming the contract's reason. */
+async function l1Tx(
+  what: string,
+  send: () => Promise<{ wait(): Promise<TransactionReceipt | null> }>,
+): Promise<TransactionReceipt> {
+  try {
+    const receipt = await (await send()).wait();
+    if (receipt === null || receipt.status !== 1) throw l1CliErrors.l1Failed(`${what}: reverted`);
+    return receipt;
+  } catch (e) {
+    if (l1CliErrors.l1Failed.is(e)) throw e;
+    const err = e as { revert?: { name?: string; args?: unknown[] }; shortMessage?: string; message?: string };
+    const why =
+      err.revert?.name !== undefined
+        ? `${err.revert.name}(${(err.revert.args ?? []).join(", ")})`
+        : (err.shortMessage ?? err.message);
+    throw l1CliErrors.l1Failed(`${what}: ${why}`);
+  }
+}
+
+function depositCommand(): Command {
+  const cmd = addL1Options(
+    new Command("deposit")
+      .description(
+        "Deposit USDC into the settlement contract for a Strike account: approves the contract to take <amount> of the contract's USDC, then deposits. Validators credit the uusdc on Strike once the deposit has their confirmation depth and more than 2/3 of the power attested it (strike query bridge deposit <nonce>).",
+      )
+      .argument("<amount>", "USDC base units (6 decimals): 5000000000 is 5,000 USDC")
+      .requiredOption("--to <strike address>", "Strike account credited"),
+  );
+  cmd.action(async (amountText: string, o: L1Flags & { to: string }, self: Command) => {
+    const g = globalOptions(self);
+    if (!/^\d+$/.test(amountText) || BigInt(amountText) === 0n)
+      throw cliErrors.badArgument(`amount must be a positive whole number of USDC base units, got "${amountText}"`);
+    if (!isValidAddress(o.to)) throw cliErrors.badArgument(`--to must be a Strike address (strike1...), got "${o.to}"`);
+    const amount = BigInt(amountText);
+    const { provider, wallet, settlement } = connect(o);
+    try {
+      const usdc = new Contract(String(await settlement.getFunction("usdc")()), loadArtifact("MockUSDC").abi, wallet);
+      const allowance = (await usdc.getFunction("allowance")(wallet.address, o.contract)) as bigint;
+      let approveGas = 0n;
+      if (allowance < amount)
+        approveGas = (await l1Tx("approve", () => usdc.getFunction("approve")(o.contract, amount))).gasUsed;
+      const receipt = await l1Tx("deposit", () =>
+        settlement.getFunction("deposit")(amount, hexlify(bech32ToAddressBytes(o.to))),
+      );
+      const log = receipt.logs.map((l) => settlement.interface.parseLog(l)).find((p) => p?.name === "Deposited");
+      const nonce = log === undefined || log === null ? "" : String(log.args[0]);
+      print(g.output, {
+        nonce,
+        recipient: o.to,
+        amount: amount.toString(),
+        l1_tx: receipt.hash,
+        l1_block: String(receipt.blockNumber),
+        gas_used: receipt.gasUsed.toString(),
+        approve_gas_used: approveGas.toString(),
+      });
+    } finally {
+      provider.destroy();
+    }
+  });
+  return withExamples(
+    cmd,
+    "strike l1 deposit 5000000000 --to strike1... --l1-key 0x59c6... --contract 0x5FbDB2315678afecb367f032d93F642f64180aa3",
+  );
+}
+
+async function checkpointedProof(g: GlobalOptions, id: bigint, height: bigint): Promise<QueryWithdrawalResponse> {
+  return withComet(g, async (c) => {
+    const r = await c.abciQuery({
+      path: "/strike.bridge.v1.Query/Withdrawal",
+      data: QueryWithdrawalRequest.encode({ id }).finish(),
+      height: Number(height),
+    });
+    if ((r.code ?? 0) === 0) return QueryWithdrawalResponse.decode(r.value);
+    if (r.codespace === "bridge" && r.code === 10)
+      throw l1CliErrors.notCheckpointed(
+        `withdrawal ${id} is not in the state at the last checkpointed height ${height}; wait for the next checkpoint`,
+      );
+    throw cliErrors.notFound(`${r.log ?? ""} (code ${r.code}, codespace ${r.codespace || "-"}) at height ${height}`);
+  });
+}
+
+function claimCommand(): Command {
+  const cmd = addL1Options(
+    new Command("claim")
+      .description(
+        "Pay a Strike withdrawal on L1: builds its Merkle proof against the withdrawal root the contract last checkpointed (queried from Strike at that height) and calls claimWithdrawal. Fails clearly when the withdrawal is not yet checkpointed or already paid. Anyone may claim; the USDC goes to the withdrawal's L1 recipient.",
+      )
+      .argument("<withdrawal id>", "id printed by tx bridge withdraw (event `withdrawal`)")
+      .option("--rpc <url>", "Strike RPC to build the proof from (default: --node)"),
+  );
+  cmd.action(async (idText: string, o: L1Flags, self: Command) => {
+    const base = globalOptions(self);
+    const g = o.rpc === undefined ? base : { ...base, node: o.rpc };
+    if (!/^\d+$/.test(idText)) throw cliErrors.badArgument(`<withdrawal id> must be a whole number, got "${idText}"`);
+    const id = BigInt(idText);
+    const { provider, settlement } = connect(o);
+    try {
+      if ((await settlement.getFunction("withdrawalPaid")(id)) === true)
+        throw l1CliErrors.alreadyPaid(`withdrawal ${id}`);
+      const [height, , root] = (await settlement.getFunction("lastCheckpoint")()) as [bigint, string, string];
+      if (height === 0n) throw l1CliErrors.notCheckpointed("the contract has no checkpoint yet");
+      const p = await checkpointedProof(g, id, height);
+      if (p.root !== root)
+        throw l1CliErrors.notCheckpointed(
+          `Strike's withdrawal root at height ${height} is ${p.root}, the contract has ${root}`,
+        );
+      const w = p.withdrawal!;
+      const receipt = await l1Tx("claimWithdrawal", () =>
+        settlement.getFunction("claimWithdrawal")(id, w.l1Recipient, BigInt(w.amount), p.proof),
+      );
+      print(g.output, {
+        id: id.toString(),
+        l1_recipient: w.l1Recipient,
+        amount: w.amount,
+        checkpoint_height: height.toString(),
+        l1_tx: receipt.hash,
+        gas_used: receipt.gasUsed.toString(),
+      });
+    } finally {
+      provider.destroy();
+    }
+  });
+  return withExamples(cmd, "strike l1 claim 0 --l1-key 0x59c6... --contract 0x5FbDB... --rpc http://127.0.0.1:26657");
+}
+
+export function l1Command(): Command {
+  const cmd = new Command("l1").description("The L1 settlement contract: deposit USDC, claim withdrawals");
+  cmd.addCommand(depositCommand());
+  cmd.addCommand(claimCommand());
+  return withExamples(cmd, "strike l1 deposit 5000000000 --to strike1... --l1-key <hex> --contract 0x...");
+}

@@ -1,0 +1,41 @@
+export {
+  createBridgeKeeper,
+  depositContentHash,
+  exceedsTwoThirds,
+  type BridgeKeeper,
+  type WithdrawalProof,
+} from "./keeper.js";
+export { createBridgeModule } from "./module.js";
+export { bridgeErrors } from "./errors.js";
+export { defaultBridgeGenesis, type BridgeGenesis } from "./genesis.js";
+export type { AccountEquities, AttesterPowers, BridgeBankKeeper } from "./expectedKeepers.js";
+export {
+  allocateExitEquities,
+  ethAddressOfPubKey,
+  exitLeaves,
+  exitProofOf,
+  exitRootOf,
+  type ExitEntry,
+} from "./exitTree.js";
+export {
+  appendLeaf,
+  emptyFrontier,
+  exitLeafHash,
+  frontierRoot,
+  hashPair,
+  merkleProofOf,
+  merkleRootOf,
+  withdrawalLeafHash,
+  type TreeFrontier,
+} from "./merkleTree.js";
+export { parseAmount as parseBridgeAmount, parseL1Address } from "./validation.js";
+export {
+  BRIDGE_ACCOUNT,
+  BRIDGE_DENOM,
+  MODULE_NAME as BRIDGE_MODULE_NAME,
+  STORE_KEY as BRIDGE_STORE_KEY,
+  MSG_ATTEST_DEPOSIT_TYPE_URL,
+  MSG_SET_EXIT_ADDRESS_TYPE_URL,
+  MSG_WITHDRAW_TYPE_URL,
+  QUERY_PATH_PREFIX as BRIDGE_QUERY_PATH_PREFIX,
+} from "./keys.js";

@@ -1,0 +1,217 @@
+/**
+ * The bridge keeper: the only writer of bridge state. Deposits are credited once more than
+ * 2/3 of the bonded power attested the same content; withdrawals burn free uusdc and append
+ * a leaf to the withdrawal tree; the checkpoint module reads the two roots.
+ */
+import type { DepositAttestation, Withdrawal } from "../../chain/codec/generated/strike/bridge/v1/bridge.js";
+import { DepositAttestation as DepositCodec } from "../../chain/codec/generated/strike/bridge/v1/bridge.js";
+import { sha256 } from "../../chain/crypto/hash.js";
+import type { StoreSource } from "../../chain/runtime/collection.js";
+import type { Context } from "../../chain/runtime/types.js";
+import { compareBytes, equalBytes, fromHex, toHex } from "../../chain/types/bytes.js";
+import { bech32ToAddressBytes } from "../../chain/crypto/address.js";
+import { bridgeErrors } from "./errors.js";
+import type { AccountEquities, AttesterPowers, BridgeBankKeeper } from "./expectedKeepers.js";
+import { allocateExitEquities, ethAddressOfPubKey, exitRootOf, type ExitEntry } from "./exitTree.js";
+import { BRIDGE_ACCOUNT, BRIDGE_DENOM } from "./keys.js";
+import { appendLeaf, frontierRoot, merkleProofOf, withdrawalLeafHash } from "./merkleTree.js";
+import * as state from "./state.js";
+import { normalizeDeposit } from "./validation.js";
+
+export interface BridgeKeeperConfig {
+  bank: BridgeBankKeeper;
+  attesters: AttesterPowers;
+  equities: AccountEquities;
+}
+
+export interface WithdrawalProof {
+  withdrawal: Withdrawal;
+  leaf: Uint8Array;
+  proof: Uint8Array[];
+  root: Uint8Array;
+  count: bigint;
+}
+
+const coin = (amount: bigint) => [{ denom: BRIDGE_DENOM, amount }];
+
+export function depositContentHash(d: DepositAttestation): Uint8Array {
+  return sha256(DepositCodec.encode(d).finish());
+}
+
+/** Strictly more than 2/3: exactly two thirds does not credit. */
+export function exceedsTwoThirds(power: bigint, total: bigint): boolean {
+  return total > 0n && power * 3n > total * 2n;
+}
+
+export function createBridgeKeeper(config: BridgeKeeperConfig) {
+  const { bank, attesters, equities } = config;
+  const moduleAddress = () => bank.moduleAddress(BRIDGE_ACCOUNT);
+
+  function credit(ctx: Context, d: DepositAttestation): void {
+    const amount = BigInt(d.amount);
+    bank.mintCoins(ctx, BRIDGE_ACCOUNT, coin(amount));
+    bank.sendCoins(ctx, moduleAddress(), d.recipient, coin(amount));
+    state.setCredited(ctx, d);
+    state.clearPending(ctx, d.nonce);
+    const c = state.getCounters(ctx);
+    state.setCounters(ctx, {
+      bridgedSupply: c.bridgedSupply + amount,
+      depositsCredited: c.depositsCredited + 1n,
+      highestNonceCredited: d.nonce > c.highestNonceCredited ? d.nonce : c.highestNonceCredited,
+    });
+    ctx.events.emit("deposit_credited", [
+      ["nonce", d.nonce.toString()],
+      ["recipient", d.recipient],
+      ["amount", `${amount}${BRIDGE_DENOM}`],
+      ["l1_sender", d.l1Sender],
+      ["l1_tx_hash", d.l1TxHash],
+    ]);
+  }
+
+  const keeper = {
+    /** Records one validator's vote; credits the deposit when its content passes 2/3 of the power. */
+    attestDeposit(ctx: Context, attester: string, raw: DepositAttestation): { credited: boolean } {
+      const d = normalizeDeposit(raw);
+      const v = attesters.validatorOf(ctx, attester);
+      if (v === undefined || v.power <= 0n) throw bridgeErrors.notValidator(attester);
+      if (state.getCredited(ctx, d.nonce) !== undefined) throw bridgeErrors.alreadyCredited(`nonce ${d.nonce}`);
+      const hash = depositContentHash(d);
+      const previous = state.getVote(ctx, d.nonce, v.validator);
+      if (previous !== undefined) {
+        if (equalBytes(previous, hash)) throw bridgeErrors.alreadyAttested(`nonce ${d.nonce} by ${v.validator}`);
+        throw bridgeErrors.conflictingAttestation(`nonce ${d.nonce} by ${v.validator}`);
+      }
+      state.setVote(ctx, d.nonce, v.validator, hash);
+      const power = state.getTally(ctx, d.nonce, hash) + v.power;
+      state.setTally(ctx, d.nonce, hash, power);
+      ctx.events.emit("deposit_attested", [
+        ["nonce", d.nonce.toString()],
+        ["validator", v.validator],
+        ["content_hash", toHex(hash)],
+        ["power", power.toString()],
+      ]);
+      if (!exceedsTwoThirds(power, attesters.totalPower(ctx))) return { credited: false };
+      credit(ctx, d);
+      return { credited: true };
+    },
+
+    /**
+     * Burns `amount` of the account's free uusdc (its bank balance: margin collateral sits in
+     * the margin module and leaves it only through margin's own withdrawal, which checks
+     * initial margin) and appends the withdrawal to the tree. Returns its id.
+     */
+    withdraw(ctx: Context, from: string, amount: bigint, l1Recipient: Uint8Array): bigint {
+      const free = bank.getBalance(ctx, from, BRIDGE_DENOM);
+      if (free < amount)
+        throw bridgeErrors.insufficientWithdrawable(`${from} has ${free}${BRIDGE_DENOM} free, asked ${amount}`);
+      const counters = state.getCounters(ctx);
+      if (amount > counters.bridgedSupply)
+        throw bridgeErrors.exceedsBridgedSupply(`bridged ${counters.bridgedSupply}${BRIDGE_DENOM}, asked ${amount}`);
+      bank.sendCoins(ctx, from, moduleAddress(), coin(amount));
+      bank.burnCoins(ctx, BRIDGE_ACCOUNT, coin(amount));
+      state.setCounters(ctx, { ...counters, bridgedSupply: counters.bridgedSupply - amount });
+
+      const tree = state.getFrontier(ctx);
+      const id = tree.count;
+      const { tree: next, level } = appendLeaf(tree, withdrawalLeafHash(id, l1Recipient, amount));
+      state.setFrontierLevel(ctx, next.count, level, next.frontier[level]!);
+      const recipient = `0x${toHex(l1Recipient)}`;
+      state.setWithdrawal(ctx, {
+        id,
+        from,
+        l1Recipient: recipient,
+        amount: amount.toString(),
+        height: ctx.block.height,
+      });
+      // The account chose this L1 address itself: its exit claim pays there too.
+      state.setExitAddress(ctx, from, l1Recipient);
+      ctx.events.emit("withdrawal", [
+        ["id", id.toString()],
+        ["from", from],
+        ["l1_recipient", recipient],
+        ["amount", `${amount}${BRIDGE_DENOM}`],
+      ]);
+      return id;
+    },
+
+    setExitAddress(ctx: Context, account: string, l1: Uint8Array): void {
+      state.setExitAddress(ctx, account, l1);
+    },
+
+    /** The withdrawal tree's root over every withdrawal so far (zero when there is none). */
+    withdrawalRoot(ctx: Context): Uint8Array {
+      return frontierRoot(state.getFrontier(ctx));
+    },
+
+    /** The exit entries at this state: equities cut to the bridged supply, accounts with an L1 address. */
+    exitEntries(ctx: Context): ExitEntry[] {
+      const byAccount = new Map<string, bigint>();
+      for (const { account, equity } of equities.equities(ctx)) {
+        if (equity > 0n) byAccount.set(account, (byAccount.get(account) ?? 0n) + equity);
+      }
+      const entries: ExitEntry[] = [];
+      // Address-byte order, the order of the tree's leaves.
+      const ordered = [...byAccount].sort(([a], [b]) => compareBytes(bech32ToAddressBytes(a), bech32ToAddressBytes(b)));
+      for (const [account, equity] of ordered) {
+        const recipient = keeper.exitAddress(ctx, account);
+        // No L1 address known: the equity stays in the contract (counted, never claimable).
+        entries.push({ account, recipient: recipient ?? new Uint8Array(20), equity });
+      }
+      const allocated = allocateExitEquities(entries, state.getCounters(ctx).bridgedSupply);
+      return allocated.filter((e) => e.recipient.some((b) => b !== 0));
+    },
+
+    /** O(accounts + positions): the checkpoint module calls it once per checkpoint. */
+    exitRoot(ctx: Context): Uint8Array {
+      return exitRootOf(keeper.exitEntries(ctx));
+    },
+
+    /** The account's exit address: the one it set or withdrew to, else its own key's Ethereum address. */
+    exitAddress(src: StoreSource, account: string): Uint8Array | undefined {
+      const set = state.getExitAddress(src, account);
+      if (set !== undefined) return set;
+      const pub = equities.pubKey(src, account);
+      if (pub === undefined) return undefined;
+      try {
+        return ethAddressOfPubKey(pub);
+      } catch {
+        return undefined; // not a secp256k1 key (a module or multisig account)
+      }
+    },
+
+    /** Withdrawal `id` with its proof against the tree at this state (point reads only). */
+    withdrawalProof(src: StoreSource, id: bigint): WithdrawalProof | undefined {
+      const tree = state.getFrontier(src);
+      const withdrawal = id < tree.count ? state.getWithdrawal(src, id) : undefined;
+      if (withdrawal === undefined) return undefined;
+      const leaves: Uint8Array[] = [];
+      for (let i = 0n; i < tree.count; i++) {
+        const w = state.getWithdrawal(src, i)!;
+        leaves.push(withdrawalLeafHash(w.id, fromHex(w.l1Recipient.slice(2)), BigInt(w.amount)));
+      }
+      return {
+        withdrawal,
+        leaf: leaves[Number(id)]!,
+        proof: merkleProofOf(leaves, Number(id)),
+        root: frontierRoot(tree),
+        count: tree.count,
+      };
+    },
+
+    depositStatus(src: StoreSource, nonce: bigint, attester?: string) {
+      const credited = state.getCredited(src, nonce);
+      const v = attester === undefined ? undefined : attesters.validatorOf(src, attester);
+      return {
+        credited,
+        votes: credited === undefined ? [...state.tallies(src, nonce)] : [],
+        attesterVoted: v !== undefined && state.getVote(src, nonce, v.validator) !== undefined,
+      };
+    },
+
+    counters: (src: StoreSource) => state.getCounters(src),
+    withdrawalCount: (src: StoreSource) => state.getFrontier(src).count,
+  };
+  return keeper;
+}
+
+export type BridgeKeeper = ReturnType<typeof createBridgeKeeper>;
