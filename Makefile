@@ -38,7 +38,7 @@ lint: install
 # The layer map of ARCHITECTURE.md as rules (.dependency-cruiser.cjs): no cycles, imports only
 # downward, chain/ never imports modules/, modules meet only through expectedKeepers.ts.
 layers: install
-	npx depcruise --config .dependency-cruiser.cjs app chain modules cli genesis feeder bench bin
+	npx depcruise --config .dependency-cruiser.cjs app chain modules cli genesis feeder relayer bench bin
 
 proto: install
 	rm -rf chain/codec/generated

@@ -13,7 +13,7 @@ import { cliErrors } from "./errors.js";
 import { formatFee, resolveFee } from "./fees.js";
 import { note, print } from "./output.js";
 import { confirm } from "./prompt.js";
-import type { TxFlags } from "./txSend.js";
+import type { TxFlags } from "./txFlags.js";
 
 /** The tx result's codespace and log (cosmjs' DeliverTxResponse has no codespace). */
 async function failureDetails(comet: Comet38Client, hash: string): Promise<{ codespace: string; log: string }> {

@@ -7,15 +7,10 @@ import type { EncodeObject } from "@cosmjs/proto-signing";
 import type { Command } from "commander";
 import { Option } from "commander";
 import type { GlobalOptions } from "./context.js";
-import { DEFAULT_GAS, DEFAULT_GAS_ADJUSTMENT, type FeeFlags } from "./fees.js";
+import { DEFAULT_GAS, DEFAULT_GAS_ADJUSTMENT } from "./fees.js";
+import type { TxFlags } from "./txFlags.js";
 
-export interface TxFlags extends FeeFlags {
-  memo: string;
-  broadcastMode: "block" | "sync";
-  timeout: string;
-  /** Unset: print the receipt as soon as it arrives, then wait for the commit. */
-  wait?: "sequenced" | "committed" | "none";
-}
+export type { TxFlags } from "./txFlags.js";
 
 /** `defaultGas` lets a command whose cost varies (an order that sweeps many makers) default higher. */
 export function addTxOptions(cmd: Command, defaultGas: string = String(DEFAULT_GAS)): Command {
