@@ -13,6 +13,8 @@ import { isStrikeError } from "../chain/types/errors.js";
 import { validateAuthGenesis } from "../modules/auth/index.js";
 import { validateBankGenesis } from "../modules/bank/index.js";
 import { parseMarginGenesis } from "../modules/margin/index.js";
+import { validateSlashingGenesis } from "../modules/slashing/index.js";
+import { validateStakingGenesis } from "../modules/staking/index.js";
 import { defaultOracleGenesis, validateOracleGenesis } from "../modules/oracle/index.js";
 import { validateCheckpointGenesis } from "../modules/checkpoint/index.js";
 import { parseOrderbookGenesis } from "../modules/orderbook/index.js";
@@ -129,6 +131,8 @@ export function genesisIssues(doc: unknown): string[] {
   else {
     checkModule(issues, () => validateAuthGenesis(appState["auth"]));
     checkModule(issues, () => validateBankGenesis(appState["bank"]));
+    if (appState["staking"] !== undefined) checkModule(issues, () => validateStakingGenesis(appState["staking"]));
+    if (appState["slashing"] !== undefined) checkModule(issues, () => validateSlashingGenesis(appState["slashing"]));
     checkModule(issues, () => validateOracleGenesis(appState["oracle"] ?? defaultOracleGenesis()));
     checkModule(issues, () => parseOrderbookGenesis(appState["orderbook"]));
     checkModule(issues, () => parseMarginGenesis(appState["margin"]));

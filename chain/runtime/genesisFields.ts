@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 import { bech32ToAddressBytes } from "../crypto/address.js";
-import type { RegisteredError } from "../types/errors.js";
+import { isStrikeError, type RegisteredError } from "../types/errors.js";
+import { DEC_ONE, decFromString, type Dec } from "../types/fixed/index.js";
 import { parseWithSchema } from "../types/schema.js";
 import { isValidDenom } from "./coins.js";
 
@@ -35,6 +36,25 @@ export const denomField = z
 export const coinField = z.strictObject({
   denom: z.string({ error: "must be a denom string" }),
   amount: z.string({ error: "must be an integer string" }),
+});
+
+/** A fraction between 0 and 1 written as a decimal string ("0.05"), parsed to a fixed-point Dec. */
+export const fractionField = z.string({ error: "must be a decimal string" }).transform((v, ctx): Dec => {
+  let d: Dec | undefined;
+  try {
+    d = decFromString(v);
+  } catch (e) {
+    if (!isStrikeError(e)) throw e;
+  }
+  if (d === undefined) {
+    ctx.issues.push({ code: "custom", message: `must be a decimal string, got ${JSON.stringify(v)}`, input: v });
+    return z.NEVER;
+  }
+  if (d < 0n || d > DEC_ONE) {
+    ctx.issues.push({ code: "custom", message: "must be between 0 and 1", input: v });
+    return z.NEVER;
+  }
+  return d;
 });
 
 /** An optional free-text string (missing or null reads as ""). */

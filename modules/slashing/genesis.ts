@@ -1,8 +1,10 @@
 /** slashing genesis (`app_state.slashing`): params (snake_case, integers and decimals as strings) and signing infos. */
 import type { ValidatorSigningInfo } from "../../chain/codec/generated/strike/slashing/v1/slashing.js";
 import type { Context } from "../../chain/runtime/types.js";
-import { DEC_ONE, decFromString, decToString, type Dec } from "../../chain/types/fixed/index.js";
-import { isStrikeError } from "../../chain/types/errors.js";
+import { fractionField, genesisFail, listField, parseGenesisSection } from "../../chain/runtime/genesisFields.js";
+import { decToString } from "../../chain/types/fixed/index.js";
+import { u64String } from "../../chain/types/schema.js";
+import { z } from "zod";
 import { slashingErrors } from "./errors.js";
 import type { SlashingKeeper } from "./keeper.js";
 import { defaultSlashingParams, type SlashingParams } from "./state.js";
@@ -14,84 +16,69 @@ export interface SlashingGenesis {
 
 type Json = Record<string, unknown>;
 const ROOT = "app_state.slashing";
+const MAX_WINDOW = 100_000n;
 
-function fail(field: string, message: string): never {
-  throw slashingErrors.invalidGenesis(`${field}: ${message}`, { field });
-}
-function obj(v: unknown, field: string): Json {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(field, "must be an object");
-  return v as Json;
-}
-function int(v: unknown, field: string, fallback: bigint): bigint {
-  if (v === undefined) return fallback;
-  if (typeof v !== "string" || !/^(0|[1-9][0-9]{0,18})$/.test(v))
-    fail(field, `must be a non-negative integer string, got ${JSON.stringify(v)}`);
-  return BigInt(v);
-}
-function fraction(v: unknown, field: string, fallback: Dec): Dec {
-  if (v === undefined) return fallback;
-  let d: Dec | undefined;
-  try {
-    d = typeof v === "string" ? decFromString(v) : undefined;
-  } catch (e) {
-    if (!isStrikeError(e)) throw e;
-  }
-  if (d === undefined) fail(field, `must be a decimal string, got ${JSON.stringify(v)}`);
-  if (d < 0n || d > DEC_ONE) fail(field, "must be between 0 and 1");
-  return d;
-}
-
-function parseParams(raw: unknown): SlashingParams {
-  const d = defaultSlashingParams();
-  if (raw === undefined) return d;
-  const p = obj(raw, `${ROOT}.params`);
-  const f = (k: string) => `${ROOT}.params.${k}`;
-  const params: SlashingParams = {
-    signedBlocksWindow: int(p.signed_blocks_window, f("signed_blocks_window"), d.signedBlocksWindow),
-    minSignedPerWindow: fraction(p.min_signed_per_window, f("min_signed_per_window"), d.minSignedPerWindow),
-    downtimeJailDurationSeconds: int(
-      p.downtime_jail_duration_seconds,
-      f("downtime_jail_duration_seconds"),
-      d.downtimeJailDurationSeconds,
+function schema(d: SlashingParams) {
+  const u64 = (fallback: bigint) => u64String().default(fallback.toString());
+  return z.strictObject({
+    params: z
+      .strictObject({
+        signed_blocks_window: u64String(1n)
+          .refine((v) => BigInt(v) <= MAX_WINDOW, { error: `must be between 1 and ${MAX_WINDOW}` })
+          .default(d.signedBlocksWindow.toString()),
+        min_signed_per_window: fractionField.optional(),
+        downtime_jail_duration_seconds: u64(d.downtimeJailDurationSeconds),
+        slash_fraction_double_sign: fractionField.optional(),
+        slash_fraction_downtime: fractionField.optional(),
+        max_evidence_age_blocks: u64(d.maxEvidenceAgeBlocks),
+        max_evidence_age_seconds: u64(d.maxEvidenceAgeSeconds),
+      })
+      .optional(),
+    signing_infos: listField(
+      z.strictObject({
+        address: z
+          .string({ error: "must be 40 hex characters" })
+          .regex(/^[0-9A-Fa-f]{40}$/, { error: "must be 40 hex characters" })
+          .transform((v) => v.toUpperCase()),
+        start_height: u64(0n),
+        index_offset: u64(0n),
+        jailed_until: u64(0n),
+        tombstoned: z.boolean({ error: "must be a boolean" }).default(false),
+        missed_blocks_counter: u64(0n),
+      }),
     ),
-    slashFractionDoubleSign: fraction(
-      p.slash_fraction_double_sign,
-      f("slash_fraction_double_sign"),
-      d.slashFractionDoubleSign,
-    ),
-    slashFractionDowntime: fraction(p.slash_fraction_downtime, f("slash_fraction_downtime"), d.slashFractionDowntime),
-    maxEvidenceAgeBlocks: int(p.max_evidence_age_blocks, f("max_evidence_age_blocks"), d.maxEvidenceAgeBlocks),
-    maxEvidenceAgeSeconds: int(p.max_evidence_age_seconds, f("max_evidence_age_seconds"), d.maxEvidenceAgeSeconds),
-  };
-  if (params.signedBlocksWindow === 0n || params.signedBlocksWindow > 100_000n)
-    fail(f("signed_blocks_window"), "must be between 1 and 100000");
-  return params;
+  });
 }
 
-/** Parses and checks `app_state.slashing`; throws a StrikeError naming the first bad field. */
+/** Parses and checks `app_state.slashing`; throws `slashing/100` naming the first bad field. */
 export function validateSlashingGenesis(raw: unknown): SlashingGenesis {
-  const g = obj(raw, ROOT);
-  const params = parseParams(g.params);
+  const d = defaultSlashingParams();
+  const g = parseGenesisSection(schema(d), raw, ROOT, slashingErrors.invalidGenesis);
+  const p = g.params;
+  const params: SlashingParams =
+    p === undefined
+      ? d
+      : {
+          signedBlocksWindow: BigInt(p.signed_blocks_window),
+          minSignedPerWindow: p.min_signed_per_window ?? d.minSignedPerWindow,
+          downtimeJailDurationSeconds: BigInt(p.downtime_jail_duration_seconds),
+          slashFractionDoubleSign: p.slash_fraction_double_sign ?? d.slashFractionDoubleSign,
+          slashFractionDowntime: p.slash_fraction_downtime ?? d.slashFractionDowntime,
+          maxEvidenceAgeBlocks: BigInt(p.max_evidence_age_blocks),
+          maxEvidenceAgeSeconds: BigInt(p.max_evidence_age_seconds),
+        };
   const seen = new Set<string>();
-  const infos = g.signing_infos ?? [];
-  if (!Array.isArray(infos)) fail(`${ROOT}.signing_infos`, "must be a list");
-  const signingInfos = infos.map((r: unknown, i): ValidatorSigningInfo => {
-    const f = `${ROOT}.signing_infos[${i}]`;
-    const s = obj(r, f);
-    if (typeof s.address !== "string" || !/^[0-9A-Fa-f]{40}$/.test(s.address))
-      fail(`${f}.address`, "must be 40 hex characters");
-    const address = s.address.toUpperCase();
-    if (seen.has(address)) fail(`${f}.address`, "duplicate signing info");
-    seen.add(address);
-    const tombstoned = s.tombstoned ?? false;
-    if (typeof tombstoned !== "boolean") fail(`${f}.tombstoned`, "must be a boolean");
+  const signingInfos = g.signing_infos.map((s, i): ValidatorSigningInfo => {
+    if (seen.has(s.address))
+      genesisFail(slashingErrors.invalidGenesis, `${ROOT}.signing_infos[${i}].address`, "duplicate signing info");
+    seen.add(s.address);
     return {
-      address,
-      startHeight: int(s.start_height, `${f}.start_height`, 0n),
-      indexOffset: int(s.index_offset, `${f}.index_offset`, 0n),
-      jailedUntil: int(s.jailed_until, `${f}.jailed_until`, 0n),
-      tombstoned,
-      missedBlocksCounter: int(s.missed_blocks_counter, `${f}.missed_blocks_counter`, 0n),
+      address: s.address,
+      startHeight: BigInt(s.start_height),
+      indexOffset: BigInt(s.index_offset),
+      jailedUntil: BigInt(s.jailed_until),
+      tombstoned: s.tombstoned,
+      missedBlocksCounter: BigInt(s.missed_blocks_counter),
     };
   });
   return { params, signingInfos };

@@ -37,3 +37,8 @@ test("receipts genesis params are checked field by field with a clear error", (t
   t.is(ok.params.reporterShare, decFromString("0.5"));
   t.false(ok.params.tombstone);
 });
+
+test("an unknown receipts genesis key is refused, naming the key and what is allowed", (t) => {
+  const e = t.throws(() => validateReceiptsGenesis({ params: { windw: "500" } }))!;
+  t.regex(e.message, /^app_state\.receipts\.params\.windw: unknown key; allowed here: window, slash_fraction, jail/);
+});
