@@ -5,8 +5,10 @@
  * domain could be replayed to any contract.
  */
 import type { Context } from "../../chain/runtime/types.js";
-import { DEC_ONE, decFromString, decToString, type Dec } from "../../chain/types/fixed/index.js";
-import { isStrikeError } from "../../chain/types/errors.js";
+import { fractionField, genesisFail, listField, parseGenesisSection } from "../../chain/runtime/genesisFields.js";
+import { decToString } from "../../chain/types/fixed/index.js";
+import { u64String } from "../../chain/types/schema.js";
+import { z } from "zod";
 import { checkpointErrors } from "./errors.js";
 import type { CheckpointKeeper } from "./keeper.js";
 import { parseEthAddress } from "./msgServer.js";
@@ -22,74 +24,57 @@ export interface CheckpointGenesis {
 }
 
 function fail(field: string, message: string): never {
-  throw checkpointErrors.invalidGenesis(`${field}: ${message}`, { field });
+  genesisFail(checkpointErrors.invalidGenesis, field, message);
 }
 function obj(v: unknown, field: string): Json {
   if (typeof v !== "object" || v === null || Array.isArray(v)) fail(field, "must be an object");
   return v as Json;
 }
-function int(v: unknown, field: string, fallback: bigint): bigint {
-  if (v === undefined) return fallback;
-  if (typeof v !== "string" || !/^(0|[1-9][0-9]{0,18})$/.test(v))
-    fail(field, `must be a non-negative integer string, got ${JSON.stringify(v)}`);
-  return BigInt(v);
-}
-function fraction(v: unknown, field: string, fallback: Dec): Dec {
-  if (v === undefined) return fallback;
-  let d: Dec | undefined;
-  try {
-    d = typeof v === "string" ? decFromString(v) : undefined;
-  } catch (e) {
-    if (!isStrikeError(e)) throw e;
-  }
-  if (d === undefined || d < 0n || d > DEC_ONE)
-    fail(field, `must be a decimal between 0 and 1, got ${JSON.stringify(v)}`);
-  return d;
-}
 
-function parseParams(raw: unknown): CheckpointParams {
-  const d = DEFAULT_CHECKPOINT_PARAMS;
-  if (raw === undefined) return { ...d };
-  const p = obj(raw, `${ROOT}.params`);
-  const f = (k: string) => `${ROOT}.params.${k}`;
-  const settlementAddress = p.settlement_address ?? "";
-  if (
-    typeof settlementAddress !== "string" ||
-    (settlementAddress !== "" && !/^0x[0-9a-fA-F]{40}$/.test(settlementAddress))
-  )
-    fail(f("settlement_address"), `must be "" or 0x and 40 hex digits`);
-  const scheme = p.scheme ?? "ecdsa";
-  if (scheme !== "ecdsa") fail(f("scheme"), `must be "ecdsa" (the scheme the chain signs with)`);
-  const params: CheckpointParams = {
-    interval: int(p.interval, f("interval"), d.interval),
-    l1ChainId: int(p.l1_chain_id, f("l1_chain_id"), d.l1ChainId),
-    settlementAddress,
-    scheme,
-    slashFractionEquivocation: fraction(
-      p.slash_fraction_equivocation,
-      f("slash_fraction_equivocation"),
-      d.slashFractionEquivocation,
-    ),
-  };
-  if (params.interval === 0n || params.interval > 1_000_000n) fail(f("interval"), "must be between 1 and 1000000");
-  if ((params.l1ChainId === 0n) !== (params.settlementAddress === ""))
-    fail(f("l1_chain_id"), "l1_chain_id and settlement_address are set together or not at all");
-  return params;
-}
+const d = DEFAULT_CHECKPOINT_PARAMS;
+const checkpointGenesisSchema = z.strictObject({
+  params: z
+    .strictObject({
+      interval: u64String(1n)
+        .refine((v) => BigInt(v) <= 1_000_000n, { error: "must be between 1 and 1000000" })
+        .default(d.interval.toString()),
+      l1_chain_id: u64String().default(d.l1ChainId.toString()),
+      settlement_address: z
+        .string({ error: `must be "" or 0x and 40 hex digits` })
+        .regex(/^(0x[0-9a-fA-F]{40})?$/, { error: `must be "" or 0x and 40 hex digits` })
+        .default(d.settlementAddress),
+      scheme: z.literal("ecdsa", { error: `must be "ecdsa" (the scheme the chain signs with)` }).default("ecdsa"),
+      slash_fraction_equivocation: fractionField.optional(),
+    })
+    .optional(),
+  eth_keys: listField(
+    z.strictObject({
+      operator: z.string({ error: "must be a bech32 operator address" }),
+      eth_address: z.string({ error: "must be 0x and 40 hex digits" }),
+    }),
+  ),
+});
 
-/** Parses and checks `app_state.checkpoint`; throws a StrikeError naming the first bad field. */
+/** Parses and checks `app_state.checkpoint`; throws `checkpoint/100` naming the first bad field. */
 export function validateCheckpointGenesis(raw: unknown): CheckpointGenesis {
-  const g = obj(raw, ROOT);
-  const params = parseParams(g.params);
-  const list = g.eth_keys ?? [];
-  if (!Array.isArray(list)) fail(`${ROOT}.eth_keys`, "must be a list");
+  const g = parseGenesisSection(checkpointGenesisSchema, raw, ROOT, checkpointErrors.invalidGenesis);
+  const p = g.params;
+  const params: CheckpointParams =
+    p === undefined
+      ? { ...d }
+      : {
+          interval: BigInt(p.interval),
+          l1ChainId: BigInt(p.l1_chain_id),
+          settlementAddress: p.settlement_address,
+          scheme: p.scheme,
+          slashFractionEquivocation: p.slash_fraction_equivocation ?? d.slashFractionEquivocation,
+        };
+  if ((params.l1ChainId === 0n) !== (params.settlementAddress === ""))
+    fail(`${ROOT}.params.l1_chain_id`, "l1_chain_id and settlement_address are set together or not at all");
   const operators = new Set<string>();
   const addresses = new Set<string>();
-  const ethKeys = list.map((r: unknown, i) => {
+  const ethKeys = g.eth_keys.map((k, i) => {
     const f = `${ROOT}.eth_keys[${i}]`;
-    const k = obj(r, f);
-    if (typeof k.operator !== "string") fail(`${f}.operator`, "must be a bech32 operator address");
-    if (typeof k.eth_address !== "string") fail(`${f}.eth_address`, "must be 0x and 40 hex digits");
     let ethAddress: Uint8Array;
     try {
       ethAddress = parseEthAddress(k.eth_address);

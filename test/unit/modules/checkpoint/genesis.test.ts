@@ -1,0 +1,39 @@
+import test from "ava";
+import { defaultCheckpointGenesis, validateCheckpointGenesis } from "../../../../modules/checkpoint/genesis.js";
+import { DEFAULT_CHECKPOINT_PARAMS } from "../../../../modules/checkpoint/state.js";
+
+test("the default checkpoint genesis parses back to the default params", (t) => {
+  t.deepEqual(validateCheckpointGenesis(defaultCheckpointGenesis()), {
+    params: DEFAULT_CHECKPOINT_PARAMS,
+    ethKeys: [],
+  });
+});
+
+test("checkpoint genesis is refused field by field, naming the key and what is allowed", (t) => {
+  const params = (defaultCheckpointGenesis() as { params: Record<string, unknown> }).params;
+  const cases: [unknown, RegExp][] = [
+    [{ params: { ...params, interval: "0" } }, /params\.interval: must be at least 1/],
+    [{ params: { ...params, scheme: "bls" } }, /params\.scheme: must be one of "ecdsa"/],
+    [
+      { params: { ...params, settlement_address: "0x12" } },
+      /params\.settlement_address: must be "" or 0x and 40 hex digits/,
+    ],
+    [
+      { params: { ...params, l1_chain_id: "31337" } },
+      /params\.l1_chain_id: l1_chain_id and settlement_address are set together/,
+    ],
+    [
+      { params: { ...params, slash_fraction_equivocation: "2" } },
+      /params\.slash_fraction_equivocation: must be between 0 and 1/,
+    ],
+    [{ params: { ...params, intervall: "10" } }, /params\.intervall: unknown key; allowed here: interval, l1_chain_id/],
+    [
+      { eth_keys: [{ operator: "strike1x", eth_address: "0x0" }] },
+      /eth_keys\[0\]\.eth_address: must be 0x and 40 hex digits/,
+    ],
+  ];
+  for (const [raw, why] of cases) {
+    const e = t.throws(() => validateCheckpointGenesis(raw))!;
+    t.regex(e.message, new RegExp(`^app_state\\.checkpoint\\.${why.source}`));
+  }
+});
