@@ -90,3 +90,25 @@ export function parseGenesisSection<S extends z.ZodType>(
 export function genesisFail(invalidGenesis: RegisteredError, field: string, message: string): never {
   throw invalidGenesis(`${field}: ${message}`, { field });
 }
+
+const snakeCase = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * For sections written in protobuf JSON, whose generated `fromJSON` ignores keys it does not
+ * know: refuses such a key, naming it and the keys allowed there (snake_case or camelCase, as
+ * protobuf JSON accepts both). `fields` are the message's field names (Object.keys of a
+ * decoded empty message).
+ */
+export function refuseUnknownKeys(
+  raw: unknown,
+  fields: readonly string[],
+  root: string,
+  invalidGenesis: RegisteredError,
+): void {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return;
+  const allowed = new Set(fields.flatMap((k) => [k, snakeCase(k)]));
+  for (const key of Object.keys(raw)) {
+    if (!allowed.has(key))
+      genesisFail(invalidGenesis, `${root}.${key}`, `unknown key; allowed here: ${fields.map(snakeCase).join(", ")}`);
+  }
+}

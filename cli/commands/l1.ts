@@ -4,7 +4,7 @@
  * them; claims prove a withdrawal against the root the contract last checkpointed.
  */
 import { Command } from "commander";
-import { Contract, JsonRpcProvider, Wallet, hexlify, type TransactionReceipt } from "ethers";
+import { Contract, JsonRpcProvider, NonceManager, Wallet, hexlify, type TransactionReceipt } from "ethers";
 import { QueryWithdrawalRequest, QueryWithdrawalResponse } from "../../chain/codec/generated/strike/bridge/v1/query.js";
 import { bech32ToAddressBytes, isValidAddress } from "../../chain/crypto/address.js";
 import { loadArtifact } from "../../chain/l1/artifacts.js";
@@ -33,7 +33,10 @@ function connect(o: L1Flags) {
   if (!/^(0x)?[0-9a-fA-F]{64}$/.test(o.l1Key)) throw cliErrors.badArgument("--l1-key must be 64 hex digits");
   if (!/^0x[0-9a-fA-F]{40}$/.test(o.contract)) throw cliErrors.badArgument("--contract must be 0x and 40 hex digits");
   const provider = new JsonRpcProvider(o.l1Rpc, undefined, { polling: false });
-  const wallet = new Wallet(o.l1Key.startsWith("0x") ? o.l1Key : `0x${o.l1Key}`, provider);
+  const key = new Wallet(o.l1Key.startsWith("0x") ? o.l1Key : `0x${o.l1Key}`, provider);
+  // Approve then deposit are two txs in a row: the provider caches the nonce lookup for a
+  // moment, so the second tx would reuse the first's nonce; the manager counts them itself.
+  const wallet = Object.assign(new NonceManager(key), { address: key.address });
   const settlement = new Contract(o.contract, loadArtifact("EcdsaSettlement").abi, wallet);
   return { provider, wallet, settlement };
 }

@@ -1,5 +1,6 @@
 /** margin genesis (`app_state.margin`): params only; subaccounts start empty. */
 import { MarginParams } from "../../chain/codec/generated/strike/margin/v1/margin.js";
+import { refuseUnknownKeys } from "../../chain/runtime/genesisFields.js";
 import type { Context } from "../../chain/runtime/types.js";
 import { decFromString } from "../../chain/types/fixed/index.js";
 import { marginErrors } from "./errors.js";
@@ -34,7 +35,14 @@ function withDefaults(raw: Record<string, unknown>): MarginParams {
 export function parseMarginGenesis(state: unknown): MarginParams {
   if (state === undefined || state === null) return defaultMarginParams();
   if (typeof state !== "object" || Array.isArray(state)) throw marginErrors.invalidGenesis("must be an object");
+  refuseUnknownKeys(state, ["params"], "app_state.margin", marginErrors.invalidGenesis);
   const raw = (state as Record<string, unknown>)["params"];
+  refuseUnknownKeys(
+    raw,
+    Object.keys(MarginParams.fromJSON({})),
+    "app_state.margin.params",
+    marginErrors.invalidGenesis,
+  );
   if (raw !== undefined && (typeof raw !== "object" || raw === null || Array.isArray(raw)))
     throw marginErrors.invalidGenesis("params must be an object");
   const params = raw === undefined ? defaultMarginParams() : withDefaults(raw as Record<string, unknown>);

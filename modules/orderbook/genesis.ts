@@ -2,6 +2,7 @@
 import { Market, MarketStatus } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
 import { OrderbookParams } from "../../chain/codec/generated/strike/orderbook/v1/genesis.js";
 import { isValidAddress } from "../../chain/crypto/address.js";
+import { refuseUnknownKeys } from "../../chain/runtime/genesisFields.js";
 import type { Context } from "../../chain/runtime/types.js";
 import { isStrikeError } from "../../chain/types/errors.js";
 import { orderbookErrors } from "./errors.js";
@@ -31,6 +32,14 @@ export function parseOrderbookGenesis(state: unknown): OrderbookGenesis {
     return { params: { authority: "", tradesKept: DEFAULT_TRADES_KEPT }, markets: [] };
   if (typeof state !== "object" || Array.isArray(state)) fail("app_state.orderbook must be an object");
   const json = state as Record<string, unknown>;
+  const root = "app_state.orderbook";
+  refuseUnknownKeys(json, ["params", "markets"], root, orderbookErrors.invalidGenesis);
+  refuseUnknownKeys(
+    json["params"],
+    Object.keys(OrderbookParams.fromJSON({})),
+    `${root}.params`,
+    orderbookErrors.invalidGenesis,
+  );
   const params = OrderbookParams.fromJSON(json["params"] ?? {});
   if (params.tradesKept === 0) params.tradesKept = DEFAULT_TRADES_KEPT;
   if (params.authority !== "" && !isValidAddress(params.authority))
@@ -38,7 +47,9 @@ export function parseOrderbookGenesis(state: unknown): OrderbookGenesis {
   const rawMarkets = json["markets"] ?? [];
   if (!Array.isArray(rawMarkets)) fail("markets must be a list");
   const seen = new Set<string>();
+  const marketFields = Object.keys(Market.fromJSON({}));
   const markets = rawMarkets.map((raw, i) => {
+    refuseUnknownKeys(raw, marketFields, `${root}.markets[${i}]`, orderbookErrors.invalidGenesis);
     const m = Market.fromJSON(raw);
     if (m.status === MarketStatus.MARKET_STATUS_UNSPECIFIED) m.status = MarketStatus.MARKET_STATUS_ACTIVE;
     try {

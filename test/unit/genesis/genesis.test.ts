@@ -207,3 +207,21 @@ test("genesis validation runs each module's own genesis rules: one validation pe
     "app_state.bank.denom_metdata: unknown key; allowed here: params, balances, supply, denom_metadata, send_enabled: invalid bank genesis",
   ]);
 });
+
+test("a misspelt key in the protobuf-JSON sections (orderbook, margin) is refused, not silently ignored", (t) => {
+  const g = base();
+  const market = (g.app_state["orderbook"] as { markets: Record<string, unknown>[] }).markets[0]!;
+  market["tick_sise"] = "1";
+  (g.app_state["margin"] as { params: Record<string, unknown> }).params["liquidation_penalti"] = "0.01";
+  const issues = genesisIssues(g);
+  t.true(
+    issues.some((i) =>
+      /^app_state\.orderbook\.markets\[0\]\.tick_sise: unknown key; allowed here: id, type, underlying/.test(i),
+    ),
+    issues.join("\n"),
+  );
+  t.true(
+    issues.some((i) => /^app_state\.margin\.params\.liquidation_penalti: unknown key/.test(i)),
+    issues.join("\n"),
+  );
+});
