@@ -2,7 +2,6 @@ import test, { type ExecutionContext } from "ava";
 import { Any } from "cosmjs-types/google/protobuf/any";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { toHighS, isLowS } from "../../../chain/crypto/secp256k1.js";
-import { equalBytes, toHex, utf8 } from "../../../chain/types/bytes.js";
 import {
   INITIAL_BALANCE,
   account,
@@ -11,18 +10,10 @@ import {
   runBlock,
   sendMsg,
   signTx,
+  stateWithoutHeaderRoots,
   type Fixture,
   type TestAccount,
 } from "./fixture.js";
-
-/** Every state entry except the receipts module's header roots, which every block adds by design. */
-function stateWithoutHeaderRoots(f: Fixture): string[] {
-  const window = utf8("receipts/");
-  const out: string[] = [];
-  for (const [k, v] of f.state.working.iterator())
-    if (!equalBytes(k.subarray(0, window.length), window)) out.push(`${toHex(k)}=${toHex(v)}`);
-  return out;
-}
 
 async function snapshot(f: Fixture) {
   const out: { state: string[]; balances: bigint[]; sequences: bigint[] } = {
