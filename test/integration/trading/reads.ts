@@ -42,10 +42,33 @@ export async function countReads<T>(
       yield entry;
     }
   };
+  // The branches above read through the latin1 fast paths (chain/store/branch.ts) when the
+  // store has them: count those too, or a read would go unseen.
+  const fast = working as KVStore & {
+    getLatin1?: (s: string) => Uint8Array | undefined;
+    latin1Entries?: (a: string | undefined, b: string | undefined, r: boolean) => Iterator<{ key: Uint8Array }>;
+  };
+  const getLatin1 = fast.getLatin1?.bind(fast);
+  const latin1Entries = fast.latin1Entries?.bind(fast);
+  if (getLatin1 !== undefined)
+    fast.getLatin1 = (str) => {
+      if (matches(Buffer.from(str, "latin1"))) reads++;
+      return getLatin1(str);
+    };
+  if (latin1Entries !== undefined)
+    fast.latin1Entries = function* (a, b, r) {
+      const it = latin1Entries(a, b, r);
+      for (let next = it.next(); next.done !== true; next = it.next()) {
+        if (matches(next.value.key)) reads++;
+        yield next.value;
+      }
+    };
   try {
     return { result: await fn(), reads };
   } finally {
     delete (working as Partial<KVStore>).get;
     delete (working as Partial<KVStore>).iterator;
+    delete (fast as { getLatin1?: unknown }).getLatin1;
+    delete (fast as { latin1Entries?: unknown }).latin1Entries;
   }
 }
