@@ -51,7 +51,8 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 
 test.before(async (t) => {
   const dir = await mkdtemp(join(tmpdir(), "strike-validators-"));
-  const base = 20_000 + 10 * Math.floor(Math.random() * 3_000);
+  // Below Linux's ephemeral range (32768+), where outgoing connections would take our ports.
+  const base = 20_000 + 10 * Math.floor(Math.random() * 1_200);
   await runCliOk([
     "testnet",
     "--validators",

@@ -56,7 +56,8 @@ export async function startL1Localnet(o: { validators?: number; timeoutCommit?: 
   const validators = o.validators ?? 4;
   const dir = await mkdtemp(join(tmpdir(), "strike-l1net-"));
   const l1 = await startHardhatNode({ port: await freePort(), timeoutMs: 180_000 });
-  const base = 20_000 + 10 * Math.floor(Math.random() * 3_000);
+  // Below Linux's ephemeral range (32768+), where outgoing connections would take our ports.
+  const base = 20_000 + 10 * Math.floor(Math.random() * 1_200);
   const out = await runCliOk([
     "testnet",
     "--validators",

@@ -44,7 +44,8 @@ export async function startSequencerLocalnet(o: {
 }): Promise<SequencerLocalnet> {
   const validators = o.validators ?? 4;
   const dir = await mkdtemp(join(tmpdir(), "strike-seqnet-"));
-  const base = 20_000 + 10 * Math.floor(Math.random() * 3_000);
+  // Below Linux's ephemeral range (32768+), where outgoing connections would take our ports.
+  const base = 20_000 + 10 * Math.floor(Math.random() * 1_200);
   const chainId = "strike-local-1";
   await runCliOk([
     "testnet",
