@@ -4,7 +4,8 @@
  * CometBFT's weighted round-robin, advanced once per epoch (so each validator sequences
  * in proportion to its power). An epoch ends after `epochLength` heights, at once when a
  * height is decided in a round above 0 (its sequencer failed), or when the sequencer
- * leaves the set. Rounds above 0 keep the ordinary per-height round-robin.
+ * leaves the set. Rounds above 0 go round-robin among the other validators (see
+ * `fallbackSelection`).
  *
  * Every node derives the same schedule from the same committed history (decision rounds
  * and validator sets); the state is node-local, written in each block's batch so that a
@@ -12,6 +13,7 @@
  */
 import {
   createRoundRobinSelection,
+  createValidatorSet,
   incrementProposerPriority,
   sameValidators,
   type ProposerSelection,
@@ -62,6 +64,25 @@ function epochEnds(s: ScheduleState, height: bigint, set: ValidatorSet, epochLen
   return s.closed || height - s.startHeight >= epochLength || findValidator(set.validators, s.sequencer) === undefined;
 }
 
+/**
+ * Who proposes in rounds above 0: the weighted round-robin of the validators other than the
+ * sequencer. A round above 0 means the sequencer's proposal did not carry round 0 (it is
+ * down, paused or cut off); the height's own round-robin would hand round 1 back to it
+ * whenever the two orders happen to agree, costing a second propose timeout, and a third,
+ * longer, for every further round it came back.
+ * The others start from fresh priorities (CometBFT's NewValidatorSet), so that equal powers
+ * take turns cleanly rather than one validator twice in a row off skewed carried
+ * priorities, advanced `height mod n` times so that the duty moves around with the height.
+ * A lone validator keeps its own round-robin.
+ */
+function fallbackSelection(height: bigint, set: ValidatorSet, sequencer: Validator): ProposerSelection {
+  const others = set.validators.filter((v) => !equalBytes(v.address, sequencer.address));
+  if (others.length === 0) return createRoundRobinSelection(set);
+  const fresh = createValidatorSet(others);
+  const turns = Number(height % BigInt(others.length));
+  return createRoundRobinSelection(turns === 0 ? fresh : incrementProposerPriority(fresh, turns));
+}
+
 /** The next epoch's rotation: advanced once, or restarted from the height's set when the set changed. */
 function nextRotation(rotation: ValidatorSet, set: ValidatorSet): ValidatorSet {
   return sameValidators(rotation.validators, set.validators) ? incrementProposerPriority(rotation, 1) : set;
@@ -105,9 +126,16 @@ export function createSequencerSchedule(o: {
       if (state?.lastSelected !== height) state = advance(height, set);
       // The rotation's validator may carry other priorities: the set's own entry is the one that signs.
       sequencer = findValidator(set.validators, state.sequencer) ?? set.proposer;
-      const roundRobin = createRoundRobinSelection(set);
       const first = sequencer;
-      return { proposer: (round) => (round === 0 ? first : roundRobin.proposer(round)) };
+      let fallback: ProposerSelection | undefined;
+      return {
+        proposer: (round) => {
+          if (round === 0) return first;
+          // Epochs of one height are CometBFT's schedule exactly, rounds above 0 included.
+          if (o.epochLength === 1n) return (fallback ??= createRoundRobinSelection(set)).proposer(round);
+          return (fallback ??= fallbackSelection(height, set, first)).proposer(round - 1);
+        },
+      };
     },
     committed(_height, round, batch) {
       if (state === undefined) return;

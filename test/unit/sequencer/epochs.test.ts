@@ -81,19 +81,44 @@ test("sequencer epochs are shared in proportion to voting power", async (t) => {
   t.is(firsts.filter((s) => s === "small").length, 25);
 });
 
-test("rounds above 0 use the height's ordinary round-robin", async (t) => {
+test("rounds above 0 go round-robin among the validators other than the sequencer", async (t) => {
   const db = createMemoryDatabase();
   const schedule = await openSequencerSchedule({ db, epochLength: 8n, initialHeight: 1n });
   let set = four();
-  for (let h = 1n; h <= 5n; h++) {
+  const roundOnes = new Set<string>();
+  for (let h = 1n; h <= 6n; h++) {
     const sel = schedule.selectionFor(h, set);
-    const rr = createRoundRobinSelection(set);
-    for (let r = 1; r < 6; r++) t.deepEqual(sel.proposer(r).address, rr.proposer(r).address);
+    const seq = name(sel.proposer(0).address);
+    roundOnes.add(name(sel.proposer(1).address));
+    const later = Array.from({ length: 30 }, (_, i) => name(sel.proposer(i + 1).address));
+    t.false(later.includes(seq), `height ${h}: the sequencer ${seq} came back in ${later.join(",")}`);
+    // Equal powers: the other three share the rounds evenly (give or take the start).
+    const counts = new Map<string, number>();
+    for (const p of later) counts.set(p, (counts.get(p) ?? 0) + 1);
+    t.is(counts.size, 3);
+    for (const [p, n] of counts) t.true(n >= 9 && n <= 11, `${p} proposed ${n} of 30 rounds`);
+    t.not(later[0], later[1], "round 2 is not round 1's proposer again");
     const b = db.batch();
     schedule.committed(h, 0, b);
     await b.write();
     set = nextHeightValidatorSet(set);
   }
+  t.true(roundOnes.size >= 2, `round 1 moves around with the height: ${[...roundOnes].join(",")}`);
+});
+
+test("a far round above 0 is answered without walking every round, and never by the sequencer", async (t) => {
+  const schedule = await openSequencerSchedule({ db: createMemoryDatabase(), epochLength: 8n, initialHeight: 1n });
+  const sel = schedule.selectionFor(1n, four());
+  const seq = sel.proposer(0).address;
+  for (const r of [1_000, 9_999, 2 ** 31 - 1]) t.notDeepEqual(sel.proposer(r).address, seq, `round ${r}`);
+});
+
+test("with epochs of one height, rounds above 0 are the height's ordinary round-robin", async (t) => {
+  const schedule = await openSequencerSchedule({ db: createMemoryDatabase(), epochLength: 1n, initialHeight: 1n });
+  const set = four();
+  const sel = schedule.selectionFor(1n, set);
+  const rr = createRoundRobinSelection(set);
+  for (let r = 0; r < 8; r++) t.deepEqual(sel.proposer(r).address, rr.proposer(r).address);
 });
 
 test("with epochs of one height the schedule is exactly the per-height round-robin", async (t) => {
