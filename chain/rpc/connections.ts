@@ -60,8 +60,12 @@ export function trackConnections(
   server.timeout = limits.stalledWriteTimeoutMs;
   server.on("timeout", (socket: Socket) => {
     const s = states.get(socket);
-    // Idle sockets are the sweep's to close; a busy one that made no progress for this long is stuck.
-    if (s === undefined || s.inFlight > 0) socket.destroy();
+    // Idle sockets are the sweep's to close. A busy one is cut only when our reply is waiting
+    // on the client (bytes queued that it does not read): a reply the node is still working
+    // out — a batch of broadcasts on a loaded node, half of it already written — is the
+    // node's delay, and cutting it handed the client a truncated body ("Unexpected end of
+    // JSON input" in the soak at load 40). Its request is answered when the work is done.
+    if (s === undefined || (s.inFlight > 0 && socket.writableLength > 0)) socket.destroy();
   });
   server.on("drop", () => {
     refused++;
