@@ -10,7 +10,11 @@
  * limits that bound it: secp256k1 verifications/s and the pure matching engine's ops/s.
  * Writes bench/results/order-path.json.
  *
- *   npx tsx bench/orderPath.ts        (BENCH_ORDERS, BENCH_ACCOUNTS, BENCH_BLOCK)
+ * Each figure is measured twice in the same run: with the book read through the store's
+ * iterators ("off", as before the cache) and from the in-memory book (modules/orderbook/
+ * bookCache.ts, "on", what nodes run); BENCH_BOOK_CACHE=on or off measures one only.
+ *
+ *   npx tsx bench/orderPath.ts        (BENCH_ORDERS, BENCH_ACCOUNTS, BENCH_BLOCK, BENCH_BOOK_CACHE)
  */
 import { loadavg } from "node:os";
 import { MsgDeposit } from "../chain/codec/generated/strike/margin/v1/tx.js";
@@ -32,12 +36,15 @@ import { defaultOracleGenesis } from "../modules/oracle/index.js";
 import { defaultOrderbookGenesis } from "../modules/orderbook/index.js";
 import { secp256k1PublicKey, signSecp256k1, verifySecp256k1Digest } from "../chain/crypto/secp256k1.js";
 import { MemoryBook } from "../modules/orderbook/matching/index.js";
+import { setBookCacheMode, type BookCacheMode } from "../modules/orderbook/bookReads.js";
 import { writeResult } from "./lib/machine.js";
 import { senderFromKey, sha256, signMessages, type Sender } from "./lib/sendTx.js";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 6000);
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100);
 const BLOCK = Number(process.env.BENCH_BLOCK ?? 500);
+const MODES: BookCacheMode[] =
+  process.env.BENCH_BOOK_CACHE === "off" ? ["off"] : process.env.BENCH_BOOK_CACHE === "on" ? ["on"] : ["off", "on"];
 const CHAIN_ID = "strike-bench-1";
 const GENESIS_SECONDS = 1_700_000_000n;
 
@@ -159,7 +166,8 @@ async function newApp(senders: Sender[]) {
   return { app, db };
 }
 
-async function run(senders: Sender[], perTx: number) {
+async function run(senders: Sender[], perTx: number, mode: BookCacheMode) {
+  setBookCacheMode(mode);
   const { setup, orders } = buildTxs(senders, perTx);
   const { app, db } = await newApp(senders);
   let height = 0n;
@@ -207,6 +215,7 @@ async function run(senders: Sender[], perTx: number) {
   }
   const n = orders.length * perTx;
   return {
+    bookCache: mode,
     ordersPerTx: perTx,
     orders: n,
     failedTxs: failed,
@@ -273,21 +282,31 @@ function matchingLimit(): number {
   return Math.round(ops / (cpuSince(c) / 1e6));
 }
 
+const loadAtStart = loadavg();
 const senders = Array.from({ length: ACCOUNTS }, (_, i) => sender(i));
 const results = [];
-for (const perTx of [1, 10]) {
-  await run(senders, perTx); // warm-up
-  results.push(await run(senders, perTx));
+for (const mode of MODES) {
+  for (const perTx of [1, 10]) {
+    await run(senders, perTx, mode); // warm-up
+    results.push(await run(senders, perTx, mode));
+  }
 }
 for (const r of results) console.log(JSON.stringify(r));
 const limits = { secp256k1VerifiesPerCpuSecond: sigVerifyLimit(), matchingEngineOpsPerCpuSecond: matchingLimit() };
 console.log(JSON.stringify(limits));
 const path = writeResult("order-path", {
   limits,
+  /** Orders delivered per CPU second against the matching engine's ops per CPU second, both measured here. */
+  machineLimitRatio: results.map((r) => ({
+    bookCache: r.bookCache,
+    ordersPerTx: r.ordersPerTx,
+    ratio: Number((r.cpu.deliverOrdersPerCpuSecond / limits.matchingEngineOpsPerCpuSecond).toFixed(4)),
+  })),
   target: { ordersPerSecond: 25_000, deliverMicrosPerOrder: 40 },
   blockTxs: BLOCK,
   accounts: ACCOUNTS,
-  loadAverage: loadavg(),
+  /** 1, 5 and 15 minute load averages when the run started and when it ended (other processes share the cores). */
+  loadAverage: { start: loadAtStart, end: loadavg() },
   results,
 });
 console.log(`wrote ${path}`);

@@ -7,6 +7,18 @@ import { moduleStorePrefix, prefixStore } from "./prefixStore.js";
 import type { BlockInfo, Context, ExecMode, QueryContext } from "./types.js";
 import type { Timestamp } from "../types/abci.js";
 
+/** Each context's unmetered store: only for caches that charge the gas of the reads they answer themselves. */
+const contextStores = new WeakMap<Context, KVStore>();
+
+/**
+ * The store under a context's gas meter (usually a tx's branch). A module's in-memory cache of
+ * its state uses it to know which branch it answers for; it must charge exactly the gas the
+ * metered reads it replaces would, so never read state through it otherwise.
+ */
+export function contextStore(ctx: Context): KVStore | undefined {
+  return contextStores.get(ctx);
+}
+
 export function createContext(options: {
   block: BlockInfo;
   mode: ExecMode;
@@ -47,6 +59,7 @@ export function createContext(options: {
       return result;
     },
   };
+  contextStores.set(ctx, options.store);
   return ctx;
 }
 

@@ -16,15 +16,30 @@ import {
 } from "./sortedKeys.js";
 import { MemoryKV } from "./memoryKv.js";
 
-interface Pending {
+export interface Pending {
   readonly key: Uint8Array;
   /** undefined marks a delete. */
   readonly value: Uint8Array | undefined;
 }
 
+/**
+ * Follows what one branch shows, so that an in-memory cache of that state (a module's order
+ * book) stays exact without reading it back: every change, and whether the changes were
+ * dropped or now live in the parent.
+ */
+export interface BranchObserver {
+  /** The key (latin1 form) was set to `value`, or deleted when it is undefined. */
+  changed(s: string, value: Uint8Array | undefined): void;
+  /** The changes were dropped: the branch shows its parent's state again. */
+  discarded(): void;
+  /** The changes now live in the parent (write, or the state store's commit): what the branch shows is unchanged. */
+  applied(): void;
+}
+
 export class Branch implements BranchStore, Latin1Iterable {
   private readonly pending = new Map<string, Pending>();
   private readonly index = new SortedKeys();
+  private observers: BranchObserver[] | undefined;
   /** Bumped on every write or delete, so that callers can cache results derived from the changes. */
   generation = 0;
 
@@ -73,6 +88,30 @@ export class Branch implements BranchStore, Latin1Iterable {
     this.record(key, undefined);
   }
 
+  addObserver(o: BranchObserver): void {
+    (this.observers ??= []).push(o);
+  }
+
+  hasObserver(o: BranchObserver): boolean {
+    return this.observers?.includes(o) === true;
+  }
+
+  /** This branch's own change of a key (latin1 form), if it has one: a read that skips the layers below. */
+  pendingEntry(s: string): Pending | undefined {
+    return this.pending.get(s);
+  }
+
+  /** The keys this branch itself changed in [startS, endS), ascending (deletes included). */
+  pendingKeys(startS: string, endS: string): Generator<string> {
+    return this.index.range(startS, endS, false);
+  }
+
+  /** Whether this branch itself changed any key in [startS, endS). */
+  hasPendingIn(startS: string, endS: string): boolean {
+    const first = this.index.ceiling(startS, false);
+    return first !== undefined && first < endS;
+  }
+
   /** The buffered changes in key order; a change with value undefined is a delete. */
   *changes(): IterableIterator<[Uint8Array, Uint8Array | undefined]> {
     for (const s of this.index.range(undefined, undefined, false)) {
@@ -100,11 +139,22 @@ export class Branch implements BranchStore, Latin1Iterable {
         else parent.set(key, value);
       }
     }
-    this.clear();
+    this.markApplied();
   }
 
   /** Drops all buffered changes. */
   clear(): void {
+    this.drop();
+    if (this.observers !== undefined) for (const o of this.observers) o.discarded();
+  }
+
+  /** Forgets the buffered changes because the parent now holds them (the state store's commit applies them itself). */
+  markApplied(): void {
+    this.drop();
+    if (this.observers !== undefined) for (const o of this.observers) o.applied();
+  }
+
+  private drop(): void {
     this.pending.clear();
     this.index.clear();
     this.generation++;
@@ -162,6 +212,7 @@ export class Branch implements BranchStore, Latin1Iterable {
     if (!this.pending.has(s)) this.index.insert(s);
     this.pending.set(s, { key: new Uint8Array(key), value });
     this.generation++;
+    if (this.observers !== undefined) for (const o of this.observers) o.changed(s, value);
   }
 }
 

@@ -112,7 +112,7 @@ class TreeStateStore implements OpenStateStore {
       if (op.leaf === undefined) this.committed.rawDelete(op.key);
       else this.committed.rawSet(op.key, op.leaf.value);
     }
-    this.working.clear();
+    this.working.markApplied();
     this.plan = undefined;
     this.tree = update.root;
     this.currentVersion = version;

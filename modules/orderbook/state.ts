@@ -23,12 +23,14 @@ import {
   TRADES_PREFIX,
   TRIGGERS_PREFIX,
 } from "./keys.js";
+import { cachedBookOrders, cachedOrder, cachedOwnerCount, cachedSource, fullKeyS } from "./bookReads.js";
 
 const MAX_U64 = (1n << 64n) - 1n;
 const decoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
 
 const str = (s: string): Uint8Array => lengthPrefixed(utf8(s));
+const keyStringOf = (b: Uint8Array): string => String.fromCharCode(...b);
 const addr = (a: string): Uint8Array => lengthPrefixed(addressBytesView(a));
 function i64(n: bigint): Uint8Array {
   return u64be(BigInt.asUintN(64, n));
@@ -97,6 +99,8 @@ function clientIdKey(owner: string, subaccount: number, market: string, clientId
 }
 
 export function getOrder(src: StoreSource, market: string, id: bigint): Order | undefined {
+  const cached = cachedSource(src);
+  if (cached !== undefined) return cachedOrder(cached, fullKeyS(orderKey(market, id)));
   const raw = kv(src).get(orderKey(market, id));
   return raw === undefined ? undefined : Order.decode(raw);
 }
@@ -135,6 +139,12 @@ export function deleteOrder(src: StoreSource, o: Order): void {
 
 /** Resting orders of one side in priority order: best price first, then oldest. */
 export function* bookOrders(src: StoreSource, market: string, side: Side): IterableIterator<Order> {
+  const cached = cachedSource(src);
+  if (cached !== undefined) {
+    const prefix = bookSidePrefix(market, side);
+    yield* cachedBookOrders(cached, fullKeyS(prefix), fullKeyS(prefixEnd(prefix)!), keyStringOf(str(market)));
+    return;
+  }
   for (const k of keysUnder(src, bookSidePrefix(market, side))) {
     const o = getOrder(src, market, readU64be(k, k.length - 8));
     if (o !== undefined) yield o;
@@ -182,6 +192,11 @@ export function hasOwnerOrders(src: StoreSource, owner: string, subaccount: numb
 }
 
 export function countOwnerOrders(src: StoreSource, owner: string, subaccount: number, market: string): number {
+  const cached = cachedSource(src);
+  if (cached !== undefined) {
+    const prefix = ownerMarketPrefix(owner, subaccount, market);
+    return cachedOwnerCount(cached, fullKeyS(prefix), fullKeyS(prefixEnd(prefix)!));
+  }
   let n = 0;
   for (const _ of keysUnder(src, ownerMarketPrefix(owner, subaccount, market))) n++;
   return n;

@@ -8,9 +8,12 @@ import { OrderIndex } from "./orderIndex.js";
 import type { BookView, DepthLevel, Fill, MatchOptions, MatchPlan, RestingOrder, Side, TakerOrder } from "./types.js";
 
 /**
- * The in-memory order book of one market: price levels in sorted order, a FIFO list per
- * level, and an index by id. It is a cache of the keeper's state (rebuilt by inserting the
- * stored orders in any order) and never crossed: the best bid stays below the best ask.
+ * The pure engine's in-memory order book of one market: price levels in sorted order, a
+ * FIFO list per level, and an index by id, never crossed (the best bid stays below the best
+ * ask). It is the engine's own book, the reference its tests and the machine-limit benchmark
+ * (bench/matching.ts, bench/orderPath.ts) run on. The keeper does not use it: its in-memory
+ * book (../bookCache.ts) mirrors the store's keys instead, because it must walk exactly the
+ * entries the store would, in its order and at its gas, and roll back with the tx branches.
  */
 export class MemoryBook implements BookView, CursorSource {
   private readonly bids = new Ladder("buy");
