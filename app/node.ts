@@ -14,6 +14,7 @@ import { createMarketFeed } from "../chain/indexer/marketFeed.js";
 import { createBookSource } from "./bookSource.js";
 import { dashboardDir } from "./dashboard.js";
 import { createMempool } from "../chain/mempool/mempool.js";
+import { createSignatureVerifierPool } from "../chain/crypto/verifyPool.js";
 import { startRpcServer, COMET_VERSION, type RpcServices } from "../chain/rpc/index.js";
 import { parseDecCoins } from "../chain/runtime/coins.js";
 import { createStrikeApp } from "./strikeApp.js";
@@ -165,7 +166,12 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       })
     : undefined;
 
+  // Clients' and peers' txs have their signatures verified in worker threads before CheckTx.
+  const verifierPool = createSignatureVerifierPool({
+    onWorkerFailure: (e) => log.error("signature verifier worker failed; restarting it", { error: String(e) }),
+  });
   const network = createNodeNetwork({
+    preverify: (tx) => app.preverify(tx, verifierPool),
     config,
     chainId: genesis.chain_id,
     nodeKeySeed: nodeKey.privKey.subarray(0, 32),
@@ -275,7 +281,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     txIndexer,
     eventBus,
     mempool: {
-      checkAndAdd: (tx) => network.submitTx(tx),
+      checkAndAdd: (tx) => network.admitTx(tx),
       size: () => mempool.size(),
       sizeBytes: () => mempool.sizeBytes(),
       txs: (limit) => mempool.txs(limit),
@@ -393,6 +399,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       await network.stop();
       await driver.stop();
       await rpc.close();
+      await verifierPool.close();
       eventBus.close();
       await state.close();
       await db.close();
