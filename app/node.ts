@@ -2,18 +2,21 @@
  * The composition root: builds every component of a node from its home folder and
  * config, wires them together, starts them, and stops them in reverse order.
  *
- * One RocksDB holds everything a block changes (state tree, block, results, tx index),
- * and the consensus driver writes it all in one batch per block.
+ * One RocksDB holds everything a block changes (state tree, block, results, market data),
+ * and the consensus driver writes it all in one batch per block; the tx index follows in
+ * its own batch right after (chain/indexer/indexQueue.ts).
  */
 import { createConsensusDriver } from "../chain/consensus/driver.js";
 import type { CommittedBlock } from "../chain/consensus/types.js";
 import { publishBlockEvents, createEventBus } from "../chain/indexer/eventBus.js";
 import { openTxIndexer } from "../chain/indexer/txIndexer.js";
+import { startTxIndexing } from "../chain/indexer/indexQueue.js";
 import { openMarketData, type MarketDataUpdate } from "../chain/indexer/marketData.js";
 import { createMarketFeed } from "../chain/indexer/marketFeed.js";
 import { createBookSource } from "./bookSource.js";
 import { dashboardDir } from "./dashboard.js";
 import { createMempool } from "../chain/mempool/mempool.js";
+import { createSignatureVerifierPool } from "../chain/crypto/verifyPool.js";
 import { startRpcServer, COMET_VERSION, type RpcServices } from "../chain/rpc/index.js";
 import { parseDecCoins } from "../chain/runtime/coins.js";
 import { createStrikeApp } from "./strikeApp.js";
@@ -165,7 +168,12 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       })
     : undefined;
 
+  // Clients' and peers' txs have their signatures verified in worker threads before CheckTx.
+  const verifierPool = createSignatureVerifierPool({
+    onWorkerFailure: (e) => log.error("signature verifier worker failed; restarting it", { error: String(e) }),
+  });
   const network = createNodeNetwork({
+    preverify: (tx) => app.preverify(tx, verifierPool),
     config,
     chainId: genesis.chain_id,
     nodeKeySeed: nodeKey.privKey.subarray(0, 32),
@@ -182,6 +190,10 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   sequencing.onPublish((bytes) => network.host.broadcast("receipts", bytes));
 
   const indexing = config.txIndex.indexer === "kv";
+  // Written after each block's commit, caught up from the block store at start-up (indexQueue.ts).
+  const txIndex = indexing
+    ? startTxIndexing({ db, indexer: txIndexer, blocks: blockStore, logger: log.with("txindex") })
+    : undefined;
   const driver = createConsensusDriver({
     chainId: genesis.chain_id,
     initialHeight: BigInt(genesis.initial_height),
@@ -216,7 +228,6 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     },
     proposerSelection: (height, set) => sequencing.proposerSelection(height, set),
     onBlockCommitting(c: CommittedBlock, batch) {
-      if (indexing) txIndexer.index(batch, c.block.header.height, c.block.txs, c.results.txResults);
       const height = c.block.header.height;
       for (const h of marketUpdates.keys()) if (h < height) marketUpdates.delete(h);
       marketUpdates.set(height, marketData.index(batch, height, c.block.header.time.seconds, c.results));
@@ -226,6 +237,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       mempool.update(c.block.txs);
     },
     onBlockCommitted(c: CommittedBlock) {
+      txIndex?.committed(c.block.header.height, c.block.txs, c.results.txResults);
       publishBlockEvents(eventBus, c.block, c.blockId, c.results);
       metrics?.blockCommitted(c);
       const update = marketUpdates.get(c.block.header.height);
@@ -272,10 +284,10 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     },
     app,
     blocks: blockStore,
-    txIndexer,
+    txIndexer: txIndex ?? txIndexer,
     eventBus,
     mempool: {
-      checkAndAdd: (tx) => network.submitTx(tx),
+      checkAndAdd: (tx) => network.admitTx(tx),
       size: () => mempool.size(),
       sizeBytes: () => mempool.sizeBytes(),
       txs: (limit) => mempool.txs(limit),
@@ -312,6 +324,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   });
   await network.start(driver, blockStore).catch(async (e: unknown) => {
     await rpc.close();
+    await verifierPool.close();
+    await txIndex?.close();
     await state.close();
     await db.close();
     const reason = e instanceof Error ? e.message : String(e);
@@ -328,6 +342,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
             await driver.stop();
             await network.stop();
             await rpc.close();
+            await verifierPool.close();
+            await txIndex?.close();
             await state.close();
             await db.close();
             throw e;
@@ -393,6 +409,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       await network.stop();
       await driver.stop();
       await rpc.close();
+      await verifierPool.close();
+      await txIndex?.close();
       eventBus.close();
       await state.close();
       await db.close();

@@ -48,13 +48,25 @@ export function isCompressedSecp256k1PubKey(pubkey: Uint8Array): boolean {
  * for malformed input, high-S signatures or uncompressed keys, as Cosmos' VerifySignature.
  */
 export function verifySecp256k1Digest(pubkey: Uint8Array, digest: Uint8Array, signature: Uint8Array): boolean {
-  if (digest.length !== 32 || !isLowS(signature) || pubkey.length !== SECP256K1_PUBKEY_LENGTH) return false;
+  if (!isVerifiableSecp256k1Input(pubkey, digest, signature)) return false;
   try {
     return native.ecdsaVerify(signature, digest, pubkey);
   } catch {
     return false;
   }
 }
+
+/**
+ * The checks verifySecp256k1Digest makes before the curve arithmetic (lengths, low S): an
+ * input failing them is invalid without it. The verifier pool makes them on the main thread
+ * and sends only the rest to its workers, which run the same native ecdsaVerify.
+ */
+export function isVerifiableSecp256k1Input(pubkey: Uint8Array, digest: Uint8Array, signature: Uint8Array): boolean {
+  return digest.length === 32 && pubkey.length === SECP256K1_PUBKEY_LENGTH && isLowS(signature);
+}
+
+/** Where the native binding is loaded from (a verifier pool's workers load the same one). */
+export const SECP256K1_BINDING_PATH = require.resolve("secp256k1");
 
 /** Verifies a signature over sha256(message), which is what Cosmos signs (SignDoc bytes). */
 export function verifySecp256k1(pubkey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {

@@ -1,38 +1,40 @@
 /**
  * Key layout of the tx index inside the shared database. The indexer owns prefixes
- * 0x20..0x2f (the state tree uses 0x01..0x0f, the block store 0x10..0x1f).
+ * 0x20..0x2f (the state tree uses 0x01..0x0f, the block store 0x10..0x1f; market data
+ * 0x2c..0x2f).
  *
- *   0x20 | hash                                          → record (height, index, tx, result)
- *   0x21 | height u64 | index u32                        → hash
- *   0x22 | keyLen u16 | key | valueLen u32 | value | height u64 | index u32 → hash
+ *   0x20 | hash                                         → record (height, index, tx, result)
+ *   0x23 | height u64                                   → the block's indexed txs: (index u32 | hash)*
+ *   0x24 | keyLen u16 | key | valueLen u32 | value | height u64 → posting list: index u32*, ascending
+ *   0x25                                                → the last indexed height u64
  *
- * Fixed-width big-endian integers make byte order equal to (height, index) order. Keys are
- * written in one allocation each: indexing writes ~25 of them per tx.
+ * Posting lists are per block: a send's ~25 indexed attributes repeat across a block's txs
+ * (the action, the module, the fee collector, the fee), so a block writes one entry per
+ * distinct (attribute, value) instead of one per tx and attribute. Fixed-width big-endian
+ * integers make byte order equal to (height, index) order.
+ *
+ * Earlier layouts wrote 0x21 | height | index → hash and 0x22 | key | value | height |
+ * index → hash per tx; an index found in that layout is rebuilt (txIndexer.ts).
  */
 import { fromUtf8, readU64be } from "../types/bytes.js";
 
 export const TX_BY_HASH = 0x20;
-export const TX_BY_POSITION = 0x21;
-export const TX_BY_ATTRIBUTE = 0x22;
+export const LEGACY_TX_BY_POSITION = 0x21;
+export const LEGACY_TX_BY_ATTRIBUTE = 0x22;
+export const BLOCK_TXS = 0x23;
+export const POSTINGS = 0x24;
+export const INDEXED_HEIGHT = 0x25;
 
-export const POSITION_BYTES = 12;
+export const HASH_BYTES = 32;
+/** One entry of a block's tx list: index u32 | hash. */
+export const BLOCK_ENTRY_BYTES = 4 + HASH_BYTES;
 
 const encoder = new TextEncoder();
 
-function writePosition(out: Uint8Array, at: number, height: bigint, index: number): void {
-  const view = new DataView(out.buffer, out.byteOffset + at, POSITION_BYTES);
-  view.setBigUint64(0, height);
-  view.setUint32(8, index);
-}
-
-export function positionBytes(height: bigint, index: number): Uint8Array {
-  const out = new Uint8Array(POSITION_BYTES);
-  writePosition(out, 0, height, index);
+export function u64Bytes(n: bigint): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, n);
   return out;
-}
-
-export function readPosition(b: Uint8Array): { height: bigint; index: number } {
-  return { height: readU64be(b, 0), index: new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(8) };
 }
 
 export function txByHashKey(hash: Uint8Array): Uint8Array {
@@ -42,22 +44,24 @@ export function txByHashKey(hash: Uint8Array): Uint8Array {
   return out;
 }
 
-export function txByPositionKey(height: bigint, index?: number): Uint8Array {
-  const out = new Uint8Array(index === undefined ? 9 : 13);
-  out[0] = TX_BY_POSITION;
-  const view = new DataView(out.buffer);
-  view.setBigUint64(1, height);
-  if (index !== undefined) view.setUint32(9, index);
+export function blockTxsKey(height: bigint): Uint8Array {
+  const out = new Uint8Array(9);
+  out[0] = BLOCK_TXS;
+  new DataView(out.buffer).setBigUint64(1, height);
   return out;
 }
 
-/** Prefix of every entry of one composite key; with `value`, of that exact value. */
-export function attributePrefix(compositeKey: string, value?: string): Uint8Array {
+export function heightOfBlockTxsKey(key: Uint8Array): bigint {
+  return readU64be(key, 1);
+}
+
+/** Prefix of every posting list of one composite key; with `value`, of that exact value. */
+export function postingPrefix(compositeKey: string, value?: string): Uint8Array {
   const k = encoder.encode(compositeKey);
   const v = value === undefined ? undefined : encoder.encode(value);
   const out = new Uint8Array(3 + k.length + (v === undefined ? 0 : 4 + v.length));
   const view = new DataView(out.buffer);
-  out[0] = TX_BY_ATTRIBUTE;
+  out[0] = POSTINGS;
   view.setUint16(1, k.length);
   out.set(k, 3);
   if (v !== undefined) {
@@ -68,42 +72,60 @@ export function attributePrefix(compositeKey: string, value?: string): Uint8Arra
 }
 
 /**
- * Builds attribute entry keys for one composite key; the key part is encoded once and
- * reused for every value and position (a block repeats the same few composite keys).
+ * Builds posting-list keys for one composite key; the key part is encoded once and reused
+ * for every value and height (a block repeats the same few composite keys).
  */
-export function attributeKeyWriter(compositeKey: string): (value: string, height: bigint, index: number) => Uint8Array {
+export function postingKeyWriter(compositeKey: string): (value: string, height: bigint) => Uint8Array {
   const k = encoder.encode(compositeKey);
   const head = 3 + k.length;
   const prefix = new Uint8Array(head);
-  prefix[0] = TX_BY_ATTRIBUTE;
+  prefix[0] = POSTINGS;
   prefix[1] = k.length >>> 8;
   prefix[2] = k.length & 0xff;
   prefix.set(k, 3);
-  return (value, height, index) => {
+  return (value, height) => {
     const vLength = Buffer.byteLength(value, "utf8");
-    const out = new Uint8Array(head + 4 + vLength + POSITION_BYTES);
+    const out = new Uint8Array(head + 4 + vLength + 8);
     out.set(prefix, 0);
-    out[head] = vLength >>> 24;
-    out[head + 1] = (vLength >>> 16) & 0xff;
-    out[head + 2] = (vLength >>> 8) & 0xff;
-    out[head + 3] = vLength & 0xff;
+    const view = new DataView(out.buffer);
+    view.setUint32(head, vLength);
     encoder.encodeInto(value, out.subarray(head + 4, head + 4 + vLength));
-    writePosition(out, head + 4 + vLength, height, index);
+    view.setBigUint64(head + 4 + vLength, height);
     return out;
   };
 }
 
-export function attributeKey(compositeKey: string, value: string, height: bigint, index: number): Uint8Array {
-  return attributeKeyWriter(compositeKey)(value, height, index);
-}
-
-/** Splits an attribute entry key back into its value and position (the prefix length is known). */
-export function parseAttributeKey(key: Uint8Array, prefixLength: number): { value: string; position: Uint8Array } {
+/** Splits a posting-list key back into its value and height (the composite key's prefix length is known). */
+export function parsePostingKey(key: Uint8Array, prefixLength: number): { value: string; height: bigint } {
   const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
   const valueLength = view.getUint32(prefixLength);
   const valueStart = prefixLength + 4;
   return {
     value: fromUtf8(key.subarray(valueStart, valueStart + valueLength)),
-    position: key.subarray(valueStart + valueLength, valueStart + valueLength + POSITION_BYTES),
+    height: view.getBigUint64(valueStart + valueLength),
   };
+}
+
+export function encodeIndexes(indexes: readonly number[]): Uint8Array {
+  const out = new Uint8Array(indexes.length * 4);
+  const view = new DataView(out.buffer);
+  indexes.forEach((i, n) => view.setUint32(n * 4, i));
+  return out;
+}
+
+export function decodeIndexes(b: Uint8Array): number[] {
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const out: number[] = [];
+  for (let at = 0; at + 4 <= b.length; at += 4) out.push(view.getUint32(at));
+  return out;
+}
+
+/** A block's tx list as (index, hash) pairs. */
+export function decodeBlockTxs(b: Uint8Array): { index: number; hash: Uint8Array }[] {
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const out: { index: number; hash: Uint8Array }[] = [];
+  for (let at = 0; at + BLOCK_ENTRY_BYTES <= b.length; at += BLOCK_ENTRY_BYTES) {
+    out.push({ index: view.getUint32(at), hash: b.subarray(at + 4, at + BLOCK_ENTRY_BYTES) });
+  }
+  return out;
 }

@@ -22,8 +22,10 @@ export interface TxSearchOptions {
 }
 
 export interface TxIndexer {
-  /** Adds the block's txs to `batch`, which the caller writes atomically with the block. */
+  /** Adds the block's txs and the height reached to `batch`; the caller writes it (after the block's own). */
   index(batch: WriteBatch, height: bigint, txs: Uint8Array[], results: TxResult[]): void;
+  /** The last height indexed (0 when none). */
+  readonly height: bigint;
   getByHash(hash: Uint8Array): Promise<IndexedTx | undefined>;
   search(query: string, options: TxSearchOptions): Promise<{ txs: IndexedTx[]; totalCount: number }>;
 }

@@ -8,6 +8,7 @@ import { consensusNetworkOver, type PeerChannel } from "../consensus/gossip.js";
 import type { BlockStore } from "../consensus/blockStore.js";
 import type { ConsensusDriver, ConsensusNetwork } from "../consensus/types.js";
 import { isPeerFault, type Mempool } from "../mempool/mempool.js";
+import { preverifiedAdmission } from "../mempool/preverify.js";
 import { createP2PHost, p2pPeerId, type ChannelId, type P2PHost } from "../p2p/index.js";
 import type { TxResult } from "../types/abci.js";
 import type { NodeConfig } from "./config.js";
@@ -21,6 +22,8 @@ export interface NodeNetwork {
   stop(): Promise<void>;
   /** Admits a tx locally and, if admitted, passes it on to peers. */
   submitTx(tx: Uint8Array): TxResult;
+  /** As submitTx, with the signatures verified in the node's verifier pool first (clients' txs). */
+  admitTx(tx: Uint8Array): Promise<TxResult>;
   readonly catchingUp: boolean;
   /** Block sync's progress (for status and metrics); undefined before start. */
   syncStatus(): BlockSyncStatus | undefined;
@@ -41,6 +44,8 @@ export function createNodeNetwork(o: {
   nodeKeySeed: Uint8Array;
   mempool: Mempool;
   logger: NodeLogger;
+  /** Verifies a tx's signatures ahead of CheckTx (off the main thread); absent: CheckTx verifies. */
+  preverify?: (tx: Uint8Array) => Promise<void>;
 }): NodeNetwork {
   const host = createP2PHost({
     nodeKeySeed: o.nodeKeySeed,
@@ -55,12 +60,25 @@ export function createNodeNetwork(o: {
     onPeerGone: (handler) => host.onPeer((e) => e.kind === "disconnected" && handler(e.peerId)),
   };
   let sync: BlockSync | undefined;
+  const checkAndAdd = (tx: Uint8Array) => o.mempool.checkAndAdd(tx);
+  const admit =
+    o.preverify === undefined
+      ? (tx: Uint8Array) => Promise.resolve(checkAndAdd(tx))
+      : preverifiedAdmission(checkAndAdd, o.preverify);
+  const submitTx = (tx: Uint8Array, r: TxResult): TxResult => {
+    if (r.code === 0) host.broadcast("mempool", tx);
+    return r;
+  };
 
   // Txs from peers are admitted like ours but not passed on again: the mesh of persistent
   // peers already reaches every validator, and the seen-tx cache stops echoes.
   host.onMessage("mempool", (peer, tx) => {
-    const r = o.mempool.checkAndAdd(tx);
-    if (r.code !== 0 && isPeerFault(r)) host.reportInvalid(peer, `invalid tx (${r.codespace} ${r.code}): ${r.log}`);
+    admit(tx).then(
+      (r) => {
+        if (r.code !== 0 && isPeerFault(r)) host.reportInvalid(peer, `invalid tx (${r.codespace} ${r.code}): ${r.log}`);
+      },
+      (e: unknown) => o.logger.error("admitting a peer's tx failed", { error: String(e) }),
+    );
   });
 
   return {
@@ -82,11 +100,8 @@ export function createNodeNetwork(o: {
       sync?.stop();
       await host.stop();
     },
-    submitTx(tx) {
-      const r = o.mempool.checkAndAdd(tx);
-      if (r.code === 0) host.broadcast("mempool", tx);
-      return r;
-    },
+    submitTx: (tx) => submitTx(tx, checkAndAdd(tx)),
+    admitTx: async (tx) => submitTx(tx, await admit(tx)),
     get catchingUp() {
       return sync?.catchingUp ?? false;
     },

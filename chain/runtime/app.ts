@@ -39,6 +39,8 @@ import { runBlockHook } from "./blockHooks.js";
 import { openSpeculativeBlock, type SpeculativeBlock, type SpeculativeBlockRequest } from "./speculative.js";
 import { createDecodedTxCache } from "./txCache.js";
 import { decodeTx } from "./txDecode.js";
+import { pendingSignatures, preverifySignatures, type PreverifyEnv } from "./preverify.js";
+import type { SignatureVerifier } from "../crypto/verifyPool.js";
 import type { AppModule, BlockInfo, ExecMode } from "./types.js";
 
 export const APP_VERSION = "0.1.0";
@@ -79,6 +81,11 @@ export interface StrikeApp extends Application {
   openSpeculativeBlock(req: SpeculativeBlockRequest): SpeculativeBlock;
   /** The tx's signers (Cosmos GetSigners); throws the decode error on bad bytes. For the finality ladder's accounts. */
   txSigners(tx: Uint8Array): string[];
+  /**
+   * Verifies the tx's signatures in `verifier` (a worker pool) into the signature cache, so
+   * that its CheckTx does not verify them on this thread (runtime/preverify.ts). Never rejects.
+   */
+  preverify(tx: Uint8Array, verifier: SignatureVerifier): Promise<void>;
   readonly sigCache: SignatureCache;
   readonly chainId: string;
 }
@@ -106,6 +113,14 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
     maxBlockGas: options.maxBlockGas ?? -1n,
     decodedTxs,
     onPanic: (e) => logger?.error("tx execution failed with an internal error", { error: String(e) }),
+  };
+
+  const preverifyEnv: PreverifyEnv = {
+    msgRoutes: routers.msgs,
+    accounts: options.accounts,
+    sigCache,
+    decodedTxs,
+    maxTxBytes: env.maxTxBytes,
   };
 
   const storedChainId = state.working.get(CHAIN_ID_KEY);
@@ -295,6 +310,17 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
         },
         req,
       );
+    },
+
+    preverify(tx: Uint8Array, verifier: SignatureVerifier): Promise<void> {
+      let prepared;
+      try {
+        prepared = pendingSignatures(preverifyEnv, checkState, checkBlock(), tx);
+      } catch {
+        // Whatever this step cannot prepare, CheckTx judges (and explains) itself.
+        return Promise.resolve();
+      }
+      return preverifySignatures(preverifyEnv, verifier, prepared);
     },
 
     txSigners(tx: Uint8Array): string[] {

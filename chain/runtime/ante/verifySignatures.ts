@@ -2,8 +2,9 @@
  * SIGN_MODE_DIRECT verification: the sign doc is rebuilt from the exact body and auth-info
  * bytes plus this chain's id and the account's number, so a wrong chain id or account
  * number fails here (sdk 4). The sequence is checked first (sdk 32, Cosmos' wording).
- * A signature verified at mempool admission is not verified again in the block: the cache
- * entry is the digest of the same sign bytes.
+ * A signature is verified once per tx: the cache (crypto/sigCache.ts) holds the result of
+ * verifying exactly these bytes, filled by the node's verifier pool ahead of CheckTx
+ * (runtime/preverify.ts) or here, and read again by re-checks, the sequencer and the block.
  */
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { sha256 } from "../../crypto/hash.js";
@@ -39,13 +40,20 @@ export const verifySignatures: AnteStep = (ctx, tx, env) => {
     if (mode !== SignMode.SIGN_MODE_DIRECT)
       throw sdkErrors.unauthorized(`unsupported sign mode at signer index ${i}; only SIGN_MODE_DIRECT is accepted`);
     if (account.pubKey === undefined) throw sdkErrors.invalidPubKey("pubkey on account is not set");
-    const digest = sha256(signDocBytes(tx.bodyBytes, tx.authInfoBytes, ctx.block.chainId, account.accountNumber));
-    if (env.sigCache.has(tx.hash, i, digest)) return;
-    if (!env.verify(account.pubKey, digest, tx.signatures[i]!)) {
+    const input = {
+      pubkey: account.pubKey,
+      digest: sha256(signDocBytes(tx.bodyBytes, tx.authInfoBytes, ctx.block.chainId, account.accountNumber)),
+      signature: tx.signatures[i]!,
+    };
+    let valid = env.sigCache.lookup(tx.hash, i, input);
+    if (valid === undefined) {
+      valid = env.verify(input.pubkey, input.digest, input.signature);
+      env.sigCache.record(tx.hash, i, input, valid);
+    }
+    if (!valid) {
       throw sdkErrors.unauthorized(
         `signature verification failed; please verify account number (${account.accountNumber}), sequence (${account.sequence}) and chain-id (${ctx.block.chainId})`,
       );
     }
-    if (ctx.mode === "check" || ctx.mode === "recheck") env.sigCache.add(tx.hash, i, digest);
   });
 };

@@ -66,18 +66,24 @@ test("ed25519 verification accepts a valid signature and rejects a tampered one"
   t.false(verifyEd25519(pk.subarray(1), msg, sig));
 });
 
-test("the signature cache hits only for the same tx, signer index and sign digest", (t) => {
+test("the signature cache answers only for the same tx, signer index and exact verification input", (t) => {
   const cache = createSignatureCache({ maxEntries: 2 });
   const h = (s: string) => sha256(new TextEncoder().encode(s));
-  cache.add(h("tx1"), 0, h("doc1"));
-  t.true(cache.has(h("tx1"), 0, h("doc1")));
-  t.false(cache.has(h("tx1"), 0, h("doc-other-account-number")));
-  t.false(cache.has(h("tx1"), 1, h("doc1")));
-  cache.add(h("tx2"), 0, h("d"));
-  cache.add(h("tx3"), 0, h("d"));
-  t.false(cache.has(h("tx1"), 0, h("doc1")), "oldest evicted at capacity");
+  const input = { pubkey: h("key").subarray(0, 33), digest: h("doc1"), signature: h("sig") };
+  cache.record(h("tx1"), 0, input, true);
+  t.is(cache.lookup(h("tx1"), 0, input), true);
+  t.is(cache.lookup(h("tx1"), 0, { ...input, digest: h("doc-other-account-number") }), undefined);
+  t.is(cache.lookup(h("tx1"), 0, { ...input, signature: h("other-sig") }), undefined);
+  t.is(cache.lookup(h("tx1"), 0, { ...input, pubkey: h("other-key") }), undefined);
+  t.is(cache.lookup(h("tx1"), 1, input), undefined);
+  cache.record(h("tx2"), 0, input, false);
+  t.is(cache.lookup(h("tx2"), 0, input), false, "a failed verification is remembered as failed");
+  t.is(cache.lookup(h("tx1"), 0, input), true, "tx1 is now the most recently used");
+  cache.record(h("tx3"), 0, input, true);
+  t.is(cache.lookup(h("tx2"), 0, input), undefined, "the least recently used is evicted at capacity");
+  t.is(cache.lookup(h("tx1"), 0, input), true);
   cache.remove(h("tx3"));
-  t.false(cache.has(h("tx3"), 0, h("d")));
+  t.is(cache.lookup(h("tx3"), 0, input), undefined);
 });
 
 test("decoded address bytes are the caller's own copy: changing them does not change later decodes", async (t) => {

@@ -1,0 +1,224 @@
+/**
+ * secp256k1 verification off the main thread: a small pool of worker threads running the
+ * same native `ecdsaVerify` as verifySecp256k1Digest. Requests made in the same turn of the
+ * event loop (concurrent RPC calls, a gossiped burst) go out together in batches, one
+ * message per batch, so the per-message cost is shared.
+ *
+ * It never fails a caller: a worker that dies or errors has its batches verified on the main
+ * thread and is restarted (up to `maxRestarts` times, then the pool verifies on the main
+ * thread). The answer is the same either way: the same checks on the same bytes.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { SignatureInput } from "./sigCache.js";
+import {
+  SECP256K1_BINDING_PATH,
+  SECP256K1_PUBKEY_LENGTH,
+  SECP256K1_SIGNATURE_LENGTH,
+  isVerifiableSecp256k1Input,
+  verifySecp256k1Digest,
+} from "./secp256k1.js";
+
+/** Verifies many inputs; results in input order. Never rejects. */
+export interface SignatureVerifier {
+  verify(inputs: readonly SignatureInput[]): Promise<boolean[]>;
+}
+
+export interface VerifierPoolStats {
+  threads: number;
+  /** Inputs verified by the workers, on the main thread after a worker failure, and refused by the pre-checks. */
+  verifiedInWorkers: number;
+  verifiedOnMainThread: number;
+  refusedByPrecheck: number;
+  batches: number;
+  restarts: number;
+}
+
+export interface SignatureVerifierPool extends SignatureVerifier {
+  stats(): VerifierPoolStats;
+  /** Stops the workers; later calls verify on the main thread. */
+  close(): Promise<void>;
+  /** TESTS ONLY: ends worker `index` as a crash would (its batches in flight fall back). */
+  crashWorkerForTesting(index: number): Promise<void>;
+}
+
+export interface VerifierPoolOptions {
+  /** Worker threads; default one less than the cores (at least one). */
+  threads?: number;
+  /** Inputs per message to a worker. */
+  maxBatch?: number;
+  /** Restarts of failed workers before the pool stays on the main thread. */
+  maxRestarts?: number;
+  /** The native binding the workers load (a bad path is how tests make workers fail). */
+  bindingPath?: string;
+  onWorkerFailure?: (error: unknown) => void;
+}
+
+const DIGEST_LENGTH = 32;
+/** One input in a batch message: pubkey | digest | signature. */
+const STRIDE = SECP256K1_PUBKEY_LENGTH + DIGEST_LENGTH + SECP256K1_SIGNATURE_LENGTH;
+
+// CommonJS run with `eval`: no file to resolve, so it works from the sources (tsx) and from dist/ alike.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const native = require(workerData.bindingPath);
+const STRIDE = ${STRIDE};
+parentPort.on("message", ({ id, n, bytes }) => {
+  const b = new Uint8Array(bytes);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = i * STRIDE;
+    try {
+      out[i] = native.ecdsaVerify(b.subarray(o + ${SECP256K1_PUBKEY_LENGTH + DIGEST_LENGTH}, o + STRIDE), b.subarray(o + ${SECP256K1_PUBKEY_LENGTH}, o + ${SECP256K1_PUBKEY_LENGTH + DIGEST_LENGTH}), b.subarray(o, o + ${SECP256K1_PUBKEY_LENGTH})) ? 1 : 0;
+    } catch {
+      out[i] = 0;
+    }
+  }
+  parentPort.postMessage({ id, out }, [out.buffer]);
+});
+`;
+
+interface Job {
+  input: SignatureInput;
+  resolve: (valid: boolean) => void;
+}
+
+interface Slot {
+  worker: Worker | undefined;
+  /** Batches sent and not answered, by id. */
+  inflight: Map<number, Job[]>;
+  jobsInFlight: number;
+}
+
+export function createSignatureVerifierPool(options: VerifierPoolOptions = {}): SignatureVerifierPool {
+  const threads = Math.max(1, options.threads ?? availableParallelism() - 1);
+  const maxBatch = Math.max(1, options.maxBatch ?? 256);
+  const maxRestarts = options.maxRestarts ?? 16;
+  const bindingPath = options.bindingPath ?? SECP256K1_BINDING_PATH;
+  const stats: VerifierPoolStats = {
+    threads,
+    verifiedInWorkers: 0,
+    verifiedOnMainThread: 0,
+    refusedByPrecheck: 0,
+    batches: 0,
+    restarts: 0,
+  };
+  let closed = false;
+  let nextBatchId = 1;
+  let queue: Job[] = [];
+  let flushScheduled = false;
+  const slots: Slot[] = [];
+
+  function verifyHere(jobs: readonly Job[]): void {
+    for (const j of jobs) {
+      stats.verifiedOnMainThread++;
+      j.resolve(verifySecp256k1Digest(j.input.pubkey, j.input.digest, j.input.signature));
+    }
+  }
+
+  function failed(slot: Slot, worker: Worker, error: unknown): void {
+    if (slot.worker !== worker) return;
+    slot.worker = undefined;
+    const orphans = [...slot.inflight.values()];
+    slot.inflight.clear();
+    slot.jobsInFlight = 0;
+    for (const jobs of orphans) verifyHere(jobs);
+    if (closed) return;
+    options.onWorkerFailure?.(error);
+    void worker.terminate();
+    if (stats.restarts < maxRestarts) {
+      stats.restarts++;
+      start(slot);
+    }
+  }
+
+  function start(slot: Slot): void {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bindingPath } });
+    // The pool must not keep a stopping process alive.
+    worker.unref();
+    slot.worker = worker;
+    worker.on("message", ({ id, out }: { id: number; out: Uint8Array }) => {
+      const jobs = slot.inflight.get(id);
+      if (jobs === undefined) return;
+      slot.inflight.delete(id);
+      slot.jobsInFlight -= jobs.length;
+      stats.verifiedInWorkers += jobs.length;
+      jobs.forEach((j, i) => j.resolve(out[i] === 1));
+    });
+    worker.on("error", (e) => failed(slot, worker, e));
+    worker.on("exit", (code) => failed(slot, worker, new Error(`verifier worker exited with code ${code}`)));
+  }
+
+  for (let i = 0; i < threads; i++) {
+    const slot: Slot = { worker: undefined, inflight: new Map(), jobsInFlight: 0 };
+    slots.push(slot);
+    start(slot);
+  }
+
+  function send(jobs: Job[]): void {
+    let slot: Slot | undefined;
+    for (const s of slots)
+      if (s.worker !== undefined && (slot === undefined || s.jobsInFlight < slot.jobsInFlight)) slot = s;
+    if (slot === undefined || slot.worker === undefined || closed) {
+      verifyHere(jobs);
+      return;
+    }
+    const bytes = new Uint8Array(jobs.length * STRIDE);
+    jobs.forEach((j, i) => {
+      const o = i * STRIDE;
+      bytes.set(j.input.pubkey, o);
+      bytes.set(j.input.digest, o + SECP256K1_PUBKEY_LENGTH);
+      bytes.set(j.input.signature, o + SECP256K1_PUBKEY_LENGTH + DIGEST_LENGTH);
+    });
+    const id = nextBatchId++;
+    slot.inflight.set(id, jobs);
+    slot.jobsInFlight += jobs.length;
+    stats.batches++;
+    slot.worker.postMessage({ id, n: jobs.length, bytes: bytes.buffer }, [bytes.buffer]);
+  }
+
+  function flush(): void {
+    flushScheduled = false;
+    const jobs = queue;
+    queue = [];
+    for (let i = 0; i < jobs.length; i += maxBatch) send(jobs.slice(i, i + maxBatch));
+  }
+
+  return {
+    verify(inputs) {
+      return Promise.all(
+        inputs.map(
+          (input) =>
+            new Promise<boolean>((resolve) => {
+              // What fails the cheap checks is invalid whatever the curve says: no trip to a worker.
+              if (!isVerifiableSecp256k1Input(input.pubkey, input.digest, input.signature)) {
+                stats.refusedByPrecheck++;
+                resolve(false);
+                return;
+              }
+              queue.push({ input, resolve });
+              if (queue.length >= maxBatch) flush();
+              else if (!flushScheduled) {
+                flushScheduled = true;
+                setImmediate(flush);
+              }
+            }),
+        ),
+      );
+    },
+    stats: () => ({ ...stats }),
+    async close() {
+      closed = true;
+      const workers = slots.map((s) => s.worker).filter((w): w is Worker => w !== undefined);
+      for (const s of slots) {
+        const w = s.worker;
+        if (w !== undefined) failed(s, w, new Error("pool closed"));
+      }
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+    async crashWorkerForTesting(index) {
+      const w = slots[index]?.worker;
+      if (w !== undefined) await w.terminate();
+    },
+  };
+}

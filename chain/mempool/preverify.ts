@@ -1,0 +1,21 @@
+/**
+ * Admission with the signatures verified ahead of CheckTx (in the node's verifier pool):
+ * txs are verified concurrently, as they arrive, but admitted strictly in arrival order, so
+ * that an account's consecutive sequences reach CheckTx in the order they were sent however
+ * the pool's batches finish.
+ */
+import type { TxResult } from "../types/abci.js";
+
+export function preverifiedAdmission(
+  admit: (tx: Uint8Array) => TxResult,
+  preverify: (tx: Uint8Array) => Promise<void>,
+): (tx: Uint8Array) => Promise<TxResult> {
+  let previous: Promise<unknown> = Promise.resolve();
+  return (tx) => {
+    // A failed preverification only means CheckTx verifies on this thread.
+    const verified = preverify(tx).catch(() => undefined);
+    const admitted = Promise.all([previous, verified]).then(() => admit(tx));
+    previous = admitted.catch(() => undefined);
+    return admitted;
+  };
+}

@@ -1,0 +1,119 @@
+import test from "ava";
+import { randomBytes } from "node:crypto";
+import { sha256 } from "../../../chain/crypto/hash.js";
+import {
+  secp256k1PublicKey,
+  signSecp256k1,
+  toHighS,
+  verifySecp256k1Digest,
+} from "../../../chain/crypto/secp256k1.js";
+import type { SignatureInput } from "../../../chain/crypto/sigCache.js";
+import { createSignatureVerifierPool } from "../../../chain/crypto/verifyPool.js";
+
+const key = sha256(new TextEncoder().encode("pool test key"));
+const pubkey = secp256k1PublicKey(key);
+
+function signed(i: number): SignatureInput {
+  const message = new TextEncoder().encode(`sign doc ${i}`);
+  return { pubkey, digest: sha256(message), signature: signSecp256k1(key, message) };
+}
+
+/** Valid, tampered, high-S, wrong key, and malformed inputs, with the main thread's verdict. */
+function mixedInputs(n: number): { inputs: SignatureInput[]; expected: boolean[] } {
+  const inputs: SignatureInput[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = signed(i);
+    switch (i % 6) {
+      case 0:
+        inputs.push(s);
+        break;
+      case 1: {
+        const sig = Uint8Array.from(s.signature);
+        sig[5]! ^= 1;
+        inputs.push({ ...s, signature: sig });
+        break;
+      }
+      case 2:
+        inputs.push({ ...s, signature: toHighS(s.signature) });
+        break;
+      case 3:
+        inputs.push({ ...s, pubkey: secp256k1PublicKey(sha256(randomBytes(32))) });
+        break;
+      case 4:
+        inputs.push({ ...s, signature: s.signature.subarray(0, 63) });
+        break;
+      default:
+        inputs.push({ ...s, pubkey: Uint8Array.of(9, ...pubkey.subarray(1)) });
+    }
+  }
+  return { inputs, expected: inputs.map((x) => verifySecp256k1Digest(x.pubkey, x.digest, x.signature)) };
+}
+
+test("the pool gives the main thread's verdict for valid, tampered, high-S and malformed signatures", async (t) => {
+  const pool = createSignatureVerifierPool({ threads: 2, maxBatch: 16 });
+  try {
+    const { inputs, expected } = mixedInputs(60);
+    t.deepEqual(await pool.verify(inputs), expected);
+    t.true(expected.includes(true) && expected.includes(false));
+    t.false((await pool.verify([{ ...signed(1), signature: toHighS(signed(1).signature) }]))[0]!, "high S");
+    t.true(pool.stats().verifiedInWorkers > 0);
+  } finally {
+    await pool.close();
+  }
+});
+
+test("requests made in the same turn go to the workers together, in shared batches", async (t) => {
+  const pool = createSignatureVerifierPool({ threads: 1, maxBatch: 256 });
+  try {
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => pool.verify([signed(i)])));
+    t.true(results.every((r) => r[0] === true));
+    t.is(pool.stats().batches, 1);
+    t.is(pool.stats().verifiedInWorkers, 100);
+  } finally {
+    await pool.close();
+  }
+});
+
+test("a crashed worker's batches are verified on the main thread and the worker is restarted", async (t) => {
+  const failures: unknown[] = [];
+  const pool = createSignatureVerifierPool({ threads: 1, maxBatch: 8, onWorkerFailure: (e) => failures.push(e) });
+  try {
+    const { inputs, expected } = mixedInputs(400);
+    const pending = pool.verify(inputs);
+    await new Promise((r) => setImmediate(r));
+    await pool.crashWorkerForTesting(0);
+    t.deepEqual(await pending, expected);
+    t.is(pool.stats().restarts, 1);
+    t.is(failures.length, 1);
+    // The restarted worker serves the next requests.
+    const before = pool.stats().verifiedInWorkers;
+    t.deepEqual(await pool.verify([signed(1), signed(2)]), [true, true]);
+    t.is(pool.stats().verifiedInWorkers, before + 2);
+  } finally {
+    await pool.close();
+  }
+});
+
+test("workers that cannot start leave the pool verifying on the main thread, with the same answers", async (t) => {
+  const pool = createSignatureVerifierPool({ threads: 1, maxRestarts: 2, bindingPath: "/nonexistent/secp256k1.js" });
+  try {
+    const { inputs, expected } = mixedInputs(24);
+    t.deepEqual(await pool.verify(inputs), expected);
+    // Wait for the restarts to fail too (slow on a loaded machine), then verify again.
+    const deadline = Date.now() + 30_000;
+    while (pool.stats().restarts < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200));
+    t.deepEqual(await pool.verify(inputs), expected);
+    t.is(pool.stats().restarts, 2);
+    t.is(pool.stats().verifiedInWorkers, 0);
+  } finally {
+    await pool.close();
+  }
+});
+
+test("a closed pool still answers, on the main thread", async (t) => {
+  const pool = createSignatureVerifierPool({ threads: 1 });
+  await pool.close();
+  t.deepEqual(await pool.verify([signed(3), { ...signed(3), signature: toHighS(signed(3).signature) }]), [true, false]);
+  t.is(pool.stats().verifiedInWorkers, 0);
+});
