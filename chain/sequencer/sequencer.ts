@@ -73,6 +73,11 @@ export interface Sequencer {
   sealBlock(height: bigint): SealedBlock | typeof ABSTAIN | undefined;
   /** A tx the mempool admitted (from a client or a peer). */
   admitted(tx: Uint8Array): void;
+  /**
+   * A tx arriving, before the mempool's CheckTx: sequenced at once when a height is open.
+   * True when the sequencer signed something for it (a receipt or a rejection).
+   */
+  arrived(tx: Uint8Array): boolean;
   /** A tx the mempool refused: while a height is open, the refusal is signed. */
   refused(tx: Uint8Array, result: TxResult): void;
   /** The height committed (with our block or another): its speculative state is dropped. */
@@ -130,25 +135,28 @@ export function createSequencer(o: SequencerOptions): Sequencer {
 
   const fitsGas = (h: SequencedHeight) => (r: TxResult) => o.maxBlockGas < 0n || h.gas + r.gasWanted <= o.maxBlockGas;
 
-  function sequence(tx: Uint8Array): void {
+  /** Executes and receipts `tx` on the open height; true when it signed a receipt or a rejection. */
+  function sequence(tx: Uint8Array): boolean {
     const h = open;
-    if (h === undefined || h.sealed || h.full || h.paused) return;
+    if (h === undefined || h.sealed || h.full || h.paused) return false;
     const txHash = sha256(tx);
     const key = toHex(txHash);
-    // A tx of the block in flight is still in the mempool until that block commits.
-    if (h.hashes.has(key) || inFlight?.hashes.has(key) === true) return;
+    // A tx of the block in flight is still in the mempool until that block commits; a
+    // committed one sent again must not have its committed receipt replaced by a rejection.
+    if (h.hashes.has(key) || inFlight?.hashes.has(key) === true) return false;
+    if (o.receipts.get(txHash)?.stage === "committed") return false;
     if (h.bytes + tx.length > o.maxBlockBytes) {
       h.full = true;
-      return;
+      return false;
     }
     const outcome = h.spec.execute(tx, fitsGas(h));
     if (!outcome.included) {
       reject(h, txHash, outcome.result);
-      return;
+      return true;
     }
     if (!outcome.kept) {
       h.full = true;
-      return;
+      return false;
     }
     const r = outcome.result;
     const promise = {
@@ -165,6 +173,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     h.promises.push(sign(promise, h.epoch));
     const twin = o.byzantineForTesting?.conflictingResult(promise.resultHash);
     if (twin !== undefined) sign({ ...promise, resultHash: twin }, h.epoch);
+    return true;
   }
 
   function sequencePending(): void {
@@ -235,6 +244,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     admitted(tx) {
       sequence(tx);
     },
+    arrived: sequence,
     refused(tx, result) {
       const h = open;
       if (h === undefined || DUPLICATE_CODES.has(`${result.codespace}/${result.code}`)) return;
