@@ -185,6 +185,10 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     const maxBytes = maxDataBytes();
     // A sequencer's block is what it receipted, with the time and evidence it executed them under.
     const sealed = o.blockBuilder.sealBlock?.(height);
+    if (sealed === "abstain") {
+      log?.warn("the sequencer abstains: not proposing this height", { height: String(height), round });
+      return;
+    }
     const txs = sealed?.txs ?? o.app.prepareProposal(o.blockBuilder.reapTxs(maxBytes), maxBytes);
     const pieces = sealed?.evidence ?? (await evidence.forBlock(height));
     const time = sealed?.time ?? nextBlockTime(chain, now());

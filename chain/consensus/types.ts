@@ -22,8 +22,12 @@ export interface BlockBuilder {
    * height whose round 0 we propose, with everything its execution can see.
    */
   openHeight?(plan: HeightPlan): void;
-  /** The sequencer's block for `height`, as fixed at opening; undefined when it did not open it. */
-  sealBlock?(height: bigint): SealedBlock | undefined;
+  /**
+   * The sequencer's block for `height`, as fixed at opening; undefined when it did not open
+   * it; "abstain" when it signed receipts for `height` that it cannot honour (then this
+   * validator proposes nothing at `height`: the round times out and another proposer goes on).
+   */
+  sealBlock?(height: bigint): SealedBlock | "abstain" | undefined;
 }
 
 /** What a block's execution can see, fixed before its txs are chosen. */

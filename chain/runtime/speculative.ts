@@ -45,6 +45,19 @@ export interface SpeculativeBlock {
    * block's time: what a trader's receipted fills have done to its positions. Read only.
    */
   query(path: string, data: Uint8Array): Uint8Array;
+  /**
+   * Ends the block: its end-block runs on the speculative state with the kept txs, as
+   * finalize will run it. Afterwards nothing more executes here (execute throws).
+   */
+  close(): void;
+  /**
+   * Pipelining: the next height, opened on this closed block's state (committed + this
+   * block) while this one is still in consensus. Its begin-block sees `req`, a prediction
+   * (the commit of this block is not known yet); the caller re-executes on the real
+   * opening and compares. The app hash of this block is not known either: the child's
+   * begin-block sees none.
+   */
+  openNext(req: SpeculativeBlockRequest): SpeculativeBlock;
 }
 
 export function openSpeculativeBlock(
@@ -61,35 +74,53 @@ export function openSpeculativeBlock(
   req: SpeculativeBlockRequest,
 ): SpeculativeBlock {
   const state: Branch = branchStore(o.committed);
+  const comet: NonNullable<BlockInfo["comet"]> = {
+    lastCommit: req.decidedLastCommit,
+    misbehavior: req.misbehavior,
+    ...(req.proposerAddress === undefined ? {} : { proposerAddress: req.proposerAddress }),
+    ...(req.lastResultsHash === undefined ? {} : { lastResultsHash: req.lastResultsHash }),
+  };
   const block: BlockInfo = {
     chainId: o.chainId,
     height: req.height,
     time: req.time,
-    comet: {
-      lastCommit: req.decidedLastCommit,
-      misbehavior: req.misbehavior,
-      ...(req.proposerAddress === undefined ? {} : { proposerAddress: req.proposerAddress }),
-      ...(req.lastResultsHash === undefined ? {} : { lastResultsHash: req.lastResultsHash }),
-    },
+    comet,
     ...(o.lastAppHash === undefined ? {} : { lastAppHash: o.lastAppHash }),
     ...(req.lastBlockHash === undefined ? {} : { lastBlockHash: req.lastBlockHash }),
   };
   const events: AbciEvent[] = [];
   runBlockHook({ modules: o.modules, base: state, logger: o.logger }, block, "beginBlock", events);
+  const kept: Uint8Array[] = [];
+  let closed = false;
   return {
     height: req.height,
     execute(tx, accept) {
+      if (closed) throw sdkErrors.invalidRequest(`speculative block ${req.height} is closed`);
       const attempt = branchStore(state);
       const outcome = runTx(o.env, "finalize", attempt, block, tx);
-      const kept = outcome.charged && (accept?.(outcome.result) ?? true);
-      if (kept) attempt.write();
-      return { result: outcome.result, included: outcome.charged, kept };
+      const keep = outcome.charged && (accept?.(outcome.result) ?? true);
+      if (keep) {
+        attempt.write();
+        kept.push(tx);
+      }
+      return { result: outcome.result, included: outcome.charged, kept: keep };
     },
     query(path, data) {
       const route = o.queries?.get(path);
       if (route === undefined) throw sdkErrors.unknownRequest(`unknown query path ${path}`);
       // A branch of the branch: a query never writes, and if one did it would be dropped here.
       return route.handle(createQueryContext(branchStore(state), req.height, req.time), data);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      const end: BlockInfo = { ...block, comet: { ...comet, txs: kept } };
+      runBlockHook({ modules: o.modules, base: state, logger: o.logger }, end, "endBlock", []);
+    },
+    openNext(next) {
+      if (!closed) throw sdkErrors.invalidRequest(`speculative block ${req.height} is still open`);
+      const { lastAppHash: _unknown, ...rest } = o;
+      return openSpeculativeBlock({ ...rest, committed: state }, next);
     },
   };
 }

@@ -1,24 +1,38 @@
 /**
  * The sequencer: while this node proposes round 0 of a height, every tx the mempool admits
- * is executed at once on the speculative state (committed state + the height's
- * begin-block + the txs sequenced before it) and answered with a signed receipt. Its
- * proposal is exactly the receipted txs in receipt order, under the block time and
- * evidence fixed when the height opened, so the validators' re-execution gives the same
- * results. A tx that fails before its fee is charged gets a signed rejection and stays
- * out of the block.
+ * is executed at once on the speculative state (committed state + the blocks in flight +
+ * the height's begin-block + the txs sequenced before it) and answered with a signed
+ * receipt. Its proposal is exactly the receipted txs in receipt order, under the block time
+ * and evidence fixed when the height opened, so the validators' re-execution gives the same
+ * results. A tx that fails before its fee is charged gets a signed rejection and stays out
+ * of the block.
  *
- * Heights are not pipelined yet: a tx that arrives after the proposal is sealed waits (in
- * the mempool) for the next height to open, right after this one commits.
+ * Pipelining: once height H is sealed (proposed), the sequencer opens H+1 on H's
+ * speculative state at once, so a tx arriving while H is in consensus gets its receipt for
+ * H+1 without waiting. What H+1's begin-block sees of H's commit (its votes, app hash and
+ * block hash) is not known yet and is predicted; when H commits and consensus opens H+1
+ * for real, the pipelined txs are re-executed on the real opening (pipeline.ts) and every
+ * receipt is compared. If one would not come true (a rare prediction miss: a tx that reads
+ * what the votes changed, or H committed otherwise), this validator does not propose H+1
+ * at all: another proposer commits it, a liveness fault, and the receipts are reverted —
+ * never a broken promise.
  */
 import { ed25519Address, type Ed25519Signer } from "../crypto/ed25519.js";
 import { sha256 } from "../crypto/hash.js";
 import type { HeightPlan, SealedBlock } from "../consensus/types.js";
 import type { SpeculativeBlock, SpeculativeBlockRequest } from "../runtime/speculative.js";
-import type { Timestamp, TxResult } from "../types/abci.js";
-import type { DuplicateVoteEvidence } from "../types/block.js";
+import type { TxResult } from "../types/abci.js";
 import { toHex } from "../types/bytes.js";
 import type { ByzantineSequencing } from "./byzantine.js";
 import { fillsFromEvents } from "./fills.js";
+import {
+  keep,
+  openSequencedHeight,
+  pipelinedRequest,
+  rebaseHeight,
+  requestOf,
+  type SequencedHeight,
+} from "./pipeline.js";
 import { ReceiptStatus, receiptHash, signReceipt, type Receipt, type SignedReceipt } from "./receipt.js";
 import { resultHashOf, type ReceiptStore } from "./receiptStore.js";
 
@@ -38,6 +52,12 @@ export interface SequencerOptions {
   maxBlockBytes: number;
   maxBlockGas: bigint;
   now(): number;
+  /**
+   * Whether this node will sequence `height` too if the height before it commits as
+   * proposed (the same epoch): then it is opened as soon as the one before is sealed.
+   * Absent: no pipelining (a height opens only when the previous one has committed).
+   */
+  mayPipeline?(height: bigint): boolean;
   /** Each receipt this sequencer signs, to relay to peers. */
   publish?(signed: SignedReceipt): void;
   logger?: { warn(msg: string, fields?: Record<string, unknown>): void };
@@ -45,45 +65,40 @@ export interface SequencerOptions {
   byzantineForTesting?: ByzantineSequencing;
 }
 
+/** sealBlock's answer for a height whose receipts this validator cannot honour: it must not propose it. */
+export const ABSTAIN = "abstain" as const;
+
 export interface Sequencer {
   openHeight(plan: HeightPlan): void;
-  sealBlock(height: bigint): SealedBlock | undefined;
+  sealBlock(height: bigint): SealedBlock | typeof ABSTAIN | undefined;
   /** A tx the mempool admitted (from a client or a peer). */
   admitted(tx: Uint8Array): void;
+  /**
+   * A tx arriving, before the mempool's CheckTx: sequenced at once when a height is open.
+   * True when the sequencer signed something for it (a receipt or a rejection).
+   */
+  arrived(tx: Uint8Array): boolean;
   /** A tx the mempool refused: while a height is open, the refusal is signed. */
   refused(tx: Uint8Array, result: TxResult): void;
   /** The height committed (with our block or another): its speculative state is dropped. */
   committed(height: bigint): void;
-  /** The height open for sequencing, if any. */
+  /** The height open for sequencing, if any (with pipelining, the one after the block in consensus). */
   readonly height: bigint | undefined;
   /** A module query on the open height's speculative state; undefined when no height is open. */
   speculativeQuery(path: string, data: Uint8Array): { height: bigint; value: Uint8Array } | undefined;
 }
 
-interface OpenHeight {
-  height: bigint;
-  epoch: bigint;
-  time: Timestamp;
-  evidence: DuplicateVoteEvidence[];
-  spec: SpeculativeBlock;
-  txs: Uint8Array[];
-  hashes: Set<string>;
-  bytes: number;
-  gas: bigint;
-  /** No more txs: proposed, or the block is full (later txs keep their arrival order in the next height). */
-  sealed: boolean;
-  full: boolean;
-}
-
 export function createSequencer(o: SequencerOptions): Sequencer {
   const address = ed25519Address(o.signer.publicKey);
-  let open: OpenHeight | undefined;
+  /** The height receiving txs (pipelined or not). */
+  let open: SequencedHeight | undefined;
+  /** The sealed height in consensus under a pipelined `open`. */
+  let inFlight: SequencedHeight | undefined;
+  /** A height whose receipts cannot all come true: this validator proposes nothing at it. */
+  let abstainAt: bigint | undefined;
   let previous: Uint8Array = new Uint8Array(0);
 
-  function sign(
-    fields: Partial<Receipt> & Pick<Receipt, "height" | "txHash" | "status">,
-    epoch: bigint,
-  ): SignedReceipt {
+  function sign(fields: Partial<Receipt> & Pick<Receipt, "height" | "txHash" | "status">, epoch: bigint): Receipt {
     const receipt: Receipt = {
       chainId: o.chainId,
       index: 0,
@@ -101,10 +116,10 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     previous = receiptHash(signed);
     o.receipts.add(signed, receipt, o.now());
     o.publish?.(signed);
-    return signed;
+    return receipt;
   }
 
-  function reject(h: OpenHeight, txHash: Uint8Array, r: TxResult): void {
+  function reject(h: SequencedHeight, txHash: Uint8Array, r: TxResult): void {
     sign(
       {
         height: h.height,
@@ -118,35 +133,35 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     );
   }
 
-  function sequence(tx: Uint8Array): void {
+  const fitsGas = (h: SequencedHeight) => (r: TxResult) => o.maxBlockGas < 0n || h.gas + r.gasWanted <= o.maxBlockGas;
+
+  /** Executes and receipts `tx` on the open height; true when it signed a receipt or a rejection. */
+  function sequence(tx: Uint8Array): boolean {
     const h = open;
-    if (h === undefined || h.sealed || h.full) return;
+    if (h === undefined || h.sealed || h.full || h.paused) return false;
     const txHash = sha256(tx);
     const key = toHex(txHash);
-    if (h.hashes.has(key)) return;
+    // A tx of the block in flight is still in the mempool until that block commits; a
+    // committed one sent again must not have its committed receipt replaced by a rejection.
+    if (h.hashes.has(key) || inFlight?.hashes.has(key) === true) return false;
+    if (o.receipts.get(txHash)?.stage === "committed") return false;
     if (h.bytes + tx.length > o.maxBlockBytes) {
       h.full = true;
-      return;
+      return false;
     }
-    const fitsGas = (r: TxResult) => o.maxBlockGas < 0n || h.gas + r.gasWanted <= o.maxBlockGas;
-    const outcome = h.spec.execute(tx, fitsGas);
+    const outcome = h.spec.execute(tx, fitsGas(h));
     if (!outcome.included) {
       reject(h, txHash, outcome.result);
-      return;
+      return true;
     }
     if (!outcome.kept) {
       h.full = true;
-      return;
+      return false;
     }
     const r = outcome.result;
-    const index = h.txs.length;
-    h.txs.push(tx);
-    h.hashes.add(key);
-    h.bytes += tx.length;
-    h.gas += r.gasWanted;
     const promise = {
       height: h.height,
-      index,
+      index: h.txs.length,
       txHash,
       status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
       code: r.code,
@@ -154,9 +169,32 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       resultHash: resultHashOf(r),
       fills: fillsFromEvents(r.events),
     };
-    sign(promise, h.epoch);
+    keep(h, tx, r);
+    h.promises.push(sign(promise, h.epoch));
     const twin = o.byzantineForTesting?.conflictingResult(promise.resultHash);
     if (twin !== undefined) sign({ ...promise, resultHash: twin }, h.epoch);
+    return true;
+  }
+
+  function sequencePending(): void {
+    for (const tx of o.pending()) sequence(tx);
+  }
+
+  /** Opens the height after the sealed `h` on its speculative state, while `h` is in consensus. */
+  function pipeline(h: SequencedHeight): void {
+    const next = h.height + 1n;
+    if (o.mayPipeline?.(next) !== true) return;
+    h.spec.close();
+    inFlight = h;
+    const req = pipelinedRequest(h, o.now());
+    open = openSequencedHeight({ spec: h.spec.openNext(req), req, epoch: h.epoch, evidence: [], pipelined: true });
+    sequencePending();
+  }
+
+  function sealed(h: SequencedHeight): SealedBlock {
+    // Fixed at the first seal: a later round of the same height proposes the same block.
+    h.proposal ??= o.byzantineForTesting?.proposal(h.txs) ?? [...h.txs];
+    return { txs: h.proposal, time: h.req.time, evidence: h.evidence };
   }
 
   return {
@@ -164,48 +202,66 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       return open?.height;
     },
     openHeight(plan) {
-      open = {
-        height: plan.height,
-        epoch: o.epoch(),
-        time: plan.time,
-        evidence: plan.evidence,
-        spec: o.app.openSpeculativeBlock({
-          height: plan.height,
-          time: plan.time,
-          misbehavior: plan.misbehavior,
-          decidedLastCommit: plan.decidedLastCommit,
-          proposerAddress: plan.proposerAddress,
-          ...(plan.lastResultsHash === undefined ? {} : { lastResultsHash: plan.lastResultsHash }),
-          ...(plan.lastBlockHash === undefined ? {} : { lastBlockHash: plan.lastBlockHash }),
-        }),
-        txs: [],
-        hashes: new Set(),
-        bytes: 0,
-        gas: 0n,
-        sealed: false,
-        full: false,
-      };
-      for (const tx of o.pending()) sequence(tx);
+      inFlight = undefined;
+      const p = open;
+      open = undefined;
+      if (p !== undefined && p.pipelined && p.height === plan.height) {
+        const rebased = rebaseHeight(p, plan, o.epoch(), o.app, fitsGas);
+        if (rebased === undefined) {
+          abstainAt = plan.height;
+          o.logger?.warn("pipelined receipts would not come true on the real opening: not proposing this height", {
+            height: String(plan.height),
+            receipts: p.txs.length,
+          });
+          return;
+        }
+        open = rebased;
+      } else {
+        const req = requestOf(plan);
+        open = openSequencedHeight({
+          spec: o.app.openSpeculativeBlock(req),
+          req,
+          epoch: o.epoch(),
+          evidence: plan.evidence,
+          pipelined: false,
+        });
+      }
+      sequencePending();
     },
     sealBlock(height) {
-      if (open?.height !== height) return undefined;
-      open.sealed = true;
-      const txs = o.byzantineForTesting?.proposal(open.txs) ?? [...open.txs];
-      return { txs, time: open.time, evidence: open.evidence };
+      if (abstainAt === height) return ABSTAIN;
+      if (inFlight?.height === height) return sealed(inFlight);
+      const h = open;
+      if (h?.height !== height) return undefined;
+      // Receipts were signed on a prediction that was never checked against the real opening.
+      if (h.pipelined) return ABSTAIN;
+      const first = !h.sealed;
+      h.sealed = true;
+      const block = sealed(h);
+      if (first) pipeline(h);
+      return block;
     },
     admitted(tx) {
       sequence(tx);
     },
+    arrived: sequence,
     refused(tx, result) {
       const h = open;
       if (h === undefined || DUPLICATE_CODES.has(`${result.codespace}/${result.code}`)) return;
       reject(h, sha256(tx), result);
     },
     committed(height) {
-      if (open !== undefined && open.height <= height) open = undefined;
+      if (inFlight !== undefined && inFlight.height <= height) inFlight = undefined;
+      if (open !== undefined) {
+        if (open.height <= height) open = undefined;
+        // Re-based when consensus opens it for real (openHeight), else never proposed.
+        else if (open.pipelined) open.paused = true;
+      }
+      if (abstainAt !== undefined && abstainAt <= height) abstainAt = undefined;
     },
     speculativeQuery(path, data) {
-      return open === undefined ? undefined : { height: open.height, value: open.spec.query(path, data) };
+      const h = open ?? inFlight;
+      return h === undefined ? undefined : { height: h.height, value: h.spec.query(path, data) };
     },
   };
 }

@@ -60,7 +60,7 @@ export interface Sequencing {
   readonly receipts: ReceiptStore;
   proposerSelection(height: bigint, set: ValidatorSet): ProposerSelection;
   openHeight(plan: HeightPlan): void;
-  sealBlock(height: bigint): SealedBlock | undefined;
+  sealBlock(height: bigint): SealedBlock | "abstain" | undefined;
   /** In the block's commit step (same batch as the block). */
   blockCommitting(c: CommittedBlock, batch: WriteBatch): void;
   /** A receipt from a peer: kept when it verifies and its signer is a validator; false otherwise. */
@@ -105,6 +105,11 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
           maxBlockBytes: o.maxBlockBytes,
           maxBlockGas: o.maxBlockGas,
           now,
+          // Pipelining stays inside the epoch: its last height is sealed with no successor opened.
+          mayPipeline: (height) => {
+            const e = schedule.current();
+            return e !== undefined && height <= e.plannedEndHeight && equalBytes(e.sequencer.pubKey, signer.publicKey);
+          },
           publish: (s) => publish(SignedReceipt.encode(s).finish()),
           ...(o.byzantineForTesting === undefined
             ? {}

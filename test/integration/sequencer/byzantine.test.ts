@@ -13,6 +13,7 @@ import { verifyReceipt, type SignedReceipt } from "../../../chain/sequencer/rece
 import { conflictingReceipts, judgeReceipt } from "../../../chain/sequencer/receiptCheck.js";
 import { createReceiptStore } from "../../../chain/sequencer/receiptStore.js";
 import { createSequencer } from "../../../chain/sequencer/sequencer.js";
+import { proposed } from "./sealed.js";
 import { CHAIN_ID } from "../../unit/runtime/fixture.js";
 import {
   SELF_DELEGATION,
@@ -51,7 +52,7 @@ async function sequenceTwo(mode: ByzantineMode | undefined) {
     lastResultsHash: new Uint8Array(0),
   });
   for (const tx of txs) sequencer.admitted(tx);
-  const sealed = sequencer.sealBlock(1n)!;
+  const sealed = proposed(sequencer.sealBlock(1n));
   const res = await runBlock(f, sealed.txs, v);
   sequencer.committed(1n);
   const block = {

@@ -16,6 +16,7 @@ import { fillsFromEvents } from "../../../chain/sequencer/fills.js";
 import { ReceiptStatus, verifyReceipt } from "../../../chain/sequencer/receipt.js";
 import { createReceiptStore, resultHashOf, type StoredReceipt } from "../../../chain/sequencer/receiptStore.js";
 import { createSequencer } from "../../../chain/sequencer/sequencer.js";
+import { proposed } from "./sealed.js";
 import type { FinalizeBlockResponse } from "../../../chain/types/abci.js";
 import { equalBytes, toHex } from "../../../chain/types/bytes.js";
 import { account, CHAIN_ID, signTx, type TestAccount } from "../../unit/runtime/fixture.js";
@@ -180,7 +181,7 @@ test("every receipt of random orders over many blocks is honoured by the committ
               return false;
             }
           }
-          const sealed = sequencer.sealBlock(height)!;
+          const sealed = proposed(sequencer.sealBlock(height));
           for (const a of actions.filter((x) => x.late)) {
             const tx = await sign(a, false);
             if (admit.checkAndAdd(tx).code !== 0 || receipts.get(sha256(tx)) !== undefined) return false;

@@ -333,3 +333,23 @@ test("a signed rejection promises nothing and cannot be reported", async (t) => 
 function anyValue(data: Uint8Array): Uint8Array {
   return TxMsgData.decode(data).msgResponses[0]!.value;
 }
+
+test("a copied report (the same proof under another reporter) after the first is refused: only the first included reporter is paid", async (t) => {
+  const { f, v, b, rb, block } = await twoTxBlock();
+  const slot = committedSlot(blockData(block), 0);
+  const broken = receiptFor(v, { height: 1n, index: 0, tx: b, result: rb });
+  const [first, copier] = [f.users[0]!, f.users[1]!];
+  const copierBefore = await balance(f, copier.address);
+  const before = (await validatorState(f, v)).tokens;
+  t.is((await report(f, first, { receipt: broken, committed: slot, conflicting: undefined }, v)).code, 0);
+  const slashed = before - (await validatorState(f, v)).tokens;
+  t.true(slashed > 0n);
+  // The copier signs the same proof as its own report (the reward goes to the signer): refused.
+  refused(
+    t,
+    await report(f, copier, { receipt: broken, committed: slot, conflicting: undefined }, v),
+    receiptsErrors.alreadyPunished,
+  );
+  t.is(await balance(f, first.address), INITIAL_BALANCE - REPORT_FEE + slashed / 10n);
+  t.is(await balance(f, copier.address), copierBefore - REPORT_FEE, "the copier paid its fee and got nothing");
+});

@@ -1,0 +1,143 @@
+/**
+ * The heights a sequencer fills, and pipelining's two steps: opening the next height on a
+ * sealed one with a predicted begin-block, and re-basing it on the real opening once the
+ * sealed one has committed — re-executing its txs in receipt order and keeping it only if
+ * every receipt already signed comes out exactly the same (tx, result, fills).
+ */
+import { timestampFromMs, timestampToNs } from "../consensus/blockFactory.js";
+import { resultsHash } from "../consensus/encoding.js";
+import type { HeightPlan } from "../consensus/types.js";
+import type { SpeculativeBlock, SpeculativeBlockRequest } from "../runtime/speculative.js";
+import type { Timestamp, TxResult } from "../types/abci.js";
+import type { DuplicateVoteEvidence } from "../types/block.js";
+import { toHex } from "../types/bytes.js";
+import { sha256 } from "../crypto/hash.js";
+import type { Receipt } from "./receipt.js";
+import { honours } from "./receiptStore.js";
+
+export interface SequencedHeight {
+  height: bigint;
+  epoch: bigint;
+  /** What its execution sees (time, votes, proposer), fixed at opening. */
+  req: SpeculativeBlockRequest;
+  evidence: DuplicateVoteEvidence[];
+  spec: SpeculativeBlock;
+  txs: Uint8Array[];
+  results: TxResult[];
+  /** The receipt signed for each tx, in order. */
+  promises: Receipt[];
+  hashes: Set<string>;
+  bytes: number;
+  gas: bigint;
+  /** No more txs: proposed, or the block is full (later txs keep their arrival order in the next height). */
+  sealed: boolean;
+  full: boolean;
+  /** Opened on a block still in consensus, with a predicted begin-block: not proposable until re-based. */
+  pipelined: boolean;
+  /** The block under it committed: no more txs until it is re-based. */
+  paused: boolean;
+  /** The txs proposed, fixed at the first seal. */
+  proposal?: Uint8Array[];
+}
+
+export function openSequencedHeight(o: {
+  spec: SpeculativeBlock;
+  req: SpeculativeBlockRequest;
+  epoch: bigint;
+  evidence: DuplicateVoteEvidence[];
+  pipelined: boolean;
+}): SequencedHeight {
+  return {
+    height: o.req.height,
+    epoch: o.epoch,
+    req: o.req,
+    evidence: o.evidence,
+    spec: o.spec,
+    txs: [],
+    results: [],
+    promises: [],
+    hashes: new Set(),
+    bytes: 0,
+    gas: 0n,
+    sealed: false,
+    full: false,
+    pipelined: o.pipelined,
+    paused: false,
+  };
+}
+
+/** The speculative request of a height as consensus plans it. */
+export function requestOf(plan: HeightPlan): SpeculativeBlockRequest {
+  return {
+    height: plan.height,
+    time: plan.time,
+    misbehavior: plan.misbehavior,
+    decidedLastCommit: plan.decidedLastCommit,
+    proposerAddress: plan.proposerAddress,
+    ...(plan.lastResultsHash === undefined ? {} : { lastResultsHash: plan.lastResultsHash }),
+    ...(plan.lastBlockHash === undefined ? {} : { lastBlockHash: plan.lastBlockHash }),
+  };
+}
+
+/** As the driver's nextBlockTime: now, but at least 1 ms after the previous block. */
+function nextTime(previous: Timestamp, nowMs: number): Timestamp {
+  const min = timestampToNs(previous) + 1_000_000n;
+  const now = timestampToNs(timestampFromMs(nowMs));
+  const ns = now > min ? now : min;
+  return { seconds: ns / 1_000_000_000n, nanos: Number(ns % 1_000_000_000n) };
+}
+
+/**
+ * The next height's request, predicted while `h` is in consensus: `h` commits as proposed
+ * with the same votes as the commit before it, and brings no evidence. Its time is final
+ * (the proposer's to choose); the rest is checked by re-basing.
+ */
+export function pipelinedRequest(h: SequencedHeight, nowMs: number): SpeculativeBlockRequest {
+  return {
+    height: h.height + 1n,
+    time: nextTime(h.req.time, nowMs),
+    misbehavior: [],
+    decidedLastCommit: h.req.decidedLastCommit,
+    ...(h.req.proposerAddress === undefined ? {} : { proposerAddress: h.req.proposerAddress }),
+    lastResultsHash: resultsHash(h.results),
+  };
+}
+
+/** Records a kept tx and its result in `h`. */
+export function keep(h: SequencedHeight, tx: Uint8Array, result: TxResult): void {
+  h.txs.push(tx);
+  h.hashes.add(toHex(sha256(tx)));
+  h.bytes += tx.length;
+  h.gas += result.gasWanted;
+  h.results.push(result);
+}
+
+/**
+ * The pipelined height `p` re-executed on the real opening `plan` (under `p`'s time,
+ * already final): the re-based height when every receipt comes out the same, undefined
+ * when one would not. Its later receipts name `epoch` (the height may open a new epoch).
+ */
+export function rebaseHeight(
+  p: SequencedHeight,
+  plan: HeightPlan,
+  epoch: bigint,
+  app: { openSpeculativeBlock(req: SpeculativeBlockRequest): SpeculativeBlock },
+  fitsGas: (h: SequencedHeight) => (r: TxResult) => boolean,
+): SequencedHeight | undefined {
+  const req = { ...requestOf(plan), time: p.req.time };
+  const h = openSequencedHeight({
+    spec: app.openSpeculativeBlock(req),
+    req,
+    epoch,
+    evidence: plan.evidence,
+    pipelined: false,
+  });
+  for (const [i, tx] of p.txs.entries()) {
+    const promise = p.promises[i]!;
+    const outcome = h.spec.execute(tx, fitsGas(h));
+    if (!outcome.kept || !honours(promise, tx, outcome.result)) return undefined;
+    keep(h, tx, outcome.result);
+    h.promises.push(promise);
+  }
+  return h;
+}
