@@ -40,11 +40,16 @@ export function createBridgeKeeperFor(deps: {
   const equities: AccountEquities = {
     *equities(ctx: Context) {
       for (const [[address, denom], amount] of bank.iterateBalances(ctx)) {
-        if (denom === BRIDGE_DENOM && !accounts.isModuleAddress(address)) yield { account: address, equity: amount };
+        if (denom === BRIDGE_DENOM && !accounts.isModuleAddress(address))
+          yield { account: address, equity: amount, principal: amount };
       }
       for (const s of margin.subaccounts(ctx)) {
         const risk = margin.accountRisk(ctx, { owner: s.owner, number: s.number });
-        if (risk !== undefined && risk.equity > 0n) yield { account: s.owner, equity: risk.equity };
+        if (risk === undefined || risk.equity <= 0n) continue;
+        // Collateral up to the equity is principal; what the marks add on top is profit.
+        const collateral = risk.quoteBalance > 0n ? risk.quoteBalance : 0n;
+        const principal = collateral < risk.equity ? collateral : risk.equity;
+        yield { account: s.owner, equity: risk.equity, principal };
       }
     },
     pubKey: (src, account) => accounts.getAccount(src, account)?.pubKey,

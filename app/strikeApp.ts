@@ -107,7 +107,7 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
     // The bridge's roots as of the checkpoint height (read in begin block, before any write).
     bridge: {
       withdrawalRoot: (ctx) => bridgeKeeper.withdrawalRoot(ctx),
-      exitRoot: (ctx) => bridgeKeeper.exitRoot(ctx),
+      exitRoot: (ctx) => bridgeKeeper.updateExitTree(ctx, ctx.block.height - 1n),
     },
   });
   // The bonded validators are the oracle's feeders, weighted by their power (stake).

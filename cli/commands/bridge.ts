@@ -25,6 +25,15 @@ export const l1CliErrors = {
   notCheckpointed: registerError("l1cli", 1, "withdrawal not yet checkpointed on L1"),
   alreadyPaid: registerError("l1cli", 2, "withdrawal already paid on L1"),
   l1Failed: registerError("l1cli", 3, "L1 transaction failed"),
+  notInExitMode: registerError(
+    "l1cli",
+    4,
+    "the settlement contract is not in exit mode: exit claims open only after no checkpoint landed for its exit timeout and someone ran strike l1 enter-exit-mode",
+  ),
+  exitAlreadyClaimed: registerError("l1cli", 5, "this account's exit claim was already paid on L1"),
+  noExitEquity: registerError("l1cli", 6, "nothing to claim: the account had no equity at the last checkpoint"),
+  exitTooEarly: registerError("l1cli", 7, "too early for exit mode: a checkpoint landed within the exit timeout"),
+  alreadyInExitMode: registerError("l1cli", 8, "the settlement contract is already in exit mode"),
 };
 
 const Q = "/strike.bridge.v1.Query/";

@@ -4,7 +4,7 @@
  * them; claims prove a withdrawal against the root the contract last checkpointed.
  */
 import { Command } from "commander";
-import { Contract, JsonRpcProvider, NonceManager, Wallet, hexlify, type TransactionReceipt } from "ethers";
+import { Contract, hexlify } from "ethers";
 import { QueryWithdrawalRequest, QueryWithdrawalResponse } from "../../chain/codec/generated/strike/bridge/v1/query.js";
 import { bech32ToAddressBytes, isValidAddress } from "../../chain/crypto/address.js";
 import { loadArtifact } from "../../chain/l1/artifacts.js";
@@ -14,52 +14,8 @@ import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { print } from "../output.js";
 import { l1CliErrors } from "./bridge.js";
-
-interface L1Flags {
-  l1Key: string;
-  l1Rpc: string;
-  contract: string;
-  rpc?: string;
-}
-
-function addL1Options(cmd: Command): Command {
-  return cmd
-    .requiredOption("--l1-key <hex>", "L1 private key that signs and pays gas (0x and 64 hex digits)")
-    .option("--l1-rpc <url>", "L1 JSON-RPC endpoint", "http://127.0.0.1:8545")
-    .requiredOption("--contract <0x address>", "the settlement contract");
-}
-
-function connect(o: L1Flags) {
-  if (!/^(0x)?[0-9a-fA-F]{64}$/.test(o.l1Key)) throw cliErrors.badArgument("--l1-key must be 64 hex digits");
-  if (!/^0x[0-9a-fA-F]{40}$/.test(o.contract)) throw cliErrors.badArgument("--contract must be 0x and 40 hex digits");
-  const provider = new JsonRpcProvider(o.l1Rpc, undefined, { polling: false });
-  const key = new Wallet(o.l1Key.startsWith("0x") ? o.l1Key : `0x${o.l1Key}`, provider);
-  // Approve then deposit are two txs in a row: the provider caches the nonce lookup for a
-  // moment, so the second tx would reuse the first's nonce; the manager counts them itself.
-  const wallet = Object.assign(new NonceManager(key), { address: key.address });
-  const settlement = new Contract(o.contract, loadArtifact("EcdsaSettlement").abi, wallet);
-  return { provider, wallet, settlement };
-}
-
-/** Runs an L1 call, turning ethers' revert into a clear error naming the contract's reason. */
-async function l1Tx(
-  what: string,
-  send: () => Promise<{ wait(): Promise<TransactionReceipt | null> }>,
-): Promise<TransactionReceipt> {
-  try {
-    const receipt = await (await send()).wait();
-    if (receipt === null || receipt.status !== 1) throw l1CliErrors.l1Failed(`${what}: reverted`);
-    return receipt;
-  } catch (e) {
-    if (l1CliErrors.l1Failed.is(e)) throw e;
-    const err = e as { revert?: { name?: string; args?: unknown[] }; shortMessage?: string; message?: string };
-    const why =
-      err.revert?.name !== undefined
-        ? `${err.revert.name}(${(err.revert.args ?? []).join(", ")})`
-        : (err.shortMessage ?? err.message);
-    throw l1CliErrors.l1Failed(`${what}: ${why}`);
-  }
-}
+import { addL1Options, connect, l1Tx, type L1Flags } from "./l1Connect.js";
+import { enterExitModeCommand, exitCommand } from "./l1Exit.js";
 
 function depositCommand(): Command {
   const cmd = addL1Options(
@@ -168,8 +124,12 @@ function claimCommand(): Command {
 }
 
 export function l1Command(): Command {
-  const cmd = new Command("l1").description("The L1 settlement contract: deposit USDC, claim withdrawals");
+  const cmd = new Command("l1").description(
+    "The L1 settlement contract: deposit USDC, claim withdrawals, and in exit mode claim each account's equity",
+  );
   cmd.addCommand(depositCommand());
   cmd.addCommand(claimCommand());
+  cmd.addCommand(enterExitModeCommand());
+  cmd.addCommand(exitCommand());
   return withExamples(cmd, "strike l1 deposit 5000000000 --to strike1... --l1-key <hex> --contract 0x...");
 }

@@ -29,5 +29,10 @@ export const bridgeErrors = {
     11,
     "withdrawal exceeds the USDC bridged to Strike: uusdc that never came from L1 cannot be paid out there",
   ),
+  exitClaimNotFound: registerError(
+    MODULE_NAME,
+    12,
+    "no exit claim for this account in the last checkpoint's exit tree: it had no equity, or no L1 address (tx bridge set-exit-address), at that checkpoint",
+  ),
   invalidGenesis: registerError(MODULE_NAME, 100, "invalid bridge genesis"),
 };

@@ -1,14 +1,12 @@
 /**
  * The exit tree: each account's equity at a checkpoint, payable on L1 in exit mode. The
  * leaves never sum to more than the bridged supply (what the contract holds for accounts
- * on Strike): when the equities exceed it, every equity is cut pro rata, rounding down.
- * docs/exit-root.md has the argument.
+ * on Strike): when the equities exceed it, unrealised profits are cut first, pro rata, and
+ * principal only once no profit is left. docs/exit-root.md has the argument.
  */
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { bech32ToAddressBytes } from "../../chain/crypto/address.js";
-import { compareBytes } from "../../chain/types/bytes.js";
-import { exitLeafHash, merkleProofOf, merkleRootOf } from "./merkleTree.js";
+import { toHex } from "../../chain/types/bytes.js";
 
 export interface ExitEntry {
   account: string;
@@ -17,45 +15,48 @@ export interface ExitEntry {
   equity: bigint;
 }
 
+// Decompressing a point is most of an exit root's cost, and a key's address never changes:
+// a memo of a pure function, so it cannot make two nodes disagree.
+const ethAddressMemo = new Map<string, Uint8Array>();
+const ETH_ADDRESS_MEMO_MAX = 1_000_000;
+
 /** The Ethereum address of a secp256k1 key: keccak256 of the uncompressed point, last 20 bytes. */
 export function ethAddressOfPubKey(pubKey: Uint8Array): Uint8Array {
+  const key = toHex(pubKey);
+  const known = ethAddressMemo.get(key);
+  if (known !== undefined) return known.slice();
   const uncompressed = secp256k1.Point.fromBytes(pubKey).toBytes(false);
-  return keccak_256(uncompressed.subarray(1)).subarray(12);
+  const address = keccak_256(uncompressed.subarray(1)).slice(12);
+  if (ethAddressMemo.size >= ETH_ADDRESS_MEMO_MAX) ethAddressMemo.clear();
+  ethAddressMemo.set(key, address);
+  return address.slice();
 }
 
-/** Cuts equities pro rata so that they sum to at most `budget`; unchanged when they already do. */
-export function allocateExitEquities(entries: readonly ExitEntry[], budget: bigint): ExitEntry[] {
-  const total = entries.reduce((s, e) => s + e.equity, 0n);
-  if (total <= budget) return [...entries];
+/**
+ * One account's claim before the cut: `principal` is what it holds outright (free uusdc and
+ * each subaccount's collateral, up to its floored equity), `profit` the rest of its floored
+ * equity (unrealised PnL at the marks, which only losers' collateral backs).
+ */
+export interface ExitShare {
+  account: string;
+  recipient: Uint8Array;
+  principal: bigint;
+  profit: bigint;
+}
+
+/**
+ * Equities that sum to at most `budget`, winners first: everyone gets their principal and
+ * profits are cut pro rata; if principals alone exceed the budget, profits go to zero and
+ * principals are cut pro rata. Rounding is down, so the sum never exceeds the budget.
+ */
+export function allocateExitEquities(shares: readonly ExitShare[], budget: bigint): ExitEntry[] {
   const cap = budget < 0n ? 0n : budget;
-  return entries.map((e) => ({ ...e, equity: (e.equity * cap) / total }));
-}
-
-/** Leaves in account-byte order, zero equities left out (nothing to claim). */
-export function exitLeaves(entries: readonly ExitEntry[]): { entry: ExitEntry; leaf: Uint8Array }[] {
-  return entries
-    .filter((e) => e.equity > 0n)
-    .map((e) => ({ entry: e, bytes: bech32ToAddressBytes(e.account) }))
-    .sort((a, b) => compareBytes(a.bytes, b.bytes))
-    .map(({ entry, bytes }) => ({ entry, leaf: exitLeafHash(bytes, entry.recipient, entry.equity) }));
-}
-
-export function exitRootOf(entries: readonly ExitEntry[]): Uint8Array {
-  return merkleRootOf(exitLeaves(entries).map((l) => l.leaf));
-}
-
-export function exitProofOf(
-  entries: readonly ExitEntry[],
-  account: string,
-): { entry: ExitEntry; proof: Uint8Array[] } | undefined {
-  const leaves = exitLeaves(entries);
-  const i = leaves.findIndex((l) => l.entry.account === account);
-  if (i < 0) return undefined;
-  return {
-    entry: leaves[i]!.entry,
-    proof: merkleProofOf(
-      leaves.map((l) => l.leaf),
-      i,
-    ),
+  const principals = shares.reduce((s, e) => s + e.principal, 0n);
+  const profits = shares.reduce((s, e) => s + e.profit, 0n);
+  const pay = (e: ExitShare): bigint => {
+    if (principals + profits <= cap) return e.principal + e.profit;
+    if (principals <= cap) return e.principal + (e.profit * (cap - principals)) / profits;
+    return (e.principal * cap) / principals;
   };
+  return shares.map((e) => ({ account: e.account, recipient: e.recipient, equity: pay(e) }));
 }

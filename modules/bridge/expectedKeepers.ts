@@ -23,9 +23,11 @@ export interface AccountEquities {
   /**
    * Every non-module account holding uusdc or margin collateral, with its equity: free uusdc
    * plus each subaccount's collateral and unrealised PnL at the marks, each subaccount
-   * floored at zero. Any order; one entry per account or several (they are summed).
+   * floored at zero. `principal` (0 ≤ principal ≤ equity) is the part that is not
+   * unrealised profit: free uusdc, and a subaccount's collateral up to its equity. Any
+   * order; one entry per account or several (they are summed).
    */
-  equities(ctx: Context): Iterable<{ account: string; equity: bigint }>;
+  equities(ctx: Context): Iterable<{ account: string; equity: bigint; principal: bigint }>;
   /** The account's secp256k1 public key (33 bytes compressed), when it has signed a tx. */
   pubKey(src: StoreSource, account: string): Uint8Array | undefined;
 }

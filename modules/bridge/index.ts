@@ -9,14 +9,19 @@ export { createBridgeModule } from "./module.js";
 export { bridgeErrors } from "./errors.js";
 export { defaultBridgeGenesis, type BridgeGenesis } from "./genesis.js";
 export type { AccountEquities, AttesterPowers, BridgeBankKeeper } from "./expectedKeepers.js";
+export { allocateExitEquities, ethAddressOfPubKey, type ExitEntry, type ExitShare } from "./exitTree.js";
 export {
-  allocateExitEquities,
-  ethAddressOfPubKey,
-  exitLeaves,
-  exitProofOf,
-  exitRootOf,
-  type ExitEntry,
-} from "./exitTree.js";
+  exitLeafAt,
+  exitLeafRecords,
+  exitProofFor,
+  exitSlotOf,
+  getExitHeader,
+  updateExitTree,
+  type ExitLeafRecord,
+  type ExitProof,
+  type ExitTarget,
+  type ExitTreeHeader,
+} from "./exitStore.js";
 export {
   appendLeaf,
   emptyFrontier,

@@ -12,7 +12,8 @@ import { compareBytes, equalBytes, fromHex, toHex } from "../../chain/types/byte
 import { bech32ToAddressBytes } from "../../chain/crypto/address.js";
 import { bridgeErrors } from "./errors.js";
 import type { AccountEquities, AttesterPowers, BridgeBankKeeper } from "./expectedKeepers.js";
-import { allocateExitEquities, ethAddressOfPubKey, exitRootOf, type ExitEntry } from "./exitTree.js";
+import { exitProofFor, updateExitTree, type ExitProof } from "./exitStore.js";
+import { allocateExitEquities, ethAddressOfPubKey, type ExitEntry, type ExitShare } from "./exitTree.js";
 import { BRIDGE_ACCOUNT, BRIDGE_DENOM } from "./keys.js";
 import { appendLeaf, frontierRoot, merkleProofOf, withdrawalLeafHash } from "./merkleTree.js";
 import * as state from "./state.js";
@@ -143,28 +144,47 @@ export function createBridgeKeeper(config: BridgeKeeperConfig) {
       return frontierRoot(state.getFrontier(ctx));
     },
 
-    /** The exit entries at this state: equities cut to the bridged supply, accounts with an L1 address. */
+    /**
+     * The exit entries at this state, from scratch: equities cut to the bridged supply
+     * (winners first), in account-byte order, only accounts with an L1 address.
+     */
     exitEntries(ctx: Context): ExitEntry[] {
-      const byAccount = new Map<string, bigint>();
-      for (const { account, equity } of equities.equities(ctx)) {
-        if (equity > 0n) byAccount.set(account, (byAccount.get(account) ?? 0n) + equity);
+      const byAccount = new Map<string, { principal: bigint; profit: bigint }>();
+      for (const { account, equity, principal } of equities.equities(ctx)) {
+        if (equity <= 0n) continue;
+        // A wiring bug must not mint claims: principal is clamped into [0, equity].
+        const p = principal < 0n ? 0n : principal > equity ? equity : principal;
+        const s = byAccount.get(account) ?? { principal: 0n, profit: 0n };
+        byAccount.set(account, { principal: s.principal + p, profit: s.profit + equity - p });
       }
-      const entries: ExitEntry[] = [];
-      // Address-byte order, the order of the tree's leaves.
-      const ordered = [...byAccount].sort(([a], [b]) => compareBytes(bech32ToAddressBytes(a), bech32ToAddressBytes(b)));
-      for (const [account, equity] of ordered) {
-        const recipient = keeper.exitAddress(ctx, account);
+      const ordered = [...byAccount]
+        .map(([account, s]) => ({ account, bytes: bech32ToAddressBytes(account), ...s }))
+        .sort((a, b) => compareBytes(a.bytes, b.bytes));
+      const shares: ExitShare[] = ordered.map(({ account, principal, profit }) => ({
+        account,
         // No L1 address known: the equity stays in the contract (counted, never claimable).
-        entries.push({ account, recipient: recipient ?? new Uint8Array(20), equity });
-      }
-      const allocated = allocateExitEquities(entries, state.getCounters(ctx).bridgedSupply);
+        recipient: keeper.exitAddress(ctx, account) ?? new Uint8Array(20),
+        principal,
+        profit,
+      }));
+      const allocated = allocateExitEquities(shares, state.getCounters(ctx).bridgedSupply);
       return allocated.filter((e) => e.recipient.some((b) => b !== 0));
     },
 
-    /** O(accounts + positions): the checkpoint module calls it once per checkpoint. */
-    exitRoot(ctx: Context): Uint8Array {
-      return exitRootOf(keeper.exitEntries(ctx));
+    /**
+     * Checkpoint `height`'s exit root (begin block of height + 1): the equities are computed
+     * over every account, but the stored tree is rewritten only where a claim changed.
+     */
+    updateExitTree(ctx: Context, height: bigint): Uint8Array {
+      const targets = keeper
+        .exitEntries(ctx)
+        .map((e) => ({ account: bech32ToAddressBytes(e.account), recipient: e.recipient, equity: e.equity }));
+      return updateExitTree(ctx, targets, height);
     },
+
+    /** The account's exit leaf and proof in the tree of the last checkpoint at this state (point reads only). */
+    exitProof: (src: StoreSource, account: string): ExitProof | undefined =>
+      exitProofFor(src, bech32ToAddressBytes(account)),
 
     /** The account's exit address: the one it set or withdrew to, else its own key's Ethereum address. */
     exitAddress(src: StoreSource, account: string): Uint8Array | undefined {

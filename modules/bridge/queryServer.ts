@@ -1,5 +1,7 @@
 /** bridge queries on /strike.bridge.v1.Query/*. Withdrawal reads points only, so it serves past heights. */
 import {
+  QueryExitProofRequest,
+  QueryExitProofResponse,
   QueryDepositRequest,
   QueryDepositResponse,
   QueryStatusResponse,
@@ -32,6 +34,28 @@ export function bridgeQueryRoutes(keeper: BridgeKeeper): QueryRoute[] {
           proof: p.proof.map(hex),
           root: hex(p.root),
           count: p.count,
+        }).finish();
+      },
+    },
+    {
+      // Checkpoint H's exit tree is in state from H + 1 on: query there for the contract's last checkpoint.
+      path: `${QUERY_PATH_PREFIX}ExitProof`,
+      pointReadsOnly: true,
+      handle(ctx, data) {
+        const { account } = QueryExitProofRequest.decode(data);
+        checkStrikeAddress(account, "account");
+        const p = keeper.exitProof(ctx, account);
+        if (p === undefined) throw bridgeErrors.exitClaimNotFound(`${account} at height ${ctx.height}`);
+        return QueryExitProofResponse.encode({
+          account,
+          accountBytes: hex(p.record.account),
+          recipient: hex(p.record.recipient),
+          equity: p.record.equity.toString(),
+          leaf: hex(p.leaf),
+          proof: p.proof.map(hex),
+          root: hex(p.header.root),
+          checkpointHeight: p.header.height,
+          slot: p.slot,
         }).finish();
       },
     },

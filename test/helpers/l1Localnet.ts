@@ -52,7 +52,18 @@ async function killProc(p: Proc, signal: NodeJS.Signals = "SIGKILL"): Promise<vo
   await exited;
 }
 
-export async function startL1Localnet(o: { validators?: number; timeoutCommit?: string } = {}): Promise<L1Localnet> {
+export interface L1LocalnetOptions {
+  validators?: number;
+  timeoutCommit?: string;
+  /** Genesis accounts in node0's test keyring (default: alice). */
+  accounts?: string[];
+  /** Genesis funds of each account (default: testnet's, which include unbacked uusdc). */
+  funds?: string;
+  /** Every validator watches and attests L1 deposits (no confirmation depth). */
+  bridgeWatcher?: boolean;
+}
+
+export async function startL1Localnet(o: L1LocalnetOptions = {}): Promise<L1Localnet> {
   const validators = o.validators ?? 4;
   const dir = await mkdtemp(join(tmpdir(), "strike-l1net-"));
   const l1 = await startHardhatNode({ port: await freePort(), timeoutMs: 180_000 });
@@ -67,7 +78,8 @@ export async function startL1Localnet(o: { validators?: number; timeoutCommit?: 
     "--starting-port",
     String(base),
     "--accounts",
-    "alice",
+    (o.accounts ?? ["alice"]).join(","),
+    ...(o.funds === undefined ? [] : ["--funds", o.funds]),
     "--timeout-commit",
     o.timeoutCommit ?? "200ms",
     "--l1-rpc",
@@ -78,7 +90,15 @@ export async function startL1Localnet(o: { validators?: number; timeoutCommit?: 
   const settlement = settlementAt(settlementAddress, "ecdsa", provider);
   const rpcUrls = Array.from({ length: validators }, (_, i) => `http://127.0.0.1:${base + 10 * i + 1}`);
   const nodes = Array.from({ length: validators }, (_, i) =>
-    spawnProc(`node${i}`, ["start", "--home", join(dir, `node${i}`)]),
+    spawnProc(`node${i}`, [
+      "start",
+      "--home",
+      join(dir, `node${i}`),
+      ...(o.bridgeWatcher === true
+        ? ["--bridge.enable", "true", "--bridge.l1-rpc", l1.url, "--bridge.contract", settlementAddress]
+        : []),
+      ...(o.bridgeWatcher === true ? ["--bridge.confirmations", "0", "--bridge.poll-interval", "300ms"] : []),
+    ]),
   );
   const relayers: Proc[] = [];
   const net: L1Localnet = {

@@ -25,7 +25,8 @@ export interface BridgeFixture {
   balance(address: string): bigint;
   supply(): bigint;
   powers: Map<string, bigint>;
-  equities: { account: string; equity: bigint }[];
+  /** Entries the equities keeper yields; principal defaults to the whole equity (free uusdc). */
+  equities: { account: string; equity: bigint; principal?: bigint }[];
   pubKeys: Map<string, Uint8Array>;
   /** Gives an account uusdc that never came from L1 (a genesis balance). */
   fund(address: string, amount: bigint): void;
@@ -39,7 +40,7 @@ export function createBridgeFixture(powers: bigint[] = [1n, 1n, 1n]): BridgeFixt
   const accounts = createAccountKeeper({ moduleAccounts: { [BRIDGE_ACCOUNT]: ["minter", "burner"] } });
   const bank = createBankKeeper(accounts);
   const powerMap = new Map(powers.map((p, i) => [addr(100 + i), p]));
-  const equities: { account: string; equity: bigint }[] = [];
+  const equities: { account: string; equity: bigint; principal?: bigint }[] = [];
   const pubKeys = new Map<string, Uint8Array>();
   let height = 1n;
   const ctxAt = (h: bigint) =>
@@ -64,7 +65,11 @@ export function createBridgeFixture(powers: bigint[] = [1n, 1n, 1n]): BridgeFixt
       },
       totalPower: () => [...powerMap.values()].reduce((s, p) => s + p, 0n),
     },
-    equities: { equities: () => equities, pubKey: (_src, a) => pubKeys.get(a) },
+    equities: {
+      equities: () =>
+        equities.map((e) => ({ account: e.account, equity: e.equity, principal: e.principal ?? e.equity })),
+      pubKey: (_src, a) => pubKeys.get(a),
+    },
   });
   return {
     keeper,

@@ -73,6 +73,32 @@ export interface QueryStatusResponse {
   highestNonceCredited: bigint;
 }
 
+/**
+ * QueryExitProofRequest asks for an account's exit claim and its Merkle proof in the exit
+ * tree of the last checkpoint recorded at the query's height (checkpoint H's tree is
+ * written in the begin block of H + 1: query at H + 1 for checkpoint H).
+ */
+export interface QueryExitProofRequest {
+  account: string;
+}
+
+/**
+ * QueryExitProofResponse: the leaf the contract's claimExit takes (account's 20 bytes,
+ * recipient, equity in uusdc), the proof (siblings from the leaf up, 0x hex), and the root
+ * and checkpoint height of the tree it proves against.
+ */
+export interface QueryExitProofResponse {
+  account: string;
+  accountBytes: string;
+  recipient: string;
+  equity: string;
+  leaf: string;
+  proof: string[];
+  root: string;
+  checkpointHeight: bigint;
+  slot: bigint;
+}
+
 function createBaseQueryWithdrawalRequest(): QueryWithdrawalRequest {
   return { id: 0n };
 }
@@ -793,6 +819,296 @@ export const QueryStatusResponse: MessageFns<QueryStatusResponse> = {
     message.highestNonceCredited = (object.highestNonceCredited !== undefined && object.highestNonceCredited !== null)
       ? BigInt(object.highestNonceCredited)
       : 0n;
+    return message;
+  },
+};
+
+function createBaseQueryExitProofRequest(): QueryExitProofRequest {
+  return { account: "" };
+}
+
+export const QueryExitProofRequest: MessageFns<QueryExitProofRequest> = {
+  encode(message: QueryExitProofRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.account !== "") {
+      writer.uint32(10).string(message.account);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryExitProofRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryExitProofRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.account = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryExitProofRequest {
+    return { account: isSet(object.account) ? globalThis.String(object.account) : "" };
+  },
+
+  toJSON(message: QueryExitProofRequest): unknown {
+    const obj: any = {};
+    if (message.account !== "") {
+      obj.account = message.account;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryExitProofRequest>): QueryExitProofRequest {
+    return QueryExitProofRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryExitProofRequest>): QueryExitProofRequest {
+    const message = createBaseQueryExitProofRequest();
+    message.account = object.account ?? "";
+    return message;
+  },
+};
+
+function createBaseQueryExitProofResponse(): QueryExitProofResponse {
+  return {
+    account: "",
+    accountBytes: "",
+    recipient: "",
+    equity: "",
+    leaf: "",
+    proof: [],
+    root: "",
+    checkpointHeight: 0n,
+    slot: 0n,
+  };
+}
+
+export const QueryExitProofResponse: MessageFns<QueryExitProofResponse> = {
+  encode(message: QueryExitProofResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.account !== "") {
+      writer.uint32(10).string(message.account);
+    }
+    if (message.accountBytes !== "") {
+      writer.uint32(18).string(message.accountBytes);
+    }
+    if (message.recipient !== "") {
+      writer.uint32(26).string(message.recipient);
+    }
+    if (message.equity !== "") {
+      writer.uint32(34).string(message.equity);
+    }
+    if (message.leaf !== "") {
+      writer.uint32(42).string(message.leaf);
+    }
+    for (const v of message.proof) {
+      writer.uint32(50).string(v!);
+    }
+    if (message.root !== "") {
+      writer.uint32(58).string(message.root);
+    }
+    if (message.checkpointHeight !== 0n) {
+      if (BigInt.asUintN(64, message.checkpointHeight) !== message.checkpointHeight) {
+        throw new globalThis.Error("value provided for field message.checkpointHeight of type uint64 too large");
+      }
+      writer.uint32(64).uint64(message.checkpointHeight);
+    }
+    if (message.slot !== 0n) {
+      if (BigInt.asUintN(64, message.slot) !== message.slot) {
+        throw new globalThis.Error("value provided for field message.slot of type uint64 too large");
+      }
+      writer.uint32(72).uint64(message.slot);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryExitProofResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryExitProofResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.account = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.accountBytes = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.recipient = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.equity = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.leaf = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.proof.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.root = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.checkpointHeight = reader.uint64() as bigint;
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.slot = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryExitProofResponse {
+    return {
+      account: isSet(object.account) ? globalThis.String(object.account) : "",
+      accountBytes: isSet(object.accountBytes)
+        ? globalThis.String(object.accountBytes)
+        : isSet(object.account_bytes)
+        ? globalThis.String(object.account_bytes)
+        : "",
+      recipient: isSet(object.recipient) ? globalThis.String(object.recipient) : "",
+      equity: isSet(object.equity) ? globalThis.String(object.equity) : "",
+      leaf: isSet(object.leaf) ? globalThis.String(object.leaf) : "",
+      proof: globalThis.Array.isArray(object?.proof) ? object.proof.map((e: any) => globalThis.String(e)) : [],
+      root: isSet(object.root) ? globalThis.String(object.root) : "",
+      checkpointHeight: isSet(object.checkpointHeight)
+        ? BigInt(object.checkpointHeight)
+        : isSet(object.checkpoint_height)
+        ? BigInt(object.checkpoint_height)
+        : 0n,
+      slot: isSet(object.slot) ? BigInt(object.slot) : 0n,
+    };
+  },
+
+  toJSON(message: QueryExitProofResponse): unknown {
+    const obj: any = {};
+    if (message.account !== "") {
+      obj.account = message.account;
+    }
+    if (message.accountBytes !== "") {
+      obj.accountBytes = message.accountBytes;
+    }
+    if (message.recipient !== "") {
+      obj.recipient = message.recipient;
+    }
+    if (message.equity !== "") {
+      obj.equity = message.equity;
+    }
+    if (message.leaf !== "") {
+      obj.leaf = message.leaf;
+    }
+    if (message.proof?.length) {
+      obj.proof = message.proof;
+    }
+    if (message.root !== "") {
+      obj.root = message.root;
+    }
+    if (message.checkpointHeight !== 0n) {
+      obj.checkpointHeight = message.checkpointHeight.toString();
+    }
+    if (message.slot !== 0n) {
+      obj.slot = message.slot.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryExitProofResponse>): QueryExitProofResponse {
+    return QueryExitProofResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryExitProofResponse>): QueryExitProofResponse {
+    const message = createBaseQueryExitProofResponse();
+    message.account = object.account ?? "";
+    message.accountBytes = object.accountBytes ?? "";
+    message.recipient = object.recipient ?? "";
+    message.equity = object.equity ?? "";
+    message.leaf = object.leaf ?? "";
+    message.proof = object.proof?.map((e) => e) || [];
+    message.root = object.root ?? "";
+    message.checkpointHeight = (object.checkpointHeight !== undefined && object.checkpointHeight !== null)
+      ? BigInt(object.checkpointHeight)
+      : 0n;
+    message.slot = (object.slot !== undefined && object.slot !== null) ? BigInt(object.slot) : 0n;
     return message;
   },
 };
