@@ -7,10 +7,17 @@
 import anyTest, { type TestFn } from "ava";
 import { hexlify } from "ethers";
 import { createStrikeSource } from "../../relayer/index.js";
-import { rpc } from "../helpers/localNode.js";
+import { join } from "node:path";
+import { rpc, runCliOk } from "../helpers/localNode.js";
 import { eventually, startL1Localnet, type L1Localnet } from "../helpers/l1Localnet.js";
 
 const test = anyTest as TestFn<{ net: L1Localnet }>;
+
+interface L1Json {
+  checkpoint_height: string;
+  tx: string;
+  block: number;
+}
 
 async function l1Last(net: L1Localnet): Promise<{ height: bigint; appHash: string; withdrawalRoot: string }> {
   const [height, appHash, withdrawalRoot] = (await net.settlement.getFunction("lastCheckpoint")()) as [
@@ -80,6 +87,86 @@ test.serial(
       "the relayer's status to show the landing",
     );
     t.true(BigInt(status.latest_checkpointed_height) >= last.height);
+  },
+);
+
+test.serial(
+  "a tx walks the whole finality ladder: received, sequenced, committed, then checkpointed and settled from the node's own L1 reads",
+  async (t) => {
+    t.timeout(600_000);
+    const { net } = t.context;
+    const keys = ["--home", join(net.dir, "node0"), "--keyring-backend", "test"];
+    const alice = (await runCliOk(["keys", "show", "alice", "-a", ...keys])).trim();
+    const node = net.rpcUrls[0]!;
+    const sent = JSON.parse(
+      await runCliOk([
+        "tx",
+        "bank",
+        "send",
+        "alice",
+        alice,
+        "1000uusdc",
+        "--fees",
+        "5000ustrike",
+        "--yes",
+        ...keys,
+        "--node",
+        node,
+        "--wait",
+        "sequenced",
+        "--output",
+        "json",
+      ]),
+    ) as { txhash: string };
+    // --watch follows it until settled (the last rung); each line is one change.
+    const watched = await runCliOk(["tx", "status", sent.txhash, "--watch", "--timeout", "400", "--node", node]);
+    const last = watched.trim().split("\n").at(-1)!;
+    t.regex(
+      last,
+      /^received [\d.]+ ms · sequenced [\d.]+ ms · committed [\d.]+ ms · checkpointed [\d.]+ ms · settled [\d.]+ ms/,
+    );
+    const s = JSON.parse(await runCliOk(["tx", "status", sent.txhash, "--output", "json", "--node", node])) as {
+      stage: string;
+      height: string;
+      rungs: Record<string, { state: string; at_ms?: number; elapsed_ms?: number; l1?: L1Json }>;
+      steps: { stage: string; at_ms: number; l1?: L1Json }[];
+    };
+    t.is(s.stage, "settled");
+    // Under load a sequencer can fail mid-epoch: a receipt is then `reverted` and the tx
+    // sequenced again, which is part of the ladder too. Whatever happened before, it ends
+    // committed → checkpointed → settled, every rung reached, in time order.
+    t.deepEqual(
+      s.steps.slice(-3).map((x) => x.stage),
+      ["committed", "checkpointed", "settled"],
+    );
+    t.is(s.steps[0]!.stage, "received");
+    const rungs = ["received", "sequenced", "committed", "checkpointed", "settled"];
+    const elapsed = rungs.map((r) => s.rungs[r]!.elapsed_ms!);
+    t.true(rungs.every((r) => s.rungs[r]!.state === "reached"));
+    t.deepEqual(
+      elapsed,
+      [...elapsed].sort((a, b) => a - b),
+      "each rung's time is no earlier than the one before",
+    );
+    const times = s.steps.map((x) => x.at_ms);
+    t.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+      "steps in time order",
+    );
+    // The checkpoint named covers the tx's height, and is really on L1 with that app hash.
+    const cp = s.rungs["checkpointed"]!.l1!;
+    t.true(BigInt(cp.checkpoint_height) >= BigInt(s.height), "a checkpoint at or above the tx's height covers it");
+    const receipt = await net.provider.getTransactionReceipt(cp.tx);
+    t.is(receipt?.blockNumber, cp.block);
+    t.is(receipt?.to?.toLowerCase(), net.settlementAddress.toLowerCase());
+    const events = await net.settlement.queryFilter(net.settlement.filters.Checkpointed!(BigInt(cp.checkpoint_height)));
+    t.is(events.length, 1);
+    t.is(events[0]!.transactionHash, cp.tx);
+    // Settled: at least the default 2 confirmations on top of the checkpoint's L1 block.
+    const settled = s.rungs["settled"]!.l1!;
+    t.true(BigInt(settled.checkpoint_height) >= BigInt(s.height));
+    t.true((await net.provider.getBlockNumber()) - settled.block >= 2);
   },
 );
 
