@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { rpc, runCliOk } from "../helpers/localNode.js";
 import { eventually, startL1Localnet, type L1Localnet } from "../helpers/l1Localnet.js";
 
-const test = anyTest as TestFn<{ net: L1Localnet }>;
+/** `shared` is one object across tests (ava copies the context shallowly per test). */
+const test = anyTest as TestFn<{ net: L1Localnet; shared: { statusUrl?: string } }>;
 
 interface L1Json {
   checkpoint_height: string;
@@ -37,7 +38,7 @@ async function landedHeights(net: L1Localnet): Promise<{ height: bigint; appHash
 }
 
 test.before(async (t) => {
-  t.context = { net: await startL1Localnet() };
+  t.context = { net: await startL1Localnet(), shared: {} };
 });
 
 test.after.always(async (t) => {
@@ -58,6 +59,7 @@ test.serial(
     t.timeout(600_000);
     const { net } = t.context;
     const { statusUrl } = await net.startRelayer(1);
+    t.context.shared.statusUrl = statusUrl;
     const last = await eventually(
       async () => {
         const l = await l1Last(net);
@@ -167,6 +169,65 @@ test.serial(
     const settled = s.rungs["settled"]!.l1!;
     t.true(BigInt(settled.checkpoint_height) >= BigInt(s.height));
     t.true((await net.provider.getBlockNumber()) - settled.block >= 2);
+  },
+);
+
+/** One sample's value from Prometheus text (the first series matching name and labels). */
+function sample(text: string, name: string, labels = ""): number | undefined {
+  const line = text.split("\n").find((l) => l.startsWith(labels === "" ? `${name} ` : `${name}{${labels}}`));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
+}
+
+test.serial(
+  "a scrape of the relayer's /metrics shows what it landed, what it cost and how far L1 is behind",
+  async (t) => {
+    t.timeout(300_000);
+    const { net } = t.context;
+    const url = t.context.shared.statusUrl!.replace(/\/status$/, "/metrics");
+    const first = await (await fetch(url)).text();
+    const landedBefore = sample(first, "strike_relayer_checkpoints_confirmed_total")!;
+    t.true(landedBefore >= 1, "the first test saw it land checkpoints");
+    // A later scrape shows more landed: the counters move with the chain.
+    const later = await eventually(
+      async () => {
+        const text = await (await fetch(url)).text();
+        return sample(text, "strike_relayer_checkpoints_confirmed_total")! > landedBefore ? text : undefined;
+      },
+      240_000,
+      "another checkpoint confirmed",
+    );
+    const submitted = sample(later, "strike_relayer_checkpoints_submitted_total", 'validator_set_update="false"')!;
+    const confirmed = sample(later, "strike_relayer_checkpoints_confirmed_total")!;
+    t.true(submitted >= confirmed, "every confirmed tx was submitted");
+    t.true(sample(later, "strike_relayer_gas_used_total")! > 21_000 * confirmed, "gas counted per landed checkpoint");
+    t.true(sample(later, "strike_relayer_last_checkpoint_gas_used")! > 21_000);
+    // The last tx it names is a real Checkpointed tx on L1, at the height and block it names.
+    const info = /strike_relayer_last_checkpoint_info\{l1_tx="(0x[0-9a-f]{64})"\} 1/.exec(later);
+    t.truthy(info, "the last L1 tx is labelled");
+    const receipt = await net.provider.getTransactionReceipt(info![1]!);
+    t.is(receipt?.status, 1);
+    t.is(receipt?.blockNumber, sample(later, "strike_relayer_last_checkpoint_l1_block"));
+    const ev = await net.settlement.queryFilter(
+      net.settlement.filters.Checkpointed!(BigInt(sample(later, "strike_relayer_last_confirmed_height")!)),
+    );
+    t.is(ev[0]?.transactionHash, info![1]);
+    // Lag: the chain's height minus the contract's last checkpoint height, both as read in one round.
+    const chain = sample(later, "strike_relayer_chain_height")!;
+    const onL1 = sample(later, "strike_relayer_l1_checkpoint_height")!;
+    t.true(chain > 0 && onL1 > 0);
+    t.is(sample(later, "strike_relayer_lag_heights"), Math.max(0, chain - onL1));
+    t.true(sample(later, "strike_relayer_l1_balance_wei")! > 0, "the paying account's balance");
+    t.true(sample(later, "strike_relayer_l1_head")! >= receipt!.blockNumber);
+    t.not(sample(later, "strike_relayer_inclusion_seconds_count"), undefined);
+    t.regex(later, /# TYPE strike_relayer_errors_total counter/);
+    t.regex(later, /# TYPE strike_relayer_retries_total counter/);
+    // /status carries the same lag.
+    const status = (await (await fetch(t.context.shared.statusUrl!)).json()) as {
+      lag_heights: string;
+      chain_height: string;
+    };
+    t.true(BigInt(status.chain_height) > 0n);
+    t.true(BigInt(status.lag_heights) >= 0n);
   },
 );
 
