@@ -7,9 +7,14 @@
 import anyTest, { type TestFn } from "ava";
 import { hexlify } from "ethers";
 import { createStrikeSource } from "../../relayer/index.js";
-import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
 import { rpc, runCliOk } from "../helpers/localNode.js";
 import { eventually, startL1Localnet, type L1Localnet } from "../helpers/l1Localnet.js";
+
+const output = join(resolve(import.meta.dirname, "../.."), "test/output/dashboard");
 
 /** `shared` is one object across tests (ava copies the context shallowly per test). */
 const test = anyTest as TestFn<{ net: L1Localnet; shared: { statusUrl?: string } }>;
@@ -100,6 +105,22 @@ test.serial(
     const keys = ["--home", join(net.dir, "node0"), "--keyring-backend", "test"];
     const alice = (await runCliOk(["keys", "show", "alice", "-a", ...keys])).trim();
     const node = net.rpcUrls[0]!;
+    // The dashboard follows the same tx on its finality timeline (opened before it is sent:
+    // the timeline lists the txs of blocks it sees).
+    const browser = await chromium.launch({
+      executablePath: execFileSync("bash", ["-c", "command -v chromium"], { encoding: "utf8" }).trim(),
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+    });
+    t.teardown(() => browser.close());
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.setDefaultTimeout(120_000);
+    await page.goto(`${node}/ui`);
+    await page.waitForSelector("#conn.ok");
+    // Only alice's txs on the timeline (the validators' own txs would push hers out).
+    await page.fill("#address", alice);
+    await page.click("#account-form button");
     const sent = JSON.parse(
       await runCliOk([
         "tx",
@@ -169,6 +190,22 @@ test.serial(
     const settled = s.rungs["settled"]!.l1!;
     t.true(BigInt(settled.checkpoint_height) >= BigInt(s.height));
     t.true((await net.provider.getBlockNumber()) - settled.block >= 2);
+
+    // The dashboard's timeline row for this tx shows it checkpointed (with the checkpoint
+    // and its L1 block) and settled.
+    const rowSel = `#receipts tbody tr[data-hash="${sent.txhash.toUpperCase()}"]`;
+    await page.waitForFunction(
+      `document.querySelector('${rowSel}')?.querySelectorAll("td")[5]?.textContent?.startsWith("✓") === true`,
+      undefined,
+      { timeout: 120_000 },
+    );
+    const cells = await page.$$eval(`${rowSel} td`, (tds) => tds.map((td) => td.textContent ?? ""));
+    t.regex(cells[4]!, new RegExp(`^✓ .* #${cp.checkpoint_height} @L1 ${cp.block}$`));
+    t.regex(cells[5]!, /^✓ /);
+    t.is(cells[6], "settled");
+    mkdirSync(output, { recursive: true });
+    await page.screenshot({ path: join(output, "dashboard-settled.png"), fullPage: true });
+    t.deepEqual(errors, [], "no page errors");
   },
 );
 
