@@ -45,6 +45,7 @@ import { startCheckpointSigner } from "./checkpointSigner.js";
 import { ETH_KEY_FILE, loadEthKey } from "../chain/node/ethKey.js";
 import { existsSync } from "node:fs";
 import { startBridgeWatcher } from "./bridgeWatcher.js";
+import { ladderSettlement } from "./settlementWiring.js";
 
 export interface StartNodeOptions {
   home: string;
@@ -139,6 +140,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
 
   // Soft finality: epochs, the sequencer on mempool admission, receipts (chain/sequencer).
   let currentValidators: () => readonly Validator[] = () => validators;
+  const settlement = ladderSettlement(config.settlement, genesis, log.with("settlement"));
   const sequencing = await openSequencing({
     db,
     chainId: genesis.chain_id,
@@ -151,6 +153,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     maxBlockGas: consensusParams.block.maxGas,
     validators: () => currentValidators(),
     txAccounts: (tx) => app.txSigners(tx),
+    settlement: settlement.view,
     ...(options.byzantineSequencerForTesting === undefined
       ? {}
       : { byzantineForTesting: options.byzantineSequencerForTesting }),
@@ -396,6 +399,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
         })
       : undefined;
 
+  const settlementWatch = settlement.start(sequencing.ladder, blockStore);
+
   let stopped = false;
   return {
     rpcUrl: rpc.url,
@@ -403,6 +408,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       if (stopped) return;
       stopped = true;
       await checkpointSigner?.stop();
+      await settlementWatch?.stop();
       await feeder?.stop();
       await metricsServer?.close();
       await bridgeWatcher?.stop();

@@ -2,6 +2,7 @@ export {
   startRelayer,
   nextToRelay,
   revertNameOf,
+  errorKindOf,
   type Relayer,
   type RelayerOptions,
   type RelayerStatus,
@@ -10,3 +11,4 @@ export { createStrikeSource, type StrikeSource, type ChainCheckpoint } from "./s
 export { checkpointCall, encodeSet, l1SetOf, type CheckpointCall } from "./calldata.js";
 export { startStatusServer, type StatusServer } from "./statusServer.js";
 export { relayerErrors } from "./errors.js";
+export { createRelayerMetrics, type RelayerMetrics } from "./metrics.js";

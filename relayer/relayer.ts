@@ -12,6 +12,8 @@ import { settlementAt } from "../chain/l1/deploy.js";
 import type { NodeLogger } from "../chain/node/logger.js";
 import { isStrikeError } from "../chain/types/errors.js";
 import { checkpointCall } from "./calldata.js";
+import { relayerErrors } from "./errors.js";
+import type { RelayerErrorKind, RelayerMetrics } from "./metrics.js";
 import type { ChainCheckpoint, StrikeSource } from "./strikeSource.js";
 
 export interface RelayerOptions {
@@ -26,6 +28,8 @@ export interface RelayerOptions {
   /** How long to wait for a sent tx before sending it again with higher fees. */
   txTimeoutMs?: number;
   logger: NodeLogger;
+  /** Where the relayer counts what it does (relayer/metrics.ts); none: not counted. */
+  metrics?: RelayerMetrics;
 }
 
 export interface LandedCheckpoint {
@@ -37,6 +41,8 @@ export interface LandedCheckpoint {
 
 export interface RelayerStatus {
   contract: string;
+  /** The L1 account that pays the gas. */
+  account: string;
   l1_chain_id: string;
   l1_head: number;
   confirmations: number;
@@ -46,6 +52,9 @@ export interface RelayerStatus {
   latest_settled_height: string;
   /** Checkpoints this relayer sent that landed (others' landings are in `landed` too). */
   submitted: number;
+  /** The chain's latest height at the relayer's node, and how far the contract's last checkpoint is behind it. */
+  chain_height: string;
+  lag_heights: string;
   /** The last 100 landings seen on the contract, by height. */
   landed: LandedCheckpoint[];
   last_error: string;
@@ -68,6 +77,21 @@ function revertData(e: unknown, depth = 0): string | undefined {
     if (found !== undefined) return found;
   }
   return undefined;
+}
+
+/** What a failed round is counted as: the Strike node, the L1 endpoint, a revert, or else. */
+export function errorKindOf(e: unknown): RelayerErrorKind {
+  if (isStrikeError(e)) return e.code === relayerErrors.strikeRpc.code ? "strike_rpc" : "other";
+  const code = (e as { code?: unknown }).code;
+  if (code === "CALL_EXCEPTION") return "l1_revert";
+  if (
+    code === "NETWORK_ERROR" ||
+    code === "SERVER_ERROR" ||
+    code === "TIMEOUT" ||
+    /ECONNREFUSED|socket hang up/i.test(String(e))
+  )
+    return "l1_rpc";
+  return "other";
 }
 
 /** The custom error's name a revert carries, if it is the contract's. */
@@ -109,8 +133,18 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
   let scannedTo = -1;
   let head = 0;
   let submitted = 0;
+  let chainHeight = 0n;
+  let l1CheckpointHeight = 0n;
   let lastError = "";
+  const m = o.metrics;
   let stopped = false;
+
+  /** The highest landed height with `confirmations` L1 blocks on top ("0": none). */
+  const settledHeight = (): string => {
+    let best = 0n;
+    for (const [h, l] of landed) if (head - l.block >= o.confirmations && h > best) best = h;
+    return best.toString();
+  };
 
   /** Reads new Checkpointed events (whoever sent them) and the L1 head. */
   const scan = async () => {
@@ -161,6 +195,7 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
     } catch (e) {
       if (revertNameOf(e, settlement) === "StaleHeight") {
         log.info("checkpoint already on L1 (another relayer)", { height });
+        m?.skipped("before_send");
         return;
       }
       throw e;
@@ -168,6 +203,8 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
     const nonce = await wallet.getNonce("pending");
     let fees = await provider.getFeeData();
     let tx: TransactionResponse = await fn(...args, { gasLimit, nonce });
+    let sentAt = performance.now();
+    m?.submitted(call.newValidatorSet !== undefined);
     log.info("checkpoint sent", {
       height,
       l1_tx: tx.hash,
@@ -182,6 +219,7 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
       } catch (e) {
         if (revertNameOf(e, settlement) === "StaleHeight" || /revert/i.test(String(e))) {
           log.info("checkpoint reverted on L1 (another relayer landed it first)", { height, l1_tx: tx.hash });
+          m?.skipped("reverted");
           return;
         }
         if (attempt >= 3 || !/timeout/i.test(String(e))) throw e;
@@ -194,6 +232,8 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
           maxFeePerGas: maxFeePerGas ?? null,
           maxPriorityFeePerGas: maxPriorityFeePerGas ?? null,
         } as typeof fees;
+        m?.retried("fee_bump");
+        sentAt = performance.now();
         tx = await fn(...args, {
           gasLimit,
           nonce,
@@ -205,6 +245,14 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
       }
       if (receipt?.status === 1) {
         submitted += 1;
+        m?.inclusionSeconds((performance.now() - sentAt) / 1000);
+        m?.confirmed({
+          height: call.height,
+          l1Tx: tx.hash,
+          l1Block: receipt.blockNumber,
+          gasUsed: receipt.gasUsed,
+          gasPrice: receipt.gasPrice,
+        });
         log.info("checkpoint landed", {
           height,
           l1_tx: tx.hash,
@@ -219,6 +267,15 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
   const round = async (): Promise<boolean> => {
     await scan();
     const [l1Height] = (await settlement.getFunction("lastCheckpoint")()) as [bigint, string, string];
+    l1CheckpointHeight = l1Height;
+    chainHeight = await o.strike.latestHeight();
+    m?.observed({
+      l1Head: head,
+      l1CheckpointHeight: l1Height,
+      chainHeight,
+      settledHeight: BigInt(settledHeight()),
+      balanceWei: await provider.getBalance(wallet.address),
+    });
     const cps = await o.strike.checkpointsAfter(l1Height, 50);
     const next = nextToRelay(cps);
     if (next === undefined) return false;
@@ -239,7 +296,10 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
       })
       .catch((e: unknown) => {
         lastError = isStrikeError(e) ? e.message : String(e).slice(0, 300);
-        log.warn("relayer round failed; retrying", { error: lastError, retry_ms: backoff });
+        const kind = errorKindOf(e);
+        m?.failed(kind);
+        m?.retried("round");
+        log.warn("relayer round failed; retrying", { error: lastError, kind, retry_ms: backoff });
         backoff = Math.min(backoff * 2, 30_000);
         return false;
       })
@@ -266,14 +326,18 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
       }));
       const last = (stage?: string) =>
         [...list].reverse().find((x) => stage === undefined || x.stage === stage)?.height ?? "0";
+      const lag = chainHeight > l1CheckpointHeight ? chainHeight - l1CheckpointHeight : 0n;
       return {
         contract: o.contract,
+        account: wallet.address,
         l1_chain_id: network.chainId.toString(),
         l1_head: head,
         confirmations: o.confirmations,
         latest_checkpointed_height: last(),
         latest_settled_height: last("settled"),
         submitted,
+        chain_height: chainHeight.toString(),
+        lag_heights: lag.toString(),
         landed: list,
         last_error: lastError,
       };

@@ -1,9 +1,10 @@
 /**
- * The relayer's status over HTTP (GET /status, JSON): what landed on L1 and at what
- * stage. The finality ladder reads `latest_checkpointed_height` and
- * `latest_settled_height`: a tx at height h is checkpointed (settled) once that height is >= h.
+ * The relayer over HTTP: GET /status (JSON: what landed on L1 and at what stage, the lag
+ * behind the chain) and GET /metrics (Prometheus text, relayer/metrics.ts). Nodes do not
+ * read this to fill their finality ladder: they read the contract themselves.
  */
 import { createServer, type Server } from "node:http";
+import type { Registry } from "prom-client";
 import type { RelayerStatus } from "./relayer.js";
 
 export interface StatusServer {
@@ -11,7 +12,11 @@ export interface StatusServer {
   close(): Promise<void>;
 }
 
-export async function startStatusServer(address: string, status: () => RelayerStatus): Promise<StatusServer> {
+export async function startStatusServer(
+  address: string,
+  status: () => RelayerStatus,
+  metrics?: Registry,
+): Promise<StatusServer> {
   const m = /^(?:tcp:\/\/)?([^:]+):(\d+)$/.exec(address);
   const host = m?.[1] ?? "127.0.0.1";
   const port = Number(m?.[2] ?? 0);
@@ -21,8 +26,21 @@ export async function startStatusServer(address: string, status: () => RelayerSt
       res.end(JSON.stringify(status()));
       return;
     }
+    if (req.method === "GET" && req.url === "/metrics" && metrics !== undefined) {
+      metrics.metrics().then(
+        (text) => {
+          res.writeHead(200, { "content-type": metrics.contentType });
+          res.end(text);
+        },
+        (e: unknown) => {
+          res.writeHead(500, { "content-type": "text/plain" });
+          res.end(String(e));
+        },
+      );
+      return;
+    }
     res.writeHead(404, { "content-type": "application/json" });
-    res.end(JSON.stringify({ error: "GET /status" }));
+    res.end(JSON.stringify({ error: metrics === undefined ? "GET /status" : "GET /status or /metrics" }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

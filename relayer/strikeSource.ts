@@ -14,6 +14,8 @@ export type ChainCheckpoint = QueryCheckpointResponse;
 export interface StrikeSource {
   /** Checkpoints above `afterHeight`, ascending, with their signatures. */
   checkpointsAfter(afterHeight: bigint, limit?: number): Promise<ChainCheckpoint[]>;
+  /** The node's latest committed height (CometBFT `status`). */
+  latestHeight(): Promise<bigint>;
 }
 
 interface AbciQueryResult {
@@ -23,14 +25,9 @@ interface AbciQueryResult {
 export function createStrikeSource(rpcUrl: string, timeoutMs = 10_000): StrikeSource {
   const url = rpcUrl.replace(/^tcp:\/\//, "http://");
   let id = 0;
-  const abciQuery = async (path: string, data: Uint8Array): Promise<Uint8Array> => {
-    const body = JSON.stringify({
-      jsonrpc: "2.0",
-      id: ++id,
-      method: "abci_query",
-      params: { path, data: Buffer.from(data).toString("hex"), height: "0", prove: false },
-    });
-    let json: { result?: AbciQueryResult; error?: { message: string; data?: string } };
+  const call = async <T>(method: string, params: Record<string, unknown>): Promise<T> => {
+    const body = JSON.stringify({ jsonrpc: "2.0", id: ++id, method, params });
+    let json: { result?: T; error?: { message: string; data?: string } };
     try {
       const res = await fetch(url, {
         method: "POST",
@@ -42,8 +39,17 @@ export function createStrikeSource(rpcUrl: string, timeoutMs = 10_000): StrikeSo
     } catch (e) {
       throw relayerErrors.strikeRpc(`${url}: ${String(e)}`);
     }
-    if (json.result === undefined) throw relayerErrors.strikeRpc(`${path}: ${json.error?.message ?? "no result"}`);
-    const r = json.result.response;
+    if (json.result === undefined) throw relayerErrors.strikeRpc(`${method}: ${json.error?.message ?? "no result"}`);
+    return json.result;
+  };
+  const abciQuery = async (path: string, data: Uint8Array): Promise<Uint8Array> => {
+    const result = await call<AbciQueryResult>("abci_query", {
+      path,
+      data: Buffer.from(data).toString("hex"),
+      height: "0",
+      prove: false,
+    });
+    const r = result.response;
     if (r.code !== 0) throw relayerErrors.strikeRpc(`${path}: code ${r.code} ${r.log}`);
     return new Uint8Array(Buffer.from(r.value ?? "", "base64"));
   };
@@ -54,6 +60,10 @@ export function createStrikeSource(rpcUrl: string, timeoutMs = 10_000): StrikeSo
         QueryCheckpointsRequest.encode({ afterHeight, limit }).finish(),
       );
       return QueryCheckpointsResponse.decode(raw).checkpoints;
+    },
+    async latestHeight() {
+      const s = await call<{ sync_info: { latest_block_height: string } }>("status", {});
+      return BigInt(s.sync_info.latest_block_height);
     },
   };
 }

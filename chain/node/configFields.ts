@@ -7,6 +7,7 @@ import { field, type ConfigField, type LogFormat, type PruningStrategy, type TxI
 export { field, type ConfigField, type FieldKind, type FieldValue } from "./configTypes.js";
 
 import { bridgeConfigFields } from "./bridgeConfigFields.js";
+import { settlementConfigFields } from "./settlementConfigFields.js";
 import { feederConfigFields } from "./feederConfigFields.js";
 
 const C = "config.toml" as const;
@@ -392,4 +393,5 @@ export const configFields: readonly ConfigField[] = [
   ),
   ...feederConfigFields,
   ...bridgeConfigFields,
+  ...settlementConfigFields,
 ];

@@ -103,6 +103,14 @@ export interface NodeConfig {
     gasLimit: number;
     fees: string;
   };
+  /** app.toml [settlement]: the finality ladder's L1 rungs, read from the settlement contract. */
+  settlement: {
+    enable: boolean;
+    l1Rpc: string;
+    contract: string;
+    confirmations: number;
+    pollIntervalMs: number;
+  };
 }
 
 export function defaultConfig(moniker: string): NodeConfig {
@@ -179,6 +187,13 @@ export function defaultConfig(moniker: string): NodeConfig {
       keyFile: "config/feeder_key.json",
       gasLimit: 200_000,
       fees: "5000ustrike",
+    },
+    settlement: {
+      enable: false,
+      l1Rpc: "http://127.0.0.1:8545",
+      contract: "",
+      confirmations: 2,
+      pollIntervalMs: 250,
     },
   };
 }

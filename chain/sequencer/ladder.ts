@@ -30,6 +30,15 @@ export interface LadderStep {
   code?: number;
   codespace?: string;
   log?: string;
+  /** checkpointed / settled: the L1 landing that covers this tx's height. */
+  l1?: L1Inclusion;
+}
+
+/** A checkpoint on L1: the Strike height it commits to and where it landed. */
+export interface L1Inclusion {
+  checkpointHeight: bigint;
+  tx: string;
+  block: number;
 }
 
 export interface TxLadder {
@@ -62,8 +71,8 @@ export interface FinalityLadder {
   /** A block committed: each of its txs reached `committed`. */
   committed(height: bigint, hashes: readonly Uint8Array[], results: readonly TxResult[], atMs: number): void;
   /** The settlement work reports a checkpoint (or L1 settlement) covering every height up to `height`. */
-  checkpointed(height: bigint, atMs: number): void;
-  settled(height: bigint, atMs: number): void;
+  checkpointed(height: bigint, atMs: number, l1?: L1Inclusion): void;
+  settled(height: bigint, atMs: number, l1?: L1Inclusion): void;
   get(txHash: Uint8Array): TxLadder | undefined;
   accountsOf(txHash: Uint8Array): readonly string[];
   onUpdate(listener: (l: TxLadder, step: LadderStep) => void): void;
@@ -106,13 +115,16 @@ export function createFinalityLadder(o: { capacity?: number; settlement?: Settle
     for (const f of listeners) f(l, s);
   }
 
-  function reachL1(stage: "checkpointed" | "settled", height: bigint, atMs: number): void {
+  function reachL1(stage: "checkpointed" | "settled", height: bigint, atMs: number, l1?: L1Inclusion): void {
     for (const [h, keys] of awaitingL1) {
       if (h > height) continue;
       for (const key of keys) {
         const l = byHash.get(key);
         if (l === undefined || l.steps.some((s) => s.stage === stage)) continue;
-        step(key, { stage, atMs, height: h });
+        // Settled implies checkpointed: a settlement seen first (a node that started late) shows both.
+        if (stage === "settled" && !l.steps.some((s) => s.stage === "checkpointed"))
+          step(key, { stage: "checkpointed", atMs, height: h, ...(l1 === undefined ? {} : { l1 }) });
+        step(key, { stage, atMs, height: h, ...(l1 === undefined ? {} : { l1 }) });
       }
       if (stage === "settled") awaitingL1.delete(h);
     }
@@ -174,8 +186,8 @@ export function createFinalityLadder(o: { capacity?: number; settlement?: Settle
         while (awaitingL1.size > MAX_AWAITING_HEIGHTS) awaitingL1.delete(awaitingL1.keys().next().value!);
       }
     },
-    checkpointed: (height, atMs) => reachL1("checkpointed", height, atMs),
-    settled: (height, atMs) => reachL1("settled", height, atMs),
+    checkpointed: (height, atMs, l1) => reachL1("checkpointed", height, atMs, l1),
+    settled: (height, atMs, l1) => reachL1("settled", height, atMs, l1),
     get: (txHash) => byHash.get(toHex(txHash).toUpperCase()),
     accountsOf: (txHash) => byHash.get(toHex(txHash).toUpperCase())?.accounts ?? [],
     onUpdate(listener) {

@@ -7,9 +7,16 @@
 import { LADDER_RUNGS, type LadderStep, type SettlementView, type TxLadder } from "./ladder.js";
 
 export type RungJson =
-  | { state: "reached"; at: string; elapsed_ms: number; height?: string }
+  | { state: "reached"; at: string; elapsed_ms: number; height?: string; l1?: L1InclusionJson }
   | { state: "pending" }
   | { state: "not_available" };
+
+/** checkpointed / settled: the checkpoint (its Strike height) and its L1 tx and block. */
+export interface L1InclusionJson {
+  checkpoint_height: string;
+  tx: string;
+  block: number;
+}
 
 export interface LadderStepJson {
   stage: string;
@@ -22,6 +29,7 @@ export interface LadderStepJson {
   code?: number;
   codespace?: string;
   log?: string;
+  l1?: L1InclusionJson;
 }
 
 export interface TxStatusJson {
@@ -41,6 +49,11 @@ export interface TxStatusJson {
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
+const l1Json = (s: LadderStep): { l1?: L1InclusionJson } =>
+  s.l1 === undefined
+    ? {}
+    : { l1: { checkpoint_height: s.l1.checkpointHeight.toString(), tx: s.l1.tx, block: s.l1.block } };
+
 function stepJson(s: LadderStep, t0: number): LadderStepJson {
   return {
     stage: s.stage,
@@ -52,6 +65,7 @@ function stepJson(s: LadderStep, t0: number): LadderStepJson {
     ...(s.code === undefined ? {} : { code: s.code }),
     ...(s.codespace === undefined || s.codespace === "" ? {} : { codespace: s.codespace }),
     ...(s.log === undefined || s.log === "" ? {} : { log: s.log }),
+    ...l1Json(s),
   };
 }
 
@@ -70,6 +84,7 @@ export function txStatusJson(l: TxLadder, settlement: SettlementView): TxStatusJ
         at: new Date(reached.atMs).toISOString(),
         elapsed_ms: round3(reached.atMs - t0),
         ...(reached.height === undefined ? {} : { height: reached.height.toString() }),
+        ...l1Json(reached),
       };
     } else if ((rung === "checkpointed" || rung === "settled") && !settlement.available()) {
       rungs[rung] = { state: "not_available" };

@@ -2,7 +2,7 @@
 import { Command } from "commander";
 import { isAddress } from "ethers";
 import { createLogger } from "../../chain/node/logger.js";
-import { createStrikeSource, startRelayer, startStatusServer } from "../../relayer/index.js";
+import { createRelayerMetrics, createStrikeSource, startRelayer, startStatusServer } from "../../relayer/index.js";
 import { globalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
@@ -22,7 +22,7 @@ export function relayerCommand(): Command {
   const cmd = new Command("relayer").description("The relayer that lands Strike checkpoints on Ethereum");
   const start = new Command("start")
     .description(
-      "Read complete checkpoints from a Strike node and submit them (and validator-set updates) to the settlement contract in height order. Restarts resume from the contract's lastCheckpoint(); several relayers at once do no harm. GET <status-addr>/status reports what landed and what is settled.",
+      "Read complete checkpoints from a Strike node and submit them (and validator-set updates) to the settlement contract in height order. Restarts resume from the contract's lastCheckpoint(); several relayers at once do no harm. GET <status-addr>/status reports what landed, what is settled and the lag behind the chain; GET <status-addr>/metrics serves Prometheus metrics (submitted, confirmed, gas, retries, errors, lag).",
     )
     .option("--rpc <url>", "Strike node RPC (default: --node)")
     .requiredOption("--l1-rpc <url>", "Ethereum JSON-RPC URL, e.g. http://127.0.0.1:8545")
@@ -30,7 +30,11 @@ export function relayerCommand(): Command {
     .requiredOption("--l1-key <hex>", "0x private key of the L1 account that pays the gas")
     .option("--confirmations <n>", "L1 blocks on top of a checkpoint's block before it is settled", "2")
     .option("--poll-ms <ms>", "how often to look for new checkpoints", "500")
-    .option("--status-addr <host:port>", "where GET /status answers (port 0: any free port)", "127.0.0.1:26690")
+    .option(
+      "--status-addr <host:port>",
+      "where GET /status and /metrics answer (port 0: any free port)",
+      "127.0.0.1:26690",
+    )
     .option("--log-level <level>", "debug, info, warn or error", "info")
     .action(async (o: RelayerFlags, self: Command) => {
       const g = globalOptions(self);
@@ -42,6 +46,7 @@ export function relayerCommand(): Command {
         throw cliErrors.badArgument("--confirmations must be an integer from 0 to 1000");
       if (!Number.isInteger(pollMs) || pollMs < 50) throw cliErrors.badArgument("--poll-ms must be at least 50");
       const logger = createLogger({ level: o.logLevel, module: "relayer" });
+      const metrics = createRelayerMetrics();
       const relayer = await startRelayer({
         strike: createStrikeSource(o.rpc ?? g.node),
         l1RpcUrl: o.l1Rpc,
@@ -50,9 +55,10 @@ export function relayerCommand(): Command {
         confirmations,
         pollMs,
         logger,
+        metrics,
       });
-      const server = await startStatusServer(o.statusAddr, () => relayer.status());
-      logger.info("relayer status", { url: `${server.url}/status` });
+      const server = await startStatusServer(o.statusAddr, () => relayer.status(), metrics.registry);
+      logger.info("relayer status", { status: `${server.url}/status`, metrics: `${server.url}/metrics` });
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once("SIGINT", stop);

@@ -101,6 +101,11 @@ export function testnetCommand(): Command {
         cfg.rpc.laddr = `tcp://127.0.0.1:${base + 10 * i + 1}`;
         cfg.consensus.timeoutCommitMs = parseTimeout(o.timeoutCommit);
         cfg.oracleFeeder.enable = o.feeder === undefined;
+        // With a local L1 the finality ladder reads the settlement contract genesis names.
+        if (o.l1Rpc !== undefined) {
+          cfg.settlement.enable = true;
+          cfg.settlement.l1Rpc = o.l1Rpc;
+        }
         const keys = ensureNodeKeys(home, cfg);
         const feederKey = ensureFeederKey(resolveHomePath(home, cfg.oracleFeeder.keyFile));
         const ethKey = ensureEthKey(resolveHomePath(home, ETH_KEY_FILE));

@@ -7,10 +7,23 @@
 import anyTest, { type TestFn } from "ava";
 import { hexlify } from "ethers";
 import { createStrikeSource } from "../../relayer/index.js";
-import { rpc } from "../helpers/localNode.js";
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+import { rpc, runCliOk } from "../helpers/localNode.js";
 import { eventually, startL1Localnet, type L1Localnet } from "../helpers/l1Localnet.js";
 
-const test = anyTest as TestFn<{ net: L1Localnet }>;
+const output = join(resolve(import.meta.dirname, "../.."), "test/output/dashboard");
+
+/** `shared` is one object across tests (ava copies the context shallowly per test). */
+const test = anyTest as TestFn<{ net: L1Localnet; shared: { statusUrl?: string } }>;
+
+interface L1Json {
+  checkpoint_height: string;
+  tx: string;
+  block: number;
+}
 
 async function l1Last(net: L1Localnet): Promise<{ height: bigint; appHash: string; withdrawalRoot: string }> {
   const [height, appHash, withdrawalRoot] = (await net.settlement.getFunction("lastCheckpoint")()) as [
@@ -30,7 +43,7 @@ async function landedHeights(net: L1Localnet): Promise<{ height: bigint; appHash
 }
 
 test.before(async (t) => {
-  t.context = { net: await startL1Localnet() };
+  t.context = { net: await startL1Localnet(), shared: {} };
 });
 
 test.after.always(async (t) => {
@@ -51,6 +64,7 @@ test.serial(
     t.timeout(600_000);
     const { net } = t.context;
     const { statusUrl } = await net.startRelayer(1);
+    t.context.shared.statusUrl = statusUrl;
     const last = await eventually(
       async () => {
         const l = await l1Last(net);
@@ -80,6 +94,177 @@ test.serial(
       "the relayer's status to show the landing",
     );
     t.true(BigInt(status.latest_checkpointed_height) >= last.height);
+  },
+);
+
+test.serial(
+  "a tx walks the whole finality ladder: received, sequenced, committed, then checkpointed and settled from the node's own L1 reads",
+  async (t) => {
+    t.timeout(600_000);
+    const { net } = t.context;
+    const keys = ["--home", join(net.dir, "node0"), "--keyring-backend", "test"];
+    const alice = (await runCliOk(["keys", "show", "alice", "-a", ...keys])).trim();
+    const node = net.rpcUrls[0]!;
+    // The dashboard follows the same tx on its finality timeline (opened before it is sent:
+    // the timeline lists the txs of blocks it sees).
+    const browser = await chromium.launch({
+      executablePath: execFileSync("bash", ["-c", "command -v chromium"], { encoding: "utf8" }).trim(),
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+    });
+    t.teardown(() => browser.close());
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.setDefaultTimeout(120_000);
+    await page.goto(`${node}/ui`);
+    await page.waitForSelector("#conn.ok");
+    // Only alice's txs on the timeline (the validators' own txs would push hers out).
+    await page.fill("#address", alice);
+    await page.click("#account-form button");
+    const sent = JSON.parse(
+      await runCliOk([
+        "tx",
+        "bank",
+        "send",
+        "alice",
+        alice,
+        "1000uusdc",
+        "--fees",
+        "5000ustrike",
+        "--yes",
+        ...keys,
+        "--node",
+        node,
+        "--wait",
+        "sequenced",
+        "--output",
+        "json",
+      ]),
+    ) as { txhash: string };
+    // --watch follows it until settled (the last rung); each line is one change.
+    const watched = await runCliOk(["tx", "status", sent.txhash, "--watch", "--timeout", "400", "--node", node]);
+    const last = watched.trim().split("\n").at(-1)!;
+    t.regex(
+      last,
+      /^received [\d.]+ ms · sequenced [\d.]+ ms · committed [\d.]+ ms · checkpointed [\d.]+ ms · settled [\d.]+ ms/,
+    );
+    const s = JSON.parse(await runCliOk(["tx", "status", sent.txhash, "--output", "json", "--node", node])) as {
+      stage: string;
+      height: string;
+      rungs: Record<string, { state: string; at_ms?: number; elapsed_ms?: number; l1?: L1Json }>;
+      steps: { stage: string; at_ms: number; l1?: L1Json }[];
+    };
+    t.is(s.stage, "settled");
+    // Under load a sequencer can fail mid-epoch: a receipt is then `reverted` and the tx
+    // sequenced again, which is part of the ladder too. Whatever happened before, it ends
+    // committed → checkpointed → settled, every rung reached, in time order.
+    t.deepEqual(
+      s.steps.slice(-3).map((x) => x.stage),
+      ["committed", "checkpointed", "settled"],
+    );
+    t.is(s.steps[0]!.stage, "received");
+    const rungs = ["received", "sequenced", "committed", "checkpointed", "settled"];
+    const elapsed = rungs.map((r) => s.rungs[r]!.elapsed_ms!);
+    t.true(rungs.every((r) => s.rungs[r]!.state === "reached"));
+    t.deepEqual(
+      elapsed,
+      [...elapsed].sort((a, b) => a - b),
+      "each rung's time is no earlier than the one before",
+    );
+    const times = s.steps.map((x) => x.at_ms);
+    t.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+      "steps in time order",
+    );
+    // The checkpoint named covers the tx's height, and is really on L1 with that app hash.
+    const cp = s.rungs["checkpointed"]!.l1!;
+    t.true(BigInt(cp.checkpoint_height) >= BigInt(s.height), "a checkpoint at or above the tx's height covers it");
+    const receipt = await net.provider.getTransactionReceipt(cp.tx);
+    t.is(receipt?.blockNumber, cp.block);
+    t.is(receipt?.to?.toLowerCase(), net.settlementAddress.toLowerCase());
+    const events = await net.settlement.queryFilter(net.settlement.filters.Checkpointed!(BigInt(cp.checkpoint_height)));
+    t.is(events.length, 1);
+    t.is(events[0]!.transactionHash, cp.tx);
+    // Settled: at least the default 2 confirmations on top of the checkpoint's L1 block.
+    const settled = s.rungs["settled"]!.l1!;
+    t.true(BigInt(settled.checkpoint_height) >= BigInt(s.height));
+    t.true((await net.provider.getBlockNumber()) - settled.block >= 2);
+
+    // The dashboard's timeline row for this tx shows it checkpointed (with the checkpoint
+    // and its L1 block) and settled.
+    const rowSel = `#receipts tbody tr[data-hash="${sent.txhash.toUpperCase()}"]`;
+    await page.waitForFunction(
+      `document.querySelector('${rowSel}')?.querySelectorAll("td")[5]?.textContent?.startsWith("✓") === true`,
+      undefined,
+      { timeout: 120_000 },
+    );
+    const cells = await page.$$eval(`${rowSel} td`, (tds) => tds.map((td) => td.textContent ?? ""));
+    t.regex(cells[4]!, new RegExp(`^✓ .* #${cp.checkpoint_height} @L1 ${cp.block}$`));
+    t.regex(cells[5]!, /^✓ /);
+    t.is(cells[6], "settled");
+    mkdirSync(output, { recursive: true });
+    await page.screenshot({ path: join(output, "dashboard-settled.png"), fullPage: true });
+    t.deepEqual(errors, [], "no page errors");
+  },
+);
+
+/** One sample's value from Prometheus text (the first series matching name and labels). */
+function sample(text: string, name: string, labels = ""): number | undefined {
+  const line = text.split("\n").find((l) => l.startsWith(labels === "" ? `${name} ` : `${name}{${labels}}`));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
+}
+
+test.serial(
+  "a scrape of the relayer's /metrics shows what it landed, what it cost and how far L1 is behind",
+  async (t) => {
+    t.timeout(300_000);
+    const { net } = t.context;
+    const url = t.context.shared.statusUrl!.replace(/\/status$/, "/metrics");
+    const first = await (await fetch(url)).text();
+    const landedBefore = sample(first, "strike_relayer_checkpoints_confirmed_total")!;
+    t.true(landedBefore >= 1, "the first test saw it land checkpoints");
+    // A later scrape shows more landed: the counters move with the chain.
+    const later = await eventually(
+      async () => {
+        const text = await (await fetch(url)).text();
+        return sample(text, "strike_relayer_checkpoints_confirmed_total")! > landedBefore ? text : undefined;
+      },
+      240_000,
+      "another checkpoint confirmed",
+    );
+    const submitted = sample(later, "strike_relayer_checkpoints_submitted_total", 'validator_set_update="false"')!;
+    const confirmed = sample(later, "strike_relayer_checkpoints_confirmed_total")!;
+    t.true(submitted >= confirmed, "every confirmed tx was submitted");
+    t.true(sample(later, "strike_relayer_gas_used_total")! > 21_000 * confirmed, "gas counted per landed checkpoint");
+    t.true(sample(later, "strike_relayer_last_checkpoint_gas_used")! > 21_000);
+    // The last tx it names is a real Checkpointed tx on L1, at the height and block it names.
+    const info = /strike_relayer_last_checkpoint_info\{l1_tx="(0x[0-9a-f]{64})"\} 1/.exec(later);
+    t.truthy(info, "the last L1 tx is labelled");
+    const receipt = await net.provider.getTransactionReceipt(info![1]!);
+    t.is(receipt?.status, 1);
+    t.is(receipt?.blockNumber, sample(later, "strike_relayer_last_checkpoint_l1_block"));
+    const ev = await net.settlement.queryFilter(
+      net.settlement.filters.Checkpointed!(BigInt(sample(later, "strike_relayer_last_confirmed_height")!)),
+    );
+    t.is(ev[0]?.transactionHash, info![1]);
+    // Lag: the chain's height minus the contract's last checkpoint height, both as read in one round.
+    const chain = sample(later, "strike_relayer_chain_height")!;
+    const onL1 = sample(later, "strike_relayer_l1_checkpoint_height")!;
+    t.true(chain > 0 && onL1 > 0);
+    t.is(sample(later, "strike_relayer_lag_heights"), Math.max(0, chain - onL1));
+    t.true(sample(later, "strike_relayer_l1_balance_wei")! > 0, "the paying account's balance");
+    t.true(sample(later, "strike_relayer_l1_head")! >= receipt!.blockNumber);
+    t.not(sample(later, "strike_relayer_inclusion_seconds_count"), undefined);
+    t.regex(later, /# TYPE strike_relayer_errors_total counter/);
+    t.regex(later, /# TYPE strike_relayer_retries_total counter/);
+    // /status carries the same lag.
+    const status = (await (await fetch(t.context.shared.statusUrl!)).json()) as {
+      lag_heights: string;
+      chain_height: string;
+    };
+    t.true(BigInt(status.chain_height) > 0n);
+    t.true(BigInt(status.lag_heights) >= 0n);
   },
 );
 

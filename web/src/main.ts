@@ -169,9 +169,11 @@ async function main(): Promise<void> {
     void loadCandles();
   };
   let accountSub: number | undefined;
+  const receipts = new ReceiptsView(node);
   document.getElementById("account-form")!.onsubmit = (e) => {
     e.preventDefault();
     const address = (document.getElementById("address") as HTMLInputElement).value.trim();
+    receipts.onlyAccount(address);
     void (async () => {
       if (accountSub !== undefined)
         await node.unsubscribe(accountSub, "strike_unsubscribe", { topic: "account", address });
@@ -184,7 +186,7 @@ async function main(): Promise<void> {
       document.getElementById("account")!.textContent = String(err);
     });
   };
-  await new BlocksView(node, new ReceiptsView(node)).start();
+  await new BlocksView(node, receipts).start();
 }
 
 main().catch((e: unknown) => {

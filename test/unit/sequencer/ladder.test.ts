@@ -146,6 +146,41 @@ test("with settlement wired, checkpointed and settled are pending until reported
   t.like(txStatusJson(ladder.get(b)!, ladder.settlement).rungs.settled, { state: "reached" });
 });
 
+test("an L1 landing names its checkpoint and L1 tx on the rung, and a settlement seen first also marks the tx checkpointed", (t) => {
+  const ladder = createFinalityLadder({ settlement: { available: () => true } });
+  const a = sha256(utf8("a"));
+  ladder.received(a, 1);
+  ladder.committed(7n, [a], [ok], 10);
+  const l1 = { checkpointHeight: 10n, tx: "0x" + "ab".repeat(32), block: 42 };
+  ladder.settled(10n, 500, l1);
+  const s = txStatusJson(ladder.get(a)!, ladder.settlement);
+  t.deepEqual(
+    s.steps.map((x) => x.stage),
+    ["received", "committed", "checkpointed", "settled"],
+  );
+  t.like(s.rungs.checkpointed, {
+    state: "reached",
+    height: "7",
+    l1: { checkpoint_height: "10", tx: l1.tx, block: 42 },
+  });
+  t.like(s.rungs.settled, { state: "reached", l1: { checkpoint_height: "10" } });
+  t.regex(txStatusLine(s), /checkpointed [\d.]+ ms · settled [\d.]+ ms/);
+  // A later landing changes nothing: each rung is reached once.
+  ladder.checkpointed(20n, 900, { ...l1, checkpointHeight: 20n });
+  t.is(ladder.get(a)!.steps.length, 4);
+});
+
+test("a checkpoint below a tx's height does not reach it", (t) => {
+  const ladder = createFinalityLadder({ settlement: { available: () => true } });
+  const a = sha256(utf8("late"));
+  ladder.committed(11n, [a], [ok], 10);
+  ladder.checkpointed(10n, 100);
+  ladder.settled(10n, 200);
+  const s = txStatusJson(ladder.get(a)!, ladder.settlement);
+  t.deepEqual(s.rungs.checkpointed, { state: "pending" });
+  t.deepEqual(s.rungs.settled, { state: "pending" });
+});
+
 test("a peer echoing a committed tx (refused on its used sequence) does not turn it rejected", (t) => {
   const { ladder } = wired();
   const h = sha256(utf8("echoed"));
