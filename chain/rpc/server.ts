@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { answerBatch } from "./batch.js";
 import { trackConnections } from "./connections.js";
+import { connectionCapWithin, openFilesSoftLimit } from "./fdBudget.js";
 import type { CallContext, RpcLimits } from "./context.js";
 import {
   JSONRPC_INVALID_REQUEST,
@@ -174,10 +175,20 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     }
     websocket.wss.handleUpgrade(req, socket, head, (ws) => websocket.wss.emit("connection", ws, req));
   });
+  const fdLimit = openFilesSoftLimit();
+  const cap = connectionCapWithin(options.maxOpenConnections ?? 900, fdLimit);
+  if (cap.clampedFrom !== undefined) {
+    logger.error("rpc.max_open_connections does not fit the open-files limit: lowered", {
+      configured: cap.clampedFrom === 0 ? "unlimited" : cap.clampedFrom,
+      open_files_limit: fdLimit,
+      max_open_connections: cap.cap,
+      fix: `raise the limit (ulimit -n) to at least ${2 * (cap.clampedFrom || 900)}, or lower rpc.max_open_connections`,
+    });
+  }
   const connections = trackConnections(
     server,
     {
-      maxOpenConnections: options.maxOpenConnections ?? 900,
+      maxOpenConnections: cap.cap,
       idleTimeoutMs: options.idleTimeoutMs ?? 10_000,
       // Longer than broadcast_tx_commit's wait, which makes no progress on the socket.
       stalledWriteTimeoutMs: Math.max(30_000, limits.timeoutBroadcastTxCommitMs + 10_000),

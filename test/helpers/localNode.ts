@@ -94,6 +94,8 @@ export interface TestNodeOptions {
   feeder?: boolean;
   /** Changes the genesis document (parsed genesis.json) before the node first starts. */
   editGenesis?: (genesis: Record<string, unknown>, accounts: Record<string, TestAccount>) => void;
+  /** Starts the node under `ulimit -n` of this many file descriptors (soft and hard). */
+  fdLimit?: number;
 }
 
 export async function createTestNode(options: TestNodeOptions = {}): Promise<TestNode> {
@@ -143,23 +145,27 @@ export async function createTestNode(options: TestNodeOptions = {}): Promise<Tes
     },
     logs: () => log,
     async start() {
-      child = spawn(
-        process.execPath,
-        [
-          bin,
-          "start",
-          "--home",
-          home,
-          "--rpc.laddr",
-          `tcp://127.0.0.1:${rpcPort}`,
-          "--p2p.laddr",
-          `tcp://127.0.0.1:${p2pPort}`,
-          "--oracle-feeder.enable",
-          String(options.feeder === true),
-          ...(options.startFlags ?? []),
-        ],
-        { cwd: repo, stdio: ["ignore", "pipe", "pipe"] },
-      );
+      const argv = [
+        bin,
+        "start",
+        "--home",
+        home,
+        "--rpc.laddr",
+        `tcp://127.0.0.1:${rpcPort}`,
+        "--p2p.laddr",
+        `tcp://127.0.0.1:${p2pPort}`,
+        "--oracle-feeder.enable",
+        String(options.feeder === true),
+        ...(options.startFlags ?? []),
+      ];
+      // Through bash's `ulimit` then `exec`: the node keeps the pid and runs under the limit from its start.
+      child =
+        options.fdLimit === undefined
+          ? spawn(process.execPath, argv, { cwd: repo, stdio: ["ignore", "pipe", "pipe"] })
+          : spawn("bash", ["-c", `ulimit -n ${options.fdLimit} && exec "$0" "$@"`, process.execPath, ...argv], {
+              cwd: repo,
+              stdio: ["ignore", "pipe", "pipe"],
+            });
       child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
       child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
       await waitForHeight(
