@@ -59,6 +59,15 @@ module.exports = {
       to: { path: "^modules/", pathNot: "^modules/$1/" },
     },
     {
+      name: "module-internals-stay-inside",
+      comment:
+        "A module's state, keeper, msg and query servers and registration are its own: others reach it through its index.ts (app/, genesis/) or the interfaces of their expectedKeepers.ts, never by importing its setters. Pure helpers (units, encodings, validation) stay importable for clients.",
+      severity: "error",
+      // $1 is the importer's own module (or top folder), so a module's files may use each other.
+      from: { path: "^(modules/[^/]+/|[^/]+/)", pathNot: "^(test|bench)/" },
+      to: { path: "^modules/[^/]+/(state|keeper|msgServer|queryServer|module|[a-zA-Z]+State)\\.ts$", pathNot: "^$1" },
+    },
+    {
       name: "modules-below-the-node",
       comment: "The state machine does not import the node's services (consensus, p2p, rpc, …) or anything above it.",
       severity: "error",
