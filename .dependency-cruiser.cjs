@@ -22,6 +22,8 @@ const CHAIN_LAYERS = {
   indexer: ["store", "types", "crypto", "codec"],
   rpc: ["indexer", "store", "types", "crypto", "codec"],
   l1: ["types", "crypto", "codec"],
+  // Typed query clients composed from the proto services: used by the CLI, tests, benchmarks, relayer.
+  client: ["types", "codec"],
 };
 
 const ABOVE_CHAIN = "^(modules|genesis|feeder|app|cli|relayer|web|test|bench|bin)/";
