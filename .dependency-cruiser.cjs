@@ -22,6 +22,8 @@ const CHAIN_LAYERS = {
   indexer: ["store", "types", "crypto", "codec"],
   rpc: ["indexer", "store", "types", "crypto", "codec"],
   l1: ["types", "crypto", "codec"],
+  // Typed query clients composed from the proto services: used by the CLI, tests, benchmarks, relayer.
+  client: ["types", "codec"],
 };
 
 const ABOVE_CHAIN = "^(modules|genesis|feeder|app|cli|relayer|web|test|bench|bin)/";
@@ -57,6 +59,15 @@ module.exports = {
       severity: "error",
       from: { path: "^modules/([^/]+)/", pathNot: "^modules/[^/]+/expectedKeepers\\.ts$" },
       to: { path: "^modules/", pathNot: "^modules/$1/" },
+    },
+    {
+      name: "module-internals-stay-inside",
+      comment:
+        "A module's state, keeper, msg and query servers and registration are its own: others reach it through its index.ts (app/, genesis/) or the interfaces of their expectedKeepers.ts, never by importing its setters. Pure helpers (units, encodings, validation) stay importable for clients.",
+      severity: "error",
+      // $1 is the importer's own module (or top folder), so a module's files may use each other.
+      from: { path: "^(modules/[^/]+/|[^/]+/)", pathNot: "^(test|bench)/" },
+      to: { path: "^modules/[^/]+/(state|keeper|msgServer|queryServer|module|[a-zA-Z]+State)\\.ts$", pathNot: "^$1" },
     },
     {
       name: "modules-below-the-node",

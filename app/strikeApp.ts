@@ -30,23 +30,8 @@ import {
   createStakingKeeper,
   createStakingModule,
 } from "../modules/staking/index.js";
-import {
-  createOptionsModule,
-  optionGreeks,
-  optionPortfolioWorstLoss,
-  optionShortMargin,
-} from "../modules/options/index.js";
-import {
-  allMarkets,
-  cancelById,
-  createOrderbookModule,
-  getMarket,
-  hasOwnerOrders,
-  marketOrders,
-  setMarket,
-  topOfBook,
-  type OrderbookDeps,
-} from "../modules/orderbook/index.js";
+import { createOptionsKeeper, createOptionsModule } from "../modules/options/index.js";
+import { createOrderbookKeeper, createOrderbookModule } from "../modules/orderbook/index.js";
 import { BRIDGE_ACCOUNT, createBridgeModule } from "../modules/bridge/index.js";
 import { createBridgeKeeperFor } from "./bridgeWiring.js";
 import type { SignatureCache } from "../chain/crypto/sigCache.js";
@@ -54,7 +39,7 @@ import type { StateStore } from "../chain/store/types.js";
 import type { AnteAccountKeeper, DigestVerifier } from "../chain/runtime/ante/index.js";
 import { createBaseApp, type Logger, type StrikeApp } from "../chain/runtime/app.js";
 import type { DecCoin } from "../chain/runtime/coins.js";
-import type { Context } from "../chain/runtime/types.js";
+import type { StoreSource } from "../chain/runtime/collection.js";
 
 export interface StrikeAppOptions {
   state: StateStore;
@@ -132,12 +117,32 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
     price: (ctx, asset) =>
       oracleKeeper.priceAt(ctx, asset, { height: ctx.block.height, timeSeconds: ctx.block.time.seconds }),
   };
+  // Options settle through the orderbook's and margin's intents, and price options for margin:
+  // the closures reach keepers made below (called only once the app runs).
+  const optionsKeeper = createOptionsKeeper({
+    markets: {
+      allMarkets: (src) => orderbookKeeper.allMarkets(src),
+      closeMarket: (ctx, market, reason) => orderbookKeeper.closeMarket(ctx, market, reason),
+      settleSeries: (ctx, market, price) => orderbookKeeper.settleSeries(ctx, market, price),
+    },
+    oracle: {
+      price: (ctx, asset) => oracleKeeper.getPrice(ctx, asset),
+      twap: (ctx, asset, window) => oracleKeeper.twap(ctx, asset, window),
+    },
+    margin: {
+      params: getMarginParams,
+      settleMarket: (ctx, market, payoff) => settleMarketPositions(ctx, marginKeeper, market, payoff),
+    },
+  });
   const optionPricer: OptionPricer = {
-    greeks: (ctx, market, spot) => optionGreeks(ctx, market, spot),
-    shortMargin: (ctx, market, spot, mark) => optionShortMargin(market, spot, mark, getMarginParams(ctx)),
-    portfolioWorstLoss: (ctx, legs, spot) => optionPortfolioWorstLoss(ctx, legs, spot),
+    greeks: (ctx, market, spot) => optionsKeeper.greeks(ctx, market, spot),
+    shortMargin: (ctx, market, spot, mark) => optionsKeeper.shortMargin(ctx, market, spot, mark),
+    portfolioWorstLoss: (ctx, legs, spot) => optionsKeeper.portfolioWorstLoss(ctx, legs, spot),
   };
-  const marketReader = { getMarket, allMarkets };
+  const marketReader = {
+    getMarket: (src: StoreSource, id: string) => orderbookKeeper.getMarket(src, id),
+    allMarkets: (src: StoreSource) => orderbookKeeper.allMarkets(src),
+  };
   const marginKeeper = createMarginKeeper({
     markets: marketReader,
     prices,
@@ -145,7 +150,7 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
     bank: bankKeeper,
     accounts: accountKeeper,
     feeCollector: accountKeeper.moduleAddress(FEE_COLLECTOR),
-    orders: { hasOpenOrders: (ctx, id) => hasOwnerOrders(ctx, id.owner, id.number) },
+    orders: { hasOpenOrders: (ctx, id) => orderbookKeeper.hasOpenOrders(ctx, id) },
   });
   const bridgeKeeper = createBridgeKeeperFor({
     accounts: accountKeeper,
@@ -153,7 +158,7 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
     staking: stakingKeeper,
     margin: marginKeeper,
   });
-  const orderbookDeps: OrderbookDeps = {
+  const orderbookKeeper = createOrderbookKeeper({
     margin: {
       positionSize: (src, id, market) => marginKeeper.positionSize(src, id, market),
       meetsInitialMargin: (ctx, id, deltas) => marginKeeper.meetsInitialMargin(ctx, id, deltas),
@@ -166,26 +171,7 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
       marketRepriced: (ctx, market) => markHoldersDirty(ctx, market),
     },
     oracle: { price: (ctx, asset) => oracleKeeper.getPrice(ctx, asset) },
-  };
-  const optionsDeps = {
-    markets: {
-      allMarkets,
-      setMarket,
-      cancelMarketOrders(ctx: Context, market: string, reason: string) {
-        for (const o of [...marketOrders(ctx, market)]) cancelById(ctx, market, o.id, reason);
-      },
-    },
-    oracle: {
-      price: (ctx: Context, asset: string) => oracleKeeper.getPrice(ctx, asset),
-      twap: (ctx: Context, asset: string, window: bigint) => oracleKeeper.twap(ctx, asset, window),
-    },
-    margin: {
-      params: getMarginParams,
-      settleMarket: (ctx: Context, market: Parameters<typeof settleMarketPositions>[2], payoff: bigint) =>
-        settleMarketPositions(ctx, marginKeeper, market, payoff),
-    },
-  };
-
+  });
   return createBaseApp({
     state: options.state,
     // Genesis order: accounts exist before bank credits them; markets before anything trades.
@@ -206,11 +192,11 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
       createOracleModule(oracleKeeper),
       // Expired option series settle before the orderbook's end block fires triggers or
       // liquidates, so that no order fills on a series at or after its expiry.
-      createOptionsModule(optionsDeps),
-      createOrderbookModule(orderbookDeps),
+      createOptionsModule(optionsKeeper),
+      createOrderbookModule(orderbookKeeper),
       createMarginModule(marginKeeper, {
         markets: marketReader,
-        book: { midPrice: (src, market) => topOfBook(src, market).mid },
+        book: { midPrice: (src, market) => orderbookKeeper.midPrice(src, market) },
       }),
       createBridgeModule(bridgeKeeper),
     ],

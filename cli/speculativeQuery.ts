@@ -3,6 +3,8 @@
  * state plus every tx receipted since, so a trader sees its receipted fills before they
  * commit. Only the sequencer's node can answer; others say who it is.
  */
+import { strikeQueries, type StrikeQueries } from "../chain/client/queries.js";
+import { queryPath } from "../chain/client/queryRpc.js";
 import { isNetworkError } from "./client.js";
 import { rpcHttpUrl, type GlobalOptions } from "./context.js";
 import { cliErrors } from "./errors.js";
@@ -48,6 +50,22 @@ export async function speculativeQuery<T>(
     }
     await new Promise((res) => setTimeout(res, 100));
   }
+}
+
+/**
+ * Strike's typed query clients on the sequencer's speculative state; `height()` is the height
+ * the sequencer was sequencing at the latest answer.
+ */
+export function speculativeQueries(g: GlobalOptions): { queries: StrikeQueries; height(): string | undefined } {
+  let height: string | undefined;
+  const queries = strikeQueries({
+    async request(service, method, data) {
+      const r = await speculativeQuery(g, queryPath(service, method), data, (b) => b);
+      height = r.height;
+      return r.value;
+    },
+  });
+  return { queries, height: () => height };
 }
 
 /** a − b for decimal strings, exactly (sizes are signed decimals). */

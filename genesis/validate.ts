@@ -18,6 +18,7 @@ import { validateStakingGenesis } from "../modules/staking/index.js";
 import { defaultOracleGenesis, validateOracleGenesis } from "../modules/oracle/index.js";
 import { validateCheckpointGenesis } from "../modules/checkpoint/index.js";
 import { parseOrderbookGenesis } from "../modules/orderbook/index.js";
+import { validateOptionsGenesis } from "../modules/options/index.js";
 import { validateReceiptsGenesis } from "../modules/receipts/index.js";
 import type { GenesisDoc } from "./types.js";
 
@@ -136,6 +137,7 @@ export function genesisIssues(doc: unknown): string[] {
     checkModule(issues, () => validateOracleGenesis(appState["oracle"] ?? defaultOracleGenesis()));
     checkModule(issues, () => parseOrderbookGenesis(appState["orderbook"]));
     checkModule(issues, () => parseMarginGenesis(appState["margin"]));
+    checkModule(issues, () => validateOptionsGenesis(appState["options"]));
     checkModule(issues, () => checkSettlementWindow(appState["oracle"], appState["margin"]));
     checkModule(issues, () => parseSequencerGenesis(appState["sequencer"]));
     if (appState["receipts"] !== undefined) checkModule(issues, () => validateReceiptsGenesis(appState["receipts"]));

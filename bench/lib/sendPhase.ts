@@ -1,9 +1,10 @@
 /** One submission phase of a tx-throughput benchmark: send signed txs, watch blocks, measure. */
+import { jsonRpcQuerier } from "../../chain/client/comet.js";
+import { cosmosQueries } from "../../chain/client/queries.js";
+import { createQueryRpc } from "../../chain/client/queryRpc.js";
 import { randomBytes } from "node:crypto";
 import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
-import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
 import WebSocket from "ws";
-import { rpc } from "../../test/helpers/localNode.js";
 import { percentile } from "./machine.js";
 import { senderFromKey, sha256, type Sender } from "./sendTx.js";
 
@@ -132,11 +133,7 @@ export function newSender(): Sender {
 /** Reads each sender's account number from the chain (they are assigned at genesis). */
 export async function fetchAccountNumbers(rpcUrl: string, senders: Sender[]): Promise<void> {
   for (const s of senders) {
-    const q = await rpc<{ response: { value: string } }>(rpcUrl, "abci_query", {
-      path: "/cosmos.auth.v1beta1.Query/Account",
-      data: Buffer.from(QueryAccountRequest.encode({ address: s.address }).finish()).toString("hex"),
-    });
-    const res = QueryAccountResponse.decode(Buffer.from(q.response.value, "base64"));
+    const res = await cosmosQueries(createQueryRpc(jsonRpcQuerier(rpcUrl))).auth.Account({ address: s.address });
     s.accountNumber = BaseAccount.decode(res.account!.value).accountNumber;
   }
 }

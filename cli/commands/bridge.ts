@@ -4,14 +4,13 @@
  */
 import type { Comet38Client } from "@cosmjs/tendermint-rpc";
 import { Command } from "commander";
-import {
-  QueryDepositRequest,
-  QueryDepositResponse,
-  QueryStatusRequest,
-  QueryStatusResponse,
-  QueryWithdrawalRequest,
+import type {
+  QueryClientImpl as BridgeQuery,
   QueryWithdrawalResponse,
 } from "../../chain/codec/generated/strike/bridge/v1/query.js";
+import { cometQuerier } from "../../chain/client/comet.js";
+import { strikeQueries } from "../../chain/client/queries.js";
+import { createQueryRpc, refusal } from "../../chain/client/queryRpc.js";
 import { MsgSetExitAddress, MsgWithdraw } from "../../chain/codec/generated/strike/bridge/v1/tx.js";
 import { registerError } from "../../chain/types/errors.js";
 import { withComet } from "../abciQuery.js";
@@ -36,8 +35,6 @@ export const l1CliErrors = {
   alreadyInExitMode: registerError("l1cli", 8, "the settlement contract is already in exit mode"),
 };
 
-const Q = "/strike.bridge.v1.Query/";
-
 function uusdcAmount(text: string): string {
   const m = /^(\d+)(uusdc)?$/.exec(text.trim());
   if (m === null || BigInt(m[1]!) === 0n)
@@ -58,21 +55,20 @@ function wholeNumber(text: string, what: string): bigint {
   return BigInt(text);
 }
 
-/** One abci query at a height (0: latest); the chain's coded errors come back as they are. */
-async function rawQuery(comet: Comet38Client, path: string, data: Uint8Array, height = 0n) {
-  return comet.abciQuery({ path, data, ...(height > 0n ? { height: Number(height) } : {}) });
+/** The bridge's typed queries at a height (0: latest); the chain's coded errors come back as they are. */
+export function bridgeQueries(comet: Comet38Client, height = 0n): BridgeQuery {
+  return strikeQueries(createQueryRpc(cometQuerier(comet), { height })).bridge;
 }
 
-async function queryOrFail<T>(
-  comet: Comet38Client,
-  path: string,
-  data: Uint8Array,
-  decode: (b: Uint8Array) => T,
-  height = 0n,
-) {
-  const r = await rawQuery(comet, path, data, height);
-  if ((r.code ?? 0) !== 0) throw cliErrors.notFound(`${r.log ?? ""} (code ${r.code}, codespace ${r.codespace || "-"})`);
-  return decode(r.value);
+/** A refused query reads as "not found", with the node's code and log. */
+async function orNotFound<T>(answer: Promise<T>): Promise<T> {
+  try {
+    return await answer;
+  } catch (e) {
+    const r = refusal(e);
+    if (r === undefined) throw e;
+    throw cliErrors.notFound(`${r.log} (code ${r.code}, codespace ${r.codespace || "-"})`);
+  }
 }
 
 function withdrawalJson(r: QueryWithdrawalResponse) {
@@ -153,15 +149,7 @@ function withdrawalQueryCommand(): Command {
       const g = globalOptions(self);
       const id = wholeNumber(idText, "<id>");
       const height = wholeNumber(o.height, "--height");
-      const r = await withComet(g, (c) =>
-        queryOrFail(
-          c,
-          `${Q}Withdrawal`,
-          QueryWithdrawalRequest.encode({ id }).finish(),
-          QueryWithdrawalResponse.decode,
-          height,
-        ),
-      );
+      const r = await withComet(g, (c) => orNotFound(bridgeQueries(c, height).Withdrawal({ id })));
       print(g.output, withdrawalJson(r));
     });
   return withExamples(cmd, "strike query bridge withdrawal 0 --output json");
@@ -174,14 +162,7 @@ function depositQueryCommand(): Command {
     .action(async (nonceText: string, _o: unknown, self: Command) => {
       const g = globalOptions(self);
       const nonce = wholeNumber(nonceText, "<nonce>");
-      const r = await withComet(g, (c) =>
-        queryOrFail(
-          c,
-          `${Q}Deposit`,
-          QueryDepositRequest.encode({ nonce, attester: "" }).finish(),
-          QueryDepositResponse.decode,
-        ),
-      );
+      const r = await withComet(g, (c) => orNotFound(bridgeQueries(c).Deposit({ nonce, attester: "" })));
       print(g.output, {
         nonce: nonce.toString(),
         credited: r.credited,
@@ -199,9 +180,7 @@ function statusQueryCommand(): Command {
     .description("Bridged supply (credited deposits less withdrawals), counters and the withdrawal root")
     .action(async (_o: unknown, self: Command) => {
       const g = globalOptions(self);
-      const r = await withComet(g, (c) =>
-        queryOrFail(c, `${Q}Status`, QueryStatusRequest.encode({}).finish(), QueryStatusResponse.decode),
-      );
+      const r = await withComet(g, (c) => orNotFound(bridgeQueries(c).Status({})));
       print(g.output, {
         bridged_supply: r.bridgedSupply,
         withdrawals: r.withdrawals.toString(),

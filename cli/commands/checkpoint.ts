@@ -6,12 +6,12 @@
 import type { EncodeObject } from "@cosmjs/proto-signing";
 import { Command } from "commander";
 import { getBytes, hexlify } from "ethers";
-import * as q from "../../chain/codec/generated/strike/checkpoint/v1/query.js";
+import type * as q from "../../chain/codec/generated/strike/checkpoint/v1/query.js";
 import { ETH_KEY_FILE, loadEthKey } from "../../chain/node/ethKey.js";
 import { resolveHomePath } from "../../chain/node/config.js";
 import { signDigestEcdsa } from "../../chain/l1/ecdsa.js";
 import { registrationDigest } from "../../modules/checkpoint/ethSig.js";
-import { queryProto, withComet } from "../abciQuery.js";
+import { cliQueries, withComet } from "../abciQuery.js";
 import { globalOptions, openKeyring } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
@@ -61,14 +61,7 @@ export function checkpointQueryCommand(): Command {
       if (which !== "latest" && !/^[1-9][0-9]{0,18}$/.test(which))
         throw cliErrors.badArgument(`"${which}" is neither "latest" nor a height`);
       const height = which === "latest" ? 0n : BigInt(which);
-      const res = await withComet(g, (c) =>
-        queryProto(
-          c,
-          `${P}Query/Checkpoint`,
-          q.QueryCheckpointRequest.encode({ height }).finish(),
-          q.QueryCheckpointResponse.decode,
-        ),
-      );
+      const res = await withComet(g, (c) => cliQueries(c).checkpoint.Checkpoint({ height }));
       const v = checkpointView(res);
       print(g.output, v, () =>
         [

@@ -5,7 +5,8 @@
  */
 import { Command } from "commander";
 import { Contract, hexlify } from "ethers";
-import { QueryWithdrawalRequest, QueryWithdrawalResponse } from "../../chain/codec/generated/strike/bridge/v1/query.js";
+import type { QueryWithdrawalResponse } from "../../chain/codec/generated/strike/bridge/v1/query.js";
+import { refusal } from "../../chain/client/queryRpc.js";
 import { bech32ToAddressBytes, isValidAddress } from "../../chain/crypto/address.js";
 import { loadArtifact } from "../../chain/l1/artifacts.js";
 import { withComet } from "../abciQuery.js";
@@ -13,7 +14,7 @@ import { globalOptions, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { print } from "../output.js";
-import { l1CliErrors } from "./bridge.js";
+import { bridgeQueries, l1CliErrors } from "./bridge.js";
 import { addL1Options, connect, l1Tx, type L1Flags } from "./l1Connect.js";
 import { enterExitModeCommand, exitCommand } from "./l1Exit.js";
 
@@ -65,17 +66,17 @@ function depositCommand(): Command {
 
 async function checkpointedProof(g: GlobalOptions, id: bigint, height: bigint): Promise<QueryWithdrawalResponse> {
   return withComet(g, async (c) => {
-    const r = await c.abciQuery({
-      path: "/strike.bridge.v1.Query/Withdrawal",
-      data: QueryWithdrawalRequest.encode({ id }).finish(),
-      height: Number(height),
-    });
-    if ((r.code ?? 0) === 0) return QueryWithdrawalResponse.decode(r.value);
-    if (r.codespace === "bridge" && r.code === 10)
-      throw l1CliErrors.notCheckpointed(
-        `withdrawal ${id} is not in the state at the last checkpointed height ${height}; wait for the next checkpoint`,
-      );
-    throw cliErrors.notFound(`${r.log ?? ""} (code ${r.code}, codespace ${r.codespace || "-"}) at height ${height}`);
+    try {
+      return await bridgeQueries(c, height).Withdrawal({ id });
+    } catch (e) {
+      const r = refusal(e);
+      if (r === undefined) throw e;
+      if (r.codespace === "bridge" && r.code === 10)
+        throw l1CliErrors.notCheckpointed(
+          `withdrawal ${id} is not in the state at the last checkpointed height ${height}; wait for the next checkpoint`,
+        );
+      throw cliErrors.notFound(`${r.log} (code ${r.code}, codespace ${r.codespace || "-"}) at height ${height}`);
+    }
   });
 }
 

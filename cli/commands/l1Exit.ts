@@ -7,7 +7,8 @@
  */
 import { Command } from "commander";
 import { Wallet, hexlify } from "ethers";
-import { QueryExitProofRequest, QueryExitProofResponse } from "../../chain/codec/generated/strike/bridge/v1/query.js";
+import type { QueryExitProofResponse } from "../../chain/codec/generated/strike/bridge/v1/query.js";
+import { refusal } from "../../chain/client/queryRpc.js";
 import { addressToBech32, isValidAddress, secp256k1PubKeyToAddressBytes } from "../../chain/crypto/address.js";
 import { fromHex } from "../../chain/types/bytes.js";
 import { withComet } from "../abciQuery.js";
@@ -15,7 +16,7 @@ import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { print } from "../output.js";
-import { l1CliErrors } from "./bridge.js";
+import { bridgeQueries, l1CliErrors } from "./bridge.js";
 import { addL1Options, connect, l1Tx, type L1Flags } from "./l1Connect.js";
 
 interface ExitTiming {
@@ -103,16 +104,16 @@ async function exitProofAt(
   height: bigint,
 ): Promise<QueryExitProofResponse | undefined> {
   return withComet(g, async (c) => {
-    const r = await c.abciQuery({
-      path: "/strike.bridge.v1.Query/ExitProof",
-      data: QueryExitProofRequest.encode({ account }).finish(),
-      height: Number(height),
-    });
-    if ((r.code ?? 0) === 0) return QueryExitProofResponse.decode(r.value);
-    if (r.codespace === "bridge" && r.code === 12) return undefined;
-    throw cliErrors.notFound(
-      `exit proof of ${account} at height ${height}: ${r.log ?? ""} (code ${r.code}, codespace ${r.codespace || "-"}); the node must still hold that height (not pruned)`,
-    );
+    try {
+      return await bridgeQueries(c, height).ExitProof({ account });
+    } catch (e) {
+      const r = refusal(e);
+      if (r === undefined) throw e;
+      if (r.codespace === "bridge" && r.code === 12) return undefined;
+      throw cliErrors.notFound(
+        `exit proof of ${account} at height ${height}: ${r.log} (code ${r.code}, codespace ${r.codespace || "-"}); the node must still hold that height (not pruned)`,
+      );
+    }
   });
 }
 

@@ -1,10 +1,9 @@
 /** `strike query candles|tape`: the node's market-data index (chain/indexer/marketData.ts), as tables or JSON. */
 import { Command } from "commander";
 import type { Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
-import * as q from "../../chain/codec/generated/strike/orderbook/v1/query.js";
 import type { Candle, TapeTrade } from "../../chain/indexer/marketData.js";
 import { formatPrice, formatSize } from "../../modules/orderbook/units.js";
-import { queryProto, withComet } from "../abciQuery.js";
+import { cliQueries, withComet } from "../abciQuery.js";
 import { withNode } from "../client.js";
 import { globalOptions, rpcHttpUrl, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
@@ -27,14 +26,7 @@ async function callRpc<T>(node: string, method: string, params: Record<string, u
 }
 
 async function marketOf(g: GlobalOptions, id: string): Promise<Market> {
-  const { markets } = await withComet(g, (c) =>
-    queryProto(
-      c,
-      "/strike.orderbook.v1.Query/Markets",
-      q.QueryMarketsRequest.encode({}).finish(),
-      q.QueryMarketsResponse.decode,
-    ),
-  );
+  const { markets } = await withComet(g, (c) => cliQueries(c).orderbook.Markets({}));
   const m = markets.find((x) => x.id === id);
   if (m === undefined) throw cliErrors.notFound(`market ${id} does not exist (see \`strike query markets\`)`);
   return m;

@@ -5,16 +5,9 @@
 import type { Comet38Client } from "@cosmjs/tendermint-rpc";
 import { Command, Option } from "commander";
 import { existsSync } from "node:fs";
-import {
-  QueryFeedersRequest,
-  QueryFeedersResponse,
-  QueryParamsRequest,
-  QueryParamsResponse,
-  QueryPriceRequest,
-  QueryPriceResponse,
-  QueryPricesRequest,
-  QueryPricesResponse,
-} from "../../chain/codec/generated/strike/oracle/v1/query.js";
+import { cometQuerier } from "../../chain/client/comet.js";
+import { strikeQueries, type StrikeQueries } from "../../chain/client/queries.js";
+import { createQueryRpc } from "../../chain/client/queryRpc.js";
 import type { OraclePrice } from "../../chain/codec/generated/strike/oracle/v1/oracle.js";
 import { parseDuration } from "../../chain/node/duration.js";
 import { decFromString, decToString, type Dec } from "../../chain/types/fixed/index.js";
@@ -24,8 +17,8 @@ import { createSimulatedSource } from "../../feeder/simulatedSource.js";
 import type { PriceSource } from "../../feeder/source.js";
 import { decodeBech32 } from "../../genesis/address.js";
 // The light parts of the oracle module only: its index (and the genesis code) would load every module.
-import { QUERY_PATH_PREFIX as ORACLE_QUERY_PATH_PREFIX } from "../../modules/oracle/keys.js";
 import { isValidAssetSymbol, parseAssetPrices } from "../../modules/oracle/validation.js";
+import { cliRpc } from "../abciQuery.js";
 import { connectComet, withNode } from "../client.js";
 import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
@@ -59,19 +52,22 @@ function parseAssets(text: string): string[] {
   return [...new Set(assets)];
 }
 
-async function abciQuery<T>(
+/** One typed oracle query and the height of the state it read; an unknown asset (oracle/2) reads as not found. */
+async function oracleQuery<T>(
   comet: Comet38Client,
-  path: string,
-  data: Uint8Array,
-  decode: (b: Uint8Array) => T,
+  call: (oracle: StrikeQueries["oracle"]) => Promise<T>,
 ): Promise<{ value: T; height: number }> {
-  const res = await comet.abciQuery({ path: `${ORACLE_QUERY_PATH_PREFIX}${path}`, data });
-  if ((res.code ?? 0) !== 0) {
-    const why = `${res.log ?? ""} (code ${res.code}, codespace ${res.codespace || "-"})`;
-    if (res.codespace === "oracle" && res.code === 2) throw cliErrors.notFound(why);
-    throw cliErrors.badArgument(why);
-  }
-  return { value: decode(res.value), height: res.height ?? 0 };
+  let height = 0;
+  const querier = cometQuerier({
+    abciQuery: async (params) => {
+      const r = await comet.abciQuery(params);
+      height = r.height ?? 0;
+      return r;
+    },
+  });
+  const rpc = cliRpc(createQueryRpc(querier), (r) => r.codespace === "oracle" && r.code === 2);
+  const value = await call(strikeQueries(rpc).oracle);
+  return { value, height };
 }
 
 async function withComet<T>(g: GlobalOptions, fn: (comet: Comet38Client) => Promise<T>): Promise<T> {
@@ -147,9 +143,7 @@ export function oracleTxCommand(): Command {
 function oracleParamsCommand(): Command {
   const cmd = new Command("params").description("The oracle's parameters").action(async (_o, self: Command) => {
     const g = globalOptions(self);
-    const { value } = await withComet(g, (c) =>
-      abciQuery(c, "Params", QueryParamsRequest.encode({}).finish(), QueryParamsResponse.decode),
-    );
+    const { value } = await withComet(g, (c) => oracleQuery(c, (o) => o.Params({})));
     const p = value.params!;
     print(g.output, {
       max_vote_age_blocks: p.maxVoteAgeBlocks.toString(),
@@ -165,9 +159,7 @@ function oracleFeedersCommand(): Command {
     .description("Accounts whose votes count, with weights")
     .action(async (_o, self: Command) => {
       const g = globalOptions(self);
-      const { value } = await withComet(g, (c) =>
-        abciQuery(c, "Feeders", QueryFeedersRequest.encode({}).finish(), QueryFeedersResponse.decode),
-      );
+      const { value } = await withComet(g, (c) => oracleQuery(c, (o) => o.Feeders({})));
       print(g.output, {
         feeders: value.feeders.map((f) => ({ address: f.address, weight: f.weight.toString() })),
         total_weight: value.totalWeight.toString(),
@@ -183,18 +175,14 @@ export function oracleQueryCommand(): Command {
     .action(async (assetArg: string | undefined, _o: unknown, self: Command) => {
       const g = globalOptions(self);
       if (assetArg === undefined) {
-        const { value, height } = await withComet(g, (c) =>
-          abciQuery(c, "Prices", QueryPricesRequest.encode({}).finish(), QueryPricesResponse.decode),
-        );
+        const { value, height } = await withComet(g, (c) => oracleQuery(c, (o) => o.Prices({})));
         const prices = value.prices.map(priceJson);
         print(g.output, { height: String(height), prices }, () => priceTable(prices));
         return;
       }
       const asset = assetArg.toUpperCase();
       if (!isValidAssetSymbol(asset)) throw cliErrors.badArgument(`"${assetArg}" is not an asset symbol`);
-      const { value } = await withComet(g, (c) =>
-        abciQuery(c, "Price", QueryPriceRequest.encode({ asset }).finish(), QueryPriceResponse.decode),
-      );
+      const { value } = await withComet(g, (c) => oracleQuery(c, (o) => o.Price({ asset })));
       const p = priceJson(value.price!);
       print(g.output, p, () => priceTable([p]));
     });
@@ -230,12 +218,7 @@ function durationFlag(name: string, text: string): number {
 }
 
 async function startPrices(comet: Comet38Client, assets: readonly string[]): Promise<Map<string, Dec>> {
-  const { value } = await abciQuery(
-    comet,
-    "Prices",
-    QueryPricesRequest.encode({}).finish(),
-    QueryPricesResponse.decode,
-  );
+  const { value } = await oracleQuery(comet, (o) => o.Prices({}));
   const known = new Map(value.prices.map((p) => [p.asset, decFromString(p.price)]));
   const missing = assets.filter((a) => !known.has(a));
   if (missing.length > 0)
@@ -310,12 +293,7 @@ export function feederCommand(): Command {
           const chainId = status.nodeInfo.network;
           if (g.chainId !== undefined && g.chainId !== chainId)
             throw cliErrors.chainIdMismatch(`--chain-id is ${g.chainId} but the node at ${g.node} runs ${chainId}`);
-          const feeders = await abciQuery(
-            comet,
-            "Feeders",
-            QueryFeedersRequest.encode({}).finish(),
-            QueryFeedersResponse.decode,
-          );
+          const feeders = await oracleQuery(comet, (o) => o.Feeders({}));
           if (!feeders.value.feeders.some((x) => x.address === key.address))
             note(`warning: ${key.address} is not in the oracle's feeder list; its votes will be rejected`);
           const source = await buildSource(() => startPrices(comet, assets));

@@ -5,11 +5,10 @@
 import type { EncodeObject } from "@cosmjs/proto-signing";
 import { Command, Option } from "commander";
 import { existsSync, readFileSync } from "node:fs";
-import * as sq from "../../chain/codec/generated/strike/slashing/v1/query.js";
-import * as q from "../../chain/codec/generated/strike/staking/v1/query.js";
+import type * as q from "../../chain/codec/generated/strike/staking/v1/query.js";
 import { BondStatus } from "../../chain/codec/generated/strike/staking/v1/staking.js";
 import { checkBech32Address, decodeBech32 } from "../../genesis/address.js";
-import { queryProto, withComet } from "../abciQuery.js";
+import { cliQueries, withComet } from "../abciQuery.js";
 import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
@@ -256,14 +255,7 @@ function validatorsCommand(): Command {
       .addOption(new Option("--status <status>", "only bonded or unbonded ones").choices(["bonded", "unbonded"]))
       .action(async (o: { status?: string }, self: Command) => {
         const g = globalOptions(self);
-        const { validators } = await withComet(g, (c) =>
-          queryProto(
-            c,
-            `${ST}Query/Validators`,
-            q.QueryValidatorsRequest.encode({ status: o.status ?? "" }).finish(),
-            q.QueryValidatorsResponse.decode,
-          ),
-        );
+        const { validators } = await withComet(g, (c) => cliQueries(c).staking.Validators({ status: o.status ?? "" }));
         const rows = validators.map(validatorJson);
         print(g.output, { validators: rows }, () =>
           rows.length === 0
@@ -299,18 +291,8 @@ function delegationsCommand(): Command {
           g,
           async (c) =>
             [
-              await queryProto(
-                c,
-                `${ST}Query/Delegations`,
-                q.QueryDelegationsRequest.encode({ delegatorAddress }).finish(),
-                q.QueryDelegationsResponse.decode,
-              ),
-              await queryProto(
-                c,
-                `${ST}Query/UnbondingDelegations`,
-                q.QueryUnbondingDelegationsRequest.encode({ delegatorAddress }).finish(),
-                q.QueryUnbondingDelegationsResponse.decode,
-              ),
+              await cliQueries(c).staking.Delegations({ delegatorAddress }),
+              await cliQueries(c).staking.UnbondingDelegations({ delegatorAddress }),
             ] as const,
         );
         const delegations = d.delegations.map((x) => ({
@@ -361,14 +343,7 @@ export function stakingQueryCommand(): Command {
 async function consAddressArg(g: GlobalOptions, s: string): Promise<string> {
   if (/^[0-9a-fA-F]{40}$/.test(s)) return s.toUpperCase();
   const operatorAddress = addressArg(g, s);
-  const res = await withComet(g, (c) =>
-    queryProto(
-      c,
-      `${ST}Query/Validator`,
-      q.QueryValidatorRequest.encode({ operatorAddress, consensusAddress: "" }).finish(),
-      q.QueryValidatorResponse.decode,
-    ),
-  );
+  const res = await withComet(g, (c) => cliQueries(c).staking.Validator({ operatorAddress, consensusAddress: "" }));
   return res.validator!.consensusAddress;
 }
 
@@ -380,14 +355,7 @@ export function slashingQueryCommand(): Command {
     .action(async (who: string, _o: unknown, self: Command) => {
       const g = globalOptions(self);
       const consAddress = await consAddressArg(g, who);
-      const { info } = await withComet(g, (c) =>
-        queryProto(
-          c,
-          `${SL}Query/SigningInfo`,
-          sq.QuerySigningInfoRequest.encode({ consAddress }).finish(),
-          sq.QuerySigningInfoResponse.decode,
-        ),
-      );
+      const { info } = await withComet(g, (c) => cliQueries(c).slashing.SigningInfo({ consAddress }));
       const i = info!;
       const out = {
         address: i.address,

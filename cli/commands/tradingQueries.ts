@@ -1,22 +1,17 @@
 /** `strike query book|trades|positions|markets|orders`: the trading state, as tables or JSON. */
 import { Command } from "commander";
-import {
-  QuerySubaccountsRequest,
-  QuerySubaccountsResponse,
-} from "../../chain/codec/generated/strike/margin/v1/query.js";
+import type { QuerySubaccountsResponse } from "../../chain/codec/generated/strike/margin/v1/query.js";
 import { MarketType, OptionKind, type Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
 import { Side, type Order, type Trade } from "../../chain/codec/generated/strike/orderbook/v1/order.js";
-import * as q from "../../chain/codec/generated/strike/orderbook/v1/query.js";
+import type * as q from "../../chain/codec/generated/strike/orderbook/v1/query.js";
 import { formatPrice, formatSize } from "../../modules/orderbook/units.js";
 import { checkBech32Address, decodeBech32 } from "../../genesis/address.js";
-import { queryProto, withComet } from "../abciQuery.js";
+import { cliQueries, withComet } from "../abciQuery.js";
 import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { print } from "../output.js";
-import { decimalSub, speculativeQuery } from "../speculativeQuery.js";
-
-const OB = "/strike.orderbook.v1.Query/";
+import { decimalSub, speculativeQueries } from "../speculativeQuery.js";
 
 function addressArg(g: GlobalOptions, s: string): string {
   if (decodeBech32(s) === undefined) return openKeyring(g).get(s).address;
@@ -69,9 +64,7 @@ function marketsCommand(): Command {
       .description("Every market with its tick, lot, fees and terms")
       .action(async (_o: unknown, self: Command) => {
         const g = globalOptions(self);
-        const { markets } = await withComet(g, (c) =>
-          queryProto(c, `${OB}Markets`, q.QueryMarketsRequest.encode({}).finish(), q.QueryMarketsResponse.decode),
-        );
+        const { markets } = await withComet(g, (c) => cliQueries(c).orderbook.Markets({}));
         const rows = markets.map(marketJson);
         print(g.output, { markets: rows }, () =>
           table(
@@ -104,14 +97,7 @@ function bookCommand(): Command {
       .action(async (market: string, o: { levels: string }, self: Command) => {
         const g = globalOptions(self);
         if (!/^\d+$/.test(o.levels)) throw cliErrors.badArgument("--levels must be a whole number");
-        const r = await withComet(g, (c) =>
-          queryProto(
-            c,
-            `${OB}Book`,
-            q.QueryBookRequest.encode({ market, levels: Number(o.levels) }).finish(),
-            q.QueryBookResponse.decode,
-          ),
-        );
+        const r = await withComet(g, (c) => cliQueries(c).orderbook.Book({ market, levels: Number(o.levels) }));
         const m = r.market!;
         const level = (l: q.BookLevel) => ({
           price: formatPrice(l.price),
@@ -141,18 +127,8 @@ function tradesCommand(): Command {
         const g = globalOptions(self);
         if (!/^\d+$/.test(o.limit)) throw cliErrors.badArgument("--limit must be a whole number");
         const { r, markets } = await withComet(g, async (c) => ({
-          r: await queryProto(
-            c,
-            `${OB}Trades`,
-            q.QueryTradesRequest.encode({ market: o.market, limit: Number(o.limit) }).finish(),
-            q.QueryTradesResponse.decode,
-          ),
-          markets: await queryProto(
-            c,
-            `${OB}Markets`,
-            q.QueryMarketsRequest.encode({}).finish(),
-            q.QueryMarketsResponse.decode,
-          ),
+          r: await cliQueries(c).orderbook.Trades({ market: o.market, limit: Number(o.limit) }),
+          markets: await cliQueries(c).orderbook.Markets({}),
         }));
         const m = markets.markets.find((x) => x.id === o.market)!;
         const trades = r.trades.map((t: Trade) => ({
@@ -235,14 +211,12 @@ function positionsCommand(): Command {
         const owner = addressArg(g, addr);
         if (o.state !== "committed" && o.state !== "speculative")
           throw cliErrors.badArgument(`--state must be committed or speculative, got "${o.state}"`);
-        const request = QuerySubaccountsRequest.encode({ owner }).finish();
-        const committedState = await withComet(g, (c) =>
-          queryProto(c, "/strike.margin.v1.Query/Subaccounts", request, QuerySubaccountsResponse.decode),
-        );
+        const committedState = await withComet(g, (c) => cliQueries(c).margin.Subaccounts({ owner }));
+        const speculative = o.state === "speculative" ? speculativeQueries(g) : undefined;
         const spec =
-          o.state === "speculative"
-            ? await speculativeQuery(g, "/strike.margin.v1.Query/Subaccounts", request, QuerySubaccountsResponse.decode)
-            : undefined;
+          speculative === undefined
+            ? undefined
+            : { value: await speculative.queries.margin.Subaccounts({ owner }), height: speculative.height() ?? "" };
         const r = spec?.value ?? committedState;
         const tiers = spec === undefined ? undefined : finalityTiers(committedState, spec.value);
         const out = r.subaccounts.map((s) => ({
@@ -329,18 +303,8 @@ function ordersCommand(): Command {
         const g = globalOptions(self);
         const owner = addressArg(g, addr);
         const { r, markets } = await withComet(g, async (c) => ({
-          r: await queryProto(
-            c,
-            `${OB}Orders`,
-            q.QueryOrdersRequest.encode({ owner, market: o.market }).finish(),
-            q.QueryOrdersResponse.decode,
-          ),
-          markets: await queryProto(
-            c,
-            `${OB}Markets`,
-            q.QueryMarketsRequest.encode({}).finish(),
-            q.QueryMarketsResponse.decode,
-          ),
+          r: await cliQueries(c).orderbook.Orders({ owner, market: o.market }),
+          markets: await cliQueries(c).orderbook.Markets({}),
         }));
         const byId = new Map(markets.markets.map((m) => [m.id, m]));
         const orders = r.orders.map((x: Order) => {

@@ -209,6 +209,26 @@ export function createMarginKeeper(config: MarginKeeperConfig) {
       return bank.getBalance(src, insuranceAddress(), COLLATERAL_DENOM);
     },
 
+    /**
+     * An account left in debt without positions (a liquidation whose deficit the insurance fund
+     * could not cover in full and no counterparty could absorb) is covered by the fund as soon as
+     * it can. Nobody else waits for it: withdrawals are never halted chain-wide.
+     */
+    coverDebt(ctx: Context, id: AccountId): void {
+      const s = getSubaccount(ctx, id);
+      const debt = s === undefined ? 0n : -BigInt(s.quoteBalance);
+      if (debt <= 0n || accountPositions(ctx, id).length > 0) return;
+      const fund = keeper.insuranceBalance(ctx);
+      const cover = fund < debt ? fund : debt;
+      if (cover <= 0n) return;
+      keeper.transferWithInsurance(ctx, id, cover);
+      ctx.events.emit("shortfall_covered", [
+        ["owner", id.owner],
+        ["subaccount", String(id.number)],
+        ["amount", cover.toString()],
+      ]);
+    },
+
     /** Rounding surplus (quote taken from accounts beyond what others received) goes to the insurance fund. */
     sweepToInsurance(ctx: Context, amount: bigint): void {
       if (amount > 0n) bank.sendCoins(ctx, marginAddress(), insuranceAddress(), coin(amount));

@@ -5,11 +5,13 @@ import type { StoreSource } from "../../chain/runtime/collection.js";
 import type { Context } from "../../chain/runtime/types.js";
 import type { Dec } from "../../chain/types/fixed/index.js";
 
+/** The orderbook's intents for option series: options never writes a market itself. */
 export interface OptionsMarketKeeper {
   allMarkets(src: StoreSource): Iterable<Market>;
-  setMarket(src: StoreSource, m: Market): void;
   /** Cancels every order of a market (it is closing). */
-  cancelMarketOrders(ctx: Context, market: string, reason: string): void;
+  closeMarket(ctx: Context, market: string, reason: string): void;
+  /** Marks an active series settled at `settlementPrice` (uusdc). */
+  settleSeries(ctx: Context, market: string, settlementPrice: bigint): void;
 }
 
 export interface OptionsOracle {

@@ -1,11 +1,13 @@
-/** Registers the options module: expiry settlement at end block (its pricing serves margin through the keeper). */
+/** Registers the options module: its (empty) genesis and expiry settlement at end block. */
 import type { AppModule, Context } from "../../chain/runtime/types.js";
+import { validateOptionsGenesis } from "./genesis.js";
+import type { OptionsKeeper } from "./keeper.js";
 import { MODULE_NAME } from "./keys.js";
-import { settleExpiredOptions, type OptionsDeps } from "./settlement.js";
 
-export function createOptionsModule(deps: OptionsDeps): AppModule {
+export function createOptionsModule(keeper: OptionsKeeper): AppModule {
   return {
     name: MODULE_NAME,
-    endBlock: (ctx: Context) => settleExpiredOptions(ctx, deps),
+    initGenesis: (_ctx: Context, state: unknown) => validateOptionsGenesis(state),
+    endBlock: (ctx: Context) => keeper.settleExpired(ctx),
   };
 }

@@ -35,14 +35,10 @@ export function settleExpiredOptions(ctx: Context, deps: OptionsDeps): void {
     const settlement = deps.oracle.twap(ctx, market.underlying, window) ?? spot?.price;
     // Without any price the market waits: settling at a made-up price would move real money.
     if (settlement === undefined) continue;
-    deps.markets.cancelMarketOrders(ctx, market.id, "market_settled");
+    deps.markets.closeMarket(ctx, market.id, "market_settled");
     const payoff = payoffPerContract(market, settlement);
     const closed = deps.margin.settleMarket(ctx, market, payoff);
-    deps.markets.setMarket(ctx, {
-      ...market,
-      status: MarketStatus.MARKET_STATUS_SETTLED,
-      option: { ...market.option, settlementPrice: settlement / UUSDC_PER_DEC },
-    });
+    deps.markets.settleSeries(ctx, market.id, settlement / UUSDC_PER_DEC);
     ctx.events.emit("option_settled", [
       ["market", market.id],
       ["settlement_price", decToString(settlement)],

@@ -1,10 +1,8 @@
 export { createOrderbookModule } from "./module.js";
+export { createOrderbookKeeper, type OrderbookKeeper } from "./keeper.js";
 export { orderbookErrors } from "./errors.js";
 export { defaultOrderbookGenesis, parseOrderbookGenesis } from "./genesis.js";
-export { defaultMarkets, optionMarketId, utcDateCode, validateMarket } from "./markets.js";
-export { allMarkets, getMarket, hasOwnerOrders, marketOrders, deleteOrder, setMarket } from "./state.js";
-export { topOfBook } from "./storeBook.js";
-export { cancelById } from "./execute.js";
+export { defaultExpiries, defaultMarkets, optionMarketId, utcDateCode, validateMarket } from "./markets.js";
 export {
   formatPrice,
   formatQuote,

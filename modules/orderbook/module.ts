@@ -2,18 +2,18 @@
 import type { AppModule, Context } from "../../chain/runtime/types.js";
 import { orderbookEndBlock } from "./endBlock.js";
 import { initOrderbookGenesis } from "./genesis.js";
+import type { OrderbookKeeper } from "./keeper.js";
 import { MODULE_NAME, STORE_KEY } from "./keys.js";
 import { orderbookMsgRoutes } from "./msgServer.js";
-import type { OrderbookDeps } from "./placeOrder.js";
 import { orderbookQueryRoutes } from "./queryServer.js";
 
-export function createOrderbookModule(deps: OrderbookDeps): AppModule {
+export function createOrderbookModule(keeper: OrderbookKeeper): AppModule {
   return {
     name: MODULE_NAME,
     storeKey: STORE_KEY,
-    msgs: orderbookMsgRoutes(deps),
+    msgs: orderbookMsgRoutes(keeper.deps),
     queries: orderbookQueryRoutes(),
     initGenesis: (ctx: Context, state: unknown) => initOrderbookGenesis(ctx, state),
-    endBlock: (ctx: Context) => orderbookEndBlock(ctx, deps),
+    endBlock: (ctx: Context) => orderbookEndBlock(ctx, keeper.deps),
   };
 }

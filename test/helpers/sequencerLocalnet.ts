@@ -3,6 +3,9 @@
  * genesis (their keys in memory, for signing fast without a keyring): what the
  * sequencer-kill test and the receipt-latency benchmark share.
  */
+import { jsonRpcQuerier } from "../../chain/client/comet.js";
+import { cosmosQueries } from "../../chain/client/queries.js";
+import { createQueryRpc } from "../../chain/client/queryRpc.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -150,11 +153,6 @@ export async function sequencerIndex(nodes: readonly LocalnetNode[]): Promise<nu
 }
 
 export async function balanceOf(rpcUrl: string, address: string, denom: string): Promise<bigint> {
-  const { QueryBalanceRequest, QueryBalanceResponse } = await import("cosmjs-types/cosmos/bank/v1beta1/query");
-  const q = await rpc<{ response: { value: string; code: number } }>(rpcUrl, "abci_query", {
-    path: "/cosmos.bank.v1beta1.Query/Balance",
-    data: Buffer.from(QueryBalanceRequest.encode({ address, denom }).finish()).toString("hex"),
-  });
-  const res = QueryBalanceResponse.decode(Buffer.from(q.response.value, "base64"));
+  const res = await cosmosQueries(createQueryRpc(jsonRpcQuerier(rpcUrl))).bank.Balance({ address, denom });
   return BigInt(res.balance?.amount ?? "0");
 }

@@ -26,9 +26,13 @@ const CLEAN: Record<string, string> = {
   "modules/bank/expectedKeepers.ts": "export interface AccountReader {\n  has(a: string): boolean;\n}\n",
   "modules/bank/keeper.ts":
     'import { ctx } from "../../chain/runtime/context.js";\nimport type { AccountReader } from "./expectedKeepers.js";\nexport const keeper = (r: AccountReader) => [ctx, r];\n',
+  "modules/bank/state.ts":
+    'import { ctx } from "../../chain/runtime/context.js";\nexport const setBalance = (n: number) => [ctx, n];\n',
+  "modules/bank/index.ts": 'export { keeper } from "./keeper.js";\n',
   "modules/auth/keeper.ts": 'import { ctx } from "../../chain/runtime/context.js";\nexport const auth = ctx;\n',
+  "modules/auth/index.ts": 'export { auth } from "./keeper.js";\n',
   "app/strikeApp.ts":
-    'import { keeper } from "../modules/bank/keeper.js";\nimport { auth } from "../modules/auth/keeper.js";\nimport { driver } from "../chain/consensus/driver.js";\nexport const app = [keeper, auth, driver];\n',
+    'import { keeper } from "../modules/bank/index.js";\nimport { auth } from "../modules/auth/index.js";\nimport { driver } from "../chain/consensus/driver.js";\nexport const app = [keeper, auth, driver];\n',
   "cli/index.ts": 'import { app } from "../app/strikeApp.js";\nexport const cli = app;\n',
 };
 
@@ -36,7 +40,7 @@ const VIOLATIONS: { rule: string; file: string; source: string }[] = [
   {
     rule: "chain-is-the-framework",
     file: "chain/runtime/wiring.ts",
-    source: 'import { keeper } from "../../modules/bank/keeper.js";\nexport const w = keeper;\n',
+    source: 'import { keeper } from "../../modules/bank/index.js";\nexport const w = keeper;\n',
   },
   {
     rule: "chain-store-layer",
@@ -46,7 +50,18 @@ const VIOLATIONS: { rule: string; file: string; source: string }[] = [
   {
     rule: "modules-meet-through-expected-keepers",
     file: "modules/bank/reach.ts",
-    source: 'import { auth } from "../auth/keeper.js";\nexport const r = auth;\n',
+    source: 'import { auth } from "../auth/index.js";\nexport const r = auth;\n',
+  },
+  {
+    rule: "module-internals-stay-inside",
+    file: "app/rawSetter.ts",
+    source: 'import { setBalance } from "../modules/bank/state.js";\nexport const s = setBalance;\n',
+  },
+  {
+    // An expected keeper is an interface: it may not hand another module's setters over.
+    rule: "module-internals-stay-inside",
+    file: "modules/auth/expectedKeepers.ts",
+    source: 'import { setBalance } from "../bank/state.js";\nexport type BankWriter = typeof setBalance;\n',
   },
   {
     rule: "modules-below-the-node",

@@ -5,13 +5,7 @@
  * Block h runs at 1_700_000_000 + h seconds plus whatever time the test skipped ahead.
  */
 import type { EncodeObject } from "@cosmjs/proto-signing";
-import {
-  QueryInsuranceFundRequest,
-  QueryInsuranceFundResponse,
-  QuerySubaccountsRequest,
-  QuerySubaccountsResponse,
-  type SubaccountView,
-} from "../../../chain/codec/generated/strike/margin/v1/query.js";
+import type { SubaccountView } from "../../../chain/codec/generated/strike/margin/v1/query.js";
 import { OptionKind, type Market } from "../../../chain/codec/generated/strike/orderbook/v1/market.js";
 import {
   OrderType,
@@ -20,7 +14,7 @@ import {
   TimeInForce,
   TriggerType,
 } from "../../../chain/codec/generated/strike/orderbook/v1/order.js";
-import * as q from "../../../chain/codec/generated/strike/orderbook/v1/query.js";
+import type * as q from "../../../chain/codec/generated/strike/orderbook/v1/query.js";
 import type { Trade } from "../../../chain/codec/generated/strike/orderbook/v1/order.js";
 import type { OrderSpec } from "../../../chain/codec/generated/strike/orderbook/v1/tx.js";
 import { addressToBech32, moduleAddressBytes } from "../../../chain/crypto/address.js";
@@ -33,7 +27,7 @@ import {
   account,
   balance,
   createFixture,
-  query,
+  queries,
   signTx,
   type Fixture,
   type TestAccount,
@@ -241,20 +235,8 @@ export async function movePrice(f: TradingFixture, asset: string, price: string)
   return send(f, f.feeder, [submitPrice(f.feeder.address, asset, price)]);
 }
 
-async function typedQuery<T>(f: Fixture, path: string, data: Uint8Array, decode: (b: Uint8Array) => T): Promise<T> {
-  const res = await query(f, path, data);
-  if (res.code !== 0) throw new TypeError(`${path}: ${res.log}`);
-  return decode(res.value);
-}
-
 export async function subaccounts(f: Fixture, owner: string): Promise<SubaccountView[]> {
-  const r = await typedQuery(
-    f,
-    "/strike.margin.v1.Query/Subaccounts",
-    QuerySubaccountsRequest.encode({ owner }).finish(),
-    (b) => QuerySubaccountsResponse.decode(b),
-  );
-  return r.subaccounts;
+  return (await queries(f).margin.Subaccounts({ owner })).subaccounts;
 }
 
 export async function subaccount(f: Fixture, owner: string, number = 0): Promise<SubaccountView | undefined> {
@@ -262,42 +244,19 @@ export async function subaccount(f: Fixture, owner: string, number = 0): Promise
 }
 
 export async function book(f: Fixture, market: string): Promise<q.QueryBookResponse> {
-  return typedQuery(
-    f,
-    "/strike.orderbook.v1.Query/Book",
-    q.QueryBookRequest.encode({ market, levels: 20 }).finish(),
-    (b) => q.QueryBookResponse.decode(b),
-  );
+  return queries(f).orderbook.Book({ market, levels: 20 });
 }
 
 export async function trades(f: Fixture, market: string): Promise<Trade[]> {
-  return (
-    await typedQuery(
-      f,
-      "/strike.orderbook.v1.Query/Trades",
-      q.QueryTradesRequest.encode({ market, limit: 100 }).finish(),
-      (b) => q.QueryTradesResponse.decode(b),
-    )
-  ).trades;
+  return (await queries(f).orderbook.Trades({ market, limit: 100 })).trades;
 }
 
 export async function openOrders(f: Fixture, owner: string): Promise<q.QueryOrdersResponse["orders"]> {
-  return (
-    await typedQuery(
-      f,
-      "/strike.orderbook.v1.Query/Orders",
-      q.QueryOrdersRequest.encode({ owner, market: "" }).finish(),
-      (b) => q.QueryOrdersResponse.decode(b),
-    )
-  ).orders;
+  return (await queries(f).orderbook.Orders({ owner, market: "" })).orders;
 }
 
 export async function markets(f: Fixture): Promise<Market[]> {
-  return (
-    await typedQuery(f, "/strike.orderbook.v1.Query/Markets", q.QueryMarketsRequest.encode({}).finish(), (b) =>
-      q.QueryMarketsResponse.decode(b),
-    )
-  ).markets;
+  return (await queries(f).orderbook.Markets({})).markets;
 }
 
 export async function market(f: Fixture, id: string): Promise<Market> {
@@ -308,13 +267,7 @@ export async function market(f: Fixture, id: string): Promise<Market> {
 
 /** The insurance fund in uusdc, as the margin query reports it. */
 export async function insuranceFund(f: Fixture): Promise<bigint> {
-  return BigInt(
-    (
-      await typedQuery(f, "/strike.margin.v1.Query/InsuranceFund", QueryInsuranceFundRequest.encode({}).finish(), (b) =>
-        QueryInsuranceFundResponse.decode(b),
-      )
-    ).balance,
-  );
+  return BigInt((await queries(f).margin.InsuranceFund({})).balance);
 }
 
 export async function uusdc(f: Fixture, address: string): Promise<bigint> {

@@ -10,9 +10,9 @@ import { encodeSecp256k1Pubkey } from "@cosmjs/amino";
 import { fromBase64 } from "@cosmjs/encoding";
 import { TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { Any } from "cosmjs-types/google/protobuf/any";
-import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
 import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
-import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
+import { chainQueries, type CosmosQueries, type StrikeQueries } from "../../../chain/client/queries.js";
+import { createQueryRpc, refusal, type AbciQuerier } from "../../../chain/client/queryRpc.js";
 import { createStrikeRegistry } from "../../../chain/codec/registry.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
 import { verifySecp256k1Digest } from "../../../chain/crypto/secp256k1.js";
@@ -185,22 +185,23 @@ export async function query(f: Fixture, path: string, data: Uint8Array, height =
   return f.app.query({ path, data, height, prove: false });
 }
 
+/** Every query service of the in-process app, typed (chain/client), at `height` (0: the latest). */
+export function queries(f: Fixture, height = 0n): StrikeQueries & CosmosQueries {
+  const querier: AbciQuerier = (path, data, at) => f.app.query({ path, data, height: at ?? 0n, prove: false });
+  return chainQueries(createQueryRpc(querier, { height }));
+}
+
 export async function balance(f: Fixture, address: string, denom = "ustrike", height = 0n): Promise<bigint> {
-  const res = await query(
-    f,
-    "/cosmos.bank.v1beta1.Query/Balance",
-    QueryBalanceRequest.encode({ address, denom }).finish(),
-    height,
-  );
-  if (res.code !== 0) throw new TypeError(res.log);
-  return BigInt(QueryBalanceResponse.decode(res.value).balance!.amount);
+  return BigInt((await queries(f, height).bank.Balance({ address, denom })).balance!.amount);
 }
 
 export async function account(f: Fixture, address: string): Promise<BaseAccount | undefined> {
-  const res = await query(f, "/cosmos.auth.v1beta1.Query/Account", QueryAccountRequest.encode({ address }).finish());
-  if (res.code !== 0) return undefined;
-  const any = QueryAccountResponse.decode(res.value).account!;
-  return BaseAccount.decode(any.value);
+  try {
+    return BaseAccount.decode((await queries(f).auth.Account({ address })).account!.value);
+  } catch (e) {
+    if (refusal(e) !== undefined) return undefined;
+    throw e;
+  }
 }
 
 /**

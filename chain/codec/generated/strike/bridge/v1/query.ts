@@ -1113,6 +1113,58 @@ export const QueryExitProofResponse: MessageFns<QueryExitProofResponse> = {
   },
 };
 
+/**
+ * Served on abci_query at /strike.bridge.v1.Query/<method> (modules/bridge/queryServer.ts); clients are
+ * composed from this service (chain/client/).
+ */
+export interface Query {
+  Withdrawal(request: QueryWithdrawalRequest): Promise<QueryWithdrawalResponse>;
+  Deposit(request: QueryDepositRequest): Promise<QueryDepositResponse>;
+  Status(request: QueryStatusRequest): Promise<QueryStatusResponse>;
+  ExitProof(request: QueryExitProofRequest): Promise<QueryExitProofResponse>;
+}
+
+export const QueryServiceName = "strike.bridge.v1.Query";
+export class QueryClientImpl implements Query {
+  private readonly rpc: Rpc;
+  private readonly service: string;
+  constructor(rpc: Rpc, opts?: { service?: string }) {
+    this.service = opts?.service || QueryServiceName;
+    this.rpc = rpc;
+    this.Withdrawal = this.Withdrawal.bind(this);
+    this.Deposit = this.Deposit.bind(this);
+    this.Status = this.Status.bind(this);
+    this.ExitProof = this.ExitProof.bind(this);
+  }
+  Withdrawal(request: QueryWithdrawalRequest): Promise<QueryWithdrawalResponse> {
+    const data = QueryWithdrawalRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Withdrawal", data);
+    return promise.then((data) => QueryWithdrawalResponse.decode(new BinaryReader(data)));
+  }
+
+  Deposit(request: QueryDepositRequest): Promise<QueryDepositResponse> {
+    const data = QueryDepositRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Deposit", data);
+    return promise.then((data) => QueryDepositResponse.decode(new BinaryReader(data)));
+  }
+
+  Status(request: QueryStatusRequest): Promise<QueryStatusResponse> {
+    const data = QueryStatusRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Status", data);
+    return promise.then((data) => QueryStatusResponse.decode(new BinaryReader(data)));
+  }
+
+  ExitProof(request: QueryExitProofRequest): Promise<QueryExitProofResponse> {
+    const data = QueryExitProofRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "ExitProof", data);
+    return promise.then((data) => QueryExitProofResponse.decode(new BinaryReader(data)));
+  }
+}
+
+interface Rpc {
+  request(service: string, method: string, data: Uint8Array): Promise<Uint8Array>;
+}
+
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 
 export type DeepPartial<T> = T extends bigint ? string | number | bigint

@@ -626,6 +626,58 @@ export const QueryEthKeyResponse: MessageFns<QueryEthKeyResponse> = {
   },
 };
 
+/**
+ * Served on abci_query at /strike.checkpoint.v1.Query/<method> (modules/checkpoint/queryServer.ts); clients are
+ * composed from this service (chain/client/).
+ */
+export interface Query {
+  Checkpoint(request: QueryCheckpointRequest): Promise<QueryCheckpointResponse>;
+  Checkpoints(request: QueryCheckpointsRequest): Promise<QueryCheckpointsResponse>;
+  Params(request: QueryParamsRequest): Promise<QueryParamsResponse>;
+  EthKey(request: QueryEthKeyRequest): Promise<QueryEthKeyResponse>;
+}
+
+export const QueryServiceName = "strike.checkpoint.v1.Query";
+export class QueryClientImpl implements Query {
+  private readonly rpc: Rpc;
+  private readonly service: string;
+  constructor(rpc: Rpc, opts?: { service?: string }) {
+    this.service = opts?.service || QueryServiceName;
+    this.rpc = rpc;
+    this.Checkpoint = this.Checkpoint.bind(this);
+    this.Checkpoints = this.Checkpoints.bind(this);
+    this.Params = this.Params.bind(this);
+    this.EthKey = this.EthKey.bind(this);
+  }
+  Checkpoint(request: QueryCheckpointRequest): Promise<QueryCheckpointResponse> {
+    const data = QueryCheckpointRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Checkpoint", data);
+    return promise.then((data) => QueryCheckpointResponse.decode(new BinaryReader(data)));
+  }
+
+  Checkpoints(request: QueryCheckpointsRequest): Promise<QueryCheckpointsResponse> {
+    const data = QueryCheckpointsRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Checkpoints", data);
+    return promise.then((data) => QueryCheckpointsResponse.decode(new BinaryReader(data)));
+  }
+
+  Params(request: QueryParamsRequest): Promise<QueryParamsResponse> {
+    const data = QueryParamsRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Params", data);
+    return promise.then((data) => QueryParamsResponse.decode(new BinaryReader(data)));
+  }
+
+  EthKey(request: QueryEthKeyRequest): Promise<QueryEthKeyResponse> {
+    const data = QueryEthKeyRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "EthKey", data);
+    return promise.then((data) => QueryEthKeyResponse.decode(new BinaryReader(data)));
+  }
+}
+
+interface Rpc {
+  request(service: string, method: string, data: Uint8Array): Promise<Uint8Array>;
+}
+
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 
 export type DeepPartial<T> = T extends bigint ? string | number | bigint

@@ -872,6 +872,42 @@ export const QueryInsuranceFundResponse: MessageFns<QueryInsuranceFundResponse> 
   },
 };
 
+/**
+ * Served on abci_query at /strike.margin.v1.Query/<method> (modules/margin/queryServer.ts); clients are
+ * composed from this service (chain/client/).
+ */
+export interface Query {
+  Subaccounts(request: QuerySubaccountsRequest): Promise<QuerySubaccountsResponse>;
+  InsuranceFund(request: QueryInsuranceFundRequest): Promise<QueryInsuranceFundResponse>;
+}
+
+export const QueryServiceName = "strike.margin.v1.Query";
+export class QueryClientImpl implements Query {
+  private readonly rpc: Rpc;
+  private readonly service: string;
+  constructor(rpc: Rpc, opts?: { service?: string }) {
+    this.service = opts?.service || QueryServiceName;
+    this.rpc = rpc;
+    this.Subaccounts = this.Subaccounts.bind(this);
+    this.InsuranceFund = this.InsuranceFund.bind(this);
+  }
+  Subaccounts(request: QuerySubaccountsRequest): Promise<QuerySubaccountsResponse> {
+    const data = QuerySubaccountsRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Subaccounts", data);
+    return promise.then((data) => QuerySubaccountsResponse.decode(new BinaryReader(data)));
+  }
+
+  InsuranceFund(request: QueryInsuranceFundRequest): Promise<QueryInsuranceFundResponse> {
+    const data = QueryInsuranceFundRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "InsuranceFund", data);
+    return promise.then((data) => QueryInsuranceFundResponse.decode(new BinaryReader(data)));
+  }
+}
+
+interface Rpc {
+  request(service: string, method: string, data: Uint8Array): Promise<Uint8Array>;
+}
+
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 
 export type DeepPartial<T> = T extends bigint ? string | number | bigint

@@ -574,6 +574,58 @@ export const QueryFeedersResponse: MessageFns<QueryFeedersResponse> = {
   },
 };
 
+/**
+ * Served on abci_query at /strike.oracle.v1.Query/<method> (modules/oracle/queryServer.ts); clients are
+ * composed from this service (chain/client/).
+ */
+export interface Query {
+  Price(request: QueryPriceRequest): Promise<QueryPriceResponse>;
+  Prices(request: QueryPricesRequest): Promise<QueryPricesResponse>;
+  Params(request: QueryParamsRequest): Promise<QueryParamsResponse>;
+  Feeders(request: QueryFeedersRequest): Promise<QueryFeedersResponse>;
+}
+
+export const QueryServiceName = "strike.oracle.v1.Query";
+export class QueryClientImpl implements Query {
+  private readonly rpc: Rpc;
+  private readonly service: string;
+  constructor(rpc: Rpc, opts?: { service?: string }) {
+    this.service = opts?.service || QueryServiceName;
+    this.rpc = rpc;
+    this.Price = this.Price.bind(this);
+    this.Prices = this.Prices.bind(this);
+    this.Params = this.Params.bind(this);
+    this.Feeders = this.Feeders.bind(this);
+  }
+  Price(request: QueryPriceRequest): Promise<QueryPriceResponse> {
+    const data = QueryPriceRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Price", data);
+    return promise.then((data) => QueryPriceResponse.decode(new BinaryReader(data)));
+  }
+
+  Prices(request: QueryPricesRequest): Promise<QueryPricesResponse> {
+    const data = QueryPricesRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Prices", data);
+    return promise.then((data) => QueryPricesResponse.decode(new BinaryReader(data)));
+  }
+
+  Params(request: QueryParamsRequest): Promise<QueryParamsResponse> {
+    const data = QueryParamsRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Params", data);
+    return promise.then((data) => QueryParamsResponse.decode(new BinaryReader(data)));
+  }
+
+  Feeders(request: QueryFeedersRequest): Promise<QueryFeedersResponse> {
+    const data = QueryFeedersRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Feeders", data);
+    return promise.then((data) => QueryFeedersResponse.decode(new BinaryReader(data)));
+  }
+}
+
+interface Rpc {
+  request(service: string, method: string, data: Uint8Array): Promise<Uint8Array>;
+}
+
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 
 export type DeepPartial<T> = T extends bigint ? string | number | bigint

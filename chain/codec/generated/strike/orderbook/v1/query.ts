@@ -778,6 +778,58 @@ export const QueryTradesResponse: MessageFns<QueryTradesResponse> = {
   },
 };
 
+/**
+ * Served on abci_query at /strike.orderbook.v1.Query/<method> (modules/orderbook/queryServer.ts); clients are
+ * composed from this service (chain/client/).
+ */
+export interface Query {
+  Markets(request: QueryMarketsRequest): Promise<QueryMarketsResponse>;
+  Book(request: QueryBookRequest): Promise<QueryBookResponse>;
+  Orders(request: QueryOrdersRequest): Promise<QueryOrdersResponse>;
+  Trades(request: QueryTradesRequest): Promise<QueryTradesResponse>;
+}
+
+export const QueryServiceName = "strike.orderbook.v1.Query";
+export class QueryClientImpl implements Query {
+  private readonly rpc: Rpc;
+  private readonly service: string;
+  constructor(rpc: Rpc, opts?: { service?: string }) {
+    this.service = opts?.service || QueryServiceName;
+    this.rpc = rpc;
+    this.Markets = this.Markets.bind(this);
+    this.Book = this.Book.bind(this);
+    this.Orders = this.Orders.bind(this);
+    this.Trades = this.Trades.bind(this);
+  }
+  Markets(request: QueryMarketsRequest): Promise<QueryMarketsResponse> {
+    const data = QueryMarketsRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Markets", data);
+    return promise.then((data) => QueryMarketsResponse.decode(new BinaryReader(data)));
+  }
+
+  Book(request: QueryBookRequest): Promise<QueryBookResponse> {
+    const data = QueryBookRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Book", data);
+    return promise.then((data) => QueryBookResponse.decode(new BinaryReader(data)));
+  }
+
+  Orders(request: QueryOrdersRequest): Promise<QueryOrdersResponse> {
+    const data = QueryOrdersRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Orders", data);
+    return promise.then((data) => QueryOrdersResponse.decode(new BinaryReader(data)));
+  }
+
+  Trades(request: QueryTradesRequest): Promise<QueryTradesResponse> {
+    const data = QueryTradesRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Trades", data);
+    return promise.then((data) => QueryTradesResponse.decode(new BinaryReader(data)));
+  }
+}
+
+interface Rpc {
+  request(service: string, method: string, data: Uint8Array): Promise<Uint8Array>;
+}
+
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 
 export type DeepPartial<T> = T extends bigint ? string | number | bigint

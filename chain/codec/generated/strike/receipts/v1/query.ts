@@ -288,6 +288,42 @@ export const QueryHeaderRootsResponse: MessageFns<QueryHeaderRootsResponse> = {
   },
 };
 
+/**
+ * Served on abci_query at /strike.receipts.v1.Query/<method> (modules/receipts/queryServer.ts); clients are
+ * composed from this service (chain/client/).
+ */
+export interface Query {
+  Params(request: QueryParamsRequest): Promise<QueryParamsResponse>;
+  HeaderRoots(request: QueryHeaderRootsRequest): Promise<QueryHeaderRootsResponse>;
+}
+
+export const QueryServiceName = "strike.receipts.v1.Query";
+export class QueryClientImpl implements Query {
+  private readonly rpc: Rpc;
+  private readonly service: string;
+  constructor(rpc: Rpc, opts?: { service?: string }) {
+    this.service = opts?.service || QueryServiceName;
+    this.rpc = rpc;
+    this.Params = this.Params.bind(this);
+    this.HeaderRoots = this.HeaderRoots.bind(this);
+  }
+  Params(request: QueryParamsRequest): Promise<QueryParamsResponse> {
+    const data = QueryParamsRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Params", data);
+    return promise.then((data) => QueryParamsResponse.decode(new BinaryReader(data)));
+  }
+
+  HeaderRoots(request: QueryHeaderRootsRequest): Promise<QueryHeaderRootsResponse> {
+    const data = QueryHeaderRootsRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "HeaderRoots", data);
+    return promise.then((data) => QueryHeaderRootsResponse.decode(new BinaryReader(data)));
+  }
+}
+
+interface Rpc {
+  request(service: string, method: string, data: Uint8Array): Promise<Uint8Array>;
+}
+
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 
 export type DeepPartial<T> = T extends bigint ? string | number | bigint

@@ -422,6 +422,50 @@ export const QueryParamsResponse: MessageFns<QueryParamsResponse> = {
   },
 };
 
+/**
+ * Served on abci_query at /strike.slashing.v1.Query/<method> (modules/slashing/queryServer.ts); clients are
+ * composed from this service (chain/client/).
+ */
+export interface Query {
+  SigningInfo(request: QuerySigningInfoRequest): Promise<QuerySigningInfoResponse>;
+  SigningInfos(request: QuerySigningInfosRequest): Promise<QuerySigningInfosResponse>;
+  Params(request: QueryParamsRequest): Promise<QueryParamsResponse>;
+}
+
+export const QueryServiceName = "strike.slashing.v1.Query";
+export class QueryClientImpl implements Query {
+  private readonly rpc: Rpc;
+  private readonly service: string;
+  constructor(rpc: Rpc, opts?: { service?: string }) {
+    this.service = opts?.service || QueryServiceName;
+    this.rpc = rpc;
+    this.SigningInfo = this.SigningInfo.bind(this);
+    this.SigningInfos = this.SigningInfos.bind(this);
+    this.Params = this.Params.bind(this);
+  }
+  SigningInfo(request: QuerySigningInfoRequest): Promise<QuerySigningInfoResponse> {
+    const data = QuerySigningInfoRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "SigningInfo", data);
+    return promise.then((data) => QuerySigningInfoResponse.decode(new BinaryReader(data)));
+  }
+
+  SigningInfos(request: QuerySigningInfosRequest): Promise<QuerySigningInfosResponse> {
+    const data = QuerySigningInfosRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "SigningInfos", data);
+    return promise.then((data) => QuerySigningInfosResponse.decode(new BinaryReader(data)));
+  }
+
+  Params(request: QueryParamsRequest): Promise<QueryParamsResponse> {
+    const data = QueryParamsRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Params", data);
+    return promise.then((data) => QueryParamsResponse.decode(new BinaryReader(data)));
+  }
+}
+
+interface Rpc {
+  request(service: string, method: string, data: Uint8Array): Promise<Uint8Array>;
+}
+
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 
 export type DeepPartial<T> = T extends bigint ? string | number | bigint

@@ -1387,6 +1387,82 @@ export const QueryParamsResponse: MessageFns<QueryParamsResponse> = {
   },
 };
 
+/**
+ * Served on abci_query at /strike.staking.v1.Query/<method> (modules/staking/queryServer.ts); clients are
+ * composed from this service (chain/client/).
+ */
+export interface Query {
+  Validators(request: QueryValidatorsRequest): Promise<QueryValidatorsResponse>;
+  Validator(request: QueryValidatorRequest): Promise<QueryValidatorResponse>;
+  Delegations(request: QueryDelegationsRequest): Promise<QueryDelegationsResponse>;
+  UnbondingDelegations(request: QueryUnbondingDelegationsRequest): Promise<QueryUnbondingDelegationsResponse>;
+  Rewards(request: QueryRewardsRequest): Promise<QueryRewardsResponse>;
+  Pool(request: QueryPoolRequest): Promise<QueryPoolResponse>;
+  Params(request: QueryParamsRequest): Promise<QueryParamsResponse>;
+}
+
+export const QueryServiceName = "strike.staking.v1.Query";
+export class QueryClientImpl implements Query {
+  private readonly rpc: Rpc;
+  private readonly service: string;
+  constructor(rpc: Rpc, opts?: { service?: string }) {
+    this.service = opts?.service || QueryServiceName;
+    this.rpc = rpc;
+    this.Validators = this.Validators.bind(this);
+    this.Validator = this.Validator.bind(this);
+    this.Delegations = this.Delegations.bind(this);
+    this.UnbondingDelegations = this.UnbondingDelegations.bind(this);
+    this.Rewards = this.Rewards.bind(this);
+    this.Pool = this.Pool.bind(this);
+    this.Params = this.Params.bind(this);
+  }
+  Validators(request: QueryValidatorsRequest): Promise<QueryValidatorsResponse> {
+    const data = QueryValidatorsRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Validators", data);
+    return promise.then((data) => QueryValidatorsResponse.decode(new BinaryReader(data)));
+  }
+
+  Validator(request: QueryValidatorRequest): Promise<QueryValidatorResponse> {
+    const data = QueryValidatorRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Validator", data);
+    return promise.then((data) => QueryValidatorResponse.decode(new BinaryReader(data)));
+  }
+
+  Delegations(request: QueryDelegationsRequest): Promise<QueryDelegationsResponse> {
+    const data = QueryDelegationsRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Delegations", data);
+    return promise.then((data) => QueryDelegationsResponse.decode(new BinaryReader(data)));
+  }
+
+  UnbondingDelegations(request: QueryUnbondingDelegationsRequest): Promise<QueryUnbondingDelegationsResponse> {
+    const data = QueryUnbondingDelegationsRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "UnbondingDelegations", data);
+    return promise.then((data) => QueryUnbondingDelegationsResponse.decode(new BinaryReader(data)));
+  }
+
+  Rewards(request: QueryRewardsRequest): Promise<QueryRewardsResponse> {
+    const data = QueryRewardsRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Rewards", data);
+    return promise.then((data) => QueryRewardsResponse.decode(new BinaryReader(data)));
+  }
+
+  Pool(request: QueryPoolRequest): Promise<QueryPoolResponse> {
+    const data = QueryPoolRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Pool", data);
+    return promise.then((data) => QueryPoolResponse.decode(new BinaryReader(data)));
+  }
+
+  Params(request: QueryParamsRequest): Promise<QueryParamsResponse> {
+    const data = QueryParamsRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Params", data);
+    return promise.then((data) => QueryParamsResponse.decode(new BinaryReader(data)));
+  }
+}
+
+interface Rpc {
+  request(service: string, method: string, data: Uint8Array): Promise<Uint8Array>;
+}
+
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;
 
 export type DeepPartial<T> = T extends bigint ? string | number | bigint
