@@ -1,12 +1,7 @@
 import test from "ava";
 import { randomBytes } from "node:crypto";
 import { sha256 } from "../../../chain/crypto/hash.js";
-import {
-  secp256k1PublicKey,
-  signSecp256k1,
-  toHighS,
-  verifySecp256k1Digest,
-} from "../../../chain/crypto/secp256k1.js";
+import { secp256k1PublicKey, signSecp256k1, toHighS, verifySecp256k1Digest } from "../../../chain/crypto/secp256k1.js";
 import type { SignatureInput } from "../../../chain/crypto/sigCache.js";
 import { createSignatureVerifierPool } from "../../../chain/crypto/verifyPool.js";
 
