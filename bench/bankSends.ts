@@ -2,22 +2,29 @@
  * Signed bank sends per second through one real node process (RocksDB, RPC, mempool,
  * consensus), submitted over JSON-RPC and counted when committed, with commit latency
  * (submission → the client sees the block over the websocket). Two phases: saturation
- * (as fast as the node takes them) and a paced run at half that rate for latency.
+ * (as fast as the node takes them) and a paced run at half that rate for latency. The
+ * machine's secp256k1 verification rate and the load average are measured in the same run.
+ *
+ *   npx tsx bench/bankSends.ts   (BENCH_ACCOUNTS, BENCH_TXS_PER_ACCOUNT, BENCH_LANES; BENCH_LABEL=before|after
+ *   records the run under that label, keeping the other; STRIKE_BIN runs another checkout's bin/strike.js)
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { addGenesisAccount, loadGenesis, writeGenesis } from "../genesis/index.js";
 import { freePort, runCliOk, waitForHeight } from "../test/helpers/localNode.js";
-import { writeResult } from "./lib/machine.js";
+import { measureVerificationLimit, writeResult } from "./lib/machine.js";
 import { fetchAccountNumbers, newSender, runPhase } from "./lib/sendPhase.js";
 import { signSend } from "./lib/sendTx.js";
 
-const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 200);
-const TXS_PER_ACCOUNT = Number(process.env.BENCH_TXS_PER_ACCOUNT ?? 60);
-const LANES = Number(process.env.BENCH_LANES ?? 16);
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 256);
+const TXS_PER_ACCOUNT = Number(process.env.BENCH_TXS_PER_ACCOUNT ?? 20);
+const LANES = Number(process.env.BENCH_LANES ?? 64);
+const LABEL = process.env.BENCH_LABEL ?? "after";
+const STRIKE_BIN = process.env.STRIKE_BIN ?? "bin/strike.js";
 
 async function main(): Promise<void> {
   const home = await mkdtemp(join(tmpdir(), "strike-bench-"));
@@ -41,7 +48,7 @@ async function main(): Promise<void> {
     process.execPath,
     [
       ...nodeArgs,
-      "bin/strike.js",
+      STRIKE_BIN,
       "start",
       "--home",
       home,
@@ -53,7 +60,9 @@ async function main(): Promise<void> {
     { stdio: ["ignore", "ignore", "inherit"] },
   );
   try {
-    await waitForHeight(rpcUrl, 1n, 60_000);
+    await waitForHeight(rpcUrl, 1n, 120_000);
+    const loadAtStart = loadavg();
+    const limit = await measureVerificationLimit();
     await fetchAccountNumbers(rpcUrl, senders);
     const half = Math.floor(TXS_PER_ACCOUNT / 2);
     const build = (from: number, to: number): Uint8Array[][][] => {
@@ -84,6 +93,21 @@ async function main(): Promise<void> {
       ? (JSON.parse(readFileSync(verifyPath, "utf8")) as { figures?: { secp256k1?: { allCores?: number } } }).figures
           ?.secp256k1?.allCores
       : undefined;
+    const run = {
+      label: LABEL,
+      binary: STRIKE_BIN,
+      loadAverage: { atStart: loadAtStart, atEnd: loadavg() },
+      machineLimitInRun: limit,
+      saturation,
+      paced: { ratePerSecond: pacedRate, ...paced },
+      fractionOfLimitInRun: saturation.txPerSecond / limit.secp256k1PerSecondAllCores,
+      verificationCeilingIdleMachine: ceiling ?? null,
+      fractionOfIdleCeiling: ceiling === undefined ? null : saturation.txPerSecond / ceiling,
+    };
+    const resultPath = join(import.meta.dirname, "results", "bank-sends.json");
+    const previous = existsSync(resultPath)
+      ? (JSON.parse(readFileSync(resultPath, "utf8")) as Record<string, unknown>)
+      : {};
     const path = writeResult("bank-sends", {
       setup: {
         accounts: ACCOUNTS,
@@ -93,10 +117,7 @@ async function main(): Promise<void> {
         presignSecondsForSaturationPhase: signSeconds,
       },
       targets: { txPerSecond: 5000, p50LatencyMs: 300 },
-      saturation,
-      paced: { ratePerSecond: pacedRate, ...paced },
-      verificationCeilingPerSecond: ceiling ?? null,
-      fractionOfVerificationCeiling: ceiling === undefined ? null : saturation.txPerSecond / ceiling,
+      ...(LABEL === "before" ? { before: run, after: previous["after"] } : { before: previous["before"], after: run }),
     });
     console.log(readFileSync(path, "utf8"));
   } finally {

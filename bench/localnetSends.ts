@@ -6,24 +6,30 @@
  * the block interval and the share of heights decided in round 0.
  * Writes bench/results/localnet-sends.json.
  *
- *   npx tsx bench/localnetSends.ts    (BENCH_ACCOUNTS, BENCH_TXS_PER_ACCOUNT, BENCH_LANES)
+ * The localnet is `strike testnet`'s default (its timeout_commit included); the machine's
+ * secp256k1 verification rate and the load average are measured in the same run.
+ *
+ *   npx tsx bench/localnetSends.ts    (BENCH_ACCOUNTS, BENCH_TXS_PER_ACCOUNT, BENCH_LANES; BENCH_LABEL=before|after
+ *   records the run under that label, keeping the other; STRIKE_BIN runs another checkout's bin/strike.js)
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { addGenesisAccount, loadGenesis, writeGenesis } from "../genesis/index.js";
 import { latestHeight, rpc, runCliOk, waitForHeight } from "../test/helpers/localNode.js";
-import { writeResult } from "./lib/machine.js";
+import { measureVerificationLimit, writeResult } from "./lib/machine.js";
 import { fetchAccountNumbers, newSender, runPhase } from "./lib/sendPhase.js";
 import { signSend } from "./lib/sendTx.js";
 
 const VALIDATORS = 4;
-const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 200);
-const TXS_PER_ACCOUNT = Number(process.env.BENCH_TXS_PER_ACCOUNT ?? 40);
-const LANES = Number(process.env.BENCH_LANES ?? 16);
-const TARGET_RATE = 2000;
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 256);
+const TXS_PER_ACCOUNT = Number(process.env.BENCH_TXS_PER_ACCOUNT ?? 20);
+const LANES = Number(process.env.BENCH_LANES ?? 64);
+const LABEL = process.env.BENCH_LABEL ?? "after";
+const STRIKE_BIN = process.env.STRIKE_BIN ?? "bin/strike.js";
+const TARGET_RATE = 1000;
 
 async function consensusStats(rpcUrl: string, from: bigint, to: bigint) {
   let round0 = 0;
@@ -57,9 +63,11 @@ async function main(): Promise<void> {
     String(base),
     "--accounts",
     "",
-    "--timeout-commit",
-    "200ms",
   ]);
+  // What `strike testnet` chose, as the nodes will read it.
+  const timeoutCommit = /^timeout_commit\s*=\s*"([^"]+)"/m.exec(
+    readFileSync(join(dir, "node0", "config", "config.toml"), "utf8"),
+  )?.[1];
   const senders = Array.from({ length: ACCOUNTS }, newSender);
   const receiver = newSender().address;
   const genesisPath = (i: number) => join(dir, `node${i}`, "config", "genesis.json");
@@ -74,12 +82,18 @@ async function main(): Promise<void> {
 
   const rpcUrls = Array.from({ length: VALIDATORS }, (_, i) => `http://127.0.0.1:${base + 10 * i + 1}`);
   const nodes: ChildProcess[] = Array.from({ length: VALIDATORS }, (_, i) =>
-    spawn(process.execPath, ["bin/strike.js", "start", "--home", join(dir, `node${i}`)], {
+    spawn(process.execPath, [STRIKE_BIN, "start", "--home", join(dir, `node${i}`)], {
       stdio: ["ignore", "ignore", "inherit"],
     }),
   );
   try {
-    for (const url of rpcUrls) await waitForHeight(url, 2n, 120_000);
+    for (const url of rpcUrls) await waitForHeight(url, 2n, 180_000);
+    const loadAtStart = loadavg();
+    const limit = await measureVerificationLimit();
+    // The idle block interval: a few heights with no load.
+    const idleFrom = await latestHeight(rpcUrls[0]!);
+    await new Promise((r) => setTimeout(r, 5_000));
+    const idle = await consensusStats(rpcUrls[0]!, idleFrom + 1n, await latestHeight(rpcUrls[0]!));
     await fetchAccountNumbers(rpcUrls[0]!, senders);
     const half = Math.floor(TXS_PER_ACCOUNT / 2);
     const build = (from: number, to: number): Uint8Array[][][] => {
@@ -107,23 +121,33 @@ async function main(): Promise<void> {
           ?.secp256k1?.allCores
       : undefined;
     // Every validator verifies every tx on the same cores: the machine's ceiling is shared four ways.
-    const perValidatorCeiling = ceiling === undefined ? undefined : ceiling / VALIDATORS;
-    const path = writeResult("localnet-sends", {
-      setup: {
-        validators: VALIDATORS,
-        accounts: ACCOUNTS,
-        txsPerAccount: TXS_PER_ACCOUNT,
-        lanes: LANES,
-        timeoutCommitMs: 200,
-      },
-      targets: { sustainedTxPerSecond: 3000, pacedRate: TARGET_RATE, p50LatencyMs: 300, p99LatencyMs: 1000 },
+    const run = {
+      label: LABEL,
+      binary: STRIKE_BIN,
+      timeoutCommit: timeoutCommit ?? null,
+      loadAverage: { atStart: loadAtStart, atEnd: loadavg() },
+      machineLimitInRun: { ...limit, perValidator: limit.secp256k1PerSecondAllCores / VALIDATORS },
+      idle,
       saturation,
       paced: { ratePerSecond: pacedRate, ...paced },
       consensus: stats,
-      verificationCeilingPerSecond: ceiling ?? null,
-      ceilingPerValidator: perValidatorCeiling ?? null,
-      fractionOfCeilingPerValidator:
-        perValidatorCeiling === undefined ? null : saturation.txPerSecond / perValidatorCeiling,
+      fractionOfLimitInRunPerValidator: saturation.txPerSecond / (limit.secp256k1PerSecondAllCores / VALIDATORS),
+      verificationCeilingIdleMachine: ceiling ?? null,
+    };
+    const resultPath = join(import.meta.dirname, "results", "localnet-sends.json");
+    const previous = existsSync(resultPath)
+      ? (JSON.parse(readFileSync(resultPath, "utf8")) as Record<string, unknown>)
+      : {};
+    const path = writeResult("localnet-sends", {
+      setup: { validators: VALIDATORS, accounts: ACCOUNTS, txsPerAccount: TXS_PER_ACCOUNT, lanes: LANES },
+      targets: {
+        sustainedTxPerSecond: 2500,
+        pacedRate: TARGET_RATE,
+        p50LatencyMs: 300,
+        p99LatencyMs: 1000,
+        idleBlockIntervalMs: 250,
+      },
+      ...(LABEL === "before" ? { before: run, after: previous["after"] } : { before: previous["before"], after: run }),
     });
     console.log(readFileSync(path, "utf8"));
   } finally {

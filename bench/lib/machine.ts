@@ -30,3 +30,51 @@ export function percentile(sorted: number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i]!;
 }
+
+/**
+ * This machine's secp256k1 verification rate right now (the limit a send benchmark is
+ * measured against), on one thread and on every core through the node's own verifier pool:
+ * measured in the benchmark's run, under the same load as its figures.
+ */
+export async function measureVerificationLimit(durationMs = 1500): Promise<{
+  secp256k1PerSecondOneThread: number;
+  secp256k1PerSecondAllCores: number;
+  cores: number;
+  loadAverage: number[];
+}> {
+  const { sha256 } = await import("../../chain/crypto/hash.js");
+  const { secp256k1PublicKey, signSecp256k1, verifySecp256k1Digest } = await import("../../chain/crypto/secp256k1.js");
+  const { createSignatureVerifierPool } = await import("../../chain/crypto/verifyPool.js");
+  const inputs = Array.from({ length: 256 }, (_, i) => {
+    const key = sha256(new TextEncoder().encode(`limit key ${i}`));
+    const message = new TextEncoder().encode(`limit message ${i}`);
+    return { pubkey: secp256k1PublicKey(key), digest: sha256(message), signature: signSecp256k1(key, message) };
+  });
+  let n = 0;
+  let t0 = performance.now();
+  while (performance.now() - t0 < durationMs) {
+    const x = inputs[n++ % inputs.length]!;
+    verifySecp256k1Digest(x.pubkey, x.digest, x.signature);
+  }
+  const oneThread = n / ((performance.now() - t0) / 1000);
+  const cores = cpus().length;
+  const pool = createSignatureVerifierPool({ threads: cores, maxBatch: 256 });
+  try {
+    await pool.verify(inputs);
+    let verified = 0;
+    t0 = performance.now();
+    while (performance.now() - t0 < durationMs) {
+      await Promise.all(Array.from({ length: cores * 2 }, () => pool.verify(inputs)));
+      verified += cores * 2 * inputs.length;
+    }
+    const allCores = verified / ((performance.now() - t0) / 1000);
+    return {
+      secp256k1PerSecondOneThread: Math.round(oneThread),
+      secp256k1PerSecondAllCores: Math.round(allCores),
+      cores,
+      loadAverage: loadavg(),
+    };
+  } finally {
+    await pool.close();
+  }
+}

@@ -14,6 +14,8 @@ export interface Phase {
   submitted: number;
   accepted: number;
   rejected: number;
+  /** Refused at submission, by `codespace/code: log` (first 80 characters). */
+  rejectedReasons: Record<string, number>;
   committed: number;
   seconds: number;
   txPerSecond: number;
@@ -66,6 +68,7 @@ export async function runPhase(
 
   let accepted = 0;
   let rejected = 0;
+  const rejectedReasons: Record<string, number> = {};
   let submitted = 0;
   const start = performance.now();
   const total = lanes.reduce((n, l) => n + l.reduce((m, b) => m + b.length, 0), 0);
@@ -93,10 +96,17 @@ export async function runPhase(
             headers: { "content-type": "application/json" },
             body: JSON.stringify(body),
           })
-        ).json()) as { result?: { code: number } }[];
+        ).json()) as { result?: { code: number; codespace?: string; log?: string }; error?: { message?: string } }[];
         for (const r of res) {
           if (r.result?.code === 0) accepted++;
-          else rejected++;
+          else {
+            rejected++;
+            const reason =
+              r.result === undefined
+                ? `rpc: ${r.error?.message ?? "no result"}`
+                : `${r.result.codespace ?? ""}/${r.result.code}: ${(r.result.log ?? "").slice(0, 80)}`;
+            rejectedReasons[reason] = (rejectedReasons[reason] ?? 0) + 1;
+          }
         }
       }
     }),
@@ -110,6 +120,7 @@ export async function runPhase(
     submitted: total,
     accepted,
     rejected,
+    rejectedReasons,
     committed,
     seconds,
     txPerSecond: committed / seconds,

@@ -46,7 +46,11 @@ export function testnetCommand(): Command {
       "make the oracle permissioned with this account as its only feeder (default: each validator feeds in-process)",
     )
     .option("--genesis-time <rfc3339>", "genesis time (default: now)")
-    .option("--timeout-commit <duration>", "pause after each block", "500ms")
+    .option(
+      "--timeout-commit <duration>",
+      "pause after each block before the next height starts (50ms: the sequencer executes txs as they arrive, so a longer pause only adds latency; see README)",
+      "50ms",
+    )
     .option(
       "--l1-rpc <url>",
       "deploy a mock USDC and the ECDSA settlement contract (initialised with the genesis validators' Ethereum keys) on this L1, and put its chain id and address in genesis",
