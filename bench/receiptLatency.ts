@@ -5,8 +5,9 @@
  * Half the accounts send to the sequencer's node, half to another node. Per phase:
  *
  * - receipt latency server-side: arrival at the sequencer's node to the signed receipt
- *   (its finality ladder: `received` → `sequenced`, node-local clock, CheckTx + execution
- *   + signing), for txs that arrived there from a client;
+ *   (its finality ladder: `received` → `sequenced`, node-local clock: the speculative
+ *   execution with its ante, and signing; the mempool's CheckTx runs after the receipt),
+ *   for txs that arrived there from a client;
  * - receipt latency at the client: send → broadcast_tx_sync's answer carrying the
  *   receipt, to the sequencer's node and through another node;
  * - commit latency: send → the block's NewBlock event at the client, and the
