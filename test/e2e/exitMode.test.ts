@@ -64,6 +64,9 @@ test.serial(
       };
     }
 
+    // The relayer runs from the start, so that it has caught up when the trade's checkpoint comes.
+    const relayer = (await net.startRelayer(1)).proc;
+
     // Deposits on L1, paid by Hardhat account 3, credited once the validators attest them.
     const payer = new Wallet(HARDHAT_KEYS[3]!).address;
     for (const name of TRADERS) {
@@ -117,13 +120,12 @@ test.serial(
     );
 
     // The relayer lands a checkpoint after the trade, then stops for good.
-    const relayer = (await net.startRelayer(1)).proc;
     await eventually(
       async () => {
         const [h] = (await net.settlement.getFunction("lastCheckpoint")()) as [bigint];
         return h > traded ? h : undefined;
       },
-      400_000,
+      900_000,
       "a checkpoint after the trade on L1",
     );
     await net.kill(relayer);
