@@ -30,6 +30,8 @@ export interface RelayerMetrics {
     settledHeight?: bigint;
     balanceWei?: bigint;
   }): void;
+  /** The L1 head as last read (each scan, also right after a landing). */
+  l1HeadSeen(block: number): void;
   /** Seconds from sending a checkpoint to its inclusion. */
   inclusionSeconds(s: number): void;
 }
@@ -162,6 +164,7 @@ export function createRelayerMetrics(): RelayerMetrics {
         lag.set(Math.max(0, num(o.chainHeight - o.l1CheckpointHeight)));
       }
     },
+    l1HeadSeen: (block) => l1Head.set(block),
     inclusionSeconds: (s) => inclusion.observe(s),
   };
 }

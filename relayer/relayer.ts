@@ -149,6 +149,7 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
   /** Reads new Checkpointed events (whoever sent them) and the L1 head. */
   const scan = async () => {
     head = await provider.getBlockNumber();
+    m?.l1HeadSeen(head);
     if (head <= scannedTo) return;
     const from = scannedTo < 0 ? Math.max(0, head - 10_000) : scannedTo + 1;
     const events = await settlement.queryFilter(settlement.filters.Checkpointed!(), from, head);

@@ -118,6 +118,8 @@ test.serial(
     page.setDefaultTimeout(120_000);
     await page.goto(`${node}/ui`);
     await page.waitForSelector("#conn.ok");
+    // The blocks table fills once the page has wired its forms.
+    await page.waitForSelector("#blocks tbody tr");
     // Only alice's txs on the timeline (the validators' own txs would push hers out).
     await page.fill("#address", alice);
     await page.click("#account-form button");
@@ -233,7 +235,10 @@ test.serial(
       240_000,
       "another checkpoint confirmed",
     );
-    const submitted = sample(later, "strike_relayer_checkpoints_submitted_total", 'validator_set_update="false"')!;
+    // Plain checkpoints and set updates (a validator jailed under load changes the set too).
+    const submitted =
+      (sample(later, "strike_relayer_checkpoints_submitted_total", 'validator_set_update="false"') ?? 0) +
+      (sample(later, "strike_relayer_checkpoints_submitted_total", 'validator_set_update="true"') ?? 0);
     const confirmed = sample(later, "strike_relayer_checkpoints_confirmed_total")!;
     t.true(submitted >= confirmed, "every confirmed tx was submitted");
     t.true(sample(later, "strike_relayer_gas_used_total")! > 21_000 * confirmed, "gas counted per landed checkpoint");
