@@ -24,7 +24,10 @@ interface Liar {
   requests: number;
 }
 
-const test = anyTest as TestFn<{ source: TestNode; syncing?: TestNode; liars: Liar[]; proxy?: PeerProxy }>;
+const test = anyTest as TestFn<{ source: TestNode; liars: Liar[] }>;
+/** Here, not in t.context: ava gives a test a shallow copy of the context, the after hook the original. */
+let syncingNode: TestNode | undefined;
+let peerProxy: PeerProxy | undefined;
 const FAKE_HEIGHT = 1_000_000n;
 /** Blocks the syncing node has to fetch. */
 const TARGET = 150n;
@@ -36,10 +39,12 @@ test.before(async (t) => {
 });
 
 test.after.always(async (t) => {
-  for (const l of t.context.liars) await l.host.stop().catch(() => undefined);
-  await t.context.proxy?.close();
-  await t.context.syncing?.destroy();
+  // The node processes first: a libp2p stop or a proxy close that hangs must not leave them running.
+  await syncingNode?.destroy();
   await t.context.source?.destroy();
+  const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => undefined), sleep(5_000)]);
+  await bounded(Promise.all(t.context.liars.map((l) => l.host.stop())));
+  if (peerProxy !== undefined) await bounded(peerProxy.close());
 });
 
 const nodePeerId = (home: string) =>
@@ -135,7 +140,7 @@ test.serial(
     >;
     // The honest peer is reached through a proxy held shut until every liar is connected.
     const proxy = await startPeerProxy([0, source.p2pPort]);
-    t.context.proxy = proxy;
+    peerProxy = proxy;
     proxy.cut([0], [1]);
     const metricsPort = await freePort();
     let healedAt = 0;
@@ -167,7 +172,7 @@ test.serial(
       },
     });
     const node = await syncing;
-    t.context.syncing = node;
+    syncingNode = node;
     const target = TARGET;
     const notable = () =>
       node
