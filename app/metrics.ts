@@ -9,6 +9,7 @@
  * A fresh registry per node, so nodes in one process (tests) do not share counters.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { BlockSyncStatus } from "../chain/consensus/blockSync.js";
 import type { CommittedBlock } from "../chain/consensus/types.js";
 import type { Mempool } from "../chain/mempool/mempool.js";
 import type { AbciEvent, Application } from "../chain/types/abci.js";
@@ -20,6 +21,8 @@ export interface NodeMetricsSources {
   mempool: { size(): number; sizeBytes(): number };
   peers(): number;
   validators(): readonly Validator[];
+  /** Block sync's progress (undefined before the network starts). */
+  blockSync?(): BlockSyncStatus | undefined;
   /** Wall clock in ms (tests may pin it). */
   now?(): number;
 }
@@ -116,6 +119,7 @@ export function createNodeMetrics(o: NodeMetricsSources): NodeMetrics {
       this.set(o.peers());
     },
   });
+  blockSyncMetrics(ns, registers, () => o.blockSync?.());
   const blockProcessing = new Histogram({
     name: `${ns}state_block_processing_time`,
     help: "Time to execute a block (FinalizeBlock), in ms.",
@@ -215,6 +219,58 @@ export function createNodeMetrics(o: NodeMetricsSources): NodeMetrics {
       receipts.observe({ result: accepted ? "receipt" : "refusal" }, seconds);
     },
   };
+}
+
+/**
+ * Block sync, read at scrape time: CometBFT's `blocksync_syncing` and `_latest_block_height`,
+ * and Strike's own figures on how sync goes (progress as a counter, to be rated; the best
+ * height a trusted peer announced; requests that went unanswered; peers ignored for it).
+ */
+function blockSyncMetrics(ns: string, registers: Registry[], status: () => BlockSyncStatus | undefined): void {
+  const gauge = (name: string, help: string, read: (s: BlockSyncStatus) => number | bigint) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        const s = status();
+        if (s !== undefined) this.set(Number(read(s)));
+      },
+    });
+  const counter = (name: string, help: string, read: (s: BlockSyncStatus) => number) =>
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        const s = status();
+        if (s === undefined) return;
+        this.reset();
+        this.inc(read(s));
+      },
+    });
+  gauge(`${ns}blocksync_syncing`, "1 while a peer is more than one block ahead (catching up), else 0.", (s) =>
+    s.bestPeerHeight > s.ownHeight + 1n ? 1 : 0,
+  );
+  gauge(`${ns}blocksync_latest_block_height`, "Height of this node's last committed block.", (s) => s.ownHeight);
+  gauge(
+    "strike_blocksync_best_peer_height",
+    "Highest height announced by a peer that is not ignored.",
+    (s) => s.bestPeerHeight,
+  );
+  counter("strike_blocksync_blocks_synced_total", "Blocks applied from block sync since start.", (s) => s.blocksSynced);
+  counter("strike_blocksync_requests_total", "Block requests sent to peers.", (s) => s.requestsSent);
+  counter(
+    "strike_blocksync_requests_timed_out_total",
+    "Block requests a peer left unanswered past the timeout (each a strike against it).",
+    (s) => s.requestsTimedOut,
+  );
+  gauge(
+    "strike_blocksync_distrusted_peers",
+    "Peers whose announcements are ignored because they did not deliver blocks they announced.",
+    (s) => s.distrustedPeers,
+  );
+  gauge("strike_blocksync_requests_in_flight", "Block requests awaiting an answer.", (s) => s.requestsInFlight);
 }
 
 /** The app as the consensus driver sees it, with FinalizeBlock timed. Everything else passes through. */

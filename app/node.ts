@@ -7,6 +7,7 @@
  * its own batch right after (chain/indexer/indexQueue.ts).
  */
 import { createConsensusDriver } from "../chain/consensus/driver.js";
+import type { BlockSyncStatus } from "../chain/consensus/blockSync.js";
 import type { CommittedBlock } from "../chain/consensus/types.js";
 import { publishBlockEvents, createEventBus } from "../chain/indexer/eventBus.js";
 import { openTxIndexer } from "../chain/indexer/txIndexer.js";
@@ -162,11 +163,13 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
 
   // Prometheus metrics ([instrumentation]); the sources are read at scrape time.
   let peerCount = (): number => 0;
+  let syncStatus = (): BlockSyncStatus | undefined => undefined;
   const metrics: NodeMetrics | undefined = config.instrumentation.prometheus
     ? createNodeMetrics({
         namespace: config.instrumentation.namespace,
         mempool,
         peers: () => peerCount(),
+        blockSync: () => syncStatus(),
         validators: () => currentValidators(),
       })
     : undefined;
@@ -187,6 +190,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     logger: log,
   });
   peerCount = () => network.host.peers().length;
+  syncStatus = () => network.syncStatus();
   network.host.onMessage("receipts", (peer, bytes) => {
     if (!sequencing.relayed(bytes)) network.host.reportInvalid(peer, "receipt does not verify");
   });

@@ -15,9 +15,10 @@ import type { BlockStore } from "./blockStore.js";
 import type { PeerChannel } from "./gossip.js";
 import type { ConsensusDriver, ConsensusLogger } from "./types.js";
 
-const TAG_STATUS = 1;
-const TAG_REQUEST = 2;
-const TAG_RESPONSE = 3;
+/** The first byte of a block-sync message: what it is. */
+export const TAG_STATUS = 1;
+export const TAG_REQUEST = 2;
+export const TAG_RESPONSE = 3;
 const REQUEST_TIMEOUT_MS = 3_000;
 /** Peers asked for the same height at once. */
 const PARALLEL_REQUESTS = 2;
@@ -63,14 +64,16 @@ export interface BlockSync {
   status(): BlockSyncStatus;
 }
 
-function withHeight(tag: number, height: bigint): Uint8Array {
+/** A status (TAG_STATUS: "I am at height") or a request (TAG_REQUEST: "send me height"): tag | u64 BE. */
+export function withHeight(tag: number, height: bigint): Uint8Array {
   const out = new Uint8Array(9);
   out[0] = tag;
   new DataView(out.buffer).setBigUint64(1, height);
   return out;
 }
 
-function encodeResponse(block: Block, commit: Commit): Uint8Array {
+/** A block and its commit: TAG_RESPONSE | block length (u32 BE) | block | commit. */
+export function encodeResponse(block: Block, commit: Commit): Uint8Array {
   const b = encodeBlock(block);
   const c = encodeCommit(commit);
   const out = new Uint8Array(5 + b.length + c.length);

@@ -4,6 +4,7 @@
  * changes state.
  */
 import test from "ava";
+import { fuzzConsensusChannel } from "./consensusChannel.js";
 import { fuzzJsonRpc } from "./jsonRpc.js";
 import { fuzzTxBytes } from "./txBytes.js";
 
@@ -22,6 +23,15 @@ test("mutated and random tx bytes never crash CheckTx, are all refused and chang
 test("random JSON-RPC bodies get well-formed answers, accept no tx and change no state", async (t) => {
   const stats = await fuzzJsonRpc({ inputs: 3000, seed, httpEvery: 50 });
   t.is(stats.inputs, 3000);
+  t.deepEqual(stats.samples, []);
+  t.is(stats.crashes, 0);
+  t.is(stats.accepted, 0);
+  t.is(stats.stateChanges, 0);
+});
+
+test("mutated consensus-channel messages (proposals, votes, blocks, evidence) never crash admission, none is taken in, the reducer's state is unchanged", async (t) => {
+  const stats = await fuzzConsensusChannel({ inputs: 3000, seed });
+  t.true(stats.inputs > 2500, `${stats.inputs} inputs`);
   t.deepEqual(stats.samples, []);
   t.is(stats.crashes, 0);
   t.is(stats.accepted, 0);

@@ -1,23 +1,25 @@
 /**
  * `make fuzz`: runs each fuzz target for FUZZ_INPUTS inputs (default 1,000,000) and writes
  * bench/results/fuzz.json (inputs, crashes, accepted, state changes, duration, date, load
- * average). FUZZ_TARGETS=tx-bytes,json-rpc picks targets; FUZZ_SEED fixes the inputs.
+ * average). FUZZ_TARGETS=tx-bytes,json-rpc,p2p-consensus picks targets; FUZZ_SEED fixes the inputs.
  * Exits non-zero if any target crashed, accepted an input or changed state.
  */
 import { loadavg } from "node:os";
 import { writeResult } from "../../bench/lib/machine.js";
+import { fuzzConsensusChannel } from "./consensusChannel.js";
 import { fuzzJsonRpc } from "./jsonRpc.js";
 import type { FuzzStats } from "./stats.js";
 import { fuzzTxBytes } from "./txBytes.js";
 
 const inputs = Number(process.env.FUZZ_INPUTS ?? 1_000_000);
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
-const targets = (process.env.FUZZ_TARGETS ?? "tx-bytes,json-rpc").split(",");
+const targets = (process.env.FUZZ_TARGETS ?? "tx-bytes,json-rpc,p2p-consensus").split(",");
 
 type Runner = (onProgress: (stats: FuzzStats) => void) => Promise<FuzzStats>;
 const runners: Record<string, Runner> = {
   "tx-bytes": (onProgress) => fuzzTxBytes({ inputs, seed, onProgress }),
   "json-rpc": (onProgress) => fuzzJsonRpc({ inputs, seed, onProgress }),
+  "p2p-consensus": (onProgress) => fuzzConsensusChannel({ inputs, seed, onProgress }),
 };
 
 type Result = FuzzStats & { complete: boolean; loadAverageBefore: number[]; loadAverageNow: number[] };

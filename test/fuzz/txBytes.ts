@@ -19,7 +19,7 @@ import {
 } from "../unit/runtime/fixture.js";
 import type { FuzzStats } from "./stats.js";
 
-type Op =
+export type Op =
   | { kind: "flip"; at: number; bit: number }
   | { kind: "set"; at: number; byte: number }
   | { kind: "insert"; at: number; bytes: Uint8Array }
@@ -38,7 +38,7 @@ function varint(n: number): number[] {
   return out;
 }
 
-const opArb: fc.Arbitrary<Op> = fc.oneof(
+export const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
   fc.record({ kind: fc.constant("set" as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
   fc.record({
@@ -97,7 +97,7 @@ function applyOp(b: Uint8Array, op: Op): Uint8Array {
   return Uint8Array.from(arr);
 }
 
-const mutate = (b: Uint8Array, ops: Op[]) => ops.reduce(applyOp, b);
+export const mutate = (b: Uint8Array, ops: Op[]) => ops.reduce(applyOp, b);
 
 function txInputArb(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
   const seed = fc.nat({ max: seeds.length - 1 }).map((i) => seeds[i]!);

@@ -96,6 +96,8 @@ export interface TestNodeOptions {
   editGenesis?: (genesis: Record<string, unknown>, accounts: Record<string, TestAccount>) => void;
   /** Starts the node under `ulimit -n` of this many file descriptors (soft and hard). */
   fdLimit?: number;
+  /** Runs once the home exists (node key, genesis) and before the node first starts. */
+  beforeStart?: (home: string, p2pPort: number) => Promise<void> | void;
 }
 
 export async function createTestNode(options: TestNodeOptions = {}): Promise<TestNode> {
@@ -192,6 +194,7 @@ export async function createTestNode(options: TestNodeOptions = {}): Promise<Tes
       await rm(home, { recursive: true, force: true });
     },
   };
+  await options.beforeStart?.(home, p2pPort);
   await node.start();
   return node;
 }
