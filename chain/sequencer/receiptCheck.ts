@@ -18,10 +18,11 @@ import { rpcCall } from "./client.js";
 import { sequencerErrors } from "./errors.js";
 import { ReceiptStatus, verifyReceipt, type Receipt, type SignedReceipt } from "./receipt.js";
 import { signedReceiptFromJson } from "./receiptJson.js";
+import { judgeSlot, type ReceiptVerdict } from "./receiptVerdict.js";
 
 export const MSG_RECEIPT_VIOLATION_TYPE_URL = "/strike.receipts.v1.MsgReceiptViolation";
 
-export type ReceiptVerdict = "honoured" | "pending" | "reverted" | "violated" | "rejected";
+export type { ReceiptVerdict };
 
 /** What a committed height holds, as the checker needs it. */
 export interface CommittedBlockData {
@@ -56,31 +57,31 @@ export function committedSlot(block: CommittedBlockData, index: number): Committ
   };
 }
 
-/** Judges a verified sequenced receipt against its committed height. */
+/** Judges a verified sequenced receipt against its committed height (the rule is judgeSlot's). */
 export function judgeReceipt(
   signed: SignedReceipt,
   receipt: Receipt,
   block: CommittedBlockData,
 ): Omit<ReceiptCheck, "txHash" | "height" | "index"> {
-  const at = `${receipt.height}/${receipt.index}`;
-  if (!equalBytes(block.proposerAddress, receipt.sequencerAddress))
-    return {
-      verdict: "reverted",
-      detail: `block ${receipt.height} was proposed by ${toHex(block.proposerAddress).toUpperCase()}: the sequencer failed, send the tx again`,
-    };
-  const i = receipt.index;
-  const broken = (detail: string, committed?: CommittedSlot): Omit<ReceiptCheck, "txHash" | "height" | "index"> => ({
-    verdict: "violated",
-    detail,
-    violation: { reporter: "", receipt: signed, committed, conflicting: undefined },
+  const present = receipt.index < block.txs.length;
+  const committed = present ? committedSlot(block, receipt.index) : undefined;
+  const judged = judgeSlot(receipt, {
+    height: block.height,
+    proposer: block.proposerAddress,
+    txCount: block.txs.length,
+    ...(committed === undefined ? {} : { txHash: committed.txHash, resultHash: sha256(committed.result) }),
   });
-  if (i >= block.txs.length) return broken(`block ${receipt.height} has ${block.txs.length} txs, none at index ${i}`);
-  const slot = committedSlot(block, i);
-  if (!equalBytes(slot.txHash, receipt.txHash))
-    return broken(`another tx (${toHex(slot.txHash).toUpperCase()}) is at ${at}`, slot);
-  if (!equalBytes(sha256(slot.result), receipt.resultHash))
-    return broken(`the result at ${at} is not the one promised`, slot);
-  return { verdict: "honoured", detail: `tx and result at ${at} as promised` };
+  if (judged.verdict !== "violated") return { verdict: judged.verdict, detail: judged.reason };
+  return {
+    verdict: "violated",
+    detail: judged.reason,
+    violation: {
+      reporter: "",
+      receipt: signed,
+      committed: judged.slot ? committed : undefined,
+      conflicting: undefined,
+    },
+  };
 }
 
 /** Two receipts of one signer for one slot that name different txs or results. */

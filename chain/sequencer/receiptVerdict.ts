@@ -32,6 +32,66 @@ export interface ReceiptCheck {
 
 const hex = (b: Uint8Array) => toHex(b).toUpperCase();
 
+/**
+ * What a committed height shows at a receipt's slot. A client with the full block results
+ * gives `result` too (code, codespace and fills are checked); one with only the results
+ * tree's leaves (the evidence checker, which proves against the header roots) gives the
+ * hashes, and the result hash covers the code and data.
+ */
+export interface CommittedSlotView {
+  height: bigint;
+  proposer: Uint8Array;
+  txCount: number;
+  /** The tx hash at the receipt's index; undefined when the block has no tx there. */
+  txHash?: Uint8Array;
+  /** sha256 of the deterministic result bytes at the receipt's index. */
+  resultHash?: Uint8Array;
+  result?: TxResult;
+}
+
+/**
+ * The one rule of a sequenced receipt against its committed height: `reverted` when another
+ * validator proposed the height, `violated` when its signer did and the slot differs in
+ * tx, result or fills (`slot` says whether the block has the index at all), else `honoured`.
+ */
+export function judgeSlot(
+  receipt: Receipt,
+  view: CommittedSlotView,
+): { verdict: "honoured" | "reverted" | "violated"; reason: string; slot: boolean } {
+  if (!equalBytes(view.proposer, receipt.sequencerAddress))
+    return {
+      verdict: "reverted",
+      slot: false,
+      reason: `height ${receipt.height} was proposed by ${hex(view.proposer)}, not by the receipt's sequencer ${hex(receipt.sequencerAddress)}: the sequencer failed and the tx is sequenced again`,
+    };
+  const at = `height ${receipt.height} index ${receipt.index}`;
+  const violated = (reason: string) => ({ verdict: "violated" as const, slot: true, reason });
+  if (view.txHash === undefined || view.resultHash === undefined)
+    return {
+      verdict: "violated",
+      slot: false,
+      reason: `the block has ${view.txCount} txs: none at index ${receipt.index}`,
+    };
+  if (!equalBytes(view.txHash, receipt.txHash))
+    return violated(`${at} holds tx ${hex(view.txHash)}, not ${hex(receipt.txHash)}`);
+  const result = view.result;
+  if (result !== undefined && (result.code !== receipt.code || result.codespace !== receipt.codespace))
+    return violated(
+      `${at}: result code ${result.codespace}/${result.code}, receipt promised ${receipt.codespace}/${receipt.code}`,
+    );
+  if (!equalBytes(view.resultHash, receipt.resultHash))
+    return violated(`${at}: the result hash differs from the receipt's`);
+  if (result !== undefined) {
+    const fills = fillsFromEvents(result.events);
+    const same =
+      fills.length === receipt.fills.length &&
+      fills.every((f, i) => equalBytes(Fill.encode(f).finish(), Fill.encode(receipt.fills[i]!).finish()));
+    if (!same)
+      return violated(`${at}: ${fills.length} fill(s) committed differ from the ${receipt.fills.length} receipted`);
+  }
+  return { verdict: "honoured", slot: true, reason: `${at} holds the tx with the promised result and fills` };
+}
+
 /** `block` is the committed block at receipt.height, or undefined when that height is not committed yet. */
 export function checkReceipt(receipt: Receipt, block: CommittedHeight | undefined): ReceiptCheck {
   if (receipt.status === ReceiptStatus.RECEIPT_STATUS_REJECTED)
@@ -40,33 +100,14 @@ export function checkReceipt(receipt: Receipt, block: CommittedHeight | undefine
       reason: `a signed rejection (code ${receipt.code}): the tx was refused, not sequenced`,
     };
   if (block === undefined) return { verdict: "pending", reason: `height ${receipt.height} is not committed yet` };
-  if (!equalBytes(block.proposer, receipt.sequencerAddress))
-    return {
-      verdict: "reverted",
-      reason: `height ${receipt.height} was proposed by ${hex(block.proposer)}, not by the receipt's sequencer ${hex(receipt.sequencerAddress)}: the sequencer failed and the tx is sequenced again`,
-    };
-  const at = `height ${receipt.height} index ${receipt.index}`;
   const tx = block.txs[receipt.index];
   const result = block.results[receipt.index];
-  if (tx === undefined || result === undefined)
-    return { verdict: "violated", reason: `the block has ${block.txs.length} txs: none at index ${receipt.index}` };
-  if (!equalBytes(sha256(tx), receipt.txHash))
-    return { verdict: "violated", reason: `${at} holds tx ${hex(sha256(tx))}, not ${hex(receipt.txHash)}` };
-  if (result.code !== receipt.code || result.codespace !== receipt.codespace)
-    return {
-      verdict: "violated",
-      reason: `${at}: result code ${result.codespace}/${result.code}, receipt promised ${receipt.codespace}/${receipt.code}`,
-    };
-  if (!equalBytes(resultHashOf(result), receipt.resultHash))
-    return { verdict: "violated", reason: `${at}: the result hash differs from the receipt's` };
-  const fills = fillsFromEvents(result.events);
-  const same =
-    fills.length === receipt.fills.length &&
-    fills.every((f, i) => equalBytes(Fill.encode(f).finish(), Fill.encode(receipt.fills[i]!).finish()));
-  if (!same)
-    return {
-      verdict: "violated",
-      reason: `${at}: ${fills.length} fill(s) committed differ from the ${receipt.fills.length} receipted`,
-    };
-  return { verdict: "honoured", reason: `${at} holds the tx with the promised result and fills` };
+  const present = tx !== undefined && result !== undefined;
+  const { verdict, reason } = judgeSlot(receipt, {
+    height: block.height,
+    proposer: block.proposer,
+    txCount: block.txs.length,
+    ...(present ? { txHash: sha256(tx), resultHash: resultHashOf(result), result } : {}),
+  });
+  return { verdict, reason };
 }

@@ -13,6 +13,8 @@ import { compareBytes, toBase64 } from "../../chain/types/bytes.js";
 import { decFromString, decToString, type Dec } from "../../chain/types/fixed/index.js";
 import { isStrikeError } from "../../chain/types/errors.js";
 import { lengthPrefixed } from "../../chain/runtime/collection.js";
+import { genesisFail, listField, parseGenesisSection } from "../../chain/runtime/genesisFields.js";
+import { z } from "zod";
 import { stakingErrors } from "./errors.js";
 import { BONDED_POOL, NOT_BONDED_POOL } from "./keys.js";
 import type { StakingKeeper } from "./keeper.js";
@@ -53,17 +55,55 @@ type Json = Record<string, unknown>;
 const ROOT = "app_state.staking";
 
 function fail(field: string, message: string): never {
-  throw stakingErrors.invalidGenesis(`${field}: ${message}`, { field });
+  return genesisFail(stakingErrors.invalidGenesis, field, message);
 }
-function obj(v: unknown, field: string): Json {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(field, "must be an object");
-  return v as Json;
-}
-function list(v: unknown, field: string): unknown[] {
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) fail(field, "must be a list");
-  return v;
-}
+
+/**
+ * The section's shape: every object is strict (an unknown key is refused, naming the keys
+ * allowed there) and every list a list. A field's value is checked by its own parser below,
+ * which says what it must be (an integer string, a decimal, a bech32 address, …).
+ */
+const value = z.unknown().optional();
+const schema = z.strictObject(
+  {
+    params: z
+      .strictObject({
+        unbonding_time_seconds: value,
+        max_validators: value,
+        bond_denom: value,
+        power_reduction: value,
+      })
+      .optional(),
+    validators: listField(
+      z.strictObject({
+        operator_address: value,
+        consensus_pubkey: value,
+        moniker: value,
+        commission: z.strictObject(
+          { rate: value, max_rate: value, max_change_rate: value, update_time: value },
+          { error: "must be an object" },
+        ),
+        jailed: value,
+        tokens: value,
+        delegator_shares: value,
+      }),
+    ),
+    delegations: listField(z.strictObject({ delegator_address: value, validator_address: value, shares: value })),
+    unbonding_delegations: listField(
+      z.strictObject({
+        delegator_address: value,
+        validator_address: value,
+        creation_height: value,
+        completion_time: value,
+        initial_balance: value,
+        balance: value,
+      }),
+    ),
+  },
+  { error: "must be an object" },
+);
+type Shape = z.output<typeof schema>;
+
 function uint(v: unknown, field: string, fallback?: bigint): bigint {
   if (v === undefined && fallback !== undefined) return fallback;
   if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
@@ -93,10 +133,9 @@ function rethrowAs<T>(field: string, fn: () => T): T {
   }
 }
 
-function parseParams(raw: unknown): StakingParams {
+function parseParams(p: Shape["params"]): StakingParams {
   const d = defaultStakingParams();
-  if (raw === undefined) return d;
-  const p = obj(raw, `${ROOT}.params`);
+  if (p === undefined) return d;
   const f = (k: string) => `${ROOT}.params.${k}`;
   const maxValidators = uint(p.max_validators, f("max_validators"), BigInt(d.maxValidators));
   if (maxValidators === 0n || maxValidators > 10_000n) fail(f("max_validators"), "must be between 1 and 10000");
@@ -110,10 +149,14 @@ function parseParams(raw: unknown): StakingParams {
 }
 
 function parsePubKey(raw: unknown, field: string): Uint8Array {
-  const pk = obj(raw, field);
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail(field, "must be an object");
+  const pk = raw as Json;
   const text =
     pk["@type"] === ED25519_PUBKEY_TYPE_URL ? pk.key : pk.type === "tendermint/PubKeyEd25519" ? pk.value : undefined;
   if (typeof text !== "string") fail(field, `must be {"@type": "${ED25519_PUBKEY_TYPE_URL}", "key": base64}`);
+  const allowed = "@type" in pk ? ["@type", "key"] : ["type", "value"];
+  const extra = Object.keys(pk).find((k) => !allowed.includes(k));
+  if (extra !== undefined) fail(`${field}.${extra}`, `unknown key; allowed here: ${allowed.join(", ")}`);
   let bytes: Uint8Array;
   try {
     bytes = fromBase64(text);
@@ -124,11 +167,10 @@ function parsePubKey(raw: unknown, field: string): Uint8Array {
   return bytes;
 }
 
-function parseValidator(raw: unknown, field: string): ValidatorRecord {
-  const v = obj(raw, field);
+function parseValidator(v: Shape["validators"][number], field: string): ValidatorRecord {
   const moniker = typeof v.moniker === "string" ? v.moniker : fail(`${field}.moniker`, "must be a string");
   rethrowAs(`${field}.moniker`, () => checkMoniker(moniker));
-  const c = obj(v.commission, `${field}.commission`);
+  const c = v.commission;
   const rates = {
     rate: dec(c.rate, `${field}.commission.rate`),
     maxRate: dec(c.max_rate, `${field}.commission.max_rate`),
@@ -155,11 +197,11 @@ function parseValidator(raw: unknown, field: string): ValidatorRecord {
 
 /** Parses and checks `app_state.staking`; throws a StrikeError naming the first bad field. */
 export function validateStakingGenesis(raw: unknown): StakingGenesis {
-  const g = obj(raw, ROOT);
+  const g = parseGenesisSection(schema, raw, ROOT, stakingErrors.invalidGenesis);
   const params = parseParams(g.params);
   const operators = new Set<string>();
   const consAddresses = new Set<string>();
-  const validators = list(g.validators, `${ROOT}.validators`).map((r, i) => {
+  const validators = g.validators.map((r, i) => {
     const f = `${ROOT}.validators[${i}]`;
     const v = parseValidator(r, f);
     if (operators.has(v.operator)) fail(`${f}.operator_address`, `duplicate validator ${v.operator}`);
@@ -172,9 +214,8 @@ export function validateStakingGenesis(raw: unknown): StakingGenesis {
   const byOperator = new Map(validators.map((v) => [v.operator, v]));
   const shareSums = new Map<string, Dec>();
   const pairs = new Set<string>();
-  const delegations = list(g.delegations, `${ROOT}.delegations`).map((r, i) => {
+  const delegations = g.delegations.map((d, i) => {
     const f = `${ROOT}.delegations[${i}]`;
-    const d = obj(r, f);
     const delegator = address(d.delegator_address, `${f}.delegator_address`);
     const validator = address(d.validator_address, `${f}.validator_address`);
     if (!byOperator.has(validator)) fail(`${f}.validator_address`, `no validator ${validator} in genesis`);
@@ -193,9 +234,8 @@ export function validateStakingGenesis(raw: unknown): StakingGenesis {
         `is ${decToString(v.shares)} but its delegations sum to ${decToString(sum)}`,
       );
   });
-  const unbondings = list(g.unbonding_delegations, `${ROOT}.unbonding_delegations`).map((r, i) => {
+  const unbondings = g.unbonding_delegations.map((u, i) => {
     const f = `${ROOT}.unbonding_delegations[${i}]`;
-    const u = obj(r, f);
     const entry: GenesisUnbonding = {
       delegator: address(u.delegator_address, `${f}.delegator_address`),
       validator: address(u.validator_address, `${f}.validator_address`),

@@ -120,3 +120,62 @@ test("initGenesis fails when the bonded pool's balance does not match the bonded
   t.true(stakingErrors.invalidGenesis.is(err), String(err));
   t.regex(err.message, /bonded_tokens_pool account holds 100000001ustrike but the bonded validators have 100000000/);
 });
+
+test("an unknown key anywhere in the staking genesis is refused, naming it and the keys allowed there", (t) => {
+  const places: [string, (g: Json) => void, RegExp][] = [
+    [
+      "top level",
+      (g) => (g.validator = []),
+      /app_state\.staking\.validator: unknown key; allowed here: params, validators/,
+    ],
+    [
+      "params",
+      (g) => ((g.params as Json).unbonding_time = "10"),
+      /app_state\.staking\.params\.unbonding_time: unknown key; allowed here: unbonding_time_seconds/,
+    ],
+    [
+      "a validator",
+      (g) => (validator(g, 0).status = "BOND_STATUS_BONDED"),
+      /app_state\.staking\.validators\[0\]\.status: unknown key/,
+    ],
+    [
+      "a commission",
+      (g) => ((validator(g, 0).commission as Json).rates = {}),
+      /app_state\.staking\.validators\[0\]\.commission\.rates: unknown key/,
+    ],
+    [
+      "a consensus key",
+      (g) => ((validator(g, 0).consensus_pubkey as Json).value = "x"),
+      /app_state\.staking\.validators\[0\]\.consensus_pubkey\.value: unknown key; allowed here: @type, key/,
+    ],
+    [
+      "a delegation",
+      (g) => ((g.delegations as Json[])[0]!.amount = "1"),
+      /app_state\.staking\.delegations\[0\]\.amount: unknown key/,
+    ],
+  ];
+  for (const [where, mutate, message] of places) {
+    const g = base();
+    mutate(g);
+    const err = t.throws(() => validateStakingGenesis(g), undefined, where);
+    t.true(stakingErrors.invalidGenesis.is(err), where);
+    t.regex(err.message, message, where);
+  }
+});
+
+test("a staking genesis value of the wrong type is refused, naming its key", (t) => {
+  const places: [string, (g: Json) => void, string][] = [
+    ["validators not a list", (g) => (g.validators = {}), "validators"],
+    ["params not an object", (g) => (g.params = "x"), "params"],
+    ["a commission not an object", (g) => (validator(g, 0).commission = "0.1"), "validators[0].commission"],
+    ["tokens as a decimal", (g) => (validator(g, 0).tokens = "1.5"), "validators[0].tokens"],
+    ["jailed as a string", (g) => (validator(g, 0).jailed = "no"), "validators[0].jailed"],
+  ];
+  for (const [what, mutate, field] of places) {
+    const g = base();
+    mutate(g);
+    const err = t.throws(() => validateStakingGenesis(g), undefined, what);
+    t.true(stakingErrors.invalidGenesis.is(err), what);
+    t.true(err.message.includes(`app_state.staking.${field}`), `${what}: ${err.message}`);
+  }
+});
