@@ -110,7 +110,14 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
      * Registers `operator`'s BLS key with its proof of possession (checked as BlsSettlement
      * checks it, so the key can be registered there too); each validator once, each key once.
      */
-    registerBlsKey(ctx: Context, operator: string, publicKey: Uint8Array, proof: Uint8Array): void {
+    registerBlsKey(
+      ctx: Context,
+      operator: string,
+      publicKey: Uint8Array,
+      proof: Uint8Array,
+      /** Genesis validation already checked the proof (a pairing check is costly). */
+      proofChecked = false,
+    ): void {
       if (o.staking.validator(ctx, operator) === undefined)
         throw checkpointErrors.notValidator(`${operator} operates no validator`);
       checkBlsKey(publicKey);
@@ -119,8 +126,10 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
       const owner = blsOwners.get(ctx, keyHash);
       if (owner !== undefined) throw checkpointErrors.blsKeyTaken(`it belongs to ${owner}`);
       // The pairing check last: every cheaper refusal first.
-      ctx.gasMeter.consume(BLS_VERIFY_GAS, "bls proof of possession");
-      checkBlsProof(publicKey, proof);
+      if (!proofChecked) {
+        ctx.gasMeter.consume(BLS_VERIFY_GAS, "bls proof of possession");
+        checkBlsProof(publicKey, proof);
+      }
       blsKeys.set(ctx, operator, { operator, publicKey, proofOfPossession: proof });
       blsOwners.set(ctx, keyHash, operator);
       ctx.events.emit("bls_key_registered", [

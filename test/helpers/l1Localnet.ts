@@ -52,7 +52,9 @@ async function killProc(p: Proc, signal: NodeJS.Signals = "SIGKILL"): Promise<vo
   await exited;
 }
 
-export async function startL1Localnet(o: { validators?: number; timeoutCommit?: string } = {}): Promise<L1Localnet> {
+export async function startL1Localnet(
+  o: { validators?: number; timeoutCommit?: string; checkpointScheme?: "ecdsa" | "bls" } = {},
+): Promise<L1Localnet> {
   const validators = o.validators ?? 4;
   const dir = await mkdtemp(join(tmpdir(), "strike-l1net-"));
   const l1 = await startHardhatNode({ port: await freePort(), timeoutMs: 180_000 });
@@ -72,10 +74,11 @@ export async function startL1Localnet(o: { validators?: number; timeoutCommit?: 
     o.timeoutCommit ?? "200ms",
     "--l1-rpc",
     l1.url,
+    ...(o.checkpointScheme === undefined ? [] : ["--checkpoint-scheme", o.checkpointScheme]),
   ]);
   const settlementAddress = /settlement (0x[0-9a-fA-F]{40})/.exec(out)![1]!;
   const provider = new JsonRpcProvider(l1.url, undefined, { staticNetwork: true, pollingInterval: 200 });
-  const settlement = settlementAt(settlementAddress, "ecdsa", provider);
+  const settlement = settlementAt(settlementAddress, o.checkpointScheme ?? "ecdsa", provider);
   const rpcUrls = Array.from({ length: validators }, (_, i) => `http://127.0.0.1:${base + 10 * i + 1}`);
   const nodes = Array.from({ length: validators }, (_, i) =>
     spawnProc(`node${i}`, ["start", "--home", join(dir, `node${i}`)]),
