@@ -21,7 +21,7 @@ import {
   setGenesisCheckpointScheme,
   validateCheckpointGenesis,
 } from "../../../../modules/checkpoint/index.js";
-import { blsCheckpointCall } from "../../../../relayer/index.js";
+import { blsCheckpointCall, blsL1SetOf } from "../../../../relayer/index.js";
 import { AbiCoder } from "ethers";
 import { addr, blsSecret, createCheckpointChain, ethWallet, type CheckpointChain } from "./fixture.js";
 
@@ -70,6 +70,17 @@ test("bls: exactly 2/3 of the power does not complete a checkpoint; the third si
   let now = c.checkpoint.checkpoint(c.ctx(), 5n)!;
   t.is(now.signedPower * 3n, now.totalPower * 2n);
   t.is(now.completedAt, 0n, "exactly 2/3 is not enough");
+  // Were it relayed now: the missing member goes in as the one non-signer, its bit clear.
+  const partial = blsCheckpointCall({ checkpoint: now, signatures: c.checkpoint.signaturesOf(c.ctx(), 5n) });
+  const [partialBitmap, , partialNonSigners] = AbiCoder.defaultAbiCoder().decode(
+    ["uint256", "bytes", "bytes[]", "uint64[]"],
+    partial.signatures,
+  ) as unknown as [bigint, string, string[]];
+  const missing = blsL1SetOf({ checkpoint: now, signatures: [] }).findIndex(
+    (m) => m.publicKey === blsPublicKey(blsSecret(3)),
+  );
+  t.is(partialBitmap, 0b111n & ~(1n << BigInt(missing)));
+  t.deepEqual([...partialNonSigners], [blsPublicKey(blsSecret(3))]);
   const [r3] = c.block([blsSignMsg(c, 5n, 3)]);
   t.true(r3!.ok, String(r3!.error));
   now = c.checkpoint.checkpoint(c.ctx(), 5n)!;
