@@ -3,7 +3,8 @@
  * the checkpoints this node has committed, signs each one whose signing set names this
  * home's Ethereum key and that it has not signed yet, and submits MsgSignCheckpoint from
  * the home's feeder account (which pays the fee). A checkpoint's digest comes from this
- * node's own state, so it signs only what it executed itself.
+ * node's own state, so it signs only what it executed itself. Under the chain's "bls"
+ * scheme (its checkpoint params say which) it signs with the home's BLS key instead.
  */
 import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
 import { SigningStargateClient } from "@cosmjs/stargate";
@@ -13,6 +14,8 @@ import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { concat, getBytes, hexlify } from "ethers";
 import { createStrikeRegistry } from "../chain/codec/registry.js";
 import {
+  QueryParamsRequest,
+  QueryParamsResponse,
   QueryCheckpointRequest,
   QueryCheckpointResponse,
   QueryCheckpointsRequest,
@@ -20,6 +23,8 @@ import {
 } from "../chain/codec/generated/strike/checkpoint/v1/query.js";
 import type { MsgSignCheckpoint } from "../chain/codec/generated/strike/checkpoint/v1/tx.js";
 import { signDigestEcdsa } from "../chain/l1/ecdsa.js";
+import { blsSignDigest, g2ToEip2537 } from "../chain/l1/bls.js";
+import type { BlsKey } from "../chain/node/blsKey.js";
 import type { EthKey } from "../chain/node/ethKey.js";
 import type { FeederKey } from "../chain/node/feederKey.js";
 import type { NodeLogger } from "../chain/node/logger.js";
@@ -29,6 +34,8 @@ import { MSG_SIGN_CHECKPOINT_TYPE_URL } from "../modules/checkpoint/index.js";
 
 export interface CheckpointSignerOptions {
   ethKey: EthKey;
+  /** Signs under the bls scheme; without it the node signs only ecdsa checkpoints. */
+  blsKey?: BlsKey;
   /** The account that submits (and pays for) the signatures. */
   account: FeederKey;
   chainId: string;
@@ -59,10 +66,16 @@ export function signCheckpointDigest(digest: Uint8Array, privateKey: string): Ui
   return getBytes(concat([sig.r, sig.s, Uint8Array.of(sig.v)]));
 }
 
+/** A 256-byte EIP-2537 G2 signature over the digest (BlsSettlement's SIGNATURE_DST). */
+export function signCheckpointDigestBls(digest: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  return getBytes(g2ToEip2537(blsSignDigest(hexlify(digest), secretKey)));
+}
+
 export async function startCheckpointSigner(o: CheckpointSignerOptions): Promise<CheckpointSigner> {
   const wallet = await DirectSecp256k1Wallet.fromKey(o.account.privKey, "strike");
   const signer = await SigningStargateClient.offline(wallet, { registry: createStrikeRegistry() });
   const me = getBytes(o.ethKey.address);
+  const myBls = o.blsKey === undefined ? undefined : o.blsKey.publicKey.toLowerCase();
   let position: { accountNumber: bigint; sequence: number } | undefined;
   let cursor: bigint | undefined;
   const submitted = new Map<bigint, number>();
@@ -119,6 +132,11 @@ export async function startCheckpointSigner(o: CheckpointSignerOptions): Promise
       if (latest?.checkpoint === undefined) return;
       cursor = latest.checkpoint.height > LOOKBACK_HEIGHTS ? latest.checkpoint.height - LOOKBACK_HEIGHTS : 0n;
     }
+    const params = await query(`${P}Params`, QueryParamsRequest.encode({}).finish(), QueryParamsResponse.decode);
+    const bls = params?.params?.scheme === "bls";
+    if (bls && myBls === undefined) return;
+    const isMe = (m: { ethAddress: Uint8Array; blsPublicKey: Uint8Array }) =>
+      bls ? hexlify(m.blsPublicKey) === myBls : hexlify(m.ethAddress) === hexlify(me);
     const page = await query(
       `${P}Checkpoints`,
       QueryCheckpointsRequest.encode({ afterHeight: cursor, limit: 50 }).finish(),
@@ -127,7 +145,7 @@ export async function startCheckpointSigner(o: CheckpointSignerOptions): Promise
     let advance = true;
     for (const entry of page?.checkpoints ?? []) {
       const cp = entry.checkpoint!;
-      const member = cp.signersSet.find((m) => hexlify(m.ethAddress) === hexlify(me));
+      const member = cp.signersSet.find(isMe);
       const signed = member !== undefined && entry.signatures.some((s) => s.validator === member.operator);
       const due = cp.digest.length === 32 && member !== undefined && !signed;
       if (due) {
@@ -137,7 +155,9 @@ export async function startCheckpointSigner(o: CheckpointSignerOptions): Promise
             submitter: o.account.address,
             height: cp.height,
             validator: member.operator,
-            signature: signCheckpointDigest(cp.digest, o.ethKey.privateKey),
+            signature: bls
+              ? signCheckpointDigestBls(cp.digest, o.blsKey!.secretKey)
+              : signCheckpointDigest(cp.digest, o.ethKey.privateKey),
           });
           submitted.set(cp.height, Date.now());
           o.logger.info("checkpoint signed", { height: cp.height.toString(), digest: hexlify(cp.digest) });

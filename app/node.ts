@@ -44,6 +44,7 @@ import { publishFinalityEvents } from "./finalityEvents.js";
 import { parseFee, startFeederService } from "./feederService.js";
 import { startCheckpointSigner } from "./checkpointSigner.js";
 import { ETH_KEY_FILE, loadEthKey } from "../chain/node/ethKey.js";
+import { BLS_KEY_FILE, loadBlsKey } from "../chain/node/blsKey.js";
 import { existsSync } from "node:fs";
 import { startBridgeWatcher } from "./bridgeWatcher.js";
 import { ladderSettlement } from "./settlementWiring.js";
@@ -97,6 +98,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     existsSync(ethKeyPath) && existsSync(feederKeyPath)
       ? { eth: loadEthKey(ethKeyPath), account: feederKey ?? loadFeederKey(feederKeyPath) }
       : undefined;
+  // Its BLS key (if the home has one) signs instead when the chain's scheme is bls.
+  const blsKeyPath = resolveHomePath(home, BLS_KEY_FILE);
+  const blsKey = checkpointKeys !== undefined && existsSync(blsKeyPath) ? loadBlsKey(blsKeyPath) : undefined;
 
   const bridgeKey = config.bridge.enable ? loadFeederKey(resolveHomePath(home, config.bridge.keyFile)) : undefined;
 
@@ -393,6 +397,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     checkpointKeys !== undefined && self !== undefined
       ? await startCheckpointSigner({
           ethKey: checkpointKeys.eth,
+          ...(blsKey === undefined ? {} : { blsKey }),
           account: checkpointKeys.account,
           chainId: genesis.chain_id,
           fees: parseFee(config.oracleFeeder.fees),

@@ -9,6 +9,7 @@ export {
 } from "./relayer.js";
 export { createStrikeSource, type StrikeSource, type ChainCheckpoint } from "./strikeSource.js";
 export { checkpointCall, encodeSet, l1SetOf, type CheckpointCall } from "./calldata.js";
+export { blsCheckpointCall, blsL1SetOf, checkpointCallFor, isBlsCheckpoint } from "./blsCalldata.js";
 export { startStatusServer, type StatusServer } from "./statusServer.js";
 export { relayerErrors } from "./errors.js";
 export { createRelayerMetrics, type RelayerMetrics } from "./metrics.js";

@@ -11,7 +11,7 @@ import { JsonRpcProvider, Wallet, type TransactionResponse } from "ethers";
 import { settlementAt } from "../chain/l1/deploy.js";
 import type { NodeLogger } from "../chain/node/logger.js";
 import { isStrikeError } from "../chain/types/errors.js";
-import { checkpointCall } from "./calldata.js";
+import { checkpointCallFor } from "./blsCalldata.js";
 import { relayerErrors } from "./errors.js";
 import type { RelayerErrorKind, RelayerMetrics } from "./metrics.js";
 import type { ChainCheckpoint, StrikeSource } from "./strikeSource.js";
@@ -172,7 +172,7 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
   };
 
   const send = async (cp: ChainCheckpoint): Promise<void> => {
-    const call = checkpointCall(cp);
+    const call = checkpointCallFor(cp);
     const height = call.height.toString();
     const args =
       call.newValidatorSet === undefined

@@ -12,6 +12,8 @@ DIR="${LOCALNET_DIR:-.localnet}"
 VALIDATORS="${VALIDATORS:-4}"
 CHAIN_ID="${CHAIN_ID:-strike-local-1}"
 L1_PORT="${L1_PORT:-8545}"
+# How validators sign checkpoints: ecdsa (EcdsaSettlement) or bls (BlsSettlement).
+CHECKPOINT_SCHEME="${CHECKPOINT_SCHEME:-ecdsa}"
 L1_RPC="http://127.0.0.1:$L1_PORT"
 # Hardhat's second well-known test account pays the relayer's gas (the first deploys).
 RELAYER_KEY="0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
@@ -36,7 +38,8 @@ echo "started the L1 (Hardhat, chain id 31337) on $L1_RPC (log: $DIR/l1.log)"
 
 if [ ! -f "$DIR/node0/config/genesis.json" ]; then
   echo "Creating a $VALIDATORS-validator local network in $DIR (chain id $CHAIN_ID)"
-  strike testnet --validators "$VALIDATORS" --output "$DIR" --chain-id "$CHAIN_ID" --l1-rpc "$L1_RPC"
+  strike testnet --validators "$VALIDATORS" --output "$DIR" --chain-id "$CHAIN_ID" --l1-rpc "$L1_RPC" \
+    --checkpoint-scheme "$CHECKPOINT_SCHEME"
 fi
 # Hardhat's chain lives in memory: put the contract back where genesis expects it.
 SETTLEMENT="$(npx tsx scripts/localL1.ts "$DIR/node0/config/genesis.json" "$L1_RPC")"

@@ -41,6 +41,7 @@ export const strikeTypes: ReadonlyArray<[string, GeneratedType]> = [
   ["/strike.slashing.v1.MsgUnjail", slashing.MsgUnjail],
   ["/strike.receipts.v1.MsgReceiptViolation", receipts.MsgReceiptViolation],
   ["/strike.checkpoint.v1.MsgRegisterEthKey", checkpoint.MsgRegisterEthKey],
+  ["/strike.checkpoint.v1.MsgRegisterBlsKey", checkpoint.MsgRegisterBlsKey],
   ["/strike.checkpoint.v1.MsgSignCheckpoint", checkpoint.MsgSignCheckpoint],
   ["/strike.checkpoint.v1.MsgSignCheckpointResponse", checkpoint.MsgSignCheckpointResponse],
   ["/strike.checkpoint.v1.MsgCheckpointEquivocation", checkpoint.MsgCheckpointEquivocation],

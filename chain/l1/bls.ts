@@ -117,3 +117,71 @@ export function signCheckpointBls(
   if (sigs.length === 0) throw l1Errors.invalidSigners("no signer");
   return { bitmap, signature: g2ToEip2537(scheme.aggregateSignatures(sigs)), nonSigners };
 }
+
+const FP_BYTES = 64;
+
+function fpAt(b: Uint8Array, i: number): bigint {
+  const chunk = b.subarray(i * FP_BYTES, (i + 1) * FP_BYTES);
+  // EIP-2537 pads each 48-byte field element to 64 bytes with 16 zero bytes; the precompile refuses anything else.
+  if (chunk.subarray(0, 16).some((x) => x !== 0))
+    throw l1Errors.invalidKey("a field element's top 16 bytes must be zero");
+  return BigInt("0x" + Buffer.from(chunk).toString("hex"));
+}
+
+/**
+ * A G1 point from its 128-byte EIP-2537 encoding, checked on the curve and in the
+ * prime-order subgroup (what the precompiles check); the infinity point is refused, since
+ * it is no key. Throws l1Errors.invalidKey.
+ */
+export function g1FromEip2537(b: Uint8Array): G1Point {
+  if (b.length !== 2 * FP_BYTES) throw l1Errors.invalidKey(`a G1 point is 128 bytes, got ${b.length}`);
+  const x = fpAt(b, 0);
+  const y = fpAt(b, 1);
+  if (x === 0n && y === 0n) throw l1Errors.invalidKey("the point at infinity");
+  const order = bls12_381.fields.Fp.ORDER;
+  if (x >= order || y >= order) throw l1Errors.invalidKey("a coordinate is not below the field order");
+  try {
+    const p = bls12_381.G1.Point.fromAffine({ x, y });
+    p.assertValidity();
+    return p;
+  } catch (e) {
+    throw l1Errors.invalidKey(`not a G1 subgroup point: ${(e as Error).message}`);
+  }
+}
+
+/** A G2 point from its 256-byte EIP-2537 encoding, checked like g1FromEip2537 (infinity refused). */
+export function g2FromEip2537(b: Uint8Array): G2Point {
+  if (b.length !== 4 * FP_BYTES) throw l1Errors.invalidKey(`a G2 point is 256 bytes, got ${b.length}`);
+  const [x0, x1, y0, y1] = [0, 1, 2, 3].map((i) => fpAt(b, i)) as [bigint, bigint, bigint, bigint];
+  if (x0 === 0n && x1 === 0n && y0 === 0n && y1 === 0n) throw l1Errors.invalidKey("the point at infinity");
+  const order = bls12_381.fields.Fp.ORDER;
+  if ([x0, x1, y0, y1].some((v) => v >= order)) throw l1Errors.invalidKey("a coordinate is not below the field order");
+  try {
+    const Fp2 = bls12_381.fields.Fp2;
+    const p = bls12_381.G2.Point.fromAffine({ x: Fp2.create({ c0: x0, c1: x1 }), y: Fp2.create({ c0: y0, c1: y1 }) });
+    p.assertValidity();
+    return p;
+  } catch (e) {
+    throw l1Errors.invalidKey(`not a G2 subgroup point: ${(e as Error).message}`);
+  }
+}
+
+/** Whether `signature` (256-byte G2) is `publicKey`'s (128-byte G1) over `digest`, as BlsSettlement checks it. */
+export function blsVerifyDigest(digest: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
+  const sig = g2FromEip2537(signature);
+  const key = g1FromEip2537(publicKey);
+  return scheme.verify(sig, scheme.hash(digest, SIGNATURE_DST), key);
+}
+
+/** Whether `proof` proves possession of `publicKey` exactly as BlsSettlement.registerKey checks it. */
+export function blsVerifyProofOfPossession(publicKey: Uint8Array, proof: Uint8Array): boolean {
+  const sig = g2FromEip2537(proof);
+  const key = g1FromEip2537(publicKey);
+  return scheme.verify(sig, scheme.hash(publicKey, POP_DST), key);
+}
+
+/** The sum of 256-byte G2 signatures, encoded the same way (the relayer's aggregate). */
+export function aggregateBlsSignatures(signatures: readonly Uint8Array[]): string {
+  if (signatures.length === 0) throw l1Errors.invalidSigners("no signature to aggregate");
+  return g2ToEip2537(scheme.aggregateSignatures(signatures.map(g2FromEip2537)));
+}

@@ -1,13 +1,15 @@
 /**
  * `strike query checkpoint latest|<height>` (a checkpoint, its signers and status) and
  * `strike tx checkpoint register-eth-key` (a validator created after genesis registers the
- * Ethereum key it signs checkpoints with).
+ * Ethereum key it signs checkpoints with), `strike tx checkpoint register-bls-key` (its
+ * BLS key, for the bls scheme).
  */
 import type { EncodeObject } from "@cosmjs/proto-signing";
 import { Command } from "commander";
 import { getBytes, hexlify } from "ethers";
 import type * as q from "../../chain/codec/generated/strike/checkpoint/v1/query.js";
 import { ETH_KEY_FILE, loadEthKey } from "../../chain/node/ethKey.js";
+import { BLS_KEY_FILE, loadBlsKey } from "../../chain/node/blsKey.js";
 import { resolveHomePath } from "../../chain/node/config.js";
 import { signDigestEcdsa } from "../../chain/l1/ecdsa.js";
 import { registrationDigest } from "../../modules/checkpoint/ethSig.js";
@@ -84,6 +86,11 @@ interface RegisterFlags extends TxFlags {
   ethKeyFile?: string;
 }
 
+interface RegisterBlsFlags extends TxFlags {
+  from: string;
+  blsKeyFile?: string;
+}
+
 export function checkpointTxCommand(): Command {
   const cmd = new Command("checkpoint").description("Checkpoint transactions");
   const register = addTxOptions(
@@ -108,5 +115,24 @@ export function checkpointTxCommand(): Command {
     await signAndSend(g, o.from, [msg], o, `Register Ethereum key ${key.address} for validator ${operator}`);
   });
   cmd.addCommand(withExamples(register, "strike tx checkpoint register-eth-key --from validator --home ./node4"));
+  const registerBls = addTxOptions(
+    new Command("register-bls-key")
+      .description(
+        "Register the BLS12-381 key --from's validator signs checkpoints with under the bls scheme, with its proof of possession (once per validator; a key can belong to one validator only)",
+      )
+      .requiredOption("--from <key>", "the validator's operator key (name or address)")
+      .option("--bls-key-file <path>", `the BLS key file (default: --home's ${BLS_KEY_FILE})`),
+  );
+  registerBls.action(async (o: RegisterBlsFlags, self: Command) => {
+    const g = globalOptions(self);
+    const operator = openKeyring(g).resolve(o.from).address;
+    const key = loadBlsKey(o.blsKeyFile ?? resolveHomePath(g.home, BLS_KEY_FILE));
+    const msg: EncodeObject = {
+      typeUrl: `${P}MsgRegisterBlsKey`,
+      value: { operator, publicKey: getBytes(key.publicKey), proofOfPossession: getBytes(key.proofOfPossession) },
+    };
+    await signAndSend(g, o.from, [msg], o, `Register BLS key ${key.publicKey.slice(0, 18)}… for validator ${operator}`);
+  });
+  cmd.addCommand(withExamples(registerBls, "strike tx checkpoint register-bls-key --from validator --home ./node4"));
   return withExamples(cmd, "strike tx checkpoint register-eth-key --from validator --home ./node4");
 }

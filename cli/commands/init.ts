@@ -28,13 +28,19 @@ export function initCommand(): Command {
         import("../../genesis/validators.js"),
         import("../../chain/node/config.js"),
       ]);
-      const [{ ensureNodeKeys, nodeIdOf }, { ensureFeederKey }, { ETH_KEY_FILE, ensureEthKey }, { addGenesisEthKey }] =
-        await Promise.all([
-          import("../../chain/node/home.js"),
-          import("../../chain/node/feederKey.js"),
-          import("../../chain/node/ethKey.js"),
-          import("../../modules/checkpoint/index.js"),
-        ]);
+      const [
+        { ensureNodeKeys, nodeIdOf },
+        { ensureFeederKey },
+        { ETH_KEY_FILE, ensureEthKey },
+        { addGenesisBlsKey, addGenesisEthKey },
+        { BLS_KEY_FILE, ensureBlsKey },
+      ] = await Promise.all([
+        import("../../chain/node/home.js"),
+        import("../../chain/node/feederKey.js"),
+        import("../../chain/node/ethKey.js"),
+        import("../../modules/checkpoint/index.js"),
+        import("../../chain/node/blsKey.js"),
+      ]);
       const { configPaths, defaultConfig, loadConfig, resolveHomePath, writeConfig } = config;
       const g = globalOptions(self);
       const chainId = g.chainId ?? DEFAULT_CHAIN_ID;
@@ -52,6 +58,7 @@ export function initCommand(): Command {
       const keys = ensureNodeKeys(g.home, cfg);
       const feeder = ensureFeederKey(resolveHomePath(g.home, cfg.oracleFeeder.keyFile));
       const ethKey = ensureEthKey(resolveHomePath(g.home, ETH_KEY_FILE));
+      const blsKey = ensureBlsKey(resolveHomePath(g.home, BLS_KEY_FILE));
       let doc = defaultGenesis({
         chainId,
         validator: { pubKey: keys.validatorKey.pubKey, name: opts.moniker, power: DEFAULT_VALIDATOR_POWER },
@@ -67,6 +74,13 @@ export function initCommand(): Command {
         },
       ]);
       doc.app_state["checkpoint"] = addGenesisEthKey(doc.app_state["checkpoint"], feeder.address, ethKey.address);
+      // Its BLS key too, so that the deployment may choose the bls scheme.
+      doc.app_state["checkpoint"] = addGenesisBlsKey(
+        doc.app_state["checkpoint"],
+        feeder.address,
+        blsKey.publicKey,
+        blsKey.proofOfPossession,
+      );
       writeGenesis(genesisPath, doc);
       const result = {
         moniker: opts.moniker,
@@ -75,6 +89,7 @@ export function initCommand(): Command {
         validator_address: toHex(keys.validatorKey.address).toUpperCase(),
         operator_and_feeder: feeder.address,
         eth_address: ethKey.address,
+        bls_public_key: blsKey.publicKey,
         home: g.home,
         genesis_file: genesisPath,
       };
@@ -86,6 +101,7 @@ export function initCommand(): Command {
           `  validator address: ${result.validator_address} (power ${DEFAULT_VALIDATOR_POWER})`,
           `  operator / feeder: ${feeder.address} (key ${cfg.oracleFeeder.keyFile})`,
           `  checkpoint key:    ${ethKey.address} (Ethereum, key ${ETH_KEY_FILE})`,
+          `  BLS key:           ${blsKey.publicKey.slice(0, 18)}… (key ${BLS_KEY_FILE})`,
           `  genesis:           ${genesisPath}`,
           `Next: strike genesis add-account <address> 1000000000ustrike --home ${g.home}`,
         ].join("\n"),

@@ -32,6 +32,7 @@ interface TestnetFlags {
   timeoutCommit: string;
   l1Rpc?: string;
   l1Key?: string;
+  checkpointScheme: string;
 }
 
 export function testnetCommand(): Command {
@@ -55,6 +56,11 @@ export function testnetCommand(): Command {
       "--l1-rpc <url>",
       "deploy a mock USDC and the ECDSA settlement contract (initialised with the genesis validators' Ethereum keys) on this L1, and put its chain id and address in genesis",
     )
+    .option(
+      "--checkpoint-scheme <scheme>",
+      "how validators sign checkpoints: ecdsa (EcdsaSettlement, ecrecover) or bls (BlsSettlement, one aggregate BLS12-381 signature)",
+      "ecdsa",
+    )
     .option("--l1-key <hex>", "the L1 deployer's private key (with --l1-rpc; default: Hardhat's first test account)")
     .action(async (o: TestnetFlags, self: Command) => {
       // The global --output names the folder here (`strike testnet --output ./localnet`).
@@ -70,6 +76,9 @@ export function testnetCommand(): Command {
       if (!Number.isInteger(base) || base < 1024 || base + 10 * n > 65535)
         throw cliErrors.badArgument("--starting-port must leave room for 10 ports per node below 65536");
       const chainId = g.chainId ?? "strike-local-1";
+      if (o.checkpointScheme !== "ecdsa" && o.checkpointScheme !== "bls")
+        throw cliErrors.badArgument(`--checkpoint-scheme must be ecdsa or bls, got "${o.checkpointScheme}"`);
+      const scheme = o.checkpointScheme;
       const homes = Array.from({ length: n }, (_, i) => join(o.output, `node${i}`));
       for (const h of homes) {
         if (existsSync(join(h, "config", "genesis.json")))
@@ -91,13 +100,19 @@ export function testnetCommand(): Command {
         import("../../chain/node/config.js"),
       ]);
       const { defaultConfig, resolveHomePath, writeConfig } = config;
-      const [{ ensureNodeKeys }, { ensureFeederKey }, { ETH_KEY_FILE, ensureEthKey }, { addGenesisEthKey }] =
-        await Promise.all([
-          import("../../chain/node/home.js"),
-          import("../../chain/node/feederKey.js"),
-          import("../../chain/node/ethKey.js"),
-          import("../../modules/checkpoint/index.js"),
-        ]);
+      const [
+        { ensureNodeKeys },
+        { ensureFeederKey },
+        { ETH_KEY_FILE, ensureEthKey },
+        { addGenesisBlsKey, addGenesisEthKey, setGenesisCheckpointScheme },
+        { BLS_KEY_FILE, ensureBlsKey },
+      ] = await Promise.all([
+        import("../../chain/node/home.js"),
+        import("../../chain/node/feederKey.js"),
+        import("../../chain/node/ethKey.js"),
+        import("../../modules/checkpoint/index.js"),
+        import("../../chain/node/blsKey.js"),
+      ]);
       const { addOracleFeeder, addValidatorFeeder } = oracle;
       const nodes = homes.map((home, i) => {
         const cfg = defaultConfig(`node${i}`);
@@ -113,8 +128,9 @@ export function testnetCommand(): Command {
         const keys = ensureNodeKeys(home, cfg);
         const feederKey = ensureFeederKey(resolveHomePath(home, cfg.oracleFeeder.keyFile));
         const ethKey = ensureEthKey(resolveHomePath(home, ETH_KEY_FILE));
+        const blsKey = ensureBlsKey(resolveHomePath(home, BLS_KEY_FILE));
         const peerId = p2pPeerId(keys.nodeKey.privKey.subarray(0, 32));
-        return { home, cfg, keys, feederKey, ethKey, peerId, port: base + 10 * i };
+        return { home, cfg, keys, feederKey, ethKey, blsKey, peerId, port: base + 10 * i };
       });
       for (const node of nodes) {
         node.cfg.p2p.persistentPeers = nodes.filter((x) => x !== node).map((x) => `${x.peerId}@127.0.0.1:${x.port}`);
@@ -143,6 +159,12 @@ export function testnetCommand(): Command {
         doc.app_state["oracle"] = addValidatorFeeder(doc.app_state["oracle"], info.address, node.feederKey.address);
         // The validator signs checkpoints with the Ethereum key in its home.
         doc.app_state["checkpoint"] = addGenesisEthKey(doc.app_state["checkpoint"], info.address, node.ethKey.address);
+        doc.app_state["checkpoint"] = addGenesisBlsKey(
+          doc.app_state["checkpoint"],
+          info.address,
+          node.blsKey.publicKey,
+          node.blsKey.proofOfPossession,
+        );
         bonded.push({
           operator: info.address,
           consPubKey: node.keys.validatorKey.pubKey,
@@ -151,6 +173,8 @@ export function testnetCommand(): Command {
         });
       }
       doc = addBondedValidators(doc, bonded);
+      if (scheme === "bls")
+        doc.app_state["checkpoint"] = setGenesisCheckpointScheme(doc.app_state["checkpoint"], "bls");
 
       const keyring = new Keyring({ home: homes[0]!, backend: "test" });
       const accounts: Record<string, string> = {};
@@ -178,7 +202,7 @@ export function testnetCommand(): Command {
           import("./testnetL1.js"),
           import("../../chain/l1/hardhatNode.js"),
         ]);
-        l1 = await deployLocalL1(doc, { l1Rpc: o.l1Rpc, l1Key: o.l1Key ?? HARDHAT_KEYS[0] });
+        l1 = await deployLocalL1(doc, { l1Rpc: o.l1Rpc, l1Key: o.l1Key ?? HARDHAT_KEYS[0], scheme });
       }
       for (const node of nodes) writeGenesis(resolveHomePath(node.home, node.cfg.genesisFile), doc);
 
@@ -196,14 +220,22 @@ export function testnetCommand(): Command {
         accounts,
         ...(l1 === undefined
           ? {}
-          : { l1: { rpc: o.l1Rpc, chain_id: l1.l1ChainId.toString(), settlement: l1.settlement, usdc: l1.usdc } }),
+          : {
+              l1: {
+                rpc: o.l1Rpc,
+                chain_id: l1.l1ChainId.toString(),
+                settlement: l1.settlement,
+                usdc: l1.usdc,
+                scheme,
+              },
+            }),
       };
       print(g.output, out, () =>
         [
           `Created ${n} validator homes for ${chainId} in ${o.output}:`,
           ...out.nodes.map((x) => `  ${x.home}  p2p ${x.p2p}  rpc ${x.rpc}`),
           `Accounts in ${homes[0]} (--keyring-backend test): ${Object.keys(accounts).join(", ") || "none"}`,
-          ...(l1 === undefined ? [] : [`L1 ${o.l1Rpc}: settlement ${l1.settlement}, mock USDC ${l1.usdc}`]),
+          ...(l1 === undefined ? [] : [`L1 ${o.l1Rpc}: settlement ${l1.settlement} (${scheme}), mock USDC ${l1.usdc}`]),
           `Start each with: strike start --home ${join(o.output, "node<i>")}`,
         ].join("\n"),
       );
@@ -212,6 +244,7 @@ export function testnetCommand(): Command {
     cmd,
     "strike testnet --validators 4 --output ./localnet",
     "strike testnet --validators 4 --output ./localnet --chain-id strike-test-2 --starting-port 36656",
+    "strike testnet --validators 4 --output ./localnet --l1-rpc http://127.0.0.1:8545 --checkpoint-scheme bls",
   );
 }
 

@@ -5,9 +5,11 @@
  * the L1 chain id and contract address into the genesis, before any node starts.
  */
 import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
-import { deployMockUsdc, deploySettlement, initializeSettlement } from "../../chain/l1/deploy.js";
+import { hexlify } from "ethers";
+import { deployMockUsdc, deploySettlement, initializeSettlement, type SignatureScheme } from "../../chain/l1/deploy.js";
+import { encodeBlsValidatorSet } from "../../chain/l1/bls.js";
 import type { GenesisDoc } from "../../genesis/index.js";
-import { setGenesisL1Domain, validateCheckpointGenesis } from "../../modules/checkpoint/index.js";
+import { blsL1Members, setGenesisL1Domain, validateCheckpointGenesis } from "../../modules/checkpoint/index.js";
 import { electGenesisValidators, validateStakingGenesis } from "../../modules/staking/index.js";
 import { encodeSet } from "../../relayer/index.js";
 import { cliErrors } from "../errors.js";
@@ -34,7 +36,31 @@ export function genesisL1Members(doc: GenesisDoc): { address: string; power: big
   });
 }
 
-export async function deployLocalL1(doc: GenesisDoc, o: { l1Rpc: string; l1Key: string }): Promise<LocalL1> {
+/** The genesis BLS set (BlsSettlement's order) and each key's proof of possession, for registerKey. */
+export function genesisBlsSet(doc: GenesisDoc): {
+  encoded: string;
+  keys: { publicKey: string; proofOfPossession: string }[];
+} {
+  const staking = validateStakingGenesis(doc.app_state["staking"]);
+  const cp = validateCheckpointGenesis(doc.app_state["checkpoint"]);
+  const keys = new Map(cp.blsKeys.map((k) => [k.operator, k]));
+  const set = electGenesisValidators(staking).map((v) => ({
+    operator: v.operator,
+    power: v.tokens / staking.params.powerReduction,
+    ethAddress: new Uint8Array(),
+    blsPublicKey: keys.get(v.operator)?.publicKey ?? new Uint8Array(),
+  }));
+  return {
+    encoded: encodeBlsValidatorSet(blsL1Members(set)),
+    keys: cp.blsKeys.map((k) => ({ publicKey: hexlify(k.publicKey), proofOfPossession: hexlify(k.proofOfPossession) })),
+  };
+}
+
+export async function deployLocalL1(
+  doc: GenesisDoc,
+  o: { l1Rpc: string; l1Key: string; scheme?: SignatureScheme },
+): Promise<LocalL1> {
+  const scheme = o.scheme ?? "ecdsa";
   const provider = new JsonRpcProvider(o.l1Rpc, undefined, { staticNetwork: true });
   try {
     const l1ChainId = (await provider.getNetwork()).chainId;
@@ -44,14 +70,18 @@ export async function deployLocalL1(doc: GenesisDoc, o: { l1Rpc: string; l1Key: 
       throw cliErrors.badArgument("no genesis validator has an Ethereum key to sign checkpoints");
     const usdc = await deployMockUsdc(deployer);
     const settlement = await deploySettlement(deployer, {
-      scheme: "ecdsa",
+      scheme,
       usdc: await usdc.getAddress(),
       strikeChainId: doc.chain_id,
       exitTimeoutSeconds: 3600n,
       minTotalPower: 1n,
       minDeposit: 1_000_000n,
     });
-    await initializeSettlement(settlement, encodeSet(members));
+    if (scheme === "bls") {
+      const bls = genesisBlsSet(doc);
+      if (bls.keys.length === 0) throw cliErrors.badArgument("no genesis validator has a BLS key to sign checkpoints");
+      await initializeSettlement(settlement, bls.encoded, bls.keys);
+    } else await initializeSettlement(settlement, encodeSet(members));
     const address = await settlement.getAddress();
     doc.app_state["checkpoint"] = setGenesisL1Domain(doc.app_state["checkpoint"], l1ChainId, address);
     return { l1ChainId, usdc: await usdc.getAddress(), settlement: address, members };

@@ -22,5 +22,23 @@ export const checkpointErrors = {
   ),
   alreadyPunished: registerError(MODULE_NAME, 15, "this equivocation was already punished"),
   badRoot: registerError(MODULE_NAME, 16, "a bridge root must be 32 bytes"),
+  noBlsKey: registerError(MODULE_NAME, 17, "the validator has no registered BLS key: register one first"),
+  badBlsKey: registerError(
+    MODULE_NAME,
+    18,
+    "invalid BLS key: a 128-byte EIP-2537 G1 point in the subgroup, not infinity",
+  ),
+  badBlsProof: registerError(
+    MODULE_NAME,
+    19,
+    "the proof of possession is not the BLS key's signature of its own encoding",
+  ),
+  blsKeyTaken: registerError(MODULE_NAME, 20, "that BLS key is already registered"),
+  blsKeyAlreadySet: registerError(MODULE_NAME, 21, "the validator already registered a BLS key"),
+  wrongBlsSigner: registerError(
+    MODULE_NAME,
+    22,
+    "the BLS signature is not the validator's key's over the checkpoint digest",
+  ),
   invalidGenesis: registerError(MODULE_NAME, 100, "invalid checkpoint genesis"),
 };

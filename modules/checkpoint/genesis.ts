@@ -1,6 +1,6 @@
 /**
  * checkpoint genesis (`app_state.checkpoint`): params (integers and decimals as strings)
- * and the genesis validators' Ethereum addresses. The L1 domain (chain id and contract) may
+ * and the genesis validators' Ethereum addresses and BLS keys (with proofs of possession). The L1 domain (chain id and contract) may
  * be unset: checkpoints are then recorded but not signed, since a signature without a
  * domain could be replayed to any contract.
  */
@@ -13,7 +13,8 @@ import { checkpointErrors } from "./errors.js";
 import type { CheckpointKeeper } from "./keeper.js";
 import { parseEthAddress } from "./msgServer.js";
 import { signingSet } from "./state.js";
-import { DEFAULT_CHECKPOINT_PARAMS, type CheckpointParams } from "./state.js";
+import { DEFAULT_CHECKPOINT_PARAMS, type CheckpointParams, type CheckpointScheme } from "./state.js";
+import { checkBlsKey, checkBlsProof } from "./blsSig.js";
 
 type Json = Record<string, unknown>;
 const ROOT = "app_state.checkpoint";
@@ -21,6 +22,7 @@ const ROOT = "app_state.checkpoint";
 export interface CheckpointGenesis {
   params: CheckpointParams;
   ethKeys: { operator: string; ethAddress: Uint8Array }[];
+  blsKeys: { operator: string; publicKey: Uint8Array; proofOfPossession: Uint8Array }[];
 }
 
 function fail(field: string, message: string): never {
@@ -43,7 +45,7 @@ const checkpointGenesisSchema = z.strictObject({
         .string({ error: `must be "" or 0x and 40 hex digits` })
         .regex(/^(0x[0-9a-fA-F]{40})?$/, { error: `must be "" or 0x and 40 hex digits` })
         .default(d.settlementAddress),
-      scheme: z.literal("ecdsa", { error: `must be "ecdsa" (the scheme the chain signs with)` }).default("ecdsa"),
+      scheme: z.enum(["ecdsa", "bls"], { error: `must be "ecdsa" or "bls"` }).default(d.scheme),
       slash_fraction_equivocation: fractionField.optional(),
     })
     .optional(),
@@ -51,6 +53,17 @@ const checkpointGenesisSchema = z.strictObject({
     z.strictObject({
       operator: z.string({ error: "must be a bech32 operator address" }),
       eth_address: z.string({ error: "must be 0x and 40 hex digits" }),
+    }),
+  ),
+  bls_keys: listField(
+    z.strictObject({
+      operator: z.string({ error: "must be a bech32 operator address" }),
+      public_key: z.string({ error: "must be 0x and 256 hex digits" }).regex(/^0x[0-9a-fA-F]{256}$/, {
+        error: "must be 0x and 256 hex digits (a 128-byte EIP-2537 G1 point)",
+      }),
+      proof_of_possession: z.string({ error: "must be 0x and 512 hex digits" }).regex(/^0x[0-9a-fA-F]{512}$/, {
+        error: "must be 0x and 512 hex digits (a 256-byte EIP-2537 G2 point)",
+      }),
     }),
   ),
 });
@@ -87,7 +100,29 @@ export function validateCheckpointGenesis(raw: unknown): CheckpointGenesis {
     addresses.add(k.eth_address.toLowerCase());
     return { operator: k.operator, ethAddress };
   });
-  return { params, ethKeys };
+  const blsOperators = new Set<string>();
+  const blsKeySet = new Set<string>();
+  const blsKeys = g.bls_keys.map((k, i) => {
+    const f = `${ROOT}.bls_keys[${i}]`;
+    if (blsOperators.has(k.operator)) fail(`${f}.operator`, "a validator registers one BLS key");
+    if (blsKeySet.has(k.public_key.toLowerCase())) fail(`${f}.public_key`, "registered twice");
+    blsOperators.add(k.operator);
+    blsKeySet.add(k.public_key.toLowerCase());
+    const publicKey = Uint8Array.from(Buffer.from(k.public_key.slice(2), "hex"));
+    const proofOfPossession = Uint8Array.from(Buffer.from(k.proof_of_possession.slice(2), "hex"));
+    try {
+      checkBlsKey(publicKey);
+    } catch (e) {
+      fail(`${f}.public_key`, (e as Error).message);
+    }
+    try {
+      checkBlsProof(publicKey, proofOfPossession);
+    } catch {
+      fail(`${f}.proof_of_possession`, "not the key's proof of possession");
+    }
+    return { operator: k.operator, publicKey, proofOfPossession };
+  });
+  return { params, ethKeys, blsKeys };
 }
 
 export function defaultCheckpointGenesis(): Json {
@@ -111,6 +146,20 @@ export function addGenesisEthKey(state: unknown, operator: string, ethAddress: s
   return { ...g, eth_keys: [...keys, { operator, eth_address: ethAddress }] };
 }
 
+/** `state` with `operator`'s BLS key and proof of possession added (strike init and testnet). */
+export function addGenesisBlsKey(state: unknown, operator: string, publicKey: string, proofOfPossession: string): Json {
+  const g = obj(state ?? defaultCheckpointGenesis(), ROOT);
+  const keys = Array.isArray(g.bls_keys) ? g.bls_keys : [];
+  return { ...g, bls_keys: [...keys, { operator, public_key: publicKey, proof_of_possession: proofOfPossession }] };
+}
+
+/** `state` with the scheme checkpoints are signed with (strike testnet --checkpoint-scheme). */
+export function setGenesisCheckpointScheme(state: unknown, scheme: CheckpointScheme): Json {
+  const g = obj(state ?? defaultCheckpointGenesis(), ROOT);
+  const params = obj(g.params ?? defaultCheckpointGenesis().params, `${ROOT}.params`);
+  return { ...g, params: { ...params, scheme } };
+}
+
 /** `state` with its L1 domain set (make start writes it once the contract is deployed). */
 export function setGenesisL1Domain(state: unknown, l1ChainId: bigint, settlementAddress: string): Json {
   const g = obj(state ?? defaultCheckpointGenesis(), ROOT);
@@ -122,6 +171,7 @@ export function initCheckpointGenesis(ctx: Context, keeper: CheckpointKeeper, ra
   const g = validateCheckpointGenesis(raw ?? defaultCheckpointGenesis());
   keeper.setParams(ctx, g.params);
   for (const k of g.ethKeys) keeper.registerEthKey(ctx, k.operator, k.ethAddress);
+  for (const k of g.blsKeys) keeper.registerBlsKey(ctx, k.operator, k.publicKey, k.proofOfPossession, true);
   // The genesis set is the one the contract is initialised with.
   signingSet.set(ctx, keeper.currentSet(ctx));
 }

@@ -4,6 +4,14 @@
  * whenever the validator set changed; collects validators' Ethereum signatures on its
  * digest until more than 2/3 of the signing set's power has signed; punishes a key that
  * signed two different digests for one height.
+ *
+ * The params' scheme says which key signs: "ecdsa" (Ethereum addresses, ecrecover) or
+ * "bls" (BLS12-381 keys registered with a proof of possession). Under bls each signature
+ * is verified when it is submitted, one pairing check per signature (BLS_VERIFY_GAS),
+ * rather than once per checkpoint on the aggregate: a bad signature is then refused at
+ * once and attributed to its submitter, and can never hold back or poison a checkpoint
+ * that honest signatures complete. The relayer sums the verified signatures into the
+ * aggregate the contract checks.
  */
 import type { SettlementDomain } from "../../chain/l1/digest.js";
 import { bech32ToAddressBytes } from "../../chain/crypto/address.js";
@@ -13,9 +21,12 @@ import type { Context } from "../../chain/runtime/types.js";
 import { compareBytes, equalBytes, toHex } from "../../chain/types/bytes.js";
 import { getAddress, hexlify } from "ethers";
 import { checkpointErrors } from "./errors.js";
-import { digestOf, encodeL1Set, keccak, recoverSigner, type DigestFields } from "./ethSig.js";
+import { digestOf, keccak, recoverSigner, type DigestFields } from "./ethSig.js";
+import { BLS_VERIFY_GAS, checkBlsKey, checkBlsProof, checkBlsSignature, encodeL1SetFor, schemeKey } from "./blsSig.js";
 import type { BridgeRoots, CheckpointStakingKeeper } from "./expectedKeepers.js";
 import {
+  blsKeys,
+  blsOwners,
   checkpoints,
   ethKeys,
   ethOwners,
@@ -26,7 +37,9 @@ import {
   signatures,
   signingSet,
   type Checkpoint,
+  type BlsKey,
   type CheckpointParams,
+  type CheckpointScheme,
   type SetMember,
 } from "./state.js";
 
@@ -49,12 +62,13 @@ export function isSuperMajority(signed: bigint, total: bigint): boolean {
   return total > 0n && signed * 3n > total * 2n;
 }
 
-function sameSet(a: readonly SetMember[], b: readonly SetMember[]): boolean {
+/** Whether the contract would hold the same set: same members, powers and keys of the scheme in use. */
+function sameSet(a: readonly SetMember[], b: readonly SetMember[], scheme: CheckpointScheme): boolean {
   return (
     a.length === b.length &&
     a.every((m, i) => {
       const o = b[i]!;
-      return m.operator === o.operator && m.power === o.power && equalBytes(m.ethAddress, o.ethAddress);
+      return m.operator === o.operator && m.power === o.power && equalBytes(schemeKey(m, scheme), schemeKey(o, scheme));
     })
   );
 }
@@ -90,7 +104,41 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
       ]);
     },
 
-    /** The bonded set now, in operator-address order, with each member's registered key (if any). */
+    blsKey: (src: StoreSource, operator: string): BlsKey | undefined => blsKeys.get(src, operator),
+
+    /**
+     * Registers `operator`'s BLS key with its proof of possession (checked as BlsSettlement
+     * checks it, so the key can be registered there too); each validator once, each key once.
+     */
+    registerBlsKey(
+      ctx: Context,
+      operator: string,
+      publicKey: Uint8Array,
+      proof: Uint8Array,
+      /** Genesis validation already checked the proof (a pairing check is costly). */
+      proofChecked = false,
+    ): void {
+      if (o.staking.validator(ctx, operator) === undefined)
+        throw checkpointErrors.notValidator(`${operator} operates no validator`);
+      checkBlsKey(publicKey);
+      if (blsKeys.has(ctx, operator)) throw checkpointErrors.blsKeyAlreadySet(`${operator} already has one`);
+      const keyHash = keccak(publicKey);
+      const owner = blsOwners.get(ctx, keyHash);
+      if (owner !== undefined) throw checkpointErrors.blsKeyTaken(`it belongs to ${owner}`);
+      // The pairing check last: every cheaper refusal first.
+      if (!proofChecked) {
+        ctx.gasMeter.consume(BLS_VERIFY_GAS, "bls proof of possession");
+        checkBlsProof(publicKey, proof);
+      }
+      blsKeys.set(ctx, operator, { operator, publicKey, proofOfPossession: proof });
+      blsOwners.set(ctx, keyHash, operator);
+      ctx.events.emit("bls_key_registered", [
+        ["validator", operator],
+        ["bls_key_hash", hexlify(keyHash)],
+      ]);
+    },
+
+    /** The bonded set now, in operator-address order, with each member's registered keys (if any). */
     currentSet(src: StoreSource): SetMember[] {
       return o.staking
         .bondedValidators(src)
@@ -98,6 +146,7 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
           operator: v.operator,
           power: v.power,
           ethAddress: ethKeys.get(src, v.operator) ?? new Uint8Array(),
+          blsPublicKey: blsKeys.get(src, v.operator)?.publicKey ?? new Uint8Array(),
         }))
         .sort((a, b) => compareBytes(bech32ToAddressBytes(a.operator), bech32ToAddressBytes(b.operator)));
     },
@@ -142,9 +191,9 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
       const p = getParams(ctx);
       const signers = keeper.signingSet(ctx);
       const now = keeper.currentSet(ctx);
-      const changed = !sameSet(signers, now);
+      const changed = !sameSet(signers, now, p.scheme);
       if (!changed && (p.interval === 0n || h % p.interval !== 0n)) return;
-      const nextSet = changed ? encodeL1Set(now) : new Uint8Array();
+      const nextSet = changed ? encodeL1SetFor(now, p.scheme) : new Uint8Array();
       const fields: DigestFields = {
         height: h,
         appHash,
@@ -181,12 +230,21 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
       if (cp.digest.length === 0) throw checkpointErrors.noDomain();
       const member = cp.signersSet.find((m) => m.operator === validator);
       if (member === undefined) throw checkpointErrors.notInSet(`${validator} at height ${height}`);
-      if (member.ethAddress.length !== 20) throw checkpointErrors.noEthKey(validator);
+      const scheme = getParams(ctx).scheme;
+      if (scheme === "bls") {
+        if (member.blsPublicKey.length !== 128) throw checkpointErrors.noBlsKey(validator);
+      } else if (member.ethAddress.length !== 20) throw checkpointErrors.noEthKey(validator);
       if (signatures.has(ctx, [height, validator]))
         throw checkpointErrors.duplicateSignature(`${validator} at ${height}`);
-      const signer = recoverSigner(cp.digest, signature);
-      if (!equalBytes(signer, member.ethAddress))
-        throw checkpointErrors.wrongSigner(`recovered ${hexlify(signer)}, registered ${hexlify(member.ethAddress)}`);
+      if (scheme === "bls") {
+        if (signature.length !== 256) throw checkpointErrors.badSignature(`bls: 256 bytes, got ${signature.length}`);
+        ctx.gasMeter.consume(BLS_VERIFY_GAS, "bls checkpoint signature");
+        checkBlsSignature(cp.digest, signature, member.blsPublicKey);
+      } else {
+        const signer = recoverSigner(cp.digest, signature);
+        if (!equalBytes(signer, member.ethAddress))
+          throw checkpointErrors.wrongSigner(`recovered ${hexlify(signer)}, registered ${hexlify(member.ethAddress)}`);
+      }
       signatures.set(ctx, [height, validator], signature);
       const signedPower = cp.signedPower + member.power;
       const completes = cp.completedAt === 0n && isSuperMajority(signedPower, cp.totalPower);
@@ -215,13 +273,21 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
       if (a.height !== b.height) throw checkpointErrors.notEquivocation("the two heights differ");
       const domain = keeper.domain(ctx, ctx.block.chainId);
       if (domain === undefined) throw checkpointErrors.noDomain();
-      const key = ethKeys.get(ctx, validator);
-      if (key === undefined) throw checkpointErrors.noEthKey(validator);
       const da = digestOf(domain, a);
       const db = digestOf(domain, b);
       if (equalBytes(da, db)) throw checkpointErrors.notEquivocation("the two digests are the same");
-      if (!equalBytes(recoverSigner(da, sigA), key) || !equalBytes(recoverSigner(db, sigB), key))
-        throw checkpointErrors.wrongSigner(`both signatures must recover to ${hexlify(key)}`);
+      if (getParams(ctx).scheme === "bls") {
+        const key = blsKeys.get(ctx, validator)?.publicKey;
+        if (key === undefined) throw checkpointErrors.noBlsKey(validator);
+        ctx.gasMeter.consume(2n * BLS_VERIFY_GAS, "bls equivocation evidence");
+        checkBlsSignature(da, sigA, key);
+        checkBlsSignature(db, sigB, key);
+      } else {
+        const key = ethKeys.get(ctx, validator);
+        if (key === undefined) throw checkpointErrors.noEthKey(validator);
+        if (!equalBytes(recoverSigner(da, sigA), key) || !equalBytes(recoverSigner(db, sigB), key))
+          throw checkpointErrors.wrongSigner(`both signatures must recover to ${hexlify(key)}`);
+      }
       if (punished.has(ctx, [validator, a.height]))
         throw checkpointErrors.alreadyPunished(`${validator} at ${a.height}`);
       const v = o.staking.validator(ctx, validator);

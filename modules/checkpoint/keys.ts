@@ -10,6 +10,8 @@
  *   0x05                       the signing set: the set the L1 contract holds (or will, once relayed)
  *   0x06                       latest checkpoint height
  *   0x07 | operator | height   an equivocation already punished
+ *   0x08 | operator            the validator's registered BLS key and proof of possession
+ *   0x09 | keccak256(bls key)  the operator that registered it
  */
 export const MODULE_NAME = "checkpoint";
 export const STORE_KEY = "checkpoint";
@@ -22,9 +24,13 @@ export const ETH_OWNERS_PREFIX = Uint8Array.of(0x04);
 export const SIGNING_SET_KEY = Uint8Array.of(0x05);
 export const LATEST_KEY = Uint8Array.of(0x06);
 export const EQUIVOCATIONS_PREFIX = Uint8Array.of(0x07);
+export const BLS_KEYS_PREFIX = Uint8Array.of(0x08);
+export const BLS_OWNERS_PREFIX = Uint8Array.of(0x09);
 
 export const MSG_REGISTER_ETH_KEY_TYPE_URL = "/strike.checkpoint.v1.MsgRegisterEthKey";
 export const MSG_REGISTER_ETH_KEY_RESPONSE_TYPE_URL = "/strike.checkpoint.v1.MsgRegisterEthKeyResponse";
+export const MSG_REGISTER_BLS_KEY_TYPE_URL = "/strike.checkpoint.v1.MsgRegisterBlsKey";
+export const MSG_REGISTER_BLS_KEY_RESPONSE_TYPE_URL = "/strike.checkpoint.v1.MsgRegisterBlsKeyResponse";
 export const MSG_SIGN_CHECKPOINT_TYPE_URL = "/strike.checkpoint.v1.MsgSignCheckpoint";
 export const MSG_SIGN_CHECKPOINT_RESPONSE_TYPE_URL = "/strike.checkpoint.v1.MsgSignCheckpointResponse";
 export const MSG_EQUIVOCATION_TYPE_URL = "/strike.checkpoint.v1.MsgCheckpointEquivocation";

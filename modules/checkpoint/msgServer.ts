@@ -2,6 +2,8 @@
 import {
   MsgCheckpointEquivocation,
   MsgCheckpointEquivocationResponse,
+  MsgRegisterBlsKey,
+  MsgRegisterBlsKeyResponse,
   MsgRegisterEthKey,
   MsgRegisterEthKeyResponse,
   MsgSignCheckpoint,
@@ -19,6 +21,8 @@ import {
   MODULE_NAME,
   MSG_EQUIVOCATION_RESPONSE_TYPE_URL,
   MSG_EQUIVOCATION_TYPE_URL,
+  MSG_REGISTER_BLS_KEY_RESPONSE_TYPE_URL,
+  MSG_REGISTER_BLS_KEY_TYPE_URL,
   MSG_REGISTER_ETH_KEY_RESPONSE_TYPE_URL,
   MSG_REGISTER_ETH_KEY_TYPE_URL,
   MSG_SIGN_CHECKPOINT_RESPONSE_TYPE_URL,
@@ -66,6 +70,28 @@ export function msgRegisterEthKeyRoute(keeper: CheckpointKeeper): MsgRoute<MsgRe
   };
 }
 
+export function msgRegisterBlsKeyRoute(keeper: CheckpointKeeper): MsgRoute<MsgRegisterBlsKey> {
+  return {
+    typeUrl: MSG_REGISTER_BLS_KEY_TYPE_URL,
+    module: MODULE_NAME,
+    decode: (b) => MsgRegisterBlsKey.decode(b),
+    signers: (msg) => [msg.operator],
+    validateBasic(msg) {
+      checkAddress("operator", msg.operator);
+      if (msg.publicKey.length !== 128) throw checkpointErrors.badBlsKey(`got ${msg.publicKey.length} bytes`);
+      if (msg.proofOfPossession.length !== 256)
+        throw checkpointErrors.badBlsProof(`the proof must be 256 bytes, got ${msg.proofOfPossession.length}`);
+    },
+    handle(ctx, msg) {
+      keeper.registerBlsKey(ctx, msg.operator, msg.publicKey, msg.proofOfPossession);
+      return {
+        typeUrl: MSG_REGISTER_BLS_KEY_RESPONSE_TYPE_URL,
+        value: MsgRegisterBlsKeyResponse.encode({}).finish(),
+      };
+    },
+  };
+}
+
 export function msgSignCheckpointRoute(keeper: CheckpointKeeper): MsgRoute<MsgSignCheckpoint> {
   return {
     typeUrl: MSG_SIGN_CHECKPOINT_TYPE_URL,
@@ -75,7 +101,9 @@ export function msgSignCheckpointRoute(keeper: CheckpointKeeper): MsgRoute<MsgSi
     validateBasic(msg) {
       checkAddress("submitter", msg.submitter);
       checkAddress("validator", msg.validator);
-      if (msg.signature.length !== 65) throw checkpointErrors.badSignature(`got ${msg.signature.length} bytes`);
+      // 65 bytes under ecdsa, 256 under bls: the keeper checks the one its scheme takes.
+      if (msg.signature.length !== 65 && msg.signature.length !== 256)
+        throw checkpointErrors.badSignature(`got ${msg.signature.length} bytes`);
     },
     handle(ctx, msg) {
       const complete = keeper.signCheckpoint(ctx, msg.height, msg.validator, msg.signature);

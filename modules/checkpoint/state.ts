@@ -1,8 +1,10 @@
 /** checkpoint state: params, checkpoints and their signatures, Ethereum keys, the signing set. */
 import {
+  BlsKey as BlsKeyProto,
   Checkpoint as CheckpointProto,
   Params as ParamsProto,
   SigningSet,
+  type BlsKey,
   type Checkpoint,
   type SetMember,
 } from "../../chain/codec/generated/strike/checkpoint/v1/checkpoint.js";
@@ -11,6 +13,8 @@ import { Collection, Item, bytesCodec, u64Codec, type Codec } from "../../chain/
 import { concatBytes, readU64be, u64be } from "../../chain/types/bytes.js";
 import { decFromString, decToString, type Dec } from "../../chain/types/fixed/index.js";
 import {
+  BLS_KEYS_PREFIX,
+  BLS_OWNERS_PREFIX,
   CHECKPOINTS_PREFIX,
   EQUIVOCATIONS_PREFIX,
   ETH_KEYS_PREFIX,
@@ -22,7 +26,10 @@ import {
   STORE_KEY,
 } from "./keys.js";
 
-export type { Checkpoint, SetMember };
+export type { BlsKey, Checkpoint, SetMember };
+
+export type CheckpointScheme = "ecdsa" | "bls";
+export const CHECKPOINT_SCHEMES: readonly CheckpointScheme[] = ["ecdsa", "bls"];
 
 export interface CheckpointParams {
   interval: bigint;
@@ -30,7 +37,8 @@ export interface CheckpointParams {
   l1ChainId: bigint;
   /** 0x-prefixed, checksummed or lower case; "" when unset. */
   settlementAddress: string;
-  scheme: "ecdsa";
+  /** Which key signs checkpoints, and so which settlement contract they are for. */
+  scheme: CheckpointScheme;
   slashFractionEquivocation: Dec;
 }
 
@@ -59,7 +67,7 @@ const paramsCodec: Codec<CheckpointParams> = {
       interval: p.interval,
       l1ChainId: p.l1ChainId,
       settlementAddress: p.settlementAddress,
-      scheme: "ecdsa",
+      scheme: p.scheme === "bls" ? "bls" : "ecdsa",
       slashFractionEquivocation: decFromString(p.slashFractionEquivocation),
     };
   },
@@ -98,6 +106,13 @@ export const signatures = new Collection<[bigint, string], Uint8Array>(
 export const ethKeys = new Collection<string, Uint8Array>(STORE_KEY, ETH_KEYS_PREFIX, addressCodec, bytesCodec);
 /** 20-byte Ethereum address → operator (bech32 as bytes). */
 export const ethOwners = new Collection<Uint8Array, string>(STORE_KEY, ETH_OWNERS_PREFIX, bytesCodec, addressCodec);
+/** operator → its BLS key and proof of possession. */
+export const blsKeys = new Collection<string, BlsKey>(STORE_KEY, BLS_KEYS_PREFIX, addressCodec, {
+  encode: (k) => BlsKeyProto.encode(k).finish(),
+  decode: (b) => BlsKeyProto.decode(b),
+});
+/** keccak256(128-byte key) → the operator that registered it. */
+export const blsOwners = new Collection<Uint8Array, string>(STORE_KEY, BLS_OWNERS_PREFIX, bytesCodec, addressCodec);
 export const signingSet = new Item<SetMember[]>(STORE_KEY, SIGNING_SET_KEY, setCodec);
 export const latestHeight = new Item<bigint>(STORE_KEY, LATEST_KEY, u64Codec);
 export const punished = new Collection<[string, bigint], Uint8Array>(

@@ -61,6 +61,8 @@ export interface L1LocalnetOptions {
   funds?: string;
   /** Every validator watches and attests L1 deposits (no confirmation depth). */
   bridgeWatcher?: boolean;
+  /** The checkpoint signature scheme (default ecdsa). */
+  checkpointScheme?: "ecdsa" | "bls";
 }
 
 export async function startL1Localnet(o: L1LocalnetOptions = {}): Promise<L1Localnet> {
@@ -84,10 +86,11 @@ export async function startL1Localnet(o: L1LocalnetOptions = {}): Promise<L1Loca
     o.timeoutCommit ?? "200ms",
     "--l1-rpc",
     l1.url,
+    ...(o.checkpointScheme === undefined ? [] : ["--checkpoint-scheme", o.checkpointScheme]),
   ]);
   const settlementAddress = /settlement (0x[0-9a-fA-F]{40})/.exec(out)![1]!;
   const provider = new JsonRpcProvider(l1.url, undefined, { staticNetwork: true, pollingInterval: 200 });
-  const settlement = settlementAt(settlementAddress, "ecdsa", provider);
+  const settlement = settlementAt(settlementAddress, o.checkpointScheme ?? "ecdsa", provider);
   const rpcUrls = Array.from({ length: validators }, (_, i) => `http://127.0.0.1:${base + 10 * i + 1}`);
   const nodes = Array.from({ length: validators }, (_, i) =>
     spawnProc(`node${i}`, [

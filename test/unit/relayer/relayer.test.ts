@@ -52,6 +52,7 @@ test("calldata lists members by ascending address, with a bitmap of the signers 
     operator: `op${i}`,
     ethAddress: getBytes(w.address),
     power: 100n,
+    blsPublicKey: new Uint8Array(),
   }));
   // The two highest addresses sign, given in reverse order.
   c.signatures = [sorted[2]!, sorted[1]!].map((w) => ({

@@ -14,8 +14,11 @@ import { utf8 } from "../../../../chain/types/bytes.js";
 import { createAccountKeeper, createAuthModule } from "../../../../modules/auth/index.js";
 import { defaultAuthGenesis } from "../../../../modules/auth/genesis.js";
 import { createBankKeeper, createBankModule, defaultBankGenesis } from "../../../../modules/bank/index.js";
+import { blsProofOfPossession, blsPublicKey, blsSecretKeyFromSeed } from "../../../../chain/l1/bls.js";
 import {
+  addGenesisBlsKey,
   addGenesisEthKey,
+  setGenesisCheckpointScheme,
   createCheckpointKeeper,
   createCheckpointModule,
   defaultCheckpointGenesis,
@@ -51,6 +54,19 @@ export function ethWallet(n: number): Wallet {
   );
 }
 
+/** A deterministic BLS secret key per validator index. */
+const blsSecrets = new Map<number, Uint8Array>();
+export function blsSecret(n: number): Uint8Array {
+  let k = blsSecrets.get(n);
+  if (k === undefined) {
+    const seed = new Uint8Array(48);
+    seed.set(sha256(utf8(`strike test bls key ${n}`)));
+    k = blsSecretKeyFromSeed(seed);
+    blsSecrets.set(n, k);
+  }
+  return k;
+}
+
 export const appHashAt = (h: bigint): Uint8Array => sha256(utf8(`app hash after ${h}`));
 export const blockHashAt = (h: bigint): Uint8Array => sha256(utf8(`block ${h}`));
 
@@ -61,6 +77,9 @@ export interface CheckpointChainOptions {
   interval?: bigint;
   /** Without it the genesis names no L1 domain. */
   domain?: boolean;
+  /** "bls": the genesis signs with BLS keys, registered for `withBlsKeys` (default: all). */
+  scheme?: "ecdsa" | "bls";
+  withBlsKeys?: number[];
 }
 
 export interface MsgResult {
@@ -119,6 +138,11 @@ export function createCheckpointChain(o: CheckpointChainOptions): CheckpointChai
   if (o.domain !== false) cp = setGenesisL1Domain(cp, L1_CHAIN_ID, SETTLEMENT);
   for (const n of o.withKeys ?? o.validators.map((v) => v.operator))
     cp = addGenesisEthKey(cp, addr(n), ethWallet(n).address);
+  if (o.scheme === "bls") {
+    cp = setGenesisCheckpointScheme(cp, "bls");
+    for (const n of o.withBlsKeys ?? o.validators.map((v) => v.operator))
+      cp = addGenesisBlsKey(cp, addr(n), blsPublicKey(blsSecret(n)), blsProofOfPossession(blsSecret(n)));
+  }
 
   const makeCtx = (height: bigint, mode: "finalize" | "genesis" = "finalize"): Context =>
     createContext({

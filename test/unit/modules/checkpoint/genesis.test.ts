@@ -6,6 +6,7 @@ test("the default checkpoint genesis parses back to the default params", (t) => 
   t.deepEqual(validateCheckpointGenesis(defaultCheckpointGenesis()), {
     params: DEFAULT_CHECKPOINT_PARAMS,
     ethKeys: [],
+    blsKeys: [],
   });
 });
 
@@ -13,7 +14,11 @@ test("checkpoint genesis is refused field by field, naming the key and what is a
   const params = (defaultCheckpointGenesis() as { params: Record<string, unknown> }).params;
   const cases: [unknown, RegExp][] = [
     [{ params: { ...params, interval: "0" } }, /params\.interval: must be at least 1/],
-    [{ params: { ...params, scheme: "bls" } }, /params\.scheme: must be one of "ecdsa"/],
+    [{ params: { ...params, scheme: "schnorr" } }, /params\.scheme: must be one of "ecdsa", "bls"/],
+    [
+      { bls_keys: [{ operator: "strike1x", public_key: "0x12", proof_of_possession: "0x" + "00".repeat(256) }] },
+      /bls_keys\[0\]\.public_key: must be 0x and 256 hex digits/,
+    ],
     [
       { params: { ...params, settlement_address: "0x12" } },
       /params\.settlement_address: must be "" or 0x and 40 hex digits/,

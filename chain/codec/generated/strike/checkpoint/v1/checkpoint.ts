@@ -21,7 +21,7 @@ export interface Params {
    */
   l1ChainId: bigint;
   settlementAddress: string;
-  /** "ecdsa" (the only scheme the chain signs with today). */
+  /** "ecdsa" (secp256k1, EcdsaSettlement) or "bls" (BLS12-381, BlsSettlement). */
   scheme: string;
   /** Fraction of stake slashed for signing two different digests at one height, e.g. "0.05". */
   slashFractionEquivocation: string;
@@ -29,13 +29,15 @@ export interface Params {
 
 /**
  * One member of the set that signs a checkpoint: a bonded validator, its power and its
- * registered Ethereum address (empty when it registered none: it cannot sign, but its
- * power still counts in the total).
+ * registered Ethereum address and BLS key (each empty when it registered none: it cannot
+ * sign with that scheme, but its power still counts in the total).
  */
 export interface SetMember {
   operator: string;
   ethAddress: Uint8Array;
   power: bigint;
+  /** 128-byte EIP-2537 G1 public key. */
+  blsPublicKey: Uint8Array;
 }
 
 /** A validator set as the checkpoint module tracks it, sorted by operator address. */
@@ -74,7 +76,7 @@ export interface CheckpointSignature {
   validator: string;
   ethAddress: Uint8Array;
   power: bigint;
-  /** 65 bytes r || s || v (v 27 or 28), low s. */
+  /** ecdsa: 65 bytes r || s || v (v 27 or 28), low s. bls: a 256-byte EIP-2537 G2 point. */
   signature: Uint8Array;
 }
 
@@ -82,6 +84,18 @@ export interface CheckpointSignature {
 export interface EthKey {
   operator: string;
   ethAddress: Uint8Array;
+}
+
+/**
+ * A registered BLS key of a validator, with the proof of possession that BlsSettlement's
+ * registerKey takes (kept so that anyone can register the key on L1).
+ */
+export interface BlsKey {
+  operator: string;
+  /** 128-byte EIP-2537 G1 point. */
+  publicKey: Uint8Array;
+  /** 256-byte EIP-2537 G2 point: the key's signature over its own 128 bytes (POP DST). */
+  proofOfPossession: Uint8Array;
 }
 
 /** Signed checkpoint fields, as the digest takes them (evidence of equivocation). */
@@ -247,7 +261,7 @@ export const Params: MessageFns<Params> = {
 };
 
 function createBaseSetMember(): SetMember {
-  return { operator: "", ethAddress: new Uint8Array(0), power: 0n };
+  return { operator: "", ethAddress: new Uint8Array(0), power: 0n, blsPublicKey: new Uint8Array(0) };
 }
 
 export const SetMember: MessageFns<SetMember> = {
@@ -263,6 +277,9 @@ export const SetMember: MessageFns<SetMember> = {
         throw new globalThis.Error("value provided for field message.power of type uint64 too large");
       }
       writer.uint32(24).uint64(message.power);
+    }
+    if (message.blsPublicKey.length !== 0) {
+      writer.uint32(34).bytes(message.blsPublicKey);
     }
     return writer;
   },
@@ -304,6 +321,14 @@ export const SetMember: MessageFns<SetMember> = {
             message.power = reader.uint64() as bigint;
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.blsPublicKey = reader.bytes();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -325,6 +350,11 @@ export const SetMember: MessageFns<SetMember> = {
         ? bytesFromBase64(object.eth_address)
         : new Uint8Array(0),
       power: isSet(object.power) ? BigInt(object.power) : 0n,
+      blsPublicKey: isSet(object.blsPublicKey)
+        ? bytesFromBase64(object.blsPublicKey)
+        : isSet(object.bls_public_key)
+        ? bytesFromBase64(object.bls_public_key)
+        : new Uint8Array(0),
     };
   },
 
@@ -339,6 +369,9 @@ export const SetMember: MessageFns<SetMember> = {
     if (message.power !== 0n) {
       obj.power = message.power.toString();
     }
+    if (message.blsPublicKey.length !== 0) {
+      obj.blsPublicKey = base64FromBytes(message.blsPublicKey);
+    }
     return obj;
   },
 
@@ -350,6 +383,7 @@ export const SetMember: MessageFns<SetMember> = {
     message.operator = object.operator ?? "";
     message.ethAddress = object.ethAddress ?? new Uint8Array(0);
     message.power = (object.power !== undefined && object.power !== null) ? BigInt(object.power) : 0n;
+    message.blsPublicKey = object.blsPublicKey ?? new Uint8Array(0);
     return message;
   },
 };
@@ -974,6 +1008,115 @@ export const EthKey: MessageFns<EthKey> = {
     const message = createBaseEthKey();
     message.operator = object.operator ?? "";
     message.ethAddress = object.ethAddress ?? new Uint8Array(0);
+    return message;
+  },
+};
+
+function createBaseBlsKey(): BlsKey {
+  return { operator: "", publicKey: new Uint8Array(0), proofOfPossession: new Uint8Array(0) };
+}
+
+export const BlsKey: MessageFns<BlsKey> = {
+  encode(message: BlsKey, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operator !== "") {
+      writer.uint32(10).string(message.operator);
+    }
+    if (message.publicKey.length !== 0) {
+      writer.uint32(18).bytes(message.publicKey);
+    }
+    if (message.proofOfPossession.length !== 0) {
+      writer.uint32(26).bytes(message.proofOfPossession);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BlsKey {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBlsKey();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.publicKey = reader.bytes();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.proofOfPossession = reader.bytes();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BlsKey {
+    return {
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      publicKey: isSet(object.publicKey)
+        ? bytesFromBase64(object.publicKey)
+        : isSet(object.public_key)
+        ? bytesFromBase64(object.public_key)
+        : new Uint8Array(0),
+      proofOfPossession: isSet(object.proofOfPossession)
+        ? bytesFromBase64(object.proofOfPossession)
+        : isSet(object.proof_of_possession)
+        ? bytesFromBase64(object.proof_of_possession)
+        : new Uint8Array(0),
+    };
+  },
+
+  toJSON(message: BlsKey): unknown {
+    const obj: any = {};
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.publicKey.length !== 0) {
+      obj.publicKey = base64FromBytes(message.publicKey);
+    }
+    if (message.proofOfPossession.length !== 0) {
+      obj.proofOfPossession = base64FromBytes(message.proofOfPossession);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BlsKey>): BlsKey {
+    return BlsKey.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BlsKey>): BlsKey {
+    const message = createBaseBlsKey();
+    message.operator = object.operator ?? "";
+    message.publicKey = object.publicKey ?? new Uint8Array(0);
+    message.proofOfPossession = object.proofOfPossession ?? new Uint8Array(0);
     return message;
   },
 };

@@ -29,6 +29,23 @@ export interface MsgRegisterEthKeyResponse {
 }
 
 /**
+ * Registers the BLS12-381 key a validator signs checkpoints with under the "bls" scheme,
+ * with its proof of possession (exactly what BlsSettlement.registerKey takes): it defeats
+ * rogue-key attacks on the aggregate signature.
+ */
+export interface MsgRegisterBlsKey {
+  /** bech32 operator address of the validator; it signs the tx. */
+  operator: string;
+  /** 128-byte EIP-2537 G1 point. */
+  publicKey: Uint8Array;
+  /** 256-byte EIP-2537 G2 point. */
+  proofOfPossession: Uint8Array;
+}
+
+export interface MsgRegisterBlsKeyResponse {
+}
+
+/**
  * A validator's signature on the checkpoint of `height`. Anyone may submit it (the node's
  * feeder account does): the signature itself proves who signed.
  */
@@ -37,7 +54,7 @@ export interface MsgSignCheckpoint {
   height: bigint;
   /** bech32 operator address of the signing validator. */
   validator: string;
-  /** 65 bytes r || s || v. */
+  /** ecdsa: 65 bytes r || s || v. bls: a 256-byte EIP-2537 G2 point. */
   signature: Uint8Array;
 }
 
@@ -209,6 +226,167 @@ export const MsgRegisterEthKeyResponse: MessageFns<MsgRegisterEthKeyResponse> = 
   },
   fromPartial(_: DeepPartial<MsgRegisterEthKeyResponse>): MsgRegisterEthKeyResponse {
     const message = createBaseMsgRegisterEthKeyResponse();
+    return message;
+  },
+};
+
+function createBaseMsgRegisterBlsKey(): MsgRegisterBlsKey {
+  return { operator: "", publicKey: new Uint8Array(0), proofOfPossession: new Uint8Array(0) };
+}
+
+export const MsgRegisterBlsKey: MessageFns<MsgRegisterBlsKey> = {
+  encode(message: MsgRegisterBlsKey, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operator !== "") {
+      writer.uint32(10).string(message.operator);
+    }
+    if (message.publicKey.length !== 0) {
+      writer.uint32(18).bytes(message.publicKey);
+    }
+    if (message.proofOfPossession.length !== 0) {
+      writer.uint32(26).bytes(message.proofOfPossession);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgRegisterBlsKey {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgRegisterBlsKey();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.publicKey = reader.bytes();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.proofOfPossession = reader.bytes();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgRegisterBlsKey {
+    return {
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      publicKey: isSet(object.publicKey)
+        ? bytesFromBase64(object.publicKey)
+        : isSet(object.public_key)
+        ? bytesFromBase64(object.public_key)
+        : new Uint8Array(0),
+      proofOfPossession: isSet(object.proofOfPossession)
+        ? bytesFromBase64(object.proofOfPossession)
+        : isSet(object.proof_of_possession)
+        ? bytesFromBase64(object.proof_of_possession)
+        : new Uint8Array(0),
+    };
+  },
+
+  toJSON(message: MsgRegisterBlsKey): unknown {
+    const obj: any = {};
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.publicKey.length !== 0) {
+      obj.publicKey = base64FromBytes(message.publicKey);
+    }
+    if (message.proofOfPossession.length !== 0) {
+      obj.proofOfPossession = base64FromBytes(message.proofOfPossession);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgRegisterBlsKey>): MsgRegisterBlsKey {
+    return MsgRegisterBlsKey.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgRegisterBlsKey>): MsgRegisterBlsKey {
+    const message = createBaseMsgRegisterBlsKey();
+    message.operator = object.operator ?? "";
+    message.publicKey = object.publicKey ?? new Uint8Array(0);
+    message.proofOfPossession = object.proofOfPossession ?? new Uint8Array(0);
+    return message;
+  },
+};
+
+function createBaseMsgRegisterBlsKeyResponse(): MsgRegisterBlsKeyResponse {
+  return {};
+}
+
+export const MsgRegisterBlsKeyResponse: MessageFns<MsgRegisterBlsKeyResponse> = {
+  encode(_: MsgRegisterBlsKeyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgRegisterBlsKeyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgRegisterBlsKeyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgRegisterBlsKeyResponse {
+    return {};
+  },
+
+  toJSON(_: MsgRegisterBlsKeyResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgRegisterBlsKeyResponse>): MsgRegisterBlsKeyResponse {
+    return MsgRegisterBlsKeyResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<MsgRegisterBlsKeyResponse>): MsgRegisterBlsKeyResponse {
+    const message = createBaseMsgRegisterBlsKeyResponse();
     return message;
   },
 };
