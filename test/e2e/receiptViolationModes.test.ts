@@ -17,12 +17,13 @@ import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
 import { SigningStargateClient, StargateClient } from "@cosmjs/stargate";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { createStrikeRegistry } from "../../chain/codec/registry.js";
-import { QueryValidatorRequest, QueryValidatorResponse } from "../../chain/codec/generated/strike/staking/v1/query.js";
+import { jsonRpcQuerier } from "../../chain/client/comet.js";
+import { strikeQueries } from "../../chain/client/queries.js";
+import { createQueryRpc } from "../../chain/client/queryRpc.js";
 import type { ByzantineMode } from "../../chain/sequencer/byzantine.js";
 import { createSoftFinalityClient, type SequencerInfo } from "../../chain/sequencer/client.js";
 import { createReceiptChecker, type ReceiptCheck } from "../../chain/sequencer/receiptCheck.js";
 import { createCosmjsViolationSigner } from "../../chain/sequencer/violationSigner.js";
-import { fromBase64, toHex } from "../../chain/types/bytes.js";
 import { Keyring } from "../../cli/keyring/keyring.js";
 import { rpc, runCliOk, waitForHeight } from "../helpers/localNode.js";
 
@@ -102,12 +103,8 @@ async function wallet(home: string, name: string): Promise<DirectSecp256k1Wallet
 }
 
 async function validatorOf(rpcUrl: string, consAddress: string) {
-  const r = await rpc<{ response: { code: number; value: string | null; log: string } }>(rpcUrl, "abci_query", {
-    path: "/strike.staking.v1.Query/Validator",
-    data: toHex(QueryValidatorRequest.encode({ operatorAddress: "", consensusAddress: consAddress }).finish()),
-  });
-  if (r.response.code !== 0) throw new TypeError(r.response.log);
-  return QueryValidatorResponse.decode(fromBase64(r.response.value ?? "")).validator!.validator!;
+  const staking = strikeQueries(createQueryRpc(jsonRpcQuerier(rpcUrl))).staking;
+  return (await staking.Validator({ operatorAddress: "", consensusAddress: consAddress })).validator!.validator!;
 }
 
 async function latest(rpcUrl: string): Promise<bigint> {
