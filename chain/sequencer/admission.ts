@@ -1,9 +1,7 @@
 /**
- * Mempool admission as the sequencer sees it: every tx arriving, from a client or from a
- * peer, is sequenced first when this node has a height open — the speculative execution
- * runs the full ante (the signature verified once, then cached by hash), so the receipt
- * does not wait for CheckTx — and then goes through the mempool's CheckTx as before (its
- * signature check a cache hit). A refusal the sequencer did not sign already is signed.
+ * Mempool admission as the sequencer sees it: every tx the mempool admits, from a client
+ * or from a peer, is sequenced at once when this node has a height open (its signature
+ * check a cache hit after CheckTx's); a refusal is signed.
  * The mempool itself is unchanged: it still holds every admitted tx, so a tx whose receipt
  * is reverted, or that arrives while no height is open, is sequenced from there at the
  * next opening, and peers keep it for the next sequencer.
@@ -11,13 +9,17 @@
 import type { Mempool } from "../mempool/mempool.js";
 import type { Sequencer } from "./sequencer.js";
 
-export function sequencingMempool(mempool: Mempool, sequencer: Pick<Sequencer, "arrived" | "refused">): Mempool {
+export function sequencingMempool(mempool: Mempool, sequencer: Pick<Sequencer, "admitted" | "refused">): Mempool {
   return {
     ...mempool,
     checkAndAdd(tx) {
-      const signed = sequencer.arrived(tx);
+      // CheckTx first: its node-local rules (the minimum gas price, mempool limits) are not
+      // in the ante a block runs, so a tx receipted before them was executed and committed
+      // even when CheckTx then refused it (a 1ustrike-fee send the CLI reported as refused
+      // moved the funds in the full run).
       const r = mempool.checkAndAdd(tx);
-      if (!signed && r.code !== 0) sequencer.refused(tx, r);
+      if (r.code === 0) sequencer.admitted(tx);
+      else sequencer.refused(tx, r);
       return r;
     },
   };
