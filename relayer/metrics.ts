@@ -138,6 +138,13 @@ export function createRelayerMetrics(): RelayerMetrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 12, 24, 60, 120],
     registers,
   });
+  // The head never reads below a block the relayer saw its own checkpoint included in: a
+  // scrape between a landing and the next head read saw head < last_checkpoint_l1_block.
+  let headSeen = 0;
+  const seeHead = (block: number) => {
+    headSeen = Math.max(headSeen, block);
+    l1Head.set(headSeen);
+  };
   return {
     registry,
     submitted: (vs) => submitted.inc({ validator_set_update: vs ? "true" : "false" }),
@@ -147,6 +154,7 @@ export function createRelayerMetrics(): RelayerMetrics {
       feesWei.inc(num(o.gasUsed * o.gasPrice));
       lastGas.set(num(o.gasUsed));
       lastL1Block.set(o.l1Block);
+      seeHead(o.l1Block);
       lastHeight.set(num(o.height));
       lastTx.reset();
       lastTx.set({ l1_tx: o.l1Tx }, 1);
@@ -155,7 +163,7 @@ export function createRelayerMetrics(): RelayerMetrics {
     retried: (kind) => retries.inc({ kind }),
     failed: (kind) => errors.inc({ kind }),
     observed(o) {
-      l1Head.set(o.l1Head);
+      seeHead(o.l1Head);
       l1Height.set(num(o.l1CheckpointHeight));
       if (o.settledHeight !== undefined) settledHeight.set(num(o.settledHeight));
       if (o.balanceWei !== undefined) balance.set(num(o.balanceWei));
@@ -164,7 +172,7 @@ export function createRelayerMetrics(): RelayerMetrics {
         lag.set(Math.max(0, num(o.chainHeight - o.l1CheckpointHeight)));
       }
     },
-    l1HeadSeen: (block) => l1Head.set(block),
+    l1HeadSeen: seeHead,
     inclusionSeconds: (s) => inclusion.observe(s),
   };
 }

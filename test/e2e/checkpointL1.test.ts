@@ -242,7 +242,7 @@ test.serial(
     const confirmed = sample(later, "strike_relayer_checkpoints_confirmed_total")!;
     t.true(submitted >= confirmed, "every confirmed tx was submitted");
     t.true(sample(later, "strike_relayer_gas_used_total")! > 21_000 * confirmed, "gas counted per landed checkpoint");
-    t.true(sample(later, "strike_relayer_last_checkpoint_gas_used")! > 21_000);
+    t.true(sample(later, "strike_relayer_last_checkpoint_gas_used")! > 21_000, "the last checkpoint's gas");
     // The last tx it names is a real Checkpointed tx on L1, at the height and block it names.
     const info = /strike_relayer_last_checkpoint_info\{l1_tx="(0x[0-9a-f]{64})"\} 1/.exec(later);
     t.truthy(info, "the last L1 tx is labelled");
@@ -256,10 +256,13 @@ test.serial(
     // Lag: the chain's height minus the contract's last checkpoint height, both as read in one round.
     const chain = sample(later, "strike_relayer_chain_height")!;
     const onL1 = sample(later, "strike_relayer_l1_checkpoint_height")!;
-    t.true(chain > 0 && onL1 > 0);
+    t.true(chain > 0 && onL1 > 0, `chain height ${chain}, L1 checkpoint height ${onL1}`);
     t.is(sample(later, "strike_relayer_lag_heights"), Math.max(0, chain - onL1));
     t.true(sample(later, "strike_relayer_l1_balance_wei")! > 0, "the paying account's balance");
-    t.true(sample(later, "strike_relayer_l1_head")! >= receipt!.blockNumber);
+    t.true(
+      sample(later, "strike_relayer_l1_head")! >= receipt!.blockNumber,
+      "the L1 head is at or past the last landing",
+    );
     t.not(sample(later, "strike_relayer_inclusion_seconds_count"), undefined);
     t.regex(later, /# TYPE strike_relayer_errors_total counter/);
     t.regex(later, /# TYPE strike_relayer_retries_total counter/);
@@ -268,8 +271,8 @@ test.serial(
       lag_heights: string;
       chain_height: string;
     };
-    t.true(BigInt(status.chain_height) > 0n);
-    t.true(BigInt(status.lag_heights) >= 0n);
+    t.true(BigInt(status.chain_height) > 0n, "/status chain height");
+    t.true(BigInt(status.lag_heights) >= 0n, "/status lag");
   },
 );
 
