@@ -31,9 +31,14 @@ import { admit, messageHeight } from "./admission.js";
 import { lastSignedVote, loadStoredChain } from "./stateLoad.js";
 import { executeAndPersist, lastCommitInfo } from "./blockCommit.js";
 import { isSignRefusal, proposalStillWanted, signRetryDelayMs, voteStillWanted, voteTime } from "./signing.js";
+import type { VoteSet } from "./voteSet.js";
 
 export { MAX_ROUNDS_AHEAD } from "./admission.js";
 const DEFAULT_GOSSIP_INTERVAL_MS = 1_000;
+/** A consensus task running longer than this is logged (a stuck task freezes the node). */
+const TASK_WARN_MS = 4_000;
+/** A height lasting longer than this is logged with the votes held, then again at this interval. */
+const STUCK_REPORT_MS = 15_000;
 const TX_POLL_MS = 20;
 
 function eventHeight(e: WalEvent): bigint {
@@ -96,12 +101,87 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     o.onFatal?.(e);
   }
 
-  function enqueue(task: () => Promise<void> | void): void {
+  /** The task the queue is running now and since when (for the watchdog and `status()`). */
+  let busy: { what: string; sinceMs: number; warned: boolean } | undefined;
+  let queued = 0;
+
+  /**
+   * Runs consensus work one task at a time. Everything (peers' messages, timeouts, commits)
+   * waits behind the running task, so a task that never finishes freezes the node: the
+   * watchdog says so in the log, naming the task.
+   */
+  function enqueue(what: string, task: () => Promise<void> | void): void {
+    queued++;
     queue = queue
       .then(async () => {
-        if (running) await task();
+        queued--;
+        if (!running) return;
+        busy = { what, sinceMs: now(), warned: false };
+        try {
+          await task();
+        } finally {
+          if (busy?.warned === true)
+            log?.warn("slow consensus task finished", { task: what, took_ms: now() - busy.sinceMs });
+          busy = undefined;
+        }
       })
-      .catch((e: unknown) => log?.error("consensus task failed", { error: String(e) }));
+      .catch((e: unknown) => log?.error("consensus task failed", { task: what, error: String(e) }));
+  }
+
+  function watchdog(): void {
+    if (!running) return;
+    const b = busy;
+    if (b !== undefined && !b.warned && now() - b.sinceMs >= TASK_WARN_MS) {
+      b.warned = true;
+      log?.warn("consensus task is taking long: everything else waits behind it", {
+        task: b.what,
+        running_ms: now() - b.sinceMs,
+        queued,
+        height: String(cs.height),
+        round: cs.round,
+        step: cs.step,
+      });
+    }
+    stuckHeightReport();
+    later(TASK_WARN_MS / 4, watchdog);
+  }
+
+  /** Which validators' votes we hold in each round of the current height, as "0,2,3". */
+  function votesSeen(sets: ReadonlyMap<number, VoteSet>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [round, vs] of [...sets].sort((a, b) => a[0] - b[0])) {
+      const who: number[] = [];
+      vs.allVotes().forEach((v, i) => v !== undefined && who.push(i));
+      out[`r${round}`] = who.join(",");
+    }
+    return out;
+  }
+
+  let heightSince = { height: -1n, sinceMs: 0, reported: 0 };
+  /**
+   * A height that does not end is logged (at most every STUCK_REPORT_MS) with whose votes we
+   * hold in each round: an operator sees at once whether peers' votes arrive.
+   */
+  function stuckHeightReport(): void {
+    if (cs === undefined) return;
+    const t = now();
+    // In "commit" the height is decided and the next one may wait for txs (create_empty_blocks).
+    if (cs.height !== heightSince.height || cs.step === "commit") {
+      heightSince = { height: cs.height, sinceMs: t, reported: t };
+      return;
+    }
+    if (t - heightSince.reported < STUCK_REPORT_MS) return;
+    heightSince.reported = t;
+    log?.warn("height has not ended", {
+      height: String(cs.height),
+      for_ms: t - heightSince.sinceMs,
+      round: cs.round,
+      step: cs.step,
+      proposals: [...cs.proposals.keys()].join(","),
+      prevotes: votesSeen(cs.prevotes),
+      precommits: votesSeen(cs.precommits),
+      ...(busy === undefined ? {} : { busy_task: busy.what }),
+    });
   }
 
   function later(ms: number, task: () => void): void {
@@ -147,7 +227,9 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     switch (fx.kind) {
       case "scheduleTimeout":
         later(fx.durationMs, () =>
-          enqueue(() => feed({ kind: "timeout", height: fx.height, round: fx.round, step: fx.step })),
+          enqueue(`timeout ${fx.step}`, () =>
+            feed({ kind: "timeout", height: fx.height, round: fx.round, step: fx.step }),
+          ),
         );
         return;
       case "buildBlock":
@@ -210,7 +292,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     const delay = signRetryDelayMs(attempt);
     log?.error(`cannot sign ${what}: retrying`, { error: String(e), attempt, retry_in_ms: delay });
     later(delay, () =>
-      enqueue(async () => {
+      enqueue(`retry signing ${what}`, async () => {
         if (stillWanted()) await again();
       }),
     );
@@ -390,7 +472,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       later(TX_POLL_MS, () => waitThenStartHeight(height));
       return;
     }
-    enqueue(() => startHeight(height));
+    enqueue("start height", () => startHeight(height));
   }
 
   async function startHeight(height: bigint): Promise<void> {
@@ -460,10 +542,18 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     },
     applySyncedBlock(block: Block, commit: Commit): Promise<string | undefined> {
       if (!running) return Promise.resolve("consensus is not running");
-      return new Promise((resolve) => enqueue(async () => resolve(await applySyncedBlock(block, commit))));
+      return new Promise((resolve) =>
+        enqueue("apply synced block", async () => resolve(await applySyncedBlock(block, commit))),
+      );
     },
     status(): ConsensusStatus {
-      return { height: cs?.height ?? 0n, round: cs?.round ?? 0, step: cs?.step ?? "init" };
+      return {
+        height: cs?.height ?? 0n,
+        round: cs?.round ?? 0,
+        step: cs?.step ?? "init",
+        ...(busy === undefined ? {} : { busy: { task: busy.what, runningMs: now() - busy.sinceMs } }),
+        queued,
+      };
     },
     async start() {
       await loadChainState();
@@ -479,14 +569,15 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       await replay();
       const decided = replayDecide;
       replayDecide = undefined;
-      o.network?.onMessage((m, origin) => enqueue(() => receive(m, origin)));
+      o.network?.onMessage((m, origin) => enqueue(`receive ${m.kind}`, () => receive(m, origin)));
       o.network?.onPeerGone?.((peer) => future.dropPeer(peer));
-      if (decided !== undefined) enqueue(() => commitBlock(decided));
+      if (decided !== undefined) enqueue("commit replayed decision", () => commitBlock(decided));
       else {
-        enqueue(() => openForSequencer());
-        enqueue(() => feed({ kind: "start" }));
+        enqueue("open for sequencer", () => openForSequencer());
+        enqueue("start", () => feed({ kind: "start" }));
       }
       if (o.network !== undefined) later(o.gossipIntervalMs ?? DEFAULT_GOSSIP_INTERVAL_MS, gossipOwnMessages);
+      later(TASK_WARN_MS / 4, watchdog);
       await queue;
     },
     async stop() {
