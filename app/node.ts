@@ -196,7 +196,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   peerCount = () => network.host.peers().length;
   syncStatus = () => network.syncStatus();
   network.host.onMessage("receipts", (peer, bytes) => {
-    if (!sequencing.relayed(bytes)) network.host.reportInvalid(peer, "receipt does not verify");
+    const r = sequencing.relayed(bytes);
+    if (r.verdict === "invalid") network.host.reportInvalid(peer, r.reason);
   });
   sequencing.onPublish((bytes) => network.host.broadcast("receipts", bytes));
 

@@ -31,7 +31,7 @@ import { admit, messageHeight } from "./admission.js";
 import { lastSignedVote, loadStoredChain } from "./stateLoad.js";
 import { executeAndPersist, lastCommitInfo } from "./blockCommit.js";
 import { isSignRefusal, proposalStillWanted, signRetryDelayMs, voteStillWanted, voteTime } from "./signing.js";
-import type { VoteSet } from "./voteSet.js";
+import { blockIdKey, type VoteSet } from "./voteSet.js";
 
 export { MAX_ROUNDS_AHEAD } from "./admission.js";
 const DEFAULT_GOSSIP_INTERVAL_MS = 1_000;
@@ -39,6 +39,8 @@ const DEFAULT_GOSSIP_INTERVAL_MS = 1_000;
 const TASK_WARN_MS = 4_000;
 /** A height lasting longer than this is logged with the votes held, then again at this interval. */
 const STUCK_REPORT_MS = 15_000;
+/** A height lasting longer than this has its held proposal and votes passed on to peers. */
+const RELAY_AFTER_MS = 2_000;
 const TX_POLL_MS = 20;
 
 function eventHeight(e: WalEvent): bigint {
@@ -80,6 +82,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   let lastBlockHadTxs = false;
   /** Local clock at the last commit: the empty-block interval runs from here, not from header time. */
   let lastCommitAtMs = 0;
+  /** Local clock when the current height started (the relay and the stuck report count from it). */
+  let heightStartedAtMs = 0;
   const future = new FutureMessages();
   /** Our own proposal and votes at the current height, re-sent until the height ends (peers may have missed them). */
   let ownMessages: ConsensusMessage[] = [];
@@ -157,7 +161,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     return out;
   }
 
-  let heightSince = { height: -1n, sinceMs: 0, reported: 0 };
+  let reportedAtMs = 0;
   /**
    * A height that does not end is logged (at most every STUCK_REPORT_MS) with whose votes we
    * hold in each round: an operator sees at once whether peers' votes arrive.
@@ -166,15 +170,12 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     if (cs === undefined) return;
     const t = now();
     // In "commit" the height is decided and the next one may wait for txs (create_empty_blocks).
-    if (cs.height !== heightSince.height || cs.step === "commit") {
-      heightSince = { height: cs.height, sinceMs: t, reported: t };
-      return;
-    }
-    if (t - heightSince.reported < STUCK_REPORT_MS) return;
-    heightSince.reported = t;
+    if (cs.step === "commit" || t - heightStartedAtMs < STUCK_REPORT_MS) return;
+    if (t - Math.max(reportedAtMs, heightStartedAtMs) < STUCK_REPORT_MS) return;
+    reportedAtMs = t;
     log?.warn("height has not ended", {
       height: String(cs.height),
-      for_ms: t - heightSince.sinceMs,
+      for_ms: t - heightStartedAtMs,
       round: cs.round,
       step: cs.step,
       proposals: [...cs.proposals.keys()].join(","),
@@ -212,6 +213,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     const before = cs;
     const r = step(cs, event);
     cs = r.state;
+    if (cs.height !== before.height) heightStartedAtMs = now();
     if (event.kind === "timeout")
       log?.debug?.("timeout", { height: event.height, round: event.round, step: event.step });
     if (cs.round !== before.round || cs.step !== before.step || cs.height !== before.height)
@@ -334,7 +336,32 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   function gossipOwnMessages(): void {
     if (!running) return;
     for (const m of ownMessages) if (messageHeight(m) === cs.height) o.network?.broadcast(m);
+    if (cs.step !== "commit" && now() - heightStartedAtMs >= RELAY_AFTER_MS) relayHeld();
     later(o.gossipIntervalMs ?? DEFAULT_GOSSIP_INTERVAL_MS, gossipOwnMessages);
+  }
+
+  /**
+   * A height that drags: pass on the proposal and the votes we hold of this round and the one
+   * before. Messages go only to direct peers, so a validator that some peers have cut off
+   * (banned, still redialling, a half-healed partition) is otherwise heard only by those still
+   * connected to it, and +2/3 may be split between nodes that never hear each other.
+   * Receivers check every signature as usual; what they hold already is a duplicate.
+   */
+  function relayHeld(): void {
+    const mine = (address: Uint8Array) => selfAddress !== undefined && equalBytes(address, selfAddress);
+    for (const round of [cs.round - 1, cs.round]) {
+      if (round < 0) continue;
+      const p = cs.proposals.get(round);
+      const pb = p === undefined ? undefined : cs.blocks.get(blockIdKey(p.blockId));
+      if (p !== undefined && pb !== undefined && !mine(selection.proposer(round).address)) {
+        o.network?.broadcast({ kind: "proposal", proposal: p, block: pb.block });
+      }
+      for (const sets of [cs.prevotes, cs.precommits]) {
+        for (const vote of sets.get(round)?.allVotes() ?? []) {
+          if (vote !== undefined && !mine(vote.validatorAddress)) o.network?.broadcast({ kind: "vote", vote });
+        }
+      }
+    }
   }
 
   const ownVoteTime = () => voteTime(now(), chain.lastBlockTime);
@@ -398,7 +425,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     if (h <= chain.lastHeight) return;
     const commit = commitFromPrecommits(h, fx.round, fx.blockId, fx.validators, fx.precommits);
     try {
-      await persistBlock(fx.block, fx.blockId, fx.round, commit);
+      await persistBlock(fx.block, fx.blockId, fx.round, commit, true);
     } catch (e) {
       // The application has executed the block in memory: there is no safe retry in place.
       fatal(`cannot commit block ${h}`, e);
@@ -408,7 +435,13 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   }
 
   /** Executes a decided block and writes it with its commit, app state and indexes in one batch. */
-  async function persistBlock(block: Block, blockId: BlockId, round: number, commit: Commit): Promise<void> {
+  async function persistBlock(
+    block: Block,
+    blockId: BlockId,
+    round: number,
+    commit: Commit,
+    decidedHere: boolean,
+  ): Promise<void> {
     const done = await executeAndPersist(o, evidence, { chain, set, nextList }, block, blockId, commit);
     wal?.truncate();
     ({ chain, set, nextList } = done);
@@ -417,7 +450,10 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     lastCommitAtMs = now();
     log?.info("committed block", { height: String(block.header.height), txs: block.txs.length, round });
     o.onBlockCommitted?.(done.committed);
-    await openForSequencer();
+    // Only a validator that took part in deciding this block is in step with the chain: one
+    // catching up by block sync (or just restarted) would sign receipts on old state for a
+    // height the others decided long ago. It sequences again from its next decision.
+    if (decidedHere) await openForSequencer();
   }
 
   /** Hands the next height to the sequencer when we propose its round 0 (see BlockBuilder.openHeight). */
@@ -451,7 +487,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     const header = blockHeaderProblem(chain, block, selection.proposer(commit.round).address);
     if (header !== undefined) return `header: ${header}`;
     if (!o.app.processProposal(block.txs, h)) return "the application rejects its txs";
-    await persistBlock(block, blockId, commit.round, commit);
+    await persistBlock(block, blockId, commit.round, commit, false);
     await startHeight(h + 1n);
     return undefined;
   }
@@ -572,10 +608,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       o.network?.onMessage((m, origin) => enqueue(`receive ${m.kind}`, () => receive(m, origin)));
       o.network?.onPeerGone?.((peer) => future.dropPeer(peer));
       if (decided !== undefined) enqueue("commit replayed decision", () => commitBlock(decided));
-      else {
-        enqueue("open for sequencer", () => openForSequencer());
-        enqueue("start", () => feed({ kind: "start" }));
-      }
+      // Not opened for the sequencer here: after a restart the node may be far behind (see persistBlock).
+      else enqueue("start", () => feed({ kind: "start" }));
       if (o.network !== undefined) later(o.gossipIntervalMs ?? DEFAULT_GOSSIP_INTERVAL_MS, gossipOwnMessages);
       later(TASK_WARN_MS / 4, watchdog);
       await queue;
