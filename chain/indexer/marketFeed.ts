@@ -1,8 +1,9 @@
 /**
  * Live market-data topics for websocket clients: book deltas with a per-market sequence
- * number (and the snapshot they apply to), trades, candles, oracle prices and funding, and
- * one account's orders and fills. Everything comes from committed blocks' generic events;
- * the book's levels come from a `BookLevelsSource` the node provides (an app query).
+ * number (and the snapshot they apply to), trades, candles, oracle prices, marks and funding,
+ * and one account's orders and fills. Everything comes from committed blocks' generic events;
+ * the book's levels come from a `BookLevelsSource` and the marks from a `MarkSource` the node
+ * provides (app queries): the feed never prices anything itself.
  *
  * Book deltas are the difference between the book after a block and the book the feed held
  * before it, so applying them to the snapshot always gives the book as queried. All work
@@ -30,6 +31,31 @@ export interface BookLevelsSource {
   book(market: string): Promise<BookLevels>;
 }
 
+export interface MarketMark {
+  market: string;
+  /** Decimal USDC per contract; "" when the underlying has no oracle price. */
+  mark: string;
+  /** The underlying's oracle price the mark comes from (decimal USDC). */
+  spot: string;
+  stale: boolean;
+}
+
+export interface MarkPrices {
+  /** The committed height the marks were read at. */
+  height: bigint;
+  marks: MarketMark[];
+}
+
+export interface MarkSource {
+  /** Every market's mark: a perpetual's oracle price, an option's model price. */
+  marks(): Promise<MarkPrices>;
+}
+
+/** Events after which every mark on an underlying may have moved: a new or stale oracle price. */
+const SPOT_EVENTS = new Set(["oracle_price", "oracle_price_stale"]);
+/** Events that reprice one market (its `market` attribute) whatever the spot did. */
+const REPRICE_EVENTS = new Set(["option_settled", "implied_volatility_set", "market_created"]);
+
 export type MarketTopic =
   | { topic: "book"; market: string }
   | { topic: "trades"; market: string }
@@ -48,11 +74,22 @@ export interface BookMessage {
   asks: BookLevel[];
 }
 
+/**
+ * The prices topic: an oracle price (`asset`, `price`, …), a funding payment (`market`, `rate`,
+ * …) or a mark that moved (`market`, `mark`, `spot`, `stale` "true"/"false"), all in `attributes`.
+ */
+export interface PricesMessage {
+  topic: "prices";
+  height: string;
+  kind: "oracle" | "funding" | "mark";
+  attributes: Record<string, string>;
+}
+
 export type FeedMessage =
   | BookMessage
   | { topic: "trades"; market: string; trade: TapeTrade }
   | { topic: "candles"; market: string; candle: Candle }
-  | { topic: "prices"; height: string; kind: "oracle" | "funding"; attributes: Record<string, string> }
+  | PricesMessage
   | { topic: "account"; address: string; height: string; kind: string; attributes: Record<string, string> };
 
 export type FeedPush = (message: FeedMessage) => void;
@@ -91,6 +128,11 @@ function attributesOf(e: AbciEvent): Record<string, string> {
   return out;
 }
 
+/** End-block events and those of the block's successful txs. */
+function blockEvents(results: FinalizeBlockResponse): AbciEvent[] {
+  return [...results.events, ...results.txResults.flatMap((r) => (r.code === 0 ? r.events : []))];
+}
+
 /** Levels present in `next` with a new size, and levels gone from it with size "0", best first. */
 export function diffLevels(before: Map<string, string>, next: BookLevel[]): BookLevel[] {
   const out: BookLevel[] = [];
@@ -110,9 +152,15 @@ function levelsOf(side: Map<string, string>, descending: boolean): BookLevel[] {
   });
 }
 
-export function createMarketFeed(source: BookLevelsSource): MarketFeed {
+/**
+ * `marks`: where mark prices are read after a block that may have moved them (without it the
+ * prices topic carries oracle prices and funding only).
+ */
+export function createMarketFeed(source: BookLevelsSource, marks?: MarkSource): MarketFeed {
   const clients = new Map<string, Map<string, Subscription>>();
   const books = new Map<string, TrackedBook>();
+  /** The marks last published, "mark|stale" by market; undefined while nobody follows prices. */
+  let publishedMarks: Map<string, string> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
   function enqueue<T>(work: () => Promise<T> | T): Promise<T> {
@@ -191,6 +239,48 @@ export function createMarketFeed(source: BookLevelsSource): MarketFeed {
     }
   }
 
+  function followed(topic: MarketTopic["topic"]): boolean {
+    for (const subs of clients.values()) for (const sub of subs.values()) if (sub.topic.topic === topic) return true;
+    return false;
+  }
+
+  /**
+   * After a block that moved an oracle price (or repriced a market), publishes each mark whose
+   * spot or staleness changed since it was last published, and those of repriced markets; a
+   * first follower gets every mark. Between spot moves an option's mark is not republished for
+   * the passing of time alone.
+   */
+  async function refreshMarks(events: readonly AbciEvent[]): Promise<void> {
+    if (marks === undefined) return;
+    if (!followed("prices")) {
+      publishedMarks = undefined;
+      return;
+    }
+    const repriced = new Set<string>();
+    let spotMoved = false;
+    for (const e of events) {
+      if (SPOT_EVENTS.has(e.type)) spotMoved = true;
+      else if (REPRICE_EVENTS.has(e.type)) repriced.add(attributesOf(e)["market"] ?? "");
+    }
+    if (!spotMoved && repriced.size === 0) return;
+    const read = await marks.marks();
+    const before = publishedMarks ?? new Map<string, string>();
+    const after = new Map<string, string>();
+    for (const m of read.marks) {
+      if (m.mark === "") continue;
+      const basis = `${m.spot}|${m.stale}`;
+      after.set(m.market, basis);
+      if (before.get(m.market) === basis && !repriced.has(m.market)) continue;
+      deliver((t) => t.topic === "prices", {
+        topic: "prices",
+        height: read.height.toString(),
+        kind: "mark",
+        attributes: { market: m.market, mark: m.mark, spot: m.spot, stale: String(m.stale) },
+      });
+    }
+    publishedMarks = after;
+  }
+
   function publishEvents(height: bigint, results: FinalizeBlockResponse, update: MarketDataUpdate): void {
     const h = height.toString();
     for (const trade of update.trades) {
@@ -217,8 +307,7 @@ export function createMarketFeed(source: BookLevelsSource): MarketFeed {
         candle,
       });
     }
-    const events = [...results.events, ...results.txResults.flatMap((r) => (r.code === 0 ? r.events : []))];
-    for (const e of events) {
+    for (const e of blockEvents(results)) {
       if (e.type === "oracle_price" || e.type === "funding") {
         const kind = e.type === "funding" ? "funding" : "oracle";
         deliver((t) => t.topic === "prices", { topic: "prices", height: h, kind, attributes: attributesOf(e) });
@@ -262,6 +351,8 @@ export function createMarketFeed(source: BookLevelsSource): MarketFeed {
     blockCommitted(height, results, update) {
       void enqueue(async () => {
         publishEvents(height, results, update);
+        // A failed mark read is retried at the next block that moves a price; the books go on.
+        await refreshMarks(blockEvents(results)).catch(() => undefined);
         await refreshBooks();
       }).catch(() => {
         // A failed book read (the node is stopping) leaves the books as they were; the next block retries.
