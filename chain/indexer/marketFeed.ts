@@ -159,8 +159,11 @@ function levelsOf(side: Map<string, string>, descending: boolean): BookLevel[] {
 export function createMarketFeed(source: BookLevelsSource, marks?: MarkSource): MarketFeed {
   const clients = new Map<string, Map<string, Subscription>>();
   const books = new Map<string, TrackedBook>();
-  /** The marks last published, "mark|stale" by market; undefined while nobody follows prices. */
-  let publishedMarks: Map<string, string> | undefined;
+  /**
+   * What each market's mark was last sent (or, for a new follower, read) at: "spot|stale" by
+   * market; undefined while nobody follows the prices topic.
+   */
+  let markBasis: Map<string, string> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
   function enqueue<T>(work: () => Promise<T> | T): Promise<T> {
@@ -244,16 +247,27 @@ export function createMarketFeed(source: BookLevelsSource, marks?: MarkSource): 
     return false;
   }
 
+  const basisOf = (m: MarketMark): string => `${m.spot}|${m.stale}`;
+
+  /** A first follower of prices starts from the marks as they are: it is sent only what moves. */
+  async function startMarks(): Promise<void> {
+    if (marks === undefined || markBasis !== undefined) return;
+    try {
+      markBasis = new Map((await marks.marks()).marks.map((m) => [m.market, basisOf(m)]));
+    } catch {
+      // Not readable now (the node is stopping): the next block that moves a price sends every mark.
+    }
+  }
+
   /**
-   * After a block that moved an oracle price (or repriced a market), publishes each mark whose
-   * spot or staleness changed since it was last published, and those of repriced markets; a
-   * first follower gets every mark. Between spot moves an option's mark is not republished for
-   * the passing of time alone.
+   * After a block that moved an oracle price (or repriced a market), sends each mark whose spot
+   * or staleness changed since it was last sent, and those of repriced markets. Between spot
+   * moves an option's mark is not sent again for the passing of time alone.
    */
   async function refreshMarks(events: readonly AbciEvent[]): Promise<void> {
     if (marks === undefined) return;
     if (!followed("prices")) {
-      publishedMarks = undefined;
+      markBasis = undefined;
       return;
     }
     const repriced = new Set<string>();
@@ -264,13 +278,12 @@ export function createMarketFeed(source: BookLevelsSource, marks?: MarkSource): 
     }
     if (!spotMoved && repriced.size === 0) return;
     const read = await marks.marks();
-    const before = publishedMarks ?? new Map<string, string>();
+    const before = markBasis ?? new Map<string, string>();
     const after = new Map<string, string>();
     for (const m of read.marks) {
       if (m.mark === "") continue;
-      const basis = `${m.spot}|${m.stale}`;
-      after.set(m.market, basis);
-      if (before.get(m.market) === basis && !repriced.has(m.market)) continue;
+      after.set(m.market, basisOf(m));
+      if (before.get(m.market) === basisOf(m) && !repriced.has(m.market)) continue;
       deliver((t) => t.topic === "prices", {
         topic: "prices",
         height: read.height.toString(),
@@ -278,7 +291,7 @@ export function createMarketFeed(source: BookLevelsSource, marks?: MarkSource): 
         attributes: { market: m.market, mark: m.mark, spot: m.spot, stale: String(m.stale) },
       });
     }
-    publishedMarks = after;
+    markBasis = after;
   }
 
   function publishEvents(height: bigint, results: FinalizeBlockResponse, update: MarketDataUpdate): void {
@@ -332,6 +345,7 @@ export function createMarketFeed(source: BookLevelsSource, marks?: MarkSource): 
         const subs = clients.get(subscriberId);
         if (subs?.has(key)) throw indexerErrors.alreadySubscribed(`"${key}"`);
         const snapshot = topic.topic === "book" ? snapshotOf(topic.market, await track(topic.market)) : undefined;
+        if (topic.topic === "prices") await startMarks();
         const target = clients.get(subscriberId) ?? new Map<string, Subscription>();
         target.set(key, { topic, push });
         clients.set(subscriberId, target);
