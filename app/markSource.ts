@@ -5,7 +5,7 @@
  */
 import { strikeQueries } from "../chain/client/queries.js";
 import { createQueryRpc } from "../chain/client/queryRpc.js";
-import type { MarkPrices, MarkSource } from "../chain/indexer/marketFeed.js";
+import type { MarkPrices, MarkSource } from "../chain/indexer/markTracker.js";
 import type { QueryRequest, QueryResponse } from "../chain/types/abci.js";
 
 export function createMarkSource(query: (req: QueryRequest) => Promise<QueryResponse>): MarkSource {

@@ -14,6 +14,9 @@
 import type { AbciEvent, FinalizeBlockResponse } from "../types/abci.js";
 import { indexerErrors } from "./errors.js";
 import type { Candle, CandleInterval, MarketDataUpdate, TapeTrade } from "./marketData.js";
+import { createMarkTracker, type MarkSource } from "./markTracker.js";
+
+export type { MarketMark, MarkPrices, MarkSource } from "./markTracker.js";
 
 /** [price, size] in the market's integer units, as decimal text; size "0" removes a level. */
 export type BookLevel = [price: string, size: string];
@@ -30,31 +33,6 @@ export interface BookLevelsSource {
   /** The market's whole book, aggregated by price; throws if the market does not exist. */
   book(market: string): Promise<BookLevels>;
 }
-
-export interface MarketMark {
-  market: string;
-  /** Decimal USDC per contract; "" when the underlying has no oracle price. */
-  mark: string;
-  /** The underlying's oracle price the mark comes from (decimal USDC). */
-  spot: string;
-  stale: boolean;
-}
-
-export interface MarkPrices {
-  /** The committed height the marks were read at. */
-  height: bigint;
-  marks: MarketMark[];
-}
-
-export interface MarkSource {
-  /** Every market's mark: a perpetual's oracle price, an option's model price. */
-  marks(): Promise<MarkPrices>;
-}
-
-/** Events after which every mark on an underlying may have moved: a new or stale oracle price. */
-const SPOT_EVENTS = new Set(["oracle_price", "oracle_price_stale"]);
-/** Events that reprice one market (its `market` attribute) whatever the spot did. */
-const REPRICE_EVENTS = new Set(["option_settled", "implied_volatility_set", "market_created"]);
 
 export type MarketTopic =
   | { topic: "book"; market: string }
@@ -159,11 +137,7 @@ function levelsOf(side: Map<string, string>, descending: boolean): BookLevel[] {
 export function createMarketFeed(source: BookLevelsSource, marks?: MarkSource): MarketFeed {
   const clients = new Map<string, Map<string, Subscription>>();
   const books = new Map<string, TrackedBook>();
-  /**
-   * What each market's mark was last sent (or, for a new follower, read) at: "spot|stale" by
-   * market; undefined while nobody follows the prices topic.
-   */
-  let markBasis: Map<string, string> | undefined;
+  const markTracker = marks === undefined ? undefined : createMarkTracker(marks);
   let queue: Promise<unknown> = Promise.resolve();
 
   function enqueue<T>(work: () => Promise<T> | T): Promise<T> {
@@ -247,51 +221,12 @@ export function createMarketFeed(source: BookLevelsSource, marks?: MarkSource): 
     return false;
   }
 
-  const basisOf = (m: MarketMark): string => `${m.spot}|${m.stale}`;
-
-  /** A first follower of prices starts from the marks as they are: it is sent only what moves. */
-  async function startMarks(): Promise<void> {
-    if (marks === undefined || markBasis !== undefined) return;
-    try {
-      markBasis = new Map((await marks.marks()).marks.map((m) => [m.market, basisOf(m)]));
-    } catch {
-      // Not readable now (the node is stopping): the next block that moves a price sends every mark.
-    }
-  }
-
-  /**
-   * After a block that moved an oracle price (or repriced a market), sends each mark whose spot
-   * or staleness changed since it was last sent, and those of repriced markets. Between spot
-   * moves an option's mark is not sent again for the passing of time alone.
-   */
+  /** Sends the marks a block moved (nobody following prices: the tracker forgets its basis). */
   async function refreshMarks(events: readonly AbciEvent[]): Promise<void> {
-    if (marks === undefined) return;
-    if (!followed("prices")) {
-      markBasis = undefined;
-      return;
-    }
-    const repriced = new Set<string>();
-    let spotMoved = false;
-    for (const e of events) {
-      if (SPOT_EVENTS.has(e.type)) spotMoved = true;
-      else if (REPRICE_EVENTS.has(e.type)) repriced.add(attributesOf(e)["market"] ?? "");
-    }
-    if (!spotMoved && repriced.size === 0) return;
-    const read = await marks.marks();
-    const before = markBasis ?? new Map<string, string>();
-    const after = new Map<string, string>();
-    for (const m of read.marks) {
-      if (m.mark === "") continue;
-      after.set(m.market, basisOf(m));
-      if (before.get(m.market) === basisOf(m) && !repriced.has(m.market)) continue;
-      deliver((t) => t.topic === "prices", {
-        topic: "prices",
-        height: read.height.toString(),
-        kind: "mark",
-        attributes: { market: m.market, mark: m.mark, spot: m.spot, stale: String(m.stale) },
-      });
-    }
-    markBasis = after;
+    if (markTracker === undefined) return;
+    if (!followed("prices")) return markTracker.stop();
+    for (const { height, attributes } of await markTracker.moved(events))
+      deliver((t) => t.topic === "prices", { topic: "prices", height, kind: "mark", attributes });
   }
 
   function publishEvents(height: bigint, results: FinalizeBlockResponse, update: MarketDataUpdate): void {
@@ -345,7 +280,7 @@ export function createMarketFeed(source: BookLevelsSource, marks?: MarkSource): 
         const subs = clients.get(subscriberId);
         if (subs?.has(key)) throw indexerErrors.alreadySubscribed(`"${key}"`);
         const snapshot = topic.topic === "book" ? snapshotOf(topic.market, await track(topic.market)) : undefined;
-        if (topic.topic === "prices") await startMarks();
+        if (topic.topic === "prices") await markTracker?.start();
         const target = clients.get(subscriberId) ?? new Map<string, Subscription>();
         target.set(key, { topic, push });
         clients.set(subscriberId, target);
