@@ -41,6 +41,9 @@ const TASK_WARN_MS = 4_000;
 const STUCK_REPORT_MS = 15_000;
 /** A height lasting longer than this has its held proposal and votes passed on to peers. */
 const RELAY_AFTER_MS = 2_000;
+/** CometBFT's BlockIDFlag values in a commit's signatures. */
+const BLOCK_ID_FLAG_ABSENT = 1;
+const BLOCK_ID_FLAG_COMMIT = 2;
 const TX_POLL_MS = 20;
 
 function eventHeight(e: WalEvent): bigint {
@@ -349,6 +352,25 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
    */
   function relayHeld(): void {
     const mine = (address: Uint8Array) => selfAddress !== undefined && equalBytes(address, selfAddress);
+    // The commit of the height before, as the precommits it is made of: a peer still in that
+    // height (it never heard +2/3 there) decides it and joins this one.
+    const last = chain.lastCommit;
+    if (last.height === cs.height - 1n) {
+      last.signatures.forEach((sig, validatorIndex) => {
+        if (sig.blockIdFlag === BLOCK_ID_FLAG_ABSENT) return;
+        const vote: Vote = {
+          type: 2,
+          height: last.height,
+          round: last.round,
+          blockId: sig.blockIdFlag === BLOCK_ID_FLAG_COMMIT ? last.blockId : undefined,
+          timestamp: sig.timestamp,
+          validatorAddress: sig.validatorAddress,
+          validatorIndex,
+          signature: sig.signature,
+        };
+        o.network?.broadcast({ kind: "vote", vote });
+      });
+    }
     for (const round of [cs.round - 1, cs.round]) {
       if (round < 0) continue;
       const p = cs.proposals.get(round);
