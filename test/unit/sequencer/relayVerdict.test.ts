@@ -1,0 +1,107 @@
+/**
+ * What a receipt from a peer comes to (service.ts `relayed`): only bytes an honest peer never
+ * sends count against it. A well-signed receipt from a key outside our validator set is what a
+ * peer behind us (or a validator that has since left) sends: ignored, not penalised.
+ */
+import test from "ava";
+import {
+  type Receipt,
+  ReceiptStatus,
+  SignedReceipt,
+} from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
+import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
+import { sha256 } from "../../../chain/crypto/hash.js";
+import type { Mempool } from "../../../chain/mempool/mempool.js";
+import { signReceipt } from "../../../chain/sequencer/receipt.js";
+import { openSequencing } from "../../../chain/sequencer/service.js";
+import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
+import { utf8 } from "../../../chain/types/bytes.js";
+
+const CHAIN = "strike-test-1";
+const validatorKey = createEd25519Signer(new Uint8Array(32).fill(3));
+const formerValidator = createEd25519Signer(new Uint8Array(32).fill(4));
+
+const noMempool: Mempool = {
+  checkAndAdd: () => {
+    throw new TypeError("not used");
+  },
+  reap: () => [],
+  update: () => {},
+  size: () => 0,
+  sizeBytes: () => 0,
+  txs: () => [],
+  onTxAvailable: () => {},
+};
+
+function receiptBy(signer: ReturnType<typeof createEd25519Signer>, tx: string, chainId = CHAIN): Uint8Array {
+  const receipt: Receipt = {
+    chainId,
+    height: 7n,
+    index: 0,
+    txHash: sha256(utf8(tx)),
+    code: 0,
+    codespace: "",
+    resultHash: sha256(utf8("result")),
+    fills: [],
+    sequencerAddress: ed25519Address(signer.publicKey),
+    epoch: 1n,
+    previousReceiptHash: new Uint8Array(32),
+    status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
+    log: "",
+  };
+  return SignedReceipt.encode(signReceipt(receipt, signer)).finish();
+}
+
+async function fullNode() {
+  return openSequencing({
+    db: createMemoryDatabase(),
+    chainId: CHAIN,
+    initialHeight: 1n,
+    epochLength: 16n,
+    app: {
+      openSpeculativeBlock: () => {
+        throw new TypeError("a full node never sequences");
+      },
+    },
+    mempool: noMempool,
+    validatorSeed: undefined,
+    maxBlockBytes: 1 << 20,
+    maxBlockGas: -1n,
+    validators: () => [
+      {
+        address: ed25519Address(validatorKey.publicKey),
+        pubKey: validatorKey.publicKey,
+        votingPower: 10n,
+        proposerPriority: 0n,
+      },
+    ],
+  });
+}
+
+test("a receipt signed by a validator is kept; an echo of it is kept again without a fault", async (t) => {
+  const s = await fullNode();
+  const bytes = receiptBy(validatorKey, "tx-1");
+  t.deepEqual(s.relayed(bytes), { verdict: "kept" });
+  t.deepEqual(s.relayed(bytes), { verdict: "kept" });
+  t.not(s.receipts.get(sha256(utf8("tx-1"))), undefined, "the receipt is held");
+});
+
+test("a well-signed receipt by a key outside the set is ignored, not held and not the peer's fault", async (t) => {
+  const s = await fullNode();
+  t.deepEqual(s.relayed(receiptBy(formerValidator, "tx-2")), { verdict: "ignored" });
+  t.is(s.receipts.get(sha256(utf8("tx-2"))), undefined);
+});
+
+test("garbage, another chain's receipt and a broken signature are invalid, and nothing is held", async (t) => {
+  const s = await fullNode();
+  const garbage = s.relayed(utf8("not a receipt at all"));
+  t.is(garbage.verdict, "invalid");
+  const otherChain = s.relayed(receiptBy(validatorKey, "tx-3", "strike-other-1"));
+  t.is(otherChain.verdict, "invalid");
+  t.regex(otherChain.verdict === "invalid" ? otherChain.reason : "", /strike-other-1/);
+  const good = SignedReceipt.decode(receiptBy(validatorKey, "tx-4"));
+  const broken = SignedReceipt.encode({ ...good, signature: new Uint8Array(64).fill(1) }).finish();
+  t.is(s.relayed(broken).verdict, "invalid");
+  t.is(s.receipts.get(sha256(utf8("tx-4"))), undefined);
+  t.is(s.receipts.get(sha256(utf8("tx-3"))), undefined);
+});
