@@ -10,6 +10,7 @@ import { leafHash, rootFromAunts } from "../../chain/consensus/merkle.js";
 import { sha256 } from "../../chain/crypto/hash.js";
 import type { StoreSource } from "../../chain/runtime/collection.js";
 import { ReceiptStatus, verifyReceipt, type Receipt, type SignedReceipt } from "../../chain/sequencer/receipt.js";
+import { judgeSlot } from "../../chain/sequencer/receiptVerdict.js";
 import { equalBytes, toHex } from "../../chain/types/bytes.js";
 import { isStrikeError } from "../../chain/types/errors.js";
 import { receiptsErrors } from "./errors.js";
@@ -82,7 +83,9 @@ function brokenPromise(
 ): void {
   const { receipt } = r;
   const roots = committedRoots(src, receipt.height, current);
-  if (!equalBytes(roots.proposerAddress, receipt.sequencerAddress))
+  const height = { height: receipt.height, proposer: roots.proposerAddress, txCount: roots.numTxs };
+  // The verdict is judgeSlot's, as for every holder of receipts; what is proven first is the kept roots.
+  if (judgeSlot(receipt, height).verdict === "reverted")
     throw receiptsErrors.notProposer(
       `height ${receipt.height} was proposed by ${hex(roots.proposerAddress)}, the receipt is by ${hex(receipt.sequencerAddress)}`,
     );
@@ -93,7 +96,8 @@ function brokenPromise(
       `block ${receipt.height} has ${roots.numTxs} txs: prove what is at index ${receipt.index} ("committed")`,
     );
   checkSlot(roots, receipt.index, slot);
-  if (equalBytes(slot.txHash, receipt.txHash) && equalBytes(sha256(slot.result), receipt.resultHash))
+  const proven = { ...height, txHash: slot.txHash, resultHash: sha256(slot.result) };
+  if (judgeSlot(receipt, proven).verdict === "honoured")
     throw receiptsErrors.receiptHonoured(`tx and result at ${receipt.height}/${receipt.index} are as promised`);
 }
 
