@@ -3,7 +3,8 @@
  * the height is in the window, and either (broken promise) the block at H was proposed by
  * the signer and its slot at the receipt's index is proven, under the kept roots, to hold
  * another tx or result (or not to exist), or (equivocation) the two receipts name the same
- * slot with different txs or results. Pure checks over the state: no writes.
+ * slot with different txs or results. Pure checks over the state: no writes. Whether the
+ * fault was punished already, and who is owed the reward, is the keeper's (commit–reveal).
  */
 import type { CommittedSlot, MsgReceiptViolation } from "../../chain/codec/generated/strike/receipts/v1/tx.js";
 import { leafHash, rootFromAunts } from "../../chain/consensus/merkle.js";
@@ -15,7 +16,7 @@ import { equalBytes, toHex } from "../../chain/types/bytes.js";
 import { isStrikeError } from "../../chain/types/errors.js";
 import { receiptsErrors } from "./errors.js";
 import type { ReceiptsStakingKeeper, ReceiptsValidator } from "./expectedKeepers.js";
-import { getParams, getRoots, isPunished, type HeaderRoots } from "./state.js";
+import { getParams, getRoots, type HeaderRoots } from "./state.js";
 
 export type ViolationKind = "broken_promise" | "equivocation";
 
@@ -142,7 +143,5 @@ export function proveViolation(
     kind = "broken_promise";
   }
   const { height, index, sequencerAddress } = first.receipt;
-  if (isPunished(src, height, sequencerAddress))
-    throw receiptsErrors.alreadyPunished(`${hex(sequencerAddress)} at height ${height}`);
   return { kind, height, index, consAddress: sequencerAddress, validator: first.validator };
 }
