@@ -102,6 +102,9 @@ test("a reveal in its commitment's own block is too early, one after commit_ttl 
   const late = await one(f, await revealTx(f, honest, proof, salt));
   refused(t, late, receiptsErrors.revealTooLate);
   t.false((await validatorState(f, v)).jailed);
+  // Forgotten at the end of c + 2 × commit_ttl (here c + 6): the state does not keep it for ever.
+  await emptyBlocks(f, 2, v);
+  refused(t, await one(f, await revealTx(f, honest, proof, salt)), receiptsErrors.noCommitment);
 
   const again = newSalt();
   t.is((await one(f, await commitTx(f, honest, proof, again))).code, 0);
