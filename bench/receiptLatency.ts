@@ -16,12 +16,21 @@
  * - the sequencer's own cost per order in process (no consensus, RPC or other processes:
  *   what server-side latency is when a height is open and the core is free).
  *
- * Also measured in the same run: the machine's ceiling for the work a receipt needs
- * (secp256k1 verification and ed25519 signing on one core) and the load average.
+ * Also measured in the same run: this machine's floor, that is the same figures for one
+ * order at a time on the idle localnet (before and after the load), the ceiling for the
+ * work a receipt needs (secp256k1 verification and ed25519 signing on one core), and the
+ * load average (before, per phase, after, with /proc/loadavg's runnable count). Each phase
+ * reports its p50/p99 against the floor.
+ *
+ * Made to survive a loaded, shared machine: every RPC has a timeout, a send that times out
+ * retires its account (its sequence is unknown), a failing phase is recorded and the next
+ * one runs, and a watchdog writes what was measured so far if the whole run overstays.
  * Writes bench/results/receipt-latency.json.
  *
- *   npx tsx bench/receiptLatency.ts   (BENCH_ACCOUNTS, BENCH_SECONDS, BENCH_RATES=100,500,1000)
+ *   npx tsx bench/receiptLatency.ts   (BENCH_ACCOUNTS, BENCH_SECONDS, BENCH_RATES=100,500,1000,
+ *     BENCH_RPC_TIMEOUT_MS=15000, BENCH_DEADLINE_S=1500, BENCH_IN_PROCESS_ORDERS=1000)
  */
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import WebSocket from "ws";
 import { MsgDeposit } from "../chain/codec/generated/strike/margin/v1/tx.js";
@@ -35,7 +44,6 @@ import {
 import { MsgPlaceOrder } from "../chain/codec/generated/strike/orderbook/v1/tx.js";
 import { createEd25519Signer } from "../chain/crypto/ed25519.js";
 import { secp256k1PublicKey, signSecp256k1, verifySecp256k1 } from "../chain/crypto/secp256k1.js";
-import { rpc } from "../test/helpers/localNode.js";
 import { sequencerIndex, startSequencerLocalnet, type Sender } from "../test/helpers/sequencerLocalnet.js";
 import { percentile, writeResult } from "./lib/machine.js";
 import { sequencerCostInProcess } from "./lib/sequencerInProcess.js";
@@ -44,8 +52,17 @@ import { sha256, signMessages } from "./lib/sendTx.js";
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 120);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const RATES = (process.env.BENCH_RATES ?? "100,500,1000").split(",").map(Number);
+const RPC_TIMEOUT_MS = Number(process.env.BENCH_RPC_TIMEOUT_MS ?? 15_000);
+const DEADLINE_MS = Number(process.env.BENCH_DEADLINE_S ?? 1_500) * 1000;
+const IN_PROCESS_ORDERS = Number(process.env.BENCH_IN_PROCESS_ORDERS ?? 1_000);
+/** Idle orders, one at a time, that measure the floor. */
+const FLOOR_ORDERS = 12;
+/** At most this long for each floor measurement (a commit can take seconds on a loaded machine). */
+const FLOOR_MS = 90_000;
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Stats = ReturnType<typeof stats>;
 
 function stats(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);
@@ -62,6 +79,42 @@ function rate(fn: () => void, ms: number): number {
     n++;
   }
   return Math.round((n * 1000) / (performance.now() - start));
+}
+
+/** The 1, 5, 15 minute load averages and /proc/loadavg's "runnable/total" scheduling entities. */
+function load() {
+  let runnable: string | undefined;
+  try {
+    runnable = readFileSync("/proc/loadavg", "utf8").split(" ")[3];
+  } catch {
+    runnable = undefined;
+  }
+  const [m1, m5, m15] = loadavg().map((x) => Math.round(x * 100) / 100);
+  return { m1, m5, m15, ...(runnable === undefined ? {} : { runnableOverTotal: runnable }) };
+}
+
+/** A JSON-RPC call that gives up after RPC_TIMEOUT_MS (a node that never answers must not hang the run). */
+async function rpc<T>(url: string, method: string, params: Record<string, unknown> = {}): Promise<T> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    signal: AbortSignal.timeout(RPC_TIMEOUT_MS),
+  });
+  const text = await res.text();
+  let body: { result?: T; error?: { message: string; data?: string } };
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    throw new Error(`${method}: HTTP ${res.status}, not JSON: ${text.slice(0, 120)}`);
+  }
+  if (body.error !== undefined) throw new Error(`${method}: ${body.error.message} ${body.error.data ?? ""}`);
+  return body.result as T;
+}
+
+/** A figure over its floor (how many times slower than the idle localnet in the same run). */
+function ratio(x: number, floor: number): number | null {
+  return Number.isFinite(x) && Number.isFinite(floor) && floor > 0 ? Math.round((x / floor) * 100) / 100 : null;
 }
 
 function machineCeiling() {
@@ -110,17 +163,52 @@ interface Sample {
   sentAt: number;
   receiptAt?: number;
   signer?: string;
+  /** CheckTx code; -1 while unanswered or when the send failed (then `error` says why). */
   code: number;
   commitAt?: number;
+  error?: string;
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 200);
+
+/** What a run measured so far; written as it is when the run fails or overstays. */
+const result: Record<string, unknown> = {
+  status: "running",
+  setup: {
+    validators: 4,
+    accounts: ACCOUNTS,
+    secondsPerPhase: SECONDS,
+    timeoutCommitMs: 200,
+    rpcTimeoutMs: RPC_TIMEOUT_MS,
+  },
+  targets: {
+    serverSideP50Ms: 1,
+    serverSideP99Ms: 5,
+    atOrdersPerSecond: 500,
+    clientP50ToSequencerMs: 5,
+    clientP50ThroughAnotherNodeMs: 10,
+  },
+};
+let written = false;
+
+function finish(status: string): void {
+  if (written) return;
+  written = true;
+  result["status"] = status;
+  result["loadAverageAfter"] = load();
+  console.log(writeResult("receipt-latency", result));
 }
 
 async function main(): Promise<void> {
+  result["loadAverageBefore"] = load();
   const ceilingBefore = machineCeiling();
-  const loadBefore = loadavg();
-  const inProcess = await sequencerCostInProcess(2000);
-  console.log(JSON.stringify({ inProcess }));
+  result["machineCeiling"] = { before: ceilingBefore };
+  const inProcess = await sequencerCostInProcess(IN_PROCESS_ORDERS);
+  result["sequencerCostInProcess"] = inProcess;
+  console.log(JSON.stringify({ inProcess, load: load() }));
   // A long epoch: the sequencer stays put through the run (a hand-over is measured by the kill test, not here).
   const net = await startSequencerLocalnet({ senders: ACCOUNTS, timeoutCommit: "200ms", epochLength: 100_000 });
+  stopNet = () => net.stop();
   try {
     const { nodes, senders, chainId } = net;
     const seqI = await sequencerIndex(nodes);
@@ -134,40 +222,80 @@ async function main(): Promise<void> {
     const nodeOf = (a: number) => (a % 2 === 0 ? seqI : other);
 
     const samples = new Map<string, Sample>();
+    const blockAt: number[] = [];
     const ws = new WebSocket(nodes[seqI]!.rpcUrl.replace("http", "ws") + "/websocket");
     await new Promise<void>((r, j) => {
       ws.once("open", () => r());
       ws.once("error", j);
     });
+    ws.on("error", () => undefined);
     ws.on("message", (data: Buffer) => {
       const now = performance.now();
       const msg = JSON.parse(data.toString()) as {
         result?: { data?: { value?: { block?: { data?: { txs?: string[] | null } } } } };
       };
-      for (const b64 of msg.result?.data?.value?.block?.data?.txs ?? []) {
+      const block = msg.result?.data?.value?.block;
+      if (block === undefined) return;
+      blockAt.push(now);
+      for (const b64 of block.data?.txs ?? []) {
         const s = samples.get(hex(sha256(Buffer.from(b64, "base64"))));
         if (s !== undefined && s.commitAt === undefined) s.commitAt = now;
       }
     });
     ws.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "subscribe", params: { query: "tm.event='NewBlock'" } }));
 
+    const sequence = senders.map(() => 0n);
+    /** Accounts whose sequence is unknown (a send timed out or failed): never used again. */
+    const retired = senders.map(() => false);
     const send = async (a: number, tx: Uint8Array): Promise<Sample> => {
       const node = nodeOf(a);
       const sentAt = performance.now();
       const hash = hex(sha256(tx));
       const s: Sample = { hash, node, sentAt, code: -1 };
       samples.set(hash, s);
-      const r = await rpc<{ code: number; receipt: { receipt: { sequencer_address: string } } | null }>(
-        nodes[node]!.rpcUrl,
-        "broadcast_tx_sync",
-        { tx: Buffer.from(tx).toString("base64") },
-      );
-      s.code = r.code;
-      if (r.receipt !== null) {
-        s.receiptAt = performance.now();
-        s.signer = r.receipt.receipt.sequencer_address;
+      try {
+        const r = await rpc<{ code: number; receipt: { receipt: { sequencer_address: string } } | null }>(
+          nodes[node]!.rpcUrl,
+          "broadcast_tx_sync",
+          { tx: Buffer.from(tx).toString("base64") },
+        );
+        s.code = r.code;
+        if (r.code === 0) sequence[a]! += 1n;
+        if (r.receipt !== null) {
+          s.receiptAt = performance.now();
+          s.signer = r.receipt.receipt.sequencer_address;
+        }
+      } catch (e) {
+        s.error = errorText(e);
+        retired[a] = true;
       }
       return s;
+    };
+    const waitCommitted = async (xs: Sample[], ms: number) => {
+      const deadline = performance.now() + ms;
+      while (xs.some((s) => s.code === 0 && s.commitAt === undefined) && performance.now() < deadline) await sleep(100);
+    };
+    /** Server side, from the sequencer node's ladder: arrival → signed receipt, for txs a client sent it. */
+    const serverSide = async (xs: Sample[], limit: number, ms: number): Promise<number[]> => {
+      // The sequencer can hand over under load (a height decided in a later round ends its
+      // epoch): a tx is direct when the node it was sent to signed its receipt, and is asked there.
+      const direct = xs.filter((s) => s.code === 0 && s.signer === addresses[s.node]);
+      const out: number[] = [];
+      const deadline = performance.now() + ms;
+      for (const s of direct.slice(0, limit)) {
+        if (performance.now() > deadline) break;
+        try {
+          const st = await rpc<{ rungs: { sequenced: { state: string; elapsed_ms?: number } } }>(
+            nodes[s.node]!.rpcUrl,
+            "strike_tx_status",
+            { hash: s.hash },
+          );
+          if (st.rungs.sequenced.elapsed_ms !== undefined) out.push(st.rungs.sequenced.elapsed_ms);
+        } catch {
+          // evicted, unknown or timed out: not sampled
+        }
+      }
+      return out;
     };
 
     // Margin first (sequence 0 of every account), committed before the orders.
@@ -189,114 +317,166 @@ async function main(): Promise<void> {
         ),
       ),
     );
-    for (let i = 0; i < 300 && deposits.some((d) => d.commitAt === undefined); i++) await sleep(100);
-    const sequence = senders.map(() => 1n);
+    await waitCommitted(deposits, 60_000);
+    // An account whose deposit did not commit has no margin to place orders with.
+    for (const [a, d] of deposits.entries()) if (d.code !== 0 || d.commitAt === undefined) retired[a] = true;
+    result["deposits"] = {
+      sent: deposits.length,
+      committed: deposits.filter((d) => d.commitAt !== undefined).length,
+      errors: deposits.filter((d) => d.error !== undefined).length,
+    };
     let orderNo = 0;
 
-    const phases = [];
-    for (const perSecond of RATES) {
-      const phaseSamples: Sample[] = [];
-      const busy = senders.map(() => false);
-      const total = perSecond * SECONDS;
-      const start = performance.now();
-      let skipped = 0;
-      const inFlight: Promise<void>[] = [];
-      let next = 0;
-      for (let k = 0; k < total; k++) {
-        const due = start + (k * 1000) / perSecond;
-        const wait = due - performance.now();
-        if (wait > 1) await sleep(wait);
-        // The next idle account, round robin: an account's txs go one after another, in sequence order.
-        let a = -1;
-        for (let j = 0; j < senders.length; j++) {
-          const c = (next + j) % senders.length;
-          if (!busy[c]) {
-            a = c;
-            break;
-          }
-        }
-        if (a < 0) {
-          skipped++;
-          continue;
-        }
-        next = (a + 1) % senders.length;
-        busy[a] = true;
-        const tx = orderTx(senders[a]!, sequence[a]!, chainId, orderNo++);
-        inFlight.push(
-          send(a, tx)
-            .then((s) => {
-              phaseSamples.push(s);
-              if (s.code === 0) sequence[a]! += 1n;
-            })
-            .catch(() => undefined)
-            .finally(() => (busy[a] = false)),
-        );
+    /**
+     * This machine's floor in this run: one order at a time on the idle localnet (each waits
+     * for its commit), from an account that sends to the sequencer's node.
+     */
+    const floor = async () => {
+      const now = await sequencerIndex(nodes).catch(() => seqI);
+      const idle = (i: number) => !retired[i];
+      let a = senders.findIndex((_, i) => nodeOf(i) === now && idle(i));
+      if (a < 0) a = senders.findIndex((_, i) => i % 2 === 0 && idle(i));
+      const xs: Sample[] = [];
+      const blocks0 = blockAt.length;
+      const t0 = performance.now();
+      for (let k = 0; k < FLOOR_ORDERS && a >= 0 && !retired[a] && performance.now() - t0 < FLOOR_MS; k++) {
+        const s = await send(a, orderTx(senders[a]!, sequence[a]!, chainId, orderNo++));
+        xs.push(s);
+        await waitCommitted([s], 20_000);
       }
-      await Promise.all(inFlight);
-      const sentSeconds = (performance.now() - start) / 1000;
-      const deadline = performance.now() + 30_000;
-      while (phaseSamples.some((s) => s.code === 0 && s.commitAt === undefined) && performance.now() < deadline)
-        await sleep(100);
+      const intervals = blockAt.slice(blocks0).map((t, i, all) => (i === 0 ? t - t0 : t - all[i - 1]!));
+      const receipted = xs.filter((s) => s.code === 0 && s.receiptAt !== undefined);
+      const committed = xs.filter((s) => s.code === 0 && s.commitAt !== undefined);
+      const ceiling = machineCeiling();
+      return {
+        orders: xs.length,
+        errors: xs.filter((s) => s.error !== undefined).length,
+        receiptServerSideMs: stats(await serverSide(xs, FLOOR_ORDERS, 30_000)),
+        receiptClientToSequencerMs: stats(receipted.map((s) => s.receiptAt! - s.sentAt)),
+        commitClientMs: stats(committed.map((s) => s.commitAt! - s.sentAt)),
+        blockIntervalMs: stats(intervals.slice(1)),
+        /** The crypto a receipt cannot avoid (one secp256k1 verification, one ed25519 signature) on one core now. */
+        cryptoMsPerReceiptOneCore:
+          Math.round(
+            (1000 / ceiling.secp256k1VerifyPerSecondOneCore + 1000 / ceiling.ed25519SignPerSecondOneCore) * 1000,
+          ) / 1000,
+        loadAverage: load(),
+      };
+    };
+    const floorBefore = await floor();
+    result["floor"] = { before: floorBefore };
+    console.log(JSON.stringify({ floorBefore }));
 
-      // Server side, from the sequencer node's ladder: arrival → signed receipt, for txs a client sent it.
-      const direct = phaseSamples.filter((s) => s.code === 0 && s.node === seqI && s.signer === addresses[seqI]);
-      const server: number[] = [];
-      for (const s of direct.slice(0, 1500)) {
-        try {
-          const st = await rpc<{ rungs: { sequenced: { state: string; elapsed_ms?: number } } }>(
-            nodes[seqI]!.rpcUrl,
-            "strike_tx_status",
-            { hash: s.hash },
+    const vsFloor = (x: Stats, f: Stats) => ({ p50: ratio(x.p50, f.p50), p99: ratio(x.p99, f.p99) });
+    const phases: Record<string, unknown>[] = [];
+    result["phases"] = phases;
+    for (const perSecond of RATES) {
+      const loadAtStart = load();
+      const phaseSamples: Sample[] = [];
+      let skipped = 0;
+      const start = performance.now();
+      try {
+        const busy = senders.map(() => false);
+        const total = perSecond * SECONDS;
+        const inFlight: Promise<void>[] = [];
+        let next = 0;
+        for (let k = 0; k < total; k++) {
+          const due = start + (k * 1000) / perSecond;
+          const wait = due - performance.now();
+          if (wait > 1) await sleep(wait);
+          // The next idle account, round robin: an account's txs go one after another, in sequence order.
+          let a = -1;
+          for (let j = 0; j < senders.length; j++) {
+            const c = (next + j) % senders.length;
+            if (!busy[c] && !retired[c]) {
+              a = c;
+              break;
+            }
+          }
+          if (a < 0) {
+            skipped++;
+            continue;
+          }
+          next = (a + 1) % senders.length;
+          busy[a] = true;
+          const tx = orderTx(senders[a]!, sequence[a]!, chainId, orderNo++);
+          inFlight.push(
+            send(a, tx)
+              .then((s) => void phaseSamples.push(s))
+              .finally(() => (busy[a] = false)),
           );
-          if (st.rungs.sequenced.elapsed_ms !== undefined) server.push(st.rungs.sequenced.elapsed_ms);
-        } catch {
-          // evicted or unknown: not sampled
         }
+        await Promise.all(inFlight);
+      } catch (e) {
+        phases.push({ targetOrdersPerSecond: perSecond, failed: errorText(e), loadAverageAtStart: loadAtStart });
+        continue;
       }
+      const sentSeconds = (performance.now() - start) / 1000;
+      await waitCommitted(phaseSamples, 30_000);
+      const server = await serverSide(phaseSamples, 1500, 60_000);
       const ok = phaseSamples.filter((s) => s.code === 0);
       const receipted = ok.filter((s) => s.receiptAt !== undefined);
       const committed = ok.filter((s) => s.commitAt !== undefined);
+      const serverSideMs = stats(server);
+      const isDirect = (s: Sample) => s.signer === addresses[s.node];
+      const toSequencerNode = stats(receipted.filter(isDirect).map((s) => s.receiptAt! - s.sentAt));
+      const commitClientMs = stats(committed.map((s) => s.commitAt! - s.sentAt));
       phases.push({
         targetOrdersPerSecond: perSecond,
         sent: phaseSamples.length,
         achievedOrdersPerSecond: Math.round(phaseSamples.length / sentSeconds),
         skippedNoIdleAccount: skipped,
-        refusedAtCheckTx: phaseSamples.length - ok.length,
+        sendErrors: phaseSamples.filter((s) => s.error !== undefined).length,
+        firstSendError: phaseSamples.find((s) => s.error !== undefined)?.error ?? null,
+        refusedAtCheckTx: phaseSamples.filter((s) => s.code > 0).length,
         withReceipt: receipted.length,
+        /** Validators that signed this phase's receipts (more than one: the sequencer handed over). */
+        receiptSigners: [...new Set(receipted.map((s) => s.signer))].length,
         committed: committed.length,
-        receiptServerSideMs: stats(server),
+        receiptServerSideMs: serverSideMs,
         receiptClientMs: {
-          toSequencerNode: stats(receipted.filter((s) => s.node === seqI).map((s) => s.receiptAt! - s.sentAt)),
-          throughAnotherNode: stats(receipted.filter((s) => s.node !== seqI).map((s) => s.receiptAt! - s.sentAt)),
+          toSequencerNode,
+          throughAnotherNode: stats(receipted.filter((s) => !isDirect(s)).map((s) => s.receiptAt! - s.sentAt)),
         },
-        commitClientMs: stats(committed.map((s) => s.commitAt! - s.sentAt)),
+        commitClientMs,
         receiptToCommitGapMs: stats(
           committed.filter((s) => s.receiptAt !== undefined).map((s) => s.commitAt! - s.receiptAt!),
         ),
-        loadAverage: loadavg(),
+        /** Each figure over the same figure of the idle floor measured before the phases. */
+        timesFloor: {
+          receiptServerSide: vsFloor(serverSideMs, floorBefore.receiptServerSideMs),
+          receiptClientToSequencerNode: vsFloor(toSequencerNode, floorBefore.receiptClientToSequencerMs),
+          commitClient: vsFloor(commitClientMs, floorBefore.commitClientMs),
+        },
+        loadAverageAtStart: loadAtStart,
+        loadAverage: load(),
       });
       console.log(JSON.stringify(phases.at(-1)));
     }
+    const floorAfter = await floor().catch((e: unknown) => ({ failed: errorText(e) }));
     ws.close();
-    const ceilingAfter = machineCeiling();
-    const path = writeResult("receipt-latency", {
-      setup: { validators: nodes.length, accounts: ACCOUNTS, secondsPerPhase: SECONDS, timeoutCommitMs: 200 },
-      targets: {
-        serverSideP50Ms: 1,
-        serverSideP99Ms: 5,
-        atOrdersPerSecond: 500,
-        clientP50ToSequencerMs: 5,
-        clientP50ThroughAnotherNodeMs: 10,
-      },
-      machineCeiling: { before: ceilingBefore, after: ceilingAfter },
-      sequencerCostInProcess: inProcess,
-      loadAverageBefore: loadBefore,
-      phases,
-    });
-    console.log(path);
+    result["floor"] = { before: floorBefore, after: floorAfter };
+    result["machineCeiling"] = { before: ceilingBefore, after: machineCeiling() };
+    result["retiredAccounts"] = retired.filter(Boolean).length;
   } finally {
     await net.stop();
+    stopNet = undefined;
   }
 }
 
-await main();
+let stopNet: (() => Promise<void>) | undefined;
+// A run that overstays writes what it has and stops its nodes: a loaded machine must not leave it hanging.
+const watchdog = setTimeout(() => {
+  finish(`deadline: stopped after ${DEADLINE_MS / 1000} s`);
+  void (stopNet?.() ?? Promise.resolve()).finally(() => process.exit(2));
+}, DEADLINE_MS);
+try {
+  await main();
+  finish("complete");
+} catch (e) {
+  result["error"] = errorText(e);
+  finish("failed");
+  process.exitCode = 1;
+} finally {
+  clearTimeout(watchdog);
+}

@@ -39,6 +39,7 @@ export const strikeTypes: ReadonlyArray<[string, GeneratedType]> = [
   ["/strike.staking.v1.MsgUndelegate", staking.MsgUndelegate],
   ["/strike.staking.v1.MsgWithdrawRewards", staking.MsgWithdrawRewards],
   ["/strike.slashing.v1.MsgUnjail", slashing.MsgUnjail],
+  ["/strike.receipts.v1.MsgCommitReport", receipts.MsgCommitReport],
   ["/strike.receipts.v1.MsgReceiptViolation", receipts.MsgReceiptViolation],
   ["/strike.checkpoint.v1.MsgRegisterEthKey", checkpoint.MsgRegisterEthKey],
   ["/strike.checkpoint.v1.MsgRegisterBlsKey", checkpoint.MsgRegisterBlsKey],

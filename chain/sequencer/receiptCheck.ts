@@ -4,23 +4,26 @@
  * reverted (the block was proposed by another validator: a liveness fault, never slashed)
  * or violated. A violation comes with the MsgReceiptViolation that proves it: Merkle proofs
  * of the committed tx and result at the promised index, or the second receipt the
- * sequencer signed for the same slot. Given a signer, the checker submits it by itself.
+ * sequencer signed for the same slot. Given a signer, the checker reports it by itself,
+ * commit–reveal (violationReport.ts): no one who sees the report can take its reward.
  * Plain JSON-RPC over fetch, like client.ts, so `strike receipt check` can reuse it.
  */
-import type { EncodeObject } from "@cosmjs/proto-signing";
 import type { CommittedSlot, MsgReceiptViolation } from "../codec/generated/strike/receipts/v1/tx.js";
 import { dataHash, deterministicResultBytes, resultsHash } from "../consensus/encoding.js";
 import { merkleAunts } from "../consensus/merkle.js";
 import { sha256 } from "../crypto/hash.js";
 import type { TxResult } from "../types/abci.js";
-import { equalBytes, fromBase64, fromHex, toBase64, toHex } from "../types/bytes.js";
+import { equalBytes, fromBase64, fromHex, toHex } from "../types/bytes.js";
 import { rpcCall } from "./client.js";
 import { sequencerErrors } from "./errors.js";
 import { ReceiptStatus, verifyReceipt, type Receipt, type SignedReceipt } from "./receipt.js";
 import { signedReceiptFromJson } from "./receiptJson.js";
 import { judgeSlot, type ReceiptVerdict } from "./receiptVerdict.js";
+import { reportViolation, type ReportOutcome, type ViolationSigner } from "./violationReport.js";
 
-export const MSG_RECEIPT_VIOLATION_TYPE_URL = "/strike.receipts.v1.MsgReceiptViolation";
+export type { ViolationSigner };
+
+export { MSG_COMMIT_REPORT_TYPE_URL, MSG_RECEIPT_VIOLATION_TYPE_URL } from "./reportCommitment.js";
 
 export type { ReceiptVerdict };
 
@@ -40,10 +43,15 @@ export interface ReceiptCheck {
   verdict: ReceiptVerdict;
   /** Why, in a sentence (what differs, who proposed the block instead). */
   detail: string;
-  /** For a violation: the proof, ready to sign (reporter left empty). */
+  /** For a violation: the proof, ready to commit and reveal (reporter and salt left empty). */
   violation?: MsgReceiptViolation;
-  /** For a violation submitted by the checker: its tx hash and CheckTx outcome. */
+  /**
+   * For a violation reported by the checker: the reveal's tx hash and outcome (code 0 once it
+   * committed and was accepted; otherwise the first failing step's code and log).
+   */
   report?: { hash: string; code: number; log: string };
+  /** Both steps of that report (commitment, commit tx, reveal tx, slash and reward). */
+  reportSteps?: ReportOutcome;
 }
 
 /** Builds the committed slot at `index` with both Merkle proofs. */
@@ -80,6 +88,7 @@ export function judgeReceipt(
       receipt: signed,
       committed: judged.slot ? committed : undefined,
       conflicting: undefined,
+      salt: new Uint8Array(0),
     },
   };
 }
@@ -143,11 +152,15 @@ export async function fetchCommittedBlock(rpcUrl: string, height: bigint): Promi
   };
 }
 
-/** Signs a tx carrying the report; the checker broadcasts the returned TxRaw bytes. */
-export interface ViolationSigner {
-  /** The reporter's account (signs the message and is paid the reward). */
-  address: string;
-  sign(messages: EncodeObject[]): Promise<Uint8Array>;
+/** The report's last step as one outcome: code 0 only when the reveal committed and was accepted. */
+function reportSummary(steps: ReportOutcome): { hash: string; code: number; log: string } {
+  const last = steps.reveal ?? steps.commit;
+  if (last.code !== 0) return { hash: last.hash, code: last.code, log: last.log };
+  if (last.committedCode === undefined)
+    return { hash: last.hash, code: -1, log: `${last.log} (sent, not committed in time)`.trim() };
+  if (last.committedCode === 0 && steps.reveal === undefined)
+    return { hash: last.hash, code: -1, log: "the commitment landed; the reveal was not sent in time" };
+  return { hash: last.hash, code: last.committedCode, log: last.log };
 }
 
 export interface ReceiptCheckerOptions {
@@ -211,13 +224,16 @@ export function createReceiptChecker(o: ReceiptCheckerOptions): ReceiptChecker {
     if (o.signer === undefined || c.violation === undefined) return;
     const slot = `${toHex(c.violation.receipt!.pubKey)}/${c.height}`;
     if (reported.has(slot)) return;
-    const msg: MsgReceiptViolation = { ...c.violation, reporter: o.signer.address };
-    const tx = await o.signer.sign([{ typeUrl: MSG_RECEIPT_VIOLATION_TYPE_URL, value: msg }]);
-    const r = await rpcCall<{ code: number; log: string; hash: string }>(o.rpcUrl, "broadcast_tx_sync", {
-      tx: toBase64(tx),
+    const { receipt, committed, conflicting } = c.violation;
+    const steps = await reportViolation({
+      rpcUrl: o.rpcUrl,
+      chainId: o.chainId,
+      signer: o.signer,
+      violation: { receipt, committed, conflicting },
     });
-    c.report = { hash: r.hash, code: r.code, log: r.log };
-    if (r.code === 0) reported.add(slot);
+    c.reportSteps = steps;
+    c.report = reportSummary(steps);
+    if (c.report.code === 0) reported.add(slot);
   }
 
   async function checkOne(h: Held): Promise<ReceiptCheck> {
@@ -235,7 +251,7 @@ export function createReceiptChecker(o: ReceiptCheckerOptions): ReceiptChecker {
         ...base,
         verdict: "violated",
         detail: `the sequencer signed two receipts for ${base.height}/${base.index}`,
-        violation: { reporter: "", receipt: h.signed, committed: undefined, conflicting },
+        violation: { reporter: "", receipt: h.signed, committed: undefined, conflicting, salt: new Uint8Array(0) },
       };
     const b = await block(h.receipt.height);
     if (b === undefined) return { ...base, verdict: "pending", detail: `height ${base.height} is not committed yet` };

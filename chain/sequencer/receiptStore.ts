@@ -5,13 +5,14 @@
  * block was proposed by someone else, or the promise was broken). Node-local memory,
  * bounded: the oldest entries go first.
  */
-import { deterministicResultBytes } from "../consensus/encoding.js";
 import { sha256 } from "../crypto/hash.js";
 import type { TxResult } from "../types/abci.js";
-import { equalBytes, toHex } from "../types/bytes.js";
-import { Fill } from "../codec/generated/strike/sequencer/v1/receipt.js";
-import { fillsFromEvents } from "./fills.js";
+import { toHex } from "../types/bytes.js";
 import { ReceiptStatus, type Receipt, type SignedReceipt } from "./receipt.js";
+import { judgeSlot, resultHashOf } from "./receiptVerdict.js";
+
+// The pipeline (and older callers) import the rule from here; it lives with the verdict.
+export { honours, resultHashOf } from "./receiptVerdict.js";
 
 export type ReceiptStage = "sequenced" | "rejected" | "committed" | "reverted";
 
@@ -45,22 +46,6 @@ export interface ReceiptStore {
   ): void;
   onChange(listener: (r: StoredReceipt) => void): void;
   readonly size: number;
-}
-
-export function resultHashOf(r: TxResult): Uint8Array {
-  return sha256(deterministicResultBytes(r));
-}
-
-/** Whether a committed tx and its result are exactly what the receipt promised (tx, result, codespace, fills). */
-export function honours(receipt: Receipt, tx: Uint8Array, result: TxResult): boolean {
-  if (!equalBytes(sha256(tx), receipt.txHash)) return false;
-  if (!equalBytes(resultHashOf(result), receipt.resultHash) || result.code !== receipt.code) return false;
-  if (result.codespace !== receipt.codespace) return false;
-  const fills = fillsFromEvents(result.events);
-  return (
-    fills.length === receipt.fills.length &&
-    fills.every((f, i) => equalBytes(Fill.encode(f).finish(), Fill.encode(receipt.fills[i]!).finish()))
-  );
 }
 
 export function createReceiptStore(o: { capacity?: number } = {}): ReceiptStore {
@@ -129,13 +114,19 @@ export function createReceiptStore(o: { capacity?: number } = {}): ReceiptStore 
       for (const key of keys) {
         const entry = byTx.get(key);
         if (entry === undefined || entry.stage !== "sequenced") continue;
-        const i = entry.receipt.index;
-        const tx = txs[i];
-        const result = results[i];
-        const byItsSequencer = proposer === undefined || equalBytes(proposer, entry.receipt.sequencerAddress);
-        const honoured =
-          byItsSequencer && tx !== undefined && result !== undefined && honours(entry.receipt, tx, result);
-        entry.stage = honoured ? "committed" : "reverted";
+        const { receipt } = entry;
+        const tx = txs[receipt.index];
+        const result = results[receipt.index];
+        // Without a proposer the block is taken as the receipt's sequencer's.
+        const { verdict } = judgeSlot(receipt, {
+          height,
+          proposer: proposer ?? receipt.sequencerAddress,
+          txCount: txs.length,
+          ...(tx === undefined || result === undefined
+            ? {}
+            : { txHash: sha256(tx), resultHash: resultHashOf(result), result }),
+        });
+        entry.stage = verdict === "honoured" ? "committed" : "reverted";
         entry.settledAtMs = nowMs;
         for (const l of listeners) l(entry);
       }

@@ -7,13 +7,18 @@
  * part 5). A signed rejection is `rejected`: it promised nothing to check here.
  * Pure: the caller fetches the block and its results (the CLI over JSON-RPC).
  */
+import { deterministicResultBytes } from "../consensus/encoding.js";
 import { sha256 } from "../crypto/hash.js";
 import type { TxResult } from "../types/abci.js";
 import { equalBytes, toHex } from "../types/bytes.js";
 import { Fill } from "../codec/generated/strike/sequencer/v1/receipt.js";
 import { fillsFromEvents } from "./fills.js";
 import { ReceiptStatus, type Receipt } from "./receipt.js";
-import { resultHashOf } from "./receiptStore.js";
+
+/** sha256 of a result's deterministic bytes: the leaf under the next header's last_results_hash. */
+export function resultHashOf(r: TxResult): Uint8Array {
+  return sha256(deterministicResultBytes(r));
+}
 
 export type ReceiptVerdict = "honoured" | "pending" | "reverted" | "violated" | "rejected";
 
@@ -90,6 +95,23 @@ export function judgeSlot(
       return violated(`${at}: ${fills.length} fill(s) committed differ from the ${receipt.fills.length} receipted`);
   }
   return { verdict: "honoured", slot: true, reason: `${at} holds the tx with the promised result and fills` };
+}
+
+/**
+ * Whether a tx and its result, in a block of the receipt's own sequencer, are exactly what
+ * the receipt promised (tx, code, codespace, result hash, fills): judgeSlot's `honoured`.
+ */
+export function honours(receipt: Receipt, tx: Uint8Array, result: TxResult): boolean {
+  return (
+    judgeSlot(receipt, {
+      height: receipt.height,
+      proposer: receipt.sequencerAddress,
+      txCount: receipt.index + 1,
+      txHash: sha256(tx),
+      resultHash: resultHashOf(result),
+      result,
+    }).verdict === "honoured"
+  );
 }
 
 /** `block` is the committed block at receipt.height, or undefined when that height is not committed yet. */

@@ -1,12 +1,12 @@
 /**
- * A ViolationSigner over a cosmjs wallet: the reporter's key signs the MsgReceiptViolation
- * tx (account number and sequence read from the node), and the checker broadcasts it.
+ * A ViolationSigner over a cosmjs wallet: the reporter's key signs the MsgCommitReport and
+ * MsgReceiptViolation txs (account number and sequence read from the node), and the checker broadcasts it.
  */
 import type { OfflineDirectSigner } from "@cosmjs/proto-signing";
 import { SigningStargateClient, type StdFee } from "@cosmjs/stargate";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { createStrikeRegistry } from "../codec/registry.js";
-import type { ViolationSigner } from "./receiptCheck.js";
+import type { ViolationSigner } from "./violationReport.js";
 
 /** Enough for two receipts and proofs of a large block, at the default minimum gas price. */
 export const DEFAULT_VIOLATION_FEE: StdFee = { amount: [{ denom: "ustrike", amount: "20000" }], gas: "800000" };

@@ -1,4 +1,4 @@
-/** `strike receipt …`: soft-finality receipts, checked offline. */
+/** `strike receipt …`: soft-finality receipts, checked offline, against the chain, and reported when broken. */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { globalOptions } from "../context.js";
@@ -6,6 +6,7 @@ import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { print } from "../output.js";
 import { receiptCheckCommand } from "./receiptCheck.js";
+import { receiptReportCommand } from "./receiptReport.js";
 
 function verifyCommand(): Command {
   const cmd = new Command("verify")
@@ -59,8 +60,14 @@ function verifyCommand(): Command {
 
 export function receiptCommand(): Command {
   const cmd = new Command("receipt").description("Soft-finality receipts signed by the sequencer");
-  withExamples(cmd, "strike receipt verify receipt.json", "strike receipt check receipt.json");
+  withExamples(
+    cmd,
+    "strike receipt verify receipt.json",
+    "strike receipt check receipt.json",
+    "strike receipt report receipt.json --from alice",
+  );
   cmd.addCommand(verifyCommand());
   cmd.addCommand(receiptCheckCommand());
+  cmd.addCommand(receiptReportCommand());
   return cmd;
 }

@@ -81,7 +81,7 @@ async function committedHeight(url: string, height: bigint): Promise<CommittedHe
 export function receiptCheckCommand(): Command {
   const cmd = new Command("check")
     .description(
-      "Check a receipt against the chain: honoured (the block at its height, proposed by its signer, holds its tx at its index with its result and fills), pending (not committed yet), reverted (another validator proposed that height: the sequencer failed and the tx is sequenced again) or VIOLATED (slashable). The signature is verified first. Exit code 3 when violated",
+      "Check a receipt against the chain: honoured (the block at its height, proposed by its signer, holds its tx at its index with its result and fills), pending (not committed yet), reverted (another validator proposed that height: the sequencer failed and the tx is sequenced again) or VIOLATED (slashable: report it with `strike receipt report`). The signature is verified first. Exit code 3 when violated",
     )
     .argument(
       "<file>",

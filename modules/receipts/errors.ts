@@ -18,5 +18,32 @@ export const receiptsErrors = {
   receiptHonoured: registerError(MODULE_NAME, 10, "the committed block honours the receipt: there is no violation"),
   notConflicting: registerError(MODULE_NAME, 11, "the two receipts do not conflict"),
   invalidMsg: registerError(MODULE_NAME, 12, "invalid receipt violation message"),
+  noCommitment: registerError(
+    MODULE_NAME,
+    13,
+    "the reporter has no report commitment: send MsgCommitReport first, and reveal after reveal_delay blocks",
+  ),
+  commitmentMismatch: registerError(
+    MODULE_NAME,
+    14,
+    "the reveal opens none of the reporter's commitments: check the salt, the receipts and the reporter",
+  ),
+  revealTooEarly: registerError(
+    MODULE_NAME,
+    15,
+    "the report commitment is too recent: reveal after reveal_delay blocks",
+  ),
+  revealTooLate: registerError(
+    MODULE_NAME,
+    16,
+    "the report commitment expired (commit_ttl blocks): commit the report again and reveal in time",
+  ),
+  duplicateCommitment: registerError(MODULE_NAME, 17, "this report commitment exists already"),
+  alreadyRevealed: registerError(MODULE_NAME, 18, "this report commitment was revealed already"),
+  laterClaim: registerError(
+    MODULE_NAME,
+    19,
+    "an earlier report commitment already claims this fault's reward: this reveal changes nothing",
+  ),
   invalidGenesis: registerError(MODULE_NAME, 100, "invalid receipts genesis"),
 };

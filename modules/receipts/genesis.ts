@@ -28,6 +28,17 @@ function schema(d: ReceiptsParams) {
         jail_duration_seconds: u64String().default(d.jailDurationSeconds.toString()),
         tombstone: z.boolean({ error: "must be true or false" }).default(d.tombstone),
         reporter_share: fractionField.optional(),
+        reveal_delay: u64String(1n).default(d.revealDelay.toString()),
+        commit_ttl: u64String(1n)
+          .refine((v) => BigInt(v) <= MAX_WINDOW, { error: `must be at most ${MAX_WINDOW}` })
+          .default(d.commitTtl.toString()),
+        claim_window: u64String()
+          .refine((v) => BigInt(v) <= MAX_WINDOW, { error: `must be at most ${MAX_WINDOW}` })
+          .default(d.claimWindow.toString()),
+      })
+      .refine((p) => BigInt(p.commit_ttl) >= BigInt(p.reveal_delay), {
+        error: "commit_ttl must be at least reveal_delay (else no commitment could ever be revealed)",
+        path: ["commit_ttl"],
       })
       .optional(),
   });
@@ -47,6 +58,9 @@ export function validateReceiptsGenesis(raw: unknown): ReceiptsGenesis {
       jailDurationSeconds: BigInt(p.jail_duration_seconds),
       tombstone: p.tombstone,
       reporterShare: p.reporter_share ?? d.reporterShare,
+      revealDelay: BigInt(p.reveal_delay),
+      commitTtl: BigInt(p.commit_ttl),
+      claimWindow: BigInt(p.claim_window),
     },
   };
 }
@@ -60,6 +74,9 @@ export function receiptsGenesisJson(p: ReceiptsParams): Json {
       jail_duration_seconds: p.jailDurationSeconds.toString(),
       tombstone: p.tombstone,
       reporter_share: decToString(p.reporterShare),
+      reveal_delay: p.revealDelay.toString(),
+      commit_ttl: p.commitTtl.toString(),
+      claim_window: p.claimWindow.toString(),
     },
   };
 }

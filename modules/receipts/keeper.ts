@@ -3,25 +3,45 @@
  * and proposer at the height's end block; the results root at the next height's begin
  * block, from its header's last_results_hash) and punishes proven receipt violations:
  * slash, jail, tombstone as the params say, and pay the reporter its share of the slash.
+ *
+ * Reports are commit–reveal so that a copier cannot take the reward: a report is revealed
+ * only against its reporter's commitment, at least `revealDelay` blocks old; the first valid
+ * reveal punishes the fault at once, and the reward goes, `claimWindow` blocks later, to the
+ * valid reveal with the earliest commitment (a copier can only commit after the honest
+ * commitment is on chain, and an honest reveal a proposer delayed still takes the claim back).
  */
-import type { MsgReceiptViolation } from "../../chain/codec/generated/strike/receipts/v1/tx.js";
+import type { MsgCommitReport, MsgReceiptViolation } from "../../chain/codec/generated/strike/receipts/v1/tx.js";
 import { dataHash } from "../../chain/consensus/encoding.js";
 import type { StoreSource } from "../../chain/runtime/collection.js";
 import type { Context } from "../../chain/runtime/types.js";
+import { reportCommitment } from "../../chain/sequencer/reportCommitment.js";
 import { toHex } from "../../chain/types/bytes.js";
+import { isStrikeError } from "../../chain/types/errors.js";
 import { DEC_SCALE } from "../../chain/types/fixed/index.js";
 import { receiptsErrors } from "./errors.js";
 import type { ReceiptsSlashingKeeper, ReceiptsStakingKeeper } from "./expectedKeepers.js";
 import {
+  allClaims,
   allRoots,
   deleteRoots,
+  getClaim,
+  getCommitment,
   getParams,
   getRoots,
+  hasAnyCommitment,
+  isPunished,
   markPunished,
+  nextCommitmentSequence,
+  pruneCommitments,
   prunePunished,
+  setClaim,
+  setCommitment,
   setParams,
   setRoots,
+  takeClaimsDue,
+  updateCommitment,
   type ReceiptsParams,
+  type ReportCommitment,
 } from "./state.js";
 import { proveViolation } from "./violation.js";
 
@@ -38,9 +58,21 @@ export interface ReceiptsKeeperDeps {
 }
 
 export interface Punishment {
+  /** Taken from the sequencer by this reveal (0 when it took over the claim of a fault punished already). */
   slashed: bigint;
+  /** The reporter's share now claimed by this reveal's reporter. */
   reward: bigint;
+  /** The height at whose end the claim is paid. */
+  rewardHeight: bigint;
 }
+
+export interface CommittedReport {
+  sequence: bigint;
+  revealFromHeight: bigint;
+  revealUntilHeight: bigint;
+}
+
+const hex = (b: Uint8Array) => toHex(b).toUpperCase();
 
 export function createReceiptsKeeper(deps: ReceiptsKeeperDeps) {
   const keeper = {
@@ -48,6 +80,9 @@ export function createReceiptsKeeper(deps: ReceiptsKeeperDeps) {
     setParams: (src: StoreSource, p: ReceiptsParams) => setParams(src, p),
     roots: (src: StoreSource, height: bigint) => getRoots(src, height),
     allRoots: (src: StoreSource) => [...allRoots(src)],
+    claims: (src: StoreSource) => [...allClaims(src)],
+    commitment: (src: StoreSource, reporter: string, commitment: Uint8Array) =>
+      getCommitment(src, reporter, commitment),
 
     /** Begin block of H: the header's last_results_hash is the results root of H − 1. */
     recordResults(ctx: Context): void {
@@ -75,13 +110,99 @@ export function createReceiptsKeeper(deps: ReceiptsKeeperDeps) {
       prunePunished(ctx, h - window);
     },
 
-    /** Proves the claim (or throws why not) and punishes the sequencer once per height. */
+    /** End block of H: pays the claims due at H and forgets the commitments that expired. */
+    settleReports(ctx: Context): void {
+      const h = ctx.block.height;
+      for (const c of takeClaimsDue(ctx, h)) {
+        const reward = BigInt(c.reward);
+        try {
+          if (reward > 0n) deps.staking.payFromCommunityPool(ctx, c.reporter, reward);
+        } catch (e) {
+          // The slash put at least the reward into the pool; should it be short anyway, the
+          // block must not fail: the claim is dropped, and says so (the check precedes any write).
+          if (!isStrikeError(e)) throw e;
+          ctx.events.emit("receipt_violation_reward_unpaid", [
+            ["sequencer", hex(c.sequencerAddress)],
+            ["height", c.height.toString()],
+            ["reporter", c.reporter],
+            ["reward", reward.toString()],
+            ["reason", e.message],
+          ]);
+          continue;
+        }
+        ctx.events.emit("receipt_violation_reward", [
+          ["sequencer", hex(c.sequencerAddress)],
+          ["height", c.height.toString()],
+          ["reporter", c.reporter],
+          ["reward", reward.toString()],
+        ]);
+      }
+      pruneCommitments(ctx, h);
+    },
+
+    /** Records a report's commitment; it can be revealed from `revealDelay` blocks on, for `commitTtl` blocks. */
+    commitReport(ctx: Context, msg: MsgCommitReport): CommittedReport {
+      const h = ctx.block.height;
+      const existing = getCommitment(ctx, msg.reporter, msg.commitment);
+      if (existing !== undefined)
+        throw receiptsErrors.duplicateCommitment(
+          `${hex(msg.commitment)} of ${msg.reporter} (at height ${existing.height})`,
+        );
+      const p = getParams(ctx);
+      const sequence = nextCommitmentSequence(ctx);
+      const c: ReportCommitment = {
+        reporter: msg.reporter,
+        commitment: msg.commitment,
+        height: h,
+        sequence,
+        revealed: false,
+      };
+      // Kept past its last reveal height so that a late reveal is told "expired", not "unknown".
+      setCommitment(ctx, c, h + 2n * p.commitTtl);
+      const committed = { sequence, revealFromHeight: h + p.revealDelay, revealUntilHeight: h + p.commitTtl };
+      ctx.events.emit("receipt_report_committed", [
+        ["reporter", msg.reporter],
+        ["commitment", hex(msg.commitment)],
+        ["sequence", sequence.toString()],
+        ["reveal_from_height", committed.revealFromHeight.toString()],
+        ["reveal_until_height", committed.revealUntilHeight.toString()],
+      ]);
+      return committed;
+    },
+
+    /**
+     * Reveals a committed report: checks the commitment, proves the claim (or throws why
+     * not), and either punishes the sequencer (the first valid reveal of the fault) or
+     * takes over the fault's unpaid claim when this reveal's commitment is earlier.
+     */
     punish(ctx: Context, msg: MsgReceiptViolation): Punishment {
       const steps = (msg.committed?.txAunts.length ?? 0) + (msg.committed?.resultAunts.length ?? 0) + 2;
       const signatures = msg.conflicting === undefined ? 1n : 2n;
       ctx.gasMeter.consume(signatures * RECEIPT_SIGNATURE_GAS + BigInt(steps) * PROOF_STEP_GAS, "receipt violation");
-      const v = proveViolation(ctx, deps.staking, ctx.block, msg);
       const p = getParams(ctx);
+      const commitment = openCommitment(ctx, p, msg);
+      const v = proveViolation(ctx, deps.staking, ctx.block, msg);
+      updateCommitment(ctx, { ...commitment, revealed: true });
+
+      const claim = getClaim(ctx, v.height, v.consAddress);
+      if (claim !== undefined) {
+        if (commitment.sequence >= claim.commitmentSequence)
+          throw receiptsErrors.laterClaim(
+            `commitment ${commitment.sequence} of ${msg.reporter}; commitment ${claim.commitmentSequence} of ${claim.reporter} claims ${hex(v.consAddress)} at height ${v.height}`,
+          );
+        setClaim(ctx, { ...claim, reporter: msg.reporter, commitmentSequence: commitment.sequence });
+        ctx.events.emit("receipt_violation_claim", [
+          ["sequencer", hex(v.consAddress)],
+          ["height", v.height.toString()],
+          ["reporter", msg.reporter],
+          ["previous_reporter", claim.reporter],
+          ["reward", claim.reward],
+          ["reward_height", claim.payHeight.toString()],
+        ]);
+        return { slashed: 0n, reward: BigInt(claim.reward), rewardHeight: claim.payHeight };
+      }
+      if (isPunished(ctx, v.height, v.consAddress))
+        throw receiptsErrors.alreadyPunished(`${hex(v.consAddress)} at height ${v.height}`);
       // A tombstoned validator was punished for good already (Cosmos ignores evidence against it too).
       if (deps.slashing.isTombstoned(ctx, v.consAddress))
         throw receiptsErrors.alreadyPunished(`${v.validator.operator} is tombstoned`);
@@ -99,10 +220,18 @@ export function createReceiptsKeeper(deps: ReceiptsKeeperDeps) {
         deps.slashing.jailUntil(ctx, v.consAddress, until, p.tombstone);
       }
       const reward = (slashed * p.reporterShare) / DEC_SCALE;
-      if (reward > 0n) deps.staking.payFromCommunityPool(ctx, msg.reporter, reward);
+      const rewardHeight = ctx.block.height + p.claimWindow;
+      setClaim(ctx, {
+        sequencerAddress: v.consAddress,
+        height: v.height,
+        reporter: msg.reporter,
+        commitmentSequence: commitment.sequence,
+        reward: reward.toString(),
+        payHeight: rewardHeight,
+      });
       markPunished(ctx, v.height, v.consAddress);
       ctx.events.emit("receipt_violation", [
-        ["sequencer", toHex(v.consAddress).toUpperCase()],
+        ["sequencer", hex(v.consAddress)],
         ["validator", v.validator.operator],
         ["kind", v.kind],
         ["height", v.height.toString()],
@@ -110,11 +239,42 @@ export function createReceiptsKeeper(deps: ReceiptsKeeperDeps) {
         ["slashed", slashed.toString()],
         ["reporter", msg.reporter],
         ["reward", reward.toString()],
+        ["reward_height", rewardHeight.toString()],
       ]);
-      return { slashed, reward };
+      return { slashed, reward, rewardHeight };
     },
   };
   return keeper;
+}
+
+/** The reporter's commitment this reveal opens, revealable now; or the reason it is not. */
+function openCommitment(ctx: Context, p: ReceiptsParams, msg: MsgReceiptViolation): ReportCommitment {
+  const commitment = reportCommitment({
+    chainId: ctx.block.chainId,
+    reporter: msg.reporter,
+    salt: msg.salt,
+    receipt: msg.receipt?.receipt ?? new Uint8Array(0),
+    ...(msg.conflicting === undefined ? {} : { conflicting: msg.conflicting.receipt }),
+  });
+  const c = getCommitment(ctx, msg.reporter, commitment);
+  if (c === undefined) {
+    if (hasAnyCommitment(ctx, msg.reporter))
+      throw receiptsErrors.commitmentMismatch(
+        `the reveal hashes to ${hex(commitment)}, which ${msg.reporter} never committed`,
+      );
+    throw receiptsErrors.noCommitment(`${msg.reporter} has no pending report commitment`);
+  }
+  if (c.revealed) throw receiptsErrors.alreadyRevealed(`${hex(commitment)} of ${msg.reporter}`);
+  const h = ctx.block.height;
+  if (h < c.height + p.revealDelay)
+    throw receiptsErrors.revealTooEarly(
+      `committed at height ${c.height}: reveal from height ${c.height + p.revealDelay}, this is ${h}`,
+    );
+  if (h > c.height + p.commitTtl)
+    throw receiptsErrors.revealTooLate(
+      `committed at height ${c.height}: the last reveal height was ${c.height + p.commitTtl}, this is ${h}`,
+    );
+  return c;
 }
 
 export type ReceiptsKeeper = ReturnType<typeof createReceiptsKeeper>;

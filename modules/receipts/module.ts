@@ -2,7 +2,7 @@
  * Registers receipts: MsgReceiptViolation, its queries, genesis, and the window of header
  * roots: the previous height's results root at begin block (it runs in the sequencer's
  * speculative execution too, with the same header values), this height's txs and proposer
- * at end block.
+ * at end block, where the report rewards due are paid and expired commitments forgotten.
  */
 import type { AppModule, Context } from "../../chain/runtime/types.js";
 import { initReceiptsGenesis } from "./genesis.js";
@@ -19,6 +19,9 @@ export function createReceiptsModule(keeper: ReceiptsKeeper): AppModule {
     queries: receiptsQueryRoutes(keeper),
     initGenesis: (ctx: Context, state: unknown) => initReceiptsGenesis(ctx, keeper, state),
     beginBlock: (ctx: Context) => keeper.recordResults(ctx),
-    endBlock: (ctx: Context) => keeper.recordBlock(ctx),
+    endBlock: (ctx: Context) => {
+      keeper.recordBlock(ctx);
+      keeper.settleReports(ctx);
+    },
   };
 }

@@ -3,18 +3,20 @@
  * the height is in the window, and either (broken promise) the block at H was proposed by
  * the signer and its slot at the receipt's index is proven, under the kept roots, to hold
  * another tx or result (or not to exist), or (equivocation) the two receipts name the same
- * slot with different txs or results. Pure checks over the state: no writes.
+ * slot with different txs or results. Pure checks over the state: no writes. Whether the
+ * fault was punished already, and who is owed the reward, is the keeper's (commit–reveal).
  */
 import type { CommittedSlot, MsgReceiptViolation } from "../../chain/codec/generated/strike/receipts/v1/tx.js";
 import { leafHash, rootFromAunts } from "../../chain/consensus/merkle.js";
 import { sha256 } from "../../chain/crypto/hash.js";
 import type { StoreSource } from "../../chain/runtime/collection.js";
 import { ReceiptStatus, verifyReceipt, type Receipt, type SignedReceipt } from "../../chain/sequencer/receipt.js";
+import { judgeSlot } from "../../chain/sequencer/receiptVerdict.js";
 import { equalBytes, toHex } from "../../chain/types/bytes.js";
 import { isStrikeError } from "../../chain/types/errors.js";
 import { receiptsErrors } from "./errors.js";
 import type { ReceiptsStakingKeeper, ReceiptsValidator } from "./expectedKeepers.js";
-import { getParams, getRoots, isPunished, type HeaderRoots } from "./state.js";
+import { getParams, getRoots, type HeaderRoots } from "./state.js";
 
 export type ViolationKind = "broken_promise" | "equivocation";
 
@@ -82,7 +84,9 @@ function brokenPromise(
 ): void {
   const { receipt } = r;
   const roots = committedRoots(src, receipt.height, current);
-  if (!equalBytes(roots.proposerAddress, receipt.sequencerAddress))
+  const height = { height: receipt.height, proposer: roots.proposerAddress, txCount: roots.numTxs };
+  // The verdict is judgeSlot's, as for every holder of receipts; what is proven first is the kept roots.
+  if (judgeSlot(receipt, height).verdict === "reverted")
     throw receiptsErrors.notProposer(
       `height ${receipt.height} was proposed by ${hex(roots.proposerAddress)}, the receipt is by ${hex(receipt.sequencerAddress)}`,
     );
@@ -93,7 +97,8 @@ function brokenPromise(
       `block ${receipt.height} has ${roots.numTxs} txs: prove what is at index ${receipt.index} ("committed")`,
     );
   checkSlot(roots, receipt.index, slot);
-  if (equalBytes(slot.txHash, receipt.txHash) && equalBytes(sha256(slot.result), receipt.resultHash))
+  const proven = { ...height, txHash: slot.txHash, resultHash: sha256(slot.result) };
+  if (judgeSlot(receipt, proven).verdict === "honoured")
     throw receiptsErrors.receiptHonoured(`tx and result at ${receipt.height}/${receipt.index} are as promised`);
 }
 
@@ -138,7 +143,5 @@ export function proveViolation(
     kind = "broken_promise";
   }
   const { height, index, sequencerAddress } = first.receipt;
-  if (isPunished(src, height, sequencerAddress))
-    throw receiptsErrors.alreadyPunished(`${hex(sequencerAddress)} at height ${height}`);
   return { kind, height, index, consAddress: sequencerAddress, validator: first.validator };
 }

@@ -2,16 +2,18 @@
  * Receipt enforcement across real node processes: four validators from `strike testnet`,
  * node0 started with the test-only Byzantine sequencer flag ("drop": it leaves one
  * receipted tx out of its proposal). The client library, holding the receipt and talking
- * to an honest node, sees the committed block break it, proves it and submits
- * MsgReceiptViolation by itself; the sequencer is slashed and jailed within 10 blocks of
- * the broken block, and the reporter is paid its share.
+ * to an honest node, sees the committed block break it; `strike receipt report` reports it
+ * (MsgCommitReport, then MsgReceiptViolation revealing it); the sequencer is slashed and
+ * jailed within 10 blocks of the broken block, and the reporter is paid its share
+ * claim_window blocks after the reveal. A copier who reports the same proof after her gets
+ * nothing. (The library reporting by itself is receiptViolationModes.test.ts.)
  */
 import { jsonRpcQuerier } from "../../chain/client/comet.js";
 import { strikeQueries } from "../../chain/client/queries.js";
 import { createQueryRpc } from "../../chain/client/queryRpc.js";
 import anyTest, { type TestFn } from "ava";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
@@ -20,9 +22,11 @@ import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { createStrikeRegistry } from "../../chain/codec/registry.js";
 import { createSoftFinalityClient, type SequencerInfo } from "../../chain/sequencer/client.js";
 import { createReceiptChecker, type ReceiptCheck } from "../../chain/sequencer/receiptCheck.js";
+import { reportViolation, type ReportOutcome } from "../../chain/sequencer/violationReport.js";
 import { createCosmjsViolationSigner } from "../../chain/sequencer/violationSigner.js";
+import { receiptsErrors } from "../../modules/receipts/index.js";
 import { Keyring } from "../../cli/keyring/keyring.js";
-import { rpc, runCliOk, waitForHeight } from "../helpers/localNode.js";
+import { rpc, runCli, runCliOk, waitForHeight } from "../helpers/localNode.js";
 
 interface Proc {
   home: string;
@@ -105,7 +109,7 @@ async function validatorOf(rpcUrl: string, consAddress: string) {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test.serial(
-  "a sequencer that drops a receipted tx is reported by the client library, slashed and jailed within 10 blocks, and the reporter is paid",
+  "a sequencer that drops a receipted tx is reported with `strike receipt report`, slashed and jailed within 10 blocks; the reporter is paid and a copier of the report gets nothing",
   async (t) => {
     const { nodes, chainId } = t.context;
     const [byzantine, honest] = [nodes[0]!, nodes[1]!];
@@ -158,9 +162,8 @@ test.serial(
     t.is(promised.sequencer_address, byzantineAddress);
     const brokenHeight = BigInt(promised.height);
 
-    // The client library, watching through an honest node, with carol's key to report.
-    const signer = await createCosmjsViolationSigner(honest.rpcUrl, carol);
-    const checker = createReceiptChecker({ rpcUrl: honest.rpcUrl, chainId, signer });
+    // The client library, watching through an honest node, finds the broken promise.
+    const checker = createReceiptChecker({ rpcUrl: honest.rpcUrl, chainId });
     checker.hold(sent.receipt);
     let verdict: ReceiptCheck | undefined;
     for (let i = 0; i < 300; i++) {
@@ -168,26 +171,74 @@ test.serial(
       if (verdict!.verdict !== "pending") break;
       await sleep(200);
     }
-    signer.disconnect();
     t.is(verdict?.verdict, "violated", verdict?.detail);
-    t.is(verdict?.report?.code, 0, verdict?.report?.log);
 
-    const client = createSoftFinalityClient(honest.rpcUrl);
-    const included = await client.waitForCommit(verdict!.report!.hash, 60_000);
-    t.truthy(included, "the report was committed");
-    t.is(included!.code, 0);
+    // Carol reports it with the CLI: commitment, then reveal.
+    const receiptFile = join(t.context.dir, "broken-receipt.json");
+    await writeFile(receiptFile, JSON.stringify(sent.receipt));
+    const cli = await runCli([
+      "receipt",
+      "report",
+      receiptFile,
+      "--from",
+      "carol",
+      "--home",
+      home0,
+      "--keyring-backend",
+      "test",
+      "--node",
+      honest.rpcUrl,
+      "--yes",
+      "--output",
+      "json",
+    ]);
+    t.is(cli.code, 0, `${cli.stdout}\n${cli.stderr}`);
+    const out = JSON.parse(cli.stdout) as ReportOutcome & { accepted: boolean };
+    t.true(out.accepted);
+    t.is(out.commit.committedCode, 0);
     t.true(
-      BigInt(included!.height) - brokenHeight <= 10n,
-      `broken at ${brokenHeight}, punished at ${included!.height}`,
+      BigInt(out.reveal!.height!) > BigInt(out.commit.height!),
+      "the reveal comes in a later block than its commitment",
+    );
+    const revealHeight = BigInt(out.reveal!.height!);
+    t.true(revealHeight - brokenHeight <= 10n, `broken at ${brokenHeight}, punished at ${revealHeight}`);
+    t.log(
+      `receipt ${brokenHeight}/${promised.index} broken; committed at ${out.commit.height}, revealed at ${revealHeight}`,
     );
 
-    t.log(`receipt ${brokenHeight}/${promised.index} broken; report committed at ${included!.height}`);
     const after = await validatorOf(honest.rpcUrl, byzantineAddress);
     t.true(after.jailed);
     const slashed = BigInt(before.tokens) - BigInt(after.tokens);
     t.is(slashed, (BigInt(before.tokens) * 5n) / 100n);
+    t.is(out.slashed, slashed.toString());
+    t.is(out.reward, (slashed / 10n).toString());
+    const rewardHeight = BigInt(out.rewardHeight!);
+    t.is(rewardHeight - revealHeight, 32n, "paid claim_window (default 32) blocks after the reveal");
+
+    // Alice copies the proof and reports it under her own name: her commitment comes after
+    // carol's, so her reveal changes nothing, and the sequencer is not slashed again.
+    const aliceBefore = BigInt((await query.getBalance(aliceAddress, "ustrike")).amount);
+    const copier = await createCosmjsViolationSigner(honest.rpcUrl, alice);
+    const { receipt, committed, conflicting } = verdict!.violation!;
+    const copy = await reportViolation({
+      rpcUrl: honest.rpcUrl,
+      chainId,
+      signer: copier,
+      violation: { receipt, committed, conflicting },
+    });
+    copier.disconnect();
+    t.is(copy.commit.committedCode, 0, copy.commit.log);
+    const copyHeight = BigInt(copy.reveal!.height!);
+    // Inside the claim window the earlier claim wins; after the payment the fault is closed.
+    const expected = copyHeight <= rewardHeight ? receiptsErrors.laterClaim : receiptsErrors.alreadyPunished;
+    t.is(copy.reveal!.committedCode, expected.code, copy.reveal!.log);
+    t.is(BigInt((await validatorOf(honest.rpcUrl, byzantineAddress)).tokens), BigInt(after.tokens), "slashed once");
+
+    await waitForHeight(honest.rpcUrl, rewardHeight, 180_000);
     const carolAfter = BigInt((await query.getBalance(carolAddress, "ustrike")).amount);
-    t.is(carolAfter - carolBefore, slashed / 10n - 20_000n, "the reporter got 10% of the slash, less its fee");
+    t.is(carolAfter - carolBefore, slashed / 10n - 40_000n, "the reporter got 10% of the slash, less its two fees");
+    const aliceAfter = BigInt((await query.getBalance(aliceAddress, "ustrike")).amount);
+    t.is(aliceAfter - aliceBefore, -40_000n, "the copier paid its two fees and got nothing");
     query.disconnect();
   },
 );

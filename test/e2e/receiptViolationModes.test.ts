@@ -4,8 +4,8 @@
  * `--x-byzantine-sequencer-for-testing reorder` (it swaps the first two receipted txs of a
  * proposal) or `equivocate` (it signs a second receipt with another result for one slot).
  * The client library, holding the receipts and talking to an honest node, finds the
- * violation, proves it and submits MsgReceiptViolation by itself; the sequencer is slashed
- * and jailed within 10 blocks, and the reporter is paid its share.
+ * violation, proves it and reports it by itself, commit then reveal; the sequencer is slashed
+ * and jailed within 10 blocks, and the reporter is paid its share claim_window blocks later.
  */
 import test, { type ExecutionContext } from "ava";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -216,8 +216,19 @@ async function violatingSequencerIsPunished(t: ExecutionContext, mode: Byzantine
     t.true(after.jailed);
     const slashed = BigInt(before.tokens) - BigInt(after.tokens);
     t.is(slashed, (BigInt(before.tokens) * 5n) / 100n);
+    // Commit–reveal: the reward is owed at once and paid claim_window blocks after the reveal,
+    // to the earliest commitment (here carol's, the only one); she paid two fees.
+    const steps = violated!.reportSteps!;
+    t.is(steps.slashed, slashed.toString());
+    t.is(steps.reward, (slashed / 10n).toString());
+    const rewardHeight = BigInt(steps.rewardHeight!);
+    t.is(rewardHeight - BigInt(included!.height), 32n, "paid claim_window (default 32) blocks after the reveal");
+    const unpaid = BigInt((await query.getBalance(carolAddress, "ustrike")).amount);
+    if ((await latest(honest.rpcUrl)) < rewardHeight)
+      t.is(unpaid - carolBefore, -40_000n, "before its height the reward is not paid: carol is down her two fees");
+    await waitForHeight(honest.rpcUrl, rewardHeight, 180_000);
     const carolAfter = BigInt((await query.getBalance(carolAddress, "ustrike")).amount);
-    t.is(carolAfter - carolBefore, slashed / 10n - 20_000n, "the reporter got 10% of the slash, less its fee");
+    t.is(carolAfter - carolBefore, slashed / 10n - 40_000n, "the reporter got 10% of the slash, less its two fees");
     query.disconnect();
   } finally {
     await stopNet(net);

@@ -2,7 +2,7 @@
  * The test-only Byzantine sequencer on the in-process app: in each mode (drop, reorder,
  * equivocate) the real sequencer signs receipts and then breaks one; the checker's
  * judgement of the committed block (or of the two receipts) builds a MsgReceiptViolation
- * that the app's keeper accepts, and the sequencer is slashed and jailed. An honest
+ * that the app's keeper accepts (committed, then revealed), and the sequencer is slashed and jailed. An honest
  * sequencer's receipts are all judged honoured.
  */
 import test from "ava";
@@ -101,7 +101,7 @@ test("a sequencer that signs two receipts for one slot is caught by comparing th
     judged.map((j) => j.verdict),
     ["honoured", "violated", "honoured"],
   );
-  const msg: Omit<MsgReceiptViolation, "reporter"> = {
+  const msg: Omit<MsgReceiptViolation, "reporter" | "salt"> = {
     receipt: signed[0]!,
     committed: undefined,
     conflicting: signed[1]!,

@@ -16,7 +16,11 @@ import { createEd25519Signer, ed25519Address, type Ed25519Signer } from "../../.
 import { sha256 } from "../../../../chain/crypto/hash.js";
 import { parseDecCoins } from "../../../../chain/runtime/coins.js";
 import { ReceiptStatus, signReceipt, type Receipt, type SignedReceipt } from "../../../../chain/sequencer/receipt.js";
-import { MSG_RECEIPT_VIOLATION_TYPE_URL } from "../../../../chain/sequencer/receiptCheck.js";
+import {
+  MSG_COMMIT_REPORT_TYPE_URL,
+  MSG_RECEIPT_VIOLATION_TYPE_URL,
+  reportCommitment,
+} from "../../../../chain/sequencer/reportCommitment.js";
 import { resultHashOf } from "../../../../chain/sequencer/receiptStore.js";
 import { createMemoryDatabase } from "../../../../chain/store/memoryDb.js";
 import { openStateStore } from "../../../../chain/store/stateStore.js";
@@ -68,6 +72,10 @@ export interface ReceiptsFixture extends Fixture {
   blocks: Block[];
 }
 
+/**
+ * The app with receipts params `params`; the reward claim window is 0 unless given, so that
+ * a report's reward is paid at the end of its reveal's block (the commit–reveal tests set it).
+ */
 export async function createReceiptsFixture(params: Partial<ReceiptsParams> = {}): Promise<ReceiptsFixture> {
   const db = createMemoryDatabase();
   const state = await openStateStore({ db, keepRecent: 0 });
@@ -104,7 +112,12 @@ export async function createReceiptsFixture(params: Partial<ReceiptsParams> = {}
       validator: { pubKeyTypes: ["ed25519"] },
     },
     validators: validators.map((v) => ({ pubKey: v.signer.publicKey, power: SELF_DELEGATION / STRIKE })),
-    appState: { ...base, bank, staking, receipts: receiptsGenesisJson({ ...defaultReceiptsParams(), ...params }) },
+    appState: {
+      ...base,
+      bank,
+      staking,
+      receipts: receiptsGenesisJson({ ...defaultReceiptsParams(), claimWindow: 0n, ...params }),
+    },
   });
   return {
     app,
@@ -195,21 +208,74 @@ export async function transfer(f: ReceiptsFixture, from: TestAccount, n: number)
   });
 }
 
-/** Submits the violation from `reporter` in a block of its own; returns the tx's result. */
+export type ReportProof = Omit<MsgReceiptViolation, "reporter" | "salt">;
+
+const REPORT_FEE = { amount: [{ denom: "ustrike", amount: "20000" }], gas: 800_000 };
+let salts = 0;
+
+/** A fresh 32-byte salt (deterministic in the test run). */
+export function newSalt(): Uint8Array {
+  return sha256(utf8(`report salt ${salts++}`));
+}
+
+export function commitmentOf(reporter: TestAccount, proof: ReportProof, salt: Uint8Array): Uint8Array {
+  return reportCommitment({
+    chainId: CHAIN_ID,
+    reporter: reporter.address,
+    salt,
+    receipt: proof.receipt!.receipt,
+    ...(proof.conflicting === undefined ? {} : { conflicting: proof.conflicting.receipt }),
+  });
+}
+
+/** The signed MsgCommitReport tx for `proof` under `salt` (the account's next sequence, or `sequence`). */
+export async function commitTx(
+  f: ReceiptsFixture,
+  reporter: TestAccount,
+  proof: ReportProof,
+  salt: Uint8Array,
+  sequence?: bigint,
+): Promise<Uint8Array> {
+  const seq = sequence ?? (await account(f, reporter.address))?.sequence ?? 0n;
+  const value = { reporter: reporter.address, commitment: commitmentOf(reporter, proof, salt) };
+  return signTx(reporter, {
+    sequence: seq,
+    msgs: [{ typeUrl: MSG_COMMIT_REPORT_TYPE_URL, value } satisfies EncodeObject],
+    fee: REPORT_FEE,
+  });
+}
+
+/** The signed MsgReceiptViolation (reveal) tx for `proof` under `salt`. */
+export async function revealTx(
+  f: ReceiptsFixture,
+  reporter: TestAccount,
+  proof: ReportProof,
+  salt: Uint8Array,
+  sequence?: bigint,
+): Promise<Uint8Array> {
+  const seq = sequence ?? (await account(f, reporter.address))?.sequence ?? 0n;
+  const value: MsgReceiptViolation = { ...proof, reporter: reporter.address, salt };
+  return signTx(reporter, {
+    sequence: seq,
+    msgs: [{ typeUrl: MSG_RECEIPT_VIOLATION_TYPE_URL, value } satisfies EncodeObject],
+    fee: REPORT_FEE,
+  });
+}
+
+/**
+ * Reports the violation from `reporter` as a client does: its commitment in a block of its
+ * own, the reveal in the next. Returns the reveal's result (or the commitment's, if refused).
+ */
 export async function report(
   f: ReceiptsFixture,
   reporter: TestAccount,
-  msg: Omit<MsgReceiptViolation, "reporter">,
+  msg: ReportProof,
   proposer: Validator,
 ): Promise<TxResult> {
-  const sequence = (await account(f, reporter.address))?.sequence ?? 0n;
-  const value: MsgReceiptViolation = { ...msg, reporter: reporter.address };
-  const tx = await signTx(reporter, {
-    sequence,
-    msgs: [{ typeUrl: MSG_RECEIPT_VIOLATION_TYPE_URL, value } satisfies EncodeObject],
-    fee: { amount: [{ denom: "ustrike", amount: "20000" }], gas: 800_000 },
-  });
-  return (await runBlock(f, [tx], proposer)).txResults[0]!;
+  const salt = newSalt();
+  const committed = (await runBlock(f, [await commitTx(f, reporter, msg, salt)], proposer)).txResults[0]!;
+  if (committed.code !== 0) return committed;
+  return (await runBlock(f, [await revealTx(f, reporter, msg, salt)], proposer)).txResults[0]!;
 }
 
 export async function headerRoots(f: ReceiptsFixture, height: bigint): Promise<HeaderRoots | undefined> {

@@ -23,6 +23,12 @@ test("receipts genesis params are checked field by field with a clear error", (t
     [{ jail: "yes" }, "jail"],
     [{ tombstone: 1 }, "tombstone"],
     [{ jail_duration_seconds: "-1" }, "jail_duration_seconds"],
+    [{ reveal_delay: "0" }, "reveal_delay"],
+    [{ commit_ttl: "0" }, "commit_ttl"],
+    [{ commit_ttl: "100001" }, "commit_ttl"],
+    [{ reveal_delay: "5", commit_ttl: "4" }, "commit_ttl"],
+    [{ claim_window: "-1" }, "claim_window"],
+    [{ claim_window: "100001" }, "claim_window"],
   ];
   for (const [params, field] of bad) {
     const e = t.throws(() => validateReceiptsGenesis({ params }));
@@ -41,4 +47,15 @@ test("receipts genesis params are checked field by field with a clear error", (t
 test("an unknown receipts genesis key is refused, naming the key and what is allowed", (t) => {
   const e = t.throws(() => validateReceiptsGenesis({ params: { windw: "500" } }))!;
   t.regex(e.message, /^app_state\.receipts\.params\.windw: unknown key; allowed here: window, slash_fraction, jail/);
+});
+
+test("commit–reveal params default to a 1-block reveal delay, a 100-block commitment life and a 32-block claim window", (t) => {
+  const d = defaultReceiptsParams();
+  t.is(d.revealDelay, 1n);
+  t.is(d.commitTtl, 100n);
+  t.is(d.claimWindow, 32n);
+  const ok = validateReceiptsGenesis({ params: { reveal_delay: "2", commit_ttl: "2", claim_window: "0" } });
+  t.is(ok.params.revealDelay, 2n);
+  t.is(ok.params.commitTtl, 2n);
+  t.is(ok.params.claimWindow, 0n);
 });

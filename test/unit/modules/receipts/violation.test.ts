@@ -35,7 +35,8 @@ import {
   type ReceiptsFixture,
 } from "./fixture.js";
 
-const REPORT_FEE = 20_000n;
+/** A report is two txs (commitment, reveal) of 20,000ustrike each. */
+const REPORT_FEE = 2n * 20_000n;
 
 function blockData(b: Block): CommittedBlockData {
   return {
@@ -128,7 +129,7 @@ test("the promised tx at its index with another result is a broken promise", asy
 
 test("two receipts of one sequencer for one slot with different txs are equivocation, punished without any block", async (t) => {
   const { f, v, a, b, ra, rb } = await twoTxBlock();
-  const h = f.height + 1n; // the height the report itself runs at: still open
+  const h = f.height + 1n; // the height the report's commitment runs at: still open when the receipts are signed
   const first = receiptFor(v, { height: h, index: 0, tx: a, result: ra });
   const second = receiptFor(v, { height: h, index: 0, tx: b, result: rb });
   const r = await report(f, f.users[0]!, { receipt: first, committed: undefined, conflicting: second }, v);
@@ -225,7 +226,8 @@ test("heights that left the window, or are not committed yet, are refused; the w
     await report(f, f.users[0]!, { receipt, committed: slot, conflicting: undefined }, v),
     receiptsErrors.outOfWindow,
   );
-  const open = receiptFor(v, { height: f.height + 1n, index: 0, tx: b, result: rb });
+  // The reveal runs at f.height + 2 (after its commitment's block): that height is not committed then.
+  const open = receiptFor(v, { height: f.height + 2n, index: 0, tx: b, result: rb });
   refused(
     t,
     await report(f, f.users[0]!, { receipt: open, committed: undefined, conflicting: undefined }, v),

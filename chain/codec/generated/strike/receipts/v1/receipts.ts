@@ -25,6 +25,45 @@ export interface Params {
   tombstone: boolean;
   /** Share of the slashed tokens paid to the reporter, a decimal string in [0, 1]. */
   reporterShare: string;
+  /**
+   * Blocks between a report's commitment and the earliest reveal (at least 1: the commitment
+   * is on chain before anyone can see the report).
+   */
+  revealDelay: bigint;
+  /** Blocks after its commitment during which a report can still be revealed. */
+  commitTtl: bigint;
+  /**
+   * Blocks between a fault's first valid reveal and the reward's payment; a valid reveal in
+   * that time whose commitment is earlier takes the claim over (a censored honest reporter
+   * still wins).
+   */
+  claimWindow: bigint;
+}
+
+/** ReportCommitment is a committed report waiting for its reveal. */
+export interface ReportCommitment {
+  reporter: string;
+  commitment: Uint8Array;
+  /** The height of the block that included it. */
+  height: bigint;
+  /** Chain-wide order of commitments: the earliest commitment wins a claim. */
+  sequence: bigint;
+  /** Revealed already: a second reveal of it is refused. */
+  revealed: boolean;
+}
+
+/** RewardClaim is who is owed the reporter's share of one punished fault, until it is paid. */
+export interface RewardClaim {
+  /** The punished sequencer (consensus address) and the height of its fault. */
+  sequencerAddress: Uint8Array;
+  height: bigint;
+  reporter: string;
+  /** The claimant's commitment sequence; a valid reveal with a lower one takes the claim over. */
+  commitmentSequence: bigint;
+  /** Bond-denom base units, a decimal integer string. */
+  reward: string;
+  /** The height at whose end the reward is paid. */
+  payHeight: bigint;
 }
 
 /** HeaderRoots are what the state keeps of one committed height to judge receipts. */
@@ -52,7 +91,17 @@ export interface GenesisState {
 }
 
 function createBaseParams(): Params {
-  return { window: 0n, slashFraction: "", jail: false, jailDurationSeconds: 0n, tombstone: false, reporterShare: "" };
+  return {
+    window: 0n,
+    slashFraction: "",
+    jail: false,
+    jailDurationSeconds: 0n,
+    tombstone: false,
+    reporterShare: "",
+    revealDelay: 0n,
+    commitTtl: 0n,
+    claimWindow: 0n,
+  };
 }
 
 export const Params: MessageFns<Params> = {
@@ -80,6 +129,24 @@ export const Params: MessageFns<Params> = {
     }
     if (message.reporterShare !== "") {
       writer.uint32(50).string(message.reporterShare);
+    }
+    if (message.revealDelay !== 0n) {
+      if (BigInt.asUintN(64, message.revealDelay) !== message.revealDelay) {
+        throw new globalThis.Error("value provided for field message.revealDelay of type uint64 too large");
+      }
+      writer.uint32(56).uint64(message.revealDelay);
+    }
+    if (message.commitTtl !== 0n) {
+      if (BigInt.asUintN(64, message.commitTtl) !== message.commitTtl) {
+        throw new globalThis.Error("value provided for field message.commitTtl of type uint64 too large");
+      }
+      writer.uint32(64).uint64(message.commitTtl);
+    }
+    if (message.claimWindow !== 0n) {
+      if (BigInt.asUintN(64, message.claimWindow) !== message.claimWindow) {
+        throw new globalThis.Error("value provided for field message.claimWindow of type uint64 too large");
+      }
+      writer.uint32(72).uint64(message.claimWindow);
     }
     return writer;
   },
@@ -145,6 +212,30 @@ export const Params: MessageFns<Params> = {
             message.reporterShare = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.revealDelay = reader.uint64() as bigint;
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.commitTtl = reader.uint64() as bigint;
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.claimWindow = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -177,6 +268,21 @@ export const Params: MessageFns<Params> = {
         : isSet(object.reporter_share)
         ? globalThis.String(object.reporter_share)
         : "",
+      revealDelay: isSet(object.revealDelay)
+        ? BigInt(object.revealDelay)
+        : isSet(object.reveal_delay)
+        ? BigInt(object.reveal_delay)
+        : 0n,
+      commitTtl: isSet(object.commitTtl)
+        ? BigInt(object.commitTtl)
+        : isSet(object.commit_ttl)
+        ? BigInt(object.commit_ttl)
+        : 0n,
+      claimWindow: isSet(object.claimWindow)
+        ? BigInt(object.claimWindow)
+        : isSet(object.claim_window)
+        ? BigInt(object.claim_window)
+        : 0n,
     };
   },
 
@@ -200,6 +306,15 @@ export const Params: MessageFns<Params> = {
     if (message.reporterShare !== "") {
       obj.reporterShare = message.reporterShare;
     }
+    if (message.revealDelay !== 0n) {
+      obj.revealDelay = message.revealDelay.toString();
+    }
+    if (message.commitTtl !== 0n) {
+      obj.commitTtl = message.commitTtl.toString();
+    }
+    if (message.claimWindow !== 0n) {
+      obj.claimWindow = message.claimWindow.toString();
+    }
     return obj;
   },
 
@@ -216,6 +331,331 @@ export const Params: MessageFns<Params> = {
       : 0n;
     message.tombstone = object.tombstone ?? false;
     message.reporterShare = object.reporterShare ?? "";
+    message.revealDelay = (object.revealDelay !== undefined && object.revealDelay !== null)
+      ? BigInt(object.revealDelay)
+      : 0n;
+    message.commitTtl = (object.commitTtl !== undefined && object.commitTtl !== null) ? BigInt(object.commitTtl) : 0n;
+    message.claimWindow = (object.claimWindow !== undefined && object.claimWindow !== null)
+      ? BigInt(object.claimWindow)
+      : 0n;
+    return message;
+  },
+};
+
+function createBaseReportCommitment(): ReportCommitment {
+  return { reporter: "", commitment: new Uint8Array(0), height: 0n, sequence: 0n, revealed: false };
+}
+
+export const ReportCommitment: MessageFns<ReportCommitment> = {
+  encode(message: ReportCommitment, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reporter !== "") {
+      writer.uint32(10).string(message.reporter);
+    }
+    if (message.commitment.length !== 0) {
+      writer.uint32(18).bytes(message.commitment);
+    }
+    if (message.height !== 0n) {
+      if (BigInt.asIntN(64, message.height) !== message.height) {
+        throw new globalThis.Error("value provided for field message.height of type int64 too large");
+      }
+      writer.uint32(24).int64(message.height);
+    }
+    if (message.sequence !== 0n) {
+      if (BigInt.asUintN(64, message.sequence) !== message.sequence) {
+        throw new globalThis.Error("value provided for field message.sequence of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.sequence);
+    }
+    if (message.revealed !== false) {
+      writer.uint32(40).bool(message.revealed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReportCommitment {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReportCommitment();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reporter = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.commitment = reader.bytes();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.height = reader.int64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.sequence = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.revealed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReportCommitment {
+    return {
+      reporter: isSet(object.reporter) ? globalThis.String(object.reporter) : "",
+      commitment: isSet(object.commitment) ? bytesFromBase64(object.commitment) : new Uint8Array(0),
+      height: isSet(object.height) ? BigInt(object.height) : 0n,
+      sequence: isSet(object.sequence) ? BigInt(object.sequence) : 0n,
+      revealed: isSet(object.revealed) ? globalThis.Boolean(object.revealed) : false,
+    };
+  },
+
+  toJSON(message: ReportCommitment): unknown {
+    const obj: any = {};
+    if (message.reporter !== "") {
+      obj.reporter = message.reporter;
+    }
+    if (message.commitment.length !== 0) {
+      obj.commitment = base64FromBytes(message.commitment);
+    }
+    if (message.height !== 0n) {
+      obj.height = message.height.toString();
+    }
+    if (message.sequence !== 0n) {
+      obj.sequence = message.sequence.toString();
+    }
+    if (message.revealed !== false) {
+      obj.revealed = message.revealed;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ReportCommitment>): ReportCommitment {
+    return ReportCommitment.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReportCommitment>): ReportCommitment {
+    const message = createBaseReportCommitment();
+    message.reporter = object.reporter ?? "";
+    message.commitment = object.commitment ?? new Uint8Array(0);
+    message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
+    message.sequence = (object.sequence !== undefined && object.sequence !== null) ? BigInt(object.sequence) : 0n;
+    message.revealed = object.revealed ?? false;
+    return message;
+  },
+};
+
+function createBaseRewardClaim(): RewardClaim {
+  return {
+    sequencerAddress: new Uint8Array(0),
+    height: 0n,
+    reporter: "",
+    commitmentSequence: 0n,
+    reward: "",
+    payHeight: 0n,
+  };
+}
+
+export const RewardClaim: MessageFns<RewardClaim> = {
+  encode(message: RewardClaim, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sequencerAddress.length !== 0) {
+      writer.uint32(10).bytes(message.sequencerAddress);
+    }
+    if (message.height !== 0n) {
+      if (BigInt.asIntN(64, message.height) !== message.height) {
+        throw new globalThis.Error("value provided for field message.height of type int64 too large");
+      }
+      writer.uint32(16).int64(message.height);
+    }
+    if (message.reporter !== "") {
+      writer.uint32(26).string(message.reporter);
+    }
+    if (message.commitmentSequence !== 0n) {
+      if (BigInt.asUintN(64, message.commitmentSequence) !== message.commitmentSequence) {
+        throw new globalThis.Error("value provided for field message.commitmentSequence of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.commitmentSequence);
+    }
+    if (message.reward !== "") {
+      writer.uint32(42).string(message.reward);
+    }
+    if (message.payHeight !== 0n) {
+      if (BigInt.asIntN(64, message.payHeight) !== message.payHeight) {
+        throw new globalThis.Error("value provided for field message.payHeight of type int64 too large");
+      }
+      writer.uint32(48).int64(message.payHeight);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RewardClaim {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRewardClaim();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sequencerAddress = reader.bytes();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.height = reader.int64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reporter = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.commitmentSequence = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reward = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.payHeight = reader.int64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RewardClaim {
+    return {
+      sequencerAddress: isSet(object.sequencerAddress)
+        ? bytesFromBase64(object.sequencerAddress)
+        : isSet(object.sequencer_address)
+        ? bytesFromBase64(object.sequencer_address)
+        : new Uint8Array(0),
+      height: isSet(object.height) ? BigInt(object.height) : 0n,
+      reporter: isSet(object.reporter) ? globalThis.String(object.reporter) : "",
+      commitmentSequence: isSet(object.commitmentSequence)
+        ? BigInt(object.commitmentSequence)
+        : isSet(object.commitment_sequence)
+        ? BigInt(object.commitment_sequence)
+        : 0n,
+      reward: isSet(object.reward) ? globalThis.String(object.reward) : "",
+      payHeight: isSet(object.payHeight)
+        ? BigInt(object.payHeight)
+        : isSet(object.pay_height)
+        ? BigInt(object.pay_height)
+        : 0n,
+    };
+  },
+
+  toJSON(message: RewardClaim): unknown {
+    const obj: any = {};
+    if (message.sequencerAddress.length !== 0) {
+      obj.sequencerAddress = base64FromBytes(message.sequencerAddress);
+    }
+    if (message.height !== 0n) {
+      obj.height = message.height.toString();
+    }
+    if (message.reporter !== "") {
+      obj.reporter = message.reporter;
+    }
+    if (message.commitmentSequence !== 0n) {
+      obj.commitmentSequence = message.commitmentSequence.toString();
+    }
+    if (message.reward !== "") {
+      obj.reward = message.reward;
+    }
+    if (message.payHeight !== 0n) {
+      obj.payHeight = message.payHeight.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RewardClaim>): RewardClaim {
+    return RewardClaim.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RewardClaim>): RewardClaim {
+    const message = createBaseRewardClaim();
+    message.sequencerAddress = object.sequencerAddress ?? new Uint8Array(0);
+    message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
+    message.reporter = object.reporter ?? "";
+    message.commitmentSequence = (object.commitmentSequence !== undefined && object.commitmentSequence !== null)
+      ? BigInt(object.commitmentSequence)
+      : 0n;
+    message.reward = object.reward ?? "";
+    message.payHeight = (object.payHeight !== undefined && object.payHeight !== null) ? BigInt(object.payHeight) : 0n;
     return message;
   },
 };

@@ -13,16 +13,40 @@ export const protobufPackage = "strike.receipts.v1";
 export const protobufFileName = "strike/receipts/v1/tx.proto";
 
 /**
- * MsgReceiptViolation proves that a sequencer broke a signed receipt. Two faults:
+ * Reporting is commit–reveal, so that whoever sees a report in the mempool cannot take its
+ * reward: the reporter first sends MsgCommitReport with a commitment that binds the receipt(s),
+ * its own address and a secret salt, then, at least `reveal_delay` blocks later and at most
+ * `commit_ttl` blocks after, reveals MsgReceiptViolation with the salt. A copier of the reveal
+ * can only commit after the honest commitment is on chain, and the reward goes to the earliest
+ * commitment among the valid reveals of one fault (see Params.claim_window).
+ */
+export interface MsgCommitReport {
+  /** The future reporter (signer); it is bound by the commitment and must sign the reveal. */
+  reporter: string;
+  /** 32 bytes: see MsgReceiptViolation.salt for how it is computed. */
+  commitment: Uint8Array;
+}
+
+export interface MsgCommitReportResponse {
+  /** The commitment's place in the chain-wide order of commitments (earlier wins a claim). */
+  sequence: bigint;
+  /** The first height at which it can be revealed, and the last. */
+  revealFromHeight: bigint;
+  revealUntilHeight: bigint;
+}
+
+/**
+ * MsgReceiptViolation reveals a committed report and proves that a sequencer broke a signed receipt. Two faults:
  *   - broken promise: `receipt` was signed by V for (height H, index i), the committed
  *     block at H was proposed by V, and its tx or result at i differs (or the block has
  *     fewer than i + 1 txs). `committed` proves what is at i under the kept roots of H.
  *   - equivocation: `receipt` and `conflicting` are both signed by V for the same
  *     (chain id, H, i) and name different txs or results.
- * One penalty per sequencer and height; the reporter gets its share of the slash.
+ * One penalty per sequencer and height, at the first valid reveal; the reporter's share of the
+ * slash is paid `claim_window` blocks later to the reveal with the earliest commitment.
  */
 export interface MsgReceiptViolation {
-  /** The submitter (signer), paid the reporter's share. */
+  /** The submitter (signer), who made the commitment; paid the reporter's share if its commitment is the earliest. */
   reporter: string;
   receipt:
     | SignedReceipt
@@ -32,7 +56,18 @@ export interface MsgReceiptViolation {
     | CommittedSlot
     | undefined;
   /** Equivocation: the second receipt for the same slot. */
-  conflicting: SignedReceipt | undefined;
+  conflicting:
+    | SignedReceipt
+    | undefined;
+  /**
+   * The 32-byte secret of the MsgCommitReport this reveals. The commitment is
+   *   sha256("strike/receipts/report-commitment/v1" || lp(chain_id) || lp(reporter) || lp(salt)
+   *          || lp(receipt.receipt) || lp(conflicting.receipt))
+   * where lp(x) is x's length as a 4-byte big-endian integer followed by x, strings are
+   * UTF-8, and receipt.receipt / conflicting.receipt are the signed receipt bytes exactly as
+   * the sequencer signed them (empty for an absent conflicting receipt).
+   */
+  salt: Uint8Array;
 }
 
 /**
@@ -52,13 +87,226 @@ export interface CommittedSlot {
 }
 
 export interface MsgReceiptViolationResponse {
-  /** Tokens slashed from the sequencer and paid to the reporter (decimal integer strings, bond denom). */
+  /**
+   * Tokens slashed from the sequencer by this reveal ("0" when an earlier reveal already
+   * punished the fault and this one took over its claim), and the reporter's share claimed
+   * (decimal integer strings, bond denom).
+   */
   slashed: string;
   reward: string;
+  /** The height at whose end the reward is paid to the claim's holder then. */
+  rewardHeight: bigint;
 }
 
+function createBaseMsgCommitReport(): MsgCommitReport {
+  return { reporter: "", commitment: new Uint8Array(0) };
+}
+
+export const MsgCommitReport: MessageFns<MsgCommitReport> = {
+  encode(message: MsgCommitReport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reporter !== "") {
+      writer.uint32(10).string(message.reporter);
+    }
+    if (message.commitment.length !== 0) {
+      writer.uint32(18).bytes(message.commitment);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgCommitReport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgCommitReport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reporter = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.commitment = reader.bytes();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgCommitReport {
+    return {
+      reporter: isSet(object.reporter) ? globalThis.String(object.reporter) : "",
+      commitment: isSet(object.commitment) ? bytesFromBase64(object.commitment) : new Uint8Array(0),
+    };
+  },
+
+  toJSON(message: MsgCommitReport): unknown {
+    const obj: any = {};
+    if (message.reporter !== "") {
+      obj.reporter = message.reporter;
+    }
+    if (message.commitment.length !== 0) {
+      obj.commitment = base64FromBytes(message.commitment);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgCommitReport>): MsgCommitReport {
+    return MsgCommitReport.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgCommitReport>): MsgCommitReport {
+    const message = createBaseMsgCommitReport();
+    message.reporter = object.reporter ?? "";
+    message.commitment = object.commitment ?? new Uint8Array(0);
+    return message;
+  },
+};
+
+function createBaseMsgCommitReportResponse(): MsgCommitReportResponse {
+  return { sequence: 0n, revealFromHeight: 0n, revealUntilHeight: 0n };
+}
+
+export const MsgCommitReportResponse: MessageFns<MsgCommitReportResponse> = {
+  encode(message: MsgCommitReportResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sequence !== 0n) {
+      if (BigInt.asUintN(64, message.sequence) !== message.sequence) {
+        throw new globalThis.Error("value provided for field message.sequence of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.sequence);
+    }
+    if (message.revealFromHeight !== 0n) {
+      if (BigInt.asIntN(64, message.revealFromHeight) !== message.revealFromHeight) {
+        throw new globalThis.Error("value provided for field message.revealFromHeight of type int64 too large");
+      }
+      writer.uint32(16).int64(message.revealFromHeight);
+    }
+    if (message.revealUntilHeight !== 0n) {
+      if (BigInt.asIntN(64, message.revealUntilHeight) !== message.revealUntilHeight) {
+        throw new globalThis.Error("value provided for field message.revealUntilHeight of type int64 too large");
+      }
+      writer.uint32(24).int64(message.revealUntilHeight);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgCommitReportResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgCommitReportResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.sequence = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.revealFromHeight = reader.int64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.revealUntilHeight = reader.int64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgCommitReportResponse {
+    return {
+      sequence: isSet(object.sequence) ? BigInt(object.sequence) : 0n,
+      revealFromHeight: isSet(object.revealFromHeight)
+        ? BigInt(object.revealFromHeight)
+        : isSet(object.reveal_from_height)
+        ? BigInt(object.reveal_from_height)
+        : 0n,
+      revealUntilHeight: isSet(object.revealUntilHeight)
+        ? BigInt(object.revealUntilHeight)
+        : isSet(object.reveal_until_height)
+        ? BigInt(object.reveal_until_height)
+        : 0n,
+    };
+  },
+
+  toJSON(message: MsgCommitReportResponse): unknown {
+    const obj: any = {};
+    if (message.sequence !== 0n) {
+      obj.sequence = message.sequence.toString();
+    }
+    if (message.revealFromHeight !== 0n) {
+      obj.revealFromHeight = message.revealFromHeight.toString();
+    }
+    if (message.revealUntilHeight !== 0n) {
+      obj.revealUntilHeight = message.revealUntilHeight.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgCommitReportResponse>): MsgCommitReportResponse {
+    return MsgCommitReportResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgCommitReportResponse>): MsgCommitReportResponse {
+    const message = createBaseMsgCommitReportResponse();
+    message.sequence = (object.sequence !== undefined && object.sequence !== null) ? BigInt(object.sequence) : 0n;
+    message.revealFromHeight = (object.revealFromHeight !== undefined && object.revealFromHeight !== null)
+      ? BigInt(object.revealFromHeight)
+      : 0n;
+    message.revealUntilHeight = (object.revealUntilHeight !== undefined && object.revealUntilHeight !== null)
+      ? BigInt(object.revealUntilHeight)
+      : 0n;
+    return message;
+  },
+};
+
 function createBaseMsgReceiptViolation(): MsgReceiptViolation {
-  return { reporter: "", receipt: undefined, committed: undefined, conflicting: undefined };
+  return { reporter: "", receipt: undefined, committed: undefined, conflicting: undefined, salt: new Uint8Array(0) };
 }
 
 export const MsgReceiptViolation: MessageFns<MsgReceiptViolation> = {
@@ -74,6 +322,9 @@ export const MsgReceiptViolation: MessageFns<MsgReceiptViolation> = {
     }
     if (message.conflicting !== undefined) {
       SignedReceipt.encode(message.conflicting, writer.uint32(34).fork()).join();
+    }
+    if (message.salt.length !== 0) {
+      writer.uint32(42).bytes(message.salt);
     }
     return writer;
   },
@@ -123,6 +374,14 @@ export const MsgReceiptViolation: MessageFns<MsgReceiptViolation> = {
             message.conflicting = SignedReceipt.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.salt = reader.bytes();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -141,6 +400,7 @@ export const MsgReceiptViolation: MessageFns<MsgReceiptViolation> = {
       receipt: isSet(object.receipt) ? SignedReceipt.fromJSON(object.receipt) : undefined,
       committed: isSet(object.committed) ? CommittedSlot.fromJSON(object.committed) : undefined,
       conflicting: isSet(object.conflicting) ? SignedReceipt.fromJSON(object.conflicting) : undefined,
+      salt: isSet(object.salt) ? bytesFromBase64(object.salt) : new Uint8Array(0),
     };
   },
 
@@ -157,6 +417,9 @@ export const MsgReceiptViolation: MessageFns<MsgReceiptViolation> = {
     }
     if (message.conflicting !== undefined) {
       obj.conflicting = SignedReceipt.toJSON(message.conflicting);
+    }
+    if (message.salt.length !== 0) {
+      obj.salt = base64FromBytes(message.salt);
     }
     return obj;
   },
@@ -176,6 +439,7 @@ export const MsgReceiptViolation: MessageFns<MsgReceiptViolation> = {
     message.conflicting = (object.conflicting !== undefined && object.conflicting !== null)
       ? SignedReceipt.fromPartial(object.conflicting)
       : undefined;
+    message.salt = object.salt ?? new Uint8Array(0);
     return message;
   },
 };
@@ -310,7 +574,7 @@ export const CommittedSlot: MessageFns<CommittedSlot> = {
 };
 
 function createBaseMsgReceiptViolationResponse(): MsgReceiptViolationResponse {
-  return { slashed: "", reward: "" };
+  return { slashed: "", reward: "", rewardHeight: 0n };
 }
 
 export const MsgReceiptViolationResponse: MessageFns<MsgReceiptViolationResponse> = {
@@ -320,6 +584,12 @@ export const MsgReceiptViolationResponse: MessageFns<MsgReceiptViolationResponse
     }
     if (message.reward !== "") {
       writer.uint32(18).string(message.reward);
+    }
+    if (message.rewardHeight !== 0n) {
+      if (BigInt.asIntN(64, message.rewardHeight) !== message.rewardHeight) {
+        throw new globalThis.Error("value provided for field message.rewardHeight of type int64 too large");
+      }
+      writer.uint32(24).int64(message.rewardHeight);
     }
     return writer;
   },
@@ -353,6 +623,14 @@ export const MsgReceiptViolationResponse: MessageFns<MsgReceiptViolationResponse
             message.reward = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.rewardHeight = reader.int64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -369,6 +647,11 @@ export const MsgReceiptViolationResponse: MessageFns<MsgReceiptViolationResponse
     return {
       slashed: isSet(object.slashed) ? globalThis.String(object.slashed) : "",
       reward: isSet(object.reward) ? globalThis.String(object.reward) : "",
+      rewardHeight: isSet(object.rewardHeight)
+        ? BigInt(object.rewardHeight)
+        : isSet(object.reward_height)
+        ? BigInt(object.reward_height)
+        : 0n,
     };
   },
 
@@ -380,6 +663,9 @@ export const MsgReceiptViolationResponse: MessageFns<MsgReceiptViolationResponse
     if (message.reward !== "") {
       obj.reward = message.reward;
     }
+    if (message.rewardHeight !== 0n) {
+      obj.rewardHeight = message.rewardHeight.toString();
+    }
     return obj;
   },
 
@@ -390,6 +676,9 @@ export const MsgReceiptViolationResponse: MessageFns<MsgReceiptViolationResponse
     const message = createBaseMsgReceiptViolationResponse();
     message.slashed = object.slashed ?? "";
     message.reward = object.reward ?? "";
+    message.rewardHeight = (object.rewardHeight !== undefined && object.rewardHeight !== null)
+      ? BigInt(object.rewardHeight)
+      : 0n;
     return message;
   },
 };
