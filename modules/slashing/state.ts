@@ -17,7 +17,10 @@ export interface SlashingParams {
 
 export function defaultSlashingParams(): SlashingParams {
   return {
-    signedBlocksWindow: 100n,
+    // Counted in blocks, and Strike's blocks are sub-second: the SDK's 100 jailed a validator
+    // after ~15 s down at 300 ms blocks (a restart or an upgrade). 10,000 with half signed
+    // allows about 25 minutes down at 300 ms blocks (dYdX v4: 8,192 blocks, 20% signed).
+    signedBlocksWindow: 10_000n,
     minSignedPerWindow: decFromString("0.5"),
     downtimeJailDurationSeconds: 600n,
     slashFractionDoubleSign: decFromString("0.05"),
