@@ -73,7 +73,10 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   let selection: ProposerSelection;
   let cs: ConsensusState;
   let lastBlockHadTxs = false;
-  /** Local clock at the last commit: the empty-block interval runs from here, not from header time. */
+  /**
+   * Monotonic time of the last commit: the empty-block interval runs from here, not from header
+   * time nor the wall clock, which a clock step (NTP, a skewed clock corrected) would stretch.
+   */
   let lastCommitAtMs = 0;
   const future = new FutureMessages();
   /** Our own proposal and votes at the current height, re-sent until the height ends (peers may have missed them). */
@@ -332,7 +335,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     ({ chain, set, nextList } = done);
     selection = selectionFor(block.header.height + 1n, set);
     lastBlockHadTxs = block.txs.length > 0;
-    lastCommitAtMs = now();
+    lastCommitAtMs = performance.now();
     log?.info("committed block", { height: String(block.header.height), txs: block.txs.length, round });
     o.onBlockCommitted?.(done.committed);
     await openForSequencer();
@@ -385,7 +388,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       lastBlockHadTxs ||
       future.has(height) ||
       (o.blockBuilder.size?.() ?? 1) > 0 ||
-      now() - lastCommitAtMs >= o.createEmptyBlocksIntervalMs;
+      performance.now() - lastCommitAtMs >= o.createEmptyBlocksIntervalMs;
     if (!ready) {
       later(TX_POLL_MS, () => waitThenStartHeight(height));
       return;
