@@ -129,7 +129,20 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       event.kind !== "newHeight" &&
       eventHeight(event) === cs.height
     ) {
-      wal.append({ height: cs.height, event }, own !== undefined);
+      try {
+        wal.append({ height: cs.height, event }, own !== undefined);
+      } catch (e) {
+        // Our own message is not sent unlogged: the caller retries its signing.
+        if (own !== undefined) throw e;
+        // Anyone else's event (a peer's vote, our timeout) goes on unlogged: the WAL only
+        // speeds up a restart, and an event dropped here (a timeout above all) would never
+        // come again, a permanent stall once the disk recovers.
+        log?.error("cannot write the consensus WAL: going on without this record", {
+          error: String(e),
+          event: event.kind,
+          height: String(cs.height),
+        });
+      }
     }
     own?.release();
     const before = cs;
@@ -438,7 +451,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
 
   /** Replays the WAL of the current height with effects muted, then resumes. */
   async function replay(): Promise<void> {
-    const opened = openWal(o.walPath);
+    const opened = (o.openWal ?? openWal)(o.walPath);
     replaying = true;
     try {
       await feed({ kind: "start" });
