@@ -7,8 +7,8 @@
  * of other channels (consensus, txs, receipts), oversized and random bytes.
  *
  * Checked for every input: nothing throws out of the handler and no programming error
- * (TypeError, ReferenceError) is caught in it; a message that does not decode is penalised
- * (the code reports its sender); the node's chain (driver height, block store, app hash)
+ * (TypeError, ReferenceError) is caught in it; a message that does not decode, or a next
+ * block that does not verify, is penalised (the code reports its sender); the node's chain (driver height, block store, app hash)
  * is unchanged, except by the one valid next block (K+1), and then only by exactly that
  * block under another encoding, after which the node is rebuilt at K.
  */
@@ -169,17 +169,21 @@ async function openTarget(walPath: string, chain: readonly CommittedBlock[]): Pr
   };
 }
 
-/** Whether the message is malformed at the block-sync layer (the code must penalise its sender). */
-function malformed(bytes: Uint8Array): boolean {
+/**
+ * Whether the code must penalise the sender: a message malformed at the block-sync layer, or a
+ * response for the next height (K+1) that is not applied (its commit or header is wrong; the
+ * test app accepts any txs). A response for a height the node has or cannot use yet is not.
+ */
+function mustPenalise(bytes: Uint8Array, applied: boolean): boolean {
   const tag = bytes[0];
   if (tag === TAG_STATUS || tag === TAG_REQUEST) return bytes.length !== 9;
   if (tag !== 3 || bytes.length < 5) return true;
   const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(1);
   if (5 + n > bytes.length) return true;
   try {
-    decodeBlock(bytes.subarray(5, 5 + n));
+    const height = decodeBlock(bytes.subarray(5, 5 + n)).header.height;
     decodeCommit(bytes.subarray(5 + n));
-    return false;
+    return height === K + 1n && !applied;
   } catch {
     return true;
   }
@@ -288,9 +292,9 @@ export async function fuzzBlockSyncChannel(options: {
             sample(bug, bytes);
           }
           if (outcome.reports.length > 0) stats.penalised!++;
-          else if (malformed(bytes)) {
+          else if (mustPenalise(bytes, digest(target) !== reference)) {
             stats.unpenalised!++;
-            sample("malformed, not penalised", bytes);
+            sample("not penalised", bytes);
           }
           // A request is answered only with a block the node holds.
           for (const m of outcome.sent) {

@@ -41,7 +41,7 @@ test("mutated consensus-channel messages (proposals, votes, blocks, evidence) ne
   t.is(stats.stateChanges, 0);
 });
 
-test("malformed, truncated, oversized and wrong-channel block-sync messages never crash the handler, are penalised when malformed, and move the node's chain only by the valid next block", async (t) => {
+test("malformed, truncated, oversized and wrong-channel block-sync messages never crash the handler, are penalised when malformed or unverifiable, and move the node's chain only by the valid next block", async (t) => {
   const stats = await fuzzBlockSyncChannel({ inputs: 3000, seed, foreign: foreignTo("blocksync") });
   t.true(stats.inputs > 2500, `${stats.inputs} inputs`);
   t.deepEqual(stats.samples, []);

@@ -2,7 +2,7 @@
  * `make fuzz`: runs each fuzz target for FUZZ_INPUTS inputs (default 1,000,000) and writes
  * bench/results/fuzz.json (inputs, crashes, accepted, state changes, duration, date, load
  * average). FUZZ_TARGETS=tx-bytes,json-rpc,p2p-consensus,p2p-blocksync,p2p-receipts picks targets; FUZZ_SEED fixes the inputs.
- * Exits non-zero if any target crashed, accepted an input, changed state or let a malformed
+ * Exits non-zero if any target crashed, accepted an input, changed state or let a bad
  * p2p message go unpenalised.
  */
 import { loadavg } from "node:os";

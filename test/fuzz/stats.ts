@@ -15,7 +15,7 @@ export interface FuzzStats {
   durationS?: number;
   /** p2p targets: inputs whose sender the node penalised. */
   penalised?: number;
-  /** p2p targets: malformed inputs whose sender went unpenalised (must be 0). */
+  /** p2p targets: inputs the code must penalise (malformed, a block that does not verify) that went unpenalised (must be 0). */
   unpenalised?: number;
   /** Inputs taken because they are a valid message under another encoding (then undone). */
   equivalentApplied?: number;
