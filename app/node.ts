@@ -15,6 +15,7 @@ import { startTxIndexing } from "../chain/indexer/indexQueue.js";
 import { openMarketData, type MarketDataUpdate } from "../chain/indexer/marketData.js";
 import { createMarketFeed } from "../chain/indexer/marketFeed.js";
 import { createBookSource } from "./bookSource.js";
+import { createMarkSource } from "./markSource.js";
 import { dashboardDir } from "./dashboard.js";
 import { createMempool } from "../chain/mempool/mempool.js";
 import { createSignatureVerifierPool } from "../chain/crypto/verifyPool.js";
@@ -130,7 +131,10 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   const eventBus = createEventBus();
   // Candles and the trade tape: caught up with the block store here, then one write per block.
   const marketData = await openMarketData({ db, blocks: blockStore });
-  const marketFeed = createMarketFeed(createBookSource((req) => app.query(req)));
+  const marketFeed = createMarketFeed(
+    createBookSource((req) => app.query(req)),
+    createMarkSource((req) => app.query(req)),
+  );
   const marketUpdates = new Map<bigint, MarketDataUpdate>();
 
   const validators = genesisValidators(genesis);
@@ -208,7 +212,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   peerCount = () => network.host.peers().length;
   syncStatus = () => network.syncStatus();
   network.host.onMessage("receipts", (peer, bytes) => {
-    if (!sequencing.relayed(bytes)) network.host.reportInvalid(peer, "receipt does not verify");
+    const r = sequencing.relayed(bytes);
+    if (r.verdict === "invalid") network.host.reportInvalid(peer, r.reason);
   });
   sequencing.onPublish((bytes) => network.host.broadcast("receipts", bytes));
 

@@ -9,3 +9,4 @@ export {
 } from "./queryRpc.js";
 export { chainQueries, cosmosQueries, strikeQueries, type CosmosQueries, type StrikeQueries } from "./queries.js";
 export { cometQuerier, jsonRpcQuerier, type CometQuerier } from "./comet.js";
+export { jsonRpcAbciQuerier, type JsonRpcCall } from "./jsonRpc.js";

@@ -31,9 +31,16 @@ import { admit, messageHeight } from "./admission.js";
 import { lastSignedVote, loadStoredChain } from "./stateLoad.js";
 import { executeAndPersist, lastCommitInfo } from "./blockCommit.js";
 import { isSignRefusal, proposalStillWanted, signRetryDelayMs, voteStillWanted, voteTime } from "./signing.js";
+import { blockIdKey, type VoteSet } from "./voteSet.js";
 
 export { MAX_ROUNDS_AHEAD } from "./admission.js";
 const DEFAULT_GOSSIP_INTERVAL_MS = 1_000;
+/** A consensus task running longer than this is logged (a stuck task freezes the node). */
+const TASK_WARN_MS = 4_000;
+/** A height lasting longer than this is logged with the votes held, then again at this interval. */
+const STUCK_REPORT_MS = 15_000;
+/** A height lasting longer than this has its held proposal and votes passed on to peers. */
+const RELAY_AFTER_MS = 2_000;
 const TX_POLL_MS = 20;
 
 function eventHeight(e: WalEvent): bigint {
@@ -78,6 +85,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
    * time nor the wall clock, which a clock step (NTP, a skewed clock corrected) would stretch.
    */
   let lastCommitAtMs = 0;
+  /** Local clock when the current height started (the relay and the stuck report count from it). */
+  let heightStartedAtMs = 0;
   const future = new FutureMessages();
   /** Our own proposal and votes at the current height, re-sent until the height ends (peers may have missed them). */
   let ownMessages: ConsensusMessage[] = [];
@@ -99,12 +108,84 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     o.onFatal?.(e);
   }
 
-  function enqueue(task: () => Promise<void> | void): void {
+  /** The task the queue is running now and since when (for the watchdog and `status()`). */
+  let busy: { what: string; sinceMs: number; warned: boolean } | undefined;
+  let queued = 0;
+
+  /**
+   * Runs consensus work one task at a time. Everything (peers' messages, timeouts, commits)
+   * waits behind the running task, so a task that never finishes freezes the node: the
+   * watchdog says so in the log, naming the task.
+   */
+  function enqueue(what: string, task: () => Promise<void> | void): void {
+    queued++;
     queue = queue
       .then(async () => {
-        if (running) await task();
+        queued--;
+        if (!running) return;
+        busy = { what, sinceMs: now(), warned: false };
+        try {
+          await task();
+        } finally {
+          if (busy?.warned === true)
+            log?.warn("slow consensus task finished", { task: what, took_ms: now() - busy.sinceMs });
+          busy = undefined;
+        }
       })
-      .catch((e: unknown) => log?.error("consensus task failed", { error: String(e) }));
+      .catch((e: unknown) => log?.error("consensus task failed", { task: what, error: String(e) }));
+  }
+
+  function watchdog(): void {
+    if (!running) return;
+    const b = busy;
+    if (b !== undefined && !b.warned && now() - b.sinceMs >= TASK_WARN_MS) {
+      b.warned = true;
+      log?.warn("consensus task is taking long: everything else waits behind it", {
+        task: b.what,
+        running_ms: now() - b.sinceMs,
+        queued,
+        height: String(cs.height),
+        round: cs.round,
+        step: cs.step,
+      });
+    }
+    stuckHeightReport();
+    later(TASK_WARN_MS / 4, watchdog);
+  }
+
+  /** Which validators' votes we hold in each round of the current height, as "0,2,3". */
+  function votesSeen(sets: ReadonlyMap<number, VoteSet>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [round, vs] of [...sets].sort((a, b) => a[0] - b[0])) {
+      const who: number[] = [];
+      vs.allVotes().forEach((v, i) => v !== undefined && who.push(i));
+      out[`r${round}`] = who.join(",");
+    }
+    return out;
+  }
+
+  let reportedAtMs = 0;
+  /**
+   * A height that does not end is logged (at most every STUCK_REPORT_MS) with whose votes we
+   * hold in each round: an operator sees at once whether peers' votes arrive.
+   */
+  function stuckHeightReport(): void {
+    if (cs === undefined) return;
+    const t = now();
+    // In "commit" the height is decided and the next one may wait for txs (create_empty_blocks).
+    if (cs.step === "commit" || t - heightStartedAtMs < STUCK_REPORT_MS) return;
+    if (t - Math.max(reportedAtMs, heightStartedAtMs) < STUCK_REPORT_MS) return;
+    reportedAtMs = t;
+    log?.warn("height has not ended", {
+      height: String(cs.height),
+      for_ms: t - heightStartedAtMs,
+      round: cs.round,
+      step: cs.step,
+      proposals: [...cs.proposals.keys()].join(","),
+      prevotes: votesSeen(cs.prevotes),
+      precommits: votesSeen(cs.precommits),
+      ...(busy === undefined ? {} : { busy_task: busy.what }),
+    });
   }
 
   function later(ms: number, task: () => void): void {
@@ -148,6 +229,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     const before = cs;
     const r = step(cs, event);
     cs = r.state;
+    if (cs.height !== before.height) heightStartedAtMs = now();
     if (event.kind === "timeout")
       log?.debug?.("timeout", { height: event.height, round: event.round, step: event.step });
     if (cs.round !== before.round || cs.step !== before.step || cs.height !== before.height)
@@ -163,7 +245,9 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     switch (fx.kind) {
       case "scheduleTimeout":
         later(fx.durationMs, () =>
-          enqueue(() => feed({ kind: "timeout", height: fx.height, round: fx.round, step: fx.step })),
+          enqueue(`timeout ${fx.step}`, () =>
+            feed({ kind: "timeout", height: fx.height, round: fx.round, step: fx.step }),
+          ),
         );
         return;
       case "buildBlock":
@@ -226,7 +310,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     const delay = signRetryDelayMs(attempt);
     log?.error(`cannot sign ${what}: retrying`, { error: String(e), attempt, retry_in_ms: delay });
     later(delay, () =>
-      enqueue(async () => {
+      enqueue(`retry signing ${what}`, async () => {
         if (stillWanted()) await again();
       }),
     );
@@ -268,7 +352,32 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   function gossipOwnMessages(): void {
     if (!running) return;
     for (const m of ownMessages) if (messageHeight(m) === cs.height) o.network?.broadcast(m);
+    if (cs.step !== "commit" && now() - heightStartedAtMs >= RELAY_AFTER_MS) relayHeld();
     later(o.gossipIntervalMs ?? DEFAULT_GOSSIP_INTERVAL_MS, gossipOwnMessages);
+  }
+
+  /**
+   * A height that drags: pass on the proposal and the votes we hold of this round and the one
+   * before. Messages go only to direct peers, so a validator that some peers have cut off
+   * (banned, still redialling, a half-healed partition) is otherwise heard only by those still
+   * connected to it, and +2/3 may be split between nodes that never hear each other.
+   * Receivers check every signature as usual; what they hold already is a duplicate.
+   */
+  function relayHeld(): void {
+    const mine = (address: Uint8Array) => selfAddress !== undefined && equalBytes(address, selfAddress);
+    for (const round of [cs.round - 1, cs.round]) {
+      if (round < 0) continue;
+      const p = cs.proposals.get(round);
+      const pb = p === undefined ? undefined : cs.blocks.get(blockIdKey(p.blockId));
+      if (p !== undefined && pb !== undefined && !mine(selection.proposer(round).address)) {
+        o.network?.broadcast({ kind: "proposal", proposal: p, block: pb.block });
+      }
+      for (const sets of [cs.prevotes, cs.precommits]) {
+        for (const vote of sets.get(round)?.allVotes() ?? []) {
+          if (vote !== undefined && !mine(vote.validatorAddress)) o.network?.broadcast({ kind: "vote", vote });
+        }
+      }
+    }
   }
 
   const ownVoteTime = () => voteTime(now(), chain.lastBlockTime);
@@ -332,7 +441,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     if (h <= chain.lastHeight) return;
     const commit = commitFromPrecommits(h, fx.round, fx.blockId, fx.validators, fx.precommits);
     try {
-      await persistBlock(fx.block, fx.blockId, fx.round, commit);
+      await persistBlock(fx.block, fx.blockId, fx.round, commit, true);
     } catch (e) {
       // The application has executed the block in memory: there is no safe retry in place.
       fatal(`cannot commit block ${h}`, e);
@@ -342,7 +451,13 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   }
 
   /** Executes a decided block and writes it with its commit, app state and indexes in one batch. */
-  async function persistBlock(block: Block, blockId: BlockId, round: number, commit: Commit): Promise<void> {
+  async function persistBlock(
+    block: Block,
+    blockId: BlockId,
+    round: number,
+    commit: Commit,
+    decidedHere: boolean,
+  ): Promise<void> {
     const done = await executeAndPersist(o, evidence, { chain, set, nextList }, block, blockId, commit);
     wal?.truncate();
     ({ chain, set, nextList } = done);
@@ -351,7 +466,10 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     lastCommitAtMs = performance.now();
     log?.info("committed block", { height: String(block.header.height), txs: block.txs.length, round });
     o.onBlockCommitted?.(done.committed);
-    await openForSequencer();
+    // Only a validator that took part in deciding this block is in step with the chain: one
+    // catching up by block sync (or just restarted) would sign receipts on old state for a
+    // height the others decided long ago. It sequences again from its next decision.
+    if (decidedHere) await openForSequencer();
   }
 
   /** Hands the next height to the sequencer when we propose its round 0 (see BlockBuilder.openHeight). */
@@ -385,7 +503,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     const header = blockHeaderProblem(chain, block, selection.proposer(commit.round).address);
     if (header !== undefined) return `header: ${header}`;
     if (!o.app.processProposal(block.txs, h)) return "the application rejects its txs";
-    await persistBlock(block, blockId, commit.round, commit);
+    await persistBlock(block, blockId, commit.round, commit, false);
     await startHeight(h + 1n);
     return undefined;
   }
@@ -406,7 +524,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       later(TX_POLL_MS, () => waitThenStartHeight(height));
       return;
     }
-    enqueue(() => startHeight(height));
+    enqueue("start height", () => startHeight(height));
   }
 
   async function startHeight(height: bigint): Promise<void> {
@@ -476,10 +594,18 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     },
     applySyncedBlock(block: Block, commit: Commit): Promise<string | undefined> {
       if (!running) return Promise.resolve("consensus is not running");
-      return new Promise((resolve) => enqueue(async () => resolve(await applySyncedBlock(block, commit))));
+      return new Promise((resolve) =>
+        enqueue("apply synced block", async () => resolve(await applySyncedBlock(block, commit))),
+      );
     },
     status(): ConsensusStatus {
-      return { height: cs?.height ?? 0n, round: cs?.round ?? 0, step: cs?.step ?? "init" };
+      return {
+        height: cs?.height ?? 0n,
+        round: cs?.round ?? 0,
+        step: cs?.step ?? "init",
+        ...(busy === undefined ? {} : { busy: { task: busy.what, runningMs: now() - busy.sinceMs } }),
+        queued,
+      };
     },
     async start() {
       await loadChainState();
@@ -495,14 +621,13 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       await replay();
       const decided = replayDecide;
       replayDecide = undefined;
-      o.network?.onMessage((m, origin) => enqueue(() => receive(m, origin)));
+      o.network?.onMessage((m, origin) => enqueue(`receive ${m.kind}`, () => receive(m, origin)));
       o.network?.onPeerGone?.((peer) => future.dropPeer(peer));
-      if (decided !== undefined) enqueue(() => commitBlock(decided));
-      else {
-        enqueue(() => openForSequencer());
-        enqueue(() => feed({ kind: "start" }));
-      }
+      if (decided !== undefined) enqueue("commit replayed decision", () => commitBlock(decided));
+      // Not opened for the sequencer here: after a restart the node may be far behind (see persistBlock).
+      else enqueue("start", () => feed({ kind: "start" }));
       if (o.network !== undefined) later(o.gossipIntervalMs ?? DEFAULT_GOSSIP_INTERVAL_MS, gossipOwnMessages);
+      later(TASK_WARN_MS / 4, watchdog);
       await queue;
     },
     async stop() {

@@ -130,6 +130,10 @@ export interface ConsensusStatus {
   height: bigint;
   round: number;
   step: string;
+  /** The task consensus is running now, and for how long (absent when idle). */
+  busy?: { task: string; runningMs: number };
+  /** Tasks waiting behind it. */
+  queued?: number;
 }
 
 export interface ConsensusDriver {

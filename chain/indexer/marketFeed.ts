@@ -1,8 +1,9 @@
 /**
  * Live market-data topics for websocket clients: book deltas with a per-market sequence
- * number (and the snapshot they apply to), trades, candles, oracle prices and funding, and
- * one account's orders and fills. Everything comes from committed blocks' generic events;
- * the book's levels come from a `BookLevelsSource` the node provides (an app query).
+ * number (and the snapshot they apply to), trades, candles, oracle prices, marks and funding,
+ * and one account's orders and fills. Everything comes from committed blocks' generic events;
+ * the book's levels come from a `BookLevelsSource` and the marks from a `MarkSource` the node
+ * provides (app queries): the feed never prices anything itself.
  *
  * Book deltas are the difference between the book after a block and the book the feed held
  * before it, so applying them to the snapshot always gives the book as queried. All work
@@ -13,6 +14,9 @@
 import type { AbciEvent, FinalizeBlockResponse } from "../types/abci.js";
 import { indexerErrors } from "./errors.js";
 import type { Candle, CandleInterval, MarketDataUpdate, TapeTrade } from "./marketData.js";
+import { createMarkTracker, type MarkSource } from "./markTracker.js";
+
+export type { MarketMark, MarkPrices, MarkSource } from "./markTracker.js";
 
 /** [price, size] in the market's integer units, as decimal text; size "0" removes a level. */
 export type BookLevel = [price: string, size: string];
@@ -48,11 +52,22 @@ export interface BookMessage {
   asks: BookLevel[];
 }
 
+/**
+ * The prices topic: an oracle price (`asset`, `price`, …), a funding payment (`market`, `rate`,
+ * …) or a mark that moved (`market`, `mark`, `spot`, `stale` "true"/"false"), all in `attributes`.
+ */
+export interface PricesMessage {
+  topic: "prices";
+  height: string;
+  kind: "oracle" | "funding" | "mark";
+  attributes: Record<string, string>;
+}
+
 export type FeedMessage =
   | BookMessage
   | { topic: "trades"; market: string; trade: TapeTrade }
   | { topic: "candles"; market: string; candle: Candle }
-  | { topic: "prices"; height: string; kind: "oracle" | "funding"; attributes: Record<string, string> }
+  | PricesMessage
   | { topic: "account"; address: string; height: string; kind: string; attributes: Record<string, string> };
 
 export type FeedPush = (message: FeedMessage) => void;
@@ -91,6 +106,11 @@ function attributesOf(e: AbciEvent): Record<string, string> {
   return out;
 }
 
+/** End-block events and those of the block's successful txs. */
+function blockEvents(results: FinalizeBlockResponse): AbciEvent[] {
+  return [...results.events, ...results.txResults.flatMap((r) => (r.code === 0 ? r.events : []))];
+}
+
 /** Levels present in `next` with a new size, and levels gone from it with size "0", best first. */
 export function diffLevels(before: Map<string, string>, next: BookLevel[]): BookLevel[] {
   const out: BookLevel[] = [];
@@ -110,9 +130,14 @@ function levelsOf(side: Map<string, string>, descending: boolean): BookLevel[] {
   });
 }
 
-export function createMarketFeed(source: BookLevelsSource): MarketFeed {
+/**
+ * `marks`: where mark prices are read after a block that may have moved them (without it the
+ * prices topic carries oracle prices and funding only).
+ */
+export function createMarketFeed(source: BookLevelsSource, marks?: MarkSource): MarketFeed {
   const clients = new Map<string, Map<string, Subscription>>();
   const books = new Map<string, TrackedBook>();
+  const markTracker = marks === undefined ? undefined : createMarkTracker(marks);
   let queue: Promise<unknown> = Promise.resolve();
 
   function enqueue<T>(work: () => Promise<T> | T): Promise<T> {
@@ -191,6 +216,19 @@ export function createMarketFeed(source: BookLevelsSource): MarketFeed {
     }
   }
 
+  function followed(topic: MarketTopic["topic"]): boolean {
+    for (const subs of clients.values()) for (const sub of subs.values()) if (sub.topic.topic === topic) return true;
+    return false;
+  }
+
+  /** Sends the marks a block moved (nobody following prices: the tracker forgets its basis). */
+  async function refreshMarks(events: readonly AbciEvent[]): Promise<void> {
+    if (markTracker === undefined) return;
+    if (!followed("prices")) return markTracker.stop();
+    for (const { height, attributes } of await markTracker.moved(events))
+      deliver((t) => t.topic === "prices", { topic: "prices", height, kind: "mark", attributes });
+  }
+
   function publishEvents(height: bigint, results: FinalizeBlockResponse, update: MarketDataUpdate): void {
     const h = height.toString();
     for (const trade of update.trades) {
@@ -217,8 +255,7 @@ export function createMarketFeed(source: BookLevelsSource): MarketFeed {
         candle,
       });
     }
-    const events = [...results.events, ...results.txResults.flatMap((r) => (r.code === 0 ? r.events : []))];
-    for (const e of events) {
+    for (const e of blockEvents(results)) {
       if (e.type === "oracle_price" || e.type === "funding") {
         const kind = e.type === "funding" ? "funding" : "oracle";
         deliver((t) => t.topic === "prices", { topic: "prices", height: h, kind, attributes: attributesOf(e) });
@@ -243,6 +280,7 @@ export function createMarketFeed(source: BookLevelsSource): MarketFeed {
         const subs = clients.get(subscriberId);
         if (subs?.has(key)) throw indexerErrors.alreadySubscribed(`"${key}"`);
         const snapshot = topic.topic === "book" ? snapshotOf(topic.market, await track(topic.market)) : undefined;
+        if (topic.topic === "prices") await markTracker?.start();
         const target = clients.get(subscriberId) ?? new Map<string, Subscription>();
         target.set(key, { topic, push });
         clients.set(subscriberId, target);
@@ -262,6 +300,8 @@ export function createMarketFeed(source: BookLevelsSource): MarketFeed {
     blockCommitted(height, results, update) {
       void enqueue(async () => {
         publishEvents(height, results, update);
+        // A failed mark read is retried at the next block that moves a price; the books go on.
+        await refreshMarks(blockEvents(results)).catch(() => undefined);
         await refreshBooks();
       }).catch(() => {
         // A failed book read (the node is stopping) leaves the books as they were; the next block retries.

@@ -47,7 +47,10 @@ interface PeerState {
   connectedSinceMs: number;
   senders: Record<ChannelId, ChannelSender>;
   decoders: Set<FrameDecoder>;
+  /** Streams that closed while their connection stayed open (a broken peer, past a few). */
   reopens: number;
+  /** The connection each channel's outgoing stream runs on. */
+  channelConns: Partial<Record<ChannelId, Connection>>;
   /** Told to onPeer handlers: once our channel streams are open or the peer has sent a message. */
   announced: boolean;
   misbehaved: boolean;
@@ -292,6 +295,7 @@ class Libp2pHost implements P2PHost {
       senders: {} as Record<ChannelId, ChannelSender>,
       decoders: new Set(),
       reopens: 0,
+      channelConns: {},
       announced: false,
       misbehaved: false,
       closed: false,
@@ -328,6 +332,7 @@ class Libp2pHost implements P2PHost {
         stream.abort(p2pErrors.streamClosed());
         return;
       }
+      peer.channelConns[channel] = conn;
       peer.senders[channel].attach(stream);
       if (CHANNELS.every((ch) => peer.senders[ch].attached)) this.announce(peer);
     } catch (err) {
@@ -340,7 +345,14 @@ class Libp2pHost implements P2PHost {
 
   private onChannelClosed(peer: PeerState, channel: ChannelId): void {
     if (peer.closed || !this.running) return;
-    if (++peer.reopens > MAX_CHANNEL_REOPENS) {
+    // A connection that went away takes all its streams with it: that is one event, not a
+    // stream closing under a live connection, so it does not count. With two connections to
+    // one peer (both dialled each other) the channel reopens on the other; with none,
+    // 'peer:disconnect' follows.
+    const conn = peer.channelConns[channel];
+    delete peer.channelConns[channel];
+    const connectionWent = conn !== undefined && (conn.status !== "open" || this.dropped.has(conn));
+    if (!connectionWent && ++peer.reopens > MAX_CHANNEL_REOPENS) {
       this.dropPeer(peer.id, `${channel} channel keeps closing`, false);
       return;
     }

@@ -55,6 +55,9 @@ export interface SequencerInfoJson {
   is_self: boolean;
 }
 
+/** What a receipt from a peer came to: only "invalid" is the peer's fault. */
+export type RelayVerdict = { verdict: "kept" } | { verdict: "ignored" } | { verdict: "invalid"; reason: string };
+
 export interface Sequencing {
   readonly mempool: Mempool;
   readonly receipts: ReceiptStore;
@@ -63,8 +66,8 @@ export interface Sequencing {
   sealBlock(height: bigint): SealedBlock | "abstain" | undefined;
   /** In the block's commit step (same batch as the block). */
   blockCommitting(c: CommittedBlock, batch: WriteBatch): void;
-  /** A receipt from a peer: kept when it verifies and its signer is a validator; false otherwise. */
-  relayed(bytes: Uint8Array): boolean;
+  /** A receipt from a peer: kept when it verifies and its signer is a validator; "invalid" only for what an honest peer never sends. */
+  relayed(bytes: Uint8Array): RelayVerdict;
   /** Where this node's own receipts go (to peers). */
   onPublish(send: (bytes: Uint8Array) => void): void;
   /** The tx's receipt, waiting up to waitMs for it. */
@@ -141,18 +144,22 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
     },
     relayed(bytes) {
       let signed: SignedReceipt;
+      let receipt: ReturnType<typeof verifyReceipt>;
       try {
         signed = SignedReceipt.decode(bytes);
-        const receipt = verifyReceipt(signed, { chainId: o.chainId });
-        if (!o.validators().some((v) => equalBytes(v.address, receipt.sequencerAddress))) return false;
-        const known = receipts.get(receipt.txHash);
-        // Our own receipt, or an echo of one we hold: nothing new.
-        if (known !== undefined && equalBytes(known.signed.receipt, signed.receipt)) return true;
-        receipts.add(signed, receipt, now());
-        return true;
-      } catch {
-        return false;
+        receipt = verifyReceipt(signed, { chainId: o.chainId });
+      } catch (e) {
+        // Bytes no honest node sends: undecodable, another chain's, or a signature that fails.
+        return { verdict: "invalid", reason: `receipt does not verify: ${e instanceof Error ? e.message : String(e)}` };
       }
+      // Genuinely signed by a key that is not in our set: a peer behind us (or ahead), or a
+      // validator that has since left. Not kept, and no fault of the peer's.
+      if (!o.validators().some((v) => equalBytes(v.address, receipt.sequencerAddress))) return { verdict: "ignored" };
+      const known = receipts.get(receipt.txHash);
+      // Our own receipt, or an echo of one we hold: nothing new.
+      if (known !== undefined && equalBytes(known.signed.receipt, signed.receipt)) return { verdict: "kept" };
+      receipts.add(signed, receipt, now());
+      return { verdict: "kept" };
     },
     onPublish(send) {
       publish = send;

@@ -1,4 +1,4 @@
-/** `strike query book|trades|positions|markets|orders`: the trading state, as tables or JSON. */
+/** `strike query book|trades|positions|markets|marks|orders`: the trading state, as tables or JSON. */
 import { Command } from "commander";
 import type { QuerySubaccountsResponse } from "../../chain/codec/generated/strike/margin/v1/query.js";
 import { MarketType, OptionKind, type Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
@@ -85,6 +85,46 @@ function marketsCommand(): Command {
       }),
     "strike query markets",
     "strike query markets --output json",
+  );
+}
+
+function marksCommand(): Command {
+  return withExamples(
+    new Command("marks")
+      .description(
+        "Mark prices (USDC per contract) that positions are valued at: a perpetual's is its oracle price, an option's its model price; STALE when that oracle price is stale",
+      )
+      .argument("[market]", "only this market, e.g. ETH-PERP")
+      .action(async (market: string | undefined, _o: unknown, self: Command) => {
+        const g = globalOptions(self);
+        const r = await withComet(g, (c) => cliQueries(c).margin.Marks({ market: market ?? "" }));
+        const marks = r.marks.map((m) => ({
+          market: m.market,
+          type: m.type === MarketType.MARKET_TYPE_OPTION ? "option" : "perpetual",
+          underlying: m.underlying,
+          mark: m.mark,
+          spot: m.spot,
+          stale: m.stale,
+          settled: m.settled,
+        }));
+        print(g.output, { height: r.height.toString(), marks }, () =>
+          [
+            `marks at height ${r.height}`,
+            table(
+              ["MARKET", "TYPE", "MARK", "SPOT", "STATUS"],
+              marks.map((m) => [
+                m.market,
+                m.type,
+                m.mark || "-",
+                m.spot || "-",
+                m.settled ? "settled" : m.mark === "" ? "no price" : m.stale ? "STALE" : "",
+              ]),
+            ),
+          ].join("\n"),
+        );
+      }),
+    "strike query marks",
+    "strike query marks ETH-PERP --output json",
   );
 }
 
@@ -335,5 +375,5 @@ function ordersCommand(): Command {
 }
 
 export function tradingQueryCommands(): Command[] {
-  return [marketsCommand(), bookCommand(), tradesCommand(), positionsCommand(), ordersCommand()];
+  return [marketsCommand(), marksCommand(), bookCommand(), tradesCommand(), positionsCommand(), ordersCommand()];
 }

@@ -20,7 +20,7 @@ export function createMarginModule(keeper: MarginKeeper, deps: MarginModuleDeps)
     name: MODULE_NAME,
     storeKey: STORE_KEY,
     msgs: marginMsgRoutes(keeper),
-    queries: marginQueryRoutes(keeper),
+    queries: marginQueryRoutes(keeper, deps.markets),
     initGenesis: (ctx: Context, state: unknown) => initMarginGenesis(ctx, state),
     endBlock(ctx: Context) {
       runFunding(ctx, keeper, deps.markets, deps.book);

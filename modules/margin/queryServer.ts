@@ -1,16 +1,21 @@
-/** margin queries: an owner's subaccounts with positions and risk, and the insurance fund. */
+/** margin queries: an owner's subaccounts with positions and risk, the insurance fund, and every market's mark. */
 import {
   QueryInsuranceFundRequest,
   QueryInsuranceFundResponse,
+  QueryMarksRequest,
+  QueryMarksResponse,
+  type MarkPrice,
   QuerySubaccountsRequest,
   QuerySubaccountsResponse,
 } from "../../chain/codec/generated/strike/margin/v1/query.js";
 import { isValidAddress } from "../../chain/crypto/address.js";
-import { grpcInvalidArgument } from "../../chain/runtime/queryErrors.js";
+import type { Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
+import { grpcInvalidArgument, grpcNotFound } from "../../chain/runtime/queryErrors.js";
 import type { QueryContext, QueryRoute } from "../../chain/runtime/types.js";
-import type { RiskContext } from "./expectedKeepers.js";
+import type { MarketReaderWithList, RiskContext } from "./expectedKeepers.js";
 import type { MarginKeeper } from "./keeper.js";
-import { subaccountView } from "./views.js";
+import { markOf, type MarketMark } from "./marks.js";
+import { decString, subaccountView } from "./views.js";
 
 const P = "/strike.margin.v1.Query/";
 
@@ -18,7 +23,19 @@ function riskContext(ctx: QueryContext): RiskContext {
   return { kv: (k) => ctx.kv(k), block: { height: ctx.height, time: { seconds: ctx.time?.seconds ?? 0n } } };
 }
 
-export function marginQueryRoutes(keeper: MarginKeeper): QueryRoute[] {
+function markPrice(m: MarketMark): MarkPrice {
+  return {
+    market: m.market.id,
+    type: m.market.type,
+    underlying: m.market.underlying,
+    mark: m.mark === undefined ? "" : decString(m.mark),
+    spot: m.spot === undefined ? "" : decString(m.spot),
+    stale: m.stale,
+    settled: m.settled,
+  };
+}
+
+export function marginQueryRoutes(keeper: MarginKeeper, markets: MarketReaderWithList): QueryRoute[] {
   return [
     {
       path: `${P}Subaccounts`,
@@ -35,6 +52,22 @@ export function marginQueryRoutes(keeper: MarginKeeper): QueryRoute[] {
       handle(ctx, data) {
         QueryInsuranceFundRequest.decode(data);
         return QueryInsuranceFundResponse.encode({ balance: keeper.insuranceBalance(ctx).toString() }).finish();
+      },
+    },
+    {
+      path: `${P}Marks`,
+      handle(ctx, data) {
+        const req = QueryMarksRequest.decode(data);
+        let chosen: Market[];
+        if (req.market === "") chosen = [...markets.allMarkets(ctx)];
+        else {
+          const m = markets.getMarket(ctx, req.market);
+          if (m === undefined) throw grpcNotFound(`market ${req.market} not found`);
+          chosen = [m];
+        }
+        const rc = riskContext(ctx);
+        const marks = chosen.map((m) => markPrice(markOf(rc, keeper.deps, m)));
+        return QueryMarksResponse.encode({ height: ctx.height, marks }).finish();
       },
     },
   ];

@@ -13,7 +13,8 @@ function usdc(amount: bigint): string {
 function trimDec(s: string): string {
   return s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
 }
-function dec(x: Dec): string {
+/** A Dec as decimal text without trailing zeros ("3000.5"). */
+export function decString(x: Dec): string {
   return trimDec(decToString(x));
 }
 
@@ -30,18 +31,18 @@ function liquidationPrice(risk: AccountRisk): string {
   const denominator = c - mul(c < 0n ? -c : c, mmf);
   if (denominator === 0n) return "";
   const p = div(-uusdcToUsdc(risk.quoteBalance), denominator);
-  return p <= 0n ? "0" : dec(p);
+  return p <= 0n ? "0" : decString(p);
 }
 
 function positionView(r: PositionRisk, liq: string): PositionView {
   const contracts = r.contracts;
   const entryUsdc = uusdcToUsdc(BigInt(r.position.entryCost));
-  const scale = (g: Dec) => dec(mul(g, contracts));
+  const scale = (g: Dec) => decString(mul(g, contracts));
   return {
     market: r.market.id,
-    size: dec(contracts),
-    entryPrice: contracts === 0n ? "0" : dec(div(entryUsdc, contracts)),
-    markPrice: dec(r.mark),
+    size: decString(contracts),
+    entryPrice: contracts === 0n ? "0" : decString(div(entryUsdc, contracts)),
+    markPrice: decString(r.mark),
     unrealizedPnl: usdc(r.value - BigInt(r.position.entryCost)),
     initialMargin: usdc(r.im),
     maintenanceMargin: usdc(r.mm),
@@ -57,7 +58,7 @@ export function subaccountView(ctx: RiskContext, keeper: MarginKeeper, sub: Suba
   const risk = computeRisk(ctx, keeper.deps, sub, keeper.positions(ctx, { owner: sub.owner, number: sub.number }));
   const liq = liquidationPrice(risk);
   const total = (pick: (r: PositionRisk) => Dec) =>
-    dec(risk.positions.reduce((acc, r) => acc + mul(pick(r), r.contracts), 0n));
+    decString(risk.positions.reduce((acc, r) => acc + mul(pick(r), r.contracts), 0n));
   const free = risk.equity - risk.im;
   return {
     subaccount: sub,

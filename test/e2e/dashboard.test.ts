@@ -1,27 +1,37 @@
 /**
  * The dashboard at /ui in headless Chromium (Debian's `chromium`, driven by playwright-core;
  * no browser download): the page loads with no console error, an order placed through the
- * CLI shows up in the ladder and its fill in the tape, an address shows its position, and a
- * screenshot is saved under test/output/dashboard/.
+ * CLI shows up in the ladder and its fill in the tape, an address shows its position, the
+ * markets table shows every market's mark (option series too) and follows a feeder's new
+ * price live, and a screenshot is saved under test/output/dashboard/.
  */
 import anyTest, { type TestFn } from "ava";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chromium, type Browser } from "playwright-core";
+import { decFromString } from "../../chain/types/fixed/index.js";
 import { createTestNode, runCliOk, type TestNode } from "../helpers/localNode.js";
 
 const test = anyTest as TestFn<{ node: TestNode; browser: Browser }>;
 const repo = resolve(import.meta.dirname, "../..");
 const output = join(repo, "test/output/dashboard");
 
+function webSourcesNewer(): boolean {
+  const built = statSync(join(repo, "dist/web/app.js"), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const sources = [join(repo, "web/index.html"), join(repo, "web/style.css")];
+  for (const f of readdirSync(join(repo, "web/src"))) sources.push(join(repo, "web/src", f));
+  return sources.some((f) => statSync(f).mtimeMs > built);
+}
+
 function chromiumPath(): string {
   return execFileSync("bash", ["-c", "command -v chromium"], { encoding: "utf8" }).trim();
 }
 
 test.before(async (t) => {
-  // The node serves dist/web only if it exists when it starts (make build writes it).
-  if (!existsSync(join(repo, "dist/web/index.html")))
+  // The node serves dist/web only if it exists when it starts (make build writes it); a bundle
+  // older than the dashboard's sources would test yesterday's page.
+  if (!existsSync(join(repo, "dist/web/index.html")) || webSourcesNewer())
     execFileSync(process.execPath, [join(repo, "scripts/buildWeb.mjs")], { stdio: "inherit" });
   t.context.node = await createTestNode({
     accounts: ["mm", "alice", "feeder"],
@@ -100,6 +110,31 @@ test.serial("the dashboard shows an order placed through the CLI in the book and
   // The txs just sent are on the finality timeline: sequenced with a receipt, then committed.
   await page.waitForSelector("#receipts tbody tr");
   t.regex((await page.textContent("#receipts tbody")) ?? "", /✓ \d+\/\d+/);
+
+  // Every market's mark, an option series' included: the model price the Marks query answers.
+  const marks = JSON.parse(await runCliOk(["query", "marks", "--output", "json", ...node.common])) as {
+    marks: { market: string; type: string; mark: string }[];
+  };
+  const call = marks.marks.find((m) => m.type === "option" && m.market.startsWith("ETH-") && m.market.endsWith("-C"))!;
+  const markCell = (market: string) => `#markets tbody tr[data-market="${market}"] td:nth-child(2)`;
+  t.regex((await page.textContent(markCell(call.market))) ?? "", /^\d+\.\d\d$/, `${call.market} shows a mark`);
+  const shownCall = (await page.textContent(markCell(call.market)))!;
+  // The page shows two places of the mark it read (which may be a block older than the CLI's).
+  t.true(
+    decFromString(shownCall) <= decFromString(call.mark) + decFromString("1") &&
+      decFromString(shownCall) >= decFromString(call.mark) - decFromString("1"),
+    `${shownCall} is ${call.mark} to two places`,
+  );
+  t.is(await page.textContent(markCell("ETH-PERP")), "3000.00");
+
+  // A feeder moves ETH: the perpetual's and the series' marks follow on the page, live.
+  await tx(node, ["oracle", "submit-prices", "ETH=3200", "--from", "feeder"]);
+  await page.waitForFunction(`document.querySelector('${markCell("ETH-PERP")}')?.textContent === "3200.00"`);
+  await page.waitForFunction(
+    `document.querySelector('${markCell(call.market)}')?.textContent !== ${JSON.stringify(shownCall)}`,
+  );
+  const movedCall = (await page.textContent(markCell(call.market)))!;
+  t.true(decFromString(movedCall) > decFromString(shownCall), `the call's mark rose: ${shownCall} → ${movedCall}`);
 
   await page.fill("#address", node.accounts["alice"]!.address);
   await page.click("#account-form button");

@@ -11,9 +11,10 @@
  */
 import anyTest, { type ExecutionContext, type TestFn } from "ava";
 import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
 import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
 import { QueryTotalSupplyRequest, QueryTotalSupplyResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
@@ -60,9 +61,23 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
 
 function start(p: Proc): void {
-  const child = spawn(process.execPath, [bin, "start", "--home", p.home], { stdio: ["ignore", "pipe", "pipe"] });
+  // STRIKE_E2E_LOG_LEVEL (e.g. "consensus:debug,*:info") and STRIKE_E2E_LOGS (a directory) are for
+  // debugging a failure: the whole log then goes to a file as it is written.
+  const level = process.env.STRIKE_E2E_LOG_LEVEL;
+  const flags = level === undefined ? [] : ["--log_level", level];
+  const child = spawn(process.execPath, [bin, "start", "--home", p.home, ...flags], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logDir = process.env.STRIKE_E2E_LOGS;
+  const file =
+    logDir === undefined
+      ? undefined
+      : createWriteStream(join(logDir, `nemesis-full-${basename(p.home)}.log`), { flags: "a" });
   // Keep the tail only: a long run logs a lot.
-  const append = (d: Buffer) => (p.log = (p.log + d.toString()).slice(-200_000));
+  const append = (d: Buffer) => {
+    p.log = (p.log + d.toString()).slice(-200_000);
+    file?.write(d);
+  };
   child.stdout?.on("data", append);
   child.stderr?.on("data", append);
   p.child = child;

@@ -9,6 +9,8 @@
 import { createServer, connect, type Server, type Socket } from "node:net";
 
 interface Pipe {
+  /** "i>j": node i dialled node j through this pipe. */
+  route: string;
   from: Socket;
   to: Socket;
   held: { dir: "up" | "down"; data: Buffer }[];
@@ -21,6 +23,8 @@ export interface PeerProxy {
   cut(groupA: readonly number[], groupB: readonly number[]): void;
   /** Restores every pair and releases what was held. */
   heal(): void;
+  /** Destroys the TCP connections node `from` dialled to node `to` (a connection lost; the other direction stays). */
+  reset(from: number, to: number): number;
   close(): Promise<void>;
 }
 
@@ -43,7 +47,7 @@ export async function startPeerProxy(targets: readonly number[]): Promise<PeerPr
       const pair = key(from, to);
       const server = createServer((client) => {
         const upstream = connect(targets[to]!, "127.0.0.1");
-        const p: Pipe = { from: client, to: upstream, held: [] };
+        const p: Pipe = { route: `${from}>${to}`, from: client, to: upstream, held: [] };
         const set = pipes.get(pair) ?? new Set<Pipe>();
         pipes.set(pair, set);
         set.add(p);
@@ -81,6 +85,16 @@ export async function startPeerProxy(targets: readonly number[]): Promise<PeerPr
           for (const h of p.held.splice(0)) (h.dir === "up" ? p.to : p.from).write(h.data);
         }
       }
+    },
+    reset(from, to) {
+      let n = 0;
+      for (const p of [...(pipes.get(key(from, to)) ?? [])]) {
+        if (p.route !== `${from}>${to}`) continue;
+        p.from.destroy();
+        p.to.destroy();
+        n++;
+      }
+      return n;
     },
     async close() {
       for (const set of pipes.values()) {

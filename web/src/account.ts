@@ -1,10 +1,6 @@
 /** An address's subaccounts: margin, positions with liquidation prices and greeks (the margin module's Subaccounts query). */
-import {
-  QuerySubaccountsRequest,
-  QuerySubaccountsResponse,
-} from "../../chain/codec/generated/strike/margin/v1/query.js";
+import type { StrikeQueries } from "../../chain/client/strikeQueries.js";
 import { dec } from "./format.js";
-import { abciQuery, type NodeSocket } from "./rpc.js";
 
 const HEAD = ["market", "size", "entry", "mark", "PnL", "liq. price", "delta", "gamma", "vega", "theta"];
 
@@ -20,14 +16,9 @@ function table(headers: string[], rows: string[][]): HTMLTableElement {
   return t;
 }
 
-export async function showAccount(node: NodeSocket, address: string): Promise<void> {
+export async function showAccount(queries: StrikeQueries, address: string): Promise<void> {
   const el = document.getElementById("account")!;
-  const bytes = await abciQuery(
-    node,
-    "/strike.margin.v1.Query/Subaccounts",
-    QuerySubaccountsRequest.encode({ owner: address }).finish(),
-  );
-  const { subaccounts } = QuerySubaccountsResponse.decode(bytes);
+  const { subaccounts } = await queries.margin.Subaccounts({ owner: address });
   if (subaccounts.length === 0) {
     el.textContent = "no subaccounts (deposit margin first)";
     return;

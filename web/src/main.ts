@@ -4,15 +4,13 @@
  * positions; recent blocks and validators. One websocket carries every call and topic.
  */
 import { MarketType, type Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
-import { QueryMarketsRequest, QueryMarketsResponse } from "../../chain/codec/generated/strike/orderbook/v1/query.js";
-import { QueryPricesRequest, QueryPricesResponse } from "../../chain/codec/generated/strike/oracle/v1/query.js";
 import { showAccount } from "./account.js";
 import { BlocksView } from "./blocks.js";
 import { BookView, type BookMessage } from "./book.js";
 import { CandleChart, type CandleJson } from "./chart.js";
 import { dec, fill, price, row, time, units } from "./format.js";
 import { ReceiptsView } from "./receipts.js";
-import { abciQuery, NodeSocket } from "./rpc.js";
+import { NodeSocket, nodeQueries } from "./rpc.js";
 
 interface TradeJson {
   seq: string;
@@ -23,10 +21,14 @@ interface TradeJson {
 }
 
 const node = new NodeSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/websocket`);
+const queries = nodeQueries(node);
 const book = new BookView();
 let chart: CandleChart;
 let markets: Market[] = [];
 const oracle = new Map<string, string>();
+/** Each market's mark (the price margin values positions at), the height it is from, and whether it is stale. */
+const marks = new Map<string, { mark: string; height: bigint; stale: boolean }>();
+
 const funding = new Map<string, string>();
 const change = new Map<string, string>();
 let selected = "";
@@ -35,14 +37,19 @@ let tape: TradeJson[] = [];
 /** Subscription ids of the chosen market, dropped when another is chosen. */
 let marketSubs: { id: number; params: Record<string, string> }[] = [];
 
+/** Keeps the newer of a queried and a pushed mark, whichever arrives last. */
+function setMark(market: string, mark: string, height: bigint, stale: boolean): void {
+  if ((marks.get(market)?.height ?? -1n) <= height) marks.set(market, { mark, height, stale });
+}
+
 function renderMarkets(): void {
   const rows = markets.map((m) => {
     const spot = oracle.get(m.underlying);
-    const perp = m.type !== MarketType.MARKET_TYPE_OPTION;
+    const mark = marks.get(m.id);
     const ch = change.get(m.id) ?? "–";
     const tr = row([
       m.id,
-      perp && spot !== undefined ? dec(spot) : "–",
+      mark === undefined ? "–" : [dec(mark.mark), mark.stale ? "stale" : ""],
       spot === undefined ? "–" : dec(spot),
       funding.has(m.id) ? `${dec(funding.get(m.id)!, 6)}` : "–",
       [ch, ch.startsWith("-") ? "sell" : ch === "–" ? "" : "buy"],
@@ -130,8 +137,23 @@ async function loadCandles(): Promise<void> {
 }
 
 async function loadPrices(): Promise<void> {
-  const bytes = await abciQuery(node, "/strike.oracle.v1.Query/Prices", QueryPricesRequest.encode({}).finish());
-  for (const p of QueryPricesResponse.decode(bytes).prices) oracle.set(p.asset, p.price);
+  for (const p of (await queries.oracle.Prices({})).prices) oracle.set(p.asset, p.price);
+  const r = await queries.margin.Marks({ market: "" });
+  for (const m of r.marks) if (m.mark !== "") setMark(m.market, m.mark, r.height, m.stale);
+}
+
+/** The prices topic: oracle prices, marks that moved, funding rates. */
+function onPrice(message: unknown): void {
+  const {
+    kind,
+    height,
+    attributes: a,
+  } = message as { kind: string; height: string; attributes: Record<string, string> };
+  if (kind === "oracle" && a["asset"] !== undefined) oracle.set(a["asset"], a["price"] ?? "");
+  if (kind === "mark" && a["market"] !== undefined)
+    setMark(a["market"], a["mark"] ?? "", BigInt(height), a["stale"] === "true");
+  if (kind === "funding" && a["market"] !== undefined) funding.set(a["market"], a["rate"] ?? "");
+  renderMarkets();
 }
 
 async function main(): Promise<void> {
@@ -144,24 +166,16 @@ async function main(): Promise<void> {
   chart = new CandleChart(document.getElementById("chart")!);
   const status = await node.call<{ node_info: { network: string; moniker: string } }>("status");
   document.getElementById("chain")!.textContent = `${status.node_info.network} · ${status.node_info.moniker}`;
-  const res = QueryMarketsResponse.decode(
-    await abciQuery(node, "/strike.orderbook.v1.Query/Markets", QueryMarketsRequest.encode({}).finish()),
-  );
+  const res = await queries.orderbook.Markets({});
   // Perpetuals first, then options by id.
   markets = [...res.markets].sort(
     (a, b) => Number(a.type === MarketType.MARKET_TYPE_OPTION) - Number(b.type === MarketType.MARKET_TYPE_OPTION),
   );
+  // Subscribed before the first read, so no price that moves in between is missed.
+  await node.subscribe("strike_subscribe", { topic: "prices" }, onPrice);
   await loadPrices();
   await Promise.all(markets.map(loadChange));
   renderMarkets();
-  await node.subscribe("strike_subscribe", { topic: "prices" }, (r) => {
-    const m = r as { kind: string; attributes: Record<string, string> };
-    if (m.kind === "oracle" && m.attributes["asset"] !== undefined)
-      oracle.set(m.attributes["asset"], m.attributes["price"] ?? "");
-    if (m.kind === "funding" && m.attributes["market"] !== undefined)
-      funding.set(m.attributes["market"], m.attributes["rate"] ?? "");
-    renderMarkets();
-  });
   const first = markets[0];
   if (first !== undefined) await choose(first.id);
   document.getElementById("interval")!.onchange = (e) => {
@@ -177,10 +191,14 @@ async function main(): Promise<void> {
     void (async () => {
       if (accountSub !== undefined)
         await node.unsubscribe(accountSub, "strike_unsubscribe", { topic: "account", address });
-      await showAccount(node, address);
+      await showAccount(queries, address);
       // Fills and order events of this address refresh its positions.
       accountSub = (
-        await node.subscribe("strike_subscribe", { topic: "account", address }, () => void showAccount(node, address))
+        await node.subscribe(
+          "strike_subscribe",
+          { topic: "account", address },
+          () => void showAccount(queries, address),
+        )
       ).id;
     })().catch((err: unknown) => {
       document.getElementById("account")!.textContent = String(err);

@@ -1,4 +1,8 @@
 /** One websocket to the node: JSON-RPC calls by id, and topic messages pushed with their subscribe call's id. */
+import { jsonRpcAbciQuerier } from "../../chain/client/jsonRpc.js";
+import { strikeQueries, type StrikeQueries } from "../../chain/client/strikeQueries.js";
+import { createQueryRpc } from "../../chain/client/queryRpc.js";
+
 export type Push = (result: unknown) => void;
 
 interface Pending {
@@ -64,14 +68,7 @@ export class NodeSocket {
   }
 }
 
-/** abci_query with protobuf bytes in and out. */
-export async function abciQuery(node: NodeSocket, path: string, data: Uint8Array): Promise<Uint8Array> {
-  const hex = [...data].map((b) => b.toString(16).padStart(2, "0")).join("");
-  const r = await node.call<{ response: { code: number; log: string; value: string | null } }>("abci_query", {
-    path,
-    data: hex,
-  });
-  if (r.response.code !== 0) throw new Error(r.response.log);
-  const bin = atob(r.response.value ?? "");
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+/** The chain's typed query clients (chain/client/), over this socket's `abci_query`. */
+export function nodeQueries(node: NodeSocket): StrikeQueries {
+  return strikeQueries(createQueryRpc(jsonRpcAbciQuerier((method, params) => node.call(method, params))));
 }

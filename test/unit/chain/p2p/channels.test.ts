@@ -1,7 +1,8 @@
 import test from "ava";
 import { CHANNELS } from "../../../../chain/p2p/index.js";
 import { freePort } from "../../../helpers/localNode.js";
-import { addressOf, inbox, isConnected, numbered, numberOf, sleep, startHost, waitFor } from "./hosts.js";
+import { startPeerProxy } from "../../../helpers/peerProxy.js";
+import { addressOf, inbox, isConnected, makeHost, numbered, numberOf, sleep, startHost, waitFor } from "./hosts.js";
 
 test.serial("two hosts joined by a persistent peer exchange messages on every channel in send order", async (t) => {
   const b = await startHost(t, { seed: 2 });
@@ -107,3 +108,50 @@ test.serial("a host listening on 0.0.0.0 reports the assigned port and is reacha
   t.is(any.host.peers()[0]!.persistent, false);
   t.regex(a.host.peers()[0]!.address, new RegExp(`^127\\.0\\.0\\.1:${port}$`));
 });
+
+test.serial(
+  "two hosts that dialled each other lose one of their two connections: the channels move to the other, the peer is not dropped",
+  async (t) => {
+    const portA = await freePort();
+    const portB = await freePort();
+    const proxy = await startPeerProxy([portA, portB]);
+    t.teardown(() => proxy.close());
+    const idOf = (seed: number) => makeHost(t, { seed }).host.peerId; // a throwaway host names the id a seed gives
+    const idA = idOf(30);
+    const idB = idOf(31);
+    const a = await startHost(t, {
+      seed: 30,
+      listen: `tcp://127.0.0.1:${portA}`,
+      persistentPeers: [`${idB}@127.0.0.1:${proxy.port(0, 1)}`],
+    });
+    const b = await startHost(t, {
+      seed: 31,
+      listen: `tcp://127.0.0.1:${portB}`,
+      persistentPeers: [`${idA}@127.0.0.1:${proxy.port(1, 0)}`],
+    });
+    await waitFor(() => isConnected(a.host, idB) && isConnected(b.host, idA), "a and b to connect");
+    // Both dials land (each side dials the other): wait until both TCP connections exist.
+    await sleep(500);
+    const atB = inbox(b.host, "consensus");
+    const atA = inbox(a.host, "consensus");
+    for (const [from, to] of [
+      [0, 1],
+      [1, 0],
+    ] as const) {
+      const cut = proxy.reset(from, to);
+      if (cut === 0) continue; // that direction's dial was deduplicated away
+      await sleep(300);
+      for (let i = 0; i < 5; i++) {
+        a.host.broadcast("consensus", numbered(i));
+        b.host.broadcast("consensus", numbered(i));
+      }
+      await waitFor(() => atB.length >= 5 && atA.length >= 5, "messages after losing a connection", 8_000);
+      atA.length = 0;
+      atB.length = 0;
+    }
+    const drops = [...a.logs, ...b.logs].filter(
+      (l) => l.msg === "dropping peer" && /keeps closing/.test(String(l.fields["reason"])),
+    );
+    t.deepEqual(drops, [], "no peer dropped for a channel that 'keeps closing' when a connection went away");
+  },
+);

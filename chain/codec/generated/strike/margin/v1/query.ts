@@ -6,6 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { MarketType, marketTypeFromJSON, marketTypeToJSON } from "../../orderbook/v1/market.js";
 import { Subaccount } from "./margin.js";
 
 export const protobufPackage = "strike.margin.v1";
@@ -57,6 +58,40 @@ export interface QueryInsuranceFundRequest {
 
 export interface QueryInsuranceFundResponse {
   balance: string;
+}
+
+export interface QueryMarksRequest {
+  /** A market id; empty for every market. */
+  market: string;
+}
+
+/**
+ * MarkPrice is the price a market's positions are valued at, in USDC per contract: a
+ * perpetual's is its underlying's oracle price, an option's is its model price (Black-Scholes
+ * at that oracle price, the series' implied volatility and the block time).
+ */
+export interface MarkPrice {
+  market: string;
+  type: MarketType;
+  underlying: string;
+  /** Decimal USDC per contract; empty when the underlying has no oracle price. */
+  mark: string;
+  /** The underlying's oracle price the mark is computed from (decimal USDC); empty when none. */
+  spot: string;
+  /**
+   * The oracle price is older than the oracle's stale_after_seconds (or missing): positions
+   * valued at this mark cannot be liquidated and withdrawals wait.
+   */
+  stale: boolean;
+  /** A settled option series: the mark is its payoff at the settlement price, and final. */
+  settled: boolean;
+}
+
+export interface QueryMarksResponse {
+  /** The committed height the marks were computed at. */
+  height: bigint;
+  /** In market id order. */
+  marks: MarkPrice[];
 }
 
 function createBaseQuerySubaccountsRequest(): QuerySubaccountsRequest {
@@ -872,6 +907,326 @@ export const QueryInsuranceFundResponse: MessageFns<QueryInsuranceFundResponse> 
   },
 };
 
+function createBaseQueryMarksRequest(): QueryMarksRequest {
+  return { market: "" };
+}
+
+export const QueryMarksRequest: MessageFns<QueryMarksRequest> = {
+  encode(message: QueryMarksRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.market !== "") {
+      writer.uint32(10).string(message.market);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryMarksRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryMarksRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.market = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryMarksRequest {
+    return { market: isSet(object.market) ? globalThis.String(object.market) : "" };
+  },
+
+  toJSON(message: QueryMarksRequest): unknown {
+    const obj: any = {};
+    if (message.market !== "") {
+      obj.market = message.market;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryMarksRequest>): QueryMarksRequest {
+    return QueryMarksRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryMarksRequest>): QueryMarksRequest {
+    const message = createBaseQueryMarksRequest();
+    message.market = object.market ?? "";
+    return message;
+  },
+};
+
+function createBaseMarkPrice(): MarkPrice {
+  return { market: "", type: 0, underlying: "", mark: "", spot: "", stale: false, settled: false };
+}
+
+export const MarkPrice: MessageFns<MarkPrice> = {
+  encode(message: MarkPrice, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.market !== "") {
+      writer.uint32(10).string(message.market);
+    }
+    if (message.type !== 0) {
+      writer.uint32(16).int32(message.type);
+    }
+    if (message.underlying !== "") {
+      writer.uint32(26).string(message.underlying);
+    }
+    if (message.mark !== "") {
+      writer.uint32(34).string(message.mark);
+    }
+    if (message.spot !== "") {
+      writer.uint32(42).string(message.spot);
+    }
+    if (message.stale !== false) {
+      writer.uint32(48).bool(message.stale);
+    }
+    if (message.settled !== false) {
+      writer.uint32(56).bool(message.settled);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MarkPrice {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMarkPrice();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.market = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.type = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.underlying = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.mark = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.spot = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.stale = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.settled = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MarkPrice {
+    return {
+      market: isSet(object.market) ? globalThis.String(object.market) : "",
+      type: isSet(object.type) ? marketTypeFromJSON(object.type) : 0,
+      underlying: isSet(object.underlying) ? globalThis.String(object.underlying) : "",
+      mark: isSet(object.mark) ? globalThis.String(object.mark) : "",
+      spot: isSet(object.spot) ? globalThis.String(object.spot) : "",
+      stale: isSet(object.stale) ? globalThis.Boolean(object.stale) : false,
+      settled: isSet(object.settled) ? globalThis.Boolean(object.settled) : false,
+    };
+  },
+
+  toJSON(message: MarkPrice): unknown {
+    const obj: any = {};
+    if (message.market !== "") {
+      obj.market = message.market;
+    }
+    if (message.type !== 0) {
+      obj.type = marketTypeToJSON(message.type);
+    }
+    if (message.underlying !== "") {
+      obj.underlying = message.underlying;
+    }
+    if (message.mark !== "") {
+      obj.mark = message.mark;
+    }
+    if (message.spot !== "") {
+      obj.spot = message.spot;
+    }
+    if (message.stale !== false) {
+      obj.stale = message.stale;
+    }
+    if (message.settled !== false) {
+      obj.settled = message.settled;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MarkPrice>): MarkPrice {
+    return MarkPrice.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MarkPrice>): MarkPrice {
+    const message = createBaseMarkPrice();
+    message.market = object.market ?? "";
+    message.type = object.type ?? 0;
+    message.underlying = object.underlying ?? "";
+    message.mark = object.mark ?? "";
+    message.spot = object.spot ?? "";
+    message.stale = object.stale ?? false;
+    message.settled = object.settled ?? false;
+    return message;
+  },
+};
+
+function createBaseQueryMarksResponse(): QueryMarksResponse {
+  return { height: 0n, marks: [] };
+}
+
+export const QueryMarksResponse: MessageFns<QueryMarksResponse> = {
+  encode(message: QueryMarksResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.height !== 0n) {
+      if (BigInt.asIntN(64, message.height) !== message.height) {
+        throw new globalThis.Error("value provided for field message.height of type int64 too large");
+      }
+      writer.uint32(8).int64(message.height);
+    }
+    for (const v of message.marks) {
+      MarkPrice.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryMarksResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryMarksResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.height = reader.int64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.marks.push(MarkPrice.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryMarksResponse {
+    return {
+      height: isSet(object.height) ? BigInt(object.height) : 0n,
+      marks: globalThis.Array.isArray(object?.marks) ? object.marks.map((e: any) => MarkPrice.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: QueryMarksResponse): unknown {
+    const obj: any = {};
+    if (message.height !== 0n) {
+      obj.height = message.height.toString();
+    }
+    if (message.marks?.length) {
+      obj.marks = message.marks.map((e) => MarkPrice.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryMarksResponse>): QueryMarksResponse {
+    return QueryMarksResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryMarksResponse>): QueryMarksResponse {
+    const message = createBaseQueryMarksResponse();
+    message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
+    message.marks = object.marks?.map((e) => MarkPrice.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /**
  * Served on abci_query at /strike.margin.v1.Query/<method> (modules/margin/queryServer.ts); clients are
  * composed from this service (chain/client/).
@@ -879,6 +1234,8 @@ export const QueryInsuranceFundResponse: MessageFns<QueryInsuranceFundResponse> 
 export interface Query {
   Subaccounts(request: QuerySubaccountsRequest): Promise<QuerySubaccountsResponse>;
   InsuranceFund(request: QueryInsuranceFundRequest): Promise<QueryInsuranceFundResponse>;
+  /** The mark of every market, or of one (NotFound for an unknown market). */
+  Marks(request: QueryMarksRequest): Promise<QueryMarksResponse>;
 }
 
 export const QueryServiceName = "strike.margin.v1.Query";
@@ -890,6 +1247,7 @@ export class QueryClientImpl implements Query {
     this.rpc = rpc;
     this.Subaccounts = this.Subaccounts.bind(this);
     this.InsuranceFund = this.InsuranceFund.bind(this);
+    this.Marks = this.Marks.bind(this);
   }
   Subaccounts(request: QuerySubaccountsRequest): Promise<QuerySubaccountsResponse> {
     const data = QuerySubaccountsRequest.encode(request).finish();
@@ -901,6 +1259,12 @@ export class QueryClientImpl implements Query {
     const data = QueryInsuranceFundRequest.encode(request).finish();
     const promise = this.rpc.request(this.service, "InsuranceFund", data);
     return promise.then((data) => QueryInsuranceFundResponse.decode(new BinaryReader(data)));
+  }
+
+  Marks(request: QueryMarksRequest): Promise<QueryMarksResponse> {
+    const data = QueryMarksRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Marks", data);
+    return promise.then((data) => QueryMarksResponse.decode(new BinaryReader(data)));
   }
 }
 
