@@ -1,15 +1,15 @@
 /**
  * Fuzz target (c3): the receipts channel's messages (signed sequencer receipts relayed
  * between peers) through what a node does with one (`Sequencing.relayed`, chain/sequencer/
- * service.ts; app/node.ts penalises the sender exactly when it returns false). The node
- * already holds every seed receipt; inputs are mutations of them (of the signed envelope, and
+ * service.ts; app/node.ts penalises the sender exactly when its verdict is "invalid"). The
+ * node already holds every seed receipt; inputs are mutations of them (of the signed envelope, and
  * of the receipt bytes inside a correct envelope), messages of other channels, oversized and
  * random bytes.
  *
- * Checked for every input: nothing throws; an input is taken only when it carries a seed's
- * exact receipt bytes, signature and key (an echo: no change), every other input is refused,
- * so its sender penalised; and the receipt store (and the finality ladder it feeds) never
- * changes.
+ * Checked for every input: nothing throws; an input is kept only when it carries a seed's
+ * exact receipt bytes, signature and key (an echo: no change), ignored (no penalty) only when
+ * it is a well-signed receipt of a key outside the set, and every other input is invalid, so
+ * its sender penalised; and the receipt store (and the finality ladder it feeds) never changes.
  */
 import fc from "fast-check";
 import { createEd25519Signer } from "../../chain/crypto/ed25519.js";
@@ -18,7 +18,7 @@ import { addressFromPubKey } from "../../chain/consensus/encoding.js";
 import { createMempool } from "../../chain/mempool/mempool.js";
 import { FillSide, Liquidity } from "../../chain/codec/generated/strike/sequencer/v1/receipt.js";
 import { Receipt, ReceiptStatus, SignedReceipt, signReceipt, verifyReceipt } from "../../chain/sequencer/receipt.js";
-import { openSequencing, type Sequencing } from "../../chain/sequencer/service.js";
+import { openSequencing, type RelayVerdict, type Sequencing } from "../../chain/sequencer/service.js";
 import { createMemoryDatabase } from "../../chain/store/memoryDb.js";
 import type { Validator } from "../../chain/types/block.js";
 import { equalBytes, toHex, utf8 } from "../../chain/types/bytes.js";
@@ -104,6 +104,16 @@ export function receiptSeedMessages(): Uint8Array[] {
   return [...valid, ...refused].map((s) => SignedReceipt.encode(s).finish());
 }
 
+/** A receipt that verifies, signed by a key outside the validator set (what may be ignored unpenalised). */
+function signedByOutsider(bytes: Uint8Array, validators: readonly Validator[]): boolean {
+  try {
+    const receipt = verifyReceipt(SignedReceipt.decode(bytes), { chainId: CHAIN_ID });
+    return !validators.some((v) => equalBytes(v.address, receipt.sequencerAddress));
+  } catch {
+    return false;
+  }
+}
+
 export async function fuzzReceiptsChannel(options: {
   inputs: number;
   seed: number;
@@ -129,7 +139,8 @@ export async function fuzzReceiptsChannel(options: {
     maxBlockGas: -1n,
     validators: () => validators,
   });
-  for (const s of valid) if (!sequencing.relayed(SignedReceipt.encode(s).finish())) throw new Error("seed refused");
+  for (const s of valid)
+    if (sequencing.relayed(SignedReceipt.encode(s).finish()).verdict !== "kept") throw new Error("seed refused");
   let changes = 0;
   sequencing.receipts.onChange(() => changes++);
   const stored = () =>
@@ -207,21 +218,28 @@ export async function fuzzReceiptsChannel(options: {
       fc.property(arb, (bytes) => {
         if (seedHex.has(toHex(bytes))) return;
         stats.inputs++;
-        let taken: boolean;
+        let verdict: RelayVerdict;
         try {
-          taken = sequencing.relayed(bytes);
+          verdict = sequencing.relayed(bytes);
         } catch (e) {
           stats.crashes++;
           sample(String(e), bytes);
           return;
         }
-        if (!taken) {
+        if (verdict.verdict === "invalid") {
           stats.penalised!++;
-          // relayed() answers false to any throw: a programming error on the way is a crash all the same.
+          // relayed() calls any throw invalid: a programming error on the way is a crash all the same.
           const bug = programmingError(bytes, validators);
           if (bug !== undefined) {
             stats.crashes++;
             sample(bug, bytes);
+          }
+          return;
+        }
+        if (verdict.verdict === "ignored") {
+          if (!signedByOutsider(bytes, validators)) {
+            stats.unpenalised!++;
+            sample("ignored, not penalised", bytes);
           }
           return;
         }
@@ -230,12 +248,12 @@ export async function fuzzReceiptsChannel(options: {
           const s = SignedReceipt.decode(bytes);
           key = `${toHex(s.receipt)}/${toHex(s.signature)}/${toHex(s.pubKey)}`;
         } catch {
-          // taken but undecodable: not an echo
+          // kept but undecodable: not an echo
         }
         if (echo.has(key)) stats.equivalentApplied!++;
         else {
           stats.accepted++;
-          sample("taken", bytes);
+          sample("kept", bytes);
         }
       }),
       { numRuns: Math.min(chunk, options.inputs - done), seed: options.seed + round },
