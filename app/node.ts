@@ -24,6 +24,7 @@ import { parseDecCoins } from "../chain/runtime/coins.js";
 import { createStrikeApp } from "./strikeApp.js";
 import { openBlockStore } from "../chain/consensus/blockStore.js";
 import { openRocksDatabase } from "../chain/store/rocksDb.js";
+import { diskFullForTesting } from "../chain/store/diskFullForTesting.js";
 import { openStateStore } from "../chain/store/stateStore.js";
 import { equalBytes, toHex } from "../chain/types/bytes.js";
 import { loadGenesis, parseSequencerGenesis } from "../genesis/index.js";
@@ -58,6 +59,13 @@ export interface StartNodeOptions {
   doubleSignForTesting?: boolean;
   /** TESTS ONLY: as sequencer, this validator breaks one receipt (to test receipt enforcement). */
   byzantineSequencerForTesting?: ByzantineMode;
+  /**
+   * TESTS ONLY: ms added to the wall clock that consensus reads (block, proposal and vote
+   * times, the empty-block interval); negative runs the clock behind. To test clock skew.
+   */
+  clockSkewMsForTesting?: number;
+  /** TESTS ONLY: every database write fails as on a full disk once this height is stored. */
+  diskFullAfterHeightForTesting?: bigint;
 }
 
 export interface RunningNode {
@@ -105,7 +113,10 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
 
   const bridgeKey = config.bridge.enable ? loadFeederKey(resolveHomePath(home, config.bridge.keyFile)) : undefined;
 
-  const db = await openRocksDatabase(resolveHomePath(home, config.dbDir));
+  const diskFullAfter = options.diskFullAfterHeightForTesting;
+  let storedHeight = (): bigint => 0n;
+  const rocks = await openRocksDatabase(resolveHomePath(home, config.dbDir));
+  const db = diskFullAfter === undefined ? rocks : diskFullForTesting(rocks, () => storedHeight() >= diskFullAfter);
   const state = await openStateStore({ db, keepRecent: keepRecentOf(config) });
   const app = createStrikeApp({
     state,
@@ -115,6 +126,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     logger: log.with("app"),
   });
   const blockStore = await openBlockStore(db);
+  storedHeight = () => blockStore.height;
   const txIndexer = await openTxIndexer(db);
   const eventBus = createEventBus();
   // Candles and the trade tape: caught up with the block store here, then one write per block.
@@ -210,7 +222,12 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   const txIndex = indexing
     ? startTxIndexing({ db, indexer: txIndexer, blocks: blockStore, logger: log.with("txindex") })
     : undefined;
+  const skewMs = options.clockSkewMsForTesting ?? 0;
+  if (skewMs !== 0) log.warn("TESTS ONLY: consensus reads a skewed wall clock", { clock_skew_ms: skewMs });
+  if (diskFullAfter !== undefined)
+    log.warn("TESTS ONLY: database writes fail as on a full disk past a height", { height: String(diskFullAfter) });
   const driver = createConsensusDriver({
+    ...(skewMs === 0 ? {} : { now: () => Date.now() + skewMs }),
     chainId: genesis.chain_id,
     initialHeight: BigInt(genesis.initial_height),
     genesisTime: parseRfc3339(genesis.genesis_time),

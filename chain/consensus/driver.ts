@@ -83,7 +83,10 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   let selection: ProposerSelection;
   let cs: ConsensusState;
   let lastBlockHadTxs = false;
-  /** Local clock at the last commit: the empty-block interval runs from here, not from header time. */
+  /**
+   * Monotonic time of the last commit: the empty-block interval runs from here, not from header
+   * time nor the wall clock, which a clock step (NTP, a skewed clock corrected) would stretch.
+   */
   let lastCommitAtMs = 0;
   /** Local clock when the current height started (the relay and the stuck report count from it). */
   let heightStartedAtMs = 0;
@@ -210,7 +213,20 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       event.kind !== "newHeight" &&
       eventHeight(event) === cs.height
     ) {
-      wal.append({ height: cs.height, event }, own !== undefined);
+      try {
+        wal.append({ height: cs.height, event }, own !== undefined);
+      } catch (e) {
+        // Our own message is not sent unlogged: the caller retries its signing.
+        if (own !== undefined) throw e;
+        // Anyone else's event (a peer's vote, our timeout) goes on unlogged: the WAL only
+        // speeds up a restart, and an event dropped here (a timeout above all) would never
+        // come again, a permanent stall once the disk recovers.
+        log?.error("cannot write the consensus WAL: going on without this record", {
+          error: String(e),
+          event: event.kind,
+          height: String(cs.height),
+        });
+      }
     }
     own?.release();
     const before = cs;
@@ -469,7 +485,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     ({ chain, set, nextList } = done);
     selection = selectionFor(block.header.height + 1n, set);
     lastBlockHadTxs = block.txs.length > 0;
-    lastCommitAtMs = now();
+    lastCommitAtMs = performance.now();
     log?.info("committed block", { height: String(block.header.height), txs: block.txs.length, round });
     o.onBlockCommitted?.(done.committed);
     // Only a validator that took part in deciding this block is in step with the chain: one
@@ -525,7 +541,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       lastBlockHadTxs ||
       future.has(height) ||
       (o.blockBuilder.size?.() ?? 1) > 0 ||
-      now() - lastCommitAtMs >= o.createEmptyBlocksIntervalMs;
+      performance.now() - lastCommitAtMs >= o.createEmptyBlocksIntervalMs;
     if (!ready) {
       later(TX_POLL_MS, () => waitThenStartHeight(height));
       return;
@@ -575,7 +591,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
 
   /** Replays the WAL of the current height with effects muted, then resumes. */
   async function replay(): Promise<void> {
-    const opened = openWal(o.walPath);
+    const opened = (o.openWal ?? openWal)(o.walPath);
     replaying = true;
     try {
       await feed({ kind: "start" });

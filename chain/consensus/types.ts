@@ -7,6 +7,7 @@ import type { TimeoutConfig } from "./reducerTypes.js";
 import type { ProposerSelection, ValidatorSet } from "./proposer.js";
 import type { CommittedBlock } from "./committedBlock.js";
 import type { MessageOrigin } from "./messageOrigin.js";
+import type { Wal, WalRecord } from "./wal.js";
 
 export type { TimeoutConfig } from "./reducerTypes.js";
 export type { CommittedBlock } from "./committedBlock.js";
@@ -114,6 +115,8 @@ export interface ConsensusDriverOptions {
   logger?: ConsensusLogger;
   /** Replaces round-robin proposer selection (a sequencer schedule); gets the height's set. */
   proposerSelection?(height: bigint, set: ValidatorSet): ProposerSelection;
+  /** Opens the consensus WAL (default: the file at walPath); tests wrap it to inject write failures. */
+  openWal?(path: string): { wal: Wal; records: WalRecord[] };
   /** Wall clock in ms since the epoch (tests). */
   now?(): number;
   /**

@@ -1,5 +1,6 @@
 /** `strike start`: run the node until SIGINT/SIGTERM. */
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { parseDuration } from "../../chain/node/duration.js";
 import { configFields } from "../../chain/node/configFields.js";
 import { BYZANTINE_MODES, type ByzantineMode } from "../../chain/sequencer/byzantine.js";
 import { globalOptions } from "../context.js";
@@ -29,6 +30,22 @@ export function startCommand(): Command {
       .choices([...BYZANTINE_MODES])
       .hideHelp(),
   );
+  cmd.addOption(
+    new Option(
+      "--x-clock-skew-for-testing <duration>",
+      "TESTS ONLY: run consensus on a wall clock this far ahead (+30s) or behind (-30s); give it as --x-clock-skew-for-testing=-30s",
+    )
+      .argParser(parseSkew)
+      .hideHelp(),
+  );
+  cmd.addOption(
+    new Option(
+      "--x-disk-full-after-height-for-testing <height>",
+      "TESTS ONLY: every database write fails as on a full disk once this height is stored",
+    )
+      .argParser(parseHeight)
+      .hideHelp(),
+  );
   cmd.action(async (opts: Record<string, unknown>, self: Command) => {
     const g = globalOptions(self);
     const overrides: Record<string, string> = {};
@@ -47,11 +64,19 @@ export function startCommand(): Command {
       note(
         `WARNING: --x-byzantine-sequencer-for-testing ${byzantine}: this validator will break a receipt and be slashed`,
       );
+    const skewMs = opts["xClockSkewForTesting"] as number | undefined;
+    if (skewMs !== undefined)
+      note(`WARNING: --x-clock-skew-for-testing: consensus reads a clock ${skewMs} ms off the real one`);
+    const diskFullAfter = opts["xDiskFullAfterHeightForTesting"] as bigint | undefined;
+    if (diskFullAfter !== undefined)
+      note(`WARNING: --x-disk-full-after-height-for-testing: database writes fail past height ${diskFullAfter}`);
     const node = await startNode({
       home: g.home,
       config,
       doubleSignForTesting: doubleSign,
       ...(byzantine === undefined ? {} : { byzantineSequencerForTesting: byzantine }),
+      ...(skewMs === undefined ? {} : { clockSkewMsForTesting: skewMs }),
+      ...(diskFullAfter === undefined ? {} : { diskFullAfterHeightForTesting: diskFullAfter }),
     });
     note(`strike node "${config.moniker}" running; RPC at ${node.rpcUrl}. Ctrl-C to stop.`);
     await new Promise<void>((resolve) => {
@@ -79,4 +104,18 @@ export function startCommand(): Command {
     "strike start --home ~/.strike",
     "strike start --home ./node0 --rpc.laddr tcp://127.0.0.1:26657 --consensus.timeout_commit 200ms",
   );
+}
+
+/** "+30s", "-30s", "1500ms": signed Go-style durations in ms. */
+function parseSkew(value: string): number {
+  const sign = value.startsWith("-") ? -1 : 1;
+  const ms = parseDuration(value.replace(/^[+-]/, ""));
+  if (ms === undefined) throw new InvalidArgumentError(`expected a duration such as +30s or -30s, got "${value}"`);
+  return sign * ms;
+}
+
+function parseHeight(value: string): bigint {
+  if (!/^[1-9]\d*$/.test(value))
+    throw new InvalidArgumentError(`expected a height (a positive integer), got "${value}"`);
+  return BigInt(value);
 }

@@ -1,11 +1,14 @@
 /**
  * The short run of the fuzz suite (`make fuzz` runs ≥ 1,000,000 inputs per target): no
- * input crashes decode, CheckTx or the JSON-RPC handler, none is accepted, and none
- * changes state.
+ * input crashes decode, CheckTx, the JSON-RPC handler or a p2p channel's handler (consensus,
+ * block sync, receipts), none is accepted, and none changes state.
  */
 import test from "ava";
+import { fuzzBlockSyncChannel } from "./blockSyncChannel.js";
 import { fuzzConsensusChannel } from "./consensusChannel.js";
+import { foreignTo } from "./foreign.js";
 import { fuzzJsonRpc } from "./jsonRpc.js";
+import { fuzzReceiptsChannel } from "./receiptsChannel.js";
 import { fuzzTxBytes } from "./txBytes.js";
 
 const seed = Number(process.env.FUZZ_SEED ?? 20261202);
@@ -36,4 +39,26 @@ test("mutated consensus-channel messages (proposals, votes, blocks, evidence) ne
   t.is(stats.crashes, 0);
   t.is(stats.accepted, 0);
   t.is(stats.stateChanges, 0);
+});
+
+test("malformed, truncated, oversized and wrong-channel block-sync messages never crash the handler, are penalised when malformed or unverifiable, and move the node's chain only by the valid next block", async (t) => {
+  const stats = await fuzzBlockSyncChannel({ inputs: 3000, seed, foreign: foreignTo("blocksync") });
+  t.true(stats.inputs > 2500, `${stats.inputs} inputs`);
+  t.deepEqual(stats.samples, []);
+  t.is(stats.crashes, 0);
+  t.is(stats.accepted, 0);
+  t.is(stats.stateChanges, 0);
+  t.is(stats.unpenalised, 0);
+  t.true(stats.penalised! > stats.inputs / 2, `${stats.penalised} of ${stats.inputs} penalised`);
+});
+
+test("mutated, oversized and wrong-channel receipts are all refused (the sender penalised) unless an exact echo or an outsider's well-signed receipt, and the receipt store never changes", async (t) => {
+  const stats = await fuzzReceiptsChannel({ inputs: 5000, seed, foreign: foreignTo("receipts") });
+  t.true(stats.inputs > 4500, `${stats.inputs} inputs`);
+  t.deepEqual(stats.samples, []);
+  t.is(stats.crashes, 0);
+  t.is(stats.accepted, 0);
+  t.is(stats.stateChanges, 0);
+  t.is(stats.unpenalised, 0);
+  t.true(stats.penalised! > stats.inputs / 2, `${stats.penalised} of ${stats.inputs} penalised`);
 });

@@ -1,25 +1,31 @@
 /**
  * `make fuzz`: runs each fuzz target for FUZZ_INPUTS inputs (default 1,000,000) and writes
  * bench/results/fuzz.json (inputs, crashes, accepted, state changes, duration, date, load
- * average). FUZZ_TARGETS=tx-bytes,json-rpc,p2p-consensus picks targets; FUZZ_SEED fixes the inputs.
- * Exits non-zero if any target crashed, accepted an input or changed state.
+ * average). FUZZ_TARGETS=tx-bytes,json-rpc,p2p-consensus,p2p-blocksync,p2p-receipts picks targets; FUZZ_SEED fixes the inputs.
+ * Exits non-zero if any target crashed, accepted an input, changed state or let a bad
+ * p2p message go unpenalised.
  */
 import { loadavg } from "node:os";
 import { writeResult } from "../../bench/lib/machine.js";
+import { fuzzBlockSyncChannel } from "./blockSyncChannel.js";
 import { fuzzConsensusChannel } from "./consensusChannel.js";
+import { foreignTo } from "./foreign.js";
 import { fuzzJsonRpc } from "./jsonRpc.js";
+import { fuzzReceiptsChannel } from "./receiptsChannel.js";
 import type { FuzzStats } from "./stats.js";
 import { fuzzTxBytes } from "./txBytes.js";
 
 const inputs = Number(process.env.FUZZ_INPUTS ?? 1_000_000);
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
-const targets = (process.env.FUZZ_TARGETS ?? "tx-bytes,json-rpc,p2p-consensus").split(",");
+const targets = (process.env.FUZZ_TARGETS ?? "tx-bytes,json-rpc,p2p-consensus,p2p-blocksync,p2p-receipts").split(",");
 
 type Runner = (onProgress: (stats: FuzzStats) => void) => Promise<FuzzStats>;
 const runners: Record<string, Runner> = {
   "tx-bytes": (onProgress) => fuzzTxBytes({ inputs, seed, onProgress }),
   "json-rpc": (onProgress) => fuzzJsonRpc({ inputs, seed, onProgress }),
   "p2p-consensus": (onProgress) => fuzzConsensusChannel({ inputs, seed, onProgress }),
+  "p2p-blocksync": (onProgress) => fuzzBlockSyncChannel({ inputs, seed, foreign: foreignTo("blocksync"), onProgress }),
+  "p2p-receipts": (onProgress) => fuzzReceiptsChannel({ inputs, seed, foreign: foreignTo("receipts"), onProgress }),
 };
 
 type Result = FuzzStats & { complete: boolean; loadAverageBefore: number[]; loadAverageNow: number[] };
@@ -40,5 +46,5 @@ for (const name of targets) {
   console.log(JSON.stringify(results.at(-1)));
   save(results);
 }
-const bad = results.filter((r) => r.crashes > 0 || r.accepted > 0 || r.stateChanges > 0);
+const bad = results.filter((r) => r.crashes > 0 || r.accepted > 0 || r.stateChanges > 0 || (r.unpenalised ?? 0) > 0);
 process.exitCode = bad.length === 0 ? 0 : 1;

@@ -13,4 +13,10 @@ export interface FuzzStats {
   /** A few failing inputs, hex or JSON, to reproduce with. */
   samples: string[];
   durationS?: number;
+  /** p2p targets: inputs whose sender the node penalised. */
+  penalised?: number;
+  /** p2p targets: inputs the code must penalise (malformed, a block that does not verify) that went unpenalised (must be 0). */
+  unpenalised?: number;
+  /** Inputs taken because they are a valid message under another encoding (then undone). */
+  equivalentApplied?: number;
 }
