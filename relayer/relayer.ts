@@ -7,8 +7,9 @@
  * a checkpoint is `settled` once `confirmations` L1 blocks sit on top of its block.
  */
 import type { Contract } from "ethers";
-import { JsonRpcProvider, Wallet, type TransactionResponse } from "ethers";
+import { Wallet, type TransactionResponse } from "ethers";
 import { settlementAt } from "../chain/l1/deploy.js";
+import { createL1Provider } from "../chain/l1/provider.js";
 import type { NodeLogger } from "../chain/node/logger.js";
 import { isStrikeError } from "../chain/types/errors.js";
 import { checkpointCallFor } from "./blsCalldata.js";
@@ -27,6 +28,8 @@ export interface RelayerOptions {
   pollMs: number;
   /** How long to wait for a sent tx before sending it again with higher fees. */
   txTimeoutMs?: number;
+  /** How long one L1 JSON-RPC request may take before it fails and the round is retried (default 10 s). */
+  l1TimeoutMs?: number;
   logger: NodeLogger;
   /** Where the relayer counts what it does (relayer/metrics.ts); none: not counted. */
   metrics?: RelayerMetrics;
@@ -124,7 +127,10 @@ export function nextToRelay(cps: readonly ChainCheckpoint[]): ChainCheckpoint | 
 }
 
 export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
-  const provider = new JsonRpcProvider(o.l1RpcUrl, undefined, { staticNetwork: true, pollingInterval: 250 });
+  const provider = createL1Provider(o.l1RpcUrl, {
+    pollingInterval: 250,
+    ...(o.l1TimeoutMs === undefined ? {} : { timeoutMs: o.l1TimeoutMs }),
+  });
   const wallet = new Wallet(o.l1Key, provider);
   const settlement = settlementAt(o.contract, "ecdsa", wallet);
   const network = await provider.getNetwork();

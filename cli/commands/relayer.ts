@@ -14,6 +14,8 @@ interface RelayerFlags {
   l1Key: string;
   confirmations: string;
   pollMs: string;
+  l1TimeoutMs: string;
+  rpcTimeoutMs: string;
   statusAddr: string;
   logLevel: string;
 }
@@ -31,6 +33,16 @@ export function relayerCommand(): Command {
     .option("--confirmations <n>", "L1 blocks on top of a checkpoint's block before it is settled", "2")
     .option("--poll-ms <ms>", "how often to look for new checkpoints", "500")
     .option(
+      "--l1-timeout-ms <ms>",
+      "an L1 JSON-RPC request unanswered this long fails and the round is retried",
+      "10000",
+    )
+    .option(
+      "--rpc-timeout-ms <ms>",
+      "a Strike RPC request unanswered this long fails and the round is retried",
+      "10000",
+    )
+    .option(
       "--status-addr <host:port>",
       "where GET /status and /metrics answer (port 0: any free port)",
       "127.0.0.1:26690",
@@ -45,15 +57,22 @@ export function relayerCommand(): Command {
       if (!Number.isInteger(confirmations) || confirmations < 0 || confirmations > 1000)
         throw cliErrors.badArgument("--confirmations must be an integer from 0 to 1000");
       if (!Number.isInteger(pollMs) || pollMs < 50) throw cliErrors.badArgument("--poll-ms must be at least 50");
+      const l1TimeoutMs = Number(o.l1TimeoutMs);
+      const rpcTimeoutMs = Number(o.rpcTimeoutMs);
+      if (!Number.isInteger(l1TimeoutMs) || l1TimeoutMs < 100)
+        throw cliErrors.badArgument("--l1-timeout-ms must be an integer of at least 100");
+      if (!Number.isInteger(rpcTimeoutMs) || rpcTimeoutMs < 100)
+        throw cliErrors.badArgument("--rpc-timeout-ms must be an integer of at least 100");
       const logger = createLogger({ level: o.logLevel, module: "relayer" });
       const metrics = createRelayerMetrics();
       const relayer = await startRelayer({
-        strike: createStrikeSource(o.rpc ?? g.node),
+        strike: createStrikeSource(o.rpc ?? g.node, rpcTimeoutMs),
         l1RpcUrl: o.l1Rpc,
         contract: o.contract,
         l1Key: o.l1Key.startsWith("0x") ? o.l1Key : `0x${o.l1Key}`,
         confirmations,
         pollMs,
+        l1TimeoutMs,
         logger,
         metrics,
       });
