@@ -2,7 +2,13 @@
 import { Command } from "commander";
 import { isAddress } from "ethers";
 import { createLogger } from "../../chain/node/logger.js";
-import { createRelayerMetrics, createStrikeSource, startRelayer, startStatusServer } from "../../relayer/index.js";
+import {
+  createBlsRegistrationSource,
+  createRelayerMetrics,
+  createStrikeSource,
+  startRelayer,
+  startStatusServer,
+} from "../../relayer/index.js";
 import { globalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
@@ -24,7 +30,7 @@ export function relayerCommand(): Command {
   const cmd = new Command("relayer").description("The relayer that lands Strike checkpoints on Ethereum");
   const start = new Command("start")
     .description(
-      "Read complete checkpoints from a Strike node and submit them (and validator-set updates) to the settlement contract in height order. Restarts resume from the contract's lastCheckpoint(); several relayers at once do no harm. GET <status-addr>/status reports what landed, what is settled and the lag behind the chain; GET <status-addr>/metrics serves Prometheus metrics (submitted, confirmed, gas, retries, errors, lag).",
+      "Read complete checkpoints from a Strike node and submit them (and validator-set updates) to the settlement contract in height order. Under the bls scheme it first registers each new member's BLS key on L1 with the proof of possession the chain verified. Restarts resume from the contract's lastCheckpoint(); several relayers at once do no harm. GET <status-addr>/status reports what landed, what is settled and the lag behind the chain; GET <status-addr>/metrics serves Prometheus metrics (submitted, confirmed, gas, retries, errors, lag).",
     )
     .option("--rpc <url>", "Strike node RPC (default: --node)")
     .requiredOption("--l1-rpc <url>", "Ethereum JSON-RPC URL, e.g. http://127.0.0.1:8545")
@@ -67,6 +73,7 @@ export function relayerCommand(): Command {
       const metrics = createRelayerMetrics();
       const relayer = await startRelayer({
         strike: createStrikeSource(o.rpc ?? g.node, rpcTimeoutMs),
+        blsKeys: createBlsRegistrationSource(o.rpc ?? g.node, rpcTimeoutMs),
         l1RpcUrl: o.l1Rpc,
         contract: o.contract,
         l1Key: o.l1Key.startsWith("0x") ? o.l1Key : `0x${o.l1Key}`,

@@ -105,6 +105,11 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
     },
 
     blsKey: (src: StoreSource, operator: string): BlsKey | undefined => blsKeys.get(src, operator),
+    /** The registration of a BLS key, found by the key itself. */
+    blsKeyByPublicKey(src: StoreSource, publicKey: Uint8Array): BlsKey | undefined {
+      const owner = blsOwners.get(src, keccak(publicKey));
+      return owner === undefined ? undefined : blsKeys.get(src, owner);
+    },
 
     /**
      * Registers `operator`'s BLS key with its proof of possession (checked as BlsSettlement

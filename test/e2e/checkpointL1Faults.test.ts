@@ -11,8 +11,10 @@ import { join } from "node:path";
 import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
 import { SigningStargateClient } from "@cosmjs/stargate";
 import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
-import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { jsonRpcQuerier } from "../../chain/client/comet.js";
+import { cosmosQueries } from "../../chain/client/queries.js";
+import { createQueryRpc } from "../../chain/client/queryRpc.js";
 import { createStrikeRegistry } from "../../chain/codec/registry.js";
 import { loadFeederKey, type FeederKey } from "../../chain/node/feederKey.js";
 import { createStrikeSource } from "../../relayer/index.js";
@@ -65,13 +67,8 @@ function collideOn(rpcUrl: string, key: FeederKey, chainId: string, everyMs: num
   const done = (async () => {
     const wallet = await DirectSecp256k1Wallet.fromKey(key.privKey, "strike");
     const signer = await SigningStargateClient.offline(wallet, { registry: createStrikeRegistry() });
-    const acc = await rpc<{ response: { value: string } }>(rpcUrl, "abci_query", {
-      path: "/cosmos.auth.v1beta1.Query/Account",
-      data: Buffer.from(QueryAccountRequest.encode({ address: key.address }).finish()).toString("hex"),
-    });
-    const base = BaseAccount.decode(
-      QueryAccountResponse.decode(Buffer.from(acc.response.value, "base64")).account!.value,
-    );
+    const acc = await cosmosQueries(createQueryRpc(jsonRpcQuerier(rpcUrl))).auth.Account({ address: key.address });
+    const base = BaseAccount.decode(acc.account!.value);
     let sequence = Number(base.sequence);
     while (!stop) {
       const raw = await signer.sign(

@@ -7,6 +7,10 @@
 import test from "ava";
 import { getBytes, hexlify } from "ethers";
 import { bls12_381 } from "@noble/curves/bls12-381.js";
+import {
+  QueryBlsKeyRequest,
+  QueryBlsKeyResponse,
+} from "../../../../chain/codec/generated/strike/checkpoint/v1/query.js";
 import { MsgRegisterBlsKey, MsgSignCheckpoint } from "../../../../chain/codec/generated/strike/checkpoint/v1/tx.js";
 import {
   SIGNATURE_DST,
@@ -21,6 +25,7 @@ import {
   setGenesisCheckpointScheme,
   validateCheckpointGenesis,
 } from "../../../../modules/checkpoint/index.js";
+import { checkpointQueryRoutes } from "../../../../modules/checkpoint/queryServer.js";
 import { blsCheckpointCall, blsL1SetOf } from "../../../../relayer/index.js";
 import { AbiCoder } from "ethers";
 import { addr, blsSecret, createCheckpointChain, ethWallet, type CheckpointChain } from "./fixture.js";
@@ -185,4 +190,30 @@ test("bls: a validator without a BLS key cannot sign, and the genesis refuses a 
   t.throws(() => validateCheckpointGenesis(setGenesisCheckpointScheme(undefined, "schnorr" as "bls")), {
     message: /scheme/,
   });
+});
+
+test("bls: the BlsKey query finds a registration by operator or by key, with the proof of possession L1's registerKey takes", (t) => {
+  const c = blsChain([1, 2]);
+  c.blocks(1);
+  const route = checkpointQueryRoutes(c.checkpoint).find((r) => r.path.endsWith("/BlsKey"))!;
+  const ask = (req: { operator?: string; publicKey?: Uint8Array }) =>
+    QueryBlsKeyResponse.decode(
+      route.handle(
+        { ...c.ctx(), height: 0n },
+        QueryBlsKeyRequest.encode({ operator: "", publicKey: new Uint8Array(), ...req }).finish(),
+      ),
+    );
+  const byOperator = ask({ operator: addr(2) }).key!;
+  t.is(byOperator.operator, addr(2));
+  t.is(hexlify(byOperator.publicKey), blsPublicKey(blsSecret(2)));
+  t.is(hexlify(byOperator.proofOfPossession), blsProofOfPossession(blsSecret(2)));
+  const byKey = ask({ publicKey: getBytes(blsPublicKey(blsSecret(2))) }).key!;
+  t.deepEqual(byKey, byOperator);
+  t.throws(() => ask({ operator: addr(3) }), { message: /NotFound/ }, "validator 3 registered no key");
+  t.throws(() => ask({ publicKey: getBytes(blsPublicKey(blsSecret(9))) }), { message: /NotFound/ });
+  t.throws(() => ask({}), { message: /exactly one of operator and public_key/ });
+  t.throws(() => ask({ operator: addr(2), publicKey: getBytes(blsPublicKey(blsSecret(2))) }), {
+    message: /exactly one/,
+  });
+  t.throws(() => ask({ publicKey: new Uint8Array(48) }), { message: /128 bytes/ });
 });
