@@ -73,6 +73,25 @@ function sameSet(a: readonly SetMember[], b: readonly SetMember[], scheme: Check
   );
 }
 
+/**
+ * Deletes the checkpoints below `below` with their signatures, in height order, except
+ * those that change the validator set: the contract installs sets only from them, in order,
+ * so one the relayer has not landed yet must stay readable however old it is.
+ */
+export function pruneCheckpoints(ctx: Context, below: bigint): number {
+  const doomed: bigint[] = [];
+  for (const [h, cp] of checkpoints.iterate(ctx)) {
+    if (h >= below) break;
+    if (cp.nextValidatorSet.length === 0) doomed.push(h);
+  }
+  for (const h of doomed) {
+    const signers = [...signatures.iterate(ctx, u64Prefix(h))].map(([key]) => key);
+    for (const key of signers) signatures.delete(ctx, key);
+    checkpoints.delete(ctx, h);
+  }
+  return doomed.length;
+}
+
 export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
   const keeper = {
     params: (src: StoreSource): CheckpointParams => getParams(src),
@@ -221,6 +240,7 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
       checkpoints.set(ctx, h, cp);
       latestHeight.set(ctx, h);
       if (changed) signingSet.set(ctx, now);
+      if (p.keepHeights > 0n && h > p.keepHeights) pruneCheckpoints(ctx, h - p.keepHeights);
       ctx.events.emit("checkpoint", [
         ["height", h.toString()],
         ["app_hash", toHex(appHash).toUpperCase()],
