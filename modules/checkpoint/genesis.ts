@@ -174,7 +174,7 @@ export function initCheckpointGenesis(ctx: Context, keeper: CheckpointKeeper, ra
   const g = validateCheckpointGenesis(raw ?? defaultCheckpointGenesis());
   keeper.setParams(ctx, g.params);
   for (const k of g.ethKeys) keeper.registerEthKey(ctx, k.operator, k.ethAddress);
-  for (const k of g.blsKeys) keeper.registerBlsKey(ctx, k.operator, k.publicKey, k.proofOfPossession, true);
+  for (const k of g.blsKeys) keeper.registerBlsKey(ctx, k.operator, k.publicKey, k.proofOfPossession, undefined, true);
   // The genesis set is the one the contract is initialised with.
   signingSet.set(ctx, keeper.currentSet(ctx));
 }

@@ -22,7 +22,15 @@ import { compareBytes, equalBytes, toHex } from "../../chain/types/bytes.js";
 import { getAddress, hexlify } from "ethers";
 import { checkpointErrors } from "./errors.js";
 import { digestOf, keccak, recoverSigner, type DigestFields } from "./ethSig.js";
-import { BLS_VERIFY_GAS, checkBlsKey, checkBlsProof, checkBlsSignature, encodeL1SetFor, schemeKey } from "./blsSig.js";
+import {
+  BLS_VERIFY_GAS,
+  blsRegistrationDigest,
+  checkBlsKey,
+  checkBlsProof,
+  checkBlsSignature,
+  encodeL1SetFor,
+  schemeKey,
+} from "./blsSig.js";
 import type { BridgeRoots, CheckpointStakingKeeper } from "./expectedKeepers.js";
 import {
   blsKeys,
@@ -139,6 +147,8 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
       operator: string,
       publicKey: Uint8Array,
       proof: Uint8Array,
+      /** The key's signature over blsRegistrationDigest (absent only in genesis). */
+      operatorSignature: Uint8Array | undefined,
       /** Genesis validation already checked the proof (a pairing check is costly). */
       proofChecked = false,
     ): void {
@@ -153,6 +163,12 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
       if (!proofChecked) {
         ctx.gasMeter.consume(BLS_VERIFY_GAS, "bls proof of possession");
         checkBlsProof(publicKey, proof);
+        ctx.gasMeter.consume(BLS_VERIFY_GAS, "bls operator binding");
+        try {
+          checkBlsSignature(blsRegistrationDigest(ctx.block.chainId, operator), operatorSignature!, publicKey);
+        } catch {
+          throw checkpointErrors.badBlsProof(`the key did not sign its registration for ${operator} on this chain`);
+        }
       }
       blsKeys.set(ctx, operator, { operator, publicKey, proofOfPossession: proof });
       blsOwners.set(ctx, keyHash, operator);

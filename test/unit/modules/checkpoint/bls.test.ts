@@ -21,6 +21,7 @@ import {
 } from "../../../../chain/l1/bls.js";
 import { signCheckpointDigest, signCheckpointDigestBls } from "../../../../app/checkpointSigner.js";
 import {
+  blsRegistrationDigest,
   checkpointErrors,
   setGenesisCheckpointScheme,
   validateCheckpointGenesis,
@@ -28,7 +29,7 @@ import {
 import { checkpointQueryRoutes } from "../../../../modules/checkpoint/queryServer.js";
 import { blsCheckpointCall, blsL1SetOf } from "../../../../relayer/index.js";
 import { AbiCoder } from "ethers";
-import { addr, blsSecret, createCheckpointChain, ethWallet, type CheckpointChain } from "./fixture.js";
+import { CHAIN_ID, addr, blsSecret, createCheckpointChain, ethWallet, type CheckpointChain } from "./fixture.js";
 
 const blsChain = (blsKeys?: number[]) =>
   createCheckpointChain({
@@ -54,13 +55,19 @@ function blsSignMsg(c: CheckpointChain, height: bigint, validator: number, signa
   };
 }
 
-function registerBlsMsg(operator: number, key: number, proofKey = key) {
+/** The key's signature binding it to `operator` (the registration's operator by default). */
+function bindingSig(key: number, operator: number): Uint8Array {
+  return signCheckpointDigestBls(blsRegistrationDigest(CHAIN_ID, addr(operator)), blsSecret(key));
+}
+
+function registerBlsMsg(operator: number, key: number, proofKey = key, binding = bindingSig(key, operator)) {
   return {
     typeUrl: "/strike.checkpoint.v1.MsgRegisterBlsKey",
     value: MsgRegisterBlsKey.encode({
       operator: addr(operator),
       publicKey: getBytes(blsPublicKey(blsSecret(key))),
       proofOfPossession: getBytes(blsProofOfPossession(blsSecret(proofKey))),
+      operatorSignature: binding,
     }).finish(),
   };
 }
@@ -151,10 +158,19 @@ test("bls: a BLS key is registered once, with its own proof of possession, by a 
       operator: addr(3),
       publicKey: new Uint8Array(128),
       proofOfPossession: getBytes(blsProofOfPossession(blsSecret(3))),
+      operatorSignature: bindingSig(3, 3),
     }).finish(),
   };
   for (const [name, msg, error] of [
     ["proof by another key", registerBlsMsg(3, 3, 4), checkpointErrors.badBlsProof],
+    // Validator 3 copies validator 4's registration (key, proof, binding) from the mempool.
+    [
+      "a registration copied from another operator",
+      registerBlsMsg(3, 4, 4, bindingSig(4, 4)),
+      checkpointErrors.badBlsProof,
+    ],
+    ["binding signed by another key", registerBlsMsg(3, 3, 3, bindingSig(4, 3)), checkpointErrors.badBlsProof],
+    ["no binding", registerBlsMsg(3, 3, 3, new Uint8Array()), checkpointErrors.badBlsProof],
     ["the infinity key", infinity, checkpointErrors.badBlsKey],
     ["validator 1's key", registerBlsMsg(3, 1), checkpointErrors.blsKeyTaken],
     ["validator 1 again", registerBlsMsg(1, 5), checkpointErrors.blsKeyAlreadySet],
