@@ -196,8 +196,15 @@ test.serial(
     );
     // Nothing in between was left incomplete: each checkpoint since the collisions began has
     // more than 2/3 of the power, and the contract holds the newest.
-    const cps = await source.checkpointsAfter(startHeight, 50);
-    const upTo = cps.filter((c) => c.checkpoint!.height <= landed);
+    // (A signature still in flight is given a minute; the stall seen before never completed.)
+    const upTo = await eventually(
+      async () => {
+        const cps = (await source.checkpointsAfter(startHeight, 50)).filter((c) => c.checkpoint!.height <= landed);
+        return cps.every((c) => c.checkpoint!.completedAt > 0n) ? cps : undefined;
+      },
+      60_000,
+      `every checkpoint from height ${startHeight} to ${landed} complete on the chain`,
+    );
     t.true(upTo.length > 0, "checkpoints were taken during the faults");
     for (const c of upTo) {
       const cp = c.checkpoint!;
