@@ -6,23 +6,19 @@
  * oldest deposit not yet credited and asks the chain what is credited and what it voted,
  * so a restart, a dropped tx or another sender of the key only delays a vote.
  */
-import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
-import { SigningStargateClient } from "@cosmjs/stargate";
-import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
-import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
-import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import { Contract, JsonRpcProvider, getBytes, type EventLog } from "ethers";
+import { Contract, getBytes, type EventLog } from "ethers";
 import type { DepositAttestation } from "../chain/codec/generated/strike/bridge/v1/bridge.js";
 import { QueryDepositRequest, QueryDepositResponse } from "../chain/codec/generated/strike/bridge/v1/query.js";
 import { MsgAttestDeposit } from "../chain/codec/generated/strike/bridge/v1/tx.js";
-import { createStrikeRegistry } from "../chain/codec/registry.js";
 import { addressToBech32 } from "../chain/crypto/address.js";
 import { loadArtifact } from "../chain/l1/artifacts.js";
+import { createL1Provider } from "../chain/l1/provider.js";
 import type { NodeConfig } from "../chain/node/configTypes.js";
 import type { FeederKey } from "../chain/node/feederKey.js";
 import type { NodeLogger } from "../chain/node/logger.js";
 import type { QueryResponse, TxResult } from "../chain/types/abci.js";
 import { registerError } from "../chain/types/errors.js";
+import { createAccountTxSender, type AccountTxSender } from "./accountTxSender.js";
 
 export const watcherErrors = {
   badConfig: registerError("bridge_watcher", 1, "invalid [bridge] settings in app.toml"),
@@ -36,13 +32,14 @@ export interface BridgeWatcherOptions {
   query(req: { path: string; data: Uint8Array; height: bigint; prove: boolean }): Promise<QueryResponse>;
   submitTx(tx: Uint8Array): TxResult;
   logger: NodeLogger;
+  /** The account's sender, shared with the node's other services that sign with it. */
+  sender?: AccountTxSender;
 }
 
 export interface BridgeWatcher {
   stop(): Promise<void>;
 }
 
-const WRONG_SEQUENCE = 32;
 /** Blocks per eth_getLogs call: most providers cap a range near this. */
 const LOG_RANGE = 2_000;
 
@@ -66,12 +63,18 @@ export async function startBridgeWatcher(o: BridgeWatcherOptions): Promise<Bridg
   const c = o.config;
   if (!/^0x[0-9a-fA-F]{40}$/.test(c.contract))
     throw watcherErrors.badConfig(`app.toml [bridge] contract must be a 0x address, got "${c.contract}"`);
-  const provider = new JsonRpcProvider(c.l1Rpc, undefined, { polling: false, batchMaxCount: 1 });
+  const provider = createL1Provider(c.l1Rpc);
   const settlement = new Contract(c.contract, loadArtifact("EcdsaSettlement").abi, provider);
-  const wallet = await DirectSecp256k1Wallet.fromKey(o.key.privKey, "strike");
-  const signer = await SigningStargateClient.offline(wallet, { registry: createStrikeRegistry() });
+  const sender =
+    o.sender ??
+    (await createAccountTxSender({
+      key: o.key,
+      chainId: o.chainId,
+      query: o.query,
+      submitTx: o.submitTx,
+      logger: o.logger,
+    }));
   const fee = { amount: parseFees(c.fees), gas: String(c.gasLimit) };
-  let position: { accountNumber: bigint; sequence: number } | undefined;
   let from = c.startBlock;
 
   const queryOk = async <T>(path: string, data: Uint8Array, decode: (b: Uint8Array) => T): Promise<T> => {
@@ -79,38 +82,16 @@ export async function startBridgeWatcher(o: BridgeWatcherOptions): Promise<Bridg
     if (r.code !== 0) throw watcherErrors.queryFailed(`${path}: ${r.codespace}/${r.code} ${r.log}`);
     return decode(r.value);
   };
-  const readPosition = async () => {
-    const res = await queryOk(
-      "/cosmos.auth.v1beta1.Query/Account",
-      QueryAccountRequest.encode({ address: o.key.address }).finish(),
-      QueryAccountResponse.decode,
-    );
-    const acc = BaseAccount.decode(res.account!.value);
-    return { accountNumber: acc.accountNumber, sequence: Number(acc.sequence) };
-  };
-  const send = async (d: DepositAttestation, at: { accountNumber: bigint; sequence: number }) => {
+  const attest = async (d: DepositAttestation): Promise<boolean> => {
     const msg = {
       typeUrl: "/strike.bridge.v1.MsgAttestDeposit",
       value: MsgAttestDeposit.fromPartial({ attester: o.key.address, deposit: d }),
     };
-    const raw = await signer.sign(o.key.address, [msg], fee, "", { ...at, chainId: o.chainId });
-    return o.submitTx(TxRaw.encode(raw).finish());
-  };
-  const attest = async (d: DepositAttestation): Promise<boolean> => {
-    position ??= await readPosition();
-    let result = await send(d, position);
-    // The feeder shares the key: adopt the sequence the node expects, once.
-    const expected = /expected (\d+)/.exec(result.log);
-    if (result.code === WRONG_SEQUENCE && result.codespace === "sdk" && expected !== null) {
-      position = { ...position, sequence: Number(expected[1]) };
-      result = await send(d, position);
-    }
+    const { result } = await sender.send("bridge", [msg], fee);
     if (result.code !== 0) {
-      position = undefined;
       o.logger.warn("deposit attestation refused", { nonce: d.nonce.toString(), code: result.code, log: result.log });
       return false;
     }
-    position = { ...position, sequence: position.sequence + 1 };
     o.logger.info("deposit attested", { nonce: d.nonce.toString(), recipient: d.recipient, amount: d.amount });
     return true;
   };

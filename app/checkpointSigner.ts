@@ -6,13 +6,7 @@
  * node's own state, so it signs only what it executed itself. Under the chain's "bls"
  * scheme (its checkpoint params say which) it signs with the home's BLS key instead.
  */
-import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
-import { SigningStargateClient } from "@cosmjs/stargate";
-import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
-import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
-import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { concat, getBytes, hexlify } from "ethers";
-import { createStrikeRegistry } from "../chain/codec/registry.js";
 import {
   QueryParamsRequest,
   QueryParamsResponse,
@@ -30,6 +24,7 @@ import type { FeederKey } from "../chain/node/feederKey.js";
 import type { NodeLogger } from "../chain/node/logger.js";
 import type { QueryResponse, TxResult } from "../chain/types/abci.js";
 import { registerError } from "../chain/types/errors.js";
+import { createAccountTxSender, type AccountTxSender } from "./accountTxSender.js";
 import { MSG_SIGN_CHECKPOINT_TYPE_URL } from "../modules/checkpoint/index.js";
 
 export interface CheckpointSignerOptions {
@@ -45,6 +40,8 @@ export interface CheckpointSignerOptions {
   query(req: { path: string; data: Uint8Array; height: bigint; prove: boolean }): Promise<QueryResponse>;
   submitTx(tx: Uint8Array): TxResult;
   logger: NodeLogger;
+  /** The account's sender, shared with the node's other services that sign with it. */
+  sender?: AccountTxSender;
 }
 
 export interface CheckpointSigner {
@@ -53,7 +50,6 @@ export interface CheckpointSigner {
 
 const P = "/strike.checkpoint.v1.Query/";
 const signerError = registerError("checkpoint-signer", 1, "the node refused a checkpoint query or signature");
-const WRONG_SEQUENCE = 32;
 const NOT_FOUND = 5;
 /** A submitted signature not committed after this long is sent again. */
 const RESUBMIT_MS = 15_000;
@@ -72,11 +68,17 @@ export function signCheckpointDigestBls(digest: Uint8Array, secretKey: Uint8Arra
 }
 
 export async function startCheckpointSigner(o: CheckpointSignerOptions): Promise<CheckpointSigner> {
-  const wallet = await DirectSecp256k1Wallet.fromKey(o.account.privKey, "strike");
-  const signer = await SigningStargateClient.offline(wallet, { registry: createStrikeRegistry() });
+  const sender =
+    o.sender ??
+    (await createAccountTxSender({
+      key: o.account,
+      chainId: o.chainId,
+      query: o.query,
+      submitTx: o.submitTx,
+      logger: o.logger,
+    }));
   const me = getBytes(o.ethKey.address);
   const myBls = o.blsKey === undefined ? undefined : o.blsKey.publicKey.toLowerCase();
-  let position: { accountNumber: bigint; sequence: number } | undefined;
   let cursor: bigint | undefined;
   const submitted = new Map<bigint, number>();
 
@@ -86,40 +88,12 @@ export async function startCheckpointSigner(o: CheckpointSignerOptions): Promise
     if (r.code !== 0) throw signerError(`${path}: ${r.codespace}/${r.code} ${r.log}`);
     return decode(r.value);
   };
-  const readPosition = async () => {
-    const res = await query(
-      "/cosmos.auth.v1beta1.Query/Account",
-      QueryAccountRequest.encode({ address: o.account.address }).finish(),
-      QueryAccountResponse.decode,
-    );
-    if (res?.account === undefined) throw signerError(`account ${o.account.address} does not exist`);
-    const acc = BaseAccount.decode(res.account.value);
-    return { accountNumber: acc.accountNumber, sequence: Number(acc.sequence) };
-  };
-  const send = async (msg: MsgSignCheckpoint, at: { accountNumber: bigint; sequence: number }) => {
-    const raw = await signer.sign(
-      o.account.address,
-      [{ typeUrl: MSG_SIGN_CHECKPOINT_TYPE_URL, value: msg }],
-      { amount: o.fees, gas: String(o.gasLimit) },
-      "",
-      { ...at, chainId: o.chainId },
-    );
-    return o.submitTx(TxRaw.encode(raw).finish());
-  };
   const submit = async (msg: MsgSignCheckpoint): Promise<void> => {
-    position ??= await readPosition();
-    let result = await send(msg, position);
-    // The feeder shares this account: adopt the sequence the node expects, once.
-    const expected = /expected (\d+)/.exec(result.log);
-    if (result.code === WRONG_SEQUENCE && result.codespace === "sdk" && expected !== null) {
-      position = { ...position, sequence: Number(expected[1]) };
-      result = await send(msg, position);
-    }
-    if (result.code !== 0) {
-      position = undefined;
-      throw signerError(`${result.codespace}/${result.code}: ${result.log}`);
-    }
-    position = { ...position, sequence: position.sequence + 1 };
+    const { result } = await sender.send("checkpoint", [{ typeUrl: MSG_SIGN_CHECKPOINT_TYPE_URL, value: msg }], {
+      amount: o.fees,
+      gas: String(o.gasLimit),
+    });
+    if (result.code !== 0) throw signerError(`${result.codespace}/${result.code}: ${result.log}`);
   };
 
   const round = async () => {

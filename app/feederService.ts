@@ -4,12 +4,6 @@
  * MsgSubmitPrices with the feeder key of the home and hands it to this node's mempool.
  * A failed round is logged and skipped; the next one starts on schedule.
  */
-import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
-import { SigningStargateClient } from "@cosmjs/stargate";
-import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
-import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
-import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
-import { createStrikeRegistry } from "../chain/codec/registry.js";
 import { QueryPricesRequest, QueryPricesResponse } from "../chain/codec/generated/strike/oracle/v1/query.js";
 import { sha256 } from "../chain/crypto/hash.js";
 import type { QueryResponse, TxResult } from "../chain/types/abci.js";
@@ -25,6 +19,7 @@ import { submitPricesMsg } from "../feeder/submitter.js";
 import type { NodeConfig } from "../chain/node/configTypes.js";
 import type { FeederKey } from "../chain/node/feederKey.js";
 import type { NodeLogger } from "../chain/node/logger.js";
+import { createAccountTxSender, type AccountTxSender } from "./accountTxSender.js";
 
 export interface FeederServiceOptions {
   config: NodeConfig["oracleFeeder"];
@@ -34,13 +29,13 @@ export interface FeederServiceOptions {
   /** Admits a tx to this node's mempool (and gossips it), as broadcast_tx_sync does. */
   submitTx(tx: Uint8Array): TxResult;
   logger: NodeLogger;
+  /** The account's sender, shared with the node's other services that sign with it. */
+  sender?: AccountTxSender;
 }
 
 export interface FeederService {
   stop(): Promise<void>;
 }
-
-const WRONG_SEQUENCE = 32;
 
 async function queryOk<T>(
   o: FeederServiceOptions,
@@ -81,44 +76,20 @@ function buildSource(o: FeederServiceOptions, start: Map<string, Dec>): PriceSou
 export async function startFeederService(o: FeederServiceOptions): Promise<FeederService> {
   const c = o.config;
   const source = buildSource(o, c.source === "simulated" ? await chainPrices(o) : new Map());
-  const wallet = await DirectSecp256k1Wallet.fromKey(o.key.privKey, "strike");
-  const signer = await SigningStargateClient.offline(wallet, { registry: createStrikeRegistry() });
-  const fee = { amount: parseFee(c.fees), gas: String(c.gasLimit) };
-  let position: { accountNumber: bigint; sequence: number } | undefined;
-
-  const readPosition = async () => {
-    const res = await queryOk(
-      o,
-      "/cosmos.auth.v1beta1.Query/Account",
-      QueryAccountRequest.encode({ address: o.key.address }).finish(),
-      QueryAccountResponse.decode,
-    );
-    const acc = BaseAccount.decode(res.account!.value);
-    return { accountNumber: acc.accountNumber, sequence: Number(acc.sequence) };
-  };
-  const send = async (prices: ReadonlyMap<string, Dec>, at: { accountNumber: bigint; sequence: number }) => {
-    const raw = await signer.sign(o.key.address, [submitPricesMsg(o.key.address, prices)], fee, "", {
-      ...at,
+  const sender =
+    o.sender ??
+    (await createAccountTxSender({
+      key: o.key,
       chainId: o.chainId,
-    });
-    const tx = TxRaw.encode(raw).finish();
-    return { tx, result: o.submitTx(tx) };
-  };
+      query: o.query,
+      submitTx: o.submitTx,
+      logger: o.logger,
+    }));
+  const fee = { amount: parseFee(c.fees), gas: String(c.gasLimit) };
+
   const submit = async (prices: ReadonlyMap<string, Dec>): Promise<Submission> => {
-    position ??= await readPosition();
-    let { tx, result } = await send(prices, position);
-    // Another client used the key, or a vote was dropped: adopt the sequence the node expects, once.
-    const expected = /expected (\d+)/.exec(result.log);
-    if (result.code === WRONG_SEQUENCE && result.codespace === "sdk" && expected !== null) {
-      position = { ...position, sequence: Number(expected[1]) };
-      ({ tx, result } = await send(prices, position));
-    }
-    if (result.code !== 0) {
-      position = undefined;
-      throw feederErrors.voteRefused(`${result.codespace}/${result.code}: ${result.log}`);
-    }
-    const sequence = BigInt(position.sequence);
-    position = { ...position, sequence: position.sequence + 1 };
+    const { tx, result, sequence } = await sender.send("feeder", [submitPricesMsg(o.key.address, prices)], fee);
+    if (result.code !== 0) throw feederErrors.voteRefused(`${result.codespace}/${result.code}: ${result.log}`);
     return { txhash: toHex(sha256(tx)).toUpperCase(), sequence };
   };
 

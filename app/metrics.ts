@@ -35,6 +35,8 @@ export interface NodeMetrics {
   blockExecuted(seconds: number, txs: number): void;
   /** The sequencer's work on one arriving tx: admission, execution and the signed receipt. */
   sequenced(seconds: number, accepted: boolean): void;
+  /** A validator service's tx (feeder, bridge, checkpoint) sent again, and why. */
+  serviceTxRetried(service: string, reason: string): void;
 }
 
 const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
@@ -153,6 +155,12 @@ export function createNodeMetrics(o: NodeMetricsSources): NodeMetrics {
     registers,
   });
   const liquidations = new Counter({ name: "strike_liquidations_total", help: "Accounts liquidated.", registers });
+  const serviceTxRetries = new Counter({
+    name: "strike_service_tx_retries_total",
+    help: "Txs of the node's own services (feeder, bridge, checkpoint) sent again, by service and reason (sequence: another sender of the key took the sequence).",
+    labelNames: ["service", "reason"] as const,
+    registers,
+  });
   const lastPrice = new Map<string, number>();
   new Gauge({
     name: "strike_oracle_price_age_seconds",
@@ -217,6 +225,9 @@ export function createNodeMetrics(o: NodeMetricsSources): NodeMetrics {
     },
     sequenced(seconds, accepted) {
       receipts.observe({ result: accepted ? "receipt" : "refusal" }, seconds);
+    },
+    serviceTxRetried(service, reason) {
+      serviceTxRetries.inc({ service, reason });
     },
   };
 }

@@ -38,13 +38,14 @@ import type { ByzantineMode } from "../chain/sequencer/byzantine.js";
 import { openSequencing } from "../chain/sequencer/service.js";
 import { maxBlockDataBytes } from "../chain/consensus/driver.js";
 import type { Validator } from "../chain/types/block.js";
-import { loadFeederKey } from "../chain/node/feederKey.js";
+import { loadFeederKey, type FeederKey } from "../chain/node/feederKey.js";
 
 import { createNodeMetrics, timedAdmission, timedFinalize, type NodeMetrics } from "./metrics.js";
 import { parseListenAddr, startMetricsServer } from "../chain/node/metricsServer.js";
 import { publishFinalityEvents } from "./finalityEvents.js";
 import { parseFee, startFeederService } from "./feederService.js";
 import { startCheckpointSigner } from "./checkpointSigner.js";
+import { createAccountTxSender, type AccountTxSender } from "./accountTxSender.js";
 import { ETH_KEY_FILE, loadEthKey } from "../chain/node/ethKey.js";
 import { BLS_KEY_FILE, loadBlsKey } from "../chain/node/blsKey.js";
 import { existsSync } from "node:fs";
@@ -382,11 +383,30 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
             throw e;
           },
         );
+  // One sender per hot account: the feeder, the deposit watcher and the checkpoint signer
+  // share the feeder key by default, and separate sequence counters collided under load.
+  const senders = new Map<string, Promise<AccountTxSender>>();
+  const senderFor = (key: FeederKey) => {
+    let s = senders.get(key.address);
+    if (s === undefined) {
+      s = createAccountTxSender({
+        key,
+        chainId: genesis.chain_id,
+        query: (req) => app.query(req),
+        submitTx: (tx) => network.submitTx(tx),
+        logger: log.with("sender"),
+        onRetry: (service, reason) => metrics?.serviceTxRetried(service, reason),
+      });
+      senders.set(key.address, s);
+    }
+    return s;
+  };
   const feeder =
     feederKey !== undefined && self !== undefined
       ? await startFeederService({
           config: config.oracleFeeder,
           key: feederKey,
+          sender: await senderFor(feederKey),
           chainId: genesis.chain_id,
           query: (req) => app.query(req),
           submitTx: (tx) => network.submitTx(tx),
@@ -398,6 +418,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       ? await startBridgeWatcher({
           config: config.bridge,
           key: bridgeKey,
+          sender: await senderFor(bridgeKey),
           chainId: genesis.chain_id,
           query: (req) => app.query(req),
           submitTx: (tx) => network.submitTx(tx),
@@ -421,6 +442,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
           ethKey: checkpointKeys.eth,
           ...(blsKey === undefined ? {} : { blsKey }),
           account: checkpointKeys.account,
+          sender: await senderFor(checkpointKeys.account),
           chainId: genesis.chain_id,
           fees: parseFee(config.oracleFeeder.fees),
           gasLimit: config.oracleFeeder.gasLimit,

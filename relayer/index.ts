@@ -13,3 +13,9 @@ export { blsCheckpointCall, blsL1SetOf, checkpointCallFor, isBlsCheckpoint } fro
 export { startStatusServer, type StatusServer } from "./statusServer.js";
 export { relayerErrors } from "./errors.js";
 export { createRelayerMetrics, type RelayerMetrics } from "./metrics.js";
+export {
+  blsSetKeys,
+  createBlsRegistrationSource,
+  registerMissingBlsKeys,
+  type BlsRegistrationSource,
+} from "./blsKeys.js";

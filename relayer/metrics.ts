@@ -21,6 +21,8 @@ export interface RelayerMetrics {
   /** A checkpoint was already on L1 (another relayer): skipped before sending, or reverted after. */
   skipped(when: "before_send" | "reverted"): void;
   retried(kind: RelayerRetryKind): void;
+  /** Keys of a new BLS validator set registered on L1 (registerKey) by this relayer. */
+  blsKeysRegistered(n: number): void;
   failed(kind: RelayerErrorKind): void;
   /** What the round saw: the L1 head, the contract's last height, the chain's height, settled height. */
   observed(o: {
@@ -63,6 +65,11 @@ export function createRelayerMetrics(): RelayerMetrics {
     name: "strike_relayer_retries_total",
     help: "Retries: fee_bump (a tx not mined in time, replaced with higher fees), round (a failed round run again).",
     labelNames: ["kind"] as const,
+    registers,
+  });
+  const blsKeys = new Counter({
+    name: "strike_relayer_bls_keys_registered_total",
+    help: "BLS keys of new validator sets this relayer registered on L1 with their proof of possession.",
     registers,
   });
   const errors = new Counter({
@@ -161,6 +168,7 @@ export function createRelayerMetrics(): RelayerMetrics {
     },
     skipped: (when) => skipped.inc({ when }),
     retried: (kind) => retries.inc({ kind }),
+    blsKeysRegistered: (n) => blsKeys.inc(n),
     failed: (kind) => errors.inc({ kind }),
     observed(o) {
       seeHead(o.l1Head);

@@ -7,11 +7,13 @@
  * a checkpoint is `settled` once `confirmations` L1 blocks sit on top of its block.
  */
 import type { Contract } from "ethers";
-import { JsonRpcProvider, Wallet, type TransactionResponse } from "ethers";
+import { Wallet, type TransactionResponse } from "ethers";
 import { settlementAt } from "../chain/l1/deploy.js";
+import { createL1Provider } from "../chain/l1/provider.js";
 import type { NodeLogger } from "../chain/node/logger.js";
 import { isStrikeError } from "../chain/types/errors.js";
-import { checkpointCallFor } from "./blsCalldata.js";
+import { checkpointCallFor, isBlsCheckpoint } from "./blsCalldata.js";
+import { registerMissingBlsKeys, type BlsRegistrationSource } from "./blsKeys.js";
 import { relayerErrors } from "./errors.js";
 import type { RelayerErrorKind, RelayerMetrics } from "./metrics.js";
 import type { ChainCheckpoint, StrikeSource } from "./strikeSource.js";
@@ -27,9 +29,16 @@ export interface RelayerOptions {
   pollMs: number;
   /** How long to wait for a sent tx before sending it again with higher fees. */
   txTimeoutMs?: number;
+  /** How long one L1 JSON-RPC request may take before it fails and the round is retried (default 10 s). */
+  l1TimeoutMs?: number;
   logger: NodeLogger;
   /** Where the relayer counts what it does (relayer/metrics.ts); none: not counted. */
   metrics?: RelayerMetrics;
+  /**
+   * Where a new BLS validator set's keys' proofs of possession come from, to register them
+   * on L1 before the set update (none: such an update waits for someone else to register them).
+   */
+  blsKeys?: BlsRegistrationSource;
 }
 
 export interface LandedCheckpoint {
@@ -124,7 +133,10 @@ export function nextToRelay(cps: readonly ChainCheckpoint[]): ChainCheckpoint | 
 }
 
 export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
-  const provider = new JsonRpcProvider(o.l1RpcUrl, undefined, { staticNetwork: true, pollingInterval: 250 });
+  const provider = createL1Provider(o.l1RpcUrl, {
+    pollingInterval: 250,
+    ...(o.l1TimeoutMs === undefined ? {} : { timeoutMs: o.l1TimeoutMs }),
+  });
   const wallet = new Wallet(o.l1Key, provider);
   const settlement = settlementAt(o.contract, "ecdsa", wallet);
   const network = await provider.getNetwork();
@@ -186,6 +198,16 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
             call.newValidatorSet,
             call.signatures,
           ];
+    if (call.newValidatorSet !== undefined && isBlsCheckpoint(cp) && o.blsKeys !== undefined) {
+      const n = await registerMissingBlsKeys({
+        settlement: settlementAt(o.contract, "bls", wallet),
+        encodedSet: call.newValidatorSet,
+        source: o.blsKeys,
+        txTimeoutMs: o.txTimeoutMs ?? 60_000,
+        logger: log,
+      });
+      if (n > 0) m?.blsKeysRegistered(n);
+    }
     const fn = settlement.getFunction(call.newValidatorSet === undefined ? "checkpoint" : "updateValidatorSet");
     // Simulate first: another relayer may have landed it, and a doomed tx costs gas. It can
     // still land between the simulation and the estimate: then the estimate says so.

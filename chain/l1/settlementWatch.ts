@@ -10,9 +10,10 @@
  *
  * chain/l1 sits below the node: the logger and the callbacks come from the caller.
  */
-import { Contract, JsonRpcProvider, hexlify, type EventLog } from "ethers";
+import { Contract, hexlify, type EventLog } from "ethers";
 import { loadArtifact } from "./artifacts.js";
 import { l1Errors } from "./errors.js";
+import { createL1Provider } from "./provider.js";
 
 export interface L1Landing {
   /** The Strike height the checkpoint commits to (its state after that block). */
@@ -71,7 +72,7 @@ export function startSettlementWatch(o: SettlementWatchOptions): SettlementWatch
   if (!/^0x[0-9a-fA-F]{40}$/.test(o.contract))
     throw l1Errors.nodeFailed(`settlement contract must be a 0x address, got "${o.contract}"`);
   const now = o.now ?? (() => performance.timeOrigin + performance.now());
-  const provider = new JsonRpcProvider(o.l1Rpc, undefined, { staticNetwork: true, polling: false, batchMaxCount: 1 });
+  const provider = createL1Provider(o.l1Rpc);
   const settlement = new Contract(o.contract, loadArtifact("EcdsaSettlement").abi, provider);
   /** Landed on L1 but not yet checked against this chain (the node is behind), ascending. */
   const unchecked: L1Landing[] = [];

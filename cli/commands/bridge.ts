@@ -1,6 +1,6 @@
 /**
  * The bridge from the user's side: `strike tx bridge withdraw|set-exit-address`, `strike
- * query bridge withdrawal|deposit|status`, and on L1 `strike l1 deposit|claim`.
+ * query bridge withdrawal|deposit|status|exit-proof`, and on L1 `strike l1 deposit|claim`.
  */
 import type { Comet38Client } from "@cosmjs/tendermint-rpc";
 import { Command } from "commander";
@@ -12,6 +12,7 @@ import { cometQuerier } from "../../chain/client/comet.js";
 import { strikeQueries } from "../../chain/client/queries.js";
 import { createQueryRpc, refusal } from "../../chain/client/queryRpc.js";
 import { MsgSetExitAddress, MsgWithdraw } from "../../chain/codec/generated/strike/bridge/v1/tx.js";
+import { isValidAddress } from "../../chain/crypto/address.js";
 import { registerError } from "../../chain/types/errors.js";
 import { withComet } from "../abciQuery.js";
 import { globalOptions, openKeyring } from "../context.js";
@@ -192,8 +193,61 @@ function statusQueryCommand(): Command {
   return withExamples(cmd, "strike query bridge status --output json");
 }
 
+function exitProofQueryCommand(): Command {
+  const cmd = new Command("exit-proof")
+    .description(
+      "An account's exit claim and its Merkle proof in the exit tree of the last checkpoint recorded at a height: the leaf (account bytes, L1 recipient, equity in uusdc) and proof that the settlement contract's claimExit takes in exit mode (strike l1 exit submits it for you). Checkpoint H's tree is written at height H + 1: to prove against the contract's last checkpoint H, pass --height H+1. Not found when the account had no equity or no L1 address at that checkpoint.",
+    )
+    .argument("<address>", "Strike account (bech32 address, or a key name in the keyring)")
+    .option("--height <n>", "read the exit tree at this height (0: latest; checkpoint H's tree is at H + 1)", "0")
+    .action(async (who: string, o: { height: string }, self: Command) => {
+      const g = globalOptions(self);
+      const height = wholeNumber(o.height, "--height");
+      const account = isValidAddress(who) ? who : keyAddress(g, who);
+      const r = await withComet(g, async (c) => {
+        try {
+          return await bridgeQueries(c, height).ExitProof({ account });
+        } catch (e) {
+          const f = refusal(e);
+          if (f === undefined) throw e;
+          throw cliErrors.notFound(
+            f.codespace === "bridge" && f.code === 12
+              ? `${account} has no exit claim at ${height === 0n ? "the latest height" : `height ${height}`}: ${f.log}`
+              : `exit proof of ${account}: ${f.log} (code ${f.code}, codespace ${f.codespace || "-"})`,
+          );
+        }
+      });
+      print(g.output, {
+        account: r.account,
+        account_bytes: r.accountBytes,
+        recipient: r.recipient,
+        equity: r.equity,
+        checkpoint_height: r.checkpointHeight.toString(),
+        slot: r.slot.toString(),
+        leaf: r.leaf,
+        proof: r.proof,
+        root: r.root,
+      });
+    });
+  return withExamples(
+    cmd,
+    "strike query bridge exit-proof strike1... --output json",
+    "strike query bridge exit-proof alice --height 121   # the tree of checkpoint 120, as the L1 contract holds it",
+  );
+}
+
+/** A keyring key's address; anything else is neither an address nor a key: a usage error. */
+function keyAddress(g: ReturnType<typeof globalOptions>, name: string): string {
+  try {
+    return openKeyring(g).resolve(name).address;
+  } catch {
+    throw cliErrors.badArgument(`<address> "${name}" is neither a strike1... address nor a key in the keyring`);
+  }
+}
+
 export function bridgeQueryCommand(): Command {
-  const cmd = new Command("bridge").description("Deposits from and withdrawals to L1");
-  for (const make of [withdrawalQueryCommand, depositQueryCommand, statusQueryCommand]) cmd.addCommand(make());
+  const cmd = new Command("bridge").description("Deposits from and withdrawals to L1, and exit claims");
+  for (const make of [withdrawalQueryCommand, depositQueryCommand, statusQueryCommand, exitProofQueryCommand])
+    cmd.addCommand(make());
   return withExamples(cmd, "strike query bridge withdrawal 0");
 }

@@ -12,6 +12,8 @@ import { ETH_KEY_FILE, loadEthKey } from "../../chain/node/ethKey.js";
 import { BLS_KEY_FILE, loadBlsKey } from "../../chain/node/blsKey.js";
 import { resolveHomePath } from "../../chain/node/config.js";
 import { signDigestEcdsa } from "../../chain/l1/ecdsa.js";
+import { blsSignDigest, g2ToEip2537 } from "../../chain/l1/bls.js";
+import { blsRegistrationDigest } from "../../modules/checkpoint/blsSig.js";
 import { registrationDigest } from "../../modules/checkpoint/ethSig.js";
 import { cliQueries, withComet } from "../abciQuery.js";
 import { globalOptions, openKeyring } from "../context.js";
@@ -127,9 +129,19 @@ export function checkpointTxCommand(): Command {
     const g = globalOptions(self);
     const operator = openKeyring(g).resolve(o.from).address;
     const key = loadBlsKey(o.blsKeyFile ?? resolveHomePath(g.home, BLS_KEY_FILE));
+    const chainId = g.chainId ?? (await withComet(g, async (c) => (await c.status()).nodeInfo.network));
+    // The proof of possession names no operator: the key also signs this registration.
+    const operatorSignature = getBytes(
+      g2ToEip2537(blsSignDigest(hexlify(blsRegistrationDigest(chainId, operator)), key.secretKey)),
+    );
     const msg: EncodeObject = {
       typeUrl: `${P}MsgRegisterBlsKey`,
-      value: { operator, publicKey: getBytes(key.publicKey), proofOfPossession: getBytes(key.proofOfPossession) },
+      value: {
+        operator,
+        publicKey: getBytes(key.publicKey),
+        proofOfPossession: getBytes(key.proofOfPossession),
+        operatorSignature,
+      },
     };
     await signAndSend(g, o.from, [msg], o, `Register BLS key ${key.publicKey.slice(0, 18)}… for validator ${operator}`);
   });

@@ -4,7 +4,7 @@
  * subgroup points, the same DSTs), so that a key or signature the chain accepts is one the
  * contract accepts; and the L1 encoding of a signing set for either scheme.
  */
-import { getBytes, hexlify } from "ethers";
+import { AbiCoder, getBytes, hexlify, keccak256 } from "ethers";
 import {
   blsVerifyDigest,
   blsVerifyProofOfPossession,
@@ -53,6 +53,13 @@ export function checkBlsSignature(digest: Uint8Array, signature: Uint8Array, key
     throw checkpointErrors.badSignature(`bls: ${isStrikeError(e) ? e.message : String(e)}`);
   }
   if (!ok) throw checkpointErrors.wrongBlsSigner(`key ${hexlify(key).slice(0, 18)}…`);
+}
+
+/** What a BLS key signs to bind itself to `operator` on `chainId` (its proof of possession names no operator). */
+export function blsRegistrationDigest(chainId: string, operator: string): Uint8Array {
+  return getBytes(
+    keccak256(AbiCoder.defaultAbiCoder().encode(["string", "string", "string"], ["StrikeBlsKey", chainId, operator])),
+  );
 }
 
 /** The members that can sign on L1 under BLS (those with a key), in BlsSettlement's order: ascending keccak(key). */

@@ -47,6 +47,7 @@ const checkpointGenesisSchema = z.strictObject({
         .default(d.settlementAddress),
       scheme: z.enum(["ecdsa", "bls"], { error: `must be "ecdsa" or "bls"` }).default(d.scheme),
       slash_fraction_equivocation: fractionField.optional(),
+      keep_heights: u64String().default(d.keepHeights.toString()),
     })
     .optional(),
   eth_keys: listField(
@@ -81,6 +82,7 @@ export function validateCheckpointGenesis(raw: unknown): CheckpointGenesis {
           settlementAddress: p.settlement_address,
           scheme: p.scheme,
           slashFractionEquivocation: p.slash_fraction_equivocation ?? d.slashFractionEquivocation,
+          keepHeights: BigInt(p.keep_heights),
         };
   if ((params.l1ChainId === 0n) !== (params.settlementAddress === ""))
     fail(`${ROOT}.params.l1_chain_id`, "l1_chain_id and settlement_address are set together or not at all");
@@ -134,6 +136,7 @@ export function defaultCheckpointGenesis(): Json {
       settlement_address: p.settlementAddress,
       scheme: p.scheme,
       slash_fraction_equivocation: decToString(p.slashFractionEquivocation),
+      keep_heights: p.keepHeights.toString(),
     },
     eth_keys: [],
   };
@@ -171,7 +174,7 @@ export function initCheckpointGenesis(ctx: Context, keeper: CheckpointKeeper, ra
   const g = validateCheckpointGenesis(raw ?? defaultCheckpointGenesis());
   keeper.setParams(ctx, g.params);
   for (const k of g.ethKeys) keeper.registerEthKey(ctx, k.operator, k.ethAddress);
-  for (const k of g.blsKeys) keeper.registerBlsKey(ctx, k.operator, k.publicKey, k.proofOfPossession, true);
+  for (const k of g.blsKeys) keeper.registerBlsKey(ctx, k.operator, k.publicKey, k.proofOfPossession, undefined, true);
   // The genesis set is the one the contract is initialised with.
   signingSet.set(ctx, keeper.currentSet(ctx));
 }

@@ -14,7 +14,14 @@ export type { BridgeRoots, CheckpointStakingKeeper } from "./expectedKeepers.js"
 export { digestOf, encodeL1Set, l1Members, recoverSigner, registrationDigest, type DigestFields } from "./ethSig.js";
 export { parseEthAddress } from "./msgServer.js";
 export { DEFAULT_CHECKPOINT_PARAMS, type CheckpointParams, type CheckpointScheme } from "./state.js";
-export { BLS_VERIFY_GAS, blsL1Members, checkBlsKey, checkBlsProof, encodeL1SetFor } from "./blsSig.js";
+export {
+  BLS_VERIFY_GAS,
+  blsL1Members,
+  blsRegistrationDigest,
+  checkBlsKey,
+  checkBlsProof,
+  encodeL1SetFor,
+} from "./blsSig.js";
 export {
   MODULE_NAME as CHECKPOINT_MODULE_NAME,
   STORE_KEY as CHECKPOINT_STORE_KEY,

@@ -22,7 +22,15 @@ import { compareBytes, equalBytes, toHex } from "../../chain/types/bytes.js";
 import { getAddress, hexlify } from "ethers";
 import { checkpointErrors } from "./errors.js";
 import { digestOf, keccak, recoverSigner, type DigestFields } from "./ethSig.js";
-import { BLS_VERIFY_GAS, checkBlsKey, checkBlsProof, checkBlsSignature, encodeL1SetFor, schemeKey } from "./blsSig.js";
+import {
+  BLS_VERIFY_GAS,
+  blsRegistrationDigest,
+  checkBlsKey,
+  checkBlsProof,
+  checkBlsSignature,
+  encodeL1SetFor,
+  schemeKey,
+} from "./blsSig.js";
 import type { BridgeRoots, CheckpointStakingKeeper } from "./expectedKeepers.js";
 import {
   blsKeys,
@@ -73,6 +81,25 @@ function sameSet(a: readonly SetMember[], b: readonly SetMember[], scheme: Check
   );
 }
 
+/**
+ * Deletes the checkpoints below `below` with their signatures, in height order, except
+ * those that change the validator set: the contract installs sets only from them, in order,
+ * so one the relayer has not landed yet must stay readable however old it is.
+ */
+export function pruneCheckpoints(ctx: Context, below: bigint): number {
+  const doomed: bigint[] = [];
+  for (const [h, cp] of checkpoints.iterate(ctx)) {
+    if (h >= below) break;
+    if (cp.nextValidatorSet.length === 0) doomed.push(h);
+  }
+  for (const h of doomed) {
+    const signers = [...signatures.iterate(ctx, u64Prefix(h))].map(([key]) => key);
+    for (const key of signers) signatures.delete(ctx, key);
+    checkpoints.delete(ctx, h);
+  }
+  return doomed.length;
+}
+
 export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
   const keeper = {
     params: (src: StoreSource): CheckpointParams => getParams(src),
@@ -105,6 +132,11 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
     },
 
     blsKey: (src: StoreSource, operator: string): BlsKey | undefined => blsKeys.get(src, operator),
+    /** The registration of a BLS key, found by the key itself. */
+    blsKeyByPublicKey(src: StoreSource, publicKey: Uint8Array): BlsKey | undefined {
+      const owner = blsOwners.get(src, keccak(publicKey));
+      return owner === undefined ? undefined : blsKeys.get(src, owner);
+    },
 
     /**
      * Registers `operator`'s BLS key with its proof of possession (checked as BlsSettlement
@@ -115,6 +147,8 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
       operator: string,
       publicKey: Uint8Array,
       proof: Uint8Array,
+      /** The key's signature over blsRegistrationDigest (absent only in genesis). */
+      operatorSignature: Uint8Array | undefined,
       /** Genesis validation already checked the proof (a pairing check is costly). */
       proofChecked = false,
     ): void {
@@ -129,6 +163,12 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
       if (!proofChecked) {
         ctx.gasMeter.consume(BLS_VERIFY_GAS, "bls proof of possession");
         checkBlsProof(publicKey, proof);
+        ctx.gasMeter.consume(BLS_VERIFY_GAS, "bls operator binding");
+        try {
+          checkBlsSignature(blsRegistrationDigest(ctx.block.chainId, operator), operatorSignature!, publicKey);
+        } catch {
+          throw checkpointErrors.badBlsProof(`the key did not sign its registration for ${operator} on this chain`);
+        }
       }
       blsKeys.set(ctx, operator, { operator, publicKey, proofOfPossession: proof });
       blsOwners.set(ctx, keyHash, operator);
@@ -216,6 +256,7 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
       checkpoints.set(ctx, h, cp);
       latestHeight.set(ctx, h);
       if (changed) signingSet.set(ctx, now);
+      if (p.keepHeights > 0n && h > p.keepHeights) pruneCheckpoints(ctx, h - p.keepHeights);
       ctx.events.emit("checkpoint", [
         ["height", h.toString()],
         ["app_hash", toHex(appHash).toUpperCase()],

@@ -81,9 +81,13 @@ export function msgRegisterBlsKeyRoute(keeper: CheckpointKeeper): MsgRoute<MsgRe
       if (msg.publicKey.length !== 128) throw checkpointErrors.badBlsKey(`got ${msg.publicKey.length} bytes`);
       if (msg.proofOfPossession.length !== 256)
         throw checkpointErrors.badBlsProof(`the proof must be 256 bytes, got ${msg.proofOfPossession.length}`);
+      if (msg.operatorSignature.length !== 256)
+        throw checkpointErrors.badBlsProof(
+          `the operator signature must be 256 bytes, got ${msg.operatorSignature.length}`,
+        );
     },
     handle(ctx, msg) {
-      keeper.registerBlsKey(ctx, msg.operator, msg.publicKey, msg.proofOfPossession);
+      keeper.registerBlsKey(ctx, msg.operator, msg.publicKey, msg.proofOfPossession, msg.operatorSignature);
       return {
         typeUrl: MSG_REGISTER_BLS_KEY_RESPONSE_TYPE_URL,
         value: MsgRegisterBlsKeyResponse.encode({}).finish(),

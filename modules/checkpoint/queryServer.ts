@@ -1,5 +1,6 @@
-/** checkpoint queries on /strike.checkpoint.v1.Query/*: one checkpoint (or the latest), a range, params, a key. */
+/** checkpoint queries on /strike.checkpoint.v1.Query/*: one checkpoint (or the latest), a range, params, a validator's Ethereum or BLS key. */
 import * as q from "../../chain/codec/generated/strike/checkpoint/v1/query.js";
+import { hexlify } from "ethers";
 import { decToString } from "../../chain/types/fixed/index.js";
 import { isValidAddress } from "../../chain/crypto/address.js";
 import { grpcInvalidArgument, grpcNotFound } from "../../chain/runtime/queryErrors.js";
@@ -57,6 +58,23 @@ export function checkpointQueryRoutes(keeper: CheckpointKeeper): QueryRoute[] {
         const ethAddress = keeper.ethKey(ctx, req.operator);
         if (ethAddress === undefined) throw grpcNotFound(`Ethereum key of ${req.operator}`);
         return q.QueryEthKeyResponse.encode({ key: { operator: req.operator, ethAddress } }).finish();
+      },
+    },
+    {
+      path: `${P}BlsKey`,
+      pointReadsOnly: true,
+      handle(ctx, data) {
+        const req = q.QueryBlsKeyRequest.decode(data);
+        const byKey = req.publicKey.length > 0;
+        if (byKey === (req.operator !== ""))
+          throw grpcInvalidArgument("name the validator by exactly one of operator and public_key");
+        if (!byKey && !isValidAddress(req.operator))
+          throw grpcInvalidArgument(`"${req.operator}" is not an operator address`);
+        if (byKey && req.publicKey.length !== 128)
+          throw grpcInvalidArgument(`public_key must be 128 bytes, got ${req.publicKey.length}`);
+        const key = byKey ? keeper.blsKeyByPublicKey(ctx, req.publicKey) : keeper.blsKey(ctx, req.operator);
+        if (key === undefined) throw grpcNotFound(`BLS key of ${byKey ? hexlify(req.publicKey) : req.operator}`);
+        return q.QueryBlsKeyResponse.encode({ key }).finish();
       },
     },
   ];

@@ -40,6 +40,8 @@ export interface CheckpointParams {
   /** Which key signs checkpoints, and so which settlement contract they are for. */
   scheme: CheckpointScheme;
   slashFractionEquivocation: Dec;
+  /** Plain checkpoints more than this many heights below the newest are pruned (0: never). */
+  keepHeights: bigint;
 }
 
 export const DEFAULT_CHECKPOINT_PARAMS: Readonly<CheckpointParams> = {
@@ -48,6 +50,7 @@ export const DEFAULT_CHECKPOINT_PARAMS: Readonly<CheckpointParams> = {
   settlementAddress: "",
   scheme: "ecdsa",
   slashFractionEquivocation: decFromString("0.05"),
+  keepHeights: 100_000n,
 };
 
 const addressCodec: Codec<string> = { encode: (a) => bech32ToAddressBytes(a), decode: (b) => addressToBech32(b) };
@@ -60,6 +63,7 @@ const paramsCodec: Codec<CheckpointParams> = {
       settlementAddress: p.settlementAddress,
       scheme: p.scheme,
       slashFractionEquivocation: decToString(p.slashFractionEquivocation),
+      keepHeights: p.keepHeights,
     }).finish(),
   decode: (b) => {
     const p = ParamsProto.decode(b);
@@ -69,6 +73,7 @@ const paramsCodec: Codec<CheckpointParams> = {
       settlementAddress: p.settlementAddress,
       scheme: p.scheme === "bls" ? "bls" : "ecdsa",
       slashFractionEquivocation: decFromString(p.slashFractionEquivocation),
+      keepHeights: p.keepHeights,
     };
   },
 };

@@ -7,9 +7,11 @@
  * The contract never pays more than was deposited.
  */
 import anyTest, { type TestFn } from "ava";
-import { Contract, computeAddress, hexlify, Wallet } from "ethers";
+import { Contract, computeAddress, getBytes, hexlify, Wallet } from "ethers";
 import { join } from "node:path";
+import { addressToBech32 } from "../../chain/crypto/address.js";
 import { loadArtifact } from "../../chain/l1/artifacts.js";
+import { exitLeaf, processProof } from "../../chain/l1/merkle.js";
 import { HARDHAT_KEYS } from "../../chain/l1/hardhatNode.js";
 import { runCli, runCliOk } from "../helpers/localNode.js";
 import { eventually, startL1Localnet, type L1Localnet } from "../helpers/l1Localnet.js";
@@ -153,6 +155,45 @@ test.serial(
     t.is(entered.checkpoint_height, height.toString());
     t.is(entered.exit_root, exitRoot);
 
+    // `query bridge exit-proof` shows each claim before it is made: the leaf and proof of
+    // checkpoint `height`'s tree (written at height + 1), proving to the contract's exit root.
+    const proofs: Record<string, { equity: string; leaf: string; proof: string[] }> = {};
+    for (const name of TRADERS) {
+      const p = await cli<{
+        account: string;
+        account_bytes: string;
+        recipient: string;
+        equity: string;
+        checkpoint_height: string;
+        leaf: string;
+        proof: string[];
+        root: string;
+      }>(["query", "bridge", "exit-proof", name, "--height", String(height + 1n)]);
+      t.is(p.account, traders[name]!.address);
+      t.is(p.checkpoint_height, height.toString());
+      t.is(p.root.toLowerCase(), exitRoot.toLowerCase(), `${name}'s proof is against the contract's exit root`);
+      t.is(
+        p.leaf.toLowerCase(),
+        exitLeaf({ account: p.account_bytes, recipient: p.recipient, equity: BigInt(p.equity) }).toLowerCase(),
+        `${name}'s leaf is the one claimExit hashes`,
+      );
+      t.is(processProof(p.leaf, p.proof).toLowerCase(), exitRoot.toLowerCase(), `${name}'s proof verifies`);
+      proofs[name] = p;
+    }
+    const stranger = Wallet.createRandom();
+    const noClaim = await runCli([
+      "query",
+      "bridge",
+      "exit-proof",
+      addressToBech32(getBytes(stranger.address)),
+      ...common,
+    ]);
+    t.not(noClaim.code, 0);
+    t.regex(noClaim.stderr + noClaim.stdout, /has no exit claim/);
+    const notAnAddress = await runCli(["query", "bridge", "exit-proof", "nobody-by-this-name", ...common]);
+    t.not(notAnAddress.code, 0);
+    t.regex(notAnAddress.stderr + notAnAddress.stdout, /neither a strike1\.\.\. address nor a key/);
+
     const paid: Record<string, bigint> = {};
     for (const name of TRADERS) {
       const before = await contractBalance();
@@ -171,6 +212,7 @@ test.serial(
       t.is(out.checkpoint_height, height.toString());
       t.is(out.recipient.toLowerCase(), traders[name]!.recipient, `${name} is paid at its own key's Ethereum address`);
       paid[name] = BigInt(out.equity);
+      t.is(out.equity, proofs[name]!.equity, `${name} is paid what query bridge exit-proof showed`);
       t.is((await usdc.getFunction("balanceOf")(out.recipient)) as bigint, paid[name], `${name} received its equity`);
       t.is(await contractBalance(), before - paid[name]!, "the contract paid exactly the claim");
       t.true((await contractBalance()) >= 0n);

@@ -29,8 +29,14 @@ export interface L1Localnet {
   rpcUrls: string[];
   nodes: Proc[];
   relayers: Proc[];
-  /** Starts a relayer process paying gas with Hardhat test key `keyIndex`; returns its status URL. */
-  startRelayer(keyIndex: number): Promise<{ proc: Proc; statusUrl: string }>;
+  /**
+   * Starts a relayer process paying gas with Hardhat test key `keyIndex`; returns its status
+   * URL. `l1Rpc` replaces the Hardhat URL (a proxy in front of it); `args` are added flags.
+   */
+  startRelayer(
+    keyIndex: number,
+    extra?: { l1Rpc?: string; args?: string[] },
+  ): Promise<{ proc: Proc; statusUrl: string; metricsUrl: string }>;
   kill(p: Proc, signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
@@ -63,6 +69,8 @@ export interface L1LocalnetOptions {
   bridgeWatcher?: boolean;
   /** The checkpoint signature scheme (default ecdsa). */
   checkpointScheme?: "ecdsa" | "bls";
+  /** More `strike start` flags for validator `i`. */
+  nodeArgs?: (i: number) => string[];
 }
 
 export async function startL1Localnet(o: L1LocalnetOptions = {}): Promise<L1Localnet> {
@@ -101,6 +109,7 @@ export async function startL1Localnet(o: L1LocalnetOptions = {}): Promise<L1Loca
         ? ["--bridge.enable", "true", "--bridge.l1-rpc", l1.url, "--bridge.contract", settlementAddress]
         : []),
       ...(o.bridgeWatcher === true ? ["--bridge.confirmations", "0", "--bridge.poll-interval", "300ms"] : []),
+      ...(o.nodeArgs?.(i) ?? []),
     ]),
   );
   const relayers: Proc[] = [];
@@ -113,7 +122,7 @@ export async function startL1Localnet(o: L1LocalnetOptions = {}): Promise<L1Loca
     rpcUrls,
     nodes,
     relayers,
-    async startRelayer(keyIndex) {
+    async startRelayer(keyIndex, extra = {}) {
       const port = await freePort();
       const proc = spawnProc(`relayer${relayers.length}`, [
         "relayer",
@@ -121,7 +130,7 @@ export async function startL1Localnet(o: L1LocalnetOptions = {}): Promise<L1Loca
         "--rpc",
         rpcUrls[relayers.length % rpcUrls.length]!,
         "--l1-rpc",
-        l1.url,
+        extra.l1Rpc ?? l1.url,
         "--contract",
         settlementAddress,
         "--l1-key",
@@ -130,9 +139,10 @@ export async function startL1Localnet(o: L1LocalnetOptions = {}): Promise<L1Loca
         `127.0.0.1:${port}`,
         "--poll-ms",
         "200",
+        ...(extra.args ?? []),
       ]);
       relayers.push(proc);
-      return { proc, statusUrl: `http://127.0.0.1:${port}/status` };
+      return { proc, statusUrl: `http://127.0.0.1:${port}/status`, metricsUrl: `http://127.0.0.1:${port}/metrics` };
     },
     kill: killProc,
     async stop() {

@@ -7,6 +7,10 @@
 import test from "ava";
 import { getBytes, hexlify } from "ethers";
 import { bls12_381 } from "@noble/curves/bls12-381.js";
+import {
+  QueryBlsKeyRequest,
+  QueryBlsKeyResponse,
+} from "../../../../chain/codec/generated/strike/checkpoint/v1/query.js";
 import { MsgRegisterBlsKey, MsgSignCheckpoint } from "../../../../chain/codec/generated/strike/checkpoint/v1/tx.js";
 import {
   SIGNATURE_DST,
@@ -17,13 +21,15 @@ import {
 } from "../../../../chain/l1/bls.js";
 import { signCheckpointDigest, signCheckpointDigestBls } from "../../../../app/checkpointSigner.js";
 import {
+  blsRegistrationDigest,
   checkpointErrors,
   setGenesisCheckpointScheme,
   validateCheckpointGenesis,
 } from "../../../../modules/checkpoint/index.js";
+import { checkpointQueryRoutes } from "../../../../modules/checkpoint/queryServer.js";
 import { blsCheckpointCall, blsL1SetOf } from "../../../../relayer/index.js";
 import { AbiCoder } from "ethers";
-import { addr, blsSecret, createCheckpointChain, ethWallet, type CheckpointChain } from "./fixture.js";
+import { CHAIN_ID, addr, blsSecret, createCheckpointChain, ethWallet, type CheckpointChain } from "./fixture.js";
 
 const blsChain = (blsKeys?: number[]) =>
   createCheckpointChain({
@@ -49,13 +55,19 @@ function blsSignMsg(c: CheckpointChain, height: bigint, validator: number, signa
   };
 }
 
-function registerBlsMsg(operator: number, key: number, proofKey = key) {
+/** The key's signature binding it to `operator` (the registration's operator by default). */
+function bindingSig(key: number, operator: number): Uint8Array {
+  return signCheckpointDigestBls(blsRegistrationDigest(CHAIN_ID, addr(operator)), blsSecret(key));
+}
+
+function registerBlsMsg(operator: number, key: number, proofKey = key, binding = bindingSig(key, operator)) {
   return {
     typeUrl: "/strike.checkpoint.v1.MsgRegisterBlsKey",
     value: MsgRegisterBlsKey.encode({
       operator: addr(operator),
       publicKey: getBytes(blsPublicKey(blsSecret(key))),
       proofOfPossession: getBytes(blsProofOfPossession(blsSecret(proofKey))),
+      operatorSignature: binding,
     }).finish(),
   };
 }
@@ -146,10 +158,19 @@ test("bls: a BLS key is registered once, with its own proof of possession, by a 
       operator: addr(3),
       publicKey: new Uint8Array(128),
       proofOfPossession: getBytes(blsProofOfPossession(blsSecret(3))),
+      operatorSignature: bindingSig(3, 3),
     }).finish(),
   };
   for (const [name, msg, error] of [
     ["proof by another key", registerBlsMsg(3, 3, 4), checkpointErrors.badBlsProof],
+    // Validator 3 copies validator 4's registration (key, proof, binding) from the mempool.
+    [
+      "a registration copied from another operator",
+      registerBlsMsg(3, 4, 4, bindingSig(4, 4)),
+      checkpointErrors.badBlsProof,
+    ],
+    ["binding signed by another key", registerBlsMsg(3, 3, 3, bindingSig(4, 3)), checkpointErrors.badBlsProof],
+    ["no binding", registerBlsMsg(3, 3, 3, new Uint8Array()), checkpointErrors.badBlsProof],
     ["the infinity key", infinity, checkpointErrors.badBlsKey],
     ["validator 1's key", registerBlsMsg(3, 1), checkpointErrors.blsKeyTaken],
     ["validator 1 again", registerBlsMsg(1, 5), checkpointErrors.blsKeyAlreadySet],
@@ -185,4 +206,30 @@ test("bls: a validator without a BLS key cannot sign, and the genesis refuses a 
   t.throws(() => validateCheckpointGenesis(setGenesisCheckpointScheme(undefined, "schnorr" as "bls")), {
     message: /scheme/,
   });
+});
+
+test("bls: the BlsKey query finds a registration by operator or by key, with the proof of possession L1's registerKey takes", (t) => {
+  const c = blsChain([1, 2]);
+  c.blocks(1);
+  const route = checkpointQueryRoutes(c.checkpoint).find((r) => r.path.endsWith("/BlsKey"))!;
+  const ask = (req: { operator?: string; publicKey?: Uint8Array }) =>
+    QueryBlsKeyResponse.decode(
+      route.handle(
+        { ...c.ctx(), height: 0n },
+        QueryBlsKeyRequest.encode({ operator: "", publicKey: new Uint8Array(), ...req }).finish(),
+      ),
+    );
+  const byOperator = ask({ operator: addr(2) }).key!;
+  t.is(byOperator.operator, addr(2));
+  t.is(hexlify(byOperator.publicKey), blsPublicKey(blsSecret(2)));
+  t.is(hexlify(byOperator.proofOfPossession), blsProofOfPossession(blsSecret(2)));
+  const byKey = ask({ publicKey: getBytes(blsPublicKey(blsSecret(2))) }).key!;
+  t.deepEqual(byKey, byOperator);
+  t.throws(() => ask({ operator: addr(3) }), { message: /NotFound/ }, "validator 3 registered no key");
+  t.throws(() => ask({ publicKey: getBytes(blsPublicKey(blsSecret(9))) }), { message: /NotFound/ });
+  t.throws(() => ask({}), { message: /exactly one of operator and public_key/ });
+  t.throws(() => ask({ operator: addr(2), publicKey: getBytes(blsPublicKey(blsSecret(2))) }), {
+    message: /exactly one/,
+  });
+  t.throws(() => ask({ publicKey: new Uint8Array(48) }), { message: /128 bytes/ });
 });

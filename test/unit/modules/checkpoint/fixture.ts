@@ -75,6 +75,8 @@ export interface CheckpointChainOptions {
   /** Validator indices whose Ethereum key is in genesis (default: all). */
   withKeys?: number[];
   interval?: bigint;
+  /** The checkpoint params' keep_heights (default: the module's). */
+  keepHeights?: bigint;
   /** Without it the genesis names no L1 domain. */
   domain?: boolean;
   /** "bls": the genesis signs with BLS keys, registered for `withBlsKeys` (default: all). */
@@ -134,7 +136,14 @@ export function createCheckpointChain(o: CheckpointChainOptions): CheckpointChai
     if (p.amount > 0n)
       balances.push({ address: p.address, coins: [{ denom: "ustrike", amount: p.amount.toString() }] });
   let cp: unknown = defaultCheckpointGenesis();
-  cp = { ...(cp as object), params: { ...(cp as { params: object }).params, interval: String(o.interval ?? 5n) } };
+  cp = {
+    ...(cp as object),
+    params: {
+      ...(cp as { params: object }).params,
+      interval: String(o.interval ?? 5n),
+      ...(o.keepHeights === undefined ? {} : { keep_heights: String(o.keepHeights) }),
+    },
+  };
   if (o.domain !== false) cp = setGenesisL1Domain(cp, L1_CHAIN_ID, SETTLEMENT);
   for (const n of o.withKeys ?? o.validators.map((v) => v.operator))
     cp = addGenesisEthKey(cp, addr(n), ethWallet(n).address);

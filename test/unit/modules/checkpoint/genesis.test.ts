@@ -31,6 +31,7 @@ test("checkpoint genesis is refused field by field, naming the key and what is a
       { params: { ...params, slash_fraction_equivocation: "2" } },
       /params\.slash_fraction_equivocation: must be between 0 and 1/,
     ],
+    [{ params: { ...params, keep_heights: "-5" } }, /params\.keep_heights: /],
     [{ params: { ...params, intervall: "10" } }, /params\.intervall: unknown key; allowed here: interval, l1_chain_id/],
     [
       { eth_keys: [{ operator: "strike1x", eth_address: "0x0" }] },

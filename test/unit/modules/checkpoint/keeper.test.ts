@@ -316,3 +316,38 @@ test("evidence that is not an equivocation punishes nobody", (t) => {
   t.is(c.snapshot(), before);
   t.is(c.staking.validator(c.ctx(), addr(2))!.tokens, 100n * STRIKE);
 });
+
+test("checkpoints more than keep_heights below the newest are pruned with their signatures, in height order, except set changes", (t) => {
+  const run = (keepHeights: bigint) => {
+    const c = createCheckpointChain({
+      validators: [
+        { operator: 1, strike: 100n },
+        { operator: 2, strike: 100n },
+        { operator: 3, strike: 100n },
+      ],
+      withKeys: [1, 2],
+      keepHeights,
+    });
+    c.blocks(6);
+    c.block([signMsg(c, 5n, 1), signMsg(c, 5n, 2)]);
+    c.block([registerMsg(3, 3)]); // height 8: a set change, recorded at height 8
+    c.blocks(60);
+    return c;
+  };
+  const c = run(20n);
+  const latest = c.checkpoint.latestHeight(c.ctx())!;
+  t.is(latest, 65n);
+  const kept = c.checkpoint.checkpointsAfter(c.ctx(), 0n, 100).map((cp) => cp.height);
+  t.deepEqual(kept, [8n, 45n, 50n, 55n, 60n, 65n], "the set change and the last 20 heights");
+  t.true(c.checkpoint.checkpoint(c.ctx(), 8n)!.nextValidatorSet.length > 0, "the kept old one is the set change");
+  t.is(c.checkpoint.checkpoint(c.ctx(), 5n), undefined);
+  t.deepEqual(c.checkpoint.signaturesOf(c.ctx(), 5n), []);
+  const late = c.block([signMsg(c, 60n, 1)])[0]!;
+  t.true(late.ok, String(late.error));
+  // keep_heights 0 keeps everything; the same blocks give the same state (pruning reads no clock).
+  const all = run(0n);
+  t.is(all.checkpoint.checkpointsAfter(all.ctx(), 0n, 100).length, 14);
+  t.is(all.checkpoint.signaturesOf(all.ctx(), 5n).length, 2);
+  t.is(run(20n).snapshot(), run(20n).snapshot());
+  t.not(run(20n).snapshot(), run(0n).snapshot());
+});

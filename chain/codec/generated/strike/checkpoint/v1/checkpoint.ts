@@ -25,6 +25,12 @@ export interface Params {
   scheme: string;
   /** Fraction of stake slashed for signing two different digests at one height, e.g. "0.05". */
   slashFractionEquivocation: string;
+  /**
+   * Checkpoints more than `keep_heights` heights below the newest are deleted with their
+   * signatures, except those that change the validator set (the contract must receive every
+   * one of them, in order). 0 keeps every checkpoint.
+   */
+  keepHeights: bigint;
 }
 
 /**
@@ -110,7 +116,14 @@ export interface SignedCheckpointFields {
 }
 
 function createBaseParams(): Params {
-  return { interval: 0n, l1ChainId: 0n, settlementAddress: "", scheme: "", slashFractionEquivocation: "" };
+  return {
+    interval: 0n,
+    l1ChainId: 0n,
+    settlementAddress: "",
+    scheme: "",
+    slashFractionEquivocation: "",
+    keepHeights: 0n,
+  };
 }
 
 export const Params: MessageFns<Params> = {
@@ -135,6 +148,12 @@ export const Params: MessageFns<Params> = {
     }
     if (message.slashFractionEquivocation !== "") {
       writer.uint32(42).string(message.slashFractionEquivocation);
+    }
+    if (message.keepHeights !== 0n) {
+      if (BigInt.asUintN(64, message.keepHeights) !== message.keepHeights) {
+        throw new globalThis.Error("value provided for field message.keepHeights of type uint64 too large");
+      }
+      writer.uint32(48).uint64(message.keepHeights);
     }
     return writer;
   },
@@ -192,6 +211,14 @@ export const Params: MessageFns<Params> = {
             message.slashFractionEquivocation = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.keepHeights = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -223,6 +250,11 @@ export const Params: MessageFns<Params> = {
         : isSet(object.slash_fraction_equivocation)
         ? globalThis.String(object.slash_fraction_equivocation)
         : "",
+      keepHeights: isSet(object.keepHeights)
+        ? BigInt(object.keepHeights)
+        : isSet(object.keep_heights)
+        ? BigInt(object.keep_heights)
+        : 0n,
     };
   },
 
@@ -243,6 +275,9 @@ export const Params: MessageFns<Params> = {
     if (message.slashFractionEquivocation !== "") {
       obj.slashFractionEquivocation = message.slashFractionEquivocation;
     }
+    if (message.keepHeights !== 0n) {
+      obj.keepHeights = message.keepHeights.toString();
+    }
     return obj;
   },
 
@@ -256,6 +291,9 @@ export const Params: MessageFns<Params> = {
     message.settlementAddress = object.settlementAddress ?? "";
     message.scheme = object.scheme ?? "";
     message.slashFractionEquivocation = object.slashFractionEquivocation ?? "";
+    message.keepHeights = (object.keepHeights !== undefined && object.keepHeights !== null)
+      ? BigInt(object.keepHeights)
+      : 0n;
     return message;
   },
 };

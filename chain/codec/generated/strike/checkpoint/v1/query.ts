@@ -6,7 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { Checkpoint, CheckpointSignature, EthKey, Params } from "./checkpoint.js";
+import { BlsKey, Checkpoint, CheckpointSignature, EthKey, Params } from "./checkpoint.js";
 
 export const protobufPackage = "strike.checkpoint.v1";
 
@@ -45,6 +45,24 @@ export interface QueryEthKeyRequest {
 
 export interface QueryEthKeyResponse {
   key: EthKey | undefined;
+}
+
+/**
+ * QueryBlsKeyRequest names a validator by its operator address or by its BLS key (one of
+ * the two): the relayer looks keys of a new validator set up by key.
+ */
+export interface QueryBlsKeyRequest {
+  operator: string;
+  /** 128-byte EIP-2537 G1 point. */
+  publicKey: Uint8Array;
+}
+
+/**
+ * QueryBlsKeyResponse: the key and its proof of possession, as BlsSettlement's registerKey
+ * takes them.
+ */
+export interface QueryBlsKeyResponse {
+  key: BlsKey | undefined;
 }
 
 function createBaseQueryCheckpointRequest(): QueryCheckpointRequest {
@@ -626,6 +644,162 @@ export const QueryEthKeyResponse: MessageFns<QueryEthKeyResponse> = {
   },
 };
 
+function createBaseQueryBlsKeyRequest(): QueryBlsKeyRequest {
+  return { operator: "", publicKey: new Uint8Array(0) };
+}
+
+export const QueryBlsKeyRequest: MessageFns<QueryBlsKeyRequest> = {
+  encode(message: QueryBlsKeyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operator !== "") {
+      writer.uint32(10).string(message.operator);
+    }
+    if (message.publicKey.length !== 0) {
+      writer.uint32(18).bytes(message.publicKey);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryBlsKeyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryBlsKeyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.publicKey = reader.bytes();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryBlsKeyRequest {
+    return {
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      publicKey: isSet(object.publicKey)
+        ? bytesFromBase64(object.publicKey)
+        : isSet(object.public_key)
+        ? bytesFromBase64(object.public_key)
+        : new Uint8Array(0),
+    };
+  },
+
+  toJSON(message: QueryBlsKeyRequest): unknown {
+    const obj: any = {};
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.publicKey.length !== 0) {
+      obj.publicKey = base64FromBytes(message.publicKey);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryBlsKeyRequest>): QueryBlsKeyRequest {
+    return QueryBlsKeyRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryBlsKeyRequest>): QueryBlsKeyRequest {
+    const message = createBaseQueryBlsKeyRequest();
+    message.operator = object.operator ?? "";
+    message.publicKey = object.publicKey ?? new Uint8Array(0);
+    return message;
+  },
+};
+
+function createBaseQueryBlsKeyResponse(): QueryBlsKeyResponse {
+  return { key: undefined };
+}
+
+export const QueryBlsKeyResponse: MessageFns<QueryBlsKeyResponse> = {
+  encode(message: QueryBlsKeyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== undefined) {
+      BlsKey.encode(message.key, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryBlsKeyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryBlsKeyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = BlsKey.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryBlsKeyResponse {
+    return { key: isSet(object.key) ? BlsKey.fromJSON(object.key) : undefined };
+  },
+
+  toJSON(message: QueryBlsKeyResponse): unknown {
+    const obj: any = {};
+    if (message.key !== undefined) {
+      obj.key = BlsKey.toJSON(message.key);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryBlsKeyResponse>): QueryBlsKeyResponse {
+    return QueryBlsKeyResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryBlsKeyResponse>): QueryBlsKeyResponse {
+    const message = createBaseQueryBlsKeyResponse();
+    message.key = (object.key !== undefined && object.key !== null) ? BlsKey.fromPartial(object.key) : undefined;
+    return message;
+  },
+};
+
 /**
  * Served on abci_query at /strike.checkpoint.v1.Query/<method> (modules/checkpoint/queryServer.ts); clients are
  * composed from this service (chain/client/).
@@ -635,6 +809,7 @@ export interface Query {
   Checkpoints(request: QueryCheckpointsRequest): Promise<QueryCheckpointsResponse>;
   Params(request: QueryParamsRequest): Promise<QueryParamsResponse>;
   EthKey(request: QueryEthKeyRequest): Promise<QueryEthKeyResponse>;
+  BlsKey(request: QueryBlsKeyRequest): Promise<QueryBlsKeyResponse>;
 }
 
 export const QueryServiceName = "strike.checkpoint.v1.Query";
@@ -648,6 +823,7 @@ export class QueryClientImpl implements Query {
     this.Checkpoints = this.Checkpoints.bind(this);
     this.Params = this.Params.bind(this);
     this.EthKey = this.EthKey.bind(this);
+    this.BlsKey = this.BlsKey.bind(this);
   }
   Checkpoint(request: QueryCheckpointRequest): Promise<QueryCheckpointResponse> {
     const data = QueryCheckpointRequest.encode(request).finish();
@@ -672,10 +848,41 @@ export class QueryClientImpl implements Query {
     const promise = this.rpc.request(this.service, "EthKey", data);
     return promise.then((data) => QueryEthKeyResponse.decode(new BinaryReader(data)));
   }
+
+  BlsKey(request: QueryBlsKeyRequest): Promise<QueryBlsKeyResponse> {
+    const data = QueryBlsKeyRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "BlsKey", data);
+    return promise.then((data) => QueryBlsKeyResponse.decode(new BinaryReader(data)));
+  }
 }
 
 interface Rpc {
   request(service: string, method: string, data: Uint8Array): Promise<Uint8Array>;
+}
+
+function bytesFromBase64(b64: string): Uint8Array {
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined;

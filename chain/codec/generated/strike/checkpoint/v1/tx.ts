@@ -31,7 +31,9 @@ export interface MsgRegisterEthKeyResponse {
 /**
  * Registers the BLS12-381 key a validator signs checkpoints with under the "bls" scheme,
  * with its proof of possession (exactly what BlsSettlement.registerKey takes): it defeats
- * rogue-key attacks on the aggregate signature.
+ * rogue-key attacks on the aggregate signature. The proof names no operator, so the key
+ * also signs its operator: a registration copied from the mempool by another validator
+ * cannot claim the key for that validator.
  */
 export interface MsgRegisterBlsKey {
   /** bech32 operator address of the validator; it signs the tx. */
@@ -40,6 +42,11 @@ export interface MsgRegisterBlsKey {
   publicKey: Uint8Array;
   /** 256-byte EIP-2537 G2 point. */
   proofOfPossession: Uint8Array;
+  /**
+   * 256-byte EIP-2537 G2 point: the key's signature (checkpoint DST) over
+   * keccak256(abi.encode("StrikeBlsKey", chain_id, operator)).
+   */
+  operatorSignature: Uint8Array;
 }
 
 export interface MsgRegisterBlsKeyResponse {
@@ -231,7 +238,12 @@ export const MsgRegisterEthKeyResponse: MessageFns<MsgRegisterEthKeyResponse> = 
 };
 
 function createBaseMsgRegisterBlsKey(): MsgRegisterBlsKey {
-  return { operator: "", publicKey: new Uint8Array(0), proofOfPossession: new Uint8Array(0) };
+  return {
+    operator: "",
+    publicKey: new Uint8Array(0),
+    proofOfPossession: new Uint8Array(0),
+    operatorSignature: new Uint8Array(0),
+  };
 }
 
 export const MsgRegisterBlsKey: MessageFns<MsgRegisterBlsKey> = {
@@ -244,6 +256,9 @@ export const MsgRegisterBlsKey: MessageFns<MsgRegisterBlsKey> = {
     }
     if (message.proofOfPossession.length !== 0) {
       writer.uint32(26).bytes(message.proofOfPossession);
+    }
+    if (message.operatorSignature.length !== 0) {
+      writer.uint32(34).bytes(message.operatorSignature);
     }
     return writer;
   },
@@ -285,6 +300,14 @@ export const MsgRegisterBlsKey: MessageFns<MsgRegisterBlsKey> = {
             message.proofOfPossession = reader.bytes();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.operatorSignature = reader.bytes();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -310,6 +333,11 @@ export const MsgRegisterBlsKey: MessageFns<MsgRegisterBlsKey> = {
         : isSet(object.proof_of_possession)
         ? bytesFromBase64(object.proof_of_possession)
         : new Uint8Array(0),
+      operatorSignature: isSet(object.operatorSignature)
+        ? bytesFromBase64(object.operatorSignature)
+        : isSet(object.operator_signature)
+        ? bytesFromBase64(object.operator_signature)
+        : new Uint8Array(0),
     };
   },
 
@@ -324,6 +352,9 @@ export const MsgRegisterBlsKey: MessageFns<MsgRegisterBlsKey> = {
     if (message.proofOfPossession.length !== 0) {
       obj.proofOfPossession = base64FromBytes(message.proofOfPossession);
     }
+    if (message.operatorSignature.length !== 0) {
+      obj.operatorSignature = base64FromBytes(message.operatorSignature);
+    }
     return obj;
   },
 
@@ -335,6 +366,7 @@ export const MsgRegisterBlsKey: MessageFns<MsgRegisterBlsKey> = {
     message.operator = object.operator ?? "";
     message.publicKey = object.publicKey ?? new Uint8Array(0);
     message.proofOfPossession = object.proofOfPossession ?? new Uint8Array(0);
+    message.operatorSignature = object.operatorSignature ?? new Uint8Array(0);
     return message;
   },
 };
