@@ -9,12 +9,13 @@
 import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
 import { SigningStargateClient } from "@cosmjs/stargate";
 import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
-import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { Contract, JsonRpcProvider, getBytes, type EventLog } from "ethers";
 import type { DepositAttestation } from "../chain/codec/generated/strike/bridge/v1/bridge.js";
-import { QueryDepositRequest, QueryDepositResponse } from "../chain/codec/generated/strike/bridge/v1/query.js";
 import { MsgAttestDeposit } from "../chain/codec/generated/strike/bridge/v1/tx.js";
+import { appQuerier } from "../chain/client/comet.js";
+import { chainQueries } from "../chain/client/queries.js";
+import { createQueryRpc, refusedAs } from "../chain/client/queryRpc.js";
 import { createStrikeRegistry } from "../chain/codec/registry.js";
 import { addressToBech32 } from "../chain/crypto/address.js";
 import { loadArtifact } from "../chain/l1/artifacts.js";
@@ -74,17 +75,11 @@ export async function startBridgeWatcher(o: BridgeWatcherOptions): Promise<Bridg
   let position: { accountNumber: bigint; sequence: number } | undefined;
   let from = c.startBlock;
 
-  const queryOk = async <T>(path: string, data: Uint8Array, decode: (b: Uint8Array) => T): Promise<T> => {
-    const r = await o.query({ path, data, height: 0n, prove: false });
-    if (r.code !== 0) throw watcherErrors.queryFailed(`${path}: ${r.codespace}/${r.code} ${r.log}`);
-    return decode(r.value);
-  };
+  const queries = chainQueries(createQueryRpc(appQuerier(o.query)));
+  const refused = (what: string) =>
+    refusedAs((r) => watcherErrors.queryFailed(`${what}: ${r.codespace}/${r.code} ${r.log}`));
   const readPosition = async () => {
-    const res = await queryOk(
-      "/cosmos.auth.v1beta1.Query/Account",
-      QueryAccountRequest.encode({ address: o.key.address }).finish(),
-      QueryAccountResponse.decode,
-    );
+    const res = await queries.auth.Account({ address: o.key.address }).catch(refused(`account ${o.key.address}`));
     const acc = BaseAccount.decode(res.account!.value);
     return { accountNumber: acc.accountNumber, sequence: Number(acc.sequence) };
   };
@@ -125,11 +120,9 @@ export async function startBridgeWatcher(o: BridgeWatcherOptions): Promise<Bridg
       const events = await settlement.queryFilter(settlement.filters.Deposited!(), start, end);
       for (const e of events) {
         const { deposit, block } = depositFromEvent(e as EventLog);
-        const status = await queryOk(
-          "/strike.bridge.v1.Query/Deposit",
-          QueryDepositRequest.encode({ nonce: deposit.nonce, attester: o.key.address }).finish(),
-          QueryDepositResponse.decode,
-        );
+        const status = await queries.bridge
+          .Deposit({ nonce: deposit.nonce, attester: o.key.address })
+          .catch(refused(`deposit ${deposit.nonce}`));
         if (status.credited) continue;
         oldestPending ??= block;
         if (!status.attesterVoted) await attest(deposit);

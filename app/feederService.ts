@@ -7,10 +7,11 @@
 import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
 import { SigningStargateClient } from "@cosmjs/stargate";
 import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
-import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { appQuerier } from "../chain/client/comet.js";
+import { chainQueries, type StrikeQueries } from "../chain/client/queries.js";
+import { createQueryRpc, refusedAs } from "../chain/client/queryRpc.js";
 import { createStrikeRegistry } from "../chain/codec/registry.js";
-import { QueryPricesRequest, QueryPricesResponse } from "../chain/codec/generated/strike/oracle/v1/query.js";
 import { sha256 } from "../chain/crypto/hash.js";
 import type { QueryResponse, TxResult } from "../chain/types/abci.js";
 import { toHex } from "../chain/types/bytes.js";
@@ -42,24 +43,12 @@ export interface FeederService {
 
 const WRONG_SEQUENCE = 32;
 
-async function queryOk<T>(
-  o: FeederServiceOptions,
-  path: string,
-  data: Uint8Array,
-  decode: (b: Uint8Array) => T,
-): Promise<T> {
-  const r = await o.query({ path, data, height: 0n, prove: false });
-  if (r.code !== 0) throw feederErrors.voteRefused(`${path}: ${r.codespace}/${r.code} ${r.log}`);
-  return decode(r.value);
-}
+/** A refused query fails the round (or the start) with the feeder's own error. */
+const refused = (what: string) =>
+  refusedAs((r) => feederErrors.voteRefused(`${what}: ${r.codespace}/${r.code} ${r.log}`));
 
-async function chainPrices(o: FeederServiceOptions): Promise<Map<string, Dec>> {
-  const res = await queryOk(
-    o,
-    "/strike.oracle.v1.Query/Prices",
-    QueryPricesRequest.encode({}).finish(),
-    QueryPricesResponse.decode,
-  );
+async function chainPrices(oracle: StrikeQueries["oracle"]): Promise<Map<string, Dec>> {
+  const res = await oracle.Prices({}).catch(refused("oracle prices"));
   return new Map(res.prices.map((p) => [p.asset, decFromString(p.price)]));
 }
 
@@ -80,19 +69,15 @@ function buildSource(o: FeederServiceOptions, start: Map<string, Dec>): PriceSou
 
 export async function startFeederService(o: FeederServiceOptions): Promise<FeederService> {
   const c = o.config;
-  const source = buildSource(o, c.source === "simulated" ? await chainPrices(o) : new Map());
+  const queries = chainQueries(createQueryRpc(appQuerier(o.query)));
+  const source = buildSource(o, c.source === "simulated" ? await chainPrices(queries.oracle) : new Map());
   const wallet = await DirectSecp256k1Wallet.fromKey(o.key.privKey, "strike");
   const signer = await SigningStargateClient.offline(wallet, { registry: createStrikeRegistry() });
   const fee = { amount: parseFee(c.fees), gas: String(c.gasLimit) };
   let position: { accountNumber: bigint; sequence: number } | undefined;
 
   const readPosition = async () => {
-    const res = await queryOk(
-      o,
-      "/cosmos.auth.v1beta1.Query/Account",
-      QueryAccountRequest.encode({ address: o.key.address }).finish(),
-      QueryAccountResponse.decode,
-    );
+    const res = await queries.auth.Account({ address: o.key.address }).catch(refused(`account ${o.key.address}`));
     const acc = BaseAccount.decode(res.account!.value);
     return { accountNumber: acc.accountNumber, sequence: Number(acc.sequence) };
   };
