@@ -2,7 +2,8 @@
 import { MarketStatus, MarketType } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
 import * as tx from "../../chain/codec/generated/strike/orderbook/v1/tx.js";
 import { isValidAddress } from "../../chain/crypto/address.js";
-import type { AnyMsg, MsgRoute } from "../../chain/runtime/types.js";
+import { msgRoute } from "../../chain/runtime/msgRoute.js";
+import type { MsgRoute } from "../../chain/runtime/types.js";
 import { sdkErrors } from "../../chain/types/errors.js";
 import { decFromString } from "../../chain/types/fixed/index.js";
 import { checkBundleShape, placeBundle } from "./bundle.js";
@@ -17,37 +18,6 @@ import { getMarket, getParams, setMarket } from "./state.js";
 import { formatPrice, formatSize } from "./units.js";
 
 const T = "/strike.orderbook.v1.";
-
-interface Codec<M> {
-  decode(b: Uint8Array): M;
-}
-interface ResponseCodec<R> {
-  encode(r: R): { finish(): Uint8Array };
-}
-
-function route<M extends { owner?: string; authority?: string }, R>(
-  name: string,
-  codec: Codec<M>,
-  response: ResponseCodec<R>,
-  validate: (m: M) => void,
-  handle: (ctx: Parameters<MsgRoute<M>["handle"]>[0], m: M) => R,
-): MsgRoute<unknown> {
-  const signer = (m: M) => m.owner ?? m.authority ?? "";
-  const r: MsgRoute<M> = {
-    typeUrl: `${T}${name}`,
-    module: MODULE_NAME,
-    decode: (b) => codec.decode(b),
-    signers: (m) => [signer(m)],
-    validateBasic(m) {
-      if (!isValidAddress(signer(m))) throw sdkErrors.invalidAddress(`invalid signer address "${signer(m)}"`);
-      validate(m);
-    },
-    handle(ctx, m): AnyMsg {
-      return { typeUrl: `${T}${name}Response`, value: response.encode(handle(ctx, m)).finish() };
-    },
-  };
-  return r as MsgRoute<unknown>;
-}
 
 function placeResponse(
   ctx: Parameters<MsgRoute["handle"]>[0],
@@ -74,6 +44,10 @@ function checkCancelCount(n: number): void {
   if (n > MAX_CANCELS_PER_MSG) throw orderbookErrors.invalidOrder(`at most ${MAX_CANCELS_PER_MSG} cancels per message`);
 }
 
+function checkSigner(address: string): void {
+  if (!isValidAddress(address)) throw sdkErrors.invalidAddress(`invalid signer address "${address}"`);
+}
+
 function requireAuthority(ctx: Parameters<MsgRoute["handle"]>[0], signer: string): void {
   const authority = getParams(ctx).authority;
   if (authority === "" || authority !== signer) throw orderbookErrors.unauthorized(`${signer} may not change markets`);
@@ -82,73 +56,104 @@ function requireAuthority(ctx: Parameters<MsgRoute["handle"]>[0], signer: string
 export function orderbookMsgRoutes(deps: OrderbookDeps): MsgRoute<unknown>[] {
   const account = (m: { owner: string; subaccount: number }) => ({ owner: m.owner, number: m.subaccount });
   return [
-    route(
-      "MsgPlaceOrder",
-      tx.MsgPlaceOrder,
-      tx.MsgPlaceOrderResponse,
-      (m) => void checkSpecShape(m.order),
-      (ctx, m) => placeResponse(ctx, m.order!.market, placeOrder(ctx, deps, account(m), m.order!)),
-    ),
-    route(
-      "MsgCancelOrder",
-      tx.MsgCancelOrder,
-      tx.MsgCancelOrderResponse,
-      (m) => {
+    msgRoute({
+      module: MODULE_NAME,
+      typeUrl: `${T}MsgPlaceOrder`,
+      codec: tx.MsgPlaceOrder,
+      response: tx.MsgPlaceOrderResponse,
+      signer: (m) => m.owner,
+      validateBasic(m) {
+        checkSigner(m.owner);
+        checkSpecShape(m.order);
+      },
+      handle: (ctx, m) => placeResponse(ctx, m.order!.market, placeOrder(ctx, deps, account(m), m.order!)),
+    }),
+    msgRoute({
+      module: MODULE_NAME,
+      typeUrl: `${T}MsgCancelOrder`,
+      codec: tx.MsgCancelOrder,
+      response: tx.MsgCancelOrderResponse,
+      signer: (m) => m.owner,
+      validateBasic(m) {
+        checkSigner(m.owner);
         if ((m.orderId === 0n) === (m.clientId === 0n))
           throw orderbookErrors.invalidOrder("give exactly one of order id and client id");
       },
-      (ctx, m) => {
+      handle: (ctx, m) => {
         cancelOrder(ctx, account(m), m.market, m.orderId, m.clientId);
         return {};
       },
-    ),
-    route(
-      "MsgBatchCancel",
-      tx.MsgBatchCancel,
-      tx.MsgBatchCancelResponse,
-      (m) => checkCancelCount(m.clientIds.length),
-      (ctx, m) => ({
+    }),
+    msgRoute({
+      module: MODULE_NAME,
+      typeUrl: `${T}MsgBatchCancel`,
+      codec: tx.MsgBatchCancel,
+      response: tx.MsgBatchCancelResponse,
+      signer: (m) => m.owner,
+      validateBasic(m) {
+        checkSigner(m.owner);
+        checkCancelCount(m.clientIds.length);
+      },
+      handle: (ctx, m) => ({
         cancelled: batchCancel(ctx, account(m), m.market, m.clientIds),
       }),
-    ),
-    route(
-      "MsgCancelAll",
-      tx.MsgCancelAll,
-      tx.MsgCancelAllResponse,
-      () => undefined,
-      (ctx, m) => ({
+    }),
+    msgRoute({
+      module: MODULE_NAME,
+      typeUrl: `${T}MsgCancelAll`,
+      codec: tx.MsgCancelAll,
+      response: tx.MsgCancelAllResponse,
+      signer: (m) => m.owner,
+      validateBasic(m) {
+        checkSigner(m.owner);
+      },
+      handle: (ctx, m) => ({
         cancelled: cancelAll(ctx, account(m), m.market),
       }),
-    ),
-    route(
-      "MsgReplaceOrder",
-      tx.MsgReplaceOrder,
-      tx.MsgPlaceOrderResponse,
-      (m) => void checkSpecShape(m.order),
-      (ctx, m) => placeResponse(ctx, m.order!.market, replaceOrder(ctx, deps, account(m), m.clientId, m.order!)),
-    ),
-    route(
-      "MsgPlaceBundle",
-      tx.MsgPlaceBundle,
-      tx.MsgPlaceBundleResponse,
-      (m) => checkBundleShape(m.legs, m.maxNetCost),
-      (ctx, m) => {
+    }),
+    msgRoute({
+      module: MODULE_NAME,
+      typeUrl: `${T}MsgReplaceOrder`,
+      codec: tx.MsgReplaceOrder,
+      response: tx.MsgPlaceOrderResponse,
+      signer: (m) => m.owner,
+      validateBasic(m) {
+        checkSigner(m.owner);
+        checkSpecShape(m.order);
+      },
+      handle: (ctx, m) =>
+        placeResponse(ctx, m.order!.market, replaceOrder(ctx, deps, account(m), m.clientId, m.order!)),
+    }),
+    msgRoute({
+      module: MODULE_NAME,
+      typeUrl: `${T}MsgPlaceBundle`,
+      codec: tx.MsgPlaceBundle,
+      response: tx.MsgPlaceBundleResponse,
+      signer: (m) => m.owner,
+      validateBasic(m) {
+        checkSigner(m.owner);
+        checkBundleShape(m.legs, m.maxNetCost);
+      },
+      handle: (ctx, m) => {
         const r = placeBundle(ctx, deps, account(m), m.legs, m.maxNetCost);
         return {
           legs: r.legs.map((leg, i) => placeResponse(ctx, m.legs[i]!.market, leg)),
           netCost: (r.netCost < 0n ? "-" : "") + formatPrice(r.netCost < 0n ? -r.netCost : r.netCost),
         };
       },
-    ),
-    route(
-      "MsgCreateMarket",
-      tx.MsgCreateMarket,
-      tx.MsgCreateMarketResponse,
-      (m) => {
+    }),
+    msgRoute({
+      module: MODULE_NAME,
+      typeUrl: `${T}MsgCreateMarket`,
+      codec: tx.MsgCreateMarket,
+      response: tx.MsgCreateMarketResponse,
+      signer: (m) => m.authority,
+      validateBasic(m) {
+        checkSigner(m.authority);
         if (m.market === undefined) throw orderbookErrors.invalidMarket("market is missing");
         validateMarket({ ...m.market, status: MarketStatus.MARKET_STATUS_ACTIVE });
       },
-      (ctx, m) => {
+      handle: (ctx, m) => {
         requireAuthority(ctx, m.authority);
         const market = { ...m.market!, status: MarketStatus.MARKET_STATUS_ACTIVE };
         if (getMarket(ctx, market.id) !== undefined) throw orderbookErrors.invalidMarket(`${market.id} already exists`);
@@ -156,12 +161,15 @@ export function orderbookMsgRoutes(deps: OrderbookDeps): MsgRoute<unknown>[] {
         ctx.events.emit("market_created", [["market", market.id]]);
         return {};
       },
-    ),
-    route(
-      "MsgSetImpliedVolatility",
-      tx.MsgSetImpliedVolatility,
-      tx.MsgSetImpliedVolatilityResponse,
-      (m) => {
+    }),
+    msgRoute({
+      module: MODULE_NAME,
+      typeUrl: `${T}MsgSetImpliedVolatility`,
+      codec: tx.MsgSetImpliedVolatility,
+      response: tx.MsgSetImpliedVolatilityResponse,
+      signer: (m) => m.authority,
+      validateBasic(m) {
+        checkSigner(m.authority);
         let iv: bigint;
         try {
           iv = decFromString(m.impliedVolatility);
@@ -171,7 +179,7 @@ export function orderbookMsgRoutes(deps: OrderbookDeps): MsgRoute<unknown>[] {
         if (iv <= 0n || iv > 5n * 10n ** 18n)
           throw orderbookErrors.invalidMarket("implied volatility must be in (0, 5]");
       },
-      (ctx, m) => {
+      handle: (ctx, m) => {
         requireAuthority(ctx, m.authority);
         const market = requireMarket(ctx, m.market);
         if (market.type !== MarketType.MARKET_TYPE_OPTION || market.option === undefined)
@@ -184,6 +192,6 @@ export function orderbookMsgRoutes(deps: OrderbookDeps): MsgRoute<unknown>[] {
         ]);
         return {};
       },
-    ),
+    }),
   ];
 }
