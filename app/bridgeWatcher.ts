@@ -17,7 +17,7 @@ import { appQuerier } from "../chain/client/comet.js";
 import { chainQueries } from "../chain/client/queries.js";
 import { createQueryRpc, refusedAs } from "../chain/client/queryRpc.js";
 import { createStrikeRegistry } from "../chain/codec/registry.js";
-import { addressToBech32 } from "../chain/crypto/address.js";
+import { addressToBech32, BECH32_PREFIX } from "../chain/crypto/address.js";
 import { loadArtifact } from "../chain/l1/artifacts.js";
 import type { NodeConfig } from "../chain/node/configTypes.js";
 import type { FeederKey } from "../chain/node/feederKey.js";
@@ -69,7 +69,7 @@ export async function startBridgeWatcher(o: BridgeWatcherOptions): Promise<Bridg
     throw watcherErrors.badConfig(`app.toml [bridge] contract must be a 0x address, got "${c.contract}"`);
   const provider = new JsonRpcProvider(c.l1Rpc, undefined, { polling: false, batchMaxCount: 1 });
   const settlement = new Contract(c.contract, loadArtifact("EcdsaSettlement").abi, provider);
-  const wallet = await DirectSecp256k1Wallet.fromKey(o.key.privKey, "strike");
+  const wallet = await DirectSecp256k1Wallet.fromKey(o.key.privKey, BECH32_PREFIX);
   const signer = await SigningStargateClient.offline(wallet, { registry: createStrikeRegistry() });
   const fee = { amount: parseFees(c.fees), gas: String(c.gasLimit) };
   let position: { accountNumber: bigint; sequence: number } | undefined;

@@ -15,6 +15,7 @@ import { appQuerier } from "../chain/client/comet.js";
 import { chainQueries } from "../chain/client/queries.js";
 import { createQueryRpc, refusal } from "../chain/client/queryRpc.js";
 import { createStrikeRegistry } from "../chain/codec/registry.js";
+import { BECH32_PREFIX } from "../chain/crypto/address.js";
 import type { MsgSignCheckpoint } from "../chain/codec/generated/strike/checkpoint/v1/tx.js";
 import { signDigestEcdsa } from "../chain/l1/ecdsa.js";
 import { blsSignDigest, g2ToEip2537 } from "../chain/l1/bls.js";
@@ -65,7 +66,7 @@ export function signCheckpointDigestBls(digest: Uint8Array, secretKey: Uint8Arra
 }
 
 export async function startCheckpointSigner(o: CheckpointSignerOptions): Promise<CheckpointSigner> {
-  const wallet = await DirectSecp256k1Wallet.fromKey(o.account.privKey, "strike");
+  const wallet = await DirectSecp256k1Wallet.fromKey(o.account.privKey, BECH32_PREFIX);
   const signer = await SigningStargateClient.offline(wallet, { registry: createStrikeRegistry() });
   const me = getBytes(o.ethKey.address);
   const myBls = o.blsKey === undefined ? undefined : o.blsKey.publicKey.toLowerCase();

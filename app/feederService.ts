@@ -12,6 +12,7 @@ import { appQuerier } from "../chain/client/comet.js";
 import { chainQueries, type StrikeQueries } from "../chain/client/queries.js";
 import { createQueryRpc, refusedAs } from "../chain/client/queryRpc.js";
 import { createStrikeRegistry } from "../chain/codec/registry.js";
+import { BECH32_PREFIX } from "../chain/crypto/address.js";
 import { sha256 } from "../chain/crypto/hash.js";
 import type { QueryResponse, TxResult } from "../chain/types/abci.js";
 import { toHex } from "../chain/types/bytes.js";
@@ -71,7 +72,7 @@ export async function startFeederService(o: FeederServiceOptions): Promise<Feede
   const c = o.config;
   const queries = chainQueries(createQueryRpc(appQuerier(o.query)));
   const source = buildSource(o, c.source === "simulated" ? await chainPrices(queries.oracle) : new Map());
-  const wallet = await DirectSecp256k1Wallet.fromKey(o.key.privKey, "strike");
+  const wallet = await DirectSecp256k1Wallet.fromKey(o.key.privKey, BECH32_PREFIX);
   const signer = await SigningStargateClient.offline(wallet, { registry: createStrikeRegistry() });
   const fee = { amount: parseFee(c.fees), gas: String(c.gasLimit) };
   let position: { accountNumber: bigint; sequence: number } | undefined;
