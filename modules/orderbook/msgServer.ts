@@ -1,20 +1,19 @@
 /** One thin handler per orderbook message: validate, call the keeper, encode the response. */
-import { MarketStatus, MarketType } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
+import { MarketStatus } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
 import * as tx from "../../chain/codec/generated/strike/orderbook/v1/tx.js";
 import { isValidAddress } from "../../chain/crypto/address.js";
 import { msgRoute } from "../../chain/runtime/msgRoute.js";
 import type { MsgRoute } from "../../chain/runtime/types.js";
 import { sdkErrors } from "../../chain/types/errors.js";
 import { decFromString } from "../../chain/types/fixed/index.js";
-import { checkBundleShape, placeBundle } from "./bundle.js";
-import { batchCancel, cancelAll, cancelOrder, replaceOrder } from "./cancelOrders.js";
+import { checkBundleShape } from "./bundle.js";
 import { orderbookErrors } from "./errors.js";
 import type { Execution } from "./execute.js";
 import { MAX_CANCELS_PER_MSG, MODULE_NAME } from "./keys.js";
 import { validateMarket } from "./markets.js";
+import type { OrderbookKeeper } from "./keeper.js";
 import { checkSpecShape, requireMarket } from "./orderSpec.js";
-import { placeOrder, type OrderbookDeps, type PlaceResult } from "./placeOrder.js";
-import { getMarket, getParams, setMarket } from "./state.js";
+import type { PlaceResult } from "./placeOrder.js";
 import { formatPrice, formatSize } from "./units.js";
 
 const T = "/strike.orderbook.v1.";
@@ -48,12 +47,7 @@ function checkSigner(address: string): void {
   if (!isValidAddress(address)) throw sdkErrors.invalidAddress(`invalid signer address "${address}"`);
 }
 
-function requireAuthority(ctx: Parameters<MsgRoute["handle"]>[0], signer: string): void {
-  const authority = getParams(ctx).authority;
-  if (authority === "" || authority !== signer) throw orderbookErrors.unauthorized(`${signer} may not change markets`);
-}
-
-export function orderbookMsgRoutes(deps: OrderbookDeps): MsgRoute<unknown>[] {
+export function orderbookMsgRoutes(keeper: OrderbookKeeper): MsgRoute<unknown>[] {
   const account = (m: { owner: string; subaccount: number }) => ({ owner: m.owner, number: m.subaccount });
   return [
     msgRoute({
@@ -66,7 +60,7 @@ export function orderbookMsgRoutes(deps: OrderbookDeps): MsgRoute<unknown>[] {
         checkSigner(m.owner);
         checkSpecShape(m.order);
       },
-      handle: (ctx, m) => placeResponse(ctx, m.order!.market, placeOrder(ctx, deps, account(m), m.order!)),
+      handle: (ctx, m) => placeResponse(ctx, m.order!.market, keeper.placeOrder(ctx, account(m), m.order!)),
     }),
     msgRoute({
       module: MODULE_NAME,
@@ -80,7 +74,7 @@ export function orderbookMsgRoutes(deps: OrderbookDeps): MsgRoute<unknown>[] {
           throw orderbookErrors.invalidOrder("give exactly one of order id and client id");
       },
       handle: (ctx, m) => {
-        cancelOrder(ctx, account(m), m.market, m.orderId, m.clientId);
+        keeper.cancelOrder(ctx, account(m), m.market, m.orderId, m.clientId);
         return {};
       },
     }),
@@ -95,7 +89,7 @@ export function orderbookMsgRoutes(deps: OrderbookDeps): MsgRoute<unknown>[] {
         checkCancelCount(m.clientIds.length);
       },
       handle: (ctx, m) => ({
-        cancelled: batchCancel(ctx, account(m), m.market, m.clientIds),
+        cancelled: keeper.batchCancel(ctx, account(m), m.market, m.clientIds),
       }),
     }),
     msgRoute({
@@ -108,7 +102,7 @@ export function orderbookMsgRoutes(deps: OrderbookDeps): MsgRoute<unknown>[] {
         checkSigner(m.owner);
       },
       handle: (ctx, m) => ({
-        cancelled: cancelAll(ctx, account(m), m.market),
+        cancelled: keeper.cancelAll(ctx, account(m), m.market),
       }),
     }),
     msgRoute({
@@ -122,7 +116,7 @@ export function orderbookMsgRoutes(deps: OrderbookDeps): MsgRoute<unknown>[] {
         checkSpecShape(m.order);
       },
       handle: (ctx, m) =>
-        placeResponse(ctx, m.order!.market, replaceOrder(ctx, deps, account(m), m.clientId, m.order!)),
+        placeResponse(ctx, m.order!.market, keeper.replaceOrder(ctx, account(m), m.clientId, m.order!)),
     }),
     msgRoute({
       module: MODULE_NAME,
@@ -135,7 +129,7 @@ export function orderbookMsgRoutes(deps: OrderbookDeps): MsgRoute<unknown>[] {
         checkBundleShape(m.legs, m.maxNetCost);
       },
       handle: (ctx, m) => {
-        const r = placeBundle(ctx, deps, account(m), m.legs, m.maxNetCost);
+        const r = keeper.placeBundle(ctx, account(m), m.legs, m.maxNetCost);
         return {
           legs: r.legs.map((leg, i) => placeResponse(ctx, m.legs[i]!.market, leg)),
           netCost: (r.netCost < 0n ? "-" : "") + formatPrice(r.netCost < 0n ? -r.netCost : r.netCost),
@@ -154,11 +148,7 @@ export function orderbookMsgRoutes(deps: OrderbookDeps): MsgRoute<unknown>[] {
         validateMarket({ ...m.market, status: MarketStatus.MARKET_STATUS_ACTIVE });
       },
       handle: (ctx, m) => {
-        requireAuthority(ctx, m.authority);
-        const market = { ...m.market!, status: MarketStatus.MARKET_STATUS_ACTIVE };
-        if (getMarket(ctx, market.id) !== undefined) throw orderbookErrors.invalidMarket(`${market.id} already exists`);
-        setMarket(ctx, market);
-        ctx.events.emit("market_created", [["market", market.id]]);
+        keeper.createMarket(ctx, m.authority, m.market!);
         return {};
       },
     }),
@@ -180,16 +170,7 @@ export function orderbookMsgRoutes(deps: OrderbookDeps): MsgRoute<unknown>[] {
           throw orderbookErrors.invalidMarket("implied volatility must be in (0, 5]");
       },
       handle: (ctx, m) => {
-        requireAuthority(ctx, m.authority);
-        const market = requireMarket(ctx, m.market);
-        if (market.type !== MarketType.MARKET_TYPE_OPTION || market.option === undefined)
-          throw orderbookErrors.invalidMarket(`${m.market} is not an option market`);
-        setMarket(ctx, { ...market, option: { ...market.option, impliedVolatility: m.impliedVolatility } });
-        deps.margin.marketRepriced(ctx, market.id);
-        ctx.events.emit("implied_volatility_set", [
-          ["market", m.market],
-          ["implied_volatility", m.impliedVolatility],
-        ]);
+        keeper.setImpliedVolatility(ctx, m.authority, m.market, m.impliedVolatility);
         return {};
       },
     }),
