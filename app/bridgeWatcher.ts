@@ -6,24 +6,20 @@
  * oldest deposit not yet credited and asks the chain what is credited and what it voted,
  * so a restart, a dropped tx or another sender of the key only delays a vote.
  */
-import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
-import { SigningStargateClient } from "@cosmjs/stargate";
-import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
-import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { Contract, JsonRpcProvider, getBytes, type EventLog } from "ethers";
 import type { DepositAttestation } from "../chain/codec/generated/strike/bridge/v1/bridge.js";
 import { MsgAttestDeposit } from "../chain/codec/generated/strike/bridge/v1/tx.js";
 import { appQuerier } from "../chain/client/comet.js";
 import { chainQueries } from "../chain/client/queries.js";
 import { createQueryRpc, refusedAs } from "../chain/client/queryRpc.js";
-import { createStrikeRegistry } from "../chain/codec/registry.js";
-import { addressToBech32, BECH32_PREFIX } from "../chain/crypto/address.js";
+import { addressToBech32 } from "../chain/crypto/address.js";
 import { loadArtifact } from "../chain/l1/artifacts.js";
 import type { NodeConfig } from "../chain/node/configTypes.js";
 import type { FeederKey } from "../chain/node/feederKey.js";
 import type { NodeLogger } from "../chain/node/logger.js";
 import type { QueryResponse, TxResult } from "../chain/types/abci.js";
 import { registerError } from "../chain/types/errors.js";
+import { accountPosition, createNodeAccount, parseFeeCoins } from "./nodeAccount.js";
 
 export const watcherErrors = {
   badConfig: registerError("bridge_watcher", 1, "invalid [bridge] settings in app.toml"),
@@ -43,7 +39,6 @@ export interface BridgeWatcher {
   stop(): Promise<void>;
 }
 
-const WRONG_SEQUENCE = 32;
 /** Blocks per eth_getLogs call: most providers cap a range near this. */
 const LOG_RANGE = 2_000;
 
@@ -69,43 +64,37 @@ export async function startBridgeWatcher(o: BridgeWatcherOptions): Promise<Bridg
     throw watcherErrors.badConfig(`app.toml [bridge] contract must be a 0x address, got "${c.contract}"`);
   const provider = new JsonRpcProvider(c.l1Rpc, undefined, { polling: false, batchMaxCount: 1 });
   const settlement = new Contract(c.contract, loadArtifact("EcdsaSettlement").abi, provider);
-  const wallet = await DirectSecp256k1Wallet.fromKey(o.key.privKey, BECH32_PREFIX);
-  const signer = await SigningStargateClient.offline(wallet, { registry: createStrikeRegistry() });
-  const fee = { amount: parseFees(c.fees), gas: String(c.gasLimit) };
-  let position: { accountNumber: bigint; sequence: number } | undefined;
   let from = c.startBlock;
 
   const queries = chainQueries(createQueryRpc(appQuerier(o.query)));
   const refused = (what: string) =>
     refusedAs((r) => watcherErrors.queryFailed(`${what}: ${r.codespace}/${r.code} ${r.log}`));
-  const readPosition = async () => {
-    const res = await queries.auth.Account({ address: o.key.address }).catch(refused(`account ${o.key.address}`));
-    const acc = BaseAccount.decode(res.account!.value);
-    return { accountNumber: acc.accountNumber, sequence: Number(acc.sequence) };
-  };
-  const send = async (d: DepositAttestation, at: { accountNumber: bigint; sequence: number }) => {
-    const msg = {
-      typeUrl: "/strike.bridge.v1.MsgAttestDeposit",
-      value: MsgAttestDeposit.fromPartial({ attester: o.key.address, deposit: d }),
-    };
-    const raw = await signer.sign(o.key.address, [msg], fee, "", { ...at, chainId: o.chainId });
-    return o.submitTx(TxRaw.encode(raw).finish());
-  };
+  const account = await createNodeAccount({
+    key: o.key,
+    chainId: o.chainId,
+    fee: {
+      amount: parseFeeCoins(c.fees, (text) =>
+        watcherErrors.badConfig(`bridge.fees must look like "5000ustrike", got "${text}"`),
+      ),
+      gas: String(c.gasLimit),
+    },
+    readPosition: async () =>
+      accountPosition(
+        (await queries.auth.Account({ address: o.key.address }).catch(refused(`account ${o.key.address}`))).account!,
+      ),
+    submitTx: (tx) => o.submitTx(tx),
+  });
   const attest = async (d: DepositAttestation): Promise<boolean> => {
-    position ??= await readPosition();
-    let result = await send(d, position);
-    // The feeder shares the key: adopt the sequence the node expects, once.
-    const expected = /expected (\d+)/.exec(result.log);
-    if (result.code === WRONG_SEQUENCE && result.codespace === "sdk" && expected !== null) {
-      position = { ...position, sequence: Number(expected[1]) };
-      result = await send(d, position);
-    }
+    const { result } = await account.send([
+      {
+        typeUrl: "/strike.bridge.v1.MsgAttestDeposit",
+        value: MsgAttestDeposit.fromPartial({ attester: o.key.address, deposit: d }),
+      },
+    ]);
     if (result.code !== 0) {
-      position = undefined;
       o.logger.warn("deposit attestation refused", { nonce: d.nonce.toString(), code: result.code, log: result.log });
       return false;
     }
-    position = { ...position, sequence: position.sequence + 1 };
     o.logger.info("deposit attested", { nonce: d.nonce.toString(), recipient: d.recipient, amount: d.amount });
     return true;
   };
@@ -164,15 +153,4 @@ export async function startBridgeWatcher(o: BridgeWatcherOptions): Promise<Bridg
       provider.destroy();
     },
   };
-}
-
-function parseFees(text: string): { denom: string; amount: string }[] {
-  return text
-    .split(",")
-    .filter((x) => x !== "")
-    .map((part) => {
-      const m = /^(\d+)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$/.exec(part.trim());
-      if (m === null) throw watcherErrors.badConfig(`bridge.fees must look like "5000ustrike", got "${text}"`);
-      return { amount: m[1]!, denom: m[2]! };
-    });
 }

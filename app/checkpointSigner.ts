@@ -6,16 +6,10 @@
  * node's own state, so it signs only what it executed itself. Under the chain's "bls"
  * scheme (its checkpoint params say which) it signs with the home's BLS key instead.
  */
-import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
-import { SigningStargateClient } from "@cosmjs/stargate";
-import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
-import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { concat, getBytes, hexlify } from "ethers";
 import { appQuerier } from "../chain/client/comet.js";
 import { chainQueries } from "../chain/client/queries.js";
 import { createQueryRpc, refusal } from "../chain/client/queryRpc.js";
-import { createStrikeRegistry } from "../chain/codec/registry.js";
-import { BECH32_PREFIX } from "../chain/crypto/address.js";
 import type { MsgSignCheckpoint } from "../chain/codec/generated/strike/checkpoint/v1/tx.js";
 import { signDigestEcdsa } from "../chain/l1/ecdsa.js";
 import { blsSignDigest, g2ToEip2537 } from "../chain/l1/bls.js";
@@ -26,6 +20,7 @@ import type { NodeLogger } from "../chain/node/logger.js";
 import type { QueryResponse, TxResult } from "../chain/types/abci.js";
 import { registerError } from "../chain/types/errors.js";
 import { MSG_SIGN_CHECKPOINT_TYPE_URL } from "../modules/checkpoint/index.js";
+import { accountPosition, createNodeAccount } from "./nodeAccount.js";
 
 export interface CheckpointSignerOptions {
   ethKey: EthKey;
@@ -47,7 +42,6 @@ export interface CheckpointSigner {
 }
 
 const signerError = registerError("checkpoint-signer", 1, "the node refused a checkpoint query or signature");
-const WRONG_SEQUENCE = 32;
 const NOT_FOUND = 5;
 /** A submitted signature not committed after this long is sent again. */
 const RESUBMIT_MS = 15_000;
@@ -66,11 +60,8 @@ export function signCheckpointDigestBls(digest: Uint8Array, secretKey: Uint8Arra
 }
 
 export async function startCheckpointSigner(o: CheckpointSignerOptions): Promise<CheckpointSigner> {
-  const wallet = await DirectSecp256k1Wallet.fromKey(o.account.privKey, BECH32_PREFIX);
-  const signer = await SigningStargateClient.offline(wallet, { registry: createStrikeRegistry() });
   const me = getBytes(o.ethKey.address);
   const myBls = o.blsKey === undefined ? undefined : o.blsKey.publicKey.toLowerCase();
-  let position: { accountNumber: bigint; sequence: number } | undefined;
   let cursor: bigint | undefined;
   const submitted = new Map<bigint, number>();
 
@@ -86,36 +77,20 @@ export async function startCheckpointSigner(o: CheckpointSignerOptions): Promise
       throw signerError(`${what}: ${r.codespace}/${r.code} ${r.log}`);
     }
   };
-  const readPosition = async () => {
-    const res = await found(`account ${o.account.address}`, queries.auth.Account({ address: o.account.address }));
-    if (res?.account === undefined) throw signerError(`account ${o.account.address} does not exist`);
-    const acc = BaseAccount.decode(res.account.value);
-    return { accountNumber: acc.accountNumber, sequence: Number(acc.sequence) };
-  };
-  const send = async (msg: MsgSignCheckpoint, at: { accountNumber: bigint; sequence: number }) => {
-    const raw = await signer.sign(
-      o.account.address,
-      [{ typeUrl: MSG_SIGN_CHECKPOINT_TYPE_URL, value: msg }],
-      { amount: o.fees, gas: String(o.gasLimit) },
-      "",
-      { ...at, chainId: o.chainId },
-    );
-    return o.submitTx(TxRaw.encode(raw).finish());
-  };
+  const account = await createNodeAccount({
+    key: o.account,
+    chainId: o.chainId,
+    fee: { amount: o.fees, gas: String(o.gasLimit) },
+    async readPosition() {
+      const res = await found(`account ${o.account.address}`, queries.auth.Account({ address: o.account.address }));
+      if (res?.account === undefined) throw signerError(`account ${o.account.address} does not exist`);
+      return accountPosition(res.account);
+    },
+    submitTx: (tx) => o.submitTx(tx),
+  });
   const submit = async (msg: MsgSignCheckpoint): Promise<void> => {
-    position ??= await readPosition();
-    let result = await send(msg, position);
-    // The feeder shares this account: adopt the sequence the node expects, once.
-    const expected = /expected (\d+)/.exec(result.log);
-    if (result.code === WRONG_SEQUENCE && result.codespace === "sdk" && expected !== null) {
-      position = { ...position, sequence: Number(expected[1]) };
-      result = await send(msg, position);
-    }
-    if (result.code !== 0) {
-      position = undefined;
-      throw signerError(`${result.codespace}/${result.code}: ${result.log}`);
-    }
-    position = { ...position, sequence: position.sequence + 1 };
+    const { result } = await account.send([{ typeUrl: MSG_SIGN_CHECKPOINT_TYPE_URL, value: msg }]);
+    if (result.code !== 0) throw signerError(`${result.codespace}/${result.code}: ${result.log}`);
   };
 
   const round = async () => {

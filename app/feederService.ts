@@ -4,15 +4,9 @@
  * MsgSubmitPrices with the feeder key of the home and hands it to this node's mempool.
  * A failed round is logged and skipped; the next one starts on schedule.
  */
-import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
-import { SigningStargateClient } from "@cosmjs/stargate";
-import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
-import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { appQuerier } from "../chain/client/comet.js";
 import { chainQueries, type StrikeQueries } from "../chain/client/queries.js";
 import { createQueryRpc, refusedAs } from "../chain/client/queryRpc.js";
-import { createStrikeRegistry } from "../chain/codec/registry.js";
-import { BECH32_PREFIX } from "../chain/crypto/address.js";
 import { sha256 } from "../chain/crypto/hash.js";
 import type { QueryResponse, TxResult } from "../chain/types/abci.js";
 import { toHex } from "../chain/types/bytes.js";
@@ -27,6 +21,7 @@ import { submitPricesMsg } from "../feeder/submitter.js";
 import type { NodeConfig } from "../chain/node/configTypes.js";
 import type { FeederKey } from "../chain/node/feederKey.js";
 import type { NodeLogger } from "../chain/node/logger.js";
+import { accountPosition, createNodeAccount, parseFeeCoins } from "./nodeAccount.js";
 
 export interface FeederServiceOptions {
   config: NodeConfig["oracleFeeder"];
@@ -41,8 +36,6 @@ export interface FeederServiceOptions {
 export interface FeederService {
   stop(): Promise<void>;
 }
-
-const WRONG_SEQUENCE = 32;
 
 /** A refused query fails the round (or the start) with the feeder's own error. */
 const refused = (what: string) =>
@@ -72,40 +65,20 @@ export async function startFeederService(o: FeederServiceOptions): Promise<Feede
   const c = o.config;
   const queries = chainQueries(createQueryRpc(appQuerier(o.query)));
   const source = buildSource(o, c.source === "simulated" ? await chainPrices(queries.oracle) : new Map());
-  const wallet = await DirectSecp256k1Wallet.fromKey(o.key.privKey, BECH32_PREFIX);
-  const signer = await SigningStargateClient.offline(wallet, { registry: createStrikeRegistry() });
-  const fee = { amount: parseFee(c.fees), gas: String(c.gasLimit) };
-  let position: { accountNumber: bigint; sequence: number } | undefined;
-
-  const readPosition = async () => {
-    const res = await queries.auth.Account({ address: o.key.address }).catch(refused(`account ${o.key.address}`));
-    const acc = BaseAccount.decode(res.account!.value);
-    return { accountNumber: acc.accountNumber, sequence: Number(acc.sequence) };
-  };
-  const send = async (prices: ReadonlyMap<string, Dec>, at: { accountNumber: bigint; sequence: number }) => {
-    const raw = await signer.sign(o.key.address, [submitPricesMsg(o.key.address, prices)], fee, "", {
-      ...at,
-      chainId: o.chainId,
-    });
-    const tx = TxRaw.encode(raw).finish();
-    return { tx, result: o.submitTx(tx) };
-  };
+  const account = await createNodeAccount({
+    key: o.key,
+    chainId: o.chainId,
+    fee: { amount: parseFee(c.fees), gas: String(c.gasLimit) },
+    readPosition: async () =>
+      accountPosition(
+        (await queries.auth.Account({ address: o.key.address }).catch(refused(`account ${o.key.address}`))).account!,
+      ),
+    submitTx: (tx) => o.submitTx(tx),
+  });
   const submit = async (prices: ReadonlyMap<string, Dec>): Promise<Submission> => {
-    position ??= await readPosition();
-    let { tx, result } = await send(prices, position);
-    // Another client used the key, or a vote was dropped: adopt the sequence the node expects, once.
-    const expected = /expected (\d+)/.exec(result.log);
-    if (result.code === WRONG_SEQUENCE && result.codespace === "sdk" && expected !== null) {
-      position = { ...position, sequence: Number(expected[1]) };
-      ({ tx, result } = await send(prices, position));
-    }
-    if (result.code !== 0) {
-      position = undefined;
-      throw feederErrors.voteRefused(`${result.codespace}/${result.code}: ${result.log}`);
-    }
-    const sequence = BigInt(position.sequence);
-    position = { ...position, sequence: position.sequence + 1 };
-    return { txhash: toHex(sha256(tx)).toUpperCase(), sequence };
+    const { tx, result, sequence } = await account.send([submitPricesMsg(o.key.address, prices)]);
+    if (result.code !== 0) throw feederErrors.voteRefused(`${result.codespace}/${result.code}: ${result.log}`);
+    return { txhash: toHex(sha256(tx)).toUpperCase(), sequence: BigInt(sequence) };
   };
 
   const abort = new AbortController();
@@ -132,12 +105,7 @@ export async function startFeederService(o: FeederServiceOptions): Promise<Feede
 }
 
 export function parseFee(text: string): { denom: string; amount: string }[] {
-  return text
-    .split(",")
-    .filter((x) => x !== "")
-    .map((part) => {
-      const m = /^(\d+)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$/.exec(part.trim());
-      if (m === null) throw feederErrors.badOption(`oracle-feeder.fees must look like "5000ustrike", got "${text}"`);
-      return { amount: m[1]!, denom: m[2]! };
-    });
+  return parseFeeCoins(text, (t) =>
+    feederErrors.badOption(`oracle-feeder.fees must look like "5000ustrike", got "${t}"`),
+  );
 }
