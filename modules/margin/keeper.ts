@@ -9,7 +9,7 @@ import type { Context } from "../../chain/runtime/types.js";
 import type { Dec } from "../../chain/types/fixed/index.js";
 import type { BookReader, MarketReaderWithList } from "./expectedKeepers.js";
 import { runFunding } from "./funding.js";
-import { createMarginLedger, type MarginLedgerConfig } from "./ledger.js";
+import { createMarginLedger, type MarginLedger, type MarginLedgerConfig } from "./ledger.js";
 import { liquidatableAccounts, planLiquidation, settleLiquidation, type LiquidationPlan } from "./liquidation.js";
 import { markHoldersDirty, refreshRiskIndex } from "./riskIndex.js";
 import { watchedAccounts } from "./riskIndexState.js";
@@ -22,10 +22,14 @@ export interface MarginKeeperConfig extends MarginLedgerConfig {
   book: BookReader;
 }
 
+/** Ledger writes only margin's own paths make (liquidation, settlement, funding, the end block). */
+type LedgerWrites = "setPosition" | "adjustQuote" | "sweepToInsurance" | "transferWithInsurance" | "coverDebt";
+
 export function createMarginKeeper(config: MarginKeeperConfig) {
   const ledger = createMarginLedger(config);
+  const face: Omit<MarginLedger, LedgerWrites> = ledger;
   return {
-    ...ledger,
+    ...face,
 
     params: (src: StoreSource) => getParams(src),
 

@@ -53,7 +53,11 @@ function positionView(r: PositionRisk, liq: string): PositionView {
   };
 }
 
-export function subaccountView(ctx: RiskContext, keeper: MarginLedger, sub: Subaccount): SubaccountView {
+export function subaccountView(
+  ctx: RiskContext,
+  keeper: Pick<MarginLedger, "deps" | "positions">,
+  sub: Subaccount,
+): SubaccountView {
   const risk = computeRisk(ctx, keeper.deps, sub, keeper.positions(ctx, { owner: sub.owner, number: sub.number }));
   const liq = liquidationPrice(risk);
   const total = (pick: (r: PositionRisk) => Dec) =>
