@@ -188,7 +188,12 @@ export async function query(f: Fixture, path: string, data: Uint8Array, height =
 
 /** Every query service of the in-process app, typed (chain/client), at `height` (0: the latest). */
 export function queries(f: Fixture, height = 0n): StrikeQueries & CosmosQueries {
-  return chainQueries(createQueryRpc(appQuerier((req) => f.app.query(req)), { height }));
+  return chainQueries(
+    createQueryRpc(
+      appQuerier((req) => f.app.query(req)),
+      { height },
+    ),
+  );
 }
 
 export async function balance(f: Fixture, address: string, denom = "ustrike", height = 0n): Promise<bigint> {
