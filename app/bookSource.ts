@@ -4,7 +4,10 @@
  * latest committed height. Lives in app/ because only the composition root may know a
  * module's query types.
  */
-import * as q from "../chain/codec/generated/strike/orderbook/v1/query.js";
+import { appQuerier } from "../chain/client/comet.js";
+import { strikeQueries } from "../chain/client/queries.js";
+import { createQueryRpc, refusedAs } from "../chain/client/queryRpc.js";
+import type { BookLevel } from "../chain/codec/generated/strike/orderbook/v1/query.js";
 import type { BookLevels, BookLevelsSource } from "../chain/indexer/marketFeed.js";
 import { indexerErrors } from "../chain/indexer/errors.js";
 import type { QueryRequest, QueryResponse } from "../chain/types/abci.js";
@@ -15,16 +18,22 @@ const MAX_LEVELS = 500;
 export function createBookSource(query: (req: QueryRequest) => Promise<QueryResponse>): BookLevelsSource {
   return {
     async book(market: string): Promise<BookLevels> {
-      const res = await query({
-        path: "/strike.orderbook.v1.Query/Book",
-        data: q.QueryBookRequest.encode({ market, levels: MAX_LEVELS }).finish(),
-        height: 0n,
-        prove: false,
-      });
-      if (res.code !== 0) throw indexerErrors.invalidQuery(`book of ${market}: ${res.log}`);
-      const book = q.QueryBookResponse.decode(res.value);
-      const level = (l: q.BookLevel): [string, string] => [l.price.toString(), l.size.toString()];
-      return { height: res.height, bids: book.bids.map(level), asks: book.asks.map(level) };
+      // The levels carry the height they were read at: keep it from the answer.
+      let height = 0n;
+      const orderbook = strikeQueries(
+        createQueryRpc(
+          appQuerier(async (req) => {
+            const res = await query(req);
+            height = res.height;
+            return res;
+          }),
+        ),
+      ).orderbook;
+      const book = await orderbook
+        .Book({ market, levels: MAX_LEVELS })
+        .catch(refusedAs((r) => indexerErrors.invalidQuery(`book of ${market}: ${r.log}`)));
+      const level = (l: BookLevel): [string, string] => [l.price.toString(), l.size.toString()];
+      return { height, bids: book.bids.map(level), asks: book.asks.map(level) };
     },
   };
 }

@@ -8,7 +8,9 @@
  */
 import { Contract, getBytes, type EventLog } from "ethers";
 import type { DepositAttestation } from "../chain/codec/generated/strike/bridge/v1/bridge.js";
-import { QueryDepositRequest, QueryDepositResponse } from "../chain/codec/generated/strike/bridge/v1/query.js";
+import { appQuerier } from "../chain/client/comet.js";
+import { chainQueries } from "../chain/client/queries.js";
+import { createQueryRpc, refusedAs } from "../chain/client/queryRpc.js";
 import { MsgAttestDeposit } from "../chain/codec/generated/strike/bridge/v1/tx.js";
 import { addressToBech32 } from "../chain/crypto/address.js";
 import { loadArtifact } from "../chain/l1/artifacts.js";
@@ -77,11 +79,9 @@ export async function startBridgeWatcher(o: BridgeWatcherOptions): Promise<Bridg
   const fee = { amount: parseFees(c.fees), gas: String(c.gasLimit) };
   let from = c.startBlock;
 
-  const queryOk = async <T>(path: string, data: Uint8Array, decode: (b: Uint8Array) => T): Promise<T> => {
-    const r = await o.query({ path, data, height: 0n, prove: false });
-    if (r.code !== 0) throw watcherErrors.queryFailed(`${path}: ${r.codespace}/${r.code} ${r.log}`);
-    return decode(r.value);
-  };
+  const queries = chainQueries(createQueryRpc(appQuerier(o.query)));
+  const refused = (what: string) =>
+    refusedAs((r) => watcherErrors.queryFailed(`${what}: ${r.codespace}/${r.code} ${r.log}`));
   const attest = async (d: DepositAttestation): Promise<boolean> => {
     const msg = {
       typeUrl: "/strike.bridge.v1.MsgAttestDeposit",
@@ -106,11 +106,9 @@ export async function startBridgeWatcher(o: BridgeWatcherOptions): Promise<Bridg
       const events = await settlement.queryFilter(settlement.filters.Deposited!(), start, end);
       for (const e of events) {
         const { deposit, block } = depositFromEvent(e as EventLog);
-        const status = await queryOk(
-          "/strike.bridge.v1.Query/Deposit",
-          QueryDepositRequest.encode({ nonce: deposit.nonce, attester: o.key.address }).finish(),
-          QueryDepositResponse.decode,
-        );
+        const status = await queries.bridge
+          .Deposit({ nonce: deposit.nonce, attester: o.key.address })
+          .catch(refused(`deposit ${deposit.nonce}`));
         if (status.credited) continue;
         oldestPending ??= block;
         if (!status.attesterVoted) await attest(deposit);

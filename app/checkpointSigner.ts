@@ -7,14 +7,9 @@
  * scheme (its checkpoint params say which) it signs with the home's BLS key instead.
  */
 import { concat, getBytes, hexlify } from "ethers";
-import {
-  QueryParamsRequest,
-  QueryParamsResponse,
-  QueryCheckpointRequest,
-  QueryCheckpointResponse,
-  QueryCheckpointsRequest,
-  QueryCheckpointsResponse,
-} from "../chain/codec/generated/strike/checkpoint/v1/query.js";
+import { appQuerier } from "../chain/client/comet.js";
+import { chainQueries } from "../chain/client/queries.js";
+import { createQueryRpc, refusal } from "../chain/client/queryRpc.js";
 import type { MsgSignCheckpoint } from "../chain/codec/generated/strike/checkpoint/v1/tx.js";
 import { signDigestEcdsa } from "../chain/l1/ecdsa.js";
 import { blsSignDigest, g2ToEip2537 } from "../chain/l1/bls.js";
@@ -48,7 +43,6 @@ export interface CheckpointSigner {
   stop(): Promise<void>;
 }
 
-const P = "/strike.checkpoint.v1.Query/";
 const signerError = registerError("checkpoint-signer", 1, "the node refused a checkpoint query or signature");
 const NOT_FOUND = 5;
 /** A submitted signature not committed after this long is sent again. */
@@ -82,11 +76,17 @@ export async function startCheckpointSigner(o: CheckpointSignerOptions): Promise
   let cursor: bigint | undefined;
   const submitted = new Map<bigint, number>();
 
-  const query = async <T>(path: string, data: Uint8Array, decode: (b: Uint8Array) => T): Promise<T | undefined> => {
-    const r = await o.query({ path, data, height: 0n, prove: false });
-    if (r.code === NOT_FOUND || /NotFound/.test(r.log)) return undefined;
-    if (r.code !== 0) throw signerError(`${path}: ${r.codespace}/${r.code} ${r.log}`);
-    return decode(r.value);
+  const queries = chainQueries(createQueryRpc(appQuerier(o.query)));
+  /** The answer, or undefined where the node has none; any other refusal fails the round. */
+  const found = async <T>(what: string, answer: Promise<T>): Promise<T | undefined> => {
+    try {
+      return await answer;
+    } catch (e) {
+      const r = refusal(e);
+      if (r === undefined) throw e;
+      if (r.code === NOT_FOUND || /NotFound/.test(r.log)) return undefined;
+      throw signerError(`${what}: ${r.codespace}/${r.code} ${r.log}`);
+    }
   };
   const submit = async (msg: MsgSignCheckpoint): Promise<void> => {
     const { result } = await sender.send("checkpoint", [{ typeUrl: MSG_SIGN_CHECKPOINT_TYPE_URL, value: msg }], {
@@ -98,24 +98,16 @@ export async function startCheckpointSigner(o: CheckpointSignerOptions): Promise
 
   const round = async () => {
     if (cursor === undefined) {
-      const latest = await query(
-        `${P}Checkpoint`,
-        QueryCheckpointRequest.encode({ height: 0n }).finish(),
-        QueryCheckpointResponse.decode,
-      );
+      const latest = await found("the latest checkpoint", queries.checkpoint.Checkpoint({ height: 0n }));
       if (latest?.checkpoint === undefined) return;
       cursor = latest.checkpoint.height > LOOKBACK_HEIGHTS ? latest.checkpoint.height - LOOKBACK_HEIGHTS : 0n;
     }
-    const params = await query(`${P}Params`, QueryParamsRequest.encode({}).finish(), QueryParamsResponse.decode);
+    const params = await found("checkpoint params", queries.checkpoint.Params({}));
     const bls = params?.params?.scheme === "bls";
     if (bls && myBls === undefined) return;
     const isMe = (m: { ethAddress: Uint8Array; blsPublicKey: Uint8Array }) =>
       bls ? hexlify(m.blsPublicKey) === myBls : hexlify(m.ethAddress) === hexlify(me);
-    const page = await query(
-      `${P}Checkpoints`,
-      QueryCheckpointsRequest.encode({ afterHeight: cursor, limit: 50 }).finish(),
-      QueryCheckpointsResponse.decode,
-    );
+    const page = await found("checkpoints", queries.checkpoint.Checkpoints({ afterHeight: cursor, limit: 50 }));
     let advance = true;
     for (const entry of page?.checkpoints ?? []) {
       const cp = entry.checkpoint!;

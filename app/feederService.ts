@@ -4,7 +4,9 @@
  * MsgSubmitPrices with the feeder key of the home and hands it to this node's mempool.
  * A failed round is logged and skipped; the next one starts on schedule.
  */
-import { QueryPricesRequest, QueryPricesResponse } from "../chain/codec/generated/strike/oracle/v1/query.js";
+import { appQuerier } from "../chain/client/comet.js";
+import { strikeQueries } from "../chain/client/queries.js";
+import { createQueryRpc, refusedAs } from "../chain/client/queryRpc.js";
 import { sha256 } from "../chain/crypto/hash.js";
 import type { QueryResponse, TxResult } from "../chain/types/abci.js";
 import { toHex } from "../chain/types/bytes.js";
@@ -37,24 +39,13 @@ export interface FeederService {
   stop(): Promise<void>;
 }
 
-async function queryOk<T>(
-  o: FeederServiceOptions,
-  path: string,
-  data: Uint8Array,
-  decode: (b: Uint8Array) => T,
-): Promise<T> {
-  const r = await o.query({ path, data, height: 0n, prove: false });
-  if (r.code !== 0) throw feederErrors.voteRefused(`${path}: ${r.codespace}/${r.code} ${r.log}`);
-  return decode(r.value);
-}
+/** A refused query fails the round (or the start) with the feeder's own error. */
+const refused = (what: string) =>
+  refusedAs((r) => feederErrors.voteRefused(`${what}: ${r.codespace}/${r.code} ${r.log}`));
 
 async function chainPrices(o: FeederServiceOptions): Promise<Map<string, Dec>> {
-  const res = await queryOk(
-    o,
-    "/strike.oracle.v1.Query/Prices",
-    QueryPricesRequest.encode({}).finish(),
-    QueryPricesResponse.decode,
-  );
+  const oracle = strikeQueries(createQueryRpc(appQuerier(o.query))).oracle;
+  const res = await oracle.Prices({}).catch(refused("oracle prices"));
   return new Map(res.prices.map((p) => [p.asset, decFromString(p.price)]));
 }
 

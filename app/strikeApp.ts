@@ -11,12 +11,6 @@ import {
   MARGIN_ACCOUNT,
   createMarginKeeper,
   createMarginModule,
-  getMarginParams,
-  liquidatableAccounts,
-  markHoldersDirty,
-  planLiquidation,
-  settleLiquidation,
-  settleMarketPositions,
   type OptionPricer,
   type PriceReader,
 } from "../modules/margin/index.js";
@@ -130,8 +124,8 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
       twap: (ctx, asset, window) => oracleKeeper.twap(ctx, asset, window),
     },
     margin: {
-      params: getMarginParams,
-      settleMarket: (ctx, market, payoff) => settleMarketPositions(ctx, marginKeeper, market, payoff),
+      params: (src) => marginKeeper.params(src),
+      settleMarket: (ctx, market, payoff) => marginKeeper.settleMarket(ctx, market, payoff),
     },
   });
   const optionPricer: OptionPricer = {
@@ -151,6 +145,7 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
     accounts: accountKeeper,
     feeCollector: accountKeeper.moduleAddress(FEE_COLLECTOR),
     orders: { hasOpenOrders: (ctx, id) => orderbookKeeper.hasOpenOrders(ctx, id) },
+    book: { midPrice: (src, market) => orderbookKeeper.midPrice(src, market) },
   });
   const bridgeKeeper = createBridgeKeeperFor({
     accounts: accountKeeper,
@@ -163,12 +158,12 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
       positionSize: (src, id, market) => marginKeeper.positionSize(src, id, market),
       meetsInitialMargin: (ctx, id, deltas) => marginKeeper.meetsInitialMargin(ctx, id, deltas),
       applyTrade: (ctx, id, delta) => marginKeeper.applyTrade(ctx, id, delta),
-      liquidatableAccounts: (ctx) => liquidatableAccounts(ctx, marginKeeper),
+      liquidatableAccounts: (ctx) => marginKeeper.liquidatableAccounts(ctx),
       positions: (src, id) => marginKeeper.positions(src, id),
-      planLiquidation: (ctx, id) => planLiquidation(ctx, marginKeeper, id),
-      settleLiquidation: (ctx, id, notional) => settleLiquidation(ctx, marginKeeper, id, notional),
+      planLiquidation: (ctx, id) => marginKeeper.planLiquidation(ctx, id),
+      settleLiquidation: (ctx, id, notional) => marginKeeper.settleLiquidation(ctx, id, notional),
       hasSubaccount: (src, id) => marginKeeper.hasSubaccount(src, id),
-      marketRepriced: (ctx, market) => markHoldersDirty(ctx, market),
+      marketRepriced: (ctx, market) => marginKeeper.marketRepriced(ctx, market),
     },
     oracle: { price: (ctx, asset) => oracleKeeper.getPrice(ctx, asset) },
   });
@@ -194,10 +189,7 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
       // liquidates, so that no order fills on a series at or after its expiry.
       createOptionsModule(optionsKeeper),
       createOrderbookModule(orderbookKeeper),
-      createMarginModule(marginKeeper, {
-        markets: marketReader,
-        book: { midPrice: (src, market) => orderbookKeeper.midPrice(src, market) },
-      }),
+      createMarginModule(marginKeeper),
       createBridgeModule(bridgeKeeper),
     ],
     accounts: anteAccounts,

@@ -2,6 +2,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
+import { checkBech32Address, decodeBech32 } from "../genesis/address.js";
 import { cliErrors } from "./errors.js";
 import { Keyring, type KeyringBackend } from "./keyring/keyring.js";
 import type { OutputFormat } from "./output.js";
@@ -39,6 +40,14 @@ export function globalOptions(cmd: Command): GlobalOptions {
 
 export function openKeyring(g: GlobalOptions): Keyring {
   return new Keyring({ home: g.home, backend: g.keyringBackend, passphrase: keyringPassphrase });
+}
+
+/** An address argument: a bech32 address as it is (checked), or the name of a key in the keyring. */
+export function addressArg(g: GlobalOptions, s: string): string {
+  if (decodeBech32(s) === undefined) return openKeyring(g).get(s).address;
+  const bad = checkBech32Address(s);
+  if (bad !== undefined) throw cliErrors.badArgument(`address ${s}: ${bad}`);
+  return s;
 }
 
 /** CometBFT writes `tcp://host:port`; cosmjs speaks HTTP to the same place. */

@@ -1,12 +1,11 @@
 /**
- * Reads checkpoints from a Strike node over its CometBFT JSON-RPC (`abci_query` on the
- * checkpoint module's query paths): the relayer needs nothing but a node's RPC address.
+ * Reads checkpoints from a Strike node over its CometBFT JSON-RPC (the checkpoint module's
+ * typed query client over `abci_query`): the relayer needs nothing but a node's RPC address.
  */
-import {
-  QueryCheckpointsRequest,
-  QueryCheckpointsResponse,
-  type QueryCheckpointResponse,
-} from "../chain/codec/generated/strike/checkpoint/v1/query.js";
+import { jsonRpcQuerier } from "../chain/client/comet.js";
+import { strikeQueries } from "../chain/client/queries.js";
+import { createQueryRpc, refusal } from "../chain/client/queryRpc.js";
+import type { QueryCheckpointResponse } from "../chain/codec/generated/strike/checkpoint/v1/query.js";
 import { relayerErrors } from "./errors.js";
 
 export type ChainCheckpoint = QueryCheckpointResponse;
@@ -16,10 +15,6 @@ export interface StrikeSource {
   checkpointsAfter(afterHeight: bigint, limit?: number): Promise<ChainCheckpoint[]>;
   /** The node's latest committed height (CometBFT `status`). */
   latestHeight(): Promise<bigint>;
-}
-
-interface AbciQueryResult {
-  response: { code: number; log: string; value?: string | null };
 }
 
 export function createStrikeSource(rpcUrl: string, timeoutMs = 10_000): StrikeSource {
@@ -42,24 +37,17 @@ export function createStrikeSource(rpcUrl: string, timeoutMs = 10_000): StrikeSo
     if (json.result === undefined) throw relayerErrors.strikeRpc(`${method}: ${json.error?.message ?? "no result"}`);
     return json.result;
   };
-  const abciQuery = async (path: string, data: Uint8Array): Promise<Uint8Array> => {
-    const result = await call<AbciQueryResult>("abci_query", {
-      path,
-      data: Buffer.from(data).toString("hex"),
-      height: "0",
-      prove: false,
-    });
-    const r = result.response;
-    if (r.code !== 0) throw relayerErrors.strikeRpc(`${path}: code ${r.code} ${r.log}`);
-    return new Uint8Array(Buffer.from(r.value ?? "", "base64"));
-  };
+  const checkpoint = strikeQueries(createQueryRpc(jsonRpcQuerier(url, { timeoutMs }))).checkpoint;
   return {
     async checkpointsAfter(afterHeight, limit = 50) {
-      const raw = await abciQuery(
-        "/strike.checkpoint.v1.Query/Checkpoints",
-        QueryCheckpointsRequest.encode({ afterHeight, limit }).finish(),
-      );
-      return QueryCheckpointsResponse.decode(raw).checkpoints;
+      // Every failure, the node's refusal or the transport's, is the relayer's strike_rpc kind.
+      const res = await checkpoint.Checkpoints({ afterHeight, limit }).catch((e: unknown) => {
+        const r = refusal(e);
+        throw relayerErrors.strikeRpc(
+          r === undefined ? `${url}: ${String(e)}` : `checkpoints after ${afterHeight}: code ${r.code} ${r.log}`,
+        );
+      });
+      return res.checkpoints;
     },
     async latestHeight() {
       const s = await call<{ sync_info: { latest_block_height: string } }>("status", {});

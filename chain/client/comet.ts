@@ -1,4 +1,8 @@
-/** The query transports a client has: a cosmjs Comet client, or a node's JSON-RPC URL without cosmjs. */
+/**
+ * The query transports a client has: a cosmjs Comet client, a node's JSON-RPC URL without
+ * cosmjs, or the app's own query handler (services run inside the node, in-process tests).
+ */
+import type { QueryRequest, QueryResponse } from "../types/abci.js";
 import { jsonRpcAbciQuerier } from "./jsonRpc.js";
 import type { AbciQuerier } from "./queryRpc.js";
 
@@ -18,13 +22,22 @@ export function cometQuerier(comet: CometQuerier): AbciQuerier {
     comet.abciQuery({ path, data, ...(height === undefined ? {} : { height: Number(height) }) });
 }
 
-/** `abci_query` over plain JSON-RPC (fetch): for tests and tools that do not load cosmjs. */
-export function jsonRpcQuerier(url: string): AbciQuerier {
+/** The app's query handler (`Application.query`), unproven: what a service inside the node reads. */
+export function appQuerier(query: (req: QueryRequest) => Promise<QueryResponse>): AbciQuerier {
+  return (path, data, height) => query({ path, data, height: height ?? 0n, prove: false });
+}
+
+/**
+ * `abci_query` over plain JSON-RPC (fetch): for tests and tools that do not load cosmjs.
+ * With `timeoutMs`, a node that does not answer in time fails the query.
+ */
+export function jsonRpcQuerier(url: string, options: { timeoutMs?: number } = {}): AbciQuerier {
   return jsonRpcAbciQuerier(async (method, params) => {
     const res = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+      ...(options.timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(options.timeoutMs) }),
     });
     const body = (await res.json()) as { result?: unknown; error?: { message: string; data?: string } };
     if (body.result === undefined)

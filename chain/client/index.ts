@@ -3,10 +3,12 @@ export {
   createQueryRpc,
   queryPath,
   refusal,
+  refusedAs,
   type AbciAnswer,
   type AbciQuerier,
   type QueryRpc,
+  type Refusal,
 } from "./queryRpc.js";
 export { chainQueries, cosmosQueries, strikeQueries, type CosmosQueries, type StrikeQueries } from "./queries.js";
-export { cometQuerier, jsonRpcQuerier, type CometQuerier } from "./comet.js";
+export { appQuerier, cometQuerier, jsonRpcQuerier, type CometQuerier } from "./comet.js";
 export { jsonRpcAbciQuerier, type JsonRpcCall } from "./jsonRpc.js";

@@ -59,9 +59,27 @@ export function createQueryRpc(query: AbciQuerier, options: { height?: bigint } 
   };
 }
 
+/** Why the node refused a query: its own code, codespace and log. */
+export interface Refusal {
+  code: number;
+  codespace: string;
+  log: string;
+}
+
 /** The node's own code and codespace of a refused query, or undefined for any other error. */
-export function refusal(e: unknown): { code: number; codespace: string; log: string } | undefined {
+export function refusal(e: unknown): Refusal | undefined {
   if (!clientErrors.queryFailed.is(e)) return undefined;
   const d = (e as { details: Record<string, unknown> }).details;
   return { code: Number(d["code"]), codespace: String(d["codespace"]), log: String(d["log"]) };
+}
+
+/**
+ * A `.catch` handler that rethrows a refused query as the caller's own error (`as`); any
+ * other error (the transport's) passes unchanged.
+ */
+export function refusedAs(as: (refused: Refusal) => unknown): (e: unknown) => never {
+  return (e) => {
+    const refused = refusal(e);
+    throw refused === undefined ? e : as(refused);
+  };
 }

@@ -91,6 +91,20 @@ export function genesisFail(invalidGenesis: RegisteredError, field: string, mess
   throw invalidGenesis(`${field}: ${message}`, { field });
 }
 
+/** Refuses a value that stands twice in `values`, naming the second place (`field(i)`). */
+export function refuseDuplicates(
+  invalidGenesis: RegisteredError,
+  values: readonly string[],
+  field: (i: number) => string,
+  what: string,
+): void {
+  const seen = new Set<string>();
+  values.forEach((v, i) => {
+    if (seen.has(v)) genesisFail(invalidGenesis, field(i), `duplicate ${what} ${v}`);
+    seen.add(v);
+  });
+}
+
 const snakeCase = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /**

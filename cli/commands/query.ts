@@ -1,9 +1,8 @@
 /** `strike query …`: read chain state through the node's RPC. */
 import { bridgeQueryCommand } from "./bridge.js";
 import { Command } from "commander";
-import { checkBech32Address, decodeBech32 } from "../../genesis/address.js";
 import { connectQueryClient, withNode } from "../client.js";
-import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
+import { addressArg, globalOptions, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { print, toText } from "../output.js";
@@ -14,13 +13,6 @@ import { tradingQueryCommands } from "./tradingQueries.js";
 import { marketDataQueryCommands } from "./marketData.js";
 
 /** An address, or the address of a keyring key of that name. */
-function addressArg(g: GlobalOptions, s: string): string {
-  if (decodeBech32(s) === undefined) return openKeyring(g).get(s).address;
-  const bad = checkBech32Address(s);
-  if (bad !== undefined) throw cliErrors.badArgument(`address ${s}: ${bad}`);
-  return s;
-}
-
 async function withQueryClient<T>(
   g: GlobalOptions,
   fn: (c: Awaited<ReturnType<typeof connectQueryClient>>) => Promise<T>,

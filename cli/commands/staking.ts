@@ -7,9 +7,8 @@ import { Command, Option } from "commander";
 import { existsSync, readFileSync } from "node:fs";
 import type * as q from "../../chain/codec/generated/strike/staking/v1/query.js";
 import { BondStatus } from "../../chain/codec/generated/strike/staking/v1/staking.js";
-import { checkBech32Address, decodeBech32 } from "../../genesis/address.js";
 import { cliQueries, withComet } from "../abciQuery.js";
-import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
+import { addressArg, globalOptions, openKeyring, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { print } from "../output.js";
@@ -24,13 +23,6 @@ interface FromFlags extends TxFlags {
 }
 
 /** An address, or the address of a keyring key of that name. */
-function addressArg(g: GlobalOptions, s: string): string {
-  if (decodeBech32(s) === undefined) return openKeyring(g).get(s).address;
-  const bad = checkBech32Address(s);
-  if (bad !== undefined) throw cliErrors.badArgument(`address ${s}: ${bad}`);
-  return s;
-}
-
 /** "1000000ustrike" → {denom, amount}; the chain checks that the denom is the bond denom. */
 export function parseStakeAmount(text: string): { denom: string; amount: string } {
   const m = /^(\d+)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$/.exec(text.trim());

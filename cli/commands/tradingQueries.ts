@@ -5,20 +5,12 @@ import { MarketType, OptionKind, type Market } from "../../chain/codec/generated
 import { Side, type Order, type Trade } from "../../chain/codec/generated/strike/orderbook/v1/order.js";
 import type * as q from "../../chain/codec/generated/strike/orderbook/v1/query.js";
 import { formatPrice, formatSize } from "../../modules/orderbook/units.js";
-import { checkBech32Address, decodeBech32 } from "../../genesis/address.js";
 import { cliQueries, withComet } from "../abciQuery.js";
-import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
+import { addressArg, globalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { print } from "../output.js";
 import { decimalSub, speculativeQueries } from "../speculativeQuery.js";
-
-function addressArg(g: GlobalOptions, s: string): string {
-  if (decodeBech32(s) === undefined) return openKeyring(g).get(s).address;
-  const bad = checkBech32Address(s);
-  if (bad !== undefined) throw cliErrors.badArgument(`address ${s}: ${bad}`);
-  return s;
-}
 
 /** Columns padded to their widest cell; numbers right-aligned. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {

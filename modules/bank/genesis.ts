@@ -12,6 +12,7 @@ import {
   genesisFail,
   listField,
   parseGenesisSection,
+  refuseDuplicates,
   textField,
 } from "../../chain/runtime/genesisFields.js";
 import type { Context } from "../../chain/runtime/types.js";
@@ -101,14 +102,6 @@ function checkMetadata(m: MetadataJson, field: string): Metadata {
   };
 }
 
-function noDuplicates(values: readonly string[], field: (i: number) => string, what: string): void {
-  const seen = new Set<string>();
-  values.forEach((v, i) => {
-    if (seen.has(v)) fail(field(i), `duplicate ${what} ${v}`);
-    seen.add(v);
-  });
-}
-
 /**
  * Parses and checks `app_state.bank`; throws `bank/100` naming the first bad field. This
  * is the only validation of bank genesis: `strike genesis validate` runs it too.
@@ -119,7 +112,8 @@ export function validateBankGenesis(raw: unknown): BankGenesis {
     address: b.address,
     coins: parseCoins(b.coins, `${ROOT}.balances[${i}].coins`),
   }));
-  noDuplicates(
+  refuseDuplicates(
+    bankErrors.invalidGenesis,
     balances.map((b) => b.address),
     (i) => `${ROOT}.balances[${i}].address`,
     "balance for",
@@ -141,12 +135,14 @@ export function validateBankGenesis(raw: unknown): BankGenesis {
   }
 
   const denomMetadata = g.denom_metadata.map((m, i) => checkMetadata(m, `${ROOT}.denom_metadata[${i}]`));
-  noDuplicates(
+  refuseDuplicates(
+    bankErrors.invalidGenesis,
     denomMetadata.map((m) => m.base),
     (i) => `${ROOT}.denom_metadata[${i}].base`,
     "metadata for",
   );
-  noDuplicates(
+  refuseDuplicates(
+    bankErrors.invalidGenesis,
     g.send_enabled.map((s) => s.denom),
     (i) => `${ROOT}.send_enabled[${i}].denom`,
     "send_enabled entry for",

@@ -6,7 +6,7 @@
  */
 import type { Context } from "../../chain/runtime/types.js";
 import { abs } from "../../chain/types/fixed/index.js";
-import { applyDelta, type MarginKeeper } from "./keeper.js";
+import { applyDelta, type MarginLedger } from "./ledger.js";
 import type { PositionRisk } from "./risk.js";
 import { marketHolders, type AccountId } from "./state.js";
 
@@ -26,7 +26,7 @@ const sameAccount = (a: AccountId, b: AccountId) => a.owner === b.owner && a.num
  * (notional / equity): the most profitable, most leveraged positions give way first.
  * Ties keep the holders index order (account key order), so the ranking is deterministic.
  */
-function rankedCounterparties(ctx: Context, keeper: MarginKeeper, market: string, side: bigint, self: AccountId) {
+function rankedCounterparties(ctx: Context, keeper: MarginLedger, market: string, side: bigint, self: AccountId) {
   const out: Counterparty[] = [];
   for (const id of marketHolders(ctx, market)) {
     if (sameAccount(id, self)) continue;
@@ -60,7 +60,7 @@ function rankedCounterparties(ctx: Context, keeper: MarginKeeper, market: string
  */
 export function deleveragePosition(
   ctx: Context,
-  keeper: MarginKeeper,
+  keeper: MarginLedger,
   id: AccountId,
   pr: PositionRisk,
   share: bigint,

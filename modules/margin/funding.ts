@@ -7,11 +7,11 @@ import { MarketType } from "../../chain/codec/generated/strike/orderbook/v1/mark
 import type { Context } from "../../chain/runtime/types.js";
 import { DEC_SCALE, decFromString, decToString, max, min, mul, neg, type Dec } from "../../chain/types/fixed/index.js";
 import type { BookReader, MarketReaderWithList } from "./expectedKeepers.js";
-import type { MarginKeeper } from "./keeper.js";
+import type { MarginLedger } from "./ledger.js";
 import { sizeToContracts, usdcToUusdcCeil } from "./risk.js";
 import { getFundingSamples, getParams, marketHolders, setFundingSamples } from "./state.js";
 
-export function runFunding(ctx: Context, keeper: MarginKeeper, markets: MarketReaderWithList, book: BookReader): void {
+export function runFunding(ctx: Context, keeper: MarginLedger, markets: MarketReaderWithList, book: BookReader): void {
   const params = getParams(ctx);
   const cap = decFromString(params.maxFundingRate);
   const due = params.fundingIntervalBlocks > 0n && ctx.block.height % params.fundingIntervalBlocks === 0n;

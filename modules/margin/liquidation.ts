@@ -9,7 +9,7 @@ import type { Context } from "../../chain/runtime/types.js";
 import { decFromString } from "../../chain/types/fixed/index.js";
 import { bankruptcyPrice, equityShares, markUusdc } from "./bankruptcy.js";
 import { deleveragePosition } from "./deleverage.js";
-import type { MarginKeeper } from "./keeper.js";
+import type { MarginLedger } from "./ledger.js";
 import type { AccountRisk } from "./risk.js";
 import { refreshRiskIndex } from "./riskIndex.js";
 import { getParams, type AccountId } from "./state.js";
@@ -18,7 +18,7 @@ import { getParams, type AccountId } from "./state.js";
  * Accounts with positions whose equity is below maintenance margin, in key order: only the
  * accounts the risk index says may have changed are examined.
  */
-export function liquidatableAccounts(ctx: Context, keeper: MarginKeeper): AccountId[] {
+export function liquidatableAccounts(ctx: Context, keeper: MarginLedger): AccountId[] {
   return refreshRiskIndex(ctx, keeper, keeper.orders);
 }
 
@@ -37,7 +37,7 @@ export type LiquidationPlan =
   | { kind: "book"; targets: LiquidationTarget[] };
 
 /** Whether the insurance fund can absorb the account's deficit (none when equity ≥ 0). */
-function fundCovers(ctx: Context, keeper: MarginKeeper, risk: AccountRisk): boolean {
+function fundCovers(ctx: Context, keeper: MarginLedger, risk: AccountRisk): boolean {
   return risk.equity >= 0n || keeper.insuranceBalance(ctx) >= -risk.equity;
 }
 
@@ -50,7 +50,7 @@ function staleAssets(risk: AccountRisk): string[] {
  * the account is already bankrupt and the fund can pay the deficit, no worse than the mark
  * (the fund pays what the price move already lost, never a liquidator's discount).
  */
-export function planLiquidation(ctx: Context, keeper: MarginKeeper, id: AccountId): LiquidationPlan {
+export function planLiquidation(ctx: Context, keeper: MarginLedger, id: AccountId): LiquidationPlan {
   const risk = keeper.accountRisk(ctx, id);
   if (risk === undefined || risk.positions.length === 0 || risk.equity >= risk.mm) return { kind: "none" };
   const stale = staleAssets(risk);
@@ -67,7 +67,7 @@ export function planLiquidation(ctx: Context, keeper: MarginKeeper, id: AccountI
   return { kind: "book", targets };
 }
 
-export function settleLiquidation(ctx: Context, keeper: MarginKeeper, id: AccountId, liquidatedNotional: bigint): void {
+export function settleLiquidation(ctx: Context, keeper: MarginLedger, id: AccountId, liquidatedNotional: bigint): void {
   const params = getParams(ctx);
   let risk = keeper.accountRisk(ctx, id);
   if (risk === undefined) return;

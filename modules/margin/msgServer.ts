@@ -8,6 +8,7 @@ import {
   MsgWithdrawResponse,
 } from "../../chain/codec/generated/strike/margin/v1/tx.js";
 import { isValidAddress } from "../../chain/crypto/address.js";
+import { msgRoute } from "../../chain/runtime/msgRoute.js";
 import type { MsgRoute } from "../../chain/runtime/types.js";
 import { sdkErrors } from "../../chain/types/errors.js";
 import { marginErrors } from "./errors.js";
@@ -31,56 +32,50 @@ function parseAmount(text: string): bigint {
   return n;
 }
 
-function route<T extends { owner: string }>(
-  typeUrl: string,
-  codec: { decode(b: Uint8Array): T },
-  validate: (m: T) => void,
-  handle: MsgRoute<T>["handle"],
-): MsgRoute<T> {
-  return {
-    typeUrl,
-    module: MODULE_NAME,
-    decode: (b) => codec.decode(b),
-    signers: (m) => [m.owner],
-    validateBasic(m) {
-      checkOwner(m.owner);
-      validate(m);
-    },
-    handle,
-  };
-}
-
 export function marginMsgRoutes(keeper: MarginKeeper): MsgRoute<unknown>[] {
+  const account = (m: { owner: string; subaccount: number }) => ({ owner: m.owner, number: m.subaccount });
   return [
-    route(
-      "/strike.margin.v1.MsgDeposit",
-      MsgDeposit,
-      (m) => void parseAmount(m.amount),
-      (ctx, m) => {
-        keeper.deposit(ctx, { owner: m.owner, number: m.subaccount }, parseAmount(m.amount));
-        return { typeUrl: "/strike.margin.v1.MsgDepositResponse", value: MsgDepositResponse.encode({}).finish() };
+    msgRoute({
+      module: MODULE_NAME,
+      typeUrl: "/strike.margin.v1.MsgDeposit",
+      codec: MsgDeposit,
+      response: MsgDepositResponse,
+      signer: (m) => m.owner,
+      validateBasic(m) {
+        checkOwner(m.owner);
+        parseAmount(m.amount);
       },
-    ),
-    route(
-      "/strike.margin.v1.MsgWithdraw",
-      MsgWithdraw,
-      (m) => void parseAmount(m.amount),
-      (ctx, m) => {
-        keeper.withdraw(ctx, { owner: m.owner, number: m.subaccount }, parseAmount(m.amount));
-        return { typeUrl: "/strike.margin.v1.MsgWithdrawResponse", value: MsgWithdrawResponse.encode({}).finish() };
+      handle(ctx, m) {
+        keeper.deposit(ctx, account(m), parseAmount(m.amount));
+        return {};
       },
-    ),
-    route(
-      "/strike.margin.v1.MsgSetMarginMode",
-      MsgSetMarginMode,
-      () => undefined,
-      (ctx, m) => {
-        keeper.setMarginMode(ctx, { owner: m.owner, number: m.subaccount }, m.portfolioMargin);
-        return {
-          typeUrl: "/strike.margin.v1.MsgSetMarginModeResponse",
-          value: MsgSetMarginModeResponse.encode({}).finish(),
-        };
+    }),
+    msgRoute({
+      module: MODULE_NAME,
+      typeUrl: "/strike.margin.v1.MsgWithdraw",
+      codec: MsgWithdraw,
+      response: MsgWithdrawResponse,
+      signer: (m) => m.owner,
+      validateBasic(m) {
+        checkOwner(m.owner);
+        parseAmount(m.amount);
       },
-    ),
-  ] as MsgRoute<unknown>[];
+      handle(ctx, m) {
+        keeper.withdraw(ctx, account(m), parseAmount(m.amount));
+        return {};
+      },
+    }),
+    msgRoute({
+      module: MODULE_NAME,
+      typeUrl: "/strike.margin.v1.MsgSetMarginMode",
+      codec: MsgSetMarginMode,
+      response: MsgSetMarginModeResponse,
+      signer: (m) => m.owner,
+      validateBasic: (m) => checkOwner(m.owner),
+      handle(ctx, m) {
+        keeper.setMarginMode(ctx, account(m), m.portfolioMargin);
+        return {};
+      },
+    }),
+  ];
 }

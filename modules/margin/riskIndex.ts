@@ -8,7 +8,7 @@
  */
 import type { Context } from "../../chain/runtime/types.js";
 import { isStrikeError } from "../../chain/types/errors.js";
-import type { MarginKeeper } from "./keeper.js";
+import type { MarginLedger } from "./ledger.js";
 import {
   AccountSet,
   bandedUnderlyings,
@@ -29,7 +29,7 @@ import { deleteSubaccount, getSubaccount, marketHolders, type AccountId } from "
 /** What one look at an account found. */
 type Verdict = "healthy" | "liquidatable" | "in_debt" | "unpriced" | "gone";
 
-function examine(ctx: Context, keeper: MarginKeeper, id: AccountId, orders?: OpenOrdersReader): Verdict {
+function examine(ctx: Context, keeper: MarginLedger, id: AccountId, orders?: OpenOrdersReader): Verdict {
   clearDirty(ctx, id);
   clearBand(ctx, id);
   const sub = getSubaccount(ctx, id);
@@ -62,7 +62,7 @@ function examine(ctx: Context, keeper: MarginKeeper, id: AccountId, orders?: Ope
  * Examines the accounts that may have changed and re-indexes them; returns the ones under
  * maintenance margin, in key order.
  */
-export function refreshRiskIndex(ctx: Context, keeper: MarginKeeper, orders?: OpenOrdersReader): AccountId[] {
+export function refreshRiskIndex(ctx: Context, keeper: MarginLedger, orders?: OpenOrdersReader): AccountId[] {
   const candidates = new AccountSet();
   collectDirty(ctx, candidates);
   for (const id of watchedAccounts(ctx)) candidates.add(id);

@@ -2,12 +2,12 @@
 import type { Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
 import type { Context } from "../../chain/runtime/types.js";
 import { mul, type Dec } from "../../chain/types/fixed/index.js";
-import type { MarginKeeper } from "./keeper.js";
+import type { MarginLedger } from "./ledger.js";
 import { sizeToContracts, usdcToUusdcFloor } from "./risk.js";
 import { marketHolders } from "./state.js";
 
 /** Pays `payoff` USDC per contract to longs from shorts; returns how many positions closed. */
-export function settleMarketPositions(ctx: Context, keeper: MarginKeeper, market: Market, payoff: Dec): number {
+export function settleMarketPositions(ctx: Context, keeper: MarginLedger, market: Market, payoff: Dec): number {
   let closed = 0;
   let surplus = 0n;
   for (const id of [...marketHolders(ctx, market.id)]) {

@@ -4,7 +4,7 @@ import type { Subaccount } from "../../chain/codec/generated/strike/margin/v1/ma
 import { MarketType } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
 import { decFromString, decToString, div, mul, type Dec } from "../../chain/types/fixed/index.js";
 import type { RiskContext } from "./expectedKeepers.js";
-import type { MarginKeeper } from "./keeper.js";
+import type { MarginLedger } from "./ledger.js";
 import { computeRisk, uusdcToUsdc, type AccountRisk, type PositionRisk } from "./risk.js";
 
 function usdc(amount: bigint): string {
@@ -54,7 +54,11 @@ function positionView(r: PositionRisk, liq: string): PositionView {
   };
 }
 
-export function subaccountView(ctx: RiskContext, keeper: MarginKeeper, sub: Subaccount): SubaccountView {
+export function subaccountView(
+  ctx: RiskContext,
+  keeper: Pick<MarginLedger, "deps" | "positions">,
+  sub: Subaccount,
+): SubaccountView {
   const risk = computeRisk(ctx, keeper.deps, sub, keeper.positions(ctx, { owner: sub.owner, number: sub.number }));
   const liq = liquidationPrice(risk);
   const total = (pick: (r: PositionRisk) => Dec) =>

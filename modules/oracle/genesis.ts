@@ -3,10 +3,10 @@
  * modules: params, the assets with their initial prices (so a fresh chain has prices at
  * once), and the feeders with their voting weights.
  */
-import { addressField } from "../../chain/runtime/genesisFields.js";
+import { addressField, genesisFail, parseGenesisSection, refuseDuplicates } from "../../chain/runtime/genesisFields.js";
 import type { Context } from "../../chain/runtime/types.js";
 import { isStrikeError } from "../../chain/types/errors.js";
-import { parseWithSchema, u64String } from "../../chain/types/schema.js";
+import { u64String } from "../../chain/types/schema.js";
 import { z } from "zod";
 import { decToString, type Dec } from "../../chain/types/fixed/index.js";
 import { oracleErrors } from "./errors.js";
@@ -27,7 +27,7 @@ type Json = Record<string, unknown>;
 const ROOT = "app_state.oracle";
 
 function fail(field: string, message: string): never {
-  throw oracleErrors.invalidGenesis(message, { field });
+  genesisFail(oracleErrors.invalidGenesis, field, message);
 }
 
 const d = DEFAULT_ORACLE_PARAMS;
@@ -57,22 +57,14 @@ function rethrowAsGenesis<T>(field: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (isStrikeError(e) && !oracleErrors.invalidGenesis.is(e)) fail(field, `${field}: ${e.message}`);
+    if (isStrikeError(e) && !oracleErrors.invalidGenesis.is(e)) fail(field, e.message);
     throw e;
   }
 }
 
-function noDuplicates(values: readonly string[], field: (i: number) => string, what: string): void {
-  const seen = new Set<string>();
-  values.forEach((v, i) => {
-    if (seen.has(v)) fail(field(i), `${field(i)}: duplicate ${what} ${v}`);
-    seen.add(v);
-  });
-}
-
 /** Parses and checks `app_state.oracle`; throws `oracle/100` naming the first bad field. */
 export function validateOracleGenesis(raw: unknown): OracleGenesis {
-  const g = parseWithSchema(oracleGenesisSchema, raw, ROOT, (p) => fail(p.key, p.message));
+  const g = parseGenesisSection(oracleGenesisSchema, raw, ROOT, oracleErrors.invalidGenesis);
   const p = oracleGenesisSchema.shape.params.unwrap().parse(g.params ?? {});
   const params: OracleParams = {
     maxVoteAgeBlocks: BigInt(p.max_vote_age_blocks),
@@ -80,7 +72,8 @@ export function validateOracleGenesis(raw: unknown): OracleGenesis {
     historyBlocks: BigInt(p.history_blocks),
   };
   const rawAssets = g.assets ?? [];
-  noDuplicates(
+  refuseDuplicates(
+    oracleErrors.invalidGenesis,
     rawAssets.map((a) => a.asset),
     (i) => `${ROOT}.assets[${i}].asset`,
     "asset",
@@ -90,18 +83,21 @@ export function validateOracleGenesis(raw: unknown): OracleGenesis {
     price: rethrowAsGenesis(`${ROOT}.assets[${i}].price`, () => parsePrice(a.price, a.asset)),
   }));
   const feeders = (g.feeders ?? []).map((f) => ({ address: f.address, weight: BigInt(f.weight) }));
-  noDuplicates(
+  refuseDuplicates(
+    oracleErrors.invalidGenesis,
     feeders.map((f) => f.address),
     (i) => `${ROOT}.feeders[${i}].address`,
     "feeder",
   );
   const validatorFeeders = g.validator_feeders ?? [];
-  noDuplicates(
+  refuseDuplicates(
+    oracleErrors.invalidGenesis,
     validatorFeeders.map((f) => f.feeder),
     (i) => `${ROOT}.validator_feeders[${i}].feeder`,
     "feeder",
   );
-  noDuplicates(
+  refuseDuplicates(
+    oracleErrors.invalidGenesis,
     validatorFeeders.map((f) => f.validator),
     (i) => `${ROOT}.validator_feeders[${i}].validator`,
     "validator (one feeder per validator)",

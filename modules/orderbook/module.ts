@@ -1,6 +1,5 @@
 /** Registers the orderbook: trading messages, market queries, genesis, and the end-block work. */
 import type { AppModule, Context } from "../../chain/runtime/types.js";
-import { orderbookEndBlock } from "./endBlock.js";
 import { initOrderbookGenesis } from "./genesis.js";
 import type { OrderbookKeeper } from "./keeper.js";
 import { MODULE_NAME, STORE_KEY } from "./keys.js";
@@ -11,9 +10,9 @@ export function createOrderbookModule(keeper: OrderbookKeeper): AppModule {
   return {
     name: MODULE_NAME,
     storeKey: STORE_KEY,
-    msgs: orderbookMsgRoutes(keeper.deps),
+    msgs: orderbookMsgRoutes(keeper),
     queries: orderbookQueryRoutes(),
     initGenesis: (ctx: Context, state: unknown) => initOrderbookGenesis(ctx, state),
-    endBlock: (ctx: Context) => orderbookEndBlock(ctx, keeper.deps),
+    endBlock: (ctx: Context) => keeper.endBlock(ctx),
   };
 }

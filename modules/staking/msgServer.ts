@@ -1,7 +1,8 @@
 /** The staking messages: validate, call the keeper; the keeper emits the events. */
 import * as tx from "../../chain/codec/generated/strike/staking/v1/tx.js";
 import { isValidAddress } from "../../chain/crypto/address.js";
-import type { AnyMsg, Context, MsgRoute } from "../../chain/runtime/types.js";
+import { msgRoute } from "../../chain/runtime/msgRoute.js";
+import type { Context, MsgRoute } from "../../chain/runtime/types.js";
 import { sdkErrors } from "../../chain/types/errors.js";
 import type { StakingKeeper } from "./keeper.js";
 import { MODULE_NAME } from "./keys.js";
@@ -30,42 +31,23 @@ function rates(m: tx.MsgCreateValidator): CommissionRates {
   return c;
 }
 
-function response(name: string, value: Uint8Array): AnyMsg {
-  return { typeUrl: `${T}${name}Response`, value };
-}
-
-function route<T>(
-  name: string,
-  codec: { decode(b: Uint8Array): T },
-  signer: (m: T) => string,
-  validateBasic: (m: T) => void,
-  handle: MsgRoute<T>["handle"],
-): MsgRoute<T> {
-  return {
-    typeUrl: `${T}${name}`,
-    module: MODULE_NAME,
-    decode: (b) => codec.decode(b),
-    signers: (m) => [signer(m)],
-    validateBasic,
-    handle,
-  };
-}
-
 export function stakingMsgRoutes(keeper: StakingKeeper): MsgRoute<unknown>[] {
   const denom = (ctx: Context) => keeper.params(ctx).bondDenom;
   return [
-    route(
-      "MsgCreateValidator",
-      tx.MsgCreateValidator,
-      (m) => m.operatorAddress,
-      (m) => {
+    msgRoute({
+      module: MODULE_NAME,
+      typeUrl: `${T}MsgCreateValidator`,
+      codec: tx.MsgCreateValidator,
+      response: tx.MsgCreateValidatorResponse,
+      signer: (m) => m.operatorAddress,
+      validateBasic(m) {
         checkAddress(m.operatorAddress, "operator");
         checkPubKey(m.pubkey);
         checkMoniker(m.moniker);
         rates(m);
         parseStake(m.selfDelegation);
       },
-      (ctx, m) => {
+      handle(ctx, m) {
         keeper.createValidator(ctx, {
           operator: m.operatorAddress,
           pubKey: m.pubkey,
@@ -73,73 +55,81 @@ export function stakingMsgRoutes(keeper: StakingKeeper): MsgRoute<unknown>[] {
           commission: rates(m),
           selfDelegation: parseStake(m.selfDelegation, denom(ctx)),
         });
-        return response("MsgCreateValidator", tx.MsgCreateValidatorResponse.encode({}).finish());
+        return {};
       },
-    ),
-    route(
-      "MsgEditValidator",
-      tx.MsgEditValidator,
-      (m) => m.operatorAddress,
-      (m) => {
+    }),
+    msgRoute({
+      module: MODULE_NAME,
+      typeUrl: `${T}MsgEditValidator`,
+      codec: tx.MsgEditValidator,
+      response: tx.MsgEditValidatorResponse,
+      signer: (m) => m.operatorAddress,
+      validateBasic(m) {
         checkAddress(m.operatorAddress, "operator");
         if (m.moniker !== "") checkMoniker(m.moniker);
         if (m.commissionRate !== "") parseRate(m.commissionRate, "commission rate");
       },
-      (ctx, m) => {
+      handle(ctx, m) {
         keeper.editValidator(ctx, {
           operator: m.operatorAddress,
           ...(m.moniker === "" ? {} : { moniker: m.moniker }),
           ...(m.commissionRate === "" ? {} : { commissionRate: parseRate(m.commissionRate, "commission rate") }),
         });
-        return response("MsgEditValidator", tx.MsgEditValidatorResponse.encode({}).finish());
+        return {};
       },
-    ),
-    route(
-      "MsgDelegate",
-      tx.MsgDelegate,
-      (m) => m.delegatorAddress,
-      (m) => {
+    }),
+    msgRoute({
+      module: MODULE_NAME,
+      typeUrl: `${T}MsgDelegate`,
+      codec: tx.MsgDelegate,
+      response: tx.MsgDelegateResponse,
+      signer: (m) => m.delegatorAddress,
+      validateBasic(m) {
         checkAddress(m.delegatorAddress, "delegator");
         checkAddress(m.validatorAddress, "validator");
         parseStake(m.amount);
       },
-      (ctx, m) => {
+      handle(ctx, m) {
         keeper.delegate(ctx, m.delegatorAddress, m.validatorAddress, parseStake(m.amount, denom(ctx)));
-        return response("MsgDelegate", tx.MsgDelegateResponse.encode({}).finish());
+        return {};
       },
-    ),
-    route(
-      "MsgUndelegate",
-      tx.MsgUndelegate,
-      (m) => m.delegatorAddress,
-      (m) => {
+    }),
+    msgRoute({
+      module: MODULE_NAME,
+      typeUrl: `${T}MsgUndelegate`,
+      codec: tx.MsgUndelegate,
+      response: tx.MsgUndelegateResponse,
+      signer: (m) => m.delegatorAddress,
+      validateBasic(m) {
         checkAddress(m.delegatorAddress, "delegator");
         checkAddress(m.validatorAddress, "validator");
         parseStake(m.amount);
       },
-      (ctx, m) => {
+      handle(ctx, m) {
         const completionTime = keeper.undelegate(
           ctx,
           m.delegatorAddress,
           m.validatorAddress,
           parseStake(m.amount, denom(ctx)),
         );
-        return response("MsgUndelegate", tx.MsgUndelegateResponse.encode({ completionTime }).finish());
+        return { completionTime };
       },
-    ),
-    route(
-      "MsgWithdrawRewards",
-      tx.MsgWithdrawRewards,
-      (m) => m.delegatorAddress,
-      (m) => {
+    }),
+    msgRoute({
+      module: MODULE_NAME,
+      typeUrl: `${T}MsgWithdrawRewards`,
+      codec: tx.MsgWithdrawRewards,
+      response: tx.MsgWithdrawRewardsResponse,
+      signer: (m) => m.delegatorAddress,
+      validateBasic(m) {
         checkAddress(m.delegatorAddress, "delegator");
         checkAddress(m.validatorAddress, "validator");
       },
-      (ctx, m) => {
+      handle(ctx, m) {
         const paid = keeper.withdrawRewards(ctx, m.delegatorAddress, m.validatorAddress);
         const amount = paid.map((c) => ({ denom: c.denom, amount: c.amount.toString() }));
-        return response("MsgWithdrawRewards", tx.MsgWithdrawRewardsResponse.encode({ amount }).finish());
+        return { amount };
       },
-    ),
-  ] as MsgRoute<unknown>[];
+    }),
+  ];
 }

@@ -6,8 +6,11 @@
  */
 import anyTest, { type TestFn } from "ava";
 import WebSocket from "ws";
-import * as q from "../../chain/codec/generated/strike/orderbook/v1/query.js";
-import { createTestNode, rpc, runCliOk, waitForHeight, type TestNode } from "../helpers/localNode.js";
+import { jsonRpcQuerier } from "../../chain/client/comet.js";
+import { strikeQueries } from "../../chain/client/queries.js";
+import { createQueryRpc } from "../../chain/client/queryRpc.js";
+import type { BookLevel } from "../../chain/codec/generated/strike/orderbook/v1/query.js";
+import { createTestNode, runCliOk, waitForHeight, type TestNode } from "../helpers/localNode.js";
 
 const test = anyTest as TestFn<{ node: TestNode }>;
 
@@ -55,13 +58,9 @@ async function connect(rpcUrl: string) {
 }
 
 async function moduleBook(rpcUrl: string): Promise<{ bids: [string, string][]; asks: [string, string][] }> {
-  const data = Buffer.from(q.QueryBookRequest.encode({ market: "ETH-PERP", levels: 500 }).finish()).toString("hex");
-  const r = await rpc<{ response: { value: string } }>(rpcUrl, "abci_query", {
-    path: "/strike.orderbook.v1.Query/Book",
-    data,
-  });
-  const book = q.QueryBookResponse.decode(Buffer.from(r.response.value, "base64"));
-  const level = (l: q.BookLevel): [string, string] => [l.price.toString(), l.size.toString()];
+  const orderbook = strikeQueries(createQueryRpc(jsonRpcQuerier(rpcUrl))).orderbook;
+  const book = await orderbook.Book({ market: "ETH-PERP", levels: 500 });
+  const level = (l: BookLevel): [string, string] => [l.price.toString(), l.size.toString()];
   return { bids: book.bids.map(level), asks: book.asks.map(level) };
 }
 

@@ -22,7 +22,7 @@ function atanhInverse(k: bigint, p: bigint): bigint {
 }
 
 /** atan(1/k) at scale 2^p: Σ (-1)^n/((2n+1)·k^(2n+1)). */
-function atanInverse(k: bigint, p: bigint): bigint {
+export function atanInverse(k: bigint, p: bigint): bigint {
   const kSquared = k * k;
   let power = (1n << p) / k;
   let sum = power;
@@ -33,6 +33,7 @@ function atanInverse(k: bigint, p: bigint): bigint {
   }
 }
 
+/** ⌊√n⌋ for n ≥ 0. */
 export function integerSqrt(n: bigint): bigint {
   if (n < 2n) return n;
   // Newton from above decreases monotonically to floor(sqrt(n)).
@@ -44,9 +45,12 @@ export function integerSqrt(n: bigint): bigint {
   }
 }
 
+/** Number of bits of |n| (0 for 0); by hex digits, as it sits on the option pricer's hot path. */
 export function bitLength(n: bigint): number {
-  return n === 0n ? 0 : (n < 0n ? -n : n).toString(2).length;
+  const hex = (n < 0n ? -n : n).toString(16);
+  return 4 * (hex.length - 1) + HEX_DIGIT_BITS[parseInt(hex[0]!, 16)]!;
 }
+const HEX_DIGIT_BITS = [0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4] as const;
 
 const GUARD = 32n;
 const LN2 = (2n * atanhInverse(3n, CONSTANT_BITS + GUARD)) >> GUARD;
@@ -90,18 +94,14 @@ export function mulW(a: bigint, b: bigint, p: bigint): bigint {
   return product < 0n ? -(-product >> p) : product >> p;
 }
 
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
-}
-
 /**
- * e^x at scale 2^p. Reduces x = k·ln2 + r with |r| ≤ ln2/2, sums the Taylor series of e^r
- * until terms vanish, then shifts by k. Relative error ≈ (|k|+90)·2^-p.
+ * e^x at scale 2^p. Reduces x = k·ln2 + r with |r| ≤ ln2/2 (k rounded half away from zero),
+ * sums the Taylor series of e^r until terms vanish, then shifts by k. Relative error
+ * ≈ (|k|+90)·2^-p. The option pricer's e^x is this at 96 bits.
  */
 export function expW(x: bigint, p: bigint): bigint {
   const ln2 = ln2W(p);
-  const k = floorDiv(x + ln2 / 2n, ln2);
+  const k = (x >= 0n ? x + ln2 / 2n : x - ln2 / 2n) / ln2;
   const r = x - k * ln2;
   const one = 1n << p;
   let sum = one;

@@ -1,4 +1,5 @@
-import { WORK_BITS, WORK_ONE, integerSqrt } from "./workingPrecision.js";
+import { atanInverse, integerSqrt, mulW } from "../../../chain/types/fixed/work.js";
+import { WORK_BITS, WORK_ONE } from "./workingPrecision.js";
 
 /**
  * The standard normal CDF Φ and density φ in working precision, from a table of Taylor
@@ -29,23 +30,6 @@ interface NormalTable {
 
 let table: NormalTable | undefined;
 
-function mulTruncate(a: bigint, b: bigint, bits: bigint): bigint {
-  const product = a * b;
-  return product < 0n ? -(-product >> bits) : product >> bits;
-}
-
-/** atan(1/k) at `bits`: Σ (−1)^n / ((2n+1)·k^(2n+1)). */
-function atanInverse(k: bigint, bits: bigint): bigint {
-  const kSquared = k * k;
-  let power = (1n << bits) / k;
-  let sum = power;
-  for (let n = 3n, sign = -1n; ; n += 2n, sign = -sign) {
-    power /= kSquared;
-    if (power === 0n) return sum;
-    sum += (sign * power) / n;
-  }
-}
-
 /**
  * Builds the table once, deterministically, in integer arithmetic at 128 bits: starts at
  * φ(0) = 1/√(2π), Φ(0) = ½ and walks node to node with the same expansion (24 terms at
@@ -66,9 +50,9 @@ function buildTable(): NormalTable {
     // Hermite recurrence: c_{n+1} = (−x·c_n − c_{n−1})/(n+1), x = j/64.
     const x = BigInt(j) << (bits - NODE_BITS);
     coefficients[0] = density;
-    coefficients[1] = -mulTruncate(x, density, bits);
+    coefficients[1] = -mulW(x, density, bits);
     for (let n = 1; n < BUILD_TERMS - 1; n++) {
-      coefficients[n + 1] = (-mulTruncate(x, coefficients[n]!, bits) - coefficients[n - 1]!) / BigInt(n + 1);
+      coefficients[n + 1] = (-mulW(x, coefficients[n]!, bits) - coefficients[n - 1]!) / BigInt(n + 1);
     }
     cdfs.push(cdf >> BUILD_GUARD);
     for (let n = 0; n < TERMS; n++) {

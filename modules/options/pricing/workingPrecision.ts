@@ -1,5 +1,8 @@
 import type { Dec } from "../../../chain/types/fixed/index.js";
-import { DEC_SCALE, divRoundHalfEven } from "../../../chain/types/fixed/index.js";
+import { DEC_SCALE } from "../../../chain/types/fixed/index.js";
+import { bitLength, expW, ln2W, mulW, workToDec as workToDecAt } from "../../../chain/types/fixed/work.js";
+
+export { bitLength, integerSqrt } from "../../../chain/types/fixed/work.js";
 
 /**
  * Binary fixed point for the inside of a Black-Scholes evaluation: a bigint `w` stands for
@@ -21,7 +24,7 @@ export function decToWork(raw: Dec): bigint {
 
 /** Working value → Dec raw, rounded half-even: the only rounding a Dec output sees. */
 export function workToDec(w: bigint): Dec {
-  return divRoundHalfEven(w * DEC_SCALE, WORK_ONE);
+  return workToDecAt(w, WORK_BITS);
 }
 
 /** a·b in working precision, rounded toward −∞ (error < 2^-96). */
@@ -34,46 +37,20 @@ export function divWork(a: bigint, b: bigint): bigint {
   return (a << WORK_BITS) / b;
 }
 
-/** a·b at `bits` of precision, truncated toward zero so that shrinking series reach 0. */
-function mulTruncate(a: bigint, b: bigint, bits: bigint): bigint {
-  const product = a * b;
-  return product < 0n ? -(-product >> bits) : product >> bits;
-}
-
-/** Number of bits of n > 0. */
-export function bitLength(n: bigint): number {
-  const hex = n.toString(16);
-  return 4 * (hex.length - 1) + HEX_DIGIT_BITS[parseInt(hex[0]!, 16)]!;
-}
-const HEX_DIGIT_BITS = [0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4] as const;
-
-/** ⌊√n⌋ for n ≥ 0, by Newton's iteration from above. */
-export function integerSqrt(n: bigint): bigint {
-  if (n < 2n) return n;
-  let x = 1n << BigInt((bitLength(n) >> 1) + 1);
-  for (;;) {
-    const y = (x + n / x) >> 1n;
-    if (y >= x) return x;
-    x = y;
-  }
-}
-
 /** atanh(z) at `bits` of precision for |z| < 1: Σ z^(2n+1)/(2n+1). */
 function atanh(z: bigint, bits: bigint): bigint {
-  const zSquared = mulTruncate(z, z, bits);
+  const zSquared = mulW(z, z, bits);
   let power = z;
   let sum = z;
   for (let n = 3n; ; n += 2n) {
-    power = mulTruncate(power, zSquared, bits);
+    power = mulW(power, zSquared, bits);
     if (power === 0n) return sum;
     sum += power / n;
   }
 }
 
 const CONSTANT_BITS = WORK_BITS + GUARD_BITS;
-const CONSTANT_ONE = 1n << CONSTANT_BITS;
-// ln 2 = 2·atanh(1/3).
-const LN2 = (2n * atanh(CONSTANT_ONE / 3n, CONSTANT_BITS)) >> GUARD_BITS;
+const LN2 = ln2W(WORK_BITS);
 
 // ln(1 + j/64) for j = 0…64, so that ln's series only has to cover a ratio within 1/64 of 1.
 const LN_TABLE_BITS = 6n;
@@ -106,20 +83,7 @@ export function lnRatio(a: Dec, b: Dec): bigint {
   return a > b ? lnAtLeastOne(divWork(a, b)) : -lnAtLeastOne(divWork(b, a));
 }
 
-/**
- * e^x in working precision: x = k·ln2 + r with |r| ≤ ln2/2, Taylor series of e^r (about
- * 25 terms), shifted by k. Relative error ≈ (|k| + 30)·2^-96. Callers keep |x| ≤ 100.
- */
+/** e^x in working precision (chain/types/fixed's series at 96 bits). Callers keep |x| ≤ 100. */
 export function expWork(x: bigint): bigint {
-  if (x === 0n) return WORK_ONE;
-  const k = (x >= 0n ? x + LN2 / 2n : x - LN2 / 2n) / LN2;
-  const r = x - k * LN2;
-  let sum = WORK_ONE;
-  let term = WORK_ONE;
-  for (let n = 1n; ; n++) {
-    term = mulTruncate(term, r, WORK_BITS) / n;
-    if (term === 0n) break;
-    sum += term;
-  }
-  return k >= 0n ? sum << k : sum >> -k;
+  return expW(x, WORK_BITS);
 }

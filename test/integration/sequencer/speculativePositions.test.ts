@@ -5,11 +5,9 @@
  * (committed vs soft) is exact decimal arithmetic.
  */
 import test from "ava";
+import { strikeQueries } from "../../../chain/client/queries.js";
+import { queryPath } from "../../../chain/client/queryRpc.js";
 import { TimeInForce } from "../../../chain/codec/generated/strike/orderbook/v1/order.js";
-import {
-  QuerySubaccountsRequest,
-  QuerySubaccountsResponse,
-} from "../../../chain/codec/generated/strike/margin/v1/query.js";
 import { createEd25519Signer } from "../../../chain/crypto/ed25519.js";
 import { createMempool } from "../../../chain/mempool/mempool.js";
 import { sequencingMempool } from "../../../chain/sequencer/admission.js";
@@ -26,8 +24,6 @@ import {
   sendBlock,
   subaccount,
 } from "../trading/fixture.js";
-
-const SUBACCOUNTS = "/strike.margin.v1.Query/Subaccounts";
 
 test("a receipted fill shows in the speculative positions before it commits, and only there", async (t) => {
   const f = await createTradingFixture({ accounts: 3 });
@@ -50,11 +46,24 @@ test("a receipted fill shows in the speculative positions before it commits, and
     now: () => 0,
   });
   const admit = sequencingMempool(mempool, sequencer);
-  const specPositions = (owner: string) => {
-    const r = sequencer.speculativeQuery(SUBACCOUNTS, QuerySubaccountsRequest.encode({ owner }).finish());
-    return r === undefined ? undefined : (QuerySubaccountsResponse.decode(r.value).subaccounts[0]?.positions ?? []);
+  // The margin queries on the sequencer's speculative state, as the CLI's --speculative reads them.
+  const noHeightOpen = new Error("no height open");
+  const speculativeMargin = strikeQueries({
+    async request(service, method, data) {
+      const r = sequencer.speculativeQuery(queryPath(service, method), data);
+      if (r === undefined) throw noHeightOpen;
+      return r.value;
+    },
+  }).margin;
+  const specPositions = async (owner: string) => {
+    try {
+      return (await speculativeMargin.Subaccounts({ owner })).subaccounts[0]?.positions ?? [];
+    } catch (e) {
+      if (e === noHeightOpen) return undefined;
+      throw e;
+    }
   };
-  t.is(specPositions(taker!.address), undefined, "no height open: no speculative state");
+  t.is(await specPositions(taker!.address), undefined, "no height open: no speculative state");
 
   const height = f.height + 1n;
   sequencer.openHeight({
@@ -81,11 +90,11 @@ test("a receipted fill shows in the speculative positions before it commits, and
     0,
   );
 
-  const soft = specPositions(taker!.address)!;
+  const soft = (await specPositions(taker!.address))!;
   t.is(soft.length, 1);
   t.is(soft[0]!.market, "ETH-PERP");
   t.is(decimalSub(soft[0]!.size, "0"), "1.5");
-  t.is(decimalSub(specPositions(maker!.address)![0]!.size, "0"), "-1.5");
+  t.is(decimalSub((await specPositions(maker!.address))![0]!.size, "0"), "-1.5");
   // Committed state knows nothing of it yet.
   t.deepEqual((await subaccount(f, taker!.address))?.positions ?? [], []);
 });

@@ -12,7 +12,8 @@ import { TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { Any } from "cosmjs-types/google/protobuf/any";
 import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
 import { chainQueries, type CosmosQueries, type StrikeQueries } from "../../../chain/client/queries.js";
-import { createQueryRpc, refusal, type AbciQuerier } from "../../../chain/client/queryRpc.js";
+import { appQuerier } from "../../../chain/client/comet.js";
+import { createQueryRpc, refusal } from "../../../chain/client/queryRpc.js";
 import { createStrikeRegistry } from "../../../chain/codec/registry.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
 import { verifySecp256k1Digest } from "../../../chain/crypto/secp256k1.js";
@@ -187,8 +188,12 @@ export async function query(f: Fixture, path: string, data: Uint8Array, height =
 
 /** Every query service of the in-process app, typed (chain/client), at `height` (0: the latest). */
 export function queries(f: Fixture, height = 0n): StrikeQueries & CosmosQueries {
-  const querier: AbciQuerier = (path, data, at) => f.app.query({ path, data, height: at ?? 0n, prove: false });
-  return chainQueries(createQueryRpc(querier, { height }));
+  return chainQueries(
+    createQueryRpc(
+      appQuerier((req) => f.app.query(req)),
+      { height },
+    ),
+  );
 }
 
 export async function balance(f: Fixture, address: string, denom = "ustrike", height = 0n): Promise<bigint> {
