@@ -37,6 +37,8 @@ export { MAX_ROUNDS_AHEAD } from "./admission.js";
 const DEFAULT_GOSSIP_INTERVAL_MS = 1_000;
 /** A consensus task running longer than this is logged (a stuck task freezes the node). */
 const TASK_WARN_MS = 4_000;
+/** Durations on this node (watchdog, stuck report, relay) run on a clock that never steps. */
+const mono = (): number => performance.now();
 /** A height lasting longer than this is logged with the votes held, then again at this interval. */
 const STUCK_REPORT_MS = 15_000;
 /** A height lasting longer than this has its held proposal and votes passed on to peers. */
@@ -89,7 +91,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
    */
   let lastCommitAtMs = 0;
   /** Local clock when the current height started (the relay and the stuck report count from it). */
-  let heightStartedAtMs = 0;
+  let heightStartedAtMs = performance.now();
   const future = new FutureMessages();
   /** Our own proposal and votes at the current height, re-sent until the height ends (peers may have missed them). */
   let ownMessages: ConsensusMessage[] = [];
@@ -126,12 +128,12 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       .then(async () => {
         queued--;
         if (!running) return;
-        busy = { what, sinceMs: now(), warned: false };
+        busy = { what, sinceMs: mono(), warned: false };
         try {
           await task();
         } finally {
           if (busy?.warned === true)
-            log?.warn("slow consensus task finished", { task: what, took_ms: now() - busy.sinceMs });
+            log?.warn("slow consensus task finished", { task: what, took_ms: Math.round(mono() - busy.sinceMs) });
           busy = undefined;
         }
       })
@@ -141,11 +143,11 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   function watchdog(): void {
     if (!running) return;
     const b = busy;
-    if (b !== undefined && !b.warned && now() - b.sinceMs >= TASK_WARN_MS) {
+    if (b !== undefined && !b.warned && mono() - b.sinceMs >= TASK_WARN_MS) {
       b.warned = true;
       log?.warn("consensus task is taking long: everything else waits behind it", {
         task: b.what,
-        running_ms: now() - b.sinceMs,
+        running_ms: Math.round(mono() - b.sinceMs),
         queued,
         height: String(cs.height),
         round: cs.round,
@@ -174,14 +176,14 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
    */
   function stuckHeightReport(): void {
     if (cs === undefined) return;
-    const t = now();
+    const t = mono();
     // In "commit" the height is decided and the next one may wait for txs (create_empty_blocks).
     if (cs.step === "commit" || t - heightStartedAtMs < STUCK_REPORT_MS) return;
     if (t - Math.max(reportedAtMs, heightStartedAtMs) < STUCK_REPORT_MS) return;
     reportedAtMs = t;
     log?.warn("height has not ended", {
       height: String(cs.height),
-      for_ms: t - heightStartedAtMs,
+      for_ms: Math.round(t - heightStartedAtMs),
       round: cs.round,
       step: cs.step,
       proposals: [...cs.proposals.keys()].join(","),
@@ -232,7 +234,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     const before = cs;
     const r = step(cs, event);
     cs = r.state;
-    if (cs.height !== before.height) heightStartedAtMs = now();
+    if (cs.height !== before.height) heightStartedAtMs = mono();
     if (event.kind === "timeout")
       log?.debug?.("timeout", { height: event.height, round: event.round, step: event.step });
     if (cs.round !== before.round || cs.step !== before.step || cs.height !== before.height)
@@ -355,7 +357,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   function gossipOwnMessages(): void {
     if (!running) return;
     for (const m of ownMessages) if (messageHeight(m) === cs.height) o.network?.broadcast(m);
-    if (cs.step !== "commit" && now() - heightStartedAtMs >= RELAY_AFTER_MS) relayHeld();
+    if (cs.step !== "commit" && mono() - heightStartedAtMs >= RELAY_AFTER_MS) relayHeld();
     later(o.gossipIntervalMs ?? DEFAULT_GOSSIP_INTERVAL_MS, gossipOwnMessages);
   }
 
@@ -625,7 +627,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
         height: cs?.height ?? 0n,
         round: cs?.round ?? 0,
         step: cs?.step ?? "init",
-        ...(busy === undefined ? {} : { busy: { task: busy.what, runningMs: now() - busy.sinceMs } }),
+        ...(busy === undefined ? {} : { busy: { task: busy.what, runningMs: Math.round(mono() - busy.sinceMs) } }),
         queued,
       };
     },
