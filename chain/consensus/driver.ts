@@ -15,6 +15,7 @@ import {
   makeBlock,
   nextBlockTime,
   timestampFromMs,
+  timestampToNs,
   type ChainState,
 } from "./blockFactory.js";
 import { createEd25519Signer, type Ed25519Signer } from "../crypto/ed25519.js";
@@ -41,6 +42,8 @@ const TASK_WARN_MS = 4_000;
 const mono = (): number => performance.now();
 /** A height lasting longer than this is logged with the votes held, then again at this interval. */
 const STUCK_REPORT_MS = 15_000;
+/** A proposal's block time may be at most this far ahead of the validating node's clock. */
+export const MAX_PROPOSAL_AHEAD_MS = 10_000;
 /** A height lasting longer than this has its held proposal and votes passed on to peers. */
 const RELAY_AFTER_MS = 2_000;
 /** CometBFT's BlockIDFlag values in a commit's signatures. */
@@ -449,9 +452,24 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     }
   }
 
+  /**
+   * A proposal whose time is too far ahead of our clock gets our nil prevote: block time is
+   * the proposer's clock, and nothing else bounds it, so one proposer could move the chain's
+   * time (funding, expiries, good-til-time orders) ahead at will. A re-proposal (POL round)
+   * was found timely by +2/3 already. CometBFT's proposer-based timestamps check the same.
+   */
+  function untimely(block: Block, round: number): string | undefined {
+    if ((cs.proposals.get(round)?.polRound ?? -1) >= 0) return undefined;
+    const aheadMs = (timestampToNs(block.header.time) - BigInt(Math.floor(now())) * 1_000_000n) / 1_000_000n;
+    if (aheadMs <= BigInt(MAX_PROPOSAL_AHEAD_MS)) return undefined;
+    return `block time ${aheadMs} ms ahead of this node's clock (at most ${MAX_PROPOSAL_AHEAD_MS} ms)`;
+  }
+
   async function validate(block: Block, round: number): Promise<boolean> {
     const problem =
-      blockHeaderProblem(chain, block, selection.proposer(round).address) ?? (await evidence.problemIn(block));
+      blockHeaderProblem(chain, block, selection.proposer(round).address) ??
+      untimely(block, round) ??
+      (await evidence.problemIn(block));
     if (problem !== undefined) {
       log?.warn("invalid proposed block", { height: String(block.header.height), problem });
       return false;

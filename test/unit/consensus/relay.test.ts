@@ -7,7 +7,7 @@ import test, { type ExecutionContext } from "ava";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createConsensusDriver } from "../../../chain/consensus/driver.js";
+import { createConsensusDriver, MAX_PROPOSAL_AHEAD_MS } from "../../../chain/consensus/driver.js";
 import { addressFromPubKey } from "../../../chain/consensus/encoding.js";
 import { openBlockStore } from "../../../chain/consensus/blockStore.js";
 import type { CommittedBlock, ConsensusDriver, ConsensusMessage } from "../../../chain/consensus/types.js";
@@ -36,7 +36,11 @@ async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
 }
 
 /** Drivers joined by `links` (pairs that hear each other); messages are delivered asynchronously. */
-async function line(t: ExecutionContext, links: readonly [number, number][]) {
+async function line(
+  t: ExecutionContext,
+  links: readonly [number, number][],
+  clockOf: (i: number) => () => number = () => Date.now,
+) {
   const handlers: ((m: ConsensusMessage, origin?: { peer: string; bytes: number }) => void)[] = [];
   const linked = (a: number, b: number) => links.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
   const committed: CommittedBlock[][] = Array.from({ length: N }, () => []);
@@ -73,6 +77,7 @@ async function line(t: ExecutionContext, links: readonly [number, number][]) {
       createEmptyBlocks: true,
       createEmptyBlocksIntervalMs: 0,
       gossipIntervalMs: 200,
+      now: clockOf(i),
       blockBuilder: { reapTxs: () => [], size: () => 0 },
       onBlockCommitted: (c) => committed[i]!.push(c),
       network: {
@@ -107,5 +112,31 @@ test("validators on a line, each hearing only its neighbours, still decide: a dr
   for (let h = 0; h < 3; h++) {
     const ids = new Set(committed.map((c) => toHex(c[h]!.blockId.hash)));
     t.is(ids.size, 1, `one block at height ${h + 1} on every node`);
+  }
+});
+
+test("a proposer whose clock runs 60 s ahead gets no block in: its proposals are prevoted nil, the others go on, block time stays near real time", async (t) => {
+  const all: [number, number][] = [
+    [0, 1],
+    [0, 2],
+    [0, 3],
+    [1, 2],
+    [1, 3],
+    [2, 3],
+  ];
+  const { committed } = await line(t, all, (i) => (i === 3 ? () => Date.now() + 60_000 : Date.now));
+  const ahead = validators[3]!.address;
+  // Enough heights that the fast node's turn as proposer comes up (round-robin over four).
+  const decided = await waitFor(() => committed[0]!.length >= 8, 60_000);
+  t.true(decided, `heights committed: ${committed[0]!.length}`);
+  const blocks = committed[0]!;
+  // Height 1 carries the genesis time whoever proposes it.
+  const byAhead = blocks
+    .filter((c) => c.block.header.height > 1n && toHex(c.block.header.proposerAddress) === toHex(ahead))
+    .map((c) => c.block.header.height);
+  t.deepEqual(byAhead, [], "no committed block after the first was proposed by the validator whose clock is ahead");
+  for (const c of blocks) {
+    const aheadMs = Number(c.block.header.time.seconds) * 1000 - Date.now();
+    t.true(aheadMs <= MAX_PROPOSAL_AHEAD_MS, `block ${c.block.header.height} time ${aheadMs} ms ahead of real time`);
   }
 });
