@@ -16,8 +16,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
-import { QueryAccountRequest, QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
-import { QueryTotalSupplyRequest, QueryTotalSupplyResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
+import { jsonRpcQuerier } from "../../chain/client/comet.js";
+import { cosmosQueries } from "../../chain/client/queries.js";
+import { createQueryRpc } from "../../chain/client/queryRpc.js";
 import { addGenesisAccount, type GenesisDoc } from "../../genesis/index.js";
 import { newSender } from "../../bench/lib/sendPhase.js";
 import { sha256, signSend, type Sender } from "../../bench/lib/sendTx.js";
@@ -116,24 +117,17 @@ async function maxHeight(nodes: Proc[]): Promise<bigint> {
   return hs.reduce((a, b) => (a > b ? a : b));
 }
 
+const queriesOf = (rpcUrl: string) => cosmosQueries(createQueryRpc(jsonRpcQuerier(rpcUrl)));
+
 async function accountSequence(rpcUrl: string, s: Sender): Promise<bigint> {
-  const q = await rpc<{ response: { value: string } }>(rpcUrl, "abci_query", {
-    path: "/cosmos.auth.v1beta1.Query/Account",
-    data: hex(QueryAccountRequest.encode({ address: s.address }).finish()),
-  });
-  const account = BaseAccount.decode(
-    QueryAccountResponse.decode(Buffer.from(q.response.value, "base64")).account!.value,
-  );
+  const res = await queriesOf(rpcUrl).auth.Account({ address: s.address });
+  const account = BaseAccount.decode(res.account!.value);
   s.accountNumber = account.accountNumber;
   return account.sequence;
 }
 
 async function totalSupply(rpcUrl: string): Promise<Map<string, string>> {
-  const q = await rpc<{ response: { value: string } }>(rpcUrl, "abci_query", {
-    path: "/cosmos.bank.v1beta1.Query/TotalSupply",
-    data: hex(QueryTotalSupplyRequest.encode({}).finish()),
-  });
-  const res = QueryTotalSupplyResponse.decode(Buffer.from(q.response.value, "base64"));
+  const res = await queriesOf(rpcUrl).bank.TotalSupply({});
   return new Map(res.supply.map((c) => [c.denom, c.amount]));
 }
 
