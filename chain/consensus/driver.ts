@@ -32,23 +32,13 @@ import { admit, messageHeight } from "./admission.js";
 import { lastSignedVote, loadStoredChain } from "./stateLoad.js";
 import { executeAndPersist, lastCommitInfo } from "./blockCommit.js";
 import { isSignRefusal, proposalStillWanted, signRetryDelayMs, voteStillWanted, voteTime } from "./signing.js";
-import { blockIdKey, type VoteSet } from "./voteSet.js";
+import { heldMessages, RELAY_AFTER_MS } from "./relay.js";
+import { createConsensusWatchdog, TASK_WARN_MS } from "./watchdog.js";
 
 export { MAX_ROUNDS_AHEAD } from "./admission.js";
 const DEFAULT_GOSSIP_INTERVAL_MS = 1_000;
-/** A consensus task running longer than this is logged (a stuck task freezes the node). */
-const TASK_WARN_MS = 4_000;
-/** Durations on this node (watchdog, stuck report, relay) run on a clock that never steps. */
-const mono = (): number => performance.now();
-/** A height lasting longer than this is logged with the votes held, then again at this interval. */
-const STUCK_REPORT_MS = 15_000;
 /** A proposal's block time may be at most this far ahead of the validating node's clock. */
 export const MAX_PROPOSAL_AHEAD_MS = 10_000;
-/** A height lasting longer than this has its held proposal and votes passed on to peers. */
-const RELAY_AFTER_MS = 2_000;
-/** CometBFT's BlockIDFlag values in a commit's signatures. */
-const BLOCK_ID_FLAG_ABSENT = 1;
-const BLOCK_ID_FLAG_COMMIT = 2;
 const TX_POLL_MS = 20;
 
 function eventHeight(e: WalEvent): bigint {
@@ -93,8 +83,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
    * time nor the wall clock, which a clock step (NTP, a skewed clock corrected) would stretch.
    */
   let lastCommitAtMs = 0;
-  /** Local clock when the current height started (the relay and the stuck report count from it). */
-  let heightStartedAtMs = performance.now();
+  const watchdog = createConsensusWatchdog(log);
   const future = new FutureMessages();
   /** Our own proposal and votes at the current height, re-sent until the height ends (peers may have missed them). */
   let ownMessages: ConsensusMessage[] = [];
@@ -116,84 +105,31 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     o.onFatal?.(e);
   }
 
-  /** The task the queue is running now and since when (for the watchdog and `status()`). */
-  let busy: { what: string; sinceMs: number; warned: boolean } | undefined;
-  let queued = 0;
-
   /**
    * Runs consensus work one task at a time. Everything (peers' messages, timeouts, commits)
    * waits behind the running task, so a task that never finishes freezes the node: the
    * watchdog says so in the log, naming the task.
    */
   function enqueue(what: string, task: () => Promise<void> | void): void {
-    queued++;
+    watchdog.queued(1);
     queue = queue
       .then(async () => {
-        queued--;
+        watchdog.queued(-1);
         if (!running) return;
-        busy = { what, sinceMs: mono(), warned: false };
+        watchdog.taskStarted(what);
         try {
           await task();
         } finally {
-          if (busy?.warned === true)
-            log?.warn("slow consensus task finished", { task: what, took_ms: Math.round(mono() - busy.sinceMs) });
-          busy = undefined;
+          watchdog.taskFinished();
         }
       })
       .catch((e: unknown) => log?.error("consensus task failed", { task: what, error: String(e) }));
   }
 
-  function watchdog(): void {
+  function watch(): void {
     if (!running) return;
-    const b = busy;
-    if (b !== undefined && !b.warned && mono() - b.sinceMs >= TASK_WARN_MS) {
-      b.warned = true;
-      log?.warn("consensus task is taking long: everything else waits behind it", {
-        task: b.what,
-        running_ms: Math.round(mono() - b.sinceMs),
-        queued,
-        height: String(cs.height),
-        round: cs.round,
-        step: cs.step,
-      });
-    }
-    stuckHeightReport();
-    later(TASK_WARN_MS / 4, watchdog);
-  }
-
-  /** Which validators' votes we hold in each round of the current height, as "0,2,3". */
-  function votesSeen(sets: ReadonlyMap<number, VoteSet>): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const [round, vs] of [...sets].sort((a, b) => a[0] - b[0])) {
-      const who: number[] = [];
-      vs.allVotes().forEach((v, i) => v !== undefined && who.push(i));
-      out[`r${round}`] = who.join(",");
-    }
-    return out;
-  }
-
-  let reportedAtMs = 0;
-  /**
-   * A height that does not end is logged (at most every STUCK_REPORT_MS) with whose votes we
-   * hold in each round: an operator sees at once whether peers' votes arrive.
-   */
-  function stuckHeightReport(): void {
-    if (cs === undefined) return;
-    const t = mono();
-    // In "commit" the height is decided and the next one may wait for txs (create_empty_blocks).
-    if (cs.step === "commit" || t - heightStartedAtMs < STUCK_REPORT_MS) return;
-    if (t - Math.max(reportedAtMs, heightStartedAtMs) < STUCK_REPORT_MS) return;
-    reportedAtMs = t;
-    log?.warn("height has not ended", {
-      height: String(cs.height),
-      for_ms: Math.round(t - heightStartedAtMs),
-      round: cs.round,
-      step: cs.step,
-      proposals: [...cs.proposals.keys()].join(","),
-      prevotes: votesSeen(cs.prevotes),
-      precommits: votesSeen(cs.precommits),
-      ...(busy === undefined ? {} : { busy_task: busy.what }),
-    });
+    watchdog.tick(cs);
+    later(TASK_WARN_MS / 4, watch);
   }
 
   function later(ms: number, task: () => void): void {
@@ -237,7 +173,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     const before = cs;
     const r = step(cs, event);
     cs = r.state;
-    if (cs.height !== before.height) heightStartedAtMs = mono();
+    watchdog.observed(cs);
     if (event.kind === "timeout")
       log?.debug?.("timeout", { height: event.height, round: event.round, step: event.step });
     if (cs.round !== before.round || cs.step !== before.step || cs.height !== before.height)
@@ -360,51 +296,10 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   function gossipOwnMessages(): void {
     if (!running) return;
     for (const m of ownMessages) if (messageHeight(m) === cs.height) o.network?.broadcast(m);
-    if (cs.step !== "commit" && mono() - heightStartedAtMs >= RELAY_AFTER_MS) relayHeld();
+    // A height that drags: pass on what we hold (relay.ts says what and why).
+    if (cs.step !== "commit" && watchdog.heightAgeMs() >= RELAY_AFTER_MS)
+      for (const m of heldMessages(cs, chain.lastCommit, selection, selfAddress)) o.network?.broadcast(m);
     later(o.gossipIntervalMs ?? DEFAULT_GOSSIP_INTERVAL_MS, gossipOwnMessages);
-  }
-
-  /**
-   * A height that drags: pass on the proposal and the votes we hold of this round and the one
-   * before. Messages go only to direct peers, so a validator that some peers have cut off
-   * (banned, still redialling, a half-healed partition) is otherwise heard only by those still
-   * connected to it, and +2/3 may be split between nodes that never hear each other.
-   * Receivers check every signature as usual; what they hold already is a duplicate.
-   */
-  function relayHeld(): void {
-    const mine = (address: Uint8Array) => selfAddress !== undefined && equalBytes(address, selfAddress);
-    // The commit of the height before, as the precommits it is made of: a peer still in that
-    // height (it never heard +2/3 there) decides it and joins this one.
-    const last = chain.lastCommit;
-    if (last.height === cs.height - 1n) {
-      last.signatures.forEach((sig, validatorIndex) => {
-        if (sig.blockIdFlag === BLOCK_ID_FLAG_ABSENT) return;
-        const vote: Vote = {
-          type: 2,
-          height: last.height,
-          round: last.round,
-          blockId: sig.blockIdFlag === BLOCK_ID_FLAG_COMMIT ? last.blockId : undefined,
-          timestamp: sig.timestamp,
-          validatorAddress: sig.validatorAddress,
-          validatorIndex,
-          signature: sig.signature,
-        };
-        o.network?.broadcast({ kind: "vote", vote });
-      });
-    }
-    for (const round of [cs.round - 1, cs.round]) {
-      if (round < 0) continue;
-      const p = cs.proposals.get(round);
-      const pb = p === undefined ? undefined : cs.blocks.get(blockIdKey(p.blockId));
-      if (p !== undefined && pb !== undefined && !mine(selection.proposer(round).address)) {
-        o.network?.broadcast({ kind: "proposal", proposal: p, block: pb.block });
-      }
-      for (const sets of [cs.prevotes, cs.precommits]) {
-        for (const vote of sets.get(round)?.allVotes() ?? []) {
-          if (vote !== undefined && !mine(vote.validatorAddress)) o.network?.broadcast({ kind: "vote", vote });
-        }
-      }
-    }
   }
 
   const ownVoteTime = () => voteTime(now(), chain.lastBlockTime);
@@ -641,12 +536,13 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       );
     },
     status(): ConsensusStatus {
+      const busy = watchdog.busy();
       return {
         height: cs?.height ?? 0n,
         round: cs?.round ?? 0,
         step: cs?.step ?? "init",
-        ...(busy === undefined ? {} : { busy: { task: busy.what, runningMs: Math.round(mono() - busy.sinceMs) } }),
-        queued,
+        ...(busy === undefined ? {} : { busy }),
+        queued: watchdog.queueLength(),
       };
     },
     async start() {
@@ -669,7 +565,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       // Not opened for the sequencer here: after a restart the node may be far behind (see persistBlock).
       else enqueue("start", () => feed({ kind: "start" }));
       if (o.network !== undefined) later(o.gossipIntervalMs ?? DEFAULT_GOSSIP_INTERVAL_MS, gossipOwnMessages);
-      later(TASK_WARN_MS / 4, watchdog);
+      later(TASK_WARN_MS / 4, watch);
       await queue;
     },
     async stop() {
