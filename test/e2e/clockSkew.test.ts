@@ -26,7 +26,7 @@ import { createQueryRpc } from "../../chain/client/queryRpc.js";
 import { addGenesisAccount, type GenesisDoc } from "../../genesis/index.js";
 import { fetchAccountNumbers, newSender } from "../../bench/lib/sendPhase.js";
 import { sha256, signSend, type Sender } from "../../bench/lib/sendTx.js";
-import { rpc, runCliOk, waitForHeight } from "../helpers/localNode.js";
+import { rpc, runCliOk, waitForHeight, portBase } from "../helpers/localNode.js";
 
 interface Proc {
   name: string;
@@ -87,7 +87,7 @@ async function height(p: Proc): Promise<bigint> {
 
 test.before(async (t) => {
   const dir = await mkdtemp(join(tmpdir(), "strike-skew-"));
-  const base = 20_000 + 10 * Math.floor(Math.random() * 1_200);
+  const base = await portBase(8);
   await runCliOk([
     "testnet",
     "--validators",

@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import WebSocket from "ws";
-import { rpc, runCli, runCliOk, waitForHeight } from "../helpers/localNode.js";
+import { rpc, runCli, runCliOk, waitForHeight, portBase } from "../helpers/localNode.js";
 
 interface Proc {
   home: string;
@@ -24,8 +24,7 @@ const bin = resolve(import.meta.dirname, "..", "..", "bin", "strike.js");
 test.before(async (t) => {
   t.timeout(400_000);
   const dir = await mkdtemp(join(tmpdir(), "strike-ladder-"));
-  // Below Linux's ephemeral range (32768+), where outgoing connections would take our ports.
-  const base = 20_000 + 10 * Math.floor(Math.random() * 1_200);
+  const base = await portBase(8);
   await runCliOk([
     "testnet",
     "--validators",
@@ -62,6 +61,9 @@ test.before(async (t) => {
 });
 
 test.after.always(async (t) => {
+  if (process.env.STRIKE_E2E_LOGS !== undefined)
+    for (const n of t.context.nodes ?? [])
+      await writeFile(join(process.env.STRIKE_E2E_LOGS, `ladder-${n.home.split("/").pop()}.log`), n.log);
   for (const n of t.context.nodes ?? []) {
     const c = n.child;
     if (c === undefined || c.exitCode !== null) continue;

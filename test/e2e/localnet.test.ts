@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { latestHeight, rpc, runCliOk, waitForHeight } from "../helpers/localNode.js";
+import { latestHeight, rpc, runCliOk, waitForHeight, portBase } from "../helpers/localNode.js";
 
 interface Proc {
   home: string;
@@ -55,8 +55,7 @@ async function blockAt(p: Proc, h: bigint): Promise<{ hash: string; appHash: str
 test.before(async (t) => {
   const dir = await mkdtemp(join(tmpdir(), "strike-localnet-"));
   // A random base keeps parallel runs apart; node i uses base+10i (p2p) and base+10i+1 (rpc).
-  // Below Linux's ephemeral range (32768+), where outgoing connections would take our ports.
-  const base = 20_000 + 10 * Math.floor(Math.random() * 1_200);
+  const base = await portBase(8);
   await runCliOk([
     "testnet",
     "--validators",

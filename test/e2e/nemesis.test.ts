@@ -22,7 +22,7 @@ import { createQueryRpc } from "../../chain/client/queryRpc.js";
 import { addGenesisAccount, type GenesisDoc } from "../../genesis/index.js";
 import { newSender } from "../../bench/lib/sendPhase.js";
 import { sha256, signSend, type Sender } from "../../bench/lib/sendTx.js";
-import { rpc, runCliOk, waitForHeight } from "../helpers/localNode.js";
+import { rpc, runCliOk, waitForHeight, portBase } from "../helpers/localNode.js";
 import { startPeerProxy, type PeerProxy } from "../helpers/peerProxy.js";
 
 interface Proc {
@@ -259,8 +259,7 @@ async function msToNextBlock(nodes: Proc[], height: bigint, since: number, timeo
 
 test.before(async (t) => {
   const dir = await mkdtemp(join(tmpdir(), "strike-nemesis-"));
-  // Below Linux's ephemeral range (32768+), where outgoing connections would take our ports.
-  const base = 20_000 + 10 * Math.floor(Math.random() * 1_200);
+  const base = await portBase(8);
   await runCliOk([
     "testnet",
     "--validators",

@@ -26,7 +26,7 @@ import { reportViolation, type ReportOutcome } from "../../chain/sequencer/viola
 import { createCosmjsViolationSigner } from "../../chain/sequencer/violationSigner.js";
 import { receiptsErrors } from "../../modules/receipts/index.js";
 import { Keyring } from "../../cli/keyring/keyring.js";
-import { rpc, runCli, runCliOk, waitForHeight } from "../helpers/localNode.js";
+import { rpc, runCli, runCliOk, waitForHeight, portBase } from "../helpers/localNode.js";
 
 interface Proc {
   home: string;
@@ -41,8 +41,7 @@ const VALIDATORS = 4;
 
 test.before(async (t) => {
   const dir = await mkdtemp(join(tmpdir(), "strike-violation-"));
-  // Below Linux's ephemeral range (32768+), where outgoing connections would take our ports.
-  const base = 20_000 + 10 * Math.floor(Math.random() * 1_200);
+  const base = await portBase(8);
   await runCliOk([
     "testnet",
     "--validators",

@@ -25,7 +25,7 @@ import { createSoftFinalityClient, type SequencerInfo } from "../../chain/sequen
 import { createReceiptChecker, type ReceiptCheck } from "../../chain/sequencer/receiptCheck.js";
 import { createCosmjsViolationSigner } from "../../chain/sequencer/violationSigner.js";
 import { Keyring } from "../../cli/keyring/keyring.js";
-import { rpc, runCliOk, waitForHeight } from "../helpers/localNode.js";
+import { rpc, runCliOk, waitForHeight, portBase } from "../helpers/localNode.js";
 
 interface Proc {
   home: string;
@@ -40,8 +40,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function startNet(mode: ByzantineMode): Promise<{ dir: string; nodes: Proc[]; chainId: string }> {
   const dir = await mkdtemp(join(tmpdir(), `strike-${mode}-`));
-  // Below Linux's ephemeral range (32768+), where outgoing connections would take our ports.
-  const base = 20_000 + 10 * Math.floor(Math.random() * 1_200);
+  const base = await portBase(8);
   await runCliOk([
     "testnet",
     "--validators",

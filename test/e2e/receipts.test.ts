@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { rpc, runCli, runCliOk, waitForHeight } from "../helpers/localNode.js";
+import { rpc, runCli, runCliOk, waitForHeight, portBase } from "../helpers/localNode.js";
 
 interface Proc {
   home: string;
@@ -30,8 +30,7 @@ interface SequencerInfo {
 
 test.before(async (t) => {
   const dir = await mkdtemp(join(tmpdir(), "strike-receipts-"));
-  // Below Linux's ephemeral range (32768+), where outgoing connections would take our ports.
-  const base = 20_000 + 10 * Math.floor(Math.random() * 1_200);
+  const base = await portBase(8);
   await runCliOk([
     "testnet",
     "--validators",

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { latestHeight, rpc, runCliOk, waitForHeight } from "../helpers/localNode.js";
+import { latestHeight, rpc, runCliOk, waitForHeight, portBase } from "../helpers/localNode.js";
 
 const test = anyTest as TestFn<{ dir: string; base: number; children: ChildProcess[]; logs: string[] }>;
 const bin = resolve(import.meta.dirname, "..", "..", "bin", "strike.js");
@@ -51,8 +51,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 
 test.before(async (t) => {
   const dir = await mkdtemp(join(tmpdir(), "strike-validators-"));
-  // Below Linux's ephemeral range (32768+), where outgoing connections would take our ports.
-  const base = 20_000 + 10 * Math.floor(Math.random() * 1_200);
+  const base = await portBase(8);
   await runCliOk([
     "testnet",
     "--validators",

@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { JsonRpcProvider, type Contract } from "ethers";
 import { settlementAt } from "../../chain/l1/deploy.js";
 import { HARDHAT_KEYS, startHardhatNode, type HardhatNode } from "../../chain/l1/hardhatNode.js";
-import { freePort, runCliOk, waitForHeight } from "./localNode.js";
+import { freePort, runCliOk, waitForHeight, portBase } from "./localNode.js";
 
 const bin = resolve(import.meta.dirname, "..", "..", "bin", "strike.js");
 
@@ -77,8 +77,7 @@ export async function startL1Localnet(o: L1LocalnetOptions = {}): Promise<L1Loca
   const validators = o.validators ?? 4;
   const dir = await mkdtemp(join(tmpdir(), "strike-l1net-"));
   const l1 = await startHardhatNode({ port: await freePort(), timeoutMs: 180_000 });
-  // Below Linux's ephemeral range (32768+), where outgoing connections would take our ports.
-  const base = 20_000 + 10 * Math.floor(Math.random() * 1_200);
+  const base = await portBase(8);
   const out = await runCliOk([
     "testnet",
     "--validators",

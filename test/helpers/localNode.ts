@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
@@ -47,6 +48,66 @@ export async function runCliOk(
     throw new Error(`strike ${args.join(" ")} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   }
   return r.stdout;
+}
+
+const PORT_SLOTS = 1_200;
+const SLOT_PORTS = 10;
+const heldSlots: string[] = [];
+let releaseHooked = false;
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const srv = createServer();
+    srv.once("error", () => resolvePromise(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolvePromise(true)));
+  });
+}
+
+/**
+ * A base port for a localnet of `nodes` nodes (each takes 10 ports from base + 10·i), below
+ * Linux's ephemeral range (32768+), where outgoing connections would take our ports. e2e files
+ * run in parallel processes: each range is claimed with a lock file (O_EXCL) that this process
+ * removes when it exits, and every port in it must be free now. A random base alone let two
+ * files pick overlapping ranges; a node then failed to bind and the test, polling the port,
+ * talked to the other file's chain.
+ */
+export async function portBase(nodes: number): Promise<number> {
+  const dir = join(tmpdir(), "strike-e2e-ports");
+  mkdirSync(dir, { recursive: true });
+  if (!releaseHooked) {
+    releaseHooked = true;
+    process.once("exit", () => {
+      for (const f of heldSlots) rmSync(f, { force: true });
+    });
+  }
+  const span = Math.max(1, nodes);
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const slot = Math.floor(Math.random() * (PORT_SLOTS - span));
+    const claimed: string[] = [];
+    let ok = true;
+    for (let k = slot; k < slot + span && ok; k++) {
+      const f = join(dir, `${k}.lock`);
+      try {
+        // A lock left by a process that died is stale after an hour.
+        if (existsSync(f) && Date.now() - statSync(f).mtimeMs > 3_600_000) rmSync(f, { force: true });
+        writeFileSync(f, String(process.pid), { flag: "wx" });
+        claimed.push(f);
+      } catch {
+        ok = false;
+      }
+    }
+    const base = 20_000 + SLOT_PORTS * slot;
+    if (ok) {
+      const ports = Array.from({ length: span * SLOT_PORTS }, (_, i) => base + i);
+      ok = (await Promise.all(ports.map(portFree))).every(Boolean);
+    }
+    if (ok) {
+      heldSlots.push(...claimed);
+      return base;
+    }
+    for (const f of claimed) rmSync(f, { force: true });
+  }
+  throw new Error("no free port range for a localnet after 200 tries");
 }
 
 export function freePort(): Promise<number> {
@@ -232,8 +293,14 @@ export async function waitForHeight(
     if (code !== null) throw new Error(`node exited with code ${code}:\n${logs()}`);
     try {
       const h = await latestHeight(rpcUrl);
-      if (h >= height) return h;
-    } catch {
+      if (h >= height) {
+        // The answer must be our node's: one that failed to bind leaves its port to whoever has it.
+        const after = exitCode();
+        if (after !== null) throw new Error(`node exited with code ${after}:\n${logs()}`);
+        return h;
+      }
+    } catch (e) {
+      if (e instanceof Error && e.message.startsWith("node exited")) throw e;
       // not up yet
     }
     if (Date.now() > deadline)

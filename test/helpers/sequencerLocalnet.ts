@@ -14,7 +14,7 @@ import { MsgSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
 import { addGenesisAccount, loadGenesis, writeGenesis } from "../../genesis/index.js";
 import { fetchAccountNumbers, newSender } from "../../bench/lib/sendPhase.js";
 import { signMessages, type Sender } from "../../bench/lib/sendTx.js";
-import { rpc, runCliOk, waitForHeight } from "./localNode.js";
+import { rpc, runCliOk, waitForHeight, portBase } from "./localNode.js";
 
 export type { Sender };
 
@@ -47,8 +47,7 @@ export async function startSequencerLocalnet(o: {
 }): Promise<SequencerLocalnet> {
   const validators = o.validators ?? 4;
   const dir = await mkdtemp(join(tmpdir(), "strike-seqnet-"));
-  // Below Linux's ephemeral range (32768+), where outgoing connections would take our ports.
-  const base = 20_000 + 10 * Math.floor(Math.random() * 1_200);
+  const base = await portBase(8);
   const chainId = "strike-local-1";
   await runCliOk([
     "testnet",
