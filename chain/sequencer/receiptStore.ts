@@ -14,6 +14,15 @@ import { judgeSlot, resultHashOf } from "./receiptVerdict.js";
 // The pipeline (and older callers) import the rule from here; it lives with the verdict.
 export { honours, resultHashOf } from "./receiptVerdict.js";
 
+/** How many committed blocks the store keeps to judge a receipt that arrives after its block. */
+const RECENT_BLOCKS = 64n;
+
+interface CommittedSlots {
+  txs: readonly Uint8Array[];
+  results: readonly TxResult[];
+  proposer?: Uint8Array;
+}
+
 export type ReceiptStage = "sequenced" | "rejected" | "committed" | "reverted";
 
 export interface StoredReceipt {
@@ -64,6 +73,28 @@ export function createReceiptStore(o: { capacity?: number } = {}): ReceiptStore 
     for (const l of listeners) l(r);
   }
 
+  /** Blocks committed lately, kept so that a receipt arriving after its block is still judged. */
+  const recent = new Map<bigint, CommittedSlots>();
+  let lastCommitted = -1n;
+
+  /** Judges a receipt against its committed block (listeners are told by the caller). */
+  function settle(entry: StoredReceipt, height: bigint, block: CommittedSlots, nowMs: number): void {
+    const { receipt } = entry;
+    const tx = block.txs[receipt.index];
+    const result = block.results[receipt.index];
+    // Without a proposer the block is taken as the receipt's sequencer's.
+    const { verdict } = judgeSlot(receipt, {
+      height,
+      proposer: block.proposer ?? receipt.sequencerAddress,
+      txCount: block.txs.length,
+      ...(tx === undefined || result === undefined
+        ? {}
+        : { txHash: sha256(tx), resultHash: resultHashOf(result), result }),
+    });
+    entry.stage = verdict === "honoured" ? "committed" : "reverted";
+    entry.settledAtMs = nowMs;
+  }
+
   function forget(key: string): void {
     const old = byTx.get(key);
     if (old === undefined) return;
@@ -78,7 +109,17 @@ export function createReceiptStore(o: { capacity?: number } = {}): ReceiptStore 
       const entry: StoredReceipt = { signed, receipt, stage, receivedAtMs: nowMs };
       forget(key);
       byTx.set(key, entry);
-      if (stage === "sequenced") {
+      // A receipt that arrives after its height committed here (relayed late under load) is
+      // judged at once against that block; one older than the blocks kept cannot come true.
+      const late = stage === "sequenced" && receipt.height <= lastCommitted;
+      if (late) {
+        const block = recent.get(receipt.height);
+        if (block !== undefined) settle(entry, receipt.height, block, nowMs);
+        else {
+          entry.stage = "reverted";
+          entry.settledAtMs = nowMs;
+        }
+      } else if (stage === "sequenced") {
         let keys = byHeight.get(receipt.height);
         if (keys === undefined) byHeight.set(receipt.height, (keys = new Set()));
         keys.add(key);
@@ -108,26 +149,17 @@ export function createReceiptStore(o: { capacity?: number } = {}): ReceiptStore 
       });
     },
     blockCommitted(height, txs, results, nowMs, proposer) {
+      const block: CommittedSlots = { txs, results, ...(proposer === undefined ? {} : { proposer }) };
+      recent.set(height, block);
+      if (height > lastCommitted) lastCommitted = height;
+      for (const h of recent.keys()) if (h + RECENT_BLOCKS <= height) recent.delete(h);
       const keys = byHeight.get(height);
       if (keys === undefined) return;
       byHeight.delete(height);
       for (const key of keys) {
         const entry = byTx.get(key);
         if (entry === undefined || entry.stage !== "sequenced") continue;
-        const { receipt } = entry;
-        const tx = txs[receipt.index];
-        const result = results[receipt.index];
-        // Without a proposer the block is taken as the receipt's sequencer's.
-        const { verdict } = judgeSlot(receipt, {
-          height,
-          proposer: proposer ?? receipt.sequencerAddress,
-          txCount: txs.length,
-          ...(tx === undefined || result === undefined
-            ? {}
-            : { txHash: sha256(tx), resultHash: resultHashOf(result), result }),
-        });
-        entry.stage = verdict === "honoured" ? "committed" : "reverted";
-        entry.settledAtMs = nowMs;
+        settle(entry, height, block, nowMs);
         for (const l of listeners) l(entry);
       }
     },

@@ -1,0 +1,81 @@
+/**
+ * A receipt relayed to a node after its height committed there (under load the receipts
+ * channel can trail the block) is judged at once against that block: it must not stay
+ * "sequenced" forever, and a reverted one must be announced like any other.
+ */
+import test from "ava";
+import { ReceiptStatus, type Receipt } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
+import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
+import { sha256 } from "../../../chain/crypto/hash.js";
+import { signReceipt } from "../../../chain/sequencer/receipt.js";
+import { createReceiptStore, resultHashOf, type StoredReceipt } from "../../../chain/sequencer/receiptStore.js";
+import type { TxResult } from "../../../chain/types/abci.js";
+import { utf8 } from "../../../chain/types/bytes.js";
+
+const seq = createEd25519Signer(new Uint8Array(32).fill(7));
+const other = createEd25519Signer(new Uint8Array(32).fill(9));
+const ok: TxResult = {
+  code: 0,
+  codespace: "",
+  log: "",
+  info: "",
+  data: new Uint8Array(0),
+  gasWanted: 100n,
+  gasUsed: 90n,
+  events: [],
+};
+
+function receiptFor(tx: Uint8Array, height: bigint): { signed: ReturnType<typeof signReceipt>; receipt: Receipt } {
+  const receipt: Receipt = {
+    chainId: "strike-test-1",
+    height,
+    index: 0,
+    txHash: sha256(tx),
+    code: 0,
+    codespace: "",
+    resultHash: resultHashOf(ok),
+    fills: [],
+    sequencerAddress: ed25519Address(seq.publicKey),
+    epoch: 1n,
+    previousReceiptHash: new Uint8Array(0),
+    status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
+    log: "",
+  };
+  return { signed: signReceipt(receipt, seq), receipt };
+}
+
+function storeWithEvents() {
+  const store = createReceiptStore();
+  const events: string[] = [];
+  store.onChange((r: StoredReceipt) => events.push(`${r.receipt.height}:${r.stage}`));
+  return { store, events };
+}
+
+test("a receipt arriving after its block, which another validator proposed, is reverted at once and announced once", (t) => {
+  const { store, events } = storeWithEvents();
+  const tx = utf8("tx-late-1");
+  store.blockCommitted(5n, [tx], [ok], 1, ed25519Address(other.publicKey));
+  const { signed, receipt } = receiptFor(tx, 5n);
+  const entry = store.add(signed, receipt, 2);
+  t.is(entry.stage, "reverted");
+  t.deepEqual(events, ["5:reverted"]);
+});
+
+test("a receipt arriving after its own sequencer's block that holds the tx as promised is committed", (t) => {
+  const { store } = storeWithEvents();
+  const tx = utf8("tx-late-2");
+  store.blockCommitted(6n, [tx], [ok], 1, ed25519Address(seq.publicKey));
+  const { signed, receipt } = receiptFor(tx, 6n);
+  t.is(store.add(signed, receipt, 2).stage, "committed");
+});
+
+test("a receipt for a height older than the blocks kept is reverted; one for a height not yet committed waits", (t) => {
+  const { store } = storeWithEvents();
+  for (let h = 1n; h <= 100n; h++) store.blockCommitted(h, [], [], 1, ed25519Address(other.publicKey));
+  const old = receiptFor(utf8("tx-ancient"), 3n);
+  t.is(store.add(old.signed, old.receipt, 2).stage, "reverted");
+  const next = receiptFor(utf8("tx-next"), 101n);
+  t.is(store.add(next.signed, next.receipt, 2).stage, "sequenced");
+  store.blockCommitted(101n, [utf8("tx-next")], [ok], 3, ed25519Address(seq.publicKey));
+  t.is(store.get(sha256(utf8("tx-next")))!.stage, "committed");
+});
