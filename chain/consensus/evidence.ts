@@ -48,8 +48,12 @@ export function duplicateVoteProblem(
   if (!equalBytes(a.validatorAddress, b.validatorAddress)) return "votes of different validators";
   if (keyOf(a) === keyOf(b)) return "votes for the same block";
   if (keyOf(a) > keyOf(b)) return "votes out of order";
-  const val = validators.find((v) => equalBytes(v.address, a.validatorAddress));
-  if (val === undefined) return "not a validator at that height";
+  // The index is not signed: each wrong index would make another copy of one misbehaviour
+  // (another evidence key, more block space), so it must name the validator in the set.
+  if (a.validatorIndex !== b.validatorIndex) return "votes with different validator indexes";
+  const val = validators[a.validatorIndex];
+  if (val === undefined || !equalBytes(val.address, a.validatorAddress))
+    return "not a validator at that index and height";
   for (const v of [a, b]) {
     if (!verifyEd25519(val.pubKey, voteSignBytes(chainId, v), v.signature)) return "bad vote signature";
   }

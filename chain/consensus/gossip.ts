@@ -4,6 +4,7 @@
  * Encodings are CometBFT's protobuf forms behind a one-byte tag.
  */
 import type { ConsensusMessage, ConsensusNetwork } from "./types.js";
+import { equalBytes } from "../types/bytes.js";
 import { decodeBlock, decodeProposal, decodeVote, encodeBlock, encodeProposal, encodeVote } from "./protoCodec.js";
 
 /** What consensus needs of a p2p channel (chain/p2p's host, bound to one channel, fits). */
@@ -55,8 +56,19 @@ function lengthPrefix(body: Uint8Array, what: string): number {
   return n;
 }
 
-/** Throws on malformed bytes (the caller scores the peer down). */
+/**
+ * Throws on malformed or non-canonical bytes (the caller scores the peer down). Every Strike
+ * node encodes a message one way; a copy with unknown fields, padded varints or reordered
+ * fields decodes to the same message under different bytes, which is malleability a peer has
+ * no honest reason for (the fuzzer's re-encoded evidence was taken as new).
+ */
 export function decodeConsensusMessage(bytes: Uint8Array): ConsensusMessage {
+  const m = decodeLoose(bytes);
+  if (!equalBytes(encodeConsensusMessage(m), bytes)) throw new RangeError("non-canonical consensus message");
+  return m;
+}
+
+function decodeLoose(bytes: Uint8Array): ConsensusMessage {
   const body = bytes.subarray(1);
   switch (bytes[0]) {
     case TAG_VOTE:
