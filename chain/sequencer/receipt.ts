@@ -40,8 +40,9 @@ export interface VerifyReceiptOptions {
   /** The consensus address the receipt must come from (the height's sequencer); any signer when absent. */
   sequencerAddress?: Uint8Array;
   /**
-   * Slashing evidence only: a sequencer answers for whatever bytes it signed, canonical or
-   * not. Everything that decides whether to trust or keep a receipt leaves this unset.
+   * Evidence only (the violation module, and the tools that gather and report violations): a
+   * sequencer answers for whatever bytes it signed, canonical or not. Everything that decides
+   * whether to trust, show or keep a receipt leaves this unset.
    */
   acceptNonCanonical?: true;
 }

@@ -18,6 +18,7 @@ import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed255
 import { sha256 } from "../../../chain/crypto/hash.js";
 import type { Mempool } from "../../../chain/mempool/mempool.js";
 import { sequencerErrors } from "../../../chain/sequencer/errors.js";
+import { createReceiptChecker } from "../../../chain/sequencer/receiptCheck.js";
 import { decodeSignedReceipt, receiptSignBytes, signReceipt, verifyReceipt } from "../../../chain/sequencer/receipt.js";
 import { openSequencing } from "../../../chain/sequencer/service.js";
 import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
@@ -107,6 +108,12 @@ for (const [name, bytes] of nonCanonicalReceipts) {
     t.deepEqual(verifyReceipt(signed, { chainId: CHAIN, acceptNonCanonical: true }), sample());
   });
 }
+
+test("a watcher gathering evidence holds non-canonical receipts the sequencer signed (the chain judges them too)", (t) => {
+  const checker = createReceiptChecker({ rpcUrl: "http://127.0.0.1:1", chainId: CHAIN });
+  for (const [name, bytes] of nonCanonicalReceipts) t.notThrows(() => checker.hold(signBytes(bytes)), name);
+  t.throws(() => checker.hold({ ...signBytes(Receipt.encode(sample()).finish()), signature: new Uint8Array(64) }));
+});
 
 const canonicalFrame = SignedReceipt.encode(signReceipt(sample(), sequencer)).finish();
 const signed = signReceipt(sample(), sequencer);
