@@ -276,6 +276,11 @@ function blockSyncMetrics(ns: string, registers: Registry[], status: () => Block
     "Block requests a peer left unanswered past the timeout (each a strike against it).",
     (s) => s.requestsTimedOut,
   );
+  counter(
+    "strike_blocksync_responses_unsolicited_total",
+    "Block-sync responses dropped undecoded: for a height not asked of that peer, or answered already.",
+    (s) => s.responsesUnsolicited,
+  );
   gauge(
     "strike_blocksync_distrusted_peers",
     "Peers whose announcements are ignored because they did not deliver blocks they announced.",

@@ -8,11 +8,16 @@
  * once (the first good answer wins), a request unanswered in time is a strike against the
  * peer, and a peer with too many strikes is scored down and ignored for a while: liars cost
  * a few timeouts, not the sync.
+ *
+ * A response names its height in a fixed header, so that one nobody asked for is dropped
+ * before its body (up to a whole block) is decoded, and a peer that keeps sending those is
+ * scored down (syncRequests.ts): answering costs a peer as much as it costs us.
  */
 import type { Block, Commit } from "../types/block.js";
 import { decodeBlock, decodeCommit, encodeBlock, encodeCommit } from "./protoCodec.js";
 import type { BlockStore } from "./blockStore.js";
 import type { PeerChannel } from "./gossip.js";
+import { SyncRequests } from "./syncRequests.js";
 import type { ConsensusDriver, ConsensusLogger } from "./types.js";
 
 /** The first byte of a block-sync message: what it is. */
@@ -46,6 +51,8 @@ export interface BlockSyncStatus {
   blocksSynced: number;
   requestsSent: number;
   requestsTimedOut: number;
+  /** Responses dropped undecoded: for a height we never asked that peer for, or already answered. */
+  responsesUnsolicited: number;
   /** Peers whose announcements are ignored after unanswered requests. */
   distrustedPeers: number;
   requestsInFlight: number;
@@ -72,16 +79,47 @@ export function withHeight(tag: number, height: bigint): Uint8Array {
   return out;
 }
 
-/** A block and its commit: TAG_RESPONSE | block length (u32 BE) | block | commit. */
+/** Tag, height and block length: what is read of a response before anything is decoded. */
+export const RESPONSE_HEADER_BYTES = 13;
+
+/**
+ * A block and its commit: TAG_RESPONSE | height (u64 BE) | block length (u32 BE) | block |
+ * commit. The height is the block's, repeated in the header so that the receiver can tell
+ * whether it asked for it without decoding the block.
+ */
 export function encodeResponse(block: Block, commit: Commit): Uint8Array {
-  const b = encodeBlock(block);
-  const c = encodeCommit(commit);
-  const out = new Uint8Array(5 + b.length + c.length);
+  return frameResponse(block.header.height, encodeBlock(block), encodeCommit(commit));
+}
+
+/** A response around already encoded block and commit bytes. */
+export function frameResponse(height: bigint, block: Uint8Array, commit: Uint8Array): Uint8Array {
+  const out = new Uint8Array(RESPONSE_HEADER_BYTES + block.length + commit.length);
+  const view = new DataView(out.buffer);
   out[0] = TAG_RESPONSE;
-  new DataView(out.buffer).setUint32(1, b.length);
-  out.set(b, 5);
-  out.set(c, 5 + b.length);
+  view.setBigUint64(1, height);
+  view.setUint32(9, block.length);
+  out.set(block, RESPONSE_HEADER_BYTES);
+  out.set(commit, RESPONSE_HEADER_BYTES + block.length);
   return out;
+}
+
+export interface ResponseFrame {
+  height: bigint;
+  block: Uint8Array;
+  commit: Uint8Array;
+}
+
+/** Splits a response into its header's height and the undecoded block and commit bytes; throws on bad framing. */
+export function readResponseFrame(bytes: Uint8Array): ResponseFrame {
+  if (bytes[0] !== TAG_RESPONSE || bytes.length < RESPONSE_HEADER_BYTES) throw new RangeError("bad response");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = view.getUint32(9);
+  if (RESPONSE_HEADER_BYTES + n > bytes.length) throw new RangeError("bad response: block length past the end");
+  return {
+    height: view.getBigUint64(1),
+    block: bytes.subarray(RESPONSE_HEADER_BYTES, RESPONSE_HEADER_BYTES + n),
+    commit: bytes.subarray(RESPONSE_HEADER_BYTES + n),
+  };
 }
 
 interface PeerRecord {
@@ -92,12 +130,11 @@ interface PeerRecord {
 
 export function createBlockSync(o: BlockSyncOptions): BlockSync {
   const peers = new Map<string, PeerRecord>();
-  /** Outstanding requests by peer (one per peer). */
-  const inFlight = new Map<string, { height: bigint; since: number }>();
   const interval = o.intervalMs ?? 1_000;
   const timeoutMs = o.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const now = o.now ?? Date.now;
-  const counters = { blocksSynced: 0, requestsSent: 0, requestsTimedOut: 0 };
+  const requests = new SyncRequests(timeoutMs, now);
+  const counters = { blocksSynced: 0, requestsSent: 0, requestsTimedOut: 0, responsesUnsolicited: 0 };
   let timer: NodeJS.Timeout | undefined;
   let lastProgressLog = { atMs: now(), height: 0n };
 
@@ -126,21 +163,18 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
     o.channel.reportInvalid(peer, `announced height ${r.height} but did not deliver block ${height}`);
   }
 
+  /** A request answered by another peer first still has to be answered in time by this one. */
+  function expireRequests(): void {
+    for (const { peer, height } of requests.expire()) strike(peer, height);
+  }
+
   function maybeRequest(): void {
     const next = ownHeight() + 1n;
-    const t = now();
-    // A request answered by another peer first still has to be answered in time by this one.
-    for (const [peer, f] of [...inFlight]) {
-      if (t - f.since >= timeoutMs) {
-        inFlight.delete(peer);
-        strike(peer, f.height);
-      }
-    }
-    let asked = 0;
-    for (const f of inFlight.values()) if (f.height === next) asked++;
+    expireRequests();
+    let asked = requests.askedFor(next);
     // Fewest strikes first, then highest; ties by id for a stable choice.
     const candidates = [...peers.entries()]
-      .filter(([p, r]) => trusted(r) && r.height >= next && !inFlight.has(p))
+      .filter(([p, r]) => trusted(r) && r.height >= next && !requests.isAsked(p))
       .sort(([pa, a], [pb, b]) =>
         a.strikes !== b.strikes
           ? a.strikes - b.strikes
@@ -155,7 +189,7 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
     for (const [peer] of candidates) {
       if (asked >= PARALLEL_REQUESTS) break;
       if (!o.channel.send(peer, withHeight(TAG_REQUEST, next))) continue;
-      inFlight.set(peer, { height: next, since: t });
+      requests.sent(peer, next);
       counters.requestsSent++;
       asked++;
     }
@@ -199,13 +233,22 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
         if (bytes.length !== 9) throw new RangeError("bad request");
         return serve(peer, view.getBigUint64(1));
       case TAG_RESPONSE: {
-        if (bytes.length < 5) throw new RangeError("bad response");
-        const n = view.getUint32(1);
-        if (5 + n > bytes.length) throw new RangeError("bad response");
-        const block = decodeBlock(bytes.subarray(5, 5 + n));
-        const commit = decodeCommit(bytes.subarray(5 + n));
-        const asked = inFlight.get(peer);
-        if (asked !== undefined && asked.height === block.header.height) inFlight.delete(peer);
+        const frame = readResponseFrame(bytes);
+        // Judged on the header alone: only a body we asked this peer for, and still need, is decoded.
+        const verdict = requests.answered(peer, frame.height, ownHeight());
+        if (verdict.kind === "unsolicited") {
+          counters.responsesUnsolicited++;
+          if (verdict.fault)
+            o.channel.reportInvalid(peer, `unsolicited block-sync response for height ${frame.height}`);
+          return;
+        }
+        if (verdict.kind === "stale") return;
+        const block = decodeBlock(frame.block);
+        const commit = decodeCommit(frame.commit);
+        if (block.header.height !== frame.height) {
+          o.channel.reportInvalid(peer, `response for height ${frame.height} carries block ${block.header.height}`);
+          return;
+        }
         const problem = await o.driver.applySyncedBlock(block, commit);
         if (problem === undefined) {
           counters.blocksSynced++;
@@ -232,6 +275,7 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
       const tick = () => {
         o.channel.broadcast(withHeight(TAG_STATUS, ownHeight()));
         if (best() > ownHeight()) maybeRequest();
+        else expireRequests();
         timer = setTimeout(tick, interval);
       };
       tick();
@@ -247,7 +291,7 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
       // A distrusted peer stays remembered (reconnecting does not wash it clean).
       const r = peers.get(peer);
       if (r !== undefined && trusted(r)) peers.delete(peer);
-      inFlight.delete(peer);
+      requests.peerGone(peer);
     },
     get bestPeerHeight() {
       return best();
@@ -263,7 +307,7 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
         bestPeerHeight: best(),
         ...counters,
         distrustedPeers: distrusted,
-        requestsInFlight: inFlight.size,
+        requestsInFlight: requests.inFlight,
       };
     },
   };

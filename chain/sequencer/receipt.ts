@@ -1,7 +1,8 @@
 /**
  * Receipts: the sequencer's signed promise (see proto/strike/sequencer/v1/receipt.proto for
  * the field-by-field meaning and the verification recipe). Signing and verifying work on
- * the exact receipt bytes, never on a re-encoding.
+ * the exact receipt bytes, never on a re-encoding; and those bytes must be canonical (what
+ * re-encoding their decoding gives), so that one receipt has one encoding and one hash.
  */
 import { Receipt, ReceiptStatus, SignedReceipt } from "../codec/generated/strike/sequencer/v1/receipt.js";
 import { ed25519Address, verifyEd25519, type Ed25519Signer } from "../crypto/ed25519.js";
@@ -38,11 +39,38 @@ export interface VerifyReceiptOptions {
   chainId: string;
   /** The consensus address the receipt must come from (the height's sequencer); any signer when absent. */
   sequencerAddress?: Uint8Array;
+  /**
+   * Evidence only (the violation module, and the tools that gather and report violations): a
+   * sequencer answers for whatever bytes it signed, canonical or not. Everything that decides
+   * whether to trust, show or keep a receipt leaves this unset.
+   */
+  acceptNonCanonical?: true;
+}
+
+/**
+ * A SignedReceipt as it travels between nodes, refused unless its framing is canonical:
+ * no unknown or repeated fields, minimal varints and lengths, fields in order. The signature
+ * covers only the inner receipt bytes, so without this check anyone relaying a receipt could
+ * change its outer bytes at will.
+ */
+export function decodeSignedReceipt(bytes: Uint8Array): SignedReceipt {
+  let signed: SignedReceipt;
+  try {
+    signed = SignedReceipt.decode(bytes);
+  } catch (e) {
+    throw sequencerErrors.malformedReceipt(`the signed receipt does not decode (${String(e)})`);
+  }
+  if (!equalBytes(SignedReceipt.encode(signed).finish(), bytes)) {
+    throw sequencerErrors.nonCanonicalReceipt(
+      "the signed receipt's framing differs from its canonical encoding (unknown, repeated or reordered fields, or padded varints)",
+    );
+  }
+  return signed;
 }
 
 /**
  * Checks a signed receipt and returns its decoded content. Throws a typed error saying
- * which check failed: decoding, chain, signature, or signer.
+ * which check failed: decoding, canonical form, chain, signature, or signer.
  */
 export function verifyReceipt(signed: SignedReceipt, o: VerifyReceiptOptions): Receipt {
   let receipt: Receipt;
@@ -50,6 +78,11 @@ export function verifyReceipt(signed: SignedReceipt, o: VerifyReceiptOptions): R
     receipt = Receipt.decode(signed.receipt);
   } catch (e) {
     throw sequencerErrors.malformedReceipt(`the receipt bytes do not decode (${String(e)})`);
+  }
+  if (o.acceptNonCanonical !== true && !equalBytes(Receipt.encode(receipt).finish(), signed.receipt)) {
+    throw sequencerErrors.nonCanonicalReceipt(
+      "the receipt bytes differ from their canonical encoding (unknown, repeated or reordered fields, default values written out, or padded varints)",
+    );
   }
   if (receipt.chainId !== o.chainId) {
     throw sequencerErrors.wrongChain(`receipt names chain "${receipt.chainId}", expected "${o.chainId}"`);

@@ -213,7 +213,8 @@ export function createReceiptChecker(o: ReceiptCheckerOptions): ReceiptChecker {
     }
     try {
       const signed = signedReceiptFromJson(json);
-      const receipt = verifyReceipt(signed, { chainId: o.chainId });
+      // Evidence: whatever the sequencer signed binds it, canonical or not (as the chain judges).
+      const receipt = verifyReceipt(signed, { chainId: o.chainId, acceptNonCanonical: true });
       return conflictingReceipts(h.receipt, receipt) ? signed : undefined;
     } catch {
       return undefined;
@@ -261,7 +262,7 @@ export function createReceiptChecker(o: ReceiptCheckerOptions): ReceiptChecker {
   return {
     hold(input) {
       const signed = isSignedReceipt(input) ? input : signedReceiptFromJson(input);
-      const receipt = verifyReceipt(signed, { chainId: o.chainId });
+      const receipt = verifyReceipt(signed, { chainId: o.chainId, acceptNonCanonical: true });
       if (held.some((x) => equalBytes(x.signed.receipt, signed.receipt))) return;
       held.push({ signed, receipt });
     },

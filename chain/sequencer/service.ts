@@ -15,7 +15,7 @@ import { equalBytes, toHex } from "../types/bytes.js";
 import { sequencingMempool } from "./admission.js";
 import { createByzantineSequencing, type ByzantineMode } from "./byzantine.js";
 import { openSequencerSchedule, type EpochInfo } from "./epochs.js";
-import { SignedReceipt, verifyReceipt } from "./receipt.js";
+import { decodeSignedReceipt, SignedReceipt, verifyReceipt } from "./receipt.js";
 import { receiptToJson, type ReceiptJson } from "./receiptJson.js";
 import { createReceiptStore, type ReceiptStore } from "./receiptStore.js";
 import { createSequencer, type Sequencer } from "./sequencer.js";
@@ -146,10 +146,11 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
       let signed: SignedReceipt;
       let receipt: ReturnType<typeof verifyReceipt>;
       try {
-        signed = SignedReceipt.decode(bytes);
+        signed = decodeSignedReceipt(bytes);
         receipt = verifyReceipt(signed, { chainId: o.chainId });
       } catch (e) {
-        // Bytes no honest node sends: undecodable, another chain's, or a signature that fails.
+        // Bytes no honest node sends: undecodable or non-canonical (honest nodes send what
+        // SignedReceipt.encode gives), another chain's, or a signature that fails.
         return { verdict: "invalid", reason: `receipt does not verify: ${e instanceof Error ? e.message : String(e)}` };
       }
       // Genuinely signed by a key that is not in our set: a peer behind us (or ahead), or a

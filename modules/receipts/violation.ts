@@ -40,7 +40,8 @@ function verifiedPromise(
 ): { receipt: Receipt; validator: ReceiptsValidator } {
   let receipt: Receipt;
   try {
-    receipt = verifyReceipt(signed, { chainId });
+    // Non-canonical bytes the validator signed still bind it: the judgement stays as it was.
+    receipt = verifyReceipt(signed, { chainId, acceptNonCanonical: true });
   } catch (e) {
     if (!isStrikeError(e)) throw e;
     throw receiptsErrors.invalidReceipt(`${which}: ${e.message}`);

@@ -6,11 +6,15 @@
  * chain's messages (the whole frame, or the block or commit inside a correct frame), messages
  * of other channels (consensus, txs, receipts), oversized and random bytes.
  *
+ * Before each input the peer announces K+2, so the node has asked it for K+1: a response
+ * whose header names K+1 is decoded, any other is unsolicited and dropped undecoded.
+ *
  * Checked for every input: nothing throws out of the handler and no programming error
- * (TypeError, ReferenceError) is caught in it; a message that does not decode, or a next
- * block that does not verify, is penalised (the code reports its sender); the node's chain (driver height, block store, app hash)
- * is unchanged, except by the one valid next block (K+1), and then only by exactly that
- * block under another encoding, after which the node is rebuilt at K.
+ * (TypeError, ReferenceError) is caught in it; a message that does not decode, a next block
+ * that does not verify or whose header names another height, and every unsolicited response
+ * past the allowance, is penalised (the code reports its sender); the node's chain (driver
+ * height, block store, app hash) is unchanged, except by the one valid next block (K+1), and
+ * then only by exactly that block under another encoding, after which the node is rebuilt at K.
  */
 import fc from "fast-check";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -19,10 +23,15 @@ import { join } from "node:path";
 import {
   createBlockSync,
   encodeResponse,
+  frameResponse,
+  readResponseFrame,
+  RESPONSE_HEADER_BYTES,
   TAG_REQUEST,
+  TAG_RESPONSE,
   TAG_STATUS,
   withHeight,
 } from "../../chain/consensus/blockSync.js";
+import { UNSOLICITED_ALLOWANCE } from "../../chain/consensus/syncRequests.js";
 import { openBlockStore } from "../../chain/consensus/blockStore.js";
 import { createConsensusDriver } from "../../chain/consensus/driver.js";
 import { addressFromPubKey } from "../../chain/consensus/encoding.js";
@@ -128,6 +137,8 @@ interface Target {
   blockStore: BlockStore;
   app: FakeApp;
   deliver(bytes: Uint8Array): Promise<{ reports: string[]; sent: Uint8Array[] }>;
+  /** Unsolicited responses delivered so far (the allowance is spent after UNSOLICITED_ALLOWANCE). */
+  unsolicited: number;
 }
 
 /** A node (no validator key) at height K, fed only through its block-sync handler. */
@@ -153,49 +164,59 @@ async function openTarget(walPath: string, chain: readonly CommittedBlock[]): Pr
     onMessage: (h) => (handler = h),
     reportInvalid: (_peer, reason) => reports.push(reason),
   };
-  createBlockSync({ channel, blockStore, driver });
+  // A fixed clock: requests never time out, and the unsolicited allowance never refills.
+  createBlockSync({ channel, blockStore, driver, now: () => 1_700_000_100_000 });
+  const settle = async () => {
+    // The handler's work is promise chains over a memory store: done by the next macrotask.
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+  };
   return {
     driver,
     blockStore,
     app,
+    unsolicited: 0,
     async deliver(bytes) {
+      // The peer announces K+2: the node asks it for K+1 unless that request is still open.
+      handler!("fuzz-peer", withHeight(TAG_STATUS, K + 2n));
+      await settle();
       reports = [];
       sent = [];
       handler!("fuzz-peer", bytes);
-      // The handler's work is promise chains over a memory store: done by the next macrotask.
-      for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+      await settle();
       return { reports, sent };
     },
   };
 }
 
 /**
- * Whether the code must penalise the sender: a message malformed at the block-sync layer, or a
- * response for the next height (K+1) that is not applied (its commit or header is wrong; the
- * test app accepts any txs). A response for a height the node has or cannot use yet is not.
+ * Whether the code must penalise the sender: a message malformed at the block-sync layer; a
+ * response to the open request for K+1 whose block or commit does not decode, whose block is
+ * of another height, or that is not applied (its commit or header is wrong; the test app
+ * accepts any txs); or an unsolicited response (any other height) once the allowance is spent.
  */
-function mustPenalise(bytes: Uint8Array, applied: boolean): boolean {
+function mustPenalise(bytes: Uint8Array, applied: boolean, target: Target): boolean {
   const tag = bytes[0];
   if (tag === TAG_STATUS || tag === TAG_REQUEST) return bytes.length !== 9;
-  if (tag !== 3 || bytes.length < 5) return true;
-  const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(1);
-  if (5 + n > bytes.length) return true;
+  if (tag !== TAG_RESPONSE) return true;
+  let frame: ReturnType<typeof readResponseFrame>;
   try {
-    const height = decodeBlock(bytes.subarray(5, 5 + n)).header.height;
-    decodeCommit(bytes.subarray(5 + n));
-    return height === K + 1n && !applied;
+    frame = readResponseFrame(bytes);
+  } catch {
+    return true;
+  }
+  if (frame.height !== K + 1n) return ++target.unsolicited > UNSOLICITED_ALLOWANCE;
+  try {
+    const height = decodeBlock(frame.block).header.height;
+    decodeCommit(frame.commit);
+    return height !== K + 1n || !applied;
   } catch {
     return true;
   }
 }
 
+/** A response for K+1 (the height the node asked for) around any block and commit bytes. */
 function frame(block: Uint8Array, commit: Uint8Array): Uint8Array {
-  const out = new Uint8Array(5 + block.length + commit.length);
-  out[0] = 3;
-  new DataView(out.buffer).setUint32(1, block.length);
-  out.set(block, 5);
-  out.set(commit, 5 + block.length);
-  return out;
+  return frameResponse(K + 1n, block, commit);
 }
 
 export async function fuzzBlockSyncChannel(options: {
@@ -256,16 +277,23 @@ export async function fuzzBlockSyncChannel(options: {
         arbitrary: fc.constantFrom(...(options.foreign ?? [new Uint8Array()])),
       },
       { weight: 1, arbitrary: fc.uint8Array({ maxLength: 400 }) },
-      // Oversized: a length prefix past the end, and large random bodies behind a response tag.
+      // Oversized: a length prefix past the end, and large random bodies behind a response header
+      // (for the asked height, or any other).
       {
         weight: 1,
         arbitrary: fc
-          .tuple(fc.integer({ min: 0, max: 0xffff_ffff }), fc.uint8Array({ minLength: 1024, maxLength: 64 * 1024 }))
-          .map(([n, body]) => {
-            const out = new Uint8Array(5 + body.length);
-            out[0] = 3;
-            new DataView(out.buffer).setUint32(1, n);
-            out.set(body, 5);
+          .tuple(
+            fc.oneof(fc.constant(K + 1n), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })),
+            fc.integer({ min: 0, max: 0xffff_ffff }),
+            fc.uint8Array({ minLength: 1024, maxLength: 64 * 1024 }),
+          )
+          .map(([height, n, body]) => {
+            const out = new Uint8Array(RESPONSE_HEADER_BYTES + body.length);
+            const view = new DataView(out.buffer);
+            out[0] = TAG_RESPONSE;
+            view.setBigUint64(1, height);
+            view.setUint32(9, n);
+            out.set(body, RESPONSE_HEADER_BYTES);
             return out;
           }),
       },
@@ -291,16 +319,17 @@ export async function fuzzBlockSyncChannel(options: {
             stats.crashes++;
             sample(bug, bytes);
           }
+          // Judged for every input: the count of unsolicited responses is part of the verdict.
+          const must = mustPenalise(bytes, digest(target) !== reference, target);
           if (outcome.reports.length > 0) stats.penalised!++;
-          else if (mustPenalise(bytes, digest(target) !== reference)) {
+          else if (must) {
             stats.unpenalised!++;
             sample("not penalised", bytes);
           }
           // A request is answered only with a block the node holds.
           for (const m of outcome.sent) {
-            if (m[0] !== 3) continue;
-            const n = new DataView(m.buffer, m.byteOffset, m.byteLength).getUint32(1);
-            const h = decodeBlock(m.subarray(5, 5 + n)).header.height;
+            if (m[0] !== TAG_RESPONSE) continue;
+            const h = decodeBlock(readResponseFrame(m).block).header.height;
             if (h < 1n || h > target.driver.height) {
               stats.crashes++;
               sample(`served height ${h}`, bytes);

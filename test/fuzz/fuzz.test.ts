@@ -41,7 +41,7 @@ test("mutated consensus-channel messages (proposals, votes, blocks, evidence) ne
   t.is(stats.stateChanges, 0);
 });
 
-test("malformed, truncated, oversized and wrong-channel block-sync messages never crash the handler, are penalised when malformed or unverifiable, and move the node's chain only by the valid next block", async (t) => {
+test("malformed, truncated, oversized, unsolicited and wrong-channel block-sync messages never crash the handler, are penalised when malformed, unverifiable or unsolicited past the allowance, and move the node's chain only by the valid next block", async (t) => {
   const stats = await fuzzBlockSyncChannel({ inputs: 3000, seed, foreign: foreignTo("blocksync") });
   t.true(stats.inputs > 2500, `${stats.inputs} inputs`);
   t.deepEqual(stats.samples, []);
@@ -52,7 +52,7 @@ test("malformed, truncated, oversized and wrong-channel block-sync messages neve
   t.true(stats.penalised! > stats.inputs / 2, `${stats.penalised} of ${stats.inputs} penalised`);
 });
 
-test("mutated, oversized and wrong-channel receipts are all refused (the sender penalised) unless an exact echo or an outsider's well-signed receipt, and the receipt store never changes", async (t) => {
+test("mutated, non-canonical, oversized and wrong-channel receipts are all refused (the sender penalised) unless an outsider's canonical, well-signed receipt, and the receipt store never changes", async (t) => {
   const stats = await fuzzReceiptsChannel({ inputs: 5000, seed, foreign: foreignTo("receipts") });
   t.true(stats.inputs > 4500, `${stats.inputs} inputs`);
   t.deepEqual(stats.samples, []);

@@ -1,8 +1,9 @@
 import test from "ava";
-import { createBlockSync } from "../../../chain/consensus/blockSync.js";
+import { createBlockSync, encodeResponse, frameResponse } from "../../../chain/consensus/blockSync.js";
 import type { BlockStore } from "../../../chain/consensus/blockStore.js";
 import type { PeerChannel } from "../../../chain/consensus/gossip.js";
 import { encodeBlock, encodeCommit } from "../../../chain/consensus/protoCodec.js";
+import { UNSOLICITED_ALLOWANCE, UNSOLICITED_REFILL_MS } from "../../../chain/consensus/syncRequests.js";
 import type { Block, Commit } from "../../../chain/types/block.js";
 
 const zero = new Uint8Array(32);
@@ -33,14 +34,7 @@ function block(height: bigint): Block {
 }
 
 function response(height: bigint): Uint8Array {
-  const b = encodeBlock(block(height));
-  const c = encodeCommit({ height, round: 0, blockId, signatures: [] } satisfies Commit);
-  const out = new Uint8Array(5 + b.length + c.length);
-  out[0] = 3;
-  new DataView(out.buffer).setUint32(1, b.length);
-  out.set(b, 5);
-  out.set(c, 5 + b.length);
-  return out;
+  return encodeResponse(block(height), { height, round: 0, blockId, signatures: [] } satisfies Commit);
 }
 
 function status(height: bigint): Uint8Array {
@@ -133,4 +127,185 @@ test("each request goes to more than one peer at once", async (t) => {
   await new Promise((r) => setTimeout(r, 30));
   const asked = [...s.requestsTo.keys()];
   t.true(asked.length >= 2, `asked ${asked.join(", ")}`);
+});
+
+/** Bytes that fail to decode as a block: a body the handler must never get to decode unasked. */
+const undecodable = new Uint8Array(64).fill(0xff);
+const tick = () => new Promise((r) => setImmediate(r));
+
+/**
+ * A node at `height` on a hand-driven clock; each peer answers nothing by itself. What the
+ * node decodes shows in what reaches the driver and in the reasons it reports.
+ */
+function node(height: bigint) {
+  let handler: ((peer: string, m: Uint8Array) => void) | undefined;
+  let clock = 1_000_000;
+  const applied: bigint[] = [];
+  const reports: { peer: string; reason: string }[] = [];
+  const requests: { peer: string; height: bigint }[] = [];
+  const sync = createBlockSync({
+    channel: {
+      broadcast: () => undefined,
+      onMessage: (h) => (handler = h),
+      reportInvalid: (peer, reason) => reports.push({ peer, reason }),
+      send(peer, m) {
+        if (m[0] === 2) requests.push({ peer, height: new DataView(m.buffer, m.byteOffset).getBigUint64(1) });
+        return true;
+      },
+    },
+    blockStore: {} as BlockStore,
+    driver: {
+      get height() {
+        return height;
+      },
+      applySyncedBlock: (b) => {
+        applied.push(b.header.height);
+        if (b.header.height !== height + 1n) return Promise.resolve("not the next height");
+        height = b.header.height;
+        return Promise.resolve(undefined);
+      },
+    },
+    requestTimeoutMs: 100,
+    now: () => clock,
+  });
+  return {
+    sync,
+    applied,
+    reports,
+    requests,
+    async receive(peer: string, m: Uint8Array) {
+      handler!(peer, m);
+      await tick();
+    },
+    advance(ms: number) {
+      clock += ms;
+    },
+    height: () => height,
+  };
+}
+
+test("responses nobody asked the peer for are dropped undecoded; past a small allowance each one scores the peer down", async (t) => {
+  const n = node(5n);
+  const extra = 4;
+  for (let i = 0; i < UNSOLICITED_ALLOWANCE + extra; i++) {
+    // Heights the node has, the next one, and far ahead: none was asked of this peer.
+    const h = [3n, 6n, 1_000n][i % 3]!;
+    await n.receive("flooder", frameResponse(h, undecodable, undecodable));
+  }
+  t.deepEqual(n.applied, [], "nothing reached the driver");
+  t.is(n.reports.length, extra, "the allowance is forgiven, every one past it reported");
+  for (const r of n.reports) {
+    t.is(r.peer, "flooder");
+    t.regex(r.reason, /unsolicited block-sync response/, "judged on the header: the body was never decoded");
+  }
+  t.is(n.sync.status().responsesUnsolicited, UNSOLICITED_ALLOWANCE + extra);
+
+  // The allowance comes back slowly: one response per refill interval.
+  n.advance(UNSOLICITED_REFILL_MS);
+  await n.receive("flooder", frameResponse(3n, undecodable, undecodable));
+  t.is(n.reports.length, extra, "one forgiven after the refill interval");
+  await n.receive("flooder", frameResponse(3n, undecodable, undecodable));
+  t.is(n.reports.length, extra + 1);
+  t.is(n.height(), 5n);
+});
+
+test("a response for a height asked of another peer is unsolicited from this one and not decoded", async (t) => {
+  const n = node(0n);
+  await n.receive("asked", status(10n));
+  t.deepEqual(n.requests, [{ peer: "asked", height: 1n }]);
+  await n.receive("other", frameResponse(1n, undecodable, undecodable));
+  t.deepEqual(n.applied, []);
+  t.deepEqual(n.reports, [], "within the allowance");
+  t.is(n.sync.status().responsesUnsolicited, 1);
+  await n.receive("asked", response(1n));
+  t.deepEqual(n.applied, [1n], "the asked peer's answer is decoded and applied");
+});
+
+test("the slower of two peers asked for a height answers after the first was applied: dropped undecoded, no fault", async (t) => {
+  const n = node(0n);
+  await n.receive("a", status(1n));
+  await n.receive("b", status(1n));
+  t.is(n.requests.length, 2, "both asked for height 1");
+  await n.receive(n.requests[0]!.peer, response(1n));
+  t.deepEqual(n.applied, [1n]);
+  // Its body is never decoded: the node holds that height already.
+  await n.receive(n.requests[1]!.peer, frameResponse(1n, undecodable, undecodable));
+  t.deepEqual(n.applied, [1n]);
+  t.deepEqual(n.reports, []);
+  t.is(n.sync.status().responsesUnsolicited, 0, "an answer to our request is not unsolicited");
+});
+
+test("an honest peer whose request timed out and was repeated answers both late: the first is applied, the second dropped undecoded, no fault", async (t) => {
+  const n = node(0n);
+  await n.receive("slow", status(3n));
+  t.deepEqual(n.requests, [{ peer: "slow", height: 1n }]);
+  n.advance(150);
+  await n.receive("slow", status(3n));
+  t.is(n.sync.status().requestsTimedOut, 1, "the request timed out (a strike)");
+  t.is(n.requests.length, 2, "and was sent again");
+  // The answers to the first and to the repeated request both arrive, late.
+  n.advance(150);
+  await n.receive("slow", response(1n));
+  await n.receive("slow", frameResponse(1n, undecodable, undecodable));
+  t.deepEqual(n.applied, [1n], "the first answer is applied; the second is not decoded");
+  t.deepEqual(n.reports, []);
+  t.is(n.sync.status().responsesUnsolicited, 0);
+});
+
+test("answering the same request twice is unsolicited the second time", async (t) => {
+  const n = node(0n);
+  await n.receive("p", status(1n));
+  await n.receive("p", response(1n));
+  for (let i = 0; i < UNSOLICITED_ALLOWANCE + 1; i++) await n.receive("p", response(1n));
+  t.deepEqual(n.applied, [1n]);
+  t.is(n.sync.status().responsesUnsolicited, UNSOLICITED_ALLOWANCE + 1);
+  t.is(n.reports.length, 1);
+});
+
+test("a response whose header names another height than the block it carries is penalised", async (t) => {
+  const n = node(0n);
+  await n.receive("p", status(5n));
+  const b = block(2n);
+  await n.receive(
+    "p",
+    frameResponse(1n, encodeBlock(b), encodeCommit({ height: 2n, round: 0, blockId, signatures: [] })),
+  );
+  t.deepEqual(n.applied, []);
+  t.is(n.reports.length, 1);
+  t.regex(n.reports[0]!.reason, /response for height 1 carries block 2/);
+});
+
+test("a response with broken framing is penalised at once, and an asked-for body that does not decode too", async (t) => {
+  const n = node(0n);
+  await n.receive("p", new Uint8Array([3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 7]));
+  await n.receive("q", new Uint8Array([3, 0, 0]));
+  t.deepEqual(
+    n.reports.map((r) => r.peer),
+    ["p", "q"],
+  );
+  await n.receive("r", status(5n));
+  await n.receive("r", frameResponse(1n, undecodable, undecodable));
+  t.is(n.reports.length, 3);
+  t.is(n.reports[2]!.peer, "r");
+  t.deepEqual(n.applied, []);
+});
+
+test("a late answer from a peer no longer asked (its request timed out, another peer took it over) is used, not penalised", async (t) => {
+  const n = node(0n);
+  await n.receive("slow", status(1n));
+  n.advance(150);
+  // slow now claims less than the next height, so the request goes to fast alone.
+  await n.receive("slow", status(0n));
+  await n.receive("fast", status(1n));
+  t.deepEqual(n.requests, [
+    { peer: "slow", height: 1n },
+    { peer: "fast", height: 1n },
+  ]);
+  t.is(n.sync.status().requestsTimedOut, 1);
+  await n.receive("slow", response(1n));
+  t.deepEqual(n.applied, [1n], "slow's late block is applied");
+  await n.receive("fast", frameResponse(1n, undecodable, undecodable));
+  t.deepEqual(n.applied, [1n]);
+  t.deepEqual(n.reports, []);
+  t.is(n.sync.status().responsesUnsolicited, 0);
 });
