@@ -281,6 +281,11 @@ function blockSyncMetrics(ns: string, registers: Registry[], status: () => Block
     "Block-sync responses dropped undecoded: for a height not asked of that peer, or answered already.",
     (s) => s.responsesUnsolicited,
   );
+  counter(
+    "strike_blocksync_requests_refused_total",
+    "Peers' block requests not served: asked again before our answer left, or for a height they announced having.",
+    (s) => s.requestsRefused,
+  );
   gauge(
     "strike_blocksync_distrusted_peers",
     "Peers whose announcements are ignored because they did not deliver blocks they announced.",

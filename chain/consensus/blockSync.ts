@@ -53,6 +53,8 @@ export interface BlockSyncStatus {
   requestsTimedOut: number;
   /** Responses dropped undecoded: for a height we never asked that peer for, or already answered. */
   responsesUnsolicited: number;
+  /** Peers' requests not served: asked again before our answer left, or for a height they have. */
+  requestsRefused: number;
   /** Peers whose announcements are ignored after unanswered requests. */
   distrustedPeers: number;
   requestsInFlight: number;
@@ -134,7 +136,13 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
   const timeoutMs = o.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const now = o.now ?? Date.now;
   const requests = new SyncRequests(timeoutMs, now);
-  const counters = { blocksSynced: 0, requestsSent: 0, requestsTimedOut: 0, responsesUnsolicited: 0 };
+  const counters = {
+    blocksSynced: 0,
+    requestsSent: 0,
+    requestsTimedOut: 0,
+    responsesUnsolicited: 0,
+    requestsRefused: 0,
+  };
   let timer: NodeJS.Timeout | undefined;
   let lastProgressLog = { atMs: now(), height: 0n };
 
@@ -211,8 +219,28 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
     lastProgressLog = { atMs: t, height: h };
   }
 
+  /**
+   * Serving loads and encodes a whole block, so a request must be one an honest peer sends:
+   * it has one request out at a time (maybeRequest), so none while our answer to it is
+   * still queued, and it asks only above the height it announced. Others are not served;
+   * past the allowance each one scores the peer down.
+   */
+  function dishonestRequest(peer: string, height: bigint): string | undefined {
+    if ((o.channel.queuedBytes?.(peer) ?? 0) > 0) return `block-sync request for ${height} before our last answer left`;
+    const announced = peers.get(peer)?.height;
+    if (announced !== undefined && height <= announced)
+      return `block-sync request for ${height}, at or below the height it announced (${announced})`;
+    return undefined;
+  }
+
   async function serve(peer: string, height: bigint): Promise<void> {
     if (height < 1n || height > ownHeight()) return;
+    const dishonest = dishonestRequest(peer, height);
+    if (dishonest !== undefined) {
+      counters.requestsRefused++;
+      if (!requests.forgiveRequest(peer)) o.channel.reportInvalid(peer, dishonest);
+      return;
+    }
     const [block, commit] = await Promise.all([o.blockStore.loadBlock(height), o.blockStore.loadCommit(height)]);
     if (block === undefined || commit === undefined) return;
     o.channel.send(peer, encodeResponse(block, commit));

@@ -13,6 +13,8 @@ export interface PeerChannel {
   send(peerId: string, message: Uint8Array): boolean;
   onMessage(handler: (peerId: string, message: Uint8Array) => void): void;
   reportInvalid(peerId: string, reason: string): void;
+  /** Bytes queued to the peer on this channel and not yet written (absent: unknown). */
+  queuedBytes?(peerId: string): number;
 }
 
 const TAG_PROPOSAL = 1;

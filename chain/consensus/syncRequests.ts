@@ -117,6 +117,11 @@ export class SyncRequests {
     return Math.min(UNSOLICITED_ALLOWANCE, a.tokens + Math.floor((t - a.atMs) / UNSOLICITED_REFILL_MS));
   }
 
+  /** A request from the peer that an honest one does not send: false once its allowance is spent (then it is a fault). */
+  forgiveRequest(peer: string): boolean {
+    return this.spend(peer);
+  }
+
   /** Takes one unit of the peer's allowance: false when none is left. */
   private spend(peer: string): boolean {
     const t = this.now();

@@ -35,6 +35,7 @@ function channel(host: P2PHost, id: ChannelId): PeerChannel {
     send: (peer, m) => host.send(peer, id, m),
     onMessage: (h) => host.onMessage(id, h),
     reportInvalid: (peer, reason) => host.reportInvalid(peer, reason),
+    queuedBytes: (peer) => host.queuedBytes(peer, id),
   };
 }
 

@@ -227,6 +227,10 @@ class Libp2pHost implements P2PHost {
     return sender.enqueue(encodeFrame(message));
   }
 
+  queuedBytes(peerId: string, channel: ChannelId): number {
+    return this.peersById.get(peerId)?.senders[channel].queuedBytes ?? 0;
+  }
+
   onMessage(channel: ChannelId, handler: MessageHandler): void {
     this.handlers[channel].push(handler);
   }

@@ -91,6 +91,8 @@ export interface P2PHost {
   /** Handlers run synchronously, in the order a peer sent on a channel: keep them quick. */
   onMessage(channel: ChannelId, handler: MessageHandler): void;
   onPeer(handler: (event: PeerEvent) => void): void;
+  /** Bytes queued to the peer on the channel and not yet written (0 for an unknown peer). */
+  queuedBytes(peerId: string, channel: ChannelId): number;
   /** Called by upper layers when a message failed to decode/validate. */
   reportInvalid(peerId: string, reason: string): void;
 }

@@ -309,3 +309,78 @@ test("a late answer from a peer no longer asked (its request timed out, another 
   t.deepEqual(n.reports, []);
   t.is(n.sync.status().responsesUnsolicited, 0);
 });
+
+/** A node at `height` serving peers from its store; `queued` is what sits in its queue to each peer. */
+function server(height: bigint) {
+  let handler: ((peer: string, m: Uint8Array) => void) | undefined;
+  const loads: bigint[] = [];
+  const sent: { peer: string; height: bigint }[] = [];
+  const reports: { peer: string; reason: string }[] = [];
+  const queued = new Map<string, number>();
+  const request = (h: bigint) => {
+    const out = status(h);
+    out[0] = 2;
+    return out;
+  };
+  createBlockSync({
+    channel: {
+      broadcast: () => undefined,
+      onMessage: (h) => (handler = h),
+      reportInvalid: (peer, reason) => reports.push({ peer, reason }),
+      send(peer, m) {
+        if (m[0] === 3) sent.push({ peer, height: new DataView(m.buffer, m.byteOffset).getBigUint64(1) });
+        return true;
+      },
+      queuedBytes: (peer) => queued.get(peer) ?? 0,
+    },
+    blockStore: {
+      loadBlock: (h: bigint) => {
+        loads.push(h);
+        return Promise.resolve(block(h));
+      },
+      loadCommit: (h: bigint) => Promise.resolve({ height: h, round: 0, blockId, signatures: [] }),
+    } as unknown as BlockStore,
+    driver: { height, applySyncedBlock: () => Promise.resolve(undefined) },
+    requestTimeoutMs: 100,
+  });
+  return {
+    loads,
+    sent,
+    reports,
+    queued,
+    async ask(peer: string, h: bigint) {
+      handler!(peer, request(h));
+      await tick();
+    },
+    async announce(peer: string, h: bigint) {
+      handler!(peer, status(h));
+      await tick();
+    },
+  };
+}
+
+test("a peer's request for a block above the height it announced is served", async (t) => {
+  const s = server(50n);
+  await s.announce("syncer", 10n);
+  await s.ask("syncer", 11n);
+  t.deepEqual(s.sent, [{ peer: "syncer", height: 11n }]);
+  t.deepEqual(s.reports, []);
+});
+
+test("requests an honest peer never sends are not served (nothing loaded); past the allowance each scores the peer down", async (t) => {
+  const s = server(50n);
+  await s.announce("greedy", 40n);
+  // Heights it says it has: each would cost a block load and encode for nothing.
+  for (let i = 0; i < UNSOLICITED_ALLOWANCE + 2; i++) await s.ask("greedy", 30n);
+  t.deepEqual(s.loads, [], "no block loaded");
+  t.is(s.reports.length, 2, "the allowance is forgiven, every one past it reported");
+  t.regex(s.reports[0]!.reason, /at or below the height it announced/);
+  // Asking again while our answer to it is still queued: it has one request out at a time.
+  s.queued.set("pipeliner", 4_000_000);
+  for (let i = 0; i < UNSOLICITED_ALLOWANCE + 1; i++) await s.ask("pipeliner", 5n + BigInt(i));
+  t.deepEqual(s.loads, []);
+  t.regex(s.reports.at(-1)!.reason, /before our last answer left/);
+  s.queued.set("pipeliner", 0);
+  await s.ask("pipeliner", 9n);
+  t.deepEqual(s.loads, [9n], "served once the queue is empty");
+});
