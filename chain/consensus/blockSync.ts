@@ -30,6 +30,8 @@ const PARALLEL_REQUESTS = 2;
 /** Unanswered requests (in a row) after which a peer's announcements are ignored. */
 const MAX_STRIKES = 3;
 const DISTRUST_MS = 60_000;
+/** Queued to a peer past this, our last answer has not left (status messages are 13 bytes each). */
+const QUEUED_ANSWER_BYTES = 1_024;
 
 export interface BlockSyncOptions {
   channel: PeerChannel;
@@ -220,25 +222,26 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
   }
 
   /**
-   * Serving loads and encodes a whole block, so a request must be one an honest peer sends:
-   * it has one request out at a time (maybeRequest), so none while our answer to it is
-   * still queued, and it asks only above the height it announced. Others are not served;
-   * past the allowance each one scores the peer down.
+   * Serving loads and encodes a whole block, so it is done only as fast as the peer takes the
+   * answers: an honest peer has one request out at a time (maybeRequest), so while our last
+   * answer to it is still queued a request is not served (no fault: a slow link, or a repeat
+   * after its timeout). A request for a height it announced having is one no honest peer
+   * sends: not served, and past the allowance each one scores the peer down.
    */
-  function dishonestRequest(peer: string, height: bigint): string | undefined {
-    if ((o.channel.queuedBytes?.(peer) ?? 0) > 0) return `block-sync request for ${height} before our last answer left`;
-    const announced = peers.get(peer)?.height;
-    if (announced !== undefined && height <= announced)
-      return `block-sync request for ${height}, at or below the height it announced (${announced})`;
-    return undefined;
-  }
-
   async function serve(peer: string, height: bigint): Promise<void> {
     if (height < 1n || height > ownHeight()) return;
-    const dishonest = dishonestRequest(peer, height);
-    if (dishonest !== undefined) {
+    if ((o.channel.queuedBytes?.(peer) ?? 0) > QUEUED_ANSWER_BYTES) {
       counters.requestsRefused++;
-      if (!requests.forgiveRequest(peer)) o.channel.reportInvalid(peer, dishonest);
+      return;
+    }
+    const announced = peers.get(peer)?.height;
+    if (announced !== undefined && height <= announced) {
+      counters.requestsRefused++;
+      if (!requests.forgiveRequest(peer))
+        o.channel.reportInvalid(
+          peer,
+          `block-sync request for ${height}, at or below the height it announced (${announced})`,
+        );
       return;
     }
     const [block, commit] = await Promise.all([o.blockStore.loadBlock(height), o.blockStore.loadCommit(height)]);

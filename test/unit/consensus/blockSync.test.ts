@@ -367,7 +367,7 @@ test("a peer's request for a block above the height it announced is served", asy
   t.deepEqual(s.reports, []);
 });
 
-test("requests an honest peer never sends are not served (nothing loaded); past the allowance each scores the peer down", async (t) => {
+test("a request for a height the peer announced having is not served (nothing loaded); past the allowance each scores the peer down", async (t) => {
   const s = server(50n);
   await s.announce("greedy", 40n);
   // Heights it says it has: each would cost a block load and encode for nothing.
@@ -375,12 +375,16 @@ test("requests an honest peer never sends are not served (nothing loaded); past 
   t.deepEqual(s.loads, [], "no block loaded");
   t.is(s.reports.length, 2, "the allowance is forgiven, every one past it reported");
   t.regex(s.reports[0]!.reason, /at or below the height it announced/);
-  // Asking again while our answer to it is still queued: it has one request out at a time.
+});
+
+test("while our last answer to a peer is still queued its requests are not served, and it is no fault (a slow link)", async (t) => {
+  const s = server(50n);
   s.queued.set("pipeliner", 4_000_000);
-  for (let i = 0; i < UNSOLICITED_ALLOWANCE + 1; i++) await s.ask("pipeliner", 5n + BigInt(i));
-  t.deepEqual(s.loads, []);
-  t.regex(s.reports.at(-1)!.reason, /before our last answer left/);
-  s.queued.set("pipeliner", 0);
+  for (let i = 0; i < 20; i++) await s.ask("pipeliner", 5n + BigInt(i));
+  t.deepEqual(s.loads, [], "serving keeps pace with what the peer takes: nothing loaded");
+  t.deepEqual(s.reports, []);
+  // A few queued status messages are not an answer waiting.
+  s.queued.set("pipeliner", 26);
   await s.ask("pipeliner", 9n);
-  t.deepEqual(s.loads, [9n], "served once the queue is empty");
+  t.deepEqual(s.loads, [9n], "served once the answer has left");
 });
