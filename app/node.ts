@@ -163,6 +163,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   // Soft finality: epochs, the sequencer on mempool admission, receipts (chain/sequencer).
   let currentValidators: () => readonly Validator[] = () => validators;
   const settlement = ladderSettlement(config.settlement, genesis, log.with("settlement"));
+  let peerCount = (): number => 0;
   const sequencing = await openSequencing({
     db,
     chainId: genesis.chain_id,
@@ -175,6 +176,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     maxBlockGas: consensusParams.block.maxGas,
     validators: () => currentValidators(),
     txAccounts: (tx) => app.txSigners(tx),
+    peers: () => peerCount(),
     settlement: settlement.view,
     ...(options.byzantineSequencerForTesting === undefined
       ? {}
@@ -183,7 +185,6 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   publishFinalityEvents(sequencing, eventBus);
 
   // Prometheus metrics ([instrumentation]); the sources are read at scrape time.
-  let peerCount = (): number => 0;
   let syncStatus = (): BlockSyncStatus | undefined => undefined;
   const metrics: NodeMetrics | undefined = config.instrumentation.prometheus
     ? createNodeMetrics({
@@ -329,6 +330,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     genesis: () => genesis,
     sequencer: {
       receipt: (hash, waitMs) => sequencing.receipt(hash, waitMs),
+      missingReceipt: (admitted, waitedMs) => sequencing.missingReceipt(admitted, waitedMs),
       info: () => sequencing.info(),
       txStatus: (hash) => sequencing.txStatus(hash),
       speculativeQuery: (path, data) => sequencing.speculativeQuery(path, data),

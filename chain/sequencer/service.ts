@@ -15,6 +15,7 @@ import { equalBytes, toHex } from "../types/bytes.js";
 import { sequencingMempool } from "./admission.js";
 import { createByzantineSequencing, type ByzantineMode } from "./byzantine.js";
 import { openSequencerSchedule, type EpochInfo } from "./epochs.js";
+import { missingReceipt, type MissingReceiptJson } from "./missingReceipt.js";
 import { SignedReceipt, verifyReceipt } from "./receipt.js";
 import { receiptToJson, type ReceiptJson } from "./receiptJson.js";
 import { createReceiptStore, type ReceiptStore } from "./receiptStore.js";
@@ -41,6 +42,8 @@ export interface SequencingOptions {
   txAccounts?(tx: Uint8Array): readonly string[];
   /** Checkpoints and L1 settlement for the ladder (the settlement work); "not available" when absent. */
   settlement?: SettlementView;
+  /** Connected peers (to say why a tx's receipt is missing); unknown when absent. */
+  peers?(): number;
   /** TESTS ONLY: the sequencer breaks a receipt once (byzantine.ts). */
   byzantineForTesting?: ByzantineMode;
 }
@@ -72,6 +75,8 @@ export interface Sequencing {
   onPublish(send: (bytes: Uint8Array) => void): void;
   /** The tx's receipt, waiting up to waitMs for it. */
   receipt(txHash: Uint8Array, waitMs: number): Promise<ReceiptJson | undefined>;
+  /** Why this node has no receipt for a tx it was given (admitted or not by its CheckTx) after waiting waitedMs. */
+  missingReceipt(admitted: boolean, waitedMs: number): MissingReceiptJson;
   info(): SequencerInfoJson | undefined;
   /** The finality ladder of the txs this node has seen. */
   readonly ladder: FinalityLadder;
@@ -119,6 +124,7 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
             : { byzantineForTesting: createByzantineSequencing(o.byzantineForTesting) }),
         });
   const sequencing = sequencer === undefined ? o.mempool : sequencingMempool(o.mempool, sequencer);
+  const isSelf = (e: EpochInfo) => signer !== undefined && equalBytes(e.sequencer.pubKey, signer.publicKey);
   const ladder = createFinalityLadder(o.settlement === undefined ? {} : { settlement: o.settlement });
   receipts.onChange((r) => ladder.receipt(r));
   const mempool = trackingMempool(sequencing, ladder, now, o.txAccounts);
@@ -168,6 +174,17 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
       const r = waitMs > 0 ? await receipts.wait(txHash, waitMs) : receipts.get(txHash);
       return r === undefined ? undefined : receiptToJson(r.signed, r.stage);
     },
+    missingReceipt(admitted, waitedMs) {
+      const e = schedule.current();
+      return missingReceipt({
+        admitted,
+        waitedMs,
+        sequencer:
+          e === undefined ? undefined : { address: toHex(e.sequencer.address).toUpperCase(), isSelf: isSelf(e) },
+        openHeight: sequencer?.height,
+        peers: o.peers?.(),
+      });
+    },
     ladder,
     speculativeQuery: (path, data) => sequencer?.speculativeQuery(path, data),
     txStatus(txHash) {
@@ -183,7 +200,7 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
         start_height: e.startHeight.toString(),
         planned_end_height: e.plannedEndHeight.toString(),
         address: toHex(e.sequencer.address).toUpperCase(),
-        is_self: signer !== undefined && equalBytes(e.sequencer.pubKey, signer.publicKey),
+        is_self: isSelf(e),
       };
     },
   };
