@@ -134,6 +134,8 @@ test.serial(
     t.is(r.receipt_missing?.sequencer, address);
     t.regex(r.receipt_missing?.message ?? "", /strike_receipt/);
     t.true((r.receipt_missing?.waited_ms ?? 0) >= 1_000);
+    // Asked for a tx it never saw, the node says so.
+    await t.throwsAsync(rpc(url, "strike_receipt", { hash: "AB".repeat(32) }), { message: /has not seen the tx/ });
     const later = await committedReceipt(url, r.hash, 90_000);
     t.is(later?.stage, "committed");
     t.is(later?.receipt.tx_hash, r.hash);
