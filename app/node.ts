@@ -75,6 +75,9 @@ export interface RunningNode {
   stop(): Promise<void>;
 }
 
+/** Receipts a newly connected peer is sent (within the receipts channel's send queue of 4,096). */
+const RECEIPTS_ON_CONNECT = 2_048;
+
 /** How many versions of state stay readable, from app.toml's pruning settings. */
 export function keepRecentOf(config: NodeConfig): number {
   switch (config.app.pruning) {
@@ -218,6 +221,13 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     if (r.verdict === "invalid") network.host.reportInvalid(peer, r.reason);
   });
   sequencing.onPublish((bytes) => network.host.broadcast("receipts", bytes));
+  // A peer that (re)connects missed the receipts broadcast while it was away: it gets this
+  // node's receipts still in flight (a client waiting on that peer would never see its own).
+  network.host.onPeer((e) => {
+    if (e.kind !== "connected") return;
+    for (const bytes of sequencing.ownRecentReceipts(RECEIPTS_ON_CONNECT))
+      if (!network.host.send(e.peerId, "receipts", bytes)) break;
+  });
 
   const indexing = config.txIndex.indexer === "kv";
   // Written after each block's commit, caught up from the block store at start-up (indexQueue.ts).

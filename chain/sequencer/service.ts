@@ -5,7 +5,7 @@
  */
 import type { ProposerSelection, ValidatorSet } from "../consensus/proposer.js";
 import type { CommittedBlock, HeightPlan, SealedBlock } from "../consensus/types.js";
-import { createEd25519Signer } from "../crypto/ed25519.js";
+import { createEd25519Signer, ed25519Address } from "../crypto/ed25519.js";
 import { sha256 } from "../crypto/hash.js";
 import type { Mempool } from "../mempool/mempool.js";
 import type { SpeculativeBlock, SpeculativeBlockRequest } from "../runtime/speculative.js";
@@ -73,6 +73,12 @@ export interface Sequencing {
   relayed(bytes: Uint8Array): RelayVerdict;
   /** Where this node's own receipts go (to peers). */
   onPublish(send: (bytes: Uint8Array) => void): void;
+  /**
+   * The receipts this node signed whose height has not committed yet, oldest first, up to
+   * `limit` of the newest: for a peer that has just connected and missed their broadcast (it
+   * commits those heights after it has them, so their stage comes right there too).
+   */
+  ownRecentReceipts(limit: number): Uint8Array[];
   /** The tx's receipt, waiting up to waitMs for it. */
   receipt(txHash: Uint8Array, waitMs: number): Promise<ReceiptJson | undefined>;
   /** Why this node has no receipt for a tx it was given (admitted or not by its CheckTx) after waiting waitedMs. */
@@ -169,6 +175,14 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
     },
     onPublish(send) {
       publish = send;
+    },
+    ownRecentReceipts(limit) {
+      if (signer === undefined) return [];
+      const self = ed25519Address(signer.publicKey);
+      return receipts
+        .newest(limit, (r) => r.stage === "sequenced" && equalBytes(r.receipt.sequencerAddress, self))
+        .reverse()
+        .map((r) => SignedReceipt.encode(r.signed).finish());
     },
     async receipt(txHash, waitMs) {
       const r = waitMs > 0 ? await receipts.wait(txHash, waitMs) : receipts.get(txHash);
