@@ -75,6 +75,9 @@ export interface RunningNode {
   stop(): Promise<void>;
 }
 
+/** Receipts a newly connected peer is sent (within the receipts channel's send queue of 4,096). */
+const RECEIPTS_ON_CONNECT = 2_048;
+
 /** How many versions of state stay readable, from app.toml's pruning settings. */
 export function keepRecentOf(config: NodeConfig): number {
   switch (config.app.pruning) {
@@ -163,6 +166,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   // Soft finality: epochs, the sequencer on mempool admission, receipts (chain/sequencer).
   let currentValidators: () => readonly Validator[] = () => validators;
   const settlement = ladderSettlement(config.settlement, genesis, log.with("settlement"));
+  let peerCount = (): number => 0;
   const sequencing = await openSequencing({
     db,
     chainId: genesis.chain_id,
@@ -175,6 +179,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     maxBlockGas: consensusParams.block.maxGas,
     validators: () => currentValidators(),
     txAccounts: (tx) => app.txSigners(tx),
+    peers: () => peerCount(),
     settlement: settlement.view,
     ...(options.byzantineSequencerForTesting === undefined
       ? {}
@@ -183,7 +188,6 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   publishFinalityEvents(sequencing, eventBus);
 
   // Prometheus metrics ([instrumentation]); the sources are read at scrape time.
-  let peerCount = (): number => 0;
   let syncStatus = (): BlockSyncStatus | undefined => undefined;
   const metrics: NodeMetrics | undefined = config.instrumentation.prometheus
     ? createNodeMetrics({
@@ -217,6 +221,13 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     if (r.verdict === "invalid") network.host.reportInvalid(peer, r.reason);
   });
   sequencing.onPublish((bytes) => network.host.broadcast("receipts", bytes));
+  // A peer that (re)connects missed the receipts broadcast while it was away: it gets this
+  // node's receipts still in flight (a client waiting on that peer would never see its own).
+  network.host.onPeer((e) => {
+    if (e.kind !== "connected") return;
+    for (const bytes of sequencing.ownRecentReceipts(RECEIPTS_ON_CONNECT))
+      if (!network.host.send(e.peerId, "receipts", bytes)) break;
+  });
 
   const indexing = config.txIndex.indexer === "kv";
   // Written after each block's commit, caught up from the block store at start-up (indexQueue.ts).
@@ -329,6 +340,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     genesis: () => genesis,
     sequencer: {
       receipt: (hash, waitMs) => sequencing.receipt(hash, waitMs),
+      missingReceipt: (admitted, waitedMs) => sequencing.missingReceipt(admitted, waitedMs),
       info: () => sequencing.info(),
       txStatus: (hash) => sequencing.txStatus(hash),
       speculativeQuery: (path, data) => sequencing.speculativeQuery(path, data),

@@ -71,6 +71,9 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
         const power = v.tokens / stakingKeeper.params(src).powerReduction;
         return { operator: v.operator, pubKey: v.pubKey, jailed: v.jailed, power };
       },
+      hasStakeIn: (src, account, operator) =>
+        stakingKeeper.delegation(src, account, operator) > 0n ||
+        stakingKeeper.unbondingsOf(src, account).some((e) => e.validatorAddress === operator),
       slash: (ctx, consAddress, height, power, fraction, reason) =>
         stakingKeeper.slash(ctx, consAddress, height, power, fraction, reason),
       jail: (ctx, consAddress) => stakingKeeper.jail(ctx, consAddress),

@@ -166,6 +166,8 @@ interface Sample {
   /** CheckTx code; -1 while unanswered or when the send failed (then `error` says why). */
   code: number;
   commitAt?: number;
+  /** The answer had no receipt: why, as the node said (`receipt_missing.reason`). */
+  missing?: string;
   error?: string;
 }
 
@@ -254,17 +256,17 @@ async function main(): Promise<void> {
       const s: Sample = { hash, node, sentAt, code: -1 };
       samples.set(hash, s);
       try {
-        const r = await rpc<{ code: number; receipt: { receipt: { sequencer_address: string } } | null }>(
-          nodes[node]!.rpcUrl,
-          "broadcast_tx_sync",
-          { tx: Buffer.from(tx).toString("base64") },
-        );
+        const r = await rpc<{
+          code: number;
+          receipt: { receipt: { sequencer_address: string } } | null;
+          receipt_missing?: { reason: string };
+        }>(nodes[node]!.rpcUrl, "broadcast_tx_sync", { tx: Buffer.from(tx).toString("base64") });
         s.code = r.code;
         if (r.code === 0) sequence[a]! += 1n;
         if (r.receipt !== null) {
           s.receiptAt = performance.now();
           s.signer = r.receipt.receipt.sequencer_address;
-        }
+        } else s.missing = r.receipt_missing?.reason ?? "unsaid";
       } catch (e) {
         s.error = errorText(e);
         retired[a] = true;
@@ -418,6 +420,20 @@ async function main(): Promise<void> {
       const receipted = ok.filter((s) => s.receiptAt !== undefined);
       const committed = ok.filter((s) => s.commitAt !== undefined);
       const serverSideMs = stats(server);
+      // An answer without its receipt: is the receipt at that node afterwards (late, not lost)?
+      const unanswered = ok.filter((s) => s.receiptAt === undefined);
+      let fetchedLater = 0;
+      for (const s of unanswered.slice(0, 500)) {
+        try {
+          await rpc(nodes[s.node]!.rpcUrl, "strike_receipt", { hash: s.hash });
+          fetchedLater++;
+        } catch {
+          // not there: lost (or evicted)
+        }
+      }
+      const missingReasons: Record<string, number> = {};
+      for (const s of unanswered)
+        missingReasons[s.missing ?? "unsaid"] = (missingReasons[s.missing ?? "unsaid"] ?? 0) + 1;
       const isDirect = (s: Sample) => s.signer === addresses[s.node];
       const toSequencerNode = stats(receipted.filter(isDirect).map((s) => s.receiptAt! - s.sentAt));
       const commitClientMs = stats(committed.map((s) => s.commitAt! - s.sentAt));
@@ -430,6 +446,8 @@ async function main(): Promise<void> {
         firstSendError: phaseSamples.find((s) => s.error !== undefined)?.error ?? null,
         refusedAtCheckTx: phaseSamples.filter((s) => s.code > 0).length,
         withReceipt: receipted.length,
+        /** Answers without a receipt, by the reason the node gave, and how many of (up to 500 of) them it had afterwards. */
+        withoutReceipt: { byReason: missingReasons, checkedLater: Math.min(unanswered.length, 500), fetchedLater },
         /** Validators that signed this phase's receipts (more than one: the sequencer handed over). */
         receiptSigners: [...new Set(receipted.map((s) => s.signer))].length,
         committed: committed.length,

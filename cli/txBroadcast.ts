@@ -100,9 +100,10 @@ async function sendWithReceipt(
     process.stdout.write(receiptText(receipt, latency) + "\n");
   if (flags.wait === "sequenced") {
     if (receipt === undefined)
-      throw cliErrors.txTimeout(`tx ${sent.hash} was accepted but no receipt came within the wait`, {
-        txhash: sent.hash,
-      });
+      throw cliErrors.txTimeout(
+        `tx ${sent.hash} was accepted but no receipt came within the wait${sent.receiptMissing === undefined ? "" : ` (${sent.receiptMissing.message})`}; check later with \`strike tx status ${sent.hash}\``,
+        { txhash: sent.hash, ...(sent.receiptMissing === undefined ? {} : { receipt_missing: sent.receiptMissing }) },
+      );
     print(g.output, { txhash: sent.hash, receipt, receipt_latency_ms: latency }, () => receiptText(receipt, latency));
     return;
   }

@@ -29,6 +29,9 @@ export interface NodeNetwork {
   syncStatus(): BlockSyncStatus | undefined;
 }
 
+/** The most txs a newly connected peer is sent from the mempool (the send queue bounds it too). */
+const MAX_TXS_ON_CONNECT = 4_096;
+
 function channel(host: P2PHost, id: ChannelId): PeerChannel {
   return {
     broadcast: (m) => host.broadcast(id, m),
@@ -70,6 +73,15 @@ export function createNodeNetwork(o: {
     if (r.code === 0) host.broadcast("mempool", tx);
     return r;
   };
+
+  // A peer that connects (or reconnects) missed every broadcast before: it gets what the
+  // mempool holds, as CometBFT's mempool reactor walks its list for each new peer. Without
+  // it a tx admitted here while the sequencer's connection was down never reached the
+  // sequencer, and waited unreceipted for the epoch to end. Bounded by the peer's send queue.
+  host.onPeer((e) => {
+    if (e.kind !== "connected") return;
+    for (const tx of o.mempool.txs(MAX_TXS_ON_CONNECT)) if (!host.send(e.peerId, "mempool", tx)) break;
+  });
 
   // Txs from peers are admitted like ours but not passed on again: the mesh of persistent
   // peers already reaches every validator, and the seen-tx cache stops echoes.

@@ -90,6 +90,8 @@ export interface MarketDataView {
 export interface SequencerView {
   /** The tx's receipt, waiting up to waitMs for it to arrive; undefined when there is none. */
   receipt(txHash: Uint8Array, waitMs: number): Promise<unknown>;
+  /** Why there is no receipt after waiting waitedMs for a tx CheckTx admitted (or not) here (chain/sequencer/missingReceipt.ts). */
+  missingReceipt?(admitted: boolean, waitedMs: number): unknown;
   info(): unknown;
   /** The tx's finality ladder (chain/sequencer/ladderJson.ts); undefined when this node has not seen it. */
   txStatus?(txHash: Uint8Array): unknown;

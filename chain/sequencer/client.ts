@@ -8,6 +8,7 @@ import { sha256 } from "../crypto/hash.js";
 import { fromHex, toBase64, toHex } from "../types/bytes.js";
 import { sequencerErrors } from "./errors.js";
 import { verifyReceipt, type Receipt } from "./receipt.js";
+import type { MissingReceiptJson } from "./missingReceipt.js";
 import { signedReceiptFromJson, type ReceiptJson } from "./receiptJson.js";
 
 export interface CheckTxJson {
@@ -23,6 +24,8 @@ export interface SubmitOutcome {
   receipt: ReceiptJson | undefined;
   /** From sending to having the receipt (ms), when there is one. */
   receiptLatencyMs: number | undefined;
+  /** Without a receipt: why, as the node said in its broadcast_tx_sync answer (older nodes say nothing). */
+  receiptMissing: MissingReceiptJson | undefined;
 }
 
 export interface SequencerInfo {
@@ -66,9 +69,11 @@ export function createSoftFinalityClient(rpcUrl: string): SoftFinalityClient {
   const client: SoftFinalityClient = {
     async submit(tx, o = {}) {
       const started = performance.now();
-      const r = await call<CheckTxJson & { receipt?: ReceiptJson | null }>(rpcUrl, "broadcast_tx_sync", {
-        tx: toBase64(tx),
-      });
+      const r = await call<CheckTxJson & { receipt?: ReceiptJson | null; receipt_missing?: MissingReceiptJson }>(
+        rpcUrl,
+        "broadcast_tx_sync",
+        { tx: toBase64(tx) },
+      );
       let receipt = r.receipt ?? undefined;
       if (receipt === undefined && r.code === 0 && (o.receiptWaitMs ?? 0) > 0)
         receipt = await client.receipt(r.hash, o.receiptWaitMs);
@@ -77,6 +82,7 @@ export function createSoftFinalityClient(rpcUrl: string): SoftFinalityClient {
         checkTx: { code: r.code, codespace: r.codespace, log: r.log, hash: r.hash },
         receipt,
         receiptLatencyMs: receipt === undefined ? undefined : performance.now() - started,
+        receiptMissing: receipt === undefined ? r.receipt_missing : undefined,
       };
     },
     async receipt(hash, waitMs = 0) {

@@ -54,6 +54,8 @@ export interface ReceiptStore {
     proposer?: Uint8Array,
   ): void;
   onChange(listener: (r: StoredReceipt) => void): void;
+  /** Up to `limit` receipts that `keep` selects, newest first. */
+  newest(limit: number, keep: (r: StoredReceipt) => boolean): StoredReceipt[];
   readonly size: number;
 }
 
@@ -165,6 +167,12 @@ export function createReceiptStore(o: { capacity?: number } = {}): ReceiptStore 
     },
     onChange(listener) {
       listeners.push(listener);
+    },
+    newest(limit, keep) {
+      const out: StoredReceipt[] = [];
+      const all = [...byTx.values()];
+      for (let i = all.length - 1; i >= 0 && out.length < limit; i--) if (keep(all[i]!)) out.push(all[i]!);
+      return out;
     },
     get size() {
       return byTx.size;

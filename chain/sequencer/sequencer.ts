@@ -248,7 +248,13 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     refused(tx, result) {
       const h = open;
       if (h === undefined || DUPLICATE_CODES.has(`${result.codespace}/${result.code}`)) return;
-      reject(h, sha256(tx), result);
+      const txHash = sha256(tx);
+      // A tx receipted already (in flight, or committed) that comes back, say re-sent by a
+      // peer after the seen-tx cache forgot it, fails CheckTx on its own sequence: signing
+      // that refusal would contradict the receipt and replace it in the store.
+      const stage = o.receipts.get(txHash)?.stage;
+      if (stage === "sequenced" || stage === "committed") return;
+      reject(h, txHash, result);
     },
     committed(height) {
       if (inFlight !== undefined && inFlight.height <= height) inFlight = undefined;

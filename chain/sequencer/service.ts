@@ -5,7 +5,7 @@
  */
 import type { ProposerSelection, ValidatorSet } from "../consensus/proposer.js";
 import type { CommittedBlock, HeightPlan, SealedBlock } from "../consensus/types.js";
-import { createEd25519Signer } from "../crypto/ed25519.js";
+import { createEd25519Signer, ed25519Address } from "../crypto/ed25519.js";
 import { sha256 } from "../crypto/hash.js";
 import type { Mempool } from "../mempool/mempool.js";
 import type { SpeculativeBlock, SpeculativeBlockRequest } from "../runtime/speculative.js";
@@ -15,6 +15,7 @@ import { equalBytes, toHex } from "../types/bytes.js";
 import { sequencingMempool } from "./admission.js";
 import { createByzantineSequencing, type ByzantineMode } from "./byzantine.js";
 import { openSequencerSchedule, type EpochInfo } from "./epochs.js";
+import { missingReceipt, type MissingReceiptJson } from "./missingReceipt.js";
 import { decodeSignedReceipt, SignedReceipt, verifyReceipt } from "./receipt.js";
 import { receiptToJson, type ReceiptJson } from "./receiptJson.js";
 import { createReceiptStore, type ReceiptStore } from "./receiptStore.js";
@@ -41,6 +42,8 @@ export interface SequencingOptions {
   txAccounts?(tx: Uint8Array): readonly string[];
   /** Checkpoints and L1 settlement for the ladder (the settlement work); "not available" when absent. */
   settlement?: SettlementView;
+  /** Connected peers (to say why a tx's receipt is missing); unknown when absent. */
+  peers?(): number;
   /** TESTS ONLY: the sequencer breaks a receipt once (byzantine.ts). */
   byzantineForTesting?: ByzantineMode;
 }
@@ -70,8 +73,16 @@ export interface Sequencing {
   relayed(bytes: Uint8Array): RelayVerdict;
   /** Where this node's own receipts go (to peers). */
   onPublish(send: (bytes: Uint8Array) => void): void;
+  /**
+   * The receipts this node signed whose height has not committed yet, oldest first, up to
+   * `limit` of the newest: for a peer that has just connected and missed their broadcast (it
+   * commits those heights after it has them, so their stage comes right there too).
+   */
+  ownRecentReceipts(limit: number): Uint8Array[];
   /** The tx's receipt, waiting up to waitMs for it. */
   receipt(txHash: Uint8Array, waitMs: number): Promise<ReceiptJson | undefined>;
+  /** Why this node has no receipt for a tx it was given (admitted or not by its CheckTx) after waiting waitedMs. */
+  missingReceipt(admitted: boolean, waitedMs: number): MissingReceiptJson;
   info(): SequencerInfoJson | undefined;
   /** The finality ladder of the txs this node has seen. */
   readonly ladder: FinalityLadder;
@@ -119,6 +130,7 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
             : { byzantineForTesting: createByzantineSequencing(o.byzantineForTesting) }),
         });
   const sequencing = sequencer === undefined ? o.mempool : sequencingMempool(o.mempool, sequencer);
+  const isSelf = (e: EpochInfo) => signer !== undefined && equalBytes(e.sequencer.pubKey, signer.publicKey);
   const ladder = createFinalityLadder(o.settlement === undefined ? {} : { settlement: o.settlement });
   receipts.onChange((r) => ladder.receipt(r));
   const mempool = trackingMempool(sequencing, ladder, now, o.txAccounts);
@@ -165,9 +177,28 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
     onPublish(send) {
       publish = send;
     },
+    ownRecentReceipts(limit) {
+      if (signer === undefined) return [];
+      const self = ed25519Address(signer.publicKey);
+      return receipts
+        .newest(limit, (r) => r.stage === "sequenced" && equalBytes(r.receipt.sequencerAddress, self))
+        .reverse()
+        .map((r) => SignedReceipt.encode(r.signed).finish());
+    },
     async receipt(txHash, waitMs) {
       const r = waitMs > 0 ? await receipts.wait(txHash, waitMs) : receipts.get(txHash);
       return r === undefined ? undefined : receiptToJson(r.signed, r.stage);
+    },
+    missingReceipt(admitted, waitedMs) {
+      const e = schedule.current();
+      return missingReceipt({
+        admitted,
+        waitedMs,
+        sequencer:
+          e === undefined ? undefined : { address: toHex(e.sequencer.address).toUpperCase(), isSelf: isSelf(e) },
+        openHeight: sequencer?.height,
+        peers: o.peers?.(),
+      });
     },
     ladder,
     speculativeQuery: (path, data) => sequencer?.speculativeQuery(path, data),
@@ -184,7 +215,7 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
         start_height: e.startHeight.toString(),
         planned_end_height: e.plannedEndHeight.toString(),
         address: toHex(e.sequencer.address).toUpperCase(),
-        is_self: signer !== undefined && equalBytes(e.sequencer.pubKey, signer.publicKey),
+        is_self: isSelf(e),
       };
     },
   };

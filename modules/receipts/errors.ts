@@ -45,5 +45,10 @@ export const receiptsErrors = {
     19,
     "an earlier report commitment already claims this fault's reward: this reveal changes nothing",
   ),
+  offenderReporter: registerError(
+    MODULE_NAME,
+    20,
+    "the reporter is the punished validator's operator or holds stake in it: the offender's side is never paid a reward out of its own slash",
+  ),
   invalidGenesis: registerError(MODULE_NAME, 100, "invalid receipts genesis"),
 };

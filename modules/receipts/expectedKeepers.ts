@@ -1,4 +1,4 @@
-/** What receipts needs from staking and slashing: find the sequencer, slash, jail, pay the reporter. */
+/** What receipts needs from staking and slashing: find the sequencer and its stakeholders, slash, jail, pay the reporter. */
 import type { StoreSource } from "../../chain/runtime/collection.js";
 import type { Context } from "../../chain/runtime/types.js";
 import type { Dec } from "../../chain/types/fixed/index.js";
@@ -13,6 +13,8 @@ export interface ReceiptsValidator {
 
 export interface ReceiptsStakingKeeper {
   validatorByConsAddress(src: StoreSource, consAddress: Uint8Array): ReceiptsValidator | undefined;
+  /** Whether `account` has stake in the validator `operator` runs: a delegation, or an unbonding from it. */
+  hasStakeIn(src: StoreSource, account: string, operator: string): boolean;
   /** Slashes `fraction` of the stake at `infractionHeight`; returns the tokens taken (bond denom). */
   slash(
     ctx: Context,

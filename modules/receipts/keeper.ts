@@ -9,6 +9,11 @@
  * reveal punishes the fault at once, and the reward goes, `claimWindow` blocks later, to the
  * valid reveal with the earliest commitment (a copier can only commit after the honest
  * commitment is on chain, and an honest reveal a proposer delayed still takes the claim back).
+ *
+ * The offender's own side is never paid out of its own slash: a reveal by the validator's
+ * operator account (its self-delegator) or by any account with stake in it (a delegation or
+ * an unbonding) punishes the fault like any other, but the claim it leaves names no reporter
+ * (withheld), so that any unrelated reporter who reveals within the claim window takes it.
  */
 import type { MsgCommitReport, MsgReceiptViolation } from "../../chain/codec/generated/strike/receipts/v1/tx.js";
 import { dataHash } from "../../chain/consensus/encoding.js";
@@ -74,6 +79,10 @@ export interface CommittedReport {
 
 const hex = (b: Uint8Array) => toHex(b).toUpperCase();
 
+/** A withheld claim: no reporter, and a commitment sequence that any reveal's undercuts. */
+const NO_REPORTER = "";
+const LAST_SEQUENCE = 2n ** 64n - 1n;
+
 export function createReceiptsKeeper(deps: ReceiptsKeeperDeps) {
   const keeper = {
     params: (src: StoreSource): ReceiptsParams => getParams(src),
@@ -115,6 +124,15 @@ export function createReceiptsKeeper(deps: ReceiptsKeeperDeps) {
       const h = ctx.block.height;
       for (const c of takeClaimsDue(ctx, h)) {
         const reward = BigInt(c.reward);
+        // Only the offender's side revealed: the share stays in the community pool.
+        if (c.reporter === NO_REPORTER) {
+          ctx.events.emit("receipt_violation_reward_unclaimed", [
+            ["sequencer", hex(c.sequencerAddress)],
+            ["height", c.height.toString()],
+            ["reward", reward.toString()],
+          ]);
+          continue;
+        }
         try {
           if (reward > 0n) deps.staking.payFromCommunityPool(ctx, c.reporter, reward);
         } catch (e) {
@@ -184,9 +202,12 @@ export function createReceiptsKeeper(deps: ReceiptsKeeperDeps) {
       const v = proveViolation(ctx, deps.staking, ctx.block, msg);
       updateCommitment(ctx, { ...commitment, revealed: true });
 
+      const tie = offenderTie(ctx, deps.staking, msg.reporter, v.validator.operator);
       const claim = getClaim(ctx, v.height, v.consAddress);
       if (claim !== undefined) {
-        if (commitment.sequence >= claim.commitmentSequence)
+        if (tie !== undefined)
+          throw receiptsErrors.offenderReporter(`${msg.reporter} is ${tie} ${v.validator.operator}`);
+        if (claim.reporter !== NO_REPORTER && commitment.sequence >= claim.commitmentSequence)
           throw receiptsErrors.laterClaim(
             `commitment ${commitment.sequence} of ${msg.reporter}; commitment ${claim.commitmentSequence} of ${claim.reporter} claims ${hex(v.consAddress)} at height ${v.height}`,
           );
@@ -219,17 +240,27 @@ export function createReceiptsKeeper(deps: ReceiptsKeeperDeps) {
         const until = p.tombstone ? FOREVER_SECONDS : ctx.block.time.seconds + p.jailDurationSeconds;
         deps.slashing.jailUntil(ctx, v.consAddress, until, p.tombstone);
       }
-      const reward = (slashed * p.reporterShare) / DEC_SCALE;
+      const share = (slashed * p.reporterShare) / DEC_SCALE;
       const rewardHeight = ctx.block.height + p.claimWindow;
       setClaim(ctx, {
         sequencerAddress: v.consAddress,
         height: v.height,
-        reporter: msg.reporter,
-        commitmentSequence: commitment.sequence,
-        reward: reward.toString(),
+        reporter: tie === undefined ? msg.reporter : NO_REPORTER,
+        commitmentSequence: tie === undefined ? commitment.sequence : LAST_SEQUENCE,
+        reward: share.toString(),
         payHeight: rewardHeight,
       });
       markPunished(ctx, v.height, v.consAddress);
+      const reward = tie === undefined ? share : 0n;
+      if (tie !== undefined)
+        ctx.events.emit("receipt_violation_reward_withheld", [
+          ["sequencer", hex(v.consAddress)],
+          ["height", v.height.toString()],
+          ["reporter", msg.reporter],
+          ["reason", `the reporter is ${tie} ${v.validator.operator}`],
+          ["reward", share.toString()],
+          ["reward_height", rewardHeight.toString()],
+        ]);
       ctx.events.emit("receipt_violation", [
         ["sequencer", hex(v.consAddress)],
         ["validator", v.validator.operator],
@@ -245,6 +276,23 @@ export function createReceiptsKeeper(deps: ReceiptsKeeperDeps) {
     },
   };
   return keeper;
+}
+
+/**
+ * How `reporter` is tied to the offending validator (operated by `operator`), as a phrase
+ * ending in "of"; undefined when it is not. In Strike the operator account is the
+ * validator's self-delegator. What a chain cannot see, a fresh account the offender funds,
+ * is the residual risk the README's soft-finality section states.
+ */
+function offenderTie(
+  src: StoreSource,
+  staking: ReceiptsStakingKeeper,
+  reporter: string,
+  operator: string,
+): string | undefined {
+  if (reporter === operator) return "the operator (and self-delegator) of";
+  if (staking.hasStakeIn(src, reporter, operator)) return "a delegator of";
+  return undefined;
 }
 
 /** The reporter's commitment this reveal opens, revealable now; or the reason it is not. */

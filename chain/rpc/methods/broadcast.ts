@@ -28,17 +28,30 @@ async function broadcastAsync({ services }: CallContext, args: Args) {
   return broadcastJson(sha256(tx), EMPTY_TX_RESULT);
 }
 
-/** How long broadcast_tx_sync waits for the sequencer's receipt (it is immediate on the sequencer's node). */
+/**
+ * How long broadcast_tx_sync waits for the sequencer's receipt after CheckTx. On the
+ * sequencer's node it is immediate while a height is open; through another node it is the
+ * forward to the sequencer, its admission and the receipt's relay back, which on a loaded
+ * machine can take longer: then the answer says why it has none (`receipt_missing`).
+ */
 const RECEIPT_WAIT_MS = 1_500;
 
 async function broadcastSync({ services }: CallContext, args: Args) {
   const tx = txArg(args);
   const hash = sha256(tx);
   const checked = await services.mempool.checkAndAdd(tx);
-  if (services.sequencer === undefined) return broadcastJson(hash, checked);
-  // Strike's addition to CometBFT's shape: the signed receipt, or null when none came in time.
-  const receipt = await services.sequencer.receipt(hash, checked.code === 0 ? RECEIPT_WAIT_MS : 0);
-  return { ...broadcastJson(hash, checked), receipt: receipt ?? null };
+  const sequencer = services.sequencer;
+  if (sequencer === undefined) return broadcastJson(hash, checked);
+  // Strike's addition to CometBFT's shape: the signed receipt, or null and why there is none.
+  const started = performance.now();
+  const receipt = await sequencer.receipt(hash, checked.code === 0 ? RECEIPT_WAIT_MS : 0);
+  if (receipt !== undefined) return { ...broadcastJson(hash, checked), receipt };
+  const missing = sequencer.missingReceipt?.(checked.code === 0, performance.now() - started);
+  return {
+    ...broadcastJson(hash, checked),
+    receipt: null,
+    ...(missing === undefined ? {} : { receipt_missing: missing }),
+  };
 }
 
 let commitWaiters = 0;

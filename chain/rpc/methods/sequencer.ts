@@ -14,8 +14,18 @@ async function receipt({ services }: CallContext, args: Args) {
   if (hash === undefined || hash.length !== 32) throw rpcErrors.invalidParams("hash (32 bytes, hex) is required");
   const wait = Math.min(Math.max(args.smallInt("wait_ms") ?? 0, 0), MAX_RECEIPT_WAIT_MS);
   const found = await services.sequencer?.receipt(hash, wait);
-  if (found === undefined) throw rpcErrors.notFound(`no receipt for tx ${hexUpper(hash)} on this node`);
+  if (found === undefined)
+    throw rpcErrors.notFound(`no receipt for tx ${hexUpper(hash)} on this node${whyNot(services, hash)}`);
   return found;
+}
+
+/** What this node's ladder knows of a tx it has no receipt for. */
+function whyNot(services: CallContext["services"], hash: Uint8Array): string {
+  const status = services.sequencer?.txStatus?.(hash) as { stage?: string; height?: string } | undefined;
+  if (status === undefined) return " (it has not seen the tx)";
+  if (status.stage === "committed")
+    return ` (the tx committed at height ${status.height ?? "?"}, but its receipt never reached this node: ask the sequencer's node)`;
+  return ` (the tx is ${status.stage ?? "known"} here; its receipt has not arrived yet)`;
 }
 
 async function txStatus({ services }: CallContext, args: Args) {

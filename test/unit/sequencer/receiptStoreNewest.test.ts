@@ -1,0 +1,46 @@
+/**
+ * What a newly connected peer is re-sent: the newest receipts the store holds that a filter
+ * selects (service.ts: this node's own), newest first and no more than asked.
+ */
+import test from "ava";
+import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
+import { sha256 } from "../../../chain/crypto/hash.js";
+import { ReceiptStatus, signReceipt, type Receipt } from "../../../chain/sequencer/receipt.js";
+import { createReceiptStore } from "../../../chain/sequencer/receiptStore.js";
+import { equalBytes, utf8 } from "../../../chain/types/bytes.js";
+
+const mine = createEd25519Signer(new Uint8Array(32).fill(5));
+const theirs = createEd25519Signer(new Uint8Array(32).fill(6));
+
+function receipt(by: typeof mine, i: number): Receipt {
+  return {
+    chainId: "strike-test-1",
+    height: 3n,
+    index: i,
+    txHash: sha256(utf8(`tx ${i}`)),
+    code: 0,
+    codespace: "",
+    resultHash: sha256(utf8("r")),
+    fills: [],
+    sequencerAddress: ed25519Address(by.publicKey),
+    epoch: 0n,
+    previousReceiptHash: new Uint8Array(0),
+    status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
+    log: "",
+  };
+}
+
+test("newest gives the latest receipts a filter keeps, newest first, at most the limit", (t) => {
+  const store = createReceiptStore();
+  for (let i = 0; i < 10; i++) {
+    const by = i % 2 === 0 ? mine : theirs;
+    const r = receipt(by, i);
+    store.add(signReceipt(r, by), r, i);
+  }
+  const self = ed25519Address(mine.publicKey);
+  const own = (limit: number) =>
+    store.newest(limit, (r) => equalBytes(r.receipt.sequencerAddress, self)).map((r) => r.receipt.index);
+  t.deepEqual(own(3), [8, 6, 4]);
+  t.deepEqual(own(100), [8, 6, 4, 2, 0]);
+  t.deepEqual(own(0), []);
+});
