@@ -91,8 +91,10 @@ test.serial(
     ) as { height: number };
     const delegatedAt = BigInt(out.height);
 
+    // The checkpoint of the delegation's own height already names the new set: the staking
+    // powers the set is read from change in that block.
     const update = await eventually(
-      async () => (await setUpdates(net)).find((u) => u.height > delegatedAt),
+      async () => (await setUpdates(net)).find((u) => u.height >= delegatedAt),
       600_000,
       "the new set on L1",
     );
