@@ -62,7 +62,12 @@ export interface ReceiptStore {
 export function createReceiptStore(o: { capacity?: number } = {}): ReceiptStore {
   const capacity = o.capacity ?? 100_000;
   const byTx = new Map<string, StoredReceipt>();
-  const byHeight = new Map<bigint, Set<string>>();
+  /**
+   * Receipts awaiting their height's block. A receipt superseded in byTx (the tx sequenced
+   * again, by the next sequencer after the first was lost) stays here: it is still judged,
+   * and reported reverted, when its own height commits.
+   */
+  const byHeight = new Map<bigint, Set<StoredReceipt>>();
   const waiters = new Map<string, ((r: StoredReceipt) => void)[]>();
   const listeners: ((r: StoredReceipt) => void)[] = [];
 
@@ -97,11 +102,12 @@ export function createReceiptStore(o: { capacity?: number } = {}): ReceiptStore 
     entry.settledAtMs = nowMs;
   }
 
-  function forget(key: string): void {
+  /** Drops a receipt for good (the store is over capacity). */
+  function evict(key: string): void {
     const old = byTx.get(key);
     if (old === undefined) return;
     byTx.delete(key);
-    byHeight.get(old.receipt.height)?.delete(key);
+    byHeight.get(old.receipt.height)?.delete(old);
   }
 
   return {
@@ -109,7 +115,11 @@ export function createReceiptStore(o: { capacity?: number } = {}): ReceiptStore 
       const key = toHex(receipt.txHash);
       const stage: ReceiptStage = receipt.status === ReceiptStatus.RECEIPT_STATUS_REJECTED ? "rejected" : "sequenced";
       const entry: StoredReceipt = { signed, receipt, stage, receivedAtMs: nowMs };
-      forget(key);
+      const superseded = byTx.get(key);
+      byTx.delete(key);
+      // A superseded receipt is still judged at its height, if that is near (memory stays bounded).
+      if (superseded !== undefined && superseded.receipt.height > lastCommitted + RECENT_BLOCKS)
+        byHeight.get(superseded.receipt.height)?.delete(superseded);
       byTx.set(key, entry);
       // A receipt that arrives after its height committed here (relayed late under load) is
       // judged at once against that block; one older than the blocks kept cannot come true.
@@ -122,12 +132,12 @@ export function createReceiptStore(o: { capacity?: number } = {}): ReceiptStore 
           entry.settledAtMs = nowMs;
         }
       } else if (stage === "sequenced") {
-        let keys = byHeight.get(receipt.height);
-        if (keys === undefined) byHeight.set(receipt.height, (keys = new Set()));
-        keys.add(key);
+        let waiting = byHeight.get(receipt.height);
+        if (waiting === undefined) byHeight.set(receipt.height, (waiting = new Set()));
+        waiting.add(entry);
       }
       // Maps iterate in insertion order: the first key is the oldest.
-      while (byTx.size > capacity) forget(byTx.keys().next().value!);
+      while (byTx.size > capacity) evict(byTx.keys().next().value!);
       notify(key, entry);
       return entry;
     },
@@ -155,12 +165,11 @@ export function createReceiptStore(o: { capacity?: number } = {}): ReceiptStore 
       recent.set(height, block);
       if (height > lastCommitted) lastCommitted = height;
       for (const h of recent.keys()) if (h + RECENT_BLOCKS <= height) recent.delete(h);
-      const keys = byHeight.get(height);
-      if (keys === undefined) return;
+      const waiting = byHeight.get(height);
+      if (waiting === undefined) return;
       byHeight.delete(height);
-      for (const key of keys) {
-        const entry = byTx.get(key);
-        if (entry === undefined || entry.stage !== "sequenced") continue;
+      for (const entry of waiting) {
+        if (entry.stage !== "sequenced") continue;
         settle(entry, height, block, nowMs);
         for (const l of listeners) l(entry);
       }

@@ -79,3 +79,17 @@ test("a receipt for a height older than the blocks kept is reverted; one for a h
   store.blockCommitted(101n, [utf8("tx-next")], [ok], 3, ed25519Address(seq.publicKey));
   t.is(store.get(sha256(utf8("tx-next")))!.stage, "committed");
 });
+
+test("a receipt superseded by the next sequencer's receipt for the same tx is still judged at its own height, and reported reverted", (t) => {
+  const { store, events } = storeWithEvents();
+  const tx = utf8("tx-resequenced");
+  const first = receiptFor(tx, 10n);
+  store.add(first.signed, first.receipt, 1);
+  // The sequencer is lost; the next one sequences the tx again at a later height.
+  const second = receiptFor(tx, 12n);
+  store.add(second.signed, second.receipt, 2);
+  t.is(store.get(sha256(tx))!.receipt.height, 12n, "the newest receipt is the one served");
+  // Height 10 commits without the tx, proposed by another validator: the first receipt is broken.
+  store.blockCommitted(10n, [], [], 3, ed25519Address(other.publicKey));
+  t.true(events.includes("10:reverted"), `events: ${events.join(" ")}`);
+});
