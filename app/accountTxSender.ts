@@ -11,9 +11,11 @@ import { DirectSecp256k1Wallet, type EncodeObject } from "@cosmjs/proto-signing"
 import { SigningStargateClient, type StdFee } from "@cosmjs/stargate";
 import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { appQuerier } from "../chain/client/comet.js";
 import { cosmosQueries } from "../chain/client/queries.js";
 import { createQueryRpc } from "../chain/client/queryRpc.js";
 import { createStrikeRegistry } from "../chain/codec/registry.js";
+import { BECH32_PREFIX } from "../chain/crypto/address.js";
 import type { FeederKey } from "../chain/node/feederKey.js";
 import type { NodeLogger } from "../chain/node/logger.js";
 import type { QueryResponse, TxResult } from "../chain/types/abci.js";
@@ -50,16 +52,37 @@ export interface AccountTxSender {
 
 const WRONG_SEQUENCE = 32;
 
+/** A service's sender: the one the node shares for its account, or (a lone service, a test) its own. */
+export async function serviceSender(
+  o: Pick<AccountTxSenderOptions, "chainId" | "query" | "submitTx" | "logger"> & { sender?: AccountTxSender },
+  key: FeederKey,
+): Promise<AccountTxSender> {
+  return (
+    o.sender ??
+    (await createAccountTxSender({ key, chainId: o.chainId, query: o.query, submitTx: o.submitTx, logger: o.logger }))
+  );
+}
+
+/** Fees written as in app.toml ("5000ustrike", comma-separated); `invalid` makes the caller's error. */
+export function parseFeeCoins(text: string, invalid: (message: string) => Error): { denom: string; amount: string }[] {
+  return text
+    .split(",")
+    .filter((x) => x !== "")
+    .map((part) => {
+      const m = /^(\d+)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$/.exec(part.trim());
+      if (m === null) throw invalid(`must look like "5000ustrike", got "${text}"`);
+      return { amount: m[1]!, denom: m[2]! };
+    });
+}
+
 export function isSequenceMismatch(r: TxResult): boolean {
   return r.code === WRONG_SEQUENCE && r.codespace === "sdk";
 }
 
 export async function createAccountTxSender(o: AccountTxSenderOptions): Promise<AccountTxSender> {
-  const wallet = await DirectSecp256k1Wallet.fromKey(o.key.privKey, "strike");
+  const wallet = await DirectSecp256k1Wallet.fromKey(o.key.privKey, BECH32_PREFIX);
   const signer = await SigningStargateClient.offline(wallet, { registry: createStrikeRegistry() });
-  const auth = cosmosQueries(
-    createQueryRpc(async (path, data, height) => o.query({ path, data, height: height ?? 0n, prove: false })),
-  ).auth;
+  const auth = cosmosQueries(createQueryRpc(appQuerier(o.query))).auth;
   const attempts = o.attempts ?? 5;
   const backoffMs = o.backoffMs ?? 50;
   let position: { accountNumber: bigint; sequence: number } | undefined;

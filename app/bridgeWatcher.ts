@@ -20,7 +20,7 @@ import type { FeederKey } from "../chain/node/feederKey.js";
 import type { NodeLogger } from "../chain/node/logger.js";
 import type { QueryResponse, TxResult } from "../chain/types/abci.js";
 import { registerError } from "../chain/types/errors.js";
-import { createAccountTxSender, type AccountTxSender } from "./accountTxSender.js";
+import { parseFeeCoins, serviceSender, type AccountTxSender } from "./accountTxSender.js";
 
 export const watcherErrors = {
   badConfig: registerError("bridge_watcher", 1, "invalid [bridge] settings in app.toml"),
@@ -67,16 +67,11 @@ export async function startBridgeWatcher(o: BridgeWatcherOptions): Promise<Bridg
     throw watcherErrors.badConfig(`app.toml [bridge] contract must be a 0x address, got "${c.contract}"`);
   const provider = createL1Provider(c.l1Rpc);
   const settlement = new Contract(c.contract, loadArtifact("EcdsaSettlement").abi, provider);
-  const sender =
-    o.sender ??
-    (await createAccountTxSender({
-      key: o.key,
-      chainId: o.chainId,
-      query: o.query,
-      submitTx: o.submitTx,
-      logger: o.logger,
-    }));
-  const fee = { amount: parseFees(c.fees), gas: String(c.gasLimit) };
+  const sender = await serviceSender(o, o.key);
+  const fee = {
+    amount: parseFeeCoins(c.fees, (m) => watcherErrors.badConfig(`bridge.fees ${m}`)),
+    gas: String(c.gasLimit),
+  };
   let from = c.startBlock;
 
   const queries = chainQueries(createQueryRpc(appQuerier(o.query)));
@@ -150,15 +145,4 @@ export async function startBridgeWatcher(o: BridgeWatcherOptions): Promise<Bridg
       provider.destroy();
     },
   };
-}
-
-function parseFees(text: string): { denom: string; amount: string }[] {
-  return text
-    .split(",")
-    .filter((x) => x !== "")
-    .map((part) => {
-      const m = /^(\d+)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$/.exec(part.trim());
-      if (m === null) throw watcherErrors.badConfig(`bridge.fees must look like "5000ustrike", got "${text}"`);
-      return { amount: m[1]!, denom: m[2]! };
-    });
 }

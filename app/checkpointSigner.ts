@@ -19,7 +19,7 @@ import type { FeederKey } from "../chain/node/feederKey.js";
 import type { NodeLogger } from "../chain/node/logger.js";
 import type { QueryResponse, TxResult } from "../chain/types/abci.js";
 import { registerError } from "../chain/types/errors.js";
-import { createAccountTxSender, type AccountTxSender } from "./accountTxSender.js";
+import { serviceSender, type AccountTxSender } from "./accountTxSender.js";
 import { MSG_SIGN_CHECKPOINT_TYPE_URL } from "../modules/checkpoint/index.js";
 
 export interface CheckpointSignerOptions {
@@ -62,15 +62,7 @@ export function signCheckpointDigestBls(digest: Uint8Array, secretKey: Uint8Arra
 }
 
 export async function startCheckpointSigner(o: CheckpointSignerOptions): Promise<CheckpointSigner> {
-  const sender =
-    o.sender ??
-    (await createAccountTxSender({
-      key: o.account,
-      chainId: o.chainId,
-      query: o.query,
-      submitTx: o.submitTx,
-      logger: o.logger,
-    }));
+  const sender = await serviceSender(o, o.account);
   const me = getBytes(o.ethKey.address);
   const myBls = o.blsKey === undefined ? undefined : o.blsKey.publicKey.toLowerCase();
   let cursor: bigint | undefined;

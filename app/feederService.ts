@@ -21,7 +21,7 @@ import { submitPricesMsg } from "../feeder/submitter.js";
 import type { NodeConfig } from "../chain/node/configTypes.js";
 import type { FeederKey } from "../chain/node/feederKey.js";
 import type { NodeLogger } from "../chain/node/logger.js";
-import { createAccountTxSender, type AccountTxSender } from "./accountTxSender.js";
+import { parseFeeCoins, serviceSender, type AccountTxSender } from "./accountTxSender.js";
 
 export interface FeederServiceOptions {
   config: NodeConfig["oracleFeeder"];
@@ -67,15 +67,7 @@ function buildSource(o: FeederServiceOptions, start: Map<string, Dec>): PriceSou
 export async function startFeederService(o: FeederServiceOptions): Promise<FeederService> {
   const c = o.config;
   const source = buildSource(o, c.source === "simulated" ? await chainPrices(o) : new Map());
-  const sender =
-    o.sender ??
-    (await createAccountTxSender({
-      key: o.key,
-      chainId: o.chainId,
-      query: o.query,
-      submitTx: o.submitTx,
-      logger: o.logger,
-    }));
+  const sender = await serviceSender(o, o.key);
   const fee = { amount: parseFee(c.fees), gas: String(c.gasLimit) };
 
   const submit = async (prices: ReadonlyMap<string, Dec>): Promise<Submission> => {
@@ -107,13 +99,7 @@ export async function startFeederService(o: FeederServiceOptions): Promise<Feede
   };
 }
 
+/** The feeder's fees from app.toml; a malformed value is the feeder's own config error. */
 export function parseFee(text: string): { denom: string; amount: string }[] {
-  return text
-    .split(",")
-    .filter((x) => x !== "")
-    .map((part) => {
-      const m = /^(\d+)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$/.exec(part.trim());
-      if (m === null) throw feederErrors.badOption(`oracle-feeder.fees must look like "5000ustrike", got "${text}"`);
-      return { amount: m[1]!, denom: m[2]! };
-    });
+  return parseFeeCoins(text, (m) => feederErrors.badOption(`oracle-feeder.fees ${m}`));
 }
