@@ -1,8 +1,9 @@
 /**
  * In-process event bus behind websocket `subscribe` and `broadcast_tx_commit`. Publishing
- * never waits for a subscriber: each subscription has a bounded queue drained
- * asynchronously, and a subscription whose queue overflows is cancelled with an error
- * (as CometBFT drops slow websocket clients) so that a slow reader cannot stall the node.
+ * never waits for a subscriber: a synchronous handler is called at once, an asynchronous
+ * one through a bounded queue, and a subscription whose queue overflows (or whose handler
+ * throws, as the websocket's does when its client has too much unread) is cancelled with
+ * an error, as CometBFT drops slow websocket clients, so a slow reader cannot stall the node.
  */
 import { sha256 } from "../crypto/hash.js";
 import type { FinalizeBlockResponse } from "../types/abci.js";
@@ -53,21 +54,42 @@ export function createEventBus(options: EventBusOptions = {}): EventBus {
     sub?.onCancel?.(reason);
   }
 
-  async function drain(subscriberId: string, sub: Subscription): Promise<void> {
+  /**
+   * Hands queued messages to the handler. A handler that returns nothing (the websocket's:
+   * it writes to the socket, and throws when the client has left too much unread) is fed
+   * at once, so a burst of matching events in one block — a hundred receipts reverted at
+   * one height — reaches a reader that keeps up instead of overflowing its queue. The
+   * queue holds messages only while an asynchronous handler is still busy.
+   */
+  function drain(subscriberId: string, sub: Subscription): void {
     sub.draining = true;
-    try {
-      while (!sub.cancelled) {
-        const msg = sub.queue.shift();
-        if (msg === undefined) break;
-        try {
-          await sub.handler(msg);
-        } catch (e) {
-          cancel(subscriberId, sub.query.text, e instanceof Error ? e : indexerErrors.subscriberTooSlow(String(e)));
-        }
+    while (!sub.cancelled) {
+      const msg = sub.queue.shift();
+      if (msg === undefined) break;
+      let pending: void | Promise<void>;
+      try {
+        pending = sub.handler(msg);
+      } catch (e) {
+        failed(subscriberId, sub, e);
+        break;
       }
-    } finally {
-      sub.draining = false;
+      if (pending instanceof Promise) {
+        pending.then(
+          () => drain(subscriberId, sub),
+          (e: unknown) => {
+            failed(subscriberId, sub, e);
+            sub.draining = false;
+          },
+        );
+        return;
+      }
     }
+    sub.draining = false;
+  }
+
+  function failed(subscriberId: string, sub: Subscription, e: unknown): void {
+    if (sub.cancelled) return;
+    cancel(subscriberId, sub.query.text, e instanceof Error ? e : indexerErrors.subscriberTooSlow(String(e)));
   }
 
   return {
@@ -119,7 +141,7 @@ export function createEventBus(options: EventBusOptions = {}): EventBus {
             continue;
           }
           sub.queue.push({ query: sub.query.text, data, events });
-          if (!sub.draining) void drain(subscriberId, sub);
+          if (!sub.draining) drain(subscriberId, sub);
         }
       }
     },

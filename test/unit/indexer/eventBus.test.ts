@@ -104,3 +104,52 @@ test("after unsubscribe no further events are delivered", async (t) => {
   await tick();
   t.is(n, 1);
 });
+
+test("a burst of matching events in one step reaches a synchronous reader whole, past the queue's capacity", (t) => {
+  const bus = createEventBus({ capacity: 100 });
+  const got: bigint[] = [];
+  let cancelled: Error | undefined;
+  bus.subscribe("ws", "tm.event='NewBlockHeader'", (m) => void got.push((m.data as { header: Header }).header.height), {
+    onCancel: (e) => (cancelled = e),
+  });
+  for (let i = 1n; i <= 250n; i++) bus.publish({ type: "NewBlockHeader", header: { ...header, height: i } });
+  t.is(cancelled, undefined);
+  t.deepEqual(got, Array.from({ length: 250 }, (_, i) => BigInt(i + 1)));
+  t.is(bus.numClientSubscriptions("ws"), 1);
+});
+
+test("a synchronous reader that throws (its client left too much unread) is cancelled with that error, once", (t) => {
+  const bus = createEventBus();
+  const reasons: Error[] = [];
+  let n = 0;
+  bus.subscribe(
+    "ws",
+    "tm.event='NewBlockHeader'",
+    () => {
+      if (++n === 3) throw indexerErrors.subscriberTooSlow("unread");
+    },
+    { onCancel: (e) => reasons.push(e) },
+  );
+  for (let i = 0; i < 10; i++) bus.publish({ type: "NewBlockHeader", header });
+  t.is(n, 3);
+  t.is(reasons.length, 1);
+  t.true(indexerErrors.subscriberTooSlow.is(reasons[0]));
+  t.is(bus.numClients(), 0);
+});
+
+test("an asynchronous reader gets its messages in order, one at a time", async (t) => {
+  const bus = createEventBus();
+  const got: bigint[] = [];
+  let busy = 0;
+  let overlapped = false;
+  bus.subscribe("slow", "tm.event='NewBlockHeader'", async (m) => {
+    if (++busy > 1) overlapped = true;
+    await tick();
+    got.push((m.data as { header: Header }).header.height);
+    busy--;
+  });
+  for (let i = 1n; i <= 20n; i++) bus.publish({ type: "NewBlockHeader", header: { ...header, height: i } });
+  for (let i = 0; i < 50 && got.length < 20; i++) await tick();
+  t.false(overlapped);
+  t.deepEqual(got, Array.from({ length: 20 }, (_, i) => BigInt(i + 1)));
+});
