@@ -114,7 +114,10 @@ test("a burst of matching events in one step reaches a synchronous reader whole,
   });
   for (let i = 1n; i <= 250n; i++) bus.publish({ type: "NewBlockHeader", header: { ...header, height: i } });
   t.is(cancelled, undefined);
-  t.deepEqual(got, Array.from({ length: 250 }, (_, i) => BigInt(i + 1)));
+  t.deepEqual(
+    got,
+    Array.from({ length: 250 }, (_, i) => BigInt(i + 1)),
+  );
   t.is(bus.numClientSubscriptions("ws"), 1);
 });
 
@@ -151,5 +154,8 @@ test("an asynchronous reader gets its messages in order, one at a time", async (
   for (let i = 1n; i <= 20n; i++) bus.publish({ type: "NewBlockHeader", header: { ...header, height: i } });
   for (let i = 0; i < 50 && got.length < 20; i++) await tick();
   t.false(overlapped);
-  t.deepEqual(got, Array.from({ length: 20 }, (_, i) => BigInt(i + 1)));
+  t.deepEqual(
+    got,
+    Array.from({ length: 20 }, (_, i) => BigInt(i + 1)),
+  );
 });
