@@ -3,8 +3,10 @@
  * module's store plus key and value codecs. Keys must encode so that byte order is the
  * order callers want to iterate in.
  */
+import { keyString } from "../store/sortedKeys.js";
 import type { KVStore } from "../store/types.js";
 import { concatBytes, prefixEnd } from "../types/bytes.js";
+import { cachedRead, UNCACHED } from "./valueCache.js";
 
 export interface Codec<T> {
   encode(value: T): Uint8Array;
@@ -16,13 +18,27 @@ export interface StoreSource {
   kv(storeKey: string): KVStore;
 }
 
+/**
+ * For read-mostly values (params, market definitions, prices): reads in a tx or block are
+ * answered from decoded values held in memory (valueCache.ts), each handed out as `copy`
+ * makes it, so a caller that changes its value changes nothing else.
+ */
+export interface CachedReads<V> {
+  copy(value: V): V;
+}
+
 export class Collection<K, V> {
+  private readonly moduleS: string;
+
   constructor(
     readonly storeKey: string,
     readonly prefix: Uint8Array,
     readonly keyCodec: Codec<K>,
     readonly valueCodec: Codec<V>,
-  ) {}
+    private readonly cached?: CachedReads<V>,
+  ) {
+    this.moduleS = `${storeKey}/`;
+  }
 
   /** The key inside the module store (what `store/<module>/key` raw queries take). */
   storeKeyOf(key: K): Uint8Array {
@@ -34,7 +50,12 @@ export class Collection<K, V> {
   }
 
   get(src: StoreSource, key: K): V | undefined {
-    const raw = src.kv(this.storeKey).get(this.storeKeyOf(key));
+    const storeKey = this.storeKeyOf(key);
+    if (this.cached !== undefined) {
+      const hit = cachedRead(src, this.moduleS + keyString(storeKey), this.valueCodec.decode);
+      if (hit !== UNCACHED) return hit === undefined ? undefined : this.cached.copy(hit);
+    }
+    const raw = src.kv(this.storeKey).get(storeKey);
     return raw === undefined ? undefined : this.valueCodec.decode(raw);
   }
 
@@ -61,13 +82,23 @@ export class Collection<K, V> {
 
 /** A single value under a fixed key (params, counters). */
 export class Item<V> {
+  /** The full key's latin1 form (module prefix included), as the cache knows it. */
+  private readonly fullS: string;
+
   constructor(
     readonly storeKey: string,
     readonly key: Uint8Array,
     readonly valueCodec: Codec<V>,
-  ) {}
+    private readonly cached?: CachedReads<V>,
+  ) {
+    this.fullS = `${storeKey}/${keyString(key)}`;
+  }
 
   get(src: StoreSource): V | undefined {
+    if (this.cached !== undefined) {
+      const hit = cachedRead(src, this.fullS, this.valueCodec.decode);
+      if (hit !== UNCACHED) return hit === undefined ? undefined : this.cached.copy(hit);
+    }
     const raw = src.kv(this.storeKey).get(this.key);
     return raw === undefined ? undefined : this.valueCodec.decode(raw);
   }

@@ -113,23 +113,14 @@ const addressKeyCodec: Codec<string> = {
   decode: (bytes) => addressToBech32(bytes),
 };
 
-/** Params are read by four ante steps per tx: decoded once per stored value (copies handed out). */
-const decodedParams = new WeakMap<Uint8Array, AuthParams>();
-
 const paramsCodec: Codec<AuthParams> = {
   encode: (p) => Params.encode(p).finish(),
-  decode: (b) => {
-    let p = decodedParams.get(b);
-    if (p === undefined) {
-      p = Params.decode(b);
-      decodedParams.set(b, p);
-    }
-    return { ...p };
-  },
+  decode: (b) => Params.decode(b),
 };
 
 export const accounts = new Collection<string, Account>(STORE_KEY, ACCOUNT_PREFIX, addressKeyCodec, accountCodec);
-export const params = new Item<AuthParams>(STORE_KEY, PARAMS_KEY, paramsCodec);
+/** Read by four ante steps per tx: answered from memory (chain/runtime/valueCache.ts). */
+export const params = new Item<AuthParams>(STORE_KEY, PARAMS_KEY, paramsCodec, { copy: (p) => ({ ...p }) });
 export const nextAccountNumber = new Item<bigint>(STORE_KEY, GLOBAL_ACCOUNT_NUMBER_KEY, u64Codec);
 /** Raw Any bytes, for the Account query (no decode/encode round trip). */
 export const rawAccounts = new Collection<string, Uint8Array>(STORE_KEY, ACCOUNT_PREFIX, addressKeyCodec, bytesCodec);

@@ -1,7 +1,7 @@
 /** margin state: subaccounts, positions, the holders index per market, funding samples, params. */
 import { MarginParams, Position, Subaccount } from "../../chain/codec/generated/strike/margin/v1/margin.js";
 import { addressBytesView, addressToBech32 } from "../../chain/crypto/address.js";
-import { lengthPrefixed, type StoreSource } from "../../chain/runtime/collection.js";
+import { Item, lengthPrefixed, type StoreSource } from "../../chain/runtime/collection.js";
 import { concatBytes, prefixEnd, utf8, u32be } from "../../chain/types/bytes.js";
 import {
   FUNDING_PREFIX,
@@ -39,9 +39,16 @@ export function defaultMarginParams(): MarginParams {
   };
 }
 
+/** Read for every position an order's margin check prices: answered from memory (chain/runtime/valueCache.ts). */
+const paramsItem = new Item<MarginParams>(
+  STORE_KEY,
+  PARAMS_KEY,
+  { encode: (p) => MarginParams.encode(p).finish(), decode: (b) => MarginParams.decode(b) },
+  { copy: (p) => ({ ...p }) },
+);
+
 export function getParams(src: StoreSource): MarginParams {
-  const raw = kv(src).get(PARAMS_KEY);
-  return raw === undefined ? defaultMarginParams() : MarginParams.decode(raw);
+  return paramsItem.get(src) ?? defaultMarginParams();
 }
 export function setParams(src: StoreSource, p: MarginParams): void {
   kv(src).set(PARAMS_KEY, MarginParams.encode(p).finish());

@@ -101,8 +101,11 @@ const voteCodec: Codec<StoredVote> = {
   },
 };
 
-export const params = new Item<OracleParams>(STORE_KEY, PARAMS_KEY, paramsCodec);
-export const prices = new Collection<string, StoredPrice>(STORE_KEY, PRICES_PREFIX, assetCodec, priceCodec);
+// Read by every order's margin checks: answered from memory (chain/runtime/valueCache.ts).
+export const params = new Item<OracleParams>(STORE_KEY, PARAMS_KEY, paramsCodec, { copy: (p) => ({ ...p }) });
+export const prices = new Collection<string, StoredPrice>(STORE_KEY, PRICES_PREFIX, assetCodec, priceCodec, {
+  copy: (p) => ({ ...p }),
+});
 export const votes = new Collection<[string, string], StoredVote>(STORE_KEY, VOTES_PREFIX, voteKeyCodec, voteCodec);
 export const feeders = new Collection<string, bigint>(STORE_KEY, FEEDERS_PREFIX, addressCodec, u64Codec);
 /** Dec raw values as decimal text (amountCodec), keyed by (asset, height). */

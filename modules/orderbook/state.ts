@@ -6,7 +6,7 @@ import { Market } from "../../chain/codec/generated/strike/orderbook/v1/market.j
 import { Order, Side, Trade, TriggerType } from "../../chain/codec/generated/strike/orderbook/v1/order.js";
 import { OrderbookParams } from "../../chain/codec/generated/strike/orderbook/v1/genesis.js";
 import { addressBytesView } from "../../chain/crypto/address.js";
-import { lengthPrefixed, type StoreSource } from "../../chain/runtime/collection.js";
+import { Collection, Item, lengthPrefixed, type StoreSource } from "../../chain/runtime/collection.js";
 import { concatBytes, prefixEnd, readU64be, u64be, utf8, u32be } from "../../chain/types/bytes.js";
 import {
   BOOK_PREFIX,
@@ -53,9 +53,23 @@ function* keysUnder(src: StoreSource, prefix: Uint8Array): IterableIterator<Uint
 
 // ── params and counters ──────────────────────────────────────────────────────
 
+/** Params and market definitions are read several times per order: answered from memory (chain/runtime/valueCache.ts). */
+const paramsItem = new Item<OrderbookParams>(
+  STORE_KEY,
+  PARAMS_KEY,
+  { encode: (p) => OrderbookParams.encode(p).finish(), decode: (b) => OrderbookParams.decode(b) },
+  { copy: (p) => ({ ...p }) },
+);
+const markets = new Collection<string, Market>(
+  STORE_KEY,
+  MARKETS_PREFIX,
+  { encode: utf8, decode: (b) => decoder.decode(b) },
+  { encode: (m) => Market.encode(m).finish(), decode: (b) => Market.decode(b) },
+  { copy: (m) => ({ ...m, option: m.option === undefined ? undefined : { ...m.option } }) },
+);
+
 export function getParams(src: StoreSource): OrderbookParams {
-  const raw = kv(src).get(PARAMS_KEY);
-  return raw === undefined ? OrderbookParams.fromPartial({}) : OrderbookParams.decode(raw);
+  return paramsItem.get(src) ?? OrderbookParams.fromPartial({});
 }
 export function setParams(src: StoreSource, p: OrderbookParams): void {
   kv(src).set(PARAMS_KEY, OrderbookParams.encode(p).finish());
@@ -73,8 +87,7 @@ export const nextTradeSeq = (src: StoreSource): bigint => nextCounter(src, NEXT_
 // ── markets ──────────────────────────────────────────────────────────────────
 
 export function getMarket(src: StoreSource, id: string): Market | undefined {
-  const raw = kv(src).get(concatBytes(MARKETS_PREFIX, utf8(id)));
-  return raw === undefined ? undefined : Market.decode(raw);
+  return markets.get(src, id);
 }
 export function setMarket(src: StoreSource, m: Market): void {
   kv(src).set(concatBytes(MARKETS_PREFIX, utf8(m.id)), Market.encode(m).finish());

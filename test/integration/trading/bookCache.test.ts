@@ -7,7 +7,9 @@
  * parked stops, expiring orders, oracle moves, txs that fail after writing to the book and
  * txs that run out of gas in the middle of a book walk. The cached app also executes each
  * block speculatively first (the sequencer's branch), and one run restarts it mid-history
- * from its database, so that the cache is rebuilt from committed state.
+ * from its database, so that the cache is rebuilt from committed state. The cached app also
+ * reads params, market definitions and prices from memory (chain/runtime/valueCache.ts);
+ * the plain one reads them from the store.
  */
 import test from "ava";
 import fc from "fast-check";
@@ -25,6 +27,7 @@ import { parseDecCoins } from "../../../chain/runtime/coins.js";
 import { openStateStore } from "../../../chain/store/stateStore.js";
 import type { FinalizeBlockResponse, TxResult } from "../../../chain/types/abci.js";
 import { bookCacheReads, setBookCacheMode, type BookCacheMode } from "../../../modules/orderbook/bookReads.js";
+import { setValueCacheMode, valueCacheReads } from "../../../chain/runtime/valueCache.js";
 import { account, signTx, type TestAccount } from "../../unit/runtime/fixture.js";
 import {
   createTradingFixture,
@@ -253,6 +256,7 @@ async function runBlock(
   speculate: boolean,
 ): Promise<{ res: FinalizeBlockResponse; speculative: string[] }> {
   const previous = setBookCacheMode(mode);
+  const previousValues = setValueCacheMode(mode);
   try {
     const time = { seconds: nextBlockTime(f), nanos: 0 };
     const height = f.height + 1n;
@@ -282,6 +286,7 @@ async function runBlock(
     return { res, speculative };
   } finally {
     setBookCacheMode(previous);
+    setValueCacheMode(previousValues);
   }
 }
 
@@ -320,6 +325,7 @@ async function restart(f: TradingFixture): Promise<void> {
 
 test("on random order streams the cached book and the store's iterators give the same results, gas and app hash", async (t) => {
   const readsBefore = bookCacheReads();
+  const valueReadsBefore = valueCacheReads();
   const seen = { trades: 0, outOfGas: 0, failed: 0 };
   let run = 0;
   await fc.assert(
@@ -347,4 +353,5 @@ test("on random order streams the cached book and the store's iterators give the
   // The streams did what they are for: fills, txs failing after book writes, gas running out.
   t.true(seen.trades > 0 && seen.outOfGas > 0 && seen.failed > 0, JSON.stringify(seen));
   t.true(bookCacheReads() > readsBefore, "the cached app read the book from the cache");
+  t.true(valueCacheReads() > valueReadsBefore, "the cached app read params, markets and prices from memory");
 });
