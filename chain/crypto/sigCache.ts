@@ -3,12 +3,15 @@
  * mempool's admission, its re-checks, the sequencer's execution and the block's delivery
  * verify a tx's signature once (in the verifier pool when the node has one).
  *
- * An entry records the exact verification input — public key, the digest of the sign bytes,
- * the signature — with its result, and a lookup hits only when all three are byte-equal:
- * what is skipped is the same computation on the same bytes, so a hit gives the answer a
- * verification would. Nothing else can reach an entry: another tx under the same key (a
- * different signature, account number or chain id) misses and is verified afresh. Failed
- * verifications are kept too (a bad signature gossiped again is refused without work).
+ * An entry records what fixes the verification's input besides the tx's own bytes — public
+ * key, signature, chain id and account number — with its result, and a lookup hits only
+ * when all four are equal. The tx hash binds the body and auth-info bytes (txs decode
+ * canonically, so one hash is one body), so the sign bytes are the same and a hit gives the
+ * answer a verification would, without building and hashing the sign doc again (a block's
+ * delivery hits for every tx the mempool admitted). Nothing else can reach an entry:
+ * another tx under the same key (a different signature, account number or chain id) misses
+ * and is verified afresh. Failed verifications are kept too (a bad signature gossiped again
+ * is refused without work).
  * Bounded; the least recently used entry goes first.
  */
 /** Map keys: latin1 text of the bytes (cheaper than hex, equally exact). */
@@ -24,6 +27,14 @@ export interface SignatureInput {
   signature: Uint8Array;
 }
 
+/** What a cached verification answers for, besides the tx's bytes (its hash). */
+export interface SignatureClaim {
+  pubkey: Uint8Array;
+  signature: Uint8Array;
+  chainId: string;
+  accountNumber: bigint;
+}
+
 export interface SignatureCacheStats {
   hits: number;
   misses: number;
@@ -31,22 +42,22 @@ export interface SignatureCacheStats {
 }
 
 export interface SignatureCache {
-  /** The recorded result of verifying exactly `input` for this tx and signer, or undefined. */
-  lookup(txHash: Uint8Array, signerIndex: number, input: SignatureInput): boolean | undefined;
-  record(txHash: Uint8Array, signerIndex: number, input: SignatureInput, valid: boolean): void;
+  /** The recorded result of verifying this tx's signer under exactly `claim`, or undefined. */
+  lookup(txHash: Uint8Array, signerIndex: number, claim: SignatureClaim): boolean | undefined;
+  record(txHash: Uint8Array, signerIndex: number, claim: SignatureClaim, valid: boolean): void;
   /** Drops a tx's entries (after it was executed in a block). */
   remove(txHash: Uint8Array): void;
   stats(): SignatureCacheStats;
 }
 
 interface Entry {
-  /** latin1 of pubkey | digest | signature, with their lengths, so that no two inputs share a text. */
-  input: string;
+  /** The claim as text (claimText), so that no two claims share one. */
+  claim: string;
   valid: boolean;
 }
 
-function inputText(i: SignatureInput): string {
-  return `${i.pubkey.length}.${i.digest.length}.${keyOf(i.pubkey)}${keyOf(i.digest)}${keyOf(i.signature)}`;
+function claimText(c: SignatureClaim): string {
+  return `${c.accountNumber}.${c.pubkey.length}.${c.signature.length}.${c.chainId.length}.${keyOf(c.pubkey)}${keyOf(c.signature)}${c.chainId}`;
 }
 
 export function createSignatureCache(options: { maxEntries?: number } = {}): SignatureCache {
@@ -56,11 +67,11 @@ export function createSignatureCache(options: { maxEntries?: number } = {}): Sig
   let hits = 0;
   let misses = 0;
   return {
-    lookup(txHash, signerIndex, input) {
+    lookup(txHash, signerIndex, claim) {
       const k = keyOf(txHash);
       const perTx = entries.get(k);
       const e = perTx?.[signerIndex];
-      if (perTx === undefined || e === undefined || e.input !== inputText(input)) {
+      if (perTx === undefined || e === undefined || e.claim !== claimText(claim)) {
         misses++;
         return undefined;
       }
@@ -69,7 +80,7 @@ export function createSignatureCache(options: { maxEntries?: number } = {}): Sig
       entries.set(k, perTx);
       return e.valid;
     },
-    record(txHash, signerIndex, input, valid) {
+    record(txHash, signerIndex, claim, valid) {
       const k = keyOf(txHash);
       let perTx = entries.get(k);
       if (perTx === undefined) {
@@ -80,7 +91,7 @@ export function createSignatureCache(options: { maxEntries?: number } = {}): Sig
         perTx = [];
         entries.set(k, perTx);
       }
-      perTx[signerIndex] = { input: inputText(input), valid };
+      perTx[signerIndex] = { claim: claimText(claim), valid };
     },
     remove(txHash) {
       entries.delete(keyOf(txHash));

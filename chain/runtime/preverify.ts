@@ -9,7 +9,7 @@
  */
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { sha256 } from "../crypto/hash.js";
-import type { SignatureCache, SignatureInput } from "../crypto/sigCache.js";
+import type { SignatureCache, SignatureClaim, SignatureInput } from "../crypto/sigCache.js";
 import type { SignatureVerifier } from "../crypto/verifyPool.js";
 import type { KVStore } from "../store/types.js";
 import { signDocBytes, validateBasicTx, type AnteAccountKeeper } from "./ante/index.js";
@@ -30,6 +30,7 @@ export interface PreverifyEnv {
 
 interface Pending {
   signerIndex: number;
+  claim: SignatureClaim;
   input: SignatureInput;
 }
 
@@ -73,12 +74,15 @@ export function pendingSignatures(
       continue;
     }
     if (account === undefined || pubkey === undefined) continue;
-    const input: SignatureInput = {
+    const claim: SignatureClaim = {
       pubkey,
-      digest: sha256(signDocBytes(tx.bodyBytes, tx.authInfoBytes, block.chainId, account.accountNumber)),
       signature: tx.signatures[i]!,
+      chainId: block.chainId,
+      accountNumber: account.accountNumber,
     };
-    if (env.sigCache.lookup(hash, i, input) === undefined) pending.push({ signerIndex: i, input });
+    if (env.sigCache.lookup(hash, i, claim) !== undefined) continue;
+    const digest = sha256(signDocBytes(tx.bodyBytes, tx.authInfoBytes, block.chainId, account.accountNumber));
+    pending.push({ signerIndex: i, claim, input: { pubkey, digest, signature: claim.signature } });
   }
   return { hash, pending };
 }
@@ -91,5 +95,5 @@ export async function preverifySignatures(
 ): Promise<void> {
   if (prepared === undefined || prepared.pending.length === 0) return;
   const results = await verifier.verify(prepared.pending.map((p) => p.input));
-  prepared.pending.forEach((p, i) => env.sigCache.record(prepared.hash, p.signerIndex, p.input, results[i] === true));
+  prepared.pending.forEach((p, i) => env.sigCache.record(prepared.hash, p.signerIndex, p.claim, results[i] === true));
 }

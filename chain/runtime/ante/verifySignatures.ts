@@ -40,15 +40,17 @@ export const verifySignatures: AnteStep = (ctx, tx, env) => {
     if (mode !== SignMode.SIGN_MODE_DIRECT)
       throw sdkErrors.unauthorized(`unsupported sign mode at signer index ${i}; only SIGN_MODE_DIRECT is accepted`);
     if (account.pubKey === undefined) throw sdkErrors.invalidPubKey("pubkey on account is not set");
-    const input = {
+    const claim = {
       pubkey: account.pubKey,
-      digest: sha256(signDocBytes(tx.bodyBytes, tx.authInfoBytes, ctx.block.chainId, account.accountNumber)),
       signature: tx.signatures[i]!,
+      chainId: ctx.block.chainId,
+      accountNumber: account.accountNumber,
     };
-    let valid = env.sigCache.lookup(tx.hash, i, input);
+    let valid = env.sigCache.lookup(tx.hash, i, claim);
     if (valid === undefined) {
-      valid = env.verify(input.pubkey, input.digest, input.signature);
-      env.sigCache.record(tx.hash, i, input, valid);
+      const digest = sha256(signDocBytes(tx.bodyBytes, tx.authInfoBytes, claim.chainId, claim.accountNumber));
+      valid = env.verify(claim.pubkey, digest, claim.signature);
+      env.sigCache.record(tx.hash, i, claim, valid);
     }
     if (!valid) {
       throw sdkErrors.unauthorized(

@@ -66,13 +66,15 @@ test("ed25519 verification accepts a valid signature and rejects a tampered one"
   t.false(verifyEd25519(pk.subarray(1), msg, sig));
 });
 
-test("the signature cache answers only for the same tx, signer index and exact verification input", (t) => {
+test("the signature cache answers only for the same tx, signer index, key, signature, chain id and account number", (t) => {
   const cache = createSignatureCache({ maxEntries: 2 });
   const h = (s: string) => sha256(new TextEncoder().encode(s));
-  const input = { pubkey: h("key").subarray(0, 33), digest: h("doc1"), signature: h("sig") };
+  const input = { pubkey: h("key").subarray(0, 33), signature: h("sig"), chainId: "strike-1", accountNumber: 7n };
   cache.record(h("tx1"), 0, input, true);
   t.is(cache.lookup(h("tx1"), 0, input), true);
-  t.is(cache.lookup(h("tx1"), 0, { ...input, digest: h("doc-other-account-number") }), undefined);
+  t.is(cache.lookup(h("tx1"), 0, { ...input, accountNumber: 8n }), undefined);
+  t.is(cache.lookup(h("tx1"), 0, { ...input, chainId: "strike-2" }), undefined);
+  t.is(cache.lookup(h("tx1"), 0, { ...input, chainId: "strike-" }), undefined);
   t.is(cache.lookup(h("tx1"), 0, { ...input, signature: h("other-sig") }), undefined);
   t.is(cache.lookup(h("tx1"), 0, { ...input, pubkey: h("other-key") }), undefined);
   t.is(cache.lookup(h("tx1"), 1, input), undefined);

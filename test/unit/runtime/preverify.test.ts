@@ -3,7 +3,6 @@ import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { sha256 } from "../../../chain/crypto/hash.js";
 import { toHighS } from "../../../chain/crypto/secp256k1.js";
 import { createSignatureVerifierPool, type SignatureVerifierPool } from "../../../chain/crypto/verifyPool.js";
-import { signDocBytes } from "../../../chain/runtime/ante/index.js";
 import { CHAIN_ID, createFixture, runBlock, sendMsg, signTx, type TestAccount } from "./fixture.js";
 
 let pool: SignatureVerifierPool;
@@ -78,8 +77,9 @@ test("the cache cannot be poisoned: an entry under a tx's hash answers only for 
   // The good tx's (valid) verification, planted under the bad tx's hash.
   const goodInput = {
     pubkey: a.pubkey,
-    digest: sha256(signDocBytes(raw.bodyBytes, raw.authInfoBytes, CHAIN_ID, a.accountNumber)),
     signature: raw.signatures[0]!,
+    chainId: CHAIN_ID,
+    accountNumber: a.accountNumber,
   };
   f.app.sigCache.record(sha256(bad), 0, goodInput, true);
   const r = f.app.checkTx(bad, "new");
