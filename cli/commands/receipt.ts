@@ -7,6 +7,7 @@ import { withExamples } from "../help.js";
 import { print } from "../output.js";
 import { receiptCheckCommand } from "./receiptCheck.js";
 import { receiptReportCommand } from "./receiptReport.js";
+import { receiptReportsCommand } from "./receiptReports.js";
 
 function verifyCommand(): Command {
   const cmd = new Command("verify")
@@ -65,9 +66,11 @@ export function receiptCommand(): Command {
     "strike receipt verify receipt.json",
     "strike receipt check receipt.json",
     "strike receipt report receipt.json --from alice",
+    "strike receipt reports alice",
   );
   cmd.addCommand(verifyCommand());
   cmd.addCommand(receiptCheckCommand());
   cmd.addCommand(receiptReportCommand());
+  cmd.addCommand(receiptReportsCommand());
   return cmd;
 }

@@ -15,6 +15,7 @@
  * an unbonding) punishes the fault like any other, but the claim it leaves names no reporter
  * (withheld), so that any unrelated reporter who reveals within the claim window takes it.
  */
+import type { PendingCommitment } from "../../chain/codec/generated/strike/receipts/v1/query.js";
 import type { MsgCommitReport, MsgReceiptViolation } from "../../chain/codec/generated/strike/receipts/v1/tx.js";
 import { dataHash } from "../../chain/consensus/encoding.js";
 import type { StoreSource } from "../../chain/runtime/collection.js";
@@ -38,6 +39,7 @@ import {
   markPunished,
   nextCommitmentSequence,
   pruneCommitments,
+  reporterCommitments,
   prunePunished,
   setClaim,
   setCommitment,
@@ -90,6 +92,17 @@ export function createReceiptsKeeper(deps: ReceiptsKeeperDeps) {
     roots: (src: StoreSource, height: bigint) => getRoots(src, height),
     allRoots: (src: StoreSource) => [...allRoots(src)],
     claims: (src: StoreSource) => [...allClaims(src)],
+    /** A reporter's kept commitments in sequence order, with the heights a reveal is accepted at under today's params. */
+    commitmentsOf(src: StoreSource, reporter: string): PendingCommitment[] {
+      const p = getParams(src);
+      return [...reporterCommitments(src, reporter)]
+        .sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0))
+        .map((c) => ({
+          commitment: c,
+          revealFromHeight: c.height + p.revealDelay,
+          revealUntilHeight: c.height + p.commitTtl,
+        }));
+    },
     commitment: (src: StoreSource, reporter: string, commitment: Uint8Array) =>
       getCommitment(src, reporter, commitment),
 

@@ -165,6 +165,11 @@ export function getCommitment(
   const raw = kv(src).get(commitmentKey(reporter, commitment));
   return raw === undefined ? undefined : ReportCommitment.decode(raw);
 }
+/** A reporter's commitments still kept (not yet pruned), in commitment-bytes order. */
+export function* reporterCommitments(src: StoreSource, reporter: string): IterableIterator<ReportCommitment> {
+  const prefix = concatBytes(COMMITMENT_PREFIX, reporterKey(reporter));
+  for (const [, v] of kv(src).iterator(prefix, prefixEnd(prefix))) yield ReportCommitment.decode(v);
+}
 export function hasAnyCommitment(src: StoreSource, reporter: string): boolean {
   const prefix = concatBytes(COMMITMENT_PREFIX, reporterKey(reporter));
   return !kv(src).iterator(prefix, prefixEnd(prefix)).next().done;

@@ -214,6 +214,36 @@ test.serial(
     const rewardHeight = BigInt(out.rewardHeight!);
     t.is(rewardHeight - revealHeight, 32n, "paid claim_window (default 32) blocks after the reveal");
 
+    // `strike receipt reports carol` shows her revealed commitment and, before its payment, her claim.
+    const askedAt = BigInt(await query.getHeight());
+    const reports = await runCli([
+      "receipt",
+      "reports",
+      "carol",
+      "--home",
+      home0,
+      "--keyring-backend",
+      "test",
+      "--node",
+      honest.rpcUrl,
+      "--output",
+      "json",
+    ]);
+    t.is(reports.code, 0, reports.stderr);
+    const shown = JSON.parse(reports.stdout) as {
+      reporter: string;
+      commitments: { revealed: boolean; height: string }[];
+      claims: { reporter: string; reward: string; pay_height: string }[];
+    };
+    t.is(shown.reporter, carolAddress);
+    t.true(shown.commitments.some((c) => c.revealed && c.height === out.commit.height));
+    t.true(
+      shown.claims.every(
+        (c) => c.reporter === carolAddress && c.reward === out.reward && c.pay_height === out.rewardHeight,
+      ),
+    );
+    if (askedAt + 3n < rewardHeight) t.is(shown.claims.length, 1, "the claim waits for its payment height");
+
     // Alice copies the proof and reports it under her own name: her commitment comes after
     // carol's, so her reveal changes nothing, and the sequencer is not slashed again.
     const aliceBefore = BigInt((await query.getBalance(aliceAddress, "ustrike")).amount);

@@ -12,7 +12,7 @@ import type { TxResult } from "../../../../chain/types/abci.js";
 import type { RegisteredError } from "../../../../chain/types/errors.js";
 import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { receiptsErrors, type ReceiptsParams } from "../../../../modules/receipts/index.js";
-import { account, balance } from "../../runtime/fixture.js";
+import { account, balance, queries } from "../../runtime/fixture.js";
 import {
   INITIAL_BALANCE,
   SELF_DELEGATION,
@@ -207,4 +207,43 @@ test("a commitment binds its reporter: the copier cannot reveal under the honest
   // The copier saw the salt in the honest reveal and replays it as its own.
   refused(t, await one(f, await revealTx(f, copier, proof, salt)), receiptsErrors.noCommitment);
   t.false((await validatorState(f, v)).jailed);
+});
+
+test("the Commitments and Claims queries show a reporter's commitments with their reveal heights, and the claims not paid yet", async (t) => {
+  const { f, proof, honest, copier } = await brokenPromise({ claimWindow: 5n, revealDelay: 2n, commitTtl: 50n });
+  const q = queries(f).receipts;
+  t.deepEqual((await q.Commitments({ reporter: honest.address })).commitments, [], "none before it commits");
+  const first = newSalt();
+  const second = newSalt();
+  t.is((await one(f, await commitTx(f, honest, proof, first))).code, 0);
+  const firstHeight = f.height;
+  t.is((await one(f, await commitTx(f, honest, proof, second))).code, 0);
+  t.is((await one(f, await commitTx(f, copier, proof, newSalt()))).code, 0);
+  const mine = (await q.Commitments({ reporter: honest.address })).commitments;
+  t.is(mine.length, 2, "only the honest reporter's own");
+  t.true(mine.every((c) => c.commitment!.reporter === honest.address && !c.commitment!.revealed));
+  t.true(mine[0]!.commitment!.sequence < mine[1]!.commitment!.sequence, "in sequence order");
+  t.is(mine[0]!.commitment!.height, firstHeight);
+  t.is(mine[0]!.revealFromHeight, firstHeight + 2n);
+  t.is(mine[0]!.revealUntilHeight, firstHeight + 50n);
+  t.deepEqual((await q.Claims({ reporter: "" })).claims, [], "no claim before a reveal");
+
+  await one(f, await revealTx(f, honest, proof, first));
+  const claims = (await q.Claims({ reporter: "" })).claims;
+  t.is(claims.length, 1);
+  t.is(claims[0]!.reporter, honest.address);
+  t.is(claims[0]!.reward, REWARD.toString());
+  t.is((await q.Claims({ reporter: honest.address })).claims.length, 1);
+  t.is((await q.Claims({ reporter: copier.address })).claims.length, 0, "filtered by reporter");
+  t.true(
+    (await q.Commitments({ reporter: honest.address })).commitments.some((c) => c.commitment!.revealed),
+    "the revealed commitment says so",
+  );
+  // Paid at its height: the claim is gone.
+  while (f.height < claims[0]!.payHeight) await runBlock(f, [], f.validators[0]!);
+  t.deepEqual((await q.Claims({ reporter: "" })).claims, []);
+
+  const bad = await t.throwsAsync(q.Commitments({ reporter: "not-an-address" }));
+  t.regex(bad?.message ?? "", /not a valid address/);
+  await t.throwsAsync(q.Claims({ reporter: "strike1nope" }), { message: /not a valid address/ });
 });

@@ -6,7 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { HeaderRoots, Params } from "./receipts.js";
+import { HeaderRoots, Params, ReportCommitment, RewardClaim } from "./receipts.js";
 
 export const protobufPackage = "strike.receipts.v1";
 
@@ -26,6 +26,36 @@ export interface QueryHeaderRootsRequest {
 
 export interface QueryHeaderRootsResponse {
   roots: HeaderRoots | undefined;
+}
+
+/** QueryCommitmentsRequest asks for one reporter's report commitments still kept. */
+export interface QueryCommitmentsRequest {
+  reporter: string;
+}
+
+/** PendingCommitment is a commitment with the heights its reveal is accepted at. */
+export interface PendingCommitment {
+  commitment:
+    | ReportCommitment
+    | undefined;
+  /** The first and the last height a block may reveal it in (both included). */
+  revealFromHeight: bigint;
+  revealUntilHeight: bigint;
+}
+
+export interface QueryCommitmentsResponse {
+  /** In commitment sequence order (the order they would win a claim in). */
+  commitments: PendingCommitment[];
+}
+
+/** QueryClaimsRequest asks for the reward claims not paid yet; with a reporter, only its own. */
+export interface QueryClaimsRequest {
+  reporter: string;
+}
+
+export interface QueryClaimsResponse {
+  /** By fault height, then sequencer address. */
+  claims: RewardClaim[];
 }
 
 function createBaseQueryParamsRequest(): QueryParamsRequest {
@@ -288,6 +318,401 @@ export const QueryHeaderRootsResponse: MessageFns<QueryHeaderRootsResponse> = {
   },
 };
 
+function createBaseQueryCommitmentsRequest(): QueryCommitmentsRequest {
+  return { reporter: "" };
+}
+
+export const QueryCommitmentsRequest: MessageFns<QueryCommitmentsRequest> = {
+  encode(message: QueryCommitmentsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reporter !== "") {
+      writer.uint32(10).string(message.reporter);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryCommitmentsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryCommitmentsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reporter = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryCommitmentsRequest {
+    return { reporter: isSet(object.reporter) ? globalThis.String(object.reporter) : "" };
+  },
+
+  toJSON(message: QueryCommitmentsRequest): unknown {
+    const obj: any = {};
+    if (message.reporter !== "") {
+      obj.reporter = message.reporter;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryCommitmentsRequest>): QueryCommitmentsRequest {
+    return QueryCommitmentsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryCommitmentsRequest>): QueryCommitmentsRequest {
+    const message = createBaseQueryCommitmentsRequest();
+    message.reporter = object.reporter ?? "";
+    return message;
+  },
+};
+
+function createBasePendingCommitment(): PendingCommitment {
+  return { commitment: undefined, revealFromHeight: 0n, revealUntilHeight: 0n };
+}
+
+export const PendingCommitment: MessageFns<PendingCommitment> = {
+  encode(message: PendingCommitment, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.commitment !== undefined) {
+      ReportCommitment.encode(message.commitment, writer.uint32(10).fork()).join();
+    }
+    if (message.revealFromHeight !== 0n) {
+      if (BigInt.asIntN(64, message.revealFromHeight) !== message.revealFromHeight) {
+        throw new globalThis.Error("value provided for field message.revealFromHeight of type int64 too large");
+      }
+      writer.uint32(16).int64(message.revealFromHeight);
+    }
+    if (message.revealUntilHeight !== 0n) {
+      if (BigInt.asIntN(64, message.revealUntilHeight) !== message.revealUntilHeight) {
+        throw new globalThis.Error("value provided for field message.revealUntilHeight of type int64 too large");
+      }
+      writer.uint32(24).int64(message.revealUntilHeight);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PendingCommitment {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePendingCommitment();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.commitment = ReportCommitment.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.revealFromHeight = reader.int64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.revealUntilHeight = reader.int64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PendingCommitment {
+    return {
+      commitment: isSet(object.commitment) ? ReportCommitment.fromJSON(object.commitment) : undefined,
+      revealFromHeight: isSet(object.revealFromHeight)
+        ? BigInt(object.revealFromHeight)
+        : isSet(object.reveal_from_height)
+        ? BigInt(object.reveal_from_height)
+        : 0n,
+      revealUntilHeight: isSet(object.revealUntilHeight)
+        ? BigInt(object.revealUntilHeight)
+        : isSet(object.reveal_until_height)
+        ? BigInt(object.reveal_until_height)
+        : 0n,
+    };
+  },
+
+  toJSON(message: PendingCommitment): unknown {
+    const obj: any = {};
+    if (message.commitment !== undefined) {
+      obj.commitment = ReportCommitment.toJSON(message.commitment);
+    }
+    if (message.revealFromHeight !== 0n) {
+      obj.revealFromHeight = message.revealFromHeight.toString();
+    }
+    if (message.revealUntilHeight !== 0n) {
+      obj.revealUntilHeight = message.revealUntilHeight.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PendingCommitment>): PendingCommitment {
+    return PendingCommitment.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PendingCommitment>): PendingCommitment {
+    const message = createBasePendingCommitment();
+    message.commitment = (object.commitment !== undefined && object.commitment !== null)
+      ? ReportCommitment.fromPartial(object.commitment)
+      : undefined;
+    message.revealFromHeight = (object.revealFromHeight !== undefined && object.revealFromHeight !== null)
+      ? BigInt(object.revealFromHeight)
+      : 0n;
+    message.revealUntilHeight = (object.revealUntilHeight !== undefined && object.revealUntilHeight !== null)
+      ? BigInt(object.revealUntilHeight)
+      : 0n;
+    return message;
+  },
+};
+
+function createBaseQueryCommitmentsResponse(): QueryCommitmentsResponse {
+  return { commitments: [] };
+}
+
+export const QueryCommitmentsResponse: MessageFns<QueryCommitmentsResponse> = {
+  encode(message: QueryCommitmentsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.commitments) {
+      PendingCommitment.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryCommitmentsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryCommitmentsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.commitments.push(PendingCommitment.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryCommitmentsResponse {
+    return {
+      commitments: globalThis.Array.isArray(object?.commitments)
+        ? object.commitments.map((e: any) => PendingCommitment.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: QueryCommitmentsResponse): unknown {
+    const obj: any = {};
+    if (message.commitments?.length) {
+      obj.commitments = message.commitments.map((e) => PendingCommitment.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryCommitmentsResponse>): QueryCommitmentsResponse {
+    return QueryCommitmentsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryCommitmentsResponse>): QueryCommitmentsResponse {
+    const message = createBaseQueryCommitmentsResponse();
+    message.commitments = object.commitments?.map((e) => PendingCommitment.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseQueryClaimsRequest(): QueryClaimsRequest {
+  return { reporter: "" };
+}
+
+export const QueryClaimsRequest: MessageFns<QueryClaimsRequest> = {
+  encode(message: QueryClaimsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reporter !== "") {
+      writer.uint32(10).string(message.reporter);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryClaimsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryClaimsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reporter = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryClaimsRequest {
+    return { reporter: isSet(object.reporter) ? globalThis.String(object.reporter) : "" };
+  },
+
+  toJSON(message: QueryClaimsRequest): unknown {
+    const obj: any = {};
+    if (message.reporter !== "") {
+      obj.reporter = message.reporter;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryClaimsRequest>): QueryClaimsRequest {
+    return QueryClaimsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryClaimsRequest>): QueryClaimsRequest {
+    const message = createBaseQueryClaimsRequest();
+    message.reporter = object.reporter ?? "";
+    return message;
+  },
+};
+
+function createBaseQueryClaimsResponse(): QueryClaimsResponse {
+  return { claims: [] };
+}
+
+export const QueryClaimsResponse: MessageFns<QueryClaimsResponse> = {
+  encode(message: QueryClaimsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.claims) {
+      RewardClaim.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryClaimsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryClaimsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.claims.push(RewardClaim.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryClaimsResponse {
+    return {
+      claims: globalThis.Array.isArray(object?.claims) ? object.claims.map((e: any) => RewardClaim.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: QueryClaimsResponse): unknown {
+    const obj: any = {};
+    if (message.claims?.length) {
+      obj.claims = message.claims.map((e) => RewardClaim.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryClaimsResponse>): QueryClaimsResponse {
+    return QueryClaimsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryClaimsResponse>): QueryClaimsResponse {
+    const message = createBaseQueryClaimsResponse();
+    message.claims = object.claims?.map((e) => RewardClaim.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /**
  * Served on abci_query at /strike.receipts.v1.Query/<method> (modules/receipts/queryServer.ts); clients are
  * composed from this service (chain/client/).
@@ -295,6 +720,9 @@ export const QueryHeaderRootsResponse: MessageFns<QueryHeaderRootsResponse> = {
 export interface Query {
   Params(request: QueryParamsRequest): Promise<QueryParamsResponse>;
   HeaderRoots(request: QueryHeaderRootsRequest): Promise<QueryHeaderRootsResponse>;
+  /** A reporter's commitments still kept (revealed ones too, until they are pruned). */
+  Commitments(request: QueryCommitmentsRequest): Promise<QueryCommitmentsResponse>;
+  Claims(request: QueryClaimsRequest): Promise<QueryClaimsResponse>;
 }
 
 export const QueryServiceName = "strike.receipts.v1.Query";
@@ -306,6 +734,8 @@ export class QueryClientImpl implements Query {
     this.rpc = rpc;
     this.Params = this.Params.bind(this);
     this.HeaderRoots = this.HeaderRoots.bind(this);
+    this.Commitments = this.Commitments.bind(this);
+    this.Claims = this.Claims.bind(this);
   }
   Params(request: QueryParamsRequest): Promise<QueryParamsResponse> {
     const data = QueryParamsRequest.encode(request).finish();
@@ -317,6 +747,18 @@ export class QueryClientImpl implements Query {
     const data = QueryHeaderRootsRequest.encode(request).finish();
     const promise = this.rpc.request(this.service, "HeaderRoots", data);
     return promise.then((data) => QueryHeaderRootsResponse.decode(new BinaryReader(data)));
+  }
+
+  Commitments(request: QueryCommitmentsRequest): Promise<QueryCommitmentsResponse> {
+    const data = QueryCommitmentsRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Commitments", data);
+    return promise.then((data) => QueryCommitmentsResponse.decode(new BinaryReader(data)));
+  }
+
+  Claims(request: QueryClaimsRequest): Promise<QueryClaimsResponse> {
+    const data = QueryClaimsRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Claims", data);
+    return promise.then((data) => QueryClaimsResponse.decode(new BinaryReader(data)));
   }
 }
 
