@@ -37,6 +37,7 @@ import { createNodeNetwork } from "../chain/node/network.js";
 import type { ByzantineMode } from "../chain/sequencer/byzantine.js";
 import { openSequencing } from "../chain/sequencer/service.js";
 import { maxBlockDataBytes } from "../chain/consensus/driver.js";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "../chain/p2p/index.js";
 import type { Validator } from "../chain/types/block.js";
 import { loadFeederKey, type FeederKey } from "../chain/node/feederKey.js";
 
@@ -143,6 +144,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
 
   const validators = genesisValidators(genesis);
   const consensusParams = consensusParamsOf(genesis.consensus_params);
+  // Peers receive a proposal (and its whole block) in one consensus message of at most this.
+  const maxProposalMessageBytes = DEFAULT_MAX_MESSAGE_BYTES.consensus;
   if (app.info().lastBlockHeight === 0n && blockStore.height === 0n) {
     const res = app.initChain(initChainRequest(genesis));
     log.info("initialised the chain from genesis", { chain_id: genesis.chain_id, app_hash: res.appHash });
@@ -175,7 +178,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     app,
     mempool,
     validatorSeed: self === undefined ? undefined : validatorKey.privKey.subarray(0, 32),
-    maxBlockBytes: maxBlockDataBytes(consensusParams.block.maxBytes),
+    maxBlockBytes: maxBlockDataBytes(consensusParams.block.maxBytes, maxProposalMessageBytes),
     maxBlockGas: consensusParams.block.maxGas,
     validators: () => currentValidators(),
     txAccounts: (tx) => app.txSigners(tx),
@@ -239,6 +242,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   if (diskFullAfter !== undefined)
     log.warn("TESTS ONLY: database writes fail as on a full disk past a height", { height: String(diskFullAfter) });
   const driver = createConsensusDriver({
+    maxProposalMessageBytes,
     ...(skewMs === 0 ? {} : { now: () => Date.now() + skewMs }),
     chainId: genesis.chain_id,
     initialHeight: BigInt(genesis.initial_height),

@@ -52,10 +52,21 @@ function eventHeight(e: WalEvent): bigint {
   }
 }
 
-/** Room for txs in a block of `maxBytes` (a sequencer fills its block to the same limit). */
-export function maxBlockDataBytes(max: bigint): number {
+/** Room a proposal message needs besides its block's txs: the proposal, header, last commit and evidence. */
+const PROPOSAL_ENVELOPE_BYTES = 64 * 1024;
+
+/**
+ * Room for txs in a block of the consensus params' `maxBytes` (a sequencer fills its block
+ * to the same limit). A proposal carries its whole block in one consensus message, so a
+ * block is also never bigger than that message may be (`maxProposalMessageBytes`, the
+ * consensus channel's limit): a proposer that built one its peers cannot receive would
+ * fail every round it proposed in, and under a flood of txs every proposer would.
+ */
+export function maxBlockDataBytes(max: bigint, maxProposalMessageBytes?: number): number {
   // Room for the header, commit and framing, as CometBFT's MaxDataBytes does roughly.
-  return max <= 0n ? 100 * 1024 * 1024 : Math.max(0, Number(max) - 16 * 1024);
+  const byParams = max <= 0n ? 100 * 1024 * 1024 : Math.max(0, Number(max) - 16 * 1024);
+  if (maxProposalMessageBytes === undefined) return byParams;
+  return Math.min(byParams, Math.max(0, maxProposalMessageBytes - PROPOSAL_ENVELOPE_BYTES));
 }
 
 export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDriver {
@@ -222,7 +233,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     }
   }
 
-  const maxDataBytes = (): number => maxBlockDataBytes(o.consensusParams.block.maxBytes);
+  const maxDataBytes = (): number => maxBlockDataBytes(o.consensusParams.block.maxBytes, o.maxProposalMessageBytes);
 
   async function buildBlock(height: bigint, round: number): Promise<void> {
     if (selfAddress === undefined || height !== chain.lastHeight + 1n) return;

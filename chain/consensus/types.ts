@@ -90,6 +90,8 @@ export interface ConsensusDriverOptions {
   /** The current set (fixed from genesis for now); priorities are recomputed as CometBFT's NewValidatorSet. */
   validators: Validator[];
   consensusParams: ConsensusParams;
+  /** The consensus channel's message limit: a proposal carries its block, so blocks stay under it. */
+  maxProposalMessageBytes?: number;
   /** Already initialised (initChain done by the node at genesis). */
   app: Application;
   db: Database;

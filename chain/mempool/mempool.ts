@@ -9,6 +9,7 @@
  * check state (on admission and on re-check) and dropped as a sequence mismatch. The node
  * calls it in the same synchronous step as Commit, before the block's batch is written.
  */
+import { blockTxBytes } from "../types/block.js";
 import { sha256 } from "../crypto/hash.js";
 import { toHex } from "../types/bytes.js";
 import type { Application, TxResult } from "../types/abci.js";
@@ -134,13 +135,14 @@ export function createMempool(options: MempoolOptions): Mempool {
       // Signers with a skipped tx: their later txs would fail on the sequence without it.
       const heldBack = new Set<string>();
       for (const e of entries.values()) {
-        const fits = total + e.tx.length <= maxBytes && (maxGas < 0n || gas + e.gasWanted <= maxGas);
+        const size = blockTxBytes(e.tx.length);
+        const fits = total + size <= maxBytes && (maxGas < 0n || gas + e.gasWanted <= maxGas);
         if (!fits || e.signers.some((s) => heldBack.has(s))) {
           for (const s of e.signers) heldBack.add(s);
           continue;
         }
         out.push(e.tx);
-        total += e.tx.length;
+        total += size;
         gas += e.gasWanted;
       }
       return out;

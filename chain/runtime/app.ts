@@ -3,6 +3,7 @@
  * for mempool admission, block execution on the state store's working state, and the app
  * hash (the state root). Knows no module by name; strikeApp.ts composes the modules.
  */
+import { blockTxBytes } from "../types/block.js";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { Any } from "cosmjs-types/google/protobuf/any";
@@ -212,8 +213,8 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
       const out: Uint8Array[] = [];
       let total = 0;
       for (const tx of txs) {
-        if (tx.length > env.maxTxBytes || total + tx.length > maxBytes) continue;
-        total += tx.length;
+        if (tx.length > env.maxTxBytes || total + blockTxBytes(tx.length) > maxBytes) continue;
+        total += blockTxBytes(tx.length);
         out.push(tx);
       }
       return out;

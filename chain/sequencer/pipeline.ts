@@ -9,7 +9,7 @@ import { resultsHash } from "../consensus/encoding.js";
 import type { HeightPlan } from "../consensus/types.js";
 import type { SpeculativeBlock, SpeculativeBlockRequest } from "../runtime/speculative.js";
 import type { Timestamp, TxResult } from "../types/abci.js";
-import type { DuplicateVoteEvidence } from "../types/block.js";
+import { blockTxBytes, type DuplicateVoteEvidence } from "../types/block.js";
 import { toHex } from "../types/bytes.js";
 import { sha256 } from "../crypto/hash.js";
 import type { Receipt } from "./receipt.js";
@@ -107,7 +107,7 @@ export function pipelinedRequest(h: SequencedHeight, nowMs: number): Speculative
 export function keep(h: SequencedHeight, tx: Uint8Array, result: TxResult): void {
   h.txs.push(tx);
   h.hashes.add(toHex(sha256(tx)));
-  h.bytes += tx.length;
+  h.bytes += blockTxBytes(tx.length);
   h.gas += result.gasWanted;
   h.results.push(result);
 }

@@ -17,6 +17,7 @@
  * at all: another proposer commits it, a liveness fault, and the receipts are reverted —
  * never a broken promise.
  */
+import { blockTxBytes } from "../types/block.js";
 import { ed25519Address, type Ed25519Signer } from "../crypto/ed25519.js";
 import { sha256 } from "../crypto/hash.js";
 import type { HeightPlan, SealedBlock } from "../consensus/types.js";
@@ -145,7 +146,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     // committed one sent again must not have its committed receipt replaced by a rejection.
     if (h.hashes.has(key) || inFlight?.hashes.has(key) === true) return false;
     if (o.receipts.get(txHash)?.stage === "committed") return false;
-    if (h.bytes + tx.length > o.maxBlockBytes) {
+    if (h.bytes + blockTxBytes(tx.length) > o.maxBlockBytes) {
       h.full = true;
       return false;
     }

@@ -102,3 +102,14 @@ export interface Proposal {
   timestamp: Timestamp;
   signature: Uint8Array;
 }
+
+/**
+ * What a tx of `length` bytes adds to its block's encoded data: the bytes with their field
+ * tag and length prefix (CometBFT counts the same, ComputeProtoSizeForTxs). Block-size
+ * limits count this, not the bare length, so that a full block's data really fits them.
+ */
+export function blockTxBytes(length: number): number {
+  let prefix = 1;
+  for (let n = length; n >= 0x80; n = Math.floor(n / 0x80)) prefix++;
+  return 1 + prefix + length;
+}
