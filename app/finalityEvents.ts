@@ -9,7 +9,8 @@
  *   tm.event='TxStatus' AND tx.hash='<HEX>'              one tx's ladder, step by step
  *   tm.event='TxStatus' AND tx_status.account='strike1…' an account's txs up the ladder
  *
- * Nothing is built while no one is subscribed.
+ * Nothing is built while no subscription could match (a client following blocks only costs
+ * no receipt or ladder event).
  */
 import type { EventBus } from "../chain/indexer/types.js";
 import { receiptToJson } from "../chain/sequencer/receiptJson.js";
@@ -20,7 +21,7 @@ import { toHex } from "../chain/types/bytes.js";
 export function publishFinalityEvents(sequencing: Pick<Sequencing, "receipts" | "ladder">, bus: EventBus): void {
   const { receipts, ladder } = sequencing;
   receipts.onChange((r) => {
-    if (bus.numClients() === 0) return;
+    if (!bus.wants("Receipt")) return;
     const accounts = ladder.accountsOf(r.receipt.txHash);
     const hash = toHex(r.receipt.txHash).toUpperCase();
     bus.publish({
@@ -36,7 +37,7 @@ export function publishFinalityEvents(sequencing: Pick<Sequencing, "receipts" | 
     });
   });
   ladder.onUpdate((l, step) => {
-    if (bus.numClients() === 0) return;
+    if (!bus.wants("TxStatus")) return;
     bus.publish({
       type: "TxStatus",
       value: txStatusJson(l, ladder.settlement),

@@ -147,6 +147,12 @@ export function createEventBus(options: EventBusOptions = {}): EventBus {
     },
 
     numClients: () => clients.size,
+
+    wants(eventType) {
+      for (const subs of clients.values())
+        for (const sub of subs.values()) if (couldMatchType(sub.query, eventType)) return true;
+      return false;
+    },
     numClientSubscriptions: (subscriberId) => clients.get(subscriberId)?.size ?? 0,
 
     close(): void {
@@ -156,6 +162,16 @@ export function createEventBus(options: EventBusOptions = {}): EventBus {
       }
     },
   };
+}
+
+/**
+ * False only when the query certainly rejects every event of `eventType`: queries are
+ * conjunctions, so one `tm.event = 'Other'` condition rules the type out.
+ */
+function couldMatchType(query: Query, eventType: string): boolean {
+  return !query.conditions.some(
+    (c) => c.key === "tm.event" && c.op === "=" && c.value?.kind === "string" && c.value.value !== eventType,
+  );
 }
 
 /** Publishes a committed block's events in CometBFT's order: NewBlock, NewBlockHeader, NewBlockEvents, then each Tx. */

@@ -69,6 +69,11 @@ export interface EventBus {
   unsubscribeAll(subscriberId: string): void;
   publish(data: EventData): void;
   numClients(): number;
+  /**
+   * Whether any subscription could match an event of this type (`tm.event`): false when every
+   * query names another type, so a publisher can skip building an event nobody would get.
+   */
+  wants(eventType: string): boolean;
   numClientSubscriptions(subscriberId: string): number;
   /** Cancels every subscription. */
   close(): void;

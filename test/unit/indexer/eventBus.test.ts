@@ -159,3 +159,19 @@ test("an asynchronous reader gets its messages in order, one at a time", async (
     Array.from({ length: 20 }, (_, i) => BigInt(i + 1)),
   );
 });
+
+test("wants says whether any subscription could match an event type: a query naming another tm.event rules it out", (t) => {
+  const bus = createEventBus();
+  t.false(bus.wants("Receipt"), "no subscription");
+  bus.subscribe("a", "tm.event='NewBlock'", () => {});
+  t.false(bus.wants("Receipt"), "a client following blocks only");
+  t.true(bus.wants("NewBlock"));
+  bus.subscribe("b", "receipt.stage = 'reverted'", () => {});
+  t.true(bus.wants("Receipt"), "a query without tm.event could match anything");
+  bus.unsubscribe("b", "receipt.stage = 'reverted'");
+  bus.subscribe("b", "tm.event = 'Receipt' AND receipt.account = 'x'", () => {});
+  t.true(bus.wants("Receipt"));
+  t.false(bus.wants("TxStatus"));
+  bus.unsubscribeAll("b");
+  t.false(bus.wants("Receipt"));
+});
