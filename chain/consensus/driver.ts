@@ -282,7 +282,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     };
     let proposal: Proposal;
     try {
-      const r = await signState.signProposal(o.chainId, unsigned, (b) => signer.sign(b));
+      const r = signState.signProposal(o.chainId, unsigned, (b) => signer.sign(b));
       proposal = { ...unsigned, timestamp: r.timestamp, signature: r.signature };
       await feed(
         { kind: "proposal", proposal, block: fx.block },
@@ -328,7 +328,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     let vote: Vote;
     try {
       const unsigned = { type, height, round, blockId, timestamp: ownVoteTime() };
-      const r = await signState.signVote(o.chainId, unsigned, (b) => signer.sign(b));
+      const r = signState.signVote(o.chainId, unsigned, (b) => signer.sign(b));
       vote = {
         ...unsigned,
         timestamp: r.timestamp,

@@ -3,25 +3,19 @@
  * fsynced BEFORE a signature is released, so that a restart can never sign two different
  * messages at one height/round/step. Asked again for the same message (only the timestamp
  * differing), it returns the saved signature and timestamp, as CometBFT's privval does.
- *
- * The write and its two fsyncs run off the main thread (libuv's pool), so the node keeps
- * admitting txs and answering clients while the disk syncs (three signatures a height, a
- * few milliseconds each here); signatures are taken one at a time, in the order asked.
  */
 import {
   chmodSync,
-  close,
   closeSync,
   existsSync,
   fchmodSync,
-  fsync,
-  ftruncate,
+  fsyncSync,
+  ftruncateSync,
   openSync,
   readFileSync,
-  rename,
-  write,
+  renameSync,
+  writeSync,
 } from "node:fs";
-import { promisify } from "node:util";
 import { dirname } from "node:path";
 import type { Timestamp } from "../types/abci.js";
 import { equalBytes } from "../types/bytes.js";
@@ -57,12 +51,12 @@ export interface SignStateStore {
     chainId: string,
     vote: Omit<Vote, "signature" | "validatorAddress" | "validatorIndex">,
     sign: (bytes: Uint8Array) => Uint8Array,
-  ): Promise<SignResult>;
+  ): SignResult;
   signProposal(
     chainId: string,
     proposal: Omit<Proposal, "signature">,
     sign: (bytes: Uint8Array) => Uint8Array,
-  ): Promise<SignResult>;
+  ): SignResult;
 }
 
 /**
@@ -71,12 +65,6 @@ export interface SignStateStore {
  * no new file descriptor: under fd exhaustion (EMFILE) signing still works, and only the
  * re-opening of the next spare can fail, which is retried before the next write.
  */
-const ftruncateAsync = promisify(ftruncate);
-const writeAsync = promisify(write) as (fd: number, text: string, position: number) => Promise<unknown>;
-const fsyncAsync = promisify(fsync);
-const closeAsync = promisify(close);
-const renameAsync = promisify(rename);
-
 class DurableFile {
   private dirFd: number | undefined;
   private spareFd: number | undefined;
@@ -107,19 +95,19 @@ class DurableFile {
     this.dirFd = undefined;
   }
 
-  async write(text: string): Promise<void> {
+  write(text: string): void {
     if (this.spareFd === undefined || this.dirFd === undefined) this.prepare();
     const fd = this.spareFd!;
     this.spareFd = undefined;
     try {
-      await ftruncateAsync(fd, 0);
-      await writeAsync(fd, text, 0);
-      await fsyncAsync(fd);
+      ftruncateSync(fd, 0);
+      writeSync(fd, text, 0);
+      fsyncSync(fd);
     } finally {
-      await closeAsync(fd);
+      closeSync(fd);
     }
-    await renameAsync(this.tmp, this.path);
-    await fsyncAsync(this.dirFd!);
+    renameSync(this.tmp, this.path);
+    fsyncSync(this.dirFd!);
     try {
       this.prepare();
     } catch {
@@ -141,8 +129,6 @@ export function openSignState(path: string): SignStateStore {
   }
   const file = new DurableFile(path);
 
-  /** One signature at a time: each is judged against the last one made durable. */
-  let tail: Promise<unknown> = Promise.resolve();
   function sign(
     height: bigint,
     round: number,
@@ -150,20 +136,7 @@ export function openSignState(path: string): SignStateStore {
     bytesWith: (t: Timestamp) => Uint8Array,
     timestamp: Timestamp,
     signer: (b: Uint8Array) => Uint8Array,
-  ): Promise<SignResult> {
-    const run = tail.then(() => signNext(height, round, step, bytesWith, timestamp, signer));
-    tail = run.catch(() => undefined);
-    return run;
-  }
-
-  async function signNext(
-    height: bigint,
-    round: number,
-    step: SignStep,
-    bytesWith: (t: Timestamp) => Uint8Array,
-    timestamp: Timestamp,
-    signer: (b: Uint8Array) => Uint8Array,
-  ): Promise<SignResult> {
+  ): SignResult {
     const signBytes = bytesWith(timestamp);
     if (last !== undefined) {
       const regression =
@@ -183,7 +156,7 @@ export function openSignState(path: string): SignStateStore {
     }
     const signature = signer(signBytes);
     const next: LastSignState = { height, round, step, signBytes, signature, timestamp };
-    await file.write(toJson(next));
+    file.write(toJson(next));
     last = next;
     return { signature, timestamp, signBytes };
   }
