@@ -6,7 +6,7 @@
 import type { StargateClient } from "@cosmjs/stargate";
 import type { Comet38Client } from "@cosmjs/tendermint-rpc";
 import { cliErrors } from "./errors.js";
-import { rpcHttpUrl } from "./context.js";
+import { rpcHttpUrl } from "./globalOptions.js";
 
 const NETWORK_CODES = new Set([
   "ECONNREFUSED",

@@ -1,42 +1,12 @@
-/** The global options every command sees, and what they open (keyring, node clients). */
-import { homedir } from "node:os";
-import { join } from "node:path";
-import type { Command } from "commander";
+/** What the global options open: the keyring, and addresses given as key names. */
 import { checkBech32Address, decodeBech32 } from "../genesis/address.js";
 import { cliErrors } from "./errors.js";
-import { Keyring, type KeyringBackend } from "./keyring/keyring.js";
-import type { OutputFormat } from "./output.js";
+import { Keyring } from "./keyring/keyring.js";
+import type { GlobalOptions } from "./globalOptions.js";
 import { keyringPassphrase } from "./prompt.js";
 
-export interface GlobalOptions {
-  home: string;
-  node: string;
-  chainId: string | undefined;
-  output: OutputFormat;
-  keyringBackend: KeyringBackend;
-  yes: boolean;
-}
-
-export const DEFAULT_HOME = join(homedir(), ".strike");
-export const DEFAULT_NODE = "tcp://127.0.0.1:26657";
-
-export function globalOptions(cmd: Command): GlobalOptions {
-  const o = cmd.optsWithGlobals<Record<string, unknown>>();
-  const output = o["output"] ?? "text";
-  if (output !== "json" && output !== "text")
-    throw cliErrors.badArgument(`--output must be json or text, got "${String(output)}"`);
-  const backend = o["keyringBackend"] ?? "file";
-  if (backend !== "file" && backend !== "test")
-    throw cliErrors.badArgument(`--keyring-backend must be file or test, got "${String(backend)}"`);
-  return {
-    home: typeof o["home"] === "string" ? o["home"] : DEFAULT_HOME,
-    node: typeof o["node"] === "string" ? o["node"] : DEFAULT_NODE,
-    chainId: typeof o["chainId"] === "string" ? o["chainId"] : undefined,
-    output,
-    keyringBackend: backend,
-    yes: o["yes"] === true,
-  };
-}
+// The options themselves are light and live apart, so that defining commands loads no keyring.
+export { DEFAULT_HOME, DEFAULT_NODE, globalOptions, rpcHttpUrl, type GlobalOptions } from "./globalOptions.js";
 
 export function openKeyring(g: GlobalOptions): Keyring {
   return new Keyring({ home: g.home, backend: g.keyringBackend, passphrase: keyringPassphrase });
@@ -48,12 +18,4 @@ export function addressArg(g: GlobalOptions, s: string): string {
   const bad = checkBech32Address(s);
   if (bad !== undefined) throw cliErrors.badArgument(`address ${s}: ${bad}`);
   return s;
-}
-
-/** CometBFT writes `tcp://host:port`; cosmjs speaks HTTP to the same place. */
-export function rpcHttpUrl(node: string): string {
-  if (node.startsWith("http://") || node.startsWith("https://")) return node;
-  if (node.startsWith("tcp://")) return `http://${node.slice("tcp://".length)}`;
-  if (/^[\w.-]+:\d+$/.test(node)) return `http://${node}`;
-  throw cliErrors.badArgument(`--node must look like tcp://127.0.0.1:26657, got "${node}"`);
 }

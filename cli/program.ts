@@ -12,7 +12,7 @@ import { startCommand } from "./commands/start.js";
 import { statusCommand } from "./commands/status.js";
 import { testnetCommand } from "./commands/testnet.js";
 import { txCommand } from "./commands/tx.js";
-import { DEFAULT_HOME, DEFAULT_NODE } from "./context.js";
+import { DEFAULT_HOME, DEFAULT_NODE } from "./globalOptions.js";
 import { withExamples } from "./help.js";
 
 export function createProgram(): Command {

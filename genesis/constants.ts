@@ -1,6 +1,6 @@
 /** Chain-wide names the genesis and the CLI agree on. */
 /** Account addresses' bech32 prefix: one definition, the address codec's. */
-export { BECH32_PREFIX } from "../chain/crypto/address.js";
+export { BECH32_PREFIX } from "../chain/crypto/bech32Prefix.js";
 /** Staking and fee denom. */
 export const STAKE_DENOM = "ustrike";
 /** Collateral denom (a USDC bridged 1:1, 6 decimals). */

@@ -5,9 +5,10 @@
 import { createHash } from "node:crypto";
 import { fromBech32, toBech32 } from "@cosmjs/encoding";
 import { sdkErrors } from "../types/errors.js";
+import { BECH32_PREFIX } from "./bech32Prefix.js";
 import { sha256 } from "./hash.js";
 
-export const BECH32_PREFIX = "strike";
+export { BECH32_PREFIX };
 export const ADDRESS_LENGTH = 20;
 
 export function ripemd160(data: Uint8Array): Uint8Array {

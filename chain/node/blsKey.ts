@@ -7,13 +7,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { hexlify } from "ethers";
 import { blsProofOfPossession, blsPublicKey, blsSecretKeyFromSeed } from "../l1/bls.js";
 import { keyFileErrors } from "./home.js";
 
-/** Where `strike init` and `strike testnet` put it, relative to the home. */
-export const BLS_KEY_FILE = join("config", "bls_key.json");
+export { BLS_KEY_FILE } from "./keyFiles.js";
 
 export interface BlsKey {
   /** 32-byte secret scalar. */

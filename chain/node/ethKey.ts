@@ -5,12 +5,11 @@
  * funds and signs nothing but checkpoint digests and its own registration.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { Wallet, computeAddress, SigningKey } from "ethers";
 import { keyFileErrors } from "./home.js";
 
-/** Where `strike init` and `strike testnet` put it, relative to the home. */
-export const ETH_KEY_FILE = join("config", "eth_key.json");
+export { ETH_KEY_FILE } from "./keyFiles.js";
 
 export interface EthKey {
   /** 0x-prefixed 32-byte secret. */

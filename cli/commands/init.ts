@@ -8,7 +8,7 @@ import { parseCoins } from "../../genesis/coins.js";
 
 /** Fees for the feeder's votes: 10,000 STRIKE is two million votes at the default fee. */
 const FEEDER_FUNDS = parseCoins("10000000000ustrike");
-import { globalOptions } from "../context.js";
+import { globalOptions } from "../globalOptions.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { print } from "../output.js";

@@ -4,19 +4,12 @@
  * them; claims prove a withdrawal against the root the contract last checkpointed.
  */
 import { Command } from "commander";
-import { Contract, hexlify } from "ethers";
-import type { QueryWithdrawalResponse } from "../../chain/codec/generated/strike/bridge/v1/query.js";
-import { refusal } from "../../chain/client/queryRpc.js";
-import { bech32ToAddressBytes, isValidAddress } from "../../chain/crypto/address.js";
-import { loadArtifact } from "../../chain/l1/artifacts.js";
-import { withComet } from "../abciQuery.js";
-import { globalOptions, type GlobalOptions } from "../context.js";
-import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
-import { print } from "../output.js";
-import { bridgeQueries, l1CliErrors } from "./bridge.js";
-import { addL1Options, connect, l1Tx, type L1Flags } from "./l1Connect.js";
 import { enterExitModeCommand, exitCommand } from "./l1Exit.js";
+import { addL1Options, type L1Flags } from "./l1Flags.js";
+
+/** The actions' code (ethers, the bridge queries): loaded only when an l1 command runs. */
+const actions = () => import("./l1Actions.js");
 
 function depositCommand(): Command {
   const cmd = addL1Options(
@@ -27,57 +20,13 @@ function depositCommand(): Command {
       .argument("<amount>", "USDC base units (6 decimals): 5000000000 is 5,000 USDC")
       .requiredOption("--to <strike address>", "Strike account credited"),
   );
-  cmd.action(async (amountText: string, o: L1Flags & { to: string }, self: Command) => {
-    const g = globalOptions(self);
-    if (!/^\d+$/.test(amountText) || BigInt(amountText) === 0n)
-      throw cliErrors.badArgument(`amount must be a positive whole number of USDC base units, got "${amountText}"`);
-    if (!isValidAddress(o.to)) throw cliErrors.badArgument(`--to must be a Strike address (strike1...), got "${o.to}"`);
-    const amount = BigInt(amountText);
-    const { provider, wallet, settlement } = connect(o);
-    try {
-      const usdc = new Contract(String(await settlement.getFunction("usdc")()), loadArtifact("MockUSDC").abi, wallet);
-      const allowance = (await usdc.getFunction("allowance")(wallet.address, o.contract)) as bigint;
-      let approveGas = 0n;
-      if (allowance < amount)
-        approveGas = (await l1Tx("approve", () => usdc.getFunction("approve")(o.contract, amount))).gasUsed;
-      const receipt = await l1Tx("deposit", () =>
-        settlement.getFunction("deposit")(amount, hexlify(bech32ToAddressBytes(o.to))),
-      );
-      const log = receipt.logs.map((l) => settlement.interface.parseLog(l)).find((p) => p?.name === "Deposited");
-      const nonce = log === undefined || log === null ? "" : String(log.args[0]);
-      print(g.output, {
-        nonce,
-        recipient: o.to,
-        amount: amount.toString(),
-        l1_tx: receipt.hash,
-        l1_block: String(receipt.blockNumber),
-        gas_used: receipt.gasUsed.toString(),
-        approve_gas_used: approveGas.toString(),
-      });
-    } finally {
-      provider.destroy();
-    }
-  });
+  cmd.action(async (amountText: string, o: L1Flags & { to: string }, self: Command) =>
+    (await actions()).deposit(amountText, o, self),
+  );
   return withExamples(
     cmd,
     "strike l1 deposit 5000000000 --to strike1... --l1-key 0x59c6... --contract 0x5FbDB2315678afecb367f032d93F642f64180aa3",
   );
-}
-
-async function checkpointedProof(g: GlobalOptions, id: bigint, height: bigint): Promise<QueryWithdrawalResponse> {
-  return withComet(g, async (c) => {
-    try {
-      return await bridgeQueries(c, height).Withdrawal({ id });
-    } catch (e) {
-      const r = refusal(e);
-      if (r === undefined) throw e;
-      if (r.codespace === "bridge" && r.code === 10)
-        throw l1CliErrors.notCheckpointed(
-          `withdrawal ${id} is not in the state at the last checkpointed height ${height}; wait for the next checkpoint`,
-        );
-      throw cliErrors.notFound(`${r.log} (code ${r.code}, codespace ${r.codespace || "-"}) at height ${height}`);
-    }
-  });
 }
 
 function claimCommand(): Command {
@@ -89,38 +38,7 @@ function claimCommand(): Command {
       .argument("<withdrawal id>", "id printed by tx bridge withdraw (event `withdrawal`)")
       .option("--rpc <url>", "Strike RPC to build the proof from (default: --node)"),
   );
-  cmd.action(async (idText: string, o: L1Flags, self: Command) => {
-    const base = globalOptions(self);
-    const g = o.rpc === undefined ? base : { ...base, node: o.rpc };
-    if (!/^\d+$/.test(idText)) throw cliErrors.badArgument(`<withdrawal id> must be a whole number, got "${idText}"`);
-    const id = BigInt(idText);
-    const { provider, settlement } = connect(o);
-    try {
-      if ((await settlement.getFunction("withdrawalPaid")(id)) === true)
-        throw l1CliErrors.alreadyPaid(`withdrawal ${id}`);
-      const [height, , root] = (await settlement.getFunction("lastCheckpoint")()) as [bigint, string, string];
-      if (height === 0n) throw l1CliErrors.notCheckpointed("the contract has no checkpoint yet");
-      const p = await checkpointedProof(g, id, height);
-      if (p.root !== root)
-        throw l1CliErrors.notCheckpointed(
-          `Strike's withdrawal root at height ${height} is ${p.root}, the contract has ${root}`,
-        );
-      const w = p.withdrawal!;
-      const receipt = await l1Tx("claimWithdrawal", () =>
-        settlement.getFunction("claimWithdrawal")(id, w.l1Recipient, BigInt(w.amount), p.proof),
-      );
-      print(g.output, {
-        id: id.toString(),
-        l1_recipient: w.l1Recipient,
-        amount: w.amount,
-        checkpoint_height: height.toString(),
-        l1_tx: receipt.hash,
-        gas_used: receipt.gasUsed.toString(),
-      });
-    } finally {
-      provider.destroy();
-    }
-  });
+  cmd.action(async (idText: string, o: L1Flags, self: Command) => (await actions()).claim(idText, o, self));
   return withExamples(cmd, "strike l1 claim 0 --l1-key 0x59c6... --contract 0x5FbDB... --rpc http://127.0.0.1:26657");
 }
 

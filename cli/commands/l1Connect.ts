@@ -1,23 +1,9 @@
-/** What every `strike l1` command shares: the L1 flags, a wallet on the settlement contract, and clear revert errors. */
-import type { Command } from "commander";
+/** What every `strike l1` command runs with: a wallet on the settlement contract, and clear revert errors. */
 import { Contract, JsonRpcProvider, NonceManager, Wallet, type TransactionReceipt } from "ethers";
 import { loadArtifact } from "../../chain/l1/artifacts.js";
 import { cliErrors } from "../errors.js";
 import { l1CliErrors } from "./bridge.js";
-
-export interface L1Flags {
-  l1Key: string;
-  l1Rpc: string;
-  contract: string;
-  rpc?: string;
-}
-
-export function addL1Options(cmd: Command): Command {
-  return cmd
-    .requiredOption("--l1-key <hex>", "L1 private key that signs and pays gas (0x and 64 hex digits)")
-    .option("--l1-rpc <url>", "L1 JSON-RPC endpoint", "http://127.0.0.1:8545")
-    .requiredOption("--contract <0x address>", "the settlement contract");
-}
+import type { L1Flags } from "./l1Flags.js";
 
 export function connect(o: L1Flags) {
   if (!/^(0x)?[0-9a-fA-F]{64}$/.test(o.l1Key)) throw cliErrors.badArgument("--l1-key must be 64 hex digits");

@@ -6,50 +6,11 @@
  * begin block wrote the tree).
  */
 import { Command } from "commander";
-import { Wallet, hexlify } from "ethers";
-import type { QueryExitProofResponse } from "../../chain/codec/generated/strike/bridge/v1/query.js";
-import { refusal } from "../../chain/client/queryRpc.js";
-import { addressToBech32, isValidAddress, secp256k1PubKeyToAddressBytes } from "../../chain/crypto/address.js";
-import { fromHex } from "../../chain/types/bytes.js";
-import { withComet } from "../abciQuery.js";
-import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
-import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
-import { print } from "../output.js";
-import { bridgeQueries, l1CliErrors } from "./bridge.js";
-import { addL1Options, connect, l1Tx, type L1Flags } from "./l1Connect.js";
+import { addL1Options, type L1Flags } from "./l1Flags.js";
 
-interface ExitTiming {
-  exitMode: boolean;
-  height: bigint;
-  exitRoot: string;
-  lastCheckpointTime: bigint;
-  exitTimeout: bigint;
-  /** The first L1 timestamp at which enterExitMode succeeds. */
-  earliest: bigint;
-  l1Now: bigint;
-}
-
-async function exitTiming(c: ReturnType<typeof connect>): Promise<ExitTiming> {
-  const s = c.settlement;
-  const [exitMode, [height], exitRoot, lastCheckpointTime, exitTimeout, block] = await Promise.all([
-    s.getFunction("exitMode")() as Promise<boolean>,
-    s.getFunction("lastCheckpoint")() as Promise<[bigint, string, string]>,
-    s.getFunction("exitRoot")() as Promise<string>,
-    s.getFunction("lastCheckpointTime")() as Promise<bigint>,
-    s.getFunction("exitTimeout")() as Promise<bigint>,
-    c.provider.getBlock("latest"),
-  ]);
-  return {
-    exitMode,
-    height,
-    exitRoot,
-    lastCheckpointTime,
-    exitTimeout,
-    earliest: lastCheckpointTime + exitTimeout + 1n,
-    l1Now: BigInt(block?.timestamp ?? 0),
-  };
-}
+/** The actions' code (ethers, the bridge queries): loaded only when the command runs. */
+const actions = () => import("./l1ExitActions.js");
 
 export function enterExitModeCommand(): Command {
   const cmd = addL1Options(
@@ -57,64 +18,11 @@ export function enterExitModeCommand(): Command {
       "Switch the settlement contract to exit mode. Anyone may, but only once no checkpoint has landed for the contract's exit timeout (exitTimeout seconds after the last one, by L1 block time). From then on the contract takes no checkpoint and no deposit; withdrawals already checkpointed stay claimable, and every account can claim its equity at the last checkpoint with `strike l1 exit`. Refused, changing nothing, when it is too early (the error says when it opens) or exit mode is already on.",
     ),
   );
-  cmd.action(async (o: L1Flags, self: Command) => {
-    const g = globalOptions(self);
-    const c = connect(o);
-    try {
-      const t = await exitTiming(c);
-      if (t.exitMode) throw l1CliErrors.alreadyInExitMode(`since checkpoint height ${t.height}`);
-      // The tx lands in a later block, whose timestamp is at least one more than the latest.
-      if (t.l1Now + 1n < t.earliest)
-        throw l1CliErrors.exitTooEarly(
-          `last checkpoint (height ${t.height}) landed at L1 time ${t.lastCheckpointTime}, exit timeout ${t.exitTimeout} s: exit mode opens at ${t.earliest}, ${t.earliest - t.l1Now} s from the latest L1 block`,
-        );
-      const receipt = await l1Tx("enterExitMode", () => c.settlement.getFunction("enterExitMode")());
-      print(g.output, {
-        exit_mode: true,
-        checkpoint_height: t.height.toString(),
-        exit_root: t.exitRoot,
-        l1_tx: receipt.hash,
-        gas_used: receipt.gasUsed.toString(),
-      });
-    } finally {
-      c.provider.destroy();
-    }
-  });
+  cmd.action(async (o: L1Flags, self: Command) => (await actions()).enterExitMode(o, self));
   return withExamples(
     cmd,
     "strike l1 enter-exit-mode --l1-key 0x59c6... --contract 0x5FbDB2315678afecb367f032d93F642f64180aa3 --output json",
   );
-}
-
-/** The Strike account whose claim to pay: --account (address or key name), else the one of --l1-key's own key. */
-function claimAccount(g: GlobalOptions, o: { account?: string; l1Key: string }): string {
-  if (o.account !== undefined) {
-    if (isValidAddress(o.account)) return o.account;
-    return openKeyring(g).get(o.account).address;
-  }
-  const pub = fromHex(
-    new Wallet(o.l1Key.startsWith("0x") ? o.l1Key : `0x${o.l1Key}`).signingKey.compressedPublicKey.slice(2),
-  );
-  return addressToBech32(secp256k1PubKeyToAddressBytes(pub));
-}
-
-async function exitProofAt(
-  g: GlobalOptions,
-  account: string,
-  height: bigint,
-): Promise<QueryExitProofResponse | undefined> {
-  return withComet(g, async (c) => {
-    try {
-      return await bridgeQueries(c, height).ExitProof({ account });
-    } catch (e) {
-      const r = refusal(e);
-      if (r === undefined) throw e;
-      if (r.codespace === "bridge" && r.code === 12) return undefined;
-      throw cliErrors.notFound(
-        `exit proof of ${account} at height ${height}: ${r.log} (code ${r.code}, codespace ${r.codespace || "-"}); the node must still hold that height (not pruned)`,
-      );
-    }
-  });
 }
 
 export function exitCommand(): Command {
@@ -128,43 +36,7 @@ export function exitCommand(): Command {
         "the Strike account to pay out (default: the account of --l1-key's own key); anyone may submit it",
       ),
   );
-  cmd.action(async (o: L1Flags & { account?: string }, self: Command) => {
-    const g = globalOptions(self);
-    const c = connect(o);
-    try {
-      const account = claimAccount(g, o);
-      const t = await exitTiming(c);
-      if (!t.exitMode)
-        throw l1CliErrors.notInExitMode(
-          t.l1Now + 1n >= t.earliest
-            ? `it may be entered now: strike l1 enter-exit-mode --contract ${o.contract}`
-            : `it opens at L1 time ${t.earliest} if no checkpoint lands before (last checkpoint height ${t.height})`,
-        );
-      const p = await exitProofAt(g, account, t.height + 1n);
-      if (p === undefined || BigInt(p.equity) === 0n)
-        throw l1CliErrors.noExitEquity(`${account} at checkpoint height ${t.height}`);
-      if ((await c.settlement.getFunction("exitClaimed")(p.accountBytes)) === true)
-        throw l1CliErrors.exitAlreadyClaimed(account);
-      if (p.checkpointHeight !== t.height || p.root.toLowerCase() !== t.exitRoot.toLowerCase())
-        throw cliErrors.notFound(
-          `Strike's exit tree at height ${t.height + 1n} is checkpoint ${p.checkpointHeight}'s with root ${p.root}; the contract has checkpoint ${t.height} with exit root ${t.exitRoot}`,
-        );
-      const receipt = await l1Tx("claimExit", () =>
-        c.settlement.getFunction("claimExit")(p.accountBytes, p.recipient, BigInt(p.equity), p.proof),
-      );
-      print(g.output, {
-        account,
-        account_bytes: hexlify(p.accountBytes),
-        recipient: p.recipient,
-        equity: p.equity,
-        checkpoint_height: t.height.toString(),
-        l1_tx: receipt.hash,
-        gas_used: receipt.gasUsed.toString(),
-      });
-    } finally {
-      c.provider.destroy();
-    }
-  });
+  cmd.action(async (o: L1Flags & { account?: string }, self: Command) => (await actions()).exit(o, self));
   return withExamples(
     cmd,
     "strike l1 exit --l1-key 0x59c6... --contract 0x5FbDB... --node tcp://127.0.0.1:26657 --output json",

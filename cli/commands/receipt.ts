@@ -1,7 +1,7 @@
 /** `strike receipt …`: soft-finality receipts, checked offline, against the chain, and reported when broken. */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { globalOptions } from "../context.js";
+import { globalOptions } from "../globalOptions.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { print } from "../output.js";

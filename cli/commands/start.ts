@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { parseDuration } from "../../chain/node/duration.js";
 import { configFields } from "../../chain/node/configFields.js";
 import { BYZANTINE_MODES, type ByzantineMode } from "../../chain/sequencer/byzantine.js";
-import { globalOptions } from "../context.js";
+import { globalOptions } from "../globalOptions.js";
 import { withExamples } from "../help.js";
 import { note } from "../output.js";
 

@@ -1,7 +1,7 @@
 /** `strike status`: what the node says about itself. */
 import { Command } from "commander";
 import { withNode } from "../client.js";
-import { globalOptions, rpcHttpUrl } from "../context.js";
+import { globalOptions, rpcHttpUrl } from "../globalOptions.js";
 import { withExamples } from "../help.js";
 import { print } from "../output.js";
 

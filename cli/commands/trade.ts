@@ -1,33 +1,28 @@
 /** `strike tx trade …` and `strike tx margin …`: orders, cancels, bundles, collateral. */
-import type { EncodeObject } from "@cosmjs/proto-signing";
 import { Command, Option } from "commander";
-import {
-  OrderType,
-  SelfTradePrevention,
-  Side,
-  TimeInForce,
-  TriggerType,
-} from "../../chain/codec/generated/strike/orderbook/v1/order.js";
-import type { BundleLeg, OrderSpec } from "../../chain/codec/generated/strike/orderbook/v1/tx.js";
-import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
-import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
-import { addTxOptions, signAndSend, type TxFlags } from "../txSend.js";
+import { addTxOptions, type TxFlags } from "../txSend.js";
 
-const T = "/strike.orderbook.v1.";
+/** The actions' code, loaded only when one of these commands runs (`--help` never loads it). */
+const actions = () => import("./tradeActions.js");
+
 const TRADE_GAS = "2000000";
 
-interface AccountFlags extends TxFlags {
+/** The names --tif and --self-trade accept; tradeActions.ts maps each to the codec's enum. */
+export const TIF_NAMES = ["gtc", "ioc", "fok", "post-only"] as const;
+export const SELF_TRADE_NAMES = ["expire-maker", "expire-taker", "expire-both"] as const;
+
+export interface AccountFlags extends TxFlags {
   from?: string;
   subaccount: string;
 }
 
-interface OrderFlags extends AccountFlags {
+export interface OrderFlags extends AccountFlags {
   market: string;
   side: string;
   size: string;
   price: string;
-  tif: string;
+  tif: (typeof TIF_NAMES)[number];
   type: string;
   reduceOnly: boolean;
   clientId?: string;
@@ -35,7 +30,7 @@ interface OrderFlags extends AccountFlags {
   goodTilTime?: string;
   trigger?: string;
   triggerPrice?: string;
-  selfTrade: string;
+  selfTrade: (typeof SELF_TRADE_NAMES)[number];
   selfTradeAllSubaccounts?: boolean;
 }
 
@@ -53,64 +48,6 @@ function withAccountOptions(cmd: Command): Command {
   );
 }
 
-function uint(text: string | undefined, flag: string, max = (1n << 64n) - 1n): bigint {
-  if (text === undefined) return 0n;
-  if (!/^\d+$/.test(text)) throw cliErrors.badArgument(`${flag} must be a whole number, got "${text}"`);
-  const n = BigInt(text);
-  if (n > max) throw cliErrors.badArgument(`${flag} is too large`);
-  return n;
-}
-
-function account(g: GlobalOptions, flags: AccountFlags): { owner: string; subaccount: number } {
-  const owner = openKeyring(g).resolve(flags.from!).address;
-  return { owner, subaccount: Number(uint(flags.subaccount, "--subaccount", 0xffffffffn)) };
-}
-
-function side(text: string): Side {
-  if (text === "buy") return Side.SIDE_BUY;
-  if (text === "sell") return Side.SIDE_SELL;
-  throw cliErrors.badArgument(`side must be buy or sell, got "${text}"`);
-}
-
-const TIFS: Record<string, TimeInForce> = {
-  gtc: TimeInForce.TIME_IN_FORCE_GTC,
-  ioc: TimeInForce.TIME_IN_FORCE_IOC,
-  fok: TimeInForce.TIME_IN_FORCE_FOK,
-  "post-only": TimeInForce.TIME_IN_FORCE_POST_ONLY,
-};
-const STPS: Record<string, SelfTradePrevention> = {
-  "expire-maker": SelfTradePrevention.SELF_TRADE_PREVENTION_EXPIRE_MAKER,
-  "expire-taker": SelfTradePrevention.SELF_TRADE_PREVENTION_EXPIRE_TAKER,
-  "expire-both": SelfTradePrevention.SELF_TRADE_PREVENTION_EXPIRE_BOTH,
-};
-
-function orderSpecFromFlags(o: OrderFlags): OrderSpec {
-  const trigger =
-    o.trigger === undefined
-      ? TriggerType.TRIGGER_TYPE_UNSPECIFIED
-      : o.trigger === "stop"
-        ? TriggerType.TRIGGER_TYPE_STOP
-        : TriggerType.TRIGGER_TYPE_TAKE_PROFIT;
-  if ((o.trigger === undefined) !== (o.triggerPrice === undefined))
-    throw cliErrors.badArgument("--trigger and --trigger-price go together");
-  return {
-    market: o.market,
-    side: side(o.side),
-    price: o.price,
-    size: o.size,
-    timeInForce: TIFS[o.tif]!,
-    orderType: o.type === "market" ? OrderType.ORDER_TYPE_MARKET : OrderType.ORDER_TYPE_LIMIT,
-    reduceOnly: o.reduceOnly,
-    clientId: uint(o.clientId, "--client-id"),
-    goodTilBlock: uint(o.goodTilBlock, "--good-til-block"),
-    goodTilTime: uint(o.goodTilTime, "--good-til-time"),
-    triggerType: trigger,
-    triggerPrice: o.triggerPrice ?? "",
-    selfTrade: STPS[o.selfTrade]!,
-    selfTradeAllSubaccounts: o.selfTradeAllSubaccounts === true,
-  };
-}
-
 function withOrderOptions(cmd: Command): Command {
   return withAccountOptions(
     cmd
@@ -118,7 +55,7 @@ function withOrderOptions(cmd: Command): Command {
       .addOption(new Option("--side <side>", "buy or sell").choices(["buy", "sell"]).makeOptionMandatory())
       .requiredOption("--size <contracts>", "size in contracts, a multiple of the market's lot (e.g. 0.5)")
       .requiredOption("--price <usdc>", "limit price in USDC per contract; for --type market the worst price accepted")
-      .addOption(new Option("--tif <tif>", "time in force").choices(Object.keys(TIFS)).default("gtc"))
+      .addOption(new Option("--tif <tif>", "time in force").choices(TIF_NAMES).default("gtc"))
       .addOption(new Option("--type <type>", "limit or market").choices(["limit", "market"]).default("limit"))
       .option("--reduce-only", "only ever shrink the position", false)
       .option("--client-id <n>", "your id for the order (for cancel and replace)")
@@ -133,7 +70,7 @@ function withOrderOptions(cmd: Command): Command {
       .option("--trigger-price <usdc>", "oracle price that triggers the order")
       .addOption(
         new Option("--self-trade <mode>", "what happens when it would trade with your own resting order")
-          .choices(Object.keys(STPS))
+          .choices(SELF_TRADE_NAMES)
           .default("expire-maker"),
       )
       .option("--self-trade-all-subaccounts", "self-trade prevention also covers your other subaccounts"),
@@ -142,13 +79,7 @@ function withOrderOptions(cmd: Command): Command {
 
 function placeCommand(): Command {
   const cmd = withOrderOptions(new Command("place").description("Place an order"));
-  cmd.action(async (o: OrderFlags, self: Command) => {
-    const g = globalOptions(self);
-    const acct = account(g, o);
-    const spec = orderSpecFromFlags(o);
-    const msg: EncodeObject = { typeUrl: `${T}MsgPlaceOrder`, value: { ...acct, order: spec } };
-    await signAndSend(g, o.from!, [msg], o, `Place ${o.type} ${o.side} ${o.size} ${o.market} @ ${o.price} (${o.tif})`);
-  });
+  cmd.action(async (o: OrderFlags, self: Command) => (await actions()).place(o, self));
   return withExamples(
     cmd,
     "strike tx trade place --market ETH-PERP --side sell --size 2 --price 3001.5 --tif post-only --from mm",
@@ -161,22 +92,7 @@ function replaceCommand(): Command {
   const cmd = withOrderOptions(
     new Command("replace").description("Atomically cancel the open order with --client-id and place a new one"),
   );
-  cmd.action(async (o: OrderFlags, self: Command) => {
-    const g = globalOptions(self);
-    if (o.clientId === undefined) throw cliErrors.badArgument("--client-id names the order to replace");
-    const spec = orderSpecFromFlags(o);
-    const msg: EncodeObject = {
-      typeUrl: `${T}MsgReplaceOrder`,
-      value: { ...account(g, o), clientId: uint(o.clientId, "--client-id"), order: spec },
-    };
-    await signAndSend(
-      g,
-      o.from!,
-      [msg],
-      o,
-      `Replace order ${o.clientId} in ${o.market} with ${o.side} ${o.size} @ ${o.price}`,
-    );
-  });
+  cmd.action(async (o: OrderFlags, self: Command) => (await actions()).replace(o, self));
   return withExamples(
     cmd,
     "strike tx trade replace --market ETH-PERP --client-id 7 --side sell --size 2 --price 3002 --from mm",
@@ -191,27 +107,9 @@ function cancelCommand(): Command {
       .option("--order-id <n>", "the chain's order id")
       .option("--client-id <n>", "your client id"),
   );
-  cmd.action(async (o: AccountFlags & { market: string; orderId?: string; clientId?: string }, self: Command) => {
-    const g = globalOptions(self);
-    if ((o.orderId === undefined) === (o.clientId === undefined))
-      throw cliErrors.badArgument("give exactly one of --order-id and --client-id");
-    const msg: EncodeObject = {
-      typeUrl: `${T}MsgCancelOrder`,
-      value: {
-        ...account(g, o),
-        market: o.market,
-        orderId: uint(o.orderId, "--order-id"),
-        clientId: uint(o.clientId, "--client-id"),
-      },
-    };
-    await signAndSend(
-      g,
-      o.from!,
-      [msg],
-      o,
-      `Cancel ${o.orderId !== undefined ? `order ${o.orderId}` : `client id ${o.clientId}`} in ${o.market}`,
-    );
-  });
+  cmd.action(async (o: AccountFlags & { market: string; orderId?: string; clientId?: string }, self: Command) =>
+    (await actions()).cancel(o, self),
+  );
   return withExamples(cmd, "strike tx trade cancel --market ETH-PERP --client-id 7 --from mm");
 }
 
@@ -222,15 +120,9 @@ function batchCancelCommand(): Command {
       .requiredOption("--market <id>", "market of the orders")
       .requiredOption("--client-ids <list>", "comma-separated client ids, e.g. 1,2,3"),
   );
-  cmd.action(async (o: AccountFlags & { market: string; clientIds: string }, self: Command) => {
-    const g = globalOptions(self);
-    const ids = o.clientIds.split(",").map((s) => uint(s.trim(), "--client-ids"));
-    const msg: EncodeObject = {
-      typeUrl: `${T}MsgBatchCancel`,
-      value: { ...account(g, o), market: o.market, clientIds: ids },
-    };
-    await signAndSend(g, o.from!, [msg], o, `Cancel ${ids.length} orders in ${o.market}`);
-  });
+  cmd.action(async (o: AccountFlags & { market: string; clientIds: string }, self: Command) =>
+    (await actions()).batchCancel(o, self),
+  );
   return withExamples(cmd, "strike tx trade batch-cancel --market ETH-PERP --client-ids 1,2,3 --from mm");
 }
 
@@ -240,19 +132,8 @@ function cancelAllCommand(): Command {
       .description("Cancel every open order of the subaccount in a market (or in all markets)")
       .option("--market <id>", "market (default: all)", ""),
   );
-  cmd.action(async (o: AccountFlags & { market: string }, self: Command) => {
-    const g = globalOptions(self);
-    const msg: EncodeObject = { typeUrl: `${T}MsgCancelAll`, value: { ...account(g, o), market: o.market } };
-    await signAndSend(g, o.from!, [msg], o, `Cancel all orders${o.market === "" ? "" : ` in ${o.market}`}`);
-  });
+  cmd.action(async (o: AccountFlags & { market: string }, self: Command) => (await actions()).cancelAll(o, self));
   return withExamples(cmd, "strike tx trade cancel-all --market ETH-PERP --from mm");
-}
-
-/** "MARKET:side:size@price" */
-export function parseLeg(text: string): BundleLeg {
-  const m = /^([A-Z0-9-]+):(buy|sell):([0-9.]+)@([0-9.]+)$/.exec(text.trim());
-  if (m === null) throw cliErrors.badArgument(`leg "${text}" must look like ETH-20261231-3000-C:buy:10@120`);
-  return { market: m[1]!, side: side(m[2]!), size: m[3]!, price: m[4]! };
 }
 
 function bundleCommand(): Command {
@@ -265,28 +146,14 @@ function bundleCommand(): Command {
       ])
       .option("--max-net-cost <usdc>", "limit on the net premium paid (negative: at least this much received)"),
   );
-  cmd.action(async (o: AccountFlags & { leg: string[]; maxNetCost?: string }, self: Command) => {
-    const g = globalOptions(self);
-    const legs = o.leg.map(parseLeg);
-    const msg: EncodeObject = {
-      typeUrl: `${T}MsgPlaceBundle`,
-      value: { ...account(g, o), legs, maxNetCost: o.maxNetCost ?? "" },
-    };
-    await signAndSend(g, o.from!, [msg], o, `Bundle of ${legs.length} legs:\n  ${o.leg.join("\n  ")}`);
-  });
+  cmd.action(async (o: AccountFlags & { leg: string[]; maxNetCost?: string }, self: Command) =>
+    (await actions()).bundle(o, self),
+  );
   return withExamples(
     cmd,
     "strike tx trade bundle --leg ETH-20261231-3000-C:buy:10@120 --leg ETH-20261231-3200-C:sell:10@60 --from alice",
     "strike tx trade bundle --leg ETH-20261231-3000-C:buy:1@150 --leg ETH-PERP:sell:0.5@3000 --from alice",
   );
-}
-
-/** "10000000000uusdc" or "10000000000" → base units; other denoms are refused here, before signing. */
-function collateralAmount(text: string): string {
-  const m = /^(\d+)(uusdc)?$/.exec(text.trim());
-  if (m === null)
-    throw cliErrors.badArgument(`amount "${text}" must be whole uusdc, e.g. 10000000000uusdc (10,000 USDC)`);
-  return m[1]!;
 }
 
 function depositCommand(): Command {
@@ -295,17 +162,7 @@ function depositCommand(): Command {
       .description("Move collateral from your bank balance into a subaccount")
       .argument("<amount>", "uusdc, e.g. 10000000000uusdc"),
   );
-  cmd.action(async (amount: string, o: AccountFlags, self: Command) => {
-    const g = globalOptions(self);
-    const value = { ...account(g, o), amount: collateralAmount(amount) };
-    await signAndSend(
-      g,
-      o.from!,
-      [{ typeUrl: "/strike.margin.v1.MsgDeposit", value }],
-      o,
-      `Deposit ${value.amount}uusdc into subaccount ${value.subaccount}`,
-    );
-  });
+  cmd.action(async (amount: string, o: AccountFlags, self: Command) => (await actions()).deposit(amount, o, self));
   return withExamples(cmd, "strike tx margin deposit 10000000000uusdc --from mm");
 }
 
@@ -315,17 +172,7 @@ function withdrawCommand(): Command {
       .description("Move free collateral back to your bank balance")
       .argument("<amount>", "uusdc, e.g. 5000000uusdc"),
   );
-  cmd.action(async (amount: string, o: AccountFlags, self: Command) => {
-    const g = globalOptions(self);
-    const value = { ...account(g, o), amount: collateralAmount(amount) };
-    await signAndSend(
-      g,
-      o.from!,
-      [{ typeUrl: "/strike.margin.v1.MsgWithdraw", value }],
-      o,
-      `Withdraw ${value.amount}uusdc from subaccount ${value.subaccount}`,
-    );
-  });
+  cmd.action(async (amount: string, o: AccountFlags, self: Command) => (await actions()).withdraw(amount, o, self));
   return withExamples(cmd, "strike tx margin withdraw 5000000uusdc --from mm");
 }
 
@@ -354,18 +201,6 @@ function marginModeCommand(): Command {
       .description("Choose standard margin or portfolio margin (worst loss over a grid of price and volatility shocks)")
       .argument("<mode>", "standard or portfolio"),
   );
-  cmd.action(async (mode: string, o: AccountFlags, self: Command) => {
-    const g = globalOptions(self);
-    if (mode !== "standard" && mode !== "portfolio")
-      throw cliErrors.badArgument(`mode must be standard or portfolio, got "${mode}"`);
-    const value = { ...account(g, o), portfolioMargin: mode === "portfolio" };
-    await signAndSend(
-      g,
-      o.from!,
-      [{ typeUrl: "/strike.margin.v1.MsgSetMarginMode", value }],
-      o,
-      `Set subaccount ${value.subaccount} to ${mode} margin`,
-    );
-  });
+  cmd.action(async (mode: string, o: AccountFlags, self: Command) => (await actions()).marginMode(mode, o, self));
   return withExamples(cmd, "strike tx margin set-mode portfolio --from mm");
 }

@@ -1,16 +1,9 @@
 /** `strike query book|trades|positions|markets|marks|orders`: the trading state, as tables or JSON. */
 import { Command } from "commander";
-import type { QuerySubaccountsResponse } from "../../chain/codec/generated/strike/margin/v1/query.js";
-import { MarketType, OptionKind, type Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
-import { Side, type Order, type Trade } from "../../chain/codec/generated/strike/orderbook/v1/order.js";
-import type * as q from "../../chain/codec/generated/strike/orderbook/v1/query.js";
-import { formatPrice, formatSize } from "../../modules/orderbook/units.js";
-import { cliQueries, withComet } from "../abciQuery.js";
-import { addressArg, globalOptions } from "../context.js";
-import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
-import { print } from "../output.js";
-import { decimalSub, speculativeQueries } from "../speculativeQuery.js";
+
+/** The actions' code, loaded only when one of these commands runs (`--help` never loads it). */
+const actions = () => import("./tradingQueriesActions.js");
 
 /** Columns padded to their widest cell; numbers right-aligned. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -23,58 +16,11 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
-function marketJson(m: Market) {
-  return {
-    id: m.id,
-    type: m.type === MarketType.MARKET_TYPE_OPTION ? "option" : "perpetual",
-    underlying: m.underlying,
-    tick_size: formatPrice(m.tickSize),
-    lot_size: formatSize(m, m.lotSize),
-    min_notional: formatPrice(m.minNotional),
-    maker_fee_rate: m.makerFeeRate,
-    taker_fee_rate: m.takerFeeRate,
-    initial_margin_fraction: m.initialMarginFraction,
-    maintenance_margin_fraction: m.maintenanceMarginFraction,
-    status: m.status === 2 ? "settled" : "active",
-    ...(m.option === undefined
-      ? {}
-      : {
-          option: {
-            kind: m.option.kind === OptionKind.OPTION_KIND_PUT ? "put" : "call",
-            strike: formatPrice(m.option.strikePrice),
-            expiry: new Date(Number(m.option.expiryTime) * 1000).toISOString(),
-            implied_volatility: m.option.impliedVolatility,
-            settlement_price: m.option.settlementPrice === 0n ? "" : formatPrice(m.option.settlementPrice),
-          },
-        }),
-  };
-}
-
 function marketsCommand(): Command {
   return withExamples(
     new Command("markets")
       .description("Every market with its tick, lot, fees and terms")
-      .action(async (_o: unknown, self: Command) => {
-        const g = globalOptions(self);
-        const { markets } = await withComet(g, (c) => cliQueries(c).orderbook.Markets({}));
-        const rows = markets.map(marketJson);
-        print(g.output, { markets: rows }, () =>
-          table(
-            ["MARKET", "TYPE", "TICK", "LOT", "MAKER", "TAKER", "STATUS", "EXPIRY", "IV"],
-            rows.map((m) => [
-              m.id,
-              m.type,
-              m.tick_size,
-              m.lot_size,
-              m.maker_fee_rate,
-              m.taker_fee_rate,
-              m.status,
-              m.option?.expiry.slice(0, 16) ?? "",
-              m.option?.implied_volatility ?? "",
-            ]),
-          ),
-        );
-      }),
+      .action(async (_o: unknown, self: Command) => (await actions()).markets(_o, self)),
     "strike query markets",
     "strike query markets --output json",
   );
@@ -87,34 +33,9 @@ function marksCommand(): Command {
         "Mark prices (USDC per contract) that positions are valued at: a perpetual's is its oracle price, an option's its model price; STALE when that oracle price is stale",
       )
       .argument("[market]", "only this market, e.g. ETH-PERP")
-      .action(async (market: string | undefined, _o: unknown, self: Command) => {
-        const g = globalOptions(self);
-        const r = await withComet(g, (c) => cliQueries(c).margin.Marks({ market: market ?? "" }));
-        const marks = r.marks.map((m) => ({
-          market: m.market,
-          type: m.type === MarketType.MARKET_TYPE_OPTION ? "option" : "perpetual",
-          underlying: m.underlying,
-          mark: m.mark,
-          spot: m.spot,
-          stale: m.stale,
-          settled: m.settled,
-        }));
-        print(g.output, { height: r.height.toString(), marks }, () =>
-          [
-            `marks at height ${r.height}`,
-            table(
-              ["MARKET", "TYPE", "MARK", "SPOT", "STATUS"],
-              marks.map((m) => [
-                m.market,
-                m.type,
-                m.mark || "-",
-                m.spot || "-",
-                m.settled ? "settled" : m.mark === "" ? "no price" : m.stale ? "STALE" : "",
-              ]),
-            ),
-          ].join("\n"),
-        );
-      }),
+      .action(async (market: string | undefined, _o: unknown, self: Command) =>
+        (await actions()).marks(market, _o, self),
+      ),
     "strike query marks",
     "strike query marks ETH-PERP --output json",
   );
@@ -126,24 +47,7 @@ function bookCommand(): Command {
       .description("Depth ladder of a market: asks above, bids below")
       .argument("<market>", "market id, e.g. ETH-PERP")
       .option("--levels <n>", "price levels per side", "10")
-      .action(async (market: string, o: { levels: string }, self: Command) => {
-        const g = globalOptions(self);
-        if (!/^\d+$/.test(o.levels)) throw cliErrors.badArgument("--levels must be a whole number");
-        const r = await withComet(g, (c) => cliQueries(c).orderbook.Book({ market, levels: Number(o.levels) }));
-        const m = r.market!;
-        const level = (l: q.BookLevel) => ({
-          price: formatPrice(l.price),
-          size: formatSize(m, l.size),
-          orders: l.orders,
-        });
-        const out = { market: m.id, bids: r.bids.map(level), asks: r.asks.map(level) };
-        print(g.output, out, () => {
-          const asks = [...out.asks].reverse().map((l) => ["ask", l.price, l.size, String(l.orders)]);
-          const bids = out.bids.map((l) => ["bid", l.price, l.size, String(l.orders)]);
-          if (asks.length + bids.length === 0) return `${m.id}: the book is empty`;
-          return `${m.id}\n${table(["SIDE", "PRICE", "SIZE", "ORDERS"], [...asks, ...bids])}`;
-        });
-      }),
+      .action(async (market: string, o: { levels: string }, self: Command) => (await actions()).book(market, o, self)),
     "strike query book ETH-PERP",
     "strike query book ETH-PERP --levels 5 --output json",
   );
@@ -155,75 +59,9 @@ function tradesCommand(): Command {
       .description("Recent trades of a market, newest first")
       .requiredOption("--market <id>", "market id")
       .option("--limit <n>", "how many", "20")
-      .action(async (o: { market: string; limit: string }, self: Command) => {
-        const g = globalOptions(self);
-        if (!/^\d+$/.test(o.limit)) throw cliErrors.badArgument("--limit must be a whole number");
-        const { r, markets } = await withComet(g, async (c) => ({
-          r: await cliQueries(c).orderbook.Trades({ market: o.market, limit: Number(o.limit) }),
-          markets: await cliQueries(c).orderbook.Markets({}),
-        }));
-        const m = markets.markets.find((x) => x.id === o.market)!;
-        const trades = r.trades.map((t: Trade) => ({
-          seq: t.seq.toString(),
-          height: t.height.toString(),
-          time: new Date(Number(t.time) * 1000).toISOString(),
-          price: formatPrice(t.price),
-          size: formatSize(m, t.size),
-          taker_side: t.takerSide === Side.SIDE_BUY ? "buy" : "sell",
-          maker: t.maker,
-          taker: t.taker,
-          liquidation: t.liquidation,
-        }));
-        print(g.output, { market: o.market, trades }, () =>
-          trades.length === 0
-            ? `no trades in ${o.market}`
-            : table(
-                ["HEIGHT", "TIME", "SIDE", "PRICE", "SIZE", "LIQ"],
-                trades.map((t) => [
-                  t.height,
-                  t.time.slice(11, 19),
-                  t.taker_side,
-                  t.price,
-                  t.size,
-                  t.liquidation ? "yes" : "",
-                ]),
-              ),
-        );
-      }),
+      .action(async (o: { market: string; limit: string }, self: Command) => (await actions()).trades(o, self)),
     "strike query trades --market ETH-PERP --output json",
   );
-}
-
-type Subaccounts = ReturnType<typeof QuerySubaccountsResponse.decode>;
-
-/** Per subaccount/market: the committed size and what rests on receipts only (speculative − committed). */
-function finalityTiers(committed: Subaccounts, speculative: Subaccounts) {
-  const sizes = new Map<string, string>();
-  for (const s of committed.subaccounts)
-    for (const p of s.positions) sizes.set(`${s.subaccount?.number ?? 0}/${p.market}`, p.size);
-  const tiers = new Map<string, { committed_size: string; soft_size: string }>();
-  for (const s of speculative.subaccounts)
-    for (const p of s.positions) {
-      const key = `${s.subaccount?.number ?? 0}/${p.market}`;
-      const c = sizes.get(key) ?? "0";
-      tiers.set(key, { committed_size: c, soft_size: decimalSub(p.size, c) });
-    }
-  return tiers;
-}
-
-function closedSoftly(committed: Subaccounts, speculative: Subaccounts, number: number) {
-  const open = new Set(
-    speculative.subaccounts
-      .filter((s) => (s.subaccount?.number ?? 0) === number)
-      .flatMap((s) => s.positions.map((p) => p.market)),
-  );
-  return committed.subaccounts
-    .filter((s) => (s.subaccount?.number ?? 0) === number)
-    .flatMap((s) =>
-      s.positions
-        .filter((p) => !open.has(p.market))
-        .map((p) => ({ market: p.market, committed_size: p.size, soft_size: decimalSub("0", p.size) })),
-    );
 }
 
 function positionsCommand(): Command {
@@ -238,87 +76,7 @@ function positionsCommand(): Command {
         "committed, or speculative: the sequencer's state with receipted fills (ask the sequencer's node); each position then shows how much is committed and how much rests on receipts only (soft)",
         "committed",
       )
-      .action(async (addr: string, o: { state: string }, self: Command) => {
-        const g = globalOptions(self);
-        const owner = addressArg(g, addr);
-        if (o.state !== "committed" && o.state !== "speculative")
-          throw cliErrors.badArgument(`--state must be committed or speculative, got "${o.state}"`);
-        const committedState = await withComet(g, (c) => cliQueries(c).margin.Subaccounts({ owner }));
-        const speculative = o.state === "speculative" ? speculativeQueries(g) : undefined;
-        const spec =
-          speculative === undefined
-            ? undefined
-            : { value: await speculative.queries.margin.Subaccounts({ owner }), height: speculative.height() ?? "" };
-        const r = spec?.value ?? committedState;
-        const tiers = spec === undefined ? undefined : finalityTiers(committedState, spec.value);
-        const out = r.subaccounts.map((s) => ({
-          subaccount: s.subaccount?.number ?? 0,
-          portfolio_margin: s.subaccount?.portfolioMargin ?? false,
-          collateral: s.collateral,
-          equity: s.equity,
-          initial_margin: s.initialMargin,
-          maintenance_margin: s.maintenanceMargin,
-          free_collateral: s.freeCollateral,
-          liquidatable: s.liquidatable,
-          greeks: { delta: s.delta, gamma: s.gamma, vega: s.vega, theta: s.theta },
-          positions: s.positions.map((p) => ({
-            market: p.market,
-            size: p.size,
-            entry_price: p.entryPrice,
-            mark_price: p.markPrice,
-            unrealized_pnl: p.unrealizedPnl,
-            initial_margin: p.initialMargin,
-            maintenance_margin: p.maintenanceMargin,
-            liquidation_price: p.liquidationPrice,
-            delta: p.delta,
-            gamma: p.gamma,
-            vega: p.vega,
-            theta: p.theta,
-            ...(tiers === undefined ? {} : tiers.get(`${s.subaccount?.number ?? 0}/${p.market}`)),
-          })),
-          // Positions the receipted txs closed: committed, gone in the speculative state.
-          ...(tiers === undefined ? {} : { closed_softly: closedSoftly(committedState, r, s.subaccount?.number ?? 0) }),
-        }));
-        const state = spec === undefined ? {} : { state: "speculative", sequencing_height: spec.height };
-        print(g.output, { owner, ...state, subaccounts: out }, () => {
-          if (out.length === 0) return `${owner} has no subaccounts (deposit with \`strike tx margin deposit\`)`;
-          return out
-            .map((s) => {
-              const head = `subaccount ${s.subaccount}${s.portfolio_margin ? " (portfolio margin)" : ""}: equity ${s.equity} USDC, collateral ${s.collateral}, initial margin ${s.initial_margin}, maintenance ${s.maintenance_margin}, free ${s.free_collateral}${s.liquidatable ? "  LIQUIDATABLE" : ""}${spec === undefined ? "" : `\n  speculative: the sequencer's state at height ${spec.height}, receipted fills included`}`;
-              if (tiers !== undefined) {
-                const rows = s.positions.map((p) => {
-                  const t = tiers.get(`${s.subaccount}/${p.market}`);
-                  return [
-                    p.market,
-                    p.size,
-                    t?.committed_size ?? "0",
-                    t?.soft_size ?? p.size,
-                    p.entry_price,
-                    p.mark_price,
-                    p.unrealized_pnl,
-                  ];
-                });
-                return `${head}\n${table(["MARKET", "SIZE", "COMMITTED", "SOFT", "ENTRY", "MARK", "PNL"], rows)}`;
-              }
-              if (s.positions.length === 0) return `${head}\n  no positions`;
-              const rows = s.positions.map((p) => [
-                p.market,
-                p.size,
-                p.entry_price,
-                p.mark_price,
-                p.unrealized_pnl,
-                p.initial_margin,
-                p.liquidation_price || "-",
-                p.delta,
-                p.gamma,
-                p.vega,
-                p.theta,
-              ]);
-              return `${head}\n${table(["MARKET", "SIZE", "ENTRY", "MARK", "PNL", "IM", "LIQ PRICE", "DELTA", "GAMMA", "VEGA", "THETA"], rows)}`;
-            })
-            .join("\n\n");
-        });
-      }),
+      .action(async (addr: string, o: { state: string }, self: Command) => (await actions()).positions(addr, o, self)),
     "strike query positions alice",
     "strike query positions strike1... --output json",
     "strike query positions alice --state speculative --node tcp://127.0.0.1:26667   # at the sequencer's node",
@@ -331,37 +89,7 @@ function ordersCommand(): Command {
       .description("Open orders of an address")
       .argument("<address>", "bech32 address or keyring key name")
       .option("--market <id>", "only this market", "")
-      .action(async (addr: string, o: { market: string }, self: Command) => {
-        const g = globalOptions(self);
-        const owner = addressArg(g, addr);
-        const { r, markets } = await withComet(g, async (c) => ({
-          r: await cliQueries(c).orderbook.Orders({ owner, market: o.market }),
-          markets: await cliQueries(c).orderbook.Markets({}),
-        }));
-        const byId = new Map(markets.markets.map((m) => [m.id, m]));
-        const orders = r.orders.map((x: Order) => {
-          const m = byId.get(x.market)!;
-          return {
-            order_id: x.id.toString(),
-            client_id: x.clientId.toString(),
-            market: x.market,
-            subaccount: x.subaccount,
-            side: x.side === Side.SIDE_BUY ? "buy" : "sell",
-            price: formatPrice(x.price),
-            size: formatSize(m, x.size),
-            remaining: formatSize(m, x.remaining),
-            trigger_price: x.triggerPrice === 0n ? "" : formatPrice(x.triggerPrice),
-          };
-        });
-        print(g.output, { owner, orders }, () =>
-          orders.length === 0
-            ? `${owner} has no open orders`
-            : table(
-                ["ID", "CLIENT", "MARKET", "SIDE", "PRICE", "REMAINING", "TRIGGER"],
-                orders.map((x) => [x.order_id, x.client_id, x.market, x.side, x.price, x.remaining, x.trigger_price]),
-              ),
-        );
-      }),
+      .action(async (addr: string, o: { market: string }, self: Command) => (await actions()).orders(addr, o, self)),
     "strike query orders mm --market ETH-PERP",
   );
 }

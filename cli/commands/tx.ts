@@ -1,19 +1,16 @@
 /** `strike tx …`: sign with a keyring key and broadcast through cosmjs. */
-import type { EncodeObject } from "@cosmjs/proto-signing";
 import { Command } from "commander";
-import { MsgSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
-import { formatCoins, parseCoins } from "../../genesis/coins.js";
-import { checkBech32Address } from "../../genesis/address.js";
-import { globalOptions, openKeyring } from "../context.js";
-import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { bridgeTxCommand } from "./bridge.js";
 import { oracleTxCommand } from "./oracle.js";
 import { slashingTxCommand, stakingTxCommand } from "./staking.js";
 import { checkpointTxCommand } from "./checkpoint.js";
 import { marginTxCommand, tradeTxCommand } from "./trade.js";
-import { addTxOptions, signAndSend, type TxFlags } from "../txSend.js";
+import { addTxOptions, type TxFlags } from "../txSend.js";
 import { txStatusCommand } from "./txStatus.js";
+
+/** The actions' code, loaded only when one of these commands runs (`--help` never loads it). */
+const actions = () => import("./txActions.js");
 
 function bankSendCommand(): Command {
   const cmd = new Command("send")
@@ -21,18 +18,9 @@ function bankSendCommand(): Command {
     .argument("<from>", "key name or address of a keyring key")
     .argument("<to>", "recipient bech32 address")
     .argument("<amount>", "coins, e.g. 1000ustrike or 10ustrike,5uusdc");
-  addTxOptions(cmd).action(async (from: string, to: string, amountText: string, flags: TxFlags, self: Command) => {
-    const g = globalOptions(self);
-    const bad = checkBech32Address(to);
-    if (bad !== undefined) throw cliErrors.badArgument(`recipient ${to}: ${bad}`);
-    const amount = parseCoins(amountText);
-    const fromAddress = openKeyring(g).resolve(from).address;
-    const msg: EncodeObject = {
-      typeUrl: "/cosmos.bank.v1beta1.MsgSend",
-      value: MsgSend.fromPartial({ fromAddress, toAddress: to, amount }),
-    };
-    await signAndSend(g, from, [msg], flags, `Send ${formatCoins(amount)}\n  from:   ${fromAddress}\n  to:     ${to}`);
-  });
+  addTxOptions(cmd).action(async (from: string, to: string, amountText: string, flags: TxFlags, self: Command) =>
+    (await actions()).bankSend(from, to, amountText, flags, self),
+  );
   return withExamples(
     cmd,
     "strike tx bank send alice strike1qy352euf40x77qfrg4ncn27dauqjx3t8ztnahv 1000ustrike --yes",

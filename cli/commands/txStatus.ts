@@ -2,7 +2,7 @@
 import { Command } from "commander";
 import type { TxStatusJson } from "../../chain/sequencer/ladderJson.js";
 import { txStatusLine } from "../../chain/sequencer/ladderJson.js";
-import { globalOptions, rpcHttpUrl } from "../context.js";
+import { globalOptions, rpcHttpUrl } from "../globalOptions.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { print } from "../output.js";

@@ -1,0 +1,54 @@
+/** What `strike relayer start` runs (relayer.ts defines the command). */
+import type { Command } from "commander";
+import { isAddress } from "ethers";
+import { createLogger } from "../../chain/node/logger.js";
+import {
+  createBlsRegistrationSource,
+  createRelayerMetrics,
+  createStrikeSource,
+  startRelayer,
+  startStatusServer,
+} from "../../relayer/index.js";
+import { globalOptions } from "../context.js";
+import { cliErrors } from "../errors.js";
+import type { RelayerFlags } from "./relayer.js";
+
+export async function runRelayer(o: RelayerFlags, self: Command): Promise<void> {
+  const g = globalOptions(self);
+  if (!isAddress(o.contract)) throw cliErrors.badArgument(`--contract ${o.contract} is not an Ethereum address`);
+  if (!/^(0x)?[0-9a-fA-F]{64}$/.test(o.l1Key)) throw cliErrors.badArgument("--l1-key must be 32 bytes of hex");
+  const confirmations = Number(o.confirmations);
+  const pollMs = Number(o.pollMs);
+  if (!Number.isInteger(confirmations) || confirmations < 0 || confirmations > 1000)
+    throw cliErrors.badArgument("--confirmations must be an integer from 0 to 1000");
+  if (!Number.isInteger(pollMs) || pollMs < 50) throw cliErrors.badArgument("--poll-ms must be at least 50");
+  const l1TimeoutMs = Number(o.l1TimeoutMs);
+  const rpcTimeoutMs = Number(o.rpcTimeoutMs);
+  if (!Number.isInteger(l1TimeoutMs) || l1TimeoutMs < 100)
+    throw cliErrors.badArgument("--l1-timeout-ms must be an integer of at least 100");
+  if (!Number.isInteger(rpcTimeoutMs) || rpcTimeoutMs < 100)
+    throw cliErrors.badArgument("--rpc-timeout-ms must be an integer of at least 100");
+  const logger = createLogger({ level: o.logLevel, module: "relayer" });
+  const metrics = createRelayerMetrics();
+  const relayer = await startRelayer({
+    strike: createStrikeSource(o.rpc ?? g.node, rpcTimeoutMs),
+    blsKeys: createBlsRegistrationSource(o.rpc ?? g.node, rpcTimeoutMs),
+    l1RpcUrl: o.l1Rpc,
+    contract: o.contract,
+    l1Key: o.l1Key.startsWith("0x") ? o.l1Key : `0x${o.l1Key}`,
+    confirmations,
+    pollMs,
+    l1TimeoutMs,
+    logger,
+    metrics,
+  });
+  const server = await startStatusServer(o.statusAddr, () => relayer.status(), metrics.registry);
+  logger.info("relayer status", { status: `${server.url}/status`, metrics: `${server.url}/metrics` });
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await relayer.stop();
+  await server.close();
+}
