@@ -7,7 +7,8 @@
 import { Command } from "commander";
 import { BLS_KEY_FILE, ETH_KEY_FILE } from "../../chain/node/keyFiles.js";
 import { withExamples } from "../help.js";
-import { addTxOptions, type TxFlags } from "../txSend.js";
+import { addTxOptions } from "../txSend.js";
+import type { RegisterBlsFlags, RegisterFlags } from "./checkpointActions.js";
 
 /** The actions' code, loaded only when one of these commands runs (`--help` never loads it). */
 const actions = () => import("./checkpointActions.js");
@@ -18,18 +19,8 @@ export function checkpointQueryCommand(): Command {
       "A state checkpoint for Ethereum: height, app hash, block hash, bridge roots, who signed with what power, and whether more than 2/3 signed",
     )
     .argument("<which>", '"latest" or a height')
-    .action(async (which: string, _o: unknown, self: Command) => (await actions()).showCheckpoint(which, _o, self));
+    .action(async (which: string, o: unknown, self: Command) => (await actions()).showCheckpoint(which, o, self));
   return withExamples(cmd, "strike query checkpoint latest", "strike query checkpoint 120 --output json");
-}
-
-export interface RegisterFlags extends TxFlags {
-  from: string;
-  ethKeyFile?: string;
-}
-
-export interface RegisterBlsFlags extends TxFlags {
-  from: string;
-  blsKeyFile?: string;
 }
 
 export function checkpointTxCommand(): Command {

@@ -14,8 +14,17 @@ import { cliQueries, withComet } from "../abciQuery.js";
 import { globalOptions, openKeyring } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { print } from "../output.js";
-import { signAndSend } from "../txSend.js";
-import type { RegisterBlsFlags, RegisterFlags } from "./checkpoint.js";
+import { signAndSend, type TxFlags } from "../txSend.js";
+
+export interface RegisterFlags extends TxFlags {
+  from: string;
+  ethKeyFile?: string;
+}
+
+export interface RegisterBlsFlags extends TxFlags {
+  from: string;
+  blsKeyFile?: string;
+}
 
 const P = "/strike.checkpoint.v1.";
 

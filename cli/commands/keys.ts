@@ -30,7 +30,7 @@ function listCommand(): Command {
   return withExamples(
     new Command("list")
       .description("List the keys of the keyring")
-      .action(async (_opts: unknown, self: Command) => (await actions()).list(_opts, self)),
+      .action(async (opts: unknown, self: Command) => (await actions()).list(opts, self)),
     "strike keys list --output json",
   );
 }
@@ -53,7 +53,7 @@ function deleteCommand(): Command {
     new Command("delete")
       .description("Delete a key from the keyring (it cannot be recovered without its mnemonic)")
       .argument("<name>", "key name")
-      .action(async (name: string, _opts: unknown, self: Command) => (await actions()).deleteKey(name, _opts, self)),
+      .action(async (name: string, opts: unknown, self: Command) => (await actions()).deleteKey(name, opts, self)),
     "strike keys delete alice --yes",
   );
 }

@@ -8,7 +8,7 @@ import { withNode } from "../client.js";
 import { globalOptions, rpcHttpUrl, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { print } from "../output.js";
-import { table } from "./tradingQueries.js";
+import { table } from "../table.js";
 
 /** Calls a Strike JSON-RPC method; an error answer becomes a CLI error with the node's message. */
 async function callRpc<T>(node: string, method: string, params: Record<string, unknown>): Promise<T> {

@@ -3,10 +3,10 @@
  * `strike feeder` (the long-running price feeder) and `strike genesis add-oracle-feeder`.
  */
 import { Command, Option } from "commander";
-// The light parts of the oracle module only: its index (and the genesis code) would load every module.
 import { DEFAULT_GAS } from "../fees.js";
 import { withExamples } from "../help.js";
 import { addTxOptions, type TxFlags } from "../txSend.js";
+import type { FeederFlags } from "./oracleActions.js";
 
 /** The actions' code, loaded only when one of these commands runs (`--help` never loads it). */
 const actions = () => import("./oracleActions.js");
@@ -33,14 +33,14 @@ export function oracleTxCommand(): Command {
 function oracleParamsCommand(): Command {
   const cmd = new Command("params")
     .description("The oracle's parameters")
-    .action(async (_o, self: Command) => (await actions()).oracleParams(_o, self));
+    .action(async (o, self: Command) => (await actions()).oracleParams(o, self));
   return withExamples(cmd, "strike query oracle params --output json");
 }
 
 function oracleFeedersCommand(): Command {
   const cmd = new Command("feeders")
     .description("Accounts whose votes count, with weights")
-    .action(async (_o, self: Command) => (await actions()).oracleFeeders(_o, self));
+    .action(async (o, self: Command) => (await actions()).oracleFeeders(o, self));
   return withExamples(cmd, "strike query oracle feeders");
 }
 
@@ -48,8 +48,8 @@ export function oracleQueryCommand(): Command {
   const cmd = new Command("oracle")
     .description("Oracle prices: one asset, or all of them as a table")
     .argument("[asset]", "asset symbol, e.g. ETH (default: all assets)")
-    .action(async (assetArg: string | undefined, _o: unknown, self: Command) =>
-      (await actions()).oraclePrices(assetArg, _o, self),
+    .action(async (assetArg: string | undefined, o: unknown, self: Command) =>
+      (await actions()).oraclePrices(assetArg, o, self),
     );
   cmd.addCommand(oracleParamsCommand());
   cmd.addCommand(oracleFeedersCommand());
@@ -59,21 +59,6 @@ export function oracleQueryCommand(): Command {
     "strike query oracle ETH --output json",
     "strike query oracle feeders",
   );
-}
-
-export interface FeederFlags {
-  from: string;
-  assets: string;
-  source: string;
-  interval: string;
-  seed: string;
-  volatility: string;
-  httpUrl?: string;
-  httpField?: string;
-  httpTimeout: string;
-  fees?: string;
-  gas: string;
-  gasPrices?: string;
 }
 
 export function feederCommand(): Command {

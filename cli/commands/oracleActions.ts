@@ -13,6 +13,7 @@ import { runFeeder } from "../../feeder/runFeeder.js";
 import { createSimulatedSource } from "../../feeder/simulatedSource.js";
 import type { PriceSource } from "../../feeder/source.js";
 import { decodeBech32 } from "../../genesis/address.js";
+// The light parts of the oracle module only: its index (and the genesis code) would load every module.
 import { isValidAssetSymbol, parseAssetPrices } from "../../modules/oracle/validation.js";
 import { cliRpc } from "../abciQuery.js";
 import { connectComet, withNode } from "../client.js";
@@ -21,7 +22,21 @@ import { cliErrors } from "../errors.js";
 import { DEFAULT_GAS_ADJUSTMENT, resolveFee } from "../fees.js";
 import { note, print } from "../output.js";
 import { signAndSend, type TxFlags } from "../txSend.js";
-import type { FeederFlags } from "./oracle.js";
+
+export interface FeederFlags {
+  from: string;
+  assets: string;
+  source: string;
+  interval: string;
+  seed: string;
+  volatility: string;
+  httpUrl?: string;
+  httpField?: string;
+  httpTimeout: string;
+  fees?: string;
+  gas: string;
+  gasPrices?: string;
+}
 
 /** "ETH=3001.5,BTC=65000" → [{asset, price}], checked with the chain's own rules. */
 export function parsePriceList(text: string): { asset: string; price: string }[] {

@@ -14,7 +14,7 @@ export function receiptCheckCommand(): Command {
       "<file>",
       "a receipt as JSON (what `strike tx … --wait sequenced --output json` prints, or its `receipt` field)",
     )
-    .action(async (file: string, _flags: unknown, self: Command) => (await actions()).receiptCheck(file, _flags, self));
+    .action(async (file: string, flags: unknown, self: Command) => (await actions()).receiptCheck(file, flags, self));
   return withExamples(
     cmd,
     "strike receipt check receipt.json",

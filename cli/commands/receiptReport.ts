@@ -6,17 +6,10 @@
  */
 import { Command } from "commander";
 import { withExamples } from "../help.js";
+import type { ReportFlags } from "./receiptReportActions.js";
 
 /** The actions' code, loaded only when one of these commands runs (`--help` never loads it). */
 const actions = () => import("./receiptReportActions.js");
-
-export interface ReportFlags {
-  from: string;
-  conflicting?: string;
-  fees: string;
-  gas: string;
-  timeout: string;
-}
 
 export function receiptReportCommand(): Command {
   const cmd = new Command("report")

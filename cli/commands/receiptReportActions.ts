@@ -9,7 +9,14 @@ import { cliErrors } from "../errors.js";
 import { formatFee } from "../fees.js";
 import { note, print } from "../output.js";
 import { confirm } from "../prompt.js";
-import type { ReportFlags } from "./receiptReport.js";
+
+export interface ReportFlags {
+  from: string;
+  conflicting?: string;
+  fees: string;
+  gas: string;
+  timeout: string;
+}
 
 function readJson(file: string): unknown {
   let json: unknown;

@@ -4,19 +4,7 @@
  */
 import { Command } from "commander";
 import { withExamples } from "../help.js";
-
-export interface RelayerFlags {
-  rpc?: string;
-  l1Rpc: string;
-  contract: string;
-  l1Key: string;
-  confirmations: string;
-  pollMs: string;
-  l1TimeoutMs: string;
-  rpcTimeoutMs: string;
-  statusAddr: string;
-  logLevel: string;
-}
+import type { RelayerFlags } from "./relayerActions.js";
 
 export function relayerCommand(): Command {
   const cmd = new Command("relayer").description("The relayer that lands Strike checkpoints on Ethereum");

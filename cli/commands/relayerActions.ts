@@ -11,7 +11,19 @@ import {
 } from "../../relayer/index.js";
 import { globalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
-import type { RelayerFlags } from "./relayer.js";
+
+export interface RelayerFlags {
+  rpc?: string;
+  l1Rpc: string;
+  contract: string;
+  l1Key: string;
+  confirmations: string;
+  pollMs: string;
+  l1TimeoutMs: string;
+  rpcTimeoutMs: string;
+  statusAddr: string;
+  logLevel: string;
+}
 
 export async function runRelayer(o: RelayerFlags, self: Command): Promise<void> {
   const g = globalOptions(self);

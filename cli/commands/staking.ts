@@ -3,24 +3,12 @@
  * `strike query slashing …`: validators, delegations, rewards and signing infos.
  */
 import { Command, Option } from "commander";
-import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
-import { addTxOptions, type TxFlags } from "../txSend.js";
+import { addTxOptions } from "../txSend.js";
+import type { FromFlags } from "./stakingActions.js";
 
 /** The actions' code, loaded only when one of these commands runs (`--help` never loads it). */
 const actions = () => import("./stakingActions.js");
-
-export interface FromFlags extends TxFlags {
-  from: string;
-}
-
-/** "1000000ustrike" → {denom, amount}; the chain checks that the denom is the bond denom. */
-export function parseStakeAmount(text: string): { denom: string; amount: string } {
-  const m = /^(\d+)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$/.exec(text.trim());
-  if (m === null) throw cliErrors.badArgument(`"${text}" is not an amount with its denom, e.g. 1000000ustrike`);
-  if (BigInt(m[1]!) === 0n) throw cliErrors.badArgument("the amount must be positive");
-  return { denom: m[2]!, amount: BigInt(m[1]!).toString() };
-}
 
 function fromOption(cmd: Command): Command {
   return addTxOptions(cmd.requiredOption("--from <key>", "keyring key (name or address) that signs"));
@@ -146,7 +134,7 @@ export function slashingQueryCommand(): Command {
   const signingInfo = new Command("signing-info")
     .description("A validator's liveness record: missed blocks, jail time, tombstone")
     .argument("<validator>", "consensus address (hex), operator address, or keyring key name")
-    .action(async (who: string, _o: unknown, self: Command) => (await actions()).slashingQuery(who, _o, self));
+    .action(async (who: string, o: unknown, self: Command) => (await actions()).slashingQuery(who, o, self));
   cmd.addCommand(
     withExamples(
       signingInfo,

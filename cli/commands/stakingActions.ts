@@ -8,9 +8,20 @@ import { cliQueries, withComet } from "../abciQuery.js";
 import { addressArg, globalOptions, openKeyring, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { print } from "../output.js";
-import { signAndSend } from "../txSend.js";
-import { table } from "./tradingQueries.js";
-import { parseStakeAmount, type FromFlags } from "./staking.js";
+import { signAndSend, type TxFlags } from "../txSend.js";
+import { table } from "../table.js";
+
+/** "1000000ustrike" → {denom, amount}; the chain checks that the denom is the bond denom. */
+export function parseStakeAmount(text: string): { denom: string; amount: string } {
+  const m = /^(\d+)([a-zA-Z][a-zA-Z0-9/:._-]{2,127})$/.exec(text.trim());
+  if (m === null) throw cliErrors.badArgument(`"${text}" is not an amount with its denom, e.g. 1000000ustrike`);
+  if (BigInt(m[1]!) === 0n) throw cliErrors.badArgument("the amount must be positive");
+  return { denom: m[2]!, amount: BigInt(m[1]!).toString() };
+}
+
+export interface FromFlags extends TxFlags {
+  from: string;
+}
 
 const ST = "/strike.staking.v1.";
 

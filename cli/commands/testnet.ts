@@ -6,23 +6,10 @@
  */
 import { Command } from "commander";
 import { withExamples } from "../help.js";
+import type { TestnetFlags } from "./testnetActions.js";
 
 /** The actions' code, loaded only when one of these commands runs (`--help` never loads it). */
 const actions = () => import("./testnetActions.js");
-
-export interface TestnetFlags {
-  validators: string;
-  output: string;
-  startingPort: string;
-  accounts: string;
-  funds: string;
-  feeder?: string;
-  genesisTime?: string;
-  timeoutCommit: string;
-  l1Rpc?: string;
-  l1Key?: string;
-  checkpointScheme: string;
-}
 
 export function testnetCommand(): Command {
   const cmd = new Command("testnet")

@@ -11,7 +11,20 @@ import { cliErrors } from "../errors.js";
 import { cosmosHdPath, deriveFromMnemonic, generateMnemonic } from "../keyring/hd.js";
 import { Keyring } from "../keyring/keyring.js";
 import { print } from "../output.js";
-import type { TestnetFlags } from "./testnet.js";
+
+export interface TestnetFlags {
+  validators: string;
+  output: string;
+  startingPort: string;
+  accounts: string;
+  funds: string;
+  feeder?: string;
+  genesisTime?: string;
+  timeoutCommit: string;
+  l1Rpc?: string;
+  l1Key?: string;
+  checkpointScheme: string;
+}
 
 /** 100 STRIKE bonded per validator: voting power 100. */
 const DEFAULT_SELF_DELEGATION = 100_000_000n;

@@ -1,38 +1,13 @@
 /** `strike tx trade …` and `strike tx margin …`: orders, cancels, bundles, collateral. */
 import { Command, Option } from "commander";
 import { withExamples } from "../help.js";
-import { addTxOptions, type TxFlags } from "../txSend.js";
+import { addTxOptions } from "../txSend.js";
+import { SELF_TRADE_NAMES, TIF_NAMES, type AccountFlags, type OrderFlags } from "./tradeFlags.js";
 
 /** The actions' code, loaded only when one of these commands runs (`--help` never loads it). */
 const actions = () => import("./tradeActions.js");
 
 const TRADE_GAS = "2000000";
-
-/** The names --tif and --self-trade accept; tradeActions.ts maps each to the codec's enum. */
-export const TIF_NAMES = ["gtc", "ioc", "fok", "post-only"] as const;
-export const SELF_TRADE_NAMES = ["expire-maker", "expire-taker", "expire-both"] as const;
-
-export interface AccountFlags extends TxFlags {
-  from?: string;
-  subaccount: string;
-}
-
-export interface OrderFlags extends AccountFlags {
-  market: string;
-  side: string;
-  size: string;
-  price: string;
-  tif: (typeof TIF_NAMES)[number];
-  type: string;
-  reduceOnly: boolean;
-  clientId?: string;
-  goodTilBlock?: string;
-  goodTilTime?: string;
-  trigger?: string;
-  triggerPrice?: string;
-  selfTrade: (typeof SELF_TRADE_NAMES)[number];
-  selfTradeAllSubaccounts?: boolean;
-}
 
 /**
  * Trading txs get a generous gas limit by default (an order's cost grows with the makers it

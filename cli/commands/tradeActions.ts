@@ -12,7 +12,7 @@ import type { BundleLeg, OrderSpec } from "../../chain/codec/generated/strike/or
 import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { signAndSend } from "../txSend.js";
-import type { AccountFlags, OrderFlags, SELF_TRADE_NAMES, TIF_NAMES } from "./trade.js";
+import type { AccountFlags, OrderFlags, SELF_TRADE_NAMES, TIF_NAMES } from "./tradeFlags.js";
 
 const T = "/strike.orderbook.v1.";
 

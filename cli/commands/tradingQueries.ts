@@ -5,22 +5,11 @@ import { withExamples } from "../help.js";
 /** The actions' code, loaded only when one of these commands runs (`--help` never loads it). */
 const actions = () => import("./tradingQueriesActions.js");
 
-/** Columns padded to their widest cell; numbers right-aligned. */
-export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (/^-?[\d.]+%?$/.test(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
-      .join("  ")
-      .trimEnd();
-  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}
-
 function marketsCommand(): Command {
   return withExamples(
     new Command("markets")
       .description("Every market with its tick, lot, fees and terms")
-      .action(async (_o: unknown, self: Command) => (await actions()).markets(_o, self)),
+      .action(async (o: unknown, self: Command) => (await actions()).markets(o, self)),
     "strike query markets",
     "strike query markets --output json",
   );
@@ -33,8 +22,8 @@ function marksCommand(): Command {
         "Mark prices (USDC per contract) that positions are valued at: a perpetual's is its oracle price, an option's its model price; STALE when that oracle price is stale",
       )
       .argument("[market]", "only this market, e.g. ETH-PERP")
-      .action(async (market: string | undefined, _o: unknown, self: Command) =>
-        (await actions()).marks(market, _o, self),
+      .action(async (market: string | undefined, o: unknown, self: Command) =>
+        (await actions()).marks(market, o, self),
       ),
     "strike query marks",
     "strike query marks ETH-PERP --output json",

@@ -10,7 +10,7 @@ import { addressArg, globalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { print } from "../output.js";
 import { decimalSub, speculativeQueries } from "../speculativeQuery.js";
-import { table } from "./tradingQueries.js";
+import { table } from "../table.js";
 
 function marketJson(m: Market) {
   return {
