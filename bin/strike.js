@@ -8,7 +8,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SOURCE_DIRS = ["app", "chain", "modules", "cli", "genesis", "feeder"];
+// The folders scripts/build.mjs compiles (its SOURCE_DIRS).
+const SOURCE_DIRS = ["app", "chain", "modules", "cli", "genesis", "feeder", "relayer"];
 
 function builtIsCurrent() {
   if (process.env.STRIKE_FROM_SOURCE === "1") return false;
