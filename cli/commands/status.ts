@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { withNode } from "../client.js";
 import { globalOptions, rpcHttpUrl } from "../globalOptions.js";
 import { withExamples } from "../help.js";
+import { postJson } from "../httpPost.js";
 import { print } from "../output.js";
 
 interface NetInfo {
@@ -21,14 +22,10 @@ interface StatusJson {
   validator_info: { address?: string; voting_power: string };
 }
 
-/** One JSON-RPC call over HTTP: a plain fetch, so that `status` starts without loading cosmjs (about half a second). */
+/** One JSON-RPC call over HTTP, without cosmjs (about half a second to load) or fetch (a tenth). */
 async function rpc<T>(node: string, method: string): Promise<T | undefined> {
-  const res = await fetch(rpcHttpUrl(node), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: {} }),
-  });
-  return ((await res.json()) as { result?: T }).result;
+  const answer = (await postJson(rpcHttpUrl(node), { jsonrpc: "2.0", id: 1, method, params: {} })) as { result?: T };
+  return answer.result;
 }
 
 /** RFC 3339 with all nine digits of nanoseconds (the node drops trailing zeros; this command always printed nine). */
