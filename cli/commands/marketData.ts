@@ -13,7 +13,7 @@ function candlesCommand(): Command {
       .option("--interval <i>", "candle length: 1m, 5m, 1h or 1d", "1m")
       .option("--limit <n>", "how many of the latest candles (1-1000)", "30")
       .action(async (o: { market: string; interval: string; limit: string }, self: Command) =>
-        (await actions()).candles(o, self),
+        (await actions()).showCandles(o, self),
       ),
     "strike query candles --market ETH-PERP --interval 1m",
     "strike query candles --market ETH-PERP --interval 1h --limit 24 --output json",
@@ -26,7 +26,7 @@ function tapeCommand(): Command {
       .description("The trade tape of a market from the node's index, newest first (with block time and height)")
       .requiredOption("--market <id>", "market id, e.g. ETH-PERP")
       .option("--limit <n>", "how many of the latest trades (1-1000)", "20")
-      .action(async (o: { market: string; limit: string }, self: Command) => (await actions()).tape(o, self)),
+      .action(async (o: { market: string; limit: string }, self: Command) => (await actions()).showTape(o, self)),
     "strike query tape --market ETH-PERP",
     "strike query tape --market ETH-PERP --limit 100 --output json",
   );

@@ -39,7 +39,10 @@ function limitOf(text: string): number {
 
 const isoTime = (seconds: string): string => new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
 
-export async function candles(o: { market: string; interval: string; limit: string }, self: Command): Promise<void> {
+export async function showCandles(
+  o: { market: string; interval: string; limit: string },
+  self: Command,
+): Promise<void> {
   const g = globalOptions(self);
   if (!["1m", "5m", "1h", "1d"].includes(o.interval))
     throw cliErrors.badArgument(`--interval ${o.interval}: one of 1m, 5m, 1h, 1d`);
@@ -69,7 +72,7 @@ export async function candles(o: { market: string; interval: string; limit: stri
   );
 }
 
-export async function tape(o: { market: string; limit: string }, self: Command): Promise<void> {
+export async function showTape(o: { market: string; limit: string }, self: Command): Promise<void> {
   const g = globalOptions(self);
   const limit = limitOf(o.limit);
   const m = await marketOf(g, o.market);

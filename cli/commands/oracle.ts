@@ -80,7 +80,7 @@ export function feederCommand(): Command {
     .option("--fees <coins>", "fee per submission (default: gas × gas price)")
     .option("--gas <limit>", "gas limit per submission", String(DEFAULT_GAS))
     .option("--gas-prices <price>", "price per unit of gas (default 0.025ustrike)")
-    .action(async (f: FeederFlags, self: Command) => (await actions()).feeder(f, self));
+    .action(async (f: FeederFlags, self: Command) => (await actions()).startFeeder(f, self));
   return withExamples(
     cmd,
     "strike feeder --from feeder --assets ETH,BTC --source sim --interval 1s --seed 42",

@@ -212,7 +212,7 @@ export async function oraclePrices(assetArg: string | undefined, _o: unknown, se
   print(g.output, p, () => priceTable([p]));
 }
 
-export async function feeder(f: FeederFlags, self: Command): Promise<void> {
+export async function startFeeder(f: FeederFlags, self: Command): Promise<void> {
   const g = globalOptions(self);
   const assets = parseAssets(f.assets);
   const intervalMs = durationFlag("--interval", f.interval);

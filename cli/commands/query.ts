@@ -16,7 +16,7 @@ function balancesCommand(): Command {
     new Command("balances")
       .description("All coin balances of an address")
       .argument("<address>", "bech32 address or keyring key name")
-      .action(async (addr: string, o: unknown, self: Command) => (await actions()).balances(addr, o, self)),
+      .action(async (addr: string, o: unknown, self: Command) => (await actions()).queryBalances(addr, o, self)),
     "strike query bank balances strike1qy352euf40x77qfrg4ncn27dauqjx3t8ztnahv",
   );
 }
@@ -26,7 +26,7 @@ function accountCommand(): Command {
     new Command("account")
       .description("An account's number, sequence and public key")
       .argument("<address>", "bech32 address or keyring key name")
-      .action(async (addr: string, o: unknown, self: Command) => (await actions()).account(addr, o, self)),
+      .action(async (addr: string, o: unknown, self: Command) => (await actions()).queryAccount(addr, o, self)),
     "strike query auth account strike1qy352euf40x77qfrg4ncn27dauqjx3t8ztnahv --output json",
   );
 }
@@ -36,7 +36,7 @@ function txQueryCommand(): Command {
     new Command("tx")
       .description("A committed transaction by hash: result, events and decoded messages")
       .argument("<hash>", "hex tx hash")
-      .action(async (hash: string, o: unknown, self: Command) => (await actions()).txQuery(hash, o, self)),
+      .action(async (hash: string, o: unknown, self: Command) => (await actions()).queryTx(hash, o, self)),
     "strike query tx 0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C4B5A69788796A5B4C3D2E1F0",
   );
 }

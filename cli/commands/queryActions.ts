@@ -17,7 +17,7 @@ async function withQueryClient<T>(
   }
 }
 
-export async function balances(addr: string, _o: unknown, self: Command): Promise<void> {
+export async function queryBalances(addr: string, _o: unknown, self: Command): Promise<void> {
   const g = globalOptions(self);
   const address = addressArg(g, addr);
   const balances = await withQueryClient(g, ({ client }) => client.getAllBalances(address));
@@ -28,7 +28,7 @@ export async function balances(addr: string, _o: unknown, self: Command): Promis
   );
 }
 
-export async function account(addr: string, _o: unknown, self: Command): Promise<void> {
+export async function queryAccount(addr: string, _o: unknown, self: Command): Promise<void> {
   const g = globalOptions(self);
   const address = addressArg(g, addr);
   const acc = await withQueryClient(g, ({ client }) => client.getAccount(address));
@@ -44,7 +44,7 @@ export async function account(addr: string, _o: unknown, self: Command): Promise
   print(g.output, out);
 }
 
-export async function txQuery(hash: string, _o: unknown, self: Command): Promise<void> {
+export async function queryTx(hash: string, _o: unknown, self: Command): Promise<void> {
   const g = globalOptions(self);
   if (!/^(0x)?[0-9a-fA-F]{64}$/.test(hash)) throw cliErrors.badArgument(`"${hash}" is not a 64-character hex tx hash`);
   const h = hash.replace(/^0x/, "").toUpperCase();

@@ -105,7 +105,7 @@ function validatorsCommand(): Command {
     new Command("validators")
       .description("Every validator, by tokens, with status, power and commission")
       .addOption(new Option("--status <status>", "only bonded or unbonded ones").choices(["bonded", "unbonded"]))
-      .action(async (o: { status?: string }, self: Command) => (await actions()).validators(o, self)),
+      .action(async (o: { status?: string }, self: Command) => (await actions()).showValidators(o, self)),
     "strike query staking validators",
     "strike query staking validators --status bonded --output json",
   );
@@ -116,7 +116,7 @@ function delegationsCommand(): Command {
     new Command("delegations")
       .description("A delegator's delegations with their worth and pending rewards, and its unbonding entries")
       .argument("<delegator>", "bech32 address or keyring key name")
-      .action(async (who: string, o: unknown, self: Command) => (await actions()).delegations(who, o, self)),
+      .action(async (who: string, o: unknown, self: Command) => (await actions()).showDelegations(who, o, self)),
     "strike query staking delegations alice",
     "strike query staking delegations strike1... --output json",
   );

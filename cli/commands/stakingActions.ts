@@ -182,7 +182,7 @@ export async function slashingTx(o: FromFlags, self: Command): Promise<void> {
   await signAndSend(g, o.from, [msg], o, `Unjail validator ${operator}`);
 }
 
-export async function validators(o: { status?: string }, self: Command): Promise<void> {
+export async function showValidators(o: { status?: string }, self: Command): Promise<void> {
   const g = globalOptions(self);
   const { validators } = await withComet(g, (c) => cliQueries(c).staking.Validators({ status: o.status ?? "" }));
   const rows = validators.map(validatorJson);
@@ -204,7 +204,7 @@ export async function validators(o: { status?: string }, self: Command): Promise
   );
 }
 
-export async function delegations(who: string, _o: unknown, self: Command): Promise<void> {
+export async function showDelegations(who: string, _o: unknown, self: Command): Promise<void> {
   const g = globalOptions(self);
   const delegatorAddress = addressArg(g, who);
   const [d, u] = await withComet(

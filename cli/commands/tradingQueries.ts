@@ -9,7 +9,7 @@ function marketsCommand(): Command {
   return withExamples(
     new Command("markets")
       .description("Every market with its tick, lot, fees and terms")
-      .action(async (o: unknown, self: Command) => (await actions()).markets(o, self)),
+      .action(async (o: unknown, self: Command) => (await actions()).showMarkets(o, self)),
     "strike query markets",
     "strike query markets --output json",
   );
@@ -23,7 +23,7 @@ function marksCommand(): Command {
       )
       .argument("[market]", "only this market, e.g. ETH-PERP")
       .action(async (market: string | undefined, o: unknown, self: Command) =>
-        (await actions()).marks(market, o, self),
+        (await actions()).showMarks(market, o, self),
       ),
     "strike query marks",
     "strike query marks ETH-PERP --output json",
@@ -36,7 +36,9 @@ function bookCommand(): Command {
       .description("Depth ladder of a market: asks above, bids below")
       .argument("<market>", "market id, e.g. ETH-PERP")
       .option("--levels <n>", "price levels per side", "10")
-      .action(async (market: string, o: { levels: string }, self: Command) => (await actions()).book(market, o, self)),
+      .action(async (market: string, o: { levels: string }, self: Command) =>
+        (await actions()).showBook(market, o, self),
+      ),
     "strike query book ETH-PERP",
     "strike query book ETH-PERP --levels 5 --output json",
   );
@@ -48,7 +50,7 @@ function tradesCommand(): Command {
       .description("Recent trades of a market, newest first")
       .requiredOption("--market <id>", "market id")
       .option("--limit <n>", "how many", "20")
-      .action(async (o: { market: string; limit: string }, self: Command) => (await actions()).trades(o, self)),
+      .action(async (o: { market: string; limit: string }, self: Command) => (await actions()).showTrades(o, self)),
     "strike query trades --market ETH-PERP --output json",
   );
 }
@@ -65,7 +67,9 @@ function positionsCommand(): Command {
         "committed, or speculative: the sequencer's state with receipted fills (ask the sequencer's node); each position then shows how much is committed and how much rests on receipts only (soft)",
         "committed",
       )
-      .action(async (addr: string, o: { state: string }, self: Command) => (await actions()).positions(addr, o, self)),
+      .action(async (addr: string, o: { state: string }, self: Command) =>
+        (await actions()).showPositions(addr, o, self),
+      ),
     "strike query positions alice",
     "strike query positions strike1... --output json",
     "strike query positions alice --state speculative --node tcp://127.0.0.1:26667   # at the sequencer's node",
@@ -78,7 +82,9 @@ function ordersCommand(): Command {
       .description("Open orders of an address")
       .argument("<address>", "bech32 address or keyring key name")
       .option("--market <id>", "only this market", "")
-      .action(async (addr: string, o: { market: string }, self: Command) => (await actions()).orders(addr, o, self)),
+      .action(async (addr: string, o: { market: string }, self: Command) =>
+        (await actions()).showOrders(addr, o, self),
+      ),
     "strike query orders mm --market ETH-PERP",
   );
 }

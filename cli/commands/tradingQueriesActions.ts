@@ -71,7 +71,7 @@ function closedSoftly(committed: Subaccounts, speculative: Subaccounts, number: 
     );
 }
 
-export async function markets(_o: unknown, self: Command): Promise<void> {
+export async function showMarkets(_o: unknown, self: Command): Promise<void> {
   const g = globalOptions(self);
   const { markets } = await withComet(g, (c) => cliQueries(c).orderbook.Markets({}));
   const rows = markets.map(marketJson);
@@ -93,7 +93,7 @@ export async function markets(_o: unknown, self: Command): Promise<void> {
   );
 }
 
-export async function marks(market: string | undefined, _o: unknown, self: Command): Promise<void> {
+export async function showMarks(market: string | undefined, _o: unknown, self: Command): Promise<void> {
   const g = globalOptions(self);
   const r = await withComet(g, (c) => cliQueries(c).margin.Marks({ market: market ?? "" }));
   const marks = r.marks.map((m) => ({
@@ -122,7 +122,7 @@ export async function marks(market: string | undefined, _o: unknown, self: Comma
   );
 }
 
-export async function book(market: string, o: { levels: string }, self: Command): Promise<void> {
+export async function showBook(market: string, o: { levels: string }, self: Command): Promise<void> {
   const g = globalOptions(self);
   if (!/^\d+$/.test(o.levels)) throw cliErrors.badArgument("--levels must be a whole number");
   const r = await withComet(g, (c) => cliQueries(c).orderbook.Book({ market, levels: Number(o.levels) }));
@@ -141,7 +141,7 @@ export async function book(market: string, o: { levels: string }, self: Command)
   });
 }
 
-export async function trades(o: { market: string; limit: string }, self: Command): Promise<void> {
+export async function showTrades(o: { market: string; limit: string }, self: Command): Promise<void> {
   const g = globalOptions(self);
   if (!/^\d+$/.test(o.limit)) throw cliErrors.badArgument("--limit must be a whole number");
   const { r, markets } = await withComet(g, async (c) => ({
@@ -177,7 +177,7 @@ export async function trades(o: { market: string; limit: string }, self: Command
   );
 }
 
-export async function positions(addr: string, o: { state: string }, self: Command): Promise<void> {
+export async function showPositions(addr: string, o: { state: string }, self: Command): Promise<void> {
   const g = globalOptions(self);
   const owner = addressArg(g, addr);
   if (o.state !== "committed" && o.state !== "speculative")
@@ -259,7 +259,7 @@ export async function positions(addr: string, o: { state: string }, self: Comman
   });
 }
 
-export async function orders(addr: string, o: { market: string }, self: Command): Promise<void> {
+export async function showOrders(addr: string, o: { market: string }, self: Command): Promise<void> {
   const g = globalOptions(self);
   const owner = addressArg(g, addr);
   const { r, markets } = await withComet(g, async (c) => ({
