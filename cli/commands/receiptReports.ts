@@ -4,9 +4,10 @@
  * yet (with a reporter, only its own; without, every claim).
  */
 import { Command } from "commander";
-import { addressArg, globalOptions } from "../context.js";
 import { withExamples } from "../help.js";
-import { print } from "../output.js";
+
+/** The actions' code, loaded only when one of these commands runs (`--help` never loads it). */
+const actions = () => import("./receiptReportsActions.js");
 
 export function receiptReportsCommand(): Command {
   const cmd = new Command("reports")
@@ -15,57 +16,8 @@ export function receiptReportsCommand(): Command {
         "and the reward claims not paid yet, with the height each is paid at. Without a reporter: every unpaid claim",
     )
     .argument("[reporter]", "address or key name of the reporter")
-    .action(async (reporterArg: string | undefined, _flags: unknown, self: Command) => {
-      const g = globalOptions(self);
-      const reporter = reporterArg === undefined ? "" : addressArg(g, reporterArg);
-      // Loaded by this action only, so that other commands start without the query clients.
-      const { cliQueries, withComet } = await import("../abciQuery.js");
-      const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
-      const { commitments, claims } = await withComet(g, async (c) => {
-        const q = cliQueries(c).receipts;
-        return {
-          commitments: reporter === "" ? [] : (await q.Commitments({ reporter })).commitments,
-          claims: (await q.Claims({ reporter })).claims,
-        };
-      });
-      const view = {
-        ...(reporter === "" ? {} : { reporter }),
-        commitments: commitments.map((p) => ({
-          commitment: hex(p.commitment!.commitment),
-          height: p.commitment!.height.toString(),
-          sequence: p.commitment!.sequence.toString(),
-          revealed: p.commitment!.revealed,
-          reveal_from_height: p.revealFromHeight.toString(),
-          reveal_until_height: p.revealUntilHeight.toString(),
-        })),
-        claims: claims.map((c) => ({
-          sequencer: hex(c.sequencerAddress),
-          height: c.height.toString(),
-          reporter: c.reporter,
-          reward: c.reward,
-          pay_height: c.payHeight.toString(),
-        })),
-      };
-      print(g.output, view, () =>
-        [
-          ...(reporter === ""
-            ? []
-            : [
-                `commitments of ${reporter}: ${view.commitments.length}`,
-                ...view.commitments.map(
-                  (c) =>
-                    `  #${c.sequence} ${c.commitment.slice(0, 16)}… at ${c.height}: ` +
-                    (c.revealed ? "revealed" : `reveal from ${c.reveal_from_height} until ${c.reveal_until_height}`),
-                ),
-              ]),
-          `unpaid claims${reporter === "" ? "" : ` of ${reporter}`}: ${view.claims.length}`,
-          ...view.claims.map(
-            (c) =>
-              `  sequencer ${c.sequencer} at ${c.height}: reward ${c.reward} (bond denom) to ` +
-              `${c.reporter === "" ? "(withheld: no reporter yet)" : c.reporter}, paid at ${c.pay_height}`,
-          ),
-        ].join("\n"),
-      );
-    });
+    .action(async (reporterArg: string | undefined, flags: unknown, self: Command) =>
+      (await actions()).showReceiptReports(reporterArg, flags, self),
+    );
   return withExamples(cmd, "strike receipt reports alice", "strike receipt reports --output json");
 }
