@@ -1,5 +1,5 @@
 /** `strike receipt …`: soft-finality receipts, checked offline, against the chain, and reported when broken. */
-import { readFileSync } from "node:fs";
+import { readReceiptFile } from "./receiptFile.js";
 import { Command } from "commander";
 import { globalOptions } from "../globalOptions.js";
 import { cliErrors } from "../errors.js";
@@ -26,17 +26,7 @@ function verifyCommand(): Command {
         import("../../chain/sequencer/receiptJson.js"),
       ]);
       const g = globalOptions(self);
-      let json: unknown;
-      try {
-        json = JSON.parse(readFileSync(file, "utf8")) as unknown;
-      } catch (e) {
-        throw cliErrors.badArgument(`cannot read ${file} as JSON (${e instanceof Error ? e.message : String(e)})`);
-      }
-      // `strike tx … --output json` wraps the receipt: accept both.
-      const inner =
-        (json as { receipt?: { signed?: unknown } } | null)?.receipt?.signed !== undefined
-          ? (json as { receipt: unknown }).receipt
-          : json;
+      const inner = readReceiptFile(file);
       if (flags.sequencer !== undefined && !/^[0-9A-Fa-f]{40}$/.test(flags.sequencer))
         throw cliErrors.badArgument(`--sequencer must be 40 hex characters, got "${flags.sequencer}"`);
       const receipt = verifyReceiptJson(inner, {

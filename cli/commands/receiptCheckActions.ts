@@ -1,5 +1,5 @@
 /** What `strike receipt check` does when it runs (receiptCheck.ts defines it). */
-import { readFileSync } from "node:fs";
+import { readReceiptFile } from "./receiptFile.js";
 import type { Command } from "commander";
 import { verifyReceiptJson } from "../../chain/sequencer/client.js";
 import { decodedReceiptJson } from "../../chain/sequencer/receiptJson.js";
@@ -79,17 +79,7 @@ async function committedHeight(url: string, height: bigint): Promise<CommittedHe
 
 export async function receiptCheck(file: string, _flags: unknown, self: Command): Promise<void> {
   const g = globalOptions(self);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, "utf8")) as unknown;
-  } catch (e) {
-    throw cliErrors.badArgument(`cannot read ${file} as JSON (${e instanceof Error ? e.message : String(e)})`);
-  }
-  const inner =
-    (json as { receipt?: { signed?: unknown } } | null)?.receipt?.signed !== undefined
-      ? (json as { receipt: unknown }).receipt
-      : json;
-  const receipt = verifyReceiptJson(inner, g.chainId === undefined ? {} : { chainId: g.chainId });
+  const receipt = verifyReceiptJson(readReceiptFile(file), g.chainId === undefined ? {} : { chainId: g.chainId });
   const url = rpcHttpUrl(g.node);
   const block = await committedHeight(url, receipt.height);
   const { verdict, reason } = checkReceipt(receipt, block);

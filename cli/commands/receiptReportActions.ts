@@ -1,5 +1,5 @@
 /** What `strike receipt report` does when it runs (receiptReport.ts defines it): the commit-reveal report txs. */
-import { readFileSync } from "node:fs";
+import { readReceiptFile } from "./receiptFile.js";
 import type { Command } from "commander";
 import { parseDuration } from "../../chain/node/config.js";
 import { parseCoins } from "../../genesis/coins.js";
@@ -16,19 +16,6 @@ export interface ReportFlags {
   fees: string;
   gas: string;
   timeout: string;
-}
-
-function readJson(file: string): unknown {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, "utf8")) as unknown;
-  } catch (e) {
-    throw cliErrors.badArgument(`cannot read ${file} as JSON (${e instanceof Error ? e.message : String(e)})`);
-  }
-  // `strike tx … --output json` wraps the receipt: accept both.
-  return (json as { receipt?: { signed?: unknown } } | null)?.receipt?.signed !== undefined
-    ? (json as { receipt: unknown }).receipt
-    : json;
 }
 
 export async function receiptReport(file: string, flags: ReportFlags, self: Command): Promise<void> {
@@ -58,7 +45,7 @@ export async function receiptReport(file: string, flags: ReportFlags, self: Comm
   if (g.chainId !== undefined && g.chainId !== network)
     throw cliErrors.chainIdMismatch(`--chain-id is ${g.chainId} but the node at ${g.node} runs ${network}`);
   const verified = (path: string): { signed: SignedReceipt; receipt: ReturnType<typeof verifyReceipt> } => {
-    const signed = signedReceiptFromJson(readJson(path));
+    const signed = signedReceiptFromJson(readReceiptFile(path));
     // Evidence: the chain holds a sequencer to any bytes it signed, canonical or not.
     return { signed, receipt: verifyReceipt(signed, { chainId: network, acceptNonCanonical: true }) };
   };
