@@ -7,7 +7,7 @@
  */
 import anyTest, { type TestFn } from "ava";
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { request } from "node:http";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
@@ -193,21 +193,34 @@ test.serial(
     const pid = node.process.pid!;
     const soft = softFdLimit(pid);
     await until(() => latestHeight(node.rpcUrl).then(() => true), 5_000);
-    // Below what is already open: every new descriptor (the sign state's next spare file) fails.
-    const squeezed = openFds(pid) - 4;
+    // Below what is already open, and at or below the sign state's spare file: a signature
+    // closes that spare and opens the next, which would otherwise get the number just freed
+    // (the sign state needs no new descriptor by design); now the next one fails with EMFILE.
+    const spare = readdirSync(`/proc/${pid}/fd`)
+      .map(Number)
+      .filter((fd) => {
+        try {
+          return readlinkSync(`/proc/${pid}/fd/${fd}`).endsWith("priv_validator_state.json.tmp");
+        } catch {
+          return false;
+        }
+      });
+    t.is(spare.length, 1, "the sign state keeps its next file open ahead of the signature");
+    const squeezed = Math.min(openFds(pid) - 4, ...spare);
     execFileSync("prlimit", ["--pid", String(pid), `--nofile=${squeezed}:`]);
     let retried = false;
-    let hSqueezed = 0n;
     try {
       retried = await until(
         () => /cannot sign (proposal|prevote|precommit): retrying[^\n]*EMFILE/.test(node.logs()),
         15_000,
       );
       await sleep(2000);
-      hSqueezed = await latestHeight(node.rpcUrl);
     } finally {
       execFileSync("prlimit", ["--pid", String(pid), `--nofile=${soft}:`]);
     }
+    // Read once descriptors are back: while squeezed the RPC cannot accept a new connection
+    // (a request then worked only if the client still had a keep-alive one open).
+    const hSqueezed = await latestHeight(node.rpcUrl);
     t.true(retried, "the failed signature is logged as retried");
     const resumed = await until(async () => (await latestHeight(node.rpcUrl)) >= hSqueezed + 3n, 15_000);
     t.true(resumed, `committing again after the limit was restored (stuck at ${hSqueezed})`);
