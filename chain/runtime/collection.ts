@@ -6,6 +6,7 @@
 import { keyString } from "../store/sortedKeys.js";
 import type { KVStore } from "../store/types.js";
 import { concatBytes, prefixEnd } from "../types/bytes.js";
+import { moduleStorePrefixS } from "./prefixStore.js";
 import { cachedRead, UNCACHED } from "./valueCache.js";
 
 export interface Codec<T> {
@@ -37,7 +38,7 @@ export class Collection<K, V> {
     readonly valueCodec: Codec<V>,
     private readonly cached?: CachedReads<V>,
   ) {
-    this.moduleS = `${storeKey}/`;
+    this.moduleS = moduleStorePrefixS(storeKey);
   }
 
   /** The key inside the module store (what `store/<module>/key` raw queries take). */
@@ -91,7 +92,7 @@ export class Item<V> {
     readonly valueCodec: Codec<V>,
     private readonly cached?: CachedReads<V>,
   ) {
-    this.fullS = `${storeKey}/${keyString(key)}`;
+    this.fullS = moduleStorePrefixS(storeKey) + keyString(key);
   }
 
   get(src: StoreSource): V | undefined {

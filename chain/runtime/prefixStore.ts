@@ -24,6 +24,11 @@ export function prefixStore(parent: KVStore, prefix: Uint8Array): KVStore {
   };
 }
 
+/** A module's key prefix in latin1 form (how the store's branches and caches name keys). */
+export function moduleStorePrefixS(storeKey: string): string {
+  return `${storeKey}/`;
+}
+
 const modulePrefixes = new Map<string, Uint8Array>();
 
 /**
@@ -33,7 +38,7 @@ const modulePrefixes = new Map<string, Uint8Array>();
 export function moduleStorePrefix(storeKey: string): Uint8Array {
   let prefix = modulePrefixes.get(storeKey);
   if (prefix === undefined) {
-    prefix = new TextEncoder().encode(`${storeKey}/`);
+    prefix = new TextEncoder().encode(moduleStorePrefixS(storeKey));
     // Raw store queries name store keys too: keep the memo from growing with what users send.
     if (modulePrefixes.size < 64) modulePrefixes.set(storeKey, prefix);
   }
