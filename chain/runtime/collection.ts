@@ -72,6 +72,14 @@ export class Collection<K, V> {
     src.kv(this.storeKey).delete(this.storeKeyOf(key));
   }
 
+  /** The entry with the smallest key at or above `key` in key order, if any. */
+  ceiling(src: StoreSource, key: K): [K, V] | undefined {
+    for (const [k, v] of src.kv(this.storeKey).iterator(this.storeKeyOf(key), prefixEnd(this.prefix))) {
+      return [this.keyCodec.decode(k.subarray(this.prefix.length)), this.valueCodec.decode(v)];
+    }
+    return undefined;
+  }
+
   /** Entries whose encoded key starts with `subPrefix` (default: all), in key order. */
   *iterate(src: StoreSource, subPrefix: Uint8Array = new Uint8Array(0)): IterableIterator<[K, V]> {
     const start = concatBytes(this.prefix, subPrefix);

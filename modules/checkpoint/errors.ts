@@ -40,5 +40,10 @@ export const checkpointErrors = {
     22,
     "the BLS signature is not the validator's key's over the checkpoint digest",
   ),
+  expiredEvidence: registerError(
+    MODULE_NAME,
+    23,
+    "the equivocation is too old to judge: its height is below the checkpoint evidence horizon (keep_heights below the newest checkpoint)",
+  ),
   invalidGenesis: registerError(MODULE_NAME, 100, "invalid checkpoint genesis"),
 };

@@ -100,6 +100,18 @@ export function pruneCheckpoints(ctx: Context, below: bigint): number {
   return doomed.length;
 }
 
+/**
+ * Equivocation evidence for a height below this is refused as expired: keep_heights is the
+ * checkpoint module's evidence age, as CometBFT's `max_age_num_blocks` is for double signs.
+ * Below it checkpoints are pruned, so the set in force (and the power to slash) is no
+ * longer known. 0 when nothing is pruned (keep_heights 0).
+ */
+export function evidenceHorizon(src: StoreSource): bigint {
+  const keep = getParams(src).keepHeights;
+  const latest = latestHeight.get(src) ?? 0n;
+  return keep > 0n && latest > keep ? latest - keep : 0n;
+}
+
 export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
   const keeper = {
     params: (src: StoreSource): CheckpointParams => getParams(src),
@@ -331,10 +343,19 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
       }
       if (punished.has(ctx, [validator, a.height]))
         throw checkpointErrors.alreadyPunished(`${validator} at ${a.height}`);
+      const horizon = evidenceHorizon(ctx);
+      if (a.height < horizon)
+        throw checkpointErrors.expiredEvidence(
+          `height ${a.height} is below ${horizon}: keep_heights ${getParams(ctx).keepHeights} below the newest checkpoint`,
+        );
       const v = o.staking.validator(ctx, validator);
       if (v === undefined) throw checkpointErrors.notValidator(validator);
-      const recorded = checkpoints.get(ctx, a.height)?.signersSet.find((m) => m.operator === validator)?.power;
-      const power = recorded ?? o.staking.bondedValidators(ctx).find((m) => m.operator === validator)?.power ?? 0n;
+      // The power the validator signed with: that of the set in force at the height. The set
+      // changes only at a set-change checkpoint, whose signers are still the old set, so it is
+      // the signers of the first checkpoint at or above the height (never pruned: it is above
+      // the horizon), or today's signing set if none is recorded yet.
+      const inForce = checkpoints.ceiling(ctx, a.height)?.[1].signersSet ?? keeper.signingSet(ctx);
+      const power = inForce.find((m) => m.operator === validator)?.power ?? 0n;
       const consAddress = ed25519Address(v.pubKey);
       const taken = o.staking.slash(
         ctx,

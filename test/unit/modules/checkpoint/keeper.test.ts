@@ -246,13 +246,17 @@ test("a power change in the bonded set triggers a checkpoint signed by the old p
   );
 });
 
-function signedFields(c: CheckpointChain, n: number, appHash: Uint8Array) {
-  const cp = c.checkpoint.checkpoint(c.ctx(), 5n)!;
-  const fields = { ...cp, appHash };
+/** Validator n's signed checkpoint fields for `height` with this app hash (block hash and roots as recorded at 5). */
+function signedFields(c: CheckpointChain, n: number, appHash: Uint8Array, height = 5n) {
+  const cp = c.checkpoint.checkpoint(c.ctx(), 5n) ?? {
+    blockHash: blockHashAt(5n),
+    withdrawalRoot: new Uint8Array(32),
+    exitRoot: new Uint8Array(32),
+  };
   const digest = checkpointDigest(
     { l1ChainId: L1_CHAIN_ID, settlement: SETTLEMENT, strikeChainId: CHAIN_ID },
     {
-      height: 5n,
+      height,
       appHash: hexlify(appHash),
       blockHash: hexlify(cp.blockHash),
       withdrawalRoot: hexlify(cp.withdrawalRoot),
@@ -260,11 +264,11 @@ function signedFields(c: CheckpointChain, n: number, appHash: Uint8Array) {
     },
   );
   return {
-    height: 5n,
+    height,
     appHash,
-    blockHash: fields.blockHash,
-    withdrawalRoot: fields.withdrawalRoot,
-    exitRoot: fields.exitRoot,
+    blockHash: cp.blockHash,
+    withdrawalRoot: cp.withdrawalRoot,
+    exitRoot: cp.exitRoot,
     nextValidatorSetHash: new Uint8Array(),
     signature: signCheckpointDigest(Buffer.from(digest.slice(2), "hex"), ethWallet(n).privateKey),
   };
@@ -315,6 +319,56 @@ test("evidence that is not an equivocation punishes nobody", (t) => {
   }
   t.is(c.snapshot(), before);
   t.is(c.staking.validator(c.ctx(), addr(2))!.tokens, 100n * STRIKE);
+});
+
+test("an equivocation is slashed by the power the validator had in the set in force at its height, not today's", (t) => {
+  const c = three();
+  c.blocks(6); // the checkpoint of 5 is recorded at 6
+  c.block([stakingMsgs.delegate(5, 2, 100n * STRIKE)]); // height 7: validator 2 goes from 100 to 200
+  c.block(); // the set change is checkpointed at 7, signed by the old powers
+  t.is(c.checkpoint.checkpoint(c.ctx(), 7n)!.signersSet.find((m) => m.operator === addr(2))!.power, 100n);
+  c.blocks(2);
+  const tokensBefore = c.staking.validator(c.ctx(), addr(2))!.tokens;
+  t.is(tokensBefore, 200n * STRIKE);
+  // Height 6 has no checkpoint of its own: the set in force there is the one that signs 7.
+  const r = c.deliver(
+    equivocation(2, signedFields(c, 2, appHashAt(6n), 6n), signedFields(c, 2, new Uint8Array(32).fill(9), 6n)),
+  );
+  t.true(r.ok, String(r.error));
+  const v = c.staking.validator(c.ctx(), addr(2))!;
+  t.is(tokensBefore - v.tokens, 5n * STRIKE, "5% of the 100 it signed with, not of today's 200");
+  t.true(v.jailed);
+  // Past the newest checkpoint the set in force is today's signing set (200 now).
+  const later = c.checkpoint.latestHeight(c.ctx())! + 3n;
+  const r2 = c.deliver(
+    equivocation(3, signedFields(c, 3, appHashAt(later), later), signedFields(c, 3, new Uint8Array(32).fill(4), later)),
+  );
+  t.true(r2.ok, String(r2.error));
+  t.is(c.staking.validator(c.ctx(), addr(3))!.tokens, 95n * STRIKE);
+});
+
+test("equivocation evidence below keep_heights under the newest checkpoint is refused as expired and changes nothing", (t) => {
+  const c = createCheckpointChain({
+    validators: [
+      { operator: 1, strike: 100n },
+      { operator: 2, strike: 100n },
+      { operator: 3, strike: 100n },
+    ],
+    keepHeights: 20n,
+  });
+  c.blocks(66);
+  t.is(c.checkpoint.latestHeight(c.ctx()), 65n);
+  const evidenceAt = (h: bigint) =>
+    equivocation(2, signedFields(c, 2, appHashAt(h), h), signedFields(c, 2, new Uint8Array(32).fill(7), h));
+  const before = c.snapshot();
+  const old = c.deliver(evidenceAt(44n));
+  t.true(checkpointErrors.expiredEvidence.is(old.error), String(old.error));
+  t.regex(String(old.error), /height 44 is below 45/);
+  t.is(c.snapshot(), before);
+  t.is(c.staking.validator(c.ctx(), addr(2))!.tokens, 100n * STRIKE);
+  const atHorizon = c.deliver(evidenceAt(45n));
+  t.true(atHorizon.ok, String(atHorizon.error));
+  t.is(c.staking.validator(c.ctx(), addr(2))!.tokens, 95n * STRIKE);
 });
 
 test("checkpoints more than keep_heights below the newest are pruned with their signatures, in height order, except set changes", (t) => {
