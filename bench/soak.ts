@@ -30,6 +30,20 @@ function rssMb(pid: number): number {
   return m === null ? NaN : Number(m[1]) / 1024;
 }
 
+/** The node's own memory split (prom-client's default metrics), in MB: where RSS goes. */
+async function heapMb(metricsUrl: string): Promise<{ heapUsedMb: number; heapTotalMb: number; externalMb: number }> {
+  const text = await (await fetch(metricsUrl)).text();
+  const read = (name: string): number => {
+    const m = new RegExp(`^${name} (\\S+)`, "m").exec(text);
+    return m === null ? NaN : Number(m[1]) / 2 ** 20;
+  };
+  return {
+    heapUsedMb: read("nodejs_heap_size_used_bytes"),
+    heapTotalMb: read("nodejs_heap_size_total_bytes"),
+    externalMb: read("nodejs_external_memory_bytes"),
+  };
+}
+
 async function main(): Promise<void> {
   const home = await mkdtemp(join(tmpdir(), "strike-soak-"));
   const chainId = "strike-soak-1";
@@ -48,11 +62,18 @@ async function main(): Promise<void> {
   const port = await freePort();
   const rpcUrl = `http://127.0.0.1:${port}`;
   const wsUrl = rpcUrl.replace("http", "ws") + "/websocket";
+  const metricsPort = await freePort();
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
   const node = spawn(
     process.execPath,
     [
+      ...nodeArgs,
       "bin/strike.js",
       "start",
+      "--instrumentation.prometheus",
+      "true",
+      "--instrumentation.prometheus_listen_addr",
+      `127.0.0.1:${metricsPort}`,
       "--home",
       home,
       "--rpc.laddr",
@@ -81,13 +102,21 @@ async function main(): Promise<void> {
     const saturation = await runPhase([rpcUrl], wsUrl, build(SATURATION_TXS_PER_ACCOUNT), undefined);
     const rate = Math.max(10, Math.floor(saturation.txPerSecond * FRACTION));
     const perAccount = Math.max(1, Math.ceil((rate * WINDOW_SECONDS) / ACCOUNTS));
-    const windows: (Phase & { rssMb: number; loadAverage1m: number })[] = [];
+    const windows: (Phase & {
+      rssMb: number;
+      heapUsedMb: number;
+      heapTotalMb: number;
+      externalMb: number;
+      loadAverage1m: number;
+    })[] = [];
     const deadline = performance.now() + MINUTES * 60_000;
     while (performance.now() < deadline) {
       const phase = await runPhase([rpcUrl], wsUrl, build(perAccount), rate);
-      windows.push({ ...phase, rssMb: rssMb(node.pid!), loadAverage1m: loadavg()[0]! });
+      const memory = await heapMb(`http://127.0.0.1:${metricsPort}/metrics`);
+      windows.push({ ...phase, rssMb: rssMb(node.pid!), ...memory, loadAverage1m: loadavg()[0]! });
+      const w = windows.at(-1)!;
       console.error(
-        `window ${windows.length}: ${phase.committed}/${phase.accepted} committed, ${phase.txPerSecond.toFixed(0)} tx/s, p99 ${phase.latencyMs.p99.toFixed(0)} ms, rss ${windows.at(-1)!.rssMb.toFixed(0)} MB`,
+        `window ${windows.length}: ${phase.committed}/${phase.accepted} committed, ${phase.txPerSecond.toFixed(0)} tx/s, p99 ${phase.latencyMs.p99.toFixed(0)} ms, rss ${w.rssMb.toFixed(0)} MB (heap ${w.heapUsedMb.toFixed(0)} of ${w.heapTotalMb.toFixed(0)}, external ${w.externalMb.toFixed(0)})`,
       );
     }
     const first = windows[0]!;
