@@ -356,6 +356,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     services,
     maxBodyBytes: config.rpc.maxBodyBytes,
     timeoutBroadcastTxCommitMs: config.rpc.timeoutBroadcastTxCommitMs,
+    receiptWaitMs: config.rpc.receiptWaitMs,
     maxSubscriptionClients: config.rpc.maxSubscriptionClients,
     maxOpenConnections: config.rpc.maxOpenConnections,
     maxBatchRequests: config.rpc.maxBatchRequests,
