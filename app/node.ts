@@ -76,8 +76,11 @@ export interface RunningNode {
   stop(): Promise<void>;
 }
 
-/** Receipts a newly connected peer is sent (within the receipts channel's send queue of 4,096). */
-const RECEIPTS_ON_CONNECT = 2_048;
+/**
+ * What a newly connected peer is sent of the receipts it missed: half the receipts channel's
+ * send queue (4,096 messages, 4 MiB), so that live receipts still find room behind them.
+ */
+const RECEIPTS_ON_CONNECT = { maxCount: 2_048, maxBytes: 1024 * 1024 };
 
 /** How many versions of state stay readable, from app.toml's pruning settings. */
 export function keepRecentOf(config: NodeConfig): number {
@@ -183,6 +186,12 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     validators: () => currentValidators(),
     txAccounts: (tx) => app.txSigners(tx),
     peers: () => peerCount(),
+    committedHeight: blockStore.height,
+    loadCommitted: async (height) => {
+      const [block, results] = await Promise.all([blockStore.loadBlock(height), blockStore.loadBlockResults(height)]);
+      if (block === undefined || results === undefined) return undefined;
+      return { txs: block.txs, results: results.txResults, proposer: block.header.proposerAddress };
+    },
     settlement: settlement.view,
     ...(options.byzantineSequencerForTesting === undefined
       ? {}
@@ -225,11 +234,19 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   });
   sequencing.onPublish((bytes) => network.host.broadcast("receipts", bytes));
   // A peer that (re)connects missed the receipts broadcast while it was away: it gets this
-  // node's receipts still in flight (a client waiting on that peer would never see its own).
+  // node's receipts still in flight and those of the heights committed meanwhile (a client
+  // waiting on that peer would never see its own, nor could it fetch them there later). They
+  // go through the peer's send queue, which writes only as fast as the peer reads.
   network.host.onPeer((e) => {
     if (e.kind !== "connected") return;
-    for (const bytes of sequencing.ownRecentReceipts(RECEIPTS_ON_CONNECT))
+    const missed = sequencing.catchUpReceipts(RECEIPTS_ON_CONNECT);
+    let sent = 0;
+    for (const bytes of missed) {
       if (!network.host.send(e.peerId, "receipts", bytes)) break;
+      sent++;
+    }
+    if (missed.length > 0)
+      log.debug("receipts sent to a peer that connected", { peer: e.peerId, sent, held: missed.length });
   });
 
   const indexing = config.txIndex.indexer === "kv";
