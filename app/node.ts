@@ -201,12 +201,14 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
 
   // Prometheus metrics ([instrumentation]); the sources are read at scrape time.
   let syncStatus = (): BlockSyncStatus | undefined => undefined;
+  let sendDrops = (): Readonly<Record<string, number>> | undefined => undefined;
   const metrics: NodeMetrics | undefined = config.instrumentation.prometheus
     ? createNodeMetrics({
         namespace: config.instrumentation.namespace,
         mempool,
         peers: () => peerCount(),
         blockSync: () => syncStatus(),
+        sendDrops: () => sendDrops(),
         validators: () => currentValidators(),
       })
     : undefined;
@@ -228,6 +230,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   });
   peerCount = () => network.host.peers().length;
   syncStatus = () => network.syncStatus();
+  sendDrops = () => network.host.sendDrops();
   network.host.onMessage("receipts", (peer, bytes) => {
     const r = sequencing.relayed(bytes);
     if (r.verdict === "invalid") network.host.reportInvalid(peer, r.reason);
