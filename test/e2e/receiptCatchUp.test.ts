@@ -27,6 +27,7 @@ interface Answer {
   log: string;
   hash: string;
   receipt: { receipt: { height: string } } | null;
+  receipt_missing?: { reason: string; waited_ms: number };
 }
 
 interface StoredReceiptJson {
@@ -103,7 +104,8 @@ test.serial(
     const heights = new Set([...onSequencer.values()].map((r) => r.receipt.height));
     t.log(`${whileAway.length} txs in ${heights.size} heights committed while validator ${away} was down`);
 
-    await net.restart(away);
+    // Back with rpc.receipt_wait 0: its broadcast_tx_sync answers at once (the next test).
+    await net.restart(away, ["--rpc.receipt_wait", "0s"]);
     const node = net.nodes[away]!;
     await waitForHeight(
       awayUrl,
@@ -126,5 +128,27 @@ test.serial(
       t.is(r?.stage, "committed", `${hash}, held before the restart, is judged against the block on disk`);
     }
     t.log(`every receipt served by the returning validator ${Date.now() - started} ms after it caught up`);
+  },
+);
+
+test.serial(
+  "a node started with --rpc.receipt_wait 0 answers broadcast_tx_sync at once, before the forwarded tx's receipt is back; the receipt follows",
+  async (t) => {
+    const { net } = t.context;
+    const seq = await sequencerIndex(net.nodes);
+    const away = (seq + 1) % net.nodes.length;
+    const url = net.nodes[away]!.rpcUrl;
+    const s = net.senders[0]!;
+    const tx = signSendOf(s, net.senders[ACCOUNTS]!.address, 1n, BigInt(1 + AWAY_TXS), net.chainId);
+    const started = performance.now();
+    const r = await rpc<Answer>(url, "broadcast_tx_sync", { tx: Buffer.from(tx).toString("base64") });
+    const ms = performance.now() - started;
+    t.is(r.code, 0, r.log);
+    t.is(r.receipt, null);
+    t.is(r.receipt_missing?.reason, "forwarded");
+    t.is(r.receipt_missing?.waited_ms, 0);
+    t.log(`answered in ${ms.toFixed(0)} ms`);
+    const later = await committedReceipt(url, r.hash, 60_000);
+    t.is(later?.stage, "committed");
   },
 );
