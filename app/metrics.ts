@@ -23,6 +23,8 @@ export interface NodeMetricsSources {
   validators(): readonly Validator[];
   /** Block sync's progress (undefined before the network starts). */
   blockSync?(): BlockSyncStatus | undefined;
+  /** Messages dropped on peers' full send queues since start, per p2p channel (chain/p2p/host.ts). */
+  sendDrops?(): Readonly<Record<string, number>> | undefined;
   /** Wall clock in ms (tests may pin it). */
   now?(): number;
 }
@@ -119,6 +121,18 @@ export function createNodeMetrics(o: NodeMetricsSources): NodeMetrics {
     registers,
     collect() {
       this.set(o.peers());
+    },
+  });
+  new Counter({
+    name: "strike_p2p_send_queue_dropped_total",
+    help: "Messages not sent to a peer because its send queue on the channel was full (all peers; each peer's drops are also logged, at most once per 10 s).",
+    labelNames: ["channel"] as const,
+    registers,
+    collect() {
+      const drops = o.sendDrops?.();
+      if (drops === undefined) return;
+      this.reset();
+      for (const [channel, n] of Object.entries(drops)) this.inc({ channel }, n);
     },
   });
   blockSyncMetrics(ns, registers, () => o.blockSync?.());

@@ -76,8 +76,11 @@ export interface RunningNode {
   stop(): Promise<void>;
 }
 
-/** Receipts a newly connected peer is sent (within the receipts channel's send queue of 4,096). */
-const RECEIPTS_ON_CONNECT = 2_048;
+/**
+ * What a newly connected peer is sent of the receipts it missed: half the receipts channel's
+ * send queue (4,096 messages, 4 MiB), so that live receipts still find room behind them.
+ */
+const RECEIPTS_ON_CONNECT = { maxCount: 2_048, maxBytes: 1024 * 1024 };
 
 /** How many versions of state stay readable, from app.toml's pruning settings. */
 export function keepRecentOf(config: NodeConfig): number {
@@ -183,6 +186,12 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     validators: () => currentValidators(),
     txAccounts: (tx) => app.txSigners(tx),
     peers: () => peerCount(),
+    committedHeight: blockStore.height,
+    loadCommitted: async (height) => {
+      const [block, results] = await Promise.all([blockStore.loadBlock(height), blockStore.loadBlockResults(height)]);
+      if (block === undefined || results === undefined) return undefined;
+      return { txs: block.txs, results: results.txResults, proposer: block.header.proposerAddress };
+    },
     settlement: settlement.view,
     ...(options.byzantineSequencerForTesting === undefined
       ? {}
@@ -192,12 +201,14 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
 
   // Prometheus metrics ([instrumentation]); the sources are read at scrape time.
   let syncStatus = (): BlockSyncStatus | undefined => undefined;
+  let sendDrops = (): Readonly<Record<string, number>> | undefined => undefined;
   const metrics: NodeMetrics | undefined = config.instrumentation.prometheus
     ? createNodeMetrics({
         namespace: config.instrumentation.namespace,
         mempool,
         peers: () => peerCount(),
         blockSync: () => syncStatus(),
+        sendDrops: () => sendDrops(),
         validators: () => currentValidators(),
       })
     : undefined;
@@ -219,17 +230,26 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   });
   peerCount = () => network.host.peers().length;
   syncStatus = () => network.syncStatus();
+  sendDrops = () => network.host.sendDrops();
   network.host.onMessage("receipts", (peer, bytes) => {
     const r = sequencing.relayed(bytes);
     if (r.verdict === "invalid") network.host.reportInvalid(peer, r.reason);
   });
   sequencing.onPublish((bytes) => network.host.broadcast("receipts", bytes));
   // A peer that (re)connects missed the receipts broadcast while it was away: it gets this
-  // node's receipts still in flight (a client waiting on that peer would never see its own).
+  // node's receipts still in flight and those of the heights committed meanwhile (a client
+  // waiting on that peer would never see its own, nor could it fetch them there later). They
+  // go through the peer's send queue, which writes only as fast as the peer reads.
   network.host.onPeer((e) => {
     if (e.kind !== "connected") return;
-    for (const bytes of sequencing.ownRecentReceipts(RECEIPTS_ON_CONNECT))
+    const missed = sequencing.catchUpReceipts(RECEIPTS_ON_CONNECT);
+    let sent = 0;
+    for (const bytes of missed) {
       if (!network.host.send(e.peerId, "receipts", bytes)) break;
+      sent++;
+    }
+    if (missed.length > 0)
+      log.debug("receipts sent to a peer that connected", { peer: e.peerId, sent, held: missed.length });
   });
 
   const indexing = config.txIndex.indexer === "kv";
@@ -356,6 +376,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     services,
     maxBodyBytes: config.rpc.maxBodyBytes,
     timeoutBroadcastTxCommitMs: config.rpc.timeoutBroadcastTxCommitMs,
+    receiptWaitMs: config.rpc.receiptWaitMs,
     maxSubscriptionClients: config.rpc.maxSubscriptionClients,
     maxOpenConnections: config.rpc.maxOpenConnections,
     maxBatchRequests: config.rpc.maxBatchRequests,

@@ -45,7 +45,7 @@ async function load(root: string) {
 }
 
 const seed = (n: number) => new Uint8Array(32).fill(n);
-const quiet = { info: () => undefined, error: () => undefined };
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 interface ReceiverReport {
   received: number;

@@ -10,7 +10,7 @@ import { parse as parseToml, stringify as stringifyToml, TomlError } from "smol-
 import { registerError } from "../types/errors.js";
 import { parseWithSchema } from "../types/schema.js";
 import { configFields, type ConfigField } from "./configFields.js";
-import { coerceField, fileSchema, tomlValue } from "./configSchema.js";
+import { coerceField, fileSchema, outOfRange, tomlValue } from "./configSchema.js";
 import { defaultConfig, type NodeConfig } from "./configTypes.js";
 
 export const configErrors = {
@@ -111,6 +111,11 @@ export function validateConfig(cfg: NodeConfig): void {
     )
   ) {
     bad("minimum-gas-prices", `must look like "0.025ustrike", got "${cfg.app.minimumGasPrices}"`);
+  }
+  for (const f of configFields) {
+    const v = f.get(cfg);
+    const outside = outOfRange(f, v);
+    if (outside !== undefined) bad(f.key, `${outside}, got ${JSON.stringify(tomlValue(f, v))}`);
   }
   if (cfg.mempool.maxTxBytes === 0) bad("mempool.max_tx_bytes", "must be positive");
   if (cfg.rpc.maxBodyBytes === 0) bad("rpc.max_body_bytes", "must be positive");

@@ -118,6 +118,16 @@ export const configFields: readonly ConfigField[] = [
     (c) => c.rpc.timeoutBroadcastTxCommitMs,
     (c, v: number) => (c.rpc.timeoutBroadcastTxCommitMs = v),
   ),
+  field(
+    C,
+    "rpc.receipt_wait",
+    "duration",
+    "how long broadcast_tx_sync waits for the sequencer's receipt (0: answer at once)",
+    (c) => c.rpc.receiptWaitMs,
+    (c, v: number) => (c.rpc.receiptWaitMs = v),
+    // Past this a client is better served by strike_receipt (wait_ms ≤ 10 s) than by a held request.
+    { max: 10_000 },
+  ),
   // Connection and reply bounds (issue 9, holes 2 and 6).
   field(
     C,

@@ -104,7 +104,10 @@ function kindSchema(kind: FieldKind): z.ZodType<FieldValue> {
 /** Checks one value (from a file or a `--flag`) and converts it; a reason string when it is wrong. */
 export function coerceField(f: ConfigField, raw: unknown): { value: FieldValue } | { error: string } {
   const r = kindSchema(f.kind).safeParse(raw);
-  if (r.success) return { value: r.data };
+  if (r.success) {
+    const outside = outOfRange(f, r.data);
+    return outside === undefined ? { value: r.data } : { error: `${outside}, got ${got(raw)}` };
+  }
   const issue = r.error.issues[0]!;
   const where = issue.path.length === 0 ? "" : `${issue.path.join(".")}: `;
   return {
@@ -113,6 +116,14 @@ export function coerceField(f: ConfigField, raw: unknown): { value: FieldValue }
         ? `must be one of ${issue.values.map((v) => String(v)).join(", ")}, got ${got(raw)}`
         : `${where}${issue.message}`,
   };
+}
+
+/** What a field with a `max` allows, when `v` is past it (durations in their TOML form). */
+export function outOfRange(f: ConfigField, v: FieldValue): string | undefined {
+  if (f.max === undefined || typeof v !== "number" || v <= f.max) return undefined;
+  return f.kind === "duration"
+    ? `must be a duration from 0s to ${formatDuration(f.max)}`
+    : `must be an integer from 0 to ${f.max}`;
 }
 
 /** The value of a field as it is written to TOML. */

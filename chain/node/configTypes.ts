@@ -31,6 +31,8 @@ export interface NodeConfig {
     maxBodyBytes: number;
     maxSubscriptionClients: number;
     timeoutBroadcastTxCommitMs: number;
+    /** How long broadcast_tx_sync waits for the sequencer's receipt; 0 answers at once. */
+    receiptWaitMs: number;
     // Connection and reply bounds (issue 9, holes 2 and 6).
     maxOpenConnections: number;
     maxBatchRequests: number;
@@ -129,6 +131,7 @@ export function defaultConfig(moniker: string): NodeConfig {
       maxBodyBytes: 1_000_000,
       maxSubscriptionClients: 100,
       timeoutBroadcastTxCommitMs: 10_000,
+      receiptWaitMs: 1_500,
       maxOpenConnections: 900,
       maxBatchRequests: 1000,
       maxBatchResponseBytes: 25_000_000,
@@ -217,6 +220,8 @@ export interface ConfigField {
   key: string;
   kind: FieldKind;
   description: string;
+  /** The largest value allowed (a duration in ms, or a uint); the smallest is 0. */
+  max?: number;
   get(c: NodeConfig): FieldValue;
   set(c: NodeConfig, v: FieldValue): void;
 }
@@ -228,6 +233,7 @@ export function field(
   description: string,
   get: (c: NodeConfig) => FieldValue,
   set: (c: NodeConfig, v: never) => void,
+  bounds?: { max: number },
 ): ConfigField {
-  return { file, key, kind, description, get, set: set as ConfigField["set"] };
+  return { file, key, kind, description, get, set: set as ConfigField["set"], ...bounds };
 }

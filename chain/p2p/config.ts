@@ -29,6 +29,7 @@ const MAX_FRAME_PAYLOAD = 0xffff_ffff;
 export const DEFAULT_TUNING: Readonly<Omit<P2PTuning, "maxQueuedBytes">> = {
   maxQueuedMessages: 4096,
   stallTimeoutMs: 20_000,
+  dropLogIntervalMs: 10_000,
   reconnectInitialDelayMs: 1_000,
   reconnectMaxDelayMs: 60_000,
   stableConnectionMs: 10_000,
@@ -146,7 +147,7 @@ function positiveInteger(name: string, value: number, max = Number.MAX_SAFE_INTE
   return value;
 }
 
-const silentLogger: P2PLogger = { info: () => {}, error: () => {} };
+const silentLogger: P2PLogger = { info: () => {}, warn: () => {}, error: () => {} };
 
 export function resolveP2PConfig(config: P2PConfig): ResolvedP2PConfig {
   if (!(config.nodeKeySeed instanceof Uint8Array) || config.nodeKeySeed.length !== 32) {

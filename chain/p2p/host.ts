@@ -53,6 +53,10 @@ interface PeerState {
   channelConns: Partial<Record<ChannelId, Connection>>;
   /** Told to onPeer handlers: once our channel streams are open or the peer has sent a message. */
   announced: boolean;
+  /** Messages to it dropped on a full send queue and not logged yet, per channel. */
+  unloggedDrops: Partial<Record<ChannelId, number>>;
+  /** When its drops were last logged (at most once per dropLogIntervalMs). */
+  dropsLoggedAtMs: number | undefined;
   misbehaved: boolean;
   closed: boolean;
 }
@@ -96,6 +100,8 @@ class Libp2pHost implements P2PHost {
     receipts: [],
   };
   private readonly peerHandlers: ((event: PeerEvent) => void)[] = [];
+  /** Messages dropped on full send queues since start, per channel (a metric). */
+  private readonly drops: Record<ChannelId, number> = { consensus: 0, mempool: 0, blocksync: 0, receipts: 0 };
 
   constructor(private readonly cfg: ResolvedP2PConfig) {
     this.peerId = p2pPeerId(cfg.nodeKeySeed);
@@ -211,9 +217,12 @@ class Libp2pHost implements P2PHost {
 
   broadcast(channel: ChannelId, message: Uint8Array): void {
     this.checkSize(channel, message);
-    const senders = [...this.peersById.values()]
-      .map((p) => p.senders[channel])
-      .filter((s) => s.accepts(FRAME_HEADER_BYTES + message.length));
+    const senders: ChannelSender[] = [];
+    for (const peer of this.peersById.values()) {
+      const sender = peer.senders[channel];
+      if (sender.accepts(FRAME_HEADER_BYTES + message.length)) senders.push(sender);
+      else this.queueFull(peer, channel);
+    }
     if (senders.length === 0) return;
     // One frame shared by every peer's queue: it is never mutated after encoding.
     const frame = encodeFrame(message);
@@ -222,9 +231,43 @@ class Libp2pHost implements P2PHost {
 
   send(peerId: string, channel: ChannelId, message: Uint8Array): boolean {
     this.checkSize(channel, message);
-    const sender = this.peersById.get(peerId)?.senders[channel];
-    if (sender === undefined || !sender.accepts(FRAME_HEADER_BYTES + message.length)) return false;
+    const peer = this.peersById.get(peerId);
+    if (peer === undefined) return false;
+    const sender = peer.senders[channel];
+    if (!sender.accepts(FRAME_HEADER_BYTES + message.length)) {
+      this.queueFull(peer, channel);
+      return false;
+    }
     return sender.enqueue(encodeFrame(message));
+  }
+
+  sendDrops(): Readonly<Record<ChannelId, number>> {
+    return { ...this.drops };
+  }
+
+  /** A message a connected peer's full queue refused: counted, and logged without flooding the log. */
+  private queueFull(peer: PeerState, channel: ChannelId): void {
+    this.drops[channel]++;
+    peer.unloggedDrops[channel] = (peer.unloggedDrops[channel] ?? 0) + 1;
+    this.logDrops(peer, Date.now());
+  }
+
+  /** Logs a peer's drops not logged yet, unless its last such line is more recent than the interval (or it is going). */
+  private logDrops(peer: PeerState, now: number, going = false): void {
+    const interval = this.cfg.tuning.dropLogIntervalMs;
+    if (!going && peer.dropsLoggedAtMs !== undefined && now - peer.dropsLoggedAtMs < interval) return;
+    const dropped = peer.unloggedDrops;
+    const channels = Object.keys(dropped) as ChannelId[];
+    if (channels.length === 0) return;
+    peer.unloggedDrops = {};
+    peer.dropsLoggedAtMs = now;
+    this.cfg.logger.warn("send queue full: messages to the peer dropped", {
+      peer: peer.id,
+      dropped,
+      queued_messages: Object.fromEntries(channels.map((ch) => [ch, peer.senders[ch].queuedMessages])),
+      queued_bytes: Object.fromEntries(channels.map((ch) => [ch, peer.senders[ch].queuedBytes])),
+      log_interval_ms: interval,
+    });
   }
 
   queuedBytes(peerId: string, channel: ChannelId): number {
@@ -301,6 +344,8 @@ class Libp2pHost implements P2PHost {
       reopens: 0,
       channelConns: {},
       announced: false,
+      unloggedDrops: {},
+      dropsLoggedAtMs: undefined,
       misbehaved: false,
       closed: false,
     };
@@ -422,6 +467,7 @@ class Libp2pHost implements P2PHost {
     peer.closed = true;
     this.peersById.delete(peer.id);
     for (const d of peer.decoders) d.close();
+    this.logDrops(peer, Date.now(), true);
     for (const ch of CHANNELS) peer.senders[ch].close();
     if (peer.announced) {
       this.cfg.logger.info("peer disconnected", { peer: peer.id });
@@ -444,6 +490,8 @@ class Libp2pHost implements P2PHost {
     const now = Date.now();
     const { stallTimeoutMs } = this.cfg.tuning;
     for (const peer of [...this.peersById.values()]) {
+      // Drops held back by the interval are logged once it has passed.
+      this.logDrops(peer, now);
       for (const ch of CHANNELS) {
         const since = peer.senders[ch].waitingSinceMs();
         if (since !== undefined && now - since > stallTimeoutMs) {

@@ -5,6 +5,7 @@ export const CHANNELS: readonly ChannelId[] = ["consensus", "mempool", "blocksyn
 
 export interface P2PLogger {
   info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
@@ -19,6 +20,8 @@ export interface P2PTuning {
   maxQueuedMessages: number;
   /** A peer whose send queue made no progress for this long is disconnected. */
   stallTimeoutMs: number;
+  /** Messages dropped because a peer's send queue was full are logged at most once per peer per this long. */
+  dropLogIntervalMs: number;
   /** First redial delay of a persistent peer; doubles on each failure. */
   reconnectInitialDelayMs: number;
   /** The cap of the redial delay. */
@@ -84,15 +87,17 @@ export interface P2PHost {
   start(): Promise<void>;
   stop(): Promise<void>;
   peers(): PeerInfo[];
-  /** Queues the message to every connected peer; peers whose queue is full miss it. Never blocks. */
+  /** Queues the message to every connected peer; peers whose queue is full miss it (counted, logged). Never blocks. */
   broadcast(channel: ChannelId, message: Uint8Array): void;
-  /** Queues the message to one peer: false if not connected or its queue on that channel is full. */
+  /** Queues the message to one peer: false if not connected or its queue on that channel is full (counted, logged). */
   send(peerId: string, channel: ChannelId, message: Uint8Array): boolean;
   /** Handlers run synchronously, in the order a peer sent on a channel: keep them quick. */
   onMessage(channel: ChannelId, handler: MessageHandler): void;
   onPeer(handler: (event: PeerEvent) => void): void;
   /** Bytes queued to the peer on the channel and not yet written (0 for an unknown peer). */
   queuedBytes(peerId: string, channel: ChannelId): number;
+  /** Messages dropped since start because a connected peer's send queue on the channel was full. */
+  sendDrops(): Readonly<Record<ChannelId, number>>;
   /** Called by upper layers when a message failed to decode/validate. */
   reportInvalid(peerId: string, reason: string): void;
 }

@@ -13,6 +13,8 @@ export interface WsSession {
 export interface RpcLimits {
   maxBodyBytes: number;
   timeoutBroadcastTxCommitMs: number;
+  /** How long broadcast_tx_sync waits for the sequencer's receipt after CheckTx; 0 answers at once. */
+  receiptWaitMs: number;
   maxSubscriptionClients: number;
   maxSubscriptionsPerClient: number;
   /** Requests in one JSON-RPC batch (HTTP or websocket message). */

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { answerBatch } from "./batch.js";
+import { DEFAULT_RECEIPT_WAIT_MS } from "./methods/broadcast.js";
 import { trackConnections } from "./connections.js";
 import { connectionCapWithin, openFilesSoftLimit } from "./fdBudget.js";
 import type { CallContext, RpcLimits } from "./context.js";
@@ -33,6 +34,8 @@ export interface RpcServerOptions {
   /** Largest accepted request body (and websocket message); default 1 MB. */
   maxBodyBytes?: number;
   timeoutBroadcastTxCommitMs?: number;
+  /** How long broadcast_tx_sync waits for the sequencer's receipt (config.toml rpc.receipt_wait); default 1.5 s, 0 answers at once. */
+  receiptWaitMs?: number;
   maxSubscriptionClients?: number;
   maxSubscriptionsPerClient?: number;
   /** Open connections (HTTP and websocket together); CometBFT's max_open_connections, default 900. */
@@ -78,6 +81,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   const limits: RpcLimits = {
     maxBodyBytes: options.maxBodyBytes ?? 1_000_000,
     timeoutBroadcastTxCommitMs: options.timeoutBroadcastTxCommitMs ?? 10_000,
+    receiptWaitMs: options.receiptWaitMs ?? DEFAULT_RECEIPT_WAIT_MS,
     maxSubscriptionClients: options.maxSubscriptionClients ?? 100,
     maxSubscriptionsPerClient: options.maxSubscriptionsPerClient ?? 5,
     maxBatchRequests: options.maxBatchRequests ?? 1000,

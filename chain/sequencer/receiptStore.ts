@@ -17,10 +17,24 @@ export { honours, resultHashOf } from "./receiptVerdict.js";
 /** How many committed blocks the store keeps to judge a receipt that arrives after its block. */
 const RECENT_BLOCKS = 64n;
 
-interface CommittedSlots {
+/** A committed block as far as judging its receipts goes. */
+export interface CommittedSlots {
   txs: readonly Uint8Array[];
   results: readonly TxResult[];
   proposer?: Uint8Array;
+}
+
+export interface ReceiptStoreOptions {
+  /** Receipts kept, oldest evicted first; default 100,000. */
+  capacity?: number;
+  /** The height this node had committed when it started (its block store's): receipts up to it are late. */
+  committedHeight?: bigint;
+  /**
+   * A committed block from the node's block store, to judge a receipt that arrives after the
+   * blocks kept in memory (a peer catching this node up after a restart or a long absence).
+   * Without it such a receipt is reverted: it can no longer be checked.
+   */
+  loadCommitted?(height: bigint): Promise<CommittedSlots | undefined>;
 }
 
 export type ReceiptStage = "sequenced" | "rejected" | "committed" | "reverted";
@@ -59,7 +73,7 @@ export interface ReceiptStore {
   readonly size: number;
 }
 
-export function createReceiptStore(o: { capacity?: number } = {}): ReceiptStore {
+export function createReceiptStore(o: ReceiptStoreOptions = {}): ReceiptStore {
   const capacity = o.capacity ?? 100_000;
   const byTx = new Map<string, StoredReceipt>();
   /**
@@ -82,7 +96,7 @@ export function createReceiptStore(o: { capacity?: number } = {}): ReceiptStore 
 
   /** Blocks committed lately, kept so that a receipt arriving after its block is still judged. */
   const recent = new Map<bigint, CommittedSlots>();
-  let lastCommitted = -1n;
+  let lastCommitted = o.committedHeight ?? -1n;
 
   /** Judges a receipt against its committed block (listeners are told by the caller). */
   function settle(entry: StoredReceipt, height: bigint, block: CommittedSlots, nowMs: number): void {
@@ -100,6 +114,29 @@ export function createReceiptStore(o: { capacity?: number } = {}): ReceiptStore 
     });
     entry.stage = verdict === "honoured" ? "committed" : "reverted";
     entry.settledAtMs = nowMs;
+  }
+
+  /** No block to judge by: a receipt older than every block this node can read cannot come true. */
+  function expire(entry: StoredReceipt, nowMs: number): void {
+    entry.stage = "reverted";
+    entry.settledAtMs = nowMs;
+  }
+
+  /** Judges a late receipt against its block as stored on disk, then tells the listeners. */
+  function settleFromDisk(
+    entry: StoredReceipt,
+    load: (height: bigint) => Promise<CommittedSlots | undefined>,
+    nowMs: number,
+  ): void {
+    const height = entry.receipt.height;
+    const judge = (block: CommittedSlots | undefined) => {
+      if (entry.stage !== "sequenced") return;
+      if (block === undefined) expire(entry, nowMs);
+      else settle(entry, height, block, nowMs);
+      for (const l of listeners) l(entry);
+    };
+    // A block that cannot be read is as good as none: the receipt cannot be checked here.
+    void load(height).then(judge, () => judge(undefined));
   }
 
   /** Drops a receipt for good (the store is over capacity). */
@@ -121,16 +158,15 @@ export function createReceiptStore(o: { capacity?: number } = {}): ReceiptStore 
       if (superseded !== undefined && superseded.receipt.height > lastCommitted + RECENT_BLOCKS)
         byHeight.get(superseded.receipt.height)?.delete(superseded);
       byTx.set(key, entry);
-      // A receipt that arrives after its height committed here (relayed late under load) is
-      // judged at once against that block; one older than the blocks kept cannot come true.
+      // A receipt that arrives after its height committed here (relayed late under load, or
+      // sent by a peer catching this node up) is judged at once against that block: the one
+      // kept in memory, else the one on disk (as soon as it is read).
       const late = stage === "sequenced" && receipt.height <= lastCommitted;
       if (late) {
         const block = recent.get(receipt.height);
         if (block !== undefined) settle(entry, receipt.height, block, nowMs);
-        else {
-          entry.stage = "reverted";
-          entry.settledAtMs = nowMs;
-        }
+        else if (o.loadCommitted !== undefined) settleFromDisk(entry, o.loadCommitted, nowMs);
+        else expire(entry, nowMs);
       } else if (stage === "sequenced") {
         let waiting = byHeight.get(receipt.height);
         if (waiting === undefined) byHeight.set(receipt.height, (waiting = new Set()));

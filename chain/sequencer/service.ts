@@ -16,9 +16,9 @@ import { sequencingMempool } from "./admission.js";
 import { createByzantineSequencing, type ByzantineMode } from "./byzantine.js";
 import { openSequencerSchedule, type EpochInfo } from "./epochs.js";
 import { missingReceipt, type MissingReceiptJson } from "./missingReceipt.js";
-import { decodeSignedReceipt, SignedReceipt, verifyReceipt } from "./receipt.js";
+import { decodeSignedReceipt, Receipt, SignedReceipt, verifyReceipt } from "./receipt.js";
 import { receiptToJson, type ReceiptJson } from "./receiptJson.js";
-import { createReceiptStore, type ReceiptStore } from "./receiptStore.js";
+import { createReceiptStore, type CommittedSlots, type ReceiptStore, type StoredReceipt } from "./receiptStore.js";
 import { createSequencer, type Sequencer } from "./sequencer.js";
 import { createFinalityLadder, type FinalityLadder, type SettlementView } from "./ladder.js";
 import { txStatusJson, type TxStatusJson } from "./ladderJson.js";
@@ -42,6 +42,10 @@ export interface SequencingOptions {
   txAccounts?(tx: Uint8Array): readonly string[];
   /** Checkpoints and L1 settlement for the ladder (the settlement work); "not available" when absent. */
   settlement?: SettlementView;
+  /** The height the block store holds at start: receipts up to it that arrive later are judged at once. */
+  committedHeight?: bigint;
+  /** A committed block from the block store, to judge a receipt relayed after the blocks kept in memory. */
+  loadCommitted?(height: bigint): Promise<CommittedSlots | undefined>;
   /** Connected peers (to say why a tx's receipt is missing); unknown when absent. */
   peers?(): number;
   /** TESTS ONLY: the sequencer breaks a receipt once (byzantine.ts). */
@@ -74,11 +78,13 @@ export interface Sequencing {
   /** Where this node's own receipts go (to peers). */
   onPublish(send: (bytes: Uint8Array) => void): void;
   /**
-   * The receipts this node signed whose height has not committed yet, oldest first, up to
-   * `limit` of the newest: for a peer that has just connected and missed their broadcast (it
-   * commits those heights after it has them, so their stage comes right there too).
+   * What a peer that has just (re)connected missed while it was away: the newest receipts this
+   * node holds — its own still in flight, and those of heights committed meanwhile, whoever
+   * signed them — up to `maxCount` and `maxBytes`, oldest first, encoded as on the wire. The
+   * peer judges each against its block (one it has committed, on disk, or the next it commits)
+   * and keeps only what it did not have, so that its clients can fetch those receipts there.
    */
-  ownRecentReceipts(limit: number): Uint8Array[];
+  catchUpReceipts(limits: { maxCount: number; maxBytes: number }): Uint8Array[];
   /** The tx's receipt, waiting up to waitMs for it. */
   receipt(txHash: Uint8Array, waitMs: number): Promise<ReceiptJson | undefined>;
   /** Why this node has no receipt for a tx it was given (admitted or not by its CheckTx) after waiting waitedMs. */
@@ -103,7 +109,10 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
     epochLength: o.epochLength,
     initialHeight: o.initialHeight,
   });
-  const receipts = createReceiptStore();
+  const receipts = createReceiptStore({
+    ...(o.committedHeight === undefined ? {} : { committedHeight: o.committedHeight }),
+    ...(o.loadCommitted === undefined ? {} : { loadCommitted: o.loadCommitted }),
+  });
   const signer = o.validatorSeed === undefined ? undefined : createEd25519Signer(o.validatorSeed);
   let publish: (bytes: Uint8Array) => void = () => {};
   const sequencer: Sequencer | undefined =
@@ -134,6 +143,22 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
   const ladder = createFinalityLadder(o.settlement === undefined ? {} : { settlement: o.settlement });
   receipts.onChange((r) => ladder.receipt(r));
   const mempool = trackingMempool(sequencing, ladder, now, o.txAccounts);
+  /** Exactly the signed receipt this node holds for its tx (verified when it was kept). */
+  const isHeld = (signed: SignedReceipt): boolean => {
+    let txHash: Uint8Array;
+    try {
+      txHash = Receipt.decode(signed.receipt).txHash;
+    } catch {
+      return false;
+    }
+    const known = receipts.get(txHash)?.signed;
+    return (
+      known !== undefined &&
+      equalBytes(known.receipt, signed.receipt) &&
+      equalBytes(known.signature, signed.signature) &&
+      equalBytes(known.pubKey, signed.pubKey)
+    );
+  };
 
   return {
     mempool,
@@ -159,6 +184,9 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
       let receipt: ReturnType<typeof verifyReceipt>;
       try {
         signed = decodeSignedReceipt(bytes);
+        // A peer catching us up after a reconnect sends many we hold already: the exact bytes we
+        // verified once need no second signature check.
+        if (isHeld(signed)) return { verdict: "kept" };
         receipt = verifyReceipt(signed, { chainId: o.chainId });
       } catch (e) {
         // Bytes no honest node sends: undecodable or non-canonical (honest nodes send what
@@ -171,19 +199,31 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
       const known = receipts.get(receipt.txHash);
       // Our own receipt, or an echo of one we hold: nothing new.
       if (known !== undefined && equalBytes(known.signed.receipt, signed.receipt)) return { verdict: "kept" };
+      // A receipt the tx's newer one superseded (it was sequenced again after a revert), from a
+      // peer that missed the newer one: the newer stays the one served.
+      if (known !== undefined && receipt.height < known.receipt.height) return { verdict: "kept" };
       receipts.add(signed, receipt, now());
       return { verdict: "kept" };
     },
     onPublish(send) {
       publish = send;
     },
-    ownRecentReceipts(limit) {
-      if (signer === undefined) return [];
-      const self = ed25519Address(signer.publicKey);
-      return receipts
-        .newest(limit, (r) => r.stage === "sequenced" && equalBytes(r.receipt.sequencerAddress, self))
-        .reverse()
-        .map((r) => SignedReceipt.encode(r.signed).finish());
+    catchUpReceipts({ maxCount, maxBytes }) {
+      const self = signer === undefined ? undefined : ed25519Address(signer.publicKey);
+      // Another sequencer's receipt still in flight is that sequencer's to send.
+      const missed = (r: StoredReceipt) =>
+        r.stage === "committed" ||
+        r.stage === "reverted" ||
+        (r.stage === "sequenced" && self !== undefined && equalBytes(r.receipt.sequencerAddress, self));
+      const out: Uint8Array[] = [];
+      let bytes = 0;
+      for (const r of receipts.newest(maxCount, missed)) {
+        const encoded = SignedReceipt.encode(r.signed).finish();
+        if (bytes + encoded.length > maxBytes) break;
+        bytes += encoded.length;
+        out.push(encoded);
+      }
+      return out.reverse();
     },
     async receipt(txHash, waitMs) {
       const r = waitMs > 0 ? await receipts.wait(txHash, waitMs) : receipts.get(txHash);

@@ -47,7 +47,7 @@ async function attacker(t: { context: { node: TestNode; attackers: P2PHost[] } }
     listen: "tcp://127.0.0.1:0",
     persistentPeers: [`${nodePeerId(node)}@127.0.0.1:${node.p2pPort}`],
     networkId: node.chainId,
-    logger: { info: () => undefined, error: () => undefined },
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     tuning: { reconnectInitialDelayMs: 200, reconnectMaxDelayMs: 400 },
   });
   t.context.attackers.push(host);

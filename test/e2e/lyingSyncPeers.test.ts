@@ -83,7 +83,7 @@ async function startLiar(kind: LiarKind, target: string, chainId: string): Promi
     listen: "tcp://127.0.0.1:0",
     persistentPeers: [target],
     networkId: chainId,
-    logger: { info: () => undefined, error: () => undefined },
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     tuning: { reconnectInitialDelayMs: 200, reconnectMaxDelayMs: 400 },
   });
   const liar: Liar = { kind, host, requests: 0 };

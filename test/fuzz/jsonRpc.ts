@@ -97,6 +97,7 @@ export async function fuzzJsonRpc(options: {
   const limits: RpcLimits = {
     maxBodyBytes: 1_000_000,
     timeoutBroadcastTxCommitMs: 50,
+    receiptWaitMs: 0,
     maxSubscriptionClients: 100,
     maxSubscriptionsPerClient: 5,
     maxBatchRequests: 1000,

@@ -32,6 +32,8 @@ export interface SequencerLocalnet {
   senders: Sender[];
   /** kill -9 of node i; resolves once it has exited. */
   kill(i: number): Promise<void>;
+  /** Starts node i again on its home (after kill), with `strike start` flags added; resolves once it serves RPC. */
+  restart(i: number, args?: readonly string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -74,16 +76,26 @@ export async function startSequencerLocalnet(o: {
     doc = { ...doc, app_state: { ...doc.app_state, sequencer: { params: { epoch_length: String(o.epochLength) } } } };
   writeGenesis(genesisPath(0), doc);
   for (let i = 1; i < validators; i++) await copyFile(genesisPath(0), genesisPath(i));
-  const nodes: LocalnetNode[] = Array.from({ length: validators }, (_, i) => {
-    const home = join(dir, `node${i}`);
-    const child = spawn(process.execPath, [bin, "start", "--home", home], { stdio: ["ignore", "pipe", "pipe"] });
-    const node: LocalnetNode = { home, rpcUrl: `http://127.0.0.1:${base + 10 * i + 1}`, child, log: "" };
+  const launch = (node: LocalnetNode, args: readonly string[] = []) => {
+    const child = spawn(process.execPath, [bin, "start", "--home", node.home, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const keep = (d: Buffer) => {
       // The tail is enough to explain a failure; a long run must not hold every line.
       node.log = (node.log + d.toString()).slice(-200_000);
     };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
+    node.child = child;
+  };
+  const nodes: LocalnetNode[] = Array.from({ length: validators }, (_, i) => {
+    // `child` is set by launch.
+    const node = {
+      home: join(dir, `node${i}`),
+      rpcUrl: `http://127.0.0.1:${base + 10 * i + 1}`,
+      log: "",
+    } as LocalnetNode;
+    launch(node);
     return node;
   });
   const net: SequencerLocalnet = {
@@ -97,6 +109,17 @@ export async function startSequencerLocalnet(o: {
       const exited = new Promise<void>((r) => c.once("exit", () => r()));
       c.kill("SIGKILL");
       await exited;
+    },
+    async restart(i, args = []) {
+      const node = nodes[i]!;
+      launch(node, args);
+      await waitForHeight(
+        node.rpcUrl,
+        1n,
+        180_000,
+        () => node.child.exitCode,
+        () => node.log,
+      );
     },
     async stop() {
       for (let i = 0; i < nodes.length; i++) await net.kill(i);

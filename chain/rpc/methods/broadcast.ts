@@ -29,14 +29,15 @@ async function broadcastAsync({ services }: CallContext, args: Args) {
 }
 
 /**
- * How long broadcast_tx_sync waits for the sequencer's receipt after CheckTx. On the
- * sequencer's node it is immediate while a height is open; through another node it is the
- * forward to the sequencer, its admission and the receipt's relay back, which on a loaded
- * machine can take longer: then the answer says why it has none (`receipt_missing`).
+ * How long broadcast_tx_sync waits for the sequencer's receipt after CheckTx, unless the node
+ * says otherwise (config.toml `rpc.receipt_wait`). On the sequencer's node it is immediate while
+ * a height is open; through another node it is the forward to the sequencer, its admission and
+ * the receipt's relay back, which on a loaded machine can take longer: then the answer says why
+ * it has none (`receipt_missing`).
  */
-const RECEIPT_WAIT_MS = 1_500;
+export const DEFAULT_RECEIPT_WAIT_MS = 1_500;
 
-async function broadcastSync({ services }: CallContext, args: Args) {
+async function broadcastSync({ services, limits }: CallContext, args: Args) {
   const tx = txArg(args);
   const hash = sha256(tx);
   const checked = await services.mempool.checkAndAdd(tx);
@@ -44,7 +45,7 @@ async function broadcastSync({ services }: CallContext, args: Args) {
   if (sequencer === undefined) return broadcastJson(hash, checked);
   // Strike's addition to CometBFT's shape: the signed receipt, or null and why there is none.
   const started = performance.now();
-  const receipt = await sequencer.receipt(hash, checked.code === 0 ? RECEIPT_WAIT_MS : 0);
+  const receipt = await sequencer.receipt(hash, checked.code === 0 ? limits.receiptWaitMs : 0);
   if (receipt !== undefined) return { ...broadcastJson(hash, checked), receipt };
   const missing = sequencer.missingReceipt?.(checked.code === 0, performance.now() - started);
   return {

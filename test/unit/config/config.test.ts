@@ -108,6 +108,48 @@ test("a bad flag value names the flag; an unknown flag is refused", (t) => {
   rmSync(home, { recursive: true });
 });
 
+test("rpc.receipt_wait defaults to 1.5 s, is written as a duration, and 0 (answer at once) and 10s are allowed", (t) => {
+  const home = tempHome();
+  t.is(defaultConfig("x").rpc.receiptWaitMs, 1_500);
+  writeConfig(home, defaultConfig("x"));
+  t.true(readFileSync(configPaths(home).configToml, "utf8").includes('receipt_wait = "1500ms"'));
+  t.is(loadConfig(home).rpc.receiptWaitMs, 1_500);
+  t.is(loadConfig(home, { "rpc.receipt_wait": "0" }).rpc.receiptWaitMs, 0);
+  t.is(loadConfig(home, { "rpc.receipt_wait": "10s" }).rpc.receiptWaitMs, 10_000);
+  writeFileSync(configPaths(home).configToml, '[rpc]\nreceipt_wait = "250ms"\n');
+  t.is(loadConfig(home).rpc.receiptWaitMs, 250);
+  rmSync(home, { recursive: true });
+});
+
+test("an rpc.receipt_wait past 10 s, or not a duration, is an error naming the file, the key and what is allowed", (t) => {
+  const home = tempHome();
+  writeConfig(home, defaultConfig("x"));
+  const path = configPaths(home).configToml;
+  writeFileSync(path, '[rpc]\nreceipt_wait = "11s"\n');
+  const e = t.throws(() => loadConfig(home));
+  t.true(e.message.includes(path), e.message);
+  t.regex(e.message, /rpc\.receipt_wait must be a duration from 0s to 10s, got "11s"/);
+  writeFileSync(path, "[rpc]\nreceipt_wait = 1500\n");
+  t.regex(t.throws(() => loadConfig(home)).message, /config\.toml: rpc\.receipt_wait must be a duration like/);
+  writeFileSync(path, "[rpc]\n");
+  t.regex(
+    t.throws(() => loadConfig(home, { "rpc.receipt_wait": "1m" })).message,
+    /--rpc\.receipt_wait must be a duration from 0s to 10s, got "1m"/,
+  );
+  t.regex(
+    t.throws(() => loadConfig(home, { "rpc.receipt_wait": "-1s" })).message,
+    /--rpc\.receipt_wait must be a duration/,
+  );
+  // A config built in code is held to the same range before it is written.
+  const c = defaultConfig("x");
+  c.rpc.receiptWaitMs = 60_000;
+  t.regex(
+    t.throws(() => writeConfig(home, c)).message,
+    /rpc\.receipt_wait must be a duration from 0s to 10s, got "60s"/,
+  );
+  rmSync(home, { recursive: true });
+});
+
 test("TOML syntax errors report the line", (t) => {
   const home = tempHome();
   writeConfig(home, defaultConfig("x"));

@@ -47,7 +47,7 @@ export function makeHost(t: ExecutionContext, config: Partial<P2PConfig> & { see
     persistentPeers: [],
     ...rest,
     tuning: { ...FAST_TUNING, ...rest.tuning },
-    logger: { info: record, error: record },
+    logger: { info: record, warn: record, error: record },
   });
   t.teardown(() => host.stop());
   return { host, logs };
