@@ -34,7 +34,7 @@ import { executeAndPersist, lastCommitInfo } from "./blockCommit.js";
 import { isSignRefusal, proposalStillWanted, signRetryDelayMs, voteStillWanted, voteTime } from "./signing.js";
 import { heldMessages, RELAY_AFTER_MS } from "./relay.js";
 import { createConsensusWatchdog, TASK_WARN_MS } from "./watchdog.js";
-import { timeFloorFor, untimelyProblem, type TimeFloor } from "./timeliness.js";
+import { loadTimeFloor, timeFloorFor, untimelyProblem, type TimeFloor } from "./timeliness.js";
 
 export { MAX_ROUNDS_AHEAD } from "./admission.js";
 export { MAX_PROPOSAL_AHEAD_MS, MAX_PROPOSAL_BEHIND_MS } from "./timeliness.js";
@@ -515,14 +515,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     ({ chain, set, nextList } = loaded);
     lastBlockHadTxs = loaded.lastBlockHadTxs;
     selection = selectionFor(chain.lastHeight + 1n, set);
-    // After a restart or block sync as before: the floor is read from the stored commit (none if pruned).
-    const anchor = chain.lastHeight - 1n;
-    if (anchor >= o.initialHeight)
-      timeFloor = timeFloorFor(
-        chain.lastHeight + 1n,
-        await o.blockStore.loadCommit(anchor),
-        await o.blockStore.loadValidators(anchor),
-      );
+    // After a restart the floor is read from the stored commit, the same as the blocks give.
+    timeFloor = await loadTimeFloor(o.blockStore, chain.lastHeight, o.initialHeight);
   }
 
   /** Replays the WAL of the current height with effects muted, then resumes. */

@@ -19,6 +19,7 @@
  * (an anchor on its own clock would: with one fast and one slow clock among four validators
  * nothing would get +2/3).
  */
+import type { BlockStoreReader } from "../store/types.js";
 import type { Commit, Validator } from "../types/block.js";
 import { timestampToNs } from "./blockFactory.js";
 import { totalVotingPower } from "./proposer.js";
@@ -67,6 +68,20 @@ export function timeFloorFor(
   if (commit === undefined || validators === undefined || commit.height !== height - 2n) return undefined;
   const ns = commitTimeFloorNs(commit, validators);
   return ns === undefined ? undefined : { height, ns };
+}
+
+/**
+ * The floor for the height after `lastHeight`, read from the block store (after a restart, or
+ * block sync, as from the blocks themselves); undefined when the commit is pruned or too early.
+ */
+export async function loadTimeFloor(
+  store: Pick<BlockStoreReader, "loadCommit" | "loadValidators">,
+  lastHeight: bigint,
+  initialHeight: bigint,
+): Promise<TimeFloor | undefined> {
+  const anchor = lastHeight - 1n;
+  if (anchor < initialHeight) return undefined;
+  return timeFloorFor(lastHeight + 1n, await store.loadCommit(anchor), await store.loadValidators(anchor));
 }
 
 /**
