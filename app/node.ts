@@ -173,8 +173,12 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   let currentValidators: () => readonly Validator[] = () => validators;
   const settlement = ladderSettlement(config.settlement, genesis, log.with("settlement"));
   let peerCount = (): number => 0;
+  const skewMs = options.clockSkewMsForTesting ?? 0;
+  if (skewMs !== 0) log.warn("TESTS ONLY: consensus reads a skewed wall clock", { clock_skew_ms: skewMs });
   const sequencing = await openSequencing({
     db,
+    // The sequencer fixes block times too (a pipelined height's, at opening): the same skewed clock.
+    ...(skewMs === 0 ? {} : { now: () => performance.timeOrigin + performance.now() + skewMs }),
     chainId: genesis.chain_id,
     initialHeight: BigInt(genesis.initial_height),
     epochLength: parseSequencerGenesis(genesis.app_state["sequencer"]).epochLength,
@@ -257,8 +261,6 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   const txIndex = indexing
     ? startTxIndexing({ db, indexer: txIndexer, blocks: blockStore, logger: log.with("txindex") })
     : undefined;
-  const skewMs = options.clockSkewMsForTesting ?? 0;
-  if (skewMs !== 0) log.warn("TESTS ONLY: consensus reads a skewed wall clock", { clock_skew_ms: skewMs });
   if (diskFullAfter !== undefined)
     log.warn("TESTS ONLY: database writes fail as on a full disk past a height", { height: String(diskFullAfter) });
   const driver = createConsensusDriver({

@@ -34,11 +34,11 @@ import { executeAndPersist, lastCommitInfo } from "./blockCommit.js";
 import { isSignRefusal, proposalStillWanted, signRetryDelayMs, voteStillWanted, voteTime } from "./signing.js";
 import { heldMessages, RELAY_AFTER_MS } from "./relay.js";
 import { createConsensusWatchdog, TASK_WARN_MS } from "./watchdog.js";
+import { loadTimeFloor, timeFloorFor, untimelyProblem, type TimeFloor } from "./timeliness.js";
 
 export { MAX_ROUNDS_AHEAD } from "./admission.js";
+export { MAX_PROPOSAL_AHEAD_MS, MAX_PROPOSAL_BEHIND_MS } from "./timeliness.js";
 const DEFAULT_GOSSIP_INTERVAL_MS = 1_000;
-/** A proposal's block time may be at most this far ahead of the validating node's clock. */
-export const MAX_PROPOSAL_AHEAD_MS = 10_000;
 const TX_POLL_MS = 20;
 
 function eventHeight(e: WalEvent): bigint {
@@ -94,6 +94,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
    * time nor the wall clock, which a clock step (NTP, a skewed clock corrected) would stretch.
    */
   let lastCommitAtMs = 0;
+  /** The lower bound on the next height's block time (timeliness.ts), from the commit two heights back. */
+  let timeFloor: TimeFloor | undefined;
   const watchdog = createConsensusWatchdog(log);
   const future = new FutureMessages();
   /** Our own proposal and votes at the current height, re-sent until the height ends (peers may have missed them). */
@@ -359,16 +361,14 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   }
 
   /**
-   * A proposal whose time is too far ahead of our clock gets our nil prevote: block time is
-   * the proposer's clock, and nothing else bounds it, so one proposer could move the chain's
-   * time (funding, expiries, good-til-time orders) ahead at will. A re-proposal (POL round)
-   * was found timely by +2/3 already. CometBFT's proposer-based timestamps check the same.
+   * A proposal whose time is too far ahead of our clock, or too far before the precommits of
+   * two heights back, gets our nil prevote (timeliness.ts says why both ends). A re-proposal
+   * (POL round) was found timely by +2/3 already. CometBFT's proposer-based timestamps check
+   * the same.
    */
   function untimely(block: Block, round: number): string | undefined {
     if ((cs.proposals.get(round)?.polRound ?? -1) >= 0) return undefined;
-    const aheadMs = (timestampToNs(block.header.time) - BigInt(Math.floor(now())) * 1_000_000n) / 1_000_000n;
-    if (aheadMs <= BigInt(MAX_PROPOSAL_AHEAD_MS)) return undefined;
-    return `block time ${aheadMs} ms ahead of this node's clock (at most ${MAX_PROPOSAL_AHEAD_MS} ms)`;
+    return untimelyProblem(block.header.height, timestampToNs(block.header.time), now(), timeFloor);
   }
 
   async function validate(block: Block, round: number): Promise<boolean> {
@@ -408,6 +408,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   ): Promise<void> {
     const done = await executeAndPersist(o, evidence, { chain, set, nextList }, block, blockId, commit);
     wal?.truncate();
+    // The block's last commit was verified against the set of the height before it (blockHeaderProblem).
+    timeFloor = timeFloorFor(block.header.height + 1n, block.lastCommit, chain.lastValidators);
     ({ chain, set, nextList } = done);
     selection = selectionFor(block.header.height + 1n, set);
     lastBlockHadTxs = block.txs.length > 0;
@@ -513,6 +515,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     ({ chain, set, nextList } = loaded);
     lastBlockHadTxs = loaded.lastBlockHadTxs;
     selection = selectionFor(chain.lastHeight + 1n, set);
+    // After a restart the floor is read from the stored commit, the same as the blocks give.
+    timeFloor = await loadTimeFloor(o.blockStore, chain.lastHeight, o.initialHeight);
   }
 
   /** Replays the WAL of the current height with effects muted, then resumes. */

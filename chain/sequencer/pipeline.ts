@@ -103,6 +103,24 @@ export function pipelinedRequest(h: SequencedHeight, nowMs: number): Speculative
   };
 }
 
+/** An opened height this old with nothing receipted under it is re-timed before it is used (see `retimedRequest`). */
+export const RETIME_AFTER_MS = 1_000;
+
+/**
+ * `h`'s request at the current time, when `h` opened at least RETIME_AFTER_MS ago and
+ * nothing has been promised under its time yet: no tx receipted (a signed rejection promises
+ * nothing), not sealed, and opened on committed state (a pipelined height's state is the
+ * block in flight's). With create_empty_blocks off a height opens at the commit before it
+ * and may sit empty for an hour: its first tx would otherwise get a block that old. Undefined
+ * when `h` keeps its time. The new time is later, so still after the previous block's.
+ */
+export function retimedRequest(h: SequencedHeight, nowMs: number): SpeculativeBlockRequest | undefined {
+  if (h.pipelined || h.paused || h.sealed || h.promises.length > 0) return undefined;
+  const time = timestampFromMs(nowMs);
+  if (timestampToNs(time) - timestampToNs(h.req.time) < BigInt(RETIME_AFTER_MS) * 1_000_000n) return undefined;
+  return { ...h.req, time };
+}
+
 /** Records a kept tx and its result in `h`. */
 export function keep(h: SequencedHeight, tx: Uint8Array, result: TxResult): void {
   h.txs.push(tx);

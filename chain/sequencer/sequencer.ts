@@ -32,6 +32,7 @@ import {
   pipelinedRequest,
   rebaseHeight,
   requestOf,
+  retimedRequest,
   type SequencedHeight,
 } from "./pipeline.js";
 import { ReceiptStatus, receiptHash, signReceipt, type Receipt, type SignedReceipt } from "./receipt.js";
@@ -136,8 +137,23 @@ export function createSequencer(o: SequencerOptions): Sequencer {
 
   const fitsGas = (h: SequencedHeight) => (r: TxResult) => o.maxBlockGas < 0n || h.gas + r.gasWanted <= o.maxBlockGas;
 
+  /** The open height re-opened at the current time when nothing was promised under its old one (pipeline.ts). */
+  function freshen(): void {
+    const h = open;
+    const req = h === undefined ? undefined : retimedRequest(h, o.now());
+    if (h === undefined || req === undefined) return;
+    open = openSequencedHeight({
+      spec: o.app.openSpeculativeBlock(req),
+      req,
+      epoch: h.epoch,
+      evidence: h.evidence,
+      pipelined: false,
+    });
+  }
+
   /** Executes and receipts `tx` on the open height; true when it signed a receipt or a rejection. */
   function sequence(tx: Uint8Array): boolean {
+    freshen();
     const h = open;
     if (h === undefined || h.sealed || h.full || h.paused) return false;
     const txHash = sha256(tx);
@@ -232,6 +248,8 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     sealBlock(height) {
       if (abstainAt === height) return ABSTAIN;
       if (inFlight?.height === height) return sealed(inFlight);
+      // An empty block proposed after an idle wait (the empty-block interval) carries the time it is proposed at.
+      if (open?.height === height) freshen();
       const h = open;
       if (h?.height !== height) return undefined;
       // Receipts were signed on a prediction that was never checked against the real opening.

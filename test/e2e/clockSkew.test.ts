@@ -7,11 +7,14 @@
  *
  * Block time is the proposer's clock, never earlier than the previous block + 1 ms
  * (chain/consensus/blockFactory.ts `nextBlockTime`), and a validator prevotes nil on a
- * proposal whose time is more than MAX_PROPOSAL_AHEAD_MS (10 s) ahead of its own clock
- * (driver.ts `untimely`). So the fast validator's blocks never get in, the others' do: the
- * chain stays live, with no fork, every block time strictly after the one before and at
- * most 10 s ahead of real time, the only refusals for time, and the skewed validators at
- * the head with the others.
+ * proposal whose time is more than MAX_PROPOSAL_AHEAD_MS (10 s) ahead of its own clock, or
+ * more than MAX_PROPOSAL_BEHIND_MS (10 s) before the precommits of two heights back
+ * (chain/consensus/timeliness.ts). So the fast validator's blocks never get in, and the slow
+ * one's, each 1 ms after the one before while it sequences (epochs of EPOCH_LENGTH heights,
+ * long enough to fall 10 s behind), get in only until they are 10 s behind: the chain stays
+ * live, with no fork, every block time strictly after the one before and within 10 s of
+ * real time (either way), the only refusals for time, and the skewed validators at the head
+ * with the others.
  */
 import anyTest, { type TestFn } from "ava";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -20,7 +23,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
 import { jsonRpcQuerier } from "../../chain/client/comet.js";
-import { MAX_PROPOSAL_AHEAD_MS } from "../../chain/consensus/driver.js";
+import { MAX_PROPOSAL_AHEAD_MS, MAX_PROPOSAL_BEHIND_MS } from "../../chain/consensus/driver.js";
 import { cosmosQueries } from "../../chain/client/queries.js";
 import { createQueryRpc } from "../../chain/client/queryRpc.js";
 import { addGenesisAccount, type GenesisDoc } from "../../genesis/index.js";
@@ -47,12 +50,13 @@ interface Ctx {
 
 const test = anyTest as TestFn<Ctx>;
 const bin = resolve(import.meta.dirname, "..", "..", "bin", "strike.js");
-const SKEW_MS = 30_000;
 /** node1 runs 30 s ahead, node2 30 s behind; node0 and node3 on the real clock. */
 const SKEWS = [undefined, "+30s", "-30s", undefined];
 const LANES = 4;
 /** At least this many heights under load, and until every validator has proposed. */
 const MIN_HEIGHTS = 70n;
+/** Heights per sequencer epoch: at ~3 heights a second the slow sequencer's time falls 10 s behind within one. */
+const EPOCH_LENGTH = 96;
 /** How late the test may see a height after it committed (polling, a loaded machine). */
 const OBSERVE_SLACK_MS = 5_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -110,6 +114,10 @@ test.before(async (t) => {
     log: "",
   }));
   let genesis = JSON.parse(await readFile(join(nodes[0]!.home, "config", "genesis.json"), "utf8")) as GenesisDoc;
+  genesis = {
+    ...genesis,
+    app_state: { ...genesis.app_state, sequencer: { params: { epoch_length: String(EPOCH_LENGTH) } } },
+  };
   for (const s of senders)
     genesis = addGenesisAccount(genesis, s.address, [
       { denom: "ustrike", amount: "100000000000" },
@@ -204,7 +212,7 @@ test.serial(
     const proposers = new Set<string>();
     let top = first;
     const startedAt = Date.now();
-    // Until MIN_HEIGHTS more heights and a block proposed by each validator (at most 5 minutes).
+    // Until MIN_HEIGHTS more heights, a block proposed by each validator and the slow one's epoch ended (at most 5 minutes).
     while (Date.now() - startedAt < 300_000) {
       const h = await height(nodes[0]!);
       for (let k = top + 1n; k <= h; k++) observedAt.set(k, Date.now());
@@ -215,8 +223,9 @@ test.serial(
         proposers.add(b.block.header.proposer_address);
       }
       top = h;
-      // Every validator but the fast one gets blocks in; the fast one's are refused.
-      if (top - first >= MIN_HEIGHTS && proposers.size >= nodes.length - 1) break;
+      // Every validator but the fast one gets blocks in; the fast one's are refused, and the slow one's once late.
+      const slowRefused = nodes.some((n) => /before the precommits of height/.test(n.log));
+      if (top - first >= MIN_HEIGHTS && proposers.size >= nodes.length - 1 && slowRefused) break;
       await sleep(100);
     }
     await stopLoad();
@@ -265,7 +274,10 @@ test.serial(
         lead <= MAX_PROPOSAL_AHEAD_MS,
         `block ${h} is ${lead} ms ahead of real time, beyond the ${MAX_PROPOSAL_AHEAD_MS} ms bound`,
       );
-      t.true(lead >= -SKEW_MS - OBSERVE_SLACK_MS, `block ${h} is ${-lead} ms behind real time`);
+      t.true(
+        lead >= -MAX_PROPOSAL_BEHIND_MS - OBSERVE_SLACK_MS,
+        `block ${h} is ${-lead} ms behind real time, beyond the ${MAX_PROPOSAL_BEHIND_MS} ms bound`,
+      );
       const p = byProposer.get(header.proposer_address) ?? { blocks: 0, maxLeadMs: -Infinity, minLeadMs: Infinity };
       p.blocks++;
       p.maxLeadMs = Math.max(p.maxLeadMs, lead);
@@ -288,6 +300,11 @@ test.serial(
       refusals.some((r) => /block time (2\d|3\d)\d{3} ms ahead/.test(r)),
       `a proposal some 30 s ahead was refused: ${refusals.slice(0, 3).join(" | ")}`,
     );
+    // And the slow node's, once 10 s behind the precommits two heights back.
+    t.true(
+      refusals.some((r) => /block time 1\d{4} ms before the precommits of height/.test(r)),
+      `a proposal over 10 s behind was refused: ${refusals.slice(0, 3).join(" | ")}`,
+    );
 
     // Every tx a client saw committed is at that height on every node.
     for (const [hash, h] of committed)
@@ -299,7 +316,7 @@ test.serial(
       }
     // Proposals were refused only for their time, and no node stalled on a signature.
     t.deepEqual(
-      refusals.filter((r) => !/ahead of this node's clock/.test(r)),
+      refusals.filter((r) => !/ahead of this node's clock|before the precommits of height/.test(r)),
       [],
       "a proposal refused for something other than its time",
     );
