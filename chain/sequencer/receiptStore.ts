@@ -8,7 +8,7 @@
 import { sha256 } from "../crypto/hash.js";
 import type { TxResult } from "../types/abci.js";
 import { toHex } from "../types/bytes.js";
-import { ReceiptStatus, type Receipt, type SignedReceipt } from "./receipt.js";
+import { Receipt, ReceiptStatus, SignedReceipt } from "./receipt.js";
 import { judgeSlot, resultHashOf } from "./receiptVerdict.js";
 
 // The pipeline (and older callers) import the rule from here; it lives with the verdict.
@@ -40,13 +40,54 @@ export interface ReceiptStoreOptions {
 export type ReceiptStage = "sequenced" | "rejected" | "committed" | "reverted";
 
 export interface StoredReceipt {
-  signed: SignedReceipt;
-  receipt: Receipt;
+  /** The signed receipt, as signed. A settled receipt holds only its bytes and decodes again here. */
+  readonly signed: SignedReceipt;
+  readonly receipt: Receipt;
+  /** `SignedReceipt`'s encoding: what a peer is sent. */
+  readonly bytes: Uint8Array;
+  readonly height: bigint;
   stage: ReceiptStage;
   /** Local clock when this node got the receipt (signed it, or received it from a peer). */
   receivedAtMs: number;
   /** Local clock when its height committed. */
   settledAtMs?: number;
+}
+
+/**
+ * A receipt as the store holds it. While its height is pending it keeps its decoded form,
+ * which judging reads; once judged it keeps only its encoding (one buffer instead of about
+ * ten small objects and byte arrays), and a reader decodes it again. The store keeps up to
+ * `capacity` receipts, so this is most of a loaded node's live heap.
+ */
+class HeldReceipt implements StoredReceipt {
+  settledAtMs?: number;
+  private decoded: { signed: SignedReceipt; receipt: Receipt } | undefined;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly height: bigint,
+    public stage: ReceiptStage,
+    readonly receivedAtMs: number,
+    signed: SignedReceipt,
+    receipt: Receipt,
+  ) {
+    this.decoded = stage === "sequenced" ? { signed, receipt } : undefined;
+  }
+
+  get signed(): SignedReceipt {
+    return this.decoded?.signed ?? SignedReceipt.decode(this.bytes);
+  }
+
+  get receipt(): Receipt {
+    return this.decoded?.receipt ?? Receipt.decode(this.signed.receipt);
+  }
+
+  /** Judged: from now on only the bytes are kept. */
+  settle(stage: "committed" | "reverted", nowMs: number): void {
+    this.stage = stage;
+    this.settledAtMs = nowMs;
+    this.decoded = undefined;
+  }
 }
 
 export interface ReceiptStore {
@@ -75,13 +116,13 @@ export interface ReceiptStore {
 
 export function createReceiptStore(o: ReceiptStoreOptions = {}): ReceiptStore {
   const capacity = o.capacity ?? 100_000;
-  const byTx = new Map<string, StoredReceipt>();
+  const byTx = new Map<string, HeldReceipt>();
   /**
    * Receipts awaiting their height's block. A receipt superseded in byTx (the tx sequenced
    * again, by the next sequencer after the first was lost) stays here: it is still judged,
    * and reported reverted, when its own height commits.
    */
-  const byHeight = new Map<bigint, Set<StoredReceipt>>();
+  const byHeight = new Map<bigint, Set<HeldReceipt>>();
   const waiters = new Map<string, ((r: StoredReceipt) => void)[]>();
   const listeners: ((r: StoredReceipt) => void)[] = [];
 
@@ -99,7 +140,7 @@ export function createReceiptStore(o: ReceiptStoreOptions = {}): ReceiptStore {
   let lastCommitted = o.committedHeight ?? -1n;
 
   /** Judges a receipt against its committed block (listeners are told by the caller). */
-  function settle(entry: StoredReceipt, height: bigint, block: CommittedSlots, nowMs: number): void {
+  function settle(entry: HeldReceipt, height: bigint, block: CommittedSlots, nowMs: number): void {
     const { receipt } = entry;
     const tx = block.txs[receipt.index];
     const result = block.results[receipt.index];
@@ -112,23 +153,21 @@ export function createReceiptStore(o: ReceiptStoreOptions = {}): ReceiptStore {
         ? {}
         : { txHash: sha256(tx), resultHash: resultHashOf(result), result }),
     });
-    entry.stage = verdict === "honoured" ? "committed" : "reverted";
-    entry.settledAtMs = nowMs;
+    entry.settle(verdict === "honoured" ? "committed" : "reverted", nowMs);
   }
 
   /** No block to judge by: a receipt older than every block this node can read cannot come true. */
-  function expire(entry: StoredReceipt, nowMs: number): void {
-    entry.stage = "reverted";
-    entry.settledAtMs = nowMs;
+  function expire(entry: HeldReceipt, nowMs: number): void {
+    entry.settle("reverted", nowMs);
   }
 
   /** Judges a late receipt against its block as stored on disk, then tells the listeners. */
   function settleFromDisk(
-    entry: StoredReceipt,
+    entry: HeldReceipt,
     load: (height: bigint) => Promise<CommittedSlots | undefined>,
     nowMs: number,
   ): void {
-    const height = entry.receipt.height;
+    const height = entry.height;
     const judge = (block: CommittedSlots | undefined) => {
       if (entry.stage !== "sequenced") return;
       if (block === undefined) expire(entry, nowMs);
@@ -144,19 +183,26 @@ export function createReceiptStore(o: ReceiptStoreOptions = {}): ReceiptStore {
     const old = byTx.get(key);
     if (old === undefined) return;
     byTx.delete(key);
-    byHeight.get(old.receipt.height)?.delete(old);
+    byHeight.get(old.height)?.delete(old);
   }
 
   return {
     add(signed, receipt, nowMs) {
       const key = toHex(receipt.txHash);
       const stage: ReceiptStage = receipt.status === ReceiptStatus.RECEIPT_STATUS_REJECTED ? "rejected" : "sequenced";
-      const entry: StoredReceipt = { signed, receipt, stage, receivedAtMs: nowMs };
+      const entry = new HeldReceipt(
+        SignedReceipt.encode(signed).finish(),
+        receipt.height,
+        stage,
+        nowMs,
+        signed,
+        receipt,
+      );
       const superseded = byTx.get(key);
       byTx.delete(key);
       // A superseded receipt is still judged at its height, if that is near (memory stays bounded).
-      if (superseded !== undefined && superseded.receipt.height > lastCommitted + RECENT_BLOCKS)
-        byHeight.get(superseded.receipt.height)?.delete(superseded);
+      if (superseded !== undefined && superseded.height > lastCommitted + RECENT_BLOCKS)
+        byHeight.get(superseded.height)?.delete(superseded);
       byTx.set(key, entry);
       // A receipt that arrives after its height committed here (relayed late under load, or
       // sent by a peer catching this node up) is judged at once against that block: the one

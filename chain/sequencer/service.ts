@@ -218,10 +218,9 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
       const out: Uint8Array[] = [];
       let bytes = 0;
       for (const r of receipts.newest(maxCount, missed)) {
-        const encoded = SignedReceipt.encode(r.signed).finish();
-        if (bytes + encoded.length > maxBytes) break;
-        bytes += encoded.length;
-        out.push(encoded);
+        if (bytes + r.bytes.length > maxBytes) break;
+        bytes += r.bytes.length;
+        out.push(r.bytes);
       }
       return out.reverse();
     },

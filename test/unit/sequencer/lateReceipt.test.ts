@@ -4,7 +4,11 @@
  * "sequenced" forever, and a reverted one must be announced like any other.
  */
 import test from "ava";
-import { ReceiptStatus, type Receipt } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
+import {
+  ReceiptStatus,
+  SignedReceipt,
+  type Receipt,
+} from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
 import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
 import { signReceipt } from "../../../chain/sequencer/receipt.js";
@@ -92,4 +96,21 @@ test("a receipt superseded by the next sequencer's receipt for the same tx is st
   // Height 10 commits without the tx, proposed by another validator: the first receipt is broken.
   store.blockCommitted(10n, [], [], 3, ed25519Address(other.publicKey));
   t.true(events.includes("10:reverted"), `events: ${events.join(" ")}`);
+});
+
+test("a judged receipt keeps only its bytes: it reads back exactly as signed, decoded afresh on each read", (t) => {
+  const { store } = storeWithEvents();
+  const tx = utf8("tx-compact-1");
+  const { signed, receipt } = receiptFor(tx, 7n);
+  const entry = store.add(signed, receipt, 1);
+  t.is(entry.stage, "sequenced");
+  t.is(entry.receipt, entry.receipt, "a pending receipt keeps its decoded form for judging");
+  t.deepEqual(entry.bytes, SignedReceipt.encode(signed).finish());
+  store.blockCommitted(7n, [tx], [ok], 2);
+  const judged = store.get(sha256(tx))!;
+  t.is(judged.stage, "committed");
+  t.not(judged.receipt, judged.receipt, "nothing decoded is held once judged");
+  t.deepEqual(judged.receipt, receipt);
+  t.deepEqual(judged.signed, signed);
+  t.is(judged.height, 7n);
 });
