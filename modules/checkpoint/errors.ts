@@ -43,7 +43,22 @@ export const checkpointErrors = {
   expiredEvidence: registerError(
     MODULE_NAME,
     23,
-    "the equivocation is too old to judge: its height is below the checkpoint evidence horizon (keep_heights below the newest checkpoint)",
+    "the evidence is too old to judge: its height is below the checkpoint evidence horizon (keep_heights below the newest checkpoint)",
+  ),
+  notCheckpointedYet: registerError(
+    MODULE_NAME,
+    24,
+    "the height is above the newest checkpoint: the chain has not judged it yet, so a signature for it proves nothing; report it once a checkpoint at or above that height is recorded",
+  ),
+  notForged: registerError(
+    MODULE_NAME,
+    25,
+    "not a forged checkpoint: the signed digest is the chain's own checkpoint at that height, which is what honest validators sign",
+  ),
+  badSignedCheckpoint: registerError(
+    MODULE_NAME,
+    26,
+    "malformed signed checkpoint: app hash, block hash, withdrawal and exit roots are 32 bytes each, the next set hash 32 bytes or empty",
   ),
   invalidGenesis: registerError(MODULE_NAME, 100, "invalid checkpoint genesis"),
 };
