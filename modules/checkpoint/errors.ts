@@ -20,7 +20,11 @@ export const checkpointErrors = {
     14,
     "not an equivocation: two signatures of one key over different digests for one height are needed",
   ),
-  alreadyPunished: registerError(MODULE_NAME, 15, "this equivocation was already punished"),
+  alreadyPunished: registerError(
+    MODULE_NAME,
+    15,
+    "already punished: a validator is punished once per height for an equivocation or a forged checkpoint",
+  ),
   badRoot: registerError(MODULE_NAME, 16, "a bridge root must be 32 bytes"),
   noBlsKey: registerError(MODULE_NAME, 17, "the validator has no registered BLS key: register one first"),
   badBlsKey: registerError(
