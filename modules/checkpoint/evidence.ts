@@ -66,13 +66,15 @@ function checkSignedBy(ctx: Context, validator: string, signed: readonly [Uint8A
   }
   const key = ethKeys.get(ctx, validator);
   if (key === undefined) throw checkpointErrors.noEthKey(validator);
-  const signers = signed.map(([digest, signature]) => recoverSigner(digest, signature));
-  if (signers.some((s) => !equalBytes(s, key)))
-    throw checkpointErrors.wrongSigner(
-      signers.length === 1
-        ? `recovered ${hexlify(signers[0]!)}, registered ${hexlify(key)}`
-        : `both signatures must recover to ${hexlify(key)}`,
-    );
+  for (const [digest, signature] of signed) {
+    const signer = recoverSigner(digest, signature);
+    if (!equalBytes(signer, key))
+      throw checkpointErrors.wrongSigner(
+        signed.length === 1
+          ? `recovered ${hexlify(signer)}, registered ${hexlify(key)}`
+          : `both signatures must recover to ${hexlify(key)}`,
+      );
+  }
 }
 
 export function createCheckpointEvidence(o: CheckpointEvidenceOptions) {
