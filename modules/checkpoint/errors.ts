@@ -52,7 +52,7 @@ export const checkpointErrors = {
   notCheckpointedYet: registerError(
     MODULE_NAME,
     24,
-    "the height is above the newest checkpoint: the chain has not judged it yet, so a signature for it proves nothing; report it once a checkpoint at or above that height is recorded",
+    "the height is above the newest checkpoint: the chain may yet record that digest, so it cannot be judged; report it once a checkpoint at or above that height is recorded",
   ),
   notForged: registerError(
     MODULE_NAME,
