@@ -46,6 +46,7 @@ export const strikeTypes: ReadonlyArray<[string, GeneratedType]> = [
   ["/strike.checkpoint.v1.MsgSignCheckpoint", checkpoint.MsgSignCheckpoint],
   ["/strike.checkpoint.v1.MsgSignCheckpointResponse", checkpoint.MsgSignCheckpointResponse],
   ["/strike.checkpoint.v1.MsgCheckpointEquivocation", checkpoint.MsgCheckpointEquivocation],
+  ["/strike.checkpoint.v1.MsgForgedCheckpoint", checkpoint.MsgForgedCheckpoint],
   ["/strike.bridge.v1.MsgAttestDeposit", bridge.MsgAttestDeposit],
   ["/strike.bridge.v1.MsgWithdraw", bridge.MsgWithdraw],
   ["/strike.bridge.v1.MsgSetExitAddress", bridge.MsgSetExitAddress],

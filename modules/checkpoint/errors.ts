@@ -20,7 +20,11 @@ export const checkpointErrors = {
     14,
     "not an equivocation: two signatures of one key over different digests for one height are needed",
   ),
-  alreadyPunished: registerError(MODULE_NAME, 15, "this equivocation was already punished"),
+  alreadyPunished: registerError(
+    MODULE_NAME,
+    15,
+    "already punished: a validator is punished once per height for an equivocation or a forged checkpoint",
+  ),
   badRoot: registerError(MODULE_NAME, 16, "a bridge root must be 32 bytes"),
   noBlsKey: registerError(MODULE_NAME, 17, "the validator has no registered BLS key: register one first"),
   badBlsKey: registerError(
@@ -43,7 +47,22 @@ export const checkpointErrors = {
   expiredEvidence: registerError(
     MODULE_NAME,
     23,
-    "the equivocation is too old to judge: its height is below the checkpoint evidence horizon (keep_heights below the newest checkpoint)",
+    "the evidence is too old to judge: its height is below the checkpoint evidence horizon (keep_heights below the newest checkpoint)",
+  ),
+  notCheckpointedYet: registerError(
+    MODULE_NAME,
+    24,
+    "the height is above the newest checkpoint: the chain may yet record that digest, so it cannot be judged; report it once a checkpoint at or above that height is recorded",
+  ),
+  notForged: registerError(
+    MODULE_NAME,
+    25,
+    "not a forged checkpoint: the signed digest is the chain's own checkpoint at that height, which is what honest validators sign",
+  ),
+  badSignedCheckpoint: registerError(
+    MODULE_NAME,
+    26,
+    "malformed signed checkpoint: app hash, block hash, withdrawal and exit roots are 32 bytes each, the next set hash 32 bytes or empty",
   ),
   invalidGenesis: registerError(MODULE_NAME, 100, "invalid checkpoint genesis"),
 };

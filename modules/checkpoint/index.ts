@@ -1,6 +1,7 @@
 export { createCheckpointKeeper, isSuperMajority, type CheckpointKeeper, type StoredSignature } from "./keeper.js";
 export { createCheckpointModule } from "./module.js";
 export { checkpointErrors } from "./errors.js";
+export { evidenceHorizon } from "./evidence.js";
 export {
   addGenesisBlsKey,
   addGenesisEthKey,
@@ -29,5 +30,6 @@ export {
   MSG_REGISTER_BLS_KEY_TYPE_URL,
   MSG_SIGN_CHECKPOINT_TYPE_URL,
   MSG_EQUIVOCATION_TYPE_URL,
+  MSG_FORGED_CHECKPOINT_TYPE_URL,
   QUERY_PATH_PREFIX as CHECKPOINT_QUERY_PATH_PREFIX,
 } from "./keys.js";

@@ -3,7 +3,7 @@
  * header carries the app hash after h and block h's hash) every `interval` blocks and
  * whenever the validator set changed; collects validators' Ethereum signatures on its
  * digest until more than 2/3 of the signing set's power has signed; punishes a key that
- * signed two different digests for one height.
+ * signed two different digests for one height, or a digest that is not the chain's checkpoint.
  *
  * The params' scheme says which key signs: "ecdsa" (Ethereum addresses, ecrecover) or
  * "bls" (BLS12-381 keys registered with a proof of possession). Under bls each signature
@@ -11,16 +11,17 @@
  * rather than once per checkpoint on the aggregate: a bad signature is then refused at
  * once and attributed to its submitter, and can never hold back or poison a checkpoint
  * that honest signatures complete. The relayer sums the verified signatures into the
- * aggregate the contract checks.
+ * aggregate the contract checks. Evidence against a key (equivocation, a forged checkpoint)
+ * is judged in evidence.ts.
  */
 import type { SettlementDomain } from "../../chain/l1/digest.js";
 import { bech32ToAddressBytes } from "../../chain/crypto/address.js";
-import { ed25519Address } from "../../chain/crypto/ed25519.js";
 import type { StoreSource } from "../../chain/runtime/collection.js";
 import type { Context } from "../../chain/runtime/types.js";
 import { compareBytes, equalBytes, toHex } from "../../chain/types/bytes.js";
 import { getAddress, hexlify } from "ethers";
 import { checkpointErrors } from "./errors.js";
+import { createCheckpointEvidence } from "./evidence.js";
 import { digestOf, keccak, recoverSigner, type DigestFields } from "./ethSig.js";
 import {
   BLS_VERIFY_GAS,
@@ -41,7 +42,6 @@ import {
   getParams,
   latestHeight,
   params,
-  punished,
   signatures,
   signingSet,
   type Checkpoint,
@@ -100,19 +100,12 @@ export function pruneCheckpoints(ctx: Context, below: bigint): number {
   return doomed.length;
 }
 
-/**
- * Equivocation evidence for a height below this is refused as expired: keep_heights is the
- * checkpoint module's evidence age, as CometBFT's `max_age_num_blocks` is for double signs.
- * Below it checkpoints are pruned, so the set in force (and the power to slash) is no
- * longer known. 0 when nothing is pruned (keep_heights 0).
- */
-export function evidenceHorizon(src: StoreSource): bigint {
-  const keep = getParams(src).keepHeights;
-  const latest = latestHeight.get(src) ?? 0n;
-  return keep > 0n && latest > keep ? latest - keep : 0n;
-}
-
 export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
+  const evidence = createCheckpointEvidence({
+    staking: o.staking,
+    domain: (src, chainId) => keeper.domain(src, chainId),
+    signingSet: (src) => keeper.signingSet(src),
+  });
   const keeper = {
     params: (src: StoreSource): CheckpointParams => getParams(src),
     setParams: (src: StoreSource, p: CheckpointParams) => params.set(src, p),
@@ -311,68 +304,7 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
       return completes || cp.completedAt !== 0n;
     },
 
-    /**
-     * Two signatures by `validator`'s registered key over different digests for one height:
-     * slash the validator's stake by the equivocation fraction and jail it, once per height.
-     */
-    punishEquivocation(
-      ctx: Context,
-      validator: string,
-      a: DigestFields,
-      sigA: Uint8Array,
-      b: DigestFields,
-      sigB: Uint8Array,
-    ): void {
-      if (a.height !== b.height) throw checkpointErrors.notEquivocation("the two heights differ");
-      const domain = keeper.domain(ctx, ctx.block.chainId);
-      if (domain === undefined) throw checkpointErrors.noDomain();
-      const da = digestOf(domain, a);
-      const db = digestOf(domain, b);
-      if (equalBytes(da, db)) throw checkpointErrors.notEquivocation("the two digests are the same");
-      if (getParams(ctx).scheme === "bls") {
-        const key = blsKeys.get(ctx, validator)?.publicKey;
-        if (key === undefined) throw checkpointErrors.noBlsKey(validator);
-        ctx.gasMeter.consume(2n * BLS_VERIFY_GAS, "bls equivocation evidence");
-        checkBlsSignature(da, sigA, key);
-        checkBlsSignature(db, sigB, key);
-      } else {
-        const key = ethKeys.get(ctx, validator);
-        if (key === undefined) throw checkpointErrors.noEthKey(validator);
-        if (!equalBytes(recoverSigner(da, sigA), key) || !equalBytes(recoverSigner(db, sigB), key))
-          throw checkpointErrors.wrongSigner(`both signatures must recover to ${hexlify(key)}`);
-      }
-      if (punished.has(ctx, [validator, a.height]))
-        throw checkpointErrors.alreadyPunished(`${validator} at ${a.height}`);
-      const horizon = evidenceHorizon(ctx);
-      if (a.height < horizon)
-        throw checkpointErrors.expiredEvidence(
-          `height ${a.height} is below ${horizon}: keep_heights ${getParams(ctx).keepHeights} below the newest checkpoint`,
-        );
-      const v = o.staking.validator(ctx, validator);
-      if (v === undefined) throw checkpointErrors.notValidator(validator);
-      // The power the validator signed with: that of the set in force at the height. The set
-      // changes only at a set-change checkpoint, whose signers are still the old set, so it is
-      // the signers of the first checkpoint at or above the height (never pruned: it is above
-      // the horizon), or today's signing set if none is recorded yet.
-      const inForce = checkpoints.ceiling(ctx, a.height)?.[1].signersSet ?? keeper.signingSet(ctx);
-      const power = inForce.find((m) => m.operator === validator)?.power ?? 0n;
-      const consAddress = ed25519Address(v.pubKey);
-      const taken = o.staking.slash(
-        ctx,
-        consAddress,
-        a.height,
-        power,
-        getParams(ctx).slashFractionEquivocation,
-        "checkpoint_equivocation",
-      );
-      o.staking.jail(ctx, consAddress);
-      punished.set(ctx, [validator, a.height], Uint8Array.of(1));
-      ctx.events.emit("checkpoint_equivocation", [
-        ["validator", validator],
-        ["height", a.height.toString()],
-        ["slashed", taken.toString()],
-      ]);
-    },
+    ...evidence,
   };
   return keeper;
 }

@@ -9,7 +9,7 @@
  *   0x04 | eth address         the operator that registered it (a key is registered once)
  *   0x05                       the signing set: the set the L1 contract holds (or will, once relayed)
  *   0x06                       latest checkpoint height
- *   0x07 | operator | height   an equivocation already punished
+ *   0x07 | operator | height   a fault already punished (equivocation or forged checkpoint)
  *   0x08 | operator            the validator's registered BLS key and proof of possession
  *   0x09 | keccak256(bls key)  the operator that registered it
  */
@@ -35,4 +35,6 @@ export const MSG_SIGN_CHECKPOINT_TYPE_URL = "/strike.checkpoint.v1.MsgSignCheckp
 export const MSG_SIGN_CHECKPOINT_RESPONSE_TYPE_URL = "/strike.checkpoint.v1.MsgSignCheckpointResponse";
 export const MSG_EQUIVOCATION_TYPE_URL = "/strike.checkpoint.v1.MsgCheckpointEquivocation";
 export const MSG_EQUIVOCATION_RESPONSE_TYPE_URL = "/strike.checkpoint.v1.MsgCheckpointEquivocationResponse";
+export const MSG_FORGED_CHECKPOINT_TYPE_URL = "/strike.checkpoint.v1.MsgForgedCheckpoint";
+export const MSG_FORGED_CHECKPOINT_RESPONSE_TYPE_URL = "/strike.checkpoint.v1.MsgForgedCheckpointResponse";
 export const QUERY_PATH_PREFIX = "/strike.checkpoint.v1.Query/";

@@ -5,6 +5,7 @@ import type { CheckpointKeeper } from "./keeper.js";
 import { MODULE_NAME, STORE_KEY } from "./keys.js";
 import {
   msgCheckpointEquivocationRoute,
+  msgForgedCheckpointRoute,
   msgRegisterBlsKeyRoute,
   msgRegisterEthKeyRoute,
   msgSignCheckpointRoute,
@@ -20,6 +21,7 @@ export function createCheckpointModule(keeper: CheckpointKeeper): AppModule {
       msgRegisterBlsKeyRoute(keeper),
       msgSignCheckpointRoute(keeper),
       msgCheckpointEquivocationRoute(keeper),
+      msgForgedCheckpointRoute(keeper),
     ],
     queries: checkpointQueryRoutes(keeper),
     initGenesis: (ctx: Context, state: unknown) => initCheckpointGenesis(ctx, keeper, state),

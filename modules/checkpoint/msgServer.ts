@@ -2,6 +2,8 @@
 import {
   MsgCheckpointEquivocation,
   MsgCheckpointEquivocationResponse,
+  MsgForgedCheckpoint,
+  MsgForgedCheckpointResponse,
   MsgRegisterBlsKey,
   MsgRegisterBlsKeyResponse,
   MsgRegisterEthKey,
@@ -21,6 +23,8 @@ import {
   MODULE_NAME,
   MSG_EQUIVOCATION_RESPONSE_TYPE_URL,
   MSG_EQUIVOCATION_TYPE_URL,
+  MSG_FORGED_CHECKPOINT_RESPONSE_TYPE_URL,
+  MSG_FORGED_CHECKPOINT_TYPE_URL,
   MSG_REGISTER_BLS_KEY_RESPONSE_TYPE_URL,
   MSG_REGISTER_BLS_KEY_TYPE_URL,
   MSG_REGISTER_ETH_KEY_RESPONSE_TYPE_URL,
@@ -119,12 +123,17 @@ export function msgSignCheckpointRoute(keeper: CheckpointKeeper): MsgRoute<MsgSi
   };
 }
 
-function fieldsOf(f: SignedCheckpointFields | undefined): [DigestFields, Uint8Array] {
-  if (f === undefined) throw checkpointErrors.notEquivocation("both signed checkpoints are required");
+/** The signed fields and their signature; `malformed` is the error of the message they came in. */
+function fieldsOf(
+  f: SignedCheckpointFields | undefined,
+  malformed: (m: string) => Error = checkpointErrors.notEquivocation,
+  missing = "both signed checkpoints are required",
+): [DigestFields, Uint8Array] {
+  if (f === undefined) throw malformed(missing);
   for (const b of [f.appHash, f.blockHash, f.withdrawalRoot, f.exitRoot])
-    if (b.length !== 32) throw checkpointErrors.notEquivocation("app hash, block hash and roots are 32 bytes each");
+    if (b.length !== 32) throw malformed("app hash, block hash and roots are 32 bytes each");
   if (f.nextValidatorSetHash.length !== 0 && f.nextValidatorSetHash.length !== 32)
-    throw checkpointErrors.notEquivocation("the next set hash is 32 bytes or empty");
+    throw malformed("the next set hash is 32 bytes or empty");
   return [f, f.signature];
 }
 
@@ -147,6 +156,34 @@ export function msgCheckpointEquivocationRoute(keeper: CheckpointKeeper): MsgRou
       return {
         typeUrl: MSG_EQUIVOCATION_RESPONSE_TYPE_URL,
         value: MsgCheckpointEquivocationResponse.encode({}).finish(),
+      };
+    },
+  };
+}
+
+const forgedFieldsOf = (msg: MsgForgedCheckpoint) =>
+  fieldsOf(msg.signed, checkpointErrors.badSignedCheckpoint, "the signed checkpoint is required");
+
+export function msgForgedCheckpointRoute(keeper: CheckpointKeeper): MsgRoute<MsgForgedCheckpoint> {
+  return {
+    typeUrl: MSG_FORGED_CHECKPOINT_TYPE_URL,
+    module: MODULE_NAME,
+    decode: (b) => MsgForgedCheckpoint.decode(b),
+    signers: (msg) => [msg.submitter],
+    validateBasic(msg) {
+      checkAddress("submitter", msg.submitter);
+      checkAddress("validator", msg.validator);
+      const [, signature] = forgedFieldsOf(msg);
+      // 65 bytes under ecdsa, 256 under bls: the keeper checks the one its scheme takes.
+      if (signature.length !== 65 && signature.length !== 256)
+        throw checkpointErrors.badSignature(`got ${signature.length} bytes`);
+    },
+    handle(ctx, msg) {
+      const [fields, signature] = forgedFieldsOf(msg);
+      keeper.punishForgedCheckpoint(ctx, msg.validator, fields, signature);
+      return {
+        typeUrl: MSG_FORGED_CHECKPOINT_RESPONSE_TYPE_URL,
+        value: MsgForgedCheckpointResponse.encode({}).finish(),
       };
     },
   };

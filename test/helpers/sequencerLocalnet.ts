@@ -11,7 +11,7 @@ import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { MsgSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
-import { addGenesisAccount, loadGenesis, writeGenesis } from "../../genesis/index.js";
+import { addGenesisAccount, loadGenesis, writeGenesis, type GenesisDoc } from "../../genesis/index.js";
 import { fetchAccountNumbers, newSender } from "../../bench/lib/sendPhase.js";
 import { signMessages, type Sender } from "../../bench/lib/sendTx.js";
 import { rpc, runCliOk, waitForHeight, portBase } from "./localNode.js";
@@ -46,6 +46,10 @@ export async function startSequencerLocalnet(o: {
   timeoutCommit: string;
   /** app_state.sequencer.params.epoch_length (the genesis default when absent). */
   epochLength?: number;
+  /** Funded accounts in node0's test keyring (default: none). */
+  accounts?: string[];
+  /** Changes the shared genesis before the nodes first start. */
+  editGenesis?: (doc: GenesisDoc) => GenesisDoc;
 }): Promise<SequencerLocalnet> {
   const validators = o.validators ?? 4;
   const dir = await mkdtemp(join(tmpdir(), "strike-seqnet-"));
@@ -60,7 +64,7 @@ export async function startSequencerLocalnet(o: {
     "--starting-port",
     String(base),
     "--accounts",
-    "",
+    (o.accounts ?? []).join(","),
     "--timeout-commit",
     o.timeoutCommit,
   ]);
@@ -74,6 +78,7 @@ export async function startSequencerLocalnet(o: {
     ]);
   if (o.epochLength !== undefined)
     doc = { ...doc, app_state: { ...doc.app_state, sequencer: { params: { epoch_length: String(o.epochLength) } } } };
+  if (o.editGenesis !== undefined) doc = o.editGenesis(doc);
   writeGenesis(genesisPath(0), doc);
   for (let i = 1; i < validators; i++) await copyFile(genesisPath(0), genesisPath(i));
   const launch = (node: LocalnetNode, args: readonly string[] = []) => {

@@ -11,7 +11,11 @@ import {
   QueryBlsKeyRequest,
   QueryBlsKeyResponse,
 } from "../../../../chain/codec/generated/strike/checkpoint/v1/query.js";
-import { MsgRegisterBlsKey, MsgSignCheckpoint } from "../../../../chain/codec/generated/strike/checkpoint/v1/tx.js";
+import {
+  MsgForgedCheckpoint,
+  MsgRegisterBlsKey,
+  MsgSignCheckpoint,
+} from "../../../../chain/codec/generated/strike/checkpoint/v1/tx.js";
 import {
   SIGNATURE_DST,
   blsProofOfPossession,
@@ -21,15 +25,27 @@ import {
 } from "../../../../chain/l1/bls.js";
 import { signCheckpointDigest, signCheckpointDigestBls } from "../../../../app/checkpointSigner.js";
 import {
+  BLS_VERIFY_GAS,
   blsRegistrationDigest,
   checkpointErrors,
+  digestOf,
   setGenesisCheckpointScheme,
   validateCheckpointGenesis,
 } from "../../../../modules/checkpoint/index.js";
 import { checkpointQueryRoutes } from "../../../../modules/checkpoint/queryServer.js";
 import { blsCheckpointCall, blsL1SetOf } from "../../../../relayer/index.js";
 import { AbiCoder } from "ethers";
-import { CHAIN_ID, addr, blsSecret, createCheckpointChain, ethWallet, type CheckpointChain } from "./fixture.js";
+import {
+  CHAIN_ID,
+  L1_CHAIN_ID,
+  SETTLEMENT,
+  STRIKE,
+  addr,
+  blsSecret,
+  createCheckpointChain,
+  ethWallet,
+  type CheckpointChain,
+} from "./fixture.js";
 
 const blsChain = (blsKeys?: number[]) =>
   createCheckpointChain({
@@ -232,4 +248,45 @@ test("bls: the BlsKey query finds a registration by operator or by key, with the
     message: /exactly one/,
   });
   t.throws(() => ask({ publicKey: new Uint8Array(48) }), { message: /128 bytes/ });
+});
+
+/** Checkpoint 10's fields with this app hash, BLS-signed by `key` and reported against `validator`. */
+function blsForgedReport(c: CheckpointChain, validator: number, appHash: Uint8Array, key = validator) {
+  const cp = c.checkpoint.checkpoint(c.ctx(), 10n)!;
+  const fields = { ...cp, appHash };
+  const digest = digestOf({ l1ChainId: L1_CHAIN_ID, settlement: SETTLEMENT, strikeChainId: CHAIN_ID }, fields);
+  const signed = {
+    height: cp.height,
+    appHash,
+    blockHash: cp.blockHash,
+    withdrawalRoot: cp.withdrawalRoot,
+    exitRoot: cp.exitRoot,
+    nextValidatorSetHash: cp.nextValidatorSetHash,
+    signature: signCheckpointDigestBls(digest, blsSecret(key)),
+  };
+  return {
+    typeUrl: "/strike.checkpoint.v1.MsgForgedCheckpoint",
+    value: MsgForgedCheckpoint.encode({ submitter: addr(7), validator: addr(validator), signed }).finish(),
+  };
+}
+
+test("bls: a BLS signature over a digest that is not the chain's checkpoint is slashed after one pairing check; the real digest and another key's signature are refused", (t) => {
+  const c = blsChain();
+  c.blocks(11);
+  const cp = c.checkpoint.checkpoint(c.ctx(), 10n)!;
+  const before = c.snapshot();
+  const real = c.deliver(blsForgedReport(c, 2, cp.appHash));
+  t.true(checkpointErrors.notForged.is(real.error), String(real.error));
+  t.true(real.gasUsed < BLS_VERIFY_GAS, "refused before the pairing check");
+  const forgedRoot = new Uint8Array(32).fill(7);
+  const otherKey = c.deliver(blsForgedReport(c, 2, forgedRoot, 3));
+  t.true(checkpointErrors.wrongBlsSigner.is(otherKey.error), String(otherKey.error));
+  t.true(otherKey.gasUsed >= BLS_VERIFY_GAS, "a failed pairing check is paid for too");
+  t.is(c.snapshot(), before);
+  const r = c.deliver(blsForgedReport(c, 2, forgedRoot));
+  t.true(r.ok, String(r.error));
+  t.true(r.gasUsed >= BLS_VERIFY_GAS, `gas ${r.gasUsed}`);
+  const v = c.staking.validator(c.ctx(), addr(2))!;
+  t.is(v.tokens, 95n * STRIKE);
+  t.true(v.jailed);
 });

@@ -89,6 +89,8 @@ export interface MsgResult {
   error?: unknown;
   response?: Uint8Array;
   events: AbciEvent[];
+  /** Gas the message consumed, refused or not. */
+  gasUsed: bigint;
 }
 
 export interface CheckpointChain {
@@ -174,9 +176,9 @@ export function createCheckpointChain(o: CheckpointChainOptions): CheckpointChai
       const msg = route.decode(m.value);
       route.validateBasic(msg);
       const res = ctx.atomic((inner) => route.handle(inner, msg));
-      return { ok: true, response: res.value, events: [...ctx.events.events] };
+      return { ok: true, response: res.value, events: [...ctx.events.events], gasUsed: ctx.gasMeter.consumed };
     } catch (error) {
-      return { ok: false, error, events: [] };
+      return { ok: false, error, events: [], gasUsed: ctx.gasMeter.consumed };
     }
   };
   const chain: CheckpointChain = {

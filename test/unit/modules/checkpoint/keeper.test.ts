@@ -2,6 +2,7 @@ import test from "ava";
 import { hexlify, keccak256 } from "ethers";
 import {
   MsgCheckpointEquivocation,
+  MsgForgedCheckpoint,
   MsgRegisterEthKey,
   MsgSignCheckpoint,
 } from "../../../../chain/codec/generated/strike/checkpoint/v1/tx.js";
@@ -404,4 +405,152 @@ test("checkpoints more than keep_heights below the newest are pruned with their 
   t.is(all.checkpoint.signaturesOf(all.ctx(), 5n).length, 2);
   t.is(run(20n).snapshot(), run(20n).snapshot());
   t.not(run(20n).snapshot(), run(0n).snapshot());
+});
+
+const forgedReport = (validator: number, signed: ReturnType<typeof signedFields>) => ({
+  typeUrl: "/strike.checkpoint.v1.MsgForgedCheckpoint",
+  value: MsgForgedCheckpoint.encode({ submitter: addr(7), validator: addr(validator), signed }).finish(),
+});
+
+const FORGED_ROOT = new Uint8Array(32).fill(7);
+
+test("a signature over the chain's own checkpoint is not forged: refused, and nothing changes", (t) => {
+  const c = three();
+  c.blocks(6);
+  const before = c.snapshot();
+  const r = c.deliver(forgedReport(2, signedFields(c, 2, appHashAt(5n))));
+  t.true(checkpointErrors.notForged.is(r.error), String(r.error));
+  t.is(c.snapshot(), before);
+  t.false(c.staking.validator(c.ctx(), addr(2))!.jailed);
+});
+
+test("one signature over a digest that is not the chain's checkpoint at a recorded height is slashed and jailed, once", (t) => {
+  const c = three();
+  c.blocks(6);
+  const forged = signedFields(c, 2, FORGED_ROOT);
+  const r = c.deliver(forgedReport(2, forged));
+  t.true(r.ok, String(r.error));
+  const v = c.staking.validator(c.ctx(), addr(2))!;
+  t.is(v.tokens, 95n * STRIKE, "5% of the 100 it had in the set that signs height 5");
+  t.true(v.jailed);
+  const event = r.events.find((e) => e.type === "checkpoint_forged")!;
+  t.deepEqual(
+    event.attributes.map((a) => [a.key, a.value]),
+    [
+      ["validator", addr(2)],
+      ["height", "5"],
+      ["slashed", (5n * STRIKE).toString()],
+    ],
+  );
+  const after = c.snapshot();
+  const again = c.deliver(forgedReport(2, forged));
+  t.true(checkpointErrors.alreadyPunished.is(again.error), String(again.error));
+  const other = c.deliver(forgedReport(2, signedFields(c, 2, new Uint8Array(32).fill(8))));
+  t.true(checkpointErrors.alreadyPunished.is(other.error), "another forged digest for the same height");
+  t.is(c.snapshot(), after);
+});
+
+test("a signature for a height the chain never checkpointed, at or below the newest checkpoint, is slashed by the set in force there", (t) => {
+  const c = three();
+  c.blocks(11); // checkpoints at 5 and 10
+  t.is(c.checkpoint.checkpoint(c.ctx(), 7n), undefined);
+  // The chain's own fields for 7 are as good as any: nothing honest signs a height never checkpointed.
+  const r = c.deliver(forgedReport(3, signedFields(c, 3, appHashAt(7n), 7n)));
+  t.true(r.ok, String(r.error));
+  const v = c.staking.validator(c.ctx(), addr(3))!;
+  t.is(v.tokens, 95n * STRIKE);
+  t.true(v.jailed);
+});
+
+test("forged-checkpoint evidence that cannot be judged or is not the validator's is refused and changes nothing", (t) => {
+  const c = createCheckpointChain({
+    validators: [
+      { operator: 1, strike: 100n },
+      { operator: 2, strike: 100n },
+      { operator: 3, strike: 100n },
+    ],
+    keepHeights: 20n,
+  });
+  const none = c.deliver(forgedReport(2, signedFields(c, 2, FORGED_ROOT, 1n)));
+  t.true(checkpointErrors.notCheckpointedYet.is(none.error), `before any checkpoint: ${String(none.error)}`);
+  c.blocks(66);
+  t.is(c.checkpoint.latestHeight(c.ctx()), 65n);
+  const before = c.snapshot();
+  const malformed = signedFields(c, 2, FORGED_ROOT, 60n);
+  const highS = signedFields(c, 2, FORGED_ROOT, 60n);
+  {
+    const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const s = BigInt(hexlify(highS.signature.subarray(32, 64)));
+    highS.signature.set(Buffer.from((n - s).toString(16).padStart(64, "0"), "hex"), 32);
+    highS.signature[64] = highS.signature[64] === 27 ? 28 : 27;
+  }
+  const cases = [
+    [
+      "the next height, above the newest checkpoint",
+      forgedReport(2, signedFields(c, 2, FORGED_ROOT, 66n)),
+      checkpointErrors.notCheckpointedYet,
+    ],
+    [
+      "a future interval height",
+      forgedReport(2, signedFields(c, 2, FORGED_ROOT, 70n)),
+      checkpointErrors.notCheckpointedYet,
+    ],
+    ["below the horizon (45)", forgedReport(2, signedFields(c, 2, FORGED_ROOT, 44n)), checkpointErrors.expiredEvidence],
+    [
+      "signed by another validator's key",
+      forgedReport(2, signedFields(c, 3, FORGED_ROOT, 60n)),
+      checkpointErrors.wrongSigner,
+    ],
+    [
+      "named against a validator that did not sign",
+      forgedReport(1, signedFields(c, 2, FORGED_ROOT, 60n)),
+      checkpointErrors.wrongSigner,
+    ],
+    ["against a non-validator", forgedReport(6, signedFields(c, 6, FORGED_ROOT, 60n)), checkpointErrors.notValidator],
+    ["the malleable high-s twin", forgedReport(2, highS), checkpointErrors.badSignature],
+    [
+      "a 31-byte app hash",
+      forgedReport(2, { ...malformed, appHash: malformed.appHash.subarray(1) }),
+      checkpointErrors.badSignedCheckpoint,
+    ],
+  ] as const;
+  for (const [name, msg, error] of cases) {
+    const r = c.deliver(msg);
+    t.false(r.ok, name);
+    t.true(error.is(r.error), `${name}: ${String(r.error)}`);
+  }
+  t.is(c.snapshot(), before);
+  for (const n of [1, 2, 3]) t.is(c.staking.validator(c.ctx(), addr(n))!.tokens, 100n * STRIKE);
+  const atHorizon = c.deliver(forgedReport(2, signedFields(c, 2, FORGED_ROOT, 45n)));
+  t.true(atHorizon.ok, `at the horizon: ${String(atHorizon.error)}`);
+  t.is(c.staking.validator(c.ctx(), addr(2))!.tokens, 95n * STRIKE);
+});
+
+test("without an L1 domain there is no forged checkpoint to judge", (t) => {
+  const c = createCheckpointChain({ validators: [{ operator: 1, strike: 100n }], domain: false });
+  c.blocks(6);
+  const r = c.deliver(forgedReport(1, signedFields(c, 1, FORGED_ROOT)));
+  t.true(checkpointErrors.noDomain.is(r.error), String(r.error));
+});
+
+test("a validator is punished once per height across equivocation and forged-checkpoint evidence", (t) => {
+  const c = three();
+  c.blocks(11);
+  // Equivocation first, then the forged digest alone for the same height.
+  const forged5 = signedFields(c, 2, FORGED_ROOT);
+  t.true(c.deliver(equivocation(2, signedFields(c, 2, appHashAt(5n)), forged5)).ok);
+  const tokens = c.staking.validator(c.ctx(), addr(2))!.tokens;
+  let after = c.snapshot();
+  const r1 = c.deliver(forgedReport(2, forged5));
+  t.true(checkpointErrors.alreadyPunished.is(r1.error), String(r1.error));
+  t.is(c.snapshot(), after);
+  // The forged digest first, then an equivocation for the same height.
+  const forged10 = signedFields(c, 3, FORGED_ROOT, 10n);
+  t.true(c.deliver(forgedReport(3, forged10)).ok);
+  after = c.snapshot();
+  const r2 = c.deliver(equivocation(3, forged10, signedFields(c, 3, new Uint8Array(32).fill(8), 10n)));
+  t.true(checkpointErrors.alreadyPunished.is(r2.error), String(r2.error));
+  t.is(c.snapshot(), after);
+  t.is(c.staking.validator(c.ctx(), addr(2))!.tokens, tokens);
+  t.is(c.staking.validator(c.ctx(), addr(3))!.tokens, 95n * STRIKE);
 });

@@ -104,7 +104,7 @@ export interface BlsKey {
   proofOfPossession: Uint8Array;
 }
 
-/** Signed checkpoint fields, as the digest takes them (evidence of equivocation). */
+/** Signed checkpoint fields, as the digest takes them (evidence of equivocation or of a forged checkpoint). */
 export interface SignedCheckpointFields {
   height: bigint;
   appHash: Uint8Array;

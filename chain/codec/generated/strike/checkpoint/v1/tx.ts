@@ -80,6 +80,25 @@ export interface MsgCheckpointEquivocation {
 export interface MsgCheckpointEquivocationResponse {
 }
 
+/**
+ * One signature of a validator's checkpoint key over a digest for `signed.height` that is not
+ * the chain's checkpoint there: the chain recorded another digest at that height, or none
+ * (it never checkpointed it). Honest validators sign only the digest the chain recorded, so
+ * this is how a colluding majority that lands a forged state root on L1 is punished: they
+ * never sign the real checkpoint, so there is no second signature to make an equivocation.
+ * Judged only for heights at or below the newest checkpoint and at or above the evidence
+ * horizon (keep_heights below it).
+ */
+export interface MsgForgedCheckpoint {
+  submitter: string;
+  /** bech32 operator address of the validator whose registered key signed. */
+  validator: string;
+  signed: SignedCheckpointFields | undefined;
+}
+
+export interface MsgForgedCheckpointResponse {
+}
+
 function createBaseMsgRegisterEthKey(): MsgRegisterEthKey {
   return { operator: "", ethAddress: "", proof: new Uint8Array(0) };
 }
@@ -779,6 +798,161 @@ export const MsgCheckpointEquivocationResponse: MessageFns<MsgCheckpointEquivoca
   },
   fromPartial(_: DeepPartial<MsgCheckpointEquivocationResponse>): MsgCheckpointEquivocationResponse {
     const message = createBaseMsgCheckpointEquivocationResponse();
+    return message;
+  },
+};
+
+function createBaseMsgForgedCheckpoint(): MsgForgedCheckpoint {
+  return { submitter: "", validator: "", signed: undefined };
+}
+
+export const MsgForgedCheckpoint: MessageFns<MsgForgedCheckpoint> = {
+  encode(message: MsgForgedCheckpoint, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.submitter !== "") {
+      writer.uint32(10).string(message.submitter);
+    }
+    if (message.validator !== "") {
+      writer.uint32(18).string(message.validator);
+    }
+    if (message.signed !== undefined) {
+      SignedCheckpointFields.encode(message.signed, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgForgedCheckpoint {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgForgedCheckpoint();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.submitter = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.validator = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.signed = SignedCheckpointFields.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgForgedCheckpoint {
+    return {
+      submitter: isSet(object.submitter) ? globalThis.String(object.submitter) : "",
+      validator: isSet(object.validator) ? globalThis.String(object.validator) : "",
+      signed: isSet(object.signed) ? SignedCheckpointFields.fromJSON(object.signed) : undefined,
+    };
+  },
+
+  toJSON(message: MsgForgedCheckpoint): unknown {
+    const obj: any = {};
+    if (message.submitter !== "") {
+      obj.submitter = message.submitter;
+    }
+    if (message.validator !== "") {
+      obj.validator = message.validator;
+    }
+    if (message.signed !== undefined) {
+      obj.signed = SignedCheckpointFields.toJSON(message.signed);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgForgedCheckpoint>): MsgForgedCheckpoint {
+    return MsgForgedCheckpoint.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgForgedCheckpoint>): MsgForgedCheckpoint {
+    const message = createBaseMsgForgedCheckpoint();
+    message.submitter = object.submitter ?? "";
+    message.validator = object.validator ?? "";
+    message.signed = (object.signed !== undefined && object.signed !== null)
+      ? SignedCheckpointFields.fromPartial(object.signed)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseMsgForgedCheckpointResponse(): MsgForgedCheckpointResponse {
+  return {};
+}
+
+export const MsgForgedCheckpointResponse: MessageFns<MsgForgedCheckpointResponse> = {
+  encode(_: MsgForgedCheckpointResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgForgedCheckpointResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgForgedCheckpointResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgForgedCheckpointResponse {
+    return {};
+  },
+
+  toJSON(_: MsgForgedCheckpointResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgForgedCheckpointResponse>): MsgForgedCheckpointResponse {
+    return MsgForgedCheckpointResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<MsgForgedCheckpointResponse>): MsgForgedCheckpointResponse {
+    const message = createBaseMsgForgedCheckpointResponse();
     return message;
   },
 };
