@@ -10,6 +10,8 @@ import anyTest, { type TestFn } from "ava";
 import { sha256 } from "../../chain/crypto/hash.js";
 import { latestHeight, rpc, waitForHeight } from "../helpers/localNode.js";
 import {
+  committedReceipt,
+  type StoredReceiptJson,
   sequencerIndex,
   signSendOf,
   startSequencerLocalnet,
@@ -30,13 +32,7 @@ interface Answer {
   receipt_missing?: { reason: string; waited_ms: number };
 }
 
-interface StoredReceiptJson {
-  stage: string;
-  receipt: { tx_hash: string; height: string; index: number };
-}
-
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test.before(async (t) => {
   // A long epoch: the sequencer stays put while the other validator is away.
@@ -46,22 +42,6 @@ test.before(async (t) => {
 test.after.always(async (t) => {
   await t.context.net?.stop();
 });
-
-/** The receipt `url` serves for `hash` once its stage is `committed` (the last answer otherwise, or undefined). */
-async function committedReceipt(url: string, hash: string, ms: number): Promise<StoredReceiptJson | undefined> {
-  const deadline = Date.now() + ms;
-  let last: StoredReceiptJson | undefined;
-  while (Date.now() < deadline) {
-    try {
-      last = await rpc<StoredReceiptJson>(url, "strike_receipt", { hash, wait_ms: "1000" });
-      if (last.stage === "committed") return last;
-    } catch {
-      // not there (yet)
-    }
-    await sleep(200);
-  }
-  return last;
-}
 
 /** Sends one tx per account at `sequence` to the sequencer's node; every answer carries its receipt. */
 async function sendRound(net: SequencerLocalnet, url: string, sequence: bigint): Promise<string[]> {

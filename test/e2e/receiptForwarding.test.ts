@@ -9,6 +9,7 @@ import anyTest, { type TestFn } from "ava";
 import { sha256 } from "../../chain/crypto/hash.js";
 import { rpc } from "../helpers/localNode.js";
 import {
+  committedReceipt,
   sequencerIndex,
   signSendOf,
   startSequencerLocalnet,
@@ -29,13 +30,7 @@ interface Answer {
   receipt_missing?: { reason: string; message: string; waited_ms: number; sequencer?: string };
 }
 
-interface StoredReceiptJson {
-  stage: string;
-  receipt: { tx_hash: string; height: string; index: number };
-}
-
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test.before(async (t) => {
   // A long epoch: the sequencer stays put through the burst.
@@ -45,22 +40,6 @@ test.before(async (t) => {
 test.after.always(async (t) => {
   await t.context.net?.stop();
 });
-
-/** The receipt as `node` holds it once its height has committed (waiting up to ms). */
-async function committedReceipt(url: string, hash: string, ms: number): Promise<StoredReceiptJson | undefined> {
-  const deadline = Date.now() + ms;
-  let last: StoredReceiptJson | undefined;
-  while (Date.now() < deadline) {
-    try {
-      last = await rpc<StoredReceiptJson>(url, "strike_receipt", { hash, wait_ms: "2000" });
-      if (last.stage === "committed") return last;
-    } catch {
-      // not here yet
-    }
-    await sleep(200);
-  }
-  return last;
-}
 
 test.serial(
   "a burst of 300 txs (30 accounts, each in sequence order) to a node that is not the sequencer: every answer carries the receipt or says why, and every receipt is retrievable there afterwards",

@@ -183,3 +183,25 @@ export async function balanceOf(rpcUrl: string, address: string, denom: string):
   const res = await cosmosQueries(createQueryRpc(jsonRpcQuerier(rpcUrl))).bank.Balance({ address, denom });
   return BigInt(res.balance?.amount ?? "0");
 }
+
+/** A receipt as a node serves it (`strike_receipt`). */
+export interface StoredReceiptJson {
+  stage: string;
+  receipt: { tx_hash: string; height: string; index: number };
+}
+
+/** The receipt `url` serves for `hash` once its stage is `committed`, polling up to `ms` (the last answer otherwise). */
+export async function committedReceipt(url: string, hash: string, ms: number): Promise<StoredReceiptJson | undefined> {
+  const deadline = Date.now() + ms;
+  let last: StoredReceiptJson | undefined;
+  while (Date.now() < deadline) {
+    try {
+      last = await rpc<StoredReceiptJson>(url, "strike_receipt", { hash, wait_ms: "1000" });
+      if (last.stage === "committed") return last;
+    } catch {
+      // not there yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return last;
+}
