@@ -88,9 +88,13 @@ export async function createForgedReporter(o: ForgedReporterOptions): Promise<Fo
         { accountNumber: base.accountNumber, sequence: Number(base.sequence), chainId },
       );
       const tx = Buffer.from(TxRaw.encode(raw).finish()).toString("base64");
-      const sent = await call<{ code: number; codespace?: string; log?: string; hash: string }>("broadcast_tx_sync", {
-        tx,
-      });
+      const sent = await call<{
+        code: number;
+        codespace?: string;
+        log?: string;
+        hash: string;
+        receipt?: { receipt?: { status?: string; code?: number; codespace?: string; log?: string } } | null;
+      }>("broadcast_tx_sync", { tx });
       if (sent.result === undefined)
         return { kind: "retry", code: -1, codespace: "rpc", log: sent.error?.message ?? "no result" };
       const r = sent.result;
@@ -101,6 +105,16 @@ export async function createForgedReporter(o: ForgedReporterOptions): Promise<Fo
           code: r.code,
           codespace,
           log: r.log ?? "",
+          txhash: r.hash,
+        };
+      // The sequencer signed a rejection (its checks failed): the tx will be in no block.
+      const rejected = r.receipt?.receipt;
+      if (rejected?.status === "rejected")
+        return {
+          kind: "retry",
+          code: rejected.code ?? -1,
+          codespace: rejected.codespace ?? "",
+          log: rejected.log ?? "rejected by the sequencer",
           txhash: r.hash,
         };
       const deadline = Date.now() + timeoutMs;

@@ -114,7 +114,18 @@ export function createForgedWatch(o: ForgedWatchOptions): ForgedWatch {
       });
       return true;
     }
-    const landed = decodeLandedCheckpoint(o.abi, tx.data);
+    let landed;
+    try {
+      landed = decodeLandedCheckpoint(o.abi, tx.data);
+    } catch (e) {
+      if (!relayerErrors.badCalldata.is(e)) throw e;
+      log.error("forged checkpoint's tx cannot be decoded: no signatures to report", {
+        height,
+        l1_tx: w.l1Tx,
+        error: errorText(e),
+      });
+      return true;
+    }
     const chainId = await o.source.chainId();
     const signers = recoverLandedSigners(
       { l1ChainId: o.l1ChainId, settlement: contract, strikeChainId: chainId },
