@@ -116,8 +116,20 @@ test.serial(
       `forged checkpoint at height ${height} landed in ${landing!.hash} (chain's newest checkpoint: ${latest.height})`,
     );
 
-    // Not judged before the chain has checkpointed that height.
-    t.is(await metric(relayer.metricsUrl, "strike_relayer_forged_checkpoints_total"), 0);
+    // The relayer reads the landing at once, but judges it only once the chain has checkpointed that height.
+    await eventually(
+      async () => {
+        const st = (await (await fetch(relayer.statusUrl)).json()) as { landed: { height: string }[] };
+        return st.landed.some((l) => l.height === height.toString()) ? true : undefined;
+      },
+      60_000,
+      "the relayer reading the forged landing",
+    );
+    // Counted first: if the chain is still below the height after it, it was below then too.
+    const countedThen = await metric(relayer.metricsUrl, "strike_relayer_forged_checkpoints_total");
+    const newestThen = (await q.checkpoint.Checkpoint({ height: 0n })).checkpoint!.height;
+    t.log(`the relayer read the landing with the chain's newest checkpoint at ${newestThen}: counted ${countedThen}`);
+    if (newestThen < height) t.is(countedThen, 0, "above the chain's newest checkpoint: not judged yet");
 
     const jailed = await eventually(
       async () => {
