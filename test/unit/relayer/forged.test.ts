@@ -201,7 +201,7 @@ test("a report is done when accepted or already punished (15), final on another 
 });
 
 /** A watch over a fake chain (newest checkpoint movable) and a fake L1 holding one forged tx. */
-function watchHarness(o: { newest: bigint; outcomes?: { code: number; codespace: string }[] }) {
+function watchHarness(o: { newest: bigint; outcomes?: { code: number; codespace: string }[]; noReporter?: boolean }) {
   const operators = new Map(members.map((m, i) => [m.address, `strikevaloper${i}`]));
   const state = { newest: o.newest };
   const sent: string[] = [];
@@ -231,14 +231,18 @@ function watchHarness(o: { newest: bigint; outcomes?: { code: number; codespace:
     abi,
     l1ChainId: domain.l1ChainId,
     l1RpcUrl: "http://l1",
-    reporter: {
-      address: "strike1reporter",
-      report(validator, signed) {
-        sent.push(`${validator}@${signed.height}`);
-        const r = outcomes.shift() ?? { code: 0, codespace: "" };
-        return Promise.resolve({ kind: reportOutcomeKind(r.code, r.codespace), ...r, log: "" });
-      },
-    },
+    ...(o.noReporter === true
+      ? {}
+      : {
+          reporter: {
+            address: "strike1reporter",
+            report(validator: string, signed: { height: bigint }) {
+              sent.push(`${validator}@${signed.height}`);
+              const r = outcomes.shift() ?? { code: 0, codespace: "" };
+              return Promise.resolve({ kind: reportOutcomeKind(r.code, r.codespace), ...r, log: "" });
+            },
+          },
+        }),
     logger,
     metrics,
   });
@@ -295,4 +299,20 @@ test("already punished (15) is done; a report that did not get through is sent a
   await h.watch.judge();
   t.is(h.sent.length, 4);
   t.is(await h.metric("strike_relayer_forged_reports_total", { result: "already_punished" }), 1);
+});
+
+test("without a Strike key the watch logs each signer's ready-to-run report-forged command, once", async (t) => {
+  const h = watchHarness({ newest: 130n, noReporter: true });
+  await h.watch.judge();
+  await h.watch.judge();
+  const commands = h.lines.filter(([, m]) => /report it with/.test(m)).map(([, , f]) => String(f["command"]));
+  t.deepEqual(
+    commands,
+    [0, 1, 3].map(
+      (i) =>
+        `strike tx checkpoint report-forged --l1-tx 0xf0 --l1-rpc http://l1 --contract ${domain.settlement} --validator strikevaloper${i} --from <your key>`,
+    ),
+  );
+  t.is(await h.metric("strike_relayer_forged_checkpoints_total"), 1);
+  t.is(await h.metric("strike_relayer_forged_reports_total"), 0);
 });
