@@ -155,7 +155,15 @@ test.serial(
     t.is(honest.tokens, before.get(honest.operatorAddress)!.tokens);
 
     t.is(await metric(relayer.metricsUrl, "strike_relayer_forged_checkpoints_total"), 1);
-    t.is(await metric(relayer.metricsUrl, "strike_relayer_forged_reports_total", 'result="accepted"'), 3);
+    // The last report's block may be seen here before the relayer has read its result.
+    await eventually(
+      async () =>
+        (await metric(relayer.metricsUrl, "strike_relayer_forged_reports_total", 'result="accepted"')) === 3
+          ? true
+          : undefined,
+      30_000,
+      "the relayer to count its three accepted reports",
+    );
     const status = (await (await fetch(relayer.statusUrl)).json()) as {
       forged: { height: string; l1_tx: string; reported: string[] }[];
     };
