@@ -19,3 +19,21 @@ export {
   registerMissingBlsKeys,
   type BlsRegistrationSource,
 } from "./blsKeys.js";
+export { createEvidenceSource, type EvidenceSource } from "./evidenceSource.js";
+export { judgeLanded, evidenceHorizonOf, type LandedVerdict, type ChainView } from "./forgedCheck.js";
+export {
+  createForgedReporter,
+  reportOutcomeKind,
+  type ForgedReporter,
+  type ForgedReportOutcome,
+} from "./forgedReporter.js";
+export { createForgedWatch, reportForgedCommand, signedFieldsOf, type ForgedWatch } from "./forgedWatch.js";
+export {
+  decodeEcdsaSignatures,
+  decodeLandedCheckpoint,
+  landedDigest,
+  recoverLandedSigners,
+  type LandedCheckpoint as LandedCalldata,
+  type LandedFields,
+  type LandedSignature,
+} from "./landedCalldata.js";

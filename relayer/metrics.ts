@@ -36,6 +36,10 @@ export interface RelayerMetrics {
   l1HeadSeen(block: number): void;
   /** Seconds from sending a checkpoint to its inclusion. */
   inclusionSeconds(s: number): void;
+  /** A checkpoint on L1 that is not the chain's (counted once per landed checkpoint). */
+  forgedCheckpoint(): void;
+  /** A MsgForgedCheckpoint this relayer sent, by what came of it. */
+  forgedReport(result: "accepted" | "already_punished" | "refused" | "retry"): void;
 }
 
 const num = (x: bigint): number => Number(x);
@@ -145,6 +149,17 @@ export function createRelayerMetrics(): RelayerMetrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 12, 24, 60, 120],
     registers,
   });
+  const forged = new Counter({
+    name: "strike_relayer_forged_checkpoints_total",
+    help: "Checkpoints landed on L1 (by anyone) that are not the chain's checkpoint at their height: a colluding majority signed a forged state root.",
+    registers,
+  });
+  const forgedReports = new Counter({
+    name: "strike_relayer_forged_reports_total",
+    help: "MsgForgedCheckpoint reports this relayer sent, by result: accepted (slashed and jailed), already_punished (code 15), refused (another checkpoint code), retry (to be sent again).",
+    labelNames: ["result"] as const,
+    registers,
+  });
   // The head never reads below a block the relayer saw its own checkpoint included in: a
   // scrape between a landing and the next head read saw head < last_checkpoint_l1_block.
   let headSeen = 0;
@@ -182,5 +197,7 @@ export function createRelayerMetrics(): RelayerMetrics {
     },
     l1HeadSeen: seeHead,
     inclusionSeconds: (s) => inclusion.observe(s),
+    forgedCheckpoint: () => forged.inc(),
+    forgedReport: (result) => forgedReports.inc({ result }),
   };
 }

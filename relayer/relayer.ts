@@ -8,12 +8,16 @@
  */
 import type { Contract } from "ethers";
 import { Wallet, type TransactionResponse } from "ethers";
+import { loadArtifact } from "../chain/l1/artifacts.js";
 import { settlementAt } from "../chain/l1/deploy.js";
 import { createL1Provider } from "../chain/l1/provider.js";
 import type { NodeLogger } from "../chain/node/logger.js";
 import { isStrikeError } from "../chain/types/errors.js";
 import { checkpointCallFor, isBlsCheckpoint } from "./blsCalldata.js";
 import { registerMissingBlsKeys, type BlsRegistrationSource } from "./blsKeys.js";
+import type { EvidenceSource } from "./evidenceSource.js";
+import type { ForgedReporter } from "./forgedReporter.js";
+import { createForgedWatch } from "./forgedWatch.js";
 import { relayerErrors } from "./errors.js";
 import type { RelayerErrorKind, RelayerMetrics } from "./metrics.js";
 import type { ChainCheckpoint, StrikeSource } from "./strikeSource.js";
@@ -39,6 +43,11 @@ export interface RelayerOptions {
    * on L1 before the set update (none: such an update waits for someone else to register them).
    */
   blsKeys?: BlsRegistrationSource;
+  /**
+   * Watch every landed checkpoint against the chain's (forgedWatch.ts): none, no watch. With
+   * a reporter, each signer of a forged one is reported from that Strike account.
+   */
+  forged?: { source: EvidenceSource; reporter?: ForgedReporter };
 }
 
 export interface LandedCheckpoint {
@@ -66,6 +75,8 @@ export interface RelayerStatus {
   lag_heights: string;
   /** The last 100 landings seen on the contract, by height. */
   landed: LandedCheckpoint[];
+  /** Landed checkpoints that are not the chain's, and the validators reported (or to report) for each. */
+  forged: { height: string; l1_tx: string; reported: string[] }[];
   last_error: string;
 }
 
@@ -150,6 +161,20 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
   let lastError = "";
   const m = o.metrics;
   let stopped = false;
+  const watch =
+    o.forged === undefined
+      ? undefined
+      : createForgedWatch({
+          source: o.forged.source,
+          ...(o.forged.reporter === undefined ? {} : { reporter: o.forged.reporter }),
+          provider,
+          contract: o.contract,
+          abi: loadArtifact("EcdsaSettlement").abi,
+          l1ChainId: network.chainId,
+          l1RpcUrl: o.l1RpcUrl,
+          logger: o.logger,
+          ...(o.metrics === undefined ? {} : { metrics: o.metrics }),
+        });
 
   /** The highest landed height with `confirmations` L1 blocks on top ("0": none). */
   const settledHeight = (): string => {
@@ -166,9 +191,22 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
     const from = scannedTo < 0 ? Math.max(0, head - 10_000) : scannedTo + 1;
     const events = await settlement.queryFilter(settlement.filters.Checkpointed!(), from, head);
     for (const ev of events) {
-      const height = BigInt((ev as unknown as { args: [bigint] }).args[0]);
+      const args = (ev as unknown as { args: [bigint, string, string, string, string, string] }).args;
+      const height = BigInt(args[0]);
       if (!landed.has(height)) {
         landed.set(height, { tx: ev.transactionHash, block: ev.blockNumber });
+        watch?.observe({
+          fields: {
+            height,
+            appHash: args[1],
+            blockHash: args[2],
+            withdrawalRoot: args[3],
+            exitRoot: args[4],
+            nextValidatorSetHash: args[5],
+          },
+          l1Tx: ev.transactionHash,
+          l1Block: ev.blockNumber,
+        });
         log.info("checkpoint included on L1", {
           height: height.toString(),
           l1_tx: ev.transactionHash,
@@ -289,6 +327,7 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
 
   const round = async (): Promise<boolean> => {
     await scan();
+    await watch?.judge();
     const [l1Height] = (await settlement.getFunction("lastCheckpoint")()) as [bigint, string, string];
     l1CheckpointHeight = l1Height;
     chainHeight = await o.strike.latestHeight();
@@ -362,6 +401,7 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
         chain_height: chainHeight.toString(),
         lag_heights: lag.toString(),
         landed: list,
+        forged: watch?.forged() ?? [],
         last_error: lastError,
       };
     },

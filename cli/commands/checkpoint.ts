@@ -32,10 +32,18 @@ function reportForgedCommand(): Command {
           "of the power it had in the set signing that height and jailed, once per height (an equivocation for the same " +
           "height counts). Refused: the chain's own digest (code 25), a height above the newest checkpoint (24: not judged " +
           "yet, report it later), a height more than keep_heights below it (23: expired), a signature not by the validator's " +
-          "registered key (7, or 22 under bls). Give the signed checkpoint as a JSON file or as flags",
+          "registered key (7, or 22 under bls). Give the signed checkpoint as a JSON file, as flags, or as the L1 tx " +
+          "that landed it (--l1-tx: the signed fields and every signature are read from its calldata, and each signer, or " +
+          "the one --validator names, is reported, one tx each; ecdsa only, a bls aggregate names no signer)",
       )
       .argument("[file]", `the signed checkpoint as JSON: ${SIGNED_FILE}`)
-      .requiredOption("--validator <operator>", "bech32 operator address of the validator whose key signed")
+      .option(
+        "--validator <operator>",
+        "bech32 operator address of the validator whose key signed (required with a file or flags; with --l1-tx: only this signer)",
+      )
+      .option("--l1-tx <hash>", "the L1 tx that landed the forged checkpoint on the settlement contract")
+      .option("--l1-rpc <url>", "Ethereum JSON-RPC URL to read --l1-tx from")
+      .option("--contract <address>", "the settlement contract the tx must call (default: the tx's own target)")
       .requiredOption("--from <key>", "key that signs and pays for the report (anyone may report)")
       .option("--height <h>", "the signed checkpoint's height")
       .option("--app-hash <hex>", "its app hash (32 bytes, 0x optional)")
@@ -53,6 +61,7 @@ function reportForgedCommand(): Command {
     cmd,
     "strike tx checkpoint report-forged signed.json --validator strike1... --from alice",
     "strike tx checkpoint report-forged --height 120 --app-hash 0x... --block-hash 0x... --withdrawal-root 0x... --exit-root 0x... --signature 0x... --validator strike1... --from alice --yes",
+    "strike tx checkpoint report-forged --l1-tx 0x... --l1-rpc http://127.0.0.1:8545 --from alice --yes",
   );
 }
 

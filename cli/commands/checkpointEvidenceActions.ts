@@ -11,6 +11,7 @@ import { isValidAddress } from "../../chain/crypto/address.js";
 import { globalOptions, openKeyring } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { signAndSend, type TxFlags } from "../txSend.js";
+import { reportForgedFromL1 } from "./checkpointL1Evidence.js";
 
 /** The signed fields as flags (report-forged without a file). */
 export interface SignedFieldFlags {
@@ -25,7 +26,10 @@ export interface SignedFieldFlags {
 
 export interface ReportForgedFlags extends TxFlags, SignedFieldFlags {
   from: string;
-  validator: string;
+  validator?: string;
+  l1Tx?: string;
+  l1Rpc?: string;
+  contract?: string;
 }
 
 export interface ReportEquivocationFlags extends TxFlags {
@@ -110,8 +114,18 @@ const flagName = (field: keyof SignedFieldFlags) => `--${field.replace(/[A-Z]/g,
 
 export async function reportForged(file: string | undefined, o: ReportForgedFlags, self: Command): Promise<void> {
   const g = globalOptions(self);
-  checkValidator(o.validator);
+  if (o.validator !== undefined) checkValidator(o.validator);
   const given = (Object.keys(FILE_FIELDS) as (keyof SignedFieldFlags)[]).filter((f) => o[f] !== undefined);
+  if (o.l1Tx !== undefined || o.l1Rpc !== undefined || o.contract !== undefined) {
+    if (file !== undefined || given.length > 0)
+      throw cliErrors.badArgument(
+        `--l1-tx reads the signed checkpoint from L1: give no file or field flags with it (${[...(file === undefined ? [] : [file]), ...given.map(flagName)].join(", ")})`,
+      );
+    return reportForgedFromL1(o, g);
+  }
+  if (o.validator === undefined)
+    throw cliErrors.badArgument("--validator is required with a signed checkpoint file or flags");
+  const validator = o.validator;
   if (file !== undefined && given.length > 0)
     throw cliErrors.badArgument(
       `give the signed checkpoint as a file or as flags, not both (${given.map(flagName).join(", ")} with ${file})`,
@@ -123,14 +137,14 @@ export async function reportForged(file: string | undefined, o: ReportForgedFlag
   const submitter = openKeyring(g).resolve(o.from).address;
   const msg: EncodeObject = {
     typeUrl: `${P}MsgForgedCheckpoint`,
-    value: { submitter, validator: o.validator, signed },
+    value: { submitter, validator, signed },
   };
   await signAndSend(
     g,
     o.from,
     [msg],
     o,
-    `Report validator ${o.validator} for signing a checkpoint of height ${signed.height} that the chain did not record (app hash ${Buffer.from(signed.appHash).toString("hex").toUpperCase()})`,
+    `Report validator ${validator} for signing a checkpoint of height ${signed.height} that the chain did not record (app hash ${Buffer.from(signed.appHash).toString("hex").toUpperCase()})`,
   );
 }
 

@@ -4,13 +4,17 @@ import { isAddress } from "ethers";
 import { createLogger } from "../../chain/node/logger.js";
 import {
   createBlsRegistrationSource,
+  createEvidenceSource,
+  createForgedReporter,
   createRelayerMetrics,
   createStrikeSource,
   startRelayer,
   startStatusServer,
+  type ForgedReporter,
 } from "../../relayer/index.js";
-import { globalOptions } from "../context.js";
+import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
+import { resolveFee } from "../fees.js";
 
 export interface RelayerFlags {
   rpc?: string;
@@ -23,6 +27,29 @@ export interface RelayerFlags {
   rpcTimeoutMs: string;
   statusAddr: string;
   logLevel: string;
+  strikeKey?: string;
+  strikeGasPrices?: string;
+}
+
+/** Gas of one MsgForgedCheckpoint: it slashes and jails (as `tx checkpoint report-forged`'s default). */
+const REPORT_GAS = "400000";
+
+/** The Strike account that reports forged checkpoints' signers: --strike-key in the keyring, if given. */
+async function forgedReporter(g: GlobalOptions, o: RelayerFlags, rpcUrl: string): Promise<ForgedReporter | undefined> {
+  if (o.strikeKey === undefined) return undefined;
+  const kr = openKeyring(g);
+  const key = kr.resolve(o.strikeKey);
+  const { DirectSecp256k1Wallet } = await import("@cosmjs/proto-signing");
+  const wallet = await DirectSecp256k1Wallet.fromKey(await kr.privateKey(key.name), kr.prefix);
+  const fee = await resolveFee(
+    {
+      gas: REPORT_GAS,
+      gasAdjustment: "1",
+      ...(o.strikeGasPrices === undefined ? {} : { gasPrices: o.strikeGasPrices }),
+    },
+    () => Promise.resolve(0),
+  );
+  return createForgedReporter({ rpcUrl, wallet, fee });
 }
 
 export async function runRelayer(o: RelayerFlags, self: Command): Promise<void> {
@@ -40,11 +67,19 @@ export async function runRelayer(o: RelayerFlags, self: Command): Promise<void> 
     throw cliErrors.badArgument("--l1-timeout-ms must be an integer of at least 100");
   if (!Number.isInteger(rpcTimeoutMs) || rpcTimeoutMs < 100)
     throw cliErrors.badArgument("--rpc-timeout-ms must be an integer of at least 100");
+  const rpcUrl = o.rpc ?? g.node;
+  const reporter = await forgedReporter(g, o, rpcUrl);
   const logger = createLogger({ level: o.logLevel, module: "relayer" });
   const metrics = createRelayerMetrics();
+  if (reporter !== undefined)
+    logger.info("forged checkpoints' signers are reported from", { strike_account: reporter.address });
   const relayer = await startRelayer({
-    strike: createStrikeSource(o.rpc ?? g.node, rpcTimeoutMs),
-    blsKeys: createBlsRegistrationSource(o.rpc ?? g.node, rpcTimeoutMs),
+    strike: createStrikeSource(rpcUrl, rpcTimeoutMs),
+    forged: {
+      source: createEvidenceSource(rpcUrl, rpcTimeoutMs),
+      ...(reporter === undefined ? {} : { reporter }),
+    },
+    blsKeys: createBlsRegistrationSource(rpcUrl, rpcTimeoutMs),
     l1RpcUrl: o.l1Rpc,
     contract: o.contract,
     l1Key: o.l1Key.startsWith("0x") ? o.l1Key : `0x${o.l1Key}`,
