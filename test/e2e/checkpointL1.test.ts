@@ -12,7 +12,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 import { rpc, runCliOk } from "../helpers/localNode.js";
-import { eventually, startL1Localnet, type L1Localnet } from "../helpers/l1Localnet.js";
+import { eventually, startL1Localnet, type L1Localnet, saveL1LocalnetLogs } from "../helpers/l1Localnet.js";
 
 const output = join(resolve(import.meta.dirname, "../.."), "test/output/dashboard");
 
@@ -49,12 +49,7 @@ test.before(async (t) => {
 test.after.always(async (t) => {
   const net = t.context.net as L1Localnet | undefined;
   if (net === undefined) return;
-  if (process.env.STRIKE_E2E_LOGS !== undefined) {
-    const { writeFile } = await import("node:fs/promises");
-    const { join } = await import("node:path");
-    for (const p of [...net.nodes, ...net.relayers])
-      await writeFile(join(process.env.STRIKE_E2E_LOGS, `checkpointL1-${p.name}.log`), p.log);
-  }
+  await saveL1LocalnetLogs(net, "checkpointL1");
   await net.stop();
 });
 

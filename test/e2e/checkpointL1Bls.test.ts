@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { ensureBlsKey } from "../../chain/node/blsKey.js";
 import { blsSetKeys, createStrikeSource } from "../../relayer/index.js";
 import { runCliOk } from "../helpers/localNode.js";
-import { eventually, startL1Localnet, type L1Localnet } from "../helpers/l1Localnet.js";
+import { eventually, startL1Localnet, type L1Localnet, saveL1LocalnetLogs } from "../helpers/l1Localnet.js";
 
 const test = anyTest as TestFn<{ net: L1Localnet }>;
 
@@ -29,11 +29,7 @@ test.before(async (t) => {
 test.after.always(async (t) => {
   const net = t.context.net as L1Localnet | undefined;
   if (net === undefined) return;
-  if (process.env.STRIKE_E2E_LOGS !== undefined) {
-    const { writeFile } = await import("node:fs/promises");
-    for (const p of [...net.nodes, ...net.relayers])
-      await writeFile(join(process.env.STRIKE_E2E_LOGS, `checkpointL1Bls-${p.name}.log`), p.log);
-  }
+  await saveL1LocalnetLogs(net, "checkpointL1Bls");
   await net.stop();
 });
 

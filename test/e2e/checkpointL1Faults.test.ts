@@ -19,7 +19,7 @@ import { createStrikeRegistry } from "../../chain/codec/registry.js";
 import { loadFeederKey, type FeederKey } from "../../chain/node/feederKey.js";
 import { createStrikeSource } from "../../relayer/index.js";
 import { freePort, rpc } from "../helpers/localNode.js";
-import { eventually, startL1Localnet, type L1Localnet } from "../helpers/l1Localnet.js";
+import { eventually, startL1Localnet, type L1Localnet, saveL1LocalnetLogs } from "../helpers/l1Localnet.js";
 
 interface HangingProxy {
   url: string;
@@ -135,11 +135,7 @@ test.before(async (t) => {
 
 test.after.always(async (t) => {
   const { net, proxy } = t.context as Partial<typeof t.context>;
-  if (process.env.STRIKE_E2E_LOGS !== undefined && net !== undefined) {
-    const { writeFile } = await import("node:fs/promises");
-    for (const p of [...net.nodes, ...net.relayers])
-      await writeFile(join(process.env.STRIKE_E2E_LOGS, `checkpointL1Faults-${p.name}.log`), p.log);
-  }
+  if (net !== undefined) await saveL1LocalnetLogs(net, "checkpointL1Faults");
   await proxy?.close();
   await net?.stop();
 });

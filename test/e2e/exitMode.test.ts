@@ -14,7 +14,7 @@ import { loadArtifact } from "../../chain/l1/artifacts.js";
 import { exitLeaf, processProof } from "../../chain/l1/merkle.js";
 import { HARDHAT_KEYS } from "../../chain/l1/hardhatNode.js";
 import { runCli, runCliOk } from "../helpers/localNode.js";
-import { eventually, startL1Localnet, type L1Localnet } from "../helpers/l1Localnet.js";
+import { eventually, startL1Localnet, type L1Localnet, saveL1LocalnetLogs } from "../helpers/l1Localnet.js";
 
 const test = anyTest as TestFn<{ net: L1Localnet }>;
 const DEPOSIT = 2_000_000_000n; // 2,000 USDC each
@@ -30,11 +30,7 @@ test.before(async (t) => {
 test.after.always(async (t) => {
   const net = t.context.net as L1Localnet | undefined;
   if (net === undefined) return;
-  if (process.env.STRIKE_E2E_LOGS !== undefined) {
-    const { writeFile } = await import("node:fs/promises");
-    for (const p of [...net.nodes, ...net.relayers])
-      await writeFile(join(process.env.STRIKE_E2E_LOGS, `exitMode-${p.name}.log`), p.log);
-  }
+  await saveL1LocalnetLogs(net, "exitMode");
   await net.stop();
 });
 

@@ -22,7 +22,7 @@ import { HARDHAT_KEYS } from "../../chain/l1/hardhatNode.js";
 import { loadEthKey } from "../../chain/node/ethKey.js";
 import { encodeSet, l1SetOf } from "../../relayer/index.js";
 import { rpc, runCli } from "../helpers/localNode.js";
-import { eventually, startL1Localnet, type L1Localnet } from "../helpers/l1Localnet.js";
+import { eventually, startL1Localnet, type L1Localnet, saveL1LocalnetLogs } from "../helpers/l1Localnet.js";
 
 const test = anyTest as TestFn<{ net: L1Localnet }>;
 
@@ -42,11 +42,7 @@ test.before(async (t) => {
 test.after.always(async (t) => {
   const net = t.context.net as L1Localnet | undefined;
   if (net === undefined) return;
-  if (process.env.STRIKE_E2E_LOGS !== undefined) {
-    const { writeFile } = await import("node:fs/promises");
-    for (const p of [...net.nodes, ...net.relayers])
-      await writeFile(join(process.env.STRIKE_E2E_LOGS, `forgedCheckpointL1-${p.name}.log`), p.log);
-  }
+  await saveL1LocalnetLogs(net, "forgedCheckpointL1");
   await net.stop();
 });
 

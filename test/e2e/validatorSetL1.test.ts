@@ -11,7 +11,7 @@ import { hexlify, keccak256 } from "ethers";
 import { join } from "node:path";
 import { createStrikeSource } from "../../relayer/index.js";
 import { runCliOk } from "../helpers/localNode.js";
-import { eventually, startL1Localnet, type L1Localnet } from "../helpers/l1Localnet.js";
+import { eventually, startL1Localnet, type L1Localnet, saveL1LocalnetLogs } from "../helpers/l1Localnet.js";
 
 const test = anyTest as TestFn<{ net: L1Localnet }>;
 
@@ -23,11 +23,7 @@ test.before(async (t) => {
 test.after.always(async (t) => {
   const net = t.context.net as L1Localnet | undefined;
   if (net === undefined) return;
-  if (process.env.STRIKE_E2E_LOGS !== undefined) {
-    const { writeFile } = await import("node:fs/promises");
-    for (const p of [...net.nodes, ...net.relayers])
-      await writeFile(join(process.env.STRIKE_E2E_LOGS, `validatorSetL1-${p.name}.log`), p.log);
-  }
+  await saveL1LocalnetLogs(net, "validatorSetL1");
   await net.stop();
 });
 

@@ -4,7 +4,7 @@
  * validator processes that sign checkpoints, and relayer processes on demand.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { JsonRpcProvider, type Contract } from "ethers";
@@ -180,4 +180,11 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** With STRIKE_E2E_LOGS set, writes each node's and relayer's log there as `<test>-<process>.log`. */
+export async function saveL1LocalnetLogs(net: L1Localnet, test: string): Promise<void> {
+  const dir = process.env.STRIKE_E2E_LOGS;
+  if (dir === undefined) return;
+  for (const p of [...net.nodes, ...net.relayers]) await writeFile(join(dir, `${test}-${p.name}.log`), p.log);
 }
