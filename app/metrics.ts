@@ -14,6 +14,7 @@ import type { CommittedBlock } from "../chain/consensus/types.js";
 import type { Mempool } from "../chain/mempool/mempool.js";
 import type { AbciEvent, Application } from "../chain/types/abci.js";
 import type { Validator } from "../chain/types/block.js";
+import type { ExecutionReuse } from "../chain/runtime/app.js";
 
 export interface NodeMetricsSources {
   /** `[instrumentation] namespace` (CometBFT's metric prefix). */
@@ -25,6 +26,8 @@ export interface NodeMetricsSources {
   blockSync?(): BlockSyncStatus | undefined;
   /** Messages dropped on peers' full send queues since start, per p2p channel (chain/p2p/host.ts). */
   sendDrops?(): Readonly<Record<string, number>> | undefined;
+  /** How often the app answered block execution from the sequencer's speculative execution (chain/runtime/speculative.ts). */
+  executionReuse?(): Readonly<ExecutionReuse>;
   /** Wall clock in ms (tests may pin it). */
   now?(): number;
 }
@@ -121,6 +124,21 @@ export function createNodeMetrics(o: NodeMetricsSources): NodeMetrics {
     registers,
     collect() {
       this.set(o.peers());
+    },
+  });
+  new Counter({
+    name: "strike_block_execution_reuse_total",
+    help: "Blocks whose execution was (result=reused) or was not (result=executed) taken from this node's speculative execution of them: step=finalize for FinalizeBlock, step=rebase for a pipelined block moved onto committed state.",
+    labelNames: ["step", "result"] as const,
+    registers,
+    collect() {
+      const r = o.executionReuse?.();
+      if (r === undefined) return;
+      this.reset();
+      this.inc({ step: "finalize", result: "reused" }, r.finalizeReused);
+      this.inc({ step: "finalize", result: "executed" }, r.finalizeExecuted);
+      this.inc({ step: "rebase", result: "reused" }, r.rebaseReused);
+      this.inc({ step: "rebase", result: "executed" }, r.rebaseRefused);
     },
   });
   new Counter({

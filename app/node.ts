@@ -214,6 +214,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
         blockSync: () => syncStatus(),
         sendDrops: () => sendDrops(),
         validators: () => currentValidators(),
+        executionReuse: () => app.reuse,
       })
     : undefined;
 

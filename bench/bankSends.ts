@@ -17,6 +17,7 @@ import { loadavg } from "node:os";
 import { addGenesisAccount, loadGenesis, writeGenesis } from "../genesis/index.js";
 import { freePort, runCliOk, waitForHeight } from "../test/helpers/localNode.js";
 import { measureVerificationLimit, writeResult } from "./lib/machine.js";
+import { samples } from "./lib/metrics.js";
 import { fetchAccountNumbers, newSender, runPhase } from "./lib/sendPhase.js";
 import { signSend } from "./lib/sendTx.js";
 
@@ -44,12 +45,17 @@ async function main(): Promise<void> {
   const port = await freePort();
   const rpcUrl = `http://127.0.0.1:${port}`;
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
+  const metricsPort = await freePort();
   const node = spawn(
     process.execPath,
     [
       ...nodeArgs,
       STRIKE_BIN,
       "start",
+      "--instrumentation.prometheus",
+      "true",
+      "--instrumentation.prometheus_listen_addr",
+      `127.0.0.1:${metricsPort}`,
       "--home",
       home,
       "--rpc.laddr",
@@ -93,6 +99,11 @@ async function main(): Promise<void> {
       ? (JSON.parse(readFileSync(verifyPath, "utf8")) as { figures?: { secp256k1?: { allCores?: number } } }).figures
           ?.secp256k1?.allCores
       : undefined;
+    // How many blocks the node took from its own speculative execution (absent in older binaries).
+    const executionReuse = await samples(
+      `http://127.0.0.1:${metricsPort}/metrics`,
+      "strike_block_execution_reuse_total",
+    ).catch(() => ({}));
     const run = {
       label: LABEL,
       binary: STRIKE_BIN,
@@ -101,6 +112,7 @@ async function main(): Promise<void> {
       saturation,
       paced: { ratePerSecond: pacedRate, ...paced },
       fractionOfLimitInRun: saturation.txPerSecond / limit.secp256k1PerSecondAllCores,
+      executionReuse,
       verificationCeilingIdleMachine: ceiling ?? null,
       fractionOfIdleCeiling: ceiling === undefined ? null : saturation.txPerSecond / ceiling,
     };

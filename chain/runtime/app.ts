@@ -37,7 +37,16 @@ import { createGasMeter } from "./gas.js";
 import { buildRouters } from "./router.js";
 import { runTx, type RunTxEnv } from "./runTx.js";
 import { runBlockHook } from "./blockHooks.js";
-import { openSpeculativeBlock, type SpeculativeBlock, type SpeculativeBlockRequest } from "./speculative.js";
+import {
+  hookInfo,
+  openSpeculativeBlock,
+  rebaseOnCommitted,
+  reuseForFinalize,
+  withTxs,
+  type SpeculativeBlock,
+  type SpeculativeBlockRequest,
+  type SpeculativeEnv,
+} from "./speculative.js";
 import { createDecodedTxCache } from "./txCache.js";
 import { decodeTx } from "./txDecode.js";
 import { pendingSignatures, preverifySignatures, type PreverifyEnv } from "./preverify.js";
@@ -80,6 +89,14 @@ export interface StrikeApp extends Application {
   simulate(txBytes: Uint8Array): SimulateOutcome;
   /** The sequencer's view of the next block: committed state + begin-block, txs executed on arrival (speculative.ts). */
   openSpeculativeBlock(req: SpeculativeBlockRequest): SpeculativeBlock;
+  /**
+   * A pipelined block (opened with `openNext`) moved onto committed state under the real
+   * request `req` without executing its txs again, when that gives exactly what executing
+   * them again would (speculative.ts); undefined when it might not.
+   */
+  rebaseSpeculativeBlock(block: SpeculativeBlock, req: SpeculativeBlockRequest): SpeculativeBlock | undefined;
+  /** How often block execution was answered from a speculative block instead of executing again. */
+  readonly reuse: Readonly<ExecutionReuse>;
   /** The tx's signers (Cosmos GetSigners); throws the decode error on bad bytes. For the finality ladder's accounts. */
   txSigners(tx: Uint8Array): string[];
   /**
@@ -92,6 +109,17 @@ export interface StrikeApp extends Application {
 }
 
 const ZERO_TIME: Timestamp = { seconds: 0n, nanos: 0 };
+
+export interface ExecutionReuse {
+  /** Blocks finalized from the sequencer's speculative execution of them. */
+  finalizeReused: number;
+  /** Blocks executed by finalize. */
+  finalizeExecuted: number;
+  /** Pipelined blocks moved onto committed state without executing their txs again. */
+  rebaseReused: number;
+  /** Pipelined blocks that could not be moved so (the caller executes their txs again). */
+  rebaseRefused: number;
+}
 
 export function createBaseApp(options: BaseAppOptions): StrikeApp {
   const { state, modules } = options;
@@ -129,6 +157,10 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
   let lastBlockTime: Timestamp = ZERO_TIME;
   let pendingHeight: bigint | undefined;
   let checkState: Branch = branchStore(state.working);
+  const reuse: ExecutionReuse = { finalizeReused: 0, finalizeExecuted: 0, rebaseReused: 0, rebaseRefused: 0 };
+  /** The newest speculative block of each height, offered to finalize (speculative.ts checks it is exact). */
+  const candidates = new Map<bigint, SpeculativeBlock>();
+  const speculativeEnv = (): SpeculativeEnv => ({ env, modules, chainId, logger, queries: routers.queries });
 
   const checkBlock = (): BlockInfo => ({ chainId, height: BigInt(state.version) + 1n, time: lastBlockTime });
 
@@ -139,6 +171,12 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
     updates: ValidatorUpdate[] = [],
   ): void {
     runBlockHook({ modules, base: state.working, logger }, ctxBlock, hook, events, updates);
+  }
+
+  /** A tx in a block: the caches that served its admission let it go. */
+  function forgetTx(hash: Uint8Array): void {
+    sigCache.remove(hash);
+    decodedTxs.remove(hash);
   }
 
   function simulate(txBytes: Uint8Array): SimulateOutcome {
@@ -242,36 +280,38 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
     },
 
     finalizeBlock(req: FinalizeBlockRequest): FinalizeBlockResponse {
-      const block: BlockInfo = {
+      // The hooks see the header; begin-block not the txs (a speculative block's are not
+      // known when it opens), end-block the txs too. The root before this block's writes
+      // is the header's app_hash (state after height-1).
+      const info = hookInfo(
         chainId,
-        height: req.height,
-        time: req.time,
-        comet: {
-          lastCommit: req.decidedLastCommit ?? { votes: [] },
-          misbehavior: req.misbehavior,
-          proposerAddress: req.proposerAddress,
-          txs: req.txs,
-          ...(req.lastResultsHash === undefined ? {} : { lastResultsHash: req.lastResultsHash }),
-        },
-        // The root before this block's writes is the header's app_hash (state after height-1).
-        lastAppHash: state.workingRoot(),
-        ...(req.lastBlockHash === undefined ? {} : { lastBlockHash: req.lastBlockHash }),
-      };
-      const events: AbciEvent[] = [];
-      const validatorUpdates: ValidatorUpdate[] = [];
-      blockHook(block, "beginBlock", events);
-      const txResults = req.txs.map((tx) => {
-        const outcome = runTx(env, "finalize", state.working, block, tx);
-        if (outcome.tx !== undefined) {
-          sigCache.remove(outcome.tx.hash);
-          decodedTxs.remove(outcome.tx.hash);
-        }
-        return outcome.result;
-      });
-      blockHook(block, "endBlock", events, validatorUpdates);
+        { ...req, decidedLastCommit: req.decidedLastCommit ?? { votes: [] } },
+        state.workingRoot(),
+      );
+      const candidate = candidates.get(req.height);
+      for (const h of candidates.keys()) if (h <= req.height) candidates.delete(h);
+      const reused = candidate === undefined ? undefined : reuseForFinalize(candidate, state, info, req.txs);
+      let response: Omit<FinalizeBlockResponse, "appHash">;
+      if (reused !== undefined) {
+        reuse.finalizeReused++;
+        for (const tx of req.txs) forgetTx(sha256(tx));
+        response = reused;
+      } else {
+        reuse.finalizeExecuted++;
+        const events: AbciEvent[] = [];
+        const validatorUpdates: ValidatorUpdate[] = [];
+        blockHook(info, "beginBlock", events);
+        const txResults = req.txs.map((tx) => {
+          const outcome = runTx(env, "finalize", state.working, info, tx);
+          if (outcome.tx !== undefined) forgetTx(outcome.tx.hash);
+          return outcome.result;
+        });
+        blockHook(withTxs(info, req.txs), "endBlock", events, validatorUpdates);
+        response = { events, txResults, validatorUpdates };
+      }
       lastBlockTime = req.time;
       pendingHeight = req.height;
-      return { events, txResults, validatorUpdates, appHash: state.workingRoot() };
+      return { ...response, appHash: state.workingRoot() };
     },
 
     commit(batch: WriteBatch): { retainHeight: bigint } {
@@ -299,18 +339,24 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
     simulate,
 
     openSpeculativeBlock(req: SpeculativeBlockRequest): SpeculativeBlock {
-      return openSpeculativeBlock(
-        {
-          env,
-          modules,
-          committed: state.working,
-          chainId,
-          logger,
-          queries: routers.queries,
-          lastAppHash: state.workingRoot(),
-        },
-        req,
-      );
+      const block = openSpeculativeBlock(speculativeEnv(), state, req, state.workingRoot());
+      candidates.set(req.height, block);
+      return block;
+    },
+
+    rebaseSpeculativeBlock(block: SpeculativeBlock, req: SpeculativeBlockRequest): SpeculativeBlock | undefined {
+      const rebased = rebaseOnCommitted(block, state, req, state.workingRoot());
+      if (rebased === undefined) {
+        reuse.rebaseRefused++;
+        return undefined;
+      }
+      reuse.rebaseReused++;
+      candidates.set(req.height, rebased);
+      return rebased;
+    },
+
+    get reuse() {
+      return reuse;
     },
 
     preverify(tx: Uint8Array, verifier: SignatureVerifier): Promise<void> {

@@ -97,9 +97,13 @@ export function runTx(env: RunTxEnv, mode: ExecMode, base: KVStore, block: Block
     return { result: errorResult(e, gasWanted, 0n, [], env.onPanic), tx, msgResponses: [], charged: false };
   }
   const meter: GasMeter = createGasMeter(mode === "simulate" ? undefined : gasWanted);
+  // A tx sees its block's chain id, height and time, never the header fields only the hooks
+  // read (votes, evidence, proposer, hashes): so a sequencer's execution on arrival, made
+  // before those are final, is the block's execution (speculative.ts reuses it).
+  const view: BlockInfo = { chainId: block.chainId, height: block.height, time: block.time };
 
   const anteBranch = branchStore(base);
-  const anteCtx = createContext({ block, mode, store: anteBranch, gasMeter: meter });
+  const anteCtx = createContext({ block: view, mode, store: anteBranch, gasMeter: meter });
   try {
     runAnte(anteCtx, tx, env.ante, env.anteSteps);
   } catch (e) {
@@ -122,7 +126,7 @@ export function runTx(env: RunTxEnv, mode: ExecMode, base: KVStore, block: Block
   try {
     tx.msgs.forEach((m, i) => {
       const events = createEventManager();
-      const ctx = createContext({ block, mode, store: msgBranch, gasMeter: meter, events });
+      const ctx = createContext({ block: view, mode, store: msgBranch, gasMeter: meter, events });
       const signer = m.route.signers(m.msg)[0] ?? "";
       events.emit("message", [
         ["action", m.any.typeUrl],

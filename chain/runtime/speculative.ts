@@ -2,16 +2,29 @@
  * Speculative execution for the sequencer: a branch of the committed state on which the
  * next block's begin-block has run, and on which each tx executes the moment it arrives,
  * in finalize mode, exactly as the validators will re-execute the block. Nothing here
- * reaches committed state: the branch is dropped once the height commits.
+ * reaches committed state unless the block that commits is exactly the one executed.
+ *
+ * Reuse. A block's execution is a function of its starting state, its header fields and
+ * its txs: a tx sees only the chain id, height and time (runTx), the begin- and end-block
+ * hooks see the header fields as well. So:
+ * - when the block that commits is the one a branch executed (the same starting state,
+ *   the same header fields, the same txs), the branch's changes are that block's changes,
+ *   and the app applies them instead of executing the block again (`reuseForFinalize`);
+ * - a pipelined block, opened on its parent's speculative state with a predicted
+ *   begin-block, needs no second execution once its parent's changes were committed as
+ *   they were (reused) and the real begin-block writes exactly what the predicted one did:
+ *   its txs ran on exactly the state they would run on now (`rebaseOnCommitted`).
+ * Every condition is checked; where one fails, the block is executed again as before.
  */
-import { branchStore, type Branch } from "../store/branch.js";
+import { Branch, branchStore } from "../store/branch.js";
 import type { KVStore } from "../store/types.js";
-import type { AbciEvent, LastCommitInfo, Misbehavior, Timestamp, TxResult } from "../types/abci.js";
+import type { AbciEvent, LastCommitInfo, Misbehavior, Timestamp, TxResult, ValidatorUpdate } from "../types/abci.js";
+import { equalBytes } from "../types/bytes.js";
+import { sdkErrors } from "../types/errors.js";
 import { runBlockHook, type HookLogger } from "./blockHooks.js";
+import { createQueryContext } from "./context.js";
 import { runTx, type RunTxEnv } from "./runTx.js";
 import type { AppModule, BlockInfo, QueryRoute } from "./types.js";
-import { createQueryContext } from "./context.js";
-import { sdkErrors } from "../types/errors.js";
 
 /** Everything a tx's execution can see of its block, fixed when the sequencer opens the height. */
 export interface SpeculativeBlockRequest {
@@ -34,6 +47,8 @@ export interface SpeculativeOutcome {
 
 export interface SpeculativeBlock {
   readonly height: bigint;
+  /** No more txs execute here: closed (end-block ran), or replaced by its re-based or committed self. */
+  readonly closed: boolean;
   /**
    * Executes `tx` after the ones already kept. Its effects are kept only when it is
    * included and `accept(result)` agrees (e.g. it fits the block's gas); otherwise the
@@ -53,74 +68,278 @@ export interface SpeculativeBlock {
   /**
    * Pipelining: the next height, opened on this closed block's state (committed + this
    * block) while this one is still in consensus. Its begin-block sees `req`, a prediction
-   * (the commit of this block is not known yet); the caller re-executes on the real
-   * opening and compares. The app hash of this block is not known either: the child's
-   * begin-block sees none.
+   * (the commit of this block is not known yet); the caller re-bases it on the real
+   * opening. The app hash of this block is not known either: the child's begin-block sees none.
    */
   openNext(req: SpeculativeBlockRequest): SpeculativeBlock;
 }
 
-export function openSpeculativeBlock(
-  o: {
-    env: RunTxEnv;
-    modules: readonly AppModule[];
-    committed: KVStore;
-    chainId: string;
-    logger: HookLogger | undefined;
-    queries?: ReadonlyMap<string, QueryRoute>;
-    /** The committed root: the next header's app_hash. */
-    lastAppHash?: Uint8Array;
-  },
+/** What the blocks of one app share. */
+export interface SpeculativeEnv {
+  env: RunTxEnv;
+  modules: readonly AppModule[];
+  chainId: string;
+  logger: HookLogger | undefined;
+  queries?: ReadonlyMap<string, QueryRoute>;
+}
+
+/** The state store as reuse needs it: the working branch blocks finalize on, and its committed version. */
+export interface ReuseStore {
+  readonly working: KVStore;
+  readonly version: number;
+}
+
+type Change = readonly [Uint8Array, Uint8Array | undefined];
+
+type Base =
+  | { readonly kind: "committed"; readonly store: KVStore; readonly version: number }
+  | { readonly kind: "parent"; readonly parent: SpecRecord };
+
+interface SpecRecord {
+  readonly shared: SpeculativeEnv;
+  /** The header fields as the hooks see them; the txs are added for end-block at close. */
+  readonly info: BlockInfo;
+  readonly base: Base;
+  /** Begin-block's changes, then every kept tx's, then end-block's. */
+  readonly state: Branch;
+  /** What begin-block changed, in key order: a re-base compares the real begin-block with it. */
+  readonly beginChanges: readonly Change[];
+  readonly beginEvents: AbciEvent[];
+  readonly kept: Uint8Array[];
+  readonly results: TxResult[];
+  endEvents: AbciEvent[];
+  updates: ValidatorUpdate[];
+  closed: boolean;
+  /** Replaced (re-based, or its changes committed): nothing executes here any more. */
+  retired: boolean;
+  /** The committed version whose changes are exactly this block's (set when finalize reused it). */
+  committedAs: number | undefined;
+}
+
+const records = new WeakMap<SpeculativeBlock, SpecRecord>();
+
+/** The header fields a block's hooks see, as finalize builds them from the same request. */
+export function hookInfo(
+  chainId: string,
   req: SpeculativeBlockRequest,
-): SpeculativeBlock {
-  const state: Branch = branchStore(o.committed);
-  const comet: NonNullable<BlockInfo["comet"]> = {
-    lastCommit: req.decidedLastCommit,
-    misbehavior: req.misbehavior,
-    ...(req.proposerAddress === undefined ? {} : { proposerAddress: req.proposerAddress }),
-    ...(req.lastResultsHash === undefined ? {} : { lastResultsHash: req.lastResultsHash }),
-  };
-  const block: BlockInfo = {
-    chainId: o.chainId,
+  lastAppHash: Uint8Array | undefined,
+): BlockInfo {
+  return {
+    chainId,
     height: req.height,
     time: req.time,
-    comet,
-    ...(o.lastAppHash === undefined ? {} : { lastAppHash: o.lastAppHash }),
+    comet: {
+      lastCommit: req.decidedLastCommit,
+      misbehavior: req.misbehavior,
+      ...(req.proposerAddress === undefined ? {} : { proposerAddress: req.proposerAddress }),
+      ...(req.lastResultsHash === undefined ? {} : { lastResultsHash: req.lastResultsHash }),
+    },
+    ...(lastAppHash === undefined ? {} : { lastAppHash }),
     ...(req.lastBlockHash === undefined ? {} : { lastBlockHash: req.lastBlockHash }),
   };
+}
+
+/** End-block's view: the hooks' view plus the block's txs. */
+export function withTxs(info: BlockInfo, txs: readonly Uint8Array[]): BlockInfo {
+  return { ...info, comet: { ...(info.comet ?? { lastCommit: { votes: [] }, misbehavior: [] }), txs } };
+}
+
+export function openSpeculativeBlock(
+  shared: SpeculativeEnv,
+  committed: ReuseStore,
+  req: SpeculativeBlockRequest,
+  lastAppHash: Uint8Array | undefined,
+): SpeculativeBlock {
+  return openOn(shared, { kind: "committed", store: committed.working, version: committed.version }, req, lastAppHash);
+}
+
+function openOn(
+  shared: SpeculativeEnv,
+  base: Base,
+  req: SpeculativeBlockRequest,
+  lastAppHash: Uint8Array | undefined,
+): SpeculativeBlock {
+  const state = branchStore(base.kind === "committed" ? base.store : base.parent.state);
+  const info = hookInfo(shared.chainId, req, lastAppHash);
+  const beginEvents: AbciEvent[] = [];
+  runBlockHook({ modules: shared.modules, base: state, logger: shared.logger }, info, "beginBlock", beginEvents);
+  return blockOf({
+    shared,
+    info,
+    base,
+    state,
+    beginChanges: [...state.changes()],
+    beginEvents,
+    kept: [],
+    results: [],
+    endEvents: [],
+    updates: [],
+    closed: false,
+    retired: false,
+    committedAs: undefined,
+  });
+}
+
+function close(r: SpecRecord): void {
+  if (r.closed) return;
+  r.closed = true;
   const events: AbciEvent[] = [];
-  runBlockHook({ modules: o.modules, base: state, logger: o.logger }, block, "beginBlock", events);
-  const kept: Uint8Array[] = [];
-  let closed = false;
-  return {
-    height: req.height,
+  const updates: ValidatorUpdate[] = [];
+  runBlockHook(
+    { modules: r.shared.modules, base: r.state, logger: r.shared.logger },
+    withTxs(r.info, r.kept),
+    "endBlock",
+    events,
+    updates,
+  );
+  r.endEvents = events;
+  r.updates = updates;
+}
+
+function blockOf(r: SpecRecord): SpeculativeBlock {
+  const block: SpeculativeBlock = {
+    height: r.info.height,
+    get closed() {
+      return r.closed || r.retired;
+    },
     execute(tx, accept) {
-      if (closed) throw sdkErrors.invalidRequest(`speculative block ${req.height} is closed`);
-      const attempt = branchStore(state);
-      const outcome = runTx(o.env, "finalize", attempt, block, tx);
+      if (r.closed || r.retired) throw sdkErrors.invalidRequest(`speculative block ${r.info.height} is closed`);
+      const attempt = branchStore(r.state);
+      const outcome = runTx(r.shared.env, "finalize", attempt, r.info, tx);
       const keep = outcome.charged && (accept?.(outcome.result) ?? true);
       if (keep) {
         attempt.write();
-        kept.push(tx);
+        r.kept.push(tx);
+        r.results.push(outcome.result);
       }
       return { result: outcome.result, included: outcome.charged, kept: keep };
     },
     query(path, data) {
-      const route = o.queries?.get(path);
+      const route = r.shared.queries?.get(path);
       if (route === undefined) throw sdkErrors.unknownRequest(`unknown query path ${path}`);
       // A branch of the branch: a query never writes, and if one did it would be dropped here.
-      return route.handle(createQueryContext(branchStore(state), req.height, req.time), data);
+      return route.handle(createQueryContext(branchStore(r.state), r.info.height, r.info.time), data);
     },
     close() {
-      if (closed) return;
-      closed = true;
-      const end: BlockInfo = { ...block, comet: { ...comet, txs: kept } };
-      runBlockHook({ modules: o.modules, base: state, logger: o.logger }, end, "endBlock", []);
+      close(r);
     },
     openNext(next) {
-      if (!closed) throw sdkErrors.invalidRequest(`speculative block ${req.height} is still open`);
-      const { lastAppHash: _unknown, ...rest } = o;
-      return openSpeculativeBlock({ ...rest, committed: state }, next);
+      if (!r.closed) throw sdkErrors.invalidRequest(`speculative block ${r.info.height} is still open`);
+      return openOn(r.shared, { kind: "parent", parent: r }, next, undefined);
     },
   };
+  records.set(block, r);
+  return block;
+}
+
+/** What finalize answers for a reused block. */
+export interface ReusedBlock {
+  /** Begin-block's events, then end-block's (finalize's order). */
+  events: AbciEvent[];
+  txResults: TxResult[];
+  validatorUpdates: ValidatorUpdate[];
+}
+
+/**
+ * Finalize of `info` (the hooks' view, without txs) with `txs`, answered from `block` when it
+ * executed exactly that block on exactly the state `store` holds now: its changes are written
+ * into the working state and its results returned. Undefined (nothing changed) otherwise.
+ */
+export function reuseForFinalize(
+  block: SpeculativeBlock,
+  store: ReuseStore,
+  info: BlockInfo,
+  txs: readonly Uint8Array[],
+): ReusedBlock | undefined {
+  const r = records.get(block);
+  if (r === undefined || r.retired || r.base.kind !== "committed") return undefined;
+  if (r.base.store !== store.working || r.base.version !== store.version || !clean(store)) return undefined;
+  if (r.kept.length !== txs.length || !r.kept.every((tx, i) => equalBytes(tx, txs[i]!))) return undefined;
+  if (!sameValue(r.info, info)) return undefined;
+  close(r);
+  r.state.write();
+  r.retired = true;
+  r.committedAs = store.version + 1;
+  return { events: [...r.beginEvents, ...r.endEvents], txResults: [...r.results], validatorUpdates: [...r.updates] };
+}
+
+/**
+ * The pipelined `block` moved onto committed state without executing its txs again, when
+ * that is exact: its parent's changes are what was committed (finalize reused them), its
+ * txs see the same chain id, height and time under `req`, and the real begin-block
+ * (`req`, `lastAppHash`) changes exactly what the predicted one did. Undefined otherwise,
+ * and then the caller executes the txs again. `block` is retired either way it succeeds.
+ */
+export function rebaseOnCommitted(
+  block: SpeculativeBlock,
+  store: ReuseStore,
+  req: SpeculativeBlockRequest,
+  lastAppHash: Uint8Array,
+): SpeculativeBlock | undefined {
+  const r = records.get(block);
+  if (r === undefined || r.retired || r.closed || r.base.kind !== "parent") return undefined;
+  const parent = r.base.parent;
+  if (parent.committedAs !== store.version || BigInt(store.version) + 1n !== r.info.height || !clean(store)) {
+    return undefined;
+  }
+  const info = hookInfo(r.shared.chainId, req, lastAppHash);
+  if (info.height !== r.info.height || !sameValue(info.time, r.info.time)) return undefined;
+  const state = branchStore(store.working);
+  const beginEvents: AbciEvent[] = [];
+  runBlockHook({ modules: r.shared.modules, base: state, logger: r.shared.logger }, info, "beginBlock", beginEvents);
+  const beginChanges = [...state.changes()];
+  if (!sameChanges(beginChanges, r.beginChanges)) return undefined;
+  // The txs ran on exactly this state: replay their changes (begin-block's are the same).
+  for (const [key, value] of r.state.changes()) {
+    if (value === undefined) state.delete(key);
+    else state.set(key, value);
+  }
+  r.retired = true;
+  return blockOf({
+    shared: r.shared,
+    info,
+    base: { kind: "committed", store: store.working, version: store.version },
+    state,
+    beginChanges,
+    beginEvents,
+    kept: [...r.kept],
+    results: [...r.results],
+    endEvents: [],
+    updates: [],
+    closed: false,
+    retired: false,
+    committedAs: undefined,
+  });
+}
+
+/** The working state holds exactly the committed version (no block half-executed on it). */
+function clean(store: ReuseStore): boolean {
+  return store.working instanceof Branch && store.working.dirtySize === 0;
+}
+
+function sameChanges(a: readonly Change[], b: readonly Change[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every(([k, v], i) => {
+      const [k2, v2] = b[i]!;
+      return equalBytes(k, k2) && (v === undefined ? v2 === undefined : v2 !== undefined && equalBytes(v, v2));
+    })
+  );
+}
+
+/** Deep equality of plain data (objects, arrays, byte arrays, bigints); an absent key equals an undefined one. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Uint8Array || b instanceof Uint8Array) {
+    return a instanceof Uint8Array && b instanceof Uint8Array && equalBytes(a, b);
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  }
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  for (const k of Object.keys(x)) if (!sameValue(x[k], y[k])) return false;
+  for (const k of Object.keys(y)) if (!(k in x) && y[k] !== undefined) return false;
+  return true;
 }

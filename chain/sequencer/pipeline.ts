@@ -130,19 +130,33 @@ export function keep(h: SequencedHeight, tx: Uint8Array, result: TxResult): void
   h.results.push(result);
 }
 
+/** What re-basing needs of the app. */
+export interface RebaseApp {
+  openSpeculativeBlock(req: SpeculativeBlockRequest): SpeculativeBlock;
+  /** Moves a pipelined block onto committed state without executing again, when that is exact. */
+  rebaseSpeculativeBlock?(block: SpeculativeBlock, req: SpeculativeBlockRequest): SpeculativeBlock | undefined;
+}
+
 /**
- * The pipelined height `p` re-executed on the real opening `plan` (under `p`'s time,
- * already final): the re-based height when every receipt comes out the same, undefined
- * when one would not. Its later receipts name `epoch` (the height may open a new epoch).
+ * The pipelined height `p` on the real opening `plan` (under `p`'s time, already final): the
+ * re-based height when every receipt comes out the same, undefined when one would not. When
+ * the app can show that its txs ran on exactly the state and block they would now, they are
+ * not executed again (speculative.ts); otherwise they are, in receipt order, and each
+ * result is compared with its receipt (tx, result, fills). Its later receipts name `epoch`
+ * (the height may open a new epoch).
  */
 export function rebaseHeight(
   p: SequencedHeight,
   plan: HeightPlan,
   epoch: bigint,
-  app: { openSpeculativeBlock(req: SpeculativeBlockRequest): SpeculativeBlock },
+  app: RebaseApp,
   fitsGas: (h: SequencedHeight) => (r: TxResult) => boolean,
 ): SequencedHeight | undefined {
   const req = { ...requestOf(plan), time: p.req.time };
+  const moved = app.rebaseSpeculativeBlock?.(p.spec, req);
+  if (moved !== undefined) {
+    return { ...p, req, epoch, evidence: plan.evidence, spec: moved, pipelined: false, paused: false };
+  }
   const h = openSequencedHeight({
     spec: app.openSpeculativeBlock(req),
     req,

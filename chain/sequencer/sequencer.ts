@@ -21,7 +21,6 @@ import { blockTxBytes } from "../types/block.js";
 import { ed25519Address, type Ed25519Signer } from "../crypto/ed25519.js";
 import { sha256 } from "../crypto/hash.js";
 import type { HeightPlan, SealedBlock } from "../consensus/types.js";
-import type { SpeculativeBlock, SpeculativeBlockRequest } from "../runtime/speculative.js";
 import type { TxResult } from "../types/abci.js";
 import { toHex } from "../types/bytes.js";
 import type { ByzantineSequencing } from "./byzantine.js";
@@ -32,6 +31,7 @@ import {
   pipelinedRequest,
   rebaseHeight,
   requestOf,
+  type RebaseApp,
   retimedRequest,
   type SequencedHeight,
 } from "./pipeline.js";
@@ -43,7 +43,7 @@ export const DUPLICATE_CODES = new Set(["sdk/19"]);
 
 export interface SequencerOptions {
   chainId: string;
-  app: { openSpeculativeBlock(req: SpeculativeBlockRequest): SpeculativeBlock };
+  app: RebaseApp;
   /** Txs waiting in arrival order (the mempool): sequenced first when a height opens. */
   pending(): Uint8Array[];
   signer: Ed25519Signer;
@@ -155,7 +155,8 @@ export function createSequencer(o: SequencerOptions): Sequencer {
   function sequence(tx: Uint8Array): boolean {
     freshen();
     const h = open;
-    if (h === undefined || h.sealed || h.full || h.paused) return false;
+    // A closed block is one whose changes were committed (finalize reused them) or moved on.
+    if (h === undefined || h.sealed || h.full || h.paused || h.spec.closed) return false;
     const txHash = sha256(tx);
     const key = toHex(txHash);
     // A tx of the block in flight is still in the mempool until that block commits; a

@@ -8,7 +8,7 @@ import type { CommittedBlock, HeightPlan, SealedBlock } from "../consensus/types
 import { createEd25519Signer, ed25519Address } from "../crypto/ed25519.js";
 import { sha256 } from "../crypto/hash.js";
 import type { Mempool } from "../mempool/mempool.js";
-import type { SpeculativeBlock, SpeculativeBlockRequest } from "../runtime/speculative.js";
+import type { RebaseApp } from "./pipeline.js";
 import type { Database, WriteBatch } from "../store/types.js";
 import type { Validator } from "../types/block.js";
 import { equalBytes, toHex } from "../types/bytes.js";
@@ -29,7 +29,7 @@ export interface SequencingOptions {
   chainId: string;
   initialHeight: bigint;
   epochLength: bigint;
-  app: { openSpeculativeBlock(req: SpeculativeBlockRequest): SpeculativeBlock };
+  app: RebaseApp;
   mempool: Mempool;
   /** The validator's ed25519 seed; undefined on a full node (it relays receipts but never signs). */
   validatorSeed: Uint8Array | undefined;

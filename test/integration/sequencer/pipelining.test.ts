@@ -12,6 +12,7 @@ import fc from "fast-check";
 import type { SealedBlock } from "../../../chain/consensus/types.js";
 import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
+import { resultsHash } from "../../../chain/consensus/encoding.js";
 import { createMempool } from "../../../chain/mempool/mempool.js";
 import { sequencingMempool } from "../../../chain/sequencer/admission.js";
 import { ReceiptStatus } from "../../../chain/sequencer/receipt.js";
@@ -80,7 +81,17 @@ async function funded(): Promise<{ f: TradingFixture; traders: TestAccount[] }> 
   return { f, traders };
 }
 
-async function commitBlock(f: TradingFixture, txs: Uint8Array[], h: bigint, time: Timestamp, proposer: Uint8Array) {
+/** The previous block's hash as a header would carry it (any fixed function of the height does here). */
+const lastBlockHashAt = (h: bigint): Uint8Array => sha256(new Uint8Array([Number(h % 256n)]));
+
+async function commitBlock(
+  f: TradingFixture,
+  txs: Uint8Array[],
+  h: bigint,
+  time: Timestamp,
+  proposer: Uint8Array,
+  lastResultsHash: Uint8Array | undefined,
+) {
   const res = f.app.finalizeBlock({
     txs,
     height: h,
@@ -89,6 +100,8 @@ async function commitBlock(f: TradingFixture, txs: Uint8Array[], h: bigint, time
     proposerAddress: proposer,
     misbehavior: [],
     decidedLastCommit: { votes: [] },
+    ...(lastResultsHash === undefined ? {} : { lastResultsHash }),
+    lastBlockHash: lastBlockHashAt(h),
   });
   const batch = f.db.batch();
   f.app.commit(batch);
@@ -101,6 +114,7 @@ const ms = (t: Timestamp): number => Number(t.seconds) * 1000 + Math.floor(t.nan
 
 test("every receipt, pipelined ones included, is honoured by its block or reverted with it, over many blocks and epochs", async (t) => {
   const totals = { receipts: 0, pipelined: 0, pipelinedHonoured: 0, reverted: 0, abstained: 0, failures: 0 };
+  const reuse = { finalizeReused: 0, finalizeExecuted: 0, rebaseReused: 0, rebaseRefused: 0, validatorReused: 0 };
   await assertAsyncProperty(
     t,
     fc.asyncProperty(fc.array(height, { minLength: 18, maxLength: 30 }), async (heights) => {
@@ -162,7 +176,7 @@ test("every receipt, pipelined ones included, is honoured by its block or revert
             misbehavior: [],
             decidedLastCommit: { votes: [] },
             ...(lastResultsHash === undefined ? {} : { lastResultsHash }),
-            lastBlockHash: sha256(new Uint8Array([Number(h % 256n)])),
+            lastBlockHash: lastBlockHashAt(h),
           });
         for (const o of step.open) admit.checkAndAdd(await sign(o));
         nowMs += 50;
@@ -193,8 +207,10 @@ test("every receipt, pipelined ones included, is honoured by its block or revert
             };
         if (ms(block.time) <= ms(lastTime)) return false;
         const proposer = ourBlock ? SEQUENCER : OTHER;
-        const res = await commitBlock(f, block.txs, h, block.time, proposer);
-        const resV = await commitBlock(validator.f, block.txs, h, block.time, proposer);
+        // As a header carries them: our app may answer from its speculative execution when
+        // they are what it executed; the validator's app, which sequences nothing, executes.
+        const res = await commitBlock(f, block.txs, h, block.time, proposer, lastResultsHash);
+        const resV = await commitBlock(validator.f, block.txs, h, block.time, proposer, lastResultsHash);
         if (!equalBytes(res.appHash, resV.appHash)) return false;
         for (const [i, tx] of block.txs.entries()) {
           const k = toHex(sha256(tx));
@@ -206,7 +222,7 @@ test("every receipt, pipelined ones included, is honoured by its block or revert
         receipts.blockCommitted(h, block.txs, res.txResults, nowMs, proposer);
         sequencer.committed(h);
         lastTime = block.time;
-        lastResultsHash = undefined;
+        lastResultsHash = resultsHash(resV.txResults);
         // Every receipt of this height: honoured and committed with our block, else reverted.
         for (const r of byHeight.get(h) ?? []) {
           const i = r.receipt.index;
@@ -224,11 +240,20 @@ test("every receipt, pipelined ones included, is honoured by its block or revert
         if ((epoch.ours && !ourBlock) || h + 1n >= epoch.start + EPOCH_LENGTH)
           epoch = { n: epoch.n + 1n, start: h + 1n, ours: epoch.ours && !ourBlock ? step.nextEpochOurs : !epoch.ours };
       }
+      for (const k of ["finalizeReused", "finalizeExecuted", "rebaseReused", "rebaseRefused"] as const) {
+        reuse[k] += f.app.reuse[k];
+      }
+      reuse.validatorReused += validator.f.app.reuse.finalizeReused;
       return true;
     }),
     { numRuns: 3, seed: 20261203 },
   );
-  t.log(JSON.stringify(totals));
+  t.log(JSON.stringify(totals), JSON.stringify(reuse));
+  // The app hashes above compare our app's reused blocks with the validator's executed ones:
+  // meaningful only if both kinds of reuse happened, and each fell back at times too.
+  t.true(reuse.finalizeReused > 20 && reuse.rebaseReused > 10, JSON.stringify(reuse));
+  t.true(reuse.finalizeExecuted > 0, JSON.stringify(reuse));
+  t.is(reuse.validatorReused, 0);
   // Meaningful only if pipelined receipts were signed and kept, and the failure paths ran.
   t.true(totals.pipelined > 30, `pipelined receipts: ${totals.pipelined}`);
   t.true(totals.pipelinedHonoured > 20, `pipelined receipts honoured: ${totals.pipelinedHonoured}`);
@@ -281,7 +306,7 @@ test("a pipelined height whose receipts would not come true on the real opening 
   t.is(receipts.get(sha256(second))?.receipt.status, ReceiptStatus.RECEIPT_STATUS_SEQUENCED);
   // h fails: another proposer commits it empty, so the second order's sequence is now wrong.
   const time = { seconds: GENESIS_SECONDS + h + 1n, nanos: 0 };
-  const res = await commitBlock(f, [], h, time, OTHER);
+  const res = await commitBlock(f, [], h, time, OTHER, undefined);
   mempool.update([]);
   receipts.blockCommitted(h, [], res.txResults, 0, OTHER);
   sequencer.committed(h);
@@ -291,7 +316,7 @@ test("a pipelined height whose receipts would not come true on the real opening 
   t.is(sequencer.sealBlock(h + 1n), "abstain");
   t.is(sequencer.sealBlock(h + 1n), "abstain", "in every round of that height");
   // Another proposer commits h+1 from the mempool: the receipt is reverted, the tx commits once.
-  const res2 = await commitBlock(f, [first], h + 1n, { seconds: time.seconds + 1n, nanos: 0 }, OTHER);
+  const res2 = await commitBlock(f, [first], h + 1n, { seconds: time.seconds + 1n, nanos: 0 }, OTHER, undefined);
   receipts.blockCommitted(h + 1n, [first], res2.txResults, 0, OTHER);
   mempool.update([first]);
   sequencer.committed(h + 1n);
