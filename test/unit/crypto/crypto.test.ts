@@ -1,6 +1,6 @@
 import test from "ava";
 import type { StrikeError } from "../../../chain/types/errors.js";
-import { generateKeyPairSync, sign } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, sign } from "node:crypto";
 import { Secp256k1, sha256 as cosmSha256 } from "@cosmjs/crypto";
 import { sha256 } from "../../../chain/crypto/hash.js";
 import {
@@ -10,7 +10,7 @@ import {
   toHighS,
   verifySecp256k1,
 } from "../../../chain/crypto/secp256k1.js";
-import { verifyEd25519 } from "../../../chain/crypto/ed25519.js";
+import { createEd25519Signer, verifyEd25519 } from "../../../chain/crypto/ed25519.js";
 import {
   addressToBech32,
   bech32ToAddressBytes,
@@ -97,4 +97,29 @@ test("decoded address bytes are the caller's own copy: changing them does not ch
   t.throws(() => bech32ToAddressBytes(address.slice(0, -1) + (address.endsWith("q") ? "p" : "q")), {
     message: /not valid bech32/,
   });
+});
+
+test("the ed25519 signer gives RFC 8032's signatures, byte for byte those of node:crypto", (t) => {
+  // RFC 8032 section 7.1, test 2: a one-byte message.
+  const seed = Buffer.from("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb", "hex");
+  const signer = createEd25519Signer(seed);
+  t.is(
+    Buffer.from(signer.publicKey).toString("hex"),
+    "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
+  );
+  t.is(
+    Buffer.from(signer.sign(Uint8Array.of(0x72))).toString("hex"),
+    "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00",
+  );
+  const key = createPrivateKey({
+    key: Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), seed]),
+    format: "der",
+    type: "pkcs8",
+  });
+  for (const n of [0, 1, 63, 64, 1000]) {
+    const msg = new Uint8Array(n).map((_, i) => (i * 7 + n) & 0xff);
+    const sig = signer.sign(msg);
+    t.deepEqual(Buffer.from(sig), sign(null, msg, key));
+    t.true(verifyEd25519(signer.publicKey, msg, sig));
+  }
 });
