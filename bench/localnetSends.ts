@@ -81,8 +81,10 @@ async function main(): Promise<void> {
   for (let i = 1; i < VALIDATORS; i++) await copyFile(genesisPath(0), genesisPath(i));
 
   const rpcUrls = Array.from({ length: VALIDATORS }, (_, i) => `http://127.0.0.1:${base + 10 * i + 1}`);
+  // BENCH_NODE_ARGS: node flags for every validator process (--cpu-prof, --heap-prof, ...).
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
   const nodes: ChildProcess[] = Array.from({ length: VALIDATORS }, (_, i) =>
-    spawn(process.execPath, [STRIKE_BIN, "start", "--home", join(dir, `node${i}`)], {
+    spawn(process.execPath, [...nodeArgs, STRIKE_BIN, "start", "--home", join(dir, `node${i}`)], {
       stdio: ["ignore", "ignore", "inherit"],
     }),
   );
@@ -151,6 +153,9 @@ async function main(): Promise<void> {
     });
     console.log(readFileSync(path, "utf8"));
   } finally {
+    // SIGINT lets a profiled node write its profile; SIGKILL follows if it does not stop.
+    for (const n of nodes) n.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 3000));
     for (const n of nodes) n.kill("SIGKILL");
     await rm(dir, { recursive: true, force: true });
   }

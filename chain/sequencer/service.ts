@@ -5,7 +5,7 @@
  */
 import type { ProposerSelection, ValidatorSet } from "../consensus/proposer.js";
 import type { CommittedBlock, HeightPlan, SealedBlock } from "../consensus/types.js";
-import { createEd25519Signer, ed25519Address } from "../crypto/ed25519.js";
+import { createEd25519Signer, ed25519Address, verifyEd25519Strict } from "../crypto/ed25519.js";
 import { sha256 } from "../crypto/hash.js";
 import type { Mempool } from "../mempool/mempool.js";
 import type { RebaseApp } from "./pipeline.js";
@@ -187,7 +187,7 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
         // A peer catching us up after a reconnect sends many we hold already: the exact bytes we
         // verified once need no second signature check.
         if (isHeld(signed)) return { verdict: "kept" };
-        receipt = verifyReceipt(signed, { chainId: o.chainId });
+        receipt = verifyReceipt(signed, { chainId: o.chainId, verify: verifyEd25519Strict });
       } catch (e) {
         // Bytes no honest node sends: undecodable or non-canonical (honest nodes send what
         // SignedReceipt.encode gives), another chain's, or a signature that fails.

@@ -10,7 +10,7 @@ import {
   toHighS,
   verifySecp256k1,
 } from "../../../chain/crypto/secp256k1.js";
-import { createEd25519Signer, verifyEd25519 } from "../../../chain/crypto/ed25519.js";
+import { createEd25519Signer, verifyEd25519, verifyEd25519Strict } from "../../../chain/crypto/ed25519.js";
 import {
   addressToBech32,
   bech32ToAddressBytes,
@@ -122,4 +122,32 @@ test("the ed25519 signer gives RFC 8032's signatures, byte for byte those of nod
     t.deepEqual(Buffer.from(sig), sign(null, msg, key));
     t.true(verifyEd25519(signer.publicKey, msg, sig));
   }
+});
+
+test("the strict ed25519 check accepts what an honest signer makes and refuses what node:crypto refuses, and a small-order key", (t) => {
+  const signer = createEd25519Signer(new Uint8Array(32).fill(9));
+  for (const n of [0, 1, 100, 300]) {
+    const msg = new Uint8Array(n).map((_, i) => (i * 13 + 1) & 0xff);
+    const sig = signer.sign(msg);
+    t.true(verifyEd25519Strict(signer.publicKey, msg, sig));
+    const bad = Uint8Array.from(sig);
+    bad[n % 64] = bad[n % 64]! ^ 1;
+    t.false(verifyEd25519Strict(signer.publicKey, msg, bad));
+    t.false(verifyEd25519(signer.publicKey, msg, bad));
+    const other = Uint8Array.from(msg);
+    if (n > 0) {
+      other[0] = other[0]! ^ 1;
+      t.false(verifyEd25519Strict(signer.publicKey, other, sig));
+    }
+  }
+  t.false(verifyEd25519Strict(signer.publicKey.subarray(0, 31), new Uint8Array(1), new Uint8Array(64)));
+  t.false(verifyEd25519Strict(signer.publicKey, new Uint8Array(1), new Uint8Array(63)));
+  // The identity point as a key with the identity as R and S = 0 "signs" every message under a
+  // cofactorless check; libsodium refuses small-order keys.
+  const identity = new Uint8Array(32);
+  identity[0] = 1;
+  const forged = new Uint8Array(64);
+  forged[0] = 1;
+  t.false(verifyEd25519Strict(identity, new Uint8Array([1, 2, 3]), forged));
+  t.true(verifyEd25519(identity, new Uint8Array([1, 2, 3]), forged), "OpenSSL accepts it: the difference is real");
 });
