@@ -2,6 +2,7 @@
 import { DEC_ONE, decFromString, type Dec } from "../../chain/types/fixed/index.js";
 import { isStrikeError } from "../../chain/types/errors.js";
 import { ED25519_PUBKEY_LENGTH } from "../../chain/crypto/ed25519.js";
+import { isPrimeOrderEd25519Key } from "../../chain/crypto/ed25519Point.js";
 import { stakingErrors } from "./errors.js";
 
 export const MAX_MONIKER_LENGTH = 70;
@@ -21,6 +22,9 @@ export function checkMoniker(moniker: string): void {
 
 export function checkPubKey(pubKey: Uint8Array): void {
   if (pubKey.length !== ED25519_PUBKEY_LENGTH) throw stakingErrors.invalidPubKey(`got ${pubKey.length} bytes`);
+  // A small-order or non-canonical key would let anyone sign votes and receipts as this validator.
+  if (!isPrimeOrderEd25519Key(pubKey))
+    throw stakingErrors.invalidPubKey("not an ed25519 public key of the prime-order subgroup in canonical encoding");
 }
 
 /** A rate such as "0.1", as a Dec; a coded error names the field when it is not a decimal. */

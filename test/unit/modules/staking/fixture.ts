@@ -8,6 +8,7 @@ import * as stx from "../../../../chain/codec/generated/strike/staking/v1/tx.js"
 import { MsgUnjail } from "../../../../chain/codec/generated/strike/slashing/v1/tx.js";
 import { addressToBech32, moduleAddressBytes } from "../../../../chain/crypto/address.js";
 import { sha256 } from "../../../../chain/crypto/hash.js";
+import { createEd25519Signer } from "../../../../chain/crypto/ed25519.js";
 import { createContext, createQueryContext } from "../../../../chain/runtime/context.js";
 import { createGasMeter } from "../../../../chain/runtime/gas.js";
 import type { AppModule, Context, MsgRoute } from "../../../../chain/runtime/types.js";
@@ -57,8 +58,16 @@ export function addr(n: number): string {
 }
 
 /** A deterministic 32-byte consensus key (staking never checks it is on the curve). */
+const keys = new Map<number, Uint8Array>();
+
+/** Validator n's consensus key: a real ed25519 public key (the staking module refuses anything else). */
 export function pubKey(n: number): Uint8Array {
-  return sha256(utf8(`strike test consensus key ${n}`));
+  let key = keys.get(n);
+  if (key === undefined) {
+    key = createEd25519Signer(sha256(utf8(`strike test consensus key ${n}`))).publicKey;
+    keys.set(n, key);
+  }
+  return key;
 }
 
 export const consAddr = (n: number): Uint8Array => consAddressOf(pubKey(n));

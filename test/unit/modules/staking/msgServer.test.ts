@@ -7,7 +7,10 @@ import {
 } from "../../../../chain/codec/generated/strike/staking/v1/tx.js";
 import { sdkErrors, type RegisteredError } from "../../../../chain/types/errors.js";
 import { stakingErrors } from "../../../../modules/staking/index.js";
-import { STRIKE, addr, createChain, msgs, type Chain, type MsgResult } from "./fixture.js";
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { verifyEd25519 } from "../../../../chain/crypto/ed25519.js";
+import { utf8 } from "../../../../chain/types/bytes.js";
+import { STRIKE, addr, createChain, msgs, pubKey, type Chain, type MsgResult } from "./fixture.js";
 
 function rejects(
   t: ExecutionContext,
@@ -68,6 +71,39 @@ test("a consensus key that is not 32 bytes is rejected", (t) => {
     value: MsgCreateValidator.encode({ ...decoded, pubkey: decoded.pubkey.subarray(0, 31) }).finish(),
   };
   rejects(t, c, bad, stakingErrors.invalidPubKey, "31-byte key");
+});
+
+test("a consensus key anyone could sign for is rejected: small order, mixed order or not a canonical point", (t) => {
+  const c = chain();
+  const m = msgs.createValidator(2, 10n);
+  const decoded = MsgCreateValidator.decode(m.value);
+  const withKey = (pubkey: Uint8Array) => ({
+    typeUrl: m.typeUrl,
+    value: MsgCreateValidator.encode({ ...decoded, pubkey }).finish(),
+  });
+  const identity = new Uint8Array(32);
+  identity[0] = 1;
+  // Under the identity as key, R = identity and S = 0 verify for every message (node:crypto).
+  const forged = new Uint8Array(64);
+  forged[0] = 1;
+  t.true(verifyEd25519(identity, utf8("any vote"), forged));
+  rejects(t, c, withKey(identity), stakingErrors.invalidPubKey, "identity point");
+  // A small-order point of order 4: (0, -1).
+  const minusOne = new Uint8Array(32).fill(0xff);
+  minusOne[0] = 0xec;
+  minusOne[31] = 0x7f;
+  rejects(t, c, withKey(minusOne), stakingErrors.invalidPubKey, "order-4 point");
+  // y = p + 1 encodes the identity's y non-canonically (2^255 - 18).
+  const nonCanonical = new Uint8Array(32).fill(0xff);
+  nonCanonical[0] = 0xee;
+  nonCanonical[31] = 0x7f;
+  rejects(t, c, withKey(nonCanonical), stakingErrors.invalidPubKey, "non-canonical y");
+  // A real key plus a torsion point: the same key to a cofactored check, another to ours.
+  const real = ed25519.Point.fromBytes(pubKey(9));
+  const mixed = real.add(ed25519.Point.fromBytes(minusOne)).toBytes();
+  rejects(t, c, withKey(mixed), stakingErrors.invalidPubKey, "mixed-order point");
+  // And a real key passes the same way.
+  t.true(c.deliver(withKey(pubKey(9))).ok);
 });
 
 test("delegate and undelegate reject unknown validators, non-positive amounts, wrong denoms and excess", (t) => {

@@ -1,0 +1,18 @@
+/**
+ * Whether 32 bytes are an ed25519 public key as key generation makes them: the canonical
+ * encoding (RFC 8032) of a point of the prime-order subgroup. OpenSSL's verification, which
+ * consensus uses, is cofactorless and accepts small-order keys: under the identity point as
+ * a key, (R = identity, S = 0) verifies for every message, so anyone could sign for such a
+ * validator. Pure JavaScript (noble), so every node decides alike.
+ */
+import { ed25519 } from "@noble/curves/ed25519.js";
+
+export function isPrimeOrderEd25519Key(pubKey: Uint8Array): boolean {
+  if (pubKey.length !== 32) return false;
+  try {
+    const p = ed25519.Point.fromBytes(pubKey, false);
+    return !p.isSmallOrder() && p.isTorsionFree();
+  } catch {
+    return false;
+  }
+}
