@@ -5,6 +5,7 @@
  * balances must match (bonded pool = tokens of the elected validators; not-bonded pool =
  * everyone else's tokens plus unbonding balances).
  */
+import { isPrimeOrderEd25519Key } from "../../chain/crypto/ed25519Point.js";
 import { fromBase64 } from "@cosmjs/encoding";
 import { addressBytesView, isValidAddress } from "../../chain/crypto/address.js";
 import { isValidDenom } from "../../chain/runtime/coins.js";
@@ -164,6 +165,11 @@ function parsePubKey(raw: unknown, field: string): Uint8Array {
     fail(field, "the key is not base64");
   }
   if (bytes.length !== 32) fail(field, `the key must be 32 bytes, got ${bytes.length}`);
+  if (!isPrimeOrderEd25519Key(bytes))
+    fail(
+      field,
+      "not an ed25519 public key of the prime-order subgroup in canonical encoding (anyone could sign for it)",
+    );
   return bytes;
 }
 

@@ -28,6 +28,11 @@ const cases: [string, (g: Json) => void, string][] = [
     (g) => ((validator(g, 0).consensus_pubkey as Json).key = toBase64(new Uint8Array(31))),
     "validators[0].consensus_pubkey",
   ],
+  [
+    "a small-order consensus key (the identity point: anyone could sign for it)",
+    (g) => ((validator(g, 0).consensus_pubkey as Json).key = toBase64(Uint8Array.of(1, ...new Uint8Array(31)))),
+    "validators[0].consensus_pubkey",
+  ],
   ["the same operator twice", (g) => (validator(g, 1).operator_address = addr(1)), "validators[1].operator_address"],
   [
     "the same consensus key twice",
