@@ -99,6 +99,9 @@ test("a scrape of /metrics shows height, orders and fills rising while traders t
       "the lone node sequences",
     );
     t.true((after.get("strike_tx_execution_seconds_count") ?? 0) >= 4);
+    // The lone node proposes every block it sequenced: finalize takes them from its speculative execution.
+    const reused = after.get('strike_block_execution_reuse_total{step="finalize",result="reused"}') ?? 0;
+    t.true(reused >= 4, `blocks finalized from the speculative execution: ${reused}`);
 
     const other = await fetch(`http://127.0.0.1:${port}/`);
     t.is(other.status, 404);
