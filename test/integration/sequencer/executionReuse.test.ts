@@ -188,15 +188,16 @@ test("any difference between the executed block and the committed one makes fina
   t.is(p.seq.app.reuse.finalizeReused, 0);
 });
 
-test("a pipelined block is re-based without executing its txs again when its parent committed as executed and its begin-block is as predicted", async (t) => {
-  const p = await pair();
-  await awayFromCheckpoint(p);
+/**
+ * A parent block executed speculatively and closed, and its child opened on it with a
+ * predicted begin-block (the same votes, no evidence, no block hash yet), txs executed in both.
+ */
+async function pipelined(p: Pair) {
   const req = request(p.seq);
   const parent = p.seq.app.openSpeculativeBlock(req);
   const parentTxs = await someTxs(p);
   const parentResults = parentTxs.map((tx) => parent.execute(tx).result);
   parent.close();
-  // Predicted while the parent is in consensus: the same votes, no evidence, no block hash yet.
   const predicted: SpeculativeBlockRequest = {
     height: req.height + 1n,
     time: { seconds: req.time.seconds + 1n, nanos: 0 },
@@ -208,6 +209,13 @@ test("a pipelined block is re-based without executing its txs again when its par
   const child = parent.openNext(predicted);
   const childTxs = await someTxs(p);
   const childResults = childTxs.map((tx) => child.execute(tx).result);
+  return { req, parentTxs, predicted, child, childTxs, childResults };
+}
+
+test("a pipelined block is re-based without executing its txs again when its parent committed as executed and its begin-block is as predicted", async (t) => {
+  const p = await pair();
+  await awayFromCheckpoint(p);
+  const { req, parentTxs, predicted, child, childTxs, childResults } = await pipelined(p);
   const parentRes = await commitBoth(t, p, parentTxs, req);
   t.is(p.seq.app.reuse.finalizeReused, 1);
 
@@ -229,22 +237,7 @@ test("a pipelined block is executed again when its real begin-block differs from
   const p = await pair();
   await awayFromCheckpoint(p);
   const run = async (o: { parentTime: (req: SpeculativeBlockRequest) => Timestamp; realResults?: Uint8Array }) => {
-    const req = request(p.seq);
-    const parent = p.seq.app.openSpeculativeBlock(req);
-    const parentTxs = await someTxs(p);
-    const parentResults = parentTxs.map((tx) => parent.execute(tx).result);
-    parent.close();
-    const predicted: SpeculativeBlockRequest = {
-      height: req.height + 1n,
-      time: { seconds: req.time.seconds + 1n, nanos: 0 },
-      misbehavior: [],
-      decidedLastCommit: req.decidedLastCommit,
-      proposerAddress: PROPOSER,
-      lastResultsHash: resultsHash(parentResults),
-    };
-    const child = parent.openNext(predicted);
-    const childTxs = await someTxs(p);
-    for (const tx of childTxs) child.execute(tx);
+    const { req, parentTxs, predicted, child, childTxs } = await pipelined(p);
     const parentRes = await commitBoth(t, p, parentTxs, { ...req, time: o.parentTime(req) });
     const real = {
       ...request(p.seq, o.realResults ?? resultsHash(parentRes.txResults)),
