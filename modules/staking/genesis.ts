@@ -5,7 +5,6 @@
  * balances must match (bonded pool = tokens of the elected validators; not-bonded pool =
  * everyone else's tokens plus unbonding balances).
  */
-import { isPrimeOrderEd25519Key } from "../../chain/crypto/ed25519Point.js";
 import { fromBase64 } from "@cosmjs/encoding";
 import { addressBytesView, isValidAddress } from "../../chain/crypto/address.js";
 import { isValidDenom } from "../../chain/runtime/coins.js";
@@ -30,7 +29,7 @@ import {
   type StakingParams,
   type ValidatorRecord,
 } from "./state.js";
-import { checkCommissionRates, checkMoniker } from "./validation.js";
+import { checkCommissionRates, checkMoniker, checkPubKey } from "./validation.js";
 import { electValidators } from "./validatorSet.js";
 
 export const ED25519_PUBKEY_TYPE_URL = "/cosmos.crypto.ed25519.PubKey";
@@ -165,11 +164,8 @@ function parsePubKey(raw: unknown, field: string): Uint8Array {
     fail(field, "the key is not base64");
   }
   if (bytes.length !== 32) fail(field, `the key must be 32 bytes, got ${bytes.length}`);
-  if (!isPrimeOrderEd25519Key(bytes))
-    fail(
-      field,
-      "not an ed25519 public key of the prime-order subgroup in canonical encoding (anyone could sign for it)",
-    );
+  // The rule create-validator applies: a key anyone could sign for is refused.
+  rethrowAs(field, () => checkPubKey(bytes));
   return bytes;
 }
 
