@@ -133,6 +133,13 @@ export class Branch implements BranchStore, Latin1Iterable {
         if (p.value === undefined) parent.rawDelete(s);
         else parent.rawSet(s, keyString(p.value));
       }
+    } else if (parent instanceof Branch) {
+      // A tx's branch into its block's: the key strings and the private key copies are
+      // handed over as they are (a Pending is never changed after it is made).
+      for (const s of this.index.range(undefined, undefined, false)) {
+        const p = this.pending.get(s);
+        if (p !== undefined) parent.recordPending(s, p);
+      }
     } else {
       for (const [key, value] of this.changes()) {
         if (value === undefined) parent.delete(key);
@@ -208,11 +215,15 @@ export class Branch implements BranchStore, Latin1Iterable {
   }
 
   private record(key: Uint8Array, value: Uint8Array | undefined): void {
-    const s = keyString(key);
+    this.recordPending(keyString(key), { key: new Uint8Array(key), value });
+  }
+
+  /** Records a change whose key string is `s` and whose key is already a private copy. */
+  private recordPending(s: string, p: Pending): void {
     if (!this.pending.has(s)) this.index.insert(s);
-    this.pending.set(s, { key: new Uint8Array(key), value });
+    this.pending.set(s, p);
     this.generation++;
-    if (this.observers !== undefined) for (const o of this.observers) o.changed(s, value);
+    if (this.observers !== undefined) for (const o of this.observers) o.changed(s, p.value);
   }
 }
 
