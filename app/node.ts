@@ -224,6 +224,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   });
   const network = createNodeNetwork({
     preverify: (tx) => app.preverify(tx, verifierPool),
+    arrived: (tx) => sequencing.arrived(tx),
     config,
     chainId: genesis.chain_id,
     nodeKeySeed: nodeKey.privKey.subarray(0, 32),

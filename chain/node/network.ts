@@ -50,6 +50,8 @@ export function createNodeNetwork(o: {
   logger: NodeLogger;
   /** Verifies a tx's signatures ahead of CheckTx (off the main thread); absent: CheckTx verifies. */
   preverify?: (tx: Uint8Array) => Promise<void>;
+  /** Told of every tx from a client or a peer as it arrives, before preverification. */
+  arrived?: (tx: Uint8Array) => void;
 }): NodeNetwork {
   const host = createP2PHost({
     nodeKeySeed: o.nodeKeySeed,
@@ -65,10 +67,14 @@ export function createNodeNetwork(o: {
   };
   let sync: BlockSync | undefined;
   const checkAndAdd = (tx: Uint8Array) => o.mempool.checkAndAdd(tx);
-  const admit =
+  const admitVerified =
     o.preverify === undefined
       ? (tx: Uint8Array) => Promise.resolve(checkAndAdd(tx))
       : preverifiedAdmission(checkAndAdd, o.preverify);
+  const admit = (tx: Uint8Array): Promise<TxResult> => {
+    o.arrived?.(tx);
+    return admitVerified(tx);
+  };
   const submitTx = (tx: Uint8Array, r: TxResult): TxResult => {
     if (r.code === 0) host.broadcast("mempool", tx);
     return r;

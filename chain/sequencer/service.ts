@@ -67,6 +67,8 @@ export type RelayVerdict = { verdict: "kept" } | { verdict: "ignored" } | { verd
 
 export interface Sequencing {
   readonly mempool: Mempool;
+  /** A tx has reached this node (before its signatures are verified): its ladder's `received` time. */
+  arrived(tx: Uint8Array): void;
   readonly receipts: ReceiptStore;
   proposerSelection(height: bigint, set: ValidatorSet): ProposerSelection;
   openHeight(plan: HeightPlan): void;
@@ -162,6 +164,7 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
 
   return {
     mempool,
+    arrived: (tx) => mempool.arrived(tx),
     receipts,
     proposerSelection: (height, set) => schedule.selectionFor(height, set),
     openHeight: (plan) => sequencer?.openHeight(plan),

@@ -1,6 +1,6 @@
 /**
  * Mempool admission as the finality ladder sees it: the moment a tx reaches this node
- * (from a client or a peer, before its CheckTx) it is `received`; its signers are noted
+ * (from a client or a peer, before its signatures are verified and its CheckTx) it is `received`; its signers are noted
  * first, so the receipt the sequencer signs inside CheckTx is already tied to an account;
  * a refusal is `rejected`. Duplicates (a tx already known) change nothing.
  */
@@ -9,16 +9,31 @@ import type { Mempool } from "../mempool/mempool.js";
 import type { FinalityLadder } from "./ladder.js";
 import { DUPLICATE_CODES } from "./sequencer.js";
 
+export interface TrackingMempool extends Mempool {
+  /**
+   * The tx has just reached this node, before its signatures are verified off the main
+   * thread: its `received` step is dated from now, not from when CheckTx gets to it.
+   */
+  arrived(tx: Uint8Array): void;
+}
+
 export function trackingMempool(
   mempool: Mempool,
   ladder: FinalityLadder,
   now: () => number,
   accountsOf: ((tx: Uint8Array) => readonly string[]) | undefined,
-): Mempool {
+): TrackingMempool {
+  // By the tx's bytes object, which admission passes along unchanged: nothing to hash, and
+  // an entry whose tx never reaches CheckTx goes with the tx.
+  const arrivals = new WeakMap<Uint8Array, number>();
   return {
     ...mempool,
+    arrived(tx) {
+      arrivals.set(tx, now());
+    },
     checkAndAdd(tx) {
-      const arrived = now();
+      const arrived = arrivals.get(tx) ?? now();
+      arrivals.delete(tx);
       const hash = sha256(tx);
       let accounts: readonly string[] = [];
       if (accountsOf !== undefined && ladder.get(hash) === undefined) {
