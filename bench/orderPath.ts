@@ -14,7 +14,7 @@
  * iterators ("off", as before the cache) and from the in-memory book (modules/orderbook/
  * bookCache.ts, "on", what nodes run); BENCH_BOOK_CACHE=on or off measures one only.
  *
- *   npx tsx bench/orderPath.ts        (BENCH_ORDERS, BENCH_ACCOUNTS, BENCH_BLOCK, BENCH_BOOK_CACHE)
+ *   npx tsx bench/orderPath.ts        (BENCH_ORDERS, BENCH_ACCOUNTS, BENCH_BLOCK, BENCH_BOOK_CACHE, BENCH_ORDERS_PER_TX)
  */
 import { loadavg } from "node:os";
 import { MsgDeposit } from "../chain/codec/generated/strike/margin/v1/tx.js";
@@ -45,6 +45,7 @@ const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100);
 const BLOCK = Number(process.env.BENCH_BLOCK ?? 500);
 const MODES: BookCacheMode[] =
   process.env.BENCH_BOOK_CACHE === "off" ? ["off"] : process.env.BENCH_BOOK_CACHE === "on" ? ["on"] : ["off", "on"];
+const PER_TX = process.env.BENCH_ORDERS_PER_TX ? [Number(process.env.BENCH_ORDERS_PER_TX)] : [1, 10];
 const CHAIN_ID = "strike-bench-1";
 const GENESIS_SECONDS = 1_700_000_000n;
 
@@ -286,7 +287,7 @@ const loadAtStart = loadavg();
 const senders = Array.from({ length: ACCOUNTS }, (_, i) => sender(i));
 const results = [];
 for (const mode of MODES) {
-  for (const perTx of [1, 10]) {
+  for (const perTx of PER_TX) {
     await run(senders, perTx, mode); // warm-up
     results.push(await run(senders, perTx, mode));
   }

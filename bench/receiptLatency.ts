@@ -27,7 +27,7 @@
  * one runs, and a watchdog writes what was measured so far if the whole run overstays.
  * Writes bench/results/receipt-latency.json.
  *
- *   npx tsx bench/receiptLatency.ts   (BENCH_ACCOUNTS, BENCH_SECONDS, BENCH_RATES=100,500,1000,
+ *   npx tsx bench/receiptLatency.ts   (BENCH_ACCOUNTS, BENCH_SECONDS, BENCH_NODE_ARGS, BENCH_RATES=100,500,1000,
  *     BENCH_RPC_TIMEOUT_MS=15000, BENCH_DEADLINE_S=1500, BENCH_IN_PROCESS_ORDERS=1000)
  */
 import { readFileSync } from "node:fs";
@@ -209,7 +209,13 @@ async function main(): Promise<void> {
   result["sequencerCostInProcess"] = inProcess;
   console.log(JSON.stringify({ inProcess, load: load() }));
   // A long epoch: the sequencer stays put through the run (a hand-over is measured by the kill test, not here).
-  const net = await startSequencerLocalnet({ senders: ACCOUNTS, timeoutCommit: "200ms", epochLength: 100_000 });
+  const net = await startSequencerLocalnet({
+    senders: ACCOUNTS,
+    timeoutCommit: "200ms",
+    epochLength: 100_000,
+    // BENCH_NODE_ARGS: node flags for every validator process (--cpu-prof, --heap-prof, ...).
+    nodeArgs: (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== ""),
+  });
   stopNet = () => net.stop();
   try {
     const { nodes, senders, chainId } = net;

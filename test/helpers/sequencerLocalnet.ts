@@ -50,7 +50,10 @@ export async function startSequencerLocalnet(o: {
   accounts?: string[];
   /** Changes the shared genesis before the nodes first start. */
   editGenesis?: (doc: GenesisDoc) => GenesisDoc;
+  /** Node.js flags for every validator process (a benchmark's --cpu-prof); `stop` then sends SIGINT first so profiles get written. */
+  nodeArgs?: readonly string[];
 }): Promise<SequencerLocalnet> {
+  const nodeArgs = o.nodeArgs ?? [];
   const validators = o.validators ?? 4;
   const dir = await mkdtemp(join(tmpdir(), "strike-seqnet-"));
   const base = await portBase(8);
@@ -82,7 +85,7 @@ export async function startSequencerLocalnet(o: {
   writeGenesis(genesisPath(0), doc);
   for (let i = 1; i < validators; i++) await copyFile(genesisPath(0), genesisPath(i));
   const launch = (node: LocalnetNode, args: readonly string[] = []) => {
-    const child = spawn(process.execPath, [bin, "start", "--home", node.home, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, bin, "start", "--home", node.home, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const keep = (d: Buffer) => {
@@ -127,6 +130,12 @@ export async function startSequencerLocalnet(o: {
       );
     },
     async stop() {
+      if (nodeArgs.length > 0) {
+        const running = nodes.map((n) => n.child).filter((c) => c.exitCode === null && c.signalCode === null);
+        const exited = running.map((c) => new Promise<void>((r) => c.once("exit", () => r())));
+        for (const c of running) c.kill("SIGINT");
+        await Promise.race([Promise.all(exited), new Promise((r) => setTimeout(r, 10_000))]);
+      }
       for (let i = 0; i < nodes.length; i++) await net.kill(i);
       await rm(dir, { recursive: true, force: true });
     },
