@@ -378,6 +378,15 @@ export const configFields: readonly ConfigField[] = [
     (c, v: number) => (c.app.haltHeight = v),
   ),
   field(
+    A,
+    "heap-growing-percent",
+    "uint",
+    "how far the JavaScript heap may grow past its live data before a full garbage collection, in percent (0 = V8's own choice, which lets a busy node's heap reach 3-4 times its live data)",
+    (c) => c.app.heapGrowingPercent,
+    (c, v: number) => (c.app.heapGrowingPercent = v),
+    { max: 1000 },
+  ),
+  field(
     C,
     "instrumentation.prometheus",
     "bool",

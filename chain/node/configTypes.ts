@@ -73,6 +73,8 @@ export interface NodeConfig {
     pruningKeepRecent: number;
     pruningInterval: number;
     haltHeight: number;
+    /** The JavaScript heap's room above its live size before a full collection, in percent (0: V8's own). */
+    heapGrowingPercent: number;
   };
   /** CometBFT's [instrumentation]: Prometheus metrics. */
   instrumentation: { prometheus: boolean; prometheusListenAddr: string; namespace: string };
@@ -165,6 +167,7 @@ export function defaultConfig(moniker: string): NodeConfig {
       pruningKeepRecent: 100_000,
       pruningInterval: 100,
       haltHeight: 0,
+      heapGrowingPercent: 100,
     },
     instrumentation: { prometheus: false, prometheusListenAddr: ":26660", namespace: "cometbft" },
     oracleFeeder: {

@@ -175,3 +175,21 @@ test("durations parse Go-style to whole milliseconds", (t) => {
   t.is(parseDuration("1s junk"), undefined);
   t.is(parseDuration(""), undefined);
 });
+
+test("app.toml heap-growing-percent bounds the JavaScript heap's growth: 100 by default, 0 leaves it to V8, past 1000 is refused", (t) => {
+  const home = tempHome();
+  writeConfig(home, defaultConfig("x"));
+  t.true(readFileSync(configPaths(home).appToml, "utf8").includes("heap-growing-percent = 100"));
+  t.is(loadConfig(home).app.heapGrowingPercent, 100);
+  t.is(loadConfig(home, { "heap-growing-percent": "0" }).app.heapGrowingPercent, 0);
+  t.is(loadConfig(home, { "heap-growing-percent": "200" }).app.heapGrowingPercent, 200);
+  t.regex(
+    t.throws(() => loadConfig(home, { "heap-growing-percent": "1001" })).message,
+    /--heap-growing-percent must be an integer from 0 to 1000, got "1001"/,
+  );
+  t.regex(
+    t.throws(() => loadConfig(home, { "heap-growing-percent": "-1" })).message,
+    /--heap-growing-percent must be a non-negative integer/,
+  );
+  rmSync(home, { recursive: true });
+});
