@@ -112,3 +112,32 @@ test("a closed pool still answers, on the main thread", async (t) => {
   t.deepEqual(await pool.verify([signed(3), { ...signed(3), signature: toHighS(signed(3).signature) }]), [true, false]);
   t.is(pool.stats().verifiedInWorkers, 0);
 });
+
+test("with inlineWhenIdle, a lone request to an idle pool is verified at once on the calling thread; a burst still goes to the workers", async (t) => {
+  let inline = true;
+  const pool = createSignatureVerifierPool({ threads: 1, maxBatch: 256, inlineWhenIdle: () => inline });
+  try {
+    const { inputs, expected } = mixedInputs(12);
+    // Each in a turn of its own, as requests arriving one at a time.
+    for (const [i, input] of inputs.entries()) {
+      await new Promise((r) => setImmediate(r));
+      t.deepEqual(await pool.verify([input]), [expected[i]]);
+    }
+    t.is(pool.stats().verifiedInline, 12);
+    t.is(pool.stats().batches, 0);
+    // A burst in one turn: the first finds the pool idle, the rest are batched to the worker.
+    await new Promise((r) => setImmediate(r));
+    const burst = await Promise.all(Array.from({ length: 50 }, (_, i) => pool.verify([signed(i)])));
+    t.true(burst.every((r) => r[0] === true));
+    t.is(pool.stats().verifiedInline, 13);
+    t.is(pool.stats().verifiedInWorkers, 49);
+    // Not asked to (this node is not the sequencer): the worker, as before.
+    inline = false;
+    await new Promise((r) => setImmediate(r));
+    t.deepEqual(await pool.verify([signed(7)]), [true]);
+    t.is(pool.stats().verifiedInline, 13);
+    t.is(pool.stats().verifiedInWorkers, 50);
+  } finally {
+    await pool.close();
+  }
+});
