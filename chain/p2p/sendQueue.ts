@@ -115,7 +115,9 @@ export class ChannelSender {
   private schedulePump(): void {
     if (this.pumpScheduled) return;
     this.pumpScheduled = true;
-    queueMicrotask(() => {
+    // After the event loop's current I/O phase, not the current callback: the frames queued by
+    // every request and message handled in this pass of the loop go out in one write.
+    setImmediate(() => {
       this.pumpScheduled = false;
       this.pump();
     });
