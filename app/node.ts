@@ -221,9 +221,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   // Clients' and peers' txs have their signatures verified in worker threads before CheckTx.
   const verifierPool = createSignatureVerifierPool({
     onWorkerFailure: (e) => log.error("signature verifier worker failed; restarting it", { error: String(e) }),
-    // The sequencer's receipt waits on the verification: a lone tx is verified at once
-    // rather than after a round trip to a worker.
-    inlineWhenIdle: () => sequencing.info()?.is_self === true,
+    // A client waits on the verification (for its receipt, here or through this node): a lone
+    // tx is verified at once rather than after a round trip to a worker; bursts still go there.
+    inlineWhenIdle: () => true,
   });
   const network = createNodeNetwork({
     preverify: (tx) => app.preverify(tx, verifierPool),
