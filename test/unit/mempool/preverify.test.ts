@@ -1,17 +1,6 @@
 import test from "ava";
 import { preverifiedAdmission } from "../../../chain/mempool/preverify.js";
-import type { TxResult } from "../../../chain/types/abci.js";
-
-const ok: TxResult = {
-  code: 0,
-  codespace: "",
-  log: "",
-  info: "",
-  data: new Uint8Array(0),
-  gasWanted: 0n,
-  gasUsed: 0n,
-  events: [],
-};
+import { okTxResult as ok } from "../../helpers/txResults.js";
 
 test("txs are admitted in arrival order even when their verifications finish in another order", async (t) => {
   const admitted: number[] = [];

@@ -7,22 +7,12 @@ import { createFinalityLadder } from "../../../chain/sequencer/ladder.js";
 import { txStatusJson, txStatusLine } from "../../../chain/sequencer/ladderJson.js";
 import { signReceipt } from "../../../chain/sequencer/receipt.js";
 import { createReceiptStore, resultHashOf } from "../../../chain/sequencer/receiptStore.js";
-import type { TxResult } from "../../../chain/types/abci.js";
 import { utf8 } from "../../../chain/types/bytes.js";
+import { okTxResult as ok } from "../../helpers/txResults.js";
 
 const CHAIN = "strike-test-1";
 const seq = createEd25519Signer(new Uint8Array(32).fill(7));
 const other = createEd25519Signer(new Uint8Array(32).fill(9));
-const ok: TxResult = {
-  code: 0,
-  codespace: "",
-  log: "",
-  info: "",
-  data: new Uint8Array(0),
-  gasWanted: 100n,
-  gasUsed: 90n,
-  events: [],
-};
 
 function receiptFor(tx: Uint8Array, height: bigint, index: number, signer = seq) {
   const receipt: Receipt = {

@@ -13,21 +13,11 @@ import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed255
 import { sha256 } from "../../../chain/crypto/hash.js";
 import { signReceipt } from "../../../chain/sequencer/receipt.js";
 import { createReceiptStore, resultHashOf, type StoredReceipt } from "../../../chain/sequencer/receiptStore.js";
-import type { TxResult } from "../../../chain/types/abci.js";
 import { utf8 } from "../../../chain/types/bytes.js";
+import { okTxResult as ok } from "../../helpers/txResults.js";
 
 const seq = createEd25519Signer(new Uint8Array(32).fill(7));
 const other = createEd25519Signer(new Uint8Array(32).fill(9));
-const ok: TxResult = {
-  code: 0,
-  codespace: "",
-  log: "",
-  info: "",
-  data: new Uint8Array(0),
-  gasWanted: 100n,
-  gasUsed: 90n,
-  events: [],
-};
 
 function receiptFor(tx: Uint8Array, height: bigint): { signed: ReturnType<typeof signReceipt>; receipt: Receipt } {
   const receipt: Receipt = {

@@ -18,23 +18,13 @@ import {
 } from "../../../chain/sequencer/receiptStore.js";
 import { openSequencing } from "../../../chain/sequencer/service.js";
 import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
-import type { TxResult } from "../../../chain/types/abci.js";
 import { utf8 } from "../../../chain/types/bytes.js";
+import { okTxResult as ok } from "../../helpers/txResults.js";
 
 const CHAIN = "strike-test-1";
 const self = createEd25519Signer(new Uint8Array(32).fill(3));
 const peer = createEd25519Signer(new Uint8Array(32).fill(4));
 type Signer = typeof self;
-const ok: TxResult = {
-  code: 0,
-  codespace: "",
-  log: "",
-  info: "",
-  data: new Uint8Array(0),
-  gasWanted: 100n,
-  gasUsed: 90n,
-  events: [],
-};
 
 function receiptFor(by: Signer, tx: string, height: bigint, index = 0) {
   const receipt: Receipt = {

@@ -7,19 +7,10 @@ import { checkReceipt } from "../../../chain/sequencer/receiptVerdict.js";
 import { resultHashOf } from "../../../chain/sequencer/receiptStore.js";
 import type { TxResult } from "../../../chain/types/abci.js";
 import { utf8 } from "../../../chain/types/bytes.js";
+import { okTxResult as ok } from "../../helpers/txResults.js";
 
 const seq = ed25519Address(createEd25519Signer(new Uint8Array(32).fill(7)).publicKey);
 const other = ed25519Address(createEd25519Signer(new Uint8Array(32).fill(9)).publicKey);
-const ok: TxResult = {
-  code: 0,
-  codespace: "",
-  log: "",
-  info: "",
-  data: new Uint8Array(0),
-  gasWanted: 100n,
-  gasUsed: 90n,
-  events: [],
-};
 const tx = utf8("the tx");
 const filler = utf8("another tx");
 

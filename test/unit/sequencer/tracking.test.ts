@@ -4,19 +4,8 @@ import type { Mempool } from "../../../chain/mempool/mempool.js";
 import { preverifiedAdmission } from "../../../chain/mempool/preverify.js";
 import { createFinalityLadder } from "../../../chain/sequencer/ladder.js";
 import { trackingMempool } from "../../../chain/sequencer/tracking.js";
-import type { TxResult } from "../../../chain/types/abci.js";
 import { utf8 } from "../../../chain/types/bytes.js";
-
-const ok: TxResult = {
-  code: 0,
-  codespace: "",
-  log: "",
-  info: "",
-  data: new Uint8Array(0),
-  gasWanted: 1n,
-  gasUsed: 1n,
-  events: [],
-};
+import { okTxResult as ok } from "../../helpers/txResults.js";
 
 function setup() {
   let clock = 0;
