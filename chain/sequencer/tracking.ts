@@ -1,8 +1,9 @@
 /**
  * Mempool admission as the finality ladder sees it: the moment a tx reaches this node
- * (from a client or a peer, before its signatures are verified and its CheckTx) it is `received`; its signers are noted
- * first, so the receipt the sequencer signs inside CheckTx is already tied to an account;
- * a refusal is `rejected`. Duplicates (a tx already known) change nothing.
+ * (from a client or a peer, before its signatures are verified and its CheckTx) it is
+ * `received`; its signers are noted first, so the receipt the sequencer signs inside
+ * CheckTx is already tied to an account; a refusal is `rejected`. Duplicates (a tx
+ * already known) change nothing.
  */
 import { sha256 } from "../crypto/hash.js";
 import type { Mempool } from "../mempool/mempool.js";
