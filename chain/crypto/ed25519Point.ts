@@ -6,9 +6,10 @@
  * validator. Pure JavaScript (noble), so every node decides alike.
  */
 import { ed25519 } from "@noble/curves/ed25519.js";
+import { ED25519_PUBKEY_LENGTH } from "./ed25519.js";
 
 export function isPrimeOrderEd25519Key(pubKey: Uint8Array): boolean {
-  if (pubKey.length !== 32) return false;
+  if (pubKey.length !== ED25519_PUBKEY_LENGTH) return false;
   try {
     const p = ed25519.Point.fromBytes(pubKey, false);
     return !p.isSmallOrder() && p.isTorsionFree();
