@@ -100,7 +100,7 @@ class TreeStateStore implements OpenStateStore {
       throw storeErrors.invalidVersion(`cannot commit version ${version} after ${this.currentVersion}`);
     }
     const update = this.workingUpdate();
-    persistNewNodes(update.root, version, (k, v) => batch.put(k, v));
+    persistNewNodes(update, version, (k, v) => batch.put(k, v));
     for (const s of update.stale) this.pruner.retire(batch, nodeKey(s.version, s.depth, s.keyHash), version);
     batch.put(rootKey(version), encodeRootRecord(update.root));
     if (this.currentVersion > 0) this.pruner.retire(batch, rootKey(this.currentVersion), version);

@@ -8,12 +8,15 @@
  *   internal hash  = sha256(0x01 || bitmap (u16 BE, bit i = child nibble i) || present child hashes, in nibble order)
  *   empty tree     = 32 zero bytes
  *
- * Memory layout, chosen for the garbage collector (a 1M-key tree must not be millions of
- * small objects): only internal nodes are objects. A node keeps its children's hashes
- * packed in one latin1 string (one char per byte: `===` is byte equality, `<` byte order),
- * its leaf children's key hashes in another, and per present child either the child node
- * or, for a leaf, the key as a latin1 string, and its leaves' values in one more array
- * (the same strings that the MemoryKV holds, so a leaf costs no object of its own).
+ * Memory layout, chosen for the memory system more than for the code: a commit of 10,000
+ * random keys in a 1M-key tree rebuilds ~13,000 nodes scattered over a large heap, and its
+ * cost is mostly cache misses, one per object touched. So only internal nodes are objects,
+ * and a node keeps everything about its leaf children in three latin1 strings (one char
+ * per byte: `===` is byte equality, `<` byte order): the present children's hashes, the
+ * leaf children's key hashes, and the leaf children's entries exactly as the disk record
+ * holds them (record.ts's leaf entry: key and value). Rebuilding a node copies the runs of
+ * untouched children from those strings in one native copy each, and encoding it copies
+ * its leaf entries whole, without visiting a string per leaf.
  */
 
 import { hash } from "node:crypto";
@@ -37,10 +40,10 @@ export class Node {
     readonly hashes: string,
     /** 32 chars per leaf child, nibble order. */
     readonly keyHashes: string,
-    /** Per present child, nibble order: the child node, or the leaf's key (latin1). */
-    readonly refs: readonly (Node | string)[],
-    /** Per leaf child, nibble order: its value (latin1, the same string the MemoryKV holds), so records encode without lookups. */
-    readonly values: readonly string[],
+    /** The internal children, nibble order. */
+    readonly children: readonly Node[],
+    /** The leaf children's entries (keyLen u16 || key || valueLen u32 || value), nibble order, concatenated. */
+    readonly leaves: string,
     readonly hash: Hash,
     /** Version at which this node was stored (names its db key). */
     public version: number,
@@ -145,17 +148,66 @@ export function rank(bitmap: number, i: number): number {
   return popcount16(bitmap & ((1 << i) - 1));
 }
 
+/** Size of a leaf entry: keyLen u16 || key || valueLen u32 || value. */
+export function leafEntrySize(key: string, value: string): number {
+  return 6 + key.length + value.length;
+}
+
+/** Writes a leaf entry at `o`; returns where it ends. */
+export function putLeafEntry(out: Buffer, o: number, key: string, value: string): number {
+  out[o] = key.length >>> 8;
+  out[o + 1] = key.length & 0xff;
+  putChars(out, o + 2, key, 0, key.length);
+  o += 2 + key.length;
+  const n = value.length;
+  out[o] = n >>> 24;
+  out[o + 1] = (n >>> 16) & 0xff;
+  out[o + 2] = (n >>> 8) & 0xff;
+  out[o + 3] = n & 0xff;
+  putChars(out, o + 4, value, 0, n);
+  return o + 4 + n;
+}
+
+/** Where the key of the leaf entry at `o` of a node's `leaves` ends (its value length follows). */
+function keyEndAt(leaves: string, o: number): number {
+  return o + 2 + ((leaves.charCodeAt(o) << 8) | leaves.charCodeAt(o + 1));
+}
+
+/** Where the leaf entry at `o` of a node's `leaves` ends. */
+export function leafEntryEnd(leaves: string, o: number): number {
+  const k = keyEndAt(leaves, o);
+  const n =
+    leaves.charCodeAt(k) * 0x100_0000 +
+    ((leaves.charCodeAt(k + 1) << 16) | (leaves.charCodeAt(k + 2) << 8) | leaves.charCodeAt(k + 3));
+  return k + 4 + n;
+}
+
+/** Copies chars [from, to) of `s` into `dst` at `at`: a JS loop for short runs (cheaper than a native call), a native copy otherwise. */
+export function putChars(dst: Buffer, at: number, s: string, from: number, to: number): void {
+  const n = to - from;
+  if (n > 64) putLatin1(dst, from === 0 && to === s.length ? s : s.slice(from, to), at);
+  else for (let k = 0; k < n; k++) dst[at + k] = s.charCodeAt(from + k);
+}
+
 /** Child nibble `i` of a node as a standalone TreeNode (null if absent). */
 export function childAt(node: Node, i: number): TreeNode | null {
-  if (!(node.bitmap & (1 << i))) return null;
-  const ref = node.refs[rank(node.bitmap, i)]!;
-  if (typeof ref !== "string") return ref;
+  const bit = 1 << i;
+  if (!(node.bitmap & bit)) return null;
+  if (!(node.leafBitmap & bit)) return node.children[rank(node.bitmap & ~node.leafBitmap, i)]!;
+  return leafAt(node, i);
+}
+
+/** The leaf child at nibble `i` (which must be a leaf) as a LeafRef. */
+export function leafAt(node: Node, i: number): LeafRef {
+  const l = rank(node.leafBitmap, i);
+  let o = 0;
+  for (let k = 0; k < l; k++) o = leafEntryEnd(node.leaves, o);
+  const keyEnd = keyEndAt(node.leaves, o);
   const h = rank(node.bitmap, i) * 32;
-  const kh = rank(node.leafBitmap, i) * 32;
   return {
-    key: ref,
-    value: node.values[kh >> 5]!,
-    keyHash: node.keyHashes.slice(kh, kh + 32),
+    key: node.leaves.slice(o + 2, keyEnd),
+    value: node.leaves.slice(keyEnd + 4, leafEntryEnd(node.leaves, o)),
+    keyHash: node.keyHashes.slice(l * 32, l * 32 + 32),
     hash: node.hashes.slice(h, h + 32),
   };
 }
@@ -164,117 +216,131 @@ export function childAt(node: Node, i: number): TreeNode | null {
 const hb = Buffer.allocUnsafeSlow(3 + 32 * 16);
 /** Leaf key hashes of the node being built. */
 const kb = Buffer.allocUnsafeSlow(32 * 16);
+/** Leaf entries of the node being built (grown for large values). */
+let lb = Buffer.allocUnsafeSlow(64 * 1024);
 
 /** Copies 32 chars of `s` from `from` into `dst` at `o` (a JS loop beats a native call for 32 bytes). */
 function copy32(dst: Buffer, o: number, s: string, from: number): void {
   for (let k = 0; k < 32; k++) dst[o + k] = s.charCodeAt(from + k);
 }
 
-function finish(
-  bitmap: number,
-  leafBitmap: number,
-  o: number,
-  ko: number,
-  refs: (Node | string)[],
-  values: string[],
-): TreeNode | null {
-  if (refs.length === 0) return null;
-  // A lone leaf moves up: a subtree with one key is that key's leaf.
-  if (refs.length === 1 && leafBitmap !== 0)
-    return { key: refs[0] as string, value: values[0]!, keyHash: getLatin1(kb, 0, 32), hash: getLatin1(hb, 3, 35) };
-  hb[0] = 0x01;
-  hb[1] = bitmap >>> 8;
-  hb[2] = bitmap & 0xff;
-  const hashes = getLatin1(hb, 3, 3 + o);
-  // Copies sized exactly: an array grown by push keeps 17+ slots, and the tree holds a few hundred thousand of them.
-  return new Node(
-    bitmap,
-    leafBitmap,
-    hashes,
-    getLatin1(kb, 0, ko),
-    refs.slice(),
-    values.slice(),
-    sha256(hb.subarray(0, 3 + o)),
-    PENDING,
-  );
-}
+/** A node with no children: what `makeNode` rebuilds from. */
+const NO_NODE = new Node(0, 0, "", "", [], "", EMPTY_HASH, PENDING);
 
 /** Builds a node from per-nibble children (holes are null/undefined); the caller ensures two or more are present or one is a node. */
 export function makeNode(children: readonly (TreeNode | null | undefined)[]): Node {
-  let bitmap = 0;
-  let leafBitmap = 0;
-  let o = 0;
-  let ko = 0;
-  const refs: (Node | string)[] = [];
-  const values: string[] = [];
-  for (let i = 0; i < 16; i++) {
-    const c = children[i];
-    if (!c) continue;
-    bitmap |= 1 << i;
-    copy32(hb, 3 + o, c.hash, 0);
-    o += 32;
-    if (c instanceof Node) {
-      refs.push(c);
-    } else {
-      leafBitmap |= 1 << i;
-      refs.push(c.key);
-      values.push(c.value);
-      copy32(kb, ko, c.keyHash, 0);
-      ko += 32;
-    }
-  }
-  return finish(bitmap, leafBitmap, o, ko, refs, values) as Node;
+  return rebuildNode(NO_NODE, children) as Node;
 }
 
 /**
- * `old` with the children in `changes` replaced (undefined: unchanged, null: removed),
- * without unpacking the untouched ones. A result with no child is null; one whose only
- * child is a leaf is that leaf.
+ * `old` with the children in `changes` replaced (undefined: unchanged, null: removed).
+ * Untouched children are copied from `old`'s strings as runs, one copy per run, without
+ * being looked at one by one. A result with no child is null; one whose only child is a
+ * leaf is that leaf.
  */
 export function rebuildNode(old: Node, changes: readonly (TreeNode | null | undefined)[]): TreeNode | null {
+  let need = old.leaves.length;
+  for (let i = 0; i < 16; i++) {
+    const c = changes[i];
+    if (c && !(c instanceof Node)) need += leafEntrySize(c.key, c.value);
+  }
+  if (need > lb.length) lb = Buffer.allocUnsafeSlow(Math.max(need, 2 * lb.length));
+
   let bitmap = 0;
   let leafBitmap = 0;
+  /** Bytes written to hb (after its 3-byte header), kb and lb. */
   let o = 0;
   let ko = 0;
-  let r = 0;
-  let l = 0;
-  const refs: (Node | string)[] = [];
-  const values: string[] = [];
+  let lo = 0;
+  /** The current run of untouched children in old's strings: [from, at). */
+  let hFrom = 0;
+  let hAt = 0;
+  let kFrom = 0;
+  let kAt = 0;
+  let lFrom = 0;
+  let lAt = 0;
+  let c = 0;
+  const children: Node[] = [];
   for (let i = 0; i < 16; i++) {
     const bit = 1 << i;
-    const c = changes[i];
-    if (c !== undefined) {
-      if (old.bitmap & bit) {
-        r++;
-        if (old.leafBitmap & bit) l++;
-      }
-      if (c === null) continue;
+    const change = changes[i];
+    const wasPresent = (old.bitmap & bit) !== 0;
+    const wasLeaf = (old.leafBitmap & bit) !== 0;
+    if (change === undefined) {
+      if (!wasPresent) continue;
       bitmap |= bit;
-      copy32(hb, 3 + o, c.hash, 0);
-      if (c instanceof Node) {
-        refs.push(c);
+      hAt += 32;
+      if (wasLeaf) {
+        leafBitmap |= bit;
+        kAt += 32;
+        lAt = leafEntryEnd(old.leaves, lAt);
       } else {
-        leafBitmap |= bit;
-        refs.push(c.key);
-        values.push(c.value);
-        copy32(kb, ko, c.keyHash, 0);
-        ko += 32;
+        children.push(old.children[c++]!);
       }
-      o += 32;
-    } else if (old.bitmap & bit) {
-      bitmap |= bit;
-      copy32(hb, 3 + o, old.hashes, r * 32);
-      refs.push(old.refs[r]!);
-      if (old.leafBitmap & bit) {
-        leafBitmap |= bit;
-        values.push(old.values[l]!);
-        copy32(kb, ko, old.keyHashes, l * 32);
-        ko += 32;
-        l++;
+      continue;
+    }
+    // A changed slot ends the runs; the old child's bytes are skipped.
+    putChars(hb, 3 + o, old.hashes, hFrom, hAt);
+    o += hAt - hFrom;
+    putChars(kb, ko, old.keyHashes, kFrom, kAt);
+    ko += kAt - kFrom;
+    putChars(lb, lo, old.leaves, lFrom, lAt);
+    lo += lAt - lFrom;
+    if (wasPresent) {
+      hAt += 32;
+      if (wasLeaf) {
+        kAt += 32;
+        lAt = leafEntryEnd(old.leaves, lAt);
+      } else {
+        c++;
       }
-      o += 32;
-      r++;
+    }
+    hFrom = hAt;
+    kFrom = kAt;
+    lFrom = lAt;
+    if (change === null) continue;
+    bitmap |= bit;
+    copy32(hb, 3 + o, change.hash, 0);
+    o += 32;
+    if (change instanceof Node) {
+      children.push(change);
+    } else {
+      leafBitmap |= bit;
+      copy32(kb, ko, change.keyHash, 0);
+      ko += 32;
+      lo = putLeafEntry(lb, lo, change.key, change.value);
     }
   }
-  return finish(bitmap, leafBitmap, o, ko, refs, values);
+  putChars(hb, 3 + o, old.hashes, hFrom, hAt);
+  o += hAt - hFrom;
+  putChars(kb, ko, old.keyHashes, kFrom, kAt);
+  ko += kAt - kFrom;
+  putChars(lb, lo, old.leaves, lFrom, lAt);
+  lo += lAt - lFrom;
+
+  if (bitmap === 0) return null;
+  // A lone leaf moves up: a subtree with one key is that key's leaf.
+  if (o === 32 && leafBitmap !== 0) {
+    const keyEnd = 2 + ((lb[0]! << 8) | lb[1]!);
+    return {
+      key: getLatin1(lb, 2, keyEnd),
+      value: getLatin1(lb, keyEnd + 4, lo),
+      keyHash: getLatin1(kb, 0, 32),
+      hash: getLatin1(hb, 3, 35),
+    };
+  }
+  hb[0] = 0x01;
+  hb[1] = bitmap >>> 8;
+  hb[2] = bitmap & 0xff;
+  return new Node(
+    bitmap,
+    leafBitmap,
+    getLatin1(hb, 3, 3 + o),
+    getLatin1(kb, 0, ko),
+    // Sized exactly: an array grown by push keeps spare slots, and the tree holds tens of thousands.
+    children.slice(),
+    getLatin1(lb, 0, lo),
+    sha256(hb.subarray(0, 3 + o)),
+    PENDING,
+  );
 }

@@ -15,7 +15,18 @@
  *   root record:  empty (empty tree) | 0x01 || node version u64 || hash(32) | 0x00 || leaf entry
  */
 
-import { getLatin1, isNode, leafHash, popcount16, putLatin1, sha256 } from "./node.js";
+import {
+  getLatin1,
+  isNode,
+  leafEntryEnd,
+  leafEntrySize,
+  leafHash,
+  popcount16,
+  putChars,
+  putLatin1,
+  putLeafEntry,
+  sha256,
+} from "./node.js";
 import type { Node } from "./node.js";
 import type { Hash, LeafRef, TreeNode } from "./node.js";
 import { readVersion, writeVersion } from "./keys.js";
@@ -40,55 +51,41 @@ export type RootRecord =
   | { readonly kind: "internal"; readonly version: number; readonly hash: Hash }
   | (DecodedChild & { readonly kind: "leaf" });
 
-function leafEntrySize(key: string, value: string): number {
-  return 6 + key.length + value.length;
-}
-
-/** Short strings are copied in JS: cheaper than a native call. */
-function putChars(out: Buffer, s: string, o: number): void {
-  if (s.length > 64) putLatin1(out, s, o);
-  else for (let k = 0; k < s.length; k++) out[o + k] = s.charCodeAt(k);
-}
-
-function putLeafEntry(out: Buffer, o: number, key: string, value: string): number {
-  out[o] = key.length >>> 8;
-  out[o + 1] = key.length & 0xff;
-  putChars(out, key, o + 2);
-  o += 2 + key.length;
-  const n = value.length;
-  out[o] = n >>> 24;
-  out[o + 1] = (n >>> 16) & 0xff;
-  out[o + 2] = (n >>> 8) & 0xff;
-  out[o + 3] = n & 0xff;
-  putChars(out, value, o + 4);
-  return o + 4 + n;
-}
-
 /** The node's packed child hashes, unpacked once per encode (slicing them per child would allocate a string each). */
 const packedHashes = Buffer.allocUnsafeSlow(32 * 16);
 
 export function encodeNode(node: Node): Buffer {
-  let size = 5;
-  let l = 0;
-  for (const ref of node.refs) size += typeof ref === "string" ? leafEntrySize(ref, node.values[l++]!) : 40;
-  const out = Buffer.allocUnsafe(size);
+  const leaves = node.leaves;
+  const out = Buffer.allocUnsafe(5 + leaves.length + 40 * node.children.length);
   out[0] = 0x01;
   out[1] = node.bitmap >>> 8;
   out[2] = node.bitmap & 0xff;
   out[3] = node.leafBitmap >>> 8;
   out[4] = node.leafBitmap & 0xff;
+  // Most nodes are all leaves (the deepest level) or all internal (the levels above it).
+  if (node.children.length === 0) {
+    putLatin1(out, leaves, 5);
+    return out;
+  }
   putLatin1(packedHashes, node.hashes, 0);
   let o = 5;
-  l = 0;
-  for (let r = 0; r < node.refs.length; r++) {
-    const ref = node.refs[r]!;
-    if (typeof ref === "string") {
-      o = putLeafEntry(out, o, ref, node.values[l++]!);
+  let r = 0;
+  let c = 0;
+  let l = 0;
+  for (let i = 0; i < 16; i++) {
+    const bit = 1 << i;
+    if (!(node.bitmap & bit)) continue;
+    if (node.leafBitmap & bit) {
+      const end = leafEntryEnd(leaves, l);
+      putChars(out, o, leaves, l, end);
+      o += end - l;
+      l = end;
     } else {
-      writeVersion(out, o, ref.version);
-      packedHashes.copy(out, o + 8, r * 32, r * 32 + 32);
+      writeVersion(out, o, node.children[c++]!.version);
+      for (let k = 0; k < 32; k++) out[o + 8 + k] = packedHashes[r * 32 + k]!;
       o += 40;
     }
+    r++;
   }
   return out;
 }

@@ -26,7 +26,8 @@ export async function readRoot(db: Database, version: number): Promise<RootRecor
 }
 
 interface Slot {
-  readonly refs: (Node | string)[] | null;
+  /** The parent's internal children, where this node goes (null for the root). */
+  readonly children: Node[] | null;
   readonly index: number;
   readonly depth: number;
   readonly path: Hash;
@@ -51,7 +52,9 @@ export async function loadTree(db: Database, root: RootRecord | null, values: Me
     return leaf;
   }
   let rootNode: Node | null = null;
-  let frontier: Slot[] = [{ refs: null, index: 0, depth: 0, path: root.hash, version: root.version, hash: root.hash }];
+  let frontier: Slot[] = [
+    { children: null, index: 0, depth: 0, path: root.hash, version: root.version, hash: root.hash },
+  ];
   while (frontier.length > 0) {
     const next: Slot[] = [];
     for (let c = 0; c < frontier.length; c += GET_MANY_CHUNK) {
@@ -63,14 +66,17 @@ export async function loadTree(db: Database, root: RootRecord | null, values: Me
         const node = bytes === undefined ? undefined : decodeInto(bytes, slot, values, next);
         if (node === undefined)
           throw storeErrors.corrupted(`missing or bad tree node at version ${slot.version} depth ${slot.depth}`);
-        if (slot.refs === null) rootNode = node;
-        else slot.refs[slot.index] = node;
+        if (slot.children === null) rootNode = node;
+        else slot.children[slot.index] = node;
       }
     }
     frontier = next;
   }
   return rootNode;
 }
+
+/** Leaf entries of the node being decoded (grown for large values). */
+let leavesBuf = Buffer.allocUnsafeSlow(64 * 1024);
 
 /** Decodes one record into a Node, its leaves into `values` and its internal children into `next`. */
 function decodeInto(bytes: Uint8Array, slot: Slot, values: MemoryKV, next: Slot[]): Node | undefined {
@@ -79,11 +85,13 @@ function decodeInto(bytes: Uint8Array, slot: Slot, values: MemoryKV, next: Slot[
   const bitmap = (b[1]! << 8) | b[2]!;
   const leafBitmap = (b[3]! << 8) | b[4]!;
   if ((leafBitmap & ~bitmap) !== 0) return undefined;
-  const refs = new Array<Node | string>(popcount16(bitmap));
-  const leafValues = new Array<string>(popcount16(leafBitmap));
+  if (b.length > leavesBuf.length) leavesBuf = Buffer.allocUnsafeSlow(Math.max(b.length, 2 * leavesBuf.length));
+  const children = new Array<Node>(popcount16(bitmap & ~leafBitmap));
   let o = 5;
   let r = 0;
   let l = 0;
+  let c = 0;
+  let lo = 0;
   for (let i = 0; i < 16; i++) {
     if (!(bitmap & (1 << i))) continue;
     if (leafBitmap & (1 << i)) {
@@ -94,26 +102,22 @@ function decodeInto(bytes: Uint8Array, slot: Slot, values: MemoryKV, next: Slot[
       const keyHash = sha256(keyBytes);
       putLatin1(keyHashBuf, keyHash, l * 32);
       putLatin1(hashBuf, leafHash(keyHash, sha256(valueBytes)), r * 32);
-      const key = getLatin1(b, o + 2, at.keyEnd);
-      const value = getLatin1(b, at.keyEnd + 4, at.valueEnd);
-      values.rawSet(key, value);
-      leafValues[l] = value;
-      refs[r] = key;
+      values.rawSet(getLatin1(b, o + 2, at.keyEnd), getLatin1(b, at.keyEnd + 4, at.valueEnd));
+      lo += b.copy(leavesBuf, lo, o, at.valueEnd);
       o = at.valueEnd;
       l++;
     } else {
       if (o + 40 > b.length) return undefined;
       b.copy(hashBuf, r * 32, o + 8, o + 40);
-      const hash = getLatin1(b, o + 8, o + 40);
       next.push({
-        refs,
-        index: r,
+        children,
+        index: c,
         depth: slot.depth + 1,
         path: withNibble(slot.path, slot.depth, i),
         version: readVersion(b, o),
-        hash,
+        hash: getLatin1(b, o + 8, o + 40),
       });
-      refs[r] = hash; // replaced by the child node once it is loaded
+      c++;
       o += 40;
     }
     r++;
@@ -126,8 +130,8 @@ function decodeInto(bytes: Uint8Array, slot: Slot, values: MemoryKV, next: Slot[
     leafBitmap,
     hashes,
     getLatin1(keyHashBuf, 0, l * 32),
-    refs,
-    leafValues,
+    children,
+    getLatin1(leavesBuf, 0, lo),
     slot.hash,
     slot.version,
   );

@@ -4,7 +4,7 @@
  * Only dirty paths are rebuilt and each rebuilt internal node is hashed once.
  */
 
-import { PENDING, childAt, isNode, makeNode, nibble, rebuildNode } from "./node.js";
+import { PENDING, isNode, leafAt, makeNode, nibble, rank, rebuildNode } from "./node.js";
 import type { Hash, LeafRef, TreeNode, Node } from "./node.js";
 import { nodeKey } from "./keys.js";
 import { encodeNode } from "./record.js";
@@ -25,11 +25,21 @@ export interface StaleNode {
   readonly keyHash: Hash;
 }
 
+/** A node the update created, with where it sits. */
+export interface NewNode {
+  readonly node: Node;
+  readonly depth: number;
+  /** Any key hash under the node: its first `depth` nibbles are the node's path. */
+  readonly keyHash: Hash;
+}
+
 export interface TreeUpdate {
   readonly root: TreeNode | null;
   /** The ops, sorted by key hash. */
   readonly ops: readonly TreeOp[];
   readonly stale: readonly StaleNode[];
+  /** Every node of the new tree that the update created, children before their parent. */
+  readonly created: readonly NewNode[];
 }
 
 function byKeyHash(a: TreeOp, b: TreeOp): number {
@@ -40,6 +50,7 @@ function byKeyHash(a: TreeOp, b: TreeOp): number {
 export function updateTree(root: TreeNode | null, ops: TreeOp[]): TreeUpdate {
   ops.sort(byKeyHash);
   const stale: StaleNode[] = [];
+  const created: NewNode[] = [];
   const changesByDepth: (TreeNode | null | undefined)[][] = [];
 
   const build = (depth: number, leaves: LeafRef[]): TreeNode | null => {
@@ -52,7 +63,9 @@ export function updateTree(root: TreeNode | null, ops: TreeOp[]): TreeUpdate {
       const g = groups[i];
       if (g) children[i] = build(depth + 1, g);
     }
-    return makeNode(children);
+    const node = makeNode(children);
+    created.push({ node, depth, keyHash: leaves[0]!.keyHash });
+    return node;
   };
 
   const apply = (node: TreeNode | null, depth: number, lo: number, hi: number): TreeNode | null => {
@@ -79,47 +92,62 @@ export function updateTree(root: TreeNode | null, ops: TreeOp[]): TreeUpdate {
       const n = nibble(ops[i]!.keyHash, depth);
       let j = i + 1;
       while (j < hi && nibble(ops[j]!.keyHash, depth) === n) j++;
-      const before = childAt(node, n);
-      const after = apply(before, depth + 1, i, j);
-      if (
-        after !== before &&
-        !(before !== null && after !== null && !isNode(before) && !isNode(after) && sameLeaf(before, after))
-      ) {
+      const after = applyToChild(node, n, depth, i, j);
+      if (after !== undefined) {
         changes[n] = after;
         changed = true;
       }
       i = j;
     }
     if (!changed) return node;
-    if (node.version !== PENDING) stale.push({ version: node.version, depth, keyHash: ops[lo]!.keyHash });
-    return rebuildNode(node, changes);
+    const keyHash = ops[lo]!.keyHash;
+    if (node.version !== PENDING) stale.push({ version: node.version, depth, keyHash });
+    const rebuilt = rebuildNode(node, changes);
+    // Every node created here ends up in the new tree: its parent is rebuilt around it.
+    if (rebuilt !== null && isNode(rebuilt)) created.push({ node: rebuilt, depth, keyHash });
+    return rebuilt;
   };
 
-  return { root: apply(root, 0, 0, ops.length), ops, stale };
+  /** ops[lo, hi) applied to child nibble `n` of `node`: its new subtree, or undefined if unchanged. */
+  const applyToChild = (node: Node, n: number, depth: number, lo: number, hi: number): TreeNode | null | undefined => {
+    const bit = 1 << n;
+    if (!(node.bitmap & bit)) return apply(null, depth + 1, lo, hi) ?? undefined;
+    if (!(node.leafBitmap & bit)) {
+      const child = node.children[rank(node.bitmap & ~node.leafBitmap, n)]!;
+      const after = apply(child, depth + 1, lo, hi);
+      return after === child ? undefined : after;
+    }
+    const op = ops[lo]!;
+    if (hi - lo === 1 && node.keyHashes.startsWith(op.keyHash, rank(node.leafBitmap, n) * 32)) {
+      // The common case, one op on the key of a leaf child, is decided without unpacking the leaf.
+      if (op.leaf === undefined) return null;
+      return node.hashes.startsWith(op.leaf.hash, rank(node.bitmap, n) * 32) ? undefined : op.leaf;
+    }
+    const before = leafAt(node, n);
+    const after = apply(before, depth + 1, lo, hi);
+    return after !== null && !isNode(after) && sameLeaf(before, after) ? undefined : after;
+  };
+
+  return { root: apply(root, 0, 0, ops.length), ops, stale, created };
 }
 
-/** childAt builds a fresh LeafRef for an untouched leaf: equal fields mean no change. */
+/** leafAt builds a fresh LeafRef for an untouched leaf: equal fields mean no change. */
 function sameLeaf(a: LeafRef, b: LeafRef): boolean {
   return a.key === b.key && a.hash === b.hash && a.value === b.value;
 }
 
-/** Gives every new node of `root` the version and emits (node key, record). */
+/**
+ * Gives every node the update created the version and emits (node key, record), children
+ * first (a record names its internal children's versions). Walking the list, not the
+ * tree, touches no node that the update left alone.
+ */
 export function persistNewNodes(
-  root: TreeNode | null,
+  update: TreeUpdate,
   version: number,
   emit: (key: Uint8Array, value: Uint8Array) => void,
 ): void {
-  const visit = (node: Node, depth: number): void => {
-    for (const ref of node.refs) if (typeof ref !== "string" && ref.version === PENDING) visit(ref, depth + 1);
+  for (const { node, depth, keyHash } of update.created) {
     node.version = version;
-    emit(nodeKey(version, depth, anyKeyHash(node)), encodeNode(node));
-  };
-  if (root !== null && isNode(root) && root.version === PENDING) visit(root, 0);
-}
-
-/** Some key hash in the subtree, to name the subtree's path. */
-export function anyKeyHash(node: Node): Hash {
-  let n = node;
-  while (n.leafBitmap === 0) n = n.refs[0] as Node;
-  return n.keyHashes.slice(0, 32);
+    emit(nodeKey(version, depth, keyHash), encodeNode(node));
+  }
 }
