@@ -43,7 +43,12 @@ function groupCushion(
   price: bigint,
   seconds: bigint,
 ): bigint {
-  const at: RiskContext = { kv: (k) => ctx.kv(k), block: { height: ctx.block.height, time: { seconds } } };
+  // At the block's own time the context itself serves, so reads of params and markets hit
+  // the decoded-value cache (same answers, same gas); a later time needs a context of its own.
+  const at: RiskContext =
+    seconds === ctx.block.time.seconds
+      ? ctx
+      : { kv: (k) => ctx.kv(k), block: { height: ctx.block.height, time: { seconds } } };
   const priced: RiskDeps = {
     ...deps,
     prices: {
