@@ -6,6 +6,7 @@
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
 import { createRequire } from "node:module";
 import { sha256 } from "./hash.js";
+import { evictOldest } from "../types/evictOldest.js";
 
 export const ED25519_PUBKEY_LENGTH = 32;
 export const ED25519_SIGNATURE_LENGTH = 64;
@@ -23,12 +24,9 @@ function keyObject(pubkey: Uint8Array): KeyObject {
     der.set(SPKI_PREFIX);
     der.set(pubkey, SPKI_PREFIX.length);
     key = createPublicKey({ key: Buffer.from(der), format: "der", type: "spki" });
-    // Oldest-first eviction keeps memory bounded; Map iterates in insertion order.
-    if (keyCache.size >= MAX_CACHED_KEYS) {
-      const oldest = keyCache.keys().next().value;
-      if (oldest !== undefined) keyCache.delete(oldest);
-    }
+    // Oldest-first eviction keeps memory bounded.
     keyCache.set(id, key);
+    evictOldest(keyCache, MAX_CACHED_KEYS);
   }
   return key;
 }

@@ -14,6 +14,8 @@
  * is refused without work).
  * Bounded; the least recently used entry goes first.
  */
+import { evictOldest } from "../types/evictOldest.js";
+
 /** Map keys: latin1 text of the bytes (cheaper than hex, equally exact). */
 function keyOf(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
@@ -84,12 +86,9 @@ export function createSignatureCache(options: { maxEntries?: number } = {}): Sig
       const k = keyOf(txHash);
       let perTx = entries.get(k);
       if (perTx === undefined) {
-        if (entries.size >= maxEntries) {
-          const oldest = entries.keys().next().value;
-          if (oldest !== undefined) entries.delete(oldest);
-        }
         perTx = [];
         entries.set(k, perTx);
+        evictOldest(entries, maxEntries);
       }
       perTx[signerIndex] = { claim: claimText(claim), valid };
     },

@@ -15,6 +15,7 @@ import { toHex } from "../types/bytes.js";
 import type { Application, TxResult } from "../types/abci.js";
 import { sdkErrors, type StrikeError } from "../types/errors.js";
 import { mempoolErrors } from "./errors.js";
+import { evictOldest } from "../types/evictOldest.js";
 
 export interface MempoolOptions {
   app: Pick<Application, "checkTx">;
@@ -91,11 +92,7 @@ export function createMempool(options: MempoolOptions): Mempool {
 
   function remember(key: string): void {
     seen.add(key);
-    if (seen.size > cacheSize) {
-      // Sets iterate in insertion order: the first key is the oldest.
-      const oldest = seen.values().next().value;
-      if (oldest !== undefined) seen.delete(oldest);
-    }
+    evictOldest(seen, cacheSize);
   }
 
   function remove(key: string): void {

@@ -5,6 +5,7 @@
  * Entries are dropped once the tx ran in a block; the oldest go first when full.
  */
 import type { DecodedTx } from "./txDecode.js";
+import { evictOldest } from "../types/evictOldest.js";
 
 export interface DecodedTxCache {
   get(hash: Uint8Array): DecodedTx | undefined;
@@ -24,11 +25,8 @@ export function createDecodedTxCache(maxEntries = 20_000): DecodedTxCache {
     add(tx) {
       const key = keyOf(tx.hash);
       if (entries.has(key)) return;
-      if (entries.size >= maxEntries) {
-        const oldest = entries.keys().next().value;
-        if (oldest !== undefined) entries.delete(oldest);
-      }
       entries.set(key, tx);
+      evictOldest(entries, maxEntries);
     },
     remove: (hash) => void entries.delete(keyOf(hash)),
     get size() {

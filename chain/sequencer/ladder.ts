@@ -15,6 +15,7 @@
 import type { TxResult } from "../types/abci.js";
 import { toHex } from "../types/bytes.js";
 import type { StoredReceipt } from "./receiptStore.js";
+import { evictOldest } from "../types/evictOldest.js";
 
 export type LadderStage = "received" | "sequenced" | "committed" | "checkpointed" | "settled" | "reverted" | "rejected";
 
@@ -99,8 +100,7 @@ export function createFinalityLadder(o: { capacity?: number; settlement?: Settle
     if (l === undefined) {
       l = { hash: key, accounts: [], steps: [] };
       byHash.set(key, l);
-      // Maps iterate in insertion order: the first key is the oldest seen.
-      while (byHash.size > capacity) byHash.delete(byHash.keys().next().value!);
+      evictOldest(byHash, capacity);
     }
     return l;
   }
@@ -183,7 +183,7 @@ export function createFinalityLadder(o: { capacity?: number; settlement?: Settle
       if (settlement.available() && keys.size > 0) {
         awaitingL1.set(height, keys);
         // A settlement that stalls must not grow this without end: the oldest heights are given up.
-        while (awaitingL1.size > MAX_AWAITING_HEIGHTS) awaitingL1.delete(awaitingL1.keys().next().value!);
+        evictOldest(awaitingL1, MAX_AWAITING_HEIGHTS);
       }
     },
     checkpointed: (height, atMs, l1) => reachL1("checkpointed", height, atMs, l1),

@@ -10,6 +10,7 @@ import type { TxResult } from "../types/abci.js";
 import { toHex } from "../types/bytes.js";
 import { Receipt, ReceiptStatus, SignedReceipt } from "./receipt.js";
 import { judgeSlot, resultHashOf } from "./receiptVerdict.js";
+import { evictOldest } from "../types/evictOldest.js";
 
 // The pipeline (and older callers) import the rule from here; it lives with the verdict.
 export { honours, resultHashOf } from "./receiptVerdict.js";
@@ -218,8 +219,7 @@ export function createReceiptStore(o: ReceiptStoreOptions = {}): ReceiptStore {
         if (waiting === undefined) byHeight.set(receipt.height, (waiting = new Set()));
         waiting.add(entry);
       }
-      // Maps iterate in insertion order: the first key is the oldest.
-      while (byTx.size > capacity) evict(byTx.keys().next().value!);
+      evictOldest(byTx, capacity, evict);
       notify(key, entry);
       return entry;
     },
