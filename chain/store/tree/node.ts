@@ -182,11 +182,12 @@ export function leafEntryEnd(leaves: string, o: number): number {
   return k + 4 + n;
 }
 
-/** Copies chars [from, to) of `s` into `dst` at `at`: a JS loop for short runs (cheaper than a native call), a native copy otherwise. */
-export function putChars(dst: Buffer, at: number, s: string, from: number, to: number): void {
+/** Copies chars [from, to) of `s` into `dst` at `at` and returns how many: a JS loop for short runs (cheaper than a native call), a native copy otherwise. */
+export function putChars(dst: Buffer, at: number, s: string, from: number, to: number): number {
   const n = to - from;
   if (n > 64) putLatin1(dst, from === 0 && to === s.length ? s : s.slice(from, to), at);
   else for (let k = 0; k < n; k++) dst[at + k] = s.charCodeAt(from + k);
+  return n;
 }
 
 /** Child nibble `i` of a node as a standalone TreeNode (null if absent). */
@@ -280,12 +281,9 @@ export function rebuildNode(old: Node, changes: readonly (TreeNode | null | unde
       continue;
     }
     // A changed slot ends the runs; the old child's bytes are skipped.
-    putChars(hb, 3 + o, old.hashes, hFrom, hAt);
-    o += hAt - hFrom;
-    putChars(kb, ko, old.keyHashes, kFrom, kAt);
-    ko += kAt - kFrom;
-    putChars(lb, lo, old.leaves, lFrom, lAt);
-    lo += lAt - lFrom;
+    o += putChars(hb, 3 + o, old.hashes, hFrom, hAt);
+    ko += putChars(kb, ko, old.keyHashes, kFrom, kAt);
+    lo += putChars(lb, lo, old.leaves, lFrom, lAt);
     if (wasPresent) {
       hAt += 32;
       if (wasLeaf) {
@@ -311,12 +309,9 @@ export function rebuildNode(old: Node, changes: readonly (TreeNode | null | unde
       lo = putLeafEntry(lb, lo, change.key, change.value);
     }
   }
-  putChars(hb, 3 + o, old.hashes, hFrom, hAt);
-  o += hAt - hFrom;
-  putChars(kb, ko, old.keyHashes, kFrom, kAt);
-  ko += kAt - kFrom;
-  putChars(lb, lo, old.leaves, lFrom, lAt);
-  lo += lAt - lFrom;
+  o += putChars(hb, 3 + o, old.hashes, hFrom, hAt);
+  ko += putChars(kb, ko, old.keyHashes, kFrom, kAt);
+  lo += putChars(lb, lo, old.leaves, lFrom, lAt);
 
   if (bitmap === 0) return null;
   // A lone leaf moves up: a subtree with one key is that key's leaf.

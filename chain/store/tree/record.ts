@@ -77,8 +77,7 @@ export function encodeNode(node: Node): Buffer {
     if (!(node.bitmap & bit)) continue;
     if (node.leafBitmap & bit) {
       const end = leafEntryEnd(leaves, l);
-      putChars(out, o, leaves, l, end);
-      o += end - l;
+      o += putChars(out, o, leaves, l, end);
       l = end;
     } else {
       writeVersion(out, o, node.children[c++]!.version);
