@@ -229,12 +229,21 @@ export function createReceiptStore(o: ReceiptStoreOptions = {}): ReceiptStore {
       const known = byTx.get(key);
       if (known !== undefined) return Promise.resolve(known);
       return new Promise((resolve) => {
-        const timer = setTimeout(() => {
+        // Node fires a timer by its loop's cached millisecond clock, up to a millisecond before
+        // timeoutMs have passed on performance.now(): re-arm for the rest, so the wait is never short.
+        const deadline = performance.now() + timeoutMs;
+        const expire = () => {
+          const left = deadline - performance.now();
+          if (left > 0) {
+            timer = setTimeout(expire, Math.ceil(left));
+            return;
+          }
           const ws = waiters.get(key)?.filter((w) => w !== done);
           if (ws === undefined || ws.length === 0) waiters.delete(key);
           else waiters.set(key, ws);
           resolve(undefined);
-        }, timeoutMs);
+        };
+        let timer = setTimeout(expire, timeoutMs);
         const done = (r: StoredReceipt) => {
           clearTimeout(timer);
           resolve(r);

@@ -44,3 +44,22 @@ test("newest gives the latest receipts a filter keeps, newest first, at most the
   t.deepEqual(own(100), [8, 6, 4, 2, 0]);
   t.deepEqual(own(0), []);
 });
+
+test("wait gives up no sooner than its timeout, and a receipt added meanwhile ends it at once", async (t) => {
+  const store = createReceiptStore();
+  // Node's timers may fire up to a millisecond early by performance.now(): the store must not.
+  for (let i = 0; i < 40; i++) {
+    const started = performance.now();
+    const r = await store.wait(sha256(utf8(`absent ${i}`)), 3 + (i % 5));
+    const waited = performance.now() - started;
+    t.is(r, undefined);
+    t.true(waited >= 3 + (i % 5), `waited ${waited.toFixed(3)} ms for ${3 + (i % 5)}`);
+  }
+  const r = receipt(mine, 7);
+  const started = performance.now();
+  const pending = store.wait(r.txHash, 5_000);
+  setTimeout(() => store.add(signReceipt(r, mine), r, 1), 20);
+  const got = await pending;
+  t.deepEqual(got?.receipt.txHash, r.txHash);
+  t.true(performance.now() - started < 2_000);
+});
