@@ -168,7 +168,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       eventHeight(event) === cs.height
     ) {
       try {
-        wal.append({ height: cs.height, event }, own !== undefined);
+        wal.append({ height: cs.height, event });
+        if (own !== undefined) await wal.sync();
       } catch (e) {
         // Our own message is not sent unlogged: the caller retries its signing.
         if (own !== undefined) throw e;
@@ -284,7 +285,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     };
     let proposal: Proposal;
     try {
-      const r = signState.signProposal(o.chainId, unsigned, (b) => signer.sign(b));
+      const r = await signState.signProposal(o.chainId, unsigned, (b) => signer.sign(b));
       proposal = { ...unsigned, timestamp: r.timestamp, signature: r.signature };
       await feed(
         { kind: "proposal", proposal, block: fx.block },
@@ -330,7 +331,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     let vote: Vote;
     try {
       const unsigned = { type, height, round, blockId, timestamp: ownVoteTime() };
-      const r = signState.signVote(o.chainId, unsigned, (b) => signer.sign(b));
+      const r = await signState.signVote(o.chainId, unsigned, (b) => signer.sign(b));
       vote = {
         ...unsigned,
         timestamp: r.timestamp,

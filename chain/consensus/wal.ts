@@ -3,9 +3,21 @@
  * a restarted node replays them and resumes the height where it was (locks included).
  * Framing per record: crc32 (u32 BE) | length (u32 BE) | JSON payload. A torn last record
  * (crash mid-write) is cut off on open; a bad record before the end means corruption.
- * Our own signed messages are fsynced before they leave the node.
+ * Our own signed messages are fsynced before they leave the node, on libuv's thread pool
+ * (`sync`), so the event loop goes on meanwhile.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from "node:fs";
+import { promisify } from "node:util";
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from "node:fs";
 import { crc32 } from "node:zlib";
 import type { ConsensusEvent } from "./reducerTypes.js";
 import { fromJson, toJson } from "./jsonCodec.js";
@@ -19,8 +31,10 @@ export interface WalRecord {
 }
 
 export interface Wal {
-  /** Appends a record; `sync` fsyncs before returning (our own votes and proposals). */
-  append(record: WalRecord, sync: boolean): void;
+  /** Appends a record (to the page cache). */
+  append(record: WalRecord): void;
+  /** Resolves once every record appended so far is on disk (our own votes and proposals wait for it). */
+  sync(): Promise<void>;
   /** Drops all records once their height is committed to the database. */
   truncate(): void;
   close(): void;
@@ -65,8 +79,12 @@ export function openWal(path: string): { wal: Wal; records: WalRecord[] } {
   }
   const fd = openSync(path, "a");
   let closed = false;
+  /** fsyncs in flight: close waits for them, so none lands on a reused descriptor number. */
+  let syncing = 0;
+  let closeWhenIdle = false;
+  const fsyncAsync = promisify(fsync);
   const wal: Wal = {
-    append(record, sync) {
+    append(record) {
       if (closed) return;
       const payload = Buffer.from(toJson(record), "utf8");
       const frame = Buffer.alloc(HEADER + payload.length);
@@ -74,7 +92,15 @@ export function openWal(path: string): { wal: Wal; records: WalRecord[] } {
       frame.writeUInt32BE(payload.length, 4);
       payload.copy(frame, HEADER);
       writeSync(fd, frame);
-      if (sync) fsyncSync(fd);
+    },
+    async sync() {
+      if (closed) return;
+      syncing++;
+      try {
+        await fsyncAsync(fd);
+      } finally {
+        if (--syncing === 0 && closeWhenIdle) closeSync(fd);
+      }
     },
     truncate() {
       if (closed || fstatSync(fd).size === 0) return;
@@ -84,7 +110,8 @@ export function openWal(path: string): { wal: Wal; records: WalRecord[] } {
     close() {
       if (closed) return;
       closed = true;
-      closeSync(fd);
+      if (syncing === 0) closeSync(fd);
+      else closeWhenIdle = true;
     },
   };
   return { wal, records };

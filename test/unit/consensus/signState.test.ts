@@ -18,12 +18,16 @@ function path(t: { teardown(f: () => void): void }): string {
   return join(dir, "sign_state.json");
 }
 
-test("after a reload, a conflicting prevote at the same height/round is refused", (t) => {
+test("after a reload, a conflicting prevote at the same height/round is refused", async (t) => {
   const p = path(t);
   const first = openSignState(p);
-  first.signVote("c", { type: 1, height: 7n, round: 0, blockId: blockA, timestamp: { seconds: 10n, nanos: 0 } }, sign);
+  await first.signVote(
+    "c",
+    { type: 1, height: 7n, round: 0, blockId: blockA, timestamp: { seconds: 10n, nanos: 0 } },
+    sign,
+  );
   const reloaded = openSignState(p);
-  const e = t.throws(() =>
+  const e = await t.throwsAsync(() =>
     reloaded.signVote(
       "c",
       { type: 1, height: 7n, round: 0, blockId: blockB, timestamp: { seconds: 10n, nanos: 0 } },
@@ -31,7 +35,7 @@ test("after a reload, a conflicting prevote at the same height/round is refused"
     ),
   );
   t.true(consensusErrors.conflictingSignature.is(e));
-  const nil = t.throws(() =>
+  const nil = await t.throwsAsync(() =>
     reloaded.signVote(
       "c",
       { type: 1, height: 7n, round: 0, blockId: undefined, timestamp: { seconds: 11n, nanos: 0 } },
@@ -41,14 +45,14 @@ test("after a reload, a conflicting prevote at the same height/round is refused"
   t.true(consensusErrors.conflictingSignature.is(nil));
 });
 
-test("the same vote with a new timestamp gets the saved signature and timestamp back", (t) => {
+test("the same vote with a new timestamp gets the saved signature and timestamp back", async (t) => {
   const p = path(t);
-  const r1 = openSignState(p).signVote(
+  const r1 = await openSignState(p).signVote(
     "c",
     { type: 2, height: 7n, round: 1, blockId: blockA, timestamp: { seconds: 10n, nanos: 5 } },
     sign,
   );
-  const r2 = openSignState(p).signVote(
+  const r2 = await openSignState(p).signVote(
     "c",
     { type: 2, height: 7n, round: 1, blockId: blockA, timestamp: { seconds: 99n, nanos: 0 } },
     sign,
@@ -64,26 +68,26 @@ test("the same vote with a new timestamp gets the saved signature and timestamp 
   );
 });
 
-test("signing an earlier height, round or step is refused", (t) => {
+test("signing an earlier height, round or step is refused", async (t) => {
   const s = openSignState(path(t));
-  s.signVote("c", { type: 2, height: 7n, round: 1, blockId: blockA, timestamp: { seconds: 1n, nanos: 0 } }, sign);
+  await s.signVote("c", { type: 2, height: 7n, round: 1, blockId: blockA, timestamp: { seconds: 1n, nanos: 0 } }, sign);
   t.true(
     consensusErrors.signRegression.is(
-      t.throws(() =>
+      await t.throwsAsync(() =>
         s.signVote("c", { type: 1, height: 7n, round: 1, blockId: blockA, timestamp: { seconds: 1n, nanos: 0 } }, sign),
       ),
     ),
   );
   t.true(
     consensusErrors.signRegression.is(
-      t.throws(() =>
+      await t.throwsAsync(() =>
         s.signVote("c", { type: 2, height: 7n, round: 0, blockId: blockA, timestamp: { seconds: 1n, nanos: 0 } }, sign),
       ),
     ),
   );
   t.true(
     consensusErrors.signRegression.is(
-      t.throws(() =>
+      await t.throwsAsync(() =>
         s.signProposal(
           "c",
           { height: 6n, round: 5, polRound: -1, blockId: blockA, timestamp: { seconds: 1n, nanos: 0 } },
@@ -92,7 +96,7 @@ test("signing an earlier height, round or step is refused", (t) => {
       ),
     ),
   );
-  t.notThrows(() =>
+  await t.notThrowsAsync(() =>
     s.signProposal(
       "c",
       { height: 8n, round: 0, polRound: -1, blockId: blockB, timestamp: { seconds: 1n, nanos: 0 } },
@@ -101,18 +105,22 @@ test("signing an earlier height, round or step is refused", (t) => {
   );
 });
 
-test("priv_validator_state.json stays mode 0600 at every write, also one left 0644 before", (t) => {
+test("priv_validator_state.json stays mode 0600 at every write, also one left 0644 before", async (t) => {
   const p = path(t);
   const s = openSignState(p);
   for (let h = 1n; h <= 3n; h++) {
-    s.signVote("c", { type: 1, height: h, round: 0, blockId: blockA, timestamp: { seconds: 10n, nanos: 0 } }, sign);
+    await s.signVote(
+      "c",
+      { type: 1, height: h, round: 0, blockId: blockA, timestamp: { seconds: 10n, nanos: 0 } },
+      sign,
+    );
     t.is(statSync(p).mode & 0o777, 0o600, `after the signature at height ${h}`);
   }
   s.close();
   chmodSync(p, 0o644);
   const reopened = openSignState(p);
   t.is(statSync(p).mode & 0o777, 0o600, "tightened on open");
-  reopened.signVote(
+  await reopened.signVote(
     "c",
     { type: 1, height: 9n, round: 0, blockId: blockA, timestamp: { seconds: 10n, nanos: 0 } },
     sign,
@@ -133,9 +141,54 @@ test("a signature needs no new file descriptor once the sign state is open (EMFI
   }
   const before = openFds();
   for (let h = 1n; h <= 20n; h++) {
-    s.signVote("c", { type: 2, height: h, round: 0, blockId: blockA, timestamp: { seconds: 10n, nanos: 0 } }, sign);
+    await s.signVote(
+      "c",
+      { type: 2, height: h, round: 0, blockId: blockA, timestamp: { seconds: 10n, nanos: 0 } },
+      sign,
+    );
     t.is(openFds(), before, `descriptors held after signature ${h}`);
   }
   s.close();
   t.is(openFds(), before - 2, "the directory and the spare file are released on close");
+});
+
+test("two requests made before the first is durable are judged in turn: the conflicting second is refused", async (t) => {
+  const p = path(t);
+  const s = openSignState(p);
+  const signed: Uint8Array[] = [];
+  const counting = (b: Uint8Array) => {
+    const sig = signer.sign(b);
+    signed.push(sig);
+    return sig;
+  };
+  const at = { seconds: 10n, nanos: 0 };
+  const first = s.signVote("c", { type: 1, height: 7n, round: 0, blockId: blockA, timestamp: at }, counting);
+  const conflicting = s.signVote("c", { type: 1, height: 7n, round: 0, blockId: blockB, timestamp: at }, counting);
+  const same = s.signVote("c", { type: 1, height: 7n, round: 0, blockId: blockA, timestamp: at }, counting);
+  const r = await first;
+  t.true(consensusErrors.conflictingSignature.is(await t.throwsAsync(conflicting)));
+  t.deepEqual((await same).signature, r.signature);
+  t.is(signed.length, 1, "one signature made");
+  s.close();
+  t.deepEqual(openSignState(p).last?.signature, r.signature);
+});
+
+test("closing while a signature is being written lets it become durable first", async (t) => {
+  const p = path(t);
+  const s = openSignState(p);
+  const pending = s.signVote(
+    "c",
+    { type: 2, height: 3n, round: 0, blockId: blockA, timestamp: { seconds: 1n, nanos: 0 } },
+    sign,
+  );
+  s.close();
+  const r = await pending;
+  t.deepEqual(openSignState(p).last?.signature, r.signature);
+  const later = s.signVote(
+    "c",
+    { type: 2, height: 4n, round: 0, blockId: blockA, timestamp: { seconds: 1n, nanos: 0 } },
+    sign,
+  );
+  await t.throwsAsync(later, { message: /closed/ });
+  t.is(openSignState(p).last?.height, 3n);
 });

@@ -19,19 +19,16 @@ const rec = (round: number): WalRecord => ({
 test("records written to the WAL are replayed in order with bigints intact", (t) => {
   const path = tmp(t);
   const { wal } = openWal(path);
-  wal.append(rec(0), true);
-  wal.append(
-    {
+  wal.append(rec(0));
+  wal.append({
+    height: 5n,
+    event: {
+      kind: "proposalValidated",
       height: 5n,
-      event: {
-        kind: "proposalValidated",
-        height: 5n,
-        blockId: { hash: Uint8Array.of(1, 2), partSetHeader: { total: 1, hash: Uint8Array.of(3) } },
-        valid: true,
-      },
+      blockId: { hash: Uint8Array.of(1, 2), partSetHeader: { total: 1, hash: Uint8Array.of(3) } },
+      valid: true,
     },
-    false,
-  );
+  });
   wal.close();
   const { records, wal: w2 } = openWal(path);
   w2.close();
@@ -44,14 +41,14 @@ test("records written to the WAL are replayed in order with bigints intact", (t)
 test("a torn last record is dropped and cut off, and appends continue after it", (t) => {
   const path = tmp(t);
   const { wal } = openWal(path);
-  wal.append(rec(0), true);
-  wal.append(rec(1), true);
+  wal.append(rec(0));
+  wal.append(rec(1));
   wal.close();
   const full = readFileSync(path);
   writeFileSync(path, full.subarray(0, full.length - 3));
   const reopened = openWal(path);
   t.deepEqual(reopened.records, [rec(0)]);
-  reopened.wal.append(rec(2), true);
+  reopened.wal.append(rec(2));
   reopened.wal.close();
   const third = openWal(path);
   third.wal.close();
@@ -61,7 +58,7 @@ test("a torn last record is dropped and cut off, and appends continue after it",
 test("a torn header (fewer than 8 bytes) at the end is tolerated", (t) => {
   const path = tmp(t);
   const { wal } = openWal(path);
-  wal.append(rec(0), true);
+  wal.append(rec(0));
   wal.close();
   appendFileSync(path, Buffer.from([0, 0, 1]));
   const r = openWal(path);
@@ -73,8 +70,8 @@ test("a torn header (fewer than 8 bytes) at the end is tolerated", (t) => {
 test("a damaged record before the end is corruption, not a torn write", (t) => {
   const path = tmp(t);
   const { wal } = openWal(path);
-  wal.append(rec(0), true);
-  wal.append(rec(1), true);
+  wal.append(rec(0));
+  wal.append(rec(1));
   wal.close();
   const bytes = readFileSync(path);
   bytes[10] = bytes[10]! ^ 0xff;
@@ -86,11 +83,25 @@ test("a damaged record before the end is corruption, not a torn write", (t) => {
 test("truncate empties the log once a height is committed", (t) => {
   const path = tmp(t);
   const { wal } = openWal(path);
-  wal.append(rec(0), true);
+  wal.append(rec(0));
   wal.truncate();
-  wal.append(rec(3), false);
+  wal.append(rec(3));
   wal.close();
   const r = openWal(path);
   r.wal.close();
   t.deepEqual(r.records, [rec(3)]);
+});
+
+test("sync resolves once appended records are on disk, and a close meanwhile waits for it", async (t) => {
+  const path = tmp(t);
+  const { wal } = openWal(path);
+  wal.append(rec(0));
+  const synced = wal.sync();
+  wal.close();
+  await synced;
+  wal.append(rec(1));
+  await wal.sync();
+  const r = openWal(path);
+  r.wal.close();
+  t.deepEqual(r.records, [rec(0)], "nothing is appended after close");
 });

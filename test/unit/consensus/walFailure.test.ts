@@ -64,13 +64,14 @@ test("a timeout whose WAL record cannot be written is still acted on (logged as 
       return {
         records: opened.records,
         wal: {
-          append(record, sync) {
+          append(record) {
             if (record.event.kind === "timeout" && failedTimeouts === 0) {
               failedTimeouts++;
               throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
             }
-            opened.wal.append(record, sync);
+            opened.wal.append(record);
           },
+          sync: () => opened.wal.sync(),
           truncate: () => opened.wal.truncate(),
           close: () => opened.wal.close(),
         },
