@@ -81,3 +81,33 @@ test("module accounts still round-trip through the account codec", (t) => {
   t.deepEqual(bytes, Uint8Array.from(Any.encode(accountToAny(acc)).finish()));
   t.deepEqual(accounts.valueCodec.decode(bytes), acc);
 });
+
+test("on damaged account bytes the fast decoder declines or agrees with cosmjs-types, never differs", (t) => {
+  let agreed = 0;
+  fc.assert(
+    fc.property(
+      account,
+      fc.array(
+        fc.record({
+          at: fc.nat(),
+          // Printable bytes keep more damaged encodings parseable, so both paths are exercised.
+          byte: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0x20, max: 0x7e })),
+        }),
+        { minLength: 1, maxLength: 2 },
+      ),
+      fc.oneof(fc.constant(0), fc.nat({ max: 4 })),
+      (acc: Account, flips, cut) => {
+        const bytes = encodeBaseAccountAny(acc).slice();
+        for (const { at, byte } of flips) bytes[at % bytes.length] = byte;
+        const damaged = bytes.subarray(0, bytes.length - (cut === 0 ? 0 : cut));
+        const fast = decodeBaseAccountAny(damaged);
+        if (fast === undefined) return;
+        // Whatever the fast path accepts, the generic decoder reads the same way.
+        t.deepEqual(fast, accountFromAny(Any.decode(damaged)));
+        agreed++;
+      },
+    ),
+    { numRuns: 10_000 },
+  );
+  t.true(agreed > 50, `the fast path accepted ${agreed} damaged encodings`);
+});
