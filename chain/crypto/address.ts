@@ -2,17 +2,17 @@
  * Account addresses as Cosmos derives them: ripemd160(sha256(compressed secp256k1 pubkey)),
  * bech32-encoded with the chain's prefix. Module accounts use sha256(name)[:20].
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { fromBech32, toBech32 } from "@cosmjs/encoding";
 import { sdkErrors } from "../types/errors.js";
 import { BECH32_PREFIX } from "./bech32Prefix.js";
-import { sha256 } from "./hash.js";
+import { digestBytes, sha256 } from "./hash.js";
 
 export { BECH32_PREFIX };
 export const ADDRESS_LENGTH = 20;
 
 export function ripemd160(data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash("ripemd160").update(data).digest());
+  return digestBytes(hash("ripemd160", data, "binary"));
 }
 
 /** The 20 address bytes of a compressed secp256k1 public key. */

