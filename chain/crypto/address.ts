@@ -7,6 +7,7 @@ import { fromBech32, toBech32 } from "@cosmjs/encoding";
 import { sdkErrors } from "../types/errors.js";
 import { BECH32_PREFIX } from "./bech32Prefix.js";
 import { digestBytes, sha256 } from "./hash.js";
+import { latin1 } from "../types/bytes.js";
 
 export { BECH32_PREFIX };
 export const ADDRESS_LENGTH = 20;
@@ -37,10 +38,6 @@ const addressByBytes = new Map<string, string>();
 function remember<V>(map: Map<string, V>, key: string, value: V): void {
   if (map.size >= CACHE_LIMIT) map.clear();
   map.set(key, value);
-}
-
-function latin1(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
 }
 
 export function addressToBech32(bytes: Uint8Array, prefix: string = BECH32_PREFIX): string {

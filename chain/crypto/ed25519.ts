@@ -7,6 +7,7 @@ import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 
 import { createRequire } from "node:module";
 import { sha256 } from "./hash.js";
 import { evictOldest } from "../types/evictOldest.js";
+import { latin1 } from "../types/bytes.js";
 
 export const ED25519_PUBKEY_LENGTH = 32;
 export const ED25519_SIGNATURE_LENGTH = 64;
@@ -17,7 +18,7 @@ const MAX_CACHED_KEYS = 10_000;
 const keyCache = new Map<string, KeyObject>();
 
 function keyObject(pubkey: Uint8Array): KeyObject {
-  const id = Buffer.from(pubkey).toString("hex");
+  const id = latin1(pubkey);
   let key = keyCache.get(id);
   if (key === undefined) {
     const der = new Uint8Array(SPKI_PREFIX.length + ED25519_PUBKEY_LENGTH);

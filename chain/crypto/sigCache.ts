@@ -15,10 +15,11 @@
  * Bounded; the least recently used entry goes first.
  */
 import { evictOldest } from "../types/evictOldest.js";
+import { latin1 } from "../types/bytes.js";
 
 /** Map keys: latin1 text of the bytes (cheaper than hex, equally exact). */
 function keyOf(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+  return latin1(b);
 }
 
 /** What one secp256k1 verification is computed from. */

@@ -6,6 +6,7 @@
  */
 import type { DecodedTx } from "./txDecode.js";
 import { evictOldest } from "../types/evictOldest.js";
+import { latin1 } from "../types/bytes.js";
 
 export interface DecodedTxCache {
   get(hash: Uint8Array): DecodedTx | undefined;
@@ -15,7 +16,7 @@ export interface DecodedTxCache {
 }
 
 function keyOf(hash: Uint8Array): string {
-  return Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString("latin1");
+  return latin1(hash);
 }
 
 export function createDecodedTxCache(maxEntries = 20_000): DecodedTxCache {

@@ -5,11 +5,13 @@
  * deletes touch one small array, seeks are two binary searches.
  */
 
+import { latin1 } from "../types/bytes.js";
+
 const MAX_CHUNK = 512;
 
 /** Byte key to its order-preserving string form. */
 export function keyString(key: Uint8Array): string {
-  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString("latin1");
+  return latin1(key);
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { ProtoWriter } from "../../chain/runtime/protoWire.js";
 import { BASE_ACCOUNT_TYPE_URL, SECP256K1_PUBKEY_TYPE_URL } from "./keys.js";
+import { latin1 } from "../../chain/types/bytes.js";
 
 /** The fields of a BaseAccount (no module part). */
 export interface BaseAccountFields {
@@ -84,7 +85,7 @@ class FieldReader {
   /** The span as a string when it is all ASCII (so latin1 is its UTF-8 reading). */
   ascii([s, e]: [number, number]): string | undefined {
     for (let i = s; i < e; i++) if (this.b[i]! > 0x7f) return undefined;
-    return Buffer.from(this.b.buffer, this.b.byteOffset + s, e - s).toString("latin1");
+    return latin1(this.b, s, e);
   }
 
   is([s, e]: [number, number], expected: Uint8Array): boolean {

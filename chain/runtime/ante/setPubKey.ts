@@ -6,7 +6,7 @@
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import { addressToBech32, secp256k1PubKeyToAddressBytes } from "../../crypto/address.js";
 import { isCompressedSecp256k1PubKey } from "../../crypto/secp256k1.js";
-import { toBase64 } from "../../types/bytes.js";
+import { latin1, toBase64 } from "../../types/bytes.js";
 import { sdkErrors } from "../../types/errors.js";
 import type { AnteStep } from "./types.js";
 
@@ -21,7 +21,7 @@ const knownKeys = new Map<string, { key: Uint8Array; address: string }>();
 const KNOWN_KEYS_LIMIT = 50_000;
 
 function knownKey(encoded: Uint8Array): { key: Uint8Array; address: string } | undefined {
-  return knownKeys.get(Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength).toString("latin1"));
+  return knownKeys.get(latin1(encoded));
 }
 
 /** The signer's public key from its SignerInfo, or undefined when absent (allowed in simulation only). */
@@ -43,7 +43,7 @@ export function signerPubKey(
   if (!isCompressedSecp256k1PubKey(key))
     throw sdkErrors.invalidPubKey(`not a compressed secp256k1 key at signer index ${index}`);
   if (knownKeys.size >= KNOWN_KEYS_LIMIT) knownKeys.clear();
-  knownKeys.set(Buffer.from(any.value.buffer, any.value.byteOffset, any.value.byteLength).toString("latin1"), {
+  knownKeys.set(latin1(any.value), {
     key,
     address: addressToBech32(secp256k1PubKeyToAddressBytes(key)),
   });

@@ -20,6 +20,7 @@
  */
 
 import { hash } from "node:crypto";
+import { latin1 } from "../../types/bytes.js";
 
 /** A 32-byte hash as a latin1 string. */
 export type Hash = string;
@@ -75,7 +76,7 @@ export function hashToBytes(h: Hash): Uint8Array {
 }
 
 export function bytesToHash(b: Uint8Array): Hash {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+  return latin1(b);
 }
 
 /** Scratch space for hash preimages and packed strings (hashing copies it, so reuse is safe). */
