@@ -146,23 +146,17 @@ export function openSignState(path: string): SignStateStore {
   let pending = 0;
   let closed = false;
 
-  function sign(
-    height: bigint,
-    round: number,
-    step: SignStep,
-    bytesWith: (t: Timestamp) => Uint8Array,
-    timestamp: Timestamp,
-    signer: (b: Uint8Array) => Uint8Array,
-  ): Promise<SignResult> {
+  /** Runs one signing after those asked before it (each judged against the last durable one). */
+  function serialized(run: () => Promise<SignResult>): Promise<SignResult> {
     if (closed) return Promise.reject(new Error(`sign state ${path} is closed`));
     pending++;
-    const run = busy.then(() => signAfterLast(height, round, step, bytesWith, timestamp, signer));
+    const result = busy.then(run);
     const done = () => void pending--;
-    busy = run.then(done, done);
-    return run;
+    busy = result.then(done, done);
+    return result;
   }
 
-  async function signAfterLast(
+  async function sign(
     height: bigint,
     round: number,
     step: SignStep,
@@ -207,23 +201,27 @@ export function openSignState(path: string): SignStateStore {
     },
     signVote(chainId, vote, signer) {
       const step: SignStep = vote.type === 1 ? 2 : 3;
-      return sign(
-        vote.height,
-        vote.round,
-        step,
-        (t) => voteSignBytes(chainId, { ...vote, timestamp: t }),
-        vote.timestamp,
-        signer,
+      return serialized(() =>
+        sign(
+          vote.height,
+          vote.round,
+          step,
+          (t) => voteSignBytes(chainId, { ...vote, timestamp: t }),
+          vote.timestamp,
+          signer,
+        ),
       );
     },
     signProposal(chainId, proposal, signer) {
-      return sign(
-        proposal.height,
-        proposal.round,
-        1,
-        (t) => proposalSignBytes(chainId, { ...proposal, timestamp: t }),
-        proposal.timestamp,
-        signer,
+      return serialized(() =>
+        sign(
+          proposal.height,
+          proposal.round,
+          1,
+          (t) => proposalSignBytes(chainId, { ...proposal, timestamp: t }),
+          proposal.timestamp,
+          signer,
+        ),
       );
     },
   };
