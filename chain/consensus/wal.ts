@@ -41,6 +41,7 @@ export interface Wal {
 }
 
 const HEADER = 8;
+const fsyncAsync = promisify(fsync);
 
 /** Reads the valid records and the byte length they occupy. */
 export function readWalRecords(bytes: Uint8Array): { records: WalRecord[]; validLength: number; torn: boolean } {
@@ -82,7 +83,6 @@ export function openWal(path: string): { wal: Wal; records: WalRecord[] } {
   /** fsyncs in flight: close waits for them, so none lands on a reused descriptor number. */
   let syncing = 0;
   let closeWhenIdle = false;
-  const fsyncAsync = promisify(fsync);
   const wal: Wal = {
     append(record) {
       if (closed) return;

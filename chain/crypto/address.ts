@@ -6,14 +6,14 @@ import { hash } from "node:crypto";
 import { fromBech32, toBech32 } from "@cosmjs/encoding";
 import { sdkErrors } from "../types/errors.js";
 import { BECH32_PREFIX } from "./bech32Prefix.js";
-import { digestBytes, sha256 } from "./hash.js";
-import { latin1 } from "../types/bytes.js";
+import { sha256 } from "./hash.js";
+import { fromLatin1, latin1 } from "../types/bytes.js";
 
 export { BECH32_PREFIX };
 export const ADDRESS_LENGTH = 20;
 
 export function ripemd160(data: Uint8Array): Uint8Array {
-  return digestBytes(hash("ripemd160", data, "binary"));
+  return fromLatin1(hash("ripemd160", data, "binary"));
 }
 
 /** The 20 address bytes of a compressed secp256k1 public key. */

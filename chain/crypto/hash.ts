@@ -6,15 +6,8 @@
  * ~2.6 ms of every ~8.7 ms scavenge on weak handles.
  */
 import { hash } from "node:crypto";
-import { concatBytes } from "../types/bytes.js";
+import { concatBytes, fromLatin1 } from "../types/bytes.js";
 
 export function sha256(...parts: Uint8Array[]): Uint8Array {
-  return digestBytes(hash("sha256", parts.length === 1 ? parts[0]! : concatBytes(...parts), "binary"));
-}
-
-/** A latin1 digest string as bytes (one char per byte). */
-export function digestBytes(latin1: string): Uint8Array {
-  const out = new Uint8Array(latin1.length);
-  for (let i = 0; i < latin1.length; i++) out[i] = latin1.charCodeAt(i);
-  return out;
+  return fromLatin1(hash("sha256", parts.length === 1 ? parts[0]! : concatBytes(...parts), "binary"));
 }

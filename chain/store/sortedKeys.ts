@@ -5,7 +5,7 @@
  * deletes touch one small array, seeks are two binary searches.
  */
 
-import { latin1 } from "../types/bytes.js";
+import { fromLatin1, latin1 } from "../types/bytes.js";
 
 const MAX_CHUNK = 512;
 
@@ -36,9 +36,7 @@ export function isLatin1Iterable(store: object): store is Latin1Iterable {
 
 /** The inverse of `keyString`, as a plain Uint8Array (not a Buffer) so equality checks compare like for like. */
 export function stringKey(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
+  return fromLatin1(s);
 }
 
 /** Position of a key: chunk index and index inside the chunk. */

@@ -23,6 +23,13 @@ export function latin1(b: Uint8Array, start = 0, end = b.length): string {
   return latin1Slice.call(b, start, end);
 }
 
+/** The inverse of `latin1`, as a plain Uint8Array (not a Buffer) so equality checks compare like for like. */
+export function fromLatin1(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
 export function fromHex(h: string): Uint8Array {
   if (h.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(h)) {
     throw new TypeError("invalid hex string");

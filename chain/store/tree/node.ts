@@ -20,7 +20,7 @@
  */
 
 import { hash } from "node:crypto";
-import { latin1 } from "../../types/bytes.js";
+import { fromLatin1, latin1 } from "../../types/bytes.js";
 
 /** A 32-byte hash as a latin1 string. */
 export type Hash = string;
@@ -70,9 +70,7 @@ export function sha256(data: Uint8Array): Hash {
 }
 
 export function hashToBytes(h: Hash): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) out[i] = h.charCodeAt(i);
-  return out;
+  return fromLatin1(h);
 }
 
 export function bytesToHash(b: Uint8Array): Hash {
@@ -90,17 +88,9 @@ const latin1Write: Latin1Writer =
     return this.write(s, offset, length, "latin1");
   };
 
-type Latin1Slicer = (this: Buffer, start: number, end: number) => string;
-/** Buffer's native latin1 reader, skipping `toString()`'s argument parsing. */
-const latin1Slice: Latin1Slicer =
-  (Buffer.prototype as unknown as { latin1Slice?: Latin1Slicer }).latin1Slice ??
-  function (this: Buffer, start: number, end: number): string {
-    return this.toString("latin1", start, end);
-  };
-
-/** Bytes [start, end) of `buf` as a latin1 string. */
+/** Bytes [start, end) of `buf` as a latin1 string (Buffer's native reader, chain/types/bytes.ts). */
 export function getLatin1(buf: Buffer, start: number, end: number): string {
-  return latin1Slice.call(buf, start, end);
+  return latin1(buf, start, end);
 }
 
 /** Writes a latin1 string (a hash, a packed hash list, a key) into `buf` at `offset`. */
