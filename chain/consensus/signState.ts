@@ -4,7 +4,7 @@
  * messages at one height/round/step. Asked again for the same message (only the timestamp
  * differing), it returns the saved signature and timestamp, as CometBFT's privval does.
  *
- * The fsyncs and the rename run on libuv's thread pool: a sync write blocked the event loop
+ * The fsyncs run on libuv's thread pool: a sync write blocked the event loop
  * for ~2 ms per signature on a loaded disk (5% of a busy node's main thread), time in which
  * CheckTx, receipts and RPC now go on. Signing is serialized: a second request waits until
  * the first is durable, and is judged against it.
@@ -18,7 +18,7 @@ import {
   ftruncateSync,
   openSync,
   readFileSync,
-  rename,
+  renameSync,
   writeSync,
 } from "node:fs";
 import { dirname } from "node:path";
@@ -68,7 +68,6 @@ export interface SignStateStore {
 }
 
 const fsyncAsync = promisify(fsync);
-const renameAsync = promisify(rename);
 
 /**
  * Writes the state file as temp-file-then-rename, fsynced, with mode 0600 at every write.
@@ -119,13 +118,15 @@ class DurableFile {
     } finally {
       closeSync(fd);
     }
-    await renameAsync(this.tmp, this.path);
-    await fsyncAsync(this.dirFd!);
+    // Closing the spare, renaming it and opening the next stay in one synchronous step: at no
+    // moment the event loop can see is the sign state without its next file open.
+    renameSync(this.tmp, this.path);
     try {
       this.prepare();
     } catch {
-      // Retried by the next write; this signature is already durable.
+      // Retried by the next write.
     }
+    await fsyncAsync(this.dirFd!);
   }
 }
 
