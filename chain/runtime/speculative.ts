@@ -12,14 +12,19 @@
  *   and the app applies them instead of executing the block again (`reuseForFinalize`);
  * - a pipelined block, opened on its parent's speculative state with a predicted
  *   begin-block, needs no second execution once its parent's changes were committed as
- *   they were (reused) and the real begin-block writes exactly what the predicted one did:
- *   its txs ran on exactly the state they would run on now (`rebaseOnCommitted`).
+ *   they were (reused) and its txs read nothing the real begin-block writes differently
+ *   from the predicted one: they ran on exactly the values they would read now
+ *   (`rebaseOnCommitted`). The prediction misses often in small ways a trade never reads: a
+ *   vote late for the last commit changes a validator's missed-block count, and the
+ *   checkpoint interval's begin-block needs the app hash the prediction lacks. So every key
+ *   and range the txs read or wrote below their own branches is logged (store/branch.ts).
  * Every condition is checked; where one fails, the block is executed again as before.
  */
 import { Branch, branchStore } from "../store/branch.js";
 import type { KVStore } from "../store/types.js";
 import type { AbciEvent, LastCommitInfo, Misbehavior, Timestamp, TxResult, ValidatorUpdate } from "../types/abci.js";
-import { equalBytes } from "../types/bytes.js";
+import { compareBytes, equalBytes } from "../types/bytes.js";
+import { keyString } from "../store/sortedKeys.js";
 import { sdkErrors } from "../types/errors.js";
 import { runBlockHook, type HookLogger } from "./blockHooks.js";
 import { createQueryContext } from "./context.js";
@@ -163,6 +168,8 @@ function openOn(
   const info = hookInfo(shared.chainId, req, lastAppHash);
   const beginEvents: AbciEvent[] = [];
   runBlockHook({ modules: shared.modules, base: state, logger: shared.logger }, info, "beginBlock", beginEvents);
+  // A pipelined block is re-based later: what its txs depend on decides whether they run again.
+  if (base.kind === "parent") state.trackAccess();
   return blockOf({
     shared,
     info,
@@ -266,9 +273,12 @@ export function reuseForFinalize(
 /**
  * The pipelined `block` moved onto committed state without executing its txs again, when
  * that is exact: its parent's changes are what was committed (finalize reused them), its
- * txs see the same chain id, height and time under `req`, and the real begin-block
- * (`req`, `lastAppHash`) changes exactly what the predicted one did. Undefined otherwise,
- * and then the caller executes the txs again. `block` is retired either way it succeeds.
+ * txs see the same chain id, height and time under `req`, and no key on which the real
+ * begin-block (`req`, `lastAppHash`) and the predicted one differ was read or written by
+ * them (nor lies in a range they scanned). Then every value they read is what they would
+ * read now, so they would do and answer exactly what they did; the re-based state is the
+ * real begin-block's changes and then theirs. Undefined otherwise, and then the caller
+ * executes the txs again. `block` is retired when this succeeds.
  */
 export function rebaseOnCommitted(
   block: SpeculativeBlock,
@@ -288,9 +298,16 @@ export function rebaseOnCommitted(
   const beginEvents: AbciEvent[] = [];
   runBlockHook({ modules: r.shared.modules, base: state, logger: r.shared.logger }, info, "beginBlock", beginEvents);
   const beginChanges = [...state.changes()];
-  if (!sameChanges(beginChanges, r.beginChanges)) return undefined;
-  // The txs ran on exactly this state: replay their changes (begin-block's are the same).
+  const differing = differingKeys(beginChanges, r.beginChanges);
+  if (differing.size > 0) {
+    const log = r.state.accessLog;
+    if (log === undefined) return undefined;
+    for (const s of differing) if (log.touches(s)) return undefined;
+  }
+  // The txs ran on the values they would read now: replay their changes, and begin-block's
+  // where the predicted one wrote what the real one did (a differing key keeps the real one's).
   for (const [key, value] of r.state.changes()) {
+    if (differing.size > 0 && differing.has(keyString(key))) continue;
     if (value === undefined) state.delete(key);
     else state.set(key, value);
   }
@@ -317,14 +334,29 @@ function clean(store: ReuseStore): boolean {
   return store.working instanceof Branch && store.working.dirtySize === 0;
 }
 
-function sameChanges(a: readonly Change[], b: readonly Change[]): boolean {
-  return (
-    a.length === b.length &&
-    a.every(([k, v], i) => {
-      const [k2, v2] = b[i]!;
-      return equalBytes(k, k2) && (v === undefined ? v2 === undefined : v2 !== undefined && equalBytes(v, v2));
-    })
-  );
+/** The keys (latin1 form) that one list of changes sets or deletes and the other does not do alike; both in key order. */
+export function differingKeys(a: readonly Change[], b: readonly Change[]): Set<string> {
+  const out = new Set<string>();
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    const order = x === undefined ? 1 : y === undefined ? -1 : compareBytes(x[0], y[0]);
+    if (order < 0) {
+      out.add(keyString(x![0]));
+      i++;
+    } else if (order > 0) {
+      out.add(keyString(y![0]));
+      j++;
+    } else {
+      const [v, w] = [x![1], y![1]];
+      if (v === undefined ? w !== undefined : w === undefined || !equalBytes(v, w)) out.add(keyString(x![0]));
+      i++;
+      j++;
+    }
+  }
+  return out;
 }
 
 /** Deep equality of plain data (objects, arrays, byte arrays, bigints); an absent key equals an undefined one. */

@@ -36,10 +36,39 @@ export interface BranchObserver {
   applied(): void;
 }
 
+/**
+ * Every key and key range read or changed through one branch since `trackAccess`: what the
+ * txs executed on it depended on. Keys and bounds are in latin1 form; an undefined bound is open.
+ */
+export class AccessLog {
+  readonly keys = new Set<string>();
+  /** [start, end) pairs, flat. */
+  private readonly ranges: (string | undefined)[] = [];
+
+  addRange(startS: string | undefined, endS: string | undefined): void {
+    const n = this.ranges.length;
+    // A scan repeated by one tx after another (the book's side) is kept once.
+    if (n > 0 && this.ranges[n - 2] === startS && this.ranges[n - 1] === endS) return;
+    this.ranges.push(startS, endS);
+  }
+
+  /** Whether the key was read or changed, or lies in a range that was scanned. */
+  touches(s: string): boolean {
+    if (this.keys.has(s)) return true;
+    for (let i = 0; i < this.ranges.length; i += 2) {
+      const start = this.ranges[i];
+      const end = this.ranges[i + 1];
+      if ((start === undefined || s >= start) && (end === undefined || s < end)) return true;
+    }
+    return false;
+  }
+}
+
 export class Branch implements BranchStore, Latin1Iterable {
   private readonly pending = new Map<string, Pending>();
   private readonly index = new SortedKeys();
   private observers: BranchObserver[] | undefined;
+  private log: AccessLog | undefined;
   /** Bumped on every write or delete, so that callers can cache results derived from the changes. */
   generation = 0;
 
@@ -47,6 +76,18 @@ export class Branch implements BranchStore, Latin1Iterable {
 
   get dirtySize(): number {
     return this.pending.size;
+  }
+
+  /**
+   * From now on, records every key and range read through this branch (by the branches
+   * above it, or by a cache walking the layers) and every key written into it.
+   */
+  trackAccess(): AccessLog {
+    return (this.log ??= new AccessLog());
+  }
+
+  get accessLog(): AccessLog | undefined {
+    return this.log;
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
@@ -59,6 +100,7 @@ export class Branch implements BranchStore, Latin1Iterable {
    * measurable share of an order's cost.
    */
   getLatin1(s: string, key: Uint8Array): Uint8Array | undefined {
+    this.log?.keys.add(s);
     const p = this.pending.get(s);
     if (p !== undefined) return p.value;
     const parent = this.parent;
@@ -72,6 +114,7 @@ export class Branch implements BranchStore, Latin1Iterable {
   }
 
   hasLatin1(s: string, key: Uint8Array): boolean {
+    this.log?.keys.add(s);
     const p = this.pending.get(s);
     if (p !== undefined) return p.value !== undefined;
     const parent = this.parent;
@@ -98,16 +141,19 @@ export class Branch implements BranchStore, Latin1Iterable {
 
   /** This branch's own change of a key (latin1 form), if it has one: a read that skips the layers below. */
   pendingEntry(s: string): Pending | undefined {
+    this.log?.keys.add(s);
     return this.pending.get(s);
   }
 
   /** The keys this branch itself changed in [startS, endS), ascending (deletes included). */
   pendingKeys(startS: string, endS: string): Generator<string> {
+    this.log?.addRange(startS, endS);
     return this.index.range(startS, endS, false);
   }
 
   /** Whether this branch itself changed any key in [startS, endS). */
   hasPendingIn(startS: string, endS: string): boolean {
+    this.log?.addRange(startS, endS);
     const first = this.index.ceiling(startS, false);
     return first !== undefined && first < endS;
   }
@@ -178,6 +224,7 @@ export class Branch implements BranchStore, Latin1Iterable {
 
   /** The merged scan, by latin1 bounds, each entry with its key's latin1 form (for a Branch above). */
   *latin1Entries(startS: string | undefined, endS: string | undefined, reverse: boolean): Iterator<Latin1Entry> {
+    this.log?.addRange(startS, endS);
     const parentIt = parentEntries(this.parent, startS, endS, reverse);
     let parentNext = nextOf(parentIt);
     let last: string | undefined;
@@ -220,6 +267,7 @@ export class Branch implements BranchStore, Latin1Iterable {
 
   /** Records a change whose key string is `s` and whose key is already a private copy. */
   private recordPending(s: string, p: Pending): void {
+    this.log?.keys.add(s);
     if (!this.pending.has(s)) this.index.insert(s);
     this.pending.set(s, p);
     this.generation++;
