@@ -4,7 +4,7 @@
  * Encodings are CometBFT's protobuf forms behind a one-byte tag.
  */
 import type { ConsensusMessage, ConsensusNetwork } from "./types.js";
-import { equalBytes } from "../types/bytes.js";
+import { equalBytes, readU32be, u32be } from "../types/bytes.js";
 import { decodeBlock, decodeProposal, decodeVote, encodeBlock, encodeProposal, encodeVote } from "./protoCodec.js";
 
 /** What consensus needs of a p2p channel (chain/p2p's host, bound to one channel, fits). */
@@ -21,12 +21,6 @@ const TAG_PROPOSAL = 1;
 const TAG_VOTE = 2;
 const TAG_BLOCK = 3;
 const TAG_EVIDENCE = 4;
-
-function u32(n: number): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, n);
-  return out;
-}
 
 function tagged(tag: number, ...parts: Uint8Array[]): Uint8Array {
   const total = parts.reduce((n, p) => n + p.length, 1);
@@ -45,15 +39,15 @@ export function encodeConsensusMessage(m: ConsensusMessage): Uint8Array {
   if (m.kind === "block") return tagged(TAG_BLOCK, encodeBlock(m.block));
   if (m.kind === "evidence") {
     const a = encodeVote(m.voteA);
-    return tagged(TAG_EVIDENCE, u32(a.length), a, encodeVote(m.voteB));
+    return tagged(TAG_EVIDENCE, u32be(a.length), a, encodeVote(m.voteB));
   }
   const proposal = encodeProposal(m.proposal);
-  return tagged(TAG_PROPOSAL, u32(proposal.length), proposal, encodeBlock(m.block));
+  return tagged(TAG_PROPOSAL, u32be(proposal.length), proposal, encodeBlock(m.block));
 }
 
 function lengthPrefix(body: Uint8Array, what: string): number {
   if (body.length < 4) throw new RangeError(`truncated ${what}`);
-  const n = new DataView(body.buffer, body.byteOffset, body.byteLength).getUint32(0);
+  const n = readU32be(body, 0);
   if (4 + n > body.length) throw new RangeError(`truncated ${what}`);
   return n;
 }

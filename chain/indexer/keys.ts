@@ -16,7 +16,7 @@
  * Earlier layouts wrote 0x21 | height | index → hash and 0x22 | key | value | height |
  * index → hash per tx; an index found in that layout is rebuilt (txIndexer.ts).
  */
-import { fromUtf8, readU64be } from "../types/bytes.js";
+import { fromUtf8, readU32be, readU64be, u64be, writeU16be, writeU32be, writeU64be } from "../types/bytes.js";
 
 export const TX_BY_HASH = 0x20;
 export const LEGACY_TX_BY_POSITION = 0x21;
@@ -32,9 +32,7 @@ export const BLOCK_ENTRY_BYTES = 4 + HASH_BYTES;
 const encoder = new TextEncoder();
 
 export function u64Bytes(n: bigint): Uint8Array {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, n);
-  return out;
+  return u64be(n);
 }
 
 export function txByHashKey(hash: Uint8Array): Uint8Array {
@@ -47,7 +45,7 @@ export function txByHashKey(hash: Uint8Array): Uint8Array {
 export function blockTxsKey(height: bigint): Uint8Array {
   const out = new Uint8Array(9);
   out[0] = BLOCK_TXS;
-  new DataView(out.buffer).setBigUint64(1, height);
+  writeU64be(out, 1, height);
   return out;
 }
 
@@ -60,12 +58,11 @@ export function postingPrefix(compositeKey: string, value?: string): Uint8Array 
   const k = encoder.encode(compositeKey);
   const v = value === undefined ? undefined : encoder.encode(value);
   const out = new Uint8Array(3 + k.length + (v === undefined ? 0 : 4 + v.length));
-  const view = new DataView(out.buffer);
   out[0] = POSTINGS;
-  view.setUint16(1, k.length);
+  writeU16be(out, 1, k.length);
   out.set(k, 3);
   if (v !== undefined) {
-    view.setUint32(3 + k.length, v.length);
+    writeU32be(out, 3 + k.length, v.length);
     out.set(v, 7 + k.length);
   }
   return out;
@@ -87,45 +84,40 @@ export function postingKeyWriter(compositeKey: string): (value: string, height: 
     const vLength = Buffer.byteLength(value, "utf8");
     const out = new Uint8Array(head + 4 + vLength + 8);
     out.set(prefix, 0);
-    const view = new DataView(out.buffer);
-    view.setUint32(head, vLength);
+    writeU32be(out, head, vLength);
     encoder.encodeInto(value, out.subarray(head + 4, head + 4 + vLength));
-    view.setBigUint64(head + 4 + vLength, height);
+    writeU64be(out, head + 4 + vLength, height);
     return out;
   };
 }
 
 /** Splits a posting-list key back into its value and height (the composite key's prefix length is known). */
 export function parsePostingKey(key: Uint8Array, prefixLength: number): { value: string; height: bigint } {
-  const view = new DataView(key.buffer, key.byteOffset, key.byteLength);
-  const valueLength = view.getUint32(prefixLength);
+  const valueLength = readU32be(key, prefixLength);
   const valueStart = prefixLength + 4;
   return {
     value: fromUtf8(key.subarray(valueStart, valueStart + valueLength)),
-    height: view.getBigUint64(valueStart + valueLength),
+    height: readU64be(key, valueStart + valueLength),
   };
 }
 
 export function encodeIndexes(indexes: readonly number[]): Uint8Array {
   const out = new Uint8Array(indexes.length * 4);
-  const view = new DataView(out.buffer);
-  indexes.forEach((i, n) => view.setUint32(n * 4, i));
+  indexes.forEach((i, n) => writeU32be(out, n * 4, i));
   return out;
 }
 
 export function decodeIndexes(b: Uint8Array): number[] {
-  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const out: number[] = [];
-  for (let at = 0; at + 4 <= b.length; at += 4) out.push(view.getUint32(at));
+  for (let at = 0; at + 4 <= b.length; at += 4) out.push(readU32be(b, at));
   return out;
 }
 
 /** A block's tx list as (index, hash) pairs. */
 export function decodeBlockTxs(b: Uint8Array): { index: number; hash: Uint8Array }[] {
-  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const out: { index: number; hash: Uint8Array }[] = [];
   for (let at = 0; at + BLOCK_ENTRY_BYTES <= b.length; at += BLOCK_ENTRY_BYTES) {
-    out.push({ index: view.getUint32(at), hash: b.subarray(at + 4, at + BLOCK_ENTRY_BYTES) });
+    out.push({ index: readU32be(b, at), hash: b.subarray(at + 4, at + BLOCK_ENTRY_BYTES) });
   }
   return out;
 }

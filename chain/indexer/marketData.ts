@@ -13,7 +13,7 @@
  */
 import type { BlockStoreReader, Database, WriteBatch } from "../store/types.js";
 import type { AbciEvent, FinalizeBlockResponse } from "../types/abci.js";
-import { fromUtf8, prefixEnd, utf8 } from "../types/bytes.js";
+import { fromUtf8, prefixEnd, readU64be, u64be, utf8, writeU64be } from "../types/bytes.js";
 import { indexerErrors } from "./errors.js";
 
 const TRADE = 0x2c;
@@ -87,14 +87,14 @@ function marketPrefix(tag: number, market: string, extra: number): Uint8Array {
 
 function tradeKey(market: string, seq: bigint): Uint8Array {
   const out = marketPrefix(TRADE, market, 8);
-  new DataView(out.buffer).setBigUint64(out.length - 8, seq);
+  writeU64be(out, out.length - 8, seq);
   return out;
 }
 
 function candleKey(market: string, interval: CandleInterval, open: bigint): Uint8Array {
   const out = marketPrefix(CANDLE, market, 9);
   out[out.length - 9] = INTERVAL_IDS[interval];
-  new DataView(out.buffer).setBigUint64(out.length - 8, open);
+  writeU64be(out, out.length - 8, open);
   return out;
 }
 
@@ -179,7 +179,7 @@ export async function openMarketData({ db, blocks }: OpenMarketDataOptions): Pro
     latest.set(`${c.market}\n${c.interval}`, c);
   }
   const stored = await db.get(Uint8Array.of(HEIGHT));
-  let height = stored === undefined ? 0n : new DataView(stored.buffer, stored.byteOffset).getBigUint64(0);
+  let height = stored === undefined ? 0n : readU64be(stored, 0);
 
   function index(batch: WriteBatch, h: bigint, timeSeconds: bigint, results: FinalizeBlockResponse): MarketDataUpdate {
     // A height already indexed (the rebuild met the live path) must not count its trades twice.
@@ -200,9 +200,7 @@ export async function openMarketData({ db, blocks }: OpenMarketDataOptions): Pro
       const newest = latest.get(`${c.market}\n${c.interval}`);
       if (newest === c) batch.put(latestKey(c.market, c.interval), json(c));
     }
-    const hb = new Uint8Array(8);
-    new DataView(hb.buffer).setBigUint64(0, h);
-    batch.put(Uint8Array.of(HEIGHT), hb);
+    batch.put(Uint8Array.of(HEIGHT), u64be(h));
     height = h;
     return { trades, candles: [...changed.values()] };
   }

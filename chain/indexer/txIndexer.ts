@@ -7,7 +7,7 @@
 import { sha256 } from "../crypto/hash.js";
 import type { Database, WriteBatch } from "../store/types.js";
 import type { TxResult } from "../types/abci.js";
-import { prefixEnd, readU64be } from "../types/bytes.js";
+import { prefixEnd, readU64be, writeU32be } from "../types/bytes.js";
 import {
   BLOCK_ENTRY_BYTES,
   INDEXED_HEIGHT,
@@ -83,7 +83,6 @@ async function dropLegacyEntries(db: Database): Promise<void> {
 
 function indexBlock(batch: WriteBatch, height: bigint, txs: Uint8Array[], results: TxResult[]): void {
   const list = new Uint8Array(txs.length * BLOCK_ENTRY_BYTES);
-  const listView = new DataView(list.buffer);
   let listed = 0;
   // composite key → value → the block's tx indexes carrying it, ascending.
   const postings = new Map<string, Map<string, number[]>>();
@@ -93,7 +92,7 @@ function indexBlock(batch: WriteBatch, height: bigint, txs: Uint8Array[], result
     if (result === undefined) return;
     const hash = sha256(tx);
     batch.put(txByHashKey(hash), encodeTxRecord(height, index, tx, result));
-    listView.setUint32(listed * BLOCK_ENTRY_BYTES, index);
+    writeU32be(list, listed * BLOCK_ENTRY_BYTES, index);
     list.set(hash, listed * BLOCK_ENTRY_BYTES + 4);
     listed++;
     for (const event of result.events) {

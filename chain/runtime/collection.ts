@@ -5,7 +5,7 @@
  */
 import { keyString } from "../store/sortedKeys.js";
 import type { KVStore } from "../store/types.js";
-import { concatBytes, prefixEnd } from "../types/bytes.js";
+import { concatBytes, prefixEnd, readU64be, u64be } from "../types/bytes.js";
 import { moduleStorePrefixS } from "./prefixStore.js";
 import { cachedRead, UNCACHED } from "./valueCache.js";
 
@@ -145,12 +145,8 @@ export const amountCodec: Codec<bigint> = {
 };
 
 export const u64Codec: Codec<bigint> = {
-  encode: (n) => {
-    const out = new Uint8Array(8);
-    new DataView(out.buffer).setBigUint64(0, n);
-    return out;
-  },
-  decode: (b) => new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(0),
+  encode: (n) => u64be(n),
+  decode: (b) => readU64be(b, 0),
 };
 
 export const bytesCodec: Codec<Uint8Array> = { encode: (b) => b, decode: (b) => Uint8Array.from(b) };

@@ -8,6 +8,7 @@
 import { createRequire } from "node:module";
 import type { Database, WriteBatch } from "./types.js";
 import { storeErrors } from "./errors.js";
+import { asBuffer } from "../types/bytes.js";
 
 type Callback<T = void> = (err: Error | null | undefined, result?: T) => void;
 
@@ -128,10 +129,7 @@ function call<T>(fn: (cb: Callback<T>) => void): Promise<T> {
   });
 }
 
-function buf(b: Uint8Array): Buffer {
-  // Most callers already pass Buffers (tree records and node keys); wrapping costs a native call per op.
-  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-}
+const buf = asBuffer;
 
 /** A plain Uint8Array view of the Buffer, so results compare equal to ordinary byte arrays. */
 function bytes(b: Buffer): Uint8Array {

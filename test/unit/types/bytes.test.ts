@@ -1,11 +1,27 @@
 /**
- * toHex and latin1 call Buffer's native slicers on any Uint8Array (chain/types/bytes.ts):
- * for plain arrays, Buffers and views into a larger buffer they must give exactly what
- * Buffer's toString gives for the same bytes, and keyString must keep byte order.
+ * toHex, latin1 and toBase64 call Buffer's native slicers on any Uint8Array
+ * (chain/types/bytes.ts): for plain arrays, Buffers and views into a larger buffer they must
+ * give exactly what Buffer's toString gives for the same bytes, and keyString must keep byte
+ * order. The big-endian integer helpers write and read byte by byte: they must agree with
+ * DataView for every input DataView takes, and refuse reads past the end as it does.
  */
 import test from "ava";
 import fc from "fast-check";
-import { compareBytes, latin1, toHex } from "../../../chain/types/bytes.js";
+import {
+  asBuffer,
+  compareBytes,
+  equalBytes,
+  latin1,
+  readU32be,
+  readU64be,
+  toBase64,
+  toHex,
+  u32be,
+  u64be,
+  writeU16be,
+  writeU32be,
+  writeU64be,
+} from "../../../chain/types/bytes.js";
 import { keyString, stringKey } from "../../../chain/store/sortedKeys.js";
 
 const view = fc
@@ -28,6 +44,7 @@ test("toHex and latin1 give Buffer's text for any view of any bytes", (t) => {
       const start = b.length === 0 ? 0 : x % b.length;
       const end = start + (b.length === start ? 0 : y % (b.length - start + 1));
       t.is(latin1(b, start, end), reference(b.subarray(start, end), "latin1"));
+      t.is(toBase64(b), reference(b, "base64"));
     }),
     { numRuns: 2_000 },
   );
@@ -40,6 +57,119 @@ test("keyString keeps unsigned byte order and stringKey inverts it", (t) => {
       const sb = keyString(b);
       t.is(Math.sign(compareBytes(a, b)), sa < sb ? -1 : sa > sb ? 1 : 0);
       t.deepEqual(stringKey(sa), Uint8Array.from(a));
+    }),
+    { numRuns: 2_000 },
+  );
+});
+
+/** What DataView writes for the same call, on an array of `size` bytes. */
+function viaDataView(size: number, write: (v: DataView) => void): Uint8Array {
+  const out = new Uint8Array(new ArrayBuffer(size));
+  write(new DataView(out.buffer));
+  return out;
+}
+
+test("u32be, writeU16be and writeU32be write what DataView writes, for any number it takes", (t) => {
+  const anyNumber = fc.oneof(
+    fc.integer({ min: 0, max: 0xffffffff }),
+    fc.integer(),
+    fc.double({ noNaN: false }),
+    fc.constantFrom(2 ** 32, 2 ** 32 + 5, -1, 2 ** 53, -(2 ** 31), 0.5, Infinity),
+  );
+  fc.assert(
+    fc.property(anyNumber, fc.nat({ max: 8 }), (n, offset) => {
+      t.deepEqual(
+        u32be(n),
+        viaDataView(4, (v) => v.setUint32(0, n)),
+      );
+      const out = new Uint8Array(offset + 4);
+      writeU32be(out, offset, n);
+      t.deepEqual(
+        out,
+        viaDataView(offset + 4, (v) => v.setUint32(offset, n)),
+      );
+      const two = new Uint8Array(offset + 2);
+      writeU16be(two, offset, n);
+      t.deepEqual(
+        two,
+        viaDataView(offset + 2, (v) => v.setUint16(offset, n)),
+      );
+    }),
+    { numRuns: 3_000 },
+  );
+});
+
+test("u64be and writeU64be write what DataView's setBigUint64 writes, modulo 2^64, for bigints and integer numbers", (t) => {
+  const anyBig = fc.oneof(
+    fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+    fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+    fc.constantFrom(0n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 63n, 2n ** 64n - 1n, 2n ** 64n, -1n),
+  );
+  fc.assert(
+    fc.property(anyBig, fc.nat({ max: 8 }), (n, offset) => {
+      t.deepEqual(
+        u64be(n),
+        viaDataView(8, (v) => v.setBigUint64(0, n)),
+      );
+      const out = new Uint8Array(offset + 8);
+      writeU64be(out, offset, n);
+      t.deepEqual(
+        out,
+        viaDataView(offset + 8, (v) => v.setBigUint64(offset, n)),
+      );
+    }),
+    { numRuns: 3_000 },
+  );
+  const safe = fc.oneof(fc.maxSafeNat(), fc.integer(), fc.constantFrom(2 ** 32, 2 ** 53 - 1, -1, 2 ** 60));
+  fc.assert(
+    fc.property(safe, (n) => {
+      t.deepEqual(
+        u64be(n),
+        viaDataView(8, (v) => v.setBigUint64(0, BigInt(n))),
+      );
+    }),
+    { numRuns: 2_000 },
+  );
+  // A number that is not an integer has no BigInt: refused, as before.
+  t.throws(() => u64be(1.5), { instanceOf: RangeError });
+  t.throws(() => u64be(NaN), { instanceOf: RangeError });
+});
+
+test("readU32be and readU64be read what DataView reads at any offset of any view, and refuse a read past the end", (t) => {
+  fc.assert(
+    fc.property(view, fc.integer({ min: -2, max: 210 }), (b, offset) => {
+      const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      for (const [read, ref] of [
+        [() => readU32be(b, offset), () => dv.getUint32(offset)],
+        [() => readU64be(b, offset), () => dv.getBigUint64(offset)],
+      ] as const) {
+        let expected: unknown;
+        try {
+          expected = ref();
+        } catch {
+          t.throws(read, { instanceOf: RangeError });
+          continue;
+        }
+        t.is(read(), expected);
+      }
+    }),
+    { numRuns: 3_000 },
+  );
+});
+
+test("compareBytes orders any two views as unsigned bytes; asBuffer gives a Buffer of the same bytes", (t) => {
+  const reference = (a: Uint8Array, b: Uint8Array): number => {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+    return Math.sign(a.length - b.length);
+  };
+  fc.assert(
+    fc.property(view, view, (a, b) => {
+      t.is(Math.sign(compareBytes(a, b)), reference(a, b));
+      t.is(equalBytes(a, b), reference(a, b) === 0);
+      t.is(compareBytes(a, Uint8Array.from(a)), 0);
+      const buf = asBuffer(a);
+      t.true(Buffer.isBuffer(buf));
+      t.deepEqual(Uint8Array.from(buf), Uint8Array.from(a));
     }),
     { numRuns: 2_000 },
   );
