@@ -16,7 +16,7 @@
  * Earlier layouts wrote 0x21 | height | index → hash and 0x22 | key | value | height |
  * index → hash per tx; an index found in that layout is rebuilt (txIndexer.ts).
  */
-import { fromUtf8, readU32be, readU64be, u64be, writeU16be, writeU32be, writeU64be } from "../types/bytes.js";
+import { fromUtf8, utf8, readU32be, readU64be, u64be, writeU16be, writeU32be, writeU64be } from "../types/bytes.js";
 
 export const TX_BY_HASH = 0x20;
 export const LEGACY_TX_BY_POSITION = 0x21;
@@ -55,8 +55,8 @@ export function heightOfBlockTxsKey(key: Uint8Array): bigint {
 
 /** Prefix of every posting list of one composite key; with `value`, of that exact value. */
 export function postingPrefix(compositeKey: string, value?: string): Uint8Array {
-  const k = encoder.encode(compositeKey);
-  const v = value === undefined ? undefined : encoder.encode(value);
+  const k = utf8(compositeKey);
+  const v = value === undefined ? undefined : utf8(value);
   const out = new Uint8Array(3 + k.length + (v === undefined ? 0 : 4 + v.length));
   out[0] = POSTINGS;
   writeU16be(out, 1, k.length);
@@ -73,7 +73,7 @@ export function postingPrefix(compositeKey: string, value?: string): Uint8Array 
  * for every value and height (a block repeats the same few composite keys).
  */
 export function postingKeyWriter(compositeKey: string): (value: string, height: bigint) => Uint8Array {
-  const k = encoder.encode(compositeKey);
+  const k = utf8(compositeKey);
   const head = 3 + k.length;
   const prefix = new Uint8Array(head);
   prefix[0] = POSTINGS;

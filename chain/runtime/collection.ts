@@ -5,7 +5,7 @@
  */
 import { keyString } from "../store/sortedKeys.js";
 import type { KVStore } from "../store/types.js";
-import { concatBytes, prefixEnd, readU64be, u64be } from "../types/bytes.js";
+import { concatBytes, prefixEnd, readU64be, u64be, utf8 } from "../types/bytes.js";
 import { moduleStorePrefixS } from "./prefixStore.js";
 import { cachedRead, UNCACHED } from "./valueCache.js";
 
@@ -117,11 +117,10 @@ export class Item<V> {
   }
 }
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export const stringCodec: Codec<string> = {
-  encode: (s) => encoder.encode(s),
+  encode: (s) => utf8(s),
   decode: (b) => decoder.decode(b),
 };
 

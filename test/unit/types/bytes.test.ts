@@ -16,6 +16,7 @@ import {
   readU64be,
   toBase64,
   toHex,
+  utf8,
   u32be,
   u64be,
   writeU16be,
@@ -143,7 +144,7 @@ test("readU32be and readU64be read what DataView reads at any offset of any view
         [() => readU32be(b, offset), () => dv.getUint32(offset)],
         [() => readU64be(b, offset), () => dv.getBigUint64(offset)],
       ] as const) {
-        let expected: unknown;
+        let expected: number | bigint;
         try {
           expected = ref();
         } catch {
@@ -172,5 +173,33 @@ test("compareBytes orders any two views as unsigned bytes; asBuffer gives a Buff
       t.deepEqual(Uint8Array.from(buf), Uint8Array.from(a));
     }),
     { numRuns: 2_000 },
+  );
+});
+
+test("utf8 gives TextEncoder's bytes for any string: ASCII, other text, lone surrogates, around the short-string limit", (t) => {
+  const reference = new TextEncoder();
+  const text = fc.oneof(
+    fc.string({ maxLength: 80 }),
+    fc.string({ unit: "grapheme", maxLength: 80 }),
+    fc.string({ unit: "binary", maxLength: 80 }),
+    fc.constantFrom(
+      "",
+      "ETH-PERP",
+      "a".repeat(64),
+      "a".repeat(65),
+      "\u007f",
+      "\u0080",
+      "é",
+      "\ud800",
+      "x".repeat(63) + "é",
+    ),
+  );
+  fc.assert(
+    fc.property(text, (s) => {
+      const out = utf8(s);
+      t.deepEqual(Uint8Array.from(out), reference.encode(s));
+      t.is(out.constructor, Uint8Array);
+    }),
+    { numRuns: 3_000 },
   );
 });
