@@ -9,6 +9,7 @@ import { ed25519Address, verifyEd25519, type Ed25519Signer } from "../crypto/ed2
 import { sha256 } from "../crypto/hash.js";
 import { concatBytes, equalBytes, toHex, u32be, utf8 } from "../types/bytes.js";
 import { sequencerErrors } from "./errors.js";
+import { encodeMessage } from "../codec/encode.js";
 
 export { Receipt, ReceiptStatus, SignedReceipt };
 
@@ -27,7 +28,7 @@ export function receiptHash(signed: SignedReceipt): Uint8Array {
 }
 
 export function signReceipt(receipt: Receipt, signer: Ed25519Signer): SignedReceipt {
-  const bytes = Receipt.encode(receipt).finish();
+  const bytes = encodeMessage(Receipt, receipt);
   return {
     receipt: bytes,
     signature: signer.sign(receiptSignBytes(receipt.chainId, bytes)),
@@ -65,7 +66,7 @@ export function decodeSignedReceipt(bytes: Uint8Array): SignedReceipt {
   } catch (e) {
     throw sequencerErrors.malformedReceipt(`the signed receipt does not decode (${String(e)})`);
   }
-  if (!equalBytes(SignedReceipt.encode(signed).finish(), bytes)) {
+  if (!equalBytes(encodeMessage(SignedReceipt, signed), bytes)) {
     throw sequencerErrors.nonCanonicalReceipt(
       "the signed receipt's framing differs from its canonical encoding (unknown, repeated or reordered fields, or padded varints)",
     );
@@ -84,7 +85,7 @@ export function verifyReceipt(signed: SignedReceipt, o: VerifyReceiptOptions): R
   } catch (e) {
     throw sequencerErrors.malformedReceipt(`the receipt bytes do not decode (${String(e)})`);
   }
-  if (o.acceptNonCanonical !== true && !equalBytes(Receipt.encode(receipt).finish(), signed.receipt)) {
+  if (o.acceptNonCanonical !== true && !equalBytes(encodeMessage(Receipt, receipt), signed.receipt)) {
     throw sequencerErrors.nonCanonicalReceipt(
       "the receipt bytes differ from their canonical encoding (unknown, repeated or reordered fields, default values written out, or padded varints)",
     );

@@ -11,6 +11,7 @@ import { toHex } from "../types/bytes.js";
 import { Receipt, ReceiptStatus, SignedReceipt } from "./receipt.js";
 import { judgeSlot, resultHashOf } from "./receiptVerdict.js";
 import { evictOldest } from "../types/evictOldest.js";
+import { encodeMessage } from "../codec/encode.js";
 
 // The pipeline (and older callers) import the rule from here; it lives with the verdict.
 export { honours, resultHashOf } from "./receiptVerdict.js";
@@ -192,7 +193,7 @@ export function createReceiptStore(o: ReceiptStoreOptions = {}): ReceiptStore {
       const key = toHex(receipt.txHash);
       const stage: ReceiptStage = receipt.status === ReceiptStatus.RECEIPT_STATUS_REJECTED ? "rejected" : "sequenced";
       const entry = new HeldReceipt(
-        SignedReceipt.encode(signed).finish(),
+        encodeMessage(SignedReceipt, signed),
         receipt.height,
         stage,
         nowMs,

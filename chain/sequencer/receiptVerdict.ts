@@ -14,6 +14,7 @@ import { equalBytes, toHex } from "../types/bytes.js";
 import { Fill } from "../codec/generated/strike/sequencer/v1/receipt.js";
 import { fillsFromEvents } from "./fills.js";
 import { ReceiptStatus, type Receipt } from "./receipt.js";
+import { encodeMessage } from "../codec/encode.js";
 
 /** sha256 of a result's deterministic bytes: the leaf under the next header's last_results_hash. */
 export function resultHashOf(r: TxResult): Uint8Array {
@@ -90,7 +91,7 @@ export function judgeSlot(
     const fills = fillsFromEvents(result.events);
     const same =
       fills.length === receipt.fills.length &&
-      fills.every((f, i) => equalBytes(Fill.encode(f).finish(), Fill.encode(receipt.fills[i]!).finish()));
+      fills.every((f, i) => equalBytes(encodeMessage(Fill, f), encodeMessage(Fill, receipt.fills[i]!)));
     if (!same)
       return violated(`${at}: ${fills.length} fill(s) committed differ from the ${receipt.fills.length} receipted`);
   }

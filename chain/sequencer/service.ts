@@ -23,6 +23,7 @@ import { createSequencer, type Sequencer } from "./sequencer.js";
 import { createFinalityLadder, type FinalityLadder, type SettlementView } from "./ladder.js";
 import { txStatusJson, type TxStatusJson } from "./ladderJson.js";
 import { trackingMempool } from "./tracking.js";
+import { encodeMessage } from "../codec/encode.js";
 
 export interface SequencingOptions {
   db: Database;
@@ -135,7 +136,7 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
             const e = schedule.current();
             return e !== undefined && height <= e.plannedEndHeight && equalBytes(e.sequencer.pubKey, signer.publicKey);
           },
-          publish: (s) => publish(SignedReceipt.encode(s).finish()),
+          publish: (s) => publish(encodeMessage(SignedReceipt, s)),
           ...(o.byzantineForTesting === undefined
             ? {}
             : { byzantineForTesting: createByzantineSequencing(o.byzantineForTesting) }),

@@ -18,6 +18,7 @@ import { BRIDGE_ACCOUNT, BRIDGE_DENOM } from "./keys.js";
 import { appendLeaf, frontierRoot, merkleProofOf, withdrawalLeafHash } from "./merkleTree.js";
 import * as state from "./state.js";
 import { normalizeDeposit } from "./validation.js";
+import { encodeMessage } from "../../chain/codec/encode.js";
 
 export interface BridgeKeeperConfig {
   bank: BridgeBankKeeper;
@@ -36,7 +37,7 @@ export interface WithdrawalProof {
 const coin = (amount: bigint) => [{ denom: BRIDGE_DENOM, amount }];
 
 export function depositContentHash(d: DepositAttestation): Uint8Array {
-  return sha256(DepositCodec.encode(d).finish());
+  return sha256(encodeMessage(DepositCodec, d));
 }
 
 /** Strictly more than 2/3: exactly two thirds does not credit. */

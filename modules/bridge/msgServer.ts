@@ -16,6 +16,7 @@ import {
   MSG_WITHDRAW_TYPE_URL,
 } from "./keys.js";
 import { checkStrikeAddress, normalizeDeposit, parseAmount, parseL1Address } from "./validation.js";
+import { encodeMessage } from "../../chain/codec/encode.js";
 
 export function msgAttestDepositRoute(keeper: BridgeKeeper): MsgRoute<MsgAttestDeposit> {
   return {
@@ -31,7 +32,7 @@ export function msgAttestDepositRoute(keeper: BridgeKeeper): MsgRoute<MsgAttestD
       const { credited } = keeper.attestDeposit(ctx, msg.attester, msg.deposit!);
       return {
         typeUrl: `${MSG_ATTEST_DEPOSIT_TYPE_URL}Response`,
-        value: MsgAttestDepositResponse.encode({ credited }).finish(),
+        value: encodeMessage(MsgAttestDepositResponse, { credited }),
       };
     },
   };
@@ -50,7 +51,7 @@ export function msgWithdrawRoute(keeper: BridgeKeeper): MsgRoute<MsgWithdraw> {
     },
     handle(ctx, msg) {
       const id = keeper.withdraw(ctx, msg.from, parseAmount(msg.amount), parseL1Address(msg.l1Recipient));
-      return { typeUrl: `${MSG_WITHDRAW_TYPE_URL}Response`, value: MsgWithdrawResponse.encode({ id }).finish() };
+      return { typeUrl: `${MSG_WITHDRAW_TYPE_URL}Response`, value: encodeMessage(MsgWithdrawResponse, { id }) };
     },
   };
 }
@@ -69,7 +70,7 @@ export function msgSetExitAddressRoute(keeper: BridgeKeeper): MsgRoute<MsgSetExi
       keeper.setExitAddress(ctx, msg.account, parseL1Address(msg.l1Address));
       return {
         typeUrl: `${MSG_SET_EXIT_ADDRESS_TYPE_URL}Response`,
-        value: MsgSetExitAddressResponse.encode({}).finish(),
+        value: encodeMessage(MsgSetExitAddressResponse, {}),
       };
     },
   };

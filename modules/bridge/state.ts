@@ -15,6 +15,7 @@ import {
   WITHDRAWAL_COUNT_KEY,
 } from "./keys.js";
 import type { TreeFrontier } from "./merkleTree.js";
+import { encodeMessage } from "../../chain/codec/encode.js";
 
 const kv = (src: StoreSource) => src.kv(STORE_KEY);
 const addr = (a: string): Uint8Array => lengthPrefixed(addressBytesView(a));
@@ -72,7 +73,7 @@ export function getCredited(src: StoreSource, nonce: bigint): DepositAttestation
   return raw === undefined ? undefined : DepositAttestation.decode(raw);
 }
 export function setCredited(src: StoreSource, d: DepositAttestation): void {
-  kv(src).set(concatBytes(CREDITED_PREFIX, u64be(d.nonce)), DepositAttestation.encode(d).finish());
+  kv(src).set(concatBytes(CREDITED_PREFIX, u64be(d.nonce)), encodeMessage(DepositAttestation, d));
 }
 
 export function getWithdrawal(src: StoreSource, id: bigint): Withdrawal | undefined {
@@ -80,7 +81,7 @@ export function getWithdrawal(src: StoreSource, id: bigint): Withdrawal | undefi
   return raw === undefined ? undefined : Withdrawal.decode(raw);
 }
 export function setWithdrawal(src: StoreSource, w: Withdrawal): void {
-  kv(src).set(concatBytes(WITHDRAWALS_PREFIX, u64be(w.id)), Withdrawal.encode(w).finish());
+  kv(src).set(concatBytes(WITHDRAWALS_PREFIX, u64be(w.id)), encodeMessage(Withdrawal, w));
 }
 
 /** The withdrawal tree's frontier: point reads only, so that a past height can be served. */

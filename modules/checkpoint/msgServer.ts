@@ -32,6 +32,7 @@ import {
   MSG_SIGN_CHECKPOINT_RESPONSE_TYPE_URL,
   MSG_SIGN_CHECKPOINT_TYPE_URL,
 } from "./keys.js";
+import { encodeMessage } from "../../chain/codec/encode.js";
 
 function checkAddress(field: string, address: string): void {
   if (!isValidAddress(address)) throw sdkErrors.invalidAddress(`invalid ${field} "${address.slice(0, 100)}"`);
@@ -68,7 +69,7 @@ export function msgRegisterEthKeyRoute(keeper: CheckpointKeeper): MsgRoute<MsgRe
       keeper.registerEthKey(ctx, msg.operator, address);
       return {
         typeUrl: MSG_REGISTER_ETH_KEY_RESPONSE_TYPE_URL,
-        value: MsgRegisterEthKeyResponse.encode({}).finish(),
+        value: encodeMessage(MsgRegisterEthKeyResponse, {}),
       };
     },
   };
@@ -94,7 +95,7 @@ export function msgRegisterBlsKeyRoute(keeper: CheckpointKeeper): MsgRoute<MsgRe
       keeper.registerBlsKey(ctx, msg.operator, msg.publicKey, msg.proofOfPossession, msg.operatorSignature);
       return {
         typeUrl: MSG_REGISTER_BLS_KEY_RESPONSE_TYPE_URL,
-        value: MsgRegisterBlsKeyResponse.encode({}).finish(),
+        value: encodeMessage(MsgRegisterBlsKeyResponse, {}),
       };
     },
   };
@@ -117,7 +118,7 @@ export function msgSignCheckpointRoute(keeper: CheckpointKeeper): MsgRoute<MsgSi
       const complete = keeper.signCheckpoint(ctx, msg.height, msg.validator, msg.signature);
       return {
         typeUrl: MSG_SIGN_CHECKPOINT_RESPONSE_TYPE_URL,
-        value: MsgSignCheckpointResponse.encode({ complete }).finish(),
+        value: encodeMessage(MsgSignCheckpointResponse, { complete }),
       };
     },
   };
@@ -155,7 +156,7 @@ export function msgCheckpointEquivocationRoute(keeper: CheckpointKeeper): MsgRou
       keeper.punishEquivocation(ctx, msg.validator, a, sigA, b, sigB);
       return {
         typeUrl: MSG_EQUIVOCATION_RESPONSE_TYPE_URL,
-        value: MsgCheckpointEquivocationResponse.encode({}).finish(),
+        value: encodeMessage(MsgCheckpointEquivocationResponse, {}),
       };
     },
   };
@@ -183,7 +184,7 @@ export function msgForgedCheckpointRoute(keeper: CheckpointKeeper): MsgRoute<Msg
       keeper.punishForgedCheckpoint(ctx, msg.validator, fields, signature);
       return {
         typeUrl: MSG_FORGED_CHECKPOINT_RESPONSE_TYPE_URL,
-        value: MsgForgedCheckpointResponse.encode({}).finish(),
+        value: encodeMessage(MsgForgedCheckpointResponse, {}),
       };
     },
   };

@@ -25,6 +25,7 @@ import {
   SIGNING_SET_KEY,
   STORE_KEY,
 } from "./keys.js";
+import { encodeMessage } from "../../chain/codec/encode.js";
 
 export type { BlsKey, Checkpoint, SetMember };
 
@@ -57,14 +58,14 @@ const addressCodec: Codec<string> = { encode: (a) => bech32ToAddressBytes(a), de
 
 const paramsCodec: Codec<CheckpointParams> = {
   encode: (p) =>
-    ParamsProto.encode({
+    encodeMessage(ParamsProto, {
       interval: p.interval,
       l1ChainId: p.l1ChainId,
       settlementAddress: p.settlementAddress,
       scheme: p.scheme,
       slashFractionEquivocation: decToString(p.slashFractionEquivocation),
       keepHeights: p.keepHeights,
-    }).finish(),
+    }),
   decode: (b) => {
     const p = ParamsProto.decode(b);
     return {
@@ -79,12 +80,12 @@ const paramsCodec: Codec<CheckpointParams> = {
 };
 
 const checkpointCodec: Codec<Checkpoint> = {
-  encode: (c) => CheckpointProto.encode(c).finish(),
+  encode: (c) => encodeMessage(CheckpointProto, c),
   decode: (b) => CheckpointProto.decode(b),
 };
 
 const setCodec: Codec<SetMember[]> = {
-  encode: (members) => SigningSet.encode({ members }).finish(),
+  encode: (members) => encodeMessage(SigningSet, { members }),
   decode: (b) => SigningSet.decode(b).members,
 };
 
@@ -113,7 +114,7 @@ export const ethKeys = new Collection<string, Uint8Array>(STORE_KEY, ETH_KEYS_PR
 export const ethOwners = new Collection<Uint8Array, string>(STORE_KEY, ETH_OWNERS_PREFIX, bytesCodec, addressCodec);
 /** operator → its BLS key and proof of possession. */
 export const blsKeys = new Collection<string, BlsKey>(STORE_KEY, BLS_KEYS_PREFIX, addressCodec, {
-  encode: (k) => BlsKeyProto.encode(k).finish(),
+  encode: (k) => encodeMessage(BlsKeyProto, k),
   decode: (b) => BlsKeyProto.decode(b),
 });
 /** keccak256(128-byte key) → the operator that registered it. */

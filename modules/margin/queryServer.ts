@@ -16,6 +16,7 @@ import type { MarketReaderWithList, RiskContext } from "./expectedKeepers.js";
 import type { MarginKeeper } from "./keeper.js";
 import { markOf, type MarketMark } from "./marks.js";
 import { decString, subaccountView } from "./views.js";
+import { encodeMessage } from "../../chain/codec/encode.js";
 
 const P = "/strike.margin.v1.Query/";
 
@@ -44,14 +45,14 @@ export function marginQueryRoutes(keeper: MarginKeeper, markets: MarketReaderWit
         if (!isValidAddress(req.owner)) throw grpcInvalidArgument(`invalid owner address "${req.owner}"`);
         const rc = riskContext(ctx);
         const subaccounts = keeper.subaccounts(ctx, req.owner).map((s) => subaccountView(rc, keeper, s));
-        return QuerySubaccountsResponse.encode({ subaccounts }).finish();
+        return encodeMessage(QuerySubaccountsResponse, { subaccounts });
       },
     },
     {
       path: `${P}InsuranceFund`,
       handle(ctx, data) {
         QueryInsuranceFundRequest.decode(data);
-        return QueryInsuranceFundResponse.encode({ balance: keeper.insuranceBalance(ctx).toString() }).finish();
+        return encodeMessage(QueryInsuranceFundResponse, { balance: keeper.insuranceBalance(ctx).toString() });
       },
     },
     {
@@ -67,7 +68,7 @@ export function marginQueryRoutes(keeper: MarginKeeper, markets: MarketReaderWit
         }
         const rc = riskContext(ctx);
         const marks = chosen.map((m) => markPrice(markOf(rc, keeper.deps, m)));
-        return QueryMarksResponse.encode({ height: ctx.height, marks }).finish();
+        return encodeMessage(QueryMarksResponse, { height: ctx.height, marks });
       },
     },
   ];

@@ -13,6 +13,7 @@ import {
   type AccountId,
 } from "./keys.js";
 import { markDirty } from "./riskIndexState.js";
+import { encodeMessage } from "../../chain/codec/encode.js";
 
 const EMPTY = new Uint8Array(0);
 const decoder = new TextDecoder();
@@ -43,7 +44,7 @@ export function defaultMarginParams(): MarginParams {
 const paramsItem = new Item<MarginParams>(
   STORE_KEY,
   PARAMS_KEY,
-  { encode: (p) => MarginParams.encode(p).finish(), decode: (b) => MarginParams.decode(b) },
+  { encode: (p) => encodeMessage(MarginParams, p), decode: (b) => MarginParams.decode(b) },
   { copy: (p) => ({ ...p }) },
 );
 
@@ -51,7 +52,7 @@ export function getParams(src: StoreSource): MarginParams {
   return paramsItem.get(src) ?? defaultMarginParams();
 }
 export function setParams(src: StoreSource, p: MarginParams): void {
-  kv(src).set(PARAMS_KEY, MarginParams.encode(p).finish());
+  kv(src).set(PARAMS_KEY, encodeMessage(MarginParams, p));
 }
 
 export function getSubaccount(src: StoreSource, id: AccountId): Subaccount | undefined {
@@ -60,7 +61,7 @@ export function getSubaccount(src: StoreSource, id: AccountId): Subaccount | und
 }
 /** Every write to an account's collateral or positions marks it for the risk index's next look. */
 export function setSubaccount(src: StoreSource, s: Subaccount): void {
-  kv(src).set(concatBytes(SUBACCOUNTS_PREFIX, addr(s.owner), u32be(s.number)), Subaccount.encode(s).finish());
+  kv(src).set(concatBytes(SUBACCOUNTS_PREFIX, addr(s.owner), u32be(s.number)), encodeMessage(Subaccount, s));
   markDirty(src, { owner: s.owner, number: s.number });
 }
 /** Removes an empty subaccount (no collateral, no positions). */
@@ -94,7 +95,7 @@ export function setPosition(src: StoreSource, p: Position): void {
     kv(src).delete(holderKey(p.market, id));
     return;
   }
-  kv(src).set(positionKey(id, p.market), Position.encode(p).finish());
+  kv(src).set(positionKey(id, p.market), encodeMessage(Position, p));
   kv(src).set(holderKey(p.market, id), EMPTY);
 }
 

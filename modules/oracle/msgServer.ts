@@ -6,6 +6,7 @@ import { sdkErrors } from "../../chain/types/errors.js";
 import type { OracleKeeper } from "./keeper.js";
 import { MODULE_NAME, MSG_SUBMIT_PRICES_RESPONSE_TYPE_URL, MSG_SUBMIT_PRICES_TYPE_URL } from "./keys.js";
 import { parseAssetPrices } from "./validation.js";
+import { encodeMessage } from "../../chain/codec/encode.js";
 
 function checkFeederAddress(feeder: string): void {
   if (!isValidAddress(feeder)) throw sdkErrors.invalidAddress(`invalid feeder address "${feeder.slice(0, 100)}"`);
@@ -23,7 +24,7 @@ export function msgSubmitPricesRoute(keeper: OracleKeeper): MsgRoute<MsgSubmitPr
     },
     handle(ctx, msg) {
       keeper.submitPrices(ctx, msg.feeder, parseAssetPrices(msg.prices));
-      return { typeUrl: MSG_SUBMIT_PRICES_RESPONSE_TYPE_URL, value: MsgSubmitPricesResponse.encode({}).finish() };
+      return { typeUrl: MSG_SUBMIT_PRICES_RESPONSE_TYPE_URL, value: encodeMessage(MsgSubmitPricesResponse, {}) };
     },
   };
 }

@@ -17,6 +17,7 @@ import { oracleErrors } from "./errors.js";
 import type { BlockPoint, OracleKeeper, OraclePrice } from "./keeper.js";
 import { QUERY_PATH_PREFIX } from "./keys.js";
 import { checkAssetSymbol } from "./validation.js";
+import { encodeMessage } from "../../chain/codec/encode.js";
 
 export function oraclePriceToProto(p: OraclePrice): OraclePriceProto {
   return {
@@ -46,27 +47,27 @@ export function oracleQueryRoutes(keeper: OracleKeeper): QueryRoute[] {
         checkAssetSymbol(asset);
         const price = keeper.priceAt(ctx, asset, nextBlockPoint(ctx));
         if (price === undefined) throw oracleErrors.unknownAsset(asset, { asset });
-        return QueryPriceResponse.encode({ price: oraclePriceToProto(price) }).finish();
+        return encodeMessage(QueryPriceResponse, { price: oraclePriceToProto(price) });
       },
     },
     {
       path: `${QUERY_PATH_PREFIX}Prices`,
       handle: (ctx) =>
-        QueryPricesResponse.encode({
+        encodeMessage(QueryPricesResponse, {
           prices: keeper.pricesAt(ctx, nextBlockPoint(ctx)).map(oraclePriceToProto),
-        }).finish(),
+        }),
     },
     {
       path: `${QUERY_PATH_PREFIX}Params`,
       pointReadsOnly: true,
-      handle: (ctx) => QueryParamsResponse.encode({ params: keeper.params(ctx) }).finish(),
+      handle: (ctx) => encodeMessage(QueryParamsResponse, { params: keeper.params(ctx) }),
     },
     {
       path: `${QUERY_PATH_PREFIX}Feeders`,
       handle(ctx, data) {
         QueryFeedersRequest.decode(data);
         const feeders = keeper.listFeeders(ctx);
-        return QueryFeedersResponse.encode({ feeders, totalWeight: keeper.weights.totalWeight(ctx) }).finish();
+        return encodeMessage(QueryFeedersResponse, { feeders, totalWeight: keeper.weights.totalWeight(ctx) });
       },
     },
   ];

@@ -13,6 +13,7 @@ import {
   VALIDATOR_FEEDERS_PREFIX,
   VOTES_PREFIX,
 } from "./keys.js";
+import { encodeMessage } from "../../chain/codec/encode.js";
 
 export interface OracleParams {
   /** A vote counts while `height - voteHeight <= maxVoteAgeBlocks`. */
@@ -74,19 +75,19 @@ export const historyKeyCodec: Codec<[string, bigint]> = {
 const addressCodec: Codec<string> = { encode: (a) => bech32ToAddressBytes(a), decode: (b) => addressToBech32(b) };
 
 const paramsCodec: Codec<OracleParams> = {
-  encode: (p) => Params.encode(p).finish(),
+  encode: (p) => encodeMessage(Params, p),
   decode: (b) => Params.decode(b),
 };
 
 const priceCodec: Codec<StoredPrice> = {
   encode: (p) =>
-    OraclePriceProto.encode({
+    encodeMessage(OraclePriceProto, {
       asset: "",
       price: decToString(p.price),
       height: p.height,
       timeSeconds: p.timeSeconds,
       stale: p.staleAnnounced,
-    }).finish(),
+    }),
   decode: (b) => {
     const p = OraclePriceProto.decode(b);
     return { price: decFromString(p.price), height: p.height, timeSeconds: p.timeSeconds, staleAnnounced: p.stale };
@@ -94,7 +95,7 @@ const priceCodec: Codec<StoredPrice> = {
 };
 
 const voteCodec: Codec<StoredVote> = {
-  encode: (v) => Vote.encode({ price: decToString(v.price), height: v.height }).finish(),
+  encode: (v) => encodeMessage(Vote, { price: decToString(v.price), height: v.height }),
   decode: (b) => {
     const v = Vote.decode(b);
     return { price: decFromString(v.price), height: v.height };

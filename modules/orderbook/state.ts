@@ -24,6 +24,7 @@ import {
   TRIGGERS_PREFIX,
 } from "./keys.js";
 import { cachedBookOrders, cachedOrder, cachedOwnerCount, cachedSource, fullKeyS } from "./bookReads.js";
+import { encodeMessage } from "../../chain/codec/encode.js";
 
 const MAX_U64 = (1n << 64n) - 1n;
 const decoder = new TextDecoder();
@@ -57,14 +58,14 @@ function* keysUnder(src: StoreSource, prefix: Uint8Array): IterableIterator<Uint
 const paramsItem = new Item<OrderbookParams>(
   STORE_KEY,
   PARAMS_KEY,
-  { encode: (p) => OrderbookParams.encode(p).finish(), decode: (b) => OrderbookParams.decode(b) },
+  { encode: (p) => encodeMessage(OrderbookParams, p), decode: (b) => OrderbookParams.decode(b) },
   { copy: (p) => ({ ...p }) },
 );
 const markets = new Collection<string, Market>(
   STORE_KEY,
   MARKETS_PREFIX,
   { encode: utf8, decode: (b) => decoder.decode(b) },
-  { encode: (m) => Market.encode(m).finish(), decode: (b) => Market.decode(b) },
+  { encode: (m) => encodeMessage(Market, m), decode: (b) => Market.decode(b) },
   { copy: (m) => ({ ...m, option: m.option === undefined ? undefined : { ...m.option } }) },
 );
 
@@ -72,7 +73,7 @@ export function getParams(src: StoreSource): OrderbookParams {
   return paramsItem.get(src) ?? OrderbookParams.fromPartial({});
 }
 export function setParams(src: StoreSource, p: OrderbookParams): void {
-  kv(src).set(PARAMS_KEY, OrderbookParams.encode(p).finish());
+  kv(src).set(PARAMS_KEY, encodeMessage(OrderbookParams, p));
 }
 
 function nextCounter(src: StoreSource, key: Uint8Array): bigint {
@@ -90,7 +91,7 @@ export function getMarket(src: StoreSource, id: string): Market | undefined {
   return markets.get(src, id);
 }
 export function setMarket(src: StoreSource, m: Market): void {
-  kv(src).set(concatBytes(MARKETS_PREFIX, utf8(m.id)), Market.encode(m).finish());
+  kv(src).set(concatBytes(MARKETS_PREFIX, utf8(m.id)), encodeMessage(Market, m));
 }
 export function* allMarkets(src: StoreSource): IterableIterator<Market> {
   for (const [, v] of kv(src).iterator(MARKETS_PREFIX, prefixEnd(MARKETS_PREFIX))) yield Market.decode(v);
@@ -121,7 +122,7 @@ export function getOrder(src: StoreSource, market: string, id: bigint): Order | 
 /** Writes an order and every index it belongs to (resting orders in the book, triggers in the queue). */
 export function saveNewOrder(src: StoreSource, o: Order, resting: boolean): void {
   const s = kv(src);
-  s.set(orderKey(o.market, o.id), Order.encode(o).finish());
+  s.set(orderKey(o.market, o.id), encodeMessage(Order, o));
   if (resting) s.set(concatBytes(bookSidePrefix(o.market, o.side), priceKey(o.side, o.price), u64be(o.id)), EMPTY);
   else s.set(triggerKey(o), EMPTY);
   s.set(concatBytes(ownerMarketPrefix(o.owner, o.subaccount, o.market), u64be(o.id)), EMPTY);
@@ -134,7 +135,7 @@ export function saveNewOrder(src: StoreSource, o: Order, resting: boolean): void
 
 /** Updates a resting order's remaining size (its keys do not change). */
 export function updateRemaining(src: StoreSource, o: Order, remaining: bigint): void {
-  kv(src).set(orderKey(o.market, o.id), Order.encode({ ...o, remaining }).finish());
+  kv(src).set(orderKey(o.market, o.id), encodeMessage(Order, { ...o, remaining }));
 }
 
 /** Deletes an order and all its index entries. */
@@ -271,7 +272,7 @@ export function* marketOrders(src: StoreSource, market: string): IterableIterato
 export function addTrade(src: StoreSource, t: Trade): void {
   kv(src).set(
     concatBytes(TRADES_PREFIX, str(t.market), u64be(BigInt(t.height)), u64be(t.seq)),
-    Trade.encode(t).finish(),
+    encodeMessage(Trade, t),
   );
 }
 

@@ -23,6 +23,7 @@ import {
   ROOTS_PREFIX,
   STORE_KEY,
 } from "./keys.js";
+import { encodeMessage } from "../../chain/codec/encode.js";
 
 export { HeaderRoots, ReportCommitment, RewardClaim };
 
@@ -74,7 +75,7 @@ export function paramsToProto(p: ReceiptsParams): Params {
 }
 
 const paramsCodec: Codec<ReceiptsParams> = {
-  encode: (p) => Params.encode(paramsToProto(p)).finish(),
+  encode: (p) => encodeMessage(Params, paramsToProto(p)),
   decode(b) {
     const p = Params.decode(b);
     return {
@@ -111,7 +112,7 @@ export function getRoots(src: StoreSource, height: bigint): HeaderRoots | undefi
   return raw === undefined ? undefined : HeaderRoots.decode(raw);
 }
 export function setRoots(src: StoreSource, r: HeaderRoots): void {
-  kv(src).set(rootsKey(r.height), HeaderRoots.encode(r).finish());
+  kv(src).set(rootsKey(r.height), encodeMessage(HeaderRoots, r));
 }
 export function deleteRoots(src: StoreSource, height: bigint): void {
   if (height >= 0n) kv(src).delete(rootsKey(height));
@@ -176,11 +177,11 @@ export function hasAnyCommitment(src: StoreSource, reporter: string): boolean {
 }
 /** Stores a commitment, forgotten at the end of `pruneHeight`. */
 export function setCommitment(src: StoreSource, c: ReportCommitment, pruneHeight: bigint): void {
-  kv(src).set(commitmentKey(c.reporter, c.commitment), ReportCommitment.encode(c).finish());
+  kv(src).set(commitmentKey(c.reporter, c.commitment), encodeMessage(ReportCommitment, c));
   kv(src).set(commitmentExpiryKey(pruneHeight, c.reporter, c.commitment), new Uint8Array(0));
 }
 export function updateCommitment(src: StoreSource, c: ReportCommitment): void {
-  kv(src).set(commitmentKey(c.reporter, c.commitment), ReportCommitment.encode(c).finish());
+  kv(src).set(commitmentKey(c.reporter, c.commitment), encodeMessage(ReportCommitment, c));
 }
 /** Forgets the commitments whose prune height is `height`, in key order. */
 export function pruneCommitments(src: StoreSource, height: bigint): void {
@@ -203,7 +204,7 @@ export function getClaim(src: StoreSource, height: bigint, consAddress: Uint8Arr
 }
 /** Stores a claim and (again) its payout entry; the pay height of a claim never changes. */
 export function setClaim(src: StoreSource, c: RewardClaim): void {
-  kv(src).set(claimKey(c.height, c.sequencerAddress), RewardClaim.encode(c).finish());
+  kv(src).set(claimKey(c.height, c.sequencerAddress), encodeMessage(RewardClaim, c));
   kv(src).set(payoutKey(c.payHeight, c.height, c.sequencerAddress), new Uint8Array(0));
 }
 /** Removes and returns the claims to pay at the end of `payHeight`, in key order. */

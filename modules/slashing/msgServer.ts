@@ -5,6 +5,7 @@ import type { MsgRoute } from "../../chain/runtime/types.js";
 import { sdkErrors } from "../../chain/types/errors.js";
 import type { SlashingKeeper } from "./keeper.js";
 import { MODULE_NAME } from "./keys.js";
+import { encodeMessage } from "../../chain/codec/encode.js";
 
 export function slashingMsgRoutes(keeper: SlashingKeeper): MsgRoute<unknown>[] {
   const unjail: MsgRoute<MsgUnjail> = {
@@ -18,7 +19,7 @@ export function slashingMsgRoutes(keeper: SlashingKeeper): MsgRoute<unknown>[] {
     },
     handle(ctx, m) {
       keeper.unjail(ctx, m.validatorAddress);
-      return { typeUrl: "/strike.slashing.v1.MsgUnjailResponse", value: MsgUnjailResponse.encode({}).finish() };
+      return { typeUrl: "/strike.slashing.v1.MsgUnjailResponse", value: encodeMessage(MsgUnjailResponse, {}) };
     },
   };
   return [unjail as MsgRoute<unknown>];

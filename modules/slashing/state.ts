@@ -4,6 +4,7 @@ import { Item, type Codec, type StoreSource } from "../../chain/runtime/collecti
 import { concatBytes, fromHex, prefixEnd, u64be } from "../../chain/types/bytes.js";
 import { decFromString, decToString, type Dec } from "../../chain/types/fixed/index.js";
 import { HANDLED_EVIDENCE_PREFIX, MISSED_BITMAP_PREFIX, PARAMS_KEY, SIGNING_INFO_PREFIX, STORE_KEY } from "./keys.js";
+import { encodeMessage } from "../../chain/codec/encode.js";
 
 export interface SlashingParams {
   signedBlocksWindow: bigint;
@@ -43,7 +44,7 @@ export function paramsToProto(p: SlashingParams): Params {
 }
 
 const paramsCodec: Codec<SlashingParams> = {
-  encode: (p) => Params.encode(paramsToProto(p)).finish(),
+  encode: (p) => encodeMessage(Params, paramsToProto(p)),
   decode: (b) => {
     const p = Params.decode(b);
     return {
@@ -75,7 +76,7 @@ export function getSigningInfo(src: StoreSource, consAddress: Uint8Array): Valid
 export function setSigningInfo(src: StoreSource, info: ValidatorSigningInfo): void {
   kv(src).set(
     concatBytes(SIGNING_INFO_PREFIX, fromHex(info.address.toLowerCase())),
-    ValidatorSigningInfo.encode(info).finish(),
+    encodeMessage(ValidatorSigningInfo, info),
   );
 }
 export function* allSigningInfos(src: StoreSource): IterableIterator<ValidatorSigningInfo> {

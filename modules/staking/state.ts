@@ -36,6 +36,7 @@ import {
   VALIDATORS_BY_CONS_PREFIX,
   VALIDATORS_PREFIX,
 } from "./keys.js";
+import { encodeMessage } from "../../chain/codec/encode.js";
 
 export interface StakingParams {
   unbondingTimeSeconds: bigint;
@@ -118,12 +119,12 @@ export function validatorFromProto(p: Validator): ValidatorRecord {
 
 export const paramsCodec: Codec<StakingParams> = {
   encode: (p) =>
-    Params.encode({
+    encodeMessage(Params, {
       unbondingTimeSeconds: p.unbondingTimeSeconds,
       maxValidators: p.maxValidators,
       bondDenom: p.bondDenom,
       powerReduction: p.powerReduction.toString(),
-    }).finish(),
+    }),
   decode: (b) => {
     const p = Params.decode(b);
     return {
@@ -181,7 +182,7 @@ export function setValidator(src: StoreSource, v: ValidatorRecord, before?: Vali
     if (oldPower !== undefined) store.delete(powerIndexKey(v.operator, oldPower));
     if (newPower !== undefined) store.set(powerIndexKey(v.operator, newPower), EMPTY);
   }
-  store.set(concatBytes(VALIDATORS_PREFIX, addr(v.operator)), Validator.encode(validatorToProto(v)).finish());
+  store.set(concatBytes(VALIDATORS_PREFIX, addr(v.operator)), encodeMessage(Validator, validatorToProto(v)));
 }
 
 export function* allValidators(src: StoreSource): IterableIterator<ValidatorRecord> {
@@ -247,7 +248,7 @@ export function addUnbonding(src: StoreSource, e: Omit<UnbondingEntry, "id">): U
   nextIdItem.set(src, id + 1n);
   const entry = { ...e, id };
   const store = kv(src);
-  store.set(concatBytes(UNBONDING_PREFIX, u64be(id)), UnbondingEntry.encode(entry).finish());
+  store.set(concatBytes(UNBONDING_PREFIX, u64be(id)), encodeMessage(UnbondingEntry, entry));
   store.set(concatBytes(UNBONDING_QUEUE_PREFIX, u64be(e.completionTime), u64be(id)), EMPTY);
   store.set(concatBytes(UNBONDING_BY_DELEGATOR_PREFIX, addr(e.delegatorAddress), u64be(id)), EMPTY);
   store.set(concatBytes(UNBONDING_BY_VALIDATOR_PREFIX, addr(e.validatorAddress), u64be(id)), EMPTY);
@@ -255,7 +256,7 @@ export function addUnbonding(src: StoreSource, e: Omit<UnbondingEntry, "id">): U
 }
 
 export function updateUnbonding(src: StoreSource, e: UnbondingEntry): void {
-  kv(src).set(concatBytes(UNBONDING_PREFIX, u64be(e.id)), UnbondingEntry.encode(e).finish());
+  kv(src).set(concatBytes(UNBONDING_PREFIX, u64be(e.id)), encodeMessage(UnbondingEntry, e));
 }
 
 export function removeUnbonding(src: StoreSource, e: UnbondingEntry): void {
