@@ -25,7 +25,7 @@ import type { StrikeApp } from "../../../chain/runtime/app.js";
 import { parseDecCoins } from "../../../chain/runtime/coins.js";
 import { defaultBankGenesis } from "../../../modules/bank/genesis.js";
 import { defaultAuthGenesis, baseAccountJson } from "../../../modules/auth/genesis.js";
-import type { FinalizeBlockResponse, QueryResponse } from "../../../chain/types/abci.js";
+import type { FinalizeBlockResponse, InitChainRequest, QueryResponse } from "../../../chain/types/abci.js";
 
 export const CHAIN_ID = "strike-test-1";
 export const registry = createStrikeRegistry();
@@ -72,6 +72,22 @@ export function genesisAppState(accounts: readonly TestAccount[], funded = accou
   return { auth, bank };
 }
 
+/** The test chain's InitChain: CHAIN_ID at height 1, no validators, `appState` as given. */
+export function initChainRequest(appState: Record<string, unknown>): InitChainRequest {
+  return {
+    chainId: CHAIN_ID,
+    time: { seconds: 1_700_000_000n, nanos: 0 },
+    initialHeight: 1n,
+    consensusParams: {
+      block: { maxBytes: 4_000_000n, maxGas: -1n },
+      evidence: { maxAgeNumBlocks: 100000n, maxAgeDurationNs: 172800000000000n, maxBytes: 1048576n },
+      validator: { pubKeyTypes: ["ed25519"] },
+    },
+    validators: [],
+    appState,
+  };
+}
+
 export async function createFixture(
   options: {
     accounts?: number;
@@ -99,18 +115,9 @@ export async function createFixture(
       return verifySecp256k1Digest(pk, digest, sig);
     },
   });
-  app.initChain({
-    chainId: CHAIN_ID,
-    time: { seconds: 1_700_000_000n, nanos: 0 },
-    initialHeight: 1n,
-    consensusParams: {
-      block: { maxBytes: 4_000_000n, maxGas: -1n },
-      evidence: { maxAgeNumBlocks: 100000n, maxAgeDurationNs: 172800000000000n, maxBytes: 1048576n },
-      validator: { pubKeyTypes: ["ed25519"] },
-    },
-    validators: [],
-    appState: { ...genesisAppState(accounts, options.funded), ...(options.appState?.(accounts) ?? {}) },
-  });
+  app.initChain(
+    initChainRequest({ ...genesisAppState(accounts, options.funded), ...(options.appState?.(accounts) ?? {}) }),
+  );
   return { app, state, db, accounts, verifications: () => count, height: 0n };
 }
 

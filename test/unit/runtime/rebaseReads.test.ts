@@ -21,7 +21,7 @@ import { utf8 } from "../../../chain/types/bytes.js";
 import { createAccountKeeper, createAuthModule, type Account } from "../../../modules/auth/index.js";
 import { createBankKeeper, createBankModule } from "../../../modules/bank/index.js";
 import { resultsHash } from "../../../chain/consensus/encoding.js";
-import { CHAIN_ID, genesisAppState, sendMsg, signTx, testAccount, type TestAccount } from "./fixture.js";
+import { genesisAppState, initChainRequest, sendMsg, signTx, testAccount, type TestAccount } from "./fixture.js";
 
 /** The results hash at which the probe's begin-block pays PAYEE from the faucet. */
 const PAY = new Uint8Array(32).fill(0xab);
@@ -62,18 +62,7 @@ async function node(accounts: TestAccount[]): Promise<Node> {
     feeCollector: "fee_collector",
     minGasPrices: parseDecCoins("0.025ustrike"),
   });
-  app.initChain({
-    chainId: CHAIN_ID,
-    time: { seconds: 1_700_000_000n, nanos: 0 },
-    initialHeight: 1n,
-    consensusParams: {
-      block: { maxBytes: 4_000_000n, maxGas: -1n },
-      evidence: { maxAgeNumBlocks: 100000n, maxAgeDurationNs: 172800000000000n, maxBytes: 1048576n },
-      validator: { pubKeyTypes: ["ed25519"] },
-    },
-    validators: [],
-    appState: genesisAppState(accounts),
-  });
+  app.initChain(initChainRequest(genesisAppState(accounts)));
   return { app, db, height: 0n };
 }
 
