@@ -16,7 +16,7 @@
  * Earlier layouts wrote 0x21 | height | index → hash and 0x22 | key | value | height |
  * index → hash per tx; an index found in that layout is rebuilt (txIndexer.ts).
  */
-import { fromUtf8, utf8, readU32be, readU64be, u64be, writeU16be, writeU32be, writeU64be } from "../types/bytes.js";
+import { fromUtf8, utf8, readU32be, readU64be, writeU16be, writeU32be, writeU64be } from "../types/bytes.js";
 
 export const TX_BY_HASH = 0x20;
 export const LEGACY_TX_BY_POSITION = 0x21;
@@ -30,10 +30,6 @@ export const HASH_BYTES = 32;
 export const BLOCK_ENTRY_BYTES = 4 + HASH_BYTES;
 
 const encoder = new TextEncoder();
-
-export function u64Bytes(n: bigint): Uint8Array {
-  return u64be(n);
-}
 
 export function txByHashKey(hash: Uint8Array): Uint8Array {
   const out = new Uint8Array(1 + hash.length);

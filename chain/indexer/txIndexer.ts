@@ -7,7 +7,7 @@
 import { sha256 } from "../crypto/hash.js";
 import type { Database, WriteBatch } from "../store/types.js";
 import type { TxResult } from "../types/abci.js";
-import { prefixEnd, readU64be, writeU32be } from "../types/bytes.js";
+import { prefixEnd, readU64be, u64be, writeU32be } from "../types/bytes.js";
 import {
   BLOCK_ENTRY_BYTES,
   INDEXED_HEIGHT,
@@ -17,7 +17,6 @@ import {
   encodeIndexes,
   postingKeyWriter,
   txByHashKey,
-  u64Bytes,
 } from "./keys.js";
 import { searchTxs } from "./txSearch.js";
 import { decodeTxRecord, encodeTxRecord } from "./txRecord.js";
@@ -47,7 +46,7 @@ export async function openTxIndexer(db: Database): Promise<TxIndexer> {
     index(batch, h, txs, results) {
       indexBlock(batch, h, txs, results);
       if (h > height) {
-        batch.put(INDEXED_HEIGHT_KEY, u64Bytes(h));
+        batch.put(INDEXED_HEIGHT_KEY, u64be(h));
         height = h;
       }
     },

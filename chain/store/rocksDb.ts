@@ -55,18 +55,18 @@ export async function openRocksDatabase(path: string): Promise<Database> {
 
   return {
     async get(key) {
-      return call<Buffer>((cb) => db.get(buf(key), readOptions, cb)).then(bytes, (e: unknown) => {
+      return call<Buffer>((cb) => db.get(asBuffer(key), readOptions, cb)).then(bytes, (e: unknown) => {
         if (isNotFound(e)) return undefined;
         throw e;
       });
     },
     async getMany(keys) {
       if (keys.length === 0) return [];
-      const values = await call<(Buffer | undefined)[]>((cb) => db.getMany(keys.map(buf), readOptions, cb));
+      const values = await call<(Buffer | undefined)[]>((cb) => db.getMany(keys.map(asBuffer), readOptions, cb));
       return (values ?? []).map((v) => (v === undefined || v === null ? undefined : bytes(v)));
     },
     async put(key, value) {
-      await call<void>((cb) => db.put(buf(key), buf(value), cb));
+      await call<void>((cb) => db.put(asBuffer(key), asBuffer(value), cb));
     },
     batch(): WriteBatch {
       let native: ChainedBatch | undefined;
@@ -74,11 +74,11 @@ export async function openRocksDatabase(path: string): Promise<Database> {
       return {
         // The native batch copies keys and values as they are put.
         put(key, value) {
-          (native ??= db.batch())._put(buf(key), buf(value));
+          (native ??= db.batch())._put(asBuffer(key), asBuffer(value));
           count++;
         },
         del(key) {
-          (native ??= db.batch())._del(buf(key));
+          (native ??= db.batch())._del(asBuffer(key));
           count++;
         },
         get length() {
@@ -95,8 +95,8 @@ export async function openRocksDatabase(path: string): Promise<Database> {
     },
     iterate({ start, end, reverse = false, limit }) {
       const options: Record<string, unknown> = { reverse, keyAsBuffer: true, valueAsBuffer: true, limit: limit ?? -1 };
-      if (start !== undefined) options["gte"] = buf(start);
-      if (end !== undefined) options["lt"] = buf(end);
+      if (start !== undefined) options["gte"] = asBuffer(start);
+      if (end !== undefined) options["lt"] = asBuffer(end);
       return iterateLevel(db.iterator(options));
     },
     async close() {
@@ -128,8 +128,6 @@ function call<T>(fn: (cb: Callback<T>) => void): Promise<T> {
     fn((err, result) => (err ? reject(err) : resolve(result as T)));
   });
 }
-
-const buf = asBuffer;
 
 /** A plain Uint8Array view of the Buffer, so results compare equal to ordinary byte arrays. */
 function bytes(b: Buffer): Uint8Array {

@@ -104,9 +104,8 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && compareBytes(a, b) === 0;
 }
 
-/** Fixed-width big-endian so that byte order equals numeric order in keys. */
 /*
- * Big-endian integers are written and read byte by byte. A DataView needs the array's
+ * Fixed-width big-endian, so that byte order equals numeric order in keys. Big-endian integers are written and read byte by byte. A DataView needs the array's
  * ArrayBuffer, and asking a small, fresh Uint8Array for its `.buffer` moves its bytes off
  * the V8 heap into a new backing store: ~700 ns against ~30 ns, and an external object
  * for the GC, for every store key that holds a number.
