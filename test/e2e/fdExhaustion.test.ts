@@ -196,15 +196,21 @@ test.serial(
     // Below what is already open, and at or below the sign state's spare file: a signature
     // closes that spare and opens the next, which would otherwise get the number just freed
     // (the sign state needs no new descriptor by design); now the next one fails with EMFILE.
-    const spare = readdirSync(`/proc/${pid}/fd`)
-      .map(Number)
-      .filter((fd) => {
-        try {
-          return readlinkSync(`/proc/${pid}/fd/${fd}`).endsWith("priv_validator_state.json.tmp");
-        } catch {
-          return false;
-        }
-      });
+    const spareFds = () =>
+      readdirSync(`/proc/${pid}/fd`)
+        .map(Number)
+        .filter((fd) => {
+          try {
+            return readlinkSync(`/proc/${pid}/fd/${fd}`).endsWith("priv_validator_state.json.tmp");
+          } catch {
+            return false;
+          }
+        });
+    // Read from outside the process, the table can be caught inside a signature's one
+    // synchronous step (close the written file, rename it, open the next spare): between
+    // signatures the spare is open, so read until a moment between them.
+    let spare = spareFds();
+    await until(() => (spare = spareFds()).length === 1, 2_000);
     t.is(spare.length, 1, "the sign state keeps its next file open ahead of the signature");
     const squeezed = Math.min(openFds(pid) - 4, ...spare);
     execFileSync("prlimit", ["--pid", String(pid), `--nofile=${squeezed}:`]);
