@@ -8,7 +8,7 @@
  * Pass: RSS growth < 10% from the end of the warm window to the end, no window with
  * uncommitted txs (no stall), and every later window's p99 latency within 2x of the warm
  * window's. Growth and p99 from window 1 are reported too. Writes bench/results/soak.json
- * (with the load average).
+ * (with the load average). STRIKE_BIN runs another checkout's bin/strike.js (A/B runs).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir, loadavg } from "node:os";
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     process.execPath,
     [
       ...nodeArgs,
-      "bin/strike.js",
+      process.env.STRIKE_BIN ?? "bin/strike.js",
       "start",
       "--instrumentation.prometheus",
       "true",

@@ -1,9 +1,19 @@
 /**
- * Answers an HTTP JSON-RPC batch as a stream, with backpressure: each response is written
- * as soon as it is computed, and the next call waits until the client has taken what was
- * written. A client that does not read therefore holds one response in memory, not the
- * whole batch. Past `maxBatchResponseBytes` the remaining calls are not run; each gets an
- * error instead, so a batch cannot answer with many times its own size without bound.
+ * Answers an HTTP JSON-RPC batch, with backpressure. Responses are written in request order,
+ * gathered into writes of up to `WRITE_CHUNK_BYTES` (one socket write per response would
+ * cost a loopback write, and the receiver's wake-up, per tx), and the next call waits while
+ * the client has not taken what was written: a client that does not read holds one chunk and
+ * the calls in flight in memory, not the whole batch. Past `maxBatchResponseBytes` the
+ * remaining calls are not run; each gets an error instead, so a batch cannot answer with many
+ * times its own size without bound.
+ *
+ * Calls run one after another, except that a call `overlaps` accepts may start before the
+ * calls ahead of it have answered, when those are overlapping calls too (up to
+ * `MAX_IN_FLIGHT` at once). Broadcasts overlap: their effects are ordered by the mempool's
+ * admission queue, which they join in request order as they start, so an account's
+ * consecutive sequences in one batch are admitted in order while the batch's signatures are
+ * verified together. Any other call starts only once every call before it has answered, and
+ * the calls after it wait for it, as before.
  */
 import { once } from "node:events";
 import type { ServerResponse } from "node:http";
@@ -11,31 +21,55 @@ import type { RpcLimits } from "./context.js";
 import { JSONRPC_SERVER_ERROR, jsonRpcError } from "./errors.js";
 import { errorResponse, serialize, type JsonRpcResponse } from "./jsonrpc.js";
 
+export const WRITE_CHUNK_BYTES = 16 * 1024;
+export const MAX_IN_FLIGHT = 64;
+
 export async function answerBatch(
   res: ServerResponse,
   requests: readonly unknown[],
   call: (request: unknown) => Promise<JsonRpcResponse | undefined>,
   limits: Pick<RpcLimits, "maxBatchResponseBytes">,
+  overlaps: (request: unknown) => boolean = () => false,
 ): Promise<void> {
   let first: string | undefined;
   let started = false;
+  /** Serialized text not yet written. */
+  let chunk = "";
   let bytes = 0;
   const gone = (): boolean => res.destroyed || res.writableEnded;
 
-  for (const request of requests) {
-    if (gone()) return;
-    let response: JsonRpcResponse | undefined;
+  /** Calls started and not yet written, in request order. */
+  const inFlight: Promise<JsonRpcResponse | undefined>[] = [];
+  /** Whether the calls in flight are overlapping ones (a lone other call is never joined). */
+  let inFlightOverlap = false;
+  let next = 0;
+  const start = (): void => {
+    const request = requests[next++];
     if (bytes > limits.maxBatchResponseBytes) {
       const id = idOf(request);
-      if (id === undefined) continue;
+      if (id === undefined) return;
       const error = jsonRpcError(
         JSONRPC_SERVER_ERROR,
         `batch response exceeds max_batch_response_bytes ${limits.maxBatchResponseBytes}`,
       );
-      response = errorResponse(id, error);
-    } else {
-      response = await call(request);
+      inFlight.push(Promise.resolve(errorResponse(id, error)));
+      return;
     }
+    inFlight.push(call(request));
+  };
+
+  while (next < requests.length || inFlight.length > 0) {
+    if (gone()) return;
+    // Start what may run now: a call when nothing is in flight, or an overlapping call
+    // behind overlapping ones.
+    while (next < requests.length && inFlight.length < MAX_IN_FLIGHT) {
+      const overlapping = overlaps(requests[next]);
+      if (inFlight.length > 0 && !(overlapping && inFlightOverlap)) break;
+      inFlightOverlap = overlapping;
+      start();
+    }
+    if (inFlight.length === 0) continue; // a notification past the limit: nothing to answer
+    const response = await inFlight.shift()!;
     if (response === undefined) continue;
     const text = serialize(response);
     bytes += text.length;
@@ -45,13 +79,18 @@ export async function answerBatch(
     }
     if (!started) {
       res.writeHead(200, { "content-type": "application/json" });
-      res.write(`[${first}`);
+      chunk = `[${first}`;
       started = true;
     }
-    if (!res.write(`,${text}`)) await drainedOrClosed(res);
+    chunk += `,${text}`;
+    if (chunk.length >= WRITE_CHUNK_BYTES) {
+      const written = res.write(chunk);
+      chunk = "";
+      if (!written) await drainedOrClosed(res);
+    }
   }
   if (gone()) return;
-  if (started) res.end("]");
+  if (started) res.end(`${chunk}]`);
   // As CometBFT: a single response is written as an object, even for a batch of one.
   else res.writeHead(200, { "content-type": "application/json" }).end(first ?? "");
 }

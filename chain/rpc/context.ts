@@ -37,6 +37,12 @@ export interface Route {
   args: readonly ArgSpec[];
   /** Subscriptions exist only on a websocket. */
   wsOnly?: boolean;
+  /**
+   * In an HTTP batch, the call may start before the calls ahead of it have answered, when
+   * those may too (chain/rpc/batch.ts). Only for calls whose effects are ordered elsewhere:
+   * the broadcasts join the mempool's admission queue in request order as they start.
+   */
+  overlaps?: boolean;
   handler(ctx: CallContext, args: Args): Promise<unknown>;
 }
 

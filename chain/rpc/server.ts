@@ -138,6 +138,13 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     }
   }
 
+  /** Whether a batch's call may run alongside the overlapping calls ahead of it (Route.overlaps). */
+  function overlaps(request: unknown): boolean {
+    if (typeof request !== "object" || request === null) return false;
+    const method = (request as Record<string, unknown>).method;
+    return typeof method === "string" && Object.hasOwn(routes, method) && routes[method]!.overlaps === true;
+  }
+
   async function handleJsonRpc(res: ServerResponse, body: Buffer): Promise<void> {
     let parsed: unknown;
     try {
@@ -168,6 +175,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       parsed,
       (request) => callMethod(routes, { ...base, ws: undefined }, request, "http"),
       limits,
+      overlaps,
     );
   }
 

@@ -126,6 +126,58 @@ test.serial("malformed, mis-signed and replayed txs are refused with Cosmos code
   t.is(BigInt(await aliceUsdc(node)), BigInt(before) - 1n, "exactly one send landed");
 });
 
+test.serial(
+  "one JSON-RPC batch of an account's next sends, a forged one among them: the rest land in order",
+  async (t) => {
+    const { node } = t.context;
+    const before = BigInt(await aliceUsdc(node));
+    const client = await StargateClient.connect(node.rpcUrl);
+    const { sequence } = (await client.getAccount(node.accounts.alice!.address))!;
+    client.disconnect();
+    const good: Uint8Array[] = [];
+    for (let i = 0; i < 12; i++) good.push(await signedSend(node, { sequence: sequence + i, amount: "1" }));
+    // The forged one claims the sequence of the send after it: refusing it must not use that up.
+    const forged = TxRaw.decode(await signedSend(node, { sequence: sequence + 6, amount: "1000" }));
+    forged.signatures[0]![7]! ^= 0x01;
+    const txs = [...good.slice(0, 6), TxRaw.encode(forged).finish(), ...good.slice(6)];
+    const res = await fetch(node.rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(
+        txs.map((tx, id) => ({
+          jsonrpc: "2.0",
+          id,
+          method: "broadcast_tx_sync",
+          params: { tx: Buffer.from(tx).toString("base64") },
+        })),
+      ),
+    });
+    const answers = (await res.json()) as {
+      id: number;
+      result: CheckResult & { receipt: { receipt: { height: string; index: number } } | null };
+    }[];
+    t.deepEqual(
+      answers.map((a) => a.id),
+      txs.map((_, i) => i),
+    );
+    t.is(answers[6]!.result.code, 4, answers[6]!.result.log);
+    const admitted = answers.filter((_, i) => i !== 6);
+    t.true(
+      admitted.every((a) => a.result.code === 0),
+      admitted.map((a) => a.result.log).join(" | "),
+    );
+    // Receipted in request order: each at a later (height, index) than the one before.
+    const slots = admitted.map((a) => a.result.receipt!.receipt);
+    for (let i = 1; i < slots.length; i++) {
+      const [a, b] = [slots[i - 1]!, slots[i]!];
+      t.true(BigInt(b.height) > BigInt(a.height) || (b.height === a.height && b.index > a.index));
+    }
+    const h = await latestHeight(node.rpcUrl);
+    await waitForHeight(node.rpcUrl, h + 2n);
+    t.is(BigInt(await aliceUsdc(node)), before - 12n, "the twelve sends landed, not the forged one");
+  },
+);
+
 test.serial("malformed JSON-RPC, unknown methods and oversized bodies get JSON-RPC errors", async (t) => {
   const { node } = t.context;
   const post = (body: string) =>

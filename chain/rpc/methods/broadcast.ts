@@ -110,7 +110,8 @@ async function broadcastCommit({ services, limits }: CallContext, args: Args) {
 const txOnly = [{ name: "tx", kind: "bytes" }] as const;
 
 export const broadcastRoutes: RouteTable = {
-  broadcast_tx_async: { args: txOnly, handler: broadcastAsync },
-  broadcast_tx_sync: { args: txOnly, handler: broadcastSync },
+  broadcast_tx_async: { args: txOnly, overlaps: true, handler: broadcastAsync },
+  broadcast_tx_sync: { args: txOnly, overlaps: true, handler: broadcastSync },
+  // Not broadcast_tx_commit: each waiting call holds an event-bus subscription slot.
   broadcast_tx_commit: { args: txOnly, handler: broadcastCommit },
 };
