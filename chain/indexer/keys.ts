@@ -29,7 +29,6 @@ export const HASH_BYTES = 32;
 /** One entry of a block's tx list: index u32 | hash. */
 export const BLOCK_ENTRY_BYTES = 4 + HASH_BYTES;
 
-const encoder = new TextEncoder();
 
 export function txByHashKey(hash: Uint8Array): Uint8Array {
   const out = new Uint8Array(1 + hash.length);
@@ -77,11 +76,13 @@ export function postingKeyWriter(compositeKey: string): (value: string, height: 
   prefix[2] = k.length & 0xff;
   prefix.set(k, 3);
   return (value, height) => {
-    const vLength = Buffer.byteLength(value, "utf8");
+    // utf8() and set(), not encodeInto on a subarray: a view of a small array costs ~700 ns here.
+    const v = utf8(value);
+    const vLength = v.length;
     const out = new Uint8Array(head + 4 + vLength + 8);
     out.set(prefix, 0);
     writeU32be(out, head, vLength);
-    encoder.encodeInto(value, out.subarray(head + 4, head + 4 + vLength));
+    out.set(v, head + 4);
     writeU64be(out, head + 4 + vLength, height);
     return out;
   };

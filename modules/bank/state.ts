@@ -1,6 +1,7 @@
 /** bank state: balances per (address, denom), supply per denom, denom metadata, send-enabled flags, params. */
 import { Metadata, Params } from "cosmjs-types/cosmos/bank/v1beta1/bank";
 import { addressBytesView, addressToBech32, bech32ToAddressBytes } from "../../chain/crypto/address.js";
+import { utf8 } from "../../chain/types/bytes.js";
 import {
   Collection,
   Item,
@@ -22,7 +23,6 @@ export interface BankParams {
   defaultSendEnabled: boolean;
 }
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
@@ -33,11 +33,12 @@ const decoder = new TextDecoder();
 const balanceKeyCodec: Codec<[string, string]> = {
   encode: ([address, denom]) => {
     const addr = addressBytesView(address);
-    const denomLength = Buffer.byteLength(denom, "utf8");
-    const out = new Uint8Array(1 + addr.length + denomLength);
+    // utf8() and set(), not encodeInto on a subarray: a view of a small array costs ~700 ns here.
+    const d = utf8(denom);
+    const out = new Uint8Array(1 + addr.length + d.length);
     out[0] = addr.length;
     out.set(addr, 1);
-    encoder.encodeInto(denom, out.subarray(1 + addr.length));
+    out.set(d, 1 + addr.length);
     return out;
   },
   decode: (b) => {
