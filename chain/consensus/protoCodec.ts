@@ -2,7 +2,7 @@
  * Conversions between Strike's block shapes (chain/types/block.ts) and CometBFT's protobuf
  * messages from cosmjs-types, used for block parts, storage and the network.
  */
-import { ResponseFinalizeBlock, type ExecTxResult, type Event as PbEvent } from "cosmjs-types/tendermint/abci/types";
+import { ResponseFinalizeBlock, type Event as PbEvent } from "cosmjs-types/tendermint/abci/types";
 import { PublicKey } from "cosmjs-types/tendermint/crypto/keys";
 import { Block as PbBlock } from "cosmjs-types/tendermint/types/block";
 import { DuplicateVoteEvidence as PbDuplicateVoteEvidence } from "cosmjs-types/tendermint/types/evidence";
@@ -14,7 +14,7 @@ import {
   type SignedMsgType as PbSignedMsgType,
 } from "cosmjs-types/tendermint/types/types";
 import { ValidatorSet as PbValidatorSet } from "cosmjs-types/tendermint/types/validator";
-import type { AbciEvent, FinalizeBlockResponse, TxResult } from "../types/abci.js";
+import type { AbciEvent, FinalizeBlockResponse } from "../types/abci.js";
 import type {
   Block,
   BlockId,
@@ -198,13 +198,6 @@ export function decodeValidators(bytes: Uint8Array): Validator[] {
   }));
 }
 
-function eventsToProto(events: readonly AbciEvent[]): PbEvent[] {
-  return events.map((e) => ({
-    type: e.type,
-    attributes: e.attributes.map((a) => ({ key: a.key, value: a.value, index: a.index })),
-  }));
-}
-
 function eventsFromProto(events: readonly PbEvent[]): AbciEvent[] {
   return events.map((e) => ({
     type: e.type,
@@ -212,30 +205,8 @@ function eventsFromProto(events: readonly PbEvent[]): AbciEvent[] {
   }));
 }
 
-function txResultToProto(r: TxResult): ExecTxResult {
-  return {
-    code: r.code,
-    data: r.data,
-    log: r.log,
-    info: r.info,
-    gasWanted: r.gasWanted,
-    gasUsed: r.gasUsed,
-    events: eventsToProto(r.events),
-    codespace: r.codespace,
-  };
-}
-
-export function encodeFinalizeBlockResponse(r: FinalizeBlockResponse): Uint8Array {
-  return ResponseFinalizeBlock.encode({
-    events: eventsToProto(r.events),
-    txResults: r.txResults.map(txResultToProto),
-    validatorUpdates: r.validatorUpdates.map((u) => ({
-      pubKey: PublicKey.fromPartial({ ed25519: u.pubKey }),
-      power: u.power,
-    })),
-    appHash: r.appHash,
-  }).finish();
-}
+/** Written in one pass into one buffer (resultsCodec.ts); cosmjs-types' bytes exactly. */
+export { encodeFinalizeBlockResponse } from "./resultsCodec.js";
 
 export function decodeFinalizeBlockResponse(bytes: Uint8Array): FinalizeBlockResponse {
   const r = ResponseFinalizeBlock.decode(bytes);

@@ -29,7 +29,6 @@ export const HASH_BYTES = 32;
 /** One entry of a block's tx list: index u32 | hash. */
 export const BLOCK_ENTRY_BYTES = 4 + HASH_BYTES;
 
-
 export function txByHashKey(hash: Uint8Array): Uint8Array {
   const out = new Uint8Array(1 + hash.length);
   out[0] = TX_BY_HASH;
