@@ -33,11 +33,14 @@ function int64Size(v: bigint): number {
 class Measure {
   readonly sizes: number[] = [];
 
-  /** A length-delimited field around `body` (which measures what it holds). */
-  message(body: () => number): number {
-    const at = this.sizes.length;
+  /** Opens a nested message: its size goes here once measured (`close`). */
+  open(): number {
     this.sizes.push(0);
-    const n = body();
+    return this.sizes.length - 1;
+  }
+
+  /** The nested message at `at` holds `n` bytes: returns its field's whole size. */
+  close(at: number, n: number): number {
     this.sizes[at] = n;
     return 1 + varintSize(n) + n;
   }
@@ -73,13 +76,16 @@ class Write {
     this.out[this.at++] = (field << 3) | wireType;
   }
 
-  message(field: number, body: () => void): void {
+  /** Starts a nested message field; returns where it must end (`close`). */
+  open(field: number): number {
     this.tag(field, 2);
     const n = this.sizes[this.next++]!;
     this.varint(n);
-    const end = this.at + n;
-    body();
-    if (this.at !== end) throw new Error(`results encoding: field ${field} wrote ${this.at - end + n} of ${n} bytes`);
+    return this.at + n;
+  }
+
+  close(end: number): void {
+    if (this.at !== end) throw new Error(`results encoding: a nested message ended at ${this.at}, not ${end}`);
   }
 
   string(field: number, s: string): void {
@@ -128,32 +134,39 @@ function measureAttribute(m: Measure, a: EventAttribute): number {
 
 function measureEvent(m: Measure, e: AbciEvent): number {
   let n = m.string(e.type);
-  for (const a of e.attributes) n += m.message(() => measureAttribute(m, a));
+  for (const a of e.attributes) {
+    const at = m.open();
+    n += m.close(at, measureAttribute(m, a));
+  }
   return n;
 }
 
 function measureTxResult(m: Measure, r: TxResult): number {
   let n = uint32Field(r.code) + bytesField(r.data) + m.string(r.log) + m.string(r.info);
   n += int64Field(r.gasWanted) + int64Field(r.gasUsed);
-  for (const e of r.events) n += m.message(() => measureEvent(m, e));
+  for (const e of r.events) {
+    const at = m.open();
+    n += m.close(at, measureEvent(m, e));
+  }
   return n + m.string(r.codespace);
 }
 
 function measureValidatorUpdate(m: Measure, u: ValidatorUpdate): number {
-  return m.message(() => bytesField(u.pubKey, true)) + int64Field(u.power);
+  const at = m.open();
+  return m.close(at, bytesField(u.pubKey, true)) + int64Field(u.power);
 }
 
 function writeEvent(w: Write, e: AbciEvent): void {
   w.string(1, e.type);
   for (const a of e.attributes) {
-    w.message(2, () => {
-      w.string(1, a.key);
-      w.string(2, a.value);
-      if (a.index) {
-        w.tag(3, 0);
-        w.out[w.at++] = 1;
-      }
-    });
+    const end = w.open(2);
+    w.string(1, a.key);
+    w.string(2, a.value);
+    if (a.index) {
+      w.tag(3, 0);
+      w.out[w.at++] = 1;
+    }
+    w.close(end);
   }
 }
 
@@ -164,26 +177,49 @@ function writeTxResult(w: Write, r: TxResult): void {
   w.string(4, r.info);
   w.int64(5, r.gasWanted);
   w.int64(6, r.gasUsed);
-  for (const e of r.events) w.message(7, () => writeEvent(w, e));
+  for (const e of r.events) {
+    const end = w.open(7);
+    writeEvent(w, e);
+    w.close(end);
+  }
   w.string(8, r.codespace);
 }
 
 export function encodeFinalizeBlockResponse(r: FinalizeBlockResponse): Uint8Array {
   const m = new Measure();
   let total = 0;
-  for (const e of r.events) total += m.message(() => measureEvent(m, e));
-  for (const t of r.txResults) total += m.message(() => measureTxResult(m, t));
-  for (const u of r.validatorUpdates) total += m.message(() => measureValidatorUpdate(m, u));
+  for (const e of r.events) {
+    const at = m.open();
+    total += m.close(at, measureEvent(m, e));
+  }
+  for (const t of r.txResults) {
+    const at = m.open();
+    total += m.close(at, measureTxResult(m, t));
+  }
+  for (const u of r.validatorUpdates) {
+    const at = m.open();
+    total += m.close(at, measureValidatorUpdate(m, u));
+  }
   total += bytesField(r.appHash);
 
   const w = new Write(new Uint8Array(total), m.sizes);
-  for (const e of r.events) w.message(1, () => writeEvent(w, e));
-  for (const t of r.txResults) w.message(2, () => writeTxResult(w, t));
+  for (const e of r.events) {
+    const end = w.open(1);
+    writeEvent(w, e);
+    w.close(end);
+  }
+  for (const t of r.txResults) {
+    const end = w.open(2);
+    writeTxResult(w, t);
+    w.close(end);
+  }
   for (const u of r.validatorUpdates) {
-    w.message(3, () => {
-      w.message(1, () => w.bytes(1, u.pubKey, true));
-      w.int64(2, u.power);
-    });
+    const end = w.open(3);
+    const keyEnd = w.open(1);
+    w.bytes(1, u.pubKey, true);
+    w.close(keyEnd);
+    w.int64(2, u.power);
+    w.close(end);
   }
   w.bytes(5, r.appHash);
   if (w.at !== total) throw new Error(`results encoding wrote ${w.at} of ${total} bytes`);
