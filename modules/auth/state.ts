@@ -5,7 +5,7 @@
 import { BaseAccount, ModuleAccount, Params } from "cosmjs-types/cosmos/auth/v1beta1/auth";
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import { Any } from "cosmjs-types/google/protobuf/any";
-import { addressToBech32, bech32ToAddressBytes } from "../../chain/crypto/address.js";
+import { addressBytesView, addressToBech32 } from "../../chain/crypto/address.js";
 import { Collection, Item, bytesCodec, u64Codec, type Codec } from "../../chain/runtime/collection.js";
 import { sdkErrors } from "../../chain/types/errors.js";
 import { decodeBaseAccountAny, encodeBaseAccountAny } from "./accountCodec.js";
@@ -109,7 +109,8 @@ const accountCodec: Codec<Account> = {
 };
 
 const addressKeyCodec: Codec<string> = {
-  encode: (address) => bech32ToAddressBytes(address),
+  // A view of the memoised bytes, no copy: storeKeyOf copies it into the key.
+  encode: (address) => addressBytesView(address),
   decode: (bytes) => addressToBech32(bytes),
 };
 

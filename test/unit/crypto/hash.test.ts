@@ -39,6 +39,25 @@ test("sha256 gives createHash's digest for any parts, views and lengths", (t) =>
   t.deepEqual(sha256(), reference("sha256", []));
 });
 
+test("parts gathered in the scratch buffer: any order of short, long and huge inputs gives createHash's digest", (t) => {
+  // Sizes around the scratch's first size (1 KiB), its growth, and the 64 KiB past which
+  // parts are concatenated instead; a short input after a long one must not see its tail.
+  const sized = fc.oneof(
+    fc.nat({ max: 70 }),
+    fc.integer({ min: 900, max: 2_200 }),
+    fc.integer({ min: 60_000, max: 70_000 }),
+  );
+  const part = fc
+    .tuple(sized, fc.nat({ max: 255 }))
+    .map(([n, seed]) => new Uint8Array(n).map((_, i) => (i * 7 + seed) & 0xff));
+  fc.assert(
+    fc.property(fc.array(fc.array(part, { minLength: 2, maxLength: 3 }), { minLength: 1, maxLength: 5 }), (calls) => {
+      for (const parts of calls) t.deepEqual(sha256(...parts), reference("sha256", parts));
+    }),
+    { numRuns: 150 },
+  );
+});
+
 test("ripemd160 gives createHash's digest", (t) => {
   fc.assert(
     fc.property(view, (data) => t.deepEqual(ripemd160(data), reference("ripemd160", [data]))),
