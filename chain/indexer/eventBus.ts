@@ -128,9 +128,14 @@ export function createEventBus(options: EventBusOptions = {}): EventBus {
     },
 
     publish(data: EventData): void {
-      const events = eventMapOf(data);
+      if (clients.size === 0) return;
+      // Built only for a subscription its type does not rule out: a block's Tx events are
+      // ~25 composite keys each, and most subscribers (NewBlock) name another type.
+      let events: ReturnType<typeof eventMapOf> | undefined;
       for (const [subscriberId, subs] of [...clients]) {
         for (const sub of [...subs.values()]) {
+          if (!couldMatchType(sub.query, data.type)) continue;
+          events ??= eventMapOf(data);
           if (!sub.query.matches(events)) continue;
           if (sub.queue.length >= sub.capacity) {
             cancel(
@@ -189,6 +194,7 @@ export function publishBlockEvents(
     events: results.events,
     numTxs: block.txs.length,
   });
+  if (!bus.wants("Tx")) return;
   block.txs.forEach((tx, index) => {
     const result = results.txResults[index];
     if (result === undefined) return;

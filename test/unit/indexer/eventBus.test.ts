@@ -66,6 +66,36 @@ test("subscribers receive only the events their query matches, with tm.event and
   t.deepEqual(blocks[0]!.events.get("tm.event"), ["NewBlock"]);
 });
 
+test("queries that do not name a type get every type they match; a block with no Tx subscriber publishes none", async (t) => {
+  const bus = createEventBus();
+  const all: EventMessage[] = [];
+  const alice: EventMessage[] = [];
+  bus.subscribe("c1", "", (m) => void all.push(m));
+  bus.subscribe("c1", "message.sender = 'alice'", (m) => void alice.push(m));
+  publishBlockEvents(bus, block, blockId, results);
+  await tick();
+  t.deepEqual(
+    all.map((m) => m.data.type),
+    ["NewBlock", "NewBlockHeader", "NewBlockEvents", "Tx", "Tx"],
+  );
+  t.deepEqual(
+    alice.map((m) => [m.data.type, m.events.get("tx.height")]),
+    [["Tx", ["7"]]],
+  );
+
+  // Only a NewBlock subscriber: the Tx events are not even built.
+  const only = createEventBus();
+  const blocks: EventMessage[] = [];
+  only.subscribe("c2", "tm.event='NewBlock'", (m) => void blocks.push(m));
+  t.false(only.wants("Tx"));
+  publishBlockEvents(only, block, blockId, results);
+  await tick();
+  t.deepEqual(
+    blocks.map((m) => m.data.type),
+    ["NewBlock"],
+  );
+});
+
 test("a subscriber whose queue overflows is dropped with an error and the publisher never waits", async (t) => {
   const bus = createEventBus();
   let release: () => void = () => {};
