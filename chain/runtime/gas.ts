@@ -12,23 +12,45 @@ export interface GasMeter {
   readonly consumed: bigint;
   /** Adds `amount`; throws sdk code 11 when the total passes the limit. */
   consume(amount: bigint, descriptor: string): void;
+  /** `consume` for a non-negative safe integer: the store's per-access charges, without a bigint each. */
+  consumeN(amount: number, descriptor: string): void;
 }
 
+/**
+ * The total is kept as a number while it is a safe integer (every real tx: 2^53 gas is
+ * millions of blocks' worth) and as a bigint past that, so it is exact either way; every
+ * store access charges two or three amounts, and bigint arithmetic allocates each result.
+ */
 export function createGasMeter(limit: bigint | undefined): GasMeter {
-  let consumed = 0n;
-  return {
+  let small = 0;
+  let big: bigint | undefined;
+  // Exact below 2^53; above, no safe-integer total can pass it, which the rounding keeps true.
+  const limitN = limit === undefined ? Infinity : Number(limit);
+  const outOfGas = (descriptor: string, consumed: bigint | number) =>
+    sdkErrors.outOfGas(`out of gas in location: ${descriptor}; gasWanted: ${limit}, gasUsed: ${consumed}`);
+  const consumeBig = (amount: bigint, descriptor: string): void => {
+    big = (big ?? BigInt(small)) + amount;
+    if (limit !== undefined && big > limit) throw outOfGas(descriptor, big);
+  };
+  const meter: GasMeter = {
     limit,
     get consumed() {
-      return consumed;
+      return big ?? BigInt(small);
     },
     consume(amount, descriptor) {
-      consumed += amount;
-      if (limit !== undefined && consumed > limit) {
-        throw sdkErrors.outOfGas(`out of gas in location: ${descriptor}; gasWanted: ${limit}, gasUsed: ${consumed}`);
-      }
+      if (big === undefined && amount >= 0n && amount <= MAX_SAFE) meter.consumeN(Number(amount), descriptor);
+      else consumeBig(amount, descriptor);
+    },
+    consumeN(amount, descriptor) {
+      if (big !== undefined || small + amount > Number.MAX_SAFE_INTEGER) return consumeBig(BigInt(amount), descriptor);
+      small += amount;
+      if (small > limitN) throw outOfGas(descriptor, small);
     },
   };
+  return meter;
 }
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Cosmos store/types KVGasConfig defaults. */
 export const KV_GAS = {
@@ -41,33 +63,44 @@ export const KV_GAS = {
   iterNextCostFlat: 30n,
 } as const;
 
+/** KV_GAS as numbers, for `consumeN`. */
+export const KV_GAS_N = {
+  hasCost: 1000,
+  deleteCost: 1000,
+  readCostFlat: 1000,
+  readCostPerByte: 3,
+  writeCostFlat: 2000,
+  writeCostPerByte: 30,
+  iterNextCostFlat: 30,
+} as const;
+
 /** A view of `parent` that charges `meter` for every access, as Cosmos' gaskv store. */
 export function gasMeteredStore(parent: KVStore, meter: GasMeter): KVStore {
   return {
     get(key) {
-      meter.consume(KV_GAS.readCostFlat, "ReadFlat");
-      meter.consume(KV_GAS.readCostPerByte * BigInt(key.length), "ReadPerByte");
+      meter.consumeN(KV_GAS_N.readCostFlat, "ReadFlat");
+      meter.consumeN(KV_GAS_N.readCostPerByte * key.length, "ReadPerByte");
       const value = parent.get(key);
-      if (value !== undefined) meter.consume(KV_GAS.readCostPerByte * BigInt(value.length), "ReadPerByte");
+      if (value !== undefined) meter.consumeN(KV_GAS_N.readCostPerByte * value.length, "ReadPerByte");
       return value;
     },
     has(key) {
-      meter.consume(KV_GAS.hasCost, "Has");
+      meter.consumeN(KV_GAS_N.hasCost, "Has");
       return parent.has(key);
     },
     set(key, value) {
-      meter.consume(KV_GAS.writeCostFlat, "WriteFlat");
-      meter.consume(KV_GAS.writeCostPerByte * BigInt(key.length + value.length), "WritePerByte");
+      meter.consumeN(KV_GAS_N.writeCostFlat, "WriteFlat");
+      meter.consumeN(KV_GAS_N.writeCostPerByte * (key.length + value.length), "WritePerByte");
       parent.set(key, value);
     },
     delete(key) {
-      meter.consume(KV_GAS.deleteCost, "Delete");
+      meter.consumeN(KV_GAS_N.deleteCost, "Delete");
       parent.delete(key);
     },
     *iterator(start, end, reverse) {
       for (const [key, value] of parent.iterator(start, end, reverse)) {
-        meter.consume(KV_GAS.iterNextCostFlat, "IterNextFlat");
-        meter.consume(KV_GAS.readCostPerByte * BigInt(key.length + value.length), "ValuePerByte");
+        meter.consumeN(KV_GAS_N.iterNextCostFlat, "IterNextFlat");
+        meter.consumeN(KV_GAS_N.readCostPerByte * (key.length + value.length), "ValuePerByte");
         yield [key, value];
       }
     },

@@ -9,6 +9,6 @@ export {
 } from "./app.js";
 export * from "./coins.js";
 export type * from "./types.js";
-export { createGasMeter, gasMeteredStore, KV_GAS, type GasMeter } from "./gas.js";
+export { createGasMeter, gasMeteredStore, KV_GAS, KV_GAS_N, type GasMeter } from "./gas.js";
 export { decodeTx, type DecodedTx } from "./txDecode.js";
 export { signDocBytes } from "./ante/index.js";

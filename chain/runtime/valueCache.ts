@@ -15,7 +15,7 @@
  */
 import { Branch, type BranchObserver } from "../store/branch.js";
 import { contextStore } from "./context.js";
-import { KV_GAS } from "./gas.js";
+import { KV_GAS_N } from "./gas.js";
 import type { Context } from "./types.js";
 
 interface Cached {
@@ -119,8 +119,8 @@ export function cachedRead<T>(
   }
   answered++;
   const meter = (src as Context).gasMeter;
-  meter.consume(KV_GAS.readCostFlat, "ReadFlat");
-  meter.consume(KV_GAS.readCostPerByte * BigInt(s.length), "ReadPerByte");
-  if (bytes !== undefined) meter.consume(KV_GAS.readCostPerByte * BigInt(bytes.length), "ReadPerByte");
+  meter.consumeN(KV_GAS_N.readCostFlat, "ReadFlat");
+  meter.consumeN(KV_GAS_N.readCostPerByte * s.length, "ReadPerByte");
+  if (bytes !== undefined) meter.consumeN(KV_GAS_N.readCostPerByte * bytes.length, "ReadPerByte");
   return value;
 }

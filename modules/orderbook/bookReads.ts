@@ -12,7 +12,7 @@
 import type { Order } from "../../chain/codec/generated/strike/orderbook/v1/order.js";
 import type { StoreSource } from "../../chain/runtime/collection.js";
 import { contextStore } from "../../chain/runtime/context.js";
-import { KV_GAS, type GasMeter } from "../../chain/runtime/gas.js";
+import { KV_GAS, KV_GAS_N, type GasMeter } from "../../chain/runtime/gas.js";
 import type { Context } from "../../chain/runtime/types.js";
 import { keyString } from "../../chain/store/sortedKeys.js";
 import { cachedView, viewBookKeys, viewCount, viewOrder, MODULE_S, ORDERS_S, type CachedView } from "./bookCache.js";
@@ -55,14 +55,14 @@ export function fullKeyS(key: Uint8Array): string {
 }
 
 function chargeRead(meter: GasMeter, keyLength: number, valueLength: number | undefined): void {
-  meter.consume(KV_GAS.readCostFlat, "ReadFlat");
-  meter.consume(KV_GAS.readCostPerByte * BigInt(keyLength), "ReadPerByte");
-  if (valueLength !== undefined) meter.consume(KV_GAS.readCostPerByte * BigInt(valueLength), "ReadPerByte");
+  meter.consumeN(KV_GAS_N.readCostFlat, "ReadFlat");
+  meter.consumeN(KV_GAS_N.readCostPerByte * keyLength, "ReadPerByte");
+  if (valueLength !== undefined) meter.consumeN(KV_GAS_N.readCostPerByte * valueLength, "ReadPerByte");
 }
 
 function chargeVisit(meter: GasMeter, keyLength: number, valueLength: number): void {
-  meter.consume(KV_GAS.iterNextCostFlat, "IterNextFlat");
-  meter.consume(KV_GAS.readCostPerByte * BigInt(keyLength + valueLength), "ValuePerByte");
+  meter.consumeN(KV_GAS_N.iterNextCostFlat, "IterNextFlat");
+  meter.consumeN(KV_GAS_N.readCostPerByte * (keyLength + valueLength), "ValuePerByte");
 }
 
 /** getOrder from the cache: `orderKeyS` is the order's full key. */
