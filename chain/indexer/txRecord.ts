@@ -30,6 +30,15 @@ interface ResultJson {
   events: AbciEvent[];
 }
 
+const SHORT_ASCII = 64;
+
+function putU32(buf: Buffer, at: number, n: number): void {
+  buf[at] = n >>> 24;
+  buf[at + 1] = (n >>> 16) & 0xff;
+  buf[at + 2] = (n >>> 8) & 0xff;
+  buf[at + 3] = n & 0xff;
+}
+
 /** Scratch space shared by all writers: encoding is synchronous and never nested. */
 let scratch = Buffer.allocUnsafe(16 * 1024);
 
@@ -53,7 +62,7 @@ class RecordWriter {
 
   u32(n: number): void {
     this.room(4);
-    this.buf.writeUInt32BE(n, this.at);
+    putU32(this.buf, this.at, n);
     this.at += 4;
   }
 
@@ -78,10 +87,23 @@ class RecordWriter {
 
   string(s: string): void {
     // UTF-8 never takes more than 3 bytes per UTF-16 unit.
-    this.room(4 + s.length * 3);
-    const n = this.buf.write(s, this.at + 4, "utf8");
-    this.buf.writeUInt32BE(n, this.at);
-    this.at += 4 + n;
+    const length = s.length;
+    this.room(4 + length * 3);
+    const buf = this.buf;
+    const start = this.at + 4;
+    // Event keys and values are short ASCII: copied here, not through a native write per string.
+    let n = 0;
+    if (length <= SHORT_ASCII) {
+      while (n < length) {
+        const c = s.charCodeAt(n);
+        if (c > 0x7f) break;
+        buf[start + n] = c;
+        n++;
+      }
+    }
+    if (n < length) n = buf.write(s, start, "utf8");
+    putU32(buf, this.at, n);
+    this.at = start + n;
   }
 
   /** A copy of exactly the written bytes, as a plain Uint8Array. */
