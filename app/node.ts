@@ -37,7 +37,7 @@ import { createNodeNetwork } from "../chain/node/network.js";
 import type { ByzantineMode } from "../chain/sequencer/byzantine.js";
 import { openSequencing } from "../chain/sequencer/service.js";
 import { maxBlockDataBytes } from "../chain/consensus/driver.js";
-import { DEFAULT_MAX_MESSAGE_BYTES } from "../chain/p2p/index.js";
+import { DEFAULT_MAX_MESSAGE_BYTES, p2pErrors } from "../chain/p2p/index.js";
 import type { Validator } from "../chain/types/block.js";
 import { loadFeederKey, type FeederKey } from "../chain/node/feederKey.js";
 
@@ -52,6 +52,7 @@ import { BLS_KEY_FILE, loadBlsKey } from "../chain/node/blsKey.js";
 import { existsSync } from "node:fs";
 import { startBridgeWatcher } from "./bridgeWatcher.js";
 import { ladderSettlement } from "./settlementWiring.js";
+import { StrikeError } from "../chain/types/errors.js";
 
 export interface StartNodeOptions {
   home: string;
@@ -406,8 +407,13 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     await txIndex?.close();
     await state.close();
     await db.close();
-    const reason = e instanceof Error ? e.message : String(e);
-    throw nodeErrors.rpcUnavailable(
+    const reason =
+      e instanceof StrikeError && p2pErrors.listenFailed.is(e)
+        ? String(e.details["reason"])
+        : e instanceof Error
+          ? e.message
+          : String(e);
+    throw nodeErrors.p2pUnavailable(
       `cannot listen for peers on ${config.p2p.laddr} (${reason}); choose another with --p2p.laddr`,
     );
   });

@@ -89,7 +89,8 @@ async function main(): Promise<void> {
     }),
   );
   try {
-    for (const url of rpcUrls) await waitForHeight(url, 2n, 180_000);
+    // A validator that could not start (a port taken meanwhile) fails the run at once, not after 3 minutes.
+    for (const [i, url] of rpcUrls.entries()) await waitForHeight(url, 2n, 180_000, () => nodes[i]!.exitCode);
     const loadAtStart = loadavg();
     const limit = await measureVerificationLimit();
     // The idle block interval: a few heights with no load.

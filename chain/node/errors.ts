@@ -5,4 +5,5 @@ export const nodeErrors = {
   badGenesisTime: registerError("node", 1, "invalid genesis_time"),
   rpcUnavailable: registerError("node", 3, "RPC address unavailable"),
   metricsUnavailable: registerError("node", 4, "metrics address unavailable"),
+  p2pUnavailable: registerError("node", 5, "P2P address unavailable"),
 } as const;

@@ -10,4 +10,6 @@ export const p2pErrors = {
   notStarted: registerError("p2p", 6, "the p2p host is not started"),
   /** The reason libp2p is given when we abort a stream or connection we no longer want. */
   streamClosed: registerError("p2p", 7, "closed by the strike p2p layer"),
+  /** A well-formed listen address the host could not bind (in use, not this machine's, no permission). */
+  listenFailed: registerError("p2p", 8, "cannot listen for peers"),
 } as const;

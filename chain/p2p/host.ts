@@ -65,6 +65,18 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * Why a bind failed, in a few words: libp2p wraps the socket's error in advice about its own
+ * configuration, which a Strike operator does not have.
+ */
+function listenFailure(err: unknown, address: string): string {
+  const text = errorText(err);
+  if (text.includes("EADDRINUSE")) return `${address} is already in use by another process`;
+  if (text.includes("EADDRNOTAVAIL")) return `${address} is not an address of this machine`;
+  if (text.includes("EACCES")) return `no permission to listen on ${address}`;
+  return text;
+}
+
 function hostPort(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
@@ -176,7 +188,9 @@ class Libp2pHost implements P2PHost {
       this.running = false;
       this.node = undefined;
       await Promise.resolve(node.stop()).catch(() => {});
-      throw p2pErrors.invalidListenAddress(`cannot listen on ${hostPort(listen.host, listen.port)}: ${errorText(err)}`);
+      const address = hostPort(listen.host, listen.port);
+      const reason = listenFailure(err, address);
+      throw p2pErrors.listenFailed(`${address}: ${reason}`, { address, reason });
     }
     const port = node
       .getMultiaddrs()

@@ -1,12 +1,14 @@
 /**
  * `strike start` refuses a config it does not understand, naming the file, the key and
- * what is allowed, and starts nothing (real CLI processes on a fresh home).
+ * what is allowed, and an address it cannot listen on, naming the address and why; it
+ * starts nothing (real CLI processes on a fresh home).
  */
 import test from "ava";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { createServer } from "node:net";
 import { join } from "node:path";
-import { runCli, runCliOk } from "../helpers/localNode.js";
+import { freePort, runCli, runCliOk } from "../helpers/localNode.js";
 
 async function freshHome(): Promise<string> {
   const home = await mkdtemp(join(tmpdir(), "strike-config-"));
@@ -79,6 +81,36 @@ test("a wrong type is refused with the kind of value expected", async (t) => {
     t.is(r.code, 1);
     t.regex(r.stderr, /mempool\.recheck must be true or false, got "yes"/);
   } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+});
+
+test("a peer port another process holds refuses to start, saying which address and that it is in use", async (t) => {
+  const home = await freshHome();
+  const squatter = createServer();
+  await new Promise<void>((r) => squatter.listen(0, "127.0.0.1", () => r()));
+  const port = (squatter.address() as { port: number }).port;
+  try {
+    const r = await runCli([
+      "start",
+      "--home",
+      home,
+      "--p2p.laddr",
+      `tcp://127.0.0.1:${port}`,
+      "--rpc.laddr",
+      `tcp://127.0.0.1:${await freePort()}`,
+    ]);
+    t.is(r.code, 1);
+    t.regex(
+      r.stderr,
+      new RegExp(
+        `cannot listen for peers on tcp://127\\.0\\.0\\.1:${port} \\(127\\.0\\.0\\.1:${port} is already in use by another process\\); choose another with --p2p\\.laddr: P2P address unavailable \\(code 5, codespace node\\)`,
+      ),
+    );
+    t.notRegex(r.stderr, /invalid listen address|RPC address unavailable/);
+    t.notRegex(r.stderr, /node started/);
+  } finally {
+    await new Promise((r) => squatter.close(r));
     await rm(home, { recursive: true, force: true });
   }
 });
