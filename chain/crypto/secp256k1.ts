@@ -29,11 +29,24 @@ function bytesToBigint(b: Uint8Array): bigint {
   return n;
 }
 
-/** True when the 64-byte compact signature's S is in the lower half of the order. */
+/** n/2 as 32 big-endian bytes. */
+const HALF_ORDER_BYTES = Uint8Array.from(Buffer.from(HALF_ORDER.toString(16).padStart(64, "0"), "hex"));
+
+/**
+ * True when the 64-byte compact signature's S is in the lower half of the order (and not
+ * zero). Compared byte by byte in place: every signature check runs this, and a bigint
+ * built from S allocated one per byte, after a subarray that materialises the array's buffer.
+ */
 export function isLowS(signature: Uint8Array): boolean {
   if (signature.length !== SECP256K1_SIGNATURE_LENGTH) return false;
-  const s = bytesToBigint(signature.subarray(32, 64));
-  return s !== 0n && s <= HALF_ORDER;
+  let nonZero = false;
+  let decided = 0; // -1: S < n/2, 1: S > n/2, 0: equal so far
+  for (let i = 0; i < 32; i++) {
+    const b = signature[32 + i]!;
+    if (b !== 0) nonZero = true;
+    if (decided === 0 && b !== HALF_ORDER_BYTES[i]) decided = b < HALF_ORDER_BYTES[i]! ? -1 : 1;
+  }
+  return nonZero && decided <= 0;
 }
 
 /** True when `pubkey` is a valid compressed (33-byte) secp256k1 point. */

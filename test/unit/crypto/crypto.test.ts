@@ -1,10 +1,12 @@
 import test from "ava";
+import fc from "fast-check";
 import type { StrikeError } from "../../../chain/types/errors.js";
 import { createPrivateKey, generateKeyPairSync, sign } from "node:crypto";
 import { Secp256k1, sha256 as cosmSha256 } from "@cosmjs/crypto";
 import { sha256 } from "../../../chain/crypto/hash.js";
 import {
   isLowS,
+  SECP256K1_ORDER,
   secp256k1PublicKey,
   signSecp256k1,
   toHighS,
@@ -150,4 +152,31 @@ test("the strict ed25519 check accepts what an honest signer makes and refuses w
   forged[0] = 1;
   t.false(verifyEd25519Strict(identity, new Uint8Array([1, 2, 3]), forged));
   t.true(verifyEd25519(identity, new Uint8Array([1, 2, 3]), forged), "OpenSSL accepts it: the difference is real");
+});
+
+test("isLowS compares S with n/2 exactly: 0 and n/2 + 1 refused, 1 and n/2 accepted, any R", (t) => {
+  const HALF = (SECP256K1_ORDER - 1n) / 2n;
+  const withS = (r: Uint8Array, s: bigint) => {
+    const sig = new Uint8Array(64);
+    sig.set(r, 0);
+    sig.set(Buffer.from(s.toString(16).padStart(64, "0"), "hex"), 32);
+    return sig;
+  };
+  const reference = (s: bigint) => s !== 0n && s <= HALF;
+  const r = new Uint8Array(32).fill(0xab);
+  for (const s of [0n, 1n, HALF - 1n, HALF, HALF + 1n, SECP256K1_ORDER - 1n, (1n << 256n) - 1n, 1n << 248n])
+    t.is(isLowS(withS(r, s)), reference(s), `S = ${s.toString(16)}`);
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ minLength: 32, maxLength: 32 }),
+      fc.oneof(
+        fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }),
+        fc.bigInt({ min: HALF - 1000n, max: HALF + 1000n }),
+        fc.bigInt({ min: 0n, max: 1000n }),
+      ),
+      (rBytes, s) => t.is(isLowS(withS(rBytes, s)), reference(s)),
+    ),
+    { numRuns: 3_000 },
+  );
+  t.false(isLowS(new Uint8Array(63)), "not 64 bytes");
 });
