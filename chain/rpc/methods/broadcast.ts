@@ -21,10 +21,14 @@ function broadcastJson(hash: Uint8Array, r: TxResult) {
 
 async function broadcastAsync({ services }: CallContext, args: Args) {
   const tx = txArg(args);
-  // Fire and forget, as CometBFT: the caller learns only the hash.
-  void Promise.resolve()
-    .then(() => services.mempool.checkAndAdd(tx))
-    .catch(() => undefined);
+  // Fire and forget, as CometBFT: the caller learns only the hash. Admission starts here, not
+  // in a later microtask, so that the tx joins the mempool's queue in its batch's request
+  // order with the sync broadcasts around it (chain/rpc/batch.ts starts them together).
+  try {
+    void Promise.resolve(services.mempool.checkAndAdd(tx)).catch(() => undefined);
+  } catch {
+    // Refused at once: the caller of an async broadcast is not told, as in CometBFT.
+  }
   return broadcastJson(sha256(tx), EMPTY_TX_RESULT);
 }
 

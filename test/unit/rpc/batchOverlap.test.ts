@@ -119,6 +119,33 @@ test("a batch's broadcasts are all admitted before the first answers, in request
   });
 });
 
+test("async and sync broadcasts mixed in a batch join the mempool in request order", async (t) => {
+  const m = heldMempool();
+  await withServer(m.mempool, async (server) => {
+    const call = (id: number, method: string, name: string) => ({
+      ...broadcast(id, named(name)),
+      method,
+    });
+    const reply = fetch(server.url, {
+      method: "POST",
+      body: JSON.stringify([
+        call(1, "broadcast_tx_async", "a"),
+        call(2, "broadcast_tx_sync", "b"),
+        call(3, "broadcast_tx_async", "c"),
+        call(4, "broadcast_tx_sync", "d"),
+      ]),
+    }).then((r) => r.json() as Promise<any[]>);
+    await until(() => m.held.size === 4, "all four to start");
+    t.deepEqual(m.events, ["start a", "start b", "start c", "start d"]);
+    for (const n of ["a", "b", "c", "d"]) m.release(n);
+    const json = await reply;
+    t.deepEqual(
+      json.map((r) => r.id),
+      [1, 2, 3, 4],
+    );
+  });
+});
+
 test("any other call in a batch waits for the broadcasts before it, and the ones after it wait for it", async (t) => {
   const m = heldMempool();
   await withServer(m.mempool, async (server) => {
