@@ -71,7 +71,7 @@ function errorText(err: unknown): string {
  */
 function listenFailure(err: unknown, address: string): string {
   const text = errorText(err);
-  if (text.includes("EADDRINUSE")) return `${address} is already in use by another process`;
+  if (text.includes("EADDRINUSE")) return `${address} is already in use`;
   if (text.includes("EADDRNOTAVAIL")) return `${address} is not an address of this machine`;
   if (text.includes("EACCES")) return `no permission to listen on ${address}`;
   return text;

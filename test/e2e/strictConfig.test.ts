@@ -104,7 +104,7 @@ test("a peer port another process holds refuses to start, saying which address a
     t.regex(
       r.stderr,
       new RegExp(
-        `cannot listen for peers on tcp://127\\.0\\.0\\.1:${port} \\(127\\.0\\.0\\.1:${port} is already in use by another process\\); choose another with --p2p\\.laddr: P2P address unavailable \\(code 5, codespace node\\)`,
+        `cannot listen for peers on tcp://127\\.0\\.0\\.1:${port} \\(127\\.0\\.0\\.1:${port} is already in use\\); choose another with --p2p\\.laddr: P2P address unavailable \\(code 5, codespace node\\)`,
       ),
     );
     t.notRegex(r.stderr, /invalid listen address|RPC address unavailable/);
