@@ -1,8 +1,8 @@
 /**
  * The block store's FinalizeBlock results, encoded as CometBFT's ResponseFinalizeBlock in
  * one buffer. cosmjs-types' writer makes an object per field and a fork per nested message:
- * a block of a few hundred sends has ~10,000 event attributes, and that encoding took ~7 ms
- * per block of the node's thread. Here a first pass measures every nested message and
+ * a block of 300 sends has ~7,000 event attributes, and that encoding took 2.1–2.4 ms of the
+ * node's thread (1.3 ms here), plus the garbage. Here a first pass measures every nested message and
  * string (in the order the second pass writes them), and the second writes straight into a
  * buffer of exactly the total size. The bytes are cosmjs-types' byte for byte (defaults
  * omitted, fields in number order, its UTF-8 writer for strings), so the decoder and any
