@@ -1,7 +1,7 @@
 /**
  * The block store's FinalizeBlock results, encoded as CometBFT's ResponseFinalizeBlock in
  * one buffer. cosmjs-types' writer makes an object per field and a fork per nested message:
- * a block of 300 sends has ~7,000 event attributes, and that encoding took 2.1–2.4 ms of the
+ * a block of 300 sends has ~6,000 event attributes, and that encoding took 2.1–2.4 ms of the
  * node's thread (1.3 ms here), plus the garbage. Here a first pass measures every nested message and
  * string (in the order the second pass writes them), and the second writes straight into a
  * buffer of exactly the total size. The bytes are cosmjs-types' byte for byte (defaults
