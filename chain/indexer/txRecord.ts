@@ -10,7 +10,7 @@
  */
 import { sha256 } from "../crypto/hash.js";
 import type { AbciEvent, TxResult } from "../types/abci.js";
-import { concatBytes, fromBase64, fromUtf8, readU64be, toBase64, utf8 } from "../types/bytes.js";
+import { concatBytes, fromBase64, fromUtf8, readU64be, toBase64, utf8, writeU32be } from "../types/bytes.js";
 import { indexerErrors } from "./errors.js";
 import type { IndexedTx } from "./types.js";
 
@@ -31,13 +31,6 @@ interface ResultJson {
 }
 
 const SHORT_ASCII = 64;
-
-function putU32(buf: Buffer, at: number, n: number): void {
-  buf[at] = n >>> 24;
-  buf[at + 1] = (n >>> 16) & 0xff;
-  buf[at + 2] = (n >>> 8) & 0xff;
-  buf[at + 3] = n & 0xff;
-}
 
 /** Scratch space shared by all writers: encoding is synchronous and never nested. */
 let scratch = Buffer.allocUnsafe(16 * 1024);
@@ -62,7 +55,7 @@ class RecordWriter {
 
   u32(n: number): void {
     this.room(4);
-    putU32(this.buf, this.at, n);
+    writeU32be(this.buf, this.at, n);
     this.at += 4;
   }
 
@@ -102,7 +95,7 @@ class RecordWriter {
       }
     }
     if (n < length) n = buf.write(s, start, "utf8");
-    putU32(buf, this.at, n);
+    writeU32be(buf, this.at, n);
     this.at = start + n;
   }
 

@@ -52,18 +52,7 @@ export function createGasMeter(limit: bigint | undefined): GasMeter {
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** Cosmos store/types KVGasConfig defaults. */
-export const KV_GAS = {
-  hasCost: 1000n,
-  deleteCost: 1000n,
-  readCostFlat: 1000n,
-  readCostPerByte: 3n,
-  writeCostFlat: 2000n,
-  writeCostPerByte: 30n,
-  iterNextCostFlat: 30n,
-} as const;
-
-/** KV_GAS as numbers, for `consumeN`. */
+/** Cosmos store/types KVGasConfig defaults, as numbers for `consumeN`. */
 export const KV_GAS_N = {
   hasCost: 1000,
   deleteCost: 1000,
@@ -73,6 +62,24 @@ export const KV_GAS_N = {
   writeCostPerByte: 30,
   iterNextCostFlat: 30,
 } as const;
+
+/** KV_GAS_N as bigints, for charges computed in bigint. */
+export const KV_GAS = Object.fromEntries(Object.entries(KV_GAS_N).map(([k, v]) => [k, BigInt(v)])) as {
+  readonly [K in keyof typeof KV_GAS_N]: bigint;
+};
+
+/** A read's charges, as Cosmos' gaskv store makes them: flat, the key's bytes, the value's bytes if found. */
+export function chargeRead(meter: GasMeter, keyLength: number, valueLength: number | undefined): void {
+  meter.consumeN(KV_GAS_N.readCostFlat, "ReadFlat");
+  meter.consumeN(KV_GAS_N.readCostPerByte * keyLength, "ReadPerByte");
+  if (valueLength !== undefined) meter.consumeN(KV_GAS_N.readCostPerByte * valueLength, "ReadPerByte");
+}
+
+/** An iterator step's charges: flat, then the entry's bytes. */
+export function chargeVisit(meter: GasMeter, keyLength: number, valueLength: number): void {
+  meter.consumeN(KV_GAS_N.iterNextCostFlat, "IterNextFlat");
+  meter.consumeN(KV_GAS_N.readCostPerByte * (keyLength + valueLength), "ValuePerByte");
+}
 
 /** A view of `parent` that charges `meter` for every access, as Cosmos' gaskv store. */
 export function gasMeteredStore(parent: KVStore, meter: GasMeter): KVStore {
@@ -99,8 +106,7 @@ export function gasMeteredStore(parent: KVStore, meter: GasMeter): KVStore {
     },
     *iterator(start, end, reverse) {
       for (const [key, value] of parent.iterator(start, end, reverse)) {
-        meter.consumeN(KV_GAS_N.iterNextCostFlat, "IterNextFlat");
-        meter.consumeN(KV_GAS_N.readCostPerByte * (key.length + value.length), "ValuePerByte");
+        chargeVisit(meter, key.length, value.length);
         yield [key, value];
       }
     },

@@ -15,7 +15,7 @@
  */
 import { Branch, type BranchObserver } from "../store/branch.js";
 import { contextStore } from "./context.js";
-import { KV_GAS_N } from "./gas.js";
+import { chargeRead } from "./gas.js";
 import type { Context } from "./types.js";
 
 interface Cached {
@@ -118,9 +118,6 @@ export function cachedRead<T>(
     if (bytes !== undefined) value = (e.decoded ??= decode(bytes)) as T;
   }
   answered++;
-  const meter = (src as Context).gasMeter;
-  meter.consumeN(KV_GAS_N.readCostFlat, "ReadFlat");
-  meter.consumeN(KV_GAS_N.readCostPerByte * s.length, "ReadPerByte");
-  if (bytes !== undefined) meter.consumeN(KV_GAS_N.readCostPerByte * bytes.length, "ReadPerByte");
+  chargeRead((src as Context).gasMeter, s.length, bytes?.length);
   return value;
 }

@@ -12,7 +12,7 @@
 import type { Order } from "../../chain/codec/generated/strike/orderbook/v1/order.js";
 import type { StoreSource } from "../../chain/runtime/collection.js";
 import { contextStore } from "../../chain/runtime/context.js";
-import { KV_GAS, KV_GAS_N, type GasMeter } from "../../chain/runtime/gas.js";
+import { KV_GAS, chargeRead, chargeVisit, type GasMeter } from "../../chain/runtime/gas.js";
 import type { Context } from "../../chain/runtime/types.js";
 import { keyString } from "../../chain/store/sortedKeys.js";
 import { cachedView, viewBookKeys, viewCount, viewOrder, MODULE_S, ORDERS_S, type CachedView } from "./bookCache.js";
@@ -52,17 +52,6 @@ export function cachedSource(src: StoreSource): CachedSource | undefined {
 /** The full key (module prefix included) in latin1 form, from the module-relative key bytes. */
 export function fullKeyS(key: Uint8Array): string {
   return MODULE_S + keyString(key);
-}
-
-function chargeRead(meter: GasMeter, keyLength: number, valueLength: number | undefined): void {
-  meter.consumeN(KV_GAS_N.readCostFlat, "ReadFlat");
-  meter.consumeN(KV_GAS_N.readCostPerByte * keyLength, "ReadPerByte");
-  if (valueLength !== undefined) meter.consumeN(KV_GAS_N.readCostPerByte * valueLength, "ReadPerByte");
-}
-
-function chargeVisit(meter: GasMeter, keyLength: number, valueLength: number): void {
-  meter.consumeN(KV_GAS_N.iterNextCostFlat, "IterNextFlat");
-  meter.consumeN(KV_GAS_N.readCostPerByte * (keyLength + valueLength), "ValuePerByte");
 }
 
 /** getOrder from the cache: `orderKeyS` is the order's full key. */
