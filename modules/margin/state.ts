@@ -2,6 +2,9 @@
 import { MarginParams, Position, Subaccount } from "../../chain/codec/generated/strike/margin/v1/margin.js";
 import { addressBytesView, addressToBech32 } from "../../chain/crypto/address.js";
 import { Item, lengthPrefixed, type StoreSource } from "../../chain/runtime/collection.js";
+import { moduleStorePrefixS } from "../../chain/runtime/prefixStore.js";
+import { cachedRead, cachedScan, UNCACHED } from "../../chain/runtime/valueCache.js";
+import { keyString } from "../../chain/store/sortedKeys.js";
 import { concatBytes, prefixEnd, utf8, u32be } from "../../chain/types/bytes.js";
 import {
   FUNDING_PREFIX,
@@ -24,6 +27,8 @@ function readU32(b: Uint8Array, at: number): number {
   return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at);
 }
 const kv = (src: StoreSource) => src.kv(STORE_KEY);
+/** The module's key prefix in the cache's latin1 form. */
+const MODULE_S = moduleStorePrefixS(STORE_KEY);
 
 export type { AccountId } from "./keys.js";
 
@@ -55,10 +60,16 @@ export function setParams(src: StoreSource, p: MarginParams): void {
   kv(src).set(PARAMS_KEY, encodeMessage(MarginParams, p));
 }
 
+/** Read by every order's margin checks and fee charges: answered from memory (chain/runtime/valueCache.ts). */
 export function getSubaccount(src: StoreSource, id: AccountId): Subaccount | undefined {
-  const raw = kv(src).get(concatBytes(SUBACCOUNTS_PREFIX, addr(id.owner), u32be(id.number)));
+  const key = concatBytes(SUBACCOUNTS_PREFIX, addr(id.owner), u32be(id.number));
+  const hit = cachedRead(src, MODULE_S + keyString(key), decodeSubaccount);
+  if (hit !== UNCACHED) return hit === undefined ? undefined : { ...hit };
+  const raw = kv(src).get(key);
   return raw === undefined ? undefined : Subaccount.decode(raw);
 }
+const decodeSubaccount = (b: Uint8Array): Subaccount => Subaccount.decode(b);
+const decodePosition = (b: Uint8Array): Position => Position.decode(b);
 /** Every write to an account's collateral or positions marks it for the risk index's next look. */
 export function setSubaccount(src: StoreSource, s: Subaccount): void {
   kv(src).set(concatBytes(SUBACCOUNTS_PREFIX, addr(s.owner), u32be(s.number)), encodeMessage(Subaccount, s));
@@ -99,9 +110,12 @@ export function setPosition(src: StoreSource, p: Position): void {
   kv(src).set(holderKey(p.market, id), EMPTY);
 }
 
-/** A subaccount's positions in market order. */
+/** A subaccount's positions in market order. Scanned by every margin check: answered from memory (chain/runtime/valueCache.ts). */
 export function accountPositions(src: StoreSource, id: AccountId): Position[] {
   const prefix = concatBytes(POSITIONS_PREFIX, addr(id.owner), u32be(id.number));
+  // The prefix starts with POSITIONS_PREFIX, not 0xff: it has an end.
+  const hit = cachedScan(src, MODULE_S + keyString(prefix), MODULE_S + keyString(prefixEnd(prefix)!), decodePosition);
+  if (hit !== UNCACHED) return hit.map((p) => ({ ...p }));
   const out: Position[] = [];
   for (const [, v] of kv(src).iterator(prefix, prefixEnd(prefix))) out.push(Position.decode(v));
   return out;

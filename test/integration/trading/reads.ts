@@ -1,10 +1,13 @@
 /**
  * Counts what the state machine reads: every `get` and every entry an iterator yields from
  * the working state, under the given module-relative key prefixes. Used to show that
- * end-block work touches only what changed, not every account or order in state.
+ * end-block work touches only what changed, not every account or order in state. The
+ * decoded-value cache (chain/runtime/valueCache.ts) is off meanwhile: what it answers from
+ * memory is still a read of state, which it would hide from the count.
  */
 import { moduleStorePrefix } from "../../../chain/runtime/prefixStore.js";
 import type { KVStore } from "../../../chain/store/types.js";
+import { setValueCacheMode } from "../../../chain/runtime/valueCache.js";
 import type { TradingFixture } from "./fixture.js";
 
 function startsWith(key: Uint8Array, prefix: Uint8Array): boolean {
@@ -63,9 +66,11 @@ export async function countReads<T>(
         yield next.value;
       }
     };
+  const cacheMode = setValueCacheMode("off");
   try {
     return { result: await fn(), reads };
   } finally {
+    setValueCacheMode(cacheMode);
     delete (working as Partial<KVStore>).get;
     delete (working as Partial<KVStore>).iterator;
     delete (fast as { getLatin1?: unknown }).getLatin1;
