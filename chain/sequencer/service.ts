@@ -181,7 +181,7 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
         c.results.txResults,
         at,
       );
-      sequencer?.committed(h);
+      sequencer?.committed(h, { txs: c.block.txs, round: c.commit.round, time: c.block.header.time });
     },
     relayed(bytes) {
       let signed: SignedReceipt;

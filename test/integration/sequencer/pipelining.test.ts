@@ -46,9 +46,10 @@ interface Order {
 }
 
 interface Height {
-  /** Orders arriving while the height is open for sequencing, and while it is in consensus. */
+  /** Orders arriving while the height is open for sequencing, while it is in consensus, and once it has committed (before the next height opens). */
   open: Order[];
   inConsensus: Order[];
+  afterCommit: Order[];
   /** Our round-0 proposal fails: another proposer's block commits (the epoch ends at once). */
   fails: boolean;
   /** After an epoch ends, whether the next one is ours. */
@@ -66,6 +67,7 @@ const order = fc.record({
 const height: fc.Arbitrary<Height> = fc.record({
   open: fc.array(order, { maxLength: 5 }),
   inConsensus: fc.array(order, { maxLength: 6 }),
+  afterCommit: fc.array(order, { maxLength: 4 }),
   fails: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
   nextEpochOurs: fc.boolean(),
   otherTakesMempool: fc.boolean(),
@@ -113,7 +115,15 @@ async function commitBlock(
 const ms = (t: Timestamp): number => Number(t.seconds) * 1000 + Math.floor(t.nanos / 1_000_000);
 
 test("every receipt, pipelined ones included, is honoured by its block or reverted with it, over many blocks and epochs", async (t) => {
-  const totals = { receipts: 0, pipelined: 0, pipelinedHonoured: 0, reverted: 0, abstained: 0, failures: 0 };
+  const totals = {
+    receipts: 0,
+    pipelined: 0,
+    afterCommit: 0,
+    pipelinedHonoured: 0,
+    reverted: 0,
+    abstained: 0,
+    failures: 0,
+  };
   const reuse = { finalizeReused: 0, finalizeExecuted: 0, rebaseReused: 0, rebaseRefused: 0, validatorReused: 0 };
   await assertAsyncProperty(
     t,
@@ -220,7 +230,22 @@ test("every receipt, pipelined ones included, is honoured by its block or revert
         }
         mempool.update(block.txs);
         receipts.blockCommitted(h, block.txs, res.txResults, nowMs, proposer);
-        sequencer.committed(h);
+        // Another proposer's block commits in a later round (ours failed in round 0).
+        sequencer.committed(h, { txs: block.txs, round: ourBlock ? 0 : 1, time: block.time });
+        // Committed, the next height not opened yet: on our block, the pipelined height goes on
+        // receipting at once; on another's, nothing is receipted until a height opens.
+        for (const o of step.afterCommit) {
+          const tx = await sign(o);
+          if (admit.checkAndAdd(tx).code !== 0) continue;
+          const r = receipts.get(sha256(tx));
+          if (pipelining && ourBlock) {
+            if (r?.receipt.height !== h + 1n) return false;
+            if (r.receipt.status === ReceiptStatus.RECEIPT_STATUS_SEQUENCED) {
+              totals.afterCommit += 1;
+              pipelined.add(toHex(r.receipt.txHash));
+            }
+          } else if (r !== undefined) return false;
+        }
         lastTime = block.time;
         lastResultsHash = resultsHash(resV.txResults);
         // Every receipt of this height: honoured and committed with our block, else reverted.
@@ -256,6 +281,7 @@ test("every receipt, pipelined ones included, is honoured by its block or revert
   t.is(reuse.validatorReused, 0);
   // Meaningful only if pipelined receipts were signed and kept, and the failure paths ran.
   t.true(totals.pipelined > 30, `pipelined receipts: ${totals.pipelined}`);
+  t.true(totals.afterCommit > 10, `receipts between a commit and the next opening: ${totals.afterCommit}`);
   t.true(totals.pipelinedHonoured > 20, `pipelined receipts honoured: ${totals.pipelinedHonoured}`);
   t.true(totals.failures > 2 && totals.reverted > 0 && totals.abstained > 0, JSON.stringify(totals));
 });
