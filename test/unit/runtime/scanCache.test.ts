@@ -19,6 +19,7 @@ import { keyString } from "../../../chain/store/sortedKeys.js";
 import { openStateStore } from "../../../chain/store/stateStore.js";
 import type { KVStore } from "../../../chain/store/types.js";
 import { prefixEnd } from "../../../chain/types/bytes.js";
+import { assertAsyncProperty } from "../../helpers/property.js";
 
 const MOD = "mod";
 
@@ -100,7 +101,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 test("cached scans answer what the store's scan answers, with the same gas and out-of-gas point, in every branch", async (t) => {
-  await fc.assert(
+  await assertAsyncProperty(
+    t,
     fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 60 }), async (ops) => {
       const db = createMemoryDatabase();
       const state = await openStateStore({ db, keepRecent: 0 });
@@ -133,12 +135,7 @@ test("cached scans answer what the store's scan answers, with the same gas and o
             const store = at(op.level);
             const prefix = PREFIXES[op.prefix]!;
             const limit = op.limit === undefined ? undefined : BigInt(op.limit);
-            const plain = scan(store, prefix, "off", limit);
-            const cached = scan(store, prefix, "on", limit);
-            if (cached !== plain) {
-              t.is(cached, plain);
-              return false;
-            }
+            if (scan(store, prefix, "on", limit) !== scan(store, prefix, "off", limit)) return false;
           }
         }
       }
@@ -146,7 +143,6 @@ test("cached scans answer what the store's scan answers, with the same gas and o
     }),
     { numRuns: 300 },
   );
-  t.pass();
 });
 
 test("values handed out by a cached scan are decoded once and changes under the prefix edit the cached list", async (t) => {
