@@ -17,6 +17,7 @@ import { loadavg } from "node:os";
 import { addGenesisAccount, loadGenesis, writeGenesis } from "../genesis/index.js";
 import { freePort, runCliOk, waitForHeight } from "../test/helpers/localNode.js";
 import { measureVerificationLimit, writeResult } from "./lib/machine.js";
+import { benchNodeArgs } from "./lib/nodeArgs.js";
 import { samples } from "./lib/metrics.js";
 import { fetchAccountNumbers, newSender, runPhase } from "./lib/sendPhase.js";
 import { signSend } from "./lib/sendTx.js";
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
 
   const port = await freePort();
   const rpcUrl = `http://127.0.0.1:${port}`;
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
+  const nodeArgs = benchNodeArgs();
   const metricsPort = await freePort();
   const node = spawn(
     process.execPath,

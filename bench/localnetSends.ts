@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { addGenesisAccount, loadGenesis, writeGenesis } from "../genesis/index.js";
 import { latestHeight, portBase, rpc, runCliOk, waitForHeight } from "../test/helpers/localNode.js";
 import { measureVerificationLimit, writeResult } from "./lib/machine.js";
+import { benchNodeArgs } from "./lib/nodeArgs.js";
 import { fetchAccountNumbers, newSender, runPhase } from "./lib/sendPhase.js";
 import { signSend } from "./lib/sendTx.js";
 
@@ -83,8 +84,8 @@ async function main(): Promise<void> {
   for (let i = 1; i < VALIDATORS; i++) await copyFile(genesisPath(0), genesisPath(i));
 
   const rpcUrls = Array.from({ length: VALIDATORS }, (_, i) => `http://127.0.0.1:${base + 10 * i + 1}`);
-  // BENCH_NODE_ARGS: node flags for every validator process (--cpu-prof, --heap-prof, ...).
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
+  // The shipped V8 flags, then BENCH_NODE_ARGS (--cpu-prof, --heap-prof, ...) for every validator process.
+  const nodeArgs = benchNodeArgs();
   const nodes: ChildProcess[] = Array.from({ length: VALIDATORS }, (_, i) =>
     spawn(process.execPath, [...nodeArgs, STRIKE_BIN, "start", "--home", join(dir, `node${i}`)], {
       stdio: ["ignore", "ignore", "inherit"],

@@ -46,6 +46,7 @@ import { createEd25519Signer } from "../chain/crypto/ed25519.js";
 import { secp256k1PublicKey, signSecp256k1, verifySecp256k1 } from "../chain/crypto/secp256k1.js";
 import { sequencerIndex, startSequencerLocalnet, type Sender } from "../test/helpers/sequencerLocalnet.js";
 import { percentile, writeResult } from "./lib/machine.js";
+import { benchNodeArgs } from "./lib/nodeArgs.js";
 import { sequencerCostInProcess } from "./lib/sequencerInProcess.js";
 import { sha256, signMessages } from "./lib/sendTx.js";
 
@@ -213,8 +214,8 @@ async function main(): Promise<void> {
     senders: ACCOUNTS,
     timeoutCommit: "200ms",
     epochLength: 100_000,
-    // BENCH_NODE_ARGS: node flags for every validator process (--cpu-prof, --heap-prof, ...).
-    nodeArgs: (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== ""),
+    // The shipped V8 flags, then BENCH_NODE_ARGS (--cpu-prof, --heap-prof, ...) for every validator process.
+    nodeArgs: benchNodeArgs(),
   });
   stopNet = () => net.stop();
   try {

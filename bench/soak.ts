@@ -18,6 +18,7 @@ import { readFileSync } from "node:fs";
 import { addGenesisAccount, loadGenesis, writeGenesis } from "../genesis/index.js";
 import { freePort, runCliOk, waitForHeight } from "../test/helpers/localNode.js";
 import { writeResult } from "./lib/machine.js";
+import { benchNodeArgs } from "./lib/nodeArgs.js";
 import { fetchAccountNumbers, newSender, runPhase, type Phase } from "./lib/sendPhase.js";
 import { signSend } from "./lib/sendTx.js";
 
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
   const rpcUrl = `http://127.0.0.1:${port}`;
   const wsUrl = rpcUrl.replace("http", "ws") + "/websocket";
   const metricsPort = await freePort();
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
+  const nodeArgs = benchNodeArgs();
   const node = spawn(
     process.execPath,
     [

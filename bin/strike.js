@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
+// The flag on the line above is chain/node/v8Flags.ts's NODE_V8_FLAGS (read there why): V8
+// takes it only on node's command line, so it rides on the shebang for `npx strike` and
+// `./bin/strike.js`; `node bin/strike.js start` runs without it and says so.
 // Runs the compiled CLI from dist/ (written by `make build`) when it is up to date, so a
 // command starts without compiling TypeScript; otherwise (a fresh clone, or sources edited
 // since the last build) it runs the sources through tsx, so `npx strike` always runs the

@@ -2,6 +2,7 @@
 import { setFlagsFromString } from "node:v8";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseDuration } from "../../chain/node/duration.js";
+import { NODE_V8_FLAGS, missingV8Flags } from "../../chain/node/v8Flags.js";
 import { configFields } from "../../chain/node/configFields.js";
 import { BYZANTINE_MODES, type ByzantineMode } from "../../chain/sequencer/byzantine.js";
 import { globalOptions } from "../globalOptions.js";
@@ -62,6 +63,12 @@ export function startCommand(): Command {
     // collection, so setting it here, after start-up, takes effect (the soak's RSS shows it).
     if (config.app.heapGrowingPercent > 0)
       setFlagsFromString(`--heap-growing-percent=${config.app.heapGrowingPercent}`);
+    const missing = missingV8Flags(process.execArgv, process.env["NODE_OPTIONS"]);
+    if (missing.length > 0)
+      note(
+        `note: node runs without ${missing.join(" ")}, which gives a busy validator ~8% more throughput; ` +
+          `start it as \`npx strike start\` or \`node ${NODE_V8_FLAGS.join(" ")} bin/strike.js start\``,
+      );
     // Loaded on demand: the node pulls in RocksDB and everything else the other commands don't need.
     const { startNode } = await import("../../app/node.js");
     const doubleSign = opts["xDoubleSignForTesting"] === true;

@@ -1,0 +1,69 @@
+/**
+ * The V8 flags a validator runs with (chain/node/v8Flags.ts) reach the node process when it
+ * is started the ways the README gives: bin/strike.js run as a program (its shebang, which
+ * `npx strike` uses) carries them, and `node bin/strike.js start` without them runs but says
+ * what it is missing.
+ */
+import test from "ava";
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { NODE_V8_FLAGS } from "../../chain/node/v8Flags.js";
+import { portBase, runCliOk, waitForHeight } from "../helpers/localNode.js";
+
+const bin = resolve(import.meta.dirname, "..", "..", "bin", "strike.js");
+const MISSING_NOTE = /note: node runs without --max-semi-space-size=64/;
+
+async function runUntilBlock(
+  command: string,
+  args: string[],
+  rpcUrl: string,
+): Promise<{ cmdline: string[]; output: string; code: number | null }> {
+  // Without the test runner's NODE_OPTIONS: the flags must come from the command line alone.
+  const env = { ...process.env };
+  delete env["NODE_OPTIONS"];
+  const child: ChildProcess = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  try {
+    await waitForHeight(
+      rpcUrl,
+      1n,
+      60_000,
+      () => child.exitCode,
+      () => output,
+    );
+    // The process that runs the node: env exec's node under the same pid.
+    const cmdline = readFileSync(`/proc/${child.pid}/cmdline`, "latin1").split("\0");
+    child.kill("SIGINT");
+    return { cmdline, output, code: await exited };
+  } finally {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  }
+}
+
+test("a node started through bin/strike.js's shebang runs with the V8 flags; `node bin/strike.js start` says they are missing", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "strike-flags-"));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const base = await portBase(1);
+  await runCliOk(["testnet", "--validators", "1", "--output", dir, "--starting-port", String(base)]);
+  const home = join(dir, "node0");
+  const rpcUrl = `http://127.0.0.1:${base + 1}`;
+
+  const shebang = await runUntilBlock(bin, ["start", "--home", home], rpcUrl);
+  for (const flag of NODE_V8_FLAGS) t.true(shebang.cmdline.includes(flag), shebang.cmdline.join(" "));
+  t.notRegex(shebang.output, MISSING_NOTE);
+  t.is(shebang.code, 0, shebang.output);
+
+  const plain = await runUntilBlock(process.execPath, [bin, "start", "--home", home], rpcUrl);
+  t.false(
+    plain.cmdline.some((a) => a.startsWith("--max-semi-space-size")),
+    plain.cmdline.join(" "),
+  );
+  t.regex(plain.output, MISSING_NOTE);
+  t.is(plain.code, 0, plain.output);
+});
