@@ -8,15 +8,24 @@
  * half their share in reserve for that.
  */
 import type { Position, Subaccount } from "../../chain/codec/generated/strike/margin/v1/margin.js";
+import { MarketType } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
+import { abs, decFromString, mul, type Dec } from "../../chain/types/fixed/index.js";
 import type { RiskContext } from "./expectedKeepers.js";
-import { computeRisk, type AccountRisk, type RiskDeps } from "./risk.js";
+import {
+  computeRisk,
+  sizeToContracts,
+  usdcToUusdcCeil,
+  usdcToUusdcFloor,
+  type AccountRisk,
+  type RiskDeps,
+} from "./risk.js";
 import type { SafeBand } from "./riskIndexState.js";
 
 const STEPS_BPS = [25n, 50n, 100n, 200n, 400n, 800n, 1600n, 3200n];
 /** How far ahead an option account's band may hold, longest first (seconds). */
 const HORIZONS = [7n * 86_400n, 86_400n, 3_600n, 600n, 60n];
 
-interface Group {
+export interface Group {
   underlying: string;
   positions: Position[];
   hasOptions: boolean;
@@ -35,7 +44,7 @@ function groupsOf(risk: AccountRisk): Group[] {
 }
 
 /** Equity minus maintenance of one underlying's positions alone, at price `price` and time `seconds`. */
-function groupCushion(
+export function groupCushion(
   ctx: RiskContext,
   deps: RiskDeps,
   sub: Subaccount,
@@ -59,6 +68,52 @@ function groupCushion(
   return r.equity - r.mm;
 }
 
+/** A group's cushion (equity minus maintenance of its positions alone) at a price and a time. */
+export type GroupCushion = (price: bigint, seconds: bigint) => bigint;
+
+/**
+ * The cushion of a group of perpetuals outside portfolio mode, term for term as computeRisk
+ * makes it (each position's value rounded down, its maintenance rounded up, summed in order),
+ * from the markets read once. The ladder asks for up to 17 prices per group, and through
+ * computeRisk each one read every market and the params again and built a risk record per
+ * position: most of an account's examination at end-block. Time does not enter a perpetual's
+ * value. Undefined when the general path decides: options, portfolio mode, a market that is
+ * gone (computeRisk then throws as before).
+ */
+function perpetualGroupCushion(ctx: RiskContext, deps: RiskDeps, sub: Subaccount, g: Group): GroupCushion | undefined {
+  if (g.hasOptions || sub.portfolioMargin) return undefined;
+  const terms: { contracts: Dec; initialFraction: Dec; maintenanceFraction: Dec }[] = [];
+  for (const p of g.positions) {
+    if (p.size === 0n) continue;
+    const market = deps.markets.getMarket(ctx, p.market);
+    if (market === undefined || market.type === MarketType.MARKET_TYPE_OPTION) return undefined;
+    terms.push({
+      contracts: sizeToContracts(market, p.size),
+      initialFraction: decFromString(market.initialMarginFraction),
+      maintenanceFraction: decFromString(market.maintenanceMarginFraction),
+    });
+  }
+  return (price) => {
+    let cushion = 0n;
+    for (const t of terms) {
+      const value = mul(price, t.contracts);
+      const notional = abs(value);
+      // Unused here, but computeRisk computes it: an initial margin out of range throws there,
+      // and so here, so that an absurd price fails the same way on either path.
+      mul(notional, t.initialFraction);
+      cushion += usdcToUusdcFloor(value) - usdcToUusdcCeil(mul(notional, t.maintenanceFraction));
+    }
+    return cushion;
+  };
+}
+
+/** How safeBand prices a group: the perpetuals' short path, or computeRisk. */
+export function groupCushionOf(ctx: RiskContext, deps: RiskDeps, sub: Subaccount, g: Group): GroupCushion {
+  return (
+    perpetualGroupCushion(ctx, deps, sub, g) ?? ((price, seconds) => groupCushion(ctx, deps, sub, g, price, seconds))
+  );
+}
+
 /**
  * The band of an account at or above maintenance margin (`risk` is its current risk).
  * Returns ranges that may be a single price (any move re-examines it) when the cushion is thin.
@@ -69,10 +124,11 @@ export function safeBand(ctx: RiskContext, deps: RiskDeps, sub: Subaccount, risk
   const cushion = risk.equity - risk.mm;
   const share = cushion / BigInt(groups.length);
   const spots = new Map(risk.positions.map((r) => [r.market.underlying, r.spot]));
-  const base = groups.map((g) => groupCushion(ctx, deps, sub, g, spots.get(g.underlying)!, now));
+  const cushions = groups.map((g) => groupCushionOf(ctx, deps, sub, g));
+  const base = groups.map((g, i) => cushions[i]!(spots.get(g.underlying)!, now));
   const allowed = (i: number) => (groups[i]!.hasOptions ? share / 2n : share);
   const holds = (i: number, price: bigint, seconds: bigint) =>
-    price > 0n && groupCushion(ctx, deps, sub, groups[i]!, price, seconds) >= base[i]! - allowed(i);
+    price > 0n && cushions[i]!(price, seconds) >= base[i]! - allowed(i);
 
   // The longest horizon at which every option group still holds at today's prices.
   let recheckAt = 0n;
