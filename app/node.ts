@@ -47,6 +47,7 @@ import { publishFinalityEvents } from "./finalityEvents.js";
 import { parseFee, startFeederService } from "./feederService.js";
 import { startCheckpointSigner } from "./checkpointSigner.js";
 import { createAccountTxSender, type AccountTxSender } from "./accountTxSender.js";
+import { createSequencerPriority } from "./sequencerPriority.js";
 import { ETH_KEY_FILE, loadEthKey } from "../chain/node/ethKey.js";
 import { BLS_KEY_FILE, loadBlsKey } from "../chain/node/blsKey.js";
 import { existsSync } from "node:fs";
@@ -219,6 +220,11 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       })
     : undefined;
 
+  const sequencerPriority = createSequencerPriority({
+    boost: config.sequencer.priorityBoost,
+    log: log.with("sequencer"),
+  });
+
   // Clients' and peers' txs have their signatures verified in worker threads before CheckTx.
   const verifierPool = createSignatureVerifierPool({
     onWorkerFailure: (e) => log.error("signature verifier worker failed; restarting it", { error: String(e) }),
@@ -314,6 +320,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       mempool.update(c.block.txs);
     },
     onBlockCommitted(c: CommittedBlock) {
+      // Epochs change at block boundaries: after each block, this node's thread takes the sequencer's priority or gives it back.
+      sequencerPriority.update(sequencing.info()?.is_self === true);
       txIndex?.committed(c.block.header.height, c.block.txs, c.results.txResults);
       publishBlockEvents(eventBus, c.block, c.blockId, c.results);
       metrics?.blockCommitted(c);

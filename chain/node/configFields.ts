@@ -128,6 +128,15 @@ export const configFields: readonly ConfigField[] = [
     // Past this a client is better served by strike_receipt (wait_ms ≤ 10 s) than by a held request.
     { max: 10_000 },
   ),
+  field(
+    C,
+    "sequencer.priority_boost",
+    "uint",
+    "while this node is the sequencer, its event loop runs this many nice levels above normal (0: never; needs root or CAP_SYS_NICE, else a warning): receipts first where validators share cores, as on a localnet",
+    (c) => c.sequencer.priorityBoost,
+    (c, v: number) => (c.sequencer.priorityBoost = v),
+    { max: 20 },
+  ),
   // Connection and reply bounds (issue 9, holes 2 and 6).
   field(
     C,

@@ -39,6 +39,13 @@ export interface NodeConfig {
     maxBatchResponseBytes: number;
     websocketWriteBufferBytes: number;
   };
+  sequencer: {
+    /**
+     * While this node is the sequencer, its event-loop thread runs this many nice levels above
+     * the rest of the machine (0: never).
+     */
+    priorityBoost: number;
+  };
   p2p: {
     laddr: string;
     externalAddress: string;
@@ -139,6 +146,7 @@ export function defaultConfig(moniker: string): NodeConfig {
       maxBatchResponseBytes: 25_000_000,
       websocketWriteBufferBytes: 16_777_216,
     },
+    sequencer: { priorityBoost: 0 },
     p2p: {
       laddr: "tcp://0.0.0.0:26656",
       externalAddress: "",

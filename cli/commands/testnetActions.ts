@@ -86,6 +86,8 @@ export async function testnet(o: TestnetFlags, self: Command): Promise<void> {
     cfg.p2p.laddr = `tcp://127.0.0.1:${base + 10 * i}`;
     cfg.rpc.laddr = `tcp://127.0.0.1:${base + 10 * i + 1}`;
     cfg.consensus.timeoutCommitMs = parseTimeout(o.timeoutCommit);
+    // These validators share one machine: the sequencer's receipts go first (app/sequencerPriority.ts).
+    cfg.sequencer.priorityBoost = 10;
     cfg.oracleFeeder.enable = o.feeder === undefined;
     // With a local L1 the finality ladder reads the settlement contract genesis names.
     if (o.l1Rpc !== undefined) {
