@@ -14,6 +14,7 @@ import { NODE_V8_FLAGS } from "../../chain/node/v8Flags.js";
 import { portBase, runCliOk, waitForHeight } from "../helpers/localNode.js";
 
 const bin = resolve(import.meta.dirname, "..", "..", "bin", "strike.js");
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MISSING_NOTE = /note: node runs without --max-semi-space-size=64/;
 
 async function runUntilBlock(
@@ -37,6 +38,10 @@ async function runUntilBlock(
       () => child.exitCode,
       () => output,
     );
+    // On a home that already has blocks the RPC answers before `strike start` has installed
+    // its SIGINT handler (it does so as it prints that the node runs): wait for that line.
+    const deadline = Date.now() + 30_000;
+    while (!output.includes("running; RPC at") && Date.now() < deadline) await sleep(50);
     // The process that runs the node: env exec's node under the same pid.
     const cmdline = readFileSync(`/proc/${child.pid}/cmdline`, "latin1").split("\0");
     child.kill("SIGINT");
