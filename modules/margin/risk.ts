@@ -100,11 +100,29 @@ function positionRisk(ctx: RiskContext, deps: RiskDeps, position: Position): Pos
     }
     return { position, market, contracts, spot, mark: greeks.price, value, im, mm, greeks, stale };
   }
-  const value = usdcToUusdcFloor(mul(spot, contracts));
-  const notionalUsdc = abs(mul(spot, contracts));
-  const im = usdcToUusdcCeil(mul(notionalUsdc, decFromString(market.initialMarginFraction)));
-  const mm = usdcToUusdcCeil(mul(notionalUsdc, decFromString(market.maintenanceMarginFraction)));
+  const { value, im, mm } = perpetualAmounts(
+    mul(spot, contracts),
+    decFromString(market.initialMarginFraction),
+    decFromString(market.maintenanceMarginFraction),
+  );
   return { position, market, contracts, spot, mark: spot, value, im, mm, greeks: PERP_GREEKS, stale };
+}
+
+/**
+ * A perpetual position's value (rounded down) and margins (rounded up) in uusdc, from its
+ * signed USDC value (spot × contracts) and the market's margin fractions.
+ */
+export function perpetualAmounts(
+  valueUsdc: Dec,
+  initialFraction: Dec,
+  maintenanceFraction: Dec,
+): { value: bigint; im: bigint; mm: bigint } {
+  const notionalUsdc = abs(valueUsdc);
+  return {
+    value: usdcToUusdcFloor(valueUsdc),
+    im: usdcToUusdcCeil(mul(notionalUsdc, initialFraction)),
+    mm: usdcToUusdcCeil(mul(notionalUsdc, maintenanceFraction)),
+  };
 }
 
 /**

@@ -9,16 +9,9 @@
  */
 import type { Position, Subaccount } from "../../chain/codec/generated/strike/margin/v1/margin.js";
 import { MarketType } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
-import { abs, decFromString, mul, type Dec } from "../../chain/types/fixed/index.js";
+import { decFromString, mul, type Dec } from "../../chain/types/fixed/index.js";
 import type { RiskContext } from "./expectedKeepers.js";
-import {
-  computeRisk,
-  sizeToContracts,
-  usdcToUusdcCeil,
-  usdcToUusdcFloor,
-  type AccountRisk,
-  type RiskDeps,
-} from "./risk.js";
+import { computeRisk, perpetualAmounts, sizeToContracts, type AccountRisk, type RiskDeps } from "./risk.js";
 import type { SafeBand } from "./riskIndexState.js";
 
 const STEPS_BPS = [25n, 50n, 100n, 200n, 400n, 800n, 1600n, 3200n];
@@ -73,7 +66,7 @@ export type GroupCushion = (price: bigint, seconds: bigint) => bigint;
 
 /**
  * The cushion of a group of perpetuals outside portfolio mode, term for term as computeRisk
- * makes it (each position's value rounded down, its maintenance rounded up, summed in order),
+ * makes it (perpetualAmounts per position, summed in order),
  * from the markets read once. The ladder asks for up to 17 prices per group, and through
  * computeRisk each one read every market and the params again and built a risk record per
  * position: most of an account's examination at end-block. Time does not enter a perpetual's
@@ -96,12 +89,9 @@ function perpetualGroupCushion(ctx: RiskContext, deps: RiskDeps, sub: Subaccount
   return (price) => {
     let cushion = 0n;
     for (const t of terms) {
-      const value = mul(price, t.contracts);
-      const notional = abs(value);
-      // Unused here, but computeRisk computes it: an initial margin out of range throws there,
-      // and so here, so that an absurd price fails the same way on either path.
-      mul(notional, t.initialFraction);
-      cushion += usdcToUusdcFloor(value) - usdcToUusdcCeil(mul(notional, t.maintenanceFraction));
+      // The initial margin is computed too, as computeRisk does: out of range it throws on either path.
+      const { value, mm } = perpetualAmounts(mul(price, t.contracts), t.initialFraction, t.maintenanceFraction);
+      cushion += value - mm;
     }
     return cushion;
   };
