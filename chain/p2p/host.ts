@@ -9,7 +9,7 @@
  */
 import "./compat.js";
 import { createLibp2p, type Libp2p } from "libp2p";
-import { closedSafeYamux } from "./closedStreamGuard.js";
+import { newMuxerFrameCounts, strikeYamux, type MuxerFrameCounts } from "./yamux.js";
 import { tcp } from "@libp2p/tcp";
 import { noise } from "@chainsafe/libp2p-noise";
 import { multiaddr } from "@multiformats/multiaddr";
@@ -114,6 +114,8 @@ class Libp2pHost implements P2PHost {
   private readonly peerHandlers: ((event: PeerEvent) => void)[] = [];
   /** Messages dropped on full send queues since start, per channel (a metric). */
   private readonly drops: Record<ChannelId, number> = { consensus: 0, mempool: 0, blocksync: 0, receipts: 0 };
+  /** Yamux frames sent to peers, by type (data, window updates, pings). */
+  private readonly frames: MuxerFrameCounts = newMuxerFrameCounts();
 
   constructor(private readonly cfg: ResolvedP2PConfig) {
     this.peerId = p2pPeerId(cfg.nodeKeySeed);
@@ -150,7 +152,7 @@ class Libp2pHost implements P2PHost {
       addresses: { listen: [listen.multiaddr] },
       transports: [tcp()],
       connectionEncrypters: [noise()],
-      streamMuxers: [closedSafeYamux()],
+      streamMuxers: [strikeYamux(this.frames)],
       connectionGater: {
         denyInboundEncryptedConnection: (peer: PeerId, maConn: MultiaddrConnection) =>
           this.refusesInbound(peer.toString(), remoteIpOf(maConn.remoteAddr)),
@@ -257,6 +259,11 @@ class Libp2pHost implements P2PHost {
 
   sendDrops(): Readonly<Record<ChannelId, number>> {
     return { ...this.drops };
+  }
+
+  /** Yamux frames sent to every peer since start-up, by type. */
+  muxerFramesSent(): Readonly<MuxerFrameCounts> {
+    return { ...this.frames };
   }
 
   /** A message a connected peer's full queue refused: counted, and logged without flooding the log. */

@@ -10,6 +10,7 @@ export {
 } from "./config.js";
 export { p2pErrors } from "./errors.js";
 export { CHANNELS } from "./types.js";
+export type { MuxerFrameCounts } from "./yamux.js";
 export type {
   ChannelId,
   MessageHandler,

@@ -1,4 +1,6 @@
-/** The three gossip channels. Each one is its own libp2p protocol and stream. */
+import type { MuxerFrameCounts } from "./yamux.js";
+
+/** The gossip channels. Each one is its own libp2p protocol and stream. */
 export type ChannelId = "consensus" | "mempool" | "blocksync" | "receipts";
 
 export const CHANNELS: readonly ChannelId[] = ["consensus", "mempool", "blocksync", "receipts"];
@@ -77,7 +79,6 @@ export interface PeerEvent {
   kind: "connected" | "disconnected";
   peerId: string;
 }
-
 export type MessageHandler = (peerId: string, message: Uint8Array) => void;
 
 export interface P2PHost {
@@ -98,6 +99,8 @@ export interface P2PHost {
   queuedBytes(peerId: string, channel: ChannelId): number;
   /** Messages dropped since start because a connected peer's send queue on the channel was full. */
   sendDrops(): Readonly<Record<ChannelId, number>>;
+  /** Yamux frames sent to every peer since start-up, by type (data, window updates, pings, go-aways). */
+  muxerFramesSent(): Readonly<MuxerFrameCounts>;
   /** Called by upper layers when a message failed to decode/validate. */
   reportInvalid(peerId: string, reason: string): void;
 }
