@@ -8,6 +8,7 @@ import { BYZANTINE_MODES, type ByzantineMode } from "../../chain/sequencer/byzan
 import { globalOptions } from "../globalOptions.js";
 import { withExamples } from "../help.js";
 import { note } from "../output.js";
+import { listenForStop, type StopSignals } from "../stopSignals.js";
 
 export function startCommand(): Command {
   const cmd = new Command("start").description("Run the node with the config, keys and genesis of --home");
@@ -49,75 +50,85 @@ export function startCommand(): Command {
       .hideHelp(),
   );
   cmd.action(async (opts: Record<string, unknown>, self: Command) => {
-    const g = globalOptions(self);
-    const overrides: Record<string, string> = {};
-    for (const [attr, key] of flagToKey) {
-      const v = opts[attr];
-      if (typeof v === "string") overrides[key] = v;
+    // From here on a Ctrl-C is a request to stop cleanly, even while the node is starting.
+    const signals = listenForStop({ note });
+    try {
+      await runNode(opts, self, flagToKey, signals);
+    } finally {
+      signals.dispose();
     }
-    const { loadConfig } = await import("../../chain/node/config.js"); // zod: only when a node starts
-    const config = loadConfig(g.home, overrides);
-    // V8 lets a busy node's heap grow to 3-4 times its live data before a full collection
-    // (a soak's node held ~200 MB live in a heap of ~770 MB, RSS 1.1 GB); a bounded growth
-    // keeps the node's memory near what it actually holds. V8 reads the flag at every full
-    // collection, so setting it here, after start-up, takes effect (the soak's RSS shows it).
-    if (config.app.heapGrowingPercent > 0)
-      setFlagsFromString(`--heap-growing-percent=${config.app.heapGrowingPercent}`);
-    const missing = missingV8Flags(process.execArgv, process.env["NODE_OPTIONS"]);
-    if (missing.length > 0)
-      note(
-        `note: node runs without ${missing.join(" ")}, which gives a busy validator ~8% more throughput; ` +
-          `start it as \`npx strike start\` or \`node ${NODE_V8_FLAGS.join(" ")} bin/strike.js start\``,
-      );
-    // Loaded on demand: the node pulls in RocksDB and everything else the other commands don't need.
-    const { startNode } = await import("../../app/node.js");
-    const doubleSign = opts["xDoubleSignForTesting"] === true;
-    if (doubleSign) note("WARNING: --x-double-sign-for-testing: this validator will double-sign and be slashed");
-    const byzantine = opts["xByzantineSequencerForTesting"] as ByzantineMode | undefined;
-    if (byzantine !== undefined)
-      note(
-        `WARNING: --x-byzantine-sequencer-for-testing ${byzantine}: this validator will break a receipt and be slashed`,
-      );
-    const skewMs = opts["xClockSkewForTesting"] as number | undefined;
-    if (skewMs !== undefined)
-      note(`WARNING: --x-clock-skew-for-testing: consensus reads a clock ${skewMs} ms off the real one`);
-    const diskFullAfter = opts["xDiskFullAfterHeightForTesting"] as bigint | undefined;
-    if (diskFullAfter !== undefined)
-      note(`WARNING: --x-disk-full-after-height-for-testing: database writes fail past height ${diskFullAfter}`);
-    const node = await startNode({
-      home: g.home,
-      config,
-      doubleSignForTesting: doubleSign,
-      ...(byzantine === undefined ? {} : { byzantineSequencerForTesting: byzantine }),
-      ...(skewMs === undefined ? {} : { clockSkewMsForTesting: skewMs }),
-      ...(diskFullAfter === undefined ? {} : { diskFullAfterHeightForTesting: diskFullAfter }),
-    });
-    note(`strike node "${config.moniker}" running; RPC at ${node.rpcUrl}. Ctrl-C to stop.`);
-    await new Promise<void>((resolve) => {
-      let stopping = false;
-      const stop = (signal: string): void => {
-        if (stopping) {
-          note(`${signal} again: exiting without a clean stop`);
-          process.exit(1);
-        }
-        stopping = true;
-        note(`${signal} received, stopping…`);
-        node.stop().then(resolve, (e: unknown) => {
-          note(`error while stopping: ${e instanceof Error ? e.message : String(e)}`);
-          process.exitCode = 1;
-          resolve();
-        });
-      };
-      process.on("SIGINT", () => stop("SIGINT"));
-      process.on("SIGTERM", () => stop("SIGTERM"));
-    });
-    note("stopped");
   });
   return withExamples(
     cmd,
     "strike start --home ~/.strike",
     "strike start --home ./node0 --rpc.laddr tcp://127.0.0.1:26657 --consensus.timeout_commit 200ms",
   );
+}
+
+/** Starts the node and runs it until a signal (one that came while it started stops it at once). */
+async function runNode(
+  opts: Record<string, unknown>,
+  self: Command,
+  flagToKey: ReadonlyMap<string, string>,
+  signals: StopSignals,
+): Promise<void> {
+  const g = globalOptions(self);
+  const overrides: Record<string, string> = {};
+  for (const [attr, key] of flagToKey) {
+    const v = opts[attr];
+    if (typeof v === "string") overrides[key] = v;
+  }
+  const { loadConfig } = await import("../../chain/node/config.js"); // zod: only when a node starts
+  const config = loadConfig(g.home, overrides);
+  // V8 lets a busy node's heap grow to 3-4 times its live data before a full collection
+  // (a soak's node held ~200 MB live in a heap of ~770 MB, RSS 1.1 GB); a bounded growth
+  // keeps the node's memory near what it actually holds. V8 reads the flag at every full
+  // collection, so setting it here, after start-up, takes effect (the soak's RSS shows it).
+  if (config.app.heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.app.heapGrowingPercent}`);
+  const missing = missingV8Flags(process.execArgv, process.env["NODE_OPTIONS"]);
+  if (missing.length > 0)
+    note(
+      `note: node runs without ${missing.join(" ")}, which gives a busy validator ~8% more throughput; ` +
+        `start it as \`npx strike start\` or \`node ${NODE_V8_FLAGS.join(" ")} bin/strike.js start\``,
+    );
+  // Loaded on demand: the node pulls in RocksDB and everything else the other commands don't need.
+  const { startNode } = await import("../../app/node.js");
+  if (signals.received !== undefined) {
+    note("stopped before the node started");
+    return;
+  }
+  const doubleSign = opts["xDoubleSignForTesting"] === true;
+  if (doubleSign) note("WARNING: --x-double-sign-for-testing: this validator will double-sign and be slashed");
+  const byzantine = opts["xByzantineSequencerForTesting"] as ByzantineMode | undefined;
+  if (byzantine !== undefined)
+    note(
+      `WARNING: --x-byzantine-sequencer-for-testing ${byzantine}: this validator will break a receipt and be slashed`,
+    );
+  const skewMs = opts["xClockSkewForTesting"] as number | undefined;
+  if (skewMs !== undefined)
+    note(`WARNING: --x-clock-skew-for-testing: consensus reads a clock ${skewMs} ms off the real one`);
+  const diskFullAfter = opts["xDiskFullAfterHeightForTesting"] as bigint | undefined;
+  if (diskFullAfter !== undefined)
+    note(`WARNING: --x-disk-full-after-height-for-testing: database writes fail past height ${diskFullAfter}`);
+  const node = await startNode({
+    home: g.home,
+    config,
+    doubleSignForTesting: doubleSign,
+    ...(byzantine === undefined ? {} : { byzantineSequencerForTesting: byzantine }),
+    ...(skewMs === undefined ? {} : { clockSkewMsForTesting: skewMs }),
+    ...(diskFullAfter === undefined ? {} : { diskFullAfterHeightForTesting: diskFullAfter }),
+  });
+  // A signal that came while it started stops it now; otherwise it runs until one comes.
+  if (signals.received === undefined)
+    note(`strike node "${config.moniker}" running; RPC at ${node.rpcUrl}. Ctrl-C to stop.`);
+  await signals.first;
+  try {
+    await node.stop();
+  } catch (e) {
+    note(`error while stopping: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
+  }
+  note("stopped");
 }
 
 /** "+30s", "-30s", "1500ms": signed Go-style durations in ms. */

@@ -38,8 +38,8 @@ async function runUntilBlock(
       () => child.exitCode,
       () => output,
     );
-    // On a home that already has blocks the RPC answers before `strike start` has installed
-    // its SIGINT handler (it does so as it prints that the node runs): wait for that line.
+    // On a home that already has blocks the RPC answers before `strike start` has printed
+    // that the node runs: wait for that line, so that the output checked below is whole.
     const deadline = Date.now() + 30_000;
     while (!output.includes("running; RPC at") && Date.now() < deadline) await sleep(50);
     // The process that runs the node: env exec's node under the same pid.
