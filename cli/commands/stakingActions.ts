@@ -8,6 +8,7 @@ import { cliQueries, withComet } from "../abciQuery.js";
 import { addressArg, globalOptions, openKeyring, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { print } from "../output.js";
+import { fetchSequencerInfo, sequencerText } from "../sequencerInfo.js";
 import { signAndSend, type TxFlags } from "../txSend.js";
 import { table } from "../table.js";
 
@@ -185,22 +186,30 @@ export async function slashingTx(o: FromFlags, self: Command): Promise<void> {
 export async function showValidators(o: { status?: string }, self: Command): Promise<void> {
   const g = globalOptions(self);
   const { validators } = await withComet(g, (c) => cliQueries(c).staking.Validators({ status: o.status ?? "" }));
-  const rows = validators.map(validatorJson);
-  print(g.output, { validators: rows }, () =>
+  // The node's view of the current sequencer: the list is still worth showing without it.
+  const sequencer = await fetchSequencerInfo(g.node).catch(() => undefined);
+  const rows = validators.map((v) => {
+    const row = validatorJson(v);
+    return { ...row, sequencer: sequencer?.address === row.consensus_address };
+  });
+  print(g.output, { validators: rows, sequencer_info: sequencer ?? null }, () =>
     rows.length === 0
       ? "no validators"
-      : table(
-          ["MONIKER", "OPERATOR", "STATUS", "POWER", "TOKENS", "COMMISSION", "CONSENSUS ADDRESS"],
-          rows.map((v) => [
-            v.moniker,
-            v.operator_address,
-            v.jailed ? "jailed" : v.status,
-            v.power,
-            v.tokens,
-            trimDec(v.commission.rate),
-            v.consensus_address,
-          ]),
-        ),
+      : [
+          table(
+            ["MONIKER", "OPERATOR", "STATUS", "POWER", "TOKENS", "COMMISSION", "CONSENSUS ADDRESS"],
+            rows.map((v) => [
+              v.sequencer ? `${v.moniker} *` : v.moniker,
+              v.operator_address,
+              v.jailed ? "jailed" : v.status,
+              v.power,
+              v.tokens,
+              trimDec(v.commission.rate),
+              v.consensus_address,
+            ]),
+          ),
+          `* sequencer: ${sequencerText(sequencer)}`,
+        ].join("\n"),
   );
 }
 

@@ -5,6 +5,7 @@ import { globalOptions, rpcHttpUrl } from "../globalOptions.js";
 import { withExamples } from "../help.js";
 import { postJson } from "../httpPost.js";
 import { print } from "../output.js";
+import { sequencerText, type SequencerInfoJson } from "../sequencerInfo.js";
 
 interface NetInfo {
   peers: { node_info: { id: string }; remote_ip: string }[];
@@ -20,6 +21,8 @@ interface StatusJson {
     catching_up: boolean;
   };
   validator_info: { address?: string; voting_power: string };
+  /** Strike's addition: the current sequencer epoch (null before the first). */
+  sequencer_info?: SequencerInfoJson | null;
 }
 
 /** One JSON-RPC call over HTTP, without cosmjs (about half a second to load) or fetch (a tenth). */
@@ -36,7 +39,7 @@ export function nineDigitNanos(time: string): string {
 
 export function statusCommand(): Command {
   const cmd = new Command("status")
-    .description("Show the node's identity, latest block, sync state, validator and peers")
+    .description("Show the node's identity, latest block, sync state, validator, sequencer and peers")
     .action(async (_o: unknown, self: Command) => {
       const g = globalOptions(self);
       const [s, net] = await withNode(g.node, () =>
@@ -68,6 +71,7 @@ export function statusCommand(): Command {
           address: (s.validator_info.address ?? "").toUpperCase(),
           voting_power: String(Number(s.validator_info.voting_power)),
         },
+        sequencer_info: s.sequencer_info ?? null,
         peers: net.peers.map((p) => ({ id: p.node_info.id, remote_ip: p.remote_ip })),
       };
       print(g.output, out, () =>
@@ -79,6 +83,7 @@ export function statusCommand(): Command {
           `block hash: ${out.sync_info.latest_block_hash}`,
           `app hash:   ${out.sync_info.latest_app_hash}`,
           `validator:  ${out.validator_info.address} (power ${out.validator_info.voting_power})`,
+          `sequencer:  ${sequencerText(s.sequencer_info)}`,
         ].join("\n"),
       );
     });

@@ -90,6 +90,24 @@ test.serial("every node knows the current sequencer and shows it in status and v
     "validators",
   );
   t.true(vals.validators.some((v) => v.address === vals.sequencer.address));
+
+  // The CLI a validator or trader uses says the same: `strike status` and `query staking validators`.
+  const cli = ["--home", t.context.nodes[0]!.home, "--node", t.context.nodes[0]!.rpcUrl];
+  const cliStatus = JSON.parse(await runCliOk(["status", "--output", "json", ...cli])) as {
+    sequencer_info: SequencerInfo;
+  };
+  t.regex(cliStatus.sequencer_info.address, /^[0-9A-F]{40}$/);
+  t.regex(await runCliOk(["status", ...cli]), /^sequencer: {2}[0-9A-F]{40}, epoch \d+ \(heights \d+–\d+\)/m);
+  const rows = JSON.parse(await runCliOk(["query", "staking", "validators", "--output", "json", ...cli])) as {
+    validators: { consensus_address: string; sequencer: boolean }[];
+    sequencer_info: SequencerInfo;
+  };
+  const marked = rows.validators.filter((v) => v.sequencer);
+  t.is(marked.length, 1, "one validator is the sequencer");
+  t.is(marked[0]!.consensus_address, rows.sequencer_info.address);
+  const table = await runCliOk(["query", "staking", "validators", ...cli]);
+  t.is(table.split("\n").filter((l) => /^node\d \*/.test(l)).length, 1, table);
+  t.regex(table, /^\* sequencer: [0-9A-F]{40}, epoch \d+/m);
 });
 
 test.serial(
