@@ -7,6 +7,9 @@ import { parseDuration } from "../chain/node/config.js";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { createSoftFinalityClient } from "../chain/sequencer/client.js";
 import type { ReceiptJson } from "../chain/sequencer/receiptJson.js";
+import type { Market } from "../chain/codec/generated/strike/orderbook/v1/market.js";
+import { formatPrice, formatQuote, formatSize } from "../modules/orderbook/units.js";
+import { cliQueries } from "./abciQuery.js";
 import { connectComet, withNode } from "./client.js";
 import { openKeyring, rpcHttpUrl, type GlobalOptions } from "./context.js";
 import { cliErrors } from "./errors.js";
@@ -97,14 +100,17 @@ async function sendWithReceipt(
   }
   const latency = sent.receiptLatencyMs === undefined ? undefined : Math.round(sent.receiptLatencyMs * 100) / 100;
   if (receipt !== undefined && g.output === "text" && flags.wait !== "sequenced")
-    process.stdout.write(receiptText(receipt, latency) + "\n");
+    process.stdout.write(receiptText(receipt, latency, await fillMarkets(o.comet, receipt)) + "\n");
   if (flags.wait === "sequenced") {
     if (receipt === undefined)
       throw cliErrors.txTimeout(
         `tx ${sent.hash} was accepted but no receipt came within the wait${sent.receiptMissing === undefined ? "" : ` (${sent.receiptMissing.message})`}; check later with \`strike tx status ${sent.hash}\``,
         { txhash: sent.hash, ...(sent.receiptMissing === undefined ? {} : { receipt_missing: sent.receiptMissing }) },
       );
-    print(g.output, { txhash: sent.hash, receipt, receipt_latency_ms: latency }, () => receiptText(receipt, latency));
+    const markets = g.output === "text" ? await fillMarkets(o.comet, receipt) : new Map<string, Market>();
+    print(g.output, { txhash: sent.hash, receipt, receipt_latency_ms: latency }, () =>
+      receiptText(receipt, latency, markets),
+    );
     return;
   }
   const res = await waitForTx(o.client, sent.hash, timeoutMs);
@@ -151,17 +157,47 @@ async function waitForTx(
   }
 }
 
+interface ReceiptFillJson {
+  side: string;
+  size: string;
+  market: string;
+  price: string;
+  liquidity: string;
+  fee: string;
+}
+
+/** The markets a receipt's fills traded in (their size decimals), when it has fills; none when they cannot be read. */
+async function fillMarkets(comet: Comet38Client, r: ReceiptJson): Promise<ReadonlyMap<string, Market>> {
+  if ((r.receipt as { fills: unknown[] }).fills.length === 0) return new Map();
+  try {
+    const { markets } = await cliQueries(comet).orderbook.Markets({});
+    return new Map(markets.map((m) => [m.id, m]));
+  } catch {
+    return new Map();
+  }
+}
+
+/** A fill in contracts and USDC, as the rest of the CLI prints them; in the chain's integer units when its market is unknown. */
+function fillText(f: ReceiptFillJson, markets: ReadonlyMap<string, Market>): string {
+  const m = markets.get(f.market);
+  const integers = [f.size, f.price, f.fee].every((x) => /^-?[0-9]+$/.test(x));
+  if (m === undefined || !integers)
+    return `${f.side} ${f.size} ${f.market} @ ${f.price} (${f.liquidity}, fee ${f.fee} uusdc; size and price in chain units)`;
+  const fee = `fee ${formatQuote(BigInt(f.fee))} USDC`;
+  return `${f.side} ${formatSize(m, BigInt(f.size))} ${f.market} @ ${formatPrice(BigInt(f.price))} (${f.liquidity}, ${fee})`;
+}
+
 /** One line for people: where the tx will be, who promised it, and its fills. */
-function receiptText(r: ReceiptJson, latencyMs: number | undefined): string {
+function receiptText(r: ReceiptJson, latencyMs: number | undefined, markets: ReadonlyMap<string, Market>): string {
   const d = r.receipt as {
     height: string;
     index: number;
     code: number;
     sequencer_address: string;
     epoch: string;
-    fills: { side: string; size: string; market: string; price: string; liquidity: string }[];
+    fills: ReceiptFillJson[];
   };
-  const fills = d.fills.map((f) => `${f.side} ${f.size} ${f.market} @ ${f.price} (${f.liquidity})`).join("; ");
+  const fills = d.fills.map((f) => fillText(f, markets)).join("; ");
   return (
     `sequenced: height ${d.height} index ${d.index} code ${d.code} by ${d.sequencer_address} (epoch ${d.epoch})` +
     (latencyMs === undefined ? "" : ` in ${latencyMs} ms`) +

@@ -15,6 +15,11 @@ function uint(text: string | undefined): bigint {
   return text !== undefined && /^[0-9]+$/.test(text) ? BigInt(text) : 0n;
 }
 
+/** A fee attribute as the receipt carries it: a decimal integer, "0" when absent or malformed. */
+function feeText(text: string | undefined): string {
+  return text !== undefined && /^-?[0-9]+$/.test(text) ? text : "0";
+}
+
 export function fillsFromEvents(events: readonly AbciEvent[]): Fill[] {
   const sender = events.filter((e) => e.type === "message").map((e) => attrs(e).get("sender"))[0];
   const fills: Fill[] = [];
@@ -29,8 +34,8 @@ export function fillsFromEvents(events: readonly AbciEvent[]): Fill[] {
       side: buys ? FillSide.FILL_SIDE_BUY : FillSide.FILL_SIDE_SELL,
       price: uint(a.get("price")),
       size: uint(a.get("size")),
-      // The chain charges no trading fee yet: the field is there for when it does.
-      fee: a.get("fee") ?? "0",
+      // What this side paid for the fill, in uusdc (negative: a rebate).
+      fee: feeText(a.get(asMaker ? "maker_fee" : "taker_fee")),
       liquidity: asMaker ? Liquidity.LIQUIDITY_MAKER : Liquidity.LIQUIDITY_TAKER,
       orderId: uint(a.get(asMaker ? "maker_order_id" : "taker_order_id")),
       counterpartyOrderId: uint(a.get(asMaker ? "taker_order_id" : "maker_order_id")),

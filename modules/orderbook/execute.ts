@@ -271,13 +271,17 @@ export function applyExecution(
   let cost = 0n;
   plan.fills.forEach((f, i) => {
     const maker = getOrder(ctx, market.id, f.maker.id)!;
-    margin.applyTrade(ctx, { owner: maker.owner, number: maker.subaccount }, makerDelta(market, f, order.side));
+    const makerSide = makerDelta(market, f, order.side);
+    margin.applyTrade(ctx, { owner: maker.owner, number: maker.subaccount }, makerSide);
     margin.applyTrade(ctx, account, p.takerDeltas[i]!);
     if (f.makerRemaining === 0n) deleteOrder(ctx, maker);
     else updateRemaining(ctx, maker, f.makerRemaining);
     cost += p.takerDeltas[i]!.cost;
     fills.push({ makerOrderId: maker.id, price: f.price, size: f.size, takerFee: p.takerDeltas[i]!.fee });
-    recordTrade(ctx, market, maker, order, f.price, f.size, options.liquidation === true);
+    recordTrade(ctx, market, maker, order, f, options.liquidation === true, {
+      maker: makerSide.fee,
+      taker: p.takerDeltas[i]!.fee,
+    });
   });
   if (plan.rest !== undefined) {
     saveNewOrder(ctx, { ...order, remaining: plan.rest.remaining }, true);
@@ -310,14 +314,15 @@ export function executeOrder(
   return applyExecution(ctx, margin, planned, options);
 }
 
+/** Stores the trade and emits its event, with the fee each side paid (uusdc; what a receipt's fills report). */
 function recordTrade(
   ctx: Context,
   market: Market,
   maker: Order,
   taker: Order,
-  price: bigint,
-  size: bigint,
+  { price, size }: Pick<Fill, "price" | "size">,
   liquidation: boolean,
+  fees: { maker: bigint; taker: bigint },
 ): void {
   const seq = nextTradeSeq(ctx);
   addTrade(ctx, {
@@ -345,6 +350,8 @@ function recordTrade(
     ["maker_order_id", maker.id.toString()],
     ["taker_order_id", taker.id.toString()],
     ["liquidation", String(liquidation)],
+    ["maker_fee", fees.maker.toString()],
+    ["taker_fee", fees.taker.toString()],
   ]);
 }
 

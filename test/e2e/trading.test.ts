@@ -90,7 +90,10 @@ test.serial("two traders cross through the CLI; one is liquidated after an oracl
     "--from",
     "mm",
   ]);
-  await tx(node, [
+  // In text, as a trader reads it: the receipt's fill in contracts and USDC, with the fee
+  // alice paid (the default taker fee, 0.05% of 3001.5).
+  const placed = await runCliOk([
+    "tx",
     "trade",
     "place",
     "--market",
@@ -103,7 +106,10 @@ test.serial("two traders cross through the CLI; one is liquidated after an oracl
     "3001.5",
     "--from",
     "alice",
+    "--yes",
+    ...node.common,
   ]);
+  t.regex(placed, /^ {2}fills: buy 1 ETH-PERP @ 3001\.5 \(taker, fee 1\.50075 USDC\)$/m, placed);
 
   const trades = await query<{ trades: { price: string; size: string; taker_side: string }[] }>(node, [
     "trades",
