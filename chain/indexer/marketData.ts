@@ -38,6 +38,9 @@ export interface TapeTrade {
   maker: string;
   taker: string;
   liquidation: boolean;
+  /** The fee each side paid, in uusdc (absent for trades indexed before the events carried it). */
+  maker_fee?: string;
+  taker_fee?: string;
 }
 
 export interface Candle {
@@ -113,6 +116,15 @@ function attrs(e: AbciEvent): Map<string, string> {
 
 const DIGITS = /^\d+$/;
 
+/** A trade event's fees, when it has well-formed ones. */
+function feesOf(a: Map<string, string>): Pick<TapeTrade, "maker_fee" | "taker_fee"> {
+  const [maker, taker] = [a.get("maker_fee"), a.get("taker_fee")];
+  const fee = /^-?[0-9]+$/;
+  return maker !== undefined && taker !== undefined && fee.test(maker) && fee.test(taker)
+    ? { maker_fee: maker, taker_fee: taker }
+    : {};
+}
+
 /** The block's `trade` events (from txs and from begin/end block), in trade-sequence order. */
 export function tradesOf(height: bigint, timeSeconds: bigint, results: FinalizeBlockResponse): TapeTrade[] {
   const out: TapeTrade[] = [];
@@ -134,6 +146,7 @@ export function tradesOf(height: bigint, timeSeconds: bigint, results: FinalizeB
       maker: a.get("maker") ?? "",
       taker: a.get("taker") ?? "",
       liquidation: a.get("liquidation") === "true",
+      ...feesOf(a),
     });
   }
   return out.sort((x, y) => (BigInt(x.seq) < BigInt(y.seq) ? -1 : BigInt(x.seq) > BigInt(y.seq) ? 1 : 0));

@@ -321,5 +321,8 @@ function tradeAttributes(t: TapeTrade): Record<string, string> {
     maker: t.maker,
     taker: t.taker,
     liquidation: String(t.liquidation),
+    ...(t.maker_fee === undefined || t.taker_fee === undefined
+      ? {}
+      : { maker_fee: t.maker_fee, taker_fee: t.taker_fee }),
   };
 }

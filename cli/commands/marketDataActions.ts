@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import type { Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
 import type { Candle, TapeTrade } from "../../chain/indexer/marketData.js";
-import { formatPrice, formatSize } from "../../modules/orderbook/units.js";
+import { formatPrice, formatQuote, formatSize } from "../../modules/orderbook/units.js";
 import { cliQueries, withComet } from "../abciQuery.js";
 import { withNode } from "../client.js";
 import { globalOptions, rpcHttpUrl, type GlobalOptions } from "../context.js";
@@ -90,6 +90,10 @@ export async function showTape(o: { market: string; limit: string }, self: Comma
     maker: t.maker,
     taker: t.taker,
     liquidation: t.liquidation,
+    // USDC each side paid; absent for trades this node indexed before the events carried fees.
+    ...(t.maker_fee === undefined || t.taker_fee === undefined
+      ? {}
+      : { maker_fee: formatQuote(BigInt(t.maker_fee)), taker_fee: formatQuote(BigInt(t.taker_fee)) }),
   }));
   print(g.output, { market: m.id, trades }, () =>
     trades.length === 0

@@ -153,6 +153,10 @@ test.serial(
         (m) => m.result?.topic === "account" && (m.result as { kind?: string }).kind === "fill",
       );
       t.is(fills.length, 1, "alice's fill on her account topic");
+      t.like((fills[0]!.result as { attributes: Record<string, string> }).attributes, {
+        role: "taker",
+        taker_fee: "1500750",
+      });
       t.true(
         client.messages.some(
           (m) => m.result?.topic === "account" && (m.result as { kind?: string }).kind === "order_placed",
@@ -185,10 +189,11 @@ test.serial("candles and the tape come from the CLI and survive a node restart",
   t.like(before.candles[0], { open: "3001.5", close: "3001.5", volume: "1", trades: 1 });
   const tape = JSON.parse(
     await runCliOk(["query", "tape", "--market", "ETH-PERP", "--output", "json", ...node.common]),
-  ) as { trades: { price: string; taker_side: string }[] };
+  ) as { trades: { price: string; taker_side: string; maker_fee: string; taker_fee: string }[] };
+  // The default fees on 3001.5 of notional: 0.02% for the maker, 0.05% for the taker.
   t.deepEqual(
-    tape.trades.map((x) => [x.price, x.taker_side]),
-    [["3001.5", "buy"]],
+    tape.trades.map((x) => [x.price, x.taker_side, x.maker_fee, x.taker_fee]),
+    [["3001.5", "buy", "0.6003", "1.50075"]],
   );
   const text = await runCliOk(["query", "candles", "--market", "ETH-PERP", ...node.common]);
   t.regex(text, /OPEN TIME\s+OPEN\s+HIGH/);
