@@ -11,6 +11,7 @@ import {
 import type { BundleLeg, OrderSpec } from "../../chain/codec/generated/strike/orderbook/v1/tx.js";
 import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
+import { checkOrderShapes, type OrderShape } from "../orderCheck.js";
 import { signAndSend } from "../txSend.js";
 import type { AccountFlags, OrderFlags, SELF_TRADE_NAMES, TIF_NAMES } from "./tradeFlags.js";
 
@@ -90,10 +91,22 @@ function collateralAmount(text: string): string {
   return m[1]!;
 }
 
+/** The flags' order as the market-shape check reads it. */
+function shapeOf(spec: OrderSpec): OrderShape {
+  return {
+    market: spec.market,
+    price: spec.price,
+    size: spec.size,
+    triggerPrice: spec.triggerPrice,
+    ...(spec.orderType === OrderType.ORDER_TYPE_MARKET ? { priceName: "worst price" } : {}),
+  };
+}
+
 export async function place(o: OrderFlags, self: Command): Promise<void> {
   const g = globalOptions(self);
   const acct = account(g, o);
   const spec = orderSpecFromFlags(o);
+  await checkOrderShapes(g, [shapeOf(spec)]);
   const msg: EncodeObject = { typeUrl: `${T}MsgPlaceOrder`, value: { ...acct, order: spec } };
   await signAndSend(g, o.from!, [msg], o, `Place ${o.type} ${o.side} ${o.size} ${o.market} @ ${o.price} (${o.tif})`);
 }
@@ -102,6 +115,7 @@ export async function replace(o: OrderFlags, self: Command): Promise<void> {
   const g = globalOptions(self);
   if (o.clientId === undefined) throw cliErrors.badArgument("--client-id names the order to replace");
   const spec = orderSpecFromFlags(o);
+  await checkOrderShapes(g, [shapeOf(spec)]);
   const msg: EncodeObject = {
     typeUrl: `${T}MsgReplaceOrder`,
     value: { ...account(g, o), clientId: uint(o.clientId, "--client-id"), order: spec },
@@ -162,6 +176,10 @@ export async function cancelAll(o: AccountFlags & { market: string }, self: Comm
 export async function bundle(o: AccountFlags & { leg: string[]; maxNetCost?: string }, self: Command): Promise<void> {
   const g = globalOptions(self);
   const legs = o.leg.map(parseLeg);
+  await checkOrderShapes(
+    g,
+    legs.map((l, i) => ({ market: l.market, price: l.price, size: l.size, label: `leg ${i + 1} (${o.leg[i]})` })),
+  );
   const msg: EncodeObject = {
     typeUrl: `${T}MsgPlaceBundle`,
     value: { ...account(g, o), legs, maxNetCost: o.maxNetCost ?? "" },

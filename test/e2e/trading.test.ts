@@ -142,31 +142,61 @@ test.serial("two traders cross through the CLI; one is liquidated after an oracl
   );
 });
 
-test.serial("an order off the tick is refused with its code and leaves the book as it was", async (t) => {
-  const { node } = t.context;
-  const before = await query<unknown>(node, ["book", "ETH-PERP"]);
-  const r = await runCli([
-    "tx",
-    "trade",
-    "place",
-    "--market",
-    "ETH-PERP",
-    "--side",
-    "buy",
-    "--size",
-    "1",
-    "--price",
-    "2000.05",
-    "--from",
-    "mm",
-    "--yes",
-    ...node.common,
-  ]);
-  t.is(r.code, 1);
-  t.regex(r.stderr, /codespace orderbook/);
-  t.regex(r.stderr, /not a multiple of the tick size/);
-  t.deepEqual(await query<unknown>(node, ["book", "ETH-PERP"]), before);
-});
+test.serial(
+  "orders the chain would refuse for their shape are refused before signing: no fee, the book as it was",
+  async (t) => {
+    const { node } = t.context;
+    const before = await query<unknown>(node, ["book", "ETH-PERP"]);
+    const mm = node.accounts["mm"]!.address;
+    const fees = async () =>
+      (await query<{ balances: { denom: string; amount: string }[] }>(node, ["bank", "balances", mm])).balances.find(
+        (b) => b.denom === "ustrike",
+      )?.amount;
+    const feesBefore = await fees();
+    const cases: [string[], RegExp][] = [
+      [["--market", "ETH-PERP", "--size", "1", "--price", "2000.05"], /not a multiple of the tick size/],
+      [["--market", "ETH-PERP", "--size", "1", "--price", "1e9"], /price "1e9" is not a decimal number/],
+      [["--market", "ETH-PERP", "--size", "-1", "--price", "2000"], /size "-1" is not a decimal number/],
+      [["--market", "ETH-PERP", "--size", "0", "--price", "2000"], /size must be positive/],
+      [["--market", "ETH-PERP", "--size", "1", "--price", "99999999999999"], /price is too large/],
+      [["--market", "NOPE-PERP", "--size", "1", "--price", "2000"], /unknown market "NOPE-PERP"/],
+    ];
+    for (const [flags, reason] of cases) {
+      const r = await runCli([
+        "tx",
+        "trade",
+        "place",
+        ...flags,
+        "--side",
+        "buy",
+        "--from",
+        "mm",
+        "--yes",
+        ...node.common,
+      ]);
+      t.is(r.code, 1, flags.join(" "));
+      t.regex(r.stderr, reason);
+      t.regex(r.stderr, /nothing was sent/);
+    }
+    const bundle = await runCli([
+      "tx",
+      "trade",
+      "bundle",
+      "--leg",
+      "ETH-PERP:buy:1@2000",
+      "--leg",
+      "ETH-PERP:sell:1@2000.05",
+      "--from",
+      "mm",
+      "--yes",
+      ...node.common,
+    ]);
+    t.is(bundle.code, 1);
+    t.regex(bundle.stderr, /leg 2 \(ETH-PERP:sell:1@2000\.05\): .*not a multiple of the tick size/);
+    t.deepEqual(await query<unknown>(node, ["book", "ETH-PERP"]), before);
+    t.is(await fees(), feesBefore, "no fee was charged: nothing reached the chain");
+  },
+);
 
 test.serial("cancel by client id removes the order from the book", async (t) => {
   const { node } = t.context;

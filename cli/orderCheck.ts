@@ -1,0 +1,66 @@
+/**
+ * An order's market-shape checks before it is signed: the market exists and trades, and the
+ * price, trigger price and size are decimals on its tick and lot within range, with the
+ * orderbook module's own parsing (modules/orderbook/units.ts). The chain would refuse such
+ * an order too, but only in its block, after charging the tx's fee; here the trader gets
+ * the reason at once and nothing is sent. What depends on the account (margin, reduce-only,
+ * client ids) is left to the sequencer, whose speculative state is newer than anything this
+ * command could read.
+ */
+import { MarketStatus, MarketType, type Market } from "../chain/codec/generated/strike/orderbook/v1/market.js";
+import { StrikeError } from "../chain/types/errors.js";
+import { formatQuote, notional, parsePrice, parseSize } from "../modules/orderbook/units.js";
+import { cliQueries, withComet } from "./abciQuery.js";
+import type { GlobalOptions } from "./context.js";
+import { cliErrors } from "./errors.js";
+
+export interface OrderShape {
+  market: string;
+  price: string;
+  size: string;
+  /** "" when none. */
+  triggerPrice?: string;
+  /** "worst price" for a market order. */
+  priceName?: string;
+  /** How the message names this order in errors ("leg 2"); the market's id when absent. */
+  label?: string;
+}
+
+/** The first problem with `o` in `market`, as the chain would word it; undefined when none. */
+export function orderShapeProblem(market: Market | undefined, o: OrderShape, nowSeconds?: bigint): string | undefined {
+  if (market === undefined) return `unknown market "${o.market}" (see \`strike query markets\`)`;
+  if (market.status !== MarketStatus.MARKET_STATUS_ACTIVE) return `${market.id} is settled: it takes no orders`;
+  if (
+    nowSeconds !== undefined &&
+    market.type === MarketType.MARKET_TYPE_OPTION &&
+    market.option !== undefined &&
+    nowSeconds >= market.option.expiryTime
+  )
+    return `${market.id} has expired: it takes no orders`;
+  try {
+    const price = parsePrice(market, o.price, o.priceName ?? "price");
+    const size = parseSize(market, o.size);
+    if (o.triggerPrice !== undefined && o.triggerPrice !== "") parsePrice(market, o.triggerPrice, "trigger price");
+    const value = notional(market, price, size);
+    if (value < market.minNotional)
+      return `${formatQuote(value)} USDC is below ${market.id}'s minimum order value of ${formatQuote(market.minNotional)} USDC`;
+  } catch (e) {
+    if (e instanceof StrikeError) return e.message;
+    throw e;
+  }
+  return undefined;
+}
+
+/** Reads the markets and refuses, before anything is signed, an order the chain would refuse for its shape. */
+export async function checkOrderShapes(g: GlobalOptions, orders: readonly OrderShape[]): Promise<void> {
+  const { markets, time } = await withComet(g, async (c) => {
+    const [{ markets }, status] = await Promise.all([cliQueries(c).orderbook.Markets({}), c.status()]);
+    return { markets, time: BigInt(Math.floor(status.syncInfo.latestBlockTime.getTime() / 1000)) };
+  });
+  const byId = new Map(markets.map((m) => [m.id, m]));
+  for (const o of orders) {
+    const problem = orderShapeProblem(byId.get(o.market), o, time);
+    if (problem !== undefined)
+      throw cliErrors.badArgument(`${o.label === undefined ? "" : `${o.label}: `}${problem}; nothing was sent`);
+  }
+}
