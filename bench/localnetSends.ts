@@ -10,7 +10,8 @@
  * secp256k1 verification rate and the load average are measured in the same run.
  *
  *   npx tsx bench/localnetSends.ts    (BENCH_ACCOUNTS, BENCH_TXS_PER_ACCOUNT, BENCH_LANES; BENCH_LABEL=before|after
- *   records the run under that label, keeping the other; STRIKE_BIN runs another checkout's bin/strike.js)
+ *   records the run under that label, keeping the other; STRIKE_BIN runs another checkout's bin/strike.js;
+ *   BENCH_TIMEOUT_COMMIT=150ms runs the localnet with another timeout_commit than `strike testnet`'s)
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     String(base),
     "--accounts",
     "",
+    ...(process.env.BENCH_TIMEOUT_COMMIT === undefined ? [] : ["--timeout-commit", process.env.BENCH_TIMEOUT_COMMIT]),
   ]);
   // What `strike testnet` chose, as the nodes will read it.
   const timeoutCommit = /^timeout_commit\s*=\s*"([^"]+)"/m.exec(
