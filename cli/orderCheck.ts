@@ -22,7 +22,7 @@ export interface OrderShape {
   triggerPrice?: string;
   /** "worst price" for a market order. */
   priceName?: string;
-  /** How the message names this order in errors ("leg 2"); the market's id when absent. */
+  /** What an error calls this order ("leg 2 (…)"); nothing when the message has one order. */
   label?: string;
 }
 
