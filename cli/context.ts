@@ -14,7 +14,15 @@ export function openKeyring(g: GlobalOptions): Keyring {
 
 /** An address argument: a bech32 address as it is (checked), or the name of a key in the keyring. */
 export function addressArg(g: GlobalOptions, s: string): string {
-  if (decodeBech32(s) === undefined) return openKeyring(g).get(s).address;
+  if (decodeBech32(s) === undefined) {
+    const keyring = openKeyring(g);
+    // Text shaped like an address that does not decode is a mistyped address, not a key name.
+    if (!keyring.has(s) && /^[a-z]+1[0-9a-z]{20,}$/.test(s))
+      throw cliErrors.badArgument(
+        `"${s}" is not a valid address (a wrong character or checksum) and no key in the keyring has that name`,
+      );
+    return keyring.get(s).address;
+  }
   const bad = checkBech32Address(s);
   if (bad !== undefined) throw cliErrors.badArgument(`address ${s}: ${bad}`);
   return s;

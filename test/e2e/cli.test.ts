@@ -126,6 +126,12 @@ test.serial("bad input gets a clear error, exit code 1, and changes nothing", as
   t.regex(badAddress.stderr, /address/i);
   t.notRegex(badAddress.stderr, /    at /, "no stack trace");
 
+  // A mistyped address (one character changed: the checksum fails) is said to be one, not looked up as a key name.
+  const last = alice.at(-1) === "q" ? "p" : "q";
+  const typo = await runCli(["query", "bank", "balances", `${alice.slice(0, -1)}${last}`, ...node.common]);
+  t.is(typo.code, 1);
+  t.regex(typo.stderr, /is not a valid address \(a wrong character or checksum\)/);
+
   const badAmount = await runCli([
     "tx",
     "bank",
