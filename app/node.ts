@@ -175,6 +175,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   let currentValidators: () => readonly Validator[] = () => validators;
   const settlement = ladderSettlement(config.settlement, genesis, log.with("settlement"));
   let peerCount = (): number => 0;
+  let broadcastQuery = (_bytes: Uint8Array): number => 0;
   const skewMs = options.clockSkewMsForTesting ?? 0;
   if (skewMs !== 0) log.warn("TESTS ONLY: consensus reads a skewed wall clock", { clock_skew_ms: skewMs });
   const sequencing = await openSequencing({
@@ -192,6 +193,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     validators: () => currentValidators(),
     txAccounts: (tx) => app.txSigners(tx),
     peers: () => peerCount(),
+    broadcastQuery: (bytes) => broadcastQuery(bytes),
     committedHeight: blockStore.height,
     loadCommitted: async (height) => {
       const [block, results] = await Promise.all([blockStore.loadBlock(height), blockStore.loadBlockResults(height)]);
@@ -252,6 +254,16 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     if (r.verdict === "invalid") network.host.reportInvalid(peer, r.reason);
   });
   sequencing.onPublish((bytes) => network.host.broadcast("receipts", bytes));
+  // Speculative queries forwarded to the sequencer, and its signed answers (remoteQuery.ts).
+  broadcastQuery = (bytes) => {
+    network.host.broadcast("queries", bytes);
+    return network.host.peers().length;
+  };
+  network.host.onMessage("queries", (peer, bytes) => {
+    const r = sequencing.queryMessage(peer, bytes);
+    if (r.invalid !== undefined) network.host.reportInvalid(peer, r.invalid);
+    else if (r.reply !== undefined) network.host.send(peer, "queries", r.reply);
+  });
   // A peer that (re)connects missed the receipts broadcast while it was away: it gets this
   // node's receipts still in flight and those of the heights committed meanwhile (a client
   // waiting on that peer would never see its own, nor could it fetch them there later). They

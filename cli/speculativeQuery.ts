@@ -1,7 +1,8 @@
 /**
  * Queries on the sequencer's speculative state (`strike_speculative_query`): committed
  * state plus every tx receipted since, so a trader sees its receipted fills before they
- * commit. Only the sequencer's node can answer; others say who it is.
+ * commit. Any node answers: one that is not the sequencer forwards the query to it and
+ * checks the sequencer's signature on the answer (chain/sequencer/remoteQuery.ts).
  */
 import { strikeQueries, type StrikeQueries } from "../chain/client/queries.js";
 import { queryPath } from "../chain/client/queryRpc.js";
@@ -41,6 +42,9 @@ export async function speculativeQuery<T>(
     if (r.result !== undefined)
       return { height: r.result.height, value: decode(new Uint8Array(Buffer.from(r.result.value, "base64"))) };
     const why = r.error?.data ?? r.error?.message ?? "no answer";
+    // Forwarded, and the sequencer could not be reached from that node: the node's own words.
+    if (/ask the sequencer's node/.test(why) && !/not sequencing/.test(why))
+      throw cliErrors.notFound(`the node at ${g.node} could not get the speculative state: ${why}`);
     if (!/not sequencing/.test(why)) throw cliErrors.badArgument(`strike_speculative_query: ${why}`);
     if (attempt >= 10) {
       const s = await call<{ address: string; is_self: boolean }>(url, "strike_sequencer", {});

@@ -18,6 +18,9 @@ export const DEFAULT_MAX_MESSAGE_BYTES: Readonly<Record<ChannelId, number>> = {
   blocksync: 22 * MiB,
   // Signed sequencer receipts (chain/sequencer): a few hundred bytes each.
   receipts: 64 * 1024,
+  // Speculative queries forwarded to the sequencer and its signed answers (chain/sequencer/
+  // remoteQuery.ts): an answer's payload is at most 4 MiB, its header 122 bytes.
+  queries: 4 * MiB + 1024,
 };
 
 export const DEFAULT_MAX_PEERS = 50;

@@ -110,10 +110,17 @@ class Libp2pHost implements P2PHost {
     mempool: [],
     blocksync: [],
     receipts: [],
+    queries: [],
   };
   private readonly peerHandlers: ((event: PeerEvent) => void)[] = [];
   /** Messages dropped on full send queues since start, per channel (a metric). */
-  private readonly drops: Record<ChannelId, number> = { consensus: 0, mempool: 0, blocksync: 0, receipts: 0 };
+  private readonly drops: Record<ChannelId, number> = {
+    consensus: 0,
+    mempool: 0,
+    blocksync: 0,
+    receipts: 0,
+    queries: 0,
+  };
   /** Yamux frames sent to peers, by type (data, window updates, pings). */
   private readonly frames: MuxerFrameCounts = newMuxerFrameCounts();
 

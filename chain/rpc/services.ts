@@ -95,6 +95,13 @@ export interface SequencerView {
   info(): unknown;
   /** The tx's finality ladder (chain/sequencer/ladderJson.ts); undefined when this node has not seen it. */
   txStatus?(txHash: Uint8Array): unknown;
-  /** A module query on the sequencer's speculative state; undefined when this node is not sequencing now. */
-  speculativeQuery?(path: string, data: Uint8Array): { height: bigint; value: Uint8Array } | undefined;
+  /**
+   * A module query on the sequencer's speculative state, here or forwarded to the sequencer
+   * (`relayedFrom`); `unavailable` says why no answer came, undefined: this node is not
+   * sequencing now and cannot ask. Throws when the query itself is refused.
+   */
+  speculativeQuery?(
+    path: string,
+    data: Uint8Array,
+  ): Promise<{ height: bigint; value: Uint8Array; relayedFrom?: string } | { unavailable: string } | undefined>;
 }

@@ -24,6 +24,13 @@ import { createFinalityLadder, type FinalityLadder, type SettlementView } from "
 import { txStatusJson, type TxStatusJson } from "./ladderJson.js";
 import { trackingMempool } from "./tracking.js";
 import { encodeMessage } from "../codec/encode.js";
+import {
+  createQueryRelay,
+  createQueryServer,
+  handleQueryMessage,
+  NOT_SEQUENCING_NOW,
+  RemoteQueryError,
+} from "./remoteQuery.js";
 
 export interface SequencingOptions {
   db: Database;
@@ -49,6 +56,13 @@ export interface SequencingOptions {
   loadCommitted?(height: bigint): Promise<CommittedSlots | undefined>;
   /** Connected peers (to say why a tx's receipt is missing); unknown when absent. */
   peers?(): number;
+  /**
+   * Sends a speculative query to every peer on the "queries" channel (remoteQuery.ts) and
+   * returns how many it went to; without it, a node that is not the sequencer answers none.
+   */
+  broadcastQuery?(bytes: Uint8Array): number;
+  /** How long a query forwarded to the sequencer waits for its answer (default 2 s). */
+  queryRelayTimeoutMs?: number;
   /** TESTS ONLY: the sequencer breaks a receipt once (byzantine.ts). */
   byzantineForTesting?: ByzantineMode;
 }
@@ -98,10 +112,25 @@ export interface Sequencing {
   /** A tx's ladder as JSON; undefined when this node has not seen it (or has evicted it). */
   txStatus(txHash: Uint8Array): TxStatusJson | undefined;
   /**
-   * A module query on the sequencer's speculative state (receipted txs included):
-   * undefined when this node is not the sequencer or has no height open right now.
+   * A module query on the sequencer's speculative state (receipted txs included): answered
+   * here on the sequencer, else forwarded to it through the peers (remoteQuery.ts).
+   * `unavailable` says why no answer came; undefined when this node has nobody to ask; throws
+   * when the query itself is refused (here or by the sequencer).
    */
-  speculativeQuery(path: string, data: Uint8Array): { height: bigint; value: Uint8Array } | undefined;
+  speculativeQuery(path: string, data: Uint8Array): Promise<SpeculativeAnswer | { unavailable: string } | undefined>;
+  /**
+   * A message of the "queries" channel from a peer: a request this node answers (as the
+   * sequencer) with `reply`, or an answer to one of its own; "invalid" only for what an
+   * honest peer never sends.
+   */
+  queryMessage(peer: string, bytes: Uint8Array): { reply?: Uint8Array; invalid?: string };
+}
+
+export interface SpeculativeAnswer {
+  height: bigint;
+  value: Uint8Array;
+  /** The sequencer's address (hex) when the answer was forwarded from it. */
+  relayedFrom?: string;
 }
 
 export async function openSequencing(o: SequencingOptions): Promise<Sequencing> {
@@ -162,6 +191,31 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
       equalBytes(known.pubKey, signed.pubKey)
     );
   };
+
+  const queryServer =
+    signer === undefined || sequencer === undefined
+      ? undefined
+      : createQueryServer({
+          chainId: o.chainId,
+          signer,
+          query: (path, data) => {
+            const here = sequencer.speculativeQuery(path, data);
+            const e = schedule.current();
+            // The sequencer between two heights says so (the asker tries again); others stay silent.
+            if (here === undefined && e !== undefined && isSelf(e)) throw new Error(NOT_SEQUENCING_NOW);
+            return here;
+          },
+        });
+  const broadcastQuery = o.broadcastQuery;
+  const queryRelay =
+    broadcastQuery === undefined
+      ? undefined
+      : createQueryRelay({
+          chainId: o.chainId,
+          sequencer: () => schedule.current()?.sequencer,
+          broadcast: broadcastQuery,
+          ...(o.queryRelayTimeoutMs === undefined ? {} : { timeoutMs: o.queryRelayTimeoutMs }),
+        });
 
   return {
     mempool,
@@ -244,7 +298,23 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
       });
     },
     ladder,
-    speculativeQuery: (path, data) => sequencer?.speculativeQuery(path, data),
+    async speculativeQuery(path, data) {
+      const here = sequencer?.speculativeQuery(path, data);
+      if (here !== undefined) return here;
+      const e = schedule.current();
+      // The sequencer itself between two heights: nobody else holds its speculative state.
+      if (queryRelay === undefined || e === undefined || isSelf(e)) return undefined;
+      try {
+        const r = await queryRelay.ask(path, data);
+        return { height: r.height, value: r.value, relayedFrom: r.sequencer };
+      } catch (err) {
+        // The sequencer's refusal of the query itself stays an error of the query.
+        if (err instanceof RemoteQueryError && (err.reason !== "query" || err.message === NOT_SEQUENCING_NOW))
+          return { unavailable: err.message };
+        throw err;
+      }
+    },
+    queryMessage: (peer, bytes) => handleQueryMessage(peer, bytes, queryServer, queryRelay),
     txStatus(txHash) {
       const l = ladder.get(txHash);
       return l === undefined ? undefined : txStatusJson(l, ladder.settlement);

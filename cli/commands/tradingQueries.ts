@@ -64,7 +64,7 @@ function positionsCommand(): Command {
       .argument("<address>", "bech32 address or keyring key name")
       .option(
         "--state <state>",
-        "committed, or speculative: the sequencer's state with receipted fills (ask the sequencer's node); each position then shows how much is committed and how much rests on receipts only (soft)",
+        "committed, or speculative: the sequencer's state with receipted fills (a node that is not the sequencer asks it, and checks its signature); each position then shows how much is committed and how much rests on receipts only (soft)",
         "committed",
       )
       .action(async (addr: string, o: { state: string }, self: Command) =>
@@ -72,7 +72,7 @@ function positionsCommand(): Command {
       ),
     "strike query positions alice",
     "strike query positions strike1... --output json",
-    "strike query positions alice --state speculative --node tcp://127.0.0.1:26667   # at the sequencer's node",
+    "strike query positions alice --state speculative   # with the fills receipted since the last block",
   );
 }
 

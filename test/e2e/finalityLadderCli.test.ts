@@ -1,7 +1,7 @@
 /**
  * The finality ladder and risk-by-tier commands against four real validator processes:
  * `strike tx status [--watch]`, `strike receipt check`, the TxStatus websocket topic and
- * `strike query positions --state speculative` (answered by the sequencer's node only).
+ * `strike query positions --state speculative` (any node: one that is not the sequencer forwards it).
  */
 import anyTest, { type TestFn } from "ava";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -166,7 +166,7 @@ test.serial(
 );
 
 test.serial(
-  "speculative positions are answered by the sequencer's node; another node names the sequencer",
+  "speculative positions are answered by any node: the sequencer's own, and another one that forwards the query to it and checks its signature",
   async (t) => {
     const { nodes } = t.context;
     const keys = ["--home", nodes[0]!.home, "--keyring-backend", "test"];
@@ -181,40 +181,56 @@ test.serial(
         address: infos[0]!.address,
       };
     };
-    // The epoch may hand over while the two queries run: then the answers are about two different
+    const positions = (node: Proc) =>
+      runCli(["query", "positions", alice, "--state", "speculative", "--node", node.rpcUrl, "--output", "json"]);
+    const insuranceFund = { path: "/strike.margin.v1.Query/InsuranceFund", data: "" };
+    // The epoch may hand over while the queries run: then the answers are about two different
     // sequencers, so the round is read again until the sequencer held still across it.
     let seq = -1;
     for (let attempt = 0; attempt < 6; attempt++) {
       const before = await sequencers();
       t.true(before.seq >= 0, "one node says it is the sequencer");
-      const r = await runCli([
-        "query",
-        "positions",
-        alice,
-        "--state",
-        "speculative",
-        "--node",
+      const [own, forwarded] = await Promise.all([positions(nodes[before.seq]!), positions(nodes[before.notSeq]!)]);
+      const direct = await rpc<{ height: string; value: string; relayed_from?: string }>(
         nodes[before.seq]!.rpcUrl,
-        "--output",
-        "json",
-      ]);
-      const refused = await runCli([
-        "query",
-        "positions",
-        alice,
-        "--state",
-        "speculative",
-        "--node",
+        "strike_speculative_query",
+        insuranceFund,
+      );
+      const relayed = await rpc<{ height: string; value: string; relayed_from?: string }>(
         nodes[before.notSeq]!.rpcUrl,
-      ]);
+        "strike_speculative_query",
+        insuranceFund,
+      );
       const after = await sequencers();
       if (after.address !== before.address || after.seq !== before.seq) continue;
-      t.is(r.code, 0, `the sequencer's node answers: ${r.stderr}`);
-      const body = JSON.parse(r.stdout) as { state: string; sequencing_height: string };
-      t.is(body.state, "speculative");
-      t.regex(body.sequencing_height, /^\d+$/);
-      t.not(refused.code, 0, "another node refuses a speculative query");
-      t.regex(refused.stderr, /not the sequencer \(the sequencer is validator [0-9A-F]{40}\)/);
+      t.is(own.code, 0, `the sequencer's node answers: ${own.stderr}`);
+      t.is(forwarded.code, 0, `another node answers through the sequencer: ${forwarded.stderr}`);
+      const a = JSON.parse(own.stdout) as { state: string; sequencing_height: string; subaccounts: unknown };
+      const b = JSON.parse(forwarded.stdout) as { state: string; sequencing_height: string; subaccounts: unknown };
+      t.is(a.state, "speculative");
+      t.is(b.state, "speculative");
+      t.regex(b.sequencing_height, /^\d+$/);
+      t.deepEqual(b.subaccounts, a.subaccounts, "the same positions through either node");
+      t.is(direct.relayed_from, undefined);
+      t.is(relayed.relayed_from, before.address, "the answer came from the sequencer, signed");
+      t.is(relayed.value, direct.value);
+      // A query the sequencer refuses comes back with its reason, through the other node too.
+      const err = await fetch(nodes[before.notSeq]!.rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "strike_speculative_query",
+          params: { path: "/strike.nope.v1.Query/Nope", data: "" },
+        }),
+      });
+      const errBody = (await err.json()) as { error?: { message: string; data?: string } };
+      if ((await sequencers()).address !== before.address) continue;
+      t.regex(
+        errBody.error?.data ?? errBody.error?.message ?? "",
+        /unknown query path \/strike\.nope\.v1\.Query\/Nope/,
+      );
       seq = before.seq;
       break;
     }

@@ -1,14 +1,15 @@
 /**
  * Messages of each p2p channel, to send on the others (a peer that mixes channels up, or
  * probes a handler with the wrong type): consensus messages, block-sync messages, signed
- * receipts and a signed tx.
+ * receipts, speculative queries and their answers, and a signed tx.
  */
 import { encodeResponse, TAG_REQUEST, TAG_STATUS, withHeight } from "../../chain/consensus/blockSync.js";
 import { senderFromKey, signSend } from "../../bench/lib/sendTx.js";
 import { consensusFixture } from "./consensusChannel.js";
+import { querySeedMessages } from "./queriesChannel.js";
 import { receiptSeedMessages } from "./receiptsChannel.js";
 
-export type ChannelName = "consensus" | "blocksync" | "receipts" | "mempool";
+export type ChannelName = "consensus" | "blocksync" | "receipts" | "mempool" | "queries";
 
 export function channelMessages(): Record<ChannelName, Uint8Array[]> {
   const fx = consensusFixture();
@@ -22,6 +23,7 @@ export function channelMessages(): Record<ChannelName, Uint8Array[]> {
     consensus: fx.seedBytes,
     blocksync: [withHeight(TAG_STATUS, 9n), withHeight(TAG_REQUEST, 1n), ...blocks],
     receipts: receiptSeedMessages(),
+    queries: querySeedMessages(),
     mempool: [signSend(alice, alice.address, 0n, "fuzz-1")],
   };
 }

@@ -38,6 +38,8 @@ async function txStatus({ services }: CallContext, args: Args) {
 
 /** Module queries only (`/strike.margin.v1.Query/Subaccounts`, …): no raw store reads, no simulation. */
 const QUERY_PATH = /^\/[A-Za-z0-9_.]+\/[A-Za-z0-9_]+$/;
+/** A module query's arguments are small; the sequencer refuses a forwarded query with more (remoteQuery.ts). */
+const MAX_QUERY_DATA_BYTES = 16 * 1024;
 
 async function speculativeQuery({ services }: CallContext, args: Args) {
   const path = args.string("path") ?? "";
@@ -46,17 +48,26 @@ async function speculativeQuery({ services }: CallContext, args: Args) {
       `path must be a module query such as /strike.margin.v1.Query/Subaccounts, got "${path}"`,
     );
   const data = args.bytes("data") ?? new Uint8Array(0);
-  let found: { height: bigint; value: Uint8Array } | undefined;
+  if (data.length > MAX_QUERY_DATA_BYTES)
+    throw rpcErrors.invalidParams(
+      `data is ${data.length} bytes; a query's data may be at most ${MAX_QUERY_DATA_BYTES}`,
+    );
+  let found: Awaited<ReturnType<NonNullable<NonNullable<CallContext["services"]["sequencer"]>["speculativeQuery"]>>>;
   try {
-    found = services.sequencer?.speculativeQuery?.(path, data);
+    found = await services.sequencer?.speculativeQuery?.(path, data);
   } catch (e) {
-    throw rpcErrors.invalidParams(isStrikeError(e) ? e.message : String(e));
+    throw rpcErrors.invalidParams(isStrikeError(e) || e instanceof Error ? e.message : String(e));
   }
   if (found === undefined)
     throw rpcErrors.notFound(
       "this node is not sequencing a height right now: ask the sequencer's node (strike_sequencer names it)",
     );
-  return { height: found.height.toString(), value: toBase64(found.value) };
+  if ("unavailable" in found) throw rpcErrors.notFound(found.unavailable);
+  return {
+    height: found.height.toString(),
+    value: toBase64(found.value),
+    ...(found.relayedFrom === undefined ? {} : { relayed_from: found.relayedFrom }),
+  };
 }
 
 async function sequencer({ services }: CallContext) {

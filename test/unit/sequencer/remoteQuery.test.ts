@@ -1,0 +1,235 @@
+/**
+ * Speculative queries forwarded to the sequencer (chain/sequencer/remoteQuery.ts): the relay
+ * believes only an answer signed by the sequencer its schedule names, over its own nonce, the
+ * query and the result; malformed messages are refused; a peer cannot make the sequencer
+ * answer faster than its allowance.
+ */
+import test from "ava";
+import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
+import {
+  createQueryRelay,
+  createQueryServer,
+  decodeQueryMessage,
+  encodeQueryAnswer,
+  encodeQueryRequest,
+  MAX_QUERY_DATA_BYTES,
+  MAX_RELAYED_ANSWER_BYTES,
+  RemoteQueryError,
+  type QueryAnswer,
+  type QueryRelay,
+  type QueryServer,
+} from "../../../chain/sequencer/remoteQuery.js";
+import { toHex, utf8 } from "../../../chain/types/bytes.js";
+
+const CHAIN = "strike-test-1";
+const sequencerKey = createEd25519Signer(new Uint8Array(32).fill(1));
+const otherKey = createEd25519Signer(new Uint8Array(32).fill(2));
+const validator = (k: typeof sequencerKey) => ({ address: ed25519Address(k.publicKey), pubKey: k.publicKey });
+const PATH = "/strike.margin.v1.Query/Subaccounts";
+
+function server(
+  signer = sequencerKey,
+  query: (path: string, data: Uint8Array) => { height: bigint; value: Uint8Array } | undefined = (_p, data) => ({
+    height: 7n,
+    value: utf8(`answer to ${toHex(data)}`),
+  }),
+  now?: () => number,
+): QueryServer {
+  return createQueryServer({ chainId: CHAIN, signer, query, ...(now === undefined ? {} : { now }) });
+}
+
+/** A relay whose broadcast goes to `peers` (each one's reply, if any, handed back as from that peer). */
+function relay(
+  peers: ((bytes: Uint8Array) => Uint8Array | undefined)[],
+  o: { timeoutMs?: number; maxInFlight?: number; sequencer?: typeof sequencerKey } = {},
+): { relay: QueryRelay; verdicts: string[] } {
+  const verdicts: string[] = [];
+  const r: QueryRelay = createQueryRelay({
+    chainId: CHAIN,
+    sequencer: () => validator(o.sequencer ?? sequencerKey),
+    broadcast: (bytes) => {
+      for (const peer of peers) {
+        const reply = peer(bytes);
+        if (reply === undefined) continue;
+        // Answers arrive later, as from the network.
+        setImmediate(() => {
+          const m = decodeQueryMessage(reply);
+          if (m.kind !== "answer") throw new Error("a peer replied with a request");
+          verdicts.push(r.answered(m.answer).verdict);
+        });
+      }
+      return peers.length;
+    },
+    timeoutMs: o.timeoutMs ?? 300,
+    ...(o.maxInFlight === undefined ? {} : { maxInFlight: o.maxInFlight }),
+  });
+  return { relay: r, verdicts };
+}
+
+const serving =
+  (s: QueryServer, peer = "peer-a") =>
+  (bytes: Uint8Array) => {
+    const m = decodeQueryMessage(bytes);
+    if (m.kind !== "request") throw new Error("not a request");
+    return s.serve(peer, m.request);
+  };
+
+/** A peer that alters the sequencer's answer before passing it on. */
+const tampering = (s: QueryServer, change: (a: QueryAnswer) => QueryAnswer) => (bytes: Uint8Array) => {
+  const reply = serving(s)(bytes);
+  if (reply === undefined) return undefined;
+  const m = decodeQueryMessage(reply);
+  if (m.kind !== "answer") throw new Error("not an answer");
+  return encodeQueryAnswer(change(m.answer));
+};
+
+test("a query forwarded to the sequencer comes back with its value, height and address", async (t) => {
+  const silent = () => undefined;
+  const { relay: r, verdicts } = relay([silent, serving(server()), silent]);
+  const got = await r.ask(PATH, new Uint8Array([1, 2]));
+  t.is(got.height, 7n);
+  t.is(Buffer.from(got.value).toString(), "answer to 0102");
+  t.is(got.sequencer, toHex(ed25519Address(sequencerKey.publicKey)).toUpperCase());
+  t.deepEqual(verdicts, ["taken"]);
+  t.is(r.inFlight, 0);
+});
+
+test("an answer altered on the way (value, height or kind) fails its signature: the peer is at fault and nothing is passed on", async (t) => {
+  const changes: ((a: QueryAnswer) => QueryAnswer)[] = [
+    (a) => ({ ...a, payload: utf8("a made-up position") }),
+    (a) => ({ ...a, height: a.height + 1n }),
+    (a) => ({ ...a, kind: "error" }),
+    (a) => ({ ...a, signature: a.signature.map((b, i) => (i === 0 ? b ^ 1 : b)) }),
+  ];
+  for (const change of changes) {
+    const { relay: r, verdicts } = relay([tampering(server(), change)]);
+    const e = await t.throwsAsync(r.ask(PATH, new Uint8Array([9])), { instanceOf: RemoteQueryError });
+    t.regex(e.message, /no answer came through this node's 1 peer\(s\) within 300 ms/);
+    t.deepEqual(verdicts, ["invalid"]);
+  }
+});
+
+test("an answer to another question (a replay under a new nonce) fails its signature", async (t) => {
+  const s = server();
+  let old: Uint8Array | undefined;
+  // First a genuine exchange, recorded.
+  const first = relay([
+    (bytes) => {
+      old = serving(s)(bytes);
+      return old;
+    },
+  ]);
+  await first.relay.ask(PATH, new Uint8Array([1]));
+  // Then a peer answers a new question with the old answer, its nonce rewritten to match.
+  const { relay: r, verdicts } = relay([
+    (bytes) => {
+      const req = decodeQueryMessage(bytes);
+      const prev = decodeQueryMessage(old!);
+      if (req.kind !== "request" || prev.kind !== "answer") throw new Error("shape");
+      return encodeQueryAnswer({ ...prev.answer, nonce: req.request.nonce });
+    },
+  ]);
+  await t.throwsAsync(r.ask(PATH, new Uint8Array([1])), { instanceOf: RemoteQueryError });
+  t.deepEqual(verdicts, ["invalid"]);
+});
+
+test("a validator that is not the sequencer cannot answer for it, even with a valid signature of its own", async (t) => {
+  const { relay: r, verdicts } = relay([serving(server(otherKey, () => ({ height: 7n, value: utf8("lies") })))]);
+  const e = await t.throwsAsync(r.ask(PATH, new Uint8Array(0)), { instanceOf: RemoteQueryError });
+  t.regex(e.message, new RegExp(`signed by validator ${toHex(ed25519Address(otherKey.publicKey)).toUpperCase()}`));
+  t.regex(e.message, /not the sequencer \(validator [0-9A-F]{40} is\)/);
+  t.deepEqual(verdicts, ["ignored"]);
+});
+
+test("the first good answer wins; a lying peer beside the sequencer changes nothing", async (t) => {
+  const liar = tampering(server(), (a) => ({ ...a, payload: utf8("lies") }));
+  const { relay: r, verdicts } = relay([liar, serving(server())]);
+  const got = await r.ask(PATH, new Uint8Array([5]));
+  t.is(Buffer.from(got.value).toString(), "answer to 05");
+  t.deepEqual(verdicts, ["invalid", "taken"]);
+});
+
+test("the sequencer's refusal of a query comes back as the query's error, signed like a value", async (t) => {
+  const refusing = server(sequencerKey, () => {
+    throw new Error("unknown query path /strike.nope.v1.Query/Nope");
+  });
+  const { relay: r } = relay([serving(refusing)]);
+  const e = await t.throwsAsync(r.ask("/strike.nope.v1.Query/Nope", new Uint8Array(0)), {
+    instanceOf: RemoteQueryError,
+  });
+  t.is(e.reason, "query");
+  t.is(e.message, "unknown query path /strike.nope.v1.Query/Nope");
+});
+
+test("an answer too large to relay becomes an error that says to ask the sequencer's node", async (t) => {
+  const huge = server(sequencerKey, () => ({ height: 3n, value: new Uint8Array(MAX_RELAYED_ANSWER_BYTES + 1) }));
+  const { relay: r } = relay([serving(huge)]);
+  const e = await t.throwsAsync(r.ask(PATH, new Uint8Array(0)), { instanceOf: RemoteQueryError });
+  t.regex(e.message, /larger than a relayed answer may be .*ask the sequencer's node/);
+});
+
+test("a node that is not sequencing stays silent; with no peers at all the error says so at once", async (t) => {
+  t.is(
+    serving(server(sequencerKey, () => undefined))(
+      encodeQueryRequest({ nonce: new Uint8Array(16), path: PATH, data: new Uint8Array(0) }),
+    ),
+    undefined,
+  );
+  const { relay: r } = relay([], { timeoutMs: 60_000 });
+  const started = Date.now();
+  const e = await t.throwsAsync(r.ask(PATH, new Uint8Array(0)), { instanceOf: RemoteQueryError });
+  t.regex(e.message, /no peers to ask/);
+  t.true(Date.now() - started < 1_000);
+});
+
+test("queries waiting on the sequencer are bounded: past the bound the caller is told to try again", async (t) => {
+  const { relay: r } = relay([() => undefined], { maxInFlight: 2, timeoutMs: 200 });
+  const waiting = [r.ask(PATH, new Uint8Array(0)), r.ask(PATH, new Uint8Array(0))];
+  const e = await t.throwsAsync(r.ask(PATH, new Uint8Array(0)), { instanceOf: RemoteQueryError });
+  t.is(e.reason, "busy");
+  for (const w of waiting) await t.throwsAsync(w);
+  t.is(r.inFlight, 0);
+});
+
+test("a peer is served at most its allowance (a burst of 100, then 100/s); other peers are not held back", (t) => {
+  let now = 1_000_000;
+  const s = server(sequencerKey, undefined, () => now);
+  const ask = (peer: string) =>
+    s.serve(peer, { nonce: new Uint8Array(16), path: PATH, data: new Uint8Array(0) }) !== undefined;
+  let served = 0;
+  for (let i = 0; i < 150; i++) if (ask("flooder")) served++;
+  t.is(served, 100);
+  t.is(s.refused, 50);
+  t.true(ask("honest"), "another peer is still answered");
+  now += 100; // 10 more tokens
+  served = 0;
+  for (let i = 0; i < 20; i++) if (ask("flooder")) served++;
+  t.is(served, 10);
+});
+
+test("malformed messages are refused with a reason, never half-read", (t) => {
+  const req = encodeQueryRequest({ nonce: new Uint8Array(16).fill(3), path: PATH, data: new Uint8Array([1]) });
+  const answer = server()
+    .serve("p", { nonce: new Uint8Array(16), path: PATH, data: new Uint8Array(0) })!
+    .slice();
+  t.is(decodeQueryMessage(req).kind, "request");
+  t.is(decodeQueryMessage(answer).kind, "answer");
+  const bad: [Uint8Array, RegExp][] = [
+    [new Uint8Array(0), /unknown query message tag/],
+    [new Uint8Array([9, 1, 2]), /unknown query message tag 9/],
+    [req.subarray(0, 10), /too short/],
+    [Uint8Array.from([...req.subarray(0, 17), 0xff, 0xff]), /path of 65535 bytes/],
+    [Uint8Array.from([...req.subarray(0, 17), 0, 200, 1, 2]), /path past the end/],
+    [
+      encodeQueryRequest({ nonce: new Uint8Array(16), path: "/a/b", data: new Uint8Array(MAX_QUERY_DATA_BYTES + 1) }),
+      /bytes of data/,
+    ],
+    [
+      encodeQueryRequest({ nonce: new Uint8Array(16), path: "store/bank/key", data: new Uint8Array(0) }),
+      /module query path/,
+    ],
+    [answer.subarray(0, 50), /too short/],
+    [Uint8Array.from(answer.map((b, i) => (i === 17 ? 7 : b))), /unknown kind 7/],
+  ];
+  for (const [bytes, why] of bad) t.throws(() => decodeQueryMessage(bytes), { message: why });
+});
