@@ -41,7 +41,7 @@ import {
 } from "../types/bytes.js";
 
 export const QUERY_ANSWER_SIGN_PREFIX = utf8("STRIKE-SPECULATIVE-ANSWER-V1");
-/** Module queries only (`/strike.margin.v1.Query/Subaccounts`, …): no raw store reads, no simulation. */
+/** Module queries only (/<package>.Query/<Method>, e.g. the margin module's Subaccounts): no raw store reads, no simulation. */
 export const SPECULATIVE_QUERY_PATH = /^\/[A-Za-z0-9_.]+\/[A-Za-z0-9_]+$/;
 
 /** What the sequencer says between two heights (no height open for a moment); the asker tries again. */

@@ -9,6 +9,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import WebSocket from "ws";
+import { queryPath } from "../../chain/client/queryRpc.js";
+import { QueryServiceName as MarginQuery } from "../../chain/codec/generated/strike/margin/v1/query.js";
 import { rpc, runCli, runCliOk, waitForHeight, portBase } from "../helpers/localNode.js";
 
 interface Proc {
@@ -183,7 +185,7 @@ test.serial(
     };
     const positions = (node: Proc) =>
       runCli(["query", "positions", alice, "--state", "speculative", "--node", node.rpcUrl, "--output", "json"]);
-    const insuranceFund = { path: "/strike.margin.v1.Query/InsuranceFund", data: "" };
+    const insuranceFund = { path: queryPath(MarginQuery, "InsuranceFund"), data: "" };
     // The epoch may hand over while the queries run: then the answers are about two different
     // sequencers, so the round is read again until the sequencer held still across it.
     let seq = -1;
@@ -222,7 +224,7 @@ test.serial(
           jsonrpc: "2.0",
           id: 1,
           method: "strike_speculative_query",
-          params: { path: "/strike.nope.v1.Query/Nope", data: "" },
+          params: { path: queryPath("strike.nope.v1.Query", "Nope"), data: "" },
         }),
       });
       const errBody = (await err.json()) as { error?: { message: string; data?: string } };

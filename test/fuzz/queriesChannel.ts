@@ -12,6 +12,9 @@
  * decoded, by the sequencer's key.
  */
 import fc from "fast-check";
+import { queryPath } from "../../chain/client/queryRpc.js";
+import { QueryServiceName as MarginQuery } from "../../chain/codec/generated/strike/margin/v1/query.js";
+import { QueryServiceName as OrderbookQuery } from "../../chain/codec/generated/strike/orderbook/v1/query.js";
 import { createEd25519Signer, ed25519Address, verifyEd25519Strict } from "../../chain/crypto/ed25519.js";
 import {
   createQueryRelay,
@@ -38,9 +41,9 @@ function seedQuery(path: string, data: Uint8Array): { height: bigint; value: Uin
 
 function seedRequests(): QueryRequest[] {
   return [
-    { nonce: new Uint8Array(16).fill(1), path: "/strike.margin.v1.Query/Subaccounts", data: utf8("\n\x05alice") },
-    { nonce: new Uint8Array(16).fill(2), path: "/strike.margin.v1.Query/InsuranceFund", data: new Uint8Array(0) },
-    { nonce: new Uint8Array(16).fill(3), path: "/strike.orderbook.v1.Query/Orders", data: new Uint8Array(40).fill(7) },
+    { nonce: new Uint8Array(16).fill(1), path: queryPath(MarginQuery, "Subaccounts"), data: utf8("\n\x05alice") },
+    { nonce: new Uint8Array(16).fill(2), path: queryPath(MarginQuery, "InsuranceFund"), data: new Uint8Array(0) },
+    { nonce: new Uint8Array(16).fill(3), path: queryPath(OrderbookQuery, "Orders"), data: new Uint8Array(40).fill(7) },
   ];
 }
 

@@ -5,6 +5,8 @@
  * answer faster than its allowance.
  */
 import test from "ava";
+import { queryPath } from "../../../chain/client/queryRpc.js";
+import { QueryServiceName as MarginQuery } from "../../../chain/codec/generated/strike/margin/v1/query.js";
 import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
 import {
   createQueryRelay,
@@ -25,7 +27,8 @@ const CHAIN = "strike-test-1";
 const sequencerKey = createEd25519Signer(new Uint8Array(32).fill(1));
 const otherKey = createEd25519Signer(new Uint8Array(32).fill(2));
 const validator = (k: typeof sequencerKey) => ({ address: ed25519Address(k.publicKey), pubKey: k.publicKey });
-const PATH = "/strike.margin.v1.Query/Subaccounts";
+const PATH = queryPath(MarginQuery, "Subaccounts");
+const UNKNOWN = queryPath("strike.nope.v1.Query", "Nope");
 
 function server(
   signer = sequencerKey,
@@ -151,14 +154,14 @@ test("the first good answer wins; a lying peer beside the sequencer changes noth
 
 test("the sequencer's refusal of a query comes back as the query's error, signed like a value", async (t) => {
   const refusing = server(sequencerKey, () => {
-    throw new Error("unknown query path /strike.nope.v1.Query/Nope");
+    throw new Error(`unknown query path ${UNKNOWN}`);
   });
   const { relay: r } = relay([serving(refusing)]);
-  const e = await t.throwsAsync(r.ask("/strike.nope.v1.Query/Nope", new Uint8Array(0)), {
+  const e = await t.throwsAsync(r.ask(UNKNOWN, new Uint8Array(0)), {
     instanceOf: RemoteQueryError,
   });
   t.is(e.reason, "query");
-  t.is(e.message, "unknown query path /strike.nope.v1.Query/Nope");
+  t.is(e.message, `unknown query path ${UNKNOWN}`);
 });
 
 test("an answer too large to relay becomes an error that says to ask the sequencer's node", async (t) => {
