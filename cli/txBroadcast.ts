@@ -14,6 +14,7 @@ import { connectComet, withNode } from "./client.js";
 import { openKeyring, rpcHttpUrl, type GlobalOptions } from "./context.js";
 import { cliErrors } from "./errors.js";
 import { formatFee, resolveFee } from "./fees.js";
+import { hasOrderEvents, orderLines } from "./orderEvents.js";
 import { note, print } from "./output.js";
 import { confirm } from "./prompt.js";
 import type { TxFlags } from "./txFlags.js";
@@ -136,10 +137,15 @@ async function sendWithReceipt(
     events: res.events,
     ...(receipt === undefined ? {} : { receipt, receipt_latency_ms: latency }),
   };
-  print(
-    g.output,
-    out,
-    () => `txhash: ${res.hash}\nincluded in block ${res.height} (gas used ${res.gasUsed} of ${res.gasWanted})`,
+  // What it did to orders: the ids the chain gave them (what a cancel takes), resting or filled.
+  const orders =
+    g.output === "text" && hasOrderEvents(res.events) ? orderLines(res.events, await marketsById(o.comet)) : [];
+  print(g.output, out, () =>
+    [
+      `txhash: ${res.hash}`,
+      `included in block ${res.height} (gas used ${res.gasUsed} of ${res.gasWanted})`,
+      ...orders,
+    ].join("\n"),
   );
 }
 
@@ -169,6 +175,11 @@ interface ReceiptFillJson {
 /** The markets a receipt's fills traded in (their size decimals), when it has fills; none when they cannot be read. */
 async function fillMarkets(comet: Comet38Client, r: ReceiptJson): Promise<ReadonlyMap<string, Market>> {
   if ((r.receipt as { fills: unknown[] }).fills.length === 0) return new Map();
+  return marketsById(comet);
+}
+
+/** Every market by id (for their size decimals); none when they cannot be read. */
+async function marketsById(comet: Comet38Client): Promise<ReadonlyMap<string, Market>> {
   try {
     const { markets } = await cliQueries(comet).orderbook.Markets({});
     return new Map(markets.map((m) => [m.id, m]));

@@ -110,6 +110,8 @@ test.serial("two traders cross through the CLI; one is liquidated after an oracl
     ...node.common,
   ]);
   t.regex(placed, /^ {2}fills: buy 1 ETH-PERP @ 3001\.5 \(taker, fee 1\.50075 USDC\)$/m, placed);
+  // After the commit, the order the chain made of it, with its id.
+  t.regex(placed, /^order \d+: buy 1 ETH-PERP @ 3001\.5, filled$/m, placed);
 
   const trades = await query<{ trades: { price: string; size: string; taker_side: string }[] }>(node, [
     "trades",
@@ -216,9 +218,33 @@ test.serial("cancel by client id removes the order from the book", async (t) => 
     "--from",
     "mm",
   ]);
-  const orders = await query<{ orders: { client_id: string }[] }>(node, ["orders", "mm", "--market", "ETH-PERP"]);
-  t.true(orders.orders.some((o) => o.client_id === "9"));
-  await tx(node, ["trade", "cancel", "--market", "ETH-PERP", "--client-id", "9", "--from", "mm"]);
+  const orders = await query<{ orders: { order_id: string; client_id: string }[] }>(node, [
+    "orders",
+    "mm",
+    "--market",
+    "ETH-PERP",
+  ]);
+  const mine = orders.orders.find((o) => o.client_id === "9");
+  t.not(mine, undefined);
+  // In text, the cancel names the order it removed, by the id `query orders` shows.
+  const cancelled = await runCliOk([
+    "tx",
+    "trade",
+    "cancel",
+    "--market",
+    "ETH-PERP",
+    "--client-id",
+    "9",
+    "--from",
+    "mm",
+    "--yes",
+    ...node.common,
+  ]);
+  t.regex(
+    cancelled,
+    new RegExp(`^order ${mine?.order_id} on ETH-PERP cancelled with 0\\.5 left \\(by you\\)$`, "m"),
+    cancelled,
+  );
   const left = await query<{ orders: { client_id: string }[] }>(node, ["orders", "mm", "--market", "ETH-PERP"]);
   t.false(left.orders.some((o) => o.client_id === "9"));
 });
