@@ -207,6 +207,11 @@ export function createQueryServer(o: QueryServerOptions): QueryServer {
       return refused;
     },
     serve(peer, request) {
+      // Before the query runs: the allowance bounds the work a peer can ask for, not only the answers.
+      if (!allowed(peer)) {
+        refused++;
+        return undefined;
+      }
       let found: { height: bigint; value: Uint8Array } | undefined;
       let failure: string | undefined;
       let height = 0n;
@@ -216,10 +221,6 @@ export function createQueryServer(o: QueryServerOptions): QueryServer {
         failure = isStrikeError(e) || e instanceof Error ? e.message : String(e);
       }
       if (found === undefined && failure === undefined) return undefined;
-      if (!allowed(peer)) {
-        refused++;
-        return undefined;
-      }
       if (found !== undefined) {
         height = found.height;
         if (found.value.length <= MAX_RELAYED_ANSWER_BYTES) return answer(request, "value", height, found.value);

@@ -194,15 +194,24 @@ test("queries waiting on the sequencer are bounded: past the bound the caller is
   t.is(r.inFlight, 0);
 });
 
-test("a peer is served at most its allowance (a burst of 100, then 100/s); other peers are not held back", (t) => {
+test("a peer is served at most its allowance (a burst of 100, then 100/s), and past it its queries do not even run; other peers are not held back", (t) => {
   let now = 1_000_000;
-  const s = server(sequencerKey, undefined, () => now);
+  let ran = 0;
+  const s = server(
+    sequencerKey,
+    () => {
+      ran++;
+      return { height: 1n, value: utf8("v") };
+    },
+    () => now,
+  );
   const ask = (peer: string) =>
     s.serve(peer, { nonce: new Uint8Array(16), path: PATH, data: new Uint8Array(0) }) !== undefined;
   let served = 0;
   for (let i = 0; i < 150; i++) if (ask("flooder")) served++;
   t.is(served, 100);
   t.is(s.refused, 50);
+  t.is(ran, 100, "a refused query is not executed");
   t.true(ask("honest"), "another peer is still answered");
   now += 100; // 10 more tokens
   served = 0;
