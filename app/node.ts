@@ -395,6 +395,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       missingReceipt: (admitted, waitedMs) => sequencing.missingReceipt(admitted, waitedMs),
       info: () => sequencing.info(),
       txStatus: (hash) => sequencing.txStatus(hash),
+      l1Finality: () => sequencing.l1Finality(),
       speculativeQuery: (path, data) => sequencing.speculativeQuery(path, data),
     },
     marketData: { index: marketData, feed: marketFeed },

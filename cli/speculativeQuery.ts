@@ -72,6 +72,23 @@ export function speculativeQueries(g: GlobalOptions): { queries: StrikeQueries; 
   return { queries, height: () => height };
 }
 
+/**
+ * The highest height this node has seen checkpointed on L1 (`strike_l1_finality`, from its
+ * own reads of the settlement contract), or why there is none.
+ */
+export async function l1CheckpointedHeight(g: GlobalOptions): Promise<{ height: bigint } | { unavailable: string }> {
+  const r = await call<{ available: boolean; checkpointed: { height: string } | null }>(
+    rpcHttpUrl(g.node),
+    "strike_l1_finality",
+    {},
+  );
+  if (r.result === undefined)
+    return { unavailable: `the node cannot say (${r.error?.data ?? r.error?.message ?? "no answer"})` };
+  if (!r.result.available) return { unavailable: "this node does not read L1 settlement ([settlement] in app.toml)" };
+  if (r.result.checkpointed === null) return { unavailable: "no checkpoint has landed on L1 since this node started" };
+  return { height: BigInt(r.result.checkpointed.height) };
+}
+
 /** a − b for decimal strings, exactly (sizes are signed decimals). */
 export function decimalSub(a: string, b: string): string {
   const scaleOf = (x: string) => (x.includes(".") ? x.length - x.indexOf(".") - 1 : 0);

@@ -95,6 +95,8 @@ export interface SequencerView {
   info(): unknown;
   /** The tx's finality ladder (chain/sequencer/ladderJson.ts); undefined when this node has not seen it. */
   txStatus?(txHash: Uint8Array): unknown;
+  /** The highest heights checkpointed and settled on L1 as this node has read them (chain/sequencer/ladderJson.ts). */
+  l1Finality?(): unknown;
   /**
    * A module query on the sequencer's speculative state, here or forwarded to the sequencer
    * (`relayedFrom`); `unavailable` says why no answer came, undefined: this node is not

@@ -60,6 +60,18 @@ export interface SettlementView {
 
 export const NO_SETTLEMENT: SettlementView = { available: () => false };
 
+/** A height that reached an L1 rung, when this node learnt it, and the landing. */
+export interface L1Rung {
+  height: bigint;
+  atMs: number;
+  l1?: L1Inclusion;
+}
+
+export interface NewestL1 {
+  checkpointed?: L1Rung;
+  settled?: L1Rung;
+}
+
 export interface FinalityLadder {
   /** The tx reached this node (before its CheckTx), from a client or a peer. */
   received(txHash: Uint8Array, atMs: number, accounts?: readonly string[]): void;
@@ -76,6 +88,8 @@ export interface FinalityLadder {
   settled(height: bigint, atMs: number, l1?: L1Inclusion): void;
   get(txHash: Uint8Array): TxLadder | undefined;
   accountsOf(txHash: Uint8Array): readonly string[];
+  /** The highest height reported checkpointed and settled on L1 so far (none before the first). */
+  newestL1(): NewestL1;
   onUpdate(listener: (l: TxLadder, step: LadderStep) => void): void;
   readonly settlement: SettlementView;
   readonly size: number;
@@ -94,6 +108,7 @@ export function createFinalityLadder(o: { capacity?: number; settlement?: Settle
   /** Committed heights not yet checkpointed / settled → their tx keys (only while settlement is available). */
   const awaitingL1 = new Map<bigint, Set<string>>();
   const listeners: ((l: TxLadder, step: LadderStep) => void)[] = [];
+  const newest: NewestL1 = {};
 
   function entry(key: string): TxLadder {
     let l = byHash.get(key);
@@ -116,6 +131,10 @@ export function createFinalityLadder(o: { capacity?: number; settlement?: Settle
   }
 
   function reachL1(stage: "checkpointed" | "settled", height: bigint, atMs: number, l1?: L1Inclusion): void {
+    const rung: L1Rung = { height, atMs, ...(l1 === undefined ? {} : { l1 }) };
+    // Settled implies checkpointed, as for the txs below.
+    for (const s of stage === "settled" ? (["checkpointed", "settled"] as const) : ([stage] as const))
+      if ((newest[s]?.height ?? -1n) < height) newest[s] = rung;
     for (const [h, keys] of awaitingL1) {
       if (h > height) continue;
       for (const key of keys) {
@@ -190,6 +209,7 @@ export function createFinalityLadder(o: { capacity?: number; settlement?: Settle
     settled: (height, atMs, l1) => reachL1("settled", height, atMs, l1),
     get: (txHash) => byHash.get(toHex(txHash).toUpperCase()),
     accountsOf: (txHash) => byHash.get(toHex(txHash).toUpperCase())?.accounts ?? [],
+    newestL1: () => ({ ...newest }),
     onUpdate(listener) {
       listeners.push(listener);
     },

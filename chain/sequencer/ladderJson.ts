@@ -4,7 +4,14 @@
  * time and the ms since the tx was received), "pending", or "not_available" (checkpointed
  * and settled while the chain has no Ethereum settlement wired).
  */
-import { LADDER_RUNGS, type LadderStep, type SettlementView, type TxLadder } from "./ladder.js";
+import {
+  LADDER_RUNGS,
+  type L1Rung,
+  type LadderStep,
+  type NewestL1,
+  type SettlementView,
+  type TxLadder,
+} from "./ladder.js";
 
 export type RungJson =
   | { state: "reached"; at: string; elapsed_ms: number; height?: string; l1?: L1InclusionJson }
@@ -119,4 +126,33 @@ export function txStatusLine(s: TxStatusJson): string {
     ...(s.rejected ? [`rejected (code ${s.steps.at(-1)?.code ?? "?"}: ${s.steps.at(-1)?.log ?? ""})`] : []),
   ];
   return [...parts, ...tail].join(" · ");
+}
+
+/** The highest height at an L1 rung: its height, when this node learnt it, and the landing. */
+export interface L1RungJson {
+  height: string;
+  at: string;
+  l1?: L1InclusionJson;
+}
+
+/** `strike_l1_finality`: how far L1 covers the chain, as this node has read it from the settlement contract. */
+export interface L1FinalityJson {
+  /** False when this node does not read L1 settlement (no `[settlement]`): the rungs are then not available, not missing. */
+  available: boolean;
+  checkpointed: L1RungJson | null;
+  settled: L1RungJson | null;
+}
+
+export function l1FinalityJson(newest: NewestL1, settlement: SettlementView): L1FinalityJson {
+  const rung = (r: L1Rung | undefined): L1RungJson | null =>
+    r === undefined
+      ? null
+      : {
+          height: r.height.toString(),
+          at: new Date(r.atMs).toISOString(),
+          ...(r.l1 === undefined
+            ? {}
+            : { l1: { checkpoint_height: r.l1.checkpointHeight.toString(), tx: r.l1.tx, block: r.l1.block } }),
+        };
+  return { available: settlement.available(), checkpointed: rung(newest.checkpointed), settled: rung(newest.settled) };
 }

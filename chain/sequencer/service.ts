@@ -21,7 +21,7 @@ import { receiptToJson, type ReceiptJson } from "./receiptJson.js";
 import { createReceiptStore, type CommittedSlots, type ReceiptStore, type StoredReceipt } from "./receiptStore.js";
 import { createSequencer, type Sequencer } from "./sequencer.js";
 import { createFinalityLadder, type FinalityLadder, type SettlementView } from "./ladder.js";
-import { txStatusJson, type TxStatusJson } from "./ladderJson.js";
+import { l1FinalityJson, txStatusJson, type L1FinalityJson, type TxStatusJson } from "./ladderJson.js";
 import { trackingMempool } from "./tracking.js";
 import { encodeMessage } from "../codec/encode.js";
 import {
@@ -111,6 +111,8 @@ export interface Sequencing {
   readonly ladder: FinalityLadder;
   /** A tx's ladder as JSON; undefined when this node has not seen it (or has evicted it). */
   txStatus(txHash: Uint8Array): TxStatusJson | undefined;
+  /** The highest heights checkpointed and settled on L1, as this node has read them. */
+  l1Finality(): L1FinalityJson;
   /**
    * A module query on the sequencer's speculative state (receipted txs included): answered
    * here on the sequencer, else forwarded to it through the peers (remoteQuery.ts).
@@ -315,6 +317,7 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
       }
     },
     queryMessage: (peer, bytes) => handleQueryMessage(peer, bytes, queryServer, queryRelay),
+    l1Finality: () => l1FinalityJson(ladder.newestL1(), ladder.settlement),
     txStatus(txHash) {
       const l = ladder.get(txHash);
       return l === undefined ? undefined : txStatusJson(l, ladder.settlement);

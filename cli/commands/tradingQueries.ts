@@ -64,7 +64,7 @@ function positionsCommand(): Command {
       .argument("<address>", "bech32 address or keyring key name")
       .option(
         "--state <state>",
-        "committed, or speculative: the sequencer's state with receipted fills (a node that is not the sequencer asks it, and checks its signature); each position then shows how much is committed and how much rests on receipts only (soft)",
+        "committed, or speculative: the sequencer's state with receipted fills (a node that is not the sequencer asks it, and checks its signature); each position then shows how much is checkpointed on L1 (when the node reads L1 settlement), how much is committed and how much rests on receipts only (soft)",
         "committed",
       )
       .action(async (addr: string, o: { state: string }, self: Command) =>

@@ -9,7 +9,7 @@ import { cliQueries, withComet } from "../abciQuery.js";
 import { addressArg, globalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
 import { print } from "../output.js";
-import { decimalSub, speculativeQueries } from "../speculativeQuery.js";
+import { decimalSub, l1CheckpointedHeight, speculativeQueries } from "../speculativeQuery.js";
 import { table } from "../table.js";
 
 function marketJson(m: Market) {
@@ -41,22 +41,47 @@ function marketJson(m: Market) {
 
 type Subaccounts = ReturnType<typeof QuerySubaccountsResponse.decode>;
 
-/** Per subaccount/market: the committed size and what rests on receipts only (speculative − committed). */
-function finalityTiers(committed: Subaccounts, speculative: Subaccounts) {
+/** Position sizes by "subaccount/market". */
+function sizesOf(r: Subaccounts): Map<string, string> {
   const sizes = new Map<string, string>();
-  for (const s of committed.subaccounts)
+  for (const s of r.subaccounts)
     for (const p of s.positions) sizes.set(`${s.subaccount?.number ?? 0}/${p.market}`, p.size);
-  const tiers = new Map<string, { committed_size: string; soft_size: string }>();
+  return sizes;
+}
+
+interface Tier {
+  committed_size: string;
+  soft_size: string;
+  /** The size in the state last checkpointed on L1, when this node knows it. */
+  checkpointed_size?: string;
+}
+
+/**
+ * Per subaccount/market: the committed size, what rests on receipts only (speculative −
+ * committed) and, when known, the size in the state last checkpointed on L1.
+ */
+function finalityTiers(committed: Subaccounts, speculative: Subaccounts, l1: ReadonlyMap<string, string> | undefined) {
+  const sizes = sizesOf(committed);
+  const tiers = new Map<string, Tier>();
   for (const s of speculative.subaccounts)
     for (const p of s.positions) {
       const key = `${s.subaccount?.number ?? 0}/${p.market}`;
       const c = sizes.get(key) ?? "0";
-      tiers.set(key, { committed_size: c, soft_size: decimalSub(p.size, c) });
+      tiers.set(key, {
+        committed_size: c,
+        soft_size: decimalSub(p.size, c),
+        ...(l1 === undefined ? {} : { checkpointed_size: l1.get(key) ?? "0" }),
+      });
     }
   return tiers;
 }
 
-function closedSoftly(committed: Subaccounts, speculative: Subaccounts, number: number) {
+function closedSoftly(
+  committed: Subaccounts,
+  speculative: Subaccounts,
+  l1: ReadonlyMap<string, string> | undefined,
+  number: number,
+) {
   const open = new Set(
     speculative.subaccounts
       .filter((s) => (s.subaccount?.number ?? 0) === number)
@@ -64,11 +89,13 @@ function closedSoftly(committed: Subaccounts, speculative: Subaccounts, number: 
   );
   return committed.subaccounts
     .filter((s) => (s.subaccount?.number ?? 0) === number)
-    .flatMap((s) =>
-      s.positions
-        .filter((p) => !open.has(p.market))
-        .map((p) => ({ market: p.market, committed_size: p.size, soft_size: decimalSub("0", p.size) })),
-    );
+    .flatMap((s) => s.positions.filter((p) => !open.has(p.market)))
+    .map((p) => ({
+      market: p.market,
+      committed_size: p.size,
+      soft_size: decimalSub("0", p.size),
+      ...(l1 === undefined ? {} : { checkpointed_size: l1.get(`${number}/${p.market}`) ?? "0" }),
+    }));
 }
 
 export async function showMarkets(_o: unknown, self: Command): Promise<void> {
@@ -189,7 +216,13 @@ export async function showPositions(addr: string, o: { state: string }, self: Co
       ? undefined
       : { value: await speculative.queries.margin.Subaccounts({ owner }), height: speculative.height() ?? "" };
   const r = spec?.value ?? committedState;
-  const tiers = spec === undefined ? undefined : finalityTiers(committedState, spec.value);
+  // The L1 tier: each position's size in the state of the height last checkpointed on L1.
+  const l1 =
+    spec === undefined
+      ? undefined
+      : await checkpointedSizes(g, owner, [...sizesOf(committedState).keys(), ...sizesOf(spec.value).keys()]);
+  const l1Sizes = l1 !== undefined && "sizes" in l1 ? l1.sizes : undefined;
+  const tiers = spec === undefined ? undefined : finalityTiers(committedState, spec.value, l1Sizes);
   const out = r.subaccounts.map((s) => ({
     subaccount: s.subaccount?.number ?? 0,
     portfolio_margin: s.subaccount?.portfolioMargin ?? false,
@@ -216,20 +249,37 @@ export async function showPositions(addr: string, o: { state: string }, self: Co
       ...(tiers === undefined ? {} : tiers.get(`${s.subaccount?.number ?? 0}/${p.market}`)),
     })),
     // Positions the receipted txs closed: committed, gone in the speculative state.
-    ...(tiers === undefined ? {} : { closed_softly: closedSoftly(committedState, r, s.subaccount?.number ?? 0) }),
+    ...(tiers === undefined
+      ? {}
+      : { closed_softly: closedSoftly(committedState, r, l1Sizes, s.subaccount?.number ?? 0) }),
   }));
-  const state = spec === undefined ? {} : { state: "speculative", sequencing_height: spec.height };
+  const l1Json =
+    l1 === undefined
+      ? {}
+      : {
+          checkpointed_on_l1:
+            "sizes" in l1 ? { height: l1.height.toString() } : { available: false, reason: l1.unavailable },
+        };
+  const state = spec === undefined ? {} : { state: "speculative", sequencing_height: spec.height, ...l1Json };
   print(g.output, { owner, ...state, subaccounts: out }, () => {
     if (out.length === 0) return `${owner} has no subaccounts (deposit with \`strike tx margin deposit\`)`;
     return out
       .map((s) => {
-        const head = `subaccount ${s.subaccount}${s.portfolio_margin ? " (portfolio margin)" : ""}: equity ${s.equity} USDC, collateral ${s.collateral}, initial margin ${s.initial_margin}, maintenance ${s.maintenance_margin}, free ${s.free_collateral}${s.liquidatable ? "  LIQUIDATABLE" : ""}${spec === undefined ? "" : `\n  speculative: the sequencer's state at height ${spec.height}, receipted fills included`}`;
+        const l1Line =
+          l1 === undefined
+            ? ""
+            : "sizes" in l1
+              ? `\n  checkpointed on L1: the state after height ${l1.height}`
+              : `\n  checkpointed on L1: not available (${l1.unavailable})`;
+        const head = `subaccount ${s.subaccount}${s.portfolio_margin ? " (portfolio margin)" : ""}: equity ${s.equity} USDC, collateral ${s.collateral}, initial margin ${s.initial_margin}, maintenance ${s.maintenance_margin}, free ${s.free_collateral}${s.liquidatable ? "  LIQUIDATABLE" : ""}${spec === undefined ? "" : `\n  speculative: the sequencer's state at height ${spec.height}, receipted fills included`}${l1Line}`;
         if (tiers !== undefined) {
+          const withL1 = l1Sizes !== undefined;
           const rows = s.positions.map((p) => {
             const t = tiers.get(`${s.subaccount}/${p.market}`);
             return [
               p.market,
               p.size,
+              ...(withL1 ? [t?.checkpointed_size ?? "0"] : []),
               t?.committed_size ?? "0",
               t?.soft_size ?? p.size,
               p.entry_price,
@@ -237,7 +287,17 @@ export async function showPositions(addr: string, o: { state: string }, self: Co
               p.unrealized_pnl,
             ];
           });
-          return `${head}\n${table(["MARKET", "SIZE", "COMMITTED", "SOFT", "ENTRY", "MARK", "PNL"], rows)}`;
+          const columns = [
+            "MARKET",
+            "SIZE",
+            ...(withL1 ? ["CHECKPOINTED"] : []),
+            "COMMITTED",
+            "SOFT",
+            "ENTRY",
+            "MARK",
+            "PNL",
+          ];
+          return `${head}\n${table(columns, rows)}`;
         }
         if (s.positions.length === 0) return `${head}\n  no positions`;
         const rows = s.positions.map((p) => [
@@ -289,4 +349,39 @@ export async function showOrders(addr: string, o: { market: string }, self: Comm
           orders.map((x) => [x.order_id, x.client_id, x.market, x.side, x.price, x.remaining, x.trigger_price]),
         ),
   );
+}
+
+/**
+ * The sizes of the owner's positions `keys` ("subaccount/market") in the state last
+ * checkpointed on L1, read one by one with the margin module's Position query (point reads,
+ * which a node serves at past heights), or why they cannot be read.
+ */
+async function checkpointedSizes(
+  g: ReturnType<typeof globalOptions>,
+  owner: string,
+  keys: readonly string[],
+): Promise<{ height: bigint; sizes: Map<string, string> } | { unavailable: string }> {
+  const at = await l1CheckpointedHeight(g);
+  if ("unavailable" in at) return at;
+  try {
+    return await withComet(g, async (c) => {
+      const { markets } = await cliQueries(c).orderbook.Markets({});
+      const byId = new Map(markets.map((m) => [m.id, m]));
+      const past = cliQueries(c, at.height);
+      const sizes = new Map<string, string>();
+      for (const key of new Set(keys)) {
+        const slash = key.indexOf("/");
+        const market = key.slice(slash + 1);
+        const m = byId.get(market);
+        const r = await past.margin.Position({ owner, subaccount: Number(key.slice(0, slash)), market });
+        const size = r.position?.size ?? 0n;
+        sizes.set(key, m === undefined ? size.toString() : formatSize(m, size));
+      }
+      return { height: at.height, sizes };
+    });
+  } catch (e) {
+    return {
+      unavailable: `the state at height ${at.height} cannot be read on this node (${e instanceof Error ? e.message : String(e)})`,
+    };
+  }
 }

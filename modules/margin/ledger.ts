@@ -96,6 +96,8 @@ export function createMarginLedger(config: MarginLedgerConfig) {
     getSubaccount: (src: StoreSource, id: AccountId) => getSubaccount(src, id),
     subaccounts: (src: StoreSource, owner?: string) => [...allSubaccounts(src, owner)],
     positions: (src: StoreSource, id: AccountId) => accountPositions(src, id),
+    /** One position, by a point read (queries at past heights can serve it). */
+    position: (src: StoreSource, id: AccountId, market: string) => getPosition(src, id, market),
 
     deposit(ctx: Context, id: AccountId, amount: bigint): void {
       if (amount <= 0n) throw marginErrors.invalidAmount("deposit must be positive");

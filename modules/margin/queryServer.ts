@@ -5,6 +5,8 @@ import {
   QueryMarksRequest,
   QueryMarksResponse,
   type MarkPrice,
+  QueryPositionRequest,
+  QueryPositionResponse,
   QuerySubaccountsRequest,
   QuerySubaccountsResponse,
 } from "../../chain/codec/generated/strike/margin/v1/query.js";
@@ -46,6 +48,18 @@ export function marginQueryRoutes(keeper: MarginKeeper, markets: MarketReaderWit
         const rc = riskContext(ctx);
         const subaccounts = keeper.subaccounts(ctx, req.owner).map((s) => subaccountView(rc, keeper, s));
         return encodeMessage(QuerySubaccountsResponse, { subaccounts });
+      },
+    },
+    {
+      path: `${P}Position`,
+      // Point reads only: served at past heights too (the state last checkpointed on L1).
+      pointReadsOnly: true,
+      handle(ctx, data) {
+        const req = QueryPositionRequest.decode(data);
+        if (!isValidAddress(req.owner)) throw grpcInvalidArgument(`invalid owner address "${req.owner}"`);
+        if (req.market === "") throw grpcInvalidArgument("market is required");
+        const position = keeper.position(ctx, { owner: req.owner, number: req.subaccount }, req.market);
+        return encodeMessage(QueryPositionResponse, { position, found: position !== undefined });
       },
     },
     {

@@ -43,7 +43,7 @@ async function landedHeights(net: L1Localnet): Promise<{ height: bigint; appHash
 }
 
 test.before(async (t) => {
-  t.context = { net: await startL1Localnet(), shared: {} };
+  t.context = { net: await startL1Localnet({ accounts: ["alice", "bob"] }), shared: {} };
 });
 
 test.after.always(async (t) => {
@@ -203,6 +203,106 @@ test.serial(
     mkdirSync(output, { recursive: true });
     await page.screenshot({ path: join(output, "dashboard-settled.png"), fullPage: true });
     t.deepEqual(errors, [], "no page errors");
+  },
+);
+
+interface TieredPositions {
+  checkpointed_on_l1: { height?: string; available?: boolean; reason?: string };
+  subaccounts: {
+    positions: {
+      market: string;
+      size: string;
+      checkpointed_size?: string;
+      committed_size: string;
+      soft_size: string;
+    }[];
+  }[];
+}
+
+test.serial(
+  "query positions shows how much of a position is checkpointed on L1, committed, and soft: the L1 tier follows the landings",
+  async (t) => {
+    t.timeout(600_000);
+    const { net } = t.context;
+    const node = net.rpcUrls[0]!;
+    const keys = ["--home", join(net.dir, "node0"), "--keyring-backend", "test", "--node", node];
+    const send = async (args: string[]) =>
+      JSON.parse(await runCliOk(["tx", ...args, "--yes", "--output", "json", ...keys])) as { height: number };
+    await send(["margin", "deposit", "20000000000uusdc", "--from", "bob"]);
+    await send(["margin", "deposit", "20000000000uusdc", "--from", "alice"]);
+    // A price near the feeders' oracle, on the tick, so that margin and bands let it trade.
+    const oracle = JSON.parse(await runCliOk(["query", "oracle", "ETH", "--output", "json", "--node", node])) as {
+      price: string;
+    };
+    const price = String(Math.round(Number(oracle.price)));
+    await send([
+      "trade",
+      "place",
+      "--market",
+      "ETH-PERP",
+      "--side",
+      "sell",
+      "--size",
+      "2",
+      "--price",
+      price,
+      "--tif",
+      "post-only",
+      "--from",
+      "bob",
+    ]);
+    const buy = () =>
+      send([
+        "trade",
+        "place",
+        "--market",
+        "ETH-PERP",
+        "--side",
+        "buy",
+        "--size",
+        "1",
+        "--price",
+        price,
+        "--from",
+        "alice",
+      ]);
+    const positions = async () =>
+      JSON.parse(
+        await runCliOk(["query", "positions", "alice", "--state", "speculative", "--output", "json", ...keys]),
+      ) as TieredPositions;
+    const eth = (p: TieredPositions) => p.subaccounts[0]!.positions.find((x) => x.market === "ETH-PERP")!;
+    const l1Height = async () =>
+      BigInt(
+        (await rpc<{ checkpointed: { height: string } | null }>(node, "strike_l1_finality")).checkpointed?.height ??
+          "0",
+      );
+
+    const first = await buy();
+    await eventually(
+      async () => ((await l1Height()) >= BigInt(first.height) ? true : undefined),
+      300_000,
+      "the first buy checkpointed on L1",
+    );
+    const afterFirst = await positions();
+    t.not(afterFirst.checkpointed_on_l1.height, undefined, JSON.stringify(afterFirst.checkpointed_on_l1));
+    t.true(BigInt(afterFirst.checkpointed_on_l1.height!) >= BigInt(first.height));
+    t.like(eth(afterFirst), { size: "1", checkpointed_size: "1", committed_size: "1", soft_size: "0" });
+
+    // The second buy: committed at once; on L1 only once a checkpoint at or above its height lands.
+    const second = await buy();
+    const now = await positions();
+    const covered = BigInt(now.checkpointed_on_l1.height!) >= BigInt(second.height);
+    t.like(eth(now), { size: "2", committed_size: "2", checkpointed_size: covered ? "2" : "1" });
+    const text = await runCliOk(["query", "positions", "alice", "--state", "speculative", ...keys]);
+    t.regex(text, /checkpointed on L1: the state after height \d+/);
+    t.regex(text, /MARKET\s+SIZE\s+CHECKPOINTED\s+COMMITTED\s+SOFT/);
+    await eventually(
+      async () => ((await l1Height()) >= BigInt(second.height) ? true : undefined),
+      300_000,
+      "the second buy checkpointed on L1",
+    );
+    t.like(eth(await positions()), { size: "2", checkpointed_size: "2", committed_size: "2" });
+    t.log(`buys at heights ${first.height} and ${second.height}; right after the second, L1 covered it: ${covered}`);
   },
 );
 

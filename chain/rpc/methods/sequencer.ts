@@ -70,6 +70,12 @@ async function speculativeQuery({ services }: CallContext, args: Args) {
   };
 }
 
+async function l1Finality({ services }: CallContext) {
+  const found = services.sequencer?.l1Finality?.();
+  if (found === undefined) throw rpcErrors.notFound("this node keeps no finality ladder");
+  return found;
+}
+
 async function sequencer({ services }: CallContext) {
   const info = services.sequencer?.info();
   if (info === undefined) throw rpcErrors.notFound("the sequencer schedule has not started");
@@ -85,6 +91,7 @@ export const sequencerRoutes: RouteTable = {
     handler: receipt,
   },
   strike_sequencer: { args: [], handler: sequencer },
+  strike_l1_finality: { args: [], handler: l1Finality },
   strike_speculative_query: {
     args: [
       { name: "path", kind: "string" },

@@ -4,7 +4,7 @@ import { ReceiptStatus } from "../../../chain/codec/generated/strike/sequencer/v
 import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
 import { createFinalityLadder } from "../../../chain/sequencer/ladder.js";
-import { txStatusJson, txStatusLine } from "../../../chain/sequencer/ladderJson.js";
+import { l1FinalityJson, txStatusJson, txStatusLine } from "../../../chain/sequencer/ladderJson.js";
 import { signReceipt } from "../../../chain/sequencer/receipt.js";
 import { createReceiptStore, resultHashOf } from "../../../chain/sequencer/receiptStore.js";
 import { utf8 } from "../../../chain/types/bytes.js";
@@ -158,6 +158,32 @@ test("an L1 landing names its checkpoint and L1 tx on the rung, and a settlement
   // A later landing changes nothing: each rung is reached once.
   ladder.checkpointed(20n, 900, { ...l1, checkpointHeight: 20n });
   t.is(ladder.get(a)!.steps.length, 4);
+});
+
+test("the newest heights on L1 (strike_l1_finality): the highest reported, a settlement implying its checkpoint, never going back", (t) => {
+  const ladder = createFinalityLadder({ settlement: { available: () => true } });
+  t.deepEqual(l1FinalityJson(ladder.newestL1(), ladder.settlement), {
+    available: true,
+    checkpointed: null,
+    settled: null,
+  });
+  const l1 = { checkpointHeight: 20n, tx: "0x" + "cd".repeat(32), block: 7 };
+  ladder.checkpointed(20n, Date.UTC(2026, 11, 4), l1);
+  ladder.checkpointed(10n, Date.UTC(2026, 11, 4, 1)); // an older landing read late
+  ladder.settled(30n, Date.UTC(2026, 11, 4, 2));
+  const j = l1FinalityJson(ladder.newestL1(), ladder.settlement);
+  t.is(j.checkpointed?.height, "30", "settled at 30 means checkpointed at 30");
+  t.is(j.settled?.height, "30");
+  ladder.checkpointed(40n, Date.UTC(2026, 11, 4, 3), { ...l1, checkpointHeight: 40n });
+  const k = l1FinalityJson(ladder.newestL1(), ladder.settlement);
+  t.deepEqual(k.checkpointed, {
+    height: "40",
+    at: "2026-12-04T03:00:00.000Z",
+    l1: { checkpoint_height: "40", tx: l1.tx, block: 7 },
+  });
+  t.is(k.settled?.height, "30");
+  // Without settlement the rungs are not available, not missing.
+  t.false(l1FinalityJson(createFinalityLadder().newestL1(), createFinalityLadder().settlement).available);
 });
 
 test("a checkpoint below a tx's height does not reach it", (t) => {

@@ -7,7 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { MarketType, marketTypeFromJSON, marketTypeToJSON } from "../../orderbook/v1/market.js";
-import { Subaccount } from "./margin.js";
+import { Position, Subaccount } from "./margin.js";
 
 export const protobufPackage = "strike.margin.v1";
 
@@ -92,6 +92,26 @@ export interface QueryMarksResponse {
   height: bigint;
   /** In market id order. */
   marks: MarkPrice[];
+}
+
+/**
+ * Request for one position by owner, subaccount number and market. Answered with point reads
+ * only, so it is served at past heights too: `strike query positions --state speculative`
+ * reads with it how much of a position is in the state last checkpointed on L1.
+ */
+export interface QueryPositionRequest {
+  owner: string;
+  subaccount: number;
+  market: string;
+}
+
+/**
+ * The stored position (size in the market's size units, + long, - short); `found` is false and
+ * `position` unset when the subaccount holds none in that market.
+ */
+export interface QueryPositionResponse {
+  position: Position | undefined;
+  found: boolean;
 }
 
 function createBaseQuerySubaccountsRequest(): QuerySubaccountsRequest {
@@ -1227,6 +1247,194 @@ export const QueryMarksResponse: MessageFns<QueryMarksResponse> = {
   },
 };
 
+function createBaseQueryPositionRequest(): QueryPositionRequest {
+  return { owner: "", subaccount: 0, market: "" };
+}
+
+export const QueryPositionRequest: MessageFns<QueryPositionRequest> = {
+  encode(message: QueryPositionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.owner !== "") {
+      writer.uint32(10).string(message.owner);
+    }
+    if (message.subaccount !== 0) {
+      writer.uint32(16).uint32(message.subaccount);
+    }
+    if (message.market !== "") {
+      writer.uint32(26).string(message.market);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryPositionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryPositionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.owner = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.subaccount = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.market = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryPositionRequest {
+    return {
+      owner: isSet(object.owner) ? globalThis.String(object.owner) : "",
+      subaccount: isSet(object.subaccount) ? globalThis.Number(object.subaccount) : 0,
+      market: isSet(object.market) ? globalThis.String(object.market) : "",
+    };
+  },
+
+  toJSON(message: QueryPositionRequest): unknown {
+    const obj: any = {};
+    if (message.owner !== "") {
+      obj.owner = message.owner;
+    }
+    if (message.subaccount !== 0) {
+      obj.subaccount = Math.round(message.subaccount);
+    }
+    if (message.market !== "") {
+      obj.market = message.market;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryPositionRequest>): QueryPositionRequest {
+    return QueryPositionRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryPositionRequest>): QueryPositionRequest {
+    const message = createBaseQueryPositionRequest();
+    message.owner = object.owner ?? "";
+    message.subaccount = object.subaccount ?? 0;
+    message.market = object.market ?? "";
+    return message;
+  },
+};
+
+function createBaseQueryPositionResponse(): QueryPositionResponse {
+  return { position: undefined, found: false };
+}
+
+export const QueryPositionResponse: MessageFns<QueryPositionResponse> = {
+  encode(message: QueryPositionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.position !== undefined) {
+      Position.encode(message.position, writer.uint32(10).fork()).join();
+    }
+    if (message.found !== false) {
+      writer.uint32(16).bool(message.found);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryPositionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryPositionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.position = Position.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.found = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryPositionResponse {
+    return {
+      position: isSet(object.position) ? Position.fromJSON(object.position) : undefined,
+      found: isSet(object.found) ? globalThis.Boolean(object.found) : false,
+    };
+  },
+
+  toJSON(message: QueryPositionResponse): unknown {
+    const obj: any = {};
+    if (message.position !== undefined) {
+      obj.position = Position.toJSON(message.position);
+    }
+    if (message.found !== false) {
+      obj.found = message.found;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryPositionResponse>): QueryPositionResponse {
+    return QueryPositionResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryPositionResponse>): QueryPositionResponse {
+    const message = createBaseQueryPositionResponse();
+    message.position = (object.position !== undefined && object.position !== null)
+      ? Position.fromPartial(object.position)
+      : undefined;
+    message.found = object.found ?? false;
+    return message;
+  },
+};
+
 /**
  * Served on abci_query at /strike.margin.v1.Query/<method> (modules/margin/queryServer.ts); clients are
  * composed from this service (chain/client/).
@@ -1236,6 +1444,8 @@ export interface Query {
   InsuranceFund(request: QueryInsuranceFundRequest): Promise<QueryInsuranceFundResponse>;
   /** The mark of every market, or of one (NotFound for an unknown market). */
   Marks(request: QueryMarksRequest): Promise<QueryMarksResponse>;
+  /** One position (point reads only: served at past heights too). */
+  Position(request: QueryPositionRequest): Promise<QueryPositionResponse>;
 }
 
 export const QueryServiceName = "strike.margin.v1.Query";
@@ -1248,6 +1458,7 @@ export class QueryClientImpl implements Query {
     this.Subaccounts = this.Subaccounts.bind(this);
     this.InsuranceFund = this.InsuranceFund.bind(this);
     this.Marks = this.Marks.bind(this);
+    this.Position = this.Position.bind(this);
   }
   Subaccounts(request: QuerySubaccountsRequest): Promise<QuerySubaccountsResponse> {
     const data = QuerySubaccountsRequest.encode(request).finish();
@@ -1265,6 +1476,12 @@ export class QueryClientImpl implements Query {
     const data = QueryMarksRequest.encode(request).finish();
     const promise = this.rpc.request(this.service, "Marks", data);
     return promise.then((data) => QueryMarksResponse.decode(new BinaryReader(data)));
+  }
+
+  Position(request: QueryPositionRequest): Promise<QueryPositionResponse> {
+    const data = QueryPositionRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Position", data);
+    return promise.then((data) => QueryPositionResponse.decode(new BinaryReader(data)));
   }
 }
 
