@@ -102,8 +102,9 @@ export interface SequencerView {
    * (`relayedFrom`); `unavailable` says why no answer came, undefined: this node is not
    * sequencing now and cannot ask. Throws when the query itself is refused.
    */
-  speculativeQuery?(
-    path: string,
-    data: Uint8Array,
-  ): Promise<{ height: bigint; value: Uint8Array; relayedFrom?: string } | { unavailable: string } | undefined>;
+  speculativeQuery?(path: string, data: Uint8Array): Promise<SpeculativeQueryAnswer>;
 }
+
+/** A speculative query's answer: a value (with the sequencer it was forwarded from), why none came, or undefined (nobody to ask). */
+export type SpeculativeQueryAnswer =
+  { height: bigint; value: Uint8Array; relayedFrom?: string } | { unavailable: string } | undefined;

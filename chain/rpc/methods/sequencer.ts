@@ -1,5 +1,6 @@
 /** Strike's soft-finality methods: a tx's signed receipt, its finality ladder, and who the sequencer is. */
 import type { CallContext, RouteTable } from "../context.js";
+import type { SpeculativeQueryAnswer } from "../services.js";
 import { rpcErrors } from "../errors.js";
 import type { Args } from "../params.js";
 import { hexUpper } from "../render/encoding.js";
@@ -52,7 +53,7 @@ async function speculativeQuery({ services }: CallContext, args: Args) {
     throw rpcErrors.invalidParams(
       `data is ${data.length} bytes; a query's data may be at most ${MAX_QUERY_DATA_BYTES}`,
     );
-  let found: Awaited<ReturnType<NonNullable<NonNullable<CallContext["services"]["sequencer"]>["speculativeQuery"]>>>;
+  let found: SpeculativeQueryAnswer;
   try {
     found = await services.sequencer?.speculativeQuery?.(path, data);
   } catch (e) {
