@@ -4,10 +4,17 @@
  * them with CometBFT's query language:
  *
  *   tm.event='Receipt'                                   every receipt (rejections included)
- *   tm.event='Receipt' AND receipt.account='strike1…'    one account's receipts
+ *   tm.event='Receipt' AND receipt.account='strike1…'    one account's receipts: its own txs,
+ *                                                        and the txs that traded with its orders
  *   tm.event='Receipt' AND receipt.stage='reverted'      also: sequenced, rejected, committed
  *   tm.event='TxStatus' AND tx.hash='<HEX>'              one tx's ladder, step by step
  *   tm.event='TxStatus' AND tx_status.account='strike1…' an account's txs up the ladder
+ *
+ * A receipt with fills also carries, for each position its fills move (both sides of each
+ * fill), the position by finality tier: its size in the committed state, the part resting
+ * on receipts only (soft), and, when this node reads L1 checkpoints, its size in the state
+ * last checkpointed on L1. A market maker whose quote was hit learns it, and its exposure
+ * per tier, from the taker's receipt.
  *
  * Nothing is built while no subscription could match (a client following blocks only costs
  * no receipt or ladder event).
@@ -16,25 +23,89 @@ import type { EventBus } from "../chain/indexer/types.js";
 import { receiptToJson } from "../chain/sequencer/receiptJson.js";
 import { txStatusJson } from "../chain/sequencer/ladderJson.js";
 import type { Sequencing } from "../chain/sequencer/service.js";
+import { createSoftPositions, type PositionKey, type PositionTierJson } from "../chain/sequencer/softPositions.js";
+import type { StoredReceipt } from "../chain/sequencer/receiptStore.js";
 import { toHex } from "../chain/types/bytes.js";
 
-export function publishFinalityEvents(sequencing: Pick<Sequencing, "receipts" | "ladder">, bus: EventBus): void {
+/** A position's size (the margin module's, in the market's size units) in the committed state, or in the state after `height`. */
+export type PositionSizeReader = (p: PositionKey, height?: bigint) => Promise<bigint>;
+
+/** Checkpointed sizes kept per (height, position): a checkpoint's state never changes, and a new one moves on. */
+const CHECKPOINTED_CACHE = 4096;
+
+export function publishFinalityEvents(
+  sequencing: Pick<Sequencing, "receipts" | "ladder">,
+  bus: EventBus,
+  positionSize?: PositionSizeReader,
+): void {
   const { receipts, ladder } = sequencing;
+  const soft = createSoftPositions();
+  const checkpointed = new Map<string, bigint>();
+  /** Events wait for their position reads in this chain, so they go out in the order of the receipts. */
+  let tail: Promise<void> = Promise.resolve();
+
+  const checkpointedSize = async (p: PositionKey, height: bigint): Promise<bigint | undefined> => {
+    const key = `${height}/${p.owner}/${p.subaccount}/${p.market}`;
+    const hit = checkpointed.get(key);
+    if (hit !== undefined || positionSize === undefined) return hit;
+    try {
+      const size = await positionSize(p, height);
+      if (checkpointed.size >= CHECKPOINTED_CACHE) checkpointed.delete(checkpointed.keys().next().value!);
+      checkpointed.set(key, size);
+      return size;
+    } catch {
+      // That state is pruned here, or not yet reached: the tier is left out, not guessed.
+      return undefined;
+    }
+  };
+
+  /** The tiers of the positions `r` moves; soft sizes now (synchronously), the state reads after. */
+  const tiersOf = (r: StoredReceipt): Promise<{ positions: PositionTierJson[]; checkpointed_height?: string }> => {
+    const touched = soft.touched(r.receipt);
+    const softSizes = touched.map((p) => soft.size(p));
+    const l1 = ladder.newestL1().checkpointed?.height;
+    // The committed reads start now, before any later block can commit and be counted twice.
+    const committedSizes = touched.map((p) => positionSize!(p).catch(() => undefined));
+    return (async () => {
+      const positions: PositionTierJson[] = [];
+      for (let i = 0; i < touched.length; i++) {
+        const p = touched[i]!;
+        const committed = await committedSizes[i]!;
+        const onL1 = l1 === undefined ? undefined : await checkpointedSize(p, l1);
+        positions.push({
+          account: p.owner,
+          subaccount: p.subaccount,
+          market: p.market,
+          committed_size: committed === undefined ? "" : committed.toString(),
+          soft_size: softSizes[i]!.toString(),
+          ...(onL1 === undefined ? {} : { checkpointed_size: onL1.toString() }),
+        });
+      }
+      return { positions, ...(l1 === undefined ? {} : { checkpointed_height: l1.toString() }) };
+    })();
+  };
+
   receipts.onChange((r) => {
+    soft.receipt(r.receipt, r.stage);
     if (!bus.wants("Receipt")) return;
-    const accounts = ladder.accountsOf(r.receipt.txHash);
+    const counterparties = r.receipt.fills.flatMap((f) => [f.account, f.counterparty]).filter((a) => a !== "");
+    const accounts = [...new Set([...ladder.accountsOf(r.receipt.txHash), ...counterparties])];
     const hash = toHex(r.receipt.txHash).toUpperCase();
-    bus.publish({
-      type: "Receipt",
-      value: { ...receiptToJson(r.signed, r.stage), accounts },
-      attributes: new Map<string, readonly string[]>([
-        ["tx.hash", [hash]],
-        ["receipt.account", accounts],
-        ["receipt.stage", [r.stage]],
-        ["receipt.height", [r.receipt.height.toString()]],
-        ["receipt.sequencer", [toHex(r.receipt.sequencerAddress).toUpperCase()]],
-      ]),
-    });
+    const value = { ...receiptToJson(r.signed, r.stage), accounts };
+    const attributes = new Map<string, readonly string[]>([
+      ["tx.hash", [hash]],
+      ["receipt.account", accounts],
+      ["receipt.stage", [r.stage]],
+      ["receipt.height", [r.receipt.height.toString()]],
+      ["receipt.sequencer", [toHex(r.receipt.sequencerAddress).toUpperCase()]],
+    ]);
+    if (positionSize === undefined || r.receipt.fills.length === 0) {
+      // Behind a receipt still waiting for its reads, this one waits its turn.
+      tail = tail.then(() => bus.publish({ type: "Receipt", value, attributes }));
+      return;
+    }
+    const tiers = tiersOf(r);
+    tail = tail.then(async () => bus.publish({ type: "Receipt", value: { ...value, ...(await tiers) }, attributes }));
   });
   ladder.onUpdate((l, step) => {
     if (!bus.wants("TxStatus")) return;

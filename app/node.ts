@@ -44,6 +44,7 @@ import { loadFeederKey, type FeederKey } from "../chain/node/feederKey.js";
 import { createNodeMetrics, timedAdmission, timedFinalize, type NodeMetrics } from "./metrics.js";
 import { parseListenAddr, startMetricsServer } from "../chain/node/metricsServer.js";
 import { publishFinalityEvents } from "./finalityEvents.js";
+import { createPositionSizeReader } from "./positionSource.js";
 import { parseFee, startFeederService } from "./feederService.js";
 import { startCheckpointSigner } from "./checkpointSigner.js";
 import { createAccountTxSender, type AccountTxSender } from "./accountTxSender.js";
@@ -205,7 +206,11 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       ? {}
       : { byzantineForTesting: options.byzantineSequencerForTesting }),
   });
-  publishFinalityEvents(sequencing, eventBus);
+  publishFinalityEvents(
+    sequencing,
+    eventBus,
+    createPositionSizeReader((req) => app.query(req)),
+  );
 
   // Prometheus metrics ([instrumentation]); the sources are read at scrape time.
   let syncStatus = (): BlockSyncStatus | undefined => undefined;

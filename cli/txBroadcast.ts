@@ -8,13 +8,12 @@ import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { createSoftFinalityClient } from "../chain/sequencer/client.js";
 import type { ReceiptJson } from "../chain/sequencer/receiptJson.js";
 import type { Market } from "../chain/codec/generated/strike/orderbook/v1/market.js";
-import { formatPrice, formatQuote, formatSize } from "../modules/orderbook/units.js";
-import { cliQueries } from "./abciQuery.js";
 import { connectComet, withNode } from "./client.js";
 import { openKeyring, rpcHttpUrl, type GlobalOptions } from "./context.js";
 import { cliErrors } from "./errors.js";
 import { formatFee, resolveFee } from "./fees.js";
 import { hasOrderEvents, orderLines } from "./orderEvents.js";
+import { fillMarkets, fillText, marketsById, type ReceiptFillJson } from "./receiptText.js";
 import { note, print } from "./output.js";
 import { confirm } from "./prompt.js";
 import type { TxFlags } from "./txFlags.js";
@@ -161,41 +160,6 @@ async function waitForTx(
     if (Date.now() > deadline) return undefined;
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-interface ReceiptFillJson {
-  side: string;
-  size: string;
-  market: string;
-  price: string;
-  liquidity: string;
-  fee: string;
-}
-
-/** The markets a receipt's fills traded in (their size decimals), when it has fills; none when they cannot be read. */
-async function fillMarkets(comet: Comet38Client, r: ReceiptJson): Promise<ReadonlyMap<string, Market>> {
-  if ((r.receipt as { fills: unknown[] }).fills.length === 0) return new Map();
-  return marketsById(comet);
-}
-
-/** Every market by id (for their size decimals); none when they cannot be read. */
-async function marketsById(comet: Comet38Client): Promise<ReadonlyMap<string, Market>> {
-  try {
-    const { markets } = await cliQueries(comet).orderbook.Markets({});
-    return new Map(markets.map((m) => [m.id, m]));
-  } catch {
-    return new Map();
-  }
-}
-
-/** A fill in contracts and USDC, as the rest of the CLI prints them; in the chain's integer units when its market is unknown. */
-function fillText(f: ReceiptFillJson, markets: ReadonlyMap<string, Market>): string {
-  const m = markets.get(f.market);
-  const integers = [f.size, f.price, f.fee].every((x) => /^-?[0-9]+$/.test(x));
-  if (m === undefined || !integers)
-    return `${f.side} ${f.size} ${f.market} @ ${f.price} (${f.liquidity}, fee ${f.fee} uusdc; size and price in chain units)`;
-  const fee = `fee ${formatQuote(BigInt(f.fee))} USDC`;
-  return `${f.side} ${formatSize(m, BigInt(f.size))} ${f.market} @ ${formatPrice(BigInt(f.price))} (${f.liquidity}, ${fee})`;
 }
 
 /** One line for people: where the tx will be, who promised it, and its fills. */

@@ -2,7 +2,8 @@
  * A receipt's fills, read from the tx's `trade` events (modules/orderbook/execute.ts), seen
  * from the tx signer's side: the taker's when the signer placed the taking order, the
  * maker's when it owned the resting one. Trades of third parties (a liquidation the tx
- * triggered) are reported from the taker's side.
+ * triggered) are reported from the taker's side. Each fill names both sides' owners and
+ * subaccounts, so the owner of the resting order learns of its fill from the receipt too.
  */
 import { FillSide, Liquidity, type Fill } from "../codec/generated/strike/sequencer/v1/receipt.js";
 import type { AbciEvent } from "../types/abci.js";
@@ -13,6 +14,12 @@ function attrs(e: AbciEvent): Map<string, string> {
 
 function uint(text: string | undefined): bigint {
   return text !== undefined && /^[0-9]+$/.test(text) ? BigInt(text) : 0n;
+}
+
+/** A subaccount number attribute (u32); 0 when absent or malformed. */
+function subaccount(text: string | undefined): number {
+  const n = text !== undefined && /^[0-9]{1,10}$/.test(text) ? Number(text) : 0;
+  return n <= 0xffff_ffff ? n : 0;
 }
 
 /** A fee attribute as the receipt carries it: a decimal integer, "0" when absent or malformed. */
@@ -40,6 +47,10 @@ export function fillsFromEvents(events: readonly AbciEvent[]): Fill[] {
       orderId: uint(a.get(asMaker ? "maker_order_id" : "taker_order_id")),
       counterpartyOrderId: uint(a.get(asMaker ? "taker_order_id" : "maker_order_id")),
       tradeSeq: uint(a.get("seq")),
+      account: a.get(asMaker ? "maker" : "taker") ?? "",
+      subaccount: subaccount(a.get(asMaker ? "maker_subaccount" : "taker_subaccount")),
+      counterparty: a.get(asMaker ? "taker" : "maker") ?? "",
+      counterpartySubaccount: subaccount(a.get(asMaker ? "taker_subaccount" : "maker_subaccount")),
     });
   }
   return fills;

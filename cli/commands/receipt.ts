@@ -8,6 +8,7 @@ import { print } from "../output.js";
 import { receiptCheckCommand } from "./receiptCheck.js";
 import { receiptReportCommand } from "./receiptReport.js";
 import { receiptReportsCommand } from "./receiptReports.js";
+import { receiptWatchCommand } from "./receiptWatch.js";
 
 function verifyCommand(): Command {
   const cmd = new Command("verify")
@@ -57,10 +58,12 @@ export function receiptCommand(): Command {
     "strike receipt check receipt.json",
     "strike receipt report receipt.json --from alice",
     "strike receipt reports alice",
+    "strike receipt watch mm",
   );
   cmd.addCommand(verifyCommand());
   cmd.addCommand(receiptCheckCommand());
   cmd.addCommand(receiptReportCommand());
   cmd.addCommand(receiptReportsCommand());
+  cmd.addCommand(receiptWatchCommand());
   return cmd;
 }

@@ -352,6 +352,9 @@ function recordTrade(
     ["liquidation", String(liquidation)],
     ["maker_fee", fees.maker.toString()],
     ["taker_fee", fees.taker.toString()],
+    // Last, so that readers of the attributes above by position see them unchanged.
+    ["maker_subaccount", String(maker.subaccount)],
+    ["taker_subaccount", String(taker.subaccount)],
   ]);
 }
 

@@ -7,7 +7,7 @@
 import anyTest, { type TestFn } from "ava";
 import { hexlify } from "ethers";
 import { createStrikeSource } from "../../relayer/index.js";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
@@ -15,6 +15,7 @@ import { rpc, runCliOk } from "../helpers/localNode.js";
 import { eventually, startL1Localnet, type L1Localnet, saveL1LocalnetLogs } from "../helpers/l1Localnet.js";
 
 const output = join(resolve(import.meta.dirname, "../.."), "test/output/dashboard");
+const bin = resolve(import.meta.dirname, "..", "..", "bin", "strike.js");
 
 /** `shared` is one object across tests (ava copies the context shallowly per test). */
 const test = anyTest as TestFn<{ net: L1Localnet; shared: { statusUrl?: string } }>;
@@ -288,8 +289,57 @@ test.serial(
     t.true(BigInt(afterFirst.checkpointed_on_l1.height!) >= BigInt(first.height));
     t.like(eth(afterFirst), { size: "1", checkpointed_size: "1", committed_size: "1", soft_size: "0" });
 
+    // The receipt stream carries the same tiers: alice's next receipt, as a watcher of her account gets it.
+    const watcher = spawn(
+      process.execPath,
+      [
+        bin,
+        "receipt",
+        "watch",
+        "alice",
+        "--stage",
+        "sequenced",
+        "--count",
+        "1",
+        "--output",
+        "json",
+        "--timeout",
+        "120",
+        ...keys,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const watched = { out: "", err: "" };
+    watcher.stdout.on("data", (d: Buffer) => (watched.out += d.toString()));
+    watcher.stderr.on("data", (d: Buffer) => (watched.err += d.toString()));
+    const watcherDone = new Promise<number | null>((r) => watcher.once("exit", r));
+    await eventually(
+      async () => (watched.err.includes("watching") ? true : undefined),
+      20_000,
+      "the watcher subscribed",
+    );
+
     // The second buy: committed at once; on L1 only once a checkpoint at or above its height lands.
     const second = await buy();
+    t.is(await watcherDone, 0, watched.err);
+    const streamed = JSON.parse(watched.out) as {
+      receipt: { fills: { size: string }[] };
+      checkpointed_height?: string;
+      positions: {
+        account: string;
+        market: string;
+        committed_size: string;
+        soft_size: string;
+        checkpointed_size?: string;
+      }[];
+    };
+    const units = BigInt(streamed.receipt.fills[0]!.size);
+    const alice = (await runCliOk(["keys", "show", "alice", "-a", ...keys])).trim();
+    const mine = streamed.positions.find((p) => p.market === "ETH-PERP" && p.account === alice);
+    t.truthy(mine, watched.out);
+    t.true(BigInt(streamed.checkpointed_height ?? "0") >= BigInt(first.height), watched.out);
+    // At its receipt: one contract committed (the first buy), one on the receipt only, and the first on L1.
+    t.like(mine, { committed_size: String(units), soft_size: String(units), checkpointed_size: String(units) });
     const now = await positions();
     const covered = BigInt(now.checkpointed_on_l1.height!) >= BigInt(second.height);
     t.like(eth(now), { size: "2", committed_size: "2", checkpointed_size: covered ? "2" : "1" });

@@ -243,3 +243,122 @@ test.serial(
     t.regex(bad.stderr, /committed or speculative/);
   },
 );
+
+interface WatchedReceipt {
+  stage: string;
+  accounts: string[];
+  receipt: {
+    tx_hash: string;
+    fills: { size: string; side: string; account: string; counterparty: string; counterparty_order_id: string }[];
+  };
+  positions?: { account: string; subaccount: number; market: string; committed_size: string; soft_size: string }[];
+}
+
+test.serial(
+  "a maker watching its receipts on any node learns that its quote was hit from the taker's receipt, before the commit, with its position by tier",
+  async (t) => {
+    t.timeout(240_000);
+    const { nodes } = t.context;
+    const keys = ["--home", nodes[0]!.home, "--keyring-backend", "test"];
+    const bob = (await runCliOk(["keys", "show", "bob", "-a", ...keys])).trim();
+    const alice = (await runCliOk(["keys", "show", "alice", "-a", ...keys])).trim();
+    const send = async (args: string[], node = nodes[0]!) =>
+      JSON.parse(await runCliOk(["tx", ...args, "--yes", "--output", "json", ...keys, "--node", node.rpcUrl])) as {
+        txhash: string;
+        receipt?: { receipt: { tx_hash: string } };
+      };
+    await send(["margin", "deposit", "20000000000uusdc", "--from", "bob"]);
+    await send(["margin", "deposit", "20000000000uusdc", "--from", "alice"]);
+    const oracle = JSON.parse(
+      await runCliOk(["query", "oracle", "ETH", "--output", "json", "--node", nodes[0]!.rpcUrl]),
+    ) as { price: string };
+    const price = String(Math.round(Number(oracle.price)));
+    const order = (side: string, from: string, extra: string[] = []) => [
+      "trade",
+      "place",
+      "--market",
+      "ETH-PERP",
+      "--side",
+      side,
+      "--size",
+      "1",
+      "--price",
+      price,
+      ...extra,
+      "--from",
+      from,
+    ];
+    await send(order("sell", "bob", ["--tif", "post-only"]));
+
+    // Two watchers of bob's receipts: JSON on one node, text on another; neither need be the sequencer.
+    const watch = (node: Proc, args: string[]) => {
+      const child = spawn(process.execPath, [bin, "receipt", "watch", "bob", ...keys, "--node", node.rpcUrl, ...args], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      const out = { stdout: "", stderr: "", exited: new Promise<number | null>((r) => child.once("exit", r)) };
+      child.stdout.on("data", (d: Buffer) => (out.stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (out.stderr += d.toString()));
+      return { child, out };
+    };
+    const json = watch(nodes[3]!, ["--output", "json", "--timeout", "90"]);
+    const text = watch(nodes[2]!, ["--stage", "sequenced", "--count", "1", "--timeout", "90"]);
+    try {
+      // Subscribed once each has said so.
+      const deadline = Date.now() + 20_000;
+      while (!(json.out.stderr.includes("watching") && text.out.stderr.includes("watching")) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 300));
+
+      const taken = await send(order("buy", "alice", ["--wait", "sequenced"]), nodes[1]!);
+      const hash = taken.txhash.toUpperCase();
+      const events = async (): Promise<WatchedReceipt[]> =>
+        json.out.stdout
+          .split("\n")
+          .filter((l) => l.trim() !== "")
+          .map((l) => JSON.parse(l) as WatchedReceipt)
+          .filter((e) => e.receipt.tx_hash === hash);
+      let seen: WatchedReceipt[] = [];
+      for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+        seen = await events();
+        if (seen.some((e) => e.stage === "committed")) break;
+      }
+      t.deepEqual(
+        seen.map((e) => e.stage),
+        ["sequenced", "committed"],
+        `alice's receipt reached bob's watcher, sequenced then committed: ${json.out.stderr}`,
+      );
+      const [sequenced, committed] = seen as [WatchedReceipt, WatchedReceipt];
+      t.true(sequenced.accounts.includes(bob) && sequenced.accounts.includes(alice));
+      const fill = sequenced.receipt.fills[0]!;
+      t.like(fill, { side: "buy", account: alice, counterparty: bob });
+      const units = fill.size;
+      const tier = (e: WatchedReceipt, who: string) =>
+        e.positions?.find((p) => p.account === who && p.subaccount === 0 && p.market === "ETH-PERP");
+      // On receipts only: bob is short 1 softly, nothing of it committed yet; alice the other side.
+      t.like(tier(sequenced, bob), { committed_size: "0", soft_size: `-${units}` });
+      t.like(tier(sequenced, alice), { committed_size: "0", soft_size: units });
+      // Committed: the same size, nothing left on receipts only.
+      t.like(tier(committed, bob), { committed_size: `-${units}`, soft_size: "0" });
+      t.like(tier(committed, alice), { committed_size: units, soft_size: "0" });
+
+      t.is(await text.out.exited, 0, text.out.stderr);
+      t.regex(text.out.stdout, new RegExp(`^sequenced: height \\d+ index \\d+, tx ${hash}`, "m"), text.out.stdout);
+      t.regex(
+        text.out.stdout,
+        new RegExp(
+          `^ {2}your fill: sell 1 ETH-PERP @ ${price} \\(maker, order ${fill.counterparty_order_id}, subaccount 0\\) against ${alice}/0$`,
+          "m",
+        ),
+        text.out.stdout,
+      );
+      t.regex(text.out.stdout, new RegExp(`^ {2}position ${bob}/0 ETH-PERP: committed 0, soft -1$`, "m"));
+    } finally {
+      json.child.kill("SIGINT");
+      text.child.kill("SIGINT");
+      t.is(await json.out.exited, 0, "Ctrl-C stops a watcher cleanly");
+    }
+    const bad = await runCli(["receipt", "watch", "bob", ...keys, "--stage", "soft", "--node", nodes[0]!.rpcUrl]);
+    t.not(bad.code, 0);
+    t.regex(bad.stderr, /--stage must be one of sequenced, rejected, committed, reverted/);
+  },
+);

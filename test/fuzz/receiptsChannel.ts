@@ -67,6 +67,10 @@ function seedReceipts(): { valid: SignedReceipt[]; refused: SignedReceipt[]; val
     orderId: 11n,
     counterpartyOrderId: 10n,
     tradeSeq: 3n,
+    account: "strike1taker",
+    subaccount: 0,
+    counterparty: "strike1maker",
+    counterpartySubaccount: 2,
   };
   const first = signReceipt(receipt(0, "a"), signers[0]!);
   const valid = [

@@ -33,6 +33,9 @@ test("a trade's fees are in its event and in the receipt's fills, as much as eac
   t.is(fills[0]!.side, FillSide.FILL_SIDE_BUY);
   t.is(fills[0]!.liquidity, Liquidity.LIQUIDITY_TAKER);
   t.is(fills[0]!.fee, takerPaid.toString());
+  // Both owners are named: mm, whose resting order alice hit, finds its fill in her receipt.
+  t.like(fills[0], { account: alice.address, subaccount: 0, counterparty: mm.address, counterpartySubaccount: 0 });
+  t.like(trade[0], { maker: mm.address, maker_subaccount: "0", taker: alice.address, taker_subaccount: "0" });
 });
 
 test("the maker's fill in a receipt carries the maker's fee", (t) => {
@@ -53,6 +56,8 @@ test("the maker's fill in a receipt carries the maker's fee", (t) => {
         taker_order_id: "8",
         maker_fee: "602000",
         taker_fee: "1505000",
+        maker_subaccount: "3",
+        taker_subaccount: "0",
       }),
     },
   ];
@@ -60,6 +65,8 @@ test("the maker's fill in a receipt carries the maker's fee", (t) => {
   t.is(fill!.liquidity, Liquidity.LIQUIDITY_MAKER);
   t.is(fill!.side, FillSide.FILL_SIDE_BUY);
   t.is(fill!.fee, "602000");
+  // Seen from the maker's side: the maker's order is the fill's own, the taker the counterparty.
+  t.like(fill, { account: "maker1", subaccount: 3, counterparty: "taker1", counterpartySubaccount: 0 });
   // A malformed or missing fee attribute reads as "0", never as text the receipt would carry.
   events[1]!.attributes = events[1]!.attributes.map((a) => (a.key === "maker_fee" ? { ...a, value: "1e6" } : a));
   t.is(fillsFromEvents(events)[0]!.fee, "0");

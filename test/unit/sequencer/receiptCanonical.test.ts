@@ -47,6 +47,10 @@ function sample(over: Partial<Receipt> = {}): Receipt {
         orderId: 11n,
         counterpartyOrderId: 7n,
         tradeSeq: 5n,
+        account: "strike1taker",
+        subaccount: 0,
+        counterparty: "strike1maker",
+        counterpartySubaccount: 1,
       },
     ],
     sequencerAddress: ed25519Address(sequencer.publicKey),
@@ -236,6 +240,10 @@ const fillArb = fc.record({
   orderId: u64,
   counterpartyOrderId: u64,
   tradeSeq: u64,
+  account: fc.string({ maxLength: 45 }),
+  subaccount: fc.nat({ max: 0xffff_ffff }),
+  counterparty: fc.string({ maxLength: 45 }),
+  counterpartySubaccount: fc.nat({ max: 0xffff_ffff }),
 });
 const receiptArb = fc.record({
   chainId: fc.constant(CHAIN),

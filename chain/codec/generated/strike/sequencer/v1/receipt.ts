@@ -194,6 +194,19 @@ export interface Fill {
   counterpartyOrderId: bigint;
   /** The market's trade sequence number. */
   tradeSeq: bigint;
+  /**
+   * Whose side this fill is: the owner (bech32 address) and subaccount of the order in
+   * order_id. The tx's signer, except for a trade of third parties the tx set off (a
+   * liquidation), which is seen from its taker's side.
+   */
+  account: string;
+  subaccount: number;
+  /**
+   * The owner and subaccount of the order in counterparty_order_id: a market maker whose
+   * resting order the tx hit finds its fill here, signed by the sequencer like the rest.
+   */
+  counterparty: string;
+  counterpartySubaccount: number;
 }
 
 /**
@@ -520,6 +533,10 @@ function createBaseFill(): Fill {
     orderId: 0n,
     counterpartyOrderId: 0n,
     tradeSeq: 0n,
+    account: "",
+    subaccount: 0,
+    counterparty: "",
+    counterpartySubaccount: 0,
   };
 }
 
@@ -566,6 +583,18 @@ export const Fill: MessageFns<Fill> = {
         throw new globalThis.Error("value provided for field message.tradeSeq of type uint64 too large");
       }
       writer.uint32(72).uint64(message.tradeSeq);
+    }
+    if (message.account !== "") {
+      writer.uint32(82).string(message.account);
+    }
+    if (message.subaccount !== 0) {
+      writer.uint32(88).uint32(message.subaccount);
+    }
+    if (message.counterparty !== "") {
+      writer.uint32(98).string(message.counterparty);
+    }
+    if (message.counterpartySubaccount !== 0) {
+      writer.uint32(104).uint32(message.counterpartySubaccount);
     }
     return writer;
   },
@@ -655,6 +684,38 @@ export const Fill: MessageFns<Fill> = {
             message.tradeSeq = reader.uint64() as bigint;
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.account = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.subaccount = reader.uint32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.counterparty = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.counterpartySubaccount = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -686,6 +747,14 @@ export const Fill: MessageFns<Fill> = {
         : isSet(object.trade_seq)
         ? BigInt(object.trade_seq)
         : 0n,
+      account: isSet(object.account) ? globalThis.String(object.account) : "",
+      subaccount: isSet(object.subaccount) ? globalThis.Number(object.subaccount) : 0,
+      counterparty: isSet(object.counterparty) ? globalThis.String(object.counterparty) : "",
+      counterpartySubaccount: isSet(object.counterpartySubaccount)
+        ? globalThis.Number(object.counterpartySubaccount)
+        : isSet(object.counterparty_subaccount)
+        ? globalThis.Number(object.counterparty_subaccount)
+        : 0,
     };
   },
 
@@ -718,6 +787,18 @@ export const Fill: MessageFns<Fill> = {
     if (message.tradeSeq !== 0n) {
       obj.tradeSeq = message.tradeSeq.toString();
     }
+    if (message.account !== "") {
+      obj.account = message.account;
+    }
+    if (message.subaccount !== 0) {
+      obj.subaccount = Math.round(message.subaccount);
+    }
+    if (message.counterparty !== "") {
+      obj.counterparty = message.counterparty;
+    }
+    if (message.counterpartySubaccount !== 0) {
+      obj.counterpartySubaccount = Math.round(message.counterpartySubaccount);
+    }
     return obj;
   },
 
@@ -737,6 +818,10 @@ export const Fill: MessageFns<Fill> = {
       ? BigInt(object.counterpartyOrderId)
       : 0n;
     message.tradeSeq = (object.tradeSeq !== undefined && object.tradeSeq !== null) ? BigInt(object.tradeSeq) : 0n;
+    message.account = object.account ?? "";
+    message.subaccount = object.subaccount ?? 0;
+    message.counterparty = object.counterparty ?? "";
+    message.counterpartySubaccount = object.counterpartySubaccount ?? 0;
     return message;
   },
 };
