@@ -98,6 +98,30 @@ function closedSoftly(
     }));
 }
 
+/** Per market held in the L1 state but in neither the committed nor the speculative one: closed since the checkpoint. */
+function closedSinceCheckpoint(
+  committed: Subaccounts,
+  speculative: Subaccounts,
+  l1: ReadonlyMap<string, string>,
+  number: number,
+) {
+  const open = new Set([...sizesOf(committed).keys(), ...sizesOf(speculative).keys()]);
+  return [...l1]
+    .filter(([key, size]) => key.startsWith(`${number}/`) && !open.has(key) && !/^-?0(\.0*)?$/.test(size))
+    .map(([key, size]) => ({
+      market: key.slice(key.indexOf("/") + 1),
+      checkpointed_size: size,
+      committed_size: "0",
+      soft_size: "0",
+    }));
+}
+
+/** The owner's subaccount numbers, in either state. */
+function subaccountNumbers(committed: Subaccounts, speculative: Subaccounts): number[] {
+  const numbers = [...committed.subaccounts, ...speculative.subaccounts].map((s) => s.subaccount?.number ?? 0);
+  return [...new Set(numbers)];
+}
+
 export async function showMarkets(_o: unknown, self: Command): Promise<void> {
   const g = globalOptions(self);
   const { markets } = await withComet(g, (c) => cliQueries(c).orderbook.Markets({}));
@@ -218,9 +242,7 @@ export async function showPositions(addr: string, o: { state: string }, self: Co
   const r = spec?.value ?? committedState;
   // The L1 tier: each position's size in the state of the height last checkpointed on L1.
   const l1 =
-    spec === undefined
-      ? undefined
-      : await checkpointedSizes(g, owner, [...sizesOf(committedState).keys(), ...sizesOf(spec.value).keys()]);
+    spec === undefined ? undefined : await checkpointedSizes(g, owner, subaccountNumbers(committedState, spec.value));
   const l1Sizes = l1 !== undefined && "sizes" in l1 ? l1.sizes : undefined;
   const tiers = spec === undefined ? undefined : finalityTiers(committedState, spec.value, l1Sizes);
   const out = r.subaccounts.map((s) => ({
@@ -252,6 +274,10 @@ export async function showPositions(addr: string, o: { state: string }, self: Co
     ...(tiers === undefined
       ? {}
       : { closed_softly: closedSoftly(committedState, r, l1Sizes, s.subaccount?.number ?? 0) }),
+    // Positions closed since the last checkpoint: still open in the state L1 holds, gone in both others.
+    ...(l1Sizes === undefined
+      ? {}
+      : { closed_since_checkpoint: closedSinceCheckpoint(committedState, r, l1Sizes, s.subaccount?.number ?? 0) }),
   }));
   const l1Json =
     l1 === undefined
@@ -287,6 +313,18 @@ export async function showPositions(addr: string, o: { state: string }, self: Co
               p.unrealized_pnl,
             ];
           });
+          // Closed, softly or since the checkpoint: size 0 now, the other tiers say what is still to settle.
+          for (const c of [...(s.closed_softly ?? []), ...(s.closed_since_checkpoint ?? [])])
+            rows.push([
+              c.market,
+              "0",
+              ...(withL1 ? [c.checkpointed_size ?? "0"] : []),
+              c.committed_size,
+              c.soft_size,
+              "-",
+              "-",
+              "-",
+            ]);
           const columns = [
             "MARKET",
             "SIZE",
@@ -352,30 +390,26 @@ export async function showOrders(addr: string, o: { market: string }, self: Comm
 }
 
 /**
- * The sizes of the owner's positions `keys` ("subaccount/market") in the state last
- * checkpointed on L1, read one by one with the margin module's Position query (point reads,
- * which a node serves at past heights), or why they cannot be read.
+ * The sizes of the owner's positions in the state last checkpointed on L1, in every market
+ * for each of its subaccounts (keys "subaccount/market"; a position closed since then is
+ * found too), read one by one with the margin module's Position query (point reads, which a
+ * node serves at past heights; listing a past state is not), or why they cannot be read.
  */
 async function checkpointedSizes(
   g: ReturnType<typeof globalOptions>,
   owner: string,
-  keys: readonly string[],
+  subaccounts: readonly number[],
 ): Promise<{ height: bigint; sizes: Map<string, string> } | { unavailable: string }> {
   const at = await l1CheckpointedHeight(g);
   if ("unavailable" in at) return at;
   try {
     return await withComet(g, async (c) => {
       const { markets } = await cliQueries(c).orderbook.Markets({});
-      const byId = new Map(markets.map((m) => [m.id, m]));
       const past = cliQueries(c, at.height);
       const sizes = new Map<string, string>();
-      for (const key of new Set(keys)) {
-        const slash = key.indexOf("/");
-        const market = key.slice(slash + 1);
-        const m = byId.get(market);
-        const r = await past.margin.Position({ owner, subaccount: Number(key.slice(0, slash)), market });
-        const size = r.position?.size ?? 0n;
-        sizes.set(key, m === undefined ? size.toString() : formatSize(m, size));
+      for (const subaccount of subaccounts) {
+        const found = await Promise.all(markets.map((m) => past.margin.Position({ owner, subaccount, market: m.id })));
+        markets.forEach((m, i) => sizes.set(`${subaccount}/${m.id}`, formatSize(m, found[i]!.position?.size ?? 0n)));
       }
       return { height: at.height, sizes };
     });

@@ -217,6 +217,12 @@ interface TieredPositions {
       committed_size: string;
       soft_size: string;
     }[];
+    closed_since_checkpoint?: {
+      market: string;
+      checkpointed_size: string;
+      committed_size: string;
+      soft_size: string;
+    }[];
   }[];
 }
 
@@ -353,6 +359,61 @@ test.serial(
     );
     t.like(eth(await positions()), { size: "2", checkpointed_size: "2", committed_size: "2" });
     t.log(`buys at heights ${first.height} and ${second.height}; right after the second, L1 covered it: ${covered}`);
+
+    // alice closes: until L1 covers the close, the position is still open in the state L1 holds.
+    await send([
+      "trade",
+      "place",
+      "--market",
+      "ETH-PERP",
+      "--side",
+      "buy",
+      "--size",
+      "2",
+      "--price",
+      price,
+      "--tif",
+      "post-only",
+      "--from",
+      "bob",
+    ]);
+    const close = await send([
+      "trade",
+      "place",
+      "--market",
+      "ETH-PERP",
+      "--side",
+      "sell",
+      "--size",
+      "2",
+      "--price",
+      price,
+      "--from",
+      "alice",
+    ]);
+    const closed = await positions();
+    t.false(
+      closed.subaccounts[0]!.positions.some((x) => x.market === "ETH-PERP"),
+      "closed in the committed and speculative states",
+    );
+    const closeCovered = BigInt(closed.checkpointed_on_l1.height!) >= BigInt(close.height);
+    t.deepEqual(
+      closed.subaccounts[0]!.closed_since_checkpoint,
+      closeCovered ? [] : [{ market: "ETH-PERP", checkpointed_size: "2", committed_size: "0", soft_size: "0" }],
+    );
+    if (!closeCovered)
+      t.regex(
+        await runCliOk(["query", "positions", "alice", "--state", "speculative", ...keys]),
+        /^ETH-PERP\s+0\s+2\s+0\s+0\s/m,
+        "the text table lists it with size 0 and 2 checkpointed",
+      );
+    t.log(`closed at height ${close.height}; right after, L1 covered it: ${closeCovered}`);
+    await eventually(
+      async () => ((await l1Height()) >= BigInt(close.height) ? true : undefined),
+      300_000,
+      "the close checkpointed on L1",
+    );
+    t.deepEqual((await positions()).subaccounts[0]!.closed_since_checkpoint, []);
   },
 );
 
