@@ -86,7 +86,7 @@ export function publishFinalityEvents(
   };
 
   receipts.onChange((r) => {
-    soft.receipt(r.receipt, r.stage);
+    soft.receipt(r);
     if (!bus.wants("Receipt")) return;
     const counterparties = r.receipt.fills.flatMap((f) => [f.account, f.counterparty]).filter((a) => a !== "");
     const accounts = [...new Set([...ladder.accountsOf(r.receipt.txHash), ...counterparties])];

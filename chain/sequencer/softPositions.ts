@@ -11,7 +11,7 @@
  */
 import type { Receipt } from "./receipt.js";
 import { FillSide } from "../codec/generated/strike/sequencer/v1/receipt.js";
-import type { ReceiptStage } from "./receiptStore.js";
+import type { StoredReceipt } from "./receiptStore.js";
 import { toHex } from "../types/bytes.js";
 
 /** One position, as the margin module keys it. */
@@ -37,13 +37,16 @@ export interface PositionTierJson {
 }
 
 interface Held {
-  readonly height: bigint;
+  readonly from: Pick<StoredReceipt, "height">;
   readonly deltas: ReadonlyMap<string, bigint>;
 }
 
+/** What the tracker reads of a stored receipt: the store keeps one object per receipt and moves its stage in place. */
+export type TrackedReceipt = Pick<StoredReceipt, "receipt" | "stage" | "height">;
+
 export interface SoftPositions {
-  /** A receipt reached `stage` (ReceiptStore.onChange). */
-  receipt(receipt: Receipt, stage: ReceiptStage): void;
+  /** A receipt reached its stage (ReceiptStore.onChange). A judged receipt is not decoded again. */
+  receipt(r: TrackedReceipt): void;
   /** The net size of the position's fills on receipts only (0 when none). */
   size(p: PositionKey): bigint;
   /** The positions a receipt's fills move, both sides of each fill, in the order they first appear. */
@@ -55,7 +58,10 @@ export interface SoftPositions {
 const positionId = (p: PositionKey) => `${p.owner}/${p.subaccount}/${p.market}`;
 
 export function createSoftPositions(): SoftPositions {
+  /** By tx hash (hex): a tx has one receipt in force, the newest. */
   const byTx = new Map<string, Held>();
+  /** The tx of each receipt held, so that judging it needs no decoding (the store drops a judged receipt's decoded form). */
+  const txOf = new WeakMap<object, string>();
   const sizes = new Map<string, bigint>();
   /** The highest height a judged receipt has named. */
   let swept = -1n;
@@ -75,17 +81,25 @@ export function createSoftPositions(): SoftPositions {
   };
 
   return {
-    receipt(receipt, stage) {
-      const tx = toHex(receipt.txHash);
-      release(tx);
-      // A judged receipt means its height has committed: anything still held for it or below
-      // was judged too, or was evicted from the store unjudged, and no longer rests on receipts.
-      // Swept once per height, not once per receipt.
-      if ((stage === "committed" || stage === "reverted") && receipt.height > swept) {
-        swept = receipt.height;
-        for (const [other, held] of byTx) if (held.height <= swept) release(other);
+    receipt(r) {
+      if (r.stage !== "sequenced") {
+        const tx = txOf.get(r);
+        // Only the receipt in force for its tx: an older one judged late leaves the newer alone.
+        if (tx !== undefined && byTx.get(tx)?.from === r) release(tx);
+        // A judged receipt means its height has committed: anything still held for it or below
+        // was judged too, or was evicted from the store unjudged, and no longer rests on
+        // receipts. Swept once per height, not once per receipt.
+        if ((r.stage === "committed" || r.stage === "reverted") && r.height > swept) {
+          swept = r.height;
+          for (const [other, held] of byTx) if (held.from.height <= swept) release(other);
+        }
+        return;
       }
-      if (stage !== "sequenced" || receipt.fills.length === 0) return;
+      const receipt = r.receipt;
+      if (receipt.fills.length === 0) return;
+      const tx = toHex(receipt.txHash);
+      // A newer receipt for the tx (sequenced again) replaces the older.
+      release(tx);
       const deltas = new Map<string, bigint>();
       const add = (id: string, d: bigint) => deltas.set(id, (deltas.get(id) ?? 0n) + d);
       for (const f of receipt.fills) {
@@ -95,7 +109,8 @@ export function createSoftPositions(): SoftPositions {
         add(positionId({ owner: f.account, subaccount: f.subaccount, market: f.market }), size);
         add(positionId({ owner: f.counterparty, subaccount: f.counterpartySubaccount, market: f.market }), -size);
       }
-      byTx.set(tx, { height: receipt.height, deltas });
+      byTx.set(tx, { from: r, deltas });
+      txOf.set(r, tx);
       apply(deltas, 1n);
     },
     size: (p) => sizes.get(positionId(p)) ?? 0n,
