@@ -1,7 +1,9 @@
 /** Receipts in a trader's words (sizes in contracts, prices and fees in USDC): what `strike tx …` and `strike receipt watch` print. */
 import type { Comet38Client } from "@cosmjs/tendermint-rpc";
 import type { Market } from "../chain/codec/generated/strike/orderbook/v1/market.js";
-import type { ReceiptJson } from "../chain/sequencer/receiptJson.js";
+import { signedReceiptFromJson, type ReceiptJson } from "../chain/sequencer/receiptJson.js";
+import { Receipt } from "../chain/sequencer/receipt.js";
+import { placedOrders } from "../chain/sequencer/receiptResult.js";
 import type { PositionTierJson } from "../chain/sequencer/softPositions.js";
 import { formatPrice, formatQuote, formatSize } from "../modules/orderbook/units.js";
 import { cliQueries } from "./abciQuery.js";
@@ -116,4 +118,30 @@ export function receiptEventText(e: ReceiptEventJson, markets: ReadonlyMap<strin
     );
   }
   return lines.join("\n");
+}
+
+const ORDER_STATUS: Record<string, (o: { filled: string; remaining: string }) => string> = {
+  rests: (o) => `rests on the book with ${o.remaining}`,
+  filled: (o) => `filled ${o.filled}`,
+  cancelled_remainder: (o) => `filled ${o.filled}, the other ${o.remaining} not kept`,
+  triggered_later: () => "waits off the book for its trigger",
+};
+
+/**
+ * The orders the receipt says the tx placed, a line each with the id a cancel takes, read
+ * from the signed receipt's result (taken only when it hashes to the receipt's result_hash),
+ * before the commit. `marketOf` names the market of the tx's message at an index.
+ */
+export function receiptOrderLines(r: ReceiptJson, marketOf: (msgIndex: number) => string | undefined): string[] {
+  let receipt: ReturnType<typeof Receipt.decode>;
+  try {
+    receipt = Receipt.decode(signedReceiptFromJson(r).receipt);
+  } catch {
+    return [];
+  }
+  return placedOrders(receipt).map((o) => {
+    const market = marketOf(o.msgIndex);
+    const what = ORDER_STATUS[o.status]?.(o) ?? o.status;
+    return `order ${o.orderId}${market === undefined ? "" : ` (${market})`}: ${what}`;
+  });
 }

@@ -13,7 +13,7 @@ import { openKeyring, rpcHttpUrl, type GlobalOptions } from "./context.js";
 import { cliErrors } from "./errors.js";
 import { formatFee, resolveFee } from "./fees.js";
 import { hasOrderEvents, orderLines } from "./orderEvents.js";
-import { fillMarkets, fillText, marketsById, type ReceiptFillJson } from "./receiptText.js";
+import { fillMarkets, fillText, marketsById, receiptOrderLines, type ReceiptFillJson } from "./receiptText.js";
 import { note, print } from "./output.js";
 import { confirm } from "./prompt.js";
 import type { TxFlags } from "./txFlags.js";
@@ -76,7 +76,7 @@ export async function signAndBroadcast(
         print(g.output, { txhash: hash }, () => `txhash: ${hash}`);
         return;
       }
-      await sendWithReceipt(g, { comet, client, signed, flags, timeoutMs });
+      await sendWithReceipt(g, { comet, client, signed, flags, timeoutMs, messages });
     });
   } finally {
     comet.disconnect();
@@ -86,7 +86,14 @@ export async function signAndBroadcast(
 /** The soft-finality path: the receipt first (printed at once in text mode), then, unless --wait sequenced, the commit. */
 async function sendWithReceipt(
   g: GlobalOptions,
-  o: { comet: Comet38Client; client: SigningStargateClient; signed: Uint8Array; flags: TxFlags; timeoutMs: number },
+  o: {
+    comet: Comet38Client;
+    client: SigningStargateClient;
+    signed: Uint8Array;
+    flags: TxFlags;
+    timeoutMs: number;
+    messages: readonly EncodeObject[];
+  },
 ): Promise<void> {
   const { flags, timeoutMs } = o;
   const soft = createSoftFinalityClient(rpcHttpUrl(g.node));
@@ -108,8 +115,10 @@ async function sendWithReceipt(
         { txhash: sent.hash, ...(sent.receiptMissing === undefined ? {} : { receipt_missing: sent.receiptMissing }) },
       );
     const markets = g.output === "text" ? await fillMarkets(o.comet, receipt) : new Map<string, Market>();
+    // The ids of the orders it placed, from the receipt: what a cancel takes, before the commit.
+    const orders = receiptOrderLines(receipt, (i) => marketOfMessage(o.messages[i]));
     print(g.output, { txhash: sent.hash, receipt, receipt_latency_ms: latency }, () =>
-      receiptText(receipt, latency, markets),
+      [receiptText(receipt, latency, markets), ...orders].join("\n"),
     );
     return;
   }
@@ -178,4 +187,10 @@ function receiptText(r: ReceiptJson, latencyMs: number | undefined, markets: Rea
     (latencyMs === undefined ? "" : ` in ${latencyMs} ms`) +
     (fills === "" ? "" : `\n  fills: ${fills}`)
   );
+}
+
+/** The market an order message names (MsgPlaceOrder's spec), if it is one. */
+function marketOfMessage(m: EncodeObject | undefined): string | undefined {
+  const order = (m?.value as { order?: { market?: unknown } } | undefined)?.order;
+  return typeof order?.market === "string" ? order.market : undefined;
 }

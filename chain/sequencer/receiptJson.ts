@@ -7,6 +7,7 @@ import { FillSide, Liquidity } from "../codec/generated/strike/sequencer/v1/rece
 import { fromBase64, toBase64, toHex } from "../types/bytes.js";
 import { sequencerErrors } from "./errors.js";
 import { Receipt, ReceiptStatus, type SignedReceipt } from "./receipt.js";
+import { placedOrders } from "./receiptResult.js";
 
 export interface SignedReceiptJson {
   receipt: string;
@@ -52,6 +53,17 @@ export function decodedReceiptJson(r: Receipt): Record<string, unknown> {
     epoch: r.epoch.toString(),
     previous_receipt_hash: hex(r.previousReceiptHash),
     log: r.log,
+    data: toBase64(r.data),
+    gas_wanted: r.gasWanted.toString(),
+    gas_used: r.gasUsed.toString(),
+    // What the tx's result says of the orders it placed, when data and gas hash to result_hash.
+    orders: placedOrders(r).map((o) => ({
+      msg_index: o.msgIndex,
+      order_id: o.orderId.toString(),
+      status: o.status,
+      filled: o.filled,
+      remaining: o.remaining,
+    })),
   };
 }
 

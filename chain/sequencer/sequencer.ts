@@ -128,6 +128,9 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       resultHash: new Uint8Array(0),
       fills: [],
       log: "",
+      data: new Uint8Array(0),
+      gasWanted: 0n,
+      gasUsed: 0n,
       ...fields,
       sequencerAddress: address,
       epoch,
@@ -205,6 +208,9 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       codespace: r.codespace,
       resultHash: resultHashOf(r),
       fills: fillsFromEvents(r.events),
+      data: r.data,
+      gasWanted: r.gasWanted,
+      gasUsed: r.gasUsed,
     };
     keep(h, tx, r);
     h.promises.push(sign(promise, h.epoch));

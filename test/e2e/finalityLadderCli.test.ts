@@ -288,7 +288,17 @@ test.serial(
       "--from",
       from,
     ];
-    await send(order("sell", "bob", ["--tif", "post-only"]));
+    // bob's quote: the receipt alone gives its order id (what a cancel takes), before the commit.
+    const quoted = await runCliOk([
+      "tx",
+      ...order("sell", "bob", ["--tif", "post-only", "--wait", "sequenced"]),
+      "--yes",
+      ...keys,
+      "--node",
+      nodes[0]!.rpcUrl,
+    ]);
+    const quoteId = /^order (\d+) \(ETH-PERP\): rests on the book with 1$/m.exec(quoted)?.[1];
+    t.truthy(quoteId, quoted);
 
     // Two watchers of bob's receipts: JSON on one node, text on another; neither need be the sequencer.
     const watch = (node: Proc, args: string[]) => {
@@ -330,7 +340,7 @@ test.serial(
       const [sequenced, committed] = seen as [WatchedReceipt, WatchedReceipt];
       t.true(sequenced.accounts.includes(bob) && sequenced.accounts.includes(alice));
       const fill = sequenced.receipt.fills[0]!;
-      t.like(fill, { side: "buy", account: alice, counterparty: bob });
+      t.like(fill, { side: "buy", account: alice, counterparty: bob, counterparty_order_id: quoteId });
       const units = fill.size;
       const tier = (e: WatchedReceipt, who: string) =>
         e.positions?.find((p) => p.account === who && p.subaccount === 0 && p.market === "ETH-PERP");

@@ -40,6 +40,9 @@ export function sampleReceipt(chainId: string, sequencer: Ed25519Signer): Receip
     previousReceiptHash: sha256(utf8("previous")),
     status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
     log: "",
+    data: new Uint8Array(0),
+    gasWanted: 0n,
+    gasUsed: 0n,
   };
 }
 

@@ -13,6 +13,7 @@ import { sha256 } from "../../../chain/crypto/hash.js";
 import { createMempool } from "../../../chain/mempool/mempool.js";
 import { sequencingMempool } from "../../../chain/sequencer/admission.js";
 import { fillsFromEvents } from "../../../chain/sequencer/fills.js";
+import { provenResultData } from "../../../chain/sequencer/receiptResult.js";
 import { ReceiptStatus, verifyReceipt } from "../../../chain/sequencer/receipt.js";
 import { createReceiptStore, resultHashOf, type StoredReceipt } from "../../../chain/sequencer/receiptStore.js";
 import { createSequencer } from "../../../chain/sequencer/sequencer.js";
@@ -106,6 +107,10 @@ function honoured(t: ExecutionContext, rs: StoredReceipt[], txs: Uint8Array[], r
     if (!equalBytes(resultHashOf(result), r.receipt.resultHash)) return false;
     if (result.code !== r.receipt.code || result.codespace !== r.receipt.codespace) return false;
     if (!sameFills(fillsFromEvents(result.events), r.receipt.fills)) return false;
+    // The result the receipt carries is the committed one, and proven by its result hash.
+    const data = provenResultData(r.receipt);
+    if (data === undefined || !equalBytes(data, result.data)) return false;
+    if (r.receipt.gasUsed !== result.gasUsed || r.receipt.gasWanted !== result.gasWanted) return false;
     t.notThrows(() => verifyReceipt(r.signed, { chainId: CHAIN_ID, sequencerAddress: SEQUENCER }));
   }
   return true;

@@ -60,6 +60,9 @@ function receiptOf(tx: Uint8Array): Receipt {
     previousReceiptHash: new Uint8Array(0),
     status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
     log: "",
+    data: new Uint8Array(0),
+    gasWanted: 0n,
+    gasUsed: 0n,
   };
 }
 

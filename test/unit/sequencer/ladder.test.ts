@@ -29,6 +29,9 @@ function receiptFor(tx: Uint8Array, height: bigint, index: number, signer = seq)
     previousReceiptHash: new Uint8Array(0),
     status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
     log: "",
+    data: new Uint8Array(0),
+    gasWanted: 0n,
+    gasUsed: 0n,
   };
   return { signed: signReceipt(receipt, signer), receipt };
 }

@@ -34,6 +34,9 @@ function receiptFor(tx: Uint8Array, height: bigint): { signed: ReturnType<typeof
     previousReceiptHash: new Uint8Array(0),
     status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
     log: "",
+    data: new Uint8Array(0),
+    gasWanted: 0n,
+    gasUsed: 0n,
   };
   return { signed: signReceipt(receipt, seq), receipt };
 }

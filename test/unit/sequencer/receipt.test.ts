@@ -47,6 +47,9 @@ function sample(): Receipt {
     previousReceiptHash: sha256(utf8("previous")),
     status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
     log: "",
+    data: new Uint8Array(0),
+    gasWanted: 0n,
+    gasUsed: 0n,
   };
 }
 

@@ -58,6 +58,9 @@ function sample(over: Partial<Receipt> = {}): Receipt {
     previousReceiptHash: sha256(utf8("previous")),
     status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
     log: "",
+    data: new Uint8Array(0),
+    gasWanted: 0n,
+    gasUsed: 0n,
     ...over,
   };
 }
@@ -264,6 +267,9 @@ const receiptArb = fc.record({
   ),
   // Any text, lone surrogates included: what a tx's log might hold.
   log: fc.string({ unit: "binary", maxLength: 20 }),
+  data: fc.uint8Array({ maxLength: 64 }),
+  gasWanted: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+  gasUsed: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
 });
 
 test("every receipt our sequencer signs (any field values) is canonical: it verifies, and its framing decodes", (t) => {

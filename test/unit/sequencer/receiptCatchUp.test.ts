@@ -41,6 +41,9 @@ function receiptFor(by: Signer, tx: string, height: bigint, index = 0) {
     previousReceiptHash: new Uint8Array(0),
     status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
     log: "",
+    data: new Uint8Array(0),
+    gasWanted: 0n,
+    gasUsed: 0n,
   };
   return { signed: signReceipt(receipt, by), receipt };
 }

@@ -28,6 +28,9 @@ const receipt = (over: Partial<Receipt> = {}): Receipt => ({
   previousReceiptHash: new Uint8Array(0),
   status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
   log: "",
+  data: new Uint8Array(0),
+  gasWanted: 0n,
+  gasUsed: 0n,
   ...over,
 });
 const block = (txs: Uint8Array[], results: TxResult[], proposer = seq) => ({ height: 9n, proposer, txs, results });

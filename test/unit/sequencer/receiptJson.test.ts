@@ -24,6 +24,9 @@ const signed = signReceipt(
     previousReceiptHash: new Uint8Array(0),
     status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
     log: "",
+    data: new Uint8Array(0),
+    gasWanted: 0n,
+    gasUsed: 0n,
   },
   key,
 );

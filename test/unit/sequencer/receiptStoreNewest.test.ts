@@ -27,6 +27,9 @@ function receipt(by: typeof mine, i: number): Receipt {
     previousReceiptHash: new Uint8Array(0),
     status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
     log: "",
+    data: new Uint8Array(0),
+    gasWanted: 0n,
+    gasUsed: 0n,
   };
 }
 

@@ -48,6 +48,9 @@ function receiptBy(signer: ReturnType<typeof createEd25519Signer>, tx: string, c
     previousReceiptHash: new Uint8Array(32),
     status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
     log: "",
+    data: new Uint8Array(0),
+    gasWanted: 0n,
+    gasUsed: 0n,
   };
   return SignedReceipt.encode(signReceipt(receipt, signer)).finish();
 }

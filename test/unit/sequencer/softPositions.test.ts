@@ -79,6 +79,9 @@ function setUp() {
       previousReceiptHash: new Uint8Array(0),
       status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
       log: "",
+      data: new Uint8Array(0),
+      gasWanted: 0n,
+      gasUsed: 0n,
     };
     store.add(signReceipt(receipt, seq), receipt, 1);
     return { tx, result };
@@ -166,6 +169,9 @@ test("rejections and fills without owners (receipts signed before fills named th
     previousReceiptHash: new Uint8Array(0),
     status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
     log: "",
+    data: new Uint8Array(0),
+    gasWanted: 0n,
+    gasUsed: 0n,
   };
   store.add(signReceipt(receipt, seq), receipt, 1);
   t.is(size("taker"), 0n);

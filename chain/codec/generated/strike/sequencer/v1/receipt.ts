@@ -172,6 +172,17 @@ export interface Receipt {
   status: ReceiptStatus;
   /** Why a rejected tx was refused (human-readable, not part of any hash on chain). */
   log: string;
+  /**
+   * The rest of the result that result_hash covers, so that a client reads what the tx
+   * returned before the commit: `data` is the tx's TxMsgData (one response per message;
+   * for an order, MsgPlaceOrderResponse with the order's id and whether it rests), and
+   * gas_wanted and gas_used complete the deterministic result bytes. A client takes them
+   * only when sha256 of those bytes (code, data, gas_wanted, gas_used) is result_hash,
+   * which the committed block is checked against. Empty and 0 for a rejection.
+   */
+  data: Uint8Array;
+  gasWanted: bigint;
+  gasUsed: bigint;
 }
 
 /** Fill is one trade of the tx's order. */
@@ -234,6 +245,9 @@ function createBaseReceipt(): Receipt {
     previousReceiptHash: new Uint8Array(0),
     status: 0,
     log: "",
+    data: new Uint8Array(0),
+    gasWanted: 0n,
+    gasUsed: 0n,
   };
 }
 
@@ -283,6 +297,21 @@ export const Receipt: MessageFns<Receipt> = {
     }
     if (message.log !== "") {
       writer.uint32(106).string(message.log);
+    }
+    if (message.data.length !== 0) {
+      writer.uint32(114).bytes(message.data);
+    }
+    if (message.gasWanted !== 0n) {
+      if (BigInt.asIntN(64, message.gasWanted) !== message.gasWanted) {
+        throw new globalThis.Error("value provided for field message.gasWanted of type int64 too large");
+      }
+      writer.uint32(120).int64(message.gasWanted);
+    }
+    if (message.gasUsed !== 0n) {
+      if (BigInt.asIntN(64, message.gasUsed) !== message.gasUsed) {
+        throw new globalThis.Error("value provided for field message.gasUsed of type int64 too large");
+      }
+      writer.uint32(128).int64(message.gasUsed);
     }
     return writer;
   },
@@ -404,6 +433,30 @@ export const Receipt: MessageFns<Receipt> = {
             message.log = reader.string();
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.data = reader.bytes();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.gasWanted = reader.int64() as bigint;
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.gasUsed = reader.int64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -453,6 +506,13 @@ export const Receipt: MessageFns<Receipt> = {
         : new Uint8Array(0),
       status: isSet(object.status) ? receiptStatusFromJSON(object.status) : 0,
       log: isSet(object.log) ? globalThis.String(object.log) : "",
+      data: isSet(object.data) ? bytesFromBase64(object.data) : new Uint8Array(0),
+      gasWanted: isSet(object.gasWanted)
+        ? BigInt(object.gasWanted)
+        : isSet(object.gas_wanted)
+        ? BigInt(object.gas_wanted)
+        : 0n,
+      gasUsed: isSet(object.gasUsed) ? BigInt(object.gasUsed) : isSet(object.gas_used) ? BigInt(object.gas_used) : 0n,
     };
   },
 
@@ -497,6 +557,15 @@ export const Receipt: MessageFns<Receipt> = {
     if (message.log !== "") {
       obj.log = message.log;
     }
+    if (message.data.length !== 0) {
+      obj.data = base64FromBytes(message.data);
+    }
+    if (message.gasWanted !== 0n) {
+      obj.gasWanted = message.gasWanted.toString();
+    }
+    if (message.gasUsed !== 0n) {
+      obj.gasUsed = message.gasUsed.toString();
+    }
     return obj;
   },
 
@@ -518,6 +587,9 @@ export const Receipt: MessageFns<Receipt> = {
     message.previousReceiptHash = object.previousReceiptHash ?? new Uint8Array(0);
     message.status = object.status ?? 0;
     message.log = object.log ?? "";
+    message.data = object.data ?? new Uint8Array(0);
+    message.gasWanted = (object.gasWanted !== undefined && object.gasWanted !== null) ? BigInt(object.gasWanted) : 0n;
+    message.gasUsed = (object.gasUsed !== undefined && object.gasUsed !== null) ? BigInt(object.gasUsed) : 0n;
     return message;
   },
 };

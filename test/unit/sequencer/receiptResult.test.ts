@@ -1,0 +1,76 @@
+/**
+ * A receipt's result (chain/sequencer/receiptResult.ts) is read only when it is what the
+ * receipt's result hash covers: the order ids a market maker takes from it before the
+ * commit cannot differ from the result the block is judged against.
+ */
+import test from "ava";
+import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
+import { MsgPlaceOrderResponse } from "../../../chain/codec/generated/strike/orderbook/v1/tx.js";
+import { ReceiptStatus, type Receipt } from "../../../chain/sequencer/receipt.js";
+import { placedOrders, provenResultData } from "../../../chain/sequencer/receiptResult.js";
+import { resultHashOf } from "../../../chain/sequencer/receiptStore.js";
+import { okTxResult } from "../../helpers/txResults.js";
+
+const placed = (orderId: bigint, status: string) => ({
+  typeUrl: "/strike.orderbook.v1.MsgPlaceOrderResponse",
+  value: MsgPlaceOrderResponse.encode({ orderId, status, filled: "0", remaining: "1.5", fills: [] }).finish(),
+});
+
+function receiptFor(data: Uint8Array, over: Partial<Receipt> = {}): Receipt {
+  const result = { ...okTxResult, data, gasWanted: 200_000n, gasUsed: 81_234n };
+  return {
+    chainId: "c",
+    height: 5n,
+    index: 0,
+    txHash: new Uint8Array(32),
+    code: 0,
+    codespace: "",
+    resultHash: resultHashOf(result),
+    fills: [],
+    sequencerAddress: new Uint8Array(20),
+    epoch: 0n,
+    previousReceiptHash: new Uint8Array(0),
+    status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
+    log: "",
+    data,
+    gasWanted: result.gasWanted,
+    gasUsed: result.gasUsed,
+    ...over,
+  };
+}
+
+const twoOrders = TxMsgData.encode({
+  data: [],
+  msgResponses: [
+    placed(41n, "rests"),
+    { typeUrl: "/cosmos.bank.v1beta1.MsgSendResponse", value: new Uint8Array(0) },
+    placed(42n, "filled"),
+  ],
+}).finish();
+
+test("the orders a tx placed are read from a result that hashes to the receipt's result hash", (t) => {
+  const r = receiptFor(twoOrders);
+  t.deepEqual(provenResultData(r), twoOrders);
+  t.deepEqual(placedOrders(r), [
+    { msgIndex: 0, orderId: 41n, status: "rests", filled: "0", remaining: "1.5" },
+    { msgIndex: 2, orderId: 42n, status: "filled", filled: "0", remaining: "1.5" },
+  ]);
+});
+
+test("a result that is not what the hash covers is not read: another order id, other gas, or a rejection", (t) => {
+  const other = TxMsgData.encode({ data: [], msgResponses: [placed(99n, "rests")] }).finish();
+  // A sequencer that signs the true result hash beside another order id promises nothing about that id.
+  const lying = { ...receiptFor(twoOrders), data: other };
+  t.is(provenResultData(lying), undefined);
+  t.deepEqual(placedOrders(lying), []);
+  t.is(provenResultData({ ...receiptFor(twoOrders), gasUsed: 1n }), undefined);
+  t.is(provenResultData({ ...receiptFor(twoOrders), code: 5 }), undefined);
+  t.is(provenResultData(receiptFor(twoOrders, { status: ReceiptStatus.RECEIPT_STATUS_REJECTED })), undefined);
+});
+
+test("data that hashes right but is not a TxMsgData names no order", (t) => {
+  const junk = Uint8Array.of(0xff, 0xff, 0xff);
+  t.deepEqual(provenResultData(receiptFor(junk)), junk);
+  t.deepEqual(placedOrders(receiptFor(junk)), []);
+  t.deepEqual(placedOrders(receiptFor(new Uint8Array(0))), []);
+});
