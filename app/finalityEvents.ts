@@ -99,13 +99,12 @@ export function publishFinalityEvents(
       ["receipt.height", [r.receipt.height.toString()]],
       ["receipt.sequencer", [toHex(r.receipt.sequencerAddress).toUpperCase()]],
     ]);
-    if (positionSize === undefined || r.receipt.fills.length === 0) {
-      // Behind a receipt still waiting for its reads, this one waits its turn.
-      tail = tail.then(() => bus.publish({ type: "Receipt", value, attributes }));
-      return;
-    }
-    const tiers = tiersOf(r);
-    tail = tail.then(async () => bus.publish({ type: "Receipt", value: { ...value, ...(await tiers) }, attributes }));
+    const tiers = positionSize === undefined || r.receipt.fills.length === 0 ? undefined : tiersOf(r);
+    // Behind a receipt still waiting for its reads, this one waits its turn; one event that
+    // fails to go out must not stop the ones after it.
+    tail = tail
+      .then(async () => bus.publish({ type: "Receipt", value: { ...value, ...(await tiers) }, attributes }))
+      .catch(() => {});
   });
   ladder.onUpdate((l, step) => {
     if (!bus.wants("TxStatus")) return;

@@ -40,6 +40,10 @@ function verifyCommand(): Command {
           `valid receipt signed by ${String(decoded["sequencer_address"])}`,
           `  chain ${receipt.chainId}, height ${receipt.height}, index ${receipt.index}, epoch ${receipt.epoch}`,
           `  tx ${String(decoded["tx_hash"])}: ${String(decoded["status"])}, code ${receipt.code}, ${receipt.fills.length} fill(s)`,
+          // The orders it placed, from the result the receipt carries (proven by its result hash).
+          ...(decoded["orders"] as { order_id: string; status: string }[]).map(
+            (o) => `  order ${o.order_id}: ${o.status}`,
+          ),
         ].join("\n"),
       );
     });

@@ -9,6 +9,7 @@ import { MsgPlaceOrderResponse } from "../../../chain/codec/generated/strike/ord
 import { ReceiptStatus, type Receipt } from "../../../chain/sequencer/receipt.js";
 import { placedOrders, provenResultData } from "../../../chain/sequencer/receiptResult.js";
 import { resultHashOf } from "../../../chain/sequencer/receiptStore.js";
+import { decodedReceiptJson } from "../../../chain/sequencer/receiptJson.js";
 import { okTxResult } from "../../helpers/txResults.js";
 
 const placed = (orderId: bigint, status: string) => ({
@@ -55,6 +56,14 @@ test("the orders a tx placed are read from a result that hashes to the receipt's
     { msgIndex: 0, orderId: 41n, status: "rests", filled: "0", remaining: "1.5" },
     { msgIndex: 2, orderId: 42n, status: "filled", filled: "0", remaining: "1.5" },
   ]);
+});
+
+test("the receipt's JSON lists the placed orders only from a proven result", (t) => {
+  t.deepEqual(decodedReceiptJson(receiptFor(twoOrders))["orders"], [
+    { msg_index: 0, order_id: "41", status: "rests", filled: "0", remaining: "1.5" },
+    { msg_index: 2, order_id: "42", status: "filled", filled: "0", remaining: "1.5" },
+  ]);
+  t.deepEqual(decodedReceiptJson({ ...receiptFor(twoOrders), gasUsed: 1n })["orders"], []);
 });
 
 test("a result that is not what the hash covers is not read: another order id, other gas, or a rejection", (t) => {
