@@ -258,7 +258,15 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     const r = sequencing.relayed(bytes);
     if (r.verdict === "invalid") network.host.reportInvalid(peer, r.reason);
   });
-  sequencing.onPublish((bytes) => network.host.broadcast("receipts", bytes));
+  sequencing.onPublish((bytes) => {
+    try {
+      network.host.broadcast("receipts", bytes);
+    } catch (e) {
+      // A receipt past the channel's limit stays served here (strike_receipt, the websocket);
+      // the tx and its block are not affected.
+      log.warn("a receipt too large to relay to peers", { bytes: bytes.length, error: String(e) });
+    }
+  });
   // Speculative queries forwarded to the sequencer, and its signed answers (remoteQuery.ts).
   broadcastQuery = (bytes) => {
     network.host.broadcast("queries", bytes);

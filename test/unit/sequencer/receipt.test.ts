@@ -4,8 +4,11 @@ import {
   Liquidity,
   Receipt,
   ReceiptStatus,
+  SignedReceipt as SignedReceiptCodec,
   type SignedReceipt,
 } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
+import { encodeMessage } from "../../../chain/codec/encode.js";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "../../../chain/p2p/config.js";
 import { createEd25519Signer, ed25519Address, verifyEd25519 } from "../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
 import { concatBytes, u32be, utf8 } from "../../../chain/types/bytes.js";
@@ -156,4 +159,29 @@ test("the sign bytes are the documented prefix, chain id and receipt bytes (veri
   // The domain prefix: the same receipt bytes signed bare are not a receipt signature.
   const bare = { ...signed, signature: sequencer.sign(signed.receipt) };
   t.throws(() => verifyReceipt(bare, { chainId: CHAIN }));
+});
+
+test("the receipt of an order that swept 1,000 resting orders, both owners and the result data included, fits the receipts channel", (t) => {
+  const address = (i: number) => `strike1${String(i).padStart(38, "q")}`;
+  const fills = Array.from({ length: 1000 }, (_, i) => ({
+    market: "ETH-20261231-3500-C",
+    side: FillSide.FILL_SIDE_BUY,
+    price: 99_999_999_000_000n,
+    size: 1_000_000_000n,
+    fee: "-123456789012",
+    liquidity: Liquidity.LIQUIDITY_TAKER,
+    orderId: 2n ** 40n + BigInt(i),
+    counterpartyOrderId: 2n ** 40n + BigInt(i),
+    tradeSeq: 2n ** 40n + BigInt(i),
+    account: address(0),
+    subaccount: 4_000_000_000,
+    counterparty: address(i + 1),
+    counterpartySubaccount: 4_000_000_000,
+  }));
+  // The result data: a MsgPlaceOrderResponse line per fill (maker order id, price, size, fee as decimals).
+  const data = new Uint8Array(1000 * 64);
+  const signed = signReceipt({ ...sample(), fills, data, gasWanted: 2n ** 62n, gasUsed: 2n ** 62n }, sequencer);
+  const bytes = encodeMessage(SignedReceiptCodec, signed).length;
+  t.true(bytes <= DEFAULT_MAX_MESSAGE_BYTES.receipts, `${bytes} bytes`);
+  t.log(`${bytes} bytes, ${Math.round((100 * bytes) / DEFAULT_MAX_MESSAGE_BYTES.receipts)}% of the channel's limit`);
 });
