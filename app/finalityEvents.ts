@@ -24,7 +24,7 @@ import { receiptToJson } from "../chain/sequencer/receiptJson.js";
 import { txStatusJson } from "../chain/sequencer/ladderJson.js";
 import type { Sequencing } from "../chain/sequencer/service.js";
 import { createSoftPositions, type PositionKey, type PositionTierJson } from "../chain/sequencer/softPositions.js";
-import type { StoredReceipt } from "../chain/sequencer/receiptStore.js";
+import type { Receipt } from "../chain/sequencer/receipt.js";
 import { toHex } from "../chain/types/bytes.js";
 
 /** A position's size (the margin module's, in the market's size units) in the committed state, or in the state after `height`. */
@@ -59,9 +59,9 @@ export function publishFinalityEvents(
     }
   };
 
-  /** The tiers of the positions `r` moves; soft sizes now (synchronously), the state reads after. */
-  const tiersOf = (r: StoredReceipt): Promise<{ positions: PositionTierJson[]; checkpointed_height?: string }> => {
-    const touched = soft.touched(r.receipt);
+  /** The tiers of the positions the receipt moves; soft sizes now (synchronously), the state reads after. */
+  const tiersOf = (receipt: Receipt): Promise<{ positions: PositionTierJson[]; checkpointed_height?: string }> => {
+    const touched = soft.touched(receipt);
     const softSizes = touched.map((p) => soft.size(p));
     const l1 = ladder.newestL1().checkpointed?.height;
     // The committed reads start now, before any later block can commit and be counted twice.
@@ -88,18 +88,20 @@ export function publishFinalityEvents(
   receipts.onChange((r) => {
     soft.receipt(r);
     if (!bus.wants("Receipt")) return;
-    const counterparties = r.receipt.fills.flatMap((f) => [f.account, f.counterparty]).filter((a) => a !== "");
-    const accounts = [...new Set([...ladder.accountsOf(r.receipt.txHash), ...counterparties])];
-    const hash = toHex(r.receipt.txHash).toUpperCase();
+    // Decoded once: a judged receipt is held as bytes and decoded again on every read.
+    const receipt = r.receipt;
+    const counterparties = receipt.fills.flatMap((f) => [f.account, f.counterparty]).filter((a) => a !== "");
+    const accounts = [...new Set([...ladder.accountsOf(receipt.txHash), ...counterparties])];
+    const hash = toHex(receipt.txHash).toUpperCase();
     const value = { ...receiptToJson(r.signed, r.stage), accounts };
     const attributes = new Map<string, readonly string[]>([
       ["tx.hash", [hash]],
       ["receipt.account", accounts],
       ["receipt.stage", [r.stage]],
-      ["receipt.height", [r.receipt.height.toString()]],
-      ["receipt.sequencer", [toHex(r.receipt.sequencerAddress).toUpperCase()]],
+      ["receipt.height", [receipt.height.toString()]],
+      ["receipt.sequencer", [toHex(receipt.sequencerAddress).toUpperCase()]],
     ]);
-    const tiers = positionSize === undefined || r.receipt.fills.length === 0 ? undefined : tiersOf(r);
+    const tiers = positionSize === undefined || receipt.fills.length === 0 ? undefined : tiersOf(receipt);
     // Behind a receipt still waiting for its reads, this one waits its turn; one event that
     // fails to go out must not stop the ones after it.
     tail = tail
