@@ -4,6 +4,7 @@ import { ReceiptStatus } from "../../../chain/codec/generated/strike/sequencer/v
 import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
 import { checkReceipt } from "../../../chain/sequencer/receiptVerdict.js";
+import { fillsFromEvents } from "../../../chain/sequencer/fills.js";
 import { resultHashOf } from "../../../chain/sequencer/receiptStore.js";
 import type { TxResult } from "../../../chain/types/abci.js";
 import { utf8 } from "../../../chain/types/bytes.js";
@@ -64,5 +65,44 @@ test("a signed rejection promised nothing to check", (t) => {
   t.is(
     checkReceipt(receipt({ status: ReceiptStatus.RECEIPT_STATUS_REJECTED, code: 32 }), block([], [])).verdict,
     "rejected",
+  );
+});
+
+test("violated: a fill that names another owner than the committed trade (the maker a receipt told it was hit)", (t) => {
+  const attrs = (kv: Record<string, string>) => Object.entries(kv).map(([key, value]) => ({ key, value, index: true }));
+  const traded: TxResult = {
+    ...ok,
+    events: [
+      { type: "message", attributes: attrs({ sender: "taker" }) },
+      {
+        type: "trade",
+        attributes: attrs({
+          market: "ETH-PERP",
+          seq: "1",
+          price: "3000000000",
+          size: "1000",
+          taker_side: "buy",
+          maker: "maker",
+          taker: "taker",
+          maker_order_id: "7",
+          taker_order_id: "8",
+          maker_fee: "0",
+          taker_fee: "0",
+          maker_subaccount: "0",
+          taker_subaccount: "0",
+        }),
+      },
+    ],
+  };
+  const promised = fillsFromEvents(traded.events);
+  const r = (fills: typeof promised) => receipt({ resultHash: resultHashOf(traded), fills });
+  t.is(checkReceipt(r(promised), block([filler, tx], [ok, traded])).verdict, "honoured");
+  t.is(
+    checkReceipt(r([{ ...promised[0]!, counterparty: "someone-else" }]), block([filler, tx], [ok, traded])).verdict,
+    "violated",
+  );
+  t.is(
+    checkReceipt(r([{ ...promised[0]!, counterpartySubaccount: 3 }]), block([filler, tx], [ok, traded])).verdict,
+    "violated",
   );
 });
