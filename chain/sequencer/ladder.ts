@@ -97,6 +97,8 @@ export interface FinalityLadder {
 
 /** Enough for received · sequenced · reverted · sequenced · reverted · sequenced · committed · checkpointed · settled, and then some. */
 export const MAX_STEPS = 16;
+/** The steps a receipt makes (ladder.receipt), as opposed to the block's and L1's. */
+const RECEIPT_STAGES: ReadonlySet<string> = new Set(["sequenced", "reverted", "rejected"]);
 export const DEFAULT_LADDER_CAPACITY = 50_000;
 /** Committed heights waiting for their checkpoint / settlement, at most. */
 const MAX_AWAITING_HEIGHTS = 10_000;
@@ -122,11 +124,17 @@ export function createFinalityLadder(o: { capacity?: number; settlement?: Settle
 
   function step(key: string, s: LadderStep): void {
     const l = entry(key);
-    const last = l.steps.at(-1);
+    // News of a receipt that comes after the tx's commit (a receipt relayed late, judged
+    // against its block on arrival: the sequencer failed and the tx committed in another
+    // block) is history: it goes before the commit, which stays where the tx is.
+    const committed = RECEIPT_STAGES.has(s.stage) ? l.steps.findIndex((x) => x.stage === "committed") : -1;
+    const at = committed >= 0 ? committed : l.steps.length;
+    const before = l.steps[at - 1];
     // The same news twice (a receipt echoed by a peer, a block seen through two paths) is one step.
-    if (last !== undefined && last.stage === s.stage && last.height === s.height && last.index === s.index) return;
+    if (before !== undefined && before.stage === s.stage && before.height === s.height && before.index === s.index)
+      return;
     if (l.steps.length >= MAX_STEPS) return;
-    l.steps.push(s);
+    l.steps.splice(at, 0, s);
     for (const f of listeners) f(l, s);
   }
 

@@ -216,3 +216,24 @@ test("the accounts given with `received` are on that first step's update (an acc
   ladder.received(sha256(utf8("x")), 0, ["strike1bob"]);
   t.deepEqual(seen, [["strike1bob"]]);
 });
+
+test("a receipt relayed after the tx committed elsewhere (its sequencer failed) is judged reverted and shown before the commit, which stays the tx's stage", (t) => {
+  const { receipts, ladder } = wired();
+  const tx = utf8("tx-late-revert");
+  ladder.received(sha256(tx), 1000);
+  // Height 8 is proposed by another validator and holds the tx; this node has no receipt yet.
+  receipts.blockCommitted(8n, [tx], [ok], 1200, ed25519Address(other.publicKey));
+  ladder.committed(8n, [sha256(tx)], [ok], 1200);
+  // The failed sequencer's receipt for height 8 arrives late and is judged at once: reverted.
+  const late = receiptFor(tx, 8n, 0);
+  t.is(receipts.add(late.signed, late.receipt, 1300).stage, "reverted");
+  const s = txStatusJson(ladder.get(sha256(tx))!, ladder.settlement);
+  t.deepEqual(
+    s.steps.map((x) => x.stage),
+    ["received", "reverted", "committed"],
+  );
+  t.is(s.stage, "committed");
+  // The same late news again is one step.
+  receipts.add(late.signed, late.receipt, 1400);
+  t.is(ladder.get(sha256(tx))!.steps.length, 3);
+});
