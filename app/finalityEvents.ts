@@ -26,6 +26,7 @@ import type { Sequencing } from "../chain/sequencer/service.js";
 import { createSoftPositions, type PositionKey, type PositionTierJson } from "../chain/sequencer/softPositions.js";
 import type { Receipt } from "../chain/sequencer/receipt.js";
 import { toHex } from "../chain/types/bytes.js";
+import { evictOldest } from "../chain/types/evictOldest.js";
 
 /** A position's size (the margin module's, in the market's size units) in the committed state, or in the state after `height`. */
 export type PositionSizeReader = (p: PositionKey, height?: bigint) => Promise<bigint>;
@@ -50,8 +51,8 @@ export function publishFinalityEvents(
     if (hit !== undefined || positionSize === undefined) return hit;
     try {
       const size = await positionSize(p, height);
-      if (checkpointed.size >= CHECKPOINTED_CACHE) checkpointed.delete(checkpointed.keys().next().value!);
       checkpointed.set(key, size);
+      evictOldest(checkpointed, CHECKPOINTED_CACHE);
       return size;
     } catch {
       // That state is pruned here, or not yet reached: the tier is left out, not guessed.
