@@ -428,6 +428,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     uiDir: dashboardDir(),
     logger: log.with("rpc"),
   }).catch(async (e: unknown) => {
+    await verifierPool.close();
+    await txIndex?.close();
     await state.close();
     await db.close();
     const reason = e instanceof Error ? e.message : String(e);

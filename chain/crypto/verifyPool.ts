@@ -73,7 +73,11 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const native = require(workerData.bindingPath);
 const STRIDE = ${STRIDE};
-parentPort.on("message", ({ id, n, bytes }) => {
+parentPort.on("message", ({ id, n, bytes, close }) => {
+  if (close === true) {
+    parentPort.close();
+    return;
+  }
   const b = new Uint8Array(bytes);
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -98,6 +102,28 @@ interface Slot {
   /** Batches sent and not answered, by id. */
   inflight: Map<number, Job[]>;
   jobsInFlight: number;
+}
+
+/** How long a closing pool waits for a worker to end by itself before terminating it. */
+const STOP_GRACE_MS = 5_000;
+
+/**
+ * Ends a worker by asking it to close its port, which it reads only once its script,
+ * the native binding's load included, has run. \`worker.terminate()\` on a worker still
+ * loading the binding interrupts the addon's initialisation, and the addon (C++
+ * node-addon-api) then aborts the whole process ("terminate called after throwing an
+ * instance of 'Napi::Error'"): a node that refused to start for a busy port died of
+ * SIGABRT instead of exiting 1. A worker that does not end in time is terminated.
+ */
+function stopWorker(worker: Worker): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => void worker.terminate().then(() => resolve()), STOP_GRACE_MS);
+    worker.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    worker.postMessage({ close: true });
+  });
 }
 
 export function createSignatureVerifierPool(options: VerifierPoolOptions = {}): SignatureVerifierPool {
@@ -231,12 +257,14 @@ export function createSignatureVerifierPool(options: VerifierPoolOptions = {}): 
     stats: () => ({ ...stats }),
     async close() {
       closed = true;
-      const workers = slots.map((s) => s.worker).filter((w): w is Worker => w !== undefined);
+      const stopping: Promise<void>[] = [];
       for (const s of slots) {
         const w = s.worker;
-        if (w !== undefined) failed(s, w, new Error("pool closed"));
+        if (w === undefined) continue;
+        failed(s, w, new Error("pool closed"));
+        stopping.push(stopWorker(w));
       }
-      await Promise.all(workers.map((w) => w.terminate()));
+      await Promise.all(stopping);
     },
     async crashWorkerForTesting(index) {
       const w = slots[index]?.worker;

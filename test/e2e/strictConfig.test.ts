@@ -100,7 +100,7 @@ test("a peer port another process holds refuses to start, saying which address a
       "--rpc.laddr",
       `tcp://127.0.0.1:${await freePort()}`,
     ]);
-    t.is(r.code, 1);
+    t.is(r.code, 1, `signal ${r.signal}: ${r.stderr}`);
     t.regex(
       r.stderr,
       new RegExp(

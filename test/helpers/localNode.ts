@@ -13,7 +13,9 @@ const repo = resolve(import.meta.dirname, "../..");
 const bin = join(repo, "bin/strike.js");
 
 export interface CliResult {
+  /** The exit code, or -1 when a signal ended the process (see `signal`). */
   code: number;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -34,7 +36,7 @@ export function runCli(
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
-    child.on("close", (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
+    child.on("close", (code, signal) => resolvePromise({ code: code ?? -1, signal, stdout, stderr }));
     child.stdin.end(options.input ?? "");
   });
 }
@@ -45,7 +47,7 @@ export async function runCliOk(
 ): Promise<string> {
   const r = await runCli(args, options);
   if (r.code !== 0) {
-    throw new Error(`strike ${args.join(" ")} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+    throw new Error(`strike ${args.join(" ")} exited ${r.signal ?? r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   }
   return r.stdout;
 }

@@ -1,7 +1,17 @@
 import test from "ava";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { sha256 } from "../../../chain/crypto/hash.js";
-import { secp256k1PublicKey, signSecp256k1, toHighS, verifySecp256k1Digest } from "../../../chain/crypto/secp256k1.js";
+import {
+  SECP256K1_BINDING_PATH,
+  secp256k1PublicKey,
+  signSecp256k1,
+  toHighS,
+  verifySecp256k1Digest,
+} from "../../../chain/crypto/secp256k1.js";
 import type { SignatureInput } from "../../../chain/crypto/sigCache.js";
 import { createSignatureVerifierPool } from "../../../chain/crypto/verifyPool.js";
 
@@ -111,6 +121,32 @@ test("a closed pool still answers, on the main thread", async (t) => {
   await pool.close();
   t.deepEqual(await pool.verify([signed(3), { ...signed(3), signature: toHighS(signed(3).signature) }]), [true, false]);
   t.is(pool.stats().verifiedInWorkers, 0);
+});
+
+test("closing a pool whose workers are still loading the binding lets the load finish, then ends them", async (t) => {
+  // A node that refuses to start (a busy port) closes its pool milliseconds after creating
+  // it. Terminating a worker in the middle of the native addon's initialisation aborted the
+  // whole process (SIGABRT from node-addon-api) instead of letting it exit 1.
+  const dir = await mkdtemp(join(tmpdir(), "strike-pool-"));
+  try {
+    const marker = join(dir, "loaded");
+    const slowBinding = join(dir, "slow-binding.cjs");
+    await writeFile(
+      slowBinding,
+      `const end = Date.now() + 300; while (Date.now() < end) {}
+require("node:fs").writeFileSync(${JSON.stringify(marker)}, "loaded");
+module.exports = require(${JSON.stringify(SECP256K1_BINDING_PATH)});
+`,
+    );
+    const pool = createSignatureVerifierPool({ threads: 1, bindingPath: slowBinding });
+    const started = Date.now();
+    await pool.close();
+    t.true(existsSync(marker), "the worker's load ran to its end before the worker stopped");
+    t.true(Date.now() - started < 4_000, "and the worker ended by itself, not by the grace timeout");
+    t.deepEqual(await pool.verify([signed(1)]), [true]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test("with inlineWhenIdle, a lone request to an idle pool is verified at once on the calling thread; a burst still goes to the workers", async (t) => {
