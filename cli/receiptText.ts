@@ -124,7 +124,7 @@ const ORDER_STATUS: Record<string, (o: { filled: string; remaining: string }) =>
   rests: (o) => `rests on the book with ${o.remaining}`,
   filled: (o) => `filled ${o.filled}`,
   cancelled_remainder: (o) => `filled ${o.filled}, the other ${o.remaining} not kept`,
-  triggered_later: () => "waits off the book for its trigger",
+  untriggered: () => "waits off the book for its trigger",
 };
 
 /**

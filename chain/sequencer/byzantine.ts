@@ -5,17 +5,40 @@
  * config file. Each mode misbehaves once, then the sequencer is honest again (so that the
  * violation report it must sequence is not swallowed too).
  */
+import { FillSide, Liquidity, type Fill } from "../codec/generated/strike/sequencer/v1/receipt.js";
 import { sha256 } from "../crypto/hash.js";
+import type { ByzantineMode } from "./byzantineModes.js";
 
-export const BYZANTINE_MODES = ["drop", "reorder", "equivocate"] as const;
-export type ByzantineMode = (typeof BYZANTINE_MODES)[number];
+export { BYZANTINE_MODES, type ByzantineMode } from "./byzantineModes.js";
 
 export interface ByzantineSequencing {
   /** The proposal's txs: in "drop" the first receipted tx is left out, in "reorder" the first two swap. */
   proposal(txs: readonly Uint8Array[]): Uint8Array[];
   /** In "equivocate": a second result hash to sign for the slot just receipted (a conflicting receipt). */
   conflictingResult(resultHash: Uint8Array): Uint8Array | undefined;
+  /**
+   * In "false_fills": the fills to sign instead of the true ones: the first fill one tick of
+   * price better for the tx's side, or, for a tx that traded nothing, a fill it never had.
+   */
+  falseFills(fills: readonly Fill[]): Fill[] | undefined;
 }
+
+/** The fill "false_fills" shows for a tx that traded nothing. */
+export const MADE_UP_FILL: Fill = {
+  market: "ETH-PERP",
+  side: FillSide.FILL_SIDE_BUY,
+  price: 3_000_000_000n,
+  size: 1_000n,
+  fee: "0",
+  liquidity: Liquidity.LIQUIDITY_TAKER,
+  orderId: 1n,
+  counterpartyOrderId: 2n,
+  tradeSeq: 1n,
+  account: "",
+  subaccount: 0,
+  counterparty: "",
+  counterpartySubaccount: 0,
+};
 
 export function createByzantineSequencing(mode: ByzantineMode): ByzantineSequencing {
   let done = false;
@@ -36,6 +59,14 @@ export function createByzantineSequencing(mode: ByzantineMode): ByzantineSequenc
       if (done || mode !== "equivocate") return undefined;
       done = true;
       return sha256(resultHash);
+    },
+    falseFills(fills) {
+      if (done || mode !== "false_fills") return undefined;
+      done = true;
+      const [first, ...rest] = fills;
+      if (first === undefined) return [MADE_UP_FILL];
+      const better = first.side === FillSide.FILL_SIDE_BUY ? first.price - 1n : first.price + 1n;
+      return [{ ...first, price: better }, ...rest];
     },
   };
 }

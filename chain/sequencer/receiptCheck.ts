@@ -3,8 +3,9 @@
  * (fetching the block and its results over JSON-RPC) and sorts it into honoured, pending,
  * reverted (the block was proposed by another validator: a liveness fault, never slashed)
  * or violated. A violation comes with the MsgReceiptViolation that proves it: Merkle proofs
- * of the committed tx and result at the promised index, or the second receipt the
- * sequencer signed for the same slot. Given a signer, the checker reports it by itself,
+ * of the committed tx and result at the promised index, the second receipt the sequencer
+ * signed for the same slot, or the receipt alone when it contradicts the result it promises
+ * (receiptTrades.ts; found before its height commits). Given a signer, the checker reports it by itself,
  * commit–reveal (violationReport.ts): no one who sees the report can take its reward.
  * Plain JSON-RPC over fetch, like client.ts, so `strike receipt check` can reuse it.
  */
@@ -18,6 +19,7 @@ import { rpcCall } from "./client.js";
 import { sequencerErrors } from "./errors.js";
 import { ReceiptStatus, verifyReceipt, type Receipt, type SignedReceipt } from "./receipt.js";
 import { signedReceiptFromJson } from "./receiptJson.js";
+import { falseFills } from "./receiptTrades.js";
 import { judgeSlot, type ReceiptVerdict } from "./receiptVerdict.js";
 import { reportViolation, type ReportOutcome, type ViolationSigner } from "./violationReport.js";
 
@@ -90,6 +92,23 @@ export function judgeReceipt(
       conflicting: undefined,
       salt: new Uint8Array(0),
     },
+  };
+}
+
+/**
+ * A receipt that contradicts the result it promises (receiptTrades.ts) is a lie now,
+ * whatever block commits: the violation, proven by the receipt alone. Undefined otherwise.
+ */
+export function selfContradiction(
+  signed: SignedReceipt,
+  receipt: Receipt,
+): { verdict: "violated"; detail: string; violation: MsgReceiptViolation } | undefined {
+  const lie = falseFills(receipt);
+  if (lie === undefined) return undefined;
+  return {
+    verdict: "violated",
+    detail: `the receipt contradicts itself: ${lie}`,
+    violation: { reporter: "", receipt: signed, committed: undefined, conflicting: undefined, salt: new Uint8Array(0) },
   };
 }
 
@@ -246,6 +265,8 @@ export function createReceiptChecker(o: ReceiptCheckerOptions): ReceiptChecker {
     if (h.receipt.status === ReceiptStatus.RECEIPT_STATUS_REJECTED)
       return { ...base, verdict: "rejected", detail: "the sequencer refused the tx" };
     if (h.last !== undefined && h.last.verdict !== "pending") return h.last;
+    const lie = selfContradiction(h.signed, h.receipt);
+    if (lie !== undefined) return { ...base, ...lie };
     const conflicting = await conflictOf(h);
     if (conflicting !== undefined)
       return {

@@ -7,12 +7,14 @@
  * needs to cancel or replace a quote that rests, without waiting for the block.
  */
 import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
-import { MsgPlaceOrderResponse } from "../codec/generated/strike/orderbook/v1/tx.js";
+import { MsgPlaceBundleResponse, MsgPlaceOrderResponse } from "../codec/generated/strike/orderbook/v1/tx.js";
 import { equalBytes } from "../types/bytes.js";
 import { ReceiptStatus, type Receipt } from "./receipt.js";
 import { resultHashOf } from "./receiptVerdict.js";
 
 const PLACE_ORDER_RESPONSE = "/strike.orderbook.v1.MsgPlaceOrderResponse";
+const REPLACE_ORDER_RESPONSE = "/strike.orderbook.v1.MsgReplaceOrderResponse";
+const PLACE_BUNDLE_RESPONSE = "/strike.orderbook.v1.MsgPlaceBundleResponse";
 
 /** The receipt's result data, when it is exactly what result_hash covers; undefined otherwise (and for a rejection). */
 export function provenResultData(r: Receipt): Uint8Array | undefined {
@@ -30,12 +32,40 @@ export function provenResultData(r: Receipt): Uint8Array | undefined {
   return equalBytes(hash, r.resultHash) ? r.data : undefined;
 }
 
+/** The response of one order a tx placed, with the index of the message that placed it. */
+export interface OrderResponse {
+  msgIndex: number;
+  response: MsgPlaceOrderResponse;
+}
+
+/**
+ * Every order response in a tx's result data, in message order (a bundle's legs in leg
+ * order): MsgPlaceOrder's, MsgReplaceOrder's (the same message type under its own type
+ * URL) and MsgPlaceBundle's legs. These are the only messages that trade; their fills are
+ * the tx's trades, in the order they were made. Undefined when the data or one of these
+ * responses does not decode: then nothing can be said of the tx's trades.
+ */
+export function orderResponses(data: Uint8Array): OrderResponse[] | undefined {
+  try {
+    const out: OrderResponse[] = [];
+    TxMsgData.decode(data).msgResponses.forEach((any, msgIndex) => {
+      if (any.typeUrl === PLACE_ORDER_RESPONSE || any.typeUrl === REPLACE_ORDER_RESPONSE)
+        out.push({ msgIndex, response: MsgPlaceOrderResponse.decode(any.value) });
+      else if (any.typeUrl === PLACE_BUNDLE_RESPONSE)
+        for (const leg of MsgPlaceBundleResponse.decode(any.value).legs) out.push({ msgIndex, response: leg });
+    });
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
 /** An order a tx placed, as its message's response says (sizes as decimals of the market). */
 export interface PlacedOrder {
-  /** Index of the tx message that placed it. */
+  /** Index of the tx message that placed it (a bundle's legs share their message's). */
   msgIndex: number;
   orderId: bigint;
-  /** "filled", "rests", "cancelled_remainder" or "triggered_later". */
+  /** "filled", "rests", "cancelled_remainder" or "untriggered". */
   status: string;
   filled: string;
   remaining: string;
@@ -45,21 +75,11 @@ export interface PlacedOrder {
 export function placedOrders(r: Receipt): PlacedOrder[] {
   const data = provenResultData(r);
   if (data === undefined || data.length === 0) return [];
-  let responses: ReturnType<typeof TxMsgData.decode>["msgResponses"];
-  try {
-    responses = TxMsgData.decode(data).msgResponses;
-  } catch {
-    return [];
-  }
-  const out: PlacedOrder[] = [];
-  responses.forEach((any, msgIndex) => {
-    if (any.typeUrl !== PLACE_ORDER_RESPONSE) return;
-    try {
-      const p = MsgPlaceOrderResponse.decode(any.value);
-      out.push({ msgIndex, orderId: p.orderId, status: p.status, filled: p.filled, remaining: p.remaining });
-    } catch {
-      // A response that does not decode names no order.
-    }
-  });
-  return out;
+  return (orderResponses(data) ?? []).map(({ msgIndex, response: p }) => ({
+    msgIndex,
+    orderId: p.orderId,
+    status: p.status,
+    filled: p.filled,
+    remaining: p.remaining,
+  }));
 }

@@ -213,7 +213,8 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       gasUsed: r.gasUsed,
     };
     keep(h, tx, r);
-    h.promises.push(sign(promise, h.epoch));
+    const lie = o.byzantineForTesting?.falseFills(promise.fills);
+    h.promises.push(sign(lie === undefined ? promise : { ...promise, fills: lie }, h.epoch));
     const twin = o.byzantineForTesting?.conflictingResult(promise.resultHash);
     if (twin !== undefined) sign({ ...promise, resultHash: twin }, h.epoch);
     return true;

@@ -13,7 +13,7 @@ import { receiptWatchCommand } from "./receiptWatch.js";
 function verifyCommand(): Command {
   const cmd = new Command("verify")
     .description(
-      "Check a receipt offline: its ed25519 signature over the domain-separated sign bytes, its chain, and that its signer is the sequencer it names (or --sequencer)",
+      "Check a receipt offline: its ed25519 signature over the domain-separated sign bytes, its chain, that its signer is the sequencer it names (or --sequencer), and that its fills are the trades of the result it promises. Exit code 3 for a signed receipt that contradicts itself (a slashable lie: `strike receipt report` it)",
     )
     .argument(
       "<file>",
@@ -22,9 +22,10 @@ function verifyCommand(): Command {
     .option("--sequencer <address>", "hex consensus address the receipt must come from (see `strike status`)")
     .action(async (file: string, flags: { sequencer?: string }, self: Command) => {
       // Loaded by this action only, so that other commands start without the receipt code.
-      const [{ verifyReceiptJson }, { decodedReceiptJson }] = await Promise.all([
+      const [{ verifyReceiptJson }, { decodedReceiptJson }, { falseFills }] = await Promise.all([
         import("../../chain/sequencer/client.js"),
         import("../../chain/sequencer/receiptJson.js"),
+        import("../../chain/sequencer/receiptTrades.js"),
       ]);
       const g = globalOptions(self);
       const inner = readReceiptFile(file);
@@ -35,6 +36,18 @@ function verifyCommand(): Command {
         ...(flags.sequencer === undefined ? {} : { sequencerAddress: flags.sequencer }),
       });
       const decoded = decodedReceiptJson(receipt);
+      // Signed, but contradicting the result it promises: a lie to report, not a valid promise.
+      const lie = falseFills(receipt);
+      if (lie !== undefined) {
+        print(g.output, { valid: false, signature_valid: true, contradiction: lie, receipt: decoded }, () =>
+          [
+            `INVALID: signed by ${String(decoded["sequencer_address"])}, but the receipt contradicts itself: ${lie}`,
+            `  a slashable lie: report it with \`strike receipt report ${file} --from KEY\``,
+          ].join("\n"),
+        );
+        process.exitCode = 3;
+        return;
+      }
       print(g.output, { valid: true, receipt: decoded }, () =>
         [
           `valid receipt signed by ${String(decoded["sequencer_address"])}`,

@@ -3,6 +3,7 @@ import { readReceiptFile } from "./receiptFile.js";
 import type { Command } from "commander";
 import { verifyReceiptJson } from "../../chain/sequencer/client.js";
 import { decodedReceiptJson } from "../../chain/sequencer/receiptJson.js";
+import { falseFills } from "../../chain/sequencer/receiptTrades.js";
 import { checkReceipt, type CommittedHeight } from "../../chain/sequencer/receiptVerdict.js";
 import type { AbciEvent, TxResult } from "../../chain/types/abci.js";
 import { fromBase64, fromHex } from "../../chain/types/bytes.js";
@@ -82,7 +83,12 @@ export async function receiptCheck(file: string, _flags: unknown, self: Command)
   const receipt = verifyReceiptJson(readReceiptFile(file), g.chainId === undefined ? {} : { chainId: g.chainId });
   const url = rpcHttpUrl(g.node);
   const block = await committedHeight(url, receipt.height);
-  const { verdict, reason } = checkReceipt(receipt, block);
+  // A receipt that contradicts the result it promises is violated whatever the block holds.
+  const lie = falseFills(receipt);
+  const { verdict, reason } =
+    lie === undefined
+      ? checkReceipt(receipt, block)
+      : { verdict: "violated" as const, reason: `the receipt contradicts itself: ${lie}` };
   // Where the tx ended up (after a revert it is committed later, elsewhere).
   const decoded = decodedReceiptJson(receipt);
   const committed = await rpcCall<{ height: string; index: number; tx_result: { code: number } }>(url, "tx", {

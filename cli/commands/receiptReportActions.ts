@@ -50,6 +50,7 @@ export async function receiptReport(file: string, flags: ReportFlags, self: Comm
     return { signed, receipt: verifyReceipt(signed, { chainId: network, acceptNonCanonical: true }) };
   };
   const first = verified(file);
+  const lie = check.selfContradiction(first.signed, first.receipt);
   let violation: Parameters<typeof reportViolation>[0]["violation"];
   let why: string;
   if (flags.conflicting !== undefined) {
@@ -60,6 +61,10 @@ export async function receiptReport(file: string, flags: ReportFlags, self: Comm
       );
     violation = { receipt: first.signed, committed: undefined, conflicting: second.signed };
     why = `the sequencer signed two receipts for ${first.receipt.height}/${first.receipt.index}`;
+  } else if (lie !== undefined) {
+    // Proven by the receipt alone; the chain judges it once its height is reached.
+    violation = { receipt: first.signed, committed: undefined, conflicting: undefined };
+    why = lie.detail;
   } else {
     const block = await check.fetchCommittedBlock(url, first.receipt.height);
     if (block === undefined)

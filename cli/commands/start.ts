@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { parseDuration } from "../../chain/node/duration.js";
 import { NODE_V8_FLAGS, missingV8Flags } from "../../chain/node/v8Flags.js";
 import { configFields } from "../../chain/node/configFields.js";
-import { BYZANTINE_MODES, type ByzantineMode } from "../../chain/sequencer/byzantine.js";
+import { BYZANTINE_MODES, type ByzantineMode } from "../../chain/sequencer/byzantineModes.js";
 import { globalOptions } from "../globalOptions.js";
 import { withExamples } from "../help.js";
 import { note } from "../output.js";

@@ -39,6 +39,11 @@ export interface ExecutedFill {
   price: bigint;
   size: bigint;
   takerFee: bigint;
+  /** As the trade's event says: its sequence number, the resting order's owner and subaccount, the maker's fee. */
+  tradeSeq: bigint;
+  maker: string;
+  makerSubaccount: number;
+  makerFee: bigint;
 }
 
 export interface Execution {
@@ -277,10 +282,19 @@ export function applyExecution(
     if (f.makerRemaining === 0n) deleteOrder(ctx, maker);
     else updateRemaining(ctx, maker, f.makerRemaining);
     cost += p.takerDeltas[i]!.cost;
-    fills.push({ makerOrderId: maker.id, price: f.price, size: f.size, takerFee: p.takerDeltas[i]!.fee });
-    recordTrade(ctx, market, maker, order, f, options.liquidation === true, {
+    const tradeSeq = recordTrade(ctx, market, maker, order, f, options.liquidation === true, {
       maker: makerSide.fee,
       taker: p.takerDeltas[i]!.fee,
+    });
+    fills.push({
+      makerOrderId: maker.id,
+      price: f.price,
+      size: f.size,
+      takerFee: p.takerDeltas[i]!.fee,
+      tradeSeq,
+      maker: maker.owner,
+      makerSubaccount: maker.subaccount,
+      makerFee: makerSide.fee,
     });
   });
   if (plan.rest !== undefined) {
@@ -314,7 +328,7 @@ export function executeOrder(
   return applyExecution(ctx, margin, planned, options);
 }
 
-/** Stores the trade and emits its event, with the fee each side paid (uusdc; what a receipt's fills report). */
+/** Stores the trade and emits its event, with the fee each side paid (uusdc; what a receipt's fills report); returns its sequence number. */
 function recordTrade(
   ctx: Context,
   market: Market,
@@ -323,7 +337,7 @@ function recordTrade(
   { price, size }: Pick<Fill, "price" | "size">,
   liquidation: boolean,
   fees: { maker: bigint; taker: bigint },
-): void {
+): bigint {
   const seq = nextTradeSeq(ctx);
   addTrade(ctx, {
     seq,
@@ -356,6 +370,7 @@ function recordTrade(
     ["maker_subaccount", String(maker.subaccount)],
     ["taker_subaccount", String(taker.subaccount)],
   ]);
+  return seq;
 }
 
 /** Deletes an order and says why; unknown ids are ignored. */

@@ -1,5 +1,6 @@
 /** One thin handler per orderbook message: validate, call the keeper, encode the response. */
 import { MarketStatus } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
+import type { Side } from "../../chain/codec/generated/strike/orderbook/v1/order.js";
 import * as tx from "../../chain/codec/generated/strike/orderbook/v1/tx.js";
 import { isValidAddress } from "../../chain/crypto/address.js";
 import { msgRoute } from "../../chain/runtime/msgRoute.js";
@@ -18,12 +19,20 @@ import { formatPrice, formatSize } from "./units.js";
 
 const T = "/strike.orderbook.v1.";
 
+/** The placed order's side of its fills: market, side, owner and subaccount. */
+interface Taker {
+  market: string;
+  side: Side;
+  owner: string;
+  subaccount: number;
+}
+
 function placeResponse(
   ctx: Parameters<MsgRoute["handle"]>[0],
-  marketId: string,
+  taker: Taker,
   r: PlaceResult | Execution,
 ): tx.MsgPlaceOrderResponse {
-  const market = requireMarket(ctx, marketId);
+  const market = requireMarket(ctx, taker.market);
   return {
     orderId: r.orderId,
     status: r.status,
@@ -34,7 +43,18 @@ function placeResponse(
       price: formatPrice(f.price),
       size: formatSize(market, f.size),
       fee: formatPrice(f.takerFee),
+      tradeSeq: f.tradeSeq,
+      maker: f.maker,
+      makerSubaccount: f.makerSubaccount,
+      priceUnits: f.price,
+      sizeUnits: f.size,
+      takerFeeUnits: f.takerFee.toString(),
+      makerFeeUnits: f.makerFee.toString(),
     })),
+    market: taker.market,
+    side: taker.side,
+    owner: taker.owner,
+    subaccount: taker.subaccount,
   };
 }
 
@@ -49,6 +69,12 @@ function checkSigner(address: string): void {
 
 export function orderbookMsgRoutes(keeper: OrderbookKeeper): MsgRoute<unknown>[] {
   const account = (m: { owner: string; subaccount: number }) => ({ owner: m.owner, number: m.subaccount });
+  const taker = (m: { owner: string; subaccount: number }, o: { market: string; side: Side }): Taker => ({
+    market: o.market,
+    side: o.side,
+    owner: m.owner,
+    subaccount: m.subaccount,
+  });
   return [
     msgRoute({
       module: MODULE_NAME,
@@ -60,7 +86,7 @@ export function orderbookMsgRoutes(keeper: OrderbookKeeper): MsgRoute<unknown>[]
         checkSigner(m.owner);
         checkSpecShape(m.order);
       },
-      handle: (ctx, m) => placeResponse(ctx, m.order!.market, keeper.placeOrder(ctx, account(m), m.order!)),
+      handle: (ctx, m) => placeResponse(ctx, taker(m, m.order!), keeper.placeOrder(ctx, account(m), m.order!)),
     }),
     msgRoute({
       module: MODULE_NAME,
@@ -116,7 +142,7 @@ export function orderbookMsgRoutes(keeper: OrderbookKeeper): MsgRoute<unknown>[]
         checkSpecShape(m.order);
       },
       handle: (ctx, m) =>
-        placeResponse(ctx, m.order!.market, keeper.replaceOrder(ctx, account(m), m.clientId, m.order!)),
+        placeResponse(ctx, taker(m, m.order!), keeper.replaceOrder(ctx, account(m), m.clientId, m.order!)),
     }),
     msgRoute({
       module: MODULE_NAME,
@@ -131,7 +157,7 @@ export function orderbookMsgRoutes(keeper: OrderbookKeeper): MsgRoute<unknown>[]
       handle: (ctx, m) => {
         const r = keeper.placeBundle(ctx, account(m), m.legs, m.maxNetCost);
         return {
-          legs: r.legs.map((leg, i) => placeResponse(ctx, m.legs[i]!.market, leg)),
+          legs: r.legs.map((leg, i) => placeResponse(ctx, taker(m, m.legs[i]!), leg)),
           netCost: (r.netCost < 0n ? "-" : "") + formatPrice(r.netCost < 0n ? -r.netCost : r.netCost),
         };
       },

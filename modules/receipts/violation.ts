@@ -3,7 +3,8 @@
  * the height is in the window, and either (broken promise) the block at H was proposed by
  * the signer and its slot at the receipt's index is proven, under the kept roots, to hold
  * another tx or result (or not to exist), or (equivocation) the two receipts name the same
- * slot with different txs or results. Pure checks over the state: no writes. Whether the
+ * slot with different txs or results, or (false fills) the receipt alone contradicts the
+ * result it promises (chain/sequencer/receiptTrades.ts). Pure checks over the state: no writes. Whether the
  * fault was punished already, and who is owed the reward, is the keeper's (commit–reveal).
  */
 import type { CommittedSlot, MsgReceiptViolation } from "../../chain/codec/generated/strike/receipts/v1/tx.js";
@@ -11,6 +12,7 @@ import { leafHash, rootFromAunts } from "../../chain/consensus/merkle.js";
 import { sha256 } from "../../chain/crypto/hash.js";
 import type { StoreSource } from "../../chain/runtime/collection.js";
 import { ReceiptStatus, verifyReceipt, type Receipt, type SignedReceipt } from "../../chain/sequencer/receipt.js";
+import { falseFills } from "../../chain/sequencer/receiptTrades.js";
 import { judgeSlot } from "../../chain/sequencer/receiptVerdict.js";
 import { equalBytes, toHex } from "../../chain/types/bytes.js";
 import { isStrikeError } from "../../chain/types/errors.js";
@@ -18,7 +20,7 @@ import { receiptsErrors } from "./errors.js";
 import type { ReceiptsStakingKeeper, ReceiptsValidator } from "./expectedKeepers.js";
 import { getParams, getRoots, type HeaderRoots } from "./state.js";
 
-export type ViolationKind = "broken_promise" | "equivocation";
+export type ViolationKind = "broken_promise" | "equivocation" | "false_fills";
 
 export interface ProvenViolation {
   kind: ViolationKind;
@@ -103,6 +105,15 @@ function brokenPromise(
     throw receiptsErrors.receiptHonoured(`tx and result at ${receipt.height}/${receipt.index} are as promised`);
 }
 
+/** A fault proven by signed receipts alone is judged for heights up to this block's, within the window. */
+function inWindow(src: StoreSource, height: bigint, current: bigint): void {
+  if (height > current)
+    throw receiptsErrors.notCommitted(`height ${height} is not open yet (this block is ${current})`);
+  const { window } = getParams(src);
+  if (height + window < current)
+    throw receiptsErrors.outOfWindow(`height ${height}; the window keeps the last ${window} heights before ${current}`);
+}
+
 function equivocation(
   src: StoreSource,
   current: bigint,
@@ -116,13 +127,7 @@ function equivocation(
     throw receiptsErrors.notConflicting(`slots ${x.height}/${x.index} and ${y.height}/${y.index} differ`);
   if (equalBytes(x.txHash, y.txHash) && equalBytes(x.resultHash, y.resultHash))
     throw receiptsErrors.notConflicting("both name the same tx and result");
-  if (x.height > current)
-    throw receiptsErrors.notCommitted(`height ${x.height} is not open yet (this block is ${current})`);
-  const { window } = getParams(src);
-  if (x.height + window < current)
-    throw receiptsErrors.outOfWindow(
-      `height ${x.height}; the window keeps the last ${window} heights before ${current}`,
-    );
+  inWindow(src, x.height, current);
 }
 
 /** Checks the claim against the state; returns what was proven or throws the reason it was not. */
@@ -139,6 +144,10 @@ export function proveViolation(
     const second = verifiedPromise(src, staking, block.chainId, msg.conflicting, "conflicting receipt");
     equivocation(src, block.height, first, second);
     kind = "equivocation";
+  } else if (msg.committed === undefined && falseFills(first.receipt) !== undefined) {
+    // The receipt contradicts the result it promises: no block is needed to prove it.
+    inWindow(src, first.receipt.height, block.height);
+    kind = "false_fills";
   } else {
     brokenPromise(src, block.height, first, msg.committed);
     kind = "broken_promise";

@@ -2,7 +2,8 @@
  * Receipt enforcement across real node processes for the Byzantine modes the drop test
  * (receiptViolation.test.ts) does not cover: node0 of a 4-validator localnet started with
  * `--x-byzantine-sequencer-for-testing reorder` (it swaps the first two receipted txs of a
- * proposal) or `equivocate` (it signs a second receipt with another result for one slot).
+ * proposal), `equivocate` (it signs a second receipt with another result for one slot) or
+ * `false_fills` (it signs a receipt whose fill the tx's own promised result denies).
  * The client library, holding the receipts and talking to an honest node, finds the
  * violation, proves it and reports it by itself, commit then reveal; the sequencer is slashed
  * and jailed within 10 blocks, and the reporter is paid its share claim_window blocks later.
@@ -199,7 +200,14 @@ async function violatingSequencerIsPunished(t: ExecutionContext, mode: Byzantine
     if (violated === undefined) return t.fail(`no violation found (${mode})`);
     t.log(`${mode}: ${violated.detail}`);
     if (mode === "equivocate") t.truthy(violated.violation?.conflicting, "the proof is the second receipt");
-    else t.truthy(violated.violation?.committed, "the proof is the committed slot");
+    else if (mode === "false_fills") {
+      t.regex(
+        violated.detail,
+        /the receipt contradicts itself: it shows 1 fill\(s\); the result it promises records 0 trade/,
+      );
+      t.is(violated.violation?.committed, undefined, "the proof is the receipt alone");
+      t.is(violated.violation?.conflicting, undefined);
+    } else t.truthy(violated.violation?.committed, "the proof is the committed slot");
     t.is(violated.report?.code, 0, violated.report?.log);
 
     const client = createSoftFinalityClient(honest.rpcUrl);
@@ -237,6 +245,11 @@ async function violatingSequencerIsPunished(t: ExecutionContext, mode: Byzantine
 test.serial(
   "a sequencer that reorders receipted txs is reported by the client library, slashed and jailed within 10 blocks, and the reporter is paid",
   (t) => violatingSequencerIsPunished(t, "reorder"),
+);
+
+test.serial(
+  "a sequencer that signs a fill the tx's own promised result denies is reported by the client library, slashed and jailed within 10 blocks, and the reporter is paid",
+  (t) => violatingSequencerIsPunished(t, "false_fills"),
 );
 
 test.serial(

@@ -1,4 +1,7 @@
 /** A receipt with every field set, and each field changed to another valid value (for tampering tests). */
+import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
+import { Side } from "../../chain/codec/generated/strike/orderbook/v1/order.js";
+import { MsgPlaceOrderResponse } from "../../chain/codec/generated/strike/orderbook/v1/tx.js";
 import {
   FillSide,
   Liquidity,
@@ -7,9 +10,48 @@ import {
 } from "../../chain/codec/generated/strike/sequencer/v1/receipt.js";
 import { ed25519Address, type Ed25519Signer } from "../../chain/crypto/ed25519.js";
 import { sha256 } from "../../chain/crypto/hash.js";
+import { resultHashOf } from "../../chain/sequencer/receiptVerdict.js";
 import { utf8 } from "../../chain/types/bytes.js";
+import { okTxResult } from "./txResults.js";
 
+/** The result data of the sample's tx: its order's response with the one trade its fill shows. */
+const SAMPLE_DATA = TxMsgData.encode({
+  data: [],
+  msgResponses: [
+    {
+      typeUrl: "/strike.orderbook.v1.MsgPlaceOrderResponse",
+      value: MsgPlaceOrderResponse.encode({
+        orderId: 11n,
+        status: "filled",
+        filled: "0.002",
+        remaining: "0",
+        market: "ETH-PERP",
+        side: Side.SIDE_BUY,
+        owner: "strike1taker",
+        subaccount: 0,
+        fills: [
+          {
+            makerOrderId: 7n,
+            price: "3000",
+            size: "0.002",
+            fee: "0.00015",
+            tradeSeq: 5n,
+            maker: "strike1maker",
+            makerSubaccount: 1,
+            priceUnits: 3000_000000n,
+            sizeUnits: 2n,
+            takerFeeUnits: "150",
+            makerFeeUnits: "-20",
+          },
+        ],
+      }).finish(),
+    },
+  ],
+}).finish();
+
+/** A sequenced receipt whose fill is the trade its result data records (it does not contradict itself). */
 export function sampleReceipt(chainId: string, sequencer: Ed25519Signer): Receipt {
+  const result = { ...okTxResult, data: SAMPLE_DATA, gasWanted: 200_000n, gasUsed: 98_765n };
   return {
     chainId,
     height: 42n,
@@ -17,7 +59,7 @@ export function sampleReceipt(chainId: string, sequencer: Ed25519Signer): Receip
     txHash: sha256(utf8("tx")),
     code: 0,
     codespace: "",
-    resultHash: sha256(utf8("result")),
+    resultHash: resultHashOf(result),
     fills: [
       {
         market: "ETH-PERP",
@@ -40,9 +82,9 @@ export function sampleReceipt(chainId: string, sequencer: Ed25519Signer): Receip
     previousReceiptHash: sha256(utf8("previous")),
     status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
     log: "",
-    data: new Uint8Array(0),
-    gasWanted: 0n,
-    gasUsed: 0n,
+    data: SAMPLE_DATA,
+    gasWanted: result.gasWanted,
+    gasUsed: result.gasUsed,
   };
 }
 

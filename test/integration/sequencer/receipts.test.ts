@@ -13,6 +13,7 @@ import { sha256 } from "../../../chain/crypto/hash.js";
 import { createMempool } from "../../../chain/mempool/mempool.js";
 import { sequencingMempool } from "../../../chain/sequencer/admission.js";
 import { fillsFromEvents } from "../../../chain/sequencer/fills.js";
+import { falseFills } from "../../../chain/sequencer/receiptTrades.js";
 import { provenResultData } from "../../../chain/sequencer/receiptResult.js";
 import { ReceiptStatus, verifyReceipt } from "../../../chain/sequencer/receipt.js";
 import { createReceiptStore, resultHashOf, type StoredReceipt } from "../../../chain/sequencer/receiptStore.js";
@@ -111,6 +112,8 @@ function honoured(t: ExecutionContext, rs: StoredReceipt[], txs: Uint8Array[], r
     const data = provenResultData(r.receipt);
     if (data === undefined || !equalBytes(data, result.data)) return false;
     if (r.receipt.gasUsed !== result.gasUsed || r.receipt.gasWanted !== result.gasWanted) return false;
+    // Its fills are the trades that result records: an honest receipt never contradicts itself.
+    if (falseFills(r.receipt) !== undefined) return false;
     t.notThrows(() => verifyReceipt(r.signed, { chainId: CHAIN_ID, sequencerAddress: SEQUENCER }));
   }
   return true;

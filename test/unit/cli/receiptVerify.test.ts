@@ -2,7 +2,8 @@
  * `strike receipt verify` on tampered receipt files: every field of the receipt changed
  * under the original signature, the signature itself, a key that is not the named
  * sequencer's, and the wrong expected sequencer or chain: each fails with a non-zero exit
- * and says which check failed; the untouched file passes.
+ * and says which check failed; the untouched file passes. A receipt the sequencer did sign
+ * whose fill its own result denies fails too (exit code 3), as a lie to report.
  */
 import test from "ava";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -93,6 +94,19 @@ test("strike receipt verify fails on a receipt with any field, the signature or 
     const wrongChain = await runCli(["receipt", "verify", join(dir, "untouched.json"), "--chain-id", "strike-other-1"]);
     t.not(wrongChain.code, 0);
     t.regex(wrongChain.stderr, /chain/);
+
+    // Signed by the sequencer, but its fill is a tick better than the trade its own result records.
+    const lying = sampleReceipt(CHAIN, sequencer);
+    lying.fills[0]!.price -= 1n;
+    const lie = await verify(dir, "lying", signReceipt(lying, sequencer));
+    t.is(lie.code, 3, lie.stderr);
+    const out = JSON.parse(lie.stdout) as { valid: boolean; signature_valid: boolean; contradiction: string };
+    t.like(out, { valid: false, signature_valid: true });
+    t.is(out.contradiction, "fill 0 shows price 2999999999; trade 0 of the result it promises has 3000000000");
+    const text = await runCli(["receipt", "verify", join(dir, "lying.json")]);
+    t.is(text.code, 3);
+    t.regex(text.stdout, /INVALID: signed by [0-9A-F]{40}, but the receipt contradicts itself: fill 0 shows price/);
+    t.regex(text.stdout, /strike receipt report .*lying\.json --from KEY/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

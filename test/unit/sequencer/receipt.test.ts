@@ -7,7 +7,10 @@ import {
   SignedReceipt as SignedReceiptCodec,
   type SignedReceipt,
 } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
+import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { encodeMessage } from "../../../chain/codec/encode.js";
+import { Side } from "../../../chain/codec/generated/strike/orderbook/v1/order.js";
+import { MsgPlaceOrderResponse } from "../../../chain/codec/generated/strike/orderbook/v1/tx.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../../../chain/p2p/config.js";
 import { createEd25519Signer, ed25519Address, verifyEd25519 } from "../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
@@ -178,8 +181,38 @@ test("the receipt of an order that swept 1,000 resting orders, both owners and t
     counterparty: address(i + 1),
     counterpartySubaccount: 4_000_000_000,
   }));
-  // The result data: a MsgPlaceOrderResponse line per fill (maker order id, price, size, fee as decimals).
-  const data = new Uint8Array(1000 * 64);
+  // The result data: the order's response with a FillResult per fill, at the widest fields.
+  const data = TxMsgData.encode({
+    data: [],
+    msgResponses: [
+      {
+        typeUrl: "/strike.orderbook.v1.MsgPlaceOrderResponse",
+        value: MsgPlaceOrderResponse.encode({
+          orderId: 2n ** 40n,
+          status: "cancelled_remainder",
+          filled: "1000000000.000000",
+          remaining: "1000000000.000000",
+          market: "ETH-20261231-3500-C",
+          side: Side.SIDE_BUY,
+          owner: address(0),
+          subaccount: 4_000_000_000,
+          fills: fills.map((f) => ({
+            makerOrderId: f.counterpartyOrderId,
+            price: "99999999.000000",
+            size: "1000.000000",
+            fee: "-123456.789012",
+            tradeSeq: f.tradeSeq,
+            maker: f.counterparty,
+            makerSubaccount: f.counterpartySubaccount,
+            priceUnits: f.price,
+            sizeUnits: f.size,
+            takerFeeUnits: f.fee,
+            makerFeeUnits: f.fee,
+          })),
+        }).finish(),
+      },
+    ],
+  }).finish();
   const signed = signReceipt({ ...sample(), fills, data, gasWanted: 2n ** 62n, gasUsed: 2n ** 62n }, sequencer);
   const bytes = encodeMessage(SignedReceiptCodec, signed).length;
   t.true(bytes <= DEFAULT_MAX_MESSAGE_BYTES.receipts, `${bytes} bytes`);

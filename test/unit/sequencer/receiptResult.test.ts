@@ -5,39 +5,35 @@
  */
 import test from "ava";
 import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
-import { MsgPlaceOrderResponse } from "../../../chain/codec/generated/strike/orderbook/v1/tx.js";
+import { Side } from "../../../chain/codec/generated/strike/orderbook/v1/order.js";
+import {
+  MsgPlaceBundleResponse,
+  MsgPlaceOrderResponse,
+} from "../../../chain/codec/generated/strike/orderbook/v1/tx.js";
 import { ReceiptStatus, type Receipt } from "../../../chain/sequencer/receipt.js";
 import { placedOrders, provenResultData } from "../../../chain/sequencer/receiptResult.js";
-import { resultHashOf } from "../../../chain/sequencer/receiptStore.js";
 import { decodedReceiptJson } from "../../../chain/sequencer/receiptJson.js";
-import { okTxResult } from "../../helpers/txResults.js";
+import { okTxResult, sequencedReceiptOf } from "../../helpers/txResults.js";
+
+const response = (orderId: bigint, status: string): MsgPlaceOrderResponse => ({
+  orderId,
+  status,
+  filled: "0",
+  remaining: "1.5",
+  fills: [],
+  market: "ETH-PERP",
+  side: Side.SIDE_BUY,
+  owner: "strike1owner",
+  subaccount: 0,
+});
 
 const placed = (orderId: bigint, status: string) => ({
   typeUrl: "/strike.orderbook.v1.MsgPlaceOrderResponse",
-  value: MsgPlaceOrderResponse.encode({ orderId, status, filled: "0", remaining: "1.5", fills: [] }).finish(),
+  value: MsgPlaceOrderResponse.encode(response(orderId, status)).finish(),
 });
 
 function receiptFor(data: Uint8Array, over: Partial<Receipt> = {}): Receipt {
-  const result = { ...okTxResult, data, gasWanted: 200_000n, gasUsed: 81_234n };
-  return {
-    chainId: "c",
-    height: 5n,
-    index: 0,
-    txHash: new Uint8Array(32),
-    code: 0,
-    codespace: "",
-    resultHash: resultHashOf(result),
-    fills: [],
-    sequencerAddress: new Uint8Array(20),
-    epoch: 0n,
-    previousReceiptHash: new Uint8Array(0),
-    status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
-    log: "",
-    data,
-    gasWanted: result.gasWanted,
-    gasUsed: result.gasUsed,
-    ...over,
-  };
+  return sequencedReceiptOf({ ...okTxResult, data, gasWanted: 200_000n, gasUsed: 81_234n }, over);
 }
 
 const twoOrders = TxMsgData.encode({
@@ -56,6 +52,33 @@ test("the orders a tx placed are read from a result that hashes to the receipt's
     { msgIndex: 0, orderId: 41n, status: "rests", filled: "0", remaining: "1.5" },
     { msgIndex: 2, orderId: 42n, status: "filled", filled: "0", remaining: "1.5" },
   ]);
+});
+
+test("a replacement's order and each leg of a bundle are read too, in message and leg order", (t) => {
+  const data = TxMsgData.encode({
+    data: [],
+    msgResponses: [
+      {
+        typeUrl: "/strike.orderbook.v1.MsgReplaceOrderResponse",
+        value: MsgPlaceOrderResponse.encode(response(7n, "rests")).finish(),
+      },
+      {
+        typeUrl: "/strike.orderbook.v1.MsgPlaceBundleResponse",
+        value: MsgPlaceBundleResponse.encode({
+          legs: [response(8n, "filled"), response(9n, "filled")],
+          netCost: "1",
+        }).finish(),
+      },
+    ],
+  }).finish();
+  t.deepEqual(
+    placedOrders(receiptFor(data)).map((o) => [o.msgIndex, o.orderId]),
+    [
+      [0, 7n],
+      [1, 8n],
+      [1, 9n],
+    ],
+  );
 });
 
 test("the receipt's JSON lists the placed orders only from a proven result", (t) => {

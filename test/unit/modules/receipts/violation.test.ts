@@ -1,6 +1,7 @@
 /**
- * MsgReceiptViolation in the real app: the header roots kept per height, the two provable
- * faults (a broken promise proven under the kept roots, two receipts for one slot), the
+ * MsgReceiptViolation in the real app: the header roots kept per height, the three provable
+ * faults (a broken promise proven under the kept roots, two receipts for one slot, a receipt
+ * whose fills its own promised result denies), the
  * penalty (slash, jail, tombstone, reporter's share), and every claim that must be refused
  * without changing anything.
  */
@@ -9,6 +10,7 @@ import { MsgReceiptViolationResponse } from "../../../../chain/codec/generated/s
 import { dataHash, resultsHash } from "../../../../chain/consensus/encoding.js";
 import { createEd25519Signer, ed25519Address } from "../../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../../chain/crypto/hash.js";
+import { MADE_UP_FILL } from "../../../../chain/sequencer/byzantine.js";
 import { ReceiptStatus } from "../../../../chain/sequencer/receipt.js";
 import { committedSlot, type CommittedBlockData } from "../../../../chain/sequencer/receiptCheck.js";
 import { deterministicResultBytes } from "../../../../chain/consensus/encoding.js";
@@ -137,6 +139,61 @@ test("two receipts of one sequencer for one slot with different txs are equivoca
   const after = await validatorState(f, v);
   t.true(after.tombstoned);
   t.is(after.tokens, (SELF_DELEGATION * 95n) / 100n);
+});
+
+test("a receipt whose fills its own promised result denies is a false-fills fault, punished on the receipt alone", async (t) => {
+  const { f, v, a, ra } = await twoTxBlock();
+  const reporter = f.users[0]!;
+  // The tx (a bank send) traded nothing; the receipt shows the taker a fill. Tx and result hash are true:
+  // the committed block honours them, and only the receipt's own result data proves the lie.
+  const receipt = receiptFor(v, { height: 1n, index: 0, tx: a, result: ra, fills: [MADE_UP_FILL] });
+  const r = await report(f, reporter, { receipt, committed: undefined, conflicting: undefined }, v);
+  t.is(r.code, 0, r.log);
+  const event = r.events.find((e) => e.type === "receipt_violation");
+  t.is(event?.attributes.find((x) => x.key === "kind")?.value, "false_fills");
+  const slashed = (SELF_DELEGATION * 5n) / 100n;
+  const after = await validatorState(f, v);
+  t.is(after.tokens, SELF_DELEGATION - slashed);
+  t.true(after.jailed);
+  t.true(after.tombstoned);
+  t.is(await balance(f, reporter.address), INITIAL_BALANCE - REPORT_FEE + slashed / 10n);
+});
+
+test("a receipt showing a result that does not hash to its result hash is false too; an honest receipt alone proves nothing", async (t) => {
+  const { f, v, a, ra, b, rb } = await twoTxBlock({ tombstone: false, jail: true });
+  const before = await validatorState(f, v);
+  // Honest receipts reported without a proof: nothing to judge, nothing changes.
+  const honest = receiptFor(v, { height: 1n, index: 1, tx: b, result: rb });
+  refused(
+    t,
+    await report(f, f.users[0]!, { receipt: honest, committed: undefined, conflicting: undefined }, v),
+    receiptsErrors.invalidMsg,
+  );
+  t.deepEqual(await validatorState(f, v), before);
+  // The gas it shows is not the gas its result hash covers.
+  const shown = receiptFor(v, { height: 1n, index: 0, tx: a, result: ra, gasUsed: ra.gasUsed + 1n });
+  const r = await report(f, f.users[0]!, { receipt: shown, committed: undefined, conflicting: undefined }, v);
+  t.is(r.code, 0, r.log);
+  t.true((await validatorState(f, v)).jailed);
+});
+
+test("a false-fills receipt for a height not reached yet, or out of the window, is refused", async (t) => {
+  const { f, v, a, ra } = await twoTxBlock({ window: 3n });
+  // The reveal runs at f.height + 2 (after its commitment's block).
+  const early = receiptFor(v, { height: f.height + 3n, index: 0, tx: a, result: ra, fills: [MADE_UP_FILL] });
+  refused(
+    t,
+    await report(f, f.users[0]!, { receipt: early, committed: undefined, conflicting: undefined }, v),
+    receiptsErrors.notCommitted,
+  );
+  await emptyBlocks(f, 2, v);
+  const old = receiptFor(v, { height: 1n, index: 0, tx: a, result: ra, fills: [MADE_UP_FILL] });
+  refused(
+    t,
+    await report(f, f.users[0]!, { receipt: old, committed: undefined, conflicting: undefined }, v),
+    receiptsErrors.outOfWindow,
+  );
+  t.false((await validatorState(f, v)).jailed);
 });
 
 test("an honoured receipt claimed as a violation is refused and changes nothing", async (t) => {

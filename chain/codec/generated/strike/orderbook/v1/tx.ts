@@ -60,20 +60,44 @@ export interface MsgPlaceOrder {
   order: OrderSpec | undefined;
 }
 
+/**
+ * One trade of the placed (taking) order, in the order the trades were made. Fields 1–4
+ * are for people (decimals, the taker's fee in USDC); fields 5–11 describe the trade
+ * exactly, in the integer units its `trade` event and a soft-finality receipt's fills use.
+ * They are part of the tx's result data, which the block's last_results_hash and a
+ * receipt's result_hash commit to: a receipt whose fills contradict them is a provable,
+ * slashable lie (strike.receipts.v1.MsgReceiptViolation).
+ */
 export interface FillResult {
   makerOrderId: bigint;
   price: string;
   size: string;
   fee: string;
+  /** The market's trade sequence number. */
+  tradeSeq: bigint;
+  /** Owner (bech32) and subaccount of the resting order. */
+  maker: string;
+  makerSubaccount: number;
+  /** Price and size in the market's integer units. */
+  priceUnits: bigint;
+  sizeUnits: bigint;
+  /** What each side paid for the trade, in uusdc, as decimal integers (negative: a rebate). */
+  takerFeeUnits: string;
+  makerFeeUnits: string;
 }
 
 export interface MsgPlaceOrderResponse {
   orderId: bigint;
-  /** "filled", "rests", "cancelled_remainder", "triggered_later". */
+  /** "filled", "rests", "cancelled_remainder", "untriggered" (a stop or take-profit waiting for its trigger). */
   status: string;
   filled: string;
   remaining: string;
   fills: FillResult[];
+  /** The placed order's market, side, owner and subaccount: the taking side of every fill above. */
+  market: string;
+  side: Side;
+  owner: string;
+  subaccount: number;
 }
 
 /** Cancels one open order by order id or by client id (exactly one of them set). */
@@ -610,7 +634,19 @@ export const MsgPlaceOrder: MessageFns<MsgPlaceOrder> = {
 };
 
 function createBaseFillResult(): FillResult {
-  return { makerOrderId: 0n, price: "", size: "", fee: "" };
+  return {
+    makerOrderId: 0n,
+    price: "",
+    size: "",
+    fee: "",
+    tradeSeq: 0n,
+    maker: "",
+    makerSubaccount: 0,
+    priceUnits: 0n,
+    sizeUnits: 0n,
+    takerFeeUnits: "",
+    makerFeeUnits: "",
+  };
 }
 
 export const FillResult: MessageFns<FillResult> = {
@@ -629,6 +665,36 @@ export const FillResult: MessageFns<FillResult> = {
     }
     if (message.fee !== "") {
       writer.uint32(34).string(message.fee);
+    }
+    if (message.tradeSeq !== 0n) {
+      if (BigInt.asUintN(64, message.tradeSeq) !== message.tradeSeq) {
+        throw new globalThis.Error("value provided for field message.tradeSeq of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.tradeSeq);
+    }
+    if (message.maker !== "") {
+      writer.uint32(50).string(message.maker);
+    }
+    if (message.makerSubaccount !== 0) {
+      writer.uint32(56).uint32(message.makerSubaccount);
+    }
+    if (message.priceUnits !== 0n) {
+      if (BigInt.asUintN(64, message.priceUnits) !== message.priceUnits) {
+        throw new globalThis.Error("value provided for field message.priceUnits of type uint64 too large");
+      }
+      writer.uint32(64).uint64(message.priceUnits);
+    }
+    if (message.sizeUnits !== 0n) {
+      if (BigInt.asUintN(64, message.sizeUnits) !== message.sizeUnits) {
+        throw new globalThis.Error("value provided for field message.sizeUnits of type uint64 too large");
+      }
+      writer.uint32(72).uint64(message.sizeUnits);
+    }
+    if (message.takerFeeUnits !== "") {
+      writer.uint32(82).string(message.takerFeeUnits);
+    }
+    if (message.makerFeeUnits !== "") {
+      writer.uint32(90).string(message.makerFeeUnits);
     }
     return writer;
   },
@@ -678,6 +744,62 @@ export const FillResult: MessageFns<FillResult> = {
             message.fee = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.tradeSeq = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.maker = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.makerSubaccount = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.priceUnits = reader.uint64() as bigint;
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.sizeUnits = reader.uint64() as bigint;
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.takerFeeUnits = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.makerFeeUnits = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -700,6 +822,37 @@ export const FillResult: MessageFns<FillResult> = {
       price: isSet(object.price) ? globalThis.String(object.price) : "",
       size: isSet(object.size) ? globalThis.String(object.size) : "",
       fee: isSet(object.fee) ? globalThis.String(object.fee) : "",
+      tradeSeq: isSet(object.tradeSeq)
+        ? BigInt(object.tradeSeq)
+        : isSet(object.trade_seq)
+        ? BigInt(object.trade_seq)
+        : 0n,
+      maker: isSet(object.maker) ? globalThis.String(object.maker) : "",
+      makerSubaccount: isSet(object.makerSubaccount)
+        ? globalThis.Number(object.makerSubaccount)
+        : isSet(object.maker_subaccount)
+        ? globalThis.Number(object.maker_subaccount)
+        : 0,
+      priceUnits: isSet(object.priceUnits)
+        ? BigInt(object.priceUnits)
+        : isSet(object.price_units)
+        ? BigInt(object.price_units)
+        : 0n,
+      sizeUnits: isSet(object.sizeUnits)
+        ? BigInt(object.sizeUnits)
+        : isSet(object.size_units)
+        ? BigInt(object.size_units)
+        : 0n,
+      takerFeeUnits: isSet(object.takerFeeUnits)
+        ? globalThis.String(object.takerFeeUnits)
+        : isSet(object.taker_fee_units)
+        ? globalThis.String(object.taker_fee_units)
+        : "",
+      makerFeeUnits: isSet(object.makerFeeUnits)
+        ? globalThis.String(object.makerFeeUnits)
+        : isSet(object.maker_fee_units)
+        ? globalThis.String(object.maker_fee_units)
+        : "",
     };
   },
 
@@ -717,6 +870,27 @@ export const FillResult: MessageFns<FillResult> = {
     if (message.fee !== "") {
       obj.fee = message.fee;
     }
+    if (message.tradeSeq !== 0n) {
+      obj.tradeSeq = message.tradeSeq.toString();
+    }
+    if (message.maker !== "") {
+      obj.maker = message.maker;
+    }
+    if (message.makerSubaccount !== 0) {
+      obj.makerSubaccount = Math.round(message.makerSubaccount);
+    }
+    if (message.priceUnits !== 0n) {
+      obj.priceUnits = message.priceUnits.toString();
+    }
+    if (message.sizeUnits !== 0n) {
+      obj.sizeUnits = message.sizeUnits.toString();
+    }
+    if (message.takerFeeUnits !== "") {
+      obj.takerFeeUnits = message.takerFeeUnits;
+    }
+    if (message.makerFeeUnits !== "") {
+      obj.makerFeeUnits = message.makerFeeUnits;
+    }
     return obj;
   },
 
@@ -731,12 +905,31 @@ export const FillResult: MessageFns<FillResult> = {
     message.price = object.price ?? "";
     message.size = object.size ?? "";
     message.fee = object.fee ?? "";
+    message.tradeSeq = (object.tradeSeq !== undefined && object.tradeSeq !== null) ? BigInt(object.tradeSeq) : 0n;
+    message.maker = object.maker ?? "";
+    message.makerSubaccount = object.makerSubaccount ?? 0;
+    message.priceUnits = (object.priceUnits !== undefined && object.priceUnits !== null)
+      ? BigInt(object.priceUnits)
+      : 0n;
+    message.sizeUnits = (object.sizeUnits !== undefined && object.sizeUnits !== null) ? BigInt(object.sizeUnits) : 0n;
+    message.takerFeeUnits = object.takerFeeUnits ?? "";
+    message.makerFeeUnits = object.makerFeeUnits ?? "";
     return message;
   },
 };
 
 function createBaseMsgPlaceOrderResponse(): MsgPlaceOrderResponse {
-  return { orderId: 0n, status: "", filled: "", remaining: "", fills: [] };
+  return {
+    orderId: 0n,
+    status: "",
+    filled: "",
+    remaining: "",
+    fills: [],
+    market: "",
+    side: 0,
+    owner: "",
+    subaccount: 0,
+  };
 }
 
 export const MsgPlaceOrderResponse: MessageFns<MsgPlaceOrderResponse> = {
@@ -758,6 +951,18 @@ export const MsgPlaceOrderResponse: MessageFns<MsgPlaceOrderResponse> = {
     }
     for (const v of message.fills) {
       FillResult.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.market !== "") {
+      writer.uint32(50).string(message.market);
+    }
+    if (message.side !== 0) {
+      writer.uint32(56).int32(message.side);
+    }
+    if (message.owner !== "") {
+      writer.uint32(66).string(message.owner);
+    }
+    if (message.subaccount !== 0) {
+      writer.uint32(72).uint32(message.subaccount);
     }
     return writer;
   },
@@ -815,6 +1020,38 @@ export const MsgPlaceOrderResponse: MessageFns<MsgPlaceOrderResponse> = {
             message.fills.push(FillResult.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.market = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.side = reader.int32() as any;
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.owner = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.subaccount = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -834,6 +1071,10 @@ export const MsgPlaceOrderResponse: MessageFns<MsgPlaceOrderResponse> = {
       filled: isSet(object.filled) ? globalThis.String(object.filled) : "",
       remaining: isSet(object.remaining) ? globalThis.String(object.remaining) : "",
       fills: globalThis.Array.isArray(object?.fills) ? object.fills.map((e: any) => FillResult.fromJSON(e)) : [],
+      market: isSet(object.market) ? globalThis.String(object.market) : "",
+      side: isSet(object.side) ? sideFromJSON(object.side) : 0,
+      owner: isSet(object.owner) ? globalThis.String(object.owner) : "",
+      subaccount: isSet(object.subaccount) ? globalThis.Number(object.subaccount) : 0,
     };
   },
 
@@ -854,6 +1095,18 @@ export const MsgPlaceOrderResponse: MessageFns<MsgPlaceOrderResponse> = {
     if (message.fills?.length) {
       obj.fills = message.fills.map((e) => FillResult.toJSON(e));
     }
+    if (message.market !== "") {
+      obj.market = message.market;
+    }
+    if (message.side !== 0) {
+      obj.side = sideToJSON(message.side);
+    }
+    if (message.owner !== "") {
+      obj.owner = message.owner;
+    }
+    if (message.subaccount !== 0) {
+      obj.subaccount = Math.round(message.subaccount);
+    }
     return obj;
   },
 
@@ -867,6 +1120,10 @@ export const MsgPlaceOrderResponse: MessageFns<MsgPlaceOrderResponse> = {
     message.filled = object.filled ?? "";
     message.remaining = object.remaining ?? "";
     message.fills = object.fills?.map((e) => FillResult.fromPartial(e)) || [];
+    message.market = object.market ?? "";
+    message.side = object.side ?? 0;
+    message.owner = object.owner ?? "";
+    message.subaccount = object.subaccount ?? 0;
     return message;
   },
 };

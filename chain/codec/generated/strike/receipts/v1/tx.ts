@@ -36,12 +36,19 @@ export interface MsgCommitReportResponse {
 }
 
 /**
- * MsgReceiptViolation reveals a committed report and proves that a sequencer broke a signed receipt. Two faults:
+ * MsgReceiptViolation reveals a committed report and proves that a sequencer broke a signed receipt. Three faults:
  *   - broken promise: `receipt` was signed by V for (height H, index i), the committed
  *     block at H was proposed by V, and its tx or result at i differs (or the block has
  *     fewer than i + 1 txs). `committed` proves what is at i under the kept roots of H.
  *   - equivocation: `receipt` and `conflicting` are both signed by V for the same
  *     (chain id, H, i) and name different txs or results.
+ *   - false fills: `receipt` alone (neither `committed` nor `conflicting`) contradicts
+ *     itself: its result (code, data, gas_wanted, gas_used) does not hash to its
+ *     result_hash, or its fills are not the trades that result data records
+ *     (strike.orderbook.v1.FillResult: same count and order; each fill the trade seen from
+ *     its taker's side or from its maker's, every field equal). Whatever block commits,
+ *     the sequencer signed a price, size, fee or counterparty its own promised result
+ *     denies. Its height must be at or below this block's and within the window.
  * One penalty per sequencer and height, at the first valid reveal; the reporter's share of the
  * slash is paid `claim_window` blocks later to the reveal with the earliest commitment.
  */

@@ -156,7 +156,13 @@ export interface Receipt {
    * last_results_hash Merkle tree. Empty for a rejection.
    */
   resultHash: Uint8Array;
-  /** Every trade the tx took part in, in execution order. */
+  /**
+   * Every trade the tx took part in, in execution order. They are the trades the tx's
+   * result data records (strike.orderbook.v1.FillResult, which result_hash covers), each
+   * seen from its taker's or its maker's side: a receipt whose fills are not, or whose
+   * data, gas_wanted and gas_used do not hash to result_hash, contradicts itself and is
+   * slashable on its own (strike.receipts.v1.MsgReceiptViolation, "false fills").
+   */
   fills: Fill[];
   /** The sequencer's CometBFT consensus address (20 bytes). */
   sequencerAddress: Uint8Array;
