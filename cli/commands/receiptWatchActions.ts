@@ -2,6 +2,9 @@
 import type { Command } from "commander";
 import WebSocket from "ws";
 import type { Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
+import { verifyReceiptJson } from "../../chain/sequencer/client.js";
+import { falseFills } from "../../chain/sequencer/receiptTrades.js";
+import { isStrikeError } from "../../chain/types/errors.js";
 import { withComet } from "../abciQuery.js";
 import { addressArg } from "../context.js";
 import { cliErrors } from "../errors.js";
@@ -23,6 +26,28 @@ function positiveNumber(flag: string, text: string | undefined, integer: boolean
   if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
     throw cliErrors.badArgument(`${flag} must be a positive ${integer ? "integer" : "number"}, got "${text}"`);
   return n;
+}
+
+/** What a watcher may rely on: a receipt is a promise only when its signature verifies and it does not contradict itself. */
+export type StreamedCheck = { valid: true } | { valid: false; problem: string };
+
+/**
+ * Checks a streamed receipt as `strike receipt verify` does (the node relaying it is not
+ * trusted): the sequencer's signature over it, on `chainId` when given, and its fills
+ * against the result it promises.
+ */
+export function checkStreamed(event: ReceiptEventJson, chainId?: string): StreamedCheck {
+  let receipt;
+  try {
+    receipt = verifyReceiptJson(event, chainId === undefined ? {} : { chainId });
+  } catch (e) {
+    if (!isStrikeError(e)) throw e;
+    return { valid: false, problem: `it does not verify: ${e.message}` };
+  }
+  const lie = falseFills(receipt);
+  return lie === undefined
+    ? { valid: true }
+    : { valid: false, problem: `the receipt contradicts itself (a slashable lie): ${lie}` };
 }
 
 export async function receiptWatch(address: string | undefined, flags: WatchFlags, self: Command): Promise<void> {
@@ -96,8 +121,14 @@ export async function receiptWatch(address: string | undefined, flags: WatchFlag
       const event = msg.result?.data?.value;
       if (event === undefined) return;
       seen++;
+      const check = checkStreamed(event, g.chainId);
+      const problem = check.valid
+        ? ""
+        : `\n  NOT A VALID PROMISE: ${check.problem}; keep it (--output json) for \`strike receipt report\``;
       process.stdout.write(
-        (g.output === "json" ? JSON.stringify(event) : receiptEventText(event, markets, owner)) + "\n",
+        (g.output === "json"
+          ? JSON.stringify({ ...event, check })
+          : receiptEventText(event, markets, owner) + problem) + "\n",
       );
       if (count !== undefined && seen >= count) finish();
     });

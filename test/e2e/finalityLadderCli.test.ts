@@ -252,6 +252,7 @@ interface WatchedReceipt {
     fills: { size: string; side: string; account: string; counterparty: string; counterparty_order_id: string }[];
   };
   positions?: { account: string; subaccount: number; market: string; committed_size: string; soft_size: string }[];
+  check: { valid: boolean; problem?: string };
 }
 
 test.serial(
@@ -338,6 +339,9 @@ test.serial(
         `alice's receipt reached bob's watcher, sequenced then committed: ${json.out.stderr}`,
       );
       const [sequenced, committed] = seen as [WatchedReceipt, WatchedReceipt];
+      // Checked by the watcher itself, not trusted to the node: signed by the sequencer, and consistent.
+      t.deepEqual(sequenced.check, { valid: true });
+      t.deepEqual(committed.check, { valid: true });
       t.true(sequenced.accounts.includes(bob) && sequenced.accounts.includes(alice));
       const fill = sequenced.receipt.fills[0]!;
       t.like(fill, { side: "buy", account: alice, counterparty: bob, counterparty_order_id: quoteId });
