@@ -6,16 +6,30 @@
  * violation report it must sequence is not swallowed too).
  */
 import { FillSide, Liquidity, type Fill } from "../codec/generated/strike/sequencer/v1/receipt.js";
-import { sha256 } from "../crypto/hash.js";
 import type { ByzantineMode } from "./byzantineModes.js";
+import { shownResultHash } from "./receiptResult.js";
+
+/** What a receipt says of the tx's result. */
+export interface ReceiptResult {
+  code: number;
+  codespace: string;
+  resultHash: Uint8Array;
+  data: Uint8Array;
+  gasWanted: bigint;
+  gasUsed: bigint;
+}
 
 export { BYZANTINE_MODES, type ByzantineMode } from "./byzantineModes.js";
 
 export interface ByzantineSequencing {
   /** The proposal's txs: in "drop" the first receipted tx is left out, in "reorder" the first two swap. */
   proposal(txs: readonly Uint8Array[]): Uint8Array[];
-  /** In "equivocate": a second result hash to sign for the slot just receipted (a conflicting receipt). */
-  conflictingResult(resultHash: Uint8Array): Uint8Array | undefined;
+  /**
+   * In "equivocate": a second result to sign for the slot just receipted (a conflicting
+   * receipt): one more gas used, and the result hash of that, so that the second receipt is
+   * consistent in itself and conflicts only with the first.
+   */
+  conflictingResult(r: ReceiptResult): ReceiptResult | undefined;
   /**
    * In "false_fills": the fills to sign instead of the true ones: the first fill one tick of
    * price better for the tx's side, or, for a tx that traded nothing, a fill it never had.
@@ -55,10 +69,12 @@ export function createByzantineSequencing(mode: ByzantineMode): ByzantineSequenc
       }
       return [...txs];
     },
-    conflictingResult(resultHash) {
+    conflictingResult(r) {
       if (done || mode !== "equivocate") return undefined;
       done = true;
-      return sha256(resultHash);
+      const gasUsed = r.gasUsed + 1n;
+      const resultHash = shownResultHash({ ...r, gasUsed });
+      return { ...r, gasUsed, resultHash };
     },
     falseFills(fills) {
       if (done || mode !== "false_fills") return undefined;

@@ -16,10 +16,9 @@ const PLACE_ORDER_RESPONSE = "/strike.orderbook.v1.MsgPlaceOrderResponse";
 const REPLACE_ORDER_RESPONSE = "/strike.orderbook.v1.MsgReplaceOrderResponse";
 const PLACE_BUNDLE_RESPONSE = "/strike.orderbook.v1.MsgPlaceBundleResponse";
 
-/** The receipt's result data, when it is exactly what result_hash covers; undefined otherwise (and for a rejection). */
-export function provenResultData(r: Receipt): Uint8Array | undefined {
-  if (r.status !== ReceiptStatus.RECEIPT_STATUS_SEQUENCED) return undefined;
-  const hash = resultHashOf({
+/** The hash of the result a receipt shows (code, data, gas wanted and used): what its result_hash must be. */
+export function shownResultHash(r: Pick<Receipt, "code" | "codespace" | "data" | "gasWanted" | "gasUsed">): Uint8Array {
+  return resultHashOf({
     code: r.code,
     codespace: r.codespace,
     log: "",
@@ -29,7 +28,12 @@ export function provenResultData(r: Receipt): Uint8Array | undefined {
     gasUsed: r.gasUsed,
     events: [],
   });
-  return equalBytes(hash, r.resultHash) ? r.data : undefined;
+}
+
+/** The receipt's result data, when it is exactly what result_hash covers; undefined otherwise (and for a rejection). */
+export function provenResultData(r: Receipt): Uint8Array | undefined {
+  if (r.status !== ReceiptStatus.RECEIPT_STATUS_SEQUENCED) return undefined;
+  return equalBytes(shownResultHash(r), r.resultHash) ? r.data : undefined;
 }
 
 /** The response of one order a tx placed, with the index of the message that placed it. */

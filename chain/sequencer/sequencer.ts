@@ -215,8 +215,8 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     keep(h, tx, r);
     const lie = o.byzantineForTesting?.falseFills(promise.fills);
     h.promises.push(sign(lie === undefined ? promise : { ...promise, fills: lie }, h.epoch));
-    const twin = o.byzantineForTesting?.conflictingResult(promise.resultHash);
-    if (twin !== undefined) sign({ ...promise, resultHash: twin }, h.epoch);
+    const twin = o.byzantineForTesting?.conflictingResult(promise);
+    if (twin !== undefined) sign({ ...promise, ...twin }, h.epoch);
     return true;
   }
 
