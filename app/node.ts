@@ -18,6 +18,7 @@ import { createBookSource } from "./bookSource.js";
 import { createMarkSource } from "./markSource.js";
 import { dashboardDir } from "./dashboard.js";
 import { createMempool } from "../chain/mempool/mempool.js";
+import { sha256 } from "../chain/crypto/hash.js";
 import { createSignatureVerifierPool } from "../chain/crypto/verifyPool.js";
 import { startRpcServer, COMET_VERSION, type RpcServices } from "../chain/rpc/index.js";
 import { parseDecCoins } from "../chain/runtime/coins.js";
@@ -254,11 +255,16 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   peerCount = () => network.host.peers().length;
   syncStatus = () => network.syncStatus();
   sendDrops = () => network.host.sendDrops();
+  // A receipt new here is announced to the other peers (chain/node/relay.ts), so that it
+  // reaches nodes that do not peer with its sequencer: the client's tx may have come in there.
   network.host.onMessage("receipts", (peer, bytes) => {
     const r = sequencing.relayed(bytes);
     if (r.verdict === "invalid") network.host.reportInvalid(peer, r.reason);
+    else if (r.verdict === "new") network.relay.announce("receipt", sha256(bytes), bytes, peer);
+    else if (r.verdict === "kept") network.relay.saw("receipt", sha256(bytes));
   });
   sequencing.onPublish((bytes) => {
+    network.relay.saw("receipt", sha256(bytes));
     try {
       network.host.broadcast("receipts", bytes);
     } catch (e) {

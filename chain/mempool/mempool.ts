@@ -68,6 +68,8 @@ export interface Mempool {
   txs(limit: number): Uint8Array[];
   /** Called whenever a tx is admitted (lets consensus wake up when it waits for txs). */
   onTxAvailable(handler: () => void): void;
+  /** Whether the tx with this sha256 is held, or was admitted recently (the duplicate cache). */
+  has(hash: Uint8Array): boolean;
 }
 
 function errorResult(e: StrikeError): TxResult {
@@ -124,6 +126,11 @@ export function createMempool(options: MempoolOptions): Mempool {
 
   return {
     checkAndAdd: admit,
+
+    has(hash) {
+      const key = toHex(hash);
+      return entries.has(key) || seen.has(key);
+    },
 
     reap(maxBytes, maxGas = -1n) {
       const out: Uint8Array[] = [];

@@ -1,6 +1,6 @@
 /**
- * The node's peer-to-peer side: one libp2p host, with consensus gossip, block sync and
- * mempool gossip each on its own channel. A single validator with no peers runs the
+ * The node's peer-to-peer side: one libp2p host, with consensus gossip, block sync,
+ * mempool gossip and the relay of txs and receipts past one hop each on its own channel. A single validator with no peers runs the
  * same code; its channels are simply empty.
  */
 import { createBlockSync, type BlockSync, type BlockSyncStatus } from "../consensus/blockSync.js";
@@ -10,9 +10,12 @@ import type { ConsensusDriver, ConsensusNetwork } from "../consensus/types.js";
 import { isPeerFault, type Mempool } from "../mempool/mempool.js";
 import { preverifiedAdmission } from "../mempool/preverify.js";
 import { createP2PHost, p2pPeerId, type ChannelId, type P2PHost } from "../p2p/index.js";
+import { sha256 } from "../crypto/hash.js";
 import type { TxResult } from "../types/abci.js";
+import { sdkErrors } from "../types/errors.js";
 import type { NodeConfig } from "./config.js";
 import type { NodeLogger } from "./logger.js";
+import { createRelay, type Relay } from "./relay.js";
 
 export interface NodeNetwork {
   readonly host: P2PHost;
@@ -27,6 +30,8 @@ export interface NodeNetwork {
   readonly catchingUp: boolean;
   /** Block sync's progress (for status and metrics); undefined before start. */
   syncStatus(): BlockSyncStatus | undefined;
+  /** Announce-and-fetch relay of txs and receipts to peers more than one hop away (relay.ts). */
+  readonly relay: Relay;
 }
 
 /** The most txs a newly connected peer is sent from the mempool (the send queue bounds it too). */
@@ -89,14 +94,28 @@ export function createNodeNetwork(o: {
     for (const tx of o.mempool.txs(MAX_TXS_ON_CONNECT)) if (!host.send(e.peerId, "mempool", tx)) break;
   });
 
-  // Txs from peers are admitted like ours but not passed on again: the mesh of persistent
-  // peers already reaches every validator, and the seen-tx cache stops echoes.
+  const relay = createRelay({
+    host,
+    known: { tx: (hash) => o.mempool.has(hash), receipt: () => false },
+  });
+
+  // Txs from peers are admitted like ours, and announced to the other peers (relay.ts): a
+  // peer that lacks one, such as the sequencer behind the validator a full node peers with,
+  // fetches it. Marked seen on arrival, so that an announcement racing its admission is not
+  // fetched twice; forgotten if refused, so that it can be fetched again when it is valid.
   host.onMessage("mempool", (peer, tx) => {
+    const hash = sha256(tx);
+    relay.saw("tx", hash);
     admit(tx).then(
       (r) => {
+        if (r.code === 0) relay.announce("tx", hash, tx, peer);
+        else if (!isDuplicate(r)) relay.forget("tx", hash);
         if (r.code !== 0 && isPeerFault(r)) host.reportInvalid(peer, `invalid tx (${r.codespace} ${r.code}): ${r.log}`);
       },
-      (e: unknown) => o.logger.error("admitting a peer's tx failed", { error: String(e) }),
+      (e: unknown) => {
+        relay.forget("tx", hash);
+        o.logger.error("admitting a peer's tx failed", { error: String(e) });
+      },
     );
   });
 
@@ -125,5 +144,11 @@ export function createNodeNetwork(o: {
       return sync?.catchingUp ?? false;
     },
     syncStatus: () => sync?.status(),
+    relay,
   };
+}
+
+/** The mempool holds (or held) the tx already. */
+function isDuplicate(r: TxResult): boolean {
+  return r.codespace === sdkErrors.txInMempoolCache.codespace && r.code === sdkErrors.txInMempoolCache.code;
 }

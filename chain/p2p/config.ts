@@ -17,12 +17,15 @@ export const DEFAULT_MAX_MESSAGE_BYTES: Readonly<Record<ChannelId, number>> = {
   // A block-sync response holds a block, its commit and some slack.
   blocksync: 22 * MiB,
   // Signed sequencer receipts (chain/sequencer): a few hundred bytes for most txs, but each
-  // fill adds ~180 (both owners, and its line of the result data), and one order may sweep
-  // 1,000 resting orders: room for ~20,000 fills.
+  // fill adds ~345 at the widest (both owners, and its trade in the result data), and one
+  // order may sweep 1,000 resting orders: room for ~12,000 fills.
   receipts: 4 * MiB,
   // Speculative queries forwarded to the sequencer and its signed answers (chain/sequencer/
   // remoteQuery.ts): an answer's payload is at most 4 MiB, its header 122 bytes.
   queries: 4 * MiB + 1024,
+  // Announcements and requests of txs and receipts (chain/node/relay.ts): two header bytes
+  // and at most 1,024 hashes of 32 bytes.
+  relay: 2 + 1_024 * 32,
 };
 
 export const DEFAULT_MAX_PEERS = 50;

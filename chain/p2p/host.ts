@@ -111,6 +111,7 @@ class Libp2pHost implements P2PHost {
     blocksync: [],
     receipts: [],
     queries: [],
+    relay: [],
   };
   private readonly peerHandlers: ((event: PeerEvent) => void)[] = [];
   /** Messages dropped on full send queues since start, per channel (a metric). */
@@ -120,6 +121,7 @@ class Libp2pHost implements P2PHost {
     blocksync: 0,
     receipts: 0,
     queries: 0,
+    relay: 0,
   };
   /** Yamux frames sent to peers, by type (data, window updates, pings). */
   private readonly frames: MuxerFrameCounts = newMuxerFrameCounts();

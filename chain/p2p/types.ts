@@ -1,9 +1,9 @@
 import type { MuxerFrameCounts } from "./yamux.js";
 
 /** The gossip channels. Each one is its own libp2p protocol and stream. */
-export type ChannelId = "consensus" | "mempool" | "blocksync" | "receipts" | "queries";
+export type ChannelId = "consensus" | "mempool" | "blocksync" | "receipts" | "queries" | "relay";
 
-export const CHANNELS: readonly ChannelId[] = ["consensus", "mempool", "blocksync", "receipts", "queries"];
+export const CHANNELS: readonly ChannelId[] = ["consensus", "mempool", "blocksync", "receipts", "queries", "relay"];
 
 export interface P2PLogger {
   info(msg: string, fields?: Record<string, unknown>): void;

@@ -78,7 +78,9 @@ export interface SequencerInfoJson {
 }
 
 /** What a receipt from a peer came to: only "invalid" is the peer's fault. */
-export type RelayVerdict = { verdict: "kept" } | { verdict: "ignored" } | { verdict: "invalid"; reason: string };
+/** `new`: stored now (pass it on); `kept`: held already, or superseded by a newer one held. */
+export type RelayVerdict =
+  { verdict: "new" } | { verdict: "kept" } | { verdict: "ignored" } | { verdict: "invalid"; reason: string };
 
 export interface Sequencing {
   readonly mempool: Mempool;
@@ -263,7 +265,7 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
       // peer that missed the newer one: the newer stays the one served.
       if (known !== undefined && receipt.height < known.receipt.height) return { verdict: "kept" };
       receipts.add(signed, receipt, now());
-      return { verdict: "kept" };
+      return { verdict: "new" };
     },
     onPublish(send) {
       publish = send;

@@ -2,7 +2,9 @@
  * Soft finality across real node processes: four validators from `strike testnet`. A tx
  * sent through a node that is not the sequencer gets the sequencer's signed receipt
  * through that node; the receipt verifies offline (and fails once tampered with), and
- * the committed block honours it at the promised height and index.
+ * the committed block honours it at the promised height and index. Two full nodes in a
+ * line behind one validator (a sentry set-up) relay a tx to the sequencer and its receipt
+ * back, two hops each way.
  */
 import anyTest, { type TestFn } from "ava";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -18,7 +20,7 @@ interface Proc {
   log: string;
 }
 
-const test = anyTest as TestFn<{ dir: string; nodes: Proc[] }>;
+const test = anyTest as TestFn<{ dir: string; nodes: Proc[]; base: number; extra: Proc[] }>;
 const bin = resolve(import.meta.dirname, "..", "..", "bin", "strike.js");
 const VALIDATORS = 4;
 
@@ -26,6 +28,32 @@ interface SequencerInfo {
   address: string;
   epoch: string;
   is_self: boolean;
+}
+
+/** `strike tx bank send alice → bob` through `rpcUrl`, returning on the receipt (JSON). */
+async function sendToBob(home: string, rpcUrl: string): Promise<string> {
+  const bob = (await runCliOk(["keys", "show", "bob", "-a", "--home", home, "--keyring-backend", "test"])).trim();
+  return runCliOk([
+    "tx",
+    "bank",
+    "send",
+    "alice",
+    bob,
+    "1000uusdc",
+    "--fees",
+    "5000ustrike",
+    "--yes",
+    "--home",
+    home,
+    "--keyring-backend",
+    "test",
+    "--node",
+    rpcUrl,
+    "--wait",
+    "sequenced",
+    "--output",
+    "json",
+  ]);
 }
 
 test.before(async (t) => {
@@ -49,7 +77,7 @@ test.before(async (t) => {
     rpcUrl: `http://127.0.0.1:${base + 10 * i + 1}`,
     log: "",
   }));
-  t.context = { dir, nodes };
+  t.context = { dir, nodes, base, extra: [] };
   for (const n of nodes) {
     const child = spawn(process.execPath, [bin, "start", "--home", n.home], { stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.on("data", (d: Buffer) => (n.log += d.toString()));
@@ -67,7 +95,7 @@ test.before(async (t) => {
 });
 
 test.after.always(async (t) => {
-  for (const n of t.context.nodes ?? []) {
+  for (const n of [...(t.context.nodes ?? []), ...(t.context.extra ?? [])]) {
     const c = n.child;
     if (c === undefined || c.exitCode !== null) continue;
     const exited = new Promise<void>((r) => c.once("exit", () => r()));
@@ -115,7 +143,6 @@ test.serial(
   async (t) => {
     const { nodes, dir } = t.context;
     const h0 = nodes[0]!.home;
-    const bob = (await runCliOk(["keys", "show", "bob", "-a", "--home", h0, "--keyring-backend", "test"])).trim();
     type Sent = { txhash: string; receipt: { signed: unknown; receipt: Record<string, unknown> } };
     let sent = undefined as Sent | undefined;
     let via: Proc | undefined;
@@ -125,27 +152,7 @@ test.serial(
       const infos = await Promise.all(nodes.map((n) => rpc<SequencerInfo>(n.rpcUrl, "strike_sequencer")));
       const i = infos.findIndex((x) => !x.is_self);
       via = nodes[i]!;
-      const out = await runCliOk([
-        "tx",
-        "bank",
-        "send",
-        "alice",
-        bob,
-        "1000uusdc",
-        "--fees",
-        "5000ustrike",
-        "--yes",
-        "--home",
-        h0,
-        "--keyring-backend",
-        "test",
-        "--node",
-        via.rpcUrl,
-        "--wait",
-        "sequenced",
-        "--output",
-        "json",
-      ]);
+      const out = await sendToBob(h0, via.rpcUrl);
       const parsed = JSON.parse(out) as Sent;
       const viaStatus = await rpc<{ validator_info: { address: string } }>(via.rpcUrl, "status");
       if (parsed.receipt.receipt["sequencer_address"] !== viaStatus.validator_info.address) {
@@ -201,5 +208,108 @@ test.serial(
       height: tx.height,
     });
     t.is(block.block.header.proposer_address, sequencer.address);
+  },
+);
+
+/** Starts a full node (no validator key in the set) on port slot `slot` that peers only with `peer`. */
+async function startFullNode(
+  t: { context: { dir: string; base: number; extra: Proc[] } },
+  name: string,
+  slot: number,
+  peer: string,
+): Promise<Proc> {
+  const { dir, base } = t.context;
+  const home = join(dir, name);
+  await runCliOk(["init", "--home", home, "--moniker", name, "--chain-id", "strike-local-1"]);
+  await writeFile(join(home, "config", "genesis.json"), await readFile(join(dir, "node0", "config", "genesis.json")));
+  const p2p = base + 10 * slot;
+  const n: Proc = { home, rpcUrl: `http://127.0.0.1:${p2p + 1}`, log: "" };
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      "start",
+      "--home",
+      home,
+      "--p2p.laddr",
+      `tcp://127.0.0.1:${p2p}`,
+      "--rpc.laddr",
+      `tcp://127.0.0.1:${p2p + 1}`,
+      "--p2p.persistent_peers",
+      peer,
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  child.stdout?.on("data", (d: Buffer) => (n.log += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (n.log += d.toString()));
+  n.child = child;
+  t.context.extra.push(n);
+  return n;
+}
+
+/** The node's libp2p peer id, from its start-up log. */
+async function peerIdOf(n: Proc): Promise<string> {
+  for (let i = 0; i < 600; i++) {
+    const m = /peer_id=(12D3Koo\w+)/.exec(n.log);
+    if (m !== null) return m[1]!;
+    if (n.child?.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no peer id in the log of ${n.home}: ${n.log}`);
+}
+
+test.serial(
+  "behind two full nodes in a line (client → full2 → full1 → validator), a tx reaches the sequencer and its receipt comes back to the node the client used",
+  async (t) => {
+    const { nodes, base, dir } = t.context;
+    // node0's peer address, as the other validators' configs name it.
+    const cfg = await readFile(join(dir, "node1", "config", "config.toml"), "utf8");
+    const node0 = /persistent_peers = "([^"]*)"/
+      .exec(cfg)![1]!
+      .split(",")
+      .find((p) => p.endsWith(`:${base}`))!;
+    t.truthy(node0, cfg);
+    const full1 = await startFullNode(t, "full1", VALIDATORS, node0);
+    const full2 = await startFullNode(
+      t,
+      "full2",
+      VALIDATORS + 1,
+      `${await peerIdOf(full1)}@127.0.0.1:${base + 10 * VALIDATORS}`,
+    );
+    const top = BigInt(
+      (await rpc<{ sync_info: { latest_block_height: string } }>(nodes[0]!.rpcUrl, "status")).sync_info
+        .latest_block_height,
+    );
+    for (const n of [full1, full2])
+      await waitForHeight(
+        n.rpcUrl,
+        top,
+        120_000,
+        () => n.child?.exitCode ?? null,
+        () => n.log,
+      );
+    // full2 peers with full1 only, full1 with node0 (and full2): neither is next to every validator.
+    const peersOf = async (n: Proc) => (await rpc<{ n_peers: string }>(n.rpcUrl, "net_info")).n_peers;
+    t.is(await peersOf(full2), "1");
+    t.is(await peersOf(full1), "2");
+
+    const out = await sendToBob(nodes[0]!.home, full2.rpcUrl);
+    const sent = JSON.parse(out) as { txhash: string; receipt: { receipt: Record<string, unknown> } | null };
+    t.truthy(sent.receipt, `no receipt through full2: ${out}`);
+    t.is(sent.receipt?.receipt["tx_hash"], sent.txhash);
+    t.is(sent.receipt?.receipt["status"], "sequenced");
+    // It commits as receipted, and full2 (two hops from any validator) knows it.
+    let stage = "";
+    for (let i = 0; i < 150 && stage !== "committed"; i++) {
+      stage = (await rpc<{ stage: string }>(full2.rpcUrl, "strike_receipt", { hash: sent.txhash, wait_ms: "100" }))
+        .stage;
+      if (stage !== "committed") await new Promise((r) => setTimeout(r, 100));
+    }
+    t.is(stage, "committed");
+    const tx = await rpc<{ height: string; index: number }>(full2.rpcUrl, "tx", {
+      hash: Buffer.from(sent.txhash, "hex").toString("base64"),
+    });
+    t.is(tx.height, String(sent.receipt?.receipt["height"]));
+    t.is(tx.index, Number(sent.receipt?.receipt["index"]));
   },
 );

@@ -185,6 +185,7 @@ const noMempool: Mempool = {
   sizeBytes: () => 0,
   txs: () => [],
   onTxAvailable: () => {},
+  has: () => false,
 };
 
 async function fullNode() {
@@ -227,7 +228,7 @@ test("on the receipts channel, non-canonical framing or receipt bytes are invali
     t.regex(v.verdict === "invalid" ? v.reason : "", /canonical/, name);
   }
   t.is(node.receipts.get(txHash), undefined);
-  t.deepEqual(node.relayed(canonicalFrame), { verdict: "kept" });
+  t.deepEqual(node.relayed(canonicalFrame), { verdict: "new" });
   t.not(node.receipts.get(txHash), undefined);
 });
 

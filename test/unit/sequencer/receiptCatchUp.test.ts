@@ -109,6 +109,7 @@ const noMempool: Mempool = {
   sizeBytes: () => 0,
   txs: () => [],
   onTxAvailable: () => {},
+  has: () => false,
 };
 
 async function validatorNode() {
@@ -157,7 +158,7 @@ test("a peer that connects is sent the receipts of committed heights, whoever si
   t.deepEqual(sent, [committed, reverted, own]);
   // What the peer gets verifies there like any relayed receipt.
   const other = await validatorNode();
-  for (const bytes of sent) t.deepEqual(other.relayed(bytes), { verdict: "kept" });
+  for (const bytes of sent) t.deepEqual(other.relayed(bytes), { verdict: "new" });
   t.is(other.receipts.get(sha256(utf8("tx-7a")))?.stage, "sequenced");
   t.is(other.receipts.get(sha256(utf8("tx-7b"))), undefined);
 });
@@ -189,7 +190,7 @@ test("a receipt the node already holds is kept again at once; the same receipt w
   const s = await validatorNode();
   const r = receiptFor(peer, "tx-held", 8n);
   const bytes = SignedReceipt.encode(r.signed).finish();
-  t.deepEqual(s.relayed(bytes), { verdict: "kept" });
+  t.deepEqual(s.relayed(bytes), { verdict: "new" });
   t.deepEqual(s.relayed(bytes), { verdict: "kept" });
   const forged = SignedReceipt.encode({ ...r.signed, signature: new Uint8Array(64).fill(9) }).finish();
   t.is(s.relayed(forged).verdict, "invalid");
@@ -199,7 +200,7 @@ test("a peer that missed a tx's newer receipt sends the older one it holds: the 
   const s = await validatorNode();
   const older = receiptFor(peer, "tx-again", 10n);
   const newer = receiptFor(self, "tx-again", 12n);
-  t.deepEqual(s.relayed(SignedReceipt.encode(newer.signed).finish()), { verdict: "kept" });
+  t.deepEqual(s.relayed(SignedReceipt.encode(newer.signed).finish()), { verdict: "new" });
   t.deepEqual(s.relayed(SignedReceipt.encode(older.signed).finish()), { verdict: "kept" });
   t.is(s.receipts.get(sha256(utf8("tx-again")))!.receipt.height, 12n);
 });

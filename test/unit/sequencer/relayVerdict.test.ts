@@ -31,6 +31,7 @@ const noMempool: Mempool = {
   sizeBytes: () => 0,
   txs: () => [],
   onTxAvailable: () => {},
+  has: () => false,
 };
 
 function receiptBy(signer: ReturnType<typeof createEd25519Signer>, tx: string, chainId = CHAIN): Uint8Array {
@@ -81,10 +82,10 @@ async function fullNode() {
   });
 }
 
-test("a receipt signed by a validator is kept; an echo of it is kept again without a fault", async (t) => {
+test("a receipt signed by a validator is stored (new, to pass on); an echo of it is kept again without a fault", async (t) => {
   const s = await fullNode();
   const bytes = receiptBy(validatorKey, "tx-1");
-  t.deepEqual(s.relayed(bytes), { verdict: "kept" });
+  t.deepEqual(s.relayed(bytes), { verdict: "new" });
   t.deepEqual(s.relayed(bytes), { verdict: "kept" });
   t.not(s.receipts.get(sha256(utf8("tx-1"))), undefined, "the receipt is held");
 });

@@ -4,6 +4,7 @@
  * connection to the sequencer was down never reached the sequencer.
  */
 import test from "ava";
+import { sha256 } from "../../../../chain/crypto/hash.js";
 import type { BlockStore } from "../../../../chain/consensus/blockStore.js";
 import type { ConsensusDriver } from "../../../../chain/consensus/types.js";
 import type { Mempool } from "../../../../chain/mempool/mempool.js";
@@ -39,6 +40,7 @@ function memoryMempool(initial: Uint8Array[] = []) {
     sizeBytes: () => held.reduce((n, tx) => n + tx.length, 0),
     txs: (limit) => held.slice(0, limit),
     onTxAvailable: () => {},
+    has: (hash) => held.some((h) => Buffer.from(sha256(h)).equals(hash)),
   };
   return { mempool, held };
 }
