@@ -6,6 +6,7 @@ import { createStrikeRegistry } from "../chain/codec/registry.js";
 import { parseDuration } from "../chain/node/config.js";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { createSoftFinalityClient } from "../chain/sequencer/client.js";
+import { checkReceiptJson } from "../chain/sequencer/receiptTrust.js";
 import type { ReceiptJson } from "../chain/sequencer/receiptJson.js";
 import type { Market } from "../chain/codec/generated/strike/orderbook/v1/market.js";
 import { connectComet, withNode } from "./client.js";
@@ -76,7 +77,7 @@ export async function signAndBroadcast(
         print(g.output, { txhash: hash }, () => `txhash: ${hash}`);
         return;
       }
-      await sendWithReceipt(g, { comet, client, signed, flags, timeoutMs, messages });
+      await sendWithReceipt(g, { comet, client, signed, flags, timeoutMs, messages, chainId: status.nodeInfo.network });
     });
   } finally {
     comet.disconnect();
@@ -93,12 +94,21 @@ async function sendWithReceipt(
     flags: TxFlags;
     timeoutMs: number;
     messages: readonly EncodeObject[];
+    chainId: string;
   },
 ): Promise<void> {
   const { flags, timeoutMs } = o;
   const soft = createSoftFinalityClient(rpcHttpUrl(g.node));
   const sent = await soft.submit(o.signed, { receiptWaitMs: Math.min(timeoutMs, 10_000) });
   const receipt = sent.receipt;
+  // The node that hands the receipt over is not trusted: a receipt that does not verify, or
+  // contradicts itself, is said to be no promise (exit code 3), whatever then commits.
+  const check = receipt === undefined ? undefined : checkReceiptJson(receipt, o.chainId);
+  if (check?.valid === false) {
+    note(`NOT A VALID PROMISE: ${check.problem}; keep the receipt (--output json) for \`strike receipt report\``);
+    process.exitCode = 3;
+  }
+  const checked = check === undefined ? {} : { receipt_check: check };
   if (sent.checkTx.code !== 0) {
     throw cliErrors.txFailed(
       `rejected by the node: code ${sent.checkTx.code}, codespace ${sent.checkTx.codespace || "-"}: ${sent.checkTx.log}${receipt !== undefined ? " (the sequencer signed the rejection)" : ""}`,
@@ -117,7 +127,7 @@ async function sendWithReceipt(
     const markets = g.output === "text" ? await fillMarkets(o.comet, receipt) : new Map<string, Market>();
     // The ids of the orders it placed, from the receipt: what a cancel takes, before the commit.
     const orders = receiptOrderLines(receipt, (i) => marketOfMessage(o.messages[i]));
-    print(g.output, { txhash: sent.hash, receipt, receipt_latency_ms: latency }, () =>
+    print(g.output, { txhash: sent.hash, receipt, receipt_latency_ms: latency, ...checked }, () =>
       [receiptText(receipt, latency, markets), ...orders].join("\n"),
     );
     return;
@@ -143,7 +153,7 @@ async function sendWithReceipt(
     gas_wanted: res.gasWanted,
     gas_used: res.gasUsed,
     events: res.events,
-    ...(receipt === undefined ? {} : { receipt, receipt_latency_ms: latency }),
+    ...(receipt === undefined ? {} : { receipt, receipt_latency_ms: latency, ...checked }),
   };
   // What it did to orders: the ids the chain gave them (what a cancel takes), resting or filled.
   const orders =

@@ -2,9 +2,7 @@
 import type { Command } from "commander";
 import WebSocket from "ws";
 import type { Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
-import { verifyReceiptJson } from "../../chain/sequencer/client.js";
-import { falseFills } from "../../chain/sequencer/receiptTrades.js";
-import { isStrikeError } from "../../chain/types/errors.js";
+import { checkReceiptJson } from "../../chain/sequencer/receiptTrust.js";
 import { withComet } from "../abciQuery.js";
 import { addressArg } from "../context.js";
 import { cliErrors } from "../errors.js";
@@ -26,28 +24,6 @@ function positiveNumber(flag: string, text: string | undefined, integer: boolean
   if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
     throw cliErrors.badArgument(`${flag} must be a positive ${integer ? "integer" : "number"}, got "${text}"`);
   return n;
-}
-
-/** What a watcher may rely on: a receipt is a promise only when its signature verifies and it does not contradict itself. */
-export type StreamedCheck = { valid: true } | { valid: false; problem: string };
-
-/**
- * Checks a streamed receipt as `strike receipt verify` does (the node relaying it is not
- * trusted): the sequencer's signature over it, on `chainId` when given, and its fills
- * against the result it promises.
- */
-export function checkStreamed(event: ReceiptEventJson, chainId?: string): StreamedCheck {
-  let receipt;
-  try {
-    receipt = verifyReceiptJson(event, chainId === undefined ? {} : { chainId });
-  } catch (e) {
-    if (!isStrikeError(e)) throw e;
-    return { valid: false, problem: `it does not verify: ${e.message}` };
-  }
-  const lie = falseFills(receipt);
-  return lie === undefined
-    ? { valid: true }
-    : { valid: false, problem: `the receipt contradicts itself (a slashable lie): ${lie}` };
 }
 
 export async function receiptWatch(address: string | undefined, flags: WatchFlags, self: Command): Promise<void> {
@@ -121,7 +97,7 @@ export async function receiptWatch(address: string | undefined, flags: WatchFlag
       const event = msg.result?.data?.value;
       if (event === undefined) return;
       seen++;
-      const check = checkStreamed(event, g.chainId);
+      const check = checkReceiptJson(event, g.chainId);
       const problem = check.valid
         ? ""
         : `\n  NOT A VALID PROMISE: ${check.problem}; keep it (--output json) for \`strike receipt report\``;

@@ -294,8 +294,14 @@ test.serial(
     t.is(await peersOf(full1), "2");
 
     const out = await sendToBob(nodes[0]!.home, full2.rpcUrl);
-    const sent = JSON.parse(out) as { txhash: string; receipt: { receipt: Record<string, unknown> } | null };
+    const sent = JSON.parse(out) as {
+      txhash: string;
+      receipt: { receipt: Record<string, unknown> } | null;
+      receipt_check: unknown;
+    };
     t.truthy(sent.receipt, `no receipt through full2: ${out}`);
+    // The CLI checked it itself: signed by the sequencer, consistent with the result it promises.
+    t.deepEqual(sent.receipt_check, { valid: true });
     t.is(sent.receipt?.receipt["tx_hash"], sent.txhash);
     t.is(sent.receipt?.receipt["status"], "sequenced");
     // It commits as receipted, and full2 (two hops from any validator) knows it.
