@@ -1,15 +1,17 @@
 /**
  * Messages of each p2p channel, to send on the others (a peer that mixes channels up, or
  * probes a handler with the wrong type): consensus messages, block-sync messages, signed
- * receipts, speculative queries and their answers, and a signed tx.
+ * receipts, speculative queries and their answers, relay announcements and requests, and a
+ * signed tx.
  */
 import { encodeResponse, TAG_REQUEST, TAG_STATUS, withHeight } from "../../chain/consensus/blockSync.js";
 import { senderFromKey, signSend } from "../../bench/lib/sendTx.js";
 import { consensusFixture } from "./consensusChannel.js";
 import { querySeedMessages } from "./queriesChannel.js";
 import { receiptSeedMessages } from "./receiptsChannel.js";
+import { relaySeedMessages } from "./relayChannel.js";
 
-export type ChannelName = "consensus" | "blocksync" | "receipts" | "mempool" | "queries";
+export type ChannelName = "consensus" | "blocksync" | "receipts" | "mempool" | "queries" | "relay";
 
 export function channelMessages(): Record<ChannelName, Uint8Array[]> {
   const fx = consensusFixture();
@@ -25,6 +27,7 @@ export function channelMessages(): Record<ChannelName, Uint8Array[]> {
     receipts: receiptSeedMessages(),
     queries: querySeedMessages(),
     mempool: [signSend(alice, alice.address, 0n, "fuzz-1")],
+    relay: relaySeedMessages(),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The short run of the fuzz suite (`make fuzz` runs ≥ 1,000,000 inputs per target): no
  * input crashes decode, CheckTx, the JSON-RPC handler or a p2p channel's handler (consensus,
- * block sync, receipts, queries), none is accepted, and none changes state.
+ * block sync, receipts, queries, relay), none is accepted, and none changes state.
  */
 import test from "ava";
 import { fuzzBlockSyncChannel } from "./blockSyncChannel.js";
@@ -10,6 +10,7 @@ import { foreignTo } from "./foreign.js";
 import { fuzzJsonRpc } from "./jsonRpc.js";
 import { fuzzQueriesChannel } from "./queriesChannel.js";
 import { fuzzReceiptsChannel } from "./receiptsChannel.js";
+import { fuzzRelayChannel } from "./relayChannel.js";
 import { fuzzTxBytes } from "./txBytes.js";
 
 const seed = Number(process.env.FUZZ_SEED ?? 20261202);
@@ -67,6 +68,17 @@ test("mutated, non-canonical, oversized and wrong-channel receipts are all refus
 test("mutated, truncated and wrong-channel speculative queries and answers never crash the handler; undecodable ones are penalised, no altered answer is taken, and every request that decodes is answered signed over exactly itself", async (t) => {
   const stats = await fuzzQueriesChannel({ inputs: 5000, seed, foreign: foreignTo("queries") });
   t.true(stats.inputs > 4500, `${stats.inputs} inputs`);
+  t.deepEqual(stats.samples, []);
+  t.is(stats.crashes, 0);
+  t.is(stats.accepted, 0);
+  t.is(stats.stateChanges, 0);
+  t.is(stats.unpenalised, 0);
+  t.true(stats.penalised! > stats.inputs / 4, `${stats.penalised} of ${stats.inputs} penalised`);
+});
+
+test("mutated, truncated and wrong-channel relay announcements and requests never crash the handler; malformed ones and only they are penalised, and the node sends nothing but requests for what it lacks and the items it holds", async (t) => {
+  const stats = await fuzzRelayChannel({ inputs: 5000, seed, foreign: foreignTo("relay") });
+  t.is(stats.inputs, 5000);
   t.deepEqual(stats.samples, []);
   t.is(stats.crashes, 0);
   t.is(stats.accepted, 0);

@@ -1,7 +1,7 @@
 /**
  * `make fuzz`: runs each fuzz target for FUZZ_INPUTS inputs (default 1,000,000) and writes
  * bench/results/fuzz.json (inputs, crashes, accepted, state changes, duration, date, load
- * average). FUZZ_TARGETS=tx-bytes,json-rpc,p2p-consensus,p2p-blocksync,p2p-receipts,p2p-queries picks targets; FUZZ_SEED fixes the inputs.
+ * average). FUZZ_TARGETS=tx-bytes,json-rpc,p2p-consensus,p2p-blocksync,p2p-receipts,p2p-queries,p2p-relay picks targets; FUZZ_SEED fixes the inputs.
  * Exits non-zero if any target crashed, accepted an input, changed state or let a bad
  * p2p message go unpenalised.
  */
@@ -13,13 +13,14 @@ import { foreignTo } from "./foreign.js";
 import { fuzzJsonRpc } from "./jsonRpc.js";
 import { fuzzQueriesChannel } from "./queriesChannel.js";
 import { fuzzReceiptsChannel } from "./receiptsChannel.js";
+import { fuzzRelayChannel } from "./relayChannel.js";
 import type { FuzzStats } from "./stats.js";
 import { fuzzTxBytes } from "./txBytes.js";
 
 const inputs = Number(process.env.FUZZ_INPUTS ?? 1_000_000);
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const targets = (
-  process.env.FUZZ_TARGETS ?? "tx-bytes,json-rpc,p2p-consensus,p2p-blocksync,p2p-receipts,p2p-queries"
+  process.env.FUZZ_TARGETS ?? "tx-bytes,json-rpc,p2p-consensus,p2p-blocksync,p2p-receipts,p2p-queries,p2p-relay"
 ).split(",");
 
 type Runner = (onProgress: (stats: FuzzStats) => void) => Promise<FuzzStats>;
@@ -30,6 +31,7 @@ const runners: Record<string, Runner> = {
   "p2p-blocksync": (onProgress) => fuzzBlockSyncChannel({ inputs, seed, foreign: foreignTo("blocksync"), onProgress }),
   "p2p-receipts": (onProgress) => fuzzReceiptsChannel({ inputs, seed, foreign: foreignTo("receipts"), onProgress }),
   "p2p-queries": (onProgress) => fuzzQueriesChannel({ inputs, seed, foreign: foreignTo("queries"), onProgress }),
+  "p2p-relay": (onProgress) => fuzzRelayChannel({ inputs, seed, foreign: foreignTo("relay"), onProgress }),
 };
 
 type Result = FuzzStats & { complete: boolean; loadAverageBefore: number[]; loadAverageNow: number[] };
