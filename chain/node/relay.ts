@@ -25,6 +25,8 @@ const CHANNEL_OF: Record<RelayKind, ChannelId> = { tx: "mempool", receipt: "rece
 const OP_HAVE = 0;
 const OP_WANT = 1;
 const HASH_BYTES = 32;
+/** Peers whose requests are remembered (more than a node keeps connected). */
+const MAX_PEERS_TRACKED = 256;
 /** The most hashes in one message (the "relay" channel's size limit in chain/p2p/config.ts allows them). */
 export const MAX_HASHES_PER_MESSAGE = 1_024;
 
@@ -145,12 +147,29 @@ export function createRelay(o: RelayOptions): Relay {
     if (asks.length > 0 && o.host.send(peer, "relay", relayMessage(kind, OP_WANT, asks))) stats.wanted += asks.length;
   }
 
+  /**
+   * What each peer was sent on request, so that it is sent each item once: a 34-byte request
+   * for a receipt of hundreds of kilobytes, repeated, would otherwise have this node send it
+   * again and again. An honest peer asks once, and asks another announcer if it got nothing.
+   */
+  const served = new Map<string, Set<string>>();
+
   function onWant(peer: string, kind: RelayKind, hashes: Uint8Array[]): void {
+    let mine = served.get(peer);
+    if (mine === undefined) {
+      mine = new Set();
+      served.set(peer, mine);
+      evictOldest(served, MAX_PEERS_TRACKED);
+    }
     for (const hash of hashes) {
-      const bytes = caches[kind].items.get(toHex(hash));
+      const hex = toHex(hash);
+      const key = `${kind}/${hex}`;
+      const bytes = caches[kind].items.get(hex);
       // Gone from the cache (or never here): the peer asks another announcer.
-      if (bytes === undefined) continue;
+      if (bytes === undefined || mine.has(key)) continue;
       if (!o.host.send(peer, CHANNEL_OF[kind], bytes)) break;
+      mine.add(key);
+      evictOldest(mine, 2 * cacheItems);
       stats.served++;
     }
   }

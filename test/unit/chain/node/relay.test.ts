@@ -186,3 +186,24 @@ test("the cache of items to serve is bounded by count and by bytes", async (t) =
     [7, 8, 9],
   );
 });
+
+test("a peer asking again for an item it was sent is not sent it again", async (t) => {
+  const holder = fakeHost(["n", "m"]);
+  const relay = createRelay({ host: holder.host, known: { tx: () => false, receipt: () => false } });
+  const receipt = new Uint8Array(100_000).fill(7);
+  relay.announce("receipt", sha256(receipt), receipt, "s");
+  await turn();
+  holder.sent.length = 0;
+  const want = msg(1, 1, [sha256(receipt), sha256(receipt)]);
+  for (let i = 0; i < 50; i++) holder.deliver("n", want);
+  holder.deliver("m", want);
+  t.deepEqual(
+    holder.sent.map((s) => [s.peer, s.channel, s.bytes.length]),
+    [
+      ["n", "receipts", 100_000],
+      ["m", "receipts", 100_000],
+    ],
+    "once to each peer that asks",
+  );
+  t.is(relay.stats().served, 2);
+});
