@@ -54,7 +54,14 @@ test.serial(
     }
     for (let i = 0; i < 5; i++) a.host.broadcast("mempool", message);
     t.true(refused > 150, `the queue filled and refused the rest: ${refused} of 200 refused`);
-    t.deepEqual(a.host.sendDrops(), { consensus: 0, mempool: refused + 5, blocksync: 0, receipts: 0, queries: 0 });
+    t.deepEqual(a.host.sendDrops(), {
+      consensus: 0,
+      mempool: refused + 5,
+      blocksync: 0,
+      receipts: 0,
+      queries: 0,
+      relay: 0,
+    });
 
     // The first drop is logged at once; the next ones wait for the interval.
     const first = fullLines();
@@ -87,6 +94,6 @@ test.serial(
 test.serial("a send to a peer that is not connected is refused but is no queue drop", async (t) => {
   const a = await startHost(t, { seed: 82 });
   t.false(a.host.send("12D3KooWNotConnectedNotConnectedNotConnectedNot", "receipts", new Uint8Array(10)));
-  t.deepEqual(a.host.sendDrops(), { consensus: 0, mempool: 0, blocksync: 0, receipts: 0, queries: 0 });
+  t.deepEqual(a.host.sendDrops(), { consensus: 0, mempool: 0, blocksync: 0, receipts: 0, queries: 0, relay: 0 });
   t.is(a.logs.filter((l) => l.msg === FULL).length, 0);
 });
