@@ -1,7 +1,7 @@
 /**
- * The node's peer-to-peer side: one libp2p host, with consensus gossip, block sync,
- * mempool gossip and the relay of txs and receipts past one hop each on its own channel. A single validator with no peers runs the
- * same code; its channels are simply empty.
+ * The node's peer-to-peer side: one libp2p host, with consensus gossip, block sync, mempool
+ * gossip and the relay of txs and receipts past one hop (relay.ts) each on its own channel.
+ * A single validator with no peers runs the same code; its channels are simply empty.
  */
 import { createBlockSync, type BlockSync, type BlockSyncStatus } from "../consensus/blockSync.js";
 import { consensusNetworkOver, type PeerChannel } from "../consensus/gossip.js";

@@ -51,7 +51,8 @@ function placeResponse(
       takerFeeUnits: f.takerFee.toString(),
       makerFeeUnits: f.makerFee.toString(),
     })),
-    market: taker.market,
+    // The stored market's id, as its trade events name it (a receipt's fills are checked against both).
+    market: market.id,
     side: taker.side,
     owner: taker.owner,
     subaccount: taker.subaccount,
