@@ -43,7 +43,7 @@ import { createMemoryDatabase } from "../../chain/store/memoryDb.js";
 import type { BlockStore } from "../../chain/consensus/blockStore.js";
 import { toHex, utf8 } from "../../chain/types/bytes.js";
 import { openFakeApp, type FakeApp } from "../unit/consensus/fakeApp.js";
-import type { FuzzStats } from "./stats.js";
+import { p2pFuzzStats, type FuzzStats } from "./stats.js";
 import { mutate, opArb } from "./txBytes.js";
 
 const CHAIN_ID = "fuzz-sync-1";
@@ -248,21 +248,7 @@ export async function fuzzBlockSyncChannel(options: {
       withHeight(TAG_REQUEST, K + 1n),
       withHeight(TAG_REQUEST, 0n),
     ];
-    const stats: FuzzStats = {
-      target: "p2p-blocksync",
-      inputs: 0,
-      crashes: 0,
-      accepted: 0,
-      stateChanges: 0,
-      blocks: 0,
-      samples: [],
-      penalised: 0,
-      unpenalised: 0,
-      equivalentApplied: 0,
-    };
-    const sample = (what: string, bytes: Uint8Array) => {
-      if (stats.samples.length < 5) stats.samples.push(`${what}: ${toHex(bytes.subarray(0, 2048))}`);
-    };
+    const { stats, sample } = p2pFuzzStats("p2p-blocksync", { equivalentApplied: 0 });
     const ops = fc.array(opArb, { minLength: 1, maxLength: 4 });
     const part = fc.nat({ max: responses.length - 1 }).map((i) => responses[i]!);
     const arb = fc.oneof(

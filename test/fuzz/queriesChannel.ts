@@ -27,8 +27,8 @@ import {
   type QueryRequest,
 } from "../../chain/sequencer/remoteQuery.js";
 import { toHex, utf8 } from "../../chain/types/bytes.js";
-import type { FuzzStats } from "./stats.js";
-import { mutate, opArb } from "./txBytes.js";
+import { p2pFuzzStats, type FuzzStats } from "./stats.js";
+import { channelInputs } from "./txBytes.js";
 
 const CHAIN_ID = "fuzz-queries-1";
 const sequencerKey = createEd25519Signer(new Uint8Array(32).fill(5));
@@ -88,28 +88,8 @@ export async function fuzzQueriesChannel(options: {
 
   const seeds = querySeedMessages();
   const seedHex = new Set(seeds.map(toHex));
-  const stats: FuzzStats = {
-    target: "p2p-queries",
-    inputs: 0,
-    crashes: 0,
-    accepted: 0,
-    stateChanges: 0,
-    blocks: 0,
-    samples: [],
-    penalised: 0,
-    unpenalised: 0,
-  };
-  const sample = (what: string, bytes: Uint8Array) => {
-    if (stats.samples.length < 5) stats.samples.push(`${what}: ${toHex(bytes.subarray(0, 2048))}`);
-  };
-  const ops = fc.array(opArb, { minLength: 1, maxLength: 4 });
-  const arb = fc.oneof(
-    { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...seeds), ops).map(([s, o]) => mutate(s, o)) },
-    { weight: 1, arbitrary: fc.uint8Array({ minLength: 0, maxLength: 300 }) },
-    ...(options.foreign === undefined || options.foreign.length === 0
-      ? []
-      : [{ weight: 1, arbitrary: fc.constantFrom(...options.foreign) }]),
-  );
+  const { stats, sample } = p2pFuzzStats("p2p-queries");
+  const arb = channelInputs(seeds, options.foreign);
   const started = Date.now();
   for (const bytes of fc.sample(arb, { numRuns: options.inputs, seed: options.seed })) {
     if (seedHex.has(toHex(bytes))) continue;

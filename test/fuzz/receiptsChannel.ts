@@ -31,7 +31,7 @@ import { createMemoryDatabase } from "../../chain/store/memoryDb.js";
 import type { Validator } from "../../chain/types/block.js";
 import { equalBytes, toHex, utf8 } from "../../chain/types/bytes.js";
 import { openFakeApp } from "../unit/consensus/fakeApp.js";
-import type { FuzzStats } from "./stats.js";
+import { p2pFuzzStats, type FuzzStats } from "./stats.js";
 import { mutate, opArb } from "./txBytes.js";
 
 const CHAIN_ID = "fuzz-receipts-1";
@@ -167,21 +167,7 @@ export async function fuzzReceiptsChannel(options: {
   const seedHex = new Set(seeds.map(toHex));
   const all = [...valid, ...refused];
 
-  const stats: FuzzStats = {
-    target: "p2p-receipts",
-    inputs: 0,
-    crashes: 0,
-    accepted: 0,
-    stateChanges: 0,
-    blocks: 0,
-    samples: [],
-    penalised: 0,
-    unpenalised: 0,
-    equivalentApplied: 0,
-  };
-  const sample = (what: string, bytes: Uint8Array) => {
-    if (stats.samples.length < 5) stats.samples.push(`${what}: ${toHex(bytes.subarray(0, 2048))}`);
-  };
+  const { stats, sample } = p2pFuzzStats("p2p-receipts", { equivalentApplied: 0 });
   const ops = fc.array(opArb, { minLength: 1, maxLength: 4 });
   const signedArb = fc.nat({ max: all.length - 1 }).map((i) => all[i]!);
   const arb = fc.oneof(

@@ -14,8 +14,8 @@ import { sha256 } from "../../chain/crypto/hash.js";
 import { MAX_HASHES_PER_MESSAGE, createRelay } from "../../chain/node/relay.js";
 import type { ChannelId } from "../../chain/p2p/index.js";
 import { toHex, utf8 } from "../../chain/types/bytes.js";
-import type { FuzzStats } from "./stats.js";
-import { mutate, opArb } from "./txBytes.js";
+import { p2pFuzzStats, type FuzzStats } from "./stats.js";
+import { channelInputs } from "./txBytes.js";
 
 const TX = utf8("a tx the node holds");
 const RECEIPT = utf8("a receipt the node holds");
@@ -83,28 +83,8 @@ export async function fuzzRelayChannel(options: {
   sent.length = 0;
 
   const seeds = relaySeedMessages();
-  const stats: FuzzStats = {
-    target: "p2p-relay",
-    inputs: 0,
-    crashes: 0,
-    accepted: 0,
-    stateChanges: 0,
-    blocks: 0,
-    samples: [],
-    penalised: 0,
-    unpenalised: 0,
-  };
-  const sample = (what: string, bytes: Uint8Array) => {
-    if (stats.samples.length < 5) stats.samples.push(`${what}: ${toHex(bytes.subarray(0, 2048))}`);
-  };
-  const ops = fc.array(opArb, { minLength: 1, maxLength: 4 });
-  const arb = fc.oneof(
-    { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...seeds), ops).map(([s, o]) => mutate(s, o)) },
-    { weight: 1, arbitrary: fc.uint8Array({ minLength: 0, maxLength: 300 }) },
-    ...(options.foreign === undefined || options.foreign.length === 0
-      ? []
-      : [{ weight: 1, arbitrary: fc.constantFrom(...options.foreign) }]),
-  );
+  const { stats, sample } = p2pFuzzStats("p2p-relay");
+  const arb = channelInputs(seeds, options.foreign);
   const held = new Map([
     ["mempool", toHex(TX)],
     ["receipts", toHex(RECEIPT)],

@@ -1,3 +1,5 @@
+import { toHex } from "../../chain/types/bytes.js";
+
 /** What one fuzz target reports; `make fuzz` writes these to bench/results/fuzz.json. */
 export interface FuzzStats {
   target: string;
@@ -19,4 +21,31 @@ export interface FuzzStats {
   unpenalised?: number;
   /** Inputs taken because they are a valid message under another encoding (then undone). */
   equivalentApplied?: number;
+}
+
+/**
+ * A p2p channel target's stats, all counts at zero (`extra` adds counters of its own), and a
+ * recorder that keeps the first five failing inputs (what failed, and the input's first 2 KiB
+ * in hex).
+ */
+export function p2pFuzzStats(
+  target: string,
+  extra: Partial<FuzzStats> = {},
+): { stats: FuzzStats; sample(what: string, bytes: Uint8Array): void } {
+  const stats: FuzzStats = {
+    target,
+    inputs: 0,
+    crashes: 0,
+    accepted: 0,
+    stateChanges: 0,
+    blocks: 0,
+    samples: [],
+    penalised: 0,
+    unpenalised: 0,
+    ...extra,
+  };
+  const sample = (what: string, bytes: Uint8Array) => {
+    if (stats.samples.length < 5) stats.samples.push(`${what}: ${toHex(bytes.subarray(0, 2048))}`);
+  };
+  return { stats, sample };
 }

@@ -99,6 +99,19 @@ function applyOp(b: Uint8Array, op: Op): Uint8Array {
 
 export const mutate = (b: Uint8Array, ops: Op[]) => ops.reduce(applyOp, b);
 
+/**
+ * A channel's inputs: its seed messages mutated (1 to 4 operations), random bytes, and other
+ * channels' messages, weighted 6 : 1 : 1.
+ */
+export function channelInputs(seeds: readonly Uint8Array[], foreign?: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
+  const ops = fc.array(opArb, { minLength: 1, maxLength: 4 });
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...seeds), ops).map(([s, o]) => mutate(s, o)) },
+    { weight: 1, arbitrary: fc.uint8Array({ minLength: 0, maxLength: 300 }) },
+    ...(foreign === undefined || foreign.length === 0 ? [] : [{ weight: 1, arbitrary: fc.constantFrom(...foreign) }]),
+  );
+}
+
 function txInputArb(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
   const seed = fc.nat({ max: seeds.length - 1 }).map((i) => seeds[i]!);
   const ops = fc.array(opArb, { minLength: 1, maxLength: 4 });
