@@ -68,19 +68,50 @@ const DIGEST_LENGTH = 32;
 /** One input in a batch message: pubkey | digest | signature. */
 const STRIDE = SECP256K1_PUBKEY_LENGTH + DIGEST_LENGTH + SECP256K1_SIGNATURE_LENGTH;
 
+/**
+ * Each worker shares two int32 words with the pool: STOP, set by the pool when the worker
+ * must halt, and BUSY, set by the worker while it runs native code (the binding's load, a
+ * batch). A worker thread ended while inside the native binding aborts the whole process:
+ * the addon (C++ node-addon-api) throws while its env is terminating, and that exception
+ * escapes into C ("terminate called after throwing an instance of 'Napi::Error'",
+ * SIGABRT). That happens on `worker.terminate()` and equally when the process exits with a
+ * worker mid-batch. So before a worker is ended the pool sets STOP and waits for BUSY to
+ * clear: a busy worker checks STOP before every verification and parks (in
+ * `Atomics.wait`, which termination interrupts cleanly) instead of going on.
+ */
+const STOP = 0;
+const BUSY = 1;
+
 // CommonJS run with `eval`: no file to resolve, so it works from the sources (tsx) and from dist/ alike.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
-const native = require(workerData.bindingPath);
+const control = new Int32Array(workerData.control);
+function idle() {
+  Atomics.store(control, ${BUSY}, 0);
+  Atomics.notify(control, ${BUSY});
+}
+function park() {
+  idle();
+  for (;;) Atomics.wait(control, ${STOP}, 1);
+}
+Atomics.store(control, ${BUSY}, 1);
+let native;
+try {
+  native = require(workerData.bindingPath);
+} finally {
+  idle();
+}
 const STRIDE = ${STRIDE};
 parentPort.on("message", ({ id, n, bytes, close }) => {
   if (close === true) {
     parentPort.close();
     return;
   }
+  Atomics.store(control, ${BUSY}, 1);
   const b = new Uint8Array(bytes);
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
+    if (Atomics.load(control, ${STOP}) === 1) park();
     const o = i * STRIDE;
     try {
       out[i] = native.ecdsaVerify(b.subarray(o + ${SECP256K1_PUBKEY_LENGTH + DIGEST_LENGTH}, o + STRIDE), b.subarray(o + ${SECP256K1_PUBKEY_LENGTH}, o + ${SECP256K1_PUBKEY_LENGTH + DIGEST_LENGTH}), b.subarray(o, o + ${SECP256K1_PUBKEY_LENGTH})) ? 1 : 0;
@@ -88,9 +119,45 @@ parentPort.on("message", ({ id, n, bytes, close }) => {
       out[i] = 0;
     }
   }
+  idle();
   parentPort.postMessage({ id, out }, [out.buffer]);
 });
 `;
+
+/** The longest the pool blocks waiting for a worker to leave native code (a batch takes milliseconds). */
+const HALT_WAIT_MS = 2_000;
+
+/** A started worker and its shared control words. */
+interface Running {
+  worker: Worker;
+  control: Int32Array;
+}
+
+/** Asks a worker to halt and blocks until it is out of native code: it can then be ended safely. */
+function haltNative(running: Running): void {
+  Atomics.store(running.control, STOP, 1);
+  Atomics.notify(running.control, STOP);
+  Atomics.wait(running.control, BUSY, 1, HALT_WAIT_MS);
+}
+
+/** Workers the process must halt before it exits (see STOP and BUSY). */
+const live = new Set<Running>();
+let exitHookInstalled = false;
+function watchForExit(running: Running): void {
+  live.add(running);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => {
+    for (const r of live) haltNative(r);
+  });
+}
+
+/** Ends a worker at once, without catching it inside the native binding. */
+function terminate(running: Running): Promise<void> {
+  live.delete(running);
+  haltNative(running);
+  return running.worker.terminate().then(() => undefined);
+}
 
 interface Job {
   input: SignatureInput;
@@ -98,7 +165,7 @@ interface Job {
 }
 
 interface Slot {
-  worker: Worker | undefined;
+  running: Running | undefined;
   /** Batches sent and not answered, by id. */
   inflight: Map<number, Job[]>;
   jobsInFlight: number;
@@ -108,21 +175,19 @@ interface Slot {
 const STOP_GRACE_MS = 5_000;
 
 /**
- * Ends a worker by asking it to close its port, which it reads only once its script,
- * the native binding's load included, has run. \`worker.terminate()\` on a worker still
- * loading the binding interrupts the addon's initialisation, and the addon (C++
- * node-addon-api) then aborts the whole process ("terminate called after throwing an
- * instance of 'Napi::Error'"): a node that refused to start for a busy port died of
- * SIGABRT instead of exiting 1. A worker that does not end in time is terminated.
+ * Ends a worker by asking it to close its port, which it reads after the batches sent
+ * before and only once its script, the native binding's load included, has run (a node
+ * that refuses to start for a busy port closes its pool milliseconds after creating it).
+ * A worker that does not end in time is halted and terminated.
  */
-function stopWorker(worker: Worker): Promise<void> {
+function stopWorker(running: Running): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => void worker.terminate().then(() => resolve()), STOP_GRACE_MS);
-    worker.once("exit", () => {
+    const timer = setTimeout(() => void terminate(running).then(resolve), STOP_GRACE_MS);
+    running.worker.once("exit", () => {
       clearTimeout(timer);
       resolve();
     });
-    worker.postMessage({ close: true });
+    running.worker.postMessage({ close: true });
   });
 }
 
@@ -153,16 +218,17 @@ export function createSignatureVerifierPool(options: VerifierPoolOptions = {}): 
     }
   }
 
-  function failed(slot: Slot, worker: Worker, error: unknown): void {
-    if (slot.worker !== worker) return;
-    slot.worker = undefined;
+  function failed(slot: Slot, running: Running, error: unknown): void {
+    if (slot.running !== running) return;
+    slot.running = undefined;
     const orphans = [...slot.inflight.values()];
     slot.inflight.clear();
     slot.jobsInFlight = 0;
     for (const jobs of orphans) verifyHere(jobs);
     if (closed) return;
     options.onWorkerFailure?.(error);
-    void worker.terminate();
+    // It emitted an error or exited: it runs no more code, native or not.
+    void running.worker.terminate();
     if (stats.restarts < maxRestarts) {
       stats.restarts++;
       start(slot);
@@ -170,10 +236,13 @@ export function createSignatureVerifierPool(options: VerifierPoolOptions = {}): 
   }
 
   function start(slot: Slot): void {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bindingPath } });
-    // The pool must not keep a stopping process alive.
+    const control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bindingPath, control: control.buffer } });
+    const running: Running = { worker, control };
+    // The pool must not keep a stopping process alive; the exit hook halts it first.
     worker.unref();
-    slot.worker = worker;
+    watchForExit(running);
+    slot.running = running;
     worker.on("message", ({ id, out }: { id: number; out: Uint8Array }) => {
       const jobs = slot.inflight.get(id);
       if (jobs === undefined) return;
@@ -182,12 +251,15 @@ export function createSignatureVerifierPool(options: VerifierPoolOptions = {}): 
       stats.verifiedInWorkers += jobs.length;
       jobs.forEach((j, i) => j.resolve(out[i] === 1));
     });
-    worker.on("error", (e) => failed(slot, worker, e));
-    worker.on("exit", (code) => failed(slot, worker, new Error(`verifier worker exited with code ${code}`)));
+    worker.on("error", (e) => failed(slot, running, e));
+    worker.on("exit", (code) => {
+      live.delete(running);
+      failed(slot, running, new Error(`verifier worker exited with code ${code}`));
+    });
   }
 
   for (let i = 0; i < threads; i++) {
-    const slot: Slot = { worker: undefined, inflight: new Map(), jobsInFlight: 0 };
+    const slot: Slot = { running: undefined, inflight: new Map(), jobsInFlight: 0 };
     slots.push(slot);
     start(slot);
   }
@@ -195,8 +267,8 @@ export function createSignatureVerifierPool(options: VerifierPoolOptions = {}): 
   function send(jobs: Job[]): void {
     let slot: Slot | undefined;
     for (const s of slots)
-      if (s.worker !== undefined && (slot === undefined || s.jobsInFlight < slot.jobsInFlight)) slot = s;
-    if (slot === undefined || slot.worker === undefined || closed) {
+      if (s.running !== undefined && (slot === undefined || s.jobsInFlight < slot.jobsInFlight)) slot = s;
+    if (slot === undefined || slot.running === undefined || closed) {
       verifyHere(jobs);
       return;
     }
@@ -211,7 +283,7 @@ export function createSignatureVerifierPool(options: VerifierPoolOptions = {}): 
     slot.inflight.set(id, jobs);
     slot.jobsInFlight += jobs.length;
     stats.batches++;
-    slot.worker.postMessage({ id, n: jobs.length, bytes: bytes.buffer }, [bytes.buffer]);
+    slot.running.worker.postMessage({ id, n: jobs.length, bytes: bytes.buffer }, [bytes.buffer]);
   }
 
   function flush(): void {
@@ -259,16 +331,16 @@ export function createSignatureVerifierPool(options: VerifierPoolOptions = {}): 
       closed = true;
       const stopping: Promise<void>[] = [];
       for (const s of slots) {
-        const w = s.worker;
-        if (w === undefined) continue;
-        failed(s, w, new Error("pool closed"));
-        stopping.push(stopWorker(w));
+        const r = s.running;
+        if (r === undefined) continue;
+        failed(s, r, new Error("pool closed"));
+        stopping.push(stopWorker(r));
       }
       await Promise.all(stopping);
     },
     async crashWorkerForTesting(index) {
-      const w = slots[index]?.worker;
-      if (w !== undefined) await w.terminate();
+      const r = slots[index]?.running;
+      if (r !== undefined) await terminate(r);
     },
   };
 }

@@ -1,9 +1,11 @@
 import test from "ava";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { sha256 } from "../../../chain/crypto/hash.js";
 import {
   SECP256K1_BINDING_PATH,
@@ -176,4 +178,24 @@ test("with inlineWhenIdle, a lone request to an idle pool is verified at once on
   } finally {
     await pool.close();
   }
+});
+
+test("ending workers in the middle of their batches, and exiting with one mid-batch, never aborts the process", async (t) => {
+  // Ending a worker thread inside the native binding made node-addon-api throw into C and
+  // abort the process (SIGABRT): before the fix, every run of this fixture died so.
+  const fixture = fileURLToPath(new URL("./poolExit.fixture.ts", import.meta.url));
+  const ends = await Promise.all(
+    [0, 1].map(
+      () =>
+        new Promise<string>((resolve) => {
+          const child = spawn(process.execPath, ["--import=tsx", fixture, "40"], {
+            stdio: ["ignore", "ignore", "pipe"],
+          });
+          let stderr = "";
+          child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+          child.on("exit", (code, signal) => resolve(`code ${code} signal ${signal} ${stderr.trim()}`.trim()));
+        }),
+    ),
+  );
+  t.deepEqual(ends, ["code 0 signal null", "code 0 signal null"]);
 });
