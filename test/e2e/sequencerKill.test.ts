@@ -181,6 +181,8 @@ test("the sequencer killed mid-epoch: its receipts after the last commit are rev
     // The killed sequencer's receipts: honoured where it proposed the height, reverted (and reported) where it did not.
     const ofKilled = sent.filter((s) => s.receipt?.sequencer === seqAddress);
     const revertedSent = ofKilled.filter((s) => proposers.get(s.receipt!.height) !== seqAddress);
+    let lastOfKilled = 0n;
+    for (const [h, p] of proposers) if (p === seqAddress && h > lastOfKilled) lastOfKilled = h;
     t.true(revertedSent.length > 0, "some receipts of the killed sequencer were for a height it never committed");
     t.deepEqual(subscriptionErrors, [], "neither subscription was cancelled");
     const reportedReverted = new Set(reverted.map((e) => e.value.receipt.tx_hash));
@@ -196,7 +198,16 @@ test("the sequencer killed mid-epoch: its receipts after the last commit are rev
         `the ladder of ${s.hash} shows the revert at height ${s.receipt!.height}`,
       );
       t.is(status.stage, "committed");
-      t.true(committedAt.get(s.hash)!.height >= s.receipt!.height, "committed at or after the reverted height");
+      // Later than every block the killed sequencer committed, by another proposer. Not
+      // necessarily at or above the receipt's height: a receipt for H+1 signed while H was
+      // in consensus is reverted too when H is decided in a later round by another
+      // proposer, and that proposer may take the tx from its mempool into H.
+      const at = committedAt.get(s.hash)!.height;
+      t.true(
+        at > lastOfKilled,
+        `${s.hash} receipted for ${s.receipt!.height} committed at ${at}, after ${lastOfKilled}`,
+      );
+      t.not(proposers.get(at), seqAddress);
     }
     for (const s of ofKilled.filter((x) => !revertedSent.includes(x)))
       t.is(committedAt.get(s.hash)!.height, s.receipt!.height, "a receipt of a height it did commit is honoured there");
