@@ -21,7 +21,6 @@ export const strikeTypes: ReadonlyArray<[string, GeneratedType]> = [
   ["/strike.sequencer.v1.Receipt", Receipt],
   ["/strike.sequencer.v1.SignedReceipt", SignedReceipt],
   ["/strike.oracle.v1.MsgSubmitPrices", oracle.MsgSubmitPrices],
-  ["/strike.oracle.v1.MsgSubmitPricesResponse", oracle.MsgSubmitPricesResponse],
   ["/strike.margin.v1.MsgDeposit", margin.MsgDeposit],
   ["/strike.margin.v1.MsgWithdraw", margin.MsgWithdraw],
   ["/strike.margin.v1.MsgSetMarginMode", margin.MsgSetMarginMode],
@@ -44,7 +43,6 @@ export const strikeTypes: ReadonlyArray<[string, GeneratedType]> = [
   ["/strike.checkpoint.v1.MsgRegisterEthKey", checkpoint.MsgRegisterEthKey],
   ["/strike.checkpoint.v1.MsgRegisterBlsKey", checkpoint.MsgRegisterBlsKey],
   ["/strike.checkpoint.v1.MsgSignCheckpoint", checkpoint.MsgSignCheckpoint],
-  ["/strike.checkpoint.v1.MsgSignCheckpointResponse", checkpoint.MsgSignCheckpointResponse],
   ["/strike.checkpoint.v1.MsgCheckpointEquivocation", checkpoint.MsgCheckpointEquivocation],
   ["/strike.checkpoint.v1.MsgForgedCheckpoint", checkpoint.MsgForgedCheckpoint],
   ["/strike.bridge.v1.MsgAttestDeposit", bridge.MsgAttestDeposit],
@@ -52,7 +50,30 @@ export const strikeTypes: ReadonlyArray<[string, GeneratedType]> = [
   ["/strike.bridge.v1.MsgSetExitAddress", bridge.MsgSetExitAddress],
 ];
 
-/** A registry with the Cosmos SDK's default types plus Strike's own. */
+/** Strike's generated packages, by protobuf package name. */
+const packages: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  "strike.bridge.v1": bridge,
+  "strike.checkpoint.v1": checkpoint,
+  "strike.margin.v1": margin,
+  "strike.oracle.v1": oracle,
+  "strike.orderbook.v1": orderbook,
+  "strike.receipts.v1": receipts,
+  "strike.slashing.v1": slashing,
+  "strike.staking.v1": staking,
+};
+
+/**
+ * The response of each of Strike's messages, by type URL: what a tx's `msgResponses`
+ * (TxMsgData) hold, under the message's URL with `Response` appended, so that a cosmjs
+ * client decodes them with `registry.decode`. Every message has one; some are empty.
+ */
+export const strikeResponseTypes: ReadonlyArray<[string, GeneratedType]> = strikeTypes.flatMap(([url]) => {
+  const [, pkg, name] = /^\/(.+)\.(Msg\w+)$/.exec(url) ?? [];
+  const response = pkg === undefined ? undefined : packages[pkg]?.[`${name}Response`];
+  return response === undefined ? [] : [[`${url}Response`, response as GeneratedType] as [string, GeneratedType]];
+});
+
+/** A registry with the Cosmos SDK's default types plus Strike's own messages and their responses. */
 export function createStrikeRegistry(): Registry {
-  return new Registry([...defaultRegistryTypes, ...strikeTypes]);
+  return new Registry([...defaultRegistryTypes, ...strikeTypes, ...strikeResponseTypes]);
 }

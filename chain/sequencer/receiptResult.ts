@@ -7,7 +7,11 @@
  * needs to cancel or replace a quote that rests, without waiting for the block.
  */
 import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
-import { MsgPlaceBundleResponse, MsgPlaceOrderResponse } from "../codec/generated/strike/orderbook/v1/tx.js";
+import {
+  MsgPlaceBundleResponse,
+  MsgPlaceOrderResponse,
+  MsgReplaceOrderResponse,
+} from "../codec/generated/strike/orderbook/v1/tx.js";
 import { equalBytes } from "../types/bytes.js";
 import { ReceiptStatus, type Receipt } from "./receipt.js";
 import { resultHashOf } from "./receiptVerdict.js";
@@ -44,8 +48,8 @@ export interface OrderResponse {
 
 /**
  * Every order response in a tx's result data, in message order (a bundle's legs in leg
- * order): MsgPlaceOrder's, MsgReplaceOrder's (the same message type under its own type
- * URL) and MsgPlaceBundle's legs. These are the only messages that trade; their fills are
+ * order): MsgPlaceOrder's, MsgReplaceOrder's (the same fields in a message of its own)
+ * and MsgPlaceBundle's legs. These are the only messages that trade; their fills are
  * the tx's trades, in the order they were made. Undefined when the data or one of these
  * responses does not decode: then nothing can be said of the tx's trades.
  */
@@ -53,8 +57,10 @@ export function orderResponses(data: Uint8Array): OrderResponse[] | undefined {
   try {
     const out: OrderResponse[] = [];
     TxMsgData.decode(data).msgResponses.forEach((any, msgIndex) => {
-      if (any.typeUrl === PLACE_ORDER_RESPONSE || any.typeUrl === REPLACE_ORDER_RESPONSE)
+      if (any.typeUrl === PLACE_ORDER_RESPONSE)
         out.push({ msgIndex, response: MsgPlaceOrderResponse.decode(any.value) });
+      else if (any.typeUrl === REPLACE_ORDER_RESPONSE)
+        out.push({ msgIndex, response: MsgReplaceOrderResponse.decode(any.value) });
       else if (any.typeUrl === PLACE_BUNDLE_RESPONSE)
         for (const leg of MsgPlaceBundleResponse.decode(any.value).legs) out.push({ msgIndex, response: leg });
     });

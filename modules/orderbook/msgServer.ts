@@ -136,7 +136,7 @@ export function orderbookMsgRoutes(keeper: OrderbookKeeper): MsgRoute<unknown>[]
       module: MODULE_NAME,
       typeUrl: `${T}MsgReplaceOrder`,
       codec: tx.MsgReplaceOrder,
-      response: tx.MsgPlaceOrderResponse,
+      response: tx.MsgReplaceOrderResponse,
       signer: (m) => m.owner,
       validateBasic(m) {
         checkSigner(m.owner);

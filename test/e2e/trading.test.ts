@@ -8,7 +8,11 @@ import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import { GasPrice, SigningStargateClient } from "@cosmjs/stargate";
 import { MsgDeposit } from "../../chain/codec/generated/strike/margin/v1/tx.js";
 import { Side, TimeInForce } from "../../chain/codec/generated/strike/orderbook/v1/order.js";
-import { MsgPlaceOrder } from "../../chain/codec/generated/strike/orderbook/v1/tx.js";
+import {
+  MsgPlaceOrder,
+  MsgReplaceOrder,
+  type MsgPlaceOrderResponse,
+} from "../../chain/codec/generated/strike/orderbook/v1/tx.js";
 import { createStrikeRegistry } from "../../chain/codec/registry.js";
 import { createTestNode, runCli, runCliOk, waitForHeight, latestHeight, type TestNode } from "../helpers/localNode.js";
 
@@ -249,47 +253,83 @@ test.serial("cancel by client id removes the order from the book", async (t) => 
   t.false(left.orders.some((o) => o.client_id === "9"));
 });
 
-test.serial("an unmodified SigningStargateClient with Strike's registry deposits and places an order", async (t) => {
-  const { node } = t.context;
-  const wallet = await DirectSecp256k1HdWallet.fromMnemonic(node.accounts["alice"]!.mnemonic, { prefix: "strike" });
-  const client = await SigningStargateClient.connectWithSigner(node.rpcUrl, wallet, {
-    gasPrice: GasPrice.fromString("0.025ustrike"),
-    registry: createStrikeRegistry(),
-  });
-  try {
-    const owner = node.accounts["alice"]!.address;
-    const order = {
-      market: "BTC-PERP",
-      side: Side.SIDE_BUY,
-      price: "55000",
-      size: "0.01",
-      timeInForce: TimeInForce.TIME_IN_FORCE_GTC,
-      clientId: 42n,
-    };
-    const res = await client.signAndBroadcast(
-      owner,
-      [
-        {
-          typeUrl: "/strike.margin.v1.MsgDeposit",
-          value: MsgDeposit.fromPartial({ owner, subaccount: 1, amount: "1000000000" }),
-        },
-        {
-          typeUrl: "/strike.orderbook.v1.MsgPlaceOrder",
-          value: MsgPlaceOrder.fromPartial({ owner, subaccount: 1, order }),
-        },
-      ],
-      "auto",
-    );
-    t.is(res.code, 0, res.rawLog);
-    const orders = await query<{ orders: { market: string; client_id: string; subaccount: number; price: string }[] }>(
-      node,
-      ["orders", owner],
-    );
-    t.deepEqual(
-      orders.orders.filter((o) => o.market === "BTC-PERP").map((o) => [o.client_id, o.subaccount, o.price]),
-      [["42", 1, "55000"]],
-    );
-  } finally {
-    client.disconnect();
-  }
-});
+test.serial(
+  "an unmodified SigningStargateClient with Strike's registry deposits, places and replaces an order, and decodes every response",
+  async (t) => {
+    const { node } = t.context;
+    const wallet = await DirectSecp256k1HdWallet.fromMnemonic(node.accounts["alice"]!.mnemonic, { prefix: "strike" });
+    const client = await SigningStargateClient.connectWithSigner(node.rpcUrl, wallet, {
+      gasPrice: GasPrice.fromString("0.025ustrike"),
+      registry: createStrikeRegistry(),
+    });
+    try {
+      const owner = node.accounts["alice"]!.address;
+      const order = {
+        market: "BTC-PERP",
+        side: Side.SIDE_BUY,
+        price: "55000",
+        size: "0.01",
+        timeInForce: TimeInForce.TIME_IN_FORCE_GTC,
+        clientId: 42n,
+      };
+      const res = await client.signAndBroadcast(
+        owner,
+        [
+          {
+            typeUrl: "/strike.margin.v1.MsgDeposit",
+            value: MsgDeposit.fromPartial({ owner, subaccount: 1, amount: "1000000000" }),
+          },
+          {
+            typeUrl: "/strike.orderbook.v1.MsgPlaceOrder",
+            value: MsgPlaceOrder.fromPartial({ owner, subaccount: 1, order }),
+          },
+        ],
+        "auto",
+      );
+      t.is(res.code, 0, res.rawLog);
+      // The tx's msg responses decode with the same registry, by their type URLs.
+      t.deepEqual(
+        res.msgResponses.map((r) => r.typeUrl),
+        ["/strike.margin.v1.MsgDepositResponse", "/strike.orderbook.v1.MsgPlaceOrderResponse"],
+      );
+      const placed = client.registry.decode(res.msgResponses[1]!) as MsgPlaceOrderResponse;
+      t.like(placed, { status: "rests", remaining: "0.01", market: "BTC-PERP", owner, subaccount: 1 });
+
+      const replaced = await client.signAndBroadcast(
+        owner,
+        [
+          {
+            typeUrl: "/strike.orderbook.v1.MsgReplaceOrder",
+            value: MsgReplaceOrder.fromPartial({
+              owner,
+              subaccount: 1,
+              clientId: 42n,
+              order: { ...order, price: "54000" },
+            }),
+          },
+        ],
+        "auto",
+      );
+      t.is(replaced.code, 0, replaced.rawLog);
+      t.deepEqual(
+        replaced.msgResponses.map((r) => r.typeUrl),
+        ["/strike.orderbook.v1.MsgReplaceOrderResponse"],
+      );
+      const replacement = client.registry.decode(replaced.msgResponses[0]!) as MsgPlaceOrderResponse;
+      t.like(replacement, { status: "rests", remaining: "0.01", market: "BTC-PERP", side: Side.SIDE_BUY, owner });
+      t.not(replacement.orderId, placed.orderId, "the replacement is a new order");
+
+      const orders = await query<{
+        orders: { market: string; order_id: string; client_id: string; subaccount: number; price: string }[];
+      }>(node, ["orders", owner]);
+      t.deepEqual(
+        orders.orders
+          .filter((o) => o.market === "BTC-PERP")
+          .map((o) => [o.order_id, o.client_id, o.subaccount, o.price]),
+        [[replacement.orderId.toString(), "42", 1, "54000"]],
+      );
+    } finally {
+      client.disconnect();
+    }
+  },
+);

@@ -1,5 +1,6 @@
 import test from "ava";
-import { createStrikeRegistry } from "../../../chain/codec/registry.js";
+import { createStrikeRegistry, strikeTypes } from "../../../chain/codec/registry.js";
+import { MsgReplaceOrderResponse } from "../../../chain/codec/generated/strike/orderbook/v1/tx.js";
 import { Receipt } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
 
 test("Strike's generated types plug into a cosmjs Registry and round-trip through Any", (t) => {
@@ -22,4 +23,24 @@ test("Strike's generated types plug into a cosmjs Registry and round-trip throug
 test("the registry still knows the Cosmos bank send", (t) => {
   const registry = createStrikeRegistry();
   t.truthy(registry.lookupType("/cosmos.bank.v1beta1.MsgSend"));
+});
+
+test("every Strike message has its response in the registry, under the message's type URL with Response appended", (t) => {
+  const registry = createStrikeRegistry();
+  const messages = strikeTypes.map(([url]) => url).filter((url) => /\.Msg\w+$/.test(url) && !url.endsWith("Response"));
+  t.true(messages.length >= 28);
+  t.deepEqual(
+    messages.filter((url) => registry.lookupType(`${url}Response`) === undefined),
+    [],
+  );
+  // The replacement's response decodes to what the chain wrote (the place response's fields).
+  const bytes = MsgReplaceOrderResponse.encode(
+    MsgReplaceOrderResponse.fromPartial({ orderId: 9n, status: "rests", market: "ETH-PERP", subaccount: 2 }),
+  ).finish();
+  t.like(registry.decode({ typeUrl: "/strike.orderbook.v1.MsgReplaceOrderResponse", value: bytes }), {
+    orderId: 9n,
+    status: "rests",
+    market: "ETH-PERP",
+    subaccount: 2,
+  });
 });

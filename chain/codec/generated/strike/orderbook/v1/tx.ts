@@ -143,6 +143,23 @@ export interface MsgReplaceOrder {
   order: OrderSpec | undefined;
 }
 
+/**
+ * What the replacement order did. The same fields, numbers and meaning as
+ * MsgPlaceOrderResponse (so the same bytes): its own message so that a client decoding a
+ * tx's msg_responses by type URL finds `/strike.orderbook.v1.MsgReplaceOrderResponse`.
+ */
+export interface MsgReplaceOrderResponse {
+  orderId: bigint;
+  status: string;
+  filled: string;
+  remaining: string;
+  fills: FillResult[];
+  market: string;
+  side: Side;
+  owner: string;
+  subaccount: number;
+}
+
 export interface BundleLeg {
   market: string;
   side: Side;
@@ -1818,6 +1835,216 @@ export const MsgReplaceOrder: MessageFns<MsgReplaceOrder> = {
     message.order = (object.order !== undefined && object.order !== null)
       ? OrderSpec.fromPartial(object.order)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseMsgReplaceOrderResponse(): MsgReplaceOrderResponse {
+  return {
+    orderId: 0n,
+    status: "",
+    filled: "",
+    remaining: "",
+    fills: [],
+    market: "",
+    side: 0,
+    owner: "",
+    subaccount: 0,
+  };
+}
+
+export const MsgReplaceOrderResponse: MessageFns<MsgReplaceOrderResponse> = {
+  encode(message: MsgReplaceOrderResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.orderId !== 0n) {
+      if (BigInt.asUintN(64, message.orderId) !== message.orderId) {
+        throw new globalThis.Error("value provided for field message.orderId of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.orderId);
+    }
+    if (message.status !== "") {
+      writer.uint32(18).string(message.status);
+    }
+    if (message.filled !== "") {
+      writer.uint32(26).string(message.filled);
+    }
+    if (message.remaining !== "") {
+      writer.uint32(34).string(message.remaining);
+    }
+    for (const v of message.fills) {
+      FillResult.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.market !== "") {
+      writer.uint32(50).string(message.market);
+    }
+    if (message.side !== 0) {
+      writer.uint32(56).int32(message.side);
+    }
+    if (message.owner !== "") {
+      writer.uint32(66).string(message.owner);
+    }
+    if (message.subaccount !== 0) {
+      writer.uint32(72).uint32(message.subaccount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgReplaceOrderResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgReplaceOrderResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.orderId = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.filled = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.remaining = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.fills.push(FillResult.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.market = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.side = reader.int32() as any;
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.owner = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.subaccount = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgReplaceOrderResponse {
+    return {
+      orderId: isSet(object.orderId) ? BigInt(object.orderId) : isSet(object.order_id) ? BigInt(object.order_id) : 0n,
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      filled: isSet(object.filled) ? globalThis.String(object.filled) : "",
+      remaining: isSet(object.remaining) ? globalThis.String(object.remaining) : "",
+      fills: globalThis.Array.isArray(object?.fills) ? object.fills.map((e: any) => FillResult.fromJSON(e)) : [],
+      market: isSet(object.market) ? globalThis.String(object.market) : "",
+      side: isSet(object.side) ? sideFromJSON(object.side) : 0,
+      owner: isSet(object.owner) ? globalThis.String(object.owner) : "",
+      subaccount: isSet(object.subaccount) ? globalThis.Number(object.subaccount) : 0,
+    };
+  },
+
+  toJSON(message: MsgReplaceOrderResponse): unknown {
+    const obj: any = {};
+    if (message.orderId !== 0n) {
+      obj.orderId = message.orderId.toString();
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.filled !== "") {
+      obj.filled = message.filled;
+    }
+    if (message.remaining !== "") {
+      obj.remaining = message.remaining;
+    }
+    if (message.fills?.length) {
+      obj.fills = message.fills.map((e) => FillResult.toJSON(e));
+    }
+    if (message.market !== "") {
+      obj.market = message.market;
+    }
+    if (message.side !== 0) {
+      obj.side = sideToJSON(message.side);
+    }
+    if (message.owner !== "") {
+      obj.owner = message.owner;
+    }
+    if (message.subaccount !== 0) {
+      obj.subaccount = Math.round(message.subaccount);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgReplaceOrderResponse>): MsgReplaceOrderResponse {
+    return MsgReplaceOrderResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgReplaceOrderResponse>): MsgReplaceOrderResponse {
+    const message = createBaseMsgReplaceOrderResponse();
+    message.orderId = (object.orderId !== undefined && object.orderId !== null) ? BigInt(object.orderId) : 0n;
+    message.status = object.status ?? "";
+    message.filled = object.filled ?? "";
+    message.remaining = object.remaining ?? "";
+    message.fills = object.fills?.map((e) => FillResult.fromPartial(e)) || [];
+    message.market = object.market ?? "";
+    message.side = object.side ?? 0;
+    message.owner = object.owner ?? "";
+    message.subaccount = object.subaccount ?? 0;
     return message;
   },
 };
