@@ -4,6 +4,7 @@ import type { Market } from "../chain/codec/generated/strike/orderbook/v1/market
 import { signedReceiptFromJson, type ReceiptJson } from "../chain/sequencer/receiptJson.js";
 import { Receipt } from "../chain/sequencer/receipt.js";
 import { placedOrders } from "../chain/sequencer/receiptResult.js";
+import { makerFees } from "../chain/sequencer/receiptTrades.js";
 import type { PositionTierJson } from "../chain/sequencer/softPositions.js";
 import { formatPrice, formatQuote, formatSize } from "../modules/orderbook/units.js";
 import { cliQueries } from "./abciQuery.js";
@@ -91,16 +92,19 @@ export function receiptEventText(e: ReceiptEventJson, markets: ReadonlyMap<strin
     `${stage}: height ${d.height} index ${d.index}, tx ${d.tx_hash}, by ${d.sequencer_address} (epoch ${d.epoch})` +
       (d.status === "rejected" ? `\n  rejected: code ${d.code} (${d.codespace || "-"}): ${d.log}` : ""),
   ];
-  for (const f of d.fills) {
+  const fees = viewer === undefined ? undefined : makerFeesOf(e);
+  for (const [i, f] of d.fills.entries()) {
     const m = markets.get(f.market);
     const price = /^[0-9]+$/.test(f.price) ? formatPrice(BigInt(f.price)) : f.price;
     const owner = `${f.account ?? "?"}/${f.subaccount ?? 0}`;
     const other = `${f.counterparty ?? "?"}/${f.counterparty_subaccount ?? 0}`;
     if (viewer !== undefined && f.counterparty === viewer && f.account !== viewer) {
-      // The viewer's resting order was hit: its side is the other one, and the receipt
-      // (signed for the taker) carries the taker's fee, not the viewer's.
+      // The viewer's resting order was hit: its side is the other one. The fill carries the
+      // taker's fee; the viewer's own is in the trade the promised result records.
+      const fee = fees?.[i];
+      const feeText = fee === undefined ? "" : `, your fee ${formatQuote(fee)} USDC`;
       lines.push(
-        `  your fill: ${opposite[f.side] ?? f.side} ${sizeText(f.size, m)} ${f.market} @ ${price} (${opposite[f.liquidity] ?? f.liquidity}, order ${f.counterparty_order_id}, subaccount ${f.counterparty_subaccount ?? 0}) against ${owner}`,
+        `  your fill: ${opposite[f.side] ?? f.side} ${sizeText(f.size, m)} ${f.market} @ ${price} (${opposite[f.liquidity] ?? f.liquidity}${feeText}, order ${f.counterparty_order_id}, subaccount ${f.counterparty_subaccount ?? 0}) against ${owner}`,
       );
     } else {
       lines.push(`  fill: ${owner} ${fillText(f, markets)} against order ${f.counterparty_order_id} of ${other}`);
@@ -118,6 +122,15 @@ export function receiptEventText(e: ReceiptEventJson, markets: ReadonlyMap<strin
     );
   }
   return lines.join("\n");
+}
+
+/** The maker's fee of each fill, from the receipt's promised result; undefined when that cannot be read. */
+function makerFeesOf(r: ReceiptJson): bigint[] | undefined {
+  try {
+    return makerFees(Receipt.decode(signedReceiptFromJson(r).receipt));
+  } catch {
+    return undefined;
+  }
 }
 
 const ORDER_STATUS: Record<string, (o: { filled: string; remaining: string }) => string> = {

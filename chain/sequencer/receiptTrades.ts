@@ -96,3 +96,21 @@ export function falseFills(r: Receipt): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The fee the maker paid in each of the receipt's fills (uusdc; negative: a rebate), from
+ * the result it promises. A fill carries the fee of the side it shows, the taker's for the
+ * taker's tx; the maker's is in the recorded trade, as binding as the fill. Undefined unless
+ * the fills are exactly the recorded trades.
+ */
+export function makerFees(r: Receipt): bigint[] | undefined {
+  if (r.status !== ReceiptStatus.RECEIPT_STATUS_SEQUENCED || falseFills(r) !== undefined) return undefined;
+  const data = provenResultData(r);
+  const responses = data === undefined ? undefined : orderResponses(data);
+  if (responses === undefined) return undefined;
+  try {
+    return responses.flatMap(({ response }) => response.fills.map((f) => BigInt(f.makerFeeUnits)));
+  } catch {
+    return undefined;
+  }
+}

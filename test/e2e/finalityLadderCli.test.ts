@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import WebSocket from "ws";
 import { queryPath } from "../../chain/client/queryRpc.js";
 import { QueryServiceName as MarginQuery } from "../../chain/codec/generated/strike/margin/v1/query.js";
+import { formatQuote } from "../../modules/orderbook/units.js";
 import { rpc, runCli, runCliOk, waitForHeight, portBase } from "../helpers/localNode.js";
 
 interface Proc {
@@ -355,12 +356,21 @@ test.serial(
       t.like(tier(committed, bob), { committed_size: `-${units}`, soft_size: "0" });
       t.like(tier(committed, alice), { committed_size: units, soft_size: "0" });
 
+      // bob's own fee, as the committed trade event says the chain charged it.
+      const committedTx = await rpc<{
+        tx_result: { events: { type: string; attributes: { key: string; value: string }[] }[] };
+      }>(nodes[0]!.rpcUrl, "tx", { hash: Buffer.from(hash, "hex").toString("base64") });
+      const makerFee = committedTx.tx_result.events
+        .find((e) => e.type === "trade")
+        ?.attributes.find((a) => a.key === "maker_fee")?.value;
+      t.truthy(makerFee);
+      const bobFee = formatQuote(BigInt(makerFee!)).replace(/[.]/g, "\\.");
       t.is(await text.out.exited, 0, text.out.stderr);
       t.regex(text.out.stdout, new RegExp(`^sequenced: height \\d+ index \\d+, tx ${hash}`, "m"), text.out.stdout);
       t.regex(
         text.out.stdout,
         new RegExp(
-          `^ {2}your fill: sell 1 ETH-PERP @ ${price} \\(maker, order ${fill.counterparty_order_id}, subaccount 0\\) against ${alice}/0$`,
+          `^ {2}your fill: sell 1 ETH-PERP @ ${price} \\(maker, your fee ${bobFee} USDC, order ${fill.counterparty_order_id}, subaccount 0\\) against ${alice}/0$`,
           "m",
         ),
         text.out.stdout,

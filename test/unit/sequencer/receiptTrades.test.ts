@@ -14,7 +14,7 @@ import {
 } from "../../../chain/codec/generated/strike/orderbook/v1/tx.js";
 import { FillSide, Liquidity, type Fill } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
 import { ReceiptStatus, type Receipt } from "../../../chain/sequencer/receipt.js";
-import { falseFills } from "../../../chain/sequencer/receiptTrades.js";
+import { falseFills, makerFees } from "../../../chain/sequencer/receiptTrades.js";
 import { okTxResult, sequencedReceiptOf } from "../../helpers/txResults.js";
 
 const ALICE = "strike1alice";
@@ -172,4 +172,16 @@ test("a result that does not hash to the result hash is a contradiction; data th
   t.is(falseFills(receipt(trueFills, { status: ReceiptStatus.RECEIPT_STATUS_REJECTED })), undefined);
   const junk = Uint8Array.of(0xff, 0xff, 0xff);
   t.is(falseFills(sequencedReceiptOf({ ...okTxResult, data: junk })), undefined);
+});
+
+test("each fill's maker fee is read from the promised result, and only when the fills are its trades", (t) => {
+  // The trades' maker fees: minus their sizes (rebates), in trade order.
+  t.deepEqual(makerFees(receipt(trueFills)), [-5n, -2n, -1n]);
+  t.is(makerFees(receipt(withFill(1, { price: 1n }))), undefined, "fills that contradict the result");
+  t.is(
+    makerFees(receipt(trueFills, { resultHash: new Uint8Array(32) })),
+    undefined,
+    "a result that is not the promised one",
+  );
+  t.is(makerFees(receipt(trueFills, { status: ReceiptStatus.RECEIPT_STATUS_REJECTED })), undefined, "a rejection");
 });
