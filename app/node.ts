@@ -177,7 +177,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   let currentValidators: () => readonly Validator[] = () => validators;
   const settlement = ladderSettlement(config.settlement, genesis, log.with("settlement"));
   let peerCount = (): number => 0;
-  let broadcastQuery = (_bytes: Uint8Array): number => 0;
+  let broadcastQuery = (_bytes: Uint8Array, _except?: string): number => 0;
+  let sendQuery = (_peer: string, _bytes: Uint8Array): void => {};
   const skewMs = options.clockSkewMsForTesting ?? 0;
   if (skewMs !== 0) log.warn("TESTS ONLY: consensus reads a skewed wall clock", { clock_skew_ms: skewMs });
   const sequencing = await openSequencing({
@@ -195,7 +196,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     validators: () => currentValidators(),
     txAccounts: (tx) => app.txSigners(tx),
     peers: () => peerCount(),
-    broadcastQuery: (bytes) => broadcastQuery(bytes),
+    broadcastQuery: (bytes, except) => broadcastQuery(bytes, except),
+    sendQuery: (peer, bytes) => sendQuery(peer, bytes),
     committedHeight: blockStore.height,
     loadCommitted: async (height) => {
       const [block, results] = await Promise.all([blockStore.loadBlock(height), blockStore.loadBlockResults(height)]);
@@ -274,10 +276,12 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     }
   });
   // Speculative queries forwarded to the sequencer, and its signed answers (remoteQuery.ts).
-  broadcastQuery = (bytes) => {
-    network.host.broadcast("queries", bytes);
-    return network.host.peers().length;
+  broadcastQuery = (bytes, except) => {
+    let sent = 0;
+    for (const p of network.host.peers()) if (p.id !== except && network.host.send(p.id, "queries", bytes)) sent++;
+    return sent;
   };
+  sendQuery = (peer, bytes) => void network.host.send(peer, "queries", bytes);
   network.host.onMessage("queries", (peer, bytes) => {
     const r = sequencing.queryMessage(peer, bytes);
     if (r.invalid !== undefined) network.host.reportInvalid(peer, r.invalid);

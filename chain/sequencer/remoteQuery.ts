@@ -2,20 +2,26 @@
  * Speculative queries through a node that is not the sequencer. Only the sequencer holds the
  * speculative state (committed state plus its receipted txs), and the sequencer moves with
  * the epochs, so a trader's node forwards the query to its peers on the "queries" channel.
- * The sequencer answers; every other node stays silent. The answer is signed with the
- * sequencer's ed25519 consensus key over domain-separated bytes that bind the asker's
- * nonce, the query and the result, so the forwarding node believes only the validator its
- * schedule names as the sequencer, never a peer that claims to be it, and never a replay.
+ * The sequencer answers. The answer is signed with the sequencer's ed25519 consensus key
+ * over domain-separated bytes that bind the asker's nonce, the query and the result, so the
+ * asking node believes only the validator its schedule names as the sequencer, never a peer
+ * that claims to be it, and never a replay.
+ *
+ * The sequencer need not be a direct peer: a node that is not the sequencer passes a request
+ * on to its other peers while the request has hops left (each nonce once), remembers who
+ * asked, and passes the first answer that verifies back to that peer (createQueryForwarder).
+ * So a full node behind a sentry, or two hops from any validator, can ask too.
  *
  * Wire (big-endian):
- *   request  0x01 | nonce[16] | u16 len(path) | path (ASCII) | data
+ *   request  0x01 | nonce[16] | hops left u8 | u16 len(path) | path (ASCII) | data
  *   answer   0x02 | nonce[16] | kind (0 value, 1 error) | u64 height | pubkey[32] |
  *            signature[64] | payload (the value, or the error's UTF-8 text)
  * Sign bytes: "STRIKE-SPECULATIVE-ANSWER-V1" | 0x00 | u32 len(chain_id) | chain_id | nonce |
  *   sha256(u16 len(path) | path | data) | kind | u64 height | sha256(payload)
  *
- * The sequencer must be a direct peer of the forwarding node (every validator of a localnet
- * is); a query nobody answers in time gets an error that names the sequencer.
+ * The hops a request may still make are not signed: a peer that lowers them only stops the
+ * request sooner, as it could by dropping it. A query nobody answers in time gets an error
+ * that names the sequencer.
  */
 import { randomBytes } from "node:crypto";
 import {
@@ -53,16 +59,24 @@ const NONCE_BYTES = 16;
 const KIND_VALUE = 0;
 const KIND_ERROR = 1;
 const MAX_PATH_BYTES = 256;
+/**
+ * How many times a request may be passed on after the asking node sends it: enough for a
+ * client's node two full nodes away from the sequencer, and from a sentry's validator.
+ */
+export const MAX_QUERY_HOPS = 3;
 /** A query's request data: a module query's arguments are small. */
 export const MAX_QUERY_DATA_BYTES = 16 * 1024;
 /** A relayed answer's payload; the p2p channel's message limit leaves room above it. */
 export const MAX_RELAYED_ANSWER_BYTES = 4 * 1024 * 1024;
+const REQUEST_HEADER_BYTES = 1 + NONCE_BYTES + 1 + 2;
 const ANSWER_HEADER_BYTES = 1 + NONCE_BYTES + 1 + 8 + ED25519_PUBKEY_LENGTH + ED25519_SIGNATURE_LENGTH;
 /** The "queries" channel's largest message: an answer at the payload limit. */
 export const MAX_QUERY_MESSAGE_BYTES = ANSWER_HEADER_BYTES + MAX_RELAYED_ANSWER_BYTES;
 
 export interface QueryRequest {
   nonce: Uint8Array;
+  /** How many more times the request may be passed on (0: only the receiving peer answers it). */
+  hops: number;
   path: string;
   data: Uint8Array;
 }
@@ -78,12 +92,13 @@ export interface QueryAnswer {
 
 export function encodeQueryRequest(r: QueryRequest): Uint8Array {
   const path = utf8(r.path);
-  const out = new Uint8Array(1 + NONCE_BYTES + 2 + path.length + r.data.length);
+  const out = new Uint8Array(REQUEST_HEADER_BYTES + path.length + r.data.length);
   out[0] = TAG_REQUEST;
   out.set(r.nonce, 1);
-  writeU16be(out, 1 + NONCE_BYTES, path.length);
-  out.set(path, 3 + NONCE_BYTES);
-  out.set(r.data, 3 + NONCE_BYTES + path.length);
+  out[1 + NONCE_BYTES] = r.hops;
+  writeU16be(out, 2 + NONCE_BYTES, path.length);
+  out.set(path, REQUEST_HEADER_BYTES);
+  out.set(r.data, REQUEST_HEADER_BYTES + path.length);
   return out;
 }
 
@@ -104,18 +119,20 @@ export function decodeQueryMessage(
   bytes: Uint8Array,
 ): { kind: "request"; request: QueryRequest } | { kind: "answer"; answer: QueryAnswer } {
   if (bytes[0] === TAG_REQUEST) {
-    if (bytes.length < 3 + NONCE_BYTES) throw new RangeError("query request: too short");
-    const pathLength = (bytes[1 + NONCE_BYTES]! << 8) | bytes[2 + NONCE_BYTES]!;
+    if (bytes.length < REQUEST_HEADER_BYTES) throw new RangeError("query request: too short");
+    const hops = bytes[1 + NONCE_BYTES]!;
+    if (hops > MAX_QUERY_HOPS) throw new RangeError(`query request: ${hops} hops left (at most ${MAX_QUERY_HOPS})`);
+    const pathLength = (bytes[2 + NONCE_BYTES]! << 8) | bytes[3 + NONCE_BYTES]!;
     if (pathLength > MAX_PATH_BYTES) throw new RangeError(`query request: path of ${pathLength} bytes`);
-    const dataAt = 3 + NONCE_BYTES + pathLength;
+    const dataAt = REQUEST_HEADER_BYTES + pathLength;
     if (dataAt > bytes.length) throw new RangeError("query request: path past the end");
     if (bytes.length - dataAt > MAX_QUERY_DATA_BYTES)
       throw new RangeError(`query request: ${bytes.length - dataAt} bytes of data`);
-    const path = fromUtf8(bytes.subarray(3 + NONCE_BYTES, dataAt));
+    const path = fromUtf8(bytes.subarray(REQUEST_HEADER_BYTES, dataAt));
     if (!SPECULATIVE_QUERY_PATH.test(path)) throw new RangeError("query request: not a module query path");
     return {
       kind: "request",
-      request: { nonce: bytes.slice(1, 1 + NONCE_BYTES), path, data: bytes.slice(dataAt) },
+      request: { nonce: bytes.slice(1, 1 + NONCE_BYTES), hops, path, data: bytes.slice(dataAt) },
     };
   }
   if (bytes[0] === TAG_ANSWER) {
@@ -139,7 +156,7 @@ export function decodeQueryMessage(
 
 export function queryAnswerSignBytes(
   chainId: string,
-  request: QueryRequest,
+  request: Omit<QueryRequest, "hops">,
   answer: Pick<QueryAnswer, "kind" | "height" | "payload">,
 ): Uint8Array {
   const id = utf8(chainId);
@@ -178,11 +195,10 @@ export interface QueryServer {
   readonly refused: number;
 }
 
-export function createQueryServer(o: QueryServerOptions): QueryServer {
-  const now = o.now ?? Date.now;
+/** Per-peer token buckets: whether `peer` may have one more request served (or passed on) now. */
+function peerAllowance(now: () => number): (peer: string) => boolean {
   const buckets = new Map<string, { tokens: number; at: number }>();
-  let refused = 0;
-  const allowed = (peer: string): boolean => {
+  return (peer) => {
     const t = now();
     const b = buckets.get(peer) ?? { tokens: SERVE_BURST, at: t };
     b.tokens = Math.min(SERVE_BURST, b.tokens + ((t - b.at) * SERVE_PER_SECOND) / 1000);
@@ -193,6 +209,11 @@ export function createQueryServer(o: QueryServerOptions): QueryServer {
     b.tokens -= 1;
     return true;
   };
+}
+
+export function createQueryServer(o: QueryServerOptions): QueryServer {
+  const allowed = peerAllowance(o.now ?? Date.now);
+  let refused = 0;
   const answer = (request: QueryRequest, kind: QueryAnswer["kind"], height: bigint, payload: Uint8Array) =>
     encodeQueryAnswer({
       nonce: request.nonce,
@@ -259,6 +280,8 @@ export type AnswerVerdict = { verdict: "taken" | "ignored" } | { verdict: "inval
 export interface QueryRelay {
   ask(path: string, data: Uint8Array): Promise<{ height: bigint; value: Uint8Array; sequencer: string }>;
   answered(answer: QueryAnswer): AnswerVerdict;
+  /** Whether `nonce` is one of this node's own questions still waiting. */
+  asking(nonce: Uint8Array): boolean;
   readonly inFlight: number;
 }
 
@@ -291,7 +314,7 @@ export function createQueryRelay(o: QueryRelayOptions): QueryRelay {
           `${maxInFlight} speculative queries are already waiting on the sequencer through this node: try again, or ask the sequencer's node`,
           "busy",
         );
-      const request: QueryRequest = { nonce: nonce(), path, data };
+      const request: QueryRequest = { nonce: nonce(), hops: MAX_QUERY_HOPS, path, data };
       const key = toHex(request.nonce);
       let peers = 0;
       let w: Waiting | undefined;
@@ -328,6 +351,7 @@ export function createQueryRelay(o: QueryRelayOptions): QueryRelay {
       if (answer.kind === "error") throw new RemoteQueryError(fromUtf8(answer.payload), "query");
       return { height: answer.height, value: answer.payload, sequencer: name };
     },
+    asking: (n) => waiting.has(toHex(n)),
     answered(answer) {
       const w = waiting.get(toHex(answer.nonce));
       // Late (after the timeout), a second answer, or one to another node's question: not a fault.
@@ -344,16 +368,111 @@ export function createQueryRelay(o: QueryRelayOptions): QueryRelay {
   };
 }
 
+export interface QueryForwarderOptions {
+  chainId: string;
+  /** The sequencer this node's schedule names now, or undefined before the schedule starts. */
+  sequencer(): { address: Uint8Array; pubKey: Uint8Array } | undefined;
+  /** True while this node is the sequencer: it answers requests and passes none on. */
+  isSequencer(): boolean;
+  /** Sends to every connected peer but `except`; returns how many it went to. */
+  broadcast(bytes: Uint8Array, except: string): number;
+  /** Sends to one peer. */
+  send(peer: string, bytes: Uint8Array): void;
+  /** Whether a nonce is one of this node's own questions (never passed on for another). */
+  asking(nonce: Uint8Array): boolean;
+  timeoutMs?: number;
+  maxRoutes?: number;
+  now?(): number;
+}
+
+/** A node between an asking node and the sequencer: passes requests on and answers back. */
+export interface QueryForwarder {
+  /** A request from `peer` this node did not answer itself: passed on while it has hops left, each nonce once. */
+  request(peer: string, request: QueryRequest): void;
+  /** An answer that is none of this node's own: "taken" when passed back to the peer that asked. */
+  answer(peer: string, answer: QueryAnswer): AnswerVerdict;
+  /** Requests passed on and not yet answered or expired. */
+  readonly routes: number;
+  /** Requests not passed on because their peer asked faster than its allowance, or the routes were full. */
+  readonly refused: number;
+}
+
+const FORWARD_MAX_ROUTES = 4_096;
+
+interface Route {
+  peer: string;
+  request: QueryRequest;
+  expiresAt: number;
+  answered: boolean;
+}
+
+export function createQueryForwarder(o: QueryForwarderOptions): QueryForwarder {
+  const now = o.now ?? Date.now;
+  const timeoutMs = o.timeoutMs ?? RELAY_TIMEOUT_MS;
+  const maxRoutes = o.maxRoutes ?? FORWARD_MAX_ROUTES;
+  const allowed = peerAllowance(now);
+  // By nonce, oldest first (every route lives timeoutMs): kept after its answer, so that a
+  // copy of the request arriving later by a longer path is not passed on again.
+  const routes = new Map<string, Route>();
+  let open = 0;
+  let refused = 0;
+  const expire = () => {
+    const t = now();
+    for (const [key, r] of routes) {
+      if (r.expiresAt > t) break;
+      routes.delete(key);
+      if (!r.answered) open--;
+    }
+  };
+  return {
+    get routes() {
+      expire();
+      return open;
+    },
+    get refused() {
+      return refused;
+    },
+    request(peer, request) {
+      expire();
+      const key = toHex(request.nonce);
+      if (request.hops === 0 || routes.has(key) || o.asking(request.nonce) || o.isSequencer()) return;
+      if (routes.size >= maxRoutes || !allowed(peer)) {
+        refused++;
+        return;
+      }
+      routes.set(key, { peer, request, expiresAt: now() + timeoutMs, answered: false });
+      open++;
+      o.broadcast(encodeQueryRequest({ ...request, hops: request.hops - 1 }), peer);
+    },
+    answer(peer, answer) {
+      expire();
+      const r = routes.get(toHex(answer.nonce));
+      // Late, a second answer, or one to a question this node never passed on: not a fault.
+      if (r === undefined || r.answered || r.peer === peer) return { verdict: "ignored" };
+      if (!verifyEd25519Strict(answer.pubKey, queryAnswerSignBytes(o.chainId, r.request, answer), answer.signature))
+        return { verdict: "invalid", reason: "speculative query answer: the signature does not verify" };
+      // Only the sequencer's answer is passed back: another validator's must not use up the route.
+      const seq = o.sequencer();
+      if (seq === undefined || !equalBytes(answer.pubKey, seq.pubKey)) return { verdict: "ignored" };
+      r.answered = true;
+      open--;
+      o.send(r.peer, encodeQueryAnswer(answer));
+      return { verdict: "taken" };
+    },
+  };
+}
+
 /**
  * A message of the "queries" channel from a peer: a request this node answers (as the
- * sequencer) with `reply`, or an answer to one of its own questions; `invalid` (the peer
- * penalised) only for what an honest peer never sends.
+ * sequencer) with `reply` or passes on, an answer to one of its own questions, or one it
+ * passes back; `invalid` (the peer penalised) only for what an honest peer never sends.
  */
 export function handleQueryMessage(
   peer: string,
   bytes: Uint8Array,
   server: QueryServer | undefined,
   relay: QueryRelay | undefined,
+  forwarder?: QueryForwarder,
 ): { reply?: Uint8Array; invalid?: string } {
   let m: ReturnType<typeof decodeQueryMessage>;
   try {
@@ -363,8 +482,10 @@ export function handleQueryMessage(
   }
   if (m.kind === "request") {
     const reply = server?.serve(peer, m.request);
-    return reply === undefined ? {} : { reply };
+    if (reply !== undefined) return { reply };
+    forwarder?.request(peer, m.request);
+    return {};
   }
-  const v = relay?.answered(m.answer);
+  const v = relay?.asking(m.answer.nonce) === true ? relay.answered(m.answer) : forwarder?.answer(peer, m.answer);
   return v?.verdict === "invalid" ? { invalid: v.reason } : {};
 }

@@ -25,6 +25,7 @@ import { l1FinalityJson, txStatusJson, type L1FinalityJson, type TxStatusJson } 
 import { trackingMempool } from "./tracking.js";
 import { encodeMessage } from "../codec/encode.js";
 import {
+  createQueryForwarder,
   createQueryRelay,
   createQueryServer,
   handleQueryMessage,
@@ -57,10 +58,13 @@ export interface SequencingOptions {
   /** Connected peers (to say why a tx's receipt is missing); unknown when absent. */
   peers?(): number;
   /**
-   * Sends a speculative query to every peer on the "queries" channel (remoteQuery.ts) and
-   * returns how many it went to; without it, a node that is not the sequencer answers none.
+   * Sends a speculative query message to every peer on the "queries" channel (remoteQuery.ts),
+   * but `except`, and returns how many it went to; without it, a node that is not the
+   * sequencer answers none, and passes none on.
    */
-  broadcastQuery?(bytes: Uint8Array): number;
+  broadcastQuery?(bytes: Uint8Array, except?: string): number;
+  /** Sends a "queries" message to one peer (an answer passed back to the peer that asked). */
+  sendQuery?(peer: string, bytes: Uint8Array): void;
   /** How long a query forwarded to the sequencer waits for its answer (default 2 s). */
   queryRelayTimeoutMs?: number;
   /** TESTS ONLY: the sequencer breaks a receipt once (byzantine.ts). */
@@ -220,6 +224,22 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
           broadcast: broadcastQuery,
           ...(o.queryRelayTimeoutMs === undefined ? {} : { timeoutMs: o.queryRelayTimeoutMs }),
         });
+  const sendQuery = o.sendQuery;
+  const queryForwarder =
+    broadcastQuery === undefined || sendQuery === undefined || queryRelay === undefined
+      ? undefined
+      : createQueryForwarder({
+          chainId: o.chainId,
+          sequencer: () => schedule.current()?.sequencer,
+          isSequencer: () => {
+            const e = schedule.current();
+            return e !== undefined && isSelf(e);
+          },
+          broadcast: broadcastQuery,
+          send: sendQuery,
+          asking: (nonce) => queryRelay.asking(nonce),
+          ...(o.queryRelayTimeoutMs === undefined ? {} : { timeoutMs: o.queryRelayTimeoutMs }),
+        });
 
   return {
     mempool,
@@ -318,7 +338,7 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
         throw err;
       }
     },
-    queryMessage: (peer, bytes) => handleQueryMessage(peer, bytes, queryServer, queryRelay),
+    queryMessage: (peer, bytes) => handleQueryMessage(peer, bytes, queryServer, queryRelay, queryForwarder),
     l1Finality: () => l1FinalityJson(ladder.newestL1(), ladder.settlement),
     txStatus(txHash) {
       const l = ladder.get(txHash);

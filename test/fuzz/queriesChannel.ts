@@ -3,13 +3,16 @@
  * its signed answers, chain/sequencer/remoteQuery.ts) through `handleQueryMessage`, the code a
  * node runs on each message (app/node.ts penalises the sender exactly when it says `invalid`).
  * The node here is both a sequencer answering requests and a forwarding node with questions
- * of its own waiting. Inputs are mutations of genuine requests and of the sequencer's answers
- * to the waiting questions, messages of other channels, and random bytes.
+ * of its own waiting; a second node, not the sequencer, has passed the same questions on for
+ * a peer and waits to pass their answers back. Inputs are mutations of genuine requests and
+ * of the sequencer's answers to the waiting questions, messages of other channels, and random
+ * bytes; each goes to both nodes.
  *
  * Checked for every input: nothing throws; no answer that is not byte for byte the sequencer's
- * is taken (so the waiting questions stay waiting); an input that does not decode is
- * penalised; a request that decodes is answered with a signature over exactly what was
- * decoded, by the sequencer's key.
+ * is taken (so the waiting questions stay waiting) or passed back; an input that does not
+ * decode is penalised; a request that decodes is answered with a signature over exactly what
+ * was decoded, by the sequencer's key. At the end the sequencer's own answers still end the
+ * questions and are passed back.
  */
 import fc from "fast-check";
 import { queryPath } from "../../chain/client/queryRpc.js";
@@ -17,6 +20,7 @@ import { QueryServiceName as MarginQuery } from "../../chain/codec/generated/str
 import { QueryServiceName as OrderbookQuery } from "../../chain/codec/generated/strike/orderbook/v1/query.js";
 import { createEd25519Signer, ed25519Address, verifyEd25519Strict } from "../../chain/crypto/ed25519.js";
 import {
+  createQueryForwarder,
   createQueryRelay,
   createQueryServer,
   decodeQueryMessage,
@@ -41,9 +45,24 @@ function seedQuery(path: string, data: Uint8Array): { height: bigint; value: Uin
 
 function seedRequests(): QueryRequest[] {
   return [
-    { nonce: new Uint8Array(16).fill(1), path: queryPath(MarginQuery, "Subaccounts"), data: utf8("\n\x05alice") },
-    { nonce: new Uint8Array(16).fill(2), path: queryPath(MarginQuery, "InsuranceFund"), data: new Uint8Array(0) },
-    { nonce: new Uint8Array(16).fill(3), path: queryPath(OrderbookQuery, "Orders"), data: new Uint8Array(40).fill(7) },
+    {
+      nonce: new Uint8Array(16).fill(1),
+      hops: 3,
+      path: queryPath(MarginQuery, "Subaccounts"),
+      data: utf8("\n\x05alice"),
+    },
+    {
+      nonce: new Uint8Array(16).fill(2),
+      hops: 2,
+      path: queryPath(MarginQuery, "InsuranceFund"),
+      data: new Uint8Array(0),
+    },
+    {
+      nonce: new Uint8Array(16).fill(3),
+      hops: 1,
+      path: queryPath(OrderbookQuery, "Orders"),
+      data: new Uint8Array(40).fill(7),
+    },
   ];
 }
 
@@ -85,6 +104,20 @@ export async function fuzzQueriesChannel(options: {
     nonce: () => nonces[next++]!,
   });
   const waiting = seedRequests().map((r) => relay.ask(r.path, r.data).catch((e: unknown) => e));
+  // The node in the middle: the seed questions passed on for the peer "asker".
+  const passedBack: Uint8Array[] = [];
+  const idle = createQueryRelay({ chainId: CHAIN_ID, sequencer: () => undefined, broadcast: () => 0 });
+  const forwarder = createQueryForwarder({
+    chainId: CHAIN_ID,
+    sequencer: () => ({ address: ed25519Address(sequencerKey.publicKey), pubKey: sequencerKey.publicKey }),
+    isSequencer: () => false,
+    broadcast: () => 1,
+    send: (_peer, bytes) => passedBack.push(bytes),
+    asking: (n) => idle.asking(n),
+    timeoutMs: 24 * 3600_000,
+    now: () => clock,
+  });
+  for (const r of seedRequests()) forwarder.request("asker", r);
 
   const seeds = querySeedMessages();
   const seedHex = new Set(seeds.map(toHex));
@@ -96,8 +129,10 @@ export async function fuzzQueriesChannel(options: {
     stats.inputs++;
     clock += 10;
     let r: ReturnType<typeof handleQueryMessage>;
+    let middle: ReturnType<typeof handleQueryMessage>;
     try {
       r = handleQueryMessage("fuzzer", bytes, server, relay);
+      middle = handleQueryMessage("fuzzer", bytes, undefined, idle, forwarder);
     } catch (e) {
       stats.crashes++;
       sample(`threw ${String(e)}`, bytes);
@@ -110,8 +145,13 @@ export async function fuzzQueriesChannel(options: {
       decoded = undefined;
     }
     if (r.invalid !== undefined) stats.penalised!++;
+    if (middle.reply !== undefined || passedBack.length > 0) {
+      stats.accepted++;
+      sample("the middle node replied or passed an altered answer back", bytes);
+      break;
+    }
     if (decoded === undefined) {
-      if (r.invalid === undefined) {
+      if (r.invalid === undefined || middle.invalid === undefined) {
         stats.unpenalised!++;
         sample("undecodable, not penalised", bytes);
       }
@@ -142,7 +182,14 @@ export async function fuzzQueriesChannel(options: {
   }
   // The sequencer's own answers are still taken after all that: the questions end, and the
   // relay was not left in a state that refuses honest answers.
-  for (const answer of seeds.slice(waiting.length)) handleQueryMessage("sequencer", answer, server, relay);
+  for (const answer of seeds.slice(waiting.length)) {
+    handleQueryMessage("sequencer", answer, server, relay);
+    handleQueryMessage("sequencer", answer, undefined, idle, forwarder);
+  }
+  if (passedBack.map(toHex).join() !== seeds.slice(waiting.length).map(toHex).join()) {
+    stats.stateChanges++;
+    sample(`the middle node passed back ${passedBack.length} of the sequencer's 3 answers`, new Uint8Array(0));
+  }
   const outcomes = await Promise.all(waiting);
   const expected = ["value", "value", "unknown market"];
   outcomes.forEach((o, i) => {
