@@ -245,6 +245,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   const network = createNodeNetwork({
     preverify: (tx) => app.preverify(tx, verifierPool),
     arrived: (tx) => sequencing.arrived(tx),
+    txSigners: (tx) => app.txSigners(tx),
     config,
     chainId: genesis.chain_id,
     nodeKeySeed: nodeKey.privKey.subarray(0, 32),
@@ -357,6 +358,8 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     onBlockCommitted(c: CommittedBlock) {
       // Epochs change at block boundaries: after each block, this node's thread takes the sequencer's priority or gives it back.
       sequencerPriority.update(sequencing.info()?.is_self === true);
+      // Accounts' sequences moved: a peer's tx that came early may be next now.
+      network.retryParked();
       txIndex?.committed(c.block.header.height, c.block.txs, c.results.txResults);
       publishBlockEvents(eventBus, c.block, c.blockId, c.results);
       metrics?.blockCommitted(c);

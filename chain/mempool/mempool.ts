@@ -197,3 +197,20 @@ export function isPeerFault(r: Pick<TxResult, "code" | "codespace">): boolean {
 // signatures, invalid request, tx too large, wrong chain id, invalid type, unknown
 // extension options, invalid gas limit.
 const PEER_FAULT_SDK_CODES = new Set([2, 4, 8, 12, 14, 15, 18, 21, 28, 29, 31, 41]);
+
+/** How far ahead of its account a tx may be and still be held for another try (a burst overtaken in transit). */
+export const MAX_EARLY_SEQUENCE = 16n;
+
+/**
+ * How many sequences early a tx CheckTx refused came: `got - expected` from the ante's
+ * "account sequence mismatch, expected E, got G" (chain/runtime/ante/verifySignatures.ts),
+ * when that is 1 to MAX_EARLY_SEQUENCE. Undefined for any other result, and for a tx that
+ * is late (a sequence already used can never be valid again).
+ */
+export function sequencesEarly(r: Pick<TxResult, "code" | "codespace" | "log">): bigint | undefined {
+  if (r.code !== sdkErrors.wrongSequence.code || r.codespace !== sdkErrors.wrongSequence.codespace) return undefined;
+  const m = /expected (\d+), got (\d+)/.exec(r.log);
+  if (m === null) return undefined;
+  const early = BigInt(m[2]!) - BigInt(m[1]!);
+  return early > 0n && early <= MAX_EARLY_SEQUENCE ? early : undefined;
+}

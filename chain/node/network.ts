@@ -7,7 +7,7 @@ import { createBlockSync, type BlockSync, type BlockSyncStatus } from "../consen
 import { consensusNetworkOver, type PeerChannel } from "../consensus/gossip.js";
 import type { BlockStore } from "../consensus/blockStore.js";
 import type { ConsensusDriver, ConsensusNetwork } from "../consensus/types.js";
-import { isPeerFault, type Mempool } from "../mempool/mempool.js";
+import { isPeerFault, sequencesEarly, type Mempool } from "../mempool/mempool.js";
 import { preverifiedAdmission } from "../mempool/preverify.js";
 import { createP2PHost, p2pPeerId, type ChannelId, type P2PHost } from "../p2p/index.js";
 import { sha256 } from "../crypto/hash.js";
@@ -15,6 +15,7 @@ import type { TxResult } from "../types/abci.js";
 import { sdkErrors } from "../types/errors.js";
 import type { NodeConfig } from "./config.js";
 import type { NodeLogger } from "./logger.js";
+import { createParkedTxs, type ParkedTxs } from "./parkedTxs.js";
 import { createRelay, type Relay } from "./relay.js";
 
 export interface NodeNetwork {
@@ -32,6 +33,10 @@ export interface NodeNetwork {
   syncStatus(): BlockSyncStatus | undefined;
   /** Announce-and-fetch relay of txs and receipts to peers more than one hop away (relay.ts). */
   readonly relay: Relay;
+  /** Peers' txs that came a few sequences early, held for another try (parkedTxs.ts). */
+  readonly parked: Pick<ParkedTxs, "size">;
+  /** Tries the held early txs again: after a block, which moves accounts' sequences. */
+  retryParked(): void;
 }
 
 /** The most txs a newly connected peer is sent from the mempool (the send queue bounds it too). */
@@ -57,6 +62,8 @@ export function createNodeNetwork(o: {
   preverify?: (tx: Uint8Array) => Promise<void>;
   /** Told of every tx from a client or a peer as it arrives, before preverification. */
   arrived?: (tx: Uint8Array) => void;
+  /** A tx's signers (throws on bytes that do not decode); without it, early txs are not held (parkedTxs.ts). */
+  txSigners?: (tx: Uint8Array) => string[];
 }): NodeNetwork {
   const host = createP2PHost({
     nodeKeySeed: o.nodeKeySeed,
@@ -80,8 +87,23 @@ export function createNodeNetwork(o: {
     o.arrived?.(tx);
     return admitVerified(tx);
   };
+  const parked = createParkedTxs();
+  const signersOf = (tx: Uint8Array): string[] => {
+    try {
+      return o.txSigners?.(tx) ?? [];
+    } catch {
+      return [];
+    }
+  };
+  /** A tx was admitted: its signers' held txs may be next in sequence now. */
+  const admitted = (tx: Uint8Array) => {
+    if (parked.size > 0) for (const p of parked.take(signersOf(tx))) fromPeer(p.peer, p.tx, p.hash, p.since);
+  };
   const submitTx = (tx: Uint8Array, r: TxResult): TxResult => {
-    if (r.code === 0) host.broadcast("mempool", tx);
+    if (r.code === 0) {
+      host.broadcast("mempool", tx);
+      admitted(tx);
+    }
     return r;
   };
 
@@ -103,21 +125,28 @@ export function createNodeNetwork(o: {
   // peer that lacks one, such as the sequencer behind the validator a full node peers with,
   // fetches it. Marked seen on arrival, so that an announcement racing its admission is not
   // fetched twice; forgotten if refused, so that it can be fetched again when it is valid.
-  host.onMessage("mempool", (peer, tx) => {
-    const hash = sha256(tx);
+  // One that came a few sequences early is held and tried again (parkedTxs.ts).
+  function fromPeer(peer: string, tx: Uint8Array, hash: Uint8Array, since?: number): void {
     relay.saw("tx", hash);
     admit(tx).then(
       (r) => {
-        if (r.code === 0) relay.announce("tx", hash, tx, peer);
-        else if (!isDuplicate(r)) relay.forget("tx", hash);
-        if (r.code !== 0 && isPeerFault(r)) host.reportInvalid(peer, `invalid tx (${r.codespace} ${r.code}): ${r.log}`);
+        if (r.code === 0) {
+          relay.announce("tx", hash, tx, peer);
+          admitted(tx);
+          return;
+        }
+        if (!isDuplicate(r)) relay.forget("tx", hash);
+        if (isPeerFault(r)) host.reportInvalid(peer, `invalid tx (${r.codespace} ${r.code}): ${r.log}`);
+        else if (sequencesEarly(r) !== undefined)
+          parked.park({ tx, hash, peer, signers: signersOf(tx), ...(since === undefined ? {} : { since }) });
       },
       (e: unknown) => {
         relay.forget("tx", hash);
         o.logger.error("admitting a peer's tx failed", { error: String(e) });
       },
     );
-  });
+  }
+  host.onMessage("mempool", (peer, tx) => fromPeer(peer, tx, sha256(tx)));
 
   return {
     host,
@@ -145,6 +174,10 @@ export function createNodeNetwork(o: {
     },
     syncStatus: () => sync?.status(),
     relay,
+    parked,
+    retryParked() {
+      if (parked.size > 0) for (const p of parked.takeAll()) fromPeer(p.peer, p.tx, p.hash, p.since);
+    },
   };
 }
 

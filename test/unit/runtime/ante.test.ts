@@ -2,6 +2,7 @@ import test, { type ExecutionContext } from "ava";
 import { Any } from "cosmjs-types/google/protobuf/any";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { toHighS, isLowS } from "../../../chain/crypto/secp256k1.js";
+import { sequencesEarly } from "../../../chain/mempool/mempool.js";
 import {
   INITIAL_BALANCE,
   account,
@@ -99,12 +100,17 @@ test("a replayed sequence is rejected with sdk 32 and Cosmos' message", async (t
   t.is((await runBlock(f, [first])).txResults[0]!.code, 0);
   const r = await expectRejected(t, f, first, 32);
   t.regex(r.log, /^account sequence mismatch, expected 1, got 0/);
+  t.is(sequencesEarly(r), undefined, "a late tx is never held for another try");
 });
 
-test("a future sequence is rejected with sdk 32", async (t) => {
+test("a future sequence is rejected with sdk 32, and the node knows how early it came", async (t) => {
   const { f, a, send } = await setup();
   const r = await expectRejected(t, f, await signTx(a, { sequence: 5n, msgs: send(ustrike("1")) }), 32);
   t.regex(r.log, /expected 0, got 5/);
+  // What chain/node/network.ts reads to hold a peer's early tx (parkedTxs.ts).
+  t.is(sequencesEarly(r), 5n);
+  const far = await expectRejected(t, f, await signTx(a, { sequence: 17n, msgs: send(ustrike("1")) }), 32);
+  t.is(sequencesEarly(far), undefined, "too far ahead to be an overtaken burst");
 });
 
 test("a high-S signature is rejected although it is mathematically valid (sdk 4)", async (t) => {

@@ -1,7 +1,9 @@
 /**
  * A peer that connects after txs were admitted missed their broadcast: the node sends it
  * what its mempool holds (network.ts). Without this, a tx a node admitted while its
- * connection to the sequencer was down never reached the sequencer.
+ * connection to the sequencer was down never reached the sequencer. And a peer's tx that
+ * arrives a few sequences early (overtaken in transit) is held and admitted once its
+ * predecessors are (parkedTxs.ts).
  */
 import test from "ava";
 import { sha256 } from "../../../../chain/crypto/hash.js";
@@ -13,6 +15,7 @@ import { createLogger } from "../../../../chain/node/logger.js";
 import { createNodeNetwork, type NodeNetwork } from "../../../../chain/node/network.js";
 import { p2pPeerId } from "../../../../chain/p2p/index.js";
 import type { TxResult } from "../../../../chain/types/abci.js";
+import { sdkErrors } from "../../../../chain/types/errors.js";
 import { freePort } from "../../../helpers/localNode.js";
 
 const OK: TxResult = {
@@ -53,7 +56,13 @@ const blockStore = {
   loadCommit: () => Promise.resolve(undefined),
 } as unknown as BlockStore;
 
-async function node(seed: number, port: number, peers: string[], mempool: Mempool): Promise<NodeNetwork> {
+async function node(
+  seed: number,
+  port: number,
+  peers: string[],
+  mempool: Mempool,
+  txSigners?: (tx: Uint8Array) => string[],
+): Promise<NodeNetwork> {
   const config = defaultConfig(`n${seed}`);
   config.p2p.laddr = `tcp://127.0.0.1:${port}`;
   config.p2p.persistentPeers = peers;
@@ -63,6 +72,7 @@ async function node(seed: number, port: number, peers: string[], mempool: Mempoo
     nodeKeySeed: new Uint8Array(32).fill(seed),
     mempool,
     logger: createLogger({ level: "error", write: () => undefined }),
+    ...(txSigners === undefined ? {} : { txSigners }),
   });
   await n.start(driver, blockStore);
   return n;
@@ -83,6 +93,71 @@ test("txs admitted before a peer connected reach it when it connects, in arrival
       b.held.map((tx) => new TextDecoder().decode(tx)),
       txs.map((tx) => new TextDecoder().decode(tx)),
     );
+  } finally {
+    await nb.stop();
+    await na.stop();
+  }
+});
+
+/**
+ * A mempool that checks sequences as the ante does: a tx "account:n" is admitted when n is
+ * the account's next sequence, else refused with the ante's error ("account sequence
+ * mismatch, expected E, got G").
+ */
+function sequencedMempool() {
+  const next = new Map<string, number>();
+  const held: string[] = [];
+  const parse = (tx: Uint8Array) => {
+    const [account, n] = new TextDecoder().decode(tx).split(":");
+    return { account: account!, n: Number(n) };
+  };
+  const base = memoryMempool();
+  const mempool: Mempool = {
+    ...base.mempool,
+    checkAndAdd(tx) {
+      const { account, n } = parse(tx);
+      const expected = next.get(account) ?? 0;
+      if (n !== expected) {
+        const e = sdkErrors.wrongSequence(`account sequence mismatch, expected ${expected}, got ${n}`);
+        return { ...OK, code: e.code, codespace: e.codespace, log: e.message };
+      }
+      next.set(account, n + 1);
+      held.push(`${account}:${n}`);
+      return OK;
+    },
+  };
+  return { mempool, held, next, signers: (tx: Uint8Array) => [parse(tx).account] };
+}
+
+test("a peer's txs that arrive a few sequences early are held and admitted in order once their predecessors are", async (t) => {
+  const sent = ["alice:2", "alice:1", "bob:1", "alice:0", "bob:0", "alice:40", "carol:1"];
+  const a = memoryMempool(sent.map((s) => new TextEncoder().encode(s)));
+  const b = sequencedMempool();
+  const [pa, pb] = [await freePort(), await freePort()];
+  const na = await node(1, pa, [], a.mempool);
+  const nb = await node(2, pb, [`${p2pPeerId(new Uint8Array(32).fill(1))}@127.0.0.1:${pa}`], b.mempool, b.signers);
+  try {
+    const deadline = Date.now() + 20_000;
+    while (b.held.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200));
+    // Each account's txs in sequence order (the accounts' interleaving is not a promise).
+    t.deepEqual(
+      b.held.filter((x) => x.startsWith("alice")),
+      ["alice:0", "alice:1", "alice:2"],
+    );
+    t.deepEqual(
+      b.held.filter((x) => x.startsWith("bob")),
+      ["bob:0", "bob:1"],
+    );
+    t.is(b.held.length, 5);
+    // alice:40 is too far ahead to be an overtaken burst: not held. carol:1 waits for carol:0.
+    t.is(nb.parked.size, 1);
+    // carol:0 went into a block through another node: after the block, carol:1 is next.
+    b.next.set("carol", 1);
+    nb.retryParked();
+    while (b.held.length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    t.deepEqual(b.held.slice(5), ["carol:1"]);
+    t.is(nb.parked.size, 0);
   } finally {
     await nb.stop();
     await na.stop();
