@@ -342,10 +342,10 @@ export function timedFinalize<A extends Pick<Application, "finalizeBlock">>(app:
 export function timedAdmission(mempool: Mempool, metrics: NodeMetrics, isSequencer: () => boolean): Mempool {
   return {
     ...mempool,
-    checkAndAdd(tx) {
-      if (!isSequencer()) return mempool.checkAndAdd(tx);
+    checkAndAdd(tx, origin) {
+      if (!isSequencer()) return mempool.checkAndAdd(tx, origin);
       const start = process.hrtime.bigint();
-      const r = mempool.checkAndAdd(tx);
+      const r = mempool.checkAndAdd(tx, origin);
       metrics.sequenced(Number(process.hrtime.bigint() - start) / 1e9, r.code === 0);
       return r;
     },

@@ -52,9 +52,16 @@ function signersOf(result: TxResult): string[] {
   return out;
 }
 
+/** Where a tx came from: a client of this node (the default), or a peer. */
+export type TxOrigin = "client" | "peer";
+
 export interface Mempool {
-  /** Runs CheckTx and, if it passes, adds the tx. Returns the CheckTx result (code 0 = admitted). */
-  checkAndAdd(tx: Uint8Array): TxResult;
+  /**
+   * Runs CheckTx and, if it passes, adds the tx. Returns the CheckTx result (code 0 = admitted).
+   * `origin` "peer": a refusal for coming a few sequences early is not final, the node holds
+   * the tx for another try (chain/node/parkedTxs.ts), so wrappers do not report it refused.
+   */
+  checkAndAdd(tx: Uint8Array, origin?: TxOrigin): TxResult;
   /**
    * Txs in arrival order whose total size fits in maxBytes (and total gas in maxGas if ≥ 0).
    * A tx that does not fit in what is left is skipped, not the end of the block: one large tx

@@ -5,16 +5,17 @@
  * the pool's batches finish.
  */
 import type { TxResult } from "../types/abci.js";
+import type { TxOrigin } from "./mempool.js";
 
 export function preverifiedAdmission(
-  admit: (tx: Uint8Array) => TxResult,
+  admit: (tx: Uint8Array, origin?: TxOrigin) => TxResult,
   preverify: (tx: Uint8Array) => Promise<void>,
-): (tx: Uint8Array) => Promise<TxResult> {
+): (tx: Uint8Array, origin?: TxOrigin) => Promise<TxResult> {
   let previous: Promise<unknown> = Promise.resolve();
-  return (tx) => {
+  return (tx, origin) => {
     // A failed preverification only means CheckTx verifies on this thread.
     const verified = preverify(tx).catch(() => undefined);
-    const admitted = Promise.all([previous, verified]).then(() => admit(tx));
+    const admitted = Promise.all([previous, verified]).then(() => admit(tx, origin));
     previous = admitted.catch(() => undefined);
     return admitted;
   };

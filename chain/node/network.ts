@@ -7,7 +7,7 @@ import { createBlockSync, type BlockSync, type BlockSyncStatus } from "../consen
 import { consensusNetworkOver, type PeerChannel } from "../consensus/gossip.js";
 import type { BlockStore } from "../consensus/blockStore.js";
 import type { ConsensusDriver, ConsensusNetwork } from "../consensus/types.js";
-import { isPeerFault, sequencesEarly, type Mempool } from "../mempool/mempool.js";
+import { isPeerFault, sequencesEarly, type Mempool, type TxOrigin } from "../mempool/mempool.js";
 import { preverifiedAdmission } from "../mempool/preverify.js";
 import { createP2PHost, p2pPeerId, type ChannelId, type P2PHost } from "../p2p/index.js";
 import { sha256 } from "../crypto/hash.js";
@@ -78,14 +78,14 @@ export function createNodeNetwork(o: {
     onPeerGone: (handler) => host.onPeer((e) => e.kind === "disconnected" && handler(e.peerId)),
   };
   let sync: BlockSync | undefined;
-  const checkAndAdd = (tx: Uint8Array) => o.mempool.checkAndAdd(tx);
+  const checkAndAdd = (tx: Uint8Array, origin?: TxOrigin) => o.mempool.checkAndAdd(tx, origin);
   const admitVerified =
     o.preverify === undefined
-      ? (tx: Uint8Array) => Promise.resolve(checkAndAdd(tx))
+      ? (tx: Uint8Array, origin?: TxOrigin) => Promise.resolve(checkAndAdd(tx, origin))
       : preverifiedAdmission(checkAndAdd, o.preverify);
-  const admit = (tx: Uint8Array): Promise<TxResult> => {
+  const admit = (tx: Uint8Array, origin?: TxOrigin): Promise<TxResult> => {
     o.arrived?.(tx);
-    return admitVerified(tx);
+    return admitVerified(tx, origin);
   };
   const parked = createParkedTxs();
   const signersOf = (tx: Uint8Array): string[] => {
@@ -128,7 +128,7 @@ export function createNodeNetwork(o: {
   // One that came a few sequences early is held and tried again (parkedTxs.ts).
   function fromPeer(peer: string, tx: Uint8Array, hash: Uint8Array, since?: number): void {
     relay.saw("tx", hash);
-    admit(tx).then(
+    admit(tx, "peer").then(
       (r) => {
         if (r.code === 0) {
           relay.announce("tx", hash, tx, peer);

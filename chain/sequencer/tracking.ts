@@ -6,7 +6,7 @@
  * already known) change nothing.
  */
 import { sha256 } from "../crypto/hash.js";
-import type { Mempool } from "../mempool/mempool.js";
+import { sequencesEarly, type Mempool } from "../mempool/mempool.js";
 import type { FinalityLadder } from "./ladder.js";
 import { DUPLICATE_CODES } from "./sequencer.js";
 
@@ -32,7 +32,7 @@ export function trackingMempool(
     arrived(tx) {
       arrivals.set(tx, now());
     },
-    checkAndAdd(tx) {
+    checkAndAdd(tx, origin) {
       const arrived = arrivals.get(tx) ?? now();
       arrivals.delete(tx);
       const hash = sha256(tx);
@@ -46,8 +46,10 @@ export function trackingMempool(
       }
       // Accounts first, so that even the `received` step reaches an account's subscribers.
       ladder.received(hash, arrived, accounts);
-      const r = mempool.checkAndAdd(tx);
-      if (r.code !== 0 && !DUPLICATE_CODES.has(`${r.codespace}/${r.code}`)) ladder.refused(hash, r, now());
+      const r = mempool.checkAndAdd(tx, origin);
+      // A peer's tx that came a few sequences early is held for another try, not refused (network.ts).
+      const held = origin === "peer" && sequencesEarly(r) !== undefined;
+      if (r.code !== 0 && !held && !DUPLICATE_CODES.has(`${r.codespace}/${r.code}`)) ladder.refused(hash, r, now());
       return r;
     },
   };

@@ -223,3 +223,56 @@ test("every receipt of random orders over many blocks is honoured by the committ
   t.true(totalFills > 10, `fills: ${totalFills}`);
   t.true(totalRejections > 0, `rejections: ${totalRejections}`);
 });
+
+test("a peer's order that overtook its predecessor gets no signed rejection; tried again after it, it is receipted next; a client's early tx is still refused, signed", async (t) => {
+  const { f, traders } = await funded();
+  const receipts = createReceiptStore();
+  const mempool = createMempool({ app: f.app, maxTxs: 1_000, maxBytes: 1 << 24, maxTxBytes: 1 << 20 });
+  const sequencer = createSequencer({
+    chainId: CHAIN_ID,
+    app: f.app,
+    pending: () => mempool.txs(1_000),
+    signer: key,
+    epoch: () => 0n,
+    receipts,
+    maxBlockBytes: 4_000_000,
+    maxBlockGas: -1n,
+    now: () => 0,
+  });
+  const admit = sequencingMempool(mempool, sequencer);
+  const height = f.height + 1n;
+  sequencer.openHeight({
+    height,
+    time: { seconds: GENESIS_SECONDS + height, nanos: 0 },
+    proposerAddress: SEQUENCER,
+    evidence: [],
+    misbehavior: [],
+    decidedLastCommit: { votes: [] },
+  });
+  const trader = traders[0]!;
+  const next = (await account(f, trader.address))!.sequence;
+  const order = (sequence: bigint, price: string) =>
+    signTx(trader, {
+      sequence,
+      msgs: [place(trader.address, orderSpec("ETH-PERP", "buy", "1", price))],
+      fee: { amount: [{ denom: "ustrike", amount: "100000" }], gas: 4_000_000 },
+    });
+  const [first, second] = [await order(next, "2900"), await order(next + 1n, "2901")];
+  // The second came first, from a peer: refused for its sequence, and nothing signed.
+  const early = admit.checkAndAdd(second, "peer");
+  t.is(early.code, 32);
+  t.is(receipts.get(sha256(second)), undefined, "no signed rejection for a tx the node holds for another try");
+  t.is(admit.checkAndAdd(first, "peer").code, 0);
+  // Tried again (network.ts does so once a tx of its signer is admitted): receipted right after it.
+  t.is(admit.checkAndAdd(second, "peer").code, 0);
+  const [r1, r2] = [receipts.get(sha256(first))!, receipts.get(sha256(second))!];
+  t.like(r1.receipt, { status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED, height, index: 0 });
+  t.like(r2.receipt, { status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED, height, index: 1 });
+  // A client's own early tx is told at once, signed; a late one from a peer too (it can never be valid).
+  const gap = await order(next + 3n, "2902");
+  t.is(admit.checkAndAdd(gap).code, 32);
+  t.is(receipts.get(sha256(gap))?.receipt.status, ReceiptStatus.RECEIPT_STATUS_REJECTED);
+  const replay = await order(next, "2903");
+  t.is(admit.checkAndAdd(replay, "peer").code, 32);
+  t.is(receipts.get(sha256(replay))?.receipt.status, ReceiptStatus.RECEIPT_STATUS_REJECTED);
+});

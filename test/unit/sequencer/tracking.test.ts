@@ -55,3 +55,27 @@ test("a tx nobody said had arrived is received when CheckTx sees it", (t) => {
   t.is(ladder.get(sha256(tx))!.steps[0]!.atMs, 3);
   t.is(ladder.get(sha256(other))!.steps[0]!.atMs, 8);
 });
+
+test("a peer's tx refused for coming a few sequences early is not marked refused on the ladder (the node holds it); a client's is", (t) => {
+  const early = {
+    ...ok,
+    code: 32,
+    codespace: "sdk",
+    log: "account sequence mismatch, expected 4, got 5: incorrect account sequence",
+  };
+  const inner = { checkAndAdd: () => early } as unknown as Mempool;
+  const ladder = createFinalityLadder({ capacity: 10 });
+  const tracking = trackingMempool(inner, ladder, () => 1, undefined);
+  const fromPeer = utf8("peer tx");
+  const fromClient = utf8("client tx");
+  tracking.checkAndAdd(fromPeer, "peer");
+  tracking.checkAndAdd(fromClient);
+  t.deepEqual(
+    ladder.get(sha256(fromPeer))!.steps.map((s) => s.stage),
+    ["received"],
+  );
+  t.deepEqual(
+    ladder.get(sha256(fromClient))!.steps.map((s) => s.stage),
+    ["received", "rejected"],
+  );
+});
