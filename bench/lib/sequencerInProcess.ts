@@ -1,9 +1,10 @@
 /**
  * The sequencer's own cost per order, without consensus, RPC or other processes: an open
  * height on the in-process app (memory store), each pre-signed order admitted through the
- * sequencing mempool — execution on the speculative state (decode, signature, ante, the
- * order), receipt signing, then CheckTx — timed from arrival to the stored, signed receipt
- * and to the end of admission.
+ * sequencing mempool — CheckTx (decode, signature, ante), then execution on the speculative
+ * state (the ante again, its signature a cache hit, and the order) and receipt signing —
+ * timed from arrival to the stored, signed receipt and to the end of admission. A node
+ * verifies the signature in its worker pool before CheckTx; here it is on this thread.
  */
 import { createEd25519Signer } from "../../chain/crypto/ed25519.js";
 import { sha256 } from "../../chain/crypto/hash.js";
