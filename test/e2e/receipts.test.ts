@@ -11,6 +11,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { queryPath } from "../../chain/client/queryRpc.js";
+import { QueryServiceName as MarginQuery } from "../../chain/codec/generated/strike/margin/v1/query.js";
 import { rpc, runCli, runCliOk, waitForHeight, portBase } from "../helpers/localNode.js";
 
 interface Proc {
@@ -351,7 +353,7 @@ test.serial(
     for (let i = 0; i < 10 && (signedBy === undefined || signedBy !== expected); i++) {
       const before = await sequencerNow();
       signedBy = await rpc<{ relayed_from?: string }>(full2.rpcUrl, "strike_speculative_query", {
-        path: "/strike.margin.v1.Query/InsuranceFund",
+        path: queryPath(MarginQuery, "InsuranceFund"),
         data: "",
       }).then(
         (r) => r.relayed_from,
