@@ -221,3 +221,12 @@ export function sequencesEarly(r: Pick<TxResult, "code" | "codespace" | "log">):
   const early = BigInt(m[2]!) - BigInt(m[1]!);
   return early > 0n && early <= MAX_EARLY_SEQUENCE ? early : undefined;
 }
+
+/**
+ * Whether a refusal is not final: a peer's tx that came a few sequences early, which the
+ * node holds and tries again (chain/node/parkedTxs.ts). Wrappers of `checkAndAdd` do not
+ * report such a tx refused.
+ */
+export function heldForRetry(r: Pick<TxResult, "code" | "codespace" | "log">, origin: TxOrigin | undefined): boolean {
+  return origin === "peer" && sequencesEarly(r) !== undefined;
+}

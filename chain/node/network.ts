@@ -7,7 +7,7 @@ import { createBlockSync, type BlockSync, type BlockSyncStatus } from "../consen
 import { consensusNetworkOver, type PeerChannel } from "../consensus/gossip.js";
 import type { BlockStore } from "../consensus/blockStore.js";
 import type { ConsensusDriver, ConsensusNetwork } from "../consensus/types.js";
-import { isPeerFault, sequencesEarly, type Mempool, type TxOrigin } from "../mempool/mempool.js";
+import { heldForRetry, isPeerFault, type Mempool, type TxOrigin } from "../mempool/mempool.js";
 import { preverifiedAdmission } from "../mempool/preverify.js";
 import { createP2PHost, p2pPeerId, type ChannelId, type P2PHost } from "../p2p/index.js";
 import { sha256 } from "../crypto/hash.js";
@@ -137,7 +137,7 @@ export function createNodeNetwork(o: {
         }
         if (!isDuplicate(r)) relay.forget("tx", hash);
         if (isPeerFault(r)) host.reportInvalid(peer, `invalid tx (${r.codespace} ${r.code}): ${r.log}`);
-        else if (sequencesEarly(r) !== undefined)
+        else if (heldForRetry(r, "peer"))
           parked.park({ tx, hash, peer, signers: signersOf(tx), ...(since === undefined ? {} : { since }) });
       },
       (e: unknown) => {

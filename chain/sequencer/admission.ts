@@ -8,7 +8,7 @@
  * is reverted, or that arrives while no height is open, is sequenced from there at the
  * next opening, and peers keep it for the next sequencer.
  */
-import { sequencesEarly, type Mempool } from "../mempool/mempool.js";
+import { heldForRetry, type Mempool } from "../mempool/mempool.js";
 import type { Sequencer } from "./sequencer.js";
 
 export function sequencingMempool(mempool: Mempool, sequencer: Pick<Sequencer, "admitted" | "refused">): Mempool {
@@ -21,7 +21,7 @@ export function sequencingMempool(mempool: Mempool, sequencer: Pick<Sequencer, "
       // moved the funds in the full run).
       const r = mempool.checkAndAdd(tx, origin);
       if (r.code === 0) sequencer.admitted(tx);
-      else if (origin !== "peer" || sequencesEarly(r) === undefined) sequencer.refused(tx, r);
+      else if (!heldForRetry(r, origin)) sequencer.refused(tx, r);
       return r;
     },
   };

@@ -6,7 +6,7 @@
  * already known) change nothing.
  */
 import { sha256 } from "../crypto/hash.js";
-import { sequencesEarly, type Mempool } from "../mempool/mempool.js";
+import { heldForRetry, type Mempool } from "../mempool/mempool.js";
 import type { FinalityLadder } from "./ladder.js";
 import { DUPLICATE_CODES } from "./sequencer.js";
 
@@ -47,9 +47,8 @@ export function trackingMempool(
       // Accounts first, so that even the `received` step reaches an account's subscribers.
       ladder.received(hash, arrived, accounts);
       const r = mempool.checkAndAdd(tx, origin);
-      // A peer's tx that came a few sequences early is held for another try, not refused (network.ts).
-      const held = origin === "peer" && sequencesEarly(r) !== undefined;
-      if (r.code !== 0 && !held && !DUPLICATE_CODES.has(`${r.codespace}/${r.code}`)) ladder.refused(hash, r, now());
+      if (r.code !== 0 && !heldForRetry(r, origin) && !DUPLICATE_CODES.has(`${r.codespace}/${r.code}`))
+        ladder.refused(hash, r, now());
       return r;
     },
   };

@@ -93,6 +93,24 @@ async function finalize(f: TradingFixture, txs: Uint8Array[], height: bigint, se
   return res;
 }
 
+/** A sequencer on `f`'s app with its mempool, receipt store and sequencing admission. */
+function sequencerOn(f: TradingFixture) {
+  const receipts = createReceiptStore();
+  const mempool = createMempool({ app: f.app, maxTxs: 10_000, maxBytes: 1 << 26, maxTxBytes: 1 << 20 });
+  const sequencer = createSequencer({
+    chainId: CHAIN_ID,
+    app: f.app,
+    pending: () => mempool.txs(10_000),
+    signer: key,
+    epoch: () => 0n,
+    receipts,
+    maxBlockBytes: 4_000_000,
+    maxBlockGas: -1n,
+    now: () => 0,
+  });
+  return { receipts, mempool, sequencer, admit: sequencingMempool(mempool, sequencer) };
+}
+
 function sameFills(a: Fill[], b: Fill[]): boolean {
   return a.length === b.length && a.every((x, i) => equalBytes(Fill.encode(x).finish(), Fill.encode(b[i]!).finish()));
 }
@@ -130,20 +148,7 @@ test("every receipt of random orders over many blocks is honoured by the committ
       async (blocks) => {
         const { f, traders } = await funded();
         const validator = await funded();
-        const receipts = createReceiptStore();
-        const mempool = createMempool({ app: f.app, maxTxs: 10_000, maxBytes: 1 << 26, maxTxBytes: 1 << 20 });
-        const sequencer = createSequencer({
-          chainId: CHAIN_ID,
-          app: f.app,
-          pending: () => mempool.txs(10_000),
-          signer: key,
-          epoch: () => 0n,
-          receipts,
-          maxBlockBytes: 4_000_000,
-          maxBlockGas: -1n,
-          now: () => 0,
-        });
-        const admit = sequencingMempool(mempool, sequencer);
+        const { receipts, mempool, sequencer, admit } = sequencerOn(f);
         const sequences = new Map<string, bigint>();
         for (const a of traders) sequences.set(a.address, (await account(f, a.address))!.sequence);
         let stale: Uint8Array[] = [];
@@ -226,20 +231,7 @@ test("every receipt of random orders over many blocks is honoured by the committ
 
 test("a peer's order that overtook its predecessor gets no signed rejection; tried again after it, it is receipted next; a client's early tx is still refused, signed", async (t) => {
   const { f, traders } = await funded();
-  const receipts = createReceiptStore();
-  const mempool = createMempool({ app: f.app, maxTxs: 1_000, maxBytes: 1 << 24, maxTxBytes: 1 << 20 });
-  const sequencer = createSequencer({
-    chainId: CHAIN_ID,
-    app: f.app,
-    pending: () => mempool.txs(1_000),
-    signer: key,
-    epoch: () => 0n,
-    receipts,
-    maxBlockBytes: 4_000_000,
-    maxBlockGas: -1n,
-    now: () => 0,
-  });
-  const admit = sequencingMempool(mempool, sequencer);
+  const { receipts, sequencer, admit } = sequencerOn(f);
   const height = f.height + 1n;
   sequencer.openHeight({
     height,
