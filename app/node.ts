@@ -230,17 +230,18 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       })
     : undefined;
 
-  const sequencerPriority = createSequencerPriority({
-    boost: config.sequencer.priorityBoost,
-    log: log.with("sequencer"),
-  });
-
   // Clients' and peers' txs have their signatures verified in worker threads before CheckTx.
   const verifierPool = createSignatureVerifierPool({
     onWorkerFailure: (e) => log.error("signature verifier worker failed; restarting it", { error: String(e) }),
     // A client waits on the verification (for its receipt, here or through this node): a lone
     // tx is verified at once rather than after a round trip to a worker; bursts still go there.
     inlineWhenIdle: () => true,
+  });
+  const sequencerPriority = createSequencerPriority({
+    boost: config.sequencer.priorityBoost,
+    log: log.with("sequencer"),
+    // A receipt waits for its tx's signature check, which is made in these workers.
+    followers: (nice) => verifierPool.setPriority(nice),
   });
   const network = createNodeNetwork({
     preverify: (tx) => app.preverify(tx, verifierPool),

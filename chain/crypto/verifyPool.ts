@@ -40,6 +40,12 @@ export interface SignatureVerifierPool extends SignatureVerifier {
   stats(): VerifierPoolStats;
   /** Stops the workers; later calls verify on the main thread. */
   close(): Promise<void>;
+  /**
+   * Puts every worker thread (and any restarted later) at this nice value: the sequencer's
+   * receipts wait on its signature checks, so its workers take the priority its event loop
+   * takes (app/sequencerPriority.ts). Best effort: a worker not permitted stays as it is.
+   */
+  setPriority(nice: number): void;
   /** TESTS ONLY: ends worker `index` as a crash would (its batches in flight fall back). */
   crashWorkerForTesting(index: number): Promise<void>;
 }
@@ -102,9 +108,18 @@ try {
   idle();
 }
 const STRIDE = ${STRIDE};
-parentPort.on("message", ({ id, n, bytes, close }) => {
+parentPort.on("message", ({ id, n, bytes, close, nice }) => {
   if (close === true) {
     parentPort.close();
+    return;
+  }
+  if (nice !== undefined) {
+    // This thread's own nice value (Linux: setpriority on the calling thread's id).
+    try {
+      require("node:os").setPriority(0, nice);
+    } catch {
+      // Not permitted: the pool's owner learnt that from its own thread already.
+    }
     return;
   }
   Atomics.store(control, ${BUSY}, 1);
@@ -207,6 +222,8 @@ export function createSignatureVerifierPool(options: VerifierPoolOptions = {}): 
   };
   let closed = false;
   let nextBatchId = 1;
+  /** The nice value set by setPriority, given to every worker started after it too. */
+  let nice: number | undefined;
   let queue: Job[] = [];
   let flushScheduled = false;
   const slots: Slot[] = [];
@@ -243,6 +260,7 @@ export function createSignatureVerifierPool(options: VerifierPoolOptions = {}): 
     worker.unref();
     watchForExit(running);
     slot.running = running;
+    if (nice !== undefined) worker.postMessage({ nice });
     worker.on("message", ({ id, out }: { id: number; out: Uint8Array }) => {
       const jobs = slot.inflight.get(id);
       if (jobs === undefined) return;
@@ -327,6 +345,10 @@ export function createSignatureVerifierPool(options: VerifierPoolOptions = {}): 
       );
     },
     stats: () => ({ ...stats }),
+    setPriority(next) {
+      nice = next;
+      for (const s of slots) s.running?.worker.postMessage({ nice });
+    },
     async close() {
       closed = true;
       const stopping: Promise<void>[] = [];

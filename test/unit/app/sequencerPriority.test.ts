@@ -74,3 +74,31 @@ test("a boost of 0 never touches the priority", (t) => {
   p.update(false);
   t.is(thread.calls, 0);
 });
+
+test("the followers (the signature workers) are given each nice value the event loop takes, and none it could not take", (t) => {
+  const thread = fakeThread(0, true);
+  const followed: number[] = [];
+  const p = createSequencerPriority({
+    boost: 10,
+    log: recordingLog(),
+    control: thread,
+    followers: (n) => followed.push(n),
+  });
+  p.update(false);
+  p.update(true);
+  p.update(true);
+  p.update(false);
+  t.deepEqual(followed, [-10, 0], "once per change of role, with the event loop's value");
+
+  const unprivileged = fakeThread(0, false);
+  const none: number[] = [];
+  const q = createSequencerPriority({
+    boost: 10,
+    log: recordingLog(),
+    control: unprivileged,
+    followers: (n) => none.push(n),
+  });
+  q.update(true);
+  q.update(false);
+  t.deepEqual(none, [], "a raise the event loop was refused is not tried on the workers");
+});

@@ -1,7 +1,7 @@
 import test from "ava";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -198,4 +198,50 @@ test("ending workers in the middle of their batches, and exiting with one mid-ba
     ),
   );
   t.deepEqual(ends, ["code 0 signal null", "code 0 signal null"]);
+});
+
+/** The nice value of each of this process's threads (Linux: field 19 of /proc/self/task/<tid>/stat). */
+function threadNices(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync("/proc/self/task")) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      // Fields after the command name (which is in parentheses and may hold spaces): state is field 3.
+      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(Number(tid), Number(rest[16]));
+    } catch {
+      // The thread ended while we listed them.
+    }
+  }
+  return out;
+}
+
+async function until(what: string, ok: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test("setPriority puts every worker thread, and one restarted later, at that nice value; the calling thread keeps its own", async (t) => {
+  const own = threadNices().get(process.pid)!;
+  // Lowering priority needs no privilege: a nice value above this process's.
+  const nice = Math.min(19, own + 7);
+  t.not(nice, own, "this process already runs at the lowest priority: nothing to observe");
+  const pool = createSignatureVerifierPool({ threads: 2, maxBatch: 4 });
+  try {
+    const { inputs, expected } = mixedInputs(12);
+    t.deepEqual(await pool.verify(inputs), expected);
+    pool.setPriority(nice);
+    const atNice = () => [...threadNices()].filter(([tid, n]) => tid !== process.pid && n === nice).length;
+    await until("both workers at the new nice value", () => atNice() === 2);
+    t.is(threadNices().get(process.pid), own, "the calling thread is not moved");
+    await pool.crashWorkerForTesting(0);
+    await until("the restarted worker to take the nice value too", () => pool.stats().restarts === 1);
+    t.deepEqual(await pool.verify(inputs), expected, "the restarted worker answers as before");
+    await until("two live workers at the nice value after the restart", () => atNice() === 2);
+  } finally {
+    await pool.close();
+  }
 });
