@@ -14,8 +14,13 @@
  * iterators ("off", as before the cache) and from the in-memory book (modules/orderbook/
  * bookCache.ts, "on", what nodes run); BENCH_BOOK_CACHE=on or off measures one only.
  *
+ * Each run also records a fingerprint: sha256 over every tx result (code, data, gas, events)
+ * and every block's app hash. It pins behaviour: a faster version must give the same one,
+ * and the cache on and off must agree.
+ *
  *   npx tsx bench/orderPath.ts        (BENCH_ORDERS, BENCH_ACCOUNTS, BENCH_BLOCK, BENCH_BOOK_CACHE, BENCH_ORDERS_PER_TX)
  */
+import { createHash } from "node:crypto";
 import { loadavg } from "node:os";
 import { MsgDeposit } from "../chain/codec/generated/strike/margin/v1/tx.js";
 import {
@@ -30,6 +35,7 @@ import { createMemoryDatabase } from "../chain/store/memoryDb.js";
 import { openStateStore } from "../chain/store/stateStore.js";
 import { createStrikeApp } from "../app/strikeApp.js";
 import { parseDecCoins } from "../chain/runtime/coins.js";
+import type { TxResult } from "../chain/types/abci.js";
 import { defaultBankGenesis } from "../modules/bank/genesis.js";
 import { defaultAuthGenesis, baseAccountJson } from "../modules/auth/genesis.js";
 import { defaultOracleGenesis } from "../modules/oracle/index.js";
@@ -171,6 +177,7 @@ async function run(senders: Sender[], perTx: number, mode: BookCacheMode) {
   setBookCacheMode(mode);
   const { setup, orders } = buildTxs(senders, perTx);
   const { app, db } = await newApp(senders);
+  const fingerprint = createHash("sha256");
   let height = 0n;
   const block = async (txs: Uint8Array[]) => {
     height += 1n;
@@ -185,6 +192,8 @@ async function run(senders: Sender[], perTx: number, mode: BookCacheMode) {
     const batch = db.batch();
     app.commit(batch);
     await batch.write();
+    fingerprint.update(res.appHash);
+    for (const r of res.txResults) fingerprint.update(resultText(r));
     return res;
   };
   await block(setup);
@@ -218,6 +227,7 @@ async function run(senders: Sender[], perTx: number, mode: BookCacheMode) {
   return {
     bookCache: mode,
     ordersPerTx: perTx,
+    fingerprint: fingerprint.digest("hex"),
     orders: n,
     failedTxs: failed,
     fills,
@@ -231,6 +241,14 @@ async function run(senders: Sender[], perTx: number, mode: BookCacheMode) {
       deliverOrdersPerCpuSecond: Math.round(n / (deliverCpuUs / 1e6)),
     },
   };
+}
+
+/** Everything consensus and clients see of a tx result, as text. */
+function resultText(r: TxResult): string {
+  const events = r.events
+    .map((e) => `${e.type}{${e.attributes.map((a) => `${a.key}=${a.value}${a.index ? "" : "!"}`).join(",")}}`)
+    .join(";");
+  return `${r.code}|${r.codespace}|${r.log}|${Buffer.from(r.data).toString("hex")}|${r.gasWanted}|${r.gasUsed}|${events}`;
 }
 
 /** User + system CPU microseconds since `from` (this process, all threads). */
@@ -293,6 +311,10 @@ for (const mode of MODES) {
   }
 }
 for (const r of results) console.log(JSON.stringify(r));
+for (const perTx of PER_TX) {
+  const prints = new Set(results.filter((r) => r.ordersPerTx === perTx).map((r) => r.fingerprint));
+  if (prints.size !== 1) throw new Error(`the book cache on and off disagree at ${perTx} orders per tx`);
+}
 const limits = { secp256k1VerifiesPerCpuSecond: sigVerifyLimit(), matchingEngineOpsPerCpuSecond: matchingLimit() };
 console.log(JSON.stringify(limits));
 const path = writeResult("order-path", {
