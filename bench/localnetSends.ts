@@ -7,7 +7,9 @@
  * Writes bench/results/localnet-sends.json.
  *
  * The localnet is `strike testnet`'s default (its timeout_commit included); the machine's
- * secp256k1 verification rate and the load average are measured in the same run.
+ * secp256k1 verification rate and the load average are measured in the same run, and each
+ * phase says where the cores went (bench/lib/threadCpu.ts): each validator's event loop
+ * running and waiting for a core, the clients' share, and the machine's busy and stolen time.
  *
  *   npx tsx bench/localnetSends.ts    (BENCH_ACCOUNTS, BENCH_TXS_PER_ACCOUNT, BENCH_LANES; BENCH_LABEL=before|after
  *   records the run under that label, keeping the other; STRIKE_BIN runs another checkout's bin/strike.js;
@@ -24,6 +26,7 @@ import { measureVerificationLimit, writeResult } from "./lib/machine.js";
 import { benchNodeArgs } from "./lib/nodeArgs.js";
 import { fetchAccountNumbers, newSender, runPhase } from "./lib/sendPhase.js";
 import { signSend } from "./lib/sendTx.js";
+import { cpuBetween, cpuSnapshot } from "./lib/threadCpu.js";
 
 const VALIDATORS = 4;
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 256);
@@ -117,9 +120,23 @@ async function main(): Promise<void> {
     };
     const ws = rpcUrls[0]!.replace("http", "ws") + "/websocket";
     const h0 = await latestHeight(rpcUrls[0]!);
+    // Where the cores went in each phase: the validators, this process (the clients), the machine.
+    const pids = [...nodes.map((n) => n.pid ?? -1), process.pid];
+    const cpuOf = (a: ReturnType<typeof cpuSnapshot>) => {
+      const d = cpuBetween(a, cpuSnapshot(pids));
+      return {
+        validators: nodes.map((n) => d.processes.get(n.pid ?? -1)),
+        clients: d.processes.get(process.pid),
+        machine: d.machine,
+      };
+    };
+    const cpu0 = cpuSnapshot(pids);
     const saturation = await runPhase(rpcUrls, ws, build(0, half), undefined);
+    const saturationCpu = cpuOf(cpu0);
     const pacedRate = Math.min(TARGET_RATE, Math.max(100, Math.floor(saturation.txPerSecond / 2)));
+    const cpu1 = cpuSnapshot(pids);
     const paced = await runPhase(rpcUrls, ws, build(half, TXS_PER_ACCOUNT), pacedRate);
+    const pacedCpu = cpuOf(cpu1);
     const h1 = await latestHeight(rpcUrls[0]!);
     const stats = await consensusStats(rpcUrls[0]!, h0 + 1n, h1);
 
@@ -136,8 +153,8 @@ async function main(): Promise<void> {
       loadAverage: { atStart: loadAtStart, atEnd: loadavg() },
       machineLimitInRun: { ...limit, perValidator: limit.secp256k1PerSecondAllCores / VALIDATORS },
       idle,
-      saturation,
-      paced: { ratePerSecond: pacedRate, ...paced },
+      saturation: { ...saturation, cpu: saturationCpu },
+      paced: { ratePerSecond: pacedRate, ...paced, cpu: pacedCpu },
       consensus: stats,
       fractionOfLimitInRunPerValidator: saturation.txPerSecond / (limit.secp256k1PerSecondAllCores / VALIDATORS),
       verificationCeilingIdleMachine: ceiling ?? null,

@@ -13,6 +13,10 @@
  * - commit latency: send → the block's NewBlock event at the client, and the
  *   receipt-to-commit gap.
  *
+ * - where the cores went (bench/lib/threadCpu.ts): the sequencer's event loop running and
+ *   waiting for a core, the other validators and the clients, and the machine's busy and
+ *   stolen time, which says what limits the phase's figures;
+ *
  * - the sequencer's own cost per order in process (no consensus, RPC or other processes:
  *   what server-side latency is when a height is open and the core is free).
  *
@@ -49,6 +53,7 @@ import { percentile, writeResult } from "./lib/machine.js";
 import { benchNodeArgs } from "./lib/nodeArgs.js";
 import { sequencerCostInProcess } from "./lib/sequencerInProcess.js";
 import { sha256, signMessages } from "./lib/sendTx.js";
+import { cpuBetween, cpuSnapshot } from "./lib/threadCpu.js";
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 120);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -379,10 +384,13 @@ async function main(): Promise<void> {
     const vsFloor = (x: Stats, f: Stats) => ({ p50: ratio(x.p50, f.p50), p99: ratio(x.p99, f.p99) });
     const phases: Record<string, unknown>[] = [];
     result["phases"] = phases;
+    // This process (the clients) and the four validators, for where the cores went in each phase.
+    const pids = [process.pid, ...nodes.map((n) => n.child.pid ?? -1)];
     for (const perSecond of RATES) {
       const loadAtStart = load();
       const phaseSamples: Sample[] = [];
       let skipped = 0;
+      const cpuAtStart = cpuSnapshot(pids);
       const start = performance.now();
       try {
         const busy = senders.map(() => false);
@@ -421,6 +429,7 @@ async function main(): Promise<void> {
         continue;
       }
       const sentSeconds = (performance.now() - start) / 1000;
+      const cpu = cpuBetween(cpuAtStart, cpuSnapshot(pids));
       await waitCommitted(phaseSamples, 30_000);
       const server = await serverSide(phaseSamples, 1500, 60_000);
       const ok = phaseSamples.filter((s) => s.code === 0);
@@ -472,6 +481,17 @@ async function main(): Promise<void> {
           receiptServerSide: vsFloor(serverSideMs, floorBefore.receiptServerSideMs),
           receiptClientToSequencerNode: vsFloor(toSequencerNode, floorBefore.receiptClientToSequencerMs),
           commitClient: vsFloor(commitClientMs, floorBefore.commitClientMs),
+        },
+        /**
+         * While the orders were sent: per process, the share of the time its event loop ran and
+         * the share it was ready but waited for a core, and the cores its threads used; and the
+         * machine's busy, idle and stolen cores. What limits the phase's figures.
+         */
+        cpu: {
+          sequencer: cpu.processes.get(pids[1 + seqI]!),
+          otherValidators: nodes.flatMap((_, i) => (i === seqI ? [] : [cpu.processes.get(pids[1 + i]!)])),
+          clients: cpu.processes.get(process.pid),
+          machine: cpu.machine,
         },
         loadAverageAtStart: loadAtStart,
         loadAverage: load(),
