@@ -94,6 +94,13 @@ export function accountFromAny(any: Any): Account {
  */
 const decodedAccounts = new WeakMap<Uint8Array, Account>();
 
+/** A caller's own copy of an account: changing it changes nothing held elsewhere. */
+function copyAccount(acc: Account): Account {
+  return acc.module === undefined
+    ? { ...acc }
+    : { ...acc, module: { name: acc.module.name, permissions: [...acc.module.permissions] } };
+}
+
 const accountCodec: Codec<Account> = {
   encode: (acc) => (acc.module === undefined ? encodeBaseAccountAny(acc) : Any.encode(accountToAny(acc)).finish()),
   decode: (b) => {
@@ -102,9 +109,7 @@ const accountCodec: Codec<Account> = {
       acc = decodeBaseAccountAny(b) ?? accountFromAny(Any.decode(b));
       decodedAccounts.set(b, acc);
     }
-    return acc.module === undefined
-      ? { ...acc }
-      : { ...acc, module: { name: acc.module.name, permissions: [...acc.module.permissions] } };
+    return copyAccount(acc);
   },
 };
 
@@ -119,7 +124,15 @@ const paramsCodec: Codec<AuthParams> = {
   decode: (b) => Params.decode(b),
 };
 
-export const accounts = new Collection<string, Account>(STORE_KEY, ACCOUNT_PREFIX, addressKeyCodec, accountCodec);
+/**
+ * Read by the ante up to four times per tx, in CheckTx, the sequencer's execution, the
+ * block's and the recheck: answered from memory (chain/runtime/valueCache.ts), decoded once
+ * per stored value. A committed account comes out of the store as new bytes at every read,
+ * so the decode memo above alone missed every time.
+ */
+export const accounts = new Collection<string, Account>(STORE_KEY, ACCOUNT_PREFIX, addressKeyCodec, accountCodec, {
+  copy: copyAccount,
+});
 /** Read by four ante steps per tx: answered from memory (chain/runtime/valueCache.ts). */
 export const params = new Item<AuthParams>(STORE_KEY, PARAMS_KEY, paramsCodec, { copy: (p) => ({ ...p }) });
 export const nextAccountNumber = new Item<bigint>(STORE_KEY, GLOBAL_ACCOUNT_NUMBER_KEY, u64Codec);
