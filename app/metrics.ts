@@ -15,6 +15,7 @@ import type { Mempool } from "../chain/mempool/mempool.js";
 import type { AbciEvent, Application } from "../chain/types/abci.js";
 import type { Validator } from "../chain/types/block.js";
 import type { ExecutionReuse } from "../chain/runtime/app.js";
+import type { VerifierPoolStats } from "../chain/crypto/verifyPool.js";
 
 export interface NodeMetricsSources {
   /** `[instrumentation] namespace` (CometBFT's metric prefix). */
@@ -28,6 +29,8 @@ export interface NodeMetricsSources {
   sendDrops?(): Readonly<Record<string, number>> | undefined;
   /** How often the app answered block execution from the sequencer's speculative execution (chain/runtime/speculative.ts). */
   executionReuse?(): Readonly<ExecutionReuse>;
+  /** The signature verifier pool's counts (chain/crypto/verifyPool.ts); undefined before it starts. */
+  verifier?(): Readonly<VerifierPoolStats> | undefined;
   /** Wall clock in ms (tests may pin it). */
   now?(): number;
 }
@@ -139,6 +142,32 @@ export function createNodeMetrics(o: NodeMetricsSources): NodeMetrics {
       this.inc({ step: "finalize", result: "executed" }, r.finalizeExecuted);
       this.inc({ step: "rebase", result: "reused" }, r.rebaseReused);
       this.inc({ step: "rebase", result: "executed" }, r.rebaseRefused);
+    },
+  });
+  new Counter({
+    name: "strike_signature_verifications_total",
+    help: "secp256k1 signatures of arriving txs checked before CheckTx, by where: worker (the pool's threads), inline (a lone tx on the event loop while the pool was idle), main_thread (a worker failed or the pool is closed), refused (malformed before any curve math).",
+    labelNames: ["where"] as const,
+    registers,
+    collect() {
+      const v = o.verifier?.();
+      if (v === undefined) return;
+      this.reset();
+      this.inc({ where: "worker" }, v.verifiedInWorkers);
+      this.inc({ where: "inline" }, v.verifiedInline);
+      this.inc({ where: "main_thread" }, v.verifiedOnMainThread);
+      this.inc({ where: "refused" }, v.refusedByPrecheck);
+    },
+  });
+  new Counter({
+    name: "strike_signature_verifier_restarts_total",
+    help: "Signature verifier worker threads restarted after a crash (past the limit the pool verifies on the event loop).",
+    registers,
+    collect() {
+      const v = o.verifier?.();
+      if (v === undefined) return;
+      this.reset();
+      this.inc(v.restarts);
     },
   });
   new Counter({

@@ -19,7 +19,7 @@ import { createMarkSource } from "./markSource.js";
 import { dashboardDir } from "./dashboard.js";
 import { createMempool } from "../chain/mempool/mempool.js";
 import { sha256 } from "../chain/crypto/hash.js";
-import { createSignatureVerifierPool } from "../chain/crypto/verifyPool.js";
+import { createSignatureVerifierPool, type VerifierPoolStats } from "../chain/crypto/verifyPool.js";
 import { startRpcServer, COMET_VERSION, type RpcServices } from "../chain/rpc/index.js";
 import { parseDecCoins } from "../chain/runtime/coins.js";
 import { createStrikeApp } from "./strikeApp.js";
@@ -218,6 +218,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   // Prometheus metrics ([instrumentation]); the sources are read at scrape time.
   let syncStatus = (): BlockSyncStatus | undefined => undefined;
   let sendDrops = (): Readonly<Record<string, number>> | undefined => undefined;
+  let verifierStats = (): VerifierPoolStats | undefined => undefined;
   const metrics: NodeMetrics | undefined = config.instrumentation.prometheus
     ? createNodeMetrics({
         namespace: config.instrumentation.namespace,
@@ -227,6 +228,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
         sendDrops: () => sendDrops(),
         validators: () => currentValidators(),
         executionReuse: () => app.reuse,
+        verifier: () => verifierStats(),
       })
     : undefined;
 
@@ -237,6 +239,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     // tx is verified at once rather than after a round trip to a worker; bursts still go there.
     inlineWhenIdle: () => true,
   });
+  verifierStats = () => verifierPool.stats();
   const sequencerPriority = createSequencerPriority({
     boost: config.sequencer.priorityBoost,
     log: log.with("sequencer"),

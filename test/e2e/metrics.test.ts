@@ -102,6 +102,13 @@ test("a scrape of /metrics shows height, orders and fills rising while traders t
     // The lone node proposes every block it sequenced: finalize takes them from its speculative execution.
     const reused = after.get('strike_block_execution_reuse_total{step="finalize",result="reused"}') ?? 0;
     t.true(reused >= 4, `blocks finalized from the speculative execution: ${reused}`);
+    // Every tx's signature was checked before CheckTx, in a worker or (a lone tx, the pool idle) inline.
+    const verified = ["worker", "inline", "main_thread"].map(
+      (where) => after.get(`strike_signature_verifications_total{where="${where}"}`) ?? 0,
+    );
+    t.true(verified[0]! + verified[1]! >= 4, `signatures verified before CheckTx: ${verified.join(", ")}`);
+    t.is(verified[2], 0, "no worker failed, so none fell back to the event loop");
+    t.is(after.get("strike_signature_verifier_restarts_total"), 0);
 
     const other = await fetch(`http://127.0.0.1:${port}/`);
     t.is(other.status, 404);
