@@ -8,7 +8,7 @@ import { addressToBech32 } from "../../../chain/crypto/address.js";
 import { createContext } from "../../../chain/runtime/context.js";
 import { createGasMeter } from "../../../chain/runtime/gas.js";
 import type { Context } from "../../../chain/runtime/types.js";
-import { setValueCacheMode, valueCacheReads } from "../../../chain/runtime/valueCache.js";
+import { readBothWays } from "../../helpers/valueCacheBothWays.js";
 import { branchStore, type Branch } from "../../../chain/store/branch.js";
 import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
 import { openStateStore } from "../../../chain/store/stateStore.js";
@@ -46,15 +46,7 @@ function bothWays(store: KVStore, address: string): { cached: string; plain: str
       gas: String(ctx.gasMeter.consumed),
     });
   };
-  const before = valueCacheReads();
-  const cached = read();
-  if (valueCacheReads() === before) throw new TypeError("the cache did not answer");
-  const previous = setValueCacheMode("off");
-  try {
-    return { cached, plain: read() };
-  } finally {
-    setValueCacheMode(previous);
-  }
+  return readBothWays(read);
 }
 
 async function seeded(): Promise<Branch> {

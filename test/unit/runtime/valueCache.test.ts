@@ -11,6 +11,7 @@ import { createContext } from "../../../chain/runtime/context.js";
 import { createGasMeter } from "../../../chain/runtime/gas.js";
 import type { Context } from "../../../chain/runtime/types.js";
 import { setValueCacheMode, valueCacheReads } from "../../../chain/runtime/valueCache.js";
+import { readBothWays } from "../../helpers/valueCacheBothWays.js";
 import { branchStore, type Branch } from "../../../chain/store/branch.js";
 import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
 import { openStateStore } from "../../../chain/store/stateStore.js";
@@ -51,15 +52,7 @@ function bothWays(store: KVStore): { cached: string; plain: string } {
       gas: String(ctx.gasMeter.consumed),
     });
   };
-  const before = valueCacheReads();
-  const cached = read();
-  if (valueCacheReads() === before) throw new TypeError("the cache did not answer");
-  const previous = setValueCacheMode("off");
-  try {
-    return { cached, plain: read() };
-  } finally {
-    setValueCacheMode(previous);
-  }
+  return readBothWays(read);
 }
 
 function sameBothWays(t: ExecutionContext, store: KVStore, message: string): string {
