@@ -101,10 +101,25 @@ async function main(): Promise<void> {
     for (const [i, url] of rpcUrls.entries()) await waitForHeight(url, 2n, 180_000, () => nodes[i]!.exitCode);
     const loadAtStart = loadavg();
     const limit = await measureVerificationLimit();
-    // The idle block interval: a few heights with no load.
+    // Where the cores went in each phase: the validators, this process (the clients), the machine.
+    const pids = [...nodes.map((n) => n.pid ?? -1), process.pid];
+    const cpuOf = (a: ReturnType<typeof cpuSnapshot>) => {
+      const d = cpuBetween(a, cpuSnapshot(pids));
+      return {
+        validators: nodes.map((n) => d.processes.get(n.pid ?? -1)),
+        clients: d.processes.get(process.pid),
+        machine: d.machine,
+      };
+    };
+    // The idle block interval: a few heights with no load (and what empty blocks cost the cores).
     const idleFrom = await latestHeight(rpcUrls[0]!);
+    const cpuIdle = cpuSnapshot(pids);
     await new Promise((r) => setTimeout(r, 5_000));
-    const idle = await consensusStats(rpcUrls[0]!, idleFrom + 1n, await latestHeight(rpcUrls[0]!));
+    const idleCpu = cpuOf(cpuIdle);
+    const idle = {
+      ...(await consensusStats(rpcUrls[0]!, idleFrom + 1n, await latestHeight(rpcUrls[0]!))),
+      cpu: idleCpu,
+    };
     await fetchAccountNumbers(rpcUrls[0]!, senders);
     const half = Math.floor(TXS_PER_ACCOUNT / 2);
     const build = (from: number, to: number): Uint8Array[][][] => {
@@ -120,16 +135,6 @@ async function main(): Promise<void> {
     };
     const ws = rpcUrls[0]!.replace("http", "ws") + "/websocket";
     const h0 = await latestHeight(rpcUrls[0]!);
-    // Where the cores went in each phase: the validators, this process (the clients), the machine.
-    const pids = [...nodes.map((n) => n.pid ?? -1), process.pid];
-    const cpuOf = (a: ReturnType<typeof cpuSnapshot>) => {
-      const d = cpuBetween(a, cpuSnapshot(pids));
-      return {
-        validators: nodes.map((n) => d.processes.get(n.pid ?? -1)),
-        clients: d.processes.get(process.pid),
-        machine: d.machine,
-      };
-    };
     const cpu0 = cpuSnapshot(pids);
     const saturation = await runPhase(rpcUrls, ws, build(0, half), undefined);
     const saturationCpu = cpuOf(cpu0);
