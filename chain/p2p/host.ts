@@ -9,9 +9,9 @@
  */
 import "./compat.js";
 import { createLibp2p, type Libp2p } from "libp2p";
+import { strikeNoise } from "./noise.js";
 import { newMuxerFrameCounts, strikeYamux, type MuxerFrameCounts } from "./yamux.js";
 import { tcp } from "@libp2p/tcp";
-import { noise } from "@chainsafe/libp2p-noise";
 import { multiaddr } from "@multiformats/multiaddr";
 import type { Connection, MultiaddrConnection, PeerId, Stream } from "@libp2p/interface";
 import type { Multiaddr } from "@multiformats/multiaddr";
@@ -160,7 +160,7 @@ class Libp2pHost implements P2PHost {
       privateKey: p2pPrivateKey(this.cfg.nodeKeySeed),
       addresses: { listen: [listen.multiaddr] },
       transports: [tcp()],
-      connectionEncrypters: [noise()],
+      connectionEncrypters: [strikeNoise()],
       streamMuxers: [strikeYamux(this.frames)],
       connectionGater: {
         denyInboundEncryptedConnection: (peer: PeerId, maConn: MultiaddrConnection) =>
