@@ -1,6 +1,6 @@
 import test from "ava";
 import { Socket } from "node:net";
-import { corkedSends } from "../../../../chain/p2p/noise.js";
+import { corkedSends, frameLength, NOT_ALL_HERE, quietFrameLengths } from "../../../../chain/p2p/noise.js";
 import { addressOf, inbox, isConnected, numbered, numberOf, sleep, startHost, waitFor } from "./hosts.js";
 
 /** A stand-in for libp2p's TCP connection: its sendData writes each buffer with its own socket write. */
@@ -111,5 +111,80 @@ test.serial(
     t.true(a.host.send(b.host.peerId, "blocksync", big));
     await waitFor(() => bigAtB.length === 1, "the 3 MB message", 20_000);
     t.true(Buffer.from(bigAtB[0]!.message).equals(big), "the 3 MB message intact");
+  },
+);
+
+/** A stand-in for the library's list of received chunks. */
+function chunks(...parts: number[][]) {
+  const bytes = parts.flat();
+  return { byteLength: bytes.length, get: (i: number) => bytes[i]! };
+}
+
+test("a frame's length is read from its first two bytes, in one chunk or across two; fewer than two is not all here", (t) => {
+  t.is(frameLength(Uint8Array.of(0x01, 0x02, 0xff)), 0x0102);
+  t.is(frameLength(Uint8Array.of(0xff, 0xff)), 0xffff);
+  t.is(frameLength(chunks([0x12], [0x34, 0x00])), 0x1234);
+  t.is(frameLength(chunks([0x00, 0x00])), 0);
+  for (const few of [new Uint8Array(0), Uint8Array.of(7), chunks(), chunks([7])]) t.is(frameLength(few), NOT_ALL_HERE);
+  t.true(NOT_ALL_HERE > 0xffff, "longer than any frame: the decoder waits for more");
+});
+
+test("a decoder gets the quiet length reader only if its own limit lets the answer through", (t) => {
+  const roomy = { decoder: { lengthDecoder: () => 1, maxDataLength: 4 * 1024 * 1024 } };
+  quietFrameLengths(roomy);
+  t.is(roomy.decoder.lengthDecoder, frameLength);
+  const tight = { decoder: { lengthDecoder: () => 1, maxDataLength: 0xffff } };
+  const before = tight.decoder.lengthDecoder;
+  quietFrameLengths(tight);
+  t.is(tight.decoder.lengthDecoder, before, "NOT_ALL_HERE would fail this connection");
+  t.notThrows(() => quietFrameLengths(undefined));
+  t.notThrows(() => quietFrameLengths({ decoder: {} }));
+});
+
+test.serial(
+  "two real hosts: frames arrive whole and in order, split anywhere, and reading them throws nothing",
+  async (t) => {
+    // RangeErrors made in this process: the library's length reader throws one per chunk read.
+    const Original = globalThis.RangeError;
+    let made = 0;
+    globalThis.RangeError = new Proxy(Original, {
+      apply(target, self, args: [string?]) {
+        made++;
+        return Reflect.apply(target, self, args);
+      },
+      construct(target, args: [string?], newTarget) {
+        made++;
+        return Reflect.construct(target, args, newTarget) as object;
+      },
+    });
+    t.teardown(() => {
+      globalThis.RangeError = Original;
+    });
+
+    const b = await startHost(t, { seed: 43 });
+    const a = await startHost(t, { seed: 42, persistentPeers: [addressOf(b.host)] });
+    await waitFor(() => isConnected(a.host, b.host.peerId) && isConnected(b.host, a.host.peerId), "a and b to connect");
+    const atB = inbox(b.host, "consensus");
+    const madeBefore = made;
+    // Sizes from 1 byte to past a noise frame (65,535 bytes): frames split across TCP reads.
+    const sizes = [1, 2, 3, 150, 1_000, 16_383, 16_384, 65_519, 65_535, 70_000, 200_000];
+    const N = 300;
+    for (let i = 0; i < N; i++) {
+      t.true(a.host.send(b.host.peerId, "consensus", numbered(i, Math.max(4, sizes[i % sizes.length]!))));
+      if (i % 2 === 0) await sleep(0);
+    }
+    await waitFor(() => atB.length === N, "every message", 20_000);
+    t.deepEqual(
+      atB.map((r) => numberOf(r.message)),
+      [...Array(N).keys()],
+      "in send order",
+    );
+    t.true(
+      atB.every((r, i) =>
+        Buffer.from(r.message).equals(Buffer.from(numbered(i, Math.max(4, sizes[i % sizes.length]!)))),
+      ),
+      "each intact",
+    );
+    t.is(made - madeBefore, 0, "no RangeError made while reading them");
   },
 );
