@@ -47,8 +47,9 @@ export interface VerifyReceiptOptions {
    */
   acceptNonCanonical?: true;
   /**
-   * The ed25519 check: node:crypto's by default, as the state machine uses. A node judging a
-   * relayed receipt for itself may pass the faster, stricter libsodium one (verifyEd25519Strict).
+   * The ed25519 check: `verifyEd25519` (OpenSSL's acceptance set) by default, as the state
+   * machine uses. A node judging a relayed receipt for itself may pass the stricter libsodium
+   * one (verifyEd25519Strict), which refuses a bad signature with one check instead of two.
    */
   verify?: (pubkey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean;
 }
