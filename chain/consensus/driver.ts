@@ -27,7 +27,7 @@ import type { ConsensusDriver, ConsensusDriverOptions, ConsensusMessage, Consens
 import { orderedVotes, toMisbehavior } from "./evidence.js";
 import { createEvidencePool } from "./evidencePool.js";
 import { FutureMessages, type MessageOrigin } from "./futureMessages.js";
-import { openWal, type Wal, type WalEvent } from "./wal.js";
+import { openWal, type Wal, type WalEvent, type WalRecord } from "./wal.js";
 import { admit, messageHeight } from "./admission.js";
 import { lastSignedVote, loadStoredChain } from "./stateLoad.js";
 import { executeAndPersist, lastCommitInfo } from "./blockCommit.js";
@@ -523,10 +523,13 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   /** Replays the WAL of the current height with effects muted, then resumes. */
   async function replay(): Promise<void> {
     const opened = (o.openWal ?? openWal)(o.walPath);
+    let current: WalRecord[] = [];
     replaying = true;
     try {
       await feed({ kind: "start" });
-      for (const rec of opened.records) if (rec.height === cs.height) await feed(rec.event);
+      // The log may still hold committed heights' records (wal.ts): only this height's count.
+      current = opened.records.filter((rec) => rec.height === cs.height);
+      for (const rec of current) await feed(rec.event);
       // A vote signed just before a crash may be missing from the WAL: the sign state has it.
       const vote = lastSignedVote(signState?.last, cs.height, set.validators, selfAddress);
       if (vote !== undefined) await feed({ kind: "vote", vote });
@@ -534,8 +537,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       replaying = false;
     }
     wal = opened.wal;
-    if (opened.records.length > 0)
-      log?.info("replayed consensus WAL", { height: String(cs.height), records: opened.records.length });
+    if (current.length > 0) log?.info("replayed consensus WAL", { height: String(cs.height), records: current.length });
   }
 
   return {

@@ -5,19 +5,15 @@
  * (crash mid-write) is cut off on open; a bad record before the end means corruption.
  * Our own signed messages are fsynced before they leave the node, on libuv's thread pool
  * (`sync`), so the event loop goes on meanwhile.
+ *
+ * Records of committed heights are dead (replay takes only the current height's), but the
+ * file is cut only once it holds more than `keepBytes` (1 MiB by default): an ftruncate and
+ * an fsync on the event loop at every height cost ~0.6 ms of each block here (CPU profile of
+ * an idle localnet validator), for a file of a few KB. A height's records with a block in
+ * them can pass the limit alone: such a log is cut at every height, as before.
  */
 import { promisify } from "node:util";
-import {
-  closeSync,
-  existsSync,
-  fstatSync,
-  fsync,
-  fsyncSync,
-  ftruncateSync,
-  openSync,
-  readFileSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, existsSync, fsync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from "node:fs";
 import { crc32 } from "node:zlib";
 import type { ConsensusEvent } from "./reducerTypes.js";
 import { fromJson, toJson } from "./jsonCodec.js";
@@ -35,7 +31,7 @@ export interface Wal {
   append(record: WalRecord): void;
   /** Resolves once every record appended so far is on disk (our own votes and proposals wait for it). */
   sync(): Promise<void>;
-  /** Drops all records once their height is committed to the database. */
+  /** The current height is committed to the database: its records are dead, and dropped once the log is past `keepBytes`. */
   truncate(): void;
   close(): void;
 }
@@ -66,11 +62,18 @@ export function readWalRecords(bytes: Uint8Array): { records: WalRecord[]; valid
   return { records, validLength: off, torn: false };
 }
 
-export function openWal(path: string): { wal: Wal; records: WalRecord[] } {
+/** The most bytes of dead records a log keeps before it is cut. */
+export const WAL_KEEP_BYTES = 1024 * 1024;
+
+export function openWal(path: string, o: { keepBytes?: number } = {}): { wal: Wal; records: WalRecord[] } {
+  const keepBytes = o.keepBytes ?? WAL_KEEP_BYTES;
   let records: WalRecord[] = [];
+  /** The file's length, as this log has written it. */
+  let size = 0;
   if (existsSync(path)) {
     const read = readWalRecords(new Uint8Array(readFileSync(path)));
     records = read.records;
+    size = read.validLength;
     if (read.torn) {
       const fd = openSync(path, "r+");
       ftruncateSync(fd, read.validLength);
@@ -92,6 +95,7 @@ export function openWal(path: string): { wal: Wal; records: WalRecord[] } {
       frame.writeUInt32BE(payload.length, 4);
       payload.copy(frame, HEADER);
       writeSync(fd, frame);
+      size += frame.length;
     },
     async sync() {
       if (closed) return;
@@ -103,9 +107,10 @@ export function openWal(path: string): { wal: Wal; records: WalRecord[] } {
       }
     },
     truncate() {
-      if (closed || fstatSync(fd).size === 0) return;
+      if (closed || size === 0 || size <= keepBytes) return;
       ftruncateSync(fd, 0);
       fsyncSync(fd);
+      size = 0;
     },
     close() {
       if (closed) return;

@@ -2,7 +2,7 @@ import test from "ava";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openWal, type WalRecord } from "../../../chain/consensus/wal.js";
+import { openWal, WAL_KEEP_BYTES, type WalRecord } from "../../../chain/consensus/wal.js";
 import { consensusErrors } from "../../../chain/consensus/errors.js";
 
 function tmp(t: { teardown(f: () => void): void }): string {
@@ -80,9 +80,9 @@ test("a damaged record before the end is corruption, not a torn write", (t) => {
   t.true(consensusErrors.walCorrupted.is(e));
 });
 
-test("truncate empties the log once a height is committed", (t) => {
+test("truncate empties a log past its limit once a height is committed", (t) => {
   const path = tmp(t);
-  const { wal } = openWal(path);
+  const { wal } = openWal(path, { keepBytes: 0 });
   wal.append(rec(0));
   wal.truncate();
   wal.append(rec(3));
@@ -104,4 +104,41 @@ test("sync resolves once appended records are on disk, and a close meanwhile wai
   const r = openWal(path);
   r.wal.close();
   t.deepEqual(r.records, [rec(0)], "nothing is appended after close");
+});
+
+test("a small log keeps its dead records until it passes the limit, then is cut at the next committed height", (t) => {
+  const path = tmp(t);
+  const at = (height: bigint, round: number): WalRecord => ({
+    height,
+    event: { kind: "timeout", height, round, step: "prevote" },
+  });
+  const { wal } = openWal(path, { keepBytes: 1_000 });
+  wal.append(at(5n, 0));
+  wal.truncate();
+  wal.append(at(6n, 0));
+  const kept = statSync(path).size;
+  t.true(kept > 0 && kept <= 1_000, `${kept} bytes: not cut`);
+  // Heights pass until the log holds more than 1,000 bytes.
+  let h = 7n;
+  while (statSync(path).size <= 1_000) wal.append(at(h++, 0));
+  wal.truncate();
+  t.is(statSync(path).size, 0, "cut once past the limit");
+  wal.append(at(h, 1));
+  wal.close();
+  const r = openWal(path);
+  r.wal.close();
+  t.deepEqual(r.records, [at(h, 1)]);
+});
+
+test("reopened, a log counts what it already holds toward its limit", (t) => {
+  const path = tmp(t);
+  const first = openWal(path, { keepBytes: 1_000 });
+  for (let i = 0; i < 40; i++) first.wal.append(rec(i));
+  first.wal.close();
+  t.true(statSync(path).size > 1_000);
+  const second = openWal(path, { keepBytes: 1_000 });
+  second.wal.truncate();
+  second.wal.close();
+  t.is(statSync(path).size, 0);
+  t.true(WAL_KEEP_BYTES >= 64 * 1024, "the default keeps a few idle heights' records");
 });

@@ -132,7 +132,7 @@ test("a frame's length is read from its first two bytes, in one chunk or across 
 test("a decoder gets the quiet length reader only if its own limit lets the answer through", (t) => {
   const roomy = { decoder: { lengthDecoder: () => 1, maxDataLength: 4 * 1024 * 1024 } };
   quietFrameLengths(roomy);
-  t.is(roomy.decoder.lengthDecoder, frameLength);
+  t.is<unknown, unknown>(roomy.decoder.lengthDecoder, frameLength);
   const tight = { decoder: { lengthDecoder: () => 1, maxDataLength: 0xffff } };
   const before = tight.decoder.lengthDecoder;
   quietFrameLengths(tight);
