@@ -116,9 +116,15 @@ async function main(): Promise<void> {
     const cpuIdle = cpuSnapshot(pids);
     await new Promise((r) => setTimeout(r, 5_000));
     const idleCpu = cpuOf(cpuIdle);
+    const idleStats = await consensusStats(rpcUrls[0]!, idleFrom + 1n, await latestHeight(rpcUrls[0]!));
+    const idleCores = idleCpu.validators.map((v) => v?.cores ?? 0);
     const idle = {
-      ...(await consensusStats(rpcUrls[0]!, idleFrom + 1n, await latestHeight(rpcUrls[0]!))),
+      ...idleStats,
       cpu: idleCpu,
+      // What an empty block costs each validator (all its threads): the fixed cost every block pays under load too.
+      cpuMsPerBlockPerValidator:
+        Math.round((idleCores.reduce((a, b) => a + b, 0) / idleCores.length) * idleStats.meanBlockIntervalMs * 100) /
+        100,
     };
     await fetchAccountNumbers(rpcUrls[0]!, senders);
     const half = Math.floor(TXS_PER_ACCOUNT / 2);
