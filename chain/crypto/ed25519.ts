@@ -149,7 +149,17 @@ export function createEd25519Signer(seed: Uint8Array): Ed25519Signer {
   };
 }
 
-/** CometBFT's address of an ed25519 key: sha256(pub)[:20]. */
+/** Addresses of keys seen before (validators, sequencers): every relayed receipt and block hook asks again. */
+const addressCache = new Map<string, Uint8Array>();
+
+/** CometBFT's address of an ed25519 key: sha256(pub)[:20]. A new array each call: the caller may keep or change it. */
 export function ed25519Address(pubKey: Uint8Array): Uint8Array {
-  return sha256(pubKey).subarray(0, 20);
+  const id = latin1(pubKey);
+  let address = addressCache.get(id);
+  if (address === undefined) {
+    address = sha256(pubKey).slice(0, 20);
+    addressCache.set(id, address);
+    evictOldest(addressCache, MAX_CACHED_KEYS);
+  }
+  return address.slice();
 }

@@ -93,8 +93,12 @@ class HeldReceipt implements StoredReceipt {
 }
 
 export interface ReceiptStore {
-  /** Keeps a receipt; a newer one for the same tx (sequenced again after a revert) replaces it. */
-  add(signed: SignedReceipt, receipt: Receipt, nowMs: number): StoredReceipt;
+  /**
+   * Keeps a receipt; a newer one for the same tx (sequenced again after a revert) replaces it.
+   * `bytes`: `signed`'s encoding when the caller holds it already (exactly what
+   * `encodeMessage(SignedReceipt, signed)` gives: a relayed receipt's canonical bytes).
+   */
+  add(signed: SignedReceipt, receipt: Receipt, nowMs: number, bytes?: Uint8Array): StoredReceipt;
   get(txHash: Uint8Array): StoredReceipt | undefined;
   /** Resolves with the tx's receipt as soon as there is one, or undefined after timeoutMs. */
   wait(txHash: Uint8Array, timeoutMs: number): Promise<StoredReceipt | undefined>;
@@ -189,11 +193,11 @@ export function createReceiptStore(o: ReceiptStoreOptions = {}): ReceiptStore {
   }
 
   return {
-    add(signed, receipt, nowMs) {
+    add(signed, receipt, nowMs, bytes) {
       const key = toHex(receipt.txHash);
       const stage: ReceiptStage = receipt.status === ReceiptStatus.RECEIPT_STATUS_REJECTED ? "rejected" : "sequenced";
       const entry = new HeldReceipt(
-        encodeMessage(SignedReceipt, signed),
+        bytes ?? encodeMessage(SignedReceipt, signed),
         receipt.height,
         stage,
         nowMs,

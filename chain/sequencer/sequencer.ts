@@ -61,8 +61,8 @@ export interface SequencerOptions {
    * Absent: no pipelining (a height opens only when the previous one has committed).
    */
   mayPipeline?(height: bigint): boolean;
-  /** Each receipt this sequencer signs, to relay to peers. */
-  publish?(signed: SignedReceipt): void;
+  /** Each receipt this sequencer signs, with its encoding, to relay to peers. */
+  publish?(signed: SignedReceipt, bytes: Uint8Array): void;
   logger?: { warn(msg: string, fields?: Record<string, unknown>): void };
   /** TESTS ONLY (see byzantine.ts): break a receipt once. */
   byzantineForTesting?: ByzantineSequencing;
@@ -138,8 +138,8 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     };
     const signed = signReceipt(receipt, o.signer);
     previous = receiptHash(signed);
-    o.receipts.add(signed, receipt, o.now());
-    o.publish?.(signed);
+    const stored = o.receipts.add(signed, receipt, o.now());
+    o.publish?.(signed, stored.bytes);
     return receipt;
   }
 

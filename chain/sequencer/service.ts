@@ -16,14 +16,13 @@ import { sequencingMempool } from "./admission.js";
 import { createByzantineSequencing, type ByzantineMode } from "./byzantine.js";
 import { openSequencerSchedule, type EpochInfo } from "./epochs.js";
 import { missingReceipt, type MissingReceiptJson } from "./missingReceipt.js";
-import { decodeSignedReceipt, Receipt, SignedReceipt, verifyReceipt } from "./receipt.js";
+import { decodeSignedReceipt, Receipt, type SignedReceipt, verifyReceipt } from "./receipt.js";
 import { receiptToJson, type ReceiptJson } from "./receiptJson.js";
 import { createReceiptStore, type CommittedSlots, type ReceiptStore, type StoredReceipt } from "./receiptStore.js";
 import { createSequencer, type Sequencer } from "./sequencer.js";
 import { createFinalityLadder, type FinalityLadder, type SettlementView } from "./ladder.js";
 import { l1FinalityJson, txStatusJson, type L1FinalityJson, type TxStatusJson } from "./ladderJson.js";
 import { trackingMempool } from "./tracking.js";
-import { encodeMessage } from "../codec/encode.js";
 import {
   createQueryForwarder,
   createQueryRelay,
@@ -173,7 +172,7 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
             const e = schedule.current();
             return e !== undefined && height <= e.plannedEndHeight && equalBytes(e.sequencer.pubKey, signer.publicKey);
           },
-          publish: (s) => publish(encodeMessage(SignedReceipt, s)),
+          publish: (_signed, bytes) => publish(bytes),
           ...(o.byzantineForTesting === undefined
             ? {}
             : { byzantineForTesting: createByzantineSequencing(o.byzantineForTesting) }),
@@ -284,7 +283,8 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
       // A receipt the tx's newer one superseded (it was sequenced again after a revert), from a
       // peer that missed the newer one: the newer stays the one served.
       if (known !== undefined && receipt.height < known.receipt.height) return { verdict: "kept" };
-      receipts.add(signed, receipt, now());
+      // `bytes` is the canonical encoding (decodeSignedReceipt checked it): the store keeps it as it is.
+      receipts.add(signed, receipt, now(), bytes);
       return { verdict: "new" };
     },
     onPublish(send) {

@@ -1,6 +1,12 @@
 import test from "ava";
 import { createPublicKey, verify } from "node:crypto";
-import { createEd25519Signer, verifyEd25519, verifyEd25519Strict } from "../../../chain/crypto/ed25519.js";
+import {
+  createEd25519Signer,
+  ed25519Address,
+  verifyEd25519,
+  verifyEd25519Strict,
+} from "../../../chain/crypto/ed25519.js";
+import { sha256 } from "../../../chain/crypto/hash.js";
 
 /** OpenSSL's verdict straight from node:crypto, the acceptance set consensus and the state machine use. */
 function openSsl(pubkey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
@@ -89,4 +95,15 @@ test("a remembered signature vouches for nothing else: another message, key or s
   const flipped = Uint8Array.from(sig);
   flipped[63] = flipped[63]! ^ 0x01;
   t.false(verifyEd25519(signer.publicKey, message, flipped));
+});
+
+test("a key's address is sha256(key)[:20], asked once or again, and each caller gets its own array", (t) => {
+  const key = createEd25519Signer(new Uint8Array(32).fill(11)).publicKey;
+  const first = ed25519Address(key);
+  t.deepEqual(first, sha256(key).subarray(0, 20));
+  first.fill(0);
+  const again = ed25519Address(key);
+  t.deepEqual(again, sha256(key).subarray(0, 20), "a caller's change to its copy changes nothing");
+  t.not(again, ed25519Address(key));
+  t.is(again.length, 20);
 });

@@ -87,7 +87,10 @@ test("a receipt signed by a validator is stored (new, to pass on); an echo of it
   const bytes = receiptBy(validatorKey, "tx-1");
   t.deepEqual(s.relayed(bytes), { verdict: "new" });
   t.deepEqual(s.relayed(bytes), { verdict: "kept" });
-  t.not(s.receipts.get(sha256(utf8("tx-1"))), undefined, "the receipt is held");
+  const held = s.receipts.get(sha256(utf8("tx-1")));
+  t.not(held, undefined, "the receipt is held");
+  t.deepEqual(held?.bytes, bytes, "as the bytes it came in, which peers are sent on");
+  t.deepEqual(SignedReceipt.encode(held!.signed).finish(), bytes, "and they are its encoding");
 });
 
 test("a well-signed receipt by a key outside the set is ignored, not held and not the peer's fault", async (t) => {
