@@ -12,6 +12,7 @@ import {
   compareBytes,
   equalBytes,
   latin1,
+  prefixEnd,
   readU32be,
   readU64be,
   toBase64,
@@ -201,5 +202,40 @@ test("utf8 gives TextEncoder's bytes for any string: ASCII, other text, lone sur
       t.is(out.constructor, Uint8Array);
     }),
     { numRuns: 3_000 },
+  );
+});
+
+test("prefixEnd is the smallest key above every key with the prefix: the last byte below 0xff plus one, what follows it dropped", (t) => {
+  const hex = (h: string) => Uint8Array.from(Buffer.from(h, "hex"));
+  t.deepEqual(prefixEnd(hex("00")), hex("01"));
+  t.deepEqual(prefixEnd(hex("0102fe")), hex("0102ff"));
+  t.deepEqual(prefixEnd(hex("01ff")), hex("02"));
+  t.deepEqual(prefixEnd(hex("01ffff")), hex("02"));
+  t.deepEqual(prefixEnd(hex("7aff01ff")), hex("7aff02"));
+  t.is(prefixEnd(hex("ffff")), undefined);
+  t.is(prefixEnd(new Uint8Array(0)), undefined);
+  const prefix = hex("0a0b0c");
+  prefixEnd(prefix);
+  t.deepEqual(prefix, hex("0a0b0c"), "the prefix itself is left as it was");
+  // The same bytes as the copy-and-view it replaced, for any prefix (0xff runs made likely).
+  const reference = (p: Uint8Array): Uint8Array | undefined => {
+    const end = Uint8Array.from(p);
+    for (let i = end.length - 1; i >= 0; i--) {
+      if (end[i]! < 0xff) {
+        end[i]! += 1;
+        return end.subarray(0, i + 1);
+      }
+    }
+    return undefined;
+  };
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.constant(0xff), fc.integer({ min: 0, max: 255 })), { maxLength: 40 }), (bytes) => {
+      const p = Uint8Array.from(bytes);
+      const want = reference(p);
+      const got = prefixEnd(p);
+      t.is(got === undefined, want === undefined);
+      if (want !== undefined) t.deepEqual(Array.from(got!), Array.from(want));
+    }),
+    { numRuns: 2_000 },
   );
 });
