@@ -91,9 +91,10 @@ function isFrameDecoder(d: unknown): d is FrameDecoder {
 
 /**
  * Gives a secured connection's frame decoder `frameLength`, which never throws. The decoder
- * takes a frame once `2 + length` bytes are buffered, so NOT_ALL_HERE (more than 2 + 1 bytes)
- * makes it wait; it must not exceed the decoder's own limit, which would fail the
- * connection. Anything else is left as it is.
+ * takes a frame once `2 + length` bytes are buffered, so with fewer than 2 bytes NOT_ALL_HERE
+ * makes it stop and read the length again when the next chunk arrives. NOT_ALL_HERE must not
+ * exceed the decoder's own limit, which would fail the connection: such a decoder is left as
+ * it is, as is anything else.
  */
 export function quietFrameLengths(secured: unknown): void {
   const decoder = (secured as { decoder?: unknown } | null)?.decoder;
