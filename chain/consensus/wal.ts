@@ -107,7 +107,7 @@ export function openWal(path: string, o: { keepBytes?: number } = {}): { wal: Wa
       }
     },
     truncate() {
-      if (closed || size === 0 || size <= keepBytes) return;
+      if (closed || size <= keepBytes) return;
       ftruncateSync(fd, 0);
       fsyncSync(fd);
       size = 0;

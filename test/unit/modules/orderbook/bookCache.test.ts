@@ -14,6 +14,7 @@ import { createMemoryDatabase } from "../../../../chain/store/memoryDb.js";
 import { openStateStore } from "../../../../chain/store/stateStore.js";
 import type { KVStore } from "../../../../chain/store/types.js";
 import { bookCacheReads, setBookCacheMode } from "../../../../modules/orderbook/bookReads.js";
+import { readBothWays } from "../../../helpers/valueCacheBothWays.js";
 import {
   bookOrders,
   countOwnerOrders,
@@ -58,15 +59,7 @@ function bothWays(store: KVStore): { cached: string; plain: string } {
     const count = countOwnerOrders(ctx, OWNER, 0, "ETH-PERP");
     return JSON.stringify({ asks, bids, one: String(one), count, gas: String(ctx.gasMeter.consumed) });
   };
-  const before = bookCacheReads();
-  const cached = read();
-  if (bookCacheReads() === before) throw new TypeError("the cache did not answer");
-  const previous = setBookCacheMode("off");
-  try {
-    return { cached, plain: read() };
-  } finally {
-    setBookCacheMode(previous);
-  }
+  return readBothWays(read, { reads: bookCacheReads, setMode: setBookCacheMode });
 }
 
 function sameBothWays(t: ExecutionContext, store: KVStore, message: string): string {
