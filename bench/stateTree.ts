@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { openRocksDatabase } from "../chain/store/rocksDb.js";
 import { openStateStore } from "../chain/store/stateStore.js";
+import { resultsDir } from "./lib/machine.js";
 
 const KEYS = Number(process.env["BENCH_KEYS"] ?? 1_000_000);
 const LOAD_BLOCK = 100_000;
@@ -179,8 +180,8 @@ async function main(): Promise<void> {
       },
       target: { updatesPerSecond: 100_000, met: updates / (totalMs / 1000) >= 100_000 },
     };
-    await mkdir(new URL("./results/", import.meta.url), { recursive: true });
-    await writeFile(new URL("./results/state-tree.json", import.meta.url), JSON.stringify(result, null, 2) + "\n");
+    await mkdir(resultsDir(), { recursive: true });
+    await writeFile(join(resultsDir(), "state-tree.json"), JSON.stringify(result, null, 2) + "\n");
     console.log(JSON.stringify(result, null, 2));
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -17,8 +17,16 @@ export function machineInfo(): Record<string, unknown> {
   };
 }
 
+/**
+ * Where results go: bench/results/, or BENCH_RESULTS_DIR (the benches' smoke test runs them
+ * small and must not overwrite the committed figures).
+ */
+export function resultsDir(): string {
+  return process.env["BENCH_RESULTS_DIR"] ?? join(import.meta.dirname, "..", "results");
+}
+
 export function writeResult(name: string, figures: Record<string, unknown>): string {
-  const path = join(import.meta.dirname, "..", "results", `${name}.json`);
+  const path = join(resultsDir(), `${name}.json`);
   mkdirSync(dirname(path), { recursive: true });
   const doc = { benchmark: name, date: new Date().toISOString(), machine: machineInfo(), ...figures };
   writeFileSync(path, JSON.stringify(doc, null, 2) + "\n");
