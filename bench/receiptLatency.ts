@@ -49,6 +49,7 @@ import { MsgPlaceOrder } from "../chain/codec/generated/strike/orderbook/v1/tx.j
 import { createEd25519Signer } from "../chain/crypto/ed25519.js";
 import { secp256k1PublicKey, signSecp256k1, verifySecp256k1 } from "../chain/crypto/secp256k1.js";
 import { sequencerIndex, startSequencerLocalnet, type Sender } from "../test/helpers/sequencerLocalnet.js";
+import { jsonRpc } from "./lib/jsonRpc.js";
 import { percentile, writeResult } from "./lib/machine.js";
 import { benchNodeArgs } from "./lib/nodeArgs.js";
 import { sequencerCostInProcess } from "./lib/sequencerInProcess.js";
@@ -100,22 +101,8 @@ function load() {
 }
 
 /** A JSON-RPC call that gives up after RPC_TIMEOUT_MS (a node that never answers must not hang the run). */
-async function rpc<T>(url: string, method: string, params: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-    signal: AbortSignal.timeout(RPC_TIMEOUT_MS),
-  });
-  const text = await res.text();
-  let body: { result?: T; error?: { message: string; data?: string } };
-  try {
-    body = JSON.parse(text) as typeof body;
-  } catch {
-    throw new Error(`${method}: HTTP ${res.status}, not JSON: ${text.slice(0, 120)}`);
-  }
-  if (body.error !== undefined) throw new Error(`${method}: ${body.error.message} ${body.error.data ?? ""}`);
-  return body.result as T;
+function rpc<T>(url: string, method: string, params: Record<string, unknown> = {}): Promise<T> {
+  return jsonRpc<T>(url, method, params, RPC_TIMEOUT_MS);
 }
 
 /** A figure over its floor (how many times slower than the idle localnet in the same run). */

@@ -5,6 +5,7 @@ import { createQueryRpc } from "../../chain/client/queryRpc.js";
 import { randomBytes } from "node:crypto";
 import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
 import WebSocket from "ws";
+import { postJson } from "./jsonRpc.js";
 import { percentile } from "./machine.js";
 import { senderFromKey, sha256, type Sender } from "./sendTx.js";
 
@@ -90,13 +91,10 @@ export async function runPhase(
         const t = performance.now();
         for (const tx of batch) submitAt.set(hex(sha256(tx)), t);
         submitted += batch.length;
-        const res = (await (
-          await fetch(rpcUrl, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify(body),
-          })
-        ).json()) as { result?: { code: number; codespace?: string; log?: string }; error?: { message?: string } }[];
+        const res = JSON.parse((await postJson(rpcUrl, JSON.stringify(body))).text) as {
+          result?: { code: number; codespace?: string; log?: string };
+          error?: { message?: string };
+        }[];
         for (const r of res) {
           if (r.result?.code === 0) accepted++;
           else {
