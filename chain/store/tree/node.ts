@@ -10,13 +10,16 @@
  *
  * Memory layout, chosen for the memory system more than for the code: a commit of 10,000
  * random keys in a 1M-key tree rebuilds ~13,000 nodes scattered over a large heap, and its
- * cost is mostly cache misses, one per object touched. So only internal nodes are objects,
- * and a node keeps everything about its leaf children in three latin1 strings (one char
- * per byte: `===` is byte equality, `<` byte order): the present children's hashes, the
- * leaf children's key hashes, and the leaf children's entries exactly as the disk record
- * holds them (record.ts's leaf entry: key and value). Rebuilding a node copies the runs of
- * untouched children from those strings in one native copy each, and encoding it copies
- * its leaf entries whole, without visiting a string per leaf.
+ * cost is mostly cache misses, one per object touched, and the garbage collector copying
+ * what survives. So only internal nodes are objects, and a node keeps everything about its
+ * leaf children in two latin1 strings (one char per byte: `===` is byte equality, `<` byte
+ * order): the present children's hashes, and the leaf children's entries exactly as the
+ * disk record holds them (record.ts's leaf entry: key and value). Rebuilding a node copies
+ * the runs of untouched children from those strings in one native copy each, and encoding
+ * it copies its leaf entries whole, without visiting a string per leaf. A leaf child's key
+ * hash is not kept (it would be a third of what a commit allocates and the collector
+ * copies): an update finds its key by comparing key bytes, and hashes a key again only
+ * where it needs the hash, when a new key splits a leaf or a proof names another key.
  */
 
 import { hash } from "node:crypto";
@@ -39,8 +42,6 @@ export class Node {
     readonly leafBitmap: number,
     /** 32 chars per present child, nibble order. */
     readonly hashes: string,
-    /** 32 chars per leaf child, nibble order. */
-    readonly keyHashes: string,
     /** The internal children, nibble order. */
     readonly children: readonly Node[],
     /** The leaf children's entries (keyLen u16 || key || valueLen u32 || value), nibble order, concatenated. */
@@ -189,25 +190,41 @@ export function childAt(node: Node, i: number): TreeNode | null {
   return leafAt(node, i);
 }
 
-/** The leaf child at nibble `i` (which must be a leaf) as a LeafRef. */
-export function leafAt(node: Node, i: number): LeafRef {
+/** Where the entry of leaf child nibble `i` (which must be a leaf) starts in the node's `leaves`. */
+function leafEntryAt(node: Node, i: number): number {
   const l = rank(node.leafBitmap, i);
   let o = 0;
   for (let k = 0; k < l; k++) o = leafEntryEnd(node.leaves, o);
+  return o;
+}
+
+/** Whether the leaf child at nibble `i` (which must be a leaf) holds `key` (latin1). */
+export function leafKeyIs(node: Node, i: number, key: string): boolean {
+  const o = leafEntryAt(node, i);
+  return keyEndAt(node.leaves, o) - (o + 2) === key.length && node.leaves.startsWith(key, o + 2);
+}
+
+/** The leaf child at nibble `i` (which must be a leaf) as a LeafRef; its key is hashed again. */
+export function leafAt(node: Node, i: number): LeafRef {
+  const o = leafEntryAt(node, i);
   const keyEnd = keyEndAt(node.leaves, o);
   const h = rank(node.bitmap, i) * 32;
+  const key = node.leaves.slice(o + 2, keyEnd);
   return {
-    key: node.leaves.slice(o + 2, keyEnd),
+    key,
     value: node.leaves.slice(keyEnd + 4, leafEntryEnd(node.leaves, o)),
-    keyHash: node.keyHashes.slice(l * 32, l * 32 + 32),
+    keyHash: keyHashOf(key),
     hash: node.hashes.slice(h, h + 32),
   };
 }
 
+/** sha256 of a latin1 key. */
+function keyHashOf(key: string): Hash {
+  return hash("sha256", Buffer.from(key, "latin1"), "binary");
+}
+
 /** The internal-hash preimage being built: 0x01 || bitmap u16 || child hashes; its tail is the node's packed hashes. */
 const hb = Buffer.allocUnsafeSlow(3 + 32 * 16);
-/** Leaf key hashes of the node being built. */
-const kb = Buffer.allocUnsafeSlow(32 * 16);
 /** Leaf entries of the node being built (grown for large values). */
 let lb = Buffer.allocUnsafeSlow(64 * 1024);
 
@@ -217,7 +234,7 @@ function copy32(dst: Buffer, o: number, s: string, from: number): void {
 }
 
 /** A node with no children: what `makeNode` rebuilds from. */
-const NO_NODE = new Node(0, 0, "", "", [], "", EMPTY_HASH, PENDING);
+const NO_NODE = new Node(0, 0, "", [], "", EMPTY_HASH, PENDING);
 
 /** Builds a node from per-nibble children (holes are null/undefined); the caller ensures two or more are present or one is a node. */
 export function makeNode(children: readonly (TreeNode | null | undefined)[]): Node {
@@ -240,15 +257,12 @@ export function rebuildNode(old: Node, changes: readonly (TreeNode | null | unde
 
   let bitmap = 0;
   let leafBitmap = 0;
-  /** Bytes written to hb (after its 3-byte header), kb and lb. */
+  /** Bytes written to hb (after its 3-byte header) and lb. */
   let o = 0;
-  let ko = 0;
   let lo = 0;
   /** The current run of untouched children in old's strings: [from, at). */
   let hFrom = 0;
   let hAt = 0;
-  let kFrom = 0;
-  let kAt = 0;
   let lFrom = 0;
   let lAt = 0;
   let c = 0;
@@ -264,7 +278,6 @@ export function rebuildNode(old: Node, changes: readonly (TreeNode | null | unde
       hAt += 32;
       if (wasLeaf) {
         leafBitmap |= bit;
-        kAt += 32;
         lAt = leafEntryEnd(old.leaves, lAt);
       } else {
         children.push(old.children[c++]!);
@@ -273,19 +286,16 @@ export function rebuildNode(old: Node, changes: readonly (TreeNode | null | unde
     }
     // A changed slot ends the runs; the old child's bytes are skipped.
     o += putChars(hb, 3 + o, old.hashes, hFrom, hAt);
-    ko += putChars(kb, ko, old.keyHashes, kFrom, kAt);
     lo += putChars(lb, lo, old.leaves, lFrom, lAt);
     if (wasPresent) {
       hAt += 32;
       if (wasLeaf) {
-        kAt += 32;
         lAt = leafEntryEnd(old.leaves, lAt);
       } else {
         c++;
       }
     }
     hFrom = hAt;
-    kFrom = kAt;
     lFrom = lAt;
     if (change === null) continue;
     bitmap |= bit;
@@ -295,23 +305,22 @@ export function rebuildNode(old: Node, changes: readonly (TreeNode | null | unde
       children.push(change);
     } else {
       leafBitmap |= bit;
-      copy32(kb, ko, change.keyHash, 0);
-      ko += 32;
       lo = putLeafEntry(lb, lo, change.key, change.value);
     }
   }
   o += putChars(hb, 3 + o, old.hashes, hFrom, hAt);
-  ko += putChars(kb, ko, old.keyHashes, kFrom, kAt);
   lo += putChars(lb, lo, old.leaves, lFrom, lAt);
 
   if (bitmap === 0) return null;
   // A lone leaf moves up: a subtree with one key is that key's leaf.
   if (o === 32 && leafBitmap !== 0) {
     const keyEnd = 2 + ((lb[0]! << 8) | lb[1]!);
+    const key = getLatin1(lb, 2, keyEnd);
     return {
-      key: getLatin1(lb, 2, keyEnd),
+      key,
       value: getLatin1(lb, keyEnd + 4, lo),
-      keyHash: getLatin1(kb, 0, 32),
+      // Only after deletes; the key's hash is not kept in the node (above).
+      keyHash: keyHashOf(key),
       hash: getLatin1(hb, 3, 35),
     };
   }
@@ -322,7 +331,6 @@ export function rebuildNode(old: Node, changes: readonly (TreeNode | null | unde
     bitmap,
     leafBitmap,
     getLatin1(hb, 3, 3 + o),
-    getLatin1(kb, 0, ko),
     // Sized exactly: an array grown by push keeps spare slots, and the tree holds tens of thousands.
     children.slice(),
     getLatin1(lb, 0, lo),

@@ -36,7 +36,6 @@ interface Slot {
 }
 
 const hashBuf = Buffer.allocUnsafeSlow(32 * 16);
-const keyHashBuf = Buffer.allocUnsafeSlow(32 * 16);
 
 /**
  * Loads the latest tree level by level, putting every leaf's (key, value) into `values`,
@@ -89,7 +88,6 @@ function decodeInto(bytes: Uint8Array, slot: Slot, values: MemoryKV, next: Slot[
   const children = new Array<Node>(popcount16(bitmap & ~leafBitmap));
   let o = 5;
   let r = 0;
-  let l = 0;
   let c = 0;
   let lo = 0;
   for (let i = 0; i < 16; i++) {
@@ -99,13 +97,10 @@ function decodeInto(bytes: Uint8Array, slot: Slot, values: MemoryKV, next: Slot[
       if (at === undefined) return undefined;
       const keyBytes = b.subarray(o + 2, at.keyEnd);
       const valueBytes = b.subarray(at.keyEnd + 4, at.valueEnd);
-      const keyHash = sha256(keyBytes);
-      putLatin1(keyHashBuf, keyHash, l * 32);
-      putLatin1(hashBuf, leafHash(keyHash, sha256(valueBytes)), r * 32);
+      putLatin1(hashBuf, leafHash(sha256(keyBytes), sha256(valueBytes)), r * 32);
       values.rawSet(getLatin1(b, o + 2, at.keyEnd), getLatin1(b, at.keyEnd + 4, at.valueEnd));
       lo += b.copy(leavesBuf, lo, o, at.valueEnd);
       o = at.valueEnd;
-      l++;
     } else {
       if (o + 40 > b.length) return undefined;
       b.copy(hashBuf, r * 32, o + 8, o + 40);
@@ -125,16 +120,7 @@ function decodeInto(bytes: Uint8Array, slot: Slot, values: MemoryKV, next: Slot[
   if (o !== b.length || r === 0) return undefined;
   const hashes = getLatin1(hashBuf, 0, r * 32);
   if (internalHashPacked(bitmap, hashes) !== slot.hash) return undefined;
-  return new Node(
-    bitmap,
-    leafBitmap,
-    hashes,
-    getLatin1(keyHashBuf, 0, l * 32),
-    children,
-    getLatin1(leavesBuf, 0, lo),
-    slot.hash,
-    slot.version,
-  );
+  return new Node(bitmap, leafBitmap, hashes, children, getLatin1(leavesBuf, 0, lo), slot.hash, slot.version);
 }
 
 /** The proof path to `keyHash` in the tree committed with this root record, read from disk, with the key's value if present. */

@@ -4,7 +4,7 @@
  * Only dirty paths are rebuilt and each rebuilt internal node is hashed once.
  */
 
-import { PENDING, isNode, leafAt, makeNode, nibble, rank, rebuildNode } from "./node.js";
+import { PENDING, isNode, leafAt, leafKeyIs, makeNode, nibble, rank, rebuildNode } from "./node.js";
 import type { Hash, LeafRef, TreeNode, Node } from "./node.js";
 import { nodeKey } from "./keys.js";
 import { encodeNode } from "./record.js";
@@ -46,9 +46,26 @@ function byKeyHash(a: TreeOp, b: TreeOp): number {
   return a.keyHash < b.keyHash ? -1 : a.keyHash > b.keyHash ? 1 : 0;
 }
 
+/** Key-hash bytes per op kept in `prefixes` (updateTree): nibbles above this depth are read from there. */
+const PREFIX_BYTES = 8;
+
 /** Ops must have distinct key hashes; they are sorted here. */
 export function updateTree(root: TreeNode | null, ops: TreeOp[]): TreeUpdate {
   ops.sort(byKeyHash);
+  // The first bytes of every op's key hash, packed in op order: the walk reads a nibble of
+  // each op at each depth it passes, and reading them here is sequential, where following
+  // each op to its key hash string is two dependent loads.
+  const prefixes = new Uint8Array(ops.length * PREFIX_BYTES);
+  for (let i = 0; i < ops.length; i++) {
+    const h = ops[i]!.keyHash;
+    for (let k = 0; k < PREFIX_BYTES; k++) prefixes[i * PREFIX_BYTES + k] = h.charCodeAt(k);
+  }
+  /** Nibble `depth` of ops[i]'s key hash. */
+  const opNibble = (i: number, depth: number): number => {
+    if (depth >= 2 * PREFIX_BYTES) return nibble(ops[i]!.keyHash, depth);
+    const byte = prefixes[i * PREFIX_BYTES + (depth >> 1)]!;
+    return depth & 1 ? byte & 0x0f : byte >> 4;
+  };
   const stale: StaleNode[] = [];
   const created: NewNode[] = [];
   const changesByDepth: (TreeNode | null | undefined)[][] = [];
@@ -89,9 +106,9 @@ export function updateTree(root: TreeNode | null, ops: TreeOp[]): TreeUpdate {
     const changes = (changesByDepth[depth] ??= new Array<TreeNode | null | undefined>(16)).fill(undefined);
     let changed = false;
     for (let i = lo; i < hi;) {
-      const n = nibble(ops[i]!.keyHash, depth);
+      const n = opNibble(i, depth);
       let j = i + 1;
-      while (j < hi && nibble(ops[j]!.keyHash, depth) === n) j++;
+      while (j < hi && opNibble(j, depth) === n) j++;
       const after = applyToChild(node, n, depth, i, j);
       if (after !== undefined) {
         changes[n] = after;
@@ -118,7 +135,7 @@ export function updateTree(root: TreeNode | null, ops: TreeOp[]): TreeUpdate {
       return after === child ? undefined : after;
     }
     const op = ops[lo]!;
-    if (hi - lo === 1 && node.keyHashes.startsWith(op.keyHash, rank(node.leafBitmap, n) * 32)) {
+    if (hi - lo === 1 && leafKeyIs(node, n, op.key)) {
       // The common case, one op on the key of a leaf child, is decided without unpacking the leaf.
       if (op.leaf === undefined) return null;
       return node.hashes.startsWith(op.leaf.hash, rank(node.bitmap, n) * 32) ? undefined : op.leaf;
