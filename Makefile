@@ -56,7 +56,8 @@ contracts: install
 contracts-check: install
 	bash scripts/contracts-check.sh
 
-bench: install
+# dist/ first: cliStart times the compiled CLI, and the benches that start nodes run bin/strike.js.
+bench: compile
 	bash scripts/bench.sh
 
 # Not part of `make test` (which runs a short fuzz in test/fuzz/fuzz.test.ts): ≥ 1,000,000 inputs per target.
