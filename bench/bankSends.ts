@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { addGenesisAccount, loadGenesis, writeGenesis } from "../genesis/index.js";
 import { freePort, runCliOk, waitForHeight } from "../test/helpers/localNode.js";
-import { measureVerificationLimit, writeResult } from "./lib/machine.js";
+import { measureVerificationLimit, resultsDir, writeResult } from "./lib/machine.js";
 import { benchNodeArgs } from "./lib/nodeArgs.js";
 import { samples } from "./lib/metrics.js";
 import { fetchAccountNumbers, newSender, runPhase } from "./lib/sendPhase.js";
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
       verificationCeilingIdleMachine: ceiling ?? null,
       fractionOfIdleCeiling: ceiling === undefined ? null : saturation.txPerSecond / ceiling,
     };
-    const resultPath = join(import.meta.dirname, "results", "bank-sends.json");
+    const resultPath = join(resultsDir(), "bank-sends.json");
     const previous = existsSync(resultPath)
       ? (JSON.parse(readFileSync(resultPath, "utf8")) as Record<string, unknown>)
       : {};

@@ -22,7 +22,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { addGenesisAccount, loadGenesis, writeGenesis } from "../genesis/index.js";
 import { latestHeight, portBase, rpc, runCliOk, waitForHeight } from "../test/helpers/localNode.js";
-import { measureVerificationLimit, writeResult } from "./lib/machine.js";
+import { measureVerificationLimit, resultsDir, writeResult } from "./lib/machine.js";
 import { benchNodeArgs } from "./lib/nodeArgs.js";
 import { fetchAccountNumbers, newSender, runPhase } from "./lib/sendPhase.js";
 import { signSend } from "./lib/sendTx.js";
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
       fractionOfLimitInRunPerValidator: saturation.txPerSecond / (limit.secp256k1PerSecondAllCores / VALIDATORS),
       verificationCeilingIdleMachine: ceiling ?? null,
     };
-    const resultPath = join(import.meta.dirname, "results", "localnet-sends.json");
+    const resultPath = join(resultsDir(), "localnet-sends.json");
     const previous = existsSync(resultPath)
       ? (JSON.parse(readFileSync(resultPath, "utf8")) as Record<string, unknown>)
       : {};

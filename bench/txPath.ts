@@ -23,7 +23,7 @@ import { openTxIndexer } from "../chain/indexer/txIndexer.js";
 import type { TxResult } from "../chain/types/abci.js";
 import { defaultBankGenesis } from "../modules/bank/genesis.js";
 import { defaultAuthGenesis, baseAccountJson } from "../modules/auth/genesis.js";
-import { measureVerificationLimit, writeResult } from "./lib/machine.js";
+import { measureVerificationLimit, resultsDir, writeResult } from "./lib/machine.js";
 import { senderFromKey, sha256, signSend, type Sender } from "./lib/sendTx.js";
 
 const TXS = Number(process.env.BENCH_TXS ?? 5000);
@@ -185,7 +185,7 @@ async function main(): Promise<void> {
     throw new TypeError("rounds disagree: execution is not deterministic");
   const best = rounds.reduce((a, b) => (b.microsPerTx.total < a.microsPerTx.total ? b : a));
 
-  const path = join(import.meta.dirname, "results", "tx-path.json");
+  const path = join(resultsDir(), "tx-path.json");
   const previous = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>) : {};
   const figures = {
     ...best,
