@@ -213,14 +213,9 @@ export function leafAt(node: Node, i: number): LeafRef {
   return {
     key,
     value: node.leaves.slice(keyEnd + 4, leafEntryEnd(node.leaves, o)),
-    keyHash: keyHashOf(key),
+    keyHash: sha256(fromLatin1(key)),
     hash: node.hashes.slice(h, h + 32),
   };
-}
-
-/** sha256 of a latin1 key. */
-function keyHashOf(key: string): Hash {
-  return hash("sha256", Buffer.from(key, "latin1"), "binary");
 }
 
 /** The internal-hash preimage being built: 0x01 || bitmap u16 || child hashes; its tail is the node's packed hashes. */
@@ -320,7 +315,7 @@ export function rebuildNode(old: Node, changes: readonly (TreeNode | null | unde
       key,
       value: getLatin1(lb, keyEnd + 4, lo),
       // Only after deletes; the key's hash is not kept in the node (above).
-      keyHash: keyHashOf(key),
+      keyHash: sha256(fromLatin1(key)),
       hash: getLatin1(hb, 3, 35),
     };
   }
