@@ -18,7 +18,10 @@
  *   stolen time, which says what limits the phase's figures;
  *
  * - the sequencer's own cost per order in process (no consensus, RPC or other processes:
- *   what server-side latency is when a height is open and the core is free).
+ *   what server-side latency is when the core is free), with the node's V8 flags, for each
+ *   phase's rate: heights sealed and committed every IN_PROCESS_BLOCK_S of orders at that
+ *   rate, as the localnet's blocks come, and those block steps timed (an order that arrives
+ *   on a node while they run waits for them).
  *
  * Also measured in the same run: this machine's floor, that is the same figures for one
  * order at a time on the idle localnet (before and after the load), the ceiling for the
@@ -52,7 +55,7 @@ import { sequencerIndex, startSequencerLocalnet, type Sender } from "../test/hel
 import { jsonRpc } from "./lib/jsonRpc.js";
 import { percentile, writeResult } from "./lib/machine.js";
 import { benchNodeArgs } from "./lib/nodeArgs.js";
-import { sequencerCostInProcess } from "./lib/sequencerInProcess.js";
+import { sequencerCostInChild } from "./lib/sequencerInProcess.js";
 import { sha256, signMessages } from "./lib/sendTx.js";
 import { cpuBetween, cpuSnapshot } from "./lib/threadCpu.js";
 
@@ -62,6 +65,8 @@ const RATES = (process.env.BENCH_RATES ?? "100,500,1000").split(",").map(Number)
 const RPC_TIMEOUT_MS = Number(process.env.BENCH_RPC_TIMEOUT_MS ?? 15_000);
 const DEADLINE_MS = Number(process.env.BENCH_DEADLINE_S ?? 1_500) * 1000;
 const IN_PROCESS_ORDERS = Number(process.env.BENCH_IN_PROCESS_ORDERS ?? 1_000);
+/** About the localnet's block interval here with timeout_commit 200 ms (the floor's blockIntervalMs, ~240 ms). */
+const IN_PROCESS_BLOCK_S = 0.25;
 /** Idle orders, one at a time, that measure the floor. */
 const FLOOR_ORDERS = 12;
 /** At most this long for each floor measurement (a commit can take seconds on a loaded machine). */
@@ -198,7 +203,10 @@ async function main(): Promise<void> {
   result["loadAverageBefore"] = load();
   const ceilingBefore = machineCeiling();
   result["machineCeiling"] = { before: ceilingBefore };
-  const inProcess = await sequencerCostInProcess(IN_PROCESS_ORDERS);
+  const inProcess = RATES.map((rate) => {
+    const perHeight = Math.max(1, Math.round(rate * IN_PROCESS_BLOCK_S));
+    return { ordersPerSecond: rate, ...sequencerCostInChild(IN_PROCESS_ORDERS, { perHeight }) };
+  });
   result["sequencerCostInProcess"] = inProcess;
   console.log(JSON.stringify({ inProcess, load: load() }));
   // A long epoch: the sequencer stays put through the run (a hand-over is measured by the kill test, not here).
