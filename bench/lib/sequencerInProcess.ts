@@ -12,7 +12,9 @@
  * height taking every order would keep all their writes live in one speculative branch,
  * which a node never does, and each young-generation GC would copy more of them as the
  * run went on. The block steps are timed apart (`blockMs`): on a node they run on the same
- * event loop, and an order that arrives meanwhile waits for them.
+ * event loop, and an order that arrives meanwhile waits for them. It does not pipeline: the
+ * height's end-block runs in its finalize here, where a node's sequencer runs it on sealing
+ * the height (so a node splits these steps over two turns of its event loop).
  *
  * The first `warmup` orders are not counted: they carry the JIT's compilation, which a node
  * pays once at start. `sequencerCostInChild` runs it with the V8 flags a node runs with.
