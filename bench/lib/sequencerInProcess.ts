@@ -194,6 +194,8 @@ type InProcessOptions = NonNullable<Parameters<typeof sequencerCostInProcess>[1]
 type InProcessResult = Awaited<ReturnType<typeof sequencerCostInProcess>>;
 
 const CHILD_ENV = "STRIKE_BENCH_SEQUENCER_IN_PROCESS";
+/** Far past a normal run (seconds for thousands of orders), short of the benchmark's deadline. */
+const CHILD_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * `sequencerCostInProcess` in a child process started with the node's V8 flags
@@ -206,10 +208,13 @@ export function sequencerCostInChild(orders: number, o: InProcessOptions = {}): 
     env: { ...process.env, [CHILD_ENV]: JSON.stringify({ orders, ...o }) },
     encoding: "utf8",
     maxBuffer: 16 * 1024 * 1024,
+    // The caller's event loop (and its watchdog) waits meanwhile: a child that hangs is ended.
+    timeout: CHILD_TIMEOUT_MS,
   });
-  const last = r.stdout.trim().split("\n").at(-1) ?? "";
-  if (r.status !== 0 || !last.startsWith("{")) {
-    throw new Error(`the in-process sequencer run failed (exit ${r.status}): ${r.stderr.slice(-2_000)}`);
+  const last = (r.stdout ?? "").trim().split("\n").at(-1) ?? "";
+  if (r.error !== undefined || r.status !== 0 || !last.startsWith("{")) {
+    const why = r.error !== undefined ? String(r.error) : `exit ${r.status}`;
+    throw new Error(`the in-process sequencer run failed (${why}): ${(r.stderr ?? "").slice(-2_000)}`);
   }
   return JSON.parse(last) as InProcessResult;
 }

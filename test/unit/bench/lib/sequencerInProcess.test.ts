@@ -19,3 +19,10 @@ test("the child runs with the node's V8 flags and seals, finalizes and commits a
   t.true(r.receiptP50Ms > 0 && r.receiptP50Ms <= r.receiptP99Ms);
   t.true(r.blockMs.p50 > 0 && r.blockMs.p50 <= r.blockMs.max);
 });
+
+test("a child that fails is an error naming its exit and its stderr, not a figure", (t) => {
+  // No traders: the child cannot sign its first order and exits non-zero.
+  const e = t.throws(() => sequencerCostInChild(5, { traders: 0, warmup: 0 }));
+  t.regex(e.message, /the in-process sequencer run failed \(exit 1\): /);
+  t.regex(e.message, /TypeError/);
+});
