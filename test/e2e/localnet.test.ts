@@ -41,6 +41,13 @@ async function kill(p: Proc, signal: NodeJS.Signals = "SIGKILL"): Promise<void> 
   await exited;
 }
 
+/** The last lines of each named node's log: what a wait that timed out shows. */
+function logTails(nodes: Record<string, Proc>, chars = 3_000): string {
+  return Object.entries(nodes)
+    .map(([name, p]) => `--- ${name} (${p.home}) ---\n${p.log.slice(-chars)}`)
+    .join("\n");
+}
+
 async function heightOf(p: Proc): Promise<bigint> {
   return latestHeight(p.rpcUrl);
 }
@@ -128,7 +135,17 @@ test.serial("with two validators down the chain halts without a fork, and resume
   t.is(await heightOf(a), stuck, "no block without +2/3 of the voting power");
   t.is(await heightOf(b), stuck);
   start(c);
-  t.true((await waitForHeight(a.rpcUrl, stuck + 3n, 90_000)) >= stuck + 3n, "blocks again with three of four");
+  t.true(
+    (await waitForHeight(
+      a.rpcUrl,
+      stuck + 3n,
+      90_000,
+      () => a.child?.exitCode ?? c.child?.exitCode ?? null,
+      () => logTails({ a, b, c }),
+    )) >=
+      stuck + 3n,
+    "blocks again with three of four",
+  );
   start(d);
   await waitForHeight(
     d.rpcUrl,
@@ -142,11 +159,29 @@ test.serial("with two validators down the chain halts without a fork, and resume
 test.serial("a validator paused with SIGSTOP and resumed rejoins", async (t) => {
   const [a, b] = t.context.nodes as [Proc, Proc];
   b.child!.kill("SIGSTOP");
-  const h = await heightOf(a);
-  await waitForHeight(a.rpcUrl, h + 3n, 60_000);
-  b.child!.kill("SIGCONT");
+  try {
+    const h = await heightOf(a);
+    await waitForHeight(
+      a.rpcUrl,
+      h + 3n,
+      60_000,
+      () => a.child?.exitCode ?? null,
+      () => logTails({ a }),
+    );
+  } finally {
+    // Resumed even when the wait fails, so that the tests after this one find it running.
+    b.child!.kill("SIGCONT");
+  }
   const target = await heightOf(a);
-  t.true((await waitForHeight(b.rpcUrl, target, 60_000)) >= target);
+  t.true(
+    (await waitForHeight(
+      b.rpcUrl,
+      target,
+      60_000,
+      () => b.child?.exitCode ?? null,
+      () => logTails({ b }),
+    )) >= target,
+  );
 });
 
 test.serial("a full node started late syncs from genesis", async (t) => {
