@@ -3,9 +3,10 @@
  * validator that some peers have cut off (banned, still redialling, a half-healed
  * partition) is otherwise heard only by those still connected to it, and +2/3 may be split
  * between nodes that never hear each other. Passed on: the proposal and the votes held of
- * this round and the one before, and the last height's commit as the precommits it is made
- * of (a peer still in that height decides it and joins this one). Receivers check every
- * signature as usual; what they hold already is a duplicate.
+ * this round and the one before, the prevotes of the proof-of-lock rounds in play however
+ * old (polRounds), and the last height's commit as the precommits it is made of (a peer
+ * still in that height decides it and joins this one). Receivers check every signature as
+ * usual; what they hold already is a duplicate.
  */
 import type { Commit, Vote } from "../types/block.js";
 import { equalBytes } from "../types/bytes.js";
@@ -51,7 +52,8 @@ export function heldMessages(
   const out: ConsensusMessage[] = [];
   if (lastCommit.height === cs.height - 1n)
     for (const vote of commitVotes(lastCommit)) out.push({ kind: "vote", vote });
-  for (const round of [cs.round - 1, cs.round]) {
+  const rounds = [cs.round - 1, cs.round];
+  for (const round of rounds) {
     if (round < 0) continue;
     const p = cs.proposals.get(round);
     const pb = p === undefined ? undefined : cs.blocks.get(blockIdKey(p.blockId));
@@ -64,5 +66,29 @@ export function heldMessages(
       }
     }
   }
+  for (const round of polRounds(cs)) {
+    if (rounds.includes(round)) continue;
+    for (const vote of cs.prevotes.get(round)?.allVotes() ?? []) {
+      if (vote !== undefined && !mine(vote.validatorAddress)) out.push({ kind: "vote", vote });
+    }
+  }
   return out;
+}
+
+/**
+ * Rounds whose prevotes a peer may need to prevote a proposal: the proof-of-lock rounds the
+ * held proposals cite, and the rounds of our own lock and valid value (the round we cite
+ * when we propose). A peer that missed those prevotes, being down or cut off then, cannot
+ * get them from a validator that is down now; without them it prevotes nil against a locked
+ * +1/3 for ever.
+ */
+function polRounds(cs: ConsensusState): number[] {
+  const out = new Set<number>();
+  for (const round of [cs.round - 1, cs.round]) {
+    const pol = cs.proposals.get(round)?.polRound ?? -1;
+    if (pol >= 0) out.add(pol);
+  }
+  if (cs.lockedRound >= 0) out.add(cs.lockedRound);
+  if (cs.validRound >= 0) out.add(cs.validRound);
+  return [...out].sort((x, y) => x - y);
 }

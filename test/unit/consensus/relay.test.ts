@@ -3,102 +3,19 @@
  * node alone hears the +2/3 it needs. The chain decides only because a height that drags has
  * its held proposal and votes passed on (driver.ts relayHeld).
  */
-import test, { type ExecutionContext } from "ava";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createConsensusDriver, MAX_PROPOSAL_AHEAD_MS } from "../../../chain/consensus/driver.js";
-import { addressFromPubKey } from "../../../chain/consensus/encoding.js";
-import { openBlockStore } from "../../../chain/consensus/blockStore.js";
-import type { CommittedBlock, ConsensusDriver, ConsensusMessage } from "../../../chain/consensus/types.js";
-import { createEd25519Signer } from "../../../chain/crypto/ed25519.js";
-import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
+import test from "ava";
+import { MAX_PROPOSAL_AHEAD_MS } from "../../../chain/consensus/driver.js";
 import { toHex } from "../../../chain/types/bytes.js";
-import { openFakeApp } from "./fakeApp.js";
+import { driverNet, validators, waitFor } from "./driverNet.js";
 
-const N = 4;
-const seeds = Array.from({ length: N }, (_, i) => new Uint8Array(32).fill(100 + i));
-const signers = seeds.map((s) => createEd25519Signer(s));
-const validators = signers.map((s) => ({
-  address: addressFromPubKey(s.publicKey),
-  pubKey: s.publicKey,
-  votingPower: 10n,
-  proposerPriority: 0n,
-}));
-
-async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return true;
-}
-
-/** Drivers joined by `links` (pairs that hear each other); messages are delivered asynchronously. */
-async function line(
-  t: ExecutionContext,
+/** Drivers where only the pairs in `links` hear each other. */
+function line(
+  t: Parameters<typeof driverNet>[0],
   links: readonly [number, number][],
-  clockOf: (i: number) => () => number = () => Date.now,
+  clockOf?: (i: number) => () => number,
 ) {
-  const handlers: ((m: ConsensusMessage, origin?: { peer: string; bytes: number }) => void)[] = [];
   const linked = (a: number, b: number) => links.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
-  const committed: CommittedBlock[][] = Array.from({ length: N }, () => []);
-  const drivers: ConsensusDriver[] = [];
-  for (let i = 0; i < N; i++) {
-    const dir = mkdtempSync(join(tmpdir(), "strike-relay-"));
-    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-    const db = createMemoryDatabase();
-    const driver = createConsensusDriver({
-      chainId: "strike-relay",
-      initialHeight: 1n,
-      genesisTime: { seconds: 1_700_000_000n, nanos: 0 },
-      validators,
-      consensusParams: {
-        block: { maxBytes: 1048576n, maxGas: -1n },
-        evidence: { maxAgeNumBlocks: 100000n, maxAgeDurationNs: 172800000000000n, maxBytes: 1048576n },
-        validator: { pubKeyTypes: ["ed25519"] },
-      },
-      app: await openFakeApp(db),
-      db,
-      blockStore: await openBlockStore(db),
-      privValidator: { privateKey: seeds[i]!, publicKey: signers[i]!.publicKey },
-      signStatePath: join(dir, "sign_state.json"),
-      walPath: join(dir, "cs.wal"),
-      timeouts: {
-        proposeMs: 500,
-        proposeDeltaMs: 100,
-        prevoteMs: 200,
-        prevoteDeltaMs: 100,
-        precommitMs: 200,
-        precommitDeltaMs: 100,
-        commitMs: 5,
-      },
-      createEmptyBlocks: true,
-      createEmptyBlocksIntervalMs: 0,
-      gossipIntervalMs: 200,
-      now: clockOf(i),
-      blockBuilder: { reapTxs: () => [], size: () => 0 },
-      onBlockCommitted: (c) => committed[i]!.push(c),
-      network: {
-        broadcast(m) {
-          for (let j = 0; j < N; j++) {
-            if (j === i || !linked(i, j)) continue;
-            setImmediate(() => handlers[j]?.(m, { peer: `node${i}`, bytes: 1 }));
-          }
-        },
-        onMessage(h) {
-          handlers[i] = h;
-        },
-      },
-    });
-    drivers.push(driver);
-  }
-  t.teardown(async () => {
-    for (const d of drivers) await d.stop();
-  });
-  for (const d of drivers) void d.start();
-  return { committed };
+  return driverNet(t, { deliver: linked, ...(clockOf === undefined ? {} : { clockOf }) });
 }
 
 test("validators on a line, each hearing only its neighbours, still decide: a dragging height's proposal and votes are passed on", async (t) => {

@@ -1,0 +1,107 @@
+/**
+ * Four validator drivers in one process, on the memory store, joined by an in-process
+ * network that delivers each broadcast asynchronously to the peers a `deliver` rule allows.
+ * The rule is read at send time, so a test can cut a node off, or let it go, mid-height.
+ */
+import type { ExecutionContext } from "ava";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createConsensusDriver } from "../../../chain/consensus/driver.js";
+import { addressFromPubKey } from "../../../chain/consensus/encoding.js";
+import { openBlockStore } from "../../../chain/consensus/blockStore.js";
+import type { CommittedBlock, ConsensusDriver, ConsensusMessage } from "../../../chain/consensus/types.js";
+import { createEd25519Signer } from "../../../chain/crypto/ed25519.js";
+import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
+import { openFakeApp } from "./fakeApp.js";
+
+export const N = 4;
+const seeds = Array.from({ length: N }, (_, i) => new Uint8Array(32).fill(100 + i));
+const signers = seeds.map((s) => createEd25519Signer(s));
+export const validators = signers.map((s) => ({
+  address: addressFromPubKey(s.publicKey),
+  pubKey: s.publicKey,
+  votingPower: 10n,
+  proposerPriority: 0n,
+}));
+
+export async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return true;
+}
+
+export interface DriverNetOptions {
+  /** Whether `from`'s message reaches `to` (default: always). */
+  deliver?(from: number, to: number, m: ConsensusMessage): boolean;
+  /** Called after each broadcast has been handed to the peers `deliver` allowed. */
+  afterBroadcast?(from: number, m: ConsensusMessage): void;
+  clockOf?(i: number): () => number;
+}
+
+export async function driverNet(
+  t: ExecutionContext,
+  opts: DriverNetOptions = {},
+): Promise<{ committed: CommittedBlock[][]; drivers: ConsensusDriver[] }> {
+  const handlers: ((m: ConsensusMessage, origin?: { peer: string; bytes: number }) => void)[] = [];
+  const committed: CommittedBlock[][] = Array.from({ length: N }, () => []);
+  const drivers: ConsensusDriver[] = [];
+  for (let i = 0; i < N; i++) {
+    const dir = mkdtempSync(join(tmpdir(), "strike-driver-net-"));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    const db = createMemoryDatabase();
+    const driver = createConsensusDriver({
+      chainId: "strike-relay",
+      initialHeight: 1n,
+      genesisTime: { seconds: 1_700_000_000n, nanos: 0 },
+      validators,
+      consensusParams: {
+        block: { maxBytes: 1048576n, maxGas: -1n },
+        evidence: { maxAgeNumBlocks: 100000n, maxAgeDurationNs: 172800000000000n, maxBytes: 1048576n },
+        validator: { pubKeyTypes: ["ed25519"] },
+      },
+      app: await openFakeApp(db),
+      db,
+      blockStore: await openBlockStore(db),
+      privValidator: { privateKey: seeds[i]!, publicKey: signers[i]!.publicKey },
+      signStatePath: join(dir, "sign_state.json"),
+      walPath: join(dir, "cs.wal"),
+      timeouts: {
+        proposeMs: 500,
+        proposeDeltaMs: 100,
+        prevoteMs: 200,
+        prevoteDeltaMs: 100,
+        precommitMs: 200,
+        precommitDeltaMs: 100,
+        commitMs: 5,
+      },
+      createEmptyBlocks: true,
+      createEmptyBlocksIntervalMs: 0,
+      gossipIntervalMs: 200,
+      now: opts.clockOf?.(i) ?? Date.now,
+      blockBuilder: { reapTxs: () => [], size: () => 0 },
+      onBlockCommitted: (c) => committed[i]!.push(c),
+      network: {
+        broadcast(m) {
+          for (let j = 0; j < N; j++) {
+            if (j === i || (opts.deliver !== undefined && !opts.deliver(i, j, m))) continue;
+            setImmediate(() => handlers[j]?.(m, { peer: `node${i}`, bytes: 1 }));
+          }
+          opts.afterBroadcast?.(i, m);
+        },
+        onMessage(h) {
+          handlers[i] = h;
+        },
+      },
+    });
+    drivers.push(driver);
+  }
+  t.teardown(async () => {
+    for (const d of drivers) await d.stop();
+  });
+  for (const d of drivers) void d.start();
+  return { committed, drivers };
+}
