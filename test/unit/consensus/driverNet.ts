@@ -42,18 +42,31 @@ export interface DriverNetOptions {
   clockOf?(i: number): () => number;
 }
 
-export async function driverNet(
-  t: ExecutionContext,
-  opts: DriverNetOptions = {},
-): Promise<{ committed: CommittedBlock[][]; drivers: ConsensusDriver[] }> {
+export interface DriverNet {
+  /** Blocks each node committed, in order (a restarted node's continue its list). */
+  committed: CommittedBlock[][];
+  /** The running driver of each node (replaced by a restart). */
+  drivers: ConsensusDriver[];
+  /** Stops node i as a crash would leave it: what it wrote stays, it sends and hears nothing. */
+  stop(i: number): Promise<void>;
+  /** Starts node i again on what it wrote (state, blocks, WAL, sign state). */
+  restart(i: number): Promise<void>;
+}
+
+export async function driverNet(t: ExecutionContext, opts: DriverNetOptions = {}): Promise<DriverNet> {
   const handlers: ((m: ConsensusMessage, origin?: { peer: string; bytes: number }) => void)[] = [];
   const committed: CommittedBlock[][] = Array.from({ length: N }, () => []);
   const drivers: ConsensusDriver[] = [];
-  for (let i = 0; i < N; i++) {
+  const down = new Set<number>();
+  const dbs = Array.from({ length: N }, () => createMemoryDatabase());
+  const dirs = Array.from({ length: N }, () => {
     const dir = mkdtempSync(join(tmpdir(), "strike-driver-net-"));
     t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-    const db = createMemoryDatabase();
-    const driver = createConsensusDriver({
+    return dir;
+  });
+  const makeDriver = async (i: number): Promise<ConsensusDriver> => {
+    const db = dbs[i]!;
+    return createConsensusDriver({
       chainId: "strike-relay",
       initialHeight: 1n,
       genesisTime: { seconds: 1_700_000_000n, nanos: 0 },
@@ -67,8 +80,8 @@ export async function driverNet(
       db,
       blockStore: await openBlockStore(db),
       privValidator: { privateKey: seeds[i]!, publicKey: signers[i]!.publicKey },
-      signStatePath: join(dir, "sign_state.json"),
-      walPath: join(dir, "cs.wal"),
+      signStatePath: join(dirs[i]!, "sign_state.json"),
+      walPath: join(dirs[i]!, "cs.wal"),
       timeouts: {
         proposeMs: 500,
         proposeDeltaMs: 100,
@@ -86,9 +99,12 @@ export async function driverNet(
       onBlockCommitted: (c) => committed[i]!.push(c),
       network: {
         broadcast(m) {
+          if (down.has(i)) return;
           for (let j = 0; j < N; j++) {
-            if (j === i || (opts.deliver !== undefined && !opts.deliver(i, j, m))) continue;
-            setImmediate(() => handlers[j]?.(m, { peer: `node${i}`, bytes: 1 }));
+            if (j === i || down.has(j) || (opts.deliver !== undefined && !opts.deliver(i, j, m))) continue;
+            setImmediate(() => {
+              if (!down.has(j)) handlers[j]?.(m, { peer: `node${i}`, bytes: 1 });
+            });
           }
           opts.afterBroadcast?.(i, m);
         },
@@ -97,11 +113,34 @@ export async function driverNet(
         },
       },
     });
-    drivers.push(driver);
-  }
+  };
+  for (let i = 0; i < N; i++) drivers.push(await makeDriver(i));
   t.teardown(async () => {
     for (const d of drivers) await d.stop();
   });
   for (const d of drivers) void d.start();
-  return { committed, drivers };
+  // Block sync, as a node's (chain/consensus/blockSync.ts) does it over the network: a node
+  // behind a peer is given the peer's next block with the commit that decided it.
+  const sync = setInterval(() => {
+    for (let i = 0; i < N; i++) {
+      if (down.has(i)) continue;
+      const next = Number(drivers[i]!.height) + 1;
+      const ahead = committed.find((c, j) => !down.has(j) && j !== i && c.length >= next)?.[next - 1];
+      if (ahead !== undefined) void drivers[i]!.applySyncedBlock(ahead.block, ahead.commit);
+    }
+  }, 100);
+  t.teardown(() => clearInterval(sync));
+  return {
+    committed,
+    drivers,
+    async stop(i) {
+      down.add(i);
+      await drivers[i]!.stop();
+    },
+    async restart(i) {
+      drivers[i] = await makeDriver(i);
+      down.delete(i);
+      void drivers[i].start();
+    },
+  };
 }
