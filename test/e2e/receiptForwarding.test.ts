@@ -88,6 +88,37 @@ test.serial(
 );
 
 test.serial(
+  "a trader alternating between the sequencer's node and another, each tx the next in sequence once the last is receipted: every one is admitted and committed",
+  async (t) => {
+    const { net } = t.context;
+    const seq = await sequencerIndex(net.nodes);
+    t.true(seq >= 0);
+    const urls = [net.nodes[seq]!.rpcUrl, net.nodes[(seq + 1) % net.nodes.length]!.rpcUrl];
+    // Its sequences 0..9 went in the burst.
+    const s = net.senders[1]!;
+    const hashes: string[] = [];
+    for (let k = 0; k < 8; k++) {
+      const tx = signSendOf(s, net.senders[ACCOUNTS]!.address, 3n, BigInt(TXS_PER_ACCOUNT + k), net.chainId);
+      const url = urls[k % 2]!;
+      const other = urls[(k + 1) % 2]!;
+      const r = await rpc<Answer>(url, "broadcast_tx_sync", { tx: Buffer.from(tx).toString("base64") });
+      t.is(r.code, 0, `tx ${k} through ${k % 2 === 0 ? "the sequencer's node" : "another node"}: ${r.log}`);
+      hashes.push(r.hash);
+      // The next goes to the other node once this one has reached it, with its receipt: its
+      // CheckTx there must count this one, which that node had from a peer.
+      for (let i = 0; i < 100; i++) {
+        const status = await rpc<{ steps: { stage: string }[] }>(other, "strike_tx_status", { hash: r.hash }).catch(
+          () => undefined,
+        );
+        if (status?.steps.some((x) => x.stage === "sequenced") === true) break;
+        await new Promise((res) => setTimeout(res, 20));
+      }
+    }
+    for (const hash of hashes) t.is((await committedReceipt(urls[1]!, hash, 60_000))?.stage, "committed", hash);
+  },
+);
+
+test.serial(
   "while the sequencer is stopped, an answer through another node has no receipt and says it was forwarded to that sequencer; the receipt comes once it runs again",
   async (t) => {
     const { net } = t.context;
