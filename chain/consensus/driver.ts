@@ -5,7 +5,7 @@
  * Every event is handled in order through one promise queue.
  */
 import type { Block, BlockId, Commit, Proposal, Validator, Vote } from "../types/block.js";
-import { equalBytes } from "../types/bytes.js";
+import { equalBytes, toHex } from "../types/bytes.js";
 import { addressFromPubKey, voteSignBytes } from "./encoding.js";
 import {
   blockHeaderProblem,
@@ -520,6 +520,30 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     timeFloor = await loadTimeFloor(o.blockStore, chain.lastHeight, o.initialHeight);
   }
 
+  /** Our own proposal and votes among the events of the current height, once each, as messages. */
+  function ownRecords(events: readonly ConsensusEvent[]): ConsensusMessage[] {
+    const mine = (address: Uint8Array) => selfAddress !== undefined && equalBytes(address, selfAddress);
+    const out: ConsensusMessage[] = [];
+    const seen = new Set<string>();
+    for (const e of events) {
+      let m: ConsensusMessage;
+      if (e.kind === "vote" && e.vote.height === cs.height && mine(e.vote.validatorAddress))
+        m = { kind: "vote", vote: e.vote };
+      else if (
+        e.kind === "proposal" &&
+        e.proposal.height === cs.height &&
+        mine(selection.proposer(e.proposal.round).address)
+      )
+        m = { kind: "proposal", proposal: e.proposal, block: e.block };
+      else continue;
+      const key = toHex(e.kind === "vote" ? e.vote.signature : e.proposal.signature);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(m);
+    }
+    return out;
+  }
+
   /** Replays the WAL of the current height with effects muted, then resumes. */
   async function replay(): Promise<void> {
     const opened = (o.openWal ?? openWal)(o.walPath);
@@ -533,6 +557,13 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       // A vote signed just before a crash may be missing from the WAL: the sign state has it.
       const vote = lastSignedVote(signState?.last, cs.height, set.validators, selfAddress);
       if (vote !== undefined) await feed({ kind: "vote", vote });
+      // What we signed before the crash is sent again like anything we sign now: the crash
+      // may have come before it left, and the reducer, holding it, never asks for it again.
+      // If every validator went down at once, each holds votes no other has: without this
+      // none reaches +2/3 of anything, and no timeout ever fires to move them on.
+      ownMessages = ownRecords(
+        current.map((rec) => rec.event).concat(vote === undefined ? [] : [{ kind: "vote", vote }]),
+      );
     } finally {
       replaying = false;
     }
@@ -582,6 +613,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
       if (decided !== undefined) enqueue("commit replayed decision", () => commitBlock(decided));
       // Not opened for the sequencer here: after a restart the node may be far behind (see persistBlock).
       else enqueue("start", () => feed({ kind: "start" }));
+      // Peers get what we signed before a restart at once, not a gossip interval later.
+      for (const m of ownMessages) o.network?.broadcast(m);
       if (o.network !== undefined) later(o.gossipIntervalMs ?? DEFAULT_GOSSIP_INTERVAL_MS, gossipOwnMessages);
       later(TASK_WARN_MS / 4, watch);
       await queue;

@@ -2,6 +2,7 @@
  * Four validator drivers in one process, on the memory store, joined by an in-process
  * network that delivers each broadcast asynchronously to the peers a `deliver` rule allows.
  * The rule is read at send time, so a test can cut a node off, or let it go, mid-height.
+ * DRIVER_NET_LOG=1 prints the nodes' consensus logs.
  */
 import type { ExecutionContext } from "ava";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -10,7 +11,12 @@ import { join } from "node:path";
 import { createConsensusDriver } from "../../../chain/consensus/driver.js";
 import { addressFromPubKey } from "../../../chain/consensus/encoding.js";
 import { openBlockStore } from "../../../chain/consensus/blockStore.js";
-import type { CommittedBlock, ConsensusDriver, ConsensusMessage } from "../../../chain/consensus/types.js";
+import type {
+  CommittedBlock,
+  ConsensusDriver,
+  ConsensusLogger,
+  ConsensusMessage,
+} from "../../../chain/consensus/types.js";
 import { createEd25519Signer } from "../../../chain/crypto/ed25519.js";
 import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
 import { openFakeApp } from "./fakeApp.js";
@@ -32,6 +38,15 @@ export async function waitFor(cond: () => boolean, ms: number): Promise<boolean>
     await new Promise((r) => setTimeout(r, 10));
   }
   return true;
+}
+
+/** DRIVER_NET_LOG=1 prints every node's consensus log (debug included), each line prefixed with the node. */
+function printedLogger(prefix: string): ConsensusLogger {
+  const line = (level: string) => (msg: string, f?: Record<string, unknown>) =>
+    console.log(
+      `${prefix} ${level} ${msg} ${JSON.stringify(f ?? {}, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))}`,
+    );
+  return { debug: line("D"), info: line("I"), warn: line("W"), error: line("E") };
 }
 
 export interface DriverNetOptions {
@@ -97,6 +112,7 @@ export async function driverNet(t: ExecutionContext, opts: DriverNetOptions = {}
       now: opts.clockOf?.(i) ?? Date.now,
       blockBuilder: { reapTxs: () => [], size: () => 0 },
       onBlockCommitted: (c) => committed[i]!.push(c),
+      ...(process.env.DRIVER_NET_LOG === undefined ? {} : { logger: printedLogger(`n${i}`) }),
       network: {
         broadcast(m) {
           if (down.has(i)) return;

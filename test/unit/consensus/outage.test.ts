@@ -91,3 +91,36 @@ for (const [c, d] of SCENARIOS) {
     },
   );
 }
+
+for (const [who, s] of [
+  [A, prevote],
+  [A, precommit],
+  [C, precommit],
+] as const) {
+  test.serial(
+    `all four stop at once, ${describe(s).replace("its", `node ${who}'s`)}; all come back on what they wrote and decide on`,
+    async (t) => {
+      const stopped = new Set<number>();
+      const net: DriverNet = await driverNet(t, {
+        afterBroadcast(from, m) {
+          if (from !== who || stopped.size > 0 || !fires(s, m)) return;
+          for (const i of [A, B, C, D]) {
+            stopped.add(i);
+            void net.stop(i);
+          }
+        },
+      });
+      const { committed } = net;
+      t.true(await waitFor(() => stopped.size === 4, 30_000), "all four stopped");
+      await sleep(500);
+      const before = committed.map((c) => c.length);
+      for (const i of [A, B, C, D]) await net.restart(i);
+      const target = Math.max(...before) + 3;
+      const resumed = await waitFor(() => committed.every((c) => c.length >= target), 45_000);
+      t.true(resumed, `heights committed: before ${before.join(",")}, now ${committed.map((c) => c.length).join(",")}`);
+      for (let h = 0; h < target; h++) {
+        t.is(new Set(committed.map((c) => toHex(c[h]!.blockId.hash))).size, 1, `one block at height ${h + 1}`);
+      }
+    },
+  );
+}
