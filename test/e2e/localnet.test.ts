@@ -184,6 +184,31 @@ test.serial("a validator paused with SIGSTOP and resumed rejoins", async (t) => 
   );
 });
 
+test.serial("all four validators killed at once with SIGKILL and started again: the chain goes on", async (t) => {
+  const { nodes } = t.context;
+  const a = nodes[0]!;
+  // Mid-height: the next height's proposal and votes go out ~200 ms (timeout_commit) after a block.
+  const h = await heightOf(a);
+  await waitForHeight(a.rpcUrl, h + 1n, 60_000);
+  await new Promise((r) => setTimeout(r, 210));
+  const before = (await Promise.all(nodes.map(heightOf))).reduce((x, y) => (x > y ? x : y));
+  await Promise.all(nodes.map((n) => kill(n)));
+  // A block may have committed between the read and the kills.
+  const stopped = before + 1n;
+  for (const n of nodes) start(n);
+  t.true(
+    (await waitForHeight(
+      a.rpcUrl,
+      stopped + 3n,
+      90_000,
+      () => nodes.map((n) => n.child?.exitCode).find((c) => c !== null && c !== undefined) ?? null,
+      () => logTails(Object.fromEntries(nodes.map((n, i) => [`node${i}`, n]))),
+    )) >=
+      stopped + 3n,
+    "blocks again after all four restart",
+  );
+});
+
 test.serial("a full node started late syncs from genesis", async (t) => {
   const { dir, nodes } = t.context;
   const home = join(dir, "full");
