@@ -39,6 +39,8 @@ import { loadTimeFloor, timeFloorFor, untimelyProblem, type TimeFloor } from "./
 export { MAX_ROUNDS_AHEAD } from "./admission.js";
 export { MAX_PROPOSAL_AHEAD_MS, MAX_PROPOSAL_BEHIND_MS } from "./timeliness.js";
 const DEFAULT_GOSSIP_INTERVAL_MS = 1_000;
+/** Rounds whose proposers a re-proposed or synced block's header proposer is compared with, one by one. */
+const MAX_ROUNDS_SCANNED = 1_000;
 const TX_POLL_MS = 20;
 
 function eventHeight(e: WalEvent): bigint {
@@ -372,11 +374,28 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     return untimelyProblem(block.header.height, timestampToNs(block.header.time), now(), timeFloor);
   }
 
+  /**
+   * The proposer a block's header must name when it was decided in, or re-proposed at,
+   * round `round`: a re-proposed block (a locked or valid value proposed again) is the block
+   * as first proposed, in some round up to this one, and names that round's proposer. So
+   * the header's proposer is accepted when it is the proposer of any round up to `round`
+   * (CometBFT only asks that it be in the set); otherwise the round's own is expected.
+   */
+  function headerProposer(block: Block, round: number): Uint8Array {
+    const named = block.header.proposerAddress;
+    for (let r = 0; r <= Math.min(round, MAX_ROUNDS_SCANNED); r++)
+      if (equalBytes(selection.proposer(r).address, named)) return named;
+    // Rounds past the scan (never reached in practice): membership in the set is CometBFT's rule.
+    if (round > MAX_ROUNDS_SCANNED && set.validators.some((v) => equalBytes(v.address, named))) return named;
+    return selection.proposer(round).address;
+  }
+
   async function validate(block: Block, round: number): Promise<boolean> {
+    // A fresh proposal (no proof-of-lock round) is built by this round's proposer.
+    const reproposed = (cs.proposals.get(round)?.polRound ?? -1) >= 0;
+    const proposer = reproposed ? headerProposer(block, round) : selection.proposer(round).address;
     const problem =
-      blockHeaderProblem(chain, block, selection.proposer(round).address) ??
-      untimely(block, round) ??
-      (await evidence.problemIn(block));
+      blockHeaderProblem(chain, block, proposer) ?? untimely(block, round) ?? (await evidence.problemIn(block));
     if (problem !== undefined) {
       log?.warn("invalid proposed block", { height: String(block.header.height), problem });
       return false;
@@ -451,7 +470,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     const blockId = blockIdOf(block);
     const bad = commitProblem(o.chainId, set.validators, blockId, h, commit);
     if (bad !== undefined) return `commit: ${bad}`;
-    const header = blockHeaderProblem(chain, block, selection.proposer(commit.round).address);
+    // Decided in commit.round, possibly as a block first proposed in an earlier round.
+    const header = blockHeaderProblem(chain, block, headerProposer(block, commit.round));
     if (header !== undefined) return `header: ${header}`;
     if (!o.app.processProposal(block.txs, h)) return "the application rejects its txs";
     await persistBlock(block, blockId, commit.round, commit, false);

@@ -49,6 +49,60 @@ function printedLogger(prefix: string): ConsensusLogger {
   return { debug: line("D"), info: line("I"), warn: line("W"), error: line("E") };
 }
 
+/** What every driver here is made with: the chain, its timeouts, the fake app on `db`, files under `dir`. */
+async function commonOptions(db: ReturnType<typeof createMemoryDatabase>, dir: string) {
+  return {
+    chainId: "strike-relay",
+    initialHeight: 1n,
+    genesisTime: { seconds: 1_700_000_000n, nanos: 0 },
+    validators,
+    consensusParams: {
+      block: { maxBytes: 1048576n, maxGas: -1n },
+      evidence: { maxAgeNumBlocks: 100000n, maxAgeDurationNs: 172800000000000n, maxBytes: 1048576n },
+      validator: { pubKeyTypes: ["ed25519"] },
+    },
+    app: await openFakeApp(db),
+    db,
+    blockStore: await openBlockStore(db),
+    signStatePath: join(dir, "sign_state.json"),
+    walPath: join(dir, "cs.wal"),
+    timeouts: {
+      proposeMs: 500,
+      proposeDeltaMs: 100,
+      prevoteMs: 200,
+      prevoteDeltaMs: 100,
+      precommitMs: 200,
+      precommitDeltaMs: 100,
+      commitMs: 5,
+    },
+  };
+}
+
+/**
+ * A full node started late, on an empty store, given `blocks` by block sync in order: the
+ * first refusal (height and reason), or undefined when every block applied.
+ */
+export async function syncFresh(t: ExecutionContext, blocks: readonly CommittedBlock[]): Promise<string | undefined> {
+  const dir = mkdtempSync(join(tmpdir(), "strike-driver-net-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const driver = createConsensusDriver({
+    ...(await commonOptions(createMemoryDatabase(), dir)),
+    privValidator: undefined,
+    createEmptyBlocks: true,
+    createEmptyBlocksIntervalMs: 0,
+    blockBuilder: { reapTxs: () => [], size: () => 0 },
+  });
+  void driver.start();
+  t.teardown(() => driver.stop());
+  // start() resolves only when consensus stops; it runs once the store is loaded.
+  await waitFor(() => driver.status().step !== "init", 10_000);
+  for (const c of blocks) {
+    const why = await driver.applySyncedBlock(c.block, c.commit);
+    if (why !== undefined) return `height ${c.block.header.height}: ${why}`;
+  }
+  return undefined;
+}
+
 export interface DriverNetOptions {
   /** Whether `from`'s message reaches `to` (default: always). */
   deliver?(from: number, to: number, m: ConsensusMessage): boolean;
@@ -82,30 +136,8 @@ export async function driverNet(t: ExecutionContext, opts: DriverNetOptions = {}
   const makeDriver = async (i: number): Promise<ConsensusDriver> => {
     const db = dbs[i]!;
     return createConsensusDriver({
-      chainId: "strike-relay",
-      initialHeight: 1n,
-      genesisTime: { seconds: 1_700_000_000n, nanos: 0 },
-      validators,
-      consensusParams: {
-        block: { maxBytes: 1048576n, maxGas: -1n },
-        evidence: { maxAgeNumBlocks: 100000n, maxAgeDurationNs: 172800000000000n, maxBytes: 1048576n },
-        validator: { pubKeyTypes: ["ed25519"] },
-      },
-      app: await openFakeApp(db),
-      db,
-      blockStore: await openBlockStore(db),
+      ...(await commonOptions(db, dirs[i]!)),
       privValidator: { privateKey: seeds[i]!, publicKey: signers[i]!.publicKey },
-      signStatePath: join(dirs[i]!, "sign_state.json"),
-      walPath: join(dirs[i]!, "cs.wal"),
-      timeouts: {
-        proposeMs: 500,
-        proposeDeltaMs: 100,
-        prevoteMs: 200,
-        prevoteDeltaMs: 100,
-        precommitMs: 200,
-        precommitDeltaMs: 100,
-        commitMs: 5,
-      },
       createEmptyBlocks: true,
       createEmptyBlocksIntervalMs: 0,
       gossipIntervalMs: 200,
@@ -142,7 +174,10 @@ export async function driverNet(t: ExecutionContext, opts: DriverNetOptions = {}
       if (down.has(i)) continue;
       const next = Number(drivers[i]!.height) + 1;
       const ahead = committed.find((c, j) => !down.has(j) && j !== i && c.length >= next)?.[next - 1];
-      if (ahead !== undefined) void drivers[i]!.applySyncedBlock(ahead.block, ahead.commit);
+      if (ahead !== undefined)
+        void drivers[i]!.applySyncedBlock(ahead.block, ahead.commit).then((why) => {
+          if (why !== undefined && process.env.DRIVER_NET_LOG !== undefined) console.log(`n${i} sync ${next}: ${why}`);
+        });
     }
   }, 100);
   t.teardown(() => clearInterval(sync));
