@@ -14,6 +14,7 @@ import {
 import type { CommittedBlock } from "../../../chain/consensus/types.js";
 import { toHex } from "../../../chain/types/bytes.js";
 import { driverNet, N, validators, waitFor } from "./driverNet.js";
+import { prng } from "./sim.js";
 
 /**
  * Blocks whose header names a proposer that no round up to the one that decided them had:
@@ -32,18 +33,6 @@ function offSchedule(blocks: readonly CommittedBlock[]): string[] {
     if (!found) out.push(`height ${c.block.header.height} round ${c.commit.round}: ${named.slice(0, 6)}`);
   }
   return out;
-}
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
 }
 
 const SEEDS = (process.env.CHAOS_SEEDS ?? "1,2,3").split(",").map(Number);
