@@ -16,6 +16,10 @@
  * last checkpointed on L1. A market maker whose quote was hit learns it, and its exposure
  * per tier, from the taker's receipt.
  *
+ * News of a commit (a receipt committed or reverted, a ladder's committed step) goes out once
+ * this node has saved the block, so a client told "committed" finds the block and its tx here
+ * (`block`, `tx`). Events of one topic go out in the order they happened.
+ *
  * Nothing is built while no subscription could match (a client following blocks only costs
  * no receipt or ladder event).
  */
@@ -34,16 +38,22 @@ export type PositionSizeReader = (p: PositionKey, height?: bigint) => Promise<bi
 /** Checkpointed sizes kept per (height, position): a checkpoint's state never changes, and a new one moves on. */
 const CHECKPOINTED_CACHE = 4096;
 
+/** Resolves once this node has saved the block at `height` (BlockStore.saved). */
+export type BlockSaved = (height: bigint) => Promise<void>;
+
 export function publishFinalityEvents(
   sequencing: Pick<Sequencing, "receipts" | "ladder">,
   bus: EventBus,
   positionSize?: PositionSizeReader,
+  saved: BlockSaved = () => Promise.resolve(),
 ): void {
   const { receipts, ladder } = sequencing;
   const soft = createSoftPositions();
   const checkpointed = new Map<string, bigint>();
-  /** Events wait for their position reads in this chain, so they go out in the order of the receipts. */
+  /** Events wait for their position reads and blocks in this chain, so they go out in the order of the receipts. */
   let tail: Promise<void> = Promise.resolve();
+  /** The same for ladder steps. */
+  let statusTail: Promise<void> = Promise.resolve();
 
   const checkpointedSize = async (p: PositionKey, height: bigint): Promise<bigint | undefined> => {
     const key = `${height}/${p.owner}/${p.subaccount}/${p.market}`;
@@ -103,22 +113,36 @@ export function publishFinalityEvents(
       ["receipt.sequencer", [toHex(receipt.sequencerAddress).toUpperCase()]],
     ]);
     const tiers = positionSize === undefined || receipt.fills.length === 0 ? undefined : tiersOf(receipt);
-    // Behind a receipt still waiting for its reads, this one waits its turn; one event that
-    // fails to go out must not stop the ones after it.
+    const block = r.stage === "committed" || r.stage === "reverted" ? saved(receipt.height) : undefined;
+    // Behind a receipt still waiting for its reads or block, this one waits its turn; one
+    // event that fails to go out must not stop the ones after it.
     tail = tail
-      .then(async () => bus.publish({ type: "Receipt", value: { ...value, ...(await tiers) }, attributes }))
+      .then(async () => {
+        await block;
+        bus.publish({ type: "Receipt", value: { ...value, ...(await tiers) }, attributes });
+      })
       .catch(() => {});
   });
   ladder.onUpdate((l, step) => {
     if (!bus.wants("TxStatus")) return;
-    bus.publish({
-      type: "TxStatus",
+    const event = {
+      type: "TxStatus" as const,
       value: txStatusJson(l, ladder.settlement),
       attributes: new Map<string, readonly string[]>([
         ["tx.hash", [l.hash]],
         ["tx_status.account", l.accounts],
         ["tx_status.stage", [step.stage]],
       ]),
-    });
+    };
+    const block =
+      (step.stage === "committed" || step.stage === "reverted") && step.height !== undefined
+        ? saved(step.height)
+        : undefined;
+    statusTail = statusTail
+      .then(async () => {
+        await block;
+        bus.publish(event);
+      })
+      .catch(() => {});
   });
 }

@@ -213,6 +213,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     sequencing,
     eventBus,
     createPositionSizeReader((req) => app.query(req)),
+    (height) => blockStore.saved(height),
   );
 
   // Prometheus metrics ([instrumentation]); the sources are read at scrape time.

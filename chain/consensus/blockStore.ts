@@ -52,6 +52,11 @@ export interface BlockStore extends BlockStoreReader {
   save(batch: WriteBatch, c: CommittedBlock, validatorSet?: ValidatorSet): void;
   /** Makes a height visible after its batch was written. */
   markSaved(height: bigint): void;
+  /**
+   * Resolves once `height` is saved (at once if it is): news of a commit told to clients is
+   * held until then, so that a client told "committed" finds the block and its tx on this node.
+   */
+  saved(height: bigint): Promise<void>;
   /** The set with its proposer (for restarting proposer selection). */
   loadValidatorSet(height: bigint): Promise<ValidatorSet | undefined>;
   /** Records, in the block's batch, the validator list that takes effect at `height`. */
@@ -64,6 +69,8 @@ export interface BlockStore extends BlockStoreReader {
 export async function openBlockStore(db: Database): Promise<BlockStore> {
   let base = 0n;
   let height = 0n;
+  /** Readers of `saved`, waiting for a height not yet written. */
+  const savedWaiters: { height: bigint; resolve: () => void }[] = [];
   const st = await db.get(STATE_KEY);
   if (st !== undefined && st.length === 16) {
     base = readU64be(st, 0);
@@ -122,6 +129,16 @@ export async function openBlockStore(db: Database): Promise<BlockStore> {
     markSaved(h) {
       if (base === 0n) base = h;
       if (h > height) height = h;
+      for (let i = savedWaiters.length - 1; i >= 0; i--) {
+        if (savedWaiters[i]!.height <= height) {
+          savedWaiters[i]!.resolve();
+          savedWaiters.splice(i, 1);
+        }
+      }
+    },
+    saved(h) {
+      if (h <= height) return Promise.resolve();
+      return new Promise((resolve) => savedWaiters.push({ height: h, resolve }));
     },
     loadBlock,
     async loadBlockMeta(h): Promise<BlockMeta | undefined> {

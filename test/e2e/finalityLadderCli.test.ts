@@ -356,10 +356,11 @@ test.serial(
       t.like(tier(committed, bob), { committed_size: `-${units}`, soft_size: "0" });
       t.like(tier(committed, alice), { committed_size: units, soft_size: "0" });
 
-      // bob's own fee, as the committed trade event says the chain charged it.
+      // bob's own fee, as the committed trade event says the chain charged it. Asked of the
+      // node that said "committed": it has the tx by then (another node may not yet).
       const committedTx = await rpc<{
         tx_result: { events: { type: string; attributes: { key: string; value: string }[] }[] };
-      }>(nodes[0]!.rpcUrl, "tx", { hash: Buffer.from(hash, "hex").toString("base64") });
+      }>(nodes[3]!.rpcUrl, "tx", { hash: Buffer.from(hash, "hex").toString("base64") });
       const makerFee = committedTx.tx_result.events
         .find((e) => e.type === "trade")
         ?.attributes.find((a) => a.key === "maker_fee")?.value;

@@ -1,40 +1,12 @@
 import test from "ava";
-import type { Receipt } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
-import { ReceiptStatus } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
-import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
+import { ed25519Address } from "../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
 import { createFinalityLadder } from "../../../chain/sequencer/ladder.js";
 import { l1FinalityJson, txStatusJson, txStatusLine } from "../../../chain/sequencer/ladderJson.js";
-import { signReceipt } from "../../../chain/sequencer/receipt.js";
-import { createReceiptStore, resultHashOf } from "../../../chain/sequencer/receiptStore.js";
+import { createReceiptStore } from "../../../chain/sequencer/receiptStore.js";
 import { utf8 } from "../../../chain/types/bytes.js";
+import { other, receiptFor, seq } from "../../helpers/receipts.js";
 import { okTxResult as ok } from "../../helpers/txResults.js";
-
-const CHAIN = "strike-test-1";
-const seq = createEd25519Signer(new Uint8Array(32).fill(7));
-const other = createEd25519Signer(new Uint8Array(32).fill(9));
-
-function receiptFor(tx: Uint8Array, height: bigint, index: number, signer = seq) {
-  const receipt: Receipt = {
-    chainId: CHAIN,
-    height,
-    index,
-    txHash: sha256(tx),
-    code: 0,
-    codespace: "",
-    resultHash: resultHashOf(ok),
-    fills: [],
-    sequencerAddress: ed25519Address(signer.publicKey),
-    epoch: 1n,
-    previousReceiptHash: new Uint8Array(0),
-    status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
-    log: "",
-    data: new Uint8Array(0),
-    gasWanted: 0n,
-    gasUsed: 0n,
-  };
-  return { signed: signReceipt(receipt, signer), receipt };
-}
 
 function wired() {
   const receipts = createReceiptStore();

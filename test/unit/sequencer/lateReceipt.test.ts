@@ -4,42 +4,13 @@
  * "sequenced" forever, and a reverted one must be announced like any other.
  */
 import test from "ava";
-import {
-  ReceiptStatus,
-  SignedReceipt,
-  type Receipt,
-} from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
-import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
+import { SignedReceipt } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
+import { ed25519Address } from "../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
-import { signReceipt } from "../../../chain/sequencer/receipt.js";
-import { createReceiptStore, resultHashOf, type StoredReceipt } from "../../../chain/sequencer/receiptStore.js";
+import { createReceiptStore, type StoredReceipt } from "../../../chain/sequencer/receiptStore.js";
 import { utf8 } from "../../../chain/types/bytes.js";
+import { other, receiptFor, seq } from "../../helpers/receipts.js";
 import { okTxResult as ok } from "../../helpers/txResults.js";
-
-const seq = createEd25519Signer(new Uint8Array(32).fill(7));
-const other = createEd25519Signer(new Uint8Array(32).fill(9));
-
-function receiptFor(tx: Uint8Array, height: bigint): { signed: ReturnType<typeof signReceipt>; receipt: Receipt } {
-  const receipt: Receipt = {
-    chainId: "strike-test-1",
-    height,
-    index: 0,
-    txHash: sha256(tx),
-    code: 0,
-    codespace: "",
-    resultHash: resultHashOf(ok),
-    fills: [],
-    sequencerAddress: ed25519Address(seq.publicKey),
-    epoch: 1n,
-    previousReceiptHash: new Uint8Array(0),
-    status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
-    log: "",
-    data: new Uint8Array(0),
-    gasWanted: 0n,
-    gasUsed: 0n,
-  };
-  return { signed: signReceipt(receipt, seq), receipt };
-}
 
 function storeWithEvents() {
   const store = createReceiptStore();

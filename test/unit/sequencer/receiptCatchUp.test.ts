@@ -9,16 +9,12 @@ import test from "ava";
 import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
 import type { Mempool } from "../../../chain/mempool/mempool.js";
-import { ReceiptStatus, SignedReceipt, signReceipt, type Receipt } from "../../../chain/sequencer/receipt.js";
-import {
-  createReceiptStore,
-  resultHashOf,
-  type CommittedSlots,
-  type StoredReceipt,
-} from "../../../chain/sequencer/receiptStore.js";
+import { SignedReceipt } from "../../../chain/sequencer/receipt.js";
+import { createReceiptStore, type CommittedSlots, type StoredReceipt } from "../../../chain/sequencer/receiptStore.js";
 import { openSequencing } from "../../../chain/sequencer/service.js";
 import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
 import { utf8 } from "../../../chain/types/bytes.js";
+import { receiptFor as sequencedReceipt } from "../../helpers/receipts.js";
 import { okTxResult as ok } from "../../helpers/txResults.js";
 
 const CHAIN = "strike-test-1";
@@ -26,27 +22,8 @@ const self = createEd25519Signer(new Uint8Array(32).fill(3));
 const peer = createEd25519Signer(new Uint8Array(32).fill(4));
 type Signer = typeof self;
 
-function receiptFor(by: Signer, tx: string, height: bigint, index = 0) {
-  const receipt: Receipt = {
-    chainId: CHAIN,
-    height,
-    index,
-    txHash: sha256(utf8(tx)),
-    code: 0,
-    codespace: "",
-    resultHash: resultHashOf(ok),
-    fills: [],
-    sequencerAddress: ed25519Address(by.publicKey),
-    epoch: 1n,
-    previousReceiptHash: new Uint8Array(0),
-    status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED,
-    log: "",
-    data: new Uint8Array(0),
-    gasWanted: 0n,
-    gasUsed: 0n,
-  };
-  return { signed: signReceipt(receipt, by), receipt };
-}
+/** `by`'s receipt promising the tx named `tx` at (height, index). */
+const receiptFor = (by: Signer, tx: string, height: bigint, index = 0) => sequencedReceipt(utf8(tx), height, index, by);
 
 const tick = () => new Promise((r) => setImmediate(r));
 
