@@ -157,12 +157,13 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     const res = app.initChain(initChainRequest(genesis));
     log.info("initialised the chain from genesis", { chain_id: genesis.chain_id, app_hash: res.appHash });
   }
-  const self = validators.find((v) => equalBytes(v.pubKey, validatorKey.pubKey));
-  if (self === undefined) {
-    log.warn("this node's validator key is not in the validator set: running as a full node", {
-      address: validatorKey.address,
-    });
-  }
+  // The validator key always goes to consensus and the sequencer: each height's set decides
+  // whether this node votes, proposes and sequences, so a validator created after genesis
+  // (create-validator with this node's key) starts signing two heights after its bond, with
+  // no restart, and stops when it leaves the set.
+  const validatorPrivKey = validatorKey.privKey.subarray(0, 32);
+  /** Told after each block: this node may have entered or left the set (set below, once its services can start). */
+  let validatorSetMaybeChanged = (): void => {};
 
   const mempool = createMempool({
     app,
@@ -190,7 +191,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     epochLength: parseSequencerGenesis(genesis.app_state["sequencer"]).epochLength,
     app,
     mempool,
-    validatorSeed: self === undefined ? undefined : validatorKey.privKey.subarray(0, 32),
+    validatorSeed: validatorPrivKey,
     maxBlockBytes: maxBlockDataBytes(consensusParams.block.maxBytes, maxProposalMessageBytes),
     maxBlockGas: consensusParams.block.maxGas,
     validators: () => currentValidators(),
@@ -327,10 +328,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     app: metrics === undefined ? app : timedFinalize(app, metrics),
     db,
     blockStore,
-    privValidator:
-      self === undefined
-        ? undefined
-        : { privateKey: validatorKey.privKey.subarray(0, 32), publicKey: validatorKey.pubKey },
+    privValidator: { privateKey: validatorPrivKey, publicKey: validatorKey.pubKey },
     signStatePath: resolveHomePath(home, config.privValidatorStateFile),
     walPath: resolveHomePath(home, config.consensus.walFile),
     timeouts: {
@@ -365,6 +363,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       sequencerPriority.update(sequencing.info()?.is_self === true);
       // Accounts' sequences moved: a peer's tx that came early may be next now.
       network.retryParked();
+      validatorSetMaybeChanged();
       txIndex?.committed(c.block.header.height, c.block.txs, c.results.txResults);
       publishBlockEvents(eventBus, c.block, c.blockId, c.results);
       metrics?.blockCommitted(c);
@@ -505,30 +504,80 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     }
     return s;
   };
-  const feeder =
-    feederKey !== undefined && self !== undefined
-      ? await startFeederService({
-          config: config.oracleFeeder,
-          key: feederKey,
-          sender: await senderFor(feederKey),
-          chainId: genesis.chain_id,
-          query: (req) => app.query(req),
-          submitTx: (tx) => network.submitTx(tx),
-          logger: log.with("feeder"),
-        })
-      : undefined;
-  const bridgeWatcher =
-    bridgeKey !== undefined && self !== undefined
-      ? await startBridgeWatcher({
-          config: config.bridge,
-          key: bridgeKey,
-          sender: await senderFor(bridgeKey),
-          chainId: genesis.chain_id,
-          query: (req) => app.query(req),
-          submitTx: (tx) => network.submitTx(tx),
-          logger: log.with("bridge"),
-        })
-      : undefined;
+  // The validator's own services (price feeder, deposit watcher, checkpoint signer), where
+  // the home configures them, run once this node is in the validator set: at start, or at
+  // the first block after a bond made it a validator. A full node never sends their txs.
+  const inValidatorSet = () => driver.validators.some((v) => equalBytes(v.pubKey, validatorKey.pubKey));
+  const startValidatorServices = async () => ({
+    feeder:
+      feederKey === undefined
+        ? undefined
+        : await startFeederService({
+            config: config.oracleFeeder,
+            key: feederKey,
+            sender: await senderFor(feederKey),
+            chainId: genesis.chain_id,
+            query: (req) => app.query(req),
+            submitTx: (tx) => network.submitTx(tx),
+            logger: log.with("feeder"),
+          }),
+    bridgeWatcher:
+      bridgeKey === undefined
+        ? undefined
+        : await startBridgeWatcher({
+            config: config.bridge,
+            key: bridgeKey,
+            sender: await senderFor(bridgeKey),
+            chainId: genesis.chain_id,
+            query: (req) => app.query(req),
+            submitTx: (tx) => network.submitTx(tx),
+            logger: log.with("bridge"),
+          }),
+    checkpointSigner:
+      checkpointKeys === undefined
+        ? undefined
+        : await startCheckpointSigner({
+            ethKey: checkpointKeys.eth,
+            ...(blsKey === undefined ? {} : { blsKey }),
+            account: checkpointKeys.account,
+            sender: await senderFor(checkpointKeys.account),
+            chainId: genesis.chain_id,
+            fees: parseFee(config.oracleFeeder.fees),
+            gasLimit: config.oracleFeeder.gasLimit,
+            query: (req) => app.query(req),
+            submitTx: (tx) => network.submitTx(tx),
+            logger: log.with("checkpoint"),
+          }),
+  });
+  let wasValidator = inValidatorSet();
+  // In the set at start: a service that cannot start stops the node's start, as a bad config does.
+  let validatorServices: Promise<Awaited<ReturnType<typeof startValidatorServices>>> | undefined = wasValidator
+    ? Promise.resolve(await startValidatorServices())
+    : undefined;
+  let stopped = false;
+  validatorSetMaybeChanged = () => {
+    const now = inValidatorSet();
+    if (now === wasValidator) return;
+    wasValidator = now;
+    log.info(
+      now ? "this node's validator key joined the validator set" : "this node's validator key left the validator set",
+      {
+        address: validatorKey.address,
+        height: String(driver.height),
+      },
+    );
+    if (!now || validatorServices !== undefined || stopped) return;
+    validatorServices = startValidatorServices();
+    validatorServices.catch((e: unknown) =>
+      log.error("the validator's services (feeder, deposit watcher, checkpoint signer) did not start", {
+        error: String(e),
+      }),
+    );
+  };
+  if (!wasValidator)
+    log.warn("this node's validator key is not in the validator set: running as a full node until it is", {
+      address: validatorKey.address,
+    });
   log.info("node started", {
     chain_id: genesis.chain_id,
     height: driver.height,
@@ -536,39 +585,24 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     node_id: nodeIdOf(nodeKey),
     peer_id: network.host.peerId,
     validator: toHex(validatorKey.address).toUpperCase(),
+    in_validator_set: wasValidator,
     comet_compat: COMET_VERSION,
     ...(metricsServer === undefined ? {} : { metrics: `${metricsServer.url}/metrics` }),
   });
 
-  const checkpointSigner =
-    checkpointKeys !== undefined && self !== undefined
-      ? await startCheckpointSigner({
-          ethKey: checkpointKeys.eth,
-          ...(blsKey === undefined ? {} : { blsKey }),
-          account: checkpointKeys.account,
-          sender: await senderFor(checkpointKeys.account),
-          chainId: genesis.chain_id,
-          fees: parseFee(config.oracleFeeder.fees),
-          gasLimit: config.oracleFeeder.gasLimit,
-          query: (req) => app.query(req),
-          submitTx: (tx) => network.submitTx(tx),
-          logger: log.with("checkpoint"),
-        })
-      : undefined;
-
   const settlementWatch = settlement.start(sequencing.ladder, blockStore);
 
-  let stopped = false;
   return {
     rpcUrl: rpc.url,
     async stop() {
       if (stopped) return;
       stopped = true;
-      await checkpointSigner?.stop();
+      const services = await validatorServices?.catch(() => undefined);
+      await services?.checkpointSigner?.stop();
       await settlementWatch?.stop();
-      await feeder?.stop();
+      await services?.feeder?.stop();
       await metricsServer?.close();
-      await bridgeWatcher?.stop();
+      await services?.bridgeWatcher?.stop();
       await network.stop();
       await driver.stop();
       await rpc.close();

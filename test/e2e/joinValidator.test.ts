@@ -1,0 +1,287 @@
+/**
+ * A validator that joins a running network, as an operator would: a new node syncs from
+ * genesis as a full node, its operator is funded and sends `create-validator` with the
+ * node's consensus key; two heights later the node is in the set, signs commits, proposes,
+ * and sequences (signs receipts) in its epochs. Its vote is then needed: with one of the
+ * original four stopped, the chain goes on only because the new validator votes.
+ */
+import anyTest, { type TestFn } from "ava";
+import { spawn, type ChildProcess } from "node:child_process";
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { latestHeight, portBase, rpc, runCliOk, waitForHeight } from "../helpers/localNode.js";
+
+interface Proc {
+  home: string;
+  rpcUrl: string;
+  args: string[];
+  child?: ChildProcess;
+  log: string;
+}
+
+const test = anyTest as TestFn<{ dir: string; nodes: Proc[] }>;
+const bin = resolve(import.meta.dirname, "..", "..", "bin", "strike.js");
+const CHAIN_ID = "strike-join-1";
+
+function start(p: Proc): void {
+  const child = spawn(process.execPath, [bin, "start", "--home", p.home, ...p.args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (d: Buffer) => (p.log += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (p.log += d.toString()));
+  p.child = child;
+}
+
+async function kill(p: Proc): Promise<void> {
+  const c = p.child;
+  if (c === undefined || c.exitCode !== null || c.signalCode !== null) return;
+  const exited = new Promise<void>((r) => c.once("exit", () => r()));
+  c.kill("SIGKILL");
+  await exited;
+}
+
+const tails = (nodes: Proc[]) => nodes.map((n) => `--- ${n.home} ---\n${n.log.slice(-2500)}`).join("\n");
+
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs: number,
+  logs: () => string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${logs()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test.before(async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "strike-join-"));
+  const base = await portBase(10);
+  await runCliOk([
+    "testnet",
+    "--validators",
+    "4",
+    "--output",
+    dir,
+    "--starting-port",
+    String(base),
+    "--chain-id",
+    CHAIN_ID,
+    "--accounts",
+    "alice",
+    "--timeout-commit",
+    "200ms",
+  ]);
+  const nodes: Proc[] = [0, 1, 2, 3].map((i) => ({
+    home: join(dir, `node${i}`),
+    rpcUrl: `http://127.0.0.1:${base + 10 * i + 1}`,
+    args: [],
+    log: "",
+  }));
+  // The newcomer: `strike init`, the network's genesis, and every validator as a peer.
+  const home = join(dir, "newcomer");
+  await runCliOk(["init", "--home", home, "--moniker", "newcomer", "--chain-id", CHAIN_ID]);
+  await copyFile(join(nodes[0]!.home, "config", "genesis.json"), join(home, "config", "genesis.json"));
+  const peers = new Set<string>();
+  for (const n of nodes.slice(0, 2)) {
+    const cfg = await readFile(join(n.home, "config", "config.toml"), "utf8");
+    for (const p of /persistent_peers = "([^"]*)"/.exec(cfg)![1]!.split(",")) peers.add(p);
+  }
+  nodes.push({
+    home,
+    rpcUrl: `http://127.0.0.1:${base + 41}`,
+    args: [
+      "--rpc.laddr",
+      `tcp://127.0.0.1:${base + 41}`,
+      "--p2p.laddr",
+      `tcp://127.0.0.1:${base + 40}`,
+      "--p2p.persistent_peers",
+      [...peers].join(","),
+    ],
+    log: "",
+  });
+  t.context = { dir, nodes };
+  for (const n of nodes) start(n);
+  await waitForHeight(
+    nodes[4]!.rpcUrl,
+    3n,
+    120_000,
+    () => nodes[4]!.child?.exitCode ?? null,
+    () => tails(nodes),
+  );
+});
+
+test.after.always(async (t) => {
+  const { nodes, dir } = t.context;
+  for (const n of nodes ?? []) await kill(n);
+  if (process.env.STRIKE_E2E_LOGS !== undefined)
+    for (const n of nodes ?? [])
+      await writeFile(join(process.env.STRIKE_E2E_LOGS, `join-${n.home.split("/").pop()}.log`), n.log);
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+test.serial(
+  "a node that joins a running network becomes a validator: it signs commits, proposes, sequences, and the chain needs its vote",
+  async (t) => {
+    t.timeout(400_000);
+    const { nodes } = t.context;
+    const newcomer = nodes[4]!;
+    const logs = () => tails(nodes);
+    const mine = ["--home", newcomer.home, "--keyring-backend", "test", "--node", newcomer.rpcUrl];
+    const node0 = ["--home", nodes[0]!.home, "--keyring-backend", "test", "--node", nodes[0]!.rpcUrl];
+
+    // Its consensus address, from its own status: a full node, not (yet) in the set.
+    const status = await rpc<{ validator_info: { address: string; voting_power: string } }>(newcomer.rpcUrl, "status");
+    const address = status.validator_info.address;
+    t.is(status.validator_info.voting_power, "0");
+
+    // An operator key on the newcomer, funded by alice; then create-validator with the node's key (the default).
+    const operator = (
+      JSON.parse(
+        await runCliOk([
+          "keys",
+          "add",
+          "operator",
+          "--home",
+          newcomer.home,
+          "--keyring-backend",
+          "test",
+          "--output",
+          "json",
+        ]),
+      ) as { address: string }
+    ).address;
+    await runCliOk([
+      "tx",
+      "bank",
+      "send",
+      "alice",
+      operator,
+      "200000000ustrike",
+      "--yes",
+      "--output",
+      "json",
+      ...node0,
+    ]);
+    const created = JSON.parse(
+      await runCliOk([
+        "tx",
+        "staking",
+        "create-validator",
+        "--amount",
+        "100000000ustrike",
+        "--moniker",
+        "newcomer",
+        "--from",
+        "operator",
+        "--yes",
+        "--output",
+        "json",
+        ...mine,
+      ]),
+    ) as { height: number };
+    const h = BigInt(created.height);
+
+    // In the set two heights after the block that bonded it, with the power of its stake.
+    await waitForHeight(newcomer.rpcUrl, h + 2n, 60_000, () => newcomer.child?.exitCode ?? null, logs);
+    const set = await rpc<{ validators: { address: string; voting_power: string }[] }>(nodes[0]!.rpcUrl, "validators", {
+      height: String(h + 2n),
+    });
+    t.deepEqual(
+      set.validators.find((v) => v.address === address),
+      { ...set.validators.find((v) => v.address === address)!, voting_power: "100" },
+    );
+    t.is(set.validators.length, 5);
+
+    // It signs: its precommit is in the commit of a height it is a validator of.
+    const signedAt = await until(
+      "the newcomer's signature in a commit",
+      async () => {
+        const top = await latestHeight(nodes[0]!.rpcUrl);
+        for (let x = h + 2n; x < top; x++) {
+          const c = await rpc<{
+            signed_header: { commit: { signatures: { validator_address: string; block_id_flag: number }[] } };
+          }>(nodes[0]!.rpcUrl, "commit", { height: String(x) });
+          if (c.signed_header.commit.signatures.some((s) => s.validator_address === address && s.block_id_flag === 2))
+            return x;
+        }
+        return undefined;
+      },
+      60_000,
+      logs,
+    );
+    t.true(signedAt >= h + 2n);
+
+    // It proposes, and in its epoch it is the sequencer: a tx sent to it gets a receipt it signed.
+    const proposedAt = await until(
+      "a block proposed by the newcomer",
+      async () => {
+        const top = await latestHeight(nodes[0]!.rpcUrl);
+        for (let x = h + 2n; x <= top; x++) {
+          const b = await rpc<{ block: { header: { proposer_address: string } } }>(nodes[0]!.rpcUrl, "block", {
+            height: String(x),
+          });
+          if (b.block.header.proposer_address === address) return x;
+        }
+        return undefined;
+      },
+      240_000,
+      logs,
+    );
+    t.true(proposedAt > h);
+    const receiptSigner = await until(
+      "a receipt signed by the newcomer",
+      async () => {
+        const info = await rpc<{ sequencer_info?: { address: string } }>(newcomer.rpcUrl, "status");
+        if (info.sequencer_info?.address.toUpperCase() !== address.toUpperCase()) return undefined;
+        const out = JSON.parse(
+          await runCliOk([
+            "tx",
+            "bank",
+            "send",
+            "operator",
+            operator,
+            "1ustrike",
+            "--wait",
+            "sequenced",
+            "--yes",
+            "--output",
+            "json",
+            ...mine,
+          ]),
+        ) as { receipt: { receipt: { sequencer_address: string } } };
+        // The epoch may have ended between the two calls: then ask again in its next one.
+        const signer = out.receipt.receipt.sequencer_address.toUpperCase();
+        return signer === address.toUpperCase() ? signer : undefined;
+      },
+      240_000,
+      logs,
+    );
+    t.is(receiptSigner.toUpperCase(), address.toUpperCase());
+
+    // Its vote counts: with node3 down, four of five equal powers are 80% > 2/3, and only with the newcomer.
+    await kill(nodes[3]!);
+    const from = await latestHeight(nodes[0]!.rpcUrl);
+    t.true(
+      (await waitForHeight(nodes[0]!.rpcUrl, from + 5n, 60_000, () => newcomer.child?.exitCode ?? null, logs)) >=
+        from + 5n,
+    );
+    await kill(newcomer);
+    const stalled = await latestHeight(nodes[0]!.rpcUrl);
+    await new Promise((r) => setTimeout(r, 3_000));
+    t.true(
+      (await latestHeight(nodes[0]!.rpcUrl)) <= stalled + 1n,
+      "with the newcomer down too (three of five), no block is decided",
+    );
+    start(newcomer);
+    t.true(
+      (await waitForHeight(nodes[0]!.rpcUrl, stalled + 3n, 90_000, () => newcomer.child?.exitCode ?? null, logs)) >=
+        stalled + 3n,
+      "blocks again once the newcomer is back",
+    );
+  },
+);
