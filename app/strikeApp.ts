@@ -93,14 +93,16 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
     },
   });
   // The bonded validators are the oracle's feeders, weighted by their power (stake).
+  const bondedValidators = {
+    powerOf: (src: StoreSource, operator: string) => {
+      const power = stakingKeeper.bondedPowerOf(src, operator);
+      return power > 0n ? power : undefined;
+    },
+    totalPower: (src: StoreSource) => stakingKeeper.totalBondedPower(src),
+  };
   const oracleKeeper = createOracleKeeper({
-    weights: createOracleFeederWeights({
-      powerOf: (src, operator) => {
-        const power = stakingKeeper.bondedPowerOf(src, operator);
-        return power > 0n ? power : undefined;
-      },
-      totalPower: (src) => stakingKeeper.totalBondedPower(src),
-    }),
+    weights: createOracleFeederWeights(bondedValidators),
+    validators: bondedValidators,
   });
   const anteAccounts: AnteAccountKeeper = {
     getAccount: (ctx, address) => accountKeeper.getAccount(ctx, address),

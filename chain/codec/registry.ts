@@ -21,6 +21,7 @@ export const strikeTypes: ReadonlyArray<[string, GeneratedType]> = [
   ["/strike.sequencer.v1.Receipt", Receipt],
   ["/strike.sequencer.v1.SignedReceipt", SignedReceipt],
   ["/strike.oracle.v1.MsgSubmitPrices", oracle.MsgSubmitPrices],
+  ["/strike.oracle.v1.MsgRegisterFeeder", oracle.MsgRegisterFeeder],
   ["/strike.margin.v1.MsgDeposit", margin.MsgDeposit],
   ["/strike.margin.v1.MsgWithdraw", margin.MsgWithdraw],
   ["/strike.margin.v1.MsgSetMarginMode", margin.MsgSetMarginMode],

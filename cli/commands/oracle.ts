@@ -1,5 +1,5 @@
 /**
- * Oracle commands: `strike tx oracle submit-prices`, `strike query oracle [asset]`,
+ * Oracle commands: `strike tx oracle submit-prices` and `register-feeder`, `strike query oracle [asset]`,
  * `strike feeder` (the long-running price feeder) and `strike genesis add-oracle-feeder`.
  */
 import { Command, Option } from "commander";
@@ -25,6 +25,22 @@ export function oracleTxCommand(): Command {
       submit,
       "strike tx oracle submit-prices ETH=3001.5,BTC=65000 --from feeder --yes",
       "strike tx oracle submit-prices ETH=3001.5 --from feeder --output json",
+    ),
+  );
+  const register = new Command("register-feeder")
+    .description(
+      "Name the account that votes prices with --from's validator's power, and attests bridge deposits for it: a hot key, so the operator key can stay cold. By default the feeder key of --home (what the node's price feeder and deposit watcher sign with). It replaces the validator's earlier feeder; from then on the operator votes only through it. --from must be a bonded validator's operator. Fund the feeder account first: it pays its own fees",
+    )
+    .argument("[feeder]", "the feeder's address (default: the address of --home's feeder key file)")
+    .requiredOption("--from <key>", "the validator's operator key (name or address)");
+  addTxOptions(register).action(async (feeder: string | undefined, flags: TxFlags & { from: string }, self: Command) =>
+    (await actions()).registerFeeder(feeder, flags, self),
+  );
+  oracle.addCommand(
+    withExamples(
+      register,
+      "strike tx oracle register-feeder --from validator --home ./node4",
+      "strike tx oracle register-feeder strike1… --from validator",
     ),
   );
   return withExamples(oracle, "strike tx oracle submit-prices ETH=3001.5 --from feeder");

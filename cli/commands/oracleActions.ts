@@ -12,6 +12,7 @@ import { createHttpJsonSource } from "../../feeder/httpJsonSource.js";
 import { runFeeder } from "../../feeder/runFeeder.js";
 import { createSimulatedSource } from "../../feeder/simulatedSource.js";
 import type { PriceSource } from "../../feeder/source.js";
+import { isValidAddress } from "../../chain/crypto/address.js";
 import { decodeBech32 } from "../../genesis/address.js";
 // The light parts of the oracle module only: its index (and the genesis code) would load every module.
 import { isValidAssetSymbol, parseAssetPrices } from "../../modules/oracle/validation.js";
@@ -175,6 +176,30 @@ export async function oracleTx(pricesText: string, flags: TxFlags & { from: stri
   const msg = submitPricesMsg(feeder, new Map(prices.map((p) => [p.asset, decFromString(p.price)])));
   const shown = prices.map((p) => `${p.asset}=${p.price}`).join(" ");
   await signAndSend(g, flags.from, [msg], flags, `Submit oracle prices ${shown}\n  feeder: ${feeder}`);
+}
+
+export async function registerFeeder(
+  feederArg: string | undefined,
+  flags: TxFlags & { from: string },
+  self: Command,
+): Promise<void> {
+  const g = globalOptions(self);
+  const operator = openKeyring(g).resolve(flags.from).address;
+  let feeder = feederArg;
+  if (feeder === undefined) {
+    const { configPaths, defaultConfig, loadConfig, resolveHomePath } = await import("../../chain/node/config.js");
+    const cfg = existsSync(configPaths(g.home).configToml) ? loadConfig(g.home) : defaultConfig("");
+    const file = resolveHomePath(g.home, cfg.oracleFeeder.keyFile);
+    if (!existsSync(file))
+      throw cliErrors.badArgument(
+        `no feeder key at ${file}: give the feeder's address, or the --home that holds its key`,
+      );
+    const { loadFeederKey } = await import("../../chain/node/feederKey.js");
+    feeder = loadFeederKey(file).address;
+  }
+  if (!isValidAddress(feeder)) throw cliErrors.badArgument(`"${feeder.slice(0, 100)}" is not a strike1… address`);
+  const msg = { typeUrl: "/strike.oracle.v1.MsgRegisterFeeder", value: { operator, feeder } };
+  await signAndSend(g, flags.from, [msg], flags, `Register oracle feeder ${feeder}\n  for validator: ${operator}`);
 }
 
 export async function oracleParams(_o: unknown, self: Command): Promise<void> {

@@ -11,5 +11,11 @@ export const oracleErrors = {
   duplicateAsset: registerError(MODULE_NAME, 7, "asset appears twice in one submission"),
   noPrices: registerError(MODULE_NAME, 8, "a submission must carry at least one price"),
   invalidWindow: registerError(MODULE_NAME, 9, "invalid TWAP window"),
+  notValidator: registerError(MODULE_NAME, 10, "not a bonded validator's operator: only one may register a feeder"),
+  feederTaken: registerError(
+    MODULE_NAME,
+    11,
+    "this account cannot be a validator's feeder: it is a validator's operator, or another validator's feeder",
+  ),
   invalidGenesis: registerError(MODULE_NAME, 100, "invalid oracle genesis"),
 };

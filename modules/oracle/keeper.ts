@@ -6,7 +6,7 @@ import type { StoreSource } from "../../chain/runtime/collection.js";
 import type { Context } from "../../chain/runtime/types.js";
 import { decToString, type Dec } from "../../chain/types/fixed/index.js";
 import { oracleErrors } from "./errors.js";
-import type { FeederWeights } from "./expectedKeepers.js";
+import type { FeederWeights, ValidatorPowers } from "./expectedKeepers.js";
 import { createListedFeederWeights } from "./feederWeights.js";
 import { blockWeightedAverage, pruneHistory, recordHistory } from "./history.js";
 import { weightedMedian, type WeightedVote } from "./median.js";
@@ -67,12 +67,20 @@ export interface OracleKeeper {
   /** Registers `feeder` as the account that votes for validator `operator` (genesis). */
   setValidatorFeeder(src: StoreSource, operator: string, feeder: string): void;
   listValidatorFeeders(src: StoreSource): { validator: string; feeder: string }[];
+  /**
+   * MsgRegisterFeeder: `feeder` votes for bonded validator `operator` from now on, in place
+   * of its earlier feeder. Refuses an operator that is not bonded, and a feeder that is the
+   * operator itself, another validator's operator, or another validator's feeder.
+   */
+  registerFeeder(ctx: Context, operator: string, feeder: string): void;
   readonly weights: FeederWeights;
 }
 
 export interface OracleKeeperOptions {
   /** Voting weights; defaults to the oracle's genesis feeder list (tests; the node passes staking's). */
   weights?: FeederWeights;
+  /** Staking's bonded set, for MsgRegisterFeeder (without it, no validator may register). */
+  validators?: ValidatorPowers;
 }
 
 export function createOracleKeeper(options: OracleKeeperOptions = {}): OracleKeeper {
@@ -185,6 +193,27 @@ export function createOracleKeeper(options: OracleKeeperOptions = {}): OracleKee
     setValidatorFeeder: (src, operator, feeder) => validatorFeeders.set(src, feeder, operator),
     listValidatorFeeders: (src) =>
       [...validatorFeeders.iterate(src)].map(([feeder, validator]) => ({ validator, feeder })),
+    registerFeeder(ctx, operator, feeder) {
+      const bonded = (address: string) => options.validators?.powerOf(ctx, address) !== undefined;
+      if (!bonded(operator)) throw oracleErrors.notValidator(operator, { operator });
+      if (feeder === operator)
+        throw oracleErrors.feederTaken("the operator votes from its own account when it registers no feeder", {
+          feeder,
+        });
+      if (bonded(feeder)) throw oracleErrors.feederTaken(`${feeder} is a validator's operator`, { feeder });
+      const holder = validatorFeeders.get(ctx, feeder);
+      if (holder !== undefined && holder !== operator)
+        throw oracleErrors.feederTaken(`${feeder} is the feeder of validator ${holder}`, { feeder, validator: holder });
+      // One feeder per validator: the earlier one stops counting.
+      const earlier = [...validatorFeeders.iterate(ctx)].filter(([f, op]) => op === operator && f !== feeder);
+      for (const [f] of earlier) validatorFeeders.delete(ctx, f);
+      validatorFeeders.set(ctx, feeder, operator);
+      ctx.events.emit("register_feeder", [
+        ["validator", operator],
+        ["feeder", feeder],
+        ...earlier.map(([f]): [string, string] => ["replaced", f]),
+      ]);
+    },
   };
   return keeper;
 }

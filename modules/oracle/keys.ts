@@ -21,4 +21,6 @@ export const VALIDATOR_FEEDERS_PREFIX = Uint8Array.of(0x05);
 
 export const MSG_SUBMIT_PRICES_TYPE_URL = "/strike.oracle.v1.MsgSubmitPrices";
 export const MSG_SUBMIT_PRICES_RESPONSE_TYPE_URL = "/strike.oracle.v1.MsgSubmitPricesResponse";
+export const MSG_REGISTER_FEEDER_TYPE_URL = "/strike.oracle.v1.MsgRegisterFeeder";
+export const MSG_REGISTER_FEEDER_RESPONSE_TYPE_URL = "/strike.oracle.v1.MsgRegisterFeederResponse";
 export const QUERY_PATH_PREFIX = "/strike.oracle.v1.Query/";

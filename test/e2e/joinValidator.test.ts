@@ -2,15 +2,17 @@
  * A validator that joins a running network, as an operator would: a new node syncs from
  * genesis as a full node, its operator is funded and sends `create-validator` with the
  * node's consensus key; two heights later the node is in the set, signs commits, proposes,
- * and sequences (signs receipts) in its epochs. Its vote is then needed: with one of the
- * original four stopped, the chain goes on only because the new validator votes.
+ * and sequences (signs receipts) in its epochs. Its operator registers the node's feeder
+ * key, and the node's price feeder (started when the node entered the set) has its votes
+ * taken. Its vote is then needed: with one of the original four stopped, the chain goes on
+ * only because the new validator votes.
  */
 import anyTest, { type TestFn } from "ava";
 import { spawn, type ChildProcess } from "node:child_process";
 import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { latestHeight, portBase, rpc, runCliOk, waitForHeight } from "../helpers/localNode.js";
+import { latestHeight, portBase, rpc, runCli, runCliOk, waitForHeight } from "../helpers/localNode.js";
 
 interface Proc {
   home: string;
@@ -20,7 +22,7 @@ interface Proc {
   log: string;
 }
 
-const test = anyTest as TestFn<{ dir: string; nodes: Proc[] }>;
+const test = anyTest as TestFn<{ dir: string; nodes: Proc[]; feeder: string }>;
 const bin = resolve(import.meta.dirname, "..", "..", "bin", "strike.js");
 const CHAIN_ID = "strike-join-1";
 
@@ -84,7 +86,9 @@ test.before(async (t) => {
   }));
   // The newcomer: `strike init`, the network's genesis, and every validator as a peer.
   const home = join(dir, "newcomer");
-  await runCliOk(["init", "--home", home, "--moniker", "newcomer", "--chain-id", CHAIN_ID]);
+  const init = JSON.parse(
+    await runCliOk(["init", "--home", home, "--moniker", "newcomer", "--chain-id", CHAIN_ID, "--output", "json"]),
+  ) as { operator_and_feeder: string };
   await copyFile(join(nodes[0]!.home, "config", "genesis.json"), join(home, "config", "genesis.json"));
   const peers = new Set<string>();
   for (const n of nodes.slice(0, 2)) {
@@ -104,7 +108,7 @@ test.before(async (t) => {
     ],
     log: "",
   });
-  t.context = { dir, nodes };
+  t.context = { dir, nodes, feeder: init.operator_and_feeder };
   for (const n of nodes) start(n);
   await waitForHeight(
     nodes[4]!.rpcUrl,
@@ -262,6 +266,41 @@ test.serial(
       logs,
     );
     t.is(receiptSigner.toUpperCase(), address.toUpperCase());
+
+    // Its price feeder runs, but its votes are refused until the operator registers its key
+    // (and funds it: the feeder pays its own fees).
+    const { feeder } = t.context;
+    const votesOf = async () =>
+      (
+        await rpc<{ total_count: string }>(nodes[0]!.rpcUrl, "tx_search", {
+          query: `oracle_vote.feeder='${feeder}'`,
+          per_page: "1",
+        })
+      ).total_count;
+    t.is(await votesOf(), "0");
+    await runCliOk(["tx", "bank", "send", "alice", feeder, "1000000000ustrike", "--yes", "--output", "json", ...node0]);
+    await runCliOk(["tx", "oracle", "register-feeder", "--from", "operator", "--yes", "--output", "json", ...mine]);
+    await until(
+      "a price vote of the newcomer's feeder in a block",
+      async () => ((await votesOf()) === "0" ? undefined : true),
+      60_000,
+      logs,
+    );
+    // The registration cannot be taken over: another validator's operator naming the same feeder is refused.
+    const refused = await runCli([
+      "tx",
+      "oracle",
+      "register-feeder",
+      feeder,
+      "--from",
+      "validator",
+      "--yes",
+      "--output",
+      "json",
+      ...node0,
+    ]);
+    t.not(refused.code, 0);
+    t.regex(refused.stdout + refused.stderr, /cannot be a validator.s feeder/);
 
     // Its vote counts: with node3 down, four of five equal powers are 80% > 2/3, and only with the newcomer.
     await kill(nodes[3]!);

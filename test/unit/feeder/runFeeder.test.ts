@@ -65,6 +65,25 @@ test("a failing round is logged and skipped; the next round still runs", async (
   t.regex(lines[2]!, /^submitted ETH=103/);
 });
 
+test("a reason that repeats every round is logged once, not every round; another reason is logged at once", async (t) => {
+  const lines: string[] = [];
+  let round = 0;
+  const stats = await runFeeder({
+    source: countingSource(),
+    assets: ["ETH"],
+    intervalMs: 1,
+    submit: () => {
+      round++;
+      return Promise.reject(new Error(round <= 50 ? "account not found" : "node busy"));
+    },
+    signal: new AbortController().signal,
+    log: (l) => lines.push(l),
+    maxRounds: 52,
+  });
+  t.is(stats.failed, 52);
+  t.deepEqual(lines, ["round 1 skipped: account not found", "round 51 skipped: node busy"]);
+});
+
 test("aborting stops the loop during its wait, without another round", async (t) => {
   const stop = new AbortController();
   let rounds = 0;

@@ -1,5 +1,5 @@
 /** An oracle keeper and module on the in-memory store, driven block by block. */
-import { MsgSubmitPrices } from "../../../../chain/codec/generated/strike/oracle/v1/tx.js";
+import { MsgRegisterFeeder, MsgSubmitPrices } from "../../../../chain/codec/generated/strike/oracle/v1/tx.js";
 import { addressToBech32 } from "../../../../chain/crypto/address.js";
 import { createContext } from "../../../../chain/runtime/context.js";
 import { createGasMeter } from "../../../../chain/runtime/gas.js";
@@ -27,6 +27,10 @@ export interface OracleFixture {
   ctxAt(height: bigint, mode?: ExecMode): Context;
   /** Runs MsgSubmitPrices through its route (validateBasic, then handle) in block `height`. */
   submit(height: bigint, feeder: string, prices: Record<string, string> | [string, string][]): AbciEvent[];
+  /** Runs MsgRegisterFeeder through its route (validateBasic, then handle) in block `height`. */
+  register(height: bigint, operator: string, feeder: string): AbciEvent[];
+  /** The accounts that must sign a MsgRegisterFeeder. */
+  registerSigners(operator: string, feeder: string): string[];
   endBlock(height: bigint): AbciEvent[];
   query(path: string, data: Uint8Array, height: bigint): Uint8Array;
   /** Every key and value in the store, for "nothing changed" checks. */
@@ -57,6 +61,7 @@ export function createOracleFixture(
   const perBlock = options.secondsPerBlock ?? 1n;
   const module = createOracleModule(keeper);
   const route = module.msgs![0]! as MsgRoute<MsgSubmitPrices>;
+  const registerRoute = module.msgs![1]! as MsgRoute<MsgRegisterFeeder>;
   const ctxAt = (height: bigint, mode: ExecMode = "finalize"): Context =>
     createContext({
       block: { chainId: "strike-test-1", height, time: { seconds: GENESIS_TIME + height * perBlock, nanos: 0 } },
@@ -80,6 +85,14 @@ export function createOracleFixture(
       route.handle(ctx, msg);
       return [...ctx.events.events];
     },
+    register(height, operator, feeder) {
+      const msg = registerRoute.decode(MsgRegisterFeeder.encode({ operator, feeder }).finish());
+      registerRoute.validateBasic(msg);
+      const ctx = ctxAt(height);
+      registerRoute.handle(ctx, msg);
+      return [...ctx.events.events];
+    },
+    registerSigners: (operator, feeder) => registerRoute.signers({ operator, feeder }),
     endBlock(height) {
       const ctx = ctxAt(height);
       module.endBlock!(ctx);

@@ -30,6 +30,28 @@ export interface MsgSubmitPrices {
 export interface MsgSubmitPricesResponse {
 }
 
+/**
+ * MsgRegisterFeeder names the account that votes prices for a bonded validator, with the
+ * validator's power: a hot key in the node's home (the node's price feeder and deposit
+ * watcher sign with it), so the operator key can stay cold. The same account attests bridge
+ * deposits for the validator. It replaces the validator's earlier feeder, and once one is
+ * registered the operator votes only through it (one validator, one weight). The account
+ * pays its own fees: fund it first.
+ */
+export interface MsgRegisterFeeder {
+  /** bech32 address of a bonded validator's operator; it signs the tx. */
+  operator: string;
+  /**
+   * bech32 address of the feeder account: not the operator itself, not another validator's
+   * operator, and not registered for another validator.
+   */
+  feeder: string;
+}
+
+/** MsgRegisterFeederResponse is empty. */
+export interface MsgRegisterFeederResponse {
+}
+
 function createBaseAssetPrice(): AssetPrice {
   return { asset: "", price: "" };
 }
@@ -248,6 +270,143 @@ export const MsgSubmitPricesResponse: MessageFns<MsgSubmitPricesResponse> = {
   },
   fromPartial(_: DeepPartial<MsgSubmitPricesResponse>): MsgSubmitPricesResponse {
     const message = createBaseMsgSubmitPricesResponse();
+    return message;
+  },
+};
+
+function createBaseMsgRegisterFeeder(): MsgRegisterFeeder {
+  return { operator: "", feeder: "" };
+}
+
+export const MsgRegisterFeeder: MessageFns<MsgRegisterFeeder> = {
+  encode(message: MsgRegisterFeeder, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.operator !== "") {
+      writer.uint32(10).string(message.operator);
+    }
+    if (message.feeder !== "") {
+      writer.uint32(18).string(message.feeder);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgRegisterFeeder {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgRegisterFeeder();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.operator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.feeder = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MsgRegisterFeeder {
+    return {
+      operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+      feeder: isSet(object.feeder) ? globalThis.String(object.feeder) : "",
+    };
+  },
+
+  toJSON(message: MsgRegisterFeeder): unknown {
+    const obj: any = {};
+    if (message.operator !== "") {
+      obj.operator = message.operator;
+    }
+    if (message.feeder !== "") {
+      obj.feeder = message.feeder;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgRegisterFeeder>): MsgRegisterFeeder {
+    return MsgRegisterFeeder.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MsgRegisterFeeder>): MsgRegisterFeeder {
+    const message = createBaseMsgRegisterFeeder();
+    message.operator = object.operator ?? "";
+    message.feeder = object.feeder ?? "";
+    return message;
+  },
+};
+
+function createBaseMsgRegisterFeederResponse(): MsgRegisterFeederResponse {
+  return {};
+}
+
+export const MsgRegisterFeederResponse: MessageFns<MsgRegisterFeederResponse> = {
+  encode(_: MsgRegisterFeederResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MsgRegisterFeederResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMsgRegisterFeederResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MsgRegisterFeederResponse {
+    return {};
+  },
+
+  toJSON(_: MsgRegisterFeederResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<MsgRegisterFeederResponse>): MsgRegisterFeederResponse {
+    return MsgRegisterFeederResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<MsgRegisterFeederResponse>): MsgRegisterFeederResponse {
+    const message = createBaseMsgRegisterFeederResponse();
     return message;
   },
 };
