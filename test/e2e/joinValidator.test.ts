@@ -8,57 +8,19 @@
  * only because the new validator votes.
  */
 import anyTest, { type TestFn } from "ava";
-import { spawn, type ChildProcess } from "node:child_process";
 import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { latestHeight, portBase, rpc, runCli, runCliOk, waitForHeight } from "../helpers/localNode.js";
+import { firstSignedCommit, killNode, logTails, startNode, until, type NodeProc } from "../helpers/nodeProcs.js";
 
-interface Proc {
-  home: string;
-  rpcUrl: string;
-  args: string[];
-  child?: ChildProcess;
-  log: string;
-}
+type Proc = NodeProc;
 
 const test = anyTest as TestFn<{ dir: string; nodes: Proc[]; feeder: string }>;
-const bin = resolve(import.meta.dirname, "..", "..", "bin", "strike.js");
 const CHAIN_ID = "strike-join-1";
-
-function start(p: Proc): void {
-  const child = spawn(process.execPath, [bin, "start", "--home", p.home, ...p.args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.on("data", (d: Buffer) => (p.log += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (p.log += d.toString()));
-  p.child = child;
-}
-
-async function kill(p: Proc): Promise<void> {
-  const c = p.child;
-  if (c === undefined || c.exitCode !== null || c.signalCode !== null) return;
-  const exited = new Promise<void>((r) => c.once("exit", () => r()));
-  c.kill("SIGKILL");
-  await exited;
-}
-
-const tails = (nodes: Proc[]) => nodes.map((n) => `--- ${n.home} ---\n${n.log.slice(-2500)}`).join("\n");
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs: number,
-  logs: () => string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${logs()}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const start = startNode;
+const kill = killNode;
+const tails = (nodes: Proc[]) => logTails(nodes);
 
 test.before(async (t) => {
   const dir = await mkdtemp(join(tmpdir(), "strike-join-"));
@@ -204,17 +166,7 @@ test.serial(
     // It signs: its precommit is in the commit of a height it is a validator of.
     const signedAt = await until(
       "the newcomer's signature in a commit",
-      async () => {
-        const top = await latestHeight(nodes[0]!.rpcUrl);
-        for (let x = h + 2n; x < top; x++) {
-          const c = await rpc<{
-            signed_header: { commit: { signatures: { validator_address: string; block_id_flag: number }[] } };
-          }>(nodes[0]!.rpcUrl, "commit", { height: String(x) });
-          if (c.signed_header.commit.signatures.some((s) => s.validator_address === address && s.block_id_flag === 2))
-            return x;
-        }
-        return undefined;
-      },
+      () => firstSignedCommit(nodes[0]!.rpcUrl, address, h + 2n),
       60_000,
       logs,
     );
