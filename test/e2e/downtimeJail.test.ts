@@ -131,8 +131,8 @@ test.serial(
       await runCliOk(["tx", "slashing", "unjail", "--from", "validator", "--yes", "--output", "json", ...keys]),
     ) as { height: number };
     const back = BigInt(unjailed.height);
-    t.false((await row(node0.rpcUrl)).jailed);
     await waitForHeight(node0.rpcUrl, back + 3n, 60_000, () => node3.child?.exitCode ?? null, logs);
+    t.false((await row(node0.rpcUrl)).jailed);
     const after = await rpc<{ validators: { address: string; voting_power: string }[] }>(node0.rpcUrl, "validators", {
       height: String(back + 2n),
     });

@@ -121,18 +121,22 @@ test.serial(
         ]),
       ) as { address: string }
     ).address;
-    await runCliOk([
-      "tx",
-      "bank",
-      "send",
-      "alice",
-      operator,
-      "200000000ustrike",
-      "--yes",
-      "--output",
-      "json",
-      ...node0,
-    ]);
+    const funded = JSON.parse(
+      await runCliOk([
+        "tx",
+        "bank",
+        "send",
+        "alice",
+        operator,
+        "200000000ustrike",
+        "--yes",
+        "--output",
+        "json",
+        ...node0,
+      ]),
+    ) as { height: number };
+    // The operator's account must exist on the node it signs through.
+    await waitForHeight(newcomer.rpcUrl, BigInt(funded.height), 60_000, () => newcomer.child?.exitCode ?? null, logs);
     const created = JSON.parse(
       await runCliOk([
         "tx",
@@ -153,7 +157,8 @@ test.serial(
     const h = BigInt(created.height);
 
     // In the set two heights after the block that bonded it, with the power of its stake.
-    await waitForHeight(newcomer.rpcUrl, h + 2n, 60_000, () => newcomer.child?.exitCode ?? null, logs);
+    // Asked of the node that answers: it has the height by then.
+    await waitForHeight(nodes[0]!.rpcUrl, h + 2n, 60_000, () => newcomer.child?.exitCode ?? null, logs);
     const set = await rpc<{ validators: { address: string; voting_power: string }[] }>(nodes[0]!.rpcUrl, "validators", {
       height: String(h + 2n),
     });
