@@ -55,7 +55,9 @@ function oracleParamsCommand(): Command {
 
 function oracleFeedersCommand(): Command {
   const cmd = new Command("feeders")
-    .description("Accounts whose votes count, with weights")
+    .description(
+      "Who votes prices, with weights: the listed feeders of a permissioned oracle, or else the bonded validators by power, each from its operator account or from the feeder account registered for it (validator_feeders)",
+    )
     .action(async (o, self: Command) => (await actions()).oracleFeeders(o, self));
   return withExamples(cmd, "strike query oracle feeders");
 }

@@ -217,7 +217,13 @@ export async function oracleFeeders(_o: unknown, self: Command): Promise<void> {
   const g = globalOptions(self);
   const { value } = await withComet(g, (c) => oracleQuery(c, (o) => o.Feeders({})));
   print(g.output, {
+    voters: value.feeders.length > 0 ? "listed feeders" : "bonded validators, weighted by power",
     feeders: value.feeders.map((f) => ({ address: f.address, weight: f.weight.toString() })),
+    validator_feeders: value.validatorFeeders.map((f) => ({
+      validator: f.validator,
+      feeder: f.feeder,
+      weight: f.weight.toString(),
+    })),
     total_weight: value.totalWeight.toString(),
   });
 }

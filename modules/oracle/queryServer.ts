@@ -67,7 +67,14 @@ export function oracleQueryRoutes(keeper: OracleKeeper): QueryRoute[] {
       handle(ctx, data) {
         QueryFeedersRequest.decode(data);
         const feeders = keeper.listFeeders(ctx);
-        return encodeMessage(QueryFeedersResponse, { feeders, totalWeight: keeper.weights.totalWeight(ctx) });
+        const validatorFeeders = keeper
+          .listValidatorFeeders(ctx)
+          .map((f) => ({ ...f, weight: keeper.weights.weightOf(ctx, f.feeder) }));
+        return encodeMessage(QueryFeedersResponse, {
+          feeders,
+          totalWeight: keeper.weights.totalWeight(ctx),
+          validatorFeeders,
+        });
       },
     },
   ];

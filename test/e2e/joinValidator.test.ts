@@ -243,6 +243,13 @@ test.serial(
       60_000,
       logs,
     );
+    const feeders = JSON.parse(
+      await runCliOk(["query", "oracle", "feeders", "--output", "json", "--node", nodes[0]!.rpcUrl]),
+    ) as { validator_feeders: { validator: string; feeder: string; weight: string }[] };
+    t.deepEqual(
+      feeders.validator_feeders.find((f) => f.feeder === feeder),
+      { validator: operator, feeder, weight: "100" },
+    );
     // The registration cannot be taken over: another validator's operator naming the same feeder is refused.
     const refused = await runCli([
       "tx",

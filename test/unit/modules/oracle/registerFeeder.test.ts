@@ -8,6 +8,7 @@ import test from "ava";
 import type { StoreSource } from "../../../../chain/runtime/collection.js";
 import { decFromString } from "../../../../chain/types/fixed/index.js";
 import { sdkErrors } from "../../../../chain/types/errors.js";
+import { QueryFeedersRequest, QueryFeedersResponse } from "../../../../chain/codec/generated/strike/oracle/v1/query.js";
 import { createOracleFeederWeights, oracleErrors, type ValidatorPowers } from "../../../../modules/oracle/index.js";
 import { attr, createOracleFixture, feederAddress, oracleGenesis } from "./fixture.js";
 
@@ -104,4 +105,21 @@ test("a validator that is no longer bonded cannot register, and its feeder's wei
   bonded = false;
   t.is(f.keeper.weights.weightOf(f.ctxAt(3n), HOT1), 0n);
   t.true(oracleErrors.notValidator.is(t.throws(() => f.register(3n, OP1, HOT2))));
+});
+
+test("the Feeders query lists the registered validator feeders with the weight their votes carry", (t) => {
+  const f = chain();
+  f.register(2n, OP2, HOT2);
+  const res = QueryFeedersResponse.decode(
+    f.query("/strike.oracle.v1.Query/Feeders", QueryFeedersRequest.encode({}).finish(), 3n),
+  );
+  t.deepEqual(res.feeders, [], "no permissioned list: the validators vote");
+  t.is(res.totalWeight, 100n);
+  t.deepEqual(
+    [...res.validatorFeeders].sort((a, b) => Number(b.weight - a.weight)),
+    [
+      { validator: OP1, feeder: HOT1, weight: 60n },
+      { validator: OP2, feeder: HOT2, weight: 30n },
+    ],
+  );
 });

@@ -42,6 +42,19 @@ export interface Feeder {
   weight: bigint;
 }
 
+/**
+ * ValidatorFeeder is the account registered to vote for a validator (genesis'
+ * validator_feeders, or MsgRegisterFeeder), with the weight its votes carry now: the
+ * validator's power while it is bonded, else 0.
+ */
+export interface ValidatorFeeder {
+  /** bech32 address of the validator's operator. */
+  validator: string;
+  /** bech32 address of the feeder account. */
+  feeder: string;
+  weight: bigint;
+}
+
 /** Vote is a feeder's latest price for one asset, as stored until it ages out. */
 export interface Vote {
   price: string;
@@ -404,6 +417,110 @@ export const Feeder: MessageFns<Feeder> = {
   fromPartial(object: DeepPartial<Feeder>): Feeder {
     const message = createBaseFeeder();
     message.address = object.address ?? "";
+    message.weight = (object.weight !== undefined && object.weight !== null) ? BigInt(object.weight) : 0n;
+    return message;
+  },
+};
+
+function createBaseValidatorFeeder(): ValidatorFeeder {
+  return { validator: "", feeder: "", weight: 0n };
+}
+
+export const ValidatorFeeder: MessageFns<ValidatorFeeder> = {
+  encode(message: ValidatorFeeder, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.validator !== "") {
+      writer.uint32(10).string(message.validator);
+    }
+    if (message.feeder !== "") {
+      writer.uint32(18).string(message.feeder);
+    }
+    if (message.weight !== 0n) {
+      if (BigInt.asUintN(64, message.weight) !== message.weight) {
+        throw new globalThis.Error("value provided for field message.weight of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.weight);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ValidatorFeeder {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseValidatorFeeder();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.validator = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.feeder = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.weight = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ValidatorFeeder {
+    return {
+      validator: isSet(object.validator) ? globalThis.String(object.validator) : "",
+      feeder: isSet(object.feeder) ? globalThis.String(object.feeder) : "",
+      weight: isSet(object.weight) ? BigInt(object.weight) : 0n,
+    };
+  },
+
+  toJSON(message: ValidatorFeeder): unknown {
+    const obj: any = {};
+    if (message.validator !== "") {
+      obj.validator = message.validator;
+    }
+    if (message.feeder !== "") {
+      obj.feeder = message.feeder;
+    }
+    if (message.weight !== 0n) {
+      obj.weight = message.weight.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ValidatorFeeder>): ValidatorFeeder {
+    return ValidatorFeeder.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ValidatorFeeder>): ValidatorFeeder {
+    const message = createBaseValidatorFeeder();
+    message.validator = object.validator ?? "";
+    message.feeder = object.feeder ?? "";
     message.weight = (object.weight !== undefined && object.weight !== null) ? BigInt(object.weight) : 0n;
     return message;
   },

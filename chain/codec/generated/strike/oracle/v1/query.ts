@@ -6,7 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { Feeder, OraclePrice, Params } from "./oracle.js";
+import { Feeder, OraclePrice, Params, ValidatorFeeder } from "./oracle.js";
 
 export const protobufPackage = "strike.oracle.v1";
 
@@ -44,10 +44,17 @@ export interface QueryParamsResponse {
 export interface QueryFeedersRequest {
 }
 
-/** QueryFeedersResponse lists feeders by address with the total weight. */
+/**
+ * QueryFeedersResponse lists feeders by address with the total weight. With no listed
+ * feeders the bonded validators vote, weighted by power (total_weight is the bonded power):
+ * each from its operator account, or from the feeder registered for it in validator_feeders.
+ */
 export interface QueryFeedersResponse {
+  /** The permissioned list from genesis; empty when the bonded validators vote. */
   feeders: Feeder[];
   totalWeight: bigint;
+  /** Feeder accounts registered for validators, by feeder address. */
+  validatorFeeders: ValidatorFeeder[];
 }
 
 function createBaseQueryPriceRequest(): QueryPriceRequest {
@@ -481,7 +488,7 @@ export const QueryFeedersRequest: MessageFns<QueryFeedersRequest> = {
 };
 
 function createBaseQueryFeedersResponse(): QueryFeedersResponse {
-  return { feeders: [], totalWeight: 0n };
+  return { feeders: [], totalWeight: 0n, validatorFeeders: [] };
 }
 
 export const QueryFeedersResponse: MessageFns<QueryFeedersResponse> = {
@@ -494,6 +501,9 @@ export const QueryFeedersResponse: MessageFns<QueryFeedersResponse> = {
         throw new globalThis.Error("value provided for field message.totalWeight of type uint64 too large");
       }
       writer.uint32(16).uint64(message.totalWeight);
+    }
+    for (const v of message.validatorFeeders) {
+      ValidatorFeeder.encode(v!, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -527,6 +537,14 @@ export const QueryFeedersResponse: MessageFns<QueryFeedersResponse> = {
             message.totalWeight = reader.uint64() as bigint;
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.validatorFeeders.push(ValidatorFeeder.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -547,6 +565,11 @@ export const QueryFeedersResponse: MessageFns<QueryFeedersResponse> = {
         : isSet(object.total_weight)
         ? BigInt(object.total_weight)
         : 0n,
+      validatorFeeders: globalThis.Array.isArray(object?.validatorFeeders)
+        ? object.validatorFeeders.map((e: any) => ValidatorFeeder.fromJSON(e))
+        : globalThis.Array.isArray(object?.validator_feeders)
+        ? object.validator_feeders.map((e: any) => ValidatorFeeder.fromJSON(e))
+        : [],
     };
   },
 
@@ -557,6 +580,9 @@ export const QueryFeedersResponse: MessageFns<QueryFeedersResponse> = {
     }
     if (message.totalWeight !== 0n) {
       obj.totalWeight = message.totalWeight.toString();
+    }
+    if (message.validatorFeeders?.length) {
+      obj.validatorFeeders = message.validatorFeeders.map((e) => ValidatorFeeder.toJSON(e));
     }
     return obj;
   },
@@ -570,6 +596,7 @@ export const QueryFeedersResponse: MessageFns<QueryFeedersResponse> = {
     message.totalWeight = (object.totalWeight !== undefined && object.totalWeight !== null)
       ? BigInt(object.totalWeight)
       : 0n;
+    message.validatorFeeders = object.validatorFeeders?.map((e) => ValidatorFeeder.fromPartial(e)) || [];
     return message;
   },
 };
