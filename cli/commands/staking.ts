@@ -17,7 +17,9 @@ function fromOption(cmd: Command): Command {
 function createValidatorCommand(): Command {
   const cmd = fromOption(
     new Command("create-validator")
-      .description("Create a validator operated by --from, bonding its self-delegation")
+      .description(
+        "Create a validator operated by --from, bonding its self-delegation. Two blocks after the block that includes it, the node holding the consensus key (--pubkey; by default --home's) votes, proposes and sequences, with no restart. Then register its feeder key (strike tx oracle register-feeder) and its Ethereum key (strike tx checkpoint register-eth-key)",
+      )
       .requiredOption("--amount <coin>", "self-delegation, e.g. 1000000000ustrike")
       .option("--pubkey <key>", "consensus key: base64 ed25519, or a priv_validator_key.json path (default: --home's)")
       .requiredOption("--moniker <name>", "the validator's public name")
