@@ -65,6 +65,29 @@ test("saved heights become visible only after markSaved, and survive a reopen", 
   t.deepEqual(vs, { validators: [...set.validators], proposer: set.proposer });
 });
 
+test("saved(h) resolves once markSaved reaches h, at once for a height already saved, and not before", async (t) => {
+  const db = createMemoryDatabase();
+  const store = await openBlockStore(db);
+  const resolved: bigint[] = [];
+  const wait = (h: bigint) => void store.saved(h).then(() => resolved.push(h));
+  wait(1n);
+  wait(2n);
+  const batch = db.batch();
+  store.save(batch, committed(1n, undefined), set);
+  await batch.write();
+  await new Promise((r) => setImmediate(r));
+  t.deepEqual(resolved, [], "written but not yet marked: not saved");
+  store.markSaved(1n);
+  await new Promise((r) => setImmediate(r));
+  t.deepEqual(resolved, [1n]);
+  wait(1n);
+  await new Promise((r) => setImmediate(r));
+  t.deepEqual(resolved, [1n, 1n]);
+  store.markSaved(2n);
+  await new Promise((r) => setImmediate(r));
+  t.deepEqual(resolved, [1n, 1n, 2n]);
+});
+
 test("the commit of a height comes from the next block's last_commit once it exists, else from the seen commit", async (t) => {
   const db = createMemoryDatabase();
   const store = await openBlockStore(db);
