@@ -34,6 +34,9 @@ import { defaultOrderbookGenesis, optionMarketId } from "../modules/orderbook/in
 import { defaultExpiries } from "../modules/orderbook/markets.js";
 import { percentile, writeResult } from "./lib/machine.js";
 import { senderFromKey, sha256, signMessages, type Sender } from "./lib/sendTx.js";
+import { runAsNode } from "./lib/nodeFlags.js";
+
+runAsNode(import.meta.url);
 
 const SIZES = (process.env.BENCH_SIZES ?? "0,2000,10000").split(",").map(Number);
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 200);

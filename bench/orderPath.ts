@@ -45,6 +45,9 @@ import { MemoryBook } from "../modules/orderbook/matching/index.js";
 import { setBookCacheMode, type BookCacheMode } from "../modules/orderbook/bookReads.js";
 import { writeResult } from "./lib/machine.js";
 import { senderFromKey, sha256, signMessages, type Sender } from "./lib/sendTx.js";
+import { runAsNode } from "./lib/nodeFlags.js";
+
+runAsNode(import.meta.url);
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 6000);
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100);

@@ -16,6 +16,9 @@ import { performance } from "node:perf_hooks";
 import { openRocksDatabase } from "../chain/store/rocksDb.js";
 import { openStateStore } from "../chain/store/stateStore.js";
 import { resultsDir } from "./lib/machine.js";
+import { hasNodeV8Flags, runAsNode } from "./lib/nodeFlags.js";
+
+runAsNode(import.meta.url);
 
 const KEYS = Number(process.env["BENCH_KEYS"] ?? 1_000_000);
 const LOAD_BLOCK = 100_000;
@@ -138,6 +141,7 @@ async function main(): Promise<void> {
         memoryGiB: Math.round(totalmem() / 2 ** 30),
         freeMemoryGiB: Math.round(freemem() / 2 ** 30),
         node: process.version,
+        nodeV8Flags: hasNodeV8Flags(),
         loadAverage1m: round(loadavg()[0] ?? 0),
         loadAverageAtStart,
         loadAverageAtEnd: loadavg().map(round),

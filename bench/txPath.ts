@@ -25,6 +25,9 @@ import { defaultBankGenesis } from "../modules/bank/genesis.js";
 import { defaultAuthGenesis, baseAccountJson } from "../modules/auth/genesis.js";
 import { measureVerificationLimit, resultsDir, writeResult } from "./lib/machine.js";
 import { senderFromKey, sha256, signSend, type Sender } from "./lib/sendTx.js";
+import { runAsNode } from "./lib/nodeFlags.js";
+
+runAsNode(import.meta.url);
 
 const TXS = Number(process.env.BENCH_TXS ?? 5000);
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100);

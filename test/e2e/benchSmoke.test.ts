@@ -93,6 +93,8 @@ test.serial("emptyBlock runs: an empty block's CPU time at each size of idle acc
     t.true(positive(x, "emptyBlockCpu.meanMs"));
     t.true(positive(x, "priceMoveBlock.meanMs"));
   }
+  // Started without the node's V8 flags (as here), it ran itself again with them.
+  t.is(at(r, "machine.nodeV8Flags"), true);
 });
 
 test.serial("orderPath runs: every order delivered, and the book cache on and off agree", async (t) => {
@@ -108,6 +110,7 @@ test.serial("orderPath runs: every order delivered, and the book cache on and of
     const prints = new Set(runs.filter((x) => x.ordersPerTx === perTx).map((x) => x.fingerprint));
     t.is(prints.size, 1, `cache on and off differ at ${perTx} orders per tx`);
   }
+  t.is(at(r, "machine.nodeV8Flags"), true);
 });
 
 test.serial("txPath runs: CheckTx, DeliverTx and indexing timed, against the machine's limit", async (t) => {
@@ -121,6 +124,7 @@ test.serial("txPath runs: CheckTx, DeliverTx and indexing timed, against the mac
   t.true(positive(r, "after.microsPerTx.deliverTx"));
   t.regex(String(at(r, "after.fingerprint")), /^[0-9a-f]{64}$/);
   t.true(positive(r, "limit.secp256k1PerSecondOneThread"));
+  t.is(at(r, "machine.nodeV8Flags"), true);
 });
 
 test.serial("stateTree runs: commits timed, and the reopened store has the committed root", async (t) => {
@@ -132,6 +136,7 @@ test.serial("stateTree runs: commits timed, and the reopened store has the commi
   t.true(positive(r, "figures.updatesPerSecond"));
   t.is(at(r, "figures.reopenedRootMatches"), true);
   t.true(positive(r, "limit.rocksBatchPutsPerSecond"));
+  t.is(at(r, "machine.nodeV8Flags"), true);
 });
 
 test.serial("matching runs: the pure engine's operations counted by outcome", async (t) => {
