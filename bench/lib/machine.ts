@@ -1,7 +1,7 @@
 import { cpus, freemem, loadavg, totalmem, platform, release } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { missingV8Flags } from "../../chain/node/v8Flags.js";
+import { hasNodeV8Flags } from "./nodeFlags.js";
 
 /** What every benchmark result records about where it ran. */
 export function machineInfo(): Record<string, unknown> {
@@ -14,7 +14,7 @@ export function machineInfo(): Record<string, unknown> {
     os: `${platform()} ${release()}`,
     node: process.version,
     // Whether this process ran with the node's V8 flags (bench/lib/nodeFlags.ts).
-    nodeV8Flags: missingV8Flags(process.execArgv, process.env["NODE_OPTIONS"]).length === 0,
+    nodeV8Flags: hasNodeV8Flags(),
     // 1, 5 and 15 minute load averages when the result was written: a busy machine explains a slow figure.
     loadAverage: loadavg(),
   };

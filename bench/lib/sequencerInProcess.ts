@@ -37,7 +37,8 @@ import {
   place,
   sendBlock,
 } from "../../test/integration/trading/fixture.js";
-import { missingV8Flags, NODE_V8_FLAGS } from "../../chain/node/v8Flags.js";
+import { NODE_V8_FLAGS } from "../../chain/node/v8Flags.js";
+import { hasNodeV8Flags } from "./nodeFlags.js";
 import { percentile } from "./machine.js";
 
 export async function sequencerCostInProcess(
@@ -186,7 +187,7 @@ export async function sequencerCostInProcess(
     meanMsFirstHalf: r3(firstHalf),
     meanMsSecondHalf: r3(secondHalf),
     /** Whether this process runs with the V8 flags a node runs with (NODE_V8_FLAGS). */
-    nodeV8Flags: missingV8Flags(process.execArgv, process.env["NODE_OPTIONS"]).length === 0,
+    nodeV8Flags: hasNodeV8Flags(),
   };
 }
 

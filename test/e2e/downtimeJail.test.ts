@@ -6,11 +6,19 @@
  * goes on only with its vote. The window and jail time are shortened in genesis.
  */
 import anyTest, { type TestFn } from "ava";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { latestHeight, portBase, rpc, runCliOk, waitForHeight } from "../helpers/localNode.js";
-import { firstSignedCommit, killNode, logTails, startNode, until, type NodeProc } from "../helpers/nodeProcs.js";
+import {
+  firstSignedCommit,
+  killNode,
+  logTails,
+  startNode,
+  stopNodes,
+  until,
+  type NodeProc,
+} from "../helpers/nodeProcs.js";
 
 const test = anyTest as TestFn<{ dir: string; nodes: NodeProc[] }>;
 const JAIL_SECONDS = 5;
@@ -70,14 +78,7 @@ test.before(async (t) => {
   );
 });
 
-test.after.always(async (t) => {
-  const { nodes, dir } = t.context;
-  for (const n of nodes ?? []) await killNode(n);
-  if (process.env.STRIKE_E2E_LOGS !== undefined)
-    for (const n of nodes ?? [])
-      await writeFile(join(process.env.STRIKE_E2E_LOGS, `downtime-${n.home.split("/").pop()}.log`), n.log);
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-});
+test.after.always(async (t) => stopNodes(t.context.nodes, t.context.dir, "downtime"));
 
 test.serial(
   "a validator down too long is jailed and slashed; restarted and unjailed, the running node votes again and the chain needs it",

@@ -8,19 +8,22 @@
  * only because the new validator votes.
  */
 import anyTest, { type TestFn } from "ava";
-import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { latestHeight, portBase, rpc, runCli, runCliOk, waitForHeight } from "../helpers/localNode.js";
-import { firstSignedCommit, killNode, logTails, startNode, until, type NodeProc } from "../helpers/nodeProcs.js";
+import {
+  firstSignedCommit,
+  killNode,
+  logTails,
+  startNode,
+  stopNodes,
+  until,
+  type NodeProc,
+} from "../helpers/nodeProcs.js";
 
-type Proc = NodeProc;
-
-const test = anyTest as TestFn<{ dir: string; nodes: Proc[]; feeder: string }>;
+const test = anyTest as TestFn<{ dir: string; nodes: NodeProc[]; feeder: string }>;
 const CHAIN_ID = "strike-join-1";
-const start = startNode;
-const kill = killNode;
-const tails = (nodes: Proc[]) => logTails(nodes);
 
 test.before(async (t) => {
   const dir = await mkdtemp(join(tmpdir(), "strike-join-"));
@@ -40,7 +43,7 @@ test.before(async (t) => {
     "--timeout-commit",
     "200ms",
   ]);
-  const nodes: Proc[] = [0, 1, 2, 3].map((i) => ({
+  const nodes: NodeProc[] = [0, 1, 2, 3].map((i) => ({
     home: join(dir, `node${i}`),
     rpcUrl: `http://127.0.0.1:${base + 10 * i + 1}`,
     args: [],
@@ -71,24 +74,17 @@ test.before(async (t) => {
     log: "",
   });
   t.context = { dir, nodes, feeder: init.operator_and_feeder };
-  for (const n of nodes) start(n);
+  for (const n of nodes) startNode(n);
   await waitForHeight(
     nodes[4]!.rpcUrl,
     3n,
     120_000,
     () => nodes[4]!.child?.exitCode ?? null,
-    () => tails(nodes),
+    () => logTails(nodes),
   );
 });
 
-test.after.always(async (t) => {
-  const { nodes, dir } = t.context;
-  for (const n of nodes ?? []) await kill(n);
-  if (process.env.STRIKE_E2E_LOGS !== undefined)
-    for (const n of nodes ?? [])
-      await writeFile(join(process.env.STRIKE_E2E_LOGS, `join-${n.home.split("/").pop()}.log`), n.log);
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-});
+test.after.always(async (t) => stopNodes(t.context.nodes, t.context.dir, "join"));
 
 test.serial(
   "a node that joins a running network becomes a validator: it signs commits, proposes, sequences, and the chain needs its vote",
@@ -96,7 +92,7 @@ test.serial(
     t.timeout(400_000);
     const { nodes } = t.context;
     const newcomer = nodes[4]!;
-    const logs = () => tails(nodes);
+    const logs = () => logTails(nodes);
     const mine = ["--home", newcomer.home, "--keyring-backend", "test", "--node", newcomer.rpcUrl];
     const node0 = ["--home", nodes[0]!.home, "--keyring-backend", "test", "--node", nodes[0]!.rpcUrl];
 
@@ -267,20 +263,20 @@ test.serial(
     t.regex(refused.stdout + refused.stderr, /cannot be a validator.s feeder/);
 
     // Its vote counts: with node3 down, four of five equal powers are 80% > 2/3, and only with the newcomer.
-    await kill(nodes[3]!);
+    await killNode(nodes[3]!);
     const from = await latestHeight(nodes[0]!.rpcUrl);
     t.true(
       (await waitForHeight(nodes[0]!.rpcUrl, from + 5n, 60_000, () => newcomer.child?.exitCode ?? null, logs)) >=
         from + 5n,
     );
-    await kill(newcomer);
+    await killNode(newcomer);
     const stalled = await latestHeight(nodes[0]!.rpcUrl);
     await new Promise((r) => setTimeout(r, 3_000));
     t.true(
       (await latestHeight(nodes[0]!.rpcUrl)) <= stalled + 1n,
       "with the newcomer down too (three of five), no block is decided",
     );
-    start(newcomer);
+    startNode(newcomer);
     t.true(
       (await waitForHeight(nodes[0]!.rpcUrl, stalled + 3n, 90_000, () => newcomer.child?.exitCode ?? null, logs)) >=
         stalled + 3n,

@@ -5,54 +5,28 @@
  * every node holds the same block hash and app hash at every height.
  */
 import anyTest, { type TestFn } from "ava";
-import { spawn, type ChildProcess } from "node:child_process";
 import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { latestHeight, rpc, runCliOk, waitForHeight, portBase } from "../helpers/localNode.js";
-
-interface Proc {
-  home: string;
-  rpcUrl: string;
-  child?: ChildProcess;
-  log: string;
-  extraArgs: string[];
-}
+import { killNode, startNode, type NodeProc } from "../helpers/nodeProcs.js";
 
 /** `extra` is created in the before hook so that processes a test adds are seen by the after hook (ava gives each test a shallow copy of the context). */
-const test = anyTest as TestFn<{ dir: string; nodes: Proc[]; extra: Proc[] }>;
-const bin = resolve(import.meta.dirname, "..", "..", "bin", "strike.js");
+const test = anyTest as TestFn<{ dir: string; nodes: NodeProc[]; extra: NodeProc[] }>;
 const VALIDATORS = 4;
 
-function start(p: Proc): void {
-  const child = spawn(process.execPath, [bin, "start", "--home", p.home, ...p.extraArgs], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.on("data", (d: Buffer) => (p.log += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (p.log += d.toString()));
-  p.child = child;
-}
-
-async function kill(p: Proc, signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
-  const c = p.child;
-  if (c === undefined || c.exitCode !== null || c.signalCode !== null) return;
-  const exited = new Promise<void>((r) => c.once("exit", () => r()));
-  c.kill(signal);
-  await exited;
-}
-
 /** The last lines of each named node's log: what a wait that timed out shows. */
-function logTails(nodes: Record<string, Proc>, chars = 3_000): string {
+function namedTails(nodes: Record<string, NodeProc>, chars = 3_000): string {
   return Object.entries(nodes)
     .map(([name, p]) => `--- ${name} (${p.home}) ---\n${p.log.slice(-chars)}`)
     .join("\n");
 }
 
-async function heightOf(p: Proc): Promise<bigint> {
+async function heightOf(p: NodeProc): Promise<bigint> {
   return latestHeight(p.rpcUrl);
 }
 
-async function blockAt(p: Proc, h: bigint): Promise<{ hash: string; appHash: string }> {
+async function blockAt(p: NodeProc, h: bigint): Promise<{ hash: string; appHash: string }> {
   const r = await rpc<{ block_id: { hash: string }; block: { header: { app_hash: string } } }>(p.rpcUrl, "block", {
     height: String(h),
   });
@@ -76,14 +50,14 @@ test.before(async (t) => {
     "--timeout-commit",
     "200ms",
   ]);
-  const nodes: Proc[] = Array.from({ length: VALIDATORS }, (_, i) => ({
+  const nodes: NodeProc[] = Array.from({ length: VALIDATORS }, (_, i) => ({
     home: join(dir, `node${i}`),
     rpcUrl: `http://127.0.0.1:${base + 10 * i + 1}`,
     log: "",
-    extraArgs: [],
+    args: [],
   }));
   t.context = { dir, nodes, extra: [] };
-  for (const n of nodes) start(n);
+  for (const n of nodes) startNode(n);
   for (const n of nodes)
     await waitForHeight(
       n.rpcUrl,
@@ -98,7 +72,7 @@ test.after.always(async (t) => {
   const { nodes, extra, dir } = t.context;
   for (const n of [...(nodes ?? []), ...(extra ?? [])]) {
     n.child?.kill("SIGCONT");
-    await kill(n);
+    await killNode(n);
   }
   if (process.env.STRIKE_E2E_LOGS !== undefined) {
     for (const n of nodes ?? [])
@@ -108,11 +82,11 @@ test.after.always(async (t) => {
 });
 
 test.serial("with one of four validators killed the chain goes on, and the restarted one catches up", async (t) => {
-  const [a, , , d] = t.context.nodes as [Proc, Proc, Proc, Proc];
-  await kill(d);
+  const [a, , , d] = t.context.nodes as [NodeProc, NodeProc, NodeProc, NodeProc];
+  await killNode(d);
   const h = await heightOf(a);
   t.true((await waitForHeight(a.rpcUrl, h + 5n, 60_000)) >= h + 5n);
-  start(d);
+  startNode(d);
   const target = await heightOf(a);
   t.true(
     (await waitForHeight(
@@ -126,27 +100,27 @@ test.serial("with one of four validators killed the chain goes on, and the resta
 });
 
 test.serial("with two validators down the chain halts without a fork, and resumes when one returns", async (t) => {
-  const [a, b, c, d] = t.context.nodes as [Proc, Proc, Proc, Proc];
-  await kill(c);
-  await kill(d);
+  const [a, b, c, d] = t.context.nodes as [NodeProc, NodeProc, NodeProc, NodeProc];
+  await killNode(c);
+  await killNode(d);
   await new Promise((r) => setTimeout(r, 3_000));
   const stuck = await heightOf(a);
   await new Promise((r) => setTimeout(r, 5_000));
   t.is(await heightOf(a), stuck, "no block without +2/3 of the voting power");
   t.is(await heightOf(b), stuck);
-  start(c);
+  startNode(c);
   t.true(
     (await waitForHeight(
       a.rpcUrl,
       stuck + 3n,
       90_000,
       () => a.child?.exitCode ?? c.child?.exitCode ?? null,
-      () => logTails({ a, b, c }),
+      () => namedTails({ a, b, c }),
     )) >=
       stuck + 3n,
     "blocks again with three of four",
   );
-  start(d);
+  startNode(d);
   await waitForHeight(
     d.rpcUrl,
     stuck + 3n,
@@ -157,7 +131,7 @@ test.serial("with two validators down the chain halts without a fork, and resume
 });
 
 test.serial("a validator paused with SIGSTOP and resumed rejoins", async (t) => {
-  const [a, b] = t.context.nodes as [Proc, Proc];
+  const [a, b] = t.context.nodes as [NodeProc, NodeProc];
   b.child!.kill("SIGSTOP");
   try {
     const h = await heightOf(a);
@@ -166,7 +140,7 @@ test.serial("a validator paused with SIGSTOP and resumed rejoins", async (t) => 
       h + 3n,
       60_000,
       () => a.child?.exitCode ?? null,
-      () => logTails({ a }),
+      () => namedTails({ a }),
     );
   } finally {
     // Resumed even when the wait fails, so that the tests after this one find it running.
@@ -179,7 +153,7 @@ test.serial("a validator paused with SIGSTOP and resumed rejoins", async (t) => 
       target,
       60_000,
       () => b.child?.exitCode ?? null,
-      () => logTails({ b }),
+      () => namedTails({ b }),
     )) >= target,
   );
 });
@@ -192,17 +166,17 @@ test.serial("all four validators killed at once with SIGKILL and started again: 
   await waitForHeight(a.rpcUrl, h + 1n, 60_000);
   await new Promise((r) => setTimeout(r, 210));
   const before = (await Promise.all(nodes.map(heightOf))).reduce((x, y) => (x > y ? x : y));
-  await Promise.all(nodes.map((n) => kill(n)));
+  await Promise.all(nodes.map((n) => killNode(n)));
   // A block may have committed between the read and the kills.
   const stopped = before + 1n;
-  for (const n of nodes) start(n);
+  for (const n of nodes) startNode(n);
   t.true(
     (await waitForHeight(
       a.rpcUrl,
       stopped + 3n,
       90_000,
       () => nodes.map((n) => n.child?.exitCode).find((c) => c !== null && c !== undefined) ?? null,
-      () => logTails(Object.fromEntries(nodes.map((n, i) => [`node${i}`, n]))),
+      () => namedTails(Object.fromEntries(nodes.map((n, i) => [`node${i}`, n]))),
     )) >=
       stopped + 3n,
     "blocks again after all four restart",
@@ -225,11 +199,11 @@ test.serial("a full node started late syncs from genesis", async (t) => {
   const allPeers = new Set(peers.split(","));
   const cfg1 = await readFile(join(nodes[1]!.home, "config", "config.toml"), "utf8");
   for (const p of /persistent_peers = "([^"]*)"/.exec(cfg1)![1]!.split(",")) allPeers.add(p);
-  const full: Proc = {
+  const full: NodeProc = {
     home,
     rpcUrl: `http://127.0.0.1:${base + 10 * VALIDATORS + 1}`,
     log: "",
-    extraArgs: [
+    args: [
       "--rpc.laddr",
       `tcp://127.0.0.1:${base + 10 * VALIDATORS + 1}`,
       "--p2p.laddr",
@@ -239,7 +213,7 @@ test.serial("a full node started late syncs from genesis", async (t) => {
     ],
   };
   t.context.extra.push(full);
-  start(full);
+  startNode(full);
   const target = await heightOf(nodes[0]!);
   t.true(
     (await waitForHeight(

@@ -4,7 +4,8 @@
  * error when it times out.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { resolve } from "node:path";
+import { rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { latestHeight, rpc } from "./localNode.js";
 
 export interface NodeProc {
@@ -34,6 +35,18 @@ export async function killNode(p: NodeProc): Promise<void> {
   const exited = new Promise<void>((r) => c.once("exit", () => r()));
   c.kill("SIGKILL");
   await exited;
+}
+
+/**
+ * A test's after hook: kills every node, writes their logs to STRIKE_E2E_LOGS (when set) as
+ * `<prefix>-<home's last part>.log`, and removes the network's folder.
+ */
+export async function stopNodes(nodes: readonly NodeProc[] | undefined, dir: string | undefined, prefix: string) {
+  for (const n of nodes ?? []) await killNode(n);
+  const logs = process.env["STRIKE_E2E_LOGS"];
+  if (logs !== undefined)
+    for (const n of nodes ?? []) await writeFile(join(logs, `${prefix}-${n.home.split("/").pop()}.log`), n.log);
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 }
 
 export const logTails = (nodes: readonly NodeProc[], chars = 2500): string =>
