@@ -62,9 +62,13 @@ export function serialize(response: JsonRpcResponse | JsonRpcResponse[]): string
   try {
     return JSON.stringify(response);
   } catch (e) {
-    const id = Array.isArray(response) ? null : response.id;
-    return JSON.stringify(
-      errorResponse(id, jsonRpcError(JSONRPC_INTERNAL_ERROR, `error marshaling response: ${String(e)}`)),
-    );
+    return marshalFailure(Array.isArray(response) ? null : response.id, e);
   }
+}
+
+/** The internal-error response sent in place of a response that could not be encoded. */
+export function marshalFailure(id: JsonRpcId | null, e: unknown): string {
+  return JSON.stringify(
+    errorResponse(id, jsonRpcError(JSONRPC_INTERNAL_ERROR, `error marshaling response: ${String(e)}`)),
+  );
 }

@@ -10,9 +10,17 @@
 import type { IncomingMessage } from "node:http";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import { indexerErrors } from "../indexer/errors.js";
-import type { CallContext, RouteTable, RpcLogger, WsSession } from "./context.js";
+import type { CallContext, Frame, RouteTable, RpcLogger, WsSession } from "./context.js";
 import { JSONRPC_INVALID_REQUEST, JSONRPC_PARSE_ERROR, jsonRpcError } from "./errors.js";
-import { callMethod, errorResponse, serialize } from "./jsonrpc.js";
+import { callMethod, errorResponse, marshalFailure, serialize } from "./jsonrpc.js";
+
+/**
+ * A shared push body at least this long goes out as a second fragment instead of being
+ * copied behind the subscriber's head: a copy of a small body costs less than the extra
+ * socket write a fragment takes (receipts, market deltas), a copy per subscriber of a
+ * block's ~3 MB NewBlock does not.
+ */
+const FRAGMENT_AT = 64 * 1024;
 
 /** Messages waiting for their turn before the socket stops being read. */
 const MAX_QUEUED_MESSAGES = 8;
@@ -53,6 +61,24 @@ export function createWebsocketEndpoint(
         if (!keepsUp())
           throw indexerErrors.subscriberTooSlow(`more than ${maxBuffered} bytes unread by ${subscriberId}`);
         socket.send(serialize(message as never));
+      },
+      sendFrame(id, encode): void {
+        if (!keepsUp())
+          throw indexerErrors.subscriberTooSlow(`more than ${maxBuffered} bytes unread by ${subscriberId}`);
+        let frame: Frame;
+        try {
+          frame = encode();
+        } catch (e) {
+          socket.send(marshalFailure(id, e));
+          return;
+        }
+        if (frame.body.length < FRAGMENT_AT) {
+          socket.send(Buffer.concat([Buffer.from(frame.head), frame.body]), { binary: false });
+          return;
+        }
+        // Two fragments of one message, sent back to back: nothing else can be sent between them.
+        socket.send(frame.head, { binary: false, fin: false });
+        socket.send(frame.body, { binary: false, fin: true });
       },
     };
     const reply = (text: string): void => {

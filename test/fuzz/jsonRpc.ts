@@ -104,7 +104,7 @@ export async function fuzzJsonRpc(options: {
     maxBatchResponseBytes: 25_000_000,
     websocketWriteBufferBytes: 1_000_000,
   };
-  const session: WsSession = { subscriberId: "fuzz", send: () => {} };
+  const session: WsSession = { subscriberId: "fuzz", send: () => {}, sendFrame: (_id, encode) => void encode() };
   const server = await startRpcServer({ laddr: "tcp://127.0.0.1:0", services, timeoutBroadcastTxCommitMs: 50 });
   const stats: FuzzStats = {
     target: "json-rpc",

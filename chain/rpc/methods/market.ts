@@ -9,6 +9,7 @@ import type { MarketTopic } from "../../indexer/marketFeed.js";
 import { isStrikeError } from "../../types/errors.js";
 import type { CallContext, RouteTable } from "../context.js";
 import { rpcErrors } from "../errors.js";
+import { resultFrame } from "../render/frames.js";
 import type { Args } from "../params.js";
 import type { MarketDataView } from "../services.js";
 
@@ -78,7 +79,7 @@ async function subscribe(ctx: CallContext, args: Args) {
   const id = ctx.id;
   try {
     const snapshot = await feed.subscribe(ws.subscriberId, key, topic, (message) =>
-      ws.send({ jsonrpc: "2.0", id, result: message }),
+      ws.sendFrame(id, () => resultFrame(id, message)),
     );
     return { subscribed: key, ...(snapshot === undefined ? {} : { snapshot }) };
   } catch (e) {

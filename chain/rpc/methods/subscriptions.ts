@@ -3,7 +3,7 @@ import { isStrikeError } from "../../types/errors.js";
 import type { CallContext, RouteTable, WsSession } from "../context.js";
 import { JSONRPC_SERVER_ERROR, jsonRpcError, rpcErrors } from "../errors.js";
 import type { Args } from "../params.js";
-import { eventMessageJson } from "../render/events.js";
+import { eventFrame } from "../render/frames.js";
 
 /** CometBFT's bound (rpc/core/events.go): a query is parsed and matched against every event. */
 export const MAX_QUERY_LENGTH = 512;
@@ -30,7 +30,7 @@ async function subscribe(ctx: CallContext, args: Args) {
   }
   const id = ctx.id;
   try {
-    bus.subscribe(ws.subscriberId, query, (msg) => ws.send({ jsonrpc: "2.0", id, result: eventMessageJson(msg) }), {
+    bus.subscribe(ws.subscriberId, query, (msg) => ws.sendFrame(id, () => eventFrame(id, msg)), {
       onCancel: (reason) => {
         try {
           ws.send({

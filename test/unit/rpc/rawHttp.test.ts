@@ -212,6 +212,78 @@ test.serial(
   },
 );
 
+test.serial(
+  "every subscriber of an event gets it under its own id and query; one that cannot be encoded is an internal error and the subscription goes on",
+  async (t) => {
+    const open = async (query: string, id: number) => {
+      const ws = new WebSocket(`${server.url.replace("http", "ws")}/websocket`);
+      const raw: string[] = [];
+      const waiters: (() => void)[] = [];
+      ws.on("message", (m) => {
+        raw.push(m.toString());
+        waiters.splice(0).forEach((w) => w());
+      });
+      const next = async (): Promise<string> => {
+        while (raw.length === 0) await new Promise<void>((r) => waiters.push(r));
+        return raw.shift()!;
+      };
+      await new Promise((r) => ws.once("open", r));
+      ws.send(call("subscribe", { query }, id));
+      t.deepEqual(JSON.parse(await next()).result, {});
+      return { ws, next };
+    };
+    const a = await open("tm.event='NewBlock'", 5);
+    const b = await open("tm.event = 'NewBlock'", 6);
+    const block = h.chain.blocks[2]!;
+    h.bus.publish({
+      type: "NewBlock",
+      block,
+      blockId: h.chain.commits[2]!.blockId,
+      resultFinalizeBlock: h.chain.results[2]!,
+    });
+    const [ea, eb] = [JSON.parse(await a.next()), JSON.parse(await b.next())];
+    t.is(ea.id, 5);
+    t.is(eb.id, 6);
+    t.is(ea.result.query, "tm.event='NewBlock'");
+    t.is(eb.result.query, "tm.event = 'NewBlock'");
+    t.is(ea.result.data.value.block.header.height, "3");
+    t.is(ea.result.data.value.block.data.txs.length, block.txs.length);
+    t.deepEqual(ea.result.data, eb.result.data);
+    t.deepEqual(ea.result.events, eb.result.events);
+
+    // A Receipt event whose value a bug left with a bigint: the subscriber is told, under its id.
+    const c = await open("tm.event='Receipt'", 7);
+    h.bus.publish({ type: "Receipt", value: { height: 3n }, attributes: new Map() });
+    const failed = JSON.parse(await c.next());
+    t.is(failed.id, 7);
+    t.is(failed.error.code, -32603);
+    t.regex(failed.error.data, /error marshaling response/);
+    h.bus.publish({ type: "Receipt", value: { height: "3" }, attributes: new Map() });
+    const ok = JSON.parse(await c.next());
+    t.is(ok.id, 7);
+    t.deepEqual(ok.result.data, { type: "strike/event/Receipt", value: { height: "3" } });
+
+    // A push past 64 KiB goes out in two fragments (the subscriber's head, the shared body):
+    // the client reads one message, in order with the small ones around it.
+    const big = "x".repeat(300_000) + "é";
+    h.bus.publish({ type: "Receipt", value: { big }, attributes: new Map() });
+    h.bus.publish({ type: "Receipt", value: { after: true }, attributes: new Map() });
+    const bigRaw = await c.next();
+    t.true(Buffer.byteLength(bigRaw) > 300_000);
+    t.deepEqual(JSON.parse(bigRaw), {
+      jsonrpc: "2.0",
+      id: 7,
+      result: {
+        query: "tm.event='Receipt'",
+        data: { type: "strike/event/Receipt", value: { big } },
+        events: { "tm.event": ["Receipt"] },
+      },
+    });
+    t.deepEqual(JSON.parse(await c.next()).result.data.value, { after: true });
+    for (const s of [a, b, c]) s.ws.close();
+  },
+);
+
 test("listen addresses are parsed from CometBFT's tcp:// form", (t) => {
   t.deepEqual(parseLaddr("tcp://127.0.0.1:26657"), { host: "127.0.0.1", port: 26657 });
   t.deepEqual(parseLaddr("[::1]:0"), { host: "::1", port: 0 });
