@@ -1,12 +1,20 @@
 /**
  * Signed bank sends per second through one real node process (RocksDB, RPC, mempool,
  * consensus), submitted over JSON-RPC and counted when committed, with commit latency
- * (submission → the client sees the block over the websocket). Two phases: saturation
- * (as fast as the node takes them) and a paced run at half that rate for latency. The
- * machine's secp256k1 verification rate and the load average are measured in the same run.
+ * (submission → the client sees the block over the websocket). Phases, each a share of
+ * every account's sequences:
+ *   - warm-up: a saturated burst, reported but not the headline: a node just started
+ *     compiles its hot code while it runs (V8 spent ~5 s of CPU on optimising compiles in
+ *     the first 20 s of a loaded node), which a node that has run for a while has done;
+ *   - saturation: as fast as the node takes them;
+ *   - paced: at half that rate, for latency;
+ *   - watched: saturated again with BENCH_WATCHERS websocket clients following every
+ *     block as the web dashboard does (NewBlock), to show what open dashboards cost.
+ * The machine's secp256k1 verification rate and the load average are measured in the same run.
  *
- *   npx tsx bench/bankSends.ts   (BENCH_ACCOUNTS, BENCH_TXS_PER_ACCOUNT, BENCH_LANES; BENCH_LABEL=before|after
- *   records the run under that label, keeping the other; STRIKE_BIN runs another checkout's bin/strike.js)
+ *   npx tsx bench/bankSends.ts   (BENCH_ACCOUNTS, BENCH_TXS_PER_ACCOUNT (per phase), BENCH_WARMUP_TXS_PER_ACCOUNT,
+ *   BENCH_WATCHERS, BENCH_LANES; BENCH_LABEL=before|after records the run under that label, keeping the
+ *   other; STRIKE_BIN runs another checkout's bin/strike.js)
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -17,13 +25,16 @@ import { loadavg } from "node:os";
 import { addGenesisAccount, loadGenesis, writeGenesis } from "../genesis/index.js";
 import { freePort, runCliOk, waitForHeight } from "../test/helpers/localNode.js";
 import { measureVerificationLimit, resultsDir, writeResult } from "./lib/machine.js";
+import { watchBlocks } from "./lib/blockWatchers.js";
 import { benchNodeArgs } from "./lib/nodeArgs.js";
 import { samples } from "./lib/metrics.js";
-import { fetchAccountNumbers, newSender, runPhase } from "./lib/sendPhase.js";
-import { signSend } from "./lib/sendTx.js";
+import { fetchAccountNumbers, newSender, runPhase, signLanes } from "./lib/sendPhase.js";
 
-const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 256);
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 512);
+/** Each account's txs in each of the saturation, paced and watched phases. */
 const TXS_PER_ACCOUNT = Number(process.env.BENCH_TXS_PER_ACCOUNT ?? 20);
+const WARMUP_TXS_PER_ACCOUNT = Number(process.env.BENCH_WARMUP_TXS_PER_ACCOUNT ?? 10);
+const WATCHERS = Number(process.env.BENCH_WATCHERS ?? 10);
 const LANES = Number(process.env.BENCH_LANES ?? 64);
 const LABEL = process.env.BENCH_LABEL ?? "after";
 const STRIKE_BIN = process.env.STRIKE_BIN ?? "bin/strike.js";
@@ -71,29 +82,29 @@ async function main(): Promise<void> {
     const loadAtStart = loadavg();
     const limit = await measureVerificationLimit();
     await fetchAccountNumbers(rpcUrl, senders);
-    const half = Math.floor(TXS_PER_ACCOUNT / 2);
-    const build = (from: number, to: number): Uint8Array[][][] => {
-      const lanes: Uint8Array[][][] = Array.from({ length: LANES }, () => []);
-      for (let seq = from; seq < to; seq++) {
-        for (let l = 0; l < LANES; l++) {
-          lanes[l]!.push(
-            senders.filter((_, i) => i % LANES === l).map((s) => signSend(s, receiver, BigInt(seq), chainId)),
-          );
-        }
-      }
-      return lanes;
-    };
+    const build = (from: number, to: number) => signLanes(senders, receiver, chainId, LANES, from, to);
+    const wsUrl = rpcUrl.replace("http", "ws") + "/websocket";
+    let next = 0;
+    const take = (n: number): [number, number] => [next, (next += n)];
+    const warmup =
+      WARMUP_TXS_PER_ACCOUNT > 0
+        ? await runPhase([rpcUrl], wsUrl, build(...take(WARMUP_TXS_PER_ACCOUNT)), undefined)
+        : null;
     const signStart = performance.now();
-    const saturationTxs = build(0, half);
+    const saturationTxs = build(...take(TXS_PER_ACCOUNT));
     const signSeconds = (performance.now() - signStart) / 1000;
-    const saturation = await runPhase([rpcUrl], rpcUrl.replace("http", "ws") + "/websocket", saturationTxs, undefined);
+    const saturation = await runPhase([rpcUrl], wsUrl, saturationTxs, undefined);
     const pacedRate = Math.max(100, Math.floor(saturation.txPerSecond / 2));
-    const paced = await runPhase(
-      [rpcUrl],
-      rpcUrl.replace("http", "ws") + "/websocket",
-      build(half, TXS_PER_ACCOUNT),
-      pacedRate,
-    );
+    const paced = await runPhase([rpcUrl], wsUrl, build(...take(TXS_PER_ACCOUNT)), pacedRate);
+    const watchedTxs = build(...take(TXS_PER_ACCOUNT));
+    const watchers = await watchBlocks(wsUrl, WATCHERS);
+    let watched;
+    try {
+      watched = await runPhase([rpcUrl], wsUrl, watchedTxs, undefined);
+    } finally {
+      watchers.close();
+    }
+    const perWatcher = watchers.received();
 
     const verifyPath = join(import.meta.dirname, "results", "verify.json");
     const ceiling = existsSync(verifyPath)
@@ -110,8 +121,17 @@ async function main(): Promise<void> {
       binary: STRIKE_BIN,
       loadAverage: { atStart: loadAtStart, atEnd: loadavg() },
       machineLimitInRun: limit,
+      warmup,
       saturation,
       paced: { ratePerSecond: pacedRate, ...paced },
+      watched: {
+        watchers: WATCHERS,
+        ...watched,
+        blocksPerWatcher: WATCHERS === 0 ? null : Math.min(...perWatcher.map((w) => w.blocks)),
+        megabytesPerWatcher:
+          WATCHERS === 0 ? null : Math.round(Math.max(...perWatcher.map((w) => w.bytes)) / 1e4) / 100,
+        fractionOfSaturation: watched.txPerSecond / saturation.txPerSecond,
+      },
       fractionOfLimitInRun: saturation.txPerSecond / limit.secp256k1PerSecondAllCores,
       executionReuse,
       verificationCeilingIdleMachine: ceiling ?? null,
@@ -124,7 +144,9 @@ async function main(): Promise<void> {
     const path = writeResult("bank-sends", {
       setup: {
         accounts: ACCOUNTS,
-        txsPerAccount: TXS_PER_ACCOUNT,
+        txsPerAccountPerPhase: TXS_PER_ACCOUNT,
+        warmupTxsPerAccount: WARMUP_TXS_PER_ACCOUNT,
+        watchers: WATCHERS,
         lanes: LANES,
         batchPerRequest: Math.ceil(ACCOUNTS / LANES),
         presignSecondsForSaturationPhase: signSeconds,

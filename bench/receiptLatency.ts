@@ -35,6 +35,7 @@
  * Writes bench/results/receipt-latency.json.
  *
  *   npx tsx bench/receiptLatency.ts   (BENCH_ACCOUNTS, BENCH_SECONDS, BENCH_NODE_ARGS, BENCH_RATES=100,500,1000,
+ *     BENCH_WARMUP_RATE=300, BENCH_WARMUP_SECONDS=10,
  *     BENCH_RPC_TIMEOUT_MS=15000, BENCH_DEADLINE_S=1500, BENCH_IN_PROCESS_ORDERS=1000)
  */
 import { readFileSync } from "node:fs";
@@ -62,6 +63,9 @@ import { cpuBetween, cpuSnapshot } from "./lib/threadCpu.js";
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 120);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const RATES = (process.env.BENCH_RATES ?? "100,500,1000").split(",").map(Number);
+/** The warm-up load before any figure (0 seconds: none). */
+const WARMUP_RATE = Number(process.env.BENCH_WARMUP_RATE ?? 300);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
 const RPC_TIMEOUT_MS = Number(process.env.BENCH_RPC_TIMEOUT_MS ?? 15_000);
 const DEADLINE_MS = Number(process.env.BENCH_DEADLINE_S ?? 1_500) * 1000;
 const IN_PROCESS_ORDERS = Number(process.env.BENCH_IN_PROCESS_ORDERS ?? 1_000);
@@ -337,6 +341,67 @@ async function main(): Promise<void> {
     let orderNo = 0;
 
     /**
+     * Sends `perSecond` orders a second for `seconds`, round robin over the idle accounts (an
+     * account's txs go one after another, in sequence order); returns how many were skipped
+     * for want of an idle account.
+     */
+    const sendPaced = async (perSecond: number, seconds: number, samples: Sample[]): Promise<number> => {
+      const start = performance.now();
+      const busy = senders.map(() => false);
+      const total = perSecond * seconds;
+      const inFlight: Promise<void>[] = [];
+      let skipped = 0;
+      let next = 0;
+      for (let k = 0; k < total; k++) {
+        const due = start + (k * 1000) / perSecond;
+        const wait = due - performance.now();
+        if (wait > 1) await sleep(wait);
+        let a = -1;
+        for (let j = 0; j < senders.length; j++) {
+          const c = (next + j) % senders.length;
+          if (!busy[c] && !retired[c]) {
+            a = c;
+            break;
+          }
+        }
+        if (a < 0) {
+          skipped++;
+          continue;
+        }
+        next = (a + 1) % senders.length;
+        busy[a] = true;
+        const tx = orderTx(senders[a]!, sequence[a]!, chainId, orderNo++);
+        inFlight.push(
+          send(a, tx)
+            .then((s) => void samples.push(s))
+            .finally(() => (busy[a] = false)),
+        );
+      }
+      await Promise.all(inFlight);
+      return skipped;
+    };
+
+    // Nodes just started compile their hot code while they run (V8's optimising compiler took
+    // seconds of CPU per node in its first loaded seconds), which a validator that has run for
+    // a while has done: a warm-up load, reported but not a phase, comes before every figure.
+    if (WARMUP_SECONDS > 0) {
+      const warm: Sample[] = [];
+      const t0 = performance.now();
+      const skipped = await sendPaced(WARMUP_RATE, WARMUP_SECONDS, warm);
+      await waitCommitted(warm, 30_000);
+      result["warmup"] = {
+        ordersPerSecond: WARMUP_RATE,
+        seconds: WARMUP_SECONDS,
+        sent: warm.length,
+        skippedNoIdleAccount: skipped,
+        sendErrors: warm.filter((s) => s.error !== undefined).length,
+        committed: warm.filter((s) => s.code === 0 && s.commitAt !== undefined).length,
+        tookSeconds: Math.round((performance.now() - t0) / 100) / 10,
+      };
+      console.log(JSON.stringify({ warmup: result["warmup"] }));
+    }
+
+    /**
      * This machine's floor in this run: one order at a time on the idle localnet (each waits
      * for its commit), from an account that sends to the sequencer's node.
      */
@@ -388,37 +453,7 @@ async function main(): Promise<void> {
       const cpuAtStart = cpuSnapshot(pids);
       const start = performance.now();
       try {
-        const busy = senders.map(() => false);
-        const total = perSecond * SECONDS;
-        const inFlight: Promise<void>[] = [];
-        let next = 0;
-        for (let k = 0; k < total; k++) {
-          const due = start + (k * 1000) / perSecond;
-          const wait = due - performance.now();
-          if (wait > 1) await sleep(wait);
-          // The next idle account, round robin: an account's txs go one after another, in sequence order.
-          let a = -1;
-          for (let j = 0; j < senders.length; j++) {
-            const c = (next + j) % senders.length;
-            if (!busy[c] && !retired[c]) {
-              a = c;
-              break;
-            }
-          }
-          if (a < 0) {
-            skipped++;
-            continue;
-          }
-          next = (a + 1) % senders.length;
-          busy[a] = true;
-          const tx = orderTx(senders[a]!, sequence[a]!, chainId, orderNo++);
-          inFlight.push(
-            send(a, tx)
-              .then((s) => void phaseSamples.push(s))
-              .finally(() => (busy[a] = false)),
-          );
-        }
-        await Promise.all(inFlight);
+        skipped = await sendPaced(perSecond, SECONDS, phaseSamples);
       } catch (e) {
         phases.push({ targetOrdersPerSecond: perSecond, failed: errorText(e), loadAverageAtStart: loadAtStart });
         continue;

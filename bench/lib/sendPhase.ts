@@ -7,7 +7,7 @@ import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
 import WebSocket from "ws";
 import { postJson } from "./jsonRpc.js";
 import { percentile } from "./machine.js";
-import { senderFromKey, sha256, type Sender } from "./sendTx.js";
+import { senderFromKey, sha256, signSend, type Sender } from "./sendTx.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
 
@@ -126,6 +126,28 @@ export async function runPhase(
     blocks,
     meanTxsPerBlock: blocks === 0 ? 0 : committed / blocks,
   };
+}
+
+/**
+ * Signed sends to `receiver` for sequences [from, to) of every sender, split into `lanes`
+ * lanes (sender i in lane i mod lanes); each lane is a list of batches, one batch per
+ * sequence, so a sender's txs go in sequence order.
+ */
+export function signLanes(
+  senders: readonly Sender[],
+  receiver: string,
+  chainId: string,
+  lanes: number,
+  from: number,
+  to: number,
+): Uint8Array[][][] {
+  const out: Uint8Array[][][] = Array.from({ length: lanes }, () => []);
+  for (let seq = from; seq < to; seq++) {
+    for (let l = 0; l < lanes; l++) {
+      out[l]!.push(senders.filter((_, i) => i % lanes === l).map((s) => signSend(s, receiver, BigInt(seq), chainId)));
+    }
+  }
+  return out;
 }
 
 /** A sender with a fresh random key (a random scalar is below the curve order with overwhelming probability). */
