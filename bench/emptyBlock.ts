@@ -7,7 +7,13 @@
  * whose only tx is a small oracle move (triggers and safe bands are checked against it).
  * The machine's limit is the same block on a chain with no accounts at all: the floor of
  * the fixed per-block work on this machine. Both wall and CPU time per block are recorded; the
- * ratios use CPU time, which a shared machine's load distorts less. Writes bench/results/empty-block.json.
+ * ratios use CPU time, which a shared machine's load distorts less.
+ *
+ * Blocks carry the previous block's hash as a node's do, so the checkpoint module records a
+ * checkpoint every `interval` (10) blocks, and that block's begin-block computes the exit
+ * root over every account's equity (modules/bridge). Those blocks are reported apart
+ * (`checkpointBlock`): their cost grows with the number of accounts.
+ * Writes bench/results/empty-block.json.
  *
  *   npx tsx bench/emptyBlock.ts        (BENCH_SIZES=0,2000,10000 BENCH_BLOCKS=200)
  */
@@ -128,6 +134,8 @@ async function newChain(accounts: number) {
       time: { seconds: GENESIS_SECONDS + height, nanos: 0 },
       hash: new Uint8Array(32),
       proposerAddress: new Uint8Array(20),
+      // A node's blocks name the last block: with it, begin-block records checkpoints.
+      lastBlockHash: new Uint8Array(32).fill(1),
       misbehavior: [],
     });
     const batch = db.batch();
@@ -213,13 +221,17 @@ async function measure(accounts: number) {
   const empty: number[] = [];
   // CPU time as well as wall time: on a shared machine the wall clock also counts waiting for a core.
   const emptyCpu: number[] = [];
+  const checkpoint: number[] = [];
+  const checkpointCpu: number[] = [];
   for (let i = 0; i < BLOCKS; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    await chain.block([]);
-    empty.push(performance.now() - t0);
+    const res = await chain.block([]);
+    const ms = performance.now() - t0;
     const c = process.cpuUsage(c0);
-    emptyCpu.push((c.user + c.system) / 1000);
+    const isCheckpoint = res.events.some((e) => e.type === "checkpoint");
+    (isCheckpoint ? checkpoint : empty).push(ms);
+    (isCheckpoint ? checkpointCpu : emptyCpu).push((c.user + c.system) / 1000);
   }
   // One small oracle move per block (3000 ↔ 3001.5): the feeder's tx and what a move makes the end block read.
   const moves: number[] = [];
@@ -237,8 +249,9 @@ async function measure(accounts: number) {
       CHAIN_ID,
     );
     const t0 = performance.now();
-    await chain.block([tx]);
-    moves.push(performance.now() - t0);
+    const res = await chain.block([tx]);
+    // A checkpoint height's cost is the checkpoint's (above), not the move's.
+    if (!res.events.some((e) => e.type === "checkpoint")) moves.push(performance.now() - t0);
   }
   return {
     subaccounts: accounts,
@@ -247,6 +260,11 @@ async function measure(accounts: number) {
     setupSeconds: Number(setupSeconds.toFixed(1)),
     emptyBlock: stats(empty),
     emptyBlockCpu: stats(emptyCpu),
+    checkpointBlocks: checkpoint.length,
+    checkpointBlock: checkpoint.length === 0 ? null : stats(checkpoint),
+    checkpointBlockCpu: checkpoint.length === 0 ? null : stats(checkpointCpu),
+    checkpointCpuMsPerSubaccount:
+      accounts === 0 || checkpointCpu.length === 0 ? null : Number((stats(checkpointCpu).meanMs / accounts).toFixed(4)),
     priceMoveBlock: stats(moves),
   };
 }
@@ -275,5 +293,10 @@ const path = writeResult("empty-block", {
     smallestLoaded === undefined
       ? null
       : Number((largest.emptyBlockCpu.meanMs / smallestLoaded.emptyBlockCpu.meanMs).toFixed(2)),
+  // The same for checkpoint heights: the exit root reads every account.
+  checkpointLargestOverSmallest:
+    smallestLoaded?.checkpointBlockCpu == null || largest.checkpointBlockCpu === null
+      ? null
+      : Number((largest.checkpointBlockCpu.meanMs / smallestLoaded.checkpointBlockCpu.meanMs).toFixed(2)),
 });
 console.log(`wrote ${path}`);

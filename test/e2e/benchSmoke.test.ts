@@ -92,6 +92,9 @@ test.serial("emptyBlock runs: an empty block's CPU time at each size of idle acc
   for (const x of sizes) {
     t.true(positive(x, "emptyBlockCpu.meanMs"));
     t.true(positive(x, "priceMoveBlock.meanMs"));
+    // Blocks name the last block as a node's do, so checkpoints are recorded and timed apart.
+    t.true((at(x, "checkpointBlocks") as number) >= 1);
+    t.true(positive(x, "checkpointBlockCpu.meanMs"));
   }
   // Started without the node's V8 flags (as here), it ran itself again with them.
   t.is(at(r, "machine.nodeV8Flags"), true);
