@@ -4,13 +4,20 @@
  * one through a bounded queue, and a subscription whose queue overflows (or whose handler
  * throws, as the websocket's does when its client has too much unread) is cancelled with
  * an error, as CometBFT drops slow websocket clients, so a slow reader cannot stall the node.
+ *
+ * Publishing looks at the subscriptions that could match, not at all of them: each is filed
+ * under the event type its query names (`tm.event = 'T'`, or any type) and, within it, under
+ * the value of one more `key = 'string'` condition if the query has one. A hundred traders
+ * each following their own receipts (`tm.event='Receipt' AND receipt.account='…'`) cost a
+ * receipt a lookup per key, not a hundred query matches. Every candidate is still matched
+ * against its whole query, so the index only decides who is looked at.
  */
 import { sha256 } from "../crypto/hash.js";
 import type { FinalizeBlockResponse } from "../types/abci.js";
 import type { Block, BlockId } from "../types/block.js";
 import { indexerErrors } from "./errors.js";
-import { eventMapOf } from "./events.js";
-import { matchAll, parseQuery, type Query } from "./query.js";
+import { EVENT_TYPE_KEY, eventMapOf } from "./events.js";
+import { matchAll, parseQuery, type EventMap, type Query, type QueryCondition } from "./query.js";
 import type { EventBus, EventData, EventHandler, EventMessage, SubscribeOptions } from "./types.js";
 
 export interface EventBusOptions {
@@ -23,6 +30,9 @@ export interface EventBusOptions {
 }
 
 interface Subscription {
+  /** Order of subscribing: an event reaches its subscribers in this order. */
+  seq: number;
+  subscriberId: string;
   query: Query;
   handler: EventHandler;
   queue: EventMessage[];
@@ -30,6 +40,29 @@ interface Subscription {
   draining: boolean;
   cancelled: boolean;
   onCancel: ((reason: Error) => void) | undefined;
+  /** Where the index files it: its query's type, and the equality it is looked up by (none: scanned). */
+  type: string;
+  anchor: { key: string; value: string } | undefined;
+}
+
+/** The subscriptions of one event type (or of any type). */
+interface TypeGroup {
+  /** Matched against every event of the type: no other string equality to file them under. */
+  scan: Set<Subscription>;
+  /** key → value → the subscriptions whose query requires `key = 'value'`. */
+  byKey: Map<string, Map<string, Set<Subscription>>>;
+}
+
+const ANY_TYPE = "";
+
+/** The type a query requires (`tm.event = 'T'`), or ANY_TYPE. */
+function typeOf(query: Query): string {
+  const c = query.conditions.find(isTypeCondition);
+  return c?.value?.kind === "string" ? c.value.value : ANY_TYPE;
+}
+
+function isTypeCondition(c: QueryCondition): boolean {
+  return c.key === EVENT_TYPE_KEY && c.op === "=" && c.value?.kind === "string";
 }
 
 export function createEventBus(options: EventBusOptions = {}): EventBus {
@@ -37,6 +70,71 @@ export function createEventBus(options: EventBusOptions = {}): EventBus {
   const maxPerClient = options.maxSubscriptionsPerClient ?? 5;
   const defaultCapacity = options.capacity ?? 100;
   const clients = new Map<string, Map<string, Subscription>>();
+  const byType = new Map<string, TypeGroup>();
+  let nextSeq = 0;
+
+  function groupOf(type: string): TypeGroup {
+    let group = byType.get(type);
+    if (group === undefined) {
+      group = { scan: new Set(), byKey: new Map() };
+      byType.set(type, group);
+    }
+    return group;
+  }
+
+  function file(sub: Subscription): void {
+    const group = groupOf(sub.type);
+    if (sub.anchor === undefined) {
+      group.scan.add(sub);
+      return;
+    }
+    const { key, value } = sub.anchor;
+    let values = group.byKey.get(key);
+    if (values === undefined) {
+      values = new Map();
+      group.byKey.set(key, values);
+    }
+    let set = values.get(value);
+    if (set === undefined) {
+      set = new Set();
+      values.set(value, set);
+    }
+    set.add(sub);
+  }
+
+  /** Takes `sub` out of the index, dropping emptied buckets: one-off subscribers leave nothing behind. */
+  function unfile(sub: Subscription): void {
+    const group = byType.get(sub.type);
+    if (group === undefined) return;
+    if (sub.anchor === undefined) {
+      group.scan.delete(sub);
+    } else {
+      const values = group.byKey.get(sub.anchor.key);
+      const set = values?.get(sub.anchor.value);
+      set?.delete(sub);
+      if (set?.size === 0) values!.delete(sub.anchor.value);
+      if (values?.size === 0) group.byKey.delete(sub.anchor.key);
+    }
+    if (group.scan.size === 0 && group.byKey.size === 0) byType.delete(sub.type);
+  }
+
+  /** The subscriptions that could match an event: the index's candidates, in subscribing order. */
+  function candidates(type: string, events: () => EventMap): Subscription[] {
+    const out: Subscription[] = [];
+    for (const group of [byType.get(type), type === ANY_TYPE ? undefined : byType.get(ANY_TYPE)]) {
+      if (group === undefined) continue;
+      for (const sub of group.scan) out.push(sub);
+      for (const [key, values] of group.byKey) {
+        for (const v of events().get(key) ?? []) {
+          const set = values.get(v);
+          if (set !== undefined) for (const sub of set) out.push(sub);
+        }
+      }
+    }
+    // A value recorded twice under one key finds its subscriptions twice.
+    out.sort((a, b) => a.seq - b.seq);
+    return out.filter((sub, i) => i === 0 || out[i - 1] !== sub);
+  }
 
   function remove(subscriberId: string, queryText: string): Subscription | undefined {
     const subs = clients.get(subscriberId);
@@ -44,6 +142,7 @@ export function createEventBus(options: EventBusOptions = {}): EventBus {
     if (subs === undefined || sub === undefined) return undefined;
     subs.delete(queryText);
     if (subs.size === 0) clients.delete(subscriberId);
+    unfile(sub);
     sub.cancelled = true;
     sub.queue.length = 0;
     return sub;
@@ -103,7 +202,11 @@ export function createEventBus(options: EventBusOptions = {}): EventBus {
       if (subs !== undefined && subs.size >= maxPerClient) {
         throw indexerErrors.tooManySubscriptions(`max_subscriptions_per_client ${maxPerClient} reached`);
       }
+      // The one more string equality a candidate is looked up by: the query's first.
+      const anchor = query.conditions.find((c) => c.op === "=" && c.value?.kind === "string" && !isTypeCondition(c));
       const sub: Subscription = {
+        seq: nextSeq++,
+        subscriberId,
         query: query === matchAll ? { ...matchAll, text: queryText } : query,
         handler,
         queue: [],
@@ -111,7 +214,10 @@ export function createEventBus(options: EventBusOptions = {}): EventBus {
         draining: false,
         cancelled: false,
         onCancel: subOptions.onCancel,
+        type: typeOf(query),
+        anchor: anchor?.value?.kind === "string" ? { key: anchor.key, value: anchor.value.value } : undefined,
       };
+      file(sub);
       const target = subs ?? new Map<string, Subscription>();
       target.set(queryText, sub);
       clients.set(subscriberId, target);
@@ -128,35 +234,30 @@ export function createEventBus(options: EventBusOptions = {}): EventBus {
     },
 
     publish(data: EventData): void {
-      if (clients.size === 0) return;
-      // Built only for a subscription its type does not rule out: a block's Tx events are
-      // ~25 composite keys each, and most subscribers (NewBlock) name another type.
-      let events: ReturnType<typeof eventMapOf> | undefined;
-      for (const [subscriberId, subs] of [...clients]) {
-        for (const sub of [...subs.values()]) {
-          if (!couldMatchType(sub.query, data.type)) continue;
-          events ??= eventMapOf(data);
-          if (!sub.query.matches(events)) continue;
-          if (sub.queue.length >= sub.capacity) {
-            cancel(
-              subscriberId,
-              sub.query.text,
-              indexerErrors.subscriberTooSlow(`${sub.capacity} events queued for "${sub.query.text}"`),
-            );
-            continue;
-          }
-          sub.queue.push({ query: sub.query.text, data, events });
-          if (!sub.draining) drain(subscriberId, sub);
+      if (byType.size === 0) return;
+      // Built only for a subscription that could want it: a block's Tx events are ~25
+      // composite keys each, and most subscribers (NewBlock) name another type.
+      let events: EventMap | undefined;
+      const eventsOf = () => (events ??= eventMapOf(data));
+      for (const sub of candidates(data.type, eventsOf)) {
+        if (sub.cancelled || !sub.query.matches(eventsOf())) continue;
+        if (sub.queue.length >= sub.capacity) {
+          cancel(
+            sub.subscriberId,
+            sub.query.text,
+            indexerErrors.subscriberTooSlow(`${sub.capacity} events queued for "${sub.query.text}"`),
+          );
+          continue;
         }
+        sub.queue.push({ query: sub.query.text, data, events: eventsOf() });
+        if (!sub.draining) drain(sub.subscriberId, sub);
       }
     },
 
     numClients: () => clients.size,
 
     wants(eventType) {
-      for (const subs of clients.values())
-        for (const sub of subs.values()) if (couldMatchType(sub.query, eventType)) return true;
-      return false;
+      return byType.has(eventType) || byType.has(ANY_TYPE);
     },
     numClientSubscriptions: (subscriberId) => clients.get(subscriberId)?.size ?? 0,
 
@@ -167,16 +268,6 @@ export function createEventBus(options: EventBusOptions = {}): EventBus {
       }
     },
   };
-}
-
-/**
- * False only when the query certainly rejects every event of `eventType`: queries are
- * conjunctions, so one `tm.event = 'Other'` condition rules the type out.
- */
-function couldMatchType(query: Query, eventType: string): boolean {
-  return !query.conditions.some(
-    (c) => c.key === "tm.event" && c.op === "=" && c.value?.kind === "string" && c.value.value !== eventType,
-  );
 }
 
 /** Publishes a committed block's events in CometBFT's order: NewBlock, NewBlockHeader, NewBlockEvents, then each Tx. */

@@ -5,6 +5,9 @@ import type { EventMessage } from "../../../chain/indexer/types.js";
 import type { Block, BlockId, Header } from "../../../chain/types/block.js";
 import type { FinalizeBlockResponse } from "../../../chain/types/abci.js";
 import { utf8 } from "../../../chain/types/bytes.js";
+import { eventMapOf } from "../../../chain/indexer/events.js";
+import { parseQuery } from "../../../chain/indexer/query.js";
+import { prng } from "../consensus/sim.js";
 
 const z = new Uint8Array(32);
 const blockId: BlockId = { hash: z, partSetHeader: { total: 1, hash: z } };
@@ -204,4 +207,88 @@ test("wants says whether any subscription could match an event type: a query nam
   t.false(bus.wants("TxStatus"));
   bus.unsubscribeAll("b");
   t.false(bus.wants("Receipt"));
+});
+
+test("the subscription index delivers exactly what matching every query would, as subscribers come and go", (t) => {
+  const rand = prng(7);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const accounts = ["strike1a", "strike1b", "strike1c", "strike1d"];
+  const queries = [
+    "",
+    "tm.event='Receipt'",
+    "tm.event = 'TxStatus'",
+    "tm.event='NewBlockHeader'",
+    ...accounts.flatMap((a) => [
+      `tm.event='Receipt' AND receipt.account='${a}'`,
+      `receipt.account = '${a}'`,
+      `tm.event='TxStatus' AND tx_status.account='${a}' AND tx_status.step='committed'`,
+      `tm.event='Receipt' AND receipt.stage='reverted' AND receipt.account='${a}'`,
+      `receipt.account CONTAINS '${a.slice(-1)}'`,
+    ]),
+    "tm.event='Receipt' AND receipt.height > 5",
+    "receipt.stage EXISTS",
+    "tm.event='Receipt' AND tm.event='TxStatus'",
+  ];
+  const bus = createEventBus({ maxClients: 1000, maxSubscriptionsPerClient: 1000 });
+  const live = new Map<string, { query: string; got: EventMessage[] }>();
+  let delivered = 0;
+  for (let step = 0; step < 3000; step++) {
+    const r = rand();
+    if (r < 0.15) {
+      const id = `c${Math.floor(rand() * 40)}`;
+      const query = pick(queries);
+      const key = `${id} ${query}`;
+      if (live.has(key)) continue;
+      const entry = { query, got: [] as EventMessage[] };
+      bus.subscribe(id, query, (m) => void entry.got.push(m));
+      live.set(key, entry);
+    } else if (r < 0.22 && live.size > 0) {
+      const key = pick([...live.keys()]);
+      const [id, ...rest] = key.split(" ");
+      bus.unsubscribe(id!, rest.join(" "));
+      live.delete(key);
+    } else {
+      const type = pick(["Receipt", "TxStatus", "NewBlockHeader"] as const);
+      const data =
+        type === "NewBlockHeader"
+          ? { type, header }
+          : {
+              type,
+              value: { step },
+              attributes: new Map<string, string[]>(
+                type === "Receipt"
+                  ? [
+                      ["receipt.account", [pick(accounts), pick(accounts)]],
+                      ["receipt.stage", [pick(["sequenced", "committed", "reverted"])]],
+                      ["receipt.height", [String(Math.floor(rand() * 10))]],
+                    ]
+                  : [
+                      ["tx_status.account", [pick(accounts)]],
+                      ["tx_status.step", [pick(["received", "committed"])]],
+                    ],
+              ),
+            };
+      const before = new Map([...live].map(([k, v]) => [k, v.got.length]));
+      bus.publish(data);
+      const events = eventMapOf(data);
+      for (const [key, v] of live) {
+        const should = (v.query.trim() === "" ? () => true : (e: typeof events) => parseQuery(v.query).matches(e))(
+          events,
+        );
+        const got = v.got.length - before.get(key)!;
+        t.is(got, should ? 1 : 0, `${key} at step ${step}`);
+        if (got === 1) {
+          delivered++;
+          t.is(v.got.at(-1)!.data, data);
+          t.is(v.got.at(-1)!.query, v.query);
+        }
+      }
+    }
+  }
+  t.true(delivered > 1000, `${delivered} deliveries checked`);
+  for (const key of [...live.keys()]) {
+    const [id, ...rest] = key.split(" ");
+    bus.unsubscribe(id!, rest.join(" "));
+  }
+  for (const type of ["Receipt", "TxStatus", "NewBlockHeader", "NewBlock", "Tx"]) t.false(bus.wants(type), type);
 });
