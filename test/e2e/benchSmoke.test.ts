@@ -172,6 +172,30 @@ test.serial("exitRootCost runs", async (t) => {
   for (const x of runs) t.true(positive(x, "afterFirstCheckpointMs"));
 });
 
+test.serial("eventFanout runs: every receipt reaches its own trader, and each dashboard gets a push", async (t) => {
+  const r = await result(t, "eventFanout.ts", "event-fanout.json", {
+    BENCH_SUBSCRIBERS: "1,5",
+    BENCH_EVENTS: "2000",
+    BENCH_BLOCKS: "2",
+  });
+  const receipts = at(r, "receiptPublish") as unknown[];
+  t.deepEqual(
+    receipts.map((x) => at(x, "subscribers")),
+    [1, 5],
+  );
+  // Event k names the accounts of traders k mod n and (7k + 3) mod n; a trader named twice gets it once.
+  const expected = (n: number) =>
+    Array.from({ length: 2000 }, (_, i) => i % 1000).reduce((sum, k) => sum + (k % n === (k * 7 + 3) % n ? 1 : 2), 0);
+  t.deepEqual(
+    receipts.map((x) => at(x, "delivered")),
+    [expected(1), expected(5)],
+  );
+  for (const x of at(r, "newBlockPush") as unknown[]) {
+    t.true(positive(x, "msPerBlock"));
+    t.true(positive(x, "megabytesPerPush"));
+  }
+});
+
 test.serial("p2p runs: two hosts on loopback", async (t) => {
   const r = await result(t, "p2p.ts", "p2p.json", { BENCH_SMALL: "2000", BENCH_LARGE: "50", BENCH_PINGS: "50" });
   t.true(positive(r, "figures.small.messagesPerSecond"));
