@@ -6,6 +6,7 @@
  */
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
+import { decompressSecp256k1PubKey, SECP256K1_PUBKEY_LENGTH } from "../../chain/crypto/secp256k1.js";
 import { toHex } from "../../chain/types/bytes.js";
 
 export interface ExitEntry {
@@ -15,7 +16,7 @@ export interface ExitEntry {
   equity: bigint;
 }
 
-// Decompressing a point is most of an exit root's cost, and a key's address never changes:
+// Decompressing a point was most of an exit root's cost, and a key's address never changes:
 // a memo of a pure function, so it cannot make two nodes disagree.
 const ethAddressMemo = new Map<string, Uint8Array>();
 const ETH_ADDRESS_MEMO_MAX = 1_000_000;
@@ -25,7 +26,12 @@ export function ethAddressOfPubKey(pubKey: Uint8Array): Uint8Array {
   const key = toHex(pubKey);
   const known = ethAddressMemo.get(key);
   if (known !== undefined) return known.slice();
-  const uncompressed = secp256k1.Point.fromBytes(pubKey).toBytes(false);
+  // A compressed key (every key an account's first tx sets) is decompressed natively; any
+  // other form as before. Both accept exactly the points on the curve (test/unit/modules/bridge).
+  const uncompressed =
+    pubKey.length === SECP256K1_PUBKEY_LENGTH && (pubKey[0] === 2 || pubKey[0] === 3)
+      ? decompressSecp256k1PubKey(pubKey)
+      : secp256k1.Point.fromBytes(pubKey).toBytes(false);
   const address = keccak_256(uncompressed.subarray(1)).slice(12);
   if (ethAddressMemo.size >= ETH_ADDRESS_MEMO_MAX) ethAddressMemo.clear();
   ethAddressMemo.set(key, address);

@@ -10,6 +10,7 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { computeAddress, hexlify } from "ethers";
 import { exitLeaf, merkleRoot, processProof } from "../../../../chain/l1/merkle.js";
 import { bech32ToAddressBytes } from "../../../../chain/crypto/address.js";
+import { decompressSecp256k1PubKey } from "../../../../chain/crypto/secp256k1.js";
 import { toHex } from "../../../../chain/types/bytes.js";
 import {
   allocateExitEquities,
@@ -44,6 +45,51 @@ test("an account's Ethereum exit address is its own secp256k1 key's address (mem
   const again = ethAddressOfPubKey(pub);
   again.fill(0); // a caller scribbling on the result must not poison the memo
   t.is(hex(ethAddressOfPubKey(pub)), computeAddress(hexlify(priv)).toLowerCase());
+});
+
+test("a key's exit address is the same whichever secp256k1 code decompresses it: every 33-byte input agrees", (t) => {
+  // The native decompression replaced noble's in consensus code: both must accept exactly the
+  // same compressed keys and give the same point, or two versions would disagree on a root.
+  const noble = (k: Uint8Array): string | undefined => {
+    try {
+      return hex(secp256k1.Point.fromBytes(k).toBytes(false));
+    } catch {
+      return undefined;
+    }
+  };
+  const native = (k: Uint8Array): string | undefined => {
+    try {
+      return hex(decompressSecp256k1PubKey(k));
+    } catch {
+      return undefined;
+    }
+  };
+  const p = "fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f";
+  const edges = ["00".repeat(32), "00".repeat(31) + "01", p, "ff".repeat(32), (BigInt(`0x${p}`) - 1n).toString(16)];
+  const cases = [
+    ...edges.flatMap((x) => [Buffer.from(`02${x}`, "hex"), Buffer.from(`03${x}`, "hex")]),
+    ...Array.from({ length: 64 }, (_, i) => keyOf(i + 1)),
+  ];
+  let valid = 0;
+  for (const k of cases) {
+    t.is(native(k), noble(k), hex(k));
+    if (noble(k) !== undefined) valid++;
+  }
+  assertProperty(
+    t,
+    fc.property(fc.constantFrom(2, 3), fc.uint8Array({ minLength: 32, maxLength: 32 }), (prefix, x) => {
+      const k = Uint8Array.of(prefix, ...x);
+      if (native(k) !== noble(k)) return false;
+      if (noble(k) !== undefined) valid++;
+      return true;
+    }),
+    { numRuns: 2000 },
+  );
+  // About half of all x are on the curve: both sides were exercised.
+  t.true(valid > 500, `${valid} valid keys`);
+  // An uncompressed key still gives its address, as before.
+  const priv = new Uint8Array(32).fill(9);
+  t.is(hex(ethAddressOfPubKey(secp256k1.getPublicKey(priv, false))), computeAddress(hexlify(priv)).toLowerCase());
 });
 
 test("exit leaves are the contract's exitLeaf, summed per owner, and proofs verify against the stored root", (t) => {
