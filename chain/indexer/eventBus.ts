@@ -65,6 +65,29 @@ function isTypeCondition(c: QueryCondition): boolean {
   return c.key === EVENT_TYPE_KEY && c.op === "=" && c.value?.kind === "string";
 }
 
+/** Appends a type group's candidates for an event to `out`; returns how many sets they came from. */
+function collect(group: TypeGroup | undefined, events: () => EventMap, out: Subscription[]): number {
+  if (group === undefined) return 0;
+  let sets = 0;
+  if (group.scan.size > 0) {
+    sets++;
+    for (const sub of group.scan) out.push(sub);
+  }
+  for (const [key, values] of group.byKey) {
+    const recorded = events().get(key);
+    if (recorded === undefined) continue;
+    for (let i = 0; i < recorded.length; i++) {
+      const v = recorded[i]!;
+      if (recorded.indexOf(v) !== i) continue; // a value recorded twice finds its set once
+      const set = values.get(v);
+      if (set === undefined) continue;
+      sets++;
+      for (const sub of set) out.push(sub);
+    }
+  }
+  return sets;
+}
+
 export function createEventBus(options: EventBusOptions = {}): EventBus {
   const maxClients = options.maxClients ?? 100;
   const maxPerClient = options.maxSubscriptionsPerClient ?? 5;
@@ -121,17 +144,9 @@ export function createEventBus(options: EventBusOptions = {}): EventBus {
   /** The subscriptions that could match an event: the index's candidates, in subscribing order. */
   function candidates(type: string, events: () => EventMap): Subscription[] {
     const out: Subscription[] = [];
-    for (const group of [byType.get(type), type === ANY_TYPE ? undefined : byType.get(ANY_TYPE)]) {
-      if (group === undefined) continue;
-      for (const sub of group.scan) out.push(sub);
-      for (const [key, values] of group.byKey) {
-        for (const v of events().get(key) ?? []) {
-          const set = values.get(v);
-          if (set !== undefined) for (const sub of set) out.push(sub);
-        }
-      }
-    }
-    // A value recorded twice under one key finds its subscriptions twice.
+    const sets =
+      collect(byType.get(type), events, out) + (type === ANY_TYPE ? 0 : collect(byType.get(ANY_TYPE), events, out));
+    if (sets <= 1) return out; // one set is already in subscribing order, with no repeats
     out.sort((a, b) => a.seq - b.seq);
     return out.filter((sub, i) => i === 0 || out[i - 1] !== sub);
   }
