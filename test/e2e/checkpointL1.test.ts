@@ -7,10 +7,10 @@
 import anyTest, { type TestFn } from "ava";
 import { hexlify } from "ethers";
 import { createStrikeSource } from "../../relayer/index.js";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../helpers/chromium.js";
 import { rpc, runCliOk } from "../helpers/localNode.js";
 import { eventually, startL1Localnet, type L1Localnet, saveL1LocalnetLogs } from "../helpers/l1Localnet.js";
 
@@ -103,10 +103,7 @@ test.serial(
     const node = net.rpcUrls[0]!;
     // The dashboard follows the same tx on its finality timeline (opened before it is sent:
     // the timeline lists the txs of blocks it sees).
-    const browser = await chromium.launch({
-      executablePath: execFileSync("bash", ["-c", "command -v chromium"], { encoding: "utf8" }).trim(),
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-    });
+    const browser = await launchChromium();
     t.teardown(() => browser.close());
     const page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
     const errors: string[] = [];

@@ -9,8 +9,9 @@ import anyTest, { type TestFn } from "ava";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { decFromString } from "../../chain/types/fixed/index.js";
+import { launchChromium } from "../helpers/chromium.js";
 import { createTestNode, runCliOk, type TestNode } from "../helpers/localNode.js";
 
 const test = anyTest as TestFn<{ node: TestNode; browser: Browser }>;
@@ -22,10 +23,6 @@ function webSourcesNewer(): boolean {
   const sources = [join(repo, "web/index.html"), join(repo, "web/style.css")];
   for (const f of readdirSync(join(repo, "web/src"))) sources.push(join(repo, "web/src", f));
   return sources.some((f) => statSync(f).mtimeMs > built);
-}
-
-function chromiumPath(): string {
-  return execFileSync("bash", ["-c", "command -v chromium"], { encoding: "utf8" }).trim();
 }
 
 test.before(async (t) => {
@@ -42,10 +39,7 @@ test.before(async (t) => {
       (oracle["params"] as Record<string, string>)["stale_after_seconds"] = "1000000";
     },
   });
-  t.context.browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-  });
+  t.context.browser = await launchChromium();
 });
 
 test.after.always(async (t) => {
