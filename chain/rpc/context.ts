@@ -5,8 +5,8 @@ export type JsonRpcId = string | number;
 
 /**
  * One subscriber's push: its own `head`, then the `body` every subscriber of the published
- * object shares. Sent as two fragments of one websocket message, so the body is not copied
- * per subscriber either (a NewBlock of 1,000 sends is ~3 MB of JSON).
+ * object shares. A large body goes out as the second fragment of one websocket message, so it
+ * is not copied per subscriber either (a NewBlock of 1,000 sends is ~3 MB of JSON).
  */
 export interface Frame {
   head: string;
