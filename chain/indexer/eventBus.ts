@@ -76,9 +76,13 @@ function collect(group: TypeGroup | undefined, events: () => EventMap, out: Subs
   for (const [key, values] of group.byKey) {
     const recorded = events().get(key);
     if (recorded === undefined) continue;
+    // A value recorded twice finds its set once (a Set past a few values: a multi-send's
+    // transfer.recipient can hold hundreds).
+    const seen = recorded.length > 8 ? new Set<string>() : undefined;
     for (let i = 0; i < recorded.length; i++) {
       const v = recorded[i]!;
-      if (recorded.indexOf(v) !== i) continue; // a value recorded twice finds its set once
+      if (seen === undefined ? recorded.indexOf(v) !== i : seen.has(v)) continue;
+      seen?.add(v);
       const set = values.get(v);
       if (set === undefined) continue;
       sets++;
