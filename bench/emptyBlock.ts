@@ -12,10 +12,13 @@
  * Blocks carry the previous block's hash as a node's do, so the checkpoint module records a
  * checkpoint every `interval` (10) blocks, and that block's begin-block computes the exit
  * root over every account's equity (modules/bridge). Those blocks are reported apart
- * (`checkpointBlock`): their cost grows with the number of accounts.
+ * (`checkpointBlock`): their cost grows with the number of accounts. So are the blocks
+ * that pay perpetual funding (`fundingBlock`, every BENCH_FUNDING_INTERVAL blocks here, the
+ * genesis default being 600): the other half of the accounts hold ETH-PERP, and every holder
+ * pays or receives.
  * Writes bench/results/empty-block.json.
  *
- *   npx tsx bench/emptyBlock.ts        (BENCH_SIZES=0,2000,10000 BENCH_BLOCKS=200)
+ *   npx tsx bench/emptyBlock.ts        (BENCH_SIZES=0,2000,10000 BENCH_BLOCKS=200 BENCH_FUNDING_INTERVAL=50)
  */
 import { loadavg } from "node:os";
 import { MsgDeposit } from "../chain/codec/generated/strike/margin/v1/tx.js";
@@ -34,6 +37,7 @@ import { openStateStore } from "../chain/store/stateStore.js";
 import { createStrikeApp } from "../app/strikeApp.js";
 import { parseDecCoins } from "../chain/runtime/coins.js";
 import { defaultBankGenesis } from "../modules/bank/genesis.js";
+import { defaultMarginGenesis } from "../modules/margin/genesis.js";
 import { defaultAuthGenesis, baseAccountJson } from "../modules/auth/genesis.js";
 import { addOracleFeeder, defaultOracleGenesis } from "../modules/oracle/index.js";
 import { defaultOrderbookGenesis, optionMarketId } from "../modules/orderbook/index.js";
@@ -47,6 +51,7 @@ runAsNode(import.meta.url);
 const SIZES = (process.env.BENCH_SIZES ?? "0,2000,10000").split(",").map(Number);
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 200);
 const MOVE_BLOCKS = Number(process.env.BENCH_MOVE_BLOCKS ?? 50);
+const FUNDING_INTERVAL = Number(process.env.BENCH_FUNDING_INTERVAL ?? 50);
 const TXS_PER_BLOCK = 1000;
 const CHAIN_ID = "strike-bench-1";
 const GENESIS_SECONDS = 1_700_000_000n;
@@ -123,7 +128,13 @@ async function newChain(accounts: number) {
       validator: { pubKeyTypes: ["ed25519"] },
     },
     validators: [],
-    appState: { auth, bank, oracle, orderbook: defaultOrderbookGenesis(GENESIS_SECONDS) },
+    appState: {
+      auth,
+      bank,
+      oracle,
+      orderbook: defaultOrderbookGenesis(GENESIS_SECONDS),
+      margin: { params: { ...defaultMarginGenesis().params, fundingIntervalBlocks: String(FUNDING_INTERVAL) } },
+    },
   });
   let height = 0n;
   const block = async (txs: Uint8Array[]) => {
@@ -148,7 +159,11 @@ async function newChain(accounts: number) {
   return { senders: senders.slice(0, accounts), feeder, block };
 }
 
-/** Every account deposits and parks a stop sell far below the price; pairs trade 0.01 of an option series. */
+/**
+ * Every account deposits and parks a stop sell far below the price; in the first half pairs
+ * trade 0.01 of an option series, in the second half 0.01 ETH-PERP; then a bid and an ask
+ * rest around the price, so the book has a mid and funding a rate.
+ */
 async function populate(chain: Awaited<ReturnType<typeof newChain>>): Promise<void> {
   const { senders, block } = chain;
   const setup = senders.map((s, i) =>
@@ -199,7 +214,38 @@ async function populate(chain: Awaited<ReturnType<typeof newChain>>): Promise<vo
       ),
     );
   }
+  const half = Math.floor(senders.length / 2);
+  for (let k = 0; half + 2 * k + 1 < senders.length; k++) {
+    const [seller, buyer] = [senders[half + 2 * k]!, senders[half + 2 * k + 1]!];
+    trades.push(
+      signMessages(
+        seller,
+        [placeMsg(seller.address, spec("ETH-PERP", Side.SIDE_SELL, "0.01", "3000"))],
+        1n,
+        CHAIN_ID,
+        2_000_000n,
+      ),
+      signMessages(
+        buyer,
+        [
+          placeMsg(
+            buyer.address,
+            spec("ETH-PERP", Side.SIDE_BUY, "0.01", "3000", { timeInForce: TimeInForce.TIME_IN_FORCE_IOC }),
+          ),
+        ],
+        1n,
+        CHAIN_ID,
+        2_000_000n,
+      ),
+    );
+  }
   for (let i = 0; i < trades.length; i += TXS_PER_BLOCK) await block(trades.slice(i, i + TXS_PER_BLOCK));
+  if (senders.length < 4) return; // accounts 0 and 1 traded options above
+  const [bidder, asker] = [senders[0]!, senders[1]!];
+  await block([
+    signMessages(bidder, [placeMsg(bidder.address, spec("ETH-PERP", Side.SIDE_BUY, "0.01", "2990"))], 2n, CHAIN_ID),
+    signMessages(asker, [placeMsg(asker.address, spec("ETH-PERP", Side.SIDE_SELL, "0.01", "3020"))], 2n, CHAIN_ID),
+  ]);
 }
 
 function stats(ms: number[]) {
@@ -223,15 +269,26 @@ async function measure(accounts: number) {
   const emptyCpu: number[] = [];
   const checkpoint: number[] = [];
   const checkpointCpu: number[] = [];
+  const funding: number[] = [];
+  const fundingCpu: number[] = [];
   for (let i = 0; i < BLOCKS; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const res = await chain.block([]);
     const ms = performance.now() - t0;
     const c = process.cpuUsage(c0);
-    const isCheckpoint = res.events.some((e) => e.type === "checkpoint");
-    (isCheckpoint ? checkpoint : empty).push(ms);
-    (isCheckpoint ? checkpointCpu : emptyCpu).push((c.user + c.system) / 1000);
+    const cpu = (c.user + c.system) / 1000;
+    // Funding heights (h mod interval = 0) and checkpoint heights (h mod 10 = 1) are apart.
+    if (res.events.some((e) => e.type === "funding")) {
+      funding.push(ms);
+      fundingCpu.push(cpu);
+    } else if (res.events.some((e) => e.type === "checkpoint")) {
+      checkpoint.push(ms);
+      checkpointCpu.push(cpu);
+    } else {
+      empty.push(ms);
+      emptyCpu.push(cpu);
+    }
   }
   // One small oracle move per block (3000 ↔ 3001.5): the feeder's tx and what a move makes the end block read.
   const moves: number[] = [];
@@ -250,12 +307,13 @@ async function measure(accounts: number) {
     );
     const t0 = performance.now();
     const res = await chain.block([tx]);
-    // A checkpoint height's cost is the checkpoint's (above), not the move's.
-    if (!res.events.some((e) => e.type === "checkpoint")) moves.push(performance.now() - t0);
+    // A checkpoint or funding height's cost is theirs (above), not the move's.
+    if (!res.events.some((e) => e.type === "checkpoint" || e.type === "funding")) moves.push(performance.now() - t0);
   }
   return {
     subaccounts: accounts,
     withOptionPositions: accounts === 0 ? 0 : Math.floor(accounts / 2),
+    withPerpPositions: 2 * Math.floor((accounts - Math.floor(accounts / 2)) / 2),
     parkedTriggers: accounts,
     setupSeconds: Number(setupSeconds.toFixed(1)),
     emptyBlock: stats(empty),
@@ -263,6 +321,9 @@ async function measure(accounts: number) {
     checkpointBlocks: checkpoint.length,
     checkpointBlock: checkpoint.length === 0 ? null : stats(checkpoint),
     checkpointBlockCpu: checkpoint.length === 0 ? null : stats(checkpointCpu),
+    fundingBlocks: funding.length,
+    fundingBlock: funding.length === 0 ? null : stats(funding),
+    fundingBlockCpu: funding.length === 0 ? null : stats(fundingCpu),
     checkpointCpuMsPerSubaccount:
       accounts === 0 || checkpointCpu.length === 0 ? null : Number((stats(checkpointCpu).meanMs / accounts).toFixed(4)),
     priceMoveBlock: stats(moves),
@@ -293,6 +354,7 @@ const path = writeResult("empty-block", {
     smallestLoaded === undefined
       ? null
       : Number((largest.emptyBlockCpu.meanMs / smallestLoaded.emptyBlockCpu.meanMs).toFixed(2)),
+  fundingInterval: FUNDING_INTERVAL,
   // The same for checkpoint heights: the exit root reads every account.
   checkpointLargestOverSmallest:
     smallestLoaded?.checkpointBlockCpu == null || largest.checkpointBlockCpu === null

@@ -83,6 +83,7 @@ test.serial("emptyBlock runs: an empty block's CPU time at each size of idle acc
     BENCH_SIZES: "0,50",
     BENCH_BLOCKS: "10",
     BENCH_MOVE_BLOCKS: "3",
+    BENCH_FUNDING_INTERVAL: "5",
   });
   const sizes = at(r, "results") as unknown[];
   t.deepEqual(
@@ -96,6 +97,11 @@ test.serial("emptyBlock runs: an empty block's CPU time at each size of idle acc
     t.true((at(x, "checkpointBlocks") as number) >= 1);
     t.true(positive(x, "checkpointBlockCpu.meanMs"));
   }
+  // With perp holders and a book around the price, every 5th block pays funding, timed apart;
+  // with no accounts there is no book, so no rate and no funding block.
+  t.is(at(sizes[0], "fundingBlocks"), 0);
+  t.true((at(sizes[1], "fundingBlocks") as number) >= 1);
+  t.true(positive(sizes[1], "fundingBlockCpu.meanMs"));
   // Started without the node's V8 flags (as here), it ran itself again with them.
   t.is(at(r, "machine.nodeV8Flags"), true);
 });
