@@ -55,16 +55,18 @@ export function createWebsocketEndpoint(
       socket.terminate();
       return false;
     };
+    /** A push to a client that has left too much unread throws: the event bus cancels its subscription. */
+    const mustKeepUp = (): void => {
+      if (!keepsUp()) throw indexerErrors.subscriberTooSlow(`more than ${maxBuffered} bytes unread by ${subscriberId}`);
+    };
     const session: WsSession = {
       subscriberId,
       send(message: unknown): void {
-        if (!keepsUp())
-          throw indexerErrors.subscriberTooSlow(`more than ${maxBuffered} bytes unread by ${subscriberId}`);
+        mustKeepUp();
         socket.send(serialize(message as never));
       },
       sendFrame(id, encode): void {
-        if (!keepsUp())
-          throw indexerErrors.subscriberTooSlow(`more than ${maxBuffered} bytes unread by ${subscriberId}`);
+        mustKeepUp();
         let frame: Frame;
         try {
           frame = encode();
