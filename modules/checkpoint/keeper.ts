@@ -226,25 +226,31 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
     /**
      * Begin block of h+1: records the checkpoint of h when h is on the interval or the set
      * changed. `lastAppHash`/`lastBlockHash` come from the header; without them (a block
-     * executed outside consensus) nothing is recorded.
+     * executed outside consensus, or the sequencer's prediction of a pipelined height's
+     * begin block) nothing is recorded. The bridge's roots are brought to h all the same:
+     * they depend on state alone, so a prediction writes exactly what the real begin block
+     * will, and txs that read what the exit root's update writes (its marks) stay re-basable.
      */
     beginBlock(ctx: Context): void {
       const h = ctx.block.height - 1n;
-      const appHash = ctx.block.lastAppHash;
-      const blockHash = ctx.block.lastBlockHash;
-      if (h < 1n || appHash === undefined || blockHash === undefined) return;
+      if (h < 1n) return;
       const p = getParams(ctx);
       const signers = keeper.signingSet(ctx);
       const now = keeper.currentSet(ctx);
       const changed = !sameSet(signers, now, p.scheme);
       if (!changed && (p.interval === 0n || h % p.interval !== 0n)) return;
+      const withdrawalRoot = rootOrZero(o.bridge.withdrawalRoot(ctx));
+      const exitRoot = rootOrZero(o.bridge.exitRoot(ctx));
+      const appHash = ctx.block.lastAppHash;
+      const blockHash = ctx.block.lastBlockHash;
+      if (appHash === undefined || blockHash === undefined) return;
       const nextSet = changed ? encodeL1SetFor(now, p.scheme) : new Uint8Array();
       const fields: DigestFields = {
         height: h,
         appHash,
         blockHash,
-        withdrawalRoot: rootOrZero(o.bridge.withdrawalRoot(ctx)),
-        exitRoot: rootOrZero(o.bridge.exitRoot(ctx)),
+        withdrawalRoot,
+        exitRoot,
         nextValidatorSetHash: changed ? keccak(nextSet) : new Uint8Array(),
       };
       const domain = keeper.domain(ctx, ctx.block.chainId);
