@@ -37,6 +37,14 @@ export function createBridgeKeeperFor(deps: {
     },
     totalPower: (src) => staking.totalBondedPower(src),
   };
+  // A subaccount's entry: its equity at the marks, of which the collateral (up to the equity) is
+  // principal and what the marks add on top is profit; none when floored at zero.
+  const subaccountEquity = (ctx: Context, s: { owner: string; number: number }) => {
+    const risk = margin.accountRisk(ctx, { owner: s.owner, number: s.number });
+    if (risk === undefined || risk.equity <= 0n) return undefined;
+    const collateral = risk.quoteBalance > 0n ? risk.quoteBalance : 0n;
+    return { equity: risk.equity, principal: collateral < risk.equity ? collateral : risk.equity };
+  };
   const equities: AccountEquities = {
     *equities(ctx: Context) {
       for (const [[address, denom], amount] of bank.iterateBalances(ctx)) {
@@ -44,14 +52,23 @@ export function createBridgeKeeperFor(deps: {
           yield { account: address, equity: amount, principal: amount };
       }
       for (const s of margin.subaccounts(ctx)) {
-        const risk = margin.accountRisk(ctx, { owner: s.owner, number: s.number });
-        if (risk === undefined || risk.equity <= 0n) continue;
-        // Collateral up to the equity is principal; what the marks add on top is profit.
-        const collateral = risk.quoteBalance > 0n ? risk.quoteBalance : 0n;
-        const principal = collateral < risk.equity ? collateral : risk.equity;
-        yield { account: s.owner, equity: risk.equity, principal };
+        const e = subaccountEquity(ctx, s);
+        if (e !== undefined) yield { account: s.owner, ...e };
       }
     },
+    *equitiesOf(ctx: Context, account: string) {
+      if (!accounts.isModuleAddress(account)) {
+        const free = bank.getBalance(ctx, account, BRIDGE_DENOM);
+        if (free > 0n) yield { equity: free, principal: free };
+      }
+      for (const s of margin.subaccounts(ctx, account)) {
+        const e = subaccountEquity(ctx, s);
+        if (e !== undefined) yield e;
+      }
+    },
+    changedAccounts: (ctx) => margin.equityTouchedOwners(ctx),
+    clearChanged: (ctx) => margin.clearEquityTouched(ctx),
+    holders: (ctx) => margin.positionOwners(ctx),
     pubKey: (src, account) => accounts.getAccount(src, account)?.pubKey,
   };
   return createBridgeKeeper({

@@ -26,7 +26,7 @@ import {
 } from "../modules/staking/index.js";
 import { createOptionsKeeper, createOptionsModule } from "../modules/options/index.js";
 import { createOrderbookKeeper, createOrderbookModule } from "../modules/orderbook/index.js";
-import { BRIDGE_ACCOUNT, createBridgeModule } from "../modules/bridge/index.js";
+import { BRIDGE_ACCOUNT, BRIDGE_DENOM, createBridgeModule, markExitTouched } from "../modules/bridge/index.js";
 import { createBridgeKeeperFor } from "./bridgeWiring.js";
 import type { SignatureCache } from "../chain/crypto/sigCache.js";
 import type { StateStore } from "../chain/store/types.js";
@@ -60,7 +60,12 @@ export const MODULE_ACCOUNTS: Readonly<Record<string, readonly string[]>> = {
 
 export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
   const accountKeeper = createAccountKeeper({ moduleAccounts: MODULE_ACCOUNTS });
-  const bankKeeper = createBankKeeper(accountKeeper);
+  // A change of an account's free uusdc can change its exit claim: the next checkpoint reads it again.
+  const bankKeeper = createBankKeeper(accountKeeper, {
+    balanceWritten: (src, address, denom) => {
+      if (denom === BRIDGE_DENOM && !accountKeeper.isModuleAddress(address)) markExitTouched(src, address);
+    },
+  });
   const stakingKeeper = createStakingKeeper({ bank: bankKeeper, accounts: accountKeeper });
   const slashingKeeper = createSlashingKeeper(stakingKeeper);
   const receiptsKeeper = createReceiptsKeeper({
@@ -109,6 +114,8 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
     // The ante steps spread the account they read, so module-account fields survive.
     setAccount: (ctx, account) => accountKeeper.setAccount(ctx, account as Account),
     params: (ctx) => accountKeeper.params(ctx),
+    // An account's first key gives its exit claim an L1 address.
+    pubKeySet: (ctx, address) => markExitTouched(ctx, address),
   };
 
   // Queries have no block of their own: they judge staleness at the height margin last recorded.

@@ -1,4 +1,4 @@
-export { createBankKeeper, type BankKeeper } from "./keeper.js";
+export { createBankKeeper, type BankHooks, type BankKeeper } from "./keeper.js";
 export { createBankModule } from "./module.js";
 export { bankErrors } from "./errors.js";
 export { validateBankGenesis, defaultBankGenesis, exportBankGenesis, type BankGenesis } from "./genesis.js";

@@ -50,7 +50,19 @@ export interface BankKeeper {
   isBlockedAddress(address: string): boolean;
 }
 
-export function createBankKeeper<A extends { address: string }>(accountKeeper: BankAccountKeeper<A>): BankKeeper {
+export interface BankHooks {
+  /**
+   * After every write of an account's balance of one denom (genesis included), in the same
+   * store: the bridge marks the accounts whose exit claim may have changed.
+   */
+  balanceWritten?(src: StoreSource, address: string, denom: string): void;
+}
+
+export function createBankKeeper<A extends { address: string }>(
+  accountKeeper: BankAccountKeeper<A>,
+  hooks: BankHooks = {},
+): BankKeeper {
+  const { balanceWritten } = hooks;
   function subtract(ctx: Context, address: string, coins: readonly Coin[]): void {
     for (const c of coins) {
       const have = keeper.getBalance(ctx, address, c.denom);
@@ -77,6 +89,7 @@ export function createBankKeeper<A extends { address: string }>(accountKeeper: B
   function writeBalance(src: StoreSource, address: string, denom: string, amount: bigint): void {
     if (amount === 0n) balances.delete(src, [address, denom]);
     else balances.set(src, [address, denom], amount);
+    balanceWritten?.(src, address, denom);
   }
 
   function requirePermission(moduleName: string, permission: string): void {

@@ -43,13 +43,16 @@ export interface ExitLeafRecord {
 /** An account's claim as it should stand after this checkpoint (address bytes, not bech32). */
 export interface ExitTarget {
   account: Uint8Array;
-  recipient: Uint8Array;
+  /** Absent: the account keeps the recipient of its leaf (and gets none if it has no leaf). */
+  recipient?: Uint8Array;
   equity: bigint;
 }
 
 const kv = (src: StoreSource) => src.kv(STORE_KEY);
 
-function uint256(n: bigint): Uint8Array {
+/** A non-negative amount as 32 big-endian bytes (as the contract's uint256). */
+export function uint256(n: bigint): Uint8Array {
+  if (n < 0n || n >= 1n << 256n) throw new RangeError(`not a uint256: ${n}`);
   const out = new Uint8Array(32);
   let v = n;
   for (let i = 31; i >= 0 && v > 0n; i--) {
@@ -58,7 +61,7 @@ function uint256(n: bigint): Uint8Array {
   }
   return out;
 }
-function readUint256(b: Uint8Array): bigint {
+export function readUint256(b: Uint8Array): bigint {
   let v = 0n;
   for (const x of b) v = (v << 8n) | BigInt(x);
   return v;
@@ -105,11 +108,18 @@ function nodeAt(src: StoreSource, level: number, index: bigint): Uint8Array {
 }
 
 /**
- * Brings the tree to `targets` (every account with a claim now; any order, one per account)
- * as of checkpoint `height`; returns the root. Accounts with a slot that are not among the
- * targets drop to equity zero. O(accounts) point reads, writes only for what changed.
+ * Brings the tree to `targets` (one per account, in the order new slots are given) as of
+ * checkpoint `height`; returns the root. With `complete`, the targets are every account with
+ * a claim now, and accounts with a slot that are not among them drop to equity zero;
+ * without, they are the accounts whose claim may have changed, and every other leaf stays.
+ * Point reads per target (and per slot when complete); writes only for what changed.
  */
-export function updateExitTree(src: StoreSource, targets: readonly ExitTarget[], height: bigint): Uint8Array {
+export function updateExitTree(
+  src: StoreSource,
+  targets: readonly ExitTarget[],
+  height: bigint,
+  complete = true,
+): Uint8Array {
   const header = getExitHeader(src);
   let slots = header.slots;
   // Level-0 changes, keyed by slot; a slot's leaf hash is computed once here.
@@ -122,18 +132,21 @@ export function updateExitTree(src: StoreSource, targets: readonly ExitTarget[],
   for (const t of targets) {
     let slot = exitSlotOf(src, t.account);
     if (slot === undefined) {
-      if (t.equity === 0n) continue; // nothing to claim, no slot
+      // Nothing to claim, or no L1 address to pay it to (the equity stays in the contract): no slot.
+      if (t.equity === 0n || t.recipient === undefined) continue;
       slot = slots++;
       kv(src).set(concatBytes(EXIT_SLOTS_PREFIX, lengthPrefixed(t.account)), u64be(slot));
-      write(slot, t);
+      write(slot, { account: t.account, recipient: t.recipient, equity: t.equity });
     } else {
       const r = exitLeafAt(src, slot)!;
-      if (r.equity !== t.equity || !equalBytes(r.recipient, t.recipient)) write(slot, { ...r, ...t });
+      const recipient = t.recipient ?? r.recipient;
+      if (r.equity !== t.equity || !equalBytes(r.recipient, recipient))
+        write(slot, { account: r.account, recipient, equity: t.equity });
     }
     present.add(slot);
   }
   // Slots that are not targets any more: their claim is zero now.
-  for (let s = 0n; s < header.slots; s++) {
+  for (let s = 0n; complete && s < header.slots; s++) {
     if (present.has(s)) continue;
     const r = exitLeafAt(src, s)!;
     if (r.equity !== 0n) write(s, { ...r, equity: 0n });

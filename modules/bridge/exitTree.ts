@@ -51,18 +51,45 @@ export interface ExitShare {
 }
 
 /**
- * Equities that sum to at most `budget`, winners first: everyone gets their principal and
- * profits are cut pro rata; if principals alone exceed the budget, profits go to zero and
- * principals are cut pro rata. Rounding is down, so the sum never exceeds the budget.
+ * How each claim is paid when the claims sum to `principals` + `profits` and the bridged
+ * supply is `budget`: everyone gets their principal and profits are cut pro rata; if
+ * principals alone exceed the budget, profits go to zero and principals are cut pro rata.
+ * Rounding is down, so the sum never exceeds the budget. docs/exit-root.md has the argument.
  */
-export function allocateExitEquities(shares: readonly ExitShare[], budget: bigint): ExitEntry[] {
+export interface ExitPayRule {
+  /** "whole": p + w; "profits": p + ⌊w·num/den⌋; "principals": ⌊p·num/den⌋ (num 0: nothing at all). */
+  kind: "whole" | "profits" | "principals";
+  num: bigint;
+  den: bigint;
+}
+
+export function exitPayRule(principals: bigint, profits: bigint, budget: bigint): ExitPayRule {
   const cap = budget < 0n ? 0n : budget;
+  if (principals + profits <= cap) return { kind: "whole", num: 1n, den: 1n };
+  if (principals <= cap) return { kind: "profits", num: cap - principals, den: profits };
+  // Every claim is zero when nothing is bridged, whatever the principals.
+  return { kind: "principals", num: cap, den: cap === 0n ? 1n : principals };
+}
+
+export function payExit(rule: ExitPayRule, principal: bigint, profit: bigint): bigint {
+  if (rule.kind === "whole") return principal + profit;
+  if (rule.kind === "profits") return principal + (profit * rule.num) / rule.den;
+  return (principal * rule.num) / rule.den;
+}
+
+/** Whether two rules pay every claim the same: then only claims that changed need paying again. */
+export function samePayRule(a: ExitPayRule, b: ExitPayRule): boolean {
+  return a.kind === b.kind && a.num === b.num && a.den === b.den;
+}
+
+/** Equities that sum to at most `budget`, by `exitPayRule` over these shares. */
+export function allocateExitEquities(shares: readonly ExitShare[], budget: bigint): ExitEntry[] {
   const principals = shares.reduce((s, e) => s + e.principal, 0n);
   const profits = shares.reduce((s, e) => s + e.profit, 0n);
-  const pay = (e: ExitShare): bigint => {
-    if (principals + profits <= cap) return e.principal + e.profit;
-    if (principals <= cap) return e.principal + (e.profit * (cap - principals)) / profits;
-    return (e.principal * cap) / principals;
-  };
-  return shares.map((e) => ({ account: e.account, recipient: e.recipient, equity: pay(e) }));
+  const rule = exitPayRule(principals, profits, budget);
+  return shares.map((e) => ({
+    account: e.account,
+    recipient: e.recipient,
+    equity: payExit(rule, e.principal, e.profit),
+  }));
 }

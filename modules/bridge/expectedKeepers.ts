@@ -28,6 +28,16 @@ export interface AccountEquities {
    * order; one entry per account or several (they are summed).
    */
   equities(ctx: Context): Iterable<{ account: string; equity: bigint; principal: bigint }>;
+  /** One account's entries, as `equities` gives them for it. */
+  equitiesOf(ctx: Context, account: string): Iterable<{ equity: bigint; principal: bigint }>;
+  /**
+   * Accounts whose entries may have changed since `clearChanged` for reasons the bridge's own
+   * marks (free uusdc, exit address, key) do not see: margin's writes. Any order; repeats allowed.
+   */
+  changedAccounts(ctx: Context): Iterable<string>;
+  clearChanged(ctx: Context): void;
+  /** Every account holding a position now (its equity follows the marks), each once. */
+  holders(ctx: Context): Iterable<string>;
   /** The account's secp256k1 public key (33 bytes compressed), when it has signed a tx. */
   pubKey(src: StoreSource, account: string): Uint8Array | undefined;
 }

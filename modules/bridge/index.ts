@@ -9,6 +9,7 @@ export { createBridgeModule } from "./module.js";
 export { bridgeErrors } from "./errors.js";
 export { defaultBridgeGenesis, type BridgeGenesis } from "./genesis.js";
 export type { AccountEquities, AttesterPowers, BridgeBankKeeper } from "./expectedKeepers.js";
+export { markExitTouched } from "./exitShares.js";
 export { allocateExitEquities, ethAddressOfPubKey, type ExitEntry, type ExitShare } from "./exitTree.js";
 export {
   exitLeafAt,

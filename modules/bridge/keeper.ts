@@ -9,11 +9,29 @@ import { sha256 } from "../../chain/crypto/hash.js";
 import type { StoreSource } from "../../chain/runtime/collection.js";
 import type { Context } from "../../chain/runtime/types.js";
 import { compareBytes, equalBytes, fromHex, toHex } from "../../chain/types/bytes.js";
-import { bech32ToAddressBytes } from "../../chain/crypto/address.js";
+import { addressToBech32, bech32ToAddressBytes } from "../../chain/crypto/address.js";
 import { bridgeErrors } from "./errors.js";
 import type { AccountEquities, AttesterPowers, BridgeBankKeeper } from "./expectedKeepers.js";
-import { exitProofFor, updateExitTree, type ExitProof } from "./exitStore.js";
-import { allocateExitEquities, ethAddressOfPubKey, type ExitEntry, type ExitShare } from "./exitTree.js";
+import {
+  clearExitTouched,
+  exitClaims,
+  exitTouched,
+  getExitClaim,
+  getExitTotals,
+  setExitClaim,
+  setExitTotals,
+  type ExitClaim,
+} from "./exitShares.js";
+import { exitProofFor, exitSlotOf, updateExitTree, type ExitProof, type ExitTarget } from "./exitStore.js";
+import {
+  allocateExitEquities,
+  ethAddressOfPubKey,
+  exitPayRule,
+  payExit,
+  samePayRule,
+  type ExitEntry,
+  type ExitShare,
+} from "./exitTree.js";
 import { BRIDGE_ACCOUNT, BRIDGE_DENOM } from "./keys.js";
 import { appendLeaf, frontierRoot, merkleProofOf, withdrawalLeafHash } from "./merkleTree.js";
 import * as state from "./state.js";
@@ -35,6 +53,16 @@ export interface WithdrawalProof {
 }
 
 const coin = (amount: bigint) => [{ denom: BRIDGE_DENOM, amount }];
+const NO_CLAIM: ExitClaim = { principal: 0n, profit: 0n };
+
+/** Adds one entry (free uusdc or a subaccount) to its account's claim; a floored equity adds nothing. */
+function addClaim(into: Map<string, ExitClaim>, account: string, e: { equity: bigint; principal: bigint }): void {
+  if (e.equity <= 0n) return;
+  // A wiring bug must not mint claims: principal is clamped into [0, equity].
+  const p = e.principal < 0n ? 0n : e.principal > e.equity ? e.equity : e.principal;
+  const c = into.get(account) ?? NO_CLAIM;
+  into.set(account, { principal: c.principal + p, profit: c.profit + e.equity - p });
+}
 
 export function depositContentHash(d: DepositAttestation): Uint8Array {
   return sha256(encodeMessage(DepositCodec, d));
@@ -150,14 +178,8 @@ export function createBridgeKeeper(config: BridgeKeeperConfig) {
      * (winners first), in account-byte order, only accounts with an L1 address.
      */
     exitEntries(ctx: Context): ExitEntry[] {
-      const byAccount = new Map<string, { principal: bigint; profit: bigint }>();
-      for (const { account, equity, principal } of equities.equities(ctx)) {
-        if (equity <= 0n) continue;
-        // A wiring bug must not mint claims: principal is clamped into [0, equity].
-        const p = principal < 0n ? 0n : principal > equity ? equity : principal;
-        const s = byAccount.get(account) ?? { principal: 0n, profit: 0n };
-        byAccount.set(account, { principal: s.principal + p, profit: s.profit + equity - p });
-      }
+      const byAccount = new Map<string, ExitClaim>();
+      for (const e of equities.equities(ctx)) addClaim(byAccount, e.account, e);
       const ordered = [...byAccount]
         .map(([account, s]) => ({ account, bytes: bech32ToAddressBytes(account), ...s }))
         .sort((a, b) => compareBytes(a.bytes, b.bytes));
@@ -173,14 +195,96 @@ export function createBridgeKeeper(config: BridgeKeeperConfig) {
     },
 
     /**
-     * Checkpoint `height`'s exit root (begin block of height + 1): the equities are computed
-     * over every account, but the stored tree is rewritten only where a claim changed.
+     * Checkpoint `height`'s exit root (begin block of height + 1), reading only the accounts
+     * whose claim can have changed since the last checkpoint (docs/exit-root.md):
+     * - every position holder: its equity follows the marks. Holders' claims are summed
+     *   afresh at each checkpoint and never stored;
+     * - every other account marked since (its free uusdc, collateral, positions, exit address
+     *   or key changed): its claim is stored, and the stored claims' sums are kept by
+     *   difference.
+     * When the cut (`exitPayRule`) is the last checkpoint's, only those accounts' leaves can
+     * change; otherwise every claim is paid again, the stored ones without computing their
+     * equity. The first checkpoint reads every account. New accounts get their slots in
+     * address order, so the tree is always the one `exitEntries` gives from scratch.
      */
     updateExitTree(ctx: Context, height: bigint): Uint8Array {
-      const targets = keeper
-        .exitEntries(ctx)
-        .map((e) => ({ account: bech32ToAddressBytes(e.account), recipient: e.recipient, equity: e.equity }));
-      return updateExitTree(ctx, targets, height);
+      const prior = getExitTotals(ctx);
+      const holders = new Set(equities.holders(ctx));
+      const fresh = new Map<string, ExitClaim>();
+      /** Accounts whose exit address may have changed (undefined: any, at the first checkpoint). */
+      let marked: Set<string> | undefined;
+      /** Accounts whose stored claim may have to change. */
+      let stored: Set<string>;
+      if (prior === undefined) {
+        for (const e of equities.equities(ctx)) addClaim(fresh, e.account, e);
+        stored = new Set([...fresh.keys()].filter((a) => !holders.has(a)));
+      } else {
+        marked = new Set(exitTouched(ctx));
+        stored = new Set([...marked, ...equities.changedAccounts(ctx)]);
+        for (const a of new Set([...stored, ...holders]))
+          for (const e of equities.equitiesOf(ctx, a)) addClaim(fresh, a, e);
+      }
+      clearExitTouched(ctx);
+      equities.clearChanged(ctx);
+
+      // A holder's claim is not stored (an account that opened its first position was marked,
+      // so a claim it had stored is dropped here); any other account's is, by difference.
+      let storedPrincipals = prior?.storedPrincipals ?? 0n;
+      let storedProfits = prior?.storedProfits ?? 0n;
+      for (const account of stored) {
+        const bytes = bech32ToAddressBytes(account);
+        const now = holders.has(account) ? NO_CLAIM : (fresh.get(account) ?? NO_CLAIM);
+        const before = getExitClaim(ctx, bytes);
+        if (now.principal === before.principal && now.profit === before.profit) continue;
+        storedPrincipals += now.principal - before.principal;
+        storedProfits += now.profit - before.profit;
+        setExitClaim(ctx, bytes, now);
+      }
+      let principals = storedPrincipals;
+      let profits = storedProfits;
+      for (const a of holders) {
+        const c = fresh.get(a) ?? NO_CLAIM;
+        principals += c.principal;
+        profits += c.profit;
+      }
+      const bridgedSupply = state.getCounters(ctx).bridgedSupply;
+      setExitTotals(ctx, { principals, profits, bridgedSupply, storedPrincipals, storedProfits });
+      const rule = exitPayRule(principals, profits, bridgedSupply);
+
+      const target = (account: string, bytes: Uint8Array, claim: ExitClaim): ExitTarget => {
+        const equity = payExit(rule, claim.principal, claim.profit);
+        const slotted = exitSlotOf(ctx, bytes) !== undefined;
+        // Nothing to claim and no leaf: nothing to write, whatever its address.
+        if (equity === 0n && !slotted) return { account: bytes, equity };
+        // An address changes only with a mark (a key first stored, an exit address set): an
+        // unmarked account with a leaf keeps its recipient, and its key is not read.
+        if (slotted && marked !== undefined && !marked.has(account)) return { account: bytes, equity };
+        // No L1 address known: the equity stays in the contract (counted, never claimable).
+        const recipient = keeper.exitAddress(ctx, account);
+        return recipient === undefined || recipient.every((b) => b === 0)
+          ? { account: bytes, equity: 0n }
+          : { account: bytes, recipient, equity };
+      };
+      // Address-byte order: the order in which accounts new to the tree get their slots.
+      const byAddress = (accounts: Iterable<string>) =>
+        [...accounts]
+          .map((account) => ({ account, bytes: bech32ToAddressBytes(account) }))
+          .sort((a, b) => compareBytes(a.bytes, b.bytes));
+      const same =
+        prior !== undefined && samePayRule(rule, exitPayRule(prior.principals, prior.profits, prior.bridgedSupply));
+      if (same) {
+        const targets = byAddress(new Set([...stored, ...holders])).map(({ account, bytes }) =>
+          target(account, bytes, fresh.get(account) ?? NO_CLAIM),
+        );
+        return updateExitTree(ctx, targets, height, false);
+      }
+      const claims = new Map<string, ExitClaim>();
+      for (const c of exitClaims(ctx)) claims.set(addressToBech32(c.account), c);
+      for (const a of holders) claims.set(a, fresh.get(a) ?? NO_CLAIM);
+      const targets = byAddress(claims.keys()).map(({ account, bytes }) =>
+        target(account, bytes, claims.get(account)!),
+      );
+      return updateExitTree(ctx, targets, height, true);
     },
 
     /** The account's exit leaf and proof in the tree of the last checkpoint at this state (point reads only). */

@@ -1,4 +1,5 @@
 /** bridge state: pending deposit votes, credited deposits, counters, withdrawals and the tree frontier. */
+import { markExitTouched } from "./exitShares.js";
 import { DepositAttestation, Withdrawal } from "../../chain/codec/generated/strike/bridge/v1/bridge.js";
 import { addressBytesView } from "../../chain/crypto/address.js";
 import { lengthPrefixed, type StoreSource } from "../../chain/runtime/collection.js";
@@ -105,4 +106,5 @@ export function getExitAddress(src: StoreSource, account: string): Uint8Array | 
 }
 export function setExitAddress(src: StoreSource, account: string, l1: Uint8Array): void {
   kv(src).set(concatBytes(EXIT_ADDRESSES_PREFIX, addr(account)), l1);
+  markExitTouched(src, account);
 }

@@ -30,6 +30,11 @@ export const BAND_HIGH_PREFIX = Uint8Array.of(0x0a);
 export const RECHECK_PREFIX = Uint8Array.of(0x0b);
 /** (owner, number) → empty: below maintenance margin, or in debt, when last examined: examined every block. */
 export const WATCHED_PREFIX = Uint8Array.of(0x0c);
+/**
+ * owner → empty: owners whose collateral or positions were written since the bridge last
+ * computed exit claims (its checkpoint clears them), so that a checkpoint reads only those.
+ */
+export const EQUITY_TOUCHED_PREFIX = Uint8Array.of(0x0d);
 
 /** A margin subaccount: its owner's address and the subaccount number. */
 export interface AccountId {

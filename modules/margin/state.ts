@@ -5,8 +5,9 @@ import { Item, lengthPrefixed, type StoreSource } from "../../chain/runtime/coll
 import { moduleStorePrefixS } from "../../chain/runtime/prefixStore.js";
 import { cachedRead, cachedScan, UNCACHED } from "../../chain/runtime/valueCache.js";
 import { keyString } from "../../chain/store/sortedKeys.js";
-import { concatBytes, prefixEnd, utf8, u32be } from "../../chain/types/bytes.js";
+import { concatBytes, equalBytes, prefixEnd, utf8, u32be } from "../../chain/types/bytes.js";
 import {
+  EQUITY_TOUCHED_PREFIX,
   FUNDING_PREFIX,
   MARKET_HOLDERS_PREFIX,
   PARAMS_KEY,
@@ -70,18 +71,37 @@ export function getSubaccount(src: StoreSource, id: AccountId): Subaccount | und
 }
 const decodeSubaccount = (b: Uint8Array): Subaccount => Subaccount.decode(b);
 const decodePosition = (b: Uint8Array): Position => Position.decode(b);
-/** Every write to an account's collateral or positions marks it for the risk index's next look. */
+/**
+ * Every write to an account's collateral or positions marks it for the risk index's next
+ * look, and its owner for the next exit checkpoint.
+ */
 export function setSubaccount(src: StoreSource, s: Subaccount): void {
   kv(src).set(concatBytes(SUBACCOUNTS_PREFIX, addr(s.owner), u32be(s.number)), encodeMessage(Subaccount, s));
   markDirty(src, { owner: s.owner, number: s.number });
+  markEquityTouched(src, s.owner);
 }
 /** Removes an empty subaccount (no collateral, no positions). */
 export function deleteSubaccount(src: StoreSource, id: AccountId): void {
   kv(src).delete(concatBytes(SUBACCOUNTS_PREFIX, addr(id.owner), u32be(id.number)));
 }
-/** Every subaccount, in key order. */
+/**
+ * Every subaccount (of `owner` when given), in key order. One owner's are read by every exit
+ * checkpoint for each position holder: answered from memory (chain/runtime/valueCache.ts).
+ */
 export function* allSubaccounts(src: StoreSource, owner?: string): IterableIterator<Subaccount> {
   const prefix = owner === undefined ? SUBACCOUNTS_PREFIX : concatBytes(SUBACCOUNTS_PREFIX, addr(owner));
+  if (owner !== undefined) {
+    const hit = cachedScan(
+      src,
+      MODULE_S + keyString(prefix),
+      MODULE_S + keyString(prefixEnd(prefix)!),
+      decodeSubaccount,
+    );
+    if (hit !== UNCACHED) {
+      for (const s of hit) yield { ...s };
+      return;
+    }
+  }
   for (const [, v] of kv(src).iterator(prefix, prefixEnd(prefix))) yield Subaccount.decode(v);
 }
 
@@ -101,6 +121,7 @@ export function getPosition(src: StoreSource, id: AccountId, market: string): Po
 export function setPosition(src: StoreSource, p: Position): void {
   const id = { owner: p.owner, number: p.subaccount };
   markDirty(src, id);
+  markEquityTouched(src, p.owner);
   if (p.size === 0n) {
     kv(src).delete(positionKey(id, p.market));
     kv(src).delete(holderKey(p.market, id));
@@ -119,6 +140,33 @@ export function accountPositions(src: StoreSource, id: AccountId): Position[] {
   const out: Position[] = [];
   for (const [, v] of kv(src).iterator(prefix, prefixEnd(prefix))) out.push(Position.decode(v));
   return out;
+}
+
+/** Every owner holding a position in any market (options included), each once, in key order. */
+export function* positionOwners(src: StoreSource): IterableIterator<string> {
+  let last: Uint8Array | undefined;
+  for (const [k] of kv(src).iterator(POSITIONS_PREFIX, prefixEnd(POSITIONS_PREFIX))) {
+    const owner = k.subarray(2, 2 + k[1]!);
+    if (last !== undefined && equalBytes(last, owner)) continue;
+    last = owner.slice();
+    yield addressToBech32(last);
+  }
+}
+
+// Written once per owner between checkpoints: the check spares the state tree a rewrite per order.
+function markEquityTouched(src: StoreSource, owner: string): void {
+  const key = concatBytes(EQUITY_TOUCHED_PREFIX, addr(owner));
+  if (!kv(src).has(key)) kv(src).set(key, EMPTY);
+}
+
+/** Owners whose collateral or positions were written since `clearEquityTouched`, in key order. */
+export function* equityTouchedOwners(src: StoreSource): IterableIterator<string> {
+  for (const [k] of kv(src).iterator(EQUITY_TOUCHED_PREFIX, prefixEnd(EQUITY_TOUCHED_PREFIX)))
+    yield addressToBech32(k.subarray(2, 2 + k[1]!));
+}
+export function clearEquityTouched(src: StoreSource): void {
+  const keys = [...kv(src).iterator(EQUITY_TOUCHED_PREFIX, prefixEnd(EQUITY_TOUCHED_PREFIX))].map(([k]) => k);
+  for (const k of keys) kv(src).delete(k);
 }
 
 /** The accounts holding a position in a market, in key order. */

@@ -66,7 +66,10 @@ export const setPubKey: AnteStep = (ctx, tx, env) => {
       if (addressOfKey(info.publicKey!.value, key) !== signer) {
         throw sdkErrors.invalidPubKey(`pubKey does not match signer address ${signer} with signer index: ${i}`);
       }
-      if (account.pubKey === undefined) env.accounts.setAccount(ctx, { ...account, pubKey: key });
+      if (account.pubKey === undefined) {
+        env.accounts.setAccount(ctx, { ...account, pubKey: key });
+        env.accounts.pubKeySet?.(ctx, signer);
+      }
     }
     ctx.events.emit("tx", [["acc_seq", `${signer}/${info.sequence}`]]);
     ctx.events.emit("tx", [["signature", toBase64(tx.signatures[i]!)]]);

@@ -26,6 +26,8 @@ export interface AnteAccountKeeper {
   getAccount(ctx: Context, address: string): AnteAccount | undefined;
   setAccount(ctx: Context, account: AnteAccount): void;
   params(ctx: Context): AnteParams;
+  /** After an account's public key was first stored (its first signed tx): the bridge's exit address follows from it. */
+  pubKeySet?(ctx: Context, address: string): void;
 }
 
 export interface AnteBankKeeper {

@@ -19,7 +19,9 @@ import type { Trade } from "../../../chain/codec/generated/strike/orderbook/v1/o
 import type { OrderSpec } from "../../../chain/codec/generated/strike/orderbook/v1/tx.js";
 import { addressToBech32, moduleAddressBytes } from "../../../chain/crypto/address.js";
 import type { FinalizeBlockResponse, TxResult } from "../../../chain/types/abci.js";
+import { createEd25519Signer } from "../../../chain/crypto/ed25519.js";
 import { defaultBankGenesis } from "../../../modules/bank/genesis.js";
+import { addGenesisValidator, defaultStakingGenesis, stakingPoolBalances } from "../../../modules/staking/index.js";
 import { addOracleFeeder, defaultOracleGenesis } from "../../../modules/oracle/index.js";
 import { defaultOrderbookGenesis, optionMarketId } from "../../../modules/orderbook/index.js";
 import { defaultExpiries } from "../../../modules/orderbook/markets.js";
@@ -52,13 +54,23 @@ export interface TradingFixture extends Fixture {
   last: FinalizeBlockResponse | undefined;
   /** The app hash after every block, in order. */
   appHashes: Uint8Array[];
+  /** Whether blocks name the last block (then each records a checkpoint). */
+  checkpoints: boolean;
 }
 
 export interface TradingFixtureOptions {
   accounts?: number;
+  /**
+   * The feeder (last account) is also the one bonded validator, so it alone attests L1
+   * deposits (MsgAttestDeposit); and every block names the last one, so that every block
+   * records a checkpoint (interval 1) with its exit root.
+   */
+  checkpoints?: boolean;
   staleAfterSeconds?: number;
   /** Margin params to override (protobuf JSON field names). */
   marginParams?: Record<string, unknown>;
+  /** USDC each account holds at genesis (default 10,000,000). */
+  usdcPerAccount?: bigint;
   /** USDC the insurance fund holds at genesis. */
   insuranceFund?: bigint;
   /** How many blocks of trades the orderbook keeps (default 1000). */
@@ -80,11 +92,12 @@ export async function createTradingFixture(options: TradingFixtureOptions = {}):
       if (options.tradesKept !== undefined)
         (orderbook["params"] as Record<string, unknown>)["tradesKept"] = options.tradesKept;
       const bank = defaultBankGenesis();
+      const usdc = options.usdcPerAccount ?? 10_000_000n;
       const balances = accounts.map((a) => ({
         address: a.address,
         coins: [
           { denom: "ustrike", amount: (1_000_000n * USDC).toString() },
-          { denom: "uusdc", amount: (10_000_000n * USDC).toString() },
+          ...(usdc > 0n ? [{ denom: "uusdc", amount: (usdc * USDC).toString() }] : []),
         ],
       }));
       if (options.insuranceFund !== undefined)
@@ -93,10 +106,23 @@ export async function createTradingFixture(options: TradingFixtureOptions = {}):
           coins: [{ denom: "uusdc", amount: (options.insuranceFund * USDC).toString() }],
         });
       bank.balances = balances;
+      let staking: Record<string, unknown> | undefined;
+      if (options.checkpoints === true) {
+        staking = addGenesisValidator(defaultStakingGenesis(), {
+          operator: feeder.address,
+          consPubKey: createEd25519Signer(new Uint8Array(32).fill(9)).publicKey,
+          moniker: "feeder",
+          selfDelegation: 1_000n * USDC,
+        });
+        for (const p of stakingPoolBalances(staking))
+          if (p.amount > 0n)
+            balances.push({ address: p.address, coins: [{ denom: "ustrike", amount: p.amount.toString() }] });
+      }
       return {
         bank,
         oracle,
         orderbook,
+        ...(staking === undefined ? {} : { staking, checkpoint: { params: { interval: "1" } } }),
         ...(options.marginParams === undefined ? {} : { margin: { params: options.marginParams } }),
       };
     },
@@ -108,6 +134,7 @@ export async function createTradingFixture(options: TradingFixtureOptions = {}):
     timeOffset: 0n,
     last: undefined,
     appHashes: [],
+    checkpoints: options.checkpoints === true,
   };
 }
 
@@ -131,6 +158,7 @@ export async function runTradingBlock(
     time: { seconds: time, nanos: 0 },
     hash: new Uint8Array(32),
     proposerAddress: new Uint8Array(20),
+    ...(f.checkpoints ? { lastBlockHash: new Uint8Array(32).fill(1) } : {}),
     misbehavior: [],
   });
   const batch = f.db.batch();

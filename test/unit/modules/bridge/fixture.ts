@@ -11,7 +11,12 @@ import { createMemoryKV } from "../../../../chain/store/memoryKv.js";
 import { toHex } from "../../../../chain/types/bytes.js";
 import { createAccountKeeper } from "../../../../modules/auth/index.js";
 import { createBankKeeper } from "../../../../modules/bank/index.js";
-import { BRIDGE_ACCOUNT, createBridgeKeeper, type BridgeKeeper } from "../../../../modules/bridge/index.js";
+import {
+  BRIDGE_ACCOUNT,
+  createBridgeKeeper,
+  markExitTouched,
+  type BridgeKeeper,
+} from "../../../../modules/bridge/index.js";
 
 export const addr = (n: number): string => addressToBech32(new Uint8Array(20).fill(n));
 export const l1Addr = (n: number): string => `0x${toHex(new Uint8Array(20).fill(n))}`;
@@ -25,8 +30,11 @@ export interface BridgeFixture {
   balance(address: string): bigint;
   supply(): bigint;
   powers: Map<string, bigint>;
-  /** Entries the equities keeper yields; principal defaults to the whole equity (free uusdc). */
-  equities: { account: string; equity: bigint; principal?: bigint }[];
+  /**
+   * Entries the equities keeper yields; principal defaults to the whole equity (free uusdc).
+   * An account with a `holder` entry holds a position: its equity may change unmarked.
+   */
+  equities: { account: string; equity: bigint; principal?: bigint; holder?: boolean }[];
   pubKeys: Map<string, Uint8Array>;
   /** Gives an account uusdc that never came from L1 (a genesis balance). */
   fund(address: string, amount: bigint): void;
@@ -34,14 +42,30 @@ export interface BridgeFixture {
   store: ReturnType<typeof createMemoryKV>;
 }
 
-/** Validators: operator addr(100 + i) with the given powers. */
-export function createBridgeFixture(powers: bigint[] = [1n, 1n, 1n]): BridgeFixture {
+/**
+ * Validators: operator addr(100 + i) with the given powers. The equities keeper reports as
+ * changed exactly the accounts whose entries differ from the last checkpoint's (a key set
+ * in `pubKeys` marks its account as the ante does); or,
+ * with `touched`, the accounts the caller put there (a benchmark that knows what it changed,
+ * and should not time a comparison of every account).
+ */
+export function createBridgeFixture(
+  powers: bigint[] = [1n, 1n, 1n],
+  options: { touched?: Set<string> } = {},
+): BridgeFixture {
+  const { touched } = options;
   const store = createMemoryKV();
   const accounts = createAccountKeeper({ moduleAccounts: { [BRIDGE_ACCOUNT]: ["minter", "burner"] } });
   const bank = createBankKeeper(accounts);
   const powerMap = new Map(powers.map((p, i) => [addr(100 + i), p]));
-  const equities: { account: string; equity: bigint; principal?: bigint }[] = [];
-  const pubKeys = new Map<string, Uint8Array>();
+  const equities: BridgeFixture["equities"] = [];
+  // A key first stored marks its account, as the ante does in the app.
+  const pubKeys = new (class extends Map<string, Uint8Array> {
+    override set(account: string, key: Uint8Array): this {
+      markExitTouched(ctxAt(height), account);
+      return super.set(account, key);
+    }
+  })();
   let height = 1n;
   const ctxAt = (h: bigint) =>
     createContext({
@@ -50,6 +74,21 @@ export function createBridgeFixture(powers: bigint[] = [1n, 1n, 1n]): BridgeFixt
       store,
       gasMeter: createGasMeter(undefined),
     });
+  const entries = () =>
+    equities.map((e) => ({ account: e.account, equity: e.equity, principal: e.principal ?? e.equity }));
+  /** Each account's entries, as text: a holder's equity moves with the marks, unmarked. */
+  const seen = () => {
+    const out = new Map<string, string>();
+    for (const e of equities)
+      out.set(
+        e.account,
+        `${out.get(e.account) ?? ""}${e.holder === true ? "holder" : `${e.equity}/${e.principal ?? e.equity}`};`,
+      );
+    return out;
+  };
+  let lastSeen = new Map<string, string>();
+  // With `touched` (one entry per account, edited in place): entries by account, rebuilt when accounts are added.
+  let index: Map<string, { account: string; equity: bigint; principal?: bigint }[]> | undefined;
   const keeper = createBridgeKeeper({
     bank: {
       getBalance: (src, a, d) => bank.getBalance(src, a, d),
@@ -66,8 +105,27 @@ export function createBridgeFixture(powers: bigint[] = [1n, 1n, 1n]): BridgeFixt
       totalPower: () => [...powerMap.values()].reduce((s, p) => s + p, 0n),
     },
     equities: {
-      equities: () =>
-        equities.map((e) => ({ account: e.account, equity: e.equity, principal: e.principal ?? e.equity })),
+      equities: () => entries(),
+      equitiesOf: (_ctx, account) => {
+        if (touched === undefined) return entries().filter((e) => e.account === account);
+        if (index === undefined || index.size !== equities.length) {
+          index = new Map();
+          for (const e of equities) index.set(e.account, [...(index.get(e.account) ?? []), e]);
+        }
+        return (index.get(account) ?? []).map((e) => ({ equity: e.equity, principal: e.principal ?? e.equity }));
+      },
+      // As margin marks its writes: exactly the accounts whose entries differ from what they
+      // were at the last clear (not a holder's equity, which moves with the marks).
+      changedAccounts: () => {
+        if (touched !== undefined) return [...touched];
+        const now = seen();
+        return [...new Set([...now.keys(), ...lastSeen.keys()])].filter((a) => now.get(a) !== lastSeen.get(a));
+      },
+      clearChanged: () => {
+        if (touched !== undefined) touched.clear();
+        else lastSeen = seen();
+      },
+      holders: () => [...new Set(equities.filter((e) => e.holder === true).map((e) => e.account))],
       pubKey: (_src, a) => pubKeys.get(a),
     },
   });
