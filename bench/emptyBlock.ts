@@ -18,7 +18,11 @@
  * pays or receives.
  * Writes bench/results/empty-block.json.
  *
- *   npx tsx bench/emptyBlock.ts        (BENCH_SIZES=0,2000,10000 BENCH_BLOCKS=200 BENCH_FUNDING_INTERVAL=50)
+ * A last run repeats the first loaded size beside BENCH_IDLE accounts that only hold uusdc
+ * (they never signed, so they have no L1 address, but their claims count toward the cut):
+ * the exit root reads an account again only when something of it changed.
+ *
+ *   npx tsx bench/emptyBlock.ts        (BENCH_SIZES=0,2000,10000 BENCH_BLOCKS=200 BENCH_FUNDING_INTERVAL=50 BENCH_IDLE=20000)
  */
 import { loadavg } from "node:os";
 import { MsgDeposit } from "../chain/codec/generated/strike/margin/v1/tx.js";
@@ -32,6 +36,7 @@ import {
 } from "../chain/codec/generated/strike/orderbook/v1/order.js";
 import { MsgPlaceOrder, type OrderSpec } from "../chain/codec/generated/strike/orderbook/v1/tx.js";
 import { MsgSubmitPrices } from "../chain/codec/generated/strike/oracle/v1/tx.js";
+import { addressToBech32 } from "../chain/crypto/address.js";
 import { createMemoryDatabase } from "../chain/store/memoryDb.js";
 import { openStateStore } from "../chain/store/stateStore.js";
 import { createStrikeApp } from "../app/strikeApp.js";
@@ -52,6 +57,7 @@ const SIZES = (process.env.BENCH_SIZES ?? "0,2000,10000").split(",").map(Number)
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 200);
 const MOVE_BLOCKS = Number(process.env.BENCH_MOVE_BLOCKS ?? 50);
 const FUNDING_INTERVAL = Number(process.env.BENCH_FUNDING_INTERVAL ?? 50);
+const IDLE = Number(process.env.BENCH_IDLE ?? 20_000);
 const TXS_PER_BLOCK = 1000;
 const CHAIN_ID = "strike-bench-1";
 const GENESIS_SECONDS = 1_700_000_000n;
@@ -99,22 +105,36 @@ const depositMsg = (owner: string) => ({
   value: MsgDeposit.encode({ owner, subaccount: 0, amount: "10000000000" }).finish(),
 });
 
-async function newChain(accounts: number) {
+/** An account that only ever received uusdc: no key, no subaccount, no tx. */
+function idleAddress(i: number): string {
+  const b = new Uint8Array(20).fill(0xee);
+  new DataView(b.buffer).setUint32(16, i);
+  return addressToBech32(b);
+}
+
+async function newChain(accounts: number, idle = 0) {
   const senders = Array.from({ length: accounts + 1 }, (_, i) => sender(i));
   const feeder = senders[accounts]!;
   const db = createMemoryDatabase();
   const state = await openStateStore({ db, keepRecent: 0 });
   const app = createStrikeApp({ state, minGasPrices: parseDecCoins("0.025ustrike") });
   const auth = defaultAuthGenesis();
-  auth.accounts = senders.map((s) => baseAccountJson(s.address, s.accountNumber));
+  const idles = Array.from({ length: idle }, (_, i) => idleAddress(i));
+  auth.accounts = [
+    ...senders.map((s) => baseAccountJson(s.address, s.accountNumber)),
+    ...idles.map((a, i) => baseAccountJson(a, BigInt(senders.length + i))),
+  ];
   const bank = defaultBankGenesis();
-  bank.balances = senders.map((s) => ({
-    address: s.address,
-    coins: [
-      { denom: "ustrike", amount: "1000000000000000" },
-      { denom: "uusdc", amount: "1000000000000" },
-    ],
-  }));
+  bank.balances = [
+    ...senders.map((s) => ({
+      address: s.address,
+      coins: [
+        { denom: "ustrike", amount: "1000000000000000" },
+        { denom: "uusdc", amount: "1000000000000" },
+      ],
+    })),
+    ...idles.map((address) => ({ address, coins: [{ denom: "uusdc", amount: "1000000" }] })),
+  ];
   const oracle = addOracleFeeder(defaultOracleGenesis(), feeder.address, 1n);
   // Blocks are a second apart: the feeder's one price stays fresh for the whole run.
   (oracle["params"] as Record<string, string>)["stale_after_seconds"] = "1000000000";
@@ -258,8 +278,8 @@ function stats(ms: number[]) {
   };
 }
 
-async function measure(accounts: number) {
-  const chain = await newChain(accounts);
+async function measure(accounts: number, idle = 0) {
+  const chain = await newChain(accounts, idle);
   const s0 = performance.now();
   if (accounts > 0) await populate(chain);
   const setupSeconds = (performance.now() - s0) / 1000;
@@ -312,6 +332,7 @@ async function measure(accounts: number) {
   }
   return {
     subaccounts: accounts,
+    idleAccounts: idle,
     withOptionPositions: accounts === 0 ? 0 : Math.floor(accounts / 2),
     withPerpPositions: 2 * Math.floor((accounts - Math.floor(accounts / 2)) / 2),
     parkedTriggers: accounts,
@@ -336,6 +357,10 @@ for (const n of SIZES) {
   console.log(JSON.stringify(r));
   results.push(r);
 }
+// The same chain as the first loaded size, beside accounts that only hold uusdc: a checkpoint
+// reads an account again only when something of it changed, so they cost it nothing.
+const idleRun = IDLE > 0 ? await measure(SIZES.find((n) => n > 0) ?? 0, IDLE) : undefined;
+if (idleRun !== undefined) console.log(JSON.stringify(idleRun));
 const floor = results.find((r) => r.subaccounts === 0)?.emptyBlockCpu.meanMs;
 const largest = results[results.length - 1]!;
 const smallestLoaded = results.find((r) => r.subaccounts > 0);
@@ -356,6 +381,8 @@ const path = writeResult("empty-block", {
       : Number((largest.emptyBlockCpu.meanMs / smallestLoaded.emptyBlockCpu.meanMs).toFixed(2)),
   fundingInterval: FUNDING_INTERVAL,
   // The same for checkpoint heights: the exit root reads every account.
+  /** The first loaded size again with IDLE accounts that only hold uusdc (never signed, no subaccount). */
+  withIdleAccounts: idleRun ?? null,
   checkpointLargestOverSmallest:
     smallestLoaded?.checkpointBlockCpu == null || largest.checkpointBlockCpu === null
       ? null

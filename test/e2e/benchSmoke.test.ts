@@ -84,6 +84,7 @@ test.serial("emptyBlock runs: an empty block's CPU time at each size of idle acc
     BENCH_BLOCKS: "10",
     BENCH_MOVE_BLOCKS: "3",
     BENCH_FUNDING_INTERVAL: "5",
+    BENCH_IDLE: "200",
   });
   const sizes = at(r, "results") as unknown[];
   t.deepEqual(
@@ -102,6 +103,10 @@ test.serial("emptyBlock runs: an empty block's CPU time at each size of idle acc
   t.is(at(sizes[0], "fundingBlocks"), 0);
   t.true((at(sizes[1], "fundingBlocks") as number) >= 1);
   t.true(positive(sizes[1], "fundingBlockCpu.meanMs"));
+  // The first loaded size again beside accounts that only hold uusdc, its checkpoints timed.
+  t.is(at(r, "withIdleAccounts.subaccounts"), 50);
+  t.is(at(r, "withIdleAccounts.idleAccounts"), 200);
+  t.true(positive(at(r, "withIdleAccounts"), "checkpointBlockCpu.meanMs"));
   // Started without the node's V8 flags (as here), it ran itself again with them.
   t.is(at(r, "machine.nodeV8Flags"), true);
 });
