@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { computeAddress, hexlify } from "ethers";
 import { exitLeaf, merkleRoot, processProof } from "../../../../chain/l1/merkle.js";
-import { bech32ToAddressBytes } from "../../../../chain/crypto/address.js";
+import { addressToBech32, bech32ToAddressBytes } from "../../../../chain/crypto/address.js";
 import { decompressSecp256k1PubKey } from "../../../../chain/crypto/secp256k1.js";
 import { toHex } from "../../../../chain/types/bytes.js";
 import {
@@ -209,6 +209,40 @@ test("an insolvent account (equity floored at zero) has no leaf to claim", (t) =
   const root = checkpoint(f, 30n);
   t.is(f.keeper.exitProof(f.ctx(), addr(1))!.record.equity, 0n);
   t.is(root, referenceRoot(f));
+});
+
+test("dust by the thousand: after the first checkpoint, one reads only the accounts marked since and the position holders", (t) => {
+  const f = createBridgeFixture([1n]);
+  attestAll(f, deposit(1n, addr(250), 10n ** 12n));
+  const dust = Array.from({ length: 1000 }, (_, i) => {
+    const b = new Uint8Array(20).fill(0xd0);
+    new DataView(b.buffer).setUint16(18, i);
+    return addressToBech32(b);
+  });
+  // A thousand accounts holding 1 uusdc each (never signed: counted, no leaf), a trader, a holder.
+  for (const a of dust) f.equities.push({ account: a, equity: 1n });
+  f.equities.push({ account: addr(1), equity: 5_000n }, { account: addr(2), equity: 7_000n, holder: true });
+  f.pubKeys.set(addr(1), keyOf(1));
+  f.pubKeys.set(addr(2), keyOf(2));
+  checkpoint(f, 10n);
+  t.deepEqual(f.reads, [], "the first checkpoint reads everything at once");
+  f.equities.find((e) => e.account === addr(1))!.equity = 6_000n;
+  f.equities.find((e) => e.account === addr(2))!.equity = 6_500n; // the marks moved: no mark
+  const root = checkpoint(f, 20n);
+  t.deepEqual([...f.reads].sort(), [addr(1), addr(2)].sort());
+  t.is(root, referenceRoot(f));
+  t.is(f.keeper.exitProof(f.ctx(), addr(1))!.record.equity, 6_000n);
+  t.is(f.keeper.exitProof(f.ctx(), addr(2))!.record.equity, 6_500n);
+  f.reads.length = 0;
+  checkpoint(f, 30n);
+  t.deepEqual(f.reads, [addr(2)], "nothing marked: only the holder is read again");
+  // A dust account that gets more is marked, read, and still has no leaf (no L1 address).
+  f.reads.length = 0;
+  f.equities[7]!.equity = 2n;
+  checkpoint(f, 40n);
+  t.deepEqual([...f.reads].sort(), [dust[7]!, addr(2)].sort());
+  t.is(f.keeper.exitProof(f.ctx(), dust[7]!), undefined);
+  t.is(checkpoint(f, 50n), referenceRoot(f));
 });
 
 test("property: exit claims never exceed the bridged supply, and principals are whole when they fit", (t) => {

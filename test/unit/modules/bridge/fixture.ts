@@ -36,6 +36,8 @@ export interface BridgeFixture {
    */
   equities: { account: string; equity: bigint; principal?: bigint; holder?: boolean }[];
   pubKeys: Map<string, Uint8Array>;
+  /** Accounts whose entries the keeper asked for one by one, in order (tests clear it). */
+  reads: string[];
   /** Gives an account uusdc that never came from L1 (a genesis balance). */
   fund(address: string, amount: bigint): void;
   snapshot(): string;
@@ -87,6 +89,7 @@ export function createBridgeFixture(
     return out;
   };
   let lastSeen = new Map<string, string>();
+  const reads: string[] = [];
   // With `touched` (one entry per account, edited in place): entries by account, rebuilt when accounts are added.
   let index: Map<string, { account: string; equity: bigint; principal?: bigint }[]> | undefined;
   const keeper = createBridgeKeeper({
@@ -107,6 +110,7 @@ export function createBridgeFixture(
     equities: {
       equities: () => entries(),
       equitiesOf: (_ctx, account) => {
+        reads.push(account);
         if (touched === undefined) return entries().filter((e) => e.account === account);
         if (index === undefined || index.size !== equities.length) {
           index = new Map();
@@ -132,6 +136,7 @@ export function createBridgeFixture(
   return {
     keeper,
     store,
+    reads,
     powers: powerMap,
     equities,
     pubKeys,
