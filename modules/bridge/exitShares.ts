@@ -12,8 +12,8 @@
  * module (exit addresses); margin keeps its own for collateral and positions. Accounts are
  * the 20 (or 32) address bytes, length-prefixed.
  */
+import { accountMarks } from "../../chain/runtime/accountMarks.js";
 import { lengthPrefixed, type StoreSource } from "../../chain/runtime/collection.js";
-import { addressBytesView, addressToBech32 } from "../../chain/crypto/address.js";
 import { concatBytes, prefixEnd } from "../../chain/types/bytes.js";
 import { readUint256, uint256 } from "./exitStore.js";
 import { STORE_KEY } from "./keys.js";
@@ -22,7 +22,6 @@ export const EXIT_TOUCHED_PREFIX = Uint8Array.of(0x0d);
 export const EXIT_SHARES_PREFIX = Uint8Array.of(0x0e);
 export const EXIT_TOTALS_KEY = Uint8Array.of(0x0f);
 
-const EMPTY = new Uint8Array(0);
 const kv = (src: StoreSource) => src.kv(STORE_KEY);
 
 export interface ExitClaim {
@@ -40,22 +39,9 @@ export interface ExitTotals {
   storedProfits: bigint;
 }
 
-/** Marks `account` for the next checkpoint (one write per account between checkpoints). */
-export function markExitTouched(src: StoreSource, account: string): void {
-  const key = concatBytes(EXIT_TOUCHED_PREFIX, lengthPrefixed(addressBytesView(account)));
-  if (!kv(src).has(key)) kv(src).set(key, EMPTY);
-}
-
-/** The marked accounts, in key order. */
-export function* exitTouched(src: StoreSource): IterableIterator<string> {
-  for (const [k] of kv(src).iterator(EXIT_TOUCHED_PREFIX, prefixEnd(EXIT_TOUCHED_PREFIX)))
-    yield addressToBech32(k.subarray(2, 2 + k[1]!));
-}
-
-export function clearExitTouched(src: StoreSource): void {
-  const keys = [...kv(src).iterator(EXIT_TOUCHED_PREFIX, prefixEnd(EXIT_TOUCHED_PREFIX))].map(([k]) => k);
-  for (const k of keys) kv(src).delete(k);
-}
+/** Accounts whose free uusdc, exit address or key changed since the last checkpoint (it clears them). */
+export const exitTouched = accountMarks(STORE_KEY, EXIT_TOUCHED_PREFIX);
+export const markExitTouched = (src: StoreSource, account: string): void => exitTouched.mark(src, account);
 
 const shareKey = (account: Uint8Array) => concatBytes(EXIT_SHARES_PREFIX, lengthPrefixed(account));
 

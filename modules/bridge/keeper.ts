@@ -13,7 +13,6 @@ import { addressToBech32, bech32ToAddressBytes } from "../../chain/crypto/addres
 import { bridgeErrors } from "./errors.js";
 import type { AccountEquities, AttesterPowers, BridgeBankKeeper } from "./expectedKeepers.js";
 import {
-  clearExitTouched,
   exitClaims,
   exitTouched,
   getExitClaim,
@@ -219,12 +218,12 @@ export function createBridgeKeeper(config: BridgeKeeperConfig) {
         for (const e of equities.equities(ctx)) addClaim(fresh, e.account, e);
         stored = new Set([...fresh.keys()].filter((a) => !holders.has(a)));
       } else {
-        marked = new Set(exitTouched(ctx));
+        marked = new Set(exitTouched.list(ctx));
         stored = new Set([...marked, ...equities.changedAccounts(ctx)]);
         for (const a of new Set([...stored, ...holders]))
           for (const e of equities.equitiesOf(ctx, a)) addClaim(fresh, a, e);
       }
-      clearExitTouched(ctx);
+      exitTouched.clear(ctx);
       equities.clearChanged(ctx);
 
       // A holder's claim is not stored (an account that opened its first position was marked,

@@ -14,7 +14,7 @@ import { liquidatableAccounts, planLiquidation, settleLiquidation, type Liquidat
 import { markHoldersDirty, refreshRiskIndex } from "./riskIndex.js";
 import { watchedAccounts } from "./riskIndexState.js";
 import { settleMarketPositions } from "./settlement.js";
-import { clearEquityTouched, equityTouchedOwners, getParams, positionOwners, type AccountId } from "./state.js";
+import { equityTouched, getParams, positionOwners, type AccountId } from "./state.js";
 
 export interface MarginKeeperConfig extends MarginLedgerConfig {
   /** Funding reads every market and its book's mid. */
@@ -49,8 +49,8 @@ export function createMarginKeeper(config: MarginKeeperConfig) {
     marketRepriced: (ctx: Context, market: string): void => markHoldersDirty(ctx, market),
 
     /** Owners whose collateral or positions were written since the last `clearEquityTouched` (the exit checkpoint's). */
-    equityTouchedOwners: (src: StoreSource): string[] => [...equityTouchedOwners(src)],
-    clearEquityTouched: (ctx: Context): void => clearEquityTouched(ctx),
+    equityTouchedOwners: (src: StoreSource): string[] => equityTouched.list(src),
+    clearEquityTouched: (ctx: Context): void => equityTouched.clear(ctx),
     /** Every owner of a position (their equity follows the marks), each once. */
     positionOwners: (src: StoreSource): string[] => [...positionOwners(src)],
 

@@ -1,6 +1,7 @@
 /** margin state: subaccounts, positions, the holders index per market, funding samples, params. */
 import { MarginParams, Position, Subaccount } from "../../chain/codec/generated/strike/margin/v1/margin.js";
 import { addressBytesView, addressToBech32 } from "../../chain/crypto/address.js";
+import { accountMarks } from "../../chain/runtime/accountMarks.js";
 import { Item, lengthPrefixed, type StoreSource } from "../../chain/runtime/collection.js";
 import { moduleStorePrefixS } from "../../chain/runtime/prefixStore.js";
 import { cachedRead, cachedScan, UNCACHED } from "../../chain/runtime/valueCache.js";
@@ -78,7 +79,7 @@ const decodePosition = (b: Uint8Array): Position => Position.decode(b);
 export function setSubaccount(src: StoreSource, s: Subaccount): void {
   kv(src).set(concatBytes(SUBACCOUNTS_PREFIX, addr(s.owner), u32be(s.number)), encodeMessage(Subaccount, s));
   markDirty(src, { owner: s.owner, number: s.number });
-  markEquityTouched(src, s.owner);
+  equityTouched.mark(src, s.owner);
 }
 /** Removes an empty subaccount (no collateral, no positions). */
 export function deleteSubaccount(src: StoreSource, id: AccountId): void {
@@ -121,7 +122,7 @@ export function getPosition(src: StoreSource, id: AccountId, market: string): Po
 export function setPosition(src: StoreSource, p: Position): void {
   const id = { owner: p.owner, number: p.subaccount };
   markDirty(src, id);
-  markEquityTouched(src, p.owner);
+  equityTouched.mark(src, p.owner);
   if (p.size === 0n) {
     kv(src).delete(positionKey(id, p.market));
     kv(src).delete(holderKey(p.market, id));
@@ -153,21 +154,8 @@ export function* positionOwners(src: StoreSource): IterableIterator<string> {
   }
 }
 
-// Written once per owner between checkpoints: the check spares the state tree a rewrite per order.
-function markEquityTouched(src: StoreSource, owner: string): void {
-  const key = concatBytes(EQUITY_TOUCHED_PREFIX, addr(owner));
-  if (!kv(src).has(key)) kv(src).set(key, EMPTY);
-}
-
-/** Owners whose collateral or positions were written since `clearEquityTouched`, in key order. */
-export function* equityTouchedOwners(src: StoreSource): IterableIterator<string> {
-  for (const [k] of kv(src).iterator(EQUITY_TOUCHED_PREFIX, prefixEnd(EQUITY_TOUCHED_PREFIX)))
-    yield addressToBech32(k.subarray(2, 2 + k[1]!));
-}
-export function clearEquityTouched(src: StoreSource): void {
-  const keys = [...kv(src).iterator(EQUITY_TOUCHED_PREFIX, prefixEnd(EQUITY_TOUCHED_PREFIX))].map(([k]) => k);
-  for (const k of keys) kv(src).delete(k);
-}
+/** Owners whose collateral or positions were written since the last exit checkpoint (it clears them). */
+export const equityTouched = accountMarks(STORE_KEY, EQUITY_TOUCHED_PREFIX);
 
 /** The accounts holding a position in a market, in key order. */
 export function* marketHolders(src: StoreSource, market: string): IterableIterator<AccountId> {
