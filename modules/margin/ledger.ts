@@ -239,6 +239,12 @@ export function createMarginLedger(config: MarginLedgerConfig) {
 
     /** Adds to an account's quote balance without moving coins: one leg of a zero-sum transfer. */
     adjustQuote(src: StoreSource, id: AccountId, amount: bigint): void {
+      if (amount >= 0n) {
+        // Credited: its risk is unchanged or better, and the risk index's band for it still holds.
+        const s = requireSubaccount(src, id);
+        setSubaccount(src, { ...s, quoteBalance: (BigInt(s.quoteBalance) + amount).toString() }, "unchanged or better");
+        return;
+      }
       addQuote(src, requireSubaccount(src, id), amount);
     },
 

@@ -74,11 +74,13 @@ const decodeSubaccount = (b: Uint8Array): Subaccount => Subaccount.decode(b);
 const decodePosition = (b: Uint8Array): Position => Position.decode(b);
 /**
  * Every write to an account's collateral or positions marks it for the risk index's next
- * look, and its owner for the next exit checkpoint.
+ * look, and its owner for the next exit checkpoint. `risk: "unchanged or better"` (collateral
+ * credited, positions as they were) spares the risk index: a larger quote balance only widens
+ * the account's safe band (safeBand.ts), so the band it has still holds.
  */
-export function setSubaccount(src: StoreSource, s: Subaccount): void {
+export function setSubaccount(src: StoreSource, s: Subaccount, risk?: "unchanged or better"): void {
   kv(src).set(concatBytes(SUBACCOUNTS_PREFIX, addr(s.owner), u32be(s.number)), encodeMessage(Subaccount, s));
-  markDirty(src, { owner: s.owner, number: s.number });
+  if (risk === undefined) markDirty(src, { owner: s.owner, number: s.number });
   equityTouched.mark(src, s.owner);
 }
 /** Removes an empty subaccount (no collateral, no positions). */

@@ -1,9 +1,10 @@
 /** End-block work follows what changed: the risk index examines only accounts a write, a price move or time can have hurt. */
 import test from "ava";
+import { TimeInForce } from "../../../chain/codec/generated/strike/orderbook/v1/order.js";
 import { lengthPrefixed } from "../../../chain/runtime/collection.js";
 import { addressBytesView } from "../../../chain/crypto/address.js";
 import { concatBytes } from "../../../chain/types/bytes.js";
-import { POSITIONS_PREFIX, SUBACCOUNTS_PREFIX } from "../../../modules/margin/keys.js";
+import { BANDS_PREFIX, POSITIONS_PREFIX, SUBACCOUNTS_PREFIX } from "../../../modules/margin/keys.js";
 import type { TestAccount } from "../../unit/runtime/fixture.js";
 import { assertOk, eventsOf } from "./checks.js";
 import {
@@ -175,4 +176,91 @@ test("the risk index never misses an account under maintenance: after every pric
     }
   }
   t.true(liquidated >= 2, `the price path liquidates accounts (${liquidated})`);
+});
+
+/** The risk index's band record of `owner`'s subaccount 0: examining the account reads it. */
+const bandKey = (owner: string) =>
+  concatBytes(BANDS_PREFIX, lengthPrefixed(addressBytesView(owner)), new Uint8Array(4));
+
+test("funding: a payer is examined again, a receiver keeps its band; paid every block, no account under maintenance is missed", async (t) => {
+  const f = await createTradingFixture({
+    accounts: 10,
+    insuranceFund: 100_000n,
+    marginParams: { fundingIntervalBlocks: "1", maxFundingRate: "0.01" },
+  });
+  const [mm, ...traders] = f.accounts.slice(0, -1) as TestAccount[];
+  await depositAll(f, [mm!], 1_000_000n);
+  const deposits = [1_500n, 800n, 400n, 250n, 170n, 1_500n, 300n, 600n];
+  await sendBlock(
+    f,
+    traders.map((a, i) => ({ signer: a, msgs: [deposit(a.address, deposits[i]!)] })),
+  );
+  // Even traders buy 1 ETH from mm, odd ones sell it 1 ETH; then mm quotes around a mid that sets the rate.
+  const longs = traders.filter((_, i) => i % 2 === 0);
+  const shorts = traders.filter((_, i) => i % 2 === 1);
+  const ioc = { timeInForce: TimeInForce.TIME_IN_FORCE_IOC };
+  for (const [side, takers] of [
+    ["sell", longs],
+    ["buy", shorts],
+  ] as const) {
+    assertOk(t, await send(f, mm!, [place(mm!.address, orderSpec("ETH-PERP", side, "4", "3000"))]));
+    const taker = side === "sell" ? "buy" : "sell";
+    for (const r of await sendBlock(
+      f,
+      takers.map((a) => ({ signer: a, msgs: [place(a.address, orderSpec("ETH-PERP", taker, "1", "3000", ioc))] })),
+    ))
+      assertOk(t, r);
+  }
+  await sendBlock(f, [
+    {
+      signer: mm!,
+      msgs: [
+        place(mm!.address, orderSpec("ETH-PERP", "sell", "1", "3090")),
+        place(mm!.address, orderSpec("ETH-PERP", "buy", "1", "3060")),
+      ],
+    },
+  ]);
+  for (const a of traders) t.truthy((await subaccount(f, a.address))!.positions[0], `${a.address} holds ETH-PERP`);
+  // The mid (3075) is 2.5% over the oracle: longs pay shorts the capped 1% of 3,000 USDC a block.
+  const paying = await countReads(
+    f,
+    "margin",
+    longs.map((a) => bandKey(a.address)),
+    () => emptyBlock(f),
+  );
+  t.truthy(eventsOf(f.last!.events, "funding")[0], "funding was paid");
+  t.true(paying.reads >= longs.length, "every payer was examined");
+  const receiving = await countReads(
+    f,
+    "margin",
+    shorts.map((a) => bandKey(a.address)),
+    () => emptyBlock(f),
+  );
+  t.is(receiving.reads, 0, "no receiver was examined");
+  // Paid every block while the price wanders: whoever falls under maintenance is examined. Funding
+  // is paid last in the end block, after the liquidations: an account it pushes under is
+  // liquidated (or tried) in the next block.
+  let x = 11;
+  let price = 3000;
+  let liquidated = 0;
+  let late = new Set<string>();
+  for (let step = 0; step < 12; step++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    price = Math.round(price * (1 + ((x % 500) - 250) / 10_000));
+    assertOk(t, await movePrice(f, "ETH", String(price)));
+    const examined = new Set(
+      [...eventsOf(f.last!.events, "liquidation"), ...eventsOf(f.last!.events, "liquidation_failed")].map(
+        (e) => e["owner"],
+      ),
+    );
+    liquidated += eventsOf(f.last!.events, "liquidation").length;
+    for (const a of late)
+      t.true(examined.has(a), `${a} was under maintenance after the last block's funding and was not examined`);
+    late = new Set();
+    for (const a of traders) {
+      const view = await subaccount(f, a.address);
+      if (view?.liquidatable === true && !examined.has(a.address)) late.add(a.address);
+    }
+  }
+  t.true(liquidated >= 1, `funding and the price path liquidate accounts (${liquidated})`);
 });
