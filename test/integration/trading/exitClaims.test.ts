@@ -5,7 +5,8 @@
  * withdrawals, uusdc sent to accounts that never sign, L1 deposits credited, withdrawals,
  * exit addresses chosen), every account's exit leaf, read through the ExitProof query, is
  * what its balance and subaccount views say from scratch, cut to the bridged supply.
- * Every block records a checkpoint, so each command is checked against the block before it.
+ * Every block records a checkpoint: each command's block is followed by an empty one, whose
+ * checkpoint is compared with the queries at its own height (same state, same time).
  */
 import test from "ava";
 import fc from "fast-check";
@@ -22,6 +23,8 @@ import {
   createTradingFixture,
   deposit,
   emptyBlock,
+  ethCall,
+  nextBlockTime,
   movePrice,
   orderSpec,
   place,
@@ -49,6 +52,8 @@ type Command =
   | { kind: "l1Withdraw"; who: number; usdc: number }
   | { kind: "trade"; who: number; sub: number; buy: boolean; milli: number }
   | { kind: "flatten"; who: number; sub: number }
+  | { kind: "option"; who: number; sub: number; buy: boolean }
+  | { kind: "later"; hours: number }
   | { kind: "wake" }
   | { kind: "idle" };
 
@@ -97,6 +102,9 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("flatten" as const), who, sub }) },
+  fc.record({ kind: fc.constant("option" as const), who, sub, buy: fc.boolean() }),
+  // Time alone moves an option's value: its holders' claims change with no tx of theirs.
+  fc.record({ kind: fc.constant("later" as const), hours: fc.integer({ min: 1, max: 30 }) }),
   fc.constant({ kind: "wake" as const }),
   fc.constant({ kind: "idle" as const }),
 );
@@ -178,18 +186,29 @@ async function leafOf(f: TradingFixture, account: string): Promise<{ recipient: 
 }
 
 /** `who` takes `size` at the oracle price from the next trader's quote, in one block. */
-async function cross(w: World, who: number, sub: number, buy: boolean, size: string, oracle: bigint) {
+/** `who` takes `size` of `market` at `price` from the next trader's quote, in one block. */
+async function cross(
+  w: World,
+  who: number,
+  sub: number,
+  buy: boolean,
+  size: string,
+  price: string,
+  market = "ETH-PERP",
+) {
   const traders = w.f.accounts.slice(0, TRADERS);
   const a = traders[who]!;
   const maker = traders[(who + 1) % TRADERS]!;
-  const price = (Number(oracle / 100_000n) / 10).toFixed(1);
   const ioc = { timeInForce: TimeInForce.TIME_IN_FORCE_IOC };
   await sendBlock(w.f, [
-    { signer: maker, msgs: [place(maker.address, orderSpec("ETH-PERP", buy ? "sell" : "buy", size, price))] },
-    { signer: a, msgs: [place(a.address, orderSpec("ETH-PERP", buy ? "buy" : "sell", size, price, ioc), sub)] },
+    { signer: maker, msgs: [place(maker.address, orderSpec(market, buy ? "sell" : "buy", size, price))] },
+    { signer: a, msgs: [place(a.address, orderSpec(market, buy ? "buy" : "sell", size, price, ioc), sub)] },
   ]);
   return w.f.last;
 }
+
+/** The oracle price on the perpetual's 0.1 USDC tick, as text. */
+const perpPrice = (oracle: bigint) => (Number(oracle / 100_000n) / 10).toFixed(1);
 
 async function run(w: World, c: Command, oracle: { price: bigint }) {
   const { f } = w;
@@ -249,7 +268,7 @@ async function run(w: World, c: Command, oracle: { price: bigint }) {
       return r;
     }
     case "trade":
-      return cross(w, c.who, c.sub, c.buy, (c.milli / 1000).toFixed(3), oracle.price);
+      return cross(w, c.who, c.sub, c.buy, (c.milli / 1000).toFixed(3), perpPrice(oracle.price));
     case "flatten": {
       // Closes the whole position: the realised PnL stays in collateral, and the account
       // holds no position any more (only margin's own mark names it).
@@ -258,8 +277,12 @@ async function run(w: World, c: Command, oracle: { price: bigint }) {
       const position = view?.positions.find((p) => p.market === "ETH-PERP");
       if (position === undefined) return emptyBlock(f);
       const long = !position.size.startsWith("-");
-      return cross(w, c.who, c.sub, !long, long ? position.size : position.size.slice(1), oracle.price);
+      return cross(w, c.who, c.sub, !long, long ? position.size : position.size.slice(1), perpPrice(oracle.price));
     }
+    case "option":
+      return cross(w, c.who, c.sub, c.buy, "1", "150", ethCall(3000n));
+    case "later":
+      return emptyBlock(f, nextBlockTime(f) + BigInt(c.hours) * 3600n);
     case "wake":
       // Its first signed tx moves no uusdc, but its key gives its claim an L1 address.
       return signed(w, sleeper, [sendMsg(sleeper.address, traders[0]!.address, [{ denom: "ustrike", amount: "1" }])]);
@@ -301,9 +324,12 @@ test("property: after any history, every exit leaf is the account's equity from 
         );
         for (const a of f.accounts.slice(0, TRADERS)) w.signed.add(a.address);
         for (const c of [...commands, { kind: "idle" as const }]) {
-          // The next block's begin block checkpoints the state as it is now.
-          const want = await expectedLeaves(w, accounts);
           await run(w, c, oracle);
+          // The next block's begin block checkpoints the state as it is now, valued at that
+          // block's time (an option's value moves with time): the block it runs in changes
+          // nothing, so its queries read that state at that time.
+          await emptyBlock(f);
+          const want = await expectedLeaves(w, accounts);
           for (const e of want) {
             const got = await leafOf(f, e.account);
             if ((got?.equity ?? 0n) !== e.equity) {
