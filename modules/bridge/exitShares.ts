@@ -1,7 +1,7 @@
 /**
  * What lets a checkpoint compute exit claims from what changed instead of from every account:
  *
- *   0x0d | account       empty: its free uusdc or its exit address changed since the last checkpoint
+ *   0x0d | account       empty: its free uusdc, exit address or key changed since the last checkpoint
  *   0x0e | account       its claim before the cut at the last checkpoint, for an account holding no
  *                        position: principal u256, profit u256 (absent when both are zero)
  *   0x0f                 at the last checkpoint: the sums of every claim (principals, profits), the
