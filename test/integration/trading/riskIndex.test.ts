@@ -21,6 +21,7 @@ import {
   subaccounts,
   withdraw,
   send,
+  type TradingFixture,
 } from "./fixture.js";
 import { setImpliedVolatility } from "./messages.js";
 import { countReads } from "./reads.js";
@@ -48,6 +49,25 @@ async function setup() {
     return [concatBytes(SUBACCOUNTS_PREFIX, owner), concatBytes(POSITIONS_PREFIX, owner)];
   });
   return { f, mm: mm!, risky: risky!, idle, keys };
+}
+
+/** A repeatable price path from 3000: `steps` moves of up to ±`bps` basis points each, from `seed`. */
+function* pricePath(seed: number, bps: number, steps: number): Generator<number> {
+  let x = seed;
+  let price = 3000;
+  for (let step = 0; step < steps; step++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    price = Math.round(price * (1 + ((x % (2 * bps)) - bps) / 10_000));
+    yield price;
+  }
+}
+
+/** The owners the last block's liquidation step examined: liquidated, or tried. */
+function examinedOwners(f: TradingFixture): Set<unknown> {
+  const events = f.last!.events;
+  return new Set(
+    [...eventsOf(events, "liquidation"), ...eventsOf(events, "liquidation_failed")].map((e) => e["owner"]),
+  );
 }
 
 test("end-block work grows with what changed, not with the number of accounts: idle accounts are not read", async (t) => {
@@ -156,18 +176,10 @@ test("the risk index never misses an account under maintenance: after every pric
     })),
   );
   for (const r of results) assertOk(t, r);
-  let x = 7;
-  let price = 3000;
   let liquidated = 0;
-  for (let step = 0; step < 12; step++) {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    price = Math.round(price * (1 + ((x % 700) - 350) / 10_000));
+  for (const price of pricePath(7, 350, 12)) {
     assertOk(t, await movePrice(f, "ETH", String(price)));
-    const examined = new Set(
-      [...eventsOf(f.last!.events, "liquidation"), ...eventsOf(f.last!.events, "liquidation_failed")].map(
-        (e) => e["owner"],
-      ),
-    );
+    const examined = examinedOwners(f);
     liquidated += eventsOf(f.last!.events, "liquidation").length;
     for (const a of traders) {
       const view = await subaccount(f, a.address);
@@ -240,19 +252,11 @@ test("funding: a payer is examined again, a receiver keeps its band; paid every 
   // Paid every block while the price wanders: whoever falls under maintenance is examined. Funding
   // is paid last in the end block, after the liquidations: an account it pushes under is
   // liquidated (or tried) in the next block.
-  let x = 11;
-  let price = 3000;
   let liquidated = 0;
   let late = new Set<string>();
-  for (let step = 0; step < 12; step++) {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    price = Math.round(price * (1 + ((x % 500) - 250) / 10_000));
+  for (const price of pricePath(11, 250, 12)) {
     assertOk(t, await movePrice(f, "ETH", String(price)));
-    const examined = new Set(
-      [...eventsOf(f.last!.events, "liquidation"), ...eventsOf(f.last!.events, "liquidation_failed")].map(
-        (e) => e["owner"],
-      ),
-    );
+    const examined = examinedOwners(f);
     liquidated += eventsOf(f.last!.events, "liquidation").length;
     for (const a of late)
       t.true(examined.has(a), `${a} was under maintenance after the last block's funding and was not examined`);
