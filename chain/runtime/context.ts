@@ -7,8 +7,51 @@ import { moduleStorePrefix, prefixStore } from "./prefixStore.js";
 import type { BlockInfo, Context, ExecMode, QueryContext } from "./types.js";
 import type { Timestamp } from "../types/abci.js";
 
-/** Each context's unmetered store: only for caches that charge the gas of the reads they answer themselves. */
-const contextStores = new WeakMap<Context, KVStore>();
+/**
+ * A tx's or a block hook's context. A class, not an object of closures: a tx makes one for
+ * its ante and one per message, and what they allocated showed in every order's cost.
+ */
+class ExecContext implements Context {
+  readonly events: EventManager;
+  private readonly metered: KVStore;
+  /** Module stores by store key, made on first use. */
+  private stores: Map<string, KVStore> | undefined;
+
+  constructor(
+    readonly block: BlockInfo,
+    readonly mode: ExecMode,
+    /** The unmetered store (see contextStore). */
+    readonly store: KVStore,
+    readonly gasMeter: GasMeter,
+    events: EventManager | undefined,
+  ) {
+    this.events = events ?? createEventManager();
+    this.metered = gasMeteredStore(store, gasMeter);
+  }
+
+  kv(storeKey: string): KVStore {
+    const stores = (this.stores ??= new Map());
+    let s = stores.get(storeKey);
+    if (s === undefined) {
+      s = prefixStore(this.metered, moduleStorePrefix(storeKey));
+      stores.set(storeKey, s);
+    }
+    return s;
+  }
+
+  atomic<T>(fn: (ctx: Context) => T): T {
+    const branch = branchStore(this.store);
+    const inner = new ExecContext(this.block, this.mode, branch, this.gasMeter, undefined);
+    const result = fn(inner);
+    branch.write();
+    for (const e of inner.events.events)
+      this.events.emit(
+        e.type,
+        e.attributes.map((a) => [a.key, a.value] as const),
+      );
+    return result;
+  }
+}
 
 /**
  * The store under a context's gas meter (usually a tx's branch). A module's in-memory cache of
@@ -16,7 +59,7 @@ const contextStores = new WeakMap<Context, KVStore>();
  * metered reads it replaces would, so never read state through it otherwise.
  */
 export function contextStore(ctx: Context): KVStore | undefined {
-  return contextStores.get(ctx);
+  return ctx instanceof ExecContext ? ctx.store : undefined;
 }
 
 export function createContext(options: {
@@ -26,41 +69,7 @@ export function createContext(options: {
   gasMeter: GasMeter;
   events?: EventManager;
 }): Context {
-  const metered = gasMeteredStore(options.store, options.gasMeter);
-  const stores = new Map<string, KVStore>();
-  const ctx: Context = {
-    block: options.block,
-    mode: options.mode,
-    gasMeter: options.gasMeter,
-    events: options.events ?? createEventManager(),
-    kv(storeKey) {
-      let s = stores.get(storeKey);
-      if (s === undefined) {
-        s = prefixStore(metered, moduleStorePrefix(storeKey));
-        stores.set(storeKey, s);
-      }
-      return s;
-    },
-    atomic(fn) {
-      const branch = branchStore(options.store);
-      const inner = createContext({
-        block: options.block,
-        mode: options.mode,
-        store: branch,
-        gasMeter: options.gasMeter,
-      });
-      const result = fn(inner);
-      branch.write();
-      for (const e of inner.events.events)
-        ctx.events.emit(
-          e.type,
-          e.attributes.map((a) => [a.key, a.value] as const),
-        );
-      return result;
-    },
-  };
-  contextStores.set(ctx, options.store);
-  return ctx;
+  return new ExecContext(options.block, options.mode, options.store, options.gasMeter, options.events);
 }
 
 export function createQueryContext(store: KVStore, height: bigint, time?: Timestamp): QueryContext {

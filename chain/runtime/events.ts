@@ -12,14 +12,21 @@ export interface EventManager {
   readonly events: readonly AbciEvent[];
 }
 
+class Events implements EventManager {
+  readonly events: AbciEvent[] = [];
+
+  emit(type: string, attributes: EventAttributes): void {
+    const attrs = new Array<{ key: string; value: string; index: boolean }>(attributes.length);
+    for (let i = 0; i < attributes.length; i++) {
+      const [key, value] = attributes[i]!;
+      attrs[i] = { key, value, index: true };
+    }
+    this.events.push({ type, attributes: attrs });
+  }
+}
+
 export function createEventManager(): EventManager {
-  const events: AbciEvent[] = [];
-  return {
-    emit(type, attributes) {
-      events.push({ type, attributes: attributes.map(([key, value]) => ({ key, value, index: true })) });
-    },
-    events,
-  };
+  return new Events();
 }
 
 /** Cosmos v0.50 tags each message's events with its index in the tx. */

@@ -81,34 +81,48 @@ export function chargeVisit(meter: GasMeter, keyLength: number, valueLength: num
   meter.consumeN(KV_GAS_N.readCostPerByte * (keyLength + valueLength), "ValuePerByte");
 }
 
-/** A view of `parent` that charges `meter` for every access, as Cosmos' gaskv store. */
+/** A view of `parent` that charges `meter` for every access, as Cosmos' gaskv store (one object, methods on the prototype: one is made per context). */
+class GasMeteredStore implements KVStore {
+  constructor(
+    private readonly parent: KVStore,
+    private readonly meter: GasMeter,
+  ) {}
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    const meter = this.meter;
+    meter.consumeN(KV_GAS_N.readCostFlat, "ReadFlat");
+    meter.consumeN(KV_GAS_N.readCostPerByte * key.length, "ReadPerByte");
+    const value = this.parent.get(key);
+    if (value !== undefined) meter.consumeN(KV_GAS_N.readCostPerByte * value.length, "ReadPerByte");
+    return value;
+  }
+
+  has(key: Uint8Array): boolean {
+    this.meter.consumeN(KV_GAS_N.hasCost, "Has");
+    return this.parent.has(key);
+  }
+
+  set(key: Uint8Array, value: Uint8Array): void {
+    const meter = this.meter;
+    meter.consumeN(KV_GAS_N.writeCostFlat, "WriteFlat");
+    meter.consumeN(KV_GAS_N.writeCostPerByte * (key.length + value.length), "WritePerByte");
+    this.parent.set(key, value);
+  }
+
+  delete(key: Uint8Array): void {
+    this.meter.consumeN(KV_GAS_N.deleteCost, "Delete");
+    this.parent.delete(key);
+  }
+
+  *iterator(start?: Uint8Array, end?: Uint8Array, reverse?: boolean): IterableIterator<[Uint8Array, Uint8Array]> {
+    const meter = this.meter;
+    for (const [key, value] of this.parent.iterator(start, end, reverse)) {
+      chargeVisit(meter, key.length, value.length);
+      yield [key, value];
+    }
+  }
+}
+
 export function gasMeteredStore(parent: KVStore, meter: GasMeter): KVStore {
-  return {
-    get(key) {
-      meter.consumeN(KV_GAS_N.readCostFlat, "ReadFlat");
-      meter.consumeN(KV_GAS_N.readCostPerByte * key.length, "ReadPerByte");
-      const value = parent.get(key);
-      if (value !== undefined) meter.consumeN(KV_GAS_N.readCostPerByte * value.length, "ReadPerByte");
-      return value;
-    },
-    has(key) {
-      meter.consumeN(KV_GAS_N.hasCost, "Has");
-      return parent.has(key);
-    },
-    set(key, value) {
-      meter.consumeN(KV_GAS_N.writeCostFlat, "WriteFlat");
-      meter.consumeN(KV_GAS_N.writeCostPerByte * (key.length + value.length), "WritePerByte");
-      parent.set(key, value);
-    },
-    delete(key) {
-      meter.consumeN(KV_GAS_N.deleteCost, "Delete");
-      parent.delete(key);
-    },
-    *iterator(start, end, reverse) {
-      for (const [key, value] of parent.iterator(start, end, reverse)) {
-        chargeVisit(meter, key.length, value.length);
-        yield [key, value];
-      }
-    },
-  };
+  return new GasMeteredStore(parent, meter);
 }

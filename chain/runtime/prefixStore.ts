@@ -2,26 +2,52 @@
 import type { KVStore } from "../store/types.js";
 import { prefixEnd } from "../types/bytes.js";
 
-export function prefixStore(parent: KVStore, prefix: Uint8Array): KVStore {
-  const full = (key: Uint8Array) => {
-    const out = new Uint8Array(prefix.length + key.length);
-    out.set(prefix, 0);
-    out.set(key, prefix.length);
+/**
+ * One object per module store, with its methods on the prototype: a tx makes a context for
+ * its ante and one per message, each asks for several modules' stores, and a store made of
+ * six closures was ~4% of what an order allocated.
+ */
+class PrefixStore implements KVStore {
+  constructor(
+    private readonly parent: KVStore,
+    private readonly prefix: Uint8Array,
+  ) {}
+
+  private full(key: Uint8Array): Uint8Array {
+    const out = new Uint8Array(this.prefix.length + key.length);
+    out.set(this.prefix, 0);
+    out.set(key, this.prefix.length);
     return out;
-  };
-  return {
-    get: (key) => parent.get(full(key)),
-    has: (key) => parent.has(full(key)),
-    set: (key, value) => parent.set(full(key), value),
-    delete: (key) => parent.delete(full(key)),
-    *iterator(start, end, reverse) {
-      const lo = start === undefined ? prefix : full(start);
-      const hi = end === undefined ? prefixEnd(prefix) : full(end);
-      for (const [key, value] of parent.iterator(lo, hi, reverse)) {
-        yield [key.subarray(prefix.length), value];
-      }
-    },
-  };
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    return this.parent.get(this.full(key));
+  }
+
+  has(key: Uint8Array): boolean {
+    return this.parent.has(this.full(key));
+  }
+
+  set(key: Uint8Array, value: Uint8Array): void {
+    this.parent.set(this.full(key), value);
+  }
+
+  delete(key: Uint8Array): void {
+    this.parent.delete(this.full(key));
+  }
+
+  *iterator(start?: Uint8Array, end?: Uint8Array, reverse?: boolean): IterableIterator<[Uint8Array, Uint8Array]> {
+    const prefix = this.prefix;
+    const lo = start === undefined ? prefix : this.full(start);
+    const hi = end === undefined ? prefixEnd(prefix) : this.full(end);
+    for (const [key, value] of this.parent.iterator(lo, hi, reverse)) {
+      yield [key.subarray(prefix.length), value];
+    }
+  }
+}
+
+export function prefixStore(parent: KVStore, prefix: Uint8Array): KVStore {
+  return new PrefixStore(parent, prefix);
 }
 
 /** A module's key prefix in latin1 form (how the store's branches and caches name keys). */

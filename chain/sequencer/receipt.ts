@@ -52,6 +52,8 @@ export interface VerifyReceiptOptions {
    * one (verifyEd25519Strict), which refuses a bad signature with one check instead of two.
    */
   verify?: (pubkey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean;
+  /** `Receipt.decode(signed.receipt)`, when the caller has decoded it already (a relayed receipt is). */
+  decoded?: Receipt;
 }
 
 /**
@@ -75,17 +77,21 @@ export function decodeSignedReceipt(bytes: Uint8Array): SignedReceipt {
   return signed;
 }
 
+/** The receipt in a SignedReceipt's bytes; throws malformedReceipt. */
+export function decodeReceipt(bytes: Uint8Array): Receipt {
+  try {
+    return Receipt.decode(bytes);
+  } catch (e) {
+    throw sequencerErrors.malformedReceipt(`the receipt bytes do not decode (${String(e)})`);
+  }
+}
+
 /**
  * Checks a signed receipt and returns its decoded content. Throws a typed error saying
  * which check failed: decoding, canonical form, chain, signature, or signer.
  */
 export function verifyReceipt(signed: SignedReceipt, o: VerifyReceiptOptions): Receipt {
-  let receipt: Receipt;
-  try {
-    receipt = Receipt.decode(signed.receipt);
-  } catch (e) {
-    throw sequencerErrors.malformedReceipt(`the receipt bytes do not decode (${String(e)})`);
-  }
+  const receipt = o.decoded ?? decodeReceipt(signed.receipt);
   if (o.acceptNonCanonical !== true && !equalBytes(encodeMessage(Receipt, receipt), signed.receipt)) {
     throw sequencerErrors.nonCanonicalReceipt(
       "the receipt bytes differ from their canonical encoding (unknown, repeated or reordered fields, default values written out, or padded varints)",

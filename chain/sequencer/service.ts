@@ -16,7 +16,7 @@ import { sequencingMempool } from "./admission.js";
 import { createByzantineSequencing, type ByzantineMode } from "./byzantine.js";
 import { openSequencerSchedule, type EpochInfo } from "./epochs.js";
 import { missingReceipt, type MissingReceiptJson } from "./missingReceipt.js";
-import { decodeSignedReceipt, Receipt, type SignedReceipt, verifyReceipt } from "./receipt.js";
+import { decodeReceipt, decodeSignedReceipt, type SignedReceipt, verifyReceipt } from "./receipt.js";
 import { receiptToJson, type ReceiptJson } from "./receiptJson.js";
 import { createReceiptStore, type CommittedSlots, type ReceiptStore, type StoredReceipt } from "./receiptStore.js";
 import { createSequencer, type Sequencer } from "./sequencer.js";
@@ -183,13 +183,7 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
   receipts.onChange((r) => ladder.receipt(r));
   const mempool = trackingMempool(sequencing, ladder, now, o.txAccounts);
   /** Exactly the signed receipt this node holds for its tx (verified when it was kept). */
-  const isHeld = (signed: SignedReceipt): boolean => {
-    let txHash: Uint8Array;
-    try {
-      txHash = Receipt.decode(signed.receipt).txHash;
-    } catch {
-      return false;
-    }
+  const isHeld = (signed: SignedReceipt, txHash: Uint8Array): boolean => {
     const known = receipts.get(txHash)?.signed;
     return (
       known !== undefined &&
@@ -265,10 +259,11 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
       let receipt: ReturnType<typeof verifyReceipt>;
       try {
         signed = decodeSignedReceipt(bytes);
+        const decoded = decodeReceipt(signed.receipt);
         // A peer catching us up after a reconnect sends many we hold already: the exact bytes we
         // verified once need no second signature check.
-        if (isHeld(signed)) return { verdict: "kept" };
-        receipt = verifyReceipt(signed, { chainId: o.chainId, verify: verifyEd25519Strict });
+        if (isHeld(signed, decoded.txHash)) return { verdict: "kept" };
+        receipt = verifyReceipt(signed, { chainId: o.chainId, verify: verifyEd25519Strict, decoded });
       } catch (e) {
         // Bytes no honest node sends: undecodable or non-canonical (honest nodes send what
         // SignedReceipt.encode gives), another chain's, or a signature that fails.

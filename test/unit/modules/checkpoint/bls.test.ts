@@ -228,10 +228,11 @@ test("bls: the BlsKey query finds a registration by operator or by key, with the
   const c = blsChain([1, 2]);
   c.blocks(1);
   const route = checkpointQueryRoutes(c.checkpoint).find((r) => r.path.endsWith("/BlsKey"))!;
+  const ctx = c.ctx();
   const ask = (req: { operator?: string; publicKey?: Uint8Array }) =>
     QueryBlsKeyResponse.decode(
       route.handle(
-        { ...c.ctx(), height: 0n },
+        { kv: (storeKey) => ctx.kv(storeKey), height: 0n },
         QueryBlsKeyRequest.encode({ operator: "", publicKey: new Uint8Array(), ...req }).finish(),
       ),
     );
