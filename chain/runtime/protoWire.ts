@@ -95,6 +95,25 @@ export class ProtoWriter {
   string(field: number, value: string): this {
     if (value === "") return this;
     this.varint((field << 3) | 2);
+    // ASCII (addresses, type URLs, chain ids, denoms) is written here: encodeInto on a view
+    // costs a view object and a native call, more than the string itself for short ones.
+    const n = value.length;
+    if (n < 0x80) {
+      this.room(1 + n);
+      const buf = this.buf;
+      const start = this.at;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = value.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + 1 + i] = c;
+      }
+      if (i === n) {
+        buf[start] = n;
+        this.at = start + 1 + n;
+        return this;
+      }
+    }
     // Reserve the worst case, write, then fix the length prefix (moving the text if it took fewer bytes).
     const max = value.length * 3;
     const lengthAt = this.at;
@@ -106,6 +125,34 @@ export class ProtoWriter {
     this.varint(written);
     this.at = lengthAt + actual + written;
     return this;
+  }
+
+  /**
+   * An embedded message written by another writer, opened after this one: its bytes are
+   * copied from its buffer and it is released, without the array `finish` would make.
+   */
+  embed(field: number, inner: ProtoWriter): this {
+    const n = inner.at;
+    this.varint((field << 3) | 2);
+    this.varint(n);
+    this.room(n);
+    this.buf.set(inner.buf.subarray(0, n), this.at);
+    this.at += n;
+    inner.release();
+    return this;
+  }
+
+  /** Embedded bytes (`bytes` field) written by another writer: as `embed`, omitted when empty as `bytes` is. */
+  embedBytes(field: number, inner: ProtoWriter): this {
+    if (inner.at === 0) {
+      inner.release();
+      return this;
+    }
+    return this.embed(field, inner);
+  }
+
+  private release(): void {
+    if (this.slot >= 0) busy[this.slot] = false;
   }
 
   finish(): Uint8Array {

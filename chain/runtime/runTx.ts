@@ -156,7 +156,7 @@ export function runTx(env: RunTxEnv, mode: ExecMode, base: KVStore, block: Block
 /** cosmos.base.abci.v1beta1.TxMsgData{msg_responses}, written as cosmjs-types writes it. */
 function txMsgData(msgResponses: readonly AnyMsg[]): Uint8Array {
   const w = new ProtoWriter();
-  for (const r of msgResponses) w.message(2, new ProtoWriter().string(1, r.typeUrl).bytes(2, r.value).finish());
+  for (const r of msgResponses) w.embed(2, new ProtoWriter().string(1, r.typeUrl).bytes(2, r.value));
   return w.finish();
 }
 

@@ -18,13 +18,17 @@ export interface BaseAccountFields {
 }
 
 export function encodeBaseAccountAny(acc: BaseAccountFields): Uint8Array {
+  // Writers are opened outermost first and each inner one embedded into the one around it
+  // (no array per nested message): this runs at every account write, several per tx.
+  const any = new ProtoWriter().string(1, BASE_ACCOUNT_TYPE_URL);
   const base = new ProtoWriter().string(1, acc.address);
   if (acc.pubKey !== undefined) {
-    const pubKey = new ProtoWriter().bytes(1, acc.pubKey).finish();
-    base.message(2, new ProtoWriter().string(1, SECP256K1_PUBKEY_TYPE_URL).bytes(2, pubKey).finish());
+    const keyAny = new ProtoWriter().string(1, SECP256K1_PUBKEY_TYPE_URL);
+    keyAny.embedBytes(2, new ProtoWriter().bytes(1, acc.pubKey));
+    base.embed(2, keyAny);
   }
-  const value = base.uint64(3, acc.accountNumber).uint64(4, acc.sequence).finish();
-  return new ProtoWriter().string(1, BASE_ACCOUNT_TYPE_URL).bytes(2, value).finish();
+  base.uint64(3, acc.accountNumber).uint64(4, acc.sequence);
+  return any.embedBytes(2, base).finish();
 }
 
 const asciiBytes = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));

@@ -42,6 +42,10 @@ test("TxMsgData written by hand matches cosmjs-types for any msg responses", (t)
         const w = new ProtoWriter();
         for (const r of responses) w.message(2, new ProtoWriter().string(1, r.typeUrl).bytes(2, r.value).finish());
         t.deepEqual(w.finish(), Uint8Array.from(expected));
+        // As runTx writes it: each response's writer embedded without a finish of its own.
+        const e = new ProtoWriter();
+        for (const r of responses) e.embed(2, new ProtoWriter().string(1, r.typeUrl).bytes(2, r.value));
+        t.deepEqual(e.finish(), Uint8Array.from(expected));
       },
     ),
   );
@@ -142,6 +146,19 @@ function written(n: Nested): Uint8Array {
 test("writers nested at any depth write exactly cosmjs-types' bytes", (t) => {
   fc.assert(
     fc.property(nested, (n) => t.deepEqual(written(n), Uint8Array.from(Any.encode(anyOf(n)).finish()))),
+    { numRuns: 200 },
+  );
+});
+
+/** The same message with every level's writer opened before the level inside it, and embedded unfinished. */
+function embedded(n: Nested): ProtoWriter {
+  const w = new ProtoWriter().string(1, n.typeUrl);
+  return n.child === undefined ? w.bytes(2, n.leaf) : w.embedBytes(2, embedded(n.child));
+}
+
+test("writers embedded unfinished, outermost opened first, write exactly cosmjs-types' bytes", (t) => {
+  fc.assert(
+    fc.property(nested, (n) => t.deepEqual(embedded(n).finish(), Uint8Array.from(Any.encode(anyOf(n)).finish()))),
     { numRuns: 200 },
   );
 });
