@@ -1,4 +1,6 @@
 /** margin store layout (inside "margin/"). */
+import { addressBytesView } from "../../chain/crypto/address.js";
+
 export const MODULE_NAME = "margin";
 export const STORE_KEY = "margin";
 /** Module account that holds every subaccount's collateral. */
@@ -35,6 +37,29 @@ export const WATCHED_PREFIX = Uint8Array.of(0x0c);
  * computed exit claims (its checkpoint clears them), so that a checkpoint reads only those.
  */
 export const EQUITY_TOUCHED_PREFIX = Uint8Array.of(0x0d);
+
+/**
+ * `prefix || len(address) || address || u32be(number) || tail`: the account part of most
+ * margin keys, built in one allocation (several per order: subaccount and position reads and
+ * writes, risk marks). The length is one byte, as lengthPrefixed writes it.
+ */
+export function accountKeyBytes(prefix: Uint8Array, id: AccountId, tail?: Uint8Array): Uint8Array {
+  const address = addressBytesView(id.owner);
+  const t = tail === undefined ? 0 : tail.length;
+  const out = new Uint8Array(prefix.length + 1 + address.length + 4 + t);
+  let o = 0;
+  for (; o < prefix.length; o++) out[o] = prefix[o]!;
+  out[o++] = address.length;
+  out.set(address, o);
+  o += address.length;
+  const n = id.number;
+  out[o] = n >>> 24;
+  out[o + 1] = (n >>> 16) & 0xff;
+  out[o + 2] = (n >>> 8) & 0xff;
+  out[o + 3] = n & 0xff;
+  if (tail !== undefined) out.set(tail, o + 4);
+  return out;
+}
 
 /** A margin subaccount: its owner's address and the subaccount number. */
 export interface AccountId {

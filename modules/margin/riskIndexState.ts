@@ -5,9 +5,9 @@
  * comes, or they are marked dirty by a write. All of it is key-ordered state, so every node
  * examines the same accounts in the same order.
  */
-import { addressBytesView, addressToBech32 } from "../../chain/crypto/address.js";
+import { addressToBech32 } from "../../chain/crypto/address.js";
 import { lengthPrefixed, type StoreSource } from "../../chain/runtime/collection.js";
-import { concatBytes, fromUtf8, prefixEnd, toHex, u64be, utf8, u32be } from "../../chain/types/bytes.js";
+import { concatBytes, fromUtf8, prefixEnd, toHex, u64be, utf8 } from "../../chain/types/bytes.js";
 import {
   BAND_HIGH_PREFIX,
   BAND_LOW_PREFIX,
@@ -16,6 +16,7 @@ import {
   RECHECK_PREFIX,
   STORE_KEY,
   WATCHED_PREFIX,
+  accountKeyBytes,
 } from "./keys.js";
 import type { AccountId } from "./keys.js";
 
@@ -25,8 +26,9 @@ const kv = (src: StoreSource) => src.kv(STORE_KEY);
 const str = (s: string): Uint8Array => lengthPrefixed(utf8(s));
 
 export function accountKeyPart(id: AccountId): Uint8Array {
-  return concatBytes(lengthPrefixed(addressBytesView(id.owner)), u32be(id.number));
+  return accountKeyBytes(NO_PREFIX, id);
 }
+const NO_PREFIX = new Uint8Array(0);
 
 /** The account at `at` in a key (length-prefixed address, then the u32 number). */
 function accountAt(k: Uint8Array, at: number): AccountId {
@@ -54,17 +56,17 @@ export class AccountSet {
 // ── dirty and watched accounts ───────────────────────────────────────────────
 
 export function markDirty(src: StoreSource, id: AccountId): void {
-  kv(src).set(concatBytes(DIRTY_PREFIX, accountKeyPart(id)), EMPTY);
+  kv(src).set(accountKeyBytes(DIRTY_PREFIX, id), EMPTY);
 }
 export function collectDirty(src: StoreSource, into: AccountSet): void {
   for (const [k] of kv(src).iterator(DIRTY_PREFIX, prefixEnd(DIRTY_PREFIX))) into.add(accountAt(k, 1));
 }
 export function clearDirty(src: StoreSource, id: AccountId): void {
-  kv(src).delete(concatBytes(DIRTY_PREFIX, accountKeyPart(id)));
+  kv(src).delete(accountKeyBytes(DIRTY_PREFIX, id));
 }
 
 export function setWatched(src: StoreSource, id: AccountId, watched: boolean): void {
-  const key = concatBytes(WATCHED_PREFIX, accountKeyPart(id));
+  const key = accountKeyBytes(WATCHED_PREFIX, id);
   if (!watched) kv(src).delete(key);
   else if (!kv(src).has(key)) kv(src).set(key, EMPTY);
 }
@@ -108,7 +110,7 @@ function recheckKey(at: bigint, id: AccountId): Uint8Array {
 
 /** Removes an account's band and its index entries. */
 export function clearBand(src: StoreSource, id: AccountId): void {
-  const key = concatBytes(BANDS_PREFIX, accountKeyPart(id));
+  const key = accountKeyBytes(BANDS_PREFIX, id);
   const raw = kv(src).get(key);
   if (raw === undefined) return;
   const band = decodeBand(raw);
@@ -122,7 +124,7 @@ export function clearBand(src: StoreSource, id: AccountId): void {
 
 export function setBand(src: StoreSource, id: AccountId, band: SafeBand): void {
   clearBand(src, id);
-  kv(src).set(concatBytes(BANDS_PREFIX, accountKeyPart(id)), encodeBand(band));
+  kv(src).set(accountKeyBytes(BANDS_PREFIX, id), encodeBand(band));
   for (const r of band.ranges) {
     kv(src).set(lowKey(r.underlying, r.low, id), EMPTY);
     kv(src).set(highKey(r.underlying, r.high, id), EMPTY);

@@ -15,6 +15,7 @@ import {
   POSITIONS_PREFIX,
   STORE_KEY,
   SUBACCOUNTS_PREFIX,
+  accountKeyBytes,
   type AccountId,
 } from "./keys.js";
 import { markDirty } from "./riskIndexState.js";
@@ -64,7 +65,7 @@ export function setParams(src: StoreSource, p: MarginParams): void {
 
 /** Read by every order's margin checks and fee charges: answered from memory (chain/runtime/valueCache.ts). */
 export function getSubaccount(src: StoreSource, id: AccountId): Subaccount | undefined {
-  const key = concatBytes(SUBACCOUNTS_PREFIX, addr(id.owner), u32be(id.number));
+  const key = accountKeyBytes(SUBACCOUNTS_PREFIX, id);
   const hit = cachedRead(src, MODULE_S + keyString(key), decodeSubaccount);
   if (hit !== UNCACHED) return hit === undefined ? undefined : { ...hit };
   const raw = kv(src).get(key);
@@ -79,13 +80,13 @@ const decodePosition = (b: Uint8Array): Position => Position.decode(b);
  * the account's safe band (safeBand.ts), so the band it has still holds.
  */
 export function setSubaccount(src: StoreSource, s: Subaccount, risk?: "unchanged or better"): void {
-  kv(src).set(concatBytes(SUBACCOUNTS_PREFIX, addr(s.owner), u32be(s.number)), encodeMessage(Subaccount, s));
+  kv(src).set(accountKeyBytes(SUBACCOUNTS_PREFIX, { owner: s.owner, number: s.number }), encodeMessage(Subaccount, s));
   if (risk === undefined) markDirty(src, { owner: s.owner, number: s.number });
   equityTouched.mark(src, s.owner);
 }
 /** Removes an empty subaccount (no collateral, no positions). */
 export function deleteSubaccount(src: StoreSource, id: AccountId): void {
-  kv(src).delete(concatBytes(SUBACCOUNTS_PREFIX, addr(id.owner), u32be(id.number)));
+  kv(src).delete(accountKeyBytes(SUBACCOUNTS_PREFIX, id));
 }
 /**
  * Every subaccount (of `owner` when given), in key order. One owner's are read by every exit
@@ -109,7 +110,7 @@ export function* allSubaccounts(src: StoreSource, owner?: string): IterableItera
 }
 
 function positionKey(id: AccountId, market: string): Uint8Array {
-  return concatBytes(POSITIONS_PREFIX, addr(id.owner), u32be(id.number), str(market));
+  return accountKeyBytes(POSITIONS_PREFIX, id, str(market));
 }
 function holderKey(market: string, id: AccountId): Uint8Array {
   return concatBytes(MARKET_HOLDERS_PREFIX, str(market), addr(id.owner), u32be(id.number));
@@ -136,7 +137,7 @@ export function setPosition(src: StoreSource, p: Position): void {
 
 /** A subaccount's positions in market order. Scanned by every margin check: answered from memory (chain/runtime/valueCache.ts). */
 export function accountPositions(src: StoreSource, id: AccountId): Position[] {
-  const prefix = concatBytes(POSITIONS_PREFIX, addr(id.owner), u32be(id.number));
+  const prefix = accountKeyBytes(POSITIONS_PREFIX, id);
   // The prefix starts with POSITIONS_PREFIX, not 0xff: it has an end.
   const hit = cachedScan(src, MODULE_S + keyString(prefix), MODULE_S + keyString(prefixEnd(prefix)!), decodePosition);
   if (hit !== UNCACHED) return hit.map((p) => ({ ...p }));

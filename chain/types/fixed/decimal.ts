@@ -31,6 +31,22 @@ export function checkDec(raw: bigint, operation: string): Dec {
  * exponents, whitespace and more than 18 fractional digits (never rounds silently).
  */
 export function decFromString(s: string): Dec {
+  const known = parsed.get(s);
+  if (known !== undefined) return known;
+  const d = parseDec(s);
+  if (parsed.size >= PARSED_LIMIT) parsed.clear();
+  parsed.set(s, d);
+  return d;
+}
+
+/**
+ * Strings parsed before: the same few (fee rates, margin ratios in market params) are parsed
+ * at every fill and every position's risk. Only valid strings are kept; bounded.
+ */
+const parsed = new Map<string, Dec>();
+const PARSED_LIMIT = 4096;
+
+function parseDec(s: string): Dec {
   if (s.length > MAX_STRING_LENGTH) {
     throw fixedErrors.malformedDecimal(`decimal string longer than ${MAX_STRING_LENGTH} characters`);
   }
