@@ -152,5 +152,26 @@ export const bytesCodec: Codec<Uint8Array> = { encode: (b) => b, decode: (b) => 
 
 /** Cosmos' length-prefixed address key part, so that an address is never a prefix of another. */
 export function lengthPrefixed(bytes: Uint8Array): Uint8Array {
-  return concatBytes(Uint8Array.of(bytes.length), bytes);
+  const out = new Uint8Array(1 + bytes.length);
+  // One byte, as Uint8Array.of wrote it (keys hold addresses, denoms and market ids).
+  out[0] = bytes.length;
+  out.set(bytes, 1);
+  return out;
+}
+
+/** lengthPrefixed(utf8(s)) in one allocation when s is short ASCII (market ids, denoms): keys are built several times per order. */
+export function lengthPrefixedUtf8(s: string): Uint8Array {
+  const n = s.length;
+  if (n < 0x80) {
+    const out = new Uint8Array(1 + n);
+    out[0] = n;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) break;
+      out[1 + i] = c;
+    }
+    if (i === n) return out;
+  }
+  return lengthPrefixed(utf8(s));
 }

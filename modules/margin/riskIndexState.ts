@@ -6,7 +6,7 @@
  * examines the same accounts in the same order.
  */
 import { addressToBech32 } from "../../chain/crypto/address.js";
-import { lengthPrefixed, type StoreSource } from "../../chain/runtime/collection.js";
+import { lengthPrefixedUtf8, type StoreSource } from "../../chain/runtime/collection.js";
 import { concatBytes, fromUtf8, prefixEnd, toHex, u64be, utf8 } from "../../chain/types/bytes.js";
 import {
   BAND_HIGH_PREFIX,
@@ -23,7 +23,7 @@ import type { AccountId } from "./keys.js";
 const EMPTY = new Uint8Array(0);
 const MAX_U128 = (1n << 128n) - 1n;
 const kv = (src: StoreSource) => src.kv(STORE_KEY);
-const str = (s: string): Uint8Array => lengthPrefixed(utf8(s));
+const str = (s: string): Uint8Array => lengthPrefixedUtf8(s);
 
 export function accountKeyPart(id: AccountId): Uint8Array {
   return accountKeyBytes(NO_PREFIX, id);

@@ -2,7 +2,7 @@
 import { MarginParams, Position, Subaccount } from "../../chain/codec/generated/strike/margin/v1/margin.js";
 import { addressBytesView, addressToBech32 } from "../../chain/crypto/address.js";
 import { accountMarks } from "../../chain/runtime/accountMarks.js";
-import { Item, lengthPrefixed, type StoreSource } from "../../chain/runtime/collection.js";
+import { Item, lengthPrefixed, lengthPrefixedUtf8, type StoreSource } from "../../chain/runtime/collection.js";
 import { moduleStorePrefixS } from "../../chain/runtime/prefixStore.js";
 import { cachedRead, cachedScan, UNCACHED } from "../../chain/runtime/valueCache.js";
 import { keyString } from "../../chain/store/sortedKeys.js";
@@ -24,7 +24,7 @@ import { encodeMessage } from "../../chain/codec/encode.js";
 const EMPTY = new Uint8Array(0);
 const decoder = new TextDecoder();
 
-const str = (s: string): Uint8Array => lengthPrefixed(utf8(s));
+const str = (s: string): Uint8Array => lengthPrefixedUtf8(s);
 const addr = (a: string): Uint8Array => lengthPrefixed(addressBytesView(a));
 function readU32(b: Uint8Array, at: number): number {
   return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(at);

@@ -6,7 +6,13 @@ import { Market } from "../../chain/codec/generated/strike/orderbook/v1/market.j
 import { Order, Side, Trade, TriggerType } from "../../chain/codec/generated/strike/orderbook/v1/order.js";
 import { OrderbookParams } from "../../chain/codec/generated/strike/orderbook/v1/genesis.js";
 import { addressBytesView } from "../../chain/crypto/address.js";
-import { Collection, Item, lengthPrefixed, type StoreSource } from "../../chain/runtime/collection.js";
+import {
+  Collection,
+  Item,
+  lengthPrefixed,
+  lengthPrefixedUtf8,
+  type StoreSource,
+} from "../../chain/runtime/collection.js";
 import { concatBytes, prefixEnd, readU64be, u64be, utf8, u32be } from "../../chain/types/bytes.js";
 import {
   BOOK_PREFIX,
@@ -30,7 +36,7 @@ const MAX_U64 = (1n << 64n) - 1n;
 const decoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
 
-const str = (s: string): Uint8Array => lengthPrefixed(utf8(s));
+const str = (s: string): Uint8Array => lengthPrefixedUtf8(s);
 const keyStringOf = (b: Uint8Array): string => String.fromCharCode(...b);
 const addr = (a: string): Uint8Array => lengthPrefixed(addressBytesView(a));
 function i64(n: bigint): Uint8Array {
