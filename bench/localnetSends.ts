@@ -24,7 +24,7 @@ import { join } from "node:path";
 import { addGenesisAccount, loadGenesis, writeGenesis } from "../genesis/index.js";
 import { latestHeight, portBase, rpc, runCliOk, waitForHeight } from "../test/helpers/localNode.js";
 import { measureVerificationLimit, resultsDir, writeResult } from "./lib/machine.js";
-import { benchNodeArgs } from "./lib/nodeArgs.js";
+import { localnetNodeArgs } from "./lib/nodeArgs.js";
 import { fetchAccountNumbers, newSender, runPhase, signLanes } from "./lib/sendPhase.js";
 import { cpuBetween, cpuSnapshot } from "./lib/threadCpu.js";
 
@@ -91,8 +91,8 @@ async function main(): Promise<void> {
   for (let i = 1; i < VALIDATORS; i++) await copyFile(genesisPath(0), genesisPath(i));
 
   const rpcUrls = Array.from({ length: VALIDATORS }, (_, i) => `http://127.0.0.1:${base + 10 * i + 1}`);
-  // The shipped V8 flags, then BENCH_NODE_ARGS (--cpu-prof, --heap-prof, ...) for every validator process.
-  const nodeArgs = benchNodeArgs();
+  // The V8 flags `make start` gives its validators, then BENCH_NODE_ARGS (--cpu-prof, --heap-prof, ...) for each.
+  const nodeArgs = localnetNodeArgs();
   const nodes: ChildProcess[] = Array.from({ length: VALIDATORS }, (_, i) =>
     spawn(process.execPath, [...nodeArgs, STRIKE_BIN, "start", "--home", join(dir, `node${i}`)], {
       stdio: ["ignore", "ignore", "inherit"],
@@ -178,6 +178,7 @@ async function main(): Promise<void> {
         txsPerAccount: TXS_PER_ACCOUNT,
         warmupTxsPerAccount: WARMUP_TXS_PER_ACCOUNT,
         lanes: LANES,
+        nodeArgs,
       },
       targets: {
         sustainedTxPerSecond: 2500,

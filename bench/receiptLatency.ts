@@ -55,7 +55,7 @@ import { secp256k1PublicKey, signSecp256k1, verifySecp256k1 } from "../chain/cry
 import { sequencerIndex, startSequencerLocalnet, type Sender } from "../test/helpers/sequencerLocalnet.js";
 import { jsonRpc } from "./lib/jsonRpc.js";
 import { percentile, writeResult } from "./lib/machine.js";
-import { benchNodeArgs } from "./lib/nodeArgs.js";
+import { localnetNodeArgs } from "./lib/nodeArgs.js";
 import { sequencerCostInChild } from "./lib/sequencerInProcess.js";
 import { sha256, signMessages } from "./lib/sendTx.js";
 import { cpuBetween, cpuSnapshot } from "./lib/threadCpu.js";
@@ -184,6 +184,7 @@ const result: Record<string, unknown> = {
     secondsPerPhase: SECONDS,
     timeoutCommitMs: 200,
     rpcTimeoutMs: RPC_TIMEOUT_MS,
+    nodeArgs: localnetNodeArgs(),
   },
   targets: {
     serverSideP50Ms: 1,
@@ -218,8 +219,8 @@ async function main(): Promise<void> {
     senders: ACCOUNTS,
     timeoutCommit: "200ms",
     epochLength: 100_000,
-    // The shipped V8 flags, then BENCH_NODE_ARGS (--cpu-prof, --heap-prof, ...) for every validator process.
-    nodeArgs: benchNodeArgs(),
+    // The V8 flags `make start` gives its validators, then BENCH_NODE_ARGS (--cpu-prof, --heap-prof, ...) for each.
+    nodeArgs: localnetNodeArgs(),
   });
   stopNet = () => net.stop();
   try {

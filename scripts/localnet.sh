@@ -45,8 +45,10 @@ fi
 SETTLEMENT="$(npx tsx scripts/localL1.ts "$DIR/node0/config/genesis.json" "$L1_RPC")"
 for home in "$DIR"/node*/; do
   home="${home%/}"
-  # The V8 flag is chain/node/v8Flags.ts's NODE_V8_FLAGS: a larger young generation (read there why).
-  node --max-semi-space-size=64 bin/strike.js start --home "$home" >"$home/node.log" 2>&1 &
+  # The V8 flags are chain/node/v8Flags.ts's NODE_V8_FLAGS (a larger young generation) and
+  # SHARED_CORES_V8_FLAGS (garbage collection on each node's own thread: the validators share
+  # the machine's cores); read there why.
+  node --max-semi-space-size=64 --single-threaded-gc bin/strike.js start --home "$home" >"$home/node.log" 2>&1 &
   PIDS+=($!)
   echo "started $(basename "$home") (log: $home/node.log)"
 done

@@ -15,6 +15,21 @@
  */
 export const NODE_V8_FLAGS: readonly string[] = ["--max-semi-space-size=64"];
 
+/**
+ * Added where several validators share one machine's cores, as `make start`'s local network
+ * runs four on this project's two (scripts/localnet.sh, and the benchmarks that start such a
+ * network). V8 collects garbage with helper threads (a parallel young-generation scavenge,
+ * concurrent marking), sized for the machine's cores as if the process had them to itself;
+ * four processes' helpers then compete for two cores with the four event loops.
+ * `--single-threaded-gc` does the same collection on the process's own thread. Measured
+ * (2026-12-06, two alternated pairs each, same code): the 4-validator localnet took 712 / 704
+ * -> 785 / 738 bank sends/s saturated (localnetSends.ts) and 745 / 737 -> 830 / 837 orders/s
+ * at its 1,000/s phase (receiptLatency.ts); one node alone, with a core to spare for the
+ * helpers, fell from 2,350 / 2,418 to 2,154 / 2,211 tx/s (bankSends.ts). So a validator on a
+ * machine of its own keeps V8's default.
+ */
+export const SHARED_CORES_V8_FLAGS: readonly string[] = ["--single-threaded-gc"];
+
 /** The flags of NODE_V8_FLAGS that neither node's command line nor NODE_OPTIONS sets. */
 export function missingV8Flags(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
   const given = [...execArgv, ...(nodeOptions ?? "").split(/\s+/)].map((a) => a.split("=")[0]!.replaceAll("_", "-"));
