@@ -1,5 +1,7 @@
 import test from "ava";
-import { NODE_V8_FLAGS, missingV8Flags } from "../../../chain/node/v8Flags.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { NODE_V8_FLAGS, SHARED_CORES_V8_FLAGS, missingV8Flags } from "../../../chain/node/v8Flags.js";
 
 test("the node's V8 flags count as given on node's command line or in NODE_OPTIONS, in either spelling", (t) => {
   t.deepEqual(missingV8Flags([], undefined), [...NODE_V8_FLAGS]);
@@ -10,4 +12,20 @@ test("the node's V8 flags count as given on node's command line or in NODE_OPTIO
   t.deepEqual(missingV8Flags(["--max-old-space-size=4096", "--cpu-prof"], "--trace-warnings"), [...NODE_V8_FLAGS]);
   // A prefix of the flag's name is another flag.
   t.deepEqual(missingV8Flags(["--max-semi-space"], ""), [...NODE_V8_FLAGS]);
+});
+
+test("make start's validators run with the node's flags and the shared-cores ones; one node's shebang only with the node's", (t) => {
+  const root = join(import.meta.dirname, "..", "..", "..");
+  const starts = readFileSync(join(root, "scripts", "localnet.sh"), "utf8")
+    .split("\n")
+    .filter((l) => /^\s*node .*bin\/strike\.js start /.test(l));
+  t.is(starts.length, 1, "one line starts the validators");
+  const args = starts[0]!.trim().split(/\s+/);
+  for (const flag of [...NODE_V8_FLAGS, ...SHARED_CORES_V8_FLAGS])
+    t.true(args.includes(flag), `${flag} in ${starts[0]}`);
+  const shebang = readFileSync(join(root, "bin", "strike.js"), "utf8").split("\n")[0]!;
+  t.deepEqual(
+    shebang.split(/\s+/).filter((a) => a.startsWith("--")),
+    [...NODE_V8_FLAGS],
+  );
 });
