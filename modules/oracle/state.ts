@@ -1,8 +1,8 @@
 /** oracle state: params, current prices, feeders' votes, feeder weights and price history. */
 import { Params, OraclePrice as OraclePriceProto, Vote } from "../../chain/codec/generated/strike/oracle/v1/oracle.js";
 import { addressToBech32, bech32ToAddressBytes } from "../../chain/crypto/address.js";
-import { Collection, Item, amountCodec, lengthPrefixed, u64Codec, type Codec } from "../../chain/runtime/collection.js";
-import { concatBytes, fromUtf8, readU64be, u64be, utf8 } from "../../chain/types/bytes.js";
+import { Collection, Item, amountCodec, lengthPrefixedUtf8, u64Codec, type Codec } from "../../chain/runtime/collection.js";
+import { concatBytes, fromUtf8, readU64be, u64be } from "../../chain/types/bytes.js";
 import { decFromString, decToString, type Dec } from "../../chain/types/fixed/index.js";
 import {
   FEEDERS_PREFIX,
@@ -46,7 +46,7 @@ export interface StoredVote {
 
 /** The key part that selects one asset (for iterating its votes or history). */
 export function assetKeyPart(asset: string): Uint8Array {
-  return lengthPrefixed(utf8(asset));
+  return lengthPrefixedUtf8(asset);
 }
 
 function readAsset(b: Uint8Array): [asset: string, rest: Uint8Array] {
