@@ -1,7 +1,14 @@
 /** oracle state: params, current prices, feeders' votes, feeder weights and price history. */
 import { Params, OraclePrice as OraclePriceProto, Vote } from "../../chain/codec/generated/strike/oracle/v1/oracle.js";
 import { addressToBech32, bech32ToAddressBytes } from "../../chain/crypto/address.js";
-import { Collection, Item, amountCodec, lengthPrefixedUtf8, u64Codec, type Codec } from "../../chain/runtime/collection.js";
+import {
+  Collection,
+  Item,
+  amountCodec,
+  lengthPrefixedUtf8,
+  u64Codec,
+  type Codec,
+} from "../../chain/runtime/collection.js";
 import { concatBytes, fromUtf8, readU64be, u64be } from "../../chain/types/bytes.js";
 import { decFromString, decToString, type Dec } from "../../chain/types/fixed/index.js";
 import {
