@@ -15,24 +15,25 @@ export interface EventManager {
 class Events implements EventManager {
   readonly events: AbciEvent[] = [];
 
+  /** With a message index, every event gets Cosmos v0.50's `msg_index` attribute (the message's index in its tx), last. */
+  constructor(private readonly msgIndex?: string) {}
+
   emit(type: string, attributes: EventAttributes): void {
-    const attrs = new Array<{ key: string; value: string; index: boolean }>(attributes.length);
-    for (let i = 0; i < attributes.length; i++) {
+    const n = attributes.length;
+    const attrs = new Array<{ key: string; value: string; index: boolean }>(this.msgIndex === undefined ? n : n + 1);
+    for (let i = 0; i < n; i++) {
       const [key, value] = attributes[i]!;
       attrs[i] = { key, value, index: true };
     }
+    if (this.msgIndex !== undefined) attrs[n] = { key: "msg_index", value: this.msgIndex, index: true };
     this.events.push({ type, attributes: attrs });
   }
 }
 
-export function createEventManager(): EventManager {
-  return new Events();
-}
-
-/** Cosmos v0.50 tags each message's events with its index in the tx. */
-export function withMsgIndex(events: readonly AbciEvent[], msgIndex: number): AbciEvent[] {
-  return events.map((e) => ({
-    type: e.type,
-    attributes: [...e.attributes, { key: "msg_index", value: String(msgIndex), index: true }],
-  }));
+/**
+ * Collects a context's events. With `msgIndex` (a tx's messages), each event is tagged with it
+ * as it is emitted, rather than every event copied with the tag after the message.
+ */
+export function createEventManager(msgIndex?: number): EventManager {
+  return new Events(msgIndex === undefined ? undefined : String(msgIndex));
 }

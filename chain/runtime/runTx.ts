@@ -10,7 +10,7 @@ import type { AbciEvent, TxResult } from "../types/abci.js";
 import { StrikeError, sdkErrors } from "../types/errors.js";
 import { runAnte, validateBasicTx, type AnteEnv, type AnteStep } from "./ante/index.js";
 import { createContext } from "./context.js";
-import { createEventManager, withMsgIndex } from "./events.js";
+import { createEventManager } from "./events.js";
 import { createGasMeter, type GasMeter } from "./gas.js";
 import { ProtoWriter } from "./protoWire.js";
 import type { DecodedTxCache } from "./txCache.js";
@@ -125,7 +125,8 @@ export function runTx(env: RunTxEnv, mode: ExecMode, base: KVStore, block: Block
   const msgResponses: AnyMsg[] = [];
   try {
     tx.msgs.forEach((m, i) => {
-      const events = createEventManager();
+      // Tagged with the message's index as they are emitted (Cosmos v0.50's msg_index).
+      const events = createEventManager(i);
       const ctx = createContext({ block: view, mode, store: msgBranch, gasMeter: meter, events });
       const signer = m.route.signers(m.msg)[0] ?? "";
       events.emit("message", [
@@ -134,7 +135,7 @@ export function runTx(env: RunTxEnv, mode: ExecMode, base: KVStore, block: Block
         ["module", m.route.module],
       ]);
       msgResponses.push(m.route.handle(ctx, m.msg));
-      msgEvents.push(...withMsgIndex(events.events, i));
+      msgEvents.push(...events.events);
     });
   } catch (e) {
     return {
