@@ -13,7 +13,7 @@ import {
   lengthPrefixedUtf8,
   type StoreSource,
 } from "../../chain/runtime/collection.js";
-import { concatBytes, prefixEnd, readU64be, u64be, utf8, u32be } from "../../chain/types/bytes.js";
+import { concatBytes, prefixEnd, readU64be, u64be, utf8, u32be, writeU64be } from "../../chain/types/bytes.js";
 import {
   BOOK_PREFIX,
   CLIENT_IDS_PREFIX,
@@ -41,13 +41,6 @@ const keyStringOf = (b: Uint8Array): string => String.fromCharCode(...b);
 const addr = (a: string): Uint8Array => lengthPrefixed(addressBytesView(a));
 function i64(n: bigint): Uint8Array {
   return u64be(BigInt.asUintN(64, n));
-}
-function sideByte(side: Side): Uint8Array {
-  return Uint8Array.of(side === Side.SIDE_BUY ? 1 : 2);
-}
-/** Bids sort by descending price: store the complement. */
-function priceKey(side: Side, price: bigint): Uint8Array {
-  return u64be(side === Side.SIDE_BUY ? MAX_U64 - price : price);
 }
 
 function kv(src: StoreSource) {
@@ -105,12 +98,56 @@ export function* allMarkets(src: StoreSource): IterableIterator<Market> {
 
 // ── orders and the book ──────────────────────────────────────────────────────
 
+/**
+ * `prefix || len(market) || market` and `tail` more bytes for the caller to fill, in one array
+ * when the market id is short ASCII (every id a market can have); the same bytes through
+ * `str` otherwise (an id a tx names that is no market's). An order's keys are built several
+ * times per order and per fill.
+ */
+function marketKey(prefix: Uint8Array, market: string, tail: number): Uint8Array {
+  const p = prefix.length;
+  const n = market.length;
+  if (n < 0x80) {
+    const out = new Uint8Array(p + 1 + n + tail);
+    for (let i = 0; i < p; i++) out[i] = prefix[i]!;
+    out[p] = n;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = market.charCodeAt(i);
+      if (c > 0x7f) break;
+      out[p + 1 + i] = c;
+    }
+    if (i === n) return out;
+  }
+  const m = str(market);
+  const out = new Uint8Array(p + m.length + tail);
+  out.set(prefix, 0);
+  out.set(m, p);
+  return out;
+}
+
 function orderKey(market: string, id: bigint): Uint8Array {
-  return concatBytes(ORDERS_PREFIX, str(market), u64be(id));
+  const k = marketKey(ORDERS_PREFIX, market, 8);
+  writeU64be(k, k.length - 8, id);
+  return k;
 }
 function bookSidePrefix(market: string, side: Side): Uint8Array {
-  return concatBytes(BOOK_PREFIX, str(market), sideByte(side));
+  const k = marketKey(BOOK_PREFIX, market, 1);
+  k[k.length - 1] = side === Side.SIDE_BUY ? 1 : 2;
+  return k;
 }
+/** A resting order's place in the book: its side (1 buy, 2 sell), its price (bids store the complement, to sort by descending price), its id. */
+function bookKey(o: Order): Uint8Array {
+  const k = marketKey(BOOK_PREFIX, o.market, 17);
+  const end = k.length;
+  k[end - 17] = o.side === Side.SIDE_BUY ? 1 : 2;
+  writeU64be(k, end - 16, o.side === Side.SIDE_BUY ? MAX_U64 - o.price : o.price);
+  writeU64be(k, end - 8, o.id);
+  return k;
+}
+
+/** The key builders, for the test that pins their bytes to the part-by-part concatenations. */
+export const keyBuildersForTesting = { orderKey, bookSidePrefix, bookKey, triggerKey: (o: Order) => triggerKey(o) };
 function ownerMarketPrefix(owner: string, subaccount: number, market: string): Uint8Array {
   return concatBytes(OWNER_ORDERS_PREFIX, addr(owner), u32be(subaccount), str(market));
 }
@@ -129,7 +166,7 @@ export function getOrder(src: StoreSource, market: string, id: bigint): Order | 
 export function saveNewOrder(src: StoreSource, o: Order, resting: boolean): void {
   const s = kv(src);
   s.set(orderKey(o.market, o.id), encodeMessage(Order, o));
-  if (resting) s.set(concatBytes(bookSidePrefix(o.market, o.side), priceKey(o.side, o.price), u64be(o.id)), EMPTY);
+  if (resting) s.set(bookKey(o), EMPTY);
   else s.set(triggerKey(o), EMPTY);
   s.set(concatBytes(ownerMarketPrefix(o.owner, o.subaccount, o.market), u64be(o.id)), EMPTY);
   if (o.clientId !== 0n) s.set(clientIdKey(o.owner, o.subaccount, o.market, o.clientId), u64be(o.id));
@@ -148,7 +185,7 @@ export function updateRemaining(src: StoreSource, o: Order, remaining: bigint): 
 export function deleteOrder(src: StoreSource, o: Order): void {
   const s = kv(src);
   s.delete(orderKey(o.market, o.id));
-  s.delete(concatBytes(bookSidePrefix(o.market, o.side), priceKey(o.side, o.price), u64be(o.id)));
+  s.delete(bookKey(o));
   if (o.triggerType !== TriggerType.TRIGGER_TYPE_UNSPECIFIED) s.delete(triggerKey(o));
   s.delete(concatBytes(ownerMarketPrefix(o.owner, o.subaccount, o.market), u64be(o.id)));
   if (o.clientId !== 0n) s.delete(clientIdKey(o.owner, o.subaccount, o.market, o.clientId));
@@ -249,7 +286,12 @@ const FALL = Uint8Array.of(2);
 
 /** Parked orders sort by direction and trigger price, so a price move reads only the triggers it crossed. */
 function triggerKey(o: Order): Uint8Array {
-  return concatBytes(TRIGGERS_PREFIX, str(o.market), firesOnRise(o) ? RISE : FALL, u64be(o.triggerPrice), u64be(o.id));
+  const k = marketKey(TRIGGERS_PREFIX, o.market, 17);
+  const end = k.length;
+  k[end - 17] = firesOnRise(o) ? RISE[0]! : FALL[0]!;
+  writeU64be(k, end - 16, o.triggerPrice);
+  writeU64be(k, end - 8, o.id);
+  return k;
 }
 
 /**

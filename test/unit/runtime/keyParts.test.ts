@@ -1,6 +1,9 @@
 import test from "ava";
 import fc from "fast-check";
-import { concatBytes, u32be, utf8 } from "../../../chain/types/bytes.js";
+import { concatBytes, u32be, u64be, utf8 } from "../../../chain/types/bytes.js";
+import { Order, Side, TriggerType } from "../../../chain/codec/generated/strike/orderbook/v1/order.js";
+import { keyBuildersForTesting } from "../../../modules/orderbook/state.js";
+import { BOOK_PREFIX, ORDERS_PREFIX, TRIGGERS_PREFIX } from "../../../modules/orderbook/keys.js";
 import { lengthPrefixed, lengthPrefixedUtf8 } from "../../../chain/runtime/collection.js";
 import { accountKeyBytes } from "../../../modules/margin/keys.js";
 import { addressBytesView, addressToBech32 } from "../../../chain/crypto/address.js";
@@ -37,6 +40,35 @@ test("accountKeyBytes is prefix, length-prefixed address, u32be number and tail,
         const expected = concatBytes(prefix, lengthPrefixed(address), u32be(number), tail ?? new Uint8Array(0));
         t.deepEqual(accountKeyBytes(prefix, { owner, number }, tail), expected);
         t.deepEqual(addressBytesView(owner), address);
+      },
+    ),
+  );
+});
+
+test("the orderbook's order, book and trigger keys are the part-by-part concatenations, for any market string, side, price and id", (t) => {
+  const { orderKey, bookSidePrefix, bookKey, triggerKey } = keyBuildersForTesting;
+  const MAX_U64 = (1n << 64n) - 1n;
+  const u64 = fc.bigInt({ min: 0n, max: MAX_U64 });
+  fc.assert(
+    fc.property(
+      fc.oneof(text, fc.stringMatching(/^[A-Z0-9][A-Z0-9-]{0,63}$/)),
+      fc.constantFrom(Side.SIDE_BUY, Side.SIDE_SELL),
+      u64,
+      u64,
+      fc.constantFrom(TriggerType.TRIGGER_TYPE_STOP, TriggerType.TRIGGER_TYPE_TAKE_PROFIT),
+      (market, side, price, id, triggerType) => {
+        const m = lengthPrefixed(utf8(market));
+        const sideByte = Uint8Array.of(side === Side.SIDE_BUY ? 1 : 2);
+        const o = Order.fromPartial({ market, side, price, id, triggerType, triggerPrice: price });
+        t.deepEqual(orderKey(market, id), concatBytes(ORDERS_PREFIX, m, u64be(id)));
+        t.deepEqual(bookSidePrefix(market, side), concatBytes(BOOK_PREFIX, m, sideByte));
+        const priceKey = u64be(side === Side.SIDE_BUY ? MAX_U64 - price : price);
+        t.deepEqual(bookKey(o), concatBytes(BOOK_PREFIX, m, sideByte, priceKey, u64be(id)));
+        const rises = (triggerType === TriggerType.TRIGGER_TYPE_STOP) === (side === Side.SIDE_BUY);
+        t.deepEqual(
+          triggerKey(o),
+          concatBytes(TRIGGERS_PREFIX, m, Uint8Array.of(rises ? 1 : 2), u64be(price), u64be(id)),
+        );
       },
     ),
   );
