@@ -5,7 +5,7 @@
  */
 import { keyString } from "../store/sortedKeys.js";
 import type { KVStore } from "../store/types.js";
-import { concatBytes, prefixEnd, readU64be, u64be, utf8 } from "../types/bytes.js";
+import { concatBytes, prefixEnd, putAscii, readU64be, u64be, utf8 } from "../types/bytes.js";
 import { moduleStorePrefixS } from "./prefixStore.js";
 import { cachedRead, UNCACHED } from "./valueCache.js";
 
@@ -161,17 +161,10 @@ export function lengthPrefixed(bytes: Uint8Array): Uint8Array {
 
 /** lengthPrefixed(utf8(s)) in one allocation when s is short ASCII (market ids, denoms): keys are built several times per order. */
 export function lengthPrefixedUtf8(s: string): Uint8Array {
-  const n = s.length;
-  if (n < 0x80) {
-    const out = new Uint8Array(1 + n);
-    out[0] = n;
-    let i = 0;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c > 0x7f) break;
-      out[1 + i] = c;
-    }
-    if (i === n) return out;
+  if (s.length < 0x80) {
+    const out = new Uint8Array(1 + s.length);
+    out[0] = s.length;
+    if (putAscii(out, 1, s)) return out;
   }
   return lengthPrefixed(utf8(s));
 }

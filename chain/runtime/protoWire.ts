@@ -8,6 +8,8 @@
  * written bytes. Nested messages are finished first and added as bytes.
  */
 
+import { putAscii } from "../types/bytes.js";
+
 const encoder = new TextEncoder();
 
 /**
@@ -100,17 +102,9 @@ export class ProtoWriter {
     const n = value.length;
     if (n < 0x80) {
       this.room(1 + n);
-      const buf = this.buf;
-      const start = this.at;
-      let i = 0;
-      for (; i < n; i++) {
-        const c = value.charCodeAt(i);
-        if (c >= 0x80) break;
-        buf[start + 1 + i] = c;
-      }
-      if (i === n) {
-        buf[start] = n;
-        this.at = start + 1 + n;
+      if (putAscii(this.buf, this.at + 1, value)) {
+        this.buf[this.at] = n;
+        this.at += 1 + n;
         return this;
       }
     }

@@ -59,15 +59,23 @@ const SHORT_ASCII = 64;
  * holding such strings are built many times per order.
  */
 export function utf8(s: string): Uint8Array {
-  const n = s.length;
-  if (n > SHORT_ASCII) return encoder.encode(s);
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
+  if (s.length > SHORT_ASCII) return encoder.encode(s);
+  const out = new Uint8Array(s.length);
+  return putAscii(out, 0, s) ? out : encoder.encode(s);
+}
+
+/**
+ * Writes s at `at` one byte per char if it is all ASCII (then its UTF-8 bytes); false at the
+ * first other char, having written the chars before it. For short strings (ids, denoms,
+ * addresses, type URLs) this beats TextEncoder and encodeInto on a view.
+ */
+export function putAscii(out: Uint8Array, at: number, s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c > 0x7f) return encoder.encode(s);
-    out[i] = c;
+    if (c > 0x7f) return false;
+    out[at + i] = c;
   }
-  return out;
+  return true;
 }
 
 export function fromUtf8(b: Uint8Array): string {

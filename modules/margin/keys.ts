@@ -1,5 +1,6 @@
 /** margin store layout (inside "margin/"). */
 import { addressBytesView } from "../../chain/crypto/address.js";
+import { writeU32be } from "../../chain/types/bytes.js";
 
 export const MODULE_NAME = "margin";
 export const STORE_KEY = "margin";
@@ -52,11 +53,7 @@ export function accountKeyBytes(prefix: Uint8Array, id: AccountId, tail?: Uint8A
   out[o++] = address.length;
   out.set(address, o);
   o += address.length;
-  const n = id.number;
-  out[o] = n >>> 24;
-  out[o + 1] = (n >>> 16) & 0xff;
-  out[o + 2] = (n >>> 8) & 0xff;
-  out[o + 3] = n & 0xff;
+  writeU32be(out, o, id.number);
   if (tail !== undefined) out.set(tail, o + 4);
   return out;
 }

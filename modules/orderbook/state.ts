@@ -13,7 +13,16 @@ import {
   lengthPrefixedUtf8,
   type StoreSource,
 } from "../../chain/runtime/collection.js";
-import { concatBytes, prefixEnd, readU64be, u64be, utf8, u32be, writeU64be } from "../../chain/types/bytes.js";
+import {
+  concatBytes,
+  prefixEnd,
+  putAscii,
+  readU64be,
+  u64be,
+  utf8,
+  u32be,
+  writeU64be,
+} from "../../chain/types/bytes.js";
 import {
   BOOK_PREFIX,
   CLIENT_IDS_PREFIX,
@@ -106,18 +115,11 @@ export function* allMarkets(src: StoreSource): IterableIterator<Market> {
  */
 function marketKey(prefix: Uint8Array, market: string, tail: number): Uint8Array {
   const p = prefix.length;
-  const n = market.length;
-  if (n < 0x80) {
-    const out = new Uint8Array(p + 1 + n + tail);
-    for (let i = 0; i < p; i++) out[i] = prefix[i]!;
-    out[p] = n;
-    let i = 0;
-    for (; i < n; i++) {
-      const c = market.charCodeAt(i);
-      if (c > 0x7f) break;
-      out[p + 1 + i] = c;
-    }
-    if (i === n) return out;
+  if (market.length < 0x80) {
+    const out = new Uint8Array(p + 1 + market.length + tail);
+    out.set(prefix, 0);
+    out[p] = market.length;
+    if (putAscii(out, p + 1, market)) return out;
   }
   const m = str(market);
   const out = new Uint8Array(p + m.length + tail);
@@ -147,7 +149,7 @@ function bookKey(o: Order): Uint8Array {
 }
 
 /** The key builders, for the test that pins their bytes to the part-by-part concatenations. */
-export const keyBuildersForTesting = { orderKey, bookSidePrefix, bookKey, triggerKey: (o: Order) => triggerKey(o) };
+export const keyBuildersForTesting = { orderKey, bookSidePrefix, bookKey, triggerKey };
 function ownerMarketPrefix(owner: string, subaccount: number, market: string): Uint8Array {
   return concatBytes(OWNER_ORDERS_PREFIX, addr(owner), u32be(subaccount), str(market));
 }
