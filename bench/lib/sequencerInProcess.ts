@@ -88,7 +88,7 @@ export async function sequencerCostInProcess(
     maxBlockGas: -1n,
     now: () => performance.now(),
   });
-  const admit = sequencingMempool(mempool, sequencer);
+  const admit = sequencingMempool(mempool, sequencer, f.app);
   const proposer = new Uint8Array(20);
   const timeOf = (height: bigint) => ({ seconds: GENESIS_SECONDS + height, nanos: 0 });
   let height = f.height + 1n;

@@ -77,6 +77,14 @@ export interface Mempool {
   onTxAvailable(handler: () => void): void;
   /** Whether the tx with this sha256 is held, or was admitted recently (the duplicate cache). */
   has(hash: Uint8Array): boolean;
+  /**
+   * Admission with `check` in CheckTx's stead (the sequencer executing the tx at once,
+   * chain/sequencer/admission.ts): the same size, duplicate and capacity checks first, then
+   * `check`, whose result (code 0) admits the tx. Undefined, with nothing changed, when a
+   * check here refuses the tx or `check` gives no answer: `checkAndAdd` then decides, and
+   * explains its refusal, as always.
+   */
+  admitWith?(tx: Uint8Array, check: () => TxResult | undefined): TxResult | undefined;
 }
 
 function errorResult(e: StrikeError): TxResult {
@@ -111,7 +119,8 @@ export function createMempool(options: MempoolOptions): Mempool {
     bytes -= e.tx.length;
   }
 
-  function admit(tx: Uint8Array): TxResult {
+  /** The size, duplicate and capacity checks before CheckTx: a refusal, or the tx's hash and key. */
+  function precheck(tx: Uint8Array): TxResult | { hash: Uint8Array; key: string } {
     if (tx.length === 0) return errorResult(mempoolErrors.emptyTx());
     if (tx.length > options.maxTxBytes) {
       return errorResult(mempoolErrors.txTooLarge(`tx is ${tx.length} bytes, the limit is ${options.maxTxBytes}`));
@@ -122,17 +131,36 @@ export function createMempool(options: MempoolOptions): Mempool {
     if (entries.size >= options.maxTxs || bytes + tx.length > options.maxBytes) {
       return errorResult(mempoolErrors.full(`${entries.size} txs, ${bytes} bytes held`));
     }
-    const result = options.app.checkTx(tx, "new");
-    if (result.code !== 0) return result;
+    return { hash, key };
+  }
+
+  function add(tx: Uint8Array, hash: Uint8Array, key: string, result: TxResult): void {
     entries.set(key, { tx, hash, gasWanted: result.gasWanted, signers: signersOf(result) });
     bytes += tx.length;
     remember(key);
     for (const l of listeners) l();
+  }
+
+  function admit(tx: Uint8Array): TxResult {
+    const pre = precheck(tx);
+    if ("code" in pre) return pre;
+    const result = options.app.checkTx(tx, "new");
+    if (result.code !== 0) return result;
+    add(tx, pre.hash, pre.key, result);
     return result;
   }
 
   return {
     checkAndAdd: admit,
+
+    admitWith(tx, check) {
+      const pre = precheck(tx);
+      if ("code" in pre) return undefined;
+      const result = check();
+      if (result === undefined || result.code !== 0) return undefined;
+      add(tx, pre.hash, pre.key, result);
+      return result;
+    },
 
     has(hash) {
       const key = toHex(hash);

@@ -31,11 +31,13 @@ import { fromUtf8, utf8 } from "../types/bytes.js";
 import { sdkErrors } from "../types/errors.js";
 import { abciQuery } from "./abciQuery.js";
 import type { AnteAccountKeeper, AnteBankKeeper, AnteStep, DigestVerifier } from "./ante/index.js";
-import type { DecCoin } from "./coins.js";
+import { parseFeeCoins, type DecCoin } from "./coins.js";
+import { checkMinGasPrices } from "./ante/deductFee.js";
+import { validateBasicTx } from "./ante/validateBasic.js";
 import { createContext } from "./context.js";
 import { createGasMeter } from "./gas.js";
 import { buildRouters } from "./router.js";
-import { runTx, type RunTxEnv } from "./runTx.js";
+import { runTx, type AnteWrites, type RunTxEnv } from "./runTx.js";
 import { runBlockHook } from "./blockHooks.js";
 import {
   hookInfo,
@@ -106,6 +108,18 @@ export interface StrikeApp extends Application {
   preverify(tx: Uint8Array, verifier: SignatureVerifier): Promise<void>;
   readonly sigCache: SignatureCache;
   readonly chainId: string;
+  /**
+   * Whether CheckTx would pass `tx` on everything but state: size, decoding and stateless
+   * validation, the block's gas limit and this node's minimum gas prices. The sequencer's
+   * admission asks it before executing a tx in CheckTx's stead (chain/sequencer/admission.ts).
+   */
+  admissibleWithoutState(tx: Uint8Array): boolean;
+  /**
+   * The sequencer executed a tx's ante on its speculative state in CheckTx's stead: the ante's
+   * writes are made on the check state too, so that the
+   * next CheckTx, simulation or signature preparation sees the tx as if CheckTx had run it.
+   */
+  applyAnteToCheckState(writes: AnteWrites): void;
 }
 
 const ZERO_TIME: Timestamp = { seconds: 0n, nanos: 0 };
@@ -368,6 +382,38 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
         return Promise.resolve();
       }
       return preverifySignatures(preverifyEnv, verifier, prepared);
+    },
+
+    admissibleWithoutState(tx: Uint8Array): boolean {
+      if (tx.length > env.maxTxBytes) return false;
+      const hash = sha256(tx);
+      let decoded = decodedTxs.get(hash);
+      if (decoded === undefined) {
+        try {
+          decoded = decodeTx(tx, routers.msgs, hash);
+          validateBasicTx(decoded);
+        } catch {
+          return false;
+        }
+        // As CheckTx keeps it: the block's execution and the re-check decode it no more.
+        decodedTxs.add(decoded);
+      }
+      const fee = decoded.authInfo.fee!;
+      const maxBlockGas = env.maxBlockGas ?? -1n;
+      if (maxBlockGas >= 0n && fee.gasLimit > maxBlockGas) return false;
+      try {
+        checkMinGasPrices(parseFeeCoins(fee.amount, "fee.amount"), fee.gasLimit, env.ante.minGasPrices);
+      } catch {
+        return false;
+      }
+      return true;
+    },
+
+    applyAnteToCheckState(writes: AnteWrites): void {
+      for (const [key, value] of writes) {
+        if (value === undefined) checkState.delete(key);
+        else checkState.set(key, value);
+      }
     },
 
     txSigners(tx: Uint8Array): string[] {

@@ -39,6 +39,16 @@ export interface RunTxOutcome {
   charged: boolean;
 }
 
+/** A tx's ante writes, in the order made: a key and its value (undefined: deleted). */
+export type AnteWrites = readonly (readonly [Uint8Array, Uint8Array | undefined])[];
+
+/**
+ * Told of a tx's ante when it passed: its writes, and its result as CheckTx reports it (the
+ * gas the ante used, its events). The sequencer's admission uses it to stand in for CheckTx
+ * (chain/sequencer/admission.ts).
+ */
+export type AnteObserver = (writes: AnteWrites, check: TxResult) => void;
+
 function errorResult(
   e: unknown,
   gasWanted: bigint,
@@ -65,7 +75,14 @@ function errorResult(
   };
 }
 
-export function runTx(env: RunTxEnv, mode: ExecMode, base: KVStore, block: BlockInfo, bytes: Uint8Array): RunTxOutcome {
+export function runTx(
+  env: RunTxEnv,
+  mode: ExecMode,
+  base: KVStore,
+  block: BlockInfo,
+  bytes: Uint8Array,
+  onAnte?: AnteObserver,
+): RunTxOutcome {
   if (bytes.length > env.maxTxBytes) {
     return {
       result: errorResult(sdkErrors.txTooLarge(`tx has ${bytes.length} bytes, limit is ${env.maxTxBytes}`), 0n, 0n, []),
@@ -108,6 +125,10 @@ export function runTx(env: RunTxEnv, mode: ExecMode, base: KVStore, block: Block
     runAnte(anteCtx, tx, env.ante, env.anteSteps);
   } catch (e) {
     return { result: errorResult(e, gasWanted, meter.consumed, [], env.onPanic), tx, msgResponses: [], charged: false };
+  }
+  if (onAnte !== undefined) {
+    const writes = Array.from(anteBranch.pendingLatin1(), ([, key, value]) => [key, value] as const);
+    onAnte(writes, okResult(gasWanted, meter.consumed, [...anteCtx.events.events], new Uint8Array(0)));
   }
   anteBranch.write();
   const anteEvents = [...anteCtx.events.events];

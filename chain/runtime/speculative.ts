@@ -28,7 +28,7 @@ import { keyString } from "../store/sortedKeys.js";
 import { sdkErrors } from "../types/errors.js";
 import { runBlockHook, type HookLogger } from "./blockHooks.js";
 import { createQueryContext } from "./context.js";
-import { runTx, type RunTxEnv } from "./runTx.js";
+import { runTx, type AnteObserver, type RunTxEnv } from "./runTx.js";
 import type { AppModule, BlockInfo, QueryRoute } from "./types.js";
 
 /** Everything a tx's execution can see of its block, fixed when the sequencer opens the height. */
@@ -57,9 +57,13 @@ export interface SpeculativeBlock {
   /**
    * Executes `tx` after the ones already kept. Its effects are kept only when it is
    * included and `accept(result)` agrees (e.g. it fits the block's gas); otherwise the
-   * state is as before.
+   * state is as before. `onAnte` is told of the tx's ante (runTx.ts) before its writes are kept.
    */
-  execute(tx: Uint8Array, accept?: (result: TxResult) => boolean): SpeculativeOutcome & { kept: boolean };
+  execute(
+    tx: Uint8Array,
+    accept?: (result: TxResult) => boolean,
+    onAnte?: AnteObserver,
+  ): SpeculativeOutcome & { kept: boolean };
   /**
    * A module query on the speculative state (committed + the txs kept so far), as at the
    * block's time: what a trader's receipted fills have done to its positions. Read only.
@@ -209,10 +213,10 @@ function blockOf(r: SpecRecord): SpeculativeBlock {
     get closed() {
       return r.closed || r.retired;
     },
-    execute(tx, accept) {
+    execute(tx, accept, onAnte) {
       if (r.closed || r.retired) throw sdkErrors.invalidRequest(`speculative block ${r.info.height} is closed`);
       const attempt = branchStore(r.state);
-      const outcome = runTx(r.shared.env, "finalize", attempt, r.info, tx);
+      const outcome = runTx(r.shared.env, "finalize", attempt, r.info, tx, onAnte);
       const keep = outcome.charged && (accept?.(outcome.result) ?? true);
       if (keep) {
         attempt.write();

@@ -7,14 +7,52 @@
  * The mempool itself is unchanged: it still holds every admitted tx, so a tx whose receipt
  * is reverted, or that arrives while no height is open, is sequenced from there at the
  * next opening, and peers keep it for the next sequencer.
+ *
+ * CheckTx and the execution on arrival would run the same ante twice, once on the check
+ * state and once on the speculative state. So a tx that passes CheckTx's checks that do not
+ * read state (size, decoding, the block's gas, this node's minimum gas prices) and the
+ * mempool's own (duplicate, capacity) is executed first: when its ante passes on the
+ * speculative state and the height keeps it, that ante stands for CheckTx's — its result is
+ * what CheckTx would have reported and its writes (fee, sequence, public key) are made on
+ * the check state too, so the next CheckTx, simulation and signature preparation see the tx
+ * as before. Anything else — no height open, the block full, the ante failing there —
+ * leaves nothing signed or changed, and admission runs as it always did: CheckTx, then the
+ * execution on arrival of what it admits, and the refusals and their signatures as above.
  */
 import { heldForRetry, type Mempool } from "../mempool/mempool.js";
+import type { AnteWrites } from "../runtime/runTx.js";
 import type { Sequencer } from "./sequencer.js";
 
-export function sequencingMempool(mempool: Mempool, sequencer: Pick<Sequencer, "admitted" | "refused">): Mempool {
+/** What admission needs of the application to stand in for CheckTx. */
+export interface UncheckedAdmissionApp {
+  admissibleWithoutState(tx: Uint8Array): boolean;
+  applyAnteToCheckState(writes: AnteWrites): void;
+}
+
+/** `app` when it can stand in for CheckTx (a full application), undefined otherwise (a test's partial one). */
+export function uncheckedAdmission(app: Partial<UncheckedAdmissionApp>): UncheckedAdmissionApp | undefined {
+  return typeof app.admissibleWithoutState === "function" && typeof app.applyAnteToCheckState === "function"
+    ? (app as UncheckedAdmissionApp)
+    : undefined;
+}
+
+export function sequencingMempool(
+  mempool: Mempool,
+  sequencer: Pick<Sequencer, "admitted" | "refused" | "sequenceUnchecked">,
+  app?: UncheckedAdmissionApp,
+): Mempool {
+  const admitWith = mempool.admitWith?.bind(mempool);
   return {
     ...mempool,
     checkAndAdd(tx, origin) {
+      if (admitWith !== undefined && app !== undefined) {
+        const r = admitWith(tx, () =>
+          app.admissibleWithoutState(tx)
+            ? sequencer.sequenceUnchecked(tx, (writes) => app.applyAnteToCheckState(writes))
+            : undefined,
+        );
+        if (r !== undefined) return r;
+      }
       // CheckTx first: its node-local rules (the minimum gas price, mempool limits) are not
       // in the ante a block runs, so a tx receipted before them was executed and committed
       // even when CheckTx then refused it (a 1ustrike-fee send the CLI reported as refused

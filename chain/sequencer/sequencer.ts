@@ -38,6 +38,7 @@ import {
 } from "./pipeline.js";
 import { ReceiptStatus, receiptHash, signReceipt, type Receipt, type SignedReceipt } from "./receipt.js";
 import { resultHashOf, type ReceiptStore } from "./receiptStore.js";
+import type { AnteObserver, AnteWrites } from "../runtime/runTx.js";
 
 /** CheckTx refusals that say nothing about the tx itself (it is known already): never signed. */
 export const DUPLICATE_CODES = new Set(["sdk/19"]);
@@ -93,6 +94,14 @@ export interface Sequencer {
   arrived(tx: Uint8Array): boolean;
   /** A tx the mempool refused: while a height is open, the refusal is signed. */
   refused(tx: Uint8Array, result: TxResult): void;
+  /**
+   * A tx not yet checked by the mempool, executed on the open height in CheckTx's stead
+   * (admission.ts): when its ante passes there and it is kept, it is receipted as `admitted`
+   * would, `onAnte` gets the ante's writes, and its ante's result is returned as CheckTx
+   * reports one. Undefined, with nothing signed or kept, when no height takes it or its
+   * ante fails: CheckTx then decides, as for any tx.
+   */
+  sequenceUnchecked(tx: Uint8Array, onAnte: (writes: AnteWrites) => void): TxResult | undefined;
   /**
    * The height committed (with our block or another): its speculative state is dropped. With
    * the committed block's txs and round: when that is the block this sequencer proposed, in
@@ -173,8 +182,11 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     });
   }
 
-  /** Executes and receipts `tx` on the open height; true when it signed a receipt or a rejection. */
-  function sequence(tx: Uint8Array): boolean {
+  /**
+   * Executes and receipts `tx` on the open height; true when it signed a receipt or a
+   * rejection. With `onAnte` (in CheckTx's stead) a tx whose ante fails is not signed for.
+   */
+  function sequence(tx: Uint8Array, onAnte?: AnteObserver): boolean {
     freshen();
     const h = open;
     // A closed block is one whose changes were committed (finalize reused them) or moved on.
@@ -189,8 +201,10 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       h.full = true;
       return false;
     }
-    const outcome = h.spec.execute(tx, fitsGas(h));
+    const outcome = h.spec.execute(tx, fitsGas(h), onAnte);
     if (!outcome.included) {
+      // In CheckTx's stead: CheckTx runs next, and refuses it or admits it (then it comes back here).
+      if (onAnte !== undefined) return false;
       reject(h, txHash, outcome.result);
       return true;
     }
@@ -295,7 +309,14 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     admitted(tx) {
       sequence(tx);
     },
-    arrived: sequence,
+    arrived: (tx) => sequence(tx),
+    sequenceUnchecked(tx, onAnte) {
+      let ante: { writes: AnteWrites; check: TxResult } | undefined;
+      if (!sequence(tx, (writes, check) => (ante = { writes, check }))) return undefined;
+      // Signed: the tx was kept, so its ante passed and was seen.
+      onAnte(ante!.writes);
+      return ante!.check;
+    },
     refused(tx, result) {
       const h = open;
       if (h === undefined || DUPLICATE_CODES.has(`${result.codespace}/${result.code}`)) return;

@@ -12,7 +12,7 @@ import type { RebaseApp } from "./pipeline.js";
 import type { Database, WriteBatch } from "../store/types.js";
 import type { Validator } from "../types/block.js";
 import { equalBytes, toHex } from "../types/bytes.js";
-import { sequencingMempool } from "./admission.js";
+import { sequencingMempool, uncheckedAdmission, type UncheckedAdmissionApp } from "./admission.js";
 import { createByzantineSequencing, type ByzantineMode } from "./byzantine.js";
 import { openSequencerSchedule, type EpochInfo } from "./epochs.js";
 import { missingReceipt, type MissingReceiptJson } from "./missingReceipt.js";
@@ -37,7 +37,8 @@ export interface SequencingOptions {
   chainId: string;
   initialHeight: bigint;
   epochLength: bigint;
-  app: RebaseApp;
+  /** With `admissibleWithoutState` and `applyAnteToCheckState`, the sequencer's execution on arrival stands in for CheckTx (admission.ts). */
+  app: RebaseApp & Partial<UncheckedAdmissionApp>;
   mempool: Mempool;
   /** The validator's ed25519 seed; undefined on a full node (it relays receipts but never signs). */
   validatorSeed: Uint8Array | undefined;
@@ -177,7 +178,8 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
             ? {}
             : { byzantineForTesting: createByzantineSequencing(o.byzantineForTesting) }),
         });
-  const sequencing = sequencer === undefined ? o.mempool : sequencingMempool(o.mempool, sequencer);
+  const sequencing =
+    sequencer === undefined ? o.mempool : sequencingMempool(o.mempool, sequencer, uncheckedAdmission(o.app));
   const isSelf = (e: EpochInfo) => signer !== undefined && equalBytes(e.sequencer.pubKey, signer.publicKey);
   const ladder = createFinalityLadder(o.settlement === undefined ? {} : { settlement: o.settlement });
   receipts.onChange((r) => ladder.receipt(r));

@@ -147,7 +147,7 @@ test("every receipt, pipelined ones included, is honoured by its block or revert
         now: () => nowMs,
         mayPipeline: (h) => epoch.ours && h < epoch.start + EPOCH_LENGTH,
       });
-      const admit = sequencingMempool(mempool, sequencer);
+      const admit = sequencingMempool(mempool, sequencer, f.app);
       const sequences = new Map<string, bigint>();
       for (const a of traders) sequences.set(a.address, (await account(f, a.address))!.sequence);
       const sign = (o: Order) => {
@@ -302,7 +302,7 @@ test("a pipelined height whose receipts would not come true on the real opening 
     now: () => Number(GENESIS_SECONDS + f.height) * 1000 + 500,
     mayPipeline: () => true,
   });
-  const admit = sequencingMempool(mempool, sequencer);
+  const admit = sequencingMempool(mempool, sequencer, f.app);
   const trader = traders[0]!;
   const seq = (await account(f, trader.address))!.sequence;
   const order = (n: bigint) =>

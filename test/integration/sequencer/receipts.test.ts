@@ -108,7 +108,7 @@ function sequencerOn(f: TradingFixture) {
     maxBlockGas: -1n,
     now: () => 0,
   });
-  return { receipts, mempool, sequencer, admit: sequencingMempool(mempool, sequencer) };
+  return { receipts, mempool, sequencer, admit: sequencingMempool(mempool, sequencer, f.app) };
 }
 
 function sameFills(a: Fill[], b: Fill[]): boolean {

@@ -45,7 +45,7 @@ test("a receipted fill shows in the speculative positions before it commits, and
     maxBlockGas: -1n,
     now: () => 0,
   });
-  const admit = sequencingMempool(mempool, sequencer);
+  const admit = sequencingMempool(mempool, sequencer, f.app);
   // The margin queries on the sequencer's speculative state, as the CLI's --speculative reads them.
   const noHeightOpen = new Error("no height open");
   const speculativeMargin = strikeQueries({

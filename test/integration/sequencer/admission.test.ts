@@ -1,0 +1,338 @@
+/**
+ * The sequencer's admission without a separate CheckTx (chain/sequencer/admission.ts): a tx
+ * is executed on the open height first, and its ante there stands for CheckTx's. It must
+ * decide exactly as CheckTx followed by the execution on arrival did. Two sequencers on two
+ * copies of one chain take the same stream of txs, honest and not (replays, txs a sequence
+ * early from a client and from a peer, fees below the minimum gas price or above the
+ * balance, duplicates, bad signatures, garbage), one admitting this way and one as before,
+ * with blocks small enough to fill so that CheckTx runs too, against a check state the new
+ * way kept up to date: every answer, receipt, block, app hash and mempool must be the same.
+ */
+import test from "ava";
+import fc from "fast-check";
+import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
+import { sha256 } from "../../../chain/crypto/hash.js";
+import { createMempool, type TxOrigin } from "../../../chain/mempool/mempool.js";
+import { sequencingMempool } from "../../../chain/sequencer/admission.js";
+import { ReceiptStatus } from "../../../chain/sequencer/receipt.js";
+import { createReceiptStore } from "../../../chain/sequencer/receiptStore.js";
+import { createSequencer } from "../../../chain/sequencer/sequencer.js";
+import type { TxResult } from "../../../chain/types/abci.js";
+import { equalBytes, toHex } from "../../../chain/types/bytes.js";
+import { account, CHAIN_ID, signTx, type TestAccount } from "../../unit/runtime/fixture.js";
+import { assertAsyncProperty } from "../../helpers/property.js";
+import {
+  createTradingFixture,
+  deposit,
+  GENESIS_SECONDS,
+  orderSpec,
+  place,
+  sendBlock,
+  type TradingFixture,
+} from "../trading/fixture.js";
+import { proposed } from "./sealed.js";
+
+const key = createEd25519Signer(new Uint8Array(32).fill(3));
+const SEQUENCER = ed25519Address(key.publicKey);
+const TRADERS = 4;
+/** The fixture's minimum gas price is 0.025ustrike: 100,000 ustrike for 4M gas. */
+const GAS = 4_000_000;
+const FEE = "100000";
+/** Room for about five orders: heights fill, and the txs after go through CheckTx. */
+const MAX_BLOCK_BYTES = 2_000;
+
+type Kind = "order" | "stale" | "gap" | "peerEarly" | "lowFee" | "hugeFee" | "duplicate" | "badSignature" | "garbage";
+const KINDS: readonly Kind[] = [
+  "order",
+  "order",
+  "order",
+  "order",
+  "order",
+  "order",
+  "stale",
+  "gap",
+  "peerEarly",
+  "lowFee",
+  "hugeFee",
+  "duplicate",
+  "badSignature",
+  "garbage",
+];
+
+interface Step {
+  kind: Kind;
+  trader: number;
+  buy: boolean;
+  offset: number;
+  fromPeer: boolean;
+}
+
+const step = fc.record({
+  kind: fc.constantFrom(...KINDS),
+  trader: fc.integer({ min: 0, max: TRADERS - 1 }),
+  buy: fc.boolean(),
+  offset: fc.integer({ min: -3, max: 3 }),
+  fromPeer: fc.boolean(),
+});
+
+async function funded(): Promise<{ f: TradingFixture; traders: TestAccount[] }> {
+  const f = await createTradingFixture({ accounts: TRADERS + 1 });
+  const traders = f.accounts.slice(0, TRADERS);
+  await sendBlock(
+    f,
+    traders.map((a) => ({ signer: a, msgs: [deposit(a.address, 1_000_000n)] })),
+  );
+  return { f, traders };
+}
+
+/** A sequencer on `f` admitting through the ante on arrival (`unchecked`), or through CheckTx first as before. */
+function world(f: TradingFixture, unchecked: boolean) {
+  const receipts = createReceiptStore();
+  const mempool = createMempool({ app: f.app, maxTxs: 10_000, maxBytes: 1 << 26, maxTxBytes: 1 << 20 });
+  const sequencer = createSequencer({
+    chainId: CHAIN_ID,
+    app: f.app,
+    pending: () => mempool.txs(10_000),
+    signer: key,
+    epoch: () => 0n,
+    receipts,
+    maxBlockBytes: MAX_BLOCK_BYTES,
+    maxBlockGas: -1n,
+    now: () => 0,
+  });
+  const counts = { inCheckTxStead: 0, checkTx: 0 };
+  const app = {
+    admissibleWithoutState: (tx: Uint8Array) => f.app.admissibleWithoutState(tx),
+    applyAnteToCheckState: (writes: Parameters<typeof f.app.applyAnteToCheckState>[0]) => {
+      counts.inCheckTxStead++;
+      f.app.applyAnteToCheckState(writes);
+    },
+  };
+  const checkTx = f.app.checkTx.bind(f.app);
+  f.app.checkTx = (tx, kind) => {
+    if (kind === "new") counts.checkTx++;
+    return checkTx(tx, kind);
+  };
+  const admit = sequencingMempool(mempool, sequencer, unchecked ? app : undefined);
+  return { f, receipts, mempool, sequencer, admit, counts };
+}
+type World = ReturnType<typeof world>;
+
+/** What admission answered, as a client or peer sees it. */
+function answer(r: TxResult) {
+  return { code: r.code, codespace: r.codespace, log: r.log, gasWanted: r.gasWanted, gasUsed: r.gasUsed };
+}
+
+async function commit(w: World, height: bigint, txs: Uint8Array[]): Promise<Uint8Array> {
+  const time = { seconds: GENESIS_SECONDS + height, nanos: 0 };
+  const res = w.f.app.finalizeBlock({
+    txs,
+    height,
+    time,
+    hash: new Uint8Array(32),
+    proposerAddress: SEQUENCER,
+    misbehavior: [],
+    decidedLastCommit: { votes: [] },
+  });
+  const batch = w.f.db.batch();
+  w.f.app.commit(batch);
+  w.mempool.update(txs);
+  await batch.write();
+  w.receipts.blockCommitted(height, txs, res.txResults, 0);
+  w.sequencer.committed(height);
+  w.f.height = height;
+  return res.appHash;
+}
+
+function open(w: World, height: bigint): void {
+  w.sequencer.openHeight({
+    height,
+    time: { seconds: GENESIS_SECONDS + height, nanos: 0 },
+    proposerAddress: SEQUENCER,
+    evidence: [],
+    misbehavior: [],
+    decidedLastCommit: { votes: [] },
+  });
+}
+
+test("admission through the ante on arrival answers, receipts and commits exactly as CheckTx first did, over random honest and hostile txs", async (t) => {
+  const seen = { inCheckTxStead: 0, checkTx: 0, refused: 0, parked: 0, heights: 0 };
+  await assertAsyncProperty(
+    t,
+    fc.asyncProperty(
+      fc.array(fc.array(step, { minLength: 3, maxLength: 14 }), { minLength: 3, maxLength: 6 }),
+      async (blocks) => {
+        const [a, b] = [await funded(), await funded()];
+        const worlds = [world(a.f, true), world(b.f, false)] as const;
+        const traders = a.traders;
+        const next = new Map<string, bigint>();
+        for (const x of traders) next.set(x.address, (await account(a.f, x.address))!.sequence);
+        const sign = (s: Step, sequence: bigint, fee = FEE) =>
+          signTx(traders[s.trader]!, {
+            sequence,
+            msgs: [
+              place(
+                traders[s.trader]!.address,
+                orderSpec("ETH-PERP", s.buy ? "buy" : "sell", "1", String(3000 + s.offset)),
+              ),
+            ],
+            fee: { amount: [{ denom: "ustrike", amount: fee }], gas: GAS },
+          });
+        let last: Uint8Array | undefined;
+        /** Peer txs refused for coming early, tried again after each admission (as network.ts does). */
+        let parked: Uint8Array[] = [];
+        const admitBoth = (tx: Uint8Array, origin: TxOrigin): boolean => {
+          const [ra, rb] = worlds.map((w) => w.admit.checkAndAdd(tx, origin));
+          t.deepEqual(answer(ra!), answer(rb!), `the answers to ${toHex(sha256(tx)).slice(0, 12)} differ`);
+          return ra!.code === 0;
+        };
+        const retryParked = () => {
+          const waiting = parked;
+          parked = [];
+          for (const tx of waiting) if (!admitBoth(tx, "peer")) parked.push(tx);
+        };
+        for (const steps of [...blocks, []]) {
+          const height = a.f.height + 1n;
+          for (const w of worlds) open(w, height);
+          for (const s of steps) {
+            const address = traders[s.trader]!.address;
+            const n = next.get(address)!;
+            let tx: Uint8Array;
+            let origin: TxOrigin = s.fromPeer ? "peer" : "client";
+            switch (s.kind) {
+              case "order":
+                tx = await sign(s, n);
+                next.set(address, n + 1n);
+                break;
+              case "stale":
+                tx = await sign(s, n > 0n ? n - 1n : n + 5n);
+                break;
+              case "gap":
+                tx = await sign(s, n + 2n);
+                break;
+              case "peerEarly": {
+                // The next two of one trader, the second first: from a peer it is held and tried again.
+                const [first, second] = [await sign(s, n), await sign({ ...s, offset: s.offset + 1 }, n + 1n)];
+                next.set(address, n + 2n);
+                origin = "peer";
+                if (!admitBoth(second, origin)) parked.push(second);
+                tx = first;
+                break;
+              }
+              case "lowFee":
+                tx = await sign(s, n, "99999");
+                break;
+              case "hugeFee":
+                tx = await sign(s, n, "1" + "0".repeat(20));
+                break;
+              case "duplicate":
+                tx = last ?? (await sign(s, n + 7n));
+                break;
+              case "badSignature":
+                tx = await signTx(traders[s.trader]!, {
+                  sequence: n,
+                  msgs: [place(address, orderSpec("ETH-PERP", "buy", "1", "2990"))],
+                  fee: { amount: [{ denom: "ustrike", amount: FEE }], gas: GAS },
+                  mutateSignature: (sig) => sig.map((x, i) => (i === 5 ? x ^ 1 : x)),
+                });
+                break;
+              case "garbage":
+                tx = Uint8Array.of(0x0a, 0x03, 1, 2, 3, s.trader);
+                break;
+            }
+            if (admitBoth(tx, origin)) retryParked();
+            else if (origin === "peer" && s.kind === "gap") parked.push(tx);
+            last = tx;
+          }
+          const [sa, sb] = worlds.map((w) => proposed(w.sequencer.sealBlock(height)));
+          t.is(sa!.txs.length, sb!.txs.length);
+          t.true(
+            sa!.txs.every((tx, i) => equalBytes(tx, sb!.txs[i]!)),
+            `the blocks at ${height} differ`,
+          );
+          const [ha, hb] = [await commit(worlds[0], height, sa!.txs), await commit(worlds[1], height, sb!.txs)];
+          t.true(equalBytes(ha, hb), `app hashes at ${height} differ`);
+          seen.heights++;
+        }
+        // Every receipt either signed, byte for byte, and the mempools hold the same txs in the same order.
+        const [ra, rb] = worlds.map((w) => w.receipts.newest(100_000, () => true));
+        t.is(ra!.length, rb!.length);
+        for (const [i, r] of ra!.entries()) {
+          t.true(equalBytes(r.bytes, rb![i]!.bytes), "a receipt differs");
+          t.is(r.stage, rb![i]!.stage);
+          if (r.receipt.status === ReceiptStatus.RECEIPT_STATUS_REJECTED) seen.refused++;
+        }
+        const [ma, mb] = worlds.map((w) => w.mempool.txs(100_000));
+        t.is(ma!.length, mb!.length);
+        t.true(ma!.every((tx, i) => equalBytes(tx, mb![i]!)));
+        seen.parked += parked.length;
+        seen.inCheckTxStead += worlds[0].counts.inCheckTxStead;
+        seen.checkTx += worlds[0].counts.checkTx;
+        return true;
+      },
+    ),
+    { numRuns: 6, seed: 20261206 },
+  );
+  t.log(seen);
+  // Both ways were taken: most txs admitted without CheckTx, and CheckTx still for the rest
+  // (full heights, refusals), reading the check state the ante on arrival kept.
+  t.true(seen.inCheckTxStead > 50, `admitted in CheckTx's stead: ${seen.inCheckTxStead}`);
+  t.true(seen.checkTx > 20, `CheckTx runs: ${seen.checkTx}`);
+  t.true(seen.refused > 10, `signed refusals: ${seen.refused}`);
+});
+
+test("a tx CheckTx admits while the height is full sees the fee and sequence of its signer's tx admitted on arrival before it", async (t) => {
+  const { f, traders } = await funded();
+  const w = world(f, true);
+  const trader = traders[0]!;
+  const n = (await account(f, trader.address))!.sequence;
+  const order = (sequence: bigint, price: string) =>
+    signTx(trader, {
+      sequence,
+      msgs: [place(trader.address, orderSpec("ETH-PERP", "buy", "1", price))],
+      fee: { amount: [{ denom: "ustrike", amount: FEE }], gas: GAS },
+    });
+  const height = f.height + 1n;
+  open(w, height);
+  const txs = await Promise.all(Array.from({ length: 8 }, (_, i) => order(n + BigInt(i), String(2990 - i))));
+  for (const tx of txs) t.is(w.admit.checkAndAdd(tx).code, 0);
+  // The first ones were executed on arrival in CheckTx's stead, the rest (the height full) by CheckTx.
+  t.true(w.counts.inCheckTxStead >= 3, `in CheckTx's stead: ${w.counts.inCheckTxStead}`);
+  t.true(w.counts.checkTx >= 1, `CheckTx: ${w.counts.checkTx}`);
+  t.is(w.counts.inCheckTxStead + w.counts.checkTx, txs.length);
+  const receipted = txs.filter((tx) => w.receipts.get(sha256(tx))?.stage === "sequenced");
+  t.is(receipted.length, w.counts.inCheckTxStead);
+  // The rest are held, and receipted in order at the next height.
+  const sealed = proposed(w.sequencer.sealBlock(height));
+  await commit(w, height, sealed.txs);
+  open(w, height + 1n);
+  for (const tx of txs.slice(receipted.length))
+    t.is(w.receipts.get(sha256(tx))?.receipt.height, height + 1n, "held and sequenced at the next height");
+  // A replay of the first is refused on both counts: its sequence is used.
+  const replay = await order(n, "2900");
+  t.is(w.admit.checkAndAdd(replay).code, 32);
+});
+
+test("a fee under this node's minimum gas price is refused as CheckTx refuses it: nothing executed, the refusal signed", async (t) => {
+  const { f, traders } = await funded();
+  const w = world(f, true);
+  const trader = traders[1]!;
+  const n = (await account(f, trader.address))!.sequence;
+  const height = f.height + 1n;
+  open(w, height);
+  const cheap = await signTx(trader, {
+    sequence: n,
+    msgs: [place(trader.address, orderSpec("ETH-PERP", "sell", "1", "3010"))],
+    fee: { amount: [{ denom: "ustrike", amount: "99999" }], gas: GAS },
+  });
+  const before = (await account(f, trader.address))!.sequence;
+  const r = w.admit.checkAndAdd(cheap);
+  t.is(r.codespace, "sdk");
+  t.is(r.code, 13);
+  t.regex(r.log, /insufficient fees/);
+  t.is(w.counts.inCheckTxStead, 0);
+  t.is(w.receipts.get(sha256(cheap))?.receipt.status, ReceiptStatus.RECEIPT_STATUS_REJECTED);
+  t.deepEqual(proposed(w.sequencer.sealBlock(height)).txs, []);
+  t.is((await account(f, trader.address))!.sequence, before);
+  t.is(w.mempool.size(), 0);
+});
