@@ -41,12 +41,13 @@ export function sequencingMempool(
   sequencer: Pick<Sequencer, "admitted" | "refused" | "sequenceUnchecked">,
   app?: UncheckedAdmissionApp,
 ): Mempool {
-  const admitWith = mempool.admitWith?.bind(mempool);
+  // Not passed on: admission above this wrapper (the ladder's, the metrics') goes through checkAndAdd.
+  const { admitWith, ...rest } = mempool;
   return {
-    ...mempool,
+    ...rest,
     checkAndAdd(tx, origin) {
       if (admitWith !== undefined && app !== undefined) {
-        const r = admitWith(tx, () =>
+        const r = admitWith.call(mempool, tx, () =>
           app.admissibleWithoutState(tx)
             ? sequencer.sequenceUnchecked(tx, (writes) => app.applyAnteToCheckState(writes))
             : undefined,
