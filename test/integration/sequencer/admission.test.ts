@@ -19,18 +19,11 @@ import { createReceiptStore } from "../../../chain/sequencer/receiptStore.js";
 import { createSequencer } from "../../../chain/sequencer/sequencer.js";
 import type { TxResult } from "../../../chain/types/abci.js";
 import { equalBytes, toHex } from "../../../chain/types/bytes.js";
-import { account, CHAIN_ID, signTx, type TestAccount } from "../../unit/runtime/fixture.js";
+import { account, CHAIN_ID, signTx } from "../../unit/runtime/fixture.js";
 import { assertAsyncProperty } from "../../helpers/property.js";
-import {
-  createTradingFixture,
-  deposit,
-  GENESIS_SECONDS,
-  orderSpec,
-  place,
-  sendBlock,
-  type TradingFixture,
-} from "../trading/fixture.js";
+import { GENESIS_SECONDS, orderSpec, place, type TradingFixture } from "../trading/fixture.js";
 import { proposed } from "./sealed.js";
+import { fundedTraders } from "./traders.js";
 
 const key = createEd25519Signer(new Uint8Array(32).fill(3));
 const SEQUENCER = ed25519Address(key.publicKey);
@@ -75,15 +68,7 @@ const step = fc.record({
   fromPeer: fc.boolean(),
 });
 
-async function funded(): Promise<{ f: TradingFixture; traders: TestAccount[] }> {
-  const f = await createTradingFixture({ accounts: TRADERS + 1 });
-  const traders = f.accounts.slice(0, TRADERS);
-  await sendBlock(
-    f,
-    traders.map((a) => ({ signer: a, msgs: [deposit(a.address, 1_000_000n)] })),
-  );
-  return { f, traders };
-}
+const funded = () => fundedTraders(TRADERS);
 
 /** A sequencer on `f` admitting through the ante on arrival (`unchecked`), or through CheckTx first as before. */
 function world(f: TradingFixture, unchecked: boolean) {

@@ -20,17 +20,10 @@ import { createReceiptStore, honours, type StoredReceipt } from "../../../chain/
 import { createSequencer } from "../../../chain/sequencer/sequencer.js";
 import type { Timestamp } from "../../../chain/types/abci.js";
 import { equalBytes, toHex } from "../../../chain/types/bytes.js";
-import { account, CHAIN_ID, signTx, type TestAccount } from "../../unit/runtime/fixture.js";
+import { account, CHAIN_ID, signTx } from "../../unit/runtime/fixture.js";
 import { assertAsyncProperty } from "../../helpers/property.js";
-import {
-  createTradingFixture,
-  deposit,
-  GENESIS_SECONDS,
-  orderSpec,
-  place,
-  sendBlock,
-  type TradingFixture,
-} from "../trading/fixture.js";
+import { GENESIS_SECONDS, orderSpec, place, type TradingFixture } from "../trading/fixture.js";
+import { fundedTraders } from "./traders.js";
 
 const key = createEd25519Signer(new Uint8Array(32).fill(5));
 const SEQUENCER = ed25519Address(key.publicKey);
@@ -73,15 +66,7 @@ const height: fc.Arbitrary<Height> = fc.record({
   otherTakesMempool: fc.boolean(),
 });
 
-async function funded(): Promise<{ f: TradingFixture; traders: TestAccount[] }> {
-  const f = await createTradingFixture({ accounts: TRADERS + 1 });
-  const traders = f.accounts.slice(0, TRADERS);
-  await sendBlock(
-    f,
-    traders.map((a) => ({ signer: a, msgs: [deposit(a.address, 1_000_000n)] })),
-  );
-  return { f, traders };
-}
+const funded = () => fundedTraders(TRADERS);
 
 /** The previous block's hash as a header would carry it (any fixed function of the height does here). */
 const lastBlockHashAt = (h: bigint): Uint8Array => sha256(new Uint8Array([Number(h % 256n)]));

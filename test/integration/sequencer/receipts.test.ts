@@ -19,19 +19,12 @@ import { ReceiptStatus, verifyReceipt } from "../../../chain/sequencer/receipt.j
 import { createReceiptStore, resultHashOf, type StoredReceipt } from "../../../chain/sequencer/receiptStore.js";
 import { createSequencer } from "../../../chain/sequencer/sequencer.js";
 import { proposed } from "./sealed.js";
+import { fundedTraders } from "./traders.js";
 import type { FinalizeBlockResponse } from "../../../chain/types/abci.js";
 import { equalBytes, toHex } from "../../../chain/types/bytes.js";
-import { account, CHAIN_ID, signTx, type TestAccount } from "../../unit/runtime/fixture.js";
+import { account, CHAIN_ID, signTx } from "../../unit/runtime/fixture.js";
 import { assertAsyncProperty } from "../../helpers/property.js";
-import {
-  createTradingFixture,
-  deposit,
-  GENESIS_SECONDS,
-  orderSpec,
-  place,
-  sendBlock,
-  type TradingFixture,
-} from "../trading/fixture.js";
+import { GENESIS_SECONDS, orderSpec, place, type TradingFixture } from "../trading/fixture.js";
 
 const key = createEd25519Signer(new Uint8Array(32).fill(3));
 const SEQUENCER = ed25519Address(key.publicKey);
@@ -66,15 +59,7 @@ const action = fc.record({
   late: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
 });
 
-async function funded(): Promise<{ f: TradingFixture; traders: TestAccount[] }> {
-  const f = await createTradingFixture({ accounts: TRADERS + 1 });
-  const traders = f.accounts.slice(0, TRADERS);
-  await sendBlock(
-    f,
-    traders.map((a) => ({ signer: a, msgs: [deposit(a.address, 1_000_000n)] })),
-  );
-  return { f, traders };
-}
+const funded = () => fundedTraders(TRADERS);
 
 async function finalize(f: TradingFixture, txs: Uint8Array[], height: bigint, seconds: bigint) {
   const res = f.app.finalizeBlock({
