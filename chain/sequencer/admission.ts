@@ -15,7 +15,10 @@
  * speculative state and the height keeps it, that ante stands for CheckTx's — its result is
  * what CheckTx would have reported and its writes (fee, sequence, public key) are made on
  * the check state too, so the next CheckTx, simulation and signature preparation see the tx
- * as before. Anything else — no height open, the block full, the ante failing there —
+ * as before. One difference, on purpose: the speculative state holds the txs receipted
+ * before it in full, where the check state held only their fees and sequences, so a tx
+ * paying its fee with funds a receipted tx just sent it is receipted (and its block
+ * executes the two in that order), where CheckTx refused it. Anything else — no height open, the block full, the ante failing there —
  * leaves nothing signed or changed, and admission runs as it always did: CheckTx, then the
  * execution on arrival of what it admits, and the refusals and their signatures as above.
  */

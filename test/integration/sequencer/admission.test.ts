@@ -19,9 +19,9 @@ import { createReceiptStore } from "../../../chain/sequencer/receiptStore.js";
 import { createSequencer } from "../../../chain/sequencer/sequencer.js";
 import type { TxResult } from "../../../chain/types/abci.js";
 import { equalBytes, toHex } from "../../../chain/types/bytes.js";
-import { account, CHAIN_ID, signTx } from "../../unit/runtime/fixture.js";
+import { account, balance, CHAIN_ID, sendMsg, signTx, testAccount } from "../../unit/runtime/fixture.js";
 import { assertAsyncProperty } from "../../helpers/property.js";
-import { GENESIS_SECONDS, orderSpec, place, type TradingFixture } from "../trading/fixture.js";
+import { GENESIS_SECONDS, orderSpec, place, sendBlock, type TradingFixture } from "../trading/fixture.js";
 import { proposed } from "./sealed.js";
 import { fundedTraders } from "./traders.js";
 
@@ -320,4 +320,50 @@ test("a fee under this node's minimum gas price is refused as CheckTx refuses it
   t.deepEqual(proposed(w.sequencer.sealBlock(height)).txs, []);
   t.is((await account(f, trader.address))!.sequence, before);
   t.is(w.mempool.size(), 0);
+});
+
+test("a fee paid with funds a receipted tx just sent is receipted on arrival and honoured by the block, where CheckTx first refused it", async (t) => {
+  const [a, b] = [await funded(), await funded()];
+  const payer = a.traders[0]!;
+  // A fresh account with a little uusdc and no ustrike at all: it can pay a fee only with what it is sent.
+  const fresh = await testAccount(4242, 0n);
+  for (const c of [a, b])
+    await sendBlock(c.f, [
+      { signer: payer, msgs: [sendMsg(payer.address, fresh.address, [{ denom: "uusdc", amount: "1" }])] },
+    ]);
+  const number = (await account(a.f, fresh.address))!.accountNumber;
+  t.is((await account(b.f, fresh.address))!.accountNumber, number);
+  const newcomer = await testAccount(4242, number);
+  t.is(await balance(a.f, newcomer.address), 0n);
+  const funding = await signTx(payer, {
+    sequence: (await account(a.f, payer.address))!.sequence,
+    msgs: [sendMsg(payer.address, newcomer.address, [{ denom: "ustrike", amount: "150000" }])],
+    fee: { amount: [{ denom: "ustrike", amount: FEE }], gas: GAS },
+  });
+  const spending = await signTx(newcomer, {
+    sequence: 0n,
+    msgs: [sendMsg(newcomer.address, payer.address, [{ denom: "uusdc", amount: "1" }])],
+    fee: { amount: [{ denom: "ustrike", amount: FEE }], gas: GAS },
+  });
+  const [now, before] = [world(a.f, true), world(b.f, false)];
+  const height = a.f.height + 1n;
+  for (const w of [now, before]) open(w, height);
+  t.is(now.admit.checkAndAdd(funding).code, 0);
+  t.is(before.admit.checkAndAdd(funding).code, 0);
+  // Before: CheckTx saw the funding tx's fee and sequence, not the funds it moved.
+  const refused = before.admit.checkAndAdd(spending);
+  t.is(refused.codespace, "sdk");
+  t.is(refused.code, 5, refused.log);
+  t.is(before.receipts.get(sha256(spending))?.receipt.status, ReceiptStatus.RECEIPT_STATUS_REJECTED);
+  // Now: executed on the state that holds the funding tx, receipted right after it.
+  t.is(now.admit.checkAndAdd(spending).code, 0);
+  const r = now.receipts.get(sha256(spending))!;
+  t.like(r.receipt, { status: ReceiptStatus.RECEIPT_STATUS_SEQUENCED, height, index: 1, code: 0 });
+  // The block holds both in that order, and its execution keeps the promise.
+  const sealed = proposed(now.sequencer.sealBlock(height));
+  t.is(sealed.txs.length, 2);
+  await commit(now, height, sealed.txs);
+  t.is(now.receipts.get(sha256(spending))?.stage, "committed");
+  t.is(now.receipts.get(sha256(funding))?.stage, "committed");
+  t.is(await balance(a.f, newcomer.address), 50_000n);
 });
