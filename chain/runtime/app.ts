@@ -27,7 +27,7 @@ import type {
   TxResult,
   ValidatorUpdate,
 } from "../types/abci.js";
-import { fromUtf8, utf8 } from "../types/bytes.js";
+import { equalBytes, fromUtf8, utf8 } from "../types/bytes.js";
 import { sdkErrors } from "../types/errors.js";
 import { abciQuery } from "./abciQuery.js";
 import type { AnteAccountKeeper, AnteBankKeeper, AnteStep, DigestVerifier } from "./ante/index.js";
@@ -115,9 +115,15 @@ export interface StrikeApp extends Application {
    */
   admissibleWithoutState(tx: Uint8Array): boolean;
   /**
+   * Whether a tx's ante, run on the sequencer's speculative state, found every key it wrote
+   * (its signers' accounts, the fee payer's and the fee collector's balances) as the check
+   * state holds it: then CheckTx's ante, reading the same, would decide and write the same.
+   */
+  anteMatchesCheckState(writes: AnteWrites): boolean;
+  /**
    * The sequencer executed a tx's ante on its speculative state in CheckTx's stead: the ante's
-   * writes are made on the check state too, so that the
-   * next CheckTx, simulation or signature preparation sees the tx as if CheckTx had run it.
+   * writes are made on the check state too, so that the next CheckTx, simulation or signature
+   * preparation sees the tx as if CheckTx had run it.
    */
   applyAnteToCheckState(writes: AnteWrites): void;
 }
@@ -405,6 +411,14 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
         checkMinGasPrices(parseFeeCoins(fee.amount, "fee.amount"), fee.gasLimit, env.ante.minGasPrices);
       } catch {
         return false;
+      }
+      return true;
+    },
+
+    anteMatchesCheckState(writes: AnteWrites): boolean {
+      for (const [key, , before] of writes) {
+        const held = checkState.get(key);
+        if (held === undefined ? before !== undefined : before === undefined || !equalBytes(held, before)) return false;
       }
       return true;
     },

@@ -39,8 +39,12 @@ export interface RunTxOutcome {
   charged: boolean;
 }
 
-/** A tx's ante writes, in the order made: a key and its value (undefined: deleted). */
-export type AnteWrites = readonly (readonly [Uint8Array, Uint8Array | undefined])[];
+/** A tx's ante writes: each key, its new value and the value it had before the tx (undefined: none). */
+export type AnteWrites = readonly (readonly [
+  key: Uint8Array,
+  value: Uint8Array | undefined,
+  before: Uint8Array | undefined,
+])[];
 
 /**
  * Told of a tx's ante when it passed: its writes, and its result as CheckTx reports it (the
@@ -127,7 +131,7 @@ export function runTx(
     return { result: errorResult(e, gasWanted, meter.consumed, [], env.onPanic), tx, msgResponses: [], charged: false };
   }
   if (onAnte !== undefined) {
-    const writes = Array.from(anteBranch.pendingLatin1(), ([, key, value]) => [key, value] as const);
+    const writes = Array.from(anteBranch.pendingLatin1(), ([, key, value]) => [key, value, base.get(key)] as const);
     onAnte(writes, okResult(gasWanted, meter.consumed, [...anteCtx.events.events], new Uint8Array(0)));
   }
   anteBranch.write();

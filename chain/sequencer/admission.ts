@@ -12,13 +12,14 @@
  * state and once on the speculative state. So a tx that passes CheckTx's checks that do not
  * read state (size, decoding, the block's gas, this node's minimum gas prices) and the
  * mempool's own (duplicate, capacity) is executed first: when its ante passes on the
- * speculative state and the height keeps it, that ante stands for CheckTx's — its result is
- * what CheckTx would have reported and its writes (fee, sequence, public key) are made on
- * the check state too, so the next CheckTx, simulation and signature preparation see the tx
- * as before. One difference, on purpose: the speculative state holds the txs receipted
- * before it in full, where the check state held only their fees and sequences, so a tx
- * paying its fee with funds a receipted tx just sent it is receipted (and its block
- * executes the two in that order), where CheckTx refused it. Anything else — no height open, the block full, the ante failing there —
+ * speculative state, every key it wrote (its signers' accounts, the fee payer's and the fee
+ * collector's balances) held there what the check state holds, and the height keeps it,
+ * that ante stands for CheckTx's: CheckTx's ante would have read the same and so decided and
+ * written the same. Its result is the answer, and its writes (fee, sequence, public key)
+ * are made on the check state too, so the next CheckTx, simulation and signature
+ * preparation see the tx as before. The two states differ where the speculative one holds
+ * more than fees and sequences (funds a receipted tx sent, an account it created): such a
+ * tx goes through CheckTx, which decides as it always did. Anything else — no height open, the block full, the ante failing there —
  * leaves nothing signed or changed, and admission runs as it always did: CheckTx, then the
  * execution on arrival of what it admits, and the refusals and their signatures as above.
  */
@@ -29,12 +30,15 @@ import type { Sequencer } from "./sequencer.js";
 /** What admission needs of the application to stand in for CheckTx. */
 export interface UncheckedAdmissionApp {
   admissibleWithoutState(tx: Uint8Array): boolean;
+  anteMatchesCheckState(writes: AnteWrites): boolean;
   applyAnteToCheckState(writes: AnteWrites): void;
 }
 
 /** `app` when it can stand in for CheckTx (a full application), undefined otherwise (a test's partial one). */
 export function uncheckedAdmission(app: Partial<UncheckedAdmissionApp>): UncheckedAdmissionApp | undefined {
-  return typeof app.admissibleWithoutState === "function" && typeof app.applyAnteToCheckState === "function"
+  return typeof app.admissibleWithoutState === "function" &&
+    typeof app.anteMatchesCheckState === "function" &&
+    typeof app.applyAnteToCheckState === "function"
     ? (app as UncheckedAdmissionApp)
     : undefined;
 }
@@ -50,11 +54,13 @@ export function sequencingMempool(
     ...rest,
     checkAndAdd(tx, origin) {
       if (admitWith !== undefined && app !== undefined) {
-        const r = admitWith.call(mempool, tx, () =>
-          app.admissibleWithoutState(tx)
-            ? sequencer.sequenceUnchecked(tx, (writes) => app.applyAnteToCheckState(writes))
-            : undefined,
-        );
+        const r = admitWith.call(mempool, tx, () => {
+          if (!app.admissibleWithoutState(tx)) return undefined;
+          const sequenced = sequencer.sequenceUnchecked(tx, (writes) => app.anteMatchesCheckState(writes));
+          if (sequenced === undefined) return undefined;
+          app.applyAnteToCheckState(sequenced.writes);
+          return sequenced.check;
+        });
         if (r !== undefined) return r;
       }
       // CheckTx first: its node-local rules (the minimum gas price, mempool limits) are not

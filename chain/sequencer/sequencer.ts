@@ -96,12 +96,15 @@ export interface Sequencer {
   refused(tx: Uint8Array, result: TxResult): void;
   /**
    * A tx not yet checked by the mempool, executed on the open height in CheckTx's stead
-   * (admission.ts): when its ante passes there and it is kept, it is receipted as `admitted`
-   * would, `onAnte` gets the ante's writes, and its ante's result is returned as CheckTx
-   * reports one. Undefined, with nothing signed or kept, when no height takes it or its
-   * ante fails: CheckTx then decides, as for any tx.
+   * (admission.ts): when its ante passes there, `standsForCheckTx` accepts the ante's writes
+   * and the height keeps it, it is receipted as `admitted` would, and the ante's writes and
+   * result (as CheckTx reports one) are returned. Undefined, with nothing signed or kept,
+   * otherwise: CheckTx then decides, as for any tx.
    */
-  sequenceUnchecked(tx: Uint8Array, onAnte: (writes: AnteWrites) => void): TxResult | undefined;
+  sequenceUnchecked(
+    tx: Uint8Array,
+    standsForCheckTx: (writes: AnteWrites) => boolean,
+  ): { writes: AnteWrites; check: TxResult } | undefined;
   /**
    * The height committed (with our block or another): its speculative state is dropped. With
    * the committed block's txs and round: when that is the block this sequencer proposed, in
@@ -184,9 +187,10 @@ export function createSequencer(o: SequencerOptions): Sequencer {
 
   /**
    * Executes and receipts `tx` on the open height; true when it signed a receipt or a
-   * rejection. With `onAnte` (in CheckTx's stead) a tx whose ante fails is not signed for.
+   * rejection. `unchecked` (in CheckTx's stead): the ante is observed, a tx whose ante fails
+   * is not signed for, and one `keeps` turns down is neither kept nor signed for.
    */
-  function sequence(tx: Uint8Array, onAnte?: AnteObserver): boolean {
+  function sequence(tx: Uint8Array, unchecked?: { onAnte: AnteObserver; keeps(): boolean }): boolean {
     freshen();
     const h = open;
     // A closed block is one whose changes were committed (finalize reused them) or moved on.
@@ -201,15 +205,24 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       h.full = true;
       return false;
     }
-    const outcome = h.spec.execute(tx, fitsGas(h), onAnte);
+    let turnedDown = false;
+    const fits = fitsGas(h);
+    const accept =
+      unchecked === undefined
+        ? fits
+        : (r: TxResult) => {
+            turnedDown = !unchecked.keeps();
+            return !turnedDown && fits(r);
+          };
+    const outcome = h.spec.execute(tx, accept, unchecked?.onAnte);
     if (!outcome.included) {
       // In CheckTx's stead: CheckTx runs next, and refuses it or admits it (then it comes back here).
-      if (onAnte !== undefined) return false;
+      if (unchecked !== undefined) return false;
       reject(h, txHash, outcome.result);
       return true;
     }
     if (!outcome.kept) {
-      h.full = true;
+      if (!turnedDown) h.full = true;
       return false;
     }
     const r = outcome.result;
@@ -310,12 +323,13 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       sequence(tx);
     },
     arrived: (tx) => sequence(tx),
-    sequenceUnchecked(tx, onAnte) {
+    sequenceUnchecked(tx, standsForCheckTx) {
       let ante: { writes: AnteWrites; check: TxResult } | undefined;
-      if (!sequence(tx, (writes, check) => (ante = { writes, check }))) return undefined;
-      // Signed: the tx was kept, so its ante passed and was seen.
-      onAnte(ante!.writes);
-      return ante!.check;
+      const signed = sequence(tx, {
+        onAnte: (writes, check) => (ante = standsForCheckTx(writes) ? { writes, check } : undefined),
+        keeps: () => ante !== undefined,
+      });
+      return signed ? ante : undefined;
     },
     refused(tx, result) {
       const h = open;
