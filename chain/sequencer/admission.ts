@@ -19,7 +19,10 @@
  * are made on the check state too, so the next CheckTx, simulation and signature
  * preparation see the tx as before. The two states differ where the speculative one holds
  * more than fees and sequences (funds a receipted tx sent, an account it created): such a
- * tx goes through CheckTx, which decides as it always did. Anything else — no height open, the block full, the ante failing there —
+ * tx goes through CheckTx, which decides as it always did. (The ante also reads a key it does
+ * not write, the auth params, which only the chain's authority changes: after such a change
+ * is receipted, the height's later txs are judged under the new params, as their block
+ * executes them, where CheckTx would read the old ones until the height commits.) Anything else — no height open, the block full, the ante failing there —
  * leaves nothing signed or changed, and admission runs as it always did: CheckTx, then the
  * execution on arrival of what it admits, and the refusals and their signatures as above.
  */
