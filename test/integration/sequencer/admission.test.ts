@@ -105,9 +105,16 @@ function world(f: TradingFixture, unchecked: boolean) {
 }
 type World = ReturnType<typeof world>;
 
-/** What admission answered, as a client or peer sees it. */
+/** What admission answered, as a client or peer sees it (broadcast_tx_commit shows the events too). */
 function answer(r: TxResult) {
-  return { code: r.code, codespace: r.codespace, log: r.log, gasWanted: r.gasWanted, gasUsed: r.gasUsed };
+  return {
+    code: r.code,
+    codespace: r.codespace,
+    log: r.log,
+    gasWanted: r.gasWanted,
+    gasUsed: r.gasUsed,
+    events: r.events.map((e) => ({ type: e.type, attributes: e.attributes.map((a) => [a.key, a.value, a.index]) })),
+  };
 }
 
 async function commit(w: World, height: bigint, txs: Uint8Array[]): Promise<Uint8Array> {
