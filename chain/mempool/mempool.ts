@@ -80,11 +80,11 @@ export interface Mempool {
   /**
    * Admission with `check` in CheckTx's stead (the sequencer executing the tx at once,
    * chain/sequencer/admission.ts): the same size, duplicate and capacity checks first, then
-   * `check`, whose result (code 0) admits the tx. Undefined, with nothing changed, when a
+   * `check` (given the tx's sha256), whose result (code 0) admits the tx. Undefined, with nothing changed, when a
    * check here refuses the tx or `check` gives no answer: `checkAndAdd` then decides, and
    * explains its refusal, as always.
    */
-  admitWith?(tx: Uint8Array, check: () => TxResult | undefined): TxResult | undefined;
+  admitWith?(tx: Uint8Array, check: (hash: Uint8Array) => TxResult | undefined): TxResult | undefined;
 }
 
 function errorResult(e: StrikeError): TxResult {
@@ -156,7 +156,7 @@ export function createMempool(options: MempoolOptions): Mempool {
     admitWith(tx, check) {
       const pre = precheck(tx);
       if ("code" in pre) return undefined;
-      const result = check();
+      const result = check(pre.hash);
       if (result === undefined || result.code !== 0) return undefined;
       add(tx, pre.hash, pre.key, result);
       return result;

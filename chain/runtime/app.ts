@@ -113,7 +113,7 @@ export interface StrikeApp extends Application {
    * validation, the block's gas limit and this node's minimum gas prices. The sequencer's
    * admission asks it before executing a tx in CheckTx's stead (chain/sequencer/admission.ts).
    */
-  admissibleWithoutState(tx: Uint8Array): boolean;
+  admissibleWithoutState(tx: Uint8Array, hash?: Uint8Array): boolean;
   /**
    * Whether a tx's ante, run on the sequencer's speculative state, found every key it wrote
    * (its signers' accounts, the fee payer's and the fee collector's balances) as the check
@@ -390,9 +390,8 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
       return preverifySignatures(preverifyEnv, verifier, prepared);
     },
 
-    admissibleWithoutState(tx: Uint8Array): boolean {
+    admissibleWithoutState(tx: Uint8Array, hash = sha256(tx)): boolean {
       if (tx.length > env.maxTxBytes) return false;
-      const hash = sha256(tx);
       let decoded = decodedTxs.get(hash);
       if (decoded === undefined) {
         try {

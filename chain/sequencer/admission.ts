@@ -32,7 +32,7 @@ import type { Sequencer } from "./sequencer.js";
 
 /** What admission needs of the application to stand in for CheckTx. */
 export interface UncheckedAdmissionApp {
-  admissibleWithoutState(tx: Uint8Array): boolean;
+  admissibleWithoutState(tx: Uint8Array, hash: Uint8Array): boolean;
   anteMatchesCheckState(writes: AnteWrites): boolean;
   applyAnteToCheckState(writes: AnteWrites): void;
 }
@@ -57,8 +57,8 @@ export function sequencingMempool(
     ...rest,
     checkAndAdd(tx, origin) {
       if (admitWith !== undefined && app !== undefined) {
-        const r = admitWith.call(mempool, tx, () => {
-          if (!app.admissibleWithoutState(tx)) return undefined;
+        const r = admitWith.call(mempool, tx, (hash) => {
+          if (!app.admissibleWithoutState(tx, hash)) return undefined;
           const sequenced = sequencer.sequenceUnchecked(tx, (writes) => app.anteMatchesCheckState(writes));
           if (sequenced === undefined) return undefined;
           app.applyAnteToCheckState(sequenced.writes);

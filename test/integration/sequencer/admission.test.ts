@@ -87,7 +87,7 @@ function world(f: TradingFixture, unchecked: boolean) {
   });
   const counts = { inCheckTxStead: 0, checkTx: 0 };
   const app = {
-    admissibleWithoutState: (tx: Uint8Array) => f.app.admissibleWithoutState(tx),
+    admissibleWithoutState: (tx: Uint8Array, hash: Uint8Array) => f.app.admissibleWithoutState(tx, hash),
     anteMatchesCheckState: (writes: Parameters<typeof f.app.anteMatchesCheckState>[0]) =>
       f.app.anteMatchesCheckState(writes),
     applyAnteToCheckState: (writes: Parameters<typeof f.app.applyAnteToCheckState>[0]) => {
