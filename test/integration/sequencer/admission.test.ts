@@ -10,23 +10,17 @@
  */
 import test from "ava";
 import fc from "fast-check";
-import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
-import { createMempool, type TxOrigin } from "../../../chain/mempool/mempool.js";
-import { sequencingMempool } from "../../../chain/sequencer/admission.js";
+import type { TxOrigin } from "../../../chain/mempool/mempool.js";
 import { ReceiptStatus } from "../../../chain/sequencer/receipt.js";
-import { createReceiptStore } from "../../../chain/sequencer/receiptStore.js";
-import { createSequencer } from "../../../chain/sequencer/sequencer.js";
 import type { TxResult } from "../../../chain/types/abci.js";
 import { equalBytes, toHex } from "../../../chain/types/bytes.js";
-import { account, balance, CHAIN_ID, sendMsg, signTx, testAccount } from "../../unit/runtime/fixture.js";
+import { account, balance, sendMsg, signTx, testAccount } from "../../unit/runtime/fixture.js";
 import { assertAsyncProperty } from "../../helpers/property.js";
 import { GENESIS_SECONDS, orderSpec, place, sendBlock, type TradingFixture } from "../trading/fixture.js";
 import { proposed } from "./sealed.js";
-import { fundedTraders } from "./traders.js";
+import { fundedTraders, heightPlan, SEQUENCER, sequencerOn } from "./fixture.js";
 
-const key = createEd25519Signer(new Uint8Array(32).fill(3));
-const SEQUENCER = ed25519Address(key.publicKey);
 const TRADERS = 4;
 /** The fixture's minimum gas price is 0.025ustrike: 100,000 ustrike for 4M gas. */
 const GAS = 4_000_000;
@@ -72,19 +66,6 @@ const funded = () => fundedTraders(TRADERS);
 
 /** A sequencer on `f` admitting through the ante on arrival (`unchecked`), or through CheckTx first as before. */
 function world(f: TradingFixture, unchecked: boolean) {
-  const receipts = createReceiptStore();
-  const mempool = createMempool({ app: f.app, maxTxs: 10_000, maxBytes: 1 << 26, maxTxBytes: 1 << 20 });
-  const sequencer = createSequencer({
-    chainId: CHAIN_ID,
-    app: f.app,
-    pending: () => mempool.txs(10_000),
-    signer: key,
-    epoch: () => 0n,
-    receipts,
-    maxBlockBytes: MAX_BLOCK_BYTES,
-    maxBlockGas: -1n,
-    now: () => 0,
-  });
   const counts = { inCheckTxStead: 0, checkTx: 0 };
   const app = {
     admissibleWithoutState: (tx: Uint8Array, hash: Uint8Array) => f.app.admissibleWithoutState(tx, hash),
@@ -100,8 +81,7 @@ function world(f: TradingFixture, unchecked: boolean) {
     if (kind === "new") counts.checkTx++;
     return checkTx(tx, kind);
   };
-  const admit = sequencingMempool(mempool, sequencer, unchecked ? app : undefined);
-  return { f, receipts, mempool, sequencer, admit, counts };
+  return { f, ...sequencerOn(f, { maxBlockBytes: MAX_BLOCK_BYTES, admission: unchecked ? app : null }), counts };
 }
 type World = ReturnType<typeof world>;
 
@@ -139,14 +119,7 @@ async function commit(w: World, height: bigint, txs: Uint8Array[]): Promise<Uint
 }
 
 function open(w: World, height: bigint): void {
-  w.sequencer.openHeight({
-    height,
-    time: { seconds: GENESIS_SECONDS + height, nanos: 0 },
-    proposerAddress: SEQUENCER,
-    evidence: [],
-    misbehavior: [],
-    decidedLastCommit: { votes: [] },
-  });
+  w.sequencer.openHeight(heightPlan(height));
 }
 
 test("admission through the ante on arrival answers, receipts and commits exactly as CheckTx first did, over random honest and hostile txs", async (t) => {

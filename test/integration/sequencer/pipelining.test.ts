@@ -23,7 +23,7 @@ import { equalBytes, toHex } from "../../../chain/types/bytes.js";
 import { account, CHAIN_ID, signTx } from "../../unit/runtime/fixture.js";
 import { assertAsyncProperty } from "../../helpers/property.js";
 import { GENESIS_SECONDS, orderSpec, place, type TradingFixture } from "../trading/fixture.js";
-import { fundedTraders } from "./traders.js";
+import { fundedTraders } from "./fixture.js";
 
 const key = createEd25519Signer(new Uint8Array(32).fill(5));
 const SEQUENCER = ed25519Address(key.publicKey);

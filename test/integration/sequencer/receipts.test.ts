@@ -8,26 +8,20 @@ import test, { type ExecutionContext } from "ava";
 import fc from "fast-check";
 import { TimeInForce } from "../../../chain/codec/generated/strike/orderbook/v1/order.js";
 import { Fill } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
-import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
-import { createMempool } from "../../../chain/mempool/mempool.js";
-import { sequencingMempool } from "../../../chain/sequencer/admission.js";
 import { fillsFromEvents } from "../../../chain/sequencer/fills.js";
 import { falseFills } from "../../../chain/sequencer/receiptTrades.js";
 import { provenResultData } from "../../../chain/sequencer/receiptResult.js";
 import { ReceiptStatus, verifyReceipt } from "../../../chain/sequencer/receipt.js";
-import { createReceiptStore, resultHashOf, type StoredReceipt } from "../../../chain/sequencer/receiptStore.js";
-import { createSequencer } from "../../../chain/sequencer/sequencer.js";
+import { resultHashOf, type StoredReceipt } from "../../../chain/sequencer/receiptStore.js";
 import { proposed } from "./sealed.js";
-import { fundedTraders } from "./traders.js";
+import { fundedTraders, heightPlan, SEQUENCER, sequencerOn } from "./fixture.js";
 import type { FinalizeBlockResponse } from "../../../chain/types/abci.js";
 import { equalBytes, toHex } from "../../../chain/types/bytes.js";
 import { account, CHAIN_ID, signTx } from "../../unit/runtime/fixture.js";
 import { assertAsyncProperty } from "../../helpers/property.js";
 import { GENESIS_SECONDS, orderSpec, place, type TradingFixture } from "../trading/fixture.js";
 
-const key = createEd25519Signer(new Uint8Array(32).fill(3));
-const SEQUENCER = ed25519Address(key.publicKey);
 const TRADERS = 5;
 const MARKETS = [
   { id: "ETH-PERP", mid: 3000 },
@@ -76,24 +70,6 @@ async function finalize(f: TradingFixture, txs: Uint8Array[], height: bigint, se
   await batch.write();
   f.height = height;
   return res;
-}
-
-/** A sequencer on `f`'s app with its mempool, receipt store and sequencing admission. */
-function sequencerOn(f: TradingFixture) {
-  const receipts = createReceiptStore();
-  const mempool = createMempool({ app: f.app, maxTxs: 10_000, maxBytes: 1 << 26, maxTxBytes: 1 << 20 });
-  const sequencer = createSequencer({
-    chainId: CHAIN_ID,
-    app: f.app,
-    pending: () => mempool.txs(10_000),
-    signer: key,
-    epoch: () => 0n,
-    receipts,
-    maxBlockBytes: 4_000_000,
-    maxBlockGas: -1n,
-    now: () => 0,
-  });
-  return { receipts, mempool, sequencer, admit: sequencingMempool(mempool, sequencer, f.app) };
 }
 
 function sameFills(a: Fill[], b: Fill[]): boolean {
@@ -155,14 +131,7 @@ test("every receipt of random orders over many blocks is honoured by the committ
         for (const actions of [...blocks, []]) {
           const height = f.height + 1n;
           const seconds = GENESIS_SECONDS + height;
-          sequencer.openHeight({
-            height,
-            time: { seconds, nanos: 0 },
-            proposerAddress: SEQUENCER,
-            evidence: [],
-            misbehavior: [],
-            decidedLastCommit: { votes: [] },
-          });
+          sequencer.openHeight(heightPlan(height));
           // Txs that arrived while the previous proposal was sealed are receipted at the opening, in arrival order.
           const firstIndexes = late.map((tx) => receipts.get(sha256(tx)));
           if (!firstIndexes.every((r, i) => r?.receipt.height === height && r.receipt.index === i)) return false;
@@ -218,14 +187,7 @@ test("a peer's order that overtook its predecessor gets no signed rejection; tri
   const { f, traders } = await funded();
   const { receipts, sequencer, admit } = sequencerOn(f);
   const height = f.height + 1n;
-  sequencer.openHeight({
-    height,
-    time: { seconds: GENESIS_SECONDS + height, nanos: 0 },
-    proposerAddress: SEQUENCER,
-    evidence: [],
-    misbehavior: [],
-    decidedLastCommit: { votes: [] },
-  });
+  sequencer.openHeight(heightPlan(height));
   const trader = traders[0]!;
   const next = (await account(f, trader.address))!.sequence;
   const order = (sequence: bigint, price: string) =>

@@ -1,0 +1,60 @@
+/** A trading chain with funded traders, and a sequencer on it, as the sequencer's integration tests use them. */
+import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
+import { createMempool } from "../../../chain/mempool/mempool.js";
+import { sequencingMempool, type UncheckedAdmissionApp } from "../../../chain/sequencer/admission.js";
+import { createReceiptStore } from "../../../chain/sequencer/receiptStore.js";
+import { createSequencer } from "../../../chain/sequencer/sequencer.js";
+import { CHAIN_ID, type TestAccount } from "../../unit/runtime/fixture.js";
+import type { HeightPlan } from "../../../chain/consensus/types.js";
+import { createTradingFixture, deposit, GENESIS_SECONDS, sendBlock, type TradingFixture } from "../trading/fixture.js";
+
+/** The first `count` accounts each deposited 1,000,000 uusdc into margin (one more account is the oracle feeder). */
+export async function fundedTraders(count: number): Promise<{ f: TradingFixture; traders: TestAccount[] }> {
+  const f = await createTradingFixture({ accounts: count + 1 });
+  const traders = f.accounts.slice(0, count);
+  await sendBlock(
+    f,
+    traders.map((a) => ({ signer: a, msgs: [deposit(a.address, 1_000_000n)] })),
+  );
+  return { f, traders };
+}
+
+export const SEQUENCER_KEY = createEd25519Signer(new Uint8Array(32).fill(3));
+export const SEQUENCER = ed25519Address(SEQUENCER_KEY.publicKey);
+
+/** Round 0 of `height`, proposed by SEQUENCER, one second of block time a height after genesis. */
+export function heightPlan(height: bigint): HeightPlan {
+  return {
+    height,
+    time: { seconds: GENESIS_SECONDS + height, nanos: 0 },
+    proposerAddress: SEQUENCER,
+    evidence: [],
+    misbehavior: [],
+    decidedLastCommit: { votes: [] },
+  };
+}
+
+/**
+ * A sequencer on `f`'s app with its mempool, receipt store and sequencing admission: through
+ * `admission` (default: the app itself, as a node admits), or CheckTx first when it is null.
+ */
+export function sequencerOn(
+  f: TradingFixture,
+  o: { maxBlockBytes?: number; admission?: UncheckedAdmissionApp | null } = {},
+) {
+  const receipts = createReceiptStore();
+  const mempool = createMempool({ app: f.app, maxTxs: 10_000, maxBytes: 1 << 26, maxTxBytes: 1 << 20 });
+  const sequencer = createSequencer({
+    chainId: CHAIN_ID,
+    app: f.app,
+    pending: () => mempool.txs(10_000),
+    signer: SEQUENCER_KEY,
+    epoch: () => 0n,
+    receipts,
+    maxBlockBytes: o.maxBlockBytes ?? 4_000_000,
+    maxBlockGas: -1n,
+    now: () => 0,
+  });
+  const admission = o.admission === undefined ? f.app : (o.admission ?? undefined);
+  return { receipts, mempool, sequencer, admit: sequencingMempool(mempool, sequencer, admission) };
+}
