@@ -129,9 +129,11 @@ export async function reportViolation(o: ReportOptions): Promise<ReportOutcome> 
   const out: ReportOutcome = { commitment: toHex(commitment).toUpperCase(), commit };
   if (committedCommit === undefined || commit.committedCode !== 0) return out;
   const { revealFromHeight } = MsgCommitReportResponse.decode(firstResponse(committedCommit.tx_result.data));
-  // Sent once that height is committed, so that whichever height takes it is past the delay.
+  // A tx sent once height H is committed lands in H + 1 or later: sent once the height before
+  // revealFromHeight is committed, whichever height takes it is past the delay. (Waiting for
+  // revealFromHeight itself cost the reporter a block, and a validator's slashing a block.)
   const deadline = Date.now() + timeoutMs;
-  while ((await latestHeight(o.rpcUrl)) < revealFromHeight) {
+  while ((await latestHeight(o.rpcUrl)) < revealFromHeight - 1n) {
     if (Date.now() > deadline) return out;
     await sleep(100);
   }
