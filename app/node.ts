@@ -247,6 +247,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     log: log.with("sequencer"),
     // A receipt waits for its tx's signature check, which is made in these workers.
     followers: (nice) => verifierPool.setPriority(nice),
+    realtime: config.sequencer.realtimePriority,
   });
   const network = createNodeNetwork({
     preverify: (tx) => app.preverify(tx, verifierPool),

@@ -137,6 +137,15 @@ export const configFields: readonly ConfigField[] = [
     (c, v: number) => (c.sequencer.priorityBoost = v),
     { max: 20 },
   ),
+  field(
+    C,
+    "sequencer.realtime_priority",
+    "uint",
+    "while this node is the sequencer, its event loop runs under real-time scheduling (SCHED_RR) at this priority, taking a core from any normal thread at once (0: never; needs Linux, util-linux chrt, and root or CAP_SYS_NICE, else a warning): receipts first where validators share cores, as on a localnet",
+    (c) => c.sequencer.realtimePriority,
+    (c, v: number) => (c.sequencer.realtimePriority = v),
+    { max: 99 },
+  ),
   // Connection and reply bounds (issue 9, holes 2 and 6).
   field(
     C,

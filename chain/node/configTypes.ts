@@ -45,6 +45,11 @@ export interface NodeConfig {
      * the rest of the machine (0: never).
      */
     priorityBoost: number;
+    /**
+     * While this node is the sequencer, its event-loop thread runs under Linux's real-time
+     * round-robin policy at this priority (1–99; 0: never).
+     */
+    realtimePriority: number;
   };
   p2p: {
     laddr: string;
@@ -146,7 +151,7 @@ export function defaultConfig(moniker: string): NodeConfig {
       maxBatchResponseBytes: 25_000_000,
       websocketWriteBufferBytes: 16_777_216,
     },
-    sequencer: { priorityBoost: 0 },
+    sequencer: { priorityBoost: 0, realtimePriority: 0 },
     p2p: {
       laddr: "tcp://0.0.0.0:26656",
       externalAddress: "",

@@ -88,6 +88,7 @@ export async function testnet(o: TestnetFlags, self: Command): Promise<void> {
     cfg.consensus.timeoutCommitMs = parseTimeout(o.timeoutCommit);
     // These validators share one machine: the sequencer's receipts go first (app/sequencerPriority.ts).
     cfg.sequencer.priorityBoost = 10;
+    cfg.sequencer.realtimePriority = 1;
     cfg.oracleFeeder.enable = o.feeder === undefined;
     // With a local L1 the finality ladder reads the settlement contract genesis names.
     if (o.l1Rpc !== undefined) {

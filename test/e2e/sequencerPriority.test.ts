@@ -1,17 +1,26 @@
 /**
- * `sequencer.priority_boost` on a 4-validator localnet made by `strike testnet` (which sets
- * it to 10): the event-loop thread of whichever validator is the sequencer runs at nice -10
- * and the others at 0, and the boost follows the epochs from one validator to the next.
- * Without the privilege to raise a priority (not root, no CAP_SYS_NICE), each node says so
- * in its log and nothing changes.
+ * `sequencer.priority_boost` and `sequencer.realtime_priority` on a 4-validator localnet made
+ * by `strike testnet` (which sets them to 10 and 1): the event-loop thread of whichever
+ * validator is the sequencer runs at nice -10 under SCHED_RR, the others' at nice 0 under the
+ * normal policy, and both follow the epochs from one validator to the next. Without the
+ * privilege to raise a priority (not root, no CAP_SYS_NICE), each node says so in its log and
+ * nothing changes.
  */
 import test from "ava";
+import { readFileSync } from "node:fs";
 import { getPriority } from "node:os";
 import { sequencerIndex, startSequencerLocalnet } from "../helpers/sequencerLocalnet.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const SCHED_RR = 2;
 
-test("the sequencer's event loop runs at raised priority, and the boost moves with the epochs", async (t) => {
+/** A thread's scheduling policy: field 41 of /proc/<pid>/stat, counted after the command's parenthesis. */
+function policyOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[41 - 3]);
+}
+
+test("the sequencer's event loop runs at raised priority under SCHED_RR, and both move with the epochs", async (t) => {
   t.timeout(180_000);
   const net = await startSequencerLocalnet({ senders: 1, timeoutCommit: "200ms", epochLength: 4 });
   try {
@@ -21,6 +30,10 @@ test("the sequencer's event loop runs at raised priority, and the boost moves wi
     if (process.getuid?.() !== 0) {
       await sleep(3_000);
       t.deepEqual(nice(), [0, 0, 0, 0]);
+      t.false(
+        nodes.some((n) => policyOf(n.child.pid!) === SCHED_RR),
+        "no event loop under real-time scheduling",
+      );
       t.true(
         nodes.some((n) => n.log.includes("cannot raise the sequencer's CPU priority")),
         "a node that could not raise its priority says so",
@@ -32,12 +45,23 @@ test("the sequencer's event loop runs at raised priority, and the boost moves wi
     while (seen.size < 2 && Date.now() < deadline) {
       const s = await sequencerIndex(nodes);
       const before = nice();
+      const realtime = nodes.map((n) => policyOf(n.child.pid!) === SCHED_RR);
       const again = await sequencerIndex(nodes);
       // Read between two answers that agree, so the epoch did not move under the reading.
-      if (s >= 0 && s === again && before.every((p, i) => p === (i === s ? -10 : 0))) seen.add(s);
+      if (
+        s >= 0 &&
+        s === again &&
+        before.every((p, i) => p === (i === s ? -10 : 0)) &&
+        realtime.every((rt, i) => rt === (i === s))
+      )
+        seen.add(s);
       await sleep(100);
     }
-    t.is(seen.size, 2, `sequencers seen boosted alone: ${[...seen].join(", ")}; nice now ${nice().join(", ")}`);
+    t.is(
+      seen.size,
+      2,
+      `sequencers seen boosted alone: ${[...seen].join(", ")}; nice now ${nice().join(", ")}; SCHED_RR now ${nodes.map((n) => policyOf(n.child.pid!) === SCHED_RR).join(", ")}`,
+    );
   } finally {
     await net.stop();
   }

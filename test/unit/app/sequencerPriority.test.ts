@@ -1,5 +1,12 @@
 import test from "ava";
-import { createSequencerPriority, type PriorityControl } from "../../../app/sequencerPriority.js";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import {
+  chrtRealtime,
+  createSequencerPriority,
+  type PriorityControl,
+  type RealtimeControl,
+} from "../../../app/sequencerPriority.js";
 import type { NodeLogger } from "../../../chain/node/logger.js";
 
 function recordingLog(): NodeLogger & { lines: string[] } {
@@ -101,4 +108,103 @@ test("the followers (the signature workers) are given each nice value the event 
   q.update(true);
   q.update(false);
   t.deepEqual(none, [], "a raise the event loop was refused is not tried on the workers");
+});
+
+function fakeScheduler(mayRaise: boolean): RealtimeControl & { policy: Map<number, number>; calls: number } {
+  const s = {
+    policy: new Map<number, number>(),
+    calls: 0,
+    async set(tid: number, priority: number) {
+      s.calls++;
+      // chrt runs as another process: the answer comes back later.
+      await new Promise((r) => setTimeout(r, 5));
+      if (priority > 0 && !mayRaise) throw new Error("chrt: failed to set pid 7's policy: Operation not permitted");
+      s.policy.set(tid, priority);
+    },
+  };
+  return s;
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 50));
+
+test("the sequencer's event loop runs under SCHED_RR while it sequences, and under the normal policy after", async (t) => {
+  const sched = fakeScheduler(true);
+  const log = recordingLog();
+  const p = createSequencerPriority({ boost: 0, log, realtime: 1, realtimeControl: sched, tid: 7 });
+  p.update(false);
+  await settle();
+  t.is(sched.calls, 0, "nothing to change while not sequencing");
+  p.update(true);
+  p.update(true);
+  await settle();
+  t.is(sched.policy.get(7), 1);
+  t.is(sched.calls, 1, "set once per change of role, not per block");
+  p.update(false);
+  await settle();
+  t.is(sched.policy.get(7), 0);
+  t.true(log.lines.includes("info sequencing: event loop under real-time scheduling (SCHED_RR)"));
+});
+
+test("epochs that turn faster than chrt answers end with the policy of the last role", async (t) => {
+  const sched = fakeScheduler(true);
+  const p = createSequencerPriority({ boost: 0, log: recordingLog(), realtime: 5, realtimeControl: sched, tid: 7 });
+  for (let i = 0; i < 4; i++) {
+    p.update(true);
+    p.update(false);
+  }
+  p.update(true);
+  await new Promise((r) => setTimeout(r, 200));
+  t.is(sched.policy.get(7), 5);
+  t.is(sched.calls, 9, "each change made, in order");
+});
+
+test("without real-time scheduling the node says so once and keeps the nice boost", async (t) => {
+  const sched = fakeScheduler(false);
+  const thread = fakeThread(0, true);
+  const log = recordingLog();
+  const p = createSequencerPriority({ boost: 10, control: thread, log, realtime: 1, realtimeControl: sched });
+  for (let i = 0; i < 3; i++) {
+    p.update(true);
+    await settle();
+    t.is(thread.nice, -10, "the nice boost does not depend on the policy");
+    p.update(false);
+    await settle();
+  }
+  t.is(sched.calls, 1, "not tried again after a refusal");
+  t.is(log.lines.filter((l) => l.startsWith("warn cannot put the sequencer's event loop under real-time")).length, 1);
+});
+
+test("a realtime_priority of 0 never changes the policy", async (t) => {
+  const sched = fakeScheduler(true);
+  const p = createSequencerPriority({ boost: 0, log: recordingLog(), realtime: 0, realtimeControl: sched });
+  p.update(true);
+  p.update(false);
+  await settle();
+  t.is(sched.calls, 0);
+});
+
+/** /proc/<pid>/stat: after the command's closing parenthesis, field 40 is rt_priority and 41 the policy. */
+function schedOf(pid: number): { policy: number; rtPriority: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return { rtPriority: Number(fields[40 - 3]), policy: Number(fields[41 - 3]) };
+}
+
+test("chrtRealtime puts a real thread under SCHED_RR and back, and says why when it cannot", async (t) => {
+  if (process.platform !== "linux" || process.getuid?.() !== 0) {
+    await t.throwsAsync(() => chrtRealtime.set(process.pid, 1), undefined, "refused without the privilege");
+    return;
+  }
+  const child = spawn("sleep", ["30"], { stdio: "ignore" });
+  try {
+    t.deepEqual(schedOf(child.pid!), { policy: 0, rtPriority: 0 });
+    await chrtRealtime.set(child.pid!, 3);
+    t.deepEqual(schedOf(child.pid!), { policy: 2, rtPriority: 3 }, "SCHED_RR (2) at priority 3");
+    await chrtRealtime.set(child.pid!, 0);
+    t.deepEqual(schedOf(child.pid!), { policy: 0, rtPriority: 0 });
+    const error = await t.throwsAsync(() => chrtRealtime.set(2 ** 22 + 1, 1));
+    t.truthy(error?.message, "a thread that does not exist is an error with chrt's reason");
+  } finally {
+    child.kill("SIGKILL");
+  }
 });
