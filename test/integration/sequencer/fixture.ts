@@ -1,5 +1,5 @@
 /** A trading chain with funded traders, and a sequencer on it, as the sequencer's integration tests use them. */
-import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
+import { createEd25519Signer, ed25519Address, type Ed25519Signer } from "../../../chain/crypto/ed25519.js";
 import { createMempool } from "../../../chain/mempool/mempool.js";
 import { sequencingMempool, type UncheckedAdmissionApp } from "../../../chain/sequencer/admission.js";
 import { createReceiptStore } from "../../../chain/sequencer/receiptStore.js";
@@ -37,10 +37,18 @@ export function heightPlan(height: bigint): HeightPlan {
 /**
  * A sequencer on `f`'s app with its mempool, receipt store and sequencing admission: through
  * `admission` (default: the app itself, as a node admits), or CheckTx first when it is null.
+ * Signed by SEQUENCER_KEY in epoch 0 at time 0, without pipelining, unless told otherwise.
  */
 export function sequencerOn(
   f: TradingFixture,
-  o: { maxBlockBytes?: number; admission?: UncheckedAdmissionApp | null } = {},
+  o: {
+    maxBlockBytes?: number;
+    admission?: UncheckedAdmissionApp | null;
+    signer?: Ed25519Signer;
+    epoch?: () => bigint;
+    now?: () => number;
+    mayPipeline?: (height: bigint) => boolean;
+  } = {},
 ) {
   const receipts = createReceiptStore();
   const mempool = createMempool({ app: f.app, maxTxs: 10_000, maxBytes: 1 << 26, maxTxBytes: 1 << 20 });
@@ -48,12 +56,13 @@ export function sequencerOn(
     chainId: CHAIN_ID,
     app: f.app,
     pending: () => mempool.txs(10_000),
-    signer: SEQUENCER_KEY,
-    epoch: () => 0n,
+    signer: o.signer ?? SEQUENCER_KEY,
+    epoch: o.epoch ?? (() => 0n),
     receipts,
     maxBlockBytes: o.maxBlockBytes ?? 4_000_000,
     maxBlockGas: -1n,
-    now: () => 0,
+    now: o.now ?? (() => 0),
+    ...(o.mayPipeline === undefined ? {} : { mayPipeline: o.mayPipeline }),
   });
   const admission = o.admission === undefined ? f.app : (o.admission ?? undefined);
   return { receipts, mempool, sequencer, admit: sequencingMempool(mempool, sequencer, admission) };

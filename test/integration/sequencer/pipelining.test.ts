@@ -13,17 +13,14 @@ import type { SealedBlock } from "../../../chain/consensus/types.js";
 import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
 import { resultsHash } from "../../../chain/consensus/encoding.js";
-import { createMempool } from "../../../chain/mempool/mempool.js";
-import { sequencingMempool } from "../../../chain/sequencer/admission.js";
 import { ReceiptStatus } from "../../../chain/sequencer/receipt.js";
-import { createReceiptStore, honours, type StoredReceipt } from "../../../chain/sequencer/receiptStore.js";
-import { createSequencer } from "../../../chain/sequencer/sequencer.js";
+import { honours, type StoredReceipt } from "../../../chain/sequencer/receiptStore.js";
 import type { Timestamp } from "../../../chain/types/abci.js";
 import { equalBytes, toHex } from "../../../chain/types/bytes.js";
-import { account, CHAIN_ID, signTx } from "../../unit/runtime/fixture.js";
+import { account, signTx } from "../../unit/runtime/fixture.js";
 import { assertAsyncProperty } from "../../helpers/property.js";
 import { GENESIS_SECONDS, orderSpec, place, type TradingFixture } from "../trading/fixture.js";
-import { fundedTraders } from "./fixture.js";
+import { fundedTraders, sequencerOn } from "./fixture.js";
 
 const key = createEd25519Signer(new Uint8Array(32).fill(5));
 const SEQUENCER = ed25519Address(key.publicKey);
@@ -115,24 +112,15 @@ test("every receipt, pipelined ones included, is honoured by its block or revert
     fc.asyncProperty(fc.array(height, { minLength: 18, maxLength: 30 }), async (heights) => {
       const { f, traders } = await funded();
       const validator = await funded();
-      const receipts = createReceiptStore();
-      const mempool = createMempool({ app: f.app, maxTxs: 10_000, maxBytes: 1 << 26, maxTxBytes: 1 << 20 });
       let nowMs = Number(GENESIS_SECONDS + f.height) * 1000;
       // The epoch schedule as the driver sees it: [start, start + EPOCH_LENGTH), ours or not.
       let epoch = { n: 0n, start: f.height + 1n, ours: true };
-      const sequencer = createSequencer({
-        chainId: CHAIN_ID,
-        app: f.app,
-        pending: () => mempool.txs(10_000),
+      const { receipts, mempool, sequencer, admit } = sequencerOn(f, {
         signer: key,
         epoch: () => epoch.n,
-        receipts,
-        maxBlockBytes: 4_000_000,
-        maxBlockGas: -1n,
         now: () => nowMs,
         mayPipeline: (h) => epoch.ours && h < epoch.start + EPOCH_LENGTH,
       });
-      const admit = sequencingMempool(mempool, sequencer, f.app);
       const sequences = new Map<string, bigint>();
       for (const a of traders) sequences.set(a.address, (await account(f, a.address))!.sequence);
       const sign = (o: Order) => {
@@ -273,21 +261,11 @@ test("every receipt, pipelined ones included, is honoured by its block or revert
 
 test("a pipelined height whose receipts would not come true on the real opening is not proposed, and its receipts are reverted", async (t) => {
   const { f, traders } = await funded();
-  const receipts = createReceiptStore();
-  const mempool = createMempool({ app: f.app, maxTxs: 100, maxBytes: 1 << 24, maxTxBytes: 1 << 20 });
-  const sequencer = createSequencer({
-    chainId: CHAIN_ID,
-    app: f.app,
-    pending: () => mempool.txs(100),
+  const { receipts, mempool, sequencer, admit } = sequencerOn(f, {
     signer: key,
-    epoch: () => 0n,
-    receipts,
-    maxBlockBytes: 4_000_000,
-    maxBlockGas: -1n,
     now: () => Number(GENESIS_SECONDS + f.height) * 1000 + 500,
     mayPipeline: () => true,
   });
-  const admit = sequencingMempool(mempool, sequencer, f.app);
   const trader = traders[0]!;
   const seq = (await account(f, trader.address))!.sequence;
   const order = (n: bigint) =>

@@ -8,13 +8,9 @@ import test from "ava";
 import { strikeQueries } from "../../../chain/client/queries.js";
 import { queryPath } from "../../../chain/client/queryRpc.js";
 import { TimeInForce } from "../../../chain/codec/generated/strike/orderbook/v1/order.js";
-import { createEd25519Signer } from "../../../chain/crypto/ed25519.js";
-import { createMempool } from "../../../chain/mempool/mempool.js";
-import { sequencingMempool } from "../../../chain/sequencer/admission.js";
-import { createReceiptStore } from "../../../chain/sequencer/receiptStore.js";
-import { createSequencer } from "../../../chain/sequencer/sequencer.js";
 import { decimalSub } from "../../../cli/speculativeQuery.js";
-import { account, CHAIN_ID, signTx } from "../../unit/runtime/fixture.js";
+import { sequencerOn } from "./fixture.js";
+import { account, signTx } from "../../unit/runtime/fixture.js";
 import {
   createTradingFixture,
   deposit,
@@ -32,20 +28,7 @@ test("a receipted fill shows in the speculative positions before it commits, and
     { signer: maker!, msgs: [deposit(maker!.address, 1_000_000n)] },
     { signer: taker!, msgs: [deposit(taker!.address, 1_000_000n)] },
   ]);
-  const receipts = createReceiptStore();
-  const mempool = createMempool({ app: f.app, maxTxs: 100, maxBytes: 1 << 24, maxTxBytes: 1 << 20 });
-  const sequencer = createSequencer({
-    chainId: CHAIN_ID,
-    app: f.app,
-    pending: () => mempool.txs(100),
-    signer: createEd25519Signer(new Uint8Array(32).fill(3)),
-    epoch: () => 0n,
-    receipts,
-    maxBlockBytes: 1 << 24,
-    maxBlockGas: -1n,
-    now: () => 0,
-  });
-  const admit = sequencingMempool(mempool, sequencer, f.app);
+  const { sequencer, admit } = sequencerOn(f, { maxBlockBytes: 1 << 24 });
   // The margin queries on the sequencer's speculative state, as the CLI's --speculative reads them.
   const noHeightOpen = new Error("no height open");
   const speculativeMargin = strikeQueries({
