@@ -80,6 +80,16 @@ export class Collection<K, V> {
     return undefined;
   }
 
+  /**
+   * Entries with keys at or above `from`, in key order: a cursor's page starts at its place in
+   * the store, without reading (and decoding) the entries before it.
+   */
+  *iterateFrom(src: StoreSource, from: K): IterableIterator<[K, V]> {
+    for (const [k, v] of src.kv(this.storeKey).iterator(this.storeKeyOf(from), prefixEnd(this.prefix))) {
+      yield [this.keyCodec.decode(k.subarray(this.prefix.length)), this.valueCodec.decode(v)];
+    }
+  }
+
   /** Entries whose encoded key starts with `subPrefix` (default: all), in key order. */
   *iterate(src: StoreSource, subPrefix: Uint8Array = new Uint8Array(0)): IterableIterator<[K, V]> {
     const start = concatBytes(this.prefix, subPrefix);

@@ -51,6 +51,8 @@ import {
   type SetMember,
 } from "./state.js";
 
+const MAX_U64 = (1n << 64n) - 1n;
+
 export interface CheckpointKeeperOptions {
   staking: CheckpointStakingKeeper;
   bridge: BridgeRoots;
@@ -204,8 +206,10 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
     /** Checkpoints above `after`, ascending, at most `limit`. */
     checkpointsAfter(src: StoreSource, after: bigint, limit: number): Checkpoint[] {
       const out: Checkpoint[] = [];
-      for (const [h, cp] of checkpoints.iterate(src)) {
-        if (h <= after) continue;
+      if (after >= MAX_U64 || limit <= 0) return out;
+      // From the cursor's place (heights are big-endian keys), not from the first checkpoint
+      // kept: the signers ask every second, and up to keep_heights / interval are kept.
+      for (const [, cp] of checkpoints.iterateFrom(src, after < 0n ? 0n : after + 1n)) {
         out.push(cp);
         if (out.length >= limit) break;
       }

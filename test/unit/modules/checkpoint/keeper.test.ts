@@ -15,6 +15,8 @@ import {
   registrationDigest,
   validateCheckpointGenesis,
 } from "../../../../modules/checkpoint/index.js";
+import { checkpoints } from "../../../../modules/checkpoint/state.js";
+import type { Context } from "../../../../chain/runtime/types.js";
 import { msgs as stakingMsgs, pubKey } from "../staking/fixture.js";
 import {
   CHAIN_ID,
@@ -405,6 +407,54 @@ test("checkpoints more than keep_heights below the newest are pruned with their 
   t.is(all.checkpoint.signaturesOf(all.ctx(), 5n).length, 2);
   t.is(run(20n).snapshot(), run(20n).snapshot());
   t.not(run(20n).snapshot(), run(0n).snapshot());
+});
+
+test("a page of checkpoints after a cursor starts at the cursor: the same pages as a filter of all of them, reading only the page", (t) => {
+  const c = createCheckpointChain({
+    validators: [
+      { operator: 1, strike: 100n },
+      { operator: 2, strike: 100n },
+    ],
+    withKeys: [1, 2],
+    keepHeights: 0n,
+  });
+  c.blocks(120);
+  const all = [...checkpoints.iterate(c.ctx())].map(([h]) => h);
+  t.true(all.length >= 20, `${all.length} checkpoints`);
+  /** The context with every entry its stores' iterators yield counted. */
+  let read = 0;
+  const ctx = c.ctx();
+  const counting = {
+    ...ctx,
+    kv(storeKey: string) {
+      const store = ctx.kv(storeKey);
+      return {
+        get: (k: Uint8Array) => store.get(k),
+        has: (k: Uint8Array) => store.has(k),
+        set: (k: Uint8Array, v: Uint8Array) => store.set(k, v),
+        delete: (k: Uint8Array) => store.delete(k),
+        *iterator(start?: Uint8Array, end?: Uint8Array, reverse?: boolean) {
+          for (const e of store.iterator(start, end, reverse)) {
+            read++;
+            yield e;
+          }
+        },
+      };
+    },
+  } as unknown as Context;
+  for (const after of [0n, 1n, all[0]! - 1n, all[0]!, all[5]!, all[5]! + 1n, all.at(-2)!, all.at(-1)!, 10_000n]) {
+    for (const limit of [1, 3, 50]) {
+      read = 0;
+      const page = c.checkpoint.checkpointsAfter(counting, after, limit).map((cp) => cp.height);
+      t.deepEqual(page, all.filter((h) => h > after).slice(0, limit), `after ${after}, limit ${limit}`);
+      t.true(
+        read <= page.length + 1,
+        `after ${after}, limit ${limit}: read ${read} entries for a page of ${page.length}`,
+      );
+    }
+  }
+  t.deepEqual(c.checkpoint.checkpointsAfter(c.ctx(), (1n << 64n) - 1n, 50), []);
+  t.deepEqual(c.checkpoint.checkpointsAfter(c.ctx(), 0n, 0), []);
 });
 
 const forgedReport = (validator: number, signed: ReturnType<typeof signedFields>) => ({
