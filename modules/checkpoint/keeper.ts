@@ -41,6 +41,7 @@ import {
   ethOwners,
   getParams,
   latestHeight,
+  prunedBelow,
   params,
   signatures,
   signingSet,
@@ -89,8 +90,12 @@ function sameSet(a: readonly SetMember[], b: readonly SetMember[], scheme: Check
  * so one the relayer has not landed yet must stay readable however old it is.
  */
 export function pruneCheckpoints(ctx: Context, below: bigint): number {
+  // Everything plain below the last call's bound is gone already, and only set changes are
+  // left there, however many: start at that bound rather than read them all again.
+  const from = prunedBelow.get(ctx) ?? 0n;
+  if (below <= from) return 0;
   const doomed: bigint[] = [];
-  for (const [h, cp] of checkpoints.iterate(ctx)) {
+  for (const [h, cp] of checkpoints.iterateFrom(ctx, from)) {
     if (h >= below) break;
     if (cp.nextValidatorSet.length === 0) doomed.push(h);
   }
@@ -99,6 +104,7 @@ export function pruneCheckpoints(ctx: Context, below: bigint): number {
     for (const key of signers) signatures.delete(ctx, key);
     checkpoints.delete(ctx, h);
   }
+  prunedBelow.set(ctx, below);
   return doomed.length;
 }
 

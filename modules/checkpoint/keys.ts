@@ -12,6 +12,7 @@
  *   0x07 | operator | height   a fault already punished (equivocation or forged checkpoint)
  *   0x08 | operator            the validator's registered BLS key and proof of possession
  *   0x09 | keccak256(bls key)  the operator that registered it
+ *   0x0a                       the height below which no plain checkpoint is left (pruning resumes there)
  */
 export const MODULE_NAME = "checkpoint";
 export const STORE_KEY = "checkpoint";
@@ -26,6 +27,7 @@ export const LATEST_KEY = Uint8Array.of(0x06);
 export const EQUIVOCATIONS_PREFIX = Uint8Array.of(0x07);
 export const BLS_KEYS_PREFIX = Uint8Array.of(0x08);
 export const BLS_OWNERS_PREFIX = Uint8Array.of(0x09);
+export const PRUNED_BELOW_KEY = Uint8Array.of(0x0a);
 
 export const MSG_REGISTER_ETH_KEY_TYPE_URL = "/strike.checkpoint.v1.MsgRegisterEthKey";
 export const MSG_REGISTER_ETH_KEY_RESPONSE_TYPE_URL = "/strike.checkpoint.v1.MsgRegisterEthKeyResponse";

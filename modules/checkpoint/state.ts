@@ -20,6 +20,7 @@ import {
   ETH_KEYS_PREFIX,
   ETH_OWNERS_PREFIX,
   LATEST_KEY,
+  PRUNED_BELOW_KEY,
   PARAMS_KEY,
   SIGNATURES_PREFIX,
   SIGNING_SET_KEY,
@@ -121,6 +122,8 @@ export const blsKeys = new Collection<string, BlsKey>(STORE_KEY, BLS_KEYS_PREFIX
 export const blsOwners = new Collection<Uint8Array, string>(STORE_KEY, BLS_OWNERS_PREFIX, bytesCodec, addressCodec);
 export const signingSet = new Item<SetMember[]>(STORE_KEY, SIGNING_SET_KEY, setCodec);
 export const latestHeight = new Item<bigint>(STORE_KEY, LATEST_KEY, u64Codec);
+/** Pruning's cursor: below it only set-change checkpoints are left, which pruning keeps. */
+export const prunedBelow = new Item<bigint>(STORE_KEY, PRUNED_BELOW_KEY, u64Codec);
 export const punished = new Collection<[string, bigint], Uint8Array>(
   STORE_KEY,
   EQUIVOCATIONS_PREFIX,

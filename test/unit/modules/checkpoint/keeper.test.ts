@@ -16,6 +16,7 @@ import {
   validateCheckpointGenesis,
 } from "../../../../modules/checkpoint/index.js";
 import { checkpoints } from "../../../../modules/checkpoint/state.js";
+import { pruneCheckpoints } from "../../../../modules/checkpoint/keeper.js";
 import type { Context } from "../../../../chain/runtime/types.js";
 import { msgs as stakingMsgs, pubKey } from "../staking/fixture.js";
 import {
@@ -455,6 +456,59 @@ test("a page of checkpoints after a cursor starts at the cursor: the same pages 
   }
   t.deepEqual(c.checkpoint.checkpointsAfter(c.ctx(), (1n << 64n) - 1n, 50), []);
   t.deepEqual(c.checkpoint.checkpointsAfter(c.ctx(), 0n, 0), []);
+});
+
+test("pruning resumes where it stopped: the set changes it keeps below are not read again", (t) => {
+  const c = createCheckpointChain({
+    validators: [
+      { operator: 1, strike: 100n },
+      { operator: 2, strike: 100n },
+    ],
+    withKeys: [1, 2],
+    keepHeights: 0n,
+  });
+  c.blocks(12);
+  const ctx = c.ctx();
+  const [, proto] = [...checkpoints.iterate(ctx)][0]!;
+  const setChange = { ...proto, nextValidatorSet: Uint8Array.of(1, 2, 3) };
+  // 500 set changes (kept forever), then plain checkpoints every 10 heights.
+  for (let h = 1_000n; h < 1_500n; h++) checkpoints.set(ctx, h, { ...setChange, height: h });
+  for (let h = 1_500n; h < 2_000n; h += 10n) checkpoints.set(ctx, h, { ...proto, height: h });
+  const plainBelow = (h: bigint) =>
+    [...checkpoints.iterate(ctx)].filter(([at, cp]) => at < h && cp.nextValidatorSet.length === 0).length;
+  const due = plainBelow(1_700n);
+  t.true(due >= 20, "plain 1,500 … 1,690 and the chain's own");
+  t.is(pruneCheckpoints(ctx, 1_700n), due);
+  let read = 0;
+  const counting = {
+    ...ctx,
+    kv(storeKey: string) {
+      const store = ctx.kv(storeKey);
+      return {
+        get: (k: Uint8Array) => store.get(k),
+        has: (k: Uint8Array) => store.has(k),
+        set: (k: Uint8Array, v: Uint8Array) => store.set(k, v),
+        delete: (k: Uint8Array) => store.delete(k),
+        *iterator(start?: Uint8Array, end?: Uint8Array, reverse?: boolean) {
+          for (const e of store.iterator(start, end, reverse)) {
+            read++;
+            yield e;
+          }
+        },
+      };
+    },
+  } as unknown as Context;
+  t.is(pruneCheckpoints(counting, 1_800n), 10, "plain 1,700 … 1,790");
+  t.true(read <= 12, `read ${read} entries to prune 10`);
+  t.is(pruneCheckpoints(counting, 1_750n), 0, "a lower bound (keep_heights raised) prunes nothing more");
+  const left = [...checkpoints.iterate(ctx)].map(([h, cp]) => [h, cp.nextValidatorSet.length > 0] as const);
+  t.is(left.filter(([, change]) => change).length, 500 + left.filter(([h, change]) => change && h < 1_000n).length);
+  t.deepEqual(
+    left.filter(([h, change]) => !change && h < 1_800n),
+    [],
+    "no plain checkpoint below the bound",
+  );
+  t.is(left.filter(([h, change]) => !change && h >= 1_800n).length, 20);
 });
 
 const forgedReport = (validator: number, signed: ReturnType<typeof signedFields>) => ({
