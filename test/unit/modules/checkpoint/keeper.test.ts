@@ -410,8 +410,9 @@ test("checkpoints more than keep_heights below the newest are pruned with their 
   t.not(run(20n).snapshot(), run(0n).snapshot());
 });
 
-test("a page of checkpoints after a cursor starts at the cursor: the same pages as a filter of all of them, reading only the page", (t) => {
-  const c = createCheckpointChain({
+/** Two validators with Ethereum keys; checkpoints are never pruned by height. */
+const twoSignersKeepingAll = () =>
+  createCheckpointChain({
     validators: [
       { operator: 1, strike: 100n },
       { operator: 2, strike: 100n },
@@ -419,13 +420,11 @@ test("a page of checkpoints after a cursor starts at the cursor: the same pages 
     withKeys: [1, 2],
     keepHeights: 0n,
   });
-  c.blocks(120);
-  const all = [...checkpoints.iterate(c.ctx())].map(([h]) => h);
-  t.true(all.length >= 20, `${all.length} checkpoints`);
-  /** The context with every entry its stores' iterators yield counted. */
-  let read = 0;
-  const ctx = c.ctx();
-  const counting = {
+
+/** `ctx` with every entry its stores' iterators yield counted in `reads`. */
+function countingReads(ctx: Context): { ctx: Context; reads: number } {
+  const counter = { ctx, reads: 0 };
+  counter.ctx = {
     ...ctx,
     kv(storeKey: string) {
       const store = ctx.kv(storeKey);
@@ -436,21 +435,30 @@ test("a page of checkpoints after a cursor starts at the cursor: the same pages 
         delete: (k: Uint8Array) => store.delete(k),
         *iterator(start?: Uint8Array, end?: Uint8Array, reverse?: boolean) {
           for (const e of store.iterator(start, end, reverse)) {
-            read++;
+            counter.reads++;
             yield e;
           }
         },
       };
     },
   } as unknown as Context;
+  return counter;
+}
+
+test("a page of checkpoints after a cursor starts at the cursor: the same pages as a filter of all of them, reading only the page", (t) => {
+  const c = twoSignersKeepingAll();
+  c.blocks(120);
+  const all = [...checkpoints.iterate(c.ctx())].map(([h]) => h);
+  t.true(all.length >= 20, `${all.length} checkpoints`);
+  const counting = countingReads(c.ctx());
   for (const after of [0n, 1n, all[0]! - 1n, all[0]!, all[5]!, all[5]! + 1n, all.at(-2)!, all.at(-1)!, 10_000n]) {
     for (const limit of [1, 3, 50]) {
-      read = 0;
-      const page = c.checkpoint.checkpointsAfter(counting, after, limit).map((cp) => cp.height);
+      counting.reads = 0;
+      const page = c.checkpoint.checkpointsAfter(counting.ctx, after, limit).map((cp) => cp.height);
       t.deepEqual(page, all.filter((h) => h > after).slice(0, limit), `after ${after}, limit ${limit}`);
       t.true(
-        read <= page.length + 1,
-        `after ${after}, limit ${limit}: read ${read} entries for a page of ${page.length}`,
+        counting.reads <= page.length + 1,
+        `after ${after}, limit ${limit}: read ${counting.reads} entries for a page of ${page.length}`,
       );
     }
   }
@@ -459,14 +467,7 @@ test("a page of checkpoints after a cursor starts at the cursor: the same pages 
 });
 
 test("pruning resumes where it stopped: the set changes it keeps below are not read again", (t) => {
-  const c = createCheckpointChain({
-    validators: [
-      { operator: 1, strike: 100n },
-      { operator: 2, strike: 100n },
-    ],
-    withKeys: [1, 2],
-    keepHeights: 0n,
-  });
+  const c = twoSignersKeepingAll();
   c.blocks(12);
   const ctx = c.ctx();
   const [, proto] = [...checkpoints.iterate(ctx)][0]!;
@@ -479,28 +480,10 @@ test("pruning resumes where it stopped: the set changes it keeps below are not r
   const due = plainBelow(1_700n);
   t.true(due >= 20, "plain 1,500 … 1,690 and the chain's own");
   t.is(pruneCheckpoints(ctx, 1_700n), due);
-  let read = 0;
-  const counting = {
-    ...ctx,
-    kv(storeKey: string) {
-      const store = ctx.kv(storeKey);
-      return {
-        get: (k: Uint8Array) => store.get(k),
-        has: (k: Uint8Array) => store.has(k),
-        set: (k: Uint8Array, v: Uint8Array) => store.set(k, v),
-        delete: (k: Uint8Array) => store.delete(k),
-        *iterator(start?: Uint8Array, end?: Uint8Array, reverse?: boolean) {
-          for (const e of store.iterator(start, end, reverse)) {
-            read++;
-            yield e;
-          }
-        },
-      };
-    },
-  } as unknown as Context;
-  t.is(pruneCheckpoints(counting, 1_800n), 10, "plain 1,700 … 1,790");
-  t.true(read <= 12, `read ${read} entries to prune 10`);
-  t.is(pruneCheckpoints(counting, 1_750n), 0, "a lower bound (keep_heights raised) prunes nothing more");
+  const counting = countingReads(ctx);
+  t.is(pruneCheckpoints(counting.ctx, 1_800n), 10, "plain 1,700 … 1,790");
+  t.true(counting.reads <= 12, `read ${counting.reads} entries to prune 10`);
+  t.is(pruneCheckpoints(counting.ctx, 1_750n), 0, "a lower bound (keep_heights raised) prunes nothing more");
   const left = [...checkpoints.iterate(ctx)].map(([h, cp]) => [h, cp.nextValidatorSet.length > 0] as const);
   t.is(left.filter(([, change]) => change).length, 500 + left.filter(([h, change]) => change && h < 1_000n).length);
   t.deepEqual(
