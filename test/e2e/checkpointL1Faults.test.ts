@@ -18,7 +18,7 @@ import { createQueryRpc } from "../../chain/client/queryRpc.js";
 import { createStrikeRegistry } from "../../chain/codec/registry.js";
 import { loadFeederKey, type FeederKey } from "../../chain/node/feederKey.js";
 import { createStrikeSource } from "../../relayer/index.js";
-import { freePort, rpc } from "../helpers/localNode.js";
+import { freePort, freePorts, rpc } from "../helpers/localNode.js";
 import { eventually, startL1Localnet, type L1Localnet, saveL1LocalnetLogs } from "../helpers/l1Localnet.js";
 
 interface HangingProxy {
@@ -117,7 +117,7 @@ async function metric(url: string, name: string, labels: string): Promise<number
 const test = anyTest as TestFn<{ net: L1Localnet; proxy: HangingProxy; nodeMetrics: string[] }>;
 
 test.before(async (t) => {
-  const ports = await Promise.all([0, 1, 2, 3].map(() => freePort()));
+  const ports = await freePorts(4);
   const net = await startL1Localnet({
     nodeArgs: (i) => [
       "--instrumentation.prometheus",

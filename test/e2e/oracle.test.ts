@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { freePort, latestHeight, runCli, runCliOk, waitForHeight } from "../helpers/localNode.js";
+import { freePorts, latestHeight, runCli, runCliOk, waitForHeight } from "../helpers/localNode.js";
 
 const repo = resolve(import.meta.dirname, "../..");
 const bin = join(repo, "bin/strike.js");
@@ -38,8 +38,7 @@ interface PriceJson {
  */
 test.before(async (t) => {
   const home = await mkdtemp(join(tmpdir(), "strike-e2e-oracle-"));
-  const rpcPort = await freePort();
-  const p2pPort = await freePort();
+  const [rpcPort, p2pPort] = (await freePorts(2)) as [number, number];
   const keyring = ["--home", home, "--keyring-backend", "test"];
   await runCliOk(["init", "--home", home, "--chain-id", CHAIN_ID, "--moniker", "oracle"]);
   const addresses: Record<string, string> = {};

@@ -112,15 +112,33 @@ export async function portBase(nodes: number): Promise<number> {
   throw new Error("no free port range for a localnet after 200 tries");
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      if (addr === null || typeof addr === "string") return reject(new Error("no port"));
-      srv.close(() => resolvePromise(addr.port));
-    });
-  });
+export async function freePort(): Promise<number> {
+  return (await freePorts(1))[0]!;
+}
+
+/**
+ * `count` distinct free ports: all are held open together while they are picked, so that two
+ * picks cannot come back as one port (a node once got its P2P port equal to its RPC port).
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (srv) =>
+          new Promise<number>((resolvePromise, reject) => {
+            srv.once("error", reject);
+            srv.listen(0, "127.0.0.1", () => {
+              const addr = srv.address();
+              if (addr === null || typeof addr === "string") reject(new Error("no port"));
+              else resolvePromise(addr.port);
+            });
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise<void>((r) => (srv.listening ? srv.close(() => r()) : r()))));
+  }
 }
 
 export interface TestAccount {
@@ -166,8 +184,7 @@ export interface TestNodeOptions {
 export async function createTestNode(options: TestNodeOptions = {}): Promise<TestNode> {
   const home = await mkdtemp(join(tmpdir(), "strike-e2e-"));
   const chainId = "strike-e2e-1";
-  const rpcPort = await freePort();
-  const p2pPort = await freePort();
+  const [rpcPort, p2pPort] = (await freePorts(2)) as [number, number];
   const rpcUrl = `http://127.0.0.1:${rpcPort}`;
   const keyring = ["--home", home, "--keyring-backend", "test"];
   await runCliOk(["init", "--home", home, "--chain-id", chainId, "--moniker", "e2e"]);

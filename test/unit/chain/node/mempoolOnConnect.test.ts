@@ -16,7 +16,7 @@ import { createNodeNetwork, type NodeNetwork } from "../../../../chain/node/netw
 import { p2pPeerId } from "../../../../chain/p2p/index.js";
 import type { TxResult } from "../../../../chain/types/abci.js";
 import { sdkErrors } from "../../../../chain/types/errors.js";
-import { freePort } from "../../../helpers/localNode.js";
+import { freePorts } from "../../../helpers/localNode.js";
 
 const OK: TxResult = {
   code: 0,
@@ -82,7 +82,7 @@ test("txs admitted before a peer connected reach it when it connects, in arrival
   const txs = Array.from({ length: 50 }, (_, i) => new TextEncoder().encode(`tx ${i}`));
   const a = memoryMempool(txs);
   const b = memoryMempool();
-  const [pa, pb] = [await freePort(), await freePort()];
+  const [pa, pb] = (await freePorts(2)) as [number, number];
   const na = await node(1, pa, [], a.mempool);
   // B comes up (and connects) after A admitted every tx: no broadcast ever went to it.
   const nb = await node(2, pb, [`${p2pPeerId(new Uint8Array(32).fill(1))}@127.0.0.1:${pa}`], b.mempool);
@@ -133,7 +133,7 @@ test("a peer's txs that arrive a few sequences early are held and admitted in or
   const sent = ["alice:2", "alice:1", "bob:1", "alice:0", "bob:0", "alice:40", "carol:1"];
   const a = memoryMempool(sent.map((s) => new TextEncoder().encode(s)));
   const b = sequencedMempool();
-  const [pa, pb] = [await freePort(), await freePort()];
+  const [pa, pb] = (await freePorts(2)) as [number, number];
   const na = await node(1, pa, [], a.mempool);
   const nb = await node(2, pb, [`${p2pPeerId(new Uint8Array(32).fill(1))}@127.0.0.1:${pa}`], b.mempool, b.signers);
   try {

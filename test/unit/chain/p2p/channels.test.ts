@@ -1,6 +1,6 @@
 import test from "ava";
 import { CHANNELS } from "../../../../chain/p2p/index.js";
-import { freePort } from "../../../helpers/localNode.js";
+import { freePort, freePorts } from "../../../helpers/localNode.js";
 import { startPeerProxy } from "../../../helpers/peerProxy.js";
 import { addressOf, inbox, isConnected, makeHost, numbered, numberOf, sleep, startHost, waitFor } from "./hosts.js";
 
@@ -112,8 +112,7 @@ test.serial("a host listening on 0.0.0.0 reports the assigned port and is reacha
 test.serial(
   "two hosts that dialled each other lose one of their two connections: the channels move to the other, the peer is not dropped",
   async (t) => {
-    const portA = await freePort();
-    const portB = await freePort();
+    const [portA, portB] = (await freePorts(2)) as [number, number];
     const proxy = await startPeerProxy([portA, portB]);
     t.teardown(() => proxy.close());
     const idOf = (seed: number) => makeHost(t, { seed }).host.peerId; // a throwaway host names the id a seed gives
