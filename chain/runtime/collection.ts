@@ -74,9 +74,7 @@ export class Collection<K, V> {
 
   /** The entry with the smallest key at or above `key` in key order, if any. */
   ceiling(src: StoreSource, key: K): [K, V] | undefined {
-    for (const [k, v] of src.kv(this.storeKey).iterator(this.storeKeyOf(key), prefixEnd(this.prefix))) {
-      return [this.keyCodec.decode(k.subarray(this.prefix.length)), this.valueCodec.decode(v)];
-    }
+    for (const entry of this.iterateFrom(src, key)) return entry;
     return undefined;
   }
 
