@@ -30,6 +30,7 @@ import {
   pruneTrades,
   crossedTriggers,
   getOrder,
+  marketsWithTriggers,
 } from "./state.js";
 import { notional } from "./units.js";
 
@@ -145,7 +146,9 @@ export function liquidateAccount(ctx: Context, deps: OrderbookDeps, id: AccountI
 export function orderbookEndBlock(ctx: Context, deps: OrderbookDeps): void {
   expireOrders(ctx);
   const all = [...allMarkets(ctx)];
-  for (const market of all) if (tradable(ctx, market)) fireTriggers(ctx, deps, market);
+  // Firing triggers parks none, so the markets that have some are known before the first fires.
+  const withTriggers = marketsWithTriggers(ctx);
+  for (const market of all) if (withTriggers.has(market.id) && tradable(ctx, market)) fireTriggers(ctx, deps, market);
   for (const id of deps.margin.liquidatableAccounts(ctx)) {
     try {
       ctx.atomic((inner) => liquidateAccount(inner, deps, id));

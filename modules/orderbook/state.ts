@@ -40,6 +40,7 @@ import {
 } from "./keys.js";
 import { cachedBookOrders, cachedOrder, cachedOwnerCount, cachedSource, fullKeyS } from "./bookReads.js";
 import { encodeMessage } from "../../chain/codec/encode.js";
+import { cachedScan, UNCACHED } from "../../chain/runtime/valueCache.js";
 
 const MAX_U64 = (1n << 64n) - 1n;
 const decoder = new TextDecoder();
@@ -69,12 +70,14 @@ const paramsItem = new Item<OrderbookParams>(
   { encode: (p) => encodeMessage(OrderbookParams, p), decode: (b) => OrderbookParams.decode(b) },
   { copy: (p) => ({ ...p }) },
 );
+const decodeMarket = (b: Uint8Array): Market => Market.decode(b);
+const copyMarket = (m: Market): Market => ({ ...m, option: m.option === undefined ? undefined : { ...m.option } });
 const markets = new Collection<string, Market>(
   STORE_KEY,
   MARKETS_PREFIX,
   { encode: utf8, decode: (b) => decoder.decode(b) },
-  { encode: (m) => encodeMessage(Market, m), decode: (b) => Market.decode(b) },
-  { copy: (m) => ({ ...m, option: m.option === undefined ? undefined : { ...m.option } }) },
+  { encode: (m) => encodeMessage(Market, m), decode: decodeMarket },
+  { copy: copyMarket },
 );
 
 export function getParams(src: StoreSource): OrderbookParams {
@@ -101,7 +104,16 @@ export function getMarket(src: StoreSource, id: string): Market | undefined {
 export function setMarket(src: StoreSource, m: Market): void {
   kv(src).set(concatBytes(MARKETS_PREFIX, utf8(m.id)), encodeMessage(Market, m));
 }
+/**
+ * Every market in id order. Read by several block hooks every block (triggers, funding,
+ * option expiry): answered from memory (chain/runtime/valueCache.ts), decoded once per stored value.
+ */
 export function* allMarkets(src: StoreSource): IterableIterator<Market> {
+  const hit = cachedScan(src, fullKeyS(MARKETS_PREFIX), fullKeyS(prefixEnd(MARKETS_PREFIX)!), decodeMarket);
+  if (hit !== UNCACHED) {
+    for (const m of hit) yield copyMarket(m);
+    return;
+  }
   for (const [, v] of kv(src).iterator(MARKETS_PREFIX, prefixEnd(MARKETS_PREFIX))) yield Market.decode(v);
 }
 
@@ -309,6 +321,29 @@ export function crossedTriggers(src: StoreSource, market: string, oracleUusdc: b
   for (const [k] of kv(src).iterator(concatBytes(fall, u64be(price)), prefixEnd(fall)))
     ids.push(readU64be(k, k.length - 8));
   return ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * The ids of the markets that have parked trigger orders, found with one seek per such market
+ * and one more (a skip scan: the first key, then past that market's keys): what the end block
+ * reads before looking up prices and crossed triggers, whatever the number of markets or of
+ * triggers parked in one.
+ */
+export function marketsWithTriggers(src: StoreSource): Set<string> {
+  const out = new Set<string>();
+  const end = prefixEnd(TRIGGERS_PREFIX);
+  let from: Uint8Array = TRIGGERS_PREFIX;
+  for (;;) {
+    let k: Uint8Array | undefined;
+    for (const [key] of kv(src).iterator(from, end)) {
+      k = key;
+      break;
+    }
+    if (k === undefined) return out;
+    const n = k[1]!;
+    out.add(decoder.decode(k.subarray(2, 2 + n)));
+    from = prefixEnd(k.subarray(0, 2 + n))!;
+  }
 }
 
 /** Every order (resting or waiting) of a market. */
