@@ -58,7 +58,7 @@ const paramsCodec: Codec<SlashingParams> = {
     };
   },
 };
-const paramsItem = new Item<SlashingParams>(STORE_KEY, PARAMS_KEY, paramsCodec);
+const paramsItem = new Item<SlashingParams>(STORE_KEY, PARAMS_KEY, paramsCodec, { copy: (p) => ({ ...p }) });
 
 export function getParams(src: StoreSource): SlashingParams {
   return paramsItem.get(src) ?? defaultSlashingParams();

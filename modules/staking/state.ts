@@ -19,6 +19,9 @@ import {
   type Codec,
   type StoreSource,
 } from "../../chain/runtime/collection.js";
+import { moduleStorePrefixS } from "../../chain/runtime/prefixStore.js";
+import { cachedRead, UNCACHED } from "../../chain/runtime/valueCache.js";
+import { keyString } from "../../chain/store/sortedKeys.js";
 import { concatBytes, prefixEnd, readU64be, u64be } from "../../chain/types/bytes.js";
 import { decFromString, decToString, type Dec } from "../../chain/types/fixed/index.js";
 import {
@@ -135,7 +138,7 @@ export const paramsCodec: Codec<StakingParams> = {
     };
   },
 };
-const paramsItem = new Item<StakingParams>(STORE_KEY, PARAMS_KEY, paramsCodec);
+const paramsItem = new Item<StakingParams>(STORE_KEY, PARAMS_KEY, paramsCodec, { copy: (p) => ({ ...p }) });
 
 export function getParams(src: StoreSource): StakingParams {
   return paramsItem.get(src) ?? defaultStakingParams();
@@ -146,17 +149,32 @@ export function setParams(src: StoreSource, p: StakingParams): void {
 
 // Validators and their indexes.
 
+const MODULE_S = moduleStorePrefixS(STORE_KEY);
+const decodeValidator = (b: Uint8Array): ValidatorRecord => validatorFromProto(Validator.decode(b));
+
+/**
+ * A validator, read every block for each member of the set (signatures, the checkpoint set,
+ * the election): answered from memory (chain/runtime/valueCache.ts), handed out as a copy.
+ */
 export function getValidator(src: StoreSource, operator: string): ValidatorRecord | undefined {
-  const raw = kv(src).get(concatBytes(VALIDATORS_PREFIX, addr(operator)));
-  return raw === undefined ? undefined : validatorFromProto(Validator.decode(raw));
+  const key = concatBytes(VALIDATORS_PREFIX, addr(operator));
+  const hit = cachedRead(src, MODULE_S + keyString(key), decodeValidator);
+  if (hit !== UNCACHED)
+    return hit === undefined ? undefined : { ...hit, pubKey: hit.pubKey.slice(), commission: { ...hit.commission } };
+  const raw = kv(src).get(key);
+  return raw === undefined ? undefined : decodeValidator(raw);
 }
 
 export function consAddressOf(pubKey: Uint8Array): Uint8Array {
   return ed25519Address(pubKey);
 }
 
+/** Read for every signature of every block: answered from memory, the address encoded once per stored value. */
 export function operatorByConsAddress(src: StoreSource, consAddress: Uint8Array): string | undefined {
-  const raw = kv(src).get(concatBytes(VALIDATORS_BY_CONS_PREFIX, consAddress));
+  const key = concatBytes(VALIDATORS_BY_CONS_PREFIX, consAddress);
+  const hit = cachedRead(src, MODULE_S + keyString(key), addressToBech32);
+  if (hit !== UNCACHED) return hit;
+  const raw = kv(src).get(key);
   return raw === undefined ? undefined : addressToBech32(raw);
 }
 
