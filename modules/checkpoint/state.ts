@@ -100,7 +100,14 @@ const operatorHeightCodec: Codec<[string, bigint]> = {
   decode: (b) => [addressToBech32(b.subarray(0, b.length - 8)), readU64be(b, b.length - 8)],
 };
 
-export const params = new Item<CheckpointParams>(STORE_KEY, PARAMS_KEY, paramsCodec);
+// Read every block (the params, the signing set and each member's keys, to see whether the set
+// changed): answered from memory (chain/runtime/valueCache.ts), each handed out as its own copy.
+const copyMember = (m: SetMember): SetMember => ({
+  ...m,
+  ethAddress: m.ethAddress.slice(),
+  blsPublicKey: m.blsPublicKey.slice(),
+});
+export const params = new Item<CheckpointParams>(STORE_KEY, PARAMS_KEY, paramsCodec, { copy: (p) => ({ ...p }) });
 export const checkpoints = new Collection<bigint, Checkpoint>(STORE_KEY, CHECKPOINTS_PREFIX, u64Codec, checkpointCodec);
 /** (height, operator) → 65-byte signature. */
 export const signatures = new Collection<[bigint, string], Uint8Array>(
@@ -110,17 +117,24 @@ export const signatures = new Collection<[bigint, string], Uint8Array>(
   bytesCodec,
 );
 /** operator → 20-byte Ethereum address. */
-export const ethKeys = new Collection<string, Uint8Array>(STORE_KEY, ETH_KEYS_PREFIX, addressCodec, bytesCodec);
+export const ethKeys = new Collection<string, Uint8Array>(STORE_KEY, ETH_KEYS_PREFIX, addressCodec, bytesCodec, {
+  copy: (b) => b.slice(),
+});
 /** 20-byte Ethereum address → operator (bech32 as bytes). */
 export const ethOwners = new Collection<Uint8Array, string>(STORE_KEY, ETH_OWNERS_PREFIX, bytesCodec, addressCodec);
 /** operator → its BLS key and proof of possession. */
-export const blsKeys = new Collection<string, BlsKey>(STORE_KEY, BLS_KEYS_PREFIX, addressCodec, {
-  encode: (k) => encodeMessage(BlsKeyProto, k),
-  decode: (b) => BlsKeyProto.decode(b),
-});
+export const blsKeys = new Collection<string, BlsKey>(
+  STORE_KEY,
+  BLS_KEYS_PREFIX,
+  addressCodec,
+  { encode: (k) => encodeMessage(BlsKeyProto, k), decode: (b) => BlsKeyProto.decode(b) },
+  { copy: (k) => ({ ...k, publicKey: k.publicKey.slice(), proofOfPossession: k.proofOfPossession.slice() }) },
+);
 /** keccak256(128-byte key) → the operator that registered it. */
 export const blsOwners = new Collection<Uint8Array, string>(STORE_KEY, BLS_OWNERS_PREFIX, bytesCodec, addressCodec);
-export const signingSet = new Item<SetMember[]>(STORE_KEY, SIGNING_SET_KEY, setCodec);
+export const signingSet = new Item<SetMember[]>(STORE_KEY, SIGNING_SET_KEY, setCodec, {
+  copy: (set) => set.map(copyMember),
+});
 export const latestHeight = new Item<bigint>(STORE_KEY, LATEST_KEY, u64Codec);
 /** Pruning's cursor: below it only set-change checkpoints are left, which pruning keeps. */
 export const prunedBelow = new Item<bigint>(STORE_KEY, PRUNED_BELOW_KEY, u64Codec);
