@@ -3,6 +3,7 @@
  * app-visible hashes and signatures can be checked by standard tooling.
  */
 import { BinaryReader, BinaryWriter } from "cosmjs-types/binary";
+import "../codec/cosmjsTypesAlloc.js";
 import { Timestamp as PbTimestamp } from "cosmjs-types/google/protobuf/timestamp";
 import { PublicKey } from "cosmjs-types/tendermint/crypto/keys";
 import { HashedParams } from "cosmjs-types/tendermint/types/params";

@@ -4,6 +4,7 @@
  * hash (the state root). Knows no module by name; strikeApp.ts composes the modules.
  */
 import { blockTxBytes } from "../types/block.js";
+import "../codec/cosmjsTypesAlloc.js";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { Any } from "cosmjs-types/google/protobuf/any";
