@@ -201,14 +201,14 @@ test.serial(
         .map(Number)
         .filter((fd) => {
           try {
-            return readlinkSync(`/proc/${pid}/fd/${fd}`).endsWith("priv_validator_state.json.tmp");
+            return /priv_validator_state\.json\.tmp1?$/.test(readlinkSync(`/proc/${pid}/fd/${fd}`));
           } catch {
             return false;
           }
         });
-    // Read from outside the process, the table can be caught inside a signature's one
-    // synchronous step (close the written file, rename it, open the next spare): between
-    // signatures the spare is open, so read until a moment between them.
+    // Read from outside the process, the table can be caught inside a signature (the next
+    // spare, under the other of the two names, is opened before the written one is closed):
+    // between signatures one spare is open, so read until a moment between them.
     let spare = spareFds();
     await until(() => (spare = spareFds()).length === 1, 2_000);
     t.is(spare.length, 1, "the sign state keeps its next file open ahead of the signature");
