@@ -22,9 +22,18 @@
  * (they never signed, so they have no L1 address, but their claims count toward the cut):
  * the exit root reads an account again only when something of it changed.
  *
+ * A last run takes the genesis `strike testnet` writes (what `make start` runs: four validators
+ * signing every block, their feeders, staking, the checkpoint set with Ethereum keys, the
+ * default markets), with the four signing each block as a node's last commit says: the fixed
+ * cost every block of the localnet pays on each validator before any tx. Its prices are kept
+ * fresh (stale_after_seconds raised) as the validators' feeders keep them on a live localnet.
+ *
  *   npx tsx bench/emptyBlock.ts        (BENCH_SIZES=0,2000,10000 BENCH_BLOCKS=200 BENCH_FUNDING_INTERVAL=50 BENCH_IDLE=20000)
  */
-import { loadavg } from "node:os";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { MsgDeposit } from "../chain/codec/generated/strike/margin/v1/tx.js";
 import { OptionKind } from "../chain/codec/generated/strike/orderbook/v1/market.js";
 import {
@@ -48,6 +57,8 @@ import { addOracleFeeder, defaultOracleGenesis } from "../modules/oracle/index.j
 import { defaultOrderbookGenesis, optionMarketId } from "../modules/orderbook/index.js";
 import { defaultExpiries } from "../modules/orderbook/markets.js";
 import { percentile, writeResult } from "./lib/machine.js";
+import { genesisValidators, initChainRequest } from "../app/genesisState.js";
+import type { GenesisDoc } from "../genesis/index.js";
 import { senderFromKey, sha256, signMessages, type Sender } from "./lib/sendTx.js";
 import { runAsNode } from "./lib/nodeFlags.js";
 
@@ -351,6 +362,61 @@ async function measure(accounts: number, idle = 0) {
   };
 }
 
+/** `strike testnet`'s genesis (four validators), written by the CLI into a temporary folder. */
+function testnetGenesis(): GenesisDoc {
+  const dir = mkdtempSync(join(tmpdir(), "strike-empty-block-"));
+  try {
+    execFileSync(process.execPath, ["bin/strike.js", "testnet", "--output", dir], { stdio: "ignore" });
+    return JSON.parse(readFileSync(join(dir, "node0", "config", "genesis.json"), "utf8")) as GenesisDoc;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Empty blocks on the testnet's genesis, the four validators signing each, a node's block times (100 ms apart). */
+async function measureTestnet() {
+  const genesis = testnetGenesis();
+  const oracle = (genesis.app_state as Record<string, { params: Record<string, string> }>)["oracle"]!;
+  oracle.params["stale_after_seconds"] = "1000000000";
+  const db = createMemoryDatabase();
+  const state = await openStateStore({ db, keepRecent: 0 });
+  const app = createStrikeApp({ state, minGasPrices: parseDecCoins("0.025ustrike") });
+  app.initChain(initChainRequest(genesis));
+  const validators = genesisValidators(genesis);
+  const start = BigInt(Math.floor(Date.parse(genesis.genesis_time) / 1000));
+  let height = 0n;
+  const block = async () => {
+    height += 1n;
+    app.finalizeBlock({
+      txs: [],
+      height,
+      time: { seconds: start + height / 10n, nanos: Number(height % 10n) * 100_000_000 },
+      hash: new Uint8Array(32).fill(2),
+      proposerAddress: validators[Number(height % BigInt(validators.length))]!.address,
+      lastBlockHash: new Uint8Array(32).fill(1),
+      misbehavior: [],
+      decidedLastCommit: {
+        votes: validators.map((v) => ({ validatorAddress: v.address, power: v.votingPower, signed: true })),
+      },
+    });
+    const batch = db.batch();
+    app.commit(batch);
+    await batch.write();
+  };
+  for (let i = 0; i < 300; i++) await block(); // warm-up
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < BLOCKS * 2; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await block();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  return { validators: validators.length, blocks: wall.length, emptyBlock: stats(wall), emptyBlockCpu: stats(cpu) };
+}
+
 const results = [];
 for (const n of SIZES) {
   const r = await measure(n);
@@ -361,6 +427,8 @@ for (const n of SIZES) {
 // reads an account again only when something of it changed, so they cost it nothing.
 const idleRun = IDLE > 0 ? await measure(SIZES.find((n) => n > 0) ?? 0, IDLE) : undefined;
 if (idleRun !== undefined) console.log(JSON.stringify(idleRun));
+const testnet = await measureTestnet();
+console.log(JSON.stringify({ testnetGenesis: testnet }));
 const floor = results.find((r) => r.subaccounts === 0)?.emptyBlockCpu.meanMs;
 const largest = results[results.length - 1]!;
 const smallestLoaded = results.find((r) => r.subaccounts > 0);
@@ -383,6 +451,9 @@ const path = writeResult("empty-block", {
   // The same for checkpoint heights: the exit root reads every account.
   /** The first loaded size again with IDLE accounts that only hold uusdc (never signed, no subaccount). */
   withIdleAccounts: idleRun ?? null,
+  /** `strike testnet`'s genesis, its four validators signing every block: what each localnet validator pays per block. */
+  testnetGenesis: testnet,
+  testnetOverFloor: floor === undefined ? null : Number((testnet.emptyBlockCpu.meanMs / floor).toFixed(2)),
   checkpointLargestOverSmallest:
     smallestLoaded?.checkpointBlockCpu == null || largest.checkpointBlockCpu === null
       ? null
