@@ -4,7 +4,7 @@
  * messages at one height/round/step. Asked again for the same message (only the timestamp
  * differing), it returns the saved signature and timestamp, as CometBFT's privval does.
  *
- * The fsyncs run on libuv's thread pool: a sync write blocked the event loop
+ * The fsyncs and the rename run on libuv's thread pool: a sync write blocked the event loop
  * for ~2 ms per signature on a loaded disk (5% of a busy node's main thread), time in which
  * CheckTx, receipts and RPC now go on. Signing is serialized: a second request waits until
  * the first is durable, and is judged against it.
