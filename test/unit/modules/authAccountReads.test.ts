@@ -5,10 +5,8 @@
  */
 import test from "ava";
 import { addressToBech32 } from "../../../chain/crypto/address.js";
-import { createContext } from "../../../chain/runtime/context.js";
-import { createGasMeter } from "../../../chain/runtime/gas.js";
 import type { Context } from "../../../chain/runtime/types.js";
-import { readBothWays } from "../../helpers/valueCacheBothWays.js";
+import { blockContextOn, readBothWays } from "../../helpers/valueCacheBothWays.js";
 import { branchStore, type Branch } from "../../../chain/store/branch.js";
 import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
 import { openStateStore } from "../../../chain/store/stateStore.js";
@@ -19,14 +17,7 @@ const ALICE = addressToBech32(new Uint8Array(20).fill(1));
 const POOL = addressToBech32(new Uint8Array(20).fill(2));
 const NOBODY = addressToBech32(new Uint8Array(20).fill(3));
 
-function ctxOn(store: KVStore): Context {
-  return createContext({
-    block: { chainId: "t", height: 2n, time: { seconds: 2n, nanos: 0 } },
-    mode: "finalize",
-    store,
-    gasMeter: createGasMeter(undefined),
-  });
-}
+const ctxOn = (store: KVStore): Context => blockContextOn(store, 2n);
 
 /** The account and the gas its read cost, through the cache (which must answer) and through the store. */
 function bothWays(store: KVStore, address: string): { cached: string; plain: string } {

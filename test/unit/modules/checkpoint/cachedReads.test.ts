@@ -5,8 +5,6 @@
  * edits what it was handed cannot edit the next answer.
  */
 import test from "ava";
-import { createContext } from "../../../../chain/runtime/context.js";
-import { createGasMeter } from "../../../../chain/runtime/gas.js";
 import type { Context } from "../../../../chain/runtime/types.js";
 import { branchStore } from "../../../../chain/store/branch.js";
 import { createMemoryDatabase } from "../../../../chain/store/memoryDb.js";
@@ -21,18 +19,11 @@ import {
   type CheckpointParams,
   type SetMember,
 } from "../../../../modules/checkpoint/state.js";
-import { readBothWays } from "../../../helpers/valueCacheBothWays.js";
+import { blockContextOn, readBothWays } from "../../../helpers/valueCacheBothWays.js";
 
 const OPERATOR = "strike1qurswpc8qurswpc8qurswpc8qurswpc8c7uyqn";
 
-function ctxOn(store: KVStore): Context {
-  return createContext({
-    block: { chainId: "t", height: 1n, time: { seconds: 1n, nanos: 0 } },
-    mode: "finalize",
-    store,
-    gasMeter: createGasMeter(undefined),
-  });
-}
+const ctxOn = (store: KVStore): Context => blockContextOn(store);
 
 const PARAMS: CheckpointParams = {
   interval: 10n,

@@ -6,15 +6,13 @@
  */
 import test, { type ExecutionContext } from "ava";
 import { Order, Side, TriggerType } from "../../../../chain/codec/generated/strike/orderbook/v1/order.js";
-import { createContext } from "../../../../chain/runtime/context.js";
-import { createGasMeter } from "../../../../chain/runtime/gas.js";
 import type { Context } from "../../../../chain/runtime/types.js";
 import { branchStore, type Branch } from "../../../../chain/store/branch.js";
 import { createMemoryDatabase } from "../../../../chain/store/memoryDb.js";
 import { openStateStore } from "../../../../chain/store/stateStore.js";
 import type { KVStore } from "../../../../chain/store/types.js";
 import { bookCacheReads, setBookCacheMode } from "../../../../modules/orderbook/bookReads.js";
-import { readBothWays } from "../../../helpers/valueCacheBothWays.js";
+import { blockContextOn, readBothWays } from "../../../helpers/valueCacheBothWays.js";
 import {
   bookOrders,
   countOwnerOrders,
@@ -26,14 +24,7 @@ import {
 
 const OWNER = "strike1qurswpc8qurswpc8qurswpc8qurswpc8c7uyqn";
 
-function ctxOn(store: KVStore): Context {
-  return createContext({
-    block: { chainId: "t", height: 1n, time: { seconds: 1n, nanos: 0 } },
-    mode: "finalize",
-    store,
-    gasMeter: createGasMeter(undefined),
-  });
-}
+const ctxOn = (store: KVStore): Context => blockContextOn(store);
 
 function order(id: bigint, side: Side, price: bigint, remaining = 5n): Order {
   return Order.fromPartial({

@@ -8,8 +8,6 @@
 import test from "ava";
 import { Market, MarketStatus, MarketType } from "../../../../chain/codec/generated/strike/orderbook/v1/market.js";
 import { Order, Side, TriggerType } from "../../../../chain/codec/generated/strike/orderbook/v1/order.js";
-import { createContext } from "../../../../chain/runtime/context.js";
-import { createGasMeter } from "../../../../chain/runtime/gas.js";
 import type { Context } from "../../../../chain/runtime/types.js";
 import { branchStore } from "../../../../chain/store/branch.js";
 import { createMemoryDatabase } from "../../../../chain/store/memoryDb.js";
@@ -22,16 +20,9 @@ import {
   saveNewOrder,
   setMarket,
 } from "../../../../modules/orderbook/state.js";
-import { readBothWays } from "../../../helpers/valueCacheBothWays.js";
+import { blockContextOn, readBothWays } from "../../../helpers/valueCacheBothWays.js";
 
-function ctxOn(store: KVStore): Context {
-  return createContext({
-    block: { chainId: "t", height: 1n, time: { seconds: 1n, nanos: 0 } },
-    mode: "finalize",
-    store,
-    gasMeter: createGasMeter(undefined),
-  });
-}
+const ctxOn = (store: KVStore): Context => blockContextOn(store);
 
 function market(id: string, tickSize: bigint, withOption = false): Market {
   return Market.fromPartial({
