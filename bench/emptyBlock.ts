@@ -34,6 +34,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { MsgDeposit } from "../chain/codec/generated/strike/margin/v1/tx.js";
 import { OptionKind } from "../chain/codec/generated/strike/orderbook/v1/market.js";
 import {
@@ -366,7 +367,8 @@ async function measure(accounts: number, idle = 0) {
 function testnetGenesis(): GenesisDoc {
   const dir = mkdtempSync(join(tmpdir(), "strike-empty-block-"));
   try {
-    execFileSync(process.execPath, ["bin/strike.js", "testnet", "--output", dir], { stdio: "ignore" });
+    const cli = fileURLToPath(new URL("../bin/strike.js", import.meta.url));
+    execFileSync(process.execPath, [cli, "testnet", "--output", dir], { stdio: "ignore" });
     return JSON.parse(readFileSync(join(dir, "node0", "config", "genesis.json"), "utf8")) as GenesisDoc;
   } finally {
     rmSync(dir, { recursive: true, force: true });
