@@ -17,7 +17,10 @@
  *   (`rebaseOnCommitted`). The prediction misses often in small ways a trade never reads: a
  *   vote late for the last commit changes a validator's missed-block count, and the
  *   checkpoint interval's begin-block needs the app hash the prediction lacks. So every key
- *   and range the txs read or wrote below their own branches is logged (store/branch.ts).
+ *   and range the txs read or wrote below their own branches is logged (store/branch.ts);
+ * - the same holds for a block opened on committed state when its begin-block changes
+ *   before it is proposed: the proposal carries the precommits that arrived after the
+ *   decision, so its last commit, and the missed-block counts it sets, grow.
  * Every condition is checked; where one fails, the block is executed again as before.
  */
 import { Branch, branchStore } from "../store/branch.js";
@@ -172,8 +175,9 @@ function openOn(
   const info = hookInfo(shared.chainId, req, lastAppHash);
   const beginEvents: AbciEvent[] = [];
   runBlockHook({ modules: shared.modules, base: state, logger: shared.logger }, info, "beginBlock", beginEvents);
-  // A pipelined block is re-based later: what its txs depend on decides whether they run again.
-  if (base.kind === "parent") state.trackAccess();
+  // A block may be re-based later (its parent committed, or its last commit grown by late
+  // precommits): what its txs depend on decides whether they run again.
+  state.trackAccess();
   return blockOf({
     shared,
     info,
@@ -275,14 +279,17 @@ export function reuseForFinalize(
 }
 
 /**
- * The pipelined `block` moved onto committed state without executing its txs again, when
- * that is exact: its parent's changes are what was committed (finalize reused them), its
- * txs see the same chain id, height and time under `req`, and no key on which the real
- * begin-block (`req`, `lastAppHash`) and the predicted one differ was read or written by
- * them (nor lies in a range they scanned). Then every value they read is what they would
- * read now, so they would do and answer exactly what they did; the re-based state is the
- * real begin-block's changes and then theirs. Undefined otherwise, and then the caller
- * executes the txs again. `block` is retired when this succeeds.
+ * `block` moved onto committed state under the begin-block of `req` without executing its
+ * txs again, when that is exact. Two cases: a pipelined block whose parent's changes are
+ * what was committed (finalize reused them), its begin-block predicted; and a block opened
+ * on the committed state as it still is, whose last commit has grown since (precommits
+ * that arrived after the decision, which the proposal carries). Either way its txs must see
+ * the same chain id, height and time under `req`, and no key on which the new begin-block
+ * (`req`, `lastAppHash`) and the old one differ may have been read or written by them (nor
+ * lie in a range they scanned). Then every value they read is what they would read now,
+ * so they would do and answer exactly what they did; the re-based state is the new
+ * begin-block's changes and then theirs. Undefined otherwise, and then the caller executes
+ * the txs again or keeps the old begin-block. `block` is retired when this succeeds.
  */
 export function rebaseOnCommitted(
   block: SpeculativeBlock,
@@ -291,11 +298,12 @@ export function rebaseOnCommitted(
   lastAppHash: Uint8Array,
 ): SpeculativeBlock | undefined {
   const r = records.get(block);
-  if (r === undefined || r.retired || r.closed || r.base.kind !== "parent") return undefined;
-  const parent = r.base.parent;
-  if (parent.committedAs !== store.version || BigInt(store.version) + 1n !== r.info.height || !clean(store)) {
-    return undefined;
-  }
+  if (r === undefined || r.retired || r.closed) return undefined;
+  const onCommitted =
+    r.base.kind === "parent"
+      ? r.base.parent.committedAs === store.version
+      : r.base.store === store.working && r.base.version === store.version;
+  if (!onCommitted || BigInt(store.version) + 1n !== r.info.height || !clean(store)) return undefined;
   const info = hookInfo(r.shared.chainId, req, lastAppHash);
   if (info.height !== r.info.height || !sameValue(info.time, r.info.time)) return undefined;
   const state = branchStore(store.working);
@@ -303,11 +311,14 @@ export function rebaseOnCommitted(
   runBlockHook({ modules: r.shared.modules, base: state, logger: r.shared.logger }, info, "beginBlock", beginEvents);
   const beginChanges = [...state.changes()];
   const differing = differingKeys(beginChanges, r.beginChanges);
+  const log = r.state.accessLog;
   if (differing.size > 0) {
-    const log = r.state.accessLog;
     if (log === undefined) return undefined;
     for (const s of differing) if (log.touches(s)) return undefined;
   }
+  // What the txs read stays known: the block may be re-based again (a pipelined block moved
+  // on its real opening, then given its proposal's last commit).
+  if (log !== undefined) state.trackAccess(log);
   // The txs ran on the values they would read now: replay their changes, and begin-block's
   // where the predicted one wrote what the real one did (a differing key keeps the real one's).
   for (const [key, value] of r.state.changes()) {

@@ -80,10 +80,11 @@ export class Branch implements BranchStore, Latin1Iterable {
 
   /**
    * From now on, records every key and range read through this branch (by the branches
-   * above it, or by a cache walking the layers) and every key written into it.
+   * above it, or by a cache walking the layers) and every key written into it; into `into`
+   * when given (a block moved onto another branch keeps what its txs read on the old one).
    */
-  trackAccess(): AccessLog {
-    return (this.log ??= new AccessLog());
+  trackAccess(into?: AccessLog): AccessLog {
+    return (this.log ??= into ?? new AccessLog());
   }
 
   get accessLog(): AccessLog | undefined {

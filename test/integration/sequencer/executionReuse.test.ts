@@ -13,6 +13,7 @@ import { sha256 } from "../../../chain/crypto/hash.js";
 import type { SpeculativeBlockRequest } from "../../../chain/runtime/speculative.js";
 import type { FinalizeBlockRequest, FinalizeBlockResponse, Timestamp } from "../../../chain/types/abci.js";
 import { account, signTx, type TestAccount } from "../../unit/runtime/fixture.js";
+import { missedBlocks, signingInfoRequest, validatorVote } from "./fixture.js";
 import {
   createTradingFixture,
   deposit,
@@ -35,9 +36,10 @@ interface Pair {
   sequences: Map<string, bigint>;
 }
 
-async function pair(): Promise<Pair> {
+/** Two apps on one chain; with `validator`, the feeder is its one bonded validator (VALIDATOR). */
+async function pair(validator = false): Promise<Pair> {
   const make = async () => {
-    const f = await createTradingFixture({ accounts: TRADERS + 1 });
+    const f = await createTradingFixture({ accounts: TRADERS + 1, checkpoints: validator });
     const traders = f.accounts.slice(0, TRADERS);
     await sendBlock(
       f,
@@ -281,4 +283,63 @@ test("a pipelined block is executed again when its parent was executed rather th
   await commitBoth(t, p, childTxs, real);
   t.is(p.seq.app.reuse.rebaseRefused, 1);
   t.is(p.seq.app.reuse.rebaseReused, 0);
+});
+
+test("a block opened on committed state moves under a last commit grown by a late precommit without executing its txs again, and agrees with a validator's execution", async (t) => {
+  const p = await pair(true);
+  // The decision was made without the validator's precommit; it arrived before the proposal.
+  const req: SpeculativeBlockRequest = { ...request(p.seq), decidedLastCommit: validatorVote(false) };
+  const spec = p.seq.app.openSpeculativeBlock(req);
+  const txs = await someTxs(p);
+  const results = txs.map((tx) => spec.execute(tx).result);
+  const grown: SpeculativeBlockRequest = { ...req, decidedLastCommit: validatorVote(true) };
+  const moved = p.seq.app.rebaseSpeculativeBlock(spec, grown);
+  t.truthy(moved, "moved without executing");
+  t.true(spec.closed, "the old block takes no more txs");
+  // It takes more txs, and moves again when its last commit changes once more.
+  const more = await sign(p, 3, [deposit(p.traders[3]!.address, 7n)]);
+  t.true(moved!.execute(more).kept);
+  const back = p.seq.app.rebaseSpeculativeBlock(moved!, req);
+  t.truthy(back, "moved a second time, its first txs' reads still known");
+  const again = p.seq.app.rebaseSpeculativeBlock(back!, grown);
+  t.truthy(again);
+  const res = await commitBoth(t, p, [...txs, more], grown);
+  t.is(p.seq.app.reuse.finalizeReused, 1, "finalize reused the moved block");
+  t.is(p.seq.app.reuse.rebaseReused, 3);
+  t.deepEqual(res.txResults.slice(0, txs.length), results, "the results receipted before the move");
+  t.true(fills(res) > 0, "the block trades");
+  t.is(await missedBlocks(p.seq), 0n, "the validator signed: nothing missed");
+  t.is(await missedBlocks(p.val), 0n);
+
+  // Under the last commit it opened with, the same validator would have missed the block.
+  const next: SpeculativeBlockRequest = { ...request(p.seq), decidedLastCommit: validatorVote(false) };
+  await commitBoth(t, p, [], next);
+  t.is(await missedBlocks(p.seq), 1n);
+});
+
+test("a block whose txs read the liveness record the late precommit changes is not moved: it keeps the last commit it opened with", async (t) => {
+  const p = await pair(true);
+  const req: SpeculativeBlockRequest = { ...request(p.seq), decidedLastCommit: validatorVote(false) };
+  const spec = p.seq.app.openSpeculativeBlock(req);
+  const txs = await someTxs(p);
+  for (const tx of txs) t.true(spec.execute(tx).kept);
+  // A trader's query on the speculative state read the validator's signing info.
+  spec.query(...signingInfoRequest());
+  t.is(p.seq.app.rebaseSpeculativeBlock(spec, { ...req, decidedLastCommit: validatorVote(true) }), undefined);
+  t.is(p.seq.app.reuse.rebaseRefused, 1);
+  t.false(spec.closed, "the block stays as it was");
+  await commitBoth(t, p, txs, req);
+  t.is(p.seq.app.reuse.finalizeReused, 1);
+  t.is(await missedBlocks(p.seq), 1n);
+});
+
+test("a block opened on committed state is not moved once another block has committed under it", async (t) => {
+  const p = await pair(true);
+  const req: SpeculativeBlockRequest = { ...request(p.seq), decidedLastCommit: validatorVote(false) };
+  const spec = p.seq.app.openSpeculativeBlock(req);
+  for (const tx of await someTxs(p)) spec.execute(tx);
+  // Another proposer's block committed this height: the block's state is gone.
+  for (const a of p.traders) p.sequences.set(a.address, (await account(p.seq, a.address))!.sequence);
+  await commitBoth(t, p, [], req);
+  t.is(p.seq.app.rebaseSpeculativeBlock(spec, { ...req, decidedLastCommit: validatorVote(true) }), undefined);
 });

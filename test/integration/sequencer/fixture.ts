@@ -4,19 +4,39 @@ import { createMempool } from "../../../chain/mempool/mempool.js";
 import { sequencingMempool, type UncheckedAdmissionApp } from "../../../chain/sequencer/admission.js";
 import { createReceiptStore } from "../../../chain/sequencer/receiptStore.js";
 import { createSequencer } from "../../../chain/sequencer/sequencer.js";
-import { CHAIN_ID, type TestAccount } from "../../unit/runtime/fixture.js";
+import { CHAIN_ID, query, type TestAccount } from "../../unit/runtime/fixture.js";
+import {
+  QuerySigningInfoRequest,
+  QuerySigningInfoResponse,
+} from "../../../chain/codec/generated/strike/slashing/v1/query.js";
+import { toHex } from "../../../chain/types/bytes.js";
 import type { HeightPlan } from "../../../chain/consensus/types.js";
+import type { LastCommitInfo } from "../../../chain/types/abci.js";
 import { createTradingFixture, deposit, GENESIS_SECONDS, sendBlock, type TradingFixture } from "../trading/fixture.js";
 
-/** The first `count` accounts each deposited 1,000,000 uusdc into margin (one more account is the oracle feeder). */
-export async function fundedTraders(count: number): Promise<{ f: TradingFixture; traders: TestAccount[] }> {
-  const f = await createTradingFixture({ accounts: count + 1 });
+/**
+ * The first `count` accounts each deposited 1,000,000 uusdc into margin (one more account is
+ * the oracle feeder; with `validator`, also the one bonded validator: VALIDATOR).
+ */
+export async function fundedTraders(
+  count: number,
+  o: { validator?: boolean } = {},
+): Promise<{ f: TradingFixture; traders: TestAccount[] }> {
+  const f = await createTradingFixture({ accounts: count + 1, checkpoints: o.validator === true });
   const traders = f.accounts.slice(0, count);
   await sendBlock(
     f,
     traders.map((a) => ({ signer: a, msgs: [deposit(a.address, 1_000_000n)] })),
   );
   return { f, traders };
+}
+
+/** The consensus address of the trading fixture's bonded validator (`fundedTraders(n, { validator: true })`). */
+export const VALIDATOR = ed25519Address(createEd25519Signer(new Uint8Array(32).fill(9)).publicKey);
+
+/** A last commit of VALIDATOR alone (1,000 of power), with its precommit or without it. */
+export function validatorVote(signed: boolean): LastCommitInfo {
+  return { votes: [{ validatorAddress: VALIDATOR, power: 1_000n, signed }] };
 }
 
 export const SEQUENCER_KEY = createEd25519Signer(new Uint8Array(32).fill(3));
@@ -66,4 +86,16 @@ export function sequencerOn(
   });
   const admission = o.admission === undefined ? f.app : (o.admission ?? undefined);
   return { receipts, mempool, sequencer, admit: sequencingMempool(mempool, sequencer, admission) };
+}
+
+/** VALIDATOR's signing-info query (slashing), as a client sends it. */
+export const signingInfoRequest = (): [string, Uint8Array] => [
+  "/strike.slashing.v1.Query/SigningInfo",
+  QuerySigningInfoRequest.encode({ consAddress: toHex(VALIDATOR) }).finish(),
+];
+
+/** VALIDATOR's missed blocks in slashing's window, on `f`'s committed state. */
+export async function missedBlocks(f: TradingFixture): Promise<bigint> {
+  const res = await query(f, ...signingInfoRequest());
+  return QuerySigningInfoResponse.decode(res.value).info!.missedBlocksCounter;
 }
