@@ -347,7 +347,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       reapTxs: (maxBytes) => mempool.reap(maxBytes, consensusParams.block.maxGas),
       size: () => mempool.size(),
       openHeight: (plan) => sequencing.openHeight(plan),
-      sealBlock: (height) => sequencing.sealBlock(height),
+      sealBlock: (height, lastCommit) => sequencing.sealBlock(height, lastCommit),
     },
     proposerSelection: (height, set) => sequencing.proposerSelection(height, set),
     onBlockCommitting(c: CommittedBlock, batch) {

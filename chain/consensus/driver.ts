@@ -4,6 +4,7 @@
  * (finalizeBlock → commit → block store → indexers → one atomic batch write).
  * Every event is handled in order through one promise queue.
  */
+import type { LastCommitInfo } from "../types/abci.js";
 import type { Block, BlockId, Commit, Proposal, Validator, Vote } from "../types/block.js";
 import { equalBytes, toHex } from "../types/bytes.js";
 import { addressFromPubKey, voteSignBytes } from "./encoding.js";
@@ -31,6 +32,7 @@ import { openWal, type Wal, type WalEvent, type WalRecord } from "./wal.js";
 import { admit, messageHeight } from "./admission.js";
 import { lastSignedVote, loadStoredChain } from "./stateLoad.js";
 import { executeAndPersist, lastCommitInfo } from "./blockCommit.js";
+import { LatePrecommits } from "./lateCommit.js";
 import { isSignRefusal, proposalStillWanted, signRetryDelayMs, voteStillWanted, voteTime } from "./signing.js";
 import { heldMessages, RELAY_AFTER_MS } from "./relay.js";
 import { createConsensusWatchdog, TASK_WARN_MS } from "./watchdog.js";
@@ -102,6 +104,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   const future = new FutureMessages();
   /** Our own proposal and votes at the current height, re-sent until the height ends (peers may have missed them). */
   let ownMessages: ConsensusMessage[] = [];
+  /** The precommits of the height we last decided, growing until our proposal of the next takes them (lateCommit.ts). */
+  let late: LatePrecommits | undefined;
   const evidence = createEvidencePool({
     chainId: o.chainId,
     blockStore: o.blockStore,
@@ -243,17 +247,37 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
   async function buildBlock(height: bigint, round: number): Promise<void> {
     if (selfAddress === undefined || height !== chain.lastHeight + 1n) return;
     const maxBytes = maxDataBytes();
-    // A sequencer's block is what it receipted, with the time and evidence it executed them under.
-    const sealed = o.blockBuilder.sealBlock?.(height);
+    // The previous height's precommits, those that came after its decision included.
+    const grown = late?.height === chain.lastHeight ? late.seal() : chain.lastCommit;
+    const grownVotes = lastCommitInfo(chain.lastValidators, grown);
+    // A sequencer's block is what it receipted, with the time, evidence and last commit it executed them under.
+    const sealed = o.blockBuilder.sealBlock?.(height, grownVotes);
     if (sealed === "abstain") {
       log?.warn("the sequencer abstains: not proposing this height", { height: String(height), round });
+      return;
+    }
+    const lastCommit = sealed === undefined ? grown : commitFor(sealed.decidedLastCommit, [grown, chain.lastCommit]);
+    if (lastCommit === undefined) {
+      log?.error("the sequencer's block names a last commit we do not hold: not proposing", {
+        height: String(height),
+        round,
+      });
       return;
     }
     const txs = sealed?.txs ?? o.app.prepareProposal(o.blockBuilder.reapTxs(maxBytes), maxBytes);
     const pieces = sealed?.evidence ?? (await evidence.forBlock(height));
     const time = sealed?.time ?? nextBlockTime(chain, now());
-    const { block, blockId } = makeBlock(chain, txs, time, selfAddress, pieces);
+    const { block, blockId } = makeBlock({ ...chain, lastCommit }, txs, time, selfAddress, pieces);
     await feed({ kind: "blockBuilt", height, round, block, blockId });
+  }
+
+  /** The commit among `candidates` whose signers are exactly `votes`' (who signed the previous block). */
+  function commitFor(votes: LastCommitInfo, candidates: readonly Commit[]): Commit | undefined {
+    const same = (c: Commit) => {
+      const info = lastCommitInfo(chain.lastValidators, c).votes;
+      return info.length === votes.votes.length && info.every((v, i) => v.signed === votes.votes[i]!.signed);
+    };
+    return candidates.find(same);
   }
 
   /**
@@ -408,6 +432,7 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     // Block sync may have committed this height while its votes were still arriving.
     if (h <= chain.lastHeight) return;
     const commit = commitFromPrecommits(h, fx.round, fx.blockId, fx.validators, fx.precommits);
+    late = new LatePrecommits(h, fx.round, fx.blockId, fx.validators, fx.precommits);
     try {
       await persistBlock(fx.block, fx.blockId, fx.round, commit, true);
     } catch (e) {
@@ -426,6 +451,8 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
     commit: Commit,
     decidedHere: boolean,
   ): Promise<void> {
+    // A block from block sync: the precommits of a height we decided before it are of no use now.
+    if (!decidedHere) late = undefined;
     const done = await executeAndPersist(o, evidence, { chain, set, nextList }, block, blockId, commit);
     wal?.truncate();
     // The block's last commit was verified against the set of the height before it (blockHeaderProblem).
@@ -512,6 +539,11 @@ export function createConsensusDriver(o: ConsensusDriverOptions): ConsensusDrive
 
   /** Admits a peer's message (admission.ts decides; evidence and next-height messages are kept here). */
   async function receive(m: ConsensusMessage, origin?: MessageOrigin): Promise<void> {
+    if (m.kind === "vote" && late !== undefined && m.vote.height === late.height) {
+      const v = late.offer(o.chainId, m.vote);
+      if (v.kind === "reject") reject(origin, v.reason);
+      return;
+    }
     const verdict = admit(m, { chainId: o.chainId, cs, set, selection });
     switch (verdict.kind) {
       case "ignore":

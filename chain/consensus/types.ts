@@ -27,8 +27,11 @@ export interface BlockBuilder {
    * The sequencer's block for `height`, as fixed at opening; undefined when it did not open
    * it; "abstain" when it signed receipts for `height` that it cannot honour (then this
    * validator proposes nothing at `height`: the round times out and another proposer goes on).
+   * `lastCommit` is who signed the previous block as the proposal would carry it now, with
+   * the precommits that arrived after the decision: the block takes it when its txs come out
+   * the same under it, and keeps the one it opened with otherwise (SealedBlock says which).
    */
-  sealBlock?(height: bigint): SealedBlock | "abstain" | undefined;
+  sealBlock?(height: bigint, lastCommit: LastCommitInfo): SealedBlock | "abstain" | undefined;
 }
 
 /** What a block's execution can see, fixed before its txs are chosen. */
@@ -49,6 +52,8 @@ export interface SealedBlock {
   txs: Uint8Array[];
   time: Timestamp;
   evidence: DuplicateVoteEvidence[];
+  /** Who signed the previous block as its txs were executed: the proposal's last commit must say exactly this. */
+  decidedLastCommit: LastCommitInfo;
 }
 
 export type ConsensusMessage =

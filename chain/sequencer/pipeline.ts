@@ -7,8 +7,8 @@
 import { timestampFromMs, timestampToNs } from "../consensus/blockFactory.js";
 import { resultsHash } from "../consensus/encoding.js";
 import type { HeightPlan } from "../consensus/types.js";
-import type { SpeculativeBlock, SpeculativeBlockRequest } from "../runtime/speculative.js";
-import type { Timestamp, TxResult } from "../types/abci.js";
+import { sameValue, type SpeculativeBlock, type SpeculativeBlockRequest } from "../runtime/speculative.js";
+import type { LastCommitInfo, Timestamp, TxResult } from "../types/abci.js";
 import { blockTxBytes, type DuplicateVoteEvidence } from "../types/block.js";
 import { toHex } from "../types/bytes.js";
 import { sha256 } from "../crypto/hash.js";
@@ -172,4 +172,21 @@ export function rebaseHeight(
     h.promises.push(promise);
   }
   return h;
+}
+
+/**
+ * `h` (open on committed state, not sealed) under the begin-block of `lastCommit` instead of
+ * the one it opened with. The decision of the height before is made on the first +2/3
+ * precommits; the rest arrive during the commit timeout, and the proposal carries them all:
+ * without them the slowest validator would be counted as missing nearly every block it
+ * signed, and be jailed for it. Its txs are not executed again: the app moves them when
+ * nothing they read or wrote differs between the two begin-blocks (speculative.ts), which is
+ * the case unless one of them touched a signer's liveness record. `h` itself, keeping its
+ * last commit, when the app cannot move them (the caller proposes that last commit then).
+ */
+export function withLastCommit(h: SequencedHeight, lastCommit: LastCommitInfo, app: RebaseApp): SequencedHeight {
+  if (sameValue(h.req.decidedLastCommit, lastCommit)) return h;
+  const req = { ...h.req, decidedLastCommit: lastCommit };
+  const spec = h.txs.length === 0 ? app.openSpeculativeBlock(req) : app.rebaseSpeculativeBlock?.(h.spec, req);
+  return spec === undefined ? h : { ...h, req, spec };
 }

@@ -21,7 +21,7 @@ import { blockTxBytes } from "../types/block.js";
 import { ed25519Address, type Ed25519Signer } from "../crypto/ed25519.js";
 import { sha256 } from "../crypto/hash.js";
 import type { HeightPlan, SealedBlock } from "../consensus/types.js";
-import type { Timestamp, TxResult } from "../types/abci.js";
+import type { LastCommitInfo, Timestamp, TxResult } from "../types/abci.js";
 import { timestampToNs } from "../consensus/blockFactory.js";
 import { equalBytes, toHex } from "../types/bytes.js";
 import type { ByzantineSequencing } from "./byzantine.js";
@@ -35,6 +35,7 @@ import {
   type RebaseApp,
   retimedRequest,
   type SequencedHeight,
+  withLastCommit,
 } from "./pipeline.js";
 import { ReceiptStatus, receiptHash, signReceipt, type Receipt, type SignedReceipt } from "./receipt.js";
 import { resultHashOf, type ReceiptStore } from "./receiptStore.js";
@@ -84,7 +85,12 @@ export const ABSTAIN = "abstain" as const;
 
 export interface Sequencer {
   openHeight(plan: HeightPlan): void;
-  sealBlock(height: bigint): SealedBlock | typeof ABSTAIN | undefined;
+  /**
+   * The block to propose at `height` (consensus/types.ts's BlockBuilder.sealBlock): the
+   * first seal moves it under `lastCommit` when every receipt comes out the same there
+   * (absent: it keeps the last commit it opened with).
+   */
+  sealBlock(height: bigint, lastCommit?: LastCommitInfo): SealedBlock | typeof ABSTAIN | undefined;
   /** A tx the mempool admitted (from a client or a peer). */
   admitted(tx: Uint8Array): void;
   /**
@@ -265,7 +271,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
   function sealed(h: SequencedHeight): SealedBlock {
     // Fixed at the first seal: a later round of the same height proposes the same block.
     h.proposal ??= o.byzantineForTesting?.proposal(h.txs) ?? [...h.txs];
-    return { txs: h.proposal, time: h.req.time, evidence: h.evidence };
+    return { txs: h.proposal, time: h.req.time, evidence: h.evidence, decidedLastCommit: h.req.decidedLastCommit };
   }
 
   return {
@@ -304,7 +310,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       }
       sequencePending();
     },
-    sealBlock(height) {
+    sealBlock(height, lastCommit) {
       if (abstainAt === height) return ABSTAIN;
       if (inFlight?.height === height) return sealed(inFlight);
       // An empty block proposed after an idle wait (the empty-block interval) carries the time it is proposed at.
@@ -313,10 +319,13 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       if (h?.height !== height) return undefined;
       // Receipts were signed on a prediction that was never checked against the real opening.
       if (h.pipelined) return ABSTAIN;
-      const first = !h.sealed;
-      h.sealed = true;
-      const block = sealed(h);
-      if (first) pipeline(h);
+      if (h.sealed) return sealed(h);
+      // The precommits that arrived after the previous decision: signed blocks, not misses.
+      const s = lastCommit === undefined ? h : withLastCommit(h, lastCommit, o.app);
+      open = s;
+      s.sealed = true;
+      const block = sealed(s);
+      pipeline(s);
       return block;
     },
     admitted(tx) {

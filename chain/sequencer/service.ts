@@ -10,6 +10,7 @@ import { sha256 } from "../crypto/hash.js";
 import type { Mempool } from "../mempool/mempool.js";
 import type { RebaseApp } from "./pipeline.js";
 import type { Database, WriteBatch } from "../store/types.js";
+import type { LastCommitInfo } from "../types/abci.js";
 import type { Validator } from "../types/block.js";
 import { equalBytes, toHex } from "../types/bytes.js";
 import { sequencingMempool, uncheckedAdmission, type UncheckedAdmissionApp } from "./admission.js";
@@ -93,7 +94,7 @@ export interface Sequencing {
   readonly receipts: ReceiptStore;
   proposerSelection(height: bigint, set: ValidatorSet): ProposerSelection;
   openHeight(plan: HeightPlan): void;
-  sealBlock(height: bigint): SealedBlock | "abstain" | undefined;
+  sealBlock(height: bigint, lastCommit: LastCommitInfo): SealedBlock | "abstain" | undefined;
   /** In the block's commit step (same batch as the block). */
   blockCommitting(c: CommittedBlock, batch: WriteBatch): void;
   /** A receipt from a peer: kept when it verifies and its signer is a validator; "invalid" only for what an honest peer never sends. */
@@ -242,7 +243,7 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
     receipts,
     proposerSelection: (height, set) => schedule.selectionFor(height, set),
     openHeight: (plan) => sequencer?.openHeight(plan),
-    sealBlock: (height) => sequencer?.sealBlock(height),
+    sealBlock: (height, lastCommit) => sequencer?.sealBlock(height, lastCommit),
     blockCommitting(c, batch) {
       const h = c.block.header.height;
       schedule.committed(h, c.commit.round, batch);

@@ -187,6 +187,7 @@ test("every receipt, pipelined ones included, is honoured by its block or revert
               txs: step.otherTakesMempool ? mempool.txs(10_000) : [],
               time: { seconds: planTime.seconds + 1n, nanos: 0 },
               evidence: [],
+              decidedLastCommit: { votes: [] },
             };
         if (ms(block.time) <= ms(lastTime)) return false;
         const proposer = ourBlock ? SEQUENCER : OTHER;

@@ -256,10 +256,12 @@ test("a sequencer's pipelined block, its time fixed when the height before was s
   const sequencer: BlockBuilder = {
     reapTxs: () => [],
     size: () => 0,
-    sealBlock(height): SealedBlock | undefined {
+    sealBlock(height, lastCommit): SealedBlock | undefined {
       if (!fixedAt.has(height + 1n)) fixedAt.set(height + 1n, fast());
       const ms = fixedAt.get(height);
-      return ms === undefined ? undefined : { txs: [], time: timestampFromMs(ms), evidence: [] };
+      return ms === undefined
+        ? undefined
+        : { txs: [], time: timestampFromMs(ms), evidence: [], decidedLastCommit: lastCommit };
     },
   };
   // Heights 5 and 6: the sequencer's proposals of rounds 0 and 1 are lost, so both are decided in round 2.

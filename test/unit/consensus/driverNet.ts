@@ -50,7 +50,7 @@ function printedLogger(prefix: string): ConsensusLogger {
 }
 
 /** What every driver here is made with: the chain, its timeouts, the fake app on `db`, files under `dir`. */
-async function commonOptions(db: ReturnType<typeof createMemoryDatabase>, dir: string) {
+async function commonOptions(db: ReturnType<typeof createMemoryDatabase>, dir: string, commitMs = 5) {
   return {
     chainId: "strike-relay",
     initialHeight: 1n,
@@ -73,7 +73,7 @@ async function commonOptions(db: ReturnType<typeof createMemoryDatabase>, dir: s
       prevoteDeltaMs: 100,
       precommitMs: 200,
       precommitDeltaMs: 100,
-      commitMs: 5,
+      commitMs,
     },
   };
 }
@@ -109,6 +109,10 @@ export interface DriverNetOptions {
   /** Called after each broadcast has been handed to the peers `deliver` allowed. */
   afterBroadcast?(from: number, m: ConsensusMessage): void;
   clockOf?(i: number): () => number;
+  /** How long `from`'s message takes to reach `to` (default: the next turn of the event loop). */
+  delayMs?(from: number, to: number, m: ConsensusMessage): number;
+  /** The commit timeout (default 5 ms). */
+  commitMs?: number;
 }
 
 export interface DriverNet {
@@ -136,7 +140,7 @@ export async function driverNet(t: ExecutionContext, opts: DriverNetOptions = {}
   const makeDriver = async (i: number): Promise<ConsensusDriver> => {
     const db = dbs[i]!;
     return createConsensusDriver({
-      ...(await commonOptions(db, dirs[i]!)),
+      ...(await commonOptions(db, dirs[i]!, opts.commitMs)),
       privValidator: { privateKey: seeds[i]!, publicKey: signers[i]!.publicKey },
       createEmptyBlocks: true,
       createEmptyBlocksIntervalMs: 0,
@@ -150,9 +154,12 @@ export async function driverNet(t: ExecutionContext, opts: DriverNetOptions = {}
           if (down.has(i)) return;
           for (let j = 0; j < N; j++) {
             if (j === i || down.has(j) || (opts.deliver !== undefined && !opts.deliver(i, j, m))) continue;
-            setImmediate(() => {
+            const arrive = () => {
               if (!down.has(j)) handlers[j]?.(m, { peer: `node${i}`, bytes: 1 });
-            });
+            };
+            const delay = opts.delayMs?.(i, j, m) ?? 0;
+            if (delay > 0) setTimeout(arrive, delay);
+            else setImmediate(arrive);
           }
           opts.afterBroadcast?.(i, m);
         },
