@@ -113,15 +113,16 @@ test.serial(
         ).missed_blocks_counter,
       );
 
-    // All four running and signing: a full window later none is recorded as missing blocks.
-    // Each block is decided on the first three precommits; the fourth arrives a moment later
-    // and the next proposal carries it (chain/consensus/lateCommit.ts). Were it dropped, one
-    // signature in four would count as missed, ~20 in this window.
+    // All four running and signing: a full window later (almost) none is recorded as missing
+    // blocks. Each block is decided on the first three precommits; the fourth arrives a moment
+    // later and the next proposal carries it (chain/consensus/lateCommit.ts). Were it dropped,
+    // every block would count one signature as missed: 20 in this window (21 measured). A
+    // precommit later than the 200 ms commit timeout (a stall on a loaded machine) still misses.
     await waitForHeight(node0.rpcUrl, 25n, 120_000, () => node0.child?.exitCode ?? null, logs);
     const all = await validators(node0.rpcUrl);
     const misses = await Promise.all(all.map((v) => missed(v.consensus_address)));
     t.is(all.length, 4);
-    t.true(misses.reduce((a, b) => a + b, 0) <= 4, `missed blocks in the last 20, per validator: ${misses.join(", ")}`);
+    t.true(misses.reduce((a, b) => a + b, 0) <= 8, `missed blocks in the last 20, per validator: ${misses.join(", ")}`);
 
     await killNode(node3);
     const jailed = await until(

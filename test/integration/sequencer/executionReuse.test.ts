@@ -13,7 +13,7 @@ import { sha256 } from "../../../chain/crypto/hash.js";
 import type { SpeculativeBlockRequest } from "../../../chain/runtime/speculative.js";
 import type { FinalizeBlockRequest, FinalizeBlockResponse, Timestamp } from "../../../chain/types/abci.js";
 import { account, signTx, type TestAccount } from "../../unit/runtime/fixture.js";
-import { missedBlocks, signingInfoRequest, validatorVote } from "./fixture.js";
+import { missedBlocks, readSigningInfoOn, validatorVote } from "./fixture.js";
 import {
   createTradingFixture,
   deposit,
@@ -324,7 +324,7 @@ test("a block whose txs read the liveness record the late precommit changes is n
   const txs = await someTxs(p);
   for (const tx of txs) t.true(spec.execute(tx).kept);
   // A trader's query on the speculative state read the validator's signing info.
-  spec.query(...signingInfoRequest());
+  await readSigningInfoOn((path, data) => spec.query(path, data));
   t.is(p.seq.app.rebaseSpeculativeBlock(spec, { ...req, decidedLastCommit: validatorVote(true) }), undefined);
   t.is(p.seq.app.reuse.rebaseRefused, 1);
   t.false(spec.closed, "the block stays as it was");

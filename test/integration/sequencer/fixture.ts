@@ -4,11 +4,9 @@ import { createMempool } from "../../../chain/mempool/mempool.js";
 import { sequencingMempool, type UncheckedAdmissionApp } from "../../../chain/sequencer/admission.js";
 import { createReceiptStore } from "../../../chain/sequencer/receiptStore.js";
 import { createSequencer } from "../../../chain/sequencer/sequencer.js";
-import { CHAIN_ID, query, type TestAccount } from "../../unit/runtime/fixture.js";
-import {
-  QuerySigningInfoRequest,
-  QuerySigningInfoResponse,
-} from "../../../chain/codec/generated/strike/slashing/v1/query.js";
+import { CHAIN_ID, queries, type TestAccount } from "../../unit/runtime/fixture.js";
+import { queryPath } from "../../../chain/client/queryRpc.js";
+import { strikeQueries } from "../../../chain/client/strikeQueries.js";
 import { toHex } from "../../../chain/types/bytes.js";
 import type { HeightPlan } from "../../../chain/consensus/types.js";
 import type { LastCommitInfo } from "../../../chain/types/abci.js";
@@ -88,14 +86,18 @@ export function sequencerOn(
   return { receipts, mempool, sequencer, admit: sequencingMempool(mempool, sequencer, admission) };
 }
 
-/** VALIDATOR's signing-info query (slashing), as a client sends it. */
-export const signingInfoRequest = (): [string, Uint8Array] => [
-  "/strike.slashing.v1.Query/SigningInfo",
-  QuerySigningInfoRequest.encode({ consAddress: toHex(VALIDATOR) }).finish(),
-];
-
 /** VALIDATOR's missed blocks in slashing's window, on `f`'s committed state. */
 export async function missedBlocks(f: TradingFixture): Promise<bigint> {
-  const res = await query(f, ...signingInfoRequest());
-  return QuerySigningInfoResponse.decode(res.value).info!.missedBlocksCounter;
+  return (await queries(f).slashing.SigningInfo({ consAddress: toHex(VALIDATOR) })).info!.missedBlocksCounter;
+}
+
+/**
+ * VALIDATOR's signing info read by a trader's query on speculative state (`run` answers a
+ * query path, as SpeculativeBlock.query and Sequencer.speculativeQuery do).
+ */
+export async function readSigningInfoOn(run: (path: string, data: Uint8Array) => Uint8Array): Promise<void> {
+  const rpc = {
+    request: async (service: string, method: string, data: Uint8Array) => run(queryPath(service, method), data),
+  };
+  await strikeQueries(rpc).slashing.SigningInfo({ consAddress: toHex(VALIDATOR) });
 }

@@ -19,7 +19,7 @@ import {
   missedBlocks,
   SEQUENCER,
   sequencerOn,
-  signingInfoRequest,
+  readSigningInfoOn,
   validatorVote,
 } from "./fixture.js";
 import { proposed } from "./sealed.js";
@@ -98,7 +98,7 @@ test("when a tx read the liveness record the late precommit changes, the block k
   sequencer.openHeight({ ...heightPlan(height), decidedLastCommit: validatorVote(false) });
   const txs = await crossingOrders(f, traders);
   for (const tx of txs) t.is(admit.checkAndAdd(tx).code, 0);
-  t.truthy(sequencer.speculativeQuery(...signingInfoRequest()));
+  await readSigningInfoOn((path, data) => sequencer.speculativeQuery(path, data)!.value);
   const sealed = proposed(sequencer.sealBlock(height, validatorVote(true)));
   t.deepEqual(sealed.decidedLastCommit, validatorVote(false));
   const res = await commitSealed(f, height, sealed);
