@@ -124,6 +124,10 @@ export interface DriverNet {
   stop(i: number): Promise<void>;
   /** Starts node i again on what it wrote (state, blocks, WAL, sign state). */
   restart(i: number): Promise<void>;
+  /** Hands node i a message as if peer `peer` (no validator's node) had sent it. */
+  inject(i: number, m: ConsensusMessage, peer: string): void;
+  /** What each node reported against a peer (reportInvalid), in order. */
+  reports: { node: number; peer: string; reason: string }[];
 }
 
 export async function driverNet(t: ExecutionContext, opts: DriverNetOptions = {}): Promise<DriverNet> {
@@ -131,6 +135,7 @@ export async function driverNet(t: ExecutionContext, opts: DriverNetOptions = {}
   const committed: CommittedBlock[][] = Array.from({ length: N }, () => []);
   const drivers: ConsensusDriver[] = [];
   const down = new Set<number>();
+  const reports: DriverNet["reports"] = [];
   const dbs = Array.from({ length: N }, () => createMemoryDatabase());
   const dirs = Array.from({ length: N }, () => {
     const dir = mkdtempSync(join(tmpdir(), "strike-driver-net-"));
@@ -166,6 +171,9 @@ export async function driverNet(t: ExecutionContext, opts: DriverNetOptions = {}
         onMessage(h) {
           handlers[i] = h;
         },
+        reportInvalid(peer, reason) {
+          reports.push({ node: i, peer, reason });
+        },
       },
     });
   };
@@ -191,6 +199,10 @@ export async function driverNet(t: ExecutionContext, opts: DriverNetOptions = {}
   return {
     committed,
     drivers,
+    reports,
+    inject(i, m, peer) {
+      handlers[i]?.(m, { peer, bytes: 1 });
+    },
     async stop(i) {
       down.add(i);
       await drivers[i]!.stop();

@@ -117,3 +117,39 @@ test("four validators, one of whose precommits always arrive last: every block's
     }
   }
 });
+
+test("a forged precommit for the height a node just decided is reported against the peer that sent it", async (t) => {
+  let stalled = false;
+  // Node 3's precommits never reach node 0, so node 0 decides without them and holds a slot open.
+  const net = await driverNet(t, {
+    deliver: (from, to, m) => !stalled && !(from === 3 && to === 0 && m.kind === "vote" && m.vote.type === 2),
+  });
+  t.true(await waitFor(() => net.committed.every((c) => c.length >= 3), 60_000), "the nodes commit");
+  // Nothing more gets through: node 0 stays on the height after its last decision.
+  stalled = true;
+  await new Promise((r) => setTimeout(r, 200));
+  const decided = net.committed[0]!.at(-1)!;
+  const h = decided.block.header.height;
+  t.is(net.drivers[0]!.height, h);
+  const slot = decided.validators.findIndex((v) => equalBytes(v.address, netValidators[3]!.address));
+  t.is(decided.commit.signatures[slot]!.blockIdFlag, 1, "node 3's precommit is absent from node 0's decision");
+  const forged: Vote = {
+    type: 2,
+    height: h,
+    round: decided.commit.round,
+    blockId: decided.commit.blockId,
+    timestamp: { seconds: 1_700_000_000n, nanos: 0 },
+    validatorAddress: netValidators[3]!.address,
+    validatorIndex: slot,
+    signature: new Uint8Array(64).fill(1),
+  };
+  net.inject(0, { kind: "vote", vote: forged }, "evil");
+  t.true(
+    await waitFor(() => net.reports.some((r) => r.node === 0 && r.peer === "evil"), 5_000),
+    "the sender is reported",
+  );
+  t.deepEqual(
+    net.reports.filter((r) => r.peer === "evil"),
+    [{ node: 0, peer: "evil", reason: "a vote with a bad signature" }],
+  );
+});
