@@ -5,7 +5,7 @@
  * last commit when every receipt comes out the same there, and keeps the one it opened with
  * otherwise. Either way the block names the last commit its txs were executed under.
  */
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import { sha256 } from "../../../chain/crypto/hash.js";
 import { ReceiptStatus } from "../../../chain/sequencer/receipt.js";
 import { resultHashOf } from "../../../chain/sequencer/receiptStore.js";
@@ -63,14 +63,22 @@ async function commitSealed(f: TradingFixture, height: bigint, sealed: SealedBlo
   return res;
 }
 
-test("the sequencer's block moves under the last commit grown by a late precommit, and every receipt still comes true", async (t) => {
+/**
+ * A sequencer's height opened on a decision made before VALIDATOR's precommit arrived, with
+ * three crossing orders receipted under it.
+ */
+async function openedWithOrders(t: ExecutionContext) {
   const { f, traders } = await fundedTraders(3, { validator: true });
   const { receipts, sequencer, admit } = sequencerOn(f);
   const height = f.height + 1n;
-  // Decided before the validator's precommit arrived.
   sequencer.openHeight({ ...heightPlan(height), decidedLastCommit: validatorVote(false) });
   const txs = await crossingOrders(f, traders);
   for (const tx of txs) t.is(admit.checkAndAdd(tx).code, 0);
+  return { f, receipts, sequencer, height, txs };
+}
+
+test("the sequencer's block moves under the last commit grown by a late precommit, and every receipt still comes true", async (t) => {
+  const { f, receipts, sequencer, height, txs } = await openedWithOrders(t);
   const sealed = proposed(sequencer.sealBlock(height, validatorVote(true)));
   t.deepEqual(sealed.decidedLastCommit, validatorVote(true), "the block carries the grown last commit");
   t.deepEqual(sealed.txs, txs);
@@ -92,12 +100,7 @@ test("the sequencer's block moves under the last commit grown by a late precommi
 });
 
 test("when a tx read the liveness record the late precommit changes, the block keeps the last commit it opened with", async (t) => {
-  const { f, traders } = await fundedTraders(3, { validator: true });
-  const { receipts, sequencer, admit } = sequencerOn(f);
-  const height = f.height + 1n;
-  sequencer.openHeight({ ...heightPlan(height), decidedLastCommit: validatorVote(false) });
-  const txs = await crossingOrders(f, traders);
-  for (const tx of txs) t.is(admit.checkAndAdd(tx).code, 0);
+  const { f, receipts, sequencer, height, txs } = await openedWithOrders(t);
   await readSigningInfoOn((path, data) => sequencer.speculativeQuery(path, data)!.value);
   const sealed = proposed(sequencer.sealBlock(height, validatorVote(true)));
   t.deepEqual(sealed.decidedLastCommit, validatorVote(false));
