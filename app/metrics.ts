@@ -131,7 +131,7 @@ export function createNodeMetrics(o: NodeMetricsSources): NodeMetrics {
   });
   new Counter({
     name: "strike_block_execution_reuse_total",
-    help: "Blocks whose execution was (result=reused) or was not (result=executed) taken from this node's speculative execution of them: step=finalize for FinalizeBlock, step=rebase for a pipelined block moved onto committed state.",
+    help: "Blocks whose execution was (result=reused) or was not (result=executed) taken from this node's speculative execution of them: step=finalize for FinalizeBlock, step=rebase for a sequenced block moved without running its txs again, onto committed state (pipelined) or under the last commit its proposal carries (result=executed: not moved; a pipelined block runs its txs again, a sealed one keeps the last commit it opened with).",
     labelNames: ["step", "result"] as const,
     registers,
     collect() {
