@@ -51,8 +51,8 @@ const readOptions = { asBuffer: true, fillCache: true };
  * merged into level 1 again, so a validator's RocksDB threads rewrote the same data over and
  * over. On the idle 4-validator localnet (22,000 heights) they used 3.6–5.1 ms of CPU per block
  * per validator, about half of what its main thread used; 0.95–1.0 ms with 16 or 32 MiB,
- * 0.15–0.3 ms with 64 MiB (120 s windows), and the machine went from 0.71–0.97 to 0.48–0.76
- * cores busy. Saturated (bench/localnetSends.ts, BENCH_TXS_PER_ACCOUNT=40, four
+ * 0.15–0.3 ms with 64 MiB (120 s windows, in which a 64 MiB memtable may not fill: a lower
+ * bound), and the machine went from 0.71–0.97 to 0.48–0.76 cores busy. Saturated (bench/localnetSends.ts, BENCH_TXS_PER_ACCOUNT=40, four
  * alternated pairs) the localnet committed 620–731 tx/s against 549–610, and one node
  * (bench/bankSends.ts, two pairs) 1,780–1,822 against 1,253–1,610. The cost is memory: at most
  * two memtables (one being flushed), up to 128 MiB more than before.
