@@ -16,6 +16,7 @@ import type { AbciEvent, Application } from "../chain/types/abci.js";
 import type { Validator } from "../chain/types/block.js";
 import type { ExecutionReuse } from "../chain/runtime/app.js";
 import type { VerifierPoolStats } from "../chain/crypto/verifyPool.js";
+import type { DatabaseStats } from "../chain/store/types.js";
 
 export interface NodeMetricsSources {
   /** `[instrumentation] namespace` (CometBFT's metric prefix). */
@@ -31,6 +32,8 @@ export interface NodeMetricsSources {
   executionReuse?(): Readonly<ExecutionReuse>;
   /** The signature verifier pool's counts (chain/crypto/verifyPool.ts); undefined before it starts. */
   verifier?(): Readonly<VerifierPoolStats> | undefined;
+  /** The database engine's own memory and disk figures (chain/store/rocksDb.ts). */
+  database?(): DatabaseStats | undefined;
   /** Wall clock in ms (tests may pin it). */
   now?(): number;
 }
@@ -180,6 +183,28 @@ export function createNodeMetrics(o: NodeMetricsSources): NodeMetrics {
       if (drops === undefined) return;
       this.reset();
       for (const [channel, n] of Object.entries(drops)) this.inc({ channel }, n);
+    },
+  });
+  new Gauge({
+    name: "strike_db_memory_bytes",
+    help: "RocksDB's memory outside the JS heap, as RocksDB counts it, by kind: memtables (writes not yet flushed, at most two of 64 MiB), table_readers (index and filter blocks of the open files: grows with the database, no cache bounds it), block_cache (cached data blocks, bounded).",
+    labelNames: ["kind"] as const,
+    registers,
+    collect() {
+      const d = o.database?.();
+      if (d === undefined) return;
+      this.set({ kind: "memtables" }, d.memtableBytes);
+      this.set({ kind: "table_readers" }, d.tableReaderBytes);
+      this.set({ kind: "block_cache" }, d.blockCacheBytes);
+    },
+  });
+  new Gauge({
+    name: "strike_db_sst_file_bytes",
+    help: "Size of RocksDB's live data files on disk (the database without its write-ahead log).",
+    registers,
+    collect() {
+      const d = o.database?.();
+      if (d !== undefined) this.set(d.sstFileBytes);
     },
   });
   blockSyncMetrics(ns, registers, () => o.blockSync?.());

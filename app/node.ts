@@ -231,6 +231,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
         validators: () => currentValidators(),
         executionReuse: () => app.reuse,
         verifier: () => verifierStats(),
+        database: () => db.stats?.(),
       })
     : undefined;
 

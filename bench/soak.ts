@@ -36,8 +36,16 @@ function rssMb(pid: number): number {
   return m === null ? NaN : Number(m[1]) / 1024;
 }
 
-/** The node's own memory split (prom-client's default metrics), in MB: where RSS goes. */
-async function heapMb(metricsUrl: string): Promise<{ heapUsedMb: number; heapTotalMb: number; externalMb: number }> {
+/** The node's own memory split (prom-client's default metrics and RocksDB's own counts), in MB: where RSS goes. */
+async function heapMb(metricsUrl: string): Promise<{
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+  dbMemtablesMb: number;
+  dbTableReadersMb: number;
+  dbBlockCacheMb: number;
+  dbSstFilesMb: number;
+}> {
   const text = await (await fetch(metricsUrl)).text();
   const read = (name: string): number => {
     const m = new RegExp(`^${name} (\\S+)`, "m").exec(text);
@@ -47,6 +55,10 @@ async function heapMb(metricsUrl: string): Promise<{ heapUsedMb: number; heapTot
     heapUsedMb: read("nodejs_heap_size_used_bytes"),
     heapTotalMb: read("nodejs_heap_size_total_bytes"),
     externalMb: read("nodejs_external_memory_bytes"),
+    dbMemtablesMb: read('strike_db_memory_bytes\\{kind="memtables"\\}'),
+    dbTableReadersMb: read('strike_db_memory_bytes\\{kind="table_readers"\\}'),
+    dbBlockCacheMb: read('strike_db_memory_bytes\\{kind="block_cache"\\}'),
+    dbSstFilesMb: read("strike_db_sst_file_bytes"),
   };
 }
 
@@ -113,6 +125,10 @@ async function main(): Promise<void> {
       heapUsedMb: number;
       heapTotalMb: number;
       externalMb: number;
+      dbMemtablesMb: number;
+      dbTableReadersMb: number;
+      dbBlockCacheMb: number;
+      dbSstFilesMb: number;
       loadAverage1m: number;
     })[] = [];
     const deadline = performance.now() + MINUTES * 60_000;
@@ -122,7 +138,7 @@ async function main(): Promise<void> {
       windows.push({ ...phase, rssMb: rssMb(node.pid!), ...memory, loadAverage1m: loadavg()[0]! });
       const w = windows.at(-1)!;
       console.error(
-        `window ${windows.length}: ${phase.committed}/${phase.accepted} committed, ${phase.txPerSecond.toFixed(0)} tx/s, p99 ${phase.latencyMs.p99.toFixed(0)} ms, rss ${w.rssMb.toFixed(0)} MB (heap ${w.heapUsedMb.toFixed(0)} of ${w.heapTotalMb.toFixed(0)}, external ${w.externalMb.toFixed(0)})`,
+        `window ${windows.length}: ${phase.committed}/${phase.accepted} committed, ${phase.txPerSecond.toFixed(0)} tx/s, p99 ${phase.latencyMs.p99.toFixed(0)} ms, rss ${w.rssMb.toFixed(0)} MB (heap ${w.heapUsedMb.toFixed(0)} of ${w.heapTotalMb.toFixed(0)}, external ${w.externalMb.toFixed(0)}; RocksDB memtables ${w.dbMemtablesMb.toFixed(0)}, table readers ${w.dbTableReadersMb.toFixed(0)}, block cache ${w.dbBlockCacheMb.toFixed(0)}; ${w.dbSstFilesMb.toFixed(0)} MB of files)`,
       );
     }
     // Warm: the first window by whose end the count-bounded caches are full (the receipt

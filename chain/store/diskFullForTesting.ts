@@ -18,6 +18,7 @@ function noSpace(): Error {
 
 export function diskFullForTesting(db: Database, full: () => boolean): Database {
   return {
+    ...(db.stats === undefined ? {} : { stats: () => db.stats!() }),
     get: (key) => db.get(key),
     getMany: (keys) => db.getMany(keys),
     iterate: (options) => db.iterate(options),

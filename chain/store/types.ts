@@ -45,6 +45,20 @@ export interface Database {
     limit?: number;
   }): AsyncIterableIterator<[Uint8Array, Uint8Array]>;
   close(): Promise<void>;
+  /** What the database engine holds in memory and on disk (RocksDB; an in-memory database has none). */
+  stats?(): DatabaseStats;
+}
+
+/** A database engine's memory and disk, in bytes, as the engine itself counts them. */
+export interface DatabaseStats {
+  /** Write buffers not yet flushed to files (at most two of WRITE_BUFFER_BYTES). */
+  readonly memtableBytes: number;
+  /** Index and filter blocks of the open files: grows with the data, not bounded by a cache. */
+  readonly tableReaderBytes: number;
+  /** Data blocks cached for reads (bounded by the block cache's capacity). */
+  readonly blockCacheBytes: number;
+  /** The live data files on disk. */
+  readonly sstFileBytes: number;
 }
 
 export interface ExistenceProof {

@@ -109,6 +109,14 @@ test("a scrape of /metrics shows height, orders and fills rising while traders t
     t.true(verified[0]! + verified[1]! >= 4, `signatures verified before CheckTx: ${verified.join(", ")}`);
     t.is(verified[2], 0, "no worker failed, so none fell back to the event loop");
     t.is(after.get("strike_signature_verifier_restarts_total"), 0);
+    // RocksDB's share of the node's memory: the blocks written so far sit in its memtable (64 MiB, not yet flushed).
+    t.true((after.get('strike_db_memory_bytes{kind="memtables"}') ?? 0) > 0, "blocks written to the memtable");
+    for (const name of [
+      'strike_db_memory_bytes{kind="table_readers"}',
+      'strike_db_memory_bytes{kind="block_cache"}',
+      "strike_db_sst_file_bytes",
+    ])
+      t.true((after.get(name) ?? -1) >= 0, `${name} is exported`);
 
     const other = await fetch(`http://127.0.0.1:${port}/`);
     t.is(other.status, 404);
