@@ -117,14 +117,20 @@ export interface StrikeApp extends Application {
   admissibleWithoutState(tx: Uint8Array, hash?: Uint8Array): boolean;
   /**
    * Whether a tx's ante, run on the sequencer's speculative state, found every key it wrote
-   * (its signers' accounts, the fee payer's and the fee collector's balances) as the check
-   * state holds it: then CheckTx's ante, reading the same, would decide and write the same.
+   * (its signers' accounts, the fee payer's balances) as the check state holds it: then
+   * CheckTx's ante, reading the same, would decide and write the same. The fee collector's
+   * balance is the exception: the ante adds the fee to it whatever it holds, so what it held
+   * decides nothing. And it always differs: the begin block of the speculative state's height
+   * paid the collected fees out to the validators (staking's allocateFees), which the check
+   * state, the last commit's, has not yet seen; held to the rule, no tx of a chain with
+   * bonded validators was admitted this way, and the sequencer executed each one twice.
    */
   anteMatchesCheckState(writes: AnteWrites): boolean;
   /**
    * The sequencer executed a tx's ante on its speculative state in CheckTx's stead: the ante's
    * writes are made on the check state too, so that the next CheckTx, simulation or signature
-   * preparation sees the tx as if CheckTx had run it.
+   * preparation sees the tx as if CheckTx had run it; the fee collector is credited the fee on
+   * what the check state holds, as CheckTx's ante would have.
    */
   applyAnteToCheckState(writes: AnteWrites): void;
 }
@@ -148,6 +154,15 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
   const sigCache = options.sigCache ?? createSignatureCache();
   const logger = options.logger;
   const decodedTxs = createDecodedTxCache();
+  /** The fee an ante's write added to the fee collector's balance; undefined for any other write (or a bank that cannot say). */
+  const feeCredit = (
+    key: Uint8Array,
+    value: Uint8Array | undefined,
+    before: Uint8Array | undefined,
+  ): bigint | undefined =>
+    options.bank.creditedBalance === undefined
+      ? undefined
+      : options.bank.moduleCredit?.(options.feeCollector, key, before, value);
   const env: RunTxEnv = {
     msgRoutes: routers.msgs,
     ante: {
@@ -416,7 +431,8 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
     },
 
     anteMatchesCheckState(writes: AnteWrites): boolean {
-      for (const [key, , before] of writes) {
+      for (const [key, value, before] of writes) {
+        if (feeCredit(key, value, before) !== undefined) continue;
         const held = checkState.get(key);
         if (held === undefined ? before !== undefined : before === undefined || !equalBytes(held, before)) return false;
       }
@@ -424,8 +440,10 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
     },
 
     applyAnteToCheckState(writes: AnteWrites): void {
-      for (const [key, value] of writes) {
-        if (value === undefined) checkState.delete(key);
+      for (const [key, value, before] of writes) {
+        const credit = feeCredit(key, value, before);
+        if (credit !== undefined) checkState.set(key, options.bank.creditedBalance!(checkState.get(key), credit));
+        else if (value === undefined) checkState.delete(key);
         else checkState.set(key, value);
       }
     },

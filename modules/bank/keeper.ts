@@ -11,7 +11,10 @@ import {
   balances,
   denomMetadata,
   params,
+  amountValue,
   sendEnabled,
+  storedAmount,
+  storedBalancePrefix,
   supply,
   type BankParams,
 } from "./state.js";
@@ -22,6 +25,18 @@ export interface BankKeeper {
   /** Moves coins between accounts, creating the recipient's account if new. */
   sendCoins(ctx: Context, from: string, to: string, coins: readonly Coin[]): void;
   sendCoinsFromAccountToModule(ctx: Context, from: string, moduleName: string, coins: readonly Coin[]): void;
+  /**
+   * For a store key a tx wrote from `before` to `after`: the amount it added, when the key is
+   * one of module account `moduleName`'s balances and the balance grew; undefined otherwise.
+   */
+  moduleCredit(
+    moduleName: string,
+    key: Uint8Array,
+    before: Uint8Array | undefined,
+    after: Uint8Array | undefined,
+  ): bigint | undefined;
+  /** A stored balance value (undefined: none) with `amount` added, as stored. */
+  creditedBalance(held: Uint8Array | undefined, amount: bigint): Uint8Array;
   /** Creates coins in a module account with the "minter" permission (the bridge crediting L1 deposits). */
   mintCoins(ctx: Context, moduleName: string, coins: readonly Coin[]): void;
   /** Destroys coins held by a module account with the "burner" permission (bridge withdrawals). */
@@ -101,6 +116,8 @@ export function createBankKeeper<A extends { address: string }>(
     if (!accountKeeper.hasAccount(ctx, address)) accountKeeper.setAccount(ctx, accountKeeper.newAccount(ctx, address));
   }
 
+  /** Store-key prefixes of module accounts' balances, by module name (the names are the app's, a handful). */
+  const moduleBalancePrefixes = new Map<string, Uint8Array>();
   const keeper: BankKeeper = {
     getBalance: (src, address, denom) => balances.get(src, [address, denom]) ?? 0n,
     getAllBalances(src, address) {
@@ -123,6 +140,18 @@ export function createBankKeeper<A extends { address: string }>(
     sendCoinsFromAccountToModule(ctx, from, moduleName, coins) {
       keeper.sendCoins(ctx, from, accountKeeper.moduleAddress(moduleName), coins);
     },
+    moduleCredit(moduleName, key, before, after) {
+      let prefix = moduleBalancePrefixes.get(moduleName);
+      if (prefix === undefined) {
+        prefix = storedBalancePrefix(accountKeeper.moduleAddress(moduleName));
+        moduleBalancePrefixes.set(moduleName, prefix);
+      }
+      if (key.length <= prefix.length || after === undefined) return undefined;
+      for (let i = 0; i < prefix.length; i++) if (key[i] !== prefix[i]) return undefined;
+      const added = storedAmount(after) - storedAmount(before);
+      return added > 0n ? added : undefined;
+    },
+    creditedBalance: (held, amount) => amountValue(storedAmount(held) + amount),
     mintCoins(ctx, moduleName, coins) {
       requirePermission(moduleName, "minter");
       const address = accountKeeper.moduleAddress(moduleName);

@@ -1,7 +1,8 @@
 /** bank state: balances per (address, denom), supply per denom, denom metadata, send-enabled flags, params. */
 import { Metadata, Params } from "cosmjs-types/cosmos/bank/v1beta1/bank";
 import { addressBytesView, addressToBech32, bech32ToAddressBytes } from "../../chain/crypto/address.js";
-import { utf8 } from "../../chain/types/bytes.js";
+import { concatBytes, utf8 } from "../../chain/types/bytes.js";
+import { moduleStorePrefix } from "../../chain/runtime/prefixStore.js";
 import {
   Collection,
   Item,
@@ -72,6 +73,21 @@ export const denomMetadata = new Collection<string, Metadata>(
 );
 export const sendEnabled = new Collection<string, boolean>(STORE_KEY, SEND_ENABLED_PREFIX, stringCodec, boolCodec);
 export const params = new Item<BankParams>(STORE_KEY, PARAMS_KEY, paramsCodec);
+
+/** The full store key's prefix (module store included) of an account's balances: what a tx's writes name. */
+export function storedBalancePrefix(address: string): Uint8Array {
+  return concatBytes(moduleStorePrefix(STORE_KEY), BALANCES_PREFIX, addressBalancePrefix(address));
+}
+
+/** A stored balance value (`amountCodec`; absent: zero) as an amount. */
+export function storedAmount(value: Uint8Array | undefined): bigint {
+  return value === undefined ? 0n : amountCodec.decode(value);
+}
+
+/** An amount as a stored balance value. */
+export function amountValue(amount: bigint): Uint8Array {
+  return amountCodec.encode(amount);
+}
 
 /** The balance-key part that selects one account's balances (for iteration). */
 export function addressBalancePrefix(address: string): Uint8Array {

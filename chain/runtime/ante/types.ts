@@ -32,6 +32,19 @@ export interface AnteAccountKeeper {
 
 export interface AnteBankKeeper {
   sendCoinsFromAccountToModule(ctx: Context, from: string, moduleName: string, coins: readonly Coin[]): void;
+  /**
+   * The amount a tx's write of `key` (from `before` to `after`) added to a balance of module
+   * account `moduleName`; undefined for any other key, or a balance that did not grow. The
+   * sequencer's admission uses it for the fee collector (app.ts, `anteMatchesCheckState`).
+   */
+  moduleCredit?(
+    moduleName: string,
+    key: Uint8Array,
+    before: Uint8Array | undefined,
+    after: Uint8Array | undefined,
+  ): bigint | undefined;
+  /** A stored balance value (undefined: none) with `amount` added, as stored. */
+  creditedBalance?(held: Uint8Array | undefined, amount: bigint): Uint8Array;
 }
 
 /** secp256k1 verification of a 32-byte digest; injectable so that tests can count calls. */

@@ -346,3 +346,48 @@ test("a fee paid with funds a receipted tx just sent is not taken on arrival: Ch
   }
   t.true(equalBytes(worlds[0].receipts.get(sha256(spending))!.bytes, worlds[1].receipts.get(sha256(spending))!.bytes));
 });
+
+test("with a bonded validator, whose begin block pays the fee collector out, txs are still admitted on arrival: executed once, and the outcome is CheckTx-first's", async (t) => {
+  const [a, b] = [await fundedTraders(TRADERS, { validator: true }), await fundedTraders(TRADERS, { validator: true })];
+  const worlds = [world(a.f, true), world(b.f, false)] as const;
+  const traders = a.traders;
+  const next = await Promise.all(traders.map(async (x) => (await account(a.f, x.address))!.sequence));
+  let admitted = 0;
+  for (let round = 0; round < 4; round++) {
+    const height = a.f.height + 1n;
+    for (const w of worlds) open(w, height);
+    const before = worlds[0].counts.checkTx;
+    // A maker and a taker per pair of traders: fills, so trading fees too.
+    for (const [i, trader] of traders.entries()) {
+      const tx = await signTx(trader, {
+        sequence: next[i]!++,
+        msgs: [place(trader.address, orderSpec("ETH-PERP", i % 2 === 0 ? "buy" : "sell", "1", "3000"))],
+        fee: { amount: [{ denom: "ustrike", amount: FEE }], gas: GAS },
+      });
+      const [ra, rb] = worlds.map((w) => w.admit.checkAndAdd(tx, "client"));
+      t.is(ra!.code, 0, ra!.log);
+      // The answer of a tx admitted on arrival is its ante's on the speculative state; its gas
+      // can differ from CheckTx's by the bytes of the fee collector's balance it rewrote there.
+      t.deepEqual({ ...answer(ra!), gasUsed: 0n }, { ...answer(rb!), gasUsed: 0n });
+      admitted++;
+    }
+    // From the second height on the fee collector differs between the two states (the begin
+    // block emptied it on the speculative one), and no tx went through CheckTx.
+    if (round > 0) t.is(worlds[0].counts.checkTx, before, `CheckTx ran at height ${height}`);
+    const [sa, sb] = worlds.map((w) => proposed(w.sequencer.sealBlock(height)));
+    t.is(sa!.txs.length, traders.length);
+    t.true(sa!.txs.every((tx, i) => equalBytes(tx, sb!.txs[i]!)));
+    const [ha, hb] = [await commit(worlds[0], height, sa!.txs), await commit(worlds[1], height, sb!.txs)];
+    t.true(equalBytes(ha, hb), `app hashes at ${height} differ`);
+  }
+  t.true(
+    worlds[0].counts.inCheckTxStead >= admitted - traders.length,
+    `in CheckTx's stead: ${worlds[0].counts.inCheckTxStead}`,
+  );
+  const [ra, rb] = worlds.map((w) => w.receipts.newest(100_000, () => true));
+  t.is(ra!.length, admitted);
+  t.true(
+    ra!.every((r, i) => equalBytes(r.bytes, rb![i]!.bytes)),
+    "the receipts differ",
+  );
+});

@@ -17,7 +17,11 @@ import {
   testAccount,
   type TestAccount,
 } from "../runtime/fixture.js";
-import { fromUtf8 } from "../../../chain/types/bytes.js";
+import { concatBytes, fromUtf8 } from "../../../chain/types/bytes.js";
+import { addressToBech32, moduleAddressBytes } from "../../../chain/crypto/address.js";
+import { moduleStorePrefix } from "../../../chain/runtime/prefixStore.js";
+import { createBankKeeper } from "../../../modules/bank/keeper.js";
+import { balances } from "../../../modules/bank/state.js";
 
 test("an unknown account query fails with Cosmos' exact NotFound log, which cosmjs maps to null", async (t) => {
   const f = await createFixture();
@@ -200,4 +204,30 @@ test("raw store queries return the value with a proof op, and /app/version answe
   t.is(res.height, 1n);
   const v = await f.app.query({ path: "/app/version", data: new Uint8Array(0), height: 0n, prove: false });
   t.is(fromUtf8(v.value), "0.1.0");
+});
+
+test("moduleCredit names what a write added to a module account's balance, and nothing else", (t) => {
+  const moduleAddress = (name: string) => addressToBech32(moduleAddressBytes(name));
+  const bank = createBankKeeper({
+    hasAccount: () => true,
+    newAccount: (_src, address) => ({ address }),
+    setAccount: () => undefined,
+    moduleAddress,
+    isModuleAddress: () => false,
+  });
+  const key = (address: string, denom: string) =>
+    concatBytes(moduleStorePrefix("bank"), balances.storeKeyOf([address, denom]));
+  const value = (n: bigint) => bank.creditedBalance(undefined, n);
+  const collector = moduleAddress("fee_collector");
+  t.is(bank.moduleCredit("fee_collector", key(collector, "ustrike"), value(700n), value(1_200n)), 500n);
+  t.is(bank.moduleCredit("fee_collector", key(collector, "uusdc"), undefined, value(3n)), 3n, "a first balance");
+  t.is(bank.moduleCredit("fee_collector", key(collector, "ustrike"), value(1_200n), value(700n)), undefined, "spent");
+  t.is(bank.moduleCredit("fee_collector", key(collector, "ustrike"), value(700n), undefined), undefined);
+  t.is(bank.moduleCredit("fee_collector", key(moduleAddress("margin"), "ustrike"), undefined, value(5n)), undefined);
+  const someone = addressToBech32(new Uint8Array(20).fill(7));
+  t.is(bank.moduleCredit("fee_collector", key(someone, "ustrike"), undefined, value(5n)), undefined);
+  t.is(bank.moduleCredit("fee_collector", key(collector, "").subarray(0, 10), undefined, value(5n)), undefined);
+  // The credit re-applied on another state's value, as the bank stores amounts.
+  t.deepEqual(bank.creditedBalance(value(10n ** 30n), 1n), value(10n ** 30n + 1n));
+  t.deepEqual(bank.creditedBalance(undefined, 42n), new TextEncoder().encode("42"));
 });
