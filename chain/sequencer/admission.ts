@@ -12,10 +12,12 @@
  * state and once on the speculative state. So a tx that passes CheckTx's checks that do not
  * read state (size, decoding, the block's gas, this node's minimum gas prices) and the
  * mempool's own (duplicate, capacity) is executed first: when its ante passes on the
- * speculative state, every key it wrote (its signers' accounts, the fee payer's and the fee
- * collector's balances) held there what the check state holds, and the height keeps it,
- * that ante stands for CheckTx's: CheckTx's ante would have read the same and so decided and
- * written the same. Its result is the answer, and its writes (fee, sequence, public key)
+ * speculative state, every key it wrote (its signers' accounts, the fee payer's balance) held
+ * there what the check state holds, and the height keeps it, that ante stands for CheckTx's:
+ * CheckTx's ante would have read the same and so decided and written the same. The fee
+ * collector's balance, which the ante only adds to, is not compared (a begin block pays it
+ * out on the speculative state only) but credited with the fee on the check state
+ * (chain/runtime/app.ts, `anteMatchesCheckState`). Its result is the answer, and its writes (fee, sequence, public key)
  * are made on the check state too, so the next CheckTx, simulation and signature
  * preparation see the tx as before. The two states differ where the speculative one holds
  * more than fees and sequences (funds a receipted tx sent, an account it created): such a
