@@ -37,7 +37,7 @@ function rssMb(pid: number): number {
 }
 
 /** The node's own memory split (prom-client's default metrics and RocksDB's own counts), in MB: where RSS goes. */
-async function heapMb(metricsUrl: string): Promise<{
+interface NodeMemory {
   heapUsedMb: number;
   heapTotalMb: number;
   externalMb: number;
@@ -45,7 +45,9 @@ async function heapMb(metricsUrl: string): Promise<{
   dbTableReadersMb: number;
   dbBlockCacheMb: number;
   dbSstFilesMb: number;
-}> {
+}
+
+async function heapMb(metricsUrl: string): Promise<NodeMemory> {
   const text = await (await fetch(metricsUrl)).text();
   const read = (name: string): number => {
     const m = new RegExp(`^${name} (\\S+)`, "m").exec(text);
@@ -120,17 +122,7 @@ async function main(): Promise<void> {
     const saturation = await runPhase([rpcUrl], wsUrl, build(SATURATION_TXS_PER_ACCOUNT), undefined);
     const rate = Math.max(10, Math.floor(saturation.txPerSecond * FRACTION));
     const perAccount = Math.max(1, Math.ceil((rate * WINDOW_SECONDS) / ACCOUNTS));
-    const windows: (Phase & {
-      rssMb: number;
-      heapUsedMb: number;
-      heapTotalMb: number;
-      externalMb: number;
-      dbMemtablesMb: number;
-      dbTableReadersMb: number;
-      dbBlockCacheMb: number;
-      dbSstFilesMb: number;
-      loadAverage1m: number;
-    })[] = [];
+    const windows: (Phase & NodeMemory & { rssMb: number; loadAverage1m: number })[] = [];
     const deadline = performance.now() + MINUTES * 60_000;
     while (performance.now() < deadline) {
       const phase = await runPhase([rpcUrl], wsUrl, build(perAccount), rate);
