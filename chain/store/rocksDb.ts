@@ -138,7 +138,7 @@ export async function openRocksDatabase(path: string): Promise<Database> {
     },
     stats(): DatabaseStats {
       // The binding reads the property through its RocksDB handle without checking it is
-      // open: asked during or after a close, it would read a freed handle.
+      // open: during a close that handle is being freed (off this thread), after it it is null.
       if (closing) return { memtableBytes: 0, tableReaderBytes: 0, blockCacheBytes: 0, sstFileBytes: 0 };
       return {
         memtableBytes: property(db, "rocksdb.cur-size-all-mem-tables"),
