@@ -148,6 +148,19 @@ export function createNodeMetrics(o: NodeMetricsSources): NodeMetrics {
     },
   });
   new Counter({
+    name: "strike_mempool_rechecks_total",
+    help: "Re-checks of mempool txs after a commit: result=replayed made the writes of the tx's last ante again, its every read unchanged (chain/runtime/anteReplay.ts); result=executed ran the ante again.",
+    labelNames: ["result"] as const,
+    registers,
+    collect() {
+      const r = o.executionReuse?.();
+      if (r === undefined) return;
+      this.reset();
+      this.inc({ result: "replayed" }, r.recheckReplayed);
+      this.inc({ result: "executed" }, r.recheckExecuted);
+    },
+  });
+  new Counter({
     name: "strike_signature_verifications_total",
     help: "secp256k1 signatures of arriving txs checked before CheckTx, by where: worker (the pool's threads), inline (a lone tx on the event loop while the pool was idle), main_thread (a worker failed or the pool is closed), refused (malformed before any curve math).",
     labelNames: ["where"] as const,

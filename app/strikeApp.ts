@@ -45,6 +45,8 @@ export interface StrikeAppOptions {
   logger?: Logger;
   sigCache?: SignatureCache;
   verify?: DigestVerifier;
+  /** false: mempool re-checks always run the ante (chain/runtime/anteReplay.ts; tests compare the two). */
+  replayRechecks?: boolean;
 }
 
 /** Module accounts and their permissions. */
@@ -213,5 +215,6 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.sigCache === undefined ? {} : { sigCache: options.sigCache }),
     ...(options.verify === undefined ? {} : { verify: options.verify }),
+    ...(options.replayRechecks === undefined ? {} : { replayRechecks: options.replayRechecks }),
   });
 }

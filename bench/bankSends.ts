@@ -116,6 +116,11 @@ async function main(): Promise<void> {
       `http://127.0.0.1:${metricsPort}/metrics`,
       "strike_block_execution_reuse_total",
     ).catch(() => ({}));
+    // The mempool's re-checks after each commit: from the ante's record, or running it again (absent in older binaries).
+    const mempoolRechecks = await samples(
+      `http://127.0.0.1:${metricsPort}/metrics`,
+      "strike_mempool_rechecks_total",
+    ).catch(() => ({}));
     const run = {
       label: LABEL,
       binary: STRIKE_BIN,
@@ -134,6 +139,7 @@ async function main(): Promise<void> {
       },
       fractionOfLimitInRun: saturation.txPerSecond / limit.secp256k1PerSecondAllCores,
       executionReuse,
+      mempoolRechecks,
       verificationCeilingIdleMachine: ceiling ?? null,
       fractionOfIdleCeiling: ceiling === undefined ? null : saturation.txPerSecond / ceiling,
     };

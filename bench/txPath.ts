@@ -6,7 +6,9 @@
  * is reported. A fingerprint of every app hash and tx result pins behaviour: it must not
  * change when the code gets faster. The limit it is set against is measured in the same run:
  * secp256k1 verifications per second on this thread (each tx carries one signature, which
- * CheckTx verifies; DeliverTx finds it in the signature cache). Writes bench/results/tx-path.json.
+ * CheckTx verifies; DeliverTx finds it in the signature cache). Also the mempool's re-check
+ * after a commit, per tx, from records and by running the ante (`recheck`). Writes
+ * bench/results/tx-path.json.
  *
  *   npx tsx bench/txPath.ts            (BENCH_TXS, BENCH_ACCOUNTS, BENCH_BLOCK, BENCH_ROUNDS)
  *   BENCH_LABEL=before npx tsx bench/txPath.ts   records the figures as the "before" baseline
@@ -51,10 +53,10 @@ function buildTxs(senders: Sender[]): Uint8Array[] {
   return txs;
 }
 
-async function newApp(senders: Sender[]) {
+async function newApp(senders: Sender[], replayRechecks = true) {
   const db = createMemoryDatabase();
   const state = await openStateStore({ db, keepRecent: 0 });
-  const app = createStrikeApp({ state, minGasPrices: parseDecCoins("0.025ustrike") });
+  const app = createStrikeApp({ state, minGasPrices: parseDecCoins("0.025ustrike"), replayRechecks });
   const auth = defaultAuthGenesis();
   auth.accounts = senders.map((s) => baseAccountJson(s.address, s.accountNumber));
   const bank = defaultBankGenesis();
@@ -173,9 +175,45 @@ async function round(senders: Sender[], txs: Uint8Array[]): Promise<Round> {
   };
 }
 
+/**
+ * The mempool's re-check after a commit, per tx still held: every tx admitted by CheckTx, an
+ * empty block committed, then each re-checked in order against the new check state, either
+ * from the record of its last ante (chain/runtime/anteReplay.ts) or by running the ante again
+ * (`replayRechecks: false`). Each way on its own app, so the fingerprint above is unchanged.
+ */
+async function recheckRound(senders: Sender[], txs: Uint8Array[], replay: boolean): Promise<number> {
+  const { app, db } = await newApp(senders, replay);
+  for (const tx of txs) if (app.checkTx(tx, "new").code !== 0) throw new TypeError("checkTx failed");
+  app.finalizeBlock({
+    txs: [],
+    height: 1n,
+    time: { seconds: 1_700_000_001n, nanos: 0 },
+    hash: new Uint8Array(32),
+    proposerAddress: new Uint8Array(20),
+    misbehavior: [],
+  });
+  const batch = db.batch();
+  app.commit(batch);
+  await batch.write();
+  const t = performance.now();
+  for (const tx of txs) if (app.checkTx(tx, "recheck").code !== 0) throw new TypeError("re-check failed");
+  const ms = performance.now() - t;
+  if ((app.reuse.recheckReplayed === txs.length) !== replay) throw new TypeError("re-checks not taken the way asked");
+  return Math.round((ms * 1000 * 100) / txs.length) / 100;
+}
+
 async function main(): Promise<void> {
   const senders = Array.from({ length: ACCOUNTS }, (_, i) => sender(i));
   const txs = buildTxs(senders);
+  // Alternated, best of the rounds each.
+  const recheck = { fromRecordMicrosPerTx: Infinity, anteAgainMicrosPerTx: Infinity };
+  for (let i = 0; i < ROUNDS; i++) {
+    recheck.anteAgainMicrosPerTx = Math.min(recheck.anteAgainMicrosPerTx, await recheckRound(senders, txs, false));
+    recheck.fromRecordMicrosPerTx = Math.min(recheck.fromRecordMicrosPerTx, await recheckRound(senders, txs, true));
+  }
+  console.log(
+    `re-check: ${recheck.fromRecordMicrosPerTx} µs/tx from records, ${recheck.anteAgainMicrosPerTx} running the ante`,
+  );
   const rounds: Round[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     const r = await round(senders, txs);
@@ -224,6 +262,7 @@ async function main(): Promise<void> {
     },
     ...(before === undefined ? {} : { before }),
     ...(LABEL === "before" ? {} : { after: figures }),
+    recheck,
   });
   console.log(`best: ${JSON.stringify(best)}\nwrote ${out}`);
 }

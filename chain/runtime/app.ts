@@ -28,7 +28,7 @@ import type {
   TxResult,
   ValidatorUpdate,
 } from "../types/abci.js";
-import { equalBytes, fromUtf8, utf8 } from "../types/bytes.js";
+import { equalBytes, fromUtf8, latin1, utf8 } from "../types/bytes.js";
 import { sdkErrors } from "../types/errors.js";
 import { abciQuery } from "./abciQuery.js";
 import type { AnteAccountKeeper, AnteBankKeeper, AnteStep, DigestVerifier } from "./ante/index.js";
@@ -38,7 +38,8 @@ import { validateBasicTx } from "./ante/validateBasic.js";
 import { createContext } from "./context.js";
 import { createGasMeter } from "./gas.js";
 import { buildRouters } from "./router.js";
-import { runTx, type AnteWrites, type RunTxEnv } from "./runTx.js";
+import { runTx, type AnteReads, type AnteWrites, type RunTxEnv } from "./runTx.js";
+import { anteRecord, replayAnte, type AnteRecord } from "./anteReplay.js";
 import { runBlockHook } from "./blockHooks.js";
 import {
   hookInfo,
@@ -81,6 +82,8 @@ export interface BaseAppOptions {
   /** secp256k1 digest verifier; defaults to the native one. Injectable to count verifications. */
   verify?: DigestVerifier;
   anteSteps?: readonly AnteStep[];
+  /** false: every mempool re-check runs the tx's ante again (tests compare it with re-checks from records, anteReplay.ts). */
+  replayRechecks?: boolean;
 }
 
 export interface SimulateOutcome {
@@ -132,7 +135,18 @@ export interface StrikeApp extends Application {
    * preparation sees the tx as if CheckTx had run it; the fee collector is credited the fee on
    * what the check state holds, as CheckTx's ante would have.
    */
-  applyAnteToCheckState(writes: AnteWrites): void;
+  applyAnteToCheckState(writes: AnteWrites, recheck?: AnteRecheck): void;
+}
+
+/**
+ * What the mempool's next re-check of a tx admitted through `applyAnteToCheckState` can use
+ * instead of running its ante again (anteReplay.ts): the tx's hash, what its ante read, and
+ * the answer it gave.
+ */
+export interface AnteRecheck {
+  hash: Uint8Array;
+  reads: AnteReads | undefined;
+  result: TxResult;
 }
 
 const ZERO_TIME: Timestamp = { seconds: 0n, nanos: 0 };
@@ -146,6 +160,9 @@ export interface ExecutionReuse {
   rebaseReused: number;
   /** Pipelined blocks that could not be moved so (the caller executes their txs again). */
   rebaseRefused: number;
+  /** Mempool re-checks answered from the tx's last ante (anteReplay.ts), and those that ran it again. */
+  recheckReplayed: number;
+  recheckExecuted: number;
 }
 
 export function createBaseApp(options: BaseAppOptions): StrikeApp {
@@ -193,7 +210,29 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
   let lastBlockTime: Timestamp = ZERO_TIME;
   let pendingHeight: bigint | undefined;
   let checkState: Branch = branchStore(state.working);
-  const reuse: ExecutionReuse = { finalizeReused: 0, finalizeExecuted: 0, rebaseReused: 0, rebaseRefused: 0 };
+  /**
+   * Re-checks without the ante (anteReplay.ts), with the default ante steps only (another
+   * step may read what the records do not hold): the records of the txs admitted since the
+   * last commit, and those of the commit before, which the mempool's re-check reads. By tx
+   * hash (latin1); a record not used by one re-check is dropped at the next commit.
+   */
+  const replayRechecks =
+    options.replayRechecks !== false && options.anteSteps === undefined && options.bank.creditedBalance !== undefined;
+  let anteRecords = new Map<string, AnteRecord>();
+  let recheckRecords = new Map<string, AnteRecord>();
+  const recordAnte = (hash: Uint8Array, reads: AnteReads | undefined, writes: AnteWrites, result: TxResult): void => {
+    // A timeout height makes the ante's answer depend on the height, which every re-check changes.
+    if (reads === undefined || decodedTxs.get(hash)?.body.timeoutHeight !== 0n) return;
+    anteRecords.set(latin1(hash), anteRecord(reads, writes, result, feeCredit));
+  };
+  const reuse: ExecutionReuse = {
+    finalizeReused: 0,
+    finalizeExecuted: 0,
+    rebaseReused: 0,
+    rebaseRefused: 0,
+    recheckReplayed: 0,
+    recheckExecuted: 0,
+  };
   /** The newest speculative block of each height, offered to finalize (speculative.ts checks it is exact). */
   const candidates = new Map<bigint, SpeculativeBlock>();
   const speculativeEnv = (): SpeculativeEnv => ({ env, modules, chainId, logger, queries: routers.queries });
@@ -280,7 +319,24 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
 
     checkTx(tx: Uint8Array, kind: CheckTxKind): TxResult {
       const mode: ExecMode = kind === "recheck" ? "recheck" : "check";
-      return runTx(env, mode, checkState, checkBlock(), tx).result;
+      if (!replayRechecks) return runTx(env, mode, checkState, checkBlock(), tx).result;
+      if (kind === "recheck") {
+        const key = latin1(sha256(tx));
+        const record = recheckRecords.get(key);
+        if (record !== undefined && replayAnte(record, checkState, options.bank.creditedBalance!)) {
+          anteRecords.set(key, record);
+          reuse.recheckReplayed++;
+          return record.result;
+        }
+        reuse.recheckExecuted++;
+      }
+      let ante: { reads: AnteReads | undefined; writes: AnteWrites } | undefined;
+      const outcome = runTx(env, mode, checkState, checkBlock(), tx, (writes, _check, reads) => {
+        ante = { reads, writes };
+      });
+      if (outcome.result.code === 0 && outcome.tx !== undefined && ante !== undefined)
+        recordAnte(outcome.tx.hash, ante.reads, ante.writes, outcome.result);
+      return outcome.result;
     },
 
     prepareProposal(txs: Uint8Array[], maxBytes: number): Uint8Array[] {
@@ -356,6 +412,8 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
       pendingHeight = undefined;
       // Mempool admission restarts from the new committed state (Cosmos resets checkState on Commit).
       checkState = branchStore(state.working);
+      recheckRecords = anteRecords;
+      anteRecords = new Map();
       return { retainHeight: 0n };
     },
 
@@ -439,13 +497,14 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
       return true;
     },
 
-    applyAnteToCheckState(writes: AnteWrites): void {
+    applyAnteToCheckState(writes: AnteWrites, recheck?: AnteRecheck): void {
       for (const [key, value, before] of writes) {
         const credit = feeCredit(key, value, before);
         if (credit !== undefined) checkState.set(key, options.bank.creditedBalance!(checkState.get(key), credit));
         else if (value === undefined) checkState.delete(key);
         else checkState.set(key, value);
       }
+      if (replayRechecks && recheck !== undefined) recordAnte(recheck.hash, recheck.reads, writes, recheck.result);
     },
 
     txSigners(tx: Uint8Array): string[] {

@@ -5,6 +5,7 @@
  */
 import { sha256 } from "../crypto/hash.js";
 import { branchStore } from "../store/branch.js";
+import { stringKey } from "../store/sortedKeys.js";
 import type { KVStore } from "../store/types.js";
 import type { AbciEvent, TxResult } from "../types/abci.js";
 import { StrikeError, sdkErrors } from "../types/errors.js";
@@ -47,11 +48,19 @@ export type AnteWrites = readonly (readonly [
 ])[];
 
 /**
- * Told of a tx's ante when it passed: its writes, and its result as CheckTx reports it (the
- * gas the ante used, its events). The sequencer's admission uses it to stand in for CheckTx
- * (chain/sequencer/admission.ts).
+ * Every key a tx's ante read or wrote, with the value it held before the ante (undefined:
+ * none). With the tx itself, its block's height (a timeout height) and the node's own
+ * settings, these values are all the ante's outcome depends on.
  */
-export type AnteObserver = (writes: AnteWrites, check: TxResult) => void;
+export type AnteReads = readonly (readonly [key: Uint8Array, before: Uint8Array | undefined])[];
+
+/**
+ * Told of a tx's ante when it passed: its writes, its result as CheckTx reports it (the gas
+ * the ante used, its events), and what it read (undefined when it scanned a key range). The
+ * sequencer's admission uses it to stand in for CheckTx (chain/sequencer/admission.ts), and
+ * CheckTx to re-check the tx later without running the ante again (chain/runtime/anteReplay.ts).
+ */
+export type AnteObserver = (writes: AnteWrites, check: TxResult, reads: AnteReads | undefined) => void;
 
 function errorResult(
   e: unknown,
@@ -124,15 +133,30 @@ export function runTx(
   const view: BlockInfo = { chainId: block.chainId, height: block.height, time: block.time };
 
   const anteBranch = branchStore(base);
+  const log = onAnte === undefined ? undefined : anteBranch.trackAccess();
   const anteCtx = createContext({ block: view, mode, store: anteBranch, gasMeter: meter });
   try {
     runAnte(anteCtx, tx, env.ante, env.anteSteps);
   } catch (e) {
     return { result: errorResult(e, gasWanted, meter.consumed, [], env.onPanic), tx, msgResponses: [], charged: false };
   }
-  if (onAnte !== undefined) {
-    const writes = Array.from(anteBranch.pendingLatin1(), ([, key, value]) => [key, value, base.get(key)] as const);
-    onAnte(writes, okResult(gasWanted, meter.consumed, [...anteCtx.events.events], new Uint8Array(0)));
+  if (onAnte !== undefined && log !== undefined) {
+    const writes: [Uint8Array, Uint8Array | undefined, Uint8Array | undefined][] = [];
+    const written = new Set<string>();
+    for (const [s, key, value] of anteBranch.pendingLatin1()) {
+      writes.push([key, value, base.get(key)]);
+      written.add(s);
+    }
+    let reads: [Uint8Array, Uint8Array | undefined][] | undefined;
+    if (!log.scanned) {
+      reads = writes.map(([key, , before]) => [key, before]);
+      for (const s of log.keys) {
+        if (written.has(s)) continue;
+        const key = stringKey(s);
+        reads.push([key, base.get(key)]);
+      }
+    }
+    onAnte(writes, okResult(gasWanted, meter.consumed, [...anteCtx.events.events], new Uint8Array(0)), reads);
   }
   anteBranch.write();
   const anteEvents = [...anteCtx.events.events];

@@ -19,7 +19,8 @@
  * out on the speculative state only) but credited with the fee on the check state
  * (chain/runtime/app.ts, `anteMatchesCheckState`). Its result is the answer, and its writes (fee, sequence, public key)
  * are made on the check state too, so the next CheckTx, simulation and signature
- * preparation see the tx as before. The two states differ where the speculative one holds
+ * preparation see the tx as before; what it read is kept for the mempool's re-check of the
+ * tx after the next commit (chain/runtime/anteReplay.ts). The two states differ where the speculative one holds
  * more than fees and sequences (funds a receipted tx sent, an account it created): such a
  * tx goes through CheckTx, which decides as it always did. (The ante also reads a key it does
  * not write, the auth params, which only the chain's authority changes: after such a change
@@ -30,13 +31,14 @@
  */
 import { heldForRetry, type Mempool } from "../mempool/mempool.js";
 import type { AnteWrites } from "../runtime/runTx.js";
+import type { AnteRecheck } from "../runtime/app.js";
 import type { Sequencer } from "./sequencer.js";
 
 /** What admission needs of the application to stand in for CheckTx. */
 export interface UncheckedAdmissionApp {
   admissibleWithoutState(tx: Uint8Array, hash: Uint8Array): boolean;
   anteMatchesCheckState(writes: AnteWrites): boolean;
-  applyAnteToCheckState(writes: AnteWrites): void;
+  applyAnteToCheckState(writes: AnteWrites, recheck?: AnteRecheck): void;
 }
 
 /** `app` when it can stand in for CheckTx (a full application), undefined otherwise (a test's partial one). */
@@ -63,7 +65,7 @@ export function sequencingMempool(
           if (!app.admissibleWithoutState(tx, hash)) return undefined;
           const sequenced = sequencer.sequenceUnchecked(tx, (writes) => app.anteMatchesCheckState(writes));
           if (sequenced === undefined) return undefined;
-          app.applyAnteToCheckState(sequenced.writes);
+          app.applyAnteToCheckState(sequenced.writes, { hash, reads: sequenced.reads, result: sequenced.check });
           return sequenced.check;
         });
         if (r !== undefined) return r;

@@ -39,7 +39,7 @@ import {
 } from "./pipeline.js";
 import { ReceiptStatus, receiptHash, signReceipt, type Receipt, type SignedReceipt } from "./receipt.js";
 import { resultHashOf, type ReceiptStore } from "./receiptStore.js";
-import type { AnteObserver, AnteWrites } from "../runtime/runTx.js";
+import type { AnteObserver, AnteReads, AnteWrites } from "../runtime/runTx.js";
 
 /** CheckTx refusals that say nothing about the tx itself (it is known already): never signed. */
 export const DUPLICATE_CODES = new Set(["sdk/19"]);
@@ -104,13 +104,14 @@ export interface Sequencer {
    * A tx not yet checked by the mempool, executed on the open height in CheckTx's stead
    * (admission.ts): when its ante passes there, `standsForCheckTx` accepts the ante's writes
    * and the height keeps it, it is receipted as `admitted` would, and the ante's writes and
-   * result (as CheckTx reports one) are returned. Undefined, with nothing signed or kept,
+   * result (as CheckTx reports one) are returned, with what the ante read (for the mempool's
+   * next re-check: chain/runtime/anteReplay.ts). Undefined, with nothing signed or kept,
    * otherwise: CheckTx then decides, as for any tx.
    */
   sequenceUnchecked(
     tx: Uint8Array,
     standsForCheckTx: (writes: AnteWrites) => boolean,
-  ): { writes: AnteWrites; check: TxResult } | undefined;
+  ): { writes: AnteWrites; check: TxResult; reads: AnteReads | undefined } | undefined;
   /**
    * The height committed (with our block or another): its speculative state is dropped. With
    * the committed block's txs and round: when that is the block this sequencer proposed, in
@@ -333,9 +334,9 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     },
     arrived: (tx) => sequence(tx),
     sequenceUnchecked(tx, standsForCheckTx) {
-      let ante: { writes: AnteWrites; check: TxResult } | undefined;
+      let ante: { writes: AnteWrites; check: TxResult; reads: AnteReads | undefined } | undefined;
       const signed = sequence(tx, {
-        onAnte: (writes, check) => (ante = standsForCheckTx(writes) ? { writes, check } : undefined),
+        onAnte: (writes, check, reads) => (ante = standsForCheckTx(writes) ? { writes, check, reads } : undefined),
         keeps: () => ante !== undefined,
       });
       return signed ? ante : undefined;

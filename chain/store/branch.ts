@@ -52,6 +52,11 @@ export class AccessLog {
     this.ranges.push(startS, endS);
   }
 
+  /** Whether any key range was scanned (the keys alone then do not say what was read). */
+  get scanned(): boolean {
+    return this.ranges.length > 0;
+  }
+
   /** Whether the key was read or changed, or lies in a range that was scanned. */
   touches(s: string): boolean {
     if (this.keys.has(s)) return true;

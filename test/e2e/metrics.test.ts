@@ -115,6 +115,9 @@ test("a scrape of /metrics shows height, orders and fills rising while traders t
       'strike_db_memory_bytes{kind="table_readers"}',
       'strike_db_memory_bytes{kind="block_cache"}',
       "strike_db_sst_file_bytes",
+      // Txs the mempool held over a commit (none may have been: each CLI tx waits for its block).
+      'strike_mempool_rechecks_total{result="replayed"}',
+      'strike_mempool_rechecks_total{result="executed"}',
     ])
       t.true((after.get(name) ?? -1) >= 0, `${name} is exported`);
 

@@ -71,9 +71,9 @@ function world(f: TradingFixture, unchecked: boolean) {
     admissibleWithoutState: (tx: Uint8Array, hash: Uint8Array) => f.app.admissibleWithoutState(tx, hash),
     anteMatchesCheckState: (writes: Parameters<typeof f.app.anteMatchesCheckState>[0]) =>
       f.app.anteMatchesCheckState(writes),
-    applyAnteToCheckState: (writes: Parameters<typeof f.app.applyAnteToCheckState>[0]) => {
+    applyAnteToCheckState: (...args: Parameters<typeof f.app.applyAnteToCheckState>) => {
       counts.inCheckTxStead++;
-      f.app.applyAnteToCheckState(writes);
+      f.app.applyAnteToCheckState(...args);
     },
   };
   const checkTx = f.app.checkTx.bind(f.app);
@@ -123,13 +123,15 @@ function open(w: World, height: bigint): void {
 }
 
 test("admission through the ante on arrival answers, receipts and commits exactly as CheckTx first did, over random honest and hostile txs", async (t) => {
-  const seen = { inCheckTxStead: 0, checkTx: 0, refused: 0, parked: 0, heights: 0 };
+  const seen = { inCheckTxStead: 0, checkTx: 0, refused: 0, parked: 0, heights: 0, rechecksReplayed: 0 };
   await assertAsyncProperty(
     t,
     fc.asyncProperty(
       fc.array(fc.array(step, { minLength: 3, maxLength: 14 }), { minLength: 3, maxLength: 6 }),
       async (blocks) => {
-        const [a, b] = [await funded(), await funded()];
+        // The second world also re-checks its mempool by running every ante again, where the
+        // first re-checks from what each tx's ante read on arrival (chain/runtime/anteReplay.ts).
+        const [a, b] = [await funded(), await fundedTraders(TRADERS, { replayRechecks: false })];
         const worlds = [world(a.f, true), world(b.f, false)] as const;
         const traders = a.traders;
         const next = new Map<string, bigint>();
@@ -235,6 +237,8 @@ test("admission through the ante on arrival answers, receipts and commits exactl
         seen.parked += parked.length;
         seen.inCheckTxStead += worlds[0].counts.inCheckTxStead;
         seen.checkTx += worlds[0].counts.checkTx;
+        seen.rechecksReplayed += a.f.app.reuse.recheckReplayed;
+        t.is(b.f.app.reuse.recheckReplayed, 0);
         return true;
       },
     ),
@@ -246,6 +250,7 @@ test("admission through the ante on arrival answers, receipts and commits exactl
   t.true(seen.inCheckTxStead > 50, `admitted in CheckTx's stead: ${seen.inCheckTxStead}`);
   t.true(seen.checkTx > 20, `CheckTx runs: ${seen.checkTx}`);
   t.true(seen.refused > 10, `signed refusals: ${seen.refused}`);
+  t.true(seen.rechecksReplayed > 10, `re-checks from records: ${seen.rechecksReplayed}`);
 });
 
 test("a tx CheckTx admits while the height is full sees the fee and sequence of its signer's tx admitted on arrival before it", async (t) => {

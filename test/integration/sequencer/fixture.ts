@@ -18,9 +18,13 @@ import { createTradingFixture, deposit, GENESIS_SECONDS, sendBlock, type Trading
  */
 export async function fundedTraders(
   count: number,
-  o: { validator?: boolean } = {},
+  o: { validator?: boolean; replayRechecks?: boolean } = {},
 ): Promise<{ f: TradingFixture; traders: TestAccount[] }> {
-  const f = await createTradingFixture({ accounts: count + 1, checkpoints: o.validator === true });
+  const f = await createTradingFixture({
+    accounts: count + 1,
+    checkpoints: o.validator === true,
+    ...(o.replayRechecks === undefined ? {} : { replayRechecks: o.replayRechecks }),
+  });
   const traders = f.accounts.slice(0, count);
   await sendBlock(
     f,

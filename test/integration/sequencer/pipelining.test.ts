@@ -13,11 +13,12 @@ import type { SealedBlock } from "../../../chain/consensus/types.js";
 import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
 import { resultsHash } from "../../../chain/consensus/encoding.js";
+import { createMempool } from "../../../chain/mempool/mempool.js";
 import { ReceiptStatus } from "../../../chain/sequencer/receipt.js";
 import { honours, type StoredReceipt } from "../../../chain/sequencer/receiptStore.js";
 import type { Timestamp } from "../../../chain/types/abci.js";
 import { equalBytes, toHex } from "../../../chain/types/bytes.js";
-import { account, signTx } from "../../unit/runtime/fixture.js";
+import { account, sendMsg, signTx } from "../../unit/runtime/fixture.js";
 import { assertAsyncProperty } from "../../helpers/property.js";
 import { GENESIS_SECONDS, orderSpec, place, type TradingFixture } from "../trading/fixture.js";
 import { fundedTraders, sequencerOn } from "./fixture.js";
@@ -46,6 +47,12 @@ interface Height {
   nextEpochOurs: boolean;
   /** The other proposer's block holds the mempool's txs (else it is empty). */
   otherTakesMempool: boolean;
+  /**
+   * Below TRADERS: the other proposer's block starts with a tx of that trader that our mempool
+   * does not hold, at its next committed sequence: the trader's txs in the mempool then fail
+   * their re-check.
+   */
+  intruder: number;
 }
 
 const order = fc.record({
@@ -61,6 +68,7 @@ const height: fc.Arbitrary<Height> = fc.record({
   fails: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
   nextEpochOurs: fc.boolean(),
   otherTakesMempool: fc.boolean(),
+  intruder: fc.integer({ min: 0, max: 3 * TRADERS }),
 });
 
 const funded = () => fundedTraders(TRADERS);
@@ -105,13 +113,36 @@ test("every receipt, pipelined ones included, is honoured by its block or revert
     reverted: 0,
     abstained: 0,
     failures: 0,
+    intrusions: 0,
   };
-  const reuse = { finalizeReused: 0, finalizeExecuted: 0, rebaseReused: 0, rebaseRefused: 0, validatorReused: 0 };
+  const reuse = {
+    finalizeReused: 0,
+    finalizeExecuted: 0,
+    rebaseReused: 0,
+    rebaseRefused: 0,
+    validatorReused: 0,
+    recheckReplayed: 0,
+  };
   await assertAsyncProperty(
     t,
     fc.asyncProperty(fc.array(height, { minLength: 18, maxLength: 30 }), async (heights) => {
       const { f, traders } = await funded();
-      const validator = await funded();
+      // The validator's app also keeps a mempool of every tx our sequencer admits, CheckTx
+      // first and re-checked by running each ante again: our sequencer's mempool, which
+      // re-checks from what each ante read (pipelined txs: on the speculative state;
+      // chain/runtime/anteReplay.ts), must admit and keep exactly what it does.
+      const validator = await fundedTraders(TRADERS, { replayRechecks: false });
+      const validatorPool = createMempool({
+        app: validator.f.app,
+        maxTxs: 10_000,
+        maxBytes: 1 << 26,
+        maxTxBytes: 1 << 20,
+      });
+      /** Whether both admitted `tx`; undefined when one did and the other did not. */
+      const admitBoth = (tx: Uint8Array): boolean | undefined => {
+        const ours = admit.checkAndAdd(tx).code === 0;
+        return ours === (validatorPool.checkAndAdd(tx).code === 0) ? ours : undefined;
+      };
       let nowMs = Number(GENESIS_SECONDS + f.height) * 1000;
       // The epoch schedule as the driver sees it: [start, start + EPOCH_LENGTH), ours or not.
       let epoch = { n: 0n, start: f.height + 1n, ours: true };
@@ -123,16 +154,29 @@ test("every receipt, pipelined ones included, is honoured by its block or revert
       });
       const sequences = new Map<string, bigint>();
       for (const a of traders) sequences.set(a.address, (await account(f, a.address))!.sequence);
-      const sign = (o: Order) => {
+      /** The trader of each tx signed (hex hash). */
+      const traderOf = new Map<string, string>();
+      const sign = async (o: Order) => {
         const trader = traders[o.trader]!;
         const next = sequences.get(trader.address)!;
         sequences.set(trader.address, next + 1n);
         const spec = orderSpec("ETH-PERP", o.buy ? "buy" : "sell", String(o.size), String(3000 + o.offset));
-        return signTx(trader, {
+        const tx = await signTx(trader, {
           sequence: next,
           msgs: [place(trader.address, spec)],
           fee: { amount: [{ denom: "ustrike", amount: "100000" }], gas: 4_000_000 },
         });
+        traderOf.set(toHex(sha256(tx)), trader.address);
+        return tx;
+      };
+      /** After a commit: each trader's next sequence follows its committed one and its txs still held. */
+      const resync = async () => {
+        const held = mempool.txs(10_000).map((tx) => traderOf.get(toHex(sha256(tx))));
+        for (const a of traders)
+          sequences.set(
+            a.address,
+            (await account(f, a.address))!.sequence + BigInt(held.filter((x) => x === a.address).length),
+          );
       };
       const committed = new Set<string>();
       const pipelined = new Set<string>();
@@ -161,7 +205,7 @@ test("every receipt, pipelined ones included, is honoured by its block or revert
             ...(lastResultsHash === undefined ? {} : { lastResultsHash }),
             lastBlockHash: lastBlockHashAt(h),
           });
-        for (const o of step.open) admit.checkAndAdd(await sign(o));
+        for (const o of step.open) if (admitBoth(await sign(o)) === undefined) return false;
         nowMs += 50;
         const sealed = epoch.ours ? sequencer.sealBlock(h) : undefined;
         if (sealed === "abstain") totals.abstained += 1;
@@ -169,7 +213,9 @@ test("every receipt, pipelined ones included, is honoured by its block or revert
         // In consensus: arrivals are receipted at once, for the next height, when pipelining.
         for (const o of step.inConsensus) {
           const tx = await sign(o);
-          if (admit.checkAndAdd(tx).code !== 0) continue;
+          const admitted = admitBoth(tx);
+          if (admitted === undefined) return false;
+          if (!admitted) continue;
           const r = receipts.get(sha256(tx));
           if (pipelining) {
             if (r?.receipt.height !== h + 1n) return false;
@@ -181,10 +227,22 @@ test("every receipt, pipelined ones included, is honoured by its block or revert
         }
         const ourBlock = typeof sealed === "object" && !step.fails;
         if (typeof sealed === "object" && step.fails) totals.failures += 1;
+        const intruder = traders[step.intruder];
+        const intrusion =
+          ourBlock || intruder === undefined
+            ? []
+            : [
+                await signTx(intruder, {
+                  sequence: (await account(f, intruder.address))!.sequence,
+                  msgs: [sendMsg(intruder.address, traders[0]!.address, [{ denom: "ustrike", amount: "7" }])],
+                  fee: { amount: [{ denom: "ustrike", amount: "100000" }], gas: 4_000_000 },
+                }),
+              ];
+        if (intrusion.length > 0) totals.intrusions += 1;
         const block: SealedBlock = ourBlock
           ? sealed
           : {
-              txs: step.otherTakesMempool ? mempool.txs(10_000) : [],
+              txs: [...intrusion, ...(step.otherTakesMempool ? mempool.txs(10_000) : [])],
               time: { seconds: planTime.seconds + 1n, nanos: 0 },
               evidence: [],
               decidedLastCommit: { votes: [] },
@@ -203,14 +261,20 @@ test("every receipt, pipelined ones included, is honoured by its block or revert
           if (resV.txResults[i]!.code === 0) committed.add(k);
         }
         mempool.update(block.txs);
+        validatorPool.update(block.txs);
+        const [ours, theirs] = [mempool.txs(10_000), validatorPool.txs(10_000)];
+        if (ours.length !== theirs.length || ours.some((tx, i) => !equalBytes(tx, theirs[i]!))) return false;
         receipts.blockCommitted(h, block.txs, res.txResults, nowMs, proposer);
         // Another proposer's block commits in a later round (ours failed in round 0).
         sequencer.committed(h, { txs: block.txs, round: ourBlock ? 0 : 1, time: block.time });
+        await resync();
         // Committed, the next height not opened yet: on our block, the pipelined height goes on
         // receipting at once; on another's, nothing is receipted until a height opens.
         for (const o of step.afterCommit) {
           const tx = await sign(o);
-          if (admit.checkAndAdd(tx).code !== 0) continue;
+          const admitted = admitBoth(tx);
+          if (admitted === undefined) return false;
+          if (!admitted) continue;
           const r = receipts.get(sha256(tx));
           if (pipelining && ourBlock) {
             if (r?.receipt.height !== h + 1n) return false;
@@ -243,6 +307,7 @@ test("every receipt, pipelined ones included, is honoured by its block or revert
         reuse[k] += f.app.reuse[k];
       }
       reuse.validatorReused += validator.f.app.reuse.finalizeReused;
+      reuse.recheckReplayed += f.app.reuse.recheckReplayed;
       return true;
     }),
     { numRuns: 3, seed: 20261203 },
@@ -253,6 +318,9 @@ test("every receipt, pipelined ones included, is honoured by its block or revert
   t.true(reuse.finalizeReused > 20 && reuse.rebaseReused > 10, JSON.stringify(reuse));
   t.true(reuse.finalizeExecuted > 0, JSON.stringify(reuse));
   t.is(reuse.validatorReused, 0);
+  // The mempools' agreement above is meaningful only if our re-checks came from records.
+  t.true(reuse.recheckReplayed > 20, JSON.stringify(reuse));
+  t.true(totals.intrusions > 3, JSON.stringify(totals));
   // Meaningful only if pipelined receipts were signed and kept, and the failure paths ran.
   t.true(totals.pipelined > 30, `pipelined receipts: ${totals.pipelined}`);
   t.true(totals.afterCommit > 10, `receipts between a commit and the next opening: ${totals.afterCommit}`);
@@ -317,4 +385,54 @@ test("a pipelined height whose receipts would not come true on the real opening 
   const again = receipts.get(sha256(second));
   t.is(again?.receipt.height, h + 2n);
   t.is(again?.stage, "sequenced");
+});
+
+test("a tx admitted on arrival whose sequence another proposer's block took fails its re-check, and the trader's next tx follows the block", async (t) => {
+  const { f, traders } = await funded();
+  const { mempool, sequencer, admit } = sequencerOn(f, {
+    signer: key,
+    now: () => Number(GENESIS_SECONDS + f.height) * 1000 + 500,
+    mayPipeline: () => true,
+  });
+  const trader = traders[0]!;
+  const seq = (await account(f, trader.address))!.sequence;
+  const fee = { amount: [{ denom: "ustrike", amount: "100000" }], gas: 4_000_000 };
+  const order = (n: bigint) =>
+    signTx(trader, {
+      sequence: seq + n,
+      msgs: [place(trader.address, orderSpec("ETH-PERP", "buy", "1", "2990"))],
+      fee,
+    });
+  const h = f.height + 1n;
+  sequencer.openHeight({
+    height: h,
+    time: { seconds: GENESIS_SECONDS + h, nanos: 0 },
+    proposerAddress: SEQUENCER,
+    evidence: [],
+    misbehavior: [],
+    decidedLastCommit: { votes: [] },
+  });
+  // Admitted on arrival: its ante ran on the speculative state, and the re-check's record is that.
+  const first = await order(0n);
+  t.is(admit.checkAndAdd(first).code, 0);
+  const replayedBefore = f.app.reuse.recheckReplayed;
+  t.true(typeof sequencer.sealBlock(h) === "object");
+  // Our proposal fails; another proposer's block takes the trader's sequence with another tx.
+  const intruder = await signTx(trader, {
+    sequence: seq,
+    msgs: [sendMsg(trader.address, traders[1]!.address, [{ denom: "ustrike", amount: "7" }])],
+    fee,
+  });
+  const res = await commitBlock(f, [intruder], h, { seconds: GENESIS_SECONDS + h + 1n, nanos: 0 }, OTHER, undefined);
+  t.is(res.txResults[0]!.code, 0, res.txResults[0]!.log);
+  mempool.update([intruder]);
+  sequencer.committed(h, { txs: [intruder], round: 1, time: { seconds: GENESIS_SECONDS + h + 1n, nanos: 0 } });
+  t.false(
+    mempool.txs(100).some((tx) => equalBytes(tx, first)),
+    "the tx whose sequence was taken is dropped",
+  );
+  t.is(f.app.reuse.recheckReplayed, replayedBefore, "its re-check ran the ante: what it read had changed");
+  // The check state is the block's: the trader's next sequence is admitted, the old one is not.
+  t.not(f.app.checkTx(await order(0n), "new").code, 0);
+  t.is(f.app.checkTx(await order(1n), "new").code, 0);
 });

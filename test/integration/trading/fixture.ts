@@ -75,11 +75,14 @@ export interface TradingFixtureOptions {
   insuranceFund?: bigint;
   /** How many blocks of trades the orderbook keeps (default 1000). */
   tradesKept?: number;
+  /** false: mempool re-checks always run the ante (chain/runtime/anteReplay.ts). */
+  replayRechecks?: boolean;
 }
 
 export async function createTradingFixture(options: TradingFixtureOptions = {}): Promise<TradingFixture> {
   const f = await createFixture({
     accounts: options.accounts ?? 4,
+    ...(options.replayRechecks === undefined ? {} : { replayRechecks: options.replayRechecks }),
     appState: (accounts) => {
       const feeder = accounts[accounts.length - 1]!;
       const oracle = addOracleFeeder(defaultOracleGenesis(), feeder.address, 1n);

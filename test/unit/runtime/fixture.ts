@@ -58,15 +58,19 @@ export async function testAccount(seed: number, accountNumber: bigint): Promise<
   return { wallet, address: acc!.address, pubkey: acc!.pubkey, accountNumber };
 }
 
-export function genesisAppState(accounts: readonly TestAccount[], funded = accounts.length): Record<string, unknown> {
+export function genesisAppState(
+  accounts: readonly TestAccount[],
+  funded = accounts.length,
+  balance = INITIAL_BALANCE,
+): Record<string, unknown> {
   const auth = defaultAuthGenesis();
   auth.accounts = accounts.map((a) => baseAccountJson(a.address, a.accountNumber));
   const bank = defaultBankGenesis();
   bank.balances = accounts.slice(0, funded).map((a) => ({
     address: a.address,
     coins: [
-      { denom: "ustrike", amount: INITIAL_BALANCE.toString() },
-      { denom: "uusdc", amount: INITIAL_BALANCE.toString() },
+      { denom: "ustrike", amount: balance.toString() },
+      { denom: "uusdc", amount: balance.toString() },
     ],
   }));
   return { auth, bank };
@@ -98,6 +102,10 @@ export async function createFixture(
     maxBlockGas?: bigint;
     /** Extra app_state sections (oracle, orderbook, margin), given the accounts. */
     appState?: (accounts: readonly TestAccount[]) => Record<string, unknown>;
+    /** Initial ustrike and uusdc of each funded account (INITIAL_BALANCE). */
+    balance?: bigint;
+    /** false: mempool re-checks always run the ante (chain/runtime/anteReplay.ts). */
+    replayRechecks?: boolean;
   } = {},
 ): Promise<Fixture> {
   const db = createMemoryDatabase();
@@ -110,13 +118,17 @@ export async function createFixture(
     minGasPrices: parseDecCoins(options.minGasPrices ?? "0.025ustrike"),
     ...(options.maxTxBytes === undefined ? {} : { maxTxBytes: options.maxTxBytes }),
     ...(options.maxBlockGas === undefined ? {} : { maxBlockGas: options.maxBlockGas }),
+    ...(options.replayRechecks === undefined ? {} : { replayRechecks: options.replayRechecks }),
     verify: (pk, digest, sig) => {
       count++;
       return verifySecp256k1Digest(pk, digest, sig);
     },
   });
   app.initChain(
-    initChainRequest({ ...genesisAppState(accounts, options.funded), ...(options.appState?.(accounts) ?? {}) }),
+    initChainRequest({
+      ...genesisAppState(accounts, options.funded, options.balance),
+      ...(options.appState?.(accounts) ?? {}),
+    }),
   );
   return { app, state, db, accounts, verifications: () => count, height: 0n };
 }
@@ -128,6 +140,8 @@ export interface SignOptions {
   chainId?: string;
   fee?: { amount: { denom: string; amount: string }[]; gas: number };
   memo?: string;
+  /** The body's timeout height (none by default). */
+  timeoutHeight?: bigint;
   /** Put this key in the SignerInfo instead of the signer's. */
   pubkey?: Uint8Array;
   /** Sign with this account's wallet instead of the signer's. */
@@ -142,12 +156,13 @@ export const DEFAULT_FEE = { amount: [{ denom: "ustrike", amount: "5000" }], gas
 
 export async function signTx(signer: TestAccount, o: SignOptions): Promise<Uint8Array> {
   const bodyBytes =
-    o.extensionOptions !== undefined || o.rawMessages !== undefined
+    o.extensionOptions !== undefined || o.rawMessages !== undefined || o.timeoutHeight !== undefined
       ? TxBody.encode(
           TxBody.fromPartial({
             messages: o.rawMessages ?? o.msgs.map((m) => registry.encodeAsAny(m)),
             memo: o.memo ?? "",
             extensionOptions: o.extensionOptions ?? [],
+            timeoutHeight: o.timeoutHeight ?? 0n,
           }),
         ).finish()
       : registry.encode({ typeUrl: "/cosmos.tx.v1beta1.TxBody", value: { messages: o.msgs, memo: o.memo ?? "" } });
