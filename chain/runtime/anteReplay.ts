@@ -15,14 +15,18 @@
  * The fee collector's balance is the exception, as in the sequencer's admission
  * (chain/sequencer/admission.ts): the ante only adds the fee to it, whatever it holds, and a
  * block pays it out, so it is not compared; the fee is credited on what the check state
- * holds. The gas the ante used counts the bytes it read and wrote, so a record is used only
- * when that balance's stored length, before and after the credit, is what it was.
+ * holds. What that balance holds changes the ante's gas only through its length (stored as
+ * decimal digits: gas per byte read and written), so a record is used only when the gas a
+ * longer balance would cost still fits in the tx's gas limit: the ante then passes as it did.
+ * The answer's gas used can then differ from a fresh ante's by those bytes; the mempool reads
+ * only its code.
  *
  * The check state is the node's own (mempool admission): nothing here reaches consensus.
  */
 import { equalBytes } from "../types/bytes.js";
 import type { KVStore } from "../store/types.js";
 import type { TxResult } from "../types/abci.js";
+import { KV_GAS_N } from "./gas.js";
 import type { AnteReads, AnteWrites } from "./runTx.js";
 
 /** What the fee collector was credited by a write, undefined when the write is not such a credit. */
@@ -59,6 +63,12 @@ export function anteRecord(reads: AnteReads, writes: AnteWrites, result: TxResul
   return { reads: credited.size === 0 ? reads : reads.filter(([key]) => !credited.has(key)), sets, credits, result };
 }
 
+/**
+ * How many times an ante reads, and writes, the fee collector's balance for each fee coin, at
+ * most: bank's credit reads it once and writes it once; the rest is room to spare.
+ */
+const COLLECTOR_ACCESSES = 4;
+
 function sameValue(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
   // Usually the very value read then: a block that did not touch the key left it in place.
   if (a === b) return true;
@@ -72,13 +82,17 @@ function sameValue(a: Uint8Array | undefined, b: Uint8Array | undefined): boolea
 export function replayAnte(record: AnteRecord, state: KVStore, creditedBalance: CreditedBalance): boolean {
   for (const [key, before] of record.reads) if (!sameValue(state.get(key), before)) return false;
   const credited: Uint8Array[] = [];
+  let moreGas = 0;
   for (const [key, amount, beforeLength, afterLength] of record.credits) {
     const held = state.get(key);
     const next = creditedBalance(held, amount);
-    // The same number of bytes read and written: the same gas.
-    if ((held?.length ?? 0) !== beforeLength || next.length !== afterLength) return false;
+    moreGas +=
+      COLLECTOR_ACCESSES *
+      (Math.max(0, (held?.length ?? 0) - beforeLength) * KV_GAS_N.readCostPerByte +
+        Math.max(0, next.length - afterLength) * KV_GAS_N.writeCostPerByte);
     credited.push(next);
   }
+  if (moreGas > 0 && record.result.gasUsed + BigInt(moreGas) > record.result.gasWanted) return false;
   for (const [key, value] of record.sets) {
     if (value === undefined) state.delete(key);
     else state.set(key, value);
