@@ -82,6 +82,27 @@ async function newApp(senders: Sender[], replayRechecks = true) {
   return { app, db };
 }
 
+/** Executes and commits block `height` of `txs`; its tx results. */
+async function commitBlock(
+  app: Awaited<ReturnType<typeof newApp>>["app"],
+  db: Awaited<ReturnType<typeof newApp>>["db"],
+  height: bigint,
+  txs: Uint8Array[],
+): Promise<TxResult[]> {
+  const res = app.finalizeBlock({
+    txs,
+    height,
+    time: { seconds: 1_700_000_000n + height, nanos: 0 },
+    hash: new Uint8Array(32),
+    proposerAddress: new Uint8Array(20),
+    misbehavior: [],
+  });
+  const batch = db.batch();
+  app.commit(batch);
+  await batch.write();
+  return res.txResults;
+}
+
 /** Everything consensus sees of a result, as text: any behaviour change shows in the fingerprint. */
 function resultText(r: TxResult): string {
   const events = r.events
@@ -114,18 +135,7 @@ async function round(senders: Sender[], txs: Uint8Array[]): Promise<Round> {
   t = performance.now();
   for (let i = 0, h = 1n; i < txs.length; i += BLOCK, h++) {
     const blockTxs = txs.slice(i, i + BLOCK);
-    const res = app.finalizeBlock({
-      txs: blockTxs,
-      height: h,
-      time: { seconds: 1_700_000_000n + h, nanos: 0 },
-      hash: new Uint8Array(32),
-      proposerAddress: new Uint8Array(20),
-      misbehavior: [],
-    });
-    const batch = db.batch();
-    app.commit(batch);
-    await batch.write();
-    blocks.push({ height: h, txs: blockTxs, results: res.txResults });
+    blocks.push({ height: h, txs: blockTxs, results: await commitBlock(app, db, h, blockTxs) });
   }
   const deliverMs = performance.now() - t;
   for (const b of blocks) {
@@ -184,17 +194,7 @@ async function round(senders: Sender[], txs: Uint8Array[]): Promise<Round> {
 async function recheckRound(senders: Sender[], txs: Uint8Array[], replay: boolean): Promise<number> {
   const { app, db } = await newApp(senders, replay);
   for (const tx of txs) if (app.checkTx(tx, "new").code !== 0) throw new TypeError("checkTx failed");
-  app.finalizeBlock({
-    txs: [],
-    height: 1n,
-    time: { seconds: 1_700_000_001n, nanos: 0 },
-    hash: new Uint8Array(32),
-    proposerAddress: new Uint8Array(20),
-    misbehavior: [],
-  });
-  const batch = db.batch();
-  app.commit(batch);
-  await batch.write();
+  await commitBlock(app, db, 1n, []);
   const t = performance.now();
   for (const tx of txs) if (app.checkTx(tx, "recheck").code !== 0) throw new TypeError("re-check failed");
   const ms = performance.now() - t;
