@@ -3,11 +3,11 @@
  *
  * After each commit the mempool re-checks every tx it still holds against the new check
  * state (chain/mempool/mempool.ts, `update`), which rebuilds that state's fees and
- * sequences so that the next CheckTx of the same accounts follows on. Under load each tx
- * waits about one block, so a node ran about as many antes again as it admitted txs (4% of
- * a saturated node's main thread, and of each validator's in a localnet, measured
- * 2026-12-07). The ante is a function of the tx, the block height (only through a timeout
- * height), the node's settings (minimum gas prices) and the values of the keys it reads.
+ * sequences so that the next CheckTx of the same accounts follows on. Under load most txs
+ * wait over a commit, so a node ran the ante again for about three of every four txs it
+ * admitted (4% of a saturated node's main thread, and of each validator's in a localnet,
+ * measured 2026-12-07). The ante is a function of the tx, the block height (only through a
+ * timeout height), the node's settings (minimum gas prices) and the values of the keys it reads.
  * So when a tx has no timeout height and every key its last ante read holds what it held
  * then, the ante would decide and write exactly the same again: its recorded writes are
  * made instead, and its recorded answer stands.
