@@ -26,7 +26,7 @@ import { addGenesisAccount, loadGenesis, writeGenesis } from "../genesis/index.j
 import { freePort, runCliOk, waitForHeight } from "../test/helpers/localNode.js";
 import { measureVerificationLimit, resultsDir, writeResult } from "./lib/machine.js";
 import { watchBlocks } from "./lib/blockWatchers.js";
-import { benchNodeArgs } from "./lib/nodeArgs.js";
+import { benchNodeArgs, benchNodeEnv } from "./lib/nodeArgs.js";
 import { samples } from "./lib/metrics.js";
 import { fetchAccountNumbers, newSender, runPhase, signLanes } from "./lib/sendPhase.js";
 
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
       "--p2p.laddr",
       `tcp://127.0.0.1:${await freePort()}`,
     ],
-    { stdio: ["ignore", "ignore", "inherit"] },
+    { stdio: ["ignore", "ignore", "inherit"], env: benchNodeEnv() },
   );
   try {
     await waitForHeight(rpcUrl, 1n, 120_000);

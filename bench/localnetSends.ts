@@ -24,7 +24,7 @@ import { join } from "node:path";
 import { addGenesisAccount, loadGenesis, writeGenesis } from "../genesis/index.js";
 import { latestHeight, portBase, rpc, runCliOk, waitForHeight } from "../test/helpers/localNode.js";
 import { measureVerificationLimit, resultsDir, writeResult } from "./lib/machine.js";
-import { localnetNodeArgs } from "./lib/nodeArgs.js";
+import { benchNodeEnv, localnetNodeArgs } from "./lib/nodeArgs.js";
 import { fetchAccountNumbers, newSender, runPhase, signLanes } from "./lib/sendPhase.js";
 import { cpuBetween, cpuSnapshot } from "./lib/threadCpu.js";
 
@@ -96,6 +96,7 @@ async function main(): Promise<void> {
   const nodes: ChildProcess[] = Array.from({ length: VALIDATORS }, (_, i) =>
     spawn(process.execPath, [...nodeArgs, STRIKE_BIN, "start", "--home", join(dir, `node${i}`)], {
       stdio: ["ignore", "ignore", "inherit"],
+      env: benchNodeEnv(),
     }),
   );
   try {

@@ -55,7 +55,7 @@ import { secp256k1PublicKey, signSecp256k1, verifySecp256k1 } from "../chain/cry
 import { sequencerIndex, startSequencerLocalnet, type Sender } from "../test/helpers/sequencerLocalnet.js";
 import { jsonRpc } from "./lib/jsonRpc.js";
 import { percentile, writeResult } from "./lib/machine.js";
-import { localnetNodeArgs } from "./lib/nodeArgs.js";
+import { benchNodeEnv, localnetNodeArgs } from "./lib/nodeArgs.js";
 import { sequencerCostInChild } from "./lib/sequencerInProcess.js";
 import { sha256, signMessages } from "./lib/sendTx.js";
 import { cpuBetween, cpuSnapshot } from "./lib/threadCpu.js";
@@ -185,6 +185,7 @@ const result: Record<string, unknown> = {
     timeoutCommitMs: 200,
     rpcTimeoutMs: RPC_TIMEOUT_MS,
     nodeArgs: localnetNodeArgs(),
+    nodeEnv: benchNodeEnv(),
   },
   targets: {
     serverSideP50Ms: 1,
@@ -221,6 +222,7 @@ async function main(): Promise<void> {
     epochLength: 100_000,
     // The V8 flags `make start` gives its validators, then BENCH_NODE_ARGS (--cpu-prof, --heap-prof, ...) for each.
     nodeArgs: localnetNodeArgs(),
+    nodeEnv: benchNodeEnv(),
   });
   stopNet = () => net.stop();
   try {

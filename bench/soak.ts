@@ -18,7 +18,7 @@ import { readFileSync } from "node:fs";
 import { addGenesisAccount, loadGenesis, writeGenesis } from "../genesis/index.js";
 import { freePort, runCliOk, waitForHeight } from "../test/helpers/localNode.js";
 import { writeResult } from "./lib/machine.js";
-import { benchNodeArgs } from "./lib/nodeArgs.js";
+import { benchNodeArgs, benchNodeEnv } from "./lib/nodeArgs.js";
 import { fetchAccountNumbers, newSender, runPhase, type Phase } from "./lib/sendPhase.js";
 import { signSend } from "./lib/sendTx.js";
 
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
       "--p2p.laddr",
       `tcp://127.0.0.1:${await freePort()}`,
     ],
-    { stdio: ["ignore", "ignore", "inherit"] },
+    { stdio: ["ignore", "ignore", "inherit"], env: benchNodeEnv() },
   );
   let seq = 0;
   /** Lanes of batches: `perAccount` sends from every sender, sequences continuing from the last. */

@@ -1,7 +1,8 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
-// The flag on the line above is chain/node/v8Flags.ts's NODE_V8_FLAGS (read there why): V8
-// takes it only on node's command line, so it rides on the shebang for `npx strike` and
-// `./bin/strike.js`; `node bin/strike.js start` runs without it and says so.
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=4194304 node --max-semi-space-size=64
+// The flag on the line above is chain/node/v8Flags.ts's NODE_V8_FLAGS, and the variable its
+// NODE_ENV (read there why): V8 takes the flag only on node's command line and glibc reads the
+// variable only at start-up, so both ride on the shebang for `npx strike` and `./bin/strike.js`;
+// `node bin/strike.js start` runs without them and says so.
 // Runs the compiled CLI from dist/ (written by `make build`) when it is up to date, so a
 // command starts without compiling TypeScript; otherwise (a fresh clone, or sources edited
 // since the last build) it runs the sources through tsx, so `npx strike` always runs the

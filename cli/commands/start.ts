@@ -2,7 +2,7 @@
 import { setFlagsFromString } from "node:v8";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseDuration } from "../../chain/node/duration.js";
-import { NODE_V8_FLAGS, missingV8Flags } from "../../chain/node/v8Flags.js";
+import { NODE_V8_FLAGS, missingNodeEnv, missingV8Flags } from "../../chain/node/v8Flags.js";
 import { configFields } from "../../chain/node/configFields.js";
 import { BYZANTINE_MODES, type ByzantineMode } from "../../chain/sequencer/byzantineModes.js";
 import { globalOptions } from "../globalOptions.js";
@@ -90,6 +90,12 @@ async function runNode(
     note(
       `note: node runs without ${missing.join(" ")}, which gives a busy validator ~8% more throughput; ` +
         `start it as \`npx strike start\` or \`node ${NODE_V8_FLAGS.join(" ")} bin/strike.js start\``,
+    );
+  const missingEnv = missingNodeEnv(process.env);
+  if (missingEnv.length > 0)
+    note(
+      `note: node runs without ${missingEnv.join(" ")} in its environment, which keeps a busy validator's memory ` +
+        `from growing with its database; start it as \`npx strike start\` or \`${missingEnv.join(" ")} node ... bin/strike.js start\``,
     );
   // Loaded on demand: the node pulls in RocksDB and everything else the other commands don't need.
   const { startNode } = await import("../../app/node.js");

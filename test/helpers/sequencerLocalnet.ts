@@ -52,6 +52,8 @@ export async function startSequencerLocalnet(o: {
   editGenesis?: (doc: GenesisDoc) => GenesisDoc;
   /** Node.js flags for every validator process (a benchmark's --cpu-prof); `stop` then sends SIGINT first so profiles get written. */
   nodeArgs?: readonly string[];
+  /** The validator processes' environment (a benchmark's, with the node's malloc setting); this process's by default. */
+  nodeEnv?: NodeJS.ProcessEnv;
 }): Promise<SequencerLocalnet> {
   const nodeArgs = o.nodeArgs ?? [];
   const validators = o.validators ?? 4;
@@ -87,6 +89,7 @@ export async function startSequencerLocalnet(o: {
   const launch = (node: LocalnetNode, args: readonly string[] = []) => {
     const child = spawn(process.execPath, [...nodeArgs, bin, "start", "--home", node.home, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
+      ...(o.nodeEnv === undefined ? {} : { env: o.nodeEnv }),
     });
     const keep = (d: Buffer) => {
       // The tail is enough to explain a failure; a long run must not hold every line.
