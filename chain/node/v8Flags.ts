@@ -38,8 +38,8 @@ export const SHARED_CORES_V8_FLAGS: readonly string[] = ["--single-threaded-gc"]
  * `MALLOC_MMAP_THRESHOLD_=4194304`: allocations of 4 MiB and more always come from mmap and
  * go back to the system when freed. By default glibc raises that threshold to the size of the
  * largest block freed so far, so RocksDB's 8 MiB memtable blocks, once the first is freed, come
- * from the threads' malloc arenas and stay there after their memtable is flushed: what grew in
- * a node's RSS over a soak was those arenas, outside V8's heap and RocksDB's own counts.
+ * from the threads' malloc arenas and stay there after their memtable is flushed: most of what
+ * grew in a node's RSS over a soak was those arenas, outside V8's heap and RocksDB's own counts.
  * Measured with `make soak` (30 minutes, one node at 80% of the saturation measured first,
  * 16 KiB blocks, the same binary, one after the other on 2026-12-07): with glibc's default,
  * 1.41M txs at 840 tx/s, RSS 784 MB at the warm window, 918 MB at ~500k txs, 1,023 MB at

@@ -94,8 +94,9 @@ async function runNode(
   const missingEnv = missingNodeEnv(process.env);
   if (missingEnv.length > 0)
     note(
-      `note: node runs without ${missingEnv.join(" ")} in its environment, which keeps a busy validator's memory ` +
-        `from growing with its database; start it as \`npx strike start\` or \`${missingEnv.join(" ")} node ... bin/strike.js start\``,
+      `note: node runs without ${missingEnv.join(" ")} in its environment, which gives RocksDB's freed memtables ` +
+        `back to the system (a busy validator's memory grows less); start it as \`npx strike start\` or ` +
+        `\`${missingEnv.join(" ")} node ... bin/strike.js start\``,
     );
   // Loaded on demand: the node pulls in RocksDB and everything else the other commands don't need.
   const { startNode } = await import("../../app/node.js");
