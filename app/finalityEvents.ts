@@ -98,7 +98,8 @@ export function publishFinalityEvents(
 
   receipts.onChange((r) => {
     soft.receipt(r);
-    if (!bus.wants("Receipt")) return;
+    // A relayed receipt kept on its successor's word has its signature checked before it goes out.
+    if (!bus.wants("Receipt") || !receipts.servable(r)) return;
     // Decoded once: a judged receipt is held as bytes and decoded again on every read.
     const receipt = r.receipt;
     const counterparties = receipt.fills.flatMap((f) => [f.account, f.counterparty]).filter((a) => a !== "");

@@ -17,6 +17,7 @@ import type { Validator } from "../chain/types/block.js";
 import type { ExecutionReuse } from "../chain/runtime/app.js";
 import type { VerifierPoolStats } from "../chain/crypto/verifyPool.js";
 import type { DatabaseStats } from "../chain/store/types.js";
+import type { ReceiptRelayStats } from "../chain/sequencer/service.js";
 
 export interface NodeMetricsSources {
   /** `[instrumentation] namespace` (CometBFT's metric prefix). */
@@ -30,6 +31,8 @@ export interface NodeMetricsSources {
   sendDrops?(): Readonly<Record<string, number>> | undefined;
   /** How often the app answered block execution from the sequencer's speculative execution (chain/runtime/speculative.ts). */
   executionReuse?(): Readonly<ExecutionReuse>;
+  /** How relayed receipts were authenticated (chain/sequencer/receiptChain.ts). */
+  receiptRelay?(): Readonly<ReceiptRelayStats>;
   /** The signature verifier pool's counts (chain/crypto/verifyPool.ts); undefined before it starts. */
   verifier?(): Readonly<VerifierPoolStats> | undefined;
   /** The database engine's own memory and disk figures (chain/store/rocksDb.ts). */
@@ -158,6 +161,20 @@ export function createNodeMetrics(o: NodeMetricsSources): NodeMetrics {
       this.reset();
       this.inc({ result: "replayed" }, r.recheckReplayed);
       this.inc({ result: "executed" }, r.recheckExecuted);
+    },
+  });
+  new Counter({
+    name: "strike_relayed_receipts_total",
+    help: "Receipts from peers kept here, by how they were authenticated: by=signature (their signature checked on arrival), by=chain (their bytes vouched for by a later receipt of their sequencer, whose signature covers their hash: chain/sequencer/receiptChain.ts), by=signature_on_serve (the signature of such a receipt checked later, before it went to a client, a subscriber or a peer).",
+    labelNames: ["by"] as const,
+    registers,
+    collect() {
+      const r = o.receiptRelay?.();
+      if (r === undefined) return;
+      this.reset();
+      this.inc({ by: "signature" }, r.signature);
+      this.inc({ by: "chain" }, r.chain);
+      this.inc({ by: "signature_on_serve" }, r.onServe);
     },
   });
   new Counter({

@@ -230,6 +230,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
         sendDrops: () => sendDrops(),
         validators: () => currentValidators(),
         executionReuse: () => app.reuse,
+        receiptRelay: () => sequencing.relayStats(),
         verifier: () => verifierStats(),
         database: () => db.stats?.(),
       })
@@ -254,6 +255,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     preverify: (tx) => app.preverify(tx, verifierPool),
     arrived: (tx) => sequencing.arrived(tx),
     txSigners: (tx) => app.txSigners(tx),
+    receiptServable: (bytes) => sequencing.servableRelayed(bytes),
     config,
     chainId: genesis.chain_id,
     nodeKeySeed: nodeKey.privKey.subarray(0, 32),
@@ -268,11 +270,22 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   sendDrops = () => network.host.sendDrops();
   // A receipt new here is announced to the other peers (chain/node/relay.ts), so that it
   // reaches nodes that do not peer with its sequencer: the client's tx may have come in there.
+  // Taken in a batch at the end of each turn of the event loop: a sequencer's receipts read
+  // together are authenticated by the newest one's signature (chain/sequencer/receiptChain.ts).
+  let relayedReceipts: { peer: string; bytes: Uint8Array }[] = [];
+  const takeRelayedReceipts = () => {
+    const batch = relayedReceipts;
+    relayedReceipts = [];
+    const verdicts = sequencing.relayedBatch(batch.map((m) => m.bytes));
+    batch.forEach(({ peer, bytes }, i) => {
+      const r = verdicts[i]!;
+      if (r.verdict === "invalid") network.host.reportInvalid(peer, r.reason);
+      else if (r.verdict === "new") network.relay.announce("receipt", sha256(bytes), bytes, peer);
+      else if (r.verdict === "kept") network.relay.saw("receipt", sha256(bytes));
+    });
+  };
   network.host.onMessage("receipts", (peer, bytes) => {
-    const r = sequencing.relayed(bytes);
-    if (r.verdict === "invalid") network.host.reportInvalid(peer, r.reason);
-    else if (r.verdict === "new") network.relay.announce("receipt", sha256(bytes), bytes, peer);
-    else if (r.verdict === "kept") network.relay.saw("receipt", sha256(bytes));
+    if (relayedReceipts.push({ peer, bytes }) === 1) setImmediate(takeRelayedReceipts);
   });
   sequencing.onPublish((bytes) => {
     network.relay.saw("receipt", sha256(bytes));

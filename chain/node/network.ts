@@ -64,6 +64,8 @@ export function createNodeNetwork(o: {
   arrived?: (tx: Uint8Array) => void;
   /** A tx's signers (throws on bytes that do not decode); without it, early txs are not held (parkedTxs.ts). */
   txSigners?: (tx: Uint8Array) => string[];
+  /** Whether a relayed receipt's bytes may go to a peer that asks for them (relay.ts `servable`); always when absent. */
+  receiptServable?: (bytes: Uint8Array) => boolean;
 }): NodeNetwork {
   const host = createP2PHost({
     nodeKeySeed: o.nodeKeySeed,
@@ -119,6 +121,7 @@ export function createNodeNetwork(o: {
   const relay = createRelay({
     host,
     known: { tx: (hash) => o.mempool.has(hash), receipt: () => false },
+    ...(o.receiptServable === undefined ? {} : { servable: { receipt: o.receiptServable } }),
   });
 
   // Txs from peers are admitted like ours, and announced to the other peers (relay.ts): a

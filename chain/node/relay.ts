@@ -34,6 +34,11 @@ export interface RelayOptions {
   host: Pick<P2PHost, "peers" | "send" | "onMessage" | "reportInvalid">;
   /** Whether this node already has an item (or had it): no need to fetch it. */
   known: Record<RelayKind, (hash: Uint8Array) => boolean>;
+  /**
+   * Whether an item may go to a peer that asks for it; always when absent. A receipt kept on a
+   * later receipt's word has its signature checked first (chain/sequencer/receiptChain.ts).
+   */
+  servable?: Partial<Record<RelayKind, (bytes: Uint8Array) => boolean>>;
   /** Items kept to serve peers that ask for them, per kind (count and bytes). */
   cacheItems?: number;
   cacheBytes?: number;
@@ -165,8 +170,8 @@ export function createRelay(o: RelayOptions): Relay {
       const hex = toHex(hash);
       const key = `${kind}/${hex}`;
       const bytes = caches[kind].items.get(hex);
-      // Gone from the cache (or never here): the peer asks another announcer.
-      if (bytes === undefined || mine.has(key)) continue;
+      // Gone from the cache (or never here), or not to be handed out: the peer asks another announcer.
+      if (bytes === undefined || mine.has(key) || o.servable?.[kind]?.(bytes) === false) continue;
       if (!o.host.send(peer, CHANNEL_OF[kind], bytes)) break;
       mine.add(key);
       evictOldest(mine, 2 * cacheItems);

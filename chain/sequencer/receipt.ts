@@ -91,6 +91,39 @@ export function decodeReceipt(bytes: Uint8Array): Receipt {
  * which check failed: decoding, canonical form, chain, signature, or signer.
  */
 export function verifyReceipt(signed: SignedReceipt, o: VerifyReceiptOptions): Receipt {
+  const receipt = checkReceiptBytes(signed, o);
+  if (!receiptSignatureValid(signed, o.chainId, o.verify)) {
+    throw sequencerErrors.badReceiptSignature("the signature is not by the included key over these bytes");
+  }
+  checkReceiptSigner(signed, receipt, o.sequencerAddress);
+  return receipt;
+}
+
+/**
+ * verifyReceipt but for the signature: for a receipt whose bytes are vouched for by a later
+ * receipt of the same sequencer, whose signature covers their hash (receiptChain.ts). The
+ * included key must still be the one the receipt names.
+ */
+export function checkReceiptContent(
+  signed: SignedReceipt,
+  o: Omit<VerifyReceiptOptions, "verify" | "acceptNonCanonical">,
+): Receipt {
+  const receipt = checkReceiptBytes(signed, o);
+  checkReceiptSigner(signed, receipt, o.sequencerAddress);
+  return receipt;
+}
+
+/** Whether `signed.signature` is the included key's signature over the receipt's sign bytes on `chainId`. */
+export function receiptSignatureValid(
+  signed: SignedReceipt,
+  chainId: string,
+  verify: VerifyReceiptOptions["verify"] = verifyEd25519,
+): boolean {
+  return verify(signed.pubKey, receiptSignBytes(chainId, signed.receipt), signed.signature);
+}
+
+/** Decoding, canonical form and chain. */
+function checkReceiptBytes(signed: SignedReceipt, o: VerifyReceiptOptions): Receipt {
   const receipt = o.decoded ?? decodeReceipt(signed.receipt);
   if (o.acceptNonCanonical !== true && !equalBytes(encodeMessage(Receipt, receipt), signed.receipt)) {
     throw sequencerErrors.nonCanonicalReceipt(
@@ -100,18 +133,19 @@ export function verifyReceipt(signed: SignedReceipt, o: VerifyReceiptOptions): R
   if (receipt.chainId !== o.chainId) {
     throw sequencerErrors.wrongChain(`receipt names chain "${receipt.chainId}", expected "${o.chainId}"`);
   }
-  if (!(o.verify ?? verifyEd25519)(signed.pubKey, receiptSignBytes(o.chainId, signed.receipt), signed.signature)) {
-    throw sequencerErrors.badReceiptSignature("the signature is not by the included key over these bytes");
-  }
+  return receipt;
+}
+
+/** The included key is the address the receipt names, and that address the expected sequencer's. */
+function checkReceiptSigner(signed: SignedReceipt, receipt: Receipt, sequencerAddress: Uint8Array | undefined): void {
   if (!equalBytes(ed25519Address(signed.pubKey), receipt.sequencerAddress)) {
     throw sequencerErrors.wrongSigner(
       `signed by ${toHex(ed25519Address(signed.pubKey)).toUpperCase()}, receipt names ${toHex(receipt.sequencerAddress).toUpperCase()}`,
     );
   }
-  if (o.sequencerAddress !== undefined && !equalBytes(o.sequencerAddress, receipt.sequencerAddress)) {
+  if (sequencerAddress !== undefined && !equalBytes(sequencerAddress, receipt.sequencerAddress)) {
     throw sequencerErrors.wrongSigner(
-      `signed by ${toHex(receipt.sequencerAddress).toUpperCase()}, the sequencer is ${toHex(o.sequencerAddress).toUpperCase()}`,
+      `signed by ${toHex(receipt.sequencerAddress).toUpperCase()}, the sequencer is ${toHex(sequencerAddress).toUpperCase()}`,
     );
   }
-  return receipt;
 }

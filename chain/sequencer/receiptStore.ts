@@ -37,6 +37,12 @@ export interface ReceiptStoreOptions {
    * Without it such a receipt is reverted: it can no longer be checked.
    */
   loadCommitted?(height: bigint): Promise<CommittedSlots | undefined>;
+  /**
+   * Whether a receipt's signature is its sequencer's (receipt.ts receiptSignatureValid): run
+   * before a receipt kept without that check (its bytes vouched for by a later receipt,
+   * receiptChain.ts) is first handed out. Without it every receipt is taken as checked.
+   */
+  checkSignature?(signed: SignedReceipt): boolean;
 }
 
 export type ReceiptStage = "sequenced" | "rejected" | "committed" | "reverted";
@@ -53,6 +59,12 @@ export interface StoredReceipt {
   receivedAtMs: number;
   /** Local clock when its height committed. */
   settledAtMs?: number;
+  /**
+   * Whether its signature has been checked here. A relayed receipt whose bytes a later receipt
+   * of its sequencer vouched for is kept (judged, shown on the ladder) without that check, and
+   * checked only when something hands out its signature (ReceiptStore.servable).
+   */
+  readonly signatureChecked: boolean;
 }
 
 /**
@@ -64,16 +76,27 @@ export interface StoredReceipt {
 class HeldReceipt implements StoredReceipt {
   settledAtMs?: number;
   private decoded: { signed: SignedReceipt; receipt: Receipt } | undefined;
+  /** Its signature failed the check: the copy a peer sent had another signature than the sequencer's. */
+  signatureBad = false;
 
   constructor(
-    readonly bytes: Uint8Array,
+    public bytes: Uint8Array,
     readonly height: bigint,
     public stage: ReceiptStage,
     readonly receivedAtMs: number,
     signed: SignedReceipt,
     receipt: Receipt,
+    public signatureChecked: boolean,
   ) {
     this.decoded = stage === "sequenced" ? { signed, receipt } : undefined;
+  }
+
+  /** The same receipt bytes under a signature that checked: replaces a copy whose signature was not checked. */
+  replaceCopy(signed: SignedReceipt, bytes: Uint8Array): void {
+    if (this.decoded !== undefined) this.decoded = { signed, receipt: this.decoded.receipt };
+    this.bytes = bytes;
+    this.signatureChecked = true;
+    this.signatureBad = false;
   }
 
   get signed(): SignedReceipt {
@@ -98,8 +121,27 @@ export interface ReceiptStore {
    * `bytes`: `signed`'s encoding when the caller holds it already (exactly what
    * `encodeMessage(SignedReceipt, signed)` gives: a relayed receipt's canonical bytes).
    */
-  add(signed: SignedReceipt, receipt: Receipt, nowMs: number, bytes?: Uint8Array): StoredReceipt;
+  add(
+    signed: SignedReceipt,
+    receipt: Receipt,
+    nowMs: number,
+    bytes?: Uint8Array,
+    signatureChecked?: boolean,
+  ): StoredReceipt;
+  /**
+   * Whether the receipt may be handed out (to a client, a subscriber or a peer): its signature
+   * has been checked, now if it had not been (true unless that check fails).
+   */
+  servable(r: StoredReceipt): boolean;
+  /**
+   * Another copy of a held receipt, with the same receipt bytes and a signature that checked,
+   * replaces a held copy whose signature was not checked (no listener is told: nothing a
+   * reader sees changed but the signature).
+   */
+  replaceCopy(r: StoredReceipt, signed: SignedReceipt, bytes: Uint8Array): void;
   get(txHash: Uint8Array): StoredReceipt | undefined;
+  /** Whether someone waits for the tx's receipt (`wait`). */
+  awaited(txHash: Uint8Array): boolean;
   /** Resolves with the tx's receipt as soon as there is one, or undefined after timeoutMs. */
   wait(txHash: Uint8Array, timeoutMs: number): Promise<StoredReceipt | undefined>;
   /**
@@ -193,7 +235,7 @@ export function createReceiptStore(o: ReceiptStoreOptions = {}): ReceiptStore {
   }
 
   return {
-    add(signed, receipt, nowMs, bytes) {
+    add(signed, receipt, nowMs, bytes, signatureChecked = true) {
       const key = toHex(receipt.txHash);
       const stage: ReceiptStage = receipt.status === ReceiptStatus.RECEIPT_STATUS_REJECTED ? "rejected" : "sequenced";
       const entry = new HeldReceipt(
@@ -203,6 +245,7 @@ export function createReceiptStore(o: ReceiptStoreOptions = {}): ReceiptStore {
         nowMs,
         signed,
         receipt,
+        signatureChecked,
       );
       const superseded = byTx.get(key);
       byTx.delete(key);
@@ -229,6 +272,19 @@ export function createReceiptStore(o: ReceiptStoreOptions = {}): ReceiptStore {
       return entry;
     },
     get: (txHash) => byTx.get(toHex(txHash)),
+    awaited: (txHash) => waiters.has(toHex(txHash)),
+    servable(r) {
+      if (!(r instanceof HeldReceipt)) throw new Error("not a receipt of this store");
+      if (r.signatureChecked || o.checkSignature === undefined) return true;
+      if (r.signatureBad) return false;
+      if (o.checkSignature(r.signed)) r.signatureChecked = true;
+      else r.signatureBad = true;
+      return r.signatureChecked;
+    },
+    replaceCopy(r, signed, bytes) {
+      if (!(r instanceof HeldReceipt)) throw new Error("not a receipt of this store");
+      r.replaceCopy(signed, bytes);
+    },
     wait(txHash, timeoutMs) {
       const key = toHex(txHash);
       const known = byTx.get(key);

@@ -17,7 +17,15 @@ import { sequencingMempool, uncheckedAdmission, type UncheckedAdmissionApp } fro
 import { createByzantineSequencing, type ByzantineMode } from "./byzantine.js";
 import { openSequencerSchedule, type EpochInfo } from "./epochs.js";
 import { missingReceipt, type MissingReceiptJson } from "./missingReceipt.js";
-import { decodeReceipt, decodeSignedReceipt, type SignedReceipt, verifyReceipt } from "./receipt.js";
+import {
+  checkReceiptContent,
+  decodeReceipt,
+  decodeSignedReceipt,
+  receiptSignatureValid,
+  SignedReceipt,
+  type Receipt,
+} from "./receipt.js";
+import { authenticateRelayed, type RelayedReceipt } from "./receiptChain.js";
 import { receiptToJson, type ReceiptJson } from "./receiptJson.js";
 import { createReceiptStore, type CommittedSlots, type ReceiptStore, type StoredReceipt } from "./receiptStore.js";
 import { createSequencer, type Sequencer } from "./sequencer.js";
@@ -87,6 +95,15 @@ export interface SequencerInfoJson {
 export type RelayVerdict =
   { verdict: "new" } | { verdict: "kept" } | { verdict: "ignored" } | { verdict: "invalid"; reason: string };
 
+export interface ReceiptRelayStats {
+  /** Relayed receipts kept with their signature checked on arrival. */
+  signature: number;
+  /** Relayed receipts kept on a later receipt's word (receiptChain.ts). */
+  chain: number;
+  /** Signatures of such receipts checked later, before one was handed out. */
+  onServe: number;
+}
+
 export interface Sequencing {
   readonly mempool: Mempool;
   /** A tx has reached this node (before its signatures are verified): its ladder's `received` time. */
@@ -99,6 +116,19 @@ export interface Sequencing {
   blockCommitting(c: CommittedBlock, batch: WriteBatch): void;
   /** A receipt from a peer: kept when it verifies and its signer is a validator; "invalid" only for what an honest peer never sends. */
   relayed(bytes: Uint8Array): RelayVerdict;
+  /**
+   * Receipts from peers in the order they arrived (those read in one turn of the event loop),
+   * one verdict each: as `relayed`, but a receipt whose bytes a later one of the same
+   * sequencer vouches for is kept without its signature checked (receiptChain.ts).
+   */
+  relayedBatch(batch: readonly Uint8Array[]): RelayVerdict[];
+  /**
+   * Whether a relayed receipt's bytes (as `relayed` took them) may go to a peer that asks for
+   * them: its signature is checked first if it was not.
+   */
+  servableRelayed(bytes: Uint8Array): boolean;
+  /** How the relayed receipts kept here were authenticated, and the signatures checked since to hand them out. */
+  relayStats(): ReceiptRelayStats;
   /** Where this node's own receipts go (to peers). */
   onPublish(send: (bytes: Uint8Array) => void): void;
   /**
@@ -150,7 +180,13 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
     epochLength: o.epochLength,
     initialHeight: o.initialHeight,
   });
+  const signatureValid = (signed: SignedReceipt) => receiptSignatureValid(signed, o.chainId, verifyEd25519Strict);
+  const relayStats: ReceiptRelayStats = { signature: 0, chain: 0, onServe: 0 };
   const receipts = createReceiptStore({
+    checkSignature: (signed) => {
+      relayStats.onServe++;
+      return signatureValid(signed);
+    },
     ...(o.committedHeight === undefined ? {} : { committedHeight: o.committedHeight }),
     ...(o.loadCommitted === undefined ? {} : { loadCommitted: o.loadCommitted }),
   });
@@ -185,7 +221,7 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
   const ladder = createFinalityLadder(o.settlement === undefined ? {} : { settlement: o.settlement });
   receipts.onChange((r) => ladder.receipt(r));
   const mempool = trackingMempool(sequencing, ladder, now, o.txAccounts);
-  /** Exactly the signed receipt this node holds for its tx (verified when it was kept). */
+  /** Exactly the signed receipt this node holds for its tx (authenticated when it was kept). */
   const isHeld = (signed: SignedReceipt, txHash: Uint8Array): boolean => {
     const known = receipts.get(txHash)?.signed;
     return (
@@ -195,6 +231,97 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
       equalBytes(known.pubKey, signed.pubKey)
     );
   };
+
+  /**
+   * Receipts from peers, in the order they arrived: each decoded and checked but for its
+   * signature, then authenticated through the sequencer's hash chain (receiptChain.ts), then
+   * kept in that order.
+   */
+  function relayedBatch(batch: readonly Uint8Array[]): RelayVerdict[] {
+    const verdicts: RelayVerdict[] = new Array<RelayVerdict>(batch.length);
+    const candidates: (RelayedReceipt & { bytes: Uint8Array })[] = [];
+    const at: number[] = [];
+    batch.forEach((bytes, i) => {
+      try {
+        const signed = decodeSignedReceipt(bytes);
+        const decoded = decodeReceipt(signed.receipt);
+        // A peer catching us up after a reconnect sends many we hold already: the exact bytes
+        // we took once need no second look (and vouch for their predecessors).
+        const held = isHeld(signed, decoded.txHash);
+        const receipt = held ? decoded : checkReceiptContent(signed, { chainId: o.chainId, decoded });
+        candidates.push({ signed, receipt, held, bytes });
+        at.push(i);
+      } catch (e) {
+        // Bytes no honest node sends: undecodable or non-canonical (honest nodes send what
+        // SignedReceipt.encode gives), another chain's, or a key that is not the signer named.
+        verdicts[i] = {
+          verdict: "invalid",
+          reason: `receipt does not verify: ${e instanceof Error ? e.message : String(e)}`,
+        };
+      }
+    });
+    const how = authenticateRelayed(candidates, signatureValid);
+    candidates.forEach((c, k) => {
+      const i = at[k]!;
+      const h = how[k]!;
+      if (h === "refused") {
+        verdicts[i] = {
+          verdict: "invalid",
+          reason: "receipt does not verify: the signature is not by the included key over these bytes",
+        };
+        return;
+      }
+      verdicts[i] = h === "held" ? { verdict: "kept" } : keepRelayed(c, h === "signature");
+    });
+    return verdicts;
+  }
+
+  function keepRelayed(
+    c: { signed: SignedReceipt; receipt: Receipt; bytes: Uint8Array },
+    checked: boolean,
+  ): RelayVerdict {
+    const { signed, receipt } = c;
+    // Genuinely signed by a key that is not in our set: a peer behind us (or ahead), or a
+    // validator that has since left. Not kept, and no fault of the peer's.
+    if (!o.validators().some((v) => equalBytes(v.address, receipt.sequencerAddress))) return { verdict: "ignored" };
+    const known = receipts.get(receipt.txHash);
+    if (known !== undefined && equalBytes(known.signed.receipt, signed.receipt)) {
+      // Our own receipt, or an echo of one we hold: nothing new. A copy under another
+      // signature than the one we hold is checked now, whatever vouched for its bytes (only
+      // a peer that swapped a signature sends one): a bad one is that peer's fault, and a good
+      // one replaces a held copy whose signature was not checked yet.
+      if (equalBytes(known.signed.signature, signed.signature)) return { verdict: "kept" };
+      if (!checked && !signatureValid(signed))
+        return {
+          verdict: "invalid",
+          reason: "receipt does not verify: the signature is not by the included key over these bytes",
+        };
+      if (!known.signatureChecked) receipts.replaceCopy(known, signed, c.bytes);
+      return { verdict: "kept" };
+    }
+    // A receipt the tx's newer one superseded (it was sequenced again after a revert), from a
+    // peer that missed the newer one: the newer stays the one served.
+    if (known !== undefined && receipt.height < known.receipt.height) return { verdict: "kept" };
+    // A client of this node waits for it (broadcast_tx_sync, strike_receipt): its signature
+    // is checked now, as it would be on the way out, so that a copy whose signature a peer
+    // swapped is refused (and that peer penalised) rather than kept in the way of the
+    // sequencer's own copy while the client is answered.
+    let signatureChecked = checked;
+    if (!checked && receipts.awaited(receipt.txHash)) {
+      relayStats.onServe++;
+      if (!signatureValid(signed))
+        return {
+          verdict: "invalid",
+          reason: "receipt does not verify: the signature is not by the included key over these bytes",
+        };
+      signatureChecked = true;
+    }
+    if (checked) relayStats.signature++;
+    else relayStats.chain++;
+    // `bytes` is the canonical encoding (decodeSignedReceipt checked it): the store keeps it as it is.
+    receipts.add(signed, receipt, now(), c.bytes, signatureChecked);
+    return { verdict: "new" };
+  }
 
   const queryServer =
     signer === undefined || sequencer === undefined
@@ -257,34 +384,15 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
       );
       sequencer?.committed(h, { txs: c.block.txs, round: c.commit.round, time: c.block.header.time });
     },
-    relayed(bytes) {
-      let signed: SignedReceipt;
-      let receipt: ReturnType<typeof verifyReceipt>;
-      try {
-        signed = decodeSignedReceipt(bytes);
-        const decoded = decodeReceipt(signed.receipt);
-        // A peer catching us up after a reconnect sends many we hold already: the exact bytes we
-        // verified once need no second signature check.
-        if (isHeld(signed, decoded.txHash)) return { verdict: "kept" };
-        receipt = verifyReceipt(signed, { chainId: o.chainId, verify: verifyEd25519Strict, decoded });
-      } catch (e) {
-        // Bytes no honest node sends: undecodable or non-canonical (honest nodes send what
-        // SignedReceipt.encode gives), another chain's, or a signature that fails.
-        return { verdict: "invalid", reason: `receipt does not verify: ${e instanceof Error ? e.message : String(e)}` };
-      }
-      // Genuinely signed by a key that is not in our set: a peer behind us (or ahead), or a
-      // validator that has since left. Not kept, and no fault of the peer's.
-      if (!o.validators().some((v) => equalBytes(v.address, receipt.sequencerAddress))) return { verdict: "ignored" };
-      const known = receipts.get(receipt.txHash);
-      // Our own receipt, or an echo of one we hold: nothing new.
-      if (known !== undefined && equalBytes(known.signed.receipt, signed.receipt)) return { verdict: "kept" };
-      // A receipt the tx's newer one superseded (it was sequenced again after a revert), from a
-      // peer that missed the newer one: the newer stays the one served.
-      if (known !== undefined && receipt.height < known.receipt.height) return { verdict: "kept" };
-      // `bytes` is the canonical encoding (decodeSignedReceipt checked it): the store keeps it as it is.
-      receipts.add(signed, receipt, now(), bytes);
-      return { verdict: "new" };
+    relayed: (bytes) => relayedBatch([bytes])[0]!,
+    relayedBatch,
+    servableRelayed(bytes) {
+      const signed = SignedReceipt.decode(bytes);
+      const held = receipts.get(decodeReceipt(signed.receipt).txHash);
+      if (held !== undefined && equalBytes(held.bytes, bytes)) return receipts.servable(held);
+      return signatureValid(signed);
     },
+    relayStats: () => ({ ...relayStats }),
     onPublish(send) {
       publish = send;
     },
@@ -297,7 +405,8 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
         (r.stage === "sequenced" && self !== undefined && equalBytes(r.receipt.sequencerAddress, self));
       const out: Uint8Array[] = [];
       let bytes = 0;
-      for (const r of receipts.newest(maxCount, missed)) {
+      // Sent only with a signature checked: the peer would take another for a fault of ours.
+      for (const r of receipts.newest(maxCount, (r) => missed(r) && receipts.servable(r))) {
         if (bytes + r.bytes.length > maxBytes) break;
         bytes += r.bytes.length;
         out.push(r.bytes);
@@ -306,7 +415,7 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
     },
     async receipt(txHash, waitMs) {
       const r = waitMs > 0 ? await receipts.wait(txHash, waitMs) : receipts.get(txHash);
-      return r === undefined ? undefined : receiptToJson(r.signed, r.stage);
+      return r === undefined || !receipts.servable(r) ? undefined : receiptToJson(r.signed, r.stage);
     },
     missingReceipt(admitted, waitedMs) {
       const e = schedule.current();

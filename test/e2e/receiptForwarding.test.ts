@@ -2,12 +2,15 @@
  * Receipts through a node that is not the sequencer, under a burst, on four real validator
  * processes: every `broadcast_tx_sync` answer either carries the sequencer's receipt or says
  * why it has none (`receipt_missing`), and every tx's receipt is retrievable from that same
- * node afterwards (`strike_receipt`), committed. A sequencer that stalls (SIGSTOP) makes the
+ * node afterwards (`strike_receipt`), committed, with the sequencer's signature (that node took
+ * most of them on the hash chain's word, receiptChain.ts, and checks a signature before it
+ * hands the receipt out). A sequencer that stalls (SIGSTOP) makes the
  * answer say "forwarded", naming the sequencer; the receipt follows once it runs again.
  */
 import anyTest, { type TestFn } from "ava";
 import { sha256 } from "../../chain/crypto/hash.js";
-import { rpc } from "../helpers/localNode.js";
+import { verifyReceiptJson } from "../../chain/sequencer/client.js";
+import { freePorts, rpc } from "../helpers/localNode.js";
 import {
   committedReceipt,
   sequencerIndex,
@@ -16,7 +19,7 @@ import {
   type SequencerLocalnet,
 } from "../helpers/sequencerLocalnet.js";
 
-const test = anyTest as TestFn<{ net: SequencerLocalnet }>;
+const test = anyTest as TestFn<{ net: SequencerLocalnet; metricsPorts: number[] }>;
 
 const ACCOUNTS = 30;
 const TXS_PER_ACCOUNT = 10;
@@ -34,7 +37,19 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
 
 test.before(async (t) => {
   // A long epoch: the sequencer stays put through the burst.
-  t.context.net = await startSequencerLocalnet({ senders: ACCOUNTS + 1, timeoutCommit: "200ms", epochLength: 100_000 });
+  const metricsPorts = await freePorts(4);
+  t.context.metricsPorts = metricsPorts;
+  t.context.net = await startSequencerLocalnet({
+    senders: ACCOUNTS + 1,
+    timeoutCommit: "200ms",
+    epochLength: 100_000,
+    startArgs: (i) => [
+      "--instrumentation.prometheus",
+      "true",
+      "--instrumentation.prometheus_listen_addr",
+      `127.0.0.1:${metricsPorts[i]}`,
+    ],
+  });
 });
 
 test.after.always(async (t) => {
@@ -79,11 +94,27 @@ test.serial(
 
     // Every receipt reaches the node the client used, and its height commits as promised.
     const later = await Promise.all(answers.map((r) => committedReceipt(url, r.hash, 60_000)));
+    const { address } = await rpc<{ address: string }>(url, "strike_sequencer");
     for (const [i, r] of later.entries()) {
       t.truthy(r, `no receipt for ${answers[i]!.hash} on the node it was sent to`);
       t.is(r?.stage, "committed", answers[i]!.hash);
       t.is(r?.receipt.tx_hash, answers[i]!.hash);
+      t.notThrows(() => verifyReceiptJson(r, { chainId: net.chainId, sequencerAddress: address }), answers[i]!.hash);
     }
+    for (const r of answers)
+      if (r.receipt !== null)
+        t.notThrows(() => verifyReceiptJson(r.receipt, { chainId: net.chainId, sequencerAddress: address }), r.hash);
+    // How that node authenticated the sequencer's receipts: by their own signatures, or by a
+    // later receipt's (then each it handed out had its signature checked first).
+    const text = await (await fetch(`http://127.0.0.1:${t.context.metricsPorts[other]}/metrics`)).text();
+    const count = (by: string) =>
+      Number(new RegExp(`^strike_relayed_receipts_total\\{by="${by}"\\} (\\d+)$`, "m").exec(text)?.[1] ?? NaN);
+    const [signature, chain, onServe] = [count("signature"), count("chain"), count("signature_on_serve")];
+    t.log(
+      `relayed receipts at the other node: ${signature} by their signature, ${chain} on the chain, ${onServe} checked later to serve`,
+    );
+    t.true(signature + chain >= ACCOUNTS * TXS_PER_ACCOUNT, text.slice(0, 200));
+    t.true(onServe <= chain);
   },
 );
 

@@ -4,7 +4,9 @@
  * service.ts; app/node.ts penalises the sender exactly when its verdict is "invalid"). The
  * node already holds every seed receipt; inputs are mutations of them (of the signed envelope, and
  * of the receipt bytes inside a correct envelope), messages of other channels, oversized and
- * random bytes.
+ * random bytes. Every other input arrives as the receipts read in one turn do
+ * (`relayedBatch`), before a held receipt that names the first seed as its predecessor, so
+ * that the hash chain vouches for whatever claims that seed's bytes (receiptChain.ts).
  *
  * Checked for every input: nothing throws; no input is kept (receipts must be canonical, so
  * the only echo of a seed is the seed's own bytes, which are skipped), an input is ignored (no
@@ -164,6 +166,9 @@ export async function fuzzReceiptsChannel(options: {
       .join(",") + `/${sequencing.receipts.size}`;
   const reference = stored();
   const seeds = [...valid, ...refused].map((s) => SignedReceipt.encode(s).finish());
+  // Every other input arrives in one batch with this held receipt after it, which names the
+  // first seed as its predecessor: whatever claims those bytes is vouched for (receiptChain.ts).
+  const successor = seeds[1]!;
   const seedHex = new Set(seeds.map(toHex));
   const all = [...valid, ...refused];
 
@@ -217,7 +222,14 @@ export async function fuzzReceiptsChannel(options: {
         stats.inputs++;
         let verdict: RelayVerdict;
         try {
-          verdict = sequencing.relayed(bytes);
+          if (stats.inputs % 2 === 0) {
+            const [first, second] = sequencing.relayedBatch([bytes, successor]);
+            if (second?.verdict !== "kept") {
+              stats.crashes++;
+              sample(`the held successor in the batch came to ${JSON.stringify(second)}`, bytes);
+            }
+            verdict = first!;
+          } else verdict = sequencing.relayed(bytes);
         } catch (e) {
           stats.crashes++;
           sample(String(e), bytes);

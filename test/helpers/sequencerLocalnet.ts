@@ -54,6 +54,8 @@ export async function startSequencerLocalnet(o: {
   nodeArgs?: readonly string[];
   /** The validator processes' environment (a benchmark's, with the node's malloc setting); this process's by default. */
   nodeEnv?: NodeJS.ProcessEnv;
+  /** More `strike start` flags for validator i, at every start (a metrics address). */
+  startArgs?: (i: number) => readonly string[];
 }): Promise<SequencerLocalnet> {
   const nodeArgs = o.nodeArgs ?? [];
   const validators = o.validators ?? 4;
@@ -86,8 +88,9 @@ export async function startSequencerLocalnet(o: {
   if (o.editGenesis !== undefined) doc = o.editGenesis(doc);
   writeGenesis(genesisPath(0), doc);
   for (let i = 1; i < validators; i++) await copyFile(genesisPath(0), genesisPath(i));
-  const launch = (node: LocalnetNode, args: readonly string[] = []) => {
-    const child = spawn(process.execPath, [...nodeArgs, bin, "start", "--home", node.home, ...args], {
+  const launch = (node: LocalnetNode, i: number, args: readonly string[] = []) => {
+    const more = o.startArgs?.(i) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, bin, "start", "--home", node.home, ...more, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
       ...(o.nodeEnv === undefined ? {} : { env: o.nodeEnv }),
     });
@@ -106,7 +109,7 @@ export async function startSequencerLocalnet(o: {
       rpcUrl: `http://127.0.0.1:${base + 10 * i + 1}`,
       log: "",
     } as LocalnetNode;
-    launch(node);
+    launch(node, i);
     return node;
   });
   const net: SequencerLocalnet = {
@@ -123,7 +126,7 @@ export async function startSequencerLocalnet(o: {
     },
     async restart(i, args = []) {
       const node = nodes[i]!;
-      launch(node, args);
+      launch(node, i, args);
       await waitForHeight(
         node.rpcUrl,
         1n,

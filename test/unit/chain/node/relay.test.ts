@@ -207,3 +207,28 @@ test("a peer asking again for an item it was sent is not sent it again", async (
   );
   t.is(relay.stats().served, 2);
 });
+
+test("an item the node may not hand out (a receipt whose signature fails its late check) is not sent to a peer that asks", async (t) => {
+  const h = fakeHost(["n"]);
+  const refused = new Set([hex(tx(2))]);
+  const relay = createRelay({
+    host: h.host,
+    known: { tx: () => false, receipt: () => false },
+    servable: { receipt: (bytes) => !refused.has(hex(bytes)) },
+  });
+  relay.announce("receipt", sha256(tx(1)), tx(1), "s");
+  relay.announce("receipt", sha256(tx(2)), tx(2), "s");
+  relay.announce("tx", sha256(tx(2)), tx(2), "s");
+  await turn();
+  h.deliver("n", msg(1, 1, [sha256(tx(1)), sha256(tx(2))]));
+  h.deliver("n", msg(0, 1, [sha256(tx(2))]));
+  t.deepEqual(
+    h.sent.filter((s) => s.channel !== "relay").map((s) => [s.channel, hex(s.bytes)]),
+    [
+      ["receipts", hex(tx(1))],
+      ["mempool", hex(tx(2))],
+    ],
+    "the refused receipt is not sent; the rule is per kind",
+  );
+  t.is(relay.stats().served, 2);
+});
