@@ -111,6 +111,32 @@ test.serial("emptyBlock runs: an empty block's CPU time at each size of idle acc
   t.is(at(r, "machine.nodeV8Flags"), true);
 });
 
+test.serial(
+  "receiptIntake runs: batches check one signature each on arrival, and every served receipt was checked",
+  async (t) => {
+    const r = await result(t, "receiptIntake.ts", "receipt-intake.json", {
+      BENCH_RECEIPTS: "120",
+      BENCH_BATCHES: "1,40",
+    });
+    const runs = at(r, "results") as {
+      batch: number;
+      signaturesCheckedOnArrivalPerReceipt: number;
+      served: number;
+      signaturesCheckedToServe: number;
+    }[];
+    t.deepEqual(
+      runs.map((x) => x.batch),
+      [1, 40],
+    );
+    t.is(runs[0]!.signaturesCheckedOnArrivalPerReceipt, 1);
+    t.is(runs[0]!.signaturesCheckedToServe, 0);
+    t.is(runs[1]!.signaturesCheckedOnArrivalPerReceipt, 0.025, "3 batches of 40: the newest of each");
+    t.is(runs[1]!.served, 30);
+    t.true(runs[1]!.signaturesCheckedToServe >= 27 && runs[1]!.signaturesCheckedToServe <= 30);
+    t.true(positive(r, "machineLimit.ed25519VerifyPerCpuSecond.before"));
+  },
+);
+
 test.serial("orderPath runs: every order delivered, and the book cache on and off agree", async (t) => {
   const r = await result(t, "orderPath.ts", "order-path.json", {
     BENCH_ORDERS: "200",

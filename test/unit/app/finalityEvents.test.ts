@@ -11,11 +11,22 @@ import { createEventBus } from "../../../chain/indexer/eventBus.js";
 import { createFinalityLadder } from "../../../chain/sequencer/ladder.js";
 import { createReceiptStore } from "../../../chain/sequencer/receiptStore.js";
 import { utf8 } from "../../../chain/types/bytes.js";
-import { other, receiptFor, seq } from "../../helpers/receipts.js";
+import { other, RECEIPT_CHAIN, receiptFor, seq } from "../../helpers/receipts.js";
+import { verifyReceipt } from "../../../chain/sequencer/receipt.js";
 import { okTxResult as ok } from "../../helpers/txResults.js";
 
 function wired() {
-  const receipts = createReceiptStore();
+  // Signatures checked late (receiptChain.ts) fail here when they are the swapped copy.
+  const receipts = createReceiptStore({
+    checkSignature: (signed) => {
+      try {
+        verifyReceipt(signed, { chainId: RECEIPT_CHAIN });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  });
   const ladder = createFinalityLadder({ capacity: 100 });
   receipts.onChange((r) => ladder.receipt(r));
   const bus = createEventBus();
@@ -91,4 +102,30 @@ test("a reverted receipt also waits for its block to be saved", async (t) => {
   save(8n);
   await settle();
   t.true(seen.includes("receipt 8:reverted"), seen.join(", "));
+});
+
+test("a relayed receipt kept on the hash chain's word goes out on the topic only with its own signature checked: a swapped one never does", async (t) => {
+  const { receipts, save, seen } = wired();
+  const good = receiptFor(utf8("tx-good"), 5n, 0);
+  receipts.add(good.signed, good.receipt, 1, undefined, false);
+  const swapped = receiptFor(utf8("tx-swapped"), 5n, 1);
+  const signature = swapped.signed.signature.slice();
+  signature[3]! ^= 1;
+  receipts.add({ ...swapped.signed, signature }, swapped.receipt, 1, undefined, false);
+  await settle();
+  t.deepEqual(
+    seen.filter((s) => s.startsWith("receipt")),
+    ["receipt 5:sequenced"],
+  );
+  t.true(receipts.get(good.receipt.txHash)!.signatureChecked);
+  t.false(receipts.get(swapped.receipt.txHash)!.signatureChecked);
+  // Judged at its height: still not published (the ladder, which needs no signature, moves on).
+  receipts.blockCommitted(5n, [utf8("tx-good"), utf8("tx-swapped")], [ok, ok], 2, ed25519Address(seq.publicKey));
+  save(5n);
+  await settle();
+  t.deepEqual(
+    seen.filter((s) => s.startsWith("receipt")),
+    ["receipt 5:sequenced", "receipt 5:committed"],
+  );
+  t.is(receipts.get(swapped.receipt.txHash)!.stage, "committed");
 });
