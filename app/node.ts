@@ -270,8 +270,11 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   sendDrops = () => network.host.sendDrops();
   // A receipt new here is announced to the other peers (chain/node/relay.ts), so that it
   // reaches nodes that do not peer with its sequencer: the client's tx may have come in there.
-  // Taken in a batch at the end of each turn of the event loop: a sequencer's receipts read
-  // together are authenticated by the newest one's signature (chain/sequencer/receiptChain.ts).
+  // Taken in a batch once the socket read that brought them is handled (the p2p stack
+  // delivers a read's messages in one synchronous pass, and the sequencer writes the receipts
+  // it signed in one turn together): a sequencer's receipts read together are authenticated
+  // by the newest one's signature (chain/sequencer/receiptChain.ts). Not at the end of the
+  // loop's turn: a block executed in the same turn would hold them up.
   let relayedReceipts: { peer: string; bytes: Uint8Array }[] = [];
   const takeRelayedReceipts = () => {
     const batch = relayedReceipts;
@@ -285,7 +288,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     });
   };
   network.host.onMessage("receipts", (peer, bytes) => {
-    if (relayedReceipts.push({ peer, bytes }) === 1) setImmediate(takeRelayedReceipts);
+    if (relayedReceipts.push({ peer, bytes }) === 1) queueMicrotask(takeRelayedReceipts);
   });
   sequencing.onPublish((bytes) => {
     network.relay.saw("receipt", sha256(bytes));
