@@ -16,10 +16,8 @@
 import { loadavg } from "node:os";
 import { createEd25519Signer, ed25519Address, verifyEd25519Strict } from "../chain/crypto/ed25519.js";
 import { sha256 } from "../chain/crypto/hash.js";
-import type { Mempool } from "../chain/mempool/mempool.js";
 import { type Receipt, ReceiptStatus, SignedReceipt, signReceipt } from "../chain/sequencer/receipt.js";
-import { openSequencing } from "../chain/sequencer/service.js";
-import { createMemoryDatabase } from "../chain/store/memoryDb.js";
+import { openRelayingNode } from "../test/helpers/relayingNode.js";
 import { writeResult } from "./lib/machine.js";
 import { runAsNode } from "./lib/nodeFlags.js";
 
@@ -30,19 +28,6 @@ const BATCHES = (process.env.BENCH_BATCHES ?? "1,8,35,128").split(",").map(Numbe
 const SERVED = Number(process.env.BENCH_SERVED ?? 0.25);
 const CHAIN_ID = "strike-bench-1";
 const sequencer = createEd25519Signer(new Uint8Array(32).fill(7));
-
-const noMempool: Mempool = {
-  checkAndAdd: () => {
-    throw new TypeError("not used");
-  },
-  reap: () => [],
-  update: () => {},
-  size: () => 0,
-  sizeBytes: () => 0,
-  txs: () => [],
-  onTxAvailable: () => {},
-  has: () => false,
-};
 
 /** The sequencer's receipts as its node publishes them: a chain, 200 to a height, each with one fill's worth of data. */
 function receipts(n: number): { txHash: Uint8Array; bytes: Uint8Array }[] {
@@ -75,31 +60,8 @@ function receipts(n: number): { txHash: Uint8Array; bytes: Uint8Array }[] {
   return out;
 }
 
-async function node() {
-  return openSequencing({
-    db: createMemoryDatabase(),
-    chainId: CHAIN_ID,
-    initialHeight: 1n,
-    epochLength: 1_000_000n,
-    app: {
-      openSpeculativeBlock: () => {
-        throw new TypeError("this node does not sequence");
-      },
-    },
-    mempool: noMempool,
-    validatorSeed: undefined,
-    maxBlockBytes: 1 << 20,
-    maxBlockGas: -1n,
-    validators: () => [
-      {
-        address: ed25519Address(sequencer.publicKey),
-        pubKey: sequencer.publicKey,
-        votingPower: 10n,
-        proposerPriority: 0n,
-      },
-    ],
-  });
-}
+/** A validator that is not the sequencer, as far as receipts go. */
+const node = () => openRelayingNode({ chainId: CHAIN_ID, validators: [sequencer] });
 
 const cpuMicros = () => {
   const c = process.cpuUsage();

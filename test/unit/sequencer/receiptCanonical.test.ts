@@ -16,13 +16,11 @@ import {
 } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
 import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
-import type { Mempool } from "../../../chain/mempool/mempool.js";
 import { sequencerErrors } from "../../../chain/sequencer/errors.js";
 import { createReceiptChecker } from "../../../chain/sequencer/receiptCheck.js";
 import { decodeSignedReceipt, receiptSignBytes, signReceipt, verifyReceipt } from "../../../chain/sequencer/receipt.js";
-import { openSequencing } from "../../../chain/sequencer/service.js";
-import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
 import { concatBytes, utf8 } from "../../../chain/types/bytes.js";
+import { openRelayingNode } from "../../helpers/relayingNode.js";
 
 const CHAIN = "strike-test-1";
 const sequencer = createEd25519Signer(new Uint8Array(32).fill(7));
@@ -99,6 +97,9 @@ const nonCanonicalReceipts: [string, Uint8Array][] = [
   ["chain_id after the other fields", concatBytes(rest, chainIdField)],
 ];
 
+/** A full node that relays `sequencer`'s receipts. */
+const fullNode = () => openRelayingNode({ chainId: CHAIN, validators: [sequencer] });
+
 test("the helpers build what they claim: each variant decodes to the same receipt as the canonical bytes", (t) => {
   t.deepEqual(varint(300), new Uint8Array([0xac, 0x02]));
   t.deepEqual(varint(42, 2), new Uint8Array([0xaa, 0x80, 0x00]));
@@ -174,45 +175,6 @@ for (const [name, bytes] of nonCanonicalFrames) {
 test("undecodable framing is a malformed receipt", (t) => {
   t.true(sequencerErrors.malformedReceipt.is(t.throws(() => decodeSignedReceipt(new Uint8Array([0x0a, 0x05, 1])))));
 });
-
-const noMempool: Mempool = {
-  checkAndAdd: () => {
-    throw new TypeError("not used");
-  },
-  reap: () => [],
-  update: () => {},
-  size: () => 0,
-  sizeBytes: () => 0,
-  txs: () => [],
-  onTxAvailable: () => {},
-  has: () => false,
-};
-
-async function fullNode() {
-  return openSequencing({
-    db: createMemoryDatabase(),
-    chainId: CHAIN,
-    initialHeight: 1n,
-    epochLength: 16n,
-    app: {
-      openSpeculativeBlock: () => {
-        throw new TypeError("a full node never sequences");
-      },
-    },
-    mempool: noMempool,
-    validatorSeed: undefined,
-    maxBlockBytes: 1 << 20,
-    maxBlockGas: -1n,
-    validators: () => [
-      {
-        address: ed25519Address(sequencer.publicKey),
-        pubKey: sequencer.publicKey,
-        votingPower: 10n,
-        proposerPriority: 0n,
-      },
-    ],
-  });
-}
 
 test("on the receipts channel, non-canonical framing or receipt bytes are invalid (the peer's fault) and nothing is held; the canonical receipt is kept", async (t) => {
   const node = await fullNode();

@@ -8,14 +8,12 @@
 import test from "ava";
 import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
-import type { Mempool } from "../../../chain/mempool/mempool.js";
 import { SignedReceipt } from "../../../chain/sequencer/receipt.js";
 import { createReceiptStore, type CommittedSlots, type StoredReceipt } from "../../../chain/sequencer/receiptStore.js";
-import { openSequencing } from "../../../chain/sequencer/service.js";
-import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
 import { utf8 } from "../../../chain/types/bytes.js";
 import { receiptFor as sequencedReceipt } from "../../helpers/receipts.js";
 import { okTxResult as ok } from "../../helpers/txResults.js";
+import { openRelayingNode } from "../../helpers/relayingNode.js";
 
 const CHAIN = "strike-test-1";
 const self = createEd25519Signer(new Uint8Array(32).fill(3));
@@ -26,6 +24,10 @@ type Signer = typeof self;
 const receiptFor = (by: Signer, tx: string, height: bigint, index = 0) => sequencedReceipt(utf8(tx), height, index, by);
 
 const tick = () => new Promise((r) => setImmediate(r));
+
+/** `self`'s node, beside the validator `peer`. */
+const validatorNode = () =>
+  openRelayingNode({ chainId: CHAIN, validators: [self, peer], validatorSeed: new Uint8Array(32).fill(3) });
 
 test("a receipt for a height committed before the node started is judged against the block on disk, and announced once", async (t) => {
   const blocks = new Map<bigint, CommittedSlots>([
@@ -75,44 +77,6 @@ test("a block that cannot be read leaves the receipt reverted, not sequenced for
   await tick();
   t.is(store.get(sha256(utf8("tx-e")))!.stage, "reverted");
 });
-
-const noMempool: Mempool = {
-  checkAndAdd: () => {
-    throw new TypeError("not used");
-  },
-  reap: () => [],
-  update: () => {},
-  size: () => 0,
-  sizeBytes: () => 0,
-  txs: () => [],
-  onTxAvailable: () => {},
-  has: () => false,
-};
-
-async function validatorNode() {
-  return openSequencing({
-    db: createMemoryDatabase(),
-    chainId: CHAIN,
-    initialHeight: 1n,
-    epochLength: 16n,
-    app: {
-      openSpeculativeBlock: () => {
-        throw new TypeError("no height is opened here");
-      },
-    },
-    mempool: noMempool,
-    validatorSeed: new Uint8Array(32).fill(3),
-    maxBlockBytes: 1 << 20,
-    maxBlockGas: -1n,
-    validators: () =>
-      [self, peer].map((s) => ({
-        address: ed25519Address(s.publicKey),
-        pubKey: s.publicKey,
-        votingPower: 10n,
-        proposerPriority: 0n,
-      })),
-  });
-}
 
 test("a peer that connects is sent the receipts of committed heights, whoever signed them, and this node's own in flight, oldest first", async (t) => {
   const s = await validatorNode();

@@ -7,16 +7,13 @@
  */
 import test from "ava";
 import { type Receipt, SignedReceipt } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
-import { ed25519Address } from "../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
-import type { Mempool } from "../../../chain/mempool/mempool.js";
 import { signReceipt, verifyReceipt } from "../../../chain/sequencer/receipt.js";
 import { authenticateRelayed, type RelayedReceipt } from "../../../chain/sequencer/receiptChain.js";
-import { openSequencing } from "../../../chain/sequencer/service.js";
-import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
 import { utf8 } from "../../../chain/types/bytes.js";
 import { other, RECEIPT_CHAIN, receiptFor, seq } from "../../helpers/receipts.js";
 import { verifyReceiptJson } from "../../../chain/sequencer/client.js";
+import { openRelayingNode } from "../../helpers/relayingNode.js";
 
 type Signer = typeof seq;
 type Signed = { signed: SignedReceipt; receipt: Receipt; bytes: Uint8Array };
@@ -48,44 +45,6 @@ function swappedSignature(r: Signed, at = 5): Signed {
   return { signed, receipt: r.receipt, bytes: SignedReceipt.encode(signed).finish() };
 }
 
-const noMempool: Mempool = {
-  checkAndAdd: () => {
-    throw new TypeError("not used");
-  },
-  reap: () => [],
-  update: () => {},
-  size: () => 0,
-  sizeBytes: () => 0,
-  txs: () => [],
-  onTxAvailable: () => {},
-  has: () => false,
-};
-
-async function fullNode() {
-  return openSequencing({
-    db: createMemoryDatabase(),
-    chainId: RECEIPT_CHAIN,
-    initialHeight: 1n,
-    epochLength: 16n,
-    app: {
-      openSpeculativeBlock: () => {
-        throw new TypeError("a full node never sequences");
-      },
-    },
-    mempool: noMempool,
-    validatorSeed: undefined,
-    maxBlockBytes: 1 << 20,
-    maxBlockGas: -1n,
-    validators: () =>
-      [seq, other].map((s) => ({
-        address: ed25519Address(s.publicKey),
-        pubKey: s.publicKey,
-        votingPower: 10n,
-        proposerPriority: 0n,
-      })),
-  });
-}
-
 function counting() {
   const checked: string[] = [];
   const valid = (s: SignedReceipt) => {
@@ -101,6 +60,9 @@ function counting() {
 }
 
 const relayedOf = (r: Signed, held = false): RelayedReceipt => ({ signed: r.signed, receipt: r.receipt, held });
+
+/** A full node; `seq` and `other` are the validators. */
+const fullNode = () => openRelayingNode({ chainId: RECEIPT_CHAIN, validators: [seq, other] });
 
 test("a chain read in order: one signature checked, the newest's; it vouches for the rest", (t) => {
   const c = chainOf(seq, 6, "a");

@@ -11,28 +11,13 @@ import {
 } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
 import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
-import type { Mempool } from "../../../chain/mempool/mempool.js";
 import { signReceipt } from "../../../chain/sequencer/receipt.js";
-import { openSequencing } from "../../../chain/sequencer/service.js";
-import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
 import { utf8 } from "../../../chain/types/bytes.js";
+import { openRelayingNode } from "../../helpers/relayingNode.js";
 
 const CHAIN = "strike-test-1";
 const validatorKey = createEd25519Signer(new Uint8Array(32).fill(3));
 const formerValidator = createEd25519Signer(new Uint8Array(32).fill(4));
-
-const noMempool: Mempool = {
-  checkAndAdd: () => {
-    throw new TypeError("not used");
-  },
-  reap: () => [],
-  update: () => {},
-  size: () => 0,
-  sizeBytes: () => 0,
-  txs: () => [],
-  onTxAvailable: () => {},
-  has: () => false,
-};
 
 function receiptBy(signer: ReturnType<typeof createEd25519Signer>, tx: string, chainId = CHAIN): Uint8Array {
   const receipt: Receipt = {
@@ -56,31 +41,8 @@ function receiptBy(signer: ReturnType<typeof createEd25519Signer>, tx: string, c
   return SignedReceipt.encode(signReceipt(receipt, signer)).finish();
 }
 
-async function fullNode() {
-  return openSequencing({
-    db: createMemoryDatabase(),
-    chainId: CHAIN,
-    initialHeight: 1n,
-    epochLength: 16n,
-    app: {
-      openSpeculativeBlock: () => {
-        throw new TypeError("a full node never sequences");
-      },
-    },
-    mempool: noMempool,
-    validatorSeed: undefined,
-    maxBlockBytes: 1 << 20,
-    maxBlockGas: -1n,
-    validators: () => [
-      {
-        address: ed25519Address(validatorKey.publicKey),
-        pubKey: validatorKey.publicKey,
-        votingPower: 10n,
-        proposerPriority: 0n,
-      },
-    ],
-  });
-}
+/** A full node; `validatorKey` is the one validator. */
+const fullNode = () => openRelayingNode({ chainId: CHAIN, validators: [validatorKey] });
 
 test("a receipt signed by a validator is stored (new, to pass on); an echo of it is kept again without a fault", async (t) => {
   const s = await fullNode();
