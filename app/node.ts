@@ -279,13 +279,18 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   const takeRelayedReceipts = () => {
     const batch = relayedReceipts;
     relayedReceipts = [];
-    const verdicts = sequencing.relayedBatch(batch.map((m) => m.bytes));
-    batch.forEach(({ peer, bytes }, i) => {
-      const r = verdicts[i]!;
-      if (r.verdict === "invalid") network.host.reportInvalid(peer, r.reason);
-      else if (r.verdict === "new") network.relay.announce("receipt", sha256(bytes), bytes, peer);
-      else if (r.verdict === "kept") network.relay.saw("receipt", sha256(bytes));
-    });
+    try {
+      const verdicts = sequencing.relayedBatch(batch.map((m) => m.bytes));
+      batch.forEach(({ peer, bytes }, i) => {
+        const r = verdicts[i]!;
+        if (r.verdict === "invalid") network.host.reportInvalid(peer, r.reason);
+        else if (r.verdict === "new") network.relay.announce("receipt", sha256(bytes), bytes, peer);
+        else if (r.verdict === "kept") network.relay.saw("receipt", sha256(bytes));
+      });
+    } catch (e) {
+      // As the p2p host does for a message handler that throws: logged, and the node goes on.
+      log.error("relayed receipts could not be taken in", { receipts: batch.length, error: String(e) });
+    }
   };
   network.host.onMessage("receipts", (peer, bytes) => {
     if (relayedReceipts.push({ peer, bytes }) === 1) queueMicrotask(takeRelayedReceipts);
