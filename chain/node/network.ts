@@ -131,6 +131,9 @@ export function createNodeNetwork(o: {
   // One that came a few sequences early is held and tried again (parkedTxs.ts).
   function fromPeer(peer: string, tx: Uint8Array, hash: Uint8Array, since?: number): void {
     relay.saw("tx", hash);
+    // Held already, or committed lately (its block came first): admission would refuse it as
+    // a duplicate, after verifying its signatures for nothing.
+    if (o.mempool.has(hash)) return;
     admit(tx, "peer").then(
       (r) => {
         if (r.code === 0) {

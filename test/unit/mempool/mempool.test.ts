@@ -1,6 +1,8 @@
 import test from "ava";
 import type { TxResult } from "../../../chain/types/abci.js";
 import { createMempool, isPeerFault } from "../../../chain/mempool/mempool.js";
+import { mempoolErrors } from "../../../chain/mempool/errors.js";
+import { sdkErrors } from "../../../chain/types/errors.js";
 
 function result(code: number, gasWanted = 100n): TxResult {
   return {
@@ -72,6 +74,24 @@ test("oversized, empty and over-capacity txs get distinct clear errors", (t) => 
   t.is(full.codespace, "mempool");
   t.regex(full.log, /full/);
   t.is(pool.size(), 3);
+});
+
+test("a refusal before CheckTx carries exactly the code, codespace and message of its registered error", (t) => {
+  const pool = createMempool({ app: fakeApp(), ...limits });
+  const as = (e: { code: number; codespace: string; message: string }) => ({
+    code: e.code,
+    codespace: e.codespace,
+    log: e.message,
+  });
+  const fields = (r: TxResult) => ({ code: r.code, codespace: r.codespace, log: r.log });
+  t.deepEqual(fields(pool.checkAndAdd(new Uint8Array())), as(mempoolErrors.emptyTx()));
+  t.deepEqual(
+    fields(pool.checkAndAdd(new Uint8Array(101))),
+    as(mempoolErrors.txTooLarge("tx is 101 bytes, the limit is 100")),
+  );
+  for (const b of [1, 2, 3]) pool.checkAndAdd(Uint8Array.of(b));
+  t.deepEqual(fields(pool.checkAndAdd(Uint8Array.of(1))), as(sdkErrors.txInMempoolCache()));
+  t.deepEqual(fields(pool.checkAndAdd(Uint8Array.of(4))), as(mempoolErrors.full("3 txs, 3 bytes held")));
 });
 
 test("after a block the committed txs leave and the rest are re-checked against the new state", (t) => {

@@ -3,7 +3,8 @@
  * what its mempool holds (network.ts). Without this, a tx a node admitted while its
  * connection to the sequencer was down never reached the sequencer. And a peer's tx that
  * arrives a few sequences early (overtaken in transit) is held and admitted once its
- * predecessors are (parkedTxs.ts).
+ * predecessors are (parkedTxs.ts). A peer's tx the node holds already, or saw committed, is
+ * neither verified nor checked again.
  */
 import test from "ava";
 import { sha256 } from "../../../../chain/crypto/hash.js";
@@ -62,6 +63,7 @@ async function node(
   peers: string[],
   mempool: Mempool,
   txSigners?: (tx: Uint8Array) => string[],
+  preverify?: (tx: Uint8Array) => Promise<void>,
 ): Promise<NodeNetwork> {
   const config = defaultConfig(`n${seed}`);
   config.p2p.laddr = `tcp://127.0.0.1:${port}`;
@@ -73,6 +75,7 @@ async function node(
     mempool,
     logger: createLogger({ level: "error", write: () => undefined }),
     ...(txSigners === undefined ? {} : { txSigners }),
+    ...(preverify === undefined ? {} : { preverify }),
   });
   await n.start(driver, blockStore);
   return n;
@@ -158,6 +161,50 @@ test("a peer's txs that arrive a few sequences early are held and admitted in or
     while (b.held.length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     t.deepEqual(b.held.slice(5), ["carol:1"]);
     t.is(nb.parked.size, 0);
+  } finally {
+    await nb.stop();
+    await na.stop();
+  }
+});
+
+test("a peer's tx this node holds already, or saw committed, is neither verified nor checked again", async (t) => {
+  const txs = Array.from({ length: 6 }, (_, i) => new TextEncoder().encode(`tx ${i}`));
+  const a = memoryMempool(txs);
+  // B held tx 0 and saw tx 1 committed (the block came before the peer's copy).
+  const b = memoryMempool([txs[0]!]);
+  const committed = Buffer.from(sha256(txs[1]!)).toString("hex");
+  const checked: string[] = [];
+  const verified: string[] = [];
+  const mempool: Mempool = {
+    ...b.mempool,
+    checkAndAdd(tx, origin) {
+      checked.push(new TextDecoder().decode(tx));
+      return b.mempool.checkAndAdd(tx, origin);
+    },
+    has: (hash) => b.mempool.has(hash) || Buffer.from(hash).toString("hex") === committed,
+  };
+  const preverify = (tx: Uint8Array) => {
+    verified.push(new TextDecoder().decode(tx));
+    return Promise.resolve();
+  };
+  const [pa, pb] = (await freePorts(2)) as [number, number];
+  const na = await node(1, pa, [], a.mempool);
+  const nb = await node(
+    2,
+    pb,
+    [`${p2pPeerId(new Uint8Array(32).fill(1))}@127.0.0.1:${pa}`],
+    mempool,
+    undefined,
+    preverify,
+  );
+  try {
+    const deadline = Date.now() + 20_000;
+    while (b.held.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200));
+    const rest = ["tx 2", "tx 3", "tx 4", "tx 5"];
+    t.deepEqual(verified, rest);
+    t.deepEqual(checked, rest);
+    t.is(b.held.length, 5);
   } finally {
     await nb.stop();
     await na.stop();
