@@ -5,9 +5,11 @@
  * latency (submission -> the block on the websocket), and the node's RSS and heap are sampled
  * at every window end. The node is warm once SOAK_WARMUP_TXS (150,000) txs have committed:
  * its count-bounded caches (100,000 receipts the largest) fill up before that, by design.
- * Pass: RSS growth < 10% from the end of the warm window to the end, no window with
- * uncommitted txs (no stall), and every later window's p99 latency within 2x of the warm
- * window's. Growth and p99 from window 1 are reported too. Writes bench/results/soak.json
+ * Pass: RSS growth < 10% from the warm window to the last on a least-squares line through
+ * every window in between (bench/lib/memoryTrend.ts says why not two samples; the trend of
+ * each part of the memory is reported beside it, and the two samples' growth too), no window
+ * with uncommitted txs (no stall), and every later window's p99 latency within 2x of the
+ * warm window's. Growth and p99 from window 1 are reported too. Writes bench/results/soak.json
  * (with the load average). STRIKE_BIN runs another checkout's bin/strike.js (A/B runs).
  */
 import { mkdtemp, rm } from "node:fs/promises";
@@ -19,6 +21,7 @@ import { addGenesisAccount, loadGenesis, writeGenesis } from "../genesis/index.j
 import { freePort, runCliOk, waitForHeight } from "../test/helpers/localNode.js";
 import { writeResult } from "./lib/machine.js";
 import { benchNodeArgs, benchNodeEnv } from "./lib/nodeArgs.js";
+import { memoryTrend } from "./lib/memoryTrend.js";
 import { fetchAccountNumbers, newSender, runPhase, type Phase } from "./lib/sendPhase.js";
 import { signSend } from "./lib/sendTx.js";
 
@@ -142,7 +145,9 @@ async function main(): Promise<void> {
     const after = windows.slice(warmIndex === -1 ? 0 : warmIndex);
     const first = windows[0]!;
     const last = windows.at(-1)!;
-    const rssGrowth = (last.rssMb - warm.rssMb) / warm.rssMb;
+    const sampledGrowth = (last.rssMb - warm.rssMb) / warm.rssMb;
+    const trend = after.length >= 2 ? memoryTrend(after, WINDOW_SECONDS) : undefined;
+    const rssGrowth = trend?.rss.growthFraction ?? sampledGrowth;
     const stalls = windows.filter((w) => w.committed === 0 || w.committed < w.accepted).length;
     const p99Ratio = Math.max(...after.map((w) => w.latencyMs.p99)) / warm.latencyMs.p99;
     const path = writeResult(MINUTES >= 30 ? "soak" : "soak-short", {
@@ -161,6 +166,8 @@ async function main(): Promise<void> {
         warmWindow: warmIndex === -1 ? "never warm: judged from window 1" : warmIndex + 1,
         rssGrowthFraction: rssGrowth,
         rssGrowthBelow10Percent: rssGrowth < 0.1,
+        rssTrend: trend ?? "one window after warm-up: judged from its sample",
+        rssGrowthFractionLastSampleOverWarmSample: sampledGrowth,
         windowsWithUncommittedTxs: stalls,
         noStall: stalls === 0,
         worstP99OverWarmP99: p99Ratio,
