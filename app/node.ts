@@ -25,6 +25,7 @@ import { parseDecCoins } from "../chain/runtime/coins.js";
 import { createStrikeApp } from "./strikeApp.js";
 import { openBlockStore } from "../chain/consensus/blockStore.js";
 import { openRocksDatabase } from "../chain/store/rocksDb.js";
+import { retainBlocks } from "./retention.js";
 import { diskFullForTesting } from "../chain/store/diskFullForTesting.js";
 import { openStateStore } from "../chain/store/stateStore.js";
 import { equalBytes, toHex } from "../chain/types/bytes.js";
@@ -135,6 +136,10 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     minGasPrices: parseDecCoins(config.app.minimumGasPrices),
     maxTxBytes: config.mempool.maxTxBytes,
     maxBlockGas: consensusParamsOf(genesis.consensus_params).block.maxGas,
+    retainBlocks: retainBlocks(
+      config.app.minRetainBlocks,
+      consensusParamsOf(genesis.consensus_params).evidence.maxAgeNumBlocks,
+    ),
     logger: log.with("app"),
   });
   const blockStore = await openBlockStore(db);

@@ -42,6 +42,8 @@ export interface StrikeAppOptions {
   maxTxBytes?: number;
   /** The block's max gas (consensus params; -1: no limit). */
   maxBlockGas?: bigint;
+  /** Blocks kept below the one committed (app/retention.ts); 0n or absent: every block. */
+  retainBlocks?: bigint;
   logger?: Logger;
   sigCache?: SignatureCache;
   verify?: DigestVerifier;
@@ -212,6 +214,7 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
     minGasPrices: options.minGasPrices,
     ...(options.maxTxBytes === undefined ? {} : { maxTxBytes: options.maxTxBytes }),
     ...(options.maxBlockGas === undefined ? {} : { maxBlockGas: options.maxBlockGas }),
+    ...(options.retainBlocks === undefined ? {} : { retainBlocks: options.retainBlocks }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.sigCache === undefined ? {} : { sigCache: options.sigCache }),
     ...(options.verify === undefined ? {} : { verify: options.verify }),

@@ -62,7 +62,7 @@ export async function executeAndPersist(
     lastBlockHash: block.header.lastBlockId.hash,
   });
   const batch = o.db.batch();
-  o.app.commit(batch);
+  const { retainHeight } = o.app.commit(batch);
   const committed: CommittedBlock = { block, blockId, commit, results, validators: [...set.validators] };
   o.blockStore.save(batch, committed, set);
   evidence.committed(batch, block.evidence);
@@ -81,6 +81,12 @@ export async function executeAndPersist(
   o.onBlockCommitting?.(committed, batch);
   await batch.write();
   o.blockStore.markSaved(h);
+  // Old heights go after the commit, in batches of their own (blockStore.ts): the block's
+  // write never waits for them, and the tx index follows the block store's base.
+  if (retainHeight > 0n)
+    o.blockStore.pruneBelow(retainHeight).catch((e: unknown) => {
+      o.logger?.error("pruning old blocks failed", { below: String(retainHeight), error: String(e) });
+    });
   const next: ChainState = {
     ...chain,
     lastHeight: h,

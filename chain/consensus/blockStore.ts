@@ -3,6 +3,10 @@
  * prefixes 0x10..0x1f (the state tree has 0x01..0x0f, the tx indexer 0x20..0x2f). Values
  * are CometBFT protobuf (cosmjs-types). Writes go into the block's atomic batch; `base`
  * and `height` move only once `markSaved` is called after the batch is written.
+ *
+ * Heights below the application's retain height (app.toml `min-retain-blocks`) are deleted
+ * by `pruneBelow`, in batches of their own after the commit, each of which moves the stored
+ * base with its deletes: a crash leaves every height either whole or gone, never half.
  */
 import type { FinalizeBlockResponse } from "../types/abci.js";
 import type { Block, Commit, Validator } from "../types/block.js";
@@ -39,9 +43,15 @@ const PREFIX = {
   scheduled: 0x18,
   /** Keys of committed evidence: each is included in at most one block. */
   evidence: 0x19,
+  /** The lowest height kept, u64, once pruning moved it (the state record's base is the first saved height). */
+  base: 0x1a,
 } as const;
 
 const STATE_KEY = Uint8Array.of(PREFIX.state);
+const BASE_KEY = Uint8Array.of(PREFIX.base);
+
+/** Heights deleted per batch: each height is ~10 deletes, the batch stays small next to a block's. */
+const PRUNE_BATCH_HEIGHTS = 256;
 
 function heightKey(prefix: number, h: bigint): Uint8Array {
   return concatBytes(Uint8Array.of(prefix), u64be(h));
@@ -64,6 +74,32 @@ export interface BlockStore extends BlockStoreReader {
   loadScheduledValidators(height: bigint): Promise<Validator[] | undefined>;
   markEvidenceCommitted(batch: WriteBatch, key: string): void;
   isEvidenceCommitted(key: string): Promise<boolean>;
+  /**
+   * Deletes every height below `retainHeight` (never the latest), in batches of its own;
+   * resolves once the base is there. Calls while one runs raise its target (0n: nothing).
+   */
+  pruneBelow(retainHeight: bigint): Promise<void>;
+}
+
+/** What is stored per height (the hash index is keyed by the block's hash, read from its meta). */
+const HEIGHT_PREFIXES = [
+  PREFIX.block,
+  PREFIX.meta,
+  PREFIX.seenCommit,
+  PREFIX.commit,
+  PREFIX.results,
+  PREFIX.validators,
+  PREFIX.scheduled,
+] as const;
+
+function heights(from: bigint, to: bigint): bigint[] {
+  const out: bigint[] = [];
+  for (let h = from; h < to; h++) out.push(h);
+  return out;
+}
+
+function minBig(...xs: bigint[]): bigint {
+  return xs.reduce((a, b) => (b < a ? b : a));
 }
 
 export async function openBlockStore(db: Database): Promise<BlockStore> {
@@ -76,6 +112,11 @@ export async function openBlockStore(db: Database): Promise<BlockStore> {
     base = readU64be(st, 0);
     height = readU64be(st, 8);
   }
+  const pruned = await db.get(BASE_KEY);
+  if (pruned !== undefined && pruned.length === 8 && readU64be(pruned, 0) > base) base = readU64be(pruned, 0);
+  /** The retain height asked for last, and the run deleting towards it. */
+  let pruneTarget = 0n;
+  let pruning: Promise<void> | undefined;
 
   const loadBlock = async (h: bigint): Promise<Block | undefined> => {
     const b = await db.get(heightKey(PREFIX.block, h));
@@ -96,9 +137,32 @@ export async function openBlockStore(db: Database): Promise<BlockStore> {
     return { validators, proposer };
   };
 
+  /** Deletes heights [base, pruneTarget) batch by batch; the base moves with each batch written. */
+  const prune = async (): Promise<void> => {
+    while (base > 0n && base < pruneTarget && base < height) {
+      const to = minBig(pruneTarget, height, base + BigInt(PRUNE_BATCH_HEIGHTS));
+      const batch = db.batch();
+      const metas = await db.getMany(heights(base, to).map((h) => heightKey(PREFIX.meta, h)));
+      for (const [i, h] of heights(base, to).entries()) {
+        const m = metas[i];
+        if (m !== undefined)
+          batch.del(concatBytes(Uint8Array.of(PREFIX.hashIndex), PbBlockMeta.decode(m).blockId.hash));
+        for (const prefix of HEIGHT_PREFIXES) batch.del(heightKey(prefix, h));
+      }
+      batch.put(BASE_KEY, u64be(to));
+      await batch.write();
+      base = to;
+    }
+  };
+
   return {
     get base() {
       return base;
+    },
+    pruneBelow(retainHeight) {
+      if (retainHeight > pruneTarget) pruneTarget = retainHeight;
+      pruning ??= prune().finally(() => (pruning = undefined));
+      return pruning;
     },
     get height() {
       return height;

@@ -75,11 +75,28 @@ export interface BlockSync {
   status(): BlockSyncStatus;
 }
 
-/** A status (TAG_STATUS: "I am at height") or a request (TAG_REQUEST: "send me height"): tag | u64 BE. */
+/**
+ * A status (TAG_STATUS: "I am at height") or a request (TAG_REQUEST: "send me height"): tag |
+ * u64 BE. A status may carry the lowest height its sender keeps after it (statusMessage).
+ */
 export function withHeight(tag: number, height: bigint): Uint8Array {
   const out = new Uint8Array(9);
   out[0] = tag;
   new DataView(out.buffer).setBigUint64(1, height);
+  return out;
+}
+
+/**
+ * A status with the sender's base: TAG_STATUS | height u64 BE | base u64 BE. A node that
+ * prunes old blocks (min-retain-blocks) is asked only for heights it keeps; a status without
+ * the base (9 bytes, as earlier versions send) means every height from 1.
+ */
+export function statusMessage(height: bigint, base: bigint): Uint8Array {
+  const out = new Uint8Array(17);
+  const view = new DataView(out.buffer);
+  out[0] = TAG_STATUS;
+  view.setBigUint64(1, height);
+  view.setBigUint64(9, base);
   return out;
 }
 
@@ -128,6 +145,8 @@ export function readResponseFrame(bytes: Uint8Array): ResponseFrame {
 
 interface PeerRecord {
   height: bigint;
+  /** The lowest height it keeps (0: it did not say, so every height). */
+  base: bigint;
   strikes: number;
   ignoredUntil: number;
 }
@@ -147,8 +166,10 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
   };
   let timer: NodeJS.Timeout | undefined;
   let lastProgressLog = { atMs: now(), height: 0n };
+  let lastNoSourceLog = Number.NEGATIVE_INFINITY;
 
   const ownHeight = () => o.driver.height;
+  const ownStatus = () => statusMessage(ownHeight(), o.blockStore.base);
   const trusted = (r: PeerRecord) => r.ignoredUntil <= now();
   const best = () => {
     let b = 0n;
@@ -184,7 +205,7 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
     let asked = requests.askedFor(next);
     // Fewest strikes first, then highest; ties by id for a stable choice.
     const candidates = [...peers.entries()]
-      .filter(([p, r]) => trusted(r) && r.height >= next && !requests.isAsked(p))
+      .filter(([p, r]) => trusted(r) && r.height >= next && r.base <= next && !requests.isAsked(p))
       .sort(([pa, a], [pb, b]) =>
         a.strikes !== b.strikes
           ? a.strikes - b.strikes
@@ -196,6 +217,7 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
               ? -1
               : 1,
       );
+    if (asked === 0 && candidates.length === 0) noSource(next);
     for (const [peer] of candidates) {
       if (asked >= PARALLEL_REQUESTS) break;
       if (!o.channel.send(peer, withHeight(TAG_REQUEST, next))) continue;
@@ -203,6 +225,19 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
       counters.requestsSent++;
       asked++;
     }
+  }
+
+  /** Peers are ahead but none keeps the next height (they prune old blocks): said once a minute. */
+  function noSource(next: bigint): void {
+    const bases = [...peers.values()].filter((r) => trusted(r) && r.height >= next && r.base > next).map((r) => r.base);
+    if (bases.length === 0 || now() - lastNoSourceLog < 60_000) return;
+    lastNoSourceLog = now();
+    const lowest = bases.reduce((a, b) => (b < a ? b : a));
+    o.logger?.warn("no peer keeps the next block: they prune old blocks (min-retain-blocks)", {
+      height: String(next),
+      lowest_peer_base: String(lowest),
+      hint: "peer with a node that keeps every block (min-retain-blocks = 0) to catch up",
+    });
   }
 
   function logProgress(): void {
@@ -229,7 +264,8 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
    * sends: not served, and past the allowance each one scores the peer down.
    */
   async function serve(peer: string, height: bigint): Promise<void> {
-    if (height < 1n || height > ownHeight()) return;
+    // Below our base the block is pruned: our status told the peer so, nothing to answer.
+    if (height < 1n || height > ownHeight() || height < o.blockStore.base) return;
     if ((o.channel.queuedBytes?.(peer) ?? 0) > QUEUED_ANSWER_BYTES) {
       counters.requestsRefused++;
       return;
@@ -253,9 +289,11 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     switch (bytes[0]) {
       case TAG_STATUS: {
-        if (bytes.length !== 9) throw new RangeError("bad status");
-        const r = peers.get(peer) ?? { height: 0n, strikes: 0, ignoredUntil: 0 };
+        if (bytes.length !== 9 && bytes.length !== 17) throw new RangeError("bad status");
+        const r = peers.get(peer) ?? { height: 0n, base: 0n, strikes: 0, ignoredUntil: 0 };
         r.height = view.getBigUint64(1);
+        r.base = bytes.length === 17 ? view.getBigUint64(9) : 0n;
+        if (r.base > r.height) throw new RangeError(`bad status: base ${r.base} above height ${r.height}`);
         peers.set(peer, r);
         if (best() > ownHeight()) maybeRequest();
         return;
@@ -304,7 +342,7 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
   const sync: BlockSync = {
     start() {
       const tick = () => {
-        o.channel.broadcast(withHeight(TAG_STATUS, ownHeight()));
+        o.channel.broadcast(ownStatus());
         if (best() > ownHeight()) maybeRequest();
         else expireRequests();
         timer = setTimeout(tick, interval);
@@ -316,7 +354,7 @@ export function createBlockSync(o: BlockSyncOptions): BlockSync {
       timer = undefined;
     },
     peerConnected(peer) {
-      o.channel.send(peer, withHeight(TAG_STATUS, ownHeight()));
+      o.channel.send(peer, ownStatus());
     },
     peerDisconnected(peer) {
       // A distrusted peer stays remembered (reconnecting does not wash it clean).

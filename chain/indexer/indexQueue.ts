@@ -62,6 +62,7 @@ export function startTxIndexing(o: {
     await batch.write();
     written = h;
     for (const k of pending.keys()) if (k <= h) pending.delete(k);
+    await pruneAfterBlocks();
     release(false);
   }
 
@@ -76,6 +77,12 @@ export function startTxIndexing(o: {
       // Readers get what is there rather than wait for ever.
       release(true);
     }
+  }
+
+  /** The index keeps no height the block store has pruned (min-retain-blocks): what was indexed below its base goes. */
+  async function pruneAfterBlocks(): Promise<void> {
+    const below = blocks.base < written + 1n ? blocks.base : written + 1n;
+    if (indexer.base < below) await indexer.pruneBelow(below);
   }
 
   function kick(): void {
@@ -107,6 +114,10 @@ export function startTxIndexing(o: {
     get height() {
       return written;
     },
+    get base() {
+      return indexer.base;
+    },
+    pruneBelow: (height) => indexer.pruneBelow(height),
     async getByHash(hash) {
       await caughtUp();
       return indexer.getByHash(hash);

@@ -7,6 +7,7 @@
  *   0x23 | height u64                                   → the block's indexed txs: (index u32 | hash)*
  *   0x24 | keyLen u16 | key | valueLen u32 | value | height u64 → posting list: index u32*, ascending
  *   0x25                                                → the last indexed height u64
+ *   0x26                                                → the lowest height kept u64 (pruning, min-retain-blocks)
  *
  * Posting lists are per block: a send's ~25 indexed attributes repeat across a block's txs
  * (the action, the module, the fee collector, the fee), so a block writes one entry per
@@ -24,6 +25,7 @@ export const LEGACY_TX_BY_ATTRIBUTE = 0x22;
 export const BLOCK_TXS = 0x23;
 export const POSTINGS = 0x24;
 export const INDEXED_HEIGHT = 0x25;
+export const INDEX_BASE = 0x26;
 
 export const HASH_BYTES = 32;
 /** One entry of a block's tx list: index u32 | hash. */

@@ -7,9 +7,10 @@
 import { sha256 } from "../crypto/hash.js";
 import type { Database, WriteBatch } from "../store/types.js";
 import type { TxResult } from "../types/abci.js";
-import { prefixEnd, readU64be, u64be, writeU32be } from "../types/bytes.js";
+import { latin1, prefixEnd, readU64be, u64be, writeU32be } from "../types/bytes.js";
 import {
   BLOCK_ENTRY_BYTES,
+  INDEX_BASE,
   INDEXED_HEIGHT,
   LEGACY_TX_BY_ATTRIBUTE,
   LEGACY_TX_BY_POSITION,
@@ -37,11 +38,16 @@ function keyWriterOf(compositeKey: string): ReturnType<typeof postingKeyWriter> 
 }
 
 const INDEXED_HEIGHT_KEY = Uint8Array.of(INDEXED_HEIGHT);
+const INDEX_BASE_KEY = Uint8Array.of(INDEX_BASE);
+/** Heights whose entries one prune batch deletes (a height holds up to a block's txs). */
+const PRUNE_BATCH_HEIGHTS = 16;
 
 export async function openTxIndexer(db: Database): Promise<TxIndexer> {
   const stored = await db.get(INDEXED_HEIGHT_KEY);
   let height = stored === undefined ? 0n : readU64be(stored, 0);
   if (stored === undefined) await dropLegacyEntries(db);
+  const storedBase = await db.get(INDEX_BASE_KEY);
+  let base = storedBase === undefined ? 0n : readU64be(storedBase, 0);
   return {
     index(batch, h, txs, results) {
       indexBlock(batch, h, txs, results);
@@ -52,6 +58,19 @@ export async function openTxIndexer(db: Database): Promise<TxIndexer> {
     },
     get height() {
       return height;
+    },
+    get base() {
+      return base;
+    },
+    async pruneBelow(to) {
+      while (base < to) {
+        const end = to - base > BigInt(PRUNE_BATCH_HEIGHTS) ? base + BigInt(PRUNE_BATCH_HEIGHTS) : to;
+        const batch = db.batch();
+        await pruneHeights(db, batch, base, end);
+        batch.put(INDEX_BASE_KEY, u64be(end));
+        await batch.write();
+        base = end;
+      }
     },
     getByHash: async (hash) => {
       const bytes = await db.get(txByHashKey(hash));
@@ -78,6 +97,43 @@ async function dropLegacyEntries(db: Database): Promise<void> {
     }
   }
   if (batch.length > 0) await batch.write();
+}
+
+/**
+ * Deletes, into `batch`, what heights [from, to) put in the index: their tx lists, their
+ * records, and their posting lists, found again from the records' events. A record that a
+ * later height holds now (the same tx bytes committed again) is left as it is.
+ */
+async function pruneHeights(db: Database, batch: WriteBatch, from: bigint, to: bigint): Promise<void> {
+  const heights: bigint[] = [];
+  for (let h = from; h < to; h++) heights.push(h);
+  const lists = await db.getMany(heights.map(blockTxsKey));
+  const hashes: Uint8Array[] = [];
+  for (const [i, list] of lists.entries()) {
+    if (list === undefined) continue;
+    batch.del(blockTxsKey(heights[i]!));
+    for (let o = 0; o + BLOCK_ENTRY_BYTES <= list.length; o += BLOCK_ENTRY_BYTES)
+      hashes.push(list.subarray(o + 4, o + BLOCK_ENTRY_BYTES));
+  }
+  const records = await db.getMany(hashes.map(txByHashKey));
+  const postings = new Set<string>();
+  for (const [i, bytes] of records.entries()) {
+    if (bytes === undefined) continue;
+    const tx = decodeTxRecord(bytes);
+    if (tx.height < from || tx.height >= to) continue;
+    batch.del(txByHashKey(hashes[i]!));
+    for (const event of tx.result.events) {
+      if (event.type === "") continue;
+      for (const attr of event.attributes) {
+        if (attr.key === "" || !attr.index) continue;
+        const key = keyWriterOf(`${event.type}.${attr.key}`)(attr.value, tx.height);
+        const id = latin1(key);
+        if (postings.has(id)) continue;
+        postings.add(id);
+        batch.del(key);
+      }
+    }
+  }
 }
 
 function indexBlock(batch: WriteBatch, height: bigint, txs: Uint8Array[], results: TxResult[]): void {

@@ -26,6 +26,10 @@ export interface TxIndexer {
   index(batch: WriteBatch, height: bigint, txs: Uint8Array[], results: TxResult[]): void;
   /** The last height indexed (0 when none). */
   readonly height: bigint;
+  /** The lowest height whose txs may still be indexed (0 when nothing was pruned). */
+  readonly base: bigint;
+  /** Deletes the entries of every height below `height`, in batches of its own (the block store's pruning follows). */
+  pruneBelow(height: bigint): Promise<void>;
   getByHash(hash: Uint8Array): Promise<IndexedTx | undefined>;
   search(query: string, options: TxSearchOptions): Promise<{ txs: IndexedTx[]; totalCount: number }>;
 }

@@ -389,6 +389,14 @@ export const configFields: readonly ConfigField[] = [
   ),
   field(
     A,
+    "min-retain-blocks",
+    "uint",
+    "blocks kept below the latest, with their results and indexed txs (0 = every block); never fewer than the evidence max age (consensus params)",
+    (c) => c.app.minRetainBlocks,
+    (c, v: number) => (c.app.minRetainBlocks = v),
+  ),
+  field(
+    A,
     "halt-height",
     "uint",
     "stop at this height (0 = never)",

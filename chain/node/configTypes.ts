@@ -84,6 +84,8 @@ export interface NodeConfig {
     pruning: PruningStrategy;
     pruningKeepRecent: number;
     pruningInterval: number;
+    /** Blocks kept below the latest (Cosmos's min-retain-blocks; 0 = all), at least the evidence max age. */
+    minRetainBlocks: number;
     haltHeight: number;
     /** The JavaScript heap's room above its live size before a full collection, in percent (0: V8's own). */
     heapGrowingPercent: number;
@@ -179,6 +181,7 @@ export function defaultConfig(moniker: string): NodeConfig {
       pruning: "custom",
       pruningKeepRecent: 100_000,
       pruningInterval: 100,
+      minRetainBlocks: 0,
       haltHeight: 0,
       heapGrowingPercent: 100,
     },

@@ -77,6 +77,12 @@ export interface BaseAppOptions {
   maxTxBytes?: number;
   /** The block's max gas from the consensus params (-1: no limit): CheckTx and ProcessProposal enforce it. */
   maxBlockGas?: bigint;
+  /**
+   * Blocks the node keeps below the one committed (retainBlocks(), app/retention.ts); 0n or
+   * absent: every block. Commit answers the retain height from it, as Cosmos's
+   * `min-retain-blocks` does.
+   */
+  retainBlocks?: bigint;
   logger?: Logger;
   sigCache?: SignatureCache;
   /** secp256k1 digest verifier; defaults to the native one. Injectable to count verifications. */
@@ -408,13 +414,15 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
 
     commit(batch: WriteBatch): { retainHeight: bigint } {
       if (pendingHeight === undefined) throw sdkErrors.invalidRequest("commit without a finalized block");
-      state.commit(batch, Number(pendingHeight));
+      const height = pendingHeight;
+      state.commit(batch, Number(height));
       pendingHeight = undefined;
       // Mempool admission restarts from the new committed state (Cosmos resets checkState on Commit).
       checkState = branchStore(state.working);
       recheckRecords = anteRecords;
       anteRecords = new Map();
-      return { retainHeight: 0n };
+      const keep = options.retainBlocks ?? 0n;
+      return { retainHeight: keep > 0n && height > keep ? height - keep : 0n };
     },
 
     query(req: QueryRequest): Promise<QueryResponse> {

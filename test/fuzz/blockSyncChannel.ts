@@ -29,6 +29,7 @@ import {
   TAG_REQUEST,
   TAG_RESPONSE,
   TAG_STATUS,
+  statusMessage,
   withHeight,
 } from "../../chain/consensus/blockSync.js";
 import { UNSOLICITED_ALLOWANCE } from "../../chain/consensus/syncRequests.js";
@@ -41,7 +42,7 @@ import type { CommittedBlock, ConsensusDriver, ConsensusDriverOptions } from "..
 import { createEd25519Signer } from "../../chain/crypto/ed25519.js";
 import { createMemoryDatabase } from "../../chain/store/memoryDb.js";
 import type { BlockStore } from "../../chain/consensus/blockStore.js";
-import { toHex, utf8 } from "../../chain/types/bytes.js";
+import { readU64be, toHex, utf8 } from "../../chain/types/bytes.js";
 import { openFakeApp, type FakeApp } from "../unit/consensus/fakeApp.js";
 import { p2pFuzzStats, type FuzzStats } from "./stats.js";
 import { mutate, opArb } from "./txBytes.js";
@@ -196,7 +197,10 @@ async function openTarget(walPath: string, chain: readonly CommittedBlock[]): Pr
  */
 function mustPenalise(bytes: Uint8Array, applied: boolean, target: Target): boolean {
   const tag = bytes[0];
-  if (tag === TAG_STATUS || tag === TAG_REQUEST) return bytes.length !== 9;
+  if (tag === TAG_REQUEST) return bytes.length !== 9;
+  // A status may carry the sender's base after its height (statusMessage); a base above the height is malformed.
+  if (tag === TAG_STATUS)
+    return !(bytes.length === 9 || (bytes.length === 17 && readU64be(bytes, 9) <= readU64be(bytes, 1)));
   if (tag !== TAG_RESPONSE) return true;
   let frame: ReturnType<typeof readResponseFrame>;
   try {
@@ -243,6 +247,10 @@ export async function fuzzBlockSyncChannel(options: {
       encodeResponse(next.block, { ...next.commit, signatures: [] }),
       withHeight(TAG_STATUS, K + 2n),
       withHeight(TAG_STATUS, 2n ** 64n - 1n),
+      // With a base: one that keeps K+1, one that pruned it, one whose base is above its height.
+      statusMessage(K + 2n, 1n),
+      statusMessage(K + 2n, K + 2n),
+      statusMessage(K, K + 1n),
       withHeight(TAG_REQUEST, 1n),
       withHeight(TAG_REQUEST, K),
       withHeight(TAG_REQUEST, K + 1n),

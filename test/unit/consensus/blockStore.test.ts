@@ -111,3 +111,79 @@ test("the commit of a height comes from the next block's last_commit once it exi
   t.is(store.base, 1n);
   t.is(store.height, 2n);
 });
+
+/** Every key under the block store's prefixes 0x11..0x18 (what a height stores). */
+async function heightKeys(db: ReturnType<typeof createMemoryDatabase>): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const [k] of db.iterate({ start: Uint8Array.of(0x11), end: Uint8Array.of(0x19) })) keys.push(toHex(k));
+  return keys;
+}
+
+async function saveChain(db: ReturnType<typeof createMemoryDatabase>, n: bigint) {
+  const store = await openBlockStore(db);
+  const blocks: CommittedBlock[] = [];
+  for (let h = 1n; h <= n; h++) {
+    const c = committed(h, blocks.at(-1)?.commit);
+    const batch = db.batch();
+    store.save(batch, c, set);
+    await batch.write();
+    store.markSaved(h);
+    blocks.push(c);
+  }
+  return { store, blocks };
+}
+
+test("pruning deletes every height below the retain height, its hash index too, and the base survives a reopen", async (t) => {
+  const db = createMemoryDatabase();
+  const { store, blocks } = await saveChain(db, 20n);
+  const before = (await heightKeys(db)).length;
+  await store.pruneBelow(15n);
+  t.is(store.base, 15n);
+  t.is(store.height, 20n);
+  for (let h = 1n; h < 15n; h++) {
+    t.is(await store.loadBlock(h), undefined);
+    t.is(await store.loadBlockMeta(h), undefined);
+    t.is(await store.loadCommit(h), undefined);
+    t.is(await store.loadBlockResults(h), undefined);
+    t.is(await store.loadValidators(h), undefined);
+    t.is(await store.loadBlockByHash(blocks[Number(h) - 1]!.blockId.hash), undefined);
+  }
+  for (let h = 15n; h <= 20n; h++) {
+    t.is((await store.loadBlock(h))?.header.height, h);
+    t.not(await store.loadCommit(h), undefined);
+    t.deepEqual(await store.loadBlockResults(h), blocks[Number(h) - 1]!.results);
+    t.is((await store.loadBlockByHash(blocks[Number(h) - 1]!.blockId.hash))?.header.height, h);
+  }
+  // Six heights of twenty are left, each with what it had.
+  const after = (await heightKeys(db)).length;
+  t.true(after < before / 3, `${after} of ${before} keys left`);
+  const reopened = await openBlockStore(db);
+  t.is(reopened.base, 15n);
+  t.is(reopened.height, 20n);
+});
+
+test("pruning never deletes the latest height, and a retain height below the base changes nothing", async (t) => {
+  const db = createMemoryDatabase();
+  const { store } = await saveChain(db, 600n);
+  // More heights than one prune batch holds: several batches, each moving the base.
+  await store.pruneBelow(10_000n);
+  t.is(store.base, 600n);
+  t.is((await store.loadBlock(600n))?.header.height, 600n);
+  t.not(await store.loadCommit(600n), undefined);
+  const keys = await heightKeys(db);
+  await store.pruneBelow(5n);
+  await store.pruneBelow(0n);
+  t.is(store.base, 600n);
+  t.deepEqual(await heightKeys(db), keys);
+});
+
+test("prune calls while one runs raise its target: the base reaches the highest asked", async (t) => {
+  const db = createMemoryDatabase();
+  const { store } = await saveChain(db, 40n);
+  const first = store.pruneBelow(10n);
+  const second = store.pruneBelow(30n);
+  await Promise.all([first, second]);
+  t.is(store.base, 30n);
+  t.is(await store.loadBlock(29n), undefined);
+  t.is((await store.loadBlock(30n))?.header.height, 30n);
+});

@@ -1,5 +1,12 @@
 import test from "ava";
-import { createBlockSync, encodeResponse, frameResponse } from "../../../chain/consensus/blockSync.js";
+import {
+  createBlockSync,
+  encodeResponse,
+  frameResponse,
+  statusMessage,
+  TAG_REQUEST,
+  withHeight,
+} from "../../../chain/consensus/blockSync.js";
 import type { BlockStore } from "../../../chain/consensus/blockStore.js";
 import type { PeerChannel } from "../../../chain/consensus/gossip.js";
 import { encodeBlock, encodeCommit } from "../../../chain/consensus/protoCodec.js";
@@ -68,7 +75,7 @@ function scenario(target: bigint) {
   };
   const sync = createBlockSync({
     channel,
-    blockStore: {} as BlockStore,
+    blockStore: { base: 0n } as BlockStore,
     driver: {
       get height() {
         return height;
@@ -153,7 +160,7 @@ function node(height: bigint) {
         return true;
       },
     },
-    blockStore: {} as BlockStore,
+    blockStore: { base: 0n } as BlockStore,
     driver: {
       get height() {
         return height;
@@ -334,6 +341,7 @@ function server(height: bigint) {
       queuedBytes: (peer) => queued.get(peer) ?? 0,
     },
     blockStore: {
+      base: 1n,
       loadBlock: (h: bigint) => {
         loads.push(h);
         return Promise.resolve(block(h));
@@ -387,4 +395,75 @@ test("while our last answer to a peer is still queued its requests are not serve
   s.queued.set("pipeliner", 26);
   await s.ask("pipeliner", 9n);
   t.deepEqual(s.loads, [9n], "served once the answer has left");
+});
+
+/** A node at height 10 that keeps heights from `base` on, and what it sends: requests, answers and statuses. */
+function pruningNode(base: bigint) {
+  let handler: ((peer: string, m: Uint8Array) => void) | undefined;
+  const requestsTo: string[] = [];
+  const answers: bigint[] = [];
+  const broadcasts: Uint8Array[] = [];
+  const reports: string[] = [];
+  const warnings: { msg: string; fields?: Record<string, unknown> }[] = [];
+  const channel: PeerChannel = {
+    broadcast: (m) => broadcasts.push(m),
+    onMessage: (h) => (handler = h),
+    reportInvalid: (_peer, reason) => reports.push(reason),
+    send(peer, m) {
+      if (m[0] === 2) requestsTo.push(peer);
+      if (m[0] === 3) answers.push(new DataView(m.buffer, m.byteOffset).getBigUint64(1));
+      return true;
+    },
+  };
+  const sync = createBlockSync({
+    channel,
+    blockStore: {
+      base,
+      loadBlock: (h: bigint) => Promise.resolve(h >= base ? block(h) : undefined),
+      loadCommit: (h: bigint) => Promise.resolve({ height: h, round: 0, blockId, signatures: [] }),
+    } as unknown as BlockStore,
+    driver: { height: 10n, applySyncedBlock: () => Promise.resolve(undefined) },
+    logger: {
+      info: () => undefined,
+      error: () => undefined,
+      warn: (msg, fields) => warnings.push({ msg, ...(fields ? { fields } : {}) }),
+    },
+    intervalMs: 60_000,
+  });
+  const deliver = async (peer: string, m: Uint8Array) => {
+    handler!(peer, m);
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+  };
+  return { sync, deliver, requestsTo, answers, broadcasts, reports, warnings };
+}
+
+test("a status carries the sender's base; the next block is asked only of peers that keep it, and a node with none says so", async (t) => {
+  const n = pruningNode(4n);
+  n.sync.start();
+  t.teardown(() => n.sync.stop());
+  t.deepEqual([...n.broadcasts[0]!], [...statusMessage(10n, 4n)]);
+  // Two peers ahead; neither keeps height 11.
+  await n.deliver("pruned-a", statusMessage(50n, 20n));
+  t.is(n.warnings.length, 1);
+  t.regex(n.warnings[0]!.msg, /no peer keeps the next block/);
+  t.is(n.warnings[0]!.fields?.["lowest_peer_base"], "20");
+  await n.deliver("pruned-b", statusMessage(60n, 12n));
+  t.deepEqual(n.requestsTo, []);
+  t.deepEqual(n.reports, []);
+  t.is(n.warnings.length, 1, "said once a minute, not at every status");
+  // One that keeps it (base 11), and one that did not say (a 9-byte status: every height).
+  await n.deliver("keeps", statusMessage(40n, 11n));
+  await n.deliver("old-version", status(30n));
+  t.deepEqual([...n.requestsTo].sort(), ["keeps", "old-version"]);
+});
+
+test("a request below the node's base is not answered and not a fault; one at the base is answered; a base above the height is malformed", async (t) => {
+  const n = pruningNode(4n);
+  await n.deliver("peer", withHeight(TAG_REQUEST, 3n));
+  await n.deliver("peer", withHeight(TAG_REQUEST, 4n));
+  t.deepEqual(n.answers, [4n]);
+  t.deepEqual(n.reports, []);
+  await n.deliver("peer", statusMessage(5n, 6n));
+  t.is(n.reports.length, 1);
+  t.regex(n.reports[0]!, /base 6 above height 5/);
 });

@@ -129,3 +129,27 @@ test("a block writes one posting list per distinct attribute value, not one entr
   // message.sender: alice, bob; message.action: one value; transfer.amount: three values.
   t.is(await keysWithPrefix(db, POSTINGS), 6);
 });
+
+test("the index follows the block store's pruning: once its base moves, the next block takes the txs below it out", async (t) => {
+  const db = createMemoryDatabase();
+  const blocks = blockStore(0n);
+  const index = startTxIndexing({ db, indexer: await openTxIndexer(db), blocks });
+  for (let h = 1n; h <= 5n; h++) {
+    blocks.height = h;
+    index.committed(h, blockData(h).txs, blockData(h).results);
+    await index.caughtUp();
+  }
+  t.is((await index.search("tx.height >= 1", all)).totalCount, 15);
+  // The node pruned heights 1..3 (min-retain-blocks), then committed height 6.
+  (blocks as { base: bigint }).base = 4n;
+  blocks.height = 6n;
+  index.committed(6n, blockData(6n).txs, blockData(6n).results);
+  // Readers wait for the pruning that follows the block's index too.
+  await index.caughtUp();
+  t.is(index.base, 4n);
+  t.is((await index.search("tx.height >= 1", all)).totalCount, 9);
+  t.is(await index.getByHash(sha256(utf8("b3t1"))), undefined);
+  t.is((await index.getByHash(sha256(utf8("b4t1"))))?.height, 4n);
+  t.is(await keysWithPrefix(db, TX_BY_HASH), 9);
+  await index.close();
+});

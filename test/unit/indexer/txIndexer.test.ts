@@ -128,3 +128,53 @@ test("a page past the end is empty but still reports the total", async (t) => {
   t.deepEqual(r.txs, []);
   t.is(r.totalCount, 15);
 });
+
+/** Every index key but the two height marks (0x25, 0x26), hex. */
+async function entryKeys(db: Database): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const [k] of db.iterate({ start: Uint8Array.of(0x20), end: Uint8Array.of(0x25) })) keys.push(toHex(k));
+  return keys;
+}
+
+test("pruning below a height deletes its txs' records, lists and posting lists; the rest answer as before", async (t) => {
+  const { db, indexer } = await fixture();
+  // What heights 3..5 alone leave: the same blocks indexed into an empty index.
+  const only = createMemoryDatabase();
+  const onlyIndexer = await openTxIndexer(only);
+  for (let h = 3n; h <= 5n; h++) {
+    const batch = only.batch();
+    const txs = [0, 1, 2].map((i) => utf8(`b${h}t${i}`));
+    onlyIndexer.index(
+      batch,
+      h,
+      txs,
+      [0, 1, 2].map((i) => result(i % 2 === 0 ? "alice" : "bob", `${Number(h) * 10 + i}stake`)),
+    );
+    await batch.write();
+  }
+
+  await indexer.pruneBelow(3n);
+  t.is(indexer.base, 3n);
+  t.deepEqual(await entryKeys(db), await entryKeys(only));
+  t.is(await indexer.getByHash(sha256(utf8("b2t1"))), undefined);
+  t.is((await indexer.getByHash(sha256(utf8("b3t1"))))?.height, 3n);
+  const alice = await indexer.search("message.sender = 'alice'", page(1, 30));
+  t.deepEqual(names(alice.txs), ["b3t0", "b3t2", "b4t0", "b4t2", "b5t0", "b5t2"]);
+  t.is(alice.totalCount, 6);
+  t.is((await indexer.search("transfer.amount = '11stake'", page(1, 30))).totalCount, 0);
+  t.is((await openTxIndexer(db)).base, 3n, "the base is stored with the deletes");
+});
+
+test("a tx committed again at a later height keeps its record when the earlier height is pruned", async (t) => {
+  const db = createMemoryDatabase();
+  const indexer = await openTxIndexer(db);
+  const tx = utf8("same bytes");
+  for (const h of [1n, 2n]) {
+    const batch = db.batch();
+    indexer.index(batch, h, [tx], [result("alice", `${h}stake`)]);
+    await batch.write();
+  }
+  await indexer.pruneBelow(2n);
+  t.is((await indexer.getByHash(sha256(tx)))?.height, 2n);
+  t.deepEqual(names((await indexer.search("message.sender = 'alice'", page(1, 30))).txs), ["same bytes"]);
+});

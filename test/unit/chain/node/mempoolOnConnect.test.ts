@@ -52,6 +52,7 @@ function memoryMempool(initial: Uint8Array[] = []) {
 // Block sync at height 1 with nothing to give: only the mempool channel matters here.
 const driver = { height: 1n, applySyncedBlock: () => Promise.resolve("not used") } as unknown as ConsensusDriver;
 const blockStore = {
+  base: 1n,
   height: 1n,
   loadBlock: () => Promise.resolve(undefined),
   loadCommit: () => Promise.resolve(undefined),

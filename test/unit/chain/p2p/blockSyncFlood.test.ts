@@ -28,7 +28,7 @@ test.serial(
         onMessage: (h) => node.host.onMessage("blocksync", h),
         reportInvalid: (peer, reason) => node.host.reportInvalid(peer, reason),
       },
-      blockStore: {} as BlockStore,
+      blockStore: { base: 0n } as BlockStore,
       driver: {
         height: 100n,
         applySyncedBlock: (b) => {
