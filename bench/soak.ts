@@ -33,6 +33,12 @@ const LANES = Number(process.env.SOAK_LANES ?? 16);
 const SATURATION_TXS_PER_ACCOUNT = Number(process.env.SOAK_SATURATION_TXS_PER_ACCOUNT ?? 20);
 /** Committed txs before the run counts as warm (see the verdict). */
 const WARMUP_TXS = Number(process.env.SOAK_WARMUP_TXS ?? 150_000);
+/**
+ * SOAK_MIN_RETAIN_BLOCKS=N: the node keeps only the last N blocks (min-retain-blocks), on a
+ * genesis whose evidence max age is N too (the node never keeps fewer than that); 0 (the
+ * default) keeps every block, as a node does unless told otherwise.
+ */
+const MIN_RETAIN_BLOCKS = Number(process.env.SOAK_MIN_RETAIN_BLOCKS ?? 0);
 
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -80,6 +86,14 @@ async function main(): Promise<void> {
       { denom: "ustrike", amount: "100000000000000" },
       { denom: "uusdc", amount: "100000000000000" },
     ]);
+  if (MIN_RETAIN_BLOCKS > 0)
+    doc = {
+      ...doc,
+      consensus_params: {
+        ...doc.consensus_params,
+        evidence: { ...doc.consensus_params.evidence, max_age_num_blocks: String(MIN_RETAIN_BLOCKS) },
+      },
+    };
   writeGenesis(genesisPath, doc);
 
   const port = await freePort();
@@ -101,6 +115,8 @@ async function main(): Promise<void> {
       home,
       "--rpc.laddr",
       `tcp://127.0.0.1:${port}`,
+      // Only when asked: a binary from before the setting (STRIKE_BIN) refuses the flag.
+      ...(MIN_RETAIN_BLOCKS > 0 ? ["--min-retain-blocks", String(MIN_RETAIN_BLOCKS)] : []),
       "--p2p.laddr",
       `tcp://127.0.0.1:${await freePort()}`,
     ],
@@ -153,6 +169,7 @@ async function main(): Promise<void> {
     const path = writeResult(MINUTES >= 30 ? "soak" : "soak-short", {
       setup: {
         minutes: MINUTES,
+        minRetainBlocks: MIN_RETAIN_BLOCKS,
         windowSeconds: WINDOW_SECONDS,
         fraction: FRACTION,
         accounts: ACCOUNTS,
