@@ -23,6 +23,9 @@ export interface BackgroundTxIndex extends TxIndexer {
   close(): Promise<void>;
 }
 
+/** Heights of the index pruned after each indexed block at most (pruneAfterBlocks). */
+const PRUNE_HEIGHTS_PER_BLOCK = 64n;
+
 /** In-memory copies kept at most (a far-behind index reads the block store instead). */
 const MAX_PENDING = 256;
 
@@ -79,9 +82,15 @@ export function startTxIndexing(o: {
     }
   }
 
-  /** The index keeps no height the block store has pruned (min-retain-blocks): what was indexed below its base goes. */
+  /**
+   * The index keeps no height the block store has pruned (min-retain-blocks): what was indexed
+   * below its base goes, at most PRUNE_HEIGHTS_PER_BLOCK heights after each block, so that a
+   * node that turns retention on after a long run catches up over many blocks instead of
+   * holding its readers for the whole of it.
+   */
   async function pruneAfterBlocks(): Promise<void> {
-    const below = blocks.base < written + 1n ? blocks.base : written + 1n;
+    let below = blocks.base < written + 1n ? blocks.base : written + 1n;
+    if (below > indexer.base + PRUNE_HEIGHTS_PER_BLOCK) below = indexer.base + PRUNE_HEIGHTS_PER_BLOCK;
     if (indexer.base < below) await indexer.pruneBelow(below);
   }
 

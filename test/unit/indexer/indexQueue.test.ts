@@ -153,3 +153,27 @@ test("the index follows the block store's pruning: once its base moves, the next
   t.is(await keysWithPrefix(db, TX_BY_HASH), 9);
   await index.close();
 });
+
+test("an index far above the block store's base catches up on pruning a bounded number of heights per block", async (t) => {
+  const db = createMemoryDatabase();
+  const blocks = blockStore(0n);
+  const index = startTxIndexing({ db, indexer: await openTxIndexer(db), blocks });
+  for (let h = 1n; h <= 100n; h++) {
+    blocks.height = h;
+    index.committed(h, blockData(h).txs, blockData(h).results);
+  }
+  await index.caughtUp();
+  // Retention turned on after 100 blocks: the block store dropped all but the last.
+  (blocks as { base: bigint }).base = 100n;
+  blocks.height = 101n;
+  index.committed(101n, blockData(101n).txs, blockData(101n).results);
+  await index.caughtUp();
+  // From base 1 (the first height kept before), 64 heights after one block.
+  t.is(index.base, 65n);
+  blocks.height = 102n;
+  index.committed(102n, blockData(102n).txs, blockData(102n).results);
+  await index.caughtUp();
+  t.is(index.base, 100n);
+  t.is((await index.search("tx.height >= 1", all)).totalCount, 9);
+  await index.close();
+});
