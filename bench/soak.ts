@@ -36,7 +36,8 @@ const WARMUP_TXS = Number(process.env.SOAK_WARMUP_TXS ?? 150_000);
 /**
  * SOAK_MIN_RETAIN_BLOCKS=N: the node keeps only the last N blocks (min-retain-blocks), on a
  * genesis whose evidence max age is N too (the node never keeps fewer than that); 0 (the
- * default) keeps every block, as a node does unless told otherwise.
+ * default) keeps every block, as a node does unless told otherwise. Written to soak-retain.json
+ * (soak-short-retain.json under 30 minutes).
  */
 const MIN_RETAIN_BLOCKS = Number(process.env.SOAK_MIN_RETAIN_BLOCKS ?? 0);
 
@@ -166,7 +167,9 @@ async function main(): Promise<void> {
     const rssGrowth = trend?.rss.growthFraction ?? sampledGrowth;
     const stalls = windows.filter((w) => w.committed === 0 || w.committed < w.accepted).length;
     const p99Ratio = Math.max(...after.map((w) => w.latencyMs.p99)) / warm.latencyMs.p99;
-    const path = writeResult(MINUTES >= 30 ? "soak" : "soak-short", {
+    // A run with retention is its own file: soak.json stays the node as it runs by default.
+    const name = `${MINUTES >= 30 ? "soak" : "soak-short"}${MIN_RETAIN_BLOCKS > 0 ? "-retain" : ""}`;
+    const path = writeResult(name, {
       setup: {
         minutes: MINUTES,
         minRetainBlocks: MIN_RETAIN_BLOCKS,
