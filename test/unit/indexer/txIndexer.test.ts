@@ -35,11 +35,11 @@ function result(sender: string, amount: string, secret = "s"): TxResult {
   };
 }
 
-/** 5 blocks of 3 txs: tx "b{h}t{i}", sender alice for even i, bob for odd; amount h*10+i. */
-async function fixture(): Promise<{ db: Database; indexer: TxIndexer }> {
+/** Blocks `from`..5 of 3 txs: tx "b{h}t{i}", sender alice for even i, bob for odd; amount h*10+i. */
+async function fixture(from = 1n): Promise<{ db: Database; indexer: TxIndexer }> {
   const db = createMemoryDatabase();
   const indexer = await openTxIndexer(db);
-  for (let h = 1n; h <= 5n; h++) {
+  for (let h = from; h <= 5n; h++) {
     const batch = db.batch();
     const txs = [0, 1, 2].map((i) => utf8(`b${h}t${i}`));
     indexer.index(
@@ -139,19 +139,7 @@ async function entryKeys(db: Database): Promise<string[]> {
 test("pruning below a height deletes its txs' records, lists and posting lists; the rest answer as before", async (t) => {
   const { db, indexer } = await fixture();
   // What heights 3..5 alone leave: the same blocks indexed into an empty index.
-  const only = createMemoryDatabase();
-  const onlyIndexer = await openTxIndexer(only);
-  for (let h = 3n; h <= 5n; h++) {
-    const batch = only.batch();
-    const txs = [0, 1, 2].map((i) => utf8(`b${h}t${i}`));
-    onlyIndexer.index(
-      batch,
-      h,
-      txs,
-      [0, 1, 2].map((i) => result(i % 2 === 0 ? "alice" : "bob", `${Number(h) * 10 + i}stake`)),
-    );
-    await batch.write();
-  }
+  const { db: only } = await fixture(3n);
 
   await indexer.pruneBelow(3n);
   t.is(indexer.base, 3n);
