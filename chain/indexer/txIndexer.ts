@@ -99,6 +99,17 @@ async function dropLegacyEntries(db: Database): Promise<void> {
   if (batch.length > 0) await batch.write();
 }
 
+/** Every attribute of a result that the index lists, as its composite key ("type.key") and value: what indexing writes and pruning deletes. */
+function forEachIndexed(result: TxResult, fn: (compositeKey: string, value: string) => void): void {
+  for (const event of result.events) {
+    if (event.type === "") continue;
+    for (const attr of event.attributes) {
+      if (attr.key === "" || !attr.index) continue;
+      fn(`${event.type}.${attr.key}`, attr.value);
+    }
+  }
+}
+
 /**
  * Deletes, into `batch`, what heights [from, to) put in the index: their tx lists, their
  * records, and their posting lists, found again from the records' events. A record that a
@@ -122,17 +133,13 @@ async function pruneHeights(db: Database, batch: WriteBatch, from: bigint, to: b
     const tx = decodeTxRecord(bytes);
     if (tx.height < from || tx.height >= to) continue;
     batch.del(txByHashKey(hashes[i]!));
-    for (const event of tx.result.events) {
-      if (event.type === "") continue;
-      for (const attr of event.attributes) {
-        if (attr.key === "" || !attr.index) continue;
-        const key = keyWriterOf(`${event.type}.${attr.key}`)(attr.value, tx.height);
-        const id = latin1(key);
-        if (postings.has(id)) continue;
-        postings.add(id);
-        batch.del(key);
-      }
-    }
+    forEachIndexed(tx.result, (compositeKey, value) => {
+      const key = keyWriterOf(compositeKey)(value, tx.height);
+      const id = latin1(key);
+      if (postings.has(id)) return;
+      postings.add(id);
+      batch.del(key);
+    });
   }
 }
 
@@ -150,19 +157,14 @@ function indexBlock(batch: WriteBatch, height: bigint, txs: Uint8Array[], result
     writeU32be(list, listed * BLOCK_ENTRY_BYTES, index);
     list.set(hash, listed * BLOCK_ENTRY_BYTES + 4);
     listed++;
-    for (const event of result.events) {
-      if (event.type === "") continue;
-      for (const attr of event.attributes) {
-        if (attr.key === "" || !attr.index) continue;
-        const compositeKey = `${event.type}.${attr.key}`;
-        let byValue = postings.get(compositeKey);
-        if (byValue === undefined) postings.set(compositeKey, (byValue = new Map()));
-        const indexes = byValue.get(attr.value);
-        if (indexes === undefined) byValue.set(attr.value, [index]);
-        // A tx lists a value once however many of its events carry it.
-        else if (indexes[indexes.length - 1] !== index) indexes.push(index);
-      }
-    }
+    forEachIndexed(result, (compositeKey, value) => {
+      let byValue = postings.get(compositeKey);
+      if (byValue === undefined) postings.set(compositeKey, (byValue = new Map()));
+      const indexes = byValue.get(value);
+      if (indexes === undefined) byValue.set(value, [index]);
+      // A tx lists a value once however many of its events carry it.
+      else if (indexes[indexes.length - 1] !== index) indexes.push(index);
+    });
   });
   if (listed === 0) return;
   batch.put(blockTxsKey(height), list.subarray(0, listed * BLOCK_ENTRY_BYTES));
