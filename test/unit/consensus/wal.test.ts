@@ -142,3 +142,53 @@ test("reopened, a log counts what it already holds toward its limit", (t) => {
   t.is(statSync(path).size, 0);
   t.true(WAL_KEEP_BYTES >= 64 * 1024, "the default keeps a few idle heights' records");
 });
+
+test("a cut's fsync runs off the event loop: truncate returns before it, and the next sync waits for it first", async (t) => {
+  const path = tmp(t);
+  const calls: string[] = [];
+  let finishCut: (() => void) | undefined;
+  const { wal } = openWal(path, {
+    keepBytes: 0,
+    fsyncForTesting: (fd) => {
+      calls.push(`fsync ${fd}`);
+      if (calls.length === 1) return new Promise<void>((r) => (finishCut = r));
+      return Promise.resolve();
+    },
+  });
+  wal.append(rec(0));
+  wal.truncate();
+  t.is(statSync(path).size, 0, "cut at once");
+  t.is(calls.length, 1, "its fsync started");
+  wal.append(rec(1));
+  let synced = false;
+  const sync = wal.sync().then(() => (synced = true));
+  await new Promise((r) => setTimeout(r, 20));
+  t.false(synced, "a sync does not resolve before the cut is on disk");
+  t.is(calls.length, 1, "nor starts its own fsync meanwhile");
+  finishCut!();
+  await sync;
+  t.is(calls.length, 2, "then syncs what was appended after the cut");
+  wal.close();
+  const r = openWal(path);
+  r.wal.close();
+  t.deepEqual(r.records, [rec(1)]);
+});
+
+test("a cut whose fsync failed makes the next sync fail with that error, once", async (t) => {
+  const path = tmp(t);
+  let n = 0;
+  const { wal } = openWal(path, {
+    keepBytes: 0,
+    fsyncForTesting: () =>
+      ++n === 1
+        ? Promise.reject(Object.assign(new Error("EIO: i/o error, fsync"), { code: "EIO" }))
+        : Promise.resolve(),
+  });
+  wal.append(rec(0));
+  wal.truncate();
+  wal.append(rec(1));
+  // The kernel reports a writeback error to one fsync only: the vote this sync guards must not go out.
+  await t.throwsAsync(wal.sync(), { message: /EIO/ });
+  await t.notThrowsAsync(wal.sync(), "reported once; the next fsync is judged on its own");
+  wal.close();
+});
