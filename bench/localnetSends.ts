@@ -14,7 +14,8 @@
  *
  *   npx tsx bench/localnetSends.ts    (BENCH_ACCOUNTS, BENCH_TXS_PER_ACCOUNT, BENCH_WARMUP_TXS_PER_ACCOUNT, BENCH_LANES; BENCH_LABEL=before|after
  *   records the run under that label, keeping the other; STRIKE_BIN runs another checkout's bin/strike.js;
- *   BENCH_TIMEOUT_COMMIT=150ms runs the localnet with another timeout_commit than `strike testnet`'s)
+ *   BENCH_TIMEOUT_COMMIT=150ms runs the localnet with another timeout_commit than `strike testnet`'s;
+ *   BENCH_START_ARGS="--consensus.create_empty_blocks false" adds flags to each `strike start`)
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -93,8 +94,9 @@ async function main(): Promise<void> {
   const rpcUrls = Array.from({ length: VALIDATORS }, (_, i) => `http://127.0.0.1:${base + 10 * i + 1}`);
   // The V8 flags `make start` gives its validators, then BENCH_NODE_ARGS (--cpu-prof, --heap-prof, ...) for each.
   const nodeArgs = localnetNodeArgs();
+  const startArgs = (process.env.BENCH_START_ARGS ?? "").split(" ").filter((a) => a !== "");
   const nodes: ChildProcess[] = Array.from({ length: VALIDATORS }, (_, i) =>
-    spawn(process.execPath, [...nodeArgs, STRIKE_BIN, "start", "--home", join(dir, `node${i}`)], {
+    spawn(process.execPath, [...nodeArgs, STRIKE_BIN, "start", "--home", join(dir, `node${i}`), ...startArgs], {
       stdio: ["ignore", "ignore", "inherit"],
       env: benchNodeEnv(),
     }),
