@@ -21,9 +21,16 @@
  * (consensus encoding, the app), so that any process running either has it.
  */
 import { BinaryReader, BinaryWriter } from "cosmjs-types/binary";
-import { latin1 } from "../types/bytes.js";
 
 BinaryWriter.alloc = (size: number): Uint8Array => new Uint8Array(size);
+
+type Slicer = (this: Uint8Array, start: number, end: number) => string;
+/** Buffer's native latin1 slicer called on any Uint8Array (chain/types/bytes.ts does the same; codec/ sits below it). */
+const latin1Slice: Slicer =
+  (Buffer.prototype as unknown as { latin1Slice?: Slicer }).latin1Slice ??
+  function (this: Uint8Array, start: number, end: number): string {
+    return Buffer.from(this.buffer, this.byteOffset, this.byteLength).toString("latin1", start, end);
+  };
 
 const decodeString = BinaryReader.prototype.string;
 BinaryReader.prototype.string = function string(this: BinaryReader): string {
@@ -37,5 +44,5 @@ BinaryReader.prototype.string = function string(this: BinaryReader): string {
       return decodeString.call(this);
     }
   }
-  return latin1(bytes);
+  return latin1Slice.call(bytes, 0, bytes.length);
 };
