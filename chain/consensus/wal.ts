@@ -127,13 +127,20 @@ export function openWal(path: string, o: WalOptions = {}): { wal: Wal; records: 
     },
     async sync() {
       if (closed) return;
-      if (cutSynced !== undefined) await cutSynced;
-      if (cutFailure !== undefined) {
-        const failure = cutFailure;
-        cutFailure = undefined;
-        throw failure;
+      // Counted from here, not from its own fsync: a close while it waits for the cut keeps
+      // the descriptor open for it.
+      syncing++;
+      try {
+        if (cutSynced !== undefined) await cutSynced;
+        if (cutFailure !== undefined) {
+          const failure = cutFailure;
+          cutFailure = undefined;
+          throw failure;
+        }
+        await fsyncFd(fd);
+      } finally {
+        if (--syncing === 0 && closeWhenIdle) closeSync(fd);
       }
-      await fsyncTracked();
     },
     truncate() {
       if (closed || size <= keepBytes) return;

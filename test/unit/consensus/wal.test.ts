@@ -1,5 +1,5 @@
 import test from "ava";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, fstatSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openWal, WAL_KEEP_BYTES, type WalRecord } from "../../../chain/consensus/wal.js";
@@ -191,4 +191,30 @@ test("a cut whose fsync failed makes the next sync fail with that error, once", 
   await t.throwsAsync(wal.sync(), { message: /EIO/ });
   await t.notThrowsAsync(wal.sync(), "reported once; the next fsync is judged on its own");
   wal.close();
+});
+
+test("a close while a sync waits for the cut keeps the descriptor open until that sync's own fsync", async (t) => {
+  const path = tmp(t);
+  const fds: number[] = [];
+  let finishCut: (() => void) | undefined;
+  const { wal } = openWal(path, {
+    keepBytes: 0,
+    fsyncForTesting: (fd) => {
+      // fstat throws EBADF on a closed descriptor: each fsync must see it open.
+      fstatSync(fd);
+      fds.push(fd);
+      return fds.length === 1 ? new Promise<void>((r) => (finishCut = r)) : Promise.resolve();
+    },
+  });
+  wal.append(rec(0));
+  wal.truncate();
+  wal.append(rec(1));
+  const sync = wal.sync();
+  wal.close();
+  finishCut!();
+  await t.notThrowsAsync(sync);
+  t.is(fds.length, 2, "the sync's fsync ran, on the log's descriptor");
+  const r = openWal(path);
+  r.wal.close();
+  t.deepEqual(r.records, [rec(1)]);
 });
