@@ -48,13 +48,23 @@ export async function openTxIndexer(db: Database): Promise<TxIndexer> {
   if (stored === undefined) await dropLegacyEntries(db);
   const storedBase = await db.get(INDEX_BASE_KEY);
   let base = storedBase === undefined ? 0n : readU64be(storedBase, 0);
+  function* indexInSlices(
+    batch: WriteBatch,
+    h: bigint,
+    txs: Uint8Array[],
+    results: TxResult[],
+    sliceTxs: number,
+  ): Generator<void, void, void> {
+    yield* indexBlock(batch, h, txs, results, sliceTxs);
+    if (h > height) {
+      batch.put(INDEXED_HEIGHT_KEY, u64be(h));
+      height = h;
+    }
+  }
   return {
+    indexInSlices,
     index(batch, h, txs, results) {
-      indexBlock(batch, h, txs, results);
-      if (h > height) {
-        batch.put(INDEXED_HEIGHT_KEY, u64be(h));
-        height = h;
-      }
+      for (const _ of indexInSlices(batch, h, txs, results, Number.POSITIVE_INFINITY));
     },
     get height() {
       return height;
@@ -143,15 +153,27 @@ async function pruneHeights(db: Database, batch: WriteBatch, from: bigint, to: b
   }
 }
 
-function indexBlock(batch: WriteBatch, height: bigint, txs: Uint8Array[], results: TxResult[]): void {
+/**
+ * Puts the block's entries into `batch`, yielding after every `sliceTxs` txs. A block's
+ * posting lists gather every tx of it, so they are put after the last slice.
+ */
+function* indexBlock(
+  batch: WriteBatch,
+  height: bigint,
+  txs: Uint8Array[],
+  results: TxResult[],
+  sliceTxs: number,
+): Generator<void, void, void> {
   const list = new Uint8Array(txs.length * BLOCK_ENTRY_BYTES);
   let listed = 0;
   // composite key → value → the block's tx indexes carrying it, ascending.
   const postings = new Map<string, Map<string, number[]>>();
-  txs.forEach((tx, index) => {
+  for (let index = 0; index < txs.length; index++) {
+    if (index > 0 && index % sliceTxs === 0) yield;
+    const tx = txs[index]!;
     const result = results[index];
     // FinalizeBlock returns one result per tx; a missing one means there is nothing to index.
-    if (result === undefined) return;
+    if (result === undefined) continue;
     const hash = sha256(tx);
     batch.put(txByHashKey(hash), encodeTxRecord(height, index, tx, result));
     writeU32be(list, listed * BLOCK_ENTRY_BYTES, index);
@@ -165,7 +187,7 @@ function indexBlock(batch: WriteBatch, height: bigint, txs: Uint8Array[], result
       // A tx lists a value once however many of its events carry it.
       else if (indexes[indexes.length - 1] !== index) indexes.push(index);
     });
-  });
+  }
   if (listed === 0) return;
   batch.put(blockTxsKey(height), list.subarray(0, listed * BLOCK_ENTRY_BYTES));
   for (const [compositeKey, byValue] of postings) {

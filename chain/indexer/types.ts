@@ -24,6 +24,18 @@ export interface TxSearchOptions {
 export interface TxIndexer {
   /** Adds the block's txs and the height reached to `batch`; the caller writes it (after the block's own). */
   index(batch: WriteBatch, height: bigint, txs: Uint8Array[], results: TxResult[]): void;
+  /**
+   * `index` in steps: it yields after every `sliceTxs` txs, so that the caller can let other
+   * work run between them (indexQueue.ts). The entries go into `batch` as with `index`; the
+   * caller writes it once, after the last step.
+   */
+  indexInSlices(
+    batch: WriteBatch,
+    height: bigint,
+    txs: Uint8Array[],
+    results: TxResult[],
+    sliceTxs: number,
+  ): Generator<void, void, void>;
   /** The last height indexed (0 when none). */
   readonly height: bigint;
   /** The lowest height whose txs may still be indexed (0 when nothing was pruned). */

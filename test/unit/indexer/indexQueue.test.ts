@@ -177,3 +177,35 @@ test("an index far above the block store's base catches up on pruning a bounded 
   t.is((await index.search("tx.height >= 1", all)).totalCount, 9);
   await index.close();
 });
+
+test("a large block is indexed over several turns of the event loop, and is found whole once written", async (t) => {
+  const db = createMemoryDatabase();
+  const n = 1_000;
+  const txs = Array.from({ length: n }, (_, i) => utf8(`big-t${i}`));
+  const results = txs.map((_, i) => result(i % 2 === 0 ? "alice" : "bob", `${i}stake`));
+  const blocks = {
+    base: 1n,
+    height: 0n,
+    loadBlock: async () => ({ txs }) as unknown as Block,
+    loadBlockResults: async () => ({ txResults: results }),
+  } as unknown as BlockStoreReader & { height: bigint };
+  const index = startTxIndexing({ db, indexer: await openTxIndexer(db), blocks });
+  // Counts the turns other work gets while the block is indexed.
+  let turns = 0;
+  let counting = true;
+  const tick = () => {
+    if (!counting) return;
+    turns++;
+    setImmediate(tick);
+  };
+  blocks.height = 1n;
+  index.committed(1n, txs, results);
+  setImmediate(tick);
+  const found = await index.getByHash(sha256(utf8(`big-t${n - 1}`)));
+  counting = false;
+  t.is(found?.height, 1n);
+  t.is(found?.index, n - 1);
+  t.is((await index.search("message.sender = 'bob'", all)).totalCount, n / 2);
+  t.true(turns >= 5, `${turns} turns of other work while a ${n}-tx block was indexed`);
+  await index.close();
+});

@@ -166,3 +166,38 @@ test("a tx committed again at a later height keeps its record when the earlier h
   t.is((await indexer.getByHash(sha256(tx)))?.height, 2n);
   t.deepEqual(names((await indexer.search("message.sender = 'alice'", page(1, 30))).txs), ["same bytes"]);
 });
+
+test("a block indexed in slices writes exactly the keys and values of one indexed at once, yielding between slices", async (t) => {
+  const txs = Array.from({ length: 10 }, (_, i) => utf8(`slice-t${i}`));
+  // Values shared across slices (alice, bob) must still land in one posting list per height.
+  const results = txs.map((_, i) => result(i % 2 === 0 ? "alice" : "bob", `${i}stake`));
+  const dump = async (db: Database) => {
+    const out: string[] = [];
+    for await (const [k, v] of db.iterate({})) out.push(`${toHex(k)}=${toHex(v)}`);
+    return out;
+  };
+  const whole = createMemoryDatabase();
+  const wholeIndexer = await openTxIndexer(whole);
+  const batch = whole.batch();
+  wholeIndexer.index(batch, 7n, txs, results);
+  await batch.write();
+
+  for (const sliceTxs of [1, 3, 10, 64]) {
+    const db = createMemoryDatabase();
+    const indexer = await openTxIndexer(db);
+    const sliced = db.batch();
+    let yields = 0;
+    for (const _ of indexer.indexInSlices(sliced, 7n, txs, results, sliceTxs)) yields++;
+    await sliced.write();
+    t.is(yields, Math.ceil(txs.length / sliceTxs) - 1, `slices of ${sliceTxs}`);
+    t.deepEqual(await dump(db), await dump(whole), `slices of ${sliceTxs}`);
+    t.is(indexer.height, 7n);
+    t.deepEqual(names((await indexer.search("message.sender = 'bob'", page(1, 10))).txs), [
+      "slice-t1",
+      "slice-t3",
+      "slice-t5",
+      "slice-t7",
+      "slice-t9",
+    ]);
+  }
+});
