@@ -396,6 +396,10 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       metrics?.blockCommitted(c);
       const update = marketUpdates.get(c.block.header.height);
       marketUpdates.delete(c.block.header.height);
+      // The trade tape keeps the heights the block store keeps (min-retain-blocks).
+      marketData.pruneBelow(blockStore.base).catch((e: unknown) => {
+        log.error("pruning the trade tape failed", { below: String(blockStore.base), error: String(e) });
+      });
       // The subscribers' copies in a turn of their own, in order: rendering a block for them
       // took ~15 ms of a saturated node's 1,000-tx commit turn (CPU profile), which a receipt
       // or an RPC answer waited behind. They still come before the next block's.
@@ -645,6 +649,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       await rpc.close();
       await verifierPool.close();
       await txIndex?.close();
+      await marketData.close();
       eventBus.close();
       await state.close();
       await db.close();

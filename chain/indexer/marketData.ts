@@ -6,16 +6,33 @@
  * predates it, or a changed layout). Events are generic data here: chain/ knows only that a
  * `trade` event carries market, seq, price, size and taker_side.
  *
+ *   0x2b | height u64                                   → the trades indexed at that height: (len u8 | market | count u32 | seq u64*)*
  *   0x2c | len u8 | market | seq u64                     → trade (JSON)
  *   0x2d | len u8 | market | interval u8 | open u64     → candle (JSON)
  *   0x2e | len u8 | market | interval u8                → the market's latest candle (JSON)
  *   0x2f                                                → last indexed height u64
+ *
+ * The tape keeps the trades of the heights the block store keeps (`pruneBelow`, following
+ * app.toml `min-retain-blocks`); each height's 0x2b entry names its trades, so pruning reads
+ * no trade to find them. Candles are kept: their number grows with time, not with load
+ * (1,749 a day per market). Trades indexed before 0x2b existed have no entry and stay.
  */
 import type { BlockStoreReader, Database, WriteBatch } from "../store/types.js";
 import type { AbciEvent, FinalizeBlockResponse } from "../types/abci.js";
-import { fromUtf8, prefixEnd, readU64be, u64be, utf8, writeU64be } from "../types/bytes.js";
+import {
+  concatBytes,
+  fromUtf8,
+  prefixEnd,
+  readU32be,
+  readU64be,
+  u64be,
+  utf8,
+  writeU32be,
+  writeU64be,
+} from "../types/bytes.js";
 import { indexerErrors } from "./errors.js";
 
+const TAPE_HEIGHT = 0x2b;
 const TRADE = 0x2c;
 const CANDLE = 0x2d;
 const LATEST_CANDLE = 0x2e;
@@ -66,6 +83,14 @@ export interface MarketDataIndex {
   trades(market: string, limit: number): Promise<TapeTrade[]>;
   /** The height the index has reached. */
   readonly height: bigint;
+  /**
+   * Deletes the trades of heights below `height` from the tape, in batches of their own (each
+   * takes a height's trades whole, with its 0x2b entry); resolves when the run that takes them
+   * is done. Candles stay.
+   */
+  pruneBelow(height: bigint): Promise<void>;
+  /** Stops pruning after the batch being written (the node's shutdown, before the database closes). */
+  close(): Promise<void>;
 }
 
 export interface MarketDataUpdate {
@@ -99,6 +124,50 @@ function candleKey(market: string, interval: CandleInterval, open: bigint): Uint
   out[out.length - 9] = INTERVAL_IDS[interval];
   writeU64be(out, out.length - 8, open);
   return out;
+}
+
+function tapeHeightKey(height: bigint): Uint8Array {
+  const out = new Uint8Array(9);
+  out[0] = TAPE_HEIGHT;
+  writeU64be(out, 1, height);
+  return out;
+}
+
+/** A height's 0x2b entry: its trades' sequence numbers by market, in the order the trades came. */
+export function encodeTapeHeight(trades: readonly TapeTrade[]): Uint8Array {
+  const byMarket = new Map<string, bigint[]>();
+  for (const t of trades) {
+    let seqs = byMarket.get(t.market);
+    if (seqs === undefined) byMarket.set(t.market, (seqs = []));
+    seqs.push(BigInt(t.seq));
+  }
+  const parts: Uint8Array[] = [];
+  for (const [market, seqs] of byMarket) {
+    const head = marketPrefix(0, market, 4);
+    const out = new Uint8Array(head.length - 1 + 8 * seqs.length);
+    out.set(head.subarray(1));
+    writeU32be(out, head.length - 5, seqs.length);
+    seqs.forEach((seq, i) => writeU64be(out, head.length - 1 + 8 * i, seq));
+    parts.push(out);
+  }
+  return concatBytes(...parts);
+}
+
+/** The trade keys a 0x2b entry names; throws on bytes that are not one. */
+export function tapeHeightTradeKeys(value: Uint8Array): Uint8Array[] {
+  const keys: Uint8Array[] = [];
+  let o = 0;
+  while (o < value.length) {
+    const len = value[o]!;
+    const countAt = o + 1 + len;
+    if (countAt + 4 > value.length) throw indexerErrors.corruptRecord("truncated trade tape height entry");
+    const market = fromUtf8(value.subarray(o + 1, countAt));
+    const count = readU32be(value, countAt);
+    o = countAt + 4;
+    if (o + 8 * count > value.length) throw indexerErrors.corruptRecord("truncated trade tape height entry");
+    for (let i = 0; i < count; i++, o += 8) keys.push(tradeKey(market, readU64be(value, o)));
+  }
+  return keys;
 }
 
 function latestKey(market: string, interval: CandleInterval): Uint8Array {
@@ -185,6 +254,11 @@ export interface OpenMarketDataOptions {
   blocks?: BlockStoreReader;
 }
 
+/** Trades deleted per pruning batch, about (a height's trades are never split between batches). */
+const PRUNE_TRADES_PER_BATCH = 4096;
+/** 0x2b entries read per pruning batch at most. */
+const PRUNE_HEIGHTS_PER_BATCH = 256;
+
 export async function openMarketData({ db, blocks }: OpenMarketDataOptions): Promise<MarketDataIndex> {
   const latest = new Map<string, Candle>();
   for await (const [, value] of db.iterate({ start: Uint8Array.of(LATEST_CANDLE), end: Uint8Array.of(HEIGHT) })) {
@@ -208,6 +282,7 @@ export async function openMarketData({ db, blocks }: OpenMarketDataOptions): Pro
         changed.set(`${k}\n${next.open_time}`, next);
       }
     }
+    if (trades.length > 0) batch.put(tapeHeightKey(h), encodeTapeHeight(trades));
     for (const c of changed.values()) {
       batch.put(candleKey(c.market, c.interval, BigInt(c.open_time)), json(c));
       const newest = latest.get(`${c.market}\n${c.interval}`);
@@ -216,6 +291,49 @@ export async function openMarketData({ db, blocks }: OpenMarketDataOptions): Pro
     batch.put(Uint8Array.of(HEIGHT), u64be(h));
     height = h;
     return { trades, candles: [...changed.values()] };
+  }
+
+  /** The lowest height that may still have trades on the tape (found at the first prune), and where pruning is going. */
+  let tapeBase: bigint | undefined;
+  let pruneTarget = 0n;
+  let pruning: Promise<void> | undefined;
+  let closed = false;
+
+  async function firstTapeHeight(): Promise<bigint | undefined> {
+    for await (const [k] of db.iterate({ start: tapeHeightKey(0n), end: Uint8Array.of(TRADE), limit: 1 }))
+      return readU64be(k, 1);
+    return undefined;
+  }
+
+  /** Deletes the tape's heights [tapeBase, pruneTarget), a batch at a time, each written before the next is read. */
+  async function pruneTape(): Promise<void> {
+    tapeBase ??= (await firstTapeHeight()) ?? pruneTarget;
+    while (tapeBase < pruneTarget && !closed) {
+      const target = pruneTarget;
+      const batch = db.batch();
+      let trades = 0;
+      let read = 0;
+      let reached = target;
+      for await (const [k, v] of db.iterate({
+        start: tapeHeightKey(tapeBase),
+        end: tapeHeightKey(target),
+        limit: PRUNE_HEIGHTS_PER_BATCH,
+      })) {
+        const keys = tapeHeightTradeKeys(v);
+        for (const key of keys) batch.del(key);
+        batch.del(k);
+        trades += keys.length;
+        read++;
+        // The next batch starts after this height.
+        reached = readU64be(k, 1) + 1n;
+        if (trades >= PRUNE_TRADES_PER_BATCH) break;
+      }
+      // A batch that read every entry left below the target has reached it.
+      if (trades < PRUNE_TRADES_PER_BATCH && read < PRUNE_HEIGHTS_PER_BATCH) reached = target;
+      await batch.write();
+      tapeBase = reached;
+      await new Promise((r) => setImmediate(r));
+    }
   }
 
   // Catch up with blocks committed before this index existed (or while it was off).
@@ -233,6 +351,17 @@ export async function openMarketData({ db, blocks }: OpenMarketDataOptions): Pro
     index,
     get height() {
       return height;
+    },
+    pruneBelow(below) {
+      if (below <= pruneTarget || closed) return pruning ?? Promise.resolve();
+      pruneTarget = below;
+      pruning ??= pruneTape().finally(() => (pruning = undefined));
+      return pruning;
+    },
+    async close() {
+      closed = true;
+      // A failed run was logged where it was started.
+      await pruning?.catch(() => undefined);
     },
     async candles(market, interval, limit) {
       const prefix = marketPrefix(CANDLE, market, 1);

@@ -1,8 +1,8 @@
 /**
  * A real node started with `--min-retain-blocks` (app.toml `min-retain-blocks`) on a chain
  * whose evidence max age is 5 blocks: heights older than the kept window go from the block
- * store and the tx index, the RPC says which heights it still has, the state is untouched,
- * and the base survives a restart.
+ * store, the tx index and the trade tape (candles stay), the RPC says which heights it still
+ * has, the state is untouched, and the base survives a restart.
  */
 import test from "ava";
 import { createTestNode, rpc, runCli, runCliOk, waitForHeight } from "../helpers/localNode.js";
@@ -27,11 +27,14 @@ async function rpcError(url: string, method: string, params: Record<string, unkn
 
 test("a node keeps the last min-retain-blocks heights: older blocks and their txs are gone and said to be, the state is not", async (t) => {
   const node = await createTestNode({
-    accounts: ["alice", "bob"],
+    accounts: ["alice", "bob", "carol"],
     startFlags: ["--min-retain-blocks", String(KEEP), "--consensus.timeout_commit", "50ms"],
     editGenesis: (g) => {
       const params = g["consensus_params"] as { evidence: { max_age_num_blocks: string } };
       params.evidence.max_age_num_blocks = "5";
+      // Nobody feeds prices here: keep the genesis prices fresh for the whole test.
+      const oracle = (g["app_state"] as Record<string, Record<string, Record<string, string>>>)["oracle"]!;
+      oracle["params"]!["stale_after_seconds"] = "1000000";
     },
   });
   t.teardown(() => node.destroy());
@@ -53,6 +56,60 @@ test("a node keeps the last min-retain-blocks heights: older blocks and their tx
         ...node.common,
       ]),
     ) as { txhash: string; code: number; height: string };
+  const tx = async (args: string[]) =>
+    JSON.parse(await runCliOk(["tx", ...args, "--yes", "--output", "json", ...node.common])) as {
+      code: number;
+      height: string | number;
+    };
+  const place = (from: string, side: string, price: string, tif: string) =>
+    tx([
+      "trade",
+      "place",
+      "--market",
+      "ETH-PERP",
+      "--side",
+      side,
+      "--size",
+      "1",
+      "--price",
+      price,
+      "--tif",
+      tif,
+      "--from",
+      from,
+    ]);
+  const tape = async () =>
+    (
+      JSON.parse(await runCliOk(["query", "tape", "--market", "ETH-PERP", "--output", "json", ...node.common])) as {
+        trades: { price: string; height: string }[];
+      }
+    ).trades;
+  const candles = async () =>
+    (
+      JSON.parse(
+        await runCliOk([
+          "query",
+          "candles",
+          "--market",
+          "ETH-PERP",
+          "--interval",
+          "1d",
+          "--output",
+          "json",
+          ...node.common,
+        ]),
+      ) as { candles: { volume: string; trades: number }[] }
+    ).candles;
+  for (const who of ["alice", "carol"])
+    t.is((await tx(["margin", "deposit", "10000000000uusdc", "--from", who])).code, 0);
+  t.is((await place("carol", "sell", "3001", "post-only")).code, 0);
+  const earlyTrade = await place("alice", "buy", "3001", "ioc");
+  t.is(earlyTrade.code, 0);
+  t.deepEqual(
+    (await tape()).map((x) => [x.price, x.height]),
+    [["3001", String(earlyTrade.height)]],
+  );
+
   const early = await send();
   t.is(early.code, 0);
   const earlyHeight = BigInt(early.height);
@@ -91,6 +148,17 @@ test("a node keeps the last min-retain-blocks heights: older blocks and their tx
   const q = await runCli(["query", "bank", "balances", bob, ...node.common, "--output", "json"]);
   t.is(q.code, 0);
   t.regex(q.stdout, /"1000000002000"/);
+  // The early trade left the tape with its block; a trade since is on it; the day's candle counts both.
+  t.is((await place("carol", "sell", "3002", "post-only")).code, 0);
+  const lateTrade = await place("alice", "buy", "3002", "ioc");
+  t.is(lateTrade.code, 0);
+  t.deepEqual(
+    (await tape()).map((x) => [x.price, x.height]),
+    [["3002", String(lateTrade.height)]],
+  );
+  // (Summed: the two trades may fall either side of midnight.)
+  const day = await candles();
+  t.deepEqual([day.reduce((n, c) => n + Number(c.volume), 0), day.reduce((n, c) => n + c.trades, 0)], [2, 2]);
 
   // A restart keeps the base and the chain goes on.
   await node.kill("SIGTERM");

@@ -1,5 +1,11 @@
 import test from "ava";
-import { openMarketData, tradesOf } from "../../../chain/indexer/marketData.js";
+import {
+  encodeTapeHeight,
+  openMarketData,
+  tapeHeightTradeKeys,
+  tradesOf,
+  type TapeTrade,
+} from "../../../chain/indexer/marketData.js";
 import { createMarketFeed, diffLevels, type BookLevels, type FeedMessage } from "../../../chain/indexer/marketFeed.js";
 import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
 import type { BlockStoreReader, Database } from "../../../chain/store/types.js";
@@ -134,6 +140,143 @@ test("an index behind the block store is rebuilt from stored block results", asy
   t.is(md.height, 2n);
   const [c] = await md.candles("ETH-PERP", "1m", 5);
   t.deepEqual([c?.open, c?.high, c?.close, c?.volume], ["10", "12", "12", "3"]);
+});
+
+/** Every key of the database under one prefix byte. */
+async function keysUnder(db: Database, prefix: number): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
+  for await (const [k] of db.iterate({ start: Uint8Array.of(prefix), end: Uint8Array.of(prefix + 1) })) out.push(k);
+  return out;
+}
+
+const heightsOf = (trades: TapeTrade[]) => [...new Set(trades.map((x) => x.height))].sort();
+
+test("the tape keeps the trades of the heights above the pruned ones; candles stay; a reopened index goes on", async (t) => {
+  const db = createMemoryDatabase();
+  const md = await openMarketData({ db });
+  for (let h = 1n; h <= 6n; h++) {
+    // Height 3 has no trade; the others one or two per market.
+    const events = h === 3n ? [] : [trade("ETH-PERP", 3000n + h, 1n), trade("BTC-PERP", 60000n, h)];
+    if (h % 2n === 0n) events.push(trade("ETH-PERP", 2990n, 2n));
+    await indexBlock(db, md, h, 600n + h, results(events));
+  }
+  const candlesBefore = await md.candles("ETH-PERP", "1m", 10);
+  const tradeKeysBefore = (await keysUnder(db, 0x2c)).length;
+  t.is(tradeKeysBefore, 13);
+
+  await md.pruneBelow(4n);
+  t.deepEqual(heightsOf(await md.trades("ETH-PERP", 100)), ["4", "5", "6"]);
+  t.deepEqual(heightsOf(await md.trades("BTC-PERP", 100)), ["4", "5", "6"]);
+  // Exactly the pruned heights' trades went (1: 2, 2: 3, 3: none), with their height entries.
+  t.is((await keysUnder(db, 0x2c)).length, tradeKeysBefore - 5);
+  t.deepEqual(
+    (await keysUnder(db, 0x2b)).map((k) => k[8]),
+    [4, 5, 6],
+  );
+  t.deepEqual(await md.candles("ETH-PERP", "1m", 10), candlesBefore);
+  // Asking again for less does nothing.
+  await md.pruneBelow(2n);
+  t.is((await keysUnder(db, 0x2c)).length, tradeKeysBefore - 5);
+
+  const reopened = await openMarketData({ db });
+  await reopened.pruneBelow(6n);
+  t.deepEqual(heightsOf(await reopened.trades("ETH-PERP", 100)), ["6"]);
+  t.deepEqual(heightsOf(await reopened.trades("BTC-PERP", 100)), ["6"]);
+  t.is((await keysUnder(db, 0x2c)).length, 3);
+  // New heights are indexed and kept as before.
+  await indexBlock(db, reopened, 7n, 700n, results([trade("ETH-PERP", 3100n, 1n)]));
+  t.deepEqual(heightsOf(await reopened.trades("ETH-PERP", 100)), ["6", "7"]);
+});
+
+test("a large prune goes in batches of whole heights, while new heights are indexed", async (t) => {
+  const db = createMemoryDatabase();
+  let writes = 0;
+  /** After each pruning batch: the heights still on the tape. */
+  const remaining: string[][] = [];
+  const counting: Database = {
+    ...db,
+    batch() {
+      const b = db.batch();
+      return {
+        ...b,
+        put: (k, v) => b.put(k, v),
+        del: (k) => b.del(k),
+        get length() {
+          return b.length;
+        },
+        async write() {
+          await b.write();
+          writes++;
+        },
+      };
+    },
+  };
+  const md = await openMarketData({ db: counting });
+  for (let h = 1n; h <= 5n; h++) {
+    const events = Array.from({ length: 2000 }, (_, i) => trade("ETH-PERP", 3000n + BigInt(i % 7), 1n));
+    await indexBlock(counting, md, h, 600n, results(events));
+  }
+  const before = writes;
+  const pruned = md.pruneBelow(5n);
+  // Heights committed meanwhile are untouched.
+  await indexBlock(counting, md, 6n, 601n, results([trade("ETH-PERP", 3000n, 1n)]));
+  let done = false;
+  const watch = (async () => {
+    while (!done) {
+      remaining.push(heightsOf(await md.trades("ETH-PERP", 20_000)));
+      await new Promise((r) => setImmediate(r));
+    }
+  })();
+  await pruned;
+  done = true;
+  await watch;
+  t.deepEqual(heightsOf(await md.trades("ETH-PERP", 20_000)), ["5", "6"]);
+  // 8,000 trades: two or more batches besides height 6's, each of whole heights (the tape is always a suffix).
+  t.true(writes - before >= 3, `${writes - before} batches`);
+  const all = ["1", "2", "3", "4", "5", "6"];
+  for (const r of remaining) t.deepEqual(r, all.slice(all.indexOf(r[0]!)), `remaining ${r.join(",")}`);
+  t.true(
+    remaining.some((r) => r[0] !== "1" && r[0] !== "5"),
+    "a state between the first and the last batch was seen",
+  );
+});
+
+test("a corrupt height entry stops pruning with an error and deletes nothing", async (t) => {
+  const db = createMemoryDatabase();
+  const md = await openMarketData({ db });
+  await indexBlock(db, md, 1n, 600n, results([trade("ETH-PERP", 3000n, 1n)]));
+  await indexBlock(db, md, 2n, 601n, results([trade("ETH-PERP", 3001n, 1n)]));
+  const key = Uint8Array.of(0x2b, 0, 0, 0, 0, 0, 0, 0, 2);
+  await db.put(key, Uint8Array.of(8, 0x41)); // a market of 8 bytes, one given
+  await t.throwsAsync(md.pruneBelow(3n), { message: /truncated trade tape height entry/ });
+  t.deepEqual(heightsOf(await md.trades("ETH-PERP", 10)), ["1", "2"]);
+});
+
+test("a height entry names each of its trades' keys, across markets", (t) => {
+  const mk = (market: string, seq: string) => ({ market, seq }) as TapeTrade;
+  const trades = [
+    mk("ETH-PERP", "7"),
+    mk("BTC-PERP", "3"),
+    mk("ETH-PERP", "9"),
+    mk("Ünï-PERP", "18446744073709551615"),
+  ];
+  const keys = tapeHeightTradeKeys(encodeTapeHeight(trades)).map((k) => Buffer.from(k).toString("hex"));
+  const key = (market: string, seq: bigint) => {
+    const m = Buffer.from(market, "utf8");
+    const s = Buffer.alloc(8);
+    s.writeBigUInt64BE(seq);
+    return Buffer.concat([Buffer.of(0x2c, m.length), m, s]).toString("hex");
+  };
+  t.deepEqual(keys, [
+    key("ETH-PERP", 7n),
+    key("ETH-PERP", 9n),
+    key("BTC-PERP", 3n),
+    key("Ünï-PERP", 18446744073709551615n),
+  ]);
+  t.deepEqual(tapeHeightTradeKeys(new Uint8Array(0)), []);
+  t.throws(() => tapeHeightTradeKeys(Uint8Array.of(3, 0x41, 0x42, 0x43, 0, 0, 0, 2, 1, 2, 3)), {
+    message: /truncated/,
+  });
 });
 
 test("book deltas carry consecutive sequence numbers and rebuild the book from the snapshot", async (t) => {
