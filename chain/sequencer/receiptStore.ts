@@ -19,6 +19,22 @@ export { honours, resultHashOf } from "./receiptVerdict.js";
 /** How many committed blocks the store keeps to judge a receipt that arrives after its block. */
 const RECENT_BLOCKS = 64n;
 
+/**
+ * A result as far as judging a receipt against it goes (receiptVerdict.ts `judgeSlot`): its
+ * code, codespace and deterministic fields, and of its events the `trade`s (the fills) with
+ * the first `message` (whose sender tells the maker's fills from the taker's). A loaded
+ * node's recent blocks held their results' other events (fees, transfers, coin movements,
+ * ~12 a bank send) for RECENT_BLOCKS blocks: the most numerous objects in its heap, each
+ * copied by the young-generation collector before it was promoted.
+ */
+export function forJudging(r: TxResult): TxResult {
+  // Without a trade the fills are none, whoever the sender.
+  if (!r.events.some((e) => e.type === "trade")) return r.events.length === 0 ? r : { ...r, events: [] };
+  const firstMessage = r.events.find((e) => e.type === "message");
+  const events = r.events.filter((e) => e.type === "trade" || e === firstMessage);
+  return events.length === r.events.length ? r : { ...r, events };
+}
+
 /** A committed block as far as judging its receipts goes. */
 export interface CommittedSlots {
   txs: readonly Uint8Array[];
@@ -313,7 +329,11 @@ export function createReceiptStore(o: ReceiptStoreOptions = {}): ReceiptStore {
       });
     },
     blockCommitted(height, txs, results, nowMs, proposer) {
-      const block: CommittedSlots = { txs, results, ...(proposer === undefined ? {} : { proposer }) };
+      const block: CommittedSlots = {
+        txs,
+        results: results.map(forJudging),
+        ...(proposer === undefined ? {} : { proposer }),
+      };
       recent.set(height, block);
       if (height > lastCommitted) lastCommitted = height;
       for (const h of recent.keys()) if (h + RECENT_BLOCKS <= height) recent.delete(h);

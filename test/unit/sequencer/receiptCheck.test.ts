@@ -5,7 +5,7 @@ import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed255
 import { sha256 } from "../../../chain/crypto/hash.js";
 import { checkReceipt } from "../../../chain/sequencer/receiptVerdict.js";
 import { fillsFromEvents } from "../../../chain/sequencer/fills.js";
-import { resultHashOf } from "../../../chain/sequencer/receiptStore.js";
+import { forJudging, resultHashOf } from "../../../chain/sequencer/receiptStore.js";
 import type { TxResult } from "../../../chain/types/abci.js";
 import { utf8 } from "../../../chain/types/bytes.js";
 import { okTxResult as ok } from "../../helpers/txResults.js";
@@ -105,4 +105,82 @@ test("violated: a fill that names another owner than the committed trade (the ma
     checkReceipt(r([{ ...promised[0]!, counterpartySubaccount: 3 }]), block([filler, tx], [ok, traded])).verdict,
     "violated",
   );
+});
+
+test("the slim result a node keeps for late receipts gives every receipt the verdict the whole result gives", (t) => {
+  const attrs = (kv: Record<string, string>) => Object.entries(kv).map(([key, value]) => ({ key, value, index: true }));
+  const tradeEvent = (seqNo: string, maker: string, taker: string) => ({
+    type: "trade",
+    attributes: attrs({
+      market: "ETH-PERP",
+      seq: seqNo,
+      price: "3000000000",
+      size: "1000",
+      taker_side: "sell",
+      maker,
+      taker,
+      maker_order_id: "7",
+      taker_order_id: "8",
+      maker_fee: "-5",
+      taker_fee: "10",
+      maker_subaccount: "0",
+      taker_subaccount: "0",
+    }),
+  });
+  const noise = (type: string) => ({ type, attributes: attrs({ spender: "maker", amount: "10uusdc" }) });
+  // The maker's own tx (it reads the first message's sender), with a trade where it took too.
+  const whole: TxResult = {
+    ...ok,
+    events: [
+      noise("coin_spent"),
+      { type: "message", attributes: attrs({ sender: "maker", module: "orderbook" }) },
+      noise("tx"),
+      tradeEvent("1", "maker", "someone"),
+      { type: "message", attributes: attrs({ sender: "someone" }) },
+      noise("transfer"),
+      tradeEvent("2", "other", "maker"),
+      noise("coin_received"),
+    ],
+  };
+  const slim = forJudging(whole);
+  t.deepEqual(
+    slim.events.map((e) => e.type),
+    ["message", "trade", "trade"],
+  );
+  t.is(slim.events[0], whole.events[1], "the first message, as it was");
+  t.deepEqual(fillsFromEvents(slim.events), fillsFromEvents(whole.events));
+  t.deepEqual(resultHashOf(slim), resultHashOf(whole));
+  const fills = fillsFromEvents(whole.events);
+  t.is(fills.length, 2);
+  const receipts = [
+    receipt({ resultHash: resultHashOf(whole), fills }),
+    receipt({ resultHash: resultHashOf(whole), fills: fills.slice(1) }),
+    receipt({ resultHash: resultHashOf(whole), fills: [{ ...fills[0]!, fee: "-4" }, fills[1]!] }),
+    receipt({ resultHash: resultHashOf(whole), fills, code: 5 }),
+    receipt({ resultHash: resultHashOf({ ...whole, gasUsed: whole.gasUsed + 1n }), fills }),
+  ];
+  const verdicts = (r: TxResult) => receipts.map((x) => checkReceipt(x, block([filler, tx], [ok, r])).verdict);
+  t.deepEqual(verdicts(slim), verdicts(whole));
+  t.deepEqual(verdicts(whole), ["honoured", "violated", "violated", "violated", "violated"]);
+  // A result with nothing to drop is kept as it is.
+  t.is(forJudging(ok), ok);
+});
+
+test("a result without trades keeps no events for judging, and its receipts are judged as before", (t) => {
+  const attrs = (kv: Record<string, string>) => Object.entries(kv).map(([key, value]) => ({ key, value, index: true }));
+  const send: TxResult = {
+    ...ok,
+    events: [
+      { type: "message", attributes: attrs({ sender: "alice" }) },
+      { type: "transfer", attributes: attrs({ recipient: "bob", amount: "1uusdc" }) },
+    ],
+  };
+  const slim = forJudging(send);
+  t.deepEqual(slim.events, []);
+  t.deepEqual({ ...slim, events: send.events }, send);
+  for (const r of [receipt({ resultHash: resultHashOf(send) }), receipt({ resultHash: resultHashOf(send), code: 3 })])
+    t.is(
+      checkReceipt(r, block([filler, tx], [ok, slim])).verdict,
+      checkReceipt(r, block([filler, tx], [ok, send])).verdict,
+    );
 });
