@@ -28,7 +28,10 @@ function feeText(text: string | undefined): string {
 }
 
 export function fillsFromEvents(events: readonly AbciEvent[]): Fill[] {
-  const sender = events.filter((e) => e.type === "message").map((e) => attrs(e).get("sender"))[0];
+  // Most txs trade nothing (every receipt is read so): no map of attributes for them.
+  if (!events.some((e) => e.type === "trade")) return [];
+  const message = events.find((e) => e.type === "message");
+  const sender = message === undefined ? undefined : attrs(message).get("sender");
   const fills: Fill[] = [];
   for (const e of events) {
     if (e.type !== "trade") continue;
