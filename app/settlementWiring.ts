@@ -17,7 +17,7 @@ import type { NodeConfig } from "../chain/node/configTypes.js";
 import type { NodeLogger } from "../chain/node/logger.js";
 import { NO_SETTLEMENT, type FinalityLadder, type SettlementView } from "../chain/sequencer/ladder.js";
 import type { GenesisDoc } from "../genesis/index.js";
-import { validateCheckpointGenesis } from "../modules/checkpoint/index.js";
+import { checkpointGenesisParams } from "../modules/checkpoint/index.js";
 
 export interface LadderSettlement {
   readonly view: SettlementView;
@@ -33,7 +33,8 @@ export function ladderSettlement(
   const contract =
     config.contract !== ""
       ? config.contract
-      : validateCheckpointGenesis(genesis.app_state["checkpoint"]).params.settlementAddress;
+      : // loadGenesis validated the whole document: only the address is read here.
+        checkpointGenesisParams(genesis.app_state["checkpoint"]).settlementAddress;
   if (!config.enable) return { view: NO_SETTLEMENT, start: () => undefined };
   if (contract === "") {
     log.warn(

@@ -9,6 +9,7 @@ export {
   defaultCheckpointGenesis,
   setGenesisL1Domain,
   validateCheckpointGenesis,
+  checkpointGenesisParams,
   type CheckpointGenesis,
 } from "./genesis.js";
 export type { BridgeRoots, CheckpointStakingKeeper } from "./expectedKeepers.js";

@@ -1,6 +1,12 @@
 import test from "ava";
-import { defaultCheckpointGenesis, validateCheckpointGenesis } from "../../../../modules/checkpoint/genesis.js";
+import { blsProofOfPossession, blsPublicKey } from "../../../../chain/l1/bls.js";
+import {
+  checkpointGenesisParams,
+  defaultCheckpointGenesis,
+  validateCheckpointGenesis,
+} from "../../../../modules/checkpoint/genesis.js";
 import { DEFAULT_CHECKPOINT_PARAMS } from "../../../../modules/checkpoint/state.js";
+import { blsSecret } from "./fixture.js";
 
 test("the default checkpoint genesis parses back to the default params", (t) => {
   t.deepEqual(validateCheckpointGenesis(defaultCheckpointGenesis()), {
@@ -41,5 +47,33 @@ test("checkpoint genesis is refused field by field, naming the key and what is a
   for (const [raw, why] of cases) {
     const e = t.throws(() => validateCheckpointGenesis(raw))!;
     t.regex(e.message, new RegExp(`^app_state\\.checkpoint\\.${why.source}`));
+  }
+});
+
+test("a validated genesis's params are read without checking its keys again, and bad params are still refused", (t) => {
+  const params = (defaultCheckpointGenesis() as { params: Record<string, unknown> }).params;
+  const withL1 = { params: { ...params, l1_chain_id: "31337", settlement_address: "0x" + "ab".repeat(20) } };
+  t.deepEqual(checkpointGenesisParams(withL1), validateCheckpointGenesis(withL1).params);
+  t.deepEqual(checkpointGenesisParams(defaultCheckpointGenesis()), DEFAULT_CHECKPOINT_PARAMS);
+  // Another key's proof: the node start reads the params, the full check still refuses it.
+  const badProof = {
+    ...withL1,
+    bls_keys: [
+      {
+        operator: "strike1x",
+        public_key: blsPublicKey(blsSecret(1)),
+        proof_of_possession: blsProofOfPossession(blsSecret(2)),
+      },
+    ],
+  };
+  t.is(checkpointGenesisParams(badProof).settlementAddress, "0x" + "ab".repeat(20));
+  t.throws(() => validateCheckpointGenesis(badProof), { message: /bls_keys\[0\]\.proof_of_possession/ });
+  for (const raw of [
+    { params: { ...params, l1_chain_id: "31337" } },
+    { params: { ...params, interval: "0" } },
+    { params: { ...params, intervall: "10" } },
+  ]) {
+    const e = t.throws(() => checkpointGenesisParams(raw))!;
+    t.is(e.message, t.throws(() => validateCheckpointGenesis(raw))!.message);
   }
 });
