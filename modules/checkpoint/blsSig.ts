@@ -13,7 +13,9 @@ import {
   sortBlsMembers,
   type BlsMember,
 } from "../../chain/l1/bls.js";
+import { latin1 } from "../../chain/types/bytes.js";
 import { isStrikeError } from "../../chain/types/errors.js";
+import { evictOldest } from "../../chain/types/evictOldest.js";
 import { checkpointErrors } from "./errors.js";
 import { encodeL1Set } from "./ethSig.js";
 import type { CheckpointScheme, SetMember } from "./state.js";
@@ -33,8 +35,20 @@ export function checkBlsKey(key: Uint8Array): void {
   }
 }
 
+/**
+ * Proofs of possession this process has verified, by key || proof: a node checks the genesis
+ * keys' proofs when it loads the genesis and again when InitChain registers them (two pairing
+ * checks each, ~0.35 s with four validators' keys). Only a success is kept, so an answer from
+ * here is the answer verification gives; the gas a tx pays is charged before the check, either
+ * way. Bounded, oldest first out.
+ */
+const MAX_VERIFIED_PROOFS = 1_024;
+const verifiedProofs = new Set<string>();
+
 /** Throws badBlsProof unless `proof` is `key`'s proof of possession (BlsSettlement.registerKey's check). */
 export function checkBlsProof(key: Uint8Array, proof: Uint8Array): void {
+  const id = latin1(key) + latin1(proof);
+  if (verifiedProofs.has(id)) return;
   let ok: boolean;
   try {
     ok = blsVerifyProofOfPossession(key, proof);
@@ -42,6 +56,8 @@ export function checkBlsProof(key: Uint8Array, proof: Uint8Array): void {
     throw checkpointErrors.badBlsProof(isStrikeError(e) ? e.message : String(e));
   }
   if (!ok) throw checkpointErrors.badBlsProof();
+  verifiedProofs.add(id);
+  evictOldest(verifiedProofs, MAX_VERIFIED_PROOFS);
 }
 
 /** Throws badSignature for a malformed point, wrongBlsSigner for a valid point that is not `key`'s over `digest`. */

@@ -1,5 +1,7 @@
 import test from "ava";
+import { getBytes } from "ethers";
 import { blsProofOfPossession, blsPublicKey } from "../../../../chain/l1/bls.js";
+import { checkBlsProof } from "../../../../modules/checkpoint/blsSig.js";
 import {
   checkpointGenesisParams,
   defaultCheckpointGenesis,
@@ -75,5 +77,19 @@ test("a validated genesis's params are read without checking its keys again, and
   ]) {
     const e = t.throws(() => checkpointGenesisParams(raw))!;
     t.is(e.message, t.throws(() => validateCheckpointGenesis(raw))!.message);
+  }
+});
+
+test("a proof of possession verified before is accepted again, and a bad one is refused every time", (t) => {
+  const key = getBytes(blsPublicKey(blsSecret(3)));
+  const proof = getBytes(blsProofOfPossession(blsSecret(3)));
+  const otherProof = getBytes(blsProofOfPossession(blsSecret(4)));
+  for (let i = 0; i < 2; i++) {
+    t.notThrows(() => checkBlsProof(key, proof));
+    t.throws(() => checkBlsProof(key, otherProof), { message: /proof of possession/i });
+    // The same bytes changed after they were checked are checked afresh.
+    const tampered = proof.slice();
+    tampered[200] = tampered[200]! ^ 1;
+    t.throws(() => checkBlsProof(key, tampered));
   }
 });
