@@ -71,8 +71,8 @@ const checkpointGenesisSchema = z.strictObject({
 
 /**
  * The params of `app_state.checkpoint`, without checking its keys: for a node reading a
- * genesis it has validated already (the BLS keys' proofs of possession took ~0.2 s of each
- * node start to check again). Throws `checkpoint/100` naming the first bad field.
+ * genesis it has validated already (checking the BLS keys' proofs of possession again was a
+ * round of pairing checks in every node start). Throws `checkpoint/100` naming the first bad field.
  */
 export function checkpointGenesisParams(raw: unknown): CheckpointParams {
   return paramsOf(parseGenesisSection(checkpointGenesisSchema, raw, ROOT, checkpointErrors.invalidGenesis));
