@@ -197,27 +197,29 @@ function feesOf(a: Map<string, string>): Pick<TapeTrade, "maker_fee" | "taker_fe
 /** The block's `trade` events (from txs and from begin/end block), in trade-sequence order. */
 export function tradesOf(height: bigint, timeSeconds: bigint, results: FinalizeBlockResponse): TapeTrade[] {
   const out: TapeTrade[] = [];
-  const events = [...results.events, ...results.txResults.flatMap((r) => (r.code === 0 ? r.events : []))];
-  for (const e of events) {
-    if (e.type !== "trade") continue;
-    const a = attrs(e);
-    const [market, seq, price, size] = [a.get("market"), a.get("seq"), a.get("price"), a.get("size")];
-    if (market === undefined || !DIGITS.test(seq ?? "") || !DIGITS.test(price ?? "") || !DIGITS.test(size ?? ""))
-      continue;
-    out.push({
-      market,
-      seq: seq!,
-      height: height.toString(),
-      time: timeSeconds.toString(),
-      price: price!,
-      size: size!,
-      taker_side: a.get("taker_side") ?? "",
-      maker: a.get("maker") ?? "",
-      taker: a.get("taker") ?? "",
-      liquidation: a.get("liquidation") === "true",
-      ...feesOf(a),
-    });
-  }
+  // Walked in place, not copied into one array: a block of bank sends has ~12 events a tx and no trade.
+  const lists = [results.events, ...results.txResults.map((r) => (r.code === 0 ? r.events : []))];
+  for (const list of lists)
+    for (const e of list) {
+      if (e.type !== "trade") continue;
+      const a = attrs(e);
+      const [market, seq, price, size] = [a.get("market"), a.get("seq"), a.get("price"), a.get("size")];
+      if (market === undefined || !DIGITS.test(seq ?? "") || !DIGITS.test(price ?? "") || !DIGITS.test(size ?? ""))
+        continue;
+      out.push({
+        market,
+        seq: seq!,
+        height: height.toString(),
+        time: timeSeconds.toString(),
+        price: price!,
+        size: size!,
+        taker_side: a.get("taker_side") ?? "",
+        maker: a.get("maker") ?? "",
+        taker: a.get("taker") ?? "",
+        liquidation: a.get("liquidation") === "true",
+        ...feesOf(a),
+      });
+    }
   return out.sort((x, y) => (BigInt(x.seq) < BigInt(y.seq) ? -1 : BigInt(x.seq) > BigInt(y.seq) ? 1 : 0));
 }
 
