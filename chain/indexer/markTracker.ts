@@ -44,7 +44,7 @@ export interface MarkTracker {
   /** Nobody follows any more: forget them. */
   stop(): void;
   /** The marks a committed block's events moved (reads the source only when one may have). */
-  moved(events: readonly AbciEvent[]): Promise<MarkUpdate[]>;
+  moved(events: Iterable<AbciEvent>): Promise<MarkUpdate[]>;
 }
 
 const basisOf = (m: MarketMark): string => `${m.spot}|${m.stale}`;

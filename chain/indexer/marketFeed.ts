@@ -106,9 +106,10 @@ function attributesOf(e: AbciEvent): Record<string, string> {
   return out;
 }
 
-/** End-block events and those of the block's successful txs. */
-function blockEvents(results: FinalizeBlockResponse): AbciEvent[] {
-  return [...results.events, ...results.txResults.flatMap((r) => (r.code === 0 ? r.events : []))];
+/** End-block events and those of the block's successful txs, walked in place (a 1,000-tx block has ~12,000). */
+function* blockEvents(results: FinalizeBlockResponse): Generator<AbciEvent> {
+  yield* results.events;
+  for (const r of results.txResults) if (r.code === 0) yield* r.events;
 }
 
 /** Levels present in `next` with a new size, and levels gone from it with size "0", best first. */
@@ -222,7 +223,7 @@ export function createMarketFeed(source: BookLevelsSource, marks?: MarkSource): 
   }
 
   /** Sends the marks a block moved (nobody following prices: the tracker forgets its basis). */
-  async function refreshMarks(events: readonly AbciEvent[]): Promise<void> {
+  async function refreshMarks(events: Iterable<AbciEvent>): Promise<void> {
     if (markTracker === undefined) return;
     if (!followed("prices")) return markTracker.stop();
     for (const { height, attributes } of await markTracker.moved(events))
