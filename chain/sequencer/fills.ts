@@ -27,6 +27,16 @@ function feeText(text: string | undefined): string {
   return text !== undefined && /^-?[0-9]+$/.test(text) ? text : "0";
 }
 
+/**
+ * The events `fillsFromEvents` reads, in order: the `trade`s and the first `message` (whose
+ * sender tells the maker's fills from the taker's); none when there is no trade.
+ */
+export function fillEvents(events: readonly AbciEvent[]): AbciEvent[] {
+  if (!events.some((e) => e.type === "trade")) return [];
+  const firstMessage = events.find((e) => e.type === "message");
+  return events.filter((e) => e.type === "trade" || e === firstMessage);
+}
+
 export function fillsFromEvents(events: readonly AbciEvent[]): Fill[] {
   // Most txs trade nothing (every receipt is read so): no map of attributes for them.
   if (!events.some((e) => e.type === "trade")) return [];

@@ -9,6 +9,7 @@ import { sha256 } from "../crypto/hash.js";
 import type { TxResult } from "../types/abci.js";
 import { toHex } from "../types/bytes.js";
 import { Receipt, ReceiptStatus, SignedReceipt } from "./receipt.js";
+import { fillEvents } from "./fills.js";
 import { judgeSlot, resultHashOf } from "./receiptVerdict.js";
 import { evictOldest } from "../types/evictOldest.js";
 import { encodeMessage } from "../codec/encode.js";
@@ -28,10 +29,7 @@ const RECENT_BLOCKS = 64n;
  * copied by the young-generation collector before it was promoted.
  */
 export function forJudging(r: TxResult): TxResult {
-  // Without a trade the fills are none, whoever the sender.
-  if (!r.events.some((e) => e.type === "trade")) return r.events.length === 0 ? r : { ...r, events: [] };
-  const firstMessage = r.events.find((e) => e.type === "message");
-  const events = r.events.filter((e) => e.type === "trade" || e === firstMessage);
+  const events = fillEvents(r.events);
   return events.length === r.events.length ? r : { ...r, events };
 }
 
