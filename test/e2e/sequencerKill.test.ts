@@ -121,12 +121,20 @@ test("the sequencer killed mid-epoch: its receipts after the last commit are rev
       }
     });
 
-    // Let receipts flow, then kill the sequencer just after one of its receipts for a height not yet committed.
+    // Let receipts flow, then kill the sequencer early in a timeout_commit (1 s), just after one of its
+    // receipts for the next height: that height is not proposed yet, so the kill leaves it uncommitted.
+    // (Killing at any moment raced the proposal: a height already in consensus commits without its sequencer.)
     await sleep(3000);
-    for (let i = 0; i < 100; i++) {
-      const committedHeight = await latestHeight(via.rpcUrl);
-      if (freshReceiptAt > committedHeight) break;
-      await sleep(30);
+    for (let tries = 0; tries < 20; tries++) {
+      const before = await latestHeight(via.rpcUrl);
+      let committed = before;
+      while (committed === before) {
+        await sleep(15);
+        committed = await latestHeight(via.rpcUrl);
+      }
+      const commitSeenAt = Date.now();
+      while (freshReceiptAt <= committed && Date.now() - commitSeenAt < 300) await sleep(5);
+      if (freshReceiptAt > committed && Date.now() - commitSeenAt < 300) break;
     }
     killed = true;
     await net.kill(seq);
