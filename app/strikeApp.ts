@@ -98,6 +98,7 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
     // The bridge's roots as of the checkpoint height (read in begin block, before any write).
     bridge: {
       withdrawalRoot: (ctx) => bridgeKeeper.withdrawalRoot(ctx),
+      creditedDepositNonce: (ctx) => bridgeKeeper.counters(ctx).highestNonceCredited,
       exitRoot: (ctx) => bridgeKeeper.updateExitTree(ctx, ctx.block.height - 1n),
     },
   });

@@ -2,7 +2,7 @@
  * Gas of the settlement contracts on a real Hardhat 2 node (prague): a checkpoint at 4, 16,
  * 64 and 100 validators with all and with just over 2/3 signing, for the ECDSA and the
  * BLS12-381 scheme; a validator-set update (same members, new powers); a deposit, a
- * withdrawal claim and an exit claim. Gas is deterministic, so one run of each is enough.
+ * withdrawal claim, an exit claim and a deposit paid back in exit mode. Gas is deterministic, so one run of each is enough.
  * Writes bench/results/l1-gas.json.
  *
  *   npx tsx bench/l1Gas.ts
@@ -144,10 +144,14 @@ async function transferFigures(l1: L1) {
     e.equity,
     merkleProof(exitLeaves, 7),
   );
+  const exitGas = gasOf(await exitTx.wait());
+  // The checkpoint credited no deposit (creditedDepositNonce 0): the second goes back to its payer.
+  const reclaimTx = await settlement.getFunction("reclaimDeposit")(2n, l1.trader.address, 5_000_000_000n);
   return {
     deposit: { first: firstDeposit, next: deposit2 },
     withdrawalClaim: { treeLeaves: WITHDRAWALS, firstInItsWord: firstClaim, next: nextClaim },
-    exitClaim: { treeLeaves: WITHDRAWALS, gas: gasOf(await exitTx.wait()) },
+    exitClaim: { treeLeaves: WITHDRAWALS, gas: exitGas },
+    depositReclaim: { gas: gasOf(await reclaimTx.wait()) },
   };
 }
 

@@ -8,11 +8,15 @@ import {MerkleProof} from "./MerkleProof.sol";
 /// validators' power, USDC deposits and withdrawals against checkpointed roots, and an exit
 /// mode when checkpoints stop. How signatures are checked is left to a scheme (ECDSA or
 /// BLS12-381), chosen at deployment by deploying one of the two concrete contracts.
+/// Each checkpoint also says which deposits Strike had credited (all nonces up to
+/// `creditedDepositNonce`, credited in order), so that in exit mode a deposit Strike had not
+/// credited by the last checkpoint goes back to the address that paid it, instead of staying
+/// in the contract with nobody able to claim it.
 /// contracts/README.md documents every field and the exact digest.
 abstract contract Settlement {
     bytes32 public constant CHECKPOINT_TYPEHASH =
         keccak256(
-            "StrikeCheckpoint(uint256 l1ChainId,address settlement,bytes32 strikeChainId,uint64 height,bytes32 appHash,bytes32 blockHash,bytes32 withdrawalRoot,bytes32 exitRoot,bytes32 nextValidatorSetHash)"
+            "StrikeCheckpoint(uint256 l1ChainId,address settlement,bytes32 strikeChainId,uint64 height,bytes32 appHash,bytes32 blockHash,bytes32 withdrawalRoot,bytes32 exitRoot,uint64 creditedDepositNonce,bytes32 nextValidatorSetHash)"
         );
     uint8 public constant WITHDRAWAL_LEAF = 1;
     uint8 public constant EXIT_LEAF = 2;
@@ -33,6 +37,9 @@ abstract contract Settlement {
     uint64 private _height;
     uint64 private _checkpointTime;
     uint64 public depositNonce;
+    /// Every deposit with a nonce up to this one was credited on Strike at the last
+    /// checkpoint, and none above it (Strike credits deposits in nonce order).
+    uint64 public creditedDepositNonce;
     bool public exitMode;
     bool private _initialized;
     bytes32 private _appHash;
@@ -44,6 +51,8 @@ abstract contract Settlement {
     bytes32 public validatorSetHash;
     mapping(uint256 => uint256) private _paidWithdrawals;
     mapping(bytes20 => bool) public exitClaimed;
+    /// keccak256(abi.encode(payer, amount)) of each deposit by nonce, until reclaimed in exit mode.
+    mapping(uint64 => bytes32) private _deposits;
 
     event Checkpointed(
         uint64 indexed height,
@@ -51,6 +60,7 @@ abstract contract Settlement {
         bytes32 blockHash,
         bytes32 withdrawalRoot,
         bytes32 exitRoot,
+        uint64 creditedDepositNonce,
         bytes32 nextValidatorSetHash
     );
     event ValidatorSetUpdated(uint64 indexed height, bytes32 validatorSetHash, uint256 members, uint256 totalPower);
@@ -58,6 +68,7 @@ abstract contract Settlement {
     event WithdrawalPaid(uint64 indexed id, address indexed recipient, uint256 amount);
     event ExitModeEntered(uint64 height, bytes32 exitRoot);
     event ExitClaimed(bytes20 indexed account, address indexed recipient, uint256 equity);
+    event DepositReclaimed(uint64 indexed nonce, address indexed payer, uint256 amount);
 
     error NotDeployer();
     error AlreadyInitialized();
@@ -65,6 +76,8 @@ abstract contract Settlement {
     error ExitModeActive();
     error NotInExitMode();
     error StaleHeight(uint64 height, uint64 lastHeight);
+    error UnknownDepositCredited(uint64 creditedDepositNonce, uint64 depositNonce);
+    error CreditedDepositsWentBack(uint64 creditedDepositNonce, uint64 lastCreditedDepositNonce);
     error InsufficientPower(uint256 signedPower, uint256 totalPower);
     error EmptyValidatorSet();
     error TooManyValidators(uint256 members);
@@ -80,6 +93,9 @@ abstract contract Settlement {
     error WithdrawalAlreadyPaid(uint64 id);
     error ExitAlreadyClaimed(bytes20 account);
     error ExitTooEarly(uint256 earliest);
+    error DepositWasCredited(uint64 nonce, uint64 creditedDepositNonce);
+    error NoDepositToReclaim(uint64 nonce);
+    error DepositMismatch(uint64 nonce);
     error InsufficientBalance(uint256 amount, uint256 balance);
     error TokenTransferFailed();
 
@@ -111,6 +127,7 @@ abstract contract Settlement {
         bytes32 blockHash,
         bytes32 withdrawalRoot,
         bytes32 exitRoot_,
+        uint64 creditedDepositNonce_,
         bytes32 nextValidatorSetHash
     ) public view returns (bytes32) {
         return
@@ -125,6 +142,7 @@ abstract contract Settlement {
                     blockHash,
                     withdrawalRoot,
                     exitRoot_,
+                    creditedDepositNonce_,
                     nextValidatorSetHash
                 )
             );
@@ -136,11 +154,20 @@ abstract contract Settlement {
         bytes32 blockHash,
         bytes32 withdrawalRoot,
         bytes32 exitRoot_,
+        uint64 creditedDepositNonce_,
         bytes calldata signatures
     ) external {
-        bytes32 digest = checkpointDigest(height, appHash, blockHash, withdrawalRoot, exitRoot_, bytes32(0));
-        _acceptCheckpoint(height, appHash, withdrawalRoot, exitRoot_, digest, signatures);
-        emit Checkpointed(height, appHash, blockHash, withdrawalRoot, exitRoot_, bytes32(0));
+        bytes32 digest = checkpointDigest(
+            height,
+            appHash,
+            blockHash,
+            withdrawalRoot,
+            exitRoot_,
+            creditedDepositNonce_,
+            bytes32(0)
+        );
+        _acceptCheckpoint(height, appHash, withdrawalRoot, exitRoot_, creditedDepositNonce_, digest, signatures);
+        emit Checkpointed(height, appHash, blockHash, withdrawalRoot, exitRoot_, creditedDepositNonce_, bytes32(0));
     }
 
     /// A checkpoint signed by the current set that also installs the next set.
@@ -150,14 +177,23 @@ abstract contract Settlement {
         bytes32 blockHash,
         bytes32 withdrawalRoot,
         bytes32 exitRoot_,
+        uint64 creditedDepositNonce_,
         bytes calldata newValidatorSet,
         bytes calldata signatures
     ) external {
         bytes32 nextHash = keccak256(newValidatorSet);
-        bytes32 digest = checkpointDigest(height, appHash, blockHash, withdrawalRoot, exitRoot_, nextHash);
-        _acceptCheckpoint(height, appHash, withdrawalRoot, exitRoot_, digest, signatures);
+        bytes32 digest = checkpointDigest(
+            height,
+            appHash,
+            blockHash,
+            withdrawalRoot,
+            exitRoot_,
+            creditedDepositNonce_,
+            nextHash
+        );
+        _acceptCheckpoint(height, appHash, withdrawalRoot, exitRoot_, creditedDepositNonce_, digest, signatures);
         _setValidatorSet(height, newValidatorSet);
-        emit Checkpointed(height, appHash, blockHash, withdrawalRoot, exitRoot_, nextHash);
+        emit Checkpointed(height, appHash, blockHash, withdrawalRoot, exitRoot_, creditedDepositNonce_, nextHash);
     }
 
     function lastCheckpoint() external view returns (uint64 height, bytes32 appHash, bytes32 withdrawalRoot) {
@@ -173,12 +209,17 @@ abstract contract Settlement {
         bytes32 appHash,
         bytes32 withdrawalRoot,
         bytes32 exitRoot_,
+        uint64 creditedDepositNonce_,
         bytes32 digest,
         bytes calldata signatures
     ) private {
         if (!_initialized) revert NotInitialized();
         if (exitMode) revert ExitModeActive();
         if (height <= _height) revert StaleHeight(height, _height);
+        // Signed or not, a checkpoint cannot credit a deposit never made here, nor uncredit one.
+        if (creditedDepositNonce_ > depositNonce) revert UnknownDepositCredited(creditedDepositNonce_, depositNonce);
+        if (creditedDepositNonce_ < creditedDepositNonce)
+            revert CreditedDepositsWentBack(creditedDepositNonce_, creditedDepositNonce);
         (uint256 signedPower, uint256 totalPower) = _verifySignatures(digest, signatures);
         // More than 2/3: exactly 2/3 is not enough (integers, no rounding).
         if (signedPower * 3 <= totalPower * 2) revert InsufficientPower(signedPower, totalPower);
@@ -190,6 +231,7 @@ abstract contract Settlement {
             _withdrawalRoot = withdrawalRoot;
         }
         exitRoot = exitRoot_;
+        creditedDepositNonce = creditedDepositNonce_;
     }
 
     function _setValidatorSet(uint64 height, bytes calldata encoded) private {
@@ -232,6 +274,7 @@ abstract contract Settlement {
         if (amount < minDeposit) revert DepositTooSmall(amount, minDeposit);
         if (recipient == bytes20(0)) revert ZeroRecipient();
         uint64 nonce = ++depositNonce;
+        _deposits[nonce] = keccak256(abi.encode(msg.sender, amount));
         if (!usdc.transferFrom(msg.sender, address(this), amount)) revert TokenTransferFailed();
         emit Deposited(nonce, msg.sender, recipient, amount);
     }
@@ -279,6 +322,26 @@ abstract contract Settlement {
         exitClaimed[account] = true;
         _pay(recipient, equity);
         emit ExitClaimed(account, recipient, equity);
+    }
+
+    /// Whether deposit `nonce` can be reclaimed in exit mode (made here, above the last
+    /// checkpoint's creditedDepositNonce, not reclaimed yet); also true before exit mode.
+    function depositReclaimable(uint64 nonce) external view returns (bool) {
+        return nonce > creditedDepositNonce && _deposits[nonce] != bytes32(0);
+    }
+
+    /// In exit mode, pays deposit `nonce` back to `payer`, the address that made it, when
+    /// Strike had not credited it by the last checkpoint (its USDC is in no equity and no
+    /// withdrawal). Anyone may submit it; `payer` and `amount` must be the deposit's own.
+    function reclaimDeposit(uint64 nonce, address payer, uint256 amount) external {
+        if (!exitMode) revert NotInExitMode();
+        if (nonce <= creditedDepositNonce) revert DepositWasCredited(nonce, creditedDepositNonce);
+        bytes32 record = _deposits[nonce];
+        if (record == bytes32(0)) revert NoDepositToReclaim(nonce);
+        if (record != keccak256(abi.encode(payer, amount))) revert DepositMismatch(nonce);
+        delete _deposits[nonce];
+        _pay(payer, amount);
+        emit DepositReclaimed(nonce, payer, amount);
     }
 
     function _pay(address to, uint256 amount) private {

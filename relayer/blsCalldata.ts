@@ -49,6 +49,7 @@ export function blsCheckpointCall(cp: ChainCheckpoint): CheckpointCall {
     blockHash: word(c.blockHash),
     withdrawalRoot: word(c.withdrawalRoot),
     exitRoot: word(c.exitRoot),
+    creditedDepositNonce: c.creditedDepositNonce,
     ...(c.nextValidatorSet.length === 0 ? {} : { newValidatorSet: hexlify(c.nextValidatorSet) }),
     signatures: encodeBlsSignatures({ bitmap, signature: aggregateBlsSignatures(sigs), nonSigners }),
   };

@@ -20,6 +20,7 @@ export interface CheckpointCall {
   blockHash: string;
   withdrawalRoot: string;
   exitRoot: string;
+  creditedDepositNonce: bigint;
   /** Set only for a checkpoint that changes the set (then updateValidatorSet is called). */
   newValidatorSet?: string;
   signatures: string;
@@ -56,6 +57,7 @@ export function checkpointCall(cp: ChainCheckpoint): CheckpointCall {
     blockHash: word(c.blockHash),
     withdrawalRoot: word(c.withdrawalRoot),
     exitRoot: word(c.exitRoot),
+    creditedDepositNonce: c.creditedDepositNonce,
     ...(c.nextValidatorSet.length === 0 ? {} : { newValidatorSet: hexlify(c.nextValidatorSet) }),
     signatures: encodeEcdsaSignatures(members, signerBitmap(indices), sigs),
   };

@@ -60,6 +60,7 @@ export function signedFieldsOf(f: LandedFields, signature: Uint8Array): SignedCh
     blockHash: bytes(f.blockHash),
     withdrawalRoot: bytes(f.withdrawalRoot),
     exitRoot: bytes(f.exitRoot),
+    creditedDepositNonce: f.creditedDepositNonce,
     nextValidatorSetHash: /^0x0*$/.test(f.nextValidatorSetHash) ? new Uint8Array() : bytes(f.nextValidatorSetHash),
     signature,
   };

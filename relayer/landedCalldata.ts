@@ -29,6 +29,7 @@ export interface LandedFields {
   blockHash: string;
   withdrawalRoot: string;
   exitRoot: string;
+  creditedDepositNonce: bigint;
   nextValidatorSetHash: string;
 }
 
@@ -90,7 +91,7 @@ export function decodeLandedCheckpoint(abi: InterfaceAbi, data: string): LandedC
     );
   const a = parsed.args;
   const setChange = parsed.name === "updateValidatorSet";
-  const blob = getBytes(String(setChange ? a[6] : a[5]));
+  const blob = getBytes(String(setChange ? a[7] : a[6]));
   return {
     fields: {
       height: BigInt(a[0] as bigint),
@@ -98,7 +99,8 @@ export function decodeLandedCheckpoint(abi: InterfaceAbi, data: string): LandedC
       blockHash: String(a[2]),
       withdrawalRoot: String(a[3]),
       exitRoot: String(a[4]),
-      nextValidatorSetHash: setChange ? keccak256(String(a[5])) : ZeroHash,
+      creditedDepositNonce: BigInt(a[5] as bigint),
+      nextValidatorSetHash: setChange ? keccak256(String(a[6])) : ZeroHash,
     },
     method: parsed.name,
     signatures: decodeEcdsaSignatures(blob).signatures,
@@ -115,6 +117,7 @@ export function landedDigest(domain: SettlementDomain, f: LandedFields): string 
       blockHash: f.blockHash,
       withdrawalRoot: f.withdrawalRoot,
       exitRoot: f.exitRoot,
+      creditedDepositNonce: f.creditedDepositNonce,
     },
     f.nextValidatorSetHash,
   );

@@ -191,7 +191,7 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
     const from = scannedTo < 0 ? Math.max(0, head - 10_000) : scannedTo + 1;
     const events = await settlement.queryFilter(settlement.filters.Checkpointed!(), from, head);
     for (const ev of events) {
-      const args = (ev as unknown as { args: [bigint, string, string, string, string, string] }).args;
+      const args = (ev as unknown as { args: [bigint, string, string, string, string, bigint, string] }).args;
       const height = BigInt(args[0]);
       if (!landed.has(height)) {
         landed.set(height, { tx: ev.transactionHash, block: ev.blockNumber });
@@ -202,7 +202,8 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
             blockHash: args[2],
             withdrawalRoot: args[3],
             exitRoot: args[4],
-            nextValidatorSetHash: args[5],
+            creditedDepositNonce: BigInt(args[5]),
+            nextValidatorSetHash: args[6],
           },
           l1Tx: ev.transactionHash,
           l1Block: ev.blockNumber,
@@ -224,18 +225,18 @@ export async function startRelayer(o: RelayerOptions): Promise<Relayer> {
   const send = async (cp: ChainCheckpoint): Promise<void> => {
     const call = checkpointCallFor(cp);
     const height = call.height.toString();
+    const signed = [
+      call.height,
+      call.appHash,
+      call.blockHash,
+      call.withdrawalRoot,
+      call.exitRoot,
+      call.creditedDepositNonce,
+    ];
     const args =
       call.newValidatorSet === undefined
-        ? [call.height, call.appHash, call.blockHash, call.withdrawalRoot, call.exitRoot, call.signatures]
-        : [
-            call.height,
-            call.appHash,
-            call.blockHash,
-            call.withdrawalRoot,
-            call.exitRoot,
-            call.newValidatorSet,
-            call.signatures,
-          ];
+        ? [...signed, call.signatures]
+        : [...signed, call.newValidatorSet, call.signatures];
     if (call.newValidatorSet !== undefined && isBlsCheckpoint(cp) && o.blsKeys !== undefined) {
       const n = await registerMissingBlsKeys({
         settlement: settlementAt(o.contract, "bls", wallet),

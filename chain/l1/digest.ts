@@ -5,7 +5,7 @@
 import { AbiCoder, ZeroHash, keccak256, toUtf8Bytes } from "ethers";
 
 export const CHECKPOINT_TYPE =
-  "StrikeCheckpoint(uint256 l1ChainId,address settlement,bytes32 strikeChainId,uint64 height,bytes32 appHash,bytes32 blockHash,bytes32 withdrawalRoot,bytes32 exitRoot,bytes32 nextValidatorSetHash)";
+  "StrikeCheckpoint(uint256 l1ChainId,address settlement,bytes32 strikeChainId,uint64 height,bytes32 appHash,bytes32 blockHash,bytes32 withdrawalRoot,bytes32 exitRoot,uint64 creditedDepositNonce,bytes32 nextValidatorSetHash)";
 export const CHECKPOINT_TYPEHASH = keccak256(toUtf8Bytes(CHECKPOINT_TYPE));
 
 /** Where a signature is valid: one L1 chain, one contract, one Strike chain. */
@@ -24,6 +24,8 @@ export interface Checkpoint {
   blockHash: string;
   withdrawalRoot: string;
   exitRoot: string;
+  /** Every L1 deposit with a nonce up to this one is credited on Strike at `height`, none above. */
+  creditedDepositNonce: bigint;
 }
 
 const abi = AbiCoder.defaultAbiCoder();
@@ -36,7 +38,19 @@ export function strikeChainIdHash(strikeChainId: string): string {
 export function checkpointDigest(domain: SettlementDomain, cp: Checkpoint, nextValidatorSetHash = ZeroHash): string {
   return keccak256(
     abi.encode(
-      ["bytes32", "uint256", "address", "bytes32", "uint64", "bytes32", "bytes32", "bytes32", "bytes32", "bytes32"],
+      [
+        "bytes32",
+        "uint256",
+        "address",
+        "bytes32",
+        "uint64",
+        "bytes32",
+        "bytes32",
+        "bytes32",
+        "bytes32",
+        "uint64",
+        "bytes32",
+      ],
       [
         CHECKPOINT_TYPEHASH,
         domain.l1ChainId,
@@ -47,6 +61,7 @@ export function checkpointDigest(domain: SettlementDomain, cp: Checkpoint, nextV
         cp.blockHash,
         cp.withdrawalRoot,
         cp.exitRoot,
+        cp.creditedDepositNonce,
         nextValidatorSetHash,
       ],
     ),

@@ -23,6 +23,11 @@ export const l1CliErrors = {
   noExitEquity: registerError("l1cli", 6, "nothing to claim: the account had no equity at the last checkpoint"),
   exitTooEarly: registerError("l1cli", 7, "too early for exit mode: a checkpoint landed within the exit timeout"),
   alreadyInExitMode: registerError("l1cli", 8, "the settlement contract is already in exit mode"),
+  nothingToReclaim: registerError(
+    "l1cli",
+    9,
+    "no deposit to reclaim: every deposit of this payer was credited on Strike by the last checkpoint (its USDC is in an exit claim) or was reclaimed already",
+  ),
 };
 
 // ---- strike tx bridge ---------------------------------------------------------------

@@ -50,6 +50,7 @@ function reportForgedCommand(): Command {
       .option("--block-hash <hex>", "its block hash (32 bytes)")
       .option("--withdrawal-root <hex>", "its withdrawal root (32 bytes)")
       .option("--exit-root <hex>", "its exit root (32 bytes)")
+      .option("--credited-deposit-nonce <n>", "its credited deposit nonce (every L1 deposit up to it credited)")
       .option("--next-set-hash <hex>", "its next validator set hash (32 bytes; omit when it changes no set)")
       .option("--signature <hex>", "the validator's signature over the digest: 65 bytes r||s||v (ecdsa) or 256 (bls)"),
     EVIDENCE_GAS,
@@ -60,7 +61,7 @@ function reportForgedCommand(): Command {
   return withExamples(
     cmd,
     "strike tx checkpoint report-forged signed.json --validator strike1... --from alice",
-    "strike tx checkpoint report-forged --height 120 --app-hash 0x... --block-hash 0x... --withdrawal-root 0x... --exit-root 0x... --signature 0x... --validator strike1... --from alice --yes",
+    "strike tx checkpoint report-forged --height 120 --app-hash 0x... --block-hash 0x... --withdrawal-root 0x... --exit-root 0x... --credited-deposit-nonce 7 --signature 0x... --validator strike1... --from alice --yes",
     "strike tx checkpoint report-forged --l1-tx 0x... --l1-rpc http://127.0.0.1:8545 --from alice --yes",
   );
 }

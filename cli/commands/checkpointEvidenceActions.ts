@@ -20,6 +20,7 @@ export interface SignedFieldFlags {
   blockHash?: string;
   withdrawalRoot?: string;
   exitRoot?: string;
+  creditedDepositNonce?: string;
   nextSetHash?: string;
   signature?: string;
 }
@@ -46,9 +47,18 @@ const FILE_FIELDS = {
   blockHash: "block_hash",
   withdrawalRoot: "withdrawal_root",
   exitRoot: "exit_root",
+  creditedDepositNonce: "credited_deposit_nonce",
   nextSetHash: "next_validator_set_hash",
   signature: "signature",
 } as const satisfies Record<keyof SignedFieldFlags, string>;
+
+function nonceOf(what: string, text: string): bigint {
+  if (!/^(0|[1-9][0-9]{0,19})$/.test(text) || BigInt(text) > 0xffffffffffffffffn)
+    throw cliErrors.badArgument(
+      `${what} must be a deposit nonce (a whole number below 2^64), got "${text.slice(0, 80)}"`,
+    );
+  return BigInt(text);
+}
 
 function bytesOf(what: string, text: string, lengths: readonly number[]): Uint8Array {
   const hex = text.startsWith("0x") || text.startsWith("0X") ? text.slice(2) : text;
@@ -76,6 +86,7 @@ function signedFields(values: SignedFieldFlags, source: (field: keyof SignedFiel
     blockHash: bytesOf(source("blockHash"), need("blockHash"), [32]),
     withdrawalRoot: bytesOf(source("withdrawalRoot"), need("withdrawalRoot"), [32]),
     exitRoot: bytesOf(source("exitRoot"), need("exitRoot"), [32]),
+    creditedDepositNonce: nonceOf(source("creditedDepositNonce"), need("creditedDepositNonce")),
     nextValidatorSetHash: bytesOf(source("nextSetHash"), values.nextSetHash ?? "", [0, 32]),
     // ecdsa: r || s || v; bls: an EIP-2537 G2 point.
     signature: bytesOf(source("signature"), need("signature"), [65, 256]),

@@ -5,7 +5,7 @@
  */
 import { Command } from "commander";
 import { withExamples } from "../help.js";
-import { enterExitModeCommand, exitCommand } from "./l1Exit.js";
+import { enterExitModeCommand, exitCommand, reclaimDepositsCommand } from "./l1Exit.js";
 import { addL1Options, type L1Flags } from "./l1Flags.js";
 
 /** The actions' code (ethers, the bridge queries): loaded only when an l1 command runs. */
@@ -50,5 +50,6 @@ export function l1Command(): Command {
   cmd.addCommand(claimCommand());
   cmd.addCommand(enterExitModeCommand());
   cmd.addCommand(exitCommand());
+  cmd.addCommand(reclaimDepositsCommand());
   return withExamples(cmd, "strike l1 deposit 5000000000 --to strike1... --l1-key <hex> --contract 0x...");
 }

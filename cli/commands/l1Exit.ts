@@ -3,7 +3,8 @@
  * contract to exit mode once no checkpoint has landed for its exit timeout (anyone may), and
  * `strike l1 exit` pays an account its equity at the contract's last checkpoint, with the
  * Merkle proof Strike kept for that checkpoint (queried at checkpoint height + 1, where the
- * begin block wrote the tree).
+ * begin block wrote the tree); `strike l1 reclaim-deposits` pays back, in exit mode, the
+ * deposits Strike had not credited by the last checkpoint.
  */
 import { Command } from "commander";
 import { withExamples } from "../help.js";
@@ -22,6 +23,25 @@ export function enterExitModeCommand(): Command {
   return withExamples(
     cmd,
     "strike l1 enter-exit-mode --l1-key 0x59c6... --contract 0x5FbDB2315678afecb367f032d93F642f64180aa3 --output json",
+  );
+}
+
+export function reclaimDepositsCommand(): Command {
+  const cmd = addL1Options(
+    new Command("reclaim-deposits")
+      .description(
+        "In exit mode, pay back the deposits Strike had not credited by the contract's last checkpoint: their USDC is in no exit claim and no withdrawal, so the contract returns it to the address that deposited. Strike credits deposits in nonce order, and each checkpoint tells the contract up to which nonce (creditedDepositNonce); every deposit of --payer above it is reclaimed, each once (found from the contract's Deposited events from --from-block on). Anyone may submit it; the USDC goes to the payer. Refused, changing nothing, when the contract is not in exit mode or the payer has nothing to reclaim.",
+      )
+      .option("--payer <0x address>", "the L1 address that made the deposits (default: --l1-key's own address)")
+      .option("--from-block <n>", "first L1 block to look for the payer's deposits in", "0"),
+  );
+  cmd.action(async (o: L1Flags & { payer?: string; fromBlock: string }, self: Command) =>
+    (await actions()).reclaimDeposits(o, self),
+  );
+  return withExamples(
+    cmd,
+    "strike l1 reclaim-deposits --l1-key 0x59c6... --contract 0x5FbDB... --output json",
+    "strike l1 reclaim-deposits --payer 0x90F7... --from-block 19000000 --l1-key 0x59c6... --contract 0x5FbDB...   # pay back another address's deposits (to that address)",
   );
 }
 

@@ -1,6 +1,6 @@
-/** What `strike l1 enter-exit-mode|exit` do when they run (l1Exit.ts defines them). */
+/** What `strike l1 enter-exit-mode|exit|reclaim-deposits` do when they run (l1Exit.ts defines them). */
 import type { Command } from "commander";
-import { Wallet, hexlify } from "ethers";
+import { Wallet, getAddress, hexlify, type EventLog } from "ethers";
 import type { QueryExitProofResponse } from "../../chain/codec/generated/strike/bridge/v1/query.js";
 import { refusal } from "../../chain/client/queryRpc.js";
 import { addressToBech32, isValidAddress, secp256k1PubKeyToAddressBytes } from "../../chain/crypto/address.js";
@@ -44,6 +44,16 @@ async function exitTiming(c: ReturnType<typeof connect>): Promise<ExitTiming> {
     earliest: lastCheckpointTime + exitTimeout + 1n,
     l1Now: BigInt(block?.timestamp ?? 0),
   };
+}
+
+/** Throws notInExitMode, saying when exit mode opens, unless the contract is in it. */
+function requireExitMode(t: ExitTiming, contract: string): void {
+  if (t.exitMode) return;
+  throw l1CliErrors.notInExitMode(
+    t.l1Now + 1n >= t.earliest
+      ? `it may be entered now: strike l1 enter-exit-mode --contract ${contract}`
+      : `it opens at L1 time ${t.earliest} if no checkpoint lands before (last checkpoint height ${t.height})`,
+  );
 }
 
 export async function enterExitMode(o: L1Flags, self: Command): Promise<void> {
@@ -107,12 +117,7 @@ export async function exit(o: L1Flags & { account?: string }, self: Command): Pr
   try {
     const account = claimAccount(g, o);
     const t = await exitTiming(c);
-    if (!t.exitMode)
-      throw l1CliErrors.notInExitMode(
-        t.l1Now + 1n >= t.earliest
-          ? `it may be entered now: strike l1 enter-exit-mode --contract ${o.contract}`
-          : `it opens at L1 time ${t.earliest} if no checkpoint lands before (last checkpoint height ${t.height})`,
-      );
+    requireExitMode(t, o.contract);
     const p = await exitProofAt(g, account, t.height + 1n);
     if (p === undefined || BigInt(p.equity) === 0n)
       throw l1CliErrors.noExitEquity(`${account} at checkpoint height ${t.height}`);
@@ -133,6 +138,62 @@ export async function exit(o: L1Flags & { account?: string }, self: Command): Pr
       checkpoint_height: t.height.toString(),
       l1_tx: receipt.hash,
       gas_used: receipt.gasUsed.toString(),
+    });
+  } finally {
+    c.provider.destroy();
+  }
+}
+
+/** Deposited events are read in windows of this many L1 blocks (providers cap a log query's range). */
+const LOG_RANGE = 10_000;
+
+export async function reclaimDeposits(
+  o: L1Flags & { payer?: string; fromBlock: string },
+  self: Command,
+): Promise<void> {
+  const g = globalOptions(self);
+  if (o.payer !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(o.payer))
+    throw cliErrors.badArgument(`--payer must be 0x and 40 hex digits, got "${o.payer}"`);
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(o.fromBlock))
+    throw cliErrors.badArgument(`--from-block must be an L1 block number, got "${o.fromBlock}"`);
+  const c = connect(o);
+  try {
+    const payer = getAddress(o.payer ?? c.wallet.address);
+    const t = await exitTiming(c);
+    requireExitMode(t, o.contract);
+    const credited = (await c.settlement.getFunction("creditedDepositNonce")()) as bigint;
+    const head = await c.provider.getBlockNumber();
+    const mine: { nonce: bigint; amount: bigint }[] = [];
+    for (let from = Number(o.fromBlock); from <= head; from += LOG_RANGE) {
+      const events = await c.settlement.queryFilter(
+        c.settlement.filters.Deposited!(null, payer),
+        from,
+        Math.min(head, from + LOG_RANGE - 1),
+      );
+      for (const e of events) {
+        const [nonce, , , amount] = (e as EventLog).args as unknown as [bigint, string, string, bigint];
+        if (nonce > credited) mine.push({ nonce, amount });
+      }
+    }
+    const open: typeof mine = [];
+    for (const d of mine) if ((await c.settlement.getFunction("depositReclaimable")(d.nonce)) === true) open.push(d);
+    if (open.length === 0)
+      throw l1CliErrors.nothingToReclaim(
+        `${payer}: ${mine.length} deposit(s) above nonce ${credited} found from block ${o.fromBlock}, none left to reclaim`,
+      );
+    const reclaimed = [];
+    for (const d of open) {
+      const receipt = await l1Tx(`reclaimDeposit(${d.nonce})`, () =>
+        c.settlement.getFunction("reclaimDeposit")(d.nonce, payer, d.amount),
+      );
+      reclaimed.push({ nonce: d.nonce.toString(), amount: d.amount.toString(), l1_tx: receipt.hash });
+    }
+    print(g.output, {
+      payer,
+      credited_deposit_nonce: credited.toString(),
+      checkpoint_height: t.height.toString(),
+      reclaimed,
+      total: open.reduce((s, d) => s + d.amount, 0n).toString(),
     });
   } finally {
     c.provider.destroy();

@@ -1,7 +1,12 @@
 /**
  * The bridge keeper: the only writer of bridge state. Deposits are credited once more than
- * 2/3 of the bonded power attested the same content; withdrawals burn free uusdc and append
- * a leaf to the withdrawal tree; the checkpoint module reads the two roots.
+ * 2/3 of the bonded power attested the same content, in nonce order (as Gravity Bridge
+ * applies its events): a deposit that passes 2/3 before an earlier nonce waits for it. So
+ * "credited up to nonce n" says exactly which deposits are on Strike, and each checkpoint
+ * carries that n to L1, where the contract pays back, in exit mode, the deposits above it
+ * (Settlement.sol reclaimDeposit): nothing deposited is left that nobody can claim.
+ * Withdrawals burn free uusdc and append a leaf to the withdrawal tree; the checkpoint module
+ * reads the two roots and the credited nonce.
  */
 import type { DepositAttestation, Withdrawal } from "../../chain/codec/generated/strike/bridge/v1/bridge.js";
 import { DepositAttestation as DepositCodec } from "../../chain/codec/generated/strike/bridge/v1/bridge.js";
@@ -76,6 +81,17 @@ export function createBridgeKeeper(config: BridgeKeeperConfig) {
   const { bank, attesters, equities } = config;
   const moduleAddress = () => bank.moduleAddress(BRIDGE_ACCOUNT);
 
+  /** Credits `d` (the next nonce in order), then every waiting deposit that follows it. */
+  function creditInOrder(ctx: Context, d: DepositAttestation): void {
+    credit(ctx, d);
+    for (let next = d.nonce + 1n; ; next++) {
+      const waiting = state.getWaiting(ctx, next);
+      if (waiting === undefined) return;
+      state.deleteWaiting(ctx, next);
+      credit(ctx, waiting);
+    }
+  }
+
   function credit(ctx: Context, d: DepositAttestation): void {
     const amount = BigInt(d.amount);
     bank.mintCoins(ctx, BRIDGE_ACCOUNT, coin(amount));
@@ -86,7 +102,7 @@ export function createBridgeKeeper(config: BridgeKeeperConfig) {
     state.setCounters(ctx, {
       bridgedSupply: c.bridgedSupply + amount,
       depositsCredited: c.depositsCredited + 1n,
-      highestNonceCredited: d.nonce > c.highestNonceCredited ? d.nonce : c.highestNonceCredited,
+      highestNonceCredited: d.nonce,
     });
     ctx.events.emit("deposit_credited", [
       ["nonce", d.nonce.toString()],
@@ -98,7 +114,11 @@ export function createBridgeKeeper(config: BridgeKeeperConfig) {
   }
 
   const keeper = {
-    /** Records one validator's vote; credits the deposit when its content passes 2/3 of the power. */
+    /**
+     * Records one validator's vote; when its content passes 2/3 of the power, credits the
+     * deposit (and the waiting ones after it) if every earlier nonce is credited, else keeps
+     * it waiting. `credited` says whether this vote credited that deposit.
+     */
     attestDeposit(ctx: Context, attester: string, raw: DepositAttestation): { credited: boolean } {
       const d = normalizeDeposit(raw);
       const v = attesters.validatorOf(ctx, attester);
@@ -120,7 +140,19 @@ export function createBridgeKeeper(config: BridgeKeeperConfig) {
         ["power", power.toString()],
       ]);
       if (!exceedsTwoThirds(power, attesters.totalPower(ctx))) return { credited: false };
-      credit(ctx, d);
+      // Votes after the 2/3 (a validator's watcher catching up) are recorded, and change nothing.
+      if (state.getWaiting(ctx, d.nonce) !== undefined) return { credited: false };
+      if (d.nonce !== state.getCounters(ctx).highestNonceCredited + 1n) {
+        // Its votes stay until it is credited: each validator's watcher sees it voted.
+        state.setWaiting(ctx, d);
+        ctx.events.emit("deposit_waiting", [
+          ["nonce", d.nonce.toString()],
+          ["recipient", d.recipient],
+          ["credited_through", state.getCounters(ctx).highestNonceCredited.toString()],
+        ]);
+        return { credited: false };
+      }
+      creditInOrder(ctx, d);
       return { credited: true };
     },
 

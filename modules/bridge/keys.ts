@@ -10,6 +10,7 @@
  *   0x06 | level                    the withdrawal tree's frontier node at that level
  *   0x07                            the withdrawal tree's leaf count (= next withdrawal id)
  *   0x08 | account                  the L1 address an account's exit claim pays
+ *   0x09 | nonce                    a deposit past 2/3 waiting for an earlier nonce to be credited (its attestation)
  */
 export const MODULE_NAME = "bridge";
 export const STORE_KEY = "bridge";
@@ -25,6 +26,7 @@ export const WITHDRAWALS_PREFIX = Uint8Array.of(0x05);
 export const FRONTIER_PREFIX = Uint8Array.of(0x06);
 export const WITHDRAWAL_COUNT_KEY = Uint8Array.of(0x07);
 export const EXIT_ADDRESSES_PREFIX = Uint8Array.of(0x08);
+export const WAITING_PREFIX = Uint8Array.of(0x09);
 
 export const MSG_ATTEST_DEPOSIT_TYPE_URL = "/strike.bridge.v1.MsgAttestDeposit";
 export const MSG_WITHDRAW_TYPE_URL = "/strike.bridge.v1.MsgWithdraw";

@@ -12,6 +12,7 @@ import {
   STORE_KEY,
   TALLIES_PREFIX,
   VOTES_PREFIX,
+  WAITING_PREFIX,
   WITHDRAWALS_PREFIX,
   WITHDRAWAL_COUNT_KEY,
 } from "./keys.js";
@@ -27,6 +28,7 @@ export interface BridgeCounters {
   /** Credited deposits less withdrawals, in uusdc: what the L1 contract holds for accounts on Strike. */
   bridgedSupply: bigint;
   depositsCredited: bigint;
+  /** Deposits are credited in nonce order: every nonce up to this one is credited, none above. */
   highestNonceCredited: bigint;
 }
 
@@ -75,6 +77,18 @@ export function getCredited(src: StoreSource, nonce: bigint): DepositAttestation
 }
 export function setCredited(src: StoreSource, d: DepositAttestation): void {
   kv(src).set(concatBytes(CREDITED_PREFIX, u64be(d.nonce)), encodeMessage(DepositAttestation, d));
+}
+
+/** A deposit whose content passed 2/3 before an earlier nonce was credited: credited after it. */
+export function getWaiting(src: StoreSource, nonce: bigint): DepositAttestation | undefined {
+  const raw = kv(src).get(concatBytes(WAITING_PREFIX, u64be(nonce)));
+  return raw === undefined ? undefined : DepositAttestation.decode(raw);
+}
+export function setWaiting(src: StoreSource, d: DepositAttestation): void {
+  kv(src).set(concatBytes(WAITING_PREFIX, u64be(d.nonce)), encodeMessage(DepositAttestation, d));
+}
+export function deleteWaiting(src: StoreSource, nonce: bigint): void {
+  kv(src).delete(concatBytes(WAITING_PREFIX, u64be(nonce)));
 }
 
 export function getWithdrawal(src: StoreSource, id: bigint): Withdrawal | undefined {

@@ -20,6 +20,8 @@ export interface DigestFields {
   blockHash: Uint8Array;
   withdrawalRoot: Uint8Array;
   exitRoot: Uint8Array;
+  /** Every L1 deposit up to this nonce is credited at `height`, none above. */
+  creditedDepositNonce: bigint;
   nextValidatorSetHash: Uint8Array;
 }
 
@@ -39,6 +41,7 @@ export function digestOf(domain: SettlementDomain, f: DigestFields): Uint8Array 
         blockHash: word(f.blockHash),
         withdrawalRoot: word(f.withdrawalRoot),
         exitRoot: word(f.exitRoot),
+        creditedDepositNonce: f.creditedDepositNonce,
       },
       word(f.nextValidatorSetHash),
     ),

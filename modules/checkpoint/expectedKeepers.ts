@@ -7,6 +7,8 @@ import type { Dec } from "../../chain/types/fixed/index.js";
 export interface BridgeRoots {
   withdrawalRoot(ctx: Context): Uint8Array;
   exitRoot(ctx: Context): Uint8Array;
+  /** The highest L1 deposit nonce credited, every lower one credited too (0: none). */
+  creditedDepositNonce(ctx: Context): bigint;
 }
 
 export interface CheckpointValidator {

@@ -251,6 +251,7 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
       if (!changed && (p.interval === 0n || h % p.interval !== 0n)) return;
       const withdrawalRoot = rootOrZero(o.bridge.withdrawalRoot(ctx));
       const exitRoot = rootOrZero(o.bridge.exitRoot(ctx));
+      const creditedDepositNonce = o.bridge.creditedDepositNonce(ctx);
       const appHash = ctx.block.lastAppHash;
       const blockHash = ctx.block.lastBlockHash;
       if (appHash === undefined || blockHash === undefined) return;
@@ -261,6 +262,7 @@ export function createCheckpointKeeper(o: CheckpointKeeperOptions) {
         blockHash,
         withdrawalRoot,
         exitRoot,
+        creditedDepositNonce,
         nextValidatorSetHash: changed ? keccak(nextSet) : new Uint8Array(),
       };
       const domain = keeper.domain(ctx, ctx.block.chainId);

@@ -119,6 +119,7 @@ test("deposit on L1 → credited on Strike → withdraw → checkpoint → claim
       blockHash: keccak256(toUtf8Bytes("block")),
       withdrawalRoot: w.root,
       exitRoot: ZeroHash,
+      creditedDepositNonce: 0n,
     };
     const { chainId } = await provider.getNetwork();
     const digest = checkpointDigest({ l1ChainId: chainId, settlement: contract, strikeChainId: "strike-e2e-1" }, cp);
@@ -130,6 +131,7 @@ test("deposit on L1 → credited on Strike → withdraw → checkpoint → claim
         cp.blockHash,
         cp.withdrawalRoot,
         cp.exitRoot,
+        cp.creditedDepositNonce,
         sigs,
       )
     ).wait();

@@ -29,6 +29,7 @@ interface CheckpointJson {
   block_hash: string;
   withdrawal_root: string;
   exit_root: string;
+  credited_deposit_nonce: string;
   next_validator_set_hash: string;
   digest: string;
   set: { validator: string; eth_address: string; power: string }[];
@@ -102,6 +103,7 @@ test("a validator's key signing a digest that is not the chain's checkpoint is s
           blockHash: `0x${cp.block_hash}`,
           withdrawalRoot: cp.withdrawal_root,
           exitRoot: cp.exit_root,
+          creditedDepositNonce: BigInt(cp.credited_deposit_nonce),
         },
         cp.next_validator_set_hash === "" ? ZeroHash : cp.next_validator_set_hash,
       );
@@ -135,6 +137,7 @@ test("a validator's key signing a digest that is not the chain's checkpoint is s
       return [
         ...["--height", f.height, "--app-hash", f.app_hash, "--block-hash", f.block_hash],
         ...["--withdrawal-root", f.withdrawal_root, "--exit-root", f.exit_root, "--signature", f.signature],
+        ...["--credited-deposit-nonce", f.credited_deposit_nonce],
         ...(f.next_validator_set_hash === "" ? [] : ["--next-set-hash", f.next_validator_set_hash]),
       ];
     };

@@ -4,6 +4,8 @@
  * on L1, trade so that one wins and one loses, a checkpoint lands, the relayer stops; exit
  * mode is refused until the contract's timeout has passed on L1, then entered; every account
  * claims with `strike l1 exit` and gets exactly its leaf of the checkpoint's exit tree, once.
+ * A deposit made after the last checkpoint (credited on Strike, but not by any checkpoint the
+ * contract has) goes back to its payer with `strike l1 reclaim-deposits`, once.
  * The contract never pays more than was deposited.
  */
 import anyTest, { type TestFn } from "ava";
@@ -18,6 +20,7 @@ import { eventually, startL1Localnet, type L1Localnet, saveL1LocalnetLogs } from
 
 const test = anyTest as TestFn<{ net: L1Localnet }>;
 const DEPOSIT = 2_000_000_000n; // 2,000 USDC each
+const LATE_DEPOSIT = 500_000_000n; // after the last checkpoint on L1
 const TRADERS = ["mm", "bob", "carol"] as const;
 
 test.before(async (t) => {
@@ -130,6 +133,34 @@ test.serial(
     const [height] = (await net.settlement.getFunction("lastCheckpoint")()) as [bigint];
     const exitRoot = (await net.settlement.getFunction("exitRoot")()) as string;
     t.not(exitRoot, `0x${"0".repeat(64)}`, "the checkpoint carries a non-empty exit root");
+    t.is(
+      (await net.settlement.getFunction("creditedDepositNonce")()) as bigint,
+      3n,
+      "the checkpoint says Strike had credited the three deposits",
+    );
+
+    // A deposit after the last checkpoint: Strike credits it, no checkpoint reaches L1 with it.
+    const carolFree = await uusdcOf(traders["carol"]!.address);
+    await (await usdc.getFunction("mint")(payer, LATE_DEPOSIT)).wait();
+    await runCliOk([
+      "l1",
+      "deposit",
+      String(LATE_DEPOSIT),
+      "--to",
+      traders["carol"]!.address,
+      "--l1-key",
+      HARDHAT_KEYS[3]!,
+      ...l1,
+    ]);
+    await eventually(
+      async () => ((await uusdcOf(traders["carol"]!.address)) === carolFree + LATE_DEPOSIT ? true : undefined),
+      300_000,
+      "the late deposit to be credited on Strike",
+    );
+    const reclaimArgs = ["l1", "reclaim-deposits", "--l1-key", HARDHAT_KEYS[3]!, ...l1];
+    const reclaimEarly = await runCli(reclaimArgs);
+    t.not(reclaimEarly.code, 0);
+    t.regex(reclaimEarly.stderr + reclaimEarly.stdout, /not in exit mode/);
 
     const mm = traders["mm"]!;
     const early = await runCli(["l1", "exit", "--account", mm.address, "--l1-key", HARDHAT_KEYS[2]!, ...l1, ...common]);
@@ -219,6 +250,27 @@ test.serial(
     t.true(paid["mm"]! > paid["bob"]!, `mm won: ${paid["mm"]} vs bob ${paid["bob"]}`);
     const total = Object.values(paid).reduce((s, x) => s + x, 0n);
     t.true(total <= deposited, `total paid ${total} ≤ deposited ${deposited}`);
+    t.is(await contractBalance(), deposited + LATE_DEPOSIT - total);
+
+    // The late deposit is in no exit claim (carol was paid her checkpointed equity): it goes
+    // back to the address that paid it, once.
+    const payerBefore = (await usdc.getFunction("balanceOf")(payer)) as bigint;
+    const reclaimed = JSON.parse(await runCliOk(reclaimArgs)) as {
+      payer: string;
+      credited_deposit_nonce: string;
+      reclaimed: { nonce: string; amount: string }[];
+    };
+    t.is(reclaimed.payer, payer);
+    t.is(reclaimed.credited_deposit_nonce, "3");
+    t.deepEqual(
+      reclaimed.reclaimed.map((r) => [r.nonce, r.amount]),
+      [["4", LATE_DEPOSIT.toString()]],
+    );
+    t.is((await usdc.getFunction("balanceOf")(payer)) as bigint, payerBefore + LATE_DEPOSIT);
+    t.is(await contractBalance(), deposited - total);
+    const reclaimAgain = await runCli(reclaimArgs);
+    t.not(reclaimAgain.code, 0);
+    t.regex(reclaimAgain.stderr + reclaimAgain.stdout, /no deposit to reclaim/);
     t.is(await contractBalance(), deposited - total);
 
     // A second claim is refused and pays nothing.

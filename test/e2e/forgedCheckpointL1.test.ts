@@ -82,6 +82,7 @@ test.serial(
       blockHash: `0x${"66".repeat(32)}`,
       withdrawalRoot: ZeroHash,
       exitRoot: ZeroHash,
+      creditedDepositNonce: 0n,
     };
     const digest = checkpointDigest(
       { l1ChainId: 31337n, settlement: net.settlementAddress, strikeChainId: chainId },
@@ -102,6 +103,7 @@ test.serial(
         fields.blockHash,
         fields.withdrawalRoot,
         fields.exitRoot,
+        fields.creditedDepositNonce,
         blob,
       )
     ).wait();

@@ -176,12 +176,13 @@ export function makeCheckpoint(height: bigint, fields: Partial<Checkpoint> = {})
     blockHash: h("block"),
     withdrawalRoot: ZeroHash,
     exitRoot: ZeroHash,
+    creditedDepositNonce: 0n,
     ...fields,
   };
 }
 
-export function checkpointArgs(cp: Checkpoint): [bigint, string, string, string, string] {
-  return [cp.height, cp.appHash, cp.blockHash, cp.withdrawalRoot, cp.exitRoot];
+export function checkpointArgs(cp: Checkpoint): [bigint, string, string, string, string, bigint] {
+  return [cp.height, cp.appHash, cp.blockHash, cp.withdrawalRoot, cp.exitRoot, cp.creditedDepositNonce];
 }
 
 /** Signs and submits a checkpoint; resolves to the receipt. */

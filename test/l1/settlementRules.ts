@@ -312,6 +312,52 @@ export function registerSettlementRules(test: TestFn<Context>, scheme: Scheme): 
     },
   );
 
+  test.serial(
+    `${scheme.name}: in exit mode a deposit Strike had not credited at the last checkpoint goes back to its payer, once; a credited one never`,
+    async (t) => {
+      const { l1 } = t.context;
+      const d = await deploy(l1, scheme, { powers: [1n, 1n, 1n], exitTimeoutSeconds: 100n });
+      for (const amount of [100n, 200n, 300n]) await fund(l1, d, amount); // nonces 1, 2, 3
+      const reclaim = (nonce: bigint, payer: string, amount: bigint) =>
+        (d.settlement.connect(l1.other) as Contract).getFunction("reclaimDeposit")(nonce, payer, amount);
+      const reclaimable = (nonce: bigint) => d.settlement.getFunction("depositReclaimable")(nonce) as Promise<boolean>;
+      // A checkpoint cannot credit a deposit never made, nor uncredit one.
+      t.is(
+        await revertName(
+          submitCheckpoint(d, makeCheckpoint(1n, { creditedDepositNonce: 4n }), { signers: [0, 1, 2] }),
+          d.settlement,
+        ),
+        "UnknownDepositCredited",
+      );
+      await submitCheckpoint(d, makeCheckpoint(1n, { creditedDepositNonce: 2n }), { signers: [0, 1, 2] });
+      t.is(
+        await revertName(
+          submitCheckpoint(d, makeCheckpoint(2n, { creditedDepositNonce: 1n }), { signers: [0, 1, 2] }),
+          d.settlement,
+        ),
+        "CreditedDepositsWentBack",
+      );
+      t.is(await d.settlement.getFunction("creditedDepositNonce")(), 2n);
+      t.deepEqual(await Promise.all([1n, 2n, 3n, 4n].map(reclaimable)), [false, false, true, false]);
+      const payer = l1.trader.address;
+      t.is(await revertName(reclaim(3n, payer, 300n), d.settlement), "NotInExitMode", "not before exit mode");
+      await l1.provider.send("evm_increaseTime", [101]);
+      await (await d.settlement.getFunction("enterExitMode")()).wait();
+      const payerBefore = await usdcBalance(d, payer);
+      // Credited on Strike at the last checkpoint: its USDC is in an equity there, never paid twice.
+      t.is(await revertName(reclaim(2n, payer, 200n), d.settlement), "DepositWasCredited");
+      // Not the deposit's own payer or amount: refused (anyone may submit, only its payer is paid).
+      t.is(await revertName(reclaim(3n, l1.other.address, 300n), d.settlement), "DepositMismatch");
+      t.is(await revertName(reclaim(3n, payer, 301n), d.settlement), "DepositMismatch");
+      t.is(await revertName(reclaim(4n, payer, 1n), d.settlement), "NoDepositToReclaim", "never made");
+      await (await reclaim(3n, payer, 300n)).wait();
+      t.is(await usdcBalance(d, payer), payerBefore + 300n, "paid back to the address that deposited");
+      t.is(await revertName(reclaim(3n, payer, 300n), d.settlement), "NoDepositToReclaim", "once");
+      t.false(await reclaimable(3n));
+      t.is(await usdcBalance(d, d.domain.settlement), 300n, "the credited 100 + 200 stay for the exit claims");
+    },
+  );
+
   test.serial(`${scheme.name}: only the deployer initializes, once`, async (t) => {
     const { l1 } = t.context;
     const d = await deploy(l1, scheme, { powers: [1n] });

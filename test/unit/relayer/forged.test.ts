@@ -37,6 +37,7 @@ const forged: LandedFields = {
   blockHash: w32(2),
   withdrawalRoot: w32(3),
   exitRoot: w32(4),
+  creditedDepositNonce: 9n,
   nextValidatorSetHash: ZeroHash,
 };
 
@@ -44,7 +45,15 @@ const forged: LandedFields = {
 function checkpointCalldata(f: LandedFields, signers = [0, 1, 3]): string {
   const digest = checkpointDigest(domain, f, f.nextValidatorSetHash);
   const blob = signCheckpointEcdsa(digest, members, keys, signers);
-  return iface.encodeFunctionData("checkpoint", [f.height, f.appHash, f.blockHash, f.withdrawalRoot, f.exitRoot, blob]);
+  return iface.encodeFunctionData("checkpoint", [
+    f.height,
+    f.appHash,
+    f.blockHash,
+    f.withdrawalRoot,
+    f.exitRoot,
+    f.creditedDepositNonce,
+    blob,
+  ]);
 }
 
 function chainCheckpoint(
@@ -57,6 +66,7 @@ function chainCheckpoint(
     blockHash: new Uint8Array(32).fill(2),
     withdrawalRoot: new Uint8Array(32).fill(3),
     exitRoot: new Uint8Array(32).fill(4),
+    creditedDepositNonce: 9n,
     nextValidatorSetHash: o.nextValidatorSetHash ?? new Uint8Array(),
     nextValidatorSet: new Uint8Array(),
     digest: new Uint8Array(32),
@@ -96,6 +106,7 @@ test("an updateValidatorSet call's signed next-set hash is keccak256 of the new 
     f.blockHash,
     f.withdrawalRoot,
     f.exitRoot,
+    f.creditedDepositNonce,
     newSet,
     blob,
   ]);

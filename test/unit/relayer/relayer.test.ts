@@ -12,6 +12,7 @@ function cp(height: bigint, o: { complete?: boolean; setChange?: boolean } = {})
       blockHash: new Uint8Array(32).fill(2),
       withdrawalRoot: new Uint8Array(32),
       exitRoot: new Uint8Array(32),
+      creditedDepositNonce: 5n,
       nextValidatorSetHash: o.setChange === true ? new Uint8Array(32).fill(3) : new Uint8Array(),
       nextValidatorSet: new Uint8Array(),
       digest: new Uint8Array(32).fill(4),

@@ -93,15 +93,68 @@ test("an account that is not a bonded validator cannot attest", (t) => {
   t.is(f.snapshot(), before);
 });
 
-test("deposits may be credited out of nonce order, each once", (t) => {
+test("deposits are credited in nonce order: one past 2/3 early waits for the nonces before it, then all credit at once", (t) => {
   const f = createBridgeFixture([1n]);
-  t.true(attestAll(f, deposit(3n, ALICE, 3n)));
+  t.false(attestAll(f, deposit(3n, ALICE, 3n)), "nonce 3 passes 2/3 but waits for 1 and 2");
+  t.is(f.balance(ALICE), 0n);
+  t.is(f.supply(), 0n);
+  t.is(f.keeper.counters(f.ctx()).highestNonceCredited, 0n);
   t.true(attestAll(f, deposit(1n, ALICE, 1n)));
-  t.true(attestAll(f, deposit(2n, ALICE, 2n)));
+  t.is(f.balance(ALICE), 1n);
+  t.is(f.keeper.counters(f.ctx()).highestNonceCredited, 1n, "3 still waits for 2");
+  const events = f.tx((ctx) => {
+    t.true(f.keeper.attestDeposit(ctx, V(0), deposit(2n, ALICE, 2n)).credited);
+    return ctx.events.events.filter((e) => e.type === "deposit_credited").map((e) => e.attributes[0]!.value);
+  });
+  t.deepEqual(events, ["2", "3"], "crediting 2 credits the waiting 3 in the same tx, in order");
   t.is(f.balance(ALICE), 6n);
+  t.is(f.supply(), 6n);
   const c = f.keeper.counters(f.ctx());
   t.is(c.depositsCredited, 3n);
   t.is(c.highestNonceCredited, 3n);
+  t.is(c.bridgedSupply, 6n);
+  // Each credits once: late votes for any of them are refused and change nothing.
+  const before = f.snapshot();
+  for (const n of [1n, 2n, 3n])
+    t.true(
+      bridgeErrors.alreadyCredited.is(
+        t.throws(() => f.tx((ctx) => f.keeper.attestDeposit(ctx, V(0), deposit(n, ALICE, n)))),
+      ),
+    );
+  t.is(f.snapshot(), before);
+});
+
+test("a waiting deposit takes late votes without crediting, and its content is the one that passed 2/3", (t) => {
+  const f = createBridgeFixture([1n, 1n, 1n, 1n]);
+  const honest = deposit(2n, ALICE, 20n);
+  for (const i of [0, 1, 2]) f.tx((ctx) => f.keeper.attestDeposit(ctx, V(i), honest));
+  // The fourth validator's watcher catches up late, with a lie: recorded, changes nothing.
+  const lie = deposit(2n, addr(66), 1_000_000n);
+  t.false(f.tx((ctx) => f.keeper.attestDeposit(ctx, V(3), lie)).credited);
+  t.true(f.keeper.depositStatus(f.ctx(), 2n, V(0)).attesterVoted, "a watcher sees its vote on a waiting deposit");
+  t.is(f.keeper.depositStatus(f.ctx(), 2n).credited, undefined);
+  t.true(attestAll(f, deposit(1n, ALICE, 1n)));
+  t.is(f.balance(ALICE), 21n);
+  t.is(f.balance(addr(66)), 0n);
+  t.is(f.keeper.depositStatus(f.ctx(), 2n).credited?.recipient, ALICE);
+  t.deepEqual(f.keeper.depositStatus(f.ctx(), 2n).votes, [], "votes go once it is credited");
+});
+
+test("a thousand deposits attested in reverse order credit all together when the first arrives, conserving the supply", (t) => {
+  const f = createBridgeFixture([1n]);
+  let total = 0n;
+  for (let n = 1000n; n >= 2n; n--) {
+    t.false(attestAll(f, deposit(n, addr(Number(n % 50n) + 1), n)));
+    total += n;
+  }
+  t.is(f.supply(), 0n);
+  t.true(attestAll(f, deposit(1n, ALICE, 1n)));
+  total += 1n;
+  t.is(f.supply(), total);
+  const c = f.keeper.counters(f.ctx());
+  t.is(c.highestNonceCredited, 1000n);
+  t.is(c.depositsCredited, 1000n);
+  t.is(c.bridgedSupply, total);
 });
 
 test("malformed attestations are refused with typed errors", (t) => {

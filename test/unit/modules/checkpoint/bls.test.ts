@@ -262,6 +262,7 @@ function blsForgedReport(c: CheckpointChain, validator: number, appHash: Uint8Ar
     blockHash: cp.blockHash,
     withdrawalRoot: cp.withdrawalRoot,
     exitRoot: cp.exitRoot,
+    creditedDepositNonce: cp.creditedDepositNonce,
     nextValidatorSetHash: cp.nextValidatorSetHash,
     signature: signCheckpointDigestBls(digest, blsSecret(key)),
   };

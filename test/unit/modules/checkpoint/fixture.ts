@@ -97,6 +97,8 @@ export interface CheckpointChain {
   staking: StakingKeeper;
   checkpoint: CheckpointKeeper;
   height: bigint;
+  /** What the bridge stub says is credited (every L1 deposit up to it); 0 unless a test sets it. */
+  creditedDepositNonce: bigint;
   ctx(): Context;
   /** One block: begin block (records a checkpoint when due), the messages, end block. */
   block(msgs?: { typeUrl: string; value: Uint8Array }[]): MsgResult[];
@@ -116,7 +118,11 @@ export function createCheckpointChain(o: CheckpointChainOptions): CheckpointChai
   const zero = new Uint8Array(32);
   const checkpoint = createCheckpointKeeper({
     staking,
-    bridge: { withdrawalRoot: () => zero, exitRoot: () => zero },
+    bridge: {
+      withdrawalRoot: () => zero,
+      exitRoot: () => zero,
+      creditedDepositNonce: () => chain.creditedDepositNonce,
+    },
   });
   const stakingModule = createStakingModule(staking);
   const modules: AppModule[] = [
@@ -185,6 +191,7 @@ export function createCheckpointChain(o: CheckpointChainOptions): CheckpointChai
     staking,
     checkpoint,
     height: 0n,
+    creditedDepositNonce: 0n,
     ctx: () => makeCtx(chain.height),
     block(msgs = []) {
       chain.height += 1n;

@@ -75,6 +75,7 @@ test("a checkpoint of height h is recorded at h+1 with the header's app hash and
       blockHash: hexlify(blockHashAt(5n)),
       withdrawalRoot: hexlify(new Uint8Array(32)),
       exitRoot: hexlify(new Uint8Array(32)),
+      creditedDepositNonce: 0n,
     },
   );
   t.is(hexlify(cp.digest), expected);
@@ -256,6 +257,7 @@ function signedFields(c: CheckpointChain, n: number, appHash: Uint8Array, height
     blockHash: blockHashAt(5n),
     withdrawalRoot: new Uint8Array(32),
     exitRoot: new Uint8Array(32),
+    creditedDepositNonce: 0n,
   };
   const digest = checkpointDigest(
     { l1ChainId: L1_CHAIN_ID, settlement: SETTLEMENT, strikeChainId: CHAIN_ID },
@@ -265,6 +267,7 @@ function signedFields(c: CheckpointChain, n: number, appHash: Uint8Array, height
       blockHash: hexlify(cp.blockHash),
       withdrawalRoot: hexlify(cp.withdrawalRoot),
       exitRoot: hexlify(cp.exitRoot),
+      creditedDepositNonce: cp.creditedDepositNonce,
     },
   );
   return {
@@ -273,6 +276,7 @@ function signedFields(c: CheckpointChain, n: number, appHash: Uint8Array, height
     blockHash: cp.blockHash,
     withdrawalRoot: cp.withdrawalRoot,
     exitRoot: cp.exitRoot,
+    creditedDepositNonce: cp.creditedDepositNonce,
     nextValidatorSetHash: new Uint8Array(),
     signature: signCheckpointDigest(Buffer.from(digest.slice(2), "hex"), ethWallet(n).privateKey),
   };
@@ -535,6 +539,39 @@ test("one signature over a digest that is not the chain's checkpoint at a record
   const other = c.deliver(forgedReport(2, signedFields(c, 2, new Uint8Array(32).fill(8))));
   t.true(checkpointErrors.alreadyPunished.is(other.error), "another forged digest for the same height");
   t.is(c.snapshot(), after);
+});
+
+test("a checkpoint carries the bridge's credited deposit nonce under its signatures; a signature over another nonce is a forgery", (t) => {
+  const c = three();
+  c.creditedDepositNonce = 41n;
+  c.blocks(6);
+  const cp = c.checkpoint.checkpoint(c.ctx(), 5n)!;
+  t.is(cp.creditedDepositNonce, 41n);
+  const digestWith = (nonce: bigint) =>
+    checkpointDigest(
+      { l1ChainId: L1_CHAIN_ID, settlement: SETTLEMENT, strikeChainId: CHAIN_ID },
+      {
+        height: 5n,
+        appHash: hexlify(appHashAt(5n)),
+        blockHash: hexlify(blockHashAt(5n)),
+        withdrawalRoot: hexlify(cp.withdrawalRoot),
+        exitRoot: hexlify(cp.exitRoot),
+        creditedDepositNonce: nonce,
+      },
+    );
+  t.is(hexlify(cp.digest), digestWith(41n));
+  // The chain's state root with fewer deposits credited: on L1 it would let the deposits
+  // above pay back in exit mode although their uusdc is in accounts' equity.
+  const honest = signedFields(c, 2, appHashAt(5n));
+  const lie = {
+    ...honest,
+    creditedDepositNonce: 40n,
+    signature: signCheckpointDigest(Buffer.from(digestWith(40n).slice(2), "hex"), ethWallet(2).privateKey),
+  };
+  t.true(checkpointErrors.notForged.is(c.deliver(forgedReport(2, honest)).error));
+  const r = c.deliver(forgedReport(2, lie));
+  t.true(r.ok, String(r.error));
+  t.true(c.staking.validator(c.ctx(), addr(2))!.jailed);
 });
 
 test("a signature for a height the chain never checkpointed, at or below the newest checkpoint, is slashed by the set in force there", (t) => {

@@ -70,6 +70,7 @@ export interface QueryStatusResponse {
   withdrawals: bigint;
   withdrawalRoot: string;
   depositsCredited: bigint;
+  /** Deposits are credited in nonce order: every nonce up to this one is credited, none above. */
   highestNonceCredited: bigint;
 }
 

@@ -75,6 +75,11 @@ export interface Checkpoint {
   completedAt: bigint;
   /** Block time (unix seconds) of the block that recorded it (height+1). */
   timeSeconds: bigint;
+  /**
+   * Every L1 deposit with a nonce up to this one is credited at `height`, none above (the
+   * bridge credits in nonce order); in exit mode the contract pays back deposits above it.
+   */
+  creditedDepositNonce: bigint;
 }
 
 /** One validator's signature on a checkpoint. */
@@ -113,6 +118,7 @@ export interface SignedCheckpointFields {
   exitRoot: Uint8Array;
   nextValidatorSetHash: Uint8Array;
   signature: Uint8Array;
+  creditedDepositNonce: bigint;
 }
 
 function createBaseParams(): Params {
@@ -510,6 +516,7 @@ function createBaseCheckpoint(): Checkpoint {
     signedPower: 0n,
     completedAt: 0n,
     timeSeconds: 0n,
+    creditedDepositNonce: 0n,
   };
 }
 
@@ -568,6 +575,12 @@ export const Checkpoint: MessageFns<Checkpoint> = {
         throw new globalThis.Error("value provided for field message.timeSeconds of type int64 too large");
       }
       writer.uint32(104).int64(message.timeSeconds);
+    }
+    if (message.creditedDepositNonce !== 0n) {
+      if (BigInt.asUintN(64, message.creditedDepositNonce) !== message.creditedDepositNonce) {
+        throw new globalThis.Error("value provided for field message.creditedDepositNonce of type uint64 too large");
+      }
+      writer.uint32(112).uint64(message.creditedDepositNonce);
     }
     return writer;
   },
@@ -689,6 +702,14 @@ export const Checkpoint: MessageFns<Checkpoint> = {
             message.timeSeconds = reader.int64() as bigint;
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.creditedDepositNonce = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -760,6 +781,11 @@ export const Checkpoint: MessageFns<Checkpoint> = {
         : isSet(object.time_seconds)
         ? BigInt(object.time_seconds)
         : 0n,
+      creditedDepositNonce: isSet(object.creditedDepositNonce)
+        ? BigInt(object.creditedDepositNonce)
+        : isSet(object.credited_deposit_nonce)
+        ? BigInt(object.credited_deposit_nonce)
+        : 0n,
     };
   },
 
@@ -804,6 +830,9 @@ export const Checkpoint: MessageFns<Checkpoint> = {
     if (message.timeSeconds !== 0n) {
       obj.timeSeconds = message.timeSeconds.toString();
     }
+    if (message.creditedDepositNonce !== 0n) {
+      obj.creditedDepositNonce = message.creditedDepositNonce.toString();
+    }
     return obj;
   },
 
@@ -832,6 +861,9 @@ export const Checkpoint: MessageFns<Checkpoint> = {
       : 0n;
     message.timeSeconds = (object.timeSeconds !== undefined && object.timeSeconds !== null)
       ? BigInt(object.timeSeconds)
+      : 0n;
+    message.creditedDepositNonce = (object.creditedDepositNonce !== undefined && object.creditedDepositNonce !== null)
+      ? BigInt(object.creditedDepositNonce)
       : 0n;
     return message;
   },
@@ -1168,6 +1200,7 @@ function createBaseSignedCheckpointFields(): SignedCheckpointFields {
     exitRoot: new Uint8Array(0),
     nextValidatorSetHash: new Uint8Array(0),
     signature: new Uint8Array(0),
+    creditedDepositNonce: 0n,
   };
 }
 
@@ -1196,6 +1229,12 @@ export const SignedCheckpointFields: MessageFns<SignedCheckpointFields> = {
     }
     if (message.signature.length !== 0) {
       writer.uint32(58).bytes(message.signature);
+    }
+    if (message.creditedDepositNonce !== 0n) {
+      if (BigInt.asUintN(64, message.creditedDepositNonce) !== message.creditedDepositNonce) {
+        throw new globalThis.Error("value provided for field message.creditedDepositNonce of type uint64 too large");
+      }
+      writer.uint32(64).uint64(message.creditedDepositNonce);
     }
     return writer;
   },
@@ -1269,6 +1308,14 @@ export const SignedCheckpointFields: MessageFns<SignedCheckpointFields> = {
             message.signature = reader.bytes();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.creditedDepositNonce = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1310,6 +1357,11 @@ export const SignedCheckpointFields: MessageFns<SignedCheckpointFields> = {
         ? bytesFromBase64(object.next_validator_set_hash)
         : new Uint8Array(0),
       signature: isSet(object.signature) ? bytesFromBase64(object.signature) : new Uint8Array(0),
+      creditedDepositNonce: isSet(object.creditedDepositNonce)
+        ? BigInt(object.creditedDepositNonce)
+        : isSet(object.credited_deposit_nonce)
+        ? BigInt(object.credited_deposit_nonce)
+        : 0n,
     };
   },
 
@@ -1336,6 +1388,9 @@ export const SignedCheckpointFields: MessageFns<SignedCheckpointFields> = {
     if (message.signature.length !== 0) {
       obj.signature = base64FromBytes(message.signature);
     }
+    if (message.creditedDepositNonce !== 0n) {
+      obj.creditedDepositNonce = message.creditedDepositNonce.toString();
+    }
     return obj;
   },
 
@@ -1351,6 +1406,9 @@ export const SignedCheckpointFields: MessageFns<SignedCheckpointFields> = {
     message.exitRoot = object.exitRoot ?? new Uint8Array(0);
     message.nextValidatorSetHash = object.nextValidatorSetHash ?? new Uint8Array(0);
     message.signature = object.signature ?? new Uint8Array(0);
+    message.creditedDepositNonce = (object.creditedDepositNonce !== undefined && object.creditedDepositNonce !== null)
+      ? BigInt(object.creditedDepositNonce)
+      : 0n;
     return message;
   },
 };
