@@ -185,9 +185,17 @@ export function createMarginLedger(config: MarginLedgerConfig) {
         quote -= d.cost + d.fee;
       }
       const after = computeRisk(ctx, config, { ...s, quoteBalance: quote.toString() }, [...positions.values()]);
+      let before: AccountRisk | undefined;
+      // A stale mark cannot back value leaving the account (withdrawals wait for a fresh one):
+      // while it still holds a stale-priced position, no trade may lower its equity beyond the fees.
+      if (after.positions.some((p) => p.stale)) {
+        before = computeRisk(ctx, config, s, stored);
+        const fees = deltas.reduce((sum, d) => sum + d.fee, 0n);
+        if (after.equity + fees < before.equity) return false;
+      }
       if (after.equity >= after.im) return true;
       if (!onlyReducing || after.equity < 0n) return false;
-      return notLessCollateralised(computeRisk(ctx, config, s, stored), after);
+      return notLessCollateralised(before ?? computeRisk(ctx, config, s, stored), after);
     },
 
     /** Books one side of a fill: position, quote balance, and the fee to the fee collector. */
