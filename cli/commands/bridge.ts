@@ -82,7 +82,9 @@ function withdrawalQueryCommand(): Command {
 
 function depositQueryCommand(): Command {
   const cmd = new Command("deposit")
-    .description("Whether L1 deposit <nonce> is credited, and the attesting power per content so far")
+    .description(
+      "Whether L1 deposit <nonce> is credited (or past 2/3 and waiting for the nonce before it: deposits are credited in nonce order), and the attesting power per content so far",
+    )
     .argument("<nonce>", "the deposit's nonce (printed by strike l1 deposit)")
     .action(async (nonceText: string, o: unknown, self: Command) => (await actions()).depositQuery(nonceText, o, self));
   return withExamples(cmd, "strike query bridge deposit 1");

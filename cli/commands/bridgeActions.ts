@@ -116,6 +116,7 @@ export async function depositQuery(nonceText: string, _o: unknown, self: Command
   print(g.output, {
     nonce: nonce.toString(),
     credited: r.credited,
+    ...(r.waiting ? { waiting_for_nonce: (nonce - 1n).toString() } : {}),
     votes: r.votes.map((v) => ({ content_hash: v.contentHash, power: v.power })),
     ...(r.deposit === undefined
       ? {}

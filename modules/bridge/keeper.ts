@@ -359,6 +359,7 @@ export function createBridgeKeeper(config: BridgeKeeperConfig) {
       const v = attester === undefined ? undefined : attesters.validatorOf(src, attester);
       return {
         credited,
+        waiting: credited === undefined && state.getWaiting(src, nonce) !== undefined,
         votes: credited === undefined ? [...state.tallies(src, nonce)] : [],
         attesterVoted: v !== undefined && state.getVote(src, nonce, v.validator) !== undefined,
       };

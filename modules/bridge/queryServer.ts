@@ -69,6 +69,7 @@ export function bridgeQueryRoutes(keeper: BridgeKeeper): QueryRoute[] {
           credited: s.credited !== undefined,
           votes: s.votes.map(([hash, power]) => ({ contentHash: hex(hash), power: power.toString() })),
           attesterVoted: s.attesterVoted,
+          waiting: s.waiting,
           deposit: s.credited,
         }).finish();
       },

@@ -133,10 +133,13 @@ test("a waiting deposit takes late votes without crediting, and its content is t
   t.false(f.tx((ctx) => f.keeper.attestDeposit(ctx, V(3), lie)).credited);
   t.true(f.keeper.depositStatus(f.ctx(), 2n, V(0)).attesterVoted, "a watcher sees its vote on a waiting deposit");
   t.is(f.keeper.depositStatus(f.ctx(), 2n).credited, undefined);
+  t.true(f.keeper.depositStatus(f.ctx(), 2n).waiting, "the query says it waits for nonce 1");
+  t.false(f.keeper.depositStatus(f.ctx(), 1n).waiting);
   t.true(attestAll(f, deposit(1n, ALICE, 1n)));
   t.is(f.balance(ALICE), 21n);
   t.is(f.balance(addr(66)), 0n);
   t.is(f.keeper.depositStatus(f.ctx(), 2n).credited?.recipient, ALICE);
+  t.false(f.keeper.depositStatus(f.ctx(), 2n).waiting);
   t.deepEqual(f.keeper.depositStatus(f.ctx(), 2n).votes, [], "votes go once it is credited");
 });
 

@@ -54,7 +54,14 @@ export interface QueryDepositResponse {
   votes: DepositVotes[];
   attesterVoted: boolean;
   /** The credited content (when credited). */
-  deposit: DepositAttestation | undefined;
+  deposit:
+    | DepositAttestation
+    | undefined;
+  /**
+   * Past 2/3 but not credited yet: deposits are credited in nonce order, and this one waits
+   * for the nonce before it (then both are credited in one tx).
+   */
+  waiting: boolean;
 }
 
 /** QueryStatusRequest asks for the bridge's counters. */
@@ -486,7 +493,7 @@ export const DepositVotes: MessageFns<DepositVotes> = {
 };
 
 function createBaseQueryDepositResponse(): QueryDepositResponse {
-  return { credited: false, votes: [], attesterVoted: false, deposit: undefined };
+  return { credited: false, votes: [], attesterVoted: false, deposit: undefined, waiting: false };
 }
 
 export const QueryDepositResponse: MessageFns<QueryDepositResponse> = {
@@ -502,6 +509,9 @@ export const QueryDepositResponse: MessageFns<QueryDepositResponse> = {
     }
     if (message.deposit !== undefined) {
       DepositAttestation.encode(message.deposit, writer.uint32(34).fork()).join();
+    }
+    if (message.waiting !== false) {
+      writer.uint32(40).bool(message.waiting);
     }
     return writer;
   },
@@ -551,6 +561,14 @@ export const QueryDepositResponse: MessageFns<QueryDepositResponse> = {
             message.deposit = DepositAttestation.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.waiting = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -573,6 +591,7 @@ export const QueryDepositResponse: MessageFns<QueryDepositResponse> = {
         ? globalThis.Boolean(object.attester_voted)
         : false,
       deposit: isSet(object.deposit) ? DepositAttestation.fromJSON(object.deposit) : undefined,
+      waiting: isSet(object.waiting) ? globalThis.Boolean(object.waiting) : false,
     };
   },
 
@@ -590,6 +609,9 @@ export const QueryDepositResponse: MessageFns<QueryDepositResponse> = {
     if (message.deposit !== undefined) {
       obj.deposit = DepositAttestation.toJSON(message.deposit);
     }
+    if (message.waiting !== false) {
+      obj.waiting = message.waiting;
+    }
     return obj;
   },
 
@@ -604,6 +626,7 @@ export const QueryDepositResponse: MessageFns<QueryDepositResponse> = {
     message.deposit = (object.deposit !== undefined && object.deposit !== null)
       ? DepositAttestation.fromPartial(object.deposit)
       : undefined;
+    message.waiting = object.waiting ?? false;
     return message;
   },
 };
