@@ -130,7 +130,12 @@ export function createWebsocketEndpoint(
       queue.length = 0;
       if (base.services.eventBus.numClientSubscriptions(subscriberId) > 0)
         base.services.eventBus.unsubscribeAll(subscriberId);
-      base.services.marketData?.feed.unsubscribeAll(subscriberId);
+      const feed = base.services.marketData?.feed;
+      if (feed !== undefined) {
+        feed.unsubscribeAll(subscriberId);
+        // A strike_subscribe still waiting in the feed's queue registers after this: drop it once it has.
+        void feed.idle().then(() => feed.unsubscribeAll(subscriberId));
+      }
     });
     socket.on("error", (e) => logger.error("websocket error", { subscriberId, error: e.message }));
   });
