@@ -196,3 +196,22 @@ test("bad user input fails with a message, not a stack trace", async (t) => {
   t.regex(wrongPrefix.stderr, /expected "strike"/);
   rmSync(home, { recursive: true });
 });
+
+test("counts, ids and heights too large for their fields are refused by name before the node is asked", async (t) => {
+  // Nothing listens here: a refusal that got as far as the node would say it cannot reach it.
+  const node = ["--node", "tcp://127.0.0.1:9"];
+  for (const [args, flag] of [
+    [["query", "book", "ETH-PERP", "--levels", "4294967296"], "--levels"],
+    [["query", "trades", "--market", "ETH-PERP", "--limit", "99999999999999999999"], "--limit"],
+    [["query", "bridge", "withdrawal", "18446744073709551616"], "<id>"],
+    [["query", "bridge", "deposit", "18446744073709551616"], "<nonce>"],
+    [["query", "bridge", "withdrawal", "0", "--height", "9007199254740992"], "--height"],
+    [["query", "bridge", "exit-proof", ADDR, "--height", "99999999999999999999999"], "--height"],
+  ] as const) {
+    const r = await strike([...args, ...node]);
+    t.is(r.code, 1, args.join(" "));
+    t.true(r.stderr.includes(`${flag} `) && r.stderr.includes("is too large (at most "), r.stderr);
+    t.regex(r.stderr, /codespace cli\)/);
+    t.false(r.stderr.includes("    at "));
+  }
+});
