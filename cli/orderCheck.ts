@@ -64,3 +64,15 @@ export async function checkOrderShapes(g: GlobalOptions, orders: readonly OrderS
       throw cliErrors.badArgument(`${o.label === undefined ? "" : `${o.label}: `}${problem}; nothing was sent`);
   }
 }
+
+/**
+ * Refuses, before anything is signed, a cancel in a market that does not exist: the chain
+ * refuses it only in its block, after charging the fee.
+ */
+export async function checkMarketsExist(g: GlobalOptions, ids: readonly string[]): Promise<void> {
+  const { markets } = await withComet(g, (c) => cliQueries(c).orderbook.Markets({}));
+  const known = new Set(markets.map((m) => m.id));
+  for (const id of ids)
+    if (!known.has(id))
+      throw cliErrors.badArgument(`unknown market "${id}" (see \`strike query markets\`); nothing was sent`);
+}
