@@ -96,6 +96,9 @@ export function createWebsocketEndpoint(
         return reply(serialize(errorResponse(null, error)));
       }
       const requests = Array.isArray(request) ? request : [request];
+      // As over HTTP: an empty batch is one invalid request, not silence the client waits on.
+      if (requests.length === 0)
+        return reply(serialize(errorResponse(null, jsonRpcError(JSONRPC_INVALID_REQUEST, "empty batch"))));
       if (requests.length > maxBatchRequests) {
         const error = jsonRpcError(
           JSONRPC_INVALID_REQUEST,
