@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { WebSocketServer } from "ws";
 import { loadConfig } from "../../../chain/node/config.js";
 import { loadGenesis } from "../../../genesis/genesis.js";
 
@@ -213,5 +214,29 @@ test("counts, ids and heights too large for their fields are refused by name bef
     t.true(r.stderr.includes(`${flag} `) && r.stderr.includes("is too large (at most "), r.stderr);
     t.regex(r.stderr, /codespace cli\)/);
     t.false(r.stderr.includes("    at "));
+  }
+});
+
+test("receipt watch refuses a --timeout longer than a timer can wait, instead of stopping at once", async (t) => {
+  // A node's websocket that accepts the subscription and then stays quiet.
+  const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+  wss.on("connection", (ws) =>
+    ws.on("message", (raw: Buffer) => {
+      const { id } = JSON.parse(raw.toString()) as { id: number };
+      ws.send(JSON.stringify({ jsonrpc: "2.0", id, result: {} }));
+    }),
+  );
+  await new Promise((r) => wss.once("listening", r));
+  const node = `tcp://127.0.0.1:${(wss.address() as { port: number }).port}`;
+  try {
+    const r = await strike(["receipt", "watch", "--timeout", "9999999999", "--output", "json", "--node", node]);
+    t.is(r.code, 1, r.stderr);
+    t.notRegex(r.stderr, /--timeout reached/);
+    t.regex(r.stderr, /--timeout 9999999999 is too long: at most 2147483 seconds/);
+    const ok = await strike(["receipt", "watch", "--timeout", "0.2", "--output", "json", "--node", node]);
+    t.is(ok.code, 0, ok.stderr);
+    t.regex(ok.stderr, /--timeout reached: 0 receipt\(s\)/);
+  } finally {
+    wss.close();
   }
 });
