@@ -240,3 +240,26 @@ test("receipt watch refuses a --timeout longer than a timer can wait, instead of
     wss.close();
   }
 });
+
+test("feeder refuses an --interval or --http-timeout longer than a timer can wait, before it signs anything", async (t) => {
+  const home = mkdtempSync(join(tmpdir(), "strike-cli-"));
+  const common = ["--from", "feeder", "--assets", "ETH", "--home", home, "--node", "tcp://127.0.0.1:9"];
+  const long = await strike(["feeder", "--interval", "600h", ...common]);
+  t.is(long.code, 1, long.stderr);
+  t.regex(long.stderr, /--interval 600h is too long: at most 2147483647ms \(about 596h\)/);
+  const http = await strike([
+    "feeder",
+    "--source",
+    "http",
+    "--http-url",
+    "http://127.0.0.1:9/{asset}",
+    "--http-field",
+    "price",
+    "--http-timeout",
+    "1000h",
+    ...common,
+  ]);
+  t.is(http.code, 1, http.stderr);
+  t.regex(http.stderr, /--http-timeout 1000h is too long/);
+  rmSync(home, { recursive: true });
+});
