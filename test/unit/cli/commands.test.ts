@@ -263,3 +263,27 @@ test("feeder refuses an --interval or --http-timeout longer than a timer can wai
   t.regex(http.stderr, /--http-timeout 1000h is too long/);
   rmSync(home, { recursive: true });
 });
+
+test("relayer refuses a --poll-ms or a timeout longer than a timer can wait, before it connects", async (t) => {
+  const common = [
+    "relayer",
+    "start",
+    "--contract",
+    "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+    "--l1-key",
+    "11".repeat(32),
+    "--l1-rpc",
+    "http://127.0.0.1:9",
+    "--node",
+    "tcp://127.0.0.1:9",
+  ];
+  for (const [flag, bound] of [
+    ["--poll-ms", "from 50 to 2147483647"],
+    ["--l1-timeout-ms", "from 100 to 2147483647"],
+    ["--rpc-timeout-ms", "from 100 to 2147483647"],
+  ] as const) {
+    const r = await strike([...common, flag, "9999999999"]);
+    t.is(r.code, 1, r.stderr);
+    t.true(r.stderr.includes(`${flag} must be an integer ${bound}`), r.stderr);
+  }
+});
