@@ -127,6 +127,9 @@ export function genesisIssues(doc: unknown): string[] {
   const ih = doc["initial_height"];
   if (!isUintString(ih))
     issues.push(`initial_height: must be a non-negative integer string, got ${JSON.stringify(ih)}`);
+  // The state store numbers its versions (heights) with JavaScript numbers.
+  else if (BigInt(ih) > BigInt(Number.MAX_SAFE_INTEGER))
+    issues.push(`initial_height: must be at most ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(ih)}`);
   checkConsensusParams(issues, doc["consensus_params"]);
   checkValidators(issues, doc["validators"]);
   const ah = doc["app_hash"];

@@ -239,3 +239,13 @@ test("a default genesis with a genesis time that is not a real RFC3339 time is r
   }
   t.is(base().genesis_time, "2025-01-01T00:00:00Z");
 });
+
+test("an initial_height past what the state store's versions hold is refused by validation, not at the first commit", (t) => {
+  for (const initial_height of ["9223372036854775807", "99999999999999999999999"]) {
+    t.deepEqual(
+      genesisIssues({ ...base(), initial_height }).filter((i) => i.startsWith("initial_height")),
+      [`initial_height: must be at most 9007199254740991, got "${initial_height}"`],
+    );
+  }
+  t.deepEqual(genesisIssues({ ...base(), initial_height: "9007199254740991" }), []);
+});
