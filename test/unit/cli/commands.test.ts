@@ -287,3 +287,15 @@ test("relayer refuses a --poll-ms or a timeout longer than a timer can wait, bef
     t.true(r.stderr.includes(`${flag} must be an integer ${bound}`), r.stderr);
   }
 });
+
+test("l1 claim and l1 deposit refuse an id or amount too large for the contract's field, before connecting", async (t) => {
+  const l1 = ["--l1-key", "11".repeat(32), "--l1-rpc", "http://127.0.0.1:9"];
+  const contract = ["--contract", "0x5FbDB2315678afecb367f032d93F642f64180aa3"];
+  const claim = await strike(["l1", "claim", "18446744073709551616", ...l1, ...contract]);
+  t.is(claim.code, 1, claim.stderr);
+  t.regex(claim.stderr, /<withdrawal id> 18446744073709551616 is too large \(at most 2\^64 - 1\).*codespace cli/);
+  const huge = `1${"0".repeat(80)}`;
+  const deposit = await strike(["l1", "deposit", huge, "--to", ADDR, ...l1, ...contract]);
+  t.is(deposit.code, 1, deposit.stderr);
+  t.regex(deposit.stderr, /amount 10+ is too large \(at most 2\^256 - 1\).*codespace cli/);
+});
