@@ -299,3 +299,14 @@ test("l1 claim and l1 deposit refuse an id or amount too large for the contract'
   t.is(deposit.code, 1, deposit.stderr);
   t.regex(deposit.stderr, /amount 10+ is too large \(at most 2\^256 - 1\).*codespace cli/);
 });
+
+test('a --node that is no URL (no host, a port past 65535) is refused by name, not as "Invalid URL"', async (t) => {
+  for (const node of ["http://", "tcp://127.0.0.1:99999", "https://:1"]) {
+    const r = await strike(["status", "--node", node]);
+    t.is(r.code, 1, node);
+    t.is(
+      r.stderr.trim(),
+      `Error: --node must look like tcp://127.0.0.1:26657, got "${node}": invalid argument (code 1, codespace cli)`,
+    );
+  }
+});
