@@ -3,15 +3,12 @@ import { Contract, JsonRpcProvider, NonceManager, Wallet, type TransactionReceip
 import { loadArtifact } from "../../chain/l1/artifacts.js";
 import { cliErrors } from "../errors.js";
 import { l1CliErrors } from "./bridge.js";
-import type { L1Flags } from "./l1Flags.js";
+import { checkL1Rpc, type L1Flags } from "./l1Flags.js";
 
 export function connect(o: L1Flags) {
   if (!/^(0x)?[0-9a-fA-F]{64}$/.test(o.l1Key)) throw cliErrors.badArgument("--l1-key must be 64 hex digits");
   if (!/^0x[0-9a-fA-F]{40}$/.test(o.contract)) throw cliErrors.badArgument("--contract must be 0x and 40 hex digits");
-  // ethers takes anything here and fails on the first call with its own words ("unsupported protocol").
-  if (!/^https?:\/\//.test(o.l1Rpc) || !URL.canParse(o.l1Rpc))
-    throw cliErrors.badArgument(`--l1-rpc must be an http(s) URL such as http://127.0.0.1:8545, got "${o.l1Rpc}"`);
-  const provider = new JsonRpcProvider(o.l1Rpc, undefined, { polling: false });
+  const provider = new JsonRpcProvider(checkL1Rpc(o.l1Rpc), undefined, { polling: false });
   const key = new Wallet(o.l1Key.startsWith("0x") ? o.l1Key : `0x${o.l1Key}`, provider);
   // Approve then deposit are two txs in a row: the provider caches the nonce lookup for a
   // moment, so the second tx would reuse the first's nonce; the manager counts them itself.

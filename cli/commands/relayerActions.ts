@@ -14,6 +14,7 @@ import {
 } from "../../relayer/index.js";
 import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
+import { checkL1Rpc } from "./l1Flags.js";
 import { resolveFee } from "../fees.js";
 
 export interface RelayerFlags {
@@ -58,6 +59,7 @@ export async function runRelayer(o: RelayerFlags, self: Command): Promise<void> 
   const g = globalOptions(self);
   if (!isAddress(o.contract)) throw cliErrors.badArgument(`--contract ${o.contract} is not an Ethereum address`);
   if (!/^(0x)?[0-9a-fA-F]{64}$/.test(o.l1Key)) throw cliErrors.badArgument("--l1-key must be 32 bytes of hex");
+  checkL1Rpc(o.l1Rpc);
   const confirmations = Number(o.confirmations);
   const pollMs = Number(o.pollMs);
   if (!Number.isInteger(confirmations) || confirmations < 0 || confirmations > 1000)

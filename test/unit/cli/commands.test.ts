@@ -311,7 +311,7 @@ test('a --node that is no URL (no host, a port past 65535) is refused by name, n
   }
 });
 
-test("an --l1-rpc that is not an http(s) URL is refused by name before ethers is asked", async (t) => {
+test("an --l1-rpc that is not an http(s) URL is refused by name before ethers is asked (l1, relayer, testnet)", async (t) => {
   const args = ["--l1-key", "11".repeat(32), "--contract", "0x5FbDB2315678afecb367f032d93F642f64180aa3"];
   for (const l1Rpc of ["notaurl", "ftp://127.0.0.1:8545", "http://"]) {
     const r = await strike(["l1", "claim", "0", "--l1-rpc", l1Rpc, ...args]);
@@ -319,4 +319,17 @@ test("an --l1-rpc that is not an http(s) URL is refused by name before ethers is
     t.regex(r.stderr, /--l1-rpc must be an http\(s\) URL such as http:\/\/127\.0\.0\.1:8545, got ".*".*codespace cli/);
     t.notRegex(r.stderr, /JsonRpcProvider failed to detect network/);
   }
+  const out = join(mkdtempSync(join(tmpdir(), "strike-cli-")), "net");
+  for (const cmd of [
+    ["relayer", "start", "--node", "tcp://127.0.0.1:9", ...args],
+    ["testnet", "--validators", "1", "--output", out],
+  ]) {
+    const r = await strike([...cmd, "--l1-rpc", "notaurl"]);
+    t.is(r.code, 1, cmd[0]);
+    t.regex(
+      r.stderr,
+      /--l1-rpc must be an http\(s\) URL such as http:\/\/127\.0\.0\.1:8545, got "notaurl".*codespace cli/,
+    );
+  }
+  t.false(existsSync(out), "testnet wrote nothing");
 });
