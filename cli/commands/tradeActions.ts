@@ -98,6 +98,8 @@ function shapeOf(spec: OrderSpec): OrderShape {
     price: spec.price,
     size: spec.size,
     triggerPrice: spec.triggerPrice,
+    goodTilBlock: spec.goodTilBlock,
+    goodTilTime: spec.goodTilTime,
     ...(spec.orderType === OrderType.ORDER_TYPE_MARKET ? { priceName: "worst price" } : {}),
   };
 }
