@@ -41,8 +41,16 @@ export function globalOptions(cmd: Command): GlobalOptions {
 
 /** CometBFT writes `tcp://host:port`; cosmjs speaks HTTP to the same place. */
 export function rpcHttpUrl(node: string): string {
-  if (node.startsWith("http://") || node.startsWith("https://")) return node;
-  if (node.startsWith("tcp://")) return `http://${node.slice("tcp://".length)}`;
-  if (/^[\w.-]+:\d+$/.test(node)) return `http://${node}`;
-  throw cliErrors.badArgument(`--node must look like tcp://127.0.0.1:26657, got "${node}"`);
+  const url =
+    node.startsWith("http://") || node.startsWith("https://")
+      ? node
+      : node.startsWith("tcp://")
+        ? `http://${node.slice("tcp://".length)}`
+        : /^[\w.-]+:\d+$/.test(node)
+          ? `http://${node}`
+          : undefined;
+  // URL.canParse refuses what fetch and ws would (no host, a port past 65535) with their "Invalid URL".
+  if (url === undefined || !URL.canParse(url))
+    throw cliErrors.badArgument(`--node must look like tcp://127.0.0.1:26657, got "${node}"`);
+  return url;
 }

@@ -24,12 +24,31 @@ export interface OrderShape {
   priceName?: string;
   /** What an error calls this order ("leg 2 (…)"); nothing when the message has one order. */
   label?: string;
+  /** 0 or absent: none. */
+  goodTilBlock?: bigint;
+  /** Unix seconds; 0 or absent: none. */
+  goodTilTime?: bigint;
 }
 
 /** The first problem with `o` in `market`, as the chain would word it; undefined when none. */
-export function orderShapeProblem(market: Market | undefined, o: OrderShape, nowSeconds?: bigint): string | undefined {
+export function orderShapeProblem(
+  market: Market | undefined,
+  o: OrderShape,
+  nowSeconds?: bigint,
+  latestHeight?: bigint,
+): string | undefined {
   if (market === undefined) return `unknown market "${o.market}" (see \`strike query markets\`)`;
   if (market.status !== MarketStatus.MARKET_STATUS_ACTIVE) return `${market.id} is settled: it takes no orders`;
+  // The order lands in a block above the latest, no earlier than it: these have expired already.
+  if (
+    latestHeight !== undefined &&
+    o.goodTilBlock !== undefined &&
+    o.goodTilBlock !== 0n &&
+    o.goodTilBlock <= latestHeight
+  )
+    return `good-til-block ${o.goodTilBlock} is not above the latest height ${latestHeight}: the order would already be expired`;
+  if (nowSeconds !== undefined && o.goodTilTime !== undefined && o.goodTilTime !== 0n && o.goodTilTime <= nowSeconds)
+    return `good-til-time ${o.goodTilTime} is not after the latest block time ${nowSeconds}: the order would already be expired`;
   if (
     nowSeconds !== undefined &&
     market.type === MarketType.MARKET_TYPE_OPTION &&
@@ -53,14 +72,30 @@ export function orderShapeProblem(market: Market | undefined, o: OrderShape, now
 
 /** Reads the markets and refuses, before anything is signed, an order the chain would refuse for its shape. */
 export async function checkOrderShapes(g: GlobalOptions, orders: readonly OrderShape[]): Promise<void> {
-  const { markets, time } = await withComet(g, async (c) => {
+  const { markets, time, height } = await withComet(g, async (c) => {
     const [{ markets }, status] = await Promise.all([cliQueries(c).orderbook.Markets({}), c.status()]);
-    return { markets, time: BigInt(Math.floor(status.syncInfo.latestBlockTime.getTime() / 1000)) };
+    return {
+      markets,
+      time: BigInt(Math.floor(status.syncInfo.latestBlockTime.getTime() / 1000)),
+      height: BigInt(status.syncInfo.latestBlockHeight),
+    };
   });
   const byId = new Map(markets.map((m) => [m.id, m]));
   for (const o of orders) {
-    const problem = orderShapeProblem(byId.get(o.market), o, time);
+    const problem = orderShapeProblem(byId.get(o.market), o, time, height);
     if (problem !== undefined)
       throw cliErrors.badArgument(`${o.label === undefined ? "" : `${o.label}: `}${problem}; nothing was sent`);
   }
+}
+
+/**
+ * Refuses, before anything is signed, a cancel in a market that does not exist: the chain
+ * refuses it only in its block, after charging the fee.
+ */
+export async function checkMarketsExist(g: GlobalOptions, ids: readonly string[]): Promise<void> {
+  const { markets } = await withComet(g, (c) => cliQueries(c).orderbook.Markets({}));
+  const known = new Set(markets.map((m) => m.id));
+  for (const id of ids)
+    if (!known.has(id))
+      throw cliErrors.badArgument(`unknown market "${id}" (see \`strike query markets\`); nothing was sent`);
 }

@@ -19,7 +19,7 @@ import {
 import { genesisErrors } from "./errors.js";
 import type { Coin, ConsensusParamsJson, DenomMetadata, GenesisDoc } from "./types.js";
 import { checkBech32Address } from "./address.js";
-import { validateGenesis } from "./validate.js";
+import { genesisTimeIssue, validateGenesis } from "./validate.js";
 
 export function loadGenesis(path: string): GenesisDoc {
   if (!existsSync(path))
@@ -101,6 +101,9 @@ export interface DefaultGenesisOptions {
 export function defaultGenesis(options: DefaultGenesisOptions): GenesisDoc {
   const { chainId, validator, genesisTime } = options;
   const genesisTimeText = typeof genesisTime === "string" ? genesisTime : genesisTime.toISOString();
+  // The orderbook's genesis reads it as a number below: refuse a bad one here, by name.
+  const timeIssue = genesisTimeIssue(genesisTimeText);
+  if (timeIssue !== undefined) throw genesisErrors.invalidGenesis(timeIssue);
   const doc: GenesisDoc = {
     genesis_time: genesisTimeText,
     chain_id: chainId,

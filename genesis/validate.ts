@@ -106,13 +106,18 @@ function checkValidators(issues: Issues, validators: Json): void {
   });
 }
 
+/** What is wrong with a genesis time, or undefined when it is an RFC3339 time of a real date. */
+export function genesisTimeIssue(gt: unknown): string | undefined {
+  if (typeof gt === "string" && RFC3339.test(gt) && !Number.isNaN(Date.parse(gt))) return undefined;
+  return `genesis_time: must be an RFC3339 time like 2025-01-01T00:00:00Z, got ${JSON.stringify(gt)}`;
+}
+
 /** Every problem in `doc`, each prefixed with the path of the field; empty when valid. */
 export function genesisIssues(doc: unknown): string[] {
   const issues: Issues = [];
   if (!isObject(doc)) return ["genesis: must be a JSON object"];
-  const gt = doc["genesis_time"];
-  if (typeof gt !== "string" || !RFC3339.test(gt) || Number.isNaN(Date.parse(gt)))
-    issues.push(`genesis_time: must be an RFC3339 time like 2025-01-01T00:00:00Z, got ${JSON.stringify(gt)}`);
+  const timeIssue = genesisTimeIssue(doc["genesis_time"]);
+  if (timeIssue !== undefined) issues.push(timeIssue);
   const cid = doc["chain_id"];
   if (typeof cid !== "string" || cid.length > MAX_CHAIN_ID_LEN || !CHAIN_ID.test(cid)) {
     issues.push(
@@ -122,6 +127,9 @@ export function genesisIssues(doc: unknown): string[] {
   const ih = doc["initial_height"];
   if (!isUintString(ih))
     issues.push(`initial_height: must be a non-negative integer string, got ${JSON.stringify(ih)}`);
+  // The state store numbers its versions (heights) with JavaScript numbers.
+  else if (BigInt(ih) > BigInt(Number.MAX_SAFE_INTEGER))
+    issues.push(`initial_height: must be at most ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(ih)}`);
   checkConsensusParams(issues, doc["consensus_params"]);
   checkValidators(issues, doc["validators"]);
   const ah = doc["app_hash"];

@@ -88,7 +88,7 @@ export interface MarketFeed {
   snapshot(market: string): Promise<BookMessage>;
   /** Called once per committed block, in height order. */
   blockCommitted(height: bigint, results: FinalizeBlockResponse, update: MarketDataUpdate): void;
-  /** Resolves when everything queued so far has been processed (tests). */
+  /** Resolves when everything queued so far has been processed (tests; a closed websocket's pending subscribes). */
   idle(): Promise<void>;
 }
 

@@ -13,10 +13,19 @@ export { formatDuration, parseDuration } from "./duration.js";
 
 const got = (v: unknown): string => JSON.stringify(v) ?? String(v);
 
+/** Every duration is some timer's delay: Node waits 1 ms instead of anything longer than this. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const duration = z.unknown().transform((raw, ctx) => {
   const ms = typeof raw === "string" ? parseDuration(raw) : undefined;
-  if (ms !== undefined) return ms;
-  ctx.addIssue({ code: "custom", message: `must be a duration like "200ms" or "1s", got ${got(raw)}` });
+  if (ms !== undefined && ms <= MAX_TIMER_MS) return ms;
+  ctx.addIssue({
+    code: "custom",
+    message:
+      ms === undefined
+        ? `must be a duration like "200ms" or "1s", got ${got(raw)}`
+        : `must be a duration of at most ${MAX_TIMER_MS}ms (about 596h, the longest a timer waits), got ${got(raw)}`,
+  });
   return z.NEVER;
 });
 

@@ -96,6 +96,9 @@ export function createWebsocketEndpoint(
         return reply(serialize(errorResponse(null, error)));
       }
       const requests = Array.isArray(request) ? request : [request];
+      // As over HTTP: an empty batch is one invalid request, not silence the client waits on.
+      if (requests.length === 0)
+        return reply(serialize(errorResponse(null, jsonRpcError(JSONRPC_INVALID_REQUEST, "empty batch"))));
       if (requests.length > maxBatchRequests) {
         const error = jsonRpcError(
           JSONRPC_INVALID_REQUEST,
@@ -130,7 +133,12 @@ export function createWebsocketEndpoint(
       queue.length = 0;
       if (base.services.eventBus.numClientSubscriptions(subscriberId) > 0)
         base.services.eventBus.unsubscribeAll(subscriberId);
-      base.services.marketData?.feed.unsubscribeAll(subscriberId);
+      const feed = base.services.marketData?.feed;
+      if (feed !== undefined) {
+        feed.unsubscribeAll(subscriberId);
+        // A strike_subscribe still waiting in the feed's queue registers after this: drop it once it has.
+        void feed.idle().then(() => feed.unsubscribeAll(subscriberId));
+      }
     });
     socket.on("error", (e) => logger.error("websocket error", { subscriberId, error: e.message }));
   });

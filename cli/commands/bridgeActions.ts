@@ -34,9 +34,15 @@ function l1Address(text: string, flag: string): string {
   return text.toLowerCase();
 }
 
-function wholeNumber(text: string, what: string): bigint {
+const UINT64_MAX = (1n << 64n) - 1n;
+/** The client sends a query's height as a JavaScript number. */
+const MAX_HEIGHT = BigInt(Number.MAX_SAFE_INTEGER);
+
+function wholeNumber(text: string, what: string, max = UINT64_MAX): bigint {
   if (!/^\d+$/.test(text)) throw cliErrors.badArgument(`${what} must be a whole number, got "${text}"`);
-  return BigInt(text);
+  const n = BigInt(text);
+  if (n > max) throw cliErrors.badArgument(`${what} ${text} is too large (at most ${max})`);
+  return n;
 }
 
 /** The bridge's typed queries at a height (0: latest); the chain's coded errors come back as they are. */
@@ -104,7 +110,7 @@ export async function setExitAddress(addr: string, o: TxFlags & { from: string }
 export async function withdrawalQuery(idText: string, o: { height: string }, self: Command): Promise<void> {
   const g = globalOptions(self);
   const id = wholeNumber(idText, "<id>");
-  const height = wholeNumber(o.height, "--height");
+  const height = wholeNumber(o.height, "--height", MAX_HEIGHT);
   const r = await withComet(g, (c) => orNotFound(bridgeQueries(c, height).Withdrawal({ id })));
   print(g.output, withdrawalJson(r));
 }
@@ -138,7 +144,7 @@ export async function statusQuery(_o: unknown, self: Command): Promise<void> {
 
 export async function exitProofQuery(who: string, o: { height: string }, self: Command): Promise<void> {
   const g = globalOptions(self);
-  const height = wholeNumber(o.height, "--height");
+  const height = wholeNumber(o.height, "--height", MAX_HEIGHT);
   const account = isValidAddress(who) ? who : keyAddress(g, who);
   const r = await withComet(g, async (c) => {
     try {

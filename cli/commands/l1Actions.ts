@@ -20,6 +20,7 @@ export async function deposit(amountText: string, o: L1Flags & { to: string }, s
     throw cliErrors.badArgument(`amount must be a positive whole number of USDC base units, got "${amountText}"`);
   if (!isValidAddress(o.to)) throw cliErrors.badArgument(`--to must be a Strike address (strike1...), got "${o.to}"`);
   const amount = BigInt(amountText);
+  if (amount >= 1n << 256n) throw cliErrors.badArgument(`amount ${amountText} is too large (at most 2^256 - 1)`);
   const { provider, wallet, settlement } = connect(o);
   try {
     const usdc = new Contract(String(await settlement.getFunction("usdc")()), loadArtifact("MockUSDC").abi, wallet);
@@ -67,6 +68,8 @@ export async function claim(idText: string, o: L1Flags, self: Command): Promise<
   const g = o.rpc === undefined ? base : { ...base, node: o.rpc };
   if (!/^\d+$/.test(idText)) throw cliErrors.badArgument(`<withdrawal id> must be a whole number, got "${idText}"`);
   const id = BigInt(idText);
+  // The contract's and the chain's withdrawal ids are uint64.
+  if (id >= 1n << 64n) throw cliErrors.badArgument(`<withdrawal id> ${idText} is too large (at most 2^64 - 1)`);
   const { provider, settlement } = connect(o);
   try {
     if ((await settlement.getFunction("withdrawalPaid")(id)) === true)

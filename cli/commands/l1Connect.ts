@@ -3,12 +3,12 @@ import { Contract, JsonRpcProvider, NonceManager, Wallet, type TransactionReceip
 import { loadArtifact } from "../../chain/l1/artifacts.js";
 import { cliErrors } from "../errors.js";
 import { l1CliErrors } from "./bridge.js";
-import type { L1Flags } from "./l1Flags.js";
+import { checkL1Rpc, type L1Flags } from "./l1Flags.js";
 
 export function connect(o: L1Flags) {
   if (!/^(0x)?[0-9a-fA-F]{64}$/.test(o.l1Key)) throw cliErrors.badArgument("--l1-key must be 64 hex digits");
   if (!/^0x[0-9a-fA-F]{40}$/.test(o.contract)) throw cliErrors.badArgument("--contract must be 0x and 40 hex digits");
-  const provider = new JsonRpcProvider(o.l1Rpc, undefined, { polling: false });
+  const provider = new JsonRpcProvider(checkL1Rpc(o.l1Rpc), undefined, { polling: false });
   const key = new Wallet(o.l1Key.startsWith("0x") ? o.l1Key : `0x${o.l1Key}`, provider);
   // Approve then deposit are two txs in a row: the provider caches the nonce lookup for a
   // moment, so the second tx would reuse the first's nonce; the manager counts them itself.

@@ -127,9 +127,14 @@ function priceTable(prices: readonly PriceJson[]): string {
     .join("\n");
 }
 
+/** Node waits 1 ms instead of a longer delay: the feeder would submit as fast as it could. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function durationFlag(name: string, text: string): number {
   const ms = parseDuration(text);
   if (ms === undefined || ms === 0) throw cliErrors.badArgument(`${name} must be a duration like 1s, got "${text}"`);
+  if (ms > MAX_TIMER_MS)
+    throw cliErrors.badArgument(`${name} ${text} is too long: at most ${MAX_TIMER_MS}ms (about 596h)`);
   return ms;
 }
 

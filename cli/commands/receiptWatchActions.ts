@@ -17,6 +17,7 @@ export interface WatchFlags {
 }
 
 const STAGES = ["sequenced", "rejected", "committed", "reverted"];
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function positiveNumber(flag: string, text: string | undefined, integer: boolean): number | undefined {
   if (text === undefined) return undefined;
@@ -33,6 +34,11 @@ export async function receiptWatch(address: string | undefined, flags: WatchFlag
     throw cliErrors.badArgument(`--stage must be one of ${STAGES.join(", ")}, got "${flags.stage}"`);
   const count = positiveNumber("--count", flags.count, true);
   const timeoutS = positiveNumber("--timeout", flags.timeout, false);
+  // A longer timer would fire at once (Node caps a delay at 2^31 - 1 ms and then waits 1 ms).
+  if (timeoutS !== undefined && timeoutS * 1000 > MAX_TIMER_MS)
+    throw cliErrors.badArgument(
+      `--timeout ${flags.timeout} is too long: at most ${Math.floor(MAX_TIMER_MS / 1000)} seconds (or leave it out to watch until Ctrl-C)`,
+    );
   const query = [
     "tm.event='Receipt'",
     ...(owner === undefined ? [] : [`receipt.account='${owner}'`]),

@@ -14,6 +14,7 @@ import {
 } from "../../relayer/index.js";
 import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
+import { checkL1Rpc } from "./l1Flags.js";
 import { resolveFee } from "../fees.js";
 
 export interface RelayerFlags {
@@ -52,21 +53,26 @@ async function forgedReporter(g: GlobalOptions, o: RelayerFlags, rpcUrl: string)
   return createForgedReporter({ rpcUrl, wallet, fee });
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export async function runRelayer(o: RelayerFlags, self: Command): Promise<void> {
   const g = globalOptions(self);
   if (!isAddress(o.contract)) throw cliErrors.badArgument(`--contract ${o.contract} is not an Ethereum address`);
   if (!/^(0x)?[0-9a-fA-F]{64}$/.test(o.l1Key)) throw cliErrors.badArgument("--l1-key must be 32 bytes of hex");
+  checkL1Rpc(o.l1Rpc);
   const confirmations = Number(o.confirmations);
   const pollMs = Number(o.pollMs);
   if (!Number.isInteger(confirmations) || confirmations < 0 || confirmations > 1000)
     throw cliErrors.badArgument("--confirmations must be an integer from 0 to 1000");
-  if (!Number.isInteger(pollMs) || pollMs < 50) throw cliErrors.badArgument("--poll-ms must be at least 50");
+  // Each is a timer's delay, and Node waits 1 ms instead of a longer one than MAX_TIMER_MS.
+  if (!Number.isInteger(pollMs) || pollMs < 50 || pollMs > MAX_TIMER_MS)
+    throw cliErrors.badArgument(`--poll-ms must be an integer from 50 to ${MAX_TIMER_MS}`);
   const l1TimeoutMs = Number(o.l1TimeoutMs);
   const rpcTimeoutMs = Number(o.rpcTimeoutMs);
-  if (!Number.isInteger(l1TimeoutMs) || l1TimeoutMs < 100)
-    throw cliErrors.badArgument("--l1-timeout-ms must be an integer of at least 100");
-  if (!Number.isInteger(rpcTimeoutMs) || rpcTimeoutMs < 100)
-    throw cliErrors.badArgument("--rpc-timeout-ms must be an integer of at least 100");
+  if (!Number.isInteger(l1TimeoutMs) || l1TimeoutMs < 100 || l1TimeoutMs > MAX_TIMER_MS)
+    throw cliErrors.badArgument(`--l1-timeout-ms must be an integer from 100 to ${MAX_TIMER_MS}`);
+  if (!Number.isInteger(rpcTimeoutMs) || rpcTimeoutMs < 100 || rpcTimeoutMs > MAX_TIMER_MS)
+    throw cliErrors.badArgument(`--rpc-timeout-ms must be an integer from 100 to ${MAX_TIMER_MS}`);
   const rpcUrl = o.rpc ?? g.node;
   const reporter = await forgedReporter(g, o, rpcUrl);
   const logger = createLogger({ level: o.logLevel, module: "relayer" });

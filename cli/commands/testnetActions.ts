@@ -8,6 +8,7 @@ import { parseCoins } from "../../genesis/coins.js";
 import type { BondedValidatorInput } from "../../genesis/validators.js";
 import type { LocalL1 } from "./testnetL1.js";
 import { cliErrors } from "../errors.js";
+import { checkL1Rpc } from "./l1Flags.js";
 import { cosmosHdPath, deriveFromMnemonic, generateMnemonic } from "../keyring/hd.js";
 import { Keyring } from "../keyring/keyring.js";
 import { print } from "../output.js";
@@ -44,6 +45,7 @@ export async function testnet(o: TestnetFlags, self: Command): Promise<void> {
   const g = { chainId: typeof all["chainId"] === "string" ? all["chainId"] : undefined, output: "text" as const };
   const n = Number(o.validators);
   if (!Number.isInteger(n) || n < 1 || n > 50) throw cliErrors.badArgument("--validators must be between 1 and 50");
+  if (o.l1Rpc !== undefined) checkL1Rpc(o.l1Rpc);
   const base = Number(o.startingPort);
   if (!Number.isInteger(base) || base < 1024 || base + 10 * n > 65535)
     throw cliErrors.badArgument("--starting-port must leave room for 10 ports per node below 65536");

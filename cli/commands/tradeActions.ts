@@ -11,7 +11,7 @@ import {
 import type { BundleLeg, OrderSpec } from "../../chain/codec/generated/strike/orderbook/v1/tx.js";
 import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
-import { checkOrderShapes, type OrderShape } from "../orderCheck.js";
+import { checkMarketsExist, checkOrderShapes, type OrderShape } from "../orderCheck.js";
 import { signAndSend } from "../txSend.js";
 import type { AccountFlags, OrderFlags, SELF_TRADE_NAMES, TIF_NAMES } from "./tradeFlags.js";
 
@@ -98,6 +98,8 @@ function shapeOf(spec: OrderSpec): OrderShape {
     price: spec.price,
     size: spec.size,
     triggerPrice: spec.triggerPrice,
+    goodTilBlock: spec.goodTilBlock,
+    goodTilTime: spec.goodTilTime,
     ...(spec.orderType === OrderType.ORDER_TYPE_MARKET ? { priceName: "worst price" } : {}),
   };
 }
@@ -145,6 +147,7 @@ export async function cancel(
       clientId: uint(o.clientId, "--client-id"),
     },
   };
+  await checkMarketsExist(g, [o.market]);
   await signAndSend(
     g,
     o.from!,
@@ -164,12 +167,15 @@ export async function batchCancel(
     typeUrl: `${T}MsgBatchCancel`,
     value: { ...account(g, o), market: o.market, clientIds: ids },
   };
+  await checkMarketsExist(g, [o.market]);
   await signAndSend(g, o.from!, [msg], o, `Cancel ${ids.length} orders in ${o.market}`);
 }
 
 export async function cancelAll(o: AccountFlags & { market: string }, self: Command): Promise<void> {
   const g = globalOptions(self);
   const msg: EncodeObject = { typeUrl: `${T}MsgCancelAll`, value: { ...account(g, o), market: o.market } };
+  // "" cancels in every market.
+  if (o.market !== "") await checkMarketsExist(g, [o.market]);
   await signAndSend(g, o.from!, [msg], o, `Cancel all orders${o.market === "" ? "" : ` in ${o.market}`}`);
 }
 

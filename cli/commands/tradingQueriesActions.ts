@@ -173,10 +173,18 @@ export async function showMarks(market: string | undefined, _o: unknown, self: C
   );
 }
 
+/** A query's count (the field is a uint32). */
+function uint32(text: string, flag: string): number {
+  if (!/^\d+$/.test(text)) throw cliErrors.badArgument(`${flag} must be a whole number`);
+  const n = Number(text);
+  if (n > 0xffffffff) throw cliErrors.badArgument(`${flag} ${text} is too large (at most 4294967295)`);
+  return n;
+}
+
 export async function showBook(market: string, o: { levels: string }, self: Command): Promise<void> {
   const g = globalOptions(self);
-  if (!/^\d+$/.test(o.levels)) throw cliErrors.badArgument("--levels must be a whole number");
-  const r = await withComet(g, (c) => cliQueries(c).orderbook.Book({ market, levels: Number(o.levels) }));
+  const levels = uint32(o.levels, "--levels");
+  const r = await withComet(g, (c) => cliQueries(c).orderbook.Book({ market, levels }));
   const m = r.market!;
   const level = (l: q.BookLevel) => ({
     price: formatPrice(l.price),
@@ -194,9 +202,9 @@ export async function showBook(market: string, o: { levels: string }, self: Comm
 
 export async function showTrades(o: { market: string; limit: string }, self: Command): Promise<void> {
   const g = globalOptions(self);
-  if (!/^\d+$/.test(o.limit)) throw cliErrors.badArgument("--limit must be a whole number");
+  const limit = uint32(o.limit, "--limit");
   const { r, markets } = await withComet(g, async (c) => ({
-    r: await cliQueries(c).orderbook.Trades({ market: o.market, limit: Number(o.limit) }),
+    r: await cliQueries(c).orderbook.Trades({ market: o.market, limit }),
     markets: await cliQueries(c).orderbook.Markets({}),
   }));
   const m = markets.markets.find((x) => x.id === o.market)!;

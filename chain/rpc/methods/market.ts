@@ -90,8 +90,10 @@ async function subscribe(ctx: CallContext, args: Args) {
 async function unsubscribe(ctx: CallContext, args: Args) {
   const ws = ctx.ws;
   if (ws === undefined) throw rpcErrors.subscription("subscriptions are only available over the websocket");
+  // Outside the try: a bad topic is invalid params, as for strike_subscribe.
+  const { key } = topicOf(args);
   try {
-    marketData(ctx).feed.unsubscribe(ws.subscriberId, topicOf(args).key);
+    marketData(ctx).feed.unsubscribe(ws.subscriberId, key);
   } catch (e) {
     throw rpcErrors.subscription(isStrikeError(e) ? e.message : String(e));
   }

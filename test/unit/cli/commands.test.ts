@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { WebSocketServer } from "ws";
 import { loadConfig } from "../../../chain/node/config.js";
 import { loadGenesis } from "../../../genesis/genesis.js";
 
@@ -195,4 +196,140 @@ test("bad user input fails with a message, not a stack trace", async (t) => {
   t.is(wrongPrefix.code, 1);
   t.regex(wrongPrefix.stderr, /expected "strike"/);
   rmSync(home, { recursive: true });
+});
+
+test("counts, ids and heights too large for their fields are refused by name before the node is asked", async (t) => {
+  // Nothing listens here: a refusal that got as far as the node would say it cannot reach it.
+  const node = ["--node", "tcp://127.0.0.1:9"];
+  for (const [args, flag] of [
+    [["query", "book", "ETH-PERP", "--levels", "4294967296"], "--levels"],
+    [["query", "trades", "--market", "ETH-PERP", "--limit", "99999999999999999999"], "--limit"],
+    [["query", "bridge", "withdrawal", "18446744073709551616"], "<id>"],
+    [["query", "bridge", "deposit", "18446744073709551616"], "<nonce>"],
+    [["query", "bridge", "withdrawal", "0", "--height", "9007199254740992"], "--height"],
+    [["query", "bridge", "exit-proof", ADDR, "--height", "99999999999999999999999"], "--height"],
+  ] as const) {
+    const r = await strike([...args, ...node]);
+    t.is(r.code, 1, args.join(" "));
+    t.true(r.stderr.includes(`${flag} `) && r.stderr.includes("is too large (at most "), r.stderr);
+    t.regex(r.stderr, /codespace cli\)/);
+    t.false(r.stderr.includes("    at "));
+  }
+});
+
+test("receipt watch refuses a --timeout longer than a timer can wait, instead of stopping at once", async (t) => {
+  // A node's websocket that accepts the subscription and then stays quiet.
+  const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+  wss.on("connection", (ws) =>
+    ws.on("message", (raw: Buffer) => {
+      const { id } = JSON.parse(raw.toString()) as { id: number };
+      ws.send(JSON.stringify({ jsonrpc: "2.0", id, result: {} }));
+    }),
+  );
+  await new Promise((r) => wss.once("listening", r));
+  const node = `tcp://127.0.0.1:${(wss.address() as { port: number }).port}`;
+  try {
+    const r = await strike(["receipt", "watch", "--timeout", "9999999999", "--output", "json", "--node", node]);
+    t.is(r.code, 1, r.stderr);
+    t.notRegex(r.stderr, /--timeout reached/);
+    t.regex(r.stderr, /--timeout 9999999999 is too long: at most 2147483 seconds/);
+    const ok = await strike(["receipt", "watch", "--timeout", "0.2", "--output", "json", "--node", node]);
+    t.is(ok.code, 0, ok.stderr);
+    t.regex(ok.stderr, /--timeout reached: 0 receipt\(s\)/);
+  } finally {
+    wss.close();
+  }
+});
+
+test("feeder refuses an --interval or --http-timeout longer than a timer can wait, before it signs anything", async (t) => {
+  const home = mkdtempSync(join(tmpdir(), "strike-cli-"));
+  const common = ["--from", "feeder", "--assets", "ETH", "--home", home, "--node", "tcp://127.0.0.1:9"];
+  const long = await strike(["feeder", "--interval", "600h", ...common]);
+  t.is(long.code, 1, long.stderr);
+  t.regex(long.stderr, /--interval 600h is too long: at most 2147483647ms \(about 596h\)/);
+  const http = await strike([
+    "feeder",
+    "--source",
+    "http",
+    "--http-url",
+    "http://127.0.0.1:9/{asset}",
+    "--http-field",
+    "price",
+    "--http-timeout",
+    "1000h",
+    ...common,
+  ]);
+  t.is(http.code, 1, http.stderr);
+  t.regex(http.stderr, /--http-timeout 1000h is too long/);
+  rmSync(home, { recursive: true });
+});
+
+test("relayer refuses a --poll-ms or a timeout longer than a timer can wait, before it connects", async (t) => {
+  const common = [
+    "relayer",
+    "start",
+    "--contract",
+    "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+    "--l1-key",
+    "11".repeat(32),
+    "--l1-rpc",
+    "http://127.0.0.1:9",
+    "--node",
+    "tcp://127.0.0.1:9",
+  ];
+  for (const [flag, bound] of [
+    ["--poll-ms", "from 50 to 2147483647"],
+    ["--l1-timeout-ms", "from 100 to 2147483647"],
+    ["--rpc-timeout-ms", "from 100 to 2147483647"],
+  ] as const) {
+    const r = await strike([...common, flag, "9999999999"]);
+    t.is(r.code, 1, r.stderr);
+    t.true(r.stderr.includes(`${flag} must be an integer ${bound}`), r.stderr);
+  }
+});
+
+test("l1 claim and l1 deposit refuse an id or amount too large for the contract's field, before connecting", async (t) => {
+  const l1 = ["--l1-key", "11".repeat(32), "--l1-rpc", "http://127.0.0.1:9"];
+  const contract = ["--contract", "0x5FbDB2315678afecb367f032d93F642f64180aa3"];
+  const claim = await strike(["l1", "claim", "18446744073709551616", ...l1, ...contract]);
+  t.is(claim.code, 1, claim.stderr);
+  t.regex(claim.stderr, /<withdrawal id> 18446744073709551616 is too large \(at most 2\^64 - 1\).*codespace cli/);
+  const huge = `1${"0".repeat(80)}`;
+  const deposit = await strike(["l1", "deposit", huge, "--to", ADDR, ...l1, ...contract]);
+  t.is(deposit.code, 1, deposit.stderr);
+  t.regex(deposit.stderr, /amount 10+ is too large \(at most 2\^256 - 1\).*codespace cli/);
+});
+
+test('a --node that is no URL (no host, a port past 65535) is refused by name, not as "Invalid URL"', async (t) => {
+  for (const node of ["http://", "tcp://127.0.0.1:99999", "https://:1"]) {
+    const r = await strike(["status", "--node", node]);
+    t.is(r.code, 1, node);
+    t.is(
+      r.stderr.trim(),
+      `Error: --node must look like tcp://127.0.0.1:26657, got "${node}": invalid argument (code 1, codespace cli)`,
+    );
+  }
+});
+
+test("an --l1-rpc that is not an http(s) URL is refused by name before ethers is asked (l1, relayer, testnet)", async (t) => {
+  const args = ["--l1-key", "11".repeat(32), "--contract", "0x5FbDB2315678afecb367f032d93F642f64180aa3"];
+  for (const l1Rpc of ["notaurl", "ftp://127.0.0.1:8545", "http://"]) {
+    const r = await strike(["l1", "claim", "0", "--l1-rpc", l1Rpc, ...args]);
+    t.is(r.code, 1, l1Rpc);
+    t.regex(r.stderr, /--l1-rpc must be an http\(s\) URL such as http:\/\/127\.0\.0\.1:8545, got ".*".*codespace cli/);
+    t.notRegex(r.stderr, /JsonRpcProvider failed to detect network/);
+  }
+  const out = join(mkdtempSync(join(tmpdir(), "strike-cli-")), "net");
+  for (const cmd of [
+    ["relayer", "start", "--node", "tcp://127.0.0.1:9", ...args],
+    ["testnet", "--validators", "1", "--output", out],
+  ]) {
+    const r = await strike([...cmd, "--l1-rpc", "notaurl"]);
+    t.is(r.code, 1, cmd[0]);
+    t.regex(
+      r.stderr,
+      /--l1-rpc must be an http\(s\) URL such as http:\/\/127\.0\.0\.1:8545, got "notaurl".*codespace cli/,
+    );
+  }
+  t.false(existsSync(out), "testnet wrote nothing");
 });

@@ -14,6 +14,7 @@ import { decodeTxRaw } from "@cosmjs/proto-signing";
 import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
 import { QueryAccountResponse } from "cosmjs-types/cosmos/auth/v1beta1/query";
 import { MsgSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
+import { QueryMarketsResponse } from "../../../chain/codec/generated/strike/orderbook/v1/query.js";
 
 const TO = "strike1qy352euf40x77qfrg4ncn27dauqjx3t8ztnahv";
 
@@ -67,12 +68,18 @@ async function fakeNode(deliverCode: number): Promise<Fake> {
       },
     }),
     abci_query: (p) => {
-      if (p["path"] !== "/cosmos.auth.v1beta1.Query/Account")
-        return { response: { code: 6, log: "unknown query", codespace: "sdk" } };
-      const account = BaseAccount.fromPartial({ address: "", accountNumber: 3n, sequence: 7n });
-      const value = QueryAccountResponse.encode({
-        account: { typeUrl: "/cosmos.auth.v1beta1.BaseAccount", value: BaseAccount.encode(account).finish() },
-      }).finish();
+      let value: Uint8Array;
+      if (p["path"] === "/strike.orderbook.v1.Query/Markets") {
+        // One market: ETH-PERP (only its id is read by the cancels' check).
+        value = QueryMarketsResponse.encode(
+          QueryMarketsResponse.fromPartial({ markets: [{ id: "ETH-PERP" }] }),
+        ).finish();
+      } else if (p["path"] === "/cosmos.auth.v1beta1.Query/Account") {
+        const account = BaseAccount.fromPartial({ address: "", accountNumber: 3n, sequence: 7n });
+        value = QueryAccountResponse.encode({
+          account: { typeUrl: "/cosmos.auth.v1beta1.BaseAccount", value: BaseAccount.encode(account).finish() },
+        }).finish();
+      } else return { response: { code: 6, log: "unknown query", codespace: "sdk" } };
       return {
         response: {
           code: 0,
@@ -260,6 +267,28 @@ test("status and query tx read the node's answers (json and text)", async (t) =>
   t.is(tx.messages[0]!.toAddress, TO);
   const text = await strike(["query", "tx", hash, "--node", node.url]);
   t.regex(text.stdout, /status: success/);
+  node.server.close();
+  rmSync(home, { recursive: true });
+});
+
+test("a cancel in a market that does not exist is refused before signing: nothing is sent, no fee is paid", async (t) => {
+  const node = await fakeNode(0);
+  const { home } = await homeWithKey();
+  const common = ["--from", "alice", "--home", home, "--keyring-backend", "test", "--node", node.url, "--yes"];
+  for (const args of [
+    ["cancel", "--market", "NOPE-PERP", "--order-id", "5"],
+    ["batch-cancel", "--market", "NOPE-PERP", "--client-ids", "1,2"],
+    ["cancel-all", "--market", "NOPE-PERP"],
+  ]) {
+    const r = await strike(["tx", "trade", ...args, ...common]);
+    t.is(r.code, 1, args.join(" "));
+    t.regex(r.stderr, /unknown market "NOPE-PERP" \(see `strike query markets`\); nothing was sent/);
+    t.false(r.stderr.includes("    at "));
+  }
+  t.is(node.txs.length, 0, "nothing was broadcast");
+  const known = await strike(["tx", "trade", "cancel", "--market", "ETH-PERP", "--order-id", "5", ...common]);
+  t.is(known.code, 0, known.stderr);
+  t.is(node.txs.length, 1, "a cancel in a known market is sent");
   node.server.close();
   rmSync(home, { recursive: true });
 });

@@ -193,3 +193,18 @@ test("app.toml heap-growing-percent bounds the JavaScript heap's growth: 100 by 
   );
   rmSync(home, { recursive: true });
 });
+
+test("a duration longer than a timer can wait is refused, not turned into 1 ms", (t) => {
+  const home = tempHome();
+  writeConfig(home, defaultConfig("x"));
+  t.regex(
+    t.throws(() => loadConfig(home, { "consensus.timeout_commit": "600h" })).message,
+    /--consensus\.timeout_commit must be a duration of at most 2147483647ms \(about 596h, the longest a timer waits\), got "600h"/,
+  );
+  writeFileSync(configPaths(home).configToml, '[rpc]\ntimeout_broadcast_tx_commit = "25000h"\n');
+  t.regex(t.throws(() => loadConfig(home)).message, /rpc\.timeout_broadcast_tx_commit must be a duration of at most/);
+  writeFileSync(configPaths(home).configToml, "");
+  t.is(loadConfig(home, { "consensus.timeout_commit": "2147483647ms" }).consensus.timeoutCommitMs, 2 ** 31 - 1);
+  t.is(loadConfig(home, { "consensus.timeout_commit": "596h" }).consensus.timeoutCommitMs, 596 * 3_600_000);
+  rmSync(home, { recursive: true });
+});

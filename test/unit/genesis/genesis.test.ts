@@ -225,3 +225,27 @@ test("a misspelt key in the protobuf-JSON sections (orderbook, margin) is refuse
     issues.join("\n"),
   );
 });
+
+test("a default genesis with a genesis time that is not a real RFC3339 time is refused by name (init, testnet --genesis-time)", (t) => {
+  for (const genesisTime of ["garbage", "2026-13-45T00:00:00Z", "99999-01-01T00:00:00Z", "2026-01-01"]) {
+    const e = t.throws(() =>
+      defaultGenesis({ chainId: "strike-local-1", validator: { pubKey, name: "node0" }, genesisTime }),
+    );
+    t.regex(
+      e.message,
+      /^genesis_time: must be an RFC3339 time like 2025-01-01T00:00:00Z, got ".*": invalid genesis$/,
+      genesisTime,
+    );
+  }
+  t.is(base().genesis_time, "2025-01-01T00:00:00Z");
+});
+
+test("an initial_height past what the state store's versions hold is refused by validation, not at the first commit", (t) => {
+  for (const initial_height of ["9223372036854775807", "99999999999999999999999"]) {
+    t.deepEqual(
+      genesisIssues({ ...base(), initial_height }).filter((i) => i.startsWith("initial_height")),
+      [`initial_height: must be at most 9007199254740991, got "${initial_height}"`],
+    );
+  }
+  t.deepEqual(genesisIssues({ ...base(), initial_height: "9007199254740991" }), []);
+});

@@ -10,6 +10,7 @@ import { openMarketData } from "../../../chain/indexer/marketData.js";
 import { createMarketFeed } from "../../../chain/indexer/marketFeed.js";
 import { startRpcServer, type RpcServer } from "../../../chain/rpc/server.js";
 import { createMemoryDatabase } from "../../../chain/store/memoryDb.js";
+import { WebSocket } from "ws";
 import { buildHarness } from "./fixture.js";
 
 let server: RpcServer;
@@ -90,4 +91,29 @@ test("/ui serves the dashboard's files and nothing outside its folder", async (t
   }
   const post = await fetch(`${server.url}/ui`, { method: "POST", body: "{}" });
   t.is(post.status, 405);
+});
+
+test("strike_unsubscribe with a bad topic is invalid params, as strike_subscribe; an unknown subscription is not found", async (t) => {
+  const ws = new WebSocket(`${server.url.replace("http", "ws")}/websocket`);
+  await new Promise((r) => ws.once("open", r));
+  const replies = new Map<number, { error?: { code: number; data: string } }>();
+  ws.on("message", (d: Buffer) => {
+    const m = JSON.parse(d.toString()) as { id: number; error?: { code: number; data: string } };
+    replies.set(m.id, m);
+  });
+  const calls: [number, string, Record<string, unknown>][] = [
+    [1, "strike_subscribe", { topic: "nope" }],
+    [2, "strike_unsubscribe", { topic: "nope" }],
+    [3, "strike_unsubscribe", { topic: "book", market: "../x" }],
+    [4, "strike_unsubscribe", { topic: "prices" }],
+  ];
+  for (const [id, method, params] of calls) ws.send(JSON.stringify({ jsonrpc: "2.0", id, method, params }));
+  while (replies.size < calls.length) await new Promise((r) => setTimeout(r, 10));
+  ws.close();
+  t.is(replies.get(1)?.error?.code, -32602);
+  t.is(replies.get(2)?.error?.code, -32602);
+  t.regex(replies.get(2)?.error?.data ?? "", /topic "nope": one of book, trades, candles, prices, account/);
+  t.is(replies.get(3)?.error?.code, -32602);
+  t.is(replies.get(4)?.error?.code, -32603);
+  t.regex(replies.get(4)?.error?.data ?? "", /"prices": subscription not found/);
 });

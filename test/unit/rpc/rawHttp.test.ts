@@ -337,3 +337,22 @@ test("a websocket message larger than the maximum body size closes the connectio
   t.is(await code, 1009);
   t.is((await post(call("health"))).status, 200);
 });
+
+test("an empty batch over the websocket is answered with an invalid-request error, as over HTTP", async (t) => {
+  const ws = new WebSocket(`${server.url.replace("http", "ws")}/websocket`);
+  await new Promise((r) => ws.once("open", r));
+  const replies: any[] = [];
+  ws.on("message", (d: Buffer) => replies.push(JSON.parse(d.toString())));
+  ws.send("[]");
+  ws.send(call("health"));
+  const deadline = Date.now() + 3000;
+  while (replies.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  ws.close();
+  t.deepEqual(replies[0], {
+    jsonrpc: "2.0",
+    id: null,
+    error: { code: -32600, message: "Invalid Request", data: "empty batch" },
+  });
+  t.is(replies[1]?.id, 1);
+  t.deepEqual(replies[1]?.result, {});
+});
