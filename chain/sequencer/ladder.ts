@@ -10,7 +10,9 @@
  * JSON and the CLI show differently from "pending".
  *
  * Memory is bounded: at most `capacity` txs (insertion order = first seen; the oldest is
- * evicted first, whatever its stage) and at most MAX_STEPS steps per tx.
+ * evicted first, whatever its stage) and at most MAX_STEPS steps per tx. A tx whose last
+ * step is `rejected` is kept apart (at most capacity / 8, oldest first): a refusal costs its
+ * sender nothing, and a flood of junk must not push out the ladders of admitted txs.
  */
 import type { TxResult } from "../types/abci.js";
 import { toHex } from "../types/bytes.js";
@@ -107,13 +109,17 @@ export function createFinalityLadder(o: { capacity?: number; settlement?: Settle
   const capacity = o.capacity ?? DEFAULT_LADDER_CAPACITY;
   const settlement = o.settlement ?? NO_SETTLEMENT;
   const byHash = new Map<string, TxLadder>();
+  /** Ladders whose last step is `rejected`, evicted among themselves only. */
+  const refusedByHash = new Map<string, TxLadder>();
+  const refusedCapacity = Math.max(1, capacity >> 3);
+  const find = (key: string): TxLadder | undefined => byHash.get(key) ?? refusedByHash.get(key);
   /** Committed heights not yet checkpointed / settled → their tx keys (only while settlement is available). */
   const awaitingL1 = new Map<bigint, Set<string>>();
   const listeners: ((l: TxLadder, step: LadderStep) => void)[] = [];
   const newest: NewestL1 = {};
 
   function entry(key: string): TxLadder {
-    let l = byHash.get(key);
+    let l = find(key);
     if (l === undefined) {
       l = { hash: key, accounts: [], steps: [] };
       byHash.set(key, l);
@@ -135,6 +141,15 @@ export function createFinalityLadder(o: { capacity?: number; settlement?: Settle
       return;
     if (l.steps.length >= MAX_STEPS) return;
     l.steps.splice(at, 0, s);
+    // Where it lives follows its last step: refused apart, anything else with the rest.
+    const refusedNow = l.steps.at(-1)!.stage === "rejected";
+    if (refusedNow && byHash.delete(key)) {
+      refusedByHash.set(key, l);
+      evictOldest(refusedByHash, refusedCapacity);
+    } else if (!refusedNow && refusedByHash.delete(key)) {
+      byHash.set(key, l);
+      evictOldest(byHash, capacity);
+    }
     for (const f of listeners) f(l, s);
   }
 
@@ -146,7 +161,7 @@ export function createFinalityLadder(o: { capacity?: number; settlement?: Settle
     for (const [h, keys] of awaitingL1) {
       if (h > height) continue;
       for (const key of keys) {
-        const l = byHash.get(key);
+        const l = find(key);
         if (l === undefined || l.steps.some((s) => s.stage === stage)) continue;
         // Settled implies checkpointed: a settlement seen first (a node that started late) shows both.
         if (stage === "settled" && !l.steps.some((s) => s.stage === "checkpointed"))
@@ -160,19 +175,19 @@ export function createFinalityLadder(o: { capacity?: number; settlement?: Settle
   return {
     received(txHash, atMs, accounts = []) {
       const key = toHex(txHash).toUpperCase();
-      const known = byHash.get(key);
+      const known = find(key);
       if (known?.steps.some((s) => s.stage === "received")) return;
       const l = entry(key);
       if (l.accounts.length === 0) l.accounts = [...accounts];
       step(key, { stage: "received", atMs });
     },
     accounts(txHash, accounts) {
-      const l = byHash.get(toHex(txHash).toUpperCase());
+      const l = find(toHex(txHash).toUpperCase());
       if (l !== undefined && l.accounts.length === 0) l.accounts = [...accounts];
     },
     refused(txHash, result, atMs) {
       const key = toHex(txHash).toUpperCase();
-      const steps = byHash.get(key)?.steps ?? [];
+      const steps = find(key)?.steps ?? [];
       // A peer echoing a tx that is already committed (or live under a receipt) fails CheckTx on
       // its used sequence: that says nothing about the tx itself.
       if (steps.some((s) => s.stage === "committed") || steps.at(-1)?.stage === "sequenced") return;
@@ -215,15 +230,15 @@ export function createFinalityLadder(o: { capacity?: number; settlement?: Settle
     },
     checkpointed: (height, atMs, l1) => reachL1("checkpointed", height, atMs, l1),
     settled: (height, atMs, l1) => reachL1("settled", height, atMs, l1),
-    get: (txHash) => byHash.get(toHex(txHash).toUpperCase()),
-    accountsOf: (txHash) => byHash.get(toHex(txHash).toUpperCase())?.accounts ?? [],
+    get: (txHash) => find(toHex(txHash).toUpperCase()),
+    accountsOf: (txHash) => find(toHex(txHash).toUpperCase())?.accounts ?? [],
     newestL1: () => ({ ...newest }),
     onUpdate(listener) {
       listeners.push(listener);
     },
     settlement,
     get size() {
-      return byHash.size;
+      return byHash.size + refusedByHash.size;
     },
   };
 }

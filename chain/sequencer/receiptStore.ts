@@ -43,6 +43,12 @@ export interface CommittedSlots {
 export interface ReceiptStoreOptions {
   /** Receipts kept, oldest evicted first; default 100,000. */
   capacity?: number;
+  /**
+   * Signed rejections kept apart, oldest evicted first; default capacity / 8. A rejection
+   * costs its sender nothing (no fee is charged for a tx CheckTx refuses), so a flood of junk
+   * or of wrongly sequenced txs must not push out the receipts of admitted txs.
+   */
+  rejectedCapacity?: number;
   /** The height this node had committed when it started (its block store's): receipts up to it are late. */
   committedHeight?: bigint;
   /**
@@ -178,7 +184,12 @@ export interface ReceiptStore {
 
 export function createReceiptStore(o: ReceiptStoreOptions = {}): ReceiptStore {
   const capacity = o.capacity ?? 100_000;
+  const rejectedCapacity = o.rejectedCapacity ?? Math.max(1, capacity >> 3);
+  /** Receipts of sequenced txs, by tx hash. */
   const byTx = new Map<string, HeldReceipt>();
+  /** Signed rejections, by tx hash: evicted among themselves only. */
+  const rejected = new Map<string, HeldReceipt>();
+  const held = (key: string): HeldReceipt | undefined => byTx.get(key) ?? rejected.get(key);
   /**
    * Receipts awaiting their height's block. A receipt superseded in byTx (the tx sequenced
    * again, by the next sequencer after the first was lost) stays here: it is still judged,
@@ -261,22 +272,28 @@ export function createReceiptStore(o: ReceiptStoreOptions = {}): ReceiptStore {
         receipt,
         signatureChecked,
       );
-      const superseded = byTx.get(key);
+      const superseded = held(key);
       byTx.delete(key);
+      rejected.delete(key);
       // A superseded receipt is still judged at its height, if that is near (memory stays bounded).
       if (superseded !== undefined && superseded.height > lastCommitted + RECENT_BLOCKS)
         byHeight.get(superseded.height)?.delete(superseded);
+      if (stage === "rejected") {
+        rejected.set(key, entry);
+        evictOldest(rejected, rejectedCapacity);
+        notify(key, entry);
+        return entry;
+      }
       byTx.set(key, entry);
       // A receipt that arrives after its height committed here (relayed late under load, or
       // sent by a peer catching this node up) is judged at once against that block: the one
       // kept in memory, else the one on disk (as soon as it is read).
-      const late = stage === "sequenced" && receipt.height <= lastCommitted;
-      if (late) {
+      if (receipt.height <= lastCommitted) {
         const block = recent.get(receipt.height);
         if (block !== undefined) settle(entry, receipt.height, block, nowMs);
         else if (o.loadCommitted !== undefined) settleFromDisk(entry, o.loadCommitted, nowMs);
         else expire(entry, nowMs);
-      } else if (stage === "sequenced") {
+      } else {
         let waiting = byHeight.get(receipt.height);
         if (waiting === undefined) byHeight.set(receipt.height, (waiting = new Set()));
         waiting.add(entry);
@@ -285,7 +302,7 @@ export function createReceiptStore(o: ReceiptStoreOptions = {}): ReceiptStore {
       notify(key, entry);
       return entry;
     },
-    get: (txHash) => byTx.get(toHex(txHash)),
+    get: (txHash) => held(toHex(txHash)),
     awaited: (txHash) => waiters.has(toHex(txHash)),
     servable(r) {
       if (!(r instanceof HeldReceipt)) throw new Error("not a receipt of this store");
@@ -301,7 +318,7 @@ export function createReceiptStore(o: ReceiptStoreOptions = {}): ReceiptStore {
     },
     wait(txHash, timeoutMs) {
       const key = toHex(txHash);
-      const known = byTx.get(key);
+      const known = held(key);
       if (known !== undefined) return Promise.resolve(known);
       return new Promise((resolve) => {
         // Node fires a timer by its loop's cached millisecond clock, up to a millisecond before
@@ -349,12 +366,19 @@ export function createReceiptStore(o: ReceiptStoreOptions = {}): ReceiptStore {
     },
     newest(limit, keep) {
       const out: StoredReceipt[] = [];
-      const all = [...byTx.values()];
-      for (let i = all.length - 1; i >= 0 && out.length < limit; i--) if (keep(all[i]!)) out.push(all[i]!);
+      // Both maps are in arrival order: merged from their ends, newest first.
+      const a = [...byTx.values()];
+      const b = [...rejected.values()];
+      let i = a.length - 1;
+      let j = b.length - 1;
+      while (out.length < limit && (i >= 0 || j >= 0)) {
+        const r = j < 0 || (i >= 0 && a[i]!.receivedAtMs >= b[j]!.receivedAtMs) ? a[i--]! : b[j--]!;
+        if (keep(r)) out.push(r);
+      }
       return out;
     },
     get size() {
-      return byTx.size;
+      return byTx.size + rejected.size;
     },
   };
 }

@@ -97,6 +97,40 @@ test("the tracker holds at most its capacity: the oldest seen is evicted first",
   t.truthy(ladder.get(hashes[3]!));
 });
 
+test("a flood of refused txs cannot push out the ladders of admitted txs; a refused tx admitted later rejoins them", (t) => {
+  // A refusal costs its sender nothing: 120,000 junk txs once evicted an honest committed tx's ladder.
+  const ladder = createFinalityLadder({ capacity: 128 });
+  const honest = Array.from({ length: 128 }, (_, i) => sha256(utf8(`ok-${i}`)));
+  honest.forEach((h, i) => ladder.received(h, i));
+  ladder.committed(
+    5n,
+    honest,
+    honest.map(() => ok),
+    200,
+  );
+  const junk = (i: number) => sha256(utf8(`junk-${i}`));
+  for (let i = 0; i < 5_000; i++) {
+    ladder.received(junk(i), 300 + i);
+    ladder.refused(junk(i), { ...ok, code: 2, codespace: "sdk", log: "tx parse error" }, 300 + i);
+  }
+  // The map was full: the first junk tx cut it back once to capacity - capacity/64 (the oldest
+  // three went), and none after: each refused tx leaves it at once.
+  const kept = honest.filter((h) => ladder.get(h) !== undefined);
+  t.is(kept.length, 128 - 3, `${kept.length} of 128 honest ladders kept`);
+  t.true(honest.slice(3).every((h) => txStatusJson(ladder.get(h)!, ladder.settlement).stage === "committed"));
+  t.truthy(ladder.get(junk(4_999)), "the newest refusals are kept");
+  t.is(ladder.get(junk(0)), undefined, "the oldest refusals went");
+  t.true(ladder.size <= 128 + 16, `size ${ladder.size}`);
+  // Refused for an early sequence, admitted and committed later: back with the admitted txs.
+  const late = junk(4_999);
+  ladder.committed(6n, [late], [ok], 9_000);
+  for (let i = 5_000; i < 5_100; i++) {
+    ladder.received(junk(i), 9_100 + i);
+    ladder.refused(junk(i), { ...ok, code: 2, codespace: "sdk" }, 9_100 + i);
+  }
+  t.is(txStatusJson(ladder.get(late)!, ladder.settlement).stage, "committed");
+});
+
 test("with settlement wired, checkpointed and settled are pending until reported, then reached for every height up to the one reported", (t) => {
   const ladder = createFinalityLadder({ settlement: { available: () => true } });
   const a = sha256(utf8("a"));

@@ -66,3 +66,31 @@ test("wait gives up no sooner than its timeout, and a receipt added meanwhile en
   t.deepEqual(got?.receipt.txHash, r.txHash);
   t.true(performance.now() - started < 2_000);
 });
+
+test("a flood of signed rejections evicts only rejections: every admitted tx's receipt stays", (t) => {
+  // A rejection costs its sender nothing (CheckTx charges no fee): 120,000 junk txs once pushed
+  // an honest committed tx's receipt out of a node's 100,000-entry store.
+  const store = createReceiptStore({ capacity: 100, rejectedCapacity: 10 });
+  const rejection = (i: number): Receipt => ({
+    ...receipt(mine, 0),
+    txHash: sha256(utf8(`junk ${i}`)),
+    status: ReceiptStatus.RECEIPT_STATUS_REJECTED,
+    code: 2,
+    codespace: "sdk",
+  });
+  for (let i = 0; i < 50; i++) store.add(signReceipt(receipt(mine, i), mine), receipt(mine, i), i);
+  for (let i = 0; i < 1_000; i++) store.add(signReceipt(rejection(i), mine), rejection(i), 100 + i);
+  for (let i = 0; i < 50; i++) t.is(store.get(sha256(utf8(`tx ${i}`)))?.stage, "sequenced", `tx ${i}`);
+  t.is(store.get(sha256(utf8("junk 999")))?.stage, "rejected", "the newest rejections are kept");
+  t.is(store.get(sha256(utf8("junk 0"))), undefined, "the oldest rejections went");
+  t.true(store.size <= 50 + 10, `size ${store.size}`);
+  // Newest first across both: the newest rejections, then the receipts before them.
+  const newest = store.newest(12, () => true).map((r) => r.stage);
+  t.deepEqual(newest.slice(0, 2), ["rejected", "rejected"]);
+  t.is(newest.at(-1), "sequenced");
+  // A tx rejected once and sequenced later (re-sent when valid) is held as sequenced.
+  const again = { ...receipt(mine, 77), txHash: sha256(utf8("junk 999")) };
+  store.add(signReceipt(again, mine), again, 5_000);
+  t.is(store.get(sha256(utf8("junk 999")))?.stage, "sequenced");
+  t.is(store.newest(1, () => true)[0]?.stage, "sequenced");
+});
