@@ -97,6 +97,8 @@ interface PriceJson {
   height: string;
   time: string;
   stale: boolean;
+  /** The height from which it is fresh again after being stale (option settlement averages only from there). */
+  fresh_since?: string;
 }
 
 /** "3000.000000000000000000" → "3000" (as the oracle genesis writes prices). */
@@ -109,6 +111,7 @@ function priceJson(p: OraclePrice): PriceJson {
     height: p.height.toString(),
     time: new Date(Number(p.timeSeconds) * 1000).toISOString(),
     stale: p.stale,
+    ...(p.freshSince > 0n ? { fresh_since: p.freshSince.toString() } : {}),
   };
 }
 

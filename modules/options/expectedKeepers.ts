@@ -15,7 +15,8 @@ export interface OptionsMarketKeeper {
 }
 
 export interface OptionsOracle {
-  price(ctx: Context, asset: string): { price: Dec; stale: boolean } | undefined;
+  /** `freshSince`: the height from which the price is fresh again after it was stale (0n: never stale). */
+  price(ctx: Context, asset: string): { price: Dec; stale: boolean; freshSince: bigint } | undefined;
   twap(ctx: Context, asset: string, windowBlocks: bigint): Dec | undefined;
 }
 

@@ -2,7 +2,10 @@
  * Expiry: in the first block at or after an option's expiry, its orders are cancelled, the
  * settlement price is the oracle's time-weighted average over the final blocks, every
  * position is paid its payoff in cash, and the market is closed. On a stale oracle price the
- * settlement waits (a `settlement_paused` event each block) until the price is fresh.
+ * settlement waits (a `settlement_paused` event each block) until the price is fresh, and
+ * then until the whole averaging window is past the height it became fresh at: an average
+ * reaching back before it would weigh the stale price in (after a pause, a fresh 2,500 once
+ * settled at 2,983.33 because 29 of the 30 blocks still held the stale 3,000).
  */
 import { MarketStatus, MarketType } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
 import type { Context } from "../../chain/runtime/types.js";
@@ -29,6 +32,14 @@ export function settleExpiredOptions(ctx: Context, deps: OptionsDeps): void {
       ctx.events.emit("settlement_paused", [
         ["market", market.id],
         ["reason", "stale_oracle"],
+      ]);
+      continue;
+    }
+    if (spot !== undefined && spot.freshSince > 0n && spot.freshSince > ctx.block.height - window + 1n) {
+      ctx.events.emit("settlement_paused", [
+        ["market", market.id],
+        ["reason", "oracle_fresh_again"],
+        ["fresh_since", spot.freshSince.toString()],
       ]);
       continue;
     }

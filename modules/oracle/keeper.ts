@@ -33,6 +33,8 @@ export interface OraclePrice {
   ageSeconds: bigint;
   /** `ageSeconds > params.staleAfterSeconds`. */
   stale: boolean;
+  /** The height from which the price is fresh again after it was stale (0n: it has not been stale). */
+  freshSince: bigint;
 }
 
 /** Where a price is judged from: a block's height and its header time (never a clock). */
@@ -90,14 +92,25 @@ export function createOracleKeeper(options: OracleKeeperOptions = {}): OracleKee
     const age = at.timeSeconds - stored.timeSeconds;
     const ageSeconds = age > 0n ? age : 0n;
     const stale = ageSeconds > keeper.params(src).staleAfterSeconds;
-    return { asset, price: stored.price, height: stored.height, timeSeconds: stored.timeSeconds, ageSeconds, stale };
+    return {
+      asset,
+      price: stored.price,
+      height: stored.height,
+      timeSeconds: stored.timeSeconds,
+      ageSeconds,
+      stale,
+      freshSince: stored.freshSince,
+    };
   }
 
   const pointOf = (ctx: Context): BlockPoint => ({ height: ctx.block.height, timeSeconds: ctx.block.time.seconds });
 
   function writePrice(ctx: Context, asset: string, price: Dec): void {
     const { height, time } = ctx.block;
-    prices.set(ctx, asset, { price, height, timeSeconds: time.seconds, staleAnnounced: false });
+    const current = prices.get(ctx, asset);
+    // The first price after a stale one starts a fresh run: averages must not reach back past it.
+    const freshSince = current?.staleAnnounced === true ? height : (current?.freshSince ?? 0n);
+    prices.set(ctx, asset, { price, height, timeSeconds: time.seconds, staleAnnounced: false, freshSince });
     recordHistory(ctx, asset, height, price);
   }
 

@@ -26,6 +26,7 @@ export function oraclePriceToProto(p: OraclePrice): OraclePriceProto {
     height: p.height,
     timeSeconds: p.timeSeconds,
     stale: p.stale,
+    freshSince: p.freshSince,
   };
 }
 

@@ -44,6 +44,8 @@ export interface StoredPrice {
   timeSeconds: bigint;
   /** Set once the price has been announced stale (so the event fires once); a new price clears it. */
   staleAnnounced: boolean;
+  /** The height of the first price written after it was announced stale (0n: never stale). */
+  freshSince: bigint;
 }
 
 export interface StoredVote {
@@ -94,10 +96,17 @@ const priceCodec: Codec<StoredPrice> = {
       height: p.height,
       timeSeconds: p.timeSeconds,
       stale: p.staleAnnounced,
+      freshSince: p.freshSince,
     }),
   decode: (b) => {
     const p = OraclePriceProto.decode(b);
-    return { price: decFromString(p.price), height: p.height, timeSeconds: p.timeSeconds, staleAnnounced: p.stale };
+    return {
+      price: decFromString(p.price),
+      height: p.height,
+      timeSeconds: p.timeSeconds,
+      staleAnnounced: p.stale,
+      freshSince: p.freshSince,
+    };
   },
 };
 

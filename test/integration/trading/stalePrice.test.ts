@@ -86,14 +86,38 @@ test("funding pauses on a stale price, with an event, instead of paying at an ol
   t.false(eventsOf(events, "funding").some((e) => e["market"] === "ETH-PERP"));
 });
 
-test("option settlement pauses on a stale price, with an event, and settles once the price is fresh", async (t) => {
-  const f = await createTradingFixture({ accounts: 3, staleAfterSeconds: STALE_AFTER });
+test("option settlement pauses on a stale price, then until its whole averaging window is fresh again, and settles at the fresh prices alone", async (t) => {
+  const WINDOW = 6;
+  const f = await createTradingFixture({
+    accounts: 3,
+    staleAfterSeconds: STALE_AFTER,
+    marginParams: { settlementTwapBlocks: String(WINDOW) },
+  });
   await emptyBlocks(f, STALE_AFTER + 1);
   const paused = await emptyBlock(f, EXPIRY);
-  t.true(eventsOf(paused.events, "settlement_paused").some((e) => e["market"] === ethCall(3000n)));
+  t.true(
+    eventsOf(paused.events, "settlement_paused").some(
+      (e) => e["market"] === ethCall(3000n) && e["reason"] === "stale_oracle",
+    ),
+  );
   t.deepEqual(eventsOf(paused.events, "option_settled"), []);
   t.is((await market(f, ethCall(3000n))).status, MarketStatus.MARKET_STATUS_ACTIVE);
-  assertOk(t, await movePrice(f, "ETH", "3000"));
-  await emptyBlock(f);
+  // Fresh again, far from the stale 3,000: an average reaching back into the stale blocks
+  // would settle between the two (a helper measured 2,983.33 for 2,500 over 30 blocks).
+  assertOk(t, await movePrice(f, "ETH", "2500"));
+  const reasons: string[] = [];
+  let settled = eventsOf(f.last!.events, "option_settled").find((e) => e["market"] === ethCall(3000n));
+  for (let i = 0; i < WINDOW + 3 && settled === undefined; i++) {
+    const r = await emptyBlock(f);
+    reasons.push(
+      ...eventsOf(r.events, "settlement_paused")
+        .filter((e) => e["market"] === ethCall(3000n))
+        .map((e) => e["reason"]!),
+    );
+    settled = eventsOf(r.events, "option_settled").find((e) => e["market"] === ethCall(3000n));
+  }
+  t.truthy(settled, "settled once the window is fresh");
+  t.true(reasons.filter((r) => r === "oracle_fresh_again").length >= WINDOW - 2, reasons.join(","));
+  t.is(settled!["settlement_price"], "2500.000000000000000000", "the average holds only fresh prices");
   t.is((await market(f, ethCall(3000n))).status, MarketStatus.MARKET_STATUS_SETTLED);
 });

@@ -28,11 +28,20 @@ test("Price returns the price, the block that set it and staleness by the latest
     height: 4n,
     timeSeconds: GENESIS_TIME + 4n,
     stale: false,
+    freshSince: 0n,
   });
   // A query knows only the latest block's time (one second per block here): 10 s old is
   // still fresh, 11 s is stale.
   t.false(at(14n).stale);
   t.true(at(15n).stale);
+  // Announced stale, then fresh again: the price says from which height (averages must not reach back past it).
+  f.endBlock(16n);
+  f.submit(20n, A, { ETH: "2500" });
+  f.endBlock(20n);
+  t.like(at(20n), { price: "2500.000000000000000000", stale: false, freshSince: 20n });
+  f.submit(21n, A, { ETH: "2501" });
+  f.endBlock(21n);
+  t.like(at(21n), { price: "2501.000000000000000000", freshSince: 20n });
 });
 
 test("Price of an unknown asset fails with the oracle's unknown-asset code", (t) => {

@@ -34,6 +34,12 @@ export interface OraclePrice {
   timeSeconds: bigint;
   /** Derived when read: the price is older than params.stale_after_seconds of block time. */
   stale: boolean;
+  /**
+   * The height from which the price is fresh again after it was stale (0: it has not been
+   * stale). An average over blocks before it would mix the stale price in: option
+   * settlement waits until its whole window is past it.
+   */
+  freshSince: bigint;
 }
 
 /** Feeder is an account whose votes count, with its voting weight. */
@@ -190,7 +196,7 @@ export const Params: MessageFns<Params> = {
 };
 
 function createBaseOraclePrice(): OraclePrice {
-  return { asset: "", price: "", height: 0n, timeSeconds: 0n, stale: false };
+  return { asset: "", price: "", height: 0n, timeSeconds: 0n, stale: false, freshSince: 0n };
 }
 
 export const OraclePrice: MessageFns<OraclePrice> = {
@@ -215,6 +221,12 @@ export const OraclePrice: MessageFns<OraclePrice> = {
     }
     if (message.stale !== false) {
       writer.uint32(40).bool(message.stale);
+    }
+    if (message.freshSince !== 0n) {
+      if (BigInt.asIntN(64, message.freshSince) !== message.freshSince) {
+        throw new globalThis.Error("value provided for field message.freshSince of type int64 too large");
+      }
+      writer.uint32(48).int64(message.freshSince);
     }
     return writer;
   },
@@ -272,6 +284,14 @@ export const OraclePrice: MessageFns<OraclePrice> = {
             message.stale = reader.bool();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.freshSince = reader.int64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -295,6 +315,11 @@ export const OraclePrice: MessageFns<OraclePrice> = {
         ? BigInt(object.time_seconds)
         : 0n,
       stale: isSet(object.stale) ? globalThis.Boolean(object.stale) : false,
+      freshSince: isSet(object.freshSince)
+        ? BigInt(object.freshSince)
+        : isSet(object.fresh_since)
+        ? BigInt(object.fresh_since)
+        : 0n,
     };
   },
 
@@ -315,6 +340,9 @@ export const OraclePrice: MessageFns<OraclePrice> = {
     if (message.stale !== false) {
       obj.stale = message.stale;
     }
+    if (message.freshSince !== 0n) {
+      obj.freshSince = message.freshSince.toString();
+    }
     return obj;
   },
 
@@ -330,6 +358,9 @@ export const OraclePrice: MessageFns<OraclePrice> = {
       ? BigInt(object.timeSeconds)
       : 0n;
     message.stale = object.stale ?? false;
+    message.freshSince = (object.freshSince !== undefined && object.freshSince !== null)
+      ? BigInt(object.freshSince)
+      : 0n;
     return message;
   },
 };
