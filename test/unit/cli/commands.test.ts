@@ -300,6 +300,17 @@ test("l1 claim and l1 deposit refuse an id or amount too large for the contract'
   t.regex(deposit.stderr, /amount 10+ is too large \(at most 2\^256 - 1\).*codespace cli/);
 });
 
+test("l1 reclaim-deposits refuses a payer that is no address and a from-block that is no block number, before connecting", async (t) => {
+  const args = ["--l1-key", "11".repeat(32), "--l1-rpc", "http://127.0.0.1:9"];
+  const contract = ["--contract", "0x5FbDB2315678afecb367f032d93F642f64180aa3"];
+  const payer = await strike(["l1", "reclaim-deposits", "--payer", "0x1234", ...args, ...contract]);
+  t.is(payer.code, 1, payer.stderr);
+  t.regex(payer.stderr, /--payer must be 0x and 40 hex digits, got "0x1234".*codespace cli/);
+  const from = await strike(["l1", "reclaim-deposits", "--from-block", "-5", ...args, ...contract]);
+  t.is(from.code, 1, from.stderr);
+  t.regex(from.stderr, /--from-block must be an L1 block number, got "-5".*codespace cli/);
+});
+
 test('a --node that is no URL (no host, a port past 65535) is refused by name, not as "Invalid URL"', async (t) => {
   for (const node of ["http://", "tcp://127.0.0.1:99999", "https://:1"]) {
     const r = await strike(["status", "--node", node]);
