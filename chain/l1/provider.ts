@@ -20,6 +20,11 @@ export function createL1Provider(url: string, o: L1ProviderOptions = {}): JsonRp
   return new JsonRpcProvider(request, undefined, {
     staticNetwork: true,
     batchMaxCount: 1,
+    // No sharing of identical requests (ethers' default shares them for 250 ms): a relayer that
+    // lands one checkpoint and asks for its account's pending nonce again within 250 ms got the
+    // old nonce back, and every such send failed with "nonce has already been used" (`make
+    // start`'s relayer, on an automining Hardhat, fell further behind with each round).
+    cacheTimeout: -1,
     ...(o.pollingInterval === undefined ? { polling: false } : { pollingInterval: o.pollingInterval }),
   });
 }
