@@ -49,7 +49,14 @@ async function setup(exitTimeoutSeconds?: bigint) {
   await (await (d.usdc.connect(l1.trader) as Contract).getFunction("approve")(address, 100_000n)).wait();
   const f = createBridgeFixture([1n]);
   const recipient = parseL1Address(new Wallet(Wallet.createRandom().privateKey).address);
-  return { d, contract, address, f, recipient };
+  /** The trader deposits `amount` on L1 for Strike account `account` (20 bytes of that value); resolves to its nonce. */
+  const depositOnL1 = async (account: number, amount: bigint): Promise<bigint> => {
+    const receipt = await (
+      await contract.getFunction("deposit")(amount, hexlify(getBytes(`0x${toHex(new Uint8Array(20).fill(account))}`)))
+    ).wait();
+    return BigInt(d.settlement.interface.parseLog(receipt!.logs.at(-1)!)!.args[0] as bigint);
+  };
+  return { d, contract, address, f, recipient, depositOnL1 };
 }
 
 // Serial: the tests send from the same Hardhat accounts, whose nonces must not race.
@@ -58,18 +65,12 @@ test.serial("property: contract USDC = bridged supply + unclaimed withdrawals, w
   await assertAsyncProperty(
     t,
     fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
-      const { d, contract, address, f, recipient } = await setup();
+      const { d, contract, address, f, recipient, depositOnL1 } = await setup();
       let height = 0n;
       for (const o of ops) {
         if (o.kind === "deposit") {
           const strike = addressToBech32(new Uint8Array(20).fill(o.account));
-          const receipt = await (
-            await contract.getFunction("deposit")(
-              o.amount,
-              hexlify(getBytes(`0x${toHex(new Uint8Array(20).fill(o.account))}`)),
-            )
-          ).wait();
-          const nonce = BigInt(d.settlement.interface.parseLog(receipt!.logs.at(-1)!)!.args[0] as bigint);
+          const nonce = await depositOnL1(o.account, o.amount);
           attestAll(f, deposit(nonce, strike, o.amount));
         } else if (o.kind === "withdraw") {
           const from = addressToBech32(new Uint8Array(20).fill(o.account));
@@ -139,7 +140,7 @@ test.serial(
     await assertAsyncProperty(
       t,
       fc.asyncProperty(fc.array(exitOp, { minLength: 1, maxLength: 14 }), async (ops) => {
-        const { d, contract, address, f, recipient } = await setup(10n);
+        const { d, contract, address, f, recipient, depositOnL1 } = await setup(10n);
         const strikeAccount = (n: number) => addressToBech32(new Uint8Array(20).fill(n));
         /** Deposits made on L1, by nonce; `attested` once the validators voted (credited or waiting). */
         const made: { nonce: bigint; amount: bigint; account: number; attested: boolean }[] = [];
@@ -148,13 +149,7 @@ test.serial(
         const balance = async () => (await d.usdc.getFunction("balanceOf")(address)) as bigint;
         for (const o of ops) {
           if (o.kind === "deposit") {
-            const receipt = await (
-              await contract.getFunction("deposit")(
-                o.amount,
-                hexlify(getBytes(`0x${toHex(new Uint8Array(20).fill(o.account))}`)),
-              )
-            ).wait();
-            const nonce = BigInt(d.settlement.interface.parseLog(receipt!.logs.at(-1)!)!.args[0] as bigint);
+            const nonce = await depositOnL1(o.account, o.amount);
             made.push({ nonce, amount: o.amount, account: o.account, attested: false });
           } else if (o.kind === "attest") {
             // Validators' watchers vote in any order: a deposit may pass 2/3 before an earlier one.
