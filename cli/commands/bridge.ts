@@ -28,6 +28,7 @@ export const l1CliErrors = {
     9,
     "no deposit to reclaim: every deposit of this payer was credited on Strike by the last checkpoint (its USDC is in an exit claim) or was reclaimed already",
   ),
+  depositRefused: registerError("l1cli", 10, "the deposit cannot be made: nothing was sent to L1"),
 };
 
 // ---- strike tx bridge ---------------------------------------------------------------

@@ -24,6 +24,7 @@ export async function deposit(amountText: string, o: L1Flags & { to: string }, s
   const { provider, wallet, settlement } = connect(o);
   try {
     const usdc = new Contract(String(await settlement.getFunction("usdc")()), loadArtifact("MockUSDC").abi, wallet);
+    await checkDeposit(settlement, usdc, wallet.address, amount);
     const allowance = (await usdc.getFunction("allowance")(wallet.address, o.contract)) as bigint;
     let approveGas = 0n;
     if (allowance < amount)
@@ -45,6 +46,26 @@ export async function deposit(amountText: string, o: L1Flags & { to: string }, s
   } finally {
     provider.destroy();
   }
+}
+
+/** What the contract or the token would revert, said before any L1 tx (the token's errors are not in the contract's ABI). */
+async function checkDeposit(settlement: Contract, usdc: Contract, payer: string, amount: bigint): Promise<void> {
+  const [exitMode, minDeposit, balance] = (await Promise.all([
+    settlement.getFunction("exitMode")(),
+    settlement.getFunction("minDeposit")(),
+    usdc.getFunction("balanceOf")(payer),
+  ])) as [boolean, bigint, bigint];
+  if (exitMode)
+    throw l1CliErrors.depositRefused(
+      "the settlement contract is in exit mode: it takes no deposits (l1 exit pays out)",
+    );
+  if (amount < minDeposit)
+    throw l1CliErrors.depositRefused(`${amount} is below the contract's minimum deposit of ${minDeposit} base units`);
+  if (balance < amount)
+    throw l1CliErrors.depositRefused(
+      `${payer} holds ${balance} base units of the contract's USDC (${String(usdc.target)}), the deposit needs ${amount}` +
+        " (on make start's L1, Hardhat's test accounts 4 and 5 hold mock USDC)",
+    );
 }
 
 async function checkpointedProof(g: GlobalOptions, id: bigint, height: bigint): Promise<QueryWithdrawalResponse> {

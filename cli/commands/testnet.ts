@@ -30,7 +30,7 @@ export function testnetCommand(): Command {
     )
     .option(
       "--l1-rpc <url>",
-      "deploy a mock USDC and the ECDSA settlement contract (initialised with the genesis validators' Ethereum keys) on this L1, and put its chain id and address in genesis",
+      "deploy a mock USDC and the settlement contract (initialised with the genesis validators' Ethereum keys) on this L1, put its chain id and address in genesis, and have every validator attest its deposits (app.toml [bridge], no confirmation depth); without --l1-key, Hardhat's test accounts 4 and 5 get 1,000,000 mock USDC each",
     )
     .option(
       "--checkpoint-scheme <scheme>",

@@ -104,10 +104,8 @@ export async function testnet(o: TestnetFlags, self: Command): Promise<void> {
     const peerId = p2pPeerId(keys.nodeKey.privKey.subarray(0, 32));
     return { home, cfg, keys, feederKey, ethKey, blsKey, peerId, port: base + 10 * i };
   });
-  for (const node of nodes) {
+  for (const node of nodes)
     node.cfg.p2p.persistentPeers = nodes.filter((x) => x !== node).map((x) => `${x.peerId}@127.0.0.1:${x.port}`);
-    writeConfig(node.home, node.cfg);
-  }
 
   let doc = defaultGenesis({
     chainId,
@@ -169,13 +167,33 @@ export async function testnet(o: TestnetFlags, self: Command): Promise<void> {
   let l1: LocalL1 | undefined;
   if (o.l1Rpc !== undefined) {
     // ethers and the contracts load only when a local L1 is wanted.
-    const [{ deployLocalL1 }, { HARDHAT_KEYS }] = await Promise.all([
+    const [{ deployLocalL1, LOCAL_L1_DEPOSITORS }, { HARDHAT_KEYS }] = await Promise.all([
       import("./testnetL1.js"),
       import("../../chain/l1/hardhatNode.js"),
     ]);
-    l1 = await deployLocalL1(doc, { l1Rpc: o.l1Rpc, l1Key: o.l1Key ?? HARDHAT_KEYS[0], scheme });
+    // On Hardhat's chain (no --l1-key) two of its well-known accounts get mock USDC to deposit with.
+    l1 = await deployLocalL1(doc, {
+      l1Rpc: o.l1Rpc,
+      l1Key: o.l1Key ?? HARDHAT_KEYS[0],
+      scheme,
+      fund: o.l1Key === undefined ? LOCAL_L1_DEPOSITORS : [],
+    });
+    // Every validator watches the contract's deposits and attests them from its feeder key
+    // (registered for it above). A local L1 (Hardhat's automine) has no reorgs: no depth.
+    for (const node of nodes)
+      node.cfg.bridge = {
+        ...node.cfg.bridge,
+        enable: true,
+        l1Rpc: o.l1Rpc,
+        contract: l1.settlement,
+        confirmations: 0,
+        startBlock: l1.deployBlock,
+      };
   }
-  for (const node of nodes) writeGenesis(resolveHomePath(node.home, node.cfg.genesisFile), doc);
+  for (const node of nodes) {
+    writeConfig(node.home, node.cfg);
+    writeGenesis(resolveHomePath(node.home, node.cfg.genesisFile), doc);
+  }
 
   const out = {
     chain_id: chainId,
@@ -198,6 +216,7 @@ export async function testnet(o: TestnetFlags, self: Command): Promise<void> {
             settlement: l1.settlement,
             usdc: l1.usdc,
             scheme,
+            funded: l1.funded.map((f) => ({ address: f.address, key: f.key, usdc: f.amount.toString() })),
           },
         }),
   };
@@ -207,6 +226,7 @@ export async function testnet(o: TestnetFlags, self: Command): Promise<void> {
       ...out.nodes.map((x) => `  ${x.home}  p2p ${x.p2p}  rpc ${x.rpc}`),
       `Accounts in ${homes[0]} (--keyring-backend test): ${Object.keys(accounts).join(", ") || "none"}`,
       ...(l1 === undefined ? [] : [`L1 ${o.l1Rpc}: settlement ${l1.settlement} (${scheme}), mock USDC ${l1.usdc}`]),
+      ...(l1?.funded.map((f) => `  ${f.address} holds ${f.amount / 1_000_000n} mock USDC (L1 key ${f.key})`) ?? []),
       `Start each with: strike start --home ${join(o.output, "node<i>")}`,
     ].join("\n"),
   );

@@ -8,6 +8,7 @@ import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { hexlify } from "ethers";
 import { deployMockUsdc, deploySettlement, initializeSettlement, type SignatureScheme } from "../../chain/l1/deploy.js";
 import { encodeBlsValidatorSet } from "../../chain/l1/bls.js";
+import { HARDHAT_KEYS } from "../../chain/l1/hardhatNode.js";
 import type { GenesisDoc } from "../../genesis/index.js";
 import { blsL1Members, setGenesisL1Domain, validateCheckpointGenesis } from "../../modules/checkpoint/index.js";
 import { electGenesisValidators, validateStakingGenesis } from "../../modules/staking/index.js";
@@ -18,8 +19,21 @@ export interface LocalL1 {
   l1ChainId: bigint;
   usdc: string;
   settlement: string;
+  /** The L1 block before the contract's deployment: where a deposit watcher starts scanning. */
+  deployBlock: number;
   members: { address: string; power: bigint }[];
+  /** L1 accounts given mock USDC to deposit with. */
+  funded: { address: string; key: string; amount: bigint }[];
 }
+
+/** Mock USDC each of `deployLocalL1`'s `fund` keys gets: 1,000,000 USDC (6 decimals). */
+export const LOCAL_L1_FUNDS = 1_000_000_000_000n;
+
+/**
+ * The local L1's accounts that hold mock USDC to deposit with: Hardhat's test accounts 4
+ * and 5 (0 deploys, 1 pays the localnet relayer's gas, 2 and 3 are the tests' relayers).
+ */
+export const LOCAL_L1_DEPOSITORS: readonly string[] = [HARDHAT_KEYS[4], HARDHAT_KEYS[5]];
 
 /** The genesis signing set as the contract stores it: validators with a registered key and their power. */
 export function genesisL1Members(doc: GenesisDoc): { address: string; power: bigint }[] {
@@ -58,7 +72,7 @@ export function genesisBlsSet(doc: GenesisDoc): {
 
 export async function deployLocalL1(
   doc: GenesisDoc,
-  o: { l1Rpc: string; l1Key: string; scheme?: SignatureScheme },
+  o: { l1Rpc: string; l1Key: string; scheme?: SignatureScheme; fund?: readonly string[] },
 ): Promise<LocalL1> {
   const scheme = o.scheme ?? "ecdsa";
   const provider = new JsonRpcProvider(o.l1Rpc, undefined, { staticNetwork: true });
@@ -68,6 +82,7 @@ export async function deployLocalL1(
     const members = genesisL1Members(doc);
     if (members.length === 0)
       throw cliErrors.badArgument("no genesis validator has an Ethereum key to sign checkpoints");
+    const deployBlock = await provider.getBlockNumber();
     const usdc = await deployMockUsdc(deployer);
     const settlement = await deploySettlement(deployer, {
       scheme,
@@ -83,8 +98,10 @@ export async function deployLocalL1(
       await initializeSettlement(settlement, bls.encoded, bls.keys);
     } else await initializeSettlement(settlement, encodeSet(members));
     const address = await settlement.getAddress();
+    const funded = (o.fund ?? []).map((key) => ({ address: new Wallet(key).address, key, amount: LOCAL_L1_FUNDS }));
+    for (const f of funded) await (await usdc.getFunction("mint")(f.address, f.amount)).wait();
     doc.app_state["checkpoint"] = setGenesisL1Domain(doc.app_state["checkpoint"], l1ChainId, address);
-    return { l1ChainId, usdc: await usdc.getAddress(), settlement: address, members };
+    return { l1ChainId, usdc: await usdc.getAddress(), settlement: address, deployBlock, members, funded };
   } finally {
     provider.destroy();
   }

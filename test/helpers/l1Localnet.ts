@@ -65,7 +65,7 @@ export interface L1LocalnetOptions {
   accounts?: string[];
   /** Genesis funds of each account (default: testnet's, which include unbacked uusdc). */
   funds?: string;
-  /** Every validator watches and attests L1 deposits (no confirmation depth). */
+  /** Every validator watches and attests L1 deposits (no confirmation depth); off otherwise. */
   bridgeWatcher?: boolean;
   /** The checkpoint signature scheme (default ecdsa). */
   checkpointScheme?: "ecdsa" | "bls";
@@ -104,9 +104,10 @@ export async function startL1Localnet(o: L1LocalnetOptions = {}): Promise<L1Loca
       "start",
       "--home",
       join(dir, `node${i}`),
+      // testnet --l1-rpc turns every validator's watcher on, as make start wants it.
       ...(o.bridgeWatcher === true
         ? ["--bridge.enable", "true", "--bridge.l1-rpc", l1.url, "--bridge.contract", settlementAddress]
-        : []),
+        : ["--bridge.enable", "false"]),
       ...(o.bridgeWatcher === true ? ["--bridge.confirmations", "0", "--bridge.poll-interval", "300ms"] : []),
       ...(o.nodeArgs?.(i) ?? []),
     ]),
