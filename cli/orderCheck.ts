@@ -3,9 +3,10 @@
  * price, trigger price and size are decimals on its tick and lot within range, with the
  * orderbook module's own parsing (modules/orderbook/units.ts). The chain would refuse such
  * an order too, but only in its block, after charging the tx's fee; here the trader gets
- * the reason at once and nothing is sent. What depends on the account (margin, reduce-only,
- * client ids) is left to the sequencer, whose speculative state is newer than anything this
- * command could read.
+ * the reason at once and nothing is sent. So is an order that is not reduce-only while its
+ * underlying's oracle price is stale (as of the latest block). What depends on the account
+ * (margin, reduce-only, client ids) is left to the sequencer, whose speculative state is
+ * newer than anything this command could read.
  */
 import { MarketStatus, MarketType, type Market } from "../chain/codec/generated/strike/orderbook/v1/market.js";
 import { StrikeError } from "../chain/types/errors.js";
@@ -28,7 +29,12 @@ export interface OrderShape {
   goodTilBlock?: bigint;
   /** Unix seconds; 0 or absent: none. */
   goodTilTime?: bigint;
+  /** A reduce-only order is taken on a stale oracle price; nothing else is (bundle legs never are). */
+  reduceOnly?: boolean;
 }
+
+/** The oracle's view of an asset as the order check needs it: unknown, stale, or fresh. */
+export type OracleState = ReadonlyMap<string, { stale: boolean; height: bigint }>;
 
 /** The first problem with `o` in `market`, as the chain would word it; undefined when none. */
 export function orderShapeProblem(
@@ -36,9 +42,16 @@ export function orderShapeProblem(
   o: OrderShape,
   nowSeconds?: bigint,
   latestHeight?: bigint,
+  oracle?: OracleState,
 ): string | undefined {
   if (market === undefined) return `unknown market "${o.market}" (see \`strike query markets\`)`;
   if (market.status !== MarketStatus.MARKET_STATUS_ACTIVE) return `${market.id} is settled: it takes no orders`;
+  if (oracle !== undefined) {
+    const p = oracle.get(market.underlying);
+    if (p === undefined) return `the oracle has no ${market.underlying} price: ${market.id} takes no orders`;
+    if (p.stale && o.reduceOnly !== true)
+      return `the ${market.underlying} oracle price is stale (last at height ${p.height}): ${market.id} takes only reduce-only orders until a fresh one (strike query oracle ${market.underlying})`;
+  }
   // The order lands in a block above the latest, no earlier than it: these have expired already.
   if (
     latestHeight !== undefined &&
@@ -72,17 +85,23 @@ export function orderShapeProblem(
 
 /** Reads the markets and refuses, before anything is signed, an order the chain would refuse for its shape. */
 export async function checkOrderShapes(g: GlobalOptions, orders: readonly OrderShape[]): Promise<void> {
-  const { markets, time, height } = await withComet(g, async (c) => {
-    const [{ markets }, status] = await Promise.all([cliQueries(c).orderbook.Markets({}), c.status()]);
+  const { markets, time, height, oracle } = await withComet(g, async (c) => {
+    const q = cliQueries(c);
+    const [{ markets }, { prices }, status] = await Promise.all([
+      q.orderbook.Markets({}),
+      q.oracle.Prices({}),
+      c.status(),
+    ]);
     return {
       markets,
+      oracle: new Map(prices.map((p) => [p.asset, { stale: p.stale, height: p.height }])),
       time: BigInt(Math.floor(status.syncInfo.latestBlockTime.getTime() / 1000)),
       height: BigInt(status.syncInfo.latestBlockHeight),
     };
   });
   const byId = new Map(markets.map((m) => [m.id, m]));
   for (const o of orders) {
-    const problem = orderShapeProblem(byId.get(o.market), o, time, height);
+    const problem = orderShapeProblem(byId.get(o.market), o, time, height, oracle);
     if (problem !== undefined)
       throw cliErrors.badArgument(`${o.label === undefined ? "" : `${o.label}: `}${problem}; nothing was sent`);
   }

@@ -104,11 +104,34 @@ async function consAddressArg(g: GlobalOptions, s: string): Promise<string> {
   return res.validator!.consensusAddress;
 }
 
+/**
+ * Refuses, before anything is signed, a stake in another denom than the chain's bond denom
+ * (and, with `validator`, a validator that does not exist): the chain refuses both only in
+ * the block, after charging the fee.
+ */
+async function checkStake(g: GlobalOptions, amount: { denom: string }, validator?: string): Promise<void> {
+  const { params } = await withComet(g, (c) => cliQueries(c).staking.Params({}));
+  const bondDenom = params?.bondDenom ?? "";
+  if (amount.denom !== bondDenom)
+    throw cliErrors.badArgument(`stake is in ${bondDenom}, not ${amount.denom}; nothing was sent`);
+  if (validator !== undefined)
+    await withComet(g, (c) =>
+      cliQueries(c).staking.Validator({ operatorAddress: validator, consensusAddress: "" }),
+    ).catch((e: unknown) => {
+      if (cliErrors.notFound.is(e))
+        throw cliErrors.notFound(
+          `no validator ${validator} (see \`strike query staking validators\`); nothing was sent`,
+        );
+      throw e;
+    });
+}
+
 export async function createValidator(o: FromFlags & Record<string, string>, self: Command): Promise<void> {
   const g = globalOptions(self);
   const operator = openKeyring(g).resolve(o.from).address;
   const pubkey = await resolveConsensusPubKey(g, o["pubkey"]);
   const selfDelegation = parseStakeAmount(o["amount"]!);
+  await checkStake(g, selfDelegation);
   const msg: EncodeObject = {
     typeUrl: `${ST}MsgCreateValidator`,
     value: {
@@ -156,6 +179,7 @@ export async function delegation(
   const validator = addressArg(g, validatorArg);
   const delegator = openKeyring(g).resolve(o.from).address;
   const amount = parseStakeAmount(amountText);
+  await checkStake(g, amount, validator);
   const typeUrl = name === "delegate" ? `${ST}MsgDelegate` : `${ST}MsgUndelegate`;
   const msg: EncodeObject = {
     typeUrl,

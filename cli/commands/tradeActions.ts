@@ -100,6 +100,7 @@ function shapeOf(spec: OrderSpec): OrderShape {
     triggerPrice: spec.triggerPrice,
     goodTilBlock: spec.goodTilBlock,
     goodTilTime: spec.goodTilTime,
+    reduceOnly: spec.reduceOnly,
     ...(spec.orderType === OrderType.ORDER_TYPE_MARKET ? { priceName: "worst price" } : {}),
   };
 }

@@ -171,6 +171,19 @@ test.serial("without fresh votes a price turns stale after stale_after_seconds, 
   t.true(now.stale);
   t.is(now.price, last.price);
   t.is(now.height, last.height);
+
+  // The chain takes only reduce-only orders on a stale price, and would refuse this one in its
+  // block after charging the fee: the CLI says why and sends nothing.
+  const alice = (await runCliOk(["keys", "show", "alice", "-a", ...t.context.common])).trim();
+  const account = async () => runCliOk(["query", "auth", "account", alice, ...t.context.common, "--output", "json"]);
+  const before = await account();
+  const order = ["tx", "trade", "place", "--market", "ETH-PERP", "--side", "buy", "--size", "1", "--price", "3000"];
+  const r = await runCli([...order, "--from", "alice", "--yes", ...t.context.common]);
+  t.is(r.code, 1);
+  t.regex(r.stderr, /the ETH oracle price is stale \(last at height \d+\): ETH-PERP takes only reduce-only orders/);
+  t.regex(r.stderr, /nothing was sent/);
+  await waitForHeight(t.context.rpcUrl, (await latestHeight(t.context.rpcUrl)) + 2n, 30_000);
+  t.is(await account(), before, "no tx from alice: sequence unchanged");
 });
 
 test.serial("a non-feeder's submission fails in the block with the oracle's code and moves nothing", async (t) => {

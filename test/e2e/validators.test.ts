@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { latestHeight, rpc, runCliOk, waitForHeight, portBase } from "../helpers/localNode.js";
+import { latestHeight, rpc, runCli, runCliOk, waitForHeight, portBase } from "../helpers/localNode.js";
 
 const test = anyTest as TestFn<{ dir: string; base: number; children: ChildProcess[]; logs: string[] }>;
 const bin = resolve(import.meta.dirname, "..", "..", "bin", "strike.js");
@@ -130,6 +130,37 @@ test.serial(
 
 test.serial("a delegation changes voting power two heights after the block that includes it", async (t) => {
   const target = (await validators(t)).find((v) => v.moniker === "node0")!;
+  // The chain would refuse these in the block after charging the fee: the CLI says why and sends nothing.
+  const alice = (await runCliOk(["keys", "show", "alice", "-a", ...node0(t)])).trim();
+  const account = () => runCliOk(["query", "auth", "account", alice, "--output", "json", ...node0(t)]);
+  const before = await account();
+  const denom = await runCli([
+    "tx",
+    "staking",
+    "delegate",
+    target.operator_address,
+    "5uusdc",
+    "--from",
+    "alice",
+    "--yes",
+    ...node0(t),
+  ]);
+  t.is(denom.code, 1);
+  t.regex(denom.stderr, /stake is in ustrike, not uusdc; nothing was sent/);
+  const unknown = await runCli([
+    "tx",
+    "staking",
+    "delegate",
+    alice,
+    "5ustrike",
+    "--from",
+    "alice",
+    "--yes",
+    ...node0(t),
+  ]);
+  t.is(unknown.code, 1);
+  t.true(unknown.stderr.includes(`no validator ${alice} (see \`strike query staking validators\`); nothing was sent`));
+  t.is(await account(), before, "alice signed nothing");
   const out = JSON.parse(
     await runCliOk([
       "tx",

@@ -36,3 +36,19 @@ test("an order whose good-til-block or good-til-time has passed at the latest bl
   );
   t.is(orderShapeProblem(market, { ...order, goodTilBlock: 0n, goodTilTime: 0n }, NOW, HEIGHT), undefined);
 });
+
+test("on a stale oracle price only a reduce-only order passes; with no price none does", (t) => {
+  const m = { ...market, underlying: "ETH" };
+  const fresh = new Map([["ETH", { stale: false, height: 900n }]]);
+  const stale = new Map([["ETH", { stale: true, height: 700n }]]);
+  t.is(orderShapeProblem(m, order, NOW, HEIGHT, fresh), undefined);
+  t.is(
+    orderShapeProblem(m, order, NOW, HEIGHT, stale),
+    "the ETH oracle price is stale (last at height 700): ETH-PERP takes only reduce-only orders until a fresh one (strike query oracle ETH)",
+  );
+  t.is(orderShapeProblem(m, { ...order, reduceOnly: true }, NOW, HEIGHT, stale), undefined);
+  t.is(
+    orderShapeProblem(m, { ...order, reduceOnly: true }, NOW, HEIGHT, new Map()),
+    "the oracle has no ETH price: ETH-PERP takes no orders",
+  );
+});
