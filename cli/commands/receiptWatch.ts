@@ -13,7 +13,10 @@ export function receiptWatchCommand(): Command {
     .argument("[address]", "an address or key name; all receipts when left out")
     .option("--stage <stage>", "only receipts reaching this stage: sequenced, rejected, committed or reverted")
     .option("--count <n>", "stop after this many receipts")
-    .option("--timeout <seconds>", "stop after this long (exit code 0: a quiet market is not an error)")
+    .option(
+      "--timeout <duration>",
+      "stop after this long: 30s, 5m (a bare number is seconds; exit code 0: a quiet market is not an error)",
+    )
     .action(
       async (address: string | undefined, flags: { stage?: string; count?: string; timeout?: string }, self: Command) =>
         (await actions()).receiptWatch(address, flags, self),

@@ -5,6 +5,7 @@ import type { Market } from "../../chain/codec/generated/strike/orderbook/v1/mar
 import { checkReceiptJson } from "../../chain/sequencer/receiptTrust.js";
 import { withComet } from "../abciQuery.js";
 import { addressArg } from "../context.js";
+import { timeoutFlagMs } from "../durationFlag.js";
 import { cliErrors } from "../errors.js";
 import { globalOptions, rpcHttpUrl } from "../globalOptions.js";
 import { note } from "../output.js";
@@ -17,7 +18,6 @@ export interface WatchFlags {
 }
 
 const STAGES = ["sequenced", "rejected", "committed", "reverted"];
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function positiveNumber(flag: string, text: string | undefined, integer: boolean): number | undefined {
   if (text === undefined) return undefined;
@@ -33,12 +33,7 @@ export async function receiptWatch(address: string | undefined, flags: WatchFlag
   if (flags.stage !== undefined && !STAGES.includes(flags.stage))
     throw cliErrors.badArgument(`--stage must be one of ${STAGES.join(", ")}, got "${flags.stage}"`);
   const count = positiveNumber("--count", flags.count, true);
-  const timeoutS = positiveNumber("--timeout", flags.timeout, false);
-  // A longer timer would fire at once (Node caps a delay at 2^31 - 1 ms and then waits 1 ms).
-  if (timeoutS !== undefined && timeoutS * 1000 > MAX_TIMER_MS)
-    throw cliErrors.badArgument(
-      `--timeout ${flags.timeout} is too long: at most ${Math.floor(MAX_TIMER_MS / 1000)} seconds (or leave it out to watch until Ctrl-C)`,
-    );
+  const timeoutMs = flags.timeout === undefined ? undefined : timeoutFlagMs("--timeout", flags.timeout);
   const query = [
     "tm.event='Receipt'",
     ...(owner === undefined ? [] : [`receipt.account='${owner}'`]),
@@ -53,9 +48,9 @@ export async function receiptWatch(address: string | undefined, flags: WatchFlag
   await new Promise<void>((resolve, reject) => {
     let subscribed = false;
     const timer =
-      timeoutS === undefined
+      timeoutMs === undefined
         ? undefined
-        : setTimeout(() => finish(`--timeout reached: ${seen} receipt(s)`), timeoutS * 1000);
+        : setTimeout(() => finish(`--timeout reached: ${seen} receipt(s)`), timeoutMs);
     const onSignal = () => finish(`stopped: ${seen} receipt(s)`);
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);

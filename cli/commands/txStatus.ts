@@ -3,6 +3,8 @@ import { Command } from "commander";
 import type { TxStatusJson } from "../../chain/sequencer/ladderJson.js";
 import { txStatusLine } from "../../chain/sequencer/ladderJson.js";
 import { globalOptions, rpcHttpUrl } from "../globalOptions.js";
+import { formatDuration } from "../../chain/node/duration.js";
+import { timeoutFlagMs } from "../durationFlag.js";
 import { cliErrors } from "../errors.js";
 import { withExamples } from "../help.js";
 import { print } from "../output.js";
@@ -48,15 +50,13 @@ export function txStatusCommand(): Command {
       "--watch",
       "follow the tx until nothing more can happen (text: one line per change; json: one object per line)",
     )
-    .option("--timeout <seconds>", "with --watch: give up after this long", "60")
+    .option("--timeout <duration>", "with --watch: give up after this long (30s, 5m; a bare number is seconds)", "60s")
     .action(async (hash: string, flags: { watch?: boolean; timeout: string }, self: Command) => {
       const g = globalOptions(self);
       const clean = hash.replace(/^0x/i, "").toUpperCase();
       if (!/^[0-9A-F]{64}$/.test(clean))
         throw cliErrors.badArgument(`the hash must be 64 hex characters, got "${hash}"`);
-      const timeout = Number(flags.timeout);
-      if (!Number.isFinite(timeout) || timeout <= 0)
-        throw cliErrors.badArgument(`--timeout must be a positive number of seconds, got "${flags.timeout}"`);
+      const timeoutMs = timeoutFlagMs("--timeout", flags.timeout);
       const url = rpcHttpUrl(g.node);
       const show = (s: TxStatusJson) =>
         process.stdout.write((g.output === "json" ? JSON.stringify(s) : txStatusLine(s)) + "\n");
@@ -66,7 +66,7 @@ export function txStatusCommand(): Command {
         print(g.output, s, () => txStatusLine(s));
         return;
       }
-      const deadline = Date.now() + timeout * 1000;
+      const deadline = Date.now() + timeoutMs;
       let last = "";
       for (;;) {
         const s = await fetchTxStatus(url, clean);
@@ -81,8 +81,8 @@ export function txStatusCommand(): Command {
         if (Date.now() > deadline)
           throw cliErrors.notFound(
             s === undefined
-              ? `tx ${clean} was not seen by the node within ${timeout} s`
-              : `still ${s.stage} after ${timeout} s`,
+              ? `tx ${clean} was not seen by the node within ${formatDuration(timeoutMs)}`
+              : `still ${s.stage} after ${formatDuration(timeoutMs)}`,
           );
         await new Promise((r) => setTimeout(r, POLL_MS));
       }
