@@ -162,7 +162,7 @@ export function createStrikeApp(options: StrikeAppOptions): StrikeApp {
     accounts: accountKeeper,
     feeCollector: accountKeeper.moduleAddress(FEE_COLLECTOR),
     orders: { hasOpenOrders: (ctx, id) => orderbookKeeper.hasOpenOrders(ctx, id) },
-    book: { midPrice: (src, market) => orderbookKeeper.midPrice(src, market) },
+    book: { impactPrices: (src, market, notional) => orderbookKeeper.impactPrices(src, market, notional) },
   });
   const bridgeKeeper = createBridgeKeeperFor({
     accounts: accountKeeper,

@@ -193,8 +193,9 @@ async function newChain(accounts: number, idle = 0) {
 
 /**
  * Every account deposits and parks a stop sell far below the price; in the first half pairs
- * trade 0.01 of an option series, in the second half 0.01 ETH-PERP; then a bid and an ask
- * rest around the price, so the book has a mid and funding a rate.
+ * trade 0.01 of an option series, in the second half 0.01 ETH-PERP; then 4 ETH bid above the
+ * price and 4 ETH asked over it rest, more than the 10,000 USDC impact notional a side, so
+ * funding has a rate (the capped one, as the 2990/3020 mid of 0.01 ETH quotes gave before).
  */
 async function populate(chain: Awaited<ReturnType<typeof newChain>>): Promise<void> {
   const { senders, block } = chain;
@@ -275,8 +276,8 @@ async function populate(chain: Awaited<ReturnType<typeof newChain>>): Promise<vo
   if (senders.length < 4) return; // accounts 0 and 1 traded options above
   const [bidder, asker] = [senders[0]!, senders[1]!];
   await block([
-    signMessages(bidder, [placeMsg(bidder.address, spec("ETH-PERP", Side.SIDE_BUY, "0.01", "2990"))], 2n, CHAIN_ID),
-    signMessages(asker, [placeMsg(asker.address, spec("ETH-PERP", Side.SIDE_SELL, "0.01", "3020"))], 2n, CHAIN_ID),
+    signMessages(bidder, [placeMsg(bidder.address, spec("ETH-PERP", Side.SIDE_BUY, "4", "3010"))], 2n, CHAIN_ID),
+    signMessages(asker, [placeMsg(asker.address, spec("ETH-PERP", Side.SIDE_SELL, "4", "3020"))], 2n, CHAIN_ID),
   ]);
 }
 

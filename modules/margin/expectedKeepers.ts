@@ -53,9 +53,20 @@ export interface RiskContext extends StoreSource {
   readonly block: { readonly height: bigint; readonly time: { readonly seconds: bigint } };
 }
 
-/** The mid price of a market's book, for funding premiums (owned by the orderbook module). */
+/** A price in uusdc per contract as the exact fraction num / den. */
+export interface ImpactPrice {
+  num: bigint;
+  den: bigint;
+}
+
+/** The book's impact prices, for funding premiums (owned by the orderbook module). */
 export interface BookReader {
-  midPrice(src: StoreSource, market: string): bigint | undefined;
+  /** The average price of selling (bid) and buying (ask) `notional` uusdc; undefined on a side without that depth. */
+  impactPrices(
+    src: StoreSource,
+    market: Market,
+    notional: bigint,
+  ): { bid: ImpactPrice | undefined; ask: ImpactPrice | undefined };
 }
 
 export interface MarketReaderWithList extends MarketReader {

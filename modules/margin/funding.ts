@@ -1,12 +1,12 @@
 /**
- * Perpetual funding: every block samples the premium of the book's mid over the oracle
- * price; every `fundingIntervalBlocks` the average premium, capped, is the rate, and each
- * holder pays (longs when positive) or receives size × oracle price × rate.
+ * Perpetual funding: every block samples the premium of the book's impact prices over the
+ * oracle price; every `fundingIntervalBlocks` the average premium, capped, is the rate, and
+ * each holder pays (longs when positive) or receives size × oracle price × rate.
  */
 import { MarketType } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
 import type { Context } from "../../chain/runtime/types.js";
 import { DEC_SCALE, decFromString, decToString, max, min, mul, neg, type Dec } from "../../chain/types/fixed/index.js";
-import type { BookReader, MarketReaderWithList } from "./expectedKeepers.js";
+import type { BookReader, ImpactPrice, MarketReaderWithList } from "./expectedKeepers.js";
 import type { MarginLedger } from "./ledger.js";
 import { sizeToContracts, usdcToUusdcCeil } from "./risk.js";
 import { getFundingSamples, getParams, marketHolders, setFundingSamples } from "./state.js";
@@ -29,13 +29,12 @@ export function runFunding(ctx: Context, keeper: MarginLedger, markets: MarketRe
       continue;
     }
     const samples = getFundingSamples(ctx, market.id);
-    const mid = book.midPrice(ctx, market.id);
-    if (mid !== undefined) {
-      // mid is uusdc per contract; the oracle Dec is USDC: premium = mid / (oracle × 1e6) − 1.
-      const premium = (mid * DEC_SCALE * DEC_SCALE) / (oracle.price * 1_000_000n) - DEC_SCALE;
-      samples.sum += max(neg(cap), min(cap, premium));
-      samples.count += 1n;
-    }
+    const impact = book.impactPrices(ctx, market, params.fundingImpactNotional);
+    // Every block is a sample, a book without depth included: it counts as no premium and pulls
+    // the interval's average toward 0 rather than leaving the blocks with depth, or a thin
+    // book's best order, to set the rate alone.
+    samples.sum += max(neg(cap), min(cap, impactPremium(impact.bid, impact.ask, oracle.price)));
+    samples.count += 1n;
     if (!due) {
       setFundingSamples(ctx, market.id, samples);
       continue;
@@ -61,4 +60,34 @@ export function runFunding(ctx: Context, keeper: MarginLedger, markets: MarketRe
       ["oracle_price", decToString(oracle.price)],
     ]);
   }
+}
+
+/**
+ * The premium of one block (dYdX v4): (max(0, impact bid − oracle) − max(0, oracle − impact
+ * ask)) / oracle. A side without depth for the impact notional adds nothing (dYdX takes its
+ * impact bid as 0 and its impact ask as infinite): a thin side can only take its own term out,
+ * and the premium that remains is backed by at least the impact notional of resting orders
+ * anyone can trade against. Each term is one exact division, truncated toward zero, so the
+ * premium is never larger than the book shows. Impact prices are uusdc per contract; the
+ * oracle is a Dec in USDC.
+ */
+export function impactPremium(bid: ImpactPrice | undefined, ask: ImpactPrice | undefined, oracle: Dec): Dec {
+  let premium = 0n;
+  if (bid !== undefined) {
+    const [price, base] = againstOracle(bid, oracle);
+    if (price > base) premium += ((price - base) * DEC_SCALE) / base;
+  }
+  if (ask !== undefined) {
+    const [price, base] = againstOracle(ask, oracle);
+    if (base > price) premium -= ((base - price) * DEC_SCALE) / base;
+  }
+  return premium;
+}
+
+/**
+ * An impact price and the oracle over one denominator: num / den uusdc against
+ * oracle × 1e6 / 1e18 uusdc is num × 1e18 against den × oracle × 1e6.
+ */
+function againstOracle(p: ImpactPrice, oracle: Dec): [bigint, bigint] {
+  return [p.num * DEC_SCALE, p.den * oracle * 1_000_000n];
 }

@@ -52,6 +52,9 @@ export function parseMarginGenesis(state: unknown): MarginParams {
   checkRate(params.optionMinFactor, "option_min_factor", true);
   checkRate(params.optionMaintenanceRatio, "option_maintenance_ratio", true);
   checkRate(params.optionPortfolioShortMinimum, "option_portfolio_short_minimum", true);
+  // A zero notional would be filled by the best order alone: the top of the book would set funding again.
+  if (params.fundingImpactNotional < 1n)
+    throw marginErrors.invalidGenesis("params.funding_impact_notional must be at least 1 uusdc");
   // Settlement averages at least one block of oracle history (an empty window would halt expiry).
   if (params.settlementTwapBlocks < 1n)
     throw marginErrors.invalidGenesis("params.settlement_twap_blocks must be at least 1");

@@ -45,6 +45,8 @@ export function defaultMarginParams(): MarginParams {
     optionMaintenanceRatio: "0.8",
     settlementTwapBlocks: 30n,
     optionPortfolioShortMinimum: "0.01",
+    // 10,000 USDC: dYdX's 500 USDC of initial margin at the 5% initial margin fraction of the default perpetuals.
+    fundingImpactNotional: 10_000_000_000n,
   };
 }
 

@@ -18,7 +18,7 @@ import type { AccountId } from "./expectedKeepers.js";
 import { requireMarket } from "./orderSpec.js";
 import { placeOrder, type OrderbookDeps, type PlaceResult } from "./placeOrder.js";
 import { allMarkets, getMarket, getParams, hasOwnerOrders, marketOrders, setMarket } from "./state.js";
-import { topOfBook } from "./storeBook.js";
+import { impactPrices } from "./storeBook.js";
 
 function requireAuthority(ctx: Context, signer: string): void {
   const authority = getParams(ctx).authority;
@@ -33,8 +33,8 @@ export function createOrderbookKeeper(deps: OrderbookDeps) {
     allMarkets: (src: StoreSource): Iterable<Market> => allMarkets(src),
     /** Whether a subaccount has any open order (resting or waiting), in any market. */
     hasOpenOrders: (src: StoreSource, id: AccountId): boolean => hasOwnerOrders(src, id.owner, id.number),
-    /** The mid of the best bid and ask (uusdc per contract), undefined on a one-sided or empty book. */
-    midPrice: (src: StoreSource, market: string): bigint | undefined => topOfBook(src, market).mid,
+    /** The impact bid and ask (uusdc per contract) for `notional` uusdc; either is undefined on a side without that depth. */
+    impactPrices: (src: StoreSource, market: Market, notional: bigint) => impactPrices(src, market, notional),
 
     /** Places `account`'s order: matched at once as far as it crosses, the rest rests or is cancelled by its time in force. */
     placeOrder: (ctx: Context, account: AccountId, spec: OrderSpec): PlaceResult =>

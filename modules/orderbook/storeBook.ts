@@ -4,8 +4,9 @@
  * through the tx's branch, a failed tx or bundle leaves the book exactly as it was.
  */
 import { Side as ProtoSide, type Order } from "../../chain/codec/generated/strike/orderbook/v1/order.js";
+import type { Market } from "../../chain/codec/generated/strike/orderbook/v1/market.js";
 import type { StoreSource } from "../../chain/runtime/collection.js";
-import type { BookView, RestingOrder, Side } from "./matching/index.js";
+import { impactPrice, type BookView, type ImpactPrice, type RestingOrder, type Side } from "./matching/index.js";
 import { bookOrders } from "./state.js";
 
 export function accountKey(owner: string, subaccount: number): string {
@@ -68,13 +69,20 @@ export function storeBookView(
   };
 }
 
-/** Best bid and ask (uusdc) and the mid when both exist. */
-export function topOfBook(src: StoreSource, market: string): { bid?: bigint; ask?: bigint; mid?: bigint } {
-  const bid = bookOrders(src, market, ProtoSide.SIDE_BUY).next();
-  const ask = bookOrders(src, market, ProtoSide.SIDE_SELL).next();
-  const out: { bid?: bigint; ask?: bigint; mid?: bigint } = {};
-  if (!bid.done) out.bid = bid.value.price;
-  if (!ask.done) out.ask = ask.value.price;
-  if (out.bid !== undefined && out.ask !== undefined) out.mid = (out.bid + out.ask) / 2n;
-  return out;
+/**
+ * The impact bid and ask of a market (matching/impact.ts): the average price of selling and of
+ * buying `notional` uusdc against the resting book, each absent when its side has less depth
+ * than that within IMPACT_MAX_ORDERS orders. Reads the side best first and stops once the
+ * notional is filled. Expired orders need no filter: the orderbook's end block, which sweeps
+ * them, runs before margin's, the only reader.
+ */
+export function impactPrices(
+  src: StoreSource,
+  market: Market,
+  notional: bigint,
+): { bid: ImpactPrice | undefined; ask: ImpactPrice | undefined } {
+  return {
+    bid: impactPrice(bookOrders(src, market.id, ProtoSide.SIDE_BUY), notional, market.sizeDecimals),
+    ask: impactPrice(bookOrders(src, market.id, ProtoSide.SIDE_SELL), notional, market.sizeDecimals),
+  };
 }

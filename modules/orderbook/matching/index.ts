@@ -15,3 +15,4 @@ export type {
 export { DEFAULT_MAX_FILLS, matchOrder } from "./match.js";
 export { MemoryBook } from "./memoryBook.js";
 export { matchingErrors } from "./errors.js";
+export { IMPACT_MAX_ORDERS, impactPrice, type ImpactLevel, type ImpactPrice } from "./impact.js";

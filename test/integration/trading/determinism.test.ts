@@ -67,7 +67,8 @@ async function scenario(t: ExecutionContext): Promise<{ f: TradingFixture; event
     { signer: dave, msgs: [place(dave.address, orderSpec("ETH-PERP", "buy", "1", "2990", { clientId: 9n }))] },
   ]);
   await block([
-    { signer: bob, msgs: [place(bob.address, orderSpec("ETH-PERP", "sell", "0.5", "3020"))] },
+    // Bob asks below the oracle with more than the impact notional (10,000 USDC): funding has a rate.
+    { signer: bob, msgs: [place(bob.address, orderSpec("ETH-PERP", "sell", "4", "2995"))] },
     {
       signer: dave,
       msgs: [place(dave.address, orderSpec(ethPut(2800n), "buy", "1", "60")), cancelAll(dave.address, "ETH-PERP")],
@@ -77,7 +78,7 @@ async function scenario(t: ExecutionContext): Promise<{ f: TradingFixture; event
   const idle = async (n: number) => {
     for (let i = 0; i < n; i++) events.push(...(await emptyBlock(f)).events);
   };
-  // Funding on the 3010/3020 book, then the drop that liquidates alice.
+  // Funding on bob's 2995 ask (carol took 0.1 of it), then the drop that liquidates alice.
   await idle(6);
   assertOk(t, await movePrice(f, "ETH", "2880"));
   events.push(...f.last!.events);

@@ -1,7 +1,9 @@
 /**
- * Funding: each block samples the premium of the book's mid over the oracle; every
- * fundingIntervalBlocks the average (capped) is paid between longs and shorts, zero-sum up
- * to rounding, which goes to the insurance fund.
+ * Funding: each block samples the premium of the book's impact prices (the average price of
+ * selling and of buying funding_impact_notional, 10,000 USDC by default) over the oracle;
+ * every fundingIntervalBlocks the average (capped) is paid between longs and shorts, zero-sum
+ * up to rounding, which goes to the insurance fund. Orders smaller than that notional do not
+ * set the rate.
  */
 import test, { type ExecutionContext } from "ava";
 import type { TestAccount } from "../../unit/runtime/fixture.js";
@@ -30,9 +32,10 @@ async function trade(t: ExecutionContext, f: TradingFixture, seller: TestAccount
   assertOk(t, await send(f, buyer, [place(buyer.address, orderSpec("ETH-PERP", "buy", size, "3000"))]));
 }
 
-async function quote(t: ExecutionContext, f: TradingFixture, mm: TestAccount, bid: string, ask: string) {
-  assertOk(t, await send(f, mm, [place(mm.address, orderSpec("ETH-PERP", "buy", "0.01", bid))]));
-  assertOk(t, await send(f, mm, [place(mm.address, orderSpec("ETH-PERP", "sell", "0.01", ask))]));
+/** Quotes 5 ETH (about 15,000 USDC) a side: more than the impact notional, so each side's impact price is its quote. */
+async function quote(t: ExecutionContext, f: TradingFixture, mm: TestAccount, bid: string, ask: string, size = "5") {
+  assertOk(t, await send(f, mm, [place(mm.address, orderSpec("ETH-PERP", "buy", size, bid))]));
+  assertOk(t, await send(f, mm, [place(mm.address, orderSpec("ETH-PERP", "sell", size, ask))]));
 }
 
 const cash = async (f: TradingFixture, a: TestAccount) => uusdcOf((await subaccount(f, a.address))!.collateral);
@@ -46,15 +49,15 @@ async function untilFunding(f: TradingFixture): Promise<Record<string, string>[]
   throw new TypeError("no funding was paid within an interval");
 }
 
-test("when the book's mid is above the oracle, longs pay shorts at the sampled premium", async (t) => {
+test("when the impact bid is above the oracle, longs pay shorts at its premium", async (t) => {
   const { f, mm, alice, bob } = await fundingSetup();
   await trade(t, f, bob, alice, "1");
-  await quote(t, f, mm, "3010", "3020");
+  await quote(t, f, mm, "3015", "3020");
   // The quotes went in during this interval; wait for a full interval of samples.
   await untilFunding(f);
   const [a0, b0, fund0] = [await cash(f, alice), await cash(f, bob), await insuranceFund(f)];
   const paid = await untilFunding(f);
-  // mid 3015 / oracle 3000 − 1 = 0.005 per interval: 15 USDC on one ETH.
+  // impact bid 3015 / oracle 3000 − 1 = 0.005 per interval: 15 USDC on one ETH.
   t.deepEqual(
     paid.map((e) => [e["market"], e["rate"]]),
     [["ETH-PERP", "0.005000000000000000"]],
@@ -65,14 +68,14 @@ test("when the book's mid is above the oracle, longs pay shorts at the sampled p
   t.is((await subaccount(f, mm.address))!.positions.length, 0, "the quotes never traded");
 });
 
-test("when the book's mid is below the oracle, shorts pay longs", async (t) => {
+test("when the impact ask is below the oracle, shorts pay longs", async (t) => {
   const { f, mm, alice, bob } = await fundingSetup();
   await trade(t, f, bob, alice, "2");
-  await quote(t, f, mm, "2980", "2990");
+  await quote(t, f, mm, "2980", "2985");
   await untilFunding(f);
   const [a0, b0] = [await cash(f, alice), await cash(f, bob)];
   const paid = await untilFunding(f);
-  // 2985 / 3000 − 1 = −0.005: shorts pay 2 × 3000 × 0.005 = 30.
+  // −(3000 − 2985) / 3000 = −0.005: shorts pay 2 × 3000 × 0.005 = 30.
   t.is(paid[0]!["rate"], "-0.005000000000000000");
   t.is((await cash(f, alice)) - a0, 30_000_000n);
   t.is((await cash(f, bob)) - b0, -30_000_000n);
@@ -93,7 +96,7 @@ test("funding is zero-sum up to rounding, and the rounding goes to the insurance
   const { f, mm, alice, bob, carol } = await fundingSetup();
   await trade(t, f, bob, alice, "0.111");
   await trade(t, f, carol, alice, "0.222");
-  // mid 3015.05: a rate with a long tail of decimals.
+  // impact bid 3010.1: a rate with a long tail of decimals.
   await quote(t, f, mm, "3010.1", "3020");
   await untilFunding(f);
   const before = [await cash(f, alice), await cash(f, bob), await cash(f, carol)];
@@ -108,11 +111,35 @@ test("funding is zero-sum up to rounding, and the rounding goes to the insurance
   t.is((await insuranceFund(f)) - fund0, surplus);
 });
 
-test("no funding is paid while the book has no two-sided mid", async (t) => {
+test("no funding is paid while neither side has the impact notional's depth", async (t) => {
   const { f, mm, alice, bob } = await fundingSetup();
   await trade(t, f, bob, alice, "1");
-  assertOk(t, await send(f, mm, [place(mm.address, orderSpec("ETH-PERP", "sell", "0.01", "3300"))]));
+  // A 0.3 ETH bid at 3290 (987 USDC, above the oracle) and 3 ETH asked at 3300 (9,900 USDC): less than 10,000 a side.
+  await quote(t, f, mm, "3290", "3300", "0.3");
+  assertOk(t, await send(f, mm, [place(mm.address, orderSpec("ETH-PERP", "sell", "2.7", "3300"))]));
   const a0 = await cash(f, alice);
   for (let i = 0; i < 12; i++) t.deepEqual(eventsOf((await emptyBlock(f)).events, "funding"), []);
   t.is(await cash(f, alice), a0);
+});
+
+test("a dust quote far from the oracle no longer sets the rate: a short's 0.001 ETH bid and ask around 3300", async (t) => {
+  const { f, alice, bob } = await fundingSetup();
+  await trade(t, f, bob, alice, "1");
+  // The red team's attack: with the top-of-book mid, 3300 / 3000 − 1 paid bob the cap every interval.
+  assertOk(t, await send(f, bob, [place(bob.address, orderSpec("ETH-PERP", "buy", "0.001", "3290"))]));
+  assertOk(t, await send(f, bob, [place(bob.address, orderSpec("ETH-PERP", "sell", "0.001", "3310"))]));
+  const [a0, b0] = [await cash(f, alice), await cash(f, bob)];
+  for (let i = 0; i < 12; i++) t.deepEqual(eventsOf((await emptyBlock(f)).events, "funding"), []);
+  t.deepEqual([await cash(f, alice), await cash(f, bob)], [a0, b0]);
+});
+
+test("with depth on both sides the rate follows the depth, a dust bid ahead of it weighing only its notional", async (t) => {
+  const { f, mm, alice, bob } = await fundingSetup();
+  await trade(t, f, bob, alice, "1");
+  await quote(t, f, mm, "3015", "3400");
+  assertOk(t, await send(f, bob, [place(bob.address, orderSpec("ETH-PERP", "buy", "0.001", "3290"))]));
+  await untilFunding(f);
+  const paid = await untilFunding(f);
+  // 3.29 USDC at 3290, the other 9,996.71 at 3015: 10,000 / (0.001 + 9996.71 / 3015) = 3015.08… (the mid was 3345).
+  t.is(paid[0]!["rate"], "0.005027638260052151");
 });

@@ -74,7 +74,8 @@ async function untilFunding(f: TradingFixture, max = 10): Promise<Record<string,
 test("another account's negative equity never halts withdrawals (no chain-wide halt)", async (t) => {
   const f = await createTradingFixture({
     accounts: 5,
-    marginParams: { fundingIntervalBlocks: "4", maxFundingRate: "0.5" },
+    // An impact notional of 1,000 USDC: the 1 ETH quotes below set the premium.
+    marginParams: { fundingIntervalBlocks: "4", maxFundingRate: "0.5", fundingImpactNotional: "1000000000" },
   });
   const [mm, alice, bob] = f.accounts as [TestAccount, TestAccount, TestAccount];
   await depositAll(f, [mm], 100_000n);
@@ -82,7 +83,7 @@ test("another account's negative equity never halts withdrawals (no chain-wide h
   await depositAll(f, [bob], 200n);
   assertOk(t, await send(f, mm, [place(mm.address, orderSpec("ETH-PERP", "sell", "1", "3000"))]));
   assertOk(t, await send(f, bob, [place(bob.address, orderSpec("ETH-PERP", "buy", "1", "3000"))]));
-  // The book trades far above the oracle: longs pay a third of the notional at the next payment.
+  // The book bids far above the oracle (3990): longs pay 33% of the notional at the next payment.
   assertOk(t, await send(f, mm, [place(mm.address, orderSpec("ETH-PERP", "sell", "1", "4010"))]));
   assertOk(t, await send(f, mm, [place(mm.address, orderSpec("ETH-PERP", "buy", "1", "3990"))]));
   await untilFunding(f);

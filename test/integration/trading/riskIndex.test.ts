@@ -198,7 +198,8 @@ test("funding: a payer is examined again, a receiver keeps its band; paid every 
   const f = await createTradingFixture({
     accounts: 10,
     insuranceFund: 100_000n,
-    marginParams: { fundingIntervalBlocks: "1", maxFundingRate: "0.01" },
+    // An impact notional of 1,000 USDC: mm's 1 ETH quotes set the premium.
+    marginParams: { fundingIntervalBlocks: "1", maxFundingRate: "0.01", fundingImpactNotional: "1000000000" },
   });
   const [mm, ...traders] = f.accounts.slice(0, -1) as TestAccount[];
   await depositAll(f, [mm!], 1_000_000n);
@@ -207,7 +208,7 @@ test("funding: a payer is examined again, a receiver keeps its band; paid every 
     f,
     traders.map((a, i) => ({ signer: a, msgs: [deposit(a.address, deposits[i]!)] })),
   );
-  // Even traders buy 1 ETH from mm, odd ones sell it 1 ETH; then mm quotes around a mid that sets the rate.
+  // Even traders buy 1 ETH from mm, odd ones sell it 1 ETH; then mm quotes a bid that sets the rate.
   const longs = traders.filter((_, i) => i % 2 === 0);
   const shorts = traders.filter((_, i) => i % 2 === 1);
   const ioc = { timeInForce: TimeInForce.TIME_IN_FORCE_IOC };
@@ -233,7 +234,7 @@ test("funding: a payer is examined again, a receiver keeps its band; paid every 
     },
   ]);
   for (const a of traders) t.truthy((await subaccount(f, a.address))!.positions[0], `${a.address} holds ETH-PERP`);
-  // The mid (3075) is 2.5% over the oracle: longs pay shorts the capped 1% of 3,000 USDC a block.
+  // The impact bid (3060) is 2% over the oracle: longs pay shorts the capped 1% of 3,000 USDC a block.
   const paying = await countReads(
     f,
     "margin",

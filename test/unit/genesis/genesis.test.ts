@@ -200,6 +200,13 @@ test("an option settlement window longer than the oracle's history is refused, n
   t.regex(issues[0]!, /settlement_twap_blocks \(5000\) exceeds app_state\.oracle\.params\.history_blocks \(3600\)/);
 });
 
+test("a zero funding impact notional is refused: the best order alone would set funding again", (t) => {
+  const g = base();
+  t.is((g.app_state["margin"] as { params: Record<string, unknown> }).params["fundingImpactNotional"], "10000000000");
+  g.app_state["margin"] = { params: { funding_impact_notional: "0" } };
+  t.true(genesisIssues(g).some((i) => /funding_impact_notional must be at least 1 uusdc/.test(i)));
+});
+
 test("genesis validation runs each module's own genesis rules: one validation per field, not two that disagree", (t) => {
   const g = base();
   (g.app_state.bank as unknown as Record<string, unknown>)["denom_metdata"] = [];

@@ -49,6 +49,13 @@ export interface MarginParams {
    * (SPAN's short option minimum), e.g. "0.01".
    */
   optionPortfolioShortMinimum: string;
+  /**
+   * Funding samples the premium of impact prices, not of the top of the book: the average
+   * price of selling (impact bid) and of buying (impact ask) this notional, in uusdc, against
+   * the resting book, so that an order smaller than it cannot set the rate. A side with less
+   * depth than this adds nothing to the premium.
+   */
+  fundingImpactNotional: bigint;
 }
 
 function createBaseSubaccount(): Subaccount {
@@ -326,6 +333,7 @@ function createBaseMarginParams(): MarginParams {
     optionMaintenanceRatio: "",
     settlementTwapBlocks: 0n,
     optionPortfolioShortMinimum: "",
+    fundingImpactNotional: 0n,
   };
 }
 
@@ -360,6 +368,12 @@ export const MarginParams: MessageFns<MarginParams> = {
     }
     if (message.optionPortfolioShortMinimum !== "") {
       writer.uint32(66).string(message.optionPortfolioShortMinimum);
+    }
+    if (message.fundingImpactNotional !== 0n) {
+      if (BigInt.asUintN(64, message.fundingImpactNotional) !== message.fundingImpactNotional) {
+        throw new globalThis.Error("value provided for field message.fundingImpactNotional of type uint64 too large");
+      }
+      writer.uint32(72).uint64(message.fundingImpactNotional);
     }
     return writer;
   },
@@ -441,6 +455,14 @@ export const MarginParams: MessageFns<MarginParams> = {
             message.optionPortfolioShortMinimum = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.fundingImpactNotional = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -495,6 +517,11 @@ export const MarginParams: MessageFns<MarginParams> = {
         : isSet(object.option_portfolio_short_minimum)
         ? globalThis.String(object.option_portfolio_short_minimum)
         : "",
+      fundingImpactNotional: isSet(object.fundingImpactNotional)
+        ? BigInt(object.fundingImpactNotional)
+        : isSet(object.funding_impact_notional)
+        ? BigInt(object.funding_impact_notional)
+        : 0n,
     };
   },
 
@@ -524,6 +551,9 @@ export const MarginParams: MessageFns<MarginParams> = {
     if (message.optionPortfolioShortMinimum !== "") {
       obj.optionPortfolioShortMinimum = message.optionPortfolioShortMinimum;
     }
+    if (message.fundingImpactNotional !== 0n) {
+      obj.fundingImpactNotional = message.fundingImpactNotional.toString();
+    }
     return obj;
   },
 
@@ -545,6 +575,10 @@ export const MarginParams: MessageFns<MarginParams> = {
       ? BigInt(object.settlementTwapBlocks)
       : 0n;
     message.optionPortfolioShortMinimum = object.optionPortfolioShortMinimum ?? "";
+    message.fundingImpactNotional =
+      (object.fundingImpactNotional !== undefined && object.fundingImpactNotional !== null)
+        ? BigInt(object.fundingImpactNotional)
+        : 0n;
     return message;
   },
 };
