@@ -1,8 +1,10 @@
 /**
  * Auto-deleveraging: used only when a bankrupt account's deficit is more than the insurance
- * fund holds. Each position is closed in its own market at its own bankruptcy price against
- * opposite positions ranked by profit × leverage, and no counterparty is taken below zero
- * equity: what they cannot absorb stays with the bankrupt account for the next block.
+ * fund holds. Each position is closed in its own market at its own bankruptcy price (its share
+ * of the deficit, split by unrealised loss in bankruptcy.ts, so a position that lost nothing is
+ * closed at its mark) against opposite positions ranked by profit × leverage, and no
+ * counterparty is taken below zero equity: what they cannot absorb stays with the bankrupt
+ * account for the next block.
  */
 import type { Context } from "../../chain/runtime/types.js";
 import { abs } from "../../chain/types/fixed/index.js";

@@ -87,6 +87,8 @@ export function settleLiquidation(ctx: Context, keeper: MarginLedger, id: Accoun
     risk = keeper.accountRisk(ctx, id)!;
   }
   // A bankrupt account without positions is covered now; with positions, once they are closed.
+  // That includes what the deficit's split could place on no position (each carries at most its
+  // own value less a tick per contract, and a position that lost nothing carries none).
   let covered = 0n;
   if (risk.positions.length === 0 && risk.equity < 0n) {
     const fund = keeper.insuranceBalance(ctx);
