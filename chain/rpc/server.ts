@@ -192,14 +192,9 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       return send(res, 200, serialize(errorResponse(null, error)));
     }
     const ledger = openResponseLedger(budget, res);
-    await answerBatch(
-      res,
-      parsed,
-      (request) => callMethod(routes, { ...base, ws: undefined }, request, "http"),
-      limits,
-      overlaps,
-      ledger,
-    );
+    // The calls of a batch count their waits from here together (waits.ts).
+    const ctx = { ...base, ws: undefined, waitsFrom: parsed.length > 1 ? performance.now() : undefined };
+    await answerBatch(res, parsed, (request) => callMethod(routes, ctx, request, "http"), limits, overlaps, ledger);
   }
 
   server.on("upgrade", (req, socket, head) => {

@@ -151,6 +151,8 @@ export function createWebsocketEndpoint(
         );
         return reply(null, serialize(errorResponse(null, error)));
       }
+      // The calls of a batch count their waits from here together (waits.ts).
+      const ctx = { ...base, ws: session, waitsFrom: requests.length > 1 ? performance.now() : undefined };
       for (const one of requests) {
         if (!keepsUp()) return;
         if (!budget.admits()) {
@@ -159,7 +161,7 @@ export function createWebsocketEndpoint(
           if (id !== undefined) reply(id, serialize(errorResponse(id, writeBuffersFull(budget.limit))));
           continue;
         }
-        const response = await callMethod(routes, { ...base, ws: session }, one, "ws");
+        const response = await callMethod(routes, ctx, one, "ws");
         if (response !== undefined) reply(response.id, serialize(response));
       }
     }
