@@ -70,6 +70,8 @@ export interface SendBudget {
    * last bytes still on their way out), so that no answer is computed that has nowhere to go.
    */
   admits(): boolean;
+  /** Whether half of the budget is queued: then clients that do not read get no new work (websocket.ts). */
+  underPressure(): boolean;
   /** Counts a request refused by `admits` (for the log). */
   noteRefused(): void;
 }
@@ -222,6 +224,9 @@ export function createSendBudget(limit: number, events: SendBudgetEvents = {}): 
     },
     admits() {
       return queued < limit;
+    },
+    underPressure() {
+      return queued >= limit / 2;
     },
     noteRefused() {
       refused++;

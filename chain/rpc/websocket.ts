@@ -39,6 +39,12 @@ const MAX_CLOSE_REASON = 123;
 /** How long a cut client has to take its close frame before its connection is dropped. */
 export const CUT_GRACE_MS = 1_000;
 
+/** Unread bytes past which, while the node's write budget is half spent, a client's next call waits for it to read. */
+const WORK_AHEAD_BYTES = 1024 * 1024;
+const PRESSURE_POLL_MS = 50;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 let connections = 0;
 
 export interface WebsocketEndpoint {
@@ -154,6 +160,9 @@ export function createWebsocketEndpoint(
       // The calls of a batch count their waits from here together (waits.ts).
       const ctx = { ...base, ws: session, waitsFrom: requests.length > 1 ? performance.now() : undefined };
       for (const one of requests) {
+        // While the budget is half spent, a client that has not read its answers gets no new one
+        // worked out until it does: an answer it will not read is memory, and garbage once it is cut.
+        while (keepsUp() && outbox.held > WORK_AHEAD_BYTES && budget.underPressure()) await sleep(PRESSURE_POLL_MS);
         if (!keepsUp()) return;
         if (!budget.admits()) {
           budget.noteRefused();

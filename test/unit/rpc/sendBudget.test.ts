@@ -82,7 +82,11 @@ test("new requests are refused while the budget is spent by bytes on their way o
   const budget = createSendBudget(1000);
   const a = holder(budget, "a");
   t.true(budget.admits());
+  t.true(a.ledger.reserve(499));
+  t.false(budget.underPressure());
+  a.ledger.release(499);
   t.true(a.ledger.reserve(1000));
+  t.true(budget.underPressure());
   t.false(budget.admits());
   a.ledger.close();
   t.true(budget.admits());

@@ -70,7 +70,7 @@ test("slow readers cannot queue more than the node-wide write budget; the bigges
       c.ws.send(genesisBatch(0, 16));
       slow.push(c);
     }
-    const until = Date.now() + 5000;
+    const until = Date.now() + 10_000;
     while (server.writeBuffers().cut < 10 && Date.now() < until) await sleep(10);
     // The slow clients read again, within the second a cut client has to take its close frame.
     await sleep(100);
