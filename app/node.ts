@@ -482,6 +482,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
     maxBatchRequests: config.rpc.maxBatchRequests,
     maxBatchResponseBytes: config.rpc.maxBatchResponseBytes,
     websocketWriteBufferBytes: config.rpc.websocketWriteBufferBytes,
+    writeBufferTotalBytes: config.rpc.writeBufferTotalBytes,
     corsAllowedOrigins: config.rpc.corsAllowedOrigins,
     uiDir: dashboardDir(),
     logger: log.with("rpc"),

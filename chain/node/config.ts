@@ -123,6 +123,7 @@ export function validateConfig(cfg: NodeConfig): void {
   if (cfg.rpc.maxBatchRequests === 0) bad("rpc.max_batch_requests", "must be positive");
   if (cfg.rpc.maxBatchResponseBytes === 0) bad("rpc.max_batch_response_bytes", "must be positive");
   if (cfg.rpc.websocketWriteBufferBytes === 0) bad("rpc.websocket_write_buffer_bytes", "must be positive");
+  if (cfg.rpc.writeBufferTotalBytes === 0) bad("rpc.write_buffer_total_bytes", "must be positive");
 }
 
 /** Builds the nested TOML tables for one file. */

@@ -181,6 +181,14 @@ export const configFields: readonly ConfigField[] = [
   ),
   field(
     C,
+    "rpc.write_buffer_total_bytes",
+    "uint",
+    "bytes of answers waiting on their clients, all RPC connections together; past it the connections holding the most unread are disconnected",
+    (c) => c.rpc.writeBufferTotalBytes,
+    (c, v: number) => (c.rpc.writeBufferTotalBytes = v),
+  ),
+  field(
+    C,
     "p2p.laddr",
     "string",
     "P2P listen address",

@@ -38,6 +38,8 @@ export interface NodeConfig {
     maxBatchRequests: number;
     maxBatchResponseBytes: number;
     websocketWriteBufferBytes: number;
+    /** Bytes of answers queued for all RPC clients together (chain/rpc/sendBudget.ts). */
+    writeBufferTotalBytes: number;
   };
   sequencer: {
     /**
@@ -152,6 +154,7 @@ export function defaultConfig(moniker: string): NodeConfig {
       maxBatchRequests: 1000,
       maxBatchResponseBytes: 25_000_000,
       websocketWriteBufferBytes: 16_777_216,
+      writeBufferTotalBytes: 268_435_456,
     },
     sequencer: { priorityBoost: 0, realtimePriority: 0 },
     p2p: {

@@ -5,7 +5,8 @@
  * the client has not taken what was written: a client that does not read holds one chunk and
  * the calls in flight in memory, not the whole batch. Past `maxBatchResponseBytes` the
  * remaining calls are not run; each gets an error instead, so a batch cannot answer with many
- * times its own size without bound.
+ * times its own size without bound. What is written is counted against the node's write budget
+ * (sendBudget.ts) until the kernel has it.
  *
  * Calls run one after another, except that a call `overlaps` accepts may start before the
  * calls ahead of it have answered, when those are overlapping calls too (up to
@@ -19,7 +20,8 @@ import { once } from "node:events";
 import type { ServerResponse } from "node:http";
 import type { RpcLimits } from "./context.js";
 import { JSONRPC_SERVER_ERROR, jsonRpcError } from "./errors.js";
-import { errorResponse, serialize, type JsonRpcResponse } from "./jsonrpc.js";
+import { errorResponse, requestId, serialize, type JsonRpcResponse } from "./jsonrpc.js";
+import type { SendLedger } from "./sendBudget.js";
 
 export const WRITE_CHUNK_BYTES = 16 * 1024;
 export const MAX_IN_FLIGHT = 64;
@@ -30,6 +32,7 @@ export async function answerBatch(
   call: (request: unknown) => Promise<JsonRpcResponse | undefined>,
   limits: Pick<RpcLimits, "maxBatchResponseBytes">,
   overlaps: (request: unknown) => boolean = () => false,
+  ledger?: SendLedger,
 ): Promise<void> {
   let first: string | undefined;
   let started = false;
@@ -37,6 +40,21 @@ export async function answerBatch(
   let chunk = "";
   let bytes = 0;
   const gone = (): boolean => res.destroyed || res.writableEnded;
+  /**
+   * Writes (or, `last`, ends with) text counted against the node's write budget until the
+   * kernel has it; undefined, and the response cut, when the budget has no room for it.
+   */
+  const write = (text: string, last = false): boolean | undefined => {
+    const size = Buffer.byteLength(text);
+    if (ledger !== undefined && !ledger.reserve(size)) {
+      res.destroy();
+      return undefined;
+    }
+    const written = (): void => ledger?.release(size);
+    if (!last) return res.write(text, written);
+    res.end(text, written);
+    return true;
+  };
 
   /** Calls started and not yet written, in request order. */
   const inFlight: Promise<JsonRpcResponse | undefined>[] = [];
@@ -46,7 +64,7 @@ export async function answerBatch(
   const start = (): void => {
     const request = requests[next++];
     if (bytes > limits.maxBatchResponseBytes) {
-      const id = idOf(request);
+      const id = requestId(request);
       if (id === undefined) return;
       const error = jsonRpcError(
         JSONRPC_SERVER_ERROR,
@@ -84,23 +102,19 @@ export async function answerBatch(
     }
     chunk += `,${text}`;
     if (chunk.length >= WRITE_CHUNK_BYTES) {
-      const written = res.write(chunk);
+      const written = write(chunk);
       chunk = "";
+      if (written === undefined) return;
       if (!written) await drainedOrClosed(res);
     }
   }
   if (gone()) return;
-  if (started) res.end(`${chunk}]`);
-  // As CometBFT: a single response is written as an object, even for a batch of one.
-  else res.writeHead(200, { "content-type": "application/json" }).end(first ?? "");
-}
-
-/** The id a response must carry, or undefined for a notification (or a request too broken to have one). */
-function idOf(request: unknown): string | number | null | undefined {
-  if (typeof request !== "object" || request === null || Array.isArray(request)) return null;
-  const id = (request as Record<string, unknown>).id;
-  if (id === undefined || id === null) return undefined;
-  return typeof id === "string" || typeof id === "number" ? id : null;
+  if (started) write(`${chunk}]`, true);
+  else {
+    // As CometBFT: a single response is written as an object, even for a batch of one.
+    res.writeHead(200, { "content-type": "application/json" });
+    write(first ?? "", true);
+  }
 }
 
 async function drainedOrClosed(res: ServerResponse): Promise<void> {

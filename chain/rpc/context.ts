@@ -47,6 +47,11 @@ export interface CallContext {
   id: JsonRpcId;
   /** Present for calls made over the websocket. */
   ws: WsSession | undefined;
+  /**
+   * performance.now() when the batch the call came in began to be answered: a call that waits
+   * counts its wait from here (chain/rpc/waits.ts). Absent for a lone request: from its start.
+   */
+  waitsFrom?: number | undefined;
 }
 
 export interface Route {

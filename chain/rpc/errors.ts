@@ -45,6 +45,14 @@ export function jsonRpcError(code: number, data?: string): JsonRpcError {
   return error;
 }
 
+/** The answer to a request the node has no room to queue an answer for (chain/rpc/sendBudget.ts). */
+export function writeBuffersFull(limit: number): JsonRpcError {
+  return jsonRpcError(
+    JSONRPC_SERVER_ERROR,
+    `the node's RPC write buffers are full (rpc.write_buffer_total_bytes ${limit}, answers clients have not read): read the answers already sent to you, then retry`,
+  );
+}
+
 /** The message a client sees: the handler's sentence, as CometBFT words it, without our registry suffix. */
 function sentence(e: StrikeError): string {
   for (const registered of Object.values(rpcErrors)) {

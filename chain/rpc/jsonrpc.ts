@@ -57,6 +57,14 @@ export async function callMethod(
   }
 }
 
+/** The id a response must carry, or undefined for a notification (or a request too broken to have one). */
+export function requestId(request: unknown): JsonRpcId | null | undefined {
+  if (typeof request !== "object" || request === null || Array.isArray(request)) return null;
+  const id = (request as Record<string, unknown>).id;
+  if (id === undefined || id === null) return undefined;
+  return isValidId(id) ? id : null;
+}
+
 /** Serialises a response; a result that cannot be serialised becomes an internal error instead of a crash. */
 export function serialize(response: JsonRpcResponse | JsonRpcResponse[]): string {
   try {

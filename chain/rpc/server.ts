@@ -8,7 +8,7 @@ import { answerBatch } from "./batch.js";
 import { DEFAULT_RECEIPT_WAIT_MS } from "./methods/broadcast.js";
 import { trackConnections } from "./connections.js";
 import { connectionCapWithin, openFilesSoftLimit } from "./fdBudget.js";
-import type { CallContext, RpcLimits } from "./context.js";
+import type { CallContext, JsonRpcId, RpcLimits } from "./context.js";
 import {
   JSONRPC_INVALID_REQUEST,
   JSONRPC_METHOD_NOT_FOUND,
@@ -16,10 +16,12 @@ import {
   jsonRpcError,
   rpcErrors,
   toJsonRpcError,
+  writeBuffersFull,
 } from "./errors.js";
 import { callMethod, errorResponse, serialize } from "./jsonrpc.js";
 import { argsFromUri } from "./params.js";
 import { routes } from "./routes.js";
+import { createSendBudget, type SendBudget, type SendBudgetStats, type SendLedger } from "./sendBudget.js";
 import type { RpcServices } from "./services.js";
 import { serveStatic } from "./static.js";
 import { createWebsocketEndpoint } from "./websocket.js";
@@ -46,6 +48,11 @@ export interface RpcServerOptions {
   maxBatchResponseBytes?: number;
   /** Bytes a websocket client may leave unread before it is cut; default 16 MiB. */
   websocketWriteBufferBytes?: number;
+  /**
+   * Bytes of answers waiting on their clients, all connections together (websocket replies and
+   * events, HTTP responses); past it the connections holding the most are cut. Default 256 MiB.
+   */
+  writeBufferTotalBytes?: number;
   /** An HTTP connection idle this long is closed; default 10 s (advertised in Keep-Alive). */
   idleTimeoutMs?: number;
   /** Websocket ping period; a client that misses a pong is cut. Default 30 s. */
@@ -61,8 +68,15 @@ export interface RpcServer {
   /** http://host:port */
   url: string;
   port: number;
+  /** The node-wide write budget's accounting (sendBudget.ts). */
+  writeBuffers(): SendBudgetStats;
   close(): Promise<void>;
 }
+
+/** The node-wide write budget's default: sixteen clients' worth of the per-connection cap. */
+export const DEFAULT_WRITE_BUFFER_TOTAL_BYTES = 256 * 1024 * 1024;
+/** A full write budget is logged at most this often, with what it cut and refused meanwhile. */
+const PRESSURE_LOG_MS = 10_000;
 
 const silent: RpcLogger = { info: () => {}, error: () => {} };
 /** URI calls answer with this id, as CometBFT's. */
@@ -90,7 +104,10 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   };
   const base: Omit<CallContext, "id" | "ws"> = { services: options.services, limits };
   const cors = options.corsAllowedOrigins ?? [];
-  const websocket = createWebsocketEndpoint(routes, base, logger, options.websocketPingIntervalMs ?? 30_000);
+  const budget = createWriteBudget(options.writeBufferTotalBytes ?? DEFAULT_WRITE_BUFFER_TOTAL_BYTES, logger);
+  const websocket = createWebsocketEndpoint(routes, base, logger, options.websocketPingIntervalMs ?? 30_000, budget);
+  const send = (res: ServerResponse, status: number, text: string, id: JsonRpcId | null = null): void =>
+    sendCounted(budget, res, status, text, id);
 
   const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     allowCors(req, res, cors);
@@ -99,7 +116,11 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       return;
     }
     readBody(req, limits.maxBodyBytes)
-      .then((body) => (body === undefined ? tooLarge(res, limits.maxBodyBytes) : route(req, res, body)))
+      .then((body) => {
+        if (body === undefined) return tooLarge(res, limits.maxBodyBytes);
+        if (!budget.admits()) return refuseBusy(budget, res);
+        return route(req, res, body);
+      })
       .catch((e: unknown) => {
         logger.error("rpc request failed", { error: String(e) });
         if (!res.headersSent) send(res, 500, serialize(errorResponse(null, toJsonRpcError(e))));
@@ -132,7 +153,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     }
     try {
       const result = await r.handler({ ...base, id: URI_ID, ws: undefined }, args);
-      send(res, 200, serialize({ jsonrpc: "2.0", id: URI_ID, result }));
+      send(res, 200, serialize({ jsonrpc: "2.0", id: URI_ID, result }), URI_ID);
     } catch (e) {
       send(res, 500, serialize(errorResponse(URI_ID, toJsonRpcError(e, "http"))));
     }
@@ -161,7 +182,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     }
     if (!Array.isArray(parsed)) {
       const response = await callMethod(routes, { ...base, ws: undefined }, parsed, "http");
-      return send(res, 200, response === undefined ? "" : serialize(response));
+      return send(res, 200, response === undefined ? "" : serialize(response), response?.id ?? null);
     }
     if (parsed.length > limits.maxBatchRequests) {
       const error = jsonRpcError(
@@ -170,13 +191,10 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       );
       return send(res, 200, serialize(errorResponse(null, error)));
     }
-    await answerBatch(
-      res,
-      parsed,
-      (request) => callMethod(routes, { ...base, ws: undefined }, request, "http"),
-      limits,
-      overlaps,
-    );
+    const ledger = openResponseLedger(budget, res);
+    // The calls of a batch count their waits from here together (waits.ts).
+    const ctx = { ...base, ws: undefined, waitsFrom: parsed.length > 1 ? performance.now() : undefined };
+    await answerBatch(res, parsed, (request) => callMethod(routes, ctx, request, "http"), limits, overlaps, ledger);
   }
 
   server.on("upgrade", (req, socket, head) => {
@@ -229,6 +247,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   return {
     url,
     port: bound,
+    writeBuffers: () => budget.stats(),
     close: async () => {
       websocket.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -238,8 +257,79 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   };
 }
 
-function send(res: ServerResponse, status: number, text: string): void {
+function writeJson(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { "content-type": "application/json" }).end(text);
+}
+
+function peerOf(res: ServerResponse): string {
+  return `${res.socket?.remoteAddress ?? "?"}:${res.socket?.remotePort ?? 0} (http)`;
+}
+
+/** An HTTP response's account in the write budget; cutting it closes its connection, which frees all it held. */
+function openResponseLedger(budget: SendBudget, res: ServerResponse): SendLedger {
+  const end = (): void => {
+    res.destroy();
+    ledger.close();
+  };
+  const ledger: SendLedger = budget.open({ label: peerOf(res), cut: end, drop: end });
+  res.once("close", () => ledger.close());
+  return ledger;
+}
+
+/**
+ * Writes a whole response, counted against the write budget until the kernel has it. One the
+ * budget has no room for becomes a short 503 saying so; the response is cut (its connection
+ * closed) if it comes to hold the most unread bytes when another answer needs the room.
+ */
+function sendCounted(
+  budget: SendBudget,
+  res: ServerResponse,
+  status: number,
+  text: string,
+  id: JsonRpcId | null,
+): void {
+  const bytes = Buffer.byteLength(text);
+  const ledger = openResponseLedger(budget, res);
+  if (!ledger.reserve(bytes)) {
+    ledger.close();
+    if (!res.destroyed) refuseBusy(budget, res, id);
+    return;
+  }
+  res.writeHead(status, { "content-type": "application/json" }).end(text, () => ledger.close());
+}
+
+/** 503 with a JSON-RPC error: the node has no write buffer left for this request's answer. */
+function refuseBusy(budget: SendBudget, res: ServerResponse, id: JsonRpcId | null = null): void {
+  budget.noteRefused();
+  res.setHeader("retry-after", "1");
+  writeJson(res, 503, serialize(errorResponse(id, writeBuffersFull(budget.limit))));
+}
+
+/** The node's write budget, logging when it is spent at most once per PRESSURE_LOG_MS. */
+function createWriteBudget(limit: number, logger: RpcLogger): SendBudget {
+  let lastLog = -Infinity;
+  let cutAtLog = 0;
+  let refusedAtLog = 0;
+  let examples: string[] = [];
+  return createSendBudget(limit, {
+    onPressure(stats, cut) {
+      if (examples.length < 5) examples.push(...cut.slice(0, 5 - examples.length));
+      const now = Date.now();
+      if (now - lastLog < PRESSURE_LOG_MS) return;
+      logger.error("rpc write buffers full: cutting the connections holding the most unread bytes", {
+        queued: stats.queued,
+        write_buffer_total_bytes: stats.limit,
+        cut: stats.cut - cutAtLog,
+        cut_first: examples,
+        refused: stats.refused - refusedAtLog,
+        fix: "clients that do not read their answers are dropped; raise rpc.write_buffer_total_bytes if they are honest",
+      });
+      lastLog = now;
+      cutAtLog = stats.cut;
+      refusedAtLog = stats.refused;
+      examples = [];
+    },
+  });
 }
 
 function tooLarge(res: ServerResponse, max: number): void {
@@ -248,7 +338,7 @@ function tooLarge(res: ServerResponse, max: number): void {
     `error reading request body: http: request body too large (limit ${max} bytes)`,
   );
   res.setHeader("connection", "close");
-  send(res, 400, serialize(errorResponse(null, error)));
+  writeJson(res, 400, serialize(errorResponse(null, error)));
 }
 
 /**

@@ -5,14 +5,20 @@
  * Memory per connection is bounded: calls run one at a time in arrival order (as
  * CometBFT's read loop does), the socket stops being read while calls queue up, and every
  * reply or event first checks what the client has left unread — past the write-buffer
- * limit the client is too slow and is cut. A client that does not answer pings is cut too.
+ * limit the client is too slow and is cut (close code 1008). Memory across connections is
+ * bounded by the node-wide budget every reply and event is queued against (sendBudget.ts,
+ * outbox.ts): when it is spent the connections holding the most unread bytes are cut (close
+ * code 1013), and while it is spent new requests get an error instead of an answer. A client
+ * that does not answer pings is cut too.
  */
 import type { IncomingMessage } from "node:http";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import { indexerErrors } from "../indexer/errors.js";
-import type { CallContext, Frame, RouteTable, RpcLogger, WsSession } from "./context.js";
-import { JSONRPC_INVALID_REQUEST, JSONRPC_PARSE_ERROR, jsonRpcError } from "./errors.js";
-import { callMethod, errorResponse, marshalFailure, serialize } from "./jsonrpc.js";
+import type { CallContext, Frame, JsonRpcId, RouteTable, RpcLogger, WsSession } from "./context.js";
+import { JSONRPC_INVALID_REQUEST, JSONRPC_PARSE_ERROR, jsonRpcError, writeBuffersFull } from "./errors.js";
+import { callMethod, errorResponse, marshalFailure, requestId, serialize } from "./jsonrpc.js";
+import { createOutbox } from "./outbox.js";
+import type { SendBudget } from "./sendBudget.js";
 
 /**
  * A shared push body at least this long goes out as a second fragment instead of being
@@ -24,6 +30,20 @@ const FRAGMENT_AT = 64 * 1024;
 
 /** Messages waiting for their turn before the socket stops being read. */
 const MAX_QUEUED_MESSAGES = 8;
+
+/** RFC 6455 close codes: a limit of this connection was broken; the server is overloaded, come back later. */
+const CLOSE_POLICY_VIOLATION = 1008;
+const CLOSE_TRY_AGAIN_LATER = 1013;
+/** A close frame's reason is at most 123 bytes. */
+const MAX_CLOSE_REASON = 123;
+/** How long a cut client has to take its close frame before its connection is dropped. */
+export const CUT_GRACE_MS = 1_000;
+
+/** Unread bytes past which, while the node's write budget is half spent, a client's next call waits for it to read. */
+const WORK_AHEAD_BYTES = 1024 * 1024;
+const PRESSURE_POLL_MS = 50;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let connections = 0;
 
@@ -37,6 +57,7 @@ export function createWebsocketEndpoint(
   base: Omit<CallContext, "id" | "ws">,
   logger: RpcLogger,
   pingIntervalMs: number,
+  budget: SendBudget,
 ): WebsocketEndpoint {
   const { websocketWriteBufferBytes: maxBuffered, maxBatchRequests } = base.limits;
   const wss = new WebSocketServer({ noServer: true, maxPayload: base.limits.maxBodyBytes });
@@ -47,23 +68,51 @@ export function createWebsocketEndpoint(
     alive.add(socket);
     socket.on("pong", () => alive.add(socket));
 
+    let cutTimer: NodeJS.Timeout | undefined;
+    /**
+     * Stops serving the client and tells it why: what waits in the outbox is dropped at once, the
+     * close frame follows what the socket already has, and a client that does not take it within
+     * the grace is dropped too.
+     */
+    const cut = (code: number, reason: string): void => {
+      queue.length = 0;
+      outbox.drop();
+      if (socket.readyState !== WebSocket.OPEN) return;
+      socket.close(code, reason.slice(0, MAX_CLOSE_REASON));
+      cutTimer = setTimeout(() => socket.terminate(), CUT_GRACE_MS);
+      cutTimer.unref();
+    };
+    const ledger = budget.open({
+      label: subscriberId,
+      cut: (reason) => cut(CLOSE_TRY_AGAIN_LATER, reason),
+      drop: () => {
+        socket.terminate();
+        outbox.drop();
+        ledger.close();
+      },
+    });
+    const outbox = createOutbox(socket, ledger);
+
     /** False (and the client cut) when it has left more than the limit unread. */
     const keepsUp = (): boolean => {
-      if (socket.readyState !== WebSocket.OPEN) return false;
-      if (socket.bufferedAmount <= maxBuffered) return true;
-      logger.info("websocket client too slow, disconnecting", { subscriberId, unread: socket.bufferedAmount });
-      socket.terminate();
+      if (socket.readyState !== WebSocket.OPEN || !ledger.open) return false;
+      if (outbox.held <= maxBuffered) return true;
+      logger.info("websocket client too slow, disconnecting", { subscriberId, unread: outbox.held });
+      cut(CLOSE_POLICY_VIOLATION, `more than ${maxBuffered} bytes unread (rpc.websocket_write_buffer_bytes)`);
       return false;
     };
+    const tooSlow = () => indexerErrors.subscriberTooSlow(`more than ${maxBuffered} bytes unread by ${subscriberId}`);
+    const budgetFull = () =>
+      indexerErrors.subscriberTooSlow(`the node's RPC write buffers are full; ${subscriberId} dropped`);
     /** A push to a client that has left too much unread throws: the event bus cancels its subscription. */
     const mustKeepUp = (): void => {
-      if (!keepsUp()) throw indexerErrors.subscriberTooSlow(`more than ${maxBuffered} bytes unread by ${subscriberId}`);
+      if (!keepsUp()) throw tooSlow();
     };
     const session: WsSession = {
       subscriberId,
       send(message: unknown): void {
         mustKeepUp();
-        socket.send(serialize(message as never));
+        if (!outbox.push(serialize(message as never))) throw budgetFull();
       },
       sendFrame(id, encode): void {
         mustKeepUp();
@@ -71,20 +120,22 @@ export function createWebsocketEndpoint(
         try {
           frame = encode();
         } catch (e) {
-          socket.send(marshalFailure(id, e));
+          if (!outbox.push(marshalFailure(id, e))) throw budgetFull();
           return;
         }
-        if (frame.body.length < FRAGMENT_AT) {
-          socket.send(Buffer.concat([Buffer.from(frame.head), frame.body]), { binary: false });
-          return;
-        }
-        // Two fragments of one message, sent back to back: nothing else can be sent between them.
-        socket.send(frame.head, { binary: false, fin: false });
-        socket.send(frame.body, { binary: false, fin: true });
+        const queued =
+          frame.body.length < FRAGMENT_AT
+            ? outbox.push(Buffer.concat([Buffer.from(frame.head), frame.body]))
+            : outbox.pushShared(frame.head, frame.body);
+        if (!queued) throw budgetFull();
       },
     };
-    const reply = (text: string): void => {
-      if (keepsUp()) socket.send(text);
+    /** Queues an answer; one the budget has no room for becomes a short error saying so. */
+    const reply = (id: JsonRpcId | null, text: string): void => {
+      if (!keepsUp() || outbox.push(text) || !ledger.open) return;
+      if (!outbox.push(serialize(errorResponse(id, writeBuffersFull(budget.limit))))) {
+        cut(CLOSE_TRY_AGAIN_LATER, "node RPC write buffers full");
+      }
     };
 
     async function handle(raw: RawData): Promise<void> {
@@ -93,23 +144,34 @@ export function createWebsocketEndpoint(
         request = JSON.parse(raw.toString());
       } catch (e) {
         const error = jsonRpcError(JSONRPC_PARSE_ERROR, `error unmarshaling request: ${String(e)}`);
-        return reply(serialize(errorResponse(null, error)));
+        return reply(null, serialize(errorResponse(null, error)));
       }
       const requests = Array.isArray(request) ? request : [request];
       // As over HTTP: an empty batch is one invalid request, not silence the client waits on.
       if (requests.length === 0)
-        return reply(serialize(errorResponse(null, jsonRpcError(JSONRPC_INVALID_REQUEST, "empty batch"))));
+        return reply(null, serialize(errorResponse(null, jsonRpcError(JSONRPC_INVALID_REQUEST, "empty batch"))));
       if (requests.length > maxBatchRequests) {
         const error = jsonRpcError(
           JSONRPC_INVALID_REQUEST,
           `batch of ${requests.length} requests exceeds max_batch_requests ${maxBatchRequests}`,
         );
-        return reply(serialize(errorResponse(null, error)));
+        return reply(null, serialize(errorResponse(null, error)));
       }
+      // The calls of a batch count their waits from here together (waits.ts).
+      const ctx = { ...base, ws: session, waitsFrom: requests.length > 1 ? performance.now() : undefined };
       for (const one of requests) {
+        // While the budget is half spent, a client that has not read its answers gets no new one
+        // worked out until it does: an answer it will not read is memory, and garbage once it is cut.
+        while (keepsUp() && outbox.held > WORK_AHEAD_BYTES && budget.underPressure()) await sleep(PRESSURE_POLL_MS);
         if (!keepsUp()) return;
-        const response = await callMethod(routes, { ...base, ws: session }, one, "ws");
-        if (response !== undefined) reply(serialize(response));
+        if (!budget.admits()) {
+          budget.noteRefused();
+          const id = requestId(one);
+          if (id !== undefined) reply(id, serialize(errorResponse(id, writeBuffersFull(budget.limit))));
+          continue;
+        }
+        const response = await callMethod(routes, ctx, one, "ws");
+        if (response !== undefined) reply(response.id, serialize(response));
       }
     }
 
@@ -131,6 +193,9 @@ export function createWebsocketEndpoint(
     });
     socket.on("close", () => {
       queue.length = 0;
+      outbox.drop();
+      ledger.close();
+      if (cutTimer !== undefined) clearTimeout(cutTimer);
       if (base.services.eventBus.numClientSubscriptions(subscriberId) > 0)
         base.services.eventBus.unsubscribeAll(subscriberId);
       const feed = base.services.marketData?.feed;

@@ -7,6 +7,7 @@ import { rpcErrors } from "../errors.js";
 import type { Args } from "../params.js";
 import { EMPTY_TX_RESULT, txResultJson } from "../render/abci.js";
 import { hexUpper, int64 } from "../render/encoding.js";
+import { waitLeft } from "../waits.js";
 
 function txArg(args: Args): Uint8Array {
   const tx = args.bytes("tx");
@@ -41,7 +42,8 @@ async function broadcastAsync({ services }: CallContext, args: Args) {
  */
 export const DEFAULT_RECEIPT_WAIT_MS = 1_500;
 
-async function broadcastSync({ services, limits }: CallContext, args: Args) {
+async function broadcastSync(ctx: CallContext, args: Args) {
+  const { services, limits } = ctx;
   const tx = txArg(args);
   const hash = sha256(tx);
   const checked = await services.mempool.checkAndAdd(tx);
@@ -49,7 +51,7 @@ async function broadcastSync({ services, limits }: CallContext, args: Args) {
   if (sequencer === undefined) return broadcastJson(hash, checked);
   // Strike's addition to CometBFT's shape: the signed receipt, or null and why there is none.
   const started = performance.now();
-  const receipt = await sequencer.receipt(hash, checked.code === 0 ? limits.receiptWaitMs : 0);
+  const receipt = await sequencer.receipt(hash, checked.code === 0 ? waitLeft(ctx, limits.receiptWaitMs) : 0);
   if (receipt !== undefined) return { ...broadcastJson(hash, checked), receipt };
   const missing = sequencer.missingReceipt?.(checked.code === 0, performance.now() - started);
   return {
@@ -61,9 +63,17 @@ async function broadcastSync({ services, limits }: CallContext, args: Args) {
 
 let commitWaiters = 0;
 
-async function broadcastCommit({ services, limits }: CallContext, args: Args) {
+async function broadcastCommit(ctx: CallContext, args: Args) {
+  const { services, limits } = ctx;
   const tx = txArg(args);
   const hash = sha256(tx);
+  // In a batch the wait counts from the batch's start: once it has run out the tx is not even
+  // checked, so that a call that could not wait for its block changes nothing.
+  const timeoutMs = waitLeft(ctx, limits.timeoutBroadcastTxCommitMs);
+  if (timeoutMs === 0 && limits.timeoutBroadcastTxCommitMs > 0)
+    throw rpcErrors.timeout(
+      `this batch has waited timeout_broadcast_tx_commit (${limits.timeoutBroadcastTxCommitMs} ms) already; the tx was not broadcast: send it again on its own`,
+    );
   const bus = services.eventBus;
   if (bus.numClients() >= limits.maxSubscriptionClients) {
     throw rpcErrors.subscription(`max_subscription_clients ${limits.maxSubscriptionClients} reached`);
@@ -92,9 +102,7 @@ async function broadcastCommit({ services, limits }: CallContext, args: Args) {
         height: "0",
       };
     }
-    const timeout = new Promise<"timeout">(
-      (resolve) => (timer = setTimeout(() => resolve("timeout"), limits.timeoutBroadcastTxCommitMs)),
-    );
+    const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
     const outcome = await Promise.race([included, timeout]);
     if (outcome === "timeout") throw rpcErrors.timeout("timed out waiting for tx to be included in a block");
     if (outcome instanceof Error)

@@ -6,14 +6,14 @@ import type { Args } from "../params.js";
 import { hexUpper } from "../render/encoding.js";
 import { isStrikeError } from "../../types/errors.js";
 import { toBase64 } from "../../types/bytes.js";
+import { MAX_WAIT_MS, waitLeft } from "../waits.js";
 
-/** The longest a caller may ask `strike_receipt` to wait for a receipt that has not arrived yet. */
-const MAX_RECEIPT_WAIT_MS = 10_000;
-
-async function receipt({ services }: CallContext, args: Args) {
+async function receipt(ctx: CallContext, args: Args) {
+  const { services } = ctx;
   const hash = args.bytes("hash");
   if (hash === undefined || hash.length !== 32) throw rpcErrors.invalidParams("hash (32 bytes, hex) is required");
-  const wait = Math.min(Math.max(args.smallInt("wait_ms") ?? 0, 0), MAX_RECEIPT_WAIT_MS);
+  // At most MAX_WAIT_MS, and in a batch only what is left of it since the batch began.
+  const wait = waitLeft(ctx, Math.min(Math.max(args.smallInt("wait_ms") ?? 0, 0), MAX_WAIT_MS));
   const found = await services.sequencer?.receipt(hash, wait);
   if (found === undefined)
     throw rpcErrors.notFound(`no receipt for tx ${hexUpper(hash)} on this node${whyNot(services, hash)}`);
@@ -42,7 +42,8 @@ const QUERY_PATH = /^\/[A-Za-z0-9_.]+\/[A-Za-z0-9_]+$/;
 /** A module query's arguments are small; the sequencer refuses a forwarded query with more (remoteQuery.ts). */
 const MAX_QUERY_DATA_BYTES = 16 * 1024;
 
-async function speculativeQuery({ services }: CallContext, args: Args) {
+async function speculativeQuery(ctx: CallContext, args: Args) {
+  const { services } = ctx;
   const path = args.string("path") ?? "";
   if (!QUERY_PATH.test(path))
     throw rpcErrors.invalidParams(
@@ -52,6 +53,11 @@ async function speculativeQuery({ services }: CallContext, args: Args) {
   if (data.length > MAX_QUERY_DATA_BYTES)
     throw rpcErrors.invalidParams(
       `data is ${data.length} bytes; a query's data may be at most ${MAX_QUERY_DATA_BYTES}`,
+    );
+  // A relayed query may wait seconds for the sequencer: a batch of them stops relaying once it has waited MAX_WAIT_MS.
+  if (waitLeft(ctx, MAX_WAIT_MS) === 0)
+    throw rpcErrors.timeout(
+      `this batch has waited ${MAX_WAIT_MS} ms on its calls already: send the rest of its speculative queries again`,
     );
   let found: SpeculativeQueryAnswer;
   try {
