@@ -106,7 +106,8 @@ async function book(ctx: CallContext, args: Args) {
     return await marketData(ctx).feed.snapshot(market);
   } catch (e) {
     if (rpcErrors.unavailable.is(e)) throw e;
-    throw rpcErrors.notFound(`book of ${market}: ${isStrikeError(e) ? e.message : String(e)}`);
+    // The book source's refusals name the book already (app/bookSource.ts).
+    throw rpcErrors.notFound(isStrikeError(e) ? e.message : `book of ${market}: ${String(e)}`);
   }
 }
 

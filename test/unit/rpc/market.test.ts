@@ -6,6 +6,7 @@ import test from "ava";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { indexerErrors } from "../../../chain/indexer/errors.js";
 import { openMarketData } from "../../../chain/indexer/marketData.js";
 import { createMarketFeed } from "../../../chain/indexer/marketFeed.js";
 import { startRpcServer, type RpcServer } from "../../../chain/rpc/server.js";
@@ -24,7 +25,8 @@ test.before(async () => {
   const index = await openMarketData({ db: createMemoryDatabase() });
   const feed = createMarketFeed({
     book: async (market) => {
-      if (market !== "ETH-PERP") throw new Error(`no market ${market}`);
+      // As app/bookSource.ts refuses it: the error names the book.
+      if (market !== "ETH-PERP") throw indexerErrors.invalidQuery(`book of ${market}: unknown market ${market}`);
       return { height: 1n, bids: [["100", "1"]], asks: [] };
     },
   });
@@ -68,6 +70,7 @@ test("strike_book answers the snapshot with its sequence number; an unknown mark
   t.like(ok.result, { seq: "0", snapshot: true, bids: [["100", "1"]], asks: [] });
   const missing = await call("strike_book", { market: "NOPE-PERP" });
   t.regex(missing.error?.data ?? "", /book of NOPE-PERP/);
+  t.notRegex(missing.error?.data ?? "", /book of NOPE-PERP.*book of/, "named once");
 });
 
 test("subscriptions are websocket only", async (t) => {
