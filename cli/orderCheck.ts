@@ -14,6 +14,7 @@ import { formatQuote, notional, parsePrice, parseSize } from "../modules/orderbo
 import { cliQueries, withComet } from "./abciQuery.js";
 import type { GlobalOptions } from "./context.js";
 import { cliErrors } from "./errors.js";
+import { speculativeQueries } from "./speculativeQuery.js";
 
 export interface OrderShape {
   market: string;
@@ -117,4 +118,23 @@ export async function checkMarketsExist(g: GlobalOptions, ids: readonly string[]
   for (const id of ids)
     if (!known.has(id))
       throw cliErrors.badArgument(`unknown market "${id}" (see \`strike query markets\`); nothing was sent`);
+}
+
+/**
+ * Refuses, before anything is signed, an order from a subaccount that has no collateral record
+ * (never deposited to): the chain refuses it in the block (orderbook code 24), after charging
+ * the fee. Read on the sequencer's speculative state, so that a deposit receipted a moment ago
+ * counts; when that state cannot be read the check is skipped and the chain decides.
+ */
+export async function checkSubaccountExists(g: GlobalOptions, owner: string, subaccount: number): Promise<void> {
+  let subaccounts: readonly { subaccount: { number: number } | undefined }[];
+  try {
+    subaccounts = (await speculativeQueries(g).queries.margin.Subaccounts({ owner })).subaccounts;
+  } catch {
+    return;
+  }
+  if (subaccounts.some((v) => v.subaccount?.number === subaccount)) return;
+  throw cliErrors.badArgument(
+    `subaccount ${subaccount} of ${owner} has no collateral: deposit first (strike tx margin deposit <amount>uusdc${subaccount === 0 ? "" : ` --subaccount ${subaccount}`} --from <key>); nothing was sent`,
+  );
 }

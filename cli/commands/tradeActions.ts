@@ -11,7 +11,7 @@ import {
 import type { BundleLeg, OrderSpec } from "../../chain/codec/generated/strike/orderbook/v1/tx.js";
 import { globalOptions, openKeyring, type GlobalOptions } from "../context.js";
 import { cliErrors } from "../errors.js";
-import { checkMarketsExist, checkOrderShapes, type OrderShape } from "../orderCheck.js";
+import { checkMarketsExist, checkOrderShapes, checkSubaccountExists, type OrderShape } from "../orderCheck.js";
 import { signAndSend } from "../txSend.js";
 import type { AccountFlags, OrderFlags, SELF_TRADE_NAMES, TIF_NAMES } from "./tradeFlags.js";
 
@@ -110,6 +110,7 @@ export async function place(o: OrderFlags, self: Command): Promise<void> {
   const acct = account(g, o);
   const spec = orderSpecFromFlags(o);
   await checkOrderShapes(g, [shapeOf(spec)]);
+  await checkSubaccountExists(g, acct.owner, acct.subaccount);
   const msg: EncodeObject = { typeUrl: `${T}MsgPlaceOrder`, value: { ...acct, order: spec } };
   await signAndSend(g, o.from!, [msg], o, `Place ${o.type} ${o.side} ${o.size} ${o.market} @ ${o.price} (${o.tif})`);
 }
@@ -187,9 +188,11 @@ export async function bundle(o: AccountFlags & { leg: string[]; maxNetCost?: str
     g,
     legs.map((l, i) => ({ market: l.market, price: l.price, size: l.size, label: `leg ${i + 1} (${o.leg[i]})` })),
   );
+  const acct = account(g, o);
+  await checkSubaccountExists(g, acct.owner, acct.subaccount);
   const msg: EncodeObject = {
     typeUrl: `${T}MsgPlaceBundle`,
-    value: { ...account(g, o), legs, maxNetCost: o.maxNetCost ?? "" },
+    value: { ...acct, legs, maxNetCost: o.maxNetCost ?? "" },
   };
   await signAndSend(g, o.from!, [msg], o, `Bundle of ${legs.length} legs:\n  ${o.leg.join("\n  ")}`);
 }

@@ -60,8 +60,16 @@ test.serial("query markets lists the default perpetuals and an option ladder", a
 
 test.serial("two traders cross through the CLI; one is liquidated after an oracle move", async (t) => {
   const { node } = t.context;
+  // Before any deposit the chain would refuse alice's order in its block (orderbook code 24)
+  // after charging the fee: the CLI says why and signs nothing.
+  const aliceAccount = () => query<{ sequence: string }>(node, ["auth", "account", node.accounts["alice"]!.address]);
+  const sequenceBefore = (await aliceAccount()).sequence;
+  const early = ["trade", "place", "--market", "ETH-PERP", "--side", "buy", "--size", "1", "--price", "2900"];
+  const refused = await runCli(["tx", ...early, "--from", "alice", "--yes", ...node.common]);
+  t.is(refused.code, 1);
+  t.regex(refused.stderr, /subaccount 0 of strike1\w+ has no collateral: deposit first .*nothing was sent/);
+  t.is((await aliceAccount()).sequence, sequenceBefore, "nothing signed");
   await tx(node, ["margin", "deposit", "100000000000uusdc", "--from", "mm"]);
-  await tx(node, ["margin", "deposit", "200000000uusdc", "--from", "alice"]);
   await tx(node, [
     "trade",
     "place",
@@ -94,6 +102,9 @@ test.serial("two traders cross through the CLI; one is liquidated after an oracl
     "--from",
     "mm",
   ]);
+  // A deposit on its receipt only, not yet committed, is enough for the CLI's check, which
+  // reads the sequencer's speculative state; the order goes right after it.
+  await tx(node, ["margin", "deposit", "200000000uusdc", "--from", "alice", "--wait", "sequenced"]);
   // In text, as a trader reads it: the receipt's fill in contracts and USDC, with the fee
   // alice paid (the default taker fee, 0.05% of 3001.5).
   const placed = await runCliOk([
