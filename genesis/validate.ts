@@ -42,6 +42,10 @@ function decodeBase64Strict(s: string): Uint8Array | undefined {
   return new Uint8Array(Buffer.from(s, "base64"));
 }
 
+/** CometBFT's consensus params are int64s; a block is at most 100 MiB (types.MaxBlockSizeBytes). */
+const MAX_INT64 = 2n ** 63n - 1n;
+const MAX_BLOCK_SIZE_BYTES = 104_857_600n;
+
 function checkConsensusParams(issues: Issues, cp: Json): void {
   const path = "consensus_params";
   if (!isObject(cp)) return void issues.push(`${path}: must be an object`);
@@ -51,14 +55,18 @@ function checkConsensusParams(issues: Issues, cp: Json): void {
     const mb = block["max_bytes"];
     if (!isIntString(mb) || (BigInt(mb) <= 0n && mb !== "-1"))
       issues.push(`${path}.block.max_bytes: must be a positive integer string or "-1"`);
+    else if (BigInt(mb) > MAX_BLOCK_SIZE_BYTES)
+      issues.push(`${path}.block.max_bytes: at most ${MAX_BLOCK_SIZE_BYTES} (100 MiB, CometBFT's limit)`);
     const mg = block["max_gas"];
     if (!isIntString(mg) || BigInt(mg) < -1n) issues.push(`${path}.block.max_gas: must be an integer string >= -1`);
+    else if (BigInt(mg) > MAX_INT64) issues.push(`${path}.block.max_gas: at most ${MAX_INT64} (int64)`);
   }
   const ev = cp["evidence"];
   if (!isObject(ev)) issues.push(`${path}.evidence: must be an object`);
   else {
     for (const k of ["max_age_num_blocks", "max_age_duration", "max_bytes"]) {
       if (!isUintString(ev[k])) issues.push(`${path}.evidence.${k}: must be a non-negative integer string`);
+      else if (BigInt(ev[k]) > MAX_INT64) issues.push(`${path}.evidence.${k}: at most ${MAX_INT64} (int64)`);
     }
   }
   const val = cp["validator"];

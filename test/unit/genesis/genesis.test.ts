@@ -57,6 +57,21 @@ const breakages: [string, (g: GenesisDoc) => void, RegExp][] = [
     /^consensus_params\.block\.max_bytes: /,
   ],
   [
+    "consensus_params.block.max_bytes (past CometBFT's 100 MiB)",
+    (g) => (g.consensus_params.block.max_bytes = "104857601"),
+    /^consensus_params\.block\.max_bytes: at most 104857600/,
+  ],
+  [
+    "consensus_params.block.max_gas (past int64)",
+    (g) => (g.consensus_params.block.max_gas = "9223372036854775808"),
+    /^consensus_params\.block\.max_gas: at most 9223372036854775807 \(int64\)/,
+  ],
+  [
+    "consensus_params.evidence.max_age_num_blocks (past int64)",
+    (g) => (g.consensus_params.evidence.max_age_num_blocks = "99999999999999999999"),
+    /^consensus_params\.evidence\.max_age_num_blocks: at most 9223372036854775807 \(int64\)/,
+  ],
+  [
     "app_state.auth.accounts[0].address",
     (g) =>
       g.app_state.auth.accounts.push({
