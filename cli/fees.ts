@@ -2,7 +2,20 @@
 import type { GasPrice, StdFee } from "@cosmjs/stargate";
 import { formatCoins, parseCoins } from "../genesis/coins.js";
 import { DEFAULT_MIN_GAS_PRICE } from "../genesis/constants.js";
+import { genesisErrors } from "../genesis/errors.js";
 import { cliErrors } from "./errors.js";
+
+/** Coins a user typed ("1000uusdc", "5ustrike,10uusdc"), refused as a bad `what` (the flag or argument) when malformed. */
+export function cliCoins(text: string, what: string): ReturnType<typeof parseCoins> {
+  try {
+    return parseCoins(text);
+  } catch (e) {
+    // The parser's words without its codespace's description: the CLI's own error says what kind it is.
+    if (genesisErrors.invalidCoins.is(e))
+      throw cliErrors.badArgument(`${what}: ${(e as Error).message.replace(/: invalid coins$/, "")}`);
+    throw e;
+  }
+}
 
 export const DEFAULT_GAS = 200_000;
 export const DEFAULT_GAS_ADJUSTMENT = "1.3";
@@ -30,7 +43,10 @@ export async function resolveFee(flags: FeeFlags, simulate: () => Promise<number
       throw cliErrors.badArgument(`--gas must be a positive integer or "auto", got "${flags.gas}"`);
   }
   if (flags.fees !== undefined) {
-    return { amount: parseCoins(flags.fees).map((c) => ({ denom: c.denom, amount: c.amount })), gas: gas.toString() };
+    return {
+      amount: cliCoins(flags.fees, "--fees").map((c) => ({ denom: c.denom, amount: c.amount })),
+      gas: gas.toString(),
+    };
   }
   const priceText = flags.gasPrices ?? DEFAULT_MIN_GAS_PRICE;
   // Loaded here, not at the top: cosmjs is slow to load and most commands never price a fee.

@@ -2,11 +2,10 @@
 import { readReceiptFile } from "./receiptFile.js";
 import type { Command } from "commander";
 import { parseDuration } from "../../chain/node/config.js";
-import { parseCoins } from "../../genesis/coins.js";
 import type { SignedReceipt } from "../../chain/sequencer/receipt.js";
 import { globalOptions, openKeyring, rpcHttpUrl } from "../context.js";
 import { cliErrors } from "../errors.js";
-import { formatFee } from "../fees.js";
+import { cliCoins, formatFee } from "../fees.js";
 import { note, print } from "../output.js";
 import { confirm } from "../prompt.js";
 
@@ -24,7 +23,7 @@ export async function receiptReport(file: string, flags: ReportFlags, self: Comm
   if (timeoutMs === undefined || timeoutMs === 0)
     throw cliErrors.badArgument(`--timeout must be a duration like 60s, got "${flags.timeout}"`);
   if (!/^[0-9]+$/.test(flags.gas)) throw cliErrors.badArgument(`--gas must be an integer, got "${flags.gas}"`);
-  const fee = { amount: parseCoins(flags.fees), gas: flags.gas };
+  const fee = { amount: cliCoins(flags.fees, "--fees"), gas: flags.gas };
   // Loaded here only, so that other commands start without the receipt and cosmjs code.
   const [{ signedReceiptFromJson }, { verifyReceipt }, check, { reportViolation }, signerMod, cosmjs, client] =
     await Promise.all([

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { toHex } from "../../chain/types/bytes.js";
 import { DEFAULT_VALIDATOR_POWER } from "../../genesis/constants.js";
-import { parseCoins } from "../../genesis/coins.js";
+import { cliCoins } from "../fees.js";
 import type { BondedValidatorInput } from "../../genesis/validators.js";
 import type { LocalL1 } from "./testnetL1.js";
 import { cliErrors } from "../errors.js";
@@ -114,7 +114,7 @@ export async function testnet(o: TestnetFlags, self: Command): Promise<void> {
   });
   // Each validator's operator is a key named "validator" in its own node's test keyring;
   // its stake is bonded in genesis, so voting power comes from staking from block 1.
-  const funds = parseCoins(o.funds);
+  const funds = cliCoins(o.funds, "--funds");
   const bonded: BondedValidatorInput[] = [];
   for (const [i, node] of nodes.entries()) {
     const mnemonic = generateMnemonic();

@@ -2,7 +2,8 @@
 import type { EncodeObject } from "@cosmjs/proto-signing";
 import type { Command } from "commander";
 import { MsgSend } from "cosmjs-types/cosmos/bank/v1beta1/tx";
-import { formatCoins, parseCoins } from "../../genesis/coins.js";
+import { formatCoins } from "../../genesis/coins.js";
+import { cliCoins } from "../fees.js";
 import { checkBech32Address } from "../../genesis/address.js";
 import { globalOptions, openKeyring } from "../context.js";
 import { cliErrors } from "../errors.js";
@@ -18,7 +19,7 @@ export async function bankSend(
   const g = globalOptions(self);
   const bad = checkBech32Address(to);
   if (bad !== undefined) throw cliErrors.badArgument(`recipient ${to}: ${bad}`);
-  const amount = parseCoins(amountText);
+  const amount = cliCoins(amountText, "<amount>");
   const fromAddress = openKeyring(g).resolve(from).address;
   const msg: EncodeObject = {
     typeUrl: "/cosmos.bank.v1beta1.MsgSend",

@@ -185,6 +185,13 @@ test("bad user input fails with a message, not a stack trace", async (t) => {
   t.is(bad.code, 1);
   t.regex(bad.stderr, /"lots" is not an amount followed by a denom/);
   t.false(bad.stderr.includes("    at "));
+  // A tx's coins are the CLI's argument, named as such, not a genesis error.
+  const send = await strike(["tx", "bank", "send", "alice", ADDR, "12.5uusdc", "--yes", "--home", home]);
+  t.is(send.code, 1);
+  t.regex(
+    send.stderr,
+    /<amount>: "12\.5uusdc" is not an amount followed by a denom, e\.g\. 1000ustrike: invalid argument \(code 1, codespace cli\)/,
+  );
   const wrongPrefix = await strike([
     "genesis",
     "add-account",
