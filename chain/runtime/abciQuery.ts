@@ -25,6 +25,8 @@ export interface QueryEnv {
   simulate(data: Uint8Array): Uint8Array;
   /** Time of the latest block (queries that value things over time, such as option marks, use it). */
   lastBlockTime?(): Timestamp;
+  /** The modules' store keys: a raw `store/<key>/key` query names one of them or is refused. */
+  storeKeys?: ReadonlySet<string>;
 }
 
 function response(height: bigint, fields: Partial<QueryResponse>): QueryResponse {
@@ -114,6 +116,10 @@ async function rawStoreQuery(
   storeKey: string,
   version: number,
 ): Promise<QueryResponse> {
+  // Every key lives in one tree, so an unknown store would answer with a true but useless proof
+  // that the key is absent: say instead that there is no such store (as the Cosmos SDK does).
+  if (env.storeKeys !== undefined && !env.storeKeys.has(storeKey))
+    throw sdkErrors.unknownRequest(`no such store: "${storeKey}" (stores: ${[...env.storeKeys].sort().join(", ")})`);
   const fullKey = concatBytes(moduleStorePrefix(storeKey), req.data);
   const { value, proof } = await env.state.getAt(fullKey, version);
   const proofOps = req.prove ? [{ type: `strike:state:${proof.kind}`, key: fullKey, data: proof.steps }] : [];

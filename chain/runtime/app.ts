@@ -184,6 +184,7 @@ export interface ExecutionReuse {
 export function createBaseApp(options: BaseAppOptions): StrikeApp {
   const { state, modules } = options;
   const routers = buildRouters(modules);
+  const storeKeys: ReadonlySet<string> = new Set(modules.map((m) => m.storeKey ?? m.name));
   const sigCache = options.sigCache ?? createSignatureCache();
   const logger = options.logger;
   const decodedTxs = createDecodedTxCache();
@@ -446,6 +447,7 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
           appVersion: APP_VERSION,
           simulate: simulateQuery,
           lastBlockTime: () => lastBlockTime,
+          storeKeys,
         },
         req,
       );

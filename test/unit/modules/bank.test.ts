@@ -204,6 +204,11 @@ test("raw store queries return the value with a proof op, and /app/version answe
   t.is(res.height, 1n);
   const v = await f.app.query({ path: "/app/version", data: new Uint8Array(0), height: 0n, prove: false });
   t.is(fromUtf8(v.value), "0.1.0");
+  // A store no module has is refused by name, not answered with a proof that the key is absent.
+  const unknown = await f.app.query({ path: "store/nosuch/key", data: key, height: 0n, prove: true });
+  t.is(unknown.code, 6);
+  t.regex(unknown.log, /no such store: "nosuch" \(stores: .*bank.*\)/);
+  t.deepEqual(unknown.proofOps, []);
 });
 
 test("moduleCredit names what a write added to a module account's balance, and nothing else", (t) => {
