@@ -52,6 +52,9 @@ const provider = new JsonRpcProvider(l1Url, undefined, { staticNetwork: true });
 try {
   if (step === "deploy") await deploy();
   else await alignDeposits(strikeRpc!);
+} catch (e) {
+  console.error(`scripts/localL1.ts ${step}: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = 1;
 } finally {
   provider.destroy();
 }
