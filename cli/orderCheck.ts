@@ -4,9 +4,10 @@
  * orderbook module's own parsing (modules/orderbook/units.ts). The chain would refuse such
  * an order too, but only in its block, after charging the tx's fee; here the trader gets
  * the reason at once and nothing is sent. So is an order that is not reduce-only while its
- * underlying's oracle price is stale (as of the latest block). What depends on the account
- * (margin, reduce-only, client ids) is left to the sequencer, whose speculative state is
- * newer than anything this command could read.
+ * underlying's oracle price is stale (as of the latest block), and one from a subaccount that
+ * has no collateral at all, read on the sequencer's speculative state. The rest of what
+ * depends on the account (margin, reduce-only, client ids) is left to the sequencer, whose
+ * state is newer than anything this command could read.
  */
 import { MarketStatus, MarketType, type Market } from "../chain/codec/generated/strike/orderbook/v1/market.js";
 import { StrikeError } from "../chain/types/errors.js";
