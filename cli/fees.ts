@@ -12,7 +12,9 @@ export function cliCoins(text: string, what: string): ReturnType<typeof parseCoi
   } catch (e) {
     // The parser's words without its codespace's description: the CLI's own error says what kind it is.
     if (genesisErrors.invalidCoins.is(e))
-      throw cliErrors.badArgument(`${what}: ${(e as Error).message.replace(/: invalid coins$/, "")}`);
+      throw cliErrors.badArgument(
+        `${what}: ${(e as Error).message.replace(`: ${genesisErrors.invalidCoins.description}`, "")}`,
+      );
     throw e;
   }
 }
