@@ -29,6 +29,15 @@ export interface FeeFlags {
   gasPrices?: string | undefined;
 }
 
+/**
+ * The fee flags checked as resolveFee checks them, without a node (`--gas auto` is not
+ * simulated): a tx command calls it first, so that a malformed `--fees` or `--gas` is refused
+ * by name before the node is reached, not reported as "cannot reach the node" when none answers.
+ */
+export async function checkFeeFlags(flags: FeeFlags): Promise<void> {
+  await resolveFee(flags, () => Promise.resolve(1));
+}
+
 /** Resolves the flags; `simulate` is called only for `--gas auto`. */
 export async function resolveFee(flags: FeeFlags, simulate: () => Promise<number>): Promise<StdFee> {
   if (flags.fees !== undefined && flags.gasPrices !== undefined)

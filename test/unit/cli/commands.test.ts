@@ -224,6 +224,32 @@ test("counts, ids and heights too large for their fields are refused by name bef
   }
 });
 
+test("a malformed fee flag on a tx command is refused by name before the node is asked", async (t) => {
+  const home = mkdtempSync(join(tmpdir(), "strike-cli-"));
+  const keys = ["--home", home, "--keyring-backend", "test"];
+  t.is((await strike(["keys", "add", "a", ...keys, "--output", "json"])).code, 0);
+  // Nothing listens here: a refusal that got as far as the node would say it cannot reach it.
+  const rest = [...keys, "--node", "tcp://127.0.0.1:9", "--yes"];
+  const place = ["tx", "trade", "place", "--market", "ETH-PERP", "--side", "buy", "--size", "1", "--price", "3000"];
+  for (const [args, says] of [
+    [["tx", "bank", "send", "a", ADDR, "5uusdc", "--fees", "5x"], '--fees: "5x" is not an amount'],
+    [[...place, "--from", "a", "--fees", "-5ustrike"], '--fees: "-5ustrike" is not an amount'],
+    [[...place, "--from", "a", "--gas", "abc"], '--gas must be a positive integer or "auto", got "abc"'],
+    [[...place, "--from", "a", "--gas-prices", "cheap"], '--gas-prices must look like 0.025ustrike, got "cheap"'],
+    [[...place, "--from", "a", "--fees", "1ustrike", "--gas-prices", "1ustrike"], "give --fees or --gas-prices"],
+    [[...place, "--from", "a", "--gas", "auto", "--gas-adjustment", "0.5"], "--gas-adjustment must be a number >= 1"],
+  ] as const) {
+    const r = await strike([...args, ...rest]);
+    t.is(r.code, 1, args.join(" "));
+    t.true(r.stderr.includes(says), r.stderr);
+    t.regex(r.stderr, /invalid argument \(code 1, codespace cli\)/);
+  }
+  // Well-formed flags get as far as the node.
+  const ok = await strike(["tx", "bank", "send", "a", ADDR, "5uusdc", "--fees", "5000ustrike", ...rest]);
+  t.regex(ok.stderr, /cannot reach the node/);
+  rmSync(home, { recursive: true });
+});
+
 test("receipt watch refuses a --timeout longer than a timer can wait, instead of stopping at once", async (t) => {
   // A node's websocket that accepts the subscription and then stays quiet.
   const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
