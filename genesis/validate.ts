@@ -150,11 +150,13 @@ export function genesisIssues(doc: unknown): string[] {
     checkModule(issues, () => validateBankGenesis(appState["bank"]));
     if (appState["staking"] !== undefined) checkModule(issues, () => validateStakingGenesis(appState["staking"]));
     if (appState["slashing"] !== undefined) checkModule(issues, () => validateSlashingGenesis(appState["slashing"]));
-    checkModule(issues, () => validateOracleGenesis(appState["oracle"] ?? defaultOracleGenesis()));
+    const oracle = checkModule(issues, () => validateOracleGenesis(appState["oracle"] ?? defaultOracleGenesis()));
     checkModule(issues, () => parseOrderbookGenesis(appState["orderbook"]));
-    checkModule(issues, () => parseMarginGenesis(appState["margin"]));
+    const margin = checkModule(issues, () => parseMarginGenesis(appState["margin"]));
     checkModule(issues, () => validateOptionsGenesis(appState["options"]));
-    checkModule(issues, () => checkSettlementWindow(appState["oracle"], appState["margin"]));
+    // Only between two valid sections: a broken one is already reported, once.
+    if (oracle !== undefined && margin !== undefined)
+      checkModule(issues, () => checkSettlementWindow(oracle.params.historyBlocks, margin.settlementTwapBlocks));
     checkModule(issues, () => parseSequencerGenesis(appState["sequencer"]));
     if (appState["receipts"] !== undefined) checkModule(issues, () => validateReceiptsGenesis(appState["receipts"]));
     if (appState["checkpoint"] !== undefined)
@@ -164,22 +166,21 @@ export function genesisIssues(doc: unknown): string[] {
 }
 
 /** Option settlement averages oracle history: the window must fit in what the oracle keeps. */
-function checkSettlementWindow(oracle: unknown, margin: unknown): void {
-  const window = parseMarginGenesis(margin).settlementTwapBlocks;
-  const kept = validateOracleGenesis(oracle ?? defaultOracleGenesis()).params.historyBlocks;
+function checkSettlementWindow(kept: bigint, window: bigint): void {
   if (window > kept)
     throw genesisErrors.invalidGenesis(
       `app_state.margin.params.settlement_twap_blocks (${window}) exceeds app_state.oracle.params.history_blocks (${kept})`,
     );
 }
 
-/** A trading module's own genesis parser is its validation: its coded error becomes an issue. */
-function checkModule(issues: Issues, parse: () => unknown): void {
+/** A trading module's own genesis parser is its validation: its coded error becomes an issue. Returns what it parsed, if valid. */
+function checkModule<T>(issues: Issues, parse: () => T): T | undefined {
   try {
-    parse();
+    return parse();
   } catch (e) {
     if (!isStrikeError(e)) throw e;
     issues.push(e.message);
+    return undefined;
   }
 }
 

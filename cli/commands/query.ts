@@ -7,6 +7,7 @@ import { slashingQueryCommand, stakingQueryCommand } from "./staking.js";
 import { checkpointQueryCommand } from "./checkpoint.js";
 import { tradingQueryCommands } from "./tradingQueries.js";
 import { marketDataQueryCommands } from "./marketData.js";
+import { fundingQueryCommand, marginQueryCommand } from "./marginQueries.js";
 
 /** The actions' code, loaded only when one of these commands runs (`--help` never loads it). */
 const actions = () => import("./queryActions.js");
@@ -58,6 +59,8 @@ export function queryCommand(): Command {
   q.addCommand(auth);
   q.addCommand(txQueryCommand());
   for (const c of tradingQueryCommands()) q.addCommand(c);
+  q.addCommand(fundingQueryCommand());
+  q.addCommand(marginQueryCommand());
   for (const c of marketDataQueryCommands()) q.addCommand(c);
   q.addCommand(oracleQueryCommand());
   q.addCommand(stakingQueryCommand());

@@ -9,12 +9,31 @@ import { DEC_SCALE, decFromString, decToString, max, min, mul, neg, type Dec } f
 import type { BookReader, ImpactPrice, MarketReaderWithList } from "./expectedKeepers.js";
 import type { MarginLedger } from "./ledger.js";
 import { sizeToContracts, usdcToUusdcCeil } from "./risk.js";
-import { getFundingSamples, getParams, marketHolders, setFundingSamples } from "./state.js";
+import { getFundingSamples, getParams, marketHolders, setFundingSamples, type FundingSamples } from "./state.js";
+
+/** Whether funding is paid at the end of block `height`. */
+export function fundingDue(height: bigint, intervalBlocks: bigint): boolean {
+  return intervalBlocks > 0n && height % intervalBlocks === 0n;
+}
+
+/** One block's sample: the impact premium, clamped to ±cap. */
+export function premiumSample(
+  impact: { bid: ImpactPrice | undefined; ask: ImpactPrice | undefined },
+  oracle: Dec,
+  cap: Dec,
+): Dec {
+  return max(neg(cap), min(cap, impactPremium(impact.bid, impact.ask, oracle)));
+}
+
+/** The rate an interval's samples pay: their average, truncated toward zero; 0 without samples. */
+export function intervalRate(samples: FundingSamples): Dec {
+  return samples.count === 0n ? 0n : samples.sum / samples.count;
+}
 
 export function runFunding(ctx: Context, keeper: MarginLedger, markets: MarketReaderWithList, book: BookReader): void {
   const params = getParams(ctx);
   const cap = decFromString(params.maxFundingRate);
-  const due = params.fundingIntervalBlocks > 0n && ctx.block.height % params.fundingIntervalBlocks === 0n;
+  const due = fundingDue(ctx.block.height, params.fundingIntervalBlocks);
   for (const market of markets.allMarkets(ctx)) {
     if (market.type !== MarketType.MARKET_TYPE_PERPETUAL) continue;
     const oracle = keeper.deps.prices.price(ctx, market.underlying);
@@ -33,15 +52,14 @@ export function runFunding(ctx: Context, keeper: MarginLedger, markets: MarketRe
     // Every block is a sample, a book without depth included: it counts as no premium and pulls
     // the interval's average toward 0 rather than leaving the blocks with depth, or a thin
     // book's best order, to set the rate alone.
-    samples.sum += max(neg(cap), min(cap, impactPremium(impact.bid, impact.ask, oracle.price)));
+    samples.sum += premiumSample(impact, oracle.price, cap);
     samples.count += 1n;
     if (!due) {
       setFundingSamples(ctx, market.id, samples);
       continue;
     }
     setFundingSamples(ctx, market.id, { sum: 0n, count: 0n });
-    if (samples.count === 0n) continue;
-    const rate: Dec = samples.sum / samples.count;
+    const rate = intervalRate(samples);
     if (rate === 0n) continue;
     let surplus = 0n;
     for (const id of [...marketHolders(ctx, market.id)]) {

@@ -10,15 +10,18 @@ export function defaultMarginGenesis(): { params: Record<string, unknown> } {
   return { params: MarginParams.toJSON(defaultMarginParams()) as Record<string, unknown> };
 }
 
+/** The JSON path genesis validation names a param by. */
+const PARAMS_PATH = "app_state.margin.params";
+
 function checkRate(value: string, field: string, maxOne: boolean): void {
   let d: bigint;
   try {
     d = decFromString(value);
   } catch {
-    throw marginErrors.invalidGenesis(`params.${field}: "${value}" is not a decimal`);
+    throw marginErrors.invalidGenesis(`${PARAMS_PATH}.${field}: "${value}" is not a decimal`);
   }
   if (d < 0n || (maxOne && d > 10n ** 18n))
-    throw marginErrors.invalidGenesis(`params.${field}: ${value} is out of range`);
+    throw marginErrors.invalidGenesis(`${PARAMS_PATH}.${field}: ${value} is out of range`);
 }
 
 /** The params given (camelCase or snake_case JSON names), the defaults for the ones left out. */
@@ -34,7 +37,8 @@ function withDefaults(raw: Record<string, unknown>): MarginParams {
 
 export function parseMarginGenesis(state: unknown): MarginParams {
   if (state === undefined || state === null) return defaultMarginParams();
-  if (typeof state !== "object" || Array.isArray(state)) throw marginErrors.invalidGenesis("must be an object");
+  if (typeof state !== "object" || Array.isArray(state))
+    throw marginErrors.invalidGenesis("app_state.margin must be an object");
   refuseUnknownKeys(state, ["params"], "app_state.margin", marginErrors.invalidGenesis);
   const raw = (state as Record<string, unknown>)["params"];
   refuseUnknownKeys(
@@ -44,7 +48,7 @@ export function parseMarginGenesis(state: unknown): MarginParams {
     marginErrors.invalidGenesis,
   );
   if (raw !== undefined && (typeof raw !== "object" || raw === null || Array.isArray(raw)))
-    throw marginErrors.invalidGenesis("params must be an object");
+    throw marginErrors.invalidGenesis("app_state.margin.params must be an object");
   const params = raw === undefined ? defaultMarginParams() : withDefaults(raw as Record<string, unknown>);
   checkRate(params.maxFundingRate, "max_funding_rate", true);
   checkRate(params.liquidationPenalty, "liquidation_penalty", true);
@@ -54,10 +58,10 @@ export function parseMarginGenesis(state: unknown): MarginParams {
   checkRate(params.optionPortfolioShortMinimum, "option_portfolio_short_minimum", true);
   // A zero notional would be filled by the best order alone: the top of the book would set funding again.
   if (params.fundingImpactNotional < 1n)
-    throw marginErrors.invalidGenesis("params.funding_impact_notional must be at least 1 uusdc");
+    throw marginErrors.invalidGenesis(`${PARAMS_PATH}.funding_impact_notional must be at least 1 uusdc`);
   // Settlement averages at least one block of oracle history (an empty window would halt expiry).
   if (params.settlementTwapBlocks < 1n)
-    throw marginErrors.invalidGenesis("params.settlement_twap_blocks must be at least 1");
+    throw marginErrors.invalidGenesis(`${PARAMS_PATH}.settlement_twap_blocks must be at least 1`);
   return params;
 }
 

@@ -32,8 +32,10 @@ export function createMarginKeeper(config: MarginKeeperConfig) {
     ...face,
 
     params: (src: StoreSource) => getParams(src),
-    /** Every market, for the Marks query. */
+    /** Every market, for the Marks and Funding queries. */
     markets: config.markets,
+    /** The book's impact prices, for the Funding query. */
+    book: config.book,
 
     /** Accounts below maintenance margin, by the risk index (refreshed first). */
     liquidatableAccounts: (ctx: Context): AccountId[] => liquidatableAccounts(ctx, ledger),

@@ -12,6 +12,11 @@ import { QUOTE_DECIMALS } from "./keys.js";
 const MARKET_ID = /^[A-Z0-9][A-Z0-9-]{0,63}$/;
 const MAX_SIZE_DECIMALS = 8;
 
+/** Whether `id` is shaped like a market id (upper-case letters, digits and dashes), e.g. for a CLI argument. */
+export function isMarketId(id: string): boolean {
+  return MARKET_ID.test(id);
+}
+
 function rate(value: string, field: string, id: string, max: bigint): bigint {
   let d: bigint;
   try {

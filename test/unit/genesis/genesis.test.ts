@@ -215,6 +215,24 @@ test("an option settlement window longer than the oracle's history is refused, n
   t.regex(issues[0]!, /settlement_twap_blocks \(5000\) exceeds app_state\.oracle\.params\.history_blocks \(3600\)/);
 });
 
+test("each margin or oracle param error is reported once, not again by the settlement-window check", (t) => {
+  const g = base();
+  g.app_state["margin"] = { params: { max_funding_rate: "lots", funding_impact_notional: "0" } };
+  t.deepEqual(genesisIssues(g), [
+    'app_state.margin.params.max_funding_rate: "lots" is not a decimal: invalid margin genesis',
+  ]);
+  g.app_state["margin"] = { params: { funding_impact_notional: "0" } };
+  t.deepEqual(genesisIssues(g), [
+    "app_state.margin.params.funding_impact_notional must be at least 1 uusdc: invalid margin genesis",
+  ]);
+  const oracle = g.app_state["oracle"] as { params: Record<string, unknown> };
+  g.app_state["margin"] = { params: {} };
+  oracle.params["history_blocks"] = "soon";
+  const issues = genesisIssues(g);
+  t.is(issues.length, 1, issues.join("\n"));
+  t.regex(issues[0]!, /history_blocks/);
+});
+
 test("a zero funding impact notional is refused: the best order alone would set funding again", (t) => {
   const g = base();
   t.is((g.app_state["margin"] as { params: Record<string, unknown> }).params["fundingImpactNotional"], "10000000000");

@@ -31,16 +31,29 @@ export interface Position {
 }
 
 export interface MarginParams {
-  /** Blocks between funding payments. */
+  /**
+   * Blocks between funding payments: funding is paid at the end of every block whose height is a
+   * multiple of it (0: never).
+   */
   fundingIntervalBlocks: bigint;
-  /** Cap on the funding rate per interval, a decimal such as "0.001". */
+  /**
+   * Cap on the funding rate per interval, a decimal fraction of the notional such as "0.001"
+   * (0.1%): each block's premium sample is clamped to ±this, and so is their average.
+   */
   maxFundingRate: string;
-  /** Share of the liquidated notional paid to the insurance fund, e.g. "0.01". */
+  /**
+   * Share of the liquidated notional the liquidated account pays the insurance fund, e.g. "0.01"
+   * (never more than its remaining equity).
+   */
   liquidationPenalty: string;
-  /** Short-option margin: otm factor and floor factor (CBOE style), e.g. "0.20", "0.10". */
+  /**
+   * Short-option margin per contract (CBOE style): the option's mark plus max(otm factor × spot −
+   * the out-of-the-money amount, min factor × (spot for a call, strike for a put)), e.g. "0.20",
+   * "0.10".
+   */
   optionOtmFactor: string;
   optionMinFactor: string;
-  /** Maintenance margin as a share of initial margin for options and portfolio mode, e.g. "0.8". */
+  /** Maintenance margin as a share of initial margin for short options and portfolio mode, e.g. "0.8". */
   optionMaintenanceRatio: string;
   /** Blocks of oracle history averaged for option settlement. */
   settlementTwapBlocks: bigint;

@@ -7,7 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { MarketType, marketTypeFromJSON, marketTypeToJSON } from "../../orderbook/v1/market.js";
-import { Position, Subaccount } from "./margin.js";
+import { MarginParams, Position, Subaccount } from "./margin.js";
 
 export const protobufPackage = "strike.margin.v1";
 
@@ -112,6 +112,101 @@ export interface QueryPositionRequest {
 export interface QueryPositionResponse {
   position: Position | undefined;
   found: boolean;
+}
+
+export interface QueryParamsRequest {
+}
+
+/**
+ * The margin params in force (MarginParams documents each one and its unit). They are set at
+ * genesis: no message changes them.
+ */
+export interface QueryParamsResponse {
+  params: MarginParams | undefined;
+}
+
+export interface QueryFundingRequest {
+  /**
+   * A perpetual market id, e.g. "ETH-PERP"; empty for every perpetual. An unknown market is
+   * NotFound and an option market InvalidArgument, each naming the perpetual markets.
+   */
+  market: string;
+}
+
+/**
+ * MarketFunding is one perpetual's funding at the queried height. Rates and premiums are exact
+ * decimal strings (at most 18 decimal places, trailing zeros trimmed): a fraction of the notional
+ * (contracts × oracle price) per interval, positive when longs pay shorts. Strike keeps no
+ * cumulative funding index: each payment moves the holders' collateral when it is made.
+ */
+export interface MarketFunding {
+  market: string;
+  underlying: string;
+  /**
+   * The underlying's oracle price (decimal USDC); empty when it has none, and then no sample is
+   * taken and nothing is paid.
+   */
+  oraclePrice: string;
+  /**
+   * The oracle price is stale: blocks take no sample, and an interval that ends now pays nothing;
+   * the samples so far carry over into the next interval.
+   */
+  stale: boolean;
+  /**
+   * Premium samples taken since the last payment: one a block, a block whose book lacks the
+   * impact notional's depth counting as premium 0. More than funding_interval_blocks when a
+   * payment was skipped on a stale oracle price.
+   */
+  samples: bigint;
+  /**
+   * The average of those samples (each clamped to ±max_funding_rate when taken), truncated
+   * toward zero; "0" without samples.
+   */
+  averagePremium: string;
+  /**
+   * The rate the module would pay if the interval ended at this height, computed as the module
+   * computes it at the interval's end: the average premium, within ±max_funding_rate since every
+   * sample is. "0" pays nothing.
+   */
+  rate: string;
+  /**
+   * The premium of the book as committed at this height over the oracle price, clamped as a
+   * sample is: what the next block samples if neither moves. Empty when the oracle price is
+   * missing or stale.
+   */
+  bookPremium: string;
+  /**
+   * The impact bid and ask book_premium is computed from: the average price of selling and of
+   * buying funding_impact_notional against the resting book, in USDC per contract (truncated to
+   * 18 decimal places); empty on a side with less depth than that.
+   */
+  impactBid: string;
+  impactAsk: string;
+}
+
+/**
+ * Funding is counted in blocks: it is due at the end of every block whose height is a multiple
+ * of funding_interval_blocks.
+ */
+export interface QueryFundingResponse {
+  /** The committed height the funding was read at. */
+  height: bigint;
+  /** The block time of that height (unix seconds). */
+  time: bigint;
+  fundingIntervalBlocks: bigint;
+  /** The cap on a sample's premium, and so on the rate (decimal fraction per interval). */
+  maxFundingRate: string;
+  /**
+   * The latest height at or before `height` at which funding was due; 0 before the first. What
+   * was paid there is not state: it is that block's end-block event `funding` (market, rate,
+   * oracle_price), none when the rate was 0, or `funding_paused` on a stale oracle price
+   * (`strike query funding` reads it from block_results).
+   */
+  lastPaymentHeight: bigint;
+  /** The next height at which funding is due; 0 when funding_interval_blocks is 0 (never). */
+  nextPaymentHeight: bigint;
+  /** In market id order. */
+  markets: MarketFunding[];
 }
 
 function createBaseQuerySubaccountsRequest(): QuerySubaccountsRequest {
@@ -1435,6 +1530,654 @@ export const QueryPositionResponse: MessageFns<QueryPositionResponse> = {
   },
 };
 
+function createBaseQueryParamsRequest(): QueryParamsRequest {
+  return {};
+}
+
+export const QueryParamsRequest: MessageFns<QueryParamsRequest> = {
+  encode(_: QueryParamsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryParamsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryParamsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): QueryParamsRequest {
+    return {};
+  },
+
+  toJSON(_: QueryParamsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryParamsRequest>): QueryParamsRequest {
+    return QueryParamsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<QueryParamsRequest>): QueryParamsRequest {
+    const message = createBaseQueryParamsRequest();
+    return message;
+  },
+};
+
+function createBaseQueryParamsResponse(): QueryParamsResponse {
+  return { params: undefined };
+}
+
+export const QueryParamsResponse: MessageFns<QueryParamsResponse> = {
+  encode(message: QueryParamsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.params !== undefined) {
+      MarginParams.encode(message.params, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryParamsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryParamsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.params = MarginParams.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryParamsResponse {
+    return { params: isSet(object.params) ? MarginParams.fromJSON(object.params) : undefined };
+  },
+
+  toJSON(message: QueryParamsResponse): unknown {
+    const obj: any = {};
+    if (message.params !== undefined) {
+      obj.params = MarginParams.toJSON(message.params);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryParamsResponse>): QueryParamsResponse {
+    return QueryParamsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryParamsResponse>): QueryParamsResponse {
+    const message = createBaseQueryParamsResponse();
+    message.params = (object.params !== undefined && object.params !== null)
+      ? MarginParams.fromPartial(object.params)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueryFundingRequest(): QueryFundingRequest {
+  return { market: "" };
+}
+
+export const QueryFundingRequest: MessageFns<QueryFundingRequest> = {
+  encode(message: QueryFundingRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.market !== "") {
+      writer.uint32(10).string(message.market);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryFundingRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryFundingRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.market = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryFundingRequest {
+    return { market: isSet(object.market) ? globalThis.String(object.market) : "" };
+  },
+
+  toJSON(message: QueryFundingRequest): unknown {
+    const obj: any = {};
+    if (message.market !== "") {
+      obj.market = message.market;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryFundingRequest>): QueryFundingRequest {
+    return QueryFundingRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryFundingRequest>): QueryFundingRequest {
+    const message = createBaseQueryFundingRequest();
+    message.market = object.market ?? "";
+    return message;
+  },
+};
+
+function createBaseMarketFunding(): MarketFunding {
+  return {
+    market: "",
+    underlying: "",
+    oraclePrice: "",
+    stale: false,
+    samples: 0n,
+    averagePremium: "",
+    rate: "",
+    bookPremium: "",
+    impactBid: "",
+    impactAsk: "",
+  };
+}
+
+export const MarketFunding: MessageFns<MarketFunding> = {
+  encode(message: MarketFunding, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.market !== "") {
+      writer.uint32(10).string(message.market);
+    }
+    if (message.underlying !== "") {
+      writer.uint32(18).string(message.underlying);
+    }
+    if (message.oraclePrice !== "") {
+      writer.uint32(26).string(message.oraclePrice);
+    }
+    if (message.stale !== false) {
+      writer.uint32(32).bool(message.stale);
+    }
+    if (message.samples !== 0n) {
+      if (BigInt.asUintN(64, message.samples) !== message.samples) {
+        throw new globalThis.Error("value provided for field message.samples of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.samples);
+    }
+    if (message.averagePremium !== "") {
+      writer.uint32(50).string(message.averagePremium);
+    }
+    if (message.rate !== "") {
+      writer.uint32(58).string(message.rate);
+    }
+    if (message.bookPremium !== "") {
+      writer.uint32(66).string(message.bookPremium);
+    }
+    if (message.impactBid !== "") {
+      writer.uint32(74).string(message.impactBid);
+    }
+    if (message.impactAsk !== "") {
+      writer.uint32(82).string(message.impactAsk);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MarketFunding {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMarketFunding();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.market = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.underlying = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.oraclePrice = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.stale = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.samples = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.averagePremium = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.rate = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.bookPremium = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.impactBid = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.impactAsk = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MarketFunding {
+    return {
+      market: isSet(object.market) ? globalThis.String(object.market) : "",
+      underlying: isSet(object.underlying) ? globalThis.String(object.underlying) : "",
+      oraclePrice: isSet(object.oraclePrice)
+        ? globalThis.String(object.oraclePrice)
+        : isSet(object.oracle_price)
+        ? globalThis.String(object.oracle_price)
+        : "",
+      stale: isSet(object.stale) ? globalThis.Boolean(object.stale) : false,
+      samples: isSet(object.samples) ? BigInt(object.samples) : 0n,
+      averagePremium: isSet(object.averagePremium)
+        ? globalThis.String(object.averagePremium)
+        : isSet(object.average_premium)
+        ? globalThis.String(object.average_premium)
+        : "",
+      rate: isSet(object.rate) ? globalThis.String(object.rate) : "",
+      bookPremium: isSet(object.bookPremium)
+        ? globalThis.String(object.bookPremium)
+        : isSet(object.book_premium)
+        ? globalThis.String(object.book_premium)
+        : "",
+      impactBid: isSet(object.impactBid)
+        ? globalThis.String(object.impactBid)
+        : isSet(object.impact_bid)
+        ? globalThis.String(object.impact_bid)
+        : "",
+      impactAsk: isSet(object.impactAsk)
+        ? globalThis.String(object.impactAsk)
+        : isSet(object.impact_ask)
+        ? globalThis.String(object.impact_ask)
+        : "",
+    };
+  },
+
+  toJSON(message: MarketFunding): unknown {
+    const obj: any = {};
+    if (message.market !== "") {
+      obj.market = message.market;
+    }
+    if (message.underlying !== "") {
+      obj.underlying = message.underlying;
+    }
+    if (message.oraclePrice !== "") {
+      obj.oraclePrice = message.oraclePrice;
+    }
+    if (message.stale !== false) {
+      obj.stale = message.stale;
+    }
+    if (message.samples !== 0n) {
+      obj.samples = message.samples.toString();
+    }
+    if (message.averagePremium !== "") {
+      obj.averagePremium = message.averagePremium;
+    }
+    if (message.rate !== "") {
+      obj.rate = message.rate;
+    }
+    if (message.bookPremium !== "") {
+      obj.bookPremium = message.bookPremium;
+    }
+    if (message.impactBid !== "") {
+      obj.impactBid = message.impactBid;
+    }
+    if (message.impactAsk !== "") {
+      obj.impactAsk = message.impactAsk;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MarketFunding>): MarketFunding {
+    return MarketFunding.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MarketFunding>): MarketFunding {
+    const message = createBaseMarketFunding();
+    message.market = object.market ?? "";
+    message.underlying = object.underlying ?? "";
+    message.oraclePrice = object.oraclePrice ?? "";
+    message.stale = object.stale ?? false;
+    message.samples = (object.samples !== undefined && object.samples !== null) ? BigInt(object.samples) : 0n;
+    message.averagePremium = object.averagePremium ?? "";
+    message.rate = object.rate ?? "";
+    message.bookPremium = object.bookPremium ?? "";
+    message.impactBid = object.impactBid ?? "";
+    message.impactAsk = object.impactAsk ?? "";
+    return message;
+  },
+};
+
+function createBaseQueryFundingResponse(): QueryFundingResponse {
+  return {
+    height: 0n,
+    time: 0n,
+    fundingIntervalBlocks: 0n,
+    maxFundingRate: "",
+    lastPaymentHeight: 0n,
+    nextPaymentHeight: 0n,
+    markets: [],
+  };
+}
+
+export const QueryFundingResponse: MessageFns<QueryFundingResponse> = {
+  encode(message: QueryFundingResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.height !== 0n) {
+      if (BigInt.asIntN(64, message.height) !== message.height) {
+        throw new globalThis.Error("value provided for field message.height of type int64 too large");
+      }
+      writer.uint32(8).int64(message.height);
+    }
+    if (message.time !== 0n) {
+      if (BigInt.asIntN(64, message.time) !== message.time) {
+        throw new globalThis.Error("value provided for field message.time of type int64 too large");
+      }
+      writer.uint32(16).int64(message.time);
+    }
+    if (message.fundingIntervalBlocks !== 0n) {
+      if (BigInt.asUintN(64, message.fundingIntervalBlocks) !== message.fundingIntervalBlocks) {
+        throw new globalThis.Error("value provided for field message.fundingIntervalBlocks of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.fundingIntervalBlocks);
+    }
+    if (message.maxFundingRate !== "") {
+      writer.uint32(34).string(message.maxFundingRate);
+    }
+    if (message.lastPaymentHeight !== 0n) {
+      if (BigInt.asIntN(64, message.lastPaymentHeight) !== message.lastPaymentHeight) {
+        throw new globalThis.Error("value provided for field message.lastPaymentHeight of type int64 too large");
+      }
+      writer.uint32(40).int64(message.lastPaymentHeight);
+    }
+    if (message.nextPaymentHeight !== 0n) {
+      if (BigInt.asIntN(64, message.nextPaymentHeight) !== message.nextPaymentHeight) {
+        throw new globalThis.Error("value provided for field message.nextPaymentHeight of type int64 too large");
+      }
+      writer.uint32(48).int64(message.nextPaymentHeight);
+    }
+    for (const v of message.markets) {
+      MarketFunding.encode(v!, writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryFundingResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryFundingResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.height = reader.int64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.time = reader.int64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.fundingIntervalBlocks = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.maxFundingRate = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.lastPaymentHeight = reader.int64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.nextPaymentHeight = reader.int64() as bigint;
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.markets.push(MarketFunding.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryFundingResponse {
+    return {
+      height: isSet(object.height) ? BigInt(object.height) : 0n,
+      time: isSet(object.time) ? BigInt(object.time) : 0n,
+      fundingIntervalBlocks: isSet(object.fundingIntervalBlocks)
+        ? BigInt(object.fundingIntervalBlocks)
+        : isSet(object.funding_interval_blocks)
+        ? BigInt(object.funding_interval_blocks)
+        : 0n,
+      maxFundingRate: isSet(object.maxFundingRate)
+        ? globalThis.String(object.maxFundingRate)
+        : isSet(object.max_funding_rate)
+        ? globalThis.String(object.max_funding_rate)
+        : "",
+      lastPaymentHeight: isSet(object.lastPaymentHeight)
+        ? BigInt(object.lastPaymentHeight)
+        : isSet(object.last_payment_height)
+        ? BigInt(object.last_payment_height)
+        : 0n,
+      nextPaymentHeight: isSet(object.nextPaymentHeight)
+        ? BigInt(object.nextPaymentHeight)
+        : isSet(object.next_payment_height)
+        ? BigInt(object.next_payment_height)
+        : 0n,
+      markets: globalThis.Array.isArray(object?.markets)
+        ? object.markets.map((e: any) => MarketFunding.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: QueryFundingResponse): unknown {
+    const obj: any = {};
+    if (message.height !== 0n) {
+      obj.height = message.height.toString();
+    }
+    if (message.time !== 0n) {
+      obj.time = message.time.toString();
+    }
+    if (message.fundingIntervalBlocks !== 0n) {
+      obj.fundingIntervalBlocks = message.fundingIntervalBlocks.toString();
+    }
+    if (message.maxFundingRate !== "") {
+      obj.maxFundingRate = message.maxFundingRate;
+    }
+    if (message.lastPaymentHeight !== 0n) {
+      obj.lastPaymentHeight = message.lastPaymentHeight.toString();
+    }
+    if (message.nextPaymentHeight !== 0n) {
+      obj.nextPaymentHeight = message.nextPaymentHeight.toString();
+    }
+    if (message.markets?.length) {
+      obj.markets = message.markets.map((e) => MarketFunding.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QueryFundingResponse>): QueryFundingResponse {
+    return QueryFundingResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QueryFundingResponse>): QueryFundingResponse {
+    const message = createBaseQueryFundingResponse();
+    message.height = (object.height !== undefined && object.height !== null) ? BigInt(object.height) : 0n;
+    message.time = (object.time !== undefined && object.time !== null) ? BigInt(object.time) : 0n;
+    message.fundingIntervalBlocks =
+      (object.fundingIntervalBlocks !== undefined && object.fundingIntervalBlocks !== null)
+        ? BigInt(object.fundingIntervalBlocks)
+        : 0n;
+    message.maxFundingRate = object.maxFundingRate ?? "";
+    message.lastPaymentHeight = (object.lastPaymentHeight !== undefined && object.lastPaymentHeight !== null)
+      ? BigInt(object.lastPaymentHeight)
+      : 0n;
+    message.nextPaymentHeight = (object.nextPaymentHeight !== undefined && object.nextPaymentHeight !== null)
+      ? BigInt(object.nextPaymentHeight)
+      : 0n;
+    message.markets = object.markets?.map((e) => MarketFunding.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /**
  * Served on abci_query at /strike.margin.v1.Query/<method> (modules/margin/queryServer.ts); clients are
  * composed from this service (chain/client/).
@@ -1446,6 +2189,10 @@ export interface Query {
   Marks(request: QueryMarksRequest): Promise<QueryMarksResponse>;
   /** One position (point reads only: served at past heights too). */
   Position(request: QueryPositionRequest): Promise<QueryPositionResponse>;
+  /** The margin params. */
+  Params(request: QueryParamsRequest): Promise<QueryParamsResponse>;
+  /** Every perpetual's funding in the current interval, or one perpetual's. */
+  Funding(request: QueryFundingRequest): Promise<QueryFundingResponse>;
 }
 
 export const QueryServiceName = "strike.margin.v1.Query";
@@ -1459,6 +2206,8 @@ export class QueryClientImpl implements Query {
     this.InsuranceFund = this.InsuranceFund.bind(this);
     this.Marks = this.Marks.bind(this);
     this.Position = this.Position.bind(this);
+    this.Params = this.Params.bind(this);
+    this.Funding = this.Funding.bind(this);
   }
   Subaccounts(request: QuerySubaccountsRequest): Promise<QuerySubaccountsResponse> {
     const data = QuerySubaccountsRequest.encode(request).finish();
@@ -1482,6 +2231,18 @@ export class QueryClientImpl implements Query {
     const data = QueryPositionRequest.encode(request).finish();
     const promise = this.rpc.request(this.service, "Position", data);
     return promise.then((data) => QueryPositionResponse.decode(new BinaryReader(data)));
+  }
+
+  Params(request: QueryParamsRequest): Promise<QueryParamsResponse> {
+    const data = QueryParamsRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Params", data);
+    return promise.then((data) => QueryParamsResponse.decode(new BinaryReader(data)));
+  }
+
+  Funding(request: QueryFundingRequest): Promise<QueryFundingResponse> {
+    const data = QueryFundingRequest.encode(request).finish();
+    const promise = this.rpc.request(this.service, "Funding", data);
+    return promise.then((data) => QueryFundingResponse.decode(new BinaryReader(data)));
   }
 }
 
