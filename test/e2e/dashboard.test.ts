@@ -101,6 +101,28 @@ test.serial("the dashboard shows an order placed through the CLI in the book and
   // What is left of the maker's order: 1 at 3001.5.
   await page.waitForFunction(`/3001\\.5\\s*1(?!\\d)/.test(document.querySelector("#ladder tbody")?.textContent ?? "")`);
 
+  // Funding: the rate ETH-PERP's interval would pay now (the margin Funding query). A bid of
+  // 15,005 USDC at 3001, above the oracle's 3000, gives each block from now a premium of
+  // 1/3000 = 0.0333%: the interval's average turns positive (longs pay), and the cell says
+  // when it is paid, as the CLI does.
+  const fundingCell = `#markets tbody tr[data-market="ETH-PERP"] td:nth-child(4)`;
+  t.regex((await page.textContent(fundingCell)) ?? "", /^-?\d+\.\d{4}%$/);
+  await place("mm", "buy", "5", "3001", "post-only");
+  await page.waitForFunction(
+    `/^0\\.\\d{4}%$/.test(document.querySelector('${fundingCell}')?.textContent ?? "") && document.querySelector('${fundingCell}')?.textContent !== "0.0000%"`,
+  );
+  const shownRate = (await page.textContent(fundingCell))!;
+  t.true(decFromString(shownRate.slice(0, -1)) <= decFromString("0.0334"), `${shownRate} is at most the sample`);
+  const cli = JSON.parse(await runCliOk(["query", "funding", "ETH-PERP", "--output", "json", ...node.common])) as {
+    next_payment: { height: string };
+    markets: { rate: string }[];
+  };
+  t.true(decFromString(cli.markets[0]!.rate) > 0n, "the chain's rate is positive too");
+  t.regex(
+    (await page.getAttribute(fundingCell, "title")) ?? "",
+    new RegExp(`paid at height ${cli.next_payment.height}\\b`),
+  );
+
   // The txs just sent are on the finality timeline: sequenced with a receipt, then committed.
   await page.waitForSelector("#receipts tbody tr");
   t.regex((await page.textContent("#receipts tbody")) ?? "", /✓ \d+\/\d+/);

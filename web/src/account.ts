@@ -1,6 +1,6 @@
 /** An address's subaccounts: margin, positions with liquidation prices and greeks (the margin module's Subaccounts query). */
 import type { StrikeQueries } from "../../chain/client/strikeQueries.js";
-import { dec } from "./format.js";
+import { dec } from "./numbers.js";
 
 const HEAD = ["market", "size", "entry", "mark", "PnL", "liq. price", "delta", "gamma", "vega", "theta"];
 

@@ -1,5 +1,6 @@
 /** The chosen market's book: snapshot + deltas from the `book` topic, a ladder and a depth chart. */
-import { fill, price, row, units } from "./format.js";
+import { fill, row } from "./format.js";
+import { price, units } from "./numbers.js";
 
 type Level = [string, string];
 

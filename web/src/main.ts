@@ -1,5 +1,6 @@
 /**
- * The node's dashboard, served at /ui: markets with mark, oracle, funding and 24 h change;
+ * The node's dashboard, served at /ui: markets with mark, oracle, funding (the rate the
+ * current interval would pay, from the margin Funding query) and 24 h change;
  * the chosen market's depth chart, ladder, trade tape and candles; an address's margin and
  * positions; recent blocks and validators. One websocket carries every call and topic.
  */
@@ -8,7 +9,8 @@ import { showAccount } from "./account.js";
 import { BlocksView } from "./blocks.js";
 import { BookView, type BookMessage } from "./book.js";
 import { CandleChart, type CandleJson } from "./chart.js";
-import { dec, fill, price, row, time, units } from "./format.js";
+import { fill, row } from "./format.js";
+import { dec, percent, price, time, units } from "./numbers.js";
 import { ReceiptsView } from "./receipts.js";
 import { NodeSocket, nodeQueries } from "./rpc.js";
 
@@ -29,7 +31,10 @@ const oracle = new Map<string, string>();
 /** Each market's mark (the price margin values positions at), the height it is from, and whether it is stale. */
 const marks = new Map<string, { mark: string; height: bigint; stale: boolean }>();
 
-const funding = new Map<string, string>();
+/** Each perpetual's funding rate if its interval ended now, and a line on when it is paid. */
+const funding = new Map<string, { rate: string; about: string }>();
+/** How often the funding column is read again: its average moves by one sample a block. */
+const FUNDING_REFRESH_MS = 5_000;
 const change = new Map<string, string>();
 let selected = "";
 let interval = "1m";
@@ -47,13 +52,15 @@ function renderMarkets(): void {
     const spot = oracle.get(m.underlying);
     const mark = marks.get(m.id);
     const ch = change.get(m.id) ?? "–";
+    const f = funding.get(m.id);
     const tr = row([
       m.id,
       mark === undefined ? "–" : [dec(mark.mark), mark.stale ? "stale" : ""],
       spot === undefined ? "–" : dec(spot),
-      funding.has(m.id) ? `${dec(funding.get(m.id)!, 6)}` : "–",
+      f === undefined ? "–" : [`${percent(f.rate, 4)}%`, f.rate.startsWith("-") ? "sell" : ""],
       [ch, ch.startsWith("-") ? "sell" : ch === "–" ? "" : "buy"],
     ]);
+    if (f !== undefined) tr.cells[3]!.title = f.about;
     tr.dataset["market"] = m.id;
     if (m.id === selected) tr.className = "sel";
     tr.onclick = () => void choose(m.id);
@@ -142,7 +149,23 @@ async function loadPrices(): Promise<void> {
   for (const m of r.marks) if (m.mark !== "") setMark(m.market, m.mark, r.height, m.stale);
 }
 
-/** The prices topic: oracle prices, marks that moved, funding rates. */
+/**
+ * Every perpetual's funding: the rate its interval would pay if it ended at the latest height
+ * (positive: longs pay shorts), with when it is next paid; options pay none and show "–".
+ */
+async function loadFunding(): Promise<void> {
+  const r = await queries.margin.Funding({ market: "" });
+  for (const m of r.markets) {
+    const paid = r.nextPaymentHeight === 0n ? "never paid (interval 0)" : `paid at height ${r.nextPaymentHeight}`;
+    const state = m.stale ? "; oracle stale: no samples" : "";
+    funding.set(m.market, {
+      rate: m.rate,
+      about: `if the interval ended at height ${r.height}: ${m.samples} samples, ${paid}${state}`,
+    });
+  }
+}
+
+/** The prices topic: oracle prices, marks that moved, and funding paid (the column is read again). */
 function onPrice(message: unknown): void {
   const {
     kind,
@@ -152,7 +175,7 @@ function onPrice(message: unknown): void {
   if (kind === "oracle" && a["asset"] !== undefined) oracle.set(a["asset"], a["price"] ?? "");
   if (kind === "mark" && a["market"] !== undefined)
     setMark(a["market"], a["mark"] ?? "", BigInt(height), a["stale"] === "true");
-  if (kind === "funding" && a["market"] !== undefined) funding.set(a["market"], a["rate"] ?? "");
+  if (kind === "funding") void loadFunding().then(renderMarkets);
   renderMarkets();
 }
 
@@ -174,8 +197,9 @@ async function main(): Promise<void> {
   // Subscribed before the first read, so no price that moves in between is missed.
   await node.subscribe("strike_subscribe", { topic: "prices" }, onPrice);
   await loadPrices();
-  await Promise.all(markets.map(loadChange));
+  await Promise.all([...markets.map(loadChange), loadFunding()]);
   renderMarkets();
+  setInterval(() => void loadFunding().then(renderMarkets, () => undefined), FUNDING_REFRESH_MS);
   const first = markets[0];
   if (first !== undefined) await choose(first.id);
   document.getElementById("interval")!.onchange = (e) => {
