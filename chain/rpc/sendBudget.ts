@@ -1,6 +1,8 @@
 /**
  * One budget, node-wide, for the bytes of answers waiting on their clients: websocket replies
- * and pushes not yet taken by the kernel, and HTTP responses not yet written. A per-connection
+ * and pushes not yet taken by the kernel, and HTTP responses not yet written; and for the
+ * requests held until answered (HTTP bodies as they are read, websocket calls waiting their
+ * turn behind a slow one). A per-connection
  * cap alone lets memory grow with the number of connections (50 websocket clients that asked
  * for ~1 MB answers and did not read cost ~+500 MB); this caps the sum.
  *

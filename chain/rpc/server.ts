@@ -115,15 +115,17 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       res.writeHead(204).end();
       return;
     }
-    readBody(req, limits.maxBodyBytes)
+    // The body is held until the answer is written: counted in the budget like answers (900
+    // connections each sending max_body_bytes would hold ~900 MB otherwise).
+    readBody(req, limits.maxBodyBytes, openResponseLedger(budget, res))
       .then((body) => {
         if (body === undefined) return tooLarge(res, limits.maxBodyBytes);
-        if (!budget.admits()) return refuseBusy(budget, res);
+        if (body === "no room" || !budget.admits()) return refuseBusy(budget, res);
         return route(req, res, body);
       })
       .catch((e: unknown) => {
         logger.error("rpc request failed", { error: String(e) });
-        if (!res.headersSent) send(res, 500, serialize(errorResponse(null, toJsonRpcError(e))));
+        if (!res.headersSent && !res.destroyed) send(res, 500, serialize(errorResponse(null, toJsonRpcError(e))));
       });
   });
 
@@ -265,14 +267,20 @@ function peerOf(res: ServerResponse): string {
   return `${res.socket?.remoteAddress ?? "?"}:${res.socket?.remotePort ?? 0} (http)`;
 }
 
-/** An HTTP response's account in the write budget; cutting it closes its connection, which frees all it held. */
+/**
+ * An HTTP response's account in the write budget; cutting it closes its connection, which frees
+ * all it held. A response whose connection is gone already (the client aborted its upload) gets
+ * a closed account, which reserves nothing: its "close" has passed and would never give back
+ * what it held (each aborted upload kept ~100 bytes of the budget for good).
+ */
 function openResponseLedger(budget: SendBudget, res: ServerResponse): SendLedger {
   const end = (): void => {
     res.destroy();
     ledger.close();
   };
   const ledger: SendLedger = budget.open({ label: peerOf(res), cut: end, drop: end });
-  res.once("close", () => ledger.close());
+  if (res.destroyed) ledger.close();
+  else res.once("close", () => ledger.close());
   return ledger;
 }
 
@@ -342,23 +350,29 @@ function tooLarge(res: ServerResponse, max: number): void {
 }
 
 /**
- * Reads the body up to `max` bytes; returns undefined if it is larger. An oversized body
- * is drained (so that the client reads our answer) up to a bound, past which the
- * connection is cut.
+ * Reads the body up to `max` bytes, each chunk reserved in `held` (the response's account,
+ * closed with it); returns undefined if it is larger, "no room" if the node's budget had none.
+ * An oversized body, or one there is no room for, is drained (so that the client reads our
+ * answer) up to a bound, past which the connection is cut.
  */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
+function readBody(req: IncomingMessage, max: number, held: SendLedger): Promise<Buffer | undefined | "no room"> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let room = true;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= max) chunks.push(chunk);
-      else if (size > max * 8 + 16_000_000) req.destroy();
+      if (size <= max && room && held.reserve(chunk.length)) chunks.push(chunk);
+      else if (size <= max && room) {
+        room = false;
+        chunks.length = 0;
+        held.close();
+      } else if (size > max * 8 + 16_000_000) req.destroy();
     });
-    req.on("end", () => resolve(size > max ? undefined : Buffer.concat(chunks)));
+    req.on("end", () => resolve(size > max ? undefined : room ? Buffer.concat(chunks) : "no room"));
     req.on("error", reject);
     req.on("close", () => {
-      if (!req.complete) resolve(undefined);
+      if (!req.complete) resolve(room ? undefined : "no room");
     });
   });
 }

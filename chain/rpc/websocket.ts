@@ -8,8 +8,10 @@
  * limit the client is too slow and is cut (close code 1008). Memory across connections is
  * bounded by the node-wide budget every reply and event is queued against (sendBudget.ts,
  * outbox.ts): when it is spent the connections holding the most unread bytes are cut (close
- * code 1013), and while it is spent new requests get an error instead of an answer. A client
- * that does not answer pings is cut too.
+ * code 1013), and while it is spent new requests get an error instead of an answer. Calls
+ * waiting their turn count in that budget too, from arrival until handled: eight queued behind a
+ * slow one (a receipt wait) are up to 8 × max_body_bytes a connection, ~7 GB over 900 connections
+ * otherwise. A client that does not answer pings is cut too.
  */
 import type { IncomingMessage } from "node:http";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
@@ -42,6 +44,12 @@ export const CUT_GRACE_MS = 1_000;
 /** Unread bytes past which, while the node's write budget is half spent, a client's next call waits for it to read. */
 const WORK_AHEAD_BYTES = 1024 * 1024;
 const PRESSURE_POLL_MS = 50;
+
+/** A received message's size: ws hands over a Buffer, an ArrayBuffer or fragments. */
+function rawBytes(raw: RawData): number {
+  if (Array.isArray(raw)) return raw.reduce((n, b) => n + b.length, 0);
+  return raw instanceof ArrayBuffer ? raw.byteLength : raw.length;
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -92,6 +100,16 @@ export function createWebsocketEndpoint(
       },
     });
     const outbox = createOutbox(socket, ledger);
+    // Calls waiting their turn, in the same budget under an account of their own, so that the
+    // answers' account stays what this client has left unread.
+    const calls = budget.open({
+      label: `${subscriberId} (calls)`,
+      cut: () => cut(CLOSE_TRY_AGAIN_LATER, "node RPC buffers full; calls waiting here"),
+      drop: () => {
+        socket.terminate();
+        calls.close();
+      },
+    });
 
     /** False (and the client cut) when it has left more than the limit unread. */
     const keepsUp = (): boolean => {
@@ -175,19 +193,27 @@ export function createWebsocketEndpoint(
       }
     }
 
-    const queue: RawData[] = [];
+    /** Calls in arrival order, each with the bytes it holds in the budget until handled. */
+    const queue: { raw: RawData; bytes: number }[] = [];
     let running = false;
     async function drain(): Promise<void> {
       running = true;
       while (queue.length > 0) {
         const next = queue.shift()!;
         if (socket.isPaused && queue.length < MAX_QUEUED_MESSAGES / 2) socket.resume();
-        await handle(next).catch((e: unknown) => logger.error("websocket call failed", { error: String(e) }));
+        await handle(next.raw).catch((e: unknown) => logger.error("websocket call failed", { error: String(e) }));
+        calls.release(next.bytes);
       }
       running = false;
     }
     socket.on("message", (raw: RawData) => {
-      queue.push(raw);
+      const bytes = rawBytes(raw);
+      if (!calls.reserve(bytes)) {
+        // No room even after cutting the biggest holders (this one, if cut, is closing already).
+        if (calls.open) cut(CLOSE_TRY_AGAIN_LATER, "node RPC buffers full; call not taken");
+        return;
+      }
+      queue.push({ raw, bytes });
       if (queue.length >= MAX_QUEUED_MESSAGES) socket.pause();
       if (!running) void drain();
     });
@@ -195,6 +221,7 @@ export function createWebsocketEndpoint(
       queue.length = 0;
       outbox.drop();
       ledger.close();
+      calls.close();
       if (cutTimer !== undefined) clearTimeout(cutTimer);
       if (base.services.eventBus.numClientSubscriptions(subscriberId) > 0)
         base.services.eventBus.unsubscribeAll(subscriberId);

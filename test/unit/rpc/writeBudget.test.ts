@@ -6,7 +6,7 @@
  * and a client that reads its answers keeps getting them. The real server on loopback.
  */
 import test from "ava";
-import type { Socket } from "node:net";
+import { connect, type Socket } from "node:net";
 import { WebSocket } from "ws";
 import { startRpcServer } from "../../../chain/rpc/server.js";
 import { buildHarness, type Harness } from "./fixture.js";
@@ -107,6 +107,106 @@ test("slow readers cannot queue more than the node-wide write budget; the bigges
     );
     t.is(reader.readyState, WebSocket.OPEN);
     reader.close();
+  } finally {
+    await server.close();
+  }
+});
+
+test("calls queued behind a slow one count in the budget: many connections each sending large calls cannot hold more than it", async (t) => {
+  // A receipt wait holds each connection's queue for a while (strike_receipt with wait_ms).
+  const services = {
+    ...h.services,
+    sequencer: { ...h.services.sequencer!, receipt: (_hash: Uint8Array, waitMs: number) => sleep(waitMs) },
+  };
+  const server = await startRpcServer({ laddr: "tcp://127.0.0.1:0", services, writeBufferTotalBytes: BUDGET });
+  const PAD = "x".repeat(900_000);
+  try {
+    let peakSeen = 0;
+    const sampler = setInterval(() => (peakSeen = Math.max(peakSeen, server.writeBuffers().queued)), 2);
+    // 20 clients, each: a 1.5 s wait, then seven ~900 KB calls behind it (126 MB against 8 MB).
+    const clients: { ws: WebSocket; closed: Promise<{ code: number; reason: string }>; answers: any[] }[] = [];
+    for (let i = 0; i < 20; i++) {
+      const ws = new WebSocket(`${server.url.replace("http", "ws")}/websocket`);
+      ws.on("error", () => {});
+      const answers: any[] = [];
+      ws.on("message", (m) => answers.push(JSON.parse(m.toString())));
+      const closed = new Promise<{ code: number; reason: string }>((r) =>
+        ws.once("close", (code, reason) => r({ code, reason: reason.toString() })),
+      );
+      await new Promise((r) => ws.once("open", r));
+      const hash = "AB".repeat(32);
+      ws.send(JSON.stringify({ jsonrpc: "2.0", id: 0, method: "strike_receipt", params: { hash, wait_ms: "1500" } }));
+      for (let k = 1; k <= 7; k++)
+        ws.send(JSON.stringify({ jsonrpc: "2.0", id: k, method: "health", params: { pad: PAD } }));
+      clients.push({ ws, closed, answers });
+    }
+    const outcomes = await Promise.all(clients.map((c) => Promise.race([c.closed, sleep(6000).then(() => undefined)])));
+    clearInterval(sampler);
+    const stats = server.writeBuffers();
+    t.true(stats.peak <= BUDGET, `peak ${stats.peak} within the budget ${BUDGET}`);
+    t.true(peakSeen <= BUDGET, `seen ${peakSeen}`);
+    const cut = outcomes.filter((o) => o !== undefined);
+    t.true(cut.length >= 5, `${cut.length} connections cut`);
+    for (const c of cut) t.true(c.code === 1013 || c.code === 1006, `closed with ${c.code} (${c.reason})`);
+    t.true(
+      cut.some((c) => c.code === 1013 && /buffers full/.test(c.reason)),
+      cut.map((c) => `${c.code} ${c.reason}`).join("; "),
+    );
+    // The connections left open were answered every call, in order, the slow one first.
+    const open = clients.filter((_, i) => outcomes[i] === undefined);
+    t.true(open.length >= 1, "some connections fit in the budget");
+    for (const c of open) {
+      t.deepEqual(
+        c.answers.map((a) => a.id),
+        [0, 1, 2, 3, 4, 5, 6, 7],
+      );
+      t.true(c.answers.slice(1).every((a) => a.result !== undefined));
+      c.ws.close();
+    }
+    // Everything counted was given back.
+    const until = Date.now() + 3000;
+    while (server.writeBuffers().queued > 0 && Date.now() < until) await sleep(20);
+    t.is(server.writeBuffers().queued, 0);
+  } finally {
+    await server.close();
+  }
+});
+
+test("HTTP request bodies count in the budget while they are read: stalled uploads cannot hold more than it, and aborted ones give back all they held", async (t) => {
+  const server = await startRpcServer({
+    laddr: "tcp://127.0.0.1:0",
+    services: h.services,
+    writeBufferTotalBytes: BUDGET,
+  });
+  const { port } = new URL(server.url);
+  try {
+    // 20 uploads that declare 950,000 bytes, send 900,000 and stall (18 MB against 8 MB).
+    const sockets: Socket[] = [];
+    const closedByServer: Promise<boolean>[] = [];
+    for (let i = 0; i < 20; i++) {
+      const s = connect(Number(port), "127.0.0.1");
+      s.on("error", () => {});
+      await new Promise((r) => s.once("connect", r));
+      s.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 950000\r\n\r\n`);
+      s.write("x".repeat(900_000));
+      closedByServer.push(new Promise((r) => s.once("close", () => r(true))));
+      sockets.push(s);
+    }
+    const until = Date.now() + 5000;
+    while (server.writeBuffers().cut < 5 && Date.now() < until) await sleep(20);
+    const stats = server.writeBuffers();
+    t.true(stats.peak <= BUDGET, `peak ${stats.peak} within the budget ${BUDGET}`);
+    t.true(stats.cut >= 5, `${stats.cut} uploads cut`);
+    const closed = await Promise.all(closedByServer.map((p) => Promise.race([p, sleep(2000).then(() => false)])));
+    t.true(closed.filter(Boolean).length >= 5, "the cut uploads' connections were closed");
+    // The clients abort the rest: nothing stays counted (an aborted upload's error answer has no
+    // connection to go to, and once kept ~100 bytes of the budget for good).
+    for (const s of sockets) s.destroy();
+    const until2 = Date.now() + 3000;
+    while (server.writeBuffers().queued > 0 && Date.now() < until2) await sleep(20);
+    t.is(server.writeBuffers().queued, 0);
+    const res = await fetch(server.url, { method: "POST", body: '{"jsonrpc":"2.0","id":1,"method":"health"}' });
+    t.is(res.status, 200);
   } finally {
     await server.close();
   }
