@@ -23,7 +23,7 @@ import { argsFromUri } from "./params.js";
 import { routes } from "./routes.js";
 import { createSendBudget, type SendBudget, type SendBudgetStats, type SendLedger } from "./sendBudget.js";
 import type { RpcServices } from "./services.js";
-import { serveStatic } from "./static.js";
+import { createStaticFiles } from "./static.js";
 import { createWebsocketEndpoint } from "./websocket.js";
 
 import type { RpcLogger } from "./context.js";
@@ -108,6 +108,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   const websocket = createWebsocketEndpoint(routes, base, logger, options.websocketPingIntervalMs ?? 30_000, budget);
   const send = (res: ServerResponse, status: number, text: string, id: JsonRpcId | null = null): void =>
     sendCounted(budget, res, status, text, id);
+  const staticFiles = createStaticFiles((res, status, headers, body) => sendShared(budget, res, status, headers, body));
 
   const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     allowCors(req, res, cors);
@@ -137,7 +138,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       res.writeHead(200, { "content-type": "text/html" }).end(listEndpoints());
       return;
     }
-    if (path === "ui" || path.startsWith("ui/")) return serveStatic(req, res, options.uiDir, path.slice(3));
+    if (path === "ui" || path.startsWith("ui/")) return staticFiles(req, res, options.uiDir, path.slice(3));
     const name = path.startsWith("v1/") ? path.slice(3) : path;
     const r = Object.hasOwn(routes, name) ? routes[name] : undefined;
     if (r === undefined || r.wsOnly === true) {
@@ -307,6 +308,23 @@ function sendCounted(
 }
 
 /** 503 with a JSON-RPC error: the node has no write buffer left for this request's answer. */
+/** As sendCounted, for a buffer many responses send at once (a /ui file): the budget counts it once. */
+function sendShared(
+  budget: SendBudget,
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: Buffer,
+): void {
+  const ledger = openResponseLedger(budget, res);
+  if (!ledger.reserveShared(body)) {
+    ledger.close();
+    if (!res.destroyed) refuseBusy(budget, res);
+    return;
+  }
+  res.writeHead(status, headers).end(body, () => ledger.close());
+}
+
 function refuseBusy(budget: SendBudget, res: ServerResponse, id: JsonRpcId | null = null): void {
   budget.noteRefused();
   res.setHeader("retry-after", "1");

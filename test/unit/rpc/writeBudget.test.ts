@@ -6,7 +6,10 @@
  * and a client that reads its answers keeps getting them. The real server on loopback.
  */
 import test from "ava";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { WebSocket } from "ws";
 import { startRpcServer } from "../../../chain/rpc/server.js";
 import { buildHarness, type Harness } from "./fixture.js";
@@ -209,5 +212,51 @@ test("HTTP request bodies count in the budget while they are read: stalled uploa
     t.is(res.status, 200);
   } finally {
     await server.close();
+  }
+});
+
+test("a /ui file held unread by many clients is one buffer, counted once in the budget, and every client gets all of it", async (t) => {
+  const uiDir = await mkdtemp(join(tmpdir(), "strike-ui-"));
+  // Larger than what the kernel takes of a socket's writes, so that the server holds it.
+  const FILE = 30_000_000;
+  await writeFile(join(uiDir, "app.js"), "y".repeat(FILE));
+  const server = await startRpcServer({
+    laddr: "tcp://127.0.0.1:0",
+    services: h.services,
+    writeBufferTotalBytes: 2 * FILE,
+    uiDir,
+  });
+  const { port } = new URL(server.url);
+  try {
+    // 20 clients ask for it and do not read: 600 MB of answers, were each a copy, against 60 MB.
+    const clients: { s: Socket; got: number; done: Promise<void> }[] = [];
+    for (let i = 0; i < 20; i++) {
+      const s = connect(Number(port), "127.0.0.1");
+      await new Promise((r) => s.once("connect", r));
+      const c = { s, got: 0, done: Promise.resolve() };
+      c.done = new Promise((r) => s.once("end", () => r()));
+      s.on("data", (d: Buffer) => (c.got += d.length));
+      s.pause();
+      s.write("GET /ui/app.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      clients.push(c);
+    }
+    // Until the file is read and being sent (a loaded machine takes a while), then a moment more
+    // for the last requests to be answered too.
+    const until0 = Date.now() + 15_000;
+    while (server.writeBuffers().queued === 0 && Date.now() < until0) await sleep(20);
+    await sleep(500);
+    const held = server.writeBuffers();
+    t.is(held.queued, FILE, "the one buffer, counted once");
+    t.is(held.cut, 0);
+    t.is(held.refused, 0);
+    for (const c of clients) c.s.resume();
+    await Promise.all(clients.map((c) => c.done));
+    for (const c of clients) t.true(c.got > FILE, `${c.got} bytes: headers and the whole file`);
+    const until = Date.now() + 2000;
+    while (server.writeBuffers().queued > 0 && Date.now() < until) await sleep(20);
+    t.is(server.writeBuffers().queued, 0);
+  } finally {
+    await server.close();
+    await rm(uiDir, { recursive: true, force: true });
   }
 });
