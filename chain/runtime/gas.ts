@@ -3,6 +3,7 @@
  * and a store wrapper charging reads and writes with Cosmos' KVGasConfig, so that gas
  * estimates from cosmjs `simulate` are in the same units a Cosmos chain uses.
  */
+import type { Branch } from "../store/branch.js";
 import type { KVStore } from "../store/types.js";
 import { sdkErrors } from "../types/errors.js";
 
@@ -121,6 +122,39 @@ class GasMeteredStore implements KVStore {
       yield [key, value];
     }
   }
+}
+
+/**
+ * GasMeteredStore's point accesses for a full key (module prefix included) already in its
+ * latin1 form, on the branch under a context's meter: the same charges, in the same order,
+ * with the same descriptors, and the same read or write of the branch. Collections name
+ * every key this way (collection.ts), so that an access builds neither the module store's
+ * prefixed copy of the key nor the branch's own.
+ */
+export function meteredGetLatin1(meter: GasMeter, branch: Branch, s: string): Uint8Array | undefined {
+  meter.consumeN(KV_GAS_N.readCostFlat, "ReadFlat");
+  meter.consumeN(KV_GAS_N.readCostPerByte * s.length, "ReadPerByte");
+  const value = branch.getLatin1(s);
+  if (value !== undefined) meter.consumeN(KV_GAS_N.readCostPerByte * value.length, "ReadPerByte");
+  return value;
+}
+
+export function meteredHasLatin1(meter: GasMeter, branch: Branch, s: string): boolean {
+  meter.consumeN(KV_GAS_N.hasCost, "Has");
+  return branch.hasLatin1(s);
+}
+
+/** `key` is the full key's bytes, which the branch keeps as they are: the caller must not change them. */
+export function meteredSetLatin1(meter: GasMeter, branch: Branch, s: string, key: Uint8Array, value: Uint8Array): void {
+  meter.consumeN(KV_GAS_N.writeCostFlat, "WriteFlat");
+  meter.consumeN(KV_GAS_N.writeCostPerByte * (s.length + value.length), "WritePerByte");
+  branch.setOwned(s, key, value);
+}
+
+/** `key` as for meteredSetLatin1. */
+export function meteredDeleteLatin1(meter: GasMeter, branch: Branch, s: string, key: Uint8Array): void {
+  meter.consumeN(KV_GAS_N.deleteCost, "Delete");
+  branch.setOwned(s, key, undefined);
 }
 
 export function gasMeteredStore(parent: KVStore, meter: GasMeter): KVStore {
