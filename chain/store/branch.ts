@@ -283,8 +283,11 @@ export class Branch implements BranchStore, Latin1Iterable {
   /** Records a change whose key string is `s` and whose key is already a private copy. */
   private recordPending(s: string, p: Pending): void {
     this.log?.keys.add(s);
-    if (!this.pending.has(s)) this.index.insert(s);
+    // One lookup, not has() then set(): a block's branch holds thousands of keys, and every
+    // key each of its txs wrote is recorded here once more when the tx's branch is written.
+    const size = this.pending.size;
     this.pending.set(s, p);
+    if (this.pending.size !== size) this.index.insert(s);
     this.generation++;
     if (this.observers !== undefined) for (const o of this.observers) o.changed(s, p.value);
   }
