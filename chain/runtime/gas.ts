@@ -21,34 +21,47 @@ export interface GasMeter {
  * The total is kept as a number while it is a safe integer (every real tx: 2^53 gas is
  * millions of blocks' worth) and as a bigint past that, so it is exact either way; every
  * store access charges two or three amounts, and bigint arithmetic allocates each result.
+ * A class, not closures over locals: every tx makes one, and its methods are the store's
+ * hottest calls.
  */
+class TxGasMeter implements GasMeter {
+  private small = 0;
+  private big: bigint | undefined = undefined;
+  /** Exact below 2^53; above, no safe-integer total can pass it, which the rounding keeps true. */
+  private readonly limitN: number;
+
+  constructor(readonly limit: bigint | undefined) {
+    this.limitN = limit === undefined ? Infinity : Number(limit);
+  }
+
+  get consumed(): bigint {
+    return this.big ?? BigInt(this.small);
+  }
+
+  consume(amount: bigint, descriptor: string): void {
+    if (this.big === undefined && amount >= 0n && amount <= MAX_SAFE) this.consumeN(Number(amount), descriptor);
+    else this.consumeBig(amount, descriptor);
+  }
+
+  consumeN(amount: number, descriptor: string): void {
+    if (this.big !== undefined || this.small + amount > Number.MAX_SAFE_INTEGER)
+      return this.consumeBig(BigInt(amount), descriptor);
+    this.small += amount;
+    if (this.small > this.limitN) throw this.outOfGas(descriptor, this.small);
+  }
+
+  private consumeBig(amount: bigint, descriptor: string): void {
+    this.big = (this.big ?? BigInt(this.small)) + amount;
+    if (this.limit !== undefined && this.big > this.limit) throw this.outOfGas(descriptor, this.big);
+  }
+
+  private outOfGas(descriptor: string, consumed: bigint | number) {
+    return sdkErrors.outOfGas(`out of gas in location: ${descriptor}; gasWanted: ${this.limit}, gasUsed: ${consumed}`);
+  }
+}
+
 export function createGasMeter(limit: bigint | undefined): GasMeter {
-  let small = 0;
-  let big: bigint | undefined;
-  // Exact below 2^53; above, no safe-integer total can pass it, which the rounding keeps true.
-  const limitN = limit === undefined ? Infinity : Number(limit);
-  const outOfGas = (descriptor: string, consumed: bigint | number) =>
-    sdkErrors.outOfGas(`out of gas in location: ${descriptor}; gasWanted: ${limit}, gasUsed: ${consumed}`);
-  const consumeBig = (amount: bigint, descriptor: string): void => {
-    big = (big ?? BigInt(small)) + amount;
-    if (limit !== undefined && big > limit) throw outOfGas(descriptor, big);
-  };
-  const meter: GasMeter = {
-    limit,
-    get consumed() {
-      return big ?? BigInt(small);
-    },
-    consume(amount, descriptor) {
-      if (big === undefined && amount >= 0n && amount <= MAX_SAFE) meter.consumeN(Number(amount), descriptor);
-      else consumeBig(amount, descriptor);
-    },
-    consumeN(amount, descriptor) {
-      if (big !== undefined || small + amount > Number.MAX_SAFE_INTEGER) return consumeBig(BigInt(amount), descriptor);
-      small += amount;
-      if (small > limitN) throw outOfGas(descriptor, small);
-    },
-  };
-  return meter;
+  return new TxGasMeter(limit);
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
