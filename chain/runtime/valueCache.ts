@@ -89,7 +89,8 @@ class ValueCache implements BranchObserver {
     let e = this.entries.get(s);
     if (e === undefined) {
       if (this.entries.size >= MAX_CACHED_ENTRIES) this.entries.clear();
-      e = { bytes: this.anchor.getLatin1(s, latin1Bytes(s)) };
+      // The key's bytes are made only if a store below the branches needs them.
+      e = { bytes: this.anchor.getLatin1(s) };
       this.entries.set(s, e);
     }
     return e;
@@ -141,12 +142,6 @@ function edit(entries: ScanEntry[], s: string, value: Uint8Array | undefined): v
   } else {
     entries.splice(lo, 0, { s, bytes: value });
   }
-}
-
-function latin1Bytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
 }
 
 const caches = new WeakMap<Branch, ValueCache>();
