@@ -3,15 +3,25 @@
  * module's store plus key and value codecs. Keys must encode so that byte order is the
  * order callers want to iterate in.
  */
+import { Branch } from "../store/branch.js";
 import { keyString } from "../store/sortedKeys.js";
 import type { KVStore } from "../store/types.js";
-import { concatBytes, prefixEnd, putAscii, readU64be, u64be, utf8 } from "../types/bytes.js";
-import { moduleStorePrefixS } from "./prefixStore.js";
+import { concatBytes, latin1, prefixEnd, putAscii, readU64be, u64be, utf8 } from "../types/bytes.js";
+import { contextStore } from "./context.js";
+import { meteredDeleteLatin1, meteredGetLatin1, meteredHasLatin1, meteredSetLatin1 } from "./gas.js";
+import { moduleStorePrefix } from "./prefixStore.js";
+import type { Context } from "./types.js";
 import { cachedRead, UNCACHED } from "./valueCache.js";
 
 export interface Codec<T> {
   encode(value: T): Uint8Array;
   decode(bytes: Uint8Array): T;
+  /**
+   * concatBytes(head, encode(value)) in one new array, for key codecs: a collection builds
+   * its full key (prefixes, then the encoded key) at every access, and the encoded key alone
+   * was garbage as soon as it was copied. Optional; must give exactly those bytes.
+   */
+  encodeAfter?(head: Uint8Array, value: T): Uint8Array;
 }
 
 /** Anything that hands out module stores: a tx Context or a QueryContext. */
@@ -28,8 +38,21 @@ export interface CachedReads<V> {
   copy(value: V): V;
 }
 
+/**
+ * The branch under a context's gas meter, when the source is a tx's or block's context: a
+ * collection then reads and writes it by the full key's latin1 form, charging what the
+ * module store would (gas.ts), instead of going through the module store's layers. Other
+ * sources (queries, genesis on a bare store) take the module store.
+ */
+function meteredBranch(src: StoreSource): Branch | undefined {
+  const store = contextStore(src as Context);
+  return store instanceof Branch ? store : undefined;
+}
+
 export class Collection<K, V> {
-  private readonly moduleS: string;
+  /** The module store's prefix and the collection's: a full key is these and the encoded key. */
+  private readonly fullPrefix: Uint8Array;
+  private readonly moduleLength: number;
 
   constructor(
     readonly storeKey: string,
@@ -38,11 +61,14 @@ export class Collection<K, V> {
     readonly valueCodec: Codec<V>,
     private readonly cached?: CachedReads<V>,
   ) {
-    this.moduleS = moduleStorePrefixS(storeKey);
+    const modulePrefix = moduleStorePrefix(storeKey);
+    this.moduleLength = modulePrefix.length;
+    this.fullPrefix = concatBytes(modulePrefix, prefix);
   }
 
   /** The key inside the module store (what `store/<module>/key` raw queries take). */
   storeKeyOf(key: K): Uint8Array {
+    if (this.keyCodec.encodeAfter !== undefined) return this.keyCodec.encodeAfter(this.prefix, key);
     const encoded = this.keyCodec.encode(key);
     const out = new Uint8Array(this.prefix.length + encoded.length);
     out.set(this.prefix, 0);
@@ -50,26 +76,51 @@ export class Collection<K, V> {
     return out;
   }
 
+  /** The key in the whole state (module prefix included): what branches and caches name keys by, in latin1. */
+  private fullKeyOf(key: K): Uint8Array {
+    if (this.keyCodec.encodeAfter !== undefined) return this.keyCodec.encodeAfter(this.fullPrefix, key);
+    const encoded = this.keyCodec.encode(key);
+    const out = new Uint8Array(this.fullPrefix.length + encoded.length);
+    out.set(this.fullPrefix, 0);
+    out.set(encoded, this.fullPrefix.length);
+    return out;
+  }
+
   get(src: StoreSource, key: K): V | undefined {
-    const storeKey = this.storeKeyOf(key);
+    const full = this.fullKeyOf(key);
+    const s = keyString(full);
     if (this.cached !== undefined) {
-      const hit = cachedRead(src, this.moduleS + keyString(storeKey), this.valueCodec.decode);
+      const hit = cachedRead(src, s, this.valueCodec.decode);
       if (hit !== UNCACHED) return hit === undefined ? undefined : this.cached.copy(hit);
     }
-    const raw = src.kv(this.storeKey).get(storeKey);
+    const branch = meteredBranch(src);
+    const raw =
+      branch === undefined
+        ? src.kv(this.storeKey).get(full.subarray(this.moduleLength))
+        : meteredGetLatin1((src as Context).gasMeter, branch, s);
     return raw === undefined ? undefined : this.valueCodec.decode(raw);
   }
 
   has(src: StoreSource, key: K): boolean {
-    return src.kv(this.storeKey).has(this.storeKeyOf(key));
+    const full = this.fullKeyOf(key);
+    const branch = meteredBranch(src);
+    if (branch === undefined) return src.kv(this.storeKey).has(full.subarray(this.moduleLength));
+    return meteredHasLatin1((src as Context).gasMeter, branch, keyString(full));
   }
 
   set(src: StoreSource, key: K, value: V): void {
-    src.kv(this.storeKey).set(this.storeKeyOf(key), this.valueCodec.encode(value));
+    const full = this.fullKeyOf(key);
+    const bytes = this.valueCodec.encode(value);
+    const branch = meteredBranch(src);
+    if (branch === undefined) src.kv(this.storeKey).set(full.subarray(this.moduleLength), bytes);
+    else meteredSetLatin1((src as Context).gasMeter, branch, keyString(full), full, bytes);
   }
 
   delete(src: StoreSource, key: K): void {
-    src.kv(this.storeKey).delete(this.storeKeyOf(key));
+    const full = this.fullKeyOf(key);
+    const branch = meteredBranch(src);
+    if (branch === undefined) src.kv(this.storeKey).delete(full.subarray(this.moduleLength));
+    else meteredDeleteLatin1((src as Context).gasMeter, branch, keyString(full), full);
   }
 
   /** The entry with the smallest key at or above `key` in key order, if any. */
@@ -101,6 +152,8 @@ export class Collection<K, V> {
 export class Item<V> {
   /** The full key's latin1 form (module prefix included), as the cache knows it. */
   private readonly fullS: string;
+  /** The full key's bytes, shared by every write (a branch never changes a key it holds). */
+  private readonly full: Uint8Array;
 
   constructor(
     readonly storeKey: string,
@@ -108,7 +161,8 @@ export class Item<V> {
     readonly valueCodec: Codec<V>,
     private readonly cached?: CachedReads<V>,
   ) {
-    this.fullS = moduleStorePrefixS(storeKey) + keyString(key);
+    this.full = concatBytes(moduleStorePrefix(storeKey), key);
+    this.fullS = keyString(this.full);
   }
 
   get(src: StoreSource): V | undefined {
@@ -116,12 +170,19 @@ export class Item<V> {
       const hit = cachedRead(src, this.fullS, this.valueCodec.decode);
       if (hit !== UNCACHED) return hit === undefined ? undefined : this.cached.copy(hit);
     }
-    const raw = src.kv(this.storeKey).get(this.key);
+    const branch = meteredBranch(src);
+    const raw =
+      branch === undefined
+        ? src.kv(this.storeKey).get(this.key)
+        : meteredGetLatin1((src as Context).gasMeter, branch, this.fullS);
     return raw === undefined ? undefined : this.valueCodec.decode(raw);
   }
 
   set(src: StoreSource, value: V): void {
-    src.kv(this.storeKey).set(this.key, this.valueCodec.encode(value));
+    const bytes = this.valueCodec.encode(value);
+    const branch = meteredBranch(src);
+    if (branch === undefined) src.kv(this.storeKey).set(this.key, bytes);
+    else meteredSetLatin1((src as Context).gasMeter, branch, this.fullS, this.full, bytes);
   }
 }
 
@@ -141,13 +202,10 @@ export const amountCodec: Codec<bigint> = {
     return out;
   },
   decode: (b) => {
-    let text = "";
-    for (let i = 0; i < b.length; i++) {
-      // Anything but ASCII is not an amount: let the exact decoder produce BigInt's error.
-      if (b[i]! > 0x7f) return BigInt(decoder.decode(b));
-      text += String.fromCharCode(b[i]!);
-    }
-    return BigInt(text);
+    // Anything but ASCII is not an amount: let the exact decoder produce BigInt's error.
+    for (let i = 0; i < b.length; i++) if (b[i]! > 0x7f) return BigInt(decoder.decode(b));
+    // ASCII bytes read as latin1 are their text, made in one native step rather than char by char.
+    return BigInt(latin1(b));
   },
 };
 

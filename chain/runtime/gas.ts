@@ -3,6 +3,7 @@
  * and a store wrapper charging reads and writes with Cosmos' KVGasConfig, so that gas
  * estimates from cosmjs `simulate` are in the same units a Cosmos chain uses.
  */
+import type { Branch } from "../store/branch.js";
 import type { KVStore } from "../store/types.js";
 import { sdkErrors } from "../types/errors.js";
 
@@ -20,34 +21,47 @@ export interface GasMeter {
  * The total is kept as a number while it is a safe integer (every real tx: 2^53 gas is
  * millions of blocks' worth) and as a bigint past that, so it is exact either way; every
  * store access charges two or three amounts, and bigint arithmetic allocates each result.
+ * A class, not closures over locals: every tx makes one, and its methods are the store's
+ * hottest calls.
  */
+class TxGasMeter implements GasMeter {
+  private small = 0;
+  private big: bigint | undefined = undefined;
+  /** Exact below 2^53; above, no safe-integer total can pass it, which the rounding keeps true. */
+  private readonly limitN: number;
+
+  constructor(readonly limit: bigint | undefined) {
+    this.limitN = limit === undefined ? Infinity : Number(limit);
+  }
+
+  get consumed(): bigint {
+    return this.big ?? BigInt(this.small);
+  }
+
+  consume(amount: bigint, descriptor: string): void {
+    if (this.big === undefined && amount >= 0n && amount <= MAX_SAFE) this.consumeN(Number(amount), descriptor);
+    else this.consumeBig(amount, descriptor);
+  }
+
+  consumeN(amount: number, descriptor: string): void {
+    if (this.big !== undefined || this.small + amount > Number.MAX_SAFE_INTEGER)
+      return this.consumeBig(BigInt(amount), descriptor);
+    this.small += amount;
+    if (this.small > this.limitN) throw this.outOfGas(descriptor, this.small);
+  }
+
+  private consumeBig(amount: bigint, descriptor: string): void {
+    this.big = (this.big ?? BigInt(this.small)) + amount;
+    if (this.limit !== undefined && this.big > this.limit) throw this.outOfGas(descriptor, this.big);
+  }
+
+  private outOfGas(descriptor: string, consumed: bigint | number) {
+    return sdkErrors.outOfGas(`out of gas in location: ${descriptor}; gasWanted: ${this.limit}, gasUsed: ${consumed}`);
+  }
+}
+
 export function createGasMeter(limit: bigint | undefined): GasMeter {
-  let small = 0;
-  let big: bigint | undefined;
-  // Exact below 2^53; above, no safe-integer total can pass it, which the rounding keeps true.
-  const limitN = limit === undefined ? Infinity : Number(limit);
-  const outOfGas = (descriptor: string, consumed: bigint | number) =>
-    sdkErrors.outOfGas(`out of gas in location: ${descriptor}; gasWanted: ${limit}, gasUsed: ${consumed}`);
-  const consumeBig = (amount: bigint, descriptor: string): void => {
-    big = (big ?? BigInt(small)) + amount;
-    if (limit !== undefined && big > limit) throw outOfGas(descriptor, big);
-  };
-  const meter: GasMeter = {
-    limit,
-    get consumed() {
-      return big ?? BigInt(small);
-    },
-    consume(amount, descriptor) {
-      if (big === undefined && amount >= 0n && amount <= MAX_SAFE) meter.consumeN(Number(amount), descriptor);
-      else consumeBig(amount, descriptor);
-    },
-    consumeN(amount, descriptor) {
-      if (big !== undefined || small + amount > Number.MAX_SAFE_INTEGER) return consumeBig(BigInt(amount), descriptor);
-      small += amount;
-      if (small > limitN) throw outOfGas(descriptor, small);
-    },
-  };
-  return meter;
+  return new TxGasMeter(limit);
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -121,6 +135,39 @@ class GasMeteredStore implements KVStore {
       yield [key, value];
     }
   }
+}
+
+/**
+ * GasMeteredStore's point accesses for a full key (module prefix included) already in its
+ * latin1 form, on the branch under a context's meter: the same charges, in the same order,
+ * with the same descriptors, and the same read or write of the branch. Collections name
+ * every key this way (collection.ts), so that an access builds neither the module store's
+ * prefixed copy of the key nor the branch's own.
+ */
+export function meteredGetLatin1(meter: GasMeter, branch: Branch, s: string): Uint8Array | undefined {
+  meter.consumeN(KV_GAS_N.readCostFlat, "ReadFlat");
+  meter.consumeN(KV_GAS_N.readCostPerByte * s.length, "ReadPerByte");
+  const value = branch.getLatin1(s);
+  if (value !== undefined) meter.consumeN(KV_GAS_N.readCostPerByte * value.length, "ReadPerByte");
+  return value;
+}
+
+export function meteredHasLatin1(meter: GasMeter, branch: Branch, s: string): boolean {
+  meter.consumeN(KV_GAS_N.hasCost, "Has");
+  return branch.hasLatin1(s);
+}
+
+/** `key` is the full key's bytes, which the branch keeps as they are: the caller must not change them. */
+export function meteredSetLatin1(meter: GasMeter, branch: Branch, s: string, key: Uint8Array, value: Uint8Array): void {
+  meter.consumeN(KV_GAS_N.writeCostFlat, "WriteFlat");
+  meter.consumeN(KV_GAS_N.writeCostPerByte * (s.length + value.length), "WritePerByte");
+  branch.setOwned(s, key, value);
+}
+
+/** `key` as for meteredSetLatin1. */
+export function meteredDeleteLatin1(meter: GasMeter, branch: Branch, s: string, key: Uint8Array): void {
+  meter.consumeN(KV_GAS_N.deleteCost, "Delete");
+  branch.setOwned(s, key, undefined);
 }
 
 export function gasMeteredStore(parent: KVStore, meter: GasMeter): KVStore {

@@ -53,6 +53,13 @@ class ValueCache implements BranchObserver {
   readonly scans = new Map<string, CachedScan>();
   /** The lengths of the cached scans' start keys, to find the scans a changed key falls in. */
   private readonly scanStartLengths: number[] = [];
+  /**
+   * For each of those lengths, the least start and the greatest end of its scans: a changed
+   * key outside them (most are: balances, accounts, other collections) is in none of its
+   * scans, and is let go without cutting and looking up its head.
+   */
+  private readonly scanLows: string[] = [];
+  private readonly scanHighs: string[] = [];
 
   constructor(readonly anchor: Branch) {
     anchor.addObserver(this);
@@ -61,8 +68,10 @@ class ValueCache implements BranchObserver {
   changed(s: string, value: Uint8Array | undefined): void {
     // Keys not cached are read through the anchor when asked, changes included.
     if (this.entries.has(s)) this.entries.set(s, { bytes: value });
-    for (const n of this.scanStartLengths) {
-      if (s.length < n) continue;
+    const lengths = this.scanStartLengths;
+    for (let i = 0; i < lengths.length; i++) {
+      const n = lengths[i]!;
+      if (s.length < n || s < this.scanLows[i]! || s >= this.scanHighs[i]!) continue;
       const scan = this.scans.get(s.slice(0, n));
       if (scan !== undefined && s < scan.endS) edit(scan.entries, s, value);
     }
@@ -71,8 +80,7 @@ class ValueCache implements BranchObserver {
   discarded(): void {
     // Entries may hold the dropped changes: read them again.
     this.entries.clear();
-    this.scans.clear();
-    this.scanStartLengths.length = 0;
+    this.discardScans();
   }
 
   applied(): void {}
@@ -81,7 +89,8 @@ class ValueCache implements BranchObserver {
     let e = this.entries.get(s);
     if (e === undefined) {
       if (this.entries.size >= MAX_CACHED_ENTRIES) this.entries.clear();
-      e = { bytes: this.anchor.getLatin1(s, latin1Bytes(s)) };
+      // The key's bytes are made only if a store below the branches needs them.
+      e = { bytes: this.anchor.getLatin1(s) };
       this.entries.set(s, e);
     }
     return e;
@@ -96,13 +105,23 @@ class ValueCache implements BranchObserver {
     const it = this.anchor.latin1Entries(startS, endS, false);
     for (let r = it.next(); r.done !== true; r = it.next()) entries.push({ s: r.value.s, bytes: r.value.value });
     this.scans.set(startS, { endS, entries });
-    if (!this.scanStartLengths.includes(startS.length)) this.scanStartLengths.push(startS.length);
+    const i = this.scanStartLengths.indexOf(startS.length);
+    if (i < 0) {
+      this.scanStartLengths.push(startS.length);
+      this.scanLows.push(startS);
+      this.scanHighs.push(endS);
+    } else {
+      if (startS < this.scanLows[i]!) this.scanLows[i] = startS;
+      if (endS > this.scanHighs[i]!) this.scanHighs[i] = endS;
+    }
     return entries;
   }
 
   private discardScans(): void {
     this.scans.clear();
     this.scanStartLengths.length = 0;
+    this.scanLows.length = 0;
+    this.scanHighs.length = 0;
   }
 }
 
@@ -123,12 +142,6 @@ function edit(entries: ScanEntry[], s: string, value: Uint8Array | undefined): v
   } else {
     entries.splice(lo, 0, { s, bytes: value });
   }
-}
-
-function latin1Bytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
 }
 
 const caches = new WeakMap<Branch, ValueCache>();

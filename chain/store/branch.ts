@@ -103,30 +103,31 @@ export class Branch implements BranchStore, Latin1Iterable {
   /**
    * `get` with the key's latin1 form already made: a read falls through four layers (tx,
    * block, working, committed) and converting the key once instead of at each is a
-   * measurable share of an order's cost.
+   * measurable share of an order's cost. `key`, the same key as bytes, is made from `s` when
+   * absent and a store below needs it (one that is neither a Branch nor a MemoryKV).
    */
-  getLatin1(s: string, key: Uint8Array): Uint8Array | undefined {
+  getLatin1(s: string, key?: Uint8Array): Uint8Array | undefined {
     this.log?.keys.add(s);
     const p = this.pending.get(s);
     if (p !== undefined) return p.value;
     const parent = this.parent;
     if (parent instanceof Branch) return parent.getLatin1(s, key);
     if (parent instanceof MemoryKV) return parent.getLatin1(s);
-    return parent.get(key);
+    return parent.get(key ?? stringKey(s));
   }
 
   has(key: Uint8Array): boolean {
     return this.hasLatin1(keyString(key), key);
   }
 
-  hasLatin1(s: string, key: Uint8Array): boolean {
+  hasLatin1(s: string, key?: Uint8Array): boolean {
     this.log?.keys.add(s);
     const p = this.pending.get(s);
     if (p !== undefined) return p.value !== undefined;
     const parent = this.parent;
     if (parent instanceof Branch) return parent.hasLatin1(s, key);
     if (parent instanceof MemoryKV) return parent.rawGet(s) !== undefined;
-    return parent.has(key);
+    return parent.has(key ?? stringKey(s));
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
@@ -135,6 +136,14 @@ export class Branch implements BranchStore, Latin1Iterable {
 
   delete(key: Uint8Array): void {
     this.record(key, undefined);
+  }
+
+  /**
+   * A set (or a delete, with value undefined) of the key whose latin1 form is `s`, the branch
+   * keeping `key` itself rather than a copy: the caller made it for this write and hands it over.
+   */
+  setOwned(s: string, key: Uint8Array, value: Uint8Array | undefined): void {
+    this.recordPending(s, { key, value });
   }
 
   addObserver(o: BranchObserver): void {
@@ -274,8 +283,11 @@ export class Branch implements BranchStore, Latin1Iterable {
   /** Records a change whose key string is `s` and whose key is already a private copy. */
   private recordPending(s: string, p: Pending): void {
     this.log?.keys.add(s);
-    if (!this.pending.has(s)) this.index.insert(s);
+    // One lookup, not has() then set(): a block's branch holds thousands of keys, and every
+    // key each of its txs wrote is recorded here once more when the tx's branch is written.
+    const size = this.pending.size;
     this.pending.set(s, p);
+    if (this.pending.size !== size) this.index.insert(s);
     this.generation++;
     if (this.observers !== undefined) for (const o of this.observers) o.changed(s, p.value);
   }

@@ -78,7 +78,8 @@ export function createBankKeeper<A extends { address: string }>(
   hooks: BankHooks = {},
 ): BankKeeper {
   const { balanceWritten } = hooks;
-  function subtract(ctx: Context, address: string, coins: readonly Coin[]): void {
+  /** `amount` is formatCoins(coins), when the caller has it already (a transfer's three events name it). */
+  function subtract(ctx: Context, address: string, coins: readonly Coin[], amount = formatCoins(coins)): void {
     for (const c of coins) {
       const have = keeper.getBalance(ctx, address, c.denom);
       if (have < c.amount) {
@@ -88,15 +89,16 @@ export function createBankKeeper<A extends { address: string }>(
     }
     ctx.events.emit("coin_spent", [
       ["spender", address],
-      ["amount", formatCoins(coins)],
+      ["amount", amount],
     ]);
   }
 
-  function add(ctx: Context, address: string, coins: readonly Coin[]): void {
+  /** `amount` as for subtract. */
+  function add(ctx: Context, address: string, coins: readonly Coin[], amount = formatCoins(coins)): void {
     for (const c of coins) writeBalance(ctx, address, c.denom, keeper.getBalance(ctx, address, c.denom) + c.amount);
     ctx.events.emit("coin_received", [
       ["receiver", address],
-      ["amount", formatCoins(coins)],
+      ["amount", amount],
     ]);
   }
 
@@ -127,13 +129,14 @@ export function createBankKeeper<A extends { address: string }>(
       return out;
     },
     sendCoins(ctx, from, to, coins) {
-      subtract(ctx, from, coins);
-      add(ctx, to, coins);
+      const amount = formatCoins(coins);
+      subtract(ctx, from, coins, amount);
+      add(ctx, to, coins, amount);
       ensureAccount(ctx, to);
       ctx.events.emit("transfer", [
         ["recipient", to],
         ["sender", from],
-        ["amount", formatCoins(coins)],
+        ["amount", amount],
       ]);
       ctx.events.emit("message", [["sender", from]]);
     },

@@ -1,7 +1,7 @@
 /** bank state: balances per (address, denom), supply per denom, denom metadata, send-enabled flags, params. */
 import { Metadata, Params } from "cosmjs-types/cosmos/bank/v1beta1/bank";
 import { addressBytesView, addressToBech32, bech32ToAddressBytes } from "../../chain/crypto/address.js";
-import { concatBytes, utf8 } from "../../chain/types/bytes.js";
+import { concatBytes, putAscii, utf8 } from "../../chain/types/bytes.js";
 import { moduleStorePrefix } from "../../chain/runtime/prefixStore.js";
 import {
   Collection,
@@ -41,6 +41,17 @@ const balanceKeyCodec: Codec<[string, string]> = {
     out.set(addr, 1);
     out.set(d, 1 + addr.length);
     return out;
+  },
+  encodeAfter: (head, key) => {
+    const [address, denom] = key;
+    const addr = addressBytesView(address);
+    // An ASCII denom (every denom a chain registers) is its own UTF-8: written in place.
+    const at = head.length + 1 + addr.length;
+    const out = new Uint8Array(at + denom.length);
+    out.set(head, 0);
+    out[head.length] = addr.length;
+    out.set(addr, head.length + 1);
+    return putAscii(out, at, denom) ? out : concatBytes(head, balanceKeyCodec.encode(key));
   },
   decode: (b) => {
     const n = b[0]!;

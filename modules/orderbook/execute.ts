@@ -167,6 +167,10 @@ export interface PlannedExecution {
 /** Maker fills already planned in earlier legs of the same bundle, by account key. */
 export type PriorMakerDeltas = ReadonlyMap<string, readonly TradeDelta[]>;
 
+/** The defaults, shared rather than made at every call (read only). */
+const NO_OPTIONS: ExecuteOptions = {};
+const NO_PRIOR: PriorMakerDeltas = new Map();
+
 /**
  * Plans an order's matching without writing anything. Makers that cannot afford all their
  * fills (with `prior` fills from earlier bundle legs) are set aside and matching goes on:
@@ -179,8 +183,8 @@ export function planExecution(
   margin: OrderbookMarginKeeper,
   market: Market,
   order: Order,
-  options: ExecuteOptions = {},
-  prior: PriorMakerDeltas = new Map(),
+  options: ExecuteOptions = NO_OPTIONS,
+  prior: PriorMakerDeltas = NO_PRIOR,
 ): PlannedExecution {
   const taker: TakerOrder = {
     id: order.id,
@@ -212,8 +216,9 @@ export function planExecution(
       const account = parseAccount(owner);
       const overfilling = reduceOnlyOverfills(ctx, margin, market, account, ids, deltas);
       for (const id of overfilling) removed.set(id, "reduce_only");
+      const earlier = prior.get(owner);
       if (overfilling.length > 0) dropped = true;
-      else if (!margin.meetsInitialMargin(ctx, account, [...(prior.get(owner) ?? []), ...deltas])) {
+      else if (!margin.meetsInitialMargin(ctx, account, earlier === undefined ? deltas : [...earlier, ...deltas])) {
         for (const id of ids) removed.set(id, "undercollateralized");
         dropped = true;
       }
@@ -234,7 +239,8 @@ export function planExecution(
   const worstCaseDeltas = [...takerDeltas];
   if (plan.rest !== undefined)
     worstCaseDeltas.push(takerDelta(plan.rest.price, plan.rest.remaining, market.makerFeeRate));
-  const planned = new Map([...byMaker].map(([owner, { deltas }]) => [owner, deltas]));
+  const planned = new Map<string, readonly TradeDelta[]>();
+  for (const [owner, { deltas }] of byMaker) planned.set(owner, deltas);
   return { market, order, plan, removed, takerDeltas, worstCaseDeltas, makerDeltas: planned };
 }
 
@@ -253,7 +259,7 @@ export function applyExecution(
   ctx: Context,
   margin: OrderbookMarginKeeper,
   p: PlannedExecution,
-  options: ExecuteOptions = {},
+  options: ExecuteOptions = NO_OPTIONS,
 ): Execution {
   const { market, order, plan } = p;
   const account = { owner: order.owner, number: order.subaccount };
@@ -317,7 +323,7 @@ export function executeOrder(
   margin: OrderbookMarginKeeper,
   market: Market,
   order: Order,
-  options: ExecuteOptions = {},
+  options: ExecuteOptions = NO_OPTIONS,
 ): Execution {
   const planned = planExecution(ctx, margin, market, order, options);
   if (options.liquidation !== true) {

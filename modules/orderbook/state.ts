@@ -208,12 +208,43 @@ export function deleteOrder(src: StoreSource, o: Order): void {
   if (o.goodTilTime !== 0n) s.delete(concatBytes(EXPIRY_TIME_PREFIX, i64(o.goodTilTime), str(o.market), u64be(o.id)));
 }
 
+interface BookSideBounds {
+  startS: string;
+  endS: string;
+  marketS: string;
+}
+
+/**
+ * What the cached book walk of a side needs (its full-key bounds and the market's key part,
+ * latin1), by market and then side (buy, sell): every order's matching asks for them, and
+ * they were five arrays and three strings each time. Bounded as the other key memos are.
+ */
+const bookSideBounds = new Map<string, [BookSideBounds | undefined, BookSideBounds | undefined]>();
+const MAX_BOOK_SIDE_BOUNDS = 4096;
+
+function bookSideBoundsOf(market: string, side: Side): BookSideBounds {
+  let sides = bookSideBounds.get(market);
+  if (sides === undefined) {
+    if (bookSideBounds.size >= MAX_BOOK_SIDE_BOUNDS) bookSideBounds.clear();
+    sides = [undefined, undefined];
+    bookSideBounds.set(market, sides);
+  }
+  const i = side === Side.SIDE_BUY ? 0 : 1;
+  let bounds = sides[i];
+  if (bounds === undefined) {
+    const prefix = bookSidePrefix(market, side);
+    bounds = { startS: fullKeyS(prefix), endS: fullKeyS(prefixEnd(prefix)!), marketS: keyStringOf(str(market)) };
+    sides[i] = bounds;
+  }
+  return bounds;
+}
+
 /** Resting orders of one side in priority order: best price first, then oldest. */
 export function* bookOrders(src: StoreSource, market: string, side: Side): IterableIterator<Order> {
   const cached = cachedSource(src);
   if (cached !== undefined) {
-    const prefix = bookSidePrefix(market, side);
-    yield* cachedBookOrders(cached, fullKeyS(prefix), fullKeyS(prefixEnd(prefix)!), keyStringOf(str(market)));
+    const { startS, endS, marketS } = bookSideBoundsOf(market, side);
+    yield* cachedBookOrders(cached, startS, endS, marketS);
     return;
   }
   for (const k of keysUnder(src, bookSidePrefix(market, side))) {

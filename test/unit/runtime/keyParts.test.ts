@@ -4,7 +4,8 @@ import { concatBytes, u32be, u64be, utf8 } from "../../../chain/types/bytes.js";
 import { Order, Side, TriggerType } from "../../../chain/codec/generated/strike/orderbook/v1/order.js";
 import { keyBuildersForTesting } from "../../../modules/orderbook/state.js";
 import { BOOK_PREFIX, ORDERS_PREFIX, TRIGGERS_PREFIX } from "../../../modules/orderbook/keys.js";
-import { lengthPrefixed, lengthPrefixedUtf8 } from "../../../chain/runtime/collection.js";
+import { amountCodec, lengthPrefixed, lengthPrefixedUtf8 } from "../../../chain/runtime/collection.js";
+import { balances } from "../../../modules/bank/state.js";
 import { accountKeyBytes } from "../../../modules/margin/keys.js";
 import { addressBytesView, addressToBech32 } from "../../../chain/crypto/address.js";
 
@@ -72,4 +73,30 @@ test("the orderbook's order, book and trigger keys are the part-by-part concaten
       },
     ),
   );
+});
+
+test("a balance's store key built in one array is the balances prefix then its encoded (address, denom), for any denom", (t) => {
+  const codec = balances.keyCodec;
+  fc.assert(
+    fc.property(
+      fc.oneof(fc.uint8Array({ minLength: 20, maxLength: 20 }), fc.uint8Array({ minLength: 32, maxLength: 32 })),
+      fc.oneof(text, fc.stringMatching(/^[a-z][a-z0-9/]{2,40}$/)),
+      fc.uint8Array({ maxLength: 12 }),
+      (address, denom, head) => {
+        const key: [string, string] = [addressToBech32(address), denom];
+        t.deepEqual(codec.encodeAfter!(head, key), concatBytes(head, codec.encode(key)));
+        t.deepEqual(codec.encode(key), concatBytes(lengthPrefixed(address), utf8(denom)));
+        t.deepEqual(balances.storeKeyOf(key), concatBytes(balances.prefix, codec.encode(key)));
+      },
+    ),
+  );
+});
+
+test("a stored amount reads back as the bigint its decimal text says, and non-ASCII bytes are refused as before", (t) => {
+  fc.assert(
+    fc.property(fc.bigInt({ min: -(1n << 200n), max: 1n << 200n }), (n) => {
+      t.is(amountCodec.decode(amountCodec.encode(n)), n);
+    }),
+  );
+  t.throws(() => amountCodec.decode(utf8("12\u00e93")), { instanceOf: SyntaxError });
 });
