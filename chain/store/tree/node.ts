@@ -24,6 +24,8 @@
 
 import { hash } from "node:crypto";
 import { fromLatin1, latin1 } from "../../types/bytes.js";
+import type { RecordArena } from "./arena.js";
+import { writeVersion } from "./keys.js";
 
 /** A 32-byte hash as a latin1 string. */
 export type Hash = string;
@@ -232,17 +234,22 @@ function copy32(dst: Buffer, o: number, s: string, from: number): void {
 const NO_NODE = new Node(0, 0, "", [], "", EMPTY_HASH, PENDING);
 
 /** Builds a node from per-nibble children (holes are null/undefined); the caller ensures two or more are present or one is a node. */
-export function makeNode(children: readonly (TreeNode | null | undefined)[]): Node {
-  return rebuildNode(NO_NODE, children) as Node;
+export function makeNode(children: readonly (TreeNode | null | undefined)[], arena: RecordArena): Node {
+  return rebuildNode(NO_NODE, children, arena) as Node;
 }
 
 /**
  * `old` with the children in `changes` replaced (undefined: unchanged, null: removed).
  * Untouched children are copied from `old`'s strings as runs, one copy per run, without
  * being looked at one by one. A result with no child is null; one whose only child is a
- * leaf is that leaf.
+ * leaf is that leaf. A node's disk record (record.ts) is written into `arena`, which then
+ * ends with it.
  */
-export function rebuildNode(old: Node, changes: readonly (TreeNode | null | undefined)[]): TreeNode | null {
+export function rebuildNode(
+  old: Node,
+  changes: readonly (TreeNode | null | undefined)[],
+  arena: RecordArena,
+): TreeNode | null {
   let need = old.leaves.length;
   for (let i = 0; i < 16; i++) {
     const c = changes[i];
@@ -319,6 +326,7 @@ export function rebuildNode(old: Node, changes: readonly (TreeNode | null | unde
       hash: getLatin1(hb, 3, 35),
     };
   }
+  writeRecord(arena, bitmap, leafBitmap, children, lo);
   hb[0] = 0x01;
   hb[1] = bitmap >>> 8;
   hb[2] = bitmap & 0xff;
@@ -332,4 +340,55 @@ export function rebuildNode(old: Node, changes: readonly (TreeNode | null | unde
     sha256(hb.subarray(0, 3 + o)),
     PENDING,
   );
+}
+
+/** Copies bytes [from, to) of `src` into `dst` at `at` and returns how many: a JS loop for short runs (Buffer#copy makes a view per call). */
+function copyBytes(dst: Buffer, at: number, src: Buffer, from: number, to: number): number {
+  const n = to - from;
+  if (n > 128) src.copy(dst, at, from, to);
+  else for (let k = 0; k < n; k++) dst[at + k] = src[from + k]!;
+  return n;
+}
+
+/**
+ * Appends the record of the node being built (its child hashes in `hb`, its leaf entries in
+ * `lb[0, lo)`) to the arena: 0x01 || bitmap || leafBitmap || per present child, an internal
+ * child's version and hash or a leaf child's entry. A child built by the same update has no
+ * version yet: its field is listed in the arena.
+ */
+function writeRecord(arena: RecordArena, bitmap: number, leafBitmap: number, children: Node[], lo: number): void {
+  const start = arena.reserve(5 + lo + 40 * children.length);
+  const out = arena.buf;
+  out[start] = 0x01;
+  out[start + 1] = bitmap >>> 8;
+  out[start + 2] = bitmap & 0xff;
+  out[start + 3] = leafBitmap >>> 8;
+  out[start + 4] = leafBitmap & 0xff;
+  let w = start + 5;
+  // Most nodes are all leaves (the deepest level) or all internal (the levels above it).
+  if (children.length === 0) {
+    arena.length = w + copyBytes(out, w, lb, 0, lo);
+    return;
+  }
+  let h = 3;
+  let l = 0;
+  let c = 0;
+  for (let i = 0; i < 16; i++) {
+    const bit = 1 << i;
+    if (!(bitmap & bit)) continue;
+    if (leafBitmap & bit) {
+      const keyEnd = l + 2 + ((lb[l]! << 8) | lb[l + 1]!);
+      const end = keyEnd + 4 + lb.readUInt32BE(keyEnd);
+      w += copyBytes(out, w, lb, l, end);
+      l = end;
+    } else {
+      const version = children[c++]!.version;
+      if (version === PENDING) arena.pendingVersions.push(w);
+      else writeVersion(out, w, version);
+      for (let k = 0; k < 32; k++) out[w + 8 + k] = hb[h + k]!;
+      w += 40;
+    }
+    h += 32;
+  }
+  arena.length = w;
 }
