@@ -113,7 +113,7 @@ class TreeStateStore implements OpenStateStore {
     batch.put(META_LATEST, versionBytes(version));
     this.pruner.prune(batch, version);
 
-    // The ops are the working changes minus no-ops, with the value strings the tree holds: share them.
+    // The ops are the working changes (no-ops included, harmless here), with the value strings the leaves were made of: share them.
     for (const op of update.ops) {
       if (op.leaf === undefined) this.committed.rawDelete(op.key);
       else this.committed.rawSet(op.key, op.leaf.value);
@@ -185,14 +185,13 @@ class TreeStateStore implements OpenStateStore {
   /** The tree update for the current working changes, cached until the next write. */
   private workingUpdate(): TreeUpdate {
     if (this.plan !== undefined && this.plan.generation === this.working.generation) return this.plan.update;
+    // Writing a key's current value or deleting an absent key is left in: the tree finds that
+    // it changes nothing (an equal leaf hash, no leaf) where the update walks anyway, and
+    // looking each key up in the million-entry committed map first cost a cache miss or more.
     const ops: TreeOp[] = [];
-    for (const [s, key, value] of this.working.pendingLatin1()) {
-      const current = this.committed.rawGet(s);
-      // Writing a key's current value, or deleting an absent key, changes nothing.
-      if (value === undefined ? current === undefined : current !== undefined && sameBytes(current, value)) continue;
-      ops.push(opOf(s, sha256(key), value));
-    }
-    // A stale plan's arena is not reused: nothing of it was handed over, but it is not worth the care.
+    for (const [s, key, value] of this.working.pendingLatin1()) ops.push(opOf(s, sha256(key), value));
+    // Nothing of a stale plan was handed to a batch: its arena serves this one.
+    this.dropPlan();
     const update = updateTree(this.tree, ops, this.spareArena);
     this.spareArena = undefined;
     this.plan = { generation: this.working.generation, update };
@@ -209,12 +208,6 @@ function opOf(key: string, keyHash: string, value: Uint8Array | undefined): Tree
         ? undefined
         : { key, value: keyString(value), keyHash, hash: leafHash(keyHash, sha256(value)) },
   };
-}
-
-function sameBytes(a: string, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < b.length; i++) if (a.charCodeAt(i) !== b[i]) return false;
-  return true;
 }
 
 /** Roots leave the store as plain Uint8Array copies. */

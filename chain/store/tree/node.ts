@@ -176,10 +176,10 @@ export function leafEntryEnd(leaves: string, o: number): number {
   return k + 4 + n;
 }
 
-/** Copies chars [from, to) of `s` into `dst` at `at` and returns how many: a JS loop for short runs (cheaper than a native call), a native copy otherwise. */
+/** Copies chars [from, to) of `s` into `dst` at `at` and returns how many: a JS loop for a hash or less (cheaper than a native call), a native copy otherwise. */
 export function putChars(dst: Buffer, at: number, s: string, from: number, to: number): number {
   const n = to - from;
-  if (n > 64) putLatin1(dst, from === 0 && to === s.length ? s : s.slice(from, to), at);
+  if (n > 32) putLatin1(dst, from === 0 && to === s.length ? s : s.slice(from, to), at);
   else for (let k = 0; k < n; k++) dst[at + k] = s.charCodeAt(from + k);
   return n;
 }
@@ -342,10 +342,10 @@ export function rebuildNode(
   );
 }
 
-/** Copies bytes [from, to) of `src` into `dst` at `at` and returns how many: a JS loop for short runs (Buffer#copy makes a view per call). */
+/** Copies bytes [from, to) of `src` into `dst` at `at` and returns how many: a JS loop only for a hash or less (past that a native copy is cheaper, view and all). */
 function copyBytes(dst: Buffer, at: number, src: Buffer, from: number, to: number): number {
   const n = to - from;
-  if (n > 128) src.copy(dst, at, from, to);
+  if (n > 32) src.copy(dst, at, from, to);
   else for (let k = 0; k < n; k++) dst[at + k] = src[from + k]!;
   return n;
 }
@@ -371,6 +371,8 @@ function writeRecord(arena: RecordArena, bitmap: number, leafBitmap: number, chi
     return;
   }
   let h = 3;
+  /** The run of leaf entries not yet copied: lb[lFrom, l). */
+  let lFrom = 0;
   let l = 0;
   let c = 0;
   for (let i = 0; i < 16; i++) {
@@ -378,17 +380,18 @@ function writeRecord(arena: RecordArena, bitmap: number, leafBitmap: number, chi
     if (!(bitmap & bit)) continue;
     if (leafBitmap & bit) {
       const keyEnd = l + 2 + ((lb[l]! << 8) | lb[l + 1]!);
-      const end = keyEnd + 4 + lb.readUInt32BE(keyEnd);
-      w += copyBytes(out, w, lb, l, end);
-      l = end;
+      l = keyEnd + 4 + lb.readUInt32BE(keyEnd);
     } else {
+      w += copyBytes(out, w, lb, lFrom, l);
+      lFrom = l;
       const version = children[c++]!.version;
       if (version === PENDING) arena.pendingVersions.push(w);
       else writeVersion(out, w, version);
-      for (let k = 0; k < 32; k++) out[w + 8 + k] = hb[h + k]!;
+      copyBytes(out, w + 8, hb, h, h + 32);
       w += 40;
     }
     h += 32;
   }
+  w += copyBytes(out, w, lb, lFrom, l);
   arena.length = w;
 }

@@ -365,6 +365,31 @@ test("updating one key writes only the records of the internal nodes on its path
   t.deepEqual(reopened.working.get(k("key-8")), k("value-8"));
 });
 
+test("writing keys' current values and deleting absent keys changes no node: same root, only the root record written", async (t) => {
+  const db = createMemoryDatabase();
+  const store = await openStateStore({ db, keepRecent: 0 });
+  const writes: Record<string, string> = {};
+  for (let i = 0; i < 500; i++) writes[`key-${i}`] = `value-${i}`;
+  const root = await commitBlock(store, db, 1, writes);
+  for (let i = 0; i < 500; i += 7) store.working.set(k(`key-${i}`), k(`value-${i}`));
+  for (let i = 500; i < 700; i += 3) store.working.delete(k(`key-${i}`));
+  t.deepEqual(store.workingRoot(), root);
+  const batch = db.batch();
+  t.deepEqual(store.commit(batch, 2), root);
+  // The root record and the latest-version marker.
+  t.is(batch.length, 2);
+  await batch.write();
+  t.deepEqual(store.working.get(k("key-7")), k("value-7"));
+  t.is(store.working.get(k("key-501")), undefined);
+
+  const single = await openStateStore({ db: createMemoryDatabase(), keepRecent: 0 });
+  single.working.set(k("only"), k("one"));
+  const singleRoot = single.commit(createMemoryDatabase().batch(), 1);
+  single.working.set(k("only"), k("one"));
+  single.working.delete(k("absent"));
+  t.deepEqual(single.workingRoot(), singleRoot);
+});
+
 test("the state's values are copies: mutating a written or read value changes nothing stored", async (t) => {
   const db = createMemoryDatabase();
   const store = await openStateStore({ db, keepRecent: 0 });
