@@ -86,6 +86,7 @@ function decodeInto(bytes: Uint8Array, slot: Slot, values: MemoryKV, next: Slot[
   if ((leafBitmap & ~bitmap) !== 0) return undefined;
   if (b.length > leavesBuf.length) leavesBuf = Buffer.allocUnsafeSlow(Math.max(b.length, 2 * leavesBuf.length));
   const children = new Array<Node>(popcount16(bitmap & ~leafBitmap));
+  const childVersions = new Array<number>(children.length);
   let o = 5;
   let r = 0;
   let c = 0;
@@ -104,6 +105,7 @@ function decodeInto(bytes: Uint8Array, slot: Slot, values: MemoryKV, next: Slot[
     } else {
       if (o + 40 > b.length) return undefined;
       b.copy(hashBuf, r * 32, o + 8, o + 40);
+      childVersions[c] = readVersion(b, o);
       next.push({
         children,
         index: c,
@@ -120,7 +122,16 @@ function decodeInto(bytes: Uint8Array, slot: Slot, values: MemoryKV, next: Slot[
   if (o !== b.length || r === 0) return undefined;
   const hashes = getLatin1(hashBuf, 0, r * 32);
   if (internalHashPacked(bitmap, hashes) !== slot.hash) return undefined;
-  return new Node(bitmap, leafBitmap, hashes, children, getLatin1(leavesBuf, 0, lo), slot.hash, slot.version);
+  return new Node(
+    bitmap,
+    leafBitmap,
+    hashes,
+    children,
+    childVersions,
+    getLatin1(leavesBuf, 0, lo),
+    slot.hash,
+    slot.version,
+  );
 }
 
 /** The proof path to `keyHash` in the tree committed with this root record, read from disk, with the key's value if present. */
