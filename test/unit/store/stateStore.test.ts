@@ -8,7 +8,7 @@ import { readRoot } from "../../../chain/store/tree/storage.js";
 import { nodeKey } from "../../../chain/store/tree/keys.js";
 import { decodeNode } from "../../../chain/store/tree/record.js";
 import type { Database, StateProof } from "../../../chain/store/types.js";
-import { equalBytes, toHex, utf8 } from "../../../chain/types/bytes.js";
+import { compareBytes, equalBytes, toHex, utf8 } from "../../../chain/types/bytes.js";
 
 const k = (s: string): Uint8Array => utf8(s);
 
@@ -363,6 +363,36 @@ test("updating one key writes only the records of the internal nodes on its path
   t.deepEqual(reopened.root, root);
   t.deepEqual(reopened.working.get(k("key-7")), k("changed"));
   t.deepEqual(reopened.working.get(k("key-8")), k("value-8"));
+});
+
+test("a commit puts its node records in ascending key order (RocksDB inserts a sorted run sequentially)", async (t) => {
+  const db = createMemoryDatabase();
+  const store = await openStateStore({ db, keepRecent: 0 });
+  const writes: Record<string, string> = {};
+  for (let i = 0; i < 3000; i++) writes[`key-${i}`] = `value-${i}`;
+  for (const version of [1, 2]) {
+    if (version === 2) for (let i = 0; i < 3000; i += 11) store.working.set(k(`key-${i}`), k("changed"));
+    else for (const [key, value] of Object.entries(writes)) store.working.set(k(key), k(value));
+    const batch = db.batch();
+    const nodeKeys: Uint8Array[] = [];
+    store.commit(
+      {
+        put: (key, value) => {
+          if (key[0] === 0x01) nodeKeys.push(new Uint8Array(key));
+          batch.put(key, value);
+        },
+        del: (key) => batch.del(key),
+        write: () => batch.write(),
+        get length() {
+          return batch.length;
+        },
+      },
+      version,
+    );
+    await batch.write();
+    t.true(nodeKeys.length > 100);
+    for (let i = 1; i < nodeKeys.length; i++) t.true(compareBytes(nodeKeys[i - 1]!, nodeKeys[i]!) < 0, `record ${i}`);
+  }
 });
 
 test("writing keys' current values and deleting absent keys changes no node: same root, only the root record written", async (t) => {
