@@ -237,7 +237,11 @@ function copy32(dst: Buffer, o: number, s: string, from: number): void {
 }
 
 /** A node with no children: what `makeNode` rebuilds from. */
-const NO_NODE = new Node(0, 0, "", [], [], "", EMPTY_HASH, PENDING);
+/** The children and versions of every node without internal children (never written to: the fields are readonly). */
+export const NO_CHILDREN: readonly Node[] = Object.freeze([]);
+export const NO_VERSIONS: readonly number[] = Object.freeze([]);
+
+const NO_NODE = new Node(0, 0, "", NO_CHILDREN, NO_VERSIONS, "", EMPTY_HASH, PENDING);
 
 /** The internal children of the node being built, and their versions. */
 const kids: Node[] = [];
@@ -347,9 +351,9 @@ export function rebuildNode(
     bitmap,
     leafBitmap,
     getLatin1(hb, 3, 3 + o),
-    // Sized exactly: the tree holds tens of thousands.
-    kids.slice(0, n),
-    kidVersions.slice(0, n),
+    // Sized exactly, and shared when empty: the tree holds hundreds of thousands of nodes, most at the deepest level with leaves only.
+    n === 0 ? NO_CHILDREN : kids.slice(0, n),
+    n === 0 ? NO_VERSIONS : kidVersions.slice(0, n),
     getLatin1(lb, 0, lo),
     sha256(hb.subarray(0, 3 + o)),
     PENDING,

@@ -6,7 +6,18 @@
 import type { Database } from "../types.js";
 import { storeErrors } from "../errors.js";
 import type { MemoryKV } from "../memoryKv.js";
-import { Node, getLatin1, internalHashPacked, leafHash, nibble, popcount16, putLatin1, sha256 } from "./node.js";
+import {
+  NO_CHILDREN,
+  NO_VERSIONS,
+  Node,
+  getLatin1,
+  internalHashPacked,
+  leafHash,
+  nibble,
+  popcount16,
+  putLatin1,
+  sha256,
+} from "./node.js";
 import type { Hash, TreeNode } from "./node.js";
 import { nodeKey, readVersion, rootKey } from "./keys.js";
 import { decodeNode, decodeRootRecord, leafEntryAt, leafRefOf } from "./record.js";
@@ -85,8 +96,10 @@ function decodeInto(bytes: Uint8Array, slot: Slot, values: MemoryKV, next: Slot[
   const leafBitmap = (b[3]! << 8) | b[4]!;
   if ((leafBitmap & ~bitmap) !== 0) return undefined;
   if (b.length > leavesBuf.length) leavesBuf = Buffer.allocUnsafeSlow(Math.max(b.length, 2 * leavesBuf.length));
-  const children = new Array<Node>(popcount16(bitmap & ~leafBitmap));
-  const childVersions = new Array<number>(children.length);
+  const internal = popcount16(bitmap & ~leafBitmap);
+  // Filled below (versions) and as the next level loads (children); shared when there are none.
+  const children = internal === 0 ? (NO_CHILDREN as Node[]) : new Array<Node>(internal);
+  const childVersions = internal === 0 ? (NO_VERSIONS as number[]) : new Array<number>(internal);
   let o = 5;
   let r = 0;
   let c = 0;
