@@ -19,7 +19,7 @@ import type { TreeOp, TreeUpdate } from "./tree/update.js";
 import { encodeProofSteps, proveInMemory } from "./tree/proof.js";
 import type { ProofPath } from "./tree/proof.js";
 import { loadTree, proveFromDb, readRoot } from "./tree/storage.js";
-import { META_EARLIEST, META_LATEST, nodeKey, readVersion, rootKey, versionBytes } from "./tree/keys.js";
+import { META_EARLIEST, META_LATEST, readVersion, rootKey, versionBytes } from "./tree/keys.js";
 import { encodeRootRecord } from "./tree/record.js";
 import { keyString } from "./sortedKeys.js";
 import { Pruner } from "./pruning.js";
@@ -107,7 +107,7 @@ class TreeStateStore implements OpenStateStore {
     }
     const update = this.workingUpdate();
     persistNewNodes(update, version, (k, v) => batch.put(k, v));
-    for (const s of update.stale) this.pruner.retire(batch, nodeKey(s.version, s.depth, s.keyHash), version);
+    for (const s of update.stale) this.pruner.retireNode(batch, s.version, s.depth, s.keyHash, version);
     batch.put(rootKey(version), encodeRootRecord(update.root));
     if (this.currentVersion > 0) this.pruner.retire(batch, rootKey(this.currentVersion), version);
     batch.put(META_LATEST, versionBytes(version));

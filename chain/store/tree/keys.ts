@@ -23,7 +23,7 @@ export const META_EARLIEST = Uint8Array.of(PREFIX_META, 0x65);
 /** Node key from a version, a depth and any key hash (latin1) whose first `depth` nibbles are the path. */
 export function nodeKey(version: number, depth: number, keyHash: string): Buffer {
   const out = Buffer.allocUnsafe(nodeKeySize(depth));
-  writeNodeKey(out, version, depth, keyHash);
+  writeNodeKey(out, 0, version, depth, keyHash);
   return out;
 }
 
@@ -31,15 +31,15 @@ export function nodeKeySize(depth: number): number {
   return 10 + ((depth + 1) >> 1);
 }
 
-/** Writes `nodeKey(version, depth, keyHash)` at the start of `out`. */
-export function writeNodeKey(out: Uint8Array, version: number, depth: number, keyHash: string): void {
+/** Writes `nodeKey(version, depth, keyHash)` into `out` at `at`. */
+export function writeNodeKey(out: Uint8Array, at: number, version: number, depth: number, keyHash: string): void {
   const n = (depth + 1) >> 1;
-  out[0] = PREFIX_NODE;
-  writeVersion(out, 1, version);
-  out[9] = depth;
-  for (let i = 0; i < n; i++) out[10 + i] = keyHash.charCodeAt(i);
+  out[at] = PREFIX_NODE;
+  writeVersion(out, at + 1, version);
+  out[at + 9] = depth;
+  for (let i = 0; i < n; i++) out[at + 10 + i] = keyHash.charCodeAt(i);
   // An odd depth keeps only the high nibble of the last byte.
-  if (depth & 1) out[10 + n - 1]! &= 0xf0;
+  if (depth & 1) out[at + 10 + n - 1]! &= 0xf0;
 }
 
 export function staleKey(staleSince: number): Uint8Array {

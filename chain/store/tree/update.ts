@@ -186,7 +186,7 @@ export function persistNewNodes(
     const key = keyScratch.subarray(0, nodeKeySize(depth));
     for (const { node, keyHash, start, end } of level) {
       node.version = version;
-      writeNodeKey(key, version, depth, keyHash);
+      writeNodeKey(key, 0, version, depth, keyHash);
       emit(key, buf.subarray(start, end));
     }
   }

@@ -223,7 +223,7 @@ test("pruning removes versions older than keepRecent with a typed error, recent 
   t.deepEqual(rootVersions, [8, 9, 10]);
 });
 
-for (const keepRecent of [2, 12])
+for (const keepRecent of [1, 2, 12])
   test(`pruning (keepRecent ${keepRecent}) keeps the store consistent over many blocks of random writes`, async (t) => {
     const db = createMemoryDatabase();
     const store = await openStateStore({ db, keepRecent });
@@ -253,7 +253,7 @@ for (const keepRecent of [2, 12])
     const reachable = new Set<string>();
     for (let v = store.earliestVersion; v <= 30; v++) for (const key of await countNodesOf(db, v)) reachable.add(key);
     t.deepEqual([...stored].sort(), [...reachable].sort());
-    for (const v of [store.earliestVersion, 29, 30]) {
+    for (const v of new Set([store.earliestVersion, Math.max(29, store.earliestVersion), 30])) {
       for (let i = 0; i < 40; i++) {
         const got = await store.getAt(k(`k${i}`), v);
         const want = history[v]!.get(`k${i}`);
