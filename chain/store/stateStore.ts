@@ -14,11 +14,12 @@ import { Branch } from "./branch.js";
 import { EMPTY_ROOT, hashToBytes, leafHash, sha256 } from "./tree/node.js";
 import type { TreeNode } from "./tree/node.js";
 import { persistNewNodes, updateTree } from "./tree/update.js";
+import type { RecordArena } from "./tree/arena.js";
 import type { TreeOp, TreeUpdate } from "./tree/update.js";
 import { encodeProofSteps, proveInMemory } from "./tree/proof.js";
 import type { ProofPath } from "./tree/proof.js";
 import { loadTree, proveFromDb, readRoot } from "./tree/storage.js";
-import { META_EARLIEST, META_LATEST, nodeKey, readVersion, rootKey, versionBytes } from "./tree/keys.js";
+import { META_EARLIEST, META_LATEST, readVersion, rootKey, versionBytes } from "./tree/keys.js";
 import { encodeRootRecord } from "./tree/record.js";
 import { keyString } from "./sortedKeys.js";
 import { Pruner } from "./pruning.js";
@@ -55,9 +56,14 @@ export async function openStateStore(options: StateStoreOptions): Promise<OpenSt
   return new TreeStateStore(db, pruner, committed, tree, version);
 }
 
+/** A record arena at most this large is kept for the next block (a block of 10,000 updates at 1M keys fills ~10 MB). */
+const SPARE_ARENA_MAX_BYTES = 32 << 20;
+
 class TreeStateStore implements OpenStateStore {
   readonly working: Branch;
   private plan: { generation: number; update: TreeUpdate } | undefined;
+  /** The arena of the last plan that was committed or dropped: refilling it spares a large allocation per block. */
+  private spareArena: RecordArena | undefined;
 
   constructor(
     private readonly db: Database,
@@ -92,7 +98,7 @@ class TreeStateStore implements OpenStateStore {
 
   rollback(): void {
     this.working.clear();
-    this.plan = undefined;
+    this.dropPlan();
   }
 
   commit(batch: WriteBatch, version: number): Uint8Array {
@@ -101,19 +107,19 @@ class TreeStateStore implements OpenStateStore {
     }
     const update = this.workingUpdate();
     persistNewNodes(update, version, (k, v) => batch.put(k, v));
-    for (const s of update.stale) this.pruner.retire(batch, nodeKey(s.version, s.depth, s.keyHash), version);
+    for (const s of update.stale) this.pruner.retireNode(batch, s.version, s.depth, s.keyHash, version);
     batch.put(rootKey(version), encodeRootRecord(update.root));
     if (this.currentVersion > 0) this.pruner.retire(batch, rootKey(this.currentVersion), version);
     batch.put(META_LATEST, versionBytes(version));
     this.pruner.prune(batch, version);
 
-    // The ops are the working changes minus no-ops, with the value strings the tree holds: share them.
+    // The ops are the working changes (no-ops included, harmless here), with the value strings the leaves were made of: share them.
     for (const op of update.ops) {
       if (op.leaf === undefined) this.committed.rawDelete(op.key);
       else this.committed.rawSet(op.key, op.leaf.value);
     }
     this.working.markApplied();
-    this.plan = undefined;
+    this.dropPlan();
     this.tree = update.root;
     this.currentVersion = version;
     this.pruner.readAhead(version);
@@ -165,20 +171,29 @@ class TreeStateStore implements OpenStateStore {
   /** Drops the in-memory state. The Database is shared (blocks, indexes): its owner closes it. */
   async close(): Promise<void> {
     this.plan = undefined;
+    this.spareArena = undefined;
     this.working.clear();
+  }
+
+  /** Forgets the plan; its records were handed to a batch (which copies them) or never will be. */
+  private dropPlan(): void {
+    const arena = this.plan?.update.arena;
+    if (arena !== undefined && arena.buf.length <= SPARE_ARENA_MAX_BYTES) this.spareArena = arena;
+    this.plan = undefined;
   }
 
   /** The tree update for the current working changes, cached until the next write. */
   private workingUpdate(): TreeUpdate {
     if (this.plan !== undefined && this.plan.generation === this.working.generation) return this.plan.update;
+    // Writing a key's current value or deleting an absent key is left in: the tree finds that
+    // it changes nothing (an equal leaf hash, no leaf) where the update walks anyway, and
+    // looking each key up in the million-entry committed map first cost a cache miss or more.
     const ops: TreeOp[] = [];
-    for (const [s, key, value] of this.working.pendingLatin1()) {
-      const current = this.committed.rawGet(s);
-      // Writing a key's current value, or deleting an absent key, changes nothing.
-      if (value === undefined ? current === undefined : current !== undefined && sameBytes(current, value)) continue;
-      ops.push(opOf(s, sha256(key), value));
-    }
-    const update = updateTree(this.tree, ops);
+    for (const [s, key, value] of this.working.pendingLatin1()) ops.push(opOf(s, sha256(key), value));
+    // Nothing of a stale plan was handed to a batch: its arena serves this one.
+    this.dropPlan();
+    const update = updateTree(this.tree, ops, this.spareArena);
+    this.spareArena = undefined;
     this.plan = { generation: this.working.generation, update };
     return update;
   }
@@ -193,12 +208,6 @@ function opOf(key: string, keyHash: string, value: Uint8Array | undefined): Tree
         ? undefined
         : { key, value: keyString(value), keyHash, hash: leafHash(keyHash, sha256(value)) },
   };
-}
-
-function sameBytes(a: string, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < b.length; i++) if (a.charCodeAt(i) !== b[i]) return false;
-  return true;
 }
 
 /** Roots leave the store as plain Uint8Array copies. */

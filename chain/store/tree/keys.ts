@@ -22,15 +22,24 @@ export const META_EARLIEST = Uint8Array.of(PREFIX_META, 0x65);
 
 /** Node key from a version, a depth and any key hash (latin1) whose first `depth` nibbles are the path. */
 export function nodeKey(version: number, depth: number, keyHash: string): Buffer {
-  const n = (depth + 1) >> 1;
-  const out = Buffer.allocUnsafe(10 + n);
-  out[0] = PREFIX_NODE;
-  writeVersion(out, 1, version);
-  out[9] = depth;
-  for (let i = 0; i < n; i++) out[10 + i] = keyHash.charCodeAt(i);
-  // An odd depth keeps only the high nibble of the last byte.
-  if (depth & 1) out[10 + n - 1]! &= 0xf0;
+  const out = Buffer.allocUnsafe(nodeKeySize(depth));
+  writeNodeKey(out, 0, version, depth, keyHash);
   return out;
+}
+
+export function nodeKeySize(depth: number): number {
+  return 10 + ((depth + 1) >> 1);
+}
+
+/** Writes `nodeKey(version, depth, keyHash)` into `out` at `at`. */
+export function writeNodeKey(out: Uint8Array, at: number, version: number, depth: number, keyHash: string): void {
+  const n = (depth + 1) >> 1;
+  out[at] = PREFIX_NODE;
+  writeVersion(out, at + 1, version);
+  out[at + 9] = depth;
+  for (let i = 0; i < n; i++) out[at + 10 + i] = keyHash.charCodeAt(i);
+  // An odd depth keeps only the high nibble of the last byte.
+  if (depth & 1) out[at + 10 + n - 1]! &= 0xf0;
 }
 
 export function staleKey(staleSince: number): Uint8Array {

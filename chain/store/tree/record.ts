@@ -13,21 +13,11 @@
  * hash), and leaving them out makes the records of a commit about 40% smaller. Opening
  * recomputes them, which also verifies every loaded leaf against the root.
  *   root record:  empty (empty tree) | 0x01 || node version u64 || hash(32) | 0x00 || leaf entry
+ *
+ * Node records are written as the nodes are built (node.ts's rebuildNode, into arena.ts).
  */
 
-import {
-  getLatin1,
-  isNode,
-  leafEntryEnd,
-  leafEntrySize,
-  leafHash,
-  popcount16,
-  putChars,
-  putLatin1,
-  putLeafEntry,
-  sha256,
-} from "./node.js";
-import type { Node } from "./node.js";
+import { getLatin1, isNode, leafEntrySize, leafHash, popcount16, putLatin1, putLeafEntry, sha256 } from "./node.js";
 import type { Hash, LeafRef, TreeNode } from "./node.js";
 import { readVersion, writeVersion } from "./keys.js";
 
@@ -50,44 +40,6 @@ export interface DecodedNode {
 export type RootRecord =
   | { readonly kind: "internal"; readonly version: number; readonly hash: Hash }
   | (DecodedChild & { readonly kind: "leaf" });
-
-/** The node's packed child hashes, unpacked once per encode (slicing them per child would allocate a string each). */
-const packedHashes = Buffer.allocUnsafeSlow(32 * 16);
-
-export function encodeNode(node: Node): Buffer {
-  const leaves = node.leaves;
-  const out = Buffer.allocUnsafe(5 + leaves.length + 40 * node.children.length);
-  out[0] = 0x01;
-  out[1] = node.bitmap >>> 8;
-  out[2] = node.bitmap & 0xff;
-  out[3] = node.leafBitmap >>> 8;
-  out[4] = node.leafBitmap & 0xff;
-  // Most nodes are all leaves (the deepest level) or all internal (the levels above it).
-  if (node.children.length === 0) {
-    putLatin1(out, leaves, 5);
-    return out;
-  }
-  putLatin1(packedHashes, node.hashes, 0);
-  let o = 5;
-  let r = 0;
-  let c = 0;
-  let l = 0;
-  for (let i = 0; i < 16; i++) {
-    const bit = 1 << i;
-    if (!(node.bitmap & bit)) continue;
-    if (node.leafBitmap & bit) {
-      const end = leafEntryEnd(leaves, l);
-      o += putChars(out, o, leaves, l, end);
-      l = end;
-    } else {
-      writeVersion(out, o, node.children[c++]!.version);
-      for (let k = 0; k < 32; k++) out[o + 8 + k] = packedHashes[r * 32 + k]!;
-      o += 40;
-    }
-    r++;
-  }
-  return out;
-}
 
 export function encodeRootRecord(root: TreeNode | null): Uint8Array {
   if (root === null) return new Uint8Array(0);

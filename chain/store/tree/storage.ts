@@ -6,7 +6,18 @@
 import type { Database } from "../types.js";
 import { storeErrors } from "../errors.js";
 import type { MemoryKV } from "../memoryKv.js";
-import { Node, getLatin1, internalHashPacked, leafHash, nibble, popcount16, putLatin1, sha256 } from "./node.js";
+import {
+  NO_CHILDREN,
+  NO_VERSIONS,
+  Node,
+  getLatin1,
+  internalHashPacked,
+  leafHash,
+  nibble,
+  popcount16,
+  putLatin1,
+  sha256,
+} from "./node.js";
 import type { Hash, TreeNode } from "./node.js";
 import { nodeKey, readVersion, rootKey } from "./keys.js";
 import { decodeNode, decodeRootRecord, leafEntryAt, leafRefOf } from "./record.js";
@@ -85,7 +96,10 @@ function decodeInto(bytes: Uint8Array, slot: Slot, values: MemoryKV, next: Slot[
   const leafBitmap = (b[3]! << 8) | b[4]!;
   if ((leafBitmap & ~bitmap) !== 0) return undefined;
   if (b.length > leavesBuf.length) leavesBuf = Buffer.allocUnsafeSlow(Math.max(b.length, 2 * leavesBuf.length));
-  const children = new Array<Node>(popcount16(bitmap & ~leafBitmap));
+  const internal = popcount16(bitmap & ~leafBitmap);
+  // Filled below (versions) and as the next level loads (children); shared when there are none.
+  const children = internal === 0 ? (NO_CHILDREN as Node[]) : new Array<Node>(internal);
+  const childVersions = internal === 0 ? (NO_VERSIONS as number[]) : new Array<number>(internal);
   let o = 5;
   let r = 0;
   let c = 0;
@@ -104,6 +118,7 @@ function decodeInto(bytes: Uint8Array, slot: Slot, values: MemoryKV, next: Slot[
     } else {
       if (o + 40 > b.length) return undefined;
       b.copy(hashBuf, r * 32, o + 8, o + 40);
+      childVersions[c] = readVersion(b, o);
       next.push({
         children,
         index: c,
@@ -120,7 +135,16 @@ function decodeInto(bytes: Uint8Array, slot: Slot, values: MemoryKV, next: Slot[
   if (o !== b.length || r === 0) return undefined;
   const hashes = getLatin1(hashBuf, 0, r * 32);
   if (internalHashPacked(bitmap, hashes) !== slot.hash) return undefined;
-  return new Node(bitmap, leafBitmap, hashes, children, getLatin1(leavesBuf, 0, lo), slot.hash, slot.version);
+  return new Node(
+    bitmap,
+    leafBitmap,
+    hashes,
+    children,
+    childVersions,
+    getLatin1(leavesBuf, 0, lo),
+    slot.hash,
+    slot.version,
+  );
 }
 
 /** The proof path to `keyHash` in the tree committed with this root record, read from disk, with the key's value if present. */

@@ -8,7 +8,7 @@ import { readRoot } from "../../../chain/store/tree/storage.js";
 import { nodeKey } from "../../../chain/store/tree/keys.js";
 import { decodeNode } from "../../../chain/store/tree/record.js";
 import type { Database, StateProof } from "../../../chain/store/types.js";
-import { equalBytes, toHex, utf8 } from "../../../chain/types/bytes.js";
+import { compareBytes, equalBytes, toHex, utf8 } from "../../../chain/types/bytes.js";
 
 const k = (s: string): Uint8Array => utf8(s);
 
@@ -223,7 +223,7 @@ test("pruning removes versions older than keepRecent with a typed error, recent 
   t.deepEqual(rootVersions, [8, 9, 10]);
 });
 
-for (const keepRecent of [2, 12])
+for (const keepRecent of [1, 2, 12])
   test(`pruning (keepRecent ${keepRecent}) keeps the store consistent over many blocks of random writes`, async (t) => {
     const db = createMemoryDatabase();
     const store = await openStateStore({ db, keepRecent });
@@ -253,7 +253,7 @@ for (const keepRecent of [2, 12])
     const reachable = new Set<string>();
     for (let v = store.earliestVersion; v <= 30; v++) for (const key of await countNodesOf(db, v)) reachable.add(key);
     t.deepEqual([...stored].sort(), [...reachable].sort());
-    for (const v of [store.earliestVersion, 29, 30]) {
+    for (const v of new Set([store.earliestVersion, Math.max(29, store.earliestVersion), 30])) {
       for (let i = 0; i < 40; i++) {
         const got = await store.getAt(k(`k${i}`), v);
         const want = history[v]!.get(`k${i}`);
@@ -363,6 +363,61 @@ test("updating one key writes only the records of the internal nodes on its path
   t.deepEqual(reopened.root, root);
   t.deepEqual(reopened.working.get(k("key-7")), k("changed"));
   t.deepEqual(reopened.working.get(k("key-8")), k("value-8"));
+});
+
+test("a commit puts its node records in ascending key order (RocksDB inserts a sorted run sequentially)", async (t) => {
+  const db = createMemoryDatabase();
+  const store = await openStateStore({ db, keepRecent: 0 });
+  const writes: Record<string, string> = {};
+  for (let i = 0; i < 3000; i++) writes[`key-${i}`] = `value-${i}`;
+  for (const version of [1, 2]) {
+    if (version === 2) for (let i = 0; i < 3000; i += 11) store.working.set(k(`key-${i}`), k("changed"));
+    else for (const [key, value] of Object.entries(writes)) store.working.set(k(key), k(value));
+    const batch = db.batch();
+    const nodeKeys: Uint8Array[] = [];
+    store.commit(
+      {
+        put: (key, value) => {
+          if (key[0] === 0x01) nodeKeys.push(new Uint8Array(key));
+          batch.put(key, value);
+        },
+        del: (key) => batch.del(key),
+        write: () => batch.write(),
+        get length() {
+          return batch.length;
+        },
+      },
+      version,
+    );
+    await batch.write();
+    t.true(nodeKeys.length > 100);
+    for (let i = 1; i < nodeKeys.length; i++) t.true(compareBytes(nodeKeys[i - 1]!, nodeKeys[i]!) < 0, `record ${i}`);
+  }
+});
+
+test("writing keys' current values and deleting absent keys changes no node: same root, only the root record written", async (t) => {
+  const db = createMemoryDatabase();
+  const store = await openStateStore({ db, keepRecent: 0 });
+  const writes: Record<string, string> = {};
+  for (let i = 0; i < 500; i++) writes[`key-${i}`] = `value-${i}`;
+  const root = await commitBlock(store, db, 1, writes);
+  for (let i = 0; i < 500; i += 7) store.working.set(k(`key-${i}`), k(`value-${i}`));
+  for (let i = 500; i < 700; i += 3) store.working.delete(k(`key-${i}`));
+  t.deepEqual(store.workingRoot(), root);
+  const batch = db.batch();
+  t.deepEqual(store.commit(batch, 2), root);
+  // The root record and the latest-version marker.
+  t.is(batch.length, 2);
+  await batch.write();
+  t.deepEqual(store.working.get(k("key-7")), k("value-7"));
+  t.is(store.working.get(k("key-501")), undefined);
+
+  const single = await openStateStore({ db: createMemoryDatabase(), keepRecent: 0 });
+  single.working.set(k("only"), k("one"));
+  const singleRoot = single.commit(createMemoryDatabase().batch(), 1);
+  single.working.set(k("only"), k("one"));
+  single.working.delete(k("absent"));
+  t.deepEqual(single.workingRoot(), singleRoot);
 });
 
 test("the state's values are copies: mutating a written or read value changes nothing stored", async (t) => {
