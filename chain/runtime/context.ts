@@ -11,7 +11,7 @@ import {
   meteredSetLatin1,
   type GasMeter,
 } from "./gas.js";
-import { moduleStorePrefix, prefixStore } from "./prefixStore.js";
+import { moduleStorePrefix, prefixedKey, prefixStore } from "./prefixStore.js";
 import type { BlockInfo, Context, ExecMode, QueryContext } from "./types.js";
 import type { Timestamp } from "../types/abci.js";
 
@@ -82,10 +82,7 @@ class BranchModuleStore implements KVStore {
   ) {}
 
   private full(key: Uint8Array): Uint8Array {
-    const out = new Uint8Array(this.prefix.length + key.length);
-    out.set(this.prefix, 0);
-    out.set(key, this.prefix.length);
-    return out;
+    return prefixedKey(this.prefix, key);
   }
 
   get(key: Uint8Array): Uint8Array | undefined {

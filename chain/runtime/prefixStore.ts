@@ -2,6 +2,14 @@
 import type { KVStore } from "../store/types.js";
 import { prefixEnd } from "../types/bytes.js";
 
+/** `key` under `prefix`, in a new array (a store keeps what it is given to write). */
+export function prefixedKey(prefix: Uint8Array, key: Uint8Array): Uint8Array {
+  const out = new Uint8Array(prefix.length + key.length);
+  out.set(prefix, 0);
+  out.set(key, prefix.length);
+  return out;
+}
+
 /**
  * One object per module store, with its methods on the prototype: a tx makes a context for
  * its ante and one per message, each asks for several modules' stores, and a store made of
@@ -14,10 +22,7 @@ class PrefixStore implements KVStore {
   ) {}
 
   private full(key: Uint8Array): Uint8Array {
-    const out = new Uint8Array(this.prefix.length + key.length);
-    out.set(this.prefix, 0);
-    out.set(key, this.prefix.length);
-    return out;
+    return prefixedKey(this.prefix, key);
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
