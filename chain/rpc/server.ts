@@ -307,7 +307,6 @@ function sendCounted(
   res.writeHead(status, { "content-type": "application/json" }).end(text, () => ledger.close());
 }
 
-/** 503 with a JSON-RPC error: the node has no write buffer left for this request's answer. */
 /** As sendCounted, for a buffer many responses send at once (a /ui file): the budget counts it once. */
 function sendShared(
   budget: SendBudget,
@@ -325,6 +324,7 @@ function sendShared(
   res.writeHead(status, headers).end(body, () => ledger.close());
 }
 
+/** 503 with a JSON-RPC error: the node has no write buffer left for this request's answer. */
 function refuseBusy(budget: SendBudget, res: ServerResponse, id: JsonRpcId | null = null): void {
   budget.noteRefused();
   res.setHeader("retry-after", "1");
