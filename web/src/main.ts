@@ -175,7 +175,7 @@ function onPrice(message: unknown): void {
   if (kind === "oracle" && a["asset"] !== undefined) oracle.set(a["asset"], a["price"] ?? "");
   if (kind === "mark" && a["market"] !== undefined)
     setMark(a["market"], a["mark"] ?? "", BigInt(height), a["stale"] === "true");
-  if (kind === "funding") void loadFunding().then(renderMarkets);
+  if (kind === "funding") void loadFunding().then(renderMarkets, () => undefined);
   renderMarkets();
 }
 
