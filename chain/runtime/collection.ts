@@ -68,21 +68,21 @@ export class Collection<K, V> {
 
   /** The key inside the module store (what `store/<module>/key` raw queries take). */
   storeKeyOf(key: K): Uint8Array {
-    if (this.keyCodec.encodeAfter !== undefined) return this.keyCodec.encodeAfter(this.prefix, key);
-    const encoded = this.keyCodec.encode(key);
-    const out = new Uint8Array(this.prefix.length + encoded.length);
-    out.set(this.prefix, 0);
-    out.set(encoded, this.prefix.length);
-    return out;
+    return this.encodedAfter(this.prefix, key);
   }
 
   /** The key in the whole state (module prefix included): what branches and caches name keys by, in latin1. */
   private fullKeyOf(key: K): Uint8Array {
-    if (this.keyCodec.encodeAfter !== undefined) return this.keyCodec.encodeAfter(this.fullPrefix, key);
+    return this.encodedAfter(this.fullPrefix, key);
+  }
+
+  /** `head` then the encoded key, in one new array. */
+  private encodedAfter(head: Uint8Array, key: K): Uint8Array {
+    if (this.keyCodec.encodeAfter !== undefined) return this.keyCodec.encodeAfter(head, key);
     const encoded = this.keyCodec.encode(key);
-    const out = new Uint8Array(this.fullPrefix.length + encoded.length);
-    out.set(this.fullPrefix, 0);
-    out.set(encoded, this.fullPrefix.length);
+    const out = new Uint8Array(head.length + encoded.length);
+    out.set(head, 0);
+    out.set(encoded, head.length);
     return out;
   }
 

@@ -82,11 +82,40 @@ export const KV_GAS = Object.fromEntries(Object.entries(KV_GAS_N).map(([k, v]) =
   readonly [K in keyof typeof KV_GAS_N]: bigint;
 };
 
-/** A read's charges, as Cosmos' gaskv store makes them: flat, the key's bytes, the value's bytes if found. */
-export function chargeRead(meter: GasMeter, keyLength: number, valueLength: number | undefined): void {
+/*
+ * The charges of each access, as Cosmos' gaskv store makes them and in its order: the metered
+ * store below and the branch accesses by latin1 key (meteredGetLatin1, ...) both take them from
+ * here, so that the two paths cannot charge differently.
+ */
+
+/** A read's charges before the value is read: flat, then the key's bytes. */
+function chargeReadKey(meter: GasMeter, keyLength: number): void {
   meter.consumeN(KV_GAS_N.readCostFlat, "ReadFlat");
   meter.consumeN(KV_GAS_N.readCostPerByte * keyLength, "ReadPerByte");
-  if (valueLength !== undefined) meter.consumeN(KV_GAS_N.readCostPerByte * valueLength, "ReadPerByte");
+}
+
+/** A read's charge for the value found. */
+function chargeReadValue(meter: GasMeter, valueLength: number): void {
+  meter.consumeN(KV_GAS_N.readCostPerByte * valueLength, "ReadPerByte");
+}
+
+/** A read's charges: flat, the key's bytes, the value's bytes if found. */
+export function chargeRead(meter: GasMeter, keyLength: number, valueLength: number | undefined): void {
+  chargeReadKey(meter, keyLength);
+  if (valueLength !== undefined) chargeReadValue(meter, valueLength);
+}
+
+function chargeHas(meter: GasMeter): void {
+  meter.consumeN(KV_GAS_N.hasCost, "Has");
+}
+
+function chargeWrite(meter: GasMeter, keyLength: number, valueLength: number): void {
+  meter.consumeN(KV_GAS_N.writeCostFlat, "WriteFlat");
+  meter.consumeN(KV_GAS_N.writeCostPerByte * (keyLength + valueLength), "WritePerByte");
+}
+
+function chargeDelete(meter: GasMeter): void {
+  meter.consumeN(KV_GAS_N.deleteCost, "Delete");
 }
 
 /** An iterator step's charges: flat, then the entry's bytes. */
@@ -103,28 +132,24 @@ class GasMeteredStore implements KVStore {
   ) {}
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const meter = this.meter;
-    meter.consumeN(KV_GAS_N.readCostFlat, "ReadFlat");
-    meter.consumeN(KV_GAS_N.readCostPerByte * key.length, "ReadPerByte");
+    chargeReadKey(this.meter, key.length);
     const value = this.parent.get(key);
-    if (value !== undefined) meter.consumeN(KV_GAS_N.readCostPerByte * value.length, "ReadPerByte");
+    if (value !== undefined) chargeReadValue(this.meter, value.length);
     return value;
   }
 
   has(key: Uint8Array): boolean {
-    this.meter.consumeN(KV_GAS_N.hasCost, "Has");
+    chargeHas(this.meter);
     return this.parent.has(key);
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
-    const meter = this.meter;
-    meter.consumeN(KV_GAS_N.writeCostFlat, "WriteFlat");
-    meter.consumeN(KV_GAS_N.writeCostPerByte * (key.length + value.length), "WritePerByte");
+    chargeWrite(this.meter, key.length, value.length);
     this.parent.set(key, value);
   }
 
   delete(key: Uint8Array): void {
-    this.meter.consumeN(KV_GAS_N.deleteCost, "Delete");
+    chargeDelete(this.meter);
     this.parent.delete(key);
   }
 
@@ -145,28 +170,26 @@ class GasMeteredStore implements KVStore {
  * prefixed copy of the key nor the branch's own.
  */
 export function meteredGetLatin1(meter: GasMeter, branch: Branch, s: string): Uint8Array | undefined {
-  meter.consumeN(KV_GAS_N.readCostFlat, "ReadFlat");
-  meter.consumeN(KV_GAS_N.readCostPerByte * s.length, "ReadPerByte");
+  chargeReadKey(meter, s.length);
   const value = branch.getLatin1(s);
-  if (value !== undefined) meter.consumeN(KV_GAS_N.readCostPerByte * value.length, "ReadPerByte");
+  if (value !== undefined) chargeReadValue(meter, value.length);
   return value;
 }
 
 export function meteredHasLatin1(meter: GasMeter, branch: Branch, s: string): boolean {
-  meter.consumeN(KV_GAS_N.hasCost, "Has");
+  chargeHas(meter);
   return branch.hasLatin1(s);
 }
 
 /** `key` is the full key's bytes, which the branch keeps as they are: the caller must not change them. */
 export function meteredSetLatin1(meter: GasMeter, branch: Branch, s: string, key: Uint8Array, value: Uint8Array): void {
-  meter.consumeN(KV_GAS_N.writeCostFlat, "WriteFlat");
-  meter.consumeN(KV_GAS_N.writeCostPerByte * (s.length + value.length), "WritePerByte");
+  chargeWrite(meter, s.length, value.length);
   branch.setOwned(s, key, value);
 }
 
 /** `key` as for meteredSetLatin1. */
 export function meteredDeleteLatin1(meter: GasMeter, branch: Branch, s: string, key: Uint8Array): void {
-  meter.consumeN(KV_GAS_N.deleteCost, "Delete");
+  chargeDelete(meter);
   branch.setOwned(s, key, undefined);
 }
 
