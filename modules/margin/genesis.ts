@@ -59,6 +59,9 @@ export function parseMarginGenesis(state: unknown): MarginParams {
   // A zero notional would be filled by the best order alone: the top of the book would set funding again.
   if (params.fundingImpactNotional < 1n)
     throw marginErrors.invalidGenesis(`${PARAMS_PATH}.funding_impact_notional must be at least 1 uusdc`);
+  // With no interval funding is never paid while its samples keep adding up: longs and shorts never settle.
+  if (params.fundingIntervalBlocks < 1n)
+    throw marginErrors.invalidGenesis(`${PARAMS_PATH}.funding_interval_blocks must be at least 1 block`);
   // Settlement averages at least one block of oracle history (an empty window would halt expiry).
   if (params.settlementTwapBlocks < 1n)
     throw marginErrors.invalidGenesis(`${PARAMS_PATH}.settlement_twap_blocks must be at least 1`);

@@ -240,6 +240,16 @@ test("a zero funding impact notional is refused: the best order alone would set 
   t.true(genesisIssues(g).some((i) => /funding_impact_notional must be at least 1 uusdc/.test(i)));
 });
 
+test("a funding interval of 0 blocks is refused: funding would never be paid", (t) => {
+  const g = base();
+  g.app_state["margin"] = { params: { funding_interval_blocks: "0" } };
+  t.deepEqual(genesisIssues(g), [
+    "app_state.margin.params.funding_interval_blocks must be at least 1 block: invalid margin genesis",
+  ]);
+  g.app_state["margin"] = { params: { funding_interval_blocks: "1" } };
+  t.deepEqual(genesisIssues(g), []);
+});
+
 test("genesis validation runs each module's own genesis rules: one validation per field, not two that disagree", (t) => {
   const g = base();
   (g.app_state.bank as unknown as Record<string, unknown>)["denom_metdata"] = [];
