@@ -69,6 +69,11 @@ export async function executeAndPersist(
     lastResultsHash: block.header.lastResultsHash,
     lastBlockHash: block.header.lastBlockId.hash,
   });
+  // Served between finalize and Commit: a sequencer's orders (on the next height, pipelined on
+  // this block's speculative state), CheckTx on the check state (re-checked after the Commit,
+  // as ever), and queries, which the app holds until the Commit. Consensus events wait in the
+  // driver's queue, as they do during the batch's write.
+  await turnOfEventLoop();
   const batch = o.db.batch();
   const { retainHeight } = o.app.commit(batch);
   const committed: CommittedBlock = { block, blockId, commit, results, validators: [...set.validators] };
