@@ -105,7 +105,7 @@ export function publishFinalityEvents(
     const counterparties = receipt.fills.flatMap((f) => [f.account, f.counterparty]).filter((a) => a !== "");
     const accounts = [...new Set([...ladder.accountsOf(receipt.txHash), ...counterparties])];
     const hash = toHex(receipt.txHash).toUpperCase();
-    const value = { ...receiptToJson(r.signed, r.stage), accounts };
+    const value = { ...receiptToJson(r.signed, r.stage, receipt), accounts };
     const attributes = new Map<string, readonly string[]>([
       ["tx.hash", [hash]],
       ["receipt.account", accounts],

@@ -40,6 +40,14 @@ export interface HeightState {
 
 type CommitOptions = Pick<ConsensusDriverOptions, "app" | "db" | "blockStore" | "onBlockCommitting" | "logger">;
 
+/**
+ * Resolves after a turn of the event loop in which I/O that arrived meanwhile is handled: an
+ * immediate set from another immediate runs after the loop's next poll phase.
+ */
+function turnOfEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}
+
 /** Executes and writes `block`; returns what was committed and the state of the next height. */
 export async function executeAndPersist(
   o: CommitOptions,
@@ -61,9 +69,20 @@ export async function executeAndPersist(
     lastResultsHash: block.header.lastResultsHash,
     lastBlockHash: block.header.lastBlockId.hash,
   });
+  // Served between finalize and Commit: a sequencer's orders (on the next height, pipelined on
+  // this block's speculative state), CheckTx on the check state (re-checked after the Commit,
+  // as ever), and queries, which the app holds until the Commit. Consensus events wait in the
+  // driver's queue, as they do during the batch's write.
+  await turnOfEventLoop();
   const batch = o.db.batch();
   const { retainHeight } = o.app.commit(batch);
   const committed: CommittedBlock = { block, blockId, commit, results, validators: [...set.validators] };
+  // In the same synchronous step as the app's Commit: the mempool's re-check follows it there.
+  o.onBlockCommitting?.(committed, batch);
+  // What follows only fills the batch (the block store makes nothing visible before
+  // markSaved): the requests that arrived meanwhile are served first. On a sequencer at 500
+  // orders/s this one step was ~100 µs per tx of the block, a quarter of it encoding the results.
+  await turnOfEventLoop();
   o.blockStore.save(batch, committed, set);
   evidence.committed(batch, block.evidence);
   const afterNext = applyValidatorUpdates(
@@ -78,7 +97,6 @@ export async function executeAndPersist(
     o.blockStore.saveScheduledValidators(batch, h + 2n, afterNext);
     o.logger?.info("validator set changes", { at_height: String(h + 2n), updates: results.validatorUpdates.length });
   }
-  o.onBlockCommitting?.(committed, batch);
   await batch.write();
   o.blockStore.markSaved(h);
   // Old heights go after the commit, in batches of their own (blockStore.ts): the block's

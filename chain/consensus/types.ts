@@ -109,6 +109,7 @@ export interface ConsensusDriverOptions {
   createEmptyBlocks: boolean;
   createEmptyBlocksIntervalMs: number;
   blockBuilder: BlockBuilder;
+  /** In the same synchronous step as the app's Commit; the block store's writes join the batch after it. */
   onBlockCommitting?(committed: CommittedBlock, batch: WriteBatch): void;
   onBlockCommitted?(committed: CommittedBlock): void;
   network?: ConsensusNetwork;

@@ -226,6 +226,12 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
   let chainId = storedChainId === undefined ? "" : fromUtf8(storedChainId);
   let lastBlockTime: Timestamp = ZERO_TIME;
   let pendingHeight: bigint | undefined;
+  /**
+   * Queries that arrived between a block's finalize and its Commit (the node serves requests
+   * there: consensus/blockCommit.ts), answered once it is committed: the working state then
+   * holds the block's writes while its version is still the height before.
+   */
+  let awaitingCommit: (() => void)[] = [];
   let checkState: Branch = branchStore(state.working);
   /**
    * Re-checks without the ante (anteReplay.ts), with the default ante steps only (another
@@ -435,11 +441,16 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
       checkState = branchStore(state.working);
       recheckRecords = anteRecords;
       anteRecords = new Map();
+      const waiting = awaitingCommit;
+      awaitingCommit = [];
+      for (const answer of waiting) answer();
       const keep = options.retainBlocks ?? 0n;
       return { retainHeight: keep > 0n && height > keep ? height - keep : 0n };
     },
 
     query(req: QueryRequest): Promise<QueryResponse> {
+      if (pendingHeight !== undefined)
+        return new Promise<void>((committed) => awaitingCommit.push(committed)).then(() => app.query(req));
       return abciQuery(
         {
           state,

@@ -200,18 +200,19 @@ export function createFinalityLadder(o: { capacity?: number; settlement?: Settle
       });
     },
     receipt(r) {
-      const key = toHex(r.receipt.txHash).toUpperCase();
-      const at = r.stage === "sequenced" || r.stage === "rejected" ? r.receivedAtMs : (r.settledAtMs ?? r.receivedAtMs);
       // `committed` comes from the block itself (committed()), for every tx, receipted or not.
       if (r.stage === "committed") return;
-      step(key, {
+      // Read once: a judged receipt the store holds as bytes only decodes again at each read.
+      const receipt = r.receipt;
+      const at = r.stage === "sequenced" || r.stage === "rejected" ? r.receivedAtMs : (r.settledAtMs ?? r.receivedAtMs);
+      step(toHex(receipt.txHash).toUpperCase(), {
         stage: r.stage,
         atMs: at,
-        height: r.receipt.height,
-        index: r.receipt.index,
-        code: r.receipt.code,
-        codespace: r.receipt.codespace,
-        ...(r.receipt.log === "" ? {} : { log: r.receipt.log }),
+        height: receipt.height,
+        index: receipt.index,
+        code: receipt.code,
+        codespace: receipt.codespace,
+        ...(receipt.log === "" ? {} : { log: receipt.log }),
       });
     },
     committed(height, hashes, results, atMs) {

@@ -11,7 +11,6 @@ import { sameValue, type SpeculativeBlock, type SpeculativeBlockRequest } from "
 import type { LastCommitInfo, Timestamp, TxResult } from "../types/abci.js";
 import { blockTxBytes, type DuplicateVoteEvidence } from "../types/block.js";
 import { toHex } from "../types/bytes.js";
-import { sha256 } from "../crypto/hash.js";
 import type { Receipt } from "./receipt.js";
 import { honours } from "./receiptStore.js";
 
@@ -121,10 +120,10 @@ export function retimedRequest(h: SequencedHeight, nowMs: number): SpeculativeBl
   return { ...h.req, time };
 }
 
-/** Records a kept tx and its result in `h`. */
-export function keep(h: SequencedHeight, tx: Uint8Array, result: TxResult): void {
+/** Records a kept tx and its result in `h`; `key` is the hex of the tx's hash (the caller has hashed it). */
+export function keep(h: SequencedHeight, tx: Uint8Array, result: TxResult, key: string): void {
   h.txs.push(tx);
-  h.hashes.add(toHex(sha256(tx)));
+  h.hashes.add(key);
   h.bytes += blockTxBytes(tx.length);
   h.gas += result.gasWanted;
   h.results.push(result);
@@ -168,7 +167,7 @@ export function rebaseHeight(
     const promise = p.promises[i]!;
     const outcome = h.spec.execute(tx, fitsGas(h));
     if (!outcome.kept || !honours(promise, tx, outcome.result)) return undefined;
-    keep(h, tx, outcome.result);
+    keep(h, tx, outcome.result, toHex(promise.txHash));
     h.promises.push(promise);
   }
   return h;

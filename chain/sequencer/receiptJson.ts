@@ -67,14 +67,19 @@ export function decodedReceiptJson(r: Receipt): Record<string, unknown> {
   };
 }
 
-export function receiptToJson(signed: SignedReceipt, stage?: string): ReceiptJson {
+/**
+ * `decoded`: `Receipt.decode(signed.receipt)` when the caller holds it (the receipt store
+ * does while the receipt is pending): every broadcast's answer goes through here, and
+ * decoding the receipt again cost ~13 µs an order on a loaded sequencer.
+ */
+export function receiptToJson(signed: SignedReceipt, stage?: string, decoded?: Receipt): ReceiptJson {
   return {
     signed: {
       receipt: toBase64(signed.receipt),
       signature: toBase64(signed.signature),
       pub_key: toBase64(signed.pubKey),
     },
-    receipt: decodedReceiptJson(Receipt.decode(signed.receipt)),
+    receipt: decodedReceiptJson(decoded ?? Receipt.decode(signed.receipt)),
     ...(stage === undefined ? {} : { stage }),
   };
 }

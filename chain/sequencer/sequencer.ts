@@ -246,7 +246,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
       gasWanted: r.gasWanted,
       gasUsed: r.gasUsed,
     };
-    keep(h, tx, r);
+    keep(h, tx, r, key);
     const lie = o.byzantineForTesting?.falseFills(promise.fills);
     h.promises.push(sign(lie === undefined ? promise : { ...promise, fills: lie }, h.epoch));
     const twin = o.byzantineForTesting?.conflictingResult(promise);

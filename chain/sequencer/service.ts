@@ -415,7 +415,9 @@ export async function openSequencing(o: SequencingOptions): Promise<Sequencing> 
     },
     async receipt(txHash, waitMs) {
       const r = waitMs > 0 ? await receipts.wait(txHash, waitMs) : receipts.get(txHash);
-      return r === undefined || !receipts.servable(r) ? undefined : receiptToJson(r.signed, r.stage);
+      if (r === undefined || !receipts.servable(r)) return undefined;
+      // A pending receipt is held decoded; a judged one is bytes only, and receiptToJson decodes it once.
+      return receiptToJson(r.signed, r.stage, r.stage === "sequenced" ? r.receipt : undefined);
     },
     missingReceipt(admitted, waitedMs) {
       const e = schedule.current();

@@ -245,3 +245,68 @@ test("a validator that crashed right after signing a prevote resumes the round w
   );
   t.is(after[0]!.commit.round, prevote!.round);
 });
+
+test("a task waiting on the event loop when a block commits runs before the block store's writes join the block's batch", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "strike-cs-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const db = createMemoryDatabase();
+  const order: string[] = [];
+  // The app's Commit and the block store put into the same batch; only what follows the commit step is looked at.
+  const recording: Database = {
+    ...db,
+    batch() {
+      const b = db.batch();
+      return {
+        put(key, value) {
+          order.push("put");
+          b.put(key, value);
+        },
+        del: (key) => b.del(key),
+        write: () => b.write(),
+        get length() {
+          return b.length;
+        },
+      };
+    },
+  };
+  const committed: CommittedBlock[] = [];
+  const { driver } = await makeDriver(db, dir, [utf8("tx-a")], committed, {
+    db: recording,
+    onBlockCommitting: () => {
+      order.push("committing");
+      setImmediate(() => order.push("waiting task"));
+    },
+  });
+  await driver.start();
+  await waitFor(() => committed.length >= 1);
+  await driver.stop();
+  const afterCommit = order.slice(order.indexOf("committing"));
+  t.deepEqual(afterCommit.slice(0, 3), ["committing", "waiting task", "put"]);
+});
+
+test("a task waiting on the event loop when a block is finalized runs before the app's Commit", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "strike-cs-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const db = createMemoryDatabase();
+  const order: string[] = [];
+  const app = await openFakeApp(db);
+  const observed: typeof app = {
+    ...app,
+    finalizeBlock(req) {
+      const res = app.finalizeBlock(req);
+      order.push("finalized");
+      setImmediate(() => order.push("waiting task"));
+      return res;
+    },
+    commit(batch) {
+      order.push("commit");
+      return app.commit(batch);
+    },
+  };
+  const committed: CommittedBlock[] = [];
+  const { driver } = await makeDriver(db, dir, [utf8("tx-a")], committed, { app: observed });
+  await driver.start();
+  await waitFor(() => committed.length >= 1);
+  await driver.stop();
+  t.deepEqual(order.slice(0, 3), ["finalized", "waiting task", "commit"]);
+});

@@ -2,6 +2,7 @@ import test from "ava";
 import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
 import {
   INITIAL_BALANCE,
   account,
@@ -141,4 +142,37 @@ test("Simulate over ABCI query returns gas info and the msg responses, changing 
   t.is(f.verifications(), 0);
   // And the same tx, signed, still passes with sequence 0: simulation did not bump it.
   t.is(f.app.checkTx(TxRaw.encode(signed).finish(), "new").code, 0);
+});
+
+test("a query that arrives between a block's finalize and its Commit is answered once the block is committed, with its state", async (t) => {
+  const f = await createFixture();
+  const [a, b] = f.accounts;
+  const before = await balance(f, b!.address);
+  const tx = await signTx(a!, { msgs: [sendMsg(a!.address, b!.address, [{ denom: "ustrike", amount: "9" }])] });
+  f.height += 1n;
+  f.app.finalizeBlock({
+    txs: [tx],
+    height: f.height,
+    time: { seconds: 1_700_000_000n + f.height, nanos: 0 },
+    hash: new Uint8Array(32),
+    proposerAddress: new Uint8Array(20),
+    misbehavior: [],
+  });
+  let answered = false;
+  const during = query(
+    f,
+    "/cosmos.bank.v1beta1.Query/Balance",
+    QueryBalanceRequest.encode({ address: b!.address, denom: "ustrike" }).finish(),
+  ).then((r) => {
+    answered = true;
+    return r;
+  });
+  await new Promise((r) => setTimeout(r, 20));
+  t.false(answered, "not answered from a state whose version is still the height before");
+  const batch = f.db.batch();
+  f.app.commit(batch);
+  await batch.write();
+  const r = await during;
+  t.is(r.height, f.height);
+  t.is(BigInt(QueryBalanceResponse.decode(r.value).balance!.amount), before + 9n);
 });

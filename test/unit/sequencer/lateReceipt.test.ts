@@ -78,3 +78,27 @@ test("a judged receipt keeps only its bytes: it reads back exactly as signed, de
   t.deepEqual(judged.signed, signed);
   t.is(judged.height, 7n);
 });
+
+test("the listeners told of a judged receipt read its decoded form; once they have, only the bytes are held", (t) => {
+  const store = createReceiptStore();
+  const told: { stage: string; held: boolean; height: bigint }[] = [];
+  store.onChange((r: StoredReceipt) => told.push({ stage: r.stage, held: r.receipt === r.receipt, height: r.height }));
+  const tx = utf8("tx-told-1");
+  const late = utf8("tx-told-late");
+  const { signed, receipt } = receiptFor(tx, 7n);
+  store.add(signed, receipt, 1);
+  store.blockCommitted(7n, [tx, late], [ok, ok], 2);
+  // Arriving after its block: judged at once, and its listeners told.
+  const after = receiptFor(late, 7n, 1);
+  store.add(after.signed, after.receipt, 3);
+  t.deepEqual(told, [
+    { stage: "sequenced", held: true, height: 7n },
+    { stage: "committed", held: true, height: 7n },
+    { stage: "committed", held: true, height: 7n },
+  ]);
+  for (const hash of [sha256(tx), sha256(late)]) {
+    const judged = store.get(hash)!;
+    t.not(judged.receipt, judged.receipt, "nothing decoded is held once judged");
+  }
+  t.deepEqual(store.get(sha256(late))!.receipt, after.receipt);
+});

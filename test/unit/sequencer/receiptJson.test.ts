@@ -1,5 +1,10 @@
 import test from "ava";
-import { ReceiptStatus } from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
+import {
+  FillSide,
+  Liquidity,
+  Receipt,
+  ReceiptStatus,
+} from "../../../chain/codec/generated/strike/sequencer/v1/receipt.js";
 import { createEd25519Signer, ed25519Address } from "../../../chain/crypto/ed25519.js";
 import { sha256 } from "../../../chain/crypto/hash.js";
 import { toHex, utf8 } from "../../../chain/types/bytes.js";
@@ -54,4 +59,36 @@ test("a receipt JSON whose signed bytes are missing or not strings is a malforme
   );
   json.signed.receipt = "***";
   t.throws(() => verifyReceiptJson(json));
+});
+
+test("a receipt's JSON from its decoded form, as the store holds a pending one, is the JSON from its bytes", (t) => {
+  const withFills = signReceipt(
+    {
+      ...Receipt.decode(signed.receipt),
+      fills: [
+        {
+          market: "ETH-PERP",
+          side: FillSide.FILL_SIDE_BUY,
+          price: 3000n,
+          size: 2n,
+          fee: "-3",
+          liquidity: Liquidity.LIQUIDITY_MAKER,
+          orderId: 7n,
+          counterpartyOrderId: 8n,
+          tradeSeq: 11n,
+          account: "strike1maker",
+          subaccount: 0,
+          counterparty: "strike1taker",
+          counterpartySubaccount: 1,
+        },
+      ],
+      log: "a log",
+      data: utf8("data"),
+      gasWanted: 10n,
+      gasUsed: 9n,
+    },
+    key,
+  );
+  const decoded = Receipt.decode(withFills.receipt);
+  t.deepEqual(receiptToJson(withFills, "sequenced", decoded), receiptToJson(withFills, "sequenced"));
 });
