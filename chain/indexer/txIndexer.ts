@@ -4,7 +4,7 @@
  * keys.ts (one record per tx, per-block posting lists). `index` writes a block into a batch
  * with the height it reached; the node writes it after the block's commit (indexQueue.ts).
  */
-import { sha256 } from "../crypto/hash.js";
+import { txHash } from "../crypto/txHash.js";
 import type { Database, WriteBatch } from "../store/types.js";
 import type { TxResult } from "../types/abci.js";
 import { latin1, prefixEnd, readU64be, u64be, writeU32be } from "../types/bytes.js";
@@ -174,7 +174,7 @@ function* indexBlock(
     const result = results[index];
     // FinalizeBlock returns one result per tx; a missing one means there is nothing to index.
     if (result === undefined) continue;
-    const hash = sha256(tx);
+    const hash = txHash(tx);
     batch.put(txByHashKey(hash), encodeTxRecord(height, index, tx, result));
     writeU32be(list, listed * BLOCK_ENTRY_BYTES, index);
     list.set(hash, listed * BLOCK_ENTRY_BYTES + 4);

@@ -11,7 +11,7 @@ import { sameValue, type SpeculativeBlock, type SpeculativeBlockRequest } from "
 import type { LastCommitInfo, Timestamp, TxResult } from "../types/abci.js";
 import { blockTxBytes, type DuplicateVoteEvidence } from "../types/block.js";
 import { toHex } from "../types/bytes.js";
-import { sha256 } from "../crypto/hash.js";
+import { txHash } from "../crypto/txHash.js";
 import type { Receipt } from "./receipt.js";
 import { honours } from "./receiptStore.js";
 
@@ -124,7 +124,7 @@ export function retimedRequest(h: SequencedHeight, nowMs: number): SpeculativeBl
 /** Records a kept tx and its result in `h`. */
 export function keep(h: SequencedHeight, tx: Uint8Array, result: TxResult): void {
   h.txs.push(tx);
-  h.hashes.add(toHex(sha256(tx)));
+  h.hashes.add(toHex(txHash(tx)));
   h.bytes += blockTxBytes(tx.length);
   h.gas += result.gasWanted;
   h.results.push(result);
