@@ -28,7 +28,8 @@ import { measureVerificationLimit, resultsDir, writeResult } from "./lib/machine
 import { watchBlocks } from "./lib/blockWatchers.js";
 import { benchNodeArgs, benchNodeEnv } from "./lib/nodeArgs.js";
 import { samples } from "./lib/metrics.js";
-import { fetchAccountNumbers, newSender, runPhase, signLanes } from "./lib/sendPhase.js";
+import { fetchAccountNumbers, newSender, runPhase, signLanes, type Phase } from "./lib/sendPhase.js";
+import { cpuBetween, cpuSnapshot } from "./lib/threadCpu.js";
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 512);
 /** Each account's txs in each of the saturation, paced and watched phases. */
@@ -84,23 +85,42 @@ async function main(): Promise<void> {
     await fetchAccountNumbers(rpcUrl, senders);
     const build = (from: number, to: number) => signLanes(senders, receiver, chainId, LANES, from, to);
     const wsUrl = rpcUrl.replace("http", "ws") + "/websocket";
+    // Where the cores went in a phase: the node (its event loop apart), this process (the
+    // clients, sharing the node's two cores) and the machine; per committed tx, the node's CPU
+    // time, which a loaded machine's wait for a core does not inflate as it does the rate.
+    const pids = [node.pid ?? -1, process.pid];
+    const withCpu = async (phase: () => Promise<Phase>) => {
+      const a = cpuSnapshot(pids);
+      const r = await phase();
+      const b = cpuSnapshot(pids);
+      const d = cpuBetween(a, b);
+      const nodeCpu = d.processes.get(node.pid ?? -1);
+      // Over the whole phase (its quiet start and its tail included), as the shares are.
+      const perTx = (share: number | undefined) =>
+        share === undefined || r.committed === 0 ? null : Math.round((share * (b.atMs - a.atMs) * 1e3) / r.committed);
+      return {
+        ...r,
+        cpu: { node: nodeCpu, clients: d.processes.get(process.pid), machine: d.machine },
+        nodeCpuMicrosPerTx: { eventLoop: perTx(nodeCpu?.eventLoopRunning), allThreads: perTx(nodeCpu?.cores) },
+      };
+    };
     let next = 0;
     const take = (n: number): [number, number] => [next, (next += n)];
     const warmup =
       WARMUP_TXS_PER_ACCOUNT > 0
-        ? await runPhase([rpcUrl], wsUrl, build(...take(WARMUP_TXS_PER_ACCOUNT)), undefined)
+        ? await withCpu(() => runPhase([rpcUrl], wsUrl, build(...take(WARMUP_TXS_PER_ACCOUNT)), undefined))
         : null;
     const signStart = performance.now();
     const saturationTxs = build(...take(TXS_PER_ACCOUNT));
     const signSeconds = (performance.now() - signStart) / 1000;
-    const saturation = await runPhase([rpcUrl], wsUrl, saturationTxs, undefined);
+    const saturation = await withCpu(() => runPhase([rpcUrl], wsUrl, saturationTxs, undefined));
     const pacedRate = Math.max(100, Math.floor(saturation.txPerSecond / 2));
-    const paced = await runPhase([rpcUrl], wsUrl, build(...take(TXS_PER_ACCOUNT)), pacedRate);
+    const paced = await withCpu(() => runPhase([rpcUrl], wsUrl, build(...take(TXS_PER_ACCOUNT)), pacedRate));
     const watchedTxs = build(...take(TXS_PER_ACCOUNT));
     const watchers = await watchBlocks(wsUrl, WATCHERS);
     let watched;
     try {
-      watched = await runPhase([rpcUrl], wsUrl, watchedTxs, undefined);
+      watched = await withCpu(() => runPhase([rpcUrl], wsUrl, watchedTxs, undefined));
     } finally {
       watchers.close();
     }

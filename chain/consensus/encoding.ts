@@ -13,6 +13,7 @@ import { Consensus } from "cosmjs-types/tendermint/version/types";
 import type { ConsensusParams, Timestamp, TxResult } from "../types/abci.js";
 import type { BlockId, Commit, CommitSig, Header, Proposal, SignedMsgType, Validator, Vote } from "../types/block.js";
 import { sha256 } from "../crypto/hash.js";
+import { txHash } from "../crypto/txHash.js";
 import { merkleRoot } from "./merkle.js";
 
 /** CometBFT's block protocol version (version.BlockProtocol) in 0.38. */
@@ -21,9 +22,8 @@ export const BLOCK_PROTOCOL = 11n;
 /** Go's zero `time.Time` (0001-01-01T00:00:00Z), which CometBFT puts in absent commit sigs. */
 export const GO_ZERO_TIME: Timestamp = { seconds: -62135596800n, nanos: 0 };
 
-export function txHash(tx: Uint8Array): Uint8Array {
-  return sha256(tx);
-}
+/** Memoized per bytes object (crypto/txHash.ts): a block's txs were hashed on their way in. */
+export { txHash };
 
 /** CometBFT address of an ed25519 key (sha256(pubKey)[:20]), under consensus' name. */
 export { ed25519Address as addressFromPubKey } from "../crypto/ed25519.js";

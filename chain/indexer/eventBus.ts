@@ -12,7 +12,7 @@
  * receipt a lookup per key, not a hundred query matches. Every candidate is still matched
  * against its whole query, so the index only decides who is looked at.
  */
-import { sha256 } from "../crypto/hash.js";
+import { txHash } from "../crypto/txHash.js";
 import type { FinalizeBlockResponse } from "../types/abci.js";
 import type { Block, BlockId } from "../types/block.js";
 import { indexerErrors } from "./errors.js";
@@ -308,6 +308,6 @@ export function publishBlockEvents(
   block.txs.forEach((tx, index) => {
     const result = results.txResults[index];
     if (result === undefined) return;
-    bus.publish({ type: "Tx", tx: { hash: sha256(tx), height: block.header.height, index, tx, result } });
+    bus.publish({ type: "Tx", tx: { hash: txHash(tx), height: block.header.height, index, tx, result } });
   });
 }

@@ -2,7 +2,7 @@
  * Composite event maps (`event_type.attr_key` → values) as CometBFT builds them for
  * `subscribe` queries and for the `events` field of websocket messages.
  */
-import { sha256 } from "../crypto/hash.js";
+import { txHash } from "../crypto/txHash.js";
 import type { AbciEvent } from "../types/abci.js";
 import { toHex } from "../types/bytes.js";
 import type { EventData } from "./types.js";
@@ -13,7 +13,7 @@ export const TX_HEIGHT_KEY = "tx.height";
 
 /** CometBFT writes tx hashes in events and JSON as uppercase hex. */
 export function txHashHex(tx: Uint8Array): string {
-  return toHex(sha256(tx)).toUpperCase();
+  return toHex(txHash(tx)).toUpperCase();
 }
 
 export function addAbciEvents(map: Map<string, string[]>, events: readonly AbciEvent[], onlyIndexed = false): void {

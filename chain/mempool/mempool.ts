@@ -10,7 +10,7 @@
  * calls it in the same synchronous step as Commit, before the block's batch is written.
  */
 import { blockTxBytes } from "../types/block.js";
-import { sha256 } from "../crypto/hash.js";
+import { txHash } from "../crypto/txHash.js";
 import { toHex } from "../types/bytes.js";
 import type { Application, TxResult } from "../types/abci.js";
 import { sdkErrors, type RegisteredError } from "../types/errors.js";
@@ -131,7 +131,7 @@ export function createMempool(options: MempoolOptions): Mempool {
     if (tx.length > options.maxTxBytes) {
       return refusal(mempoolErrors.txTooLarge, `tx is ${tx.length} bytes, the limit is ${options.maxTxBytes}`);
     }
-    const hash = sha256(tx);
+    const hash = txHash(tx);
     const key = toHex(hash);
     if (entries.has(key) || seen.has(key)) return refusal(sdkErrors.txInMempoolCache);
     if (entries.size >= options.maxTxs || bytes + tx.length > options.maxBytes) {
@@ -195,7 +195,7 @@ export function createMempool(options: MempoolOptions): Mempool {
 
     update(committedTxs) {
       for (const tx of committedTxs) {
-        const key = toHex(sha256(tx));
+        const key = toHex(txHash(tx));
         remove(key);
         remember(key);
       }

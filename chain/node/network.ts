@@ -10,7 +10,7 @@ import type { ConsensusDriver, ConsensusNetwork } from "../consensus/types.js";
 import { heldForRetry, isPeerFault, type Mempool, type TxOrigin } from "../mempool/mempool.js";
 import { preverifiedAdmission } from "../mempool/preverify.js";
 import { createP2PHost, p2pPeerId, type ChannelId, type P2PHost } from "../p2p/index.js";
-import { sha256 } from "../crypto/hash.js";
+import { txHash } from "../crypto/txHash.js";
 import type { TxResult } from "../types/abci.js";
 import { sdkErrors } from "../types/errors.js";
 import type { NodeConfig } from "./config.js";
@@ -152,7 +152,7 @@ export function createNodeNetwork(o: {
       },
     );
   }
-  host.onMessage("mempool", (peer, tx) => fromPeer(peer, tx, sha256(tx)));
+  host.onMessage("mempool", (peer, tx) => fromPeer(peer, tx, txHash(tx)));
 
   return {
     host,

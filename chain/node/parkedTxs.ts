@@ -76,6 +76,8 @@ export function createParkedTxs(o: ParkedTxsOptions = {}): ParkedTxs {
   };
   return {
     get size() {
+      // Asked after every admitted tx: nothing held (the usual case) needs no walk or clock.
+      if (held.size === 0) return 0;
       expire();
       return held.size;
     },

@@ -10,7 +10,7 @@ import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { Any } from "cosmjs-types/google/protobuf/any";
 import { createSignatureCache, type SignatureCache } from "../crypto/sigCache.js";
 import { verifySecp256k1Digest } from "../crypto/secp256k1.js";
-import { sha256 } from "../crypto/hash.js";
+import { txHash } from "../crypto/txHash.js";
 import { branchStore, type Branch } from "../store/branch.js";
 import type { StateStore, WriteBatch } from "../store/types.js";
 import type {
@@ -347,7 +347,7 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
         return kind === "recheck" ? recheckAnswer(result) : result;
       }
       if (kind === "recheck") {
-        const key = latin1(sha256(tx));
+        const key = latin1(txHash(tx));
         const record = recheckRecords.get(key);
         if (record !== undefined && replayAnte(record, checkState, options.bank.creditedBalance!)) {
           anteRecords.set(key, record);
@@ -383,7 +383,7 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
       let gas = 0n;
       for (const tx of txs) {
         if (tx.length > env.maxTxBytes) return false;
-        let decoded = decodedTxs.get(sha256(tx));
+        let decoded = decodedTxs.get(txHash(tx));
         if (decoded === undefined) {
           try {
             decoded = decodeTx(tx, routers.msgs);
@@ -412,7 +412,7 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
       let response: Omit<FinalizeBlockResponse, "appHash">;
       if (reused !== undefined) {
         reuse.finalizeReused++;
-        for (const tx of req.txs) forgetTx(sha256(tx));
+        for (const tx of req.txs) forgetTx(txHash(tx));
         response = reused;
       } else {
         reuse.finalizeExecuted++;
@@ -498,7 +498,7 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
       return preverifySignatures(preverifyEnv, verifier, prepared);
     },
 
-    admissibleWithoutState(tx: Uint8Array, hash = sha256(tx)): boolean {
+    admissibleWithoutState(tx: Uint8Array, hash = txHash(tx)): boolean {
       if (tx.length > env.maxTxBytes) return false;
       let decoded = decodedTxs.get(hash);
       if (decoded === undefined) {
@@ -543,7 +543,7 @@ export function createBaseApp(options: BaseAppOptions): StrikeApp {
 
     txSigners(tx: Uint8Array): string[] {
       // Usually decoded already, by preverify or CheckTx: decoding is a tx's largest fixed cost.
-      return [...(decodedTxs.get(sha256(tx)) ?? decodeTx(tx, routers.msgs)).signers];
+      return [...(decodedTxs.get(txHash(tx)) ?? decodeTx(tx, routers.msgs)).signers];
     },
   };
   return app;

@@ -9,6 +9,7 @@
  */
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { sha256 } from "../crypto/hash.js";
+import { txHash } from "../crypto/txHash.js";
 import type { SignatureCache, SignatureClaim, SignatureInput } from "../crypto/sigCache.js";
 import type { SignatureVerifier } from "../crypto/verifyPool.js";
 import type { KVStore } from "../store/types.js";
@@ -56,7 +57,7 @@ export function pendingSignatures(
   bytes: Uint8Array,
 ): { hash: Uint8Array; pending: Pending[] } | undefined {
   if (bytes.length > env.maxTxBytes) return undefined;
-  const hash = sha256(bytes);
+  const hash = txHash(bytes);
   const tx = decoded(env, bytes, hash);
   if (tx === undefined) return undefined;
   // Reads only; an unmetered context over the check state.

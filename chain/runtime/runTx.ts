@@ -3,7 +3,7 @@
  * the ante pipeline in its own branch (kept if it passes), then the messages in another
  * branch (kept only if all succeed). A failed tx thus leaves only its fee and sequence.
  */
-import { sha256 } from "../crypto/hash.js";
+import { txHash } from "../crypto/txHash.js";
 import { branchStore } from "../store/branch.js";
 import { stringKey } from "../store/sortedKeys.js";
 import type { KVStore } from "../store/types.js";
@@ -105,7 +105,7 @@ export function runTx(
     };
   }
   let tx: DecodedTx;
-  const hash = sha256(bytes);
+  const hash = txHash(bytes);
   const cached = env.decodedTxs?.get(hash);
   if (cached !== undefined) tx = cached;
   else {

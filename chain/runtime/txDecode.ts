@@ -7,7 +7,7 @@
 import { AuthInfo, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { PubKey as Ed25519PubKey } from "cosmjs-types/cosmos/crypto/ed25519/keys";
 import { PubKey as Secp256k1PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
-import { sha256 } from "../crypto/hash.js";
+import { txHash } from "../crypto/txHash.js";
 import { StrikeError, sdkErrors } from "../types/errors.js";
 import { assertCanonicalTxRaw, decodeStrict } from "./txCanonical.js";
 import type { AnyMsg, MsgRoute } from "./types.js";
@@ -87,7 +87,7 @@ export function decodeTx(
   for (const m of msgs) for (const s of m.route.signers(m.msg)) if (!signers.includes(s)) signers.push(s);
   return {
     bytes,
-    hash: hash ?? sha256(bytes),
+    hash: hash ?? txHash(bytes),
     bodyBytes: raw.bodyBytes,
     authInfoBytes: raw.authInfoBytes,
     signatures: raw.signatures,

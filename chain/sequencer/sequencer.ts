@@ -19,7 +19,7 @@
  */
 import { blockTxBytes } from "../types/block.js";
 import { ed25519Address, type Ed25519Signer } from "../crypto/ed25519.js";
-import { sha256 } from "../crypto/hash.js";
+import { txHash as hashOfTx } from "../crypto/txHash.js";
 import type { HeightPlan, SealedBlock } from "../consensus/types.js";
 import type { LastCommitInfo, Timestamp, TxResult } from "../types/abci.js";
 import { timestampToNs } from "../consensus/blockFactory.js";
@@ -202,7 +202,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     const h = open;
     // A closed block is one whose changes were committed (finalize reused them) or moved on.
     if (h === undefined || h.sealed || h.full || h.paused || h.spec.closed) return false;
-    const txHash = sha256(tx);
+    const txHash = hashOfTx(tx);
     const key = toHex(txHash);
     // A tx of the block in flight is still in the mempool until that block commits; a
     // committed one sent again must not have its committed receipt replaced by a rejection.
@@ -344,7 +344,7 @@ export function createSequencer(o: SequencerOptions): Sequencer {
     refused(tx, result) {
       const h = open;
       if (h === undefined || DUPLICATE_CODES.has(`${result.codespace}/${result.code}`)) return;
-      const txHash = sha256(tx);
+      const txHash = hashOfTx(tx);
       // A tx receipted already (in flight, or committed) that comes back, say re-sent by a
       // peer after the seen-tx cache forgot it, fails CheckTx on its own sequence: signing
       // that refusal would contradict the receipt and replace it in the store.

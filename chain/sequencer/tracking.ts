@@ -5,7 +5,7 @@
  * CheckTx is already tied to an account; a refusal is `rejected`. Duplicates (a tx
  * already known) change nothing.
  */
-import { sha256 } from "../crypto/hash.js";
+import { txHash } from "../crypto/txHash.js";
 import { heldForRetry, type Mempool } from "../mempool/mempool.js";
 import type { FinalityLadder } from "./ladder.js";
 import { DUPLICATE_CODES } from "./sequencer.js";
@@ -35,7 +35,7 @@ export function trackingMempool(
     checkAndAdd(tx, origin) {
       const arrived = arrivals.get(tx) ?? now();
       arrivals.delete(tx);
-      const hash = sha256(tx);
+      const hash = txHash(tx);
       let accounts: readonly string[] = [];
       if (accountsOf !== undefined && ladder.get(hash) === undefined) {
         try {

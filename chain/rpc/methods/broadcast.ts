@@ -1,5 +1,5 @@
 /** broadcast_tx_async / _sync / _commit: hand a tx to the mempool, optionally wait for its block. */
-import { sha256 } from "../../crypto/hash.js";
+import { txHash } from "../../crypto/txHash.js";
 import type { IndexedTx } from "../../indexer/types.js";
 import type { TxResult } from "../../types/abci.js";
 import type { CallContext, RouteTable } from "../context.js";
@@ -30,7 +30,7 @@ async function broadcastAsync({ services }: CallContext, args: Args) {
   } catch {
     // Refused at once: the caller of an async broadcast is not told, as in CometBFT.
   }
-  return broadcastJson(sha256(tx), EMPTY_TX_RESULT);
+  return broadcastJson(txHash(tx), EMPTY_TX_RESULT);
 }
 
 /**
@@ -45,7 +45,7 @@ export const DEFAULT_RECEIPT_WAIT_MS = 1_500;
 async function broadcastSync(ctx: CallContext, args: Args) {
   const { services, limits } = ctx;
   const tx = txArg(args);
-  const hash = sha256(tx);
+  const hash = txHash(tx);
   const checked = await services.mempool.checkAndAdd(tx);
   const sequencer = services.sequencer;
   if (sequencer === undefined) return broadcastJson(hash, checked);
@@ -66,7 +66,7 @@ let commitWaiters = 0;
 async function broadcastCommit(ctx: CallContext, args: Args) {
   const { services, limits } = ctx;
   const tx = txArg(args);
-  const hash = sha256(tx);
+  const hash = txHash(tx);
   // In a batch the wait counts from the batch's start: once it has run out the tx is not even
   // checked, so that a call that could not wait for its block changes nothing.
   const timeoutMs = waitLeft(ctx, limits.timeoutBroadcastTxCommitMs);
