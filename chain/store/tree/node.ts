@@ -171,7 +171,7 @@ export function putChars(dst: Buffer, at: number, s: string, from: number, to: n
 const BITMAP = 8;
 const LEAF_BITMAP = 10;
 const LEAVES_LENGTH = 12;
-const HASH = 16;
+export const HASH = 16;
 export const HASHES = 48;
 
 /** Bit i set: child nibble i is present. */
@@ -332,6 +332,21 @@ export function storeNode(
   }
   w += 16 * internal;
   if (leavesBytes > 0) leaves.copy(b, w, 0, leavesBytes);
+  return h;
+}
+
+/** A node's block with its header written (version PENDING, hash not yet), for the caller to fill in. */
+export function allocNode(bitmap: number, leafBitmap: number, leavesBytes: number): Node {
+  const present = popcount16(bitmap);
+  const h = allocBlock(blockSize(present, present - popcount16(leafBitmap), leavesBytes));
+  const b = slabOf(h);
+  const o = offsetOf(h);
+  f64Of(h)[o >> 3] = PENDING;
+  b[o + BITMAP] = bitmap & 0xff;
+  b[o + BITMAP + 1] = bitmap >>> 8;
+  b[o + LEAF_BITMAP] = leafBitmap & 0xff;
+  b[o + LEAF_BITMAP + 1] = leafBitmap >>> 8;
+  b.writeUInt32LE(leavesBytes, o + LEAVES_LENGTH);
   return h;
 }
 
