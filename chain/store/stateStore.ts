@@ -120,7 +120,7 @@ class TreeStateStore implements OpenStateStore {
     }
     this.working.markApplied();
     // The replaced nodes' blocks: nothing reads the old tree from here on (proofs of the latest version are made synchronously).
-    for (const s of update.stale) freeNode(s.node);
+    for (const s of update.stale) freeNode(s.node, s.size);
     this.dropPlan(true);
     this.tree = update.root;
     this.currentVersion = version;

@@ -350,14 +350,19 @@ export function allocNode(bitmap: number, leafBitmap: number, leavesBytes: numbe
   return h;
 }
 
-/** Frees node `h`'s block (slab.ts): the node must no longer be reachable. */
-export function freeNode(h: Node): void {
+/** The size of node `h`'s block. */
+export function nodeBlockSize(h: Node): number {
   const b = slabOf(h);
   const o = offsetOf(h);
   const bitmap = b[o + BITMAP]! | (b[o + BITMAP + 1]! << 8);
   const leafBitmap = b[o + LEAF_BITMAP]! | (b[o + LEAF_BITMAP + 1]! << 8);
   const present = popcount16(bitmap);
-  freeBlock(h, blockSize(present, present - popcount16(leafBitmap), leavesLength(b, o)));
+  return blockSize(present, present - popcount16(leafBitmap), leavesLength(b, o));
+}
+
+/** Frees node `h`'s block (slab.ts): the node must no longer be reachable. `size` is its block's, if known. */
+export function freeNode(h: Node, size = nodeBlockSize(h)): void {
+  freeBlock(h, size);
 }
 
 /** Frees every node of a tree (a store being closed, a tree computed for a check). */

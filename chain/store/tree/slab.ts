@@ -27,6 +27,8 @@ export const slabs: (Buffer | undefined)[] = [];
 export const slabF64: (Float64Array | undefined)[] = [];
 
 const freeLists: number[][] = [];
+/** Blocks allocated and not freed. */
+let live = 0;
 const freeSlabIds: number[] = [];
 /** The slab being carved, and where its unused tail starts. */
 let current = -1;
@@ -68,6 +70,7 @@ function newSlab(bytes: number): number {
 
 /** A block of at least `size` bytes. */
 export function allocBlock(size: number): number {
+  live++;
   const cls = classOf(size);
   if (cls < 0) return newSlab((size + 7) & ~7) * SLAB_BYTES;
   const h = freeLists[cls]?.pop();
@@ -84,6 +87,7 @@ export function allocBlock(size: number): number {
 
 /** Frees block `h`, allocated with `size` bytes. */
 export function freeBlock(h: number, size: number): void {
+  live--;
   const cls = classOf(size);
   if (cls < 0) {
     const id = (h / SLAB_BYTES) | 0;
@@ -93,6 +97,11 @@ export function freeBlock(h: number, size: number): void {
     return;
   }
   (freeLists[cls] ??= []).push(h);
+}
+
+/** Blocks allocated and not freed (for tests: a tree's nodes are all there is). */
+export function liveBlocks(): number {
+  return live;
 }
 
 /** Bytes held in slabs (for tests and diagnostics). */

@@ -13,6 +13,7 @@ import {
   leafKeyIs,
   nibble,
   nodeBitmap,
+  nodeBlockSize,
   nodeLeafBitmap,
   nodeVersion,
   setNodeVersion,
@@ -32,8 +33,9 @@ export interface TreeOp {
 
 /** A stored node that the new tree no longer uses. */
 export interface StaleNode {
-  /** Its block, freed when the update is committed. */
+  /** Its block, freed when the update is committed, and the block's size. */
   readonly node: Node;
+  readonly size: number;
   readonly version: number;
   readonly depth: number;
   /** Any key hash under the node: its first `depth` nibbles are the node's path. */
@@ -140,7 +142,8 @@ export function updateTree(root: TreeNode | null, ops: TreeOp[], arena = new Rec
     if (!changed) return node;
     const keyHash = ops[lo]!.keyHash;
     const version = nodeVersion(node);
-    if (version !== PENDING) stale.push({ node, version, depth, keyHash });
+    // Its block's size is read now, while its header is in the cache, for the commit that frees it.
+    if (version !== PENDING) stale.push({ node, size: nodeBlockSize(node), version, depth, keyHash });
     const start = arena.length;
     const rebuilt = rebuildNode(node, changes, arena);
     // Every node created here ends up in the new tree: its parent is rebuilt around it.
