@@ -6,13 +6,16 @@
  * plain batches of key/value puts (one put per update, nothing hashed or rebuilt), into a
  * database that already holds the same 1M keys; every figure is also given as a fraction of it.
  * The machine is shared: the load average at start and end is recorded with the figures.
+ * CPU is given for the process, its main thread and RocksDB's background threads (Linux), with
+ * the garbage collector's pauses.
  * Env: BENCH_KEYS (1000000), BENCH_BLOCKS (20), BENCH_KEEP (keepRecent, 100), BENCH_REOPEN=0 skips the reopen.
  */
 
+import { readFileSync, readdirSync } from "node:fs";
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { cpus, freemem, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
+import { PerformanceObserver, performance } from "node:perf_hooks";
 import { openRocksDatabase } from "../chain/store/rocksDb.js";
 import { openStateStore } from "../chain/store/stateStore.js";
 import { resultsDir } from "./lib/machine.js";
@@ -61,6 +64,29 @@ function valueOf(n: number): Uint8Array {
   return v;
 }
 
+/**
+ * CPU time (ms) of this process's threads from /proc (Linux; undefined elsewhere), as the
+ * main thread's and RocksDB's background threads' (flushes and compactions): the process
+ * figure counts both, and they compete for the same cores.
+ */
+function threadCpuMs(): { main: number; rocks: number } | undefined {
+  try {
+    const ticks = (stat: string): number => {
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(f[11]) + Number(f[12])) * 10; // USER_HZ is 100 on Linux
+    };
+    let rocks = 0;
+    for (const t of readdirSync("/proc/self/task")) {
+      const stat = readFileSync(`/proc/self/task/${t}/stat`, "latin1");
+      if (stat.includes("(rocksdb:")) rocks += ticks(stat);
+    }
+    // Read from the main thread: /proc/thread-self is the reader's own thread.
+    return { main: ticks(readFileSync("/proc/thread-self/stat", "latin1")), rocks };
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   const loadAverageAtStart = loadavg().map(round);
   const dir = await mkdtemp(join(tmpdir(), "strike-bench-state-"));
@@ -84,7 +110,19 @@ async function main(): Promise<void> {
     let writeMs = 0;
     let batchOps = 0;
     const blockMs: number[] = [];
+    let threads0: { main: number; rocks: number } | undefined;
+    /** Garbage-collection pauses during the measured blocks. */
+    let gcMs = 0;
+    let measuring = false;
+    const gcObserver = new PerformanceObserver((list) => {
+      if (measuring) for (const e of list.getEntries()) gcMs += e.duration;
+    });
+    gcObserver.observe({ entryTypes: ["gc"] });
     for (let b = -WARMUP_BLOCKS; b < UPDATE_BLOCKS; b++) {
+      if (b === 0) {
+        threads0 = threadCpuMs();
+        measuring = true;
+      }
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       for (let u = 0; u < UPDATE_BLOCK; u++) {
@@ -106,6 +144,11 @@ async function main(): Promise<void> {
       writeMs += t2 - t1;
       blockMs.push(t2 - t0);
     }
+    // Pauses observed so far (the observer reports them asynchronously).
+    await new Promise((resolve) => setImmediate(resolve));
+    measuring = false;
+    gcObserver.disconnect();
+    const threads1 = threadCpuMs();
     const updates = UPDATE_BLOCKS * UPDATE_BLOCK;
     const totalMs = computeMs + writeMs;
     const rssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
@@ -167,6 +210,10 @@ async function main(): Promise<void> {
         computeAndBatchMsPerBlock: round(computeMs / UPDATE_BLOCKS),
         rocksWriteMsPerBlock: round(writeMs / UPDATE_BLOCKS),
         cpuMsPerBlock: round(cpuMs / UPDATE_BLOCKS),
+        mainThreadCpuMsPerBlock: threads0 && threads1 ? round((threads1.main - threads0.main) / UPDATE_BLOCKS) : null,
+        rocksDbThreadsCpuMsPerBlock:
+          threads0 && threads1 ? round((threads1.rocks - threads0.rocks) / UPDATE_BLOCKS) : null,
+        gcPauseMsPerBlock: round(gcMs / UPDATE_BLOCKS),
         updatesPerCpuSecond: Math.round(updates / (cpuMs / 1000)),
         batchOpsPerBlock: Math.round(batchOps / UPDATE_BLOCKS),
         initialLoadSeconds: round(loadSeconds),

@@ -11,7 +11,7 @@ import { storeErrors } from "./errors.js";
 import { createMemoryKV } from "./memoryKv.js";
 import type { MemoryKV } from "./memoryKv.js";
 import { Branch } from "./branch.js";
-import { EMPTY_ROOT, hashToBytes, leafHash, sha256 } from "./tree/node.js";
+import { EMPTY_ROOT, freeNode, freeTree, hashToBytes, leafHash, sha256, treeNodeHash } from "./tree/node.js";
 import type { TreeNode } from "./tree/node.js";
 import { persistNewNodes, updateTree } from "./tree/update.js";
 import type { RecordArena } from "./tree/arena.js";
@@ -98,7 +98,7 @@ class TreeStateStore implements OpenStateStore {
 
   rollback(): void {
     this.working.clear();
-    this.dropPlan();
+    this.dropPlan(false);
   }
 
   commit(batch: WriteBatch, version: number): Uint8Array {
@@ -119,7 +119,9 @@ class TreeStateStore implements OpenStateStore {
       else this.committed.rawSet(op.key, op.leaf.value);
     }
     this.working.markApplied();
-    this.dropPlan();
+    // The replaced nodes' blocks: nothing reads the old tree from here on (proofs of the latest version are made synchronously).
+    for (const s of update.stale) freeNode(s.node, s.size);
+    this.dropPlan(true);
     this.tree = update.root;
     this.currentVersion = version;
     this.pruner.readAhead(version);
@@ -170,15 +172,22 @@ class TreeStateStore implements OpenStateStore {
 
   /** Drops the in-memory state. The Database is shared (blocks, indexes): its owner closes it. */
   async close(): Promise<void> {
-    this.plan = undefined;
+    this.dropPlan(false);
     this.spareArena = undefined;
     this.working.clear();
+    freeTree(this.tree);
+    this.tree = null;
   }
 
-  /** Forgets the plan; its records were handed to a batch (which copies them) or never will be. */
-  private dropPlan(): void {
-    const arena = this.plan?.update.arena;
-    if (arena !== undefined && arena.buf.length <= SPARE_ARENA_MAX_BYTES) this.spareArena = arena;
+  /**
+   * Forgets the plan; its records were handed to a batch (which copies them) or never will be.
+   * The nodes it created are the tree's now (committed) or nobody's, and then freed.
+   */
+  private dropPlan(committed: boolean): void {
+    const update = this.plan?.update;
+    if (update === undefined) return;
+    if (!committed) for (const n of update.created) freeNode(n.node);
+    if (update.arena.buf.length <= SPARE_ARENA_MAX_BYTES) this.spareArena = update.arena;
     this.plan = undefined;
   }
 
@@ -191,7 +200,7 @@ class TreeStateStore implements OpenStateStore {
     const ops: TreeOp[] = [];
     for (const [s, key, value] of this.working.pendingLatin1()) ops.push(opOf(s, sha256(key), value));
     // Nothing of a stale plan was handed to a batch: its arena serves this one.
-    this.dropPlan();
+    this.dropPlan(false);
     const update = updateTree(this.tree, ops, this.spareArena);
     this.spareArena = undefined;
     this.plan = { generation: this.working.generation, update };
@@ -212,7 +221,7 @@ function opOf(key: string, keyHash: string, value: Uint8Array | undefined): Tree
 
 /** Roots leave the store as plain Uint8Array copies. */
 function rootHash(node: TreeNode | null): Uint8Array {
-  return node === null ? new Uint8Array(EMPTY_ROOT) : hashToBytes(node.hash);
+  return node === null ? new Uint8Array(EMPTY_ROOT) : hashToBytes(treeNodeHash(node));
 }
 
 /** The root of a state holding exactly these entries, computed from scratch (for checks and tests). */
@@ -225,5 +234,8 @@ export function computeStateRoot(entries: Iterable<[Uint8Array, Uint8Array]>): U
     seen.add(keyHash);
     ops.push(opOf(keyString(key), keyHash, value));
   }
-  return rootHash(updateTree(null, ops).root);
+  const { root } = updateTree(null, ops);
+  const hash = rootHash(root);
+  freeTree(root);
+  return hash;
 }

@@ -1,5 +1,5 @@
 /**
- * The disk records of one tree update, written as its nodes are built (node.ts's
+ * The disk records of one tree update, written as its nodes are built (rebuild.ts's
  * rebuildNode), while their hashes and entries are still in the builder's scratch buffers.
  * Encoding them at commit instead read every new node's strings back from memory, ~23 MB
  * a block of 10,000 updates at 1M keys, long evicted from the caches by then.

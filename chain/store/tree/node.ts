@@ -9,23 +9,29 @@
  *   empty tree     = 32 zero bytes
  *
  * Memory layout, chosen for the memory system more than for the code: a commit of 10,000
- * random keys in a 1M-key tree rebuilds ~13,000 nodes scattered over a large heap, and its
+ * random keys in a 1M-key tree rebuilds ~19,000 nodes scattered over a large heap, and its
  * cost is mostly cache misses, one per object touched, and the garbage collector copying
- * what survives. So only internal nodes are objects, and a node keeps everything about its
- * leaf children in two latin1 strings (one char per byte: `===` is byte equality, `<` byte
- * order): the present children's hashes, and the leaf children's entries exactly as the
- * disk record holds them (record.ts's leaf entry: key and value). Rebuilding a node copies
- * the runs of untouched children from those strings in one native copy each, and encoding
- * it copies its leaf entries whole, without visiting a string per leaf. A leaf child's key
- * hash is not kept (~480 of the ~2.1 KB a rebuilt leaf-level node allocated and the
- * collector copied): an update finds its key by comparing key bytes, and hashes a key again
- * only where it needs the hash, when a new key splits a leaf or a proof names another key.
+ * what survives. So a node is one block of a slab (slab.ts, off the V8 heap), addressed by
+ * a number, that holds everything about it and its leaf children:
+ *
+ *   0   version f64 (PENDING until committed)
+ *   8   bitmap u16 LE || leafBitmap u16 LE || leaf entries' length u32 LE
+ *   16  the node's hash (32)
+ *   48  the present children's hashes, 32 each, nibble order
+ *       per internal child, nibble order: its handle f64 || its version f64 (PENDING: the child
+ *       was built with this node and has its version)
+ *       the leaf children's entries exactly as the disk record holds them (record.ts: key, value)
+ *
+ * Rebuilding a node copies the runs of untouched children from its old block, one native
+ * copy each, and encoding it copies its leaf entries whole. A leaf child's key hash is not
+ * kept: an update finds its key by comparing key bytes, and hashes a key again only where
+ * it needs the hash, when a new key splits a leaf or a proof names another key. A block is
+ * freed when the commit that replaces its node is made (stateStore.ts).
  */
 
 import { hash } from "node:crypto";
 import { fromLatin1, latin1 } from "../../types/bytes.js";
-import type { RecordArena } from "./arena.js";
-import { writeVersion } from "./keys.js";
+import { allocBlock, f64Of, freeBlock, offsetOf, slabOf } from "./slab.js";
 
 /** A 32-byte hash as a latin1 string. */
 export type Hash = string;
@@ -36,29 +42,8 @@ export const EMPTY_ROOT: Uint8Array = new Uint8Array(32);
 /** A node created by an uncommitted update has no version yet. */
 export const PENDING = -1;
 
-export class Node {
-  constructor(
-    /** Bit i set: child nibble i is present. */
-    readonly bitmap: number,
-    /** Bit i set: child nibble i is a leaf. */
-    readonly leafBitmap: number,
-    /** 32 chars per present child, nibble order. */
-    readonly hashes: string,
-    /** The internal children, nibble order. */
-    readonly children: readonly Node[],
-    /**
-     * Each internal child's version, the one its record's key names, kept here so that writing
-     * this node's record does not visit every child (a cache miss each: ~80,000 a block of
-     * 10,000 updates at 1M keys). PENDING: the child was built with this node and has its version.
-     */
-    readonly childVersions: readonly number[],
-    /** The leaf children's entries (keyLen u16 || key || valueLen u32 || value), nibble order, concatenated. */
-    readonly leaves: string,
-    readonly hash: Hash,
-    /** Version at which this node was stored (names its db key). */
-    public version: number,
-  ) {}
-}
+/** A node: the handle of its block (slab.ts). */
+export type Node = number;
 
 /** A leaf outside its parent: only while an update touches it, or as a whole tree's root. */
 export interface LeafRef {
@@ -71,7 +56,7 @@ export interface LeafRef {
 export type TreeNode = Node | LeafRef;
 
 export function isNode(n: TreeNode): n is Node {
-  return n instanceof Node;
+  return typeof n === "number";
 }
 
 export function sha256(data: Uint8Array): Hash {
@@ -168,18 +153,10 @@ export function putLeafEntry(out: Buffer, o: number, key: string, value: string)
   return o + 4 + n;
 }
 
-/** Where the key of the leaf entry at `o` of a node's `leaves` ends (its value length follows). */
-function keyEndAt(leaves: string, o: number): number {
-  return o + 2 + ((leaves.charCodeAt(o) << 8) | leaves.charCodeAt(o + 1));
-}
-
-/** Where the leaf entry at `o` of a node's `leaves` ends. */
-export function leafEntryEnd(leaves: string, o: number): number {
-  const k = keyEndAt(leaves, o);
-  const n =
-    leaves.charCodeAt(k) * 0x100_0000 +
-    ((leaves.charCodeAt(k + 1) << 16) | (leaves.charCodeAt(k + 2) << 8) | leaves.charCodeAt(k + 3));
-  return k + 4 + n;
+/** Where the leaf entry at `o` of `b` ends. */
+export function leafEntryEnd(b: Uint8Array, o: number): number {
+  const k = o + 2 + ((b[o]! << 8) | b[o + 1]!);
+  return k + 4 + (b[k]! * 0x100_0000 + ((b[k + 1]! << 16) | (b[k + 2]! << 8) | b[k + 3]!));
 }
 
 /** Copies chars [from, to) of `s` into `dst` at `at` and returns how many: a JS loop for a hash or less (cheaper than a native call), a native copy otherwise. */
@@ -190,226 +167,239 @@ export function putChars(dst: Buffer, at: number, s: string, from: number, to: n
   return n;
 }
 
-/** Child nibble `i` of a node as a standalone TreeNode (null if absent). */
-export function childAt(node: Node, i: number): TreeNode | null {
-  const bit = 1 << i;
-  if (!(node.bitmap & bit)) return null;
-  if (!(node.leafBitmap & bit)) return node.children[rank(node.bitmap & ~node.leafBitmap, i)]!;
-  return leafAt(node, i);
+// The node block (layout above). Offsets are from the block's start.
+const BITMAP = 8;
+const LEAF_BITMAP = 10;
+const LEAVES_LENGTH = 12;
+export const HASH = 16;
+export const HASHES = 48;
+
+/** Bit i set: child nibble i is present. */
+export function nodeBitmap(h: Node): number {
+  const b = slabOf(h);
+  const o = offsetOf(h) + BITMAP;
+  return b[o]! | (b[o + 1]! << 8);
 }
 
-/** Where the entry of leaf child nibble `i` (which must be a leaf) starts in the node's `leaves`. */
-function leafEntryAt(node: Node, i: number): number {
-  const l = rank(node.leafBitmap, i);
-  let o = 0;
-  for (let k = 0; k < l; k++) o = leafEntryEnd(node.leaves, o);
+/** Bit i set: child nibble i is a leaf. */
+export function nodeLeafBitmap(h: Node): number {
+  const b = slabOf(h);
+  const o = offsetOf(h) + LEAF_BITMAP;
+  return b[o]! | (b[o + 1]! << 8);
+}
+
+function leavesLength(b: Buffer, o: number): number {
+  return (
+    (b[o + LEAVES_LENGTH]! | (b[o + LEAVES_LENGTH + 1]! << 8) | (b[o + LEAVES_LENGTH + 2]! << 16)) +
+    b[o + LEAVES_LENGTH + 3]! * 0x100_0000
+  );
+}
+
+/** The version the node was stored at (PENDING before its commit). */
+export function nodeVersion(h: Node): number {
+  return f64Of(h)[offsetOf(h) >> 3]!;
+}
+
+export function setNodeVersion(h: Node, version: number): void {
+  f64Of(h)[offsetOf(h) >> 3] = version;
+}
+
+export function nodeHash(h: Node): Hash {
+  const o = offsetOf(h) + HASH;
+  return getLatin1(slabOf(h), o, o + 32);
+}
+
+/** The hash of a node or leaf. */
+export function treeNodeHash(n: TreeNode): Hash {
+  return isNode(n) ? nodeHash(n) : n.hash;
+}
+
+/** Hash `r` (rank among present children) of node `h`. */
+export function childHashAt(h: Node, r: number): Hash {
+  const o = offsetOf(h) + HASHES + 32 * r;
+  return getLatin1(slabOf(h), o, o + 32);
+}
+
+/** Where internal child `c` (rank among internal children) of node `h` has its handle, as a float64 index; its version follows. */
+function kidSlot(h: Node, bitmap: number, c: number): number {
+  return ((offsetOf(h) + HASHES + 32 * popcount16(bitmap)) >> 3) + 2 * c;
+}
+
+/** The internal child at nibble `i` (which must be one) of node `h`. */
+export function internalChildAt(h: Node, i: number): Node {
+  const bitmap = nodeBitmap(h);
+  return f64Of(h)[kidSlot(h, bitmap, rank(bitmap & ~nodeLeafBitmap(h), i))]!;
+}
+
+/** Sets internal child `c` (rank among internal children) of node `h` (loading a tree fills them in level by level). */
+export function setInternalChild(h: Node, c: number, child: Node): void {
+  f64Of(h)[kidSlot(h, nodeBitmap(h), c)] = child;
+}
+
+/** Where node `h`'s leaf entries start in its slab. */
+function leavesStart(h: Node, bitmap: number, leafBitmap: number): number {
+  return offsetOf(h) + HASHES + 32 * popcount16(bitmap) + 16 * popcount16(bitmap & ~leafBitmap);
+}
+
+/** Where the entry of leaf child nibble `i` (which must be a leaf) starts in the slab. */
+function leafEntryOf(h: Node, i: number): number {
+  const b = slabOf(h);
+  const leafBitmap = nodeLeafBitmap(h);
+  let o = leavesStart(h, nodeBitmap(h), leafBitmap);
+  for (let k = rank(leafBitmap, i); k > 0; k--) o = leafEntryEnd(b, o);
   return o;
 }
 
 /** Whether the leaf child at nibble `i` (which must be a leaf) holds `key` (latin1). */
-export function leafKeyIs(node: Node, i: number, key: string): boolean {
-  const o = leafEntryAt(node, i);
-  return keyEndAt(node.leaves, o) - (o + 2) === key.length && node.leaves.startsWith(key, o + 2);
+export function leafKeyIs(h: Node, i: number, key: string): boolean {
+  const b = slabOf(h);
+  const o = leafEntryOf(h, i);
+  if (((b[o]! << 8) | b[o + 1]!) !== key.length) return false;
+  for (let k = 0; k < key.length; k++) if (b[o + 2 + k] !== key.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Whether child nibble `i` of node `h` has hash `hash`. */
+export function childHashIs(h: Node, i: number, hash: Hash): boolean {
+  const b = slabOf(h);
+  const o = offsetOf(h) + HASHES + 32 * rank(nodeBitmap(h), i);
+  for (let k = 0; k < 32; k++) if (b[o + k] !== hash.charCodeAt(k)) return false;
+  return true;
 }
 
 /** The leaf child at nibble `i` (which must be a leaf) as a LeafRef; its key is hashed again. */
-export function leafAt(node: Node, i: number): LeafRef {
-  const o = leafEntryAt(node, i);
-  const keyEnd = keyEndAt(node.leaves, o);
-  const h = rank(node.bitmap, i) * 32;
-  const key = node.leaves.slice(o + 2, keyEnd);
+export function leafAt(h: Node, i: number): LeafRef {
+  const b = slabOf(h);
+  const o = leafEntryOf(h, i);
+  const keyEnd = o + 2 + ((b[o]! << 8) | b[o + 1]!);
+  const key = getLatin1(b, o + 2, keyEnd);
   return {
     key,
-    value: node.leaves.slice(keyEnd + 4, leafEntryEnd(node.leaves, o)),
-    keyHash: sha256(fromLatin1(key)),
-    hash: node.hashes.slice(h, h + 32),
+    value: getLatin1(b, keyEnd + 4, leafEntryEnd(b, o)),
+    keyHash: sha256(b.subarray(o + 2, keyEnd)),
+    hash: childHashAt(h, rank(nodeBitmap(h), i)),
   };
 }
 
-/** The internal-hash preimage being built: 0x01 || bitmap u16 || child hashes; its tail is the node's packed hashes. */
-const hb = Buffer.allocUnsafeSlow(3 + 32 * 16);
-/** Leaf entries of the node being built (grown for large values). */
-let lb = Buffer.allocUnsafeSlow(64 * 1024);
-
-/** Copies 32 chars of `s` from `from` into `dst` at `o` (a JS loop beats a native call for 32 bytes). */
-function copy32(dst: Buffer, o: number, s: string, from: number): void {
-  for (let k = 0; k < 32; k++) dst[o + k] = s.charCodeAt(from + k);
+/** Child nibble `i` of a node as a standalone TreeNode (null if absent). */
+export function childAt(h: Node, i: number): TreeNode | null {
+  const bit = 1 << i;
+  const bitmap = nodeBitmap(h);
+  if (!(bitmap & bit)) return null;
+  return nodeLeafBitmap(h) & bit ? leafAt(h, i) : internalChildAt(h, i);
 }
 
-/** A node with no children: what `makeNode` rebuilds from. */
-/** The children and versions of every node without internal children (never written to: the fields are readonly). */
-export const NO_CHILDREN: readonly Node[] = Object.freeze([]);
-export const NO_VERSIONS: readonly number[] = Object.freeze([]);
-
-const NO_NODE = new Node(0, 0, "", NO_CHILDREN, NO_VERSIONS, "", EMPTY_HASH, PENDING);
-
-/** The internal children of the node being built, and their versions. */
-const kids: Node[] = [];
-const kidVersions: number[] = [];
-
-/** Builds a node from per-nibble children (holes are null/undefined); the caller ensures two or more are present or one is a node. */
-export function makeNode(children: readonly (TreeNode | null | undefined)[], arena: RecordArena): Node {
-  return rebuildNode(NO_NODE, children, arena) as Node;
+function blockSize(present: number, internal: number, leavesBytes: number): number {
+  return HASHES + 32 * present + 16 * internal + leavesBytes;
 }
 
 /**
- * `old` with the children in `changes` replaced (undefined: unchanged, null: removed).
- * Untouched children are copied from `old`'s strings as runs, one copy per run, without
- * being looked at one by one. A result with no child is null; one whose only child is a
- * leaf is that leaf. A node's disk record (record.ts) is written into `arena`, which then
- * ends with it.
+ * Stores a node: its present children's hashes are `hashes[hFrom, hFrom + 32 * present)`, its
+ * internal children `kids[0, internal)` (handles, or 0 to be set later) with `kidVersions`, its
+ * leaf entries `leaves[0, leavesBytes)`.
  */
-export function rebuildNode(
-  old: Node,
-  changes: readonly (TreeNode | null | undefined)[],
-  arena: RecordArena,
-): TreeNode | null {
-  let need = old.leaves.length;
-  for (let i = 0; i < 16; i++) {
-    const c = changes[i];
-    if (c && !(c instanceof Node)) need += leafEntrySize(c.key, c.value);
+export function storeNode(
+  bitmap: number,
+  leafBitmap: number,
+  hashes: Buffer,
+  hFrom: number,
+  kids: readonly number[],
+  kidVersions: readonly number[],
+  leaves: Buffer,
+  leavesBytes: number,
+  hash: Hash,
+  version: number,
+): Node {
+  const present = popcount16(bitmap);
+  const internal = present - popcount16(leafBitmap);
+  const h = allocBlock(blockSize(present, internal, leavesBytes));
+  const b = slabOf(h);
+  const f = f64Of(h);
+  const o = offsetOf(h);
+  f[o >> 3] = version;
+  b[o + BITMAP] = bitmap & 0xff;
+  b[o + BITMAP + 1] = bitmap >>> 8;
+  b[o + LEAF_BITMAP] = leafBitmap & 0xff;
+  b[o + LEAF_BITMAP + 1] = leafBitmap >>> 8;
+  b.writeUInt32LE(leavesBytes, o + LEAVES_LENGTH);
+  for (let k = 0; k < 32; k++) b[o + HASH + k] = hash.charCodeAt(k);
+  let w = o + HASHES;
+  hashes.copy(b, w, hFrom, hFrom + 32 * present);
+  w += 32 * present;
+  for (let c = 0; c < internal; c++) {
+    f[(w >> 3) + 2 * c] = kids[c]!;
+    f[(w >> 3) + 2 * c + 1] = kidVersions[c]!;
   }
-  if (need > lb.length) lb = Buffer.allocUnsafeSlow(Math.max(need, 2 * lb.length));
-
-  let bitmap = 0;
-  let leafBitmap = 0;
-  /** Bytes written to hb (after its 3-byte header) and lb. */
-  let o = 0;
-  let lo = 0;
-  /** The current run of untouched children in old's strings: [from, at). */
-  let hFrom = 0;
-  let hAt = 0;
-  let lFrom = 0;
-  let lAt = 0;
-  let c = 0;
-  let n = 0;
-  for (let i = 0; i < 16; i++) {
-    const bit = 1 << i;
-    const change = changes[i];
-    const wasPresent = (old.bitmap & bit) !== 0;
-    const wasLeaf = (old.leafBitmap & bit) !== 0;
-    if (change === undefined) {
-      if (!wasPresent) continue;
-      bitmap |= bit;
-      hAt += 32;
-      if (wasLeaf) {
-        leafBitmap |= bit;
-        lAt = leafEntryEnd(old.leaves, lAt);
-      } else {
-        const v = old.childVersions[c]!;
-        kids[n] = old.children[c++]!;
-        kidVersions[n++] = v === PENDING ? old.version : v;
-      }
-      continue;
-    }
-    // A changed slot ends the runs; the old child's bytes are skipped.
-    o += putChars(hb, 3 + o, old.hashes, hFrom, hAt);
-    lo += putChars(lb, lo, old.leaves, lFrom, lAt);
-    if (wasPresent) {
-      hAt += 32;
-      if (wasLeaf) {
-        lAt = leafEntryEnd(old.leaves, lAt);
-      } else {
-        c++;
-      }
-    }
-    hFrom = hAt;
-    lFrom = lAt;
-    if (change === null) continue;
-    bitmap |= bit;
-    copy32(hb, 3 + o, change.hash, 0);
-    o += 32;
-    if (change instanceof Node) {
-      kids[n] = change;
-      kidVersions[n++] = change.version;
-    } else {
-      leafBitmap |= bit;
-      lo = putLeafEntry(lb, lo, change.key, change.value);
-    }
-  }
-  o += putChars(hb, 3 + o, old.hashes, hFrom, hAt);
-  lo += putChars(lb, lo, old.leaves, lFrom, lAt);
-
-  if (bitmap === 0) return null;
-  // A lone leaf moves up: a subtree with one key is that key's leaf.
-  if (o === 32 && leafBitmap !== 0) {
-    const keyEnd = 2 + ((lb[0]! << 8) | lb[1]!);
-    const key = getLatin1(lb, 2, keyEnd);
-    return {
-      key,
-      value: getLatin1(lb, keyEnd + 4, lo),
-      // Only after deletes; the key's hash is not kept in the node (above).
-      keyHash: sha256(fromLatin1(key)),
-      hash: getLatin1(hb, 3, 35),
-    };
-  }
-  writeRecord(arena, bitmap, leafBitmap, n, lo);
-  hb[0] = 0x01;
-  hb[1] = bitmap >>> 8;
-  hb[2] = bitmap & 0xff;
-  return new Node(
-    bitmap,
-    leafBitmap,
-    getLatin1(hb, 3, 3 + o),
-    // Sized exactly, and shared when empty: the tree holds hundreds of thousands of nodes, most at the deepest level with leaves only.
-    n === 0 ? NO_CHILDREN : kids.slice(0, n),
-    n === 0 ? NO_VERSIONS : kidVersions.slice(0, n),
-    getLatin1(lb, 0, lo),
-    sha256(hb.subarray(0, 3 + o)),
-    PENDING,
-  );
+  w += 16 * internal;
+  if (leavesBytes > 0) leaves.copy(b, w, 0, leavesBytes);
+  return h;
 }
 
-/** Copies bytes [from, to) of `src` into `dst` at `at` and returns how many: a JS loop only for a hash or less (past that a native copy is cheaper, view and all). */
-function copyBytes(dst: Buffer, at: number, src: Buffer, from: number, to: number): number {
-  const n = to - from;
-  if (n > 32) src.copy(dst, at, from, to);
-  else for (let k = 0; k < n; k++) dst[at + k] = src[from + k]!;
-  return n;
+/** A node's block with its header written (version PENDING, hash not yet), for the caller to fill in. */
+export function allocNode(bitmap: number, leafBitmap: number, leavesBytes: number): Node {
+  const present = popcount16(bitmap);
+  const h = allocBlock(blockSize(present, present - popcount16(leafBitmap), leavesBytes));
+  const b = slabOf(h);
+  const o = offsetOf(h);
+  f64Of(h)[o >> 3] = PENDING;
+  b[o + BITMAP] = bitmap & 0xff;
+  b[o + BITMAP + 1] = bitmap >>> 8;
+  b[o + LEAF_BITMAP] = leafBitmap & 0xff;
+  b[o + LEAF_BITMAP + 1] = leafBitmap >>> 8;
+  b.writeUInt32LE(leavesBytes, o + LEAVES_LENGTH);
+  return h;
 }
 
-/**
- * Appends the record of the node being built (its child hashes in `hb`, its leaf entries in
- * `lb[0, lo)`, its `internal` internal children's versions in `kidVersions`) to the arena: 0x01 || bitmap || leafBitmap || per present child, an internal
- * child's version and hash or a leaf child's entry. A child built by the same update has no
- * version yet: its field is listed in the arena.
- */
-function writeRecord(arena: RecordArena, bitmap: number, leafBitmap: number, internal: number, lo: number): void {
-  const start = arena.reserve(5 + lo + 40 * internal);
-  const out = arena.buf;
-  out[start] = 0x01;
-  out[start + 1] = bitmap >>> 8;
-  out[start + 2] = bitmap & 0xff;
-  out[start + 3] = leafBitmap >>> 8;
-  out[start + 4] = leafBitmap & 0xff;
-  let w = start + 5;
-  // Most nodes are all leaves (the deepest level) or all internal (the levels above it).
-  if (internal === 0) {
-    arena.length = w + copyBytes(out, w, lb, 0, lo);
-    return;
-  }
-  let h = 3;
-  /** The run of leaf entries not yet copied: lb[lFrom, l). */
-  let lFrom = 0;
-  let l = 0;
-  let c = 0;
-  for (let i = 0; i < 16; i++) {
-    const bit = 1 << i;
-    if (!(bitmap & bit)) continue;
-    if (leafBitmap & bit) {
-      const keyEnd = l + 2 + ((lb[l]! << 8) | lb[l + 1]!);
-      l = keyEnd + 4 + lb.readUInt32BE(keyEnd);
-    } else {
-      w += copyBytes(out, w, lb, lFrom, l);
-      lFrom = l;
-      const version = kidVersions[c++]!;
-      if (version === PENDING) arena.pendingVersions.push(w);
-      else writeVersion(out, w, version);
-      copyBytes(out, w + 8, hb, h, h + 32);
-      w += 40;
-    }
-    h += 32;
-  }
-  w += copyBytes(out, w, lb, lFrom, l);
-  arena.length = w;
+/** The size of node `h`'s block. */
+export function nodeBlockSize(h: Node): number {
+  const b = slabOf(h);
+  const o = offsetOf(h);
+  const bitmap = b[o + BITMAP]! | (b[o + BITMAP + 1]! << 8);
+  const leafBitmap = b[o + LEAF_BITMAP]! | (b[o + LEAF_BITMAP + 1]! << 8);
+  const present = popcount16(bitmap);
+  return blockSize(present, present - popcount16(leafBitmap), leavesLength(b, o));
+}
+
+/** Frees node `h`'s block (slab.ts): the node must no longer be reachable. `size` is its block's, if known. */
+export function freeNode(h: Node, size = nodeBlockSize(h)): void {
+  freeBlock(h, size);
+}
+
+/** Frees every node of a tree (a store being closed, a tree computed for a check). */
+export function freeTree(root: TreeNode | null): void {
+  if (root === null || !isNode(root)) return;
+  const bitmap = nodeBitmap(root);
+  const internal = bitmap & ~nodeLeafBitmap(root);
+  for (let i = 0; i < 16; i++) if (internal & (1 << i)) freeTree(internalChildAt(root, i));
+  freeNode(root);
+}
+
+/** The parts of node `h`'s block that a rebuild reads: offsets in its slab. */
+export interface NodeParts {
+  slab: Buffer;
+  f64: Float64Array;
+  bitmap: number;
+  leafBitmap: number;
+  version: number;
+  /** Offset of the children's hashes; the internal children's (handle, version) pairs follow at float64 index `kids`, then the leaf entries at `leaves`. */
+  hashes: number;
+  kids: number;
+  leaves: number;
+  leavesEnd: number;
+}
+
+/** Reads node `h`'s header into `parts` (reused: rebuilds run for ~19,000 nodes a block). */
+export function readParts(h: Node, parts: NodeParts): void {
+  const b = slabOf(h);
+  const o = offsetOf(h);
+  parts.slab = b;
+  parts.f64 = f64Of(h);
+  parts.bitmap = b[o + BITMAP]! | (b[o + BITMAP + 1]! << 8);
+  parts.leafBitmap = b[o + LEAF_BITMAP]! | (b[o + LEAF_BITMAP + 1]! << 8);
+  parts.version = parts.f64[o >> 3]!;
+  const present = popcount16(parts.bitmap);
+  parts.hashes = o + HASHES;
+  parts.kids = (o + HASHES + 32 * present) >> 3;
+  parts.leaves = o + HASHES + 32 * present + 16 * (present - popcount16(parts.leafBitmap));
+  parts.leavesEnd = parts.leaves + leavesLength(b, o);
 }

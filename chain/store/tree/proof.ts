@@ -13,10 +13,12 @@ import {
   EMPTY_HASH,
   bytesToHash,
   childAt,
+  childHashAt,
   internalHash,
   isNode,
   leafHash,
   nibble,
+  nodeBitmap,
   popcount16,
   sha256,
 } from "./node.js";
@@ -80,13 +82,14 @@ export function proveInMemory(root: TreeNode | null, keyHash: Hash): ProofPath {
 
 function levelOf(node: Node, onPath: number): ProofLevel {
   const siblings: Hash[] = [];
+  const bitmap = nodeBitmap(node);
   let r = 0;
   for (let i = 0; i < 16; i++) {
-    if (!(node.bitmap & (1 << i))) continue;
-    if (i !== onPath) siblings.push(node.hashes.slice(r * 32, r * 32 + 32));
+    if (!(bitmap & (1 << i))) continue;
+    if (i !== onPath) siblings.push(childHashAt(node, r));
     r++;
   }
-  return { bitmap: node.bitmap, siblings };
+  return { bitmap, siblings };
 }
 
 /** Checks a membership or non-membership proof against a root. Malformed proofs are false, never thrown. */

@@ -14,10 +14,21 @@
  * recomputes them, which also verifies every loaded leaf against the root.
  *   root record:  empty (empty tree) | 0x01 || node version u64 || hash(32) | 0x00 || leaf entry
  *
- * Node records are written as the nodes are built (node.ts's rebuildNode, into arena.ts).
+ * Node records are written as the nodes are built (rebuild.ts's rebuildNode, into arena.ts).
  */
 
-import { getLatin1, isNode, leafEntrySize, leafHash, popcount16, putLatin1, putLeafEntry, sha256 } from "./node.js";
+import {
+  getLatin1,
+  isNode,
+  leafEntrySize,
+  leafHash,
+  nodeHash,
+  nodeVersion,
+  popcount16,
+  putLatin1,
+  putLeafEntry,
+  sha256,
+} from "./node.js";
 import type { Hash, LeafRef, TreeNode } from "./node.js";
 import { readVersion, writeVersion } from "./keys.js";
 
@@ -46,8 +57,8 @@ export function encodeRootRecord(root: TreeNode | null): Uint8Array {
   if (isNode(root)) {
     const out = Buffer.allocUnsafe(41);
     out[0] = 0x01;
-    writeVersion(out, 1, root.version);
-    putLatin1(out, root.hash, 9);
+    writeVersion(out, 1, nodeVersion(root));
+    putLatin1(out, nodeHash(root), 9);
     return out;
   }
   const value = root.value;

@@ -6,19 +6,8 @@
 import type { Database } from "../types.js";
 import { storeErrors } from "../errors.js";
 import type { MemoryKV } from "../memoryKv.js";
-import {
-  NO_CHILDREN,
-  NO_VERSIONS,
-  Node,
-  getLatin1,
-  internalHashPacked,
-  leafHash,
-  nibble,
-  popcount16,
-  putLatin1,
-  sha256,
-} from "./node.js";
-import type { Hash, TreeNode } from "./node.js";
+import { getLatin1, leafHash, nibble, putLatin1, setInternalChild, sha256, storeNode } from "./node.js";
+import type { Hash, Node, TreeNode } from "./node.js";
 import { nodeKey, readVersion, rootKey } from "./keys.js";
 import { decodeNode, decodeRootRecord, leafEntryAt, leafRefOf } from "./record.js";
 import type { RootRecord } from "./record.js";
@@ -37,8 +26,8 @@ export async function readRoot(db: Database, version: number): Promise<RootRecor
 }
 
 interface Slot {
-  /** The parent's internal children, where this node goes (null for the root). */
-  readonly children: Node[] | null;
+  /** The parent, whose internal child `index` this node is (null for the root). */
+  readonly parent: Node | null;
   readonly index: number;
   readonly depth: number;
   readonly path: Hash;
@@ -46,7 +35,8 @@ interface Slot {
   readonly hash: Hash;
 }
 
-const hashBuf = Buffer.allocUnsafeSlow(32 * 16);
+/** The internal-hash preimage of the node being decoded: 0x01 || bitmap u16 || child hashes. */
+const hashBuf = Buffer.allocUnsafeSlow(3 + 32 * 16);
 
 /**
  * Loads the latest tree level by level, putting every leaf's (key, value) into `values`,
@@ -63,7 +53,7 @@ export async function loadTree(db: Database, root: RootRecord | null, values: Me
   }
   let rootNode: Node | null = null;
   let frontier: Slot[] = [
-    { children: null, index: 0, depth: 0, path: root.hash, version: root.version, hash: root.hash },
+    { parent: null, index: 0, depth: 0, path: root.hash, version: root.version, hash: root.hash },
   ];
   while (frontier.length > 0) {
     const next: Slot[] = [];
@@ -76,8 +66,8 @@ export async function loadTree(db: Database, root: RootRecord | null, values: Me
         const node = bytes === undefined ? undefined : decodeInto(bytes, slot, values, next);
         if (node === undefined)
           throw storeErrors.corrupted(`missing or bad tree node at version ${slot.version} depth ${slot.depth}`);
-        if (slot.children === null) rootNode = node;
-        else slot.children[slot.index] = node;
+        if (slot.parent === null) rootNode = node;
+        else setInternalChild(slot.parent, slot.index, node);
       }
     }
     frontier = next;
@@ -88,7 +78,11 @@ export async function loadTree(db: Database, root: RootRecord | null, values: Me
 /** Leaf entries of the node being decoded (grown for large values). */
 let leavesBuf = Buffer.allocUnsafeSlow(64 * 1024);
 
-/** Decodes one record into a Node, its leaves into `values` and its internal children into `next`. */
+/** The internal children's versions of the node being decoded (their handles are set as the next level loads). */
+const kidVersions: number[] = [];
+const NO_KIDS: number[] = new Array<number>(16).fill(0);
+
+/** Decodes one record into a node, its leaves into `values` and its internal children into `next`. */
 function decodeInto(bytes: Uint8Array, slot: Slot, values: MemoryKV, next: Slot[]): Node | undefined {
   const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (b.length < 5 || b[0] !== 0x01) return undefined;
@@ -96,13 +90,9 @@ function decodeInto(bytes: Uint8Array, slot: Slot, values: MemoryKV, next: Slot[
   const leafBitmap = (b[3]! << 8) | b[4]!;
   if ((leafBitmap & ~bitmap) !== 0) return undefined;
   if (b.length > leavesBuf.length) leavesBuf = Buffer.allocUnsafeSlow(Math.max(b.length, 2 * leavesBuf.length));
-  const internal = popcount16(bitmap & ~leafBitmap);
-  // Filled below (versions) and as the next level loads (children); shared when there are none.
-  const children = internal === 0 ? (NO_CHILDREN as Node[]) : new Array<Node>(internal);
-  const childVersions = internal === 0 ? (NO_VERSIONS as number[]) : new Array<number>(internal);
+  const kids: { version: number; hash: Hash; index: number; nibble: number }[] = [];
   let o = 5;
   let r = 0;
-  let c = 0;
   let lo = 0;
   for (let i = 0; i < 16; i++) {
     if (!(bitmap & (1 << i))) continue;
@@ -111,40 +101,37 @@ function decodeInto(bytes: Uint8Array, slot: Slot, values: MemoryKV, next: Slot[
       if (at === undefined) return undefined;
       const keyBytes = b.subarray(o + 2, at.keyEnd);
       const valueBytes = b.subarray(at.keyEnd + 4, at.valueEnd);
-      putLatin1(hashBuf, leafHash(sha256(keyBytes), sha256(valueBytes)), r * 32);
+      putLatin1(hashBuf, leafHash(sha256(keyBytes), sha256(valueBytes)), 3 + r * 32);
       values.rawSet(getLatin1(b, o + 2, at.keyEnd), getLatin1(b, at.keyEnd + 4, at.valueEnd));
       lo += b.copy(leavesBuf, lo, o, at.valueEnd);
       o = at.valueEnd;
     } else {
       if (o + 40 > b.length) return undefined;
-      b.copy(hashBuf, r * 32, o + 8, o + 40);
-      childVersions[c] = readVersion(b, o);
-      next.push({
-        children,
-        index: c,
-        depth: slot.depth + 1,
-        path: withNibble(slot.path, slot.depth, i),
-        version: readVersion(b, o),
-        hash: getLatin1(b, o + 8, o + 40),
-      });
-      c++;
+      b.copy(hashBuf, 3 + r * 32, o + 8, o + 40);
+      const version = readVersion(b, o);
+      kidVersions[kids.length] = version;
+      kids.push({ version, hash: getLatin1(b, o + 8, o + 40), index: kids.length, nibble: i });
       o += 40;
     }
     r++;
   }
   if (o !== b.length || r === 0) return undefined;
-  const hashes = getLatin1(hashBuf, 0, r * 32);
-  if (internalHashPacked(bitmap, hashes) !== slot.hash) return undefined;
-  return new Node(
-    bitmap,
-    leafBitmap,
-    hashes,
-    children,
-    childVersions,
-    getLatin1(leavesBuf, 0, lo),
-    slot.hash,
-    slot.version,
-  );
+  hashBuf[0] = 0x01;
+  hashBuf[1] = bitmap >>> 8;
+  hashBuf[2] = bitmap & 0xff;
+  if (sha256(hashBuf.subarray(0, 3 + r * 32)) !== slot.hash) return undefined;
+  const node = storeNode(bitmap, leafBitmap, hashBuf, 3, NO_KIDS, kidVersions, leavesBuf, lo, slot.hash, slot.version);
+  for (const k of kids) {
+    next.push({
+      parent: node,
+      index: k.index,
+      depth: slot.depth + 1,
+      path: withNibble(slot.path, slot.depth, k.nibble),
+      version: k.version,
+      hash: k.hash,
+    });
+  }
+  return node;
 }
 
 /** The proof path to `keyHash` in the tree committed with this root record, read from disk, with the key's value if present. */

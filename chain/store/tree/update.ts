@@ -4,7 +4,21 @@
  * Only dirty paths are rebuilt and each rebuilt internal node is hashed once.
  */
 
-import { PENDING, isNode, leafAt, leafKeyIs, makeNode, nibble, rank, rebuildNode } from "./node.js";
+import {
+  PENDING,
+  childHashIs,
+  internalChildAt,
+  isNode,
+  leafAt,
+  leafKeyIs,
+  nibble,
+  nodeBitmap,
+  nodeBlockSize,
+  nodeLeafBitmap,
+  nodeVersion,
+  setNodeVersion,
+} from "./node.js";
+import { makeNode, rebuildNode } from "./rebuild.js";
 import type { Hash, LeafRef, TreeNode, Node } from "./node.js";
 import { nodeKeySize, writeNodeKey, writeVersion } from "./keys.js";
 import { RecordArena } from "./arena.js";
@@ -19,6 +33,9 @@ export interface TreeOp {
 
 /** A stored node that the new tree no longer uses. */
 export interface StaleNode {
+  /** Its block, freed when the update is committed, and the block's size. */
+  readonly node: Node;
+  readonly size: number;
   readonly version: number;
   readonly depth: number;
   /** Any key hash under the node: its first `depth` nibbles are the node's path. */
@@ -124,7 +141,9 @@ export function updateTree(root: TreeNode | null, ops: TreeOp[], arena = new Rec
     }
     if (!changed) return node;
     const keyHash = ops[lo]!.keyHash;
-    if (node.version !== PENDING) stale.push({ version: node.version, depth, keyHash });
+    const version = nodeVersion(node);
+    // Its block's size is read now, while its header is in the cache, for the commit that frees it.
+    if (version !== PENDING) stale.push({ node, size: nodeBlockSize(node), version, depth, keyHash });
     const start = arena.length;
     const rebuilt = rebuildNode(node, changes, arena);
     // Every node created here ends up in the new tree: its parent is rebuilt around it.
@@ -135,9 +154,9 @@ export function updateTree(root: TreeNode | null, ops: TreeOp[], arena = new Rec
   /** ops[lo, hi) applied to child nibble `n` of `node`: its new subtree, or undefined if unchanged. */
   const applyToChild = (node: Node, n: number, depth: number, lo: number, hi: number): TreeNode | null | undefined => {
     const bit = 1 << n;
-    if (!(node.bitmap & bit)) return apply(null, depth + 1, lo, hi) ?? undefined;
-    if (!(node.leafBitmap & bit)) {
-      const child = node.children[rank(node.bitmap & ~node.leafBitmap, n)]!;
+    if (!(nodeBitmap(node) & bit)) return apply(null, depth + 1, lo, hi) ?? undefined;
+    if (!(nodeLeafBitmap(node) & bit)) {
+      const child = internalChildAt(node, n);
       const after = apply(child, depth + 1, lo, hi);
       return after === child ? undefined : after;
     }
@@ -145,7 +164,7 @@ export function updateTree(root: TreeNode | null, ops: TreeOp[], arena = new Rec
     if (hi - lo === 1 && leafKeyIs(node, n, op.key)) {
       // The common case, one op on the key of a leaf child, is decided without unpacking the leaf.
       if (op.leaf === undefined) return null;
-      return node.hashes.startsWith(op.leaf.hash, rank(node.bitmap, n) * 32) ? undefined : op.leaf;
+      return childHashIs(node, n, op.leaf.hash) ? undefined : op.leaf;
     }
     const before = leafAt(node, n);
     const after = apply(before, depth + 1, lo, hi);
@@ -185,7 +204,7 @@ export function persistNewNodes(
     // One key buffer for the level, rewritten per node: emit copies it.
     const key = keyScratch.subarray(0, nodeKeySize(depth));
     for (const { node, keyHash, start, end } of level) {
-      node.version = version;
+      setNodeVersion(node, version);
       writeNodeKey(key, 0, version, depth, keyHash);
       emit(key, buf.subarray(start, end));
     }

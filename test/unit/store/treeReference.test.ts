@@ -3,8 +3,8 @@
  * header), sharing no code with it: after every block of random sets and deletes, the
  * committed root is the reference root of the key set, and a store reopened from the
  * database holds the same root and values. Keys come and go over many blocks, so nodes
- * split, merge and collapse to leaves; values range from empty to larger than the tree's
- * scratch space, so every copy path of a node rebuild runs.
+ * split, merge and collapse to leaves; values range from empty to larger than half a slab,
+ * so every copy path of a node rebuild and every block size class runs.
  */
 
 import test from "ava";
@@ -52,11 +52,15 @@ function referenceRoot(entries: Iterable<[Uint8Array, Uint8Array]>): Uint8Array 
 
 const keyOf = (i: number): Uint8Array => Uint8Array.of(0x02, i >> 8, i & 0xff);
 
-/** A value: usually short, sometimes empty, rarely 70 kB (beyond the 64 kB scratch buffers). */
+/** A large node's value: its block is larger than half a slab (tree/slab.ts), so it gets a slab of its own. */
+const HUGE_VALUE = new Uint8Array(2_200_000).fill(7);
+
+/** A value: usually short, sometimes empty, rarely 70 kB (a power-of-two block class), very rarely 2.2 MB. */
 const valueArb = fc.oneof(
-  { weight: 20, arbitrary: fc.uint8Array({ maxLength: 90 }) },
-  { weight: 2, arbitrary: fc.constant(new Uint8Array(0)) },
-  { weight: 1, arbitrary: fc.integer({ min: 0, max: 255 }).map((b) => new Uint8Array(70_000).fill(b)) },
+  { weight: 200, arbitrary: fc.uint8Array({ maxLength: 90 }) },
+  { weight: 20, arbitrary: fc.constant(new Uint8Array(0)) },
+  { weight: 10, arbitrary: fc.integer({ min: 0, max: 255 }).map((b) => new Uint8Array(70_000).fill(b)) },
+  { weight: 1, arbitrary: fc.constant(HUGE_VALUE) },
 );
 const opArb = fc.tuple(fc.integer({ min: 0, max: 299 }), fc.option(valueArb, { freq: 4 }));
 
