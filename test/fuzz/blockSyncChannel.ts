@@ -167,9 +167,17 @@ async function openTarget(walPath: string, chain: readonly CommittedBlock[]): Pr
   };
   // A fixed clock: requests never time out, and the unsolicited allowance never refills.
   createBlockSync({ channel, blockStore, driver, now: () => 1_700_000_100_000 });
+  const turn = () => new Promise((r) => setImmediate(r));
   const settle = async () => {
-    // The handler's work is promise chains over a memory store: done by the next macrotask.
-    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    // The handler's work is promise chains over a memory store, and for a block a consensus
+    // task that gives the event loop turns between its steps (blockCommit.ts): wait it out.
+    for (let i = 0; i < 3; i++) await turn();
+    for (let i = 0; i < 10_000; i++) {
+      const s = driver.status();
+      if (s.busy === undefined && (s.queued ?? 0) === 0) break;
+      await turn();
+    }
+    for (let i = 0; i < 3; i++) await turn();
   };
   return {
     driver,
