@@ -312,16 +312,11 @@ export function storeNode(
 ): Node {
   const present = popcount16(bitmap);
   const internal = present - popcount16(leafBitmap);
-  const h = allocBlock(blockSize(present, internal, leavesBytes));
+  const h = allocNode(bitmap, leafBitmap, leavesBytes);
   const b = slabOf(h);
   const f = f64Of(h);
   const o = offsetOf(h);
   f[o >> 3] = version;
-  b[o + BITMAP] = bitmap & 0xff;
-  b[o + BITMAP + 1] = bitmap >>> 8;
-  b[o + LEAF_BITMAP] = leafBitmap & 0xff;
-  b[o + LEAF_BITMAP + 1] = leafBitmap >>> 8;
-  b.writeUInt32LE(leavesBytes, o + LEAVES_LENGTH);
   for (let k = 0; k < 32; k++) b[o + HASH + k] = hash.charCodeAt(k);
   let w = o + HASHES;
   hashes.copy(b, w, hFrom, hFrom + 32 * present);
